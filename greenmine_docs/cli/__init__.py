@@ -1,0 +1,81 @@
+"""The ``greenmine`` command: a thin click layer over the library.
+
+Sub-commands live in their own modules under ``greenmine_docs.cli`` and are imported only when
+run (``COMMANDS`` maps name -> (module, attribute, one-line help)), so ``greenmine --help`` does
+not import pydantic, openpyxl or python-docx.
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+# name -> (module under greenmine_docs.cli, attribute, short help shown by --help)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("project", "init_cmd", "写出一个完整的示例项目（虚构的山西矿山）"),
+    "validate": ("validate", "validate_cmd", "检查输入的完整性、格式、遴选条件和一致性"),
+    "build": ("build", "build_cmd", "校验后生成输入支持的全部文档及清单"),
+    "schema": ("project", "schema_cmd", "输出输入文件的 JSON Schema（供编辑器补全与校验）"),
+    "excel-template": ("excel", "excel_template_cmd", "生成供填写的 Excel 输入工作簿"),
+    "convert": ("excel", "convert_cmd", "YAML 与 Excel 输入互相转换"),
+    "indicators": ("indicators", "indicators_grp", "评价指标体系：列出、查看、导入、导出"),
+    "selfcheck": ("selfcheck", "selfcheck_cmd", "生成绿色矿山自查记录表（XLSX 或 DOCX）"),
+    "summarize": ("selfcheck", "summarize_cmd", "汇总多份自查记录表"),
+    "plan": ("plan", "plan_cmd", "生成绿色矿山建设实施方案（DOCX）"),
+    "templates": ("templates", "templates_grp", "导出或检查用户自定义模板"),
+    "scoresheet": ("report", "scoresheet_cmd", "生成第三方评估打分表（XLSX）"),
+    "report": ("report", "report_cmd", "生成第三方评估报告（DOCX）"),
+    "check": ("officials", "check_cmd", "按编写提纲检查已提交的实施方案文档"),
+    "diff": ("officials", "diff_cmd", "比较实施方案两个版本的变化"),
+    "batch": ("batch", "batch_cmd", "批量校验并生成多个矿山的文档"),
+    "sample": ("sample", "sample_cmd", "按比例可复现地随机抽取实地核查名单"),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose sub-commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [n for n in COMMANDS if _available(n)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        spec = COMMANDS.get(cmd_name)
+        if spec is None or not _available(cmd_name):
+            return None
+        module = importlib.import_module(f"{__name__}.{spec[0]}")
+        return getattr(module, spec[1])
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(n, COMMANDS[n][2]) for n in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("命令 Commands"):
+                formatter.write_dl(rows)
+
+
+def _available(name: str) -> bool:
+    """A command whose module is not written yet is not offered."""
+    from importlib.util import find_spec
+
+    return find_spec(f"{__name__}.{COMMANDS[name][0]}") is not None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="greenmine-docs", prog_name="greenmine")
+@click.option("--debug", is_flag=True, help="出错时显示完整的 Python 调用栈（开发用）。")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """greenmine —— 绿色矿山遴选与核查：输入校验、指标评分、文书生成、抽查工具。
+
+    输入可以是 YAML 文件，也可以是 Excel 工作簿（greenmine excel-template 生成）。
+    退出码：0 完成；1 有错误级问题（--strict 时含警告）；2 输入或命令行无法使用。
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: runs the group and turns library errors into exit code 2."""
+    from ._common import run_main
+
+    sys.exit(run_main(cli, argv))

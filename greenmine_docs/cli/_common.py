@@ -1,0 +1,73 @@
+"""What every command shares: the error handler, report output, exit codes."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+import click
+
+from ..errors import GreenmineError
+
+if TYPE_CHECKING:
+    from ..findings import Report
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+
+
+def run_main(group: click.Group, argv: list[str] | None) -> int:
+    """Run the CLI; a :class:`GreenmineError` becomes a Chinese message on stderr and exit 2.
+    ``--debug`` shows the traceback instead. Unexpected exceptions also exit 2 with a short
+    message (and a hint to use --debug), never a bare traceback."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        rv = group.main(args=args, prog_name="greenmine", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("已中止。", err=True)
+        return 130
+    except click.ClickException as e:
+        e.show()
+        return EXIT_UNUSABLE
+    except GreenmineError as e:
+        if debug:
+            raise
+        click.echo(f"错误：{e}", err=True)
+        return EXIT_UNUSABLE
+    except (KeyboardInterrupt, BrokenPipeError):
+        return 130
+    except Exception as e:  # noqa: BLE001 — last resort: no bare traceback for users
+        if debug:
+            raise
+        click.echo(f"内部错误：{type(e).__name__}: {e}\n请加 --debug 重新运行以查看详细信息，"
+                   "并将输出反馈给维护者。", err=True)
+        return EXIT_UNUSABLE
+    return rv if isinstance(rv, int) else EXIT_OK
+
+
+def exit_code(report: "Report") -> int:
+    return EXIT_OK if report.valid else EXIT_FINDINGS
+
+
+FORMAT_OPTION = click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+    show_default=True, help="输出格式：text 终端阅读，json 机器读取，html 单文件网页报告。")
+
+
+def emit_report(report: "Report", fmt: str, output: Path | None = None,
+                title: str = "检查报告") -> None:
+    """Print (or write) a report in the chosen format."""
+    from ..report_format import render_html, render_json, render_text
+
+    text = {"text": render_text, "json": render_json,
+            "html": lambda r: render_html([r], title=title)}[fmt](report)
+    if output:
+        from ..outputs import write_text_atomic
+
+        write_text_atomic(output, text, force=True)
+    else:
+        click.echo(text)
+
+
+def force_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")(f)

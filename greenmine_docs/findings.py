@@ -1,0 +1,160 @@
+"""Findings and reports: every problem is data with a stable code and a location.
+
+A :class:`Finding` is what a check produces; a :class:`Report` collects all of them and is the
+object that ``greenmine validate --format json`` prints (``Report.to_dict``).
+Every code used anywhere must be registered in :mod:`greenmine_docs.codes` (a test enforces it,
+and the README documents each one).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Iterable, Iterator
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def label(self) -> str:
+        return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a finding is. YAML: file + line/column (1-based) + field path; Excel: file + sheet +
+    cell; DOCX: file + part + paragraph/heading text. Unused parts stay ``None``."""
+
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    path: str | None = None  # dotted field path, e.g. "mine.licence.valid_to" or "penalties[0].date"
+    sheet: str | None = None
+    cell: str | None = None  # "C7"
+    part: str | None = None  # DOCX part or heading the finding is about
+    paragraph: int | None = None
+
+    def __str__(self) -> str:
+        where: list[str] = []
+        if self.file:
+            pos = self.file
+            if self.sheet:
+                pos += f" {self.sheet}!{self.cell}" if self.cell else f" {self.sheet}"
+            elif self.line is not None:
+                pos += f":{self.line}" + (f":{self.column}" if self.column is not None else "")
+            where.append(pos)
+        elif self.sheet:
+            where.append(f"{self.sheet}!{self.cell}" if self.cell else self.sheet)
+        if self.path:
+            where.append(f"[{self.path}]")
+        if self.part:
+            where.append(f"「{self.part}」")
+        if self.paragraph is not None:
+            where.append(f"第{self.paragraph}段")
+        return " ".join(where) or "（无位置）"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: Severity
+    message: str
+    hint: str = ""
+    location: Location = field(default_factory=Location)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "hint": self.hint,
+            "location": self.location.to_dict(),
+        }
+
+    def __str__(self) -> str:
+        text = f"{self.code} {self.severity.label} {self.location}：{self.message}"
+        return text + (f"（建议：{self.hint}）" if self.hint else "")
+
+
+def make(code: str, message: str, *, location: Location | None = None, hint: str | None = None,
+         severity: Severity | None = None) -> Finding:
+    """Build a finding for a registered code; severity and hint default to the registry's."""
+    from .codes import CODES
+
+    spec = CODES[code]
+    return Finding(
+        code=code,
+        severity=severity or spec.severity,
+        message=message,
+        hint=spec.hint if hint is None else hint,
+        location=location or Location(),
+    )
+
+
+@dataclass
+class Report:
+    """All findings about one input (or one document). ``valid`` means: no error findings
+    (and, with ``strict``, no warnings either)."""
+
+    source: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    strict: bool = False
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, finding: Finding) -> None:
+        self.findings.append(finding)
+
+    def extend(self, findings: Iterable[Finding]) -> None:
+        self.findings.extend(findings)
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.findings)
+
+    def __len__(self) -> int:
+        return len(self.findings)
+
+    def by_severity(self, severity: Severity) -> list[Finding]:
+        return [f for f in self.findings if f.severity is severity]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return self.by_severity(Severity.ERROR)
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return self.by_severity(Severity.WARNING)
+
+    @property
+    def valid(self) -> bool:
+        if self.errors:
+            return False
+        return not (self.strict and self.warnings)
+
+    def codes(self) -> list[str]:
+        return [f.code for f in self.findings]
+
+    def sorted(self) -> list[Finding]:
+        def key(f: Finding) -> tuple:
+            loc = f.location
+            return (f.severity.rank, loc.file or "", loc.sheet or "", loc.line or 0, f.code)
+
+        return sorted(self.findings, key=key)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "source": self.source,
+            "strict": self.strict,
+            "counts": {s.value: len(self.by_severity(s)) for s in Severity},
+            "findings": [f.to_dict() for f in self.sorted()],
+            **({"meta": self.meta} if self.meta else {}),
+        }

@@ -1,0 +1,13 @@
+"""Pydantic models of a mine's submission. ``Submission`` is the root."""
+from .enums import (Department, DirectoryLevel, IndustryStandard, MineStatus, MiningMethod,
+                    ScaleClass)
+from .foundation import (Campaign, Contact, Deadlines, Eligibility, Enterprise, Licence, Mine,
+                         MineLocation, Penalty, PlanReview, ProtectedAreaCheck, Quantity, Reserves)
+from .submission import SCHEMA_VERSION, Submission
+
+__all__ = [
+    "Campaign", "Contact", "Deadlines", "Department", "DirectoryLevel", "Eligibility",
+    "Enterprise", "IndustryStandard", "Licence", "Mine", "MineLocation", "MineStatus",
+    "MiningMethod", "Penalty", "PlanReview", "ProtectedAreaCheck", "Quantity", "Reserves",
+    "SCHEMA_VERSION", "ScaleClass", "Submission",
+]

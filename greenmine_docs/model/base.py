@@ -1,0 +1,41 @@
+"""Base model and field helpers: every field carries a Chinese label (``title``), used in Excel
+headers, messages and documents, and an English identifier (the attribute name, used in YAML).
+
+Excel layout hints live in ``json_schema_extra``: ``sheet`` (a sub-model or list gets its own
+sheet with that name) and ``choices`` are read by :mod:`greenmine_docs.excel_layout`.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class StrictModel(BaseModel):
+    """All input models: unknown keys are errors (a likely typo), whitespace trimmed."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        validate_assignment=False,
+        populate_by_name=True,
+        use_enum_values=False,
+    )
+
+
+def field(label: str, default: Any = ..., *, description: str = "", sheet: str | None = None,
+          required_hint: str | None = None, example: Any = None, **kwargs: Any) -> Any:
+    """A model field with its Chinese label (and optional own Excel sheet)."""
+    extra: dict[str, Any] = dict(kwargs.pop("json_schema_extra", None) or {})
+    if sheet:
+        extra["sheet"] = sheet
+    if example is not None:
+        extra["examples"] = [example]
+    return Field(default, title=label, description=description or label,
+                 json_schema_extra=extra or None, **kwargs)
+
+
+def label_of(model: type[BaseModel], name: str) -> str:
+    """The Chinese label of a field (the name itself when none)."""
+    info = model.model_fields.get(name)
+    return (info.title if info and info.title else name)

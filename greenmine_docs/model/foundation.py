@@ -1,0 +1,136 @@
+"""The foundation of a submission: campaign, enterprise, mine and licence, reserves, and the
+facts behind the six selection conditions (domain.md §1, §5)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import Field
+
+from .base import StrictModel, field
+from .enums import (Department, DirectoryLevel, IndustryStandard, MineStatus, MiningMethod,
+                    ScaleClass)
+
+Ratio = Annotated[float, Field(ge=0, le=1)]
+
+
+class Quantity(StrictModel):
+    """A number with its unit (units differ by mineral: store them with each value)."""
+
+    value: float = field("数值", ge=0)
+    unit: str = field("单位", example="万吨/年")
+
+
+class Deadlines(StrictModel):
+    application: dt.date | None = field("网络申请截止日期", None)
+    self_check: dt.date | None = field("自查记录表上报截止日期", None)
+    onsite_check: dt.date | None = field("实地核查完成日期", None)
+
+
+class Campaign(StrictModel):
+    province: str = field("省份", example="山西省")
+    year: int = field("工作年度", ge=2000, le=2100)
+    notice_number: str = field("通知文号", example="晋自然资函〔2023〕738号")
+    reference_date: dt.date | None = field(
+        "基准日期", None, description="评价遴选条件所依据的日期；缺省为今天")
+    deadlines: Deadlines = field("时间安排", default_factory=Deadlines)
+    sampling_ratio: float = field("抽查比例", 0.2, ge=0, le=1)
+    indicator_set: str = field(
+        "评价指标体系", "national-2020-reference",
+        description="内置指标体系编号，或指标体系 YAML 文件路径（相对于本文件）")
+
+
+class Contact(StrictModel):
+    name: str = field("联系人")
+    phone: str = field("联系电话")
+    email: str | None = field("电子邮箱", None)
+
+
+class Enterprise(StrictModel):
+    name: str = field("企业名称")
+    uscc: str = field("统一社会信用代码", example="91110108551385082Q")
+    legal_representative: str = field("法定代表人")
+    address: str = field("注册地址")
+    economic_type: str | None = field("经济类型", None)
+    contact: Contact = field("联系人信息")
+
+
+class Licence(StrictModel):
+    number: str = field("采矿许可证号", example="C1400002011031120108888")
+    holder: str = field("采矿权人")
+    mineral: str = field("开采矿种")
+    method: MiningMethod = field("开采方式")
+    scale: Quantity = field("生产规模")
+    area_km2: float = field("矿区面积（平方千米）", gt=0, le=10000)
+    valid_from: dt.date = field("有效期起")
+    valid_to: dt.date = field("有效期止")
+    depth_top_m: float | None = field("开采深度上限标高（米）", None)
+    depth_bottom_m: float | None = field("开采深度下限标高（米）", None)
+    issuer: str = field("发证机关")
+    issue_date: dt.date | None = field("发证日期", None)
+
+
+class MineLocation(StrictModel):
+    city: str = field("所在市")
+    county: str = field("所在县（市、区）")
+    longitude: float | None = field("中心经度（度）", None, ge=73, le=136)
+    latitude: float | None = field("中心纬度（度）", None, ge=3, le=54)
+
+
+class Mine(StrictModel):
+    name: str = field("矿山名称")
+    licence: Licence = field("采矿许可证")
+    location: MineLocation = field("矿山位置")
+    status: MineStatus = field("矿山状态")
+    production_start: dt.date | None = field(
+        "正式投产日期", None, description="新建、改建、扩建矿山必填")
+    directory_level: DirectoryLevel = field("绿色矿山名录级别", DirectoryLevel.NONE)
+    listed_year: int | None = field("入选名录年度", None, ge=2000, le=2100)
+    industry_standard: IndustryStandard | None = field("适用行业标准", None)
+    scale_class: ScaleClass | None = field("生产规模类型", None)
+    staff: int | None = field("职工人数", None, ge=0)
+
+
+class Reserves(StrictModel):
+    remaining: Quantity = field("剩余可采储量")
+    annual_production: Quantity = field("年开采量")
+    report_year: int = field("储量核实基准年度", ge=1950, le=2100)
+    report_title: str | None = field("储量报告名称", None)
+    declared_years: float | None = field(
+        "申报剩余可采年限（年）", None, ge=0, description="填写时与计算值核对")
+
+
+class Penalty(StrictModel):
+    date: dt.date = field("处罚日期")
+    department: Department = field("处罚部门类别")
+    authority: str = field("处罚机关")
+    decision_number: str = field("处罚决定书文号")
+    reason: str = field("违法事由")
+    rectified: bool = field("是否整改到位")
+    rectified_date: dt.date | None = field("整改完成日期", None)
+    evidence: str | None = field("整改佐证材料", None)
+
+
+class ProtectedAreaCheck(StrictModel):
+    overlaps: bool = field("是否涉及自然保护地（禁采区）")
+    method: str = field("核查方式", example="与自然保护地矢量数据叠图核查")
+    checked_by: str | None = field("核查单位", None)
+    checked_date: dt.date | None = field("核查日期", None)
+
+
+class PlanReview(StrictModel):
+    written: bool = field("是否已编制实施方案")
+    passed: bool = field("是否通过专家评审")
+    date: dt.date | None = field("评审日期", None)
+    organiser: str | None = field("评审组织单位", None)
+    experts: list[str] = field("评审专家", default_factory=list)
+    opinion: str | None = field("评审意见文号或摘要", None)
+
+
+class Eligibility(StrictModel):
+    operating_normally: bool = field("矿山是否正常运营")
+    safety_licence_valid: bool | None = field("安全生产许可证是否有效", None)
+    abnormal_list: bool = field("是否列入异常名录")
+    penalties: list[Penalty] = field("近三年行政处罚", default_factory=list, sheet="行政处罚")
+    protected_area: ProtectedAreaCheck = field("自然保护地核查")
+    plan_review: PlanReview = field("实施方案评审")
