@@ -6,9 +6,27 @@ sheet with that name) and ``choices`` are read by :mod:`greenmine_docs.excel_lay
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+_TRUE = {"是", "有", "符合", "√", "✓", "y", "yes", "true", "t", "1", "on"}
+_FALSE = {"否", "无", "不符合", "×", "✗", "n", "no", "false", "f", "0", "off"}
+
+
+def _cn_bool(value: Any) -> Any:
+    """Accept 是/否 (and √/×, 符合/不符合) wherever a yes/no is asked, in YAML and Excel."""
+    if isinstance(value, str):
+        key = value.strip().lower()
+        if key in _TRUE:
+            return True
+        if key in _FALSE:
+            return False
+    return value
+
+
+YesNo = Annotated[bool, BeforeValidator(_cn_bool)]
+"""A boolean that also accepts 是/否, √/×, 符合/不符合."""
 
 
 class StrictModel(BaseModel):

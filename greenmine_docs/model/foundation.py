@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from .base import StrictModel, field
+from .base import StrictModel, YesNo, field
 from .enums import (Department, DirectoryLevel, IndustryStandard, MineStatus, MiningMethod,
                     ScaleClass)
 
@@ -106,21 +106,21 @@ class Penalty(StrictModel):
     authority: str = field("处罚机关")
     decision_number: str = field("处罚决定书文号")
     reason: str = field("违法事由")
-    rectified: bool = field("是否整改到位")
+    rectified: YesNo = field("是否整改到位")
     rectified_date: dt.date | None = field("整改完成日期", None)
     evidence: str | None = field("整改佐证材料", None)
 
 
 class ProtectedAreaCheck(StrictModel):
-    overlaps: bool = field("是否涉及自然保护地（禁采区）")
+    overlaps: YesNo = field("是否涉及自然保护地（禁采区）")
     method: str = field("核查方式", example="与自然保护地矢量数据叠图核查")
     checked_by: str | None = field("核查单位", None)
     checked_date: dt.date | None = field("核查日期", None)
 
 
 class PlanReview(StrictModel):
-    written: bool = field("是否已编制实施方案")
-    passed: bool = field("是否通过专家评审")
+    written: YesNo = field("是否已编制实施方案")
+    passed: YesNo = field("是否通过专家评审")
     date: dt.date | None = field("评审日期", None)
     organiser: str | None = field("评审组织单位", None)
     experts: list[str] = field("评审专家", default_factory=list)
@@ -128,9 +128,9 @@ class PlanReview(StrictModel):
 
 
 class Eligibility(StrictModel):
-    operating_normally: bool = field("矿山是否正常运营")
-    safety_licence_valid: bool | None = field("安全生产许可证是否有效", None)
-    abnormal_list: bool = field("是否列入异常名录")
+    operating_normally: YesNo = field("矿山是否正常运营")
+    safety_licence_valid: YesNo | None = field("安全生产许可证是否有效", None)
+    abnormal_list: YesNo = field("是否列入异常名录")
     penalties: list[Penalty] = field("近三年行政处罚", default_factory=list, sheet="行政处罚")
     protected_area: ProtectedAreaCheck = field("自然保护地核查")
     plan_review: PlanReview = field("实施方案评审")

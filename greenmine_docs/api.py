@@ -1,0 +1,171 @@
+"""The library's front door: load an input, validate it, build its documents.
+
+Every CLI command and every test goes through these functions::
+
+    from greenmine_docs.api import validate
+    report = validate("mine.yaml")          # Report: .valid, .findings, .to_dict()
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from .findings import Report
+
+if TYPE_CHECKING:
+    from .checks.context import CheckContext
+    from .load.raw import RawInput
+    from .model import Submission
+
+
+@dataclass
+class Loaded:
+    """An input read and (if possible) validated against the model."""
+
+    raw: "RawInput"
+    submission: "Submission | None"
+    report: Report
+
+    @property
+    def source(self) -> Path:
+        return self.raw.source
+
+
+def load(path: str | Path) -> Loaded:
+    """Read YAML or Excel into the model. Raises :class:`~greenmine_docs.errors.InputError` when
+    the file cannot be used at all; problems inside it are findings in ``.report``."""
+    from .load import read_input
+
+    raw = read_input(Path(path))
+    return load_raw(raw)
+
+
+def load_raw(raw: "RawInput") -> Loaded:
+    """Validate already-read raw data (used for workbooks holding many mines)."""
+    from pydantic import ValidationError
+
+    from .checks.raw_rules import check_formats, check_placeholders
+    from .load.model_errors import findings_from_validation
+    from .model import Submission
+
+    report = Report(source=str(raw.source))
+    report.extend(raw.findings)
+    report.extend(check_formats(raw))
+    report.extend(check_placeholders(raw))
+    submission = None
+    try:
+        submission = Submission.model_validate(raw.data)
+    except ValidationError as e:
+        report.extend(findings_from_validation(e, raw, Submission))
+    return Loaded(raw=raw, submission=submission, report=report)
+
+
+def reference_date(submission: "Submission | None", as_of: dt.date | None) -> dt.date:
+    """``--as-of`` first, then the campaign's reference date, else today."""
+    if as_of is not None:
+        return as_of
+    if submission is not None and submission.campaign.reference_date is not None:
+        return submission.campaign.reference_date
+    return dt.date.today()
+
+
+def run_checks(loaded: Loaded, as_of: dt.date | None = None) -> "CheckContext | None":
+    """Run every model check (core and document sections) into ``loaded.report``."""
+    from .checks.context import SECTION_CHECKS, CheckContext
+
+    if loaded.submission is None:
+        return None
+    ctx = CheckContext(submission=loaded.submission, raw=loaded.raw,
+                       as_of=reference_date(loaded.submission, as_of))
+    loaded.report.meta["as_of"] = ctx.as_of.isoformat()
+    for name in SECTION_CHECKS:
+        try:
+            module = import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name is not None and name.startswith(e.name):
+                continue  # that section's checks are not written yet
+            raise
+        loaded.report.extend(module.check(ctx))
+    return ctx
+
+
+def validate(path: str | Path, as_of: dt.date | None = None, strict: bool = False) -> Report:
+    """All findings about one input (completeness, formats, eligibility, consistency)."""
+    loaded = load(path)
+    loaded.report.strict = strict
+    run_checks(loaded, as_of)
+    return loaded.report
+
+
+@dataclass
+class BuildResult:
+    report: Report
+    written: list[Path] = field(default_factory=list)
+    manifest: Path | None = None
+    skipped: list[str] = field(default_factory=list)  # documents the input does not support
+
+    @property
+    def ok(self) -> bool:
+        return self.report.valid
+
+
+def build(path: str | Path, out_dir: str | Path, *, as_of: dt.date | None = None,
+          strict: bool = False, force: bool = False, only: Iterable[str] | None = None
+          ) -> BuildResult:
+    """Validate, then render every document the input supports and write them with a
+    manifest. Nothing is written when validation fails or when any document fails to render."""
+    from .documents import registered
+
+    loaded = load(path)
+    loaded.report.strict = strict
+    ctx = run_checks(loaded, as_of)
+    result = BuildResult(report=loaded.report)
+    if ctx is None or not loaded.report.valid:
+        return result
+    wanted = set(only) if only else None
+    files: dict[str, bytes] = {}
+    for spec in registered():
+        if wanted is not None and spec.key not in wanted:
+            continue
+        if not spec.supports(ctx):
+            result.skipped.append(spec.title)
+            continue
+        files.update(spec.render(ctx))
+    return _write_build(result, files, Path(out_dir), loaded, force=force)
+
+
+def _write_build(result: BuildResult, files: dict[str, bytes], out_dir: Path, loaded: Loaded,
+                 *, force: bool) -> BuildResult:
+    from . import __version__
+    from .outputs import check_output, write_bytes_atomic
+
+    source = loaded.source
+    targets = {name: out_dir / name for name in files}
+    manifest_path = out_dir / "manifest.json"
+    for target in [*targets.values(), manifest_path]:  # refuse before writing anything
+        check_output(target, force=force, inputs=[source])
+    entries = []
+    for name, data in files.items():
+        write_bytes_atomic(targets[name], data, force=force, inputs=[source])
+        result.written.append(targets[name])
+        entries.append({"file": name, "bytes": len(data),
+                        "sha256": hashlib.sha256(data).hexdigest()})
+    manifest = {
+        "generator": f"greenmine-docs {__version__}",
+        "input": {"file": str(source),
+                  "sha256": hashlib.sha256(source.read_bytes()).hexdigest()},
+        "as_of": result.report.meta.get("as_of"),
+        "files": entries,
+        "skipped": result.skipped,
+        "report": result.report.to_dict(),
+    }
+    write_bytes_atomic(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=2,
+                                                 default=str).encode("utf-8"),
+                       force=force, inputs=[source])
+    result.manifest = manifest_path
+    return result

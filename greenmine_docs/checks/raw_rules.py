@@ -1,0 +1,83 @@
+"""Checks on the raw input that need no valid model, so they run even when the schema fails:
+value formats (USCC, licence number, phone, e-mail, units) and placeholders left in text."""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from ..findings import Finding, make
+from ..load.raw import FieldPath, RawInput
+from ..units import known_units_hint, parse_unit
+from .formats import licence_number_ok, phone_ok, uscc_problem
+
+_PLACEHOLDER = re.compile(r"X{3,}|x{3,}|×{2,}|某某|待补充|待定|TODO|TBD|【[^】]*】")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _get(data: Any, path: FieldPath) -> Any:
+    for part in path:
+        if isinstance(part, int):
+            if not isinstance(data, list) or part >= len(data):
+                return None
+        elif not isinstance(data, dict):
+            return None
+        data = data[part] if isinstance(part, int) else data.get(part)
+    return data
+
+
+def _strings(data: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from _strings(v, (*path, k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from _strings(v, (*path, i))
+    elif isinstance(data, str):
+        yield path, data
+
+
+def check_formats(raw: RawInput) -> Iterator[Finding]:
+    uscc = _get(raw.data, ("enterprise", "uscc"))
+    if isinstance(uscc, str) and uscc.strip():
+        problem = uscc_problem(uscc.strip())
+        if problem:
+            yield make("GM-E110", f"统一社会信用代码“{uscc}”无效：{problem}。",
+                       location=raw.locate(("enterprise", "uscc")))
+    for path in (("mine", "licence", "number"),):
+        number = _get(raw.data, path)
+        if isinstance(number, str) and number.strip() and not licence_number_ok(number.strip()):
+            yield make("GM-W111", f"采矿许可证号“{number}”不是“C + 22 位数字”的形式。",
+                       location=raw.locate(path))
+    phone_path = ("enterprise", "contact", "phone")
+    phone = _get(raw.data, phone_path)
+    if isinstance(phone, (str, int)) and str(phone).strip() and not phone_ok(str(phone)):
+        yield make("GM-W112", f"联系电话“{phone}”格式异常。", location=raw.locate(phone_path))
+    email_path = ("enterprise", "contact", "email")
+    email = _get(raw.data, email_path)
+    if isinstance(email, str) and email.strip() and not _EMAIL.match(email.strip()):
+        yield make("GM-W115", f"电子邮箱“{email}”格式异常。", location=raw.locate(email_path))
+    for path in (("mine", "licence", "scale", "unit"), ("reserves", "remaining", "unit"),
+                 ("reserves", "annual_production", "unit")):
+        unit = _get(raw.data, path)
+        if isinstance(unit, str) and unit.strip() and parse_unit(unit) is None:
+            yield make("GM-E113", f"无法识别的单位“{unit}”。", location=raw.locate(path),
+                       hint=f"可用单位：{known_units_hint()}。")
+
+
+def check_placeholders(raw: RawInput) -> Iterator[Finding]:
+    """Placeholders (XXX, ××, 某某, 待补充, TODO, 【…】) and empty strings in any text; an empty
+    string is an error where the model requires the field, a warning where it is optional."""
+    from ..load.model_errors import field_required
+    from ..model import Submission
+
+    for path, text in _strings(raw.data):
+        found = _PLACEHOLDER.search(text)
+        if found:
+            snippet = text[max(0, found.start() - 8): found.end() + 8].replace("\n", " ")
+            yield make("GM-E120", f"文字中留有占位符“{found.group(0)}”：…{snippet}…",
+                       location=raw.locate(path))
+        elif not text.strip():
+            if field_required(Submission, path) is False:
+                yield make("GM-W122", "该选填项是空字符串。", location=raw.locate(path))
+            else:
+                yield make("GM-E121", "该项内容为空。", location=raw.locate(path))

@@ -1,0 +1,44 @@
+"""``greenmine build``."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from ._common import EXIT_FINDINGS, EXIT_OK, force_option
+from .validate import AS_OF_OPTION
+
+
+@click.command("build")
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), required=True,
+              help="输出目录。")
+@AS_OF_OPTION
+@click.option("--strict", is_flag=True, help="有警告也不生成。")
+@click.option("--only", multiple=True, metavar="DOC",
+              help="只生成指定文档（plan、selfcheck、report…），可重复。")
+@force_option
+def build_cmd(input_path: Path, out_dir: Path, as_of: dt.date | None, strict: bool,
+              only: tuple[str, ...], force: bool) -> int:
+    """校验输入，然后生成输入支持的全部文档和清单 manifest.json；有错误时不生成任何文件。
+
+    例：greenmine build examples/shanxi-limestone/mine.yaml -o out/
+    """
+    from ..api import build
+    from ..report_format import render_text
+
+    result = build(input_path, out_dir, as_of=as_of, strict=strict, force=force,
+                   only=only or None)
+    if result.report.findings:
+        click.echo(render_text(result.report), err=not result.ok)
+    if not result.ok:
+        click.echo("存在错误级问题，未生成任何文件。", err=True)
+        return EXIT_FINDINGS
+    for path in result.written:
+        click.echo(f"已生成：{path}")
+    for title in result.skipped:
+        click.echo(f"跳过：{title}（输入中没有相应内容）")
+    if result.manifest:
+        click.echo(f"清单：{result.manifest}")
+    return EXIT_OK

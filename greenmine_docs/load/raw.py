@@ -1,0 +1,49 @@
+"""What every input reader returns before model validation: plain data plus a source map.
+
+``RawInput.data`` is plain Python (dicts, lists, str, int, float, bool, date) shaped like the
+YAML form of :class:`greenmine_docs.model.Submission`. ``RawInput.locate(path)`` gives the
+:class:`Location` of the value at a field path such as ``("mine", "licence", "valid_to")`` or
+``("eligibility", "penalties", 0, "date")`` — file/line/column for YAML, sheet/cell for Excel —
+falling back to the nearest located ancestor. ``findings`` are problems found while reading
+(stray spaces, numbers stored as text, ...), kept even when the data could be used.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..findings import Finding, Location
+
+FieldPath = tuple[str | int, ...]
+
+
+def dotted(path: FieldPath) -> str:
+    """``("eligibility", "penalties", 0, "date")`` -> ``eligibility.penalties[0].date``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+@dataclass
+class RawInput:
+    source: Path
+    kind: str  # "yaml" or "xlsx"
+    data: Any
+    positions: dict[FieldPath, Location] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    def locate(self, path: FieldPath) -> Location:
+        """Location of ``path``, or of its nearest ancestor that has one; path always set."""
+        probe = tuple(path)
+        while probe:
+            loc = self.positions.get(probe)
+            if loc is not None:
+                return Location(file=loc.file, line=loc.line, column=loc.column,
+                                sheet=loc.sheet, cell=loc.cell, path=dotted(tuple(path)) or None)
+            probe = probe[:-1]
+        return Location(file=str(self.source), path=dotted(tuple(path)) or None)

@@ -1,0 +1,172 @@
+"""YAML input with line and column for every value.
+
+ruamel.yaml's round-trip loader keeps positions; we turn its nodes into plain Python values and
+a position table (field path -> Location). Duplicate keys, syntax errors, aliases that expand
+without bound and very deep nesting are refused with the line and column.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..findings import Location, make
+from ..limits import MAX_YAML_DEPTH, MAX_YAML_NODES
+from .raw import FieldPath, RawInput
+from .text import decode_text, read_bytes
+
+
+def parse_yaml_text(text: str, source: Path) -> Any:
+    """Parse YAML text (round-trip nodes) or raise :class:`InputError` with line/column."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.constructor import DuplicateKeyError
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
+    try:
+        return yaml.load(text)
+    except DuplicateKeyError as e:
+        mark = e.problem_mark
+        key = re.search(r'duplicate key "(.*?)"', e.problem or "")
+        raise InputError(
+            f"第 {mark.line + 1} 行第 {mark.column + 1} 列：字段“{key.group(1) if key else '?'}”"
+            "重复。"
+            "YAML 中同一层级的字段只能出现一次，否则前面的值会被悄悄覆盖。",
+            hint="删除或合并重复的字段。", location=f"{source}:{mark.line + 1}:{mark.column + 1}",
+        ) from e
+    except MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else str(source)
+        detail = " ".join(x for x in (e.context, e.problem) if x)
+        raise InputError(
+            f"YAML 语法错误{f'（第 {mark.line + 1} 行第 {mark.column + 1} 列）' if mark else ''}："
+            f"{_clean(detail)}",
+            hint="检查该行及上一行的缩进（只能用空格，不能用 Tab）、冒号后的空格、引号和括号是否成对。",
+            location=where) from e
+    except (YAMLError, ValueError) as e:
+        raise InputError(f"YAML 无法解析：{e}", hint="请检查文件格式。",
+                         location=str(source)) from e
+    except RecursionError as e:
+        raise InputError("YAML 嵌套层级过深，无法读取。", hint="请检查文件是否损坏。",
+                         location=str(source)) from e
+
+
+def _lenient_timestamp(constructor: Any, node: Any) -> Any:
+    """A date-looking value that is not a real date (2029-13-12) stays text, so the model
+    reports it as a located format finding instead of the whole file failing to load."""
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    try:
+        return RoundTripConstructor.construct_yaml_timestamp(constructor, node)
+    except (ValueError, TypeError, OverflowError):
+        return str(node.value)
+
+
+def _clean(text: str | None) -> str:
+    return (text or "").replace("\n", " ").strip()
+
+
+class _Plainer:
+    """Turns ruamel nodes into plain values, recording positions and guarding size and depth."""
+
+    def __init__(self, source: Path) -> None:
+        self.source = str(source)
+        self.positions: dict[FieldPath, Location] = {}
+        self.nodes = 0
+
+    def at(self, line: int, col: int) -> Location:
+        return Location(file=self.source, line=line + 1, column=col + 1)
+
+    def convert(self, node: Any, path: FieldPath, depth: int = 0) -> Any:
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+        self.nodes += 1
+        if self.nodes > MAX_YAML_NODES:
+            raise InputError(
+                f"YAML 展开后的数据超过 {MAX_YAML_NODES} 个值（可能是锚点/别名的恶意嵌套）。",
+                hint="请检查文件中的 & 锚点和 * 别名。", location=self.source)
+        if depth > MAX_YAML_DEPTH:
+            raise InputError(f"YAML 嵌套超过 {MAX_YAML_DEPTH} 层。", hint="请检查文件结构。",
+                             location=f"{self.source} [{path[:5]}…]")
+        if isinstance(node, CommentedMap):
+            out: dict[Any, Any] = {}
+            for key in node:
+                line, col = node.lc.value(key) if node.lc.data and key in node.lc.data else (
+                    node.lc.line, node.lc.col)
+                kline, kcol = node.lc.key(key) if node.lc.data and key in node.lc.data else (
+                    line, col)
+                plain_key = self.scalar(key)
+                if not isinstance(plain_key, str):
+                    plain_key = str(plain_key)
+                child = (*path, plain_key)
+                # value position for scalars, key position for containers (more readable)
+                value = node[key]
+                is_container = isinstance(value, (CommentedMap, CommentedSeq))
+                self.positions[child] = self.at(kline if is_container else line,
+                                                kcol if is_container else col)
+                out[plain_key] = self.convert(value, child, depth + 1)
+            return out
+        if isinstance(node, CommentedSeq):
+            items = []
+            for i, value in enumerate(node):
+                try:
+                    line, col = node.lc.item(i)
+                except (KeyError, TypeError, AttributeError):
+                    line, col = node.lc.line, node.lc.col
+                self.positions[(*path, i)] = self.at(line, col)
+                items.append(self.convert(value, (*path, i), depth + 1))
+            return items
+        if isinstance(node, (dict, list)):  # plain containers (should not happen in rt mode)
+            return node
+        return self.scalar(node)
+
+    @staticmethod
+    def scalar(value: Any) -> Any:
+        from ruamel.yaml.scalarbool import ScalarBoolean
+        from ruamel.yaml.scalarfloat import ScalarFloat
+        from ruamel.yaml.scalarint import ScalarInt
+
+        if isinstance(value, ScalarBoolean) or isinstance(value, bool):
+            return bool(value)
+        if isinstance(value, ScalarInt):
+            return int(value)
+        if isinstance(value, ScalarFloat):
+            return float(value)
+        if isinstance(value, str):
+            return str(value)
+        if isinstance(value, dt.datetime):
+            return value.replace(tzinfo=None) if value.tzinfo is None else value
+        return value
+
+
+def read_yaml(path: Path) -> RawInput:
+    """Read a YAML input file into :class:`RawInput` (or raise :class:`InputError`)."""
+    path = Path(path)
+    decoded = decode_text(read_bytes(path), path)
+    findings = []
+    if decoded.encoding == "gb18030":
+        findings.append(make("GM-I101", "文件不是 UTF-8 编码，已按 GBK/GB18030 读取。",
+                             location=Location(file=str(path))))
+    root = parse_yaml_text(decoded.text, path)
+    if root is None:
+        raise InputError(f"输入文件 {path} 中没有数据（只有注释或空行）。",
+                         hint="可用 greenmine init 生成示例项目作为起点。")
+    from ruamel.yaml.comments import CommentedMap
+
+    if not isinstance(root, CommentedMap):
+        raise InputError(
+            f"输入文件 {path} 的顶层应是“字段: 值”的映射，实际是"
+            f"{'列表' if isinstance(root, list) else '单个值'}。",
+            hint="顶层应包含 campaign、enterprise、mine 等字段，可参考 greenmine init 生成的示例。")
+    plainer = _Plainer(path)
+    try:
+        data = plainer.convert(root, ())
+    except RecursionError as e:
+        raise InputError("YAML 嵌套层级过深，无法读取。", hint="请检查文件结构。",
+                         location=str(path)) from e
+    return RawInput(source=path, kind="yaml", data=data, positions=plainer.positions,
+                    findings=findings)

@@ -1,0 +1,262 @@
+"""Writing the verification sample: an audit workbook (核查名单 / 抽取记录 / 全部名录) and an
+official-layout DOCX table like attachment 3 of the notice (``2023年绿色矿山实地核查名单``).
+
+Both return bytes, so the caller renders everything before writing anything.
+"""
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+from .sampling import ALGORITHM, SampleResult
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+SAMPLE_HEADERS = ("序号", "核查组别", "核查单位", "矿山名称", "名录级别", "所在市", "所在县（市、区）",
+                  "开采矿种", "开采方式", "入选年度", "抽取方式", "抽签值", "名录行号")
+SAMPLE_WIDTHS = (6, 24, 20, 40, 9, 10, 14, 12, 16, 9, 22, 18, 9)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("greenmine-docs")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "dev"
+
+
+def _style_table(ws: "Worksheet", header_row: int, ncols: int, widths: tuple[float, ...]) -> None:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    thin = Side(style="thin", color="808080")
+    border = Border(top=thin, bottom=thin, left=thin, right=thin)
+    for row in ws.iter_rows(min_row=header_row, max_row=ws.max_row, max_col=ncols):
+        for c in row:
+            c.border = border
+            c.alignment = Alignment(vertical="center", wrap_text=True,
+                                    horizontal="center" if c.row == header_row else None)
+            c.font = Font(name="宋体", size=10.5, bold=c.row == header_row)
+            if c.row == header_row:
+                c.fill = PatternFill("solid", fgColor="E2EFDA")
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+
+
+def _print_setup(ws: "Worksheet", title_rows: str) -> None:
+    ws.print_title_rows = title_rows
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def render_xlsx(result: SampleResult, *, title: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "核查名单"
+    ws.append([title])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(SAMPLE_HEADERS))
+    ws["A1"].font = Font(name="黑体", size=16)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.row_dimensions[1].height = 30
+    ws.append(list(SAMPLE_HEADERS))
+    n = 0
+    for g, d in result.drawn:
+        n += 1
+        m = d.mine
+        ws.append([n, g.label, g.checker, m.name, m.level, m.city, m.county, m.mineral, m.method,
+                   m.year, d.reason, d.ticket[:16], m.row])
+    _style_table(ws, 2, len(SAMPLE_HEADERS), SAMPLE_WIDTHS)
+    ws.freeze_panes = "E3"
+    ws.auto_filter.ref = f"A2:M{max(2, ws.max_row)}"
+    _print_setup(ws, "2:2")
+
+    _audit_sheet(wb.create_sheet("抽取记录"), result)
+
+    full = wb.create_sheet("全部名录")
+    headers = ("核查组别", "矿山名称", "名录级别", "所在市", "开采方式", "被举报/信访", "以往整改",
+               "符合优先规则", "抽签值", "是否抽中", "抽取方式", "名录行号")
+    full.append(list(headers))
+    for g in result.groups:
+        for d in sorted(g.draws, key=lambda d: d.ticket):
+            m = d.mine
+            full.append([g.label, m.name, m.level, m.city, m.method, "是" if m.reported else "否",
+                         "是" if m.rectification else "否", "是" if d.priority else "否",
+                         d.ticket[:16], "是" if d.drawn else "否", d.reason, m.row])
+    _style_table(full, 1, len(headers), (24, 40, 9, 10, 16, 10, 10, 12, 18, 9, 22, 9))
+    full.freeze_panes = "C2"
+    full.auto_filter.ref = f"A1:L{max(1, full.max_row)}"
+    _print_setup(full, "1:1")
+
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _audit_sheet(ws: "Worksheet", result: SampleResult) -> None:
+    """Everything needed to repeat and verify the draw."""
+    from openpyxl.styles import Alignment, Font
+
+    rows = [
+        ("抽取比例", f"{result.ratio}（{result.ratio * 100:g}%），每组按比例向上取整"),
+        ("随机种子", result.seed),
+        ("优先规则", result.rules_text()),
+        ("抽取日期", result.date.isoformat()),
+        ("名录文件", result.source),
+        ("名录工作表", result.sheet),
+        ("名录文件 SHA-256", result.source_sha256),
+        ("抽取方法", f"{ALGORITHM}：每座矿山抽签值 = SHA-256(\"{ALGORITHM}|种子|组别|名称|许可证号\")，"
+                 "各组先从符合优先规则的矿山、再从其余矿山按抽签值由小到大抽取。"
+                 "同一名录与种子在任何计算机上结果相同，与行的顺序无关。"),
+        ("程序", f"greenmine-docs {_version()}"),
+    ]
+    ws.append(["抽取记录"])
+    ws["A1"].font = Font(name="黑体", size=14)
+    for k, v in rows:
+        ws.append([k, v])
+    for r in ws.iter_rows(min_row=2, max_row=ws.max_row):
+        r[0].font = Font(name="宋体", bold=True)
+        r[1].alignment = Alignment(wrap_text=True, vertical="top")
+        r[1].number_format = "@"
+    ws.append([])
+    header_row = ws.max_row + 1
+    ws.append(["核查组别", "核查单位", "名录矿山数", "应抽数量", "实抽数量", "其中优先", "其中随机",
+               "符合优先规则矿山数"])
+    for g in result.groups:
+        pri = g.n_drawn_priority
+        ws.append([g.label, g.checker, g.listed, g.required, len(g.drawn), pri, len(g.drawn) - pri,
+                   g.n_priority])
+    first, last = header_row + 1, ws.max_row
+    ws.append(["合计", "", f"=SUM(C{first}:C{last})", f"=SUM(D{first}:D{last})",
+               f"=SUM(E{first}:E{last})", f"=SUM(F{first}:F{last})", f"=SUM(G{first}:G{last})",
+               f"=SUM(H{first}:H{last})"])
+    from openpyxl.styles import Border, PatternFill, Side
+
+    thin = Side(style="thin", color="808080")
+    for row in ws.iter_rows(min_row=header_row, max_row=ws.max_row, max_col=8):
+        for c in row:
+            c.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+            if c.row in (header_row, ws.max_row):
+                c.font = Font(name="宋体", bold=True)
+            if c.row == header_row:
+                c.fill = PatternFill("solid", fgColor="E2EFDA")
+                c.alignment = Alignment(horizontal="center", wrap_text=True)
+    for letter, w in zip("ABCDEFGH", (24, 60, 11, 10, 10, 10, 10, 12)):
+        ws.column_dimensions[letter].width = w
+    _print_setup(ws, f"{header_row}:{header_row}")
+
+
+DOCX_HEADERS = ("序号", "矿山名称", "级别", "所在市", "所在县（市、区）", "开采矿种", "开采方式", "核查单位")
+DOCX_WIDTHS_MM = (12, 78, 16, 20, 26, 24, 26, 45)
+
+
+def render_docx(result: SampleResult, *, title: str, attachment: str = "附件3") -> bytes:
+    """The sample as an official-layout table on A4 landscape: 附件 label (黑体), title
+    (小标宋, 二号), one table (header row repeated on every page), a note on the draw."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
+    from ..docx import fonts as F
+
+    doc = Document()
+    sec = doc.sections[0]
+    sec.orientation = WD_ORIENT.LANDSCAPE
+    sec.page_width, sec.page_height = Mm(297), Mm(210)
+    sec.top_margin, sec.bottom_margin = Mm(26), Mm(24)
+    sec.left_margin, sec.right_margin = Mm(25), Mm(25)
+    normal = doc.styles["Normal"]
+    F.set_style_font(normal, F.DEFAULT_FONTS.fangsong, latin=F.DEFAULT_FONTS.latin,
+                     size=F.SIZES["小四"])
+
+    def para(text: str, font: str, size: float, *, align=None, bold: bool = False,
+             space_after: float = 0):
+        p = doc.add_paragraph()
+        if align is not None:
+            p.alignment = align
+        p.paragraph_format.space_after = Pt(space_after)
+        run = p.add_run(text)
+        F.set_run_font(run, font, latin=F.DEFAULT_FONTS.latin, size=size, bold=bold)
+        return p
+
+    if attachment:
+        para(attachment, F.DEFAULT_FONTS.heiti, F.SIZES["三号"], space_after=6)
+    para(title, F.DEFAULT_FONTS.title, F.SIZES["二号"], align=WD_ALIGN_PARAGRAPH.CENTER,
+         space_after=12)
+
+    table = doc.add_table(rows=1, cols=len(DOCX_HEADERS))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _repeat_header(table.rows[0])
+    for i, text in enumerate(DOCX_HEADERS):
+        _cell(table.rows[0].cells[i], text, F.DEFAULT_FONTS.heiti, F.SIZES["小四"], center=True)
+    n = 0
+    for g in result.groups:
+        if not g.drawn:
+            continue
+        row = table.add_row()
+        merged = row.cells[0].merge(row.cells[-1])
+        _cell(merged, f"{g.label}：名录 {g.listed} 座，抽取 {len(g.drawn)} 座", F.DEFAULT_FONTS.heiti,
+              F.SIZES["五号"])
+        _cant_split(row)
+        for d in g.drawn:
+            n += 1
+            m = d.mine
+            row = table.add_row()
+            _cant_split(row)
+            values = (str(n), m.name, m.level, m.city, m.county, m.mineral, m.method, g.checker)
+            for i, text in enumerate(values):
+                _cell(row.cells[i], text, F.DEFAULT_FONTS.fangsong, F.SIZES["五号"],
+                      center=i not in (1,))
+    for row in table.rows:
+        for i, w in enumerate(DOCX_WIDTHS_MM):
+            row.cells[i].width = Mm(w)
+    note = (f"说明：按不低于 {result.ratio * 100:g}% 的比例分组随机抽取（每组向上取整），"
+            f"优先规则：{result.rules_text()}；随机种子 {result.seed}；抽取日期 "
+            f"{result.date.year}年{result.date.month}月{result.date.day}日；共抽取 {n} 座。")
+    para(note, F.DEFAULT_FONTS.fangsong, F.SIZES["五号"], space_after=0).paragraph_format.space_before = Pt(6)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def _cell(cell, text: str, font: str, size: float, *, center: bool = False) -> None:
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from ..docx import fonts as F
+
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    p = cell.paragraphs[0]
+    if center:
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = p.add_run(text)
+    F.set_run_font(run, font, latin=F.DEFAULT_FONTS.latin, size=size)
+
+
+def _repeat_header(row) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    trpr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    trpr.append(el)
+
+
+def _cant_split(row) -> None:
+    from docx.oxml import OxmlElement
+
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))

@@ -1,0 +1,51 @@
+"""Starting a project: the example project and the JSON Schema for editors."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from .errors import OutputError
+from .resources import example_path
+
+EXAMPLE = "shanxi-limestone"
+SCHEMA_FILE = "greenmine-input.schema.json"
+
+
+def schema_json() -> str:
+    """JSON Schema of the input (the ``Submission`` model), with Chinese titles."""
+    from .model import Submission
+
+    schema = Submission.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "绿色矿山申报与核查输入（greenmine-docs）"
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_example_project(directory: Path, *, force: bool = False) -> list[Path]:
+    """Copy the bundled example into ``directory`` with its schema next to it, and point the
+    YAML's ``yaml-language-server`` comment at that schema file."""
+    directory = Path(directory)
+    source = example_path(EXAMPLE)
+    if directory.exists() and any(directory.iterdir()) and not force:
+        raise OutputError(f"目录 {directory} 已存在且不为空，未写入。",
+                          hint="换一个新目录，或加 --force 覆盖其中的同名文件。")
+    written: list[Path] = []
+    for src in sorted(source.rglob("*")):
+        if src.is_dir() or src.name.startswith((".", "expected")) or "__pycache__" in src.parts:
+            continue
+        target = directory / src.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if src.name == "mine.yaml":
+            text = src.read_text(encoding="utf-8")
+            first, _, rest = text.partition("\n")
+            if first.startswith("# yaml-language-server:"):
+                text = f"# yaml-language-server: $schema=./{SCHEMA_FILE}\n{rest}"
+            target.write_text(text, encoding="utf-8")
+        else:
+            shutil.copyfile(src, target)
+        written.append(target)
+    schema = directory / SCHEMA_FILE
+    schema.write_text(schema_json(), encoding="utf-8")
+    written.append(schema)
+    return written
