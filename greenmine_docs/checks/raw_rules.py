@@ -45,6 +45,7 @@ def check_formats(raw: RawInput) -> Iterator[Finding]:
                        location=raw.locate(("enterprise", "uscc")))
     for path in (("mine", "licence", "number"),):
         number = _get(raw.data, path)
+        number = str(number) if isinstance(number, int) and not isinstance(number, bool) else number
         if isinstance(number, str) and number.strip() and not licence_number_ok(number.strip()):
             yield make("GM-W111", f"采矿许可证号“{number}”不是“C + 22 位数字”的形式。",
                        location=raw.locate(path))

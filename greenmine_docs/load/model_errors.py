@@ -119,7 +119,8 @@ def findings_from_validation(error: ValidationError, raw: RawInput,
                     allowed = "、".join(parent_model.model_fields)
                     hint = f"该位置允许的字段：{allowed}。"
             parent = " › ".join(parent_labels) or "顶层"
-            out.append(make("GM-E102", f"{parent} 中有未知字段“{key}”。", location=where,
+            out.append(make("GM-E102", f"{parent} 中有未知字段“{key}”。",
+                            location=raw.locate_key(loc),
                             hint=hint))
         elif etype == "enum" or etype == "literal_error":
             expected = (err.get("ctx") or {}).get("expected", "")

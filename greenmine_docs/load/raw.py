@@ -36,6 +36,7 @@ class RawInput:
     data: Any
     positions: dict[FieldPath, Location] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    key_positions: dict[FieldPath, Location] = field(default_factory=dict)
 
     def locate(self, path: FieldPath) -> Location:
         """Location of ``path``, or of its nearest ancestor that has one; path always set."""
@@ -47,3 +48,11 @@ class RawInput:
                                 sheet=loc.sheet, cell=loc.cell, path=dotted(tuple(path)) or None)
             probe = probe[:-1]
         return Location(file=str(self.source), path=dotted(tuple(path)) or None)
+
+    def locate_key(self, path: FieldPath) -> Location:
+        """Location of the key (not the value) at ``path``: for unknown-key findings."""
+        loc = self.key_positions.get(tuple(path))
+        if loc is None:
+            return self.locate(path)
+        return Location(file=loc.file, line=loc.line, column=loc.column, sheet=loc.sheet,
+                        cell=loc.cell, path=dotted(tuple(path)))

@@ -76,6 +76,7 @@ class _Plainer:
     def __init__(self, source: Path) -> None:
         self.source = str(source)
         self.positions: dict[FieldPath, Location] = {}
+        self.key_positions: dict[FieldPath, Location] = {}
         self.nodes = 0
 
     def at(self, line: int, col: int) -> Location:
@@ -108,6 +109,7 @@ class _Plainer:
                 is_container = isinstance(value, (CommentedMap, CommentedSeq))
                 self.positions[child] = self.at(kline if is_container else line,
                                                 kcol if is_container else col)
+                self.key_positions[child] = self.at(kline, kcol)
                 out[plain_key] = self.convert(value, child, depth + 1)
             return out
         if isinstance(node, CommentedSeq):
@@ -169,4 +171,4 @@ def read_yaml(path: Path) -> RawInput:
         raise InputError("YAML 嵌套层级过深，无法读取。", hint="请检查文件结构。",
                          location=str(path)) from e
     return RawInput(source=path, kind="yaml", data=data, positions=plainer.positions,
-                    findings=findings)
+                    findings=findings, key_positions=plainer.key_positions)

@@ -38,6 +38,7 @@ class StrictModel(BaseModel):
         validate_assignment=False,
         populate_by_name=True,
         use_enum_values=False,
+        coerce_numbers_to_str=True,
     )
 
 

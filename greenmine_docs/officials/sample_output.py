@@ -14,8 +14,14 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
 SAMPLE_HEADERS = ("序号", "核查组别", "核查单位", "矿山名称", "名录级别", "所在市", "所在县（市、区）",
-                  "开采矿种", "开采方式", "入选年度", "抽取方式", "抽签值", "名录行号")
-SAMPLE_WIDTHS = (6, 24, 20, 40, 9, 10, 14, 12, 16, 9, 22, 18, 9)
+                  "开采矿种", "开采方式", "入选年度", "抽取方式", "名录行号")
+SAMPLE_WIDTHS = (6, 20, 18, 34, 8, 9, 12, 12, 14, 8, 20, 8)
+
+
+def percent(ratio) -> str:
+    """``Decimal('0.2')`` -> ``20%``; ``Decimal('0.125')`` -> ``12.5%``."""
+    value = (ratio * 100).normalize()
+    return f"{value:f}%"
 
 
 def _version() -> str:
@@ -74,10 +80,10 @@ def render_xlsx(result: SampleResult, *, title: str) -> bytes:
         n += 1
         m = d.mine
         ws.append([n, g.label, g.checker, m.name, m.level, m.city, m.county, m.mineral, m.method,
-                   m.year, d.reason, d.ticket[:16], m.row])
+                   m.year, d.reason, m.row])
     _style_table(ws, 2, len(SAMPLE_HEADERS), SAMPLE_WIDTHS)
     ws.freeze_panes = "E3"
-    ws.auto_filter.ref = f"A2:M{max(2, ws.max_row)}"
+    ws.auto_filter.ref = f"A2:L{max(2, ws.max_row)}"
     _print_setup(ws, "2:2")
 
     _audit_sheet(wb.create_sheet("抽取记录"), result)
@@ -107,7 +113,7 @@ def _audit_sheet(ws: "Worksheet", result: SampleResult) -> None:
     from openpyxl.styles import Alignment, Font
 
     rows = [
-        ("抽取比例", f"{result.ratio}（{result.ratio * 100:g}%），每组按比例向上取整"),
+        ("抽取比例", f"{result.ratio}（{percent(result.ratio)}），每组按比例向上取整"),
         ("随机种子", result.seed),
         ("优先规则", result.rules_text()),
         ("抽取日期", result.date.isoformat()),
@@ -127,10 +133,15 @@ def _audit_sheet(ws: "Worksheet", result: SampleResult) -> None:
         r[0].font = Font(name="宋体", bold=True)
         r[1].alignment = Alignment(wrap_text=True, vertical="top")
         r[1].number_format = "@"
-    ws.append([])
-    header_row = ws.max_row + 1
+    for r in range(2, ws.max_row + 1):  # LibreOffice/Excel do not grow rows for wrapped text
+        text = str(ws.cell(row=r, column=2).value or "")
+        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=8)
+        lines = max(1, -(-sum(2 if ord(ch) > 0x2E80 else 1 for ch in text) // 105))
+        ws.row_dimensions[r].height = 15 * lines + 3
+    ws.append([None])
     ws.append(["核查组别", "核查单位", "名录矿山数", "应抽数量", "实抽数量", "其中优先", "其中随机",
                "符合优先规则矿山数"])
+    header_row = ws.max_row
     for g in result.groups:
         pri = g.n_drawn_priority
         ws.append([g.label, g.checker, g.listed, g.required, len(g.drawn), pri, len(g.drawn) - pri,
@@ -150,110 +161,116 @@ def _audit_sheet(ws: "Worksheet", result: SampleResult) -> None:
             if c.row == header_row:
                 c.fill = PatternFill("solid", fgColor="E2EFDA")
                 c.alignment = Alignment(horizontal="center", wrap_text=True)
-    for letter, w in zip("ABCDEFGH", (24, 60, 11, 10, 10, 10, 10, 12)):
+    for letter, w in zip("ABCDEFGH", (26, 54, 11, 10, 10, 10, 10, 12)):
         ws.column_dimensions[letter].width = w
     _print_setup(ws, f"{header_row}:{header_row}")
 
 
-DOCX_HEADERS = ("序号", "矿山名称", "级别", "所在市", "所在县（市、区）", "开采矿种", "开采方式", "核查单位")
-DOCX_WIDTHS_MM = (12, 78, 16, 20, 26, 24, 26, 45)
+DOCX_HEADERS = ("序号", "矿山名称", "级别", "所在市", "所在县（市、区）", "开采矿种", "开采方式", "抽取方式")
+DOCX_WIDTHS_MM = (12, 74, 16, 20, 28, 26, 30, 41)  # 247 mm = A4 landscape minus 2 × 25 mm
 
 
 def render_docx(result: SampleResult, *, title: str, attachment: str = "附件3") -> bytes:
-    """The sample as an official-layout table on A4 landscape: 附件 label (黑体), title
-    (小标宋, 二号), one table (header row repeated on every page), a note on the draw."""
+    """The sample as an official-layout table on A4 landscape: 附件 label (黑体 三号), title
+    (小标宋 二号), one table whose header row repeats on every page, a group row per checking
+    authority, and a closing note recording ratio, rules, seed and date."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
     from docx.shared import Mm, Pt
 
     from ..docx import fonts as F
+    from ..docx.styles import apply_official_styles
 
     doc = Document()
+    apply_official_styles(doc)
     sec = doc.sections[0]
     sec.orientation = WD_ORIENT.LANDSCAPE
     sec.page_width, sec.page_height = Mm(297), Mm(210)
     sec.top_margin, sec.bottom_margin = Mm(26), Mm(24)
     sec.left_margin, sec.right_margin = Mm(25), Mm(25)
-    normal = doc.styles["Normal"]
-    F.set_style_font(normal, F.DEFAULT_FONTS.fangsong, latin=F.DEFAULT_FONTS.latin,
-                     size=F.SIZES["小四"])
-
-    def para(text: str, font: str, size: float, *, align=None, bold: bool = False,
-             space_after: float = 0):
-        p = doc.add_paragraph()
-        if align is not None:
-            p.alignment = align
-        p.paragraph_format.space_after = Pt(space_after)
-        run = p.add_run(text)
-        F.set_run_font(run, font, latin=F.DEFAULT_FONTS.latin, size=size, bold=bold)
-        return p
 
     if attachment:
-        para(attachment, F.DEFAULT_FONTS.heiti, F.SIZES["三号"], space_after=6)
-    para(title, F.DEFAULT_FONTS.title, F.SIZES["二号"], align=WD_ALIGN_PARAGRAPH.CENTER,
-         space_after=12)
+        p = doc.add_paragraph(style="Table Text")
+        run = p.add_run(attachment)
+        F.set_run_font(run, F.DEFAULT_FONTS.heiti, latin=F.DEFAULT_FONTS.latin, size=F.SIZES["三号"])
+        p.paragraph_format.space_after = Pt(6)
+    doc.add_paragraph(title, style="Title")
 
     table = doc.add_table(rows=1, cols=len(DOCX_HEADERS))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
+    _fixed_widths(table, DOCX_WIDTHS_MM)
     _repeat_header(table.rows[0])
     for i, text in enumerate(DOCX_HEADERS):
-        _cell(table.rows[0].cells[i], text, F.DEFAULT_FONTS.heiti, F.SIZES["小四"], center=True)
+        _cell(table.rows[0].cells[i], text, "Table Heading")
     n = 0
     for g in result.groups:
         if not g.drawn:
             continue
         row = table.add_row()
-        merged = row.cells[0].merge(row.cells[-1])
-        _cell(merged, f"{g.label}：名录 {g.listed} 座，抽取 {len(g.drawn)} 座", F.DEFAULT_FONTS.heiti,
-              F.SIZES["五号"])
         _cant_split(row)
+        merged = row.cells[0].merge(row.cells[-1])
+        _cell(merged, f"{g.label}　核查单位：{g.checker}　名录 {g.listed} 座，抽取 {len(g.drawn)} 座",
+              "Table Heading", center=False)
+        merged.paragraphs[0].paragraph_format.keep_with_next = True  # never alone at a page end
         for d in g.drawn:
             n += 1
             m = d.mine
             row = table.add_row()
             _cant_split(row)
-            values = (str(n), m.name, m.level, m.city, m.county, m.mineral, m.method, g.checker)
+            values = (str(n), m.name, m.level, m.city, m.county, m.mineral, m.method, d.reason)
             for i, text in enumerate(values):
-                _cell(row.cells[i], text, F.DEFAULT_FONTS.fangsong, F.SIZES["五号"],
-                      center=i not in (1,))
+                _cell(row.cells[i], text, "Table Text", center=i not in (1, 7))
     for row in table.rows:
+        row.height = Mm(7)
+        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
         for i, w in enumerate(DOCX_WIDTHS_MM):
-            row.cells[i].width = Mm(w)
-    note = (f"说明：按不低于 {result.ratio * 100:g}% 的比例分组随机抽取（每组向上取整），"
+            if i < len(row.cells):
+                row.cells[i].width = Mm(w)
+    note = (f"说明：按不低于 {percent(result.ratio)} 的比例分组随机抽取（每组向上取整）；"
             f"优先规则：{result.rules_text()}；随机种子 {result.seed}；抽取日期 "
             f"{result.date.year}年{result.date.month}月{result.date.day}日；共抽取 {n} 座。")
-    para(note, F.DEFAULT_FONTS.fangsong, F.SIZES["五号"], space_after=0).paragraph_format.space_before = Pt(6)
+    p = doc.add_paragraph(note, style="Table Text")
+    p.paragraph_format.space_before = Pt(6)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
 
 
-def _cell(cell, text: str, font: str, size: float, *, center: bool = False) -> None:
+def _fixed_widths(table, widths_mm: tuple[float, ...]) -> None:
+    """Fixed layout with explicit grid columns (LibreOffice and WPS read ``w:tblGrid``)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    for col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm):
+        col.set(qn("w:w"), str(int(Mm(w).twips)))
+
+
+def _cell(cell, text: str, style: str, *, center: bool = True) -> None:
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    from ..docx import fonts as F
-
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     p = cell.paragraphs[0]
-    if center:
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = p.add_run(text)
-    F.set_run_font(run, font, latin=F.DEFAULT_FONTS.latin, size=size)
+    p.style = style
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.LEFT
+    p.add_run(text)
 
 
 def _repeat_header(row) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    trpr = row._tr.get_or_add_trPr()
     el = OxmlElement("w:tblHeader")
     el.set(qn("w:val"), "true")
-    trpr.append(el)
+    row._tr.get_or_add_trPr().append(el)
 
 
 def _cant_split(row) -> None:

@@ -199,7 +199,8 @@ def draw_sample(mines: list[ListedMine], *, ratio: Decimal, seed: int,
             d.reason = "优先：" + "、".join(PRIORITY_RULES[r][0] for r in d.priority)
         if len(pool_pri) > places:
             report.add(make("GM-I607", f"{g.label}有优先矿山 {len(pool_pri)} 座，应抽 {places} 座，"
-                                       "已在优先矿山中按抽签值抽取。", location=Location(part=g.label)))
+                                       "已在优先矿山中按抽签值抽取。",
+                            location=Location(file=report.source, part=g.label)))
         for d in pool_rest[:max(0, places - len(pool_pri))]:
             d.drawn = True
             d.reason = "随机"

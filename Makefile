@@ -1,0 +1,40 @@
+# The two commands of the README. Both set everything up on a fresh machine.
+#   make demo   — virtual environment, install, validate and build the bundled example
+#   make test   — virtual environment, install with test extras, run the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+EXAMPLE := examples/shanxi-limestone/mine.yaml
+OUT ?= out/shanxi-limestone
+
+.PHONY: demo test bench system-deps clean
+
+demo: $(VENV)/.installed
+	$(BIN)/greenmine validate $(EXAMPLE)
+	$(BIN)/greenmine build $(EXAMPLE) -o $(OUT) --force
+	@echo "文档已生成到 $(OUT)/"
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/run.py
+
+# LibreOffice (PDF conversion, recalculation tests), poppler and CJK fonts (Debian/Ubuntu, as root)
+system-deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui \
+	  libreoffice-calc-nogui poppler-utils fonts-noto-cjk
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e ".[test]"
+	touch $@
+
+clean:
+	rm -rf $(VENV) out build dist *.egg-info

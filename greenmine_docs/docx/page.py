@@ -1,0 +1,167 @@
+"""Page setup, footers with page numbers, section breaks (GB/T 9704-2012).
+
+- A4, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (type area 156 × 225 mm);
+- page numbers ``— N —`` in 4号 宋体, odd pages right and even pages left, one character in;
+- a cover without a page number: :func:`suppress_first_page_number` (different first page) or
+  its own section (:func:`section_break`);
+- landscape sections for wide tables: :func:`section_break` with ``landscape=True`` writes a
+  paragraph-level ``w:sectPr`` copied from a base section, so it works both in a
+  python-docx ``Document`` and in a docxtpl subdocument (whose body is spliced into a template).
+"""
+from __future__ import annotations
+
+import copy
+
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from .fields import add_page_number
+from .fonts import DEFAULT_FONTS, FontScheme
+
+PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
+MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+TYPE_WIDTH_MM = PAGE_WIDTH_MM - MARGINS_MM["left"] - MARGINS_MM["right"]  # 156
+TYPE_HEIGHT_MM = PAGE_HEIGHT_MM - MARGINS_MM["top"] - MARGINS_MM["bottom"]  # 225
+LANDSCAPE_TYPE_WIDTH_MM = PAGE_HEIGHT_MM - MARGINS_MM["top"] - MARGINS_MM["bottom"]  # 225
+
+
+def setup_page(section, *, landscape: bool = False) -> None:
+    """A4 with the official margins. In landscape the page turns 90° and the margins turn
+    with it (the binding edge stays the short side's top margin)."""
+    section.header_distance = Mm(15)
+    section.footer_distance = Mm(24)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(PAGE_HEIGHT_MM), Mm(PAGE_WIDTH_MM)
+        section.top_margin, section.bottom_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
+        section.left_margin, section.right_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(PAGE_WIDTH_MM), Mm(PAGE_HEIGHT_MM)
+        section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+        section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
+    section.gutter = Mm(0)
+
+
+def _footer_paragraph(footer, align, fonts: FontScheme):
+    par = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+    for extra in footer.paragraphs[1:]:
+        extra._p.getparent().remove(extra._p)
+    for child in list(par._p):
+        if child.tag != qn("w:pPr"):
+            par._p.remove(child)
+    try:
+        par.style = "Footer"
+    except KeyError:  # a user template without a Footer style: keep the direct formatting
+        pass
+    par.alignment = align
+    pf = par.paragraph_format
+    pf.first_line_indent = Pt(0)
+    pf.left_indent = Pt(14) if align == WD_ALIGN_PARAGRAPH.LEFT else Pt(0)
+    pf.right_indent = Pt(14) if align == WD_ALIGN_PARAGRAPH.RIGHT else Pt(0)
+    return par
+
+
+def page_number_footers(doc, section, *, fonts: FontScheme = DEFAULT_FONTS,
+                        odd_even: bool = True) -> None:
+    """Footers with ``— N —``: odd pages right, even pages left (one 4号 character in), or
+    centred on every page when ``odd_even`` is False."""
+    section.footer.is_linked_to_previous = False
+    font = (fonts.songti, 14.0)
+    if odd_even:
+        doc.settings.odd_and_even_pages_header_footer = True
+        add_page_number(_footer_paragraph(section.footer, WD_ALIGN_PARAGRAPH.RIGHT, fonts),
+                        font=font)
+        section.even_page_footer.is_linked_to_previous = False
+        add_page_number(_footer_paragraph(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT,
+                                          fonts), font=font)
+    else:
+        add_page_number(_footer_paragraph(section.footer, WD_ALIGN_PARAGRAPH.CENTER, fonts),
+                        font=font)
+
+
+def empty_footers(section) -> None:
+    """No page number in this section (the cover): its own, empty footers."""
+    for footer in (section.footer, section.even_page_footer, section.first_page_footer):
+        footer.is_linked_to_previous = False
+        for par in footer.paragraphs:
+            for child in list(par._p):
+                if child.tag != qn("w:pPr"):
+                    par._p.remove(child)
+
+
+def suppress_first_page_number(section) -> None:
+    """Different first page with an empty footer (a cover in the same section as the body)."""
+    section.different_first_page_header_footer = True
+    footer = section.first_page_footer
+    footer.is_linked_to_previous = False
+    for par in footer.paragraphs:
+        for child in list(par._p):
+            if child.tag != qn("w:pPr"):
+                par._p.remove(child)
+
+
+def page_numbering(section, *, start: int | None = None, fmt: str | None = None) -> None:
+    """Restart page numbers at ``start`` and/or use format ``fmt`` (``decimal``,
+    ``upperRoman``…) in a section."""
+    sect_pr = section._sectPr
+    pg = sect_pr.find(qn("w:pgNumType"))
+    if pg is None:
+        pg = OxmlElement("w:pgNumType")
+        # schema: pgNumType comes after pgMar/paperSrc/pgBorders/lnNumType
+        anchor = None
+        for tag in ("w:lnNumType", "w:pgBorders", "w:paperSrc", "w:pgMar", "w:pgSz"):
+            anchor = sect_pr.find(qn(tag))
+            if anchor is not None:
+                break
+        if anchor is not None:
+            anchor.addnext(pg)
+        else:
+            sect_pr.append(pg)
+    if start is not None:
+        pg.set(qn("w:start"), str(start))
+    if fmt is not None:
+        pg.set(qn("w:fmt"), fmt)
+
+
+def section_break(container, base_sect_pr, *, landscape: bool = False):
+    """End the current section here: append an empty paragraph carrying a copy of
+    ``base_sect_pr`` (usually the document body's final ``w:sectPr``), turned to ``landscape``
+    or portrait. The copy keeps the footer references (page numbers continue) and drops any
+    page-number restart and different-first-page setting. Returns the paragraph.
+
+    To put content in landscape: ``section_break(c, base)`` (ends the portrait part), add the
+    content, ``section_break(c, base, landscape=True)`` (ends the landscape part)."""
+    par = container.add_paragraph()
+    sect_pr = copy.deepcopy(base_sect_pr)
+    for tag in ("w:titlePg",):
+        el = sect_pr.find(qn(tag))
+        if el is not None:
+            sect_pr.remove(el)
+    pg = sect_pr.find(qn("w:pgNumType"))
+    if pg is not None and qn("w:start") in pg.attrib:
+        del pg.attrib[qn("w:start")]
+    typ = sect_pr.find(qn("w:type"))
+    if typ is None:
+        typ = OxmlElement("w:type")
+        # w:type follows the header/footer references
+        refs = [c for c in sect_pr if c.tag in (qn("w:headerReference"), qn("w:footerReference"),
+                                                qn("w:footnotePr"), qn("w:endnotePr"))]
+        if refs:
+            refs[-1].addnext(typ)
+        else:
+            sect_pr.insert(0, typ)
+    typ.set(qn("w:val"), "nextPage")
+
+    from docx.section import Section
+
+    setup_page(Section(sect_pr, None), landscape=landscape)
+    # keep the paragraph invisible: tiny fixed height, no indent
+    pf = par.paragraph_format
+    pf.first_line_indent = Pt(0)
+    pf.space_before = pf.space_after = Pt(0)
+    par._p.get_or_add_pPr().append(sect_pr)
+    return par

@@ -1,0 +1,124 @@
+"""Finding and loading indicator sets: built-in ids, YAML files and Excel tables.
+
+* :func:`load_file` — one file (``.yaml``/``.yml`` or ``.xlsx``) -> ``(set or None, findings)``;
+  every finding is located (file:line for YAML, sheet!cell for Excel).
+* :func:`builtin_ids` / :func:`load_builtin` — the sets shipped in ``indicators/sets/``.
+* :func:`resolve` — what ``campaign.indicator_set`` means: a built-in id, or a path relative to
+  the input file. Returns the set or raises :class:`~greenmine_docs.errors.ConfigError` whose
+  message lists the findings.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import ConfigError, InputError
+from ..findings import Finding, Location, Severity, make
+from .build import build_set
+from .model import IndicatorSet
+
+SETS_DIR = Path(__file__).resolve().parent / "sets"
+SET_SUFFIXES = {".yaml", ".yml", ".xlsx"}
+
+
+def builtin_ids() -> list[str]:
+    """Ids of the built-in sets, the reference set first."""
+    ids = sorted(p.stem for p in SETS_DIR.glob("*.yaml"))
+    return sorted(ids, key=lambda i: (i != "national-2020-reference", i))
+
+
+def load_builtin(set_id: str) -> IndicatorSet:
+    """A built-in set by id; :class:`ConfigError` when unknown (or broken, which tests prevent)."""
+    if set_id not in builtin_ids():
+        raise ConfigError(f"没有编号为“{set_id}”的内置评价指标体系。",
+                          hint="内置体系：" + "、".join(builtin_ids()) + "；也可填写指标体系文件路径。")
+    path = SETS_DIR / f"{set_id}.yaml"
+    return _cached(str(path), path.stat().st_mtime_ns, f"builtin:{set_id}")
+
+
+@lru_cache(maxsize=16)
+def _cached(path: str, mtime: int, label: str) -> IndicatorSet:
+    result, findings = load_file(Path(path), source_label=label)
+    if result is None:
+        raise ConfigError(_summary(findings, Path(path)), hint="请修正指标体系文件后重试。")
+    return result
+
+
+def load_file(path: Path, *, source_label: str | None = None
+              ) -> tuple[IndicatorSet | None, list[Finding]]:
+    """Load and check one set file. Never raises for bad content: problems are findings."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    where = Location(file=str(path))
+    if not path.is_file():
+        return None, [make("GM-E306", f"指标体系文件 {path} 不存在。", location=where)]
+    if suffix not in SET_SUFFIXES:
+        return None, [make("GM-E300", f"指标体系文件 {path} 的类型无法识别（应为 .yaml 或 .xlsx）。",
+                           location=where)]
+    if suffix == ".xlsx":
+        from .excel_io import read_set_workbook
+
+        try:
+            data, locate = read_set_workbook(path)
+        except InputError as e:
+            return None, [make("GM-E300", e.message, location=where, hint=e.hint or None)]
+    else:
+        from ..load.yaml_input import read_yaml
+
+        try:
+            raw = read_yaml(path)
+        except InputError as e:
+            return None, [make("GM-E300", e.message, location=_loc_from_text(e.location, path),
+                               hint=e.hint or None)]
+        data, locate = raw.data, raw.locate
+    result, findings = build_set(data, locate, source_path=source_label or str(path))
+    return result, findings
+
+
+def _loc_from_text(text: str, path: Path) -> Location:
+    """``file:12:3`` (as InputError carries it) -> a Location with line and column."""
+    parts = (text or "").rsplit(":", 2)
+    if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+        return Location(file=parts[0], line=int(parts[1]), column=int(parts[2]))
+    return Location(file=str(path))
+
+
+def resolve(ref: str, base_dir: Path | None = None) -> IndicatorSet:
+    """``campaign.indicator_set`` -> the set. Built-in ids win; otherwise a file path, relative
+    to ``base_dir`` (the input file's folder). Raises :class:`ConfigError`."""
+    result, findings = try_resolve(ref, base_dir)
+    if result is None:
+        raise ConfigError(_summary(findings, ref), hint="请修正指标体系或 campaign.indicator_set。")
+    return result
+
+
+def try_resolve(ref: str, base_dir: Path | None = None, *, where: Location | None = None
+                ) -> tuple[IndicatorSet | None, list[Finding]]:
+    """Like :func:`resolve` but returns ``(set or None, findings)``; a reference that names
+    nothing gives a GM-E306 finding located at ``where`` (the input's field)."""
+    ref = (ref or "").strip()
+    if ref in builtin_ids():
+        return load_builtin(ref), []
+    path = Path(ref)
+    if not path.is_absolute() and base_dir is not None:
+        path = Path(base_dir) / path
+    if path.suffix.lower() not in SET_SUFFIXES or not path.is_file():
+        looks_like_file = path.suffix.lower() in SET_SUFFIXES or "/" in ref or "\\" in ref
+        msg = (f"指标体系文件 {path} 不存在。" if looks_like_file
+               else f"“{ref}”既不是内置评价指标体系的编号，也不是指标体系文件。")
+        return None, [make("GM-E306", msg, location=where or Location(),
+                           hint="内置体系：" + "、".join(builtin_ids()) + "；或填写 .yaml/.xlsx 文件的相对路径。")]
+    mtime = path.stat().st_mtime_ns
+    try:
+        return _cached(str(path.resolve()), mtime, str(path)), []
+    except ConfigError:
+        return load_file(path)
+
+
+def _summary(findings: list[Finding], what: object) -> str:
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    head = f"评价指标体系 {what} 无法使用（{len(errors)} 处错误）："
+    lines = [f"  {f.location}：{f.message}" for f in errors[:10]]
+    if len(errors) > 10:
+        lines.append(f"  …… 另有 {len(errors) - 10} 处")
+    return "\n".join([head, *lines])

@@ -1,0 +1,69 @@
+"""Shared fixtures: the bundled example, a CLI runner, and a way to write variants of it."""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+EXAMPLE_DIR = EXAMPLES / "shanxi-limestone"
+EXAMPLE = EXAMPLE_DIR / "mine.yaml"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def example_copy(tmp_path: Path) -> Path:
+    """A private copy of the example project (YAML plus the files it refers to)."""
+    target = tmp_path / "example"
+    shutil.copytree(EXAMPLE_DIR, target)
+    return target / "mine.yaml"
+
+
+@pytest.fixture
+def variant(tmp_path: Path):
+    """``variant({"old": "new", ...})`` writes the example YAML with text replaced (each old
+    text must occur) next to a copy of the example's files, and returns its path."""
+    counter = iter(range(1000))
+
+    def make(replacements: dict[str, str], *, name: str | None = None) -> Path:
+        folder = tmp_path / f"v{next(counter)}"
+        shutil.copytree(EXAMPLE_DIR, folder)
+        text = EXAMPLE.read_text(encoding="utf-8")
+        for old, new in replacements.items():
+            assert old in text, f"example has no {old!r}"
+            text = text.replace(old, new, 1)
+        path = folder / (name or "mine.yaml")
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return make
+
+
+@dataclass
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def run_cli(runner: CliRunner, *args: str) -> CliResult:
+    """Run ``greenmine ARGS`` exactly as the entry point does (library errors -> exit 2,
+    exceptions never escape) inside click's runner, capturing stdout and stderr apart."""
+    from greenmine_docs.cli import cli
+    from greenmine_docs.cli._common import run_main
+
+    with runner.isolation() as (out, err, _mixed):
+        code = run_main(cli, [str(a) for a in args])
+    return CliResult(code, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8"))
