@@ -119,24 +119,38 @@ def build(path: str | Path, out_dir: str | Path, *, as_of: dt.date | None = None
           ) -> BuildResult:
     """Validate, then render every document the input supports and write them with a
     manifest. Nothing is written when validation fails or when any document fails to render."""
-    from .documents import registered
+    return build_loaded(load(path), out_dir, as_of=as_of, strict=strict, force=force, only=only)
 
-    loaded = load(path)
+
+def build_loaded(loaded: Loaded, out_dir: str | Path, *, as_of: dt.date | None = None,
+                 strict: bool = False, force: bool = False, only: Iterable[str] | None = None,
+                 ) -> BuildResult:
+    """:func:`build` for an input already loaded (a row of a mines workbook, say)."""
     loaded.report.strict = strict
     ctx = run_checks(loaded, as_of)
     result = BuildResult(report=loaded.report)
     if ctx is None or not loaded.report.valid:
         return result
+    files = render_documents(ctx, only, skipped=result.skipped)
+    return _write_build(result, files, Path(out_dir), loaded, force=force)
+
+
+def render_documents(ctx: "CheckContext", only: Iterable[str] | None = None,
+                     skipped: list[str] | None = None) -> dict[str, bytes]:
+    """Render (in memory) every registered document the input supports."""
+    from .documents import registered
+
     wanted = set(only) if only else None
     files: dict[str, bytes] = {}
     for spec in registered():
         if wanted is not None and spec.key not in wanted:
             continue
         if not spec.supports(ctx):
-            result.skipped.append(spec.title)
+            if skipped is not None:
+                skipped.append(spec.title)
             continue
         files.update(spec.render(ctx))
-    return _write_build(result, files, Path(out_dir), loaded, force=force)
+    return files
 
 
 def _write_build(result: BuildResult, files: dict[str, bytes], out_dir: Path, loaded: Loaded,
@@ -145,6 +159,7 @@ def _write_build(result: BuildResult, files: dict[str, bytes], out_dir: Path, lo
     from .outputs import check_output, write_bytes_atomic
 
     source = loaded.source
+    source_bytes = source.read_bytes() if source.is_file() else b""
     targets = {name: out_dir / name for name in files}
     manifest_path = out_dir / "manifest.json"
     for target in [*targets.values(), manifest_path]:  # refuse before writing anything
@@ -157,8 +172,7 @@ def _write_build(result: BuildResult, files: dict[str, bytes], out_dir: Path, lo
                         "sha256": hashlib.sha256(data).hexdigest()})
     manifest = {
         "generator": f"greenmine-docs {__version__}",
-        "input": {"file": str(source),
-                  "sha256": hashlib.sha256(source.read_bytes()).hexdigest()},
+        "input": {"file": str(source), "sha256": hashlib.sha256(source_bytes).hexdigest()},
         "as_of": result.report.meta.get("as_of"),
         "files": entries,
         "skipped": result.skipped,

@@ -38,11 +38,12 @@ def check_output(path: Path, *, force: bool = False, inputs: Iterable[Path] = ()
     target = path.resolve()
     for inp in inputs:
         try:
-            if Path(inp).resolve() == target:
-                raise OutputError(f"输出文件 {path} 与输入文件相同，拒绝覆盖输入。",
-                                  hint="请用 -o 指定另一个输出文件名。")
+            same = Path(inp).resolve() == target
         except OSError:
             continue
+        if same:  # raised outside the try: OutputError is itself an OSError
+            raise OutputError(f"输出文件 {path} 与输入文件相同，拒绝覆盖输入。",
+                              hint="请用 -o 指定另一个输出文件名。")
     if path.is_dir():
         raise OutputError(f"输出路径 {path} 是一个目录。", hint="请指定文件名，例如 -o 结果.docx。")
     if path.exists() and not force:

@@ -22,7 +22,7 @@ class CodeSpec:
     hint: str  # default fix hint
 
 
-_AREAS = ("input", "excel", "eligibility", "indicators", "plan", "assessment", "officials", "safety")
+_AREAS = ("input", "excel", "eligibility", "batch", "indicators", "plan", "assessment", "officials", "safety")
 
 
 def _collect() -> dict[str, CodeSpec]:

@@ -1,6 +1,6 @@
 """Finding codes of the officials' tools (6xx): the listed-mines directory read by
 ``greenmine sample`` (60x), the structure check of submitted plan documents by
-``greenmine check`` (61x–63x). 64x–69x are left for ``diff`` and ``batch``.
+``greenmine check`` (61x–63x). 64x–68x are free; 690–699 belong to ``batch`` (codes/batch.py).
 
 Never renumber a code; add new ones at the end of their block.
 """

@@ -46,9 +46,7 @@ def _image_bytes(image: str | Path | bytes, where: str = "") -> tuple[bytes, flo
             if img.format not in {"PNG", "JPEG", "GIF", "BMP", "TIFF"}:
                 raise InputError(f"图片格式 {img.format} 无法插入 Word。",
                                  hint="请使用 PNG 或 JPEG 图片。", location=where)
-    except (UnidentifiedImageError, OSError) as e:
-        if isinstance(e, InputError):
-            raise
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
         raise InputError("文件不是可识别的图片。", hint="请使用 PNG 或 JPEG 图片。",
                          location=where) from e
     return data, (h / w if w else 1.0)

@@ -16,8 +16,8 @@ Caption         图/表 captions: 黑体 12 pt (小四), centred
 Table Text      table cells: 宋体 10.5 pt (五号), single spacing, no indent
 Table Heading   header cells: 黑体 10.5 pt, centred
 Footer          page numbers: 宋体 14 pt (4号)
-TOC 1..3        table of contents entries
-Cover Title …   cover page paragraphs (Cover Title, Cover Line, Cover Date)
+toc 1..3        table of contents entries (Word: TOC 1..3)
+Cover Title …   cover page paragraphs (Cover Title, Cover Line)
 ==============  =====================================================================
 
 Style ids are python-docx's/Word's built-in ids (``Heading1``…), so a template restyled in
@@ -140,11 +140,24 @@ def _settings(doc) -> None:
         tfl.set(qn("w:eastAsia"), "zh-CN")
 
 
-def apply_official_styles(doc, fonts: FontScheme = DEFAULT_FONTS) -> None:
-    """Rewrite ``doc``'s styles to the official layout (see module docstring)."""
-    _doc_defaults(doc, fonts)
-    _settings(doc)
+def apply_official_styles(doc, fonts: FontScheme = DEFAULT_FONTS, *,
+                          only_missing: bool = False) -> None:
+    """Rewrite ``doc``'s styles to the official layout (see module docstring).
 
+    ``only_missing=True`` (used on user templates) adds the styles the template lacks and leaves
+    every existing style as the user designed it."""
+    if not only_missing:
+        _doc_defaults(doc, fonts)
+        _settings(doc)
+    existing = {s.name for s in doc.styles}
+    for name, build in _BUILDERS:
+        if only_missing and name in existing:
+            continue
+        build(doc, fonts)
+    _declare_title_font(doc, fonts)
+
+
+def _normal(doc, fonts: FontScheme) -> None:
     normal = doc.styles["Normal"]
     set_style_font(normal, fonts.fangsong, latin=fonts.latin, size=BODY_SIZE, bold=False)
     _spacing(normal)
@@ -152,6 +165,8 @@ def apply_official_styles(doc, fonts: FontScheme = DEFAULT_FONTS) -> None:
     normal.paragraph_format.widow_control = True
     _first_line_chars(normal.element, 2, BODY_SIZE)
 
+
+def _title(doc, fonts: FontScheme) -> None:
     title = _paragraph_style(doc, "Title")
     set_style_font(title, fonts.title, latin=fonts.latin, size=TITLE_SIZE, bold=False)
     _spacing(title, line=36, before=0, after=12)
@@ -159,19 +174,27 @@ def apply_official_styles(doc, fonts: FontScheme = DEFAULT_FONTS) -> None:
     _no_indent(title)
     _strip_borders(title)
 
-    heading_fonts = [
-        (fonts.heiti, False), (fonts.kaiti, False), (fonts.fangsong, True), (fonts.fangsong, False)
-    ]
-    for level, (face, bold) in enumerate(heading_fonts, start=1):
+
+_HEADING_FACES = {1: ("heiti", False), 2: ("kaiti", False), 3: ("fangsong", True),
+                  4: ("fangsong", False)}
+
+
+def _heading(level: int):
+    def build(doc, fonts: FontScheme) -> None:
+        face, bold = _HEADING_FACES[level]
         style = _paragraph_style(doc, f"Heading {level}")
-        set_style_font(style, face, latin=fonts.latin, size=BODY_SIZE, bold=bold, italic=False)
+        set_style_font(style, getattr(fonts, face), latin=fonts.latin, size=BODY_SIZE, bold=bold,
+                       italic=False)
         _spacing(style)
         style.paragraph_format.keep_with_next = True
         style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         _first_line_chars(style.element, 2, BODY_SIZE)
         _outline_level(style, level - 1)
-        style.next_paragraph_style = normal
+        style.next_paragraph_style = doc.styles["Normal"]
+    return build
 
+
+def _caption(doc, fonts: FontScheme) -> None:
     caption = _paragraph_style(doc, "Caption")
     set_style_font(caption, fonts.heiti, latin=fonts.latin, size=CAPTION_SIZE, bold=False,
                    italic=False)
@@ -180,25 +203,38 @@ def apply_official_styles(doc, fonts: FontScheme = DEFAULT_FONTS) -> None:
     caption.paragraph_format.keep_with_next = False
     _no_indent(caption)
 
+
+def _table_text(doc, fonts: FontScheme) -> None:
     table_text = _paragraph_style(doc, "Table Text")
     set_style_font(table_text, fonts.songti, latin=fonts.latin, size=TABLE_SIZE, bold=False)
     _spacing(table_text, line=None)
     table_text.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
     _no_indent(table_text)
 
+
+def _table_heading(doc, fonts: FontScheme) -> None:
+    if "Table Text" not in {s.name for s in doc.styles}:
+        _table_text(doc, fonts)
     table_head = _paragraph_style(doc, "Table Heading", base="Table Text")
     set_style_font(table_head, fonts.heiti, latin=fonts.latin, size=TABLE_SIZE, bold=False)
     table_head.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
+
+def _footer(doc, fonts: FontScheme) -> None:
     footer = _paragraph_style(doc, "Footer")
     set_style_font(footer, fonts.songti, latin=fonts.songti, size=PAGE_NUMBER_SIZE)
     _spacing(footer, line=None)
     _no_indent(footer)
 
+
+def _header(doc, fonts: FontScheme) -> None:
     header = _paragraph_style(doc, "Header")
     set_style_font(header, fonts.songti, latin=fonts.songti, size=9)
     _no_indent(header)
+    _strip_borders(header)
 
+
+def _toc_heading(doc, fonts: FontScheme) -> None:
     toc_heading = _paragraph_style(doc, "TOC Heading")
     set_style_font(toc_heading, fonts.heiti, latin=fonts.latin, size=TITLE_SIZE - 4, bold=False)
     _spacing(toc_heading, line=None, before=0, after=18)
@@ -206,14 +242,19 @@ def apply_official_styles(doc, fonts: FontScheme = DEFAULT_FONTS) -> None:
     _no_indent(toc_heading)
     _outline_level(toc_heading, None)
 
-    for level in (1, 2, 3):
-        toc = _paragraph_style(doc, f"TOC {level}")
+
+def _toc(level: int):
+    def build(doc, fonts: FontScheme) -> None:
+        toc = _paragraph_style(doc, f"toc {level}")
         face = fonts.heiti if level == 1 else fonts.fangsong
         set_style_font(toc, face, latin=fonts.latin, size=14, bold=False)
         _spacing(toc, line=24)
         _no_indent(toc)
         toc.paragraph_format.left_indent = Pt(14 * 2 * (level - 1))
+    return build
 
+
+def _cover(doc, fonts: FontScheme) -> None:
     cover_title = _paragraph_style(doc, "Cover Title", base="Title")
     set_style_font(cover_title, fonts.title, latin=fonts.latin, size=26, bold=False)
     _spacing(cover_title, line=48, before=0, after=0)
@@ -222,15 +263,24 @@ def apply_official_styles(doc, fonts: FontScheme = DEFAULT_FONTS) -> None:
     _spacing(cover_line, line=36)
     cover_line.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _no_indent(cover_line)
-    cover_date = _paragraph_style(doc, "Cover Date", base="Cover Line")
-    set_style_font(cover_date, fonts.fangsong, latin=fonts.latin, size=BODY_SIZE)
 
+
+def _lists(doc, fonts: FontScheme) -> None:
     for name in ("List Bullet", "List Number", "List Paragraph"):
         style = _paragraph_style(doc, name)
         _first_line_chars(style.element, 2, BODY_SIZE)
         _remove_numbering(style)
 
-    _declare_title_font(doc, fonts)
+
+_BUILDERS = [
+    ("Normal", _normal), ("Title", _title),
+    *((f"Heading {n}", _heading(n)) for n in (1, 2, 3, 4)),
+    ("Caption", _caption), ("Table Text", _table_text), ("Table Heading", _table_heading),
+    ("Footer", _footer), ("Header", _header), ("TOC Heading", _toc_heading),
+    *((f"toc {n}", _toc(n)) for n in (1, 2, 3)),
+    ("Cover Title", _cover), ("List Paragraph", _lists),
+]
+"""(style name, builder). ``only_missing`` skips a builder whose style already exists."""
 
 
 def _strip_borders(style) -> None:

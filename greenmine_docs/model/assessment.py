@@ -1,8 +1,209 @@
-"""The third-party assessment section (第三方评估). Owned by the assessment report work."""
+"""The third-party assessment section (第三方评估, domain.md §3). Owned by the assessment work.
+
+What an assessment agency records for one mine: who commissioned it (contract), the agency and
+its team, the desk review and the site visit, the ruling on every prerequisite, the score of
+every item (inline, or in a filled score sheet written by ``greenmine scoresheet``), highlights,
+problems with rectification suggestions, site photos, and the report date. The checks in
+:mod:`greenmine_docs.assessment.checks` hold it against the 2020 work requirements.
+"""
 from __future__ import annotations
 
-from .base import StrictModel, field
+import datetime as dt
+import re
+from enum import Enum
+from typing import Any
+
+from pydantic import field_validator, model_validator
+
+from .base import StrictModel, YesNo, field
+
+
+class TitleLevel(str, Enum):
+    """Professional title level (职称级别)."""
+
+    PROFESSOR = "正高级"
+    SENIOR = "高级"
+    INTERMEDIATE = "中级"
+    JUNIOR = "初级"
+
+    @property
+    def rank(self) -> int:
+        return {"正高级": 3, "高级": 2, "中级": 1, "初级": 0}[self.value]
+
+    @property
+    def is_senior(self) -> bool:
+        """高级 or 正高级: counts towards the ≥ 2 senior members."""
+        return self.rank >= 2
+
+
+class Speciality(str, Enum):
+    """Speciality (专业). The first five are the ones a team should cover."""
+
+    GEOLOGY = "地质"
+    MINING = "采矿"
+    PROCESSING = "选矿"
+    ECOLOGY = "生态"
+    ENVIRONMENT = "环境"
+    SURVEYING = "测量"
+    SAFETY = "安全"
+    OTHER = "其他"
+
+
+REQUIRED_SPECIALITIES = (Speciality.GEOLOGY, Speciality.MINING, Speciality.PROCESSING,
+                         Speciality.ECOLOGY, Speciality.ENVIRONMENT)
+
+
+class TeamRole(str, Enum):
+    LEADER = "组长"
+    MEMBER = "成员"
+
+
+class Ruling(str, Enum):
+    MET = "符合"
+    NOT_MET = "不符合"
+
+
+class Commission(StrictModel):
+    """Who commissioned the assessment (government purchase of services)."""
+
+    body: str = field("委托单位", example="吕梁市规划和自然资源局")
+    contract_number: str = field("委托合同编号", example="LLZRZY-2023-LS-017")
+    contract_date: dt.date | None = field("合同签订日期", None)
+
+
+class Agency(StrictModel):
+    name: str = field("评估机构名称")
+    uscc: str = field("评估机构统一社会信用代码", example="91140100MA0LWX2L5C")
+    address: str | None = field("评估机构地址", None)
+    legal_representative: str | None = field("法定代表人", None)
+    phone: str | None = field("联系电话", None)
+
+
+class TeamMember(StrictModel):
+    name: str = field("姓名")
+    title: str | None = field("职称", None, example="高级工程师")
+    title_level: TitleLevel = field("职称级别")
+    speciality: Speciality = field("专业")
+    role: TeamRole = field("组内职务", TeamRole.MEMBER)
+    full_time: YesNo = field("是否本机构在职人员")
+    independence_declared: YesNo = field("是否签署独立性声明")
+
+
+class DeskReview(StrictModel):
+    date: dt.date = field("内业评估日期")
+    materials: list[str] = field("审阅材料", default_factory=list)
+
+
+class SiteVisit(StrictModel):
+    start: dt.date = field("现场评估开始日期")
+    end: dt.date = field("现场评估结束日期")
+
+
+NOT_APPLICABLE_WORDS = {"不适用", "不涉及", "n/a", "na", "—", "/"}
+
+
+class AssessedPrerequisite(StrictModel):
+    """The agency's ruling on one prerequisite. ``P1: 符合`` is short for ``{ruling: 符合}``."""
+
+    ruling: Ruling | None = field("判定", None, description="符合 或 不符合；未判定时留空")
+    evidence: str | None = field("判定依据", None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_form(cls, value: Any) -> Any:
+        if value is None or isinstance(value, (str, bool)):
+            if isinstance(value, bool):
+                value = "符合" if value else "不符合"
+            return {"ruling": value if value not in ("", None) else None}
+        return value
+
+
+class AssessedItem(StrictModel):
+    """The agency's score of one item. ``"1.1.1": 15`` is short for ``{score: 15}``;
+    ``score: 不适用`` means ``not_applicable: true`` (give the reason in ``remark``)."""
+
+    score: float | None = field("评估得分", None)
+    not_applicable: YesNo = field("不适用", False)
+    deduction_reason: str | None = field("扣分原因", None)
+    evidence: str | None = field("佐证材料", None)
+    photos: list[int] = field("照片编号", default_factory=list,
+                              description="assessment.photos 中的序号（从 1 开始）")
+    remark: str | None = field("备注", None, description="不适用的项在此写明理由")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_form(cls, value: Any) -> Any:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return {"score": value}
+        if isinstance(value, str) and value.strip().lower() in NOT_APPLICABLE_WORDS:
+            return {"not_applicable": True}
+        if isinstance(value, dict):
+            s = value.get("score")
+            if isinstance(s, str) and s.strip().lower() in NOT_APPLICABLE_WORDS:
+                value = {**value, "score": None, "not_applicable": True}
+            p = value.get("photos")
+            if isinstance(p, (int, str)) and not isinstance(p, bool):
+                value = {**value, "photos": _photo_numbers(p)}
+        return value
+
+
+def _photo_numbers(value: int | str) -> Any:
+    """``3`` -> ``[3]``; ``"1、3,照片5"`` -> ``[1, 3, 5]``; anything else is left for the
+    model to reject with a located message."""
+    if isinstance(value, int):
+        return [value]
+    parts = [p for p in re.split(r"[、,，;；\s]+", value.strip()) if p]
+    out = []
+    for part in parts:
+        m = re.fullmatch(r"(?:照片|photo|p)?\s*(\d+)", part, flags=re.IGNORECASE)
+        if not m:
+            return value
+        out.append(int(m.group(1)))
+    return out
+
+
+class Problem(StrictModel):
+    description: str = field("存在问题")
+    items: list[str] = field("涉及评价内容编号", default_factory=list)
+    suggestion: str = field("整改建议")
+    deadline: dt.date | None = field("整改期限", None)
+
+
+class Photo(StrictModel):
+    file: str = field("照片文件", description="相对于输入文件所在目录的路径（JPEG 或 PNG）")
+    caption: str = field("照片说明")
 
 
 class Assessment(StrictModel):
-    agency_name: str | None = field("评估机构名称", None)
+    report_number: str | None = field("报告编号", None)
+    commission: Commission = field("委托情况")
+    agency: Agency = field("评估机构")
+    team: list[TeamMember] = field("评估组成员", default_factory=list, sheet="评估组成员")
+    desk_review: DeskReview = field("内业评估")
+    site_visit: SiteVisit = field("现场评估")
+    prerequisites: dict[str, AssessedPrerequisite] = field(
+        "先决条件判定", default_factory=dict, sheet="先决条件判定",
+        description="键为先决条件编号，值为 符合/不符合（或 {ruling, evidence}）")
+    scores: dict[str, AssessedItem] = field(
+        "评估得分", default_factory=dict, sheet="评估得分",
+        description="键为评价内容编号（如 \"1.1.1\"），值为得分（或 {score, deduction_reason, …}）")
+    score_sheet: str | None = field(
+        "已填写的打分表", None,
+        description="greenmine scoresheet 生成并填写后的 XLSX（相对于输入文件）；"
+                    "填写后先决条件判定和评估得分从表中读取")
+    highlights: list[str] = field("亮点与特色", default_factory=list)
+    problems: list[Problem] = field("存在问题与整改建议", default_factory=list,
+                                    sheet="问题与整改建议")
+    photos: list[Photo] = field("现场照片", default_factory=list, sheet="现场照片")
+    report_date: dt.date = field("报告日期")
+    comparison_threshold: float | None = field(
+        "与自评得分对比的差异阈值（分）", None, ge=0,
+        description="评估得分与企业自评得分之差超过该分值的评价内容在报告中列出；缺省为该项分值的 20%")
+
+    @field_validator("prerequisites", "scores", mode="before")
+    @classmethod
+    def _keys_as_text(cls, value: Any) -> Any:
+        """YAML reads ``1.1: 5`` keys as numbers; ids are text."""
+        if isinstance(value, dict):
+            return {str(k).strip(): v for k, v in value.items()}
+        return value

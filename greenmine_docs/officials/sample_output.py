@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 SAMPLE_HEADERS = ("序号", "核查组别", "核查单位", "矿山名称", "名录级别", "所在市", "所在县（市、区）",
                   "开采矿种", "开采方式", "入选年度", "抽取方式", "名录行号")
-SAMPLE_WIDTHS = (6, 20, 18, 34, 8, 9, 12, 12, 14, 8, 20, 8)
+SAMPLE_WIDTHS = (6, 12, 12, 20, 9, 8, 10, 10, 10, 9, 10, 9)
 
 
 def percent(ratio) -> str:
@@ -33,22 +33,34 @@ def _version() -> str:
         return "dev"
 
 
+def display_width(text: object) -> int:
+    """Width in Excel character units: CJK and full-width characters count two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text if text is not None else ""))
+
+
 def _style_table(ws: "Worksheet", header_row: int, ncols: int, widths: tuple[float, ...]) -> None:
+    """Borders, fonts, a green header row; column widths fit the content (at least
+    ``widths``, at most 48), so data rows need no wrapping and print on one line."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
     thin = Side(style="thin", color="808080")
     border = Border(top=thin, bottom=thin, left=thin, right=thin)
+    fit = list(widths)
     for row in ws.iter_rows(min_row=header_row, max_row=ws.max_row, max_col=ncols):
         for c in row:
+            head = c.row == header_row
             c.border = border
-            c.alignment = Alignment(vertical="center", wrap_text=True,
-                                    horizontal="center" if c.row == header_row else None)
-            c.font = Font(name="宋体", size=10.5, bold=c.row == header_row)
-            if c.row == header_row:
+            c.alignment = Alignment(vertical="center", wrap_text=head,
+                                    horizontal="center" if head else None)
+            c.font = Font(name="宋体", size=10.5, bold=head)
+            if head:
                 c.fill = PatternFill("solid", fgColor="E2EFDA")
-    for i, w in enumerate(widths, start=1):
+            else:
+                fit[c.column - 1] = max(fit[c.column - 1], min(48, display_width(c.value) + 2))
+    for i, w in enumerate(fit, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
+    ws.row_dimensions[header_row].height = 30
 
 
 def _print_setup(ws: "Worksheet", title_rows: str) -> None:
@@ -98,7 +110,7 @@ def render_xlsx(result: SampleResult, *, title: str) -> bytes:
             full.append([g.label, m.name, m.level, m.city, m.method, "是" if m.reported else "否",
                          "是" if m.rectification else "否", "是" if d.priority else "否",
                          d.ticket[:16], "是" if d.drawn else "否", d.reason, m.row])
-    _style_table(full, 1, len(headers), (24, 40, 9, 10, 16, 10, 10, 12, 18, 9, 22, 9))
+    _style_table(full, 1, len(headers), (12, 20, 9, 8, 10, 8, 8, 8, 18, 8, 10, 8))
     full.freeze_panes = "C2"
     full.auto_filter.ref = f"A1:L{max(1, full.max_row)}"
     _print_setup(full, "1:1")
@@ -167,113 +179,55 @@ def _audit_sheet(ws: "Worksheet", result: SampleResult) -> None:
 
 
 DOCX_HEADERS = ("序号", "矿山名称", "级别", "所在市", "所在县（市、区）", "开采矿种", "开采方式", "抽取方式")
-DOCX_WIDTHS_MM = (12, 74, 16, 20, 28, 26, 30, 41)  # 247 mm = A4 landscape minus 2 × 25 mm
+DOCX_WIDTHS_MM = (12, 70, 14, 18, 26, 24, 28, 38)  # proportions; scaled to the type width
 
 
 def render_docx(result: SampleResult, *, title: str, attachment: str = "附件3") -> bytes:
-    """The sample as an official-layout table on A4 landscape: 附件 label (黑体 三号), title
-    (小标宋 二号), one table whose header row repeats on every page, a group row per checking
-    authority, and a closing note recording ratio, rules, seed and date."""
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
-    from docx.shared import Mm, Pt
+    """The sample as an official-layout table on A4 landscape (shared layer
+    :mod:`greenmine_docs.docx`): 附件 label (黑体 三号), title (小标宋 二号), one table whose
+    header row repeats on every page, a row per checking authority that stays with its first
+    mine, ``— N —`` page numbers, and a closing note recording ratio, rules, seed and date."""
+    from docx.shared import Pt
 
     from ..docx import fonts as F
-    from ..docx.styles import apply_official_styles
+    from ..docx.cn import cn_date
+    from ..docx.document import new_document, to_bytes
+    from ..docx.page import LANDSCAPE_TYPE_WIDTH_MM
+    from ..docx.tables import Cell, add_table
+    from ..docx.text import add_text, no_indent
 
-    doc = Document()
-    apply_official_styles(doc)
-    sec = doc.sections[0]
-    sec.orientation = WD_ORIENT.LANDSCAPE
-    sec.page_width, sec.page_height = Mm(297), Mm(210)
-    sec.top_margin, sec.bottom_margin = Mm(26), Mm(24)
-    sec.left_margin, sec.right_margin = Mm(25), Mm(25)
-
+    doc = new_document(landscape=True, page_numbers=True)
     if attachment:
         p = doc.add_paragraph(style="Table Text")
-        run = p.add_run(attachment)
-        F.set_run_font(run, F.DEFAULT_FONTS.heiti, latin=F.DEFAULT_FONTS.latin, size=F.SIZES["三号"])
+        add_text(p, attachment, east_asia=F.DEFAULT_FONTS.heiti, size=F.SIZES["三号"])
         p.paragraph_format.space_after = Pt(6)
-    doc.add_paragraph(title, style="Title")
+    title_p = doc.add_paragraph(style="Title")
+    add_text(title_p, title)
+    no_indent(title_p)
 
-    table = doc.add_table(rows=1, cols=len(DOCX_HEADERS))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _fixed_widths(table, DOCX_WIDTHS_MM)
-    _repeat_header(table.rows[0])
-    for i, text in enumerate(DOCX_HEADERS):
-        _cell(table.rows[0].cells[i], text, "Table Heading")
+    rows: list[list] = []
+    group_rows: list[int] = []
     n = 0
     for g in result.groups:
         if not g.drawn:
             continue
-        row = table.add_row()
-        _cant_split(row)
-        merged = row.cells[0].merge(row.cells[-1])
-        _cell(merged, f"{g.label}　核查单位：{g.checker}　名录 {g.listed} 座，抽取 {len(g.drawn)} 座",
-              "Table Heading", center=False)
-        merged.paragraphs[0].paragraph_format.keep_with_next = True  # never alone at a page end
+        group_rows.append(len(rows) + 1)  # +1: the header row
+        rows.append([Cell(f"{g.label}　核查单位：{g.checker}　名录 {g.listed} 座，抽取 {len(g.drawn)} 座",
+                          span=len(DOCX_HEADERS), bold=True, align="left")])
         for d in g.drawn:
             n += 1
             m = d.mine
-            row = table.add_row()
-            _cant_split(row)
-            values = (str(n), m.name, m.level, m.city, m.county, m.mineral, m.method, d.reason)
-            for i, text in enumerate(values):
-                _cell(row.cells[i], text, "Table Text", center=i not in (1, 7))
-    for row in table.rows:
-        row.height = Mm(7)
-        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-        for i, w in enumerate(DOCX_WIDTHS_MM):
-            if i < len(row.cells):
-                row.cells[i].width = Mm(w)
+            rows.append([n, m.name, m.level, m.city, m.county, m.mineral, m.method, d.reason])
+    table = add_table(doc, DOCX_HEADERS, rows, widths_mm=DOCX_WIDTHS_MM,
+                      aligns=("center", "left", "center", "center", "center", "center", "center",
+                              "left"), total_width_mm=LANDSCAPE_TYPE_WIDTH_MM)
+    for idx in group_rows:  # a group row never ends a page alone
+        for par in table.rows[idx].cells[0].paragraphs:
+            par.paragraph_format.keep_with_next = True
     note = (f"说明：按不低于 {percent(result.ratio)} 的比例分组随机抽取（每组向上取整）；"
             f"优先规则：{result.rules_text()}；随机种子 {result.seed}；抽取日期 "
-            f"{result.date.year}年{result.date.month}月{result.date.day}日；共抽取 {n} 座。")
-    p = doc.add_paragraph(note, style="Table Text")
+            f"{cn_date(result.date)}；共抽取 {n} 座。")
+    p = doc.add_paragraph(style="Table Text")
+    add_text(p, note)
     p.paragraph_format.space_before = Pt(6)
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
-
-
-def _fixed_widths(table, widths_mm: tuple[float, ...]) -> None:
-    """Fixed layout with explicit grid columns (LibreOffice and WPS read ``w:tblGrid``)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Mm
-
-    table.autofit = False
-    tbl_pr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
-    for col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm):
-        col.set(qn("w:w"), str(int(Mm(w).twips)))
-
-
-def _cell(cell, text: str, style: str, *, center: bool = True) -> None:
-    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    p = cell.paragraphs[0]
-    p.style = style
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.LEFT
-    p.add_run(text)
-
-
-def _repeat_header(row) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(el)
-
-
-def _cant_split(row) -> None:
-    from docx.oxml import OxmlElement
-
-    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    return to_bytes(doc)

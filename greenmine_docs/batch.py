@@ -1,0 +1,361 @@
+"""Many mines at once: validate and build every input under a folder (or every row of a mines
+workbook), in parallel, continuing past broken inputs, with a summary workbook.
+
+A second run with unchanged inputs reuses the previous results: each mine's fingerprint (tool
+version, options, input bytes or row data, and every file the input refers to) is stored in
+``.greenmine-batch.json`` in the output folder, next to the files it produced.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import zipfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+from .errors import GreenmineError, InputError
+from .findings import Report
+from .outputs import safe_filename
+
+if TYPE_CHECKING:
+    from .load.raw import RawInput
+
+CACHE_FILE = ".greenmine-batch.json"
+INPUT_SUFFIXES = {".yaml", ".yml", ".xlsx"}
+STATUS_OK, STATUS_ERRORS, STATUS_BROKEN = "已生成", "有错误未生成", "无法读取"
+STATUS_VALID = "校验通过"
+
+
+@dataclass
+class MineTask:
+    key: str  # what the summary calls this input: a relative path or 矿山名录!第12行
+    out_dir: Path
+    path: Path | None = None  # an input file, or
+    raw: "RawInput | None" = None  # one row of a mines workbook
+    as_of: dt.date | None = None
+    strict: bool = False
+    zip_bundle: bool = False
+    validate_only: bool = False
+
+
+@dataclass
+class MineOutcome:
+    key: str
+    status: str
+    mine: str = ""
+    enterprise: str = ""
+    city: str = ""
+    county: str = ""
+    errors: int = 0
+    warnings: int = 0
+    score: float | None = None
+    result: str = ""
+    files: list[str] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    message: str = ""
+    fingerprint: str = ""
+    reused: bool = False
+
+
+@dataclass
+class BatchResult:
+    outcomes: list[MineOutcome]
+    out_dir: Path
+    summary: Path | None = None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for o in self.outcomes:
+            out[o.status] = out.get(o.status, 0) + 1
+        return out
+
+    def reports(self) -> list[Report]:
+        """One report per mine, for the text/JSON/HTML formats."""
+        from .findings import Finding, Location, Severity
+
+        reports = []
+        for o in self.outcomes:
+            r = Report(source=f"{o.key}（{o.mine}）" if o.mine else o.key)
+            for f in o.findings:
+                r.add(Finding(f["code"], Severity(f["severity"]), f["message"], f.get("hint", ""),
+                              Location(**f.get("location", {}))))
+            reports.append(r)
+        return reports
+
+
+def collect_tasks(src: Path, out_dir: Path, **options: Any) -> list[MineTask]:
+    """Inputs under a folder (recursively, skipping hidden folders and ``out_dir``), or the rows
+    of a mines workbook."""
+    src = Path(src)
+    if not src.exists():
+        raise InputError(f"{src} 不存在。", hint="请指定输入文件夹或矿山名录工作簿。")
+    if src.is_file():
+        from .excel_input import read_mines_table
+
+        rows = read_mines_table(src)
+        tasks, used = [], set()
+        for i, raw in enumerate(rows):
+            name = _mine_name(raw.data) or f"第{i + 1}个矿山"
+            folder = _unique(safe_filename(name), used)
+            where = next(iter(raw.positions.values()), None)
+            key = f"{where.sheet}!第{_row_of(where)}行" if where and where.sheet else f"{src.name}#{i + 1}"
+            tasks.append(MineTask(key=key, out_dir=out_dir / folder, raw=raw, **options))
+        return tasks
+    out_resolved = out_dir.resolve()
+    files = []
+    for path in sorted(src.rglob("*")):
+        rel = path.relative_to(src)
+        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+            continue
+        if path.suffix.lower() not in INPUT_SUFFIXES or path.name.startswith("~$"):
+            continue
+        if out_resolved in path.resolve().parents or path.name == "expected-findings.yaml":
+            continue
+        files.append(path)
+    if not files:
+        raise InputError(f"文件夹 {src} 中没有找到 .yaml/.yml/.xlsx 输入文件。",
+                         hint="请确认文件夹路径，或直接给出矿山名录工作簿。")
+    used: set[str] = set()
+    tasks = []
+    for path in files:
+        rel = path.relative_to(src)
+        parts = [*rel.parent.parts]
+        if not parts or path.stem.lower() not in {"mine", "input", "submission"}:
+            parts.append(path.stem)
+        stem = "-".join(parts)
+        folder = _unique(safe_filename(stem), used)
+        tasks.append(MineTask(key=str(rel), out_dir=out_dir / folder, path=path, **options))
+    return tasks
+
+
+def _row_of(loc: Any) -> str:
+    import re
+
+    m = re.search(r"\d+", loc.cell or "")
+    return m.group(0) if m else "?"
+
+
+def _unique(name: str, used: set[str]) -> str:
+    candidate, n = name, 2
+    while candidate.lower() in used:
+        candidate, n = f"{name}-{n}", n + 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def _mine_name(data: Any) -> str:
+    try:
+        return str(data["mine"]["name"] or "")
+    except (KeyError, TypeError):
+        return ""
+
+
+def _referenced_files(data: Any, base: Path) -> Iterator[Path]:
+    """Existing files named by relative-path strings in the input (narratives, photos, sets)."""
+    if isinstance(data, dict):
+        for v in data.values():
+            yield from _referenced_files(v, base)
+    elif isinstance(data, list):
+        for v in data:
+            yield from _referenced_files(v, base)
+    elif isinstance(data, str) and 0 < len(data) < 260 and "\n" not in data and (
+            "/" in data or "." in data):
+        try:
+            candidate = (base / data)
+            if candidate.is_file():
+                yield candidate
+        except (OSError, ValueError):
+            return
+
+
+def fingerprint(task: MineTask, raw: "RawInput") -> str:
+    from . import __version__
+
+    h = hashlib.sha256()
+    h.update(f"{__version__}|{task.as_of}|{task.strict}|{task.zip_bundle}|{task.validate_only}"
+             .encode())
+    if task.path is not None:
+        h.update(task.path.read_bytes())
+    else:
+        h.update(json.dumps(raw.data, sort_keys=True, default=str, ensure_ascii=False).encode())
+    for ref in sorted(set(_referenced_files(raw.data, raw.source.parent))):
+        h.update(str(ref).encode())
+        h.update(ref.read_bytes())
+    return h.hexdigest()
+
+
+def process(task: MineTask, previous: dict[str, Any] | None = None) -> MineOutcome:
+    """Validate and build one mine; never raises for a bad input."""
+    from .api import build_loaded, load, load_raw
+
+    try:
+        raw_loaded = load(task.path) if task.path is not None else load_raw(task.raw)
+    except GreenmineError as e:
+        return MineOutcome(key=task.key, status=STATUS_BROKEN, errors=1, message=str(e),
+                           findings=[{"code": "GM-E690", "severity": "error", "message": e.message,
+                                      "hint": e.hint, "location": {"file": task.key}}])
+    fp = fingerprint(task, raw_loaded.raw)
+    if previous and previous.get("fingerprint") == fp and all(
+            (task.out_dir.parent / f).exists() for f in previous.get("files", [])):
+        return MineOutcome(**{**previous, "reused": True})
+    if task.validate_only:
+        from .api import BuildResult, run_checks
+
+        raw_loaded.report.strict = task.strict
+        run_checks(raw_loaded, task.as_of)
+        result = BuildResult(report=raw_loaded.report)
+    else:
+        result = build_loaded(raw_loaded, task.out_dir, as_of=task.as_of, strict=task.strict,
+                              force=True)
+    data = raw_loaded.raw.data if isinstance(raw_loaded.raw.data, dict) else {}
+    sub = raw_loaded.submission
+    outcome = MineOutcome(
+        key=task.key,
+        status=(STATUS_VALID if task.validate_only else STATUS_OK) if result.ok else STATUS_ERRORS,
+        mine=sub.mine.name if sub else _mine_name(data),
+        enterprise=sub.enterprise.name if sub else "",
+        city=sub.mine.location.city if sub else "",
+        county=sub.mine.location.county if sub else "",
+        errors=len(result.report.errors), warnings=len(result.report.warnings),
+        files=[f"{task.out_dir.name}/{p.name}" for p in result.written], fingerprint=fp,
+        findings=[f.to_dict() for f in result.report.sorted()],
+    )
+    score = result.report.meta.get("score")
+    if isinstance(score, dict):
+        outcome.score, outcome.result = score.get("total"), score.get("result", "")
+    if task.zip_bundle and result.manifest is not None:
+        bundle = task.out_dir / f"{safe_filename(outcome.mine or task.key)}.zip"
+        _zip(bundle, [*result.written, result.manifest])
+        outcome.files.append(f"{task.out_dir.name}/{bundle.name}")
+    return outcome
+
+
+def _zip(bundle: Path, files: list[Path]) -> None:
+    from .outputs import atomic_path
+
+    with atomic_path(bundle, force=True) as tmp:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+            for f in files:
+                zf.write(f, f.name)
+
+
+def _worker(args: tuple[MineTask, dict[str, Any] | None]) -> MineOutcome:
+    task, previous = args
+    try:
+        return process(task, previous)
+    except Exception as e:  # noqa: BLE001 — one broken mine must not stop the batch
+        return MineOutcome(key=task.key, status=STATUS_BROKEN, errors=1,
+                           message=f"{type(e).__name__}: {e}",
+                           findings=[{"code": "GM-E691", "severity": "error",
+                                      "message": f"处理时出现内部错误：{type(e).__name__}: {e}",
+                                      "hint": "请用 greenmine build 单独处理该输入并加 --debug 查看详情。",
+                                      "location": {"file": task.key}}])
+
+
+def run_batch(src: Path, out_dir: Path, *, jobs: int | None = None, as_of: dt.date | None = None,
+              strict: bool = False, zip_bundles: bool = False, validate_only: bool = False,
+              on_done: Callable[[MineOutcome], None] | None = None,
+              on_start: Callable[[int], None] | None = None) -> BatchResult:
+    """Process every mine under ``src`` into ``out_dir`` and write 批量处理汇总.xlsx."""
+    out_dir = Path(out_dir)
+    tasks = collect_tasks(Path(src), out_dir, as_of=as_of, strict=strict, zip_bundle=zip_bundles,
+                          validate_only=validate_only)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cache_path = out_dir / CACHE_FILE
+    cache = _read_cache(cache_path)
+    if on_start:
+        on_start(len(tasks))
+    work = [(t, cache.get(t.key)) for t in tasks]
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    outcomes: list[MineOutcome] = []
+    if jobs == 1 or len(tasks) == 1:
+        stream = map(_worker, work)
+        for outcome in stream:
+            outcomes.append(outcome)
+            if on_done:
+                on_done(outcome)
+    else:
+        import multiprocessing
+
+        chunk = max(1, min(16, len(work) // (jobs * 8) or 1))
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for outcome in pool.imap(_worker, work, chunksize=chunk):
+                outcomes.append(outcome)
+                if on_done:
+                    on_done(outcome)
+    _write_cache(cache_path, outcomes)
+    result = BatchResult(outcomes=outcomes, out_dir=out_dir)
+    result.summary = write_summary(result, out_dir / "批量处理汇总.xlsx")
+    return result
+
+
+def _read_cache(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_cache(path: Path, outcomes: list[MineOutcome]) -> None:
+    from .outputs import write_text_atomic
+
+    data = {o.key: {**asdict(o), "reused": False} for o in outcomes if o.fingerprint}
+    write_text_atomic(path, json.dumps(data, ensure_ascii=False, default=str), force=True)
+
+
+SUMMARY_HEADERS = ("序号", "输入", "矿山名称", "企业名称", "所在市", "所在县（市、区）", "处理结果",
+                   "错误数", "警告数", "得分", "评价结论", "生成的文件", "说明")
+FINDING_HEADERS = ("序号", "输入", "矿山名称", "代码", "级别", "位置", "问题", "处理建议")
+
+
+def write_summary(result: BatchResult, path: Path) -> Path:
+    """The summary workbook: one row per mine, and a sheet with every finding."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from .findings import Location
+    from .outputs import atomic_path
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "汇总"
+    ws.append(list(SUMMARY_HEADERS))
+    for i, o in enumerate(result.outcomes, 1):
+        note = o.message or ("沿用上次结果（输入未变化）" if o.reused else "")
+        ws.append([i, o.key, o.mine, o.enterprise, o.city, o.county, o.status, o.errors,
+                   o.warnings, o.score, o.result, "；".join(o.files), note])
+    fs = wb.create_sheet("问题清单")
+    fs.append(list(FINDING_HEADERS))
+    n = 0
+    labels = {"error": "错误", "warning": "警告", "info": "提示"}
+    for o in result.outcomes:
+        for f in o.findings:
+            n += 1
+            fs.append([n, o.key, o.mine, f["code"], labels.get(f["severity"], f["severity"]),
+                       str(Location(**f.get("location", {}))), f["message"], f.get("hint", "")])
+    widths = {"汇总": (6, 28, 36, 30, 10, 14, 12, 8, 8, 8, 10, 60, 30),
+              "问题清单": (6, 28, 36, 10, 8, 40, 60, 40)}
+    for sheet in (ws, fs):
+        for col, width in enumerate(widths[sheet.title], 1):
+            sheet.column_dimensions[get_column_letter(col)].width = width
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="DDEBF7")
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+        sheet.print_title_rows = "1:1"
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    with atomic_path(path, force=True) as tmp:
+        wb.save(tmp)
+    return path

@@ -1,0 +1,36 @@
+"""A new official-layout document from scratch (no template), and saving to bytes."""
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from .fields import set_update_fields
+from .fonts import DEFAULT_FONTS, FontScheme
+from .page import page_number_footers, setup_page, suppress_first_page_number
+from .styles import apply_official_styles
+
+
+def new_document(*, fonts: FontScheme = DEFAULT_FONTS, page_numbers: bool = True,
+                 cover: bool = False, landscape: bool = False, odd_even: bool = True) -> Any:
+    """A python-docx ``Document`` with the official styles, A4 page and margins, ``— N —``
+    footers (none on the first page when ``cover``), and Word told to update fields on open."""
+    from docx import Document
+
+    doc = Document()
+    apply_official_styles(doc, fonts)
+    section = doc.sections[0]
+    setup_page(section, landscape=landscape)
+    if page_numbers:
+        page_number_footers(doc, section, fonts=fonts, odd_even=odd_even)
+    if cover:
+        suppress_first_page_number(section)
+    set_update_fields(doc)
+    # python-docx's default document starts with no paragraphs: nothing to remove
+    return doc
+
+
+def to_bytes(doc: Any) -> bytes:
+    """Serialise a python-docx ``Document`` (or docxtpl template) to bytes."""
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,225 @@
+"""Markdown narrative -> real Word content (markdown-it-py, CommonMark + tables).
+
+Supported: paragraphs; **bold**, *italic*; bullet and ordered lists (nested, real Word
+numbering); tables (a paragraph ``表：标题`` right before a table becomes its numbered caption);
+images ``![图题](photo.jpg)`` (path relative to the input's folder) with numbered captions;
+headings, which map below the outline level the narrative belongs to (``#`` = one level deeper)
+and get the official numbering — numbers typed by the author (``一、``, ``1.``, ``（1）``) are
+removed so they are not doubled; block quotes and code as plain indented text. Raw HTML is not
+interpreted: ``<b>`` stays literal text, as does ``{{ … }}``. Nothing of the Markdown syntax
+itself reaches the document.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .writer import Writer
+
+_MANUAL_NUMBER = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十百零〇\d]+[章节]\s*"
+    r"|[一二三四五六七八九十百零〇]+\s*[、.．]"
+    r"|[（(]\s*[一二三四五六七八九十百零〇\d]+\s*[)）]"
+    r"|\d+(?:\.\d+)*\s*[.、．]?(?=\s|[^\d.])"
+    r")\s*")
+_CAPTION = re.compile(r"^\s*(?:表|Table)\s*[:：]\s*(.+?)\s*$")
+_CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]")
+
+
+def _parser():
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+
+def strip_manual_number(text: str) -> str:
+    """``（一）加强管理`` -> ``加强管理``; text without a number is returned unchanged."""
+    stripped = _MANUAL_NUMBER.sub("", text, count=1)
+    return stripped if stripped.strip() else text
+
+
+def plain_text(children: list[Any] | None) -> str:
+    """The visible text of inline tokens (emphasis markers dropped, image alt text kept)."""
+    out: list[str] = []
+    for tok in children or []:
+        if tok.type in ("text", "code_inline"):
+            out.append(tok.content)
+        elif tok.type == "softbreak":
+            out.append("\n")
+        elif tok.type == "hardbreak":
+            out.append("\n")
+        elif tok.type == "image":
+            out.append(plain_text(tok.children))
+    return _join_breaks("".join(out))
+
+
+def _join_breaks(text: str) -> str:
+    """Soft line breaks inside Chinese text vanish; between Latin words they become a space."""
+    def repl(m: re.Match[str]) -> str:
+        before, after = m.group(1), m.group(2)
+        if _CJK.match(before) or _CJK.match(after):
+            return before + after
+        return before + " " + after
+
+    return re.sub(r"(.)\n(.)", repl, text)
+
+
+class MarkdownRenderer:
+    """Walks markdown-it tokens and writes through a :class:`Writer`."""
+
+    def __init__(self, writer: "Writer", level: int, where: str = "") -> None:
+        self.w = writer
+        self.level = level
+        self.where = where
+        self.lists: list[tuple[str, int]] = []  # (kind, numId)
+        self.item_first = False
+        self.quote = 0
+        self.pending_caption: str | None = None
+
+    def render(self, text: str) -> None:
+        tokens = _parser().parse(text)
+        i = 0
+        while i < len(tokens):
+            i = self._block(tokens, i)
+
+    # -- blocks ---------------------------------------------------------------------------
+    def _block(self, tokens: list[Any], i: int) -> int:
+        tok = tokens[i]
+        t = tok.type
+        if t == "heading_open":
+            depth = int(tok.tag[1])
+            self._heading(depth, tokens[i + 1].children)
+            return i + 3
+        if t == "paragraph_open":
+            inline = tokens[i + 1]
+            nxt = tokens[i + 3] if i + 3 < len(tokens) else None
+            m = _CAPTION.match(plain_text(inline.children))
+            if m and nxt is not None and nxt.type == "table_open" and not self.lists:
+                self.pending_caption = m.group(1)
+            else:
+                self._paragraph(inline.children)
+            return i + 3
+        if t in ("bullet_list_open", "ordered_list_open"):
+            kind = "bullet" if t == "bullet_list_open" else "ordered"
+            self.lists.append((kind, self.w.lists.new_list(kind)))
+            return i + 1
+        if t in ("bullet_list_close", "ordered_list_close"):
+            self.lists.pop()
+            return i + 1
+        if t == "list_item_open":
+            self.item_first = True
+            return i + 1
+        if t == "list_item_close":
+            self.item_first = False
+            return i + 1
+        if t == "blockquote_open":
+            self.quote += 1
+            return i + 1
+        if t == "blockquote_close":
+            self.quote -= 1
+            return i + 1
+        if t in ("fence", "code_block"):
+            for line in tok.content.rstrip("\n").split("\n"):
+                par = self.w.paragraph(line, indent=False)
+                par.paragraph_format.left_indent = self.w.char_width(2)
+            return i + 1
+        if t == "table_open":
+            return self._table(tokens, i)
+        return i + 1  # hr, html_block (not enabled), anything unknown: skipped
+
+    def _heading(self, depth: int, children: list[Any] | None) -> None:
+        text = strip_manual_number(plain_text(children).replace("\n", ""))
+        level = self.level + depth
+        if level <= self.w.max_heading_level and not self.lists:
+            self.w.heading(level, text)
+        else:  # deeper than the official four levels: a bold run-in paragraph
+            par = self.w.paragraph("")
+            self.w.add_text(par, text, bold=True)
+
+    def _paragraph(self, children: list[Any] | None) -> None:
+        images = [c for c in children or [] if c.type == "image"]
+        only_images = images and not plain_text(
+            [c for c in children or [] if c.type != "image"]).strip()
+        if not only_images:
+            par = self.w.paragraph("")
+            if self.lists:
+                kind, num_id = self.lists[-1]
+                if self.item_first:
+                    self.w.list_item(par, num_id, len(self.lists) - 1)
+                    self.item_first = False
+                else:
+                    par.paragraph_format.left_indent = self.w.char_width(2 * len(self.lists))
+            elif self.quote:
+                par.paragraph_format.left_indent = self.w.char_width(2 * self.quote)
+            self._inline(par, children)
+        for img in images:
+            src = img.attrs.get("src", "")
+            caption = plain_text(img.children) or (img.attrs.get("title") or "")
+            self.w.figure(self.w.resolve_image(str(src), self.where), caption or None)
+
+    def _inline(self, par: Any, children: list[Any] | None) -> None:
+        bold = italic = 0
+        buf: list[str] = []
+
+        def flush() -> None:
+            if buf:
+                self.w.add_text(par, _join_breaks("".join(buf)), bold=bool(bold) or None,
+                                italic=bool(italic) or None)
+                buf.clear()
+
+        for tok in children or []:
+            t = tok.type
+            if t in ("text", "code_inline"):
+                buf.append(tok.content)
+            elif t == "softbreak":
+                buf.append("\n")
+            elif t == "hardbreak":
+                flush()
+                par.add_run().add_break()
+            elif t in ("strong_open", "strong_close", "em_open", "em_close"):
+                flush()
+                step = 1 if t.endswith("_open") else -1
+                if t.startswith("strong"):
+                    bold += step
+                else:
+                    italic += step
+            # link_open/close: the link text is kept; images are emitted as figures after
+        flush()
+
+    def _table(self, tokens: list[Any], i: int) -> int:
+        header: list[str] = []
+        rows: list[list[str]] = []
+        aligns: list[str] = []
+        current: list[str] | None = None
+        in_head = False
+        while tokens[i].type != "table_close":
+            tok = tokens[i]
+            if tok.type == "thead_open":
+                in_head = True
+            elif tok.type == "thead_close":
+                in_head = False
+            elif tok.type == "tr_open":
+                current = []
+            elif tok.type == "tr_close" and current is not None:
+                if in_head:
+                    header = current
+                else:
+                    rows.append(current)
+                current = None
+            elif tok.type in ("th_open", "td_open"):
+                style = str(tok.attrs.get("style", ""))
+                if in_head:
+                    aligns.append("center" if "center" in style else
+                                  "right" if "right" in style else "left")
+            elif tok.type == "inline" and current is not None:
+                current.append(plain_text(tok.children))
+            i += 1
+        self.w.table(header, rows, caption=self.pending_caption, aligns=aligns)
+        self.pending_caption = None
+        return i + 1
+
+
+def render_markdown(writer: "Writer", text: str, *, level: int, where: str = "") -> None:
+    """Write Markdown ``text`` belonging to an outline section at ``level`` (1 = chapter)."""
+    MarkdownRenderer(writer, level, where).render(text)

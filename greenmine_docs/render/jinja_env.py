@@ -1,0 +1,68 @@
+"""The one Jinja environment every template in greenmine-docs is rendered with.
+
+- ``SandboxedEnvironment``: a template (which a user may supply with ``--template``) cannot
+  reach Python internals (``__class__``, ``__globals__`` …) or call unsafe methods;
+- ``autoescape=True``: values are XML-escaped, so ``<``, ``&`` in user data cannot break the
+  document XML; objects with ``__html__`` (docxtpl subdocuments, ``Markup``) go in as they are;
+- ``StrictUndefined``: a misspelt variable is an error, not silently empty text;
+- only a few filters for numbers and Chinese dates are added.
+
+User data is passed as *values* in the context and never becomes template source, so text such
+as ``{{ 7*7 }}`` in a narrative comes out literally.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+
+def _cn_date(value: Any, day: bool = True) -> str:
+    from ..docx.cn import cn_date
+
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return cn_date(value, day=day)
+
+
+def _cn_date_upper(value: Any) -> str:
+    from ..docx.cn import cn_date_upper
+
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return cn_date_upper(value)
+
+
+def _amount(value: Any, digits: int = 2) -> str:
+    """``1234.5`` -> ``1,234.50`` (money in 万元 with two decimals)."""
+    if value is None or value == "":
+        return ""
+    return f"{float(value):,.{digits}f}"
+
+
+def _number(value: Any) -> str:
+    """Integers without decimals, other numbers without trailing zeros."""
+    if value is None or value == "":
+        return ""
+    f = float(value)
+    if f == int(f):
+        return f"{int(f):,}"
+    return f"{f:,.4f}".rstrip("0").rstrip(".")
+
+
+def make_env() -> SandboxedEnvironment:
+    """A fresh environment (docxtpl may change attributes of the one it is given)."""
+    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined,
+                               keep_trailing_newline=True)
+    env.filters.update({
+        "cn_date": _cn_date, "cn_date_upper": _cn_date_upper, "amount": _amount,
+        "number": _number,
+    })
+    return env
+
+
+def render_string(source: str, context: dict[str, Any]) -> str:
+    """Render a small template string that is part of the package (never user data)."""
+    return make_env().from_string(source).render(context)

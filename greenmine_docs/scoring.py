@@ -1,0 +1,332 @@
+"""The one scoring engine: self-check table, assessor's score sheet and assessment report all
+score through :func:`score`, so the three documents can never disagree.
+
+Usage::
+
+    from greenmine_docs.indicators import resolve, MineProfile
+    from greenmine_docs.scoring import ItemScore, score, Verdict
+
+    iset = resolve("national-2020-reference")
+    result = score(
+        iset,
+        items={"1.1.1": ItemScore(score=13, reason="西侧道路有洒落物"),
+               "3.2.3": ItemScore(not_applicable=True, reason="水泥灰岩矿不产生尾矿")},
+        prerequisites={"P1": True, "P2": True},          # True 符合 / False 不符合 / None 未判定
+        mine=MineProfile(industry_standard="DZ/T 0318-2018", method="露天开采"),
+    )
+    result.verdict            # Verdict.PASS ("达标") / FAIL ("不达标") / INCOMPLETE ("未完成")
+    result.total              # converted total, compared with result.pass_line
+    result.reasons            # Chinese sentences explaining the verdict, most important first
+    result.categories[0].ratio, .passed, .groups[0].score ...
+    result.items["1.1.1"].status, .deduction ...
+    result.problems           # per-item problems (kind, item id, Chinese message) for findings
+
+Rules (documented for users in ``docs/indicator-sets.md``):
+
+* Each item scores ``0 <= score <= points``. A score outside that range is *invalid*: it counts
+  as 0 and is a problem. A missing score is *unscored*: it counts as 0 and is a problem.
+  A deduction (score below points) needs a reason; without one it still counts, but is a problem.
+* **Not applicable items** — the set says the item does not apply to this mine's industry
+  standard or mining method (:meth:`Item.applies`), or the caller declares it
+  (``ItemScore(not_applicable=True, reason=...)``, a reason is required) — leave the
+  denominator: they add neither points nor score. Totals are then converted back to the set's
+  full points: ``total = raw score ÷ applicable points × total points``; each first-level
+  indicator's ratio is ``score ÷ applicable points``. Without such items ``total`` equals the
+  plain sum. (A first-level indicator whose items are all not applicable has no ratio and is
+  not checked.)
+* Subtotals per second- and first-level indicator; each first-level indicator must reach its
+  ``min_ratio``; the total must reach the pass line.
+* **Any prerequisite ruled not met makes the result 不达标 regardless of the score.** A
+  prerequisite not ruled, or any unscored/invalid item, makes the result 未完成 (unless a veto
+  already failed it).
+
+Arithmetic is exact (:class:`fractions.Fraction`); results are exposed as ``float`` and
+formatted with :func:`fmt_points` / :func:`fmt_ratio`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from fractions import Fraction
+from typing import Mapping
+
+from .indicators.model import Category, Group, IndicatorSet, Item, MineProfile, Prerequisite
+
+
+class Verdict(str, Enum):
+    PASS = "达标"
+    FAIL = "不达标"
+    INCOMPLETE = "未完成"
+
+
+class Status(str, Enum):
+    SCORED = "已评分"
+    UNSCORED = "未评分"
+    INVALID = "得分无效"
+    NOT_APPLICABLE = "不适用"
+
+
+@dataclass(frozen=True)
+class ItemScore:
+    """What a caller knows about one item. ``reason``: why points were deducted, or (with
+    ``not_applicable``) why the item does not apply."""
+
+    score: float | None = None
+    not_applicable: bool = False
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # unscored | out_of_range | no_reason | unknown_item | scored_not_applicable |
+    #            na_without_reason | unknown_prerequisite | unruled_prerequisite
+    ref: str  # item or prerequisite id
+    message: str
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    item: Item
+    status: Status
+    score: float  # what counts (0 for unscored/invalid/not applicable)
+    given: float | None  # what the caller gave
+    reason: str = ""
+    na_by_set: bool = False  # not applicable because of the set's applies_to
+
+    @property
+    def applicable(self) -> bool:
+        return self.status is not Status.NOT_APPLICABLE
+
+    @property
+    def deduction(self) -> float:
+        return self.item.points - self.score if self.status is Status.SCORED else 0.0
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    group: Group
+    points: float
+    applicable_points: float
+    score: float
+    items: tuple[ItemResult, ...]
+
+
+@dataclass(frozen=True)
+class CategoryResult:
+    category: Category
+    points: float
+    applicable_points: float
+    score: float
+    ratio: float | None  # score / applicable points; None when nothing applies
+    min_ratio: float
+    passed: bool
+    groups: tuple[GroupResult, ...]
+
+
+@dataclass(frozen=True)
+class PrerequisiteResult:
+    prerequisite: Prerequisite
+    met: bool | None
+
+    @property
+    def label(self) -> str:
+        return {True: "符合", False: "不符合", None: "未判定"}[self.met]
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    indicator_set: IndicatorSet
+    items: dict[str, ItemResult]
+    categories: tuple[CategoryResult, ...]
+    prerequisites: tuple[PrerequisiteResult, ...]
+    raw_total: float  # plain sum of counted scores
+    applicable_points: float  # set total minus not-applicable points
+    total: float  # raw_total converted to the set's total points
+    pass_line: float
+    verdict: Verdict
+    reasons: tuple[str, ...]
+    problems: tuple[Problem, ...] = field(default=())
+
+    @property
+    def total_points(self) -> float:
+        return self.indicator_set.total_points
+
+    @property
+    def converted(self) -> bool:
+        """True when not-applicable items made a conversion necessary."""
+        return self.applicable_points != self.indicator_set.total_points
+
+    @property
+    def failed_prerequisites(self) -> list[PrerequisiteResult]:
+        return [p for p in self.prerequisites if p.met is False]
+
+    @property
+    def deducted_items(self) -> list[ItemResult]:
+        return [r for r in self.items.values() if r.deduction > 0]
+
+    def summary(self) -> str:
+        """One Chinese sentence: ``自查得分 856.3 分（达标线 800 分），结论：达标。``"""
+        return (f"得分 {fmt_points(self.total)} 分（满分 {fmt_points(self.total_points)} 分，"
+                f"达标线 {fmt_points(self.pass_line)} 分），结论：{self.verdict.value}。")
+
+
+def _q(x: float | int) -> Fraction:
+    """Exact value of a number as written (0.1 is one tenth, not the nearest binary float)."""
+    return Fraction(repr(float(x))) if isinstance(x, float) else Fraction(x)
+
+
+def fmt_points(x: float | None) -> str:
+    """``800.0`` -> ``800``; ``812.456`` -> ``812.46``; None -> ``—``."""
+    if x is None:
+        return "—"
+    text = f"{float(x):.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def fmt_ratio(x: float | None) -> str:
+    """``0.8125`` -> ``81.3%``."""
+    return "—" if x is None else f"{float(x) * 100:.1f}%"
+
+
+def score(indicator_set: IndicatorSet, items: Mapping[str, ItemScore] | None = None,
+          prerequisites: Mapping[str, bool | None] | None = None,
+          mine: MineProfile | None = None) -> ScoreResult:
+    """Score one mine against ``indicator_set``. Never raises for bad scores: they become
+    :class:`Problem` entries and affect the verdict as the module docstring says."""
+    items = dict(items or {})
+    rulings = dict(prerequisites or {})
+    problems: list[Problem] = []
+    known = indicator_set.items
+    for ref in items:
+        if ref not in known:
+            problems.append(Problem("unknown_item", ref, f"编号“{ref}”不在指标体系中，未计分。"))
+    item_results: dict[str, ItemResult] = {}
+    cat_results: list[CategoryResult] = []
+    raw_total = applicable_total = Fraction(0)
+    for cat in indicator_set.categories:
+        group_results = []
+        c_pts = c_app = c_score = Fraction(0)
+        for grp in cat.groups:
+            g_app = g_score = Fraction(0)
+            rows = []
+            for item in grp.items:
+                r = _item(item, items.get(item.id), mine, problems)
+                rows.append(r)
+                item_results[item.id] = r
+                if r.applicable:
+                    g_app += _q(item.points)
+                    g_score += _q(r.score)
+            group_results.append(GroupResult(grp, grp.points, float(g_app), float(g_score),
+                                             tuple(rows)))
+            c_pts += _q(grp.points)
+            c_app += g_app
+            c_score += g_score
+        ratio = (c_score / c_app) if c_app else None
+        passed = ratio is None or ratio >= _q(cat.min_ratio)
+        cat_results.append(CategoryResult(cat, float(c_pts), float(c_app), float(c_score),
+                                          None if ratio is None else float(ratio),
+                                          cat.min_ratio, passed, tuple(group_results)))
+        raw_total += c_score
+        applicable_total += c_app
+    full = _q(indicator_set.total_points)
+    total = raw_total * full / applicable_total if applicable_total else Fraction(0)
+
+    pre_results = []
+    for ref in rulings:
+        if ref not in indicator_set.prerequisite_ids:
+            problems.append(Problem("unknown_prerequisite", ref,
+                                    f"先决条件编号“{ref}”不在指标体系中，已忽略。"))
+    for pre in indicator_set.prerequisites:
+        met = rulings.get(pre.id)
+        pre_results.append(PrerequisiteResult(pre, met))
+        if met is None:
+            problems.append(Problem("unruled_prerequisite", pre.id,
+                                    f"先决条件 {pre.id}“{pre.text}”未作出符合或不符合的判定。"))
+
+    verdict, reasons = _verdict(indicator_set, cat_results, pre_results, item_results,
+                                total, raw_total, applicable_total)
+    return ScoreResult(indicator_set, item_results, tuple(cat_results), tuple(pre_results),
+                       float(raw_total), float(applicable_total), float(total),
+                       indicator_set.pass_line, verdict, tuple(reasons), tuple(problems))
+
+
+def _item(item: Item, given: ItemScore | None, mine: MineProfile | None,
+          problems: list[Problem]) -> ItemResult:
+    given = given or ItemScore()
+    reason = (given.reason or "").strip()
+    if not item.applies(mine):
+        if given.score is not None:
+            problems.append(Problem(
+                "scored_not_applicable", item.id,
+                f"{item.id} 按指标体系{item.applies_to.describe()}，不适用于本矿山，所填得分"
+                f" {fmt_points(given.score)} 未计入。"))
+        return ItemResult(item, Status.NOT_APPLICABLE, 0.0, given.score, reason, na_by_set=True)
+    if given.not_applicable:
+        if not reason:
+            problems.append(Problem("na_without_reason", item.id,
+                                    f"{item.id} 认定为不适用，但没有说明理由。"))
+        return ItemResult(item, Status.NOT_APPLICABLE, 0.0, given.score, reason)
+    if given.score is None:
+        problems.append(Problem("unscored", item.id, f"{item.id} 未评分，按 0 分计。"))
+        return ItemResult(item, Status.UNSCORED, 0.0, None, reason)
+    value = given.score
+    if not 0 <= _q(value) <= _q(item.points):
+        problems.append(Problem(
+            "out_of_range", item.id,
+            f"{item.id} 得分 {fmt_points(value)} 超出 0～{fmt_points(item.points)} 分，按 0 分计。"))
+        return ItemResult(item, Status.INVALID, 0.0, value, reason)
+    if _q(value) < _q(item.points) and not reason:
+        problems.append(Problem(
+            "no_reason", item.id,
+            f"{item.id} 扣 {fmt_points(item.points - value)} 分，但没有写明扣分原因（存在问题）。"))
+    return ItemResult(item, Status.SCORED, float(value), value, reason)
+
+
+def _verdict(iset: IndicatorSet, cats: list[CategoryResult], pres: list[PrerequisiteResult],
+             items: dict[str, ItemResult], total: Fraction, raw: Fraction, applicable: Fraction
+             ) -> tuple[Verdict, list[str]]:
+    reasons: list[str] = []
+    failed = [p for p in pres if p.met is False]
+    for p in failed:
+        reasons.append(f"先决条件 {p.prerequisite.id}“{p.prerequisite.text}”不符合，实行一票否决。")
+    unruled = [p for p in pres if p.met is None]
+    unscored = [r for r in items.values() if r.status is Status.UNSCORED]
+    invalid = [r for r in items.values() if r.status is Status.INVALID]
+    na = [r for r in items.values() if r.status is Status.NOT_APPLICABLE]
+
+    score_line = f"得分 {fmt_points(float(total))} 分，达标线 {fmt_points(iset.pass_line)} 分"
+    if applicable != _q(iset.total_points):
+        score_line += (f"（{len(na)} 项不适用，适用分值 {fmt_points(float(applicable))} 分，"
+                       f"实际得分 {fmt_points(float(raw))} 分，按"
+                       f"“实际得分÷适用分值×{fmt_points(iset.total_points)}”折算）")
+    below_line = total < _q(iset.pass_line)
+    score_line += "，未达到达标线。" if below_line else "，达到达标线。"
+    reasons.append(score_line)
+    low = [c for c in cats if not c.passed]
+    for c in low:
+        reasons.append(f"一级指标“{c.category.name}”得分率 {fmt_ratio(c.ratio)}，低于要求的 "
+                       f"{fmt_ratio(c.min_ratio)}。")
+    if not low and any(c.min_ratio > 0 for c in cats):
+        reasons.append("各一级指标得分率均达到要求。")
+    if unscored:
+        reasons.append(f"有 {len(unscored)} 项未评分（{_ids(unscored)}），按 0 分计。")
+    if invalid:
+        reasons.append(f"有 {len(invalid)} 项得分超出分值范围（{_ids(invalid)}），按 0 分计。")
+    if unruled:
+        reasons.append(f"有 {len(unruled)} 条先决条件未判定（"
+                       + "、".join(p.prerequisite.id for p in unruled) + "）。")
+    if failed:
+        return Verdict.FAIL, reasons
+    if unscored or invalid or unruled:
+        reasons.insert(0, "评分尚未完成，暂不能得出结论。")
+        return Verdict.INCOMPLETE, reasons
+    if below_line or low:
+        return Verdict.FAIL, reasons
+    if pres:
+        reasons.insert(0, "先决条件全部符合。")
+    return Verdict.PASS, reasons
+
+
+def _ids(rows: list[ItemResult], limit: int = 8) -> str:
+    ids = [r.item.id for r in rows]
+    return "、".join(ids[:limit]) + (f" 等" if len(ids) > limit else "")

@@ -1,0 +1,82 @@
+"""greenmine batch: many inputs, broken ones reported, summary workbook, reuse on re-run."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from conftest import EXAMPLE, EXAMPLE_DIR, EXAMPLES, run_cli
+from greenmine_docs.batch import run_batch
+
+
+def _corpus(root: Path, n: int) -> Path:
+    """``n`` copies of the example (different mine names) plus five broken inputs."""
+    src = root / "src"
+    src.mkdir()
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for i in range(n):
+        folder = src / f"m{i:03d}"
+        shutil.copytree(EXAMPLE_DIR, folder)
+        (folder / "mine.yaml").write_text(
+            text.replace("青岚山水泥用灰岩矿", f"青岚山{i}号水泥用灰岩矿"), encoding="utf-8")
+    (src / "broken-syntax.yaml").write_text("campaign:\n  year: [2023\n", encoding="utf-8")
+    (src / "broken-binary.yaml").write_bytes(b"\x00\x01\x02")
+    (src / "broken-empty.yaml").write_bytes(b"")
+    shutil.copy(EXAMPLES / "flawed-eligibility" / "mine.yaml", src / "flawed-eligibility.yaml")
+    shutil.copy(EXAMPLES / "flawed-format" / "mine.yaml", src / "flawed-format.yaml")
+    return src
+
+
+def test_batch_over_200_inputs_reports_the_broken_ones(tmp_path, runner):
+    src = _corpus(tmp_path, 200)
+    out = tmp_path / "out"
+    res = run_cli(runner, "batch", str(src), "-o", str(out), "--validate-only", "-j", "2")
+    assert res.code == 1, res.output
+    assert "共 205 个输入" in res.stdout
+    wb = load_workbook(out / "批量处理汇总.xlsx", read_only=True)
+    rows = list(wb["汇总"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 205
+    status = {r[1]: r[6] for r in rows}
+    assert status["broken-syntax.yaml"] == "无法读取"
+    assert status["broken-binary.yaml"] == "无法读取"
+    assert status["broken-empty.yaml"] == "无法读取"
+    assert status["flawed-eligibility.yaml"] == "有错误未生成"
+    assert sum(1 for v in status.values() if v == "校验通过") == 200
+    findings = list(wb["问题清单"].iter_rows(min_row=2, values_only=True))
+    codes = {(r[1], r[3]) for r in findings}
+    assert ("flawed-eligibility.yaml", "GM-E201") in codes
+    assert ("broken-syntax.yaml", "GM-E690") in codes
+
+
+def test_batch_builds_documents_zips_and_reuses_unchanged(tmp_path):
+    src = _corpus(tmp_path, 3)
+    out = tmp_path / "out"
+    first = run_batch(src, out, jobs=2, zip_bundles=True)
+    built = [o for o in first.outcomes if o.status == "已生成"]
+    assert len(built) == 3 and not any(o.reused for o in first.outcomes)
+    for o in built:
+        folder = out / o.key.split("/")[0]
+        assert (folder / "manifest.json").exists()
+        assert any(f.endswith(".zip") for f in o.files)
+    second = run_batch(src, out, jobs=1, zip_bundles=True)
+    assert all(o.reused for o in second.outcomes if o.status == "已生成")
+    # a changed input is processed again
+    mine = src / "m001" / "mine.yaml"
+    mine.write_text(mine.read_text(encoding="utf-8").replace("staff: 186", "staff: 190"),
+                    encoding="utf-8")
+    third = run_batch(src, out, jobs=1, zip_bundles=True)
+    changed = [o for o in third.outcomes if o.key.startswith("m001")]
+    assert changed and not changed[0].reused
+
+
+def test_batch_html_report(tmp_path, runner):
+    src = _corpus(tmp_path, 2)
+    out = tmp_path / "out"
+    html = tmp_path / "r.html"
+    res = run_cli(runner, "batch", str(src), "-o", str(out), "--validate-only",
+                  "--format", "html", "--report", str(html))
+    assert res.code == 1
+    page = html.read_text(encoding="utf-8")
+    assert "broken-syntax.yaml" in page and "GM-E201" in page and "<script>" in page
+    assert "http://" not in page and "https://" not in page
