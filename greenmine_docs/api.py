@@ -53,8 +53,11 @@ def load_raw(raw: "RawInput") -> Loaded:
     from .load.model_errors import findings_from_validation
     from .model import Submission
 
+    from .sanitize import sanitize_raw
+
     report = Report(source=str(raw.source))
     report.extend(raw.findings)
+    report.extend(sanitize_raw(raw))
     report.extend(check_formats(raw))
     report.extend(check_placeholders(raw))
     submission = None

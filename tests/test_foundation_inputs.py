@@ -115,3 +115,18 @@ def test_unexpected_errors_do_not_show_tracebacks(runner, tmp_path, monkeypatch)
     monkeypatch.setattr(api, "validate", boom)
     res = run_cli(runner, "validate", str(EXAMPLE))
     assert res.code == 2 and "内部错误" in res.stderr and "Traceback" not in res.output
+
+
+def test_control_characters_are_removed_with_a_warning_naming_the_field(tmp_path):
+    from greenmine_docs.api import load
+
+    path = tmp_path / "ctl.yaml"
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "  address: 山西省吕梁市文水县凤城镇青岚路 18 号",
+        '  address: "山西省吕梁市\\x07文水县\\x1b凤城镇 <&> {{ 7*7 }}"')
+    path.write_text(text, encoding="utf-8")
+    loaded = load(path)
+    assert loaded.submission.enterprise.address == "山西省吕梁市文水县凤城镇 <&> {{ 7*7 }}"
+    warn = [f for f in loaded.report.findings if f.code == "GM-W701"]
+    assert len(warn) == 1 and warn[0].location.path == "enterprise.address"
+    assert "U+0007" in warn[0].message

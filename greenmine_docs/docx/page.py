@@ -127,20 +127,21 @@ def page_numbering(section, *, start: int | None = None, fmt: str | None = None)
         pg.set(qn("w:fmt"), fmt)
 
 
-def section_break(container, base_sect_pr, *, landscape: bool = False):
+def section_break(container, base_sect_pr, *, landscape: bool = False,
+                  title_page: bool = False):
     """End the current section here: append an empty paragraph carrying a copy of
     ``base_sect_pr`` (usually the document body's final ``w:sectPr``), turned to ``landscape``
     or portrait. The copy keeps the footer references (page numbers continue) and drops any
-    page-number restart and different-first-page setting. Returns the paragraph.
+    page-number restart and different-first-page setting (``title_page=True`` keeps the
+    latter: the section that ends here holds the cover). Returns the paragraph.
 
     To put content in landscape: ``section_break(c, base)`` (ends the portrait part), add the
     content, ``section_break(c, base, landscape=True)`` (ends the landscape part)."""
     par = container.add_paragraph()
     sect_pr = copy.deepcopy(base_sect_pr)
-    for tag in ("w:titlePg",):
-        el = sect_pr.find(qn(tag))
-        if el is not None:
-            sect_pr.remove(el)
+    title_pg = sect_pr.find(qn("w:titlePg"))
+    if title_pg is not None and not title_page:
+        sect_pr.remove(title_pg)
     pg = sect_pr.find(qn("w:pgNumType"))
     if pg is not None and qn("w:start") in pg.attrib:
         del pg.attrib[qn("w:start")]

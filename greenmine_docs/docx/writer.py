@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from ..errors import InputError
@@ -174,8 +175,18 @@ class Writer:
         if landscape == self.landscape:
             return
         # the paragraph ends the section *before* it: it carries the current orientation
-        section_break(self.body, self.base_sect_pr, landscape=self.landscape)
+        title_pg = self.base_sect_pr.find(qn("w:titlePg"))
+        first = title_pg is not None and not self._has_section_breaks()
+        section_break(self.body, self.base_sect_pr, landscape=self.landscape, title_page=first)
+        if first:  # the cover's "different first page" moves to the section that holds it
+            self.base_sect_pr.remove(title_pg)
         self.landscape = landscape
+
+    def _has_section_breaks(self) -> bool:
+        body = self.doc.element.body
+        return bool(body.findall(f".//{qn('w:pPr')}/{qn('w:sectPr')}")) or (
+            self.body is not self.doc and bool(
+                self.body.element.body.findall(f".//{qn('w:pPr')}/{qn('w:sectPr')}")))
 
     def finish(self) -> None:
         """Return to portrait if the content ended in a landscape part."""

@@ -108,11 +108,7 @@ def try_resolve(ref: str, base_dir: Path | None = None, *, where: Location | Non
                else f"“{ref}”既不是内置评价指标体系的编号，也不是指标体系文件。")
         return None, [make("GM-E306", msg, location=where or Location(),
                            hint="内置体系：" + "、".join(builtin_ids()) + "；或填写 .yaml/.xlsx 文件的相对路径。")]
-    mtime = path.stat().st_mtime_ns
-    try:
-        return _cached(str(path.resolve()), mtime, str(path)), []
-    except ConfigError:
-        return load_file(path)
+    return load_file(path)
 
 
 def _summary(findings: list[Finding], what: object) -> str:
