@@ -145,7 +145,8 @@ class Report:
     def sorted(self) -> list[Finding]:
         def key(f: Finding) -> tuple:
             loc = f.location
-            return (f.severity.rank, loc.file or "", loc.sheet or "", loc.line or 0, f.code)
+            return (f.severity.rank, loc.file or "", loc.sheet or "", loc.line or 0,
+                    loc.paragraph or 0, f.code)
 
         return sorted(self.findings, key=key)
 

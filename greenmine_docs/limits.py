@@ -20,3 +20,15 @@ MAX_YAML_NODES = int(_env_number("GREENMINE_MAX_YAML_NODES", 500_000))
 
 MAX_YAML_DEPTH = int(_env_number("GREENMINE_MAX_YAML_DEPTH", 64))
 """Deepest nesting of mappings/lists accepted in YAML."""
+
+MAX_ZIP_ENTRIES = int(_env_number("GREENMINE_MAX_ZIP_ENTRIES", 5000))
+"""Most members an .xlsx/.docx package may have."""
+
+MAX_ZIP_UNCOMPRESSED = int(_env_number("GREENMINE_MAX_ZIP_UNCOMPRESSED_MB", 500) * 1024 * 1024)
+"""Largest total uncompressed size of an .xlsx/.docx package."""
+
+MAX_ZIP_RATIO = _env_number("GREENMINE_MAX_ZIP_RATIO", 200)
+"""Largest compression ratio of one member (a zip bomb compresses far better than any XML)."""
+
+MAX_IMAGE_BYTES = int(_env_number("GREENMINE_MAX_IMAGE_MB", 30) * 1024 * 1024)
+MAX_IMAGE_PIXELS = int(_env_number("GREENMINE_MAX_IMAGE_MEGAPIXELS", 100) * 1_000_000)

@@ -46,6 +46,7 @@ formatted with :func:`fmt_points` / :func:`fmt_ratio`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from fractions import Fraction
 from typing import Mapping
@@ -175,17 +176,22 @@ def _q(x: float | int) -> Fraction:
     return Fraction(repr(float(x))) if isinstance(x, float) else Fraction(x)
 
 
+def _half_up(x: float, places: str) -> Decimal:
+    """Round as people (and Excel's TEXT) do: halves away from zero."""
+    return Decimal(repr(float(x))).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
 def fmt_points(x: float | None) -> str:
     """``800.0`` -> ``800``; ``812.456`` -> ``812.46``; None -> ``—``."""
     if x is None:
         return "—"
-    text = f"{float(x):.2f}".rstrip("0").rstrip(".")
+    text = f"{_half_up(x, '0.01'):f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 
 def fmt_ratio(x: float | None) -> str:
     """``0.8125`` -> ``81.3%``."""
-    return "—" if x is None else f"{float(x) * 100:.1f}%"
+    return "—" if x is None else f"{_half_up(float(x) * 100, '0.1'):f}%"
 
 
 def score(indicator_set: IndicatorSet, items: Mapping[str, ItemScore] | None = None,
@@ -305,7 +311,7 @@ def _verdict(iset: IndicatorSet, cats: list[CategoryResult], pres: list[Prerequi
     low = [c for c in cats if not c.passed]
     for c in low:
         reasons.append(f"一级指标“{c.category.name}”得分率 {fmt_ratio(c.ratio)}，低于要求的 "
-                       f"{fmt_ratio(c.min_ratio)}。")
+                       f"{c.min_ratio * 100:g}%。")
     if not low and any(c.min_ratio > 0 for c in cats):
         reasons.append("各一级指标得分率均达到要求。")
     if unscored:

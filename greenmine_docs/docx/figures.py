@@ -14,7 +14,7 @@ from docx.shared import Mm, Pt
 
 from ..errors import InputError
 from .page import TYPE_HEIGHT_MM, TYPE_WIDTH_MM
-from .text import add_text, no_indent
+from .text import add_text, no_indent, set_style
 
 MAX_IMAGE_BYTES = 30 * 1024 * 1024
 MAX_IMAGE_PIXELS = 60_000_000
@@ -78,10 +78,7 @@ def add_figure(container, image: str | Path | bytes, caption: str | None, number
 def add_caption(container, kind: str, number: int | None, text: str):
     """A ``Caption`` paragraph ``{kind}{number} {text}`` (kind 图 or 表)."""
     par = container.add_paragraph()
-    try:
-        par.style = "Caption"
-    except KeyError:
-        pass
+    set_style(par, "Caption")
     no_indent(par)
     par.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if kind == "表":

@@ -45,7 +45,11 @@ def set_rfonts(rpr, east_asia: str, latin: str | None = None) -> None:
     rfonts = rpr.find(qn("w:rFonts"))
     if rfonts is None:
         rfonts = OxmlElement("w:rFonts")
-        rpr.insert(0, rfonts)
+        style_ref = rpr.find(qn("w:rStyle"))  # schema: rStyle first, then rFonts
+        if style_ref is not None:
+            style_ref.addnext(rfonts)
+        else:
+            rpr.insert(0, rfonts)
     for attr in _THEME_ATTRS:
         key = qn(attr)
         if key in rfonts.attrib:

@@ -21,7 +21,7 @@ _MANUAL_NUMBER = re.compile(
     r"^\s*(?:第[一二三四五六七八九十百零〇\d]+[章节]\s*"
     r"|[一二三四五六七八九十百零〇]+\s*[、.．]"
     r"|[（(]\s*[一二三四五六七八九十百零〇\d]+\s*[)）]"
-    r"|\d+(?:\.\d+)*\s*[.、．]?(?=\s|[^\d.])"
+    r"|\d+(?:\.\d+)*(?:\s*[.、．]|\s+)"
     r")\s*")
 _CAPTION = re.compile(r"^\s*(?:表|Table)\s*[:：]\s*(.+?)\s*$")
 _CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]")
@@ -163,10 +163,10 @@ class MarkdownRenderer:
         buf: list[str] = []
 
         def flush() -> None:
-            if buf:
-                self.w.add_text(par, _join_breaks("".join(buf)), bold=bool(bold) or None,
-                                italic=bool(italic) or None)
-                buf.clear()
+            text = _join_breaks("".join(buf))
+            buf.clear()
+            if text:
+                self.w.add_text(par, text, bold=bool(bold) or None, italic=bool(italic) or None)
 
         for tok in children or []:
             t = tok.type

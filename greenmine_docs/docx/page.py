@@ -20,6 +20,7 @@ from docx.shared import Mm, Pt
 
 from .fields import add_page_number
 from .fonts import DEFAULT_FONTS, FontScheme
+from .text import set_style
 
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
@@ -53,10 +54,7 @@ def _footer_paragraph(footer, align, fonts: FontScheme):
     for child in list(par._p):
         if child.tag != qn("w:pPr"):
             par._p.remove(child)
-    try:
-        par.style = "Footer"
-    except KeyError:  # a user template without a Footer style: keep the direct formatting
-        pass
+    set_style(par, "Footer")  # a template without a Footer style keeps direct formatting
     par.alignment = align
     pf = par.paragraph_format
     pf.first_line_indent = Pt(0)
@@ -127,22 +125,23 @@ def page_numbering(section, *, start: int | None = None, fmt: str | None = None)
         pg.set(qn("w:fmt"), fmt)
 
 
-def section_break(container, base_sect_pr, *, landscape: bool = False,
-                  title_page: bool = False):
+def section_break(container, base_sect_pr, *, landscape: bool = False):
     """End the current section here: append an empty paragraph carrying a copy of
-    ``base_sect_pr`` (usually the document body's final ``w:sectPr``), turned to ``landscape``
-    or portrait. The copy keeps the footer references (page numbers continue) and drops any
-    page-number restart and different-first-page setting (``title_page=True`` keeps the
-    latter: the section that ends here holds the cover). Returns the paragraph.
+    ``base_sect_pr`` (the ``w:sectPr`` that describes the current section — usually the
+    document body's final one), turned to ``landscape`` or portrait. The copy keeps the footer
+    references (page numbers continue), and it takes over what belongs to the section's start —
+    a page-number restart and a different first page (the cover) — which are removed from
+    ``base_sect_pr`` so the section that follows neither restarts nor hides its number.
+    Returns the paragraph.
 
     To put content in landscape: ``section_break(c, base)`` (ends the portrait part), add the
     content, ``section_break(c, base, landscape=True)`` (ends the landscape part)."""
     par = container.add_paragraph()
     sect_pr = copy.deepcopy(base_sect_pr)
-    title_pg = sect_pr.find(qn("w:titlePg"))
-    if title_pg is not None and not title_page:
-        sect_pr.remove(title_pg)
-    pg = sect_pr.find(qn("w:pgNumType"))
+    title_pg = base_sect_pr.find(qn("w:titlePg"))
+    if title_pg is not None:
+        base_sect_pr.remove(title_pg)
+    pg = base_sect_pr.find(qn("w:pgNumType"))
     if pg is not None and qn("w:start") in pg.attrib:
         del pg.attrib[qn("w:start")]
     typ = sect_pr.find(qn("w:type"))
@@ -160,7 +159,7 @@ def section_break(container, base_sect_pr, *, landscape: bool = False,
     from docx.section import Section
 
     setup_page(Section(sect_pr, None), landscape=landscape)
-    # keep the paragraph invisible: tiny fixed height, no indent
+    # the break paragraph itself: no indent, no spacing
     pf = par.paragraph_format
     pf.first_line_indent = Pt(0)
     pf.space_before = pf.space_after = Pt(0)

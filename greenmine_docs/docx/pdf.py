@@ -1,16 +1,23 @@
-"""DOCX -> PDF through LibreOffice (``soffice --headless --convert-to pdf``).
+"""DOCX -> PDF through LibreOffice.
 
-LibreOffice runs with a throw-away user profile (so a desktop LibreOffice that is open does not
-block it, and no settings leak in), a timeout, and in a temporary folder; the PDF is then written
-atomically through :mod:`greenmine_docs.outputs`. When LibreOffice is missing the error says how
-to install it.
+Preferred path: a Python that can ``import uno`` (LibreOffice's bundled one on Windows/macOS,
+``python3`` with python3-uno on Linux) runs :mod:`._lo_uno`, which updates the table of contents
+before exporting — plain ``soffice --convert-to pdf`` shows the TOC field's cached text only.
+Fallback: ``soffice --headless --convert-to pdf`` (then the PDF's TOC is the cached one, and
+:func:`docx_bytes_to_pdf` says so through ``PdfResult.toc_updated``).
+
+LibreOffice always runs with a throw-away user profile (an open desktop LibreOffice does not
+block it) and a timeout. When LibreOffice is missing, :class:`DependencyError` says how to
+install it.
 """
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DependencyError, OutputError
@@ -23,11 +30,17 @@ _CANDIDATES = (
 )
 
 
+@dataclass(frozen=True)
+class PdfResult:
+    data: bytes
+    toc_updated: bool  # the table of contents was rebuilt by LibreOffice before export
+
+
 def find_soffice() -> str | None:
     """Path of the LibreOffice executable (``GREENMINE_SOFFICE`` wins), or None."""
     env = os.environ.get("GREENMINE_SOFFICE")
     if env:
-        return env if Path(env).exists() or shutil.which(env) else None
+        return shutil.which(env) or (env if Path(env).exists() else None)
     for name in _CANDIDATES:
         found = shutil.which(name) or (name if os.path.isabs(name) and Path(name).exists() else None)
         if found:
@@ -35,22 +48,57 @@ def find_soffice() -> str | None:
     return None
 
 
-def docx_bytes_to_pdf(data: bytes, *, name: str = "document", timeout: float = 180) -> bytes:
+@functools.lru_cache(maxsize=4)
+def find_uno_python(soffice: str) -> str | None:
+    """A Python interpreter that can ``import uno`` (``GREENMINE_UNO_PYTHON`` wins)."""
+    program = Path(os.path.realpath(soffice)).parent
+    candidates = [os.environ.get("GREENMINE_UNO_PYTHON", ""),
+                  str(program / "python.exe"), str(program / "python"),
+                  str(program.parent / "Resources" / "python"),
+                  "/usr/bin/python3", shutil.which("python3") or ""]
+    for cand in candidates:
+        if not cand or not Path(cand).exists():
+            continue
+        try:
+            ok = subprocess.run([cand, "-c", "import uno"], capture_output=True, timeout=20)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if ok.returncode == 0:
+            return cand
+    return None
+
+
+def _missing() -> DependencyError:
+    return DependencyError(
+        "未找到 LibreOffice（soffice），无法转换为 PDF。DOCX 文件不受影响。",
+        hint="请安装 LibreOffice（Debian/Ubuntu：apt install libreoffice-writer；Windows/macOS："
+             "从 libreoffice.org 下载），或设置环境变量 GREENMINE_SOFFICE 指向 soffice 程序；"
+             "也可以在 Word 中“另存为 PDF”。")
+
+
+def docx_bytes_to_pdf(data: bytes, *, name: str = "document", timeout: float = 240) -> PdfResult:
     """Convert a DOCX (bytes) to PDF (bytes) with LibreOffice."""
     soffice = find_soffice()
     if soffice is None:
-        raise DependencyError(
-            "未找到 LibreOffice（soffice），无法转换为 PDF。DOCX 文件不受影响。",
-            hint="请安装 LibreOffice（Debian/Ubuntu：apt install libreoffice-writer；Windows/macOS："
-                 "从 libreoffice.org 下载），或设置环境变量 GREENMINE_SOFFICE 指向 soffice 程序；"
-                 "也可以在 Word 中“另存为 PDF”。")
+        raise _missing()
     with tempfile.TemporaryDirectory(prefix="gm-pdf-") as tmp:
         work = Path(tmp)
         src = work / f"{name}.docx"
         src.write_bytes(data)
-        profile = work / "profile"
-        cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-               "--norestore", "--nologo", "--convert-to", "pdf", "--outdir", str(work), str(src)]
+        pdf = work / f"{name}.pdf"
+        profile = (work / "profile").as_uri()
+        uno_python = find_uno_python(soffice)
+        if uno_python is not None:
+            helper = Path(__file__).with_name("_lo_uno.py")
+            try:
+                proc = subprocess.run([uno_python, str(helper), str(src), str(pdf), soffice,
+                                       profile], capture_output=True, timeout=timeout)
+                if proc.returncode == 0 and pdf.exists() and pdf.stat().st_size:
+                    return PdfResult(pdf.read_bytes(), True)
+            except subprocess.TimeoutExpired:
+                pass  # fall back to the plain conversion below
+        cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+               "--nologo", "--convert-to", "pdf", "--outdir", str(work), str(src)]
         try:
             proc = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired as e:
@@ -59,9 +107,8 @@ def docx_bytes_to_pdf(data: bytes, *, name: str = "document", timeout: float = 1
         except OSError as e:
             raise DependencyError(f"无法启动 LibreOffice（{soffice}）：{e}",
                                   hint="请检查 LibreOffice 安装。") from e
-        pdf = work / f"{name}.pdf"
         if proc.returncode != 0 or not pdf.exists() or pdf.stat().st_size == 0:
             detail = (proc.stderr or proc.stdout or b"").decode("utf-8", "replace").strip()
             raise OutputError(f"LibreOffice 未能把文档转换为 PDF。{detail[:300]}",
                               hint="请在 Word 或 LibreOffice 中打开 DOCX 检查，或手动另存为 PDF。")
-        return pdf.read_bytes()
+        return PdfResult(pdf.read_bytes(), False)

@@ -44,11 +44,7 @@ PAGE_NUMBER_SIZE = 14.0  # 4号
 def _first_line_chars(pf_element, chars: int, size: float) -> None:
     """Two-character first-line indent, written both in twips and in characters
     (``w:firstLineChars``, which Word prefers and which follows the font size)."""
-    ppr = pf_element.get_or_add_pPr()
-    ind = ppr.find(qn("w:ind"))
-    if ind is None:
-        ind = OxmlElement("w:ind")
-        ppr.append(ind)
+    ind = pf_element.get_or_add_pPr().get_or_add_ind()
     for attr in ("w:hanging", "w:hangingChars"):
         if qn(attr) in ind.attrib:
             del ind.attrib[qn(attr)]
@@ -57,11 +53,7 @@ def _first_line_chars(pf_element, chars: int, size: float) -> None:
 
 
 def _no_indent(style) -> None:
-    ppr = style.element.get_or_add_pPr()
-    ind = ppr.find(qn("w:ind"))
-    if ind is None:
-        ind = OxmlElement("w:ind")
-        ppr.append(ind)
+    ind = style.element.get_or_add_pPr().get_or_add_ind()
     ind.attrib.clear()
     ind.set(qn("w:left"), "0")
     ind.set(qn("w:firstLine"), "0")
@@ -164,6 +156,30 @@ def _normal(doc, fonts: FontScheme) -> None:
     normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     normal.paragraph_format.widow_control = True
     _first_line_chars(normal.element, 2, BODY_SIZE)
+    _no_hanging_punctuation(normal)
+
+
+def _no_hanging_punctuation(style) -> None:
+    """Write ``w:overflowPunct`` explicitly. Without it, LibreOffice (7.x) drops a full-width
+    ``。``/``；`` that falls at the end of a justified, indented line when exporting PDF; with the
+    explicit value it moves the last character down with its punctuation (kinsoku), as Word does."""
+    ppr = style.element.get_or_add_pPr()
+    el = ppr.find(qn("w:overflowPunct"))
+    if el is None:
+        el = OxmlElement("w:overflowPunct")
+        # CT_PPrBase order: ... wordWrap, overflowPunct, topLinePunct, autoSpaceDE, ...,
+        # spacing, ind, ... — insert before the first later element present
+        later = [qn(f"w:{t}") for t in (
+            "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+            "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+            "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId",
+            "cnfStyle", "rPr", "sectPr", "pPrChange")]
+        anchor = next((c for c in ppr if c.tag in later), None)
+        if anchor is not None:
+            anchor.addprevious(el)
+        else:
+            ppr.append(el)
+    el.set(qn("w:val"), "1")
 
 
 def _title(doc, fonts: FontScheme) -> None:
@@ -207,7 +223,7 @@ def _caption(doc, fonts: FontScheme) -> None:
 def _table_text(doc, fonts: FontScheme) -> None:
     table_text = _paragraph_style(doc, "Table Text")
     set_style_font(table_text, fonts.songti, latin=fonts.latin, size=TABLE_SIZE, bold=False)
-    _spacing(table_text, line=None)
+    _spacing(table_text, line=None, before=1.5, after=1.5)
     table_text.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
     _no_indent(table_text)
 

@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from .page import TYPE_WIDTH_MM
-from .text import add_text
+from .text import add_text, set_style
 
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
           "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
@@ -117,20 +117,14 @@ def fit_widths(widths_mm: Sequence[float] | None, n: int, total_mm: float) -> li
 def _fill(cell, value: Any, *, style: str, align: str | None, bold: bool,
           size: float | None) -> None:
     par = cell.paragraphs[0]
-    try:
-        par.style = style
-    except KeyError:
-        pass
+    set_style(par, style)
     if align:
         par.alignment = _ALIGN[align]
     lines = cell_text(value).split("\n")
     add_text(par, lines[0], bold=bold or None, size=size)
     for line in lines[1:]:
         extra = cell.add_paragraph()
-        try:
-            extra.style = style
-        except KeyError:
-            pass
+        set_style(extra, style)
         if align:
             extra.alignment = _ALIGN[align]
         add_text(extra, line, bold=bold or None, size=size)

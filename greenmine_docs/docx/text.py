@@ -37,14 +37,58 @@ def style_latin(style, default: str = DEFAULT_FONTS.latin) -> str:
     return default
 
 
+def _cache(part) -> dict:
+    """Per-document cache (kept on the document part): style names -> ids, ids -> fonts.
+    python-docx resolves a style name with an XPath scan of styles.xml on every call, which
+    dominates the time of building a long document."""
+    cache = getattr(part, "_greenmine_style_cache", None)
+    if cache is None:
+        cache = {"ids": {}, "fonts": {}}
+        part._greenmine_style_cache = cache
+    return cache
+
+
+def set_style(paragraph, name: str) -> bool:
+    """Give ``paragraph`` the paragraph style called ``name`` (cached lookup). Returns False
+    (and leaves the paragraph as it is) when the document has no such style."""
+    part = paragraph.part
+    ids = _cache(part)["ids"]
+    if name not in ids:
+        from docx.enum.style import WD_STYLE_TYPE
+
+        try:
+            ids[name] = part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+        except KeyError:
+            ids[name] = False
+    style_id = ids[name]
+    if style_id is False:
+        return False
+    paragraph._p.get_or_add_pPr().style = style_id
+    return True
+
+
+def paragraph_fonts(paragraph) -> tuple[str, str]:
+    """(East Asian, Latin) font names of the paragraph's style (cached per style)."""
+    part = paragraph.part
+    fonts = _cache(part)["fonts"]
+    style_id = paragraph._p.style
+    if style_id not in fonts:
+        style = paragraph.style
+        fonts[style_id] = (style_east_asia(style), style_latin(style))
+    return fonts[style_id]
+
+
 def add_text(paragraph, text: str, *, bold: bool | None = None, italic: bool | None = None,
              east_asia: str | None = None, latin: str | None = None,
              size: float | None = None, underline: bool | None = None):
     """Append a run of ``text`` to ``paragraph`` with its East Asian font set. ``\\n`` in
     ``text`` becomes a line break inside the paragraph. Returns the last run."""
-    style = paragraph.style
-    ea = east_asia or style_east_asia(style)
-    la = latin or style_latin(style)
+    if east_asia is None or latin is None:
+        ea_style, la_style = paragraph_fonts(paragraph)
+        ea = east_asia or ea_style
+        la = latin or la_style
+    else:
+        ea, la = east_asia, latin
     run = None
     for i, line in enumerate(str(text).split("\n")):
         if i:

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from ..errors import InputError
@@ -22,7 +21,7 @@ from .fonts import DEFAULT_FONTS, FontScheme
 from .lists import ListNumbering, set_list
 from .page import LANDSCAPE_TYPE_WIDTH_MM, TYPE_WIDTH_MM, section_break
 from .tables import add_table
-from .text import add_text, no_indent
+from .text import add_text, no_indent, set_style
 from .styles import BODY_SIZE
 
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
@@ -69,8 +68,8 @@ class Writer:
         """A body paragraph (style ``Normal`` unless given); every run gets its East Asian
         font. ``indent=False`` drops the two-character first-line indent."""
         par = self.body.add_paragraph()
-        if style:
-            par.style = style
+        if style and not set_style(par, style):
+            raise KeyError(f"no paragraph style {style!r} in the document")
         if align:
             par.alignment = _ALIGN[align]
         if not indent:
@@ -90,7 +89,8 @@ class Writer:
         """Heading 1–4 with the official number prefix (一、 / （一） / 1. / （1）)."""
         if not 1 <= level <= self.max_heading_level:
             raise ValueError(f"heading level {level}")
-        par = self.body.add_paragraph(style=f"Heading {level}")
+        par = self.body.add_paragraph()
+        set_style(par, f"Heading {level}")
         number = self.numbered_headings if numbered is None else numbered
         prefix = self.heading_number(level) if number else ""
         add_text(par, prefix + text)
@@ -98,7 +98,8 @@ class Writer:
 
     def unnumbered_heading(self, level: int, text: str, *, align: str | None = None) -> Any:
         """A heading that appears in the table of contents without a number (附表, 附图)."""
-        par = self.body.add_paragraph(style=f"Heading {level}")
+        par = self.body.add_paragraph()
+        set_style(par, f"Heading {level}")
         if align:
             par.alignment = _ALIGN[align]
             no_indent(par)
@@ -175,18 +176,8 @@ class Writer:
         if landscape == self.landscape:
             return
         # the paragraph ends the section *before* it: it carries the current orientation
-        title_pg = self.base_sect_pr.find(qn("w:titlePg"))
-        first = title_pg is not None and not self._has_section_breaks()
-        section_break(self.body, self.base_sect_pr, landscape=self.landscape, title_page=first)
-        if first:  # the cover's "different first page" moves to the section that holds it
-            self.base_sect_pr.remove(title_pg)
+        section_break(self.body, self.base_sect_pr, landscape=self.landscape)
         self.landscape = landscape
-
-    def _has_section_breaks(self) -> bool:
-        body = self.doc.element.body
-        return bool(body.findall(f".//{qn('w:pPr')}/{qn('w:sectPr')}")) or (
-            self.body is not self.doc and bool(
-                self.body.element.body.findall(f".//{qn('w:pPr')}/{qn('w:sectPr')}")))
 
     def finish(self) -> None:
         """Return to portrait if the content ended in a landscape part."""

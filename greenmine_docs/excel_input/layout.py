@@ -51,6 +51,7 @@ class TypeInfo:
     item: "TypeInfo | None" = None  # list item / dict value
     choices: tuple[str, ...] = ()
     metadata: tuple[Any, ...] = ()
+    nested: bool = False  # ``str | dict[str, str]``: a value, or a mapping of sub-keys to values
 
 
 def analyse(annotation: Any, metadata: tuple[Any, ...] = ()) -> TypeInfo:
@@ -65,9 +66,15 @@ def analyse(annotation: Any, metadata: tuple[Any, ...] = ()) -> TypeInfo:
         if len(args) == 1:
             inner = analyse(args[0], metadata)
             return TypeInfo(inner.kind, optional or inner.optional, inner.model, inner.item,
-                            inner.choices, inner.metadata)
-        kinds = {analyse(a).kind for a in args}
-        kind = "any" if kinds <= set(SCALAR_KINDS) else "json"
+                            inner.choices, inner.metadata, inner.nested)
+        infos = [analyse(a) for a in args]
+        scalars = [i for i in infos if i.kind in SCALAR_KINDS]
+        maps = [i for i in infos if i.kind == "dict" and i.item is not None
+                and i.item.kind in SCALAR_KINDS and not i.item.nested]
+        if len(infos) == 2 and len(scalars) == 1 and len(maps) == 1:
+            return TypeInfo(scalars[0].kind, optional, choices=scalars[0].choices,
+                            metadata=metadata, nested=True)
+        kind = "any" if len(scalars) == len(infos) else "json"
         return TypeInfo(kind, optional, metadata=metadata)
     if origin is Literal:
         values = typing.get_args(annotation)
@@ -87,9 +94,9 @@ def analyse(annotation: Any, metadata: tuple[Any, ...] = ()) -> TypeInfo:
     if origin is dict or annotation is dict:
         args = typing.get_args(annotation)
         value = analyse(args[1]) if len(args) == 2 else TypeInfo("any")
-        key_ok = not args or args[0] is str or (isinstance(args[0], type)
-                                                and issubclass(args[0], str))
-        if key_ok and value.kind in (*SCALAR_KINDS, "model", "list"):
+        key_ok = not args or args[0] in (str, int) or (isinstance(args[0], type)
+                                                       and issubclass(args[0], str))
+        if key_ok and value.kind in (*SCALAR_KINDS, "model", "list") and not value.optional:
             return TypeInfo("dict", item=value, metadata=metadata)
         return TypeInfo("json", metadata=metadata)
     if isinstance(annotation, type):
@@ -169,6 +176,9 @@ class Table:
     parent: "Table | None" = None
     optional: bool = True  # the section it belongs to may be left out
     scalar_value: bool = False  # dict[str, scalar]: one value column
+    subkey: bool = False  # dict[str, str | dict[str, str]]: a 子键 column as well
+    key_label: str = "键（编号）"
+    model: type[BaseModel] | None = None  # the entries' model (to normalise short forms)
 
     @property
     def id_key(self) -> str:
@@ -181,6 +191,10 @@ class Table:
     @property
     def dict_key(self) -> str:
         return f"{self.key}#key"
+
+    @property
+    def subkey_key(self) -> str:
+        return f"{self.key}#subkey"
 
     def walk(self) -> typing.Iterator["Table"]:
         yield self
@@ -236,7 +250,8 @@ def _is_long_text(info: FieldInfo) -> bool:
     fmt = str(extra.get("format", "")).lower()
     return bool(extra.get("markdown") or extra.get("multiline") or extra.get("long")
                 or fmt in {"markdown", "multiline", "textarea"}
-                or str(extra.get("widget", "")).lower() == "textarea")
+                or str(extra.get("widget", "")).lower() == "textarea"
+                or "markdown" in (info.description or "").lower())
 
 
 def _bounds(metadata: typing.Iterable[Any]) -> tuple[float | None, float | None]:
@@ -251,13 +266,22 @@ def _bounds(metadata: typing.Iterable[Any]) -> tuple[float | None, float | None]
     return lower, upper
 
 
+_KEY_WORDS = re.compile(r"键为([^，,。；;（(“\"]{1,14})")
+
+
+def _key_label(info: FieldInfo) -> str:
+    """“键（评价内容编号）” from a description such as “键为评价内容编号（如 1.1.1）”."""
+    m = _KEY_WORDS.search(info.description or "")
+    return f"键（{m.group(1).strip()}）" if m else "键（编号）"
+
+
 def _title(info: FieldInfo, name: str) -> str:
     return info.title or name
 
 
 def _leaf(info: FieldInfo, ti: TypeInfo, path: tuple[str, ...], key: str, label: str,
           chain: bool, group: str = "") -> Leaf:
-    kind = ti.kind
+    kind = "any" if ti.nested else ti.kind
     if kind == "str" and _is_long_text(info):
         kind = "text"
     extra = _extra(info)
@@ -331,16 +355,21 @@ class _Builder:
         sheet = self.namer(_extra(info).get("sheet") or title, f"{section}{SEP}{title}", label)
         table = Table(sheet=sheet, key=key, rel=rel, mode=mode, title=title,
                       description=info.description if info.description != title else "",
-                      parent=parent, optional=parent.optional if parent else True)
+                      parent=parent, optional=parent.optional if parent else True,
+                      key_label=_key_label(info))
         item = ti.item
         if mode == "dict" and item is not None and item.kind != "model":
             table.scalar_value = True
+            table.subkey = item.nested
             value_info = FieldInfo(annotation=str, title="内容")
-            table.leaves.append(_leaf(value_info, item, (), f"{key}#value", "内容",
-                                      chain=True))
-            if _is_long_text(info) and table.leaves[0].kind == "str":
-                table.leaves[0].kind = "text"
+            leaf = _leaf(value_info, TypeInfo(item.kind, choices=item.choices, item=item.item,
+                                              metadata=item.metadata),
+                         (), f"{key}#value", "内容", chain=True)
+            if leaf.kind == "str":
+                leaf.kind = "text"  # mapping values are mostly narrative text
+            table.leaves.append(leaf)
         elif item is not None and item.model is not None:
+            table.model = item.model
             self.walk_table(item.model, (), "", True, table, section)
         return table
 

@@ -19,9 +19,10 @@ def read_input(path: Path) -> RawInput:
 
         return read_yaml(path)
     if suffix in EXCEL_SUFFIXES:
-        if not path.exists():
-            raise InputError(f"输入文件 {path} 不存在。", hint="请检查文件路径是否正确。")
         from ..excel_input import read_workbook
+        from ..zipguard import check_office_file
+
+        check_office_file(path, kind="Excel 工作簿")
 
         return read_workbook(path)
     if suffix in {".xls", ".et"}:

@@ -72,8 +72,8 @@ class ItemEntry(StrictModel):
 
 
 class SelfCheck(StrictModel):
-    check_date: dt.date = field("自查日期")
-    filled_by: str = field("填表人")
+    check_date: dt.date | None = field("自查日期", None, description="必填；缺少时报 GM-E323")
+    filled_by: str | None = field("填表人", None, description="必填；缺少时报 GM-E323")
     reviewer: str | None = field("审核人（企业负责人）", None)
     phone: str | None = field("联系电话", None)
     prerequisites: dict[str, PrerequisiteRuling] = field(

@@ -52,7 +52,8 @@ def check(ctx: "CheckContext") -> Iterator[Finding]:
     deadline = sub.campaign.deadlines.self_check
     yield from check_section(
         sub.self_check, iset, profile_of(sub), lambda *p: ctx.at("self_check", *p),
-        facts=eligibility_facts(sub, sub.self_check.check_date), submit_deadline=deadline,
+        facts=eligibility_facts(sub, sub.self_check.check_date or ctx.as_of),
+        submit_deadline=deadline,
         items_given=set(sub.self_check.items))
 
 
@@ -93,12 +94,15 @@ def check_section(sc: "SelfCheck", iset: IndicatorSet, mine: MineProfile | None,
         ids = "、".join(p.ref for p in missing[:10]) + (" 等" if len(missing) > 10 else "")
         yield make("GM-W312", f"有 {len(missing)} 项评价内容没有自查记录（{ids}），按 0 分计。",
                    location=locate("items"))
+    for key, label in (("check_date", "自查日期"), ("filled_by", "填表人")):
+        if not getattr(sc, key):
+            yield make("GM-E323", f"{label}未填写。", location=locate(key))
     yield from _entry_checks(sc, result, locate)
     yield from _prerequisite_facts(sc, iset, locate, facts or {})
-    if submit_deadline is not None and sc.check_date > submit_deadline:
+    if submit_deadline is not None and sc.check_date and sc.check_date > submit_deadline:
         yield make("GM-W322", f"自查日期 {sc.check_date} 晚于自查记录表上报截止日期 {submit_deadline}。",
                    location=locate("check_date"))
-    yield make("GM-I320", "自查" + result.summary() + " " + " ".join(result.reasons),
+    yield make("GM-I320", f"自查结论：{result.verdict.value}。" + "".join(result.reasons),
                location=locate())
 
 
@@ -107,7 +111,7 @@ def _entry_checks(sc: "SelfCheck", result: ScoreResult, locate: Locate) -> Itera
         r = result.items.get(ref)
         if r is None:
             continue
-        if e.deadline is not None and e.deadline < sc.check_date:
+        if e.deadline is not None and sc.check_date and e.deadline < sc.check_date:
             yield make("GM-E315", f"{ref} 的整改时限 {e.deadline} 早于自查日期 {sc.check_date}。",
                        location=locate("items", ref, "deadline"))
         if r.applicable and e.score is not None and not (e.situation or "").strip():

@@ -42,7 +42,7 @@ COL = {key: i + 1 for i, (key, _, _) in enumerate(COLUMNS)}  # 1-based column nu
 HEADER_FIELDS: list[list[tuple[str, str]]] = [
     [("mine_name", "矿山名称"), ("holder", "采矿权人"), ("mineral", "开采矿种")],
     [("uscc", "统一社会信用代码"), ("licence_number", "采矿许可证号"), ("method", "开采方式")],
-    [("place", "所在市、县（区）"), ("directory", "名录级别（入选年度）"), ("scale", "生产规模")],
+    [("place", "所在市、县（区）"), ("directory", "名录级别（年度）"), ("scale", "生产规模")],
     [("check_date", "自查日期"), ("filled_by", "填表人"), ("phone", "联系电话")],
     [("reviewer", "审核人（企业负责人）"), ("standard", "适用行业标准"), ("year", "工作年度")],
 ]
@@ -50,6 +50,7 @@ HEADER_FIELDS: list[list[tuple[str, str]]] = [
 SECTION_HEADER_KEYS = ("check_date", "filled_by", "phone", "reviewer")
 
 NOT_APPLICABLE = "不适用"
+AUTO_NA_NOTE = "按所用指标体系的适用范围，本项不适用于本矿山，不计分。"
 MET, NOT_MET = "符合", "不符合"
 
 

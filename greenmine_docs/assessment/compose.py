@@ -1,0 +1,466 @@
+"""The body of the third-party assessment report, written with the shared official-layout
+:class:`~greenmine_docs.docx.Writer` into the template's ``{{p body }}`` subdocument.
+
+Order: 评估工作承诺书, 目录, then the chapters 评估概况 / 矿山概况 / 先决条件评估 / 评分情况 /
+亮点与特色 / 存在问题及整改建议 / 评估结论 / 与企业自评结果对比 / 现场照片, and the signature
+page. Every number comes from the scoring engine's result (:class:`ReportData.result`); user
+text only ever goes in through ``add_text`` (never into template source).
+"""
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Any
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Mm, Pt
+
+from ..docx import Cell, add_text, add_toc, cn_date
+from ..docx.tables import add_table
+from ..docx.text import no_indent
+from ..scoring import Status, fmt_points, fmt_ratio
+
+if TYPE_CHECKING:
+    from ..docx import Writer
+    from .report_data import ReportData
+
+PHOTO_BOX_MM = (74.0, 56.0)  # width, height of one photo in the two-column photo table
+
+
+def compose(w: "Writer", d: "ReportData", chart_png: bytes) -> None:
+    commitment(w, d)
+    w.page_break()
+    contents(w)
+    w.page_break()
+    overview(w, d)
+    mine_overview(w, d)
+    prerequisites(w, d)
+    scores(w, d, chart_png)
+    highlights(w, d)
+    problems(w, d)
+    conclusion(w, d)
+    comparison(w, d)
+    photos(w, d)
+    w.page_break()
+    signatures(w, d)
+
+
+# -- small helpers --------------------------------------------------------------------------
+def _centered_title(w: "Writer", text: str) -> Any:
+    par = w.paragraph("", style="Title")
+    no_indent(par)
+    add_text(par, text)
+    return par
+
+
+def _right(w: "Writer", text: str, *, before: float = 0) -> Any:
+    par = w.paragraph("", align="right", indent=False)
+    par.paragraph_format.space_before = Pt(before)
+    add_text(par, text)
+    return par
+
+
+def _pts(x: float | None) -> str:
+    return fmt_points(x)
+
+
+def _min(ratio: float) -> str:
+    """A required ratio as the engine writes it: ``0.75`` -> ``75%``."""
+    return f"{ratio * 100:g}%"
+
+
+def _score_cell(r) -> str:
+    if r.status is Status.NOT_APPLICABLE:
+        return "不适用"
+    if r.status is Status.UNSCORED:
+        return "未评分"
+    return _pts(r.given if r.status is Status.INVALID else r.score)
+
+
+# -- front matter ---------------------------------------------------------------------------
+def commitment(w: "Writer", d: "ReportData") -> None:
+    a = d.assessment
+    _centered_title(w, "评估工作承诺书")
+    w.paragraph(f"受{a.commission.body}委托（委托合同编号：{a.commission.contract_number}），"
+                f"{a.agency.name}承担{d.submission.mine.name}绿色矿山第三方评估工作。"
+                "我机构及评估组全体成员郑重承诺：")
+    for i, text in enumerate((
+        "依法依规、客观公正、实事求是地开展评估工作，严格按照评价指标逐项核查、逐项评分，"
+        "如实反映矿山绿色矿山建设情况，不弄虚作假。",
+        "我机构及评估组成员与被评估矿山及其采矿权人无隶属关系和利益关系，未参与该矿山绿色矿山"
+        "建设实施方案编制和自评工作，评估前后各一年内不与其发生业务往来。",
+        "不向被评估企业收取任何费用，不接受宴请、礼品、礼金及其他任何形式的利益。",
+        "对评估工作中知悉的企业商业秘密和技术资料严格保密。",
+        "对评估报告内容和评估结论的真实性、准确性负责，自觉接受主管部门和社会的监督。",
+    ), start=1):
+        w.paragraph(f"{_cn(i)}、{text}")
+    _right(w, f"评估机构（盖章）：{a.agency.name}", before=24)
+    leader = next((m.name for m in a.team if m.role.value == "组长"), "")
+    _right(w, f"评估组组长（签字）：{'　' * max(4, len(leader) + 2)}")
+    _right(w, cn_date(a.site_visit.start))
+
+
+def _cn(n: int) -> str:
+    from ..docx import cn_number
+
+    return cn_number(n)
+
+
+def contents(w: "Writer") -> None:
+    par = w.paragraph("", style="TOC Heading")
+    add_text(par, "目　　录")
+    toc = w.paragraph("", indent=False)
+    add_toc(toc, levels="1-2")
+
+
+# -- chapter 1: overview of the assessment --------------------------------------------------
+def overview(w: "Writer", d: "ReportData") -> None:
+    a, s, iset = d.assessment, d.submission, d.indicator_set
+    w.heading(1, "评估概况")
+    w.heading(2, "评估依据")
+    basis = [f"{s.campaign.province}自然资源主管部门{s.campaign.year}年度绿色矿山遴选和核查工作通知"
+             f"（{s.campaign.notice_number}）；"]
+    basis.append(f"{iset.display_title}（以下简称“评价指标”）；")
+    if s.mine.industry_standard is not None:
+        basis.append(f"{s.mine.industry_standard.title}；")
+    basis.append("绿色矿山第三方评估工作要求（评估机构独立性、评估组组成、内业与现场评估程序）；")
+    basis.append(f"委托合同（{a.commission.contract_number}）及企业提交的自评报告和佐证材料。")
+    w.bullets(basis, ordered=True)
+    if iset.reference_notice:
+        w.paragraph("注：" + iset.reference_notice.replace("本表", "本报告"))
+    w.heading(2, "委托情况")
+    contract_date = (f"于{cn_date(a.commission.contract_date)}" if a.commission.contract_date
+                     else "")
+    w.paragraph(f"{a.commission.body}{contract_date}委托{a.agency.name}（统一社会信用代码"
+                f"{a.agency.uscc}）对{s.mine.name}开展绿色矿山第三方评估，委托合同编号"
+                f"{a.commission.contract_number}。评估费用由委托单位支付，评估机构未向被评估企业收取"
+                "任何费用。")
+    w.heading(2, "评估组组成")
+    seniors = sum(1 for m in a.team if m.title_level.is_senior)
+    specs = "、".join(dict.fromkeys(m.speciality.value for m in a.team))
+    w.paragraph(f"评估组由 {len(a.team)} 人组成，其中高级（含正高级）职称 {seniors} 人，专业涵盖"
+                f"{specs}。评估组成员均已签署独立性声明。" if all(
+                    m.independence_declared for m in a.team) else
+                f"评估组由 {len(a.team)} 人组成，其中高级（含正高级）职称 {seniors} 人，专业涵盖{specs}。")
+    rows = [[i, m.name, m.title or "—", m.title_level.value, m.speciality.value, m.role.value,
+             "是" if m.full_time else "否", "已签署" if m.independence_declared else "未签署"]
+            for i, m in enumerate(a.team, start=1)]
+    w.table(["序号", "姓名", "职称", "职称级别", "专业", "组内职务", "在职", "独立性声明"],
+            rows, caption="评估组成员表", widths_mm=[13, 19, 30, 20, 14, 20, 16, 24],
+            aligns=["center"] * 8)
+    w.heading(2, "评估过程")
+    materials = "；".join(a.desk_review.materials) if a.desk_review.materials else "企业提交的材料"
+    rows = [
+        ["内业评估", cn_date(a.desk_review.date),
+         f"审阅{materials}，对先决条件逐条作出判定，确定现场评估重点。"],
+        ["现场评估", _span(a.site_visit.start, a.site_visit.end),
+         "召开首次会议并宣读评估工作承诺书；查看生产区、办公区、生活区，查阅台账记录，"
+         "询问相关人员，逐项核查评分并拍摄现场照片；召开末次会议反馈评估意见。"],
+        ["报告编制", cn_date(a.report_date), "汇总评分，形成评估结论，编制本报告。"],
+    ]
+    w.table(["阶段", "时间", "主要工作"], rows, caption="评估工作过程",
+            widths_mm=[22, 46, 88], aligns=["center", "center", "left"])
+
+
+def _span(start, end) -> str:
+    if start == end:
+        return cn_date(start)
+    if start.year == end.year and start.month == end.month:
+        return f"{cn_date(start)}—{end.day}日"
+    return f"{cn_date(start)}—{cn_date(end)}"
+
+
+# -- chapter 2: the mine --------------------------------------------------------------------
+def mine_overview(w: "Writer", d: "ReportData") -> None:
+    s = d.submission
+    ent, mine, lic, res = s.enterprise, s.mine, s.mine.licence, s.reserves
+    w.heading(1, "矿山概况")
+    place = f"{s.campaign.province}{mine.location.city}{mine.location.county}"
+    coords = ""
+    if mine.location.longitude is not None and mine.location.latitude is not None:
+        coords = (f"，矿区中心地理坐标约东经 {mine.location.longitude:.4f}°、北纬 "
+                  f"{mine.location.latitude:.4f}°")
+    started = f"，{cn_date(mine.production_start)}正式投产" if mine.production_start else ""
+    w.paragraph(f"{mine.name}位于{place}{coords}。采矿权人为{lic.holder}，矿山为{mine.status.value}"
+                f"{started}。")
+    years = d.remaining_years
+    reserve_text = (f"截至{res.report_year}年底保有剩余可采储量 {_num(res.remaining.value)} "
+                    f"{res.remaining.unit}，年开采量 {_num(res.annual_production.value)} "
+                    f"{res.annual_production.unit}")
+    if years is not None:
+        reserve_text += f"，剩余可采年限约 {years:.1f} 年"
+    w.paragraph(reserve_text + "。")
+    if mine.directory_level.value != "未入选":
+        year = f"{mine.listed_year}年" if mine.listed_year else ""
+        w.paragraph(f"矿山已于{year}列入{mine.directory_level.value}绿色矿山名录。")
+    depth = ""
+    if lic.depth_top_m is not None and lic.depth_bottom_m is not None:
+        depth = f"{_num(lic.depth_top_m)} 米至 {_num(lic.depth_bottom_m)} 米标高"
+    rows = [
+        ["企业名称", ent.name, "统一社会信用代码", ent.uscc],
+        ["法定代表人", ent.legal_representative, "经济类型", ent.economic_type or "—"],
+        ["矿山名称", Cell(mine.name, span=3)],
+        ["采矿许可证号", lic.number, "发证机关", lic.issuer],
+        ["开采矿种", lic.mineral, "开采方式", lic.method.value],
+        ["生产规模", f"{_num(lic.scale.value)} {lic.scale.unit}", "规模类型",
+         mine.scale_class.value if mine.scale_class else "—"],
+        ["矿区面积", f"{_num(lic.area_km2)} 平方千米", "开采深度", depth or "—"],
+        ["有效期", Cell(f"{cn_date(lic.valid_from)}至{cn_date(lic.valid_to)}", span=3)],
+        ["适用行业标准", Cell(mine.industry_standard.title if mine.industry_standard else "—",
+                           span=3)],
+        ["职工人数", f"{mine.staff} 人" if mine.staff is not None else "—", "名录级别",
+         mine.directory_level.value],
+    ]
+    w.table([Cell("项目"), Cell("内容"), Cell("项目"), Cell("内容")], rows,
+            caption="矿山基本情况表", widths_mm=[26, 52, 30, 48])
+
+
+def _num(x: float) -> str:
+    return fmt_points(x)
+
+
+# -- chapter 3: prerequisites ---------------------------------------------------------------
+def prerequisites(w: "Writer", d: "ReportData") -> None:
+    r = d.result
+    w.heading(1, "先决条件评估")
+    failed = r.failed_prerequisites
+    unruled = [p for p in r.prerequisites if p.met is None]
+    if failed:
+        ids = "、".join(p.prerequisite.id for p in failed)
+        w.paragraph(f"评估组对 {len(r.prerequisites)} 项先决条件逐条核查，其中 {len(failed)} 项"
+                    f"（{ids}）不符合，实行一票否决。")
+    elif unruled:
+        w.paragraph(f"评估组对先决条件逐条核查，尚有 {len(unruled)} 项未作出判定。")
+    else:
+        w.paragraph(f"评估组对 {len(r.prerequisites)} 项先决条件逐条核查，均符合要求。")
+    rows = []
+    for p in r.prerequisites:
+        entry = d.scores.prerequisites.get(p.prerequisite.id)
+        evidence = (entry.evidence if entry and entry.evidence else "—")
+        rows.append([p.prerequisite.id, p.prerequisite.text, Cell(p.label, bold=p.met is False,
+                                                                   align="center"), evidence])
+    w.table(["编号", "先决条件", "判定", "判定依据"], rows, caption="先决条件评估表",
+            widths_mm=[13, 62, 16, 65], aligns=["center", "left", "center", "left"])
+
+
+# -- chapter 4: scores ----------------------------------------------------------------------
+def scores(w: "Writer", d: "ReportData", chart_png: bytes) -> None:
+    r = d.result
+    w.heading(1, "评分情况")
+    w.paragraph(f"评估组按评价指标对 {len(r.items)} 项评价内容逐项核查评分。评价指标满分 "
+                f"{_pts(r.total_points)} 分，达标线 {_pts(r.pass_line)} 分，各一级指标得分率原则上"
+                f"不低于规定比例。")
+    na_by_set = [x for x in r.items.values() if x.na_by_set]
+    na_declared = [x for x in r.items.values()
+                   if x.status is Status.NOT_APPLICABLE and not x.na_by_set]
+    if na_by_set or na_declared:
+        w.paragraph(f"其中 {len(na_by_set) + len(na_declared)} 项不适用于本矿山（按评价指标适用范围"
+                    f" {len(na_by_set)} 项，经评估组认定 {len(na_declared)} 项），不计入适用分值；总得分按"
+                    f"“实际得分÷适用分值×{_pts(r.total_points)}”折算。")
+    for c in r.categories:
+        w.heading(2, f"{c.category.name}")
+        ratio = fmt_ratio(c.ratio)
+        state = "达到" if c.passed else "未达到"
+        w.paragraph(f"该一级指标分值 {_pts(c.points)} 分，适用分值 {_pts(c.applicable_points)} 分，"
+                    f"评估得分 {_pts(c.score)} 分，得分率 {ratio}，{state}"
+                    f"{_min(c.min_ratio)}的要求。")
+        rows: list[list[Any]] = []
+        for g in c.groups:
+            note = f"满分 {_pts(g.points)} 分"
+            if g.applicable_points != g.points:
+                note += f"，适用分值 {_pts(g.applicable_points)} 分"
+            rows.append([Cell(g.group.id, bold=True, align="center"),
+                         Cell(f"{g.group.name}（小计）", bold=True),
+                         Cell(_pts(g.applicable_points), bold=True, align="center"),
+                         Cell(_pts(g.score), bold=True, align="center"), note])
+            for x in g.items:
+                rows.append([x.item.id, x.item.text, _pts(x.item.points), _score_cell(x),
+                             _item_note(d, x)])
+        w.table(["编号", "评价内容及要求", "分值", "得分", "扣分原因及说明"], rows,
+                caption=f"“{c.category.name}”评分表", widths_mm=[15, 64, 13, 13, 51],
+                aligns=["center", "left", "center", "center", "left"])
+    w.heading(2, "评分汇总")
+    rows = []
+    for c in r.categories:
+        rows.append([c.category.name, _pts(c.points), _pts(c.applicable_points), _pts(c.score),
+                     fmt_ratio(c.ratio), _min(c.min_ratio),
+                     Cell("是" if c.passed else "否", bold=not c.passed, align="center")])
+    rows.append([Cell("合计（实际得分）", bold=True), _pts(r.total_points),
+                 _pts(r.applicable_points), _pts(r.raw_total), "—", "—", "—"])
+    rows.append([Cell("折算总得分", bold=True), Cell(_pts(r.total) + " 分", span=6, bold=True,
+                                                    align="center")])
+    rows.append([Cell("达标线", bold=True), Cell(_pts(r.pass_line) + " 分", span=6,
+                                                align="center")])
+    w.table(["一级指标", "分值", "适用分值", "评估得分", "得分率", "最低得分率", "是否达到"], rows,
+            caption="评分汇总表", widths_mm=[38, 15, 20, 20, 18, 24, 21],
+            aligns=["left"] + ["center"] * 6)
+    w.figure(chart_png, "各一级指标评估得分与适用分值对比", width_mm=150)
+
+
+def _item_note(d: "ReportData", x) -> str:
+    entry = d.scores.items.get(x.item.id)
+    parts: list[str] = []
+    if x.na_by_set:
+        parts.append(f"评价指标{x.item.applies_to.describe()}，本矿不适用")
+    elif x.status is Status.NOT_APPLICABLE:
+        parts.append(f"不适用：{x.reason}" if x.reason else "不适用")
+    elif x.status is Status.INVALID:
+        parts.append(f"所填得分 {_pts(x.given)} 超出分值范围，按 0 分计")
+    elif x.deduction > 0:
+        parts.append(f"扣 {_pts(x.deduction)} 分：{x.reason}" if x.reason
+                     else f"扣 {_pts(x.deduction)} 分")
+    elif x.status is Status.SCORED:
+        parts.append("符合要求")
+    if entry is not None and not x.na_by_set:
+        if entry.evidence:
+            parts.append(f"佐证：{entry.evidence}")
+        if entry.photos:
+            parts.append("见照片" + "、".join(str(n) for n in entry.photos))
+        if entry.remark and x.status is not Status.NOT_APPLICABLE:
+            parts.append(entry.remark)
+    return "；".join(parts)
+
+
+# -- chapters 5, 6, 7 -----------------------------------------------------------------------
+def highlights(w: "Writer", d: "ReportData") -> None:
+    w.heading(1, "亮点与特色")
+    if d.assessment.highlights:
+        w.bullets(d.assessment.highlights, ordered=True)
+    else:
+        w.paragraph("评估组未提出特别的亮点与特色。")
+
+
+def problems(w: "Writer", d: "ReportData") -> None:
+    w.heading(1, "存在问题及整改建议")
+    probs = d.assessment.problems
+    if not probs:
+        w.paragraph("评估组未发现需要整改的问题。")
+        return
+    w.paragraph(f"评估组现场发现主要问题 {len(probs)} 项，提出整改建议如下，企业应在期限内完成整改"
+                "并将整改情况报委托单位。")
+    rows = [[i, p.description, "\n".join(p.items) or "—", p.suggestion,
+             cn_date(p.deadline) if p.deadline else "—"] for i, p in enumerate(probs, start=1)]
+    w.table(["序号", "存在问题", "涉及指标", "整改建议", "整改期限"], rows,
+            caption="存在问题及整改建议", widths_mm=[13, 50, 19, 50, 24],
+            aligns=["center", "left", "center", "left", "center"])
+
+
+def conclusion(w: "Writer", d: "ReportData") -> None:
+    r = d.result
+    w.heading(1, "评估结论")
+    par = w.paragraph("")
+    add_text(par, f"经评估，{d.submission.mine.name}绿色矿山建设第三方评估折算总得分 "
+                  f"{_pts(r.total)} 分（达标线 {_pts(r.pass_line)} 分），评估结论为：")
+    add_text(par, f"{r.verdict.value}", bold=True)
+    add_text(par, "。")
+    w.paragraph("主要依据：")
+    w.bullets(list(r.reasons), ordered=True)
+
+
+# -- chapter 8: comparison with the self-check ----------------------------------------------
+def comparison(w: "Writer", d: "ReportData") -> None:
+    w.heading(1, "与企业自评结果对比")
+    own = d.self_result
+    if own is None:
+        w.paragraph("输入中未提供企业自评（自查）得分，本报告不作对比。")
+        return
+    r = d.result
+    w.paragraph(f"企业自评折算总得分 {_pts(own.total)} 分，自评结论为{own.verdict.value}；第三方评估"
+                f"折算总得分 {_pts(r.total)} 分，评估结论为{r.verdict.value}，相差 "
+                f"{_pts(r.total - own.total)} 分。")
+    rows = []
+    for mine_c, own_c in zip(r.categories, own.categories):
+        rows.append([mine_c.category.name, _pts(mine_c.points), _pts(own_c.score),
+                     _pts(mine_c.score), _signed(mine_c.score - own_c.score)])
+    rows.append([Cell("折算总得分", bold=True), _pts(r.total_points), _pts(own.total),
+                 _pts(r.total), _signed(r.total - own.total)])
+    w.table(["一级指标", "分值", "企业自评", "第三方评估", "差值"], rows,
+            caption="一级指标自评与评估得分对比", widths_mm=[52, 22, 26, 28, 28],
+            aligns=["left"] + ["center"] * 4)
+    diffs = d.differences()
+    rule = (f"差值超过 {_pts(d.assessment.comparison_threshold)} 分"
+            if d.assessment.comparison_threshold is not None else "差值超过该项分值 20%")
+    if not diffs:
+        w.paragraph(f"逐项对比，没有{rule}或适用性认定不同的评价内容。")
+        return
+    w.paragraph(f"逐项对比，{rule}或适用性认定不同的评价内容共 {len(diffs)} 项，列于下表。")
+    rows = [[x.id, x.text, _pts(x.points), x.own, x.assessed, x.diff] for x in diffs]
+    w.table(["编号", "评价内容", "分值", "企业自评", "第三方评估", "差值"], rows,
+            caption="自评与评估得分差异较大的评价内容", widths_mm=[15, 69, 14, 20, 22, 16],
+            aligns=["center", "left", "center", "center", "center", "center"])
+
+
+def _signed(x: float) -> str:
+    text = _pts(x)
+    return f"+{text}" if x > 0 else text
+
+
+# -- chapter 9: photos ----------------------------------------------------------------------
+def photos(w: "Writer", d: "ReportData") -> None:
+    w.heading(1, "现场照片")
+    if not d.photos:
+        w.paragraph("本次评估未附现场照片。")
+        return
+    w.paragraph(f"评估组现场拍摄照片 {len(d.photos)} 张，照片编号与评分表中“见照片”一致。")
+    per_row = 2
+    rows = [d.photos[i:i + per_row] for i in range(0, len(d.photos), per_row)]
+    table = w.body.add_table(rows=len(rows), cols=per_row)
+    table.autofit = False
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    col_w = Mm(w.type_width_mm / per_row)
+    for r_i, row in enumerate(rows):
+        tr = table.rows[r_i]
+        _cant_split(tr)
+        for c_i in range(per_row):
+            cell = tr.cells[c_i]
+            cell.width = col_w
+            par = cell.paragraphs[0]
+            no_indent(par)
+            par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            par.paragraph_format.line_spacing = 1.0
+            par.paragraph_format.space_before = Pt(6)
+            if c_i >= len(row):
+                continue
+            ph = row[c_i]
+            box_w, box_h = PHOTO_BOX_MM
+            width = min(box_w, box_h / ph.ratio) if ph.ratio > 0 else box_w
+            par.add_run().add_picture(io.BytesIO(ph.data), width=Mm(width))
+            cap = cell.add_paragraph()
+            try:
+                cap.style = "Caption"
+            except KeyError:
+                pass
+            no_indent(cap)
+            cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            add_text(cap, f"照片{ph.number}  {ph.caption}")
+    gap = w.body.add_paragraph()  # photo captions are numbered 照片N, apart from 图N
+    no_indent(gap)
+
+
+def _cant_split(row) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    tr_pr.insert(0, el)
+
+
+# -- signature page -------------------------------------------------------------------------
+def signatures(w: "Writer", d: "ReportData") -> None:
+    a = d.assessment
+    _centered_title(w, "评估组成员及评估机构签字页")
+    rows = [[i, m.name, m.title or m.title_level.value, m.speciality.value, m.role.value, ""]
+            for i, m in enumerate(a.team, start=1)]
+    table = add_table(w.body, ["序号", "姓名", "职称", "专业", "组内职务", "签字"], rows,
+                      widths_mm=[13, 24, 34, 18, 21, 46], total_width_mm=w.type_width_mm,
+                      aligns=["center"] * 6)
+    for row in table.rows[1:]:
+        row.height = Mm(12)
+    gap = w.body.add_paragraph()
+    no_indent(gap)
+    _right(w, f"评估机构（盖章）：{a.agency.name}", before=36)
+    _right(w, "法定代表人（签字）：　　　　　　")
+    _right(w, cn_date(a.report_date))

@@ -1,0 +1,397 @@
+"""The assessor's score sheet (第三方评估打分表, XLSX), generated from the indicator set for one mine.
+
+Sheets:
+
+* ``先决条件`` — one row per prerequisite, a 符合/不符合 dropdown and a column for the evidence;
+* ``评分表`` — a row per first-level indicator and per second-level indicator (their points and
+  score are formulas), then one row per item: points, score (validated to 0…points or
+  “不适用”), deduction (formula), deduction reason, evidence, photo numbers, remarks; items the
+  set says do not apply to this mine are pre-filled “不适用” and shaded;
+* ``汇总`` — per first-level indicator: points, applicable points, score, ratio, minimum ratio and
+  whether it is met, all as formulas; the converted total and the pass line;
+* ``_greenmine`` (hidden) — what the sheet was made for (format, indicator set, mine), read
+  back by :mod:`.scoresheet_read`.
+
+Print-ready: A4 landscape, fit to the page width, header rows repeated, panes frozen below the
+header, page numbers in the footer. Values already in the input's ``assessment`` section are
+filled in, so a sheet can be regenerated without losing work done in YAML.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..indicators.model import IndicatorSet, MineProfile
+    from ..model import Submission
+    from .data import Scores
+
+FORMAT_TAG = "greenmine-scoresheet/1"
+SHEET_PRE = "先决条件"
+SHEET_SCORES = "评分表"
+SHEET_SUMMARY = "汇总"
+SHEET_META = "_greenmine"
+TITLE_ROWS = 3  # title, mine line, set line; the header is the next row
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    width: float  # Excel character units
+    wrap: bool = True
+
+
+SCORE_COLUMNS = (
+    Column("id", "编号", 8, wrap=False),
+    Column("text", "评价内容及要求", 44),
+    Column("method", "评分方法", 30),
+    Column("points", "分值", 6, wrap=False),
+    Column("score", "评估得分", 8, wrap=False),
+    Column("deduction", "扣分", 6, wrap=False),
+    Column("reason", "扣分原因", 24),
+    Column("evidence", "佐证材料", 20),
+    Column("photos", "照片编号", 9),
+    Column("remark", "备注", 14),
+    Column("kind", "行类型", 10, wrap=False),  # hidden helper: 一级指标 / 二级指标 / 评价内容
+)
+PRE_COLUMNS = (
+    Column("id", "编号", 8, wrap=False),
+    Column("text", "先决条件", 50),
+    Column("check", "应核查的材料", 30),
+    Column("ruling", "判定", 10, wrap=False),
+    Column("evidence", "判定依据", 44),
+    Column("remark", "备注", 20),
+)
+RULING_CHOICES = ("符合", "不符合")
+NOT_APPLICABLE = "不适用"
+KIND_CATEGORY, KIND_GROUP, KIND_ITEM, KIND_TOTAL = "一级指标", "二级指标", "评价内容", "合计"
+
+
+def col_letter(columns: tuple[Column, ...], key: str) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(next(i for i, c in enumerate(columns, 1) if c.key == key))
+
+
+def header_row() -> int:
+    return TITLE_ROWS + 1
+
+
+# -- styles ---------------------------------------------------------------------------------
+_FONT = "宋体"
+_HEAD_FILL = "D9E1F2"
+_CAT_FILL = "E2EFDA"
+_GROUP_FILL = "F2F2F2"
+_NA_FILL = "EDEDED"
+_INPUT_FILL = "FFF9E5"  # cells the assessor fills in
+
+
+def _styles():
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="000000")
+    return {
+        "border": Border(left=thin, right=thin, top=thin, bottom=thin),
+        "title": Font(name="黑体", size=16, bold=True),
+        "info": Font(name=_FONT, size=10),
+        "head": Font(name="黑体", size=10, bold=True),
+        "body": Font(name=_FONT, size=10),
+        "bold": Font(name=_FONT, size=10, bold=True),
+        "wrap": Alignment(wrap_text=True, vertical="center"),
+        "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
+        "fill": lambda c: PatternFill("solid", fgColor=c),
+    }
+
+
+def _line_count(text: Any, width: float) -> int:
+    """Lines a wrapped cell needs (CJK characters count double)."""
+    if text is None or text == "":
+        return 1
+    total = 0
+    for part in str(text).split("\n"):
+        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in part)
+        total += max(1, math.ceil(units / max(1.0, (width - 1) * 1.0)))
+    return total
+
+
+def _row_height(values: dict[str, Any], columns: tuple[Column, ...]) -> float:
+    lines = max(_line_count(values.get(c.key), c.width) for c in columns if c.wrap)
+    return max(18.0, 13.5 * lines + 4)
+
+
+def _setup_print(ws, *, title_rows: str, freeze: str) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = 0.6
+    ws.page_margins.bottom = 0.7
+    ws.print_title_rows = title_rows
+    ws.freeze_panes = freeze
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.font = "宋体"
+    ws.oddFooter.center.size = 9
+
+
+def _title(ws, columns: tuple[Column, ...], title: str, lines: list[str], st) -> None:
+    last = col_letter(columns, columns[-1].key)
+    ws.merge_cells(f"A1:{last}1")
+    ws["A1"] = title
+    ws["A1"].font = st["title"]
+    ws["A1"].alignment = st["center"]
+    ws.row_dimensions[1].height = 30
+    for i, text in enumerate(lines, start=2):
+        ws.merge_cells(f"A{i}:{last}{i}")
+        cell = ws[f"A{i}"]
+        cell.value = text
+        cell.font = st["info"]
+        cell.alignment = st["wrap"]
+        ws.row_dimensions[i].height = 18
+    for i, c in enumerate(columns, start=1):
+        from openpyxl.utils import get_column_letter
+
+        ws.column_dimensions[get_column_letter(i)].width = c.width
+        cell = ws.cell(row=header_row(), column=i, value=c.title)
+        cell.font = st["head"]
+        cell.alignment = st["center"]
+        cell.border = st["border"]
+        cell.fill = st["fill"](_HEAD_FILL)
+    ws.row_dimensions[header_row()].height = 24
+
+
+def _put(ws, row: int, columns: tuple[Column, ...], values: dict[str, Any], st, *,
+         font: str = "body", fill: str | None = None, inputs: tuple[str, ...] = ()) -> None:
+    for i, c in enumerate(columns, start=1):
+        cell = ws.cell(row=row, column=i, value=values.get(c.key))
+        cell.font = st[font]
+        cell.border = st["border"]
+        cell.alignment = st["wrap"] if c.wrap else st["center"]
+        if fill:
+            cell.fill = st["fill"](fill)
+        elif c.key in inputs:
+            cell.fill = st["fill"](_INPUT_FILL)
+    ws.row_dimensions[row].height = _row_height(values, columns)
+
+
+def _score_value(entry) -> Any:
+    if entry is None:
+        return None
+    if entry.not_applicable:
+        return NOT_APPLICABLE
+    if entry.score is None:
+        return None
+    return int(entry.score) if float(entry.score).is_integer() else entry.score
+
+
+def _photos_text(entry) -> str | None:
+    if entry is None or not entry.photos:
+        return None
+    return "、".join(str(n) for n in entry.photos)
+
+
+def _write_prerequisites(wb, iset: "IndicatorSet", heading: list[str], prefill: "Scores | None",
+                         st) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    ws = wb.create_sheet(SHEET_PRE)
+    _title(ws, PRE_COLUMNS, "先决条件判定表", heading, st)
+    dv = DataValidation(type="list", formula1='"' + ",".join(RULING_CHOICES) + '"',
+                        allow_blank=True, showErrorMessage=True, errorTitle="判定",
+                        error="请从下拉列表中选择“符合”或“不符合”。",
+                        promptTitle="判定", prompt="符合 / 不符合（任一不符合即一票否决）",
+                        showInputMessage=True)
+    ws.add_data_validation(dv)
+    row = header_row()
+    for pre in iset.prerequisites:
+        row += 1
+        entry = prefill.prerequisites.get(pre.id) if prefill else None
+        values = {"id": pre.id, "text": pre.text, "check": pre.evidence or None,
+                  "ruling": entry.ruling.value if entry and entry.ruling else None,
+                  "evidence": entry.evidence if entry else None}
+        _put(ws, row, PRE_COLUMNS, values, st, inputs=("ruling", "evidence", "remark"))
+        dv.add(f"{col_letter(PRE_COLUMNS, 'ruling')}{row}")
+    _setup_print(ws, title_rows=f"{header_row()}:{header_row()}", freeze=f"A{header_row() + 1}")
+
+
+def _write_scores(wb, iset: "IndicatorSet", heading: list[str], mine: "MineProfile",
+                  prefill: "Scores | None", st) -> dict[str, tuple[int, int]]:
+    """The item sheet; returns each first-level indicator's row and its items' row range."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    ws = wb.create_sheet(SHEET_SCORES)
+    _title(ws, SCORE_COLUMNS, "绿色矿山第三方评估打分表", heading, st)
+    P, S, D = (col_letter(SCORE_COLUMNS, k) for k in ("points", "score", "deduction"))
+    row = header_row()
+    cat_rows: dict[str, tuple[int, int]] = {}
+    for cat in iset.categories:
+        row += 1
+        cat_row = row
+        group_rows: list[int] = []
+        _put(ws, row, SCORE_COLUMNS, {"id": cat.id, "text": f"{cat.name}（一级指标）",
+                                      "points": cat.points, "kind": KIND_CATEGORY}, st, font="bold",
+             fill=_CAT_FILL)
+        first_item = row + 1
+        for grp in cat.groups:
+            row += 1
+            g_row = row
+            group_rows.append(g_row)
+            _put(ws, row, SCORE_COLUMNS, {"id": grp.id, "text": f"{grp.name}（二级指标）",
+                                          "points": grp.points, "kind": KIND_GROUP}, st,
+                 font="bold",
+                 fill=_GROUP_FILL)
+            for item in grp.items:
+                row += 1
+                entry = prefill.items.get(item.id) if prefill else None
+                applies = item.applies(mine)
+                values = {
+                    "id": item.id, "text": item.text, "method": item.method,
+                    "points": item.points,
+                    "score": _score_value(entry) if applies else NOT_APPLICABLE,
+                    "deduction": (f'=IF(ISNUMBER({S}{row}),{P}{row}-{S}{row},"")'),
+                    "reason": entry.deduction_reason if entry else None,
+                    "evidence": entry.evidence if entry else None,
+                    "photos": _photos_text(entry),
+                    "remark": entry.remark if entry else None,
+                    "kind": KIND_ITEM,
+                }
+                if not applies:
+                    values["remark"] = (values["remark"] or
+                                        f"不适用（{item.applies_to.describe()}）")
+                    _put(ws, row, SCORE_COLUMNS, values, st, fill=_NA_FILL)
+                else:
+                    _put(ws, row, SCORE_COLUMNS, values, st,
+                         inputs=("score", "reason", "evidence", "photos", "remark"))
+                    _score_validation(ws, f"{S}{row}", f"{P}{row}", item.points)
+            # second-level subtotal: score of its items
+            # second-level subtotals: sums of its items (不适用 and empty cells count 0)
+            ws[f"{S}{g_row}"] = f"=SUM({S}{g_row + 1}:{S}{row})"
+            ws[f"{D}{g_row}"] = f"=SUM({D}{g_row + 1}:{D}{row})"
+        ws[f"{S}{cat_row}"] = "=" + "+".join(f"{S}{r}" for r in group_rows)
+        ws[f"{D}{cat_row}"] = "=" + "+".join(f"{D}{r}" for r in group_rows)
+        cat_rows[cat.id] = (cat_row, first_item, row)
+    row += 1
+    _put(ws, row, SCORE_COLUMNS, {"id": "合计", "text": "全部评价内容实际得分（未折算）",
+                                  "points": iset.total_points, "kind": KIND_TOTAL}, st,
+         font="bold", fill=_CAT_FILL)
+    ws[f"{S}{row}"] = "=" + "+".join(f"{S}{r[0]}" for r in cat_rows.values())
+    ws[f"{D}{row}"] = "=" + "+".join(f"{D}{r[0]}" for r in cat_rows.values())
+    _setup_print(ws, title_rows=f"{header_row()}:{header_row()}", freeze=f"B{header_row() + 1}")
+    ws.print_area = f"A1:{col_letter(SCORE_COLUMNS, 'remark')}{row}"
+    ws.column_dimensions[col_letter(SCORE_COLUMNS, "kind")].hidden = True
+    return cat_rows
+
+
+def _score_validation(ws, cell: str, points_cell: str, points: float) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    formula = (f'OR({cell}="{NOT_APPLICABLE}",AND(ISNUMBER({cell}),{cell}>=0,'
+               f'{cell}<={points_cell}))')
+    dv = DataValidation(type="custom", formula1=formula, allow_blank=True,
+                        showErrorMessage=True, errorTitle="评估得分",
+                        error=f"得分应为 0～{_num(points)} 之间的数；不适用的项填写“不适用”。",
+                        showInputMessage=True, promptTitle="评估得分",
+                        prompt=f"0～{_num(points)} 分；不适用填“不适用”")
+    dv.add(cell)
+    ws.add_data_validation(dv)
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _write_summary(wb, iset: "IndicatorSet", heading: list[str],
+                   cat_rows: dict[str, tuple[int, int, int]], st) -> None:
+    """Per first-level indicator: formulas over the item rows of the score sheet."""
+    cols = (Column("id", "编号", 8, wrap=False), Column("name", "一级指标", 26),
+            Column("points", "分值", 9, wrap=False), Column("applicable", "适用分值", 10, wrap=False),
+            Column("score", "评估得分", 10, wrap=False), Column("ratio", "得分率", 10, wrap=False),
+            Column("min", "最低得分率", 11, wrap=False), Column("met", "是否达到", 10, wrap=False))
+    ws = wb.create_sheet(SHEET_SUMMARY)
+    _title(ws, cols, "评分汇总", heading, st)
+    sc = f"'{SHEET_SCORES}'!"
+    P, S, K = (col_letter(SCORE_COLUMNS, k) for k in ("points", "score", "kind"))
+    row = header_row()
+    first = row + 1
+    for cat in iset.categories:
+        row += 1
+        cat_row, a, b = cat_rows[cat.id]
+        # applicable points: item rows (helper column) whose score is not 不适用
+        applicable = (f"=SUMIFS({sc}${P}${a}:${P}${b},{sc}${K}${a}:${K}${b},\"{KIND_ITEM}\","
+                      f"{sc}${S}${a}:${S}${b},\"<>{NOT_APPLICABLE}\")")
+        values = {"id": cat.id, "name": cat.name, "points": cat.points,
+                  "applicable": applicable, "score": f"={sc}{S}{cat_row}",
+                  "ratio": f'=IF(D{row}>0,E{row}/D{row},"—")', "min": cat.min_ratio,
+                  "met": f'=IF(D{row}>0,IF(F{row}>=G{row},"是","否"),"—")'}
+        _put(ws, row, cols, values, st)
+        ws[f"F{row}"].number_format = "0.0%"
+        ws[f"G{row}"].number_format = "0%"
+    last = row
+    row += 1
+    _put(ws, row, cols, {"id": "合计", "name": "全部一级指标", "points": iset.total_points,
+                         "applicable": f"=SUM(D{first}:D{last})",
+                         "score": f"=SUM(E{first}:E{last})"}, st, font="bold")
+    total_row = row
+    row += 1
+    _put(ws, row, cols, {"id": "折算", "name": "折算总分 = 实际得分 ÷ 适用分值 × 总分",
+                         "points": iset.total_points,
+                         "score": f"=IF(D{total_row}>0,ROUND(E{total_row}/D{total_row}*"
+                                  f"C{total_row},2),0)"}, st, font="bold")
+    row += 1
+    _put(ws, row, cols, {"id": "达标线", "name": "达标线（分）", "score": iset.pass_line}, st)
+    row += 2
+    ws.cell(row=row, column=1, value="说明：本表由公式计算，仅供现场核对；评估结论（含先决条件一票否决）"
+            "以 greenmine report 生成的评估报告为准。").font = st["info"]
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(cols))
+    _setup_print(ws, title_rows=f"{header_row()}:{header_row()}", freeze=f"C{header_row() + 1}")
+
+
+def _write_meta(wb, iset: "IndicatorSet", submission: "Submission") -> None:
+    from .. import __version__
+
+    ws = wb.create_sheet(SHEET_META)
+    rows = [("format", FORMAT_TAG), ("generator", f"greenmine-docs {__version__}"),
+            ("created", dt.date.today().isoformat()), ("indicator_set", iset.id),
+            ("indicator_set_title", iset.title), ("mine", submission.mine.name),
+            ("licence", submission.mine.licence.number),
+            ("items", str(sum(1 for _ in iset.iter_items()))),
+            ("prerequisites", str(len(iset.prerequisites)))]
+    for r, (k, v) in enumerate(rows, start=1):
+        ws.cell(row=r, column=1, value=k)
+        ws.cell(row=r, column=2, value=v)
+    ws.sheet_state = "hidden"
+
+
+def build_scoresheet(iset: "IndicatorSet", submission: "Submission", *, mine: "MineProfile",
+                     prefill: "Scores | None" = None) -> bytes:
+    """The score sheet workbook as bytes (nothing is written here)."""
+    from openpyxl import Workbook
+
+    st = _styles()
+    wb = Workbook()
+    wb.remove(wb.active)
+    a = submission.assessment
+    mine_line = (f"矿山名称：{submission.mine.name}    采矿许可证号：{submission.mine.licence.number}"
+                 f"    开采方式：{submission.mine.licence.method.value}")
+    set_line = f"评价指标：{iset.display_title}    满分 {_num(iset.total_points)} 分，" \
+               f"达标线 {_num(iset.pass_line)} 分"
+    if a is not None:
+        set_line += (f"    评估机构：{a.agency.name}    现场评估："
+                     f"{a.site_visit.start:%Y-%m-%d} 至 {a.site_visit.end:%Y-%m-%d}")
+    heading = [mine_line, set_line]
+    _write_prerequisites(wb, iset, heading, prefill, st)
+    cat_rows = _write_scores(wb, iset, heading, mine, prefill, st)
+    _write_summary(wb, iset, heading, cat_rows, st)
+    _write_meta(wb, iset, submission)
+    wb.active = 1
+    wb.properties.title = "绿色矿山第三方评估打分表"
+    wb.properties.creator = "greenmine-docs"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,44 @@
+"""``greenmine plan``."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from ._common import EXIT_FINDINGS, EXIT_OK, force_option
+from .validate import AS_OF_OPTION
+
+
+@click.command("plan")
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="输出的 Word 文件，例如 实施方案.docx。")
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转换出同名 PDF。")
+@click.option("--template", type=click.Path(path_type=Path), metavar="T.docx",
+              help="使用自己的 Word 模板（先用 greenmine templates export 导出默认模板再修改）。")
+@AS_OF_OPTION
+@click.option("--strict", is_flag=True, help="有警告也不生成。")
+@force_option
+def plan_cmd(input_path: Path, output: Path, pdf: bool, template: Path | None,
+             as_of: dt.date | None, strict: bool, force: bool) -> int:
+    """生成绿色矿山建设实施方案（Word），按编写提纲排列章节；有错误级问题时不生成。
+
+    例：greenmine plan examples/shanxi-limestone/mine.yaml -o 实施方案.docx --pdf
+    """
+    from ..plan.document import generate
+    from ..report_format import render_text
+
+    result = generate(input_path, output, pdf=pdf, template=template, force=force, as_of=as_of,
+                      strict=strict)
+    if result.report.findings:
+        click.echo(render_text(result.report), err=not result.report.valid)
+    if not result.report.valid:
+        click.echo("存在错误级问题（或 --strict 下的警告），未生成实施方案。", err=True)
+        return EXIT_FINDINGS
+    for path in result.written:
+        click.echo(f"已生成：{path}")
+    if result.toc_updated_in_pdf is False:
+        click.echo("提示：未找到 LibreOffice 自带的 Python（uno），PDF 中的目录未能自动更新；"
+                   "在 Word 中打开 DOCX 会自动更新目录。", err=True)
+    return EXIT_OK

@@ -1,0 +1,105 @@
+"""``greenmine scoresheet`` and ``greenmine report`` (third-party assessment)."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from ._common import EXIT_FINDINGS, EXIT_OK, FORMAT_OPTION, emit_report, force_option
+from .validate import AS_OF_OPTION
+
+
+def _print_result(result) -> None:
+    if result is None:
+        return
+    click.echo(f"评分结果：{result.summary()}")
+    for reason in result.reasons:
+        click.echo(f"  · {reason}")
+
+
+@click.command("scoresheet")
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="要生成的打分表文件（.xlsx）。")
+@click.option("--read", "read_path", type=click.Path(path_type=Path), metavar="F.xlsx",
+              help="读取已填写的打分表：逐格检查并按评分引擎计算结果（不生成文件）。")
+@FORMAT_OPTION
+@AS_OF_OPTION
+@force_option
+def scoresheet_cmd(input_path: Path, output: Path | None, read_path: Path | None, fmt: str,
+                   as_of: dt.date | None, force: bool) -> int:
+    """生成第三方评估打分表（XLSX），或用 --read 读取已填写的打分表。
+
+    打分表按输入中 campaign.indicator_set 指定的评价指标体系逐项生成：先决条件“符合/不符合”下拉选择，
+    评价内容得分限定在 0～分值之间，小计和汇总为公式，A4 横向打印。输入中已有的评估判定和得分会预先填入。
+
+    \b
+    例：greenmine scoresheet mine.yaml -o 打分表.xlsx
+        greenmine scoresheet mine.yaml --read 打分表.xlsx
+    填好的打分表可在输入中以 assessment.score_sheet 引用，用于生成评估报告。
+    """
+    if read_path is not None:
+        from ..assessment.document import read_filled_sheet
+
+        outcome = read_filled_sheet(input_path, read_path, as_of=as_of)
+        if outcome.report.findings or fmt != "text":
+            emit_report(outcome.report, fmt, title="打分表检查结果")
+        if fmt == "text":
+            _print_result(outcome.result)
+        return EXIT_OK if outcome.report.valid and not outcome.blocked else EXIT_FINDINGS
+    if output is None:
+        raise click.UsageError("请用 -o 指定要生成的打分表文件，或用 --read 读取已填写的打分表。")
+    if output.suffix.lower() != ".xlsx":
+        raise click.BadParameter("打分表文件名应以 .xlsx 结尾。", param_hint="-o")
+    from ..assessment.document import make_scoresheet
+
+    outcome = make_scoresheet(input_path, output, force=force, as_of=as_of)
+    if outcome.blocked:
+        emit_report(outcome.report, "text")
+        click.echo("输入无法读取为有效的矿山信息，未生成打分表。", err=True)
+        return EXIT_FINDINGS
+    for path in outcome.written:
+        click.echo(f"已生成：{path}")
+    return EXIT_OK
+
+
+@click.command("report")
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="要生成的评估报告（.docx）。")
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转换出同名 PDF。")
+@click.option("--template", type=click.Path(path_type=Path),
+              help="自定义 DOCX 模板（greenmine templates export 导出后修改）。")
+@AS_OF_OPTION
+@force_option
+def report_cmd(input_path: Path, output: Path, pdf: bool, template: Path | None,
+               as_of: dt.date | None, force: bool) -> int:
+    """生成绿色矿山第三方评估报告（DOCX，可加 --pdf）。
+
+    先校验输入；评估部分有错误（评估组不合要求、日期顺序错误、有未评分项、照片无法读取……）时不生成。
+    遴选条件类错误（GM-E2xx）不阻止生成：先决条件的判定及一票否决结论写在报告中。
+
+    \b
+    例：greenmine report examples/shanxi-limestone/mine.yaml -o 评估报告.docx --pdf
+    """
+    if output.suffix.lower() != ".docx":
+        raise click.BadParameter("评估报告文件名应以 .docx 结尾。", param_hint="-o")
+    from ..assessment.document import blocking_errors, make_report
+    from ..report_format import render_text
+
+    outcome = make_report(input_path, output, pdf=pdf, force=force, as_of=as_of,
+                          template=template)
+    shown = [f for f in outcome.report.findings if f.severity.value != "info"]
+    if shown:
+        click.echo(render_text(outcome.report), err=outcome.blocked)
+    if outcome.blocked:
+        n = len(blocking_errors(outcome.report))
+        click.echo(f"存在 {n} 项错误，未生成评估报告。", err=True)
+        return EXIT_FINDINGS
+    for path in outcome.written:
+        click.echo(f"已生成：{path}")
+    for note in outcome.notes:
+        click.echo(f"注意：{note}")
+    _print_result(outcome.result)
+    return EXIT_OK

@@ -1,0 +1,82 @@
+"""Rendering a DOCX template with docxtpl through the one sandboxed Jinja environment.
+
+:func:`render_template` opens the template, lets the caller build the context (usually with
+subdocuments made by :class:`~greenmine_docs.docx.writer.Writer` on ``tpl.new_subdoc()``),
+renders with :func:`greenmine_docs.render.make_env` (sandboxed, autoescaped, strict), makes sure
+Word refreshes fields on open, and returns the bytes. Jinja errors become
+:class:`~greenmine_docs.errors.TemplateError` with the template line's text, not a traceback.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any, Callable
+
+from ..errors import TemplateError
+from .fields import set_update_fields
+from .styles import apply_official_styles
+
+
+def open_template(path: str | Path) -> Any:
+    """A ``DocxTemplate`` for ``path``, checked to be a readable Word document; the official
+    styles the generators need are added when the template lacks them."""
+    from docxtpl import DocxTemplate
+
+    path = Path(path)
+    if not path.is_file():
+        raise TemplateError(f"找不到模板文件 {path}。",
+                            hint="用 greenmine templates export DIR 导出默认模板后再修改。")
+    if not zipfile.is_zipfile(path):
+        raise TemplateError(f"模板 {path} 不是 .docx 文件（可能是旧的 .doc 或已损坏）。",
+                            hint="请在 Word 中“另存为” Word 文档（*.docx）。")
+    tpl = DocxTemplate(str(path))
+    try:
+        doc = tpl.get_docx()
+    except Exception as e:  # python-docx raises several types for broken packages
+        raise TemplateError(f"无法打开模板 {path}：{e}",
+                            hint="请在 Word 中打开并重新保存为 .docx。") from e
+    apply_official_styles(doc, only_missing=True)
+    return tpl
+
+
+def _template_error(e: Exception, path: Path) -> TemplateError:
+    from jinja2 import TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    context = " ".join(x.strip() for x in getattr(e, "docx_context", []) or [] if x.strip())
+    near = f"（附近文字：{context[:120]}）" if context else ""
+    if isinstance(e, UndefinedError):
+        return TemplateError(f"模板 {path.name} 使用了未提供的变量：{e.message}{near}",
+                             hint="检查模板中 {{ }} 内的变量名；可用变量见 greenmine templates "
+                                  "export 导出的说明文件。")
+    if isinstance(e, SecurityError):
+        return TemplateError(f"模板 {path.name} 试图执行不安全的操作：{e}{near}",
+                             hint="模板只能引用数据，不能访问 Python 内部属性。")
+    if isinstance(e, TemplateSyntaxError):
+        return TemplateError(f"模板 {path.name} 语法错误：{e.message}{near}",
+                             hint="检查 {{ }}、{% %} 是否成对，标签是否被 Word 拆成了不同格式。")
+    return TemplateError(f"模板 {path.name} 渲染失败：{e}{near}",
+                         hint="请检查模板中的标签。")
+
+
+def render_template(path: str | Path, build_context: Callable[[Any], dict[str, Any]]) -> bytes:
+    """Render the DOCX template at ``path`` and return the document's bytes.
+
+    ``build_context(tpl)`` returns the Jinja context; it may create subdocuments with
+    ``tpl.new_subdoc()``. User data must only ever appear as values in that context."""
+    from jinja2 import TemplateError as JinjaTemplateError
+
+    from ..render.jinja_env import make_env
+
+    path = Path(path)
+    tpl = open_template(path)
+    context = build_context(tpl)
+    try:
+        tpl.render(context, jinja_env=make_env())
+    except JinjaTemplateError as e:
+        raise _template_error(e, path) from e
+    set_update_fields(tpl.docx)
+    buf = io.BytesIO()
+    tpl.save(buf)
+    return buf.getvalue()

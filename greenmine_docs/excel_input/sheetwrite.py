@@ -1,0 +1,157 @@
+"""Writing list sheets (input workbook and mines table): hidden key row, Chinese header row(s)
+with required marks, one row per entry, dropdowns and range rules over the data rows, column
+formats (so typed dates and codes keep their type), widths, frozen headers, A4 landscape.
+
+Rows are appended (``ws.append``), which works for normal and write-only worksheets alike, so
+the 10,000-row mines table is streamed to disk."""
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl.cell import WriteOnlyCell
+
+from .layout import Leaf, Table
+from .styles import (BORDER, CENTER, FILL_GROUP, FILL_HEADER, FILL_REQUIRED, FONT, FONT_BOLD,
+                     FONT_KEY, FONT_REQUIRED, KIND_WIDTH, WRAP_TOP, a4_landscape, dropdown,
+                     label_text, needs_list_sheet, number_format, number_rule, row_height,
+                     text_width)
+from .tables import OutRow, columns, machine_key, row_values, special_labels
+from .values import LIST_SEP
+from .xlsxread import col_letter
+
+SPECIAL_WIDTH = 9
+
+
+def column_width(leaf: Leaf | None, label: str) -> float:
+    base = KIND_WIDTH.get(leaf.kind, 18) if leaf is not None else SPECIAL_WIDTH
+    return round(max(base, min(36.0, text_width(label) / 1.6 + 2)), 1)
+
+
+def write_table_sheet(ws: Any, table: Table, rows: list[OutRow],
+                      list_refs: dict[tuple[str, ...], str], *, styled: bool = True,
+                      groups: bool = False, spare_rows: int = 300,
+                      warnings: list[tuple[tuple[Any, ...], str]] | None = None) -> None:
+    """Write one list sheet. ``styled`` formats every data cell (small sheets); otherwise only
+    dates get a cell format (fast, for big tables). ``groups`` adds a row of section titles
+    above the column headers (the mines table)."""
+    cols = columns(table)
+    labels = special_labels(table)
+    heads = [labels[name] if leaf is None else label_text(leaf) for name, leaf in cols]
+    first_data = 4 if groups else 3
+    # column formats and widths must be set before the first row (write-only streams rows)
+    for i, (name, leaf) in enumerate(cols, start=1):
+        letter = col_letter(i)
+        dim = ws.column_dimensions[letter]
+        dim.width = column_width(leaf, heads[i - 1])
+        if leaf is not None:
+            dim.number_format = number_format(leaf)
+    ws.row_dimensions[1].hidden = True
+    ws.row_dimensions[first_data - 1].height = 34
+    ws.freeze_panes = f"{col_letter(2)}{first_data}"
+    ws.append([_cell(ws, machine_key(table, name), FONT_KEY) for name, _ in cols])
+    if groups:
+        _group_row(ws, cols)
+    ws.append([_header(ws, text, leaf) for text, (_, leaf) in zip(heads, cols)])
+    widths = [column_width(leaf, h) for h, (_, leaf) in zip(heads, cols)]
+    for n, row in enumerate(rows):
+        values = row_values(table, row)
+        if warnings is not None:
+            _list_warnings(table, row, warnings)
+        if styled:
+            height = row_height([(str(v), w) for v, w, (_, leaf) in zip(values, widths, cols)
+                                 if isinstance(v, str) and leaf is not None])
+            if height:  # set before the row is appended (write-only sheets stream rows)
+                ws.row_dimensions[first_data + n].height = height
+            ws.append([_data_cell(ws, v, leaf) for v, (_, leaf) in zip(values, cols)])
+        else:
+            out: list[Any] = []
+            for v, (_, leaf) in zip(values, cols):
+                if v is not None and leaf is not None and leaf.kind in ("date", "datetime"):
+                    cell = WriteOnlyCell(ws, v)
+                    cell.number_format = number_format(leaf)
+                    out.append(cell)
+                else:
+                    out.append(v)
+            ws.append(out)
+    last = first_data + len(rows) + spare_rows
+    _validations(ws, cols, first_data, last, list_refs)
+    a4_landscape(ws, f"{first_data - 1}:{first_data - 1}" if not groups else "2:3")
+
+
+def _cell(ws: Any, value: Any, font: Any) -> Any:
+    cell = WriteOnlyCell(ws, value)
+    cell.font = font
+    return cell
+
+
+def _header(ws: Any, text: str, leaf: Leaf | None) -> Any:
+    cell = WriteOnlyCell(ws, text)
+    cell.font = FONT_REQUIRED if leaf is not None and leaf.required else FONT_BOLD
+    cell.fill = FILL_REQUIRED if leaf is not None and leaf.required else FILL_HEADER
+    cell.alignment = CENTER
+    cell.border = BORDER
+    return cell
+
+
+def _group_row(ws: Any, cols: list[tuple[str, Leaf | None]]) -> None:
+    """Section titles over their columns (merged), e.g. 企业信息 over every enterprise field."""
+    values: list[Any] = []
+    spans: list[tuple[int, int]] = []
+    current, start = None, 1
+    for i, (_, leaf) in enumerate(cols, start=1):
+        group = leaf.group if leaf is not None else ""
+        if group != current:
+            if current and i - 1 > start:
+                spans.append((start, i - 1))
+            current, start = group, i
+        cell = WriteOnlyCell(ws, group if i == start else None)
+        cell.font = FONT_BOLD
+        cell.fill = FILL_GROUP
+        cell.alignment = CENTER
+        cell.border = BORDER
+        values.append(cell)
+    if current and len(cols) > start:
+        spans.append((start, len(cols)))
+    ws.append(values)
+    for a, b in spans:
+        ws.merged_cells.add(f"{col_letter(a)}2:{col_letter(b)}2")
+
+
+def _data_cell(ws: Any, value: Any, leaf: Leaf | None) -> Any:
+    cell = WriteOnlyCell(ws, value)
+    cell.font = FONT
+    cell.border = BORDER
+    if leaf is not None:
+        cell.number_format = number_format(leaf)
+        if leaf.kind in ("text", "str", "list", "json"):
+            cell.alignment = WRAP_TOP
+    return cell
+
+
+def _validations(ws: Any, cols: list[tuple[str, Leaf | None]], first: int, last: int,
+                 list_refs: dict[tuple[str, ...], str]) -> None:
+    for i, (_, leaf) in enumerate(cols, start=1):
+        if leaf is None:
+            continue
+        ref = f"{col_letter(i)}{first}:{col_letter(i)}{last}"
+        if leaf.dropdown:
+            formula = list_refs.get(leaf.dropdown) if needs_list_sheet(leaf.dropdown) else None
+            dv = dropdown(leaf, ref, formula)
+        else:
+            dv = number_rule(leaf, ref)
+        if dv is not None:
+            ws.data_validations.append(dv)
+
+
+def _list_warnings(table: Table, row: OutRow, warnings: list[tuple[tuple[Any, ...], str]]
+                   ) -> None:
+    from .tables import get_path
+
+    for leaf in table.leaves:
+        if leaf.kind != "list":
+            continue
+        items = row.data if table.scalar_value else get_path(row.data, leaf.path)
+        if isinstance(items, (list, tuple)):
+            for item in items:
+                if LIST_SEP in str(item):
+                    warnings.append(((table.key, *leaf.path), str(item)))

@@ -1,0 +1,439 @@
+"""Reading cell values out of an .xlsx file, fast.
+
+openpyxl's read-only mode needs ~30 µs a cell on a small machine: a 10,000-mine table
+(600,000 cells) would take 10 s+. Files written the usual way (Excel, WPS, LibreOffice,
+openpyxl) store every cell as ``<c r="B7" s="3" t="s"><v>12</v></c>``, so a sheet is read here
+with one regular expression per row and a cache of decoded strings (~1 µs a cell). A sheet the
+expression does not fully account for (namespace prefixes, cells without ``r``, rich inline
+text...) is read with openpyxl in read-only/data-only mode instead, so odd files stay correct.
+
+Values come back as openpyxl would give them with ``data_only=True``: str, int, float, bool,
+``datetime`` for date-formatted numbers, ``"#N/A"``-style strings for errors, formula results
+(not formulas). Merged ranges are listed per sheet. The XML is never expanded: entities are
+decoded by a fixed table, the workbook parts that need a parser go through defusedxml.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gc
+import html
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable, Iterator
+
+from ..errors import InputError
+from ..limits import MAX_INPUT_BYTES
+
+MAX_PART_BYTES = 40 * MAX_INPUT_BYTES  # uncompressed size of one part (zip-bomb guard)
+
+_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+_ROW = re.compile(rb"<row\b[^>]*?(?:/>|>(.*?)</row>)", re.S)
+_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?\s*'
+    rb"(?:/>|>(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?(?:<v>([^<]*)</v>|<v/>"
+    rb"|<is><t\b[^>]*>([^<]*)</t></is>|<is><t/></is>)?</c>)")
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+)(?::([A-Z]+\d+))?"')
+_SI = re.compile(rb"<(?:\w+:)?si>(.*?)</(?:\w+:)?si>|<(?:\w+:)?si/>", re.S)
+_RPH = re.compile(rb"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
+_T = re.compile(rb"<(?:\w+:)?t(?:\s[^>]*)?>(.*?)</(?:\w+:)?t>", re.S)
+_XESC = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+
+# Built-in number formats that are dates or times (0x0e-0x16, 0x2d-0x2f, and the East Asian
+# locale formats 27-36 and 50-58, e.g. 31 = yyyy"年"m"月"d"日" in Chinese Excel).
+_BUILTIN_DATE_FORMATS = {*range(14, 23), *range(27, 37), 45, 46, 47, *range(50, 59)}
+
+
+def col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n
+
+
+_LETTERS: dict[int, str] = {}
+
+
+def col_letter(index: int) -> str:
+    letters = _LETTERS.get(index)
+    if letters is None:
+        n, out = index, ""
+        while n:
+            n, r = divmod(n - 1, 26)
+            out = chr(65 + r) + out
+        letters = _LETTERS[index] = out
+    return letters
+
+
+def _text(raw: bytes) -> str:
+    text = raw.decode("utf-8")
+    if "&" in text:
+        text = html.unescape(text)
+    if "_x" in text:
+        text = _XESC.sub(lambda m: chr(int(m.group(1), 16)), text)
+    return text
+
+
+@dataclass
+class SheetInfo:
+    name: str
+    part: str  # zip member, e.g. "xl/worksheets/sheet3.xml"
+    state: str = "visible"
+
+
+Row = tuple[int, dict[int, Any]]  # (row number, {column number: value})
+RawCell = tuple[bytes, bytes, bytes, bytes, bytes, bytes]
+RawRow = tuple[int, list[RawCell]]
+
+_COLS: dict[bytes, int] = {}
+
+
+def col_of(letters: bytes) -> int:
+    c = _COLS.get(letters)
+    if c is None:
+        c = _COLS[letters] = col_index(letters.decode())
+    return c
+
+
+class SheetData:
+    """A sheet as read: merged ranges, and rows either already decoded (openpyxl path) or raw
+    (fast path; decoded on first use, or consumed raw by the list-sheet reader)."""
+
+    def __init__(self, name: str, merged: list[tuple[int, int, int, int]], *,
+                 rows: list[Row] | None = None, raw: list[RawRow] | None = None,
+                 decode: Callable[[RawCell], Any] | None = None) -> None:
+        self.name = name
+        self.merged = merged
+        self.raw = raw
+        self.decode = decode
+        self._rows = rows
+
+    def decoded(self, raw_rows: list[RawRow]) -> list[Row]:
+        assert self.decode is not None
+        decode = self.decode
+        out: list[Row] = []
+        for number, cells in raw_rows:
+            values = {}
+            for cell in cells:
+                value = decode(cell)
+                if value is not None:
+                    values[col_of(cell[0])] = value
+            if values:
+                out.append((number, values))
+        return out
+
+    @property
+    def rows(self) -> list[Row]:
+        if self._rows is None:
+            self._rows = self.decoded(self.raw or [])
+        return self._rows
+
+
+class XlsxFile:
+    """An open .xlsx file: its sheets, and each sheet's rows and merged ranges."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        _check_file(self.path)
+        try:
+            self.zip = zipfile.ZipFile(self.path)
+        except (zipfile.BadZipFile, OSError) as e:
+            raise InputError(f"{self.path} 不是有效的 .xlsx 工作簿（文件已损坏或并非 Excel 文件）。",
+                             hint="请用 Excel/WPS 打开后“另存为” .xlsx 格式再试。",
+                             location=str(self.path)) from e
+        try:
+            self._read_workbook()
+            self._read_styles()
+        except InputError:
+            self.zip.close()
+            raise
+        self._strings: list[str] | None = None
+
+    # -- workbook parts ------------------------------------------------------------------
+    def _part(self, name: str) -> bytes:
+        try:
+            info = self.zip.getinfo(name)
+        except KeyError as e:
+            raise InputError(f"{self.path} 缺少工作簿部件 {name}，文件不完整。",
+                             hint="请用 Excel/WPS 打开后重新保存为 .xlsx。",
+                             location=str(self.path)) from e
+        if info.file_size > MAX_PART_BYTES:
+            raise InputError(f"{self.path} 中的 {name} 解压后达 {info.file_size // 2**20} MB，"
+                             "超过允许的大小。", hint="请拆分为多个工作簿。",
+                             location=str(self.path))
+        try:
+            return self.zip.read(name)
+        except (zipfile.BadZipFile, OSError, EOFError) as e:
+            raise InputError(f"{self.path} 已损坏，无法读取 {name}。",
+                             hint="请用 Excel/WPS 打开后重新保存。", location=str(self.path)) from e
+
+    def _xml(self, name: str) -> Any:
+        from defusedxml import ElementTree as SafeET
+
+        try:
+            return SafeET.fromstring(self._part(name))
+        except Exception as e:  # noqa: BLE001 — defusedxml raises several kinds
+            raise InputError(f"{self.path} 中的 {name} 无法解析。",
+                             hint="请用 Excel/WPS 打开后重新保存为 .xlsx。",
+                             location=str(self.path)) from e
+
+    def _read_workbook(self) -> None:
+        rels: dict[str, str] = {}
+        for rel in self._xml("xl/_rels/workbook.xml.rels"):
+            target = rel.get("Target", "")
+            if target.startswith("/"):
+                part = target.lstrip("/")
+            else:
+                part = str(PurePosixPath("xl") / target)
+            rels[rel.get("Id", "")] = _normpath(part)
+            if rel.get("Type", "").endswith("/sharedStrings"):
+                self._sst_part = _normpath(part)
+        root = self._xml("xl/workbook.xml")
+        self.date1904 = False
+        self.sheets: list[SheetInfo] = []
+        for el in root.iter():
+            tag = el.tag.rsplit("}", 1)[-1]
+            if tag == "workbookPr":
+                self.date1904 = el.get("date1904", "false").lower() in ("1", "true")
+            elif tag == "sheet":
+                rid = el.get(f"{{{_NS_REL}}}id") or el.get("id") or ""
+                part = rels.get(rid)
+                if part:
+                    self.sheets.append(SheetInfo(el.get("name", ""), part,
+                                                 el.get("state", "visible")))
+
+    def _read_styles(self) -> None:
+        self.date_styles: set[int] = set()
+        if "xl/styles.xml" not in self.zip.namelist():
+            return
+        from openpyxl.styles.numbers import is_date_format
+
+        root = self._xml("xl/styles.xml")
+        custom: dict[int, str] = {}
+        xfs: list[int] = []
+        for el in root.iter():
+            tag = el.tag.rsplit("}", 1)[-1]
+            if tag == "numFmt":
+                custom[int(el.get("numFmtId", "0"))] = el.get("formatCode", "")
+            elif tag == "cellXfs":
+                xfs = [int(xf.get("numFmtId", "0")) for xf in el
+                       if xf.tag.rsplit("}", 1)[-1] == "xf"]
+        for index, fmt in enumerate(xfs):
+            if fmt in custom:
+                if is_date_format(custom[fmt]):
+                    self.date_styles.add(index)
+            elif fmt in _BUILTIN_DATE_FORMATS:
+                self.date_styles.add(index)
+
+    @property
+    def strings(self) -> list[str]:
+        if self._strings is None:
+            part = getattr(self, "_sst_part", "xl/sharedStrings.xml")
+            if part not in self.zip.namelist():
+                self._strings = []
+            else:
+                data = self._part(part)
+                out = []
+                for m in _SI.finditer(data):
+                    body = m.group(1) or b""
+                    if b"rPh" in body:
+                        body = _RPH.sub(b"", body)
+                    out.append(_text(b"".join(_T.findall(body))))
+                self._strings = out
+        return self._strings
+
+    @property
+    def epoch(self) -> dt.datetime:
+        return dt.datetime(1904, 1, 1) if self.date1904 else dt.datetime(1899, 12, 30)
+
+    def close(self) -> None:
+        self.zip.close()
+
+    def __enter__(self) -> "XlsxFile":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # -- sheets --------------------------------------------------------------------------
+    def sheet(self, name: str) -> SheetInfo | None:
+        for info in self.sheets:
+            if info.name == name:
+                return info
+        return None
+
+    def read(self, info: SheetInfo) -> "SheetData":
+        """One sheet: its cells (raw, decoded on demand) and merged ranges."""
+        data = self._part(info.part)
+        merged = []
+        for m in _MERGE.finditer(data):
+            a, b = m.group(1).decode(), (m.group(2) or m.group(1)).decode()
+            (c1, r1), (c2, r2) = _split_ref(a), _split_ref(b)
+            merged.append((min(c1, c2), min(r1, r2), max(c1, c2), max(r1, r2)))
+        raw = self._raw_rows(data)
+        if raw is None:  # something the expression does not understand: use openpyxl
+            return SheetData(info.name, merged, rows=self._openpyxl_rows(info))
+        return SheetData(info.name, merged, raw=raw, decode=self.decoder())
+
+    @staticmethod
+    def _raw_rows(data: bytes) -> list[RawRow] | None:
+        """Each row's cells as regex tuples ``(column letters, row, style, type, v, inline
+        text)``; ``None`` when some cell is written in a form the expression does not cover."""
+        if b"<sheetData" not in data:
+            return None if b"sheetData" in data else []
+        expected = found = 0
+        out: list[RawRow] = []
+        for rm in _ROW.finditer(data):
+            body = rm.group(1)
+            if not body:
+                continue
+            expected += body.count(b"<c ") + body.count(b"<c>")
+            cells = _CELL.findall(body)
+            if cells:
+                found += len(cells)
+                out.append((int(cells[-1][1]), cells))
+        return out if found == expected else None
+
+    def decoder(self) -> Callable[[RawCell], Any]:
+        """A function giving a raw cell's value (``None`` for an empty cell), with caches."""
+        strings = self.strings
+        date_styles = {str(i).encode() for i in self.date_styles}
+        epoch = self.epoch
+        texts: dict[bytes, str] = {}
+        dates: dict[bytes, Any] = {}
+
+        def decode(cell: RawCell) -> Any:
+            _, _, style, kind, v, inline = cell
+            if kind == b"s":
+                return strings[int(v)] if v else None
+            if kind == b"inlineStr":
+                if not inline:
+                    return None
+                value = texts.get(inline)
+                if value is None:
+                    value = texts[inline] = _text(inline)
+                return value
+            if not v:
+                return None
+            if kind == b"" or kind == b"n":
+                number = float(v) if (b"." in v or b"E" in v or b"e" in v) else int(v)
+                if style in date_styles:
+                    value = dates.get(v)
+                    if value is None:
+                        value = dates[v] = _as_datetime(number, epoch)
+                    return value
+                return number
+            if kind == b"str":
+                value = texts.get(v)
+                if value is None:
+                    value = texts[v] = _text(v)
+                return value
+            if kind == b"b":
+                return v == b"1"
+            if kind == b"d":
+                return _iso(v.decode())
+            return _text(v)  # "e": an error such as #N/A
+
+        return decode
+
+    def _openpyxl_rows(self, info: SheetInfo) -> list[Row]:
+        import warnings
+
+        from openpyxl import load_workbook
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                wb = load_workbook(self.path, read_only=True, data_only=True)
+            except Exception as e:  # noqa: BLE001
+                raise InputError(f"{self.path} 无法读取：{e}", hint="请用 Excel/WPS 重新保存。",
+                                 location=str(self.path)) from e
+            try:
+                ws = wb[info.name]
+                out: list[Row] = []
+                for row in ws.iter_rows():
+                    cells = {c.column: c.value for c in row
+                             if getattr(c, "value", None) is not None and c.value != ""}
+                    if cells:
+                        out.append((row[0].row, cells))
+                return out
+            finally:
+                wb.close()
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Bulk reading allocates millions of small tuples and no reference cycles; the cyclic
+    garbage collector would rescan them over and over (measured: a third of the read time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _normpath(part: str) -> str:
+    parts: list[str] = []
+    for p in part.split("/"):
+        if p == "..":
+            if parts:
+                parts.pop()
+        elif p and p != ".":
+            parts.append(p)
+    return "/".join(parts)
+
+
+def _split_ref(ref: str) -> tuple[int, int]:
+    m = _REF.match(ref)
+    if not m:
+        return 1, 1
+    return col_index(m.group(1)), int(m.group(2))
+
+
+def _as_datetime(serial: float, epoch: dt.datetime) -> Any:
+    if not 0 <= serial < 2958466:
+        return serial
+    value = epoch + dt.timedelta(days=serial)
+    if value.microsecond:  # rounding noise from the day fraction
+        value = (value + dt.timedelta(microseconds=500)).replace(microsecond=0)
+    return value
+
+
+def _iso(text: str) -> Any:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text
+
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise InputError(f"文件 {path} 不存在。", hint="请检查文件路径。")
+    if path.is_dir():
+        raise InputError(f"{path} 是文件夹，不是 Excel 工作簿。", hint="请指定 .xlsx 文件。")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(f"{path} 是空文件。", hint="请重新生成模板（greenmine excel-template）并填写。",
+                         location=str(path))
+    if size > MAX_INPUT_BYTES:
+        raise InputError(f"{path} 有 {size // 2**20} MB，超过允许的 {MAX_INPUT_BYTES // 2**20} MB。",
+                         hint="请拆分为多个工作簿，或设置环境变量 GREENMINE_MAX_INPUT_MB。",
+                         location=str(path))
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head == _OLE:
+        raise InputError(f"{path} 是旧版 .xls 格式或设置了打开密码的工作簿，无法读取。",
+                         hint="请在 Excel/WPS 中取消密码，并“另存为” Excel 工作簿（.xlsx）。",
+                         location=str(path))
+    if not head.startswith(b"PK"):
+        raise InputError(f"{path} 不是 .xlsx 工作簿（可能是改了扩展名的其他文件）。",
+                         hint="请用 Excel/WPS 打开后“另存为” .xlsx 格式。", location=str(path))

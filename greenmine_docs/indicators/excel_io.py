@@ -1,0 +1,325 @@
+"""Indicator sets as Excel tables (provinces publish theirs in Excel or Word).
+
+Workbook layout (what :func:`set_workbook_bytes` writes and :func:`read_set_workbook` reads):
+
+* sheet **指标体系**: label in column A, value in column B — 编号, 名称, 版本, 来源,
+  是否官方发布 (是/否), 说明, 总分, 达标线, 一级指标最低得分率;
+* sheet **先决条件**: header row 编号 | 先决条件 | 佐证材料 | 对应事实;
+* sheet **评价指标**: header row 一级编号 | 一级指标 | 一级分值 | 一级最低得分率 | 二级编号 |
+  二级指标 | 二级分值 | 编号 | 评价内容与要求 | 分值 | 评分方法 | 佐证材料 | 适用行业标准 |
+  适用开采方式. One row per item; first- and second-level columns may be left empty (or merged)
+  below their first row — they carry down. Columns are found by their header text, so their
+  order does not matter; the id columns may be missing (ids are then numbered 1, 1.1, 1.1.1).
+
+Reading produces the same plain data as YAML plus a locate function that points at
+``sheet!cell``, and goes through the same checks (:func:`.build.build_set`).
+"""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any, Callable
+
+from ..errors import InputError
+from ..findings import Location
+from ..load.raw import FieldPath
+from .model import IndicatorSet
+
+INFO_SHEET, PRE_SHEET, ITEM_SHEET = "指标体系", "先决条件", "评价指标"
+INFO_ROWS = [("id", "编号"), ("title", "名称"), ("edition", "版本"), ("source", "来源"),
+             ("official", "是否官方发布"), ("note", "说明"), ("total_points", "总分"),
+             ("pass_line", "达标线"), ("min_ratio", "一级指标最低得分率")]
+PRE_COLS = [("id", "编号"), ("text", "先决条件"), ("evidence", "佐证材料"), ("fact", "对应事实")]
+ITEM_COLS = [("cat_id", "一级编号"), ("cat_name", "一级指标"), ("cat_points", "一级分值"),
+             ("cat_ratio", "一级最低得分率"), ("grp_id", "二级编号"), ("grp_name", "二级指标"),
+             ("grp_points", "二级分值"), ("id", "编号"), ("text", "评价内容与要求"),
+             ("points", "分值"), ("method", "评分方法"), ("evidence", "佐证材料"),
+             ("standards", "适用行业标准"), ("methods", "适用开采方式")]
+_ALIASES = {"评价内容": "text", "三级指标": "text", "标准分值": "points", "分数": "points",
+            "评分标准": "method", "评分细则": "method", "佐证资料": "evidence"}
+_REQUIRED = ("cat_name", "cat_points", "grp_name", "grp_points", "text", "points")
+_SPLIT = re.compile(r"[、，,；;\n]+")
+_YES = {"是", "true", "yes", "y", "1", "官方"}
+_NO = {"否", "false", "no", "n", "0", "参考"}
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            return None
+        try:
+            return float(value) if re.fullmatch(r"-?\d+(\.\d+)?", value) else value
+        except ValueError:
+            return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+_NUMERIC = {"cat_points", "cat_ratio", "grp_points", "points", "total_points", "pass_line",
+            "min_ratio"}
+
+
+def _cell(value: Any, key: str) -> Any:
+    """A cell's value for ``key``: numbers for points and ratios (``"10"`` -> 10), text (ids
+    kept exactly as written, ``"1.10"`` stays ``"1.10"``) for everything else."""
+    if key in _NUMERIC:
+        return _clean(value)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip() or None
+
+
+def _ident(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return None if value is None else str(value).strip() or None
+
+
+def read_set_workbook(path: Path) -> tuple[dict[str, Any], Callable[[FieldPath], Location]]:
+    """Plain set data from an Excel table, and where each value came from."""
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        wb = load_workbook(path, data_only=True, read_only=False)
+    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as e:
+        raise InputError(f"指标体系表 {path} 无法打开：不是有效的 .xlsx 文件。",
+                         hint="请在 Excel/WPS 中另存为 .xlsx 后重试。") from e
+    positions: dict[FieldPath, Location] = {}
+    file = str(path)
+
+    def at(sheet: str, row: int, col: int) -> Location:
+        from openpyxl.utils import get_column_letter
+
+        return Location(file=file, sheet=sheet, cell=f"{get_column_letter(col)}{row}")
+
+    missing = [s for s in (INFO_SHEET, ITEM_SHEET) if s not in wb.sheetnames]
+    if missing:
+        raise InputError(f"指标体系表 {path} 缺少工作表：" + "、".join(missing) + "。",
+                         hint="可用 greenmine indicators export 导出一份作为模板。")
+    data: dict[str, Any] = {}
+    ws = wb[INFO_SHEET]
+    labels = {label: key for key, label in INFO_ROWS}
+    for row in range(1, ws.max_row + 1):
+        label = _ident(ws.cell(row=row, column=1).value)
+        if label in labels:
+            key = labels[label]
+            value = _cell(ws.cell(row=row, column=2).value, key)
+            if key == "official" and isinstance(value, (str, int, float)):
+                text = str(value).strip().lower()
+                value = True if text in _YES else False if text in _NO else value
+            if value is not None:
+                data[key] = value
+            positions[(key,)] = at(INFO_SHEET, row, 2)
+    positions[()] = Location(file=file, sheet=INFO_SHEET, cell="A1")
+    if PRE_SHEET in wb.sheetnames:
+        data["prerequisites"] = _read_prerequisites(wb[PRE_SHEET], positions, at)
+    data["categories"] = _read_items(wb[ITEM_SHEET], positions, at, file)
+
+    def locate(path_: FieldPath) -> Location:
+        probe = tuple(path_)
+        while probe:
+            if probe in positions:
+                return positions[probe]
+            probe = probe[:-1]
+        return positions[()]
+
+    return data, locate
+
+
+def _header(ws: Any, wanted: list[tuple[str, str]]) -> tuple[int, dict[str, int]]:
+    """Find the header row (within the first 6 rows) and map keys to columns."""
+    names = {label: key for key, label in wanted}
+    names.update({k: v for k, v in _ALIASES.items() if v in dict(wanted)})
+    best: tuple[int, dict[str, int]] = (0, {})
+    for row in range(1, min(ws.max_row, 6) + 1):
+        cols: dict[str, int] = {}
+        for col in range(1, ws.max_column + 1):
+            label = _ident(ws.cell(row=row, column=col).value)
+            if label and label.replace(" ", "") in names:
+                cols.setdefault(names[label.replace(" ", "")], col)
+        if len(cols) > len(best[1]):
+            best = (row, cols)
+    return best
+
+
+def _read_prerequisites(ws: Any, positions: dict, at: Callable) -> list[dict[str, Any]]:
+    head, cols = _header(ws, PRE_COLS)
+    out: list[dict[str, Any]] = []
+    if not head:
+        return out
+    for row in range(head + 1, ws.max_row + 1):
+        values = {k: _cell(ws.cell(row=row, column=c).value, k) for k, c in cols.items()}
+        if all(v is None for v in values.values()):
+            continue
+        i = len(out)
+        entry = {k: v for k, v in values.items() if v is not None}
+        if "id" not in entry:
+            entry["id"] = f"P{i + 1}"
+        out.append(entry)
+        positions[("prerequisites", i)] = at(PRE_SHEET, row, 1)
+        for k, c in cols.items():
+            positions[("prerequisites", i, k)] = at(PRE_SHEET, row, c)
+    return out
+
+
+def _read_items(ws: Any, positions: dict, at: Callable, file: str) -> list[dict[str, Any]]:
+    head, cols = _header(ws, ITEM_COLS)
+    lacking = [label for key, label in ITEM_COLS if key in _REQUIRED and key not in cols]
+    if lacking:
+        raise InputError(f"“{ITEM_SHEET}”工作表缺少列：" + "、".join(lacking) + "。",
+                         hint="表头应包含：" + "、".join(label for _, label in ITEM_COLS) + "。",
+                         location=f"{file} {ITEM_SHEET}!A{head or 1}")
+    cats: list[dict[str, Any]] = []
+    new_cat = False
+    for row in range(head + 1, ws.max_row + 1):
+        v = {k: _cell(ws.cell(row=row, column=c).value, k) for k, c in cols.items()}
+        if all(x is None for x in v.values()):
+            continue
+        name, cid = v.get("cat_name"), v.get("cat_id")
+        new_cat = (name is not None or cid is not None) and (
+            not cats or (name is not None and name != cats[-1]["name"])
+            or (cid is not None and cid != cats[-1]["id"]))
+        if new_cat:
+            ci = len(cats)
+            cat: dict[str, Any] = {"id": cid or str(ci + 1), "name": name, "groups": []}
+            if v.get("cat_points") is not None:
+                cat["points"] = v["cat_points"]
+            if v.get("cat_ratio") is not None:
+                cat["min_ratio"] = v["cat_ratio"]
+            cats.append(cat)
+            base = ("categories", ci)
+            positions[base] = at(ITEM_SHEET, row, cols.get("cat_name", 1))
+            for key, field in (("cat_id", "id"), ("cat_name", "name"), ("cat_points", "points"),
+                               ("cat_ratio", "min_ratio")):
+                if key in cols:
+                    positions[(*base, field)] = at(ITEM_SHEET, row, cols[key])
+        if not cats:
+            raise InputError(f"“{ITEM_SHEET}”第 {row} 行之前没有一级指标。",
+                             hint="第一行评价内容须写明一级指标名称和分值。",
+                             location=f"{file} {ITEM_SHEET}!A{row}")
+        cat = cats[-1]
+        ci = len(cats) - 1
+        gname, gid = v.get("grp_name"), v.get("grp_id")
+        if new_cat or not cat["groups"] or (gname is not None and gname != cat["groups"][-1]["name"]) \
+                or (gid is not None and gid != cat["groups"][-1]["id"]):
+            gi = len(cat["groups"])
+            grp: dict[str, Any] = {"id": gid or f"{cat['id']}.{gi + 1}",
+                                   "name": v.get("grp_name"), "items": []}
+            if v.get("grp_points") is not None:
+                grp["points"] = v["grp_points"]
+            cat["groups"].append(grp)
+            base = ("categories", ci, "groups", gi)
+            positions[base] = at(ITEM_SHEET, row, cols.get("grp_name", 1))
+            for key, field in (("grp_id", "id"), ("grp_name", "name"), ("grp_points", "points")):
+                if key in cols:
+                    positions[(*base, field)] = at(ITEM_SHEET, row, cols[key])
+        grp = cat["groups"][-1]
+        gi = len(cat["groups"]) - 1
+        ii = len(grp["items"])
+        item: dict[str, Any] = {"id": v.get("id") or f"{grp['id']}.{ii + 1}"}
+        for key in ("text", "points", "method", "evidence"):
+            if v.get(key) is not None:
+                item[key] = str(v[key]) if key != "points" else v[key]
+        applies: dict[str, list[str]] = {}
+        for key in ("standards", "methods"):
+            if v.get(key) is not None:
+                applies[key] = [x.strip() for x in _SPLIT.split(str(v[key])) if x.strip()]
+        if applies:
+            item["applies_to"] = applies
+        grp["items"].append(item)
+        base = ("categories", ci, "groups", gi, "items", ii)
+        positions[base] = at(ITEM_SHEET, row, cols.get("text", 1))
+        for key in ("id", "text", "points", "method", "evidence"):
+            if key in cols:
+                positions[(*base, key)] = at(ITEM_SHEET, row, cols[key])
+        for key in ("standards", "methods"):
+            if key in cols:
+                positions[(*base, "applies_to", key)] = at(ITEM_SHEET, row, cols[key])
+                for n in range(len(applies.get(key, []))):
+                    positions[(*base, "applies_to", key, n)] = at(ITEM_SHEET, row, cols[key])
+    return cats
+
+
+def set_workbook_bytes(iset: IndicatorSet) -> bytes:
+    """The set as an Excel table in the layout described above (readable by
+    :func:`read_set_workbook`)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    head_font = Font(name="黑体", bold=True)
+    body_font = Font(name="宋体", size=10)
+    fill = PatternFill("solid", fgColor="D9E2F3")
+    wrap = Alignment(wrap_text=True, vertical="center")
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = INFO_SHEET
+    values = {"id": iset.id, "title": iset.title,
+              "edition": iset.edition, "source": iset.source,
+              "official": "是" if iset.official else "否", "note": iset.note,
+              "total_points": iset.total_points, "pass_line": iset.pass_line,
+              "min_ratio": iset.min_ratio}
+    for row, (key, label) in enumerate(INFO_ROWS, start=1):
+        ws.cell(row=row, column=1, value=label).font = head_font
+        cell = ws.cell(row=row, column=2, value=values[key] if values[key] != "" else None)
+        cell.font = body_font
+        cell.alignment = wrap
+        if key in ("id", "edition"):
+            cell.data_type = "s"
+    ws.column_dimensions["A"].width = 20
+    ws.column_dimensions["B"].width = 90
+    if not iset.official:
+        ws.cell(row=len(INFO_ROWS) + 2, column=1, value="注意").font = head_font
+        ws.cell(row=len(INFO_ROWS) + 2, column=2, value=iset.reference_notice).font = body_font
+
+    def table(title: str, cols: list[tuple[str, str]], rows: list[list[Any]],
+              widths: list[float]) -> Any:
+        sh = wb.create_sheet(title)
+        for c, (_, label) in enumerate(cols, start=1):
+            cell = sh.cell(row=1, column=c, value=label)
+            cell.font, cell.fill, cell.border = head_font, fill, border
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        for r, values_ in enumerate(rows, start=2):
+            for c, value in enumerate(values_, start=1):
+                cell = sh.cell(row=r, column=c, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"
+                cell.font, cell.border, cell.alignment = body_font, border, wrap
+        for c, w in enumerate(widths, start=1):
+            from openpyxl.utils import get_column_letter
+
+            sh.column_dimensions[get_column_letter(c)].width = w
+        sh.freeze_panes = "A2"
+        return sh
+
+    table(PRE_SHEET, PRE_COLS, [[p.id, p.text, p.evidence or None, p.fact] for p in iset.prerequisites],
+          [8, 60, 40, 20])
+    rows: list[list[Any]] = []
+    for c in iset.categories:
+        for gi, g in enumerate(c.groups):
+            for ii, i in enumerate(g.items):
+                first_cat = gi == 0 and ii == 0
+                rows.append([
+                    c.id if first_cat else None, c.name if first_cat else None,
+                    c.points if first_cat else None,
+                    (c.min_ratio if c.min_ratio != iset.min_ratio else None) if first_cat else None,
+                    g.id if ii == 0 else None, g.name if ii == 0 else None,
+                    g.points if ii == 0 else None, i.id, i.text, i.points, i.method or None,
+                    i.evidence or None, "、".join(i.applies_to.standards) or None,
+                    "、".join(i.applies_to.methods) or None])
+    table(ITEM_SHEET, ITEM_COLS, rows, [8, 12, 8, 10, 8, 14, 8, 8, 50, 6, 36, 30, 18, 18])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

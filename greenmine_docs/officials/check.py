@@ -1,0 +1,387 @@
+"""``greenmine check``: a submitted plan (any Word file) against the writing outline.
+
+Findings (codes in :mod:`greenmine_docs.codes.officials`): missing chapters/sections
+(GM-E611/E612, optional ones GM-I622), chapters out of order (GM-W613), empty sections
+(GM-W614), numbers that skip or repeat (GM-W615), levels that jump (GM-W616), placeholders
+(GM-E617), highlighted text (GM-W618), no recognisable headings (GM-E619), key facts that
+disagree with the input (GM-W620/I621), titles matched only by similarity (GM-I623), chapters
+outside the outline (GM-I624), chapters twice (GM-W625). Every finding names the heading (and
+the paragraph number, counting non-empty paragraphs) it is about.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..findings import Finding, Location, Report, make
+from .docx_structure import KIND_LABEL, Block, Structure, label_of, read_structure
+from .outline import Outline, OutlineEntry, expand, load_outline, match, similarity
+
+DEFAULT_INDICATOR_SET = "national-2020-reference"
+
+
+@dataclass
+class Node:
+    block: Block | None  # None for the document root
+    children: list["Node"] = field(default_factory=list)
+    content: list[Block] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.block.title if self.block else ""
+
+    @property
+    def shown(self) -> str:
+        return self.block.display if self.block else "（文档开头）"
+
+    def has_content(self) -> bool:
+        return bool(self.content) or bool(self.block and self.block.inline_body)
+
+    def descendants(self) -> list["Node"]:
+        out = []
+        for c in self.children:
+            out.append(c)
+            out.extend(c.descendants())
+        return out
+
+
+def build_tree(structure: Structure) -> Node:
+    root = Node(None)
+    stack = [root]
+    for b in structure.blocks:
+        if b.kind == "heading":
+            while len(stack) > 1 and stack[-1].block.level >= b.level:  # type: ignore[union-attr]
+                stack.pop()
+            node = Node(b)
+            stack[-1].children.append(node)
+            stack.append(node)
+        elif b.source != "skip":
+            stack[-1].content.append(b)
+    return root
+
+
+def chapters_of(root: Node, outline: Outline) -> list[Node]:
+    """Top-level headings; when the only top-level heading is the document's own title (it
+    matches no chapter) and has children, its children are the chapters."""
+    top = root.children
+    if len(top) == 1 and top[0].children:
+        best = max((similarity(top[0].title, e)[0] for e in outline.chapters), default=0)
+        if best < 0.75:
+            return top[0].children
+    return top
+
+
+def _loc(file: str, node: Node | None = None, block: Block | None = None) -> Location:
+    b = block or (node.block if node else None)
+    heading = node.shown if node is not None and node.block is not None else None
+    return Location(file=file, part=heading, paragraph=b.index if b else None)
+
+
+# ------------------------------------------------------------------ outline
+
+def _check_outline(root: Node, outline: Outline, file: str) -> list[Finding]:
+    out: list[Finding] = []
+    chapters = chapters_of(root, outline)
+    pairs = match([c.title for c in chapters], outline.chapters)
+    matched_entries = {ei: di for di, (ei, _s, _h) in pairs.items()}
+    # chapters the document has but the outline does not / twice
+    for di, node in enumerate(chapters):
+        if di in pairs:
+            ei, score, how = pairs[di]
+            if how == "fuzzy" or (how == "" and score < 1):
+                out.append(make("GM-I623", f"「{node.shown}」按提纲中的「{outline.chapters[ei].title}」认定"
+                                           f"（相似度 {score:.0%}）。", location=_loc(file, node)))
+            continue
+        dup = [(similarity(node.title, outline.chapters[ei])[0], ei) for ei in matched_entries]
+        dup = [d for d in dup if d[0] >= 0.85]
+        if dup:
+            ei = max(dup)[1]
+            first = chapters[matched_entries[ei]]
+            out.append(make("GM-W625", f"「{node.shown}」与「{first.shown}」都对应提纲中的"
+                                       f"「{outline.chapters[ei].title}」。", location=_loc(file, node)))
+        else:
+            out.append(make("GM-I624", f"「{node.shown}」不在编写提纲中。", location=_loc(file, node)))
+    # missing chapters, named, with where they should go
+    for ei, entry in enumerate(outline.chapters):
+        if ei in matched_entries:
+            continue
+        before = next((chapters[matched_entries[j]] for j in range(ei - 1, -1, -1)
+                       if j in matched_entries), None)
+        where = f"，应位于「{before.shown}」之后" if before else "，应为第一章"
+        if entry.required:
+            out.append(make("GM-E611", f"缺少第 {ei + 1} 章「{entry.shown()}」{where}。",
+                            location=Location(file=file, part=before.shown if before else None)))
+        else:
+            out.append(make("GM-I622", f"未见可选章「{entry.title}」{where}。",
+                            location=Location(file=file, part=before.shown if before else None)))
+    # order: chapters not on the longest increasing run of outline positions
+    seq = [(di, pairs[di][0]) for di in sorted(pairs)]
+    keep = _longest_increasing([ei for _, ei in seq])
+    for pos, (di, ei) in enumerate(seq):
+        if pos in keep:
+            continue
+        nxt = next((chapters[d] for d, e in seq if e > ei and pairs.get(d)), None)
+        hint_txt = f"提纲中它是第 {ei + 1} 章" + (f"，应在「{nxt.shown}」之前" if nxt else "")
+        out.append(make("GM-W613", f"「{chapters[di].shown}」的位置与提纲不一致：{hint_txt}。",
+                        location=_loc(file, chapters[di])))
+    # sections of every matched chapter
+    for di, (ei, _s, _h) in pairs.items():
+        out.extend(_check_sections(chapters[di], outline.chapters[ei], file))
+    return out
+
+
+def _longest_increasing(values: list[int]) -> set[int]:
+    """Positions of one longest strictly increasing subsequence (O(n²), n is small)."""
+    n = len(values)
+    if not n:
+        return set()
+    best = [1] * n
+    prev = [-1] * n
+    for i in range(n):
+        for j in range(i):
+            if values[j] < values[i] and best[j] + 1 > best[i]:
+                best[i], prev[i] = best[j] + 1, j
+    i = max(range(n), key=lambda k: best[k])
+    out = set()
+    while i != -1:
+        out.add(i)
+        i = prev[i]
+    return out
+
+
+def _check_sections(chapter: Node, entry: OutlineEntry, file: str) -> list[Finding]:
+    if not entry.children:
+        return []
+    out: list[Finding] = []
+    direct = chapter.children
+    pairs = match([n.title for n in direct], entry.children)
+    found = {ei for ei, _s, _h in pairs.values()}
+    for di, (ei, score, how) in pairs.items():
+        if how == "fuzzy":
+            out.append(make("GM-I623", f"「{direct[di].shown}」按提纲中的「{entry.children[ei].title}」认定"
+                                       f"（相似度 {score:.0%}）。", location=_loc(file, direct[di])))
+    deeper = [n for c in direct for n in c.descendants()]
+    indicator_missing: list[OutlineEntry] = []
+    for ei, sec in enumerate(entry.children):
+        if ei in found:
+            continue
+        # a section placed one level deeper still counts (authors nest differently)
+        if any(similarity(n.title, sec)[0] >= 0.85 for n in deeper):
+            continue
+        if sec.from_indicators:
+            indicator_missing.append(sec)
+            continue
+        code = "GM-E612" if sec.required else "GM-I622"
+        kind = "节" if sec.required else "可选节"
+        out.append(make(code, f"「{chapter.shown}」中缺少{kind}「{sec.shown()}」。",
+                        location=_loc(file, chapter)))
+    if indicator_missing:
+        names = "、".join(f"「{s.title}」" for s in indicator_missing)
+        out.append(make("GM-W626", f"「{chapter.shown}」中缺少一级指标{names}对应的节"
+                                   f"（按{indicator_missing[0].from_indicators}）。",
+                        location=_loc(file, chapter)))
+    return out
+
+
+# ------------------------------------------------------------------ structure
+
+def _check_empty(root: Node, file: str) -> list[Finding]:
+    out = []
+    for node in root.descendants():
+        if not node.children and not node.has_content():
+            out.append(make("GM-W614", f"「{node.shown}」下没有正文。", location=_loc(file, node)))
+    return out
+
+
+def _expected_prefix(parent: Node) -> tuple[int, ...] | None:
+    b = parent.block
+    if b is None or not b.numbers:
+        return None
+    return b.numbers if b.number_kind and b.number_kind.startswith("decimal") else b.numbers[-1:]
+
+
+def _check_numbering(root: Node, file: str) -> list[Finding]:
+    """Among the siblings of one parent, typed numbers of one kind run 1, 2, 3… (automatic
+    numbers are counted by Word and cannot skip)."""
+    out = []
+    for parent in [root, *root.descendants()]:
+        by_kind: dict[str, list[Node]] = {}
+        for c in parent.children:
+            b = c.block
+            if b is not None and b.number_kind and "manual" in b.source:
+                by_kind.setdefault(b.number_kind, []).append(c)
+        for kind, nodes in by_kind.items():
+            prev = 0
+            prefix = _expected_prefix(parent) if kind.startswith("decimal") else None
+            for node in nodes:
+                b = node.block
+                assert b is not None
+                n = b.numbers[-1]
+                if prefix is not None and len(b.numbers) > 1 and b.numbers[:-1] != prefix[-(len(b.numbers) - 1):]:
+                    out.append(make("GM-W615", f"「{b.display}」的编号与所属上级「{parent.shown}」不符。",
+                                    location=_loc(file, node)))
+                if n == prev:
+                    out.append(make("GM-W615", f"编号重复：「{b.display}」与上一个同级标题编号相同。",
+                                    location=_loc(file, node)))
+                elif n != prev + 1:
+                    missing_lbl = "、".join(label_of(kind, b.numbers[:-1] + (k,))
+                                           for k in range(prev + 1, min(n, prev + 4)))
+                    what = f"缺少「{missing_lbl}」" if n > prev else "编号倒退"
+                    after = f"「{nodes[nodes.index(node) - 1].shown}」之后" if prev else "同级第一个标题"
+                    out.append(make("GM-W615", f"编号跳号：{after}是「{b.display}」，{what}。",
+                                    location=_loc(file, node)))
+                prev = n
+    return out
+
+
+def _check_levels(structure: Structure, file: str) -> list[Finding]:
+    """A heading more than one level below the heading before it skips a level."""
+    out = []
+    kinds_at: dict[int, Counter[str]] = {}
+    for h in structure.headings:
+        if h.number_kind in KIND_LABEL:
+            kinds_at.setdefault(h.level, Counter())[h.number_kind] += 1  # type: ignore[index]
+    prev: Block | None = None
+    for h in structure.headings:
+        limit = (prev.level if prev else 0) + 1
+        if h.level > limit:
+            after = f"直接跟在「{prev.display}」之后" if prev else "是文档的第一个标题"
+            missing = [f"“{KIND_LABEL[kinds_at[lv].most_common(1)[0][0]]}”" if lv in kinds_at
+                       else f"第 {lv} 级" for lv in range(limit, h.level)]
+            out.append(make("GM-W616", f"「{h.display}」{after}，跳过了{'、'.join(missing)}标题。",
+                            location=Location(file=file, part=h.display, paragraph=h.index)))
+        prev = h
+    return out
+
+
+# ------------------------------------------------------------------ placeholders
+
+_PLACEHOLDERS = [
+    (re.compile(r"(?<![A-Za-z])[XxＸｘ]{2,}(?![A-Za-z])"), "XXX"),
+    (re.compile(r"[×╳]{2,}"), "××"),
+    (re.compile(r"某某"), "某某"),
+    (re.compile(r"【[^】]{0,40}】"), "【…】"),
+    (re.compile(r"待补充|待填写|待完善|待核实|此处填写|此处输入|请填写|请输入|填写说明"), "待补充"),
+]
+
+
+def _headings_for(structure: Structure) -> list[tuple[Block, str]]:
+    """Every block with the display text of the heading it is under."""
+    out, current = [], ""
+    for b in structure.blocks:
+        if b.kind == "heading":
+            current = b.display
+        out.append((b, current))
+    return out
+
+
+def placeholders_in(text: str) -> list[str]:
+    """Placeholder texts in ``text``, in order; one inside another counts once
+    (``【待补充】`` is not also ``待补充``)."""
+    spans = sorted(((m.start(), m.end()) for pat, _ in _PLACEHOLDERS for m in pat.finditer(text)),
+                   key=lambda s: (s[0], -s[1]))
+    kept: list[tuple[int, int]] = []
+    for start, end in spans:
+        if kept and start < kept[-1][1]:
+            continue
+        kept.append((start, end))
+    return [text[a:b] for a, b in kept]
+
+
+def _check_placeholders(structure: Structure, file: str) -> list[Finding]:
+    out = []
+    for b, heading in _headings_for(structure):
+        texts = placeholders_in(b.text)
+        where = Location(file=file, part=(b.display if b.kind == "heading" else heading) or None,
+                         paragraph=b.index)
+        if texts:
+            shown = "、".join(dict.fromkeys(texts))
+            what = "表格" if b.kind == "table" else ("标题" if b.kind == "heading" else "段落")
+            out.append(make("GM-E617", f"{what}中有占位文字“{shown}”：{_excerpt(b.text, texts[0])}",
+                            location=where))
+        if b.highlighted:
+            shown = "、".join(dict.fromkeys(t.strip() for t in b.highlighted))
+            out.append(make("GM-W618", f"高亮文字：“{_cut(shown, 40)}”", location=where))
+    for text in structure.header_footer_text:
+        texts = placeholders_in(text)
+        if texts:
+            out.append(make("GM-E617", f"页眉或页脚中有占位文字“{'、'.join(dict.fromkeys(texts))}”。",
+                            location=Location(file=file, part="页眉/页脚")))
+    return out
+
+
+def _cut(text: str, n: int) -> str:
+    return text if len(text) <= n else text[:n] + "…"
+
+
+def _excerpt(text: str, hit: str, width: int = 18) -> str:
+    flat = re.sub(r"\s+", " ", text)
+    i = flat.find(hit)
+    start, end = max(0, i - width), min(len(flat), i + len(hit) + width)
+    return ("…" if start else "") + flat[start:end] + ("…" if end < len(flat) else "")
+
+
+# ------------------------------------------------------------------ entry point
+
+def check_document(path: str | Path, *, outline: Outline | None = None,
+                   outline_path: str | Path | None = None,
+                   input_path: str | Path | None = None) -> Report:
+    """Check one plan document; raises :class:`InputError` only when it (or the input, the
+    outline) cannot be used at all."""
+    path = Path(path)
+    outline = outline or load_outline(outline_path)
+    submission = _submission(input_path) if input_path is not None else None
+    outline = expand(outline, _indicator_set(submission, input_path))
+    report = Report(source=str(path))
+    structure = read_structure(path, known_titles=outline.known_titles())
+    file = str(path)
+    report.meta["outline"] = outline.source
+    report.meta["headings"] = len(structure.headings)
+    if not structure.headings:
+        report.add(make("GM-E619", "文档中没有可识别的章节标题（未使用标题样式，也没有“第一章”“一、”"
+                                   "等编号的标题行）。", location=Location(file=file)))
+    else:
+        root = build_tree(structure)
+        report.extend(_check_outline(root, outline, file))
+        report.extend(_check_levels(structure, file))
+        report.extend(_check_numbering(root, file))
+        report.extend(_check_empty(root, file))
+    report.extend(_check_placeholders(structure, file))
+    if submission is not None:
+        from .facts import compare_facts
+
+        blocks = [(b, h) for b, h in _headings_for(structure) if b.kind in ("para", "table", "heading")]
+        report.extend(compare_facts(blocks, submission, file))
+    report.findings.sort(key=lambda f: (f.location.paragraph or 0))
+    return report
+
+
+def _submission(input_path: str | Path):
+    from ..api import load
+    from ..errors import InputError
+
+    loaded = load(input_path)
+    if loaded.submission is None:
+        first = next(iter(loaded.report.errors), None)
+        raise InputError(f"申报数据 {Path(input_path).name} 有错误，无法用于核对关键信息"
+                         + (f"：{first.location} {first.message}" if first else "。"),
+                         hint=f"先运行 greenmine validate {input_path} 修正后再核对。")
+    return loaded.submission
+
+
+def _indicator_set(submission, input_path: str | Path | None):
+    """The mine's own indicator set (``campaign.indicator_set``), else the reference set."""
+    from ..indicators import load_builtin, resolve
+
+    if submission is not None and input_path is not None:
+        return resolve(submission.campaign.indicator_set, Path(input_path).resolve().parent)
+    return load_builtin(DEFAULT_INDICATOR_SET)
+
+
+def check_documents(paths: list[Path], *, outline_path: str | Path | None = None,
+                    input_path: str | Path | None = None) -> list[Report]:
+    """Several documents against one outline (loaded once)."""
+    outline = load_outline(outline_path)
+    return [check_document(p, outline=outline, input_path=input_path) for p in paths]

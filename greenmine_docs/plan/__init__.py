@@ -1,0 +1,11 @@
+"""The implementation plan (绿色矿山建设实施方案): outline, checks, composition, generation.
+
+- :mod:`.outline` — the outline as data (one source of truth, also used by ``greenmine check``);
+- :mod:`.data` — what the document needs, computed once from a checked input (categories,
+  narrative text, investment totals by category and by year);
+- :mod:`.checks` — findings before generating (``check(ctx)``, auto-discovered);
+- :mod:`.compose` — writes the body through :class:`greenmine_docs.docx.Writer`;
+- :mod:`.gantt` — the schedule chart (matplotlib);
+- :mod:`.document` — ``DOCUMENT`` for ``greenmine build`` and :func:`generate` for
+  ``greenmine plan``.
+"""

@@ -1,0 +1,490 @@
+"""The self-check record table as an Excel workbook (filled or blank).
+
+Layout of sheet 自查记录表 (columns A–K as in :data:`.core.COLUMNS`):
+
+* title, the indicator set (with 参考 for unofficial sets), a five-row header block of facts;
+* the column header row (repeated on every printed page, panes frozen below it);
+* 一、先决条件: one row per prerequisite, 符合/不符合 dropdown in 自查得分;
+* 二、评价指标: items grouped by first-level (column B merged) and second-level indicator
+  (column C merged); after each group a 小计 row, after each first-level indicator a 合计 row
+  with its score ratio; then 总计, 折算得分, 达标线, the conclusion, the enterprise's opinion
+  and the sign-off blocks.
+
+Every subtotal, total, ratio and the conclusion are **formulas**, so a table filled by hand
+in Excel computes itself, and they evaluate to the scoring engine's numbers (a test recalculates
+the file in LibreOffice and compares). Hidden helper columns: L 适用分值 (SUMIF of points whose
+score is not 不适用), M 得分率, N 1 when an item is unscored or out of range.
+A hidden sheet ``_greenmine`` records the format, the indicator set and the cell layout, which
+:mod:`.reader` uses to read a filled table back.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ..scoring import Status, fmt_points
+from .core import (AUTO_NA_NOTE, COL, COLUMNS, FORMAT_TAG, HEADER_FIELDS, META_SHEET, MET, NOT_APPLICABLE,
+                   NOT_MET, SHEET_NAME, TABLE_TITLE, TableData)
+
+FONT_NAME = "宋体"
+BODY_PT = 10
+LINE_PT = 13.5  # row height per text line at 10 pt
+HELPER_COLS = {"applicable": 12, "ratio": 13, "open": 14}  # L, M, N
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+
+
+class Formula(str):
+    """A formula we wrote. Any other text starting with ``=`` is stored as plain text, so user
+    data can never become a formula."""
+
+
+@dataclass
+class Layout:
+    """Where things are (1-based rows, A1 cells). Stored as JSON in the meta sheet."""
+
+    header_cells: dict[str, str] = field(default_factory=dict)
+    column_header_row: int = 0
+    prerequisite_rows: dict[str, int] = field(default_factory=dict)
+    item_rows: dict[str, int] = field(default_factory=dict)
+    group_rows: dict[str, int] = field(default_factory=dict)
+    category_rows: dict[str, int] = field(default_factory=dict)
+    total_row: int = 0
+    converted_row: int = 0
+    pass_row: int = 0
+    conclusion_cell: str = ""
+    opinion_cell: str = ""
+    last_row: int = 0
+
+
+def _letter(col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(col)
+
+
+def _text_width(text: str) -> float:
+    """Display width in Excel character units: CJK characters count two."""
+    return sum(1.8 if ord(ch) > 0x2E80 else 1.0 for ch in text)
+
+
+def _lines(text: str, width: float) -> int:
+    usable = max(width - 1.0, 2.0)
+    return sum(max(1, math.ceil(_text_width(part) / usable)) for part in str(text).split("\n"))
+
+
+class _Sheet:
+    """Small helpers over an openpyxl worksheet: write a value into a (merged) range with the
+    table's fonts and borders, and keep track of the row heights the text needs."""
+
+    def __init__(self, ws: Any) -> None:
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        self.ws = ws
+        thin = Side(style="thin", color="000000")
+        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.font = Font(name=FONT_NAME, size=BODY_PT)
+        self.bold = Font(name=FONT_NAME, size=BODY_PT, bold=True)
+        self.head = Font(name="黑体", size=BODY_PT, bold=True)
+        self.fill_head = PatternFill("solid", fgColor="D9E2F3")
+        self.fill_section = PatternFill("solid", fgColor="EDEDED")
+        self.fill_sub = PatternFill("solid", fgColor="F7F7F7")
+        self.Alignment = Alignment
+        self.heights: dict[int, float] = {}
+        self.widths = {i + 1: w for i, (_, _, w) in enumerate(COLUMNS)}
+
+    def put(self, row: int, col: int, value: Any, *, end_col: int | None = None,
+            end_row: int | None = None, font: Any = None, h: str = "left", v: str = "center",
+            fill: Any = None, fmt: str | None = None, border: bool = True,
+            measure: bool = True) -> Any:
+        end_col = end_col or col
+        end_row = end_row or row
+        if end_col > col or end_row > row:
+            self.ws.merge_cells(start_row=row, start_column=col, end_row=end_row,
+                                end_column=end_col)
+        align = self.Alignment(horizontal=h, vertical=v, wrap_text=True)
+        for r in range(row, end_row + 1):
+            for c in range(col, end_col + 1):
+                cell = self.ws.cell(row=r, column=c)
+                if border:
+                    cell.border = self.border
+                if fill is not None:
+                    cell.fill = fill
+                cell.alignment = align
+                cell.font = font or self.font
+        cell = self.ws.cell(row=row, column=col)
+        cell.value = value
+        if isinstance(value, str) and not isinstance(value, Formula) and value.startswith("="):
+            cell.data_type = "s"  # user text, not a formula
+        if fmt:
+            cell.number_format = fmt
+        if measure and isinstance(value, str) and not isinstance(value, Formula):
+            width = sum(self.widths.get(c, 8) for c in range(col, end_col + 1))
+            lines = _lines(value, width) / (end_row - row + 1)
+            self.need(row, lines)
+        return cell
+
+    def need(self, row: int, lines: float, pt: float = LINE_PT) -> None:
+        self.heights[row] = max(self.heights.get(row, 0.0), lines * pt + 4)
+
+    def apply_heights(self, minimum: float = 18) -> None:
+        for row, h in self.heights.items():
+            self.ws.row_dimensions[row].height = max(minimum, min(h, 400))
+
+
+def render_xlsx(data: TableData) -> bytes:
+    """The table as ``.xlsx`` bytes (nothing written to disk)."""
+    wb, _ = build_workbook(data)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def build_workbook(data: TableData) -> tuple[Any, Layout]:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_NAME
+    sh = _Sheet(ws)
+    layout = Layout()
+    for i, (_, _, width) in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[_letter(i)].width = width
+    for col in HELPER_COLS.values():
+        ws.column_dimensions[_letter(col)].hidden = True
+
+    row = _title_and_header(sh, data, layout)
+    row = _prerequisites(sh, data, layout, row)
+    row = _items(sh, data, layout, row)
+    row = _totals(sh, data, layout, row)
+    row = _sign_off(sh, data, layout, row)
+    layout.last_row = row - 1
+    sh.apply_heights()
+    _validations(ws, data, layout)
+    _print_setup(ws, layout)
+    _meta(wb, data, layout)
+    return wb, layout
+
+
+def _title_and_header(sh: _Sheet, data: TableData, layout: Layout) -> int:
+    from openpyxl.styles import Font
+
+    last = len(COLUMNS)
+    sh.put(1, 1, TABLE_TITLE, end_col=last, font=Font(name=FONT_NAME, size=18, bold=True),
+           h="center", border=False, measure=False)
+    sh.ws.row_dimensions[1].height = 30
+    iset = data.iset
+    sub = f"评价指标：{iset.display_title}"
+    if iset.reference_notice:
+        sub += "　　" + iset.reference_notice
+    sh.put(2, 1, sub, end_col=last, font=Font(name=FONT_NAME, size=9, color="444444"),
+           h="center", border=False)
+    spans = [(1, 2, 3, 4), (5, 6, 7, 8), (9, 9, 10, 11)]  # label from-to, value from-to
+    row = 3
+    for fields in HEADER_FIELDS:
+        for (key, label), (l1, l2, v1, v2) in zip(fields, spans):
+            sh.put(row, l1, label, end_col=l2, font=sh.bold, h="center", fill=sh.fill_sub)
+            value = data.facts.get(key)
+            cell = sh.put(row, v1, value if value not in (None, "") else None, end_col=v2,
+                          fmt=DATE_FORMAT if isinstance(value, dt.date) else None)
+            if isinstance(value, str):
+                sh.need(row, _lines(value, sum(sh.widths[c] for c in range(v1, v2 + 1))))
+            if key == "check_date" and value is None:
+                cell.number_format = DATE_FORMAT
+            layout.header_cells[key] = f"{_letter(v1)}{row}"
+        row += 1
+    layout.column_header_row = row
+    for key, title, _ in COLUMNS:
+        sh.put(row, COL[key], title, font=sh.head, h="center", fill=sh.fill_head)
+    sh.ws.row_dimensions[row].height = 28
+    return row + 1
+
+
+def _section(sh: _Sheet, row: int, text: str) -> None:
+    sh.put(row, 1, text, end_col=len(COLUMNS), font=sh.head, fill=sh.fill_section)
+
+
+def _prerequisites(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
+    pres = data.iset.prerequisites
+    if not pres:
+        return row
+    _section(sh, row, "一、先决条件（任何一项“不符合”，自查结论即为不达标）")
+    row += 1
+    sc = data.self_check
+    for pre in pres:
+        ruling = sc.prerequisites.get(pre.id) if sc else None
+        sh.put(row, COL["id"], pre.id, h="center")
+        text = pre.text + (f"\n佐证：{pre.evidence}" if pre.evidence else "")
+        sh.put(row, COL["category"], text, end_col=COL["text"])
+        sh.put(row, COL["points"], "否决项", h="center")
+        met = None if ruling is None or ruling.met is None else (MET if ruling.met else NOT_MET)
+        sh.put(row, COL["score"], met, h="center", font=sh.bold)
+        sh.put(row, COL["situation"], ruling.note if ruling and ruling.note else None,
+               end_col=COL["responsible"])
+        layout.prerequisite_rows[pre.id] = row
+        row += 1
+    return row
+
+
+def _item_text(item: Any) -> Any:
+    """Requirement text, then the scoring method and applicability in small grey type."""
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    extra = []
+    if item.method:
+        extra.append(f"评分：{item.method}")
+    if item.applies_to.restricted:
+        extra.append(f"（{item.applies_to.describe()}）")
+    if not extra:
+        return item.text, item.text
+    small = InlineFont(rFont=FONT_NAME, sz=8, color="555555")
+    normal = InlineFont(rFont=FONT_NAME, sz=BODY_PT)
+    plain = item.text + "\n" + "".join(extra)
+    return CellRichText(TextBlock(normal, item.text), TextBlock(small, "\n" + "".join(extra))), plain
+
+
+def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
+    from openpyxl.styles import Font
+
+    n_sec = "二、" if data.iset.prerequisites else "一、"
+    _section(sh, row, f"{n_sec}评价指标自查评分（满分 {fmt_points(data.iset.total_points)} 分）")
+    row += 1
+    sc, result = data.self_check, data.result
+    E, F = _letter(COL["points"]), _letter(COL["score"])
+    L, M, N = (_letter(c) for c in HELPER_COLS.values())
+    for cat in data.iset.categories:
+        cat_start = row
+        group_rows = []
+        for grp in cat.groups:
+            g_start = row
+            for item in grp.items:
+                entry = sc.items.get(item.id) if sc else None
+                r = result.items.get(item.id) if result else None
+                na_by_set = data.mine is not None and not item.applies(data.mine)
+                sh.put(row, COL["id"], item.id, h="center")
+                rich, plain = _item_text(item)
+                sh.put(row, COL["text"], rich, measure=False)
+                sh.need(row, _lines(plain, sh.widths[COL["text"]]) * 0.9)
+                sh.put(row, COL["points"], item.points, h="center")
+                if na_by_set or (r is not None and r.status is Status.NOT_APPLICABLE):
+                    value: Any = NOT_APPLICABLE
+                else:
+                    value = entry.score if entry is not None else None
+                sh.put(row, COL["score"], value, h="center", font=sh.bold)
+                for key in ("situation", "problem", "measure", "responsible"):
+                    sh.put(row, COL[key], getattr(entry, key, None) or None)
+                if na_by_set and not getattr(entry, "situation", None):
+                    sh.put(row, COL["situation"], AUTO_NA_NOTE,
+                           font=Font(name=FONT_NAME, size=BODY_PT, color="666666"))
+                deadline = entry.deadline if entry is not None else None
+                sh.put(row, COL["deadline"], deadline, h="center", fmt="yyyy-mm-dd")
+                sh.ws.cell(row=row, column=HELPER_COLS["open"]).value = (
+                    f'=IF({F}{row}="{NOT_APPLICABLE}",0,IF(ISNUMBER({F}{row}),'
+                    f'IF(AND({F}{row}>=0,{F}{row}<={E}{row}),0,1),1))')
+                layout.item_rows[item.id] = row
+                row += 1
+            g_end = row - 1
+            sh.put(g_start, COL["group"], grp.name, end_row=g_end, h="center")
+            sh.put(row, COL["group"], f"“{grp.name}”小计", end_col=COL["text"], font=sh.bold,
+                   fill=sh.fill_sub, h="right")
+            sh.put(row, COL["points"], Formula(f"=SUM({E}{g_start}:{E}{g_end})"), h="center",
+                   font=sh.bold, fill=sh.fill_sub)
+            sh.put(row, COL["score"], Formula(f"=SUM({F}{g_start}:{F}{g_end})"), h="center",
+                   font=sh.bold, fill=sh.fill_sub, fmt="0.##")
+            sh.put(row, COL["situation"], None, end_col=COL["responsible"], fill=sh.fill_sub)
+            sh.ws.cell(row=row, column=HELPER_COLS["applicable"]).value = (
+                f'=SUMIF({F}{g_start}:{F}{g_end},"<>{NOT_APPLICABLE}",{E}{g_start}:{E}{g_end})')
+            layout.group_rows[grp.id] = row
+            group_rows.append(row)
+            row += 1
+        sh.put(cat_start, COL["category"], cat.name, end_row=row - 1, h="center", font=sh.bold)
+        # first-level total
+        plus = lambda col: Formula("=" + "+".join(f"{col}{r}" for r in group_rows))  # noqa: E731
+        sh.put(row, COL["id"], f"“{cat.name}”合计", end_col=COL["text"], font=sh.bold,
+               fill=sh.fill_section, h="right")
+        sh.put(row, COL["points"], plus(E), h="center", font=sh.bold, fill=sh.fill_section)
+        sh.put(row, COL["score"], plus(F), h="center", font=sh.bold, fill=sh.fill_section,
+               fmt="0.##")
+        ratio = f"{cat.min_ratio * 100:g}%"
+        sh.put(row, COL["situation"],
+               Formula(f'=IF({L}{row}=0,"本项评价内容均不适用，不考核得分率","得分率 "&TEXT({M}{row},"0.0%")'
+                       f'&IF({M}{row}>={cat.min_ratio!r},"，达到","，未达到")&"不低于{ratio}的要求")'),
+               end_col=COL["responsible"], font=sh.bold, fill=sh.fill_section)
+        sh.ws.cell(row=row, column=HELPER_COLS["applicable"]).value = plus(L)
+        sh.ws.cell(row=row, column=HELPER_COLS["ratio"]).value = (
+            f"=IF({L}{row}=0,1,{F}{row}/{L}{row})")
+        layout.category_rows[cat.id] = row
+        row += 1
+    return row
+
+
+def _totals(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
+    iset = data.iset
+    E, F = _letter(COL["points"]), _letter(COL["score"])
+    L, M, N = (_letter(c) for c in HELPER_COLS.values())
+    cats = list(layout.category_rows.values())
+    plus = lambda col: Formula("=" + "+".join(f"{col}{r}" for r in cats))  # noqa: E731
+    wide = dict(end_col=COL["text"], font=sh.bold, fill=sh.fill_section, h="right")
+    # 总计
+    sh.put(row, 1, "总计（实际得分）", **wide)
+    sh.put(row, COL["points"], plus(E), h="center", font=sh.bold, fill=sh.fill_section)
+    sh.put(row, COL["score"], plus(F), h="center", font=sh.bold, fill=sh.fill_section,
+           fmt="0.##")
+    sh.put(row, COL["situation"],
+           Formula(f'="适用分值 "&{L}{row}&" 分（不适用的评价内容不计入）"'),
+           end_col=COL["responsible"], fill=sh.fill_section)
+    sh.ws.cell(row=row, column=HELPER_COLS["applicable"]).value = plus(L)
+    layout.total_row = total = row
+    row += 1
+    # 折算得分
+    full = fmt_points(iset.total_points)
+    sh.put(row, 1, f"折算得分（实际得分 ÷ 适用分值 × {full}）", **wide)
+    sh.put(row, COL["points"], iset.total_points, h="center", font=sh.bold, fill=sh.fill_section)
+    sh.put(row, COL["score"],
+           Formula(f"=IF({L}{total}=0,0,{F}{total}*{iset.total_points!r}/{L}{total})"),
+           h="center", font=sh.bold, fill=sh.fill_section, fmt="0.0")
+    sh.put(row, COL["situation"], "无不适用项时，折算得分等于实际得分。",
+           end_col=COL["responsible"], fill=sh.fill_section)
+    layout.converted_row = conv = row
+    row += 1
+    # 达标线
+    sh.put(row, 1, "达标线", **wide)
+    sh.put(row, COL["points"], None, fill=sh.fill_section)
+    sh.put(row, COL["score"], iset.pass_line, h="center", font=sh.bold, fill=sh.fill_section)
+    sh.put(row, COL["situation"], "折算得分不低于达标线，各一级指标得分率达到要求，且先决条件全部符合，"
+           "自查结论为达标。", end_col=COL["responsible"], fill=sh.fill_section)
+    layout.pass_row = row
+    row += 1
+    # 自查结论 (formula)
+    pre_rows = list(layout.prerequisite_rows.values())
+    item_rows = list(layout.item_rows.values())
+    ok_ratios = ",".join(f"{M}{layout.category_rows[c.id]}>={c.min_ratio!r}"
+                         for c in iset.categories)
+    verdict = (f'IF(AND({F}{conv}>={iset.pass_line!r},{ok_ratios}),"达标","不达标")')
+    incomplete = f"SUM({N}{item_rows[0]}:{N}{item_rows[-1]})>0"
+    if pre_rows:
+        pr = f"{F}{pre_rows[0]}:{F}{pre_rows[-1]}"
+        incomplete = f'OR(COUNTIF({pr},"{MET}")+COUNTIF({pr},"{NOT_MET}")<{len(pre_rows)},{incomplete})'
+        formula = f'=IF(COUNTIF({pr},"{NOT_MET}")>0,"不达标",IF({incomplete},"未完成",{verdict}))'
+    else:
+        formula = f'=IF({incomplete},"未完成",{verdict})'
+    from openpyxl.styles import Font
+
+    sh.put(row, 1, "自查结论", end_col=COL["text"], font=sh.head, h="right")
+    sh.put(row, COL["points"], Formula(formula), end_col=COL["score"], h="center",
+           font=Font(name="黑体", size=12, bold=True))
+    layout.conclusion_cell = f"{E}{row}"
+    reasons = (" ".join(data.result.reasons) + "（以上说明由程序按生成时的数据写出）"
+               if data.result is not None else
+               "填写完毕后，结论由表格公式自动计算：先决条件任一项不符合即为不达标；"
+               "有未评分项或先决条件未判定时显示“未完成”。")
+    sh.put(row, COL["situation"], reasons, end_col=COL["responsible"])
+    sh.need(row, 2)
+    row += 1
+    return row
+
+
+def _sign_off(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
+    opinion = data.self_check.opinion if data.self_check else None
+    sh.put(row, 1, "企业自查意见", end_col=COL["text"] - 1, font=sh.bold, h="center")
+    sh.put(row, COL["text"], opinion or None, end_col=COL["responsible"])
+    sh.need(row, 3)
+    layout.opinion_cell = f"{_letter(COL['text'])}{row}"
+    row += 1
+    blocks = [
+        (1, COL["text"], "企业意见：以上自查情况属实。\n\n企业负责人（签字）：\n\n"
+         "（企业盖章）\n\n年　　月　　日"),
+        (COL["points"], COL["problem"], "县级自然资源主管部门审核意见：\n\n\n\n"
+         "（盖章）\n\n年　　月　　日"),
+        (COL["measure"], COL["responsible"], "市级自然资源主管部门复核意见：\n\n\n\n"
+         "（盖章）\n\n年　　月　　日"),
+    ]
+    for start, end, text in blocks:
+        sh.put(row, start, text, end_col=end, v="top", measure=False)
+    sh.ws.row_dimensions[row].height = 150
+    return row + 1
+
+
+def _validations(ws: Any, data: TableData, layout: Layout) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    F, E, J = _letter(COL["score"]), _letter(COL["points"]), _letter(COL["deadline"])
+    if layout.prerequisite_rows:
+        dv = DataValidation(type="list", formula1=f'"{MET},{NOT_MET}"', allow_blank=True,
+                            showErrorMessage=True, errorTitle="先决条件",
+                            error="请从下拉列表选择“符合”或“不符合”。",
+                            promptTitle="先决条件", prompt="选择“符合”或“不符合”。",
+                            showInputMessage=True)
+        for r in layout.prerequisite_rows.values():
+            dv.add(f"{F}{r}")
+        ws.add_data_validation(dv)
+    from openpyxl.utils.cell import absolute_coordinate
+
+    check_date = absolute_coordinate(layout.header_cells["check_date"])
+    for item_id, r in layout.item_rows.items():
+        pts = fmt_points(data.iset.items[item_id].points)
+        dv = DataValidation(
+            type="custom", allow_blank=True, showErrorMessage=True, showInputMessage=True,
+            formula1=f'OR({F}{r}="{NOT_APPLICABLE}",AND(ISNUMBER({F}{r}),{F}{r}>=0,{F}{r}<={E}{r}))',
+            errorTitle="自查得分", error=f"得分应为 0～{pts} 之间的数字，或填“{NOT_APPLICABLE}”。",
+            promptTitle="自查得分", prompt=f"填 0～{pts} 分；不适用于本矿山时填“{NOT_APPLICABLE}”。")
+        dv.add(f"{F}{r}")
+        ws.add_data_validation(dv)
+    if layout.item_rows:
+        rows = list(layout.item_rows.values())
+        first = rows[0]
+        dv = DataValidation(
+            type="custom", allow_blank=True, showErrorMessage=True,
+            formula1=f"AND(ISNUMBER({J}{first}),OR(ISBLANK({check_date}),{J}{first}>={check_date}))",
+            errorTitle="整改时限", error="请填写日期（如 2023-10-31），且不早于自查日期。")
+        dv.add(f"{J}{first}:{J}{rows[-1]}")
+        ws.add_data_validation(dv)
+
+
+def _print_setup(ws: Any, layout: Layout) -> None:
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    hr = layout.column_header_row
+    ws.freeze_panes = f"A{hr + 1}"
+    ws.print_title_rows = f"{hr}:{hr}"
+    ws.print_area = f"A1:{_letter(len(COLUMNS))}{layout.last_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = 0.5
+    ws.page_margins.bottom = 0.6
+    ws.page_margins.footer = 0.3
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.size = 9
+    ws.sheet_view.zoomScale = 90
+
+
+def _meta(wb: Any, data: TableData, layout: Layout) -> None:
+    ws = wb.create_sheet(META_SHEET)
+    ws.sheet_state = "hidden"
+    rows = [
+        ("format", FORMAT_TAG),
+        ("indicator_set", data.set_ref),
+        ("indicator_set_id", data.iset.id),
+        ("indicator_set_title", data.iset.title),
+        ("mode", "blank" if data.blank else "filled"),
+        ("mine_standard", data.mine.industry_standard if data.mine else ""),
+        ("mine_method", data.mine.method if data.mine else ""),
+        ("layout", json.dumps(asdict(layout), ensure_ascii=False)),
+    ]
+    from ..indicators.dump import to_data
+
+    blob = json.dumps(to_data(data.iset), ensure_ascii=False)
+    rows += [("indicator_set_data", blob[i:i + 30000]) for i in range(0, len(blob), 30000)]
+    for i, (k, v) in enumerate(rows, start=1):
+        ws.cell(row=i, column=1, value=k)
+        cell = ws.cell(row=i, column=2, value=v or "")
+        cell.data_type = "s"

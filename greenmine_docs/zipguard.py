@@ -1,0 +1,64 @@
+"""Opening Office files (.xlsx, .docx) safely: refuse corrupt or truncated packages and zip
+bombs (too many members, too much uncompressed data, absurd compression ratios) before any
+XML parser sees them. XML entity tricks are handled by defusedxml, which openpyxl uses when it
+is installed (it is a dependency)."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from .errors import InputError
+from .limits import MAX_INPUT_BYTES, MAX_ZIP_ENTRIES, MAX_ZIP_RATIO, MAX_ZIP_UNCOMPRESSED
+
+
+def check_office_file(path: Path, *, kind: str) -> None:
+    """Raise :class:`InputError` unless ``path`` is a sane OOXML package. ``kind`` is the Chinese
+    name used in messages, e.g. "Excel 工作簿" or "Word 文档"."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{kind} {path} 不存在。", hint="请检查文件路径是否正确。")
+    if not path.is_file():
+        raise InputError(f"{path} 不是文件。", hint="请指定具体的文件。")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(f"{kind} {path} 是空文件。", hint="请重新保存或重新下载该文件。")
+    if size > MAX_INPUT_BYTES:
+        raise InputError(f"{kind} {path} 大小 {size / 1048576:.1f} MB，超过上限 "
+                         f"{MAX_INPUT_BYTES / 1048576:.0f} MB。",
+                         hint="请压缩其中的图片，或设置环境变量 GREENMINE_MAX_INPUT_MB。")
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(f"{path} 是旧版 Office 二进制格式（.doc/.xls/.wps/.et），无法读取。",
+                         hint="请在 Word/Excel/WPS 中“另存为” .docx 或 .xlsx 格式后重试。")
+    if not head.startswith(b"PK"):
+        raise InputError(f"{path} 不是有效的 {kind}（文件内容不是 Office Open XML 压缩包）。",
+                         hint="请确认文件没有损坏，扩展名与实际格式一致；必要时重新另存。")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_ZIP_ENTRIES:
+                raise InputError(f"{kind} {path} 内含 {len(infos)} 个部件，超过上限 "
+                                 f"{MAX_ZIP_ENTRIES}。", hint="文件可能已损坏或被恶意构造。")
+            total = 0
+            for info in infos:
+                total += info.file_size
+                if info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO \
+                        and info.file_size > 1024 * 1024:
+                    raise InputError(
+                        f"{kind} {path} 的部件 {info.filename} 压缩比异常"
+                        f"（{info.file_size // info.compress_size} 倍），疑似“压缩炸弹”，拒绝读取。",
+                        hint="请确认文件来源；正常的 Office 文件不会出现这种情况。")
+            if total > MAX_ZIP_UNCOMPRESSED:
+                raise InputError(f"{kind} {path} 解压后共 {total / 1048576:.0f} MB，超过上限 "
+                                 f"{MAX_ZIP_UNCOMPRESSED / 1048576:.0f} MB。",
+                                 hint="文件可能已损坏或被恶意构造。")
+            bad = zf.testzip() if size < 20 * 1024 * 1024 else None
+            if bad is not None:
+                raise InputError(f"{kind} {path} 已损坏（部件 {bad} 校验失败）。",
+                                 hint="请重新保存或重新下载该文件。")
+    except zipfile.BadZipFile as e:
+        raise InputError(f"{kind} {path} 已损坏或不完整（{e}）。",
+                         hint="文件可能未下载完整，请重新保存或重新下载。") from e
+    except (OSError, EOFError, NotImplementedError, ValueError) as e:
+        raise InputError(f"无法读取{kind} {path}：{e}", hint="请重新保存该文件后重试。") from e

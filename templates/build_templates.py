@@ -1,0 +1,125 @@
+"""Builds the DOCX templates under ``templates/`` from readable source, so that a change to a
+template is a reviewable change to this script (the ``.docx`` files are its output).
+
+Run from the repository root::
+
+    .venv/bin/python templates/build_templates.py          # rewrites the templates
+    .venv/bin/python templates/build_templates.py --check  # fails if a committed template is stale
+
+Implementation plan template (``implementation_plan/plan-template.docx``), three sections:
+
+1. cover — ``{{ title }}``, ``矿山企业：{{ enterprise }}``, ``编制单位：{{ compiler }}``,
+   ``{{ date_upper }}``; no page number;
+2. table of contents — ``目  录`` and a TOC field (levels 1–3), pages numbered — I —, — II —;
+3. body — ``{{p body }}`` (the subdocument built by greenmine), pages numbered — 1 — from 1.
+
+Every variable a template may use is listed in ``implementation_plan/TEMPLATE.md``.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from docx import Document  # noqa: E402
+from docx.enum.section import WD_SECTION  # noqa: E402
+from docx.shared import Pt  # noqa: E402
+
+from greenmine_docs.docx import (add_text, add_toc, apply_official_styles,  # noqa: E402
+                                 empty_footers, page_number_footers, page_numbering,
+                                 set_update_fields, setup_page)
+
+PLAN_TEMPLATE = ROOT / "templates" / "implementation_plan" / "plan-template.docx"
+
+
+def _par(doc, text: str, style: str, *, before: float = 0, after: float = 0):
+    par = doc.add_paragraph(style=style)
+    par.paragraph_format.space_before = Pt(before)
+    par.paragraph_format.space_after = Pt(after)
+    if text:
+        add_text(par, text)
+    return par
+
+
+def build_plan_template() -> bytes:
+    doc = Document()
+    apply_official_styles(doc)
+    props = doc.core_properties
+    props.title = "绿色矿山建设实施方案"
+    props.author = "greenmine-docs"
+    props.comments = "由 templates/build_templates.py 生成；可在 Word 中修改样式后用 --template 使用。"
+
+    # 1. cover ----------------------------------------------------------------------------
+    cover = doc.sections[0]
+    setup_page(cover)
+    _par(doc, "{{ title }}", "Cover Title", before=150)
+    _par(doc, "矿山企业：{{ enterprise }}", "Cover Line", before=190)
+    _par(doc, "编制单位：{{ compiler }}", "Cover Line")
+    _par(doc, "{{ date_upper }}", "Cover Line", before=18)
+    empty_footers(cover)
+
+    # 2. table of contents ------------------------------------------------------------------
+    toc_section = doc.add_section(WD_SECTION.NEW_PAGE)
+    setup_page(toc_section)
+    _par(doc, "目  录", "TOC Heading")
+    toc = doc.add_paragraph(style="toc 1")
+    add_toc(toc, levels="1-2")
+    page_number_footers(doc, toc_section)
+    page_numbering(toc_section, start=1, fmt="upperRoman")
+
+    # 3. body ---------------------------------------------------------------------------------
+    body = doc.add_section(WD_SECTION.NEW_PAGE)
+    setup_page(body)
+    doc.add_paragraph("{{p body }}")
+    page_number_footers(doc, body)
+    page_numbering(body, start=1, fmt="decimal")
+
+    set_update_fields(doc)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return _normalise(buf.getvalue())
+
+
+def _normalise(data: bytes) -> bytes:
+    """Fixed zip timestamps and order, so rebuilding an unchanged template gives the same
+    bytes (``--check`` can then compare)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n)):
+            info = zipfile.ZipInfo(name, date_time=(2023, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            content = src.read(name)
+            if name == "docProps/core.xml":  # creation/modification times change every run
+                import re
+
+                content = re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", b"",
+                                 content)
+            dst.writestr(info, content)
+    return out.getvalue()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true", help="只检查，不写文件")
+    args = parser.parse_args(argv)
+    built = {PLAN_TEMPLATE: build_plan_template()}
+    stale = [p for p, data in built.items() if not p.exists() or p.read_bytes() != data]
+    if args.check:
+        for p in stale:
+            print(f"stale: {p.relative_to(ROOT)}")
+        return 1 if stale else 0
+    for p, data in built.items():
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data)
+        print(f"wrote {p.relative_to(ROOT)} ({len(data)} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

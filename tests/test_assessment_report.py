@@ -1,0 +1,284 @@
+"""The third-party assessment report, tested by opening the DOCX it writes."""
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+from conftest import EXAMPLE, run_cli
+from greenmine_docs.api import load, run_checks
+from greenmine_docs.assessment.data import evaluate
+from greenmine_docs.assessment.document import DOCUMENT, make_report, render_report
+from greenmine_docs.assessment.report_data import build_report_data
+from greenmine_docs.scoring import Verdict, fmt_points, fmt_ratio
+
+
+def _ctx(path: Path):
+    loaded = load(path)
+    ctx = run_checks(loaded)
+    assert ctx is not None
+    return ctx
+
+
+def _doc(data: bytes):
+    return Document(io.BytesIO(data))
+
+
+def _all_text(doc) -> str:
+    parts = [p.text for p in doc.paragraphs]
+    for t in doc.tables:
+        for row in t.rows:
+            for cell in row.cells:
+                parts.append(cell.text)
+    return "\n".join(parts)
+
+
+def _table_after(doc, caption: str):
+    """The table that follows the caption paragraph ``表N caption``."""
+    body = doc.element.body
+    found = False
+    for el in body.iterchildren():
+        if el.tag == qn("w:p") and not found:
+            text = "".join(t.text or "" for t in el.iter(qn("w:t")))
+            found = text.startswith("表") and text.endswith(caption)
+        elif el.tag == qn("w:tbl") and found:
+            from docx.table import Table
+
+            return Table(el, doc)
+    raise AssertionError(f"no table captioned {caption}")
+
+
+@pytest.fixture(scope="module")
+def example():
+    ctx = _ctx(EXAMPLE)
+    data = render_report(ctx)
+    return ctx, evaluate(ctx).result, _doc(data), data
+
+
+def test_numbers_equal_the_engines(example):
+    ctx, r, doc, _ = example
+    summary = _table_after(doc, "评分汇总表")
+    rows = [[c.text for c in row.cells] for row in summary.rows]
+    assert rows[0][:4] == ["一级指标", "分值", "适用分值", "评估得分"]
+    for row, c in zip(rows[1:], r.categories):
+        assert row == [c.category.name, fmt_points(c.points), fmt_points(c.applicable_points),
+                       fmt_points(c.score), fmt_ratio(c.ratio), f"{c.min_ratio * 100:g}%",
+                       "是" if c.passed else "否"]
+    converted = rows[len(r.categories) + 2]
+    assert converted[0] == "折算总得分" and converted[1] == f"{fmt_points(r.total)} 分"
+    # per first-level table: each item's score as the engine counts it
+    for c in r.categories:
+        table = _table_after(doc, f"“{c.category.name}”评分表")
+        got = {row.cells[0].text: row.cells[3].text for row in table.rows[1:]}
+        for g in c.groups:
+            assert got[g.group.id] == fmt_points(g.score)
+            for x in g.items:
+                expected = "不适用" if not x.applicable else fmt_points(x.score)
+                assert got[x.item.id] == expected, x.item.id
+    text = _all_text(doc)
+    assert r.verdict is Verdict.PASS
+    assert f"折算总得分 {fmt_points(r.total)} 分" in text
+    for reason in r.reasons:
+        assert reason in text
+
+
+def test_structure_and_layout(example):
+    ctx, r, doc, data = example
+    text = _all_text(doc)
+    a = ctx.submission.assessment
+    for needle in ("绿色矿山第三方评估报告", ctx.submission.mine.name, a.agency.name,
+                   "评估工作承诺书", "目　　录", "一、评估概况", "（一）评估依据", "二、矿山概况",
+                   "三、先决条件评估", "四、评分情况", "五、亮点与特色", "六、存在问题及整改建议",
+                   "七、评估结论", "八、与企业自评结果对比", "九、现场照片", "评估组成员及评估机构签字页",
+                   evaluate(ctx).indicator_set.display_title,
+                   "DZ/T 0318-2018", a.commission.contract_number, "二〇二三年九月"):
+        assert needle in text, needle
+    assert "{{" not in text and "{%" not in text
+    team = _table_after(doc, "评估组成员表")
+    assert [row.cells[1].text for row in team.rows[1:]] == [m.name for m in a.team]
+    # every member on the signature page (the table right after the page's title)
+    sign = doc.tables[-1]
+    assert [row.cells[1].text for row in sign.rows[1:]] == [m.name for m in a.team]
+    assert sign.rows[1].height == Mm(12)
+    # official layout: A4, margins, page numbers only after the cover, header rows repeat
+    cover, body = doc.sections[0], doc.sections[-1]
+    assert round(body.page_width.mm) == 210 and round(body.top_margin.mm) == 37
+    assert not "".join(p.text for p in cover.footer.paragraphs).strip()
+    assert "PAGE" in body.footer._element.xml
+    score_table = _table_after(doc, "“矿区环境”评分表")
+    assert score_table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    # East Asian fonts on every run of the body
+    for p in doc.paragraphs:
+        for run in p.runs:
+            if run.text.strip():
+                rfonts = run._r.rPr.find(qn("w:rFonts")) if run._r.rPr is not None else None
+                assert rfonts is not None and rfonts.get(qn("w:eastAsia")), run.text
+    assert "TOC" in doc.element.body.xml
+
+
+def test_photos_and_chart_embedded(example):
+    ctx, r, doc, data = example
+    photos = ctx.submission.assessment.photos
+    text = _all_text(doc)
+    for i, p in enumerate(photos, start=1):
+        assert f"照片{i}  {p.caption}" in text
+    assert "图1  各一级指标评估得分与适用分值对比" in text
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        media = [n for n in z.namelist() if n.startswith("word/media/")]
+    assert len(media) == len(photos) + 1  # photos + chart
+    shapes = doc.inline_shapes
+    assert len(shapes) == len(photos) + 1
+    for shape in shapes:
+        assert shape.width <= Mm(156) and shape.height <= Mm(150)
+
+
+def test_scores_reference_photos_and_reasons(example):
+    ctx, r, doc, _ = example
+    table = _table_after(doc, "“矿区环境”评分表")
+    notes = {row.cells[0].text: row.cells[4].text for row in table.rows[1:]}
+    assert notes["1.1.2"].startswith("扣 2 分：西侧运矿道路") and "见照片3" in notes["1.1.2"]
+    assert "不适用" in notes["1.1.8"]
+    assert notes["1.1.1"] == "符合要求"
+
+
+def test_flipping_a_prerequisite_flips_the_conclusion(variant):
+    path = variant({"    P3: {ruling: 符合, evidence: 2023年9月13日查询矿业权人勘查开采信息公示系统，未列入异常名录}":
+                    "    P3: {ruling: 不符合, evidence: 2023年9月13日查询，列入异常名录}"})
+    doc = _doc(render_report(_ctx(path)))
+    text = _all_text(doc)
+    assert "评估结论为：不达标" in text.replace("\n", "")
+    assert "先决条件 P3" in text and "一票否决" in text
+    pre = _table_after(doc, "先决条件评估表")
+    rulings = {row.cells[0].text: row.cells[2].text for row in pre.rows[1:]}
+    assert rulings["P3"] == "不符合" and rulings["P1"] == "符合"
+
+
+def test_a_category_below_its_minimum_flips_the_conclusion(variant):
+    path = variant({
+        '    "5.1.1": 8': '    "5.1.1": {score: 0, deduction_reason: 无科研队伍也无合作协议}',
+        '    "5.1.2": 7': '    "5.1.2": {score: 0, deduction_reason: 无科技创新规划}',
+    })
+    ctx = _ctx(path)
+    r = evaluate(ctx).result
+    assert r.total >= r.pass_line and r.verdict is Verdict.FAIL  # total alone would pass
+    text = _all_text(_doc(render_report(ctx)))
+    assert "评估结论为：不达标" in text.replace("\n", "")
+    low = next(c for c in r.categories if not c.passed)
+    assert low.category.name == "科技创新与智能矿山"
+    reason = next(x for x in r.reasons if "科技创新与智能矿山" in x)
+    assert fmt_ratio(low.ratio) in reason and reason in text
+
+
+def test_comparison_with_the_self_check(example):
+    ctx, r, doc, _ = example
+    data = build_report_data(ctx)
+    text = _all_text(doc)
+    if data.self_result is None:
+        assert "本报告不作对比" in text
+        return
+    own = data.self_result
+    table = _table_after(doc, "一级指标自评与评估得分对比")
+    last = [c.text for c in table.rows[-1].cells]
+    assert last[:4] == ["折算总得分", fmt_points(r.total_points), fmt_points(own.total),
+                        fmt_points(r.total)]
+    diffs = data.differences()
+    if diffs:
+        listed = _table_after(doc, "自评与评估得分差异较大的评价内容")
+        assert [row.cells[0].text for row in listed.rows[1:]] == [d.id for d in diffs]
+
+
+def test_threshold_decides_what_is_listed(variant):
+    text = EXAMPLE.read_text(encoding="utf-8")
+    if "\nself_check:" not in text:
+        pytest.skip("the example has no self-check section")
+    loose = build_report_data(_ctx(variant({"comparison_threshold: 2": "comparison_threshold: 100"})))
+    assert loose.differences() == [d for d in loose.differences() if d.diff == "适用性不同"]
+    strict = build_report_data(_ctx(variant({"comparison_threshold: 2": "comparison_threshold: 0"})))
+    scored = [d for d in strict.differences() if d.diff != "适用性不同"]
+    both = [ref for ref, x in strict.result.items.items()
+            if x.status.value == "已评分" and strict.self_result.items[ref].status.value == "已评分"
+            and x.score != strict.self_result.items[ref].score]
+    assert [d.id for d in scored] == both
+
+
+def test_user_text_comes_out_literally(variant):
+    path = variant({"    - 破碎、筛分车间全封闭": "    - \"{{ 7*7 }} <b>&amp; {% if x %}\"\n    - 破碎、筛分车间全封闭"})
+    text = _all_text(_doc(render_report(_ctx(path))))
+    assert "{{ 7*7 }} <b>&amp; {% if x %}" in text and "49" not in text.split("{{ 7*7 }}")[0][-5:]
+
+
+def test_big_and_tall_photos_are_sized(variant):
+    from PIL import Image
+
+    path = variant({"{file: photos/01-bench.jpg": "{file: photos/big.jpg",
+                    "{file: photos/02-crusher.jpg": "{file: photos/tall.png"})
+    Image.new("RGB", (4000, 3000), (120, 160, 90)).save(path.parent / "photos" / "big.jpg",
+                                                         quality=70)
+    Image.new("RGB", (600, 1800), (90, 90, 160)).save(path.parent / "photos" / "tall.png")
+    data = render_report(_ctx(path))
+    doc = _doc(data)
+    shapes = list(doc.inline_shapes)
+    big, tall = shapes[1], shapes[2]  # after the chart
+    assert big.width <= Mm(74.1) and big.height <= Mm(56.1)
+    assert tall.height <= Mm(56.1) and tall.width < Mm(20)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        sizes = [z.getinfo(n).file_size for n in z.namelist() if n.startswith("word/media/")]
+    assert max(sizes) < 400_000  # the 12-megapixel photo was scaled down, not embedded as is
+
+
+def test_build_writes_report_and_sheet(tmp_path):
+    ctx = _ctx(EXAMPLE)
+    assert DOCUMENT.supports(ctx)
+    files = DOCUMENT.render(ctx)
+    names = sorted(files)
+    assert any(n.endswith("第三方评估报告.docx") for n in names)
+    assert any(n.endswith("第三方评估打分表.xlsx") for n in names)
+
+
+def test_cli_report(runner, tmp_path, variant):
+    out = tmp_path / "报告.docx"
+    res = run_cli(runner, "report", EXAMPLE, "-o", out)
+    assert res.code == 0, res.output
+    assert out.exists() and "达标" in res.stdout
+    res = run_cli(runner, "report", EXAMPLE, "-o", out)
+    assert res.code == 2 and "已存在" in res.stderr
+    bad = variant({"role: 组长": "role: 成员"})
+    out2 = tmp_path / "bad.docx"
+    res = run_cli(runner, "report", bad, "-o", out2)
+    assert res.code == 1 and "GM-E503" in res.output and not out2.exists()
+    # an eligibility error does not stop the report: the prerequisite ruling covers it
+    ineligible = variant({"  abnormal_list: false": "  abnormal_list: true",
+                          "    P3: {ruling: 符合, evidence: 2023年9月13日查询矿业权人勘查开采信息公示系统，未列入异常名录}":
+                          "    P3: {ruling: 不符合, evidence: 已列入异常名录}"})
+    out3 = tmp_path / "ineligible.docx"
+    res = run_cli(runner, "report", ineligible, "-o", out3)
+    assert res.code == 0 and out3.exists() and "GM-E205" in res.output
+    assert "不达标" in res.stdout
+
+
+def test_report_without_assessment_is_refused(tmp_path):
+    folder = tmp_path / "m"
+    shutil.copytree(EXAMPLE.parent, folder)
+    text = EXAMPLE.read_text(encoding="utf-8")
+    start = text.index("\n# 第三方评估")
+    end = text.index("\nself_check:") if "\nself_check:" in text else len(text)
+    (folder / "mine.yaml").write_text(text[:start] + "\n" + text[end:], encoding="utf-8")
+    from greenmine_docs.errors import InputError
+
+    with pytest.raises(InputError, match="assessment"):
+        make_report(folder / "mine.yaml", tmp_path / "x.docx")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_pdf(tmp_path):
+    out = tmp_path / "报告.docx"
+    outcome = make_report(EXAMPLE, out, pdf=True)
+    pdf = out.with_suffix(".pdf")
+    assert outcome.written == [out, pdf]
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 50_000

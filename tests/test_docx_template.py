@@ -1,0 +1,91 @@
+"""docxtpl rendering through the one sandboxed, autoescaped, strict Jinja environment."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from docx import Document
+from jinja2.sandbox import SandboxedEnvironment
+
+from greenmine_docs.docx import Writer, new_document, render_template, to_bytes
+from greenmine_docs.errors import TemplateError
+from greenmine_docs.render import make_env
+
+
+def template(tmp_path, *lines: str):
+    doc = new_document()
+    for line in lines:
+        doc.add_paragraph(line)
+    path = tmp_path / "t.docx"
+    path.write_bytes(to_bytes(doc))
+    return path
+
+
+def test_environment_is_sandboxed_strict_and_escaping():
+    env = make_env()
+    assert isinstance(env, SandboxedEnvironment)
+    assert env.autoescape is True
+    assert env.from_string("{{ x }}").render(x="a<b&c") == "a&lt;b&amp;c"
+    with pytest.raises(Exception, match="undefined"):
+        env.from_string("{{ missing }}").render()
+    assert env.from_string("{{ d|cn_date }}").render(d="2023-09-01") == "2023年9月1日"
+    assert env.from_string("{{ 1234.5|amount }}").render() == "1,234.50"
+
+
+def test_user_data_is_never_rendered_as_template(tmp_path):
+    path = template(tmp_path, "标题：{{ title }}", "{{p body }}")
+    evil = "{{ 7*7 }} {% for i in range(3) %}x{% endfor %} <w:p>&amp;"
+
+    def build(tpl):
+        body = tpl.new_subdoc()
+        w = Writer(tpl.docx, body)
+        w.paragraph(evil)
+        w.markdown(f"**{evil}**", level=1)
+        return {"title": evil, "body": body}
+
+    doc = Document(io.BytesIO(render_template(path, build)))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == f"标题：{evil}"
+    assert texts[1] == evil
+    # in Markdown "&amp;" is the entity for "&" (CommonMark); the template tags stay literal
+    assert texts[2] == evil.replace("&amp;", "&")
+    assert doc.paragraphs[2].runs[0].bold
+    assert "49" not in "".join(texts) and "xxx" not in "".join(texts)
+
+
+def test_template_errors_are_reported_with_context(tmp_path):
+    undefined = template(tmp_path, "封面 {{ nonexistent_variable }}")
+    with pytest.raises(TemplateError, match="nonexistent_variable"):
+        render_template(undefined, lambda tpl: {})
+    unsafe = template(tmp_path, "{{ title.__class__.__mro__ }}")
+    with pytest.raises(TemplateError, match="不安全|未提供"):
+        render_template(unsafe, lambda tpl: {"title": "x"})
+    broken = template(tmp_path, "{% for x in %}")
+    with pytest.raises(TemplateError, match="语法错误"):
+        render_template(broken, lambda tpl: {})
+
+
+def test_unusable_template_files(tmp_path):
+    with pytest.raises(TemplateError, match="找不到模板"):
+        render_template(tmp_path / "none.docx", lambda tpl: {})
+    fake = tmp_path / "old.docx"
+    fake.write_bytes(b"\xd0\xcf\x11\xe0 old word file")
+    with pytest.raises(TemplateError, match="不是 .docx"):
+        render_template(fake, lambda tpl: {})
+
+
+def test_missing_styles_are_added_to_user_templates(tmp_path):
+    from docx import Document as New
+
+    bare = New()  # python-docx default: no "Table Text" / "Table Heading" styles
+    bare.add_paragraph("{{p body }}")
+    path = tmp_path / "bare.docx"
+    bare.save(path)
+
+    def build(tpl):
+        body = tpl.new_subdoc()
+        Writer(tpl.docx, body).table(["项目", "值"], [["a", 1]], caption="表")
+        return {"body": body}
+
+    doc = Document(io.BytesIO(render_template(path, build)))
+    assert doc.tables[0].rows[1].cells[0].paragraphs[0].style.name == "Table Text"
