@@ -44,8 +44,8 @@ h1{font-size:1.3rem;margin:.2rem 0 .6rem}
 flex-wrap:wrap;gap:.4rem;border-bottom:1px solid #dde}
 .bar label{background:#fff;border:1px solid #ccd;border-radius:1rem;padding:.15rem .6rem;
 white-space:nowrap}
-.bar input[type=search]{flex:1 1 12rem;padding:.3rem .6rem;border:1px solid #ccd;border-radius:.4rem;
-font-size:1rem}
+.bar input[type=search]{flex:1 1 12rem;padding:.3rem .6rem;border:1px solid #ccd;
+border-radius:.4rem;font-size:1rem}
 .sum{background:#fff;border-radius:.3rem;padding:.5rem .7rem;margin:.6rem 0}
 table.files{border-collapse:collapse;width:100%;background:#fff;margin:.4rem 0 1rem;font-size:.9rem}
 table.files th,table.files td{border:1px solid #dde;padding:.25rem .4rem;text-align:left}
@@ -55,7 +55,8 @@ details.file{background:#fff;border-radius:.4rem;margin:.7rem 0;padding:.2rem .6
 box-shadow:0 1px 2px rgba(0,0,0,.08)}
 details.file>summary{cursor:pointer;padding:.4rem 0;font-weight:bold;word-break:break-all}
 .cnt{font-weight:normal;color:#555;font-size:.9rem;white-space:nowrap}
-.badge{font-size:.85rem;padding:0 .45rem;border-radius:.3rem;color:#fff;margin-left:.3rem}
+.badge{font-size:.85rem;padding:0 .45rem;border-radius:.3rem;color:#fff;margin-left:.3rem;
+white-space:nowrap;display:inline-block}
 .badge.ok{background:#2e7d32}.badge.bad{background:#c62828}
 h3.sevh{font-size:.95rem;margin:.7rem 0 .2rem;padding-left:.4rem;border-left:4px solid #999}
 h3.error{border-color:#c62828;color:#c62828}h3.warning{border-color:#ef8f00;color:#a86400}
@@ -91,8 +92,8 @@ if(row)row.classList.toggle('hidden',hide);});}
 (function(){var p=new URLSearchParams(location.search);
 if(p.get('q'))document.getElementById('q').value=p.get('q');
 if(p.get('only'))document.getElementById('only').checked=true;
-(p.get('hide')||'').split(',').forEach(function(v){var c=document.querySelector('input.sv[value="'+v+'"]');
-if(c)c.checked=false});flt();})();
+(p.get('hide')||'').split(',').forEach(function(v){
+var c=document.querySelector('input.sv[value="'+v+'"]');if(c)c.checked=false});flt();})();
 """
 
 
@@ -123,8 +124,9 @@ def _finding_html(f: "Finding") -> str:
     title = f' <span class="ct">{escape(spec.title)}</span>' if spec else ""
     hint = f'<div class="hint">建议：{escape(f.hint)}</div>' if f.hint else ""
     return (f'<div class="f {f.severity.value}" data-sev="{f.severity.value}">'
-            f'<span class="sev">{f.severity.label}</span> <span class="code">{escape(f.code)}</span>'
-            f'{title}<div class="msg">{escape(f.message)}</div>'
+            f'<span class="sev">{f.severity.label}</span> '
+            f'<span class="code">{escape(f.code)}</span>{title}'
+            f'<div class="msg">{escape(f.message)}</div>'
             f'<div class="loc">位置：{escape(_where(f.location))}</div>{hint}</div>')
 
 
@@ -152,7 +154,8 @@ def render_html(reports: Iterable[Report], *, title: str = "检查报告") -> st
                     + "".join(f"<th>{s.label}</th>" for s in Severity)
                     + f"</tr></thead><tbody>{rows}</tbody></table>")
     for i, r in enumerate(reports):
-        badge = '<span class="badge ok">通过</span>' if r.valid else '<span class="badge bad">未通过</span>'
+        badge = ('<span class="badge ok">通过</span>' if r.valid
+                 else '<span class="badge bad">未通过</span>')
         body.append(f'<details class="file" id="f{i}" data-valid="{int(r.valid)}" open>'
                     f'<summary>{escape(r.source or "输入")}{badge} '
                     f'<span class="cnt">{_counts(r)}</span></summary>')

@@ -156,6 +156,16 @@ def test_photos_checked_by_content(variant, tmp_path):
     assert not [f for f in report.findings if "really-png" in f.message]
 
 
+def test_photo_outside_the_input_folder(variant, tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (800, 600)).save(tmp_path / "secret.png")
+    path = variant({"{file: photos/01-bench.jpg": "{file: ../secret.png",
+                    "{file: photos/02-crusher.jpg": f"{{file: {tmp_path / 'secret.png'}"})
+    found = only(validate(path), "GM-E546")
+    assert len(found) == 2 and found[0].location.line == line_of(path, "../secret.png")
+
+
 def test_huge_photo_is_refused(variant):
     from PIL import Image
 

@@ -51,14 +51,15 @@ def test_debug_shows_traceback(tmp_path):
     assert proc.returncode != 0 and "Traceback" in proc.stderr
 
 
-def test_gbk_file_is_read_with_a_note(tmp_path):
-    path = tmp_path / "gbk.yaml"
+def test_gbk_file_is_read_with_a_note(example_copy):
+    path = example_copy.parent / "gbk.yaml"
     path.write_bytes(EXAMPLE.read_text(encoding="utf-8").encode("gb18030"))
     report = validate(path)
     assert report.valid and "GM-I101" in report.codes()
 
 
-def test_bom_and_crlf_are_accepted(tmp_path):
+def test_bom_and_crlf_are_accepted(example_copy):
+    tmp_path = example_copy.parent
     path = tmp_path / "bom.yaml"
     text = EXAMPLE.read_text(encoding="utf-8").replace("\n", "\r\n")
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))

@@ -269,7 +269,8 @@ def test_row_problems_are_located_and_block_the_draw(tmp_path: Path) -> None:
     out = tmp_path / "o.xlsx"
     code, stdout, stderr = invoke(["sample", src, "-o", out, "--seed", "1", "--format", "json"])
     assert code == 1 and not out.exists()
-    found = {(f["code"], f["location"].get("cell")) for f in json.loads(stdout)["report"]["findings"]}
+    findings = json.loads(stdout)["report"]["findings"]
+    found = {(f["code"], f["location"].get("cell")) for f in findings}
     assert {("GM-E601", "B3"), ("GM-E602", "C4"), ("GM-E603", "B5"), ("GM-E604", "D6"),
             ("GM-W605", "H6")} <= found
     code, stdout, stderr = invoke(["sample", src, "-o", out, "--seed", "1"])
@@ -328,3 +329,12 @@ def test_headers_listed_in_module_match_helper() -> None:
 
     titles = {c.title for c in COLUMNS}
     assert set(LIST_HEADERS) - {"序号"} <= titles
+
+
+def test_docx_attachment_label_and_title(listfile: Path, tmp_path: Path) -> None:
+    out = tmp_path / "名单.docx"
+    code, _, err = invoke(["sample", listfile, "-o", tmp_path / "o.xlsx", "--seed", "3",
+                           "--docx", out, "--attachment", "附件2", "--title", "吕梁市绿色矿山核查名单"])
+    assert code == 0, err
+    texts = [p.text for p in Document(str(out)).paragraphs]
+    assert texts[:2] == ["附件2", "吕梁市绿色矿山核查名单"]

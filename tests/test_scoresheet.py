@@ -151,7 +151,7 @@ def test_not_a_score_sheet(tmp_path, example_eval):
     text = tmp_path / "text.xlsx"
     text.write_text("不是表格", encoding="utf-8")
     f = read_scoresheet(text, iset).findings[0]
-    assert f.code == "GM-E550" and "xlsx" in f.message
+    assert f.code == "GM-E550" and "不是有效的" in f.message
     assert read_scoresheet(tmp_path / "none.xlsx", iset).findings[0].code == "GM-E550"
 
 
@@ -201,7 +201,10 @@ def test_formulas_compute_the_engines_numbers(sheet, example_eval, tmp_path):
     subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
                     "--headless", "--convert-to", "xlsx", "--outdir", str(out), str(sheet)],
                    check=True, capture_output=True, timeout=180)
-    ws = openpyxl.load_workbook(out / sheet.name, data_only=True)[SHEET_SUMMARY]
+    wb = openpyxl.load_workbook(out / sheet.name, data_only=True)
+    items = wb[SHEET_SCORES]
+    total = [c.value for c in items[items.max_row]]
+    ws = wb[SHEET_SUMMARY]
     r = example_eval.result
     for i, c in enumerate(r.categories):
         row = header_row() + 1 + i
@@ -213,3 +216,6 @@ def test_formulas_compute_the_engines_numbers(sheet, example_eval, tmp_path):
     assert ws[f"D{total_row}"].value == pytest.approx(r.applicable_points)
     assert ws[f"E{total_row}"].value == pytest.approx(r.raw_total)
     assert ws[f"E{total_row + 1}"].value == pytest.approx(round(r.total, 2))
+    # the score sheet's own total row: raw score and deductions of the applicable items
+    assert total[0] == "合计" and total[_col("score") - 1] == pytest.approx(r.raw_total)
+    assert total[_col("deduction") - 1] == pytest.approx(r.applicable_points - r.raw_total)

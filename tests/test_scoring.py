@@ -174,7 +174,7 @@ def scored(draw):
     return iset, mine, items, rulings
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(scored())
 def test_subtotals_add_up(case):
     iset, mine, items, rulings = case
@@ -195,7 +195,7 @@ def test_subtotals_add_up(case):
     assert not [p for p in r.problems if p.kind not in ("unruled_prerequisite",)]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(scored())
 def test_verdict_rule(case):
     iset, mine, items, rulings = case
@@ -213,7 +213,7 @@ def test_verdict_rule(case):
     assert r.reasons, "a verdict always says why"
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(scored(), st.data())
 def test_raising_a_score_never_lowers_the_total(case, data):
     iset, mine, items, rulings = case
@@ -227,7 +227,7 @@ def test_raising_a_score_never_lowers_the_total(case, data):
     assert after.raw_total >= before.raw_total
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(indicator_sets())
 def test_full_marks_always_reach_full_points_and_pass(iset):
     for mine in (None, MineProfile(method="露天开采"), MineProfile(method="地下开采")):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,9 @@ def line_of(path: Path, needle: str) -> int:
     return next(i for i, line in enumerate(text.splitlines(), start=1) if needle in line)
 
 
+@functools.lru_cache(maxsize=1)
 def example():
+    """The example's submission (loaded once; tests only read it)."""
     loaded = load(EXAMPLE)
     assert loaded.submission is not None and loaded.submission.self_check is not None
     return loaded.submission
@@ -93,7 +96,7 @@ def test_section_findings_are_located(variant):
         '"1.1.4": {score: 10, situation: 设矿区简介牌、功能分区牌、安全警示牌和绿色矿山公示牌共46块。见标牌清单}':
             '"1.1.4": {score: 8}',
         '"1.1.5": {score: 12, situation:': '"1.1.5": {score: 11, situation:',
-        "      deadline: 2023-11-30\n": "      deadline: 2023-08-30\n",
+        "      deadline: 2023-11-30\n      responsible: 王建军": "      deadline: 2023-08-30\n      responsible: 王建军",
         "      responsible: 刘海涛\n": "",
         "    P3: 符合": "    P3: 不符合",
         '  items:\n    "1.1.1": {score: 15,': '  items:\n    "9.9.9": {score: 1}\n    "1.1.1": {score: 15,',

@@ -1,9 +1,9 @@
 """The report's chart: each first-level indicator's score against its (applicable) points, with
 the minimum score its ratio requires marked on every bar.
 
-Drawn on a matplotlib ``Figure`` with the Agg canvas (no pyplot, no display needed) into PNG bytes. Chinese labels need a
-CJK font; the first one found among common names is used. Without any, the labels fall back to
-the indicator ids so the chart never shows empty boxes.
+Drawn on a matplotlib ``Figure`` with the Agg canvas (no pyplot, no display needed) into PNG
+bytes. Chinese labels need a CJK font; the first one found among common names is used. Without
+any, the labels fall back to the indicator ids so the chart never shows empty boxes.
 """
 from __future__ import annotations
 
@@ -68,8 +68,9 @@ def score_chart(result: "ScoreResult", *, width_cm: float = 16, height_cm: float
             need = c.applicable_points * c.min_ratio
             ax.hlines(need, i - 0.36, i + 0.36, colors="#1f3b73", linestyles="--", linewidth=1.2,
                       zorder=4, label=min_label if i == first else None)
-            ax.text(i, max(c.score, c.applicable_points) + max(full) * 0.015, f"{fmt_points(c.score)}\n{fmt_ratio(c.ratio)}",
-                    ha="center", va="bottom", fontsize=7.5, zorder=5)
+            top = max(c.score, c.applicable_points) + max(full) * 0.015
+            ax.text(i, top, f"{fmt_points(c.score)}\n{fmt_ratio(c.ratio)}", ha="center",
+                    va="bottom", fontsize=7.5, zorder=5)
         ax.set_xticks(x)
         ax.set_xticklabels(labels, fontsize=8)
         ax.set_ylabel("分值" if font else "points")

@@ -31,8 +31,7 @@ def check(ctx: "CheckContext") -> Iterator[Finding]:
     yield from check_photos(ctx, a)
     from .data import evaluate
 
-    ev = evaluate(ctx)
-    yield from ev.set_findings
+    ev = evaluate(ctx)  # an unusable indicator set is reported once, by the self-check checks
     if ev.result is None or ev.scores is None:
         return
     yield from check_scores(ctx, a, ev)
@@ -125,13 +124,17 @@ def check_dates(ctx: "CheckContext", a: "Assessment") -> Iterator[Finding]:
 
 # -- photos ---------------------------------------------------------------------------------
 def check_photos(ctx: "CheckContext", a: "Assessment") -> Iterator[Finding]:
-    from .photos import MIN_SHORT_EDGE_PX, inspect
+    from .photos import MIN_SHORT_EDGE_PX, inside, inspect
 
     seen: dict[str, int] = {}
     for i, photo in enumerate(a.photos):
         where = ctx.at("assessment", "photos", i, "file")
-        path = ctx.resolve(photo.file)
-        key = str(path.resolve()) if path.exists() else str(path)
+        path = inside(ctx.base_dir, photo.file)
+        if path is None:
+            yield make("GM-E546", f"照片{i + 1}的路径 {photo.file} 指向输入文件所在目录之外。",
+                       location=where)
+            continue
+        key = str(path)
         if key in seen:
             yield make("GM-W545", f"照片{i + 1}与照片{seen[key] + 1}是同一文件 {photo.file}。",
                        location=where)

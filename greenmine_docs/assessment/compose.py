@@ -1,9 +1,10 @@
 """The body of the third-party assessment report, written with the shared official-layout
 :class:`~greenmine_docs.docx.Writer` into the template's ``{{p body }}`` subdocument.
 
-Order: 评估工作承诺书, 目录, then the chapters 评估概况 / 矿山概况 / 先决条件评估 / 评分情况 /
-亮点与特色 / 存在问题及整改建议 / 评估结论 / 与企业自评结果对比 / 现场照片, and the signature
-page. Every number comes from the scoring engine's result (:class:`ReportData.result`); user
+The cover, the commitment letter (评估工作承诺书) and the table of contents are in the template
+(``templates/third_party_report/report.docx``). The body here: the chapters 评估概况 / 矿山概况 /
+先决条件评估 / 评分情况 / 亮点与特色 / 存在问题及整改建议 / 评估结论 / 与企业自评结果对比 /
+现场照片, and the signature page. Every number comes from the scoring engine's result (:class:`ReportData.result`); user
 text only ever goes in through ``add_text`` (never into template source).
 """
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
-from ..docx import Cell, add_text, add_toc, cn_date
+from ..docx import Cell, add_text, cn_date
 from ..docx.tables import add_table
 from ..docx.text import no_indent
 from ..scoring import Status, fmt_points, fmt_ratio
@@ -27,10 +28,6 @@ PHOTO_BOX_MM = (74.0, 56.0)  # width, height of one photo in the two-column phot
 
 
 def compose(w: "Writer", d: "ReportData", chart_png: bytes) -> None:
-    commitment(w, d)
-    w.page_break()
-    contents(w)
-    w.page_break()
     overview(w, d)
     mine_overview(w, d)
     prerequisites(w, d)
@@ -40,7 +37,6 @@ def compose(w: "Writer", d: "ReportData", chart_png: bytes) -> None:
     conclusion(w, d)
     comparison(w, d)
     photos(w, d)
-    w.page_break()
     signatures(w, d)
 
 
@@ -74,42 +70,6 @@ def _score_cell(r) -> str:
     if r.status is Status.UNSCORED:
         return "未评分"
     return _pts(r.given if r.status is Status.INVALID else r.score)
-
-
-# -- front matter ---------------------------------------------------------------------------
-def commitment(w: "Writer", d: "ReportData") -> None:
-    a = d.assessment
-    _centered_title(w, "评估工作承诺书")
-    w.paragraph(f"受{a.commission.body}委托（委托合同编号：{a.commission.contract_number}），"
-                f"{a.agency.name}承担{d.submission.mine.name}绿色矿山第三方评估工作。"
-                "我机构及评估组全体成员郑重承诺：")
-    for i, text in enumerate((
-        "依法依规、客观公正、实事求是地开展评估工作，严格按照评价指标逐项核查、逐项评分，"
-        "如实反映矿山绿色矿山建设情况，不弄虚作假。",
-        "我机构及评估组成员与被评估矿山及其采矿权人无隶属关系和利益关系，未参与该矿山绿色矿山"
-        "建设实施方案编制和自评工作，评估前后各一年内不与其发生业务往来。",
-        "不向被评估企业收取任何费用，不接受宴请、礼品、礼金及其他任何形式的利益。",
-        "对评估工作中知悉的企业商业秘密和技术资料严格保密。",
-        "对评估报告内容和评估结论的真实性、准确性负责，自觉接受主管部门和社会的监督。",
-    ), start=1):
-        w.paragraph(f"{_cn(i)}、{text}")
-    _right(w, f"评估机构（盖章）：{a.agency.name}", before=24)
-    leader = next((m.name for m in a.team if m.role.value == "组长"), "")
-    _right(w, f"评估组组长（签字）：{'　' * max(4, len(leader) + 2)}")
-    _right(w, cn_date(a.site_visit.start))
-
-
-def _cn(n: int) -> str:
-    from ..docx import cn_number
-
-    return cn_number(n)
-
-
-def contents(w: "Writer") -> None:
-    par = w.paragraph("", style="TOC Heading")
-    add_text(par, "目　　录")
-    toc = w.paragraph("", indent=False)
-    add_toc(toc, levels="1-2")
 
 
 # -- chapter 1: overview of the assessment --------------------------------------------------
@@ -451,7 +411,7 @@ def _cant_split(row) -> None:
 # -- signature page -------------------------------------------------------------------------
 def signatures(w: "Writer", d: "ReportData") -> None:
     a = d.assessment
-    _centered_title(w, "评估组成员及评估机构签字页")
+    _centered_title(w, "评估组成员及评估机构签字页").paragraph_format.page_break_before = True
     rows = [[i, m.name, m.title or m.title_level.value, m.speciality.value, m.role.value, ""]
             for i, m in enumerate(a.team, start=1)]
     table = add_table(w.body, ["序号", "姓名", "职称", "专业", "组内职务", "签字"], rows,

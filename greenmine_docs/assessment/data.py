@@ -117,10 +117,12 @@ def engine_inputs(scores: Scores):
 
 
 def resolve_set(ctx: "CheckContext") -> tuple["IndicatorSet | None", list[Finding]]:
-    from ..indicators import try_resolve
+    """The input's indicator set, resolved once per check run through the self-check
+    module's shared cache (which also reports why a set cannot be used, GM-E30x)."""
+    from ..selfcheck.checks import indicator_set_for
 
-    ref = ctx.submission.campaign.indicator_set
-    return try_resolve(ref, ctx.base_dir, where=ctx.at("campaign", "indicator_set"))
+    iset = indicator_set_for(ctx)
+    return iset, list(ctx.cache.get("indicator_set_findings", []))
 
 
 def evaluate(ctx: "CheckContext") -> Evaluation:

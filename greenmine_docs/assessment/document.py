@@ -25,9 +25,11 @@ if TYPE_CHECKING:
 
 TEMPLATE = ("third_party_report", "report.docx")
 
-# Errors that do not stop the report: the eligibility facts (2xx) are what the report's
-# prerequisite rulings are about, and the enterprise's own self-check (31x–34x) is only compared.
-_NON_BLOCKING = ("GM-E2", "GM-E31", "GM-E32", "GM-E33", "GM-E34")
+# Errors that stop the report: an unusable input (1xx), indicator set (30x), assessment section
+# (5xx) or safety limit (7xx). Others do not: the eligibility facts (2xx) are what the report's
+# prerequisite rulings are about; the enterprise's self-check (31x–34x) is only compared and its
+# implementation plan (4xx) is not part of the report.
+_BLOCKING = ("GM-E1", "GM-E30", "GM-E5", "GM-E7")
 
 
 def report_filename(ctx: "CheckContext", suffix: str = ".docx") -> str:
@@ -44,7 +46,7 @@ def scoresheet_filename(ctx: "CheckContext") -> str:
 
 def render_report(ctx: "CheckContext", template: Path | None = None) -> bytes:
     """The report DOCX as bytes."""
-    from ..docx import Writer, cn_date_upper, render_template
+    from ..docx import Writer, render_template
     from ..resources import template_path
     from .chart import score_chart
     from .compose import compose
@@ -52,24 +54,35 @@ def render_report(ctx: "CheckContext", template: Path | None = None) -> bytes:
 
     data = build_report_data(ctx)
     chart = score_chart(data.result)
-    a = data.assessment
 
     def build(tpl):
         body = tpl.new_subdoc()
         w = Writer(tpl.docx, body, base_dir=ctx.base_dir)
         compose(w, data, chart)
         w.finish()
-        return {
-            "number_line": f"报告编号：{a.report_number}" if a.report_number else "",
-            "mine_name": ctx.submission.mine.name,
-            "doc_title": "绿色矿山第三方评估报告",
-            "agency_name": a.agency.name,
-            "commission_body": a.commission.body,
-            "date_upper": cn_date_upper(a.report_date),
-            "body": body,
-        }
+        return {**template_values(data), "body": body}
 
     return render_template(template or template_path(*TEMPLATE), build)
+
+
+def template_values(data) -> dict[str, str]:
+    """The template's variables (all plain text; see templates/third_party_report/TEMPLATE.md)."""
+    from ..docx import cn_date, cn_date_upper
+    from ..model.assessment import TeamRole
+
+    a = data.assessment
+    leader = next((m.name for m in a.team if m.role is TeamRole.LEADER), "")
+    return {
+        "number_line": f"报告编号：{a.report_number}" if a.report_number else "",
+        "mine_name": data.submission.mine.name,
+        "doc_title": "绿色矿山第三方评估报告",
+        "agency_name": a.agency.name,
+        "commission_body": a.commission.body,
+        "contract_number": a.commission.contract_number,
+        "leader_name": leader,
+        "commitment_date": cn_date(a.site_visit.start),
+        "date_upper": cn_date_upper(a.report_date),
+    }
 
 
 def render_scoresheet(ctx: "CheckContext") -> bytes:
@@ -121,7 +134,7 @@ class Outcome:
 
 def blocking_errors(report: Report) -> list:
     return [f for f in report.findings if f.severity is Severity.ERROR
-            and not f.code.startswith(_NON_BLOCKING)]
+            and f.code.startswith(_BLOCKING)]
 
 
 def _checked(path: Path, as_of: dt.date | None):

@@ -20,6 +20,14 @@ MAX_EDGE_PX = 1600  # long edge in the document: sharp at 150 dpi over the type 
 ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "MPO": "JPEG"}  # MPO: JPEG from some cameras
 
 
+def inside(base: Path, relative: str) -> Path | None:
+    """``base / relative`` resolved, or None when it leaves ``base`` (``..``, an absolute path
+    elsewhere): an input must not pull arbitrary local files into a generated document."""
+    root = Path(base).resolve()
+    path = (root / relative).resolve()
+    return path if path == root or root in path.parents else None
+
+
 @dataclass(frozen=True)
 class PhotoInfo:
     path: Path

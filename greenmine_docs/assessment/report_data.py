@@ -89,7 +89,7 @@ def build_report_data(ctx: "CheckContext") -> ReportData:
     (the checks explain why in detail)."""
     from ..checks.eligibility import remaining_years
     from .data import evaluate
-    from .photos import inspect, prepare
+    from .photos import inside, inspect, prepare
 
     a = ctx.submission.assessment
     if a is None:
@@ -102,7 +102,11 @@ def build_report_data(ctx: "CheckContext") -> ReportData:
                          hint="检查 campaign.indicator_set。")
     photos = []
     for i, photo in enumerate(a.photos, start=1):
-        path = ctx.resolve(photo.file)
+        path = inside(ctx.base_dir, photo.file)
+        if path is None:
+            raise InputError(f"照片{i}的路径 {photo.file} 指向输入文件所在目录之外。",
+                             location=str(ctx.at("assessment", "photos", i - 1, "file")),
+                             hint="把照片放在输入文件所在目录（或其子目录）中。")
         info = inspect(path)
         if not info.ok:
             raise InputError(f"照片{i}（{photo.file}）无法使用：{info.problem}。",

@@ -14,7 +14,6 @@ changed row heights do not matter. Problems become findings, never exceptions:
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +25,6 @@ from .scoresheet import (FORMAT_TAG, KIND_ITEM, PRE_COLUMNS, SCORE_COLUMNS, SHEE
 if TYPE_CHECKING:
     from ..indicators.model import IndicatorSet
 
-MAX_SHEET_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 5000
 _NA = {"不适用", "不涉及", "n/a", "na", "—", "/"}
 _MET = {"符合", "是", "√", "✓", "y", "yes", "true"}
@@ -94,13 +92,13 @@ class _Reader:
         if not p.is_file():
             self.add("GM-E550", f"打分表文件 {p} 不存在。", Location(file=str(p)))
             return None
-        if p.stat().st_size > MAX_SHEET_BYTES:
-            self.add("GM-E550", f"打分表文件超过 {MAX_SHEET_BYTES // 1024 // 1024} MB。",
-                     Location(file=str(p)))
-            return None
-        if not zipfile.is_zipfile(p):
-            self.add("GM-E550", "文件不是 Excel（.xlsx）工作簿。", Location(file=str(p)),
-                     hint="如为 .xls 或 WPS 格式，请另存为 .xlsx 后再读取。")
+        from ..errors import InputError
+        from ..zipguard import check_office_file
+
+        try:  # size, old binary formats, zip bombs: refused before any XML is parsed
+            check_office_file(p, kind="打分表（Excel 工作簿）")
+        except InputError as e:
+            self.add("GM-E550", e.message, Location(file=str(p)), hint=e.hint or None)
             return None
         try:
             return load_workbook(p, data_only=False)

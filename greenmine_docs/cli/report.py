@@ -77,8 +77,9 @@ def report_cmd(input_path: Path, output: Path, pdf: bool, template: Path | None,
                as_of: dt.date | None, force: bool) -> int:
     """生成绿色矿山第三方评估报告（DOCX，可加 --pdf）。
 
-    先校验输入；评估部分有错误（评估组不合要求、日期顺序错误、有未评分项、照片无法读取……）时不生成。
-    遴选条件类错误（GM-E2xx）不阻止生成：先决条件的判定及一票否决结论写在报告中。
+    先校验输入；输入格式、评价指标体系或评估部分有错误（评估组不合要求、日期顺序错误、有未评分项、
+    照片无法读取……）时不生成。遴选条件类错误（GM-E2xx）不阻止生成：先决条件的判定及一票否决结论写在
+    报告中；企业自查（GM-E31x～E34x）和实施方案（GM-E4xx）的问题也不影响评估报告。
 
     \b
     例：greenmine report examples/shanxi-limestone/mine.yaml -o 评估报告.docx --pdf

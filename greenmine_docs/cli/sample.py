@@ -34,6 +34,8 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
 @click.option("--docx", "docx_path", type=click.Path(dir_okay=False, path_type=Path),
               help="同时输出公文格式的核查名单表格（.docx）。")
 @click.option("--title", default=None, help="名单标题，缺省为“<年度>年绿色矿山实地核查名单”。")
+@click.option("--attachment", default="附件3", show_default=True,
+              help="DOCX 左上角的附件编号；写 --attachment \"\" 则不加。")
 @click.option("--date", "date", callback=_date, default=None, metavar="YYYY-MM-DD",
               help="记录的抽取日期（缺省为今天）；不影响抽取结果。")
 @click.option("--province", default="", help="省份名称，用于核查单位，例如 山西省。")
@@ -44,8 +46,8 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
 @force_option
 def sample_cmd(list_file: Path | None, output: Path, ratio: str, seed: int | None,
                priority: str | None, docx_path: Path | None, title: str | None,
-               date: dt.date | None, province: str, sheet: str | None, template: bool, fmt: str,
-               force: bool) -> int:
+               attachment: str, date: dt.date | None, province: str, sheet: str | None,
+               template: bool, fmt: str, force: bool) -> int:
     """按比例从绿色矿山名录中可复现地随机抽取实地核查名单。
 
     国家级、省级矿山为一组（省级核查），市级矿山按所在市分组（市级核查）；每组抽取数量不低于
@@ -68,7 +70,7 @@ def sample_cmd(list_file: Path | None, output: Path, ratio: str, seed: int | Non
         raise click.UsageError("请指定名录文件（.xlsx 或 .csv），或使用 --template 生成模板。")
     outcome = run_sample(list_file, output, ratio=ratio, seed=seed, priorities=priority,
                          docx_path=docx_path, date=date, title=title, province=province,
-                         sheet=sheet, force=force)
+                         sheet=sheet, attachment=attachment, force=force)
     result = outcome.result
     if fmt == "json":
         data = result.to_dict()

@@ -12,11 +12,17 @@ from docx.oxml.ns import qn
 
 
 def _run(paragraph, font: tuple[str, float | None] | None):
+    """A run with its East Asian font: the one given, else the paragraph style's."""
+    from .fonts import set_run_font
+
     run = paragraph.add_run()
     if font is not None:
-        from .fonts import set_run_font
-
         set_run_font(run, font[0], size=font[1])
+    else:
+        from .text import paragraph_fonts
+
+        east_asia, latin = paragraph_fonts(paragraph)
+        set_run_font(run, east_asia, latin=latin)
     return run
 
 

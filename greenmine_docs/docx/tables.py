@@ -160,14 +160,16 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
         if head:
             _repeat_header(row)
         col = 0
+        cells = row.cells  # computing row.cells is slow: once per row, again after a merge
         for value in values:
             cell_opts = value if isinstance(value, Cell) else Cell(value)
             span = max(1, min(cell_opts.span, ncols - col))
-            cell = row.cells[col]
+            cell = cells[col]
             if span > 1:
-                cell = cell.merge(row.cells[col + span - 1])
+                cell = cell.merge(cells[col + span - 1])
+                cells = row.cells
             for i in range(col, col + span):
-                row.cells[i].width = Mm(widths[i])
+                cells[i].width = Mm(widths[i])
             cell.width = Mm(sum(widths[col:col + span]))
             if head:
                 if header_fill:
@@ -181,8 +183,8 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
                       bold=cell_opts.bold, size=font_size)
             col += span
         for i in range(col, ncols):  # short row: keep widths, leave cells empty but styled
-            _fill(row.cells[i], "", style="Table Text", align=None, bold=False, size=font_size)
-            row.cells[i].width = Mm(widths[i])
+            _fill(cells[i], "", style="Table Text", align=None, bold=False, size=font_size)
+            cells[i].width = Mm(widths[i])
 
     for values in header_rows:
         add_row(values, head=True)

@@ -11,9 +11,10 @@ from ..findings import Location
 from .grid import Grid, ReadContext, norm_label
 from .layout import Form, Leaf
 from .styles import (BORDER, FONT, FONT_BOLD, FONT_KEY, FONT_NOTE, FONT_REQUIRED, FONT_TITLE,
-                     WRAP_CENTER, WRAP_TOP, describe, dropdown, header_cell, label_text,
-                     needs_list_sheet, number_format, number_rule, required_text, row_height,
-                     value_fill)
+                     WRAP_CENTER, describe, dropdown, header_cell, label_text,
+                     needs_list_sheet, number_rule, required_text, row_height, styler,
+                     value_style)
+from .sheetwrite import literal
 from .tables import set_path
 from .values import EMPTY, LIST_SEP, leaf_converter, to_cell
 from .xlsxread import col_letter
@@ -22,6 +23,7 @@ KEY_HEADER = "键（勿改）"
 HEADERS = ("字段", "填写值", "说明/单位", "必填")
 KEY_COL, LABEL_COL, VALUE_COL, NOTE_COL, REQ_COL = 1, 2, 3, 4, 5
 FIRST_ROW = 3
+MIN_ROW_HEIGHT = 20.0  # room to type in
 WIDTHS = {"A": 6, "B": 34, "C": 46, "D": 50, "E": 14}
 
 
@@ -39,34 +41,28 @@ def write_form(ws: Any, form: Form, data: Any, list_refs: dict[tuple[str, ...], 
     for i, text in enumerate(HEADERS):
         header_cell(ws.cell(row=2, column=LABEL_COL + i), text)
     ws.row_dimensions[2].height = 20
+    style = styler(ws.parent)
     for i, leaf in enumerate(form.leaves):
         r = FIRST_ROW + i
-        key = ws.cell(row=r, column=KEY_COL, value=leaf.key)
-        key.font = FONT_KEY
-        label = ws.cell(row=r, column=LABEL_COL, value=label_text(leaf))
-        label.font = FONT_REQUIRED if leaf.required else FONT
-        label.alignment = WRAP_CENTER
+        style(ws.cell(row=r, column=KEY_COL, value=leaf.key), "键", font=FONT_KEY)
+        style(ws.cell(row=r, column=LABEL_COL, value=label_text(leaf)),
+              "字段 必填" if leaf.required else "字段",
+              font=FONT_REQUIRED if leaf.required else FONT, border=BORDER,
+              alignment=WRAP_CENTER)
         raw = get_path(data, leaf.path) if data is not None else None
         value = to_cell(leaf, raw)
         if leaf.kind == "list" and isinstance(raw, (list, tuple)):
             for item in raw:
                 if LIST_SEP in str(item):
                     warnings.append((leaf.path, str(item)))
-        cell = ws.cell(row=r, column=VALUE_COL, value=value)
-        cell.font = FONT
-        cell.number_format = number_format(leaf)
-        cell.alignment = WRAP_TOP if leaf.kind in ("text", "list", "json", "str") else WRAP_CENTER
-        fill = value_fill(leaf)
-        if fill is not None:
-            cell.fill = fill
-        note = ws.cell(row=r, column=NOTE_COL, value=describe(leaf) or None)
-        note.font = FONT_NOTE
-        note.alignment = WRAP_CENTER
-        req = ws.cell(row=r, column=REQ_COL, value=required_text(leaf))
-        req.font = FONT_BOLD if leaf.required else FONT_NOTE
-        req.alignment = WRAP_CENTER
-        for c in range(LABEL_COL, REQ_COL + 1):
-            ws.cell(row=r, column=c).border = BORDER
+        name, attrs = value_style(leaf)
+        style(literal(ws.cell(row=r, column=VALUE_COL, value=value)), name, **attrs)
+        style(ws.cell(row=r, column=NOTE_COL, value=describe(leaf) or None), "说明",
+              font=FONT_NOTE, border=BORDER, alignment=WRAP_CENTER)
+        style(ws.cell(row=r, column=REQ_COL, value=required_text(leaf)),
+              "必填列 是" if leaf.required else "必填列",
+              font=FONT_BOLD if leaf.required else FONT_NOTE, border=BORDER,
+              alignment=WRAP_CENTER)
         ref = f"{col_letter(VALUE_COL)}{r}"
         if leaf.dropdown:
             formula = list_refs.get(leaf.dropdown) if needs_list_sheet(leaf.dropdown) else None
@@ -79,8 +75,7 @@ def write_form(ws: Any, form: Form, data: Any, list_refs: dict[tuple[str, ...], 
                 ws.add_data_validation(dv)
         height = row_height([(str(value) if value is not None else "", WIDTHS["C"]),
                              (describe(leaf), WIDTHS["D"]), (label_text(leaf), WIDTHS["B"])])
-        if height:
-            ws.row_dimensions[r].height = height
+        ws.row_dimensions[r].height = max(height or 0, MIN_ROW_HEIGHT)
     for letter, width in WIDTHS.items():
         ws.column_dimensions[letter].width = width
     ws.column_dimensions["A"].hidden = True

@@ -47,7 +47,7 @@ def _required(sheet: Form | Table) -> str:
     m = sum(1 for leaf in sheet.leaves if leaf.cond_required)
     parts = []
     if n:
-        parts.append(f"必填 {n} 项")
+        parts.append(f"每行必填 {n} 项" if isinstance(sheet, Table) else f"必填 {n} 项")
     if m:
         parts.append(f"本部分填写时必填 {m} 项")
     if isinstance(sheet, Table) and not parts:

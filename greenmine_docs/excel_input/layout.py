@@ -279,6 +279,17 @@ def _title(info: FieldInfo, name: str) -> str:
     return info.title or name
 
 
+def _join(prefix: str, title: str) -> str:
+    """``采矿许可证`` + ``有效期止`` → ``采矿许可证·有效期止``; a title that already starts with
+    its parent's (``采矿许可证号``) is not prefixed twice."""
+    if not prefix:
+        return title
+    head, _, last = prefix.rpartition(SEP)
+    if title.startswith(last):
+        return f"{head}{SEP}{title}" if head else title
+    return f"{prefix}{SEP}{title}"
+
+
 def _leaf(info: FieldInfo, ti: TypeInfo, path: tuple[str, ...], key: str, label: str,
           chain: bool, group: str = "") -> Leaf:
     kind = "any" if ti.nested else ti.kind
@@ -324,7 +335,7 @@ class _Builder:
             ti = analyse(info.annotation)
             p = (*path, name)
             title = _title(info, name)
-            label = f"{prefix}{SEP}{title}" if prefix else title
+            label = _join(prefix, title)
             sub_chain = chain and info.is_required() and not ti.optional
             if ti.kind == "model" and ti.model is not None:
                 own = _extra(info).get("sheet")
@@ -379,7 +390,7 @@ class _Builder:
             ti = analyse(info.annotation)
             p = (*rel, name)
             title = _title(info, name)
-            label = f"{prefix}{SEP}{title}" if prefix else title
+            label = _join(prefix, title)
             if ti.kind == "model" and ti.model is not None:
                 sub_chain = chain and info.is_required() and not ti.optional
                 self.walk_table(ti.model, p, label, sub_chain, table, section, group)

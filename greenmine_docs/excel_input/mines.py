@@ -17,14 +17,15 @@ from ..findings import Finding, Location, Severity, make
 from ..load.raw import RawInput, dotted
 from .compact import share_strings
 from .grid import Grid, ReadContext
-from .layout import INSTRUCTIONS_SHEET, META_SHEET, MINES_SHEET, Table, mines_layout
+from .layout import (INSTRUCTIONS_SHEET, META_SHEET, MINES_SHEET, Table, input_layout,
+                     mines_layout)
 from .positions import LazyPositions
 from .sheetwrite import write_table_sheet
 from .styles import FONT, FONT_BOLD, FONT_TITLE
 from .tables import (OutRow, Parent, TableRead, _unknown_in, collect_rows, get_path,
                      machine_key, place_children, read_table)
 from .workbook import MARKER_KEY, plain_data
-from .xlsxread import XlsxFile, gc_paused
+from .xlsxread import XlsxFile, col_index, gc_paused
 
 MINES_KIND = "greenmine-mines-table"
 
@@ -36,7 +37,7 @@ class MinesTable(list):
 
     def __init__(self, items: Iterable[RawInput] = (), findings: list[Finding] | None = None):
         super().__init__(items)
-        self.findings = findings or []
+        self.findings = findings if findings is not None else []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -148,6 +149,12 @@ def _read(xlsx: XlsxFile, path: Path) -> MinesTable:
             grids[name] = Grid(xlsx.read(info))
         return grids[name]
 
+    forms = {f.sheet for f in input_layout().forms}
+    if root.sheet not in present and forms & set(present):  # its rows carry the same keys
+        raise InputError(f"{path} 是单个矿山的输入工作簿，不是矿山名录表。",
+                         hint="单个矿山请用 greenmine validate 该文件；批量请用"
+                              " greenmine batch 一个文件夹，或矿山名录表。",
+                         location=str(path))
     extra = [n for n in present if n not in where.values()
              and n not in (INSTRUCTIONS_SHEET, META_SHEET)]
     for table in tables:
@@ -166,11 +173,6 @@ def _read(xlsx: XlsxFile, path: Path) -> MinesTable:
                             hint=f"请把工作表“{name}”改回“{table.sheet}”。")
                 break
     if root.sheet not in where:
-        if "矿山信息" in present or "企业信息" in present:
-            raise InputError(f"{path} 是单个矿山的输入工作簿，不是矿山名录表。",
-                             hint="单个矿山请用 greenmine validate 该文件；批量请用"
-                                  " greenmine batch 一个文件夹，或矿山名录表。",
-                             location=str(path))
         raise InputError(f"{path} 中没有“{root.sheet}”工作表，不是矿山名录表。",
                          hint="用 greenmine 生成的矿山名录表填写（每行一个矿山），或检查工作表名称。",
                          location=str(path))
@@ -204,7 +206,8 @@ def _read(xlsx: XlsxFile, path: Path) -> MinesTable:
         ident = entry.ident or str(n)
         if ident in parents:
             ctx.finding("GM-E151", f"编号“{ident}”重复；行政处罚等子表只能对应到第一行。",
-                        main.ref.sheet, entry.row, None, into=raw.findings)
+                        main.ref.sheet, entry.row, col_index(main.ref.anchor),
+                        into=raw.findings)
             continue
         parents[ident] = Parent(entry.data, (), anchors, raw.findings)
     place_children(ctx, reads, root, parents, main.ref)

@@ -26,6 +26,8 @@ class SheetRef:
     sheet: str
     columns: dict[tuple[str, ...], str] = field(default_factory=dict)
     anchor: str = "A"
+    value: str | None = None  # the one value column of a ``dict[str, text]`` sheet
+    parent: str | None = None  # the 上级序号/矿山编号 column
     children: dict[tuple[str, ...], "SheetRef"] = field(default_factory=dict)
 
 
@@ -49,6 +51,8 @@ class LazyPositions(Mapping):
             if row is None:
                 return Location(file=self.file, sheet=ref.sheet)
             rest = path[k:]
+            if not rest and ref.value is not None:
+                return Location(file=self.file, sheet=ref.sheet, cell=f"{ref.value}{row}")
             for j in range(len(rest), 0, -1):
                 col = ref.columns.get(rest[:j])
                 if col is not None:

@@ -12,9 +12,9 @@ from openpyxl.cell import WriteOnlyCell
 
 from .layout import Leaf, Table
 from .styles import (BORDER, CENTER, FILL_GROUP, FILL_HEADER, FILL_REQUIRED, FONT, FONT_BOLD,
-                     FONT_KEY, FONT_REQUIRED, KIND_WIDTH, WRAP_TOP, a4_landscape, dropdown,
-                     label_text, needs_list_sheet, number_format, number_rule, row_height,
-                     text_width)
+                     FONT_KEY, FONT_REQUIRED, KIND_WIDTH, a4_landscape, dropdown, label_text,
+                     needs_list_sheet, number_format, number_rule, row_height, styler,
+                     text_width, value_style)
 from .tables import OutRow, columns, machine_key, row_values, special_labels
 from .values import LIST_SEP
 from .xlsxread import col_letter
@@ -48,10 +48,12 @@ def write_table_sheet(ws: Any, table: Table, rows: list[OutRow],
     ws.row_dimensions[1].hidden = True
     ws.row_dimensions[first_data - 1].height = 34
     ws.freeze_panes = f"{col_letter(2)}{first_data}"
-    ws.append([_cell(ws, machine_key(table, name), FONT_KEY) for name, _ in cols])
+    style = styler(ws.parent)
+    ws.append([style(WriteOnlyCell(ws, machine_key(table, name)), "键", font=FONT_KEY)
+               for name, _ in cols])
     if groups:
-        _group_row(ws, cols)
-    ws.append([_header(ws, text, leaf) for text, (_, leaf) in zip(heads, cols)])
+        _group_row(ws, cols, style)
+    ws.append([_header(ws, text, leaf, style) for text, (_, leaf) in zip(heads, cols)])
     widths = [column_width(leaf, h) for h, (_, leaf) in zip(heads, cols)]
     for n, row in enumerate(rows):
         values = row_values(table, row)
@@ -62,14 +64,15 @@ def write_table_sheet(ws: Any, table: Table, rows: list[OutRow],
                                  if isinstance(v, str) and leaf is not None])
             if height:  # set before the row is appended (write-only sheets stream rows)
                 ws.row_dimensions[first_data + n].height = height
-            ws.append([_data_cell(ws, v, leaf) for v, (_, leaf) in zip(values, cols)])
+            ws.append([_data_cell(ws, v, leaf, style) for v, (_, leaf) in zip(values, cols)])
         else:
             out: list[Any] = []
             for v, (_, leaf) in zip(values, cols):
                 if v is not None and leaf is not None and leaf.kind in ("date", "datetime"):
-                    cell = WriteOnlyCell(ws, v)
-                    cell.number_format = number_format(leaf)
-                    out.append(cell)
+                    out.append(style(WriteOnlyCell(ws, v), f"日期 {leaf.kind}", font=FONT,
+                                     number_format=number_format(leaf)))
+                elif isinstance(v, str) and v.startswith("="):
+                    out.append(literal(WriteOnlyCell(ws, v)))
                 else:
                     out.append(v)
             ws.append(out)
@@ -78,22 +81,15 @@ def write_table_sheet(ws: Any, table: Table, rows: list[OutRow],
     a4_landscape(ws, f"{first_data - 1}:{first_data - 1}" if not groups else "2:3")
 
 
-def _cell(ws: Any, value: Any, font: Any) -> Any:
-    cell = WriteOnlyCell(ws, value)
-    cell.font = font
-    return cell
+def _header(ws: Any, text: str, leaf: Leaf | None, style: Any) -> Any:
+    required = leaf is not None and leaf.required
+    return style(WriteOnlyCell(ws, text), "表头 必填" if required else "表头",
+                 font=FONT_REQUIRED if required else FONT_BOLD,
+                 fill=FILL_REQUIRED if required else FILL_HEADER, alignment=CENTER,
+                 border=BORDER)
 
 
-def _header(ws: Any, text: str, leaf: Leaf | None) -> Any:
-    cell = WriteOnlyCell(ws, text)
-    cell.font = FONT_REQUIRED if leaf is not None and leaf.required else FONT_BOLD
-    cell.fill = FILL_REQUIRED if leaf is not None and leaf.required else FILL_HEADER
-    cell.alignment = CENTER
-    cell.border = BORDER
-    return cell
-
-
-def _group_row(ws: Any, cols: list[tuple[str, Leaf | None]]) -> None:
+def _group_row(ws: Any, cols: list[tuple[str, Leaf | None]], style: Any) -> None:
     """Section titles over their columns (merged), e.g. 企业信息 over every enterprise field."""
     values: list[Any] = []
     spans: list[tuple[int, int]] = []
@@ -104,12 +100,8 @@ def _group_row(ws: Any, cols: list[tuple[str, Leaf | None]]) -> None:
             if current and i - 1 > start:
                 spans.append((start, i - 1))
             current, start = group, i
-        cell = WriteOnlyCell(ws, group if i == start else None)
-        cell.font = FONT_BOLD
-        cell.fill = FILL_GROUP
-        cell.alignment = CENTER
-        cell.border = BORDER
-        values.append(cell)
+        values.append(style(WriteOnlyCell(ws, group if i == start else None), "分组",
+                            font=FONT_BOLD, fill=FILL_GROUP, alignment=CENTER, border=BORDER))
     if current and len(cols) > start:
         spans.append((start, len(cols)))
     ws.append(values)
@@ -117,15 +109,20 @@ def _group_row(ws: Any, cols: list[tuple[str, Leaf | None]]) -> None:
         ws.merged_cells.add(f"{col_letter(a)}2:{col_letter(b)}2")
 
 
-def _data_cell(ws: Any, value: Any, leaf: Leaf | None) -> Any:
-    cell = WriteOnlyCell(ws, value)
-    cell.font = FONT
-    cell.border = BORDER
-    if leaf is not None:
-        cell.number_format = number_format(leaf)
-        if leaf.kind in ("text", "str", "list", "json"):
-            cell.alignment = WRAP_TOP
+def literal(cell: Any) -> Any:
+    """Text that starts with “=” is data, not a formula: keep it a string cell."""
+    if isinstance(cell.value, str) and cell.value.startswith("="):
+        cell.data_type = "s"
     return cell
+
+
+def _data_cell(ws: Any, value: Any, leaf: Leaf | None, style: Any) -> Any:
+    cell = literal(WriteOnlyCell(ws, value))
+    if leaf is None:
+        return style(cell, "编号", font=FONT, border=BORDER, alignment=CENTER)
+    name, attrs = value_style(leaf)
+    attrs["fill"] = None  # required marks are in the header of a list sheet
+    return style(cell, name.replace("必填", "").replace("条件", "").strip() + " 列表", **attrs)
 
 
 def _validations(ws: Any, cols: list[tuple[str, Leaf | None]], first: int, last: int,

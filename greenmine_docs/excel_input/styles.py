@@ -37,7 +37,7 @@ KIND_WIDTH = {"date": 13, "datetime": 17, "bool": 8, "int": 10, "float": 12, "en
               "text": 48, "list": 30, "json": 36, "any": 18, "str": 22}
 
 KIND_HINT = {
-    "date": "日期，如 2023-09-20（也可写 2023/9/20、2023年9月20日）",
+    "date": "日期，如 2023-09-20",
     "datetime": "日期时间，如 2023-09-20 14:30",
     "bool": "从下拉列表选 是 或 否",
     "int": "整数",
@@ -202,3 +202,49 @@ def row_height(texts: list[tuple[str, float]], base: float = 15.0) -> float | No
     if lines <= 1:
         return None
     return min(409.0, base * lines + 2)
+
+
+class Styler:
+    """Named cell styles, registered once per workbook. Setting ``font``, ``fill``... cell by
+    cell makes openpyxl hash style objects every time (most of the writing time); a named
+    style is looked up by name."""
+
+    def __init__(self, wb: Any) -> None:
+        self.wb = wb
+        self.names: set[str] = set()
+
+    def __call__(self, cell: Any, name: str, *, font: Font = FONT, fill: PatternFill | None = None,
+                 border: Border | None = None, alignment: Alignment | None = None,
+                 number_format: str = "General") -> Any:
+        full = f"greenmine {name}"
+        if full not in self.names:
+            from openpyxl.styles import NamedStyle
+
+            style = NamedStyle(name=full, font=font, border=border or Border(),
+                               alignment=alignment or Alignment(), number_format=number_format)
+            if fill is not None:
+                style.fill = fill
+            self.wb.add_named_style(style)
+            self.names.add(full)
+        cell.style = full
+        return cell
+
+
+def styler(wb: Any) -> Styler:
+    """The workbook's :class:`Styler` (one per workbook)."""
+    found = getattr(wb, "_greenmine_styler", None)
+    if found is None:
+        found = Styler(wb)
+        wb._greenmine_styler = found
+    return found
+
+
+def value_style(leaf: Leaf, *, bordered: bool = True) -> tuple[str, dict[str, Any]]:
+    """Name and attributes of the style of a value cell of ``leaf``."""
+    fill = value_fill(leaf)
+    wrap = leaf.kind in ("text", "list", "json", "str")
+    name = (f"值 {leaf.kind} {'必填' if leaf.required else '条件' if leaf.cond_required else ''}"
+            f"{' 框' if bordered else ''}").strip()
+    return name, {"font": FONT, "fill": fill, "border": BORDER if bordered else None,
+                  "alignment": WRAP_TOP if wrap else WRAP_CENTER,
+                  "number_format": number_format(leaf)}

@@ -16,7 +16,7 @@ from .grid import Grid, ReadContext, norm_label
 from .layout import Leaf, Table
 from .positions import SheetRef
 from .values import EMPTY, leaf_converter, to_cell
-from .xlsxread import RawRow, col_letter
+from .xlsxread import RawRow, col_index, col_letter
 
 MEMO_LIMIT = 5000  # distinct values remembered per column while reading
 MEMO_TYPES = (str, dt.datetime)  # not numbers: 1, 1.0 and True are equal as dict keys
@@ -162,6 +162,10 @@ def read_table(ctx: ReadContext, grid: Grid, table: Table,
             ref.columns[target.path] = col_letter(c)
         else:
             special_cols[target] = c
+    if PARENT in special_cols:
+        ref.parent = col_letter(special_cols[PARENT])
+    if table.scalar_value and leaf_cols:
+        ref.value = col_letter(leaf_cols[0][0])
     anchor = special_cols.get(KEY, special_cols.get(ID))
     ref.anchor = col_letter(anchor if anchor is not None else (leaf_cols[0][0] if leaf_cols else 1))
     warned: set[int] = set()
@@ -199,6 +203,8 @@ def read_table(ctx: ReadContext, grid: Grid, table: Table,
                 warned.add(c)
                 ctx.finding("GM-W152", f"列“{unknown[c]}”不属于模板，其内容未读取。",
                             grid.name, number, c)
+        if not filled and table.mode == "dict" and not scalar and specials.get(KEY) is not None:
+            filled = True  # a key with nothing filled in yet is still an entry ("P1: {}")
         if not filled:
             if notes:
                 ctx.findings.extend(notes)
@@ -359,7 +365,7 @@ def place(ctx: ReadContext, read: TableRead, holder: dict[str, Any], base: tuple
         ident = entry.ident or str(len(items) + 1)
         if ident in ids:
             ctx.finding("GM-E151", f"序号“{ident}”重复；子表按该序号只能对应第一行。",
-                        read.ref.sheet, entry.row, None, into=into)
+                        read.ref.sheet, entry.row, col_index(read.ref.anchor), into=into)
         else:
             ids[ident] = Parent(entry.data, (*path, len(items)), anchors, into)
         anchors[(*path, len(items))] = (read.ref, entry.row)
@@ -372,7 +378,7 @@ def place(ctx: ReadContext, read: TableRead, holder: dict[str, Any], base: tuple
 def _duplicate(ctx: ReadContext, read: TableRead, entry: Entry, key: str,
                into: list[Finding]) -> None:
     ctx.finding("GM-E151", f"键“{key}”重复（或与同键的其他行冲突），只读取了第一次出现的行。",
-                read.ref.sheet, entry.row, None, into=into)
+                read.ref.sheet, entry.row, col_index(read.ref.anchor), into=into)
 
 
 def place_children(ctx: ReadContext, reads: dict[str, TableRead], table: Table,
@@ -392,7 +398,8 @@ def place_children(ctx: ReadContext, reads: dict[str, TableRead], table: Table,
                 label = special_labels(child)[PARENT]
                 what = f"“{target}”" if target else "为空"
                 ctx.finding("GM-E152", f"{label}{what}，在工作表“{parent_ref.sheet}”中没有对应的行；"
-                                       "该行未读取。", read.ref.sheet, entry.row, None)
+                                       "该行未读取。", read.ref.sheet, entry.row,
+                            col_index(read.ref.parent or read.ref.anchor))
                 continue
             groups.setdefault(target, []).append(entry)
         child_ids: dict[str, Parent] = {}

@@ -38,12 +38,13 @@ def plain_data(data: Any) -> Any:
     return data
 
 
-def render_workbook(data: Any = None) -> tuple[bytes, list[Finding]]:
+def render_workbook(data: Any = None, *, layout: Layout | None = None
+                    ) -> tuple[bytes, list[Finding]]:
     """The input workbook as bytes (blank when ``data`` is None) and warnings about data that
-    has no place in it."""
+    has no place in it. ``layout`` defaults to the one of ``Submission``."""
     from openpyxl import Workbook
 
-    layout = input_layout()
+    layout = layout or input_layout()
     data = plain_data(data)
     findings: list[Finding] = []
     if data is not None and not isinstance(data, dict):
@@ -139,16 +140,15 @@ def write_template(path: str | Path, *, force: bool = False) -> Path:
 # ---------------------------------------------------------------------------------------------
 # reading
 # ---------------------------------------------------------------------------------------------
-def read_workbook(path: str | Path) -> RawInput:
+def read_workbook(path: str | Path, *, layout: Layout | None = None) -> RawInput:
     """Read a filled-in input workbook. Raises :class:`InputError` when the file is not an
     .xlsx workbook or not an input workbook at all; everything else becomes findings."""
     path = Path(path)
     with XlsxFile(path) as xlsx, gc_paused():
-        return _read(xlsx, path)
+        return _read(xlsx, path, layout or input_layout())
 
 
-def _read(xlsx: XlsxFile, path: Path) -> RawInput:
-    layout = input_layout()
+def _read(xlsx: XlsxFile, path: Path, layout: Layout) -> RawInput:
     ctx = ReadContext(source=path, date1904=xlsx.date1904)
     sheets: list[Form | Table] = layout.sheets()
     names = {s.sheet for s in sheets}
@@ -169,6 +169,8 @@ def _read(xlsx: XlsxFile, path: Path) -> RawInput:
     for s in sheets:
         if s.sheet in present:
             where[s.sheet] = s.sheet
+    if MINES_SHEET in present and not any(f.sheet in present for f in layout.forms):
+        _not_an_input_workbook(path, present)  # a mines table (its columns carry form keys)
     missing = [s for s in sheets if s.sheet not in where]
     if missing and extra:
         _find_renamed(ctx, missing, extra, grid, where)

@@ -174,8 +174,9 @@ class XlsxFile:
     def _xml(self, name: str) -> Any:
         from defusedxml import ElementTree as SafeET
 
+        data = self._part(name)
         try:
-            return SafeET.fromstring(self._part(name))
+            return SafeET.fromstring(data)
         except Exception as e:  # noqa: BLE001 — defusedxml raises several kinds
             raise InputError(f"{self.path} 中的 {name} 无法解析。",
                              hint="请用 Excel/WPS 打开后重新保存为 .xlsx。",
@@ -356,10 +357,10 @@ class XlsxFile:
                 ws = wb[info.name]
                 out: list[Row] = []
                 for row in ws.iter_rows():
-                    cells = {c.column: c.value for c in row
-                             if getattr(c, "value", None) is not None and c.value != ""}
-                    if cells:
-                        out.append((row[0].row, cells))
+                    filled = [c for c in row
+                              if getattr(c, "value", None) is not None and c.value != ""]
+                    if filled:
+                        out.append((filled[0].row, {c.column: c.value for c in filled}))
                 return out
             finally:
                 wb.close()

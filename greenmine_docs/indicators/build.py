@@ -183,7 +183,8 @@ class _Builder:
         return Item(id=ident, text=text, points=pts, method=method, evidence=evidence,
                     applies_to=applies, group_id=group_id, category_id=category_id)
 
-    def group(self, value: Any, path: FieldPath, category_id: str) -> tuple[Group | None, float | None]:
+    def group(self, value: Any, path: FieldPath, category_id: str
+              ) -> tuple[Group | None, float | None]:
         d = self.mapping(value, path, "二级指标", _GROUP_KEYS)
         if d is None:
             return None, None
@@ -252,7 +253,7 @@ class _Builder:
             official = False
         total = self.points(d, "total_points", (), "总分")
         pass_line = d.get("pass_line")
-        if pass_line is None or isinstance(pass_line, bool) or not isinstance(pass_line, (int, float)):
+        if isinstance(pass_line, bool) or not isinstance(pass_line, (int, float)):
             self.err("GM-E304", f"达标线（pass_line）应是数字，实际是“{pass_line}”。",
                      ("pass_line",) if "pass_line" in d else ())
             pass_line = None
@@ -271,7 +272,8 @@ class _Builder:
         return IndicatorSet(
             id=set_id, title=title, official=official, total_points=total,  # type: ignore[arg-type]
             pass_line=float(pass_line), min_ratio=ratio or 0.0,  # type: ignore[arg-type]
-            prerequisites=tuple(prereqs), categories=tuple(c for c, _ in built),  # type: ignore[misc]
+            prerequisites=tuple(prereqs),  # type: ignore[arg-type]
+            categories=tuple(c for c, _ in built),  # type: ignore[misc]
             edition=self.text(d, "edition", (), "版本", required=False),
             source=self.text(d, "source", (), "来源", required=False),
             note=self.text(d, "note", (), "说明", required=False),

@@ -17,6 +17,7 @@ Reading produces the same plain data as YAML plus a locate function that points 
 from __future__ import annotations
 
 import io
+import math
 import re
 from pathlib import Path
 from typing import Any, Callable
@@ -210,8 +211,9 @@ def _read_items(ws: Any, positions: dict, at: Callable, file: str) -> list[dict[
         cat = cats[-1]
         ci = len(cats) - 1
         gname, gid = v.get("grp_name"), v.get("grp_id")
-        if new_cat or not cat["groups"] or (gname is not None and gname != cat["groups"][-1]["name"]) \
-                or (gid is not None and gid != cat["groups"][-1]["id"]):
+        last = cat["groups"][-1] if cat["groups"] else None
+        if new_cat or last is None or (gname is not None and gname != last["name"]) \
+                or (gid is not None and gid != last["id"]):
             gi = len(cat["groups"])
             grp: dict[str, Any] = {"id": gid or f"{cat['id']}.{gi + 1}",
                                    "name": v.get("grp_name"), "items": []}
@@ -297,15 +299,24 @@ def set_workbook_bytes(iset: IndicatorSet) -> bytes:
                 if isinstance(value, str):
                     cell.data_type = "s"
                 cell.font, cell.border, cell.alignment = body_font, border, wrap
-        for c, w in enumerate(widths, start=1):
-            from openpyxl.utils import get_column_letter
+        from openpyxl.utils import get_column_letter
 
+        for c, w in enumerate(widths, start=1):
             sh.column_dimensions[get_column_letter(c)].width = w
+        for r, values_ in enumerate(rows, start=2):  # wrapped text needs taller rows
+            lines = max((math.ceil(len(str(v)) * 1.8 / max(widths[c] - 1, 1))
+                         for c, v in enumerate(values_) if isinstance(v, str)), default=1)
+            sh.row_dimensions[r].height = max(16, lines * 13 + 3)
         sh.freeze_panes = "A2"
+        sh.print_title_rows = "1:1"
+        sh.page_setup.orientation = "landscape"
+        sh.page_setup.paperSize = sh.PAPERSIZE_A4
+        sh.page_setup.fitToWidth, sh.page_setup.fitToHeight = 1, 0
+        sh.sheet_properties.pageSetUpPr.fitToPage = True
         return sh
 
-    table(PRE_SHEET, PRE_COLS, [[p.id, p.text, p.evidence or None, p.fact] for p in iset.prerequisites],
-          [8, 60, 40, 20])
+    pre_rows = [[p.id, p.text, p.evidence or None, p.fact] for p in iset.prerequisites]
+    table(PRE_SHEET, PRE_COLS, pre_rows, [8, 60, 40, 20])
     rows: list[list[Any]] = []
     for c in iset.categories:
         for gi, g in enumerate(c.groups):

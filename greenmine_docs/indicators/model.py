@@ -13,6 +13,7 @@ denominator and the total is converted back to the set's full points.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Iterator
 
 # Facts from the input's eligibility section that a prerequisite may be tied to. Used by the
@@ -144,11 +145,12 @@ class IndicatorSet:
             for g in c.groups:
                 yield from g.items
 
-    @property
+    @cached_property
     def items(self) -> dict[str, Item]:
+        """Items by id, in set order (computed once: the set is immutable)."""
         return {i.id: i for i in self.iter_items()}
 
-    @property
+    @cached_property
     def groups(self) -> dict[str, Group]:
         return {g.id: g for c in self.categories for g in c.groups}
 

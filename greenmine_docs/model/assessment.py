@@ -67,13 +67,13 @@ class Commission(StrictModel):
     """Who commissioned the assessment (government purchase of services)."""
 
     body: str = field("委托单位", example="吕梁市规划和自然资源局")
-    contract_number: str = field("委托合同编号", example="LLZRZY-2023-LS-017")
+    contract_number: str = field("委托合同编号", example="LLGH-LSKS-2023-017")
     contract_date: dt.date | None = field("合同签订日期", None)
 
 
 class Agency(StrictModel):
     name: str = field("评估机构名称")
-    uscc: str = field("评估机构统一社会信用代码", example="91140100MA0LWX2L5C")
+    uscc: str = field("评估机构统一社会信用代码", example="91140100MA0LJ67K2Y")
     address: str | None = field("评估机构地址", None)
     legal_representative: str | None = field("法定代表人", None)
     phone: str | None = field("联系电话", None)

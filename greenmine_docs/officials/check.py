@@ -100,7 +100,8 @@ def _check_outline(root: Node, outline: Outline, file: str) -> list[Finding]:
             ei = max(dup)[1]
             first = chapters[matched_entries[ei]]
             out.append(make("GM-W625", f"「{node.shown}」与「{first.shown}」都对应提纲中的"
-                                       f"「{outline.chapters[ei].title}」。", location=_loc(file, node)))
+                                       f"「{outline.chapters[ei].title}」。",
+                            location=_loc(file, node)))
         else:
             out.append(make("GM-I624", f"「{node.shown}」不在编写提纲中。", location=_loc(file, node)))
     # missing chapters, named, with where they should go
@@ -219,7 +220,8 @@ def _check_numbering(root: Node, file: str) -> list[Finding]:
                 b = node.block
                 assert b is not None
                 n = b.numbers[-1]
-                if prefix is not None and len(b.numbers) > 1 and b.numbers[:-1] != prefix[-(len(b.numbers) - 1):]:
+                depth = len(b.numbers) - 1
+                if prefix is not None and depth and b.numbers[:-1] != prefix[-depth:]:
                     out.append(make("GM-W615", f"「{b.display}」的编号与所属上级「{parent.shown}」不符。",
                                     location=_loc(file, node)))
                 if n == prev:
@@ -352,7 +354,8 @@ def check_document(path: str | Path, *, outline: Outline | None = None,
     if submission is not None:
         from .facts import compare_facts
 
-        blocks = [(b, h) for b, h in _headings_for(structure) if b.kind in ("para", "table", "heading")]
+        blocks = [(b, h) for b, h in _headings_for(structure)
+                  if b.kind in ("para", "table", "heading")]
         report.extend(compare_facts(blocks, submission, file))
     report.findings.sort(key=lambda f: (f.location.paragraph or 0))
     return report

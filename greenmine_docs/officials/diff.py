@@ -411,7 +411,8 @@ def _lines_html(lines: list[tuple[str, str]]) -> str:
 
 
 _CSS = """
-*{box-sizing:border-box}body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:auto;
+*{box-sizing:border-box}
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:auto;
 max-width:60rem;padding:.8rem;background:#f6f7f9;color:#222;line-height:1.55}
 h1{font-size:1.25rem;margin:.2rem 0 .5rem}.files{color:#555;font-size:.9rem;word-break:break-all}
 .sum{background:#fff;border-radius:.3rem;padding:.5rem .7rem;margin:.6rem 0}
@@ -442,7 +443,8 @@ def render_html(result: DiffResult) -> str:
             + "</div>")
     for i, c in changed:
         renamed = f"（原标题：{escape(c.old_title)}）" if c.renamed else ""
-        numbers = f' <span class="n">+{c.added} −{c.removed}</span>' if c.status == "changed" else ""
+        numbers = (f' <span class="n">+{c.added} −{c.removed}</span>'
+                   if c.status == "changed" else "")
         tables = "".join(f'<div class="tbl">▲ {escape(_table_line(t))}</div>' for t in c.tables)
         parts.append(f'<details id="c{i}" open><summary><span class="st {c.status}">'
                      f"{_STATUS[c.status]}</span>{escape(c.title)}{renamed}{numbers}</summary>"

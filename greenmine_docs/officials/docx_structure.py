@@ -462,7 +462,8 @@ def _table_text(tbl: Any, styles: _Styles) -> tuple[str, list[str]]:
     return "\n".join(texts), highlighted
 
 
-def _classify(para: _Para, auto: tuple[str, str] | None) -> tuple[str, tuple[int, ...], str, str, str] | None:
+def _classify(para: _Para, auto: tuple[str, str] | None
+              ) -> tuple[str, tuple[int, ...], str, str, str] | None:
     """(number kind, numbers, title, label, source) for a heading candidate, or None."""
     text = para.text.strip()
     if auto is not None:

@@ -62,7 +62,8 @@ def _close(doc_text: str, doc_value: float, expected: float) -> bool:
     return round(expected, places) == round(doc_value, places) and rel <= 0.02
 
 
-def _find(blocks: list[tuple[Block, str]], pattern: re.Pattern[str]) -> list[tuple[re.Match[str], Block, str]]:
+def _find(blocks: list[tuple[Block, str]], pattern: re.Pattern[str]
+          ) -> list[tuple[re.Match[str], Block, str]]:
     out = []
     for block, heading in blocks:
         for m in pattern.finditer(_norm(block.text)):
@@ -125,7 +126,8 @@ def compare_facts(blocks: list[tuple[Block, str]], submission: object, file: str
                 if not compared:
                     continue
                 seen = True
-                if any(_close(num, _number(num), expected / factor) for num, _u, factor in compared):
+                if any(_close(num, _number(num), expected / factor)
+                       for num, _u, factor in compared):
                     continue
                 num, unit, _f = compared[0]
                 findings.append(make("GM-W620", f"{what}写作“{num}{unit}”，申报数据为 "

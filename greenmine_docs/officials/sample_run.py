@@ -32,7 +32,7 @@ def run_sample(list_path: str | Path, output: str | Path, *, ratio: str = "0.2",
                seed: int | None = None, priorities: str | None = None,
                docx_path: str | Path | None = None, date: dt.date | None = None,
                title: str | None = None, province: str = "", sheet: str | None = None,
-               force: bool = False) -> SampleOutcome:
+               attachment: str = "附件3", force: bool = False) -> SampleOutcome:
     """Read ``list_path``, draw the sample and write ``output`` (.xlsx) and optionally a DOCX.
 
     Nothing is written when the list has error findings (the result's report says why).
@@ -75,7 +75,7 @@ def run_sample(list_path: str | Path, output: str | Path, *, ratio: str = "0.2",
     title = title or default_title(date)
     files = {output: render_xlsx(result, title=title)}
     if docx_path:
-        files[Path(docx_path)] = render_docx(result, title=title)
+        files[Path(docx_path)] = render_docx(result, title=title, attachment=attachment)
     for path, data in files.items():
         write_bytes_atomic(path, data, force=force, inputs=[list_path])
         outcome.written.append(path)

@@ -9,7 +9,8 @@ Rules (domain.md §1):
   places first; if more mines qualify than there are places, the places are drawn among them;
 - the rest is drawn at random.
 
-Reproducibility: every mine gets a *ticket* ``SHA-256("greenmine-sample-v1|seed|group|name|licence")``
+Reproducibility: every mine gets a *ticket*
+``SHA-256("greenmine-sample-v1|seed|group|name|licence")``
 and a group takes its mines in ticket order. The ticket depends only on the seed and the mine's
 own identity, not on row order, platform, Python version or hash seed, so anyone can recompute
 the draw; adding a mine to one city does not change the draw of another.

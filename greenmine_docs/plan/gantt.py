@@ -44,6 +44,14 @@ def cjk_font_path() -> str | None:
     return None
 
 
+def bar_label(bar: Bar, *, cjk: bool, chars: int = 16) -> str:
+    """``1-2 工业场地绿化提升…``; only the code when no font can draw Chinese."""
+    if not cjk:
+        return bar.code
+    text = bar.label if len(bar.label) <= chars else bar.label[:chars] + "…"
+    return f"{bar.code} {text}"
+
+
 def _month_starts(start: dt.date, end: dt.date) -> list[dt.date]:
     out, d = [], dt.date(start.year, start.month, 1)
     while d <= end:
@@ -65,10 +73,7 @@ def gantt_png(bars: list[Bar], start: dt.date, end: dt.date, *, width_cm: float 
     small = FontProperties(fname=font_path, size=6) if font_path else FontProperties(size=6)
 
     def label(bar: Bar) -> str:
-        if not font_path:
-            return bar.code
-        text = bar.label if len(bar.label) <= label_chars else bar.label[:label_chars] + "…"
-        return f"{bar.code} {text}"
+        return bar_label(bar, cjk=font_path is not None, chars=label_chars)
 
     n = max(len(bars), 1)
     height_cm = 2.2 + 0.55 * n

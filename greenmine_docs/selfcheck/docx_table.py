@@ -186,25 +186,34 @@ def _total_rows(data: TableData) -> list[list[Any]]:
          Cell("折算得分不低于达标线，各一级指标得分率达到要求，且先决条件全部符合，自查结论为达标。",
               span=5)],
         [Cell("自查结论", span=4, bold=True, align="right"),
-         Cell(result.verdict.value if result else "", span=2, bold=True, align="center"),
+         Cell(result.verdict.value if result else "□达标　□不达标", span=2, bold=True,
+              align="center"),
          Cell("".join(result.reasons) if result else "", span=5)],
         [Cell("企业自查意见", span=3, bold=True, align="center"),
-         Cell((data.self_check.opinion or "") if data.self_check else "", span=n - 3)],
+         # a blank table leaves room to write by hand
+         Cell((data.self_check.opinion or "") if data.self_check else "\n\n\n", span=n - 3)],
     ]
 
 
 def _merge_down(table: Any, first: int, last: int, col: int) -> None:
-    """Merge a column's cells from row ``first`` to ``last`` (table row indexes), keeping the
-    first cell's text and dropping the empty paragraphs the merge brings along."""
-    top = table.cell(first, col)
-    merged = top.merge(table.cell(last, col))
-    paragraphs = merged.paragraphs
-    keep = paragraphs[0]
-    for p in paragraphs[1:]:
-        if not p.text.strip():
-            p._p.getparent().remove(p._p)
-    if not keep.text.strip() and len(merged.paragraphs) > 1:
-        keep._p.getparent().remove(keep._p)
+    """Vertically merge grid column ``col`` from row ``first`` to ``last`` (table row indexes)
+    by writing ``w:vMerge`` directly (python-docx's ``Table.cell`` rebuilds the whole grid on
+    every call, which is slow on a 150-row table). The continuing cells are empty."""
+    trs = table._tbl.tr_lst
+    for i in range(first, last + 1):
+        tc = _tc_at(trs[i], col)
+        if tc is None:
+            return
+        tc.vMerge = "restart" if i == first else "continue"
+
+
+def _tc_at(tr: Any, col: int) -> Any:
+    pos = 0
+    for tc in tr.tc_lst:
+        if pos == col:
+            return tc
+        pos += tc.grid_span
+    return None
 
 
 def _sign_off(doc: Any, data: TableData) -> None:

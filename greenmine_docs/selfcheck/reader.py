@@ -87,7 +87,9 @@ def open_table(path: Path) -> Any:
     if not path.is_file():
         raise InputError(f"自查记录表 {path} 不存在。", hint="请检查文件路径。")
     try:
-        return load_workbook(path, data_only=True)
+        # read-only: merged ranges of a 100-row table make the normal mode slow; values are
+        # copied into a grid (:class:`_Grid`) and the file is closed right away
+        return load_workbook(path, data_only=True, read_only=True)
     except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as e:
         raise InputError(f"自查记录表 {path} 无法打开：不是有效的 .xlsx 文件或文件已损坏。",
                          hint="请在 Excel/WPS 中打开确认，另存为 .xlsx 后重试。") from e
@@ -100,7 +102,10 @@ def is_table(path: Path) -> bool:
         wb = open_table(path)
     except InputError:
         return False
-    return META_SHEET in wb.sheetnames and _meta(wb).get("format") == FORMAT_TAG
+    try:
+        return META_SHEET in wb.sheetnames and _meta(wb).get("format") == FORMAT_TAG
+    finally:
+        wb.close()
 
 
 def _meta(wb: Any) -> dict[str, str]:
@@ -119,6 +124,30 @@ def read_table(path: str | Path, *, set_ref: str | None = None) -> TableRead:
     a workbook that is not a self-check table gives a GM-E330 finding."""
     path = Path(path)
     wb = open_table(path)
+    try:
+        return _read_open(wb, path, set_ref)
+    finally:
+        wb.close()
+
+
+class _Grid:
+    """All values of a sheet, 1-based ``value(row, col)`` (None outside the used range)."""
+
+    def __init__(self, ws: Any) -> None:
+        self.rows = [list(r) for r in ws.iter_rows(values_only=True)]
+
+    def value(self, row: int, col: int) -> Any:
+        if row < 1 or col < 1 or row > len(self.rows):
+            return None
+        r = self.rows[row - 1]
+        return r[col - 1] if col <= len(r) else None
+
+    @property
+    def max_row(self) -> int:
+        return len(self.rows)
+
+
+def _read_open(wb: Any, path: Path, set_ref: str | None) -> TableRead:
     report = Report(source=str(path))
     out = TableRead(source=path, report=report)
     here = Location(file=str(path))
@@ -149,8 +178,7 @@ def read_table(path: str | Path, *, set_ref: str | None = None) -> TableRead:
                         location=Location(file=str(path), sheet=META_SHEET, cell="B3")))
     out.mine = MineProfile(industry_standard=meta.get("mine_standard") or None,
                            method=meta.get("mine_method") or None)
-    ws = wb[SHEET_NAME]
-    _Reader(ws, path, iset, layout, out).run()
+    _Reader(_Grid(wb[SHEET_NAME]), path, iset, layout, out).run()
     return out
 
 
@@ -192,7 +220,8 @@ class _Reader:
     def loc(self, row: int, col: int) -> Location:
         from openpyxl.utils import get_column_letter
 
-        return Location(file=str(self.path), sheet=SHEET_NAME, cell=f"{get_column_letter(col)}{row}")
+        return Location(file=str(self.path), sheet=SHEET_NAME,
+                        cell=f"{get_column_letter(col)}{row}")
 
     def bad(self, row: int, col: int, message: str) -> None:
         self.out.report.add(make("GM-E331", message, location=self.loc(row, col)))
@@ -236,7 +265,7 @@ class _Reader:
 
     def _header_row_ok(self) -> bool:
         row = int(self.layout.get("column_header_row") or 0)
-        found = [_text(self.ws.cell(row=row, column=i + 1).value) for i in range(len(COLUMNS))] \
+        found = [_text(self.ws.value(row, i + 1)) for i in range(len(COLUMNS))] \
             if row else []
         expected = [title for _, title, _ in COLUMNS]
         if found != expected:
@@ -257,7 +286,7 @@ class _Reader:
                     continue
                 letter, row = coordinate_from_string(ref)
                 col = column_index_from_string(letter)
-                value = self.ws.cell(row=row, column=col).value
+                value = self.ws.value(row, col)
                 self.positions[(key,)] = self.loc(row, col)
                 if key == "check_date":
                     try:
@@ -276,7 +305,7 @@ class _Reader:
         opinion = self.layout.get("opinion_cell")
         if opinion:
             letter, row = coordinate_from_string(opinion)
-            text = _text(self.ws.cell(row=row, column=column_index_from_string(letter)).value)
+            text = _text(self.ws.value(row, column_index_from_string(letter)))
             self.positions[("opinion",)] = self.loc(row, column_index_from_string(letter))
             if text:
                 data["opinion"] = text
@@ -285,9 +314,8 @@ class _Reader:
         """Column A id -> row, below the column header row."""
         start = int(self.layout.get("column_header_row") or 1) + 1
         out: dict[str, int] = {}
-        rows = self.ws.iter_rows(min_row=start, max_col=1, values_only=True)
-        for row, (value,) in enumerate(rows, start=start):
-            text = _text(value)
+        for row in range(start, self.ws.max_row + 1):
+            text = _text(self.ws.value(row, 1))
             if text and text not in out:
                 out[text] = row
         return out
@@ -302,8 +330,8 @@ class _Reader:
                                          location=self.loc(1, 1)))
                 continue
             self.positions[("prerequisites", pre.id)] = self.loc(row, F)
-            raw = _text(self.ws.cell(row=row, column=F).value)
-            note = _text(self.ws.cell(row=row, column=G).value)
+            raw = _text(self.ws.value(row, F))
+            note = _text(self.ws.value(row, G))
             met: bool | None
             if raw is None:
                 met = None
@@ -332,13 +360,13 @@ class _Reader:
             for key in ("score", *_TEXT_KEYS, "deadline"):
                 self.positions[("items", item.id, key)] = self.loc(row, COL[key])
             self.positions[("items", item.id)] = self.loc(row, COL["id"])
-            shown = _text(self.ws.cell(row=row, column=COL["text"]).value) or ""
+            shown = _text(self.ws.value(row, COL["text"])) or ""
             if not shown.startswith(item.text[:12]):
                 self.out.report.add(make(
                     "GM-W332", f"{item.id} 行的评价内容与指标体系不一致（表中为“{shown[:20]}…”）。",
                     location=self.loc(row, COL["text"])))
             entry: dict[str, Any] = {}
-            raw = self.ws.cell(row=row, column=COL["score"]).value
+            raw = self.ws.value(row, COL["score"])
             if isinstance(raw, bool):
                 raw = None
             if isinstance(raw, (int, float)):
@@ -354,10 +382,10 @@ class _Reader:
                         self.bad(row, COL["score"],
                                  f"{item.id} 的自查得分“{word}”不是数字，也不是“{NOT_APPLICABLE}”。")
             for key in _TEXT_KEYS:
-                text = _text(self.ws.cell(row=row, column=COL[key]).value)
+                text = _text(self.ws.value(row, COL[key]))
                 if text:
                     entry[key] = text
-            raw_deadline = self.ws.cell(row=row, column=COL["deadline"]).value
+            raw_deadline = self.ws.value(row, COL["deadline"])
             try:
                 deadline = parse_date(raw_deadline)
             except ValueError:

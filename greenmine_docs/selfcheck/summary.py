@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -60,8 +61,10 @@ def collect_files(sources: Iterable[str | Path], exclude: Path | None = None) ->
         else:
             raise InputError(f"{p} 不存在。", hint="请指定自查记录表文件或其所在文件夹。")
         out += [f for f in found if skip is None or f.resolve() != skip]
-    seen: set[Path] = set()
-    return [f for f in out if not (f.resolve() in seen or seen.add(f.resolve()))]  # type: ignore[func-returns-value]
+    unique: dict[Path, Path] = {}
+    for f in out:
+        unique.setdefault(f.resolve(), f)
+    return list(unique.values())
 
 
 def summarize(sources: Iterable[str | Path], output: str | Path, *, force: bool = False,
@@ -151,6 +154,12 @@ def workbook_bytes(result: SummaryResult) -> bytes:
                 cell.alignment = Alignment(vertical="center", wrap_text=True)
         for c, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(c)].width = w
+        ws.row_dimensions[1].height = 24
+        ws.row_dimensions[2].height = 30
+        for r, values in enumerate(rows, start=3):  # wrapped text: room for its lines
+            lines = max((math.ceil(len(str(v)) * 1.8 / max(widths[c] - 1, 1))
+                         for c, v in enumerate(values) if isinstance(v, str)), default=1)
+            ws.row_dimensions[r].height = max(18, min(lines, 6) * 13 + 4)
         ws.freeze_panes = "C3"
         ws.print_title_rows = "2:2"
         ws.page_setup.orientation = "landscape"
@@ -181,8 +190,8 @@ def workbook_bytes(result: SummaryResult) -> bytes:
                      len(r.problems), r.earliest_deadline, r.file.name])
     ws = wb.active
     ws.title = SUMMARY_SHEET
-    sheet(ws, title, header, rows, [6, 30, 24, 22, 16, 14, 12, 24, 10, *[10] * len(cats), 16,
-                                    10, 8, 12, 28])
+    sheet(ws, title, header, rows, [5, 26, 20, 20, 13, 12, 11, 20, 9, *[9] * len(cats), 14,
+                                    8, 6, 11, 18])
     verdict_col = header.index("自查结论") + 1
     for r in range(3, len(rows) + 3):
         cell = ws.cell(row=r, column=verdict_col)

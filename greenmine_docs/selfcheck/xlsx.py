@@ -27,8 +27,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..scoring import Status, fmt_points
-from .core import (AUTO_NA_NOTE, COL, COLUMNS, FORMAT_TAG, HEADER_FIELDS, META_SHEET, MET, NOT_APPLICABLE,
-                   NOT_MET, SHEET_NAME, TABLE_TITLE, TableData)
+from .core import (AUTO_NA_NOTE, COL, COLUMNS, FORMAT_TAG, HEADER_FIELDS, META_SHEET, MET,
+                   NOT_APPLICABLE, NOT_MET, SHEET_NAME, TABLE_TITLE, TableData)
 
 FONT_NAME = "宋体"
 BODY_PT = 10
@@ -93,6 +93,7 @@ class _Sheet:
         self.fill_section = PatternFill("solid", fgColor="EDEDED")
         self.fill_sub = PatternFill("solid", fgColor="F7F7F7")
         self.Alignment = Alignment
+        self._aligns: dict[tuple[str, str], Any] = {}
         self.heights: dict[int, float] = {}
         self.widths = {i + 1: w for i, (_, _, w) in enumerate(COLUMNS)}
 
@@ -105,7 +106,9 @@ class _Sheet:
         if end_col > col or end_row > row:
             self.ws.merge_cells(start_row=row, start_column=col, end_row=end_row,
                                 end_column=end_col)
-        align = self.Alignment(horizontal=h, vertical=v, wrap_text=True)
+        align = self._aligns.get((h, v))
+        if align is None:
+            align = self._aligns[(h, v)] = self.Alignment(horizontal=h, vertical=v, wrap_text=True)
         for r in range(row, end_row + 1):
             for c in range(col, end_col + 1):
                 cell = self.ws.cell(row=r, column=c)
@@ -244,7 +247,8 @@ def _item_text(item: Any) -> Any:
     small = InlineFont(rFont=FONT_NAME, sz=8, color="555555")
     normal = InlineFont(rFont=FONT_NAME, sz=BODY_PT)
     plain = item.text + "\n" + "".join(extra)
-    return CellRichText(TextBlock(normal, item.text), TextBlock(small, "\n" + "".join(extra))), plain
+    rich = CellRichText(TextBlock(normal, item.text), TextBlock(small, "\n" + "".join(extra)))
+    return rich, plain
 
 
 def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
@@ -310,9 +314,12 @@ def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
         sh.put(row, COL["score"], plus(F), h="center", font=sh.bold, fill=sh.fill_section,
                fmt="0.##")
         ratio = f"{cat.min_ratio * 100:g}%"
+        open_items = f"SUM({N}{cat_start}:{N}{row - 1})"
         sh.put(row, COL["situation"],
-               Formula(f'=IF({L}{row}=0,"本项评价内容均不适用，不考核得分率","得分率 "&TEXT({M}{row},"0.0%")'
-                       f'&IF({M}{row}>={cat.min_ratio!r},"，达到","，未达到")&"不低于{ratio}的要求")'),
+               Formula(f'=IF({L}{row}=0,"本项评价内容均不适用，不考核得分率",'
+                       f'IF({open_items}>0,"尚有"&{open_items}&"项未评分或得分无效",'
+                       f'"得分率 "&TEXT({M}{row},"0.0%")'
+                       f'&IF({M}{row}>={cat.min_ratio!r},"，达到","，未达到")&"不低于{ratio}的要求"))'),
                end_col=COL["responsible"], font=sh.bold, fill=sh.fill_section)
         sh.ws.cell(row=row, column=HELPER_COLS["applicable"]).value = plus(L)
         sh.ws.cell(row=row, column=HELPER_COLS["ratio"]).value = (
@@ -368,7 +375,8 @@ def _totals(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
     incomplete = f"SUM({N}{item_rows[0]}:{N}{item_rows[-1]})>0"
     if pre_rows:
         pr = f"{F}{pre_rows[0]}:{F}{pre_rows[-1]}"
-        incomplete = f'OR(COUNTIF({pr},"{MET}")+COUNTIF({pr},"{NOT_MET}")<{len(pre_rows)},{incomplete})'
+        ruled = f'COUNTIF({pr},"{MET}")+COUNTIF({pr},"{NOT_MET}")'
+        incomplete = f"OR({ruled}<{len(pre_rows)},{incomplete})"
         formula = f'=IF(COUNTIF({pr},"{NOT_MET}")>0,"不达标",IF({incomplete},"未完成",{verdict}))'
     else:
         formula = f'=IF({incomplete},"未完成",{verdict})'
@@ -429,7 +437,8 @@ def _validations(ws: Any, data: TableData, layout: Layout) -> None:
         pts = fmt_points(data.iset.items[item_id].points)
         dv = DataValidation(
             type="custom", allow_blank=True, showErrorMessage=True, showInputMessage=True,
-            formula1=f'OR({F}{r}="{NOT_APPLICABLE}",AND(ISNUMBER({F}{r}),{F}{r}>=0,{F}{r}<={E}{r}))',
+            formula1=(f'OR({F}{r}="{NOT_APPLICABLE}",'
+                      f"AND(ISNUMBER({F}{r}),{F}{r}>=0,{F}{r}<={E}{r}))"),
             errorTitle="自查得分", error=f"得分应为 0～{pts} 之间的数字，或填“{NOT_APPLICABLE}”。",
             promptTitle="自查得分", prompt=f"填 0～{pts} 分；不适用于本矿山时填“{NOT_APPLICABLE}”。")
         dv.add(f"{F}{r}")
@@ -439,7 +448,8 @@ def _validations(ws: Any, data: TableData, layout: Layout) -> None:
         first = rows[0]
         dv = DataValidation(
             type="custom", allow_blank=True, showErrorMessage=True,
-            formula1=f"AND(ISNUMBER({J}{first}),OR(ISBLANK({check_date}),{J}{first}>={check_date}))",
+            formula1=(f"AND(ISNUMBER({J}{first}),"
+                      f"OR(ISBLANK({check_date}),{J}{first}>={check_date}))"),
             errorTitle="整改时限", error="请填写日期（如 2023-10-31），且不早于自查日期。")
         dv.add(f"{J}{first}:{J}{rows[-1]}")
         ws.add_data_validation(dv)

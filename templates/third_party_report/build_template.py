@@ -1,42 +1,63 @@
-"""Build ``report.docx``, the DOCX template of the third-party assessment report.
+"""Build ``report.docx``, the DOCX template of the third-party assessment report (第三方评估报告),
+from this readable source. Run from the repository root after changing it and commit both:
 
-The template holds what a user may want to restyle in Word: the official styles, the page setup
-and page-number footers, and the cover. Everything else is written by
-:mod:`greenmine_docs.assessment.compose` into the ``{{p body }}`` subdocument. Run from the
-repository root after changing this script, and commit both files:
+    .venv/bin/python templates/third_party_report/build_template.py          # rewrite
+    .venv/bin/python templates/third_party_report/build_template.py --check  # stale? exit 1
 
-    .venv/bin/python templates/third_party_report/build_template.py
+Three sections, like the implementation plan's template:
 
-Layout: section 1 is the cover (no page number); section 2 starts at page 1 with ``— N —``
-footers (odd pages right, even pages left) and holds the body.
+1. cover — report number, mine, title, agency, commissioning body, date; no page number;
+2. front matter — the assessment commitment letter (评估工作承诺书, read out at the opening
+   meeting; agencies may reword it in Word) and the table of contents; pages — I —, — II —;
+3. body — ``{{p body }}`` (written by :mod:`greenmine_docs.assessment.compose`), pages from — 1 —.
 
-Template variables (all plain text, autoescaped): ``number_line`` (报告编号 line or empty),
-``mine_name``, ``doc_title``, ``agency_name``, ``commission_body``, ``date_upper``; and ``body``.
+Variables (plain text, autoescaped; listed in TEMPLATE.md): ``number_line``, ``mine_name``,
+``doc_title``, ``agency_name``, ``commission_body``, ``contract_number``, ``leader_name``,
+``commitment_date``, ``date_upper``, and ``body``.
 """
 from __future__ import annotations
 
+import argparse
+import io
+import re
 import sys
+import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1]))
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT))
 
+from docx import Document  # noqa: E402
 from docx.enum.section import WD_SECTION  # noqa: E402
 from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: E402
 from docx.shared import Pt  # noqa: E402
 
-from greenmine_docs.docx import (add_text, empty_footers, new_document,  # noqa: E402
-                                 page_number_footers, page_numbering, setup_page)
+from greenmine_docs.docx import (add_text, add_toc, apply_official_styles,  # noqa: E402
+                                 empty_footers, page_number_footers, page_numbering,
+                                 set_update_fields, setup_page)
 from greenmine_docs.docx.text import no_indent  # noqa: E402
 
 OUT = HERE / "report.docx"
 
+COMMITMENTS = (
+    "依法依规、客观公正、实事求是地开展评估工作，严格按照评价指标逐项核查、逐项评分，如实反映矿山"
+    "绿色矿山建设情况，不弄虚作假。",
+    "我机构及评估组成员与被评估矿山及其采矿权人无隶属关系和利益关系，未参与该矿山绿色矿山建设实施"
+    "方案编制和自评工作，评估前后各一年内不与其发生业务往来。",
+    "不向被评估企业收取任何费用，不接受宴请、礼品、礼金及其他任何形式的利益。",
+    "对评估工作中知悉的企业商业秘密和技术资料严格保密。",
+    "对评估报告内容和评估结论的真实性、准确性负责，自觉接受主管部门和社会的监督。",
+)
 
-def _line(doc, text: str, *, style: str = "Cover Line", align=WD_ALIGN_PARAGRAPH.CENTER,
-          before: float = 0, size: float | None = None):
+
+def _par(doc, text: str, style: str = "Normal", *, align=None, before: float = 0,
+         indent: bool = True, size: float | None = None):
     par = doc.add_paragraph(style=style)
-    par.alignment = align
-    no_indent(par)
+    if align is not None:
+        par.alignment = align
+    if not indent:
+        no_indent(par)
     par.paragraph_format.space_before = Pt(before)
     if text:
         add_text(par, text, size=size)
@@ -44,33 +65,88 @@ def _line(doc, text: str, *, style: str = "Cover Line", align=WD_ALIGN_PARAGRAPH
 
 
 def build() -> bytes:
-    from greenmine_docs.docx import to_bytes
+    doc = Document()
+    apply_official_styles(doc)
+    props = doc.core_properties
+    props.title = "绿色矿山第三方评估报告"
+    props.author = "greenmine-docs"
+    props.comments = ("由 templates/third_party_report/build_template.py 生成；可在 Word 中修改样式、"
+                      "封面和承诺书措辞后用 greenmine report --template 使用。")
+    right = WD_ALIGN_PARAGRAPH.RIGHT
 
-    doc = new_document(page_numbers=False)
+    # 1. cover --------------------------------------------------------------------------------
     cover = doc.sections[0]
-    _line(doc, "{{ number_line }}", align=WD_ALIGN_PARAGRAPH.RIGHT, size=14)
-    _line(doc, "", before=96)
-    _line(doc, "{{ mine_name }}", style="Cover Line", size=22)
-    _line(doc, "{{ doc_title }}", style="Cover Title", before=24)
-    _line(doc, "", before=150)
-    _line(doc, "评估机构：{{ agency_name }}")
-    _line(doc, "委托单位：{{ commission_body }}")
-    _line(doc, "{{ date_upper }}", before=24)
+    setup_page(cover)
+    _par(doc, "{{ number_line }}", "Cover Line", align=right, indent=False, size=14)
+    _par(doc, "{{ mine_name }}", "Cover Line", before=120, size=22)
+    _par(doc, "{{ doc_title }}", "Cover Title", before=24)
+    _par(doc, "评估机构：{{ agency_name }}", "Cover Line", before=200)
+    _par(doc, "委托单位：{{ commission_body }}", "Cover Line")
+    _par(doc, "{{ date_upper }}", "Cover Line", before=24)
     empty_footers(cover)
 
+    # 2. commitment letter and table of contents -------------------------------------------
+    front = doc.add_section(WD_SECTION.NEW_PAGE)
+    setup_page(front)
+    _par(doc, "评估工作承诺书", "Title", indent=False)
+    _par(doc, "受{{ commission_body }}委托（委托合同编号：{{ contract_number }}），{{ agency_name }}"
+         "承担{{ mine_name }}绿色矿山第三方评估工作。我机构及评估组全体成员郑重承诺：")
+    numbers = "一二三四五六七八九"
+    for i, text in enumerate(COMMITMENTS):
+        _par(doc, f"{numbers[i]}、{text}")
+    _par(doc, "评估机构（盖章）：{{ agency_name }}", align=right, before=24, indent=False)
+    _par(doc, "评估组组长（签字）：{{ leader_name }}", align=right, indent=False)
+    _par(doc, "{{ commitment_date }}", align=right, indent=False)
+    toc_head = _par(doc, "目　　录", "TOC Heading", indent=False)
+    toc_head.paragraph_format.page_break_before = True
+    toc = doc.add_paragraph(style="toc 1")
+    add_toc(toc, levels="1-2")
+    page_number_footers(doc, front)
+    page_numbering(front, start=1, fmt="upperRoman")
+
+    # 3. body ---------------------------------------------------------------------------------
     body = doc.add_section(WD_SECTION.NEW_PAGE)
     setup_page(body)
+    no_indent(doc.add_paragraph("{{p body }}"))
     page_number_footers(doc, body)
-    page_numbering(body, start=1)
-    par = doc.add_paragraph("{{p body }}")
-    no_indent(par)
-    return to_bytes(doc)
+    page_numbering(body, start=1, fmt="decimal")
+    set_update_fields(doc)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return normalise(buf.getvalue())
 
 
-def main() -> None:
-    OUT.write_bytes(build())
-    print(f"wrote {OUT.relative_to(HERE.parents[1])} ({OUT.stat().st_size // 1024} KB)")
+def normalise(data: bytes) -> bytes:
+    """Fixed zip entry order and timestamps and no creation time, so an unchanged source gives
+    the same bytes (``--check`` and the tests compare them)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n)):
+            info = zipfile.ZipInfo(name, date_time=(2023, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            content = src.read(name)
+            if name == "docProps/core.xml":
+                content = re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", b"",
+                                 content)
+            dst.writestr(info, content)
+    return out.getvalue()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Build the third-party report template.")
+    parser.add_argument("--check", action="store_true", help="只检查模板是否过期，不写文件")
+    args = parser.parse_args(argv)
+    data = build()
+    if args.check:
+        stale = not OUT.exists() or OUT.read_bytes() != data
+        if stale:
+            print(f"stale: {OUT.relative_to(ROOT)}")
+        return 1 if stale else 0
+    OUT.write_bytes(data)
+    print(f"wrote {OUT.relative_to(ROOT)} ({len(data) // 1024} KB)")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
