@@ -98,7 +98,16 @@ def run_checks(loaded: Loaded, as_of: dt.date | None = None) -> "CheckContext | 
 
 
 def validate(path: str | Path, as_of: dt.date | None = None, strict: bool = False) -> Report:
-    """All findings about one input (completeness, formats, eligibility, consistency)."""
+    """All findings about one input (completeness, formats, eligibility, consistency).
+    A filled-in self-check record table (.xlsx written by ``greenmine selfcheck``) is
+    recognised and checked cell by cell instead."""
+    if Path(path).suffix.lower() in {".xlsx", ".xlsm"}:
+        from .selfcheck.reader import is_table, read_table
+
+        if is_table(Path(path)):
+            report = read_table(path).report
+            report.strict = strict
+            return report
     loaded = load(path)
     loaded.report.strict = strict
     run_checks(loaded, as_of)

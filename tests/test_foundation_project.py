@@ -63,3 +63,12 @@ def test_build_writes_manifest_with_checksums(runner, tmp_path):
     assert res.code == 2 and "已存在" in res.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert run_cli(runner, "build", str(EXAMPLE), "-o", str(out), "--force").code == 0
+
+
+def test_validate_recognises_a_filled_self_check_table(runner, tmp_path):
+    table = tmp_path / "自查.xlsx"
+    assert run_cli(runner, "selfcheck", str(EXAMPLE), "-o", str(table)).code == 0
+    res = run_cli(runner, "validate", str(table), "--format", "json")
+    data = json.loads(res.stdout)
+    assert res.code == 0 and data["valid"] is True
+    assert any(f["code"] == "GM-I320" and "达标" in f["message"] for f in data["findings"])

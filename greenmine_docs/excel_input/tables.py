@@ -171,33 +171,21 @@ def read_table(ctx: ReadContext, grid: Grid, table: Table,
     warned: set[int] = set()
     entries: list[Entry] = []
     scalar = table.scalar_value
-    plan = [(c, leaf, convert, leaf.path[:-1], leaf.path[-1] if leaf.path else None, {})
+    plan = [(c, leaf, convert, leaf.path[:-1], leaf.path[-1] if leaf.path else None, {}, {})
             for c, leaf, convert in leaf_cols]
     raw_rows = grid.raw_data_rows(first)
-    rows = (_fast_rows(grid, raw_rows, plan, special_cols, unknown) if raw_rows is not None
-            else _decoded_rows(grid, first, plan, special_cols, unknown))
+    rows = (_fast_rows(grid, raw_rows, plan, special_cols, unknown, scalar)
+            if raw_rows is not None
+            else _decoded_rows(grid, first, plan, special_cols, unknown, scalar))
     merged = grid.merged_source
-    for number, hits, specials, unknown_hits in rows:
-        entry_data: Any = EMPTY if scalar else {}
-        holders: dict[tuple[str, ...], dict[str, Any]] = {(): entry_data} if not scalar else {}
+    for number, entry_data, filled, pending, specials, unknown_hits in rows:
         notes: list[Finding] = []
-        filled = False
-        for (c, leaf, _, parent, last, _), (value, note) in hits:
-            if note is not None:
-                ctx.finding(note[0], f"{leaf.label}：{note[1]}", grid.name, number, c,
-                            into=notes)
-            if value is EMPTY:
-                continue
-            if merged and (number, c) in merged:
-                ctx.merged_use(grid, number, c, leaf.label, None, into=notes)
-            filled = True
-            if scalar:
-                entry_data = value
-                continue
-            holder = holders.get(parent)
-            if holder is None:
-                holder = holders[parent] = _holder(entry_data, parent)
-            holder[last] = value
+        for (code, text), c, leaf in pending:
+            ctx.finding(code, f"{leaf.label}：{text}", grid.name, number, c, into=notes)
+        if merged and filled:
+            for c, leaf, *_ in plan:
+                if (number, c) in merged:
+                    ctx.merged_use(grid, number, c, leaf.label, None, into=notes)
         for c in unknown_hits:
             if c not in warned and filled:
                 warned.add(c)
@@ -224,16 +212,21 @@ def read_table(ctx: ReadContext, grid: Grid, table: Table,
     return TableRead(table=table, ref=ref, entries=entries)
 
 
-RowHits = tuple[int, list[tuple[tuple[Any, ...], tuple[Any, Any]]], dict[str, Any], list[int]]
+RowValues = tuple[int, Any, bool, list[tuple[Any, int, Leaf]], dict[str, Any], list[int]]
 
 
 def _decoded_rows(grid: Grid, first: int, plan: list[tuple[Any, ...]],
-                  special_cols: dict[str, int], unknown: dict[int, str]) -> Iterator[RowHits]:
-    """(row, converted values, bookkeeping cells, unknown columns used) from decoded rows."""
+                  special_cols: dict[str, int], unknown: dict[int, str], scalar: bool
+                  ) -> Iterator[RowValues]:
+    """(row, entry data, anything filled, notes, bookkeeping cells, unknown columns used)
+    from decoded rows."""
     for number, cells in grid.rows:
         if number < first:
             continue
-        hits = []
+        data: Any = EMPTY if scalar else {}
+        holders: dict[tuple[str, ...], Any] = {(): data}
+        pending: list[tuple[Any, int, Leaf]] = []
+        filled = False
         for p in plan:
             raw = cells.get(p[0])
             if raw is None:
@@ -247,13 +240,26 @@ def _decoded_rows(grid: Grid, first: int, plan: list[tuple[Any, ...]],
                         memo[raw] = hit
             else:
                 hit = p[2](raw)
-            hits.append((p, hit))
+            value, note = hit
+            if note is not None:
+                pending.append((note, p[0], p[1]))
+            if value is EMPTY:
+                continue
+            filled = True
+            if scalar:
+                data = value
+                continue
+            holder = holders.get(p[3])
+            if holder is None:
+                holder = holders[p[3]] = _holder(data, p[3])
+            holder[p[4]] = value
         specials = {name: cells.get(c) for name, c in special_cols.items()}
-        yield number, hits, specials, [c for c in unknown if c in cells]
+        yield number, data, filled, pending, specials, [c for c in unknown if c in cells]
 
 
 def _fast_rows(grid: Grid, raw_rows: list[RawRow], plan: list[tuple[Any, ...]],
-               special_cols: dict[str, int], unknown: dict[int, str]) -> Iterator[RowHits]:
+               special_cols: dict[str, int], unknown: dict[int, str], scalar: bool
+               ) -> Iterator[RowValues]:
     """The same from raw cells: each cell is decoded and converted once per distinct raw
     value and column (a 10,000-row sheet repeats most of its values)."""
     decode = grid.sheet.decode
@@ -262,29 +268,45 @@ def _fast_rows(grid: Grid, raw_rows: list[RawRow], plan: list[tuple[Any, ...]],
     special_letters = {col_letter(c).encode(): name for name, c in special_cols.items()}
     unknown_letters = {col_letter(c).encode(): c for c in unknown}
     for number, cells in raw_rows:
-        hits = []
+        data: Any = EMPTY if scalar else {}
+        holders: dict[tuple[str, ...], Any] = {(): data}
+        pending: list[tuple[Any, int, Leaf]] = []
         specials: dict[str, Any] = {}
         unknown_hits: list[int] = []
+        filled = False
         for cell in cells:
             p = by_letter.get(cell[0])
-            if p is not None:
-                memo = p[5]
-                key = cell[2:]
-                hit = memo.get(key)
-                if hit is None:
-                    value = decode(cell)
-                    hit = p[2](value) if value is not None else _NOTHING
-                    if len(memo) < MEMO_LIMIT:
-                        memo[key] = hit
-                if hit is not _NOTHING:
-                    hits.append((p, hit))
+            if p is None:
+                name = special_letters.get(cell[0])
+                if name is not None:
+                    specials[name] = decode(cell)
+                elif cell[0] in unknown_letters and decode(cell) is not None:
+                    unknown_hits.append(unknown_letters[cell[0]])
                 continue
-            name = special_letters.get(cell[0])
-            if name is not None:
-                specials[name] = decode(cell)
-            elif cell[0] in unknown_letters and decode(cell) is not None:
-                unknown_hits.append(unknown_letters[cell[0]])
-        yield number, hits, specials, unknown_hits
+            if cell[3] == b"s":  # shared text: its index alone says what it is
+                memo, key = p[5], cell[4]
+            else:
+                memo, key = p[6], cell[2:]
+            hit = memo.get(key)
+            if hit is None:
+                raw = decode(cell)
+                hit = p[2](raw) if raw is not None else _NOTHING
+                if len(memo) < MEMO_LIMIT:
+                    memo[key] = hit
+            value, note = hit
+            if note is not None:
+                pending.append((note, p[0], p[1]))
+            if value is EMPTY:
+                continue
+            filled = True
+            if scalar:
+                data = value
+                continue
+            holder = holders.get(p[3])
+            if holder is None:
+                holder = holders[p[3]] = _holder(data, p[3])
+            holder[p[4]] = value
+        yield number, data, filled, pending, specials, unknown_hits
 
 
 _NOTHING = (EMPTY, None)
