@@ -161,8 +161,22 @@ def render_documents(ctx: "CheckContext", only: Iterable[str] | None = None,
             if skipped is not None:
                 skipped.append(spec.title)
             continue
-        files.update(spec.render(ctx))
+        for name, data in spec.render(ctx).items():
+            files[_unused_name(name, files)] = data  # two documents never share one name
     return files
+
+
+def _unused_name(name: str, taken: dict[str, bytes]) -> str:
+    """``name``, or ``stem-2.suffix`` … when another document already has it (a plan title
+    chosen equal to the report's name, say)."""
+    if name.lower() not in {n.lower() for n in taken}:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    stem, suffix = (stem, dot + suffix) if dot else (name, "")
+    n = 2
+    while f"{stem}-{n}{suffix}".lower() in {t.lower() for t in taken}:
+        n += 1
+    return f"{stem}-{n}{suffix}"
 
 
 def _write_build(result: BuildResult, files: dict[str, bytes], out_dir: Path, loaded: Loaded,
@@ -170,15 +184,18 @@ def _write_build(result: BuildResult, files: dict[str, bytes], out_dir: Path, lo
     from . import __version__
     from .outputs import check_output, write_bytes_atomic
 
+    from .safety.inputs import input_files
+
     source = loaded.source
     source_bytes = source.read_bytes() if source.is_file() else b""
+    inputs = input_files(loaded.raw)  # the input and the files it names: never overwritten
     targets = {name: out_dir / name for name in files}
     manifest_path = out_dir / "manifest.json"
     for target in [*targets.values(), manifest_path]:  # refuse before writing anything
-        check_output(target, force=force, inputs=[source])
+        check_output(target, force=force, inputs=inputs)
     entries = []
     for name, data in files.items():
-        write_bytes_atomic(targets[name], data, force=force, inputs=[source])
+        write_bytes_atomic(targets[name], data, force=force, inputs=inputs)
         result.written.append(targets[name])
         entries.append({"file": name, "bytes": len(data),
                         "sha256": hashlib.sha256(data).hexdigest()})
@@ -192,6 +209,6 @@ def _write_build(result: BuildResult, files: dict[str, bytes], out_dir: Path, lo
     }
     write_bytes_atomic(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=2,
                                                  default=str).encode("utf-8"),
-                       force=force, inputs=[source])
+                       force=force, inputs=inputs)
     result.manifest = manifest_path
     return result

@@ -259,9 +259,10 @@ def _worker(args: tuple[MineTask, dict[str, Any] | None]) -> MineOutcome:
 def run_batch(src: Path, out_dir: Path, *, jobs: int | None = None, as_of: dt.date | None = None,
               strict: bool = False, zip_bundles: bool = False, validate_only: bool = False,
               on_done: Callable[[MineOutcome], None] | None = None,
-              on_start: Callable[[int], None] | None = None) -> BatchResult:
+              on_start: Callable[[int], None] | None = None, force: bool = False) -> BatchResult:
     """Process every mine under ``src`` into ``out_dir`` and write 批量处理汇总.xlsx."""
     out_dir = Path(out_dir)
+    check_out_dir(out_dir, force=force)
     tasks = collect_tasks(Path(src), out_dir, as_of=as_of, strict=strict, zip_bundle=zip_bundles,
                           validate_only=validate_only)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -291,6 +292,20 @@ def run_batch(src: Path, out_dir: Path, *, jobs: int | None = None, as_of: dt.da
     result = BatchResult(outcomes=outcomes, out_dir=out_dir)
     result.summary = write_summary(result, out_dir / "批量处理汇总.xlsx")
     return result
+
+
+def check_out_dir(out_dir: Path, *, force: bool = False) -> None:
+    """The output folder is new, empty or an earlier batch's (it has ``.greenmine-batch.json``,
+    whose files a new run replaces); any other folder is refused without ``force``."""
+    from .errors import OutputError
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"输出路径 {out_dir} 是文件，不是目录。", hint="请用 -o 指定一个目录。")
+    if force or not out_dir.is_dir() or (out_dir / CACHE_FILE).is_file():
+        return
+    if any(out_dir.iterdir()):
+        raise OutputError(f"输出目录 {out_dir} 已有其他文件，且不是批量处理的结果目录，未写入。",
+                          hint="请换一个新目录；确认可以覆盖其中的同名文件请加 --force。")
 
 
 def _read_cache(path: Path) -> dict[str, Any]:
@@ -356,6 +371,9 @@ def write_summary(result: BatchResult, path: Path) -> Path:
         sheet.page_setup.fitToWidth = 1
         sheet.page_setup.fitToHeight = 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    from .safety.xlsx import keep_data_literal
+
+    keep_data_literal(wb)  # mine names, messages starting with “=” stay text
     with atomic_path(path, force=True) as tmp:
         wb.save(tmp)
     return path

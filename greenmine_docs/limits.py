@@ -1,19 +1,47 @@
 """Input limits, in one place. Each can be changed with an environment variable
-(``GREENMINE_MAX_INPUT_MB`` …) for provinces with unusually large files."""
+(``GREENMINE_MAX_INPUT_MB`` …) for provinces with unusually large files; a value that is not a
+positive number is ignored (the default applies). The variables are read once, at import.
+
+| variable | default | what |
+|---|---|---|
+| GREENMINE_MAX_INPUT_MB | 20 | Excel input workbooks, mine lists, score sheets, self-check tables |
+| GREENMINE_MAX_YAML_MB | 5 | YAML inputs, indicator-set and outline files |
+| GREENMINE_MAX_TEXT_MB | 5 | Markdown narrative files, CSV lists |
+| GREENMINE_MAX_DOCX_MB | 50 | Word documents checked or compared, user templates |
+| GREENMINE_MAX_IMAGE_MB | 30 | one image (site photo, figure) |
+| GREENMINE_MAX_IMAGE_MEGAPIXELS | 80 | pixels of one image (decompression bombs) |
+| GREENMINE_MAX_YAML_NODES | 500000 | values in one YAML file after aliases are expanded |
+| GREENMINE_MAX_YAML_DEPTH | 64 | nesting of YAML mappings and lists |
+| GREENMINE_MAX_ZIP_ENTRIES | 5000 | members of one .xlsx/.docx package |
+| GREENMINE_MAX_ZIP_UNCOMPRESSED_MB | 500 | total uncompressed size of one package |
+| GREENMINE_MAX_ZIP_RATIO | 200 | compression ratio of one member larger than 1 MB |
+"""
 from __future__ import annotations
 
 import os
 
+MB = 1024 * 1024
+
 
 def _env_number(name: str, default: float) -> float:
     try:
-        return float(os.environ.get(name, default))
+        value = float(os.environ.get(name, default))
     except ValueError:
         return default
+    return value if value > 0 and value == value and value != float("inf") else default
 
 
-MAX_INPUT_BYTES = int(_env_number("GREENMINE_MAX_INPUT_MB", 20) * 1024 * 1024)
-"""Largest YAML/Markdown/Excel input read at all."""
+MAX_INPUT_BYTES = int(_env_number("GREENMINE_MAX_INPUT_MB", 20) * MB)
+"""Largest Excel input (and any other input without a limit of its own) read at all."""
+
+MAX_YAML_BYTES = int(_env_number("GREENMINE_MAX_YAML_MB", 5) * MB)
+"""Largest YAML file: a real submission is ~50 KB; 5 MB is a hundred times that."""
+
+MAX_TEXT_BYTES = int(_env_number("GREENMINE_MAX_TEXT_MB", 5) * MB)
+"""Largest Markdown narrative file or CSV list."""
+
+MAX_DOCX_BYTES = int(_env_number("GREENMINE_MAX_DOCX_MB", 50) * MB)
+"""Largest Word document read (plans with photos are often tens of MB)."""
 
 MAX_YAML_NODES = int(_env_number("GREENMINE_MAX_YAML_NODES", 500_000))
 """Largest number of values in one YAML document after alias expansion (billion-laughs guard)."""
@@ -24,11 +52,19 @@ MAX_YAML_DEPTH = int(_env_number("GREENMINE_MAX_YAML_DEPTH", 64))
 MAX_ZIP_ENTRIES = int(_env_number("GREENMINE_MAX_ZIP_ENTRIES", 5000))
 """Most members an .xlsx/.docx package may have."""
 
-MAX_ZIP_UNCOMPRESSED = int(_env_number("GREENMINE_MAX_ZIP_UNCOMPRESSED_MB", 500) * 1024 * 1024)
+MAX_ZIP_UNCOMPRESSED = int(_env_number("GREENMINE_MAX_ZIP_UNCOMPRESSED_MB", 500) * MB)
 """Largest total uncompressed size of an .xlsx/.docx package."""
 
 MAX_ZIP_RATIO = _env_number("GREENMINE_MAX_ZIP_RATIO", 200)
 """Largest compression ratio of one member (a zip bomb compresses far better than any XML)."""
 
-MAX_IMAGE_BYTES = int(_env_number("GREENMINE_MAX_IMAGE_MB", 30) * 1024 * 1024)
-MAX_IMAGE_PIXELS = int(_env_number("GREENMINE_MAX_IMAGE_MEGAPIXELS", 100) * 1_000_000)
+MAX_IMAGE_BYTES = int(_env_number("GREENMINE_MAX_IMAGE_MB", 30) * MB)
+"""Largest image file (photo or figure)."""
+
+MAX_IMAGE_PIXELS = int(_env_number("GREENMINE_MAX_IMAGE_MEGAPIXELS", 80) * 1_000_000)
+"""Most pixels of one image: more is no camera photo but a decompression bomb."""
+
+
+def megabytes(n: int) -> str:
+    """``n`` bytes as a short Chinese-friendly figure: ``20 MB``, ``0.5 MB``."""
+    return f"{n / MB:.0f} MB" if n >= MB else f"{n / MB:.2g} MB"

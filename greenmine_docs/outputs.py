@@ -12,24 +12,46 @@ from typing import Iterable, Iterator
 
 from .errors import OutputError
 
-_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
-                     *(f"LPT{i}" for i in range(1, 10))}
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+                     *(f"{dev}{n}" for dev in ("COM", "LPT") for n in "123456789¹²³")}
 _BAD_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+MAX_NAME_BYTES = 200  # UTF-8 bytes of a derived name; file systems allow 255 with the suffix
 
 
-def safe_filename(name: str, *, max_len: int = 80, default: str = "未命名") -> str:
+def _fit(text: str, max_len: int, max_bytes: int) -> str:
+    """``text`` shortened in the middle (``头部…尾部``) to ``max_len`` characters and
+    ``max_bytes`` UTF-8 bytes: the end of a derived name says what the document is
+    (``…第三方评估报告``), so it is kept."""
+    if len(text) <= max_len and len(text.encode("utf-8")) <= max_bytes:
+        return text
+    head_n = (max_len - 1) * 2 // 3
+    tail_n = max_len - 1 - head_n
+    while True:
+        out = text[:head_n].rstrip() + "…" + (text[-tail_n:].lstrip() if tail_n else "")
+        if len(out.encode("utf-8")) <= max_bytes or head_n <= 1:
+            return out
+        head_n, tail_n = head_n * 9 // 10, tail_n * 9 // 10
+
+
+def safe_filename(name: str, *, max_len: int = 80, default: str = "未命名",
+                  max_bytes: int = MAX_NAME_BYTES) -> str:
     """A file name (no directory) made from user text: no separators, no ``..``, no Windows
-    reserved names or characters, bounded length (in characters), never empty."""
+    reserved names or characters, no leading ``-`` or ``~`` (options, Office lock files),
+    bounded length in characters and in UTF-8 bytes (shortened in the middle), never empty."""
     text = unicodedata.normalize("NFC", str(name))
     text = _BAD_CHARS.sub("_", text).strip().strip(".")
     text = re.sub(r"\s+", " ", text)
     text = re.sub(r"_+", "_", text)
-    if not text or set(text) <= {"_", " ", "."}:
+    text = re.sub(r"\.{2,}", ".", text)  # no ".." anywhere
+    if not text or set(text) <= {"_", " ", ".", "-", "~"}:
         text = default
-    stem = text.split(".")[0].upper()
+    if text[0] in "-~":
+        text = "_" + text[1:]
+    text = _fit(text, max_len, max_bytes).rstrip(" .") or default
+    stem = text.split(".")[0].strip().upper()
     if stem in _WINDOWS_RESERVED:
         text = "_" + text
-    return text[:max_len].rstrip(" .") or default
+    return text
 
 
 def check_output(path: Path, *, force: bool = False, inputs: Iterable[Path] = ()) -> Path:
@@ -38,8 +60,9 @@ def check_output(path: Path, *, force: bool = False, inputs: Iterable[Path] = ()
     target = path.resolve()
     for inp in inputs:
         try:
-            same = Path(inp).resolve() == target
-        except OSError:
+            same = Path(inp).resolve() == target or (
+                path.exists() and Path(inp).exists() and os.path.samefile(inp, path))
+        except OSError:  # hard links and case-insensitive file systems are caught by samefile
             continue
         if same:  # raised outside the try: OutputError is itself an OSError
             raise OutputError(f"输出文件 {path} 与输入文件相同，拒绝覆盖输入。",
@@ -65,10 +88,22 @@ def atomic_path(path: Path, *, force: bool = False, inputs: Iterable[Path] = ())
         yield tmp
         if not force and path.exists():  # appeared meanwhile
             raise OutputError(f"输出文件 {path} 已存在，未覆盖。", hint="确认要覆盖请加 --force。")
+        os.chmod(tmp, _mode_for(path))  # mkstemp makes 0600: others could not open the result
         os.replace(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions a new file would get (0666 minus the umask), or the replaced file's."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def write_bytes_atomic(path: Path, data: bytes, *, force: bool = False,

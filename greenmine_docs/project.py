@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from .errors import OutputError
@@ -30,22 +29,23 @@ def write_example_project(directory: Path, *, force: bool = False) -> list[Path]
     if directory.exists() and any(directory.iterdir()) and not force:
         raise OutputError(f"目录 {directory} 已存在且不为空，未写入。",
                           hint="换一个新目录，或加 --force 覆盖其中的同名文件。")
+    from .outputs import write_bytes_atomic, write_text_atomic
+
     written: list[Path] = []
     for src in sorted(source.rglob("*")):
         if src.is_dir() or src.name.startswith((".", "expected")) or "__pycache__" in src.parts:
             continue
         target = directory / src.relative_to(source)
-        target.parent.mkdir(parents=True, exist_ok=True)
         if src.name == "mine.yaml":
             text = src.read_text(encoding="utf-8")
             first, _, rest = text.partition("\n")
             if first.startswith("# yaml-language-server:"):
                 text = f"# yaml-language-server: $schema=./{SCHEMA_FILE}\n{rest}"
-            target.write_text(text, encoding="utf-8")
+            write_text_atomic(target, text, force=force)
         else:
-            shutil.copyfile(src, target)
+            write_bytes_atomic(target, src.read_bytes(), force=force)
         written.append(target)
     schema = directory / SCHEMA_FILE
-    schema.write_text(schema_json(), encoding="utf-8")
+    write_text_atomic(schema, schema_json(), force=force)
     written.append(schema)
     return written

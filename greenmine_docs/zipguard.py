@@ -11,10 +11,13 @@ from .errors import InputError
 from .limits import MAX_INPUT_BYTES, MAX_ZIP_ENTRIES, MAX_ZIP_RATIO, MAX_ZIP_UNCOMPRESSED
 
 
-def check_office_file(path: Path, *, kind: str) -> None:
+def check_office_file(path: Path, *, kind: str, limit: int | None = None,
+                      limit_env: str = "GREENMINE_MAX_INPUT_MB") -> None:
     """Raise :class:`InputError` unless ``path`` is a sane OOXML package. ``kind`` is the Chinese
-    name used in messages, e.g. "Excel 工作簿" or "Word 文档"."""
+    name used in messages, e.g. "Excel 工作簿" or "Word 文档"; ``limit`` the largest file size
+    (default: the general input limit) and ``limit_env`` the variable that changes it."""
     path = Path(path)
+    limit = MAX_INPUT_BYTES if limit is None else limit
     if not path.exists():
         raise InputError(f"{kind} {path} 不存在。", hint="请检查文件路径是否正确。")
     if not path.is_file():
@@ -22,10 +25,10 @@ def check_office_file(path: Path, *, kind: str) -> None:
     size = path.stat().st_size
     if size == 0:
         raise InputError(f"{kind} {path} 是空文件。", hint="请重新保存或重新下载该文件。")
-    if size > MAX_INPUT_BYTES:
+    if size > limit:
         raise InputError(f"{kind} {path} 大小 {size / 1048576:.1f} MB，超过上限 "
-                         f"{MAX_INPUT_BYTES / 1048576:.0f} MB。",
-                         hint="请压缩其中的图片，或设置环境变量 GREENMINE_MAX_INPUT_MB。")
+                         f"{limit / 1048576:.0f} MB。",
+                         hint=f"请压缩其中的图片，或设置环境变量 {limit_env}。")
     with path.open("rb") as fh:
         head = fh.read(8)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -58,7 +61,7 @@ def check_office_file(path: Path, *, kind: str) -> None:
                 raise InputError(f"{kind} {path} 已损坏（部件 {bad} 校验失败）。",
                                  hint="请重新保存或重新下载该文件。")
     except zipfile.BadZipFile as e:
-        raise InputError(f"{kind} {path} 已损坏或不完整（{e}）。",
+        raise InputError(f"{kind} {path} 已损坏或不完整，无法打开（{e}）。",
                          hint="文件可能未下载完整，请重新保存或重新下载。") from e
     except (OSError, EOFError, NotImplementedError, ValueError) as e:
         raise InputError(f"无法读取{kind} {path}：{e}", hint="请重新保存该文件后重试。") from e

@@ -171,6 +171,14 @@ def _from(ti: Any, bounds: tuple[float, float] = (-1e6, 1e6), depth: int = 0
     return st.none()
 
 
+def _has_content(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_has_content(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_content(v) for v in value)
+    return value is not None
+
+
 def _model_strategy(model: type[BaseModel], depth: int = 0) -> st.SearchStrategy:
     required, optional = {}, {}
     for name, info in model.model_fields.items():
@@ -179,7 +187,7 @@ def _model_strategy(model: type[BaseModel], depth: int = 0) -> st.SearchStrategy
                                                                         "list", "list_model"):
             # an empty section, list or mapping reads back as "not given" (documented), which
             # differs from an explicit empty one only where the default is None
-            strategy = strategy.filter(lambda v: v not in ({}, []))
+            strategy = strategy.filter(_has_content)
         (required if info.is_required() else optional)[name] = strategy
     return st.fixed_dictionaries(required, optional=optional)
 

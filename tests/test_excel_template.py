@@ -173,9 +173,13 @@ class Photo(StrictModel):
     taken: dt.date | None = field("拍摄日期", None)
 
 
+LONG = tuple(f"第{i}类，含逗号的很长的选项名称用来超过内联列表的长度限制" for i in range(12))
+
+
 class Item(StrictModel):
     name: str = field("名称")
     colour: Colour = field("颜色")
+    kind: Literal[LONG] | None = field("类别", None)  # type: ignore[valid-type]
     size: Literal["大", "小"] | None = field("大小", None)
     photos: list[Photo] = field("照片", default_factory=list)
     tags: list[str] = field("标签", default_factory=list)
@@ -226,7 +230,7 @@ def test_any_model_round_trips(tmp_path: Path) -> None:
             "title": "测试 {{ 7*7 }} <b>&amp;",
             "detail": {"note": "多行\n第二行", "when": dt.date(2024, 2, 29)},
             "items": [
-                {"name": "甲", "colour": "红", "size": "大", "tags": ["一", "二"],
+                {"name": "甲", "colour": "红", "size": "大", "tags": ["一", "二"], "kind": LONG[7],
                  "photos": [{"file": "a.jpg", "taken": dt.date(2023, 1, 2)},
                             {"file": "b.jpg"}]},
                 {"name": "乙", "colour": "绿", "photos": [{"file": "c.jpg"}]},
@@ -250,6 +254,16 @@ def test_any_model_round_trips(tmp_path: Path) -> None:
     assert wb[photo.sheet][photo.cell].value == "b.jpg"
     by = raw.locate(("section", "text", "by", "2"))
     assert wb[by.sheet][by.cell].value == "二"
+    # a dropdown too long (or with commas) for an inline list refers to the hidden _lists sheet
+    assert wb["_lists"].sheet_state == "hidden"
+    items = wb["条目表"]
+    kind_col = [c.value for c in items[1]].index("section.items[].kind") + 1
+    letter = openpyxl.utils.get_column_letter(kind_col)
+    dvs = [dv for dv in items.data_validations.dataValidation
+           if dv.type == "list" and f"{letter}3:" in str(dv.sqref)]
+    assert dvs and dvs[0].formula1.startswith("_lists!$")
+    ref = dvs[0].formula1.split("!")[1].replace("$", "")
+    assert [c.value for row in wb["_lists"][ref] for c in row] == list(LONG)
     assert not any(f.severity.value == "error" for f in raw.findings)
 
 

@@ -96,6 +96,7 @@ def test_cover_toc_and_page_numbers(built):
     assert body.footer.paragraphs[0].text.startswith("— ")
     start = body._sectPr.find(qn("w:pgNumType"))
     assert start.get(qn("w:start")) == "1"
+    assert toc._sectPr.find(qn("w:pgNumType")).get(qn("w:fmt")) == "upperRoman"
     assert any(i.startswith("TOC") for i in field_instructions(doc.element.body))
     assert doc.settings.element.find(qn("w:updateFields")).get(qn("w:val")) == "true"
     landscape = [s for s in doc.sections if s.page_width > s.page_height]

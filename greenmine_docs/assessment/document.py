@@ -199,11 +199,14 @@ def make_scoresheet(path: str | Path, output: str | Path, *, force: bool = False
     if loaded.submission is None:
         out.blocked = True
         return out
+    from ..safety.inputs import input_files
+
     ctx = CheckContext(submission=loaded.submission, raw=loaded.raw,
                        as_of=reference_date(loaded.submission, as_of))
-    check_output(output, force=force, inputs=[path])
+    inputs = input_files(loaded.raw)  # a filled score sheet the input names is never replaced
+    check_output(output, force=force, inputs=inputs)
     data = render_scoresheet(ctx)
-    write_bytes_atomic(output, data, force=force, inputs=[path])
+    write_bytes_atomic(output, data, force=force, inputs=inputs)
     out.written.append(output)
     return out
 

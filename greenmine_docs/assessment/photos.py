@@ -13,8 +13,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_PIXELS = 40_000_000  # 40 megapixels: more is not a camera photo but a decompression bomb
+from ..limits import MAX_IMAGE_BYTES as MAX_FILE_BYTES  # noqa: E402 — configurable limits
+from ..limits import MAX_IMAGE_PIXELS as MAX_PIXELS  # noqa: E402 — more: a decompression bomb
 MIN_SHORT_EDGE_PX = 300  # below this a printed photo is visibly blurred
 MAX_EDGE_PX = 1600  # long edge in the document: sharp at 150 dpi over the type width
 ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "MPO": "JPEG"}  # MPO: JPEG from some cameras

@@ -22,7 +22,10 @@ import datetime as dt
 import io
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+
+from ..cellstyle import style_cell
 
 if TYPE_CHECKING:
     from ..indicators.model import IndicatorSet, MineProfile
@@ -103,7 +106,8 @@ def _styles():
         "bold": Font(name=_FONT, size=10, bold=True),
         "wrap": Alignment(wrap_text=True, vertical="center"),
         "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
-        "fill": lambda c: PatternFill("solid", fgColor=c),
+        # one object per colour: cells share it (see greenmine_docs.cellstyle)
+        "fill": lru_cache(maxsize=None)(lambda c: PatternFill("solid", fgColor=c)),
     }
 
 
@@ -170,13 +174,10 @@ def _put(ws, row: int, columns: tuple[Column, ...], values: dict[str, Any], st, 
          font: str = "body", fill: str | None = None, inputs: tuple[str, ...] = ()) -> None:
     for i, c in enumerate(columns, start=1):
         cell = ws.cell(row=row, column=i, value=values.get(c.key))
-        cell.font = st[font]
-        cell.border = st["border"]
-        cell.alignment = st["wrap"] if c.wrap else st["center"]
-        if fill:
-            cell.fill = st["fill"](fill)
-        elif c.key in inputs:
-            cell.fill = st["fill"](_INPUT_FILL)
+        style_cell(cell, font=st[font], border=st["border"],
+                   alignment=st["wrap"] if c.wrap else st["center"],
+                   fill=st["fill"](fill) if fill else
+                   (st["fill"](_INPUT_FILL) if c.key in inputs else None))
     ws.row_dimensions[row].height = _row_height(values, columns)
 
 
@@ -392,6 +393,9 @@ def build_scoresheet(iset: "IndicatorSet", submission: "Submission", *, mine: "M
     wb.active = 1
     wb.properties.title = "绿色矿山第三方评估打分表"
     wb.properties.creator = "greenmine-docs"
+    from ..safety.xlsx import keep_data_literal
+
+    keep_data_literal(wb)  # data text starting with “=” stays text, never a formula
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

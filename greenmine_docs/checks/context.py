@@ -43,4 +43,5 @@ SECTION_CHECKS = (
     "greenmine_docs.selfcheck.checks",
     "greenmine_docs.plan.checks",
     "greenmine_docs.assessment.checks",
+    "greenmine_docs.safety.checks",
 )

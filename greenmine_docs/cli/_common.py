@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import click
 
@@ -55,8 +55,10 @@ FORMAT_OPTION = click.option(
 
 
 def emit_report(report: "Report", fmt: str, output: Path | None = None,
-                title: str = "检查报告") -> None:
-    """Print (or write) a report in the chosen format."""
+                title: str = "检查报告", *, force: bool = False,
+                inputs: "Iterable[Path]" = ()) -> None:
+    """Print (or write) a report in the chosen format. A written report never replaces one
+    of ``inputs``, nor an existing file without ``force``."""
     from ..report_format import render_html, render_json, render_text
 
     text = {"text": render_text, "json": render_json,
@@ -64,7 +66,7 @@ def emit_report(report: "Report", fmt: str, output: Path | None = None,
     if output:
         from ..outputs import write_text_atomic
 
-        write_text_atomic(output, text, force=True)
+        write_text_atomic(output, text, force=force, inputs=inputs)
     else:
         click.echo(text)
 

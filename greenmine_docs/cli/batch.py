@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._common import FORMAT_OPTION, EXIT_FINDINGS, EXIT_OK
+from ._common import FORMAT_OPTION, EXIT_FINDINGS, EXIT_OK, force_option
 from .validate import AS_OF_OPTION
 
 
@@ -23,8 +23,10 @@ from .validate import AS_OF_OPTION
 @FORMAT_OPTION
 @click.option("--report", "report_path", type=click.Path(path_type=Path),
               help="把全部问题另存为报告文件（格式由 --format 决定，如 问题.html）。")
+@force_option
 def batch_cmd(src: Path, out_dir: Path, jobs: int | None, as_of: dt.date | None, strict: bool,
-              zip_bundles: bool, validate_only: bool, fmt: str, report_path: Path | None) -> int:
+              zip_bundles: bool, validate_only: bool, fmt: str, report_path: Path | None,
+              force: bool) -> int:
     """批量校验并生成：SRC 是装有多个输入（YAML/Excel）的文件夹，或一个“每行一个矿山”的
     名录工作簿。有问题的输入会被记录并跳过，不影响其他矿山。再次运行时，未变化的输入直接沿用上次结果。
 
@@ -32,6 +34,10 @@ def batch_cmd(src: Path, out_dir: Path, jobs: int | None, as_of: dt.date | None,
     """
     from ..batch import run_batch
 
+    if report_path:  # refused before the (long) run, not after it
+        from ..outputs import check_output
+
+        check_output(report_path, force=force, inputs=[src])
     bar: dict[str, object] = {}
 
     def start(total: int) -> None:
@@ -46,7 +52,8 @@ def batch_cmd(src: Path, out_dir: Path, jobs: int | None, as_of: dt.date | None,
 
     try:
         result = run_batch(src, out_dir, jobs=jobs, as_of=as_of, strict=strict,
-                           zip_bundles=zip_bundles, validate_only=validate_only, on_start=start, on_done=done)
+                           zip_bundles=zip_bundles, validate_only=validate_only, on_start=start,
+                           on_done=done, force=force)
     finally:
         if "bar" in bar:
             bar["bar"].__exit__(None, None, None)
@@ -83,7 +90,7 @@ def batch_cmd(src: Path, out_dir: Path, jobs: int | None, as_of: dt.date | None,
         if report_path:
             from ..outputs import write_text_atomic
 
-            write_text_atomic(report_path, text, force=True)
+            write_text_atomic(report_path, text, force=force, inputs=[src])
             click.echo(f"报告：{report_path}")
         else:
             click.echo(text)

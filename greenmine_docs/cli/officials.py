@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from ._common import EXIT_FINDINGS, EXIT_OK, FORMAT_OPTION
+from ._common import EXIT_FINDINGS, EXIT_OK, FORMAT_OPTION, force_option
 
 
 @click.command("check")
@@ -19,8 +19,9 @@ from ._common import EXIT_FINDINGS, EXIT_OK, FORMAT_OPTION
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="把报告写入文件（例如 --format html -o 检查报告.html），不在屏幕输出。")
 @click.option("--strict", is_flag=True, help="警告也视为不通过（退出码 1）。")
+@force_option
 def check_cmd(files: tuple[Path, ...], outline_path: Path | None, input_path: Path | None,
-              fmt: str, output: Path | None, strict: bool) -> int:
+              fmt: str, output: Path | None, strict: bool, force: bool) -> int:
     """按编写提纲检查已提交的实施方案（.docx），可一次检查多份。
 
     识别 Word 标题样式、手工编号的标题（第一章、一、（一）、1.、（1））和 Word 自动编号；
@@ -35,6 +36,8 @@ def check_cmd(files: tuple[Path, ...], outline_path: Path | None, input_path: Pa
     from ..officials.check import check_documents
     from ..report_format import render_html, render_json, render_text
 
+    inputs = [*files, *(p for p in (outline_path, input_path) if p is not None)]
+    _refuse(output, force, inputs)
     reports = check_documents(list(files), outline_path=outline_path, input_path=input_path)
     for r in reports:
         r.strict = strict
@@ -51,17 +54,26 @@ def check_cmd(files: tuple[Path, ...], outline_path: Path | None, input_path: Pa
                               ensure_ascii=False, indent=2, default=str)
     else:
         text = "\n\n".join(render_text(r) for r in reports)
-    _emit(text, output)
+    _emit(text, output, force, inputs)
     return EXIT_OK if all(r.valid for r in reports) else EXIT_FINDINGS
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _refuse(output: Path | None, force: bool, inputs: list[Path]) -> None:
+    """Refuse an output over an input (always) or an existing file (without --force), before
+    any work is done."""
+    if output is not None:
+        from ..outputs import check_output
+
+        check_output(output, force=force, inputs=inputs)
+
+
+def _emit(text: str, output: Path | None, force: bool, inputs: list[Path]) -> None:
     if output is None:
         click.echo(text)
         return
     from ..outputs import write_text_atomic
 
-    write_text_atomic(output, text, force=True)
+    write_text_atomic(output, text, force=force, inputs=inputs)
     click.echo(f"已写出：{output}", err=True)
 
 
@@ -75,8 +87,9 @@ def _emit(text: str, output: Path | None) -> None:
 @click.option("--context", "context_lines", type=click.IntRange(0, 10), default=1,
               show_default=True, help="每处修改前后显示的未改动行数。")
 @click.option("--exit-code", is_flag=True, help="有变化时退出码为 1（便于脚本判断），无变化为 0。")
+@force_option
 def diff_cmd(old: Path, new: Path, fmt: str, output: Path | None, context_lines: int,
-             exit_code: bool) -> int:
+             exit_code: bool, force: bool) -> int:
     """逐章比较实施方案的两个版本（整改前后）：新增、删除、修改的章，修改的行和表格。
 
     两个文件都用 pandoc 转为 Markdown 后按章比较（章：一级标题，或“第一章”“一、”开头的行）。
@@ -88,6 +101,7 @@ def diff_cmd(old: Path, new: Path, fmt: str, output: Path | None, context_lines:
     """
     from ..officials.diff import diff_documents, render_diff
 
+    _refuse(output, force, [old, new])
     result = diff_documents(old, new, context=context_lines)
-    _emit(render_diff(result, fmt), output)
+    _emit(render_diff(result, fmt), output, force, [old, new])
     return EXIT_FINDINGS if exit_code and result.changed else EXIT_OK

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._common import FORMAT_OPTION, emit_report, exit_code
+from ._common import FORMAT_OPTION, emit_report, exit_code, force_option
 
 
 def parse_date_option(ctx: click.Context, param: click.Parameter, value: str | None
@@ -31,14 +31,20 @@ AS_OF_OPTION = click.option(
 @click.option("--strict", is_flag=True, help="警告也视为不通过（退出码 1）。")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="把报告写入文件（如 报告.html），而不是打印到屏幕。")
+@force_option
 def validate_cmd(input_path: Path, fmt: str, as_of: dt.date | None, strict: bool,
-                 output: Path | None) -> int:
+                 output: Path | None, force: bool) -> int:
     """检查输入（YAML 或 Excel）的完整性、格式、遴选条件和一致性，一次列出全部问题。
 
     例：greenmine validate examples/shanxi-limestone/mine.yaml --format json
     """
     from ..api import validate
 
+    if output is not None:  # refuse before the work, not after it
+        from ..outputs import check_output
+
+        check_output(output, force=force, inputs=[input_path])
     report = validate(input_path, as_of=as_of, strict=strict)
-    emit_report(report, fmt, output, title="绿色矿山申报材料校验报告")
+    emit_report(report, fmt, output, title="绿色矿山申报材料校验报告", force=force,
+                inputs=[input_path])
     return exit_code(report)

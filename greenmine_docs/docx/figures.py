@@ -16,39 +16,30 @@ from ..errors import InputError
 from .page import TYPE_HEIGHT_MM, TYPE_WIDTH_MM
 from .text import add_text, no_indent, set_style
 
-MAX_IMAGE_BYTES = 30 * 1024 * 1024
-MAX_IMAGE_PIXELS = 60_000_000
-
 
 def _image_bytes(image: str | Path | bytes, where: str = "") -> tuple[bytes, float]:
-    """Read and check an image; returns the bytes and its height/width ratio."""
-    from PIL import Image, UnidentifiedImageError
+    """Read and check an image by its content (format, completeness, size and pixel limits of
+    :mod:`greenmine_docs.limits`); returns the bytes and its height/width ratio."""
+    from ..safety.images import inspect_image
 
     if isinstance(image, (str, Path)):
         path = Path(image)
-        try:
-            if path.stat().st_size > MAX_IMAGE_BYTES:
-                raise InputError(f"图片 {path} 超过 {MAX_IMAGE_BYTES // 1024 // 1024} MB。",
-                                 hint="请压缩图片后再引用。", location=where)
-            data = path.read_bytes()
-        except FileNotFoundError as e:
-            raise InputError(f"找不到图片文件 {path}。", hint="检查路径（相对于输入文件所在目录）。",
-                             location=where) from e
-        except OSError as e:
-            raise InputError(f"无法读取图片 {path}：{e.strerror or e}", location=where) from e
+        check = inspect_image(path)
+        if not check.ok:
+            if check.kind == "missing":
+                raise InputError(f"找不到图片文件 {path}。",
+                                 hint="检查路径（相对于输入文件所在目录）。", location=where)
+            raise InputError(f"图片 {path.name} 无法使用：{check.problem}。",
+                             hint="请使用完整的 PNG 或 JPEG 图片（必要时压缩后再引用）。",
+                             location=where)
+        data = path.read_bytes()
     else:
         data = bytes(image)
-    try:
-        with Image.open(io.BytesIO(data)) as img:
-            w, h = img.size
-            if w * h > MAX_IMAGE_PIXELS:
-                raise InputError(f"图片像素过多（{w}×{h}）。", hint="请缩小图片尺寸。", location=where)
-            if img.format not in {"PNG", "JPEG", "GIF", "BMP", "TIFF"}:
-                raise InputError(f"图片格式 {img.format} 无法插入 Word。",
-                                 hint="请使用 PNG 或 JPEG 图片。", location=where)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
-        raise InputError("文件不是可识别的图片。", hint="请使用 PNG 或 JPEG 图片。",
-                         location=where) from e
+        check = inspect_image(data)
+        if not check.ok:
+            raise InputError(f"图片无法使用：{check.problem}。", hint="请使用 PNG 或 JPEG 图片。",
+                             location=where)
+    w, h = check.width, check.height
     return data, (h / w if w else 1.0)
 
 

@@ -68,7 +68,7 @@ def find_uno_python(soffice: str) -> str | None:
     return None
 
 
-def _missing() -> DependencyError:
+def missing_soffice() -> DependencyError:
     return DependencyError(
         "未找到 LibreOffice（soffice），无法转换为 PDF。DOCX 文件不受影响。",
         hint="请安装 LibreOffice（Debian/Ubuntu：apt install libreoffice-writer；Windows/macOS："
@@ -80,7 +80,7 @@ def docx_bytes_to_pdf(data: bytes, *, name: str = "document", timeout: float = 2
     """Convert a DOCX (bytes) to PDF (bytes) with LibreOffice."""
     soffice = find_soffice()
     if soffice is None:
-        raise _missing()
+        raise missing_soffice()
     with tempfile.TemporaryDirectory(prefix="gm-pdf-") as tmp:
         work = Path(tmp)
         src = work / f"{name}.docx"

@@ -21,7 +21,10 @@ from .styles import apply_official_styles
 def open_template(path: str | Path) -> Any:
     """A ``DocxTemplate`` for ``path``, checked to be a readable Word document; the official
     styles the generators need are added when the template lacks them."""
-    from docxtpl import DocxTemplate
+    from ..limits import MAX_DOCX_BYTES
+    from ..safety.template_lint import check_template
+    from ..safety.tplguard import GuardedDocxTemplate
+    from ..zipguard import check_office_file
 
     path = Path(path)
     if not path.is_file():
@@ -30,7 +33,10 @@ def open_template(path: str | Path) -> Any:
     if not zipfile.is_zipfile(path):
         raise TemplateError(f"模板 {path} 不是 .docx 文件（可能是旧的 .doc 或已损坏）。",
                             hint="请在 Word 中“另存为” Word 文档（*.docx）。")
-    tpl = DocxTemplate(str(path))
+    check_office_file(path, kind="Word 模板", limit=MAX_DOCX_BYTES,  # zip bombs, truncation
+                      limit_env="GREENMINE_MAX_DOCX_MB")
+    check_template(path)  # broken tags: one located report instead of a Jinja error
+    tpl = GuardedDocxTemplate(str(path))
     try:
         doc = tpl.get_docx()
     except Exception as e:  # python-docx raises several types for broken packages
@@ -69,9 +75,12 @@ def render_template(path: str | Path, build_context: Callable[[Any], dict[str, A
 
     from ..render.jinja_env import make_env
 
+    from ..safety.template_lint import check_template
+
     path = Path(path)
     tpl = open_template(path)
     context = build_context(tpl)
+    check_template(path, known=context)  # unknown variables, with where they are
     try:
         tpl.render(context, jinja_env=make_env())
     except JinjaTemplateError as e:

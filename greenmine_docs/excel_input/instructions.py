@@ -56,13 +56,17 @@ def _required(sheet: Form | Table) -> str:
 
 
 def _content(sheet: Form | Table) -> str:
-    text = sheet.title
-    if isinstance(sheet, Table) and sheet.description:
-        text += f"（{sheet.description}）"
-    elif isinstance(sheet, Form) and sheet.description and sheet.description != sheet.title:
-        text += f"（{sheet.description}）"
+    """What a sheet holds: its description, or the first few of its fields."""
+    described = sheet.description and sheet.description not in (sheet.title, sheet.sheet)
+    if described:
+        text = sheet.description
+    else:
+        labels = list(dict.fromkeys(leaf.label.split("·")[0] for leaf in sheet.leaves))
+        text = "、".join(labels[:4]) + ("等" if len(labels) > 4 else "")
+        if sheet.title != sheet.sheet:
+            text = f"{sheet.title}：{text}"
     if isinstance(sheet, Form) and sheet.optional:
-        text += "；整部分为选填，生成相应文书时再填写"
+        text += "（整部分为选填，生成相应文书时再填写）"
     return text
 
 

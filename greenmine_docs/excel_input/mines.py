@@ -17,14 +17,14 @@ from ..findings import Finding, Location, Severity, make
 from ..load.raw import RawInput, dotted
 from .compact import share_strings
 from .grid import Grid, ReadContext
-from .layout import (INSTRUCTIONS_SHEET, META_SHEET, MINES_SHEET, Table, input_layout,
+from .layout import (INSTRUCTIONS_SHEET, LISTS_SHEET, META_SHEET, Table, input_layout,
                      mines_layout)
 from .positions import LazyPositions
 from .sheetwrite import write_table_sheet
 from .styles import FONT, FONT_BOLD, FONT_TITLE
 from .tables import (OutRow, Parent, TableRead, _unknown_in, collect_rows, get_path,
                      machine_key, place_children, read_table)
-from .workbook import MARKER_KEY, plain_data
+from .workbook import MARKER_KEY, lists_sheet, plain_data
 from .xlsxread import XlsxFile, col_index, gc_paused
 
 MINES_KIND = "greenmine-mines-table"
@@ -69,8 +69,9 @@ def render_mines_table(items: Iterable[Any]) -> tuple[bytes, list[Finding]]:
     info = wb.create_sheet(INSTRUCTIONS_SHEET)
     _instructions(info, root, WriteOnlyCell)
     warnings: list[tuple[tuple[Any, ...], str]] = []
+    list_refs = lists_sheet(wb, [leaf for t in root.walk() for leaf in t.leaves])
     for table in root.walk():
-        write_table_sheet(wb.create_sheet(table.sheet), table, rows.get(table.key, []), {},
+        write_table_sheet(wb.create_sheet(table.sheet), table, rows.get(table.key, []), list_refs,
                           styled=table is not root, groups=table is root,
                           spare_rows=1000 if table is root else 300, warnings=warnings)
     meta = wb.create_sheet(META_SHEET)
@@ -156,7 +157,7 @@ def _read(xlsx: XlsxFile, path: Path) -> MinesTable:
                               " greenmine batch 一个文件夹，或矿山名录表。",
                          location=str(path))
     extra = [n for n in present if n not in where.values()
-             and n not in (INSTRUCTIONS_SHEET, META_SHEET)]
+             and n not in (INSTRUCTIONS_SHEET, META_SHEET, LISTS_SHEET)]
     for table in tables:
         if table.sheet in where:
             continue

@@ -12,9 +12,9 @@ from openpyxl.cell import WriteOnlyCell
 
 from .layout import Leaf, Table
 from .styles import (BORDER, CENTER, FILL_GROUP, FILL_HEADER, FILL_REQUIRED, FONT, FONT_BOLD,
-                     FONT_KEY, FONT_REQUIRED, KIND_WIDTH, a4_landscape, dropdown, label_text,
-                     needs_list_sheet, number_format, number_rule, row_height, styler,
-                     text_width, value_style)
+                     FONT_KEY, FONT_REQUIRED, KIND_WIDTH, TOP_CENTER, a4_landscape, dropdown,
+                     label_text, needs_list_sheet, number_format, number_rule, row_height,
+                     styler, text_width, value_style)
 from .tables import OutRow, columns, machine_key, row_values, special_labels
 from .values import LIST_SEP
 from .xlsxread import col_letter
@@ -45,6 +45,10 @@ def write_table_sheet(ws: Any, table: Table, rows: list[OutRow],
         dim.width = column_width(leaf, heads[i - 1])
         if leaf is not None:
             dim.number_format = number_format(leaf)
+    if groups:  # the wide mines table
+        a4_landscape(ws, "2:3", fit_width=False, title_cols="A:A")
+    else:
+        a4_landscape(ws, f"{first_data - 1}:{first_data - 1}", fit_width=len(cols) <= 14)
     ws.row_dimensions[1].hidden = True
     ws.row_dimensions[first_data - 1].height = 34
     ws.freeze_panes = f"{col_letter(2)}{first_data}"
@@ -78,7 +82,7 @@ def write_table_sheet(ws: Any, table: Table, rows: list[OutRow],
             ws.append(out)
     last = first_data + len(rows) + spare_rows
     _validations(ws, cols, first_data, last, list_refs)
-    a4_landscape(ws, f"{first_data - 1}:{first_data - 1}" if not groups else "2:3")
+
 
 
 def _header(ws: Any, text: str, leaf: Leaf | None, style: Any) -> Any:
@@ -119,10 +123,9 @@ def literal(cell: Any) -> Any:
 def _data_cell(ws: Any, value: Any, leaf: Leaf | None, style: Any) -> Any:
     cell = literal(WriteOnlyCell(ws, value))
     if leaf is None:
-        return style(cell, "编号", font=FONT, border=BORDER, alignment=CENTER)
-    name, attrs = value_style(leaf)
-    attrs["fill"] = None  # required marks are in the header of a list sheet
-    return style(cell, name.replace("必填", "").replace("条件", "").strip() + " 列表", **attrs)
+        return style(cell, "编号", font=FONT, border=BORDER, alignment=TOP_CENTER)
+    name, attrs = value_style(leaf, form=False)  # required marks are in the header
+    return style(cell, name, **attrs)
 
 
 def _validations(ws: Any, cols: list[tuple[str, Leaf | None]], first: int, last: int,

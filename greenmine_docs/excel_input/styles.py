@@ -28,6 +28,7 @@ BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 WRAP_CENTER = Alignment(wrap_text=True, vertical="center")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+TOP_CENTER = Alignment(horizontal="center", vertical="top")
 
 REQUIRED_MARK = "＊"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -172,13 +173,19 @@ def header_cell(cell: Any, text: str, *, fill: PatternFill = FILL_HEADER,
     cell.border = BORDER
 
 
-def a4_landscape(ws: Any, title_rows: str | None = None) -> None:
+def a4_landscape(ws: Any, title_rows: str | None = None, *, fit_width: bool = True,
+                 title_cols: str | None = None) -> None:
+    """A4 landscape; narrow tables fit the page width, wide ones (the mines table) print
+    across pages with their header rows and first column repeated."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = 9  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
+    if fit_width:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_options.horizontalCentered = True
+    if title_cols:
+        ws.print_title_cols = title_cols
     ws.page_margins.left = ws.page_margins.right = 0.5
     if title_rows:
         ws.print_title_rows = title_rows
@@ -186,7 +193,7 @@ def a4_landscape(ws: Any, title_rows: str | None = None) -> None:
 
 def text_width(text: str) -> float:
     """Display width in Excel column units (CJK characters count double)."""
-    return sum(2.1 if ord(ch) > 0x2E7F else 1.1 for ch in str(text))
+    return sum(1.9 if ord(ch) > 0x2E7F else 1.05 for ch in str(text))
 
 
 def row_height(texts: list[tuple[str, float]], base: float = 15.0) -> float | None:
@@ -239,12 +246,19 @@ def styler(wb: Any) -> Styler:
     return found
 
 
-def value_style(leaf: Leaf, *, bordered: bool = True) -> tuple[str, dict[str, Any]]:
-    """Name and attributes of the style of a value cell of ``leaf``."""
-    fill = value_fill(leaf)
-    wrap = leaf.kind in ("text", "list", "json", "str")
-    name = (f"值 {leaf.kind} {'必填' if leaf.required else '条件' if leaf.cond_required else ''}"
-            f"{' 框' if bordered else ''}").strip()
-    return name, {"font": FONT, "fill": fill, "border": BORDER if bordered else None,
-                  "alignment": WRAP_TOP if wrap else WRAP_CENTER,
+def value_style(leaf: Leaf, *, form: bool = True) -> tuple[str, dict[str, Any]]:
+    """Name and attributes of the style of a value cell of ``leaf``: in a key-value sheet
+    left-aligned and centred vertically (with the required fill); in a list sheet aligned
+    to the top like the wrapped text beside it."""
+    wrap = leaf.kind in ("text", "list", "json", "str", "any", "enum")
+    if form:
+        mark = "必填" if leaf.required else "条件" if leaf.cond_required else "选填"
+        name = f"逐项值 {leaf.kind} {mark}"
+        align = Alignment(horizontal="left", vertical="center", wrap_text=wrap)
+        fill = value_fill(leaf)
+    else:
+        name = f"列表值 {leaf.kind}"
+        align = Alignment(vertical="top", wrap_text=wrap)
+        fill = None
+    return name, {"font": FONT, "fill": fill, "border": BORDER, "alignment": align,
                   "number_format": number_format(leaf)}

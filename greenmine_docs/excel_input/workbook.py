@@ -55,7 +55,7 @@ def render_workbook(data: Any = None, *, layout: Layout | None = None
     ws.title = INSTRUCTIONS_SHEET
     schema_version = (data or {}).get("schema_version") or _default_schema_version()
     write_instructions(ws, layout, schema_version if isinstance(schema_version, int) else 1)
-    list_refs = _lists_sheet(wb, layout)
+    list_refs = lists_sheet(wb, [leaf for s in layout.sheets() for leaf in s.leaves])
     warnings: list[tuple[tuple[Any, ...], str]] = []
     unknown: list[tuple[Any, ...]] = []
     rows_by_table: dict[str, list[Any]] = {}
@@ -97,26 +97,23 @@ def _default_schema_version() -> int:
     return SCHEMA_VERSION
 
 
-def _lists_sheet(wb: Any, layout: Layout) -> dict[tuple[str, ...], str]:
-    """Long or comma-containing dropdown lists live in a hidden sheet, referenced by range."""
+def lists_sheet(wb: Any, leaves: list[Leaf]) -> dict[tuple[str, ...], str]:
+    """Long or comma-containing dropdown lists live in a hidden sheet, referenced by range
+    (written row by row, so it also works in write-only workbooks)."""
     from .xlsxread import col_letter
 
     lists: list[tuple[str, ...]] = []
-    leaves = [leaf for s in layout.sheets() for leaf in s.leaves]
     for leaf in leaves:
         if leaf.dropdown and needs_list_sheet(leaf.dropdown) and leaf.dropdown not in lists:
             lists.append(leaf.dropdown)
     if not lists:
         return {}
     ws = wb.create_sheet(LISTS_SHEET)
-    refs = {}
-    for i, values in enumerate(lists, start=1):
-        letter = col_letter(i)
-        for r, value in enumerate(values, start=1):
-            ws.cell(row=r, column=i, value=value)
-        refs[values] = f"{LISTS_SHEET}!${letter}$1:${letter}${len(values)}"
+    for r in range(max(len(values) for values in lists)):
+        ws.append([values[r] if r < len(values) else None for values in lists])
     ws.sheet_state = "hidden"
-    return refs
+    return {values: f"{LISTS_SHEET}!${col_letter(i)}$1:${col_letter(i)}${len(values)}"
+            for i, values in enumerate(lists, start=1)}
 
 
 def write_workbook(data: Any, path: str | Path, *, force: bool = False,

@@ -445,3 +445,6 @@ def _check_file(path: Path) -> None:
     if not head.startswith(b"PK"):
         raise InputError(f"{path} 不是 .xlsx 工作簿（可能是改了扩展名的其他文件）。",
                          hint="请用 Excel/WPS 打开后“另存为” .xlsx 格式。", location=str(path))
+    from ..zipguard import check_office_file
+
+    check_office_file(path, kind="Excel 工作簿")  # zip bombs (members, total, ratio), truncation

@@ -90,6 +90,9 @@ def read_set_workbook(path: Path) -> tuple[dict[str, Any], Callable[[FieldPath],
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from ..zipguard import check_office_file
+
+    check_office_file(path, kind="指标体系表（Excel 工作簿）")  # size, zip bombs, truncation
     try:
         wb = load_workbook(path, data_only=True, read_only=False)
     except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as e:
@@ -331,6 +334,9 @@ def set_workbook_bytes(iset: IndicatorSet) -> bytes:
                     i.evidence or None, "、".join(i.applies_to.standards) or None,
                     "、".join(i.applies_to.methods) or None])
     table(ITEM_SHEET, ITEM_COLS, rows, [8, 12, 8, 10, 8, 14, 8, 8, 50, 6, 36, 30, 18, 18])
+    from ..safety.xlsx import keep_data_literal
+
+    keep_data_literal(wb)  # data text starting with “=” stays text, never a formula
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -20,11 +20,11 @@ def read_input(path: Path) -> RawInput:
         return read_yaml(path)
     if suffix in EXCEL_SUFFIXES:
         from ..excel_input import read_workbook
-        from ..zipguard import check_office_file
+        from ..safety.xlsx import workbook_notes
 
-        check_office_file(path, kind="Excel 工作簿")
-
-        return read_workbook(path)
+        raw = read_workbook(path)  # the reader checks the package first (zipguard)
+        raw.findings.extend(workbook_notes(path))  # macros, links, formulas without results
+        return raw
     if suffix in {".xls", ".et"}:
         raise InputError(f"{path} 是旧版 Excel 格式（{suffix}），无法读取。",
                          hint="请在 Excel/WPS 中“另存为” .xlsx 格式后重试。")

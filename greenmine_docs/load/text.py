@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..limits import MAX_INPUT_BYTES
+from ..limits import MAX_INPUT_BYTES, megabytes
 
 
 @dataclass(frozen=True)
@@ -15,18 +15,21 @@ class DecodedText:
     encoding: str  # "utf-8", "utf-8-sig", "gb18030"
 
 
-def read_bytes(path: Path, *, what: str = "输入文件") -> bytes:
+def read_bytes(path: Path, *, what: str = "输入文件", limit: int | None = None,
+               limit_env: str = "GREENMINE_MAX_INPUT_MB") -> bytes:
+    """The file's bytes; refused when over ``limit`` (default: the general input limit),
+    naming the environment variable that raises it."""
     path = Path(path)
+    limit = MAX_INPUT_BYTES if limit is None else limit
     if not path.exists():
         raise InputError(f"{what} {path} 不存在。", hint="请检查文件路径是否正确。")
     if path.is_dir():
         raise InputError(f"{path} 是一个目录，不是文件。", hint="请指定具体的文件。")
     size = path.stat().st_size
-    if size > MAX_INPUT_BYTES:
+    if size > limit:
         raise InputError(
-            f"{what} {path} 大小为 {size / 1048576:.1f} MB，超过上限 "
-            f"{MAX_INPUT_BYTES / 1048576:.0f} MB。",
-            hint="请确认文件是否正确；确需处理大文件可设置环境变量 GREENMINE_MAX_INPUT_MB。")
+            f"{what} {path} 大小为 {size / 1048576:.1f} MB，超过上限 {megabytes(limit)}。",
+            hint=f"请确认文件是否正确；确需处理大文件可设置环境变量 {limit_env}。")
     try:
         return path.read_bytes()
     except OSError as e:

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..findings import Location, make
-from ..limits import MAX_YAML_DEPTH, MAX_YAML_NODES
+from ..limits import MAX_YAML_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES
 from .raw import FieldPath, RawInput
 from .text import decode_text, read_bytes
 
@@ -148,11 +148,19 @@ class _Plainer:
 def read_yaml(path: Path) -> RawInput:
     """Read a YAML input file into :class:`RawInput` (or raise :class:`InputError`)."""
     path = Path(path)
-    decoded = decode_text(read_bytes(path), path)
+    decoded = decode_text(read_bytes(path, limit=MAX_YAML_BYTES,
+                                     limit_env="GREENMINE_MAX_YAML_MB"), path)
     findings = []
     if decoded.encoding == "gb18030":
         findings.append(make("GM-I101", "文件不是 UTF-8 编码，已按 GBK/GB18030 读取。",
                              location=Location(file=str(path))))
+    from .yaml_fast import parse as fast_parse
+
+    fast = fast_parse(decoded.text, path)  # libyaml; None: ruamel below handles the text
+    if fast is not None:
+        data, positions, key_positions = fast
+        return RawInput(source=path, kind="yaml", data=data, positions=positions,
+                        findings=findings, key_positions=key_positions)
     root = parse_yaml_text(decoded.text, path)
     if root is None:
         raise InputError(f"输入文件 {path} 中没有数据（只有注释或空行）。",

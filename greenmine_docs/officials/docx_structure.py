@@ -175,6 +175,13 @@ def open_docx(path: str | Path) -> Any:
         raise InputError(f"{path.name} 不是 Word 文档（.docx）。", hint="请提供 .docx 格式的实施方案。")
     from docx.opc.exceptions import PackageNotFoundError
 
+    from ..limits import MAX_DOCX_BYTES
+    from ..zipguard import check_office_file
+
+    # size limit, truncated packages, zip bombs: before python-docx or pandoc reads anything
+    check_office_file(path, kind="Word 文档", limit=MAX_DOCX_BYTES,
+                      limit_env="GREENMINE_MAX_DOCX_MB")
+
     try:
         return Document(str(path))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, OSError) as e:

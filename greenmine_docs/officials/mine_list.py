@@ -170,6 +170,9 @@ def _read_rows(path: Path, sheet: str | None) -> tuple[str, list[list[str]]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from ..zipguard import check_office_file
+
+    check_office_file(path, kind="Excel 工作簿")  # size, zip bombs, truncation
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as e:
@@ -216,6 +219,14 @@ def read_list(path: str | Path, *, sheet: str | None = None) -> MineList:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"找不到名录文件：{path}", hint="请检查文件路径。")
+    from ..limits import MAX_INPUT_BYTES, MAX_TEXT_BYTES, megabytes
+
+    csv_file = path.suffix.lower() == ".csv"
+    limit = MAX_TEXT_BYTES if csv_file else MAX_INPUT_BYTES
+    if path.stat().st_size > limit:
+        raise InputError(f"名录文件 {path.name} 超过上限 {megabytes(limit)}。",
+                         hint="请确认文件是否正确；确需处理可设置环境变量 "
+                              f"{'GREENMINE_MAX_TEXT_MB' if csv_file else 'GREENMINE_MAX_INPUT_MB'}。")
     data = path.read_bytes()
     if not data:
         raise InputError(f"名录文件 {path.name} 是空文件。", hint="请用 greenmine sample --template 生成模板后填写。")

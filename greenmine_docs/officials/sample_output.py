@@ -126,6 +126,9 @@ def render_xlsx(result: SampleResult, *, title: str) -> bytes:
     full.auto_filter.ref = f"A1:L{max(1, full.max_row)}"
     _print_setup(full, "1:1")
 
+    from ..safety.xlsx import keep_data_literal
+
+    keep_data_literal(wb)  # data text starting with “=” stays text, never a formula
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -198,7 +198,7 @@ class PlanComposer:
             rows.append([self.codes[i], t.content, _ym(t.start), _ym(t.end),
                          _months(t.start, t.end), t.responsible])
         self.w.table(["编号", "建设任务", "开始时间", "完成时间", "工期（月）", "责任部门"], rows,
-                     caption="建设任务进度安排表", widths_mm=[12, 68, 18, 18, 16, 24],
+                     caption="建设任务进度安排表", widths_mm=[12, 62, 20, 20, 16, 26],
                      aligns=["center", "left", "center", "center", "center", "center"])
 
     def _chart_gantt(self, category: Any = None) -> None:

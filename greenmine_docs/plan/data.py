@@ -157,10 +157,13 @@ def resolve_inside(base: Path, relative: str, location: Location) -> Path:
 
 
 def read_markdown(path: Path, location: Location) -> str:
+    from ..limits import MAX_TEXT_BYTES
     from ..load.text import decode_text, read_bytes
 
     try:
-        return decode_text(read_bytes(path, what="Markdown 文件"), path, what="Markdown 文件").text
+        data = read_bytes(path, what="Markdown 文件", limit=MAX_TEXT_BYTES,
+                          limit_env="GREENMINE_MAX_TEXT_MB")
+        return decode_text(data, path, what="Markdown 文件").text
     except InputError as e:
         raise InputError(e.message, hint=e.hint, location=str(location)) from e
 

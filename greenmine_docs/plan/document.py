@@ -54,21 +54,25 @@ def template_context(ctx: "CheckContext", body: Any) -> dict[str, Any]:
     }
 
 
-def render_plan(ctx: "CheckContext", template: Path | None = None) -> bytes:
-    """The plan DOCX as bytes (nothing is written)."""
-    from ..docx import Writer, render_template
+def plan_context(ctx: "CheckContext", tpl: Any) -> dict[str, Any]:
+    """The full docxtpl context for ``tpl`` (a ``DocxTemplate``): the body subdocument written
+    into the template's own document, plus the cover values. ``tpl.render(context, env)`` with
+    it is exactly what :func:`render_plan` does."""
+    from ..docx import Writer
     from .compose import PlanComposer
     from .data import plan_data
 
-    data = plan_data(ctx)
+    body = tpl.new_subdoc()
+    writer = Writer(tpl.docx, body, base_dir=ctx.base_dir)
+    PlanComposer(plan_data(ctx), writer).compose()
+    return template_context(ctx, body)
 
-    def build(tpl: Any) -> dict[str, Any]:
-        body = tpl.new_subdoc()
-        writer = Writer(tpl.docx, body, base_dir=ctx.base_dir)
-        PlanComposer(data, writer).compose()
-        return template_context(ctx, body)
 
-    return render_template(template or default_template(), build)
+def render_plan(ctx: "CheckContext", template: Path | None = None) -> bytes:
+    """The plan DOCX as bytes (nothing is written)."""
+    from ..docx import render_template
+
+    return render_template(template or default_template(), lambda tpl: plan_context(ctx, tpl))
 
 
 def _file_name(ctx: "CheckContext") -> str:
@@ -108,6 +112,11 @@ def generate(input_path: str | Path, output: str | Path, *, pdf: bool = False,
     check_output(output, force=force, inputs=[input_path])
     if pdf:
         check_output(pdf_path, force=force, inputs=[input_path])
+    if pdf:
+        from ..docx.pdf import find_soffice, missing_soffice
+
+        if find_soffice() is None:  # say so before spending time on the document
+            raise missing_soffice()
     template_path = Path(template) if template else None
     if template_path is not None:
         from ..docx.tpl import open_template

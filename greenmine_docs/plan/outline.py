@@ -274,8 +274,24 @@ def load_outline(path: str | Path | None = None) -> Outline:
     from ..load.yaml_input import read_yaml
 
     path = Path(path) if path is not None else default_outline_path()
+    try:  # an Outline is immutable: one parse per file version and process (batch runs)
+        st = path.stat()
+        key: tuple[Any, ...] | None = (str(path), str(path.resolve()), st.st_mtime_ns,
+                                       st.st_size)
+    except OSError:
+        key = None
+    if key is not None and key in _LOADED:
+        return _LOADED[key]
     try:
         raw = read_yaml(path)
     except InputError as e:
         raise ConfigError(f"提纲文件无法读取：{e.message}", hint=e.hint, location=e.location) from e
-    return outline_from_data(raw.data, raw.locate, str(path))
+    outline = outline_from_data(raw.data, raw.locate, str(path))
+    if key is not None:
+        if len(_LOADED) >= 32:
+            _LOADED.clear()
+        _LOADED[key] = outline
+    return outline
+
+
+_LOADED: dict[tuple[Any, ...], Outline] = {}

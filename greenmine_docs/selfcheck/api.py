@@ -90,6 +90,10 @@ def generate(input_path: str | Path | None, output: str | Path, *, blank: bool =
                 return GenerateResult(report)
         data = prepare(sub, iset, set_ref=ref, blank=blank)
     payload = render(data, kind)
+    if input_path:
+        from ..safety.inputs import input_files
+
+        inputs = input_files(loaded.raw)  # the files the input names are never replaced either
     write_bytes_atomic(output, payload, force=force, inputs=inputs)
     verdict = data.result.verdict.value if data.result else None
     return GenerateResult(report, written=output, verdict=verdict,

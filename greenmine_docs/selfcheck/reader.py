@@ -86,6 +86,9 @@ def open_table(path: Path) -> Any:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"自查记录表 {path} 不存在。", hint="请检查文件路径。")
+    from ..zipguard import check_office_file
+
+    check_office_file(path, kind="自查记录表（Excel 工作簿）")  # size, zip bombs, truncation
     try:
         # read-only: merged ranges of a 100-row table make the normal mode slow; values are
         # copied into a grid (:class:`_Grid`) and the file is closed right away

@@ -205,6 +205,9 @@ def workbook_bytes(result: SummaryResult) -> bytes:
            "整改时限", "责任人", "文件"], problem_rows, [28, 9, 40, 7, 9, 32, 32, 12, 10, 24])
     sheet(wb.create_sheet(BROKEN_SHEET), f"无法读取的文件（共 {len(result.broken)} 份）",
           ["文件", "原因"], [[str(p), reason] for p, reason in result.broken], [50, 80])
+    from ..safety.xlsx import keep_data_literal
+
+    keep_data_literal(wb)  # data text starting with “=” stays text, never a formula
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

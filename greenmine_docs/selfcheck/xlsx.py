@@ -26,6 +26,7 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..cellstyle import style_cell
 from ..scoring import Status, fmt_points
 from .core import (AUTO_NA_NOTE, COL, COLUMNS, FORMAT_TAG, HEADER_FIELDS, META_SHEET, MET,
                    NOT_APPLICABLE, NOT_MET, SHEET_NAME, TABLE_TITLE, TableData)
@@ -111,13 +112,8 @@ class _Sheet:
             align = self._aligns[(h, v)] = self.Alignment(horizontal=h, vertical=v, wrap_text=True)
         for r in range(row, end_row + 1):
             for c in range(col, end_col + 1):
-                cell = self.ws.cell(row=r, column=c)
-                if border:
-                    cell.border = self.border
-                if fill is not None:
-                    cell.fill = fill
-                cell.alignment = align
-                cell.font = font or self.font
+                style_cell(self.ws.cell(row=r, column=c), border=self.border if border else None,
+                           fill=fill, alignment=align, font=font or self.font)
         cell = self.ws.cell(row=row, column=col)
         cell.value = value
         if isinstance(value, str) and not isinstance(value, Formula) and value.startswith("="):

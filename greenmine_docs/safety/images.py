@@ -1,0 +1,114 @@
+"""Images checked by content, not by extension, before they go into a document.
+
+:func:`inspect_image` says what a file (or bytes) really is: a PNG that is in fact a text file,
+a truncated JPEG, a "decompression bomb" (a small file that declares billions of pixels) or a
+file over the size limit are each described in Chinese — never raised. Limits come from
+:mod:`greenmine_docs.limits` (``GREENMINE_MAX_IMAGE_MB``, ``GREENMINE_MAX_IMAGE_MEGAPIXELS``).
+"""
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import limits
+
+# formats python-docx can embed in a Word document
+WORD_FORMATS = frozenset({"PNG", "JPEG", "MPO", "GIF", "BMP", "TIFF"})
+
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"), (b"BM", "BMP"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"),
+    (b"RIFF", "WEBP"), (b"%PDF", "PDF"), (b"PK\x03\x04", "ZIP"), (b"\xd0\xcf\x11\xe0", "OLE"),
+)
+_FORMAT_NAMES = {"PDF": "PDF 文档", "ZIP": "压缩包或 Office 文档", "OLE": "旧版 Office 文档",
+                 "WEBP": "WebP 图片"}
+
+
+@dataclass(frozen=True)
+class ImageCheck:
+    ok: bool
+    problem: str = ""  # Chinese, when not ok
+    kind: str = ""  # "missing" | "unreadable" | "too_large" | "format" (when not ok)
+    format: str = ""
+    width: int = 0
+    height: int = 0
+
+
+def sniff(head: bytes) -> str:
+    """What the first bytes say the file is: an image format, "PDF", "ZIP", "TEXT" or ""."""
+    for magic, name in _SIGNATURES:
+        if head.startswith(magic):
+            return name
+    sample = head[:512]
+    if sample and b"\x00" not in sample:
+        try:
+            sample.decode("utf-8")
+            return "TEXT"
+        except UnicodeDecodeError as e:
+            if e.start >= len(sample) - 3:  # a character cut at the sample's end
+                return "TEXT"
+    return ""
+
+
+def inspect_image(source: str | Path | bytes, *, formats: frozenset[str] = WORD_FORMATS
+                  ) -> ImageCheck:
+    """Describe ``source`` (a path or the bytes of a file); ``ok`` only for a complete image
+    in one of ``formats`` within the size and pixel limits."""
+    if isinstance(source, (bytes, bytearray)):
+        data = bytes(source)
+    else:
+        path = Path(source)
+        if not path.is_file():
+            return ImageCheck(False, f"图片文件 {path.name} 不存在", "missing")
+        try:
+            size = path.stat().st_size
+            if size > limits.MAX_IMAGE_BYTES:
+                return ImageCheck(False, f"图片文件 {size / limits.MB:.1f} MB，超过上限 "
+                                  f"{limits.megabytes(limits.MAX_IMAGE_BYTES)}", "too_large")
+            data = path.read_bytes()
+        except OSError as e:
+            return ImageCheck(False, f"无法读取图片文件：{e.strerror or e}", "unreadable")
+    if len(data) > limits.MAX_IMAGE_BYTES:
+        return ImageCheck(False, f"图片 {len(data) / limits.MB:.1f} MB，超过上限 "
+                          f"{limits.megabytes(limits.MAX_IMAGE_BYTES)}", "too_large")
+    if not data:
+        return ImageCheck(False, "图片文件是空文件", "unreadable")
+    kind = sniff(data[:16] if len(data) >= 16 else data)
+    if kind == "TEXT":
+        return ImageCheck(False, "文件内容是文字，不是图片（可能只是改了扩展名）", "format")
+    if kind in _FORMAT_NAMES:
+        return ImageCheck(False, f"文件内容是{_FORMAT_NAMES[kind]}，不是图片", "format", kind)
+    return _decode(data, formats)
+
+
+def _decode(data: bytes, formats: frozenset[str]) -> ImageCheck:
+    from PIL import Image, UnidentifiedImageError
+
+    limit = limits.MAX_IMAGE_PIXELS
+    if Image.MAX_IMAGE_PIXELS is not None and limit > Image.MAX_IMAGE_PIXELS:
+        Image.MAX_IMAGE_PIXELS = limit  # a configured limit above Pillow's own guard
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))
+        with img:
+            fmt, (width, height) = img.format or "", img.size
+            if width * height > limit:
+                return ImageCheck(False, f"图片 {width}×{height} 像素，超过上限 "
+                                  f"{limit // 1_000_000} 兆像素", "too_large", fmt, width, height)
+            if fmt not in formats:
+                return ImageCheck(False, f"图片格式 {fmt or '未知'} 不能插入文档（请用 PNG 或 JPEG）",
+                                  "format", fmt, width, height)
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                img.load()  # a truncated file fails here, not later inside Word
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return ImageCheck(False, f"图片像素数异常巨大（超过 {limit // 1_000_000} 兆像素），疑似"
+                          "“解压炸弹”", "too_large")
+    except UnidentifiedImageError:
+        return ImageCheck(False, "文件内容不是可识别的图片", "format")
+    except (OSError, ValueError, SyntaxError, EOFError) as e:
+        return ImageCheck(False, f"图片文件已损坏或不完整（{type(e).__name__}）", "unreadable")
+    return ImageCheck(True, format=fmt, width=width, height=height)

@@ -1,0 +1,401 @@
+"""Checking a user's DOCX template before it is used: ``greenmine templates lint F.docx``.
+
+Every problem is a finding with where it is (part, paragraph, table cell) and the tag as typed:
+
+- tags that are not closed, blocks that are not balanced (``{% for %}`` without ``{% endfor %}``,
+  an ``{% endif %}`` closing a ``for``), statements Jinja cannot parse — GM-E702;
+- variables the document type does not provide (the list is in the template's TEMPLATE.md,
+  and at render time it is the context itself) — GM-E703;
+- tags Word split over runs with different formatting — GM-W704;
+- access to internal attributes (``__class__``) — GM-E705; unknown filters or tests — GM-E706;
+- tags in parts that are never rendered (endnotes, comments, some properties) — GM-W707;
+- a missing or misplaced ``{{p body }}`` — GM-E708; likely typos (a stray ``}}``, full-width
+  braces, text next to a ``{{p …}}`` tag) — GM-W709; ``{%tr %}``/``{%tc %}`` outside a table — GM-E710.
+
+:func:`check_template` runs the same checks when a document is rendered and raises one
+:class:`~greenmine_docs.errors.TemplateError` listing the errors, so a broken template never
+surfaces as a Jinja traceback.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..errors import TemplateError
+from ..findings import Finding, Location, Report, make
+from .docx_tags import OTHER_PROPERTIES, RENDERED_PROPERTIES, PartScan, Tag, Where, scan_template
+
+
+@dataclass(frozen=True)
+class DocType:
+    key: str
+    title: str
+    template_dir: str
+
+
+DOC_TYPES = {
+    "plan": DocType("plan", "绿色矿山建设实施方案", "implementation_plan"),
+    "report": DocType("report", "第三方评估报告", "third_party_report"),
+}
+
+_VAR_ROW = re.compile(r"^\|\s*`\{\{p?\s*([A-Za-z_]\w*)\s*\}\}`")
+
+# Jinja statements that open a block, and the ones that cannot work without a loader
+_BLOCKS = {"for", "if", "macro", "call", "filter", "with", "block", "autoescape", "raw"}
+_INLINE = {"set", "do", "break", "continue", "elif", "else"}
+_LOADER = {"extends", "include", "import", "from"}
+_DOCXTPL_CELL = {"colspan", "cellbg"}
+_DOCXTPL_MARKS = {"vm", "hm"}
+
+
+@functools.lru_cache(maxsize=None)
+def documented_variables(doc_type: str) -> frozenset[str]:
+    """The variables a document type provides, read from its TEMPLATE.md table."""
+    from ..resources import template_path
+
+    spec = DOC_TYPES[doc_type]
+    text = template_path(spec.template_dir, "TEMPLATE.md").read_text(encoding="utf-8")
+    return frozenset(m.group(1) for line in text.splitlines() if (m := _VAR_ROW.match(line)))
+
+
+def _env() -> Any:
+    from ..render.jinja_env import make_env
+
+    return make_env()
+
+
+def _loc(path: Path, where: Where) -> Location:
+    return Location(file=str(path), part=where.label, paragraph=where.paragraph)
+
+
+class _Linter:
+    def __init__(self, path: Path, known: frozenset[str] | None) -> None:
+        self.path = path
+        self.known = known
+        self.env = _env()
+        self.findings: list[Finding] = []
+        self.used: dict[str, Tag] = {}  # variable -> first tag using it
+        self.local: set[str] = {"loop", "caller", "varargs", "kwargs"}  # loop/set/macro names
+
+    def add(self, code: str, message: str, where: Where) -> None:
+        self.findings.append(make(code, message, location=_loc(self.path, where)))
+
+    # -- one part ------------------------------------------------------------------------
+    def part(self, scan: PartScan) -> None:
+        for s in scan.stray:
+            if s.kind == "closer":
+                self.add("GM-W709", f"多余的“{s.text}”（前面没有对应的开始符号），会按原样出现在"
+                         "文档中。", s.where)
+            else:
+                self.add("GM-W709", f"全角符号“{s.text}”不是模板标签，会按原样出现在文档中；"
+                         "标签应使用半角的 {{ }} 或 {% %}。", s.where)
+        if not scan.rendered:
+            for tag in scan.tags:
+                self.add("GM-W707", f"标签“{_short(tag.text)}”位于{scan.label}，这里的内容不会被"
+                         "替换，将按原样出现在文档中。", tag.where)
+            return
+        stack: list[tuple[str, Tag, bool]] = []
+        structural_ok = True
+        sources: list[str] = []
+        for tag in scan.tags:
+            ok, source = self.tag(tag, stack)
+            structural_ok &= ok
+            if source:
+                sources.append(source)
+        for kw, tag, parsed in reversed(stack):
+            structural_ok = False
+            if not parsed:
+                continue  # its syntax error is reported already
+            self.add("GM-E702", f"语法错误：“{_short(tag.text)}”开始的 {kw} 块没有结束（缺少"
+                     f"“{{% end{kw} %}}”）。", tag.where)
+        if structural_ok:
+            self.combined(scan, "".join(sources))
+
+    def tag(self, tag: Tag, stack: list[tuple[str, Tag, bool]]) -> tuple[bool, str]:
+        """Check one tag; return (structure ok, Jinja source it contributes to the part)."""
+        if not tag.closed:
+            closer = {"{{": "}}", "{%": "%}", "{#": "#}"}[tag.opener]
+            self.add("GM-E702", f"语法错误：标签“{_short(tag.text)}”在本段内没有结束（缺少“{closer}”）。"
+                     "一个标签不能跨段落。", tag.where)
+            return False, ""
+        if tag.split_with_formats:
+            self.add("GM-W704", f"标签“{_short(tag.text)}”被 Word 拆成了 {len(tag.run_formats)} "
+                     "段不同格式的文字；替换后只保留第一段的格式。", tag.where)
+        self.level(tag)
+        if tag.opener == "{#":
+            return True, ""
+        if tag.opener == "{{":
+            source = "{{ " + tag.inner.strip() + " }}"
+            return self.parse(tag, source), source
+        return self.statement(tag, stack)
+
+    def level(self, tag: Tag) -> None:
+        lvl = tag.level
+        if lvl == "tr" and not tag.in_table_row or lvl == "tc" and not tag.in_table_cell:
+            self.add("GM-E710", f"“{_short(tag.text)}”只能写在表格的单元格中（{lvl} 表示替换整个"
+                     f"{'表格行' if lvl == 'tr' else '单元格'}）。", tag.where)
+        if lvl == "p":
+            rest = tag.paragraph_text.replace(tag.text, "", 1).strip()
+            if rest:
+                self.add("GM-W709", f"“{_short(tag.text)}”会替换整个段落，同一段中的其他文字"
+                         f"“{_short(rest)}”将丢失；请把它放在单独的一段。", tag.where)
+
+    def statement(self, tag: Tag, stack: list[tuple[str, Tag, bool]]) -> tuple[bool, str]:
+        stmt = tag.inner.strip().strip("-+").strip()
+        kw = stmt.split(None, 1)[0] if stmt else ""
+        rest = stmt[len(kw):].strip()
+        if kw in _DOCXTPL_MARKS:
+            return True, ""
+        if kw in _DOCXTPL_CELL:
+            source = "{{ " + rest + " }}"
+            return self.parse(tag, source), source
+        if kw in _LOADER:
+            self.add("GM-E702", f"模板中不能使用“{kw}”（“{_short(tag.text)}”）：模板只能引用"
+                     "提供的变量，不能加载其他文件。", tag.where)
+            return False, ""
+        if kw.startswith("end") and kw[3:] in _BLOCKS | {"set"}:
+            opened = kw[3:]
+            if not stack or stack[-1][0] != opened:
+                expected = f"，此处应结束 {stack[-1][0]} 块" if stack else ""
+                self.add("GM-E702", f"语法错误：“{_short(tag.text)}”前面没有对应的“{{% {opened} … %}}”"
+                         f"{expected}。", tag.where)
+                return False, ""
+            stack.pop()
+            return True, "{% " + stmt + " %}"
+        if kw in ("elif", "else"):
+            if not stack or stack[-1][0] not in (("if",) if kw == "elif" else ("if", "for")):
+                self.add("GM-E702", f"语法错误：“{_short(tag.text)}”不在 {{% if %}} 块中。", tag.where)
+                return False, ""
+            if kw == "elif" and not self.parse(tag, "{% if 1 %}{% " + stmt + " %}{% endif %}"):
+                return False, ""
+            return True, "{% " + stmt + " %}"
+        if kw == "set" and "=" not in rest.split("|", 1)[0]:
+            stack.append(("set", tag, True))
+            return self.parse(tag, "{% " + stmt + " %}{% endset %}"), \
+                "{% " + stmt + " %}"
+        if kw in _BLOCKS:
+            ok = self.parse(tag, "{% " + stmt + " %}{% end" + kw + " %}")
+            stack.append((kw, tag, ok))
+            return ok, "{% " + stmt + " %}"
+        if kw in _INLINE:
+            source = "{% " + stmt + " %}"
+            return self.parse(tag, source), source
+        self.add("GM-E702", f"语法错误：无法识别的模板语句“{_short(tag.text)}”"
+                 f"{'（缺少语句名）' if not kw else ''}。", tag.where)
+        return False, ""
+
+    def parse(self, tag: Tag, source: str) -> bool:
+        """Parse ``source`` alone; report syntax errors, internal attributes, unknown filters."""
+        from jinja2 import TemplateSyntaxError, nodes
+
+        try:
+            tree = self.env.parse(source)
+        except TemplateSyntaxError as e:
+            self.add("GM-E702", f"标签“{_short(tag.text)}”语法错误，无法解析（{e.message}）。",
+                     tag.where)
+            return False
+        ok = True
+        private = [name for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Name))
+                   if (name := _accessed_name(node, nodes)).startswith("_")]
+        if private:
+            first = min(private, key=lambda n: (tag.text.find(n), n))
+            self.add("GM-E705", f"标签“{_short(tag.text)}”试图访问内部属性“{first}”，这是不安全的"
+                     "操作；模板在沙箱中渲染，只能引用提供的数据。", tag.where)
+            ok = False
+        for node in tree.find_all(nodes.Filter):
+            if node.name not in self.env.filters:
+                self.add("GM-E706", f"标签“{_short(tag.text)}”使用了不存在的过滤器“{node.name}”。",
+                         tag.where)
+                ok = False
+        for node in tree.find_all(nodes.Test):
+            if node.name not in self.env.tests:
+                self.add("GM-E706", f"标签“{_short(tag.text)}”使用了不存在的测试“{node.name}”。",
+                         tag.where)
+                ok = False
+        for node in tree.find_all(nodes.Name):
+            if node.ctx in ("store", "param"):
+                self.local.add(node.name)
+        for node in tree.find_all(nodes.Macro):
+            self.local.add(node.name)
+        if ok:
+            from jinja2 import meta
+
+            for name in meta.find_undeclared_variables(tree):
+                self.used.setdefault(name, tag)
+        return ok
+
+    def combined(self, scan: PartScan, source: str) -> None:
+        """Each tag parsed alone; check that a sound part also parses as a whole."""
+        from jinja2 import TemplateSyntaxError
+
+        try:
+            self.env.parse(source)
+        except TemplateSyntaxError as e:  # rare: every tag parsed on its own
+            where = scan.tags[0].where if scan.tags else Where(scan.label)
+            self.add("GM-E702", f"{scan.label}中的标签组合无法解析（{e.message}）。", where)
+
+    def unknown_variables(self) -> None:
+        """Variables used anywhere that the document type does not provide."""
+        if self.known is None:
+            return
+        for name in sorted(set(self.used) - self.known - self.local - set(self.env.globals)):
+            tag = self.used[name]
+            self.add("GM-E703", f"模板使用了未提供的变量“{name}”（“{_short(tag.text)}”）；"
+                     f"可用变量：{'、'.join(sorted(self.known))}。", tag.where)
+
+    # -- document properties and the body tag ----------------------------------------------
+    def properties(self, props: dict[str, str]) -> None:
+        from jinja2 import TemplateSyntaxError, meta
+
+        for key, label in {**RENDERED_PROPERTIES, **OTHER_PROPERTIES}.items():
+            text = props.get(key, "")
+            if not re.search(r"\{\{|\{%|\{#", text):
+                continue
+            where = Where(f"文档属性（{label}）")
+            if key in OTHER_PROPERTIES:
+                self.add("GM-W707", f"文档属性“{label}”中的“{_short(text)}”不会被替换，将按原样保留。",
+                         where)
+                continue
+            try:
+                undeclared = meta.find_undeclared_variables(self.env.parse(text))
+            except TemplateSyntaxError as e:
+                self.add("GM-E702", f"文档属性“{label}”中的标签“{_short(text)}”无法解析"
+                         f"（{e.message}）。", where)
+                continue
+            if self.known is not None:
+                for name in sorted(undeclared - self.known
+                                   - set(self.env.globals)):
+                    self.add("GM-E703", f"文档属性“{label}”使用了该模板没有的变量“{name}”。", where)
+
+    def body(self, scans: list[PartScan]) -> None:
+        main = scans[0] if scans and scans[0].label == "正文" else None
+        tags = [t for t in (main.tags if main else []) if t.closed and t.opener == "{{"
+                and t.inner.strip() == "body"]
+        if any(t.level == "p" for t in tags):
+            return
+        if tags:
+            self.add("GM-E708", "正文变量须写成“{{p body }}”并单独占一段（p 表示用正文替换整段），"
+                     f"这里写的是“{_short(tags[0].text)}”。", tags[0].where)
+        else:
+            self.add("GM-E708", "模板中没有正文标签“{{p body }}”，生成的文档将没有正文。",
+                     Where("正文"))
+
+
+def _accessed_name(node: Any, nodes: Any) -> str:
+    """The attribute, item or variable name a Jinja node reads ("" for computed items)."""
+    if isinstance(node, nodes.Getattr):
+        return node.attr
+    if isinstance(node, nodes.Name):
+        return node.name
+    arg = node.arg
+    return arg.value if isinstance(arg, nodes.Const) and isinstance(arg.value, str) else ""
+
+
+def _guard(path: Path) -> None:
+    from ..limits import MAX_DOCX_BYTES
+    from ..zipguard import check_office_file
+
+    check_office_file(path, kind="Word 模板", limit=MAX_DOCX_BYTES,
+                      limit_env="GREENMINE_MAX_DOCX_MB")
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def used_variables(path: str | Path) -> set[str]:
+    """Top-level names the template's tags refer to (for guessing its document type)."""
+    linter = _Linter(Path(path), None)
+    scans, _ = scan_template(Path(path))
+    for scan in scans:
+        if scan.rendered:
+            linter.part(scan)
+    return set(linter.used) - set(linter.env.globals)
+
+
+def guess_type(path: str | Path) -> str | None:
+    """The document type whose variables the template uses most (None when it uses none)."""
+    used = used_variables(path)
+    best = max(DOC_TYPES, key=lambda k: (len(used & documented_variables(k)),
+                                        -len(used - documented_variables(k))))
+    return best if used & documented_variables(best) else None
+
+
+def lint_template(path: str | Path, *, known: Iterable[str] | None = None,
+                  doc_type: str | None = None, guarded: bool = False) -> Report:
+    """All findings about the template at ``path``. The variables it may use are ``known``,
+    else those of ``doc_type`` ("plan", "report"); with neither, variables are not checked.
+    Raises :class:`~greenmine_docs.errors.InputError` / :class:`TemplateError` when the file
+    is not a usable .docx at all (``guarded``: the caller has already checked the package
+    with :func:`~greenmine_docs.zipguard.check_office_file`)."""
+    path = Path(path)
+    if not guarded:
+        _guard(path)
+    if known is None and doc_type is not None:
+        known = documented_variables(doc_type)
+    stat = path.stat()
+    findings = _lint_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size,
+                            frozenset(known) if known is not None else None)
+    report = Report(source=str(path))
+    report.extend(Finding(f.code, f.severity, f.message, f.hint,
+                          Location(**{**f.location.to_dict(), "file": str(path)}))
+                  for f in findings)
+    if doc_type:
+        report.meta["doc_type"] = doc_type
+    return report
+
+
+@functools.lru_cache(maxsize=64)
+def _lint_cached(path: str, mtime_ns: int, size: int, known: frozenset[str] | None
+                 ) -> tuple[Finding, ...]:
+    scans, props = scan_template(Path(path))
+    linter = _Linter(Path(path), known)
+    for scan in scans:
+        linter.part(scan)
+    linter.properties(props)
+    linter.unknown_variables()
+    if known is not None and "body" in known:
+        linter.body(scans)
+    return tuple(linter.findings)
+
+
+def check_template(path: str | Path, *, known: Iterable[str] | None = None) -> Report:
+    """Lint ``path`` (already through ``check_office_file``) and raise one
+    :class:`TemplateError` listing its errors with their places; return the report (warnings
+    only) otherwise. Used before every render."""
+    path = Path(path)
+    report = lint_template(path, known=known, guarded=True)
+    errors = report.errors
+    if errors:
+        shown = "\n".join(f"  {f.location.part or ''}"
+                          f"{f' 第{f.location.paragraph}段' if f.location.paragraph else ''}："
+                          f"{f.message}" for f in errors[:12])
+        more = f"\n  ……另有 {len(errors) - 12} 处" if len(errors) > 12 else ""
+        raise TemplateError(f"模板 {path.name} 有 {len(errors)} 处错误，无法使用：\n{shown}{more}",
+                            hint="可用 greenmine templates lint 检查模板；改正后重试，或不加 "
+                                 "--template 使用内置模板。")
+    return report
+
+
+def lint_for_cli(path: str | Path, doc_type: str = "auto") -> Report:
+    """``greenmine templates lint``: with ``auto``, the document type is guessed from the
+    variables the template uses (and said so in an info finding)."""
+    path = Path(path)
+    if doc_type != "auto":
+        return lint_template(path, doc_type=doc_type)
+    _guard(path)
+    guessed = guess_type(path)
+    if guessed is None:
+        known = frozenset().union(*(documented_variables(k) for k in DOC_TYPES))
+        report = lint_template(path, known=known - {"body"}, guarded=True)
+        report.add(make("GM-I711", "模板中没有可识别的变量，无法判断模板类型；已按全部文档类型的"
+                        "变量检查。", location=Location(file=str(path))))
+        return report
+    report = lint_template(path, doc_type=guessed, guarded=True)
+    report.add(make("GM-I711", f"按“{DOC_TYPES[guessed].title}”模板检查（根据模板中使用的变量"
+                    "判断）。", location=Location(file=str(path))))
+    return report

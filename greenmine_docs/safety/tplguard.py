@@ -1,0 +1,86 @@
+"""The docxtpl template class every DOCX is rendered with.
+
+docxtpl renders the body, headers, footers, footnotes and some document properties with the
+Jinja environment it is given (ours: sandboxed, autoescaped, strict). Three details of its
+stock behaviour would let user *data* change or even run as a template, so they are replaced:
+
+1. footnotes are rendered once per *section*: in a template with three sections the footnotes
+   part is rendered three times, and a value such as ``{{ 7*7 }}`` that the first pass put
+   into the text is executed by the second (it came out as ``49``). Here every part is
+   rendered exactly once;
+2. document properties (title, subject …) are plain text that python-docx escapes itself, so
+   rendering them with XML autoescaping stored ``&lt;`` instead of ``<``. Here they are
+   rendered with the same sandboxed, strict environment, autoescaping off;
+3. after rendering, docxtpl turns ``{_{`` into ``{{`` everywhere — also inside inserted data.
+   Here the escape is resolved in the template source before rendering, and the rendered
+   text (which holds the data) is left as it is.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from docxtpl import DocxTemplate
+
+FOOTNOTES_TYPE = ("application/vnd.openxmlformats-officedocument.wordprocessingml."
+                  "footnotes+xml")
+
+# docxtpl's way of writing a literal brace pair in a template, and what it stands for
+_TEMPLATE_ESCAPES = {"{_{": "{{", "}_}": "}}", "{_%": "{%", "%_}": "%}"}
+_ESCAPE_RE = re.compile("|".join(re.escape(k) for k in _TEMPLATE_ESCAPES))
+_PARA_START = re.compile(r"<w:p([ >])")
+_PARA_BREAK = re.compile(r"\n<w:p([ >])")
+
+
+def _literal(seq: str) -> str:
+    """Jinja source that outputs ``seq`` verbatim."""
+    return "{{ '%s' }}" % _TEMPLATE_ESCAPES[seq]
+
+
+class GuardedDocxTemplate(DocxTemplate):
+    """:class:`docxtpl.DocxTemplate` that renders each part once and never re-reads data as
+    template source (see the module docstring)."""
+
+    def render_xml_part(self, src_xml: str, part: Any, context: dict[str, Any],
+                        jinja_env: Any = None) -> str:
+        from jinja2 import TemplateError
+
+        if jinja_env is None:
+            from ..render.jinja_env import make_env
+
+            jinja_env = make_env()
+        src_xml = _ESCAPE_RE.sub(lambda m: _literal(m.group(0)), src_xml)
+        # one paragraph a line, so a Jinja error's line number is the paragraph number
+        src_xml = _PARA_START.sub(r"\n<w:p\1", src_xml)
+        self.current_rendering_part = part
+        try:
+            dst_xml = jinja_env.from_string(src_xml).render(context)
+        except TemplateError as exc:
+            lineno = getattr(exc, "lineno", None)
+            if lineno is not None:
+                first = max(lineno - 4, 0)
+                exc.docx_context = [re.sub(r"<[^>]+>", "", line)
+                                    for line in src_xml.splitlines()[first:first + 7]]
+                exc.docx_part = str(getattr(part, "partname", "") or "")
+                exc.docx_paragraph = lineno - 1
+            raise
+        dst_xml = _PARA_BREAK.sub(r"<w:p\1", dst_xml)
+        return self.resolve_listing(dst_xml)
+
+    def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
+        from ..render.jinja_env import make_env
+
+        env = make_env()
+        env.autoescape = False  # python-docx escapes property text when it writes the XML
+        super().render_properties(context, env)
+
+    def render_footnotes(self, context: dict[str, Any], jinja_env: Any = None) -> None:
+        seen: set[str] = set()
+        for part in self.docx.part.package.iter_parts():
+            if part.content_type != FOOTNOTES_TYPE or str(part.partname) in seen:
+                continue
+            seen.add(str(part.partname))
+            blob = part.blob
+            xml = blob.decode("utf-8") if isinstance(blob, bytes) else blob
+            xml = self.render_xml_part(self.patch_xml(xml), part, context, jinja_env)
+            part._blob = xml.encode("utf-8")

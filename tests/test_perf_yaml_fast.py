@@ -1,0 +1,224 @@
+"""The libyaml fast path of read_yaml must give exactly what the ruamel.yaml path gives: the
+same values (types included), value positions and key positions — or step aside (None)."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from greenmine_docs.errors import InputError
+from greenmine_docs.load import yaml_fast
+from greenmine_docs.load.text import decode_text
+from greenmine_docs.load.yaml_input import _Plainer, parse_yaml_text, read_yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def ruamel_path(text: str, source: Path):
+    root = parse_yaml_text(text, source)
+    plainer = _Plainer(source)
+    return plainer.convert(root, ()), plainer.positions, plainer.key_positions
+
+
+def assert_same(text: str, source: Path = Path("t.yaml"), *, fast_expected: bool = True):
+    fast = yaml_fast.parse(text, source)
+    if fast is None:
+        assert not fast_expected, "the fast path stepped aside"
+        return
+    data, positions, keys = ruamel_path(text, source)
+    assert repr(fast[0]) == repr(data)  # repr: int vs float vs bool vs str differences show
+    assert fast[0] == data
+    assert fast[1] == positions
+    assert fast[2] == keys
+
+
+def repo_yaml_files() -> list[Path]:
+    out = []
+    for pattern in ("examples/**/*.yaml", "templates/**/*.yaml", "greenmine_docs/**/*.yaml",
+                    "tests/**/*.yaml"):
+        out.extend(sorted(ROOT.glob(pattern)))
+    return out
+
+
+@pytest.mark.parametrize("path", repo_yaml_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_yaml_file_in_the_repository(path: Path) -> None:
+    text = decode_text(path.read_bytes(), path).text
+    assert_same(text, path)
+
+
+EDGE_CASES = [
+    "a: 1\nb: 1.50\nc: true\nd: ~\ne:\nf: 2023-09-20\ng: 2029-13-12\nh: 0123\ni: 0o17\n"
+    "j: 1_000\nk: yes\nl: 'on'\nm: .inf\nn: 0x1F\no: +12\np: 1e3\nq: 12:30\nr: 2023-10\n",
+    "list:\n  - 1\n  - two\n  -\n  - [a, 'b', \"c\\td\"]\n  - {x: 1, y: [2, 3]}\n"
+    "  - - nested\n    - list\n",
+    "text: |\n  line one\n    indented\n  line three\n\nfolded: >-\n  a\n  b\n\n  c\n"
+    "keep: |+\n  kept\n\nstrip: |-\n  stripped\nindicator: |2\n    two extra\n",
+    "plain: this is\n  a multi-line\n  plain scalar\nquoted: \"esc \\u4e2d \\x41 \\n\"\n"
+    "single: 'it''s'\n",
+    "# comment\n---\nkey: value  # trailing\n...\n",
+    "'1.1.2': {score: 13, note: 中文}\n1.1.3: 12\n2024: 120.00\ntrue: 1\nnull: 2\n"
+    "2023-09-20: d\n1.10: f\n",
+    "a:\n  b:\n    c:\n      d: deep\n  e: []\n  f: {}\n",
+    "key:\r\n  - crlf\r\n  - lines\r\n",
+    "empty_doc_value: ''\nspaces: '  padded  '\nunicode: \u3000全角\u3000\n",
+]
+
+FALLBACKS = [
+    "a: &x 1\nb: *x\n",  # anchors and aliases
+    "base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n",  # merge key
+    "a: !!str 1\n",  # explicit tag
+    "%YAML 1.1\n---\na: yes\n",  # directive
+    "a: 1\n---\nb: 2\n",  # two documents
+    "? [a, b]\n: complex key\n",
+    "- a\n- b\n",  # root is a list: ruamel words the error
+    "just text\n",
+    "",
+    "# only a comment\n",
+]
+
+
+@pytest.mark.parametrize("text", EDGE_CASES)
+def test_edge_cases_agree(text: str) -> None:
+    assert_same(text)
+
+
+@pytest.mark.parametrize("text", FALLBACKS)
+def test_unusual_yaml_is_left_to_ruamel(text: str) -> None:
+    assert yaml_fast.parse(text, Path("t.yaml")) is None
+
+
+@pytest.mark.parametrize("text", ["a: 1\na: 2\n", "a: [1, 2\n", "a:\n\t- tab\n", "a: b: c\n",
+                                  "a: \"unterminated\n"])
+def test_errors_keep_ruamel_messages(tmp_path: Path, text: str) -> None:
+    assert yaml_fast.parse(text, Path("t.yaml")) is None
+    f = tmp_path / "bad.yaml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        read_yaml(f)
+    assert "行" in e.value.message or "YAML" in e.value.message
+
+
+def test_read_yaml_uses_the_fast_path_and_can_be_switched_off(tmp_path: Path,
+                                                              monkeypatch) -> None:
+    f = tmp_path / "in.yaml"
+    f.write_text("mine:\n  name: 青岚矿\n  staff: 0186\n  valid_to: 2029-06-12\n",
+                 encoding="utf-8")
+    fast = read_yaml(f)
+    monkeypatch.setenv("GREENMINE_YAML_FAST", "0")
+    assert yaml_fast.parse(f.read_text(encoding="utf-8"), f) is None
+    slow = read_yaml(f)
+    assert fast.data == slow.data == {"mine": {"name": "青岚矿", "staff": slow.data["mine"]["staff"],
+                                               "valid_to": dt.date(2029, 6, 12)}}
+    assert fast.positions == slow.positions and fast.key_positions == slow.key_positions
+    assert str(fast.locate(("mine", "valid_to"))).endswith(":4:13 [mine.valid_to]") or \
+        fast.locate(("mine", "valid_to")).line == 4
+
+
+# -- generated documents ------------------------------------------------------------------
+_text = st.text(st.sampled_from(list("ab 中文:#-'\"\\\t{}[],&*!|>%@`?=~\u3000.0123456789eE+_x")),
+                max_size=12)
+_scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6),
+                     st.floats(allow_nan=False, allow_infinity=False, width=32),
+                     st.dates(dt.date(1900, 1, 1), dt.date(2100, 1, 1)), _text)
+_keys = st.one_of(_text.filter(lambda s: s.strip() != ""), st.integers(0, 3000))
+_values = st.recursive(_scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(_keys, inner, max_size=4)), max_leaves=20)
+_docs = st.dictionaries(_keys, _values, min_size=1, max_size=5)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=_docs, flow=st.sampled_from([False, None]), width=st.sampled_from([20, 80, 4096]),
+       style=st.sampled_from([None, "'", '"', "|"]))
+def test_generated_documents_agree(doc, flow, width, style) -> None:
+    import yaml
+
+    text = yaml.dump(doc, Dumper=yaml.SafeDumper, allow_unicode=True, default_flow_style=flow,
+                     width=width, default_style=style if style != "|" else None, sort_keys=False)
+    try:
+        ruamel_path(text, Path("t.yaml"))
+    except InputError:
+        assert yaml_fast.parse(text, Path("t.yaml")) is None
+        return
+    assert_same(text, fast_expected=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from(list("ab:- #'\"\n\t{}[],|>&*!?%~0123.\\中")), max_size=40))
+def test_arbitrary_text_never_disagrees(text: str) -> None:
+    try:
+        reference = ruamel_path(text, Path("t.yaml"))
+    except (InputError, AttributeError, TypeError):
+        reference = None
+    fast = yaml_fast.parse(text, Path("t.yaml"))
+    if fast is None:
+        return
+    assert reference is not None, "the fast path accepted text the ruamel path rejects"
+    assert repr(fast[0]) == repr(reference[0])
+    assert fast[1] == reference[1] and fast[2] == reference[2]
+
+
+# -- hand-shaped documents: empty values, comments, nested lists, CRLF ---------------------
+_SCALARS = ["1", "0123", "1.50", "yes", "true", "~", "", "2023-09-20", "中文值", "'q'", '"d\\n"',
+            "a b c", "|\n{ind}  lit\n{ind}  eral", ">-\n{ind}  fo\n{ind}  ld", "[1, 2]",
+            "{x: 1}", "[]", "{}", "null", "x # c", "2024-13-40", "-1.5e3", "'it''s'", "0x1f"]
+
+
+def _lines(rnd, ind: str, depth: int) -> list[str]:
+    lines = []
+    for k in range(rnd.randint(1, 4)):
+        key = rnd.choice(["a", "key", "中", "1.1.2", "2024", "'q k'", "c d", "true"]) + str(k)
+        r = rnd.random()
+        if r < 0.2 and depth < 3:  # a nested mapping
+            lines.append(f"{ind}{key}:" + rnd.choice(["", "  # c", " "]))
+            if rnd.random() < 0.3:
+                lines.append(rnd.choice(["", "# x", ind + "  # y"]))
+            lines += _lines(rnd, ind + rnd.choice(["  ", "    "]), depth + 1)
+        elif r < 0.35 and depth < 3:  # a list (indented or not), with empty items
+            lines.append(f"{ind}{key}:" + rnd.choice(["", "  # c"]))
+            sind = ind + rnd.choice(["", "  "])
+            for _ in range(rnd.randint(1, 3)):
+                rr = rnd.random()
+                if rr < 0.3:
+                    lines.append(f"{sind}-" + rnd.choice(["", " ", "  # c"]))
+                elif rr < 0.6 and depth < 2:
+                    sub = _lines(rnd, sind + "  ", depth + 1)
+                    sub[0] = sind + "- " + sub[0][len(sind) + 2:]
+                    lines += sub
+                else:
+                    lines.append(f"{sind}- " + rnd.choice(_SCALARS).replace("{ind}", sind + "  "))
+                if rnd.random() < 0.2:
+                    lines.append(rnd.choice(["", "# z", sind + "# w"]))
+        else:  # a scalar (maybe empty), maybe a comment after it or on the next line
+            v = rnd.choice(_SCALARS).replace("{ind}", ind)
+            lines.append(f"{ind}{key}:" + ("" if v == "" else " " + v)
+                         + rnd.choice(["", "", "  # e"]))
+            if rnd.random() < 0.15:
+                lines.append(rnd.choice(["", "# x", ind + "# y"]))
+    return lines
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_hand_shaped_documents_agree(seed: int) -> None:
+    import random
+
+    rnd = random.Random(seed)
+    accepted = 0
+    for _ in range(150):
+        text = "\n".join(_lines(rnd, "", 0)) + rnd.choice(["\n", "", "\n\n"])
+        if rnd.random() < 0.2:
+            text = text.replace("\n", "\r\n")
+        fast = yaml_fast.parse(text, Path("t.yaml"))
+        try:
+            reference = ruamel_path(text, Path("t.yaml"))
+        except InputError:
+            assert fast is None, "the fast path accepted text the ruamel path rejects:\n" + text
+            continue
+        assert fast is not None, text
+        accepted += 1
+        assert repr(fast[0]) == repr(reference[0]), text
+        assert fast[1] == reference[1], text
+        assert fast[2] == reference[2], text
+    assert accepted > 50
