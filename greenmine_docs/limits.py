@@ -9,7 +9,7 @@ positive number is ignored (the default applies). The variables are read once, a
 | GREENMINE_MAX_TEXT_MB | 5 | Markdown narrative files, CSV lists |
 | GREENMINE_MAX_DOCX_MB | 50 | Word documents checked or compared, user templates |
 | GREENMINE_MAX_IMAGE_MB | 30 | one image (site photo, figure) |
-| GREENMINE_MAX_IMAGE_MEGAPIXELS | 80 | pixels of one image (decompression bombs) |
+| GREENMINE_MAX_IMAGE_MEGAPIXELS | 40 | pixels of one image (decompression bombs) |
 | GREENMINE_MAX_YAML_NODES | 500000 | values in one YAML file after aliases are expanded |
 | GREENMINE_MAX_YAML_DEPTH | 64 | nesting of YAML mappings and lists |
 | GREENMINE_MAX_ZIP_ENTRIES | 5000 | members of one .xlsx/.docx package |
@@ -61,7 +61,7 @@ MAX_ZIP_RATIO = _env_number("GREENMINE_MAX_ZIP_RATIO", 200)
 MAX_IMAGE_BYTES = int(_env_number("GREENMINE_MAX_IMAGE_MB", 30) * MB)
 """Largest image file (photo or figure)."""
 
-MAX_IMAGE_PIXELS = int(_env_number("GREENMINE_MAX_IMAGE_MEGAPIXELS", 80) * 1_000_000)
+MAX_IMAGE_PIXELS = int(_env_number("GREENMINE_MAX_IMAGE_MEGAPIXELS", 40) * 1_000_000)
 """Most pixels of one image: more is no camera photo but a decompression bomb."""
 
 

@@ -32,5 +32,21 @@ def sanitize_raw(raw: RawInput) -> Iterator[Finding]:
         return node
 
     changed: list[Finding] = []
-    raw.data = walk(raw.data, ())
+    if _FORBIDDEN.search("\n".join(_all_strings(raw.data))):  # one scan; rebuild only if needed
+        raw.data = walk(raw.data, ())
     return iter(changed)
+
+
+def _all_strings(data: Any) -> list[str]:
+    """Every string value in ``data`` (iteratively: inputs with thousands of values)."""
+    out: list[str] = []
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            out.append(node)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return out

@@ -40,7 +40,7 @@ SPECS = [
     # photos
     ("GM-E540", "error", "现场照片文件不存在", "检查路径（相对于输入文件所在目录）。"),
     ("GM-E541", "error", "现场照片不是可读取的 JPEG 或 PNG 图片", "用相机或手机导出 JPEG/PNG 后重新引用。"),
-    ("GM-E542", "error", "现场照片过大", "请压缩照片（上限默认 30 MB、80 兆像素，可用环境变量 GREENMINE_MAX_IMAGE_MB、GREENMINE_MAX_IMAGE_MEGAPIXELS 调整）。"),
+    ("GM-E542", "error", "现场照片过大", "请压缩照片（上限默认 30 MB、40 兆像素，可用环境变量 GREENMINE_MAX_IMAGE_MB、GREENMINE_MAX_IMAGE_MEGAPIXELS 调整）。"),
     ("GM-W543", "warning", "现场照片分辨率过低，打印会模糊", "使用短边不少于 300 像素的照片。"),
     ("GM-E544", "error", "引用的照片编号不存在", "照片编号为 assessment.photos 中的序号（从 1 开始）。"),
     ("GM-W545", "warning", "同一照片文件被重复引用", "删除重复的照片条目。"),

@@ -12,6 +12,7 @@ itself reaches the document.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -27,7 +28,8 @@ _CAPTION = re.compile(r"^\s*(?:表|Table)\s*[:：]\s*(.+?)\s*$")
 _CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]")
 
 
-def _parser():
+@lru_cache(maxsize=1)
+def _parser():  # one per process: parsing keeps no state in the MarkdownIt object
     from markdown_it import MarkdownIt
 
     return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")

@@ -42,8 +42,70 @@ def open_template(path: str | Path) -> Any:
     except Exception as e:  # python-docx raises several types for broken packages
         raise TemplateError(f"无法打开模板 {path}：{e}",
                             hint="请在 Word 中打开并重新保存为 .docx。") from e
+    _ensure_namespaces(tpl)
+    doc = tpl.docx
+    _ensure_numbering(doc)
+    _ensure_section(doc)
     apply_official_styles(doc, only_missing=True)
     return tpl
+
+
+_BODY_NAMESPACES = ("w", "r", "wp", "a", "pic", "m", "w14")
+
+
+def _ensure_namespaces(tpl: Any) -> None:
+    """Declare on the document root the namespaces inserted content uses (images: ``wp``,
+    ``a``, ``pic``). Word, WPS and LibreOffice always do; a hand-made package may not, and
+    its rendered body would then not be well-formed XML."""
+    import re
+
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsmap
+    from lxml import etree
+
+    doc = tpl.docx
+    root = doc.element
+    missing = {k: nsmap[k] for k in _BODY_NAMESPACES if root.nsmap.get(k) != nsmap[k]
+               and k not in root.nsmap}
+    if not missing:
+        return
+    xml = etree.tostring(root, encoding="unicode")
+    decl = " ".join(f'xmlns:{k}="{v}"' for k, v in missing.items())
+    try:
+        new = parse_xml(re.sub(r"^<w:document\b", f"<w:document {decl}", xml, count=1))
+    except etree.XMLSyntaxError as e:  # e.g. entity references a DTD declared
+        raise TemplateError(f"模板正文的 XML 无法使用（{e}）。",
+                            hint="请在 Word 或 WPS 中打开模板并重新另存为 .docx。") from e
+    doc.part._element = new
+    doc._element = new
+
+
+def _ensure_section(doc: Any) -> None:
+    """A body without its final ``w:sectPr`` (hand-made packages) gets an A4 one with the
+    official margins: the generators copy it for section breaks."""
+    if doc.element.body.sectPr is not None:
+        return
+    from .page import setup_page
+
+    doc.element.body.get_or_add_sectPr()
+    setup_page(doc.sections[-1])
+
+
+def _ensure_numbering(doc: Any) -> None:
+    """Give a template without a numbering part (saved by some editors, or written by hand)
+    an empty one: python-docx cannot create it, and the generators' lists need it."""
+    from docx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.parts.numbering import NumberingPart
+
+    part = doc.part
+    if any(rel.reltype == RT.NUMBERING for rel in part.rels.values()):
+        return
+    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:numbering xmlns:w='
+           '"http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>').encode()
+    numbering = NumberingPart.load(PackURI("/word/numbering.xml"), CT.WML_NUMBERING, xml,
+                                   part.package)
+    part.relate_to(numbering, RT.NUMBERING)
 
 
 def _template_error(e: Exception, path: Path) -> TemplateError:
@@ -88,4 +150,23 @@ def render_template(path: str | Path, build_context: Callable[[Any], dict[str, A
     set_update_fields(tpl.docx)
     buf = io.BytesIO()
     tpl.save(buf)
-    return buf.getvalue()
+    data = buf.getvalue()
+    _check_well_formed(data, path)
+    return data
+
+
+def _check_well_formed(data: bytes, path: Path) -> None:
+    """A rendered document whose main part is not well-formed XML is never written: Word
+    would refuse to open it. (It happens only with templates Word did not save.)"""
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        try:
+            xml = zf.read("word/document.xml")
+        except KeyError:  # a main part under another name: python-docx wrote it, trust it
+            return
+    try:
+        etree.fromstring(xml, etree.XMLParser(resolve_entities=False, huge_tree=True))
+    except etree.XMLSyntaxError as e:
+        raise TemplateError(f"用模板 {path.name} 生成的文档结构无效（{e}），未写出。",
+                            hint="请在 Word 或 WPS 中打开模板并重新另存为 .docx 后再试。") from e

@@ -23,8 +23,17 @@ SET_SUFFIXES = {".yaml", ".yml", ".xlsx"}
 
 def builtin_ids() -> list[str]:
     """Ids of the built-in sets, the reference set first."""
+    try:
+        stamp = SETS_DIR.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return list(_builtin_ids(stamp))
+
+
+@lru_cache(maxsize=4)
+def _builtin_ids(stamp: int) -> tuple[str, ...]:  # stamp: the folder's mtime (cache key)
     ids = sorted(p.stem for p in SETS_DIR.glob("*.yaml"))
-    return sorted(ids, key=lambda i: (i != "national-2020-reference", i))
+    return tuple(sorted(ids, key=lambda i: (i != "national-2020-reference", i)))
 
 
 def load_builtin(set_id: str) -> IndicatorSet:

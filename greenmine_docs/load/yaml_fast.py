@@ -14,6 +14,7 @@ both paths agree on every YAML file in the repository and on generated documents
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -94,8 +95,58 @@ def _typer() -> Any:
     return _TYPER
 
 
+# First characters that can start a non-text plain scalar in ruamel.yaml's YAML 1.2 resolver
+# (numbers, dates, booleans, null, merge and value keys); any other plain scalar is text.
+_SPECIAL_FIRST = frozenset("-+0123456789.~nNtTfF<=")
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_FLOAT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\.[0-9]+\Z")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
+# ruamel.yaml's YAML 1.2 implicit resolvers for numbers and timestamps, verbatim (a test checks
+# they still are): a plain scalar none of them matches is text.
+_RUAMEL_FLOAT = re.compile('''^(?:
+         [-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+        |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+        |[-+]?\\.[0-9_]+(?:[eE][-+][0-9]+)?
+        |[-+]?\\.(?:inf|Inf|INF)
+        |\\.(?:nan|NaN|NAN))$''', re.X)
+_RUAMEL_INT = re.compile('''^(?:[-+]?0b[0-1_]+
+        |[-+]?0o?[0-7_]+
+        |[-+]?[0-9_]+
+        |[-+]?0x[0-9a-fA-F_]+)$''', re.X)
+_RUAMEL_TIMESTAMP = re.compile('''^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+        |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?
+        (?:[Tt]|[ \\t]+)[0-9][0-9]?
+        :[0-9][0-9] :[0-9][0-9] (?:\\.[0-9]*)?
+        (?:[ \\t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$''', re.X)
+_WORDS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False,
+          "FALSE": False, "null": None, "Null": None, "NULL": None, "~": None}
+
+
 def _plain(value: str, mark: Any) -> Any:
-    """A plain (unquoted) scalar typed as ruamel.yaml types it, then made a plain value."""
+    """A plain (unquoted) scalar typed as ruamel.yaml types it, then made a plain value. The
+    common shapes (text, decimal integers and numbers, yyyy-mm-dd dates, true/false/null) are
+    typed here; everything else (0123, 1_000, 1e3, .inf, 2023-9-1, …) by ruamel.yaml itself."""
+    if not value:
+        return None
+    if value[0] not in _SPECIAL_FIRST:
+        return value
+    if value in _WORDS:
+        return _WORDS[value]
+    if value == "<<" or value == "=":
+        raise _Fallback  # merge and value keys
+    if value[0] in "nNtTfF~<=" or not (_RUAMEL_INT.match(value) or _RUAMEL_FLOAT.match(value)
+                                         or _RUAMEL_TIMESTAMP.match(value)):
+        return value  # only exact words are booleans/null; merge/value keys are exact too
+    if _INT.match(value):
+        return int(value)
+    if _FLOAT.match(value):
+        return float(value)
+    m = _DATE.match(value)
+    if m:
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return value  # 2029-13-12: text, the model reports it (as the ruamel path does)
     from .yaml_input import _Plainer
 
     resolver, constructor, node_type = _typer()

@@ -161,6 +161,9 @@ def read_yaml(path: Path) -> RawInput:
         data, positions, key_positions = fast
         return RawInput(source=path, kind="yaml", data=data, positions=positions,
                         findings=findings, key_positions=key_positions)
+    from ..safety.yamlguard import check_expanded_size, check_flow_depth
+
+    check_flow_depth(decoded.text, path)  # before ruamel: its scanner is slow on deep nesting
     root = parse_yaml_text(decoded.text, path)
     if root is None:
         raise InputError(f"输入文件 {path} 中没有数据（只有注释或空行）。",
@@ -172,6 +175,7 @@ def read_yaml(path: Path) -> RawInput:
             f"输入文件 {path} 的顶层应是“字段: 值”的映射，实际是"
             f"{'列表' if isinstance(root, list) else '单个值'}。",
             hint="顶层应包含 campaign、enterprise、mine 等字段，可参考 greenmine init 生成的示例。")
+    check_expanded_size(root, path)  # an alias bomb is refused before it is expanded
     plainer = _Plainer(path)
     try:
         data = plainer.convert(root, ())

@@ -175,7 +175,8 @@ def _read_rows(path: Path, sheet: str | None) -> tuple[str, list[list[str]]]:
     check_office_file(path, kind="Excel 工作簿")  # size, zip bombs, truncation
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as e:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as e:
+        # ValueError: openpyxl's "could not read strings" (defusedxml refused a DTD, say)
         raise InputError(f"{path.name} 不是有效的 Excel 工作簿，无法打开。",
                          hint="请确认文件未损坏，并在 Excel 中另存为 .xlsx 后重试。") from e
     try:

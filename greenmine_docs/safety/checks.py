@@ -8,6 +8,7 @@ generation — not an error in the middle of it.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -20,9 +21,9 @@ if TYPE_CHECKING:
 
 def markdown_images(text: str) -> list[str]:
     """The ``src`` of every image in Markdown ``text`` (the parser the renderer uses)."""
-    from markdown_it import MarkdownIt
-
-    parser = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+    if "![" not in text:  # no image syntax at all: skip the parser (and its import)
+        return []
+    parser = _parser()
     out: list[str] = []
 
     def walk(tokens: Any) -> None:
@@ -33,6 +34,13 @@ def markdown_images(text: str) -> list[str]:
 
     walk(parser.parse(text))
     return out
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 
 def image_problem(base: Path, src: str) -> str:

@@ -148,7 +148,7 @@ def _owner_paragraph(el: object) -> object | None:
 
 
 def _cell_label(p: object, tables: dict[object, int]) -> tuple[str, bool, bool]:
-    """"表格N 第R行第C列" for a paragraph in a table cell, and whether it is in a row/cell."""
+    """“表格N 第R行第C列” for a paragraph in a table cell, and whether it is in a row/cell."""
     tc = p.getparent()  # type: ignore[attr-defined]
     while tc is not None and tc.tag not in (W + "tc", W + "body", W + "txbxContent"):
         tc = tc.getparent()

@@ -10,7 +10,8 @@ Every problem is a finding with where it is (part, paragraph, table cell) and th
 - access to internal attributes (``__class__``) — GM-E705; unknown filters or tests — GM-E706;
 - tags in parts that are never rendered (endnotes, comments, some properties) — GM-W707;
 - a missing or misplaced ``{{p body }}`` — GM-E708; likely typos (a stray ``}}``, full-width
-  braces, text next to a ``{{p …}}`` tag) — GM-W709; ``{%tr %}``/``{%tc %}`` outside a table — GM-E710.
+  braces, text next to a ``{{p …}}`` tag) — GM-W709;
+- ``{%tr %}``/``{%tc %}`` outside a table — GM-E710.
 
 :func:`check_template` runs the same checks when a document is rendered and raises one
 :class:`~greenmine_docs.errors.TemplateError` listing the errors, so a broken template never

@@ -20,7 +20,17 @@ WIDTHS_MM = [13, 17, 17, 52, 11, 14, 44, 27, 27, 21, 14]
 
 
 def render_docx(data: TableData) -> bytes:
-    from ..docx.document import new_document, to_bytes
+    from ..docx.document import to_bytes
+
+    doc = base_document()
+    write_body(doc, data)
+    return to_bytes(doc)
+
+
+def base_document() -> Any:
+    """The empty page the table is written on: official styles, A4 landscape, margins, page
+    numbers."""
+    from ..docx.document import new_document
 
     from docx.shared import Mm
 
@@ -29,11 +39,16 @@ def render_docx(data: TableData) -> bytes:
     section.left_margin = section.right_margin = Mm(MARGIN_MM)
     section.top_margin = section.bottom_margin = Mm(MARGIN_MM)
     section.footer_distance = Mm(8)
-    _title(doc, data)
-    _header_table(doc, data)
-    _main_table(doc, data)
-    _sign_off(doc, data)
-    return to_bytes(doc)
+    return doc
+
+
+def write_body(container: Any, data: TableData) -> None:
+    """Title, header block, the table and the sign-off blocks, appended to ``container``: the
+    :func:`base_document` itself, or a docxtpl subdocument of it (the benchmark's baseline)."""
+    _title(container, data)
+    _header_table(container, data)
+    _main_table(container, data)
+    _sign_off(container, data)
 
 
 def _par(doc: Any, text: str, *, style: str | None = None, size: float | None = None,

@@ -148,6 +148,15 @@ def lying_zip(members: dict[str, bytes | str], declared: int) -> bytes:
     return bytes(data)
 
 
+def _alias_bomb() -> str:
+    """Nine anchors, each a list of ten aliases of the previous one: 10**9 values expanded."""
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(8):
+        prev, name = chr(97 + i), chr(98 + i)
+        lines.append(f"{name}: &{name} [{', '.join(['*' + prev] * 10)}]")
+    return "\n".join(lines) + "\ncampaign: *i\n"
+
+
 def corpus() -> dict[str, bytes]:
     """Every committed file: name -> bytes."""
     valid_xlsx = minimal_xlsx([LIST_HEADER, ["青岚山灰岩矿", "市级", "吕梁市", "文水县", "露天开采"]])
@@ -176,10 +185,7 @@ def corpus() -> dict[str, bytes]:
                                        "xl/worksheets/sheet1.xml": "<worksheet/>"},
                                       declared=400 * 1024 * 1024),
         "deep-nesting.yaml": ("campaign: " + "[" * 5000 + "]" * 5000 + "\n").encode(),
-        "alias-bomb.yaml": ("a: &a [x, x, x, x, x, x, x, x, x, x]\n"
-                            + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n"
-                                      for i in range(8))
-                            + "campaign: *i\n").encode(),
+        "alias-bomb.yaml": _alias_bomb().encode(),
         "text-as-image.png": "这不是图片，是一个文本文件。\n".encode("utf-8"),
         "decompression-bomb.png": _png(60000, 60000, zlib.compress(b"\x00" * 64)),
         "truncated.png": _png(64, 64, zlib.compress(b"\x00" * 65 * 64))[:60],

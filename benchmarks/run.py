@@ -1,0 +1,332 @@
+"""greenmine-docs benchmark: one command, all figures from one run on this machine.
+
+    .venv/bin/python benchmarks/run.py                 # make bench: 100-mine batches (~6 min)
+    .venv/bin/python benchmarks/run.py --quick         # smoke run: small sizes, fewer repeats
+    .venv/bin/python benchmarks/run.py --sizes 100,1000 --jobs 1,2 --json   # full scale, ~45 min
+    .venv/bin/python benchmarks/run.py --stages        # only: where one mine's CPU time goes
+
+It makes its own synthetic mines from ``examples/shanxi-limestone/`` (see ``synth.py``) in a
+temporary folder (``--workdir`` to keep it) and measures:
+
+* ``render_ratio.<doc>`` — our render-and-save of each DOCX document ÷ a bare docxtpl
+  render-and-save of the same template with the same context (``renders.py``);
+* ``batch_docs_per_s.<mines>.j<jobs>`` — ``greenmine batch FOLDER -o OUT --jobs N`` as a whole
+  process (start-up and summary workbook included), documents written per wall-clock second;
+* ``batch_scaling.j<jobs>`` — wall time per document at the largest size ÷ at the smallest;
+* ``peak_rss_mb.<mines>`` — peak resident memory of the batch's whole process tree (the parent
+  and its workers, sampled from /proc every 0.1 s; with --jobs 2);
+* ``validate_10k_s`` — reading a 10,000-mine workbook (one mine per row) and validating every
+  mine with the library calls ``greenmine batch --validate-only`` makes (``read_mines_table``,
+  ``load_raw``, ``run_checks``), in this process;
+* ``help_cold_s`` / ``validate_cold_s`` — ``greenmine --help`` and ``greenmine validate`` on
+  the example as new processes, median of several runs.
+
+The machine (CPUs, model, memory, Python) and its load average before and after are printed
+with the figures: on a shared machine, other programs slow the wall-clock figures down.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import renders  # noqa: E402
+import synth  # noqa: E402
+
+TARGETS = {  # metric prefix -> (comparison, limit)
+    "render_ratio": ("<=", 1.3),
+    "batch_docs_per_s": (">=", 40.0),  # with 2 jobs
+    "batch_scaling": ("<=", 1.1),
+    "peak_rss_ratio": ("<=", 1.2),
+    "validate_10k_s": ("<=", 3.0),
+    "help_cold_s": ("<=", 0.2),
+    "validate_cold_s": ("<=", 0.6),
+}
+
+
+# -- the machine ----------------------------------------------------------------------------
+def machine() -> dict[str, Any]:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.lower().startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        model = platform.processor()
+    mem_gb = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return {"cpus": os.cpu_count(), "cpu_model": model, "ram_gb": mem_gb,
+            "python": platform.python_version(), "platform": platform.platform(),
+            "load_before": [round(x, 2) for x in os.getloadavg()]}
+
+
+def greenmine_cmd() -> list[str]:
+    script = Path(sys.executable).with_name("greenmine")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "greenmine_docs"]
+
+
+# -- memory of a process tree ----------------------------------------------------------------
+def _tree_rss_kb(root: int) -> int:
+    """Sum of VmRSS of ``root`` and all its descendants (Linux /proc)."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read().decode(errors="replace")
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        parents.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(parents.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            pass
+    return total
+
+
+class TreeMemory(threading.Thread):
+    """Samples the resident memory of a process tree until stopped; ``peak_kb``."""
+
+    def __init__(self, pid: int, interval: float = 0.1) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.peak_kb = pid, interval, 0
+        self._halt = threading.Event()
+        self.available = Path("/proc/self/status").exists()
+
+    def run(self) -> None:
+        while self.available and not self._halt.is_set():
+            self.peak_kb = max(self.peak_kb, _tree_rss_kb(self.pid))
+            self._halt.wait(self.interval)
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+
+
+# -- batch -------------------------------------------------------------------------------------
+def batch_run(src: Path, out: Path, jobs: int) -> dict[str, Any]:
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [*greenmine_cmd(), "batch", str(src), "-o", str(out), "--jobs", str(jobs)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    sampler = TreeMemory(proc.pid)
+    sampler.start()
+    _, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    sampler.stop()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cache = json.loads((out / ".greenmine-batch.json").read_text(encoding="utf-8"))
+    outcomes = list(cache.values())
+    docs = sum(sum(1 for f in o["files"] if f.endswith((".docx", ".xlsx"))) for o in outcomes)
+    failed = [o["key"] for o in outcomes if o["status"] != "已生成"]
+    shutil.rmtree(out, ignore_errors=True)  # 1,000 mines write about 0.7 GB
+    if proc.returncode != 0 or failed:
+        raise SystemExit(f"batch failed (exit {proc.returncode}; {len(failed)} mines not built: "
+                         f"{failed[:3]}): {err.decode(errors='replace')[-2000:]}")
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return {"mines": len(outcomes), "documents": docs, "wall_s": wall, "cpu_s": cpu,
+            "docs_per_s": docs / wall, "wall_s_per_doc": wall / docs,
+            "cpu_s_per_doc": cpu / docs, "peak_rss_mb": sampler.peak_kb / 1024,
+            "max_child_rss_mb": after.ru_maxrss / 1024}
+
+
+# -- validation of a 10,000-mine workbook -------------------------------------------------------
+def validate_workbook(path: Path) -> dict[str, Any]:
+    """What ``greenmine batch WORKBOOK --validate-only`` does per mine, in this process."""
+    from greenmine_docs.api import load_raw, run_checks
+    from greenmine_docs.excel_input import read_mines_table
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    mines = read_mines_table(path)
+    t_read = time.perf_counter() - t0
+    errors = 0
+    for raw in mines:
+        loaded = load_raw(raw)
+        run_checks(loaded)
+        errors += bool(loaded.report.errors)
+    return {"mines": len(mines), "wall_s": time.perf_counter() - t0, "read_s": t_read,
+            "cpu_s": time.process_time() - c0, "mines_with_errors": errors}
+
+
+# -- cold start --------------------------------------------------------------------------------
+def cold(args: list[str], runs: int) -> dict[str, Any]:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        r = subprocess.run([*greenmine_cmd(), *args], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t0)
+        if r.returncode not in (0, 1):
+            raise SystemExit(f"greenmine {' '.join(args)} exited {r.returncode}")
+    return {"median_s": statistics.median(times), "min_s": min(times), "runs": runs}
+
+
+# -- report --------------------------------------------------------------------------------------
+def verdict(name: str, value: float | None) -> str:
+    for prefix, (op, limit) in TARGETS.items():
+        if name.startswith(prefix):
+            if name.startswith("batch_docs_per_s") and not name.endswith("j2"):
+                return ""
+            if value is None:
+                return "?"
+            ok = value <= limit if op == "<=" else value >= limit
+            return f"{op} {limit:g}  {'ok' if ok else 'MISSED'}"
+    return ""
+
+
+def table(result: dict[str, Any]) -> str:
+    m = result["machine"]
+    lines = [f"greenmine-docs benchmark — {m['cpus']} CPUs ({m['cpu_model']}), {m['ram_gb']} GB "
+             f"RAM, Python {m['python']}; load average before {m['load_before']}, after "
+             f"{m.get('load_after')}; {result['elapsed_s']:.0f} s",
+             f"{'metric':<34}{'value':>12}   target", "-" * 64]
+    for name, value in result["metrics"].items():
+        shown = "—" if value is None else (f"{value:.3f}" if value < 10 else f"{value:.1f}")
+        lines.append(f"{name:<34}{shown:>12}   {verdict(name, value)}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--json", action="store_true", help="print one JSON object")
+    ap.add_argument("--quick", action="store_true",
+                    help="smoke run: 20 mines, 1,000-mine workbook, fewer repeats")
+    ap.add_argument("--sizes", default=None,
+                    help="batch sizes (default 100; 100,1000 for the full-scale figures: about "
+                         "45 minutes on 2 cores)")
+    ap.add_argument("--jobs", default="1,2", help="job counts for the batch runs (default 1,2)")
+    ap.add_argument("--validate-mines", type=int, default=None,
+                    help="mines in the validation workbook (default 10000)")
+    ap.add_argument("--workdir", type=Path, default=None, help="keep generated files here")
+    ap.add_argument("--stages", action="store_true",
+                    help="only print the CPU time of each step of one mine (before/after checks)")
+    ap.add_argument("--skip", default="", help="comma list of parts to skip: "
+                    "render,batch,validate,cold")
+    opts = ap.parse_args(argv)
+
+    example = synth.EXAMPLE
+    if opts.stages:
+        st = renders.stages(example, repeats=3 if opts.quick else 7)
+        if opts.json:
+            print(json.dumps({k: round(v, 4) for k, v in st.items()}))
+        else:
+            for k, v in st.items():
+                print(f"{k:<20}{v * 1000:8.0f} ms")
+        return 0
+
+    sizes = [int(s) for s in (opts.sizes or ("20" if opts.quick else "100")).split(",")]
+    jobs = [int(j) for j in opts.jobs.split(",")]
+    n_validate = opts.validate_mines or (1000 if opts.quick else 10_000)
+    skip = set(filter(None, opts.skip.split(",")))
+    start = time.perf_counter()
+    result: dict[str, Any] = {"machine": machine(), "metrics": {}, "details": {},
+                              "options": {"sizes": sizes, "jobs": jobs,
+                                          "validate_mines": n_validate, "quick": opts.quick}}
+    metrics, details = result["metrics"], result["details"]
+    work = opts.workdir or Path(tempfile.mkdtemp(prefix="greenmine-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+
+    def say(msg: str) -> None:
+        print(f"[{time.perf_counter() - start:7.1f} s] {msg}", file=sys.stderr, flush=True)
+
+    try:
+        if "render" not in skip:
+            say("render ratios")
+            sample = synth.write_mine_folders(1, work / "one")[0]
+            ratios = renders.render_ratios(sample, repeats=3 if opts.quick else 7)
+            details["render"] = ratios
+            for kind, r in ratios.items():
+                metrics[f"render_ratio.{kind}"] = r["ratio"]
+        if "batch" not in skip:
+            runs: dict[tuple[int, int], dict[str, Any]] = {}
+            for n in sizes:
+                src = work / f"mines-{n}"
+                if not (src / f"m{n:05d}" / "mine.yaml").exists():
+                    say(f"writing {n} synthetic mines")
+                    synth.write_mine_folders(n, src)
+                for j in jobs:
+                    say(f"batch: {n} mines, --jobs {j}")
+                    runs[(n, j)] = r = batch_run(src, work / f"out-{n}-j{j}", j)
+                    details[f"batch.{n}.j{j}"] = r
+                    metrics[f"batch_docs_per_s.{n}.j{j}"] = r["docs_per_s"]
+                    say(f"  {r['documents']} documents in {r['wall_s']:.1f} s "
+                        f"({r['docs_per_s']:.2f}/s, {r['cpu_s_per_doc']:.3f} CPU s/doc, "
+                        f"peak {r['peak_rss_mb']:.0f} MB)")
+            lo, hi = min(sizes), max(sizes)
+            for j in jobs:
+                if lo != hi:
+                    metrics[f"batch_scaling.j{j}"] = (runs[(hi, j)]["wall_s_per_doc"]
+                                                      / runs[(lo, j)]["wall_s_per_doc"])
+            jm = max(jobs)
+            for n in sizes:
+                metrics[f"peak_rss_mb.{n}"] = runs[(n, jm)]["peak_rss_mb"]
+            if lo != hi:
+                metrics["peak_rss_ratio"] = (runs[(hi, jm)]["peak_rss_mb"]
+                                             / runs[(lo, jm)]["peak_rss_mb"])
+        if "validate" not in skip:
+            wb = work / f"mines-{n_validate}.xlsx"
+            if not wb.exists():
+                say(f"writing a {n_validate}-mine workbook")
+                synth.write_mines_workbook(n_validate, wb)
+            say(f"validating {n_validate} mines")
+            v = validate_workbook(wb)
+            details["validate"] = v
+            if v["mines_with_errors"]:
+                raise SystemExit(f"{v['mines_with_errors']} synthetic mines do not validate")
+            key = "validate_10k_s" if n_validate == 10_000 else f"validate_{n_validate}_s"
+            metrics[key] = v["wall_s"]
+        if "cold" not in skip:
+            say("cold starts")
+            n_runs = 3 if opts.quick else 7
+            h = cold(["--help"], n_runs)
+            c = cold(["validate", str(example)], n_runs)
+            details["cold"] = {"help": h, "validate": c}
+            metrics["help_cold_s"] = h["median_s"]
+            metrics["validate_cold_s"] = c["median_s"]
+    finally:
+        if opts.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
+    result["machine"]["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    result["elapsed_s"] = time.perf_counter() - start
+    result["targets"] = {k: f"{op} {v:g}" for k, (op, v) in TARGETS.items()}
+    if opts.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2, default=float))
+    else:
+        print(table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

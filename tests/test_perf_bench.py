@@ -1,0 +1,84 @@
+"""The benchmark's own parts (benchmarks/): synthetic mines are valid and different from each
+other, the workbook holds one mine per row, the memory sampler sees a process tree."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+sys.path.insert(0, str(BENCH))
+
+import run  # noqa: E402
+import synth  # noqa: E402
+
+
+def test_synthetic_mines_validate_and_differ(tmp_path: Path) -> None:
+    from greenmine_docs.api import load, run_checks
+    from greenmine_docs.checks.formats import uscc_problem
+
+    paths = synth.write_mine_folders(3, tmp_path)
+    seen = set()
+    for path in paths:
+        assert (path.parent / "photos" / "01-bench.jpg").is_file()
+        assert (path.parent / "plan" / "basis.md").is_file()
+        loaded = load(path)
+        run_checks(loaded)
+        assert loaded.report.valid, [f.message for f in loaded.report.errors]
+        sub = loaded.submission
+        assert uscc_problem(sub.enterprise.uscc) is None
+        seen.add((sub.mine.name, sub.enterprise.uscc, sub.mine.licence.number))
+        assert sum(t.investment for t in sub.plan.tasks) == pytest.approx(
+            sub.plan.total_investment)
+    assert len(seen) == 3
+    assert synth.place_name(0) == "青岚"
+    assert len({synth.place_name(i) for i in range(3000)}) == 3000
+
+
+def test_mines_workbook_has_one_mine_per_row(tmp_path: Path) -> None:
+    from greenmine_docs.api import load_raw, run_checks
+    from greenmine_docs.excel_input import read_mines_table
+
+    wb = synth.write_mines_workbook(4, tmp_path / "mines.xlsx")
+    mines = read_mines_table(wb)
+    assert len(mines) == 4
+    names = []
+    for raw in mines:
+        loaded = load_raw(raw)
+        run_checks(loaded)
+        assert loaded.report.valid, [f.message for f in loaded.report.errors]
+        names.append(loaded.submission.mine.name)
+    assert len(set(names)) == 4
+    result = run.validate_workbook(wb)
+    assert result["mines"] == 4 and result["mines_with_errors"] == 0
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc")
+def test_tree_memory_counts_children() -> None:
+    child = subprocess.Popen([sys.executable, "-c",
+                              "import time; x = bytearray(60_000_000); time.sleep(2)"])
+    try:
+        import time
+
+        time.sleep(1)
+        alone = run._tree_rss_kb(child.pid)
+        with_parent = run._tree_rss_kb(os.getpid())
+    finally:
+        child.kill()
+        child.wait()
+    assert alone > 50_000  # the child's 60 MB
+    assert with_parent > alone  # this process and its child
+
+
+def test_stages_only_run_prints_every_step() -> None:
+    out = subprocess.run([sys.executable, str(BENCH / "run.py"), "--stages", "--quick",
+                          "--json"], capture_output=True, text=True, check=True, timeout=300)
+    import json
+
+    stages = json.loads(out.stdout)
+    assert set(stages) >= {"load", "checks", "plan_docx", "selfcheck_xlsx", "selfcheck_docx",
+                           "report_docx", "scoresheet_xlsx", "total"}
+    assert all(v > 0 for v in stages.values())

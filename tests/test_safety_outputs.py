@@ -1,0 +1,335 @@
+"""Output safety: every command that writes refuses to replace an existing file without
+--force and never replaces an input (not even with --force); names made from mine names are
+safe on every file system; writes are atomic; nothing writes around greenmine_docs.outputs."""
+from __future__ import annotations
+
+import ast
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import safety_helpers  # noqa: F401 — puts tests/nasty on sys.path
+from conftest import EXAMPLE_DIR, REPO, run_cli
+from greenmine_docs.outputs import MAX_NAME_BYTES, safe_filename
+
+OLD = b"OLD CONTENT"
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    """A project folder (copy of the example) and files made from it once."""
+    from click.testing import CliRunner
+
+    runner = CliRunner()
+    root = tmp_path_factory.mktemp("made")
+    project = root / "project"
+    shutil.copytree(EXAMPLE_DIR, project)
+    mine = project / "mine.yaml"
+    out = root / "built"
+    assert run_cli(runner, "build", mine, "-o", out).code == 0
+    files = {f.name: f for f in out.iterdir()}
+    plan = next(f for n, f in files.items() if n.endswith("实施方案.docx"))
+    table = next(f for n, f in files.items() if n.endswith("自查记录表.xlsx"))
+    indicator_set = root / "set.xlsx"
+    assert run_cli(runner, "indicators", "export", "national-2020-reference", "-o",
+                   indicator_set).code == 0
+    listing = root / "名录.csv"
+    listing.write_text("矿山名称,名录级别,所在市\n甲矿,市级,吕梁市\n乙矿,省级,太原市\n",
+                       encoding="utf-8")
+    src = root / "batch-src"
+    shutil.copytree(EXAMPLE_DIR, src)
+    return {"mine": mine, "plan": plan, "table": table, "set": indicator_set,
+            "list": listing, "src": src}
+
+
+# (label, arguments with {T} for the target, target kind) — every command that writes a file
+WRITERS = [
+    ("validate -o", ["validate", "{mine}", "-o", "{T}"], "报告.html"),
+    ("build", ["build", "{mine}", "-o", "{D}"], "manifest.json"),
+    ("plan", ["plan", "{mine}", "-o", "{T}"], "方案.docx"),
+    ("report", ["report", "{mine}", "-o", "{T}"], "报告.docx"),
+    ("selfcheck", ["selfcheck", "{mine}", "-o", "{T}"], "自查.xlsx"),
+    ("selfcheck --read", ["selfcheck", "--read", "{table}", "-o", "{T}"], "自查.yaml"),
+    ("scoresheet", ["scoresheet", "{mine}", "-o", "{T}"], "打分表.xlsx"),
+    ("convert", ["convert", "{mine}", "{T}"], "输入.xlsx"),
+    ("excel-template", ["excel-template", "-o", "{T}"], "模板.xlsx"),
+    ("init", ["init", "{D}"], "mine.yaml"),
+    ("schema", ["schema", "-o", "{T}"], "schema.json"),
+    ("indicators export", ["indicators", "export", "national-2020-reference", "-o", "{T}"],
+     "指标.xlsx"),
+    ("indicators import", ["indicators", "import", "{set}", "-o", "{T}"], "指标.yaml"),
+    ("templates export", ["templates", "export", "{D}"], "implementation_plan/TEMPLATE.md"),
+    ("check -o", ["check", "{plan}", "-o", "{T}"], "检查.txt"),
+    ("diff -o", ["diff", "{plan}", "{plan}", "-o", "{T}"], "对照.txt"),
+    ("batch", ["batch", "{src}", "-o", "{D}", "--validate-only", "-j", "1"], "别的文件.txt"),
+    ("batch --report", ["batch", "{src}", "-o", "{D}", "--validate-only", "-j", "1",
+                        "--report", "{T}"], "问题.txt"),
+    ("sample", ["sample", "{list}", "-o", "{T}", "--seed", "1"], "名单.xlsx"),
+    ("sample --docx", ["sample", "{list}", "-o", "{D}/名单.xlsx", "--docx", "{T}", "--seed",
+                       "1"], "名单.docx"),
+    ("sample --template", ["sample", "--template", "-o", "{T}"], "名录模板.xlsx"),
+    ("summarize", ["summarize", "{table}", "-o", "{T}"], "汇总.xlsx"),
+]
+
+
+def _args(template: list[str], made: dict, target: Path, folder: Path) -> list[str]:
+    values = {**{k: str(v) for k, v in made.items()}, "T": str(target), "D": str(folder)}
+    return [a.format(**values) for a in template]
+
+
+@pytest.mark.parametrize("label,template,name", WRITERS, ids=[w[0] for w in WRITERS])
+def test_no_overwrite_without_force(made, tmp_path, runner, label, template, name):
+    folder = tmp_path / "out"
+    target = folder / name
+    target.parent.mkdir(parents=True)
+    target.write_bytes(OLD)
+    args = _args(template, made, target, folder)
+    res = run_cli(runner, *args)
+    assert res.code == 2, (label, res.output)
+    assert "已存在" in res.stderr or "已有其他文件" in res.stderr, (label, res.stderr)
+    assert "--force" in res.stderr
+    assert target.read_bytes() == OLD
+    res = run_cli(runner, *args, "--force")
+    assert res.code in (0, 1), (label, res.output)
+    if label != "batch":  # batch --force writes beside a foreign file, it does not replace it
+        assert target.read_bytes() != OLD, label
+    assert not list(folder.rglob(".~gm-*")), "temporary files left behind"
+
+
+def test_an_input_is_never_overwritten_even_with_force(made, tmp_path, runner):
+    mine = tmp_path / "mine.yaml"
+    shutil.copy(made["mine"], mine)
+    plan = tmp_path / "plan.docx"
+    shutil.copy(made["plan"], plan)
+    table = tmp_path / "t.xlsx"
+    shutil.copy(made["table"], table)
+    listing = tmp_path / "l.xlsx"
+    shutil.copy(made["table"], listing)
+    cases = [
+        ["convert", mine, mine], ["validate", mine, "-o", mine],
+        ["check", plan, "-o", plan], ["diff", plan, plan, "-o", plan],
+        ["summarize", table, "-o", table], ["sample", listing, "-o", listing],
+        ["batch", listing, "-o", tmp_path / "b", "--report", listing],
+        ["indicators", "export", made["set"], "-o", made["set"]],
+        ["check", plan, "--input", mine, "-o", mine],
+    ]
+    before = {p: p.read_bytes() for p in (mine, plan, table, listing, made["set"])}
+    for args in cases:
+        res = run_cli(runner, *args, "--force")
+        assert res.code == 2, (args, res.output)
+        # summarize leaves its own output out of the tables it reads: then none is left
+        assert "输入文件相同" in res.stderr or "没有找到任何" in res.stderr, (args, res.output)
+    assert {p: p.read_bytes() for p in before} == before
+
+
+def test_links_to_an_input_are_recognised(made, tmp_path, runner):
+    mine = tmp_path / "mine.yaml"
+    shutil.copy(made["mine"], mine)
+    (tmp_path / "link.yaml").symlink_to(mine)
+    os.link(mine, tmp_path / "hard.yaml")
+    before = mine.read_bytes()
+    for target in ("link.yaml", "hard.yaml"):
+        res = run_cli(runner, "validate", mine, "-o", tmp_path / target, "--force")
+        assert res.code == 2 and "输入文件相同" in res.stderr
+    assert mine.read_bytes() == before
+
+
+def test_files_the_input_names_are_inputs_too(made, tmp_path, runner):
+    """A filled score sheet the input names is not replaced by ``scoresheet -o`` or by
+    ``build -o`` into the same folder — not even with --force."""
+    project = tmp_path / "p"
+    shutil.copytree(made["mine"].parent, project)
+    mine = project / "mine.yaml"
+    sheet = project / "山西青岚建材有限公司青岚山水泥用灰岩矿第三方评估打分表.xlsx"
+    assert run_cli(runner, "scoresheet", mine, "-o", sheet).code == 0
+    text = mine.read_text(encoding="utf-8").replace(
+        "  report_date: 2023-09-19\n", f"  report_date: 2023-09-19\n  score_sheet: {sheet.name}\n")
+    mine.write_text(text, encoding="utf-8")
+    before = sheet.read_bytes()
+    res = run_cli(runner, "scoresheet", mine, "-o", sheet, "--force")
+    assert res.code == 2 and "输入文件相同" in res.stderr, res.output
+    res = run_cli(runner, "build", mine, "-o", project, "--force")
+    assert res.code in (1, 2) and "Traceback" not in res.output
+    assert sheet.read_bytes() == before
+
+
+def test_batch_refuses_a_foreign_folder_but_reuses_its_own(made, tmp_path, runner):
+    out = tmp_path / "out"
+    args = ["batch", made["src"], "-o", out, "--validate-only", "-j", "1"]
+    assert run_cli(runner, *args).code in (0, 1)
+    assert run_cli(runner, *args).code in (0, 1)  # its own folder: rerun is fine
+    (tmp_path / "file").write_text("x")
+    res = run_cli(runner, "batch", made["src"], "-o", tmp_path / "file")
+    assert res.code == 2 and "是文件" in res.stderr
+
+
+def test_hostile_mine_names_make_safe_paths(made, tmp_path, runner):
+    from make_corpus import example_variants
+
+    variants = example_variants(EXAMPLE_DIR, tmp_path / "v")
+    for name in ("traversal-name", "reserved-name"):
+        out = tmp_path / f"out-{name}"
+        res = run_cli(runner, "build", variants[name], "-o", out)
+        assert res.code == 0, res.output
+        names = [p.name for p in out.iterdir()]
+        assert len(names) == 6
+        for n in names:
+            assert not set('<>:"/\\|?*') & set(n) and ".." not in n
+            assert n.split(".")[0].upper() not in {"CON", "NUL", "PRN", "AUX", "LPT1"}
+        assert not (tmp_path / "etc").exists()
+    # batch over a mines workbook: a folder and a zip per mine, named from the mine name
+    from ruamel.yaml import YAML
+
+    from greenmine_docs.excel_input import write_mines_table
+
+    data = YAML(typ="safe").load((EXAMPLE_DIR / "mine.yaml").read_text(encoding="utf-8"))
+    rows = []
+    for hostile in ("../../etc/passwd", "CON", "a" * 300):
+        row = {k: v for k, v in data.items() if k not in ("assessment", "self_check", "plan")}
+        row["mine"] = {**data["mine"], "name": hostile}
+        rows.append(row)
+    table = tmp_path / "名录.xlsx"
+    write_mines_table(rows, table)
+    out = tmp_path / "batch"
+    res = run_cli(runner, "batch", table, "-o", out, "-j", "1", "--zip")
+    assert res.code == 0, res.output
+    folders = {p.name for p in out.iterdir() if p.is_dir()}
+    assert {"_CON", "_._etc_passwd"} < folders and len(folders) == 3
+    for folder in out.iterdir():
+        if folder.is_dir():
+            assert folder.resolve().parent == out.resolve()
+            assert len(folder.name.encode()) <= MAX_NAME_BYTES
+            assert len(list(folder.glob("*.zip"))) == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_safe_filename_property(name):
+    result = safe_filename(name)
+    assert result and result == result.strip() and not result.endswith(".")
+    assert not set('<>:"/\\|?*') & set(result) and not any(ord(c) < 32 for c in result)
+    assert ".." not in result and result[0] not in "-~"
+    assert len(result) <= 80 and len((result + ".docx").encode("utf-8")) <= 255
+    stem = result.split(".")[0].strip().upper()
+    assert stem not in {"CON", "PRN", "AUX", "NUL", "COM1", "LPT9", "COM¹", "CONIN$"}
+
+
+def test_safe_filename_keeps_the_end_of_long_names():
+    long = "山" * 200 + "第三方评估报告"
+    name = safe_filename(long)
+    assert name.endswith("第三方评估报告") and "…" in name
+    assert safe_filename("🌲" * 200 + "实施方案").endswith("实施方案")
+    assert safe_filename("普通名称") == "普通名称"
+
+
+def test_interrupted_write_keeps_the_old_file(tmp_path, monkeypatch):
+    from greenmine_docs.outputs import write_bytes_atomic
+
+    target = tmp_path / "f.docx"
+    target.write_bytes(OLD)
+    real = Path.write_bytes
+
+    def broken(self, data):
+        real(self, data[:10])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", broken)
+    with pytest.raises(OSError):
+        write_bytes_atomic(target, b"NEW" * 1000, force=True)
+    monkeypatch.undo()
+    assert target.read_bytes() == OLD
+    assert [p.name for p in tmp_path.iterdir()] == ["f.docx"]
+
+
+def test_a_failing_document_means_no_file_is_written(made, tmp_path, runner, monkeypatch):
+    from greenmine_docs.assessment import document
+
+    def boom(ctx, template=None):
+        raise RuntimeError("render failed")
+
+    monkeypatch.setattr(document, "render_report", boom)
+    out = tmp_path / "out"
+    res = run_cli(runner, "build", made["mine"], "-o", out)
+    assert res.code == 2 and "Traceback" not in res.output
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_new_files_get_normal_permissions(tmp_path):
+    from greenmine_docs.outputs import write_bytes_atomic
+
+    mask = os.umask(0o022)
+    try:
+        path = write_bytes_atomic(tmp_path / "a.xlsx", b"x")
+        assert path.stat().st_mode & 0o777 == 0o644
+        path.chmod(0o600)
+        write_bytes_atomic(path, b"y", force=True)  # a replaced file keeps its mode
+        assert path.stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(mask)
+
+
+# -- nothing writes files except through greenmine_docs.outputs -----------------------------
+
+_WRITERS = {"save", "write_bytes", "write_text", "copyfile", "copy", "copy2", "move"}
+
+
+def _direct_writes(tree: ast.AST) -> list[int]:
+    """Lines that write a file other than an in-memory buffer, a temporary path from
+    ``atomic_path`` or a scratch folder from ``tempfile``."""
+    safe: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.With):
+            for item in node.items:
+                call = item.context_expr
+                name = getattr(getattr(call, "func", None), "attr", None) or \
+                    getattr(getattr(call, "func", None), "id", None)
+                if name in ("atomic_path", "TemporaryDirectory") and \
+                        isinstance(item.optional_vars, ast.Name):
+                    safe.add(item.optional_vars.id)
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            func = node.value.func
+            fname = getattr(func, "attr", None) or getattr(func, "id", None)
+            for t in node.targets:
+                if isinstance(t, ast.Name) and fname in ("BytesIO", "StringIO"):
+                    safe.add(t.id)
+    for _ in range(3):  # paths built from a safe one are safe: work = Path(tmp); src = work/…
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and \
+                    {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)} & safe:
+                safe.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    bad = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        attr = node.func.attr
+        if attr not in _WRITERS:
+            continue
+        names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+        if attr in ("write_bytes", "write_text"):
+            names = {n.id for n in ast.walk(node.func.value) if isinstance(n, ast.Name)}
+        if names & safe:
+            continue
+        bad.append(node.lineno)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "open":
+            modes = [a.value for a in node.args[1:2] if isinstance(a, ast.Constant)]
+            modes += [k.value.value for k in node.keywords if k.arg == "mode"
+                      and isinstance(k.value, ast.Constant)]
+            if any(set(str(m)) & set("wax+") for m in modes):
+                bad.append(node.lineno)
+    return bad
+
+
+def test_no_file_is_written_around_the_outputs_module():
+    offenders = []
+    for path in sorted((REPO / "greenmine_docs").rglob("*.py")):
+        if path.name == "outputs.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for line in _direct_writes(tree):
+            offenders.append(f"{path.relative_to(REPO)}:{line}")
+    assert offenders == []
