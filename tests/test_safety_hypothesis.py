@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import safety_helpers  # noqa: F401 — puts tests/nasty on sys.path
 from conftest import EXAMPLE, EXAMPLE_DIR, run_cli
 
-SETTINGS = settings(max_examples=50, deadline=None, derandomize=True,
+SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow, HealthCheck.data_too_large])
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=60)
@@ -88,11 +88,14 @@ def test_any_value_at_any_yaml_field(project, runner, path, value):
 
 @pytest.fixture(scope="module")
 def workbook(project):
+    """The example as an input workbook, opened once (each example changes one cell and puts
+    it back)."""
+    import openpyxl
     from click.testing import CliRunner
 
     path = project / "input.xlsx"
     assert run_cli(CliRunner(), "convert", project / "mine.yaml", path, "--force").code == 0
-    return path.read_bytes()
+    return openpyxl.load_workbook(path)
 
 
 CELL_VALUES = st.one_of(st.none(), TEXT.filter(lambda t: not t.startswith("=")), HOSTILE,
@@ -108,15 +111,17 @@ CELL_VALUES = st.one_of(st.none(), TEXT.filter(lambda t: not t.startswith("=")),
 @given(sheet=st.integers(1, 24), row=st.integers(1, 40), col=st.integers(1, 10),
        value=CELL_VALUES)
 def test_any_value_in_any_workbook_cell(project, workbook, runner, sheet, row, col, value):
-    import openpyxl
-
     from greenmine_docs.sanitize import clean_text
 
-    wb = openpyxl.load_workbook(io.BytesIO(workbook))
-    ws = wb.worksheets[sheet % len(wb.worksheets)]
-    ws.cell(row=row, column=col).value = clean_text(value) if isinstance(value, str) else value
+    cell = workbook.worksheets[sheet % len(workbook.worksheets)].cell(row=row, column=col)
+    old = cell.value, cell.data_type
+    cell.value = clean_text(value) if isinstance(value, str) else value
     target = project / "cell.xlsx"
-    wb.save(target)
+    try:
+        workbook.save(target)
+    finally:
+        cell.value = old[0]
+        cell.data_type = old[1]
     clean(run_cli(runner, "validate", target, "--format", "json"))
 
 
@@ -154,7 +159,7 @@ def test_any_narrative_text_becomes_literal_paragraphs(parts):
     assert " ".join(text.split()) in " ".join(shown.split())
 
 
-@settings(max_examples=40, deadline=None, derandomize=True,
+@settings(max_examples=25, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(value=st.one_of(TEXT, HOSTILE))
 def test_any_value_renders_literally_in_body_header_footnote_and_title(tmp_path_factory, value):
@@ -211,7 +216,7 @@ def test_template_lint_never_crashes(tmp_path_factory, lines):
         assert "第" in e.message or "模板" in e.message
 
 
-@settings(max_examples=8, deadline=None, derandomize=True,
+@settings(max_examples=5, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(text=st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=200))
 def test_any_narrative_through_the_whole_plan(project, runner, text):
@@ -227,3 +232,18 @@ def test_any_narrative_through_the_whole_plan(project, runner, text):
     target.write_text(buf.getvalue(), encoding="utf-8")
     out = project / "plan-out.docx"
     clean(run_cli(runner, "plan", target, "-o", out, "--force"))
+
+
+@pytest.mark.parametrize("scalar", ["-_", "+_", "0b_", "-0x_", "1__0", "+.inf", "2023-02-30",
+                                    "1e99999", "!!int x", "&a *a", "!!binary ===",
+                                    "!!python/object:os.system"])
+def test_odd_plain_scalars_never_crash_the_loader(project, runner, scalar):
+    """Plain scalars ruamel's resolver types as numbers or dates but cannot build (``-_``
+    raised IndexError inside ruamel.yaml) are text, or a located YAML error."""
+    text = (project / "mine.yaml").read_text(encoding="utf-8").replace(
+        "  year: 2023\n", f"  year: {scalar}\n", 1)
+    target = project / "scalar.yaml"
+    target.write_text(text, encoding="utf-8")
+    res = run_cli(runner, "validate", target)
+    clean(res)
+    assert res.code in (1, 2)

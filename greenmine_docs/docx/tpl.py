@@ -8,6 +8,7 @@ Word refreshes fields on open, and returns the bytes. Jinja errors become
 """
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 from pathlib import Path
@@ -21,10 +22,8 @@ from .styles import apply_official_styles
 def open_template(path: str | Path) -> Any:
     """A ``DocxTemplate`` for ``path``, checked to be a readable Word document; the official
     styles the generators need are added when the template lacks them."""
-    from ..limits import MAX_DOCX_BYTES
     from ..safety.template_lint import check_template
     from ..safety.tplguard import GuardedDocxTemplate
-    from ..zipguard import check_office_file
 
     path = Path(path)
     if not path.is_file():
@@ -33,8 +32,8 @@ def open_template(path: str | Path) -> Any:
     if not zipfile.is_zipfile(path):
         raise TemplateError(f"模板 {path} 不是 .docx 文件（可能是旧的 .doc 或已损坏）。",
                             hint="请在 Word 中“另存为” Word 文档（*.docx）。")
-    check_office_file(path, kind="Word 模板", limit=MAX_DOCX_BYTES,  # zip bombs, truncation
-                      limit_env="GREENMINE_MAX_DOCX_MB")
+    stat = path.stat()
+    _guard_template(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
     check_template(path)  # broken tags: one located report instead of a Jinja error
     tpl = GuardedDocxTemplate(str(path))
     try:
@@ -89,6 +88,17 @@ def _ensure_section(doc: Any) -> None:
 
     doc.element.body.get_or_add_sectPr()
     setup_page(doc.sections[-1])
+
+
+@functools.lru_cache(maxsize=32)
+def _guard_template(path: str, mtime_ns: int, size: int) -> None:
+    """Size limit, truncated packages, zip bombs — checked once per template file version
+    (``batch`` renders the same template for every mine)."""
+    from ..limits import MAX_DOCX_BYTES
+    from ..zipguard import check_office_file
+
+    check_office_file(Path(path), kind="Word 模板", limit=MAX_DOCX_BYTES,
+                      limit_env="GREENMINE_MAX_DOCX_MB")
 
 
 def _ensure_numbering(doc: Any) -> None:

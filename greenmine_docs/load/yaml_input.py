@@ -27,6 +27,8 @@ def parse_yaml_text(text: str, source: Path) -> Any:
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
+    yaml.constructor.add_constructor("tag:yaml.org,2002:int", _lenient_number)
+    yaml.constructor.add_constructor("tag:yaml.org,2002:float", _lenient_number)
     try:
         return yaml.load(text)
     except DuplicateKeyError as e:
@@ -53,6 +55,19 @@ def parse_yaml_text(text: str, source: Path) -> Any:
     except RecursionError as e:
         raise InputError("YAML 嵌套层级过深，无法读取。", hint="请检查文件是否损坏。",
                          location=str(source)) from e
+
+
+def _lenient_number(constructor: Any, node: Any) -> Any:
+    """A plain scalar ruamel's resolver takes for a number but cannot build (``-_``, ``+_``:
+    its constructor fails with IndexError) stays text instead of crashing the load."""
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    build = (RoundTripConstructor.construct_yaml_int if node.tag.endswith(":int")
+             else RoundTripConstructor.construct_yaml_float)
+    try:
+        return build(constructor, node)
+    except (ValueError, IndexError, TypeError, OverflowError):
+        return str(node.value)
 
 
 def _lenient_timestamp(constructor: Any, node: Any) -> Any:

@@ -77,7 +77,7 @@ def inspect_image(source: str | Path | bytes, *, formats: frozenset[str] = WORD_
         return ImageCheck(False, "图片文件是空文件", "unreadable")
     kind = sniff(data[:16] if len(data) >= 16 else data)
     if kind == "TEXT":
-        return ImageCheck(False, "文件内容是文字，不是图片（可能只是改了扩展名）", "format")
+        return ImageCheck(False, "文件内容是文字，不是可识别的图片（可能只是改了扩展名）", "format")
     if kind in _FORMAT_NAMES:
         return ImageCheck(False, f"文件内容是{_FORMAT_NAMES[kind]}，不是图片", "format", kind)
     return _decode(data, formats)
