@@ -371,5 +371,5 @@ def test_build_writes_both_tables(example_copy, tmp_path):
 
     result = build(example_copy, tmp_path / "out", only=["selfcheck"])
     names = sorted(p.name for p in result.written)
-    assert names == ["山西青岚建材有限公司青岚山水泥用灰岩矿-绿色矿山自查记录表.docx",
-                     "山西青岚建材有限公司青岚山水泥用灰岩矿-绿色矿山自查记录表.xlsx"]
+    assert names == ["山西青岚建材有限公司青岚山水泥用灰岩矿绿色矿山自查记录表.docx",
+                     "山西青岚建材有限公司青岚山水泥用灰岩矿绿色矿山自查记录表.xlsx"]

@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..cells import cell_text
 from ..findings import Finding, Location, make
 from .data import Scores
 from .scoresheet import (FORMAT_TAG, KIND_ITEM, PRE_COLUMNS, SCORE_COLUMNS, SHEET_META,
@@ -31,13 +32,7 @@ _MET = {"符合", "是", "√", "✓", "y", "yes", "true"}
 _NOT_MET = {"不符合", "否", "×", "✗", "n", "no", "false"}
 
 
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    return text or None
+_text = cell_text
 
 
 def _number(value: Any) -> tuple[bool, float | None]:

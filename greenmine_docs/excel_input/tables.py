@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from ..cells import cell_text
 from ..findings import Finding
 from .grid import Grid, ReadContext, norm_label
 from .layout import Leaf, Table
@@ -88,14 +89,7 @@ class TableRead:
     entries: list[Entry]
 
 
-def ident_text(value: Any) -> str | None:
-    """序号/编号 values compare as text: 1, 1.0, "1", " 1 " are the same row."""
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    return text or None
+ident_text = cell_text  # 序号/编号 values compare as text: 1, 1.0, "1", " 1 "
 
 
 def resolve_columns(grid: Grid, table: Table

@@ -25,7 +25,7 @@ def _render(ctx: "CheckContext") -> dict[str, bytes]:
     iset = indicator_set_for(ctx)
     assert iset is not None  # _supports said so
     data = prepare(ctx.submission, iset, set_ref=ctx.submission.campaign.indicator_set)
-    stem = safe_filename(f"{ctx.submission.mine.name}-绿色矿山自查记录表")
+    stem = safe_filename(f"{ctx.submission.mine.name}绿色矿山自查记录表")
     return {f"{stem}.xlsx": render_xlsx(data), f"{stem}.docx": render_docx(data)}
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..cells import cell_text
 from ..errors import InputError
 from ..findings import Location, Report, make
 from ..indicators.model import IndicatorSet, MineProfile
@@ -67,13 +68,7 @@ def parse_date(value: Any) -> dt.date | None:
     raise ValueError(str(value))
 
 
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    return text or None
+_text = cell_text
 
 
 def open_table(path: Path) -> Any:
