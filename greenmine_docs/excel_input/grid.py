@@ -5,11 +5,11 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..findings import Finding, Location, make
 from ..load.raw import dotted
-from .xlsxread import RawRow, Row, SheetData, col_letter
+from .xlsxread import RawRow, Row, SheetData, XlsxFile, col_letter
 
 MAX_MERGE_FILL = 200_000  # cells; a merge over a whole column is not filled beyond the data
 
@@ -107,3 +107,18 @@ class ReadContext:
         self._merge_noted.add((grid.name, source))
         self.finding("GM-I155", f"{label}：位于合并单元格 {source} 中，按左上角的值读取。",
                      grid.name, row, col, path, into=into)
+
+
+def grid_loader(xlsx: XlsxFile) -> Callable[[str], "Grid"]:
+    """``grid(name)``: the named (present) sheet of ``xlsx`` as a :class:`Grid`, read once on
+    first use — shared by the single-mine and the mines-table readers."""
+    grids: dict[str, Grid] = {}
+
+    def grid(name: str) -> Grid:
+        if name not in grids:
+            info = xlsx.sheet(name)
+            assert info is not None
+            grids[name] = Grid(xlsx.read(info))
+        return grids[name]
+
+    return grid

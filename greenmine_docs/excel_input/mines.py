@@ -16,7 +16,7 @@ from ..errors import InputError
 from ..findings import Finding, Location, Severity, make
 from ..load.raw import RawInput, dotted
 from .compact import share_strings
-from .grid import Grid, ReadContext
+from .grid import ReadContext, grid_loader
 from .layout import (INSTRUCTIONS_SHEET, LISTS_SHEET, META_SHEET, Table, input_layout,
                      mines_layout)
 from .positions import LazyPositions
@@ -141,14 +141,7 @@ def _read(xlsx: XlsxFile, path: Path) -> MinesTable:
     tables = list(root.walk())
     present = [info.name for info in xlsx.sheets]
     where: dict[str, str] = {t.sheet: t.sheet for t in tables if t.sheet in present}
-    grids: dict[str, Grid] = {}
-
-    def grid(name: str) -> Grid:
-        if name not in grids:
-            info = xlsx.sheet(name)
-            assert info is not None
-            grids[name] = Grid(xlsx.read(info))
-        return grids[name]
+    grid = grid_loader(xlsx)
 
     forms = {f.sheet for f in input_layout().forms}
     if root.sheet not in present and forms & set(present):  # its rows carry the same keys

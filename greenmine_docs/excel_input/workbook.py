@@ -11,7 +11,7 @@ from ..findings import Finding, Location, make
 from ..load.raw import RawInput, dotted
 from .compact import share_strings
 from .forms import form_keys, read_form, write_form
-from .grid import Grid, ReadContext
+from .grid import Grid, ReadContext, grid_loader
 from .instructions import write_instructions
 from .layout import (INSTRUCTIONS_SHEET, LISTS_SHEET, META_SHEET, MINES_SHEET, Form, Layout,
                      Leaf, Table, input_layout)
@@ -150,14 +150,7 @@ def _read(xlsx: XlsxFile, path: Path, layout: Layout) -> RawInput:
     sheets: list[Form | Table] = layout.sheets()
     names = {s.sheet for s in sheets}
     present = {info.name for info in xlsx.sheets}
-    grids: dict[str, Grid] = {}
-
-    def grid(name: str) -> Grid:
-        if name not in grids:
-            info = xlsx.sheet(name)
-            assert info is not None
-            grids[name] = Grid(xlsx.read(info))
-        return grids[name]
+    grid = grid_loader(xlsx)
 
     extra = [info.name for info in xlsx.sheets
              if info.name not in names and info.name not in (INSTRUCTIONS_SHEET, META_SHEET,
