@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +29,7 @@ from docx import Document  # noqa: E402
 from docx.enum.section import WD_SECTION  # noqa: E402
 from docx.shared import Pt  # noqa: E402
 
+from greenmine_docs.docx.document import reproducible_bytes  # noqa: E402
 from greenmine_docs.docx import (add_text, add_toc, apply_official_styles,  # noqa: E402
                                  empty_footers, page_number_footers, page_numbering,
                                  set_update_fields, setup_page)
@@ -82,26 +82,7 @@ def build_plan_template() -> bytes:
     set_update_fields(doc)
     buf = io.BytesIO()
     doc.save(buf)
-    return _normalise(buf.getvalue())
-
-
-def _normalise(data: bytes) -> bytes:
-    """Fixed zip timestamps and order, so rebuilding an unchanged template gives the same
-    bytes (``--check`` can then compare)."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n)):
-            info = zipfile.ZipInfo(name, date_time=(2023, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            content = src.read(name)
-            if name == "docProps/core.xml":  # creation/modification times change every run
-                import re
-
-                content = re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", b"",
-                                 content)
-            dst.writestr(info, content)
-    return out.getvalue()
+    return reproducible_bytes(buf.getvalue())
 
 
 def main(argv: list[str] | None = None) -> int:

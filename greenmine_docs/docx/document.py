@@ -53,3 +53,24 @@ def to_bytes(doc: Any) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def reproducible_bytes(data: bytes) -> bytes:
+    """A .docx package rewritten with fixed member order and timestamps and without creation
+    or modification times, so rebuilding an unchanged template source gives the same bytes
+    (the template build scripts' ``--check`` and the tests compare them)."""
+    import re
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n)):
+            info = zipfile.ZipInfo(name, date_time=(2023, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            content = src.read(name)
+            if name == "docProps/core.xml":  # creation/modification times change every run
+                content = re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", b"",
+                                 content)
+            dst.writestr(info, content)
+    return out.getvalue()

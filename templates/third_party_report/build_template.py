@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import argparse
 import io
-import re
 import sys
-import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -33,6 +31,7 @@ from docx.enum.section import WD_SECTION  # noqa: E402
 from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: E402
 from docx.shared import Pt  # noqa: E402
 
+from greenmine_docs.docx.document import reproducible_bytes  # noqa: E402
 from greenmine_docs.docx import (add_text, add_toc, apply_official_styles,  # noqa: E402
                                  empty_footers, page_number_footers, page_numbering,
                                  set_update_fields, setup_page)
@@ -113,24 +112,7 @@ def build() -> bytes:
     set_update_fields(doc)
     buf = io.BytesIO()
     doc.save(buf)
-    return normalise(buf.getvalue())
-
-
-def normalise(data: bytes) -> bytes:
-    """Fixed zip entry order and timestamps and no creation time, so an unchanged source gives
-    the same bytes (``--check`` and the tests compare them)."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n)):
-            info = zipfile.ZipInfo(name, date_time=(2023, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            content = src.read(name)
-            if name == "docProps/core.xml":
-                content = re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", b"",
-                                 content)
-            dst.writestr(info, content)
-    return out.getvalue()
+    return reproducible_bytes(buf.getvalue())
 
 
 def main(argv: list[str] | None = None) -> int:
