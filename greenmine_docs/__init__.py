@@ -8,12 +8,9 @@ Library API (the CLI is a thin layer over these):
 """
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("greenmine-docs")
-except PackageNotFoundError:  # running from a source tree
-    __version__ = "0.0.0+source"
+# the package version (pyproject.toml reads it from here); a literal, because looking it up
+# with importlib.metadata costs about 50 ms at every start of the command
+__version__ = "0.1.0"
 
 
 def __getattr__(name: str):  # lazy: keep `import greenmine_docs` (and --help) fast

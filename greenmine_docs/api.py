@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from .findings import Report
 
@@ -49,17 +49,20 @@ def load_raw(raw: "RawInput") -> Loaded:
     """Validate already-read raw data (used for workbooks holding many mines)."""
     from pydantic import ValidationError
 
-    from .checks.raw_rules import check_formats, check_placeholders
+    from .checks.raw_rules import all_texts, check_formats, check_placeholders
     from .load.model_errors import findings_from_validation
     from .model import Submission
 
-    from .sanitize import sanitize_raw
+    from .sanitize import _FORBIDDEN, sanitize_raw
 
     report = Report(source=str(raw.source))
     report.extend(raw.findings)
-    report.extend(sanitize_raw(raw))
+    texts: list[str] | None = all_texts(raw.data)  # one walk for both whole-text scans
+    if _FORBIDDEN.search("\n".join(texts)):  # what sanitize_raw looks for first
+        report.extend(sanitize_raw(raw))
+        texts = None  # cleaned: read again
     report.extend(check_formats(raw))
-    report.extend(check_placeholders(raw))
+    report.extend(check_placeholders(raw, texts))
     submission = None
     try:
         submission = Submission.model_validate(raw.data)
@@ -77,24 +80,41 @@ def reference_date(submission: "Submission | None", as_of: dt.date | None) -> dt
     return dt.date.today()
 
 
-def run_checks(loaded: Loaded, as_of: dt.date | None = None) -> "CheckContext | None":
-    """Run every model check (core and document sections) into ``loaded.report``."""
+def run_checks(loaded: Loaded, as_of: dt.date | None = None, *,
+               seed: dict[str, Any] | None = None) -> "CheckContext | None":
+    """Run every model check (core and document sections) into ``loaded.report``.
+    ``seed``: entries the check context's cache starts with (what an earlier mine of the same
+    batch already worked out, e.g. the indicator set both name — see ``mines_validate``)."""
     from .checks.context import SECTION_CHECKS, CheckContext
 
     if loaded.submission is None:
         return None
     ctx = CheckContext(submission=loaded.submission, raw=loaded.raw,
-                       as_of=reference_date(loaded.submission, as_of))
+                       as_of=reference_date(loaded.submission, as_of),
+                       cache=dict(seed) if seed else {})
     loaded.report.meta["as_of"] = ctx.as_of.isoformat()
-    for name in SECTION_CHECKS:
-        try:
-            module = import_module(name)
-        except ModuleNotFoundError as e:
-            if e.name is not None and name.startswith(e.name):
-                continue  # that section's checks are not written yet
-            raise
+    for module in _section_checks(SECTION_CHECKS):
         loaded.report.extend(module.check(ctx))
     return ctx
+
+
+_SECTION_MODULES: dict[tuple[str, ...], list[Any]] = {}
+
+
+def _section_checks(names: tuple[str, ...]) -> list[Any]:
+    """The section check modules that exist, imported once (not again for every mine)."""
+    modules = _SECTION_MODULES.get(names)
+    if modules is None:
+        modules = []
+        for name in names:
+            try:
+                modules.append(import_module(name))
+            except ModuleNotFoundError as e:
+                if e.name is not None and name.startswith(e.name):
+                    continue  # that section's checks are not written yet
+                raise
+        _SECTION_MODULES[names] = modules
+    return modules
 
 
 def validate(path: str | Path, as_of: dt.date | None = None, strict: bool = False) -> Report:

@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import zipfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
@@ -197,13 +197,10 @@ def process(task: MineTask, previous: dict[str, Any] | None = None) -> MineOutco
     try:
         raw_loaded = load(task.path) if task.path is not None else load_raw(task.raw)
     except GreenmineError as e:
-        return MineOutcome(key=task.key, status=STATUS_BROKEN, errors=1, message=str(e),
-                           findings=[{"code": "GM-E690", "severity": "error", "message": e.message,
-                                      "hint": e.hint, "location": {"file": task.key}}])
+        return _unreadable(task, str(e), e.message, e.hint)
     fp = fingerprint(task, raw_loaded.raw)
-    if previous and previous.get("fingerprint") == fp and all(
-            (task.out_dir.parent / f).exists() for f in previous.get("files", [])):
-        return MineOutcome(**{**previous, "reused": True})
+    if _reusable(task, previous, fp):
+        return MineOutcome(**{**previous, "reused": True})  # type: ignore[arg-type]
     if task.validate_only:
         from .api import BuildResult, run_checks
 
@@ -215,25 +212,56 @@ def process(task: MineTask, previous: dict[str, Any] | None = None) -> MineOutco
                               force=True)
     data = raw_loaded.raw.data if isinstance(raw_loaded.raw.data, dict) else {}
     sub = raw_loaded.submission
-    outcome = MineOutcome(
-        key=task.key,
-        status=(STATUS_VALID if task.validate_only else STATUS_OK) if result.ok else STATUS_ERRORS,
-        mine=sub.mine.name if sub else _mine_name(data),
-        enterprise=sub.enterprise.name if sub else "",
-        city=sub.mine.location.city if sub else "",
-        county=sub.mine.location.county if sub else "",
-        errors=len(result.report.errors), warnings=len(result.report.warnings),
-        files=[f"{task.out_dir.name}/{p.name}" for p in result.written], fingerprint=fp,
-        findings=[f.to_dict() for f in result.report.sorted()],
-    )
-    score = result.report.meta.get("score")
-    if isinstance(score, dict):
-        outcome.score, outcome.result = score.get("total"), score.get("result", "")
+    outcome = _checked(task, result.report, fp, mine=sub.mine.name if sub else _mine_name(data),
+                       enterprise=sub.enterprise.name if sub else "",
+                       city=sub.mine.location.city if sub else "",
+                       county=sub.mine.location.county if sub else "",
+                       files=[f"{task.out_dir.name}/{p.name}" for p in result.written])
     if task.zip_bundle and result.manifest is not None:
         bundle = task.out_dir / f"{safe_filename(outcome.mine or task.key)}.zip"
         _zip(bundle, [*result.written, result.manifest])
         outcome.files.append(f"{task.out_dir.name}/{bundle.name}")
     return outcome
+
+
+def _checked(task: MineTask, report: Report, fp: str, *, mine: str, enterprise: str, city: str,
+             county: str, files: list[str]) -> MineOutcome:
+    """The outcome of a mine that was loaded and checked (and maybe built)."""
+    outcome = MineOutcome(
+        key=task.key,
+        status=(STATUS_VALID if task.validate_only else STATUS_OK) if report.valid
+        else STATUS_ERRORS,
+        mine=mine, enterprise=enterprise, city=city, county=county,
+        errors=len(report.errors), warnings=len(report.warnings),
+        files=files, fingerprint=fp,
+        findings=[f.to_dict() for f in report.sorted()],
+    )
+    score = report.meta.get("score")
+    if isinstance(score, dict):
+        outcome.score, outcome.result = score.get("total"), score.get("result", "")
+    return outcome
+
+
+def _reusable(task: MineTask, previous: dict[str, Any] | None, fp: str) -> bool:
+    """The previous run's outcome still holds: same fingerprint, its files still there."""
+    return bool(previous and previous.get("fingerprint") == fp and all(
+        (task.out_dir.parent / f).exists() for f in previous.get("files", [])))
+
+
+def _unreadable(task: MineTask, text: str, message: str, hint: str) -> MineOutcome:
+    """A mine whose input could not be loaded (a :class:`GreenmineError` while reading)."""
+    return MineOutcome(key=task.key, status=STATUS_BROKEN, errors=1, message=text,
+                       findings=[{"code": "GM-E690", "severity": "error", "message": message,
+                                  "hint": hint, "location": {"file": task.key}}])
+
+
+def _internal_error(task: MineTask, text: str) -> MineOutcome:
+    """A mine whose processing raised an unexpected exception (``text``: ``"Type: message"``)."""
+    return MineOutcome(key=task.key, status=STATUS_BROKEN, errors=1, message=text,
+                       findings=[{"code": "GM-E691", "severity": "error",
+                                  "message": f"处理时出现内部错误：{text}",
+                                  "hint": "请用 greenmine build 单独处理该输入并加 --debug 查看详情。",
+                                  "location": {"file": task.key}}])
 
 
 def _zip(bundle: Path, files: list[Path]) -> None:
@@ -250,12 +278,7 @@ def _worker(args: tuple[MineTask, dict[str, Any] | None]) -> MineOutcome:
     try:
         return process(task, previous)
     except Exception as e:  # noqa: BLE001 — one broken mine must not stop the batch
-        return MineOutcome(key=task.key, status=STATUS_BROKEN, errors=1,
-                           message=f"{type(e).__name__}: {e}",
-                           findings=[{"code": "GM-E691", "severity": "error",
-                                      "message": f"处理时出现内部错误：{type(e).__name__}: {e}",
-                                      "hint": "请用 greenmine build 单独处理该输入并加 --debug 查看详情。",
-                                      "location": {"file": task.key}}])
+        return _internal_error(task, f"{type(e).__name__}: {e}")
 
 
 def run_batch(src: Path, out_dir: Path, *, jobs: int | None = None, as_of: dt.date | None = None,
@@ -275,7 +298,9 @@ def run_batch(src: Path, out_dir: Path, *, jobs: int | None = None, as_of: dt.da
     work = [(t, cache.get(t.key)) for t in tasks]
     jobs = max(1, jobs or os.cpu_count() or 1)
     outcomes: list[MineOutcome] = []
-    if jobs == 1 or len(tasks) == 1:
+    if validate_only and tasks and all(t.raw is not None for t in tasks):
+        outcomes = _validate_rows(work, jobs, on_done)  # the rows of one mines table
+    elif jobs == 1 or len(tasks) == 1:
         stream = map(_worker, work)
         for outcome in stream:
             outcomes.append(outcome)
@@ -299,6 +324,42 @@ def run_batch(src: Path, out_dir: Path, *, jobs: int | None = None, as_of: dt.da
     return result
 
 
+def _validate_rows(work: list[tuple[MineTask, dict[str, Any] | None]], jobs: int,
+                   on_done: Callable[[MineOutcome], None] | None) -> list[MineOutcome]:
+    """``--validate-only`` for the rows of a mines table: the workers fork from this process
+    and share the rows already read (:func:`~greenmine_docs.mines_validate.validate_mines`);
+    each outcome equals what :func:`process` gives for that row (a test compares them)."""
+    from .mines_validate import MineCheck, validate_mines
+
+    def hook(index: int, loaded: Any) -> tuple[Any, bool]:  # in the worker, before the checks
+        task, previous = work[index]
+        fp = fingerprint(task, loaded.raw)
+        reuse = _reusable(task, previous, fp)
+        return (fp, reuse), reuse
+
+    outcomes: list[MineOutcome] = []
+
+    def take(index: int, check: MineCheck) -> None:
+        task, previous = work[index]
+        if check.failure is not None:
+            f = check.failure
+            outcome = (_unreadable(task, f.text, f.message, f.hint) if f.loading
+                       else _internal_error(task, f.text))
+        elif check.extra[1]:
+            outcome = MineOutcome(**{**(previous or {}), "reused": True})
+        else:
+            outcome = _checked(task, check.report, check.extra[0], mine=check.mine,
+                               enterprise=check.enterprise, city=check.city,
+                               county=check.county, files=[])
+        outcomes.append(outcome)
+        if on_done:
+            on_done(outcome)
+
+    validate_mines([t.raw for t, _ in work], jobs=jobs, as_of=work[0][0].as_of,  # type: ignore[misc]
+                   strict=work[0][0].strict, hook=hook, on_result=take)
+    return outcomes
+
+
 def _warm_up(validate_only: bool) -> None:
     """Import, before forking, what every worker needs: the workers then share it (copy on
     write) instead of each paying a second or more for it on its first mine."""
@@ -315,8 +376,7 @@ def _warm_up(validate_only: bool) -> None:
         from .documents import registered
 
         registered()  # the document modules
-        for name in ("docx", "docxtpl", "openpyxl", "matplotlib.figure",
-                     "matplotlib.backends.backend_agg", "PIL.Image"):
+        for name in ("docx", "docxtpl", "openpyxl", "PIL.Image"):
             try:
                 import_module(name)
             except ImportError:
@@ -348,7 +408,9 @@ def _read_cache(path: Path) -> dict[str, Any]:
 def _write_cache(path: Path, outcomes: list[MineOutcome]) -> None:
     from .outputs import write_text_atomic
 
-    data = {o.key: {**asdict(o), "reused": False} for o in outcomes if o.fingerprint}
+    names = [f.name for f in fields(MineOutcome)]  # asdict() would deep-copy every finding
+    data = {o.key: {**{n: getattr(o, n) for n in names}, "reused": False}
+            for o in outcomes if o.fingerprint}
     write_text_atomic(path, json.dumps(data, ensure_ascii=False, default=str), force=True)
 
 

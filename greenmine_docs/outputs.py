@@ -15,6 +15,9 @@ from .errors import OutputError
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
                      *(f"{dev}{n}" for dev in ("COM", "LPT") for n in "123456789¹²³")}
 _BAD_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+# deflate level of the .docx/.xlsx packages we generate: level 1 compresses about twice as fast
+# as the default 6, for files 4–20 % larger (30–200 KB documents; pictures are stored as they are)
+PACKAGE_COMPRESSLEVEL = 1
 MAX_NAME_BYTES = 200  # UTF-8 bytes of a derived name; file systems allow 255 with the suffix
 
 
@@ -57,11 +60,14 @@ def safe_filename(name: str, *, max_len: int = 80, default: str = "未命名",
 def check_output(path: Path, *, force: bool = False, inputs: Iterable[Path] = ()) -> Path:
     """Refuse to overwrite an input (ever) or an existing file (without ``force``)."""
     path = Path(path)
-    target = path.resolve()
-    for inp in inputs:
+    # an output that does not exist yet cannot be an (existing) input: the comparisons below,
+    # a resolve() per input, are only needed when something is there to be replaced
+    exists = path.exists()
+    target = path.resolve() if exists else path
+    for inp in inputs if exists else ():
         try:
             same = Path(inp).resolve() == target or (
-                path.exists() and Path(inp).exists() and os.path.samefile(inp, path))
+                Path(inp).exists() and os.path.samefile(inp, path))
         except OSError:  # hard links and case-insensitive file systems are caught by samefile
             continue
         if same:  # raised outside the try: OutputError is itself an OSError
@@ -69,7 +75,7 @@ def check_output(path: Path, *, force: bool = False, inputs: Iterable[Path] = ()
                               hint="请用 -o 指定另一个输出文件名。")
     if path.is_dir():
         raise OutputError(f"输出路径 {path} 是一个目录。", hint="请指定文件名，例如 -o 结果.docx。")
-    if path.exists() and not force:
+    if exists and not force:
         raise OutputError(f"输出文件 {path} 已存在，未覆盖。",
                           hint="确认要覆盖请加 --force，或换一个输出文件名。")
     return path

@@ -31,9 +31,26 @@ class Unit:
         return {"mass": "质量", "volume": "体积"}[self.dimension]
 
 
+_SPACES = re.compile(r"\s+")
+_PARSED: dict[str, Unit | None] = {}  # a handful of distinct unit texts; Unit is immutable
+
+
 def parse_unit(text: str) -> Unit | None:
-    """The unit, or ``None`` when it is not one we know."""
-    raw = re.sub(r"\s+", "", text or "").replace("／", "/")
+    """The unit, or ``None`` when it is not one we know. Remembered per text: every mine's
+    checks ask for the same few units several times."""
+    try:
+        return _PARSED[text]
+    except KeyError:
+        unit = _parse_unit(text)
+        if len(_PARSED) < 1024:
+            _PARSED[text] = unit
+        return unit
+    except TypeError:  # not hashable: not a unit text either
+        return _parse_unit(text)
+
+
+def _parse_unit(text: str) -> Unit | None:
+    raw = _SPACES.sub("", text or "").replace("／", "/")
     amount, _, per = raw.partition("/")
     per_year = bool(per)
     if per and per.lower() not in _PER_YEAR:

@@ -18,7 +18,6 @@ Every variable a template may use is listed in ``implementation_plan/TEMPLATE.md
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from docx import Document  # noqa: E402
 from docx.enum.section import WD_SECTION  # noqa: E402
 from docx.shared import Pt  # noqa: E402
 
-from greenmine_docs.docx.document import reproducible_bytes  # noqa: E402
+from greenmine_docs.docx.document import template_bytes  # noqa: E402
 from greenmine_docs.docx import (add_text, add_toc, apply_official_styles,  # noqa: E402
                                  empty_footers, page_number_footers, page_numbering,
                                  set_update_fields, setup_page)
@@ -80,9 +79,7 @@ def build_plan_template() -> bytes:
     page_numbering(body, start=1, fmt="decimal")
 
     set_update_fields(doc)
-    buf = io.BytesIO()
-    doc.save(buf)
-    return reproducible_bytes(buf.getvalue())
+    return template_bytes(doc)
 
 
 def main(argv: list[str] | None = None) -> int:

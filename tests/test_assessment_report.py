@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.enum.shape import WD_INLINE_SHAPE
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
@@ -132,14 +133,42 @@ def test_photos_and_chart_embedded(example):
     text = _all_text(doc)
     for i, p in enumerate(photos, start=1):
         assert f"照片{i}  {p.caption}" in text
-    assert "图1  各一级指标评估得分与适用分值对比" in text
+    assert "图1  各一级指标得分率与最低得分率对比" in text
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         media = [n for n in z.namelist() if n.startswith("word/media/")]
-    assert len(media) == len(photos) + 1  # photos + chart
+        charts = [n for n in z.namelist() if n.startswith("word/charts/")]
+    assert len(media) == len(photos)  # the chart is a native chart, not a picture
+    assert charts == ["word/charts/chart1.xml"]
     shapes = doc.inline_shapes
     assert len(shapes) == len(photos) + 1
+    assert shapes[0].type == WD_INLINE_SHAPE.CHART
     for shape in shapes:
         assert shape.width <= Mm(156) and shape.height <= Mm(150)
+
+
+def test_chart_shows_the_score_rates(example):
+    """The chart's columns are the summary table's 得分率, its line the minimum rates."""
+    from lxml import etree
+
+    from greenmine_docs.docx.charts import CHART_REL_TYPE
+
+    ctx, r, doc, data = example
+    part, = [x.target_part for x in doc.part.rels.values() if x.reltype == CHART_REL_TYPE]
+    ns = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
+    root = etree.fromstring(part.blob)
+    sers = root.findall(".//c:ser", ns)
+    names = [c.category.name for c in r.categories]
+    assert [v.text for v in sers[0].iterfind("c:cat//c:v", ns)] == names
+    rates = {}
+    for ser in sers[:-1]:
+        for pt in ser.iterfind("c:val//c:pt", ns):
+            rates[int(pt.get("idx"))] = float(pt.findtext("c:v", namespaces=ns))
+    assert [f"{rates[i] * 100:.1f}%" for i in range(len(names))] == \
+        [fmt_ratio(c.ratio) for c in r.categories]
+    line = sers[-1]
+    assert line.getparent().tag == f"{{{ns['c']}}}lineChart"
+    assert [float(v.text) for v in line.iterfind("c:val//c:v", ns)] == \
+        [c.min_ratio for c in r.categories]
 
 
 def test_scores_reference_photos_and_reasons(example):

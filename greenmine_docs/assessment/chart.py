@@ -1,94 +1,90 @@
-"""The report's chart: each first-level indicator's score against its (applicable) points, with
-the minimum score its ratio requires marked on every bar.
+"""The report's chart: each first-level indicator's score rate (得分率) against the minimum rate
+its indicator set requires, as a native Word chart (see :mod:`greenmine_docs.docx.charts`).
 
-Drawn on a matplotlib ``Figure`` with the Agg canvas (no pyplot, no display needed) into PNG
-bytes. Chinese labels need a CJK font; the first one found among common names is used. Without
-any, the labels fall back to the indicator ids so the chart never shows empty boxes.
+Columns show the score rates on a 0–100 % axis, labelled with the same rounded percentages as
+the summary table (评分汇总表); a dashed line marks the minimum rate. Indicators that reach it
+are green; when some do not, they are red and the legend says so (得分率（未达到要求）). An
+indicator where nothing applies has no column and is labelled 不适用.
 """
 from __future__ import annotations
 
-import io
-import warnings
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from ..docx.charts import (add_chart, chart_space, data_labels, legend, line, rich_title,
+                           series, solid, text_props)
+from ..docx.fonts import DEFAULT_FONTS, FontScheme
 
 if TYPE_CHECKING:
     from ..scoring import ScoreResult
 
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
-             "SimHei", "Microsoft YaHei", "PingFang SC", "Heiti SC", "Noto Serif CJK SC",
-             "SimSun")
+PASSED = "4E8A3E"
+FAILED = "C0392B"
+MINIMUM = "1F3B73"
+CAPTION = "各一级指标得分率与最低得分率对比"
 
 
-def cjk_font() -> str | None:
-    from matplotlib import font_manager
+def shown_rate(ratio: float | None) -> float | None:
+    """The rate as the report prints it (``fmt_ratio``: half-up to 0.1 %), as a fraction, so
+    the chart's labels and the summary table never differ in the last digit."""
+    from ..scoring import fmt_ratio
 
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    return next((n for n in CJK_FONTS if n in names), None)
+    if ratio is None:
+        return None
+    return float(Decimal(fmt_ratio(ratio).rstrip("%")) / 100)
 
 
-def score_chart(result: "ScoreResult", *, width_cm: float = 16, height_cm: float = 9,
-                dpi: int = 200) -> bytes:
-    """PNG bytes of the first-level scores chart."""
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+def minimum_name(result: "ScoreResult") -> str:
+    """Legend text of the minimum line: ``最低得分率（75%）`` when all indicators share it."""
+    ratios = {c.min_ratio for c in result.categories}
+    if len(ratios) == 1:
+        return f"最低得分率（{next(iter(ratios)) * 100:g}%）"
+    return "最低得分率"
 
-    from ..scoring import fmt_points, fmt_ratio
 
-    font = cjk_font()
+def score_chart_xml(result: "ScoreResult", fonts: FontScheme = DEFAULT_FONTS) -> str:
+    """The chart part for ``result``."""
     cats = result.categories
-    if font:
-        labels = [_wrap(c.category.name) for c in cats]
-    else:
-        labels = [f"No.{c.category.id}" for c in cats]
-    rc = {"font.family": "sans-serif", "font.sans-serif": [font] if font else ["DejaVu Sans"],
-          "axes.unicode_minus": False, "font.size": 9}
-    with matplotlib.rc_context(rc), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a glyph missing from the font must not stop a report
-        fig = Figure(figsize=(width_cm / 2.54, height_cm / 2.54), dpi=dpi)
-        FigureCanvasAgg(fig)  # Agg, never a display: works on servers without a screen
-        ax = fig.add_subplot(1, 1, 1)
-        x = list(range(len(cats)))
-        full = [c.applicable_points for c in cats]
-        got = [c.score for c in cats]
-        ax.bar(x, full, width=0.62, color="#d9d9d9", edgecolor="#7f7f7f", linewidth=0.6,
-               label="适用分值" if font else "points", zorder=2)
-        colours = ["#4e8a3e" if c.passed else "#c0392b" for c in cats]
-        ax.bar(x, got, width=0.42, color=colours, zorder=3,
-               label="评估得分" if font else "score")
-        ratios = {c.min_ratio for c in cats if c.ratio is not None}
-        first = next((i for i, c in enumerate(cats) if c.ratio is not None), -1)
-        min_label = "minimum"
-        if font:
-            min_label = (f"最低得分（得分率 {min(ratios) * 100:g}%）" if len(ratios) == 1
-                         else "最低得分要求")
-        for i, c in enumerate(cats):
-            if c.ratio is None:
-                continue
-            need = c.applicable_points * c.min_ratio
-            ax.hlines(need, i - 0.36, i + 0.36, colors="#1f3b73", linestyles="--", linewidth=1.2,
-                      zorder=4, label=min_label if i == first else None)
-            top = max(c.score, c.applicable_points) + max(full) * 0.015
-            ax.text(i, top, f"{fmt_points(c.score)}\n{fmt_ratio(c.ratio)}", ha="center",
-                    va="bottom", fontsize=7.5, zorder=5)
-        ax.set_xticks(x)
-        ax.set_xticklabels(labels, fontsize=8)
-        ax.set_ylabel("分值" if font else "points")
-        ax.set_ylim(0, max(full) * 1.22 if full else 1)
-        ax.grid(axis="y", color="#e6e6e6", linewidth=0.6, zorder=0)
-        ax.spines[["top", "right"]].set_visible(False)
-        ax.legend(loc="upper right", fontsize=7.5, frameon=False, ncol=3)
-        fig.tight_layout()
-        fig.set_layout_engine(None)  # else savefig lays the figure out (a full draw) again
-        buf = io.BytesIO()
-        # zlib level 1: a third of the encoding time, files about as small (flat colours)
-        fig.savefig(buf, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})
-    return buf.getvalue()
+    names = [c.category.name + ("（不适用）" if c.ratio is None else "") for c in cats]
+    rates = [shown_rate(c.ratio) for c in cats]
+    failed = any(not c.passed for c in cats)
+    labels = data_labels("0.0%", 8, fonts)
+    bars = [series(0, "得分率（达到要求）" if failed else "得分率", names,
+                   [r if c.passed else None for r, c in zip(rates, cats)],
+                   sppr=solid(PASSED), labels=labels, fmt="0.0%")]
+    if failed:
+        bars.append(series(1, "得分率（未达到要求）", names,
+                           [None if c.passed else r for r, c in zip(rates, cats)],
+                           sppr=solid(FAILED), labels=labels, fmt="0.0%"))
+    line_ser = series(len(bars), minimum_name(result), names, [c.min_ratio for c in cats],
+                      sppr=line(MINIMUM, 1.5, dash="dash"), kind="line", fmt="0%")
+    plot = (
+        '<c:barChart><c:barDir val="col"/><c:grouping val="clustered"/>'
+        f'<c:varyColors val="0"/>{"".join(bars)}<c:gapWidth val="90"/><c:overlap val="100"/>'
+        '<c:axId val="50020001"/><c:axId val="50020002"/></c:barChart>'
+        '<c:lineChart><c:grouping val="standard"/><c:varyColors val="0"/>'
+        f'{line_ser}<c:marker val="1"/><c:axId val="50020001"/><c:axId val="50020002"/>'
+        '</c:lineChart>'
+        '<c:catAx><c:axId val="50020001"/><c:scaling><c:orientation val="minMax"/></c:scaling>'
+        '<c:delete val="0"/><c:axPos val="b"/><c:numFmt formatCode="General" sourceLinked="0"/>'
+        '<c:majorTickMark val="none"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>'
+        f'{line("808080", 0.75)}{text_props(8, fonts, rot=0)}<c:crossAx val="50020002"/>'
+        '<c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/>'
+        '<c:lblOffset val="100"/><c:tickLblSkip val="1"/><c:noMultiLvlLbl val="0"/></c:catAx>'
+        '<c:valAx><c:axId val="50020002"/><c:scaling><c:orientation val="minMax"/>'
+        '<c:max val="1"/><c:min val="0"/></c:scaling><c:delete val="0"/><c:axPos val="l"/>'
+        f'<c:majorGridlines>{line("D9D9D9", 0.5)}</c:majorGridlines>'
+        f'{rich_title("得分率", 8, fonts, rot=-90)}'
+        '<c:numFmt formatCode="0%" sourceLinked="0"/><c:majorTickMark val="out"/>'
+        '<c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>'
+        f'{line("808080", 0.75)}{text_props(8, fonts)}<c:crossAx val="50020001"/>'
+        '<c:crosses val="autoZero"/><c:crossBetween val="between"/><c:majorUnit val="0.2"/>'
+        '</c:valAx><c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>')
+    return chart_space(plot, legend_xml=legend(8, fonts), size=8, fonts=fonts)
 
 
-def _wrap(name: str, width: int = 5) -> str:
-    """Long indicator names on two lines, so neighbouring labels never overlap."""
-    if len(name) <= width:
-        return name
-    half = (len(name) + 1) // 2
-    return name[:half] + "\n" + name[half:]
+def add_score_chart(writer: Any, result: "ScoreResult", caption: str = CAPTION, *,
+                    width_mm: float = 150, height_mm: float = 90) -> Any:
+    """The chart with its caption ``图N caption`` appended through ``writer``."""
+    return add_chart(writer, score_chart_xml(result, writer.fonts), caption,
+                     width_mm=width_mm, height_mm=height_mm)

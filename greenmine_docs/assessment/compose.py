@@ -17,8 +17,9 @@ from docx.shared import Mm, Pt
 
 from ..docx import Cell, add_text, cn_date
 from ..docx.tables import add_table
-from ..docx.text import no_indent
+from ..docx.text import no_indent, set_style
 from ..scoring import Status, fmt_points, fmt_ratio
+from .chart import add_score_chart
 
 if TYPE_CHECKING:
     from ..docx import Writer
@@ -27,11 +28,11 @@ if TYPE_CHECKING:
 PHOTO_BOX_MM = (74.0, 56.0)  # width, height of one photo in the two-column photo table
 
 
-def compose(w: "Writer", d: "ReportData", chart_png: bytes) -> None:
+def compose(w: "Writer", d: "ReportData") -> None:
     overview(w, d)
     mine_overview(w, d)
     prerequisites(w, d)
-    scores(w, d, chart_png)
+    scores(w, d)
     highlights(w, d)
     problems(w, d)
     conclusion(w, d)
@@ -203,7 +204,7 @@ def prerequisites(w: "Writer", d: "ReportData") -> None:
 
 
 # -- chapter 4: scores ----------------------------------------------------------------------
-def scores(w: "Writer", d: "ReportData", chart_png: bytes) -> None:
+def scores(w: "Writer", d: "ReportData") -> None:
     r = d.result
     w.heading(1, "评分情况")
     w.paragraph(f"评估组按评价指标对 {len(r.items)} 项评价内容逐项核查评分。评价指标满分 "
@@ -253,7 +254,7 @@ def scores(w: "Writer", d: "ReportData", chart_png: bytes) -> None:
     w.table(["一级指标", "分值", "适用分值", "评估得分", "得分率", "最低得分率", "是否达到"], rows,
             caption="评分汇总表", widths_mm=[38, 15, 20, 20, 18, 24, 21],
             aligns=["left"] + ["center"] * 6)
-    w.figure(chart_png, "各一级指标评估得分与适用分值对比", width_mm=150)
+    add_score_chart(w, r)
 
 
 def _item_note(d: "ReportData", x) -> str:
@@ -369,6 +370,8 @@ def photos(w: "Writer", d: "ReportData") -> None:
 
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     col_w = Mm(w.type_width_mm / per_row)
+    for column in table.columns:  # the grid as wide as the cells (not the section's default)
+        column.width = col_w
     for r_i, row in enumerate(rows):
         tr = table.rows[r_i]
         _cant_split(tr)
@@ -387,10 +390,7 @@ def photos(w: "Writer", d: "ReportData") -> None:
             width = min(box_w, box_h / ph.ratio) if ph.ratio > 0 else box_w
             par.add_run().add_picture(io.BytesIO(ph.data), width=Mm(width))
             cap = cell.add_paragraph()
-            try:
-                cap.style = "Caption"
-            except KeyError:
-                pass
+            set_style(cap, "Caption")  # a template without a Caption style: direct formatting
             no_indent(cap)
             cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
             add_text(cap, f"照片{ph.number}  {ph.caption}")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from ..findings import Finding, Location
 
@@ -40,6 +40,8 @@ class Scores:
     findings: list[Finding] = field(default_factory=list)  # from reading a sheet
     fallback: Location = field(default_factory=Location)  # where the scores as a whole are
     meta: dict[str, str] = field(default_factory=dict)  # a sheet's metadata
+    # scores written in the input: located on demand (only a few ever need a location)
+    locate: "Callable[[tuple[str, str, str]], Location | None] | None" = None
 
     @property
     def from_sheet(self) -> bool:
@@ -49,6 +51,8 @@ class Scores:
         """Location of a field of one entry; the entry, then the whole block as fallbacks."""
         for key in ((kind, ref, name), (kind, ref, "")):
             loc = self.cells.get(key)
+            if loc is None and self.locate is not None:
+                loc = self.locate(key)
             if loc is not None:
                 return loc
         return self.fallback
@@ -70,18 +74,21 @@ class Evaluation:
 
 
 def inline_scores(ctx: "CheckContext", a: "Assessment") -> Scores:
-    """Rulings and scores written in the input, located by YAML line (or Excel cell)."""
-    out = Scores(source="input", prerequisites=dict(a.prerequisites), items=dict(a.scores),
-                 fallback=ctx.at("assessment", "scores"))
-    for ref, entry in a.prerequisites.items():
-        out.cells[("pre", ref, "")] = ctx.at("assessment", "prerequisites", ref)
-        for name in type(entry).model_fields:
-            out.cells[("pre", ref, name)] = ctx.at("assessment", "prerequisites", ref, name)
-    for ref, entry in a.scores.items():
-        out.cells[("item", ref, "")] = ctx.at("assessment", "scores", ref)
-        for name in type(entry).model_fields:
-            out.cells[("item", ref, name)] = ctx.at("assessment", "scores", ref, name)
-    return out
+    """Rulings and scores written in the input, located by YAML line (or Excel cell) when a
+    finding asks where an entry or one of its fields is."""
+    blocks = {"pre": ("prerequisites", a.prerequisites), "item": ("scores", a.scores)}
+
+    def locate(key: tuple[str, str, str]) -> Location | None:
+        kind, ref, name = key
+        block, entries = blocks[kind]
+        entry = entries.get(ref)
+        if entry is None or (name and name not in type(entry).model_fields):
+            return None
+        return ctx.at("assessment", block, ref, name) if name else \
+            ctx.at("assessment", block, ref)
+
+    return Scores(source="input", prerequisites=dict(a.prerequisites), items=dict(a.scores),
+                  fallback=ctx.at("assessment", "scores"), locate=locate)
 
 
 def sheet_path(ctx: "CheckContext", a: "Assessment") -> Path | None:

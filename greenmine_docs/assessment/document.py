@@ -58,15 +58,13 @@ def report_context(ctx: "CheckContext", tpl) -> dict:
     subdocument of the template's own document, plus the cover values. ``tpl.render(context,
     env)`` with it is exactly what :func:`render_report` does (the benchmark times the two)."""
     from ..docx import Writer
-    from .chart import score_chart
     from .compose import compose
     from .report_data import build_report_data
 
     data = build_report_data(ctx)
-    chart = score_chart(data.result)
     body = tpl.new_subdoc()
     w = Writer(tpl.docx, body, base_dir=ctx.base_dir)
-    compose(w, data, chart)
+    compose(w, data)
     w.finish()
     return {**template_values(data), "body": body}
 

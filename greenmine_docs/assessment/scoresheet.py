@@ -15,6 +15,11 @@ Sheets:
 Print-ready: A4 landscape, fit to the page width, header rows repeated, panes frozen below the
 header, page numbers in the footer. Values already in the input's ``assessment`` section are
 filled in, so a sheet can be regenerated without losing work done in YAML.
+
+The builder writes through a :mod:`greenmine_docs.xlsx_fill` target: the layout depends only on
+the indicator set and the mine's profile (which items apply), so it is saved once per such pair
+and each mine's sheet only fills in its values (:func:`build_scoresheet`);
+:func:`build_scoresheet_openpyxl` writes every cell with openpyxl (the reference).
 """
 from __future__ import annotations
 
@@ -25,7 +30,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from ..cellstyle import style_cell
+from ..xlsx_fill import (Formula, Mismatch, OpenpyxlBook, RecordBook, SkeletonCache,
+                         content_digest, make_skeleton)
 
 if TYPE_CHECKING:
     from ..indicators.model import IndicatorSet, MineProfile
@@ -80,6 +86,10 @@ def col_letter(columns: tuple[Column, ...], key: str) -> str:
     return get_column_letter(next(i for i, c in enumerate(columns, 1) if c.key == key))
 
 
+def col_index(columns: tuple[Column, ...], key: str) -> int:
+    return next(i for i, c in enumerate(columns, 1) if c.key == key)
+
+
 def header_row() -> int:
     return TITLE_ROWS + 1
 
@@ -93,8 +103,18 @@ _NA_FILL = "EDEDED"
 _INPUT_FILL = "FFF9E5"  # cells the assessor fills in
 
 
+@lru_cache(maxsize=None)
+def _fill(color: str) -> Any:
+    """One fill object per colour, shared by every sheet (cells are compared by identity)."""
+    from openpyxl.styles import PatternFill
+
+    return PatternFill("solid", fgColor=color)
+
+
+@lru_cache(maxsize=None)
 def _styles():
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    """The sheet's style objects, made once (openpyxl style objects are immutable values)."""
+    from openpyxl.styles import Alignment, Border, Font, Side
 
     thin = Side(style="thin", color="000000")
     return {
@@ -107,10 +127,11 @@ def _styles():
         "wrap": Alignment(wrap_text=True, vertical="center"),
         "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
         # one object per colour: cells share it (see greenmine_docs.cellstyle)
-        "fill": lru_cache(maxsize=None)(lambda c: PatternFill("solid", fgColor=c)),
+        "fill": _fill,
     }
 
 
+@lru_cache(maxsize=4096)  # the indicator texts come back for every mine
 def _line_count(text: Any, width: float) -> int:
     """Lines a wrapped cell needs (CJK characters count double)."""
     if text is None or text == "":
@@ -128,6 +149,9 @@ def _row_height(values: dict[str, Any], columns: tuple[Column, ...]) -> float:
 
 
 def _setup_print(ws, *, title_rows: str, freeze: str) -> None:
+    """Page setup (openpyxl worksheets only: the layout is part of the cached skeleton)."""
+    if ws is None:
+        return
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
@@ -144,41 +168,39 @@ def _setup_print(ws, *, title_rows: str, freeze: str) -> None:
     ws.oddFooter.center.size = 9
 
 
-def _title(ws, columns: tuple[Column, ...], title: str, lines: list[str], st) -> None:
-    last = col_letter(columns, columns[-1].key)
-    ws.merge_cells(f"A1:{last}1")
-    ws["A1"] = title
-    ws["A1"].font = st["title"]
-    ws["A1"].alignment = st["center"]
-    ws.row_dimensions[1].height = 30
+def _title(t, columns: tuple[Column, ...], title: str, lines: list[str], st) -> None:
+    """Title, heading lines and the column header of a sheet target ``t``."""
+    last = len(columns)
+    t.merge(1, 1, 1, last)
+    t.value(1, 1, title)
+    t.style(1, 1, font=st["title"], alignment=st["center"])
+    t.height(1, 30)
     for i, text in enumerate(lines, start=2):
-        ws.merge_cells(f"A{i}:{last}{i}")
-        cell = ws[f"A{i}"]
-        cell.value = text
-        cell.font = st["info"]
-        cell.alignment = st["wrap"]
-        ws.row_dimensions[i].height = 18
+        t.merge(i, 1, i, last)
+        t.value(i, 1, text)
+        t.style(i, 1, font=st["info"], alignment=st["wrap"])
+        t.height(i, 18)
     for i, c in enumerate(columns, start=1):
-        from openpyxl.utils import get_column_letter
+        if t.ws is not None:
+            from openpyxl.utils import get_column_letter
 
-        ws.column_dimensions[get_column_letter(i)].width = c.width
-        cell = ws.cell(row=header_row(), column=i, value=c.title)
-        cell.font = st["head"]
-        cell.alignment = st["center"]
-        cell.border = st["border"]
-        cell.fill = st["fill"](_HEAD_FILL)
-    ws.row_dimensions[header_row()].height = 24
+            t.ws.column_dimensions[get_column_letter(i)].width = c.width
+        t.value(header_row(), i, c.title)
+        t.style(header_row(), i, font=st["head"], alignment=st["center"], border=st["border"],
+                fill=st["fill"](_HEAD_FILL))
+    t.height(header_row(), 24)
 
 
-def _put(ws, row: int, columns: tuple[Column, ...], values: dict[str, Any], st, *,
+def _put(t, row: int, columns: tuple[Column, ...], values: dict[str, Any], st, *,
          font: str = "body", fill: str | None = None, inputs: tuple[str, ...] = ()) -> None:
+    """One row: values (text stays text; formulas are :class:`Formula`), borders, fills."""
     for i, c in enumerate(columns, start=1):
-        cell = ws.cell(row=row, column=i, value=values.get(c.key))
-        style_cell(cell, font=st[font], border=st["border"],
-                   alignment=st["wrap"] if c.wrap else st["center"],
-                   fill=st["fill"](fill) if fill else
-                   (st["fill"](_INPUT_FILL) if c.key in inputs else None))
-    ws.row_dimensions[row].height = _row_height(values, columns)
+        t.value(row, i, values.get(c.key))
+        t.style(row, i, font=st[font], border=st["border"],
+                alignment=st["wrap"] if c.wrap else st["center"],
+                fill=st["fill"](fill) if fill else
+                (st["fill"](_INPUT_FILL) if c.key in inputs else None))
+    t.height(row, _row_height(values, columns))
 
 
 def _score_value(entry) -> Any:
@@ -197,18 +219,20 @@ def _photos_text(entry) -> str | None:
     return "、".join(str(n) for n in entry.photos)
 
 
-def _write_prerequisites(wb, iset: "IndicatorSet", heading: list[str], prefill: "Scores | None",
-                         st) -> None:
+def _write_prerequisites(book, iset: "IndicatorSet", heading: list[str],
+                         prefill: "Scores | None", st) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    ws = wb.create_sheet(SHEET_PRE)
-    _title(ws, PRE_COLUMNS, "先决条件判定表", heading, st)
+    t = book.sheet(SHEET_PRE)
+    ws = t.ws
+    _title(t, PRE_COLUMNS, "先决条件判定表", heading, st)
     dv = DataValidation(type="list", formula1='"' + ",".join(RULING_CHOICES) + '"',
                         allow_blank=True, showErrorMessage=True, errorTitle="判定",
                         error="请从下拉列表中选择“符合”或“不符合”。",
                         promptTitle="判定", prompt="符合 / 不符合（任一不符合即一票否决）",
                         showInputMessage=True)
-    ws.add_data_validation(dv)
+    if ws is not None:
+        ws.add_data_validation(dv)
     row = header_row()
     for pre in iset.prerequisites:
         row += 1
@@ -216,26 +240,26 @@ def _write_prerequisites(wb, iset: "IndicatorSet", heading: list[str], prefill: 
         values = {"id": pre.id, "text": pre.text, "check": pre.evidence or None,
                   "ruling": entry.ruling.value if entry and entry.ruling else None,
                   "evidence": entry.evidence if entry else None}
-        _put(ws, row, PRE_COLUMNS, values, st, inputs=("ruling", "evidence", "remark"))
+        _put(t, row, PRE_COLUMNS, values, st, inputs=("ruling", "evidence", "remark"))
         dv.add(f"{col_letter(PRE_COLUMNS, 'ruling')}{row}")
     _setup_print(ws, title_rows=f"{header_row()}:{header_row()}", freeze=f"A{header_row() + 1}")
 
 
-def _write_scores(wb, iset: "IndicatorSet", heading: list[str], mine: "MineProfile",
+def _write_scores(book, iset: "IndicatorSet", heading: list[str], mine: "MineProfile",
                   prefill: "Scores | None", st) -> dict[str, tuple[int, int]]:
     """The item sheet; returns each first-level indicator's row and its items' row range."""
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    ws = wb.create_sheet(SHEET_SCORES)
-    _title(ws, SCORE_COLUMNS, "绿色矿山第三方评估打分表", heading, st)
+    t = book.sheet(SHEET_SCORES)
+    ws = t.ws
+    _title(t, SCORE_COLUMNS, "绿色矿山第三方评估打分表", heading, st)
     P, S, D = (col_letter(SCORE_COLUMNS, k) for k in ("points", "score", "deduction"))
+    iS, iD = col_index(SCORE_COLUMNS, "score"), col_index(SCORE_COLUMNS, "deduction")
     row = header_row()
     cat_rows: dict[str, tuple[int, int]] = {}
     for cat in iset.categories:
         row += 1
         cat_row = row
         group_rows: list[int] = []
-        _put(ws, row, SCORE_COLUMNS, {"id": cat.id, "text": f"{cat.name}（一级指标）",
+        _put(t, row, SCORE_COLUMNS, {"id": cat.id, "text": f"{cat.name}（一级指标）",
                                       "points": cat.points, "kind": KIND_CATEGORY}, st, font="bold",
              fill=_CAT_FILL)
         first_item = row + 1
@@ -243,7 +267,7 @@ def _write_scores(wb, iset: "IndicatorSet", heading: list[str], mine: "MineProfi
             row += 1
             g_row = row
             group_rows.append(g_row)
-            _put(ws, row, SCORE_COLUMNS, {"id": grp.id, "text": f"{grp.name}（二级指标）",
+            _put(t, row, SCORE_COLUMNS, {"id": grp.id, "text": f"{grp.name}（二级指标）",
                                           "points": grp.points, "kind": KIND_GROUP}, st,
                  font="bold",
                  fill=_GROUP_FILL)
@@ -255,7 +279,7 @@ def _write_scores(wb, iset: "IndicatorSet", heading: list[str], mine: "MineProfi
                     "id": item.id, "text": item.text, "method": item.method,
                     "points": item.points,
                     "score": _score_value(entry) if applies else NOT_APPLICABLE,
-                    "deduction": (f'=IF(ISNUMBER({S}{row}),{P}{row}-{S}{row},"")'),
+                    "deduction": Formula(f'=IF(ISNUMBER({S}{row}),{P}{row}-{S}{row},"")'),
                     "reason": entry.deduction_reason if entry else None,
                     "evidence": entry.evidence if entry else None,
                     "photos": _photos_text(entry),
@@ -265,32 +289,36 @@ def _write_scores(wb, iset: "IndicatorSet", heading: list[str], mine: "MineProfi
                 if not applies:
                     values["remark"] = (values["remark"] or
                                         f"不适用（{item.applies_to.describe()}）")
-                    _put(ws, row, SCORE_COLUMNS, values, st, fill=_NA_FILL)
+                    _put(t, row, SCORE_COLUMNS, values, st, fill=_NA_FILL)
                 else:
-                    _put(ws, row, SCORE_COLUMNS, values, st,
+                    _put(t, row, SCORE_COLUMNS, values, st,
                          inputs=("score", "reason", "evidence", "photos", "remark"))
                     _score_validation(ws, f"{S}{row}", f"{P}{row}", item.points)
-            # second-level subtotal: score of its items
             # second-level subtotals: sums of its items (不适用 and empty cells count 0)
-            ws[f"{S}{g_row}"] = f"=SUM({S}{g_row + 1}:{S}{row})"
-            ws[f"{D}{g_row}"] = f"=SUM({D}{g_row + 1}:{D}{row})"
-        ws[f"{S}{cat_row}"] = "=" + "+".join(f"{S}{r}" for r in group_rows)
-        ws[f"{D}{cat_row}"] = "=" + "+".join(f"{D}{r}" for r in group_rows)
+            t.value(g_row, iS, Formula(f"=SUM({S}{g_row + 1}:{S}{row})"))
+            t.value(g_row, iD, Formula(f"=SUM({D}{g_row + 1}:{D}{row})"))
+        t.value(cat_row, iS, Formula("=" + "+".join(f"{S}{r}" for r in group_rows)))
+        t.value(cat_row, iD, Formula("=" + "+".join(f"{D}{r}" for r in group_rows)))
         cat_rows[cat.id] = (cat_row, first_item, row)
     row += 1
-    _put(ws, row, SCORE_COLUMNS, {"id": "合计", "text": "全部评价内容实际得分（未折算）",
-                                  "points": iset.total_points, "kind": KIND_TOTAL}, st,
+    _put(t, row, SCORE_COLUMNS, {"id": "合计", "text": "全部评价内容实际得分（未折算）",
+                                 "points": iset.total_points, "kind": KIND_TOTAL}, st,
          font="bold", fill=_CAT_FILL)
-    ws[f"{S}{row}"] = "=" + "+".join(f"{S}{r[0]}" for r in cat_rows.values())
-    ws[f"{D}{row}"] = "=" + "+".join(f"{D}{r[0]}" for r in cat_rows.values())
-    _setup_print(ws, title_rows=f"{header_row()}:{header_row()}", freeze=f"B{header_row() + 1}")
-    ws.print_area = f"A1:{col_letter(SCORE_COLUMNS, 'remark')}{row}"
-    ws.column_dimensions[col_letter(SCORE_COLUMNS, "kind")].hidden = True
+    t.value(row, iS, Formula("=" + "+".join(f"{S}{r[0]}" for r in cat_rows.values())))
+    t.value(row, iD, Formula("=" + "+".join(f"{D}{r[0]}" for r in cat_rows.values())))
+    if ws is not None:
+        _setup_print(ws, title_rows=f"{header_row()}:{header_row()}",
+                     freeze=f"B{header_row() + 1}")
+        ws.print_area = f"A1:{col_letter(SCORE_COLUMNS, 'remark')}{row}"
+        ws.column_dimensions[col_letter(SCORE_COLUMNS, "kind")].hidden = True
     return cat_rows
 
 
 def _score_validation(ws, cell: str, points_cell: str, points: float) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
+
+    if ws is None:
+        return  # recording only: validations are part of the skeleton
 
     formula = (f'OR({cell}="{NOT_APPLICABLE}",AND(ISNUMBER({cell}),{cell}>=0,'
                f'{cell}<={points_cell}))')
@@ -307,15 +335,15 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
-def _write_summary(wb, iset: "IndicatorSet", heading: list[str],
+def _write_summary(book, iset: "IndicatorSet", heading: list[str],
                    cat_rows: dict[str, tuple[int, int, int]], st) -> None:
     """Per first-level indicator: formulas over the item rows of the score sheet."""
     cols = (Column("id", "编号", 8, wrap=False), Column("name", "一级指标", 26),
             Column("points", "分值", 9, wrap=False), Column("applicable", "适用分值", 10, wrap=False),
             Column("score", "评估得分", 10, wrap=False), Column("ratio", "得分率", 10, wrap=False),
             Column("min", "最低得分率", 11, wrap=False), Column("met", "是否达到", 10, wrap=False))
-    ws = wb.create_sheet(SHEET_SUMMARY)
-    _title(ws, cols, "评分汇总", heading, st)
+    t = book.sheet(SHEET_SUMMARY)
+    _title(t, cols, "评分汇总", heading, st)
     sc = f"'{SHEET_SCORES}'!"
     P, S, K = (col_letter(SCORE_COLUMNS, k) for k in ("points", "score", "kind"))
     row = header_row()
@@ -324,59 +352,60 @@ def _write_summary(wb, iset: "IndicatorSet", heading: list[str],
         row += 1
         cat_row, a, b = cat_rows[cat.id]
         # applicable points: item rows (helper column) whose score is not 不适用
-        applicable = (f"=SUMIFS({sc}${P}${a}:${P}${b},{sc}${K}${a}:${K}${b},\"{KIND_ITEM}\","
-                      f"{sc}${S}${a}:${S}${b},\"<>{NOT_APPLICABLE}\")")
+        applicable = Formula(
+            f"=SUMIFS({sc}${P}${a}:${P}${b},{sc}${K}${a}:${K}${b},\"{KIND_ITEM}\","
+            f"{sc}${S}${a}:${S}${b},\"<>{NOT_APPLICABLE}\")")
         values = {"id": cat.id, "name": cat.name, "points": cat.points,
-                  "applicable": applicable, "score": f"={sc}{S}{cat_row}",
-                  "ratio": f'=IF(D{row}>0,E{row}/D{row},"—")', "min": cat.min_ratio,
-                  "met": f'=IF(D{row}>0,IF(F{row}>=G{row},"是","否"),"—")'}
-        _put(ws, row, cols, values, st)
-        ws[f"F{row}"].number_format = "0.0%"
-        ws[f"G{row}"].number_format = "0%"
+                  "applicable": applicable, "score": Formula(f"={sc}{S}{cat_row}"),
+                  "ratio": Formula(f'=IF(D{row}>0,E{row}/D{row},"—")'), "min": cat.min_ratio,
+                  "met": Formula(f'=IF(D{row}>0,IF(F{row}>=G{row},"是","否"),"—")')}
+        _put(t, row, cols, values, st)
+        t.number_format(row, 6, "0.0%")  # F
+        t.number_format(row, 7, "0%")  # G
     last = row
     row += 1
-    _put(ws, row, cols, {"id": "合计", "name": "全部一级指标", "points": iset.total_points,
-                         "applicable": f"=SUM(D{first}:D{last})",
-                         "score": f"=SUM(E{first}:E{last})"}, st, font="bold")
+    _put(t, row, cols, {"id": "合计", "name": "全部一级指标", "points": iset.total_points,
+                        "applicable": Formula(f"=SUM(D{first}:D{last})"),
+                        "score": Formula(f"=SUM(E{first}:E{last})")}, st, font="bold")
     total_row = row
     row += 1
-    _put(ws, row, cols, {"id": "折算", "name": "折算总分 = 实际得分 ÷ 适用分值 × 总分",
-                         "points": iset.total_points,
-                         "score": f"=IF(D{total_row}>0,ROUND(E{total_row}/D{total_row}*"
-                                  f"C{total_row},2),0)"}, st, font="bold")
+    _put(t, row, cols, {"id": "折算", "name": "折算总分 = 实际得分 ÷ 适用分值 × 总分",
+                        "points": iset.total_points,
+                        "score": Formula(f"=IF(D{total_row}>0,ROUND(E{total_row}/D{total_row}*"
+                                         f"C{total_row},2),0)")}, st, font="bold")
     row += 1
-    _put(ws, row, cols, {"id": "达标线", "name": "达标线（分）", "score": iset.pass_line}, st)
+    _put(t, row, cols, {"id": "达标线", "name": "达标线（分）", "score": iset.pass_line}, st)
     row += 2
-    ws.cell(row=row, column=1, value="说明：本表由公式计算，仅供现场核对；评估结论（含先决条件一票否决）"
-            "以 greenmine report 生成的评估报告为准。").font = st["info"]
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(cols))
-    _setup_print(ws, title_rows=f"{header_row()}:{header_row()}", freeze=f"C{header_row() + 1}")
+    t.value(row, 1, "说明：本表由公式计算，仅供现场核对；评估结论（含先决条件一票否决）"
+            "以 greenmine report 生成的评估报告为准。")
+    t.style(row, 1, font=st["info"])
+    t.merge(row, 1, row, len(cols))
+    _setup_print(t.ws, title_rows=f"{header_row()}:{header_row()}",
+                 freeze=f"C{header_row() + 1}")
 
 
-def _write_meta(wb, iset: "IndicatorSet", submission: "Submission") -> None:
+def _meta_rows(iset: "IndicatorSet", submission: "Submission", today: dt.date
+               ) -> list[tuple[str, str]]:
     from .. import __version__
 
-    ws = wb.create_sheet(SHEET_META)
-    rows = [("format", FORMAT_TAG), ("generator", f"greenmine-docs {__version__}"),
-            ("created", dt.date.today().isoformat()), ("indicator_set", iset.id),
+    return [("format", FORMAT_TAG), ("generator", f"greenmine-docs {__version__}"),
+            ("created", today.isoformat()), ("indicator_set", iset.id),
             ("indicator_set_title", iset.title), ("mine", submission.mine.name),
             ("licence", submission.mine.licence.number),
             ("items", str(sum(1 for _ in iset.iter_items()))),
             ("prerequisites", str(len(iset.prerequisites)))]
+
+
+def _write_meta(book, rows: list[tuple[str, str]]) -> None:
+    t = book.sheet(SHEET_META)
     for r, (k, v) in enumerate(rows, start=1):
-        ws.cell(row=r, column=1, value=k)
-        ws.cell(row=r, column=2, value=v)
-    ws.sheet_state = "hidden"
+        t.value(r, 1, k)
+        t.value(r, 2, v)  # text, whatever it looks like
+    if t.ws is not None:
+        t.ws.sheet_state = "hidden"
 
 
-def build_scoresheet(iset: "IndicatorSet", submission: "Submission", *, mine: "MineProfile",
-                     prefill: "Scores | None" = None) -> bytes:
-    """The score sheet workbook as bytes (nothing is written here)."""
-    from openpyxl import Workbook
-
-    st = _styles()
-    wb = Workbook()
-    wb.remove(wb.active)
+def _heading(iset: "IndicatorSet", submission: "Submission") -> list[str]:
     a = submission.assessment
     mine_line = (f"矿山名称：{submission.mine.name}    采矿许可证号：{submission.mine.licence.number}"
                  f"    开采方式：{submission.mine.licence.method.value}")
@@ -385,17 +414,69 @@ def build_scoresheet(iset: "IndicatorSet", submission: "Submission", *, mine: "M
     if a is not None:
         set_line += (f"    评估机构：{a.agency.name}    现场评估："
                      f"{a.site_visit.start:%Y-%m-%d} 至 {a.site_visit.end:%Y-%m-%d}")
-    heading = [mine_line, set_line]
-    _write_prerequisites(wb, iset, heading, prefill, st)
-    cat_rows = _write_scores(wb, iset, heading, mine, prefill, st)
-    _write_summary(wb, iset, heading, cat_rows, st)
-    _write_meta(wb, iset, submission)
-    wb.active = 1
-    wb.properties.title = "绿色矿山第三方评估打分表"
-    wb.properties.creator = "greenmine-docs"
+    return [mine_line, set_line]
+
+
+def _build(book, iset: "IndicatorSet", heading: list[str], mine: "MineProfile",
+           prefill: "Scores | None", meta: list[tuple[str, str]]) -> Any:
+    """Write the four sheets into ``book``; returns what the layout is (item rows by set)."""
+    st = _styles()
+    _write_prerequisites(book, iset, heading, prefill, st)
+    cat_rows = _write_scores(book, iset, heading, mine, prefill, st)
+    _write_summary(book, iset, heading, cat_rows, st)
+    _write_meta(book, meta)
+    if book.wb is not None:
+        book.wb.active = 1
+        book.wb.properties.title = "绿色矿山第三方评估打分表"
+        book.wb.properties.creator = "greenmine-docs"
+    return cat_rows
+
+
+def _before_save(wb) -> None:
     from ..safety.xlsx import keep_data_literal
 
-    keep_data_literal(wb)  # data text starting with “=” stays text, never a formula
+    keep_data_literal(wb)  # belt and braces: only generated formulas are formulas
+
+
+_SKELETONS = SkeletonCache()
+
+
+def build_scoresheet(iset: "IndicatorSet", submission: "Submission", *, mine: "MineProfile",
+                     prefill: "Scores | None" = None) -> bytes:
+    """The score sheet workbook as bytes (nothing is written here): the cached skeleton for this
+    indicator set and mine profile, filled with this mine's values."""
+    try:
+        return build_scoresheet_fast(iset, submission, mine=mine, prefill=prefill)
+    except Mismatch:  # would be a bug: the layout depends on the set and profile alone
+        return build_scoresheet_openpyxl(iset, submission, mine=mine, prefill=prefill)
+
+
+def build_scoresheet_openpyxl(iset: "IndicatorSet", submission: "Submission", *,
+                              mine: "MineProfile", prefill: "Scores | None" = None,
+                              today: dt.date | None = None) -> bytes:
+    """The reference: every cell written with openpyxl and saved."""
+    book = OpenpyxlBook()
+    _build(book, iset, _heading(iset, submission), mine, prefill,
+           _meta_rows(iset, submission, today or dt.date.today()))
+    _before_save(book.wb)
     buf = io.BytesIO()
-    wb.save(buf)
+    book.wb.save(buf)
     return buf.getvalue()
+
+
+def build_scoresheet_fast(iset: "IndicatorSet", submission: "Submission", *,
+                          mine: "MineProfile", prefill: "Scores | None" = None,
+                          today: dt.date | None = None) -> bytes:
+    """The skeleton filled with this mine's values; :class:`Mismatch` if it does not fit."""
+    meta = _meta_rows(iset, submission, today or dt.date.today())
+    heading = _heading(iset, submission)
+    book = RecordBook()
+    shape = _build(book, iset, heading, mine, prefill, meta)
+
+    def skeleton(extra_styles: frozenset) -> Any:
+        ref = OpenpyxlBook(record=True)
+        neutral = _build(ref, iset, ["" for _ in heading], mine, None,
+                         [(k, "") for k, _ in meta])
+        return make_skeleton(ref, extra_styles, shape=neutral, before_save=_before_save)
+
+    return _SKELETONS.fill((content_digest(iset), mine), skeleton, book.records, shape=shape)

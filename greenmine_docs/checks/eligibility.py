@@ -31,15 +31,18 @@ def remaining_years(ctx: CheckContext) -> float | None:
     return r.remaining.value / per_year
 
 
+def _day(day: dt.date) -> str:
+    return f"{day:%Y-%m-%d}"
+
+
 def check(ctx: CheckContext) -> Iterator[Finding]:
     s, day = ctx.submission, ctx.as_of
     lic = s.mine.licence
-    day_text = f"{day:%Y-%m-%d}"
     # 1. valid licence, normal operation
     if not (lic.valid_from <= day <= lic.valid_to) and lic.valid_from < lic.valid_to:
         state = "已过期" if day > lic.valid_to else "尚未生效"
         yield make("GM-E201", f"采矿许可证有效期 {lic.valid_from} 至 {lic.valid_to}，基准日 "
-                   f"{day_text} {state}。", location=ctx.at("mine", "licence", "valid_to"))
+                   f"{_day(day)} {state}。", location=ctx.at("mine", "licence", "valid_to"))
     elif lic.valid_to >= day:
         plan_end = getattr(s.plan, "period_end", None) if s.plan else None
         if lic.valid_to < add_years(day, 1):
@@ -68,7 +71,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         rectified_in_time = p.rectified and (p.rectified_date is None or p.rectified_date <= day)
         if not rectified_in_time:
             yield make("GM-E203", f"{p.date} {p.department.value}部门（{p.authority}）处罚"
-                       f"{p.decision_number}，截至 {day_text} 未整改到位。",
+                       f"{p.decision_number}，截至 {_day(day)} 未整改到位。",
                        location=ctx.at("eligibility", "penalties", i, "rectified"))
     # 3. abnormal list, 4. protected areas
     if el.abnormal_list:
@@ -101,7 +104,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         yield make("GM-E209", f"绿色矿山建设实施方案{what}。",
                    location=ctx.at("eligibility", "plan_review", "passed"))
     elif pr.date and pr.date > day:
-        yield make("GM-E209", f"实施方案评审日期 {pr.date} 晚于基准日 {day_text}，基准日时尚未通过评审。",
+        yield make("GM-E209", f"实施方案评审日期 {pr.date} 晚于基准日 {_day(day)}，基准日时尚未通过评审。",
                    location=ctx.at("eligibility", "plan_review", "date"))
     # new, rebuilt, expanded mines: one year of formal production first
     if s.mine.status.is_new_build:
@@ -110,6 +113,6 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             yield make("GM-E212", f"{s.mine.status.value}须填写正式投产日期。",
                        location=ctx.at("mine", "status"))
         elif add_years(start, 1) > day:
-            yield make("GM-E211", f"{s.mine.status.value}于 {start} 正式投产，至基准日 {day_text} "
+            yield make("GM-E211", f"{s.mine.status.value}于 {start} 正式投产，至基准日 {_day(day)} "
                        f"未满一年（{add_years(start, 1)} 起方可验收）。",
                        location=ctx.at("mine", "production_start"))

@@ -9,8 +9,10 @@ to the left margin, as is usual in Chinese documents.
 from __future__ import annotations
 
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import nsdecls, nsmap, qn
+from lxml import etree
 
+_NUM_IDS = etree.XPath("./w:num/@w:numId", namespaces={"w": nsmap["w"]})
 _BODY_TWIPS = 320  # 16 pt = one character at 3号
 
 _LEVELS = {
@@ -63,13 +65,28 @@ class ListNumbering:
     def new_list(self, kind: str) -> int:
         """A fresh ``numId`` for one list (``kind`` = ``bullet`` or ``ordered``), restarting
         every level at 1."""
-        num = self._numbering.add_num(self._abstract_id(kind))
-        for ilvl in range(len(_LEVELS[kind])):
-            override = parse_xml(
-                f'<w:lvlOverride {nsdecls("w")} w:ilvl="{ilvl}">'
-                f'<w:startOverride w:val="1"/></w:lvlOverride>')
-            num.append(override)
-        return int(num.get(qn("w:numId")))
+        abstract_id = self._abstract_id(kind)
+        # what python-docx's add_num does (the lowest unused numId; before any
+        # w:numIdMacAtCleanup), with the start overrides, parsed in one go
+        used = {int(x) for x in _NUM_IDS(self._numbering)}
+        num_id = next(n for n in range(1, len(used) + 2) if n not in used)
+        overrides = "".join(f'<w:lvlOverride w:ilvl="{ilvl}"><w:startOverride w:val="1"/>'
+                            f"</w:lvlOverride>" for ilvl in range(len(_LEVELS[kind])))
+        num = parse_xml(f'<w:num {nsdecls("w")} w:numId="{num_id}">'
+                        f'<w:abstractNumId w:val="{abstract_id}"/>{overrides}</w:num>')
+        cleanup = self._numbering.find(qn("w:numIdMacAtCleanup"))
+        if cleanup is not None:
+            cleanup.addprevious(num)
+        else:
+            self._numbering.append(num)
+        return num_id
+
+
+def num_pr_xml(num_id: int, level: int = 0) -> str:
+    """``w:numPr`` making a paragraph (that has no ``w:pPr`` yet) an item of list ``num_id`` at
+    ``level``: what :func:`set_list` writes."""
+    return (f'<w:numPr><w:ilvl w:val="{min(level, 2)}"/>'
+            f'<w:numId w:val="{int(num_id)}"/></w:numPr>')
 
 
 def set_list(paragraph, num_id: int, level: int = 0) -> None:

@@ -15,6 +15,8 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from .lists import num_pr_xml
+
 if TYPE_CHECKING:
     from .writer import Writer
 
@@ -33,6 +35,34 @@ def _parser():  # one per process: parsing keeps no state in the MarkdownIt obje
     from markdown_it import MarkdownIt
 
     return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+
+# Text that CommonMark can only read as paragraphs of plain text: none of the characters that
+# start an inline construct (emphasis, code, links, images, entities, escapes, autolinks) or a
+# block (headings, lists, quotes, fences, rules, setext underlines, tables), no tab, CR or NUL,
+# no line starting like an ordered list item, no white space at either end of a line (indented
+# code, hard breaks, blank-looking lines). The characters markdown-it stops its text rule at
+# without any rule behind them in CommonMark ($ % : @ ^ { }) stay allowed.
+_NOT_PLAIN = re.compile(r"[!#&*+\-<=>\[\\\]_`|~\t\r\x00]|^\d+[.)](?!\S)|^[^\S\n]|[^\S\n]$", re.M)
+
+
+def plain_paragraphs(text: str) -> list[str] | None:
+    """The paragraphs of ``text`` (lines joined by ``\\n``, as markdown-it's inline tokens
+    carry them) when it is plain text in the sense of ``_NOT_PLAIN``; None otherwise (then the
+    Markdown parser reads it). tests/test_docx_writer_xml.py checks the two agree."""
+    if _NOT_PLAIN.search(text):
+        return None
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in text.split("\n"):
+        if line:
+            current.append(line)
+        elif current:
+            paragraphs.append("\n".join(current))
+            current = []
+    if current:
+        paragraphs.append("\n".join(current))
+    return paragraphs
 
 
 def strip_manual_number(text: str) -> str:
@@ -80,6 +110,13 @@ class MarkdownRenderer:
         self.pending_caption: str | None = None
 
     def render(self, text: str) -> None:
+        paragraphs = plain_paragraphs(text)
+        if paragraphs is not None:  # nothing but paragraphs of text: no parser needed
+            for para in paragraphs:
+                out: list[str] = []
+                self._inline_text(out, para)
+                self.w.add_paragraph_xml(None, "".join(out))
+            return
         tokens = _parser().parse(text)
         i = 0
         while i < len(tokens):
@@ -122,9 +159,14 @@ class MarkdownRenderer:
             self.quote -= 1
             return i + 1
         if t in ("fence", "code_block"):
+            # paragraph(line, indent=False), then left_indent = char_width(2)
+            ppr = (f'<w:ind w:firstLine="0" w:firstLineChars="0" '
+                   f'w:left="{self.w.char_width(2).twips}"/>')
             for line in tok.content.rstrip("\n").split("\n"):
-                par = self.w.paragraph(line, indent=False)
-                par.paragraph_format.left_indent = self.w.char_width(2)
+                out: list[str] = []
+                if line:
+                    self.w.run_xml(out, line)
+                self.w.add_paragraph_xml(ppr, "".join(out))
             return i + 1
         if t == "table_open":
             return self._table(tokens, i)
@@ -136,39 +178,47 @@ class MarkdownRenderer:
         if level <= self.w.max_heading_level and not self.lists:
             self.w.heading(level, text)
         else:  # deeper than the official four levels: a bold run-in paragraph
-            par = self.w.paragraph("")
-            self.w.add_text(par, text, bold=True)
+            out: list[str] = []
+            self.w.run_xml(out, text, bold=True)
+            self.w.add_paragraph_xml(None, "".join(out))
 
     def _paragraph(self, children: list[Any] | None) -> None:
         images = [c for c in children or [] if c.type == "image"]
         only_images = images and not plain_text(
             [c for c in children or [] if c.type != "image"]).strip()
         if not only_images:
-            par = self.w.paragraph("")
+            ppr: str | None = None
             if self.lists:
                 kind, num_id = self.lists[-1]
                 if self.item_first:
-                    self.w.list_item(par, num_id, len(self.lists) - 1)
+                    ppr = num_pr_xml(num_id, len(self.lists) - 1)
                     self.item_first = False
                 else:
-                    par.paragraph_format.left_indent = self.w.char_width(2 * len(self.lists))
+                    ppr = f'<w:ind w:left="{self.w.char_width(2 * len(self.lists)).twips}"/>'
             elif self.quote:
-                par.paragraph_format.left_indent = self.w.char_width(2 * self.quote)
-            self._inline(par, children)
+                ppr = f'<w:ind w:left="{self.w.char_width(2 * self.quote).twips}"/>'
+            out: list[str] = []
+            self._inline(out, children)
+            self.w.add_paragraph_xml(ppr, "".join(out))
         for img in images:
             src = img.attrs.get("src", "")
             caption = plain_text(img.children) or (img.attrs.get("title") or "")
             self.w.figure(self.w.resolve_image(str(src), self.where), caption or None)
 
-    def _inline(self, par: Any, children: list[Any] | None) -> None:
+    def _inline_text(self, out: list[str], text: str, bold: int = 0, italic: int = 0) -> None:
+        text = _join_breaks(text)
+        if text:
+            self.w.run_xml(out, text, bold=bool(bold) or None, italic=bool(italic) or None)
+
+    def _inline(self, out: list[str], children: list[Any] | None) -> None:
+        """The runs of a paragraph (default paragraph style) into ``out``."""
         bold = italic = 0
         buf: list[str] = []
 
         def flush() -> None:
-            text = _join_breaks("".join(buf))
+            text = "".join(buf)
             buf.clear()
-            if text:
-                self.w.add_text(par, text, bold=bool(bold) or None, italic=bool(italic) or None)
+            self._inline_text(out, text, bold, italic)
 
         for tok in children or []:
             t = tok.type
@@ -178,7 +228,7 @@ class MarkdownRenderer:
                 buf.append("\n")
             elif t == "hardbreak":
                 flush()
-                par.add_run().add_break()
+                out.append("<w:r><w:br/></w:r>")
             elif t in ("strong_open", "strong_close", "em_open", "em_close"):
                 flush()
                 step = 1 if t.endswith("_open") else -1

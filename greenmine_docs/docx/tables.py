@@ -6,7 +6,6 @@ Cells are plain values (str, int, float, None) or :class:`Cell` for spans, bold 
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -17,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from .page import TYPE_WIDTH_MM
-from .text import add_text, set_style
+from .text import add_text, block_parent, insert_block, run_content, set_style
 
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
           "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
@@ -139,8 +138,6 @@ def _fill(cell, value: Any, *, style: str, align: str | None, bold: bool,
 # fraction of the cost: python-docx rebuilds the row's cell grid and walks the schema on every
 # property set, which made a 150-row table take over a second.
 _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_RUN_SPECIAL = re.compile("([\t\r\n])")
 
 
 def _esc(text: str) -> str:
@@ -155,24 +152,10 @@ class _ParaStyle:
     """What a table paragraph of one style needs: its ``w:pPr`` opening and run fonts."""
 
     def __init__(self, part: Any, name: str, size: float | None) -> None:
-        from docx.enum.style import WD_STYLE_TYPE
+        from .text import style_fonts, style_id_of
 
-        from .text import _cache, style_east_asia, style_latin
-
-        cache = _cache(part)
-        ids = cache["ids"]
-        if name not in ids:  # same lookup (and cache) as text.set_style
-            try:
-                ids[name] = part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
-            except KeyError:
-                ids[name] = False
-        style_id = ids[name]
-        key = None if style_id is False else style_id
-        fonts = cache["fonts"]
-        if key not in fonts:  # same as text.paragraph_fonts
-            style = part.get_style(key, WD_STYLE_TYPE.PARAGRAPH)
-            fonts[key] = (style_east_asia(style), style_latin(style))
-        east_asia, latin = fonts[key]
+        style_id = style_id_of(part, name)  # same lookup (and cache) as text.set_style
+        east_asia, latin = style_fonts(part, None if style_id is False else style_id)
         self.has_ppr = style_id is not False
         self.pstyle = f'<w:pStyle w:val="{_attr(style_id)}"/>' if style_id else ""
         rfonts = (f'<w:rFonts w:ascii="{_attr(latin)}" w:hAnsi="{_attr(latin)}" '
@@ -180,28 +163,27 @@ class _ParaStyle:
         sz = f'<w:sz w:val="{int(Pt(size).pt * 2)}"/>' if size is not None else ""
         self.rpr = {False: f"<w:rPr>{rfonts}{sz}</w:rPr>",
                     True: f"<w:rPr>{rfonts}<w:b/>{sz}</w:rPr>"}
+        self._ppr: dict[str | None, str] = {}
 
     def paragraphs(self, out: list[str], value: Any, align: str | None, bold: bool) -> None:
-        ppr = self.pstyle + (f'<w:jc w:val="{_JC[align]}"/>' if align else "")
-        ppr = f"<w:pPr>{ppr}</w:pPr>" if (self.has_ppr or ppr) else ""
-        rpr = self.rpr[bool(bold)]
+        try:
+            ppr = self._ppr[align]
+        except KeyError:
+            ppr = self.pstyle + (f'<w:jc w:val="{_JC[align]}"/>' if align else "")
+            ppr = self._ppr[align] = f"<w:pPr>{ppr}</w:pPr>" if (self.has_ppr or ppr) else ""
+        start = f"<w:p>{ppr}<w:r>{self.rpr[bool(bold)]}"
         for line in cell_text(value).split("\n"):
-            if _XML_INVALID.search(line):
-                raise ValueError("All strings must be XML compatible: Unicode or ASCII, "
-                                 "no NULL bytes or control characters")
-            out.append(f"<w:p>{ppr}<w:r>{rpr}")
-            for piece in _RUN_SPECIAL.split(line):
-                if not piece:
-                    continue
-                if piece == "\t":
-                    out.append("<w:tab/>")
-                elif piece in "\r\n":
-                    out.append("<w:br/>")
-                elif len(piece.strip()) < len(piece):
-                    out.append(f'<w:t xml:space="preserve">{_esc(piece)}</w:t>')
-                else:
-                    out.append(f"<w:t>{_esc(piece)}</w:t>")
+            out.append(start)
+            run_content(out, line)
             out.append("</w:r></w:p>")
+
+
+_W_BODY = qn("w:body")
+_BORDERS = ("<w:tblBorders>" + "".join(
+    f'<w:{edge} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV")) + "</w:tblBorders>")
+_TBL_LOOK = ('<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" '
+             'w:noHBand="0" w:noVBand="1" w:val="04A0"/>')
 
 
 def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
@@ -215,55 +197,78 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
     alignment (default: left for text, right for numbers)."""
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
+    from docx.table import Table
 
     header_rows = [list(header)] if header and not isinstance(header[0], (list, tuple)) \
         else [list(r) for r in header]
     ncols = max(sum(c.span if isinstance(c, Cell) else 1 for c in r)
                 for r in [*header_rows, *rows])
     widths = fit_widths(widths_mm, ncols, total_width_mm)
-    table = container.add_table(rows=0, cols=ncols)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    _set_borders(table)
-    _table_width(table, sum(widths))
-    grid = table._tbl.tblGrid
-    for col, w in zip(grid.findall(qn("w:gridCol")), widths):
-        col.set(qn("w:w"), str(int(Mm(w).twips)))
-
-    part = table.part
+    body = block_parent(container)
+    if body is not None and body._element.tag != _W_BODY:
+        body = None  # a cell adds a paragraph after a table: python-docx does that part
+    if body is None:  # a cell or other container: python-docx builds the table's frame
+        table = container.add_table(rows=0, cols=ncols)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        _set_borders(table)
+        _table_width(table, sum(widths))
+        grid = table._tbl.tblGrid
+        for col, w in zip(grid.findall(qn("w:gridCol")), widths):
+            col.set(qn("w:w"), str(int(Mm(w).twips)))
+        part = table.part
+    else:
+        # what Document.add_table(rows=0) and the settings above write, in one go
+        table = None
+        part = body.part
+    twips = [Mm(w).twips for w in widths]
     head_style = _ParaStyle(part, "Table Heading", font_size)
     text_style = _ParaStyle(part, "Table Text", font_size)
-    twips = [Mm(w).twips for w in widths]
     shade = (f'<w:shd w:val="clear" w:color="auto" w:fill="{_attr(header_fill)}"/>'
              if header_fill else "")
     out: list[str] = [f"<w:tbl {nsdecls('w')}>"]
+    if table is None:
+        out.append(f'<w:tblPr><w:tblW w:type="dxa" w:w="{int(Mm(sum(widths)).twips)}"/>'
+                   f'<w:jc w:val="center"/>{_BORDERS}<w:tblLayout w:type="fixed"/>'
+                   f'{_TBL_LOOK}</w:tblPr><w:tblGrid>')
+        out.extend(f'<w:gridCol w:w="{int(Mm(w).twips)}"/>' for w in widths)
+        out.append("</w:tblGrid>")
+    # one-column cell openings, header and body
+    tc_open = {head: [f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{tw}"/>'
+                      + (shade if head else "") + '<w:vAlign w:val="center"/></w:tcPr>'
+                      for tw in twips] for head in (True, False)}
+    n_aligns = len(aligns) if aligns else 0
 
     def add_row(values: Sequence[Any], *, head: bool) -> None:
         out.append('<w:tr><w:trPr><w:cantSplit w:val="true"/>'
                    + ('<w:tblHeader w:val="true"/>' if head else "") + "</w:trPr>")
+        opening = tc_open[head]
         col = 0
         for value in values:
             if col >= ncols:
                 break
-            cell_opts = value if isinstance(value, Cell) else Cell(value)
-            span = max(1, min(cell_opts.span, ncols - col))
-            width = Mm(sum(widths[col:col + span])).twips if span > 1 else twips[col]
-            out.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>'
-                       + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "")
-                       + (shade if head else "") + '<w:vAlign w:val="center"/></w:tcPr>')
-            if head:
-                head_style.paragraphs(out, cell_opts.text, cell_opts.align or "center",
-                                      cell_opts.bold)
+            if isinstance(value, Cell):
+                text, span, bold, align = value.text, value.span, value.bold, value.align
+                span = max(1, min(span, ncols - col))
             else:
-                default = (aligns[col] if aligns and col < len(aligns) else
-                           ("right" if isinstance(cell_opts.text, (int, float)) else "left"))
-                text_style.paragraphs(out, cell_opts.text, cell_opts.align or default,
-                                      cell_opts.bold)
+                text, span, bold, align = value, 1, False, None
+            if span > 1:
+                out.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" '
+                           f'w:w="{Mm(sum(widths[col:col + span])).twips}"/>'
+                           f'<w:gridSpan w:val="{span}"/>'
+                           + (shade if head else "") + '<w:vAlign w:val="center"/></w:tcPr>')
+            else:
+                out.append(opening[col])
+            if head:
+                head_style.paragraphs(out, text, align or "center", bold)
+            else:
+                default = (aligns[col] if col < n_aligns else
+                           ("right" if isinstance(text, (int, float)) else "left"))
+                text_style.paragraphs(out, text, align or default, bold)
             out.append("</w:tc>")
             col += span
         for i in range(col, ncols):  # short row: keep widths, leave cells empty but styled
-            out.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{twips[i]}"/>'
-                       '<w:vAlign w:val="center"/></w:tcPr>')
+            out.append(tc_open[False][i])
             text_style.paragraphs(out, "", None, False)
             out.append("</w:tc>")
         out.append("</w:tr>")
@@ -273,8 +278,12 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
     for values in rows:
         add_row(values, head=False)
     out.append("</w:tbl>")
+    new = parse_xml("".join(out))
+    if table is None:
+        insert_block(body._element, new)
+        return Table(new, body)
     tbl = table._tbl
-    for tr in list(parse_xml("".join(out))):
+    for tr in list(new):
         tbl.append(tr)
     return table
 

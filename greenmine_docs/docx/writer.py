@@ -11,21 +11,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Sequence
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import parse_xml
 from docx.shared import Pt
 
 from ..errors import InputError
 from .cn import cn_heading_number
-from .figures import add_caption, add_figure
+from .figures import add_figure
 from .fonts import DEFAULT_FONTS, FontScheme
-from .lists import ListNumbering, set_list
+from .lists import ListNumbering, num_pr_xml, set_list
 from .page import LANDSCAPE_TYPE_WIDTH_MM, TYPE_WIDTH_MM, section_break
 from .tables import add_table
-from .text import add_text, no_indent, set_style
+from .text import (NSDECL_W, add_text, block_parent, insert_block, rpr_xml, runs_xml,
+                   style_fonts, style_id_of, xml_attr)
 from .styles import BODY_SIZE
 
-_ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
-          "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
+# ``w:jc`` of each ``align`` value (python-docx writes WD_ALIGN_PARAGRAPH.JUSTIFY as "both")
+_JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
+# what ``no_indent`` leaves on a paragraph that had no ``w:ind``
+NO_INDENT = '<w:ind w:firstLine="0" w:firstLineChars="0"/>'
 
 
 class Writer:
@@ -55,6 +58,57 @@ class Writer:
         self.base_sect_pr = base_sect_pr if base_sect_pr is not None else \
             doc.element.body.sectPr
         self.landscape = False
+        self._block_of: Any = None
+        self._block_cache: Any = None
+
+    # -- building paragraphs ------------------------------------------------------------------
+    # Paragraphs are written as WordprocessingML and parsed once each: the elements are exactly
+    # those the python-docx calls (add_paragraph, style, alignment, add_run, font …) produce, in
+    # the same order with the same attributes (tests/test_docx_writer_xml.py), without the proxy
+    # objects and schema walks behind every property.
+    def _block(self) -> Any:
+        """The python-docx block container paragraphs go into (``_Body`` of a Document or a
+        docxtpl subdocument, a table cell), or None (then ``body.add_paragraph`` is used)."""
+        body = self.body
+        if body is not self._block_of:
+            self._block_cache = block_parent(body)
+            self._block_of = body
+        return self._block_cache
+
+    def _part(self) -> Any:
+        block = self._block()
+        return block.part if block is not None else self.body.part
+
+    def style_id(self, name: str) -> str | None | bool:
+        """Id of the paragraph style ``name`` (``None``: the default style, ``False``: none)."""
+        return style_id_of(self._part(), name)
+
+    def fonts_of(self, style_id: str | None) -> tuple[str, str]:
+        """(East Asian, Latin) fonts of paragraph style ``style_id`` in this document."""
+        return style_fonts(self._part(), style_id)
+
+    def run_xml(self, out: list[str], text: str, style_id: str | None = None, *,
+                bold: bool | None = None, italic: bool | None = None) -> None:
+        """Append to ``out`` the runs :meth:`add_text` would write for ``text`` in a paragraph
+        of style ``style_id``."""
+        east_asia, latin = self.fonts_of(style_id)
+        runs_xml(out, str(text), rpr_xml(east_asia, latin, None, bold, italic, None))
+
+    def add_paragraph_xml(self, ppr: str | None, content: str = "") -> Any:
+        """Append ``<w:p>`` with ``<w:pPr>ppr</w:pPr>`` (none when ``ppr`` is None) and
+        ``content`` (runs) to the body, where ``body.add_paragraph()`` would put it; returns the
+        python-docx ``Paragraph``."""
+        from docx.text.paragraph import Paragraph
+
+        ppr_xml = "" if ppr is None else (f"<w:pPr>{ppr}</w:pPr>" if ppr else "<w:pPr/>")
+        p = parse_xml(f"<w:p {NSDECL_W}>{ppr_xml}{content}</w:p>")
+        block = self._block()
+        if block is None:
+            par = self.body.add_paragraph()  # any other container: python-docx places it
+            par._p.getparent().replace(par._p, p)
+            return Paragraph(p, par._parent)
+        insert_block(block._element, p)
+        return Paragraph(p, block)
 
     # -- text -----------------------------------------------------------------------------
     def char_width(self, chars: float) -> Pt:
@@ -67,16 +121,20 @@ class Writer:
                   indent: bool = True, bold: bool | None = None) -> Any:
         """A body paragraph (style ``Normal`` unless given); every run gets its East Asian
         font. ``indent=False`` drops the two-character first-line indent."""
-        par = self.body.add_paragraph()
-        if style and not set_style(par, style):
-            raise KeyError(f"no paragraph style {style!r} in the document")
-        if align:
-            par.alignment = _ALIGN[align]
-        if not indent:
-            no_indent(par)
+        ppr: str | None = None
+        style_id = None
+        if style:
+            style_id = self.style_id(style)
+            if style_id is False:
+                raise KeyError(f"no paragraph style {style!r} in the document")
+            ppr = f'<w:pStyle w:val="{xml_attr(style_id)}"/>' if style_id else ""
+        jc = f'<w:jc w:val="{_JC[align]}"/>' if align else ""
+        if not indent or jc:
+            ppr = (ppr or "") + ("" if indent else NO_INDENT) + jc
+        out: list[str] = []
         if text:
-            add_text(par, text, bold=bold)
-        return par
+            self.run_xml(out, text, style_id, bold=bold)
+        return self.add_paragraph_xml(ppr, "".join(out))
 
     def heading_number(self, level: int) -> str:
         """Advance the counters for a heading at ``level`` and return its number prefix."""
@@ -85,26 +143,30 @@ class Writer:
             self.counters[i] = 0
         return cn_heading_number(level, self.counters[level - 1])
 
+    def _heading_xml(self, level: int, text: str, extra_ppr: str = "") -> Any:
+        style_id = self.style_id(f"Heading {level}")
+        if style_id is False:  # no such style: the paragraph keeps the default one
+            ppr, style_id = (extra_ppr or None), None
+        else:
+            ppr = (f'<w:pStyle w:val="{xml_attr(style_id)}"/>' if style_id else "") + extra_ppr
+        out: list[str] = []
+        self.run_xml(out, text, style_id)
+        return self.add_paragraph_xml(ppr, "".join(out))
+
     def heading(self, level: int, text: str, *, numbered: bool | None = None) -> Any:
         """Heading 1–4 with the official number prefix (一、 / （一） / 1. / （1）)."""
         if not 1 <= level <= self.max_heading_level:
             raise ValueError(f"heading level {level}")
-        par = self.body.add_paragraph()
-        set_style(par, f"Heading {level}")
         number = self.numbered_headings if numbered is None else numbered
         prefix = self.heading_number(level) if number else ""
-        add_text(par, prefix + text)
-        return par
+        return self._heading_xml(level, prefix + text)
 
     def unnumbered_heading(self, level: int, text: str, *, align: str | None = None) -> Any:
         """A heading that appears in the table of contents without a number (附表, 附图)."""
-        par = self.body.add_paragraph()
-        set_style(par, f"Heading {level}")
+        extra = ""
         if align:
-            par.alignment = _ALIGN[align]
-            no_indent(par)
-        add_text(par, text)
-        return par
+            extra = NO_INDENT + f'<w:jc w:val="{_JC[align]}"/>'
+        return self._heading_xml(level, text, extra)
 
     def list_item(self, paragraph: Any, num_id: int, level: int = 0) -> None:
         set_list(paragraph, num_id, level)
@@ -112,15 +174,14 @@ class Writer:
     def bullets(self, items: Sequence[str], *, ordered: bool = False) -> None:
         """A simple list of plain-text items."""
         num_id = self.lists.new_list("ordered" if ordered else "bullet")
+        num_pr = num_pr_xml(num_id, 0)
         for item in items:
-            par = self.paragraph("")
-            set_list(par, num_id, 0)
-            add_text(par, item)
+            out: list[str] = []
+            self.run_xml(out, item)
+            self.add_paragraph_xml(num_pr, "".join(out))
 
     def page_break(self) -> None:
-        par = self.body.add_paragraph()
-        no_indent(par)
-        par.add_run().add_break(WD_BREAK.PAGE)
+        self.add_paragraph_xml(NO_INDENT, '<w:r><w:br w:type="page"/></w:r>')
 
     # -- tables and figures -----------------------------------------------------------------
     @property
@@ -133,13 +194,26 @@ class Writer:
         """Caption ``表N …`` (when given), then the table; a small gap paragraph after it."""
         if caption:
             self.tables += 1
-            add_caption(self.body, "表", self.tables, caption)
+            self._caption("表", self.tables, caption)
         table = add_table(self.body, header, rows, widths_mm=widths_mm, aligns=aligns,
                           total_width_mm=self.type_width_mm, font_size=font_size)
-        gap = self.body.add_paragraph()
-        no_indent(gap)
-        gap.paragraph_format.line_spacing = Pt(10)
+        # gap paragraph: no_indent + line_spacing = Pt(10) (exact)
+        self.add_paragraph_xml('<w:spacing w:line="200" w:lineRule="exact"/>' + NO_INDENT)
         return table
+
+    def _caption(self, kind: str, number: int | None, text: str) -> Any:
+        """What :func:`~greenmine_docs.docx.figures.add_caption` writes: a centred ``Caption``
+        paragraph ``{kind}{number}  {text}``, kept with the next one for a table caption."""
+        style_id = self.style_id("Caption")
+        if style_id is False:
+            style_id, ppr = None, ""
+        else:
+            ppr = f'<w:pStyle w:val="{xml_attr(style_id)}"/>' if style_id else ""
+        ppr += ("<w:keepNext/>" if kind == "表" else "") + NO_INDENT + '<w:jc w:val="center"/>'
+        label = f"{kind}{number}" if number is not None else kind
+        out: list[str] = []
+        self.run_xml(out, f"{label}  {text}".strip(), style_id)
+        return self.add_paragraph_xml(ppr, "".join(out))
 
     def figure(self, image: str | Path | bytes, caption: str | None, *,
                width_mm: float | None = None, where: str = "") -> Any:

@@ -41,27 +41,35 @@ class LazyPositions(Mapping):
         self.anchors = anchors  # entry path -> (sheet, row); row None = the whole sheet
 
     def get(self, path: Any, default: Any = None) -> Any:  # noqa: D102 — Mapping API
-        path = tuple(path)
-        anchors = self.anchors
+        hit = self.find(tuple(path))
+        if hit is None:
+            return default
+        return Location(file=hit[0], sheet=hit[1], cell=hit[2])
+
+    def find(self, path: FieldPath) -> tuple[str, str, str | None] | None:
+        """``(file, sheet, cell or None)`` of ``path`` (a tuple) or of its nearest anchored ancestor;
+        ``None`` when nothing on the way is anchored. :meth:`RawInput.locate` uses it directly:
+        one lookup gives the final location."""
+        anchors, file = self.anchors, self.file
         for k in range(len(path), -1, -1):
             hit = anchors.get(path[:k])
             if hit is None:
                 continue
             ref, row = hit
             if row is None:
-                return Location(file=self.file, sheet=ref.sheet)
+                return file, ref.sheet, None
             rest = path[k:]
             if not rest and ref.value is not None:
-                return Location(file=self.file, sheet=ref.sheet, cell=f"{ref.value}{row}")
+                return file, ref.sheet, f"{ref.value}{row}"
             for j in range(len(rest), 0, -1):
                 col = ref.columns.get(rest[:j])
                 if col is not None:
-                    return Location(file=self.file, sheet=ref.sheet, cell=f"{col}{row}")
+                    return file, ref.sheet, f"{col}{row}"
                 child = ref.children.get(rest[:j])
                 if child is not None:
-                    return Location(file=self.file, sheet=child.sheet)
-            return Location(file=self.file, sheet=ref.sheet, cell=f"{ref.anchor}{row}")
-        return default
+                    return file, child.sheet, None
+            return file, ref.sheet, f"{ref.anchor}{row}"
+        return None
 
     def __getitem__(self, path: Any) -> Location:
         loc = self.get(path)

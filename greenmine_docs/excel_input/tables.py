@@ -255,15 +255,23 @@ def _fast_rows(grid: Grid, raw_rows: list[RawRow], plan: list[tuple[Any, ...]],
                special_cols: dict[str, int], unknown: dict[int, str], scalar: bool
                ) -> Iterator[RowValues]:
     """The same from raw cells: each cell is decoded and converted once per distinct raw
-    value and column (a 10,000-row sheet repeats most of its values)."""
+    value and column (a 10,000-row sheet repeats most of its values). Everything that does
+    not depend on the row (column letters, which nested dict a field goes into) is worked out
+    once; the nested dicts of a row are found by slot number, not by path."""
     decode = grid.sheet.decode
     assert decode is not None
-    by_letter = {col_letter(p[0]).encode(): p for p in plan}
+    slots: dict[tuple[str, ...], int] = {}
+    for p in plan:
+        slots.setdefault(p[3], len(slots))
+    holder_paths = list(slots)
+    n_slots = len(holder_paths)
+    by_letter = {col_letter(p[0]).encode(): (p[0], p[1], p[2], slots[p[3]], p[4], p[5], p[6])
+                 for p in plan}
     special_letters = {col_letter(c).encode(): name for name, c in special_cols.items()}
     unknown_letters = {col_letter(c).encode(): c for c in unknown}
     for number, cells in raw_rows:
         data: Any = EMPTY if scalar else {}
-        holders: dict[tuple[str, ...], Any] = {(): data}
+        holders: list[Any] = [None] * n_slots
         pending: list[tuple[Any, int, Leaf]] = []
         specials: dict[str, Any] = {}
         unknown_hits: list[int] = []
@@ -277,29 +285,30 @@ def _fast_rows(grid: Grid, raw_rows: list[RawRow], plan: list[tuple[Any, ...]],
                 elif cell[0] in unknown_letters and decode(cell) is not None:
                     unknown_hits.append(unknown_letters[cell[0]])
                 continue
+            c, leaf, convert, slot, field_key, by_index, by_raw = p
             if cell[3] == b"s":  # shared text: its index alone says what it is
-                memo, key = p[5], cell[4]
+                memo, key = by_index, cell[4]
             else:
-                memo, key = p[6], cell[2:]
+                memo, key = by_raw, cell[2:]
             hit = memo.get(key)
             if hit is None:
                 raw = decode(cell)
-                hit = p[2](raw) if raw is not None else _NOTHING
+                hit = convert(raw) if raw is not None else _NOTHING
                 if len(memo) < MEMO_LIMIT:
                     memo[key] = hit
             value, note = hit
             if note is not None:
-                pending.append((note, p[0], p[1]))
+                pending.append((note, c, leaf))
             if value is EMPTY:
                 continue
             filled = True
             if scalar:
                 data = value
                 continue
-            holder = holders.get(p[3])
+            holder = holders[slot]
             if holder is None:
-                holder = holders[p[3]] = _holder(data, p[3])
-            holder[p[4]] = value
+                holder = holders[slot] = _holder(data, holder_paths[slot])
+            holder[field_key] = value
         yield number, data, filled, pending, specials, unknown_hits
 
 

@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,13 +22,20 @@ SETS_DIR = Path(__file__).resolve().parent / "sets"
 SET_SUFFIXES = {".yaml", ".yml", ".xlsx"}
 
 
+_SETS_DIR_TEXT = str(SETS_DIR)  # os.stat on a str: no Path objects for every mine checked
+
+
 def builtin_ids() -> list[str]:
     """Ids of the built-in sets, the reference set first."""
+    return list(_current_builtin_ids())
+
+
+def _current_builtin_ids() -> tuple[str, ...]:
     try:
-        stamp = SETS_DIR.stat().st_mtime_ns
+        stamp = os.stat(_SETS_DIR_TEXT).st_mtime_ns
     except OSError:
         stamp = 0
-    return list(_builtin_ids(stamp))
+    return _builtin_ids(stamp)
 
 
 @lru_cache(maxsize=4)
@@ -38,11 +46,16 @@ def _builtin_ids(stamp: int) -> tuple[str, ...]:  # stamp: the folder's mtime (c
 
 def load_builtin(set_id: str) -> IndicatorSet:
     """A built-in set by id; :class:`ConfigError` when unknown (or broken, which tests prevent)."""
-    if set_id not in builtin_ids():
+    if set_id not in _current_builtin_ids():
         raise ConfigError(f"没有编号为“{set_id}”的内置评价指标体系。",
                           hint="内置体系：" + "、".join(builtin_ids()) + "；也可填写指标体系文件路径。")
-    path = SETS_DIR / f"{set_id}.yaml"
-    return _cached(str(path), path.stat().st_mtime_ns, f"builtin:{set_id}")
+    return _load_builtin(set_id)
+
+
+def _load_builtin(set_id: str) -> IndicatorSet:
+    """A built-in set known to exist (re-read when its file changed: one ``stat``)."""
+    path = os.path.join(_SETS_DIR_TEXT, f"{set_id}.yaml")
+    return _cached(path, os.stat(path).st_mtime_ns, f"builtin:{set_id}")
 
 
 @lru_cache(maxsize=16)
@@ -106,8 +119,8 @@ def try_resolve(ref: str, base_dir: Path | None = None, *, where: Location | Non
     """Like :func:`resolve` but returns ``(set or None, findings)``; a reference that names
     nothing gives a GM-E306 finding located at ``where`` (the input's field)."""
     ref = (ref or "").strip()
-    if ref in builtin_ids():
-        return load_builtin(ref), []
+    if ref in _current_builtin_ids():  # every mine of a batch asks: kept cheap
+        return _load_builtin(ref), []
     path = Path(ref)
     if not path.is_absolute() and base_dir is not None:
         path = Path(base_dir) / path

@@ -41,6 +41,12 @@ class RawInput:
     def locate(self, path: FieldPath) -> Location:
         """Location of ``path``, or of its nearest ancestor that has one; path always set."""
         probe = tuple(path)
+        find = getattr(self.positions, "find", None)
+        if find is not None:  # positions computed on demand (a mines table): one lookup
+            hit = find(probe) if probe else None
+            if hit is None:
+                return Location(file=str(self.source), path=dotted(probe) or None)
+            return Location(file=hit[0], sheet=hit[1], cell=hit[2], path=dotted(probe) or None)
         while probe:
             loc = self.positions.get(probe)
             if loc is not None:

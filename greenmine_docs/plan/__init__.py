@@ -5,7 +5,7 @@
   narrative text, investment totals by category and by year);
 - :mod:`.checks` — findings before generating (``check(ctx)``, auto-discovered);
 - :mod:`.compose` — writes the body through :class:`greenmine_docs.docx.Writer`;
-- :mod:`.gantt` — the schedule chart (matplotlib);
+- :mod:`.gantt` — the schedule chart (a native Word chart);
 - :mod:`.document` — ``DOCUMENT`` for ``greenmine build`` and :func:`generate` for
   ``greenmine plan``.
 """

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from ..docx import Cell, cn_date, cn_month
 from .checks import category_of_indicator, gap_rows_for, section_has_content
 from .data import CategoryRef, PlanData, cents, money, split_by_year
-from .gantt import Bar, gantt_png
+from .gantt import Bar, add_gantt
 
 if TYPE_CHECKING:
     from ..docx import Writer
@@ -210,8 +210,7 @@ class PlanComposer:
                             group=index.get(c.id, len(index)) if c else len(index),
                             group_name=c.name if c else t.category, start=t.start, end=t.end))
         p = self.d.plan.period
-        png = gantt_png(bars, p.start, p.end)
-        self.w.figure(png, "建设任务进度横道图", width_mm=150)
+        add_gantt(self.w, bars, p.start, p.end, "建设任务进度横道图", width_mm=150)
 
     def _table_milestones(self, category: Any = None) -> None:
         rows = [[i, _ym(m.date), m.content] for i, m in

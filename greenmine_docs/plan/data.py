@@ -53,15 +53,18 @@ class PlanData:
     category_note: str = ""  # why categories come from the tasks instead of the set
     _narrative_cache: dict[tuple[str, str | None], NarrativeText | None] = field(
         default_factory=dict)
+    _category_cache: dict[str, CategoryRef | None] = field(default_factory=dict)
 
     # -- categories ---------------------------------------------------------------------
     def category_of(self, ref: str) -> CategoryRef | None:
         """The first-level indicator named by an id (``"1"``) or a name (``"矿区环境"``)."""
-        key = normalize_title(str(ref))
-        for c in self.categories:
-            if str(ref).strip() == c.id or key == normalize_title(c.name):
-                return c
-        return None
+        ref = str(ref)
+        if ref not in self._category_cache:  # asked for every task by every table and check
+            key = normalize_title(ref)
+            self._category_cache[ref] = next(
+                (c for c in self.categories
+                 if ref.strip() == c.id or key == normalize_title(c.name)), None)
+        return self._category_cache[ref]
 
     def tasks_of(self, category: CategoryRef) -> list[tuple[int, "Task"]]:
         return [(i, t) for i, t in enumerate(self.plan.tasks)

@@ -13,6 +13,7 @@ as ``{{ 7*7 }}`` in a narrative comes out literally.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from jinja2 import StrictUndefined
@@ -52,15 +53,42 @@ def _number(value: Any) -> str:
     return f"{f:,.4f}".rstrip("0").rstrip(".")
 
 
+_FILTERS = {"cn_date": _cn_date, "cn_date_upper": _cn_date_upper, "amount": _amount,
+            "number": _number}
+
+
 def make_env() -> SandboxedEnvironment:
     """A fresh environment (docxtpl may change attributes of the one it is given)."""
     env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined,
                                keep_trailing_newline=True)
-    env.filters.update({
-        "cn_date": _cn_date, "cn_date_upper": _cn_date_upper, "amount": _amount,
-        "number": _number,
-    })
+    env.filters.update(_FILTERS)
     return env
+
+
+_DEFAULT_FILTER_COUNT = len(make_env().filters)
+
+
+@functools.lru_cache(maxsize=32)
+def _standard_template(source: str, autoescape: bool) -> Any:
+    env = make_env()
+    env.autoescape = autoescape
+    return env.from_string(source)
+
+
+def _is_standard(env: Any) -> bool:
+    return (type(env) is SandboxedEnvironment and env.undefined is StrictUndefined
+            and env.autoescape in (True, False) and env.keep_trailing_newline
+            and len(env.filters) == _DEFAULT_FILTER_COUNT
+            and all(env.filters.get(k) is f for k, f in _FILTERS.items()))
+
+
+def compile_template(env: Any, source: str) -> Any:
+    """``env.from_string(source)``, compiled once per process when ``env`` is configured as
+    :func:`make_env` makes it (autoescape on or off): every document rendered from a template
+    has the same parts to compile, and compiling them is a good part of docxtpl's work."""
+    if _is_standard(env):
+        return _standard_template(source, env.autoescape)
+    return env.from_string(source)
 
 
 def render_string(source: str, context: dict[str, Any]) -> str:

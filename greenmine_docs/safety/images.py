@@ -7,10 +7,12 @@ file over the size limit are each described in Chinese — never raised. Limits 
 """
 from __future__ import annotations
 
+import functools
 import io
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .. import limits
 
@@ -57,19 +59,34 @@ def inspect_image(source: str | Path | bytes, *, formats: frozenset[str] = WORD_
     """Describe ``source`` (a path or the bytes of a file); ``ok`` only for a complete image
     in one of ``formats`` within the size and pixel limits."""
     if isinstance(source, (bytes, bytearray)):
-        data = bytes(source)
-    else:
-        path = Path(source)
-        if not path.is_file():
-            return ImageCheck(False, f"图片文件 {path.name} 不存在", "missing")
-        try:
-            size = path.stat().st_size
-            if size > limits.MAX_IMAGE_BYTES:
-                return ImageCheck(False, f"图片文件 {size / limits.MB:.1f} MB，超过上限 "
-                                  f"{limits.megabytes(limits.MAX_IMAGE_BYTES)}", "too_large")
-            data = path.read_bytes()
-        except OSError as e:
-            return ImageCheck(False, f"无法读取图片文件：{e.strerror or e}", "unreadable")
+        return _inspect_bytes(bytes(source), formats)
+    path = Path(source)
+    try:
+        stat = path.stat()
+    except OSError:
+        stat = None
+    if stat is None or not path.is_file():
+        return ImageCheck(False, f"图片文件 {path.name} 不存在", "missing")
+    return _inspect_file(str(path.resolve()), stat.st_mtime_ns, stat.st_size, formats,
+                         limits.MAX_IMAGE_BYTES, limits.MAX_IMAGE_PIXELS)
+
+
+@functools.lru_cache(maxsize=256)
+def _inspect_file(path: str, mtime_ns: int, size: int, formats: frozenset[str],
+                  max_bytes: int, max_pixels: int) -> ImageCheck:
+    """One full decode per file version and process: the checks and then the document being
+    built look at the same images (the limits are part of the key: they are configurable)."""
+    if size > max_bytes:
+        return ImageCheck(False, f"图片文件 {size / limits.MB:.1f} MB，超过上限 "
+                          f"{limits.megabytes(max_bytes)}", "too_large")
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        return ImageCheck(False, f"无法读取图片文件：{e.strerror or e}", "unreadable")
+    return _inspect_bytes(data, formats)
+
+
+def _inspect_bytes(data: bytes, formats: frozenset[str]) -> ImageCheck:
     if len(data) > limits.MAX_IMAGE_BYTES:
         return ImageCheck(False, f"图片 {len(data) / limits.MB:.1f} MB，超过上限 "
                           f"{limits.megabytes(limits.MAX_IMAGE_BYTES)}", "too_large")
@@ -81,6 +98,23 @@ def inspect_image(source: str | Path | bytes, *, formats: frozenset[str] = WORD_
     if kind in _FORMAT_NAMES:
         return ImageCheck(False, f"文件内容是{_FORMAT_NAMES[kind]}，不是图片", "format", kind)
     return _decode(data, formats)
+
+
+def read_completely(img: Any) -> None:
+    """Read all of an opened image's data the cheapest way that still fails (``OSError``,
+    ``SyntaxError``) on a truncated or damaged file: a PNG's chunks are read to ``IEND`` and
+    each one's CRC is checked (``verify``) without inflating the pixels; a JPEG is decoded at
+    1/8 scale, which still reads every entropy-coded byte; other formats are fully decoded.
+    ``img`` cannot be used for pixels afterwards. Takes a fraction of a millisecond where a
+    full decode of a 1,260 × 840 PNG takes about 18 ms."""
+    fmt = img.format
+    if fmt == "PNG":
+        img.verify()
+        return
+    if fmt in ("JPEG", "MPO"):
+        width, height = img.size
+        img.draft(img.mode, (max(1, width // 8), max(1, height // 8)))
+    img.load()
 
 
 def _decode(data: bytes, formats: frozenset[str]) -> ImageCheck:
@@ -103,7 +137,7 @@ def _decode(data: bytes, formats: frozenset[str]) -> ImageCheck:
                                   "format", fmt, width, height)
             with warnings.catch_warnings():
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
-                img.load()  # a truncated file fails here, not later inside Word
+                read_completely(img)  # a truncated file fails here, not later inside Word
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return ImageCheck(False, f"图片像素数异常巨大（超过 {limit // 1_000_000} 兆像素），疑似"
                           "“解压炸弹”", "too_large")

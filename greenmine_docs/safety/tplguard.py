@@ -22,6 +22,8 @@ from typing import Any
 
 from docxtpl import DocxTemplate
 
+from ..docx.subdoc import SubdocSplicing
+
 FOOTNOTES_TYPE = ("application/vnd.openxmlformats-officedocument.wordprocessingml."
                   "footnotes+xml")
 
@@ -37,13 +39,18 @@ def _literal(seq: str) -> str:
     return "{{ '%s' }}" % _TEMPLATE_ESCAPES[seq]
 
 
-class GuardedDocxTemplate(DocxTemplate):
+class GuardedDocxTemplate(SubdocSplicing, DocxTemplate):
     """:class:`docxtpl.DocxTemplate` that renders each part once and never re-reads data as
-    template source (see the module docstring)."""
+    template source (see the module docstring); subdocuments are spliced in as elements
+    (:mod:`greenmine_docs.docx.subdoc`)."""
+
+    template_name = "模板"
 
     def render_xml_part(self, src_xml: str, part: Any, context: dict[str, Any],
                         jinja_env: Any = None) -> str:
         from jinja2 import TemplateError
+
+        from ..render.jinja_env import compile_template
 
         if jinja_env is None:
             from ..render.jinja_env import make_env
@@ -54,7 +61,7 @@ class GuardedDocxTemplate(DocxTemplate):
         src_xml = _PARA_START.sub(r"\n<w:p\1", src_xml)
         self.current_rendering_part = part
         try:
-            dst_xml = jinja_env.from_string(src_xml).render(context)
+            dst_xml = compile_template(jinja_env, src_xml).render(context)
         except TemplateError as exc:
             lineno = getattr(exc, "lineno", None)
             if lineno is not None:
@@ -66,6 +73,14 @@ class GuardedDocxTemplate(DocxTemplate):
             raise
         dst_xml = _PARA_BREAK.sub(r"<w:p\1", dst_xml)
         return self.resolve_listing(dst_xml)
+
+    def get_headers_footers(self, uri: str) -> Any:
+        """Only the headers and footers that hold template tags: one without a brace renders
+        to itself, so parsing, rendering and reloading it (docxtpl does it for every one, seven
+        in a document with cover, contents and odd/even page numbers) is skipped."""
+        for rel_key, part in super().get_headers_footers(uri):
+            if b"{" in part.blob:
+                yield rel_key, part
 
     def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
         from ..render.jinja_env import make_env

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..indicators.model import IndicatorSet, MineProfile
 from ..scoring import ItemScore, ScoreResult, score
@@ -127,7 +127,19 @@ def prerequisite_rulings(sc: "SelfCheck") -> dict[str, bool | None]:
 
 def score_self_check(sc: "SelfCheck", iset: IndicatorSet, mine: MineProfile | None
                      ) -> ScoreResult:
-    return score(iset, item_scores(sc), prerequisite_rulings(sc), mine)
+    """The engine's result for a self-check. One mine's self-check is scored by its checks,
+    by the report's comparison and by its table: the last few results are kept, matched by the
+    identity of the (loaded, never modified) input objects, so each is scored once."""
+    for seen_sc, seen_iset, seen_mine, result in _RECENT:
+        if seen_sc is sc and seen_iset is iset and seen_mine == mine:
+            return result
+    result = score(iset, item_scores(sc), prerequisite_rulings(sc), mine)
+    _RECENT.insert(0, (sc, iset, mine, result))
+    del _RECENT[4:]
+    return result
+
+
+_RECENT: list[tuple[Any, Any, Any, ScoreResult]] = []
 
 
 def prepare(sub: "Submission | None", iset: IndicatorSet, *, set_ref: str = "",

@@ -210,24 +210,38 @@ def _total_rows(data: TableData) -> list[list[Any]]:
     ]
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_BEFORE_VMERGE = {f"{_W}tcW", f"{_W}gridSpan", f"{_W}hMerge"}  # tcPr children ahead of it
+
+
 def _merge_down(table: Any, first: int, last: int, col: int) -> None:
     """Vertically merge grid column ``col`` from row ``first`` to ``last`` (table row indexes)
-    by writing ``w:vMerge`` directly (python-docx's ``Table.cell`` rebuilds the whole grid on
-    every call, which is slow on a 150-row table). The continuing cells are empty."""
-    trs = table._tbl.tr_lst
+    by writing ``w:vMerge`` into each cell's ``w:tcPr`` in schema order, with lxml directly
+    (python-docx's ``Table.cell`` rebuilds the whole grid on every call and its element
+    properties are slow over a 150-row table). The continuing cells are empty."""
+    trs = table._tbl.findall(f"{_W}tr")
     for i in range(first, last + 1):
         tc = _tc_at(trs[i], col)
         if tc is None:
             return
-        tc.vMerge = "restart" if i == first else "continue"
+        tc_pr = tc.find(f"{_W}tcPr")
+        if tc_pr is None:
+            tc_pr = tc.makeelement(f"{_W}tcPr", {})
+            tc.insert(0, tc_pr)
+        # "continue" is the attribute's default: written bare, as Word and python-docx do
+        merge = tc_pr.makeelement(f"{_W}vMerge", {f"{_W}val": "restart"} if i == first else {})
+        at = next((k for k, child in enumerate(tc_pr) if child.tag not in _BEFORE_VMERGE),
+                  len(tc_pr))
+        tc_pr.insert(at, merge)
 
 
 def _tc_at(tr: Any, col: int) -> Any:
     pos = 0
-    for tc in tr.tc_lst:
+    for tc in tr.iterchildren(f"{_W}tc"):
         if pos == col:
             return tc
-        pos += tc.grid_span
+        span = tc.find(f"{_W}tcPr/{_W}gridSpan")
+        pos += int(span.get(f"{_W}val")) if span is not None else 1
     return None
 
 

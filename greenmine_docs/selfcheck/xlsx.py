@@ -16,6 +16,11 @@ the file in LibreOffice and compares). Hidden helper columns: L 适用分值 (SU
 score is not 不适用), M 得分率, N 1 when an item is unscored or out of range.
 A hidden sheet ``_greenmine`` records the format, the indicator set and the cell layout, which
 :mod:`.reader` uses to read a filled table back.
+
+The builder writes through a :mod:`greenmine_docs.xlsx_fill` target: :func:`build_workbook`
+makes an openpyxl workbook (the reference), :func:`render_xlsx` fills a skeleton saved once per
+indicator set (its layout does not depend on the mine) with one mine's values — same cells,
+about a tenth of the time.
 """
 from __future__ import annotations
 
@@ -23,13 +28,17 @@ import datetime as dt
 import io
 import json
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from dataclasses import fields as dc_fields
+from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any
 
-from ..cellstyle import style_cell
 from ..scoring import Status, fmt_points
+from ..xlsx_fill import (Formula, Mismatch, OpenpyxlBook, RecordBook, SkeletonCache,
+                         content_digest, make_skeleton, per_object)
 from .core import (AUTO_NA_NOTE, COL, COLUMNS, FORMAT_TAG, HEADER_FIELDS, META_SHEET, MET,
-                   NOT_APPLICABLE, NOT_MET, SHEET_NAME, TABLE_TITLE, TableData)
+                   NOT_APPLICABLE, NOT_MET, SHEET_NAME, TABLE_TITLE, HeaderFacts, TableData)
 
 FONT_NAME = "宋体"
 BODY_PT = 10
@@ -37,10 +46,7 @@ LINE_PT = 13.5  # row height per text line at 10 pt
 HELPER_COLS = {"applicable": 12, "ratio": 13, "open": 14}  # L, M, N
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 
-
-class Formula(str):
-    """A formula we wrote. Any other text starting with ``=`` is stored as plain text, so user
-    data can never become a formula."""
+__all__ = ["Formula", "Layout", "build_workbook", "render_xlsx"]
 
 
 @dataclass
@@ -72,88 +78,145 @@ def _text_width(text: str) -> float:
     return sum(1.8 if ord(ch) > 0x2E80 else 1.0 for ch in text)
 
 
+@lru_cache(maxsize=4096)  # the indicator texts come back for every mine
 def _lines(text: str, width: float) -> int:
     usable = max(width - 1.0, 2.0)
     return sum(max(1, math.ceil(_text_width(part) / usable)) for part in str(text).split("\n"))
 
 
+@lru_cache(maxsize=None)
+def _styles() -> SimpleNamespace:
+    """The table's style objects, made once: shared by every workbook (openpyxl style objects
+    are immutable values; sharing them lets cells be compared by identity)."""
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.styles import Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="000000")
+    return SimpleNamespace(
+        border=Border(left=thin, right=thin, top=thin, bottom=thin),
+        font=Font(name=FONT_NAME, size=BODY_PT),
+        bold=Font(name=FONT_NAME, size=BODY_PT, bold=True),
+        head=Font(name="黑体", size=BODY_PT, bold=True),
+        title=Font(name=FONT_NAME, size=18, bold=True),
+        subtitle=Font(name=FONT_NAME, size=9, color="444444"),
+        grey=Font(name=FONT_NAME, size=BODY_PT, color="666666"),
+        conclusion=Font(name="黑体", size=12, bold=True),
+        fill_head=PatternFill("solid", fgColor="D9E2F3"),
+        fill_section=PatternFill("solid", fgColor="EDEDED"),
+        fill_sub=PatternFill("solid", fgColor="F7F7F7"),
+        inline_small=InlineFont(rFont=FONT_NAME, sz=8, color="555555"),
+        inline_normal=InlineFont(rFont=FONT_NAME, sz=BODY_PT),
+    )
+
+
+@lru_cache(maxsize=None)
+def _align(h: str, v: str) -> Any:
+    from openpyxl.styles import Alignment
+
+    return Alignment(horizontal=h, vertical=v, wrap_text=True)
+
+
 class _Sheet:
-    """Small helpers over an openpyxl worksheet: write a value into a (merged) range with the
-    table's fonts and borders, and keep track of the row heights the text needs."""
+    """Small helpers over a sheet target (:mod:`greenmine_docs.xlsx_fill`): write a value into
+    a (merged) range with the table's fonts and borders, and keep track of the row heights the
+    text needs. ``ws`` is the openpyxl worksheet, ``None`` when only recording."""
 
-    def __init__(self, ws: Any) -> None:
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-        self.ws = ws
-        thin = Side(style="thin", color="000000")
-        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-        self.font = Font(name=FONT_NAME, size=BODY_PT)
-        self.bold = Font(name=FONT_NAME, size=BODY_PT, bold=True)
-        self.head = Font(name="黑体", size=BODY_PT, bold=True)
-        self.fill_head = PatternFill("solid", fgColor="D9E2F3")
-        self.fill_section = PatternFill("solid", fgColor="EDEDED")
-        self.fill_sub = PatternFill("solid", fgColor="F7F7F7")
-        self.Alignment = Alignment
-        self._aligns: dict[tuple[str, str], Any] = {}
+    def __init__(self, target: Any) -> None:
+        st = _styles()
+        self.t = target
+        self.ws = target.ws
+        self.border = st.border
+        self.font, self.bold, self.head = st.font, st.bold, st.head
+        self.fill_head, self.fill_section, self.fill_sub = (st.fill_head, st.fill_section,
+                                                            st.fill_sub)
         self.heights: dict[int, float] = {}
         self.widths = {i + 1: w for i, (_, _, w) in enumerate(COLUMNS)}
 
     def put(self, row: int, col: int, value: Any, *, end_col: int | None = None,
             end_row: int | None = None, font: Any = None, h: str = "left", v: str = "center",
             fill: Any = None, fmt: str | None = None, border: bool = True,
-            measure: bool = True) -> Any:
+            measure: bool = True) -> None:
+        t = self.t
         end_col = end_col or col
         end_row = end_row or row
         if end_col > col or end_row > row:
-            self.ws.merge_cells(start_row=row, start_column=col, end_row=end_row,
-                                end_column=end_col)
-        align = self._aligns.get((h, v))
-        if align is None:
-            align = self._aligns[(h, v)] = self.Alignment(horizontal=h, vertical=v, wrap_text=True)
+            t.merge(row, col, end_row, end_col)
+        align = _align(h, v)
+        edge = self.border if border else None
+        font = font or self.font
         for r in range(row, end_row + 1):
             for c in range(col, end_col + 1):
-                style_cell(self.ws.cell(row=r, column=c), border=self.border if border else None,
-                           fill=fill, alignment=align, font=font or self.font)
-        cell = self.ws.cell(row=row, column=col)
-        cell.value = value
-        if isinstance(value, str) and not isinstance(value, Formula) and value.startswith("="):
-            cell.data_type = "s"  # user text, not a formula
+                t.style(r, c, border=edge, fill=fill, alignment=align, font=font)
+        t.value(row, col, value)  # text that is not a Formula stays text
         if fmt:
-            cell.number_format = fmt
+            t.number_format(row, col, fmt)
         if measure and isinstance(value, str) and not isinstance(value, Formula):
             width = sum(self.widths.get(c, 8) for c in range(col, end_col + 1))
             lines = _lines(value, width) / (end_row - row + 1)
             self.need(row, lines)
-        return cell
 
     def need(self, row: int, lines: float, pt: float = LINE_PT) -> None:
         self.heights[row] = max(self.heights.get(row, 0.0), lines * pt + 4)
 
     def apply_heights(self, minimum: float = 18) -> None:
         for row, h in self.heights.items():
-            self.ws.row_dimensions[row].height = max(minimum, min(h, 400))
+            self.t.height(row, max(minimum, min(h, 400)))
+
+
+_SKELETONS = SkeletonCache()
 
 
 def render_xlsx(data: TableData) -> bytes:
-    """The table as ``.xlsx`` bytes (nothing written to disk)."""
+    """The table as ``.xlsx`` bytes (nothing written to disk): the indicator set's cached
+    skeleton filled with this table's values; built cell by cell with openpyxl only when the
+    skeleton does not fit (which would be a bug: the layout depends on the set alone)."""
+    try:
+        return render_xlsx_fast(data)
+    except Mismatch:
+        return render_xlsx_openpyxl(data)
+
+
+def render_xlsx_openpyxl(data: TableData) -> bytes:
+    """The reference: every cell written with openpyxl and saved."""
     wb, _ = build_workbook(data)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
-def build_workbook(data: TableData) -> tuple[Any, Layout]:
-    from openpyxl import Workbook
+def render_xlsx_fast(data: TableData) -> bytes:
+    """The skeleton filled with ``data``'s values; :class:`Mismatch` if it does not fit."""
+    book = RecordBook()
+    layout = _build(book, data)
+    iset = data.iset
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET_NAME
-    sh = _Sheet(ws)
+    def skeleton(extra_styles: frozenset) -> Any:
+        neutral = TableData(iset=iset, facts=HeaderFacts({}), self_check=None, mine=None,
+                            result=None, set_ref="")
+        ref = OpenpyxlBook(record=True)
+        shape = _build(ref, neutral)
+        return make_skeleton(ref, extra_styles, shape=shape)
+
+    return _SKELETONS.fill(content_digest(iset), skeleton, book.records, shape=layout)
+
+
+def build_workbook(data: TableData) -> tuple[Any, Layout]:
+    """The table as an openpyxl workbook (and where things are)."""
+    book = OpenpyxlBook()
+    layout = _build(book, data)
+    return book.wb, layout
+
+
+def _build(book: Any, data: TableData) -> Layout:
+    target = book.sheet(SHEET_NAME)
+    ws = target.ws
+    sh = _Sheet(target)
     layout = Layout()
-    for i, (_, _, width) in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[_letter(i)].width = width
-    for col in HELPER_COLS.values():
-        ws.column_dimensions[_letter(col)].hidden = True
+    if ws is not None:
+        for i, (_, _, width) in enumerate(COLUMNS, start=1):
+            ws.column_dimensions[_letter(i)].width = width
+        for col in HELPER_COLS.values():
+            ws.column_dimensions[_letter(col)].hidden = True
 
     row = _title_and_header(sh, data, layout)
     row = _prerequisites(sh, data, layout, row)
@@ -162,43 +225,45 @@ def build_workbook(data: TableData) -> tuple[Any, Layout]:
     row = _sign_off(sh, data, layout, row)
     layout.last_row = row - 1
     sh.apply_heights()
-    _validations(ws, data, layout)
-    _print_setup(ws, layout)
-    _meta(wb, data, layout)
-    return wb, layout
+    if ws is not None:
+        _validations(ws, data, layout)
+        _print_setup(ws, layout)
+    meta = book.sheet(META_SHEET)
+    if meta.ws is not None:
+        meta.ws.sheet_state = "hidden"
+    _meta(meta, data, layout)
+    return layout
 
 
 def _title_and_header(sh: _Sheet, data: TableData, layout: Layout) -> int:
-    from openpyxl.styles import Font
-
+    st = _styles()
     last = len(COLUMNS)
-    sh.put(1, 1, TABLE_TITLE, end_col=last, font=Font(name=FONT_NAME, size=18, bold=True),
-           h="center", border=False, measure=False)
-    sh.ws.row_dimensions[1].height = 30
+    sh.put(1, 1, TABLE_TITLE, end_col=last, font=st.title, h="center", border=False,
+           measure=False)
+    sh.t.height(1, 30)
     iset = data.iset
     sub = f"评价指标：{iset.display_title}"
     if iset.reference_notice:
         sub += "　　" + iset.reference_notice
-    sh.put(2, 1, sub, end_col=last, font=Font(name=FONT_NAME, size=9, color="444444"),
-           h="center", border=False)
+    sh.put(2, 1, sub, end_col=last, font=st.subtitle, h="center", border=False)
     spans = [(1, 2, 3, 4), (5, 6, 7, 8), (9, 9, 10, 11)]  # label from-to, value from-to
     row = 3
     for fields in HEADER_FIELDS:
         for (key, label), (l1, l2, v1, v2) in zip(fields, spans):
             sh.put(row, l1, label, end_col=l2, font=sh.bold, h="center", fill=sh.fill_sub)
             value = data.facts.get(key)
-            cell = sh.put(row, v1, value if value not in (None, "") else None, end_col=v2,
-                          fmt=DATE_FORMAT if isinstance(value, dt.date) else None)
+            sh.put(row, v1, value if value not in (None, "") else None, end_col=v2,
+                   fmt=DATE_FORMAT if isinstance(value, dt.date) else None)
             if isinstance(value, str):
                 sh.need(row, _lines(value, sum(sh.widths[c] for c in range(v1, v2 + 1))))
             if key == "check_date" and value is None:
-                cell.number_format = DATE_FORMAT
+                sh.t.number_format(row, v1, DATE_FORMAT)
             layout.header_cells[key] = f"{_letter(v1)}{row}"
         row += 1
     layout.column_header_row = row
     for key, title, _ in COLUMNS:
         sh.put(row, COL[key], title, font=sh.head, h="center", fill=sh.fill_head)
-    sh.ws.row_dimensions[row].height = 28
+    sh.t.height(row, 28)
     return row + 1
 
 
@@ -228,11 +293,24 @@ def _prerequisites(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int
     return row
 
 
-def _item_text(item: Any) -> Any:
-    """Requirement text, then the scoring method and applicability in small grey type."""
-    from openpyxl.cell.rich_text import CellRichText, TextBlock
-    from openpyxl.cell.text import InlineFont
+@dataclass(frozen=True)
+class _ItemText:
+    """An item's text with its scoring method and applicability after it in small grey type
+    (rich text, made for openpyxl only when a cell is written)."""
 
+    text: str
+    extra: str
+
+    def to_cell_value(self) -> Any:
+        from openpyxl.cell.rich_text import CellRichText, TextBlock
+
+        st = _styles()
+        return CellRichText(TextBlock(st.inline_normal, self.text),
+                            TextBlock(st.inline_small, "\n" + self.extra))
+
+
+def _item_text(item: Any) -> tuple[Any, str]:
+    """Requirement text, then the scoring method and applicability in small grey type."""
     extra = []
     if item.method:
         extra.append(f"评分：{item.method}")
@@ -240,16 +318,11 @@ def _item_text(item: Any) -> Any:
         extra.append(f"（{item.applies_to.describe()}）")
     if not extra:
         return item.text, item.text
-    small = InlineFont(rFont=FONT_NAME, sz=8, color="555555")
-    normal = InlineFont(rFont=FONT_NAME, sz=BODY_PT)
-    plain = item.text + "\n" + "".join(extra)
-    rich = CellRichText(TextBlock(normal, item.text), TextBlock(small, "\n" + "".join(extra)))
-    return rich, plain
+    extra_text = "".join(extra)
+    return _ItemText(item.text, extra_text), item.text + "\n" + extra_text
 
 
 def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
-    from openpyxl.styles import Font
-
     n_sec = "二、" if data.iset.prerequisites else "一、"
     _section(sh, row, f"{n_sec}评价指标自查评分（满分 {fmt_points(data.iset.total_points)} 分）")
     row += 1
@@ -278,13 +351,12 @@ def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
                 for key in ("situation", "problem", "measure", "responsible"):
                     sh.put(row, COL[key], getattr(entry, key, None) or None)
                 if na_by_set and not getattr(entry, "situation", None):
-                    sh.put(row, COL["situation"], AUTO_NA_NOTE,
-                           font=Font(name=FONT_NAME, size=BODY_PT, color="666666"))
+                    sh.put(row, COL["situation"], AUTO_NA_NOTE, font=_styles().grey)
                 deadline = entry.deadline if entry is not None else None
                 sh.put(row, COL["deadline"], deadline, h="center", fmt="yyyy-mm-dd")
-                sh.ws.cell(row=row, column=HELPER_COLS["open"]).value = (
+                sh.t.value(row, HELPER_COLS["open"], Formula(
                     f'=IF({F}{row}="{NOT_APPLICABLE}",0,IF(ISNUMBER({F}{row}),'
-                    f'IF(AND({F}{row}>=0,{F}{row}<={E}{row}),0,1),1))')
+                    f'IF(AND({F}{row}>=0,{F}{row}<={E}{row}),0,1),1))'))
                 layout.item_rows[item.id] = row
                 row += 1
             g_end = row - 1
@@ -296,8 +368,8 @@ def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
             sh.put(row, COL["score"], Formula(f"=SUM({F}{g_start}:{F}{g_end})"), h="center",
                    font=sh.bold, fill=sh.fill_sub, fmt="0.##")
             sh.put(row, COL["situation"], None, end_col=COL["responsible"], fill=sh.fill_sub)
-            sh.ws.cell(row=row, column=HELPER_COLS["applicable"]).value = (
-                f'=SUMIF({F}{g_start}:{F}{g_end},"<>{NOT_APPLICABLE}",{E}{g_start}:{E}{g_end})')
+            sh.t.value(row, HELPER_COLS["applicable"], Formula(
+                f'=SUMIF({F}{g_start}:{F}{g_end},"<>{NOT_APPLICABLE}",{E}{g_start}:{E}{g_end})'))
             layout.group_rows[grp.id] = row
             group_rows.append(row)
             row += 1
@@ -317,9 +389,8 @@ def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
                        f'"得分率 "&TEXT({M}{row},"0.0%")'
                        f'&IF({M}{row}>={cat.min_ratio!r},"，达到","，未达到")&"不低于{ratio}的要求"))'),
                end_col=COL["responsible"], font=sh.bold, fill=sh.fill_section)
-        sh.ws.cell(row=row, column=HELPER_COLS["applicable"]).value = plus(L)
-        sh.ws.cell(row=row, column=HELPER_COLS["ratio"]).value = (
-            f"=IF({L}{row}=0,1,{F}{row}/{L}{row})")
+        sh.t.value(row, HELPER_COLS["applicable"], plus(L))
+        sh.t.value(row, HELPER_COLS["ratio"], Formula(f"=IF({L}{row}=0,1,{F}{row}/{L}{row})"))
         layout.category_rows[cat.id] = row
         row += 1
     return row
@@ -340,7 +411,7 @@ def _totals(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
     sh.put(row, COL["situation"],
            Formula(f'="适用分值 "&{L}{row}&" 分（不适用的评价内容不计入）"'),
            end_col=COL["responsible"], fill=sh.fill_section)
-    sh.ws.cell(row=row, column=HELPER_COLS["applicable"]).value = plus(L)
+    sh.t.value(row, HELPER_COLS["applicable"], plus(L))
     layout.total_row = total = row
     row += 1
     # 折算得分
@@ -376,11 +447,9 @@ def _totals(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
         formula = f'=IF(COUNTIF({pr},"{NOT_MET}")>0,"不达标",IF({incomplete},"未完成",{verdict}))'
     else:
         formula = f'=IF({incomplete},"未完成",{verdict})'
-    from openpyxl.styles import Font
-
     sh.put(row, 1, "自查结论", end_col=COL["text"], font=sh.head, h="right")
     sh.put(row, COL["points"], Formula(formula), end_col=COL["score"], h="center",
-           font=Font(name="黑体", size=12, bold=True))
+           font=_styles().conclusion)
     layout.conclusion_cell = f"{E}{row}"
     reasons = (" ".join(data.result.reasons) + "（以上说明由程序按生成时的数据写出）"
                if data.result is not None else
@@ -409,7 +478,7 @@ def _sign_off(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
     ]
     for start, end, text in blocks:
         sh.put(row, start, text, end_col=end, v="top", measure=False)
-    sh.ws.row_dimensions[row].height = 150
+    sh.t.height(row, 150)
     return row + 1
 
 
@@ -473,9 +542,7 @@ def _print_setup(ws: Any, layout: Layout) -> None:
     ws.sheet_view.zoomScale = 90
 
 
-def _meta(wb: Any, data: TableData, layout: Layout) -> None:
-    ws = wb.create_sheet(META_SHEET)
-    ws.sheet_state = "hidden"
+def _meta(target: Any, data: TableData, layout: Layout) -> None:
     rows = [
         ("format", FORMAT_TAG),
         ("indicator_set", data.set_ref),
@@ -484,13 +551,17 @@ def _meta(wb: Any, data: TableData, layout: Layout) -> None:
         ("mode", "blank" if data.blank else "filled"),
         ("mine_standard", data.mine.industry_standard if data.mine else ""),
         ("mine_method", data.mine.method if data.mine else ""),
-        ("layout", json.dumps(asdict(layout), ensure_ascii=False)),
+        ("layout", json.dumps({f.name: getattr(layout, f.name) for f in dc_fields(layout)},
+                              ensure_ascii=False)),
     ]
-    from ..indicators.dump import to_data
-
-    blob = json.dumps(to_data(data.iset), ensure_ascii=False)
+    blob = per_object("selfcheck-set-json", data.iset, _set_json)
     rows += [("indicator_set_data", blob[i:i + 30000]) for i in range(0, len(blob), 30000)]
     for i, (k, v) in enumerate(rows, start=1):
-        ws.cell(row=i, column=1, value=k)
-        cell = ws.cell(row=i, column=2, value=v or "")
-        cell.data_type = "s"
+        target.value(i, 1, k)
+        target.value(i, 2, v or "")  # text, whatever it looks like
+
+
+def _set_json(iset: Any) -> str:
+    from ..indicators.dump import to_data
+
+    return json.dumps(to_data(iset), ensure_ascii=False)

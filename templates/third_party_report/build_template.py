@@ -18,7 +18,6 @@ Variables (plain text, autoescaped; listed in TEMPLATE.md): ``number_line``, ``m
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from docx.enum.section import WD_SECTION  # noqa: E402
 from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: E402
 from docx.shared import Pt  # noqa: E402
 
-from greenmine_docs.docx.document import reproducible_bytes  # noqa: E402
+from greenmine_docs.docx.document import template_bytes  # noqa: E402
 from greenmine_docs.docx import (add_text, add_toc, apply_official_styles,  # noqa: E402
                                  empty_footers, page_number_footers, page_numbering,
                                  set_update_fields, setup_page)
@@ -110,9 +109,7 @@ def build() -> bytes:
     page_number_footers(doc, body)
     page_numbering(body, start=1, fmt="decimal")
     set_update_fields(doc)
-    buf = io.BytesIO()
-    doc.save(buf)
-    return reproducible_bytes(buf.getvalue())
+    return template_bytes(doc)
 
 
 def main(argv: list[str] | None = None) -> int:

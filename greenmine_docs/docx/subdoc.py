@@ -1,0 +1,224 @@
+"""Subdocuments that are spliced into the rendered template as elements, not as text.
+
+docxtpl puts a subdocument into the template by serialising its whole body to a string, letting
+Jinja paste that string into the rendered XML, running its text fix-ups (tabs, line breaks) over
+the result with regular expressions and parsing everything back. For a 20-page body that is most
+of docxtpl's work, and it is done on text that is already finished Word XML.
+
+Here a subdocument renders as a small placeholder element while the *body part* is rendered;
+the rendered template (only the template's own XML: cover, contents, the placeholder) is then
+parsed, and every placeholder is replaced by the subdocument's body elements themselves, never
+serialised and re-parsed. Data in the subdocument therefore never passes through Jinja or
+docxtpl's text fix-ups at all, and the placeholder cannot be forged by data: text values are
+XML-escaped, so no value can produce an element.
+
+The first subdocument of a template (the generators make exactly one, ``{{p body }}``) is even
+written straight into the template document's own body, after the template's own content has
+been set aside: at the end the few rendered template elements are put around it, instead of a
+whole report being moved between XML trees (lxml re-resolves every namespace of every moved
+element, about 9 ms for a report). Further subdocuments get a body of their own and are moved.
+
+The rendered template XML is also parsed strictly first: a template that renders to XML that is
+not well-formed is refused with a :class:`~greenmine_docs.errors.TemplateError` instead of being
+"recovered" by docxtpl's lenient parser.
+"""
+from __future__ import annotations
+
+import copy
+import functools
+from typing import Any
+
+from docxtpl.subdoc import Subdoc
+
+SUBDOC_NS = "urn:x-greenmine:subdoc"
+_PLACEHOLDER = f"{{{SUBDOC_NS}}}subdoc"
+_DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+_BLOCK_PARENTS = {f"{{http://schemas.openxmlformats.org/wordprocessingml/2006/main}}{t}"
+                  for t in ("body", "tc", "txbxContent", "sdtContent", "comment", "footnote",
+                            "endnote")}
+
+
+@functools.lru_cache(maxsize=1)
+def _empty_document_xml() -> bytes:
+    """python-docx's default document (an empty body and its Letter-size ``w:sectPr``, which
+    ``add_table`` reads the text width from), serialised once per process."""
+    from docx import Document
+    from lxml import etree
+
+    return etree.tostring(Document().element)
+
+
+class SplicedSubdoc(Subdoc):
+    """A subdocument that writes into the template's document part (its images, numbering and
+    styles are the template's) and is spliced in as elements.
+
+    ``in_place``: its body is the template document's body itself (see the module docstring);
+    otherwise a body of its own, parsed from a cached empty document rather than by loading
+    python-docx's default package for every body."""
+
+    def __init__(self, tpl: Any, *, in_place: bool = False) -> None:  # noqa: D107
+        from docx.document import Document
+        from docx.oxml import parse_xml
+
+        self.tpl = tpl
+        self.docx = tpl.get_docx()
+        element = self.docx.element if in_place else parse_xml(_empty_document_xml())
+        self.subdocx = Document(element, self.docx.part)
+        self.in_place = in_place
+        self.taken: list[Any] | None = None
+
+    def __html__(self) -> str:
+        placeholder = getattr(self.tpl, "subdoc_placeholder", None)
+        if placeholder is not None:
+            xml = placeholder(self)
+            if xml is not None:
+                return xml
+        return self._get_xml()
+
+    def _get_xml(self) -> str:
+        if self.in_place:  # docxtpl's text insertion (a header, say): its content, not the page
+            from lxml import etree
+
+            return "".join(etree.tostring(e, encoding="unicode") for e in self.elements())
+        return super()._get_xml()
+
+    def elements(self) -> list[Any]:
+        """Its block elements (the body's, without the section properties)."""
+        return [e for e in self.subdocx.element.body if not e.tag.endswith("}sectPr")]
+
+    def take_elements(self) -> list[Any]:
+        """The body's block elements: moved out on first use, copies of them after that."""
+        if self.taken is None:
+            self.taken = self.elements()
+            return self.taken
+        return [copy.deepcopy(e) for e in self.taken]
+
+
+class SubdocSplicing:
+    """Mixin for :class:`docxtpl.DocxTemplate`: ``new_subdoc()`` returns a
+    :class:`SplicedSubdoc`, and placeholders in the rendered body are replaced by elements."""
+
+    _in_place: SplicedSubdoc | None = None
+    _template_body: Any = None  # the template's own body content while a subdocument is written
+
+    def new_subdoc(self, docpath: Any = None) -> Any:
+        if docpath is not None:  # a subdocument from a file: docxtpl's way (merges its parts)
+            return super().new_subdoc(docpath)  # type: ignore[misc]
+        self.init_docx()  # type: ignore[attr-defined]
+        if self._in_place is not None:
+            return SplicedSubdoc(self)
+        # set the template's own content aside, in a second w:body of the same document (so it
+        # serialises with the same namespaces); the final w:sectPr stays: writers copy it
+        root = self.docx.element  # type: ignore[attr-defined]
+        body = root.body
+        kept = body.makeelement(body.tag, dict(body.attrib))
+        kept.extend([e for e in body if e is not body.sectPr])
+        body.addnext(kept)
+        self._template_body = kept
+        self._in_place = SplicedSubdoc(self, in_place=True)
+        return self._in_place
+
+    def get_xml(self) -> str:
+        kept = self._template_body
+        if kept is None:
+            return super().get_xml()  # type: ignore[misc]
+        body = self.docx.element.body  # type: ignore[attr-defined]
+        sect_pr = body.sectPr
+        if sect_pr is not None:
+            kept.append(sect_pr)  # the template's body exactly as it was, for rendering
+        try:
+            return self.xml_to_string(kept)  # type: ignore[attr-defined]
+        finally:
+            if sect_pr is not None:
+                body.append(sect_pr)
+
+    def render(self, context: dict[str, Any], jinja_env: Any = None,
+               autoescape: bool = False) -> None:
+        self._spliced: list[SplicedSubdoc] = []
+        self.body_well_formed = False
+        super().render(context, jinja_env, autoescape)  # type: ignore[misc]
+
+    def subdoc_placeholder(self, sub: SplicedSubdoc) -> str | None:
+        """Placeholder XML for ``sub`` while the main body part is being rendered, else None
+        (headers, footers, footnotes get docxtpl's text insertion)."""
+        spliced = getattr(self, "_spliced", None)
+        if spliced is None or getattr(self, "current_rendering_part", None) is not \
+                self.docx._part:  # type: ignore[attr-defined]
+            return None
+        spliced.append(sub)
+        return f'<gm:subdoc xmlns:gm="{SUBDOC_NS}" n="{len(spliced) - 1}"/>'
+
+    def fix_tables(self, xml: str) -> Any:
+        from lxml import etree
+
+        from ..errors import TemplateError
+
+        try:
+            etree.fromstring(xml.encode("utf-8"),
+                             etree.XMLParser(resolve_entities=False, huge_tree=True))
+        except etree.XMLSyntaxError as e:
+            name = getattr(self, "template_name", "模板")
+            raise TemplateError(f"用模板 {name} 生成的文档结构无效（{e}），未写出。",
+                                hint="请在 Word 或 WPS 中打开模板并重新另存为 .docx 后再试。"
+                                ) from e
+        return super().fix_tables(xml)  # type: ignore[misc]
+
+    def fix_docpr_ids(self, tree: Any) -> None:
+        """Deferred to :meth:`map_tree`: the ids are numbered once the body is complete."""
+
+    def map_tree(self, tree: Any) -> None:
+        """Put the rendered template body in place with the subdocuments' elements where
+        their placeholders are, then number the drawing ids."""
+        root = self.docx._element  # type: ignore[attr-defined]
+        if self._template_body is not None:
+            root.remove(self._template_body)
+            self._template_body = None
+        if not self._around_in_place(tree):
+            super().map_tree(tree)  # type: ignore[misc]
+        self._splice(root.body)
+        # docxtpl's numbering of drawing ids (from 1001, in document order), over the whole
+        # finished body
+        for element in root.iter(_DOC_PR):
+            self.docx_ids_index += 1  # type: ignore[attr-defined]
+            element.set("id", str(self.docx_ids_index))  # type: ignore[attr-defined]
+        self.body_well_formed = True
+
+    def _around_in_place(self, tree: Any) -> bool:
+        """When the in-place subdocument's first placeholder sits directly in the rendered
+        body, keep the document's body (which holds that subdocument) and move the rendered
+        template's elements before and after it. False when that does not apply; then the
+        rendered body replaces the document's (and the subdocument's elements are moved)."""
+        sub = self._in_place
+        if sub is None:
+            return False
+        marker = next((m for m in tree.iter(_PLACEHOLDER)
+                       if self._spliced[int(m.get("n"))] is sub), None)
+        if marker is None or marker.getparent() is not tree:
+            # nested in a table cell, say: moved there like any other (taken now, while they
+            # are still in the body the rendered one replaces); unused: dropped with that body
+            sub.taken = sub.elements()
+            return False
+        body = self.docx._element.body  # type: ignore[attr-defined]
+        if body.sectPr is not None:
+            body.remove(body.sectPr)  # the rendered template brings its own
+        sub.taken = sub.elements()  # already where they belong; copies for further uses
+        index = tree.index(marker)
+        before, after = list(tree)[:index], list(tree)[index + 1:]
+        for element in reversed(before):
+            body.insert(0, element)
+        body.extend(after)
+        for name, value in tree.attrib.items():
+            body.set(name, value)
+        return True
+
+    def _splice(self, tree: Any) -> None:
+        from ..errors import TemplateError
+
+        for marker in list(tree.iter(_PLACEHOLDER)):
+            parent = marker.getparent()
+            if parent is None or parent.tag not in _BLOCK_PARENTS:
+                raise TemplateError("正文变量必须单独占一段，写成“{{p body }}”。",
+                                    hint="用 greenmine templates lint 检查模板。")
+            sub = self._spliced[int(marker.get("n"))]
+            index = parent.index(marker)
+            parent[index:index + 1] = sub.take_elements()

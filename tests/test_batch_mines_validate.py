@@ -1,0 +1,174 @@
+"""Validating the rows of a mines table on several cores (greenmine_docs.mines_validate) gives
+exactly what validating them one after the other gives, and batch --validate-only of a table
+gives, row for row, the outcome batch.process gives."""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from conftest import EXAMPLE, run_cli
+import greenmine_docs.mines_validate as mv
+from greenmine_docs.api import load_raw, run_checks
+from greenmine_docs.batch import collect_tasks, process, run_batch
+from greenmine_docs.excel_input import read_mines_table, write_mines_table
+from greenmine_docs.load.yaml_input import read_yaml
+
+FOUNDATION = ("schema_version", "campaign", "enterprise", "mine", "reserves", "eligibility")
+N = 40
+
+
+def _mines(n: int) -> list[dict[str, Any]]:
+    base = {k: v for k, v in read_yaml(EXAMPLE).data.items() if k in FOUNDATION}
+    out = []
+    for i in range(n):
+        d = copy.deepcopy(base)
+        d["mine"]["name"] = f"测试{i + 1}号灰岩矿"
+        d["mine"]["staff"] = 50 + i
+        d["mine"]["licence"]["valid_to"] = dt.date(2026 + i % 5, 6, 12)
+        penalty = d["eligibility"]["penalties"][0]
+        d["eligibility"]["penalties"] = [
+            {**penalty, "decision_number": f"吕环罚〔2021〕{i}-{k}号"} for k in range(i % 3)]
+        out.append(d)
+    return out
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A mines table with broken rows: stray spaces, numbers and dates as text, a serial date,
+    a bad USCC, a placeholder, a missing required value, a bad number, a duplicate 编号, an
+    expired licence, an unknown unit, a merged range, a moved column and an orphan penalty."""
+    path = tmp_path_factory.mktemp("mv") / "名录.xlsx"
+    write_mines_table(_mines(N), path)
+    wb = openpyxl.load_workbook(path)
+    ws, pen = wb["矿山名录"], wb["行政处罚"]
+    col = {c.value: c.column for c in ws[1]}
+    edits = {
+        5: ("mine.name", "  测试2号灰岩矿 "), 6: ("mine.staff", "１２０"),
+        7: ("reserves.remaining.value", "1,200.5"), 8: ("mine.licence.valid_to", "2027年6月1日"),
+        9: ("mine.licence.valid_to", 46000), 10: ("enterprise.uscc", "91140000XXXXXXXX1A"),
+        11: ("enterprise.name", "某某公司【待补充】"), 12: ("mine.licence.number", None),
+        13: ("mine.staff", "很多"), 14: ("mine.licence.valid_to", dt.datetime(2020, 1, 1)),
+        15: ("reserves.remaining.unit", "斤"), 16: ("enterprise.contact.phone", "12345"),
+    }
+    for row, (key, value) in edits.items():
+        ws.cell(row, col[key]).value = value
+    ws.cell(17, 1).value = ws.cell(18, 1).value  # duplicate 编号
+    city = col["mine.location.city"]
+    ws.merge_cells(start_row=20, start_column=city, end_row=22, end_column=city)
+    a, b = col["mine.staff"], col["mine.name"]  # swap two columns (keys move along)
+    for r in (1, *range(3, ws.max_row + 1)):  # row 2: merged section titles, left as they are
+        x, y = ws.cell(r, a), ws.cell(r, b)
+        x.value, y.value = y.value, x.value
+    pen.cell(pen.max_row, 2).value = 999  # a penalty of no mine
+    wb.save(path)
+    return path
+
+
+def _sequential(path: Path) -> list[tuple[list[dict[str, Any]], dict[str, Any]]]:
+    out = []
+    for raw in read_mines_table(path):
+        loaded = load_raw(raw)
+        run_checks(loaded)
+        out.append(([f.to_dict() for f in loaded.report.findings], loaded.report.meta))
+    return out
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_parallel_results_equal_the_sequential_path(table: Path, jobs: int,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(mv, "_CHUNK", (3, 10))  # fork even for 40 rows, several tasks each
+    want = _sequential(table)
+    got = mv.validate_mines(table, jobs=jobs)
+    assert len(got.results) == len(want) == N
+    assert [([f.to_dict() for f in r.report.findings], r.report.meta)
+            for r in got.results] == want
+    assert got.with_errors == sum(1 for f, _ in want if any(x["severity"] == "error" for x in f))
+    # located findings: the cell that is wrong, as the sequential path reports it
+    wb = openpyxl.load_workbook(table)
+    uscc = [f for r in got.results for f in r.report.findings if f.code == "GM-E110"]
+    assert len(uscc) == 1 and uscc[0].location.sheet == "矿山名录"
+    assert wb["矿山名录"][uscc[0].location.cell].value == "91140000XXXXXXXX1A"
+    spaces = [f for f in got.results[1].report.findings if f.code == "GM-I152"]
+    assert spaces and wb["矿山名录"][spaces[0].location.cell].value == "  测试2号灰岩矿 "
+    orphan = [f for f in got.results[0].report.findings if f.code == "GM-E152"]
+    assert orphan and orphan[0].location.sheet == "行政处罚"
+    assert got.results[0].mine == "测试1号灰岩矿" and got.results[0].city
+
+
+def test_rows_already_read_hook_and_failures(table: Path, monkeypatch: pytest.MonkeyPatch
+                                              ) -> None:
+    monkeypatch.setattr(mv, "_CHUNK", (3, 10))
+    rows = read_mines_table(table)
+    seen: list[int] = []
+
+    def hook(index: int, loaded: Any) -> tuple[Any, bool]:
+        if index == 7:
+            raise RuntimeError("坏了")
+        return index * 2, index == 9  # row 9: checks skipped
+
+    got = mv.validate_mines(rows, jobs=2, hook=hook,
+                            on_result=lambda i, r: seen.append(i))
+    assert seen == list(range(N)) and got.rows is rows
+    assert got.results[7].failure == mv.Failure(False, "RuntimeError: 坏了")
+    assert [r.extra for r in got.results if r.failure is None] == \
+        [i * 2 for i in range(N) if i != 7]
+    assert "as_of" not in got.results[9].report.meta  # loaded, not checked
+    assert "as_of" in got.results[2].report.meta
+
+
+def _outcomes(result: Any) -> list[dict[str, Any]]:
+    return [asdict(o) for o in result]
+
+
+def test_batch_validate_only_of_a_table_equals_process(table: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(mv, "_CHUNK", (3, 10))
+    out = tmp_path / "out"
+    first = run_batch(table, out, jobs=2, validate_only=True)
+    tasks = collect_tasks(table, out, validate_only=True, as_of=None, strict=False,
+                          zip_bundle=False)
+    assert _outcomes(first.outcomes) == _outcomes(process(t) for t in tasks)
+    # the orphan penalty is an error of the whole table: every row carries it
+    assert {o.status for o in first.outcomes} == {"有错误未生成"}
+    assert len({len(o.findings) for o in first.outcomes}) > 1
+    # a second run reuses every row, as process() would
+    previous = {o.key: {**asdict(o), "reused": False} for o in first.outcomes}
+    second = run_batch(table, out, jobs=2, validate_only=True)
+    assert all(o.reused for o in second.outcomes)
+    assert _outcomes(second.outcomes) == _outcomes(process(t, previous[t.key]) for t in tasks)
+    wb = openpyxl.load_workbook(out / "批量处理汇总.xlsx", read_only=True)
+    rows = list(wb["汇总"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == N and rows[0][1] == "矿山名录!第4行" and rows[0][2] == "测试1号灰岩矿"
+    findings = list(wb["问题清单"].iter_rows(min_row=2, values_only=True))
+    assert any(r[3] == "GM-E110" and "矿山名录!" in r[5] for r in findings)
+
+
+def test_batch_cli_validate_only_table_with_jobs(table: Path, tmp_path: Path, runner: Any
+                                                 ) -> None:
+    out = tmp_path / "out"
+    res = run_cli(runner, "batch", str(table), "-o", str(out), "--validate-only", "-j", "2")
+    assert res.code == 1, res.output
+    assert f"共 {N} 个输入" in res.stdout and "有错误未生成" in res.stdout
+
+
+def test_batch_cli_validate_only_clean_table(tmp_path: Path, runner: Any,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(mv, "_CHUNK", (2, 4))
+    table = tmp_path / "名录.xlsx"
+    write_mines_table(_mines(9), table)
+    out = tmp_path / "out"
+    res = run_cli(runner, "batch", str(table), "-o", str(out), "--validate-only", "-j", "2")
+    assert res.code == 0, res.output
+    assert "共 9 个输入：校验通过 9 个" in res.stdout
+    again = run_cli(runner, "batch", str(table), "-o", str(out), "--validate-only", "-j", "2")
+    assert again.code == 0 and "其中 9 个未变化，沿用上次结果" in again.stdout
+    wb = openpyxl.load_workbook(out / "批量处理汇总.xlsx", read_only=True)
+    rows = list(wb["汇总"].iter_rows(min_row=2, values_only=True))
+    assert [r[2] for r in rows] == [f"测试{i}号灰岩矿" for i in range(1, 10)]
+    assert {r[6] for r in rows} == {"校验通过"} and rows[0][12] == "沿用上次结果（输入未变化）"

@@ -1,0 +1,338 @@
+"""The DOCX render path of issue 8: subdocuments spliced in as elements, compiled template
+parts reused, slimmed template packages, photos passed through or decoded at a reduced scale,
+and image checks done once per file version. Each is compared with the way it replaced, or
+checked for the property that made it safe."""
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "shanxi-limestone" / "mine.yaml"
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    from greenmine_docs.api import load, run_checks
+
+    loaded = load(EXAMPLE)
+    context = run_checks(loaded)
+    assert context is not None and loaded.report.valid
+    return context
+
+
+def _stock_render(monkeypatch, render):
+    """``render()`` with docxtpl's own subdocument (serialised into the Jinja output, text
+    fix-ups over everything, parsed back), every header and footer rendered and a fresh
+    compile of every part."""
+    from docxtpl import DocxTemplate
+    from docxtpl.subdoc import Subdoc
+
+    from greenmine_docs.docx import subdoc as sd
+    from greenmine_docs.render import jinja_env
+    from greenmine_docs.safety.tplguard import GuardedDocxTemplate
+
+    monkeypatch.setattr(GuardedDocxTemplate, "get_headers_footers",
+                        DocxTemplate.get_headers_footers)
+
+    monkeypatch.setattr(sd.SubdocSplicing, "new_subdoc",
+                        lambda self, docpath=None: (self.init_docx(), Subdoc(self, docpath))[1])
+    monkeypatch.setattr(sd.SubdocSplicing, "fix_tables", DocxTemplate.fix_tables)
+    monkeypatch.setattr(sd.SubdocSplicing, "fix_docpr_ids", DocxTemplate.fix_docpr_ids)
+    monkeypatch.setattr(sd.SubdocSplicing, "map_tree", DocxTemplate.map_tree)
+    monkeypatch.setattr(jinja_env, "compile_template", lambda env, source: env.from_string(source))
+    try:
+        return render()
+    finally:
+        monkeypatch.undo()
+
+
+def _parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {n: zf.read(n) for n in zf.namelist() if n.endswith((".xml", ".rels"))}
+
+
+def _same_but_picture_names(parts: dict[str, bytes]) -> dict[str, bytes]:
+    """python-docx names a picture "Picture N" after the highest drawing id it sees in the
+    part; written in place, the body sees the chart drawings before it (the ids themselves are
+    renumbered by docxtpl either way)."""
+    import re
+
+    return {name: re.sub(rb'(<wp:docPr id="\d+" name=")Picture \d+"', rb'\1Picture"', data)
+            for name, data in parts.items()}
+
+
+@pytest.mark.parametrize("kind", ["plan", "report"])
+def test_spliced_body_is_the_same_xml_as_docxtpls_string_insertion(ctx, monkeypatch, kind):
+    from greenmine_docs.assessment.document import render_report
+    from greenmine_docs.plan.document import render_plan
+
+    render = {"plan": lambda: render_plan(ctx), "report": lambda: render_report(ctx)}[kind]
+    stock = _same_but_picture_names(_parts(_stock_render(monkeypatch, render)))
+    fast = _same_but_picture_names(_parts(render()))
+    assert fast.keys() == stock.keys()
+    changed = [name for name in fast if fast[name] != stock[name]]
+    # chart parts carry nothing but data; everything else must be byte-identical
+    assert [n for n in changed if not n.startswith("word/charts/")] == []
+    assert b"{{" not in fast["word/document.xml"]
+    assert b"urn:x-greenmine:subdoc" not in fast["word/document.xml"]
+
+
+def test_data_in_the_body_is_never_template_source(tmp_path):
+    """Text that looks like Jinja or XML inside the spliced body comes out literally."""
+    from docx import Document
+
+    from greenmine_docs.docx import Writer, render_template
+    from greenmine_docs.resources import template_path
+
+    hostile = "{{ 7*7 }} {% if 1 %}x{% endif %} <w:p/> & 〈甲〉 {_{ }_}"
+
+    def build(tpl):
+        body = tpl.new_subdoc()
+        w = Writer(tpl.docx, body)
+        w.heading(1, hostile)
+        w.paragraph(hostile)
+        w.table(["列", hostile], [[hostile, 1]])
+        return {"title": hostile, "enterprise": "甲", "compiler": "乙", "date_upper": "丙",
+                "body": body}
+
+    data = render_template(template_path("implementation_plan", "plan-template.docx"), build)
+    doc = Document(io.BytesIO(data))
+    texts = [p.text for p in doc.paragraphs]
+    assert sum(hostile in t for t in texts) >= 3  # title, heading, paragraph
+    assert doc.tables[-1].cell(1, 0).text == hostile
+    assert not any("49" in t for t in texts)
+
+
+def test_a_subdocument_used_twice_is_copied_not_moved(tmp_path):
+    from docx import Document
+
+    from greenmine_docs.docx import render_template
+    from greenmine_docs.docx.document import new_document, to_bytes
+
+    doc = new_document()
+    doc.add_paragraph("{{p body }}")
+    doc.add_paragraph("{{p body }}")
+    path = tmp_path / "twice.docx"
+    path.write_bytes(to_bytes(doc))
+
+    def build(tpl):
+        body = tpl.new_subdoc()
+        body.add_paragraph("正文一段")
+        return {"body": body}
+
+    out = Document(io.BytesIO(render_template(path, build)))
+    assert [p.text for p in out.paragraphs].count("正文一段") == 2
+
+
+def test_template_rendering_to_broken_xml_is_refused(monkeypatch):
+    """The strict parse of the rendered template replaces the re-read of the saved package."""
+    from greenmine_docs.docx.subdoc import SubdocSplicing
+    from greenmine_docs.errors import TemplateError
+
+    template = type("T", (SubdocSplicing,), {"template_name": "坏模板.docx"})()
+    with pytest.raises(TemplateError, match="坏模板.docx"):
+        template.fix_tables("<w:body xmlns:w='urn:w'><w:p></w:body>")
+
+
+def test_compiled_parts_are_reused_only_for_the_standard_environment():
+    from greenmine_docs.render.jinja_env import compile_template, make_env
+
+    source = "<x>{{ a }}</x>"
+    env = make_env()
+    assert compile_template(env, source) is compile_template(make_env(), source)
+    assert compile_template(env, source).render(a="<&>") == "<x>&lt;&amp;&gt;</x>"
+    plain = make_env()
+    plain.autoescape = False
+    assert compile_template(plain, source).render(a="<&>") == "<x><&></x>"
+    custom = make_env()
+    custom.filters["shout"] = str.upper
+    assert compile_template(custom, source) is not compile_template(env, source)
+
+
+# -- slimmed packages ------------------------------------------------------------------------
+@pytest.mark.parametrize("template", [("implementation_plan", "plan-template.docx"),
+                                      ("third_party_report", "report.docx")])
+def test_bundled_templates_carry_no_unused_weight(template):
+    from docx import Document
+
+    from greenmine_docs.resources import template_path
+
+    path = template_path(*template)
+    with zipfile.ZipFile(path) as zf:
+        names = zf.namelist()
+        styles = zf.read("word/styles.xml")
+    assert "word/stylesWithEffects.xml" not in names
+    assert not any(n.startswith("docProps/thumbnail") for n in names)
+    assert styles.count(b'w:type="table"') <= 2 and len(styles) < 80_000
+    doc = Document(path)  # still a package python-docx (and so Word) opens
+    for name in ("Heading 1", "Normal", "Caption", "Table Text", "Table Heading"):
+        assert doc.styles[name] is not None
+
+
+def test_slim_package_keeps_table_styles_a_document_uses():
+    from docx import Document
+
+    from greenmine_docs.docx.document import slim_package, to_bytes
+
+    doc = Document()
+    doc.add_table(rows=1, cols=1).style = "Light Grid Accent 1"
+    slim_package(doc)
+    again = Document(io.BytesIO(to_bytes(doc)))
+    table_styles = {s.name for s in again.styles if s.type == 3}  # WD_STYLE_TYPE.TABLE
+    assert table_styles == {"Normal Table", "Table Grid", "Light Grid Accent 1"}
+
+
+# -- photos ----------------------------------------------------------------------------------
+def _jpeg(path: Path, size: tuple[int, int], **save) -> Path:
+    from PIL import Image
+
+    img = Image.new("RGB", size, (40, 120, 60))
+    img.paste((200, 30, 30), (0, 0, size[0] // 4, size[1] // 4))  # a marked corner
+    img.save(path, format="JPEG", quality=90, **save)
+    return path
+
+
+def test_an_upright_small_photo_goes_in_byte_for_byte(tmp_path):
+    from greenmine_docs.assessment.photos import prepare
+
+    path = _jpeg(tmp_path / "a.jpg", (800, 600))
+    data, ratio = prepare(path)
+    assert data == path.read_bytes() and ratio == pytest.approx(0.75)
+
+
+def test_photo_with_exif_is_rotated_and_loses_its_metadata(tmp_path):
+    from PIL import Image
+
+    from greenmine_docs.assessment.photos import prepare
+
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90° clockwise to display
+    exif[0x010F] = "相机厂商"
+    path = _jpeg(tmp_path / "r.jpg", (800, 600), exif=exif.tobytes())
+    data, ratio = prepare(path)
+    out = Image.open(io.BytesIO(data))
+    assert out.size == (600, 800) and ratio == pytest.approx(800 / 600)
+    assert "exif" not in out.info
+
+
+def test_large_photo_is_scaled_to_the_limit_with_reduced_decoding(tmp_path):
+    from PIL import Image
+
+    from greenmine_docs.assessment.photos import MAX_EDGE_PX, prepare
+
+    path = _jpeg(tmp_path / "big.jpg", (4000, 3000))
+    data, ratio = prepare(path)
+    out = Image.open(io.BytesIO(data))
+    assert max(out.size) == MAX_EDGE_PX and ratio == pytest.approx(0.75, abs=0.002)
+    r, g, b = out.getpixel((10, 10))  # the marked corner survived the scaled decode
+    assert r > 150 and g < 80
+
+
+def test_image_checks_are_cached_per_file_version(tmp_path):
+    from greenmine_docs.assessment.photos import inspect
+    from greenmine_docs.safety.images import inspect_image
+
+    path = _jpeg(tmp_path / "p.jpg", (800, 600))
+    assert inspect(path).ok and inspect_image(path).ok
+    good = path.read_bytes()
+    path.write_bytes(good[: len(good) // 2])  # truncated: a new size, so a new check
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert not inspect(path).ok and inspect(path).kind == "unreadable"
+    assert not inspect_image(path).ok
+
+
+# -- self-check DOCX merges --------------------------------------------------------------------
+def test_selfcheck_vertical_merges_equal_python_docx_properties(ctx, monkeypatch):
+    """``_merge_down`` writes ``w:vMerge`` with lxml; python-docx's ``CT_Tc.vMerge`` property
+    (what it replaced) gives the same document."""
+    from greenmine_docs.selfcheck import docx_table
+    from greenmine_docs.selfcheck.checks import indicator_set_for
+    from greenmine_docs.selfcheck.core import prepare
+
+    iset = indicator_set_for(ctx)
+    table = prepare(ctx.submission, iset, set_ref=ctx.submission.campaign.indicator_set)
+    fast = _parts(docx_table.render_docx(table))
+
+    def reference(tbl, first, last, col):
+        for i in range(first, last + 1):
+            pos = 0
+            for tc in tbl._tbl.tr_lst[i].tc_lst:
+                if pos == col:
+                    tc.vMerge = "restart" if i == first else "continue"
+                    break
+                pos += tc.grid_span
+
+    monkeypatch.setattr(docx_table, "_merge_down", reference)
+    slow = _parts(docx_table.render_docx(table))
+    assert fast["word/document.xml"] == slow["word/document.xml"]
+    assert fast["word/document.xml"].count(b'<w:vMerge w:val="restart"/>') >= 20
+
+
+# -- reading an image completely without decoding every pixel ----------------------------------
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
+def test_cheap_complete_read_still_fails_on_damaged_files(tmp_path, fmt):
+    from PIL import Image
+
+    from greenmine_docs.safety.images import inspect_image, read_completely
+
+    img = Image.effect_noise((600, 400), 60).convert("RGB")
+    buf = io.BytesIO()
+    img.save(buf, format=fmt)
+    good = buf.getvalue()
+    flipped = bytearray(good)
+    flipped[len(good) // 2] ^= 0xFF  # one damaged byte in the middle of the image data
+    cases = {"good": good, "truncated": good[: len(good) * 2 // 3], "flipped": bytes(flipped)}
+    verdicts = {}
+    for name, data in cases.items():
+        with Image.open(io.BytesIO(data)) as opened:
+            try:
+                read_completely(opened)
+                verdicts[name] = "ok"
+            except (OSError, SyntaxError, ValueError):
+                verdicts[name] = "damaged"
+    assert verdicts["good"] == "ok" and verdicts["truncated"] == "damaged"
+    if fmt == "PNG":  # every chunk's CRC is checked
+        assert verdicts["flipped"] == "damaged"
+    for name, data in cases.items():
+        path = tmp_path / f"{name}.{fmt.lower()}"
+        path.write_bytes(data)
+        check = inspect_image(path)
+        assert check.ok == (verdicts[name] == "ok")
+        assert (check.width, check.height) == ((600, 400) if check.ok else (0, 0))
+
+
+def test_body_placeholder_inside_a_table_cell_and_a_second_subdocument(tmp_path):
+    """The in-place body placed in a table cell is moved there; a second subdocument gets a
+    body of its own; the template's own paragraphs keep their order around both."""
+    from docx import Document
+
+    from greenmine_docs.docx import render_template
+    from greenmine_docs.docx.document import new_document, to_bytes
+
+    doc = new_document()
+    doc.add_paragraph("封面 {{ title }}")
+    doc.add_table(rows=1, cols=1).cell(0, 0).paragraphs[0].add_run("{{p body }}")
+    doc.add_paragraph("中间")
+    doc.add_paragraph("{{p extra }}")
+    doc.add_paragraph("结尾")
+    path = tmp_path / "cell.docx"
+    path.write_bytes(to_bytes(doc))
+
+    def build(tpl):
+        body, extra = tpl.new_subdoc(), tpl.new_subdoc()
+        body.add_paragraph("正文在单元格里")
+        extra.add_paragraph("第二个子文档")
+        return {"title": "<甲&乙>", "body": body, "extra": extra}
+
+    out = Document(io.BytesIO(render_template(path, build)))
+    assert [p.text for p in out.paragraphs if p.text] == ["封面 <甲&乙>", "中间", "第二个子文档",
+                                                          "结尾"]
+    assert out.tables[0].cell(0, 0).text == "正文在单元格里"
+    assert out.element.body.sectPr is not None and len(out.element.findall(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body")) == 1

@@ -1,0 +1,224 @@
+"""The fast workbook writers (a cached skeleton filled per mine, ``greenmine_docs.xlsx_fill``)
+give the same workbook as writing every cell with openpyxl: every cell's value, type, number
+format, font, fill, border and alignment, the merged ranges, data validations, row heights,
+columns and print setup (compared as openpyxl reads them, :mod:`xlsx_compare`)."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+from conftest import EXAMPLE
+from greenmine_docs.api import load, run_checks
+from greenmine_docs.assessment import scoresheet as ss
+from greenmine_docs.assessment.data import evaluate
+from greenmine_docs.indicators import MineProfile, load_file, profile_of, resolve
+from greenmine_docs.indicators.dump import to_data
+from greenmine_docs.model.self_check import ItemEntry
+from greenmine_docs.selfcheck import xlsx
+from greenmine_docs.selfcheck.core import COL, SHEET_NAME, prepare
+from greenmine_docs.xlsx_fill import Formula, Mismatch, cell_xml
+from xlsx_compare import assert_same_workbook
+
+NASTY = ' =1+1 {{ x }} <b>&amp; "引号" \'x\'\n第二行 ]]> '
+
+
+@functools.lru_cache(maxsize=1)
+def _example():
+    return load(EXAMPLE).submission
+
+
+def _failing(sub):
+    """不达标: a category below its ratio and a prerequisite not met."""
+    sub = sub.model_copy(deep=True)
+    for ref in ("5.1.1", "5.1.2", "5.1.4", "5.3.1", "5.3.3"):
+        sub.self_check.items[ref] = ItemEntry(score=0, situation="未开展", problem="未开展")
+    sub.self_check.prerequisites["P2"] = sub.self_check.prerequisites["P2"].model_copy(
+        update={"met": False})
+    return sub
+
+
+def _nasty(sub):
+    """User text that looks like markup, a formula or a template, in every kind of cell."""
+    sub = sub.model_copy(deep=True)
+    sc = sub.self_check
+    sc.items["1.1.3"] = sc.items["1.1.3"].model_copy(update={
+        "situation": NASTY, "problem": "=SUM(A1:A3)", "measure": "<&>", "responsible": "#N/A"})
+    sc.opinion = "=HYPERLINK(\"http://x\",\"点击\") & <script>"
+    return sub
+
+
+def _tables():
+    sub = _example()
+    iset = resolve(sub.campaign.indicator_set)
+    nasty = prepare(_nasty(sub), iset)
+    nasty.facts.values.update(mine_name="A&B <矿> =1+1", holder="{{ x }}", check_date=None)
+    return {
+        "example": prepare(sub, iset),
+        "blank": prepare(sub, iset, blank=True),
+        "failing": prepare(_failing(sub), iset),
+        "nasty": nasty,
+        "no-input": prepare(None, resolve("province-demo"), blank=True),
+    }
+
+
+@pytest.mark.parametrize("name", ["example", "blank", "failing", "nasty", "no-input"])
+def test_selfcheck_fast_equals_openpyxl(name):
+    data = _tables()[name]
+    fast = xlsx.render_xlsx_fast(data)  # raises Mismatch instead of falling back
+    assert_same_workbook(xlsx.render_xlsx_openpyxl(data), fast)
+    ws = load_workbook(io.BytesIO(fast))[SHEET_NAME]
+    if name == "failing":
+        assert data.result.verdict.value == "不达标"
+        assert ws.cell(row=9 + 1 + 1, column=COL["score"]).value == "不符合"  # P2
+    if name == "nasty":
+        rows = {ws.cell(row=r, column=1).value: r for r in range(1, ws.max_row + 1)}
+        cell = ws.cell(row=rows["1.1.3"], column=COL["situation"])
+        assert cell.value == NASTY and cell.data_type == "s"
+        for col, text in (("problem", "=SUM(A1:A3)"), ("measure", "<&>"),
+                          ("responsible", "#N/A")):
+            cell = ws.cell(row=rows["1.1.3"], column=COL[col])
+            assert cell.value == text and cell.data_type == "s"
+        assert ws["C3"].value == "A&B <矿> =1+1" and ws["C3"].data_type == "s"
+        assert ws["G3"].value == "{{ x }}"
+
+
+def test_selfcheck_fast_is_the_default_and_reads_back(tmp_path):
+    from greenmine_docs.selfcheck.api import read
+
+    data = _tables()["example"]
+    out = tmp_path / "t.xlsx"
+    out.write_bytes(xlsx.render_xlsx(data))
+    table = read(out)
+    assert table.result.verdict.value == "达标"
+    assert table.self_check.items["1.1.2"].score == 13
+    with zipfile.ZipFile(out) as zf:  # text is inline and readable, not a formula
+        sheet = zf.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "王建军" in sheet
+
+
+def test_selfcheck_skeleton_follows_the_set_content(tmp_path):
+    """A set file loaded per mine (a new object each time) hits the same skeleton; a set with
+    other content gets its own."""
+    import yaml
+
+    sub = _example()
+    iset = resolve(sub.campaign.indicator_set)
+    path = tmp_path / "set.yaml"
+    data = to_data(iset)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    a, b = load_file(path)[0], load_file(path)[0]
+    assert a is not b and a is not None
+    xlsx._SKELETONS.clear()
+    assert_same_workbook(xlsx.render_xlsx_openpyxl(prepare(sub, a)),
+                         xlsx.render_xlsx_fast(prepare(sub, a)))
+    xlsx.render_xlsx_fast(prepare(sub, b))
+    assert len(xlsx._SKELETONS._items) == 1
+    data["categories"][0]["groups"][0]["items"][0]["text"] = "改过的评价内容"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    c = load_file(path)[0]
+    fast = xlsx.render_xlsx_fast(prepare(sub, c))
+    assert len(xlsx._SKELETONS._items) == 2
+    assert_same_workbook(xlsx.render_xlsx_openpyxl(prepare(sub, c)), fast)
+    ws = load_workbook(io.BytesIO(fast))[SHEET_NAME]
+    assert "改过的评价内容" in str([c.value for c in ws["D"]])
+
+
+# -- score sheet -----------------------------------------------------------------------------
+@functools.lru_cache(maxsize=1)
+def _eval():
+    ctx = run_checks(load(EXAMPLE))
+    return ctx, evaluate(ctx)
+
+
+def _scoresheets():
+    ctx, ev = _eval()
+    sub, iset = ctx.submission, ev.indicator_set
+    nasty = ev.scores.items.copy()
+    nasty["1.1.3"] = nasty["1.1.3"].model_copy(update={
+        "deduction_reason": NASTY, "evidence": "=A1", "remark": "<&>{{ x }}"})
+    failing = {k: v.model_copy(update={"score": 0}) if k.startswith("5.") and v.score else v
+               for k, v in ev.scores.items.items()}
+    return {
+        "example": (iset, sub, profile_of(sub), ev.scores),
+        "no-prefill": (iset, sub, profile_of(sub), None),
+        "underground": (iset, sub, MineProfile(industry_standard=profile_of(sub).industry_standard,
+                                               method="地下开采"), ev.scores),
+        "nasty": (iset, sub, profile_of(sub),
+                  type(ev.scores)(source="input", prerequisites=ev.scores.prerequisites,
+                                  items=nasty)),
+        "failing": (iset, sub, profile_of(sub),
+                    type(ev.scores)(source="input", prerequisites=ev.scores.prerequisites,
+                                    items=failing)),
+        "demo-set": (resolve("province-demo"), sub, profile_of(sub), None),
+    }
+
+
+@pytest.mark.parametrize("name", ["example", "no-prefill", "underground", "nasty", "failing",
+                                  "demo-set"])
+def test_scoresheet_fast_equals_openpyxl(name):
+    iset, sub, mine, prefill = _scoresheets()[name]
+    day = dt.date(2024, 5, 6)
+    fast = ss.build_scoresheet_fast(iset, sub, mine=mine, prefill=prefill, today=day)
+    assert_same_workbook(
+        ss.build_scoresheet_openpyxl(iset, sub, mine=mine, prefill=prefill, today=day), fast)
+    wb = load_workbook(io.BytesIO(fast))
+    assert wb[ss.SHEET_META]["B3"].value == "2024-05-06"
+    if name == "nasty":
+        ws = wb[ss.SHEET_SCORES]
+        row = next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=1).value == "1.1.3")
+        for key, text in (("reason", NASTY), ("evidence", "=A1"), ("remark", "<&>{{ x }}")):
+            cell = ws.cell(row=row, column=ss.col_index(ss.SCORE_COLUMNS, key))
+            assert cell.value == text and cell.data_type == "s"
+
+
+def test_scoresheet_skeleton_per_set_and_profile():
+    ss._SKELETONS.clear()
+    sheets = _scoresheets()
+    for name in ("example", "no-prefill", "nasty", "failing"):
+        iset, sub, mine, prefill = sheets[name]
+        ss.build_scoresheet_fast(iset, sub, mine=mine, prefill=prefill)
+    assert len(ss._SKELETONS._items) == 1
+    iset, sub, mine, prefill = sheets["underground"]
+    ss.build_scoresheet_fast(iset, sub, mine=mine, prefill=prefill)
+    assert len(ss._SKELETONS._items) == 2
+
+
+# -- the cell writer -------------------------------------------------------------------------
+def test_cell_xml_writes_data_never_formulas():
+    assert cell_xml("A1", "3", "=1+1<&>") == \
+        '<c r="A1" s="3" t="inlineStr"><is><t>=1+1&lt;&amp;&gt;</t></is></c>'
+    assert cell_xml("B2", None, " a ") == \
+        '<c r="B2" t="inlineStr"><is><t xml:space="preserve"> a </t></is></c>'
+    assert cell_xml("C3", "0", 1.5) == '<c r="C3" t="n"><v>1.5</v></c>'
+    assert cell_xml("D4", "2", True) == '<c r="D4" s="2" t="b"><v>1</v></c>'
+    assert cell_xml("E5", "2", dt.date(2023, 9, 12)) == '<c r="E5" s="2" t="n"><v>45181</v></c>'
+    assert cell_xml("F6", "2", None) == '<c r="F6" s="2" t="n"></c>'
+    with pytest.raises(Mismatch):
+        cell_xml("G7", "2", Formula("=SUM(A1:A2)"))
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    with pytest.raises(IllegalCharacterError):
+        cell_xml("H8", None, "bell\x07")
+
+
+def test_a_skeleton_that_does_not_fit_falls_back_to_openpyxl(monkeypatch):
+    from greenmine_docs import xlsx_fill
+
+    data = _tables()["example"]
+    expected = xlsx.render_xlsx_openpyxl(data)
+
+    def refuse(self, real, shape=None):
+        raise Mismatch("test")
+
+    monkeypatch.setattr(xlsx_fill.Skeleton, "fill", refuse)
+    with pytest.raises(Mismatch):
+        xlsx.render_xlsx_fast(data)
+    assert_same_workbook(expected, xlsx.render_xlsx(data))
+    iset, sub, mine, prefill = _scoresheets()["example"]
+    assert_same_workbook(ss.build_scoresheet_openpyxl(iset, sub, mine=mine, prefill=prefill),
+                         ss.build_scoresheet(iset, sub, mine=mine, prefill=prefill))
