@@ -154,9 +154,12 @@ def _mine_name(data: Any) -> str:
         return ""
 
 
-def _referenced_files(data: Any, base: Path) -> Iterator[Path]:
+def _referenced_files(data: Any, base: Path,
+                      known: dict[tuple[Path, str], Path | None] | None = None
+                      ) -> Iterator[Path]:
     """Existing files named by relative-path strings in the input (narratives, photos, sets).
-    Walked with a stack, not recursion: this runs for every mine of a batch."""
+    Walked with a stack, not recursion: this runs for every mine of a batch. ``known``
+    remembers what each text named during one run (the rows of a table repeat 万吨/年, …)."""
     stack = [data]
     while stack:
         node = stack.pop()
@@ -166,15 +169,22 @@ def _referenced_files(data: Any, base: Path) -> Iterator[Path]:
             stack.extend(node)
         elif isinstance(node, str) and 0 < len(node) < 260 and "\n" not in node and (
                 "/" in node or "." in node):
-            try:
-                candidate = (base / node)
-                if candidate.is_file():
-                    yield candidate
-            except (OSError, ValueError):
-                continue
+            if known is not None and (base, node) in known:
+                hit = known[(base, node)]
+            else:
+                try:
+                    candidate = (base / node)
+                    hit = candidate if candidate.is_file() else None
+                except (OSError, ValueError):
+                    hit = None
+                if known is not None:
+                    known[(base, node)] = hit
+            if hit is not None:
+                yield hit
 
 
-def fingerprint(task: MineTask, raw: "RawInput") -> str:
+def fingerprint(task: MineTask, raw: "RawInput",
+                known: dict[tuple[Path, str], Path | None] | None = None) -> str:
     from . import __version__
 
     h = hashlib.sha256()
@@ -184,7 +194,7 @@ def fingerprint(task: MineTask, raw: "RawInput") -> str:
         h.update(task.path.read_bytes())
     else:
         h.update(json.dumps(raw.data, sort_keys=True, default=str, ensure_ascii=False).encode())
-    for ref in sorted(set(_referenced_files(raw.data, raw.source.parent))):
+    for ref in sorted(set(_referenced_files(raw.data, raw.source.parent, known))):
         h.update(str(ref).encode())
         h.update(ref.read_bytes())
     return h.hexdigest()
@@ -313,6 +323,15 @@ def run_batch(src: Path, out_dir: Path, *, jobs: int | None = None, as_of: dt.da
         # idle at the end; validating takes a millisecond: batches of them
         chunk = max(1, min(64, len(work) // (jobs * 8) or 1)) if validate_only else 1
         _warm_up(validate_only)
+        if not validate_only:
+            # the first mine is built here, before forking: the workers then inherit what it
+            # set up once per process (templates opened, workbook layouts, fonts, indicator
+            # sets) instead of each building it again
+            outcome = _worker(work[0])
+            work = work[1:]
+            outcomes.append(outcome)
+            if on_done:
+                on_done(outcome)
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             for outcome in pool.imap(_worker, work, chunksize=chunk):
                 outcomes.append(outcome)
@@ -331,9 +350,11 @@ def _validate_rows(work: list[tuple[MineTask, dict[str, Any] | None]], jobs: int
     each outcome equals what :func:`process` gives for that row (a test compares them)."""
     from .mines_validate import MineCheck, validate_mines
 
+    known: dict[tuple[Path, str], Path | None] = {}  # each worker's own, during this run
+
     def hook(index: int, loaded: Any) -> tuple[Any, bool]:  # in the worker, before the checks
         task, previous = work[index]
-        fp = fingerprint(task, loaded.raw)
+        fp = fingerprint(task, loaded.raw, known)
         reuse = _reusable(task, previous, fp)
         return (fp, reuse), reuse
 
@@ -420,51 +441,70 @@ FINDING_HEADERS = ("序号", "输入", "矿山名称", "代码", "级别", "位�
 
 
 def write_summary(result: BatchResult, path: Path) -> Path:
-    """The summary workbook: one row per mine, and a sheet with every finding."""
+    """The summary workbook: one row per mine, and a sheet with every finding.
+
+    Written in openpyxl's write-only (streaming) mode: a 10,000-mine run has tens of thousands
+    of rows. Nothing in it is a formula, so any text starting with ``=`` is stored as text."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     from .findings import Location
     from .outputs import atomic_path
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "汇总"
-    ws.append(list(SUMMARY_HEADERS))
+    wb = Workbook(write_only=True)
+    head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    head_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    widths = {"汇总": (6, 28, 36, 30, 10, 14, 12, 8, 8, 8, 10, 60, 30),
+              "问题清单": (6, 28, 36, 10, 8, 40, 60, 40)}
+    sheets = {}
+    for title, headers in (("汇总", SUMMARY_HEADERS), ("问题清单", FINDING_HEADERS)):
+        sheet = wb.create_sheet(title)
+        for col, width in enumerate(widths[title], 1):
+            sheet.column_dimensions[get_column_letter(col)].width = width
+        sheet.freeze_panes = "A2"
+        sheet.print_title_rows = "1:1"
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = 9  # A4
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        head = []
+        for text in headers:
+            cell = WriteOnlyCell(sheet, value=text)
+            cell.font, cell.fill, cell.alignment = head_font, head_fill, head_align
+            head.append(cell)
+        sheet.append(head)
+        sheets[title] = sheet
+
+    def append(sheet: Any, values: list[Any]) -> None:
+        if any(isinstance(v, str) and v.startswith("=") for v in values):
+            cells = []
+            for v in values:
+                cell = WriteOnlyCell(sheet, value=v)
+                if isinstance(v, str):
+                    cell.data_type = "s"  # text, never a formula (formula injection)
+                cells.append(cell)
+            values = cells
+        sheet.append(values)
+
+    ws, fs = sheets["汇总"], sheets["问题清单"]
     for i, o in enumerate(result.outcomes, 1):
         note = o.message or ("沿用上次结果（输入未变化）" if o.reused else "")
-        ws.append([i, o.key, o.mine, o.enterprise, o.city, o.county, o.status, o.errors,
-                   o.warnings, o.score, o.result, "；".join(o.files), note])
-    fs = wb.create_sheet("问题清单")
-    fs.append(list(FINDING_HEADERS))
+        append(ws, [i, o.key, o.mine, o.enterprise, o.city, o.county, o.status, o.errors,
+                    o.warnings, o.score, o.result, "；".join(o.files), note])
     n = 0
     labels = {"error": "错误", "warning": "警告", "info": "提示"}
     for o in result.outcomes:
         for f in o.findings:
             n += 1
-            fs.append([n, o.key, o.mine, f["code"], labels.get(f["severity"], f["severity"]),
-                       str(Location(**f.get("location", {}))), f["message"], f.get("hint", "")])
-    widths = {"汇总": (6, 28, 36, 30, 10, 14, 12, 8, 8, 8, 10, 60, 30),
-              "问题清单": (6, 28, 36, 10, 8, 40, 60, 40)}
-    for sheet in (ws, fs):
-        for col, width in enumerate(widths[sheet.title], 1):
-            sheet.column_dimensions[get_column_letter(col)].width = width
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="DDEBF7")
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = sheet.dimensions
-        sheet.print_title_rows = "1:1"
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    from .safety.xlsx import keep_data_literal
-
-    keep_data_literal(wb)  # mine names, messages starting with “=” stay text
+            append(fs, [n, o.key, o.mine, f["code"], labels.get(f["severity"], f["severity"]),
+                        str(Location(**f.get("location", {}))), f["message"],
+                        f.get("hint", "")])
+    for sheet, rows, headers in ((ws, len(result.outcomes), SUMMARY_HEADERS),
+                                 (fs, n, FINDING_HEADERS)):
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{rows + 1}"
     with atomic_path(path, force=True) as tmp:
         wb.save(tmp)
     return path

@@ -45,6 +45,7 @@ formatted with :func:`fmt_points` / :func:`fmt_ratio`.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
@@ -171,8 +172,11 @@ class ScoreResult:
                 f"达标线 {fmt_points(self.pass_line)} 分），结论：{self.verdict.value}。")
 
 
+@functools.lru_cache(maxsize=8192)
 def _q(x: float | int) -> Fraction:
-    """Exact value of a number as written (0.1 is one tenth, not the nearest binary float)."""
+    """Exact value of a number as written (0.1 is one tenth, not the nearest binary float).
+    Cached: the same few point values and scores recur in every mine (Fractions are
+    immutable, and numbers that compare equal have equal exact values)."""
     return Fraction(repr(float(x))) if isinstance(x, float) else Fraction(x)
 
 

@@ -336,3 +336,20 @@ def test_body_placeholder_inside_a_table_cell_and_a_second_subdocument(tmp_path)
     assert out.tables[0].cell(0, 0).text == "正文在单元格里"
     assert out.element.body.sectPr is not None and len(out.element.findall(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body")) == 1
+
+
+def test_each_render_works_on_its_own_copy_of_the_template(ctx):
+    """Templates are opened once and deep-copied per render: a render must leave the cached
+    copy as it was (the same input renders to the same bytes, twice), and a document opened
+    fresh from the file renders to the same document."""
+    from greenmine_docs.docx import tpl as tpl_module
+    from greenmine_docs.plan.document import render_plan
+
+    first = render_plan(ctx)
+    second = render_plan(ctx)
+    tpl_module._prepared.cache_clear()
+    fresh = render_plan(ctx)
+    def parts(data):  # all but the properties part, which may carry a time
+        return {k: v for k, v in _parts(data).items() if k != "docProps/core.xml"}
+
+    assert parts(first) == parts(second) == parts(fresh)

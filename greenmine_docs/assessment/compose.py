@@ -9,13 +9,13 @@ text only ever goes in through ``add_text`` (never into template source).
 """
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING, Any
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
 from ..docx import Cell, add_text, cn_date
+from ..docx.figures import add_picture
 from ..docx.tables import add_table
 from ..docx.text import no_indent, set_style
 from ..scoring import Status, fmt_points, fmt_ratio
@@ -388,7 +388,7 @@ def photos(w: "Writer", d: "ReportData") -> None:
             ph = row[c_i]
             box_w, box_h = PHOTO_BOX_MM
             width = min(box_w, box_h / ph.ratio) if ph.ratio > 0 else box_w
-            par.add_run().add_picture(io.BytesIO(ph.data), width=Mm(width))
+            add_picture(par.add_run(), ph.data, Mm(width))
             cap = cell.add_paragraph()
             set_style(cap, "Caption")  # a template without a Caption style: direct formatting
             no_indent(cap)

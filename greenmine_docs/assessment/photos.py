@@ -21,6 +21,7 @@ import math
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..limits import MAX_IMAGE_BYTES as MAX_FILE_BYTES  # noqa: E402 — configurable limits
 from ..limits import MAX_IMAGE_PIXELS as MAX_PIXELS  # noqa: E402 — more: a decompression bomb
@@ -137,7 +138,7 @@ def prepare(path: Path) -> tuple[bytes, float]:
 _AS_IS_MODES = {"JPEG": ("RGB", "L"), "PNG": ("RGB", "RGBA", "L", "LA", "P")}
 
 
-def _usable_as_is(img: "Image.Image") -> bool:
+def _usable_as_is(img: Any) -> bool:
     """A JPEG or PNG within :data:`MAX_EDGE_PX`, in a plain colour mode and without an EXIF
     block (so no rotation to apply and no camera metadata, e.g. GPS, to carry along): the
     file itself is what re-encoding would only approximate."""

@@ -169,19 +169,6 @@ def chart_space(plot_area: str, *, legend_xml: str = "", title_xml: str = "",
 
 
 # -- into the document -----------------------------------------------------------------------
-def _next_docpr_id(writer: Any) -> int:
-    """An id no other drawing in the document (main part or the Writer's body) uses."""
-    ids = [0]
-    roots = {id(writer.doc.element): writer.doc.element}
-    body = getattr(writer.body, "element", None)
-    if body is not None:
-        roots[id(body)] = body
-    for root in roots.values():
-        ids.extend(int(v) for v in root.xpath("//wp:docPr/@id")  # python-docx knows wp:
-                   if v.isdigit())
-    return max(ids) + 1
-
-
 def _paragraph(writer: Any, ppr: str, content: str) -> Any:
     """Append ``<w:p>`` (``w:pPr`` children ``ppr``, then ``content``) where
     ``body.add_paragraph()`` puts paragraphs; returns the python-docx ``Paragraph``."""
@@ -212,7 +199,7 @@ def add_chart(writer: Any, chart_xml: str, caption: str | None, *, width_mm: flo
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
 
-    from .figures import add_caption
+    from .figures import add_caption, next_shape_id
 
     doc_part = writer.doc.part
     package = doc_part.package
@@ -225,7 +212,7 @@ def add_chart(writer: Any, chart_xml: str, caption: str | None, *, width_mm: flo
         writer.figures += 1
         number = writer.figures
     width = min(width_mm, writer.type_width_mm)
-    docpr = _next_docpr_id(writer)
+    docpr = next_shape_id(writer.doc.part)
     name = f"图表 {docpr}"
     descr = f"图{number} {caption}" if caption else name
     drawing = (

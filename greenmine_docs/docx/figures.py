@@ -7,7 +7,9 @@ image, the table caption above the table, both centred, numbered through the who
 from __future__ import annotations
 
 import io
+import weakref
 from pathlib import Path
+from typing import Any
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
@@ -15,6 +17,40 @@ from docx.shared import Mm, Pt
 from ..errors import InputError
 from .page import TYPE_HEIGHT_MM, TYPE_WIDTH_MM
 from .text import add_text, no_indent, set_style
+
+
+_NEXT_SHAPE_IDS: "weakref.WeakKeyDictionary[Any, int]" = weakref.WeakKeyDictionary()
+
+
+def next_shape_id(part: Any) -> int:
+    """A drawing id (``wp:docPr/@id``) not yet used in ``part``'s document: python-docx's
+    ``next_id`` (one more than the largest id in the part) the first time, then counted on.
+    python-docx scans the whole document for every picture, which for a report written
+    straight into its template's body costs milliseconds per photo. Every picture and chart
+    the generators add gets its id here; docxtpl renumbers them all when rendering."""
+    shape_id = _NEXT_SHAPE_IDS.get(part)
+    if shape_id is None:
+        shape_id = part.next_id
+    _NEXT_SHAPE_IDS[part] = shape_id + 1
+    return shape_id
+
+
+def start_shape_ids(part: Any) -> None:
+    """Count ``part``'s drawing ids on from what it holds now: called for a template before
+    its body is written into it, when the scan reads a few paragraphs instead of a report."""
+    if part not in _NEXT_SHAPE_IDS:
+        _NEXT_SHAPE_IDS[part] = part.next_id
+
+
+def add_picture(run: Any, data: bytes, width: Any) -> None:
+    """``run.add_picture(BytesIO(data), width=width)``, with the id from :func:`next_shape_id`."""
+    from docx.oxml.shape import CT_Inline
+
+    part = run.part
+    r_id, image = part.get_or_add_image(io.BytesIO(data))
+    cx, cy = image.scaled_dimensions(width, None)
+    run._r.add_drawing(CT_Inline.new_pic_inline(next_shape_id(part), r_id, image.filename,
+                                                cx, cy))
 
 
 def _image_bytes(image: str | Path | bytes, where: str = "") -> tuple[bytes, float]:
@@ -60,7 +96,7 @@ def add_figure(container, image: str | Path | bytes, caption: str | None, number
     pf.line_spacing = 1.0  # an exact line height would clip the picture
     pf.keep_with_next = bool(caption)
     pf.space_before = Pt(6)
-    par.add_run().add_picture(io.BytesIO(data), width=Mm(width))
+    add_picture(par.add_run(), data, Mm(width))
     if not caption:
         return par
     return add_caption(container, "图", number, caption)

@@ -30,6 +30,8 @@ from typing import Any
 
 from docxtpl.subdoc import Subdoc
 
+from .figures import start_shape_ids
+
 SUBDOC_NS = "urn:x-greenmine:subdoc"
 _PLACEHOLDER = f"{{{SUBDOC_NS}}}subdoc"
 _DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
@@ -115,6 +117,7 @@ class SubdocSplicing:
         kept.extend([e for e in body if e is not body.sectPr])
         body.addnext(kept)
         self._template_body = kept
+        start_shape_ids(self.docx.part)  # type: ignore[attr-defined]
         self._in_place = SplicedSubdoc(self, in_place=True)
         return self._in_place
 

@@ -38,7 +38,22 @@ def referenced_files(data: Any, base: Path) -> list[Path]:
     return out
 
 
-def input_files(raw: Any) -> list[Path]:
+def input_files(raw: Any) -> "InputFiles":
     """The input file itself and every file it refers to (for ``inputs=`` of the writers)."""
-    source = Path(raw.source)
-    return [source, *referenced_files(raw.data, source.parent)]
+    return InputFiles(raw)
+
+
+class InputFiles:
+    """:func:`input_files`, found on first use: a writer compares an output with the inputs
+    only when a file is already there (a new output cannot be an existing input), so a build
+    into a new folder never needs to resolve every path the input mentions."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self._files: list[Path] | None = None
+
+    def __iter__(self) -> Iterator[Path]:
+        if self._files is None:
+            source = Path(self.raw.source)
+            self._files = [source, *referenced_files(self.raw.data, source.parent)]
+        return iter(self._files)

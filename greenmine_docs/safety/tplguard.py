@@ -17,6 +17,7 @@ stock behaviour would let user *data* change or even run as a template, so they 
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -32,6 +33,20 @@ _TEMPLATE_ESCAPES = {"{_{": "{{", "}_}": "}}", "{_%": "{%", "%_}": "%}"}
 _ESCAPE_RE = re.compile("|".join(re.escape(k) for k in _TEMPLATE_ESCAPES))
 _PARA_START = re.compile(r"<w:p([ >])")
 _PARA_BREAK = re.compile(r"\n<w:p([ >])")
+
+
+# the core properties docxtpl renders (the ones python-docx stores as plain strings)
+_TEXT_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+
+
+@functools.lru_cache(maxsize=1)
+def _plain_env() -> Any:
+    """The standard environment with autoescaping off, made once (it is never changed)."""
+    from ..render.jinja_env import make_env
+
+    env = make_env()
+    env.autoescape = False
+    return env
 
 
 def _literal(seq: str) -> str:
@@ -83,11 +98,18 @@ class GuardedDocxTemplate(SubdocSplicing, DocxTemplate):
                 yield rel_key, part
 
     def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
-        from ..render.jinja_env import make_env
+        """docxtpl's rendering of the text document properties, with the same sandboxed,
+        strict environment but autoescaping off (python-docx escapes property text when it
+        writes the XML), each property's template compiled once per process."""
+        from ..render.jinja_env import compile_template
 
-        env = make_env()
-        env.autoescape = False  # python-docx escapes property text when it writes the XML
-        super().render_properties(context, env)
+        env = _plain_env()
+        props = self.docx.core_properties
+        for name in _TEXT_PROPERTIES:
+            initial = getattr(props, name)
+            rendered = compile_template(env, initial).render(context)
+            if rendered != initial:
+                setattr(props, name, rendered)
 
     def render_footnotes(self, context: dict[str, Any], jinja_env: Any = None) -> None:
         seen: set[str] = set()
