@@ -49,18 +49,20 @@ def load_raw(raw: "RawInput") -> Loaded:
     """Validate already-read raw data (used for workbooks holding many mines)."""
     from pydantic import ValidationError
 
-    from .checks.raw_rules import all_texts, check_formats, check_placeholders
+    from .checks.raw_rules import check_formats, check_placeholders
     from .load.model_errors import findings_from_validation
+    from .load.raw import all_texts
     from .model import Submission
 
-    from .sanitize import _FORBIDDEN, sanitize_raw
+    from .sanitize import sanitize_raw
 
     report = Report(source=str(raw.source))
     report.extend(raw.findings)
     texts: list[str] | None = all_texts(raw.data)  # one walk for both whole-text scans
-    if _FORBIDDEN.search("\n".join(texts)):  # what sanitize_raw looks for first
-        report.extend(sanitize_raw(raw))
-        texts = None  # cleaned: read again
+    cleaned = list(sanitize_raw(raw, texts))
+    if cleaned:
+        report.extend(cleaned)
+        texts = None  # the data was rebuilt: read it again
     report.extend(check_formats(raw))
     report.extend(check_placeholders(raw, texts))
     submission = None

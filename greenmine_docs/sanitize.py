@@ -7,7 +7,7 @@ import re
 from typing import Any, Iterator
 
 from .findings import Finding, make
-from .load.raw import FieldPath, RawInput
+from .load.raw import FieldPath, RawInput, all_texts
 
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -17,8 +17,10 @@ def clean_text(text: str) -> str:
     return _FORBIDDEN.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def sanitize_raw(raw: RawInput) -> Iterator[Finding]:
-    """Clean every string in ``raw.data`` in place; one warning per changed field."""
+def sanitize_raw(raw: RawInput, texts: list[str] | None = None) -> Iterator[Finding]:
+    """Clean every string in ``raw.data`` in place; one warning per changed field.
+    ``texts``: every string of ``raw.data`` (:func:`~greenmine_docs.load.raw.all_texts`)
+    when the caller has them; the data is only rebuilt when one of them needs cleaning."""
     def walk(node: Any, path: FieldPath) -> Any:
         if isinstance(node, dict):
             return {k: walk(v, (*path, k)) for k, v in node.items()}
@@ -32,21 +34,8 @@ def sanitize_raw(raw: RawInput) -> Iterator[Finding]:
         return node
 
     changed: list[Finding] = []
-    if _FORBIDDEN.search("\n".join(_all_strings(raw.data))):  # one scan; rebuild only if needed
+    if texts is None:
+        texts = all_texts(raw.data)
+    if _FORBIDDEN.search("\n".join(texts)):  # one scan; rebuild only if needed
         raw.data = walk(raw.data, ())
     return iter(changed)
-
-
-def _all_strings(data: Any) -> list[str]:
-    """Every string value in ``data`` (iteratively: inputs with thousands of values)."""
-    out: list[str] = []
-    stack = [data]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, str):
-            out.append(node)
-        elif isinstance(node, dict):
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return out

@@ -2,12 +2,11 @@
 value formats (USCC, licence number, phone, e-mail, units) and placeholders left in text."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any, Iterator
 
 from ..findings import Finding, make
-from ..load.raw import FieldPath, RawInput
+from ..load.raw import FieldPath, RawInput, all_texts
 from ..units import known_units_hint, parse_unit
 from .formats import licence_number_ok, phone_ok, uscc_problem
 
@@ -52,37 +51,6 @@ def _strings(data: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]
                 break
         else:
             stack.pop()
-
-
-_SCALARS = frozenset({int, float, bool, type(None), dt.date, dt.datetime})
-
-
-def all_texts(data: Any) -> list[str]:
-    """Every string in ``data``, in no particular order (for whole-input scans that need no
-    paths; :func:`_strings` gives paths and document order)."""
-    out: list[str] = []
-    stack = [data]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            node = node.values()
-        elif not isinstance(node, list):
-            if isinstance(node, str):
-                out.append(node)
-            continue
-        for v in node:
-            kind = type(v)  # the exact types first: this runs over every value of every mine
-            if kind is str:
-                out.append(v)
-            elif kind is dict or kind is list:
-                stack.append(v)
-            elif kind in _SCALARS:
-                continue
-            elif isinstance(v, str):
-                out.append(v)
-            elif isinstance(v, (dict, list)):
-                stack.append(v)
-    return out
 
 
 def may_have_placeholder(text: str) -> bool:

@@ -9,6 +9,7 @@ falling back to the nearest located ancestor. ``findings`` are problems found wh
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,3 +63,34 @@ class RawInput:
             return self.locate(path)
         return Location(file=loc.file, line=loc.line, column=loc.column, sheet=loc.sheet,
                         cell=loc.cell, path=dotted(tuple(path)))
+
+
+_SCALARS = frozenset({int, float, bool, type(None), dt.date, dt.datetime})
+
+
+def all_texts(data: Any) -> list[str]:
+    """Every string in ``data``, in no particular order (for whole-input scans that need no
+    paths; :func:`_strings` gives paths and document order)."""
+    out: list[str] = []
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            node = node.values()
+        elif not isinstance(node, list):
+            if isinstance(node, str):
+                out.append(node)
+            continue
+        for v in node:
+            kind = type(v)  # the exact types first: this runs over every value of every mine
+            if kind is str:
+                out.append(v)
+            elif kind is dict or kind is list:
+                stack.append(v)
+            elif kind in _SCALARS:
+                continue
+            elif isinstance(v, str):
+                out.append(v)
+            elif isinstance(v, (dict, list)):
+                stack.append(v)
+    return out
