@@ -387,6 +387,9 @@ def _warm_up(validate_only: bool) -> None:
     from importlib import import_module
 
     from .checks.context import SECTION_CHECKS
+    from .xlsx_fill import eager_skeletons
+
+    eager_skeletons()  # workbook layouts made on the first mine, here, for every worker
 
     for name in ("greenmine_docs.api", "greenmine_docs.model", *SECTION_CHECKS):
         try:

@@ -461,6 +461,22 @@ def register_styles(wb: Any, keys: set) -> dict[tuple, str]:
 
 
 # -- the cache -------------------------------------------------------------------------------
+class NotCachedYet(Mismatch):
+    """The first document of a layout in this process: the caller builds it the plain way,
+    which for one document is cheaper than making the skeleton (a one-off ``greenmine build``
+    never needs one); the skeleton is made when the layout comes again — or at once after
+    :func:`eager_skeletons` (batch runs, which make it before their workers fork)."""
+
+
+_EAGER = False
+
+
+def eager_skeletons(eager: bool = True) -> None:
+    """Make skeletons on a layout's first document (for runs that build many documents)."""
+    global _EAGER
+    _EAGER = eager
+
+
 class SkeletonCache:
     """Skeletons by a key that names everything the layout depends on (e.g. the indicator
     set's content). ``build(extra_styles)`` makes a :class:`Skeleton` for neutral data whose
@@ -469,11 +485,13 @@ class SkeletonCache:
     def __init__(self, size: int = 16) -> None:
         self.size = size
         self._items: OrderedDict[Hashable, tuple[Skeleton, frozenset]] = OrderedDict()
+        self._seen: OrderedDict[Hashable, None] = OrderedDict()  # keys met once, no skeleton
         self._lock = threading.Lock()
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._seen.clear()
 
     def fill(self, key: Hashable, build: Callable[[frozenset], Skeleton],
              real: dict[str, SheetRecord], shape: Any = None) -> bytes:
@@ -481,6 +499,11 @@ class SkeletonCache:
             hit = self._items.get(key)
             if hit is not None:
                 self._items.move_to_end(key)
+            elif not _EAGER and key not in self._seen:
+                self._seen[key] = None
+                while len(self._seen) > self.size:
+                    self._seen.popitem(last=False)
+                raise NotCachedYet("first document of this layout")
         if hit is None:
             hit = (build(frozenset()), frozenset())
             self._store(key, hit)

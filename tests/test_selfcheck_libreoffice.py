@@ -56,7 +56,17 @@ def _variants():
 
 @pytest.fixture(scope="module")
 def recalculated(tmp_path_factory):
+    from greenmine_docs import xlsx_fill
+
     built = {}
+    xlsx_fill.eager_skeletons(True)  # the skeleton on the first call, as batch runs do
+    try:
+        return _recalculated(built, tmp_path_factory)
+    finally:
+        xlsx_fill.eager_skeletons(False)
+
+
+def _recalculated(built, tmp_path_factory):
     for name, sub in _variants():
         data = prepare(sub, resolve(sub.campaign.indicator_set))
         wb, lay = build_workbook(data)

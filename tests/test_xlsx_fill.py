@@ -21,8 +21,17 @@ from greenmine_docs.indicators.dump import to_data
 from greenmine_docs.model.self_check import ItemEntry
 from greenmine_docs.selfcheck import xlsx
 from greenmine_docs.selfcheck.core import COL, SHEET_NAME, prepare
-from greenmine_docs.xlsx_fill import Formula, Mismatch, cell_xml
+from greenmine_docs import xlsx_fill
+from greenmine_docs.xlsx_fill import Formula, Mismatch, NotCachedYet, cell_xml
 from xlsx_compare import assert_same_workbook
+
+@pytest.fixture(autouse=True)
+def eager():
+    """The fast path on every call (as in batch runs): these tests compare it."""
+    xlsx_fill.eager_skeletons(True)
+    yield
+    xlsx_fill.eager_skeletons(False)
+
 
 NASTY = ' =1+1 {{ x }} <b>&amp; "引号" \'x\'\n第二行 ]]> '
 
@@ -222,3 +231,18 @@ def test_a_skeleton_that_does_not_fit_falls_back_to_openpyxl(monkeypatch):
     iset, sub, mine, prefill = _scoresheets()["example"]
     assert_same_workbook(ss.build_scoresheet_openpyxl(iset, sub, mine=mine, prefill=prefill),
                          ss.build_scoresheet(iset, sub, mine=mine, prefill=prefill))
+
+
+def test_first_document_of_a_layout_is_built_plainly_then_the_skeleton_is_used():
+    """One-off builds never pay for a skeleton; the second document of a layout makes it."""
+    xlsx_fill.eager_skeletons(False)
+    xlsx._SKELETONS.clear()
+    data = prepare(_example(), resolve("national-2020-reference"))
+    with pytest.raises(NotCachedYet):
+        xlsx.render_xlsx_fast(data)
+    first = xlsx.render_xlsx(data)  # plain openpyxl (the layout was met once already above)
+    assert len(xlsx._SKELETONS._items) == 1  # ... so this call made the skeleton
+    xlsx._SKELETONS.clear()
+    plain = xlsx.render_xlsx(data)  # first time again: plain
+    assert not xlsx._SKELETONS._items
+    assert_same_workbook(first, plain)
