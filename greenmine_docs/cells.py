@@ -1,4 +1,5 @@
-"""Cell values read back from workbooks people filled in: what every reader of our tables shares."""
+"""Cells of workbooks: values read back from tables people filled in (what every reader of our
+tables shares), and column letters."""
 from __future__ import annotations
 
 from typing import Any
@@ -13,3 +14,14 @@ def cell_text(value: Any) -> str | None:
         value = int(value)
     text = str(value).strip()
     return text or None
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column letters of a 0-based column index: 0 -> A, 25 -> Z, 26 -> AA
+    (without importing openpyxl)."""
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = chr(65 + rest) + out
+    return out

@@ -339,4 +339,4 @@ def _verdict(iset: IndicatorSet, cats: list[CategoryResult], pres: list[Prerequi
 
 def _ids(rows: list[ItemResult], limit: int = 8) -> str:
     ids = [r.item.id for r in rows]
-    return "、".join(ids[:limit]) + (f" 等" if len(ids) > limit else "")
+    return "、".join(ids[:limit]) + (" 等" if len(ids) > limit else "")

@@ -14,7 +14,8 @@ from lxml import etree
 
 from greenmine_docs.assessment.chart import add_score_chart, score_chart_xml, shown_rate
 from greenmine_docs.docx import Writer, new_document, to_bytes
-from greenmine_docs.docx.charts import CHART_CONTENT_TYPE, CHART_REL_TYPE, column, esc
+from greenmine_docs.cells import column_letter
+from greenmine_docs.docx.charts import CHART_CONTENT_TYPE, CHART_REL_TYPE, esc
 from greenmine_docs.plan.gantt import (COLOURS, Bar, add_gantt, bar_label, date_axis, serial)
 
 C = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
@@ -187,4 +188,4 @@ def test_date_axis_ticks_name_their_month(start, end):
 def test_escaping_and_columns():
     assert esc("<a>&\"") == "&lt;a&gt;&amp;&quot;"
     assert esc("a\x07b") == "ab"  # not representable in XML 1.0
-    assert [column(i) for i in (0, 1, 25, 26, 27)] == ["A", "B", "Z", "AA", "AB"]
+    assert [column_letter(i) for i in (0, 1, 25, 26, 27)] == ["A", "B", "Z", "AA", "AB"]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ..findings import Location
 
 if TYPE_CHECKING:
-    from ..load.raw import FieldPath, RawInput
+    from ..load.raw import RawInput
     from ..model import Submission
 
 

@@ -18,6 +18,7 @@ import re
 from typing import Any, Sequence
 from xml.sax.saxutils import escape
 
+from ..cells import column_letter
 from .fonts import DEFAULT_FONTS, FontScheme
 
 CHART_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
@@ -39,16 +40,6 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 def esc(text: Any) -> str:
     """``text`` as XML character data (also safe inside double-quoted attributes)."""
     return escape(_NOT_XML.sub("", str(text)), {'"': "&quot;"})
-
-
-def column(n: int) -> str:
-    """Spreadsheet column letters: 0 -> A, 25 -> Z, 26 -> AA."""
-    out = ""
-    n += 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
 
 
 def number(v: float) -> str:
@@ -122,7 +113,7 @@ def series(idx: int, name: str, categories: Sequence[str], values: Sequence[floa
     """One ``c:ser`` of a bar (``kind="bar"``) or line (``"line"``) chart. The data sit in
     column A (categories) and column ``idx + 1`` of the sheet, the name in row 1."""
     n = len(categories)
-    col = column(idx + 1)
+    col = column_letter(idx + 1)
     cat = f"<c:cat>{str_ref(f'{SHEET}!$A$2:$A${n + 1}', categories)}</c:cat>"
     val = f"<c:val>{num_ref(f'{SHEET}!${col}$2:${col}${n + 1}', values, fmt)}</c:val>"
     head = (f'<c:idx val="{idx}"/><c:order val="{idx}"/>'
@@ -259,6 +250,6 @@ def key_paragraph(writer: Any, items: Sequence[tuple[str, str]], *, size: float 
     return _paragraph(writer, _ppr(keep_with_next=keep_with_next, before_pt=2), "".join(runs))
 
 
-__all__ = ["CHART_CONTENT_TYPE", "CHART_REL_TYPE", "add_chart", "chart_space", "column",
+__all__ = ["CHART_CONTENT_TYPE", "CHART_REL_TYPE", "add_chart", "chart_space",
            "data_labels", "esc", "key_paragraph", "legend", "line", "num_ref", "rich_title",
            "series", "solid", "str_ref", "text_props"]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..cells import column_letter
 from ..errors import InputError
 from ..findings import Location, Report, make
 
@@ -137,15 +138,6 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _col_letter(idx: int) -> str:
-    out = ""
-    idx += 1
-    while idx:
-        idx, rem = divmod(idx - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
 def _read_rows(path: Path, sheet: str | None) -> tuple[str, list[list[str]]]:
     suffix = path.suffix.lower()
     if suffix in (".xls", ".et", ".wps"):
@@ -261,7 +253,7 @@ def _rows_to_mines(path: Path, sheet: str, rows: list[list[str]], header_idx: in
     seen_licence: dict[str, int] = {}
 
     def loc(row_no: int, key: str) -> Location:
-        cell = f"{_col_letter(cols[key])}{row_no}" if key in cols else None
+        cell = f"{column_letter(cols[key])}{row_no}" if key in cols else None
         return Location(file=str(path), sheet=sheet, cell=cell) if cell else \
             Location(file=str(path), sheet=sheet, cell=f"A{row_no}")
 
@@ -321,7 +313,7 @@ def _rows_to_mines(path: Path, sheet: str, rows: list[list[str]], header_idx: in
             reported=parse_flag(values.get("reported", "")),
             rectification=parse_flag(values.get("rectification", "")),
             note=values.get("note", ""),
-            cells={k: f"{_col_letter(v)}{row_no}" for k, v in cols.items()}))
+            cells={k: f"{column_letter(v)}{row_no}" for k, v in cols.items()}))
     return mines
 
 
@@ -341,7 +333,7 @@ def template_bytes() -> bytes:
         c.fill = PatternFill("solid", fgColor="E2EFDA")
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         c.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-        ws.column_dimensions[_col_letter(idx - 1)].width = col.width
+        ws.column_dimensions[column_letter(idx - 1)].width = col.width
     ws.freeze_panes = "B2"
     ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "landscape"
@@ -351,7 +343,7 @@ def template_bytes() -> bytes:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
     def dropdown(key: str, values: Iterable[str]) -> None:
-        letter = _col_letter([c.key for c in COLUMNS].index(key))
+        letter = column_letter([c.key for c in COLUMNS].index(key))
         dv = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
         dv.add(f"{letter}2:{letter}2000")
         ws.add_data_validation(dv)
