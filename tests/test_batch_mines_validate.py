@@ -3,7 +3,6 @@ exactly what validating them one after the other gives, and batch --validate-onl
 gives, row for row, the outcome batch.process gives."""
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from dataclasses import asdict
 from pathlib import Path
@@ -12,30 +11,14 @@ from typing import Any
 import openpyxl
 import pytest
 
-from conftest import EXAMPLE, run_cli
+from conftest import run_cli
 import greenmine_docs.mines_validate as mv
 from greenmine_docs.api import load_raw, run_checks
 from greenmine_docs.batch import collect_tasks, process, run_batch
 from greenmine_docs.excel_input import read_mines_table, write_mines_table
-from greenmine_docs.load.yaml_input import read_yaml
+from mine_rows import mine_rows
 
-FOUNDATION = ("schema_version", "campaign", "enterprise", "mine", "reserves", "eligibility")
 N = 40
-
-
-def _mines(n: int) -> list[dict[str, Any]]:
-    base = {k: v for k, v in read_yaml(EXAMPLE).data.items() if k in FOUNDATION}
-    out = []
-    for i in range(n):
-        d = copy.deepcopy(base)
-        d["mine"]["name"] = f"测试{i + 1}号灰岩矿"
-        d["mine"]["staff"] = 50 + i
-        d["mine"]["licence"]["valid_to"] = dt.date(2026 + i % 5, 6, 12)
-        penalty = d["eligibility"]["penalties"][0]
-        d["eligibility"]["penalties"] = [
-            {**penalty, "decision_number": f"吕环罚〔2021〕{i}-{k}号"} for k in range(i % 3)]
-        out.append(d)
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +27,7 @@ def table(tmp_path_factory: pytest.TempPathFactory) -> Path:
     a bad USCC, a placeholder, a missing required value, a bad number, a duplicate 编号, an
     expired licence, an unknown unit, a merged range, a moved column and an orphan penalty."""
     path = tmp_path_factory.mktemp("mv") / "名录.xlsx"
-    write_mines_table(_mines(N), path)
+    write_mines_table(mine_rows(N), path)
     wb = openpyxl.load_workbook(path)
     ws, pen = wb["矿山名录"], wb["行政处罚"]
     col = {c.value: c.column for c in ws[1]}
@@ -161,7 +144,7 @@ def test_batch_cli_validate_only_clean_table(tmp_path: Path, runner: Any,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(mv, "_CHUNK", (2, 4))
     table = tmp_path / "名录.xlsx"
-    write_mines_table(_mines(9), table)
+    write_mines_table(mine_rows(9), table)
     out = tmp_path / "out"
     res = run_cli(runner, "batch", str(table), "-o", str(out), "--validate-only", "-j", "2")
     assert res.code == 0, res.output

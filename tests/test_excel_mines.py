@@ -1,7 +1,6 @@
 """The mines table: one mine per row, penalties on their own sheet keyed by 编号."""
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import pickle
 import time
@@ -17,24 +16,7 @@ from greenmine_docs.errors import InputError
 from greenmine_docs.excel_input import (read_mines_table, render_workbook, write_mines_table)
 from greenmine_docs.load.yaml_input import read_yaml
 from greenmine_docs.model import Submission
-
-FOUNDATION = ("schema_version", "campaign", "enterprise", "mine", "reserves", "eligibility")
-
-
-def _mines(n: int) -> list[dict[str, Any]]:
-    base = {k: v for k, v in read_yaml(EXAMPLE).data.items() if k in FOUNDATION}
-    out = []
-    for i in range(n):
-        d = copy.deepcopy(base)
-        d["mine"]["name"] = f"测试{i + 1}号灰岩矿"
-        d["mine"]["staff"] = 50 + i
-        d["reserves"]["remaining"]["value"] = 1000.5 + i
-        d["mine"]["licence"]["valid_to"] = dt.date(2026 + i % 5, 6, 12)
-        penalty = d["eligibility"]["penalties"][0]
-        d["eligibility"]["penalties"] = [
-            {**penalty, "decision_number": f"吕环罚〔2021〕{i}-{k}号"} for k in range(i % 3)]
-        out.append(d)
-    return out
+from mine_rows import mine_rows
 
 
 def _dump(data: Any) -> dict[str, Any]:
@@ -42,7 +24,7 @@ def _dump(data: Any) -> dict[str, Any]:
 
 
 def test_round_trip_with_cell_positions(tmp_path: Path) -> None:
-    mines = _mines(5)
+    mines = mine_rows(5)
     path = tmp_path / "名录.xlsx"
     assert write_mines_table(mines, path) == []
     rows = read_mines_table(path)
@@ -74,7 +56,7 @@ def test_round_trip_with_cell_positions(tmp_path: Path) -> None:
 
 def test_table_layout(tmp_path: Path) -> None:
     path = tmp_path / "名录.xlsx"
-    write_mines_table(_mines(2), path)
+    write_mines_table(mine_rows(2), path)
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames[:3] == ["填表说明", "矿山名录", "行政处罚"]
     ws = wb["矿山名录"]
@@ -95,7 +77,7 @@ def test_table_layout(tmp_path: Path) -> None:
 
 def test_broken_references_duplicates_and_empty_rows(tmp_path: Path) -> None:
     path = tmp_path / "名录.xlsx"
-    write_mines_table(_mines(3), path)
+    write_mines_table(mine_rows(3), path)
     wb = openpyxl.load_workbook(path)
     ws, pen = wb["矿山名录"], wb["行政处罚"]
     ws["A6"] = 2  # the third mine now claims the second mine's 编号
@@ -120,7 +102,7 @@ def test_broken_references_duplicates_and_empty_rows(tmp_path: Path) -> None:
 
 def test_missing_and_renamed_sheets(tmp_path: Path) -> None:
     path = tmp_path / "名录.xlsx"
-    write_mines_table(_mines(2), path)
+    write_mines_table(mine_rows(2), path)
     wb = openpyxl.load_workbook(path)
     wb["矿山名录"].title = "2023年名单"
     del wb["行政处罚"]
@@ -149,10 +131,10 @@ def test_not_a_mines_table(tmp_path: Path) -> None:
 def test_reading_many_mines_is_fast(tmp_path: Path) -> None:
     """1,000 mines (about 65,000 cells): reading is a small part of validating them."""
     path = tmp_path / "big.xlsx"
-    write_mines_table(_mines(1000), path)
+    write_mines_table(mine_rows(1000), path)
     start = time.process_time()
     rows = read_mines_table(path)
     spent = time.process_time() - start
     assert len(rows) == 1000
-    assert _dump(rows[999].data) == _dump(_mines(1000)[999])
+    assert _dump(rows[999].data) == _dump(mine_rows(1000)[999])
     assert spent < 2.5, f"reading 1,000 mines took {spent:.2f} s of CPU"
