@@ -493,17 +493,23 @@ class SkeletonCache:
             self._items.clear()
             self._seen.clear()
 
+    def admit(self, key: Hashable) -> None:
+        """Raise :class:`NotCachedYet` for the first document of a layout (see there); call it
+        before recording the document, which the plain build would not use."""
+        with self._lock:
+            if _EAGER or key in self._items or key in self._seen:
+                return
+            self._seen[key] = None
+            while len(self._seen) > self.size:
+                self._seen.popitem(last=False)
+        raise NotCachedYet("first document of this layout")
+
     def fill(self, key: Hashable, build: Callable[[frozenset], Skeleton],
              real: dict[str, SheetRecord], shape: Any = None) -> bytes:
         with self._lock:
             hit = self._items.get(key)
             if hit is not None:
                 self._items.move_to_end(key)
-            elif not _EAGER and key not in self._seen:
-                self._seen[key] = None
-                while len(self._seen) > self.size:
-                    self._seen.popitem(last=False)
-                raise NotCachedYet("first document of this layout")
         if hit is None:
             hit = (build(frozenset()), frozenset())
             self._store(key, hit)

@@ -468,6 +468,8 @@ def build_scoresheet_fast(iset: "IndicatorSet", submission: "Submission", *,
                           mine: "MineProfile", prefill: "Scores | None" = None,
                           today: dt.date | None = None) -> bytes:
     """The skeleton filled with this mine's values; :class:`Mismatch` if it does not fit."""
+    key = (content_digest(iset), mine)
+    _SKELETONS.admit(key)
     meta = _meta_rows(iset, submission, today or dt.date.today())
     heading = _heading(iset, submission)
     book = RecordBook()
@@ -479,4 +481,4 @@ def build_scoresheet_fast(iset: "IndicatorSet", submission: "Submission", *,
                          [(k, "") for k, _ in meta])
         return make_skeleton(ref, extra_styles, shape=neutral, before_save=_before_save)
 
-    return _SKELETONS.fill((content_digest(iset), mine), skeleton, book.records, shape=shape)
+    return _SKELETONS.fill(key, skeleton, book.records, shape=shape)

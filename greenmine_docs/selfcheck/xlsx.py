@@ -186,6 +186,8 @@ def render_xlsx_openpyxl(data: TableData) -> bytes:
 
 def render_xlsx_fast(data: TableData) -> bytes:
     """The skeleton filled with ``data``'s values; :class:`Mismatch` if it does not fit."""
+    key = content_digest(data.iset)
+    _SKELETONS.admit(key)
     book = RecordBook()
     layout = _build(book, data)
     iset = data.iset
@@ -197,7 +199,7 @@ def render_xlsx_fast(data: TableData) -> bytes:
         shape = _build(ref, neutral)
         return make_skeleton(ref, extra_styles, shape=shape)
 
-    return _SKELETONS.fill(content_digest(iset), skeleton, book.records, shape=layout)
+    return _SKELETONS.fill(key, skeleton, book.records, shape=layout)
 
 
 def build_workbook(data: TableData) -> tuple[Any, Layout]:
