@@ -1,6 +1,7 @@
 """Shared fixtures: the bundled example, a CLI runner, and a way to write variants of it."""
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,10 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 EXAMPLE_DIR = EXAMPLES / "shanxi-limestone"
 EXAMPLE = EXAMPLE_DIR / "mine.yaml"
+
+# every XML island a generator makes is parsed strictly, so a builder that writes XML that is
+# not well-formed fails the tests (greenmine_docs/docx/islands.py)
+os.environ["GREENMINE_CHECK_ISLANDS"] = "1"
 
 
 @pytest.fixture

@@ -249,8 +249,10 @@ def test_image_checks_are_cached_per_file_version(tmp_path):
 
 # -- self-check DOCX merges --------------------------------------------------------------------
 def test_selfcheck_vertical_merges_equal_python_docx_properties(ctx, monkeypatch):
-    """``_merge_down`` writes ``w:vMerge`` with lxml; python-docx's ``CT_Tc.vMerge`` property
-    (what it replaced) gives the same document."""
+    """``add_table(merges=…)`` writes ``w:vMerge`` into the table's XML text (an XML island
+    here); python-docx's ``CT_Tc.vMerge`` property set on the parsed table (what it replaced)
+    gives the same document."""
+    from greenmine_docs.docx import islands, tables
     from greenmine_docs.selfcheck import docx_table
     from greenmine_docs.selfcheck.checks import indicator_set_for
     from greenmine_docs.selfcheck.core import prepare
@@ -259,16 +261,23 @@ def test_selfcheck_vertical_merges_equal_python_docx_properties(ctx, monkeypatch
     table = prepare(ctx.submission, iset, set_ref=ctx.submission.campaign.indicator_set)
     fast = _parts(docx_table.render_docx(table))
 
-    def reference(tbl, first, last, col):
-        for i in range(first, last + 1):
-            pos = 0
-            for tc in tbl._tbl.tr_lst[i].tc_lst:
-                if pos == col:
-                    tc.vMerge = "restart" if i == first else "continue"
-                    break
-                pos += tc.grid_span
+    real_add_table = tables.add_table
 
-    monkeypatch.setattr(docx_table, "_merge_down", reference)
+    def reference(container, header, rows, *, merges=(), **kw):
+        tbl = real_add_table(container, header, rows, **kw)
+        offset = 1 if header else 0
+        for first, last, col in merges:
+            for i in range(first + offset, last + offset + 1):
+                pos = 0
+                for tc in tbl._tbl.tr_lst[i].tc_lst:
+                    if pos == col:
+                        tc.vMerge = "restart" if i == first + offset else "continue"
+                        break
+                    pos += tc.grid_span
+        return tbl
+
+    monkeypatch.setattr(islands, "enable", lambda part: None)  # real elements, as before
+    monkeypatch.setattr(tables, "add_table", reference)
     slow = _parts(docx_table.render_docx(table))
     assert fast["word/document.xml"] == slow["word/document.xml"]
     assert fast["word/document.xml"].count(b'<w:vMerge w:val="restart"/>') >= 20

@@ -414,11 +414,9 @@ def signatures(w: "Writer", d: "ReportData") -> None:
     _centered_title(w, "评估组成员及评估机构签字页").paragraph_format.page_break_before = True
     rows = [[i, m.name, m.title or m.title_level.value, m.speciality.value, m.role.value, ""]
             for i, m in enumerate(a.team, start=1)]
-    table = add_table(w.body, ["序号", "姓名", "职称", "专业", "组内职务", "签字"], rows,
-                      widths_mm=[13, 24, 34, 18, 21, 46], total_width_mm=w.type_width_mm,
-                      aligns=["center"] * 6)
-    for row in table.rows[1:]:
-        row.height = Mm(12)
+    add_table(w.body, ["序号", "姓名", "职称", "专业", "组内职务", "签字"], rows,
+              widths_mm=[13, 24, 34, 18, 21, 46], total_width_mm=w.type_width_mm,
+              aligns=["center"] * 6, row_height_mm=12)
     gap = w.body.add_paragraph()
     no_indent(gap)
     _right(w, f"评估机构（盖章）：{a.agency.name}", before=36)

@@ -106,17 +106,21 @@ class _Members:
     def write(self, pack_uri: Any, blob: bytes) -> None:
         import zipfile
 
+        from .islands import expand
+
         name = pack_uri.membername
-        method = zipfile.ZIP_STORED if name.lower().endswith(_STORED_SUFFIXES) \
-            else zipfile.ZIP_DEFLATED
-        self.zf.writestr(name, blob, compress_type=method)
+        if name.lower().endswith(_STORED_SUFFIXES):
+            self.zf.writestr(name, blob, compress_type=zipfile.ZIP_STORED)
+        else:
+            self.zf.writestr(name, expand(blob), compress_type=zipfile.ZIP_DEFLATED)
 
 
 def package_bytes(document: Any) -> bytes:
     """The package of a python-docx ``Document`` as bytes: what ``Document.save`` writes
     (same members, content types and relationships, by python-docx's own package writer
-    steps), except that pictures are stored instead of deflated a second time and the XML is
-    deflated at :data:`~greenmine_docs.outputs.PACKAGE_COMPRESSLEVEL`."""
+    steps), except that pictures are stored instead of deflated a second time, the XML is
+    deflated at :data:`~greenmine_docs.outputs.PACKAGE_COMPRESSLEVEL` and XML islands
+    (:mod:`~greenmine_docs.docx.islands`) are put in place."""
     import zipfile
 
     from docx.opc.pkgwriter import PackageWriter

@@ -115,7 +115,7 @@ class MarkdownRenderer:
             for para in paragraphs:
                 out: list[str] = []
                 self._inline_text(out, para)
-                self.w.add_paragraph_xml(None, "".join(out))
+                self.w.append_paragraph_xml(None, "".join(out))
             return
         tokens = _parser().parse(text)
         i = 0
@@ -166,7 +166,7 @@ class MarkdownRenderer:
                 out: list[str] = []
                 if line:
                     self.w.run_xml(out, line)
-                self.w.add_paragraph_xml(ppr, "".join(out))
+                self.w.append_paragraph_xml(ppr, "".join(out))
             return i + 1
         if t == "table_open":
             return self._table(tokens, i)
@@ -180,7 +180,7 @@ class MarkdownRenderer:
         else:  # deeper than the official four levels: a bold run-in paragraph
             out: list[str] = []
             self.w.run_xml(out, text, bold=True)
-            self.w.add_paragraph_xml(None, "".join(out))
+            self.w.append_paragraph_xml(None, "".join(out))
 
     def _paragraph(self, children: list[Any] | None) -> None:
         images = [c for c in children or [] if c.type == "image"]
@@ -199,7 +199,7 @@ class MarkdownRenderer:
                 ppr = f'<w:ind w:left="{self.w.char_width(2 * self.quote).twips}"/>'
             out: list[str] = []
             self._inline(out, children)
-            self.w.add_paragraph_xml(ppr, "".join(out))
+            self.w.append_paragraph_xml(ppr, "".join(out))
         for img in images:
             src = img.attrs.get("src", "")
             caption = plain_text(img.children) or (img.attrs.get("title") or "")

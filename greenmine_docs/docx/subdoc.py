@@ -34,6 +34,7 @@ from .figures import start_shape_ids
 
 SUBDOC_NS = "urn:x-greenmine:subdoc"
 _PLACEHOLDER = f"{{{SUBDOC_NS}}}subdoc"
+_SECT_PR = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sectPr"
 _DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 _BLOCK_PARENTS = {f"{{http://schemas.openxmlformats.org/wordprocessingml/2006/main}}{t}"
                   for t in ("body", "tc", "txbxContent", "sdtContent", "comment", "footnote",
@@ -86,7 +87,7 @@ class SplicedSubdoc(Subdoc):
 
     def elements(self) -> list[Any]:
         """Its block elements (the body's, without the section properties)."""
-        return [e for e in self.subdocx.element.body if not e.tag.endswith("}sectPr")]
+        return [e for e in self.subdocx.element.body if e.tag != _SECT_PR]
 
     def take_elements(self) -> list[Any]:
         """The body's block elements: moved out on first use, copies of them after that."""

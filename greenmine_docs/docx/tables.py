@@ -189,15 +189,23 @@ _TBL_LOOK = ('<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:las
 def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
               rows: Sequence[Sequence[Any]], *, widths_mm: Sequence[float] | None = None,
               aligns: Sequence[str] | None = None, total_width_mm: float = TYPE_WIDTH_MM,
-              font_size: float | None = None, header_fill: str | None = "F2F2F2"):
-    """Append a table to ``container`` (a Document, subdocument or cell) and return it.
+              font_size: float | None = None, header_fill: str | None = "F2F2F2",
+              merges: Sequence[tuple[int, int, int]] = (), row_height_mm: float | None = None):
+    """Append a table to ``container`` (a Document, subdocument or cell) and return it — or
+    None when it went into the document as finished XML (:mod:`~greenmine_docs.docx.islands`,
+    in the generators' documents).
 
     ``header`` is one row of titles, or a list of rows for a multi-row header (all repeated on
     every page). ``rows`` are lists of values or :class:`Cell`. ``aligns`` gives each column's
-    alignment (default: left for text, right for numbers)."""
+    alignment (default: left for text, right for numbers). ``merges`` are ``(first, last,
+    column)`` runs of body rows (0 = the first row after the header) merged vertically in grid
+    column ``column``: the cells after the first should be empty. ``row_height_mm`` is the
+    least height of every body row."""
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
     from docx.table import Table
+
+    from . import islands
 
     header_rows = [list(header)] if header and not isinstance(header[0], (list, tuple)) \
         else [list(r) for r in header]
@@ -226,7 +234,8 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
     text_style = _ParaStyle(part, "Table Text", font_size)
     shade = (f'<w:shd w:val="clear" w:color="auto" w:fill="{_attr(header_fill)}"/>'
              if header_fill else "")
-    out: list[str] = [f"<w:tbl {nsdecls('w')}>"]
+    as_island = table is None and islands.enabled(part)
+    out: list[str] = ["<w:tbl>" if as_island else f"<w:tbl {nsdecls('w')}>"]
     if table is None:
         out.append(f'<w:tblPr><w:tblW w:type="dxa" w:w="{int(Mm(sum(widths)).twips)}"/>'
                    f'<w:jc w:val="center"/>{_BORDERS}<w:tblLayout w:type="fixed"/>'
@@ -238,10 +247,19 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
                       + (shade if head else "") + '<w:vAlign w:val="center"/></w:tcPr>'
                       for tw in twips] for head in (True, False)}
     n_aligns = len(aligns) if aligns else 0
+    first_body = len(header_rows)
+    vmerge: dict[tuple[int, int], str] = {}  # (table row, grid column) -> w:vMerge
+    for first, last, column in merges:
+        if last > first:
+            vmerge[(first_body + first, column)] = '<w:vMerge w:val="restart"/>'
+            for i in range(first + 1, last + 1):
+                vmerge[(first_body + i, column)] = "<w:vMerge/>"  # "continue": the default
+    height = (f'<w:trHeight w:val="{int(Mm(row_height_mm).twips)}"/>'
+              if row_height_mm is not None else "")
 
-    def add_row(values: Sequence[Any], *, head: bool) -> None:
+    def add_row(index: int, values: Sequence[Any], *, head: bool) -> None:
         out.append('<w:tr><w:trPr><w:cantSplit w:val="true"/>'
-                   + ('<w:tblHeader w:val="true"/>' if head else "") + "</w:trPr>")
+                   + ('<w:tblHeader w:val="true"/>' if head else height) + "</w:trPr>")
         opening = tc_open[head]
         col = 0
         for value in values:
@@ -252,10 +270,11 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
                 span = max(1, min(span, ncols - col))
             else:
                 text, span, bold, align = value, 1, False, None
-            if span > 1:
+            merge = vmerge.get((index, col), "") if vmerge else ""
+            if span > 1 or merge:
                 out.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" '
-                           f'w:w="{Mm(sum(widths[col:col + span])).twips}"/>'
-                           f'<w:gridSpan w:val="{span}"/>'
+                           f'w:w="{Mm(sum(widths[col:col + span])).twips if span > 1 else twips[col]}"/>'
+                           + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "") + merge
                            + (shade if head else "") + '<w:vAlign w:val="center"/></w:tcPr>')
             else:
                 out.append(opening[col])
@@ -273,11 +292,14 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
             out.append("</w:tc>")
         out.append("</w:tr>")
 
-    for values in header_rows:
-        add_row(values, head=True)
-    for values in rows:
-        add_row(values, head=False)
+    for index, values in enumerate(header_rows):
+        add_row(index, values, head=True)
+    for index, values in enumerate(rows, start=first_body):
+        add_row(index, values, head=False)
     out.append("</w:tbl>")
+    if as_island:
+        insert_block(body._element, islands.island("".join(out)))
+        return None
     new = parse_xml("".join(out))
     if table is None:
         insert_block(body._element, new)

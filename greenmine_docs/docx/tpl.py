@@ -165,8 +165,11 @@ def render_template(path: str | Path, build_context: Callable[[Any], dict[str, A
 
     from ..safety.template_lint import check_template
 
+    from . import islands
+
     path = Path(path)
     tpl = open_template(path)
+    islands.enable(tpl.docx.part)  # written by package_bytes below
     context = build_context(tpl)
     check_template(path, known=context)  # unknown variables, with where they are
     try:

@@ -17,6 +17,7 @@ from docx.shared import Pt
 from ..errors import InputError
 from .cn import cn_heading_number
 from .figures import add_figure
+from . import islands
 from .fonts import DEFAULT_FONTS, FontScheme
 from .lists import ListNumbering, num_pr_xml, set_list
 from .page import LANDSCAPE_TYPE_WIDTH_MM, TYPE_WIDTH_MM, section_break
@@ -110,6 +111,17 @@ class Writer:
         insert_block(block._element, p)
         return Paragraph(p, block)
 
+    def append_paragraph_xml(self, ppr: str | None, content: str = "") -> None:
+        """:meth:`add_paragraph_xml` for a paragraph nobody changes afterwards: in a document
+        that allows it, it stays text until the package is written
+        (:mod:`~greenmine_docs.docx.islands`)."""
+        block = self._block()
+        if block is None or not islands.enabled(block.part):
+            self.add_paragraph_xml(ppr, content)
+            return
+        ppr_xml = "" if ppr is None else (f"<w:pPr>{ppr}</w:pPr>" if ppr else "<w:pPr/>")
+        insert_block(block._element, islands.island(f"<w:p>{ppr_xml}{content}</w:p>"))
+
     # -- text -----------------------------------------------------------------------------
     def char_width(self, chars: float) -> Pt:
         return Pt(BODY_SIZE * chars)
@@ -178,10 +190,10 @@ class Writer:
         for item in items:
             out: list[str] = []
             self.run_xml(out, item)
-            self.add_paragraph_xml(num_pr, "".join(out))
+            self.append_paragraph_xml(num_pr, "".join(out))
 
     def page_break(self) -> None:
-        self.add_paragraph_xml(NO_INDENT, '<w:r><w:br w:type="page"/></w:r>')
+        self.append_paragraph_xml(NO_INDENT, '<w:r><w:br w:type="page"/></w:r>')
 
     # -- tables and figures -----------------------------------------------------------------
     @property
@@ -198,7 +210,7 @@ class Writer:
         table = add_table(self.body, header, rows, widths_mm=widths_mm, aligns=aligns,
                           total_width_mm=self.type_width_mm, font_size=font_size)
         # gap paragraph: no_indent + line_spacing = Pt(10) (exact)
-        self.add_paragraph_xml('<w:spacing w:line="200" w:lineRule="exact"/>' + NO_INDENT)
+        self.append_paragraph_xml('<w:spacing w:line="200" w:lineRule="exact"/>' + NO_INDENT)
         return table
 
     def _caption(self, kind: str, number: int | None, text: str) -> Any:

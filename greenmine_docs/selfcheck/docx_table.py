@@ -20,9 +20,11 @@ WIDTHS_MM = [13, 17, 17, 52, 11, 14, 44, 27, 27, 21, 14]
 
 
 def render_docx(data: TableData) -> bytes:
+    from ..docx import islands
     from ..docx.document import to_bytes
 
     doc = base_document()
+    islands.enable(doc.part)  # written by to_bytes below
     write_body(doc, data)
     return to_bytes(doc)
 
@@ -170,13 +172,10 @@ def _main_table(doc: Any, data: TableData) -> None:
                      Cell(fmt_points(c_res.score) if c_res else "", align="center", bold=True),
                      Cell(ratio, span=5, bold=True, align="left")])
     rows += _total_rows(data)
-    table = add_table(doc, header, rows, widths_mm=WIDTHS_MM, font_size=TABLE_PT,
-                      total_width_mm=WIDTH_MM,
-                      aligns=["center", "center", "center", "left", "center", "center",
-                              "left", "left", "left", "center", "center"])
-    for first, last, col in merges:
-        if last > first:
-            _merge_down(table, first + 1, last + 1, col)  # +1: the header row
+    add_table(doc, header, rows, widths_mm=WIDTHS_MM, font_size=TABLE_PT,
+              total_width_mm=WIDTH_MM, merges=merges,
+              aligns=["center", "center", "center", "left", "center", "center",
+                      "left", "left", "left", "center", "center"])
 
 
 def _total_rows(data: TableData) -> list[list[Any]]:
@@ -208,41 +207,6 @@ def _total_rows(data: TableData) -> list[list[Any]]:
          # a blank table leaves room to write by hand
          Cell((data.self_check.opinion or "") if data.self_check else "\n\n\n", span=n - 3)],
     ]
-
-
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_BEFORE_VMERGE = {f"{_W}tcW", f"{_W}gridSpan", f"{_W}hMerge"}  # tcPr children ahead of it
-
-
-def _merge_down(table: Any, first: int, last: int, col: int) -> None:
-    """Vertically merge grid column ``col`` from row ``first`` to ``last`` (table row indexes)
-    by writing ``w:vMerge`` into each cell's ``w:tcPr`` in schema order, with lxml directly
-    (python-docx's ``Table.cell`` rebuilds the whole grid on every call and its element
-    properties are slow over a 150-row table). The continuing cells are empty."""
-    trs = table._tbl.findall(f"{_W}tr")
-    for i in range(first, last + 1):
-        tc = _tc_at(trs[i], col)
-        if tc is None:
-            return
-        tc_pr = tc.find(f"{_W}tcPr")
-        if tc_pr is None:
-            tc_pr = tc.makeelement(f"{_W}tcPr", {})
-            tc.insert(0, tc_pr)
-        # "continue" is the attribute's default: written bare, as Word and python-docx do
-        merge = tc_pr.makeelement(f"{_W}vMerge", {f"{_W}val": "restart"} if i == first else {})
-        at = next((k for k, child in enumerate(tc_pr) if child.tag not in _BEFORE_VMERGE),
-                  len(tc_pr))
-        tc_pr.insert(at, merge)
-
-
-def _tc_at(tr: Any, col: int) -> Any:
-    pos = 0
-    for tc in tr.iterchildren(f"{_W}tc"):
-        if pos == col:
-            return tc
-        span = tc.find(f"{_W}tcPr/{_W}gridSpan")
-        pos += int(span.get(f"{_W}val")) if span is not None else 1
-    return None
 
 
 def _sign_off(doc: Any, data: TableData) -> None:
