@@ -272,8 +272,8 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
                 text, span, bold, align = value, 1, False, None
             merge = vmerge.get((index, col), "") if vmerge else ""
             if span > 1 or merge:
-                out.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" '
-                           f'w:w="{Mm(sum(widths[col:col + span])).twips if span > 1 else twips[col]}"/>'
+                width = Mm(sum(widths[col:col + span])).twips if span > 1 else twips[col]
+                out.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>'
                            + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "") + merge
                            + (shade if head else "") + '<w:vAlign w:val="center"/></w:tcPr>')
             else:
