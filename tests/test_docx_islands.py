@@ -63,25 +63,34 @@ def test_merges_and_row_height_written_in_schema_order():
     assert table.rows[0].height is None  # the header row keeps its natural height
 
 
-def test_island_refuses_text_that_would_end_it():
-    with pytest.raises(ValueError):
-        islands.island("<w:p><w:r><w:t>?></w:t></w:r></w:p>")
-
-
 def test_checking_mode_refuses_xml_that_is_not_well_formed(monkeypatch):
     from lxml import etree
 
+    doc = new_document()
+    islands.enable(doc.part)
     monkeypatch.setenv("GREENMINE_CHECK_ISLANDS", "1")
     with pytest.raises(etree.XMLSyntaxError):
-        islands.island("<w:p><w:r>")
+        islands.island(doc.part, "<w:p><w:r>")
     monkeypatch.setenv("GREENMINE_CHECK_ISLANDS", "0")
-    islands.island("<w:p><w:r>")  # not checked: the builders are trusted outside the tests
+    islands.island(doc.part, "<w:p><w:r>")  # not checked: the builders are trusted outside
 
 
 def test_expand_puts_each_island_in_place():
-    blob = b"<a>1<?gm-xml <b/>?>2<?other x?><?gm-xml <c>&amp;</c>?></a>"
-    assert islands.expand(blob) == b"<a>1<b/>2<?other x?><c>&amp;</c></a>"
-    assert islands.expand(b"<a/>") == b"<a/>"
+    table = {7: "<b/>", 12: "<c>&amp;中</c>"}
+    blob = b"<a>1<?gm-xml 7?>2<?other x?><?gm-xml 12?></a>"
+    assert islands.expand(blob, table) == "<a>1<b/>2<?other x?><c>&amp;中</c></a>".encode()
+    assert islands.expand(b"<a/>", table) == b"<a/>"
+
+
+def test_an_island_used_twice_is_written_twice():
+    import copy
+
+    doc = new_document()
+    islands.enable(doc.part)
+    add_table(doc, ["甲"], [["1"]])
+    pi = doc.element.body[-2]
+    pi.addnext(copy.deepcopy(pi))  # a subdocument used twice copies its elements
+    assert _document_xml(to_bytes(doc)).count(b"<w:tbl>") == 2
 
 
 def test_materialize_turns_islands_into_elements():
@@ -89,7 +98,7 @@ def test_materialize_turns_islands_into_elements():
     islands.enable(doc.part)
     add_table(doc, ["甲"], [["1"], ["2"]])
     assert doc.tables == [] and islands.is_island(doc.element.body[-2])
-    islands.materialize(doc.element.body)
+    islands.materialize(doc.part, doc.element.body)
     assert [c.text for row in doc.tables[0].rows for c in row.cells] == ["甲", "1", "2"]
 
 

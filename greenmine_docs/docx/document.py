@@ -100,8 +100,9 @@ class _Members:
     """The ``write(pack_uri, blob)`` side of python-docx's physical package writer, over an
     open zip file, storing compressed media as they are."""
 
-    def __init__(self, zf: Any) -> None:
+    def __init__(self, zf: Any, islands: dict[int, str]) -> None:
         self.zf = zf
+        self.islands = islands
 
     def write(self, pack_uri: Any, blob: bytes) -> None:
         import zipfile
@@ -112,7 +113,8 @@ class _Members:
         if name.lower().endswith(_STORED_SUFFIXES):
             self.zf.writestr(name, blob, compress_type=zipfile.ZIP_STORED)
         else:
-            self.zf.writestr(name, expand(blob), compress_type=zipfile.ZIP_DEFLATED)
+            self.zf.writestr(name, expand(blob, self.islands),
+                             compress_type=zipfile.ZIP_DEFLATED)
 
 
 def package_bytes(document: Any) -> bytes:
@@ -126,6 +128,7 @@ def package_bytes(document: Any) -> bytes:
     from docx.opc.pkgwriter import PackageWriter
 
     from ..outputs import PACKAGE_COMPRESSLEVEL
+    from .islands import texts as island_texts
 
     package = document.part.package
     parts = package.parts
@@ -134,7 +137,7 @@ def package_bytes(document: Any) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED,
                          compresslevel=PACKAGE_COMPRESSLEVEL) as zf:
-        members = _Members(zf)
+        members = _Members(zf, island_texts(parts))
         PackageWriter._write_content_types_stream(members, parts)
         PackageWriter._write_pkg_rels(members, package.rels)
         PackageWriter._write_parts(members, parts)

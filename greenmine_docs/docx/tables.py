@@ -298,7 +298,7 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
         add_row(index, values, head=False)
     out.append("</w:tbl>")
     if as_island:
-        insert_block(body._element, islands.island("".join(out)))
+        insert_block(body._element, islands.island(part, "".join(out)))
         return None
     new = parse_xml("".join(out))
     if table is None:

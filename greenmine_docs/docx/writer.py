@@ -120,7 +120,8 @@ class Writer:
             self.add_paragraph_xml(ppr, content)
             return
         ppr_xml = "" if ppr is None else (f"<w:pPr>{ppr}</w:pPr>" if ppr else "<w:pPr/>")
-        insert_block(block._element, islands.island(f"<w:p>{ppr_xml}{content}</w:p>"))
+        insert_block(block._element,
+                     islands.island(block.part, f"<w:p>{ppr_xml}{content}</w:p>"))
 
     # -- text -----------------------------------------------------------------------------
     def char_width(self, chars: float) -> Pt:
