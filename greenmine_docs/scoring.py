@@ -185,8 +185,10 @@ def _half_up(x: float, places: str) -> Decimal:
     return Decimal(repr(float(x))).quantize(Decimal(places), rounding=ROUND_HALF_UP)
 
 
+@functools.lru_cache(maxsize=4096)
 def fmt_points(x: float | None) -> str:
-    """``800.0`` -> ``800``; ``812.456`` -> ``812.46``; None -> ``—``."""
+    """``800.0`` -> ``800``; ``812.456`` -> ``812.46``; None -> ``—``. Cached: tables print
+    the same few point values thousands of times (equal numbers print alike)."""
     if x is None:
         return "—"
     text = f"{_half_up(x, '0.01'):f}".rstrip("0").rstrip(".")

@@ -156,7 +156,7 @@ class Writer:
             self.counters[i] = 0
         return cn_heading_number(level, self.counters[level - 1])
 
-    def _heading_xml(self, level: int, text: str, extra_ppr: str = "") -> Any:
+    def _heading_xml(self, level: int, text: str, extra_ppr: str = "") -> None:
         style_id = self.style_id(f"Heading {level}")
         if style_id is False:  # no such style: the paragraph keeps the default one
             ppr, style_id = (extra_ppr or None), None
@@ -164,22 +164,22 @@ class Writer:
             ppr = (f'<w:pStyle w:val="{xml_attr(style_id)}"/>' if style_id else "") + extra_ppr
         out: list[str] = []
         self.run_xml(out, text, style_id)
-        return self.add_paragraph_xml(ppr, "".join(out))
+        self.append_paragraph_xml(ppr, "".join(out))
 
-    def heading(self, level: int, text: str, *, numbered: bool | None = None) -> Any:
+    def heading(self, level: int, text: str, *, numbered: bool | None = None) -> None:
         """Heading 1–4 with the official number prefix (一、 / （一） / 1. / （1）)."""
         if not 1 <= level <= self.max_heading_level:
             raise ValueError(f"heading level {level}")
         number = self.numbered_headings if numbered is None else numbered
         prefix = self.heading_number(level) if number else ""
-        return self._heading_xml(level, prefix + text)
+        self._heading_xml(level, prefix + text)
 
-    def unnumbered_heading(self, level: int, text: str, *, align: str | None = None) -> Any:
+    def unnumbered_heading(self, level: int, text: str, *, align: str | None = None) -> None:
         """A heading that appears in the table of contents without a number (附表, 附图)."""
         extra = ""
         if align:
             extra = NO_INDENT + f'<w:jc w:val="{_JC[align]}"/>'
-        return self._heading_xml(level, text, extra)
+        self._heading_xml(level, text, extra)
 
     def list_item(self, paragraph: Any, num_id: int, level: int = 0) -> None:
         set_list(paragraph, num_id, level)
@@ -214,7 +214,7 @@ class Writer:
         self.append_paragraph_xml('<w:spacing w:line="200" w:lineRule="exact"/>' + NO_INDENT)
         return table
 
-    def _caption(self, kind: str, number: int | None, text: str) -> Any:
+    def _caption(self, kind: str, number: int | None, text: str) -> None:
         """What :func:`~greenmine_docs.docx.figures.add_caption` writes: a centred ``Caption``
         paragraph ``{kind}{number}  {text}``, kept with the next one for a table caption."""
         style_id = self.style_id("Caption")
@@ -226,7 +226,7 @@ class Writer:
         label = f"{kind}{number}" if number is not None else kind
         out: list[str] = []
         self.run_xml(out, f"{label}  {text}".strip(), style_id)
-        return self.add_paragraph_xml(ppr, "".join(out))
+        self.append_paragraph_xml(ppr, "".join(out))
 
     def figure(self, image: str | Path | bytes, caption: str | None, *,
                width_mm: float | None = None, where: str = "") -> Any:
