@@ -10,13 +10,45 @@ falling back to the nearest located ancestor. ``findings`` are problems found wh
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from ..findings import Finding, Location
 
 FieldPath = tuple[str | int, ...]
+
+
+class LinePositions(Mapping):
+    """``field path -> Location`` of one text file, kept as ``(line, column)`` pairs and made
+    into a :class:`Location` only when asked for: a mine's YAML has a thousand values and
+    findings name a handful of them."""
+
+    __slots__ = ("file", "marks")
+
+    def __init__(self, file: str, marks: dict[FieldPath, tuple[int, int]]) -> None:
+        self.file = file
+        self.marks = marks  # 1-based line and column
+
+    def __getitem__(self, path: Any) -> Location:
+        line, column = self.marks[path]
+        return Location(file=self.file, line=line, column=column)
+
+    def get(self, path: Any, default: Any = None) -> Any:  # noqa: D102 — Mapping API
+        mark = self.marks.get(path)
+        if mark is None:
+            return default
+        return Location(file=self.file, line=mark[0], column=mark[1])
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.marks
+
+    def __iter__(self) -> Iterator[FieldPath]:
+        return iter(self.marks)
+
+    def __len__(self) -> int:
+        return len(self.marks)
 
 
 def dotted(path: FieldPath) -> str:

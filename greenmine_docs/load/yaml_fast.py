@@ -20,9 +20,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..findings import Location
 from ..limits import MAX_YAML_DEPTH, MAX_YAML_NODES
-from .raw import FieldPath
+from .raw import FieldPath, LinePositions
 
 _PLAIN_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
                "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
@@ -158,7 +157,7 @@ def _plain(value: str, mark: Any) -> Any:
 
 
 def parse(text: str, source: Path
-          ) -> tuple[dict[str, Any], dict[FieldPath, Location], dict[FieldPath, Location]] | None:
+          ) -> tuple[dict[str, Any], LinePositions, LinePositions] | None:
     """``(data, positions, key_positions)`` as ``read_yaml`` builds them, or ``None`` when the
     ruamel.yaml path must handle the text."""
     if os.environ.get("GREENMINE_YAML_FAST") == "0":  # escape hatch: always use ruamel.yaml
@@ -178,11 +177,11 @@ def parse(text: str, source: Path
 
 
 def _build(loader: Any, text: str, source: str
-           ) -> tuple[dict[str, Any], dict[FieldPath, Location], dict[FieldPath, Location]]:
+           ) -> tuple[dict[str, Any], LinePositions, LinePositions]:
     from yaml import events as ev
 
-    positions: dict[FieldPath, Location] = {}
-    key_positions: dict[FieldPath, Location] = {}
+    positions: dict[FieldPath, tuple[int, int]] = {}
+    key_positions: dict[FieldPath, tuple[int, int]] = {}
     # stack entries: [container, path, depth, is_map, pending key, key mark, keys seen, index,
     #                 flow style]
     stack: list[list[Any]] = []
@@ -190,8 +189,8 @@ def _build(loader: Any, text: str, source: str
     nodes = 0
     documents = 0
 
-    def at(mark: Any) -> Location:
-        return Location(file=source, line=mark.line + 1, column=mark.column + 1)
+    def at(mark: Any) -> tuple[int, int]:
+        return mark.line + 1, mark.column + 1
 
     def place(value: Any, mark: Any, container: bool) -> tuple[FieldPath, int]:
         """Record ``value`` (a scalar, or a new container) in its parent; returns its path
@@ -275,4 +274,4 @@ def _build(loader: Any, text: str, source: str
         loader.dispose()
     if root is None or stack:
         raise _Fallback
-    return root, positions, key_positions
+    return root, LinePositions(source, positions), LinePositions(source, key_positions)
