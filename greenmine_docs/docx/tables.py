@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from .page import TYPE_WIDTH_MM
-from .text import add_text, block_parent, insert_block, run_content, set_style
+from .text import add_text, block_parent, insert_block, run_content_xml, set_style
 
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
           "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
@@ -163,18 +163,24 @@ class _ParaStyle:
         sz = f'<w:sz w:val="{int(Pt(size).pt * 2)}"/>' if size is not None else ""
         self.rpr = {False: f"<w:rPr>{rfonts}{sz}</w:rPr>",
                     True: f"<w:rPr>{rfonts}<w:b/>{sz}</w:rPr>"}
-        self._ppr: dict[str | None, str] = {}
+        self._start: dict[tuple[str | None, bool], str] = {}
 
     def paragraphs(self, out: list[str], value: Any, align: str | None, bold: bool) -> None:
-        try:
-            ppr = self._ppr[align]
-        except KeyError:
+        key = (align, bool(bold))
+        start = self._start.get(key)
+        if start is None:
             ppr = self.pstyle + (f'<w:jc w:val="{_JC[align]}"/>' if align else "")
-            ppr = self._ppr[align] = f"<w:pPr>{ppr}</w:pPr>" if (self.has_ppr or ppr) else ""
-        start = f"<w:p>{ppr}<w:r>{self.rpr[bool(bold)]}"
-        for line in cell_text(value).split("\n"):
+            ppr = f"<w:pPr>{ppr}</w:pPr>" if (self.has_ppr or ppr) else ""
+            start = self._start[key] = f"<w:p>{ppr}<w:r>{self.rpr[key[1]]}"
+        text = value if type(value) is str else cell_text(value)
+        if "\n" not in text:
             out.append(start)
-            run_content(out, line)
+            out.append(run_content_xml(text))
+            out.append("</w:r></w:p>")
+            return
+        for line in text.split("\n"):
+            out.append(start)
+            out.append(run_content_xml(line))
             out.append("</w:r></w:p>")
 
 

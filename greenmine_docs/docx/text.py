@@ -278,6 +278,15 @@ def run_content(out: list[str], text: str) -> None:
             out.append(f"<w:t>{xml_text(piece)}</w:t>")
 
 
+@lru_cache(maxsize=8192)
+def run_content_xml(text: str) -> str:
+    """:func:`run_content` as one string, cached: indicator texts, labels and scores recur in
+    every mine's tables."""
+    out: list[str] = []
+    run_content(out, text)
+    return "".join(out)
+
+
 def runs_xml(out: list[str], text: str, rpr: str) -> None:
     """The runs :func:`add_text` appends for ``text`` (``\\n`` = a line break at the end of
     the run before it), each with the properties ``rpr``."""
@@ -287,7 +296,7 @@ def runs_xml(out: list[str], text: str, rpr: str) -> None:
         out.append("<w:r>")
         out.append(rpr)
         if line:
-            run_content(out, line)
+            out.append(run_content_xml(line))
         out.append("<w:br/></w:r>" if i < last else "</w:r>")
 
 

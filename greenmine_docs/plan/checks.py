@@ -123,11 +123,8 @@ def category_of_indicator(data: PlanData, indicator_id: str):
     iset = data.indicator_set
     ident = str(indicator_id).strip()
     if iset is not None:
-        for c in iset.categories:
-            if ident == c.id or ident in {g.id for g in c.groups} or \
-                    ident in {i.id for g in c.groups for i in g.items}:
-                return data.category_of(c.id)
-        return None
+        category_id = data.indicator_category_id(ident)
+        return None if category_id is None else data.category_of(category_id)
     return data.category_of(ident.split(".")[0]) or data.category_of(ident)
 
 

@@ -54,6 +54,7 @@ class PlanData:
     _narrative_cache: dict[tuple[str, str | None], NarrativeText | None] = field(
         default_factory=dict)
     _category_cache: dict[str, CategoryRef | None] = field(default_factory=dict)
+    _indicator_categories: dict[str, str] | None = None
 
     # -- categories ---------------------------------------------------------------------
     def category_of(self, ref: str) -> CategoryRef | None:
@@ -65,6 +66,20 @@ class PlanData:
                 (c for c in self.categories
                  if ref.strip() == c.id or key == normalize_title(c.name)), None)
         return self._category_cache[ref]
+
+    def indicator_category_id(self, ident: str) -> str | None:
+        """Id of the first-level indicator of the indicator set that an id (of a category,
+        group or item) belongs to; None when the set has no such id. The index is built once
+        per input (the first category that has the id wins, as in the set's order)."""
+        index = self._indicator_categories
+        if index is None:
+            index = {}
+            for c in self.indicator_set.categories if self.indicator_set is not None else ():
+                for ident_in in (c.id, *(g.id for g in c.groups),
+                                 *(i.id for g in c.groups for i in g.items)):
+                    index.setdefault(ident_in, c.id)
+            self._indicator_categories = index
+        return index.get(ident)
 
     def tasks_of(self, category: CategoryRef) -> list[tuple[int, "Task"]]:
         return [(i, t) for i, t in enumerate(self.plan.tasks)
