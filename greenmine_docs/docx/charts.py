@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 from typing import Any, Sequence
-from xml.sax.saxutils import escape
 
 from ..cells import column_letter
 from .fonts import DEFAULT_FONTS, FontScheme
+from .text import xml_attr
 
 CHART_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 CHART_REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
@@ -39,7 +39,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 def esc(text: Any) -> str:
     """``text`` as XML character data (also safe inside double-quoted attributes)."""
-    return escape(_NOT_XML.sub("", str(text)), {'"': "&quot;"})
+    return xml_attr(_NOT_XML.sub("", str(text)))
 
 
 def number(v: float) -> str:
