@@ -54,6 +54,25 @@ def _literal(seq: str) -> str:
     return "{{ '%s' }}" % _TEMPLATE_ESCAPES[seq]
 
 
+@functools.lru_cache(maxsize=64)
+def _jinja_source(src_xml: str) -> str:
+    """A part's patched XML as the Jinja source it is rendered from (the same for every mine
+    rendered with one template, so it is worked out once)."""
+    src_xml = _ESCAPE_RE.sub(lambda m: _literal(m.group(0)), src_xml)
+    # one paragraph a line, so a Jinja error's line number is the paragraph number
+    return _PARA_START.sub(r"\n<w:p\1", src_xml)
+
+
+@functools.lru_cache(maxsize=64)
+def _patched(src_xml: str) -> str:
+    """docxtpl's clean-up of a part's XML before Jinja sees it (tags inside ``{{ }}`` removed
+    and so on): a function of the text alone, done once per distinct template part."""
+    return DocxTemplate.patch_xml(_PATCH_SELF, src_xml)
+
+
+_PATCH_SELF: Any = object()  # DocxTemplate.patch_xml uses no template state (a test checks)
+
+
 class GuardedDocxTemplate(SubdocSplicing, DocxTemplate):
     """:class:`docxtpl.DocxTemplate` that renders each part once and never re-reads data as
     template source (see the module docstring); subdocuments are spliced in as elements
@@ -71,9 +90,7 @@ class GuardedDocxTemplate(SubdocSplicing, DocxTemplate):
             from ..render.jinja_env import make_env
 
             jinja_env = make_env()
-        src_xml = _ESCAPE_RE.sub(lambda m: _literal(m.group(0)), src_xml)
-        # one paragraph a line, so a Jinja error's line number is the paragraph number
-        src_xml = _PARA_START.sub(r"\n<w:p\1", src_xml)
+        src_xml = _jinja_source(src_xml)
         self.current_rendering_part = part
         try:
             dst_xml = compile_template(jinja_env, src_xml).render(context)
@@ -88,6 +105,9 @@ class GuardedDocxTemplate(SubdocSplicing, DocxTemplate):
             raise
         dst_xml = _PARA_BREAK.sub(r"<w:p\1", dst_xml)
         return self.resolve_listing(dst_xml)
+
+    def patch_xml(self, src_xml: str) -> str:
+        return _patched(src_xml)
 
     def get_headers_footers(self, uri: str) -> Any:
         """Only the headers and footers that hold template tags: one without a brace renders
