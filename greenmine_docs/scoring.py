@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from fractions import Fraction
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from .indicators.model import Category, Group, IndicatorSet, Item, MineProfile, Prerequisite
 
@@ -180,6 +180,20 @@ def _q(x: float | int) -> Fraction:
     return Fraction(repr(float(x))) if isinstance(x, float) else Fraction(x)
 
 
+def _exact_sum(values: Sequence[float | int]) -> Fraction:
+    """The exact sum of numbers as written (see :func:`_q`): numerators are added per
+    denominator and combined once, instead of a Fraction addition (two gcds) per value."""
+    by_denominator: dict[int, int] = {}
+    for value in values:
+        q = _q(value)
+        d = q.denominator
+        by_denominator[d] = by_denominator.get(d, 0) + q.numerator
+    total = Fraction(0)
+    for d, n in by_denominator.items():
+        total += Fraction(n, d)
+    return total
+
+
 def _half_up(x: float, places: str) -> Decimal:
     """Round as people (and Excel's TEXT) do: halves away from zero."""
     return Decimal(repr(float(x))).quantize(Decimal(places), rounding=ROUND_HALF_UP)
@@ -219,15 +233,13 @@ def score(indicator_set: IndicatorSet, items: Mapping[str, ItemScore] | None = N
         group_results = []
         c_pts = c_app = c_score = Fraction(0)
         for grp in cat.groups:
-            g_app = g_score = Fraction(0)
             rows = []
             for item in grp.items:
                 r = _item(item, items.get(item.id), mine, problems)
                 rows.append(r)
                 item_results[item.id] = r
-                if r.applicable:
-                    g_app += _q(item.points)
-                    g_score += _q(r.score)
+            g_app = _exact_sum([r.item.points for r in rows if r.applicable])
+            g_score = _exact_sum([r.score for r in rows if r.applicable])
             group_results.append(GroupResult(grp, grp.points, float(g_app), float(g_score),
                                              tuple(rows)))
             c_pts += _q(grp.points)
