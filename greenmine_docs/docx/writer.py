@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from docx.oxml import parse_xml
+from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from ..errors import InputError
+from . import islands
 from .cn import cn_heading_number
 from .figures import add_figure
-from . import islands
 from .fonts import DEFAULT_FONTS, FontScheme
 from .lists import ListNumbering, num_pr_xml, set_list
 from .page import LANDSCAPE_TYPE_WIDTH_MM, TYPE_WIDTH_MM, section_break
@@ -25,6 +26,8 @@ from .tables import add_table
 from .text import (NSDECL_W, add_text, block_parent, insert_block, rpr_xml, runs_xml,
                    style_fonts, style_id_of, xml_attr)
 from .styles import BODY_SIZE
+
+_W_BODY = qn("w:body")
 
 # ``w:jc`` of each ``align`` value (python-docx writes WD_ALIGN_PARAGRAPH.JUSTIFY as "both")
 _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
@@ -116,8 +119,8 @@ class Writer:
         that allows it, it stays text until the package is written
         (:mod:`~greenmine_docs.docx.islands`)."""
         block = self._block()
-        if block is None or not islands.enabled(block.part):
-            self.add_paragraph_xml(ppr, content)
+        if block is None or block._element.tag != _W_BODY or not islands.enabled(block.part):
+            self.add_paragraph_xml(ppr, content)  # a table cell keeps real paragraphs
             return
         ppr_xml = "" if ppr is None else (f"<w:pPr>{ppr}</w:pPr>" if ppr else "<w:pPr/>")
         insert_block(block._element,
