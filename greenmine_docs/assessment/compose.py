@@ -4,20 +4,18 @@
 The cover, the commitment letter (评估工作承诺书) and the table of contents are in the template
 (``templates/third_party_report/report.docx``). The body here: the chapters 评估概况 / 矿山概况 /
 先决条件评估 / 评分情况 / 亮点与特色 / 存在问题及整改建议 / 评估结论 / 与企业自评结果对比 /
-现场照片, and the signature page. Every number comes from the scoring engine's result (:class:`ReportData.result`); user
-text only ever goes in through ``add_text`` (never into template source).
+现场照片, and the signature page. Every number comes from the scoring engine's result
+(:class:`ReportData.result`); user text only ever goes in as escaped run text (``add_text``,
+``Writer.run_xml``), never into template source.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
 from ..docx import Cell, add_text, cn_date
-from ..docx.figures import add_picture
 from ..docx.tables import add_table
-from ..docx.text import no_indent, set_style
 from ..scoring import Status, fmt_points, fmt_ratio
 from .chart import add_score_chart
 
@@ -42,20 +40,6 @@ def compose(w: "Writer", d: "ReportData") -> None:
 
 
 # -- small helpers --------------------------------------------------------------------------
-def _centered_title(w: "Writer", text: str) -> Any:
-    par = w.paragraph("", style="Title")
-    no_indent(par)
-    add_text(par, text)
-    return par
-
-
-def _right(w: "Writer", text: str, *, before: float = 0) -> Any:
-    par = w.paragraph("", align="right", indent=False)
-    par.paragraph_format.space_before = Pt(before)
-    add_text(par, text)
-    return par
-
-
 def _pts(x: float | None) -> str:
     return fmt_points(x)
 
@@ -356,69 +340,119 @@ def _signed(x: float) -> str:
 
 
 # -- chapter 9: photos ----------------------------------------------------------------------
+# The photo table is written as WordprocessingML and parsed once: the same elements (same order,
+# same attributes) python-docx's add_table / column and cell widths / paragraph_format /
+# add_picture / add_text calls made (tests/test_assessment_photo_table.py keeps that way as
+# the reference). The pictures are real elements, not an XML island: docxtpl numbers every
+# ``wp:docPr`` of the finished body.
+PHOTOS_PER_ROW = 2
+# a photo cell's first paragraph: line_spacing 1.0 (an exact height would clip the picture),
+# 6 pt before, no first-line indent, centred
+_PHOTO_PPR = ('<w:pPr><w:spacing w:line="240" w:lineRule="auto" w:before="120"/>'
+              '<w:ind w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="center"/></w:pPr>')
+_PHOTO_TBL_PR = ('<w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="center"/>'
+                 '<w:tblLayout w:type="fixed"/><w:tblLook w:firstColumn="1" w:firstRow="1" '
+                 'w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/>'
+                 '</w:tblPr>')
+
+
 def photos(w: "Writer", d: "ReportData") -> None:
     w.heading(1, "现场照片")
     if not d.photos:
         w.paragraph("本次评估未附现场照片。")
         return
     w.paragraph(f"评估组现场拍摄照片 {len(d.photos)} 张，照片编号与评分表中“见照片”一致。")
-    per_row = 2
-    rows = [d.photos[i:i + per_row] for i in range(0, len(d.photos), per_row)]
-    table = w.body.add_table(rows=len(rows), cols=per_row)
-    table.autofit = False
-    from docx.enum.table import WD_TABLE_ALIGNMENT
+    _photo_table(w, d.photos)
+    # photo captions are numbered 照片N, apart from 图N
+    w.append_paragraph_xml('<w:ind w:firstLine="0" w:firstLineChars="0"/>')
 
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    col_w = Mm(w.type_width_mm / per_row)
-    for column in table.columns:  # the grid as wide as the cells (not the section's default)
-        column.width = col_w
-    for r_i, row in enumerate(rows):
-        tr = table.rows[r_i]
-        _cant_split(tr)
-        for c_i in range(per_row):
-            cell = tr.cells[c_i]
-            cell.width = col_w
-            par = cell.paragraphs[0]
-            no_indent(par)
-            par.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            par.paragraph_format.line_spacing = 1.0
-            par.paragraph_format.space_before = Pt(6)
+
+def _photo_table(w: "Writer", photos: list) -> None:
+    """The photos two to a row, each centred in its cell with ``照片N  caption`` under it."""
+    from docx.oxml import parse_xml
+
+    from ..docx.figures import drawing_xml, picture_nsdecls
+    from ..docx.text import insert_block, rpr_xml, runs_xml, xml_attr
+
+    part = w._part()
+    caption_id = w.style_id("Caption")  # a template without a Caption style: direct formatting
+    caption_ppr = "<w:pPr>" + (f'<w:pStyle w:val="{xml_attr(caption_id)}"/>'
+                               if caption_id else "") \
+        + '<w:ind w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="center"/></w:pPr>'
+    east_asia, latin = w.fonts_of(None if caption_id is False else caption_id)
+    caption_rpr = rpr_xml(east_asia, latin)
+    col_twips = int(Mm(w.type_width_mm / PHOTOS_PER_ROW).twips)
+    tc_open = f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{col_twips}"/></w:tcPr><w:p>{_PHOTO_PPR}'
+    box_w, box_h = PHOTO_BOX_MM
+    block = w._block()
+    placeholder = None
+    if block is None:  # any other container: python-docx places a paragraph, the table takes it
+        placeholder = w.body.add_paragraph()._p
+    root_decls, inline_decls = picture_nsdecls(
+        block._element if placeholder is None else placeholder.getparent())
+    out = [f"<w:tbl {root_decls}>", _PHOTO_TBL_PR, "<w:tblGrid>",
+           f'<w:gridCol w:w="{col_twips}"/>' * PHOTOS_PER_ROW, "</w:tblGrid>"]
+    for first in range(0, len(photos), PHOTOS_PER_ROW):
+        out.append('<w:tr><w:trPr><w:cantSplit w:val="true"/></w:trPr>')
+        row = photos[first:first + PHOTOS_PER_ROW]
+        for c_i in range(PHOTOS_PER_ROW):
+            out.append(tc_open)
             if c_i >= len(row):
+                out.append("</w:p></w:tc>")
                 continue
             ph = row[c_i]
-            box_w, box_h = PHOTO_BOX_MM
             width = min(box_w, box_h / ph.ratio) if ph.ratio > 0 else box_w
-            add_picture(par.add_run(), ph.data, Mm(width))
-            cap = cell.add_paragraph()
-            set_style(cap, "Caption")  # a template without a Caption style: direct formatting
-            no_indent(cap)
-            cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            add_text(cap, f"照片{ph.number}  {ph.caption}")
-    gap = w.body.add_paragraph()  # photo captions are numbered 照片N, apart from 图N
-    no_indent(gap)
-
-
-def _cant_split(row) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    tr_pr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:cantSplit")
-    el.set(qn("w:val"), "true")
-    tr_pr.insert(0, el)
+            drawing = drawing_xml(part, ph.data, Mm(width), inline_decls)
+            out.append(f"<w:r>{drawing}</w:r></w:p><w:p>{caption_ppr}")
+            runs_xml(out, f"照片{ph.number}  {ph.caption}", caption_rpr)
+            out.append("</w:p></w:tc>")
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    table = parse_xml("".join(out))
+    if placeholder is not None:
+        placeholder.getparent().replace(placeholder, table)
+    else:
+        insert_block(block._element, table)
 
 
 # -- signature page -------------------------------------------------------------------------
+# Its paragraphs are written as XML (kept as islands where the document allows it): the same
+# elements python-docx's paragraph_format / add_text calls made (tests/test_assessment_photo_
+# table.py keeps that way as the reference).
+_NO_INDENT = '<w:ind w:firstLine="0" w:firstLineChars="0"/>'
+
+
 def signatures(w: "Writer", d: "ReportData") -> None:
     a = d.assessment
-    _centered_title(w, "评估组成员及评估机构签字页").paragraph_format.page_break_before = True
+    _centered_title(w, "评估组成员及评估机构签字页", page_break_before=True)
     rows = [[i, m.name, m.title or m.title_level.value, m.speciality.value, m.role.value, ""]
             for i, m in enumerate(a.team, start=1)]
     add_table(w.body, ["序号", "姓名", "职称", "专业", "组内职务", "签字"], rows,
               widths_mm=[13, 24, 34, 18, 21, 46], total_width_mm=w.type_width_mm,
               aligns=["center"] * 6, row_height_mm=12)
-    gap = w.body.add_paragraph()
-    no_indent(gap)
+    w.append_paragraph_xml(_NO_INDENT)  # gap
     _right(w, f"评估机构（盖章）：{a.agency.name}", before=36)
     _right(w, "法定代表人（签字）：　　　　　　")
     _right(w, cn_date(a.report_date))
+
+
+def _centered_title(w: "Writer", text: str, *, page_break_before: bool = False) -> None:
+    """A ``Title`` paragraph (centred by its style) without first-line indent."""
+    from ..docx.text import xml_attr
+
+    style_id = w.style_id("Title")
+    if style_id is False:
+        raise KeyError("no paragraph style 'Title' in the document")
+    ppr = ((f'<w:pStyle w:val="{xml_attr(style_id)}"/>' if style_id else "")
+           + ("<w:pageBreakBefore/>" if page_break_before else "") + _NO_INDENT)
+    out: list[str] = []
+    w.run_xml(out, text, style_id)
+    w.append_paragraph_xml(ppr, "".join(out))
+
+
+def _right(w: "Writer", text: str, *, before: float = 0) -> None:
+    """A right-aligned paragraph without first-line indent, ``before`` points above it."""
+    out: list[str] = []
+    w.run_xml(out, text)
+    w.append_paragraph_xml(f'<w:spacing w:before="{Pt(before).twips}"/>{_NO_INDENT}'
+                           '<w:jc w:val="right"/>', "".join(out))

@@ -6,17 +6,18 @@ image, the table caption above the table, both centred, numbered through the who
 """
 from __future__ import annotations
 
-import io
+import itertools
 import weakref
 from pathlib import Path
 from typing import Any
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import nsdecls
 from docx.shared import Mm, Pt
 
 from ..errors import InputError
 from .page import TYPE_HEIGHT_MM, TYPE_WIDTH_MM
-from .text import add_text, no_indent, set_style
+from .text import add_text, no_indent, set_style, xml_attr
 
 
 _NEXT_SHAPE_IDS: "weakref.WeakKeyDictionary[Any, int]" = weakref.WeakKeyDictionary()
@@ -42,15 +43,102 @@ def start_shape_ids(part: Any) -> None:
         _NEXT_SHAPE_IDS[part] = part.next_id
 
 
-def add_picture(run: Any, data: bytes, width: Any) -> None:
-    """``run.add_picture(BytesIO(data), width=width)``, with the id from :func:`next_shape_id`."""
-    from docx.oxml.shape import CT_Inline
+_IMAGE_INDEX: "weakref.WeakKeyDictionary[Any, list]" = weakref.WeakKeyDictionary()
 
-    part = run.part
-    r_id, image = part.get_or_add_image(io.BytesIO(data))
+
+def _images_by_size(image_parts: Any) -> dict[int, list[Any]]:
+    """Byte length -> the image parts of that length, in the order of the package's
+    ``image_parts``.
+
+    python-docx's ``get_or_add_image`` computes the SHA1 of the new image and of every image
+    part already in the package, for every picture it adds, to reuse a part with equal
+    content. Equal content has equal length, so only parts of the same length are compared,
+    byte for byte, and nothing is hashed. Parts appended by anything else (python-docx's own
+    ``add_picture``, docxtpl) are indexed on the next call: the collection only grows at its
+    end."""
+    entry = _IMAGE_INDEX.get(image_parts)
+    if entry is None:
+        entry = _IMAGE_INDEX[image_parts] = [0, {}]
+    count, by_size = entry
+    if count < len(image_parts):
+        for image_part in itertools.islice(image_parts, count, None):
+            by_size.setdefault(len(image_part.blob), []).append(image_part)
+        entry[0] = len(image_parts)
+    return by_size
+
+
+def relate_image(part: Any, data: bytes) -> tuple[str, Any]:
+    """``part.get_or_add_image(BytesIO(data))``: the relationship id of the image part holding
+    ``data`` (the first image part with equal bytes is reused, else a new part is named as
+    python-docx names it) and python-docx's ``Image`` of that part."""
+    from docx.image.image import Image
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.parts.image import ImagePart
+
+    image = Image.from_blob(data)
+    image_parts = part.package.image_parts
+    same_size = _images_by_size(image_parts).get(len(data), ())
+    image_part = next((p for p in same_size if p.blob == data), None)
+    if image_part is None:
+        image_part = ImagePart.from_image(image, image_parts._next_image_partname(image.ext))
+        image_parts.append(image_part)
+        _images_by_size(image_parts)
+    return part.relate_to(image_part, RT.IMAGE), image_part.image
+
+
+_PICTURE_PREFIXES = ("wp", "a", "pic", "r")  # what python-docx declares on a new wp:inline
+
+
+def picture_nsdecls(parent: Any) -> tuple[str, str]:
+    """Namespace declarations for picture XML that goes under the element ``parent``:
+    (for the root element of the text, for each ``wp:inline``).
+
+    python-docx declares ``wp``, ``a``, ``pic`` and ``r`` on every new ``wp:inline``, and lxml
+    drops those the tree in which it lands already declares. Declaring on the root of the
+    parsed text exactly the ones in scope at ``parent`` (lxml drops them again there) and the
+    rest on each ``wp:inline`` gives the same serialised XML; a document root declares all
+    four (Word's, and the templates after :func:`~greenmine_docs.docx.tpl.open_template`)
+    except python-docx's own default document, which lacks ``a`` and ``pic``."""
+    from docx.oxml.ns import nsmap
+
+    scope = parent.nsmap
+    inherited = [p for p in _PICTURE_PREFIXES if scope.get(p) == nsmap[p]]
+    own = [p for p in _PICTURE_PREFIXES if p not in inherited]
+    return nsdecls("w", *inherited), (" " + nsdecls(*own) if own else "")
+
+
+def drawing_xml(part: Any, data: bytes, width: Any, inline_nsdecls: str = "") -> str:
+    """The ``w:drawing`` element python-docx's ``run.add_picture(BytesIO(data), width=width)``
+    appends to a run, as text: the image is related to ``part`` (:func:`relate_image`), the
+    height follows the image's aspect ratio as python-docx computes it, and the drawing id
+    comes from :func:`next_shape_id`. ``inline_nsdecls``: the second value of
+    :func:`picture_nsdecls`. The text must be parsed into real elements (docxtpl renumbers
+    every ``wp:docPr`` of the body), never kept as an XML island."""
+    r_id, image = relate_image(part, data)
     cx, cy = image.scaled_dimensions(width, None)
-    run._r.add_drawing(CT_Inline.new_pic_inline(next_shape_id(part), r_id, image.filename,
-                                                cx, cy))
+    shape_id = next_shape_id(part)
+    name = xml_attr(image.filename)
+    r_id = xml_attr(r_id)
+    return (f'<w:drawing><wp:inline{inline_nsdecls}><wp:extent cx="{int(cx)}" cy="{int(cy)}"/>'
+            f'<wp:docPr id="{shape_id}" name="Picture {shape_id}"/><wp:cNvGraphicFramePr>'
+            '<a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr><a:graphic>'
+            '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+            f'<pic:pic><pic:nvPicPr><pic:cNvPr id="0" name="{name}"/><pic:cNvPicPr/>'
+            f'</pic:nvPicPr><pic:blipFill><a:blip r:embed="{r_id}"/><a:stretch><a:fillRect/>'
+            '</a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/>'
+            f'<a:ext cx="{int(cx)}" cy="{int(cy)}"/></a:xfrm><a:prstGeom prst="rect"/>'
+            '</pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing>')
+
+
+def add_picture(run: Any, data: bytes, width: Any) -> None:
+    """``run.add_picture(BytesIO(data), width=width)``: the same elements
+    (:func:`drawing_xml`), parsed in one go."""
+    from docx.oxml import parse_xml
+
+    r = run._r
+    root_decls, inline_decls = picture_nsdecls(r)
+    xml = drawing_xml(run.part, data, width, inline_decls)
+    r.append(parse_xml(xml.replace("<w:drawing>", f"<w:drawing {root_decls}>", 1)))
 
 
 def _image_bytes(image: str | Path | bytes, where: str = "") -> tuple[bytes, float]:
