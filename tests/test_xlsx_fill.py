@@ -246,3 +246,139 @@ def test_first_document_of_a_layout_is_built_plainly_then_the_skeleton_is_used()
     plain = xlsx.render_xlsx(data)  # first time again: plain
     assert not xlsx._SKELETONS._items
     assert_same_workbook(first, plain)
+
+
+# -- the machinery's own paths ---------------------------------------------------------------
+def _saved_parts(wb) -> dict:
+    buf = io.BytesIO()
+    wb.save(buf)
+    with zipfile.ZipFile(buf) as zf:
+        return {n: zf.read(n) for n in zf.namelist() if n != "docProps/core.xml"}
+
+
+@pytest.mark.parametrize("before", ["none", "start-font", "start-border", "end-border",
+                                    "inside-value"])
+def test_merge_shortcut_gives_what_merge_cells_gives(before):
+    """``_merge_cells`` skips openpyxl's per-cell border and protection copies only when they
+    change nothing: the saved workbook is the same as with ``ws.merge_cells`` in every case."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Border, Font, Side
+
+    from greenmine_docs.xlsx_fill import _merge_cells
+
+    thin = Side(style="thin")
+    books = []
+    for merge in ("openpyxl", "shortcut"):
+        wb = Workbook()
+        ws = wb.active
+        if before == "start-font":
+            ws["B2"].font = Font(bold=True)
+        elif before == "start-border":
+            ws["B2"].border = Border(left=thin, top=thin)
+        elif before == "end-border":
+            ws["D4"].border = Border(right=thin, bottom=thin)
+        elif before == "inside-value":
+            ws["C3"] = "lost when merged"
+        for r1, c1, r2, c2 in ((2, 2, 4, 4), (6, 1, 6, 5), (8, 3, 10, 3)):
+            if merge == "openpyxl":
+                ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+            else:
+                _merge_cells(ws, r1, c1, r2, c2)
+        ws["B2"] = "merged"
+        ws["B2"].border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        ws["C4"].font = Font(italic=True)  # a merged cell styled afterwards
+        books.append(_saved_parts(wb))
+    assert books[0] == books[1]
+
+
+def _tiny(book, data: dict):
+    """A small builder: merged title, styled rows, a date, a formula, a value only some runs
+    give, a height."""
+    bold, centre = _tiny_styles()
+    t = book.sheet("表")
+    t.merge(1, 1, 1, 3)
+    t.put(1, 1, "标题", xlsx_fill.look(font=bold, alignment=centre))
+    row_look = xlsx_fill.look(alignment=centre)
+    for r in range(2, 5):
+        t.put_row(r, [f"行{r}", data.get(r), Formula(f"=B{r}*2")], (row_look,) * 3)
+    t.value(5, 1, data.get("date"))
+    t.touch(6, 2)
+    if data.get("late") is not None:
+        t.value(6, 2, data["late"])
+    if data.get("grey"):
+        t.style(3, 2, font=data["grey"])
+    t.height(3, data.get("height", 20))
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _tiny_styles():
+    from openpyxl.styles import Alignment, Font
+
+    return Font(bold=True), Alignment(horizontal="center")
+
+
+def _tiny_fill(data: dict) -> bytes:
+    cache = xlsx_fill.SkeletonCache()
+
+    def build(extra):
+        ref = xlsx_fill.OpenpyxlBook(record=True)
+        _tiny(ref, {})
+        return xlsx_fill.make_skeleton(ref, extra)
+
+    book = xlsx_fill.RecordBook()
+    _tiny(book, data)
+    return cache.fill("k", build, book.records)
+
+
+def _tiny_plain(data: dict) -> bytes:
+    book = xlsx_fill.OpenpyxlBook()
+    _tiny(book, data)
+    buf = io.BytesIO()
+    book.wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("data", [
+    {},
+    {2: 1.5, 3: "三", 4: True, "date": dt.date(2024, 1, 2), "height": 40},
+    {"late": "只有这次有值"},  # a cell the skeleton's XML lacks: a row it did not have
+    {3: 7, "grey": None},
+])
+def test_tiny_skeleton_fill_equals_openpyxl(data):
+    from openpyxl.styles import Font
+
+    if "grey" in data:
+        data = {**data, "grey": Font(color="888888")}  # a style the neutral run never used
+    assert_same_workbook(_tiny_plain(data), _tiny_fill(data))
+
+
+def test_other_cells_or_merges_than_the_skeleton_are_a_mismatch():
+    from greenmine_docs.xlsx_fill import SheetRecord, _changed
+
+    neutral, real = SheetRecord("a"), SheetRecord("a")
+    neutral.value(1, 1, "x")
+    real.value(1, 1, "x")
+    real.value(1, 2, "y")
+    with pytest.raises(Mismatch):
+        _changed(neutral, real, (list(neutral.values), list(neutral.looks)))
+    real = SheetRecord("a")
+    real.value(1, 1, "x")
+    real.merge(1, 1, 1, 2)
+    with pytest.raises(Mismatch):
+        _changed(neutral, real, (list(neutral.values), list(neutral.looks)))
+    # the same cells written in another order: compared one by one
+    neutral, real = SheetRecord("a"), SheetRecord("a")
+    for r in (1, 2):
+        neutral.value(r, 1, r)
+    for r in (2, 1):
+        real.value(r, 1, 1.0 if r == 1 else r)  # 1.0 is written otherwise than 1
+    assert _changed(neutral, real, (list(neutral.values), [])) == {xlsx_fill.cell_key(1, 1)}
+
+
+def test_non_ascii_character_references_become_utf8():
+    from greenmine_docs.xlsx_fill import _unescape_non_ascii
+
+    xml = '<t>&#30719;&#23665;&amp;&#60;&#9;A&#x41;&#127;&#128;</t>'
+    assert _unescape_non_ascii(xml) == '<t>矿山&amp;&#60;&#9;A&#x41;&#127;\x80</t>'
+    assert _unescape_non_ascii("<t>plain</t>") == "<t>plain</t>"

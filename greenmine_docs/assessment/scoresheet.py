@@ -31,7 +31,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..xlsx_fill import (Formula, Mismatch, OpenpyxlBook, RecordBook, SkeletonCache,
-                         content_digest, make_skeleton)
+                         content_digest, look, make_skeleton)
 
 if TYPE_CHECKING:
     from ..indicators.model import IndicatorSet, MineProfile
@@ -75,6 +75,11 @@ PRE_COLUMNS = (
     Column("evidence", "判定依据", 44),
     Column("remark", "备注", 20),
 )
+SUMMARY_COLUMNS = (
+    Column("id", "编号", 8, wrap=False), Column("name", "一级指标", 26),
+    Column("points", "分值", 9, wrap=False), Column("applicable", "适用分值", 10, wrap=False),
+    Column("score", "评估得分", 10, wrap=False), Column("ratio", "得分率", 10, wrap=False),
+    Column("min", "最低得分率", 11, wrap=False), Column("met", "是否达到", 10, wrap=False))
 RULING_CHOICES = ("符合", "不符合")
 NOT_APPLICABLE = "不适用"
 KIND_CATEGORY, KIND_GROUP, KIND_ITEM, KIND_TOTAL = "一级指标", "二级指标", "评价内容", "合计"
@@ -143,11 +148,6 @@ def _line_count(text: Any, width: float) -> int:
     return total
 
 
-def _row_height(values: dict[str, Any], columns: tuple[Column, ...]) -> float:
-    lines = max(_line_count(values.get(c.key), c.width) for c in columns if c.wrap)
-    return max(18.0, 13.5 * lines + 4)
-
-
 def _setup_print(ws, *, title_rows: str, freeze: str) -> None:
     """Page setup (openpyxl worksheets only: the layout is part of the cached skeleton)."""
     if ws is None:
@@ -194,13 +194,36 @@ def _title(t, columns: tuple[Column, ...], title: str, lines: list[str], st) -> 
 def _put(t, row: int, columns: tuple[Column, ...], values: dict[str, Any], st, *,
          font: str = "body", fill: str | None = None, inputs: tuple[str, ...] = ()) -> None:
     """One row: values (text stays text; formulas are :class:`Formula`), borders, fills."""
-    for i, c in enumerate(columns, start=1):
-        t.value(row, i, values.get(c.key))
-        t.style(row, i, font=st[font], border=st["border"],
-                alignment=st["wrap"] if c.wrap else st["center"],
-                fill=st["fill"](fill) if fill else
-                (st["fill"](_INPUT_FILL) if c.key in inputs else None))
-    t.height(row, _row_height(values, columns))
+    lks, keys, (wrapped, widths) = _row_looks(columns, font, fill, inputs, st)
+    get = values.get
+    t.put_row(row, list(map(get, keys)), lks)
+    lines = max(map(_line_count, map(get, wrapped), widths))
+    t.height(row, max(18.0, 13.5 * lines + 4))
+
+
+_ROW_LOOKS: dict[tuple, tuple] = {}
+
+
+def _row_looks(columns: tuple[Column, ...], font: str, fill: str | None,
+               inputs: tuple[str, ...], st) -> tuple[tuple, tuple[str, ...], tuple]:
+    """Each column's look in a row of this kind, the column keys and the wrapped columns'
+    keys and widths (worked out once per kind of row)."""
+    key = (id(columns), font, fill, inputs, id(st))
+    hit = _ROW_LOOKS.get(key)
+    if hit is None or hit[3] is not columns or hit[4] is not st:
+        lks = tuple(look(font=st[font], border=st["border"],
+                         alignment=st["wrap"] if c.wrap else st["center"],
+                         fill=st["fill"](fill) if fill else
+                         (st["fill"](_INPUT_FILL) if c.key in inputs else None))
+                    for c in columns)
+        # (the entry holds columns and st: their ids, in the key, stay theirs)
+        hit = (lks, tuple(c.key for c in columns),
+               (tuple(c.key for c in columns if c.wrap), tuple(c.width for c in columns if c.wrap)),
+               columns, st)
+        if len(_ROW_LOOKS) >= 256:  # a few kinds of rows: never in practice
+            _ROW_LOOKS.clear()
+        _ROW_LOOKS[key] = hit
+    return hit[:3]
 
 
 def _score_value(entry) -> Any:
@@ -226,12 +249,13 @@ def _write_prerequisites(book, iset: "IndicatorSet", heading: list[str],
     t = book.sheet(SHEET_PRE)
     ws = t.ws
     _title(t, PRE_COLUMNS, "先决条件判定表", heading, st)
-    dv = DataValidation(type="list", formula1='"' + ",".join(RULING_CHOICES) + '"',
-                        allow_blank=True, showErrorMessage=True, errorTitle="判定",
-                        error="请从下拉列表中选择“符合”或“不符合”。",
-                        promptTitle="判定", prompt="符合 / 不符合（任一不符合即一票否决）",
-                        showInputMessage=True)
+    dv = None  # recording only: validations are part of the cached skeleton
     if ws is not None:
+        dv = DataValidation(type="list", formula1='"' + ",".join(RULING_CHOICES) + '"',
+                            allow_blank=True, showErrorMessage=True, errorTitle="判定",
+                            error="请从下拉列表中选择“符合”或“不符合”。",
+                            promptTitle="判定", prompt="符合 / 不符合（任一不符合即一票否决）",
+                            showInputMessage=True)
         ws.add_data_validation(dv)
     row = header_row()
     for pre in iset.prerequisites:
@@ -241,7 +265,8 @@ def _write_prerequisites(book, iset: "IndicatorSet", heading: list[str],
                   "ruling": entry.ruling.value if entry and entry.ruling else None,
                   "evidence": entry.evidence if entry else None}
         _put(t, row, PRE_COLUMNS, values, st, inputs=("ruling", "evidence", "remark"))
-        dv.add(f"{col_letter(PRE_COLUMNS, 'ruling')}{row}")
+        if dv is not None:
+            dv.add(f"{col_letter(PRE_COLUMNS, 'ruling')}{row}")
     _setup_print(ws, title_rows=f"{header_row()}:{header_row()}", freeze=f"A{header_row() + 1}")
 
 
@@ -293,7 +318,8 @@ def _write_scores(book, iset: "IndicatorSet", heading: list[str], mine: "MinePro
                 else:
                     _put(t, row, SCORE_COLUMNS, values, st,
                          inputs=("score", "reason", "evidence", "photos", "remark"))
-                    _score_validation(ws, f"{S}{row}", f"{P}{row}", item.points)
+                    if ws is not None:  # (recording only: validations are in the skeleton)
+                        _score_validation(ws, f"{S}{row}", f"{P}{row}", item.points)
             # second-level subtotals: sums of its items (不适用 and empty cells count 0)
             t.value(g_row, iS, Formula(f"=SUM({S}{g_row + 1}:{S}{row})"))
             t.value(g_row, iD, Formula(f"=SUM({D}{g_row + 1}:{D}{row})"))
@@ -338,10 +364,7 @@ def _num(x: float) -> str:
 def _write_summary(book, iset: "IndicatorSet", heading: list[str],
                    cat_rows: dict[str, tuple[int, int, int]], st) -> None:
     """Per first-level indicator: formulas over the item rows of the score sheet."""
-    cols = (Column("id", "编号", 8, wrap=False), Column("name", "一级指标", 26),
-            Column("points", "分值", 9, wrap=False), Column("applicable", "适用分值", 10, wrap=False),
-            Column("score", "评估得分", 10, wrap=False), Column("ratio", "得分率", 10, wrap=False),
-            Column("min", "最低得分率", 11, wrap=False), Column("met", "是否达到", 10, wrap=False))
+    cols = SUMMARY_COLUMNS
     t = book.sheet(SHEET_SUMMARY)
     _title(t, cols, "评分汇总", heading, st)
     sc = f"'{SHEET_SCORES}'!"

@@ -36,7 +36,7 @@ from typing import Any
 
 from ..scoring import Status, fmt_points
 from ..xlsx_fill import (Formula, Mismatch, OpenpyxlBook, RecordBook, SkeletonCache,
-                         content_digest, make_skeleton, per_object)
+                         content_digest, look, make_skeleton, per_object)
 from .core import (AUTO_NA_NOTE, COL, COLUMNS, FORMAT_TAG, HEADER_FIELDS, META_SHEET, MET,
                    NOT_APPLICABLE, NOT_MET, SHEET_NAME, TABLE_TITLE, HeaderFacts, TableData)
 
@@ -131,29 +131,51 @@ class _Sheet:
                                                             st.fill_sub)
         self.heights: dict[int, float] = {}
         self.widths = {i + 1: w for i, (_, _, w) in enumerate(COLUMNS)}
+        self._looks: dict[tuple, tuple] = {}
+
+    def looks(self, *, font: Any = None, h: str = "left", v: str = "center", fill: Any = None,
+              fmt: str | None = None, border: bool = True) -> tuple:
+        """The looks :meth:`put` gives a cell for these options (made once per sheet): the
+        look, the look with the number format, the number format alone (``None``: no format)."""
+        font = font or self.font
+        key = (id(font), id(fill), h, v, border, fmt)
+        hit = self._looks.get(key)
+        if hit is None:  # the objects are the table's shared styles: their ids stay theirs
+            lk = look(font, self.border if border else None, fill, _align(h, v))
+            # with a number format: set after the value (a date's own format gives way to it)
+            hit = self._looks[key] = (lk, look(*lk[:4], fmt) if fmt else lk,
+                                      look(fmt=fmt) if fmt else None)
+        return hit
 
     def put(self, row: int, col: int, value: Any, *, end_col: int | None = None,
             end_row: int | None = None, font: Any = None, h: str = "left", v: str = "center",
             fill: Any = None, fmt: str | None = None, border: bool = True,
             measure: bool = True) -> None:
+        lk, whole, fmt_lk = self.looks(font=font, h=h, v=v, fill=fill, fmt=fmt, border=border)
+        if (end_col is None or end_col == col) and (end_row is None or end_row == row):
+            self.cell(row, col, value, whole, measure)
+            return
         t = self.t
         end_col = end_col or col
         end_row = end_row or row
-        if end_col > col or end_row > row:
-            t.merge(row, col, end_row, end_col)
-        align = _align(h, v)
-        edge = self.border if border else None
-        font = font or self.font
-        for r in range(row, end_row + 1):
-            for c in range(col, end_col + 1):
-                t.style(r, c, border=edge, fill=fill, alignment=align, font=font)
+        t.merge(row, col, end_row, end_col)
+        t.apply_range(row, col, end_row, end_col, lk)
         t.value(row, col, value)  # text that is not a Formula stays text
-        if fmt:
-            t.number_format(row, col, fmt)
+        if fmt_lk is not None:
+            t.apply(row, col, fmt_lk)
         if measure and isinstance(value, str) and not isinstance(value, Formula):
             width = sum(self.widths.get(c, 8) for c in range(col, end_col + 1))
             lines = _lines(value, width) / (end_row - row + 1)
             self.need(row, lines)
+
+    def cell(self, row: int, col: int, value: Any, lk: tuple, measure: bool = True) -> None:
+        """:meth:`put` into one cell with a look from :meth:`looks` (``[1]``)."""
+        self.t.put(row, col, value, lk)  # text that is not a Formula stays text
+        if measure and (value.__class__ is str or
+                        (isinstance(value, str) and not isinstance(value, Formula))):
+            height = _lines(value, self.widths.get(col, 8)) * LINE_PT + 4
+            if height > self.heights.get(row, 0.0):
+                self.heights[row] = height
 
     def need(self, row: int, lines: float, pt: float = LINE_PT) -> None:
         self.heights[row] = max(self.heights.get(row, 0.0), lines * pt + 4)
@@ -197,9 +219,18 @@ def render_xlsx_fast(data: TableData) -> bytes:
                             result=None, set_ref="")
         ref = OpenpyxlBook(record=True)
         shape = _build(ref, neutral)
-        return make_skeleton(ref, extra_styles, shape=shape)
+        return make_skeleton(ref, extra_styles | _mine_styles(), shape=shape)
 
     return _SKELETONS.fill(key, skeleton, book.records, shape=layout)
+
+
+@lru_cache(maxsize=None)
+def _mine_styles() -> frozenset:
+    """Looks that only a mine's data gives cells (the neutral run has no mine): the grey note of
+    items the set does not apply to. In the skeleton's style sheet from the start, so the first
+    mine with such an item does not make the skeleton a second time."""
+    st = _styles()
+    return frozenset({look(st.grey, st.border, None, _align("left", "center"))})
 
 
 def build_workbook(data: TableData) -> tuple[Any, Layout]:
@@ -311,6 +342,13 @@ class _ItemText:
                             TextBlock(st.inline_small, "\n" + self.extra))
 
 
+def _item_texts(iset: Any) -> dict[str, tuple[Any, str]]:
+    """:func:`_item_text` of every item of a set, made once per set (the same objects for every
+    mine: the skeleton's cells compare by identity)."""
+    return per_object("selfcheck-item-texts", iset,
+                      lambda s: {item.id: _item_text(item) for item in s.iter_items()})
+
+
 def _item_text(item: Any) -> tuple[Any, str]:
     """Requirement text, then the scoring method and applicability in small grey type."""
     extra = []
@@ -331,6 +369,14 @@ def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
     sc, result = data.self_check, data.result
     E, F = _letter(COL["points"]), _letter(COL["score"])
     L, M, N = (_letter(c) for c in HELPER_COLS.values())
+    texts = _item_texts(data.iset)
+    # the item rows' cells (as sh.put would write them, without its keyword handling)
+    cell, text_width = sh.cell, sh.widths[COL["text"]]
+    c_id, c_text, c_points, c_score, c_deadline = (
+        COL[k] for k in ("id", "text", "points", "score", "deadline"))
+    entry_cols = [(k, COL[k]) for k in ("situation", "problem", "measure", "responsible")]
+    center, left = sh.looks(h="center")[1], sh.looks()[1]
+    score, dated = sh.looks(h="center", font=sh.bold)[1], sh.looks(h="center", fmt="yyyy-mm-dd")[1]
     for cat in data.iset.categories:
         cat_start = row
         group_rows = []
@@ -340,22 +386,22 @@ def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
                 entry = sc.items.get(item.id) if sc else None
                 r = result.items.get(item.id) if result else None
                 na_by_set = data.mine is not None and not item.applies(data.mine)
-                sh.put(row, COL["id"], item.id, h="center")
-                rich, plain = _item_text(item)
-                sh.put(row, COL["text"], rich, measure=False)
-                sh.need(row, _lines(plain, sh.widths[COL["text"]]) * 0.9)
-                sh.put(row, COL["points"], item.points, h="center")
+                cell(row, c_id, item.id, center)
+                rich, plain = texts[item.id]
+                cell(row, c_text, rich, left, False)
+                sh.need(row, _lines(plain, text_width) * 0.9)
+                cell(row, c_points, item.points, center)
                 if na_by_set or (r is not None and r.status is Status.NOT_APPLICABLE):
                     value: Any = NOT_APPLICABLE
                 else:
                     value = entry.score if entry is not None else None
-                sh.put(row, COL["score"], value, h="center", font=sh.bold)
-                for key in ("situation", "problem", "measure", "responsible"):
-                    sh.put(row, COL[key], getattr(entry, key, None) or None)
+                cell(row, c_score, value, score)
+                for key, col in entry_cols:
+                    cell(row, col, getattr(entry, key, None) or None, left)
                 if na_by_set and not getattr(entry, "situation", None):
                     sh.put(row, COL["situation"], AUTO_NA_NOTE, font=_styles().grey)
                 deadline = entry.deadline if entry is not None else None
-                sh.put(row, COL["deadline"], deadline, h="center", fmt="yyyy-mm-dd")
+                cell(row, c_deadline, deadline, dated)
                 sh.t.value(row, HELPER_COLS["open"], Formula(
                     f'=IF({F}{row}="{NOT_APPLICABLE}",0,IF(ISNUMBER({F}{row}),'
                     f'IF(AND({F}{row}>=0,{F}{row}<={E}{row}),0,1),1))'))
