@@ -82,3 +82,20 @@ def test_stages_only_run_prints_every_step() -> None:
     assert set(stages) >= {"load", "checks", "plan_docx", "selfcheck_xlsx", "selfcheck_docx",
                            "report_docx", "scoresheet_xlsx", "total"}
     assert all(v > 0 for v in stages.values())
+
+
+def test_mines_cpu_prints_each_document(tmp_path: Path) -> None:
+    """``benchmarks/mines_cpu.py`` (the per-change before/after figures): run as its own
+    process, since it wraps library functions to time them."""
+    synth.write_mine_folders(4, tmp_path / "mines")
+    done = subprocess.run([sys.executable, str(BENCH / "mines_cpu.py"), str(tmp_path / "mines"),
+                           "2"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("2 mines: ") and lines[0].endswith("ms CPU per mine")
+    labels = {line.split()[0] for line in lines[1:]}
+    assert {"plan", "selfcheck", "report", "checks", "load", "write"} <= labels
+    too_few = subprocess.run([sys.executable, str(BENCH / "mines_cpu.py"),
+                              str(tmp_path / "mines"), "3"], capture_output=True, text=True,
+                             timeout=300)
+    assert too_few.returncode != 0 and "need 5" in too_few.stderr
