@@ -99,3 +99,11 @@ def test_mines_cpu_prints_each_document(tmp_path: Path) -> None:
                               str(tmp_path / "mines"), "3"], capture_output=True, text=True,
                              timeout=300)
     assert too_few.returncode != 0 and "need 5" in too_few.stderr
+
+
+def test_throughput_is_judged_with_two_jobs_from_100_mines() -> None:
+    assert run.verdict("batch_docs_per_s.100.j2", 41.0).endswith("ok")
+    assert run.verdict("batch_docs_per_s.1000.j2", 39.0).endswith("MISSED")
+    assert run.verdict("batch_docs_per_s.100.j1", 20.0) == ""
+    assert "from 100 mines" in run.verdict("batch_docs_per_s.20.j2", 22.0)
+    assert run.verdict("validate_10k_s", 3.5).endswith("MISSED")
