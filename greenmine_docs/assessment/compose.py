@@ -16,6 +16,7 @@ from docx.shared import Mm, Pt
 
 from ..docx import Cell, add_text, cn_date
 from ..docx.tables import add_table
+from ..docx.writer import NO_INDENT
 from ..scoring import Status, fmt_points, fmt_ratio
 from .chart import add_score_chart
 
@@ -349,7 +350,7 @@ PHOTOS_PER_ROW = 2
 # a photo cell's first paragraph: line_spacing 1.0 (an exact height would clip the picture),
 # 6 pt before, no first-line indent, centred
 _PHOTO_PPR = ('<w:pPr><w:spacing w:line="240" w:lineRule="auto" w:before="120"/>'
-              '<w:ind w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="center"/></w:pPr>')
+              f'{NO_INDENT}<w:jc w:val="center"/></w:pPr>')
 _PHOTO_TBL_PR = ('<w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="center"/>'
                  '<w:tblLayout w:type="fixed"/><w:tblLook w:firstColumn="1" w:firstRow="1" '
                  'w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/>'
@@ -364,7 +365,7 @@ def photos(w: "Writer", d: "ReportData") -> None:
     w.paragraph(f"评估组现场拍摄照片 {len(d.photos)} 张，照片编号与评分表中“见照片”一致。")
     _photo_table(w, d.photos)
     # photo captions are numbered 照片N, apart from 图N
-    w.append_paragraph_xml('<w:ind w:firstLine="0" w:firstLineChars="0"/>')
+    w.append_paragraph_xml(NO_INDENT)
 
 
 def _photo_table(w: "Writer", photos: list) -> None:
@@ -372,15 +373,13 @@ def _photo_table(w: "Writer", photos: list) -> None:
     from docx.oxml import parse_xml
 
     from ..docx.figures import drawing_xml, picture_nsdecls
-    from ..docx.text import insert_block, rpr_xml, runs_xml, xml_attr
+    from ..docx.text import insert_block, xml_attr
 
     part = w._part()
     caption_id = w.style_id("Caption")  # a template without a Caption style: direct formatting
-    caption_ppr = "<w:pPr>" + (f'<w:pStyle w:val="{xml_attr(caption_id)}"/>'
-                               if caption_id else "") \
-        + '<w:ind w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="center"/></w:pPr>'
-    east_asia, latin = w.fonts_of(None if caption_id is False else caption_id)
-    caption_rpr = rpr_xml(east_asia, latin)
+    caption_ppr = ("<w:pPr>" + (f'<w:pStyle w:val="{xml_attr(caption_id)}"/>' if caption_id else "")
+                   + NO_INDENT + '<w:jc w:val="center"/></w:pPr>')
+    caption_style = None if caption_id is False else caption_id
     col_twips = int(Mm(w.type_width_mm / PHOTOS_PER_ROW).twips)
     tc_open = f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{col_twips}"/></w:tcPr><w:p>{_PHOTO_PPR}'
     box_w, box_h = PHOTO_BOX_MM
@@ -404,7 +403,7 @@ def _photo_table(w: "Writer", photos: list) -> None:
             width = min(box_w, box_h / ph.ratio) if ph.ratio > 0 else box_w
             drawing = drawing_xml(part, ph.data, Mm(width), inline_decls)
             out.append(f"<w:r>{drawing}</w:r></w:p><w:p>{caption_ppr}")
-            runs_xml(out, f"照片{ph.number}  {ph.caption}", caption_rpr)
+            w.run_xml(out, f"照片{ph.number}  {ph.caption}", caption_style)
             out.append("</w:p></w:tc>")
         out.append("</w:tr>")
     out.append("</w:tbl>")
@@ -419,9 +418,6 @@ def _photo_table(w: "Writer", photos: list) -> None:
 # Its paragraphs are written as XML (kept as islands where the document allows it): the same
 # elements python-docx's paragraph_format / add_text calls made (tests/test_assessment_photo_
 # table.py keeps that way as the reference).
-_NO_INDENT = '<w:ind w:firstLine="0" w:firstLineChars="0"/>'
-
-
 def signatures(w: "Writer", d: "ReportData") -> None:
     a = d.assessment
     _centered_title(w, "评估组成员及评估机构签字页", page_break_before=True)
@@ -430,7 +426,7 @@ def signatures(w: "Writer", d: "ReportData") -> None:
     add_table(w.body, ["序号", "姓名", "职称", "专业", "组内职务", "签字"], rows,
               widths_mm=[13, 24, 34, 18, 21, 46], total_width_mm=w.type_width_mm,
               aligns=["center"] * 6, row_height_mm=12)
-    w.append_paragraph_xml(_NO_INDENT)  # gap
+    w.append_paragraph_xml(NO_INDENT)  # gap
     _right(w, f"评估机构（盖章）：{a.agency.name}", before=36)
     _right(w, "法定代表人（签字）：　　　　　　")
     _right(w, cn_date(a.report_date))
@@ -444,7 +440,7 @@ def _centered_title(w: "Writer", text: str, *, page_break_before: bool = False) 
     if style_id is False:
         raise KeyError("no paragraph style 'Title' in the document")
     ppr = ((f'<w:pStyle w:val="{xml_attr(style_id)}"/>' if style_id else "")
-           + ("<w:pageBreakBefore/>" if page_break_before else "") + _NO_INDENT)
+           + ("<w:pageBreakBefore/>" if page_break_before else "") + NO_INDENT)
     out: list[str] = []
     w.run_xml(out, text, style_id)
     w.append_paragraph_xml(ppr, "".join(out))
@@ -454,5 +450,5 @@ def _right(w: "Writer", text: str, *, before: float = 0) -> None:
     """A right-aligned paragraph without first-line indent, ``before`` points above it."""
     out: list[str] = []
     w.run_xml(out, text)
-    w.append_paragraph_xml(f'<w:spacing w:before="{Pt(before).twips}"/>{_NO_INDENT}'
+    w.append_paragraph_xml(f'<w:spacing w:before="{Pt(before).twips}"/>{NO_INDENT}'
                            '<w:jc w:val="right"/>', "".join(out))

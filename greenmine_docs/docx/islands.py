@@ -29,9 +29,10 @@ import os
 import re
 from typing import Any, Iterable
 
+from .text import NSDECL_W
+
 TARGET = "gm-xml"
 _FLAG = "_gm_islands"
-_W_DECL = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 _INSTRUCTION = re.compile(rb"<\?gm-xml (\d+)\?>")
 _keys = itertools.count(1)  # unique in the process: parts' tables can be merged
 
@@ -57,7 +58,7 @@ def island(part: Any, xml: str) -> Any:
     from lxml import etree
 
     if _checking():
-        etree.fromstring(f"<w:x {_W_DECL}>{xml}</w:x>".encode(),
+        etree.fromstring(f"<w:x {NSDECL_W}>{xml}</w:x>".encode(),
                          etree.XMLParser(resolve_entities=False, huge_tree=True))
     key = next(_keys)
     getattr(part, _FLAG)[key] = xml
@@ -96,6 +97,6 @@ def materialize(part: Any, root: Any) -> None:
     table = getattr(part, _FLAG, None) or {}
     for pi in [e for e in root.iter(etree.PI) if e.target == TARGET]:
         parent = pi.getparent()
-        wrapper = parse_xml(f"<w:x {_W_DECL}>{table[int(pi.text)]}</w:x>")
+        wrapper = parse_xml(f"<w:x {NSDECL_W}>{table[int(pi.text)]}</w:x>")
         index = parent.index(pi)
         parent[index:index + 1] = list(wrapper)

@@ -35,6 +35,11 @@ _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
 NO_INDENT = '<w:ind w:firstLine="0" w:firstLineChars="0"/>'
 
 
+def _ppr_xml(ppr: str | None) -> str:
+    """``<w:pPr>`` holding ``ppr`` (none when ``ppr`` is None, empty when it is "")."""
+    return "" if ppr is None else (f"<w:pPr>{ppr}</w:pPr>" if ppr else "<w:pPr/>")
+
+
 class Writer:
     """Append content in the official layout.
 
@@ -104,8 +109,7 @@ class Writer:
         python-docx ``Paragraph``."""
         from docx.text.paragraph import Paragraph
 
-        ppr_xml = "" if ppr is None else (f"<w:pPr>{ppr}</w:pPr>" if ppr else "<w:pPr/>")
-        p = parse_xml(f"<w:p {NSDECL_W}>{ppr_xml}{content}</w:p>")
+        p = parse_xml(f"<w:p {NSDECL_W}>{_ppr_xml(ppr)}{content}</w:p>")
         block = self._block()
         if block is None:
             par = self.body.add_paragraph()  # any other container: python-docx places it
@@ -122,9 +126,8 @@ class Writer:
         if block is None or block._element.tag != _W_BODY or not islands.enabled(block.part):
             self.add_paragraph_xml(ppr, content)  # a table cell keeps real paragraphs
             return
-        ppr_xml = "" if ppr is None else (f"<w:pPr>{ppr}</w:pPr>" if ppr else "<w:pPr/>")
         insert_block(block._element,
-                     islands.island(block.part, f"<w:p>{ppr_xml}{content}</w:p>"))
+                     islands.island(block.part, f"<w:p>{_ppr_xml(ppr)}{content}</w:p>"))
 
     # -- text -----------------------------------------------------------------------------
     def char_width(self, chars: float) -> Pt:
