@@ -19,10 +19,12 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from .errors import GreenmineError, InputError
 from .findings import Report
+from .load.raw import mine_name
 from .outputs import safe_filename
 
 if TYPE_CHECKING:
     from .load.raw import RawInput
+    from .mines_validate import RowInfo
 
 CACHE_FILE = ".greenmine-batch.json"
 INPUT_SUFFIXES = {".yaml", ".yml", ".xlsx"}
@@ -96,16 +98,11 @@ def collect_tasks(src: Path, out_dir: Path, **options: Any) -> list[MineTask]:
         raise InputError(f"{src} 不存在。", hint="请指定输入文件夹或矿山名录工作簿。")
     if src.is_file():
         from .excel_input import read_mines_table
+        from .mines_validate import RowInfo
 
-        rows = read_mines_table(src)
-        tasks, used = [], set()
-        for i, raw in enumerate(rows):
-            name = _mine_name(raw.data) or f"第{i + 1}个矿山"
-            folder = _unique(safe_filename(name), used)
-            where = next(iter(raw.positions.values()), None)
-            key = f"{where.sheet}!第{_row_of(where)}行" if where and where.sheet else f"{src.name}#{i + 1}"
-            tasks.append(MineTask(key=key, out_dir=out_dir / folder, raw=raw, **options))
-        return tasks
+        used: set[str] = set()
+        return [_row_task(src, out_dir, i, RowInfo.of(raw), used, raw=raw, **options)
+                for i, raw in enumerate(read_mines_table(src))]
     out_resolved = out_dir.resolve()
     files = []
     for path in sorted(src.rglob("*")):
@@ -133,11 +130,13 @@ def collect_tasks(src: Path, out_dir: Path, **options: Any) -> list[MineTask]:
     return tasks
 
 
-def _row_of(loc: Any) -> str:
-    import re
-
-    m = re.search(r"\d+", loc.cell or "")
-    return m.group(0) if m else "?"
+def _row_task(src: Path, out_dir: Path, index: int, info: "RowInfo", used: set[str],
+              **options: Any) -> MineTask:
+    """The task of the ``index``-th row of mines table ``src`` (its own output folder)."""
+    folder = _unique(safe_filename(info.name or f"第{index + 1}个矿山"), used)
+    key = (f"{info.sheet}!第{info.row if info.row is not None else '?'}行" if info.sheet
+           else f"{src.name}#{index + 1}")
+    return MineTask(key=key, out_dir=out_dir / folder, **options)
 
 
 def _unique(name: str, used: set[str]) -> str:
@@ -146,13 +145,6 @@ def _unique(name: str, used: set[str]) -> str:
         candidate, n = f"{name}-{n}", n + 1
     used.add(candidate.lower())
     return candidate
-
-
-def _mine_name(data: Any) -> str:
-    try:
-        return str(data["mine"]["name"] or "")
-    except (KeyError, TypeError):
-        return ""
 
 
 def _referenced_files(data: Any, base: Path,
@@ -223,7 +215,7 @@ def process(task: MineTask, previous: dict[str, Any] | None = None) -> MineOutco
                               force=True)
     data = raw_loaded.raw.data if isinstance(raw_loaded.raw.data, dict) else {}
     sub = raw_loaded.submission
-    outcome = _checked(task, result.report, fp, mine=sub.mine.name if sub else _mine_name(data),
+    outcome = _checked(task, result.report, fp, mine=sub.mine.name if sub else mine_name(data),
                        enterprise=sub.enterprise.name if sub else "",
                        city=sub.mine.location.city if sub else "",
                        county=sub.mine.location.county if sub else "",
@@ -297,17 +289,28 @@ def run_batch(src: Path, out_dir: Path, *, jobs: int | None = None, as_of: dt.da
               on_done: Callable[[MineOutcome], None] | None = None,
               on_start: Callable[[int], None] | None = None, force: bool = False) -> BatchResult:
     """Process every mine under ``src`` into ``out_dir`` and write 批量处理汇总.xlsx."""
-    out_dir = Path(out_dir)
+    out_dir, src = Path(out_dir), Path(src)
     check_out_dir(out_dir, force=force)
-    tasks = collect_tasks(Path(src), out_dir, as_of=as_of, strict=strict, zip_bundle=zip_bundles,
-                          validate_only=validate_only)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    options = dict(as_of=as_of, strict=strict, zip_bundle=zip_bundles, validate_only=validate_only)
+    jobs = max(1, jobs or os.cpu_count() or 1)
     cache_path = out_dir / CACHE_FILE
+    if validate_only and src.is_file():  # the rows of one mines table
+        from .mines_validate import validate_mines
+
+        table = _TableValidation(src, out_dir, options, on_start, on_done)
+        validate_mines(src, jobs=jobs, as_of=as_of, strict=strict, hook=table.hook,
+                       on_row=table.row, on_read=table.read, on_result=table.take)
+        outcomes = table.outcomes
+        _write_cache(cache_path, outcomes)
+        result = BatchResult(outcomes=outcomes, out_dir=out_dir)
+        result.summary = write_summary(result, out_dir / "批量处理汇总.xlsx")
+        return result
+    tasks = collect_tasks(src, out_dir, **options)
+    out_dir.mkdir(parents=True, exist_ok=True)
     cache = _read_cache(cache_path)
     if on_start:
         on_start(len(tasks))
     work = [(t, cache.get(t.key)) for t in tasks]
-    jobs = max(1, jobs or os.cpu_count() or 1)
     outcomes: list[MineOutcome] = []
 
     def take(outcome: MineOutcome) -> None:
@@ -315,9 +318,7 @@ def run_batch(src: Path, out_dir: Path, *, jobs: int | None = None, as_of: dt.da
         if on_done:
             on_done(outcome)
 
-    if validate_only and tasks and all(t.raw is not None for t in tasks):
-        outcomes = _validate_rows(work, jobs, on_done)  # the rows of one mines table
-    elif jobs == 1 or len(tasks) == 1:
+    if jobs == 1 or len(tasks) == 1:
         for outcome in map(_worker, work[:1]):
             take(outcome)
         if len(work) > 1:  # what the first mine set up is kept out of the collector's way
@@ -346,25 +347,48 @@ def run_batch(src: Path, out_dir: Path, *, jobs: int | None = None, as_of: dt.da
     return result
 
 
-def _validate_rows(work: list[tuple[MineTask, dict[str, Any] | None]], jobs: int,
-                   on_done: Callable[[MineOutcome], None] | None) -> list[MineOutcome]:
-    """``--validate-only`` for the rows of a mines table: the workers fork from this process
-    and share the rows already read (:func:`~greenmine_docs.mines_validate.validate_mines`);
-    each outcome equals what :func:`process` gives for that row (a test compares them)."""
-    from .mines_validate import MineCheck, validate_mines
+class _TableValidation:
+    """``--validate-only`` for the rows of a mines table
+    (:func:`~greenmine_docs.mines_validate.validate_mines`: worker processes read and check
+    the rows); each outcome equals what :func:`process` gives for that row (a test compares
+    them)."""
 
-    known: dict[tuple[Path, str], Path | None] = {}  # each worker's own, during this run
+    def __init__(self, src: Path, out_dir: Path, options: dict[str, Any],
+                 on_start: Callable[[int], None] | None,
+                 on_done: Callable[[MineOutcome], None] | None) -> None:
+        self.src, self.out_dir, self.options = src, out_dir, options
+        self.on_start, self.on_done = on_start, on_done
+        self.used: set[str] = set()
+        self.work: list[tuple[MineTask, dict[str, Any] | None]] = []
+        self.outcomes: list[MineOutcome] = []
+        self.cache: dict[str, Any] | None = None  # the previous run's, read with the first row
+        self.known: dict[tuple[Path, str], Path | None] = {}  # each worker's own, this run
 
-    def hook(index: int, loaded: Any) -> tuple[Any, bool]:  # in the worker, before the checks
-        task, previous = work[index]
-        fp = fingerprint(task, loaded.raw, known)
+    def row(self, index: int, info: Any) -> tuple[MineTask, dict[str, Any] | None]:
+        """Here, once the table is read: the row's task and its previous outcome (the
+        context the hook gets in the worker)."""
+        if self.cache is None:
+            self.cache = _read_cache(self.out_dir / CACHE_FILE)
+        task = _row_task(self.src, self.out_dir, index, info, self.used, **self.options)
+        self.work.append((task, self.cache.get(task.key)))
+        return self.work[-1]
+
+    def hook(self, index: int, loaded: Any, context: tuple[MineTask, dict[str, Any] | None]
+             ) -> tuple[Any, bool]:
+        """In the worker, before the checks: the row's fingerprint, and whether its previous
+        outcome can be reused (then the checks are left out)."""
+        task, previous = context
+        fp = fingerprint(task, loaded.raw, self.known)
         reuse = _reusable(task, previous, fp)
         return (fp, reuse), reuse
 
-    outcomes: list[MineOutcome] = []
+    def read(self, count: int) -> None:
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        if self.on_start:
+            self.on_start(count)
 
-    def take(index: int, check: MineCheck) -> None:
-        task, previous = work[index]
+    def take(self, index: int, check: Any) -> None:
+        task, previous = self.work[index]
         if check.failure is not None:
             f = check.failure
             outcome = (_unreadable(task, f.text, f.message, f.hint) if f.loading
@@ -375,13 +399,9 @@ def _validate_rows(work: list[tuple[MineTask, dict[str, Any] | None]], jobs: int
             outcome = _checked(task, check.report, check.extra[0], mine=check.mine,
                                enterprise=check.enterprise, city=check.city,
                                county=check.county, files=[])
-        outcomes.append(outcome)
-        if on_done:
-            on_done(outcome)
-
-    validate_mines([t.raw for t, _ in work], jobs=jobs, as_of=work[0][0].as_of,  # type: ignore[misc]
-                   strict=work[0][0].strict, hook=hook, on_result=take)
-    return outcomes
+        self.outcomes.append(outcome)
+        if self.on_done:
+            self.on_done(outcome)
 
 
 @contextlib.contextmanager

@@ -1,13 +1,20 @@
 """Validating every mine of a mines table (one mine per row), on several cores.
 
-:func:`validate_mines` reads the workbook once, here, then forks ``jobs`` worker processes that
-inherit the rows (copy on write: nothing is pickled on the way in) and validate contiguous
-slices of them with the calls ``greenmine validate`` makes for one input
-(:func:`~greenmine_docs.api.load_raw`, :func:`~greenmine_docs.api.run_checks`). Only each row's
-findings come back, as plain tuples, and become one :class:`~greenmine_docs.findings.Report` per
-row here, in row order — the same reports validating the rows one after the other gives (a test
-compares them). The first row is validated here before forking, so that the workers share what
-it loaded (modules, the indicator set) instead of each loading it again.
+Each row is validated with the calls ``greenmine validate`` makes for one input
+(:func:`~greenmine_docs.api.load_raw`, :func:`~greenmine_docs.api.run_checks`) in forked
+worker processes. Only each row's findings come back, as plain tuples, and become one
+:class:`~greenmine_docs.findings.Report` per row here, in row order — the same reports
+validating the rows one after the other gives (a test compares them). A first mine is
+validated here before any fork, so that the workers share what it loaded (modules, the
+indicator set) instead of each loading it again.
+
+Given a workbook, the workers also read it: reading the main sheet is a third of the work,
+and done here it would leave the other cores idle. Here the workbook is opened (sheet names,
+the 行政处罚 sheet, the main sheet's header) and the main sheet's rows cut into one run per
+worker; each worker reads its run, sends back what needs the whole sheet (编号, names), gets
+what that settles (repeated 编号, 行政处罚 rows naming no mine, the workbook's errors; see
+:class:`~greenmine_docs.excel_input.mines.MinesReader`), then makes and checks its mines.
+A sheet the fast reader cannot cut is read here and its rows handed to the workers instead.
 
 ``greenmine batch TABLE.xlsx --validate-only`` and the benchmark (``benchmarks/run.py``) use it.
 """
@@ -16,27 +23,50 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import multiprocessing
+import re
 import time
-from operator import attrgetter
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from .errors import GreenmineError
 from .findings import Finding, Location, Report, Severity
+from .load.raw import mine_name
 
 if TYPE_CHECKING:
     from .api import Loaded
+    from .excel_input.mines import MinesReader
     from .load.raw import RawInput
 
-RowHook = Callable[[int, "Loaded"], "tuple[Any, bool]"]
-"""``hook(index, loaded) -> (extra, skip_checks)``: called in the worker after the row is loaded
-and before its checks run; ``extra`` (picklable) is handed back in :attr:`MineCheck.extra`, and
-``skip_checks`` leaves the checks out (batch runs: a row whose earlier result is reused)."""
+RowHook = Callable[[int, "Loaded", Any], "tuple[Any, bool]"]
+"""``hook(index, loaded, context) -> (extra, skip_checks)``: called in the worker after the row
+is loaded and before its checks run, with the context ``on_row`` gave for the row; ``extra``
+(picklable) is handed back in :attr:`MineCheck.extra`, and ``skip_checks`` leaves the checks
+out (batch runs: a row whose earlier result is reused)."""
 
 _CHUNK = (50, 250)  # rows per task handed to a worker: fewest, most (a short tail)
+_SPLIT_MIN_BYTES = 1 << 20  # a main sheet smaller than this is read here (about 400 mines)
+_SEND = 250  # results a reading worker sends at a time
 _SEVERITY = {s.value: s for s in Severity}
 _where = attrgetter(*Location.__dataclass_fields__)  # a Location's fields as a tuple
+
+
+@dataclass(frozen=True)
+class RowInfo:
+    """Where a row is (``sheet`` and ``row`` of its 编号 cell, or ``None``) and the mine
+    name written there, known before the row is loaded."""
+
+    sheet: str | None
+    row: int | None
+    name: str
+
+    @classmethod
+    def of(cls, raw: "RawInput") -> "RowInfo":
+        where = next(iter(raw.positions.values()), None)
+        m = re.search(r"\d+", (where.cell or "") if where is not None else "")
+        return cls(where.sheet if where is not None else None,
+                   int(m.group(0)) if m else None, mine_name(raw.data))
 
 
 class MineCheck:
@@ -89,9 +119,9 @@ class Failure:
 class MinesValidation:
     """Every row of a mines table and its check result, in row order."""
 
-    rows: Sequence["RawInput"]
+    rows: list[RowInfo]
     results: list[MineCheck]
-    read_s: float = 0.0  # wall time reading the workbook
+    read_s: float = 0.0  # wall time until every row was read (and, here, the first checked)
 
     @property
     def with_errors(self) -> int:
@@ -102,95 +132,249 @@ class MinesValidation:
 def validate_mines(source: str | Path | Sequence["RawInput"], *, jobs: int = 1,
                    as_of: dt.date | None = None, strict: bool = False,
                    hook: RowHook | None = None,
+                   on_row: Callable[[int, RowInfo], Any] | None = None,
+                   on_read: Callable[[int], None] | None = None,
                    on_result: Callable[[int, MineCheck], None] | None = None
                    ) -> MinesValidation:
     """Read a mines table (or take rows already read) and validate every row with ``jobs``
-    processes. ``on_result(index, result)`` is called here, in row order, as results arrive.
+    processes. Called here, in row order: ``on_row(index, info)`` once every row is read,
+    returning the row's context for ``hook`` (a batch run makes the row's task); then
+    ``on_read(count)``; then ``on_result(index, result)`` as results arrive.
     Raises :class:`~greenmine_docs.errors.InputError` when the workbook cannot be read at all;
     problems with single rows are findings (or a :class:`Failure`) in that row's result."""
-    from .excel_input.xlsxread import gc_paused
+    run = _Run(jobs, as_of, strict, hook, on_row, on_read, on_result)
+    if not isinstance(source, (str, Path)):
+        return run.rows(list(source))
+    from .excel_input.mines import MinesReader, Unsplittable
 
-    t0 = time.perf_counter()
-    # The rows are millions of objects that live until the end and make no cycles: the
-    # collector is kept off them (frozen), or it would scan them all again and again while
-    # the checks allocate — and, in forked workers, write to their pages (copy on write).
-    with gc_paused():
-        if isinstance(source, (str, Path)):
-            from .excel_input import read_mines_table
+    with MinesReader(source) as reader:
+        cuts = reader.cuts(jobs) if jobs > 1 and _can_fork() else None
+        if cuts is not None and len(cuts) > 1 and reader.size >= _SPLIT_MIN_BYTES:
+            try:
+                return run.split(reader, cuts)
+            except Unsplittable:  # a run of rows only the whole-sheet reader handles
+                pass
+        return run.rows(reader.read_all())
 
-            rows: Sequence[RawInput] = read_mines_table(source)
-        else:
-            rows = source
-        gc.freeze()
-    read_s = time.perf_counter() - t0
-    results: list[MineCheck] = []
-    try:
-        for packed in _check_all(rows, jobs, as_of, strict, hook):
-            result = _unpack(packed, rows[len(results)], strict)
-            if on_result is not None:
-                on_result(len(results), result)
-            results.append(result)
-    finally:
-        gc.unfreeze()
-    return MinesValidation(rows=rows, results=results, read_s=read_s)
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 # -- the work ----------------------------------------------------------------------------------
-_JOB: tuple[Any, ...] | None = None  # (rows, as_of, strict, hook, sets) for forked workers
+_JOB: "_Run | None" = None  # what forked workers inherit
 
 
-def _check_all(rows: Sequence["RawInput"], jobs: int, as_of: dt.date | None, strict: bool,
-               hook: RowHook | None) -> Any:
-    """Packed results of every row, in order: here, or in ``jobs`` forked workers."""
-    global _JOB
-    n = len(rows)
-    if n == 0:
-        return
-    sets: dict[Any, dict[str, Any]] = {}  # indicator sets resolved so far (see _checks)
-    yield _check_row(rows, 0, as_of, strict, hook, sets)  # also loads what every row needs
-    if n == 1:
-        return
-    if jobs <= 1 or n < 2 * _CHUNK[0] or "fork" not in multiprocessing.get_all_start_methods():
-        for i in range(1, n):
-            yield _check_row(rows, i, as_of, strict, hook, sets)
-        return
-    chunk = max(_CHUNK[0], min(_CHUNK[1], (n - 1) // (jobs * 8)))
-    ranges = [(lo, min(n, lo + chunk)) for lo in range(1, n, chunk)]
-    _JOB = (rows, as_of, strict, hook, sets)
+class _Run:
+    """One validation: its options, and the state forked workers inherit."""
+
+    def __init__(self, jobs: int, as_of: dt.date | None, strict: bool, hook: RowHook | None,
+                 on_row: Callable[[int, RowInfo], Any] | None,
+                 on_read: Callable[[int], None] | None,
+                 on_result: Callable[[int, MineCheck], None] | None) -> None:
+        self.jobs, self.as_of, self.strict, self.hook = jobs, as_of, strict, hook
+        self.on_row, self.on_read, self.on_result = on_row, on_read, on_result
+        self.sets: dict[Any, dict[str, Any]] = {}  # indicator sets resolved (see _checks)
+        self.t0 = time.perf_counter()
+        self.read_s = 0.0
+        self.results: list[MineCheck] = []
+        self.reader: "MinesReader | None" = None
+        self.items: list["RawInput"] = []
+        self.contexts: list[Any] = []
+
+    def check(self, rows: Sequence["RawInput"], i: int, index: int, context: Any
+              ) -> tuple[Any, ...]:
+        return _check_row(rows[i], index, context, self.as_of, self.strict, self.hook,
+                          self.sets)
+
+    def _read(self, infos: list[RowInfo]) -> None:
+        """Every row is read: tell the caller, get each row's context."""
+        if self.on_row is not None:
+            self.contexts = [self.on_row(i, info) for i, info in enumerate(infos)]
+        self.read_s = time.perf_counter() - self.t0
+        if self.on_read is not None:
+            self.on_read(len(infos))
+
+    def _take(self, packed: tuple[Any, ...], source: str, info: RowInfo) -> None:
+        result = _unpack(packed, source, info, self.strict)
+        if self.on_result is not None:
+            self.on_result(len(self.results), result)
+        self.results.append(result)
+
+    # -- rows read here -----------------------------------------------------------------
+    def rows(self, rows: list["RawInput"]) -> MinesValidation:
+        """Rows already read: checked here, or by ``jobs`` workers forked from here, which
+        inherit them (copy on write: nothing is pickled on the way in)."""
+        global _JOB
+        infos = [RowInfo.of(raw) for raw in rows]
+        self._read(infos)
+        n = len(rows)
+        context = self.contexts.__getitem__ if self.contexts else (lambda i: None)
+        self.items = rows
+        # The rows are millions of objects that live until the end and make no cycles: the
+        # collector is kept off them (frozen), or it would scan them all again and again while
+        # the checks allocate — and, in forked workers, write to their pages (copy on write).
+        gc.freeze()
+        _JOB = self
+        try:
+            if n:  # also loads what every row needs, before any fork
+                self._take(self.check(rows, 0, 0, context(0)), str(rows[0].source), infos[0])
+            if self.jobs <= 1 or n < 2 * _CHUNK[0] + 1 or not _can_fork():
+                for i in range(1, n):
+                    self._take(self.check(rows, i, i, context(i)), str(rows[i].source), infos[i])
+            else:
+                chunk = max(_CHUNK[0], min(_CHUNK[1], (n - 1) // (self.jobs * 8)))
+                ranges = [(lo, min(n, lo + chunk)) for lo in range(1, n, chunk)]
+                with multiprocessing.get_context("fork").Pool(min(self.jobs, len(ranges))) as pool:
+                    i = 1
+                    for part in pool.imap(_check_range, ranges):
+                        for packed in part:
+                            self._take(packed, str(rows[i].source), infos[i])
+                            i += 1
+        finally:
+            _JOB = None
+            gc.unfreeze()
+        return MinesValidation(infos, self.results, self.read_s)
+
+    # -- rows read by the workers -------------------------------------------------------
+    def split(self, reader: "MinesReader", cuts: list[tuple[int, int]]) -> MinesValidation:
+        """Each worker reads a run of the main sheet, then checks its mines (see the module
+        docstring); results come back in batches and are taken in row order."""
+        global _JOB
+        from multiprocessing.connection import wait
+
+        from .excel_input.mines import Unsplittable
+
+        first = reader.first_mine()
+        if first is not None:  # what every row needs, loaded before the forks
+            try:
+                _checks(_load(first), self.as_of, self.sets)
+            except Exception:  # noqa: BLE001 — its own row reports it
+                pass
+        ctx = multiprocessing.get_context("fork")
+        self.reader = reader
+        _JOB = self
+        workers: list[tuple[Any, Any]] = []
+        finished = False
+        try:
+            for k, cut in enumerate(cuts):
+                here, there = ctx.Pipe()
+                process = ctx.Process(target=_read_and_check, args=(k, cut, there), daemon=True)
+                process.start()
+                there.close()
+                workers.append((process, here))
+            summaries = [_receive(here) for _, here in workers]
+            if any(s[0] == "unsplittable" for s in summaries):
+                raise Unsplittable
+            settled = reader.settle([s[1] for s in summaries])
+            infos = [RowInfo(reader.sheet, row, name)
+                     for s in summaries for row, _, name in s[1].rows]
+            self._read(infos)
+            bounds = [*settled.offsets, len(infos)]
+            for k, (_, here) in enumerate(workers):
+                contexts = self.contexts[bounds[k]:bounds[k + 1]] if self.contexts else None
+                here.send((settled, contexts))
+            # results in row order: worker k's are taken once worker k - 1 is done
+            waiting: list[list[Any]] = [[] for _ in workers]
+            done = [False] * len(workers)
+            source, k = str(reader.path), 0
+            while k < len(workers):
+                ready = wait([h for (_, h), d in zip(workers, done) if not d])
+                for j, (_, here) in enumerate(workers):
+                    if here in ready:
+                        message = _receive(here)
+                        if message[0] == "done":
+                            done[j] = True
+                        else:
+                            waiting[j].extend(message[1])
+                while k < len(workers):
+                    for packed in waiting[k]:
+                        self._take(packed, source, infos[len(self.results)])
+                    waiting[k] = []
+                    if not done[k]:
+                        break
+                    k += 1
+            finished = True
+        finally:
+            _JOB = None
+            for process, here in workers:
+                if not finished:
+                    process.terminate()
+                process.join()
+                here.close()
+        return MinesValidation(infos, self.results, self.read_s)
+
+
+def _receive(connection: Any) -> tuple[Any, ...]:
     try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(ranges))) as pool:
-            for part in pool.imap(_check_range, ranges):
-                yield from part
+        message = connection.recv()
+    except EOFError:
+        raise RuntimeError("检查工作簿的一个工作进程意外退出（内存不足？）。") from None
+    if message[0] == "error":
+        raise RuntimeError(message[1])
+    return message
+
+
+def _read_and_check(k: int, cut: tuple[int, int], connection: Any) -> None:
+    """A worker of :meth:`_Run.split`: read run ``k``, report, make and check its mines."""
+    from .excel_input.mines import Unsplittable
+
+    run = _JOB
+    assert run is not None and run.reader is not None
+    gc.disable()  # reading and checking make no reference cycles worth collecting
+    try:
+        try:
+            part = run.reader.read_part(cut)
+        except Unsplittable:
+            connection.send(("unsplittable",))
+            return
+        connection.send(("read", part.summary))
+        settled, contexts = connection.recv()
+        mines = run.reader.mines(part, settled, k)
+        del part
+        offset = settled.offsets[k]
+        for lo in range(0, len(mines), _SEND):
+            connection.send(("rows", [
+                run.check(mines, i, offset + i, contexts[i] if contexts else None)
+                for i in range(lo, min(len(mines), lo + _SEND))]))
+        connection.send(("done",))
+    except Exception as e:  # noqa: BLE001 — reported by the parent, not printed here
+        connection.send(("error", f"{type(e).__name__}: {e}"))
     finally:
-        _JOB = None
+        connection.close()
 
 
 def _check_range(bounds: tuple[int, int]) -> list[tuple[Any, ...]]:
-    assert _JOB is not None, "runs in a worker forked by _check_all"
-    rows, as_of, strict, hook, sets = _JOB
+    """Rows ``[lo, hi)`` of :meth:`_Run.rows`, in a worker it forked."""
+    run = _JOB
+    assert run is not None, "runs in a worker forked by _Run.rows"
     gc.disable()  # checking makes no reference cycles worth collecting; the rows are shared
     try:
-        return [_check_row(rows, i, as_of, strict, hook, sets) for i in range(*bounds)]
+        return [run.check(run.items, i, i, run.contexts[i] if run.contexts else None)
+                for i in range(*bounds)]
     finally:
         gc.enable()
 
 
-def _check_row(rows: Sequence["RawInput"], index: int, as_of: dt.date | None, strict: bool,
+def _load(raw: "RawInput") -> "Loaded":
+    from .api import load_raw
+
+    return load_raw(raw)
+
+
+def _check_row(raw: "RawInput", index: int, context: Any, as_of: dt.date | None, strict: bool,
                hook: RowHook | None, sets: dict[Any, dict[str, Any]]) -> tuple[Any, ...]:
     """One row loaded and checked, packed as plain tuples: ``("ok", findings, meta, names,
     extra)`` or ``("failed", loading, text, message, hint)``."""
-    from .api import load_raw
-
-    raw = rows[index]
     try:
-        loaded = load_raw(raw)
+        loaded = _load(raw)
     except GreenmineError as e:
         return ("failed", True, str(e), e.message, e.hint)
     except Exception as e:  # noqa: BLE001 — one broken row must not stop the others
         return ("failed", False, f"{type(e).__name__}: {e}", "", "")
     try:
         loaded.report.strict = strict
-        extra, skip = hook(index, loaded) if hook is not None else (None, False)
+        extra, skip = hook(index, loaded, context) if hook is not None else (None, False)
         if not skip:
             _checks(loaded, as_of, sets)
         sub = loaded.submission
@@ -198,7 +382,7 @@ def _check_row(rows: Sequence["RawInput"], index: int, as_of: dt.date | None, st
             names = (sub.mine.name, sub.enterprise.name, sub.mine.location.city,
                      sub.mine.location.county)
         else:
-            names = (_mine_name(loaded.raw.data), "", "", "")
+            names = (mine_name(loaded.raw.data), "", "", "")
         findings = [(f.code, f.severity.value, f.message, f.hint, _where(f.location))
                     for f in loaded.report.findings]
         return ("ok", findings, loaded.report.meta, names, extra)
@@ -223,16 +407,9 @@ def _checks(loaded: "Loaded", as_of: dt.date | None, sets: dict[Any, dict[str, A
             sets[key] = {"indicator_set": iset, "indicator_set_findings": []}
 
 
-def _unpack(packed: tuple[Any, ...], raw: "RawInput", strict: bool) -> MineCheck:
+def _unpack(packed: tuple[Any, ...], source: str, info: RowInfo, strict: bool) -> MineCheck:
     if packed[0] == "failed":
-        return MineCheck(str(raw.source), strict, [], {}, (_mine_name(raw.data), "", "", ""),
+        return MineCheck(source, strict, [], {}, (info.name, "", "", ""),
                          failure=Failure(*packed[1:]))
     _, findings, meta, names, extra = packed
-    return MineCheck(str(raw.source), strict, findings, meta, names, extra)
-
-
-def _mine_name(data: Any) -> str:
-    try:
-        return str(data["mine"]["name"] or "")
-    except (KeyError, TypeError):
-        return ""
+    return MineCheck(source, strict, findings, meta, names, extra)

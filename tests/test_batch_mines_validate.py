@@ -16,17 +16,17 @@ import greenmine_docs.mines_validate as mv
 from greenmine_docs.api import load_raw, run_checks
 from greenmine_docs.batch import collect_tasks, process, run_batch
 from greenmine_docs.excel_input import read_mines_table, write_mines_table
+from greenmine_docs.excel_input.mines import MinesReader
 from mine_rows import mine_rows
 
 N = 40
 
 
-@pytest.fixture(scope="module")
-def table(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _broken_table(path: Path, merged: bool) -> Path:
     """A mines table with broken rows: stray spaces, numbers and dates as text, a serial date,
-    a bad USCC, a placeholder, a missing required value, a bad number, a duplicate 编号, an
-    expired licence, an unknown unit, a merged range, a moved column and an orphan penalty."""
-    path = tmp_path_factory.mktemp("mv") / "名录.xlsx"
+    a bad USCC, a placeholder, a missing required value, a bad number, duplicate 编号 (one
+    pair close together, one far apart), an expired licence, an unknown unit, a moved column,
+    a column not in the template, an orphan penalty and (``merged``) a merged range."""
     write_mines_table(mine_rows(N), path)
     wb = openpyxl.load_workbook(path)
     ws, pen = wb["矿山名录"], wb["行政处罚"]
@@ -42,8 +42,13 @@ def table(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for row, (key, value) in edits.items():
         ws.cell(row, col[key]).value = value
     ws.cell(17, 1).value = ws.cell(18, 1).value  # duplicate 编号
-    city = col["mine.location.city"]
-    ws.merge_cells(start_row=20, start_column=city, end_row=22, end_column=city)
+    ws.cell(N + 3, 1).value = ws.cell(6, 1).value  # the last row repeats the third's 编号
+    extra = ws.max_column + 1  # a column of the user's own, filled in both halves
+    ws.cell(3, extra).value = "备注（自加）"
+    ws.cell(8, extra).value = ws.cell(N, extra).value = "自己加的列"
+    if merged:
+        city = col["mine.location.city"]
+        ws.merge_cells(start_row=20, start_column=city, end_row=22, end_column=city)
     a, b = col["mine.staff"], col["mine.name"]  # swap two columns (keys move along)
     for r in (1, *range(3, ws.max_row + 1)):  # row 2: merged section titles, left as they are
         x, y = ws.cell(r, a), ws.cell(r, b)
@@ -51,6 +56,41 @@ def table(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pen.cell(pen.max_row, 2).value = 999  # a penalty of no mine
     wb.save(path)
     return path
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Its merged range makes the main sheet one only the whole-sheet reader reads."""
+    return _broken_table(tmp_path_factory.mktemp("mv") / "名录.xlsx", merged=True)
+
+
+@pytest.fixture(scope="module")
+def split_table(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Without the merged range: worker processes read it in parts."""
+    return _broken_table(tmp_path_factory.mktemp("mv") / "名录.xlsx", merged=False)
+
+
+def test_reading_in_parts_gives_the_mines_reading_whole_gives(split_table: Path) -> None:
+    def dump(rows: list[Any]) -> list[Any]:
+        return [(r.data, [f.to_dict() for f in r.findings],
+                 sorted((k, str(v)) for k, v in r.positions.items())) for r in rows]
+
+    whole = read_mines_table(split_table)
+    codes = {f.code for r in whole for f in r.findings}
+    assert {"GM-E151", "GM-E152", "GM-I152"} <= codes
+    assert [f.code for f in whole.findings].count("GM-W152") == 1
+    for parts in (2, 3, 5):
+        with MinesReader(split_table) as reader:
+            cuts = reader.cuts(parts)
+            assert cuts is not None and len(cuts) == parts
+            read = [reader.read_part(cut) for cut in cuts]
+            assert all(p.entries for p in read)
+            settled = reader.settle([p.summary for p in read])
+            mines = [m for k, p in enumerate(read) for m in reader.mines(p, settled, k)]
+        assert dump(mines) == dump(whole)
+        assert [f.to_dict() for f in settled.findings] == [f.to_dict() for f in whole.findings]
+    with MinesReader(split_table) as reader:
+        assert reader.sheet == "矿山名录" and reader.size > 0
 
 
 def _sequential(path: Path) -> list[tuple[list[dict[str, Any]], dict[str, Any]]]:
@@ -62,12 +102,18 @@ def _sequential(path: Path) -> list[tuple[list[dict[str, Any]], dict[str, Any]]]
     return out
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_parallel_results_equal_the_sequential_path(table: Path, jobs: int,
+@pytest.mark.parametrize("jobs,split", [(1, False), (2, False), (2, True), (3, True)])
+def test_parallel_results_equal_the_sequential_path(table: Path, split_table: Path, jobs: int,
+                                                    split: bool,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(mv, "_CHUNK", (3, 10))  # fork even for 40 rows, several tasks each
+    monkeypatch.setattr(mv, "_SPLIT_MIN_BYTES", 0)  # workers read even a small table
+    monkeypatch.setattr(mv, "_SEND", 7)  # and send their results in several batches
+    table = split_table if split else table
     want = _sequential(table)
-    got = mv.validate_mines(table, jobs=jobs)
+    read: list[int] = []
+    got = mv.validate_mines(table, jobs=jobs, on_read=read.append)
+    assert read == [N] and [r.row for r in got.rows] == list(range(4, N + 4))
     assert len(got.results) == len(want) == N
     assert [([f.to_dict() for f in r.report.findings], r.report.meta)
             for r in got.results] == want
@@ -79,6 +125,7 @@ def test_parallel_results_equal_the_sequential_path(table: Path, jobs: int,
     assert wb["矿山名录"][uscc[0].location.cell].value == "91140000XXXXXXXX1A"
     spaces = [f for f in got.results[1].report.findings if f.code == "GM-I152"]
     assert spaces and wb["矿山名录"][spaces[0].location.cell].value == "  测试2号灰岩矿 "
+    assert got.rows[1].name == "测试2号灰岩矿"
     orphan = [f for f in got.results[0].report.findings if f.code == "GM-E152"]
     assert orphan and orphan[0].location.sheet == "行政处罚"
     assert got.results[0].mine == "测试1号灰岩矿" and got.results[0].city
@@ -90,14 +137,15 @@ def test_rows_already_read_hook_and_failures(table: Path, monkeypatch: pytest.Mo
     rows = read_mines_table(table)
     seen: list[int] = []
 
-    def hook(index: int, loaded: Any) -> tuple[Any, bool]:
+    def hook(index: int, loaded: Any, context: Any) -> tuple[Any, bool]:
         if index == 7:
             raise RuntimeError("坏了")
+        assert context == f"第{index}行"
         return index * 2, index == 9  # row 9: checks skipped
 
-    got = mv.validate_mines(rows, jobs=2, hook=hook,
+    got = mv.validate_mines(rows, jobs=2, hook=hook, on_row=lambda i, info: f"第{i}行",
                             on_result=lambda i, r: seen.append(i))
-    assert seen == list(range(N)) and got.rows is rows
+    assert seen == list(range(N)) and got.rows == [mv.RowInfo.of(raw) for raw in rows]
     assert got.results[7].failure == mv.Failure(False, "RuntimeError: 坏了")
     assert [r.extra for r in got.results if r.failure is None] == \
         [i * 2 for i in range(N) if i != 7]
@@ -132,6 +180,29 @@ def test_batch_validate_only_of_a_table_equals_process(table: Path, tmp_path: Pa
     assert any(r[3] == "GM-E110" and "矿山名录!" in r[5] for r in findings)
 
 
+def test_batch_validate_only_of_a_table_read_by_workers_equals_process(
+        split_table: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(mv, "_SPLIT_MIN_BYTES", 0)
+    out = tmp_path / "out"
+    got = run_batch(split_table, out, jobs=2, validate_only=True)
+    tasks = collect_tasks(split_table, out, validate_only=True, as_of=None, strict=False,
+                          zip_bundle=False)
+    assert _outcomes(got.outcomes) == _outcomes(process(t) for t in tasks)
+    again = run_batch(split_table, out, jobs=2, validate_only=True)
+    assert all(o.reused for o in again.outcomes)
+
+
+def test_a_part_the_fast_reader_cannot_read_falls_back_to_reading_here(
+        split_table: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import greenmine_docs.excel_input.mines as mines
+
+    monkeypatch.setattr(mv, "_SPLIT_MIN_BYTES", 0)
+    monkeypatch.setattr(mines, "raw_rows_of", lambda xml: None)  # in the workers, too
+    got = mv.validate_mines(split_table, jobs=2)
+    assert [([f.to_dict() for f in r.report.findings], r.report.meta)
+            for r in got.results] == _sequential(split_table)
+
+
 def test_batch_cli_validate_only_table_with_jobs(table: Path, tmp_path: Path, runner: Any
                                                  ) -> None:
     out = tmp_path / "out"
@@ -155,3 +226,17 @@ def test_batch_cli_validate_only_clean_table(tmp_path: Path, runner: Any,
     rows = list(wb["汇总"].iter_rows(min_row=2, values_only=True))
     assert [r[2] for r in rows] == [f"测试{i}号灰岩矿" for i in range(1, 10)]
     assert {r[6] for r in rows} == {"校验通过"} and rows[0][12] == "沿用上次结果（输入未变化）"
+
+
+def test_a_worker_that_fails_is_reported_here_not_printed(
+        split_table: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+        ) -> None:
+    monkeypatch.setattr(mv, "_SPLIT_MIN_BYTES", 0)
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise ValueError("坏了")
+
+    monkeypatch.setattr(MinesReader, "mines", broken)  # in the workers, after reading
+    with pytest.raises(RuntimeError, match="ValueError: 坏了"):
+        mv.validate_mines(split_table, jobs=2)
+    assert "Traceback" not in capfd.readouterr().err

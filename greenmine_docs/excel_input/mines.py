@@ -4,28 +4,30 @@ Sheet 矿山名录 has a column per foundation field (campaign, enterprise, mine
 eligibility — every required section of the submission, flattened), grouped under their section
 titles; lists inside a mine (行政处罚, …) are their own sheets whose 矿山编号 column names the
 mine's 编号. Reading streams the rows (see :mod:`.xlsxread`) and gives every mine a
-:class:`RawInput` whose positions (``矿山名录!F12``) are computed on demand.
+:class:`RawInput` whose positions (``矿山名录!F12``) are computed on demand; it goes in steps
+(:class:`MinesReader`) so that worker processes can each read a part of the main sheet.
 """
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from ..errors import InputError
 from ..findings import Finding, Location, Severity, make
-from ..load.raw import RawInput, dotted
+from ..load.raw import RawInput, dotted, mine_name
 from .compact import share_strings
-from .grid import ReadContext, grid_loader
+from .grid import Grid, ReadContext, grid_loader
 from .layout import (INSTRUCTIONS_SHEET, LISTS_SHEET, META_SHEET, Table, input_layout,
                      mines_layout)
 from .positions import LazyPositions
 from .sheetwrite import write_table_sheet
 from .styles import FONT, FONT_BOLD, FONT_TITLE
-from .tables import (OutRow, Parent, TableRead, _unknown_in, collect_rows, get_path,
-                     machine_key, place_children, read_table)
+from .tables import (Entry, OutRow, TableRead, _unknown_in, collect_rows, get_path,
+                     group_by_parent, machine_key, open_table, place, read_table)
 from .workbook import MARKER_KEY, lists_sheet, plain_data
-from .xlsxread import XlsxFile, col_index, gc_paused
+from .xlsxread import XlsxFile, col_index, gc_paused, raw_rows_of, row_boundaries, rows_span
 
 MINES_KIND = "greenmine-mines-table"
 
@@ -130,18 +132,253 @@ def write_mines_table(items: Iterable[Any], path: str | Path, *, force: bool = F
 # ---------------------------------------------------------------------------------------------
 def read_mines_table(path: str | Path) -> MinesTable:
     """Every mine of a mines table as a :class:`RawInput` (positions like ``矿山名录!F12``)."""
-    path = Path(path)
-    with XlsxFile(path) as xlsx, gc_paused():
-        return _read(xlsx, path)
+    with MinesReader(path) as reader:
+        return reader.read_all()
 
 
-def _read(xlsx: XlsxFile, path: Path) -> MinesTable:
-    root = mines_layout()
-    ctx = ReadContext(source=path, date1904=xlsx.date1904)
-    tables = list(root.walk())
+@dataclass
+class Part:
+    """The entries of a run of rows of the main sheet, and the findings about them that are
+    not any one mine's (an unknown column). ``summary`` is what :meth:`MinesReader.settle`
+    needs from them: small and picklable, for parts read in other processes."""
+
+    entries: list[Entry]
+    findings: list[Finding]
+
+    @property
+    def summary(self) -> "PartSummary":
+        return PartSummary([(e.row, e.ident, mine_name(e.data)) for e in self.entries],
+                           self.findings)
+
+
+@dataclass
+class PartSummary:
+    rows: list[tuple[int, str | None, str]]  # (sheet row, 编号 as written, mine name)
+    findings: list[Finding]
+
+
+@dataclass
+class Settled:
+    """What only the whole main sheet says: the first row of each 编号 (by mine index),
+    where each part's mines start, the workbook's findings (in the order of reading the main
+    sheet first) and its errors, which every mine carries."""
+
+    first_of: dict[str, int]
+    offsets: list[int]
+    findings: list[Finding]
+    serious: list[Finding]
+
+
+class MinesReader:
+    """Reading a mines table in steps, so that the rows of its main sheet (nearly all of
+    the work) can be read in parts by several processes (:mod:`greenmine_docs.mines_validate`):
+
+    1. opening it reads the sheet names, the 行政处罚 sheet and the main sheet's header;
+    2. :meth:`read_part` reads a run of the main sheet's rows (:meth:`cuts` gives the runs);
+    3. :meth:`settle` works out, from every part's summary, what needs the whole sheet —
+       repeated 编号, 行政处罚 rows naming no mine, the errors of the whole workbook;
+    4. :meth:`mines` makes one part's mines, its 行政处罚 rows placed.
+
+    One part through these steps is :func:`read_mines_table`; any cut of the rows into parts
+    gives the same mines. Raises :class:`~greenmine_docs.errors.InputError` when the
+    workbook cannot be used at all."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.xlsx = XlsxFile(self.path)
+        try:
+            with gc_paused():
+                self._open()
+        except BaseException:
+            self.xlsx.close()
+            raise
+
+    def __enter__(self) -> "MinesReader":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.xlsx.close()
+
+    def _open(self) -> None:
+        xlsx, path = self.xlsx, self.path
+        self.root = root = mines_layout()
+        self.ctx = ctx = ReadContext(source=path, date1904=xlsx.date1904)
+        tables = list(root.walk())
+        grid = grid_loader(xlsx)
+        where = _sheets(ctx, xlsx, grid, root, tables)
+        self.pre = len(ctx.findings)
+        self.reads: dict[str, TableRead] = {}
+        for table in tables[1:]:
+            name = where.get(table.sheet)
+            if name is None:
+                code = "GM-I151" if table.optional else "GM-W151"
+                ctx.finding(code, f"没有工作表“{table.sheet}”（{table.title}），所有矿山按没有记录处理。",
+                            table.sheet)
+                continue
+            read = read_table(ctx, grid(name), table)
+            if read is not None:
+                self.reads[table.key] = read
+        info = xlsx.sheet(where[root.sheet])
+        assert info is not None
+        self.data = data = xlsx.read_bytes(info)
+        self.span = rows_span(data)
+        sheet = xlsx.read(info, data, head=12)  # the header rows only, merges of the whole
+        self.grid = Grid(sheet)
+        cols = open_table(ctx, self.grid, root)
+        if cols is None:
+            raise InputError(f"{path} 的“{root.sheet}”表中找不到表头，无法读取。",
+                             hint="从 greenmine 生成的矿山名录表复制前三行表头后再粘贴数据。",
+                             location=str(path))
+        self.cols = cols
+        self.children = [(c, self.reads[c.key]) for c in root.children if c.key in self.reads]
+        for child, read in self.children:
+            cols.ref.children[child.rel] = read.ref
+        # rows read in parts need the fast path: cells the expression reads, no merged range
+        # reaching into the data rows (those are resolved over the whole sheet)
+        self.splittable = (self.span is not None and sheet.raw is not None
+                           and not any(r2 >= cols.first for *_, r2 in sheet.merged)
+                           and not any(child.children for child, _ in self.children))
+
+    @property
+    def sheet(self) -> str:
+        """The name of the main sheet (as found in the workbook)."""
+        return self.grid.name
+
+    @property
+    def size(self) -> int:
+        """The main sheet's size (bytes of XML)."""
+        return len(self.data)
+
+    def read_all(self) -> MinesTable:
+        """Every mine, the whole main sheet read here."""
+        part = self.read_part()
+        settled = self.settle([part.summary])
+        return MinesTable(self.mines(part, settled), settled.findings)
+
+    def first_mine(self) -> RawInput | None:
+        """The first mine of the main sheet, read on its own (without its 行政处罚 rows or
+        the workbook's findings): what it needs loaded, loaded before forking workers."""
+        if self.span is None:
+            return None
+        start, end = self.span
+        cut = start
+        for _ in range(self.cols.first + 2):  # a few rows past the header
+            at = self.data.find(b"</row>", cut, end)
+            if at < 0:
+                break
+            cut = at + len(b"</row>")
+        raw = raw_rows_of(self.data[start:cut])
+        if not raw:
+            return None
+        ctx = ReadContext(source=self.path, date1904=self.xlsx.date1904)
+        entry = next(self.cols.entries(ctx, self.grid, [r for r in raw if r[0] >= self.cols.first]),
+                     None)
+        if entry is None:
+            return None
+        return RawInput(source=self.path, kind="xlsx", data=entry.data,
+                        positions=LazyPositions(str(self.path), {(): (self.cols.ref, entry.row)}),
+                        findings=[])
+
+    def cuts(self, parts: int) -> list[tuple[int, int]] | None:
+        """The main sheet's rows cut into ``parts`` runs of about the same size (byte
+        offsets), or ``None`` when it can only be read whole."""
+        if not self.splittable or self.span is None:
+            return None
+        bounds = row_boundaries(self.data, self.span, parts)
+        return list(zip(bounds, bounds[1:]))
+
+    def read_part(self, cut: tuple[int, int] | None = None) -> Part:
+        """The entries of the rows in ``data[lo:hi]`` (a cut from :meth:`cuts`), or of the
+        whole sheet. Raises :class:`Unsplittable` when the rows of a cut are written in a form
+        only the whole-sheet reader handles."""
+        ctx = ReadContext(source=self.path, date1904=self.xlsx.date1904)
+        with gc_paused():
+            if cut is None:  # the whole sheet, as any other list sheet is read
+                grid = self.grid
+                if grid.sheet.raw is not None:  # only its head was read so far
+                    info = self.xlsx.sheet(grid.name)
+                    assert info is not None
+                    grid = Grid(self.xlsx.read(info, self.data))
+                entries = list(self.cols.entries(ctx, grid))
+            else:
+                raw = raw_rows_of(self.data[cut[0]:cut[1]])
+                if raw is None or not self.splittable:
+                    raise Unsplittable
+                first = self.cols.first
+                entries = list(self.cols.entries(
+                    ctx, self.grid, [row for row in raw if row[0] >= first]))
+        return Part(entries, ctx.findings)
+
+    def settle(self, parts: list[PartSummary]) -> Settled:
+        ctx, ref = self.ctx, self.cols.ref
+        first_of: dict[str, int] = {}
+        offsets: list[int] = []
+        main: list[Finding] = []
+        seen_columns: set[str] = set()
+        n = 0
+        for part in parts:
+            offsets.append(n)
+            # an unknown column is reported at its first row: once, not once per part
+            warned = {f.message for f in part.findings if f.code == "GM-W152"}
+            main.extend(f for f in part.findings
+                        if f.code != "GM-W152" or f.message not in seen_columns)
+            seen_columns |= warned
+            for _, ident, _ in part.rows:
+                n += 1
+                first_of.setdefault(ident or str(n), n)
+        orphans: list[Finding] = []
+        for _, read in self.children:
+            orphans_ctx = ReadContext(source=self.path, findings=orphans)
+            group_by_parent(orphans_ctx, read, first_of, ref)
+        f = ctx.findings
+        findings = f[:self.pre] + main + f[self.pre:] + orphans
+        return Settled(first_of, offsets, findings,
+                       [x for x in findings if x.severity is Severity.ERROR])
+
+    def mines(self, part: Part, settled: Settled, index: int = 0) -> list[RawInput]:
+        """The mines of ``part`` (the ``index``-th of the parts settled)."""
+        ref, path, file = self.cols.ref, self.path, str(self.path)
+        scratch = ReadContext(source=path)  # rows naming no mine: reported by settle
+        groups = [(child, read, group_by_parent(scratch, read, settled.first_of, ref))
+                  for child, read in self.children]
+        mines: list[RawInput] = []
+        n = settled.offsets[index]
+        with gc_paused():
+            for entry in part.entries:
+                n += 1
+                anchors: dict[tuple[Any, ...], Any] = {(): (ref, entry.row)}
+                raw = RawInput(source=path, kind="xlsx", data=entry.data,
+                               positions=LazyPositions(file, anchors),  # type: ignore[arg-type]
+                               findings=entry.findings)
+                mines.append(raw)
+                ident = entry.ident or str(n)
+                if settled.first_of[ident] != n:
+                    self.ctx.finding("GM-E151", f"编号“{ident}”重复；行政处罚等子表只能对应到第一行。",
+                                     ref.sheet, entry.row, col_index(ref.anchor),
+                                     into=raw.findings)
+                else:
+                    for child, read, by_parent in groups:
+                        own = by_parent.get(ident)
+                        if own:
+                            place(self.ctx, TableRead(child, read.ref, own), entry.data, (),
+                                  anchors, raw.findings)
+                raw.findings.extend(settled.serious)
+        return mines
+
+
+class Unsplittable(Exception):
+    """A part of the main sheet that only the whole-sheet reader handles."""
+
+
+def _sheets(ctx: ReadContext, xlsx: XlsxFile, grid: Callable[[str], Grid], root: Table,
+            tables: list[Table]) -> dict[str, str]:
+    """The sheet each table is read from (a renamed sheet found by its hidden keys)."""
+    path = xlsx.path
     present = [info.name for info in xlsx.sheets]
     where: dict[str, str] = {t.sheet: t.sheet for t in tables if t.sheet in present}
-    grid = grid_loader(xlsx)
 
     forms = {f.sheet for f in input_layout().forms}
     if root.sheet not in present and forms & set(present):  # its rows carry the same keys
@@ -173,40 +410,4 @@ def _read(xlsx: XlsxFile, path: Path) -> MinesTable:
     for name in extra:
         if name not in where.values():
             ctx.finding("GM-I150", f"工作表“{name}”不属于矿山名录表，已忽略。", name)
-    reads: dict[str, TableRead] = {}
-    for table in tables:
-        name = where.get(table.sheet)
-        if name is None:
-            code = "GM-I151" if table.optional else "GM-W151"
-            ctx.finding(code, f"没有工作表“{table.sheet}”（{table.title}），所有矿山按没有记录处理。",
-                        table.sheet)
-            continue
-        read = read_table(ctx, grid(name), table)
-        if read is not None:
-            reads[table.key] = read
-    main = reads.get(root.key)
-    mines = MinesTable(findings=ctx.findings)
-    if main is None:
-        raise InputError(f"{path} 的“{root.sheet}”表中找不到表头，无法读取。",
-                         hint="从 greenmine 生成的矿山名录表复制前三行表头后再粘贴数据。",
-                         location=str(path))
-    parents: dict[str, Parent] = {}
-    for n, entry in enumerate(main.entries, start=1):
-        anchors: dict[tuple[Any, ...], Any] = {(): (main.ref, entry.row)}
-        raw = RawInput(source=path, kind="xlsx", data=entry.data,
-                       positions=LazyPositions(ctx.file, anchors),  # type: ignore[arg-type]
-                       findings=entry.findings)
-        mines.append(raw)
-        ident = entry.ident or str(n)
-        if ident in parents:
-            ctx.finding("GM-E151", f"编号“{ident}”重复；行政处罚等子表只能对应到第一行。",
-                        main.ref.sheet, entry.row, col_index(main.ref.anchor),
-                        into=raw.findings)
-            continue
-        parents[ident] = Parent(entry.data, (), anchors, raw.findings)
-    place_children(ctx, reads, root, parents, main.ref)
-    serious = [f for f in ctx.findings if f.severity is Severity.ERROR]
-    if serious:
-        for raw in mines:
-            raw.findings.extend(serious)
-    return mines
+    return where

@@ -141,6 +141,41 @@ def resolve_columns(grid: Grid, table: Table
 def read_table(ctx: ReadContext, grid: Grid, table: Table,
                ) -> TableRead | None:
     """Entries of one list sheet; ``None`` when no header row can be found."""
+    cols = open_table(ctx, grid, table)
+    if cols is None:
+        return None
+    return TableRead(table=table, ref=cols.ref, entries=list(cols.entries(ctx, grid)))
+
+
+@dataclass
+class Columns:
+    """What the header of a list sheet says: where each field is (``ref``), the first data
+    row, and how each column is read (converters with their per-column memos)."""
+
+    table: Table
+    ref: SheetRef
+    first: int
+    plan: list[tuple[Any, ...]]
+    special_cols: dict[str, int]
+    unknown: dict[int, str]
+
+    def entries(self, ctx: ReadContext, grid: Grid,
+                raw_rows: list[RawRow] | None = None) -> Iterator[Entry]:
+        """The entries of the sheet's data rows (or of ``raw_rows``, some of them, read
+        elsewhere: a part of a big sheet); findings about a row are added to ``ctx``."""
+        scalar = self.table.scalar_value
+        if raw_rows is None:
+            raw_rows = grid.raw_data_rows(self.first)
+        rows = (_fast_rows(grid, raw_rows, self.plan, self.special_cols, self.unknown, scalar)
+                if raw_rows is not None
+                else _decoded_rows(grid, self.first, self.plan, self.special_cols, self.unknown,
+                                   scalar))
+        return _entries(ctx, grid, self.table, rows, self.plan, self.special_cols, self.unknown)
+
+
+def open_table(ctx: ReadContext, grid: Grid, table: Table) -> Columns | None:
+    """The columns of a list sheet from its header rows; ``None`` (and GM-E153) when no
+    header row can be found."""
     mapping, first, unknown = resolve_columns(grid, table)
     if first is None:
         ctx.finding("GM-E153", f"工作表“{grid.name}”中找不到表头行（第 1 行隐藏键或中文列名），"
@@ -162,15 +197,16 @@ def read_table(ctx: ReadContext, grid: Grid, table: Table,
         ref.value = col_letter(leaf_cols[0][0])
     anchor = special_cols.get(KEY, special_cols.get(ID))
     ref.anchor = col_letter(anchor if anchor is not None else (leaf_cols[0][0] if leaf_cols else 1))
-    warned: set[int] = set()
-    entries: list[Entry] = []
-    scalar = table.scalar_value
     plan = [(c, leaf, convert, leaf.path[:-1], leaf.path[-1] if leaf.path else None, {}, {})
             for c, leaf, convert in leaf_cols]
-    raw_rows = grid.raw_data_rows(first)
-    rows = (_fast_rows(grid, raw_rows, plan, special_cols, unknown, scalar)
-            if raw_rows is not None
-            else _decoded_rows(grid, first, plan, special_cols, unknown, scalar))
+    return Columns(table, ref, first, plan, special_cols, unknown)
+
+
+def _entries(ctx: ReadContext, grid: Grid, table: Table, rows: Iterator["RowValues"],
+             plan: list[tuple[Any, ...]], special_cols: dict[str, int], unknown: dict[int, str]
+             ) -> Iterator[Entry]:
+    scalar = table.scalar_value
+    warned: set[int] = set()
     merged = grid.merged_source
     for number, entry_data, filled, pending, specials, unknown_hits in rows:
         notes: list[Finding] = []
@@ -202,8 +238,7 @@ def read_table(ctx: ReadContext, grid: Grid, table: Table,
                             hint="填写该行的键（如章节或指标编号）。", into=notes)
                 ctx.findings.extend(notes)
                 continue
-        entries.append(entry)
-    return TableRead(table=table, ref=ref, entries=entries)
+        yield entry
 
 
 RowValues = tuple[int, Any, bool, list[tuple[Any, int, Leaf]], dict[str, Any], list[int]]
@@ -414,19 +449,7 @@ def place_children(ctx: ReadContext, reads: dict[str, TableRead], table: Table,
         if read is None:
             continue
         parent_ref.children[child.rel] = read.ref
-        groups: dict[str, list[Entry]] = {}
-        for entry in read.entries:
-            target = entry.parent
-            if target is None and len(parents) == 1:
-                target = next(iter(parents))
-            if target is None or target not in parents:
-                label = special_labels(child)[PARENT]
-                what = f"“{target}”" if target else "为空"
-                ctx.finding("GM-E152", f"{label}{what}，在工作表“{parent_ref.sheet}”中没有对应的行；"
-                                       "该行未读取。", read.ref.sheet, entry.row,
-                            col_index(read.ref.parent or read.ref.anchor))
-                continue
-            groups.setdefault(target, []).append(entry)
+        groups = group_by_parent(ctx, read, parents, parent_ref)
         child_ids: dict[str, Parent] = {}
         for target, entries in groups.items():
             parent = parents[target]
@@ -436,6 +459,27 @@ def place_children(ctx: ReadContext, reads: dict[str, TableRead], table: Table,
                 child_ids.setdefault(k, v)
         if child.children:
             place_children(ctx, reads, child, child_ids, read.ref)
+
+
+def group_by_parent(ctx: ReadContext, read: TableRead, parents: dict[str, Parent] | set[str],
+                    parent_ref: SheetRef) -> dict[str, list[Entry]]:
+    """The child rows of ``read`` by the parent row they name (上级序号/矿山编号; an empty one
+    names the only parent, when there is one); a row naming no known parent is reported
+    (GM-E152) and left out."""
+    groups: dict[str, list[Entry]] = {}
+    for entry in read.entries:
+        target = entry.parent
+        if target is None and len(parents) == 1:
+            target = next(iter(parents))
+        if target is None or target not in parents:
+            label = special_labels(read.table)[PARENT]
+            what = f"“{target}”" if target else "为空"
+            ctx.finding("GM-E152", f"{label}{what}，在工作表“{parent_ref.sheet}”中没有对应的行；"
+                                   "该行未读取。", read.ref.sheet, entry.row,
+                        col_index(read.ref.parent or read.ref.anchor))
+            continue
+        groups.setdefault(target, []).append(entry)
+    return groups
 
 
 # ---------------------------------------------------------------------------------------------

@@ -296,9 +296,22 @@ class XlsxFile:
                 return info
         return None
 
-    def read(self, info: SheetInfo) -> "SheetData":
-        """One sheet: its cells (raw, decoded on demand) and merged ranges."""
-        data = self._part(info.part)
+    def read(self, info: SheetInfo, data: bytes | None = None, *, head: int | None = None
+             ) -> "SheetData":
+        """One sheet: its cells (raw, decoded on demand) and merged ranges. ``data``: its XML,
+        when already read; ``head``: only the first rows (their cells and every merge)."""
+        if data is None:
+            data = self._part(info.part)
+        if head is not None:
+            span = rows_span(data)
+            if span is not None:
+                cut = span[0]
+                for _ in range(head):
+                    at = data.find(b"</row>", cut, span[1])
+                    if at < 0:
+                        break
+                    cut = at + len(b"</row>")
+                data = data[:cut] + data[span[1]:]
         merged = []
         # mergeCells follow sheetData; no cell inside it can hold "<mergeCell" (text there is
         # escaped), so only the parts around it are scanned — not the megabytes of cells
@@ -317,23 +330,14 @@ class XlsxFile:
     def _raw_rows(data: bytes) -> list[RawRow] | None:
         """Each row's cells as regex tuples ``(column letters, row, style, type, v, inline
         text)``; ``None`` when some cell is written in a form the expression does not cover."""
-        start = data.find(b"<sheetData")
-        if start < 0:
+        span = rows_span(data)
+        if span is None:
             return None if b"sheetData" in data else []
-        end = data.find(b"</sheetData>", start)
-        expected = found = 0
-        out: list[RawRow] = []
-        # one chunk per row: splitting is far cheaper than a regular expression for rows
-        for chunk in data[start:end if end > 0 else len(data)].split(b"</row>"):
-            count = chunk.count(b"<c ") + chunk.count(b"<c>")
-            expected += count
-            cells = _CELL_PLAIN.findall(chunk)
-            if len(cells) != count:
-                cells = _CELL.findall(chunk)
-            if cells:
-                found += len(cells)
-                out.append((int(cells[-1][1]), cells))
-        return out if found == expected else None
+        return raw_rows_of(data[span[0]:span[1]])
+
+    def read_bytes(self, info: SheetInfo) -> bytes:
+        """The sheet's XML (for reading its rows in parts: :func:`rows_span`, :func:`raw_rows_of`)."""
+        return self._part(info.part)
 
     def decoder(self) -> Callable[[RawCell], Any]:
         """A function giving a raw cell's value (``None`` for an empty cell), with caches."""
@@ -400,6 +404,46 @@ class XlsxFile:
                 return out
             finally:
                 wb.close()
+
+
+def rows_span(data: bytes) -> tuple[int, int] | None:
+    """Where a sheet's rows are in its XML (the ``<sheetData>`` element); ``None`` if absent."""
+    start = data.find(b"<sheetData")
+    if start < 0:
+        return None
+    end = data.find(b"</sheetData>", start)
+    return start, end if end > 0 else len(data)
+
+
+def raw_rows_of(rows_xml: bytes) -> list[RawRow] | None:
+    """The raw rows of a run of ``<row>`` elements (a whole ``<sheetData>``, or a part of it
+    cut at ``</row>`` boundaries); ``None`` when some cell is written in a form the
+    expression does not cover."""
+    expected = found = 0
+    out: list[RawRow] = []
+    # one chunk per row: splitting is far cheaper than a regular expression for rows
+    for chunk in rows_xml.split(b"</row>"):
+        count = chunk.count(b"<c ") + chunk.count(b"<c>")
+        expected += count
+        cells = _CELL_PLAIN.findall(chunk)
+        if len(cells) != count:
+            cells = _CELL.findall(chunk)
+        if cells:
+            found += len(cells)
+            out.append((int(cells[-1][1]), cells))
+    return out if found == expected else None
+
+
+def row_boundaries(data: bytes, span: tuple[int, int], parts: int) -> list[int]:
+    """``parts + 1`` offsets into ``data`` cutting the rows in ``span`` into ``parts`` runs of
+    about the same size, each cut just after a ``</row>``."""
+    start, end = span
+    cuts = [start]
+    for k in range(1, parts):
+        at = data.find(b"</row>", max(cuts[-1], start + (end - start) * k // parts), end)
+        cuts.append(end if at < 0 else at + len(b"</row>"))
+    cuts.append(end)
+    return cuts
 
 
 @contextlib.contextmanager
@@ -476,4 +520,6 @@ def _check_file(path: Path) -> None:
                          hint="请用 Excel/WPS 打开后“另存为” .xlsx 格式。", location=str(path))
     from ..zipguard import check_office_file
 
-    check_office_file(path, kind="Excel 工作簿")  # zip bombs (members, total, ratio), truncation
+    # zip bombs (members, total, ratio), truncation; each part is checksum-tested when
+    # XlsxFile._part reads it (a 10,000-mine table: 0.08 s less than testing all of them first)
+    check_office_file(path, kind="Excel 工作簿", verify_members=False)

@@ -97,6 +97,14 @@ class RawInput:
                         cell=loc.cell, path=dotted(tuple(path)))
 
 
+def mine_name(data: Any) -> str:
+    """The mine's name as written in raw data (``mine.name``), ``""`` when there is none."""
+    try:
+        return str(data["mine"]["name"] or "")
+    except (KeyError, TypeError):
+        return ""
+
+
 _SCALARS = frozenset({int, float, bool, type(None), dt.date, dt.datetime})
 
 
