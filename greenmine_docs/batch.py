@@ -491,23 +491,38 @@ FINDING_HEADERS = ("序号", "输入", "矿山名称", "代码", "级别", "位�
 def write_summary(result: BatchResult, path: Path) -> Path:
     """The summary workbook: one row per mine, and a sheet with every finding.
 
-    Written in openpyxl's write-only (streaming) mode: a 10,000-mine run has tens of thousands
-    of rows. Nothing in it is a formula, so any text starting with ``=`` is stored as text."""
+    openpyxl lays out the two sheets (header row, widths, frozen header, filter, print setup);
+    the rows — tens of thousands for a 10,000-mine run — are added as XML
+    (:func:`~greenmine_docs.xlsx_fill.with_rows`). Nothing in it is a formula: any text
+    starting with ``=`` is stored as text."""
+    import io
+
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     from .findings import Location
-    from .outputs import atomic_path
+    from .outputs import write_bytes_atomic
+    from .xlsx_fill import with_rows
 
+    summary = []
+    for i, o in enumerate(result.outcomes, 1):
+        note = o.message or ("沿用上次结果（输入未变化）" if o.reused else "")
+        summary.append([i, o.key, o.mine, o.enterprise, o.city, o.county, o.status, o.errors,
+                        o.warnings, o.score, o.result, "；".join(o.files), note])
+    labels = {"error": "错误", "warning": "警告", "info": "提示"}
+    findings = [[n, o.key, o.mine, f["code"], labels.get(f["severity"], f["severity"]),
+                 str(Location(**f.get("location", {}))), f["message"], f.get("hint", "")]
+                for n, (o, f) in enumerate(((o, f) for o in result.outcomes
+                                            for f in o.findings), 1)]
     wb = Workbook(write_only=True)
     head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     head_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
     widths = {"汇总": (6, 28, 36, 30, 10, 14, 12, 8, 8, 8, 10, 60, 30),
               "问题清单": (6, 28, 36, 10, 8, 40, 60, 40)}
-    sheets = {}
-    for title, headers in (("汇总", SUMMARY_HEADERS), ("问题清单", FINDING_HEADERS)):
+    sheets = (("汇总", SUMMARY_HEADERS, summary), ("问题清单", FINDING_HEADERS, findings))
+    for title, headers, rows in sheets:
         sheet = wb.create_sheet(title)
         for col, width in enumerate(widths[title], 1):
             sheet.column_dimensions[get_column_letter(col)].width = width
@@ -524,35 +539,9 @@ def write_summary(result: BatchResult, path: Path) -> Path:
             cell.font, cell.fill, cell.alignment = head_font, head_fill, head_align
             head.append(cell)
         sheet.append(head)
-        sheets[title] = sheet
-
-    def append(sheet: Any, values: list[Any]) -> None:
-        if any(isinstance(v, str) and v.startswith("=") for v in values):
-            cells = []
-            for v in values:
-                cell = WriteOnlyCell(sheet, value=v)
-                if isinstance(v, str):
-                    cell.data_type = "s"  # text, never a formula (formula injection)
-                cells.append(cell)
-            values = cells
-        sheet.append(values)
-
-    ws, fs = sheets["汇总"], sheets["问题清单"]
-    for i, o in enumerate(result.outcomes, 1):
-        note = o.message or ("沿用上次结果（输入未变化）" if o.reused else "")
-        append(ws, [i, o.key, o.mine, o.enterprise, o.city, o.county, o.status, o.errors,
-                    o.warnings, o.score, o.result, "；".join(o.files), note])
-    n = 0
-    labels = {"error": "错误", "warning": "警告", "info": "提示"}
-    for o in result.outcomes:
-        for f in o.findings:
-            n += 1
-            append(fs, [n, o.key, o.mine, f["code"], labels.get(f["severity"], f["severity"]),
-                        str(Location(**f.get("location", {}))), f["message"],
-                        f.get("hint", "")])
-    for sheet, rows, headers in ((ws, len(result.outcomes), SUMMARY_HEADERS),
-                                 (fs, n, FINDING_HEADERS)):
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{rows + 1}"
-    with atomic_path(path, force=True) as tmp:
-        wb.save(tmp)
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+    layout = io.BytesIO()
+    wb.save(layout)
+    added = {title: (2, rows) for title, _, rows in sheets}
+    write_bytes_atomic(path, with_rows(layout.getvalue(), added), force=True)
     return path

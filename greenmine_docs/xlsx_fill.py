@@ -656,6 +656,39 @@ class Skeleton:
         return start + "".join(merged[c] for c in sorted(merged)) + "</row>"
 
 
+def with_rows(package: bytes, rows: dict[str, tuple[int, Any]]) -> bytes:
+    """``package`` (a workbook openpyxl saved) with plain data rows added at the end of some
+    sheets: ``rows[title] = (first row number, iterable of value lists)``. Values are written
+    as :func:`cell_xml` writes them (text stays text), without a style; ``None`` is an empty
+    cell. A long table is written in a fraction of the time openpyxl's streaming writer
+    takes (a 10,000-mine batch summary: 30,000 rows)."""
+    with zipfile.ZipFile(io.BytesIO(package)) as zf:
+        parts = [(info.filename, zf.read(info)) for info in zf.infolist()]
+    names = _sheet_part_names(dict(parts))
+    added = {names[title]: spec for title, spec in rows.items()}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED,
+                         compresslevel=PACKAGE_COMPRESSLEVEL) as zf:
+        for name, data in parts:
+            if name in added:
+                first, values = added[name]
+                xml = data.decode("utf-8")
+                end = xml.rindex("</sheetData>")
+                data = "".join((xml[:end], *_rows_xml(first, values), xml[end:])).encode("utf-8")
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def _rows_xml(first: int, rows: Any) -> Any:
+    letters: list[str] = []
+    for r, values in enumerate(rows, first):
+        while len(letters) < len(values):
+            letters.append(_letters(len(letters) + 1))
+        cells = "".join([cell_xml(f"{col}{r}", None, v)
+                         for col, v in zip(letters, values) if v is not None])
+        yield f'<row r="{r}">{cells}</row>'
+
+
 def _unescape_attr(text: str) -> str:
     """An attribute value's ``&lt;`` ``&gt;`` ``&quot;`` and (last) ``&amp;`` as characters."""
     return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')

@@ -382,3 +382,29 @@ def test_non_ascii_character_references_become_utf8():
     xml = '<t>&#30719;&#23665;&amp;&#60;&#9;A&#x41;&#127;&#128;</t>'
     assert _unescape_non_ascii(xml) == '<t>矿山&amp;&#60;&#9;A&#x41;&#127;\x80</t>'
     assert _unescape_non_ascii("<t>plain</t>") == "<t>plain</t>"
+
+
+def test_with_rows_adds_plain_rows_that_read_back_as_written() -> None:
+    """Rows added as XML after a layout openpyxl saved: text stays text (``=`` too), special
+    characters and spaces survive, ``None`` is an empty cell, the layout is kept."""
+    import openpyxl
+
+    from greenmine_docs.xlsx_fill import with_rows
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "汇总"
+    ws.append(["序号", "名称", "分数"])
+    ws["A1"].font = openpyxl.styles.Font(bold=True)
+    ws.freeze_panes = "A2"
+    wb.create_sheet("空表").append(["表头"])
+    layout = io.BytesIO()
+    wb.save(layout)
+    rows = [[1, "=1+1", 9.5], [2, "<a & b>", None], [3, "  前后空格 ", ""], [4, "{{ x }}", True]]
+    out = with_rows(layout.getvalue(), {"汇总": (2, rows)})
+    back = load_workbook(io.BytesIO(out))
+    got = [[c.value for c in row] for row in back["汇总"].iter_rows(min_row=2)]
+    assert got == [[1, "=1+1", 9.5], [2, "<a & b>", None], [3, "  前后空格 ", None],
+                   [4, "{{ x }}", True]]
+    assert back["汇总"]["B2"].data_type == "s" and back["汇总"]["A1"].font.b
+    assert back["汇总"].freeze_panes == "A2" and back["空表"].max_row == 1
