@@ -293,7 +293,6 @@ def run_batch(src: Path, out_dir: Path, *, jobs: int | None = None, as_of: dt.da
     check_out_dir(out_dir, force=force)
     options = dict(as_of=as_of, strict=strict, zip_bundle=zip_bundles, validate_only=validate_only)
     jobs = max(1, jobs or os.cpu_count() or 1)
-    cache_path = out_dir / CACHE_FILE
     if validate_only and src.is_file():  # the rows of one mines table
         from .mines_validate import validate_mines
 
@@ -301,13 +300,21 @@ def run_batch(src: Path, out_dir: Path, *, jobs: int | None = None, as_of: dt.da
         validate_mines(src, jobs=jobs, as_of=as_of, strict=strict, hook=table.hook,
                        on_row=table.row, on_read=table.read, on_result=table.take)
         outcomes = table.outcomes
-        _write_cache(cache_path, outcomes)
-        result = BatchResult(outcomes=outcomes, out_dir=out_dir)
-        result.summary = write_summary(result, out_dir / "批量处理汇总.xlsx")
-        return result
-    tasks = collect_tasks(src, out_dir, **options)
+    else:
+        outcomes = _process_all(collect_tasks(src, out_dir, **options), out_dir, jobs,
+                                validate_only, on_start, on_done)
+    _write_cache(out_dir / CACHE_FILE, outcomes)
+    result = BatchResult(outcomes=outcomes, out_dir=out_dir)
+    result.summary = write_summary(result, out_dir / "批量处理汇总.xlsx")
+    return result
+
+
+def _process_all(tasks: list[MineTask], out_dir: Path, jobs: int, validate_only: bool,
+                 on_start: Callable[[int], None] | None,
+                 on_done: Callable[[MineOutcome], None] | None) -> list[MineOutcome]:
+    """Every task through :func:`process`, here or in ``jobs`` forked workers."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    cache = _read_cache(cache_path)
+    cache = _read_cache(out_dir / CACHE_FILE)
     if on_start:
         on_start(len(tasks))
     work = [(t, cache.get(t.key)) for t in tasks]
@@ -341,10 +348,7 @@ def run_batch(src: Path, out_dir: Path, *, jobs: int | None = None, as_of: dt.da
         with _settled_heap(), multiprocessing.get_context("fork").Pool(jobs) as pool:
             for outcome in pool.imap(_worker, work, chunksize=chunk):
                 take(outcome)
-    _write_cache(cache_path, outcomes)
-    result = BatchResult(outcomes=outcomes, out_dir=out_dir)
-    result.summary = write_summary(result, out_dir / "批量处理汇总.xlsx")
-    return result
+    return outcomes
 
 
 class _TableValidation:

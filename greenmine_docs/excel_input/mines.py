@@ -204,7 +204,7 @@ class MinesReader:
 
     def _open(self) -> None:
         xlsx, path = self.xlsx, self.path
-        self.root = root = mines_layout()
+        root = mines_layout()
         self.ctx = ctx = ReadContext(source=path, date1904=xlsx.date1904)
         tables = list(root.walk())
         grid = grid_loader(xlsx)
@@ -313,6 +313,7 @@ class MinesReader:
         return Part(entries, ctx.findings)
 
     def settle(self, parts: list[PartSummary]) -> Settled:
+        """What needs the whole main sheet, from the summaries of all its parts (in order)."""
         ctx, ref = self.ctx, self.cols.ref
         first_of: dict[str, int] = {}
         offsets: list[int] = []
@@ -329,12 +330,11 @@ class MinesReader:
             for _, ident, _ in part.rows:
                 n += 1
                 first_of.setdefault(ident or str(n), n)
-        orphans: list[Finding] = []
+        orphans = ReadContext(source=self.path)  # 行政处罚 rows naming no mine (GM-E152)
         for _, read in self.children:
-            orphans_ctx = ReadContext(source=self.path, findings=orphans)
-            group_by_parent(orphans_ctx, read, first_of, ref)
+            group_by_parent(orphans, read, first_of, ref)
         f = ctx.findings
-        findings = f[:self.pre] + main + f[self.pre:] + orphans
+        findings = f[:self.pre] + main + f[self.pre:] + orphans.findings
         return Settled(first_of, offsets, findings,
                        [x for x in findings if x.severity is Severity.ERROR])
 
