@@ -43,6 +43,9 @@ def _broken_table(path: Path, merged: bool) -> Path:
         ws.cell(row, col[key]).value = value
     ws.cell(17, 1).value = ws.cell(18, 1).value  # duplicate 编号
     ws.cell(N + 3, 1).value = ws.cell(6, 1).value  # the last row repeats the third's 编号
+    ws.cell(N, 1).value = None  # no 编号: numbered by position, the 36th mine
+    for cell in ws[30]:  # an emptied row in the second half: skipped, later positions shift
+        cell.value = None
     extra = ws.max_column + 1  # a column of the user's own, filled in both halves
     ws.cell(3, extra).value = "备注（自加）"
     ws.cell(8, extra).value = ws.cell(N, extra).value = "自己加的列"
@@ -113,8 +116,8 @@ def test_parallel_results_equal_the_sequential_path(table: Path, split_table: Pa
     want = _sequential(table)
     read: list[int] = []
     got = mv.validate_mines(table, jobs=jobs, on_read=read.append)
-    assert read == [N] and [r.row for r in got.rows] == list(range(4, N + 4))
-    assert len(got.results) == len(want) == N
+    assert read == [N - 1] and [r.row for r in got.rows] == [r for r in range(4, N + 4) if r != 30]
+    assert len(got.results) == len(want) == N - 1
     assert [([f.to_dict() for f in r.report.findings], r.report.meta)
             for r in got.results] == want
     assert got.with_errors == sum(1 for f, _ in want if any(x["severity"] == "error" for x in f))
@@ -145,10 +148,10 @@ def test_rows_already_read_hook_and_failures(table: Path, monkeypatch: pytest.Mo
 
     got = mv.validate_mines(rows, jobs=2, hook=hook, on_row=lambda i, info: f"第{i}行",
                             on_result=lambda i, r: seen.append(i))
-    assert seen == list(range(N)) and got.rows == [mv.RowInfo.of(raw) for raw in rows]
+    assert seen == list(range(len(rows))) and got.rows == [mv.RowInfo.of(raw) for raw in rows]
     assert got.results[7].failure == mv.Failure(False, "RuntimeError: 坏了")
     assert [r.extra for r in got.results if r.failure is None] == \
-        [i * 2 for i in range(N) if i != 7]
+        [i * 2 for i in range(len(rows)) if i != 7]
     assert "as_of" not in got.results[9].report.meta  # loaded, not checked
     assert "as_of" in got.results[2].report.meta
 
@@ -175,7 +178,7 @@ def test_batch_validate_only_of_a_table_equals_process(table: Path, tmp_path: Pa
     assert _outcomes(second.outcomes) == _outcomes(process(t, previous[t.key]) for t in tasks)
     wb = openpyxl.load_workbook(out / "批量处理汇总.xlsx", read_only=True)
     rows = list(wb["汇总"].iter_rows(min_row=2, values_only=True))
-    assert len(rows) == N and rows[0][1] == "矿山名录!第4行" and rows[0][2] == "测试1号灰岩矿"
+    assert len(rows) == N - 1 and rows[0][1] == "矿山名录!第4行" and rows[0][2] == "测试1号灰岩矿"
     findings = list(wb["问题清单"].iter_rows(min_row=2, values_only=True))
     assert any(r[3] == "GM-E110" and "矿山名录!" in r[5] for r in findings)
 
@@ -208,7 +211,7 @@ def test_batch_cli_validate_only_table_with_jobs(table: Path, tmp_path: Path, ru
     out = tmp_path / "out"
     res = run_cli(runner, "batch", str(table), "-o", str(out), "--validate-only", "-j", "2")
     assert res.code == 1, res.output
-    assert f"共 {N} 个输入" in res.stdout and "有错误未生成" in res.stdout
+    assert f"共 {N - 1} 个输入" in res.stdout and "有错误未生成" in res.stdout
 
 
 def test_batch_cli_validate_only_clean_table(tmp_path: Path, runner: Any,
