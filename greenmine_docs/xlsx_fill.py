@@ -568,18 +568,16 @@ class Skeleton:
         if missing:
             raise _MissingStyles(missing)
         now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED,
-                             compresslevel=PACKAGE_COMPRESSLEVEL) as zf:
-            for info, data in self.parts:
-                name = info.filename
-                if name in xml_by_part:
-                    data = xml_by_part[name]
-                elif name == "docProps/core.xml":
-                    data = _DCTERMS.sub(lambda m: m.group(1) + now + m.group(3),
-                                        data.decode("utf-8")).encode("utf-8")
-                zf.writestr(name, data)
-        return buf.getvalue()
+
+        def part(name: str, data: bytes) -> bytes:
+            if name in xml_by_part:
+                return xml_by_part[name]
+            if name == "docProps/core.xml":
+                return _DCTERMS.sub(lambda m: m.group(1) + now + m.group(3),
+                                    data.decode("utf-8")).encode("utf-8")
+            return data
+
+        return _package((info.filename, part(info.filename, data)) for info, data in self.parts)
 
     def _fill_sheet(self, title: str, real: SheetRecord, missing: set) -> str:
         neutral, part = self.records[title], self.sheets[title]
@@ -666,15 +664,25 @@ def with_rows(package: bytes, rows: dict[str, tuple[int, Any]]) -> bytes:
         parts = [(info.filename, zf.read(info)) for info in zf.infolist()]
     names = _sheet_part_names(dict(parts))
     added = {names[title]: spec for title, spec in rows.items()}
+
+    def part(name: str, data: bytes) -> bytes:
+        if name not in added:
+            return data
+        first, values = added[name]
+        xml = data.decode("utf-8")
+        end = xml.rindex("</sheetData>")
+        return "".join((xml[:end], *_rows_xml(first, values), xml[end:])).encode("utf-8")
+
+    return _package((name, part(name, data)) for name, data in parts)
+
+
+def _package(parts: Any) -> bytes:
+    """A workbook package of ``(member name, bytes)`` pairs, in order (deflated at
+    :data:`~greenmine_docs.outputs.PACKAGE_COMPRESSLEVEL`)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED,
                          compresslevel=PACKAGE_COMPRESSLEVEL) as zf:
         for name, data in parts:
-            if name in added:
-                first, values = added[name]
-                xml = data.decode("utf-8")
-                end = xml.rindex("</sheetData>")
-                data = "".join((xml[:end], *_rows_xml(first, values), xml[end:])).encode("utf-8")
             zf.writestr(name, data)
     return buf.getvalue()
 

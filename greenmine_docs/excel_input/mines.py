@@ -27,7 +27,8 @@ from .styles import FONT, FONT_BOLD, FONT_TITLE
 from .tables import (Entry, OutRow, TableRead, _unknown_in, collect_rows, get_path,
                      group_by_parent, machine_key, open_table, place, read_table)
 from .workbook import MARKER_KEY, lists_sheet, plain_data
-from .xlsxread import XlsxFile, col_index, gc_paused, raw_rows_of, row_boundaries, rows_span
+from .xlsxread import (XlsxFile, after_rows, col_index, gc_paused, raw_rows_of,
+                       row_boundaries, rows_span)
 
 MINES_KIND = "greenmine-mines-table"
 
@@ -263,14 +264,8 @@ class MinesReader:
         the workbook's findings): what it needs loaded, loaded before forking workers."""
         if self.span is None:
             return None
-        start, end = self.span
-        cut = start
-        for _ in range(self.cols.first + 2):  # a few rows past the header
-            at = self.data.find(b"</row>", cut, end)
-            if at < 0:
-                break
-            cut = at + len(b"</row>")
-        raw = raw_rows_of(self.data[start:cut])
+        cut = after_rows(self.data, self.span, self.cols.first + 2)  # a few rows past the header
+        raw = raw_rows_of(self.data[self.span[0]:cut])
         if not raw:
             return None
         ctx = ReadContext(source=self.path, date1904=self.xlsx.date1904)

@@ -305,13 +305,7 @@ class XlsxFile:
         if head is not None:
             span = rows_span(data)
             if span is not None:
-                cut = span[0]
-                for _ in range(head):
-                    at = data.find(b"</row>", cut, span[1])
-                    if at < 0:
-                        break
-                    cut = at + len(b"</row>")
-                data = data[:cut] + data[span[1]:]
+                data = data[:after_rows(data, span, head)] + data[span[1]:]
         merged = []
         # mergeCells follow sheetData; no cell inside it can hold "<mergeCell" (text there is
         # escaped), so only the parts around it are scanned — not the megabytes of cells
@@ -413,6 +407,17 @@ def rows_span(data: bytes) -> tuple[int, int] | None:
         return None
     end = data.find(b"</sheetData>", start)
     return start, end if end > 0 else len(data)
+
+
+def after_rows(data: bytes, span: tuple[int, int], rows: int) -> int:
+    """The offset just after the first ``rows`` rows in ``span`` (its end when it has fewer)."""
+    cut = span[0]
+    for _ in range(rows):
+        at = data.find(b"</row>", cut, span[1])
+        if at < 0:
+            return span[1]
+        cut = at + len(b"</row>")
+    return cut
 
 
 def raw_rows_of(rows_xml: bytes) -> list[RawRow] | None:
