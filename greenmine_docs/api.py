@@ -79,7 +79,9 @@ def reference_date(submission: "Submission | None", as_of: dt.date | None) -> dt
         return as_of
     if submission is not None and submission.campaign.reference_date is not None:
         return submission.campaign.reference_date
-    return dt.date.today()
+    from .clock import today
+
+    return today()
 
 
 def run_checks(loaded: Loaded, as_of: dt.date | None = None, *,

@@ -268,10 +268,11 @@ def _internal_error(task: MineTask, text: str) -> MineOutcome:
 
 
 def _zip(bundle: Path, files: list[Path]) -> None:
+    from .clock import StampedZip
     from .outputs import atomic_path
 
     with atomic_path(bundle, force=True) as tmp:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+        with StampedZip(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
             for f in files:
                 zf.write(f, f.name)
 
@@ -499,8 +500,6 @@ def write_summary(result: BatchResult, path: Path) -> Path:
     the rows — tens of thousands for a 10,000-mine run — are added as XML
     (:func:`~greenmine_docs.xlsx_fill.with_rows`). Nothing in it is a formula: any text
     starting with ``=`` is stored as text."""
-    import io
-
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -508,7 +507,7 @@ def write_summary(result: BatchResult, path: Path) -> Path:
 
     from .findings import Location
     from .outputs import write_bytes_atomic
-    from .xlsx_fill import with_rows
+    from .xlsx_fill import save_workbook, with_rows
 
     summary = []
     for i, o in enumerate(result.outcomes, 1):
@@ -544,8 +543,6 @@ def write_summary(result: BatchResult, path: Path) -> Path:
             head.append(cell)
         sheet.append(head)
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
-    layout = io.BytesIO()
-    wb.save(layout)
     added = {title: (2, rows) for title, _, rows in sheets}
-    write_bytes_atomic(path, with_rows(layout.getvalue(), added), force=True)
+    write_bytes_atomic(path, with_rows(save_workbook(wb), added), force=True)
     return path

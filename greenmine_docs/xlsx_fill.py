@@ -39,7 +39,10 @@ from itertools import compress
 from operator import is_not
 from typing import Any, Callable, Hashable
 
+from .clock import StampedZip
+from .clock import now as clock_now
 from .outputs import PACKAGE_COMPRESSLEVEL
+
 
 class Formula(str):
     """A formula a generator wrote. Any other text, even one starting with ``=``, is stored as
@@ -567,7 +570,7 @@ class Skeleton:
             xml_by_part[self.sheet_parts[title]] = xml.encode("utf-8")
         if missing:
             raise _MissingStyles(missing)
-        now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        now = clock_now().strftime("%Y-%m-%dT%H:%M:%SZ")
 
         def part(name: str, data: bytes) -> bytes:
             if name in xml_by_part:
@@ -680,8 +683,7 @@ def _package(parts: Any) -> bytes:
     """A workbook package of ``(member name, bytes)`` pairs, in order (deflated at
     :data:`~greenmine_docs.outputs.PACKAGE_COMPRESSLEVEL`)."""
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED,
-                         compresslevel=PACKAGE_COMPRESSLEVEL) as zf:
+    with StampedZip(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=PACKAGE_COMPRESSLEVEL) as zf:
         for name, data in parts:
             zf.writestr(name, data)
     return buf.getvalue()
@@ -817,9 +819,21 @@ def make_skeleton(book: OpenpyxlBook, extra_styles: frozenset, shape: Any = None
     styles = register_styles(book.wb, set(extra_styles)) if extra_styles else {}
     if before_save is not None:
         before_save(book.wb)
+    return Skeleton(save_workbook(book.wb), book.records or {}, styles, shape)
+
+
+def save_workbook(wb: Any) -> bytes:
+    """An openpyxl workbook's package as bytes: what ``wb.save`` writes, with its creation and
+    modification times and its members' timestamps from :mod:`~greenmine_docs.clock`."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    if wb.write_only and not wb.worksheets:
+        wb.create_sheet()  # as Workbook.save does
+    wb.properties.created = wb.properties.modified = clock_now()
     buf = io.BytesIO()
-    book.wb.save(buf)
-    return Skeleton(buf.getvalue(), book.records or {}, styles, shape)
+    archive = StampedZip(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    ExcelWriter(wb, archive).save()
+    return buf.getvalue()
 
 
 _MEMO: OrderedDict[tuple[str, int], tuple[Any, Any]] = OrderedDict()

@@ -24,13 +24,14 @@ and each mine's sheet only fills in its values (:func:`build_scoresheet`);
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from ..clock import today as clock_today
 from ..xlsx_fill import (Formula, Mismatch, OpenpyxlBook, RecordBook, SkeletonCache,
+                         save_workbook,
                          content_digest, look, make_skeleton)
 
 if TYPE_CHECKING:
@@ -480,11 +481,9 @@ def build_scoresheet_openpyxl(iset: "IndicatorSet", submission: "Submission", *,
     """The reference: every cell written with openpyxl and saved."""
     book = OpenpyxlBook()
     _build(book, iset, _heading(iset, submission), mine, prefill,
-           _meta_rows(iset, submission, today or dt.date.today()))
+           _meta_rows(iset, submission, today or clock_today()))
     _before_save(book.wb)
-    buf = io.BytesIO()
-    book.wb.save(buf)
-    return buf.getvalue()
+    return save_workbook(book.wb)
 
 
 def build_scoresheet_fast(iset: "IndicatorSet", submission: "Submission", *,
@@ -493,7 +492,7 @@ def build_scoresheet_fast(iset: "IndicatorSet", submission: "Submission", *,
     """The skeleton filled with this mine's values; :class:`Mismatch` if it does not fit."""
     key = (content_digest(iset), mine)
     _SKELETONS.admit(key)
-    meta = _meta_rows(iset, submission, today or dt.date.today())
+    meta = _meta_rows(iset, submission, today or clock_today())
     heading = _heading(iset, submission)
     book = RecordBook()
     shape = _build(book, iset, heading, mine, prefill, meta)

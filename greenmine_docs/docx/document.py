@@ -127,6 +127,7 @@ def package_bytes(document: Any) -> bytes:
 
     from docx.opc.pkgwriter import PackageWriter
 
+    from ..clock import StampedZip
     from ..outputs import PACKAGE_COMPRESSLEVEL
     from .islands import texts as island_texts
 
@@ -135,8 +136,7 @@ def package_bytes(document: Any) -> bytes:
     for part in parts:
         part.before_marshal()
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED,
-                         compresslevel=PACKAGE_COMPRESSLEVEL) as zf:
+    with StampedZip(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=PACKAGE_COMPRESSLEVEL) as zf:
         members = _Members(zf, island_texts(parts))
         PackageWriter._write_content_types_stream(members, parts)
         PackageWriter._write_pkg_rels(members, package.rels)

@@ -13,6 +13,8 @@ import io
 import re
 import zipfile
 
+from ..clock import StampedZip
+
 _INLINE = re.compile(
     rb'<c r="([A-Z]{1,3}\d+)"( s="\d+")? t="inlineStr"><is><t(?: xml:space="preserve")?>'
     rb"([^<]*)</t></is></c>")
@@ -68,7 +70,7 @@ def share_strings(content: bytes) -> bytes:
         b"</Relationships>", f'<Relationship Type="{_SST_REL}" Target="sharedStrings.xml" '
         'Id="rIdSharedStrings"/></Relationships>'.encode())
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with StampedZip(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for name in [*names, "xl/sharedStrings.xml"]:
             dst.writestr(src.getinfo(name) if name in names else name, parts[name],
                          compress_type=zipfile.ZIP_DEFLATED)

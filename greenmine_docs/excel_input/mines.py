@@ -9,7 +9,6 @@ mine's 编号. Reading streams the rows (see :mod:`.xlsxread`) and gives every m
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -17,6 +16,7 @@ from typing import Any, Callable, Iterable
 from ..errors import InputError
 from ..findings import Finding, Location, Severity, make
 from ..load.raw import RawInput, dotted, mine_name
+from ..xlsx_fill import save_workbook
 from .compact import share_strings
 from .grid import Grid, ReadContext, grid_loader
 from .layout import (INSTRUCTIONS_SHEET, LISTS_SHEET, META_SHEET, Table, input_layout,
@@ -87,9 +87,7 @@ def render_mines_table(items: Iterable[Any]) -> tuple[bytes, list[Finding]]:
     for path, item in warnings[:200]:
         findings.append(make("GM-W154", f"列表项“{item}”中含有“；”，读回时会被拆成多项。",
                              location=Location(path=".".join(str(p) for p in path))))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return share_strings(buf.getvalue()), findings
+    return share_strings(save_workbook(wb)), findings
 
 
 def _instructions(ws: Any, root: Table, cell_type: Any) -> None:

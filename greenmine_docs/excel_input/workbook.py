@@ -2,7 +2,6 @@
 into a :class:`~greenmine_docs.load.raw.RawInput` with a cell for every field."""
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from .styles import needs_list_sheet
 from .tables import (TableRead, _unknown_in, collect_rows, get_path, machine_key,
                      place, place_children, read_table)
 from .xlsxread import XlsxFile, gc_paused
+from ..xlsx_fill import save_workbook
 
 WORKBOOK_KIND = "greenmine-input-workbook"
 MARKER_KEY = "greenmine.workbook"
@@ -86,9 +86,7 @@ def render_workbook(data: Any = None, *, layout: Layout | None = None
         findings.append(make("GM-W154", f"列表项“{item}”中含有“；”，读回时会被拆成多项。",
                              location=Location(path=".".join(str(p) for p in path))))
     wb.active = 0
-    buf = io.BytesIO()
-    wb.save(buf)
-    return share_strings(buf.getvalue()), findings
+    return share_strings(save_workbook(wb)), findings
 
 
 def _default_schema_version() -> int:

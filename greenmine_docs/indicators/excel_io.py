@@ -16,7 +16,6 @@ Reading produces the same plain data as YAML plus a locate function that points 
 """
 from __future__ import annotations
 
-import io
 import math
 import re
 from pathlib import Path
@@ -26,6 +25,7 @@ from ..errors import InputError
 from ..findings import Location
 from ..load.raw import FieldPath
 from .model import IndicatorSet
+from ..xlsx_fill import save_workbook
 
 INFO_SHEET, PRE_SHEET, ITEM_SHEET = "指标体系", "先决条件", "评价指标"
 INFO_ROWS = [("id", "编号"), ("title", "名称"), ("edition", "版本"), ("source", "来源"),
@@ -337,6 +337,4 @@ def set_workbook_bytes(iset: IndicatorSet) -> bytes:
     from ..safety.xlsx import keep_data_literal
 
     keep_data_literal(wb)  # data text starting with “=” stays text, never a formula
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return save_workbook(wb)

@@ -21,6 +21,7 @@ from typing import Any, Iterable
 from ..cells import column_letter
 from ..errors import InputError
 from ..findings import Location, Report, make
+from ..xlsx_fill import save_workbook
 
 LEVELS = ("国家级", "省级", "市级")
 
@@ -369,6 +370,4 @@ def template_bytes() -> bytes:
     for row in info.iter_rows(min_row=2):
         for c in row:
             c.alignment = Alignment(wrap_text=True, vertical="top")
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return save_workbook(wb)

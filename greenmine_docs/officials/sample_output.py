@@ -5,9 +5,9 @@ Both return bytes, so the caller renders everything before writing anything.
 """
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING
 
+from ..xlsx_fill import save_workbook
 from .sampling import ALGORITHM, SampleResult
 
 if TYPE_CHECKING:
@@ -129,9 +129,7 @@ def render_xlsx(result: SampleResult, *, title: str) -> bytes:
     from ..safety.xlsx import keep_data_literal
 
     keep_data_literal(wb)  # data text starting with “=” stays text, never a formula
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return save_workbook(wb)
 
 
 def _audit_sheet(ws: "Worksheet", result: SampleResult) -> None:

@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..clock import today
 from ..errors import InputError
 from ..outputs import check_output, write_bytes_atomic
 from .mine_list import read_list, template_bytes
@@ -63,7 +64,7 @@ def run_sample(list_path: str | Path, output: str | Path, *, ratio: str = "0.2",
                 hint=f"在名录中增加“{title_col}”列，或不启用该规则。")
     if not mine_list.mines and not mine_list.report.errors:
         raise InputError(f"名录 {list_path.name} 中没有矿山。", hint="表头下方每行填写一座矿山。")
-    date = date or dt.date.today()
+    date = date or today()
     result = draw_sample(mine_list.mines, ratio=ratio_d, seed=seed, priorities=rules, date=date,
                          province=province, report=mine_list.report, sheet=mine_list.sheet)
     result.source = list_path.name

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from ..clock import today
 from ..errors import InputError
 from ..findings import Location, Report, make
 from .mine_list import ListedMine, city_key
@@ -206,4 +207,4 @@ def draw_sample(mines: list[ListedMine], *, ratio: Decimal, seed: int,
             d.drawn = True
             d.reason = "随机"
     return SampleResult(groups=ordered, ratio=ratio, seed=seed, priorities=priorities,
-                        date=date or dt.date.today(), report=report, province=province)
+                        date=date or today(), report=report, province=province)

@@ -9,7 +9,6 @@ stops the summary: it is listed and reported as GM-W340.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any, Iterable
 from ..errors import InputError
 from ..findings import Location, Report, Severity, make
 from ..scoring import Verdict
+from ..xlsx_fill import save_workbook
 
 SUMMARY_SHEET, PROBLEM_SHEET, BROKEN_SHEET = "汇总", "问题清单", "无法读取"
 
@@ -208,6 +208,4 @@ def workbook_bytes(result: SummaryResult) -> bytes:
     from ..safety.xlsx import keep_data_literal
 
     keep_data_literal(wb)  # data text starting with “=” stays text, never a formula
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return save_workbook(wb)

@@ -25,7 +25,6 @@ about a tenth of the time.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import math
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from typing import Any
 
 from ..scoring import Status, fmt_points
 from ..xlsx_fill import (Formula, Mismatch, OpenpyxlBook, RecordBook, SkeletonCache,
+                         save_workbook,
                          content_digest, look, make_skeleton, per_object)
 from .core import (AUTO_NA_NOTE, COL, COLUMNS, FORMAT_TAG, HEADER_FIELDS, META_SHEET, MET,
                    NOT_APPLICABLE, NOT_MET, SHEET_NAME, TABLE_TITLE, HeaderFacts, TableData)
@@ -201,9 +201,7 @@ def render_xlsx(data: TableData) -> bytes:
 def render_xlsx_openpyxl(data: TableData) -> bytes:
     """The reference: every cell written with openpyxl and saved."""
     wb, _ = build_workbook(data)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return save_workbook(wb)
 
 
 def render_xlsx_fast(data: TableData) -> bytes:

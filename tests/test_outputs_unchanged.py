@@ -1,0 +1,84 @@
+"""Every document of every example stays byte-identical (issue 15's safety net), and the one
+clock (:mod:`greenmine_docs.clock`) controls every time an output records."""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from output_docs import CLOCK, HASHES, build_all, load_expected
+
+REGENERATE = ".venv/bin/python tests/output_docs.py --update"
+
+
+def test_every_example_output_is_byte_identical(tmp_path: Path) -> None:
+    got = build_all(tmp_path)
+    expected = load_expected()
+    changed = sorted(k for k in got.keys() & expected.keys() if got[k] != expected[k])
+    new, gone = sorted(got.keys() - expected.keys()), sorted(expected.keys() - got.keys())
+    lines = [*(f"  changed: {k}" for k in changed), *(f"  new:     {k}" for k in new),
+             *(f"  missing: {k}" for k in gone)]
+    assert not lines, (
+        "outputs of the bundled examples differ from tests/data/output_hashes.json:\n"
+        + "\n".join(lines)
+        + f"\nIf this change is on purpose, run `{REGENERATE}` and commit {HASHES.name} on its "
+        "own, saying which outputs changed and why; otherwise your change altered a document.")
+
+
+def test_the_list_was_made_with_the_fixed_clock() -> None:
+    import json
+
+    assert json.loads(HASHES.read_text(encoding="utf-8"))["clock"] == CLOCK
+    assert len(load_expected()) > 50
+
+
+@pytest.fixture
+def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GREENMINE_FIXED_CLOCK", "2021-03-04T05:06:08")
+
+
+def test_workbooks_record_the_fixed_clock(frozen: None) -> None:
+    from openpyxl import Workbook
+
+    from greenmine_docs.xlsx_fill import save_workbook
+
+    wb = Workbook()
+    wb.active["A1"] = "甲"
+    data = save_workbook(wb)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert {i.date_time for i in zf.infolist()} == {(2021, 3, 4, 5, 6, 8)}
+        core = zf.read("docProps/core.xml").decode()
+    assert core.count("2021-03-04T05:06:08Z") == 2  # created and modified
+    assert save_workbook(wb) == data
+
+
+def test_documents_and_dates_follow_the_fixed_clock(frozen: None) -> None:
+    import datetime as dt
+
+    from docx import Document
+
+    from greenmine_docs import clock
+    from greenmine_docs.docx.document import to_bytes
+
+    with zipfile.ZipFile(io.BytesIO(to_bytes(Document()))) as zf:
+        assert {i.date_time for i in zf.infolist()} == {(2021, 3, 4, 5, 6, 8)}
+    assert clock.today() == dt.date(2021, 3, 4)
+    assert clock.now() == dt.datetime(2021, 3, 4, 5, 6, 8)
+
+
+def test_a_zone_offset_is_read_as_utc_and_nonsense_is_refused(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from greenmine_docs import clock
+
+    monkeypatch.setenv("GREENMINE_FIXED_CLOCK", "2021-03-04T08:00:00+08:00")
+    assert clock.now() == dt.datetime(2021, 3, 4, 0, 0, 0)
+    monkeypatch.setenv("GREENMINE_FIXED_CLOCK", "yesterday")
+    with pytest.raises(ValueError, match="GREENMINE_FIXED_CLOCK"):
+        clock.now()
+    monkeypatch.delenv("GREENMINE_FIXED_CLOCK")
+    assert abs(clock.now() - dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)) \
+        < dt.timedelta(minutes=1)
