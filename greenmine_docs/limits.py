@@ -15,6 +15,9 @@ positive number is ignored (the default applies). The variables are read once, a
 | GREENMINE_MAX_ZIP_ENTRIES | 5000 | members of one .xlsx/.docx package |
 | GREENMINE_MAX_ZIP_UNCOMPRESSED_MB | 500 | total uncompressed size of one package |
 | GREENMINE_MAX_ZIP_RATIO | 200 | compression ratio of one member larger than 1 MB |
+| GREENMINE_TEMPLATE_SECONDS | 10 | time one document's Word template may take to render |
+| GREENMINE_MAX_TEMPLATE_TEXT | 10000000 | characters and list items a template may compute |
+| GREENMINE_MAX_TEMPLATE_LOOPS | 100000 | loop iterations of one document's template |
 """
 from __future__ import annotations
 
@@ -63,6 +66,16 @@ MAX_IMAGE_BYTES = int(_env_number("GREENMINE_MAX_IMAGE_MB", 30) * MB)
 
 MAX_IMAGE_PIXELS = int(_env_number("GREENMINE_MAX_IMAGE_MEGAPIXELS", 40) * 1_000_000)
 """Most pixels of one image: more is no camera photo but a decompression bomb."""
+
+TEMPLATE_SECONDS = _env_number("GREENMINE_TEMPLATE_SECONDS", 10)
+"""Wall-clock time one document's template parts may take to render (ours take milliseconds)."""
+
+MAX_TEMPLATE_TEXT = int(_env_number("GREENMINE_MAX_TEMPLATE_TEXT", 10_000_000))
+"""Characters (and list items) a template may produce in all, output and intermediate values
+together: a cover page needs a few thousand; the template's own text is allowed on top."""
+
+MAX_TEMPLATE_LOOPS = int(_env_number("GREENMINE_MAX_TEMPLATE_LOOPS", 100_000))
+"""Loop iterations of one document's template in all (also the longest ``range``)."""
 
 
 def megabytes(n: int) -> str:

@@ -31,6 +31,7 @@ def _stock_render(monkeypatch, render):
     compile of every part."""
     from docxtpl import DocxTemplate
     from docxtpl.subdoc import Subdoc
+    from markupsafe import Markup
 
     from greenmine_docs.docx import subdoc as sd
     from greenmine_docs.render import jinja_env
@@ -41,6 +42,9 @@ def _stock_render(monkeypatch, render):
 
     monkeypatch.setattr(sd.SubdocSplicing, "new_subdoc",
                         lambda self, docpath=None: (self.init_docx(), Subdoc(self, docpath))[1])
+    # docxtpl's string insertion: the subdocument's XML goes into the Jinja output as text
+    monkeypatch.setattr(sd.SubdocSplicing, "template_context", lambda self, context: {
+        k: Markup(v.__html__()) if isinstance(v, Subdoc) else v for k, v in context.items()})
     monkeypatch.setattr(sd.SubdocSplicing, "fix_tables", DocxTemplate.fix_tables)
     monkeypatch.setattr(sd.SubdocSplicing, "fix_docpr_ids", DocxTemplate.fix_docpr_ids)
     monkeypatch.setattr(sd.SubdocSplicing, "map_tree", DocxTemplate.map_tree)

@@ -6,7 +6,6 @@ by render, nothing runs and nothing is written; and the context the generators p
 plain data and opaque values."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,8 @@ from conftest import EXAMPLE, run_cli
 from greenmine_docs.errors import TemplateError
 from make_corpus import minimal_docx
 
-# the escapes as found (issue 14): each of these tests fails until the sandbox is fixed
-pytestmark = pytest.mark.xfail(strict=True, reason="issue 14: sandbox escape through body")
+
+
 
 
 def _template(tmp_path: Path, *paragraphs: str, name: str = "t.docx") -> Path:

@@ -51,19 +51,30 @@ def _empty_document_xml() -> bytes:
     return etree.tostring(Document().element)
 
 
+def placeholder_xml(key: int) -> str:
+    """The element a subdocument's opaque value renders to (see :class:`SubdocSplicing`)."""
+    return f'<gm:subdoc xmlns:gm="{SUBDOC_NS}" n="{int(key)}"/>'
+
+
+MAX_SUBDOC_USES = 5
+"""How often one subdocument may appear in a template (each further use is a copy of it)."""
+
+
 class SplicedSubdoc(Subdoc):
     """A subdocument that writes into the template's document part (its images, numbering and
-    styles are the template's) and is spliced in as elements.
+    styles are the template's) and is spliced in as elements. It never reaches a template:
+    the context holds an opaque :class:`~greenmine_docs.render.policy.Placeable` in its place.
 
     ``in_place``: its body is the template document's body itself (see the module docstring);
     otherwise a body of its own, parsed from a cached empty document rather than by loading
     python-docx's default package for every body."""
 
-    def __init__(self, tpl: Any, *, in_place: bool = False) -> None:  # noqa: D107
+    def __init__(self, tpl: Any, key: int, *, in_place: bool = False) -> None:  # noqa: D107
         from docx.document import Document
         from docx.oxml import parse_xml
 
         self.tpl = tpl
+        self.key = key
         self.docx = tpl.get_docx()
         element = self.docx.element if in_place else parse_xml(_empty_document_xml())
         self.subdocx = Document(element, self.docx.part)
@@ -71,19 +82,7 @@ class SplicedSubdoc(Subdoc):
         self.taken: list[Any] | None = None
 
     def __html__(self) -> str:
-        placeholder = getattr(self.tpl, "subdoc_placeholder", None)
-        if placeholder is not None:
-            xml = placeholder(self)
-            if xml is not None:
-                return xml
-        return self._get_xml()
-
-    def _get_xml(self) -> str:
-        if self.in_place:  # docxtpl's text insertion (a header, say): its content, not the page
-            from lxml import etree
-
-            return "".join(etree.tostring(e, encoding="unicode") for e in self.elements())
-        return super()._get_xml()
+        raise TypeError("a subdocument reaches a template only as its Placeable")
 
     def elements(self) -> list[Any]:
         """Its block elements (the body's, without the section properties)."""
@@ -99,17 +98,23 @@ class SplicedSubdoc(Subdoc):
 
 class SubdocSplicing:
     """Mixin for :class:`docxtpl.DocxTemplate`: ``new_subdoc()`` returns a
-    :class:`SplicedSubdoc`, and placeholders in the rendered body are replaced by elements."""
+    :class:`SplicedSubdoc`; the template gets an opaque value for it, which renders to a
+    placeholder element in the body part; placeholders are then replaced by the elements."""
 
     _in_place: SplicedSubdoc | None = None
     _template_body: Any = None  # the template's own body content while a subdocument is written
+    _subdocs: list[SplicedSubdoc] | None = None  # key -> subdocument
 
     def new_subdoc(self, docpath: Any = None) -> Any:
-        if docpath is not None:  # a subdocument from a file: docxtpl's way (merges its parts)
-            return super().new_subdoc(docpath)  # type: ignore[misc]
+        if docpath is not None:
+            raise NotImplementedError("subdocuments from files are not used by greenmine-docs")
         self.init_docx()  # type: ignore[attr-defined]
+        if self._subdocs is None:
+            self._subdocs = []
         if self._in_place is not None:
-            return SplicedSubdoc(self)
+            sub = SplicedSubdoc(self, len(self._subdocs))
+            self._subdocs.append(sub)
+            return sub
         # set the template's own content aside, in a second w:body of the same document (so it
         # serialises with the same namespaces); the final w:sectPr stays: writers copy it
         root = self.docx.element  # type: ignore[attr-defined]
@@ -119,7 +124,8 @@ class SubdocSplicing:
         body.addnext(kept)
         self._template_body = kept
         start_shape_ids(self.docx.part)  # type: ignore[attr-defined]
-        self._in_place = SplicedSubdoc(self, in_place=True)
+        self._in_place = SplicedSubdoc(self, len(self._subdocs), in_place=True)
+        self._subdocs.append(self._in_place)
         return self._in_place
 
     def get_xml(self) -> str:
@@ -138,19 +144,27 @@ class SubdocSplicing:
 
     def render(self, context: dict[str, Any], jinja_env: Any = None,
                autoescape: bool = False) -> None:
-        self._spliced: list[SplicedSubdoc] = []
-        self.body_well_formed = False
-        super().render(context, jinja_env, autoescape)  # type: ignore[misc]
+        """Render with the one sandboxed environment (whatever ``jinja_env`` is given) and a
+        context of plain data, this template's subdocuments replaced by opaque values."""
+        from ..render.jinja_env import make_env
+        from ..render.sandbox import DocumentSandbox
 
-    def subdoc_placeholder(self, sub: SplicedSubdoc) -> str | None:
-        """Placeholder XML for ``sub`` while the main body part is being rendered, else None
-        (headers, footers, footnotes get docxtpl's text insertion)."""
-        spliced = getattr(self, "_spliced", None)
-        if spliced is None or getattr(self, "current_rendering_part", None) is not \
-                self.docx._part:  # type: ignore[attr-defined]
+        if not isinstance(jinja_env, DocumentSandbox):
+            jinja_env = make_env()
+        self.body_well_formed = False
+        super().render(self.template_context(context), jinja_env)  # type: ignore[misc]
+
+    def template_context(self, context: dict[str, Any]) -> dict[str, Any]:
+        """``context`` as the template sees it (:func:`~greenmine_docs.render.policy.
+        plain_context`): this template's subdocuments become opaque placeable values."""
+        from ..render.policy import Placeable, plain_context
+
+        def opaque(value: Any) -> Placeable | None:
+            if isinstance(value, SplicedSubdoc) and value.tpl is self:
+                return Placeable("subdoc", value.key)
             return None
-        spliced.append(sub)
-        return f'<gm:subdoc xmlns:gm="{SUBDOC_NS}" n="{len(spliced) - 1}"/>'
+
+        return plain_context(context, opaque)
 
     def fix_tables(self, xml: str) -> Any:
         from lxml import etree
@@ -177,6 +191,7 @@ class SubdocSplicing:
         if self._template_body is not None:
             root.remove(self._template_body)
             self._template_body = None
+        self._check_placeholders(tree)
         if not self._around_in_place(tree):
             super().map_tree(tree)  # type: ignore[misc]
         self._splice(root.body)
@@ -187,6 +202,25 @@ class SubdocSplicing:
             element.set("id", str(self.docx_ids_index))  # type: ignore[attr-defined]
         self.body_well_formed = True
 
+    def _subdoc_of(self, marker: Any) -> SplicedSubdoc:
+        return self._subdocs[int(marker.get("n"))]  # type: ignore[index]
+
+    def _check_placeholders(self, tree: Any) -> None:
+        """Every placeholder names one of this template's subdocuments (a hand-made template
+        could hold a forged one), each used at most :data:`MAX_SUBDOC_USES` times."""
+        from ..errors import TemplateError
+
+        uses: dict[str, int] = {}
+        for marker in tree.iter(_PLACEHOLDER):
+            n = marker.get("n", "")
+            if not n.isdigit() or int(n) >= len(self._subdocs or ()):
+                raise TemplateError("模板中有无法识别的正文占位元素（不是由 {{p body }} 生成的）。",
+                                    hint="请在 Word 中打开模板并重新另存为 .docx。")
+            uses[n] = uses.get(n, 0) + 1
+            if uses[n] > MAX_SUBDOC_USES:
+                raise TemplateError(f"模板中的正文变量出现了 {MAX_SUBDOC_USES} 次以上（每次都要复制"
+                                    "整个正文）。", hint="正文变量“{{p body }}”只需出现一次。")
+
     def _around_in_place(self, tree: Any) -> bool:
         """When the in-place subdocument's first placeholder sits directly in the rendered
         body, keep the document's body (which holds that subdocument) and move the rendered
@@ -196,7 +230,7 @@ class SubdocSplicing:
         if sub is None:
             return False
         marker = next((m for m in tree.iter(_PLACEHOLDER)
-                       if self._spliced[int(m.get("n"))] is sub), None)
+                       if self._subdoc_of(m) is sub), None)
         if marker is None or marker.getparent() is not tree:
             # nested in a table cell, say: moved there like any other (taken now, while they
             # are still in the body the rendered one replaces); unused: dropped with that body
@@ -223,6 +257,6 @@ class SubdocSplicing:
             if parent is None or parent.tag not in _BLOCK_PARENTS:
                 raise TemplateError("正文变量必须单独占一段，写成“{{p body }}”。",
                                     hint="用 greenmine templates lint 检查模板。")
-            sub = self._spliced[int(marker.get("n"))]
+            sub = self._subdoc_of(marker)
             index = parent.index(marker)
             parent[index:index + 1] = sub.take_elements()

@@ -134,24 +134,53 @@ def _ensure_numbering(doc: Any) -> None:
     part.relate_to(numbering, RT.NUMBERING)
 
 
-def _template_error(e: Exception, path: Path) -> TemplateError:
+def _place(e: Exception, path: Path) -> str:
+    """Where a Jinja error happened, for the message: part and paragraph as lint names them,
+    else the part and the text near the tag."""
+    from ..safety.docx_tags import locate_line
+
+    part = getattr(e, "docx_part", "")
+    prop = getattr(e, "docx_property", "")
+    if prop:
+        from ..safety.docx_tags import RENDERED_PROPERTIES
+
+        name = {"author": "creator", "comments": "description"}.get(prop, prop)
+        return f"（文档属性“{RENDERED_PROPERTIES.get(name, prop)}”）"
+    line = getattr(e, "docx_line_text", "")
+    where = locate_line(path, part, line) if part and line else None
+    if where is not None:
+        return f"（{where.label}{f' 第{where.paragraph}段' if where.paragraph else ''}）"
+    context = " ".join(x.strip() for x in getattr(e, "docx_context", []) or [] if x.strip())
+    return f"（附近文字：{context[:120]}）" if context else ""
+
+
+def template_error(e: Exception, path: Path) -> TemplateError:
+    """A Jinja error while rendering the template at ``path`` as one Chinese message with the
+    place (see :func:`greenmine_docs.safety.tplguard.GuardedDocxTemplate.render_xml_part`)."""
     from jinja2 import TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
 
-    context = " ".join(x.strip() for x in getattr(e, "docx_context", []) or [] if x.strip())
-    near = f"（附近文字：{context[:120]}）" if context else ""
+    from ..render.policy import TemplateRefusal
+    from ..render.sandbox import StatementRefusal
+
+    near = _place(e, path)
+    lint = "可用 greenmine templates lint 检查模板。"
+    if isinstance(e, TemplateRefusal) and e.kind == "limit":
+        return TemplateError(f"模板 {path.name} 超出了计算限制{near}：{e.message}",
+                             hint="文档模板只需引用变量；请删除造成大量计算的标签。" + lint)
+    if isinstance(e, (SecurityError, StatementRefusal)):
+        return TemplateError(f"模板 {path.name} 试图执行不允许的操作{near}：{e.message}",
+                             hint="模板只能引用说明文件（TEMPLATE.md）列出的变量，以及文字、数字、"
+                                  "列表的基本方法和过滤器。" + lint)
     if isinstance(e, UndefinedError):
-        return TemplateError(f"模板 {path.name} 使用了未提供的变量：{e.message}{near}",
+        return TemplateError(f"模板 {path.name} 使用了未提供的变量{near}：{e.message}",
                              hint="检查模板中 {{ }} 内的变量名；可用变量见 greenmine templates "
                                   "export 导出的说明文件。")
-    if isinstance(e, SecurityError):
-        return TemplateError(f"模板 {path.name} 试图执行不安全的操作：{e}{near}",
-                             hint="模板只能引用数据，不能访问 Python 内部属性。")
     if isinstance(e, TemplateSyntaxError):
-        return TemplateError(f"模板 {path.name} 语法错误：{e.message}{near}",
+        return TemplateError(f"模板 {path.name} 语法错误{near}：{e.message}",
                              hint="检查 {{ }}、{% %} 是否成对，标签是否被 Word 拆成了不同格式。")
-    return TemplateError(f"模板 {path.name} 渲染失败：{e}{near}",
-                         hint="请检查模板中的标签。")
+    return TemplateError(f"模板 {path.name} 渲染失败{near}：{e}",
+                         hint="请检查模板中的标签。" + lint)
 
 
 def render_template(path: str | Path, build_context: Callable[[Any], dict[str, Any]]) -> bytes:
@@ -161,8 +190,8 @@ def render_template(path: str | Path, build_context: Callable[[Any], dict[str, A
     ``tpl.new_subdoc()``. User data must only ever appear as values in that context."""
     from jinja2 import TemplateError as JinjaTemplateError
 
+    from ..render.bounds import rendering
     from ..render.jinja_env import make_env
-
     from ..safety.template_lint import check_template
 
     from . import islands
@@ -173,9 +202,10 @@ def render_template(path: str | Path, build_context: Callable[[Any], dict[str, A
     context = build_context(tpl)
     check_template(path, known=context)  # unknown variables, with where they are
     try:
-        tpl.render(context, jinja_env=make_env())
+        with rendering():  # one budget of time, text and loops for the whole document
+            tpl.render(context, jinja_env=make_env())
     except JinjaTemplateError as e:
-        raise _template_error(e, path) from e
+        raise template_error(e, path) from e
     set_update_fields(tpl.docx)
     data = package_bytes(tpl.docx)  # docxtpl's save adds nothing here: no pictures replaced
     if not getattr(tpl, "body_well_formed", False):  # checked while splicing otherwise

@@ -1,7 +1,8 @@
 """The one Jinja environment every template in greenmine-docs is rendered with.
 
-- ``SandboxedEnvironment``: a template (which a user may supply with ``--template``) cannot
-  reach Python internals (``__class__``, ``__globals__`` …) or call unsafe methods;
+- :class:`~greenmine_docs.render.sandbox.DocumentSandbox`: a template (which a user may supply
+  with ``--template``) reaches only plain data and a few of its methods, cannot call anything
+  else, and what it computes is bounded in size, loop iterations and time (issue 14);
 - ``autoescape=True``: values are XML-escaped, so ``<``, ``&`` in user data cannot break the
   document XML; objects with ``__html__`` (docxtpl subdocuments, ``Markup``) go in as they are;
 - ``StrictUndefined``: a misspelt variable is an error, not silently empty text;
@@ -17,7 +18,8 @@ import functools
 from typing import Any
 
 from jinja2 import StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
+
+from .sandbox import DocumentSandbox, bounded_filter
 
 
 def _cn_date(value: Any, day: bool = True) -> str:
@@ -37,9 +39,13 @@ def _cn_date_upper(value: Any) -> str:
 
 
 def _amount(value: Any, digits: int = 2) -> str:
-    """``1234.5`` -> ``1,234.50`` (money in 万元 with two decimals)."""
+    """``1234.5`` -> ``1,234.50`` (money in 万元 with two decimals; at most 10)."""
     if value is None or value == "":
         return ""
+    if not isinstance(digits, int) or not 0 <= digits <= 10:
+        from .policy import TemplateRefusal
+
+        raise TemplateRefusal("amount 过滤器的小数位数应为 0～10。")
     return f"{float(value):,.{digits}f}"
 
 
@@ -53,14 +59,15 @@ def _number(value: Any) -> str:
     return f"{f:,.4f}".rstrip("0").rstrip(".")
 
 
-_FILTERS = {"cn_date": _cn_date, "cn_date_upper": _cn_date_upper, "amount": _amount,
-            "number": _number}
+_FILTERS = {name: bounded_filter(name, f) for name, f in (
+    ("cn_date", _cn_date), ("cn_date_upper", _cn_date_upper), ("amount", _amount),
+    ("number", _number))}
 
 
-def make_env() -> SandboxedEnvironment:
+def make_env() -> DocumentSandbox:
     """A fresh environment (docxtpl may change attributes of the one it is given)."""
-    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined,
-                               keep_trailing_newline=True)
+    env = DocumentSandbox(autoescape=True, undefined=StrictUndefined,
+                          keep_trailing_newline=True)
     env.filters.update(_FILTERS)
     return env
 
@@ -76,7 +83,7 @@ def _standard_template(source: str, autoescape: bool) -> Any:
 
 
 def _is_standard(env: Any) -> bool:
-    return (type(env) is SandboxedEnvironment and env.undefined is StrictUndefined
+    return (type(env) is DocumentSandbox and env.undefined is StrictUndefined
             and env.autoescape in (True, False) and env.keep_trailing_newline
             and len(env.filters) == _DEFAULT_FILTER_COUNT
             and all(env.filters.get(k) is f for k, f in _FILTERS.items()))

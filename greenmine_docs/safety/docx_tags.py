@@ -338,3 +338,37 @@ def _core_properties(zf: zipfile.ZipFile) -> dict[str, str]:
         if isinstance(child.tag, str):
             out[_local(child.tag)] = child.text or ""
     return out
+
+
+def short(text: str, limit: int = 60) -> str:
+    """``text`` on one line, cut to ``limit`` characters (for messages)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+_JINJA_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+
+
+def _tag_key(text: str) -> str:
+    """A tag's text without braces, docxtpl level prefix and spaces, for comparison."""
+    body = text[2:-2].strip("-+ ")
+    body = re.sub(r"^(tr|tc|p|r)\s", "", body)
+    return "".join(body.split())
+
+
+def locate_line(path: Path, part: str, line: str) -> Where | None:
+    """Where in the template the tag on ``line`` (a line of ``part``'s rendered Jinja source:
+    docxtpl has removed the XML inside tags and the ``p``/``tr``/``tc`` prefixes) was typed;
+    None when it cannot be told."""
+    keys = {_tag_key(m.group(0)) for m in _JINJA_TAG.finditer(re.sub(r"<[^>]*>", "", line))}
+    if not keys:
+        return None
+    try:
+        scans, _ = scan_template(path)
+    except TemplateError:
+        return None
+    member = part.lstrip("/")
+    for scan in scans:
+        if scan.name == member:
+            return next((t.where for t in scan.tags if _tag_key(t.text) in keys), None)
+    return None

@@ -27,7 +27,11 @@ from typing import Any, Iterable
 
 from ..errors import TemplateError
 from ..findings import Finding, Location, Report, make
-from .docx_tags import OTHER_PROPERTIES, RENDERED_PROPERTIES, PartScan, Tag, Where, scan_template
+from ..render.policy import REFUSED_STATEMENTS
+from .template_access import problems, uses_body
+from .template_trial import trial_findings
+from .docx_tags import (OTHER_PROPERTIES, RENDERED_PROPERTIES, PartScan, Tag, Where, scan_template,
+                        short as _short)
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,8 @@ DOC_TYPES = {
 _VAR_ROW = re.compile(r"^\|\s*`\{\{p?\s*([A-Za-z_]\w*)\s*\}\}`")
 
 # Jinja statements that open a block, and the ones that cannot work without a loader
-_BLOCKS = {"for", "if", "macro", "call", "filter", "with", "block", "autoescape", "raw"}
+_BLOCKS = {"for", "if", "filter", "with", "raw"}
+_REFUSED = {"macro", "call", "block", "autoescape"}  # statements the sandbox refuses
 _INLINE = {"set", "do", "break", "continue", "elif", "else"}
 _LOADER = {"extends", "include", "import", "from"}
 _DOCXTPL_CELL = {"colspan", "cellbg"}
@@ -80,12 +85,14 @@ class _Linter:
         self.findings: list[Finding] = []
         self.used: dict[str, Tag] = {}  # variable -> first tag using it
         self.local: set[str] = {"loop", "caller", "varargs", "kwargs"}  # loop/set/macro names
+        self.in_main = False  # the part being checked is the document body
 
     def add(self, code: str, message: str, where: Where) -> None:
         self.findings.append(make(code, message, location=_loc(self.path, where)))
 
     # -- one part ------------------------------------------------------------------------
     def part(self, scan: PartScan) -> None:
+        self.in_main = scan.label == "正文"
         for s in scan.stray:
             if s.kind == "closer":
                 self.add("GM-W709", f"多余的“{s.text}”（前面没有对应的开始符号），会按原样出现在"
@@ -100,20 +107,24 @@ class _Linter:
             return
         stack: list[tuple[str, Tag, bool]] = []
         structural_ok = True
-        sources: list[str] = []
+        errors_before = len(self.findings)
+        pieces: list[tuple[Tag, str]] = []
         for tag in scan.tags:
             ok, source = self.tag(tag, stack)
             structural_ok &= ok
             if source:
-                sources.append(source)
+                pieces.append((tag, source))
         for kw, tag, parsed in reversed(stack):
             structural_ok = False
             if not parsed:
                 continue  # its syntax error is reported already
             self.add("GM-E702", f"语法错误：“{_short(tag.text)}”开始的 {kw} 块没有结束（缺少"
                      f"“{{% end{kw} %}}”）。", tag.where)
-        if structural_ok:
-            self.combined(scan, "".join(sources))
+        if structural_ok and self.combined(scan, "".join(src for _, src in pieces)) and \
+                self.known is not None and not any(
+                    f.severity == "error" for f in self.findings[errors_before:]):
+            for code, message, tag in trial_findings(pieces, self.known):
+                self.add(code, message, tag.where)
 
     def tag(self, tag: Tag, stack: list[tuple[str, Tag, bool]]) -> tuple[bool, str]:
         """Check one tag; return (structure ok, Jinja source it contributes to the part)."""
@@ -153,6 +164,12 @@ class _Linter:
         if kw in _DOCXTPL_CELL:
             source = "{{ " + rest + " }}"
             return self.parse(tag, source), source
+        if kw[3:] in _REFUSED and kw.startswith("end"):
+            return False, ""  # its opening tag is reported
+        if kw in _REFUSED:
+            self.add("GM-E712", f"模板中不能{REFUSED_STATEMENTS[kw]}（“{_short(tag.text)}”）："
+                     "文档模板只能使用 if、for、set、with 和过滤器。", tag.where)
+            return False, ""
         if kw in _LOADER:
             self.add("GM-E702", f"模板中不能使用“{kw}”（“{_short(tag.text)}”）：模板只能引用"
                      "提供的变量，不能加载其他文件。", tag.where)
@@ -189,8 +206,9 @@ class _Linter:
         return False, ""
 
     def parse(self, tag: Tag, source: str) -> bool:
-        """Parse ``source`` alone; report syntax errors, internal attributes, unknown filters."""
-        from jinja2 import TemplateSyntaxError, nodes
+        """Parse ``source`` alone; report syntax errors and what the sandbox refuses
+        (:mod:`.template_access`)."""
+        from jinja2 import TemplateSyntaxError, meta, nodes
 
         try:
             tree = self.env.parse(source)
@@ -198,37 +216,35 @@ class _Linter:
             self.add("GM-E702", f"标签“{_short(tag.text)}”语法错误，无法解析（{e.message}）。",
                      tag.where)
             return False
+        except RecursionError:
+            self.add("GM-E702", f"标签“{_short(tag.text)}”嵌套过深，无法解析。", tag.where)
+            return False
         ok = True
-        private = [name for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Name))
-                   if (name := _accessed_name(node, nodes)).startswith("_")]
-        if private:
-            first = min(private, key=lambda n: (tag.text.find(n), n))
-            self.add("GM-E705", f"标签“{_short(tag.text)}”试图访问内部属性“{first}”，这是不安全的"
-                     "操作；模板在沙箱中渲染，只能引用提供的数据。", tag.where)
+        for code, message in problems(tree, _short(tag.text), self.local, self.env.filters,
+                                      self.env.tests):
+            self.add(code, message, tag.where)
             ok = False
-        for node in tree.find_all(nodes.Filter):
-            if node.name not in self.env.filters:
-                self.add("GM-E706", f"标签“{_short(tag.text)}”使用了不存在的过滤器“{node.name}”。",
-                         tag.where)
-                ok = False
-        for node in tree.find_all(nodes.Test):
-            if node.name not in self.env.tests:
-                self.add("GM-E706", f"标签“{_short(tag.text)}”使用了不存在的测试“{node.name}”。",
-                         tag.where)
-                ok = False
+        if ok and self.known is not None and "body" in self.known and \
+                uses_body(tree, self.local):
+            self.body_tag(tag)
         for node in tree.find_all(nodes.Name):
             if node.ctx in ("store", "param"):
                 self.local.add(node.name)
-        for node in tree.find_all(nodes.Macro):
-            self.local.add(node.name)
         if ok:
-            from jinja2 import meta
-
             for name in meta.find_undeclared_variables(tree):
                 self.used.setdefault(name, tag)
         return ok
 
-    def combined(self, scan: PartScan, source: str) -> None:
+    def body_tag(self, tag: Tag) -> None:
+        """A ``{{ body }}`` tag: only in the body part, only as a paragraph tag."""
+        if not self.in_main:
+            self.add("GM-E708", f"正文变量只能放在正文中，不能放在{tag.where.part}"
+                     f"（“{_short(tag.text)}”）。", tag.where)
+        elif tag.level != "p":
+            self.add("GM-E708", "正文变量须写成“{{p body }}”并单独占一段（p 表示用正文替换整段），"
+                     f"这里写的是“{_short(tag.text)}”。", tag.where)
+
+    def combined(self, scan: PartScan, source: str) -> bool:
         """Each tag parsed alone; check that a sound part also parses as a whole."""
         from jinja2 import TemplateSyntaxError
 
@@ -237,12 +253,14 @@ class _Linter:
         except TemplateSyntaxError as e:  # rare: every tag parsed on its own
             where = scan.tags[0].where if scan.tags else Where(scan.label)
             self.add("GM-E702", f"{scan.label}中的标签组合无法解析（{e.message}）。", where)
+            return False
+        return True
 
     def unknown_variables(self) -> None:
         """Variables used anywhere that the document type does not provide."""
         if self.known is None:
             return
-        for name in sorted(set(self.used) - self.known - self.local - set(self.env.globals)):
+        for name in sorted(set(self.used) - self.known - self.local - {"range"}):
             tag = self.used[name]
             self.add("GM-E703", f"模板使用了未提供的变量“{name}”（“{_short(tag.text)}”）；"
                      f"可用变量：{'、'.join(sorted(self.known))}。", tag.where)
@@ -261,38 +279,38 @@ class _Linter:
                          where)
                 continue
             try:
-                undeclared = meta.find_undeclared_variables(self.env.parse(text))
-            except TemplateSyntaxError as e:
+                tree = self.env.parse(text)
+            except (TemplateSyntaxError, RecursionError) as e:
                 self.add("GM-E702", f"文档属性“{label}”中的标签“{_short(text)}”无法解析"
-                         f"（{e.message}）。", where)
+                         f"（{getattr(e, 'message', '嵌套过深')}）。", where)
                 continue
-            if self.known is not None:
-                for name in sorted(undeclared - self.known
-                                   - set(self.env.globals)):
-                    self.add("GM-E703", f"文档属性“{label}”使用了该模板没有的变量“{name}”。", where)
+            found = list(problems(tree, _short(text), set(), self.env.filters, self.env.tests))
+            for code, message in found:
+                self.add(code, message, where)
+            if self.known is None or found:
+                continue
+            undeclared = meta.find_undeclared_variables(tree)
+            if "body" in undeclared:
+                self.add("GM-E708", f"文档属性“{label}”中不能使用正文变量 body。", where)
+            for name in sorted(undeclared - self.known - {"range", "body"}):
+                self.add("GM-E703", f"文档属性“{label}”使用了该模板没有的变量“{name}”。", where)
+            for code, message, _ in trial_findings([(Tag("{{", text, where), text)], self.known):
+                self.add(code, message, where)
 
     def body(self, scans: list[PartScan]) -> None:
+        """The body tag is there (its form and place are checked with each tag), and not
+        more often than a subdocument may be used."""
+        from ..docx.subdoc import MAX_SUBDOC_USES
+
         main = scans[0] if scans and scans[0].label == "正文" else None
         tags = [t for t in (main.tags if main else []) if t.closed and t.opener == "{{"
                 and t.inner.strip() == "body"]
-        if any(t.level == "p" for t in tags):
-            return
-        if tags:
-            self.add("GM-E708", "正文变量须写成“{{p body }}”并单独占一段（p 表示用正文替换整段），"
-                     f"这里写的是“{_short(tags[0].text)}”。", tags[0].where)
-        else:
+        if not tags:
             self.add("GM-E708", "模板中没有正文标签“{{p body }}”，生成的文档将没有正文。",
                      Where("正文"))
-
-
-def _accessed_name(node: Any, nodes: Any) -> str:
-    """The attribute, item or variable name a Jinja node reads ("" for computed items)."""
-    if isinstance(node, nodes.Getattr):
-        return node.attr
-    if isinstance(node, nodes.Name):
-        return node.name
-    arg = node.arg
-    return arg.value if isinstance(arg, nodes.Const) and isinstance(arg.value, str) else ""
+        elif len(tags) > MAX_SUBDOC_USES:
+            self.add("GM-E708", f"正文标签出现了 {len(tags)} 次（最多 {MAX_SUBDOC_USES} 次，"
+                     "每次都要复制整个正文）。", tags[MAX_SUBDOC_USES].where)
 
 
 def _guard(path: Path) -> None:
@@ -303,11 +321,6 @@ def _guard(path: Path) -> None:
                       limit_env="GREENMINE_MAX_DOCX_MB")
 
 
-def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
 def used_variables(path: str | Path) -> set[str]:
     """Top-level names the template's tags refer to (for guessing its document type)."""
     linter = _Linter(Path(path), None)
@@ -315,7 +328,7 @@ def used_variables(path: str | Path) -> set[str]:
     for scan in scans:
         if scan.rendered:
             linter.part(scan)
-    return set(linter.used) - set(linter.env.globals)
+    return set(linter.used) - {"range"}
 
 
 def guess_type(path: str | Path) -> str | None:

@@ -73,6 +73,41 @@ def _patched(src_xml: str) -> str:
 _PATCH_SELF: Any = object()  # DocxTemplate.patch_xml uses no template state (a test checks)
 
 
+def template_line(exc: BaseException) -> int | None:
+    """The template line a Jinja error happened on: its own ``lineno`` (syntax errors) or the
+    last template frame of its traceback (Jinja maps runtime frames to template lines)."""
+    lineno = getattr(exc, "lineno", None)
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            lineno = tb.tb_lineno
+        tb = tb.tb_next
+    return lineno
+
+
+def _raise_located(exc: Exception, source: str, part: str, prop: str = "") -> None:
+    """``exc`` as a Jinja error with where it happened: the part, the property (for document
+    properties), the template line and its text with the tags (``docx_line_text``) and without
+    (``docx_context``, a few lines around it). Errors that are not Jinja's (a division by zero,
+    a value Python cannot convert) become a ``TemplateRuntimeError`` naming them."""
+    from jinja2 import TemplateError, TemplateRuntimeError
+
+    located = exc if isinstance(exc, TemplateError) else TemplateRuntimeError(
+        f"{type(exc).__name__}: {exc}")
+    lineno = template_line(exc)
+    lines = source.splitlines()
+    located.docx_part = part  # type: ignore[attr-defined]
+    located.docx_property = prop  # type: ignore[attr-defined]
+    if lineno is not None and lines:
+        first = max(lineno - 4, 0)
+        located.docx_context = [re.sub(r"<[^>]+>", "", line)  # type: ignore[attr-defined]
+                                for line in lines[first:first + 7]]
+        located.docx_line_text = lines[min(lineno, len(lines)) - 1]  # type: ignore[attr-defined]
+    if located is exc:
+        raise exc
+    raise located from exc
+
+
 class GuardedDocxTemplate(SubdocSplicing, DocxTemplate):
     """:class:`docxtpl.DocxTemplate` that renders each part once and never re-reads data as
     template source (see the module docstring); subdocuments are spliced in as elements
@@ -82,27 +117,26 @@ class GuardedDocxTemplate(SubdocSplicing, DocxTemplate):
 
     def render_xml_part(self, src_xml: str, part: Any, context: dict[str, Any],
                         jinja_env: Any = None) -> str:
-        from jinja2 import TemplateError
+        """Render one part's XML with the sandbox (whatever ``jinja_env`` is). An error of any
+        kind while Jinja runs the template is a Jinja error carrying where it happened
+        (``docx_part``, ``docx_line``, ``docx_context``) for :func:`~greenmine_docs.docx.tpl.
+        template_error`; a subdocument's placeholder outside the body part is refused."""
+        from ..docx.subdoc import SUBDOC_NS
+        from ..render.jinja_env import compile_template, make_env
+        from ..render.policy import TemplateRefusal
+        from ..render.sandbox import DocumentSandbox
 
-        from ..render.jinja_env import compile_template
-
-        if jinja_env is None:
-            from ..render.jinja_env import make_env
-
+        if not isinstance(jinja_env, DocumentSandbox):
             jinja_env = make_env()
         src_xml = _jinja_source(src_xml)
         self.current_rendering_part = part
         try:
             dst_xml = compile_template(jinja_env, src_xml).render(context)
-        except TemplateError as exc:
-            lineno = getattr(exc, "lineno", None)
-            if lineno is not None:
-                first = max(lineno - 4, 0)
-                exc.docx_context = [re.sub(r"<[^>]+>", "", line)
-                                    for line in src_xml.splitlines()[first:first + 7]]
-                exc.docx_part = str(getattr(part, "partname", "") or "")
-                exc.docx_paragraph = lineno - 1
-            raise
+            if part is not self.docx._part and SUBDOC_NS in dst_xml:
+                raise TemplateRefusal("正文变量只能放在正文中，单独成段写成“{{p body }}”；"
+                                      "不能放在页眉、页脚或脚注中。")
+        except Exception as exc:
+            _raise_located(exc, src_xml, str(getattr(part, "partname", "") or ""))
         dst_xml = _PARA_BREAK.sub(r"<w:p\1", dst_xml)
         return self.resolve_listing(dst_xml)
 
@@ -127,7 +161,10 @@ class GuardedDocxTemplate(SubdocSplicing, DocxTemplate):
         props = self.docx.core_properties
         for name in _TEXT_PROPERTIES:
             initial = getattr(props, name)
-            rendered = compile_template(env, initial).render(context)
+            try:
+                rendered = compile_template(env, initial).render(context)
+            except Exception as exc:
+                _raise_located(exc, initial, "/docProps/core.xml", name)
             if rendered != initial:
                 setattr(props, name, rendered)
 

@@ -1,0 +1,254 @@
+"""How much a template may compute: text, loop iterations, time (issue 14).
+
+One :class:`Budget` covers the rendering of one document (all its template parts, see
+:func:`rendering`); the sandbox (:mod:`.sandbox`) spends from it:
+
+- text: every string, list or mapping an operator, filter, method or ``~`` produces and every
+  piece of output counts its length; the template's own text is allowed on top
+  (``GREENMINE_MAX_TEMPLATE_TEXT``). Operations that could make something far larger than their
+  operands (``'a' * n``, ``'%999999d' % 1``, ``replace``, ``join``, ``10 ** n``) are checked
+  *before* they run, so memory stays bounded by the limit;
+- loop iterations, including the longest ``range`` (``GREENMINE_MAX_TEMPLATE_LOOPS``);
+- wall-clock time (``GREENMINE_TEMPLATE_SECONDS``), checked at every loop iteration, call,
+  operator and piece of output — without loops and recursion (refused) a template does a
+  bounded amount of work between two checks.
+
+Each refusal is a :class:`~greenmine_docs.render.policy.TemplateRefusal` with a Chinese message.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import operator
+import re
+import time
+import types
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Iterable, Iterator
+
+from .policy import Placeable, TemplateRefusal
+
+INT_BITS = 10_000
+"""Largest integer a template may compute (about 3,000 digits; Python prints at most 4,300)."""
+
+FORMAT_WIDTH = 100
+"""Largest width or precision in a ``%`` format (``'%8.2f'``)."""
+
+_OPS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+        "//": operator.floordiv, "**": operator.pow, "%": operator.mod}
+
+
+class Budget:
+    """What is left of one document's allowance; see the module docstring."""
+
+    __slots__ = ("deadline", "seconds", "text_left", "text_limit", "loops_left", "loop_limit")
+
+    def __init__(self) -> None:
+        from .. import limits
+
+        self.seconds = limits.TEMPLATE_SECONDS
+        self.deadline = time.monotonic() + self.seconds
+        self.text_left = self.text_limit = limits.MAX_TEMPLATE_TEXT
+        self.loops_left = self.loop_limit = limits.MAX_TEMPLATE_LOOPS
+
+    def allow_text(self, chars: int) -> None:
+        """Add a template part's own text to the allowance (it is output at least once)."""
+        self.text_left += chars
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise TemplateRefusal(f"模板渲染超过 {self.seconds:g} 秒，已停止（可用环境变量 "
+                                  "GREENMINE_TEMPLATE_SECONDS 调整）。", "limit")
+
+    def need_text(self, size: int) -> None:
+        """Refuse before an operation that would produce ``size`` characters or items."""
+        if size > self.text_left:
+            raise TemplateRefusal(f"模板计算出的文字过多（合计超过 {self.text_limit:,} 个字符或"
+                                  "列表项；可用环境变量 GREENMINE_MAX_TEMPLATE_TEXT 调整）。",
+                                  "limit")
+
+    def spend_text(self, size: int) -> None:
+        self.need_text(size)
+        self.text_left -= size
+        self.check_time()
+
+    def loop(self) -> None:
+        self.loops_left -= 1
+        if self.loops_left < 0:
+            raise TemplateRefusal(f"模板中的循环次数过多（合计超过 {self.loop_limit:,} 次；可用"
+                                  "环境变量 GREENMINE_MAX_TEMPLATE_LOOPS 调整）。", "limit")
+        if not self.loops_left & 63:  # the clock every 64 iterations: a loop body's own work
+            self.check_time()         # is checked by the operations in it
+
+
+_ACTIVE: ContextVar[Budget | None] = ContextVar("greenmine_template_budget", default=None)
+
+
+@contextmanager
+def rendering(new: bool = False) -> Iterator[Budget]:
+    """The budget of the rendering under way, or a new one for a rendering that starts here
+    (a document's parts share the budget its renderer opened); ``new``: a budget of its own
+    in any case (lint's trial render)."""
+    active = _ACTIVE.get()
+    if active is not None and not new:
+        yield active
+        return
+    budget = Budget()
+    token = _ACTIVE.set(budget)
+    try:
+        yield budget
+    finally:
+        _ACTIVE.reset(token)
+
+
+def current() -> Budget:
+    """The active budget; outside a rendering (Jinja folding constants while compiling), a
+    fresh one."""
+    return _ACTIVE.get() or Budget()
+
+
+def size_of(value: Any) -> int:
+    return len(value) if isinstance(value, (str, list, tuple, dict)) else 0
+
+
+def charge(value: Any) -> Any:
+    """Spend ``value``'s size from the active budget; return it."""
+    current().spend_text(size_of(value))
+    return value
+
+
+# -- what may become text ------------------------------------------------------------------
+TEXT_SCALARS = (str, int, float, bool, type(None), dt.date)
+
+
+def text_length(value: Any) -> int:
+    """Length of ``value`` as text; refuses what must not become text (lists, mappings,
+    opaque values, objects)."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, TEXT_SCALARS):
+        return len(str(value))
+    if isinstance(value, Placeable):
+        str(value)  # raises its own message
+    raise TemplateRefusal(f"模板只能把文字、数字和日期转为文字，不能转换{describe(value)}。")
+
+
+def describe(value: Any) -> str:
+    """A Chinese name for the kind of ``value`` (for messages)."""
+    from jinja2.runtime import LoopContext
+
+    for kind, name in ((Placeable, "正文变量"), (bool, "真假值"), (str, "文字"),
+                       ((int, float), "数字"), (dt.date, "日期"), (dict, "字典"),
+                       ((list, tuple), "列表"), (LoopContext, "循环变量 loop"),
+                       ((types.BuiltinMethodType, types.MethodType, types.FunctionType),
+                        "方法或函数")):
+        if isinstance(value, kind):
+            return name
+    return f"对象（{type(value).__name__}）"
+
+
+# -- operators ------------------------------------------------------------------------------
+def binop(op: str, left: Any, right: Any) -> Any:
+    """``left op right`` for the sandbox, refused before it could exceed a limit."""
+    budget = current()
+    budget.check_time()
+    if op == "*":
+        _check_multiply(left, right, budget)
+    elif op == "**":
+        _check_power(left, right)
+    elif op == "%" and isinstance(left, str):
+        _check_percent(left, right, budget)
+    result = _OPS[op](left, right)
+    if isinstance(result, int) and result.bit_length() > INT_BITS:
+        raise _too_big_number()
+    budget.spend_text(size_of(result))
+    return result
+
+
+def _too_big_number() -> TemplateRefusal:
+    return TemplateRefusal(f"模板计算出的数字过大（超过 {INT_BITS} 位二进制）。", "limit")
+
+
+def _check_multiply(left: Any, right: Any, budget: Budget) -> None:
+    sequences = (str, list, tuple)
+    if isinstance(left, int) and isinstance(right, sequences):
+        left, right = right, left
+    if isinstance(left, sequences) and isinstance(right, int):
+        budget.need_text(len(left) * max(right, 0))
+    elif isinstance(left, int) and isinstance(right, int) and \
+            left.bit_length() + right.bit_length() > INT_BITS:
+        raise _too_big_number()
+
+
+def _check_power(base: Any, exponent: Any) -> None:
+    if isinstance(base, int) and isinstance(exponent, int) and exponent > 0 and \
+            abs(base) > 1 and base.bit_length() * exponent > INT_BITS:
+        raise _too_big_number()
+
+
+_SPEC = re.compile(r"%(?:\(([^)]*)\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?(.)", re.S)
+
+
+def _check_percent(fmt: str, args: Any, budget: Budget) -> None:
+    """``fmt % args``: no ``*`` or width/precision above :data:`FORMAT_WIDTH`; the result's
+    largest possible size within the budget."""
+    positional = list(args) if isinstance(args, tuple) else [args]
+    estimate = len(fmt)
+    for m in _SPEC.finditer(fmt):
+        key, width, precision, conv = m.groups()
+        if conv == "%":
+            continue
+        for n in (width, precision):
+            if n == "*" or (n is not None and int(n) > FORMAT_WIDTH):
+                raise TemplateRefusal(f"模板的格式宽度或精度过大（最多 {FORMAT_WIDTH}）："
+                                      f"“{m.group(0)}”。", "limit")
+        if key is not None and isinstance(args, dict):
+            value = args.get(key, "")
+        else:
+            value = positional.pop(0) if positional else ""
+        estimate += FORMAT_WIDTH + 10 * text_length(value)
+    budget.need_text(estimate)
+
+
+# -- sized methods and filters --------------------------------------------------------------
+def check_replace(text: Any, old: Any, new: Any, count: Any = None) -> None:
+    """``text.replace(old, new, count)`` within the budget."""
+    for value in (text, old, new):
+        text_length(value)  # refuses what is not text
+    text, old, new = str(text), str(old), str(new)
+    hits = text.count(old) if old else len(text) + 1
+    if isinstance(count, int) and count >= 0:
+        hits = min(hits, count)
+    current().need_text(len(text) + hits * max(len(new) - len(old), 0))
+
+
+def join_items(separator: Any, items: Iterable[Any]) -> list[Any]:
+    """The items of a ``join`` as a list, after checking that the joined text fits."""
+    items = list(items)
+    size = sum(text_length(x) for x in items)
+    size += max(len(items) - 1, 0) * text_length(separator)
+    current().need_text(size)
+    return items
+
+
+def iterate(iterable: Any) -> Iterator[Any]:
+    """A ``{% for %}`` loop's items, each one counted (and the time checked)."""
+    budget = current()
+    for item in iterable:
+        budget.loop()
+        yield item
+
+
+def bounded_range(*args: Any) -> range:
+    """``range`` for templates: at most ``GREENMINE_MAX_TEMPLATE_LOOPS`` numbers."""
+    from .. import limits
+
+    rng = range(*args)
+    try:
+        too_long = len(rng) > limits.MAX_TEMPLATE_LOOPS
+    except OverflowError:
+        too_long = True
+    if too_long:
+        raise TemplateRefusal(f"模板中的 range 过大（最多 {limits.MAX_TEMPLATE_LOOPS:,} 个数；可用"
+                              "环境变量 GREENMINE_MAX_TEMPLATE_LOOPS 调整）。", "limit")
+    return rng
