@@ -91,3 +91,51 @@ def test_render_time_does_not_rely_on_lint(tmp_path, monkeypatch):
         with pytest.raises(TemplateError, match="不允许|不安全"):
             render_template(tpl, lambda t: {"mine": "甲", "body": t.new_subdoc()})
         assert not marker.exists(), kind
+
+
+def test_what_a_document_template_may_do(tmp_path):
+    """Loops, conditions, set/with, filter blocks, the listed filters and methods, ``%`` with a
+    small width, ``range``: lint finds nothing and the document reads as expected."""
+    import docx
+
+    from greenmine_docs.docx import render_template
+    from greenmine_docs.safety.template_lint import lint_template
+
+    lines = {
+        "{% for x in ['甲', '乙', '丙'] %}{{ loop.index }}.{{ x }}{% if not loop.last %}、"
+        "{% endif %}{% endfor %}": "1.甲、2.乙、3.丙",
+        "{% if mine.startswith('山西') %}省内{% else %}省外{% endif %}": "省内",
+        "{% set short = mine|replace('有限公司', '')|truncate(9, true, '…') %}{{ short }}":
+            "山西青岚建材青岚…",
+        "{{ '%6.2f' % 3.14159 }}|{{ '%s年' % 2023 }}": "  3.14|2023年",
+        "{{ mine.split('公司')|first }}{{ '，'.join(['一', '二']) }}": "山西青岚建材有限一，二",
+        "{{ [1, 2.5]|sum }} {{ range(3)|join('/') }} {{ 1234.5|amount }} {{ 1234567|number }}":
+            "3.5 0/1/2 1,234.50 1,234,567",
+        "{% with n = 3 %}{{ n * 2 }}{{ '-' * n }}{% endwith %}": "6---",
+        "{% filter upper %}abc{% endfilter %}{{ 'x'|default('y') }}": "ABCx",
+        "{{ '2023-09-01'|cn_date }}（{{ mine|length }} 字）": "2023年9月1日（19 字）",
+        "{% for k, v in {'a': 1}.items() %}{{ k }}={{ v }}{% endfor %}": "a=1",
+    }
+    tpl = _template(tmp_path, *lines)
+    assert [f for f in lint_template(tpl, known={"mine", "body"}).errors] == []
+    data = render_template(tpl, lambda t: {"mine": "山西青岚建材有限公司青岚山水泥用灰岩矿",
+                                           "body": t.new_subdoc()})
+    import io
+
+    texts = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+    assert texts[:len(lines)] == list(lines.values())
+
+
+def test_context_values_must_be_plain_data(tmp_path):
+    """An object reaching a template is a programming error, refused before rendering."""
+    from greenmine_docs.docx import render_template
+
+    tpl = _template(tmp_path, "{{ mine }}")
+    with pytest.raises(TypeError, match="only plain data"):
+        render_template(tpl, lambda t: {"mine": Path("/etc/passwd"), "body": t.new_subdoc()})
+    other = _template(tmp_path, "{{ mine }}", name="other.docx")
+    from greenmine_docs.docx.tpl import open_template
+
+    foreign = open_template(other).new_subdoc()  # a subdocument of another template
+    with pytest.raises(TypeError, match="only plain data"):
+        render_template(tpl, lambda t: {"mine": "甲", "body": foreign})

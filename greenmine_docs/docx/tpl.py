@@ -137,7 +137,7 @@ def _ensure_numbering(doc: Any) -> None:
 def _place(e: Exception, path: Path) -> str:
     """Where a Jinja error happened, for the message: part and paragraph as lint names them,
     else the part and the text near the tag."""
-    from ..safety.docx_tags import locate_line
+    from ..safety.docx_tags import locate_line, part_label
 
     part = getattr(e, "docx_part", "")
     prop = getattr(e, "docx_property", "")
@@ -151,7 +151,10 @@ def _place(e: Exception, path: Path) -> str:
     if where is not None:
         return f"（{where.label}{f' 第{where.paragraph}段' if where.paragraph else ''}）"
     context = " ".join(x.strip() for x in getattr(e, "docx_context", []) or [] if x.strip())
-    return f"（附近文字：{context[:120]}）" if context else ""
+    label = part_label(part) if part else ""
+    if context:
+        return f"（{label + '，' if label else ''}附近文字：{context[:120]}）"
+    return f"（{label}）" if label else ""
 
 
 def template_error(e: Exception, path: Path) -> TemplateError:

@@ -34,6 +34,10 @@ INT_BITS = 10_000
 FORMAT_WIDTH = 100
 """Largest width or precision in a ``%`` format (``'%8.2f'``)."""
 
+ITEM_COST = 8
+"""What one list item counts for, in characters: a reference, and often a small text object of
+its own (a list made from a text holds one object per character)."""
+
 _OPS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
         "//": operator.floordiv, "**": operator.pow, "%": operator.mod}
 
@@ -108,7 +112,19 @@ def current() -> Budget:
 
 
 def size_of(value: Any) -> int:
-    return len(value) if isinstance(value, (str, list, tuple, dict)) else 0
+    """What ``value`` counts for: its characters, or its items times :data:`ITEM_COST`."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, (list, tuple, dict)):
+        return len(value) * ITEM_COST
+    return 0
+
+
+def check_items_from(value: Any) -> None:
+    """Refuse before a list is made of each character of ``value`` (``|list``, ``split``),
+    when that many items would not fit."""
+    if isinstance(value, str):
+        current().need_text(len(value) * ITEM_COST)
 
 
 def charge(value: Any) -> Any:
@@ -174,7 +190,7 @@ def _check_multiply(left: Any, right: Any, budget: Budget) -> None:
     if isinstance(left, int) and isinstance(right, sequences):
         left, right = right, left
     if isinstance(left, sequences) and isinstance(right, int):
-        budget.need_text(len(left) * max(right, 0))
+        budget.need_text(size_of(left) * max(right, 0))
     elif isinstance(left, int) and isinstance(right, int) and \
             left.bit_length() + right.bit_length() > INT_BITS:
         raise _too_big_number()
@@ -224,6 +240,8 @@ def check_replace(text: Any, old: Any, new: Any, count: Any = None) -> None:
 
 def join_items(separator: Any, items: Iterable[Any]) -> list[Any]:
     """The items of a ``join`` as a list, after checking that the joined text fits."""
+    if isinstance(items, str):  # joining the characters of a text: size known beforehand
+        current().need_text(len(items) * (1 + text_length(separator)))
     items = list(items)
     size = sum(text_length(x) for x in items)
     size += max(len(items) - 1, 0) * text_length(separator)

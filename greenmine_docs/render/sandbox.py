@@ -30,8 +30,8 @@ from jinja2.runtime import LoopContext, Undefined, markup_join, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import bounds
-from .policy import (FILTERS, LOOP_FIELDS, METHODS, REFUSED_STATEMENTS, REMOVED_GLOBALS,
-                     TEXT_FILTERS, Placeable, TemplateRefusal)
+from .policy import (FILTERS, LIST_FILTERS, LOOP_FIELDS, METHODS, REFUSED_STATEMENTS,
+                     REMOVED_GLOBALS, TEXT_FILTERS, Placeable, TemplateRefusal)
 
 
 class StatementRefusal(TemplateAssertionError):
@@ -233,11 +233,13 @@ class DocumentSandbox(ImmutableSandboxedEnvironment):
 
 def _sized_text_call(method: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
                      ) -> tuple[Any, ...]:
-    """Check ``str.replace``/``str.join`` will fit in the budget before they run."""
+    """Check ``str.replace``/``str.join``/``split`` will fit in the budget before they run."""
     if method.__name__ == "replace" and len(args) >= 2:
         bounds.check_replace(method.__self__, *args[:3])
     elif method.__name__ == "join" and args:
         args = (bounds.join_items(method.__self__, args[0]), *args[1:])
+    elif method.__name__ in ("split", "rsplit", "splitlines"):
+        bounds.check_items_from(method.__self__)
     return args
 
 
@@ -253,6 +255,8 @@ def bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
         first = 1 if passes else 0
         if name in TEXT_FILTERS and len(args) > first:
             bounds.text_length(args[first])
+        elif name in LIST_FILTERS and len(args) > first:
+            bounds.check_items_from(args[first])
         if check is not None:
             args = check(args, first, kwargs)
         return bounds.charge(func(*args, **kwargs))

@@ -356,6 +356,15 @@ def _tag_key(text: str) -> str:
     return "".join(body.split())
 
 
+def part_label(part: str) -> str:
+    """A rendered part's name for messages (as :func:`scan_template` labels it)."""
+    base = posixpath.basename(part)
+    for key, label in (("header", "页眉"), ("footer", "页脚"), ("footnotes", "脚注")):
+        if base.startswith(key):
+            return f"{label}（{base}）"
+    return "正文" if base == "document.xml" else base
+
+
 def locate_line(path: Path, part: str, line: str) -> Where | None:
     """Where in the template the tag on ``line`` (a line of ``part``'s rendered Jinja source:
     docxtpl has removed the XML inside tags and the ``p``/``tr``/``tc`` prefixes) was typed;

@@ -90,10 +90,14 @@ def _raise_located(exc: Exception, source: str, part: str, prop: str = "") -> No
     properties), the template line and its text with the tags (``docx_line_text``) and without
     (``docx_context``, a few lines around it). Errors that are not Jinja's (a division by zero,
     a value Python cannot convert) become a ``TemplateRuntimeError`` naming them."""
-    from jinja2 import TemplateError, TemplateRuntimeError
+    from jinja2 import TemplateError, TemplateRuntimeError, TemplateSyntaxError
 
-    located = exc if isinstance(exc, TemplateError) else TemplateRuntimeError(
-        f"{type(exc).__name__}: {exc}")
+    if isinstance(exc, RecursionError):  # Jinja's parser or compiler on a very deep tag
+        located: Exception = TemplateSyntaxError("标签嵌套过深，无法解析。", 0)
+    elif isinstance(exc, TemplateError):
+        located = exc
+    else:
+        located = TemplateRuntimeError(f"{type(exc).__name__}: {exc}")
     lineno = template_line(exc)
     lines = source.splitlines()
     located.docx_part = part  # type: ignore[attr-defined]
