@@ -139,3 +139,56 @@ def test_context_values_must_be_plain_data(tmp_path):
     foreign = open_template(other).new_subdoc()  # a subdocument of another template
     with pytest.raises(TypeError, match="only plain data"):
         render_template(tpl, lambda t: {"mine": "甲", "body": foreign})
+
+
+# -- the template file itself -------------------------------------------------------------------
+def _with_core_dtd(tmp_path: Path) -> Path:
+    """A template whose document properties declare an entity in a DTD and use it."""
+    import io
+    import zipfile
+
+    import docx
+
+    doc = docx.Document()
+    doc.add_paragraph("{{ mine }}")
+    doc.add_paragraph("{{p body }}")
+    doc.core_properties.title = "TITLE"
+    buf = io.BytesIO()
+    doc.save(buf)
+    path = tmp_path / "core-dtd.docx"
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(path, "w") as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "docProps/core.xml":
+                data = data.replace(b"?>", b'?><!DOCTYPE cp:coreProperties [<!ENTITY t "T">]>',
+                                    1).replace(b">TITLE<", b">&t;<")
+            dst.writestr(name, data)
+    return path
+
+
+def test_template_with_a_dtd_is_refused_not_rendered_to_a_broken_file(tmp_path, runner):
+    from make_corpus import entity_bomb_dtd
+
+    bomb = tmp_path / "bomb.docx"
+    bomb.write_bytes(minimal_docx([("", "{{ mine }}&l3;"), ("", "{{p body }}")],
+                                  dtd=entity_bomb_dtd("w:document", levels=3)))
+    for tpl, part in ((_with_core_dtd(tmp_path), "docProps/core.xml"),
+                      (bomb, "word/document.xml")):
+        lint = run_cli(runner, "templates", "lint", tpl)
+        assert lint.code == 2 and "DTD" in lint.stderr and part in lint.stderr, lint.output
+        out = tmp_path / "out.docx"
+        res = run_cli(runner, "plan", EXAMPLE, "-o", out, "--template", tpl)
+        assert res.code == 2 and "DTD" in res.stderr and not out.exists(), res.output
+
+
+def test_workbook_renamed_docx_is_not_a_template(tmp_path, runner):
+    from make_corpus import LIST_HEADER, minimal_xlsx
+
+    book = tmp_path / "book.docx"
+    book.write_bytes(minimal_xlsx([LIST_HEADER]))
+    for args in (["templates", "lint", book], ["templates", "lint", book, "--type", "report"],
+                 ["report", EXAMPLE, "-o", tmp_path / "r.docx", "--template", book]):
+        res = run_cli(runner, *args)
+        assert res.code == 2 and "不是 Word 文档" in res.stderr and "Excel" in res.stderr, \
+            res.output
+    assert not (tmp_path / "r.docx").exists()

@@ -108,13 +108,11 @@ def _ensure_section(doc: Any) -> None:
 
 @functools.lru_cache(maxsize=32)
 def _guard_template(path: str, mtime_ns: int, size: int) -> None:
-    """Size limit, truncated packages, zip bombs — checked once per template file version
-    (``batch`` renders the same template for every mine)."""
-    from ..limits import MAX_DOCX_BYTES
-    from ..zipguard import check_office_file
+    """Size limit, truncated packages, zip bombs, a Word document without DTDs — checked once
+    per template file version (``batch`` renders the same template for every mine)."""
+    from ..safety.template_package import guard_template_file
 
-    check_office_file(Path(path), kind="Word 模板", limit=MAX_DOCX_BYTES,
-                      limit_env="GREENMINE_MAX_DOCX_MB")
+    guard_template_file(Path(path))
 
 
 def _ensure_numbering(doc: Any) -> None:

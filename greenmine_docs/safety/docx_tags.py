@@ -240,7 +240,7 @@ def _tag(text: str, owners: list[int], formats: list[str], start: int, end: int,
 # ------------------------------------------------------------------ the package
 
 
-def _main_part(zf: zipfile.ZipFile) -> str:
+def main_part(zf: zipfile.ZipFile) -> str:
     try:
         rels = _xml(zf.read("_rels/.rels"))
     except KeyError:
@@ -290,7 +290,7 @@ def scan_template(path: Path) -> tuple[list[PartScan], dict[str, str]]:
                             hint="请在 Word 中“另存为” Word 文档（*.docx）。") from e
     with zf:
         names = set(zf.namelist())
-        main = _main_part(zf)
+        main = main_part(zf)
         if main not in names:
             raise TemplateError(f"模板 {path.name} 中没有 Word 正文部件（{main}）。",
                                 hint="请确认这是 Word 文档（.docx），而不是 Excel 或其他文件。")

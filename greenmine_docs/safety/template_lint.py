@@ -29,6 +29,7 @@ from ..errors import TemplateError
 from ..findings import Finding, Location, Report, make
 from ..render.policy import REFUSED_STATEMENTS
 from .template_access import problems, uses_body
+from .template_package import guard_template_file
 from .template_trial import trial_findings
 from .docx_tags import (OTHER_PROPERTIES, RENDERED_PROPERTIES, PartScan, Tag, Where, scan_template,
                         short as _short)
@@ -313,14 +314,6 @@ class _Linter:
                      "每次都要复制整个正文）。", tags[MAX_SUBDOC_USES].where)
 
 
-def _guard(path: Path) -> None:
-    from ..limits import MAX_DOCX_BYTES
-    from ..zipguard import check_office_file
-
-    check_office_file(path, kind="Word 模板", limit=MAX_DOCX_BYTES,
-                      limit_env="GREENMINE_MAX_DOCX_MB")
-
-
 def used_variables(path: str | Path) -> set[str]:
     """Top-level names the template's tags refer to (for guessing its document type)."""
     linter = _Linter(Path(path), None)
@@ -348,7 +341,7 @@ def lint_template(path: str | Path, *, known: Iterable[str] | None = None,
     with :func:`~greenmine_docs.zipguard.check_office_file`)."""
     path = Path(path)
     if not guarded:
-        _guard(path)
+        guard_template_file(path)
     if known is None and doc_type is not None:
         known = documented_variables(doc_type)
     stat = path.stat()
@@ -401,7 +394,7 @@ def lint_for_cli(path: str | Path, doc_type: str = "auto") -> Report:
     path = Path(path)
     if doc_type != "auto":
         return lint_template(path, doc_type=doc_type)
-    _guard(path)
+    guard_template_file(path)
     guessed = guess_type(path)
     if guessed is None:
         known = frozenset().union(*(documented_variables(k) for k in DOC_TYPES))
