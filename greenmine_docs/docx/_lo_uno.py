@@ -46,8 +46,10 @@ def main(src, dst, soffice, profile):
         if ctx is None:
             return 3
         desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+        # hidden; links not updated, macros never run (the profile also blocks linked content)
         doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0,
-                                           (_prop("Hidden", True),))
+                                           (_prop("Hidden", True), _prop("UpdateDocMode", 0),
+                                            _prop("MacroExecutionMode", 0)))
         indexes = doc.getDocumentIndexes()
         for _ in range(2):
             for i in range(indexes.getCount()):

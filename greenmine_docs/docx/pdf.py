@@ -7,8 +7,11 @@ Fallback: ``soffice --headless --convert-to pdf`` (then the PDF's TOC is the cac
 :func:`docx_bytes_to_pdf` says so through ``PdfResult.toc_updated``).
 
 LibreOffice always runs with a throw-away user profile (an open desktop LibreOffice does not
-block it) and a timeout. When LibreOffice is missing, :class:`DependencyError` says how to
-install it.
+block it) and a timeout. It fetches nothing a document links to: external links other than
+hyperlinks are removed from the document first (:func:`.external.strip_external`), and the
+profile blocks linked content of documents from untrusted places (``BlockUntrustedRefererLinks``;
+every place is untrusted in a fresh profile). When LibreOffice is missing,
+:class:`DependencyError` says how to install it.
 """
 from __future__ import annotations
 
@@ -76,17 +79,41 @@ def missing_soffice() -> DependencyError:
              "也可以在 Word 中“另存为 PDF”。")
 
 
+_PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+           xmlns:xs="http://www.w3.org/2001/XMLSchema">
+  <item oor:path="/org.openoffice.Office.Common/Security/Scripting">
+    <prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop>
+  </item>
+  <item oor:path="/org.openoffice.Office.Common/Security/Scripting">
+    <prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop>
+  </item>
+</oor:items>
+"""
+
+
+def _profile(folder: Path) -> str:
+    """A throw-away LibreOffice user profile that loads nothing a document links to (and runs
+    no macros); its URL."""
+    user = folder / "user"
+    user.mkdir(parents=True)
+    (user / "registrymodifications.xcu").write_text(_PROFILE_SETTINGS, encoding="utf-8")
+    return folder.as_uri()
+
+
 def docx_bytes_to_pdf(data: bytes, *, name: str = "document", timeout: float = 240) -> PdfResult:
-    """Convert a DOCX (bytes) to PDF (bytes) with LibreOffice."""
+    """Convert a DOCX (bytes) to PDF (bytes) with LibreOffice, fetching nothing it links to."""
+    from .external import strip_external
+
     soffice = find_soffice()
     if soffice is None:
         raise missing_soffice()
     with tempfile.TemporaryDirectory(prefix="gm-pdf-") as tmp:
         work = Path(tmp)
         src = work / f"{name}.docx"
-        src.write_bytes(data)
+        src.write_bytes(strip_external(data))
         pdf = work / f"{name}.pdf"
-        profile = (work / "profile").as_uri()
+        profile = _profile(work / "profile")
         uno_python = find_uno_python(soffice)
         if uno_python is not None:
             helper = Path(__file__).with_name("_lo_uno.py")

@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 from ..errors import TemplateError
 from .document import package_bytes
+from .external import strip_external
 from .fields import set_update_fields
 from .styles import apply_official_styles
 
@@ -208,7 +209,9 @@ def render_template(path: str | Path, build_context: Callable[[Any], dict[str, A
     except JinjaTemplateError as e:
         raise template_error(e, path) from e
     set_update_fields(tpl.docx)
-    data = package_bytes(tpl.docx)  # docxtpl's save adds nothing here: no pictures replaced
+    # docxtpl's save adds nothing here (no pictures replaced); links a template brought that
+    # would be fetched from outside (a file:// or http:// picture …) are removed
+    data = strip_external(package_bytes(tpl.docx))
     if not getattr(tpl, "body_well_formed", False):  # checked while splicing otherwise
         _check_well_formed(data, path)
     return data

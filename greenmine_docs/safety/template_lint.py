@@ -298,6 +298,20 @@ class _Linter:
             for code, message, _ in trial_findings([(Tag("{{", text, where), text)], self.known):
                 self.add(code, message, where)
 
+    def external_links(self) -> None:
+        """Pictures, objects or templates the template links outside itself: removed from
+        every document rendered from it (:mod:`greenmine_docs.docx.external`)."""
+        import zipfile
+
+        from ..docx.external import external_links
+        from .docx_tags import part_label
+
+        with zipfile.ZipFile(self.path) as zf:
+            links = external_links(zf)
+        for link in links:
+            self.add("GM-W714", f"模板链接了外部内容（{link.kind}：{_short(link.target, 80)}），"
+                     "生成的文档中将删除该链接，不会读取或下载它。", Where(part_label(link.part)))
+
     def body(self, scans: list[PartScan]) -> None:
         """The body tag is there (its form and place are checked with each tag), and not
         more often than a subdocument may be used."""
@@ -364,6 +378,7 @@ def _lint_cached(path: str, mtime_ns: int, size: int, known: frozenset[str] | No
     for scan in scans:
         linter.part(scan)
     linter.properties(props)
+    linter.external_links()
     linter.unknown_variables()
     if known is not None and "body" in known:
         linter.body(scans)
