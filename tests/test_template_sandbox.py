@@ -192,3 +192,20 @@ def test_workbook_renamed_docx_is_not_a_template(tmp_path, runner):
         assert res.code == 2 and "不是 Word 文档" in res.stderr and "Excel" in res.stderr, \
             res.output
     assert not (tmp_path / "r.docx").exists()
+
+
+@pytest.mark.parametrize("folder", ["implementation_plan", "third_party_report"])
+def test_template_notes_list_what_the_sandbox_allows(folder):
+    """TEMPLATE.md (exported with the templates) names every method, loop field and filter
+    the sandbox allows, and the statements and limits."""
+    from greenmine_docs.render.policy import (FILTERS, LOOP_FIELDS, MAPPING_METHODS,
+                                              SEQUENCE_METHODS, STR_METHODS)
+    from greenmine_docs.resources import template_path
+
+    text = template_path(folder, "TEMPLATE.md").read_text(encoding="utf-8")
+    section = text[text.index("## 模板中可以使用的写法"):]
+    for name in STR_METHODS | MAPPING_METHODS | SEQUENCE_METHODS | LOOP_FIELDS | FILTERS:
+        assert f"`{name}`" in section, name
+    for word in ("macro", "include", "recursive", "GREENMINE_TEMPLATE_SECONDS",
+                 "GREENMINE_MAX_TEMPLATE_TEXT", "GREENMINE_MAX_TEMPLATE_LOOPS"):
+        assert word in section
