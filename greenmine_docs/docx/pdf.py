@@ -92,15 +92,6 @@ _PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def _profile(folder: Path) -> str:
-    """A throw-away LibreOffice user profile that loads nothing a document links to (and runs
-    no macros); its URL."""
-    user = folder / "user"
-    user.mkdir(parents=True)
-    (user / "registrymodifications.xcu").write_text(_PROFILE_SETTINGS, encoding="utf-8")
-    return folder.as_uri()
-
-
 def docx_bytes_to_pdf(data: bytes, *, name: str = "document", timeout: float = 240) -> PdfResult:
     """Convert a DOCX (bytes) to PDF (bytes) with LibreOffice, fetching nothing it links to."""
     from .external import strip_external
@@ -113,7 +104,11 @@ def docx_bytes_to_pdf(data: bytes, *, name: str = "document", timeout: float = 2
         src = work / f"{name}.docx"
         src.write_bytes(strip_external(data))
         pdf = work / f"{name}.pdf"
-        profile = _profile(work / "profile")
+        # a throw-away user profile that loads nothing a document links to, runs no macros
+        (work / "profile" / "user").mkdir(parents=True)
+        (work / "profile" / "user" / "registrymodifications.xcu").write_text(
+            _PROFILE_SETTINGS, encoding="utf-8")
+        profile = (work / "profile").as_uri()
         uno_python = find_uno_python(soffice)
         if uno_python is not None:
             helper = Path(__file__).with_name("_lo_uno.py")

@@ -61,38 +61,6 @@ _CONCAT_STEP = 65_536
 class BoundedCodeGenerator(CodeGenerator):
     """Jinja's code generator with the checks of the module docstring compiled in."""
 
-    def _refuse(self, node: nodes.Node, keyword: str) -> None:
-        raise StatementRefusal(f"模板中不能{REFUSED_STATEMENTS[keyword]}。", node.lineno,
-                               self.name, self.filename)
-
-    def visit_Macro(self, node: nodes.Macro, frame: Frame) -> None:
-        self._refuse(node, "macro")
-
-    def visit_CallBlock(self, node: nodes.CallBlock, frame: Frame) -> None:
-        self._refuse(node, "call")
-
-    def visit_Block(self, node: nodes.Block, frame: Frame) -> None:
-        self._refuse(node, "block")
-
-    def visit_Extends(self, node: nodes.Extends, frame: Frame) -> None:
-        self._refuse(node, "extends")
-
-    def visit_Include(self, node: nodes.Include, frame: Frame) -> None:
-        self._refuse(node, "include")
-
-    def visit_Import(self, node: nodes.Import, frame: Frame) -> None:
-        self._refuse(node, "import")
-
-    def visit_FromImport(self, node: nodes.FromImport, frame: Frame) -> None:
-        self._refuse(node, "from")
-
-    def visit_ScopedEvalContextModifier(self, node: nodes.ScopedEvalContextModifier,
-                                        frame: Frame) -> None:
-        self._refuse(node, "autoescape")
-
-    def visit_EvalContextModifier(self, node: nodes.EvalContextModifier, frame: Frame) -> None:
-        self._refuse(node, "autoescape")
-
     def visit_For(self, node: nodes.For, frame: Frame) -> None:
         """The loop runs over ``environment.iterate(…)``, which counts every iteration."""
         if node.recursive:
@@ -110,6 +78,24 @@ class BoundedCodeGenerator(CodeGenerator):
             self.visit(arg, frame)
             self.write(", ")
         self.write("), context.eval_ctx.autoescape)")
+
+
+# statements refused when compiling: Jinja node -> keyword of policy.REFUSED_STATEMENTS
+_REFUSED_NODES = {"Macro": "macro", "CallBlock": "call", "Block": "block", "Extends": "extends",
+                  "Include": "include", "Import": "import", "FromImport": "from",
+                  "ScopedEvalContextModifier": "autoescape", "EvalContextModifier": "autoescape"}
+
+
+def _refusing(keyword: str) -> Callable[..., None]:
+    def visit(self: BoundedCodeGenerator, node: nodes.Node, frame: Frame) -> None:
+        raise StatementRefusal(f"模板中不能{REFUSED_STATEMENTS[keyword]}。", node.lineno,
+                               self.name, self.filename)
+
+    return visit
+
+
+for _node, _keyword in _REFUSED_NODES.items():
+    setattr(BoundedCodeGenerator, f"visit_{_node}", _refusing(_keyword))
 
 
 class BoundedTemplate(Template):
