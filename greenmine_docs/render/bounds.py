@@ -45,7 +45,8 @@ _OPS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.t
 class Budget:
     """What is left of one document's allowance; see the module docstring."""
 
-    __slots__ = ("deadline", "seconds", "text_left", "text_limit", "loops_left", "loop_limit")
+    __slots__ = ("deadline", "seconds", "text_left", "text_limit", "loops_left", "loop_limit",
+                 "costs")
 
     def __init__(self) -> None:
         from .. import limits
@@ -54,6 +55,7 @@ class Budget:
         self.deadline = time.monotonic() + self.seconds
         self.text_left = self.text_limit = limits.MAX_TEMPLATE_TEXT
         self.loops_left = self.loop_limit = limits.MAX_TEMPLATE_LOOPS
+        self.costs: dict[int, tuple[Any, int]] = {}  # id -> (container, expanded cost)
 
     def allow_text(self, chars: int) -> None:
         """Add a template part's own text to the allowance (it is output at least once)."""
@@ -81,8 +83,7 @@ class Budget:
         if self.loops_left < 0:
             raise TemplateRefusal(f"模板中的循环次数过多（合计超过 {self.loop_limit:,} 次；可用"
                                   "环境变量 GREENMINE_MAX_TEMPLATE_LOOPS 调整）。", "limit")
-        if not self.loops_left & 63:  # the clock every 64 iterations: a loop body's own work
-            self.check_time()         # is checked by the operations in it
+        self.check_time()
 
 
 _ACTIVE: ContextVar[Budget | None] = ContextVar("greenmine_template_budget", default=None)
@@ -128,9 +129,76 @@ def check_items_from(value: Any) -> None:
 
 
 def charge(value: Any) -> Any:
-    """Spend ``value``'s size from the active budget; return it."""
-    current().spend_text(size_of(value))
+    """Spend ``value``'s size from the active budget (for a list or mapping, also check what
+    it expands to, :func:`check_structure`); return it."""
+    budget = current()
+    budget.spend_text(size_of(value))
+    if isinstance(value, _CONTAINERS):
+        check_structure(value, budget)
     return value
+
+
+# -- lists and mappings a template builds ----------------------------------------------------
+_CONTAINERS = (list, tuple, dict)
+
+
+def check_structure(value: Any, budget: Budget | None = None) -> int:
+    """The expanded cost of a list, tuple or mapping: its items plus, for each item, its own
+    cost — counted as often as it occurs (texts count their characters). Refused above the
+    text limit. A template can build lists of lists that share their items (``[a, a]``, then
+    ``[b, b]`` …): 40 such steps make 2**40 items, and comparing or hashing two of them takes
+    that long inside one Python operation. Every list the template builds is checked (the costs
+    are remembered, so each is computed once), so no comparison can take longer than the limit
+    allows."""
+    budget = budget or current()
+    memo = budget.costs
+    hit = memo.get(id(value))
+    if hit is not None and hit[0] is value:
+        return hit[1]
+    stack: list[tuple[Any, bool]] = [(value, False)]
+    while stack:
+        node, children_done = stack.pop()
+        known = memo.get(id(node))
+        if known is not None and known[0] is node:
+            continue
+        items = [x for kv in node.items() for x in kv] if isinstance(node, dict) else node
+        if not children_done:
+            stack.append((node, True))
+            stack.extend((x, False) for x in items if isinstance(x, _CONTAINERS))
+            continue
+        total = len(items)
+        for x in items:
+            total += memo[id(x)][1] if isinstance(x, _CONTAINERS) else \
+                len(x) if isinstance(x, str) else 1
+        if total > budget.text_limit:
+            raise TemplateRefusal(f"模板中的列表或字典展开后过大（嵌套或重复使用后超过 "
+                                  f"{budget.text_limit:,} 项；可用环境变量 "
+                                  "GREENMINE_MAX_TEMPLATE_TEXT 调整）。", "limit")
+        memo[id(node)] = (node, total)
+    return memo[id(value)][1]
+
+
+_COMPARISONS = {"eq": operator.eq, "ne": operator.ne, "gt": operator.gt, "gteq": operator.ge,
+                "lt": operator.lt, "lteq": operator.le,
+                "in": lambda a, b: a in b, "notin": lambda a, b: a not in b}
+
+
+def compare(left: Any, *ops: tuple[str, Any]) -> Any:
+    """``left op1 right1 op2 right2 …`` for the sandbox (Python's chained comparison, the
+    operands evaluated beforehand): the clock checked and every list or mapping within the
+    structure limit before each comparison."""
+    budget = current()
+    result: Any = True
+    for op, right in ops:
+        budget.check_time()
+        for value in (left, right):
+            if isinstance(value, _CONTAINERS):
+                check_structure(value, budget)
+        result = _COMPARISONS[op](left, right)
+        if not result:
+            return result
+        left = right
+    return result
 
 
 # -- what may become text ------------------------------------------------------------------
@@ -177,8 +245,7 @@ def binop(op: str, left: Any, right: Any) -> Any:
     result = _OPS[op](left, right)
     if isinstance(result, int) and result.bit_length() > INT_BITS:
         raise _too_big_number()
-    budget.spend_text(size_of(result))
-    return result
+    return charge(result)
 
 
 def _too_big_number() -> TemplateRefusal:

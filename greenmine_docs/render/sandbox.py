@@ -71,6 +71,35 @@ class BoundedCodeGenerator(CodeGenerator):
         super().visit_For(nodes.For(node.target, counted, node.body, node.else_, node.test,
                                     node.recursive, lineno=node.lineno), frame)
 
+    def visit_Compare(self, node: nodes.Compare, frame: Frame) -> None:
+        """Comparisons through ``environment.compare``: the clock and the size of lists."""
+        self.write("environment.compare(")
+        self.visit(node.expr, frame)
+        for op in node.ops:
+            self.write(f", ({op.op!r}, ")
+            self.visit(op.expr, frame)
+            self.write(")")
+        self.write(")")
+
+    def _built(self, visit: Callable[..., None], node: nodes.Expr, frame: Frame) -> None:
+        """A list, tuple or mapping literal through ``environment.built`` (its structure
+        checked); tuples that are assignment targets stay as they are."""
+        if getattr(node, "ctx", "load") != "load":
+            visit(node, frame)
+            return
+        self.write("environment.built(")
+        visit(node, frame)
+        self.write(")")
+
+    def visit_List(self, node: nodes.List, frame: Frame) -> None:
+        self._built(super().visit_List, node, frame)
+
+    def visit_Tuple(self, node: nodes.Tuple, frame: Frame) -> None:
+        self._built(super().visit_Tuple, node, frame)
+
+    def visit_Dict(self, node: nodes.Dict, frame: Frame) -> None:
+        self._built(super().visit_Dict, node, frame)
+
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
         """``a ~ b`` through ``environment.join_pieces``, which sizes the result."""
         self.write("environment.join_pieces((")
@@ -138,6 +167,7 @@ class DocumentSandbox(ImmutableSandboxedEnvironment):
             self.globals[name] = self.undefined(
                 f"Jinja 的“{name}”在文档模板中不可用。", name=name, exc=TemplateRefusal)
         self.filters = dict(_FILTERS)
+        self.tests = dict(_TESTS)
 
     # -- reaching attributes and calling ------------------------------------------------------
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
@@ -179,15 +209,15 @@ class DocumentSandbox(ImmutableSandboxedEnvironment):
                                   "列表等的基本方法和 range。")
         if isinstance(getattr(__obj, "__self__", None), str):
             args = _sized_text_call(__obj, args, kwargs)
-        result = __context.call(__obj, *args, **kwargs)
-        budget.spend_text(bounds.size_of(result))
-        return result
+        return bounds.charge(__context.call(__obj, *args, **kwargs))
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         return bounds.binop(operator, left, right)
 
     # -- compiled code's helpers --------------------------------------------------------------
     iterate = staticmethod(bounds.iterate)
+    compare = staticmethod(bounds.compare)
+    built = staticmethod(bounds.charge)
 
     @staticmethod
     def join_pieces(pieces: tuple[Any, ...], autoescape: bool) -> str:
@@ -292,3 +322,23 @@ def _jinja_filters() -> dict[str, Callable[..., Any]]:
 
 
 _FILTERS = _jinja_filters()
+
+
+def _timed_test(func: Callable[..., Any]) -> Callable[..., Any]:
+    """A Jinja test that checks the clock first (``x is eq(y)`` compares like ``==``; the
+    structures it may compare are bounded when they are built)."""
+    @functools.wraps(func)
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        bounds.current().check_time()
+        return func(*args, **kwargs)
+
+    return timed
+
+
+def _jinja_tests() -> dict[str, Callable[..., Any]]:
+    from jinja2.tests import TESTS
+
+    return {name: _timed_test(f) for name, f in TESTS.items()}
+
+
+_TESTS = _jinja_tests()

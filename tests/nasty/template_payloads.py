@@ -14,7 +14,8 @@ The payloads: method calls on every context value; what the body subdocument use
 the internals of Jinja's ``cycler``/``joiner``/``namespace``/``lipsum``/``dict`` and of
 ``loop``/``self``; ``attr``/``map``/``selectattr`` with built names; ``format`` and ``%`` with
 huge widths; string and list multiplication, doubling, ``replace``/``join`` growth, huge
-numbers; nested and huge ranges, a loop that only burns time; macros (recursive), ``call``,
+numbers, lists of lists sharing their items (exponential to compare or hash); nested and huge
+ranges, a loop that only burns time; macros (recursive), ``call``,
 ``include``/``import``/``extends``, blocks, recursive loops, ``autoescape``; nesting too deep
 to parse; the body where it cannot go.
 """
@@ -167,6 +168,14 @@ def _bombs() -> list[Payload]:
         "output-flood": ("{% for i in range(99999) %}{{ {VAR} * 100 }}{% endfor %}", "limit"),
     }
     out = [Payload(name, text, expect) for name, (text, expect) in limit.items()]
+    # lists sharing their items: 40 steps make 2**40 items to compare or hash in one operation
+    shared = "{% set a0 = [{VAR}, {VAR}] %}{% set b0 = [{VAR}, {VAR}] %}" + "".join(
+        f"{{% set a{i} = [a{i - 1}, a{i - 1}] %}}{{% set b{i} = [b{i - 1}, b{i - 1}] %}}"
+        for i in range(1, 41))
+    out += [Payload("shared-lists-compare", shared + "{{ a40 == b40 }}", "limit"),
+            Payload("shared-lists-hash", shared.replace("[", "(").replace("]", ",)")
+                    + "{{ {a40: 1} }}", "limit"),
+            Payload("shared-lists-sort", shared + "{{ [a40, b40]|sort|length }}", "limit")]
     out.append(Payload("time-burner", "{% set big = {VAR} * 200000 %}{% for i in range(99999) %}"
                        "{% if big.count('zz') %}{% endif %}{% endfor %}", "limit", slow=True))
     return out
