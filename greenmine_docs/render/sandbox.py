@@ -81,6 +81,23 @@ class BoundedCodeGenerator(CodeGenerator):
             self.write(")")
         self.write(")")
 
+    def visit_Getitem(self, node: nodes.Getitem, frame: Frame) -> None:
+        """Slices too through ``environment.getitem`` (Jinja writes ``x[a:b]`` directly), so
+        the copy they make is counted."""
+        if not isinstance(node.arg, nodes.Slice):
+            super().visit_Getitem(node, frame)
+            return
+        self.write("environment.getitem(")
+        self.visit(node.node, frame)
+        self.write(", slice(")
+        for i, part in enumerate((node.arg.start, node.arg.stop, node.arg.step)):
+            self.write(", " if i else "")
+            if part is None:
+                self.write("None")
+            else:
+                self.visit(part, frame)
+        self.write("))")
+
     def _built(self, visit: Callable[..., None], node: nodes.Expr, frame: Frame) -> None:
         """A list, tuple or mapping literal through ``environment.built`` (its structure
         checked); tuples that are assignment targets stay as they are."""
@@ -188,6 +205,8 @@ class DocumentSandbox(ImmutableSandboxedEnvironment):
     def getitem(self, obj: Any, argument: Any) -> Any:
         if not isinstance(obj, _INSPECTABLE):
             return self.unsafe_undefined(obj, str(argument))
+        if isinstance(argument, slice):  # a slice is a new text or list: counted
+            return bounds.charge(super().getitem(obj, argument))
         return super().getitem(obj, argument)
 
     def wrap_str_format(self, value: Any) -> None:

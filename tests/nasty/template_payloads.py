@@ -130,6 +130,7 @@ def _filters() -> list[Payload]:
         "safe-filter": "{{ '<w:p/>'|safe }}",
         "tojson-filter": "{{ {VAR}|tojson }}",
         "random-filter": "{{ [1, 2]|random }}",
+        "striptags-filter": "{{ ('<' * 1000000)|striptags }}",
     }
     return [Payload(name, text, "access") for name, text in cases.items()]
 
@@ -165,6 +166,8 @@ def _bombs() -> list[Payload]:
                          "limit"),
         "loop-over-text": ("{% for a in {VAR} * 100000 %}{% for b in {VAR} * 100000 %}"
                            "{% endfor %}{% endfor %}", "limit"),
+        "slice-copies": ("{% set s = {VAR} * 400000 %}" + "".join(
+            f"{{% set c{i} = s[{i}:] %}}" for i in range(40)), "limit"),
         "output-flood": ("{% for i in range(99999) %}{{ {VAR} * 100 }}{% endfor %}", "limit"),
     }
     out = [Payload(name, text, expect) for name, (text, expect) in limit.items()]
