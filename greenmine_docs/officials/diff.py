@@ -87,7 +87,14 @@ def to_markdown(path: Path) -> str:
 
 _MD_MARKUP = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|(?:\d+[.)]|[-*+])\s+)*")
 _EMPH = re.compile(r"(\*\*|__|\*|_|~~|`)")
-_TAGS = re.compile(r"(?<!\\)<[^>]*(?<!\\)>")  # real tags; pandoc writes a literal < as \<
+# Every pattern applied to document text is linear: a class that cannot contain the opening
+# character (``<[^<>]*>`` rather than ``<[^>]*>``) keeps a long run of ``<`` or ``[`` from
+# making each position scan to the end of the line.
+_TAGS = re.compile(r"(?<!\\)<[^<>]*(?<!\\)>")  # real tags; pandoc writes a literal < as \<
+_IMAGE = re.compile(r"!\[([^\[\]]*)\]\([^()]*\)")
+_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
+_ATTRS = re.compile(r"\{[#.][^{}]*\}")
+_ANY_TAG = re.compile(r"<[^<>]+>")
 
 
 def plain_line(line: str) -> str:
@@ -101,9 +108,9 @@ def plain_line(line: str) -> str:
             return ""  # the separator row
         s = " | ".join(cells)
     s = _MD_MARKUP.sub("", s)
-    s = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"[图片\1]", s)
-    s = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", s)
-    s = re.sub(r"\{[#.][^}]*\}", "", s)
+    s = _IMAGE.sub(r"[图片\1]", s)
+    s = _LINK.sub(r"\1", s)
+    s = _ATTRS.sub("", s)
     s = _TAGS.sub("", s)
     s = _EMPH.sub("", s)
     s = re.sub(r"\\(.)", r"\1", s)
@@ -113,10 +120,14 @@ def plain_line(line: str) -> str:
 def html_table_rows(html: str) -> list[str]:
     """Rows of a raw HTML table (pandoc writes one for merged cells) as ``a | b | c``."""
     rows = []
-    for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", html, flags=re.S):
-        cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", tr, flags=re.S)
-        texts = [re.sub(r"\s+", " ", html_unescape(re.sub(r"<[^>]+>", " ", c))).strip()
-                 for c in cells]
+    for chunk in html.split("</tr>")[:-1]:  # split, not a lazy regex: linear on any input
+        start = chunk.rfind("<tr")
+        if start < 0:
+            continue
+        tr = chunk[chunk.find(">", start) + 1:]
+        cells = [c.split(">", 1)[1] if ">" in c else c
+                 for c in re.split(r"<t[dh](?=[\s>])", tr)[1:]]
+        texts = [re.sub(r"\s+", " ", html_unescape(_ANY_TAG.sub(" ", c))).strip() for c in cells]
         rows.append(" | ".join(texts))
     return rows
 

@@ -27,6 +27,21 @@ _SCALE_UNITS = {"万吨/年": "万t/a", "万t/a": "万t/a", "万吨/a": "万t/a"
                 "万立方米/a": "万m3/a"}
 
 
+# Labels searched in document text. Each is linear: one optional separator between two runs
+# of spaces, never two adjacent ``\s*`` that could share a long run of spaces.
+_LICENCE_LABEL = re.compile(r"(?:采矿许可证号|采矿许可证编号|许可证号|采矿证号|证号)\s*(?:[:：为是]\s*)?"
+                            r"[“\"'《]?([A-Za-z0-9]{10,30})")
+_NAME_LABEL = re.compile(r"矿山名称\s*(?:[:：为是]\s*)?[“\"]?([^\s,，。；;”\"（(]{4,40})")
+_SCALE_LABEL = re.compile(r"(?:生产规模|设计规模|核定规模|开采规模)")
+_AREA_LABEL = re.compile(r"矿区(?:范围)?面积")
+_RESERVES_LABEL = re.compile(r"剩余(?:可采)?储量")
+
+
+def label_patterns() -> list[re.Pattern[str]]:
+    """The patterns applied to document text (listed for the linear-time test)."""
+    return [_LICENCE_LABEL, _NAME_LABEL, _SCALE_LABEL, _AREA_LABEL, _RESERVES_LABEL]
+
+
 @dataclass
 class Mention:
     value: str
@@ -85,9 +100,7 @@ def compare_facts(blocks: list[tuple[Block, str]], submission: object, file: str
                              location=Location(file=file)))
 
     # licence number -------------------------------------------------------------------------
-    pat = re.compile(r"(?:采矿许可证号|采矿许可证编号|许可证号|采矿证号|证号)\s*[:：为是]?\s*"
-                     r"[“\"'《]?([A-Za-z0-9]{10,30})")
-    hits = _find(blocks, pat)
+    hits = _find(blocks, _LICENCE_LABEL)
     expected = lic.number.strip().upper()
     if not hits and expected not in "".join(_norm(b.text) for b, _ in blocks).upper():
         missing("采矿许可证号", lic.number)
@@ -100,8 +113,7 @@ def compare_facts(blocks: list[tuple[Block, str]], submission: object, file: str
     name = re.sub(r"\s+", "", _norm(mine.name))
     flat = [(re.sub(r"\s+", "", _norm(b.text)), b, h) for b, h in blocks]
     if not any(name in t for t, _, _ in flat):
-        label = re.compile(r"矿山名称\s*[:：为是]?\s*[“\"]?([^\s,，。；;”\"（(]{4,40})")
-        named = _find(blocks, label)
+        named = _find(blocks, _NAME_LABEL)
         if named:
             m, block, heading = named[0]
             findings.append(make("GM-W620", f"矿山名称写作“{m.group(1)}”，申报数据为“{mine.name}”。",
@@ -111,15 +123,14 @@ def compare_facts(blocks: list[tuple[Block, str]], submission: object, file: str
 
     # numbers: every value with a known unit in the sentence after the label counts, so
     # "由60万吨/年扩大到120万吨/年" agrees with 120 -------------------------------------------------
-    def numeric(what: str, label: str, units: dict[str, object], expected: float,
+    def numeric(what: str, lab: re.Pattern[str], units: dict[str, object], expected: float,
                 expected_unit: str, convert) -> None:
-        lab = re.compile(label)
         val = re.compile(rf"{_NUM}\s*{_units_pattern(units)}")
         seen = False
         for block, heading in blocks:
             text = _norm(block.text)
             for lm in lab.finditer(text):
-                sentence = re.split(r"[。；;\n]", text[lm.end():], maxsplit=1)[0][:80]
+                sentence = re.split(r"[。；;\n]", text[lm.end():lm.end() + 80], maxsplit=1)[0]
                 values = [(m.group(1), m.group(2)) for m in val.finditer(sentence)]
                 compared = [(num, unit, convert(unit)) for num, unit in values]
                 compared = [c for c in compared if c[2] is not None]
@@ -137,13 +148,13 @@ def compare_facts(blocks: list[tuple[Block, str]], submission: object, file: str
             missing(what, f"{expected:g}{expected_unit}")
 
     scale_unit = _SCALE_UNITS.get(_norm(lic.scale.unit).replace(" ", ""))
-    numeric("生产规模", r"(?:生产规模|设计规模|核定规模|开采规模)", _SCALE_UNITS, lic.scale.value,
+    numeric("生产规模", _SCALE_LABEL, _SCALE_UNITS, lic.scale.value,
             lic.scale.unit, lambda u: 1.0 if _SCALE_UNITS[u] == scale_unit else None)
-    numeric("矿区面积", r"矿区(?:范围)?面积", _AREA_UNITS, lic.area_km2, "平方千米",
+    numeric("矿区面积", _AREA_LABEL, _AREA_UNITS, lic.area_km2, "平方千米",
             lambda u: _AREA_UNITS[u])
     reserves = getattr(submission, "reserves", None)
     if reserves is not None:
         r_unit = _MASS_UNITS.get(_norm(reserves.remaining.unit).replace(" ", ""))
-        numeric("剩余可采储量", r"剩余(?:可采)?储量", _MASS_UNITS, reserves.remaining.value,
+        numeric("剩余可采储量", _RESERVES_LABEL, _MASS_UNITS, reserves.remaining.value,
                 reserves.remaining.unit, lambda u: 1.0 if _MASS_UNITS[u] == r_unit else None)
     return findings

@@ -1,0 +1,114 @@
+"""Every regular expression of ``officials/`` that reads document text stays linear.
+
+A submitted plan is untrusted text: one paragraph of 3,000 spaces made the typed-TOC pattern
+backtrack for more than a minute. Each entry below is a function that applies one or more of
+those patterns to user text; each is fed long runs of the characters that make badly written
+patterns backtrack (spaces, tabs, dots, digits, brackets, labels followed by spaces) and must
+finish in a bound that only a linear pattern meets.
+"""
+from __future__ import annotations
+
+import re
+import time
+from typing import Callable
+
+import pytest
+
+from greenmine_docs.errors import InputError
+from greenmine_docs.officials import check, diff, docx_structure, facts, mine_list, sampling
+
+N = 20_000
+BOUND_S = 2.0  # a linear scan of 20,000 characters takes milliseconds; the old TOC pattern took minutes
+
+
+def _facts_patterns(text: str) -> None:
+    """The label searches of :mod:`facts` (licence number, mine name, numeric labels)."""
+    for pat in facts.label_patterns():
+        for _ in pat.finditer(text):
+            pass
+
+
+def _quiet(fn: Callable[[str], object], text: str) -> None:
+    """Call ``fn``; the clear error it gives for an unknown value is not the point here."""
+    try:
+        fn(text)
+    except InputError:
+        pass
+
+
+USER_TEXT_FUNCTIONS: list[tuple[str, Callable[[str], object]]] = [
+    ("docx_structure.is_toc_line", docx_structure.is_toc_line),
+    ("docx_structure.parse_number", docx_structure.parse_number),
+    ("docx_structure.norm_title", docx_structure.norm_title),
+    ("check.placeholders_in", check.placeholders_in),
+    ("diff.plain_line", diff.plain_line),
+    ("diff.html_table_rows", diff.html_table_rows),
+    ("facts label patterns", _facts_patterns),
+    ("mine_list.norm_name", mine_list.norm_name),
+    ("mine_list.parse_level", mine_list.parse_level),
+    ("sampling.parse_priorities", lambda s: _quiet(sampling.parse_priorities, s)),
+]
+
+RUNS = {
+    "spaces": " " * N + "x",
+    "ideographic spaces": "\u3000" * N + "x",
+    "tabs": "\t" * N + "x",
+    "dots": "." * N + "x",
+    "leaders then digits": "…" * N + "1234",
+    "digits": "1" * N + "x",
+    "dotted numbers": "1.1" * (N // 3) + " x",
+    "angle brackets": "<" * N,
+    "open links": "![" * (N // 2),
+    "open attributes": "{#" * (N // 2),
+    "table rows": "<tr><td>" * (N // 8),
+    "label then spaces": "证号" + " " * N + "!",
+    "labels repeated": "生产规模" * (N // 4),
+    "name label then spaces": "矿山名称：" + " " * N + "。",
+    "X run": "X" * N + "a",
+    "chapter digits": "第" + "一" * N + " " * N + "x",
+}
+
+
+@pytest.mark.parametrize("run", list(RUNS), ids=list(RUNS))
+@pytest.mark.parametrize("name,fn", USER_TEXT_FUNCTIONS, ids=[n for n, _ in USER_TEXT_FUNCTIONS])
+def test_linear_on_long_runs(name: str, fn: Callable[[str], object], run: str) -> None:
+    text = RUNS[run]
+    start = time.perf_counter()
+    fn(text)
+    elapsed = time.perf_counter() - start
+    assert elapsed < BOUND_S, f"{name} took {elapsed:.2f} s on {len(text)} characters of {run}"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("第一章 总论……………………1", True),
+    ("一、总论\t3", True),
+    ("一、总论\t 12", True),
+    ("一、总论 . . 5", True),
+    ("（一）编制目的   7", True),
+    ("一、总论.\t9", True),
+    ("一、总论\t.9", False),
+    ("储量为1234", False),
+    ("共计 2023", False),  # four digits: a year, not a page
+    ("一、总论 5", False),
+    ("一、总论………１２", True),  # full-width page numbers
+    ("一、总论……１２", False),  # two leader characters are not a leader
+    ("", False),
+])
+def test_toc_line_recognition(text: str, expected: bool) -> None:
+    assert docx_structure.is_toc_line(text) is expected
+
+
+def test_html_rows_still_read() -> None:
+    html = ('<table><thead><tr class="header"><th>项目</th><th colspan="2">投资</th></tr></thead>'
+            '<tbody><tr><td>道路&amp;硬化</td><td><p>120</p></td><td>万元</td></tr></tbody></table>')
+    assert diff.html_table_rows(html) == ["项目 | 投资", "道路&硬化 | 120 | 万元"]
+
+
+def test_plain_line_links_and_images() -> None:
+    assert diff.plain_line("见[附图1](media/a.png)与![示意](media/b.png){#fig .c}") == \
+        "见附图1与[图片示意]"
+
+
+def test_patterns_are_compiled_once() -> None:
+    """The label patterns are module constants (no compile per paragraph)."""
+    assert all(isinstance(p, re.Pattern) for p in facts.label_patterns())
