@@ -18,6 +18,7 @@ positive number is ignored (the default applies). The variables are read once, a
 | GREENMINE_TEMPLATE_SECONDS | 10 | time one document's Word template may take to render |
 | GREENMINE_MAX_TEMPLATE_TEXT | 10000000 | characters and list items a template may compute |
 | GREENMINE_MAX_TEMPLATE_LOOPS | 100000 | loop iterations of one document's template |
+| GREENMINE_MAX_PART_MB | 64 | uncompressed size of one package part that is parsed (document.xml …) |
 """
 from __future__ import annotations
 
@@ -60,6 +61,10 @@ MAX_ZIP_UNCOMPRESSED = int(_env_number("GREENMINE_MAX_ZIP_UNCOMPRESSED_MB", 500)
 
 MAX_ZIP_RATIO = _env_number("GREENMINE_MAX_ZIP_RATIO", 200)
 """Largest compression ratio of one member (a zip bomb compresses far better than any XML)."""
+
+MAX_PART_UNCOMPRESSED = int(_env_number("GREENMINE_MAX_PART_MB", 64) * MB)
+"""Largest uncompressed part of a package that is parsed (a plan's ``document.xml`` of 300
+pages with tables is 5–20 MB; parsing a 100 MB part into a tree took gigabytes)."""
 
 MAX_IMAGE_BYTES = int(_env_number("GREENMINE_MAX_IMAGE_MB", 30) * MB)
 """Largest image file (photo or figure)."""

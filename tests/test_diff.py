@@ -8,7 +8,7 @@ import pytest
 
 from fixtures.officials.helpers import invoke
 from fixtures.officials.plans import chapter_span, content, write_plan
-from greenmine_docs.officials.diff import diff_documents, plain_line, render_diff
+from greenmine_docs.officials.diff import diff_documents, render_diff
 
 TABLE_OLD = [["序号", "项目", "投资（万元）"], ["1", "道路硬化", "120"], ["2", "复绿", "80.5"]]
 TABLE_NEW = [["序号", "项目", "投资（万元）"], ["1", "道路硬化", "150"], ["2", "复绿", "80.5"],
@@ -116,15 +116,6 @@ def test_unusable_files(tmp_path: Path, pair) -> None:
     assert code == 2 and "另存为" in err
     code, _, err = invoke(["diff", pair[0], tmp_path / "没有.docx"])
     assert code == 2 and "找不到文件" in err
-
-
-@pytest.mark.parametrize("line,expected", [
-    ("# 一、总论", "一、总论"), ("**（一）编制目的**", "（一）编制目的"),
-    ("1.  **总论**", "总论"), ("| 1    | 道路硬化 | 120  |", "1 | 道路硬化 | 120"),
-    ("|------|----|", ""), ("3\\. 交通", "3. 交通"), ("![图1](media/image1.png)", "[图片图1]"),
-])
-def test_plain_line(line, expected) -> None:
-    assert plain_line(line) == expected
 
 
 def test_render_text_limits_long_chapters(pair) -> None:

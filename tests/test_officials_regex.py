@@ -15,7 +15,7 @@ from typing import Callable
 import pytest
 
 from greenmine_docs.errors import InputError
-from greenmine_docs.officials import check, diff, docx_structure, facts, mine_list, sampling
+from greenmine_docs.officials import check, docx_structure, facts, mine_list, sampling
 
 N = 20_000
 BOUND_S = 2.0  # a linear scan of 20,000 characters takes milliseconds; the old TOC pattern took minutes
@@ -41,8 +41,6 @@ USER_TEXT_FUNCTIONS: list[tuple[str, Callable[[str], object]]] = [
     ("docx_structure.parse_number", docx_structure.parse_number),
     ("docx_structure.norm_title", docx_structure.norm_title),
     ("check.placeholders_in", check.placeholders_in),
-    ("diff.plain_line", diff.plain_line),
-    ("diff.html_table_rows", diff.html_table_rows),
     ("facts label patterns", _facts_patterns),
     ("mine_list.norm_name", mine_list.norm_name),
     ("mine_list.parse_level", mine_list.parse_level),
@@ -58,9 +56,6 @@ RUNS = {
     "digits": "1" * N + "x",
     "dotted numbers": "1.1" * (N // 3) + " x",
     "angle brackets": "<" * N,
-    "open links": "![" * (N // 2),
-    "open attributes": "{#" * (N // 2),
-    "table rows": "<tr><td>" * (N // 8),
     "label then spaces": "证号" + " " * N + "!",
     "labels repeated": "生产规模" * (N // 4),
     "name label then spaces": "矿山名称：" + " " * N + "。",
@@ -96,17 +91,6 @@ def test_linear_on_long_runs(name: str, fn: Callable[[str], object], run: str) -
 ])
 def test_toc_line_recognition(text: str, expected: bool) -> None:
     assert docx_structure.is_toc_line(text) is expected
-
-
-def test_html_rows_still_read() -> None:
-    html = ('<table><thead><tr class="header"><th>项目</th><th colspan="2">投资</th></tr></thead>'
-            '<tbody><tr><td>道路&amp;硬化</td><td><p>120</p></td><td>万元</td></tr></tbody></table>')
-    assert diff.html_table_rows(html) == ["项目 | 投资", "道路&硬化 | 120 | 万元"]
-
-
-def test_plain_line_links_and_images() -> None:
-    assert diff.plain_line("见[附图1](media/a.png)与![示意](media/b.png){#fig .c}") == \
-        "见附图1与[图片示意]"
 
 
 def test_patterns_are_compiled_once() -> None:

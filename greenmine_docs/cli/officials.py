@@ -92,7 +92,7 @@ def diff_cmd(old: Path, new: Path, fmt: str, output: Path | None, context_lines:
              exit_code: bool, force: bool) -> int:
     """逐章比较实施方案的两个版本（整改前后）：新增、删除、修改的章，修改的行和表格。
 
-    两个文件都用 pandoc 转为 Markdown 后按章比较（章：一级标题，或“第一章”“一、”开头的行）。
+    两个文件按与 check 相同的方式识别章节后逐章比较（章：一级标题，或“第一章”“一、”开头的行）。
 
     \b
     示例：

@@ -6,5 +6,6 @@
 - :mod:`.docx_structure` reads headings from any Word plan (styles, hand numbering, auto numbering);
 - :mod:`.outline` loads the writing outline (编写提纲) the plan is checked against;
 - :mod:`.check` checks a submitted plan's structure, placeholders and key facts;
-- :mod:`.diff` compares two versions of a plan chapter by chapter (pandoc → Markdown).
+- :mod:`.docx_package` opens a Word package and streams its main part (bounded memory);
+- :mod:`.diff` compares two versions of a plan chapter by chapter.
 """

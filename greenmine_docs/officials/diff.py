@@ -1,11 +1,12 @@
 """``greenmine diff``: what changed between two versions of a plan, chapter by chapter.
 
-Both files are converted to Markdown by pandoc (the ``pypandoc-binary`` wheel ships it). The
-chapters are the top-level headings :mod:`.docx_structure` recognises in each file (heading
-styles, typed numbers or Word automatic numbering), found again in the Markdown by their text;
-chapters are paired by title (exactly, then by similarity for renamed ones), and each pair is
-compared line by line. Table rows are compared cell by cell with padding removed, so a wider
-column does not show every row as changed.
+Both files are read by :mod:`.docx_structure`, the same reader ``check`` uses (streamed, so a
+large upload costs little memory; pandoc was used before and took gigabytes on a 100 MB
+``document.xml``). The chapters are the top-level headings it recognises (heading styles,
+typed numbers or Word automatic numbering); chapters are paired by title (exactly, then by
+similarity for renamed ones), and each pair is compared line by line: paragraphs as text,
+tables row by row as ``a | b | c`` (cell texts only, so a wider column changes nothing),
+tracked insertions as accepted, deletions as gone.
 """
 from __future__ import annotations
 
@@ -14,11 +15,10 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from html import escape
-from html import unescape as html_unescape
 from pathlib import Path
 
-from ..errors import DependencyError, InputError
-from .docx_structure import Structure, norm_title, open_docx, parse_number, read_structure
+from .docx_package import check_word_file
+from .docx_structure import Block, Structure, norm_title, parse_number, read_structure
 
 FRONT = "（正文前）"
 
@@ -69,70 +69,9 @@ class DiffResult:
                              for c in self.chapters]}
 
 
-# ------------------------------------------------------------------ markdown and chapters
+# ------------------------------------------------------------------ chapters and lines
 
-def to_markdown(path: Path) -> str:
-    import pypandoc
-
-    try:
-        return pypandoc.convert_file(str(path), "gfm", format="docx",
-                                     extra_args=["--wrap=none", "--track-changes=accept"])
-    except OSError as e:  # pandoc binary missing
-        raise DependencyError("找不到 pandoc，无法比较文档。",
-                              hint="请安装 pypandoc-binary（pip install pypandoc-binary）。") from e
-    except RuntimeError as e:
-        raise InputError(f"pandoc 无法转换 {path.name}：{str(e).strip()[:200]}",
-                         hint="请在 Word 中打开并重新保存为 .docx 后再比较。") from e
-
-
-_MD_MARKUP = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|(?:\d+[.)]|[-*+])\s+)*")
-_EMPH = re.compile(r"(\*\*|__|\*|_|~~|`)")
-# Every pattern applied to document text is linear: a class that cannot contain the opening
-# character (``<[^<>]*>`` rather than ``<[^>]*>``) keeps a long run of ``<`` or ``[`` from
-# making each position scan to the end of the line.
-_TAGS = re.compile(r"(?<!\\)<[^<>]*(?<!\\)>")  # real tags; pandoc writes a literal < as \<
-_IMAGE = re.compile(r"!\[([^\[\]]*)\]\([^()]*\)")
-_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
-_ATTRS = re.compile(r"\{[#.][^{}]*\}")
-_ANY_TAG = re.compile(r"<[^<>]+>")
-
-
-def plain_line(line: str) -> str:
-    """A Markdown line as the reader sees it: no heading/list markers, emphasis, escapes,
-    link targets or tags; table rows as ``a | b | c`` (pandoc leaves ``&`` alone in text;
-    raw HTML tables are read by :func:`html_table_rows`)."""
-    s = line.rstrip()
-    if s.lstrip().startswith("|"):
-        cells = [c.strip() for c in s.strip().strip("|").split("|")]
-        if all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
-            return ""  # the separator row
-        s = " | ".join(cells)
-    s = _MD_MARKUP.sub("", s)
-    s = _IMAGE.sub(r"[图片\1]", s)
-    s = _LINK.sub(r"\1", s)
-    s = _ATTRS.sub("", s)
-    s = _TAGS.sub("", s)
-    s = _EMPH.sub("", s)
-    s = re.sub(r"\\(.)", r"\1", s)
-    return s.strip()
-
-
-def html_table_rows(html: str) -> list[str]:
-    """Rows of a raw HTML table (pandoc writes one for merged cells) as ``a | b | c``."""
-    rows = []
-    for chunk in html.split("</tr>")[:-1]:  # split, not a lazy regex: linear on any input
-        start = chunk.rfind("<tr")
-        if start < 0:
-            continue
-        tr = chunk[chunk.find(">", start) + 1:]
-        cells = [c.split(">", 1)[1] if ">" in c else c
-                 for c in re.split(r"<t[dh](?=[\s>])", tr)[1:]]
-        texts = [re.sub(r"\s+", " ", html_unescape(_ANY_TAG.sub(" ", c))).strip() for c in cells]
-        rows.append(" | ".join(texts))
-    return rows
-
-
-def chapter_titles(structure: Structure) -> list[tuple[str, str]]:
+def chapter_heads(structure: Structure) -> list[Block]:
     """Top-level headings; a single top heading with children is the document's own title."""
     heads = structure.headings
     if not heads:
@@ -142,32 +81,30 @@ def chapter_titles(structure: Structure) -> list[tuple[str, str]]:
         second = [h for h in heads if h.level == 2]
         if len(second) >= 2:
             top = second
-    return [(h.display, h.title or h.text) for h in top]
+    return top
 
 
-def split_chapters(markdown: str, titles: list[tuple[str, str]]) -> list[tuple[str, list[str]]]:
-    """[(chapter heading as shown, plain lines)], in order; text before the first chapter is
-    :data:`FRONT`. A line opens the next chapter when its text is that chapter's title
-    (``titles``: (shown, bare title) per chapter, in document order)."""
+def block_lines(block: Block) -> list[str]:
+    """What a reader sees of one block, line by line: a heading with its number (typed or
+    automatic), a paragraph's lines, a table's rows as ``a | b | c``, an image as [图片]."""
+    if block.kind == "heading":
+        return [block.display]
+    if block.kind == "table":
+        return [" | ".join(cells) for cells in block.rows if any(cells)]
+    if block.kind == "figure":
+        return ["[图片]"]
+    return [line.strip() for line in block.text.split("\n") if line.strip()]
+
+
+def split_chapters(structure: Structure) -> list[tuple[str, list[str]]]:
+    """[(chapter heading as shown, lines)], in order; text before the first chapter is
+    :data:`FRONT`."""
+    starts = {id(h) for h in chapter_heads(structure)}
     chapters: list[tuple[str, list[str]]] = [(FRONT, [])]
-    pending = list(titles)
-    html_table: list[str] | None = None
-    for raw in markdown.splitlines():
-        if html_table is None and "<table" in raw:
-            html_table = []
-        if html_table is not None:
-            html_table.append(raw)
-            if "</table>" in raw:
-                chapters[-1][1].extend(html_table_rows("\n".join(html_table)))
-                html_table = None
-            continue
-        line = plain_line(raw)
-        if not line:
-            continue
-        if pending and len(line) <= 60 and norm_title(line) == norm_title(pending[0][1]):
-            chapters.append((pending.pop(0)[0], [line]))
-            continue
-        chapters[-1][1].append(line)
+    for block in structure.blocks:
+        if id(block) in starts:
+            chapters.append((block.display, []))
+        chapters[-1][1].extend(block_lines(block))
     if not chapters[0][1]:
         chapters.pop(0)
     return chapters
@@ -290,12 +227,12 @@ def diff_documents(old: str | Path, new: str | Path, *, context: int = 1) -> Dif
     """Compare two .docx files chapter by chapter."""
     old, new = Path(old), Path(new)
     for p in (old, new):
-        open_docx(p)  # clear messages for .doc/.wps/broken files before pandoc runs
+        check_word_file(p)  # clear messages for .doc/.wps/broken files before reading either
     sides, heads = [], []
     for p in (old, new):
         structure = read_structure(p)
         heads.append({norm_title(h.title or h.text) for h in structure.headings})
-        sides.append(split_chapters(to_markdown(p), chapter_titles(structure)))
+        sides.append(split_chapters(structure))
     a, b = sides
     chapters: list[ChapterDiff] = []
     for oi, ni in _pair(a, b):
@@ -322,7 +259,8 @@ def diff_documents(old: str | Path, new: str | Path, *, context: int = 1) -> Dif
                            tables=_table_changes(old_lines, lines) if ops else [])
         if diff.renamed and diff.status == "unchanged":
             diff.status = "changed"
-        chapters.append(diff)
+        if not (title == FRONT and diff.status == "unchanged"):  # an unchanged cover is no news
+            chapters.append(diff)
     return DiffResult(str(old), str(new), chapters)
 
 
@@ -373,8 +311,15 @@ def render_text(result: DiffResult, *, max_lines: int = 40) -> str:
     return "\n".join(out)
 
 
+INLINE_MAX = 2000
+"""Longest line whose changed characters are marked; a character diff of two long lines is
+quadratic, so longer ones are shown whole as removed and added."""
+
+
 def _inline(a: str, b: str) -> tuple[str, str]:
     """Old and new line with the changed characters marked (<del>/<ins>)."""
+    if len(a) > INLINE_MAX or len(b) > INLINE_MAX:
+        return f"<del>{escape(a)}</del>", f"<ins>{escape(b)}</ins>"
     sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
     oa, ob = [], []
     for tag, i1, i2, j1, j2 in sm.get_opcodes():

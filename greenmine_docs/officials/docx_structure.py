@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..errors import InputError
+from .docx_package import W, WordPackage
 
 CN_DIGITS = "零〇一二三四五六七八九"
 _CN_NUM = r"[一二三四五六七八九十百零〇两]+"
@@ -153,6 +153,7 @@ class Block:
     highlighted: list[str] = field(default_factory=list)  # highlighted run texts
     inline_body: bool = False  # run-in heading: body text follows in the same paragraph
     style_level: int | None = None
+    rows: list[list[str]] = field(default_factory=list)  # tables only: cell texts by row
 
     @property
     def display(self) -> str:
@@ -174,63 +175,18 @@ class Structure:
         return (b for b in self.blocks if b.kind in ("para", "table", "heading"))
 
 
-# ------------------------------------------------------------------ opening the file
-
-def open_docx(path: str | Path) -> Any:
-    """python-docx ``Document`` for ``path``; old binary formats and broken files become a
-    clear :class:`InputError` (exit 2)."""
-    from docx import Document
-
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"找不到文件：{path}", hint="请检查文件路径。")
-    suffix = path.suffix.lower()
-    with path.open("rb") as fh:
-        head = fh.read(8)
-    if suffix in (".doc", ".wps", ".dot", ".wpt", ".rtf") or head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(f"{path.name} 是旧版 Word（.doc）或 WPS 格式，无法检查。",
-                         hint="请在 Word 或 WPS 中打开，“另存为” Word 文档（.docx）后再检查。")
-    if head.startswith(b"{\\rtf"):
-        raise InputError(f"{path.name} 是 RTF 格式，无法检查。", hint="请另存为 Word 文档（.docx）。")
-    if suffix not in (".docx", ".docm"):
-        raise InputError(f"{path.name} 不是 Word 文档（.docx）。", hint="请提供 .docx 格式的实施方案。")
-    from docx.opc.exceptions import PackageNotFoundError
-
-    from ..limits import MAX_DOCX_BYTES
-    from ..zipguard import check_office_file
-
-    # size limit, truncated packages, zip bombs: before python-docx or pandoc reads anything
-    check_office_file(path, kind="Word 文档", limit=MAX_DOCX_BYTES,
-                      limit_env="GREENMINE_MAX_DOCX_MB")
-
-    try:
-        return Document(str(path))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, OSError) as e:
-        raise InputError(f"{path.name} 已损坏或不是有效的 .docx 文件，无法打开。",
-                         hint="请在 Word 中打开并重新保存为 .docx。") from e
-    except Exception as e:  # lxml syntax errors and the like inside a damaged package
-        raise InputError(f"{path.name} 的内容无法解析（{type(e).__name__}）。",
-                         hint="请在 Word 中打开并重新保存为 .docx。") from e
-
-
 # ------------------------------------------------------------------ styles and numbering
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
 def _q(tag: str) -> str:
-    return _W + tag
+    return W + tag
 
 
 class _Styles:
     """Resolved properties of paragraph styles (outline level, numPr, bold, font)."""
 
-    def __init__(self, doc: Any) -> None:
+    def __init__(self, root: Any) -> None:
+        """``root``: the styles part's root element, None for a package without one."""
         self.by_id: dict[str, Any] = {}
-        try:
-            root = doc.styles.element
-        except Exception:  # noqa: BLE001 - documents without a styles part
-            root = None
         if root is not None:
             for st in root.findall(_q("style")):
                 sid = st.get(_q("styleId"))
@@ -309,12 +265,11 @@ def _num_pr(ppr: Any) -> tuple[str, int] | None:
 class _Numbering:
     """Rebuilds automatic numbers: ``numId`` -> level definitions, with running counters."""
 
-    def __init__(self, doc: Any) -> None:
+    def __init__(self, root: Any) -> None:
+        """``root``: the numbering part's root element, None for a package without one."""
         self.levels: dict[str, dict[int, dict[str, Any]]] = {}
         self.counters: dict[str, dict[int, int]] = {}
-        try:
-            root = doc.part.numbering_part.element
-        except (NotImplementedError, KeyError, AttributeError):
+        if root is None:
             return
         abstract: dict[str, dict[int, dict[str, Any]]] = {}
         for an in root.findall(_q("abstractNum")):
@@ -465,29 +420,54 @@ def _read_para(p: Any, styles: _Styles) -> _Para:
                  bold_prefix=prefix.strip(), heading_font=heading_font, highlighted=highlighted)
 
 
-def _body_elements(body: Any) -> Iterator[Any]:
-    """Paragraphs and tables of the body in order; content controls are opened, except a
-    table-of-contents control."""
-    for el in body.iterchildren():
-        if el.tag in (_q("p"), _q("tbl")):
-            yield el
-        elif el.tag == _q("sdt"):
-            gallery = el.find(f"{_q('sdtPr')}/{_q('docPartObj')}/{_q('docPartGallery')}")
-            if gallery is not None and "content" in (gallery.get(_q("val")) or "").lower():
-                continue  # "Table of Contents"
-            content = el.find(_q("sdtContent"))
+def _body_elements(el: Any) -> Iterator[Any]:
+    """Paragraphs and tables inside one body element, in order: content controls and custom
+    XML wrappers are opened, except a table-of-contents control."""
+    if el.tag in (_q("p"), _q("tbl")):
+        yield el
+    elif el.tag == _q("sdt"):
+        gallery = el.find(f"{_q('sdtPr')}/{_q('docPartObj')}/{_q('docPartGallery')}")
+        if gallery is not None and "content" in (gallery.get(_q("val")) or "").lower():
+            return  # "Table of Contents"
+        content = el.find(_q("sdtContent"))
+        for child in content if content is not None else ():
+            yield from _body_elements(child)
+    elif el.tag == _q("customXml"):
+        for child in el:
+            yield from _body_elements(child)
+
+
+def _table_text(tbl: Any, styles: _Styles) -> tuple[str, list[str], list[list[str]]]:
+    """(all cell paragraphs joined by line breaks, highlighted texts, rows of cell texts).
+    A merged cell is one cell (Word keeps one ``w:tc`` with a span); a nested table's text
+    belongs to the cell that holds it."""
+    texts: list[str] = []
+    highlighted: list[str] = []
+    rows = []
+    for tr in _children(tbl, "tr"):
+        cells = []
+        for tc in _children(tr, "tc"):
+            paras = [_read_para(p, styles) for p in tc.iter(_q("p"))]
+            cell = [p.text.strip() for p in paras if p.text.strip()]
+            texts.extend(cell)
+            highlighted.extend(t for p in paras for t in p.highlighted)
+            cells.append(" ".join(cell))
+        rows.append(cells)
+    return "\n".join(texts), highlighted, rows
+
+
+def _children(el: Any, tag: str) -> Iterator[Any]:
+    """Direct children ``tag`` of ``el``, looking through content controls and custom XML
+    wrappers (rows and cells are sometimes inside ``w:sdt``)."""
+    for child in el:
+        if child.tag == _q(tag):
+            yield child
+        elif child.tag == _q("sdt"):
+            content = child.find(_q("sdtContent"))
             if content is not None:
-                yield from _body_elements(content)
-
-
-def _table_text(tbl: Any, styles: _Styles) -> tuple[str, list[str]]:
-    texts, highlighted = [], []
-    for p in tbl.iter(_q("p")):
-        para = _read_para(p, styles)
-        if para.text.strip():
-            texts.append(para.text.strip())
-        highlighted.extend(para.highlighted)
-    return "\n".join(texts), highlighted
+                yield from _children(content, tag)
+        elif child.tag == _q("customXml"):
+            yield from _children(child, tag)
 
 
 def _classify(para: _Para, auto: tuple[str, str] | None
@@ -534,15 +514,33 @@ def read_structure(path: str | Path, *, known_titles: set[str] | None = None) ->
 
     ``known_titles`` (normalised outline titles) lets an unnumbered bold line such as
     ``前言`` or ``附件`` count as a heading when it is exactly an outline title."""
-    doc = open_docx(path)
-    styles = _Styles(doc)
-    numbering = _Numbering(doc)
+    with WordPackage(path) as pkg:
+        styles = _Styles(pkg.related_xml("styles"))
+        numbering = _Numbering(pkg.related_xml("numbering"))
+        blocks = _read_blocks(pkg, styles, numbering, known_titles)
+        extra = [text for part in (*pkg.parts_of_type("header"), *pkg.parts_of_type("footer"))
+                 for text in _part_texts(pkg.read_xml(part), styles)]
+    _assign_levels([b for b in blocks if b.kind == "heading"])
+    return Structure(source=Path(path), blocks=blocks, header_footer_text=extra)
+
+
+def _part_texts(root: Any, styles: _Styles) -> list[str]:
+    """Non-empty paragraph texts of a header or footer part."""
+    if root is None:
+        return []
+    texts = (_read_para(p, styles).text for p in root.iter(_q("p")))
+    return [t for t in texts if t.strip()]
+
+
+def _read_blocks(pkg: WordPackage, styles: _Styles, numbering: "_Numbering",
+                 known_titles: set[str] | None) -> list[Block]:
+    """The body, streamed, as blocks (headings not levelled yet)."""
     blocks: list[Block] = []
     index = 0
-    for el in _body_elements(doc.element.body):
+    for el in (e for top in pkg.iter_body() for e in _body_elements(top)):
         if el.tag == _q("tbl"):
-            text, hl = _table_text(el, styles)
-            blocks.append(Block("table", text, max(index, 1), highlighted=hl))
+            text, hl, rows = _table_text(el, styles)
+            blocks.append(Block("table", text, max(index, 1), highlighted=hl, rows=rows))
             continue
         para = _read_para(el, styles)
         auto = numbering.next_label(*para.num) if para.num else None
@@ -583,15 +581,7 @@ def read_structure(path: str | Path, *, known_titles: set[str] | None = None) ->
                 norm_title(text) in known_titles:
             block.kind, block.title, block.source = "heading", text, "known"
         blocks.append(block)
-    _assign_levels([b for b in blocks if b.kind == "heading"])
-    extra = []
-    for sec in doc.sections:
-        for part in (sec.header, sec.footer):
-            try:
-                extra.extend(p.text for p in part.paragraphs if p.text.strip())
-            except Exception:  # noqa: BLE001 - unusual header parts are not worth a crash
-                continue
-    return Structure(source=Path(path), blocks=blocks, header_footer_text=extra)
+    return blocks
 
 
 def _assign_levels(headings: list[Block]) -> None:
