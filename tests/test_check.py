@@ -366,3 +366,80 @@ def test_our_generated_plan_passes_with_no_finding(tmp_path: Path) -> None:
     assert sum(1 for h in heads if h.level == 1) == 10 and len(heads) > 40
     code, stdout, _ = invoke(["check", out, "--input", EXAMPLE])
     assert code == 0 and "错误 0 项，警告 0 项，提示 0 项" in stdout
+
+
+# --- odd numbering definitions and several files at once -------------------------------------
+
+def _rewrite_parts(path: Path, edits: dict[str, list[tuple[str, str]]]) -> Path:
+    """``path`` with text replacements made in some of its XML parts (each must occur)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as zin:
+        items = [(i.filename, zin.read(i.filename)) for i in zin.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in items:
+            for old, new in edits.get(name, []):
+                assert old.encode() in data, (name, old)
+                data = data.replace(old.encode(), new.encode())
+            zout.writestr(name, data)
+    return path
+
+
+def _odd_numbering(path: Path) -> Path:
+    """An auto-numbered plan whose numbering says start=-50, ilvl="x", outline level "²"."""
+    write_plan(path, content(appendix=True), mode="auto")
+    return _rewrite_parts(path, {
+        "word/numbering.xml": [('<w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+                                '<w:lvlText w:val="%1、"/>',
+                                '<w:start w:val="-50"/><w:numFmt w:val="chineseCounting"/>'
+                                '<w:lvlText w:val="%1、"/>'),
+                               ('w:ilvl="1"', 'w:ilvl="x"')],
+        "word/document.xml": [('<w:ilvl w:val="1"/>', '<w:ilvl w:val="一"/>'),
+                              ("<w:numPr>", '<w:outlineLvl w:val="²"/><w:numPr>')],
+    })
+
+
+def test_odd_numbering_values_do_not_stop_the_check(tmp_path: Path) -> None:
+    doc = _odd_numbering(tmp_path / "怪编号.docx")
+    report = check_document(doc)  # no exception; the numbers are read as far as they go
+    assert report.meta["headings"] > 0
+    heads = read_structure(doc).headings
+    # every numbered paragraph is still a heading; the broken levels all fall back to level 0
+    assert len(heads) == sum(1 for b in content(appendix=True) if b[0] == "h")
+    assert {h.source for h in heads} == {"auto"}
+    code, out, err = invoke(["check", doc])
+    assert code in (0, 1) and "Traceback" not in err and "内部错误" not in err
+
+
+def test_long_digit_runs_in_headings(tmp_path: Path) -> None:
+    """``第1111…章`` with thousands of digits is not a number (int() would refuse it)."""
+    assert parse_number("第" + "1" * 5000 + "章 总论") is None
+    assert parse_number("第12章 总论") == ("chapter", (12,), "总论")
+    assert cn_to_int("1" * 20) is None
+
+
+def test_one_unusable_file_among_several(tmp_path: Path) -> None:
+    good = write_plan(tmp_path / "好.docx", content(appendix=True))
+    odd = _odd_numbering(tmp_path / "怪编号.docx")
+    old = tmp_path / "旧格式.docx"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 200)
+    code, out, err = invoke(["check", good, old, odd, "--format", "json"])
+    data = json.loads(out)
+    assert code == 1 and "Traceback" not in err
+    assert [Path(r["source"]).name for r in data["reports"]] == ["好.docx", "旧格式.docx",
+                                                                  "怪编号.docx"]
+    assert data["reports"][0]["findings"] == []
+    (unusable,) = data["reports"][1]["findings"]
+    assert unusable["code"] == "GM-E627" and "另存为" in unusable["hint"]
+    assert "旧版 Word" in unusable["message"]
+    assert all(f["code"] != "GM-E627" for f in data["reports"][2]["findings"])
+    code, _, err = invoke(["check", old])  # alone, it is an unusable input: exit 2
+    assert code == 2 and "另存为" in err
+
+
+def test_diff_with_odd_numbering(tmp_path: Path) -> None:
+    from greenmine_docs.officials.diff import diff_documents
+
+    good = write_plan(tmp_path / "好.docx", content(appendix=True), mode="auto")
+    result = diff_documents(good, _odd_numbering(tmp_path / "怪编号.docx"))
+    assert result.chapters

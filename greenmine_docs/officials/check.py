@@ -10,6 +10,7 @@ the paragraph number, counting non-empty paragraphs) it is about.
 """
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from .docx_structure import KIND_LABEL, Block, Structure, label_of, read_structu
 from .outline import Outline, OutlineEntry, expand, load_outline, match, similarity
 
 DEFAULT_INDICATOR_SET = "national-2020-reference"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -332,10 +334,25 @@ def check_document(path: str | Path, *, outline: Outline | None = None,
                    input_path: str | Path | None = None) -> Report:
     """Check one plan document; raises :class:`InputError` only when it (or the input, the
     outline) cannot be used at all."""
-    path = Path(path)
-    outline = outline or load_outline(outline_path)
+    return _check_one(Path(path), _prepare(outline or load_outline(outline_path), input_path))
+
+
+@dataclass
+class _Basis:
+    """What every document of one run is checked against: the outline expanded for the
+    indicator set, and the mine's input when given (loaded once for all documents)."""
+
+    outline: Outline
+    submission: object | None
+
+
+def _prepare(outline: Outline, input_path: str | Path | None) -> _Basis:
     submission = _submission(input_path) if input_path is not None else None
-    outline = expand(outline, _indicator_set(submission, input_path))
+    return _Basis(expand(outline, _indicator_set(submission, input_path)), submission)
+
+
+def _check_one(path: Path, basis: _Basis) -> Report:
+    outline, submission = basis.outline, basis.submission
     report = Report(source=str(path))
     structure = read_structure(path, known_titles=outline.known_titles())
     file = str(path)
@@ -385,6 +402,27 @@ def _indicator_set(submission, input_path: str | Path | None):
 
 def check_documents(paths: list[Path], *, outline_path: str | Path | None = None,
                     input_path: str | Path | None = None) -> list[Report]:
-    """Several documents against one outline (loaded once)."""
-    outline = load_outline(outline_path)
-    return [check_document(p, outline=outline, input_path=input_path) for p in paths]
+    """Several documents against one outline and input (each loaded once). One document
+    alone that cannot be read raises :class:`InputError` (exit 2); among several, it gets a
+    report of its own with GM-E627 and the others are still checked."""
+    basis = _prepare(load_outline(outline_path), input_path)
+    if len(paths) == 1:
+        return [_check_one(Path(paths[0]), basis)]
+    return [_check_or_report(Path(p), basis) for p in paths]
+
+
+def _check_or_report(path: Path, basis: _Basis) -> Report:
+    from ..errors import GreenmineError
+
+    try:
+        return _check_one(path, basis)
+    except GreenmineError as e:
+        message, hint = e.message, e.hint or None
+    except Exception as e:  # noqa: BLE001 - one odd file must not stop the other submissions
+        log.exception("checking %s failed", path)
+        message = f"检查时出现内部错误（{type(e).__name__}: {e}）"
+        hint = "其他文件已照常检查；请将该文件反馈给维护者。"
+    report = Report(source=str(path))
+    report.add(make("GM-E627", f"无法检查该文件：{message}", location=Location(file=str(path)),
+                    hint=hint))
+    return report

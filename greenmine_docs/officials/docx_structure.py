@@ -36,8 +36,8 @@ KIND_LABEL = {"chapter": "第X章", "section": "第X节", "cn": "一、", "cn_pa
               "arabic": "1.", "arabic_paren": "（1）"}
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("chapter", re.compile(rf"^第\s*({_CN_NUM}|\d+)\s*[章篇部分]+\s*[、.．:：]?\s*")),
-    ("section", re.compile(rf"^第\s*({_CN_NUM}|\d+)\s*节\s*[、.．:：]?\s*")),
+    ("chapter", re.compile(rf"^第\s*({_CN_NUM}|\d{{1,4}})\s*[章篇部分]+\s*[、.．:：]?\s*")),
+    ("section", re.compile(rf"^第\s*({_CN_NUM}|\d{{1,4}})\s*节\s*[、.．:：]?\s*")),
     ("cn", re.compile(rf"^({_CN_NUM})\s*[、.．]\s*")),
     ("cn_paren", re.compile(rf"^[（(]\s*({_CN_NUM})\s*[)）]\s*[、.．]?\s*")),
     # 1.1 / 2.3.1, but not quantities such as 3.5万吨 or 1.2%
@@ -76,8 +76,8 @@ def is_toc_line(text: str) -> bool:
 def cn_to_int(text: str) -> int | None:
     """``十二`` -> 12, ``一百零五`` -> 105, ``23`` -> 23; None when not a number."""
     text = text.strip().replace("两", "二")
-    if text.isdigit():
-        return int(text)
+    if text.isdecimal():
+        return int(text) if len(text) <= 9 else None
     if not text or any(ch not in "零〇一二三四五六七八九十百" for ch in text):
         return None
     total, current = 0, 0
@@ -93,6 +93,8 @@ def cn_to_int(text: str) -> int | None:
 
 def _cn(n: int) -> str:
     digits = "〇一二三四五六七八九"
+    if n < 0:
+        return str(n)
     if n < 10:
         return digits[n]
     if n < 20:
@@ -181,6 +183,21 @@ def _q(tag: str) -> str:
     return W + tag
 
 
+_MAX_START = 32767  # Word's largest starting number
+
+
+def _int_val(el: Any, attr: str, default: int, lo: int, hi: int) -> int:
+    """An integer attribute of ``el`` held to [lo, hi]; missing or not a number -> default.
+    Numbering definitions come from the submitted file: ``w:ilvl="x"`` or ``w:start="-50"``
+    must not stop the check."""
+    raw = el.get(_q(attr)) if el is not None else None
+    try:
+        value = int(raw) if raw is not None and len(raw) <= 9 else default
+    except ValueError:
+        value = default
+    return min(max(value, lo), hi)
+
+
 class _Styles:
     """Resolved properties of paragraph styles (outline level, numPr, bold, font)."""
 
@@ -224,10 +241,9 @@ class _Styles:
             ppr = st.find(_q("pPr"))
             if ppr is not None:
                 if level is None:
-                    ol = ppr.find(_q("outlineLvl"))
-                    if ol is not None and ol.get(_q("val"), "9").isdigit() and int(
-                            ol.get(_q("val"))) < 9:
-                        level = int(ol.get(_q("val"))) + 1
+                    outline_level = _int_val(ppr.find(_q("outlineLvl")), "val", 9, 0, 9)
+                    if outline_level < 9:
+                        level = outline_level + 1
                 if num is None:
                     num = _num_pr(ppr)
             rpr = st.find(_q("rPr"))
@@ -259,7 +275,7 @@ def _num_pr(ppr: Any) -> tuple[str, int] | None:
     num_id = nid.get(_q("val")) if nid is not None else None
     if not num_id or num_id == "0":
         return ("0", 0)  # explicit "no numbering" (overrides the style's)
-    return num_id, int(ilvl.get(_q("val"), "0")) if ilvl is not None else 0
+    return num_id, _int_val(ilvl, "val", 0, 0, 8)
 
 
 class _Numbering:
@@ -275,17 +291,17 @@ class _Numbering:
         for an in root.findall(_q("abstractNum")):
             lv: dict[int, dict[str, Any]] = {}
             for lvl in an.findall(_q("lvl")):
-                lv[int(lvl.get(_q("ilvl"), "0"))] = self._lvl(lvl)
+                lv[_int_val(lvl, "ilvl", 0, 0, 8)] = self._lvl(lvl)
             abstract[an.get(_q("abstractNumId"))] = lv
         for num in root.findall(_q("num")):
             aid = num.find(_q("abstractNumId"))
             lv = dict(abstract.get(aid.get(_q("val")) if aid is not None else "", {}))
             for ov in num.findall(_q("lvlOverride")):
-                ilvl = int(ov.get(_q("ilvl"), "0"))
+                ilvl = _int_val(ov, "ilvl", 0, 0, 8)
                 base = dict(lv.get(ilvl, {"fmt": "decimal", "text": f"%{ilvl + 1}.", "start": 1}))
                 so = ov.find(_q("startOverride"))
                 if so is not None:
-                    base["start"] = int(so.get(_q("val"), "1"))
+                    base["start"] = _int_val(so, "val", 1, 0, _MAX_START)
                 inner = ov.find(_q("lvl"))
                 if inner is not None:
                     base.update(self._lvl(inner))
@@ -299,7 +315,7 @@ class _Numbering:
             return el.get(_q("val"), default) if el is not None else default
 
         return {"fmt": val("numFmt", "decimal"), "text": val("lvlText", ""),
-                "start": int(val("start", "1") or 1)}
+                "start": _int_val(lvl.find(_q("start")), "val", 1, 0, _MAX_START)}
 
     def next_label(self, num_id: str, ilvl: int) -> tuple[str, str] | None:
         """Advance the counter and return (label text, numFmt of this level)."""
@@ -390,9 +406,9 @@ def _read_para(p: Any, styles: _Styles) -> _Para:
     if ppr is not None:
         ps = ppr.find(_q("pStyle"))
         sid = ps.get(_q("val")) if ps is not None else None
-        ol = ppr.find(_q("outlineLvl"))
-        if ol is not None and (ol.get(_q("val")) or "9").isdigit() and int(ol.get(_q("val"))) < 9:
-            p_level = int(ol.get(_q("val"))) + 1
+        outline_level = _int_val(ppr.find(_q("outlineLvl")), "val", 9, 0, 9)
+        if outline_level < 9:
+            p_level = outline_level + 1
         num = _num_pr(ppr)
     style = styles.props(sid)
     if num is None:
