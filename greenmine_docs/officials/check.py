@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..findings import Finding, Location, Report, make
-from .docx_structure import KIND_LABEL, Block, Structure, label_of, read_structure
+from .docx_structure import (FRONT_MATTER, KIND_LABEL, Block, Structure, label_of, norm_title,
+                             read_structure)
 from .outline import Outline, OutlineEntry, expand, load_outline, match, similarity
 
 DEFAULT_INDICATOR_SET = "national-2020-reference"
@@ -83,18 +84,98 @@ def _loc(file: str, node: Node | None = None, block: Block | None = None) -> Loc
 
 # ------------------------------------------------------------------ outline
 
-def _check_outline(root: Node, outline: Outline, file: str) -> list[Finding]:
+HOW = {"title": "标题", "alias": "别称", "fuzzy": "相近标题", "front": "前言作总论"}
+"""How a heading was matched, as the HTML report says it (含义/内容/位置 come from .meaning)."""
+
+
+def split_front(chapters: list[Node]) -> tuple[list[Node], list[Node]]:
+    """(front matter, chapters): unnumbered headings before the first numbered chapter — a
+    preface (前言), a foreword (编制说明), a 目录 page — are front matter when the chapters
+    themselves are numbered; so are those titles anywhere before the first chapter."""
+    first_numbered = next((i for i, c in enumerate(chapters)
+                           if c.block is not None and c.block.number_kind), None)
+    front = []
+    for i, c in enumerate(chapters):
+        b = c.block
+        if b is None or b.number_kind or (first_numbered is None or i >= first_numbered) and \
+                norm_title(b.title) not in FRONT_MATTER:
+            break
+        if first_numbered is None and norm_title(b.title) not in FRONT_MATTER:
+            break
+        front.append(c)
+    return front, chapters[len(front):]
+
+
+def _body_text(node: Node, limit: int = 20000) -> str:
+    """A chapter's subheadings and text, for content evidence (the first ``limit`` chars)."""
+    parts, size = [], 0
+    for n in [node, *node.descendants()]:
+        for b in ([n.block] if n is not node and n.block else []) + n.content:
+            parts.append(b.title if b.kind == "heading" else b.text)
+            size += len(parts[-1])
+            if size > limit:
+                return "\n".join(parts)
+    return "\n".join(parts)
+
+
+def _match_by_meaning(chapters: list[Node], outline: Outline,
+                      pairs: dict[int, tuple[int, float, str]]) -> None:
+    """Pair leftover chapters with leftover outline chapters by meaning, content and place
+    (best first); every pair found is reported as info, never a missing chapter."""
+    from .meaning import evidence
+
+    matched = {ei for ei, _s, _h in pairs.values()}
+    free_e = [ei for ei in range(len(outline.chapters)) if ei not in matched]
+    names = {ei: [n for e in (outline.chapters[ei], *outline.chapters[ei].children)
+                  for n in e.names] for ei in free_e}
+    candidates = []
+    for di, node in enumerate(chapters):
+        if di in pairs:
+            continue
+        prev_e = max((pairs[d][0] for d in pairs if d < di), default=-1)
+        next_e = min((pairs[d][0] for d in pairs if d > di), default=len(outline.chapters))
+        body = _body_text(node)
+        for ei in free_e:
+            others = [names[o] for o in free_e if o != ei]
+            ev = evidence(node.title, body, names[ei], others, prev_e < ei < next_e)
+            if ev.title > 0 or ev.content > 0.2:
+                candidates.append((-ev.score, di, ei, ev))
+    candidates.sort(key=lambda c: (c[0], c[1], c[2]))
+    used_d: set[int] = set()
+    for _neg, di, ei, ev in candidates:
+        if di in used_d or ei in matched:
+            continue
+        used_d.add(di)
+        matched.add(ei)
+        pairs[di] = (ei, ev.score, ev.how())
+
+
+def _check_outline(root: Node, outline: Outline, file: str,
+                   heading_map: list[dict] | None = None) -> list[Finding]:
     out: list[Finding] = []
-    chapters = chapters_of(root, outline)
+    front, chapters = split_front(chapters_of(root, outline))
     pairs = match([c.title for c in chapters], outline.chapters)
+    _match_by_meaning(chapters, outline, pairs)
     matched_entries = {ei: di for di, (ei, _s, _h) in pairs.items()}
+    # a preface that really is the 总论 (it holds its sections) stands in for it
+    for node in front:
+        for ei, entry in enumerate(outline.chapters):
+            if ei not in matched_entries and node.children and \
+                    similarity(node.title, entry)[0] >= 0.85:
+                chapters.insert(0, node)
+                pairs = {di + 1: v for di, v in pairs.items()}
+                pairs[0] = (ei, 1.0, "front")
+                matched_entries = {e: d for d, (e, _s, _h) in pairs.items()}
+                break
     # chapters the document has but the outline does not / twice
     for di, node in enumerate(chapters):
         if di in pairs:
             ei, score, how = pairs[di]
-            if how == "fuzzy" or (how == "" and score < 1):
+            if how in ("fuzzy", "含义", "内容", "位置") or (how == "" and score < 1):
+                basis = f"相似度 {score:.0%}" if how == "fuzzy" else \
+                    f"依据：{how}，把握{'较大' if score >= 0.5 else '不大'}"
                 out.append(make("GM-I623", f"「{node.shown}」按提纲中的「{outline.chapters[ei].title}」认定"
-                                           f"（相似度 {score:.0%}）。", location=_loc(file, node)))
+                                           f"（{basis}）。", location=_loc(file, node)))
             continue
         dup = [(similarity(node.title, outline.chapters[ei])[0], ei) for ei in matched_entries]
         dup = [d for d in dup if d[0] >= 0.85]
@@ -131,8 +212,35 @@ def _check_outline(root: Node, outline: Outline, file: str) -> list[Finding]:
                         location=_loc(file, chapters[di])))
     # sections of every matched chapter
     for di, (ei, _s, _h) in pairs.items():
-        out.extend(_check_sections(chapters[di], outline.chapters[ei], file))
+        out.extend(_check_sections(chapters[di], outline.chapters[ei], file, heading_map))
+    if heading_map is not None:
+        _map_chapters(heading_map, front, chapters, pairs, outline)
     return out
+
+
+def _map_chapters(heading_map: list[dict], front: list[Node], chapters: list[Node],
+                  pairs: dict[int, tuple[int, float, str]], outline: Outline) -> None:
+    """One row per front-matter heading and chapter: what it was matched to, and how."""
+    for node in front:
+        heading_map.append(_row(node, "（正文前内容，不作为章）", ""))
+    for di, node in enumerate(chapters):
+        if di in pairs:
+            ei, _score, how = pairs[di]
+            heading_map.append(_row(node, outline.chapters[ei].title, HOW.get(how, how)))
+        else:
+            heading_map.append(_row(node, "", ""))
+
+
+def _row(node: Node, matched: str, how: str) -> dict:
+    b = node.block
+    assert b is not None
+    return {"heading": node.shown, "level": b.level, "paragraph": b.index,
+            "recognised_by": RECOGNISED.get(b.source, b.source), "matched": matched, "how": how}
+
+
+RECOGNISED = {"style": "标题样式", "manual": "手工编号", "auto": "自动编号",
+              "style+manual": "标题样式+手工编号", "style+auto": "标题样式+自动编号",
+              "known": "提纲标题（加粗）", "pdf": "字号/加粗", "pdf+manual": "编号"}
 
 
 def _longest_increasing(values: list[int]) -> set[int]:
@@ -154,7 +262,10 @@ def _longest_increasing(values: list[int]) -> set[int]:
     return out
 
 
-def _check_sections(chapter: Node, entry: OutlineEntry, file: str) -> list[Finding]:
+def _check_sections(chapter: Node, entry: OutlineEntry, file: str,
+                    heading_map: list[dict] | None = None) -> list[Finding]:
+    """Sections of one matched chapter. In an optional chapter (附表与附图) every section is
+    optional, and one the chapter's text names (a plain list "附表1 …") is there."""
     if not entry.children:
         return []
     out: list[Finding] = []
@@ -165,7 +276,11 @@ def _check_sections(chapter: Node, entry: OutlineEntry, file: str) -> list[Findi
         if how == "fuzzy":
             out.append(make("GM-I623", f"「{direct[di].shown}」按提纲中的「{entry.children[ei].title}」认定"
                                        f"（相似度 {score:.0%}）。", location=_loc(file, direct[di])))
+        if heading_map is not None:
+            heading_map.append(_row(direct[di], f"{entry.title} / {entry.children[ei].title}",
+                                    HOW.get(how, how)))
     deeper = [n for c in direct for n in c.descendants()]
+    text = norm_title(_body_text(chapter)) if not entry.required else ""
     indicator_missing: list[OutlineEntry] = []
     for ei, sec in enumerate(entry.children):
         if ei in found:
@@ -173,11 +288,14 @@ def _check_sections(chapter: Node, entry: OutlineEntry, file: str) -> list[Findi
         # a section placed one level deeper still counts (authors nest differently)
         if any(similarity(n.title, sec)[0] >= 0.85 for n in deeper):
             continue
+        if not entry.required and any(norm_title(n) in text for n in sec.names):
+            continue
         if sec.from_indicators:
             indicator_missing.append(sec)
             continue
-        code = "GM-E612" if sec.required else "GM-I622"
-        kind = "节" if sec.required else "可选节"
+        required = sec.required and entry.required
+        code = "GM-E612" if required else "GM-I622"
+        kind = "节" if required else "可选节"
         out.append(make(code, f"「{chapter.shown}」中缺少{kind}「{sec.shown()}」。",
                         location=_loc(file, chapter)))
     if indicator_missing:

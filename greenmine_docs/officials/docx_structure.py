@@ -156,6 +156,10 @@ class Block:
     inline_body: bool = False  # run-in heading: body text follows in the same paragraph
     style_level: int | None = None
     rows: list[list[str]] = field(default_factory=list)  # tables only: cell texts by row
+    revisions: list[str] = field(default_factory=list)  # tracked changes left in: 插入“…”/删除“…”
+    comments: list[str] = field(default_factory=list)  # ids of comments anchored here
+    page: int | None = None  # PDF: page and line where the block starts
+    line: int | None = None
 
     @property
     def display(self) -> str:
@@ -168,6 +172,8 @@ class Structure:
     source: Path
     blocks: list[Block]
     header_footer_text: list[str] = field(default_factory=list)
+    comment_texts: dict[str, str] = field(default_factory=dict)  # comment id -> author: text
+    origin: str = "docx"  # "docx" | "pdf" | "ocr": how the text was obtained
 
     @property
     def headings(self) -> list[Block]:
@@ -525,7 +531,7 @@ def _looks_like_heading(kind: str, para: _Para, title: str, styled: bool) -> boo
     return False
 
 
-def read_structure(path: str | Path, *, known_titles: set[str] | None = None) -> Structure:
+def read_structure(path: str | Path, *, known_titles: dict[str, str] | None = None) -> Structure:
     """All blocks of ``path`` with headings recognised and levelled.
 
     ``known_titles`` (normalised outline titles) lets an unnumbered bold line such as
@@ -536,8 +542,39 @@ def read_structure(path: str | Path, *, known_titles: set[str] | None = None) ->
         blocks = _read_blocks(pkg, styles, numbering, known_titles)
         extra = [text for part in (*pkg.parts_of_type("header"), *pkg.parts_of_type("footer"))
                  for text in _part_texts(pkg.read_xml(part), styles)]
-    _assign_levels([b for b in blocks if b.kind == "heading"])
-    return Structure(source=Path(path), blocks=blocks, header_footer_text=extra)
+        comments = _comment_texts(pkg.related_xml("comments"), styles)
+    assign_levels([b for b in blocks if b.kind == "heading"], known_titles)
+    return Structure(source=Path(path), blocks=blocks, header_footer_text=extra,
+                     comment_texts=comments)
+
+
+def _comment_texts(root: Any, styles: _Styles) -> dict[str, str]:
+    """Comment id -> ``author：text`` from the comments part."""
+    out: dict[str, str] = {}
+    if root is None:
+        return out
+    for c in root.iter(_q("comment")):
+        text = "".join(_read_para(p, styles).text for p in c.iter(_q("p"))).strip()
+        author = c.get(_q("author")) or ""
+        out[c.get(_q("id")) or ""] = f"{author}：{text}" if author else text
+    return out
+
+
+_REVISION_TAGS = ("ins", "del", "moveFrom", "moveTo")
+
+
+def _revisions_and_comments(el: Any) -> tuple[list[str], list[str]]:
+    """Tracked changes (inserted/deleted text, shortened) and anchored comment ids in a
+    paragraph or table."""
+    revisions = []
+    for tag in _REVISION_TAGS:
+        for rev in el.iter(_q(tag)):
+            texts = "".join(t.text or "" for t in rev.iter(_q("t"), _q("delText")))
+            what = "插入" if tag in ("ins", "moveTo") else "删除"
+            if texts.strip():
+                revisions.append(f"{what}“{texts[:30]}{'…' if len(texts) > 30 else ''}”")
+    comments = [c.get(_q("id")) or "" for c in el.iter(_q("commentReference"))]
+    return revisions, comments
 
 
 def _part_texts(root: Any, styles: _Styles) -> list[str]:
@@ -549,92 +586,145 @@ def _part_texts(root: Any, styles: _Styles) -> list[str]:
 
 
 def _read_blocks(pkg: WordPackage, styles: _Styles, numbering: "_Numbering",
-                 known_titles: set[str] | None) -> list[Block]:
+                 known_titles: dict[str, str] | None) -> list[Block]:
     """The body, streamed, as blocks (headings not levelled yet)."""
     blocks: list[Block] = []
     index = 0
     for el in (e for top in pkg.iter_body() for e in _body_elements(top)):
         if el.tag == _q("tbl"):
             text, hl, rows = _table_text(el, styles)
-            blocks.append(Block("table", text, max(index, 1), highlighted=hl, rows=rows))
+            revs, comments = _revisions_and_comments(el)
+            blocks.append(Block("table", text, max(index, 1), highlighted=hl, rows=rows,
+                                revisions=revs, comments=comments))
             continue
         para = _read_para(el, styles)
         auto = numbering.next_label(*para.num) if para.num else None
         text = para.text.strip()
+        revs, comments = _revisions_and_comments(el)
         if not text:
             if any(True for _ in el.iter(_q("drawing"), _q("pict"), _q("object"))):
                 blocks.append(Block("figure", "", max(index, 1)))  # an image is content too
+            if revs or comments:  # a paragraph whose whole text was deleted
+                blocks.append(Block("para", "", max(index, 1), source="skip", revisions=revs,
+                                    comments=comments))
             continue
         index += 1
         if para.style["kind"] == "skip" or is_toc_line(text) or norm_title(text) == "目录":
             blocks.append(Block("para", text, index, style=para.style["name"],
-                                highlighted=para.highlighted, source="skip"))
+                                highlighted=para.highlighted, source="skip", revisions=revs,
+                                comments=comments))
             continue
-        style_level = para.p_level or para.style["level"]
-        styled = style_level is not None
-        cls = _classify(para, auto)
-        block = Block("para", text, index, style=para.style["name"], highlighted=para.highlighted,
-                      style_level=style_level)
-        if cls is not None:
-            kind, nums, title, label, source = cls
-            run_in = None
-            if not styled and not para.bold_all and para.bold_prefix and source == "manual":
-                pre = parse_number(para.bold_prefix)
-                if pre is not None and pre[0] == kind and pre[2]:
-                    run_in = pre[2].rstrip("。：:．.")
-            if run_in is not None and len(para.bold_prefix) <= 40:
-                block.kind, block.number_kind, block.numbers = "heading", kind, nums
-                block.title, block.label, block.source = run_in, label, source
-                block.inline_body = True
-            elif _looks_like_heading(kind, para, title, styled):
-                block.kind, block.number_kind, block.numbers = "heading", kind, nums
-                block.title, block.label, block.source = title, label, source
-                if styled:
-                    block.source = "style+" + source
-        elif styled and len(text) <= 80:
-            block.kind, block.title, block.source = "heading", text, "style"
-        elif known_titles and (para.bold_all or para.heading_font) and len(text) <= 20 and \
-                norm_title(text) in known_titles:
-            block.kind, block.title, block.source = "heading", text, "known"
-        blocks.append(block)
+        blocks.append(classify_paragraph(para, auto, index, known_titles, revs, comments))
     return blocks
 
 
-def _assign_levels(headings: list[Block]) -> None:
-    """Style levels where present; numbered kinds take the level they have among styled
-    headings, else their place in the conventional order of the kinds the document uses."""
-    learned: dict[str, Counter[int]] = {}
-    for h in headings:
-        if h.style_level is not None and h.number_kind:
-            learned.setdefault(h.number_kind, Counter())[h.style_level] += 1
-    kinds = sorted({h.number_kind for h in headings if h.number_kind}, key=kind_rank)
-    rank_level = {k: i + 1 for i, k in enumerate(kinds)}
-    styled_levels = [h.style_level for h in headings if h.style_level is not None]
-    if styled_levels:
-        # numbered kinds never seen with a style: place them relative to the learned ones
-        for k in kinds:
-            if k in learned:
-                continue
-            above = [lv.most_common(1)[0][0] for kk, lv in learned.items()
-                     if kind_rank(kk) < kind_rank(k)]
-            below = [lv.most_common(1)[0][0] for kk, lv in learned.items()
-                     if kind_rank(kk) > kind_rank(k)]
-            if above:
-                rank_level[k] = max(above) + 1
-            elif below:
-                rank_level[k] = max(1, min(below) - 1)
+def classify_paragraph(para: "_Para", auto: tuple[str, str] | None, index: int,
+                       known_titles: dict[str, str] | None, revisions: tuple[str, ...] | list[str] = (),
+                       comments: tuple[str, ...] | list[str] = ()) -> Block:
+    """A paragraph as a heading (numbered, styled, run-in or a known unnumbered title) or as
+    body text. Shared by the Word and the PDF reader."""
+    text = para.text.strip()
+    style_level = para.p_level or para.style["level"]
+    styled = style_level is not None
+    cls = _classify(para, auto)
+    block = Block("para", text, index, style=para.style["name"], highlighted=para.highlighted,
+                  style_level=style_level, revisions=list(revisions), comments=list(comments))
+    if cls is not None:
+        kind, nums, title, label, source = cls
+        run_in = None
+        if not styled and not para.bold_all and para.bold_prefix and source == "manual":
+            pre = parse_number(para.bold_prefix)
+            if pre is not None and pre[0] == kind and pre[2]:
+                run_in = pre[2].rstrip("。：:．.")
+        if run_in is not None and len(para.bold_prefix) <= 40:
+            block.kind, block.number_kind, block.numbers = "heading", kind, nums
+            block.title, block.label, block.source = run_in, label, source
+            block.inline_body = True
+        elif _looks_like_heading(kind, para, title, styled):
+            block.kind, block.number_kind, block.numbers = "heading", kind, nums
+            block.title, block.label, block.source = title, label, source
+            if styled:
+                block.source = "style+" + source
+    elif styled and len(text) <= 80:
+        block.kind, block.title, block.source = "heading", text, "style"
+    elif known_titles is not None and (para.bold_all or para.heading_font) and \
+            len(text) <= 20 and (norm_title(text) in known_titles
+                                 or norm_title(text) in FRONT_MATTER):
+        block.kind, block.title, block.source = "heading", text, "known"
+    return block
+
+
+FRONT_MATTER = {"前言", "编制说明", "序言", "说明", "目录", "摘要", "概要", "编制单位", "扉页"}
+"""Unnumbered titles before the chapters that are front matter, not chapters (normalised)."""
+
+
+def assign_levels(headings: list[Block], known: dict[str, str] | None = None) -> None:
+    """Give every heading its level, learnt from the document itself.
+
+    A numbering kind (第X章, 一、, （一）, 1., 1.1 …) takes the heading-style level it has where
+    the author also used a heading style. Otherwise its place comes from how the kinds nest in
+    this document: a kind whose first number (1, 一) follows a heading of another kind is that
+    kind's child, so 一、 under a styled 第一章 is level 2 and （一） under 一、 is level 3,
+    whatever the conventional order would say. Kinds with no evidence either way fall back to
+    the conventional order 第X章 → 第X节 → 一、 → （一） → 1. → （1）. An unnumbered outline
+    section title (附表 under 附表与附图) sits one level below its chapter."""
+    levels = _kind_levels(headings)
+    last_top: Block | None = None
     for h in headings:
         if h.style_level is not None:
             h.level = h.style_level
-        elif h.number_kind and h.number_kind in learned:
-            h.level = learned[h.number_kind].most_common(1)[0][0]
         elif h.number_kind:
-            h.level = rank_level[h.number_kind]
+            h.level = levels[h.number_kind]
         else:
-            h.level = 1  # "known" outline titles without numbers
+            parent = (known or {}).get(norm_title(h.title or h.text), "")
+            h.level = 2 if parent and last_top is not None and \
+                norm_title(last_top.title) in parent.split("|") else 1
+        if h.level == 1:
+            last_top = h
     top = min((h.level for h in headings), default=1)
     for h in headings:
         h.level = h.level - top + 1
+
+
+def _kind_levels(headings: list[Block]) -> dict[str, int]:
+    learned: dict[str, Counter[int]] = {}
+    nests: Counter[tuple[str, str]] = Counter()
+    prev: Block | None = None
+    for h in headings:
+        k = h.number_kind
+        if k and h.style_level is not None:
+            learned.setdefault(k, Counter())[h.style_level] += 1
+        if k and prev is not None and prev.number_kind and prev.number_kind != k and \
+                h.numbers and h.numbers[-1] == 1:
+            nests[(prev.number_kind, k)] += 1
+        prev = h
+    kinds = sorted({h.number_kind for h in headings if h.number_kind}, key=kind_rank)
+    level = {k: c.most_common(1)[0][0] for k, c in learned.items()}
+
+    def parents(k: str) -> list[str]:
+        return [p for p in kinds if nests[(p, k)] > nests[(k, p)] or
+                (nests[(p, k)] and nests[(p, k)] == nests[(k, p)] and kind_rank(p) < kind_rank(k))]
+
+    for _ in range(len(kinds) + 1):
+        for k in kinds:
+            if k in learned:
+                continue
+            ps = parents(k)
+            if ps and all(p in level for p in ps):
+                level[k] = max(level[p] for p in ps) + 1
+            elif not ps:
+                above = [level[p] for p in kinds if p in level and kind_rank(p) < kind_rank(k)
+                         and p != k]
+                below = [level[p] for p in kinds if p in learned and kind_rank(p) > kind_rank(k)]
+                if above:
+                    level[k] = max(above) + 1
+                elif below:
+                    level[k] = max(1, min(below) - 1)
+                else:
+                    level[k] = 1
+    for k in kinds:  # a cycle of evidence left over: conventional order
+        level.setdefault(k, kinds.index(k) + 1)
+    return level
 
 
 _TITLE_JUNK = re.compile(r"[\s\u3000、，,。.．：:；;（）()《》“”\"'‘’【】\[\]—\-_/]+")

@@ -28,6 +28,7 @@ class OutlineEntry:
     key: str = ""
     children: list["OutlineEntry"] = field(default_factory=list)
     repeat: str | None = None  # "first_level_indicators": expanded per indicator set
+    numbered: bool = True  # chapters only: False for 附表与附图 (written without a number)
     from_indicators: str = ""  # set title, for sections made by expand()
 
     @property
@@ -44,12 +45,19 @@ class Outline:
     source: str
     title: str = ""
 
-    def known_titles(self) -> set[str]:
-        """Chapter titles and aliases, normalised: an unnumbered bold line with one of these
-        texts (附表, 前言) counts as a heading."""
-        out: set[str] = set()
+    def known_titles(self) -> dict[str, str]:
+        """Titles an unnumbered bold line may have and still be a heading (附表, 前言):
+        normalised chapter titles and aliases -> "", and the section titles of unnumbered
+        chapters -> their chapter's normalised names joined by ``|`` (附表 under 附表与附图)."""
+        out: dict[str, str] = {}
         for ch in self.chapters:
-            out.update(norm_title(n) for n in ch.names)
+            names = "|".join(norm_title(n) for n in ch.names)
+            for n in ch.names:
+                out.setdefault(norm_title(n), "")
+            if not ch.numbered:  # 附表 is both an alias of 附表与附图 and its first section
+                for sec in ch.children:
+                    for n in sec.names:
+                        out[norm_title(n)] = names
         return out
 
 
@@ -64,7 +72,8 @@ def load_outline(path: str | Path | None = None) -> Outline:
                                  required=s.required, key=s.key, repeat=s.repeat)
                     for s in ch.sections]
         chapters.append(OutlineEntry(title=ch.title, aliases=tuple(ch.aliases),
-                                     required=ch.required, key=ch.key, children=sections))
+                                     required=ch.required, key=ch.key, children=sections,
+                                     numbered=ch.numbered))
     return Outline(chapters, plan_outline.source or str(path or ""), plan_outline.title)
 
 
