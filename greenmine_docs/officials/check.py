@@ -426,6 +426,28 @@ def _check_placeholders(structure: Structure, file: str) -> list[Finding]:
         if b.highlighted:
             shown = "、".join(dict.fromkeys(t.strip() for t in b.highlighted))
             out.append(make("GM-W618", f"高亮文字：“{_cut(shown, 40)}”", location=where))
+    return out + _check_header_footer(structure, file)
+
+
+def _check_revisions(structure: Structure, file: str) -> list[Finding]:
+    """Tracked changes (one warning per paragraph or table that has some) and comments (one
+    per comment), each where it is; deleted text is not read as content anywhere."""
+    out = []
+    for b, heading in _headings_for(structure):
+        where = Location(file=file, part=(b.display if b.kind == "heading" else heading) or None,
+                         paragraph=b.index)
+        if b.revisions:
+            shown = "；".join(b.revisions[:3]) + ("……" if len(b.revisions) > 3 else "")
+            out.append(make("GM-W630", f"有未处理的修订（{len(b.revisions)} 处）：{shown}",
+                            location=where))
+        for cid in b.comments:
+            text = structure.comment_texts.get(cid, "")
+            out.append(make("GM-W631", f"批注：“{_cut(text, 60)}”", location=where))
+    return out
+
+
+def _check_header_footer(structure: Structure, file: str) -> list[Finding]:
+    out = []
     for text in structure.header_footer_text:
         texts = placeholders_in(text)
         if texts:
@@ -476,22 +498,25 @@ def _check_one(path: Path, basis: _Basis) -> Report:
     file = str(path)
     report.meta["outline"] = outline.source
     report.meta["headings"] = len(structure.headings)
-    if not structure.headings:
+    heading_map: list[dict] = []
+    report.meta["heading_map"] = heading_map
+    root = build_tree(structure)
+    if not split_front(chapters_of(root, outline))[1]:
         report.add(make("GM-E619", "文档中没有可识别的章节标题（未使用标题样式，也没有“第一章”“一、”"
                                    "等编号的标题行）。", location=Location(file=file)))
     else:
-        root = build_tree(structure)
-        report.extend(_check_outline(root, outline, file))
+        report.extend(_check_outline(root, outline, file, heading_map))
         report.extend(_check_levels(structure, file))
         report.extend(_check_numbering(root, file))
         report.extend(_check_empty(root, file))
     report.extend(_check_placeholders(structure, file))
+    report.extend(_check_revisions(structure, file))
     if submission is not None:
         from .facts import compare_facts
 
         blocks = [(b, h) for b, h in _headings_for(structure)
                   if b.kind in ("para", "table", "heading")]
-        report.extend(compare_facts(blocks, submission, file))
+        report.extend(compare_facts(blocks, submission, file, structure.header_footer_text))
     report.findings.sort(key=lambda f: (f.location.paragraph or 0))
     return report
 

@@ -80,14 +80,62 @@ def _close(doc_text: str, doc_value: float, expected: float) -> bool:
 def _find(blocks: list[tuple[Block, str]], pattern: re.Pattern[str]
           ) -> list[tuple[re.Match[str], Block, str]]:
     out = []
-    for block, heading in blocks:
-        for m in pattern.finditer(_norm(block.text)):
+    for block, heading, text in statements(blocks):
+        for m in pattern.finditer(text):
             out.append((m, block, heading))
     return out
 
 
-def compare_facts(blocks: list[tuple[Block, str]], submission: object, file: str) -> list[Finding]:
-    """``blocks``: (block, heading it is under) for every paragraph and table of the plan."""
+_UNIT_IN_LABEL = re.compile(r"^(.{1,20}?)\s*[（(]\s*([^（）()]{1,12})\s*[）)]\s*$")
+_BARE_NUMBER = re.compile(r"^\s*(\d+(?:,\d{3})*(?:\.\d+)?)\s*$")
+
+
+def table_pairs(rows: list[list[str]]) -> list[str]:
+    """Label–value statements of a table, as ``label：value``: two-column rows (label |
+    value), four- or six-column rows (label | value | label | value), and a header row over
+    one row of values. A unit written in the label (``生产规模（万吨/年）`` | ``120``) moves
+    after the value, so the statement reads like a sentence."""
+    out: list[str] = []
+
+    def pair(label: str, value: str) -> None:
+        label, value = label.strip(), value.strip()
+        if not label or not value:
+            return
+        m, num = _UNIT_IN_LABEL.match(label), _BARE_NUMBER.match(value)
+        if m and num:
+            out.append(f"{m.group(1)}：{num.group(1)}{m.group(2)}")
+        else:
+            out.append(f"{label}：{value}")
+
+    for row in rows:
+        if len(row) in (2, 4, 6):
+            for i in range(0, len(row), 2):
+                pair(row[i], row[i + 1])
+    if len(rows) == 2 and len(rows[0]) == len(rows[1]) and len(rows[0]) not in (2, 4, 6):
+        for label, value in zip(rows[0], rows[1]):
+            pair(label, value)
+    return out
+
+
+def statements(blocks: list[tuple[Block, str]]) -> list[tuple[Block, str, str]]:
+    """(block, heading, normalised text) for every paragraph, and for a table every
+    label–value pair and every row: facts are compared wherever they are written."""
+    out = []
+    for block, heading in blocks:
+        if block.kind == "table" and block.rows:
+            for text in table_pairs(block.rows):
+                out.append((block, heading, _norm(text)))
+            for row in block.rows:
+                out.append((block, heading, _norm(" ".join(row))))
+        else:
+            out.append((block, heading, _norm(block.text)))
+    return out
+
+
+def compare_facts(blocks: list[tuple[Block, str]], submission: object, file: str,
+                  header_footer: list[str] | None = None) -> list[Finding]:
+    """``blocks``: (block, heading it is under) for every paragraph and table of the plan;
+    ``header_footer``: the texts of the page headers and footers."""
     mine = submission.mine  # type: ignore[attr-defined]
     lic = mine.licence
     findings: list[Finding] = []
@@ -104,22 +152,17 @@ def compare_facts(blocks: list[tuple[Block, str]], submission: object, file: str
     expected = lic.number.strip().upper()
     if not hits and expected not in "".join(_norm(b.text) for b, _ in blocks).upper():
         missing("采矿许可证号", lic.number)
+    wrong: set[int] = set()
     for m, block, heading in hits:
-        if m.group(1).upper() != expected:
+        if m.group(1).upper() != expected and id(block) not in wrong:
+            wrong.add(id(block))
             findings.append(make("GM-W620", f"采矿许可证号写作“{m.group(1)}”，申报数据为“{lic.number}”。",
                                  location=loc(block, heading)))
 
-    # mine name ---------------------------------------------------------------------------------
-    name = re.sub(r"\s+", "", _norm(mine.name))
-    flat = [(re.sub(r"\s+", "", _norm(b.text)), b, h) for b, h in blocks]
-    if not any(name in t for t, _, _ in flat):
-        named = _find(blocks, _NAME_LABEL)
-        if named:
-            m, block, heading = named[0]
-            findings.append(make("GM-W620", f"矿山名称写作“{m.group(1)}”，申报数据为“{mine.name}”。",
-                                 location=loc(block, heading)))
-        else:
-            missing("矿山名称", mine.name)
+    # names: every mention that looks like the mine's or the enterprise's -----------------
+    from .names import compare_names
+
+    findings.extend(compare_names(blocks, header_footer or [], submission, file))
 
     # numbers: every value with a known unit in the sentence after the label counts, so
     # "由60万吨/年扩大到120万吨/年" agrees with 120 -------------------------------------------------
@@ -127,8 +170,8 @@ def compare_facts(blocks: list[tuple[Block, str]], submission: object, file: str
                 expected_unit: str, convert) -> None:
         val = re.compile(rf"{_NUM}\s*{_units_pattern(units)}")
         seen = False
-        for block, heading in blocks:
-            text = _norm(block.text)
+        reported: set[int] = set()
+        for block, heading, text in statements(blocks):
             for lm in lab.finditer(text):
                 sentence = re.split(r"[。；;\n]", text[lm.end():lm.end() + 80], maxsplit=1)[0]
                 values = [(m.group(1), m.group(2)) for m in val.finditer(sentence)]
@@ -141,6 +184,9 @@ def compare_facts(blocks: list[tuple[Block, str]], submission: object, file: str
                        for num, _u, factor in compared):
                     continue
                 num, unit, _f = compared[0]
+                if id(block) in reported:  # a table's pair and its row say the same thing
+                    continue
+                reported.add(id(block))
                 findings.append(make("GM-W620", f"{what}写作“{num}{unit}”，申报数据为 "
                                                 f"{expected:g}{expected_unit}。",
                                      location=loc(block, heading)))
@@ -157,4 +203,7 @@ def compare_facts(blocks: list[tuple[Block, str]], submission: object, file: str
         r_unit = _MASS_UNITS.get(_norm(reserves.remaining.unit).replace(" ", ""))
         numeric("剩余可采储量", _RESERVES_LABEL, _MASS_UNITS, reserves.remaining.value,
                 reserves.remaining.unit, lambda u: 1.0 if _MASS_UNITS[u] == r_unit else None)
+    from .plan_facts import compare_plan_facts
+
+    findings.extend(compare_plan_facts(blocks, submission, file, statements(blocks)))
     return findings

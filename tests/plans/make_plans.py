@@ -534,7 +534,7 @@ DEFECTS: list[Defect] = [
     Defect("number_skips", B, _number("编制依据与原则", 3), [("GM-W615", "（三）编制依据与原则", None)]),
     Defect("number_repeats", B, _number("方案范围", 2), [("GM-W615", "（二）方案范围", None)]),
     Defect("level_jump", B, _section_to_sub("goals"),
-           [("GM-W616", "1．建设总体目标", None), ("GM-W614", "1．建设总体目标", None)]),
+           [("GM-W616", "1．建设总体目标", None)]),
     Defect("placeholder_text", B, _replace("scope", "办公生活区", "XXX办公生活区"),
            [("GM-E617", "（三）方案范围", "XXX办公生活区")]),
     Defect("placeholder_table", T2, _replace("licence", "吕梁市规划和自然资源局", "【待补充】"),
