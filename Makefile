@@ -20,11 +20,12 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
 
-# LibreOffice (PDF conversion, recalculation tests), poppler and CJK fonts (Debian/Ubuntu, as root)
+# LibreOffice (PDF conversion, recalculation tests), poppler, CJK fonts and Tesseract with
+# Simplified Chinese (OCR of scanned plans in `greenmine check`) (Debian/Ubuntu, as root)
 system-deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui \
-	  libreoffice-calc-nogui poppler-utils fonts-noto-cjk
+	  libreoffice-calc-nogui poppler-utils fonts-noto-cjk tesseract-ocr tesseract-ocr-chi-sim
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

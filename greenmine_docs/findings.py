@@ -39,6 +39,7 @@ class Location:
     cell: str | None = None  # "C7"
     part: str | None = None  # DOCX part or heading the finding is about
     paragraph: int | None = None
+    page: int | None = None  # PDF: page (with ``line`` the line on that page)
 
     def __str__(self) -> str:
         where: list[str] = []
@@ -46,7 +47,7 @@ class Location:
             pos = self.file
             if self.sheet:
                 pos += f" {self.sheet}!{self.cell}" if self.cell else f" {self.sheet}"
-            elif self.line is not None:
+            elif self.line is not None and self.page is None:
                 pos += f":{self.line}" + (f":{self.column}" if self.column is not None else "")
             where.append(pos)
         elif self.sheet:
@@ -57,6 +58,8 @@ class Location:
             where.append(f"「{self.part}」")
         if self.paragraph is not None:
             where.append(f"第{self.paragraph}段")
+        if self.page is not None:
+            where.append(f"第{self.page}页" + (f"第{self.line}行" if self.line is not None else ""))
         return " ".join(where) or "（无位置）"
 
     def to_dict(self) -> dict[str, Any]:

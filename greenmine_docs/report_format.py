@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from html import escape
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .findings import Finding, Location, Report, Severity
 
@@ -100,7 +100,9 @@ var c=document.querySelector('input.sv[value="'+v+'"]');if(c)c.checked=false});f
 def _where(loc: "Location") -> str:
     """The location without the file name (the page groups findings by file)."""
     parts: list[str] = []
-    if loc.line is not None:
+    if loc.page is not None:
+        parts.append(f"第 {loc.page} 页" + (f"第 {loc.line} 行" if loc.line is not None else ""))
+    elif loc.line is not None:
         parts.append(f"第 {loc.line} 行" + (f"第 {loc.column} 列" if loc.column is not None else ""))
     if loc.sheet:
         parts.append(f"{loc.sheet}!{loc.cell}" if loc.cell else loc.sheet)
@@ -130,12 +132,14 @@ def _finding_html(f: "Finding") -> str:
             f'<div class="loc">位置：{escape(_where(f.location))}</div>{hint}</div>')
 
 
-def render_html(reports: Iterable[Report], *, title: str = "检查报告") -> str:
+def render_html(reports: Iterable[Report], *, title: str = "检查报告",
+                extra: Callable[[Report], str] | None = None) -> str:
     """One self-contained, phone-friendly page (no external resources, no network): a
     summary, a table of files when there are several, then per file a foldable block with
     its findings grouped by severity (code, short title, message, location, hint). The bar
     filters by severity, by text, and can hide files that passed; the same filters can be
-    preset in the address (``report.html?q=GM-W615&only=1&hide=info``) to share a view."""
+    preset in the address (``report.html?q=GM-W615&only=1&hide=info``) to share a view.
+    ``extra(report)`` is HTML (already escaped) added at the end of each file's block."""
     reports = list(reports)
     total = {s: sum(len(r.by_severity(s)) for r in reports) for s in Severity}
     failed = sum(1 for r in reports if not r.valid)
@@ -168,6 +172,8 @@ def render_html(reports: Iterable[Report], *, title: str = "检查报告") -> st
                 body.append(f'<h3 class="sevh {sev.value}" data-sev="{sev.value}">'
                             f"{sev.label}（{len(group)} 项）</h3>")
                 body.extend(_finding_html(f) for f in group)
+        if extra is not None:
+            body.append(extra(r))
         body.append("</details>")
     checks = "".join(
         f'<label><input type="checkbox" class="sv" value="{s.value}" checked onchange="flt()"> '

@@ -9,7 +9,7 @@ from ._common import EXIT_FINDINGS, EXIT_OK, FORMAT_OPTION, force_option
 
 
 @click.command("check")
-@click.argument("files", metavar="方案.docx…", nargs=-1, required=True,
+@click.argument("files", metavar="方案.docx|.pdf…", nargs=-1, required=True,
                 type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--outline", "outline_path", type=click.Path(dir_okay=False, path_type=Path),
               help="编写提纲 YAML 文件（缺省为内置参考提纲，格式见 docs/outline.md）。")
@@ -22,9 +22,10 @@ from ._common import EXIT_FINDINGS, EXIT_OK, FORMAT_OPTION, force_option
 @force_option
 def check_cmd(files: tuple[Path, ...], outline_path: Path | None, input_path: Path | None,
               fmt: str, output: Path | None, strict: bool, force: bool) -> int:
-    """按编写提纲检查已提交的实施方案（.docx），可一次检查多份。
+    """按编写提纲检查已提交的实施方案（.docx 或 .pdf），可一次检查多份。
 
     识别 Word 标题样式、手工编号的标题（第一章、一、（一）、1.、（1））和 Word 自动编号；
+    PDF 按编号、字号和表格框线识别（扫描件在装有 Tesseract 简体中文时经 OCR 识别）；
     报告缺少的章节、顺序不符、空章节、编号跳号或越级、未替换的占位文字（XXX、××、某某、
     【…】、待补充）和高亮文字；加 --input 时核对关键信息与申报数据是否一致。
 
@@ -33,7 +34,7 @@ def check_cmd(files: tuple[Path, ...], outline_path: Path | None, input_path: Pa
       greenmine check 实施方案.docx
       greenmine check 实施方案.docx --input mine.yaml --format html -o 检查报告.html
     """
-    from ..officials.check import check_documents
+    from ..officials.check import check_documents, heading_map_html
     from ..report_format import render_html, render_json, render_text
 
     inputs = [*files, *(p for p in (outline_path, input_path) if p is not None)]
@@ -42,7 +43,7 @@ def check_cmd(files: tuple[Path, ...], outline_path: Path | None, input_path: Pa
     for r in reports:
         r.strict = strict
     if fmt == "html":
-        text = render_html(reports, title="实施方案结构检查报告")
+        text = render_html(reports, title="实施方案结构检查报告", extra=heading_map_html)
     elif fmt == "json":
         if len(reports) == 1:
             text = render_json(reports[0])
@@ -78,8 +79,8 @@ def _emit(text: str, output: Path | None, force: bool, inputs: list[Path]) -> No
 
 
 @click.command("diff")
-@click.argument("old", metavar="旧版.docx", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("new", metavar="新版.docx", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("old", metavar="旧版.docx|.pdf", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", metavar="新版.docx|.pdf", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
               show_default=True, help="输出格式：text 终端阅读，json 机器读取，html 单文件网页。")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..findings import Finding, Location, Report, make
-from .docx_structure import (FRONT_MATTER, KIND_LABEL, Block, Structure, label_of, norm_title,
-                             read_structure)
+from .docx_structure import (FRONT_MATTER, KIND_LABEL, Block, Structure, label_of, locate,
+                             norm_title)
 from .outline import Outline, OutlineEntry, expand, load_outline, match, similarity
 
 DEFAULT_INDICATOR_SET = "national-2020-reference"
@@ -79,7 +79,7 @@ def chapters_of(root: Node, outline: Outline) -> list[Node]:
 def _loc(file: str, node: Node | None = None, block: Block | None = None) -> Location:
     b = block or (node.block if node else None)
     heading = node.shown if node is not None and node.block is not None else None
-    return Location(file=file, part=heading, paragraph=b.index if b else None)
+    return locate(file, heading, b)
 
 
 # ------------------------------------------------------------------ outline
@@ -151,7 +151,7 @@ def _match_by_meaning(chapters: list[Node], outline: Outline,
 
 
 def _check_outline(root: Node, outline: Outline, file: str,
-                   heading_map: list[dict] | None = None) -> list[Finding]:
+                   heading_map: dict[int, tuple[str, str]] | None = None) -> list[Finding]:
     out: list[Finding] = []
     front, chapters = split_front(chapters_of(root, outline))
     pairs = match([c.title for c in chapters], outline.chapters)
@@ -196,10 +196,10 @@ def _check_outline(root: Node, outline: Outline, file: str,
         where = f"，应位于「{before.shown}」之后" if before else "，应为第一章"
         if entry.required:
             out.append(make("GM-E611", f"缺少第 {ei + 1} 章「{entry.shown()}」{where}。",
-                            location=Location(file=file, part=before.shown if before else None)))
+                            location=_loc(file, before) if before else Location(file=file)))
         else:
             out.append(make("GM-I622", f"未见可选章「{entry.title}」{where}。",
-                            location=Location(file=file, part=before.shown if before else None)))
+                            location=_loc(file, before) if before else Location(file=file)))
     # order: chapters not on the longest increasing run of outline positions
     seq = [(di, pairs[di][0]) for di in sorted(pairs)]
     keep = _longest_increasing([ei for _, ei in seq])
@@ -218,24 +218,29 @@ def _check_outline(root: Node, outline: Outline, file: str,
     return out
 
 
-def _map_chapters(heading_map: list[dict], front: list[Node], chapters: list[Node],
-                  pairs: dict[int, tuple[int, float, str]], outline: Outline) -> None:
-    """One row per front-matter heading and chapter: what it was matched to, and how."""
+def _map_chapters(heading_map: dict[int, tuple[str, str]], front: list[Node],
+                  chapters: list[Node], pairs: dict[int, tuple[int, float, str]],
+                  outline: Outline) -> None:
+    """What each front-matter heading and chapter was matched to, and how."""
     for node in front:
-        heading_map.append(_row(node, "（正文前内容，不作为章）", ""))
+        heading_map[id(node.block)] = ("（正文前内容，不作为章）", "")
     for di, node in enumerate(chapters):
         if di in pairs:
             ei, _score, how = pairs[di]
-            heading_map.append(_row(node, outline.chapters[ei].title, HOW.get(how, how)))
-        else:
-            heading_map.append(_row(node, "", ""))
+            heading_map[id(node.block)] = (outline.chapters[ei].title, HOW.get(how, how))
 
 
-def _row(node: Node, matched: str, how: str) -> dict:
-    b = node.block
-    assert b is not None
-    return {"heading": node.shown, "level": b.level, "paragraph": b.index,
-            "recognised_by": RECOGNISED.get(b.source, b.source), "matched": matched, "how": how}
+def heading_rows(structure: Structure, heading_map: dict[int, tuple[str, str]]) -> list[dict]:
+    """One row per heading, in document order: where it is, its level, how it was recognised,
+    and what outline chapter or section it was matched to and how."""
+    rows = []
+    for b in structure.headings:
+        matched, how = heading_map.get(id(b), ("", ""))
+        where = f"第{b.page}页第{b.line}行" if b.page is not None else f"第{b.index}段"
+        rows.append({"heading": b.display, "level": b.level, "where": where,
+                     "recognised_by": RECOGNISED.get(b.source, b.source),
+                     "matched": matched, "how": how})
+    return rows
 
 
 RECOGNISED = {"style": "标题样式", "manual": "手工编号", "auto": "自动编号",
@@ -263,7 +268,7 @@ def _longest_increasing(values: list[int]) -> set[int]:
 
 
 def _check_sections(chapter: Node, entry: OutlineEntry, file: str,
-                    heading_map: list[dict] | None = None) -> list[Finding]:
+                    heading_map: dict[int, tuple[str, str]] | None = None) -> list[Finding]:
     """Sections of one matched chapter. In an optional chapter (附表与附图) every section is
     optional, and one the chapter's text names (a plain list "附表1 …") is there."""
     if not entry.children:
@@ -277,8 +282,8 @@ def _check_sections(chapter: Node, entry: OutlineEntry, file: str,
             out.append(make("GM-I623", f"「{direct[di].shown}」按提纲中的「{entry.children[ei].title}」认定"
                                        f"（相似度 {score:.0%}）。", location=_loc(file, direct[di])))
         if heading_map is not None:
-            heading_map.append(_row(direct[di], f"{entry.title} / {entry.children[ei].title}",
-                                    HOW.get(how, how)))
+            heading_map[id(direct[di].block)] = (f"{entry.title} / {entry.children[ei].title}",
+                                                 HOW.get(how, how))
     deeper = [n for c in direct for n in c.descendants()]
     text = norm_title(_body_text(chapter)) if not entry.required else ""
     indicator_missing: list[OutlineEntry] = []
@@ -373,7 +378,7 @@ def _check_levels(structure: Structure, file: str) -> list[Finding]:
             missing = [f"“{KIND_LABEL[kinds_at[lv].most_common(1)[0][0]]}”" if lv in kinds_at
                        else f"第 {lv} 级" for lv in range(limit, h.level)]
             out.append(make("GM-W616", f"「{h.display}」{after}，跳过了{'、'.join(missing)}标题。",
-                            location=Location(file=file, part=h.display, paragraph=h.index)))
+                            location=locate(file, h.display, h)))
         prev = h
     return out
 
@@ -416,8 +421,7 @@ def _check_placeholders(structure: Structure, file: str) -> list[Finding]:
     out = []
     for b, heading in _headings_for(structure):
         texts = placeholders_in(b.text)
-        where = Location(file=file, part=(b.display if b.kind == "heading" else heading) or None,
-                         paragraph=b.index)
+        where = locate(file, b.display if b.kind == "heading" else heading, b)
         if texts:
             shown = "、".join(dict.fromkeys(texts))
             what = "表格" if b.kind == "table" else ("标题" if b.kind == "heading" else "段落")
@@ -434,8 +438,7 @@ def _check_revisions(structure: Structure, file: str) -> list[Finding]:
     per comment), each where it is; deleted text is not read as content anywhere."""
     out = []
     for b, heading in _headings_for(structure):
-        where = Location(file=file, part=(b.display if b.kind == "heading" else heading) or None,
-                         paragraph=b.index)
+        where = locate(file, b.display if b.kind == "heading" else heading, b)
         if b.revisions:
             shown = "；".join(b.revisions[:3]) + ("……" if len(b.revisions) > 3 else "")
             out.append(make("GM-W630", f"有未处理的修订（{len(b.revisions)} 处）：{shown}",
@@ -494,12 +497,17 @@ def _prepare(outline: Outline, input_path: str | Path | None) -> _Basis:
 def _check_one(path: Path, basis: _Basis) -> Report:
     outline, submission = basis.outline, basis.submission
     report = Report(source=str(path))
-    structure = read_structure(path, known_titles=outline.known_titles())
+    from .documents import read_document
+
+    structure = read_document(path, known_titles=outline.known_titles())
     file = str(path)
     report.meta["outline"] = outline.source
     report.meta["headings"] = len(structure.headings)
-    heading_map: list[dict] = []
-    report.meta["heading_map"] = heading_map
+    report.meta["origin"] = structure.origin
+    if structure.origin == "ocr":
+        report.add(make("GM-I632", "该 PDF 没有文字层（扫描件），文字由 OCR 识别：个别字可能识别有误，"
+                                   "位置按页和行给出。", location=Location(file=file)))
+    heading_map: dict[int, tuple[str, str]] = {}
     root = build_tree(structure)
     if not split_front(chapters_of(root, outline))[1]:
         report.add(make("GM-E619", "文档中没有可识别的章节标题（未使用标题样式，也没有“第一章”“一、”"
@@ -509,6 +517,7 @@ def _check_one(path: Path, basis: _Basis) -> Report:
         report.extend(_check_levels(structure, file))
         report.extend(_check_numbering(root, file))
         report.extend(_check_empty(root, file))
+    report.meta["heading_map"] = heading_rows(structure, heading_map)
     report.extend(_check_placeholders(structure, file))
     report.extend(_check_revisions(structure, file))
     if submission is not None:
@@ -517,7 +526,8 @@ def _check_one(path: Path, basis: _Basis) -> Report:
         blocks = [(b, h) for b, h in _headings_for(structure)
                   if b.kind in ("para", "table", "heading")]
         report.extend(compare_facts(blocks, submission, file, structure.header_footer_text))
-    report.findings.sort(key=lambda f: (f.location.paragraph or 0))
+    report.findings.sort(key=lambda f: (f.location.paragraph or 0, f.location.page or 0,
+                                        f.location.line or 0))
     return report
 
 
@@ -569,3 +579,26 @@ def _check_or_report(path: Path, basis: _Basis) -> Report:
     report.add(make("GM-E627", f"无法检查该文件：{message}", location=Location(file=str(path)),
                     hint=hint))
     return report
+
+
+def heading_map_html(report: Report) -> str:
+    """The headings of one checked plan as a table for the HTML report: level, how each was
+    recognised (style, numbering, automatic numbering, outline title, type size) and which
+    outline chapter or section it was matched to and how (title, alias, similar title,
+    meaning, content, place), so an official can see why a chapter counts or is missing."""
+    from html import escape
+
+    rows = report.meta.get("heading_map") or []
+    if not rows:
+        return ""
+    origin = {"pdf": "（PDF 文字层）", "ocr": "（PDF 扫描件，OCR 识别）"}.get(
+        report.meta.get("origin", ""), "")
+    body = "".join(
+        f"<tr><td>{escape(r['heading'])}</td><td>{escape(r['where'])}</td>"
+        f"<td class=\"n\">{r['level']}</td>"
+        f"<td>{escape(r['recognised_by'])}</td><td>{escape(r['matched'] or '—')}</td>"
+        f"<td>{escape(r['how'])}</td></tr>" for r in rows)
+    return (f'<details class="hm"><summary>标题识别与提纲对应{origin}（{len(rows)} 个）</summary>'
+            '<table class="files"><thead><tr><th>标题</th><th>位置</th><th>级</th><th>识别依据</th>'
+            f"<th>对应提纲</th><th>对应方式</th></tr></thead><tbody>{body}</tbody></table>"
+            "</details>")

@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass, field
 from html import escape
 from pathlib import Path
 
-from .docx_package import check_word_file
-from .docx_structure import Block, Structure, norm_title, parse_number, read_structure
+from .documents import check_file, read_document
+from .docx_structure import Block, Structure, norm_title, parse_number
 
 FRONT = "（正文前）"
 
@@ -227,10 +227,10 @@ def diff_documents(old: str | Path, new: str | Path, *, context: int = 1) -> Dif
     """Compare two .docx files chapter by chapter."""
     old, new = Path(old), Path(new)
     for p in (old, new):
-        check_word_file(p)  # clear messages for .doc/.wps/broken files before reading either
+        check_file(p)  # clear messages for .doc/.wps/broken files before reading either
     sides, heads = [], []
     for p in (old, new):
-        structure = read_structure(p)
+        structure = read_document(p)
         heads.append({norm_title(h.title or h.text) for h in structure.headings})
         sides.append(split_chapters(structure))
     a, b = sides

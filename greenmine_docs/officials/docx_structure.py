@@ -167,6 +167,18 @@ class Block:
             self.label) else self.text
 
 
+def locate(file: str, part: str | None, block: Block | None) -> "Location":
+    """Where a finding about ``block`` is: its paragraph number in a Word file, its page and
+    line in a PDF."""
+    from ..findings import Location
+
+    if block is None:
+        return Location(file=file, part=part or None)
+    if block.page is not None:
+        return Location(file=file, part=part or None, page=block.page, line=block.line)
+    return Location(file=file, part=part or None, paragraph=block.index)
+
+
 @dataclass
 class Structure:
     source: Path

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ..findings import Finding, Location, make
-from .docx_structure import Block
+from .docx_structure import Block, locate
 
 _NUM = r"(\d+(?:[.,]\d+)*(?:\.\d+)?)"
 
@@ -141,7 +141,7 @@ def compare_facts(blocks: list[tuple[Block, str]], submission: object, file: str
     findings: list[Finding] = []
 
     def loc(block: Block, heading: str) -> Location:
-        return Location(file=file, part=heading or None, paragraph=block.index)
+        return locate(file, heading, block)
 
     def missing(what: str, expected: str) -> None:
         findings.append(make("GM-I621", f"文档中未找到{what}（申报数据为 {expected}）。",

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from ..findings import Finding, Location, make
 from .check import placeholders_in
-from .docx_structure import Block
+from .docx_structure import Block, locate
 
 SIMILAR = 0.75
 _TITLE_TAIL = re.compile(r"绿色矿山建设(?:实施)?方案")
@@ -97,8 +97,7 @@ def _check(places, mine: str, company: str, file: str) -> list[Finding]:
         findings.append(make(
             "GM-W620", f"{what}写作“{w.text}”（{'、'.join(sorted(w.where))}共 {w.count} 处），"
                        f"申报数据为“{right}”。",
-            location=Location(file=file, part=heading or None,
-                              paragraph=block.index if block is not None else None)))
+            location=locate(file, heading, block)))
     findings.extend(_title_subject(places, mine, company, file, bool(wrong)))
     if not mine_seen and not wrong:
         findings.append(make("GM-I621", f"文档中未找到矿山名称（申报数据为 {mine}）。",
@@ -121,5 +120,5 @@ def _title_subject(places, mine: str, company: str, file: str, reported: bool
                 subject.endswith(mine[-6:]) or has_placeholder(subject):
             return []
         return [make("GM-W620", f"方案名称中的矿山写作“{subject}”，申报数据为“{mine}”。",
-                     location=Location(file=file, part=heading or None, paragraph=block.index))]
+                     location=locate(file, heading, block))]
     return []

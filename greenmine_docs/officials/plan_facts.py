@@ -14,7 +14,7 @@ import datetime as dt
 import re
 
 from ..findings import Finding, Location, make
-from .docx_structure import Block
+from .docx_structure import Block, locate
 
 _DATE = r"(\d{4})\s*(?:年|[.．/\-])\s*(\d{1,2})\s*(?:月|[.．/\-])?\s*(?:(\d{1,2})\s*日?)?"
 _DATE_RE = re.compile(_DATE)
@@ -57,8 +57,7 @@ class _Facts:
         if (what, id(block)) in self.reported:
             return
         self.reported.add((what, id(block)))
-        self.findings.append(make(code, message, location=Location(
-            file=self.file, part=heading or None, paragraph=block.index)))
+        self.findings.append(make(code, message, location=locate(self.file, heading, block)))
 
     def missing(self, what: str, expected: str) -> None:
         self.findings.append(make("GM-I621", f"文档中未找到{what}（申报数据为 {expected}）。",
