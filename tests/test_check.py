@@ -443,3 +443,17 @@ def test_diff_with_odd_numbering(tmp_path: Path) -> None:
     good = write_plan(tmp_path / "好.docx", content(appendix=True), mode="auto")
     result = diff_documents(good, _odd_numbering(tmp_path / "怪编号.docx"))
     assert result.chapters
+
+
+def test_other_organisations_are_not_wrong_names(tmp_path: Path) -> None:
+    """The consultancy, a bank or the parent group are other organisations, not the
+    enterprise's name written wrong; a title naming another mine is a copied plan."""
+    blocks = content(appendix=True)
+    blocks.insert(3, ("p", "本方案由山西晋岚地质矿产技术咨询有限公司编制，山西青岚集团有限公司审定，"
+                           "中国银行文水支行提供绿色信贷。"))
+    report = check_document(write_plan(tmp_path / "o.docx", blocks), input_path=EXAMPLE)
+    assert report.findings == [], [str(f) for f in report.findings]
+    copied = write_plan(tmp_path / "c.docx", content(appendix=True),
+                        title="文水县鑫源石料有限公司鑫源石料厂绿色矿山建设实施方案")
+    (wrong,) = only(check_document(copied, input_path=EXAMPLE), "GM-W620")
+    assert "方案名称中的矿山写作“文水县鑫源石料有限公司鑫源石料厂”" in wrong.message

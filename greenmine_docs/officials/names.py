@@ -4,7 +4,7 @@ body, tables — not only after a ``矿山名称：`` label.
 A plan copied from another mine's, or typed carelessly, misspells a name in a few places
 while the right name stays elsewhere. Every place that ends like the input's name (the mine
 name's last characters, ``有限公司`` …) is read back to the name's length and compared: the
-same text is right; a text that differs in a character or two (similarity ≥ 0.75) is the
+same text is right; a text that differs in a character or so (similarity ≥ 0.85) is the
 name written wrong; anything further off is another organisation (the consultancy, a bank)
 and is left alone. The plan's own title (``X绿色矿山建设实施方案``) must name the mine.
 One warning per distinct wrong spelling, at its first place, with how often it occurs.
@@ -20,7 +20,7 @@ from ..findings import Finding, Location, make
 from .check import placeholders_in
 from .docx_structure import Block, locate
 
-SIMILAR = 0.75
+SIMILAR = 0.85
 _TITLE_TAIL = re.compile(r"绿色矿山建设(?:实施)?方案")
 
 
