@@ -137,7 +137,6 @@ def pdf_corpus(corpus, tmp_path_factory) -> dict[str, Path]:
 
 
 def _verdict(findings) -> Counter:
-    from greenmine_docs.officials.docx_structure import norm_title
 
     return Counter((f.code, norm_title(f.location.part or "")) for f in findings)
 

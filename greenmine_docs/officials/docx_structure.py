@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from .docx_package import W, WordPackage
+
+if TYPE_CHECKING:
+    from ..findings import Location
 
 CN_DIGITS = "零〇一二三四五六七八九"
 _CN_NUM = r"[一二三四五六七八九十百零〇两]+"

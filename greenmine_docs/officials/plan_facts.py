@@ -69,6 +69,13 @@ class _Facts:
             for m in label.finditer(text):
                 yield block, heading, _sentence_after(text, m.end())
 
+    def stated(self, label: re.Pattern[str], value: re.Pattern[str]):
+        """(block, heading, match) where ``value`` follows ``label`` in the same sentence."""
+        for block, heading, sentence in self.after(label):
+            m = value.search(sentence)
+            if m:
+                yield block, heading, m
+
     # ---------------------------------------------------------------- validity
     def validity(self) -> None:
         lic = self.s.mine.licence  # type: ignore[attr-defined]
@@ -95,12 +102,8 @@ class _Facts:
         period = getattr(self.s.plan, "period", None)  # type: ignore[attr-defined]
         if period is None:
             return
-        seen = False
-        for block, heading, sentence in self.after(_PERIOD):
-            r = _RANGE.search(sentence)
-            if not r:
-                continue
-            seen = True
+        hits = list(self.stated(_PERIOD, _RANGE))
+        for block, heading, r in hits:
             start, end = _date(r), _date(r, 3)
             if start is None or end is None:
                 continue
@@ -109,7 +112,7 @@ class _Facts:
                 self.warn("GM-W620", "period", f"方案期限写作“{_cn_date(start, False)}至"
                           f"{_cn_date(end, False)}”，申报数据为“{_cn_date(period.start, False)}至"
                           f"{_cn_date(period.end, False)}”。", block, heading)
-        if not seen:
+        if not hits:
             self.missing("方案期限", f"{_cn_date(period.start, False)}至{_cn_date(period.end, False)}")
 
     # ---------------------------------------------------------------- money and tasks
@@ -119,12 +122,8 @@ class _Facts:
         if expected is None and plan.tasks:
             expected = round(sum(t.investment for t in plan.tasks), 2)
         table_total = self._table_totals()
-        seen = False
-        for block, heading, sentence in self.after(_TOTAL):
-            m = _MONEY.search(sentence)
-            if not m:
-                continue
-            seen = True
+        hits = list(self.stated(_TOTAL, _MONEY))
+        for block, heading, m in hits:
             value = float(m.group(1).replace(",", ""))
             if expected is not None and abs(value - expected) > 0.005:
                 self.warn("GM-W620", "total", f"总投资写作“{m.group(1)}万元”，申报数据为 "
@@ -132,7 +131,7 @@ class _Facts:
             if table_total is not None and abs(value - table_total) > 0.005:
                 self.warn("GM-W628", "total-table", f"文中总投资“{m.group(1)}万元”与文中建设任务表"
                           f"的合计 {table_total:.2f}万元不符。", block, heading)
-        if not seen and expected is not None:
+        if not hits and expected is not None:
             self.missing("总投资", f"{expected:.2f}万元")
 
     def _table_totals(self) -> float | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import copy
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -28,8 +28,8 @@ from docx.shared import Pt
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from plans.content import (APPENDIX_LIST, COMPANY, COMPILER, LICENCE_ROWS, LICENCE_SENTENCE,
-                           MINE, PREFACE, TITLE, Chap, Sec, chapters, task_table)
+from fixtures.officials.plans import add_numbering
+from plans.content import (APPENDIX_LIST, COMPILER, LICENCE_ROWS, MINE, PREFACE, Chap, Sec, chapters, task_table)
 
 CN = "一二三四五六七八九十"
 
@@ -178,23 +178,11 @@ _AUTO_FORMAT = {"chapter": ("chineseCounting", "第%{k}章"), "section": ("chine
 
 def _auto_numbering(doc, scheme: tuple[str, ...]) -> str:
     """A multilevel list definition like the ones Word's list gallery writes."""
-    numbering = doc.part.numbering_part.element
-    lvls = ""
+    levels = []
     for i, kind in enumerate(scheme):
         fmt, text = _AUTO_FORMAT[kind]
-        lvls += (f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
-                 f'<w:lvlText w:val="{text.format(k=i + 1)}"/><w:lvlJc w:val="left"/>'
-                 f'<w:pPr><w:ind w:left="0" w:firstLine="0"/></w:pPr></w:lvl>')
-    aid = 90
-    abstract = parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{aid}">'
-                         f'<w:multiLevelType w:val="multilevel"/>{lvls}</w:abstractNum>')
-    first = numbering.find(qn("w:num"))
-    if first is not None:
-        first.addprevious(abstract)
-    else:
-        numbering.append(abstract)
-    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="{aid}"/></w:num>'))
-    return "90"
+        levels.append((fmt, text.format(k=i + 1)))
+    return add_numbering(doc, levels, indent=True)
 
 
 def _east_asia(run, font: str) -> None:
