@@ -99,6 +99,11 @@ def run_checks(loaded: Loaded, as_of: dt.date | None = None, *,
     loaded.report.meta["as_of"] = ctx.as_of.isoformat()
     for module in _section_checks(SECTION_CHECKS):
         loaded.report.extend(module.check(ctx))
+    from .results import scores
+
+    found = scores(ctx)
+    if found:
+        loaded.report.meta["scores"] = found  # for summaries (batch)
     return ctx
 
 

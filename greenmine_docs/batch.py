@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import zipfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -54,7 +55,9 @@ class MineOutcome:
     county: str = ""
     errors: int = 0
     warnings: int = 0
-    score: float | None = None
+    self_score: float | None = None  # the enterprise's self-check, converted total
+    self_result: str = ""
+    score: float | None = None  # the third-party assessment, converted total
     result: str = ""
     files: list[str] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
@@ -113,6 +116,8 @@ def collect_tasks(src: Path, out_dir: Path, **options: Any) -> list[MineTask]:
             continue
         if out_resolved in path.resolve().parents or path.name == "expected-findings.yaml":
             continue
+        if _data_file(path):
+            continue  # a citation list, outline or indicator set an input names, not a mine
         files.append(path)
     if not files:
         raise InputError(f"文件夹 {src} 中没有找到 .yaml/.yml/.xlsx 输入文件。",
@@ -128,6 +133,22 @@ def collect_tasks(src: Path, out_dir: Path, **options: Any) -> list[MineTask]:
         folder = _unique(safe_filename(stem), used)
         tasks.append(MineTask(key=str(rel), out_dir=out_dir / folder, path=path, **options))
     return tasks
+
+
+_DATA_TAG = re.compile(rb"^format:\s*[\"']?greenmine-(citations|outline|indicator-set)/",
+                       re.MULTILINE)
+
+
+def _data_file(path: Path) -> bool:
+    """A YAML data file that belongs to an input (its ``format:`` tag says which kind)."""
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return False
+    try:
+        with path.open("rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return _DATA_TAG.search(head) is not None
 
 
 def _row_task(src: Path, out_dir: Path, index: int, info: "RowInfo", used: set[str],
@@ -239,9 +260,11 @@ def _checked(task: MineTask, report: Report, fp: str, *, mine: str, enterprise: 
         files=files, fingerprint=fp,
         findings=[f.to_dict() for f in report.sorted()],
     )
-    score = report.meta.get("score")
-    if isinstance(score, dict):
-        outcome.score, outcome.result = score.get("total"), score.get("result", "")
+    scores = report.meta.get("scores")
+    if isinstance(scores, dict):
+        own, assessed = scores.get("self_check") or {}, scores.get("assessment") or {}
+        outcome.self_score, outcome.self_result = own.get("total"), own.get("verdict", "")
+        outcome.score, outcome.result = assessed.get("total"), assessed.get("verdict", "")
     return outcome
 
 
@@ -489,7 +512,8 @@ def _write_cache(path: Path, outcomes: list[MineOutcome]) -> None:
 
 
 SUMMARY_HEADERS = ("序号", "输入", "矿山名称", "企业名称", "所在市", "所在县（市、区）", "处理结果",
-                   "错误数", "警告数", "得分", "评价结论", "生成的文件", "说明")
+                   "错误数", "警告数", "自查得分", "自查结论", "第三方评估得分", "评估结论",
+                   "生成的文件", "说明")
 FINDING_HEADERS = ("序号", "输入", "矿山名称", "代码", "级别", "位置", "问题", "处理建议")
 
 
@@ -513,7 +537,8 @@ def write_summary(result: BatchResult, path: Path) -> Path:
     for i, o in enumerate(result.outcomes, 1):
         note = o.message or ("沿用上次结果（输入未变化）" if o.reused else "")
         summary.append([i, o.key, o.mine, o.enterprise, o.city, o.county, o.status, o.errors,
-                        o.warnings, o.score, o.result, "；".join(o.files), note])
+                        o.warnings, o.self_score, o.self_result, o.score, o.result,
+                        "；".join(o.files), note])
     labels = {"error": "错误", "warning": "警告", "info": "提示"}
     findings = [[n, o.key, o.mine, f["code"], labels.get(f["severity"], f["severity"]),
                  str(Location(**f.get("location", {}))), f["message"], f.get("hint", "")]
@@ -522,7 +547,7 @@ def write_summary(result: BatchResult, path: Path) -> Path:
     wb = Workbook(write_only=True)
     head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     head_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    widths = {"汇总": (6, 28, 36, 30, 10, 14, 12, 8, 8, 8, 10, 60, 30),
+    widths = {"汇总": (6, 28, 36, 30, 10, 14, 12, 8, 8, 10, 10, 14, 10, 60, 30),
               "问题清单": (6, 28, 36, 10, 8, 40, 60, 40)}
     sheets = (("汇总", SUMMARY_HEADERS, summary), ("问题清单", FINDING_HEADERS, findings))
     for title, headers, rows in sheets:

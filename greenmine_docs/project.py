@@ -4,10 +4,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import InputError, OutputError
 from .resources import example_path
 
 EXAMPLE = "shanxi-limestone"
+EXAMPLES = {"shanxi-limestone": "山西省露天开采水泥用灰岩矿", "inner-mongolia-coal": "内蒙古自治区井工煤矿"}
 SCHEMA_FILE = "greenmine-input.schema.json"
 
 
@@ -21,11 +22,14 @@ def schema_json() -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
 
-def write_example_project(directory: Path, *, force: bool = False) -> list[Path]:
-    """Copy the bundled example into ``directory`` with its schema next to it, and point the
-    YAML's ``yaml-language-server`` comment at that schema file."""
+def write_example_project(directory: Path, *, force: bool = False,
+                          example: str = EXAMPLE) -> list[Path]:
+    """Copy a bundled example (a key of :data:`EXAMPLES`) into ``directory`` with its schema
+    next to it, and point the YAML's ``yaml-language-server`` comment at that schema file."""
+    if example not in EXAMPLES:
+        raise InputError(f"没有名为“{example}”的示例。", hint="可选：" + "、".join(EXAMPLES))
     directory = Path(directory)
-    source = example_path(EXAMPLE)
+    source = example_path(example)
     if directory.exists() and any(directory.iterdir()) and not force:
         raise OutputError(f"目录 {directory} 已存在且不为空，未写入。",
                           hint="换一个新目录，或加 --force 覆盖其中的同名文件。")

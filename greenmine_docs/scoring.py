@@ -168,8 +168,8 @@ class ScoreResult:
 
     def summary(self) -> str:
         """One Chinese sentence: ``自查得分 856.3 分（达标线 800 分），结论：达标。``"""
-        return (f"得分 {fmt_points(self.total)} 分（满分 {fmt_points(self.total_points)} 分，"
-                f"达标线 {fmt_points(self.pass_line)} 分），结论：{self.verdict.value}。")
+        return (f"得分{fmt_score(self.total)}分（满分{fmt_points(self.total_points)}分，"
+                f"达标线{fmt_points(self.pass_line)}分），结论：{self.verdict.value}。")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -207,6 +207,15 @@ def fmt_points(x: float | None) -> str:
         return "—"
     text = f"{_half_up(x, '0.01'):f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def fmt_score(x: float | None) -> str:
+    """A derived score (subtotal, total, converted total, difference) with two decimals:
+    ``937.1`` -> ``937.10``; None -> ``—``. Points as written use :func:`fmt_points`."""
+    if x is None:
+        return "—"
+    text = f"{_half_up(x, '0.01'):f}"
+    return "0.00" if text == "-0.00" else text
 
 
 def fmt_ratio(x: float | None) -> str:
@@ -312,38 +321,37 @@ def _verdict(iset: IndicatorSet, cats: list[CategoryResult], pres: list[Prerequi
     reasons: list[str] = []
     failed = [p for p in pres if p.met is False]
     for p in failed:
-        reasons.append(f"先决条件 {p.prerequisite.id}“{p.prerequisite.text}”不符合，实行一票否决。")
+        reasons.append(f"先决条件{p.prerequisite.id}“{p.prerequisite.text}”不符合，实行一票否决。")
     unruled = [p for p in pres if p.met is None]
     unscored = [r for r in items.values() if r.status is Status.UNSCORED]
     invalid = [r for r in items.values() if r.status is Status.INVALID]
+    open_lines = []
+    if unscored:
+        open_lines.append(f"有{len(unscored)}项未评分（{_ids(unscored)}）。")
+    if invalid:
+        open_lines.append(f"有{len(invalid)}项得分超出分值范围（{_ids(invalid)}）。")
+    if unruled:
+        open_lines.append(f"有{len(unruled)}条先决条件未判定（"
+                          + "、".join(p.prerequisite.id for p in unruled) + "）。")
+    if open_lines and not failed:  # an open result says so, and only so: no score, no verdict
+        return Verdict.INCOMPLETE, ["评分尚未完成，暂不能得出结论。", *open_lines]
     na = [r for r in items.values() if r.status is Status.NOT_APPLICABLE]
-
-    score_line = f"得分 {fmt_points(float(total))} 分，达标线 {fmt_points(iset.pass_line)} 分"
+    score_line = f"得分{fmt_score(float(total))}分，达标线{fmt_points(iset.pass_line)}分"
     if applicable != _q(iset.total_points):
-        score_line += (f"（{len(na)} 项不适用，适用分值 {fmt_points(float(applicable))} 分，"
-                       f"实际得分 {fmt_points(float(raw))} 分，按"
+        score_line += (f"（{len(na)}项不适用，适用分值{fmt_points(float(applicable))}分，"
+                       f"实际得分{fmt_score(float(raw))}分，按"
                        f"“实际得分÷适用分值×{fmt_points(iset.total_points)}”折算）")
     below_line = total < _q(iset.pass_line)
     score_line += "，未达到达标线。" if below_line else "，达到达标线。"
-    reasons.append(score_line)
     low = [c for c in cats if not c.passed]
+    if failed:  # a veto decides; the rest of the scoring is reported only when it is complete
+        return Verdict.FAIL, reasons + ([] if open_lines else [score_line])
+    reasons.append(score_line)
     for c in low:
-        reasons.append(f"一级指标“{c.category.name}”得分率 {fmt_ratio(c.ratio)}，低于要求的 "
+        reasons.append(f"一级指标“{c.category.name}”得分率{fmt_ratio(c.ratio)}，低于要求的"
                        f"{c.min_ratio * 100:g}%。")
     if not low and any(c.min_ratio > 0 for c in cats):
         reasons.append("各一级指标得分率均达到要求。")
-    if unscored:
-        reasons.append(f"有 {len(unscored)} 项未评分（{_ids(unscored)}），按 0 分计。")
-    if invalid:
-        reasons.append(f"有 {len(invalid)} 项得分超出分值范围（{_ids(invalid)}），按 0 分计。")
-    if unruled:
-        reasons.append(f"有 {len(unruled)} 条先决条件未判定（"
-                       + "、".join(p.prerequisite.id for p in unruled) + "）。")
-    if failed:
-        return Verdict.FAIL, reasons
-    if unscored or invalid or unruled:
-        reasons.insert(0, "评分尚未完成，暂不能得出结论。")
-        return Verdict.INCOMPLETE, reasons
     if below_line or low:
         return Verdict.FAIL, reasons
     if pres:
@@ -353,4 +361,4 @@ def _verdict(iset: IndicatorSet, cats: list[CategoryResult], pres: list[Prerequi
 
 def _ids(rows: list[ItemResult], limit: int = 8) -> str:
     ids = [r.item.id for r in rows]
-    return "、".join(ids[:limit]) + (" 等" if len(ids) > limit else "")
+    return "、".join(ids[:limit]) + ("等" if len(ids) > limit else "")

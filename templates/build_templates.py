@@ -50,8 +50,8 @@ def build_plan_template() -> bytes:
     apply_official_styles(doc)
     props = doc.core_properties
     props.title = "绿色矿山建设实施方案"
-    props.author = "greenmine-docs"
-    props.comments = "由 templates/build_templates.py 生成；可在 Word 中修改样式后用 --template 使用。"
+    props.author = ""
+    props.comments = ""
 
     # 1. cover ----------------------------------------------------------------------------
     cover = doc.sections[0]

@@ -34,7 +34,7 @@ def test_example_assessment_is_clean_and_passes():
     report = validate(EXAMPLE)
     assert not [c for c in codes(report) if c[4] == "5" and c[3] in "EW"], report.codes()
     info = only(report, "GM-I563")[0]
-    assert "942.12" in info.message and "达标" in info.message
+    assert "905.74" in info.message and "达标" in info.message
 
 
 def test_five_people_with_one_senior_is_a_finding(variant):
@@ -182,8 +182,8 @@ def test_photo_numbers_must_exist(variant):
 
 
 def test_problem_deadline_and_items(variant):
-    path = variant({"      deadline: 2023-11-30": "      deadline: 2023-09-01",
-                    'items: ["1.1.2", "1.1.6"]': 'items: ["1.1.2", "8.8"]'})
+    path = variant({"      deadline: 2024-05-31\n    - description: 北部": "      deadline: 2023-09-01\n    - description: 北部",
+                    'items: ["1.1.2", "1.1.4", "1.1.6"]': 'items: ["1.1.2", "8.8", "1.1.6"]'})
     report = validate(path)
     assert only(report, "GM-W560")[0].location.line == line_of(path, "deadline: 2023-09-01")
     assert "8.8" in only(report, "GM-W561")[0].message
@@ -215,5 +215,5 @@ def test_cli_validate_exit_code(runner, variant):
 
 @pytest.mark.parametrize("value", ["{{ 7*7 }}", "<b>&amp;</b>"])
 def test_odd_text_is_just_text(variant, value):
-    report = validate(variant({"    - 破碎、筛分车间全封闭": f"    - \"{value}\"\n    - 破碎、筛分车间全封闭"}))
+    report = validate(variant({"    - 筛分车间全封闭": f"    - \"{value}\"\n    - 筛分车间全封闭"}))
     assert report.valid

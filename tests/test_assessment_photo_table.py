@@ -54,7 +54,7 @@ def _old_photos(w, d) -> None:
     if not d.photos:
         w.paragraph("本次评估未附现场照片。")
         return
-    w.paragraph(f"评估组现场拍摄照片 {len(d.photos)} 张，照片编号与评分表中“见照片”一致。")
+    w.paragraph(f"评估组现场拍摄照片{len(d.photos)}张，照片编号与评分表中“见照片”一致。")
     per_row = 2
     rows = [d.photos[i:i + per_row] for i in range(0, len(d.photos), per_row)]
     table = w.body.add_table(rows=len(rows), cols=per_row)
@@ -169,12 +169,12 @@ def test_example_report_is_byte_identical() -> None:
 
 
 _PHOTO_LINES = [
-    "    - {file: photos/01-bench.jpg, caption: 东采区1225平台台阶开采现状}\n",
-    "    - {file: photos/02-crusher.jpg, caption: 破碎车间全封闭及喷雾抑尘设施}\n",
+    "    - {file: photos/01-bench.jpg, caption: 东采区1225平台以上台阶开采现状}\n",
+    "    - {file: photos/02-crusher.jpg, caption: 破碎站卸料口及喷雾抑尘设施（半封闭）}\n",
     "    - {file: photos/03-truck-wash.jpg, caption: 矿区出入口车辆冲洗设施}\n",
-    "    - {file: photos/04-waste-dump.jpg, caption: 北侧停用排土场复绿情况（1245台阶未覆土）}\n",
+    "    - {file: photos/04-waste-dump.jpg, caption: 北部停用排土场复绿情况（1245平台未覆土）}\n",
     "    - {file: photos/05-stockpile.jpg, caption: 成品料场东侧露天堆存的碎石（未苫盖）}\n",
-    "    - {file: photos/06-green-belt.jpg, caption: 矿区主干道两侧绿化隔离带}\n",
+    "    - {file: photos/06-green-belt.jpg, caption: 进场道路两侧绿化隔离带}\n",
     "    - {file: photos/07-sign-board.png, caption: 绿色矿山建设公示牌}\n",
 ]
 

@@ -80,3 +80,33 @@ def test_batch_html_report(tmp_path, runner):
     page = html.read_text(encoding="utf-8")
     assert "broken-syntax.yaml" in page and "GM-E201" in page and "<script>" in page
     assert "http://" not in page and "https://" not in page
+
+
+def test_summary_gives_both_scores_and_conclusions(tmp_path):
+    """The summary's score columns hold the engine's converted totals of the self-check and
+    of the third-party assessment, each with its conclusion (not left empty)."""
+    from greenmine_docs.api import load, run_checks
+    from greenmine_docs.assessment.data import evaluate
+
+    src = tmp_path / "src"
+    for name in ("shanxi-limestone", "inner-mongolia-coal"):
+        shutil.copytree(EXAMPLES / name, src / name)
+    shutil.copy(EXAMPLES / "flawed-format" / "mine.yaml", src / "flawed-format.yaml")
+    out = tmp_path / "out"
+    result = run_batch(src, out, jobs=1, validate_only=True)
+    ws = load_workbook(out / "批量处理汇总.xlsx")["汇总"]
+    header = [c.value for c in ws[1]]
+    rows = {r[header.index("输入")]: dict(zip(header, r))
+            for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert len(rows) == len(result.outcomes) == 3
+    for name in ("shanxi-limestone", "inner-mongolia-coal"):
+        ctx = run_checks(load(EXAMPLES / name / "mine.yaml"))
+        ev = evaluate(ctx)
+        row = rows[f"{name}/mine.yaml"]
+        assert row["自查得分"] == round(ev.self_result.total, 2)
+        assert row["自查结论"] == ev.self_result.verdict.value == "达标"
+        assert row["第三方评估得分"] == round(ev.result.total, 2)
+        assert row["评估结论"] == ev.result.verdict.value == "达标"
+    assert rows["shanxi-limestone/mine.yaml"]["第三方评估得分"] == 905.74
+    flawed = rows["flawed-format.yaml"]
+    assert flawed["自查得分"] is None and flawed["第三方评估得分"] is None

@@ -228,7 +228,7 @@ def test_batch_cli_validate_only_clean_table(tmp_path: Path, runner: Any,
     wb = openpyxl.load_workbook(out / "批量处理汇总.xlsx", read_only=True)
     rows = list(wb["汇总"].iter_rows(min_row=2, values_only=True))
     assert [r[2] for r in rows] == [f"测试{i}号灰岩矿" for i in range(1, 10)]
-    assert {r[6] for r in rows} == {"校验通过"} and rows[0][12] == "沿用上次结果（输入未变化）"
+    assert {r[6] for r in rows} == {"校验通过"} and rows[0][14] == "沿用上次结果（输入未变化）"
 
 
 def test_a_worker_that_fails_is_reported_here_not_printed(

@@ -33,7 +33,7 @@ def _build(enable: bool) -> bytes:
                                            ["3", "", "z"]],
               merges=[(0, 2, 1)], row_height_mm=12)
     w.markdown("\n\n".join(NASTY), level=1)
-    w.bullets(NASTY)
+    w.numbered_list(NASTY)
     w.page_break()
     return to_bytes(doc)
 

@@ -9,6 +9,8 @@ from docx import Document
 from docx.oxml.ns import qn
 from PIL import Image
 
+from docx_lists import item_formats
+
 from greenmine_docs.docx import Writer, new_document, to_bytes
 from greenmine_docs.docx.markdown import plain_text, strip_manual_number
 
@@ -71,12 +73,13 @@ def test_markdown_becomes_word_structure(tmp_path):
     assert "{{ 7*7 }}" in body.text and "{% for x in y %}" in body.text
     assert "<b>标签</b> & 符号" in body.text
     assert "中文软换行不应产生空格" in body.text
-    # lists are real numbering, restarted per list, nested with levels
+    # lists are real numbering, restarted per list, numbered one level below the heading
+    # (1.), a nested list one level deeper still (（1）); bullets are numbered too
     items = [p for p in pars if p._p.pPr is not None and p._p.pPr.numPr is not None]
-    assert [p.text for p in items] == ["第一项", "第二项", "子项甲", "子项乙", "要点一", "要点二"]
+    assert [(t, fmt) for t, _, fmt in item_formats(doc)] == [
+        ("第一项", "%1."), ("第二项", "%1."), ("子项甲", "（%1）"), ("子项乙", "（%1）"),
+        ("要点一", "%1."), ("要点二", "%1.")]
     num_ids = [p._p.pPr.numPr.numId.val for p in items]
-    levels = [p._p.pPr.numPr.ilvl.val for p in items]
-    assert levels == [0, 0, 1, 1, 0, 0]
     assert num_ids[0] == num_ids[1] and num_ids[2] == num_ids[3] and num_ids[4] == num_ids[5]
     assert len({num_ids[0], num_ids[2], num_ids[4]}) == 3
     # table with caption, emphasis markers dropped

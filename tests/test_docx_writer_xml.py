@@ -20,6 +20,8 @@ from hypothesis import strategies as st
 from lxml import etree
 from PIL import Image
 
+from docx_lists import item_formats
+
 from greenmine_docs.docx import Writer, new_document, to_bytes
 from greenmine_docs.docx.fonts import set_run_font
 from greenmine_docs.docx.markdown import MarkdownRenderer, _join_breaks, _parser, plain_paragraphs
@@ -87,6 +89,7 @@ class RefWriter(Writer):
         return ref_add_text(paragraph, text, **kw)
 
     def heading(self, level, text, *, numbered=None):
+        self.heading_level = level
         par = self.body.add_paragraph()
         ref_style(par, f"Heading {level}")
         number = self.numbered_headings if numbered is None else numbered
@@ -94,6 +97,7 @@ class RefWriter(Writer):
         return par
 
     def unnumbered_heading(self, level, text, *, align=None):
+        self.heading_level = level
         par = self.body.add_paragraph()
         ref_style(par, f"Heading {level}")
         if align:
@@ -102,20 +106,20 @@ class RefWriter(Writer):
         ref_add_text(par, text)
         return par
 
-    def list_item(self, paragraph, num_id, level=0):
+    def list_item(self, paragraph, num_id):
         ppr = paragraph._p.get_or_add_pPr()
         num_pr = ppr.get_or_add_numPr()
-        num_pr.get_or_add_ilvl().val = min(level, 2)
+        num_pr.get_or_add_ilvl().val = 0
         num_pr.get_or_add_numId().val = num_id
         ind = ppr.find(qn("w:ind"))
         if ind is not None:
             ppr.remove(ind)
 
-    def bullets(self, items, *, ordered=False):
-        num_id = self.lists.new_list("ordered" if ordered else "bullet")
+    def numbered_list(self, items):
+        num_id = self.lists.new_list(self.list_depth())
         for item in items:
             par = self.paragraph("")
-            self.list_item(par, num_id, 0)
+            self.list_item(par, num_id)
             ref_add_text(par, item)
 
     def page_break(self):
@@ -185,7 +189,7 @@ class RefRenderer(MarkdownRenderer):
             if self.lists:
                 kind, num_id = self.lists[-1]
                 if self.item_first:
-                    self.w.list_item(par, num_id, len(self.lists) - 1)
+                    self.w.list_item(par, num_id)
                     self.item_first = False
                 else:
                     par.paragraph_format.left_indent = self.w.char_width(2 * len(self.lists))
@@ -300,8 +304,8 @@ def compose(writer_cls, base_dir: Path):
     w.heading(4, "四级")
     w.unnumbered_heading(1, "附表", align="center")
     w.unnumbered_heading(2, "附图")
-    w.bullets(["甲", "乙\n丙", ""])
-    w.bullets(["一", "二"], ordered=True)
+    w.numbered_list(["甲", "乙\n丙", ""])
+    w.numbered_list(["一", "二"])
     w.page_break()
     w.table(["a", "b"], [["1", 2.5]], caption="表题 & <x>")
     w.table(["a", "b"], [["1", 2.5]])
@@ -535,6 +539,7 @@ def test_markdown_literals_survive_into_the_document(image_dir: Path) -> None:
     assert any(r.text == "粗斜" for r in both)
     breaks = [p for p in doc.paragraphs if "硬换行之后" in p.text]
     assert breaks and breaks[0]._p.xpath(".//w:br")
-    levels = {int(p._p.pPr.numPr.ilvl.val) for p in doc.paragraphs
-              if p._p.pPr is not None and p._p.pPr.numPr is not None}
-    assert levels == {0, 1, 2}
+    # nested lists are numbered one level deeper each (no bullets anywhere)
+    used = {(fmt, text) for _, fmt, text in item_formats(doc)}
+    assert len(used) >= 3 and not any(fmt == "bullet" for fmt, _ in used), used
+

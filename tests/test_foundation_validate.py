@@ -44,7 +44,7 @@ def test_unknown_key_suggests_closest(variant):
     report = validate(path)
     typo = [f for f in report.findings if f.code == "GM-E102"]
     assert len(typo) == 1 and "legal_representative" in typo[0].hint
-    assert (typo[0].location.line, typo[0].location.column) == (20, 3)
+    assert (typo[0].location.line, typo[0].location.column) == (21, 3)
 
 
 def test_json_output_has_stable_keys(runner):
@@ -134,7 +134,7 @@ def test_chinese_yes_no_accepted(variant):
 
 
 def test_placeholders_and_empty_text(variant):
-    path = variant({"  address: 山西省吕梁市文水县凤城镇青岚路 18 号": "  address: 山西省某某县【待填】",
+    path = variant({"  address: 山西省吕梁市文水县凤城镇青岚路18号": "  address: 山西省某某县【待填】",
                     "    email: qinglan_mine@example.com": '    email: ""',
                     "  legal_representative: 韩志远": '  legal_representative: "  "'})
     report = validate(path)

@@ -130,7 +130,7 @@ def test_numbers_from_the_input_are_in_the_tables(built):
     funding = table_by_caption(doc, "资金筹措表")
     assert [c.text for c in funding.rows[1].cells][:4] == ["1", "企业自有资金", "1418.50", "78.00"]
     targets = table_by_caption(doc, "绿色矿山建设量化目标表")
-    assert [c.text for c in targets.rows[1].cells] == ["1", "矿区可绿化区域绿化覆盖率", "72", "100",
+    assert [c.text for c in targets.rows[1].cells] == ["1", "矿区可绿化区域绿化覆盖率", "92", "100",
                                                        "%", "2025"]
     gaps = table_by_caption(doc, "矿区环境现状与差距分析表")
     first = [c.text for c in gaps.rows[1].cells]

@@ -58,8 +58,18 @@ def test_groups_follow_who_checks_whom() -> None:
                       "city:吕梁": sorted(["丙市级矿", "丁市级矿"]),  # 吕梁 and 吕梁市: one city
                       "city:大同": ["戊市级矿"]}
     assert result.groups[0].key == "province"
-    assert result.groups[0].checker == "省自然资源厅"
-    assert result.groups[1].checker == "吕梁市自然资源局"
+    # without a name in the list, the level that checks, never an invented bureau name
+    assert result.groups[0].checker == "省级自然资源主管部门"
+    assert result.groups[1].checker == "吕梁市自然资源主管部门"
+
+
+def test_checkers_are_named_as_the_list_names_them() -> None:
+    mines = [_mine("丙市级矿", "市级", "吕梁市"),
+             _mine("丁市级矿", "市级", "吕梁", checker="吕梁市规划和自然资源局"),
+             _mine("甲国家级矿", "国家级", "太原市", checker="山西省自然资源厅")]
+    result = draw_sample(mines, ratio=Decimal("0.2"), seed=1, province="山西省")
+    checkers = {g.key: g.checker for g in result.groups}
+    assert checkers == {"province": "山西省自然资源厅", "city:吕梁": "吕梁市规划和自然资源局"}
 
 
 def test_every_group_meets_the_ratio(listfile: Path) -> None:
@@ -189,7 +199,7 @@ def test_workbook_and_docx_contents(listfile: Path, tmp_path: Path) -> None:
     assert [c.value for c in ws[2]][:5] == ["序号", "核查组别", "核查单位", "矿山名称", "名录级别"]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=3)]
     assert len(rows) == 16 and [r[0] for r in rows] == list(range(1, 17))
-    assert rows[0][2] == "山西省自然资源厅"
+    assert rows[0][2] == "山西省自然资源主管部门"
     assert all(r[10] == "随机" or r[10].startswith("优先：") for r in rows)
     assert ws.print_title_rows == "$2:$2" and ws.freeze_panes == "E3"
     audit = {r[0].value: r[1].value for r in wb["抽取记录"].iter_rows(min_row=2, max_row=10)}
@@ -200,7 +210,7 @@ def test_workbook_and_docx_contents(listfile: Path, tmp_path: Path) -> None:
     assert audit["抽取比例"].startswith("0.2（20%）")
     counts = [[c.value for c in r] for r in wb["抽取记录"].iter_rows(min_row=12)
               if r[0].value and r[0].value not in ("合计", "核查组别")]
-    assert counts[0] == ["省级核查（国家级、省级矿山）", "山西省自然资源厅", 23, 5, 5, 5, 0, 13]
+    assert counts[0] == ["省级核查（国家级、省级矿山）", "山西省自然资源主管部门", 23, 5, 5, 5, 0, 13]
     assert [c[2] for c in counts] == [23, 7, 12, 5, 1, 10, 9]
     assert [c[3] for c in counts] == [5, 2, 3, 1, 1, 2, 2]
     full = list(wb["全部名录"].iter_rows(min_row=2, values_only=True))
@@ -215,9 +225,9 @@ def test_workbook_and_docx_contents(listfile: Path, tmp_path: Path) -> None:
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     names_docx = {r.cells[1].text for r in table.rows[1:] if r.cells[0].text.isdigit()}
     assert names_docx == {r[3] for r in rows}
-    assert "省级核查（国家级、省级矿山）　核查单位：山西省自然资源厅　名录 23 座，抽取 5 座" in \
+    assert "省级核查（国家级、省级矿山）　核查单位：山西省自然资源主管部门　名录23座，抽取5座" in \
         [r.cells[0].text for r in table.rows]
-    assert "随机种子 7" in texts[-1] and "2023年10月8日" in texts[-1]
+    assert "随机种子7" in texts[-1] and "2023年10月8日" in texts[-1]
     sec = doc.sections[0]
     assert sec.page_width > sec.page_height  # landscape
 

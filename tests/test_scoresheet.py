@@ -83,7 +83,7 @@ def test_layout_validation_and_print_setup(sheet, example_eval):
     assert ws.freeze_panes == f"B{header_row() + 1}"
     assert ws.column_dimensions["K"].hidden  # the helper column does not print
     # values already in the input are filled in
-    assert ws.cell(row=rows["1.1.2"], column=_col("score")).value == 13
+    assert ws.cell(row=rows["1.1.2"], column=_col("score")).value == 8
     assert "洒落物" in ws.cell(row=rows["1.1.2"], column=_col("reason")).value
     assert ws.cell(row=rows["1.1.2"], column=_col("photos")).value == "3"
     assert wb[SHEET_SUMMARY]["E5"].value == f"='{SHEET_SCORES}'!E{rows['1']}"
@@ -186,7 +186,7 @@ def test_cli_scoresheet(runner, tmp_path):
     assert res.code == 2 and "已存在" in res.stderr
     assert run_cli(runner, "scoresheet", EXAMPLE, "-o", out, "--force").code == 0
     res = run_cli(runner, "scoresheet", EXAMPLE, "--read", out)
-    assert res.code == 0 and "942.12" in res.stdout and "达标" in res.stdout
+    assert res.code == 0 and "905.74" in res.stdout and "达标" in res.stdout
     res = run_cli(runner, "scoresheet", EXAMPLE)
     assert res.code == 2 and "-o" in res.output
     res = run_cli(runner, "scoresheet", EXAMPLE, "-o", tmp_path / "s.docx")

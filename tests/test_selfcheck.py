@@ -76,7 +76,7 @@ def test_example_scores():
     assert result.verdict.value == "达标"
     assert result.applicable_points == 923  # 6 by the set's rules, 2 declared (尾矿, 加工废水)
     assert all(c.passed for c in result.categories)
-    assert len([r for r in result.items.values() if r.deduction > 0]) == 19
+    assert len([r for r in result.items.values() if r.deduction > 0]) == 24
 
 
 def test_model_short_forms():
@@ -93,10 +93,12 @@ def test_model_short_forms():
 def test_section_findings_are_located(variant):
     path = variant({
         ROW_1_1_3: '"1.1.3": {score: 13, situation: 出口设自动洗车台1座',
-        '"1.1.4": {score: 10, situation: 设矿区简介牌、功能分区牌、安全警示牌和绿色矿山公示牌共46块。见标牌清单}':
-            '"1.1.4": {score: 8}',
+        '"1.1.4":\n      score: 8\n      situation: 设矿区简介牌、安全警示牌和绿色矿山公示牌，多数为2014年设置。'
+        '见标牌清单\n      problem: 未设功能分区牌和线路指示牌，部分标牌褪色、损坏\n'
+        '      measure: 按实施方案更新标识标牌系统\n      deadline: 2024-03-31\n'
+        '      responsible: 陈晓燕': '"1.1.4": {score: 8}',
         '"1.1.5": {score: 12, situation:': '"1.1.5": {score: 11, situation:',
-        "      deadline: 2023-11-30\n      responsible: 王建军": "      deadline: 2023-08-30\n      responsible: 王建军",
+        "      deadline: 2024-05-31\n      responsible: 王建军": "      deadline: 2023-08-30\n      responsible: 王建军",
         "      responsible: 刘海涛\n": "",
         "    P3: 符合": "    P3: 不符合",
         '  items:\n    "1.1.1": {score: 15,': '  items:\n    "9.9.9": {score: 1}\n    "1.1.1": {score: 15,',
@@ -150,7 +152,7 @@ def test_xlsx_header_and_columns(filled):
     wb = load_workbook(filled)
     ws = wb[SHEET]
     assert ws["A1"].value == "绿色矿山自查记录表"
-    assert "参考" in ws["A2"].value and "非主管部门正式发布" in ws["A2"].value
+    assert "参考" in ws["A2"].value and "以主管部门发布的正式指标为准" in ws["A2"].value
     values = [c.value for row in ws.iter_rows(min_row=3, max_row=7) for c in row]
     for expected in ("山西青岚建材有限公司青岚山水泥用灰岩矿", "91141100MA0K7QL3XJ",
                      "C1411002011031120107654", "水泥用灰岩", "露天开采", "120万吨/年",
@@ -167,9 +169,9 @@ def test_xlsx_rows_merges_and_formulas(filled):
     rows = _rows(ws)
     r = rows["1.1.2"]
     assert ws.cell(row=r, column=COL["points"]).value == 15
-    assert ws.cell(row=r, column=COL["score"]).value == 13
+    assert ws.cell(row=r, column=COL["score"]).value == 10
     assert "碎石路面" in ws.cell(row=r, column=COL["problem"]).value
-    assert ws.cell(row=r, column=COL["deadline"]).value == dt.datetime(2023, 11, 30)
+    assert ws.cell(row=r, column=COL["deadline"]).value == dt.datetime(2024, 5, 31)
     assert ws.cell(row=r, column=COL["responsible"]).value == "王建军"
     assert ws.cell(row=rows["1.1.8"], column=COL["score"]).value == "不适用"
     assert ws.cell(row=rows["3.2.3"], column=COL["score"]).value == "不适用"
@@ -278,6 +280,7 @@ def test_filled_table_findings_are_at_cells(tmp_path):
     ws.cell(row=rows["1.1.1"], column=COL["score"]).value = 20
     ws.cell(row=rows["1.1.3"], column=COL["score"]).value = "很好"
     ws.cell(row=rows["1.1.4"], column=COL["score"]).value = 7
+    ws.cell(row=rows["1.1.4"], column=COL["problem"]).value = None
     ws.cell(row=rows["1.1.5"], column=COL["situation"]).value = None
     ws.cell(row=rows["1.1.2"], column=COL["deadline"]).value = dt.date(2023, 9, 1)
     ws.cell(row=rows["1.1.6"], column=COL["deadline"]).value = "下个月"

@@ -40,7 +40,7 @@ def test_docx_layout_and_content(docx_path):
     assert sec.orientation == WD_ORIENT.LANDSCAPE and sec.page_width > sec.page_height
     texts = [p.text for p in doc.paragraphs]
     assert "绿色矿山自查记录表" in texts
-    assert any("参考" in t for t in texts) and any("非主管部门正式发布" in t for t in texts)
+    assert any("参考" in t for t in texts) and any("以主管部门发布的正式指标为准" in t for t in texts)
     header, main, sign = doc.tables
     assert header.cell(0, 1).text == "山西青岚建材有限公司青岚山水泥用灰岩矿"
     assert header.cell(3, 1).text == "2023年9月12日"
@@ -48,12 +48,12 @@ def test_docx_layout_and_content(docx_path):
                                                        "评价内容与要求", "分值", "自查得分"]
     assert main.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     rows = {r.cells[0].text: r for r in main.rows}
-    assert rows["1.1.2"].cells[5].text == "13" and "碎石路面" in rows["1.1.2"].cells[7].text
+    assert rows["1.1.2"].cells[5].text == "10" and "碎石路面" in rows["1.1.2"].cells[7].text
     assert rows["1.1.8"].cells[5].text == "不适用"
     assert rows["P3"].cells[5].text == "符合"
     body = "\n".join(c.text for r in main.rows for c in r.cells)
-    assert "得分率 93.3%，达到不低于75%的要求" in body
-    assert "937.16" in body and "865" in body
+    assert "得分率90.9%，达到不低于75%的要求" in body
+    assert "912.24" in body and "842.00" in body
     assert "自查结论" in body and "先决条件全部符合" in body
     assert "企业负责人（签字）：韩志远" in sign.cell(0, 0).text
     assert "县级自然资源主管部门审核意见" in sign.cell(0, 1).text
@@ -123,9 +123,9 @@ def test_summarize_many_tables(tmp_path, variant, runner):
     data = [[c.value for c in row] for row in ws.iter_rows(min_row=3, values_only=False)]
     by_name = {r[1]: dict(zip(header, r)) for r in data}
     passed = by_name["山西青岚建材有限公司青岚山水泥用灰岩矿"]
-    assert passed["自查结论"] == "达标" and passed["折算得分"] == pytest.approx(937.16, abs=0.01)
-    assert passed["问题数"] == 19 and passed["最早整改时限"].date().isoformat() == "2023-10-15"
-    assert passed["矿区环境得分"] == 194
+    assert passed["自查结论"] == "达标" and passed["折算得分"] == pytest.approx(912.24, abs=0.01)
+    assert passed["问题数"] == 24 and passed["最早整改时限"].date().isoformat() == "2023-10-15"
+    assert passed["矿区环境得分"] == 189
     failed = by_name["山西青岚建材有限公司北岭水泥用灰岩矿"]
     assert failed["自查结论"] == "不达标" and failed["先决条件"] == "不符合：P3"
     blank = next(r for r in by_name.values() if r["自查结论"] == "未完成")
@@ -134,7 +134,7 @@ def test_summarize_many_tables(tmp_path, variant, runner):
     scores = [r["折算得分"] for r in by_name.values() if r["所在地"] == "吕梁市文水县"]
     assert scores == sorted(scores, reverse=True)
     problems = wb["问题清单"]
-    assert problems.max_row == 2 + 19 + 19
+    assert problems.max_row == 2 + 24 + 24
     assert wb["无法读取"]["A3"].value.endswith("d-broken.xlsx")
     # the CLI reports broken files and exits 1
     r = run_cli(runner, "summarize", folder, "-o", tmp_path / "again.xlsx")

@@ -27,6 +27,9 @@ def check(ctx: "CheckContext") -> Iterator[Finding]:
         return
     yield from check_team(ctx, a)
     yield from check_agency(ctx, a)
+    from .independence import check as check_independence
+
+    yield from check_independence(ctx)
     yield from check_dates(ctx, a)
     yield from check_photos(ctx, a)
     from .data import evaluate

@@ -17,7 +17,8 @@ from docx.shared import Mm, Pt
 from ..docx import Cell, add_text, cn_date
 from ..docx.tables import add_table
 from ..docx.writer import NO_INDENT
-from ..scoring import Status, fmt_points, fmt_ratio
+from ..scoring import Status, fmt_points, fmt_ratio, fmt_score
+from ..units import fmt_number, per_year_amount
 from .chart import add_score_chart
 
 if TYPE_CHECKING:
@@ -42,7 +43,13 @@ def compose(w: "Writer", d: "ReportData") -> None:
 
 # -- small helpers --------------------------------------------------------------------------
 def _pts(x: float | None) -> str:
+    """Points as written (分值, pass line, an item's score)."""
     return fmt_points(x)
+
+
+def _score(x: float | None) -> str:
+    """A derived score: two decimals (see :func:`~greenmine_docs.scoring.fmt_score`)."""
+    return fmt_score(x)
 
 
 def _min(ratio: float) -> str:
@@ -63,30 +70,24 @@ def overview(w: "Writer", d: "ReportData") -> None:
     a, s, iset = d.assessment, d.submission, d.indicator_set
     w.heading(1, "评估概况")
     w.heading(2, "评估依据")
-    basis = [f"{s.campaign.province}自然资源主管部门{s.campaign.year}年度绿色矿山遴选和核查工作通知"
-             f"（{s.campaign.notice_number}）；"]
-    basis.append(f"{iset.display_title}（以下简称“评价指标”）；")
-    if s.mine.industry_standard is not None:
-        basis.append(f"{s.mine.industry_standard.title}；")
-    basis.append("绿色矿山第三方评估工作要求（评估机构独立性、评估组组成、内业与现场评估程序）；")
-    basis.append(f"委托合同（{a.commission.contract_number}）及企业提交的自评报告和佐证材料。")
-    w.bullets(basis, ordered=True)
+    w.numbered_list(d.basis)
     if iset.reference_notice:
-        w.paragraph("注：" + iset.reference_notice.replace("本表", "本报告"))
+        w.paragraph("注：" + iset.reference_notice)
     w.heading(2, "委托情况")
     contract_date = (f"于{cn_date(a.commission.contract_date)}" if a.commission.contract_date
                      else "")
+    fees = ("评估费用由委托单位支付，评估机构未向被评估企业收取任何费用。"
+            if d.independence is not None and d.independence.no_fees else "")
     w.paragraph(f"{a.commission.body}{contract_date}委托{a.agency.name}（统一社会信用代码"
                 f"{a.agency.uscc}）对{s.mine.name}开展绿色矿山第三方评估，委托合同编号"
-                f"{a.commission.contract_number}。评估费用由委托单位支付，评估机构未向被评估企业收取"
-                "任何费用。")
+                f"{a.commission.contract_number}。{fees}")
     w.heading(2, "评估组组成")
     seniors = sum(1 for m in a.team if m.title_level.is_senior)
     specs = "、".join(dict.fromkeys(m.speciality.value for m in a.team))
-    w.paragraph(f"评估组由 {len(a.team)} 人组成，其中高级（含正高级）职称 {seniors} 人，专业涵盖"
-                f"{specs}。评估组成员均已签署独立性声明。" if all(
-                    m.independence_declared for m in a.team) else
-                f"评估组由 {len(a.team)} 人组成，其中高级（含正高级）职称 {seniors} 人，专业涵盖{specs}。")
+    declared = "评估组成员均已签署独立性声明。" if all(
+        m.independence_declared for m in a.team) else ""
+    w.paragraph(f"评估组由{len(a.team)}人组成，其中高级（含正高级）职称{seniors}人，专业涵盖"
+                f"{specs}。{declared}")
     rows = [[i, m.name, m.title or "—", m.title_level.value, m.speciality.value, m.role.value,
              "是" if m.full_time else "否", "已签署" if m.independence_declared else "未签署"]
             for i, m in enumerate(a.team, start=1)]
@@ -123,37 +124,36 @@ def mine_overview(w: "Writer", d: "ReportData") -> None:
     place = f"{s.campaign.province}{mine.location.city}{mine.location.county}"
     coords = ""
     if mine.location.longitude is not None and mine.location.latitude is not None:
-        coords = (f"，矿区中心地理坐标约东经 {mine.location.longitude:.4f}°、北纬 "
+        coords = (f"，矿区中心地理坐标约东经{mine.location.longitude:.4f}°、北纬"
                   f"{mine.location.latitude:.4f}°")
     started = f"，{cn_date(mine.production_start)}正式投产" if mine.production_start else ""
     w.paragraph(f"{mine.name}位于{place}{coords}。采矿权人为{lic.holder}，矿山为{mine.status.value}"
                 f"{started}。")
     years = d.remaining_years
-    reserve_text = (f"截至{res.report_year}年底保有剩余可采储量 {_num(res.remaining.value)} "
-                    f"{res.remaining.unit}，年开采量 {_num(res.annual_production.value)} "
-                    f"{res.annual_production.unit}")
+    reserve_text = (f"截至{res.report_year}年底保有剩余可采储量{_num(res.remaining.value)}"
+                    f"{res.remaining.unit}，年开采量"
+                    f"{per_year_amount(res.annual_production.value, res.annual_production.unit)}")
     if years is not None:
-        reserve_text += f"，剩余可采年限约 {years:.1f} 年"
+        reserve_text += f"，剩余可采年限约{years:.1f}年"
     w.paragraph(reserve_text + "。")
     if mine.directory_level.value != "未入选":
         year = f"{mine.listed_year}年" if mine.listed_year else ""
         w.paragraph(f"矿山已于{year}列入{mine.directory_level.value}绿色矿山名录。")
     depth = ""
     if lic.depth_top_m is not None and lic.depth_bottom_m is not None:
-        depth = f"{_num(lic.depth_top_m)} 米至 {_num(lic.depth_bottom_m)} 米标高"
+        depth = f"{_num(lic.depth_top_m)}米至{_num(lic.depth_bottom_m)}米标高"
     rows = [
         ["企业名称", ent.name, "统一社会信用代码", ent.uscc],
         ["法定代表人", ent.legal_representative, "经济类型", ent.economic_type or "—"],
         ["矿山名称", Cell(mine.name, span=3)],
         ["采矿许可证号", lic.number, "发证机关", lic.issuer],
         ["开采矿种", lic.mineral, "开采方式", lic.method.value],
-        ["生产规模", f"{_num(lic.scale.value)} {lic.scale.unit}", "规模类型",
+        ["生产规模", f"{_num(lic.scale.value)}{lic.scale.unit}", "规模类型",
          mine.scale_class.value if mine.scale_class else "—"],
-        ["矿区面积", f"{_num(lic.area_km2)} 平方千米", "开采深度", depth or "—"],
+        ["矿区面积", f"{_num(lic.area_km2)}平方千米", "开采深度", depth or "—"],
         ["有效期", Cell(f"{cn_date(lic.valid_from)}至{cn_date(lic.valid_to)}", span=3)],
-        ["适用行业标准", Cell(mine.industry_standard.title if mine.industry_standard else "—",
-                           span=3)],
-        ["职工人数", f"{mine.staff} 人" if mine.staff is not None else "—", "名录级别",
+        ["适用行业标准", Cell(d.standard or "—", span=3)],
+        ["职工人数", f"{mine.staff}人" if mine.staff is not None else "—", "名录级别",
          mine.directory_level.value],
     ]
     w.table([Cell("项目"), Cell("内容"), Cell("项目"), Cell("内容")], rows,
@@ -161,7 +161,8 @@ def mine_overview(w: "Writer", d: "ReportData") -> None:
 
 
 def _num(x: float) -> str:
-    return fmt_points(x)
+    """A measured value (reserves, area, depth) with the precision it was given."""
+    return fmt_number(x)
 
 
 # -- chapter 3: prerequisites ---------------------------------------------------------------
@@ -172,12 +173,12 @@ def prerequisites(w: "Writer", d: "ReportData") -> None:
     unruled = [p for p in r.prerequisites if p.met is None]
     if failed:
         ids = "、".join(p.prerequisite.id for p in failed)
-        w.paragraph(f"评估组对 {len(r.prerequisites)} 项先决条件逐条核查，其中 {len(failed)} 项"
+        w.paragraph(f"评估组对{len(r.prerequisites)}项先决条件逐条核查，其中{len(failed)}项"
                     f"（{ids}）不符合，实行一票否决。")
     elif unruled:
-        w.paragraph(f"评估组对先决条件逐条核查，尚有 {len(unruled)} 项未作出判定。")
+        w.paragraph(f"评估组对先决条件逐条核查，尚有{len(unruled)}项未作出判定。")
     else:
-        w.paragraph(f"评估组对 {len(r.prerequisites)} 项先决条件逐条核查，均符合要求。")
+        w.paragraph(f"评估组对{len(r.prerequisites)}项先决条件逐条核查，均符合要求。")
     rows = []
     for p in r.prerequisites:
         entry = d.scores.prerequisites.get(p.prerequisite.id)
@@ -192,49 +193,49 @@ def prerequisites(w: "Writer", d: "ReportData") -> None:
 def scores(w: "Writer", d: "ReportData") -> None:
     r = d.result
     w.heading(1, "评分情况")
-    w.paragraph(f"评估组按评价指标对 {len(r.items)} 项评价内容逐项核查评分。评价指标满分 "
-                f"{_pts(r.total_points)} 分，达标线 {_pts(r.pass_line)} 分，各一级指标得分率原则上"
+    w.paragraph(f"评估组按评价指标对{len(r.items)}项评价内容逐项核查评分。评价指标满分"
+                f"{_pts(r.total_points)}分，达标线{_pts(r.pass_line)}分，各一级指标得分率原则上"
                 f"不低于规定比例。")
     na_by_set = [x for x in r.items.values() if x.na_by_set]
     na_declared = [x for x in r.items.values()
                    if x.status is Status.NOT_APPLICABLE and not x.na_by_set]
     if na_by_set or na_declared:
-        w.paragraph(f"其中 {len(na_by_set) + len(na_declared)} 项不适用于本矿山（按评价指标适用范围"
-                    f" {len(na_by_set)} 项，经评估组认定 {len(na_declared)} 项），不计入适用分值；总得分按"
+        w.paragraph(f"其中{len(na_by_set) + len(na_declared)}项不适用于本矿山（按评价指标适用范围"
+                    f"{len(na_by_set)}项，经评估组认定{len(na_declared)}项），不计入适用分值；总得分按"
                     f"“实际得分÷适用分值×{_pts(r.total_points)}”折算。")
     for c in r.categories:
         w.heading(2, f"{c.category.name}")
         ratio = fmt_ratio(c.ratio)
         state = "达到" if c.passed else "未达到"
-        w.paragraph(f"该一级指标分值 {_pts(c.points)} 分，适用分值 {_pts(c.applicable_points)} 分，"
-                    f"评估得分 {_pts(c.score)} 分，得分率 {ratio}，{state}"
+        w.paragraph(f"该一级指标分值{_pts(c.points)}分，适用分值{_pts(c.applicable_points)}分，"
+                    f"评估得分{_score(c.score)}分，得分率{ratio}，{state}"
                     f"{_min(c.min_ratio)}的要求。")
         rows: list[list[Any]] = []
         for g in c.groups:
-            note = f"满分 {_pts(g.points)} 分"
+            note = f"满分{_pts(g.points)}分"
             if g.applicable_points != g.points:
-                note += f"，适用分值 {_pts(g.applicable_points)} 分"
+                note += f"，适用分值{_pts(g.applicable_points)}分"
             rows.append([Cell(g.group.id, bold=True, align="center"),
                          Cell(f"{g.group.name}（小计）", bold=True),
                          Cell(_pts(g.applicable_points), bold=True, align="center"),
-                         Cell(_pts(g.score), bold=True, align="center"), note])
+                         Cell(_score(g.score), bold=True, align="center"), note])
             for x in g.items:
                 rows.append([x.item.id, x.item.text, _pts(x.item.points), _score_cell(x),
                              _item_note(d, x)])
         w.table(["编号", "评价内容及要求", "分值", "得分", "扣分原因及说明"], rows,
-                caption=f"“{c.category.name}”评分表", widths_mm=[15, 64, 13, 13, 51],
+                caption=f"“{c.category.name}”评分表", widths_mm=[15, 62, 13, 15, 51],
                 aligns=["center", "left", "center", "center", "left"])
     w.heading(2, "评分汇总")
     rows = []
     for c in r.categories:
-        rows.append([c.category.name, _pts(c.points), _pts(c.applicable_points), _pts(c.score),
+        rows.append([c.category.name, _pts(c.points), _pts(c.applicable_points), _score(c.score),
                      fmt_ratio(c.ratio), _min(c.min_ratio),
                      Cell("是" if c.passed else "否", bold=not c.passed, align="center")])
     rows.append([Cell("合计（实际得分）", bold=True), _pts(r.total_points),
-                 _pts(r.applicable_points), _pts(r.raw_total), "—", "—", "—"])
-    rows.append([Cell("折算总得分", bold=True), Cell(_pts(r.total) + " 分", span=6, bold=True,
+                 _pts(r.applicable_points), _score(r.raw_total), "—", "—", "—"])
+    rows.append([Cell("折算总得分", bold=True), Cell(_score(r.total) + "分", span=6, bold=True,
                                                     align="center")])
-    rows.append([Cell("达标线", bold=True), Cell(_pts(r.pass_line) + " 分", span=6,
+    rows.append([Cell("达标线", bold=True), Cell(_pts(r.pass_line) + "分", span=6,
                                                 align="center")])
     w.table(["一级指标", "分值", "适用分值", "评估得分", "得分率", "最低得分率", "是否达到"], rows,
             caption="评分汇总表", widths_mm=[38, 15, 20, 20, 18, 24, 21],
@@ -250,10 +251,10 @@ def _item_note(d: "ReportData", x) -> str:
     elif x.status is Status.NOT_APPLICABLE:
         parts.append(f"不适用：{x.reason}" if x.reason else "不适用")
     elif x.status is Status.INVALID:
-        parts.append(f"所填得分 {_pts(x.given)} 超出分值范围，按 0 分计")
+        parts.append(f"所填得分{_pts(x.given)}超出分值范围，按0分计")
     elif x.deduction > 0:
-        parts.append(f"扣 {_pts(x.deduction)} 分：{x.reason}" if x.reason
-                     else f"扣 {_pts(x.deduction)} 分")
+        parts.append(f"扣{_pts(x.deduction)}分：{x.reason}" if x.reason
+                     else f"扣{_pts(x.deduction)}分")
     elif x.status is Status.SCORED:
         parts.append("符合要求")
     if entry is not None and not x.na_by_set:
@@ -270,7 +271,7 @@ def _item_note(d: "ReportData", x) -> str:
 def highlights(w: "Writer", d: "ReportData") -> None:
     w.heading(1, "亮点与特色")
     if d.assessment.highlights:
-        w.bullets(d.assessment.highlights, ordered=True)
+        w.numbered_list(d.assessment.highlights)
     else:
         w.paragraph("评估组未提出特别的亮点与特色。")
 
@@ -281,7 +282,7 @@ def problems(w: "Writer", d: "ReportData") -> None:
     if not probs:
         w.paragraph("评估组未发现需要整改的问题。")
         return
-    w.paragraph(f"评估组现场发现主要问题 {len(probs)} 项，提出整改建议如下，企业应在期限内完成整改"
+    w.paragraph(f"评估组现场发现主要问题{len(probs)}项，提出整改建议如下，企业应在期限内完成整改"
                 "并将整改情况报委托单位。")
     rows = [[i, p.description, "\n".join(p.items) or "—", p.suggestion,
              cn_date(p.deadline) if p.deadline else "—"] for i, p in enumerate(probs, start=1)]
@@ -294,12 +295,12 @@ def conclusion(w: "Writer", d: "ReportData") -> None:
     r = d.result
     w.heading(1, "评估结论")
     par = w.paragraph("")
-    add_text(par, f"经评估，{d.submission.mine.name}绿色矿山建设第三方评估折算总得分 "
-                  f"{_pts(r.total)} 分（达标线 {_pts(r.pass_line)} 分），评估结论为：")
+    add_text(par, f"经评估，{d.submission.mine.name}绿色矿山建设第三方评估折算总得分"
+                  f"{_score(r.total)}分（达标线{_pts(r.pass_line)}分），评估结论为：")
     add_text(par, f"{r.verdict.value}", bold=True)
     add_text(par, "。")
     w.paragraph("主要依据：")
-    w.bullets(list(r.reasons), ordered=True)
+    w.numbered_list(list(r.reasons))
 
 
 # -- chapter 8: comparison with the self-check ----------------------------------------------
@@ -307,28 +308,30 @@ def comparison(w: "Writer", d: "ReportData") -> None:
     w.heading(1, "与企业自评结果对比")
     own = d.self_result
     if own is None:
-        w.paragraph("输入中未提供企业自评（自查）得分，本报告不作对比。")
+        w.paragraph("企业未提供自评（自查）得分，本报告不作对比。")
         return
     r = d.result
-    w.paragraph(f"企业自评折算总得分 {_pts(own.total)} 分，自评结论为{own.verdict.value}；第三方评估"
-                f"折算总得分 {_pts(r.total)} 分，评估结论为{r.verdict.value}，相差 "
-                f"{_pts(r.total - own.total)} 分。")
+    delta = r.total - own.total
+    than = (f"比企业自评{'高' if delta > 0 else '低'}{_score(abs(delta))}分" if abs(delta) >= 0.005
+            else "与企业自评相同")
+    w.paragraph(f"企业自评折算总得分{_score(own.total)}分，自评结论为{own.verdict.value}；第三方评估"
+                f"折算总得分{_score(r.total)}分，评估结论为{r.verdict.value}，{than}。")
     rows = []
     for mine_c, own_c in zip(r.categories, own.categories):
-        rows.append([mine_c.category.name, _pts(mine_c.points), _pts(own_c.score),
-                     _pts(mine_c.score), _signed(mine_c.score - own_c.score)])
-    rows.append([Cell("折算总得分", bold=True), _pts(r.total_points), _pts(own.total),
-                 _pts(r.total), _signed(r.total - own.total)])
+        rows.append([mine_c.category.name, _pts(mine_c.points), _score(own_c.score),
+                     _score(mine_c.score), _signed(mine_c.score - own_c.score)])
+    rows.append([Cell("折算总得分", bold=True), _pts(r.total_points), _score(own.total),
+                 _score(r.total), _signed(r.total - own.total)])
     w.table(["一级指标", "分值", "企业自评", "第三方评估", "差值"], rows,
             caption="一级指标自评与评估得分对比", widths_mm=[52, 22, 26, 28, 28],
             aligns=["left"] + ["center"] * 4)
     diffs = d.differences()
-    rule = (f"差值超过 {_pts(d.assessment.comparison_threshold)} 分"
+    rule = (f"差值超过{_pts(d.assessment.comparison_threshold)}分"
             if d.assessment.comparison_threshold is not None else "差值超过该项分值 20%")
     if not diffs:
         w.paragraph(f"逐项对比，没有{rule}或适用性认定不同的评价内容。")
         return
-    w.paragraph(f"逐项对比，{rule}或适用性认定不同的评价内容共 {len(diffs)} 项，列于下表。")
+    w.paragraph(f"逐项对比，{rule}或适用性认定不同的评价内容共{len(diffs)}项，列于下表。")
     rows = [[x.id, x.text, _pts(x.points), x.own, x.assessed, x.diff] for x in diffs]
     w.table(["编号", "评价内容", "分值", "企业自评", "第三方评估", "差值"], rows,
             caption="自评与评估得分差异较大的评价内容", widths_mm=[15, 69, 14, 20, 22, 16],
@@ -336,7 +339,7 @@ def comparison(w: "Writer", d: "ReportData") -> None:
 
 
 def _signed(x: float) -> str:
-    text = _pts(x)
+    text = _score(x)
     return f"+{text}" if x > 0 else text
 
 
@@ -362,7 +365,7 @@ def photos(w: "Writer", d: "ReportData") -> None:
     if not d.photos:
         w.paragraph("本次评估未附现场照片。")
         return
-    w.paragraph(f"评估组现场拍摄照片 {len(d.photos)} 张，照片编号与评分表中“见照片”一致。")
+    w.paragraph(f"评估组现场拍摄照片{len(d.photos)}张，照片编号与评分表中“见照片”一致。")
     _photo_table(w, d.photos)
     # photo captions are numbered 照片N, apart from 图N
     w.append_paragraph_xml(NO_INDENT)

@@ -86,6 +86,7 @@ def template_values(data) -> dict[str, str]:
         "leader_name": leader,
         "commitment_date": cn_date(a.site_visit.start),
         "date_upper": cn_date_upper(a.report_date),
+        "commitments": data.independence.commitments() if data.independence else [],
     }
 
 

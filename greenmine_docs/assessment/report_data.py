@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ..model.assessment import Assessment
     from ..scoring import ItemResult, ScoreResult
     from .data import Scores
+    from .independence import Independence
 
 DEFAULT_THRESHOLD_RATIO = 0.2  # without comparison_threshold: 20 % of the item's points
 
@@ -49,6 +50,9 @@ class ReportData:
     self_result: "ScoreResult | None" = None
     photos: list[PreparedPhoto] = field(default_factory=list)
     remaining_years: float | None = None
+    basis: list[str] = field(default_factory=list)  # 评估依据, each a citation from data
+    standard: str = ""  # the mine's industry standard as cited ("" when none)
+    independence: "Independence | None" = None  # what the input supports (see .independence)
 
     def threshold_for(self, points: float) -> float:
         t = self.assessment.comparison_threshold
@@ -114,5 +118,41 @@ def build_report_data(ctx: "CheckContext") -> ReportData:
                              hint="使用 JPEG 或 PNG 照片，路径相对于输入文件所在目录。")
         data, ratio = prepare(path)
         photos.append(PreparedPhoto(i, photo.caption, data, ratio))
+    from .independence import independence
+
+    standard, basis = cited_basis(ctx, ev.indicator_set)
     return ReportData(ctx.submission, a, ev.indicator_set, ev.scores, ev.result,
-                      ev.self_result, photos, remaining_years(ctx))
+                      ev.self_result, photos, remaining_years(ctx), basis, standard,
+                      independence(ctx))
+
+
+def standard_citation(ctx: "CheckContext") -> str:
+    """The mine's industry standard as the citation list writes it ("" when none)."""
+    from ..citations import citations_for
+
+    code = ctx.submission.mine.industry_standard
+    if code is None:
+        return ""
+    found = citations_for(ctx).standard(code.value)
+    return found.cite() if found is not None else code.value
+
+
+def cited_basis(ctx: "CheckContext", iset: "IndicatorSet") -> tuple[str, list[str]]:
+    """The mine's standard as cited, and the report's 评估依据: the campaign's notice, the
+    indicator set (cited when official, named when a reference set), the industry and local
+    standards, the contract. Everything cited comes from the citation data or the input."""
+    from ..citations import citations_for, indicator_set_citation, notice
+
+    a = ctx.submission.assessment
+    assert a is not None
+    cited_set = indicator_set_citation(ctx, iset)
+    basis = [f"{notice(ctx)}；",
+             f"{cited_set or iset.display_title}（以下简称“评价指标”）；"]
+    standard = standard_citation(ctx)
+    cites = citations_for(ctx)
+    for text in [standard] + [c.cite() for code in ctx.submission.mine.local_standards
+                              if (c := cites.standard(code)) is not None]:
+        if text:
+            basis.append(f"{text}；")
+    basis.append(f"委托合同（{a.commission.contract_number}）及企业提交的自评报告和佐证材料。")
+    return standard, basis

@@ -30,6 +30,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..clock import today as clock_today
+from ..cntext import cn_date
 from ..xlsx_fill import (Formula, Mismatch, OpenpyxlBook, RecordBook, SkeletonCache,
                          save_workbook,
                          content_digest, look, make_skeleton)
@@ -102,6 +103,7 @@ def header_row() -> int:
 
 # -- styles ---------------------------------------------------------------------------------
 _FONT = "宋体"
+SCORE_FORMAT = "0.00"  # derived scores (subtotals, totals, converted): two decimals
 _HEAD_FILL = "D9E1F2"
 _CAT_FILL = "E2EFDA"
 _GROUP_FILL = "F2F2F2"
@@ -324,7 +326,9 @@ def _write_scores(book, iset: "IndicatorSet", heading: list[str], mine: "MinePro
             # second-level subtotals: sums of its items (不适用 and empty cells count 0)
             t.value(g_row, iS, Formula(f"=SUM({S}{g_row + 1}:{S}{row})"))
             t.value(g_row, iD, Formula(f"=SUM({D}{g_row + 1}:{D}{row})"))
+            t.number_format(g_row, iS, SCORE_FORMAT)
         t.value(cat_row, iS, Formula("=" + "+".join(f"{S}{r}" for r in group_rows)))
+        t.number_format(cat_row, iS, SCORE_FORMAT)
         t.value(cat_row, iD, Formula("=" + "+".join(f"{D}{r}" for r in group_rows)))
         cat_rows[cat.id] = (cat_row, first_item, row)
     row += 1
@@ -332,6 +336,7 @@ def _write_scores(book, iset: "IndicatorSet", heading: list[str], mine: "MinePro
                                  "points": iset.total_points, "kind": KIND_TOTAL}, st,
          font="bold", fill=_CAT_FILL)
     t.value(row, iS, Formula("=" + "+".join(f"{S}{r[0]}" for r in cat_rows.values())))
+    t.number_format(row, iS, SCORE_FORMAT)
     t.value(row, iD, Formula("=" + "+".join(f"{D}{r[0]}" for r in cat_rows.values())))
     if ws is not None:
         _setup_print(ws, title_rows=f"{header_row()}:{header_row()}",
@@ -384,6 +389,7 @@ def _write_summary(book, iset: "IndicatorSet", heading: list[str],
                   "ratio": Formula(f'=IF(D{row}>0,E{row}/D{row},"—")'), "min": cat.min_ratio,
                   "met": Formula(f'=IF(D{row}>0,IF(F{row}>=G{row},"是","否"),"—")')}
         _put(t, row, cols, values, st)
+        t.number_format(row, 5, SCORE_FORMAT)  # E
         t.number_format(row, 6, "0.0%")  # F
         t.number_format(row, 7, "0%")  # G
     last = row
@@ -391,17 +397,19 @@ def _write_summary(book, iset: "IndicatorSet", heading: list[str],
     _put(t, row, cols, {"id": "合计", "name": "全部一级指标", "points": iset.total_points,
                         "applicable": Formula(f"=SUM(D{first}:D{last})"),
                         "score": Formula(f"=SUM(E{first}:E{last})")}, st, font="bold")
+    t.number_format(row, 5, SCORE_FORMAT)
     total_row = row
     row += 1
-    _put(t, row, cols, {"id": "折算", "name": "折算总分 = 实际得分 ÷ 适用分值 × 总分",
+    _put(t, row, cols, {"id": "折算", "name": "折算总分＝实际得分÷适用分值×总分",
                         "points": iset.total_points,
                         "score": Formula(f"=IF(D{total_row}>0,ROUND(E{total_row}/D{total_row}*"
                                          f"C{total_row},2),0)")}, st, font="bold")
+    t.number_format(row, 5, SCORE_FORMAT)
     row += 1
     _put(t, row, cols, {"id": "达标线", "name": "达标线（分）", "score": iset.pass_line}, st)
     row += 2
-    t.value(row, 1, "说明：本表由公式计算，仅供现场核对；评估结论（含先决条件一票否决）"
-            "以 greenmine report 生成的评估报告为准。")
+    t.value(row, 1, "说明：本表合计和折算由公式计算，供现场核对；评估结论（含先决条件一票否决）"
+            "以评估报告为准。")
     t.style(row, 1, font=st["info"])
     t.merge(row, 1, row, len(cols))
     _setup_print(t.ws, title_rows=f"{header_row()}:{header_row()}",
@@ -431,13 +439,14 @@ def _write_meta(book, rows: list[tuple[str, str]]) -> None:
 
 def _heading(iset: "IndicatorSet", submission: "Submission") -> list[str]:
     a = submission.assessment
-    mine_line = (f"矿山名称：{submission.mine.name}    采矿许可证号：{submission.mine.licence.number}"
-                 f"    开采方式：{submission.mine.licence.method.value}")
-    set_line = f"评价指标：{iset.display_title}    满分 {_num(iset.total_points)} 分，" \
-               f"达标线 {_num(iset.pass_line)} 分"
+    gap = "　　"  # full-width spaces between the fields of a heading line
+    mine_line = (f"矿山名称：{submission.mine.name}{gap}采矿许可证号：{submission.mine.licence.number}"
+                 f"{gap}开采方式：{submission.mine.licence.method.value}")
+    set_line = f"评价指标：{iset.display_title}{gap}满分{_num(iset.total_points)}分，" \
+               f"达标线{_num(iset.pass_line)}分"
     if a is not None:
-        set_line += (f"    评估机构：{a.agency.name}    现场评估："
-                     f"{a.site_visit.start:%Y-%m-%d} 至 {a.site_visit.end:%Y-%m-%d}")
+        set_line += (f"{gap}评估机构：{a.agency.name}{gap}现场评估："
+                     f"{cn_date(a.site_visit.start)}至{cn_date(a.site_visit.end)}")
     return [mine_line, set_line]
 
 
@@ -452,7 +461,7 @@ def _build(book, iset: "IndicatorSet", heading: list[str], mine: "MineProfile",
     if book.wb is not None:
         book.wb.active = 1
         book.wb.properties.title = "绿色矿山第三方评估打分表"
-        book.wb.properties.creator = "greenmine-docs"
+        book.wb.properties.creator = ""
     return cat_rows
 
 

@@ -106,3 +106,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         if missing:
             yield make("GM-W230", "实施方案评审记录缺少：" + "、".join(missing) + "。",
                        location=ctx.at("eligibility", "plan_review"))
+    # citations agree with the citation data; the documents tell one story
+    from . import citations, crossdoc
+
+    yield from citations.check(ctx)
+    yield from crossdoc.check(ctx)

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Iterator
 
 from ..findings import Finding, make
-from ..units import convert, parse_unit
+from ..units import parse_unit, years_of
 from .context import CheckContext
 
 
@@ -21,14 +21,8 @@ def remaining_years(ctx: CheckContext) -> float | None:
     """Remaining recoverable reserves ÷ annual production, in the same unit (None if units
     are unknown or of different dimensions — reported by the format checks)."""
     r = ctx.submission.reserves
-    reserves_unit, production_unit = parse_unit(r.remaining.unit), parse_unit(
-        r.annual_production.unit)
-    if reserves_unit is None or production_unit is None:
-        return None
-    if reserves_unit.dimension != production_unit.dimension or r.annual_production.value <= 0:
-        return None
-    per_year = convert(r.annual_production.value, production_unit, reserves_unit)
-    return r.remaining.value / per_year
+    return years_of(r.remaining.value, r.remaining.unit, r.annual_production.value,
+                    r.annual_production.unit)
 
 
 def _day(day: dt.date) -> str:

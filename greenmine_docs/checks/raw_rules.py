@@ -7,7 +7,7 @@ from typing import Any, Iterator
 
 from ..findings import Finding, make
 from ..load.raw import FieldPath, RawInput, all_texts
-from ..units import known_units_hint, parse_unit
+from ..units import RATE, STOCK, dimension_problem, known_units_hint, parse_unit
 from .formats import licence_number_ok, phone_ok, uscc_problem
 
 _PLACEHOLDER = re.compile(r"X{3,}|x{3,}|×{2,}|某某|待补充|待定|TODO|TBD|【[^】]*】")
@@ -16,6 +16,10 @@ _PLACEHOLDER = re.compile(r"X{3,}|x{3,}|×{2,}|某某|待补充|待定|TODO|TBD|
 # these substring tests take a tenth of that.
 _PLACEHOLDER_NEEDLES = ("XXX", "xxx", "××", "某某", "待补充", "待定", "TODO", "TBD", "【")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# unit fields, the field's label and the kind of quantity it holds
+_UNIT_FIELDS = ((("mine", "licence", "scale", "unit"), "生产规模", RATE),
+                (("reserves", "remaining", "unit"), "剩余可采储量", STOCK),
+                (("reserves", "annual_production", "unit"), "年开采量", RATE))
 
 
 def _get(data: Any, path: FieldPath) -> Any:
@@ -82,12 +86,18 @@ def check_formats(raw: RawInput) -> Iterator[Finding]:
     email = _get(raw.data, email_path)
     if isinstance(email, str) and email.strip() and not _EMAIL.match(email.strip()):
         yield make("GM-W115", f"电子邮箱“{email}”格式异常。", location=raw.locate(email_path))
-    for path in (("mine", "licence", "scale", "unit"), ("reserves", "remaining", "unit"),
-                 ("reserves", "annual_production", "unit")):
+    for path, label, kind in _UNIT_FIELDS:
         unit = _get(raw.data, path)
-        if isinstance(unit, str) and unit.strip() and parse_unit(unit) is None:
+        if not (isinstance(unit, str) and unit.strip()):
+            continue
+        parsed = parse_unit(unit)
+        if parsed is None:
             yield make("GM-E113", f"无法识别的单位“{unit}”。", location=raw.locate(path),
                        hint=f"可用单位：{known_units_hint()}。")
+            continue
+        problem = dimension_problem(parsed, kind)
+        if problem:
+            yield make("GM-E116", f"{label}的单位不对：{problem}。", location=raw.locate(path))
 
 
 def check_placeholders(raw: RawInput, texts: list[str] | None = None) -> Iterator[Finding]:

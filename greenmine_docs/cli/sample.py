@@ -33,7 +33,9 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
                    "rectification（以往整改要求），或 all。")
 @click.option("--docx", "docx_path", type=click.Path(dir_okay=False, path_type=Path),
               help="同时输出公文格式的核查名单表格（.docx）。")
-@click.option("--title", default=None, help="名单标题，缺省为“<年度>年绿色矿山实地核查名单”。")
+@click.option("--year", type=click.IntRange(2000, 2100), default=None, metavar="YYYY",
+              help="工作年度（名单标题中的年度），缺省取 --date 的年度；都不填时标题不写年度。")
+@click.option("--title", default=None, help="名单标题，缺省为“<工作年度>年绿色矿山实地核查名单”。")
 @click.option("--attachment", default="附件3", show_default=True,
               help="DOCX 左上角的附件编号；写 --attachment \"\" 则不加。")
 @click.option("--date", "date", callback=_date, default=None, metavar="YYYY-MM-DD",
@@ -45,7 +47,7 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
               show_default=True, help="屏幕输出格式。")
 @force_option
 def sample_cmd(list_file: Path | None, output: Path, ratio: str, seed: int | None,
-               priority: str | None, docx_path: Path | None, title: str | None,
+               priority: str | None, docx_path: Path | None, year: int | None, title: str | None,
                attachment: str, date: dt.date | None, province: str, sheet: str | None,
                template: bool, fmt: str, force: bool) -> int:
     """按比例从绿色矿山名录中可复现地随机抽取实地核查名单。
@@ -70,7 +72,7 @@ def sample_cmd(list_file: Path | None, output: Path, ratio: str, seed: int | Non
         raise click.UsageError("请指定名录文件（.xlsx 或 .csv），或使用 --template 生成模板。")
     outcome = run_sample(list_file, output, ratio=ratio, seed=seed, priorities=priority,
                          docx_path=docx_path, date=date, title=title, province=province,
-                         sheet=sheet, attachment=attachment, force=force)
+                         sheet=sheet, attachment=attachment, force=force, year=year)
     result = outcome.result
     if fmt == "json":
         data = result.to_dict()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..cntext import cn_date  # noqa: F401 (one implementation; re-exported here)
+
 _DIGITS = "〇一二三四五六七八九"
 
 
@@ -33,15 +35,6 @@ def cn_number(n: int) -> str:
     if n:
         out += ("零" if zero else "") + _DIGITS[n]
     return out
-
-
-def cn_date(value: dt.date | None, *, day: bool = True) -> str:
-    """``2023年9月1日`` (no leading zeros); ``day=False`` -> ``2023年9月``; None -> ''."""
-    if value is None:
-        return ""
-    if day:
-        return f"{value.year}年{value.month}月{value.day}日"
-    return f"{value.year}年{value.month}月"
 
 
 def cn_month(value: dt.date | None) -> str:

@@ -140,8 +140,9 @@ class MarkdownRenderer:
                 self._paragraph(inline.children)
             return i + 3
         if t in ("bullet_list_open", "ordered_list_open"):
-            kind = "bullet" if t == "bullet_list_open" else "ordered"
-            self.lists.append((kind, self.w.lists.new_list(kind)))
+            # bullets too: official documents number every list (lists.DEPTH_FORMATS)
+            depth = self.w.list_depth() + len(self.lists)
+            self.lists.append((t, self.w.lists.new_list(depth)))
             return i + 1
         if t in ("bullet_list_close", "ordered_list_close"):
             self.lists.pop()
@@ -191,7 +192,7 @@ class MarkdownRenderer:
             if self.lists:
                 kind, num_id = self.lists[-1]
                 if self.item_first:
-                    ppr = num_pr_xml(num_id, len(self.lists) - 1)
+                    ppr = num_pr_xml(num_id)
                     self.item_first = False
                 else:
                     ppr = f'<w:ind w:left="{self.w.char_width(2 * len(self.lists)).twips}"/>'

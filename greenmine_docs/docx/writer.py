@@ -61,6 +61,7 @@ class Writer:
         self.base_dir = Path(base_dir) if base_dir else None
         self.numbered_headings = numbered_headings
         self.counters = [0, 0, 0, 0]
+        self.heading_level = 0  # of the last heading written (lists are numbered below it)
         self.figures = 0
         self.tables = 0
         self.lists = ListNumbering(doc)
@@ -163,6 +164,7 @@ class Writer:
         return cn_heading_number(level, self.counters[level - 1])
 
     def _heading_xml(self, level: int, text: str, extra_ppr: str = "") -> None:
+        self.heading_level = level
         style_id = self.style_id(f"Heading {level}")
         if style_id is False:  # no such style: the paragraph keeps the default one
             ppr, style_id = (extra_ppr or None), None
@@ -187,13 +189,18 @@ class Writer:
             extra = NO_INDENT + f'<w:jc w:val="{_JC[align]}"/>'
         self._heading_xml(level, text, extra)
 
-    def list_item(self, paragraph: Any, num_id: int, level: int = 0) -> None:
-        set_list(paragraph, num_id, level)
+    def list_item(self, paragraph: Any, num_id: int) -> None:
+        set_list(paragraph, num_id)
 
-    def bullets(self, items: Sequence[str], *, ordered: bool = False) -> None:
-        """A simple list of plain-text items."""
-        num_id = self.lists.new_list("ordered" if ordered else "bullet")
-        num_pr = num_pr_xml(num_id, 0)
+    def list_depth(self) -> int:
+        """The heading depth a list written now is numbered at: one below the last heading
+        (items under “（一）…” are 1., 2. …; under “1.…” they are （1）…)."""
+        return self.heading_level + 1
+
+    def numbered_list(self, items: Sequence[str]) -> None:
+        """Plain-text items numbered as official documents number them (no bullets)."""
+        num_id = self.lists.new_list(self.list_depth())
+        num_pr = num_pr_xml(num_id)
         for item in items:
             out: list[str] = []
             self.run_xml(out, item)

@@ -19,8 +19,8 @@ Locate = Callable[[FieldPath], Location]
 
 KNOWN_METHODS = ("露天开采", "地下开采", "露天-地下联合开采")
 
-_TOP_KEYS = {"format", "id", "title", "edition", "source", "official", "note", "total_points",
-             "pass_line", "min_ratio", "prerequisites", "categories"}
+_TOP_KEYS = {"format", "id", "title", "document_number", "edition", "source", "official", "note",
+             "total_points", "pass_line", "min_ratio", "prerequisites", "categories"}
 _PREREQ_KEYS = {"id", "text", "evidence", "fact"}
 _CAT_KEYS = {"id", "name", "points", "min_ratio", "groups"}
 _GROUP_KEYS = {"id", "name", "points", "items"}
@@ -277,6 +277,7 @@ class _Builder:
             edition=self.text(d, "edition", (), "版本", required=False),
             source=self.text(d, "source", (), "来源", required=False),
             note=self.text(d, "note", (), "说明", required=False),
+            document_number=self.text(d, "document_number", (), "发布文号", required=False),
             source_path=source_path)
 
 

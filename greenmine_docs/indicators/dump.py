@@ -17,7 +17,7 @@ def _num(x: float) -> int | float:
 
 def to_data(iset: IndicatorSet) -> dict[str, Any]:
     data: dict[str, Any] = {"format": FORMAT_TAG, "id": iset.id, "title": iset.title}
-    for key in ("edition", "source"):
+    for key in ("document_number", "edition", "source"):
         if getattr(iset, key):
             data[key] = getattr(iset, key)
     data["official"] = iset.official

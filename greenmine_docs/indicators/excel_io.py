@@ -28,9 +28,9 @@ from .model import IndicatorSet
 from ..xlsx_fill import save_workbook
 
 INFO_SHEET, PRE_SHEET, ITEM_SHEET = "指标体系", "先决条件", "评价指标"
-INFO_ROWS = [("id", "编号"), ("title", "名称"), ("edition", "版本"), ("source", "来源"),
-             ("official", "是否官方发布"), ("note", "说明"), ("total_points", "总分"),
-             ("pass_line", "达标线"), ("min_ratio", "一级指标最低得分率")]
+INFO_ROWS = [("id", "编号"), ("title", "名称"), ("document_number", "发布文号"),
+             ("edition", "版本"), ("source", "来源"), ("official", "是否官方发布"), ("note", "说明"),
+             ("total_points", "总分"), ("pass_line", "达标线"), ("min_ratio", "一级指标最低得分率")]
 PRE_COLS = [("id", "编号"), ("text", "先决条件"), ("evidence", "佐证材料"), ("fact", "对应事实")]
 ITEM_COLS = [("cat_id", "一级编号"), ("cat_name", "一级指标"), ("cat_points", "一级分值"),
              ("cat_ratio", "一级最低得分率"), ("grp_id", "二级编号"), ("grp_name", "二级指标"),
@@ -271,7 +271,7 @@ def set_workbook_bytes(iset: IndicatorSet) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = INFO_SHEET
-    values = {"id": iset.id, "title": iset.title,
+    values = {"id": iset.id, "title": iset.title, "document_number": iset.document_number,
               "edition": iset.edition, "source": iset.source,
               "official": "是" if iset.official else "否", "note": iset.note,
               "total_points": iset.total_points, "pass_line": iset.pass_line,

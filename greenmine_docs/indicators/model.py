@@ -123,6 +123,7 @@ class IndicatorSet:
     edition: str = ""
     source: str = ""
     note: str = ""
+    document_number: str = ""  # the issuing document's number, cited with the title
     source_path: str = ""  # where it was loaded from (file or "builtin:ID")
 
     @property
@@ -137,8 +138,7 @@ class IndicatorSet:
         """The sentence every document using an unofficial set prints."""
         if self.official:
             return ""
-        return ("本表所用评价指标为参考版本，由本工具编写，非主管部门正式发布的指标；"
-                "正式自查、评估请以主管部门发布的指标为准。")
+        return "评分采用的指标为参考指标，以主管部门发布的正式指标为准。"
 
     def iter_items(self) -> Iterator[Item]:
         for c in self.categories:

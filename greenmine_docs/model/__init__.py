@@ -2,12 +2,13 @@
 from .enums import (Department, DirectoryLevel, IndustryStandard, MineStatus, MiningMethod,
                     ScaleClass)
 from .foundation import (Campaign, Contact, Deadlines, Eligibility, Enterprise, Licence, Mine,
-                         MineLocation, Penalty, PlanReview, ProtectedAreaCheck, Quantity, Reserves)
+                         MineLocation, Penalty, PlanReview, ProtectedAreaCheck, Quantity, Reserves,
+                         Stock)
 from .submission import SCHEMA_VERSION, Submission
 
 __all__ = [
     "Campaign", "Contact", "Deadlines", "Department", "DirectoryLevel", "Eligibility",
     "Enterprise", "IndustryStandard", "Licence", "Mine", "MineLocation", "MineStatus",
-    "MiningMethod", "Penalty", "PlanReview", "ProtectedAreaCheck", "Quantity", "Reserves",
+    "MiningMethod", "Penalty", "PlanReview", "ProtectedAreaCheck", "Quantity", "Reserves", "Stock",
     "SCHEMA_VERSION", "ScaleClass", "Submission",
 ]

@@ -162,6 +162,27 @@ def _photo_numbers(value: int | str) -> Any:
     return out
 
 
+class Dealing(StrictModel):
+    """A business dealing between the agency and the mine's enterprise (业务往来)."""
+
+    date: dt.date = field("业务日期")
+    content: str = field("业务内容", example="矿山储量年报编制")
+
+
+class Declaration(StrictModel):
+    """The agency's independence declaration (独立性声明, domain.md §3): what the commitment
+    letter and the report may claim comes from here."""
+
+    declared: YesNo = field("评估机构是否已出具独立性声明")
+    date: dt.date | None = field("声明日期", None)
+    affiliated: YesNo = field("与被评估企业是否有隶属或利益关系", False)
+    fees_from_mine: YesNo = field("是否向被评估企业收取费用", False)
+    dealings: list[Dealing] = field(
+        "与被评估企业的业务往来", default_factory=list, sheet="业务往来",
+        description="评估前后各一年内及以往的业务往来均如实填写；评估前后各一年内有业务往来的，"
+                    "不能承担该矿山的第三方评估")
+
+
 class Problem(StrictModel):
     description: str = field("存在问题")
     items: list[str] = field("涉及评价内容编号", default_factory=list)
@@ -178,6 +199,8 @@ class Assessment(StrictModel):
     report_number: str | None = field("报告编号", None)
     commission: Commission = field("委托情况")
     agency: Agency = field("评估机构")
+    independence: Declaration | None = field(
+        "独立性声明", None, description="缺少时报告和承诺书不作独立性承诺，并给出警告")
     team: list[TeamMember] = field("评估组成员", default_factory=list, sheet="评估组成员")
     desk_review: DeskReview = field("内业评估")
     site_visit: SiteVisit = field("现场评估")

@@ -48,7 +48,8 @@ class Department(str, Enum):
 
 
 class IndustryStandard(str, Enum):
-    """The nine 2018 industry standards (domain.md §2; code↔sector pairs partly unconfirmed)."""
+    """The nine 2018 industry standards (domain.md §2) by code. Their exact titles are data
+    (``templates/citations.yaml``, :mod:`greenmine_docs.citations`), never composed here."""
 
     NONMETAL = "DZ/T 0312-2018"
     CHEMICAL = "DZ/T 0313-2018"
@@ -59,24 +60,3 @@ class IndustryStandard(str, Enum):
     CEMENT_LIMESTONE = "DZ/T 0318-2018"
     METALLURGICAL = "DZ/T 0319-2018"
     NONFERROUS = "DZ/T 0320-2018"
-
-    @property
-    def sector(self) -> str:
-        return _SECTORS[self]
-
-    @property
-    def title(self) -> str:
-        return f"《{self.sector}行业绿色矿山建设规范》（{self.value}）"
-
-
-_SECTORS = {
-    IndustryStandard.NONMETAL: "非金属矿",
-    IndustryStandard.CHEMICAL: "化工",
-    IndustryStandard.GOLD: "黄金",
-    IndustryStandard.COAL: "煤炭",
-    IndustryStandard.SAND_GRAVEL: "砂石",
-    IndustryStandard.OIL_GAS: "陆上石油天然气",
-    IndustryStandard.CEMENT_LIMESTONE: "水泥灰岩",
-    IndustryStandard.METALLURGICAL: "冶金",
-    IndustryStandard.NONFERROUS: "有色金属",
-}

@@ -15,10 +15,18 @@ Ratio = Annotated[float, Field(ge=0, le=1)]
 
 
 class Quantity(StrictModel):
-    """A number with its unit (units differ by mineral: store them with each value)."""
+    """An annual quantity (production, capacity) with its unit: mass or volume per year
+    (units differ by mineral: store them with each value)."""
 
     value: float = field("数值", ge=0)
-    unit: str = field("单位", example="万吨/年")
+    unit: str = field("单位", example="万吨/年", description="质量或体积单位加“/年”，如 万吨/年、万立方米/年")
+
+
+class Stock(StrictModel):
+    """An amount (reserves) with its unit: mass or volume, not per year."""
+
+    value: float = field("数值", ge=0)
+    unit: str = field("单位", example="万吨", description="质量或体积单位，如 万吨、万立方米（不加“/年”）")
 
 
 class Deadlines(StrictModel):
@@ -31,6 +39,9 @@ class Campaign(StrictModel):
     province: str = field("省份", example="山西省")
     year: int = field("工作年度", ge=2000, le=2100)
     notice_number: str = field("通知文号", example="晋自然资函〔2023〕738号")
+    notice_title: str | None = field(
+        "通知名称", None, example="山西省自然资源厅关于开展省级绿色矿山遴选及实地核查工作的通知",
+        description="文件的准确名称（不加书名号）；缺省时按文号从引用文件清单中查找")
     reference_date: dt.date | None = field(
         "基准日期", None, description="评价遴选条件所依据的日期；缺省为今天")
     deadlines: Deadlines = field("时间安排", default_factory=Deadlines)
@@ -38,6 +49,10 @@ class Campaign(StrictModel):
     indicator_set: str = field(
         "评价指标体系", "national-2020-reference",
         description="内置指标体系编号，或指标体系 YAML 文件路径（相对于本文件）")
+    citations: str | None = field(
+        "补充引用文件清单", None,
+        description="本省地方标准、本年度通知等需要引用的文件清单 YAML（相对于本文件，"
+                    "格式同内置的 citations.yaml）；同一文号以此清单为准")
 
 
 class Contact(StrictModel):
@@ -87,12 +102,15 @@ class Mine(StrictModel):
     directory_level: DirectoryLevel = field("绿色矿山名录级别", DirectoryLevel.NONE)
     listed_year: int | None = field("入选名录年度", None, ge=2000, le=2100)
     industry_standard: IndustryStandard | None = field("适用行业标准", None)
+    local_standards: list[str] = field(
+        "适用地方标准", default_factory=list, example="DB14/T 2978—2024",
+        description="标准编号；名称取自引用文件清单（内置或 campaign.citations）")
     scale_class: ScaleClass | None = field("生产规模类型", None)
     staff: int | None = field("职工人数", None, ge=0)
 
 
 class Reserves(StrictModel):
-    remaining: Quantity = field("剩余可采储量")
+    remaining: Stock = field("剩余可采储量")
     annual_production: Quantity = field("年开采量")
     report_year: int = field("储量核实基准年度", ge=1950, le=2100)
     report_title: str | None = field("储量报告名称", None)

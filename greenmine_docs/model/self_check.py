@@ -75,6 +75,8 @@ class SelfCheck(StrictModel):
     check_date: dt.date | None = field("自查日期", None, description="必填；缺少时报 GM-E323")
     filled_by: str | None = field("填表人", None, description="必填；缺少时报 GM-E323")
     reviewer: str | None = field("审核人（企业负责人）", None)
+    compiler: str | None = field(
+        "协助编写单位", None, description="委托其他单位协助自评（自查）时填写该单位；企业自行完成时不填")
     phone: str | None = field("联系电话", None)
     prerequisites: dict[str, PrerequisiteRuling] = field(
         "先决条件自查", default_factory=dict, description="键为先决条件编号，值为 符合/不符合")

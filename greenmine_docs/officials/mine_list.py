@@ -58,6 +58,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("rectification", "以往整改要求", ("以往整改要求", "整改要求", "以往整改",
                                        "曾被要求整改", "整改"), False, 14,
            "是 / 否（空白视为否；填写情况说明视为是）"),
+    Column("checker", "核查单位", ("核查单位", "主管部门", "市级主管部门", "自然资源主管部门",
+                               "核查部门"), False, 24,
+           "可选；负责核查的自然资源主管部门全称，如 吕梁市规划和自然资源局"),
     Column("note", "备注", ("备注", "说明"), False, 20, "可选"),
 )
 _BY_KEY = {c.key: c for c in COLUMNS}
@@ -82,6 +85,7 @@ class ListedMine:
     reported: bool = False
     rectification: bool = False
     note: str = ""
+    checker: str = ""  # the checking authority as the list names it ("" when not given)
     cells: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -313,7 +317,7 @@ def _rows_to_mines(path: Path, sheet: str, rows: list[list[str]], header_idx: in
             method=values.get("method", ""), year=year, licence=licence,
             reported=parse_flag(values.get("reported", "")),
             rectification=parse_flag(values.get("rectification", "")),
-            note=values.get("note", ""),
+            note=values.get("note", ""), checker=values.get("checker", ""),
             cells={k: f"{column_letter(v)}{row_no}" for k, v in cols.items()}))
     return mines
 

@@ -25,19 +25,24 @@ class SampleOutcome:
     seed_generated: bool = False
 
 
-def default_title(date: dt.date) -> str:
-    return f"{date.year}年绿色矿山实地核查名单"
+def default_title(year: int | None) -> str:
+    """``2023年绿色矿山实地核查名单`` for the campaign's year; without a year, no year (the
+    date the tool runs on is not the campaign's)."""
+    return f"{year}年绿色矿山实地核查名单" if year else "绿色矿山实地核查名单"
 
 
 def run_sample(list_path: str | Path, output: str | Path, *, ratio: str = "0.2",
                seed: int | None = None, priorities: str | None = None,
                docx_path: str | Path | None = None, date: dt.date | None = None,
                title: str | None = None, province: str = "", sheet: str | None = None,
-               attachment: str = "附件3", force: bool = False) -> SampleOutcome:
+               attachment: str = "附件3", force: bool = False,
+               year: int | None = None) -> SampleOutcome:
     """Read ``list_path``, draw the sample and write ``output`` (.xlsx) and optionally a DOCX.
 
     Nothing is written when the list has error findings (the result's report says why).
     Without ``seed`` a random one is chosen and recorded, so the draw can still be repeated.
+    ``year`` is the campaign's (工作年度), for the title; without it the year of a ``date``
+    given, else none.
     """
     list_path, output = Path(list_path), Path(output)
     if output.suffix.lower() != ".xlsx":
@@ -64,6 +69,7 @@ def run_sample(list_path: str | Path, output: str | Path, *, ratio: str = "0.2",
                 hint=f"在名录中增加“{title_col}”列，或不启用该规则。")
     if not mine_list.mines and not mine_list.report.errors:
         raise InputError(f"名录 {list_path.name} 中没有矿山。", hint="表头下方每行填写一座矿山。")
+    year = year or (date.year if date is not None else None)
     date = date or today()
     result = draw_sample(mine_list.mines, ratio=ratio_d, seed=seed, priorities=rules, date=date,
                          province=province, report=mine_list.report, sheet=mine_list.sheet)
@@ -73,7 +79,7 @@ def run_sample(list_path: str | Path, output: str | Path, *, ratio: str = "0.2",
     outcome = SampleOutcome(result=result, seed_generated=generated)
     if result.report.errors:
         return outcome
-    title = title or default_title(date)
+    title = title or default_title(year)
     files = {output: render_xlsx(result, title=title)}
     if docx_path:
         files[Path(docx_path)] = render_docx(result, title=title, attachment=attachment)

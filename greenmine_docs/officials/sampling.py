@@ -108,9 +108,10 @@ class Draw:
 class Group:
     key: str  # "province" or "city:吕梁"
     label: str  # "省级核查（国家级、省级矿山）" / "吕梁市（市级矿山）"
-    checker: str  # who checks: "省自然资源厅" / "吕梁市自然资源局"
+    checker: str  # who checks: as the list names it, e.g. "吕梁市规划和自然资源局"
     draws: list[Draw]  # every mine of the group, in list order
     required: int
+    named: bool = False  # the checker's name comes from the list (not the generic default)
 
     @property
     def listed(self) -> int:
@@ -166,12 +167,14 @@ class SampleResult:
 
 
 def _group_of(mine: ListedMine, province: str) -> tuple[str, str, str]:
+    """Group key, label and checking authority. The authority is named as the list names it
+    (核查单位 column); without a name the text says which level checks, not an invented name."""
     if mine.level in ("国家级", "省级"):
-        prov = province or "省"
-        return "province", "省级核查（国家级、省级矿山）", f"{prov}自然资源厅"
+        prov = f"{province}自然资源主管部门" if province else "省级自然资源主管部门"
+        return "province", "省级核查（国家级、省级矿山）", prov
     ck = city_key(mine.city)
     shown = mine.city if mine.city.endswith(("市", "州", "盟", "地区")) else mine.city + "市"
-    return f"city:{ck}", f"{shown}（市级矿山）", f"{shown}自然资源局"
+    return f"city:{ck}", f"{shown}（市级矿山）", f"{shown}自然资源主管部门"
 
 
 def draw_sample(mines: list[ListedMine], *, ratio: Decimal, seed: int,
@@ -184,6 +187,8 @@ def draw_sample(mines: list[ListedMine], *, ratio: Decimal, seed: int,
     for mine in mines:
         key, label, checker = _group_of(mine, province)
         g = groups.setdefault(key, Group(key, label, checker, [], 0))
+        if mine.checker and not g.named:  # the first row that names the authority names it
+            g.checker, g.named = mine.checker, True
         rules = tuple(r for r in priorities if _matches(r, mine))
         g.draws.append(Draw(mine=mine, ticket=ticket(seed, key, mine), priority=rules))
         if "open-pit" in priorities and not mine.method:

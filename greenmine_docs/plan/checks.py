@@ -8,7 +8,7 @@ contradict the structured facts (capacity, area, reserves) are warnings.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from ..errors import ConfigError, InputError
 from ..findings import Finding, Location, make
@@ -298,7 +298,9 @@ def agrees(quoted: str, actual: float) -> bool:
     return abs(q - actual) <= 0.5 * 10 ** -decimals + 1e-9 or abs(q - actual) <= abs(actual) * 0.005
 
 
-def _narratives(data: PlanData) -> Iterator[tuple[str, str | None, object]]:
+def narratives(data: PlanData) -> Iterator[tuple[str, str | None, Any]]:
+    """(section key, first-level indicator or None, :class:`NarrativeText`) of every narrative
+    the plan gives (files that cannot be read are left out: the section checks report them)."""
     for key, value in data.plan.narrative.items():
         subs = list(value) if isinstance(value, dict) else [None]
         for sub in subs:
@@ -312,7 +314,7 @@ def _narratives(data: PlanData) -> Iterator[tuple[str, str | None, object]]:
 
 def _facts_in_narrative(data: PlanData) -> Iterator[Finding]:
     facts = _facts(data)
-    for key, sub, text in _narratives(data):
+    for key, sub, text in narratives(data):
         for line_no, line in enumerate(text.text.split("\n"), start=1):
             for name, label, rx in _RULES:
                 actual, unit = facts[name]
@@ -344,4 +346,4 @@ def _short(text: str, n: int = 24) -> str:
 
 
 __all__ = ["check", "section_has_content", "source_has_content", "gap_rows_for",
-           "category_of_indicator", "agrees"]
+           "category_of_indicator", "agrees", "narratives"]

@@ -9,6 +9,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..docx import Cell, cn_date, cn_month
+from ..units import fmt_number, per_year_amount
 from .checks import category_of_indicator, gap_rows_for, section_has_content
 from .data import CategoryRef, PlanData, cents, money, split_by_year
 from .gantt import Bar, add_gantt
@@ -38,8 +39,8 @@ def _months(start: dt.date, end: dt.date) -> int:
 def _number(value: Any) -> str:
     if value is None or value == "":
         return "—"
-    if isinstance(value, float):
-        return f"{value:g}"
+    if isinstance(value, (int, float)):
+        return fmt_number(value)
     return str(value)
 
 
@@ -116,12 +117,12 @@ class PlanComposer:
         m, lic = sub.mine, sub.mine.licence
         depth = "—"
         if lic.depth_top_m is not None and lic.depth_bottom_m is not None:
-            depth = f"{lic.depth_top_m:g} 米至 {lic.depth_bottom_m:g} 米标高"
+            depth = f"{fmt_number(lic.depth_top_m)}米至{fmt_number(lic.depth_bottom_m)}米标高"
         rows = [["矿山名称", Cell(m.name, span=3)],
                 ["采矿许可证号", lic.number, "采矿权人", lic.holder],
                 ["开采矿种", lic.mineral, "开采方式", lic.method.value],
-                ["生产规模", f"{lic.scale.value:g} {lic.scale.unit}", "矿区面积",
-                 f"{lic.area_km2:g} 平方千米"],
+                ["生产规模", f"{fmt_number(lic.scale.value)}{lic.scale.unit}", "矿区面积",
+                 f"{fmt_number(lic.area_km2)}平方千米"],
                 ["有效期限", Cell(f"{cn_date(lic.valid_from)}至{cn_date(lic.valid_to)}", span=3)],
                 ["开采深度", Cell(depth, span=3)],
                 ["发证机关", lic.issuer, "所在地", f"{m.location.city}{m.location.county}"]]
@@ -129,13 +130,16 @@ class PlanComposer:
                      widths_mm=[26, 52, 26, 52])
 
     def _facts_reserves(self, category: Any = None) -> None:
+        from ..checks.eligibility import remaining_years
+
         r = self.d.ctx.submission.reserves
-        years = r.remaining.value / r.annual_production.value if r.annual_production.value else 0
+        years = remaining_years(self.d.ctx)
         source = f"据{r.report_title}，" if r.report_title else ""
+        tail = f"计算，剩余可采年限约{years:.1f}年。" if years is not None else "计。"
         self.w.paragraph(
-            f"{source}截至{r.report_year}年底，矿区剩余可采储量{r.remaining.value:g}"
-            f"{r.remaining.unit}；按年开采量{r.annual_production.value:g}"
-            f"{r.annual_production.unit}计算，剩余可采年限约{years:.1f}年。")
+            f"{source}截至{r.report_year}年底，矿区剩余可采储量{fmt_number(r.remaining.value)}"
+            f"{r.remaining.unit}；按年开采量"
+            f"{per_year_amount(r.annual_production.value, r.annual_production.unit)}{tail}")
 
     # -- tables -----------------------------------------------------------------------------------
     def _table_gaps(self, category: CategoryRef | None) -> None:

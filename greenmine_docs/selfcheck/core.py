@@ -82,10 +82,19 @@ class TableData:
     mine: MineProfile | None
     result: ScoreResult | None
     set_ref: str  # what campaign.indicator_set said (built-in id or path)
+    pre_facts: dict[str, str] = field(default_factory=dict)  # prerequisite id -> input's facts
 
     @property
     def blank(self) -> bool:
         return self.self_check is None
+
+    def prerequisite_situation(self, pre_id: str) -> str:
+        """The 自查情况及佐证材料 of a prerequisite: the enterprise's note, else what the input's
+        eligibility facts say about it ("" when neither)."""
+        ruling = self.self_check.prerequisites.get(pre_id) if self.self_check else None
+        if ruling is not None and ruling.note:
+            return ruling.note
+        return self.pre_facts.get(pre_id, "")
 
 
 def facts_from_submission(sub: "Submission | None", sc: "SelfCheck | None") -> HeaderFacts:
@@ -151,5 +160,20 @@ def prepare(sub: "Submission | None", iset: IndicatorSet, *, set_ref: str = "",
     sc = None if blank or sub is None else sub.self_check
     mine = profile_of(sub) if sub is not None else None
     result = score_self_check(sc, iset, mine) if sc is not None else None
+    pre_facts = prerequisite_facts(sub, iset) if sc is not None and sub is not None else {}
     return TableData(iset=iset, facts=facts_from_submission(sub, sc), self_check=sc, mine=mine,
-                     result=result, set_ref=set_ref or iset.id)
+                     result=result, set_ref=set_ref or iset.id, pre_facts=pre_facts)
+
+
+def prerequisite_facts(sub: "Submission", iset: IndicatorSet) -> dict[str, str]:
+    """For each prerequisite tied to a fact, the input's facts about it as a record table
+    states them (licence number and validity, remaining years, how the protected-area check
+    was done …). Only what the input holds is written."""
+    from .prerequisites import fact_text
+
+    out = {}
+    for pre in iset.prerequisites:
+        text = fact_text(sub, pre.fact) if pre.fact else ""
+        if text:
+            out[pre.id] = text
+    return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..scoring import Status, fmt_points, fmt_ratio
+from ..scoring import Status, fmt_points, fmt_ratio, fmt_score
 from .core import AUTO_NA_NOTE, COLUMNS, HEADER_FIELDS, NOT_APPLICABLE, TABLE_TITLE, TableData
 
 TABLE_PT = 9.0  # 小五
@@ -37,6 +37,8 @@ def base_document() -> Any:
     from docx.shared import Mm
 
     doc = new_document(landscape=True, page_numbers=True, odd_even=False)
+    doc.core_properties.author = doc.core_properties.comments = ""  # no library's name
+    doc.core_properties.title = TABLE_TITLE
     section = doc.sections[0]
     section.left_margin = section.right_margin = Mm(MARGIN_MM)
     section.top_margin = section.bottom_margin = Mm(MARGIN_MM)
@@ -118,9 +120,9 @@ def _main_table(doc: Any, data: TableData) -> None:
             met = "" if ruling is None or ruling.met is None else ("符合" if ruling.met else "不符合")
             rows.append([Cell(pre.id, align="center"), Cell(pre.text, span=3, align="left"),
                          Cell("否决", align="center"), Cell(met, align="center", bold=True),
-                         Cell((ruling.note or "") if ruling else "", span=5, align="left")])
+                         Cell(data.prerequisite_situation(pre.id), span=5, align="left")])
     sec = "二、" if data.iset.prerequisites else "一、"
-    rows.append([Cell(f"{sec}评价指标自查评分（满分 {fmt_points(data.iset.total_points)} 分）",
+    rows.append([Cell(f"{sec}评价指标自查评分（满分{fmt_points(data.iset.total_points)}分）",
                       span=n, bold=True, align="left")])
     for cat in data.iset.categories:
         cat_first = len(rows)
@@ -159,17 +161,17 @@ def _main_table(doc: Any, data: TableData) -> None:
             merges.append((g_first, len(rows) - 1, 2))
             rows.append(["", "", Cell(f"“{grp.name}”小计", span=2, bold=True, align="right"),
                          Cell(fmt_points(grp.points), align="center", bold=True),
-                         Cell(fmt_points(g_res.score) if g_res else "", align="center", bold=True),
+                         Cell(fmt_score(g_res.score) if g_res else "", align="center", bold=True),
                          Cell("", span=5)])
         merges.append((cat_first, len(rows) - 1, 1))
         ratio = ""
         if c_res is not None:
             ratio = ("本项评价内容均不适用，不考核得分率" if c_res.ratio is None else
-                     f"得分率 {fmt_ratio(c_res.ratio)}，"
+                     f"得分率{fmt_ratio(c_res.ratio)}，"
                      f"{'达到' if c_res.passed else '未达到'}不低于{cat.min_ratio * 100:g}%的要求")
         rows.append([Cell(f"“{cat.name}”合计", span=4, bold=True, align="right"),
                      Cell(fmt_points(cat.points), align="center", bold=True),
-                     Cell(fmt_points(c_res.score) if c_res else "", align="center", bold=True),
+                     Cell(fmt_score(c_res.score) if c_res else "", align="center", bold=True),
                      Cell(ratio, span=5, bold=True, align="left")])
     rows += _total_rows(data)
     add_table(doc, header, rows, widths_mm=WIDTHS_MM, font_size=TABLE_PT,
@@ -185,16 +187,16 @@ def _total_rows(data: TableData) -> list[list[Any]]:
     n = len(COLUMNS)
     full = fmt_points(iset.total_points)
 
-    def val(x: float | None) -> Cell:
-        return Cell("" if x is None else fmt_points(x), align="center", bold=True)
+    def val(x: float | None, fmt: Any = fmt_points) -> Cell:
+        return Cell("" if x is None else fmt(x), align="center", bold=True)
 
     return [
         [Cell("总计（实际得分）", span=4, bold=True, align="right"), val(iset.total_points),
-         val(result.raw_total if result else None),
-         Cell(f"适用分值 {fmt_points(result.applicable_points)} 分（不适用的评价内容不计入）"
+         val(result.raw_total if result else None, fmt_score),
+         Cell(f"适用分值{fmt_points(result.applicable_points)}分（不适用的评价内容不计入）"
               if result else "", span=5)],
-        [Cell(f"折算得分（实际得分 ÷ 适用分值 × {full}）", span=4, bold=True, align="right"),
-         val(iset.total_points), val(result.total if result else None),
+        [Cell(f"折算得分（实际得分÷适用分值×{full}）", span=4, bold=True, align="right"),
+         val(iset.total_points), val(result.total if result else None, fmt_score),
          Cell("无不适用项时，折算得分等于实际得分。", span=5)],
         [Cell("达标线", span=4, bold=True, align="right"), "", val(iset.pass_line),
          Cell("折算得分不低于达标线，各一级指标得分率达到要求，且先决条件全部符合，自查结论为达标。",

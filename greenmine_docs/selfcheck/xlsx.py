@@ -45,6 +45,7 @@ BODY_PT = 10
 LINE_PT = 13.5  # row height per text line at 10 pt
 HELPER_COLS = {"applicable": 12, "ratio": 13, "open": 14}  # L, M, N
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+SCORE_FORMAT = "0.00"  # derived scores: two decimals, as in every other document
 
 __all__ = ["Formula", "Layout", "build_workbook", "render_xlsx"]
 
@@ -262,6 +263,8 @@ def _build(book: Any, data: TableData) -> Layout:
     meta = book.sheet(META_SHEET)
     if meta.ws is not None:
         meta.ws.sheet_state = "hidden"
+        book.wb.properties.creator = ""  # not the library's name
+        book.wb.properties.title = TABLE_TITLE
     _meta(meta, data, layout)
     return layout
 
@@ -317,7 +320,7 @@ def _prerequisites(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int
         sh.put(row, COL["points"], "否决项", h="center")
         met = None if ruling is None or ruling.met is None else (MET if ruling.met else NOT_MET)
         sh.put(row, COL["score"], met, h="center", font=sh.bold)
-        sh.put(row, COL["situation"], ruling.note if ruling and ruling.note else None,
+        sh.put(row, COL["situation"], data.prerequisite_situation(pre.id) or None,
                end_col=COL["responsible"])
         layout.prerequisite_rows[pre.id] = row
         row += 1
@@ -362,7 +365,7 @@ def _item_text(item: Any) -> tuple[Any, str]:
 
 def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
     n_sec = "二、" if data.iset.prerequisites else "一、"
-    _section(sh, row, f"{n_sec}评价指标自查评分（满分 {fmt_points(data.iset.total_points)} 分）")
+    _section(sh, row, f"{n_sec}评价指标自查评分（满分{fmt_points(data.iset.total_points)}分）")
     row += 1
     sc, result = data.self_check, data.result
     E, F = _letter(COL["points"]), _letter(COL["score"])
@@ -412,7 +415,7 @@ def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
             sh.put(row, COL["points"], Formula(f"=SUM({E}{g_start}:{E}{g_end})"), h="center",
                    font=sh.bold, fill=sh.fill_sub)
             sh.put(row, COL["score"], Formula(f"=SUM({F}{g_start}:{F}{g_end})"), h="center",
-                   font=sh.bold, fill=sh.fill_sub, fmt="0.##")
+                   font=sh.bold, fill=sh.fill_sub, fmt=SCORE_FORMAT)
             sh.put(row, COL["situation"], None, end_col=COL["responsible"], fill=sh.fill_sub)
             sh.t.value(row, HELPER_COLS["applicable"], Formula(
                 f'=SUMIF({F}{g_start}:{F}{g_end},"<>{NOT_APPLICABLE}",{E}{g_start}:{E}{g_end})'))
@@ -426,13 +429,13 @@ def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
                fill=sh.fill_section, h="right")
         sh.put(row, COL["points"], plus(E), h="center", font=sh.bold, fill=sh.fill_section)
         sh.put(row, COL["score"], plus(F), h="center", font=sh.bold, fill=sh.fill_section,
-               fmt="0.##")
+               fmt=SCORE_FORMAT)
         ratio = f"{cat.min_ratio * 100:g}%"
         open_items = f"SUM({N}{cat_start}:{N}{row - 1})"
         sh.put(row, COL["situation"],
                Formula(f'=IF({L}{row}=0,"本项评价内容均不适用，不考核得分率",'
                        f'IF({open_items}>0,"尚有"&{open_items}&"项未评分或得分无效",'
-                       f'"得分率 "&TEXT({M}{row},"0.0%")'
+                       f'"得分率"&TEXT({M}{row},"0.0%")'
                        f'&IF({M}{row}>={cat.min_ratio!r},"，达到","，未达到")&"不低于{ratio}的要求"))'),
                end_col=COL["responsible"], font=sh.bold, fill=sh.fill_section)
         sh.t.value(row, HELPER_COLS["applicable"], plus(L))
@@ -453,20 +456,20 @@ def _totals(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
     sh.put(row, 1, "总计（实际得分）", **wide)
     sh.put(row, COL["points"], plus(E), h="center", font=sh.bold, fill=sh.fill_section)
     sh.put(row, COL["score"], plus(F), h="center", font=sh.bold, fill=sh.fill_section,
-           fmt="0.##")
+           fmt=SCORE_FORMAT)
     sh.put(row, COL["situation"],
-           Formula(f'="适用分值 "&{L}{row}&" 分（不适用的评价内容不计入）"'),
+           Formula(f'="适用分值"&{L}{row}&"分（不适用的评价内容不计入）"'),
            end_col=COL["responsible"], fill=sh.fill_section)
     sh.t.value(row, HELPER_COLS["applicable"], plus(L))
     layout.total_row = total = row
     row += 1
     # 折算得分
     full = fmt_points(iset.total_points)
-    sh.put(row, 1, f"折算得分（实际得分 ÷ 适用分值 × {full}）", **wide)
+    sh.put(row, 1, f"折算得分（实际得分÷适用分值×{full}）", **wide)
     sh.put(row, COL["points"], iset.total_points, h="center", font=sh.bold, fill=sh.fill_section)
     sh.put(row, COL["score"],
            Formula(f"=IF({L}{total}=0,0,{F}{total}*{iset.total_points!r}/{L}{total})"),
-           h="center", font=sh.bold, fill=sh.fill_section, fmt="0.0")
+           h="center", font=sh.bold, fill=sh.fill_section, fmt=SCORE_FORMAT)
     sh.put(row, COL["situation"], "无不适用项时，折算得分等于实际得分。",
            end_col=COL["responsible"], fill=sh.fill_section)
     layout.converted_row = conv = row
@@ -497,14 +500,33 @@ def _totals(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
     sh.put(row, COL["points"], Formula(formula), end_col=COL["score"], h="center",
            font=_styles().conclusion)
     layout.conclusion_cell = f"{E}{row}"
-    reasons = (" ".join(data.result.reasons) + "（以上说明由程序按生成时的数据写出）"
-               if data.result is not None else
-               "填写完毕后，结论由表格公式自动计算：先决条件任一项不符合即为不达标；"
-               "有未评分项或先决条件未判定时显示“未完成”。")
-    sh.put(row, COL["situation"], reasons, end_col=COL["responsible"])
+    sh.put(row, COL["situation"], _explanation(iset, layout, f"{E}{row}"),
+           end_col=COL["responsible"])
     sh.need(row, 2)
     row += 1
     return row
+
+
+def _explanation(iset: Any, layout: Layout, verdict_cell: str) -> Formula:
+    """Why the table's conclusion is what it is, as a formula over the table's own cells (so
+    it stays true when the table is filled or changed in Excel): incomplete says only that;
+    a veto says only that; otherwise the converted score against the pass line and the
+    first-level ratios."""
+    F = _letter(COL["score"])
+    M = _letter(HELPER_COLS["ratio"])
+    conv = f"{F}{layout.converted_row}"
+    pass_line = fmt_points(iset.pass_line)
+    ratios_ok = "AND(" + ",".join(f"{M}{layout.category_rows[c.id]}>={c.min_ratio!r}"
+                                  for c in iset.categories) + ")"
+    score = (f'"折算得分"&TEXT({conv},"0.00")&"分，"&IF({conv}>={iset.pass_line!r},"达到","未达到")'
+             f'&"达标线{pass_line}分；"&IF({ratios_ok},"各一级指标得分率均达到要求。",'
+             f'"有一级指标得分率未达到要求。")')
+    pre_rows = list(layout.prerequisite_rows.values())
+    if pre_rows:
+        pr = f"{F}{pre_rows[0]}:{F}{pre_rows[-1]}"
+        score = (f'IF(COUNTIF({pr},"{NOT_MET}")>0,"先决条件有不符合项，实行一票否决。",'
+                 f'"先决条件全部符合。"&{score})')
+    return Formula(f'=IF({verdict_cell}="未完成","评分尚未完成，暂不能得出结论。",{score})')
 
 
 def _sign_off(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:

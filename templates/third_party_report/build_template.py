@@ -13,7 +13,7 @@ Three sections, like the implementation plan's template:
 
 Variables (plain text, autoescaped; listed in TEMPLATE.md): ``number_line``, ``mine_name``,
 ``doc_title``, ``agency_name``, ``commission_body``, ``contract_number``, ``leader_name``,
-``commitment_date``, ``date_upper``, and ``body``.
+``commitment_date``, ``date_upper``, ``commitments`` (a list), and ``body``.
 """
 from __future__ import annotations
 
@@ -38,17 +38,6 @@ from greenmine_docs.docx.text import no_indent  # noqa: E402
 
 OUT = HERE / "report.docx"
 
-COMMITMENTS = (
-    "依法依规、客观公正、实事求是地开展评估工作，严格按照评价指标逐项核查、逐项评分，如实反映矿山"
-    "绿色矿山建设情况，不弄虚作假。",
-    "我机构及评估组成员与被评估矿山及其采矿权人无隶属关系和利益关系，未参与该矿山绿色矿山建设实施"
-    "方案编制和自评工作，评估前后各一年内不与其发生业务往来。",
-    "不向被评估企业收取任何费用，不接受宴请、礼品、礼金及其他任何形式的利益。",
-    "对评估工作中知悉的企业商业秘密和技术资料严格保密。",
-    "对评估报告内容和评估结论的真实性、准确性负责，自觉接受主管部门和社会的监督。",
-)
-
-
 def _par(doc, text: str, style: str = "Normal", *, align=None, before: float = 0,
          indent: bool = True, size: float | None = None):
     par = doc.add_paragraph(style=style)
@@ -67,9 +56,8 @@ def build() -> bytes:
     apply_official_styles(doc)
     props = doc.core_properties
     props.title = "绿色矿山第三方评估报告"
-    props.author = "greenmine-docs"
-    props.comments = ("由 templates/third_party_report/build_template.py 生成；可在 Word 中修改样式、"
-                      "封面和承诺书措辞后用 greenmine report --template 使用。")
+    props.author = ""
+    props.comments = ""
     right = WD_ALIGN_PARAGRAPH.RIGHT
 
     # 1. cover --------------------------------------------------------------------------------
@@ -89,9 +77,10 @@ def build() -> bytes:
     _par(doc, "评估工作承诺书", "Title", indent=False)
     _par(doc, "受{{ commission_body }}委托（委托合同编号：{{ contract_number }}），{{ agency_name }}"
          "承担{{ mine_name }}绿色矿山第三方评估工作。我机构及评估组全体成员郑重承诺：")
-    numbers = "一二三四五六七八九"
-    for i, text in enumerate(COMMITMENTS):
-        _par(doc, f"{numbers[i]}、{text}")
+    # the numbered commitments: only those the input supports (assessment/independence.py)
+    _par(doc, "{%p for item in commitments %}")
+    _par(doc, "{{ item }}")
+    _par(doc, "{%p endfor %}")
     _par(doc, "评估机构（盖章）：{{ agency_name }}", align=right, before=24, indent=False)
     _par(doc, "评估组组长（签字）：{{ leader_name }}", align=right, indent=False)
     _par(doc, "{{ commitment_date }}", align=right, indent=False)

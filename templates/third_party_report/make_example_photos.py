@@ -1,9 +1,11 @@
-"""Draw the example's "site photos" (examples/shanxi-limestone/photos/).
+"""Draw the examples' "site photos" (examples/shanxi-limestone/photos/ and
+examples/inner-mongolia-coal/photos/).
 
-The example mine is fictional, so its photos are sketches drawn with Pillow: simple scenes of
-an open-pit limestone quarry (benches, crushing plant, truck wash, waste dump, stockpile,
-green belt, sign board) with a date stamp, as a site camera would print. Each file stays under
-60 KB. Run from the repository root:
+The example mines are fictional, so their photos are sketches drawn with Pillow: simple scenes
+of an open-pit limestone quarry (benches, crushing plant, truck wash, waste dump, stockpile,
+green belt, sign board) and of an underground coal mine (coal yard, mine-water plant, gangue
+backfill station, subsidence area, greened industrial site, roadway) with a date stamp, as a
+site camera would print. Each file stays under 60 KB. Run from the repository root:
 
     .venv/bin/python templates/third_party_report/make_example_photos.py
 
@@ -16,7 +18,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-OUT = Path(__file__).resolve().parents[2] / "examples" / "shanxi-limestone" / "photos"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 W, H = 800, 600
 FONT_CANDIDATES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -116,8 +118,8 @@ def crusher(rnd: random.Random) -> Image.Image:
         r = rnd.randint(4, 12)
         d.ellipse([x - r, y - r, x + r, y + r], fill=(235, 240, 245))
     d.rectangle([600, 470, 612, 540], fill=STEEL)
-    d.text((200, 110), "破碎车间", font=font(30), fill=(255, 255, 255))
-    stamp(d, "2023-09-14 10:25  破碎车间及喷雾抑尘")
+    d.text((200, 110), "破碎站", font=font(30), fill=(255, 255, 255))
+    stamp(d, "2023-09-14 10:25  破碎站卸料口及喷雾抑尘")
     return img
 
 
@@ -153,7 +155,7 @@ def waste_dump(rnd: random.Random) -> Image.Image:
                 tree(d, x + rnd.randint(-10, 10), top + 70, 40)
     d.text((520, 520), "未覆土台阶", font=font(26), fill=(255, 255, 255),
            stroke_width=2, stroke_fill=(60, 40, 20))
-    stamp(d, "2023-09-14 14:36  北侧停用排土场")
+    stamp(d, "2023-09-14 14:36  北部停用排土场")
     return img
 
 
@@ -184,7 +186,7 @@ def green_belt(rnd: random.Random) -> Image.Image:
         s = 20 + (y - 250) // 4
         tree(d, 300 - (y - 250) * 8 // 10, y + s // 2, s)
         tree(d, 500 + (y - 250) * 8 // 10, y + s // 2, s)
-    stamp(d, "2023-09-15 08:50  矿区主干道绿化隔离带")
+    stamp(d, "2023-09-15 08:50  进场道路绿化隔离带")
     return img
 
 
@@ -206,6 +208,91 @@ def sign_board(rnd: random.Random) -> Image.Image:
     return img.quantize(colors=32)
 
 
+SAND_HILLS = (196, 176, 140)  # the Ordos plateau behind the coal mine's scenes
+
+
+def landscape(rnd: random.Random, horizon: int, ground, hills_colour=SAND_HILLS,
+              base=None):
+    """A new photo with sky, hills and ground up to ``horizon``: (image, drawing)."""
+    img = Image.new("RGB", (W, H), base) if base else Image.new("RGB", (W, H))
+    d = ImageDraw.Draw(img)
+    sky(d, horizon)
+    hills(d, horizon + 10, rnd, colour=hills_colour)
+    d.rectangle([0, horizon, W, H], fill=ground)
+    return img, d
+
+
+def coal_yard(rnd: random.Random) -> Image.Image:
+    """Closed silos on the left, the open temporary coal yard (circled) on the right."""
+    img, d = landscape(rnd, 250, (150, 140, 120))
+    for x in (60, 180):
+        d.rectangle([x, 140, x + 90, 470], fill=CONCRETE, outline=STEEL, width=3)
+        d.ellipse([x, 120, x + 90, 160], fill=(210, 210, 206), outline=STEEL, width=3)
+    d.polygon([(380, 520), (560, 330), (760, 520)], fill=(38, 38, 40))
+    d.ellipse([360, 310, 780, 560], outline=(220, 40, 40), width=6)
+    stamp(d, "2024-09-13 09:40  东侧临时储煤场")
+    return img
+
+
+def mine_water(rnd: random.Random) -> Image.Image:
+    img, d = landscape(rnd, 230, CONCRETE)
+    for x in (80, 330, 580):
+        d.rectangle([x, 330, x + 180, 470], fill=(90, 120, 140), outline=STEEL, width=4)
+        d.rectangle([x + 10, 340, x + 170, 360], fill=(120, 170, 200))
+    d.rectangle([250, 140, 560, 300], fill=(226, 228, 230), outline=STEEL, width=3)
+    d.text((405, 200), "矿井水处理站", font=font(30), fill=(40, 60, 90), anchor="mm")
+    stamp(d, "2024-09-13 11:20  矿井水处理站")
+    return img
+
+
+def backfill(rnd: random.Random) -> Image.Image:
+    img, d = landscape(rnd, 260, (130, 124, 116))
+    d.polygon([(40, 520), (200, 330), (360, 520)], fill=(84, 80, 76))  # gangue heap
+    d.rectangle([420, 180, 700, 470], fill=(220, 222, 224), outline=STEEL, width=3)
+    d.polygon([(360, 470), (460, 300), (480, 310), (380, 480)], fill=(150, 154, 160))
+    d.text((560, 230), "矸石充填站", font=font(28), fill=(40, 60, 90), anchor="mm")
+    stamp(d, "2024-09-13 14:05  矸石周转场及充填站")
+    return img
+
+
+def subsidence(rnd: random.Random) -> Image.Image:
+    img, d = landscape(rnd, 200, (214, 192, 148), (190, 172, 132), base=(206, 184, 140))
+    for _ in range(9):  # open cracks
+        x, y = rnd.randint(40, 760), rnd.randint(260, 560)
+        d.line([(x, y), (x + rnd.randint(-120, 120), y + rnd.randint(10, 60))],
+               fill=(90, 70, 50), width=rnd.randint(3, 7))
+    for x in range(30, W, 90):  # shrubs planted on the treated part
+        if x < 360:
+            tree(d, x, 560, 30)
+    stamp(d, "2024-09-14 09:15  二盘区地表沉陷区")
+    return img
+
+
+def green_site(rnd: random.Random) -> Image.Image:
+    img, d = landscape(rnd, 240, GREEN)
+    d.rectangle([260, 170, 540, 330], fill=(226, 228, 230), outline=STEEL, width=3)
+    d.polygon([(250, 170), (550, 170), (400, 120)], fill=ROOF)
+    for x in range(40, W, 80):
+        tree(d, x, 470 + rnd.randint(-10, 10), 46)
+    stamp(d, "2024-09-14 10:30  工业场地绿化")
+    return img
+
+
+def roadway(rnd: random.Random) -> Image.Image:
+    img = Image.new("RGB", (W, H), (34, 34, 38))
+    d = ImageDraw.Draw(img)
+    d.polygon([(120, 600), (330, 200), (470, 200), (680, 600)], fill=(70, 70, 74))
+    d.polygon([(0, 0), (330, 200), (120, 600), (0, 600)], fill=(48, 48, 52))
+    d.polygon([(800, 0), (470, 200), (680, 600), (800, 600)], fill=(48, 48, 52))
+    for i in range(6):  # lamps along the roof
+        y = 200 + i * 50
+        x = 400 + (i - 2) * 4
+        d.ellipse([x - 6 - i, y - 6, x + 6 + i, y + 6], fill=(250, 240, 190))
+    d.polygon([(360, 470), (440, 470), (470, 600), (330, 600)], fill=(110, 120, 130))  # belt
+    stamp(d, "2024-09-13 16:40  井下运输大巷")
+    return img
+
+
 PHOTOS = {
     "01-bench.jpg": benches,
     "02-crusher.jpg": crusher,
@@ -215,20 +302,31 @@ PHOTOS = {
     "06-green-belt.jpg": green_belt,
     "07-sign-board.png": sign_board,
 }
+COAL_PHOTOS = {
+    "01-coal-yard.jpg": coal_yard,
+    "02-mine-water.jpg": mine_water,
+    "03-backfill.jpg": backfill,
+    "04-subsidence.jpg": subsidence,
+    "05-green-site.jpg": green_site,
+    "06-roadway.jpg": roadway,
+}
+SETS = {"shanxi-limestone": (PHOTOS, 1000), "inner-mongolia-coal": (COAL_PHOTOS, 2000)}
 
 
 def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
-    for i, (name, draw) in enumerate(PHOTOS.items()):
-        img = draw(random.Random(1000 + i))
-        target = OUT / name
-        if name.endswith(".png"):
-            img.save(target, format="PNG", optimize=True)
-        else:
-            img.save(target, format="JPEG", quality=80, optimize=True)
-        size = target.stat().st_size
-        assert size < 60 * 1024, f"{name} is {size} bytes"
-        print(f"{target.relative_to(OUT.parents[2])}  {size // 1024} KB")
+    for example, (photos, seed) in SETS.items():
+        out = EXAMPLES / example / "photos"
+        out.mkdir(parents=True, exist_ok=True)
+        for i, (name, draw) in enumerate(photos.items()):
+            img = draw(random.Random(seed + i))
+            target = out / name
+            if name.endswith(".png"):
+                img.save(target, format="PNG", optimize=True)
+            else:
+                img.save(target, format="JPEG", quality=80, optimize=True)
+            size = target.stat().st_size
+            assert size < 60 * 1024, f"{name} is {size} bytes"
+            print(f"{target.relative_to(EXAMPLES.parent)}  {size // 1024} KB")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,324 @@
+"""The implementation plan, the self-check table and the assessment tell one story.
+
+Checks that look across the documents of one input (findings GM-W233–W235):
+
+* a quantified target or a gap row on an evaluation item that does not apply to the mine (the
+  indicator set says so, or the self-check or the assessment rules it 不适用);
+* a gap row whose text is about another item than the one it names (its words are those of
+  item 1.1.4 “标识标牌”, its number says 1.1.6 “堆场”);
+* the same quantity stated differently in two places (plan May 2023: greening 72 %; self-check
+  September 2023: 92 %) when no date explains the change — the later document is dated before
+  the plan's work began, or both are the same document.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Iterator
+
+from ..cntext import cn_date
+from ..findings import Finding, make
+from .statements import Source, Statement, same_quantity, statements
+
+if TYPE_CHECKING:
+    from ..indicators.model import IndicatorSet
+    from .context import CheckContext
+
+PLAN, SELF_CHECK, ASSESSMENT = "实施方案", "自查记录表", "第三方评估"
+# plan sections that describe the mine as it is (the others are goals, tasks and benefits)
+CURRENT_STATE_SECTIONS = ("enterprise", "licence", "geology", "exploitation", "environment",
+                          "gap_summary")
+
+
+def check(ctx: "CheckContext") -> Iterator[Finding]:
+    iset = _indicator_set(ctx)
+    if iset is not None:
+        yield from _on_not_applicable(ctx, iset)
+        yield from _gap_rows_about_other_items(ctx, iset)
+    yield from _quantities(ctx)
+
+
+def _indicator_set(ctx: "CheckContext") -> "IndicatorSet | None":
+    from ..selfcheck.checks import indicator_set_for
+
+    return indicator_set_for(ctx)
+
+
+# -- 1. targets and gap rows on items that do not apply ------------------------------------
+def not_applicable(ctx: "CheckContext", iset: "IndicatorSet") -> dict[str, str]:
+    """Item id -> who rules it not applicable, and why (Chinese)."""
+    from ..indicators import profile_of
+
+    out: dict[str, str] = {}
+    mine = profile_of(ctx.submission)
+    for item in iset.iter_items():
+        if not item.applies(mine):
+            out[item.id] = f"按评价指标{item.applies_to.describe()}，不适用于本矿山"
+    sc = ctx.submission.self_check
+    for ref, e in (sc.items.items() if sc else ()):
+        if e.not_applicable and ref not in out:
+            out[ref] = "自查记录表填为不适用" + (f"（{e.situation}）" if e.situation else "")
+    a = ctx.submission.assessment
+    for ref, s in (a.scores.items() if a else ()):
+        if s.not_applicable and ref not in out:
+            out[ref] = "第三方评估认定不适用" + (f"（{s.remark}）" if s.remark else "")
+    return out
+
+
+def _on_not_applicable(ctx: "CheckContext", iset: "IndicatorSet") -> Iterator[Finding]:
+    plan = ctx.submission.plan
+    if plan is None:
+        return
+    na = not_applicable(ctx, iset)
+    for i, t in enumerate(plan.targets):
+        if t.indicator and str(t.indicator).strip() in na:
+            ref = str(t.indicator).strip()
+            yield make("GM-W233", f"量化目标“{t.name}”对应的评价内容{ref}{na[ref]}。",
+                       location=ctx.at("plan", "targets", i, "indicator"))
+    for i, g in enumerate(plan.gaps):
+        ref = str(g.indicator).strip()
+        if ref in na:
+            yield make("GM-W233", f"差距分析中评价内容{ref}的一行：该项{na[ref]}。",
+                       location=ctx.at("plan", "gaps", i, "indicator"))
+
+
+# -- 2. gap rows about another item -----------------------------------------------------------
+def _gap_rows_about_other_items(ctx: "CheckContext", iset: "IndicatorSet") -> Iterator[Finding]:
+    plan = ctx.submission.plan
+    if plan is None:
+        return
+    words = _item_words(iset)
+    for i, g in enumerate(plan.gaps):
+        ref = str(g.indicator).strip()
+        if ref not in words:
+            continue  # an unknown id is reported by the plan checks
+        other = closer_item(f"{g.current}{g.gap}", ref, words)
+        if other is not None:
+            yield make("GM-W234", f"差距分析中编号{ref}的一行（“{_short(g.current)}”）说的是评价内容"
+                       f"{other}“{_short(iset.items[other].text)}”，而不是{ref}"
+                       f"“{_short(iset.items[ref].text)}”。",
+                       location=ctx.at("plan", "gaps", i, "indicator"))
+
+
+def closer_item(text: str, ref: str, words: "ItemWords") -> str | None:
+    """The item whose own words ``text`` shares much more of (three times, and a clear amount)
+    than of item ``ref``'s; None when ``ref`` is about as likely as any. Word pairs weigh more
+    the fewer items use them."""
+    pairs = _pairs(text)
+    scores = {item: sum(words.weight[p] for p in pairs & own) for item, own in words.pairs.items()}
+    best = max(scores, key=lambda k: scores[k])
+    if best == ref or scores[best] < 3 * max(scores[ref], 1.5) or scores[best] < 8:
+        return None
+    return best
+
+
+class ItemWords:
+    """The two-character word pairs of every item's requirement, method and evidence, with a
+    weight that is high for pairs few items use."""
+
+    def __init__(self, iset: "IndicatorSet") -> None:
+        self.pairs = {i.id: _pairs(f"{i.text}{i.method}{i.evidence}") for i in iset.iter_items()}
+        n = len(self.pairs)
+        counts: dict[str, int] = {}
+        for own in self.pairs.values():
+            for p in own:
+                counts[p] = counts.get(p, 0) + 1
+        self.weight = {p: math.log(n / c) for p, c in counts.items()}
+
+    def __contains__(self, ref: str) -> bool:
+        return ref in self.pairs
+
+
+@lru_cache(maxsize=8)
+def _item_words(iset: "IndicatorSet") -> ItemWords:
+    return ItemWords(iset)
+
+
+def _pairs(text: str) -> set[str]:
+    cjk = [c if "\u4e00" <= c <= "\u9fff" else " " for c in text]
+    return {a + b for a, b in zip(cjk, cjk[1:]) if a != " " and b != " "}
+
+
+def _short(text: str, n: int = 18) -> str:
+    t = "".join(str(text).split())
+    return t if len(t) <= n else t[:n] + "…"
+
+
+# -- 3. the same quantity stated differently --------------------------------------------------
+def sources(ctx: "CheckContext") -> Iterator[Source]:
+    """The texts of the plan, the self-check and the assessment that describe the mine as it
+    is, each with its document's date and the items it is about."""
+    s = ctx.submission
+    if s.plan is not None:
+        yield from _plan_sources(ctx)
+    sc = s.self_check
+    if sc is not None and sc.check_date is not None:
+        for ref, e in sc.items.items():
+            text = "。".join(x for x in (e.situation, e.problem) if x)
+            yield Source(SELF_CHECK, f"第{ref}项", frozenset({ref}), sc.check_date, text,
+                         ctx.at("self_check", "items", ref))
+    a = s.assessment
+    if a is not None:
+        yield from _assessment_sources(ctx)
+
+
+def _plan_sources(ctx: "CheckContext") -> Iterator[Source]:
+    from ..errors import ConfigError, InputError
+    from ..plan.data import plan_data
+
+    plan = ctx.submission.plan
+    assert plan is not None
+    for i, g in enumerate(plan.gaps):
+        ref = str(g.indicator).strip()
+        yield Source(PLAN, f"差距分析第{ref}项", frozenset({ref}), plan.date,
+                     f"{g.current}。{g.gap}", ctx.at("plan", "gaps", i))
+    for i, t in enumerate(plan.targets):
+        if isinstance(t.current, (int, float)) and t.unit:
+            items = frozenset({str(t.indicator).strip()}) if t.indicator else frozenset()
+            yield Source(PLAN, f"量化目标“{t.name}”的现状值", items, plan.date,
+                         f"{t.name}{t.current:g}{t.unit}", ctx.at("plan", "targets", i, "current"))
+    try:
+        data = plan_data(ctx)
+    except (InputError, ConfigError):
+        return
+    for key in CURRENT_STATE_SECTIONS:
+        section = data.outline.section(key)
+        try:
+            text = data.narrative(key)
+        except InputError:
+            continue  # reported by the plan checks
+        if text is not None and section is not None:
+            yield Source(PLAN, f"“{section.title or key}”一节", frozenset(), plan.date,
+                         text.text, text.location)
+
+
+def _assessment_sources(ctx: "CheckContext") -> Iterator[Source]:
+    from ..assessment.data import evaluate
+
+    a = ctx.submission.assessment
+    assert a is not None
+    ev = evaluate(ctx)
+    day = a.site_visit.start
+    scores = ev.scores
+    if scores is not None:
+        for ref, e in scores.items.items():
+            text = "。".join(x for x in (e.deduction_reason, e.remark) if x)
+            yield Source(ASSESSMENT, f"第{ref}项评分", frozenset({ref}), day, text,
+                         scores.where("item", ref))
+    for i, p in enumerate(a.problems):
+        yield Source(ASSESSMENT, f"存在问题第{i + 1}条", frozenset(p.items), day, p.description,
+                     ctx.at("assessment", "problems", i, "description"))
+    cited: dict[int, set[str]] = {}
+    for ref, e in (scores.items.items() if scores is not None else ()):
+        for n in e.photos:
+            cited.setdefault(n, set()).add(ref)
+    for i, ph in enumerate(a.photos, start=1):
+        yield Source(ASSESSMENT, f"照片{i}说明", frozenset(cited.get(i, ())), day, ph.caption,
+                     ctx.at("assessment", "photos", i - 1, "caption"))
+
+
+def _narrowed(st: Statement, words: "ItemWords | None") -> Statement:
+    """A statement of a text about several items (a problem, a photo) is about the one whose
+    words its clause shares most (“矿井水综合利用率约72%” of items 3.2.4 and 3.3.2 is 3.3.2)."""
+    if words is None or len(st.items) < 2:
+        return st
+    pairs = _pairs(st.clause)
+    scores = {i: sum(words.weight[p] for p in pairs & words.pairs[i]) for i in st.items
+              if i in words}
+    if not scores:
+        return st
+    top = max(scores.values())
+    if top <= 0:
+        return st
+    return replace(st, items=frozenset(i for i, v in scores.items() if v == top))
+
+
+def _agree(a: Statement, b: Statement) -> bool:
+    """Equal as written (to the precision of the less precise one, or within 1 %)."""
+    x, y = a.value, b.value
+    return abs(x - y) <= max(abs(x), abs(y)) * 0.01 + 0.5 * _step(a, b) + 1e-9
+
+
+def _step(a: Statement, b: Statement) -> float:
+    """The rounding step of the less precise of two written numbers (in the canonical unit)."""
+    steps = []
+    for s in (a, b):
+        digits = "".join(c for c in s.written if c.isdigit() or c == ".")
+        decimals = len(digits.split(".")[1]) if "." in digits else 0
+        steps.append(10 ** -decimals)
+    return max(steps) if a.unit == "%" else 0.0
+
+
+def explained(ctx: "CheckContext", a: Statement, b: Statement) -> bool:
+    """A date explains a difference: the two sentences name different years, or the later
+    document is dated after the plan's work began (or a year after the earlier one)."""
+    if a.year is not None and b.year is not None and a.year != b.year:
+        return True
+    if a.day == b.day:
+        return False
+    first, last = sorted((a.day, b.day))
+    plan = ctx.submission.plan
+    started = plan is not None and plan.period.start <= last
+    return started or (last - first).days > 365
+
+
+def _quantities(ctx: "CheckContext") -> Iterator[Finding]:
+    iset = _indicator_set(ctx)
+    words = _item_words(iset) if iset is not None else None
+    found = [_narrowed(st, words) for src in sources(ctx) for st in statements(src)]
+    yield from _differing(ctx, [s for s in found if s.kind == "quantity"])
+    yield from _elevations(ctx, [s for s in found if s.kind == "elevation"])
+
+
+def _differing(ctx: "CheckContext", found: list[Statement]) -> Iterator[Finding]:
+    reported: set[tuple[Any, ...]] = set()
+    for i, a in enumerate(found):
+        for b in found[i + 1:]:
+            if (a.doc, a.where) == (b.doc, b.where) or not same_quantity(a, b) or _agree(a, b):
+                continue
+            if explained(ctx, a, b):
+                continue
+            key = (min(a.where, b.where), max(a.where, b.where), a.unit, a.core[-2:])
+            if key in reported:
+                continue
+            reported.add(key)
+            first, last = sorted((a, b), key=lambda s: s.day)
+            yield make("GM-W235", f"{_place(first)}写“{first.written}”，{_place(last)}写"
+                       f"“{last.written}”，{_why(ctx, first, last)}。", location=last.location)
+
+
+def _place(s: Statement) -> str:
+    return f"{s.doc}（{cn_date(s.day)}）{s.where}"
+
+
+def _why(ctx: "CheckContext", first: Statement, last: Statement) -> str:
+    if first.day == last.day:
+        return "同一时间的数字前后不一"
+    plan = ctx.submission.plan
+    if plan is not None:
+        return (f"两个日期之间实施方案尚未开始实施（方案期限自{plan.period.start.year}年"
+                f"{plan.period.start.month}月起），差异无法由时间解释")
+    return "两个日期相隔不足一年，差异无法由时间解释"
+
+
+def _elevations(ctx: "CheckContext", found: list[Statement]) -> Iterator[Finding]:
+    """Platforms named for the same item by two documents that share none (1210 vs 1245)."""
+    by_item: dict[tuple[str, str], list[Statement]] = {}
+    for s in found:
+        for item in s.items:
+            by_item.setdefault((item, s.doc), []).append(s)
+    reported: set[tuple[str, ...]] = set()
+    for (item, doc), mine in sorted(by_item.items()):
+        for (item2, doc2), theirs in sorted(by_item.items()):
+            if item2 != item or doc2 <= doc:
+                continue
+            if {s.value for s in mine} & {s.value for s in theirs}:
+                continue
+            key = tuple(sorted({s.written for s in mine} | {s.written for s in theirs}))
+            if key in reported:
+                continue
+            reported.add(key)
+            a, b = mine[0], theirs[0]
+            yield make("GM-W235", f"评价内容{item}：{_place(a)}写“{a.written}”，{_place(b)}写"
+                       f"“{b.written}”，所指的位置不一致。", location=b.location)

@@ -1,0 +1,160 @@
+"""Quantities stated in free text, with what they are about, so two documents can be compared
+(used by :mod:`.crossdoc`).
+
+A statement is a number with a unit (``覆盖率约92%``, ``已复垦8.5公顷``) or an elevation
+(``1245平台``), the words just before it (its label), the evaluation items the text belongs to,
+the date of the document and a year named in the same sentence. Targets (``提高到100%``) and
+bounds (``不足50%``, ``不低于85%``) are not statements of the current state and are skipped.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from ..findings import Location
+
+# unit as written -> (canonical unit, factor to it); longest spellings first in the pattern
+_UNITS: dict[str, tuple[str, float]] = {
+    "%": ("%", 1.0), "％": ("%", 1.0),
+    "公顷": ("公顷", 1.0), "hm²": ("公顷", 1.0), "hm2": ("公顷", 1.0),
+    "平方千米": ("公顷", 100.0), "平方公里": ("公顷", 100.0), "km²": ("公顷", 100.0),
+    "平方米": ("公顷", 1e-4), "亩": ("公顷", 1 / 15),
+    "万吨/年": ("吨/年", 1e4), "万吨": ("吨", 1e4), "吨": ("吨", 1.0),
+    "万立方米": ("立方米", 1e4), "毫克/立方米": ("毫克/立方米", 1.0),
+    "mg/m³": ("毫克/立方米", 1.0), "立方米": ("立方米", 1.0),
+    "公里": ("米", 1000.0), "千米": ("米", 1000.0), "米": ("米", 1.0),
+}
+_UNIT_RX = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
+_QUANTITY = re.compile(rf"(?<![\d.A-Za-z〔])(\d+(?:\.\d+)?)\s*({_UNIT_RX})")
+_ELEVATION = re.compile(r"(?<![\d.])(\d{3,4})\s*(?:米)?\s*(平台|台阶|水平)")
+_YEAR = re.compile(r"(20\d\d|19\d\d)\s*年")
+_SENTENCE = re.compile(r"[^。；;\n]+")
+_CJK_TAIL = re.compile(r"[\u4e00-\u9fff]+$")
+
+# words between a label and its number: dropped (longest first)
+_FILLERS = ("约为", "约", "为", "仅为", "仅", "共计", "合计", "累计", "共", "计", "是", "达", "由")
+# a number after these is a target or a bound, not the current state
+_NOT_CURRENT = ("提高到", "提高至", "提升到", "提升至", "降低到", "降低至", "降至", "降到",
+                "增加到", "增至", "达到", "不低于", "不高于", "不少于", "不超过", "不足", "低于",
+                "高于", "超过", "小于", "大于", "以内", "≥", "≤", "＞", "＜", ">", "<", "到", "至")
+_QUALIFIERS = ("已", "可", "未", "新增", "现有", "累计")
+
+
+@dataclass(frozen=True)
+class Statement:
+    doc: str  # 实施方案 / 自查记录表 / 第三方评估
+    where: str  # the part of the document: 差距分析1.2.1, 矿区环境现状 …
+    items: frozenset[str]  # evaluation items the text is about (empty: none in particular)
+    day: dt.date  # the document's date
+    kind: str  # "quantity" or "elevation"
+    label: str  # words before the number (elevation: the noun after it)
+    value: float  # in the canonical unit
+    unit: str  # canonical unit
+    written: str  # as the text writes it
+    year: int | None  # a year named in the same sentence
+    location: Location
+    clause: str = ""  # the words of the clause the number is in (for narrowing ``items``)
+
+    @property
+    def qualifier(self) -> str:
+        """已 / 可 / 未 …: a stated amount and a possible one are different quantities."""
+        return next((q for q in _QUALIFIERS if self.label.startswith(q)), "")
+
+    @property
+    def core(self) -> str:
+        """The label without its qualifier."""
+        q = self.qualifier
+        return self.label[len(q):] if q else self.label
+
+
+@dataclass(frozen=True)
+class Source:
+    """A piece of text of one document, and what it is about."""
+
+    doc: str
+    where: str
+    items: frozenset[str]
+    day: dt.date
+    text: str
+    location: Location
+
+
+def _label(before: str) -> str | None:
+    """The label of a number from the text before it; None when the number is a target or a
+    bound."""
+    text = before.rstrip()
+    for word in _NOT_CURRENT:
+        if text.endswith(word):
+            return None
+    changed = True
+    while changed:
+        changed = False
+        for word in _FILLERS:
+            if text.endswith(word) and len(text) > len(word):
+                text = text[: -len(word)].rstrip()
+                changed = True
+                break
+    m = _CJK_TAIL.search(text)
+    return m.group(0)[-10:] if m else ""
+
+
+def statements(src: Source) -> Iterator[Statement]:
+    """Every quantity and elevation stated in ``src``."""
+    for sentence in _SENTENCE.finditer(src.text):
+        s = sentence.group(0)
+        years = [(m.start(), int(m.group(1))) for m in _YEAR.finditer(s)]
+        for m in _QUANTITY.finditer(s):
+            if s[m.end():m.end() + 1] in ("年", "月", "日", "号"):
+                continue
+            label = _label(s[:m.start()])
+            if not label:
+                continue
+            unit, factor = _UNITS[m.group(2)]
+            year = next((y for pos, y in reversed(years) if pos < m.start()), None)
+            yield Statement(src.doc, src.where, src.items, src.day, "quantity", label,
+                            float(m.group(1)) * factor, unit, f"{label}{m.group(1)}{m.group(2)}",
+                            year, src.location, _clause(s, m.start(), m.end()))
+        for m in _ELEVATION.finditer(s):
+            yield Statement(src.doc, src.where, src.items, src.day, "elevation", m.group(2),
+                            float(m.group(1)), "米", m.group(0), None, src.location,
+                            _clause(s, m.start(), m.end()))
+
+
+def _clause(sentence: str, start: int, end: int) -> str:
+    """The clause around a number: from the comma before it to the comma after it."""
+    before = max(sentence.rfind(c, 0, start) for c in "，,、：")
+    after = [i for i in (sentence.find(c, end) for c in "，,、") if i >= 0]
+    return sentence[before + 1: min(after) if after else len(sentence)]
+
+
+def same_quantity(a: Statement, b: Statement) -> bool:
+    """Whether two statements are about the same quantity: same unit and qualifier; rates
+    (…率) end alike; other labels share at least half of the shorter one's two-character
+    words (common ones such as 矿区 aside); when both texts are about particular items, an
+    item in common."""
+    if a.kind != b.kind or a.unit != b.unit or a.qualifier != b.qualifier:
+        return False
+    if a.items and b.items and not (a.items & b.items):
+        return False
+    if a.kind == "elevation":
+        return bool(a.items & b.items)
+    x, y = a.core, b.core
+    if any(j in x + y for j in _JOINED):  # “边坡和停用排土场”: a sum is not its parts
+        return x == y
+    if x.endswith("率") or y.endswith("率"):
+        return x[-3:] == y[-3:] and len(x) >= 2 and len(y) >= 2
+    bx, by = _bigrams(x), _bigrams(y)
+    shorter = min(len(bx), len(by))
+    return shorter > 0 and 2 * len(bx & by) >= shorter
+
+
+_JOINED = ("和", "及", "与", "、")
+# words too common in mine descriptions to tell two quantities apart
+_GENERIC = {"矿区", "矿山", "面积", "区域", "企业", "公司", "其中", "合计", "总计", "现有", "目前",
+            "全部", "全年", "每年", "年度"}
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)} - _GENERIC

@@ -1,0 +1,105 @@
+"""Cross-document checks (issue 16): each contradiction the example once told — a gap row about
+another item, a target on an item ruled not applicable, the same quantity stated differently
+(72 % in May, 92 % in September), two platforms for one dump, a document number under the wrong
+title, a notice cited before it was issued — is put back into the example and must be found;
+the example as it is must give none of them."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from greenmine_docs.api import validate
+
+STORY = ("GM-W233", "GM-W234", "GM-W235", "GM-W236", "GM-W237")
+
+
+def found(path: Path, code: str) -> list:
+    return [f for f in validate(path).findings if f.code == code]
+
+
+def test_the_examples_tell_one_story(variant) -> None:
+    from conftest import EXAMPLES
+
+    for name in ("shanxi-limestone", "inner-mongolia-coal"):
+        report = validate(EXAMPLES / name / "mine.yaml")
+        assert not [f for f in report.findings if f.code in STORY], name
+
+
+def test_a_gap_row_about_another_item(variant) -> None:
+    path = variant({'    - indicator: "1.1.4"\n      current: 标识标牌': '    - indicator: "1.1.6"\n'
+                    '      current: 标识标牌'})
+    f, = found(path, "GM-W234")
+    assert f.location.path == "plan.gaps[1].indicator"
+    assert "1.1.4" in f.message and "1.1.6" in f.message and "标识标牌" in f.message
+
+
+def test_a_target_or_gap_row_on_an_item_not_applicable(variant) -> None:
+    path = variant({'    - name: 洗车和降尘用水重复利用率\n      indicator: "3.3.5"':
+                    '    - name: 洗车和降尘用水重复利用率\n      indicator: "3.3.3"',
+                    '    - indicator: "3.3.5"\n      current: 洗车': '    - indicator: "3.3.3"\n'
+                    '      current: 洗车'})
+    targets, gaps = found(path, "GM-W233")
+    assert targets.location.path == "plan.targets[5].indicator" and "自查记录表填为不适用" in \
+        targets.message and "干法破碎筛分" in targets.message
+    assert gaps.location.path.startswith("plan.gaps[") and "3.3.3" in gaps.message
+    # an item the indicator set rules out for this mine (an underground item, open-pit mine)
+    path = variant({'    - name: 开采回采率\n      indicator: "2.1.4"':
+                    '    - name: 开采回采率\n      indicator: "2.1.3"'})
+    f, = found(path, "GM-W233")
+    assert "仅适用于：地下开采" in f.message
+
+
+def test_a_rate_stated_differently_before_the_work_began(variant) -> None:
+    path = variant({"      current: 92\n": "      current: 72\n",
+                    "      gap: 绿化覆盖率约92%": "      gap: 绿化覆盖率约72%"})
+    messages = [f.message for f in found(path, "GM-W235")]
+    assert any("72%" in m and "92%" in m and "实施方案尚未开始实施" in m for m in messages), messages
+    # the same figures, but the plan's work began before the self-check: a date explains it
+    path = variant({"      current: 92\n": "      current: 72\n",
+                    "      gap: 绿化覆盖率约92%": "      gap: 绿化覆盖率约72%",
+                    "  period:\n    start: 2023-10": "  period:\n    start: 2023-06"})
+    assert not [m for m in (f.message for f in found(path, "GM-W235")) if "72%" in m]
+
+
+def test_an_area_stated_differently_in_the_plan_and_the_self_check(variant) -> None:
+    path = variant({"已复垦约8.5公顷。\n": "已复垦约5.1公顷。\n"})
+    messages = [f.message for f in found(path, "GM-W235")]
+    assert any("5.1公顷" in m and "8.5公顷" in m for m in messages), messages
+
+
+def test_two_platforms_for_one_dump(variant) -> None:
+    path = variant({"      situation: 北部排土场1245平台已停用": "      situation: 北部排土场1210平台已停用",
+                    "      problem: 1245平台约0.6公顷": "      problem: 1210平台约0.6公顷"})
+    f = [f for f in found(path, "GM-W235") if "位置不一致" in f.message]
+    assert f and "1.2.4" in f[0].message and "1210平台" in f[0].message and \
+        "1245平台" in f[0].message
+
+
+def test_citations_under_the_wrong_title_or_before_they_were_issued(variant) -> None:
+    path = variant({})
+    basis = path.parent / "plan" / "basis.md"
+    text = basis.read_text(encoding="utf-8")
+    basis.write_text(text.replace(
+        "《山西省绿色矿山建设评价指标》；",
+        "山西省绿色矿山建设评价指标（晋自然资发〔2022〕2号）；\n"
+        "5. 《山西省自然资源厅关于开展省级绿色矿山遴选及实地核查工作的通知》（晋自然资函〔2023〕738号）；")
+        .replace("《水泥灰岩绿色矿山建设规范》", "《水泥灰岩行业绿色矿山建设规范》"), encoding="utf-8")
+    wrong = [f.message for f in found(path, "GM-W236")]
+    assert any("晋自然资发〔2022〕2号" in m and "指导意见" in m for m in wrong), wrong
+    assert any("《水泥灰岩行业绿色矿山建设规范》" in m and "《水泥灰岩绿色矿山建设规范》" in m
+               for m in wrong), wrong
+    late, = found(path, "GM-W237")
+    assert "2023年9月1日" in late.message and "2023年5月26日" in late.message
+
+
+def test_statements_know_targets_from_the_current_state() -> None:
+    import datetime as dt
+
+    from greenmine_docs.checks.statements import Source, same_quantity, statements
+    from greenmine_docs.findings import Location
+
+    src = Source("实施方案", "x", frozenset(), dt.date(2023, 5, 1),
+                 "绿化覆盖率由72%提高到100%，硬化率不足50%，已复垦约8.5公顷，可复垦约12.6公顷",
+                 Location())
+    got = {s.written: s for s in statements(src)}
+    assert set(got) == {"绿化覆盖率72%", "已复垦8.5公顷", "可复垦12.6公顷"}
+    assert not same_quantity(got["已复垦8.5公顷"], got["可复垦12.6公顷"])  # done vs possible
