@@ -104,6 +104,16 @@ def test_libreoffice_totals_equal_the_engine(recalculated, name, writer):
     assert ws.cell(row=lay.total_row, column=12).value == pytest.approx(res.applicable_points)
     assert ws.cell(row=lay.converted_row, column=F).value == pytest.approx(res.total)
     assert ws[lay.conclusion_cell].value == res.verdict.value
+    # the explanation beside the conclusion is a formula too: it says what the engine says
+    row = int("".join(c for c in lay.conclusion_cell if c.isdigit()))
+    why = ws.cell(row=row, column=COL["situation"]).value
+    if res.verdict.value == "未完成":
+        assert why == "评分尚未完成，暂不能得出结论。"
+    elif res.failed_prerequisites:
+        assert why == "先决条件有不符合项，实行一票否决。"
+    else:
+        assert f"折算得分{res.total:.2f}分" in why and "达标线" in why
+        assert ("各一级指标得分率均达到要求" in why) == all(c.passed for c in res.categories)
     expected = {"example": "达标", "failing": "不达标", "incomplete": "未完成"}[name]
     assert res.verdict.value == expected
     if name == "failing":
