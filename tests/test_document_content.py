@@ -278,3 +278,24 @@ def test_init_offers_the_coal_example(runner, tmp_path) -> None:
     assert report.valid and not report.warnings
     assert (tmp_path / "煤矿" / "citations.yaml").exists()
     assert load(tmp_path / "煤矿" / "mine.yaml").submission.mine.licence.method.value == "地下开采"
+
+
+def test_an_official_set_is_cited_with_its_title_and_number(variant) -> None:
+    """A province's own indicator table (official) is cited as 《title》（number）, and the
+    reference-set note disappears."""
+    import yaml
+
+    from greenmine_docs.indicators import resolve
+    from greenmine_docs.indicators.dump import to_data
+
+    data = to_data(resolve("national-2020-reference"))
+    data.update(id="demo-official", title="示例省绿色矿山建设评价指标", official=True,
+                document_number="示自然资发〔2024〕1号")
+    path = variant({"  indicator_set: national-2020-reference":
+                    "  indicator_set: 示例省指标.yaml"})
+    (path.parent / "示例省指标.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
+                                             encoding="utf-8")
+    assert validate(path).valid
+    text = _text(_report(path))
+    assert "《示例省绿色矿山建设评价指标》（示自然资发〔2024〕1号）（以下简称“评价指标”）；" in text
+    assert "参考指标" not in text
