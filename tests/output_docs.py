@@ -40,6 +40,7 @@ SETS = ("national-2020-reference", "province-demo")
 # commands that only read the examples (run in parallel), then those that read their outputs
 FIRST: list[list[str]] = [
     ["build", E, "-o", "out/build"],
+    ["build", "in/inner-mongolia-coal/mine.yaml", "-o", "out/build-coal"],
     ["plan", E, "-o", "out/plan.docx"],
     ["report", E, "-o", "out/report.docx"],
     ["selfcheck", E, "-o", "out/selfcheck.xlsx"],
