@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any, Iterator
 
 from ..cntext import cn_date
@@ -105,10 +105,12 @@ def closer_item(text: str, ref: str, words: "ItemWords") -> str | None:
     """The item whose own words ``text`` shares much more of (three times, and a clear amount)
     than of item ``ref``'s; None when ``ref`` is about as likely as any. Word pairs weigh more
     the fewer items use them."""
-    pairs = _pairs(text)
-    scores = {item: sum(words.weight[p] for p in pairs & own) for item, own in words.pairs.items()}
+    scores = words.scores(text)
+    if not scores:
+        return None
     best = max(scores, key=lambda k: scores[k])
-    if best == ref or scores[best] < 3 * max(scores[ref], 1.5) or scores[best] < 8:
+    own = scores.get(ref, 0.0)
+    if best == ref or scores[best] < 3 * max(own, 1.5) or scores[best] < 8:
         return None
     return best
 
@@ -125,9 +127,23 @@ class ItemWords:
             for p in own:
                 counts[p] = counts.get(p, 0) + 1
         self.weight = {p: math.log(n / c) for p, c in counts.items()}
+        self.users: dict[str, list[str]] = {}  # word pair -> the items that use it
+        for item, own in self.pairs.items():
+            for p in own:
+                self.users.setdefault(p, []).append(item)
 
     def __contains__(self, ref: str) -> bool:
         return ref in self.pairs
+
+    def scores(self, text: str, among: "frozenset[str] | None" = None) -> dict[str, float]:
+        """Item -> the weight of the word pairs ``text`` shares with it (items sharing none
+        are left out), optionally only ``among`` some items."""
+        out: dict[str, float] = {}
+        for p in _pairs(text):
+            for item in self.users.get(p, ()):
+                if among is None or item in among:
+                    out[item] = out.get(item, 0.0) + self.weight[p]
+        return out
 
 
 @lru_cache(maxsize=8)
@@ -157,7 +173,7 @@ def sources(ctx: "CheckContext") -> Iterator[Source]:
         for ref, e in sc.items.items():
             text = "。".join(x for x in (e.situation, e.problem) if x)
             yield Source(SELF_CHECK, f"第{ref}项", frozenset({ref}), sc.check_date, text,
-                         ctx.at("self_check", "items", ref))
+                         partial(ctx.at, "self_check", "items", ref))
     a = s.assessment
     if a is not None:
         yield from _assessment_sources(ctx)
@@ -172,12 +188,13 @@ def _plan_sources(ctx: "CheckContext") -> Iterator[Source]:
     for i, g in enumerate(plan.gaps):
         ref = str(g.indicator).strip()
         yield Source(PLAN, f"差距分析第{ref}项", frozenset({ref}), plan.date,
-                     f"{g.current}。{g.gap}", ctx.at("plan", "gaps", i))
+                     f"{g.current}。{g.gap}", partial(ctx.at, "plan", "gaps", i))
     for i, t in enumerate(plan.targets):
         if isinstance(t.current, (int, float)) and t.unit:
             items = frozenset({str(t.indicator).strip()}) if t.indicator else frozenset()
             yield Source(PLAN, f"量化目标“{t.name}”的现状值", items, plan.date,
-                         f"{t.name}{t.current:g}{t.unit}", ctx.at("plan", "targets", i, "current"))
+                         f"{t.name}{t.current:g}{t.unit}",
+                         partial(ctx.at, "plan", "targets", i, "current"))
     try:
         data = plan_data(ctx)
     except (InputError, ConfigError):
@@ -205,17 +222,17 @@ def _assessment_sources(ctx: "CheckContext") -> Iterator[Source]:
         for ref, e in scores.items.items():
             text = "。".join(x for x in (e.deduction_reason, e.remark) if x)
             yield Source(ASSESSMENT, f"第{ref}项评分", frozenset({ref}), day, text,
-                         scores.where("item", ref))
+                         partial(scores.where, "item", ref))
     for i, p in enumerate(a.problems):
         yield Source(ASSESSMENT, f"存在问题第{i + 1}条", frozenset(p.items), day, p.description,
-                     ctx.at("assessment", "problems", i, "description"))
+                     partial(ctx.at, "assessment", "problems", i, "description"))
     cited: dict[int, set[str]] = {}
     for ref, e in (scores.items.items() if scores is not None else ()):
         for n in e.photos:
             cited.setdefault(n, set()).add(ref)
     for i, ph in enumerate(a.photos, start=1):
         yield Source(ASSESSMENT, f"照片{i}说明", frozenset(cited.get(i, ())), day, ph.caption,
-                     ctx.at("assessment", "photos", i - 1, "caption"))
+                     partial(ctx.at, "assessment", "photos", i - 1, "caption"))
 
 
 def _narrowed(st: Statement, words: "ItemWords | None") -> Statement:
@@ -223,9 +240,7 @@ def _narrowed(st: Statement, words: "ItemWords | None") -> Statement:
     words its clause shares most (“矿井水综合利用率约72%” of items 3.2.4 and 3.3.2 is 3.3.2)."""
     if words is None or len(st.items) < 2:
         return st
-    pairs = _pairs(st.clause)
-    scores = {i: sum(words.weight[p] for p in pairs & words.pairs[i]) for i in st.items
-              if i in words}
+    scores = words.scores(st.clause, st.items)
     if not scores:
         return st
     top = max(scores.values())
@@ -273,19 +288,23 @@ def _quantities(ctx: "CheckContext") -> Iterator[Finding]:
 
 def _differing(ctx: "CheckContext", found: list[Statement]) -> Iterator[Finding]:
     reported: set[tuple[Any, ...]] = set()
-    for i, a in enumerate(found):
-        for b in found[i + 1:]:
-            if (a.doc, a.where) == (b.doc, b.where) or not same_quantity(a, b) or _agree(a, b):
-                continue
-            if explained(ctx, a, b):
-                continue
-            key = (min(a.where, b.where), max(a.where, b.where), a.unit, a.core[-2:])
-            if key in reported:
-                continue
-            reported.add(key)
-            first, last = sorted((a, b), key=lambda s: s.day)
-            yield make("GM-W235", f"{_place(first)}写“{first.written}”，{_place(last)}写"
-                       f"“{last.written}”，{_why(ctx, first, last)}。", location=last.location)
+    kinds: dict[tuple[str, str], list[Statement]] = {}  # only the same unit and qualifier compare
+    for s in found:
+        kinds.setdefault((s.unit, s.qualifier), []).append(s)
+    pairs = ((a, b) for group in kinds.values() for i, a in enumerate(group)
+             for b in group[i + 1:])
+    for a, b in pairs:
+        if (a.doc, a.where) == (b.doc, b.where) or not same_quantity(a, b) or _agree(a, b):
+            continue
+        if explained(ctx, a, b):
+            continue
+        key = (min(a.where, b.where), max(a.where, b.where), a.unit, a.core[-2:])
+        if key in reported:
+            continue
+        reported.add(key)
+        first, last = sorted((a, b), key=lambda s: s.day)
+        yield make("GM-W235", f"{_place(first)}写“{first.written}”，{_place(last)}写"
+                   f"“{last.written}”，{_why(ctx, first, last)}。", location=last.location)
 
 
 def _place(s: Statement) -> str:

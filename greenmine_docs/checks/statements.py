@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from functools import cached_property
+from typing import Any, Callable, Iterator
 
 from ..findings import Location
 
@@ -54,15 +55,19 @@ class Statement:
     unit: str  # canonical unit
     written: str  # as the text writes it
     year: int | None  # a year named in the same sentence
-    location: Location
+    located: Any  # where the text is: a Location, or a function giving it (see ``location``)
     clause: str = ""  # the words of the clause the number is in (for narrowing ``items``)
 
     @property
+    def location(self) -> Location:
+        return locate(self.located)
+
+    @cached_property
     def qualifier(self) -> str:
         """已 / 可 / 未 …: a stated amount and a possible one are different quantities."""
         return next((q for q in _QUALIFIERS if self.label.startswith(q)), "")
 
-    @property
+    @cached_property
     def core(self) -> str:
         """The label without its qualifier."""
         q = self.qualifier
@@ -78,7 +83,12 @@ class Source:
     items: frozenset[str]
     day: dt.date
     text: str
-    location: Location
+    located: "Location | Callable[[], Location]"  # a function: located only when needed
+
+
+def locate(located: "Location | Callable[[], Location]") -> Location:
+    """A source's location, looked up now if it was left for later (most are never needed)."""
+    return located() if callable(located) else located
 
 
 def _label(before: str) -> str | None:
@@ -115,10 +125,10 @@ def statements(src: Source) -> Iterator[Statement]:
             year = next((y for pos, y in reversed(years) if pos < m.start()), None)
             yield Statement(src.doc, src.where, src.items, src.day, "quantity", label,
                             float(m.group(1)) * factor, unit, f"{label}{m.group(1)}{m.group(2)}",
-                            year, src.location, _clause(s, m.start(), m.end()))
+                            year, src.located, _clause(s, m.start(), m.end()))
         for m in _ELEVATION.finditer(s):
             yield Statement(src.doc, src.where, src.items, src.day, "elevation", m.group(2),
-                            float(m.group(1)), "米", m.group(0), None, src.location,
+                            float(m.group(1)), "米", m.group(0), None, src.located,
                             _clause(s, m.start(), m.end()))
 
 

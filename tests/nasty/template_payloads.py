@@ -28,7 +28,7 @@ from pathlib import Path
 PLAN_VARS = ("title", "enterprise", "mine", "compiler", "date", "date_upper", "period",
              "province", "total_investment")
 REPORT_VARS = ("number_line", "mine_name", "doc_title", "agency_name", "commission_body",
-               "contract_number", "leader_name", "commitment_date", "date_upper")
+               "contract_number", "leader_name", "commitment_date", "date_upper", "commitments")
 TEXT_VAR = {"plan": "mine", "report": "mine_name"}
 
 
