@@ -31,7 +31,7 @@ from docx.shared import Pt  # noqa: E402
 from greenmine_docs.docx.document import template_bytes  # noqa: E402
 from greenmine_docs.docx import (add_text, add_toc, apply_official_styles,  # noqa: E402
                                  empty_footers, page_number_footers, page_numbering,
-                                 set_update_fields, setup_page)
+                                 set_doc_grid, set_update_fields, setup_page)
 
 PLAN_TEMPLATE = ROOT / "templates" / "implementation_plan" / "plan-template.docx"
 
@@ -56,6 +56,7 @@ def build_plan_template() -> bytes:
     # 1. cover ----------------------------------------------------------------------------
     cover = doc.sections[0]
     setup_page(cover)
+    set_doc_grid(cover)
     _par(doc, "{{ title }}", "Cover Title", before=150)
     _par(doc, "矿山企业：{{ enterprise }}", "Cover Line", before=190)
     _par(doc, "编制单位：{{ compiler }}", "Cover Line")
@@ -65,6 +66,7 @@ def build_plan_template() -> bytes:
     # 2. table of contents ------------------------------------------------------------------
     toc_section = doc.add_section(WD_SECTION.NEW_PAGE)
     setup_page(toc_section)
+    set_doc_grid(toc_section)
     _par(doc, "目  录", "TOC Heading")
     toc = doc.add_paragraph(style="toc 1")
     add_toc(toc, levels="1-2")
@@ -74,6 +76,7 @@ def build_plan_template() -> bytes:
     # 3. body ---------------------------------------------------------------------------------
     body = doc.add_section(WD_SECTION.NEW_PAGE)
     setup_page(body)
+    set_doc_grid(body)
     doc.add_paragraph("{{p body }}")
     page_number_footers(doc, body)
     page_numbering(body, start=1, fmt="decimal")

@@ -28,7 +28,8 @@ Through a docxtpl template (what the implementation plan does)::
     data = render_template(template_path, build)   # sandboxed, autoescaped, StrictUndefined
 
 Other pieces: :func:`add_toc` / :func:`add_page_number` / :func:`set_update_fields` (fields),
-:func:`page_number_footers` / :func:`setup_page` / :func:`empty_footers` (page layout),
+:func:`page_number_footers` / :func:`setup_page` / :func:`set_doc_grid` / :func:`empty_footers`
+(page layout),
 :func:`set_run_font` (East Asian font on one run), :func:`docx_bytes_to_pdf` (LibreOffice, with
 the TOC refreshed when LibreOffice's Python is available; :class:`DependencyError` when
 LibreOffice is missing), :data:`SIZES` (字号 → pt).
@@ -43,7 +44,8 @@ from .document import new_document, to_bytes
 from .fields import add_field, add_page_number, add_toc, set_update_fields
 from .fonts import DEFAULT_FONTS, SIZES, FontScheme, set_run_font, set_style_font
 from .page import (MARGINS_MM, TYPE_WIDTH_MM, empty_footers, page_number_footers,
-                   page_numbering, section_break, setup_page, suppress_first_page_number)
+                   page_numbering, section_break, set_doc_grid, setup_page,
+                   suppress_first_page_number)
 from .pdf import PdfResult, docx_bytes_to_pdf, find_soffice
 from .styles import apply_official_styles
 from .tables import Cell, add_table
@@ -57,6 +59,6 @@ __all__ = [
     "apply_official_styles", "cn_date", "cn_date_upper", "cn_heading_number", "cn_month",
     "cn_number", "docx_bytes_to_pdf", "empty_footers", "find_soffice", "new_document",
     "open_template", "page_number_footers", "page_numbering", "render_template", "section_break",
-    "set_run_font", "set_style_font", "set_update_fields", "setup_page",
+    "set_doc_grid", "set_run_font", "set_style_font", "set_update_fields", "setup_page",
     "suppress_first_page_number", "to_bytes",
 ]

@@ -6,14 +6,14 @@ from typing import Any
 
 from .fields import set_update_fields
 from .fonts import DEFAULT_FONTS, FontScheme
-from .page import page_number_footers, setup_page, suppress_first_page_number
+from .page import page_number_footers, set_doc_grid, setup_page, suppress_first_page_number
 from .styles import apply_official_styles
 
 
 def new_document(*, fonts: FontScheme = DEFAULT_FONTS, page_numbers: bool = True,
                  cover: bool = False, landscape: bool = False, odd_even: bool = True) -> Any:
-    """A python-docx ``Document`` with the official styles, A4 page and margins, ``— N —``
-    footers (none on the first page when ``cover``), and Word told to update fields on open.
+    """A python-docx ``Document`` with the official styles, A4 page and margins, the document
+    grid (22 lines × 28 characters), ``— N —`` footers (none on the first page when ``cover``), and Word told to update fields on open.
 
     Each variant is built once per process (saved and opened again, as a document from a
     file would be) and kept; every call gets a deep copy of it, which takes half the time of
@@ -42,6 +42,7 @@ def _build(*, fonts: FontScheme, page_numbers: bool, cover: bool, landscape: boo
     apply_official_styles(doc, fonts)
     section = doc.sections[0]
     setup_page(section, landscape=landscape)
+    set_doc_grid(section)
     if page_numbers:
         page_number_footers(doc, section, fonts=fonts, odd_even=odd_even)
     if cover:

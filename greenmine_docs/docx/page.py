@@ -1,6 +1,7 @@
 """Page setup, footers with page numbers, section breaks (GB/T 9704-2012).
 
 - A4, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (type area 156 × 225 mm);
+- the document grid of official templates, 22 lines of 28 characters (:func:`set_doc_grid`);
 - page numbers ``— N —`` in 4号 宋体, odd pages right and even pages left, one character in;
 - a cover without a page number: :func:`suppress_first_page_number` (different first page) or
   its own section (:func:`section_break`);
@@ -11,6 +12,7 @@
 from __future__ import annotations
 
 import copy
+import math
 
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -27,6 +29,7 @@ MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 TYPE_WIDTH_MM = PAGE_WIDTH_MM - MARGINS_MM["left"] - MARGINS_MM["right"]  # 156
 TYPE_HEIGHT_MM = PAGE_HEIGHT_MM - MARGINS_MM["top"] - MARGINS_MM["bottom"]  # 225
 LANDSCAPE_TYPE_WIDTH_MM = PAGE_HEIGHT_MM - MARGINS_MM["top"] - MARGINS_MM["bottom"]  # 225
+GRID_LINES, GRID_CHARS = 22, 28  # a page of 3号 body text (GB/T 9704-2012)
 
 
 def setup_page(section, *, landscape: bool = False) -> None:
@@ -45,6 +48,36 @@ def setup_page(section, *, landscape: bool = False) -> None:
         section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
         section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
     section.gutter = Mm(0)
+
+
+def grid_pitches(body_size: float = 16.0) -> tuple[int, int]:
+    """``(linePitch, charSpace)`` of the official grid on the portrait type area, as Word writes
+    them: the line pitch in twips (22 lines on 225 mm, rounded down so that 22 fit) and the
+    character pitch as the difference from the body size in 4096ths of a point (28 characters on
+    156 mm, rounded down so that 28 fit): ``579`` and ``-842``."""
+    width = Mm(PAGE_WIDTH_MM).twips - Mm(MARGINS_MM["left"]).twips - Mm(MARGINS_MM["right"]).twips
+    height = Mm(PAGE_HEIGHT_MM).twips - Mm(MARGINS_MM["top"]).twips \
+        - Mm(MARGINS_MM["bottom"]).twips
+    char_pitch = width / 20 / GRID_CHARS  # points
+    return height // GRID_LINES, math.floor((char_pitch - body_size) * 4096)
+
+
+def set_doc_grid(section) -> None:
+    """Word's document grid of official templates on a section (``w:docGrid``
+    ``linesAndChars``): Page Setup shows 22 lines of 28 characters. The same pitches serve a
+    landscape section (more lines of the same size). The paragraphs themselves do not snap to
+    the grid (see :mod:`.styles`): LibreOffice gives every character two grid cells when the
+    pitch is below the font size, so the 28 characters come from the body style's spacing."""
+    sect_pr = section._sectPr
+    grid = sect_pr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sect_pr.insert_element_before(grid, "w:printerSettings", "w:sectPrChange")
+    line_pitch, char_space = grid_pitches()
+    grid.attrib.clear()
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(line_pitch))
+    grid.set(qn("w:charSpace"), str(char_space))
 
 
 def _footer_paragraph(footer, align, fonts: FontScheme):

@@ -6,7 +6,7 @@
 style           look
 ==============  =====================================================================
 Normal          3号 (16 pt) 仿宋, fixed line spacing 28.9 pt, two-character first-line
-                indent, justified
+                indent, justified, characters 0.3 pt closer (28 a line, see below)
 Title           2号 (22 pt) 方正小标宋简体 (Word substitutes 宋体), centred
 Heading 1       一、 level: 黑体 16 pt
 Heading 2       （一） level: 楷体 16 pt
@@ -19,6 +19,13 @@ Footer          page numbers: 宋体 14 pt (4号)
 toc 1..3        table of contents entries (Word: TOC 1..3)
 Cover Title …   cover page paragraphs (Cover Title, Cover Line)
 ==============  =====================================================================
+
+28 characters a line: the sections carry Word's document grid of official templates (22 lines
+× 28 characters, :func:`~greenmine_docs.docx.page.set_doc_grid`), but no paragraph snaps to it
+(``w:snapToGrid`` off in the document defaults): LibreOffice gives a character two grid cells when
+the character pitch (15.8 pt) is below the font size, which would set 14 characters a line. The
+body text is set 0.3 pt closer instead (``w:spacing -6``), which makes 28 characters of 3号 fit
+the 156 mm line in Word, WPS and LibreOffice alike; smaller and larger styles keep normal spacing.
 
 Style ids are python-docx's/Word's built-in ids (``Heading1``…), so a template restyled in
 Word keeps working with content built by :mod:`greenmine_docs.docx.writer`.
@@ -38,6 +45,7 @@ LINE_PITCH = 28.9  # fixed line spacing, pt: 22 lines on the 225 mm type area
 TITLE_SIZE = 22.0  # 2号
 TABLE_SIZE = 10.5  # 五号
 CAPTION_SIZE = 12.0  # 小四
+BODY_SPACING = -6  # twips (0.3 pt closer): 28 characters of 3号 on the 156 mm line
 PAGE_NUMBER_SIZE = 14.0  # 4号
 
 
@@ -121,6 +129,44 @@ def _doc_defaults(doc, fonts: FontScheme) -> None:
     lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
     lang.set(qn("w:bidi"), "ar-SA")
+    ppr_default = defaults.find(qn("w:pPrDefault"))
+    if ppr_default is None:
+        ppr_default = OxmlElement("w:pPrDefault")
+        rpr_default.addnext(ppr_default)
+    ppr = ppr_default.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = OxmlElement("w:pPr")
+        ppr_default.append(ppr)
+    _no_grid_snap(ppr)
+
+
+_PPR_AFTER_SNAP = tuple(f"w:{t}" for t in (
+    "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+    "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+    "sectPr", "pPrChange"))
+_RPR_AFTER_SPACING = tuple(f"w:{t}" for t in (
+    "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText",
+    "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath"))
+
+
+def _no_grid_snap(ppr) -> None:
+    """``<w:snapToGrid w:val="0"/>``: lines and characters keep their own size instead of the
+    document grid's (see the module docstring)."""
+    el = ppr.find(qn("w:snapToGrid"))
+    if el is None:
+        el = OxmlElement("w:snapToGrid")
+        ppr.insert_element_before(el, *_PPR_AFTER_SNAP)
+    el.set(qn("w:val"), "0")
+
+
+def _char_spacing(style, twips: int) -> None:
+    """Character spacing of a style (``w:spacing`` in its run properties), in twips."""
+    rpr = style.element.get_or_add_rPr()
+    el = rpr.find(qn("w:spacing"))
+    if el is None:
+        el = OxmlElement("w:spacing")
+        rpr.insert_element_before(el, *_RPR_AFTER_SPACING)
+    el.set(qn("w:val"), str(twips))
 
 
 def _settings(doc) -> None:
@@ -157,6 +203,8 @@ def _normal(doc, fonts: FontScheme) -> None:
     normal.paragraph_format.widow_control = True
     _first_line_chars(normal.element, 2, BODY_SIZE)
     _no_hanging_punctuation(normal)
+    _no_grid_snap(normal.element.get_or_add_pPr())
+    _char_spacing(normal, BODY_SPACING)
 
 
 def _no_hanging_punctuation(style) -> None:
@@ -185,6 +233,7 @@ def _no_hanging_punctuation(style) -> None:
 def _title(doc, fonts: FontScheme) -> None:
     title = _paragraph_style(doc, "Title")
     set_style_font(title, fonts.title, latin=fonts.latin, size=TITLE_SIZE, bold=False)
+    _char_spacing(title, 0)  # only 3号 text is set closer
     _spacing(title, line=36, before=0, after=12)
     title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _no_indent(title)
@@ -214,6 +263,7 @@ def _caption(doc, fonts: FontScheme) -> None:
     caption = _paragraph_style(doc, "Caption")
     set_style_font(caption, fonts.heiti, latin=fonts.latin, size=CAPTION_SIZE, bold=False,
                    italic=False)
+    _char_spacing(caption, 0)  # only 3号 text is set closer
     _spacing(caption, line=None, before=3, after=6)
     caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     caption.paragraph_format.keep_with_next = False
@@ -223,6 +273,7 @@ def _caption(doc, fonts: FontScheme) -> None:
 def _table_text(doc, fonts: FontScheme) -> None:
     table_text = _paragraph_style(doc, "Table Text")
     set_style_font(table_text, fonts.songti, latin=fonts.latin, size=TABLE_SIZE, bold=False)
+    _char_spacing(table_text, 0)  # only 3号 text is set closer
     _spacing(table_text, line=None, before=1.5, after=1.5)
     table_text.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
     _no_indent(table_text)
@@ -239,6 +290,7 @@ def _table_heading(doc, fonts: FontScheme) -> None:
 def _footer(doc, fonts: FontScheme) -> None:
     footer = _paragraph_style(doc, "Footer")
     set_style_font(footer, fonts.songti, latin=fonts.songti, size=PAGE_NUMBER_SIZE)
+    _char_spacing(footer, 0)  # only 3号 text is set closer
     _spacing(footer, line=None)
     _no_indent(footer)
 
@@ -246,6 +298,7 @@ def _footer(doc, fonts: FontScheme) -> None:
 def _header(doc, fonts: FontScheme) -> None:
     header = _paragraph_style(doc, "Header")
     set_style_font(header, fonts.songti, latin=fonts.songti, size=9)
+    _char_spacing(header, 0)  # only 3号 text is set closer
     _no_indent(header)
     _strip_borders(header)
 
@@ -253,6 +306,7 @@ def _header(doc, fonts: FontScheme) -> None:
 def _toc_heading(doc, fonts: FontScheme) -> None:
     toc_heading = _paragraph_style(doc, "TOC Heading")
     set_style_font(toc_heading, fonts.heiti, latin=fonts.latin, size=TITLE_SIZE - 4, bold=False)
+    _char_spacing(toc_heading, 0)  # only 3号 text is set closer
     _spacing(toc_heading, line=None, before=0, after=18)
     toc_heading.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _no_indent(toc_heading)
@@ -264,6 +318,7 @@ def _toc(level: int):
         toc = _paragraph_style(doc, f"toc {level}")
         face = fonts.heiti if level == 1 else fonts.fangsong
         set_style_font(toc, face, latin=fonts.latin, size=14, bold=False)
+        _char_spacing(toc, 0)  # only 3号 text is set closer
         _spacing(toc, line=24)
         _no_indent(toc)
         toc.paragraph_format.left_indent = Pt(14 * 2 * (level - 1))
@@ -273,6 +328,7 @@ def _toc(level: int):
 def _cover(doc, fonts: FontScheme) -> None:
     cover_title = _paragraph_style(doc, "Cover Title", base="Title")
     set_style_font(cover_title, fonts.title, latin=fonts.latin, size=26, bold=False)
+    _char_spacing(cover_title, 0)  # only 3号 text is set closer
     _spacing(cover_title, line=48, before=0, after=0)
     cover_line = _paragraph_style(doc, "Cover Line")
     set_style_font(cover_line, fonts.fangsong, latin=fonts.latin, size=BODY_SIZE)

@@ -33,7 +33,7 @@ from docx.shared import Pt  # noqa: E402
 from greenmine_docs.docx.document import template_bytes  # noqa: E402
 from greenmine_docs.docx import (add_text, add_toc, apply_official_styles,  # noqa: E402
                                  empty_footers, page_number_footers, page_numbering,
-                                 set_update_fields, setup_page)
+                                 set_doc_grid, set_update_fields, setup_page)
 from greenmine_docs.docx.text import no_indent  # noqa: E402
 
 OUT = HERE / "report.docx"
@@ -63,6 +63,7 @@ def build() -> bytes:
     # 1. cover --------------------------------------------------------------------------------
     cover = doc.sections[0]
     setup_page(cover)
+    set_doc_grid(cover)
     _par(doc, "{{ number_line }}", "Cover Line", align=right, indent=False, size=14)
     _par(doc, "{{ mine_name }}", "Cover Line", before=120, size=22)
     _par(doc, "{{ doc_title }}", "Cover Title", before=24)
@@ -74,6 +75,7 @@ def build() -> bytes:
     # 2. commitment letter and table of contents -------------------------------------------
     front = doc.add_section(WD_SECTION.NEW_PAGE)
     setup_page(front)
+    set_doc_grid(front)
     _par(doc, "评估工作承诺书", "Title", indent=False)
     _par(doc, "受{{ commission_body }}委托（委托合同编号：{{ contract_number }}），{{ agency_name }}"
          "承担{{ mine_name }}绿色矿山第三方评估工作。我机构及评估组全体成员郑重承诺：")
@@ -94,6 +96,7 @@ def build() -> bytes:
     # 3. body ---------------------------------------------------------------------------------
     body = doc.add_section(WD_SECTION.NEW_PAGE)
     setup_page(body)
+    set_doc_grid(body)
     no_indent(doc.add_paragraph("{{p body }}"))
     page_number_footers(doc, body)
     page_numbering(body, start=1, fmt="decimal")
