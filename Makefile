@@ -20,12 +20,15 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
 
-# LibreOffice (PDF conversion, recalculation tests), poppler, CJK fonts and Tesseract with
-# Simplified Chinese (OCR of scanned plans in `greenmine check`) (Debian/Ubuntu, as root)
+# LibreOffice (PDF conversion, tables of contents, recalculation tests), its Python bridge, poppler,
+# Simplified Chinese fonts of each kind for PDFs: serif (UMing) for 仿宋/宋体, sans (WenQuanYi
+# Micro Hei) for 黑体, kai (UKai) for 楷体, and Tesseract with Simplified Chinese (OCR of scanned
+# plans in `greenmine check`) (Debian/Ubuntu, as root)
 system-deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui \
-	  libreoffice-calc-nogui poppler-utils fonts-noto-cjk tesseract-ocr tesseract-ocr-chi-sim
+	  libreoffice-calc-nogui python3-uno poppler-utils fonts-noto-cjk fonts-arphic-uming \
+	  fonts-arphic-ukai fonts-wqy-microhei tesseract-ocr tesseract-ocr-chi-sim
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -149,6 +149,7 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)
     manifest: Path | None = None
     skipped: list[str] = field(default_factory=list)  # documents the input does not support
+    notes: list[str] = field(default_factory=list)  # tables of contents, PDF fonts
 
     @property
     def ok(self) -> bool:
@@ -156,24 +157,29 @@ class BuildResult:
 
 
 def build(path: str | Path, out_dir: str | Path, *, as_of: dt.date | None = None,
-          strict: bool = False, force: bool = False, only: Iterable[str] | None = None
-          ) -> BuildResult:
-    """Validate, then render every document the input supports and write them with a
-    manifest. Nothing is written when validation fails or when any document fails to render."""
-    return build_loaded(load(path), out_dir, as_of=as_of, strict=strict, force=force, only=only)
+          strict: bool = False, force: bool = False, only: Iterable[str] | None = None,
+          pdf: bool = False) -> BuildResult:
+    """Validate, then render every document the input supports (with ``pdf``, a PDF of each
+    Word document too) and write them with a manifest. Nothing is written when validation
+    fails or when any document fails to render."""
+    return build_loaded(load(path), out_dir, as_of=as_of, strict=strict, force=force, only=only,
+                        pdf=pdf)
 
 
 def build_loaded(loaded: Loaded, out_dir: str | Path, *, as_of: dt.date | None = None,
                  strict: bool = False, force: bool = False, only: Iterable[str] | None = None,
-                 ) -> BuildResult:
+                 pdf: bool = False) -> BuildResult:
     """:func:`build` for an input already loaded (a row of a mines workbook, say)."""
+    from .docx.finish import finish_documents
+
     loaded.report.strict = strict
     ctx = run_checks(loaded, as_of)
     result = BuildResult(report=loaded.report)
     if ctx is None or not loaded.report.valid:
         return result
-    files = render_documents(ctx, only, skipped=result.skipped)
-    return _write_build(result, files, Path(out_dir), loaded, force=force)
+    finished = finish_documents(render_documents(ctx, only, skipped=result.skipped), pdf=pdf)
+    result.notes = finished.notes
+    return _write_build(result, finished.files, Path(out_dir), loaded, force=force)
 
 
 def render_documents(ctx: "CheckContext", only: Iterable[str] | None = None,

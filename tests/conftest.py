@@ -18,6 +18,39 @@ EXAMPLE = EXAMPLE_DIR / "mine.yaml"
 # not well-formed fails the tests (greenmine_docs/docx/islands.py)
 os.environ["GREENMINE_CHECK_ISLANDS"] = "1"
 
+# LibreOffice only where a test asks for it (the ``libreoffice`` fixture): with it, every build
+# would lay out its documents in LibreOffice for the page numbers of the tables of contents,
+# which costs seconds a build; without it the tables of contents list the headings alone
+# (greenmine_docs/docx/finish.py), and every output is the same on every machine.
+from greenmine_docs.docx.pdf import find_soffice  # noqa: E402
+
+SOFFICE = find_soffice()
+os.environ["GREENMINE_SOFFICE"] = "none"
+NEEDS_LIBREOFFICE = "needs LibreOffice (soffice), not installed"
+
+
+@pytest.fixture
+def libreoffice(monkeypatch: pytest.MonkeyPatch) -> str:
+    """LibreOffice turned on for this test (skipped, and counted at the end of the run, where
+    it is not installed)."""
+    if SOFFICE is None:
+        pytest.skip(NEEDS_LIBREOFFICE)
+    monkeypatch.setenv("GREENMINE_SOFFICE", SOFFICE)
+    return SOFFICE
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ARG001
+    """Say at the end of the run how many tests did not run for want of LibreOffice."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", [])
+               if "LibreOffice" in str(getattr(r, "longrepr", ""))]
+    if skipped:
+        terminalreporter.write_sep("=", "LibreOffice", yellow=True)
+        terminalreporter.write_line(
+            f"{len(skipped)} tests were skipped because LibreOffice (soffice) is not installed: "
+            "PDF conversion, tables of contents with page numbers, 28 characters a line, PDF "
+            "fonts, formula recalculation. Install it with `make system-deps` (Debian/Ubuntu, "
+            "as root) to run them; CI (.ci/run) installs it.")
+
 
 @pytest.fixture
 def runner() -> CliRunner:

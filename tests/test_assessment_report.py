@@ -305,8 +305,7 @@ def test_report_without_assessment_is_refused(tmp_path):
         make_report(folder / "mine.yaml", tmp_path / "x.docx")
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
-def test_pdf(tmp_path):
+def test_pdf(tmp_path, libreoffice):
     out = tmp_path / "报告.docx"
     outcome = make_report(EXAMPLE, out, pdf=True)
     pdf = out.with_suffix(".pdf")

@@ -261,8 +261,7 @@ def test_build_registers_the_plan(tmp_path):
     assert Document(io.BytesIO(docx_files[0].read_bytes())).paragraphs[0].text.endswith("实施方案")
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
-def test_pdf_through_libreoffice_with_toc(tmp_path, runner):
+def test_pdf_through_libreoffice_with_toc(tmp_path, runner, libreoffice):
     out = tmp_path / "方案.docx"
     result = run_cli(runner, "plan", EXAMPLE_DIR / "mine.yaml", "-o", out, "--pdf")
     assert result.code == 0, result.output

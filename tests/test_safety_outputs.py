@@ -279,7 +279,7 @@ _WRITERS = {"save", "write_bytes", "write_text", "copyfile", "copy", "copy2", "m
 
 def _direct_writes(tree: ast.AST) -> list[int]:
     """Lines that write a file other than an in-memory buffer, a temporary path from
-    ``atomic_path`` or a scratch folder from ``tempfile``."""
+    ``atomic_path`` or a scratch folder from ``tempfile`` (``TemporaryDirectory``, ``mkdtemp``)."""
     safe: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.With):
@@ -294,7 +294,7 @@ def _direct_writes(tree: ast.AST) -> list[int]:
             func = node.value.func
             fname = getattr(func, "attr", None) or getattr(func, "id", None)
             for t in node.targets:
-                if isinstance(t, ast.Name) and fname in ("BytesIO", "StringIO"):
+                if isinstance(t, ast.Name) and fname in ("BytesIO", "StringIO", "mkdtemp"):
                     safe.add(t.id)
     for _ in range(3):  # paths built from a safe one are safe: work = Path(tmp); src = work/…
         for node in ast.walk(tree):

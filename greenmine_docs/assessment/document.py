@@ -169,20 +169,14 @@ def make_report(path: str | Path, output: str | Path, *, pdf: bool = False, forc
     check_output(output, force=force, inputs=[path])
     if pdf:
         check_output(pdf_path, force=force, inputs=[path])
-    data = render_report(ctx, template)
-    pdf_data = None
-    if pdf:
-        from ..docx import docx_bytes_to_pdf
+    from ..docx.finish import finish_documents
 
-        converted = docx_bytes_to_pdf(data, name=output.stem)
-        pdf_data = converted.data
-        if not converted.toc_updated:
-            out.notes.append("PDF 中的目录未能自动更新；在 Word 中打开 DOCX 后更新域即可。")
-    write_bytes_atomic(output, data, force=force, inputs=[path])
-    out.written.append(output)
-    if pdf_data is not None:
-        write_bytes_atomic(pdf_path, pdf_data, force=force, inputs=[path])
-        out.written.append(pdf_path)
+    finished = finish_documents({output.name: render_report(ctx, template)}, pdf=pdf)
+    out.notes.extend(finished.notes)
+    for name, data in finished.files.items():
+        target = output.with_name(name)
+        write_bytes_atomic(target, data, force=force, inputs=[path])
+        out.written.append(target)
     from .data import evaluate
 
     out.result = evaluate(ctx).result

@@ -18,18 +18,24 @@ from .validate import AS_OF_OPTION
 @click.option("--strict", is_flag=True, help="有警告也不生成。")
 @click.option("--only", multiple=True, metavar="DOC",
               help="只生成指定文档（plan、selfcheck、report…），可重复。")
+@click.option("--pdf", is_flag=True, help="每个 Word 文档同时用 LibreOffice 转换出同名 PDF。")
 @force_option
 def build_cmd(input_path: Path, out_dir: Path, as_of: dt.date | None, strict: bool,
-              only: tuple[str, ...], force: bool) -> int:
+              only: tuple[str, ...], pdf: bool, force: bool) -> int:
     """校验输入，然后生成输入支持的全部文档和清单 manifest.json；有错误时不生成任何文件。
 
-    例：greenmine build examples/shanxi-limestone/mine.yaml -o out/
+    例：greenmine build examples/shanxi-limestone/mine.yaml -o out/ --pdf
     """
     from ..api import build
     from ..report_format import render_text
 
+    if pdf:
+        from ..docx.pdf import find_soffice, missing_soffice
+
+        if find_soffice() is None:  # say so before spending time on the documents
+            raise missing_soffice()
     result = build(input_path, out_dir, as_of=as_of, strict=strict, force=force,
-                   only=only or None)
+                   only=only or None, pdf=pdf)
     if result.report.findings:
         click.echo(render_text(result.report), err=not result.ok)
     if not result.ok:
@@ -41,4 +47,6 @@ def build_cmd(input_path: Path, out_dir: Path, as_of: dt.date | None, strict: bo
         click.echo(f"跳过：{title}（输入中没有相应内容）")
     if result.manifest:
         click.echo(f"清单：{result.manifest}")
+    for note in result.notes:
+        click.echo(f"注意：{note}")
     return EXIT_OK

@@ -38,7 +38,6 @@ def plan_cmd(input_path: Path, output: Path, pdf: bool, template: Path | None,
         return EXIT_FINDINGS
     for path in result.written:
         click.echo(f"已生成：{path}")
-    if result.toc_updated_in_pdf is False:
-        click.echo("提示：未找到 LibreOffice 自带的 Python（uno），PDF 中的目录未能自动更新；"
-                   "在 Word 中打开 DOCX 会自动更新目录。", err=True)
+    for note in result.notes:
+        click.echo(f"注意：{note}")
     return EXIT_OK

@@ -1,17 +1,15 @@
 """DOCX -> PDF through LibreOffice.
 
-Preferred path: a Python that can ``import uno`` (LibreOffice's bundled one on Windows/macOS,
-``python3`` with python3-uno on Linux) runs :mod:`._lo_uno`, which updates the table of contents
-before exporting — plain ``soffice --convert-to pdf`` shows the TOC field's cached text only.
-Fallback: ``soffice --headless --convert-to pdf`` (then the PDF's TOC is the cached one, and
-:func:`docx_bytes_to_pdf` says so through ``PdfResult.toc_updated``).
-
-LibreOffice always runs with a throw-away user profile (an open desktop LibreOffice does not
-block it) and a timeout. It fetches nothing a document links to: external links other than
+The conversion itself runs in the LibreOffice session of :mod:`.office` (one LibreOffice for a
+run, the tables of contents updated before export, the font replacement table of
+:mod:`.pdf_fonts`). It fetches nothing a document links to: external links other than
 hyperlinks are removed from the document first (:func:`.external.strip_external`), and the
 profile blocks linked content of documents from untrusted places (``BlockUntrustedRefererLinks``;
-every place is untrusted in a fresh profile). When LibreOffice is missing,
-:class:`DependencyError` says how to install it.
+every place is untrusted in a fresh profile) and runs no macros (:data:`PROFILE_SECURITY`).
+This module finds the programs: ``soffice`` (``GREENMINE_SOFFICE`` wins;
+``GREENMINE_SOFFICE=none`` means "do not use LibreOffice", as if it were not installed) and a
+Python that can ``import uno``. When LibreOffice is missing, :class:`DependencyError` says how
+to install it.
 """
 from __future__ import annotations
 
@@ -19,11 +17,10 @@ import functools
 import os
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import DependencyError, OutputError
+from ..errors import DependencyError
 
 _CANDIDATES = (
     "soffice", "libreoffice",
@@ -33,6 +30,9 @@ _CANDIDATES = (
 )
 
 
+_OFF = ("none", "off", "no", "0", "false")
+
+
 @dataclass(frozen=True)
 class PdfResult:
     data: bytes
@@ -40,8 +40,11 @@ class PdfResult:
 
 
 def find_soffice() -> str | None:
-    """Path of the LibreOffice executable (``GREENMINE_SOFFICE`` wins), or None."""
+    """Path of the LibreOffice executable (``GREENMINE_SOFFICE`` wins; ``none`` turns
+    LibreOffice off), or None."""
     env = os.environ.get("GREENMINE_SOFFICE")
+    if env and env.strip().lower() in _OFF:
+        return None
     if env:
         return shutil.which(env) or (env if Path(env).exists() else None)
     for name in _CANDIDATES:
@@ -79,58 +82,24 @@ def missing_soffice() -> DependencyError:
              "也可以在 Word 中“另存为 PDF”。")
 
 
-_PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
-           xmlns:xs="http://www.w3.org/2001/XMLSchema">
-  <item oor:path="/org.openoffice.Office.Common/Security/Scripting">
-    <prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop>
-  </item>
-  <item oor:path="/org.openoffice.Office.Common/Security/Scripting">
-    <prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop>
-  </item>
-</oor:items>
-"""
+PROFILE_SECURITY = (
+    '<item oor:path="/org.openoffice.Office.Common/Security/Scripting">'
+    '<prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>',
+    '<item oor:path="/org.openoffice.Office.Common/Security/Scripting">'
+    '<prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>',
+)
+"""Items of the conversion profile's ``registrymodifications.xcu``: load nothing a document
+links to, run no macros."""
 
 
-def docx_bytes_to_pdf(data: bytes, *, name: str = "document", timeout: float = 240) -> PdfResult:
-    """Convert a DOCX (bytes) to PDF (bytes) with LibreOffice, fetching nothing it links to."""
-    from .external import strip_external
+def docx_bytes_to_pdf(data: bytes, *, name: str = "document") -> PdfResult:
+    """Convert a DOCX (bytes) to PDF (bytes) with LibreOffice (the process's session),
+    fetching nothing it links to."""
+    from .office import shared_office
 
-    soffice = find_soffice()
-    if soffice is None:
+    office = shared_office()
+    if office is None:
         raise missing_soffice()
-    with tempfile.TemporaryDirectory(prefix="gm-pdf-") as tmp:
-        work = Path(tmp)
-        src = work / f"{name}.docx"
-        src.write_bytes(strip_external(data))
-        pdf = work / f"{name}.pdf"
-        # a throw-away user profile that loads nothing a document links to, runs no macros
-        (work / "profile" / "user").mkdir(parents=True)
-        (work / "profile" / "user" / "registrymodifications.xcu").write_text(
-            _PROFILE_SETTINGS, encoding="utf-8")
-        profile = (work / "profile").as_uri()
-        uno_python = find_uno_python(soffice)
-        if uno_python is not None:
-            helper = Path(__file__).with_name("_lo_uno.py")
-            try:
-                proc = subprocess.run([uno_python, str(helper), str(src), str(pdf), soffice,
-                                       profile], capture_output=True, timeout=timeout)
-                if proc.returncode == 0 and pdf.exists() and pdf.stat().st_size:
-                    return PdfResult(pdf.read_bytes(), True)
-            except subprocess.TimeoutExpired:
-                pass  # fall back to the plain conversion below
-        cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-               "--nologo", "--convert-to", "pdf", "--outdir", str(work), str(src)]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired as e:
-            raise OutputError(f"LibreOffice 转换 PDF 超时（{timeout:.0f} 秒）。",
-                              hint="文档可能过大，或有其他 LibreOffice 进程卡住；请稍后重试。") from e
-        except OSError as e:
-            raise DependencyError(f"无法启动 LibreOffice（{soffice}）：{e}",
-                                  hint="请检查 LibreOffice 安装。") from e
-        if proc.returncode != 0 or not pdf.exists() or pdf.stat().st_size == 0:
-            detail = (proc.stderr or proc.stdout or b"").decode("utf-8", "replace").strip()
-            raise OutputError(f"LibreOffice 未能把文档转换为 PDF。{detail[:300]}",
-                              hint="请在 Word 或 LibreOffice 中打开 DOCX 检查，或手动另存为 PDF。")
-        return PdfResult(pdf.read_bytes(), False)
+    converted = office.convert(data, name=name, pdf=True)
+    assert converted.pdf is not None
+    return PdfResult(converted.pdf, converted.tocs is not None)

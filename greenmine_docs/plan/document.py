@@ -93,7 +93,7 @@ DOCUMENT = DocumentSpec(
 class PlanResult:
     report: Report
     written: list[Path] = field(default_factory=list)
-    toc_updated_in_pdf: bool | None = None
+    notes: list[str] = field(default_factory=list)  # tables of contents, PDF fonts
 
 
 def generate(input_path: str | Path, output: str | Path, *, pdf: bool = False,
@@ -131,17 +131,12 @@ def generate(input_path: str | Path, output: str | Path, *, pdf: bool = False,
     if ctx.submission.plan is None:
         raise InputError(f"{input_path} 中没有实施方案（plan）部分。",
                          hint="参照 examples/shanxi-limestone/mine.yaml 的 plan: 部分填写后再生成。")
-    data = render_plan(ctx, template_path)
-    pdf_bytes = None
-    if pdf:
-        from ..docx import docx_bytes_to_pdf
+    from ..docx.finish import finish_documents
 
-        converted = docx_bytes_to_pdf(data, name="plan")
-        pdf_bytes = converted.data
-        result.toc_updated_in_pdf = converted.toc_updated
-    write_bytes_atomic(output, data, force=force, inputs=[input_path])
-    result.written.append(output)
-    if pdf_bytes is not None:
-        write_bytes_atomic(pdf_path, pdf_bytes, force=force, inputs=[input_path])
-        result.written.append(pdf_path)
+    finished = finish_documents({output.name: render_plan(ctx, template_path)}, pdf=pdf)
+    result.notes = finished.notes
+    for name, data in finished.files.items():
+        target = output.with_name(name)
+        write_bytes_atomic(target, data, force=force, inputs=[input_path])
+        result.written.append(target)
     return result

@@ -1,0 +1,340 @@
+"""The table of contents written out: entries (and page numbers) as the TOC field's result.
+
+A TOC field whose cached result is an instruction ("right-click, update field") shows that
+instruction in every reader that does not update fields on open: LibreOffice, WPS in some
+settings, phone viewers, and the official who prints what he sees. :func:`fill_tocs` writes the
+entries into the result instead — the heading texts with their page numbers as LibreOffice laid
+the document out (:mod:`.office`), or the headings alone where LibreOffice is not available. It
+stays a TOC field (marked dirty, so Word rebuilds it with its own page numbers when it opens the
+document), and nothing else in the package changes: only ``word/document.xml`` is rewritten,
+every other member is copied as it is, with its name, order and time stamp.
+"""
+from __future__ import annotations
+
+import copy
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from lxml import etree
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_DOCUMENT = "word/document.xml"
+_STYLES = "word/styles.xml"
+_LEVELS = re.compile(r'\\o\s+"(\d)\s*-\s*(\d)"')
+_TOC_INSTR = re.compile(r"^\s*TOC\b")
+_PPR_AFTER_TABS = {f"{{{W}}}{t}" for t in (
+    "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE",
+    "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
+    "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
+    "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")}
+
+
+def w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    level: int  # 1 = 一、 headings
+    text: str
+    page: str | None = None  # as the reader shows it ("3", "IV"); None without a layout
+
+
+@dataclass
+class _Field:
+    """One TOC field in the body: its instruction and the runs that delimit its result."""
+
+    instruction: str
+    separate: Any  # the w:r holding fldChar separate
+    end: Any  # the w:r holding the matching fldChar end
+
+    @property
+    def levels(self) -> tuple[int, int]:
+        m = _LEVELS.search(self.instruction)
+        return (int(m.group(1)), int(m.group(2))) if m else (1, 3)
+
+
+def _fld_type(run: Any) -> str | None:
+    el = run.find(w("fldChar"))
+    return None if el is None else el.get(w("fldCharType"))
+
+
+def _toc_fields(body: Any) -> list[_Field]:
+    """Every TOC field of the body in document order (complex fields; nested fields inside a
+    result, such as PAGEREF, are skipped over)."""
+    runs = list(body.iter(w("r")))
+    fields: list[_Field] = []
+    i = 0
+    while i < len(runs):
+        instr = runs[i].find(w("instrText"))
+        if instr is None or not _TOC_INSTR.match(instr.text or ""):
+            i += 1
+            continue
+        text, j = instr.text or "", i + 1
+        while j < len(runs) and _fld_type(runs[j]) != "separate":
+            more = runs[j].find(w("instrText"))
+            text += (more.text or "") if more is not None else ""
+            j += 1
+        depth, k = 0, j + 1
+        while k < len(runs):
+            kind = _fld_type(runs[k])
+            if kind == "begin":
+                depth += 1
+            elif kind == "end":
+                if depth == 0:
+                    break
+                depth -= 1
+            k += 1
+        if k >= len(runs):
+            break  # an unterminated field: leave the document as it is
+        fields.append(_Field(text, runs[j], runs[k]))
+        i = k + 1
+    return fields
+
+
+def has_toc(data: bytes) -> bool:
+    """Whether a DOCX holds a table of contents field (a cheap text test first)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        try:
+            xml = zf.read(_DOCUMENT)
+        except KeyError:
+            return False
+    return b"TOC" in xml and bool(_toc_fields(etree.fromstring(xml).find(w("body"))))
+
+
+class _Styles:
+    """Outline levels and ids of the paragraph styles in ``styles.xml``."""
+
+    def __init__(self, root: Any) -> None:
+        self.by_id = {s.get(w("styleId")): s for s in root.iter(w("style"))
+                      if s.get(w("type")) == "paragraph"}
+        self.ids = {(s.find(w("name")).get(w("val")) or "").lower(): sid
+                    for sid, s in self.by_id.items() if s.find(w("name")) is not None}
+
+    def _chain(self, style_id: str | None) -> Iterable[Any]:
+        """The style and the styles it is based on, nearest first."""
+        seen: set[str] = set()
+        while style_id and style_id in self.by_id and style_id not in seen:
+            seen.add(style_id)
+            style = self.by_id[style_id]
+            yield style
+            based = style.find(w("basedOn"))
+            style_id = None if based is None else based.get(w("val"))
+
+    def outline_level(self, style_id: str | None) -> int | None:
+        for style in self._chain(style_id):
+            lvl = style.find(f"{w('pPr')}/{w('outlineLvl')}")
+            if lvl is not None:
+                return int(lvl.get(w("val"), "9"))
+        return None
+
+    def rfonts(self, style_id: str | None) -> Any:
+        """``w:rFonts`` naming the East Asian and Latin fonts of a paragraph style (what the
+        entry runs carry, as every run the generators write does)."""
+        found: dict[str, str] = {}
+        for style in self._chain(style_id):
+            fonts = style.find(f"{w('rPr')}/{w('rFonts')}")
+            for attr in ("eastAsia", "ascii") if fonts is not None else ():
+                if fonts.get(w(attr)) and attr not in found:
+                    found[attr] = fonts.get(w(attr))
+        el = etree.Element(w("rFonts"))
+        latin = found.get("ascii", "Times New Roman")
+        for attr, value in (("ascii", latin), ("hAnsi", latin),
+                            ("eastAsia", found.get("eastAsia", "仿宋")), ("cs", latin)):
+            el.set(w(attr), value)
+        el.set(w("hint"), "eastAsia")
+        return el
+
+    def toc_style(self, level: int) -> str | None:
+        return self.ids.get(f"toc {level}") or self.ids.get("toc 1")
+
+
+def _paragraph_text(p: Any) -> str:
+    return "".join(t.text or "" for t in p.iter(w("t"))
+                   if not any(a.tag == w("del") for a in t.iterancestors())).strip()
+
+
+def headings(body: Any, styles: _Styles, levels: tuple[int, int]) -> list[TocEntry]:
+    """The entries a TOC over outline ``levels`` lists, without page numbers: every body
+    paragraph with an outline level in range (its own ``w:outlineLvl`` or its style's)."""
+    first, last = levels
+    out = []
+    for p in body.iter(w("p")):
+        ppr = p.find(w("pPr"))
+        own = None if ppr is None else ppr.find(w("outlineLvl"))
+        if own is not None:
+            lvl: int | None = int(own.get(w("val"), "9"))
+        else:
+            style = None if ppr is None else ppr.find(w("pStyle"))
+            lvl = styles.outline_level(None if style is None else style.get(w("val")))
+        if lvl is None or not first <= lvl + 1 <= last:
+            continue
+        text = _paragraph_text(p)
+        if text:
+            out.append(TocEntry(lvl + 1, text))
+    return out
+
+
+def _paragraph_of(el: Any) -> Any:
+    return next(a for a in el.iterancestors() if a.tag == w("p"))
+
+
+def _top_child(p: Any, el: Any) -> Any:
+    """The child of paragraph ``p`` that holds ``el`` (the run itself, or a hyperlink…)."""
+    while el.getparent() is not p:
+        el = el.getparent()
+    return el
+
+
+def _text_width(p: Any, body: Any) -> int:
+    """Width of the type area (twips) of the section holding paragraph ``p``."""
+    sect = None
+    for later in [p, *p.itersiblings()]:
+        sect = later.find(f"{w('pPr')}/{w('sectPr')}")
+        if sect is not None:
+            break
+    sect = sect if sect is not None else body.find(w("sectPr"))
+    try:
+        size, margins = sect.find(w("pgSz")), sect.find(w("pgMar"))
+        return int(size.get(w("w"))) - int(margins.get(w("left"))) - int(margins.get(w("right")))
+    except (AttributeError, TypeError, ValueError):
+        return 8845  # A4 with the official margins
+
+
+def _entry_ppr(template: Any, style_id: str | None, width: int, page: bool) -> Any:
+    ppr = copy.deepcopy(template) if template is not None else etree.Element(w("pPr"))
+    for tag in ("sectPr", "pPrChange", "tabs"):
+        for el in ppr.findall(w(tag)):
+            ppr.remove(el)
+    style = ppr.find(w("pStyle"))
+    if style_id is not None:
+        if style is None:
+            style = etree.Element(w("pStyle"))
+            ppr.insert(0, style)
+        style.set(w("val"), style_id)
+    if page:
+        tabs = etree.Element(w("tabs"))
+        tab = etree.SubElement(tabs, w("tab"))
+        tab.set(w("val"), "right")
+        tab.set(w("leader"), "dot")
+        tab.set(w("pos"), str(width))
+        later = next((c for c in ppr if c.tag in _PPR_AFTER_TABS), None)
+        if later is not None:
+            later.addprevious(tabs)
+        else:
+            ppr.append(tabs)
+    return ppr
+
+
+def _entry_runs(entry: TocEntry, rfonts: Any) -> list[Any]:
+    def run(child: Any) -> Any:
+        r = etree.Element(w("r"))
+        etree.SubElement(r, w("rPr")).append(copy.deepcopy(rfonts))
+        r.append(child)
+        return r
+
+    text = etree.Element(w("t"))
+    text.text = entry.text
+    text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    runs = [run(text)]
+    if entry.page is not None:
+        page = etree.Element(w("t"))
+        page.text = entry.page
+        runs += [run(etree.Element(w("tab"))), run(page)]
+    return runs
+
+
+def _clear_result(start: Any, end_p: Any, separate: Any, end: Any) -> None:
+    """Remove what lies between the field's separator and its end."""
+    for el in list(separate.itersiblings()):
+        if el is end:
+            break
+        start.remove(el)
+    if end_p is start:
+        return
+    for p in list(start.itersiblings()):
+        if p is end_p:
+            break
+        p.getparent().remove(p)
+    for el in list(end_p):
+        if el is end:
+            break
+        if el.tag != w("pPr"):
+            end_p.remove(el)
+
+
+def _fill(field: _Field, entries: list[TocEntry], body: Any, styles: _Styles) -> None:
+    """Replace the result of ``field`` by one paragraph per entry: the first in the paragraph
+    where the field begins, the field's end after the last."""
+    start, end_p = _paragraph_of(field.separate), _paragraph_of(field.end)
+    if start.getparent() is not end_p.getparent():
+        return  # a result spread over different containers: not ours, left alone
+    separate, end = _top_child(start, field.separate), _top_child(end_p, field.end)
+    _clear_result(start, end_p, separate, end)
+    if not entries:
+        return
+    template = start.find(w("pPr"))
+    sect = None if template is None else template.find(w("sectPr"))  # moves to the last entry
+    width = _text_width(start, body)
+    last = anchor = None
+    for entry in entries:
+        style_id = styles.toc_style(entry.level)
+        ppr = _entry_ppr(template, style_id, width, entry.page is not None)
+        runs = _entry_runs(entry, styles.rfonts(style_id))
+        if last is None:
+            last, anchor = start, separate
+            if template is not None:
+                start.replace(template, ppr)
+            else:
+                start.insert(0, ppr)
+            for r in runs:
+                anchor.addnext(r)
+                anchor = r
+        else:
+            p = etree.Element(w("p"))
+            p.append(ppr)
+            p.extend(runs)
+            last.addnext(p)
+            last = p
+    if end_p is start and last is not start:
+        last.append(end)
+    if sect is not None:
+        last.find(w("pPr")).append(sect)
+
+
+def fill_tocs(data: bytes, entries: Iterable[list[TocEntry] | None] | None = None) -> bytes:
+    """``data`` with every TOC field's result replaced by its entries: ``entries`` gives one
+    list per field in document order (from LibreOffice's layout); a field without a list (or
+    all of them when ``entries`` is None) gets its headings without page numbers."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    root = etree.fromstring(src.read(_DOCUMENT))
+    body = root.find(w("body"))
+    fields = _toc_fields(body)
+    if not fields:
+        return data
+    styles = _Styles(etree.fromstring(src.read(_STYLES)) if _STYLES in src.namelist()
+                     else etree.Element(w("styles")))
+    given = list(entries) if entries is not None else []
+    for n, field in enumerate(fields):
+        own = given[n] if n < len(given) else None
+        _fill(field, own if own is not None else headings(body, styles, field.levels),
+              body, styles)
+    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return _replace_member(src, _DOCUMENT, xml)
+
+
+def _replace_member(src: zipfile.ZipFile, name: str, content: bytes) -> bytes:
+    """The package with one member's content replaced; every member keeps its place, time
+    stamp and compression."""
+    from ..outputs import PACKAGE_COMPRESSLEVEL
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            blob = content if info.filename == name else src.read(info.filename)
+            dst.writestr(info, blob, compress_type=info.compress_type,
+                         compresslevel=PACKAGE_COMPRESSLEVEL)
+    return out.getvalue()

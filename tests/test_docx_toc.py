@@ -1,0 +1,179 @@
+"""Tables of contents written out (greenmine_docs/docx/toc.py, finish.py): the TOC field's
+result holds the entries, never an instruction to the reader; without LibreOffice (the tests'
+default, see conftest) the headings without page numbers."""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from lxml import etree
+
+from conftest import EXAMPLE
+from greenmine_docs.docx.toc import TocEntry, fill_tocs, has_toc
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+PLACEHOLDER = "更新域"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The example's plan and report, built without LibreOffice, and the build's notes."""
+    from greenmine_docs.api import build
+
+    result = build(EXAMPLE, tmp_path_factory.mktemp("toc"), only=["plan", "report"])
+    assert result.ok
+    docx = {("plan" if "实施方案" in p.name else "report"): p for p in result.written
+            if p.suffix == ".docx"}
+    return {**docx, "notes": result.notes}
+
+
+def _toc_paragraphs(path: Path) -> list:
+    """The paragraphs from the one holding the TOC field's begin to the one holding its end."""
+    doc = Document(str(path))
+    body = list(doc.element.body.iterchildren(qn("w:p")))
+    start = next(i for i, p in enumerate(body) if " TOC " in "".join(
+        t.text or "" for t in p.iter(qn("w:instrText"))))
+    depth, out = 0, []
+    for p in body[start:]:
+        out.append(p)
+        for fc in p.iter(qn("w:fldChar")):
+            depth += {"begin": 1, "end": -1}.get(fc.get(qn("w:fldCharType")), 0)
+        if depth == 0:
+            return out
+    raise AssertionError("TOC field does not end")
+
+
+def _headings(path: Path) -> list[tuple[str, str]]:
+    """(toc style id, text) of the level 1 and 2 headings of a document."""
+    doc = Document(str(path))
+    levels = {"Heading 1": "toc1", "Heading 2": "toc2"}
+    return [(levels[p.style.name], p.text.strip()) for p in doc.paragraphs
+            if p.style.name in levels and p.text.strip()]
+
+
+@pytest.mark.parametrize("kind", ["plan", "report"])
+def test_the_toc_lists_every_heading_and_no_instruction(built, kind) -> None:
+    paragraphs = _toc_paragraphs(built[kind])
+    texts = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in paragraphs]
+    assert PLACEHOLDER not in "".join(texts)
+    styles = [p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")) for p in paragraphs]
+    assert list(zip(styles, texts)) == _headings(built[kind])  # all, in order, nothing else
+    assert len(texts) > 15
+    # still a field Word rebuilds: the instruction, marked dirty, one begin and one end
+    first, last = paragraphs[0], paragraphs[-1]
+    begin = first.find(f"{qn('w:r')}/{qn('w:fldChar')}")
+    assert begin.get(qn("w:fldCharType")) == "begin" and begin.get(qn("w:dirty")) == "true"
+    assert "TOC \\o" in "".join(t.text for t in first.iter(qn("w:instrText")))
+    assert last.findall(f"{qn('w:r')}/{qn('w:fldChar')}")[-1].get(qn("w:fldCharType")) == "end"
+    # every entry run names its fonts (toc 1 黑体, toc 2 仿宋, from the styles)
+    for p, style in zip(paragraphs, styles):
+        for r in p.iter(qn("w:r")):
+            if r.find(qn("w:t")) is not None:
+                fonts = r.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+                assert fonts.get(qn("w:eastAsia")) == ("黑体" if style == "toc1" else "仿宋")
+    assert any("未填页码" in n and "未找到 LibreOffice" in n for n in built["notes"])
+
+
+def test_only_the_document_part_changes(built) -> None:
+    """The rest of the package is copied as it was: same members, order, stamps, bytes."""
+    data = built["plan"].read_bytes()
+    src = zipfile.ZipFile(io.BytesIO(data))
+    refilled = fill_tocs(data, [[TocEntry(1, "一、总论", "1")]])
+    dst = zipfile.ZipFile(io.BytesIO(refilled))
+    assert [i.filename for i in src.infolist()] == [i.filename for i in dst.infolist()]
+    for a, b in zip(src.infolist(), dst.infolist()):
+        assert a.date_time == b.date_time and a.compress_type == b.compress_type
+        if a.filename != "word/document.xml":
+            assert src.read(a.filename) == dst.read(b.filename), a.filename
+    assert fill_tocs(refilled, [[TocEntry(1, "一、总论", "1")]]) == refilled  # idempotent
+
+
+def _docx_with(body_xml: str) -> bytes:
+    """A python-docx document whose body is ``body_xml`` (w: namespace) plus its sectPr."""
+    from greenmine_docs.docx import new_document, to_bytes
+
+    doc = new_document()
+    body = doc.element.body
+    for el in etree.fromstring(f'<w:body xmlns:w="{W}">{body_xml}</w:body>'):
+        body.sectPr.addprevious(el)
+    return to_bytes(doc)
+
+
+_FIELD = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve">'
+          ' TOC \\o "1-2" \\h </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/>'
+          '</w:r>')
+_HEADINGS = ('<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>一、甲</w:t></w:r></w:p>'
+             '<w:p><w:pPr><w:pStyle w:val="Heading2"/></w:pPr><w:r><w:t>（一）乙</w:t></w:r></w:p>'
+             '<w:p><w:pPr><w:pStyle w:val="Heading3"/></w:pPr><w:r><w:t>1.丙</w:t></w:r></w:p>'
+             '<w:p><w:pPr><w:outlineLvl w:val="0"/></w:pPr><w:r><w:t>附件</w:t></w:r></w:p>')
+
+
+def _body(data: bytes):
+    return etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
+
+
+def test_entries_with_pages_have_a_dotted_right_tab_at_the_type_width() -> None:
+    data = _docx_with(f'<w:p><w:pPr><w:pStyle w:val="toc1"/></w:pPr>{_FIELD}<w:r><w:t>旧</w:t>'
+                      '</w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>' + _HEADINGS)
+    assert has_toc(data)
+    out = fill_tocs(data, [[TocEntry(1, "一、甲", "1"), TocEntry(2, "（一）乙", "12")]])
+    ps = [p for p in _body(out).iter(f"{{{W}}}p") if p.find(f".//{{{W}}}tab") is not None]
+    assert len(ps) == 2
+    for p, page in zip(ps, ("1", "12")):
+        tab = p.find(f"{{{W}}}pPr/{{{W}}}tabs/{{{W}}}tab")
+        assert (tab.get(f"{{{W}}}val"), tab.get(f"{{{W}}}leader")) == ("right", "dot")
+        assert tab.get(f"{{{W}}}pos") == "8845"  # 156 mm
+        assert [t.text for t in p.iter(f"{{{W}}}t")][-1] == page
+    assert "旧" not in _text(out)
+
+
+def _text(data: bytes) -> str:
+    return "".join(t.text or "" for t in _body(data).iter(f"{{{W}}}t"))
+
+
+def test_without_pages_the_headings_of_the_field_levels_are_listed() -> None:
+    data = _docx_with(f'<w:p><w:pPr><w:pStyle w:val="toc1"/></w:pPr>{_FIELD}'
+                      '<w:r><w:t>（目录将在打开文档时自动更新…）</w:t></w:r>'
+                      '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>' + _HEADINGS)
+    out = fill_tocs(data)
+    text = _text(out)
+    assert "自动更新" not in text
+    # levels 1-2 by style, and a paragraph with its own outline level; not level 3
+    assert text.startswith("一、甲（一）乙附件一、甲")
+
+
+def test_a_result_over_several_paragraphs_is_replaced() -> None:
+    """A template whose TOC Word had already updated: the result spans paragraphs, with a
+    nested PAGEREF field in each entry, and ends in a paragraph of its own."""
+    old_entry = ('<w:p><w:pPr><w:pStyle w:val="toc2"/></w:pPr><w:r><w:t>旧条目</w:t></w:r>'
+                 '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGEREF _Toc1 '
+                 '</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r>'
+                 '<w:t>9</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+    data = _docx_with(f'<w:p><w:pPr><w:pStyle w:val="toc1"/></w:pPr>{_FIELD}<w:r><w:t>旧一</w:t>'
+                      f'</w:r></w:p>{old_entry}<w:p><w:r><w:fldChar w:fldCharType="end"/></w:r>'
+                      '</w:p><w:p><w:r><w:t>正文</w:t></w:r></w:p>' + _HEADINGS)
+    out = fill_tocs(data, [[TocEntry(1, "一、甲", "1")]])
+    text = _text(out)
+    assert "旧" not in text and "PAGEREF" not in out.decode("utf-8", "replace")
+    assert text.startswith("一、甲1正文一、甲")
+
+
+def test_a_document_without_toc_is_returned_as_it_is() -> None:
+    data = _docx_with(_HEADINGS)
+    assert not has_toc(data) and fill_tocs(data) is data
+
+
+def test_build_without_libreoffice_fills_from_the_headings_and_says_so(tmp_path, runner) -> None:
+    from conftest import run_cli
+
+    result = run_cli(runner, "build", EXAMPLE, "-o", tmp_path, "--only", "plan")
+    assert result.code == 0, result.output
+    assert "注意：目录已列出各级标题，未填页码" in result.stdout
+    result = run_cli(runner, "build", EXAMPLE, "-o", tmp_path / "p", "--pdf")
+    assert result.code == 2 and "LibreOffice" in result.stderr
+    assert not (tmp_path / "p").exists()
