@@ -40,19 +40,33 @@ def _all_text(doc) -> str:
     return "\n".join(parts)
 
 
-def _table_after(doc, caption: str):
-    """The table that follows the caption paragraph ``表N caption``."""
-    body = doc.element.body
-    found = False
-    for el in body.iterchildren():
-        if el.tag == qn("w:p") and not found:
-            text = "".join(t.text or "" for t in el.iter(qn("w:t")))
-            found = text.startswith("表") and text.endswith(caption)
-        elif el.tag == qn("w:tbl") and found:
-            from docx.table import Table
+class _Joined:
+    """A table and its continuations (续表N parts) as one: their rows, each part's repeated
+    header rows after the first part left out."""
 
-            return Table(el, doc)
-    raise AssertionError(f"no table captioned {caption}")
+    def __init__(self, parts: list) -> None:
+        self.parts = parts
+        self.rows = [*parts[0].rows, *(r for t in parts[1:] for r in t.rows[1:])]
+
+
+def _table_after(doc, caption: str) -> _Joined:
+    """The table that follows the caption paragraph ``表N caption``, with its continuations."""
+    from docx.table import Table
+
+    parts: list = []
+    label = None
+    for el in doc.element.body.iterchildren():
+        text = "".join(t.text or "" for t in el.iter(qn("w:t"))) if el.tag == qn("w:p") else ""
+        if el.tag == qn("w:p") and label is None and text.startswith("表") \
+                and text.endswith(caption):
+            label = "续" + text.split()[0]
+        elif el.tag == qn("w:tbl") and label is not None:
+            parts.append(Table(el, doc))
+        elif el.tag == qn("w:p") and parts and text.strip() and text.strip() != label:
+            break
+    if not parts:
+        raise AssertionError(f"no table captioned {caption}")
+    return _Joined(parts)
 
 
 @pytest.fixture(scope="module")

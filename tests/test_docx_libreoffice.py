@@ -127,3 +127,26 @@ def test_the_pdf_is_made_from_the_docx_written(built) -> None:
     for heading, page in _toc_entries(docx):
         assert re.search(re.escape(re.sub(r"\s+", "", heading)) + r"\.+" + page, text), heading
     assert zipfile.is_zipfile(docx)
+
+
+def test_a_continued_table_starts_its_page_with_its_number(built) -> None:
+    """In the report's PDF every page that continues a table shows 续表N above its header."""
+    pages = _pages(_doc(built, "评估报告", ".pdf"))
+    continued = 0
+    for page in pages:
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        if lines and lines[0].startswith("编号") and "评价内容" in lines[0]:
+            raise AssertionError(f"a table continues without 续表: {lines[:2]}")
+        continued += bool(lines) and lines[0].startswith("续表")
+    assert continued >= 3
+
+
+def test_every_page_of_the_self_check_table_names_its_indicators(built) -> None:
+    """The first-level label of the rows on a page is on that page (merges restart)."""
+    from greenmine_docs.indicators import load_builtin
+
+    names = [c.name for c in load_builtin("national-2020-reference").categories]
+    for n, page in enumerate(_pages(_doc(built, "自查记录表", ".pdf")), start=1):
+        if re.search(r"\b\d\.\d\.\d+\b", page):
+            # (a label wraps in its narrow column: its first line, four characters, is enough)
+            assert any(name[:4] in re.sub(r"\s+", "", page) for name in names), f"page {n}"

@@ -77,6 +77,8 @@ class RefWriter(Writer):
         par = self.body.add_paragraph()
         if style and not ref_style(par, style):
             raise KeyError(style)
+        if text.rstrip().endswith(("：", ":")):
+            par.paragraph_format.keep_with_next = True
         if align:
             par.alignment = ALIGN[align]
         if not indent:
@@ -117,8 +119,10 @@ class RefWriter(Writer):
 
     def numbered_list(self, items):
         num_id = self.lists.new_list(self.list_depth())
-        for item in items:
+        for i, item in enumerate(items):
             par = self.paragraph("")
+            if len(items) <= 8 and i < len(items) - 1:
+                par.paragraph_format.keep_with_next = True
             self.list_item(par, num_id)
             ref_add_text(par, item)
 

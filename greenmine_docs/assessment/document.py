@@ -64,6 +64,7 @@ def report_context(ctx: "CheckContext", tpl) -> dict:
     data = build_report_data(ctx)
     body = tpl.new_subdoc()
     w = Writer(tpl.docx, body, base_dir=ctx.base_dir)
+    w.continued_tables = True  # a report: long tables split with 续表
     compose(w, data)
     w.finish()
     return {**template_values(data), "body": body}

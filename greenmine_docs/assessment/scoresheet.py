@@ -177,12 +177,13 @@ def _title(t, columns: tuple[Column, ...], title: str, lines: list[str], st) -> 
     t.merge(1, 1, 1, last)
     t.value(1, 1, title)
     t.style(1, 1, font=st["title"], alignment=st["center"])
-    t.height(1, 30)
+    width = sum(c.width for c in columns)  # merged rows wrap over the whole table's width,
+    t.height(1, 30 * _line_count(title, width / 1.6))  # and Excel does not grow them itself
     for i, text in enumerate(lines, start=2):
         t.merge(i, 1, i, last)
         t.value(i, 1, text)
         t.style(i, 1, font=st["info"], alignment=st["wrap"])
-        t.height(i, 18)
+        t.height(i, 15.0 * _line_count(text, width) + 3)
     for i, c in enumerate(columns, start=1):
         if t.ws is not None:
             from openpyxl.utils import get_column_letter

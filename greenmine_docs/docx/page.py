@@ -29,6 +29,7 @@ MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 TYPE_WIDTH_MM = PAGE_WIDTH_MM - MARGINS_MM["left"] - MARGINS_MM["right"]  # 156
 TYPE_HEIGHT_MM = PAGE_HEIGHT_MM - MARGINS_MM["top"] - MARGINS_MM["bottom"]  # 225
 LANDSCAPE_TYPE_WIDTH_MM = PAGE_HEIGHT_MM - MARGINS_MM["top"] - MARGINS_MM["bottom"]  # 225
+LANDSCAPE_TYPE_HEIGHT_MM = PAGE_WIDTH_MM - MARGINS_MM["left"] - MARGINS_MM["right"]  # 156
 GRID_LINES, GRID_CHARS = 22, 28  # a page of 3号 body text (GB/T 9704-2012)
 
 

@@ -6,6 +6,7 @@ Cells are plain values (str, int, float, None) or :class:`Cell` for spans, bold 
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -163,13 +164,16 @@ class _ParaStyle:
         sz = f'<w:sz w:val="{int(Pt(size).pt * 2)}"/>' if size is not None else ""
         self.rpr = {False: f"<w:rPr>{rfonts}{sz}</w:rPr>",
                     True: f"<w:rPr>{rfonts}<w:b/>{sz}</w:rPr>"}
-        self._start: dict[tuple[str | None, bool], str] = {}
+        self._start: dict[tuple[str | None, bool, bool], str] = {}
 
-    def paragraphs(self, out: list[str], value: Any, align: str | None, bold: bool) -> None:
-        key = (align, bool(bold))
+    def paragraphs(self, out: list[str], value: Any, align: str | None, bold: bool,
+                   keep: bool = False) -> None:
+        """The cell's paragraphs; ``keep`` keeps the row on the page of the next one."""
+        key = (align, bool(bold), keep)
         start = self._start.get(key)
         if start is None:
-            ppr = self.pstyle + (f'<w:jc w:val="{_JC[align]}"/>' if align else "")
+            ppr = self.pstyle + ("<w:keepNext/>" if keep else "") \
+                + (f'<w:jc w:val="{_JC[align]}"/>' if align else "")
             ppr = f"<w:pPr>{ppr}</w:pPr>" if (self.has_ppr or ppr) else ""
             start = self._start[key] = f"<w:p>{ppr}<w:r>{self.rpr[key[1]]}"
         text = value if type(value) is str else cell_text(value)
@@ -196,7 +200,8 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
               rows: Sequence[Sequence[Any]], *, widths_mm: Sequence[float] | None = None,
               aligns: Sequence[str] | None = None, total_width_mm: float = TYPE_WIDTH_MM,
               font_size: float | None = None, header_fill: str | None = "F2F2F2",
-              merges: Sequence[tuple[int, int, int]] = (), row_height_mm: float | None = None):
+              merges: Sequence[tuple[int, int, int]] = (), row_height_mm: float | None = None,
+              keep_merged: bool = False):
     """Append a table to ``container`` (a Document, subdocument or cell) and return it — or
     None when it went into the document as finished XML (:mod:`~greenmine_docs.docx.islands`,
     in the generators' documents).
@@ -205,8 +210,10 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
     every page). ``rows`` are lists of values or :class:`Cell`. ``aligns`` gives each column's
     alignment (default: left for text, right for numbers). ``merges`` are ``(first, last,
     column)`` runs of body rows (0 = the first row after the header) merged vertically in grid
-    column ``column``: the cells after the first should be empty. ``row_height_mm`` is the
-    least height of every body row."""
+    column ``column``: the cells after the first should be empty. With ``keep_merged`` the
+    rows of each run stay on one page (``w:keepNext`` on all but its last row), so a merged
+    label is never left on the page before its rows. ``row_height_mm`` is the least height of
+    every body row."""
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
     from docx.table import Table
@@ -262,6 +269,8 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
                 vmerge[(first_body + i, column)] = "<w:vMerge/>"  # "continue": the default
     height = (f'<w:trHeight w:val="{int(Mm(row_height_mm).twips)}"/>'
               if row_height_mm is not None else "")
+    kept = {first_body + i for first, last, _ in merges for i in range(first, last)} \
+        if keep_merged else set()
 
     def add_row(index: int, values: Sequence[Any], *, head: bool) -> None:
         out.append('<w:tr><w:trPr><w:cantSplit w:val="true"/>'
@@ -289,12 +298,12 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
             else:
                 default = (aligns[col] if col < n_aligns else
                            ("right" if isinstance(text, (int, float)) else "left"))
-                text_style.paragraphs(out, text, align or default, bold)
+                text_style.paragraphs(out, text, align or default, bold, index in kept)
             out.append("</w:tc>")
             col += span
         for i in range(col, ncols):  # short row: keep widths, leave cells empty but styled
             out.append(tc_open[False][i])
-            text_style.paragraphs(out, "", None, False)
+            text_style.paragraphs(out, "", None, False, index in kept)
             out.append("</w:tc>")
         out.append("</w:tr>")
 
@@ -316,10 +325,110 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
     return table
 
 
+# -- continued tables (续表) ----------------------------------------------------------------------
+# A reader breaks a long table where its page ends and repeats the header rows; nothing in Word
+# or LibreOffice can write "续表" on the continuation only. Reviewed documents split such a table
+# themselves: the part that continues starts a page with "续表N" and the header rows again.
+# :func:`page_chunks` decides where, from an estimate of each row's height that errs on the tall
+# side (so a part never reaches the bottom of a page, in Word's fonts or in the PDF's).
+CELL_MARGIN_PT = 5.4  # Word's default left and right cell margins (0.19 cm)
+ROW_PADDING_PT = 4.0  # Table Text's 1.5 pt before and after, and the borders
+LINE_FACTOR = 1.5  # single line spacing: 宋体/SimSun 1.3 em, Noto CJK 1.45 em, AR PL UMing 1.1 em
+
+
+def _ems(text: str) -> float:
+    """Width of ``text`` in ems: a full em for CJK and full-width forms, a generous half em for
+    the rest (digits, Latin)."""
+    return sum(1.0 if ord(ch) >= 0x2E80 else 0.6 for ch in text)
+
+
+def row_height_pt(values: Sequence[Any], widths_mm: Sequence[float], size: float) -> float:
+    """Estimated height (pt) of a table row: the tallest cell's wrapped lines."""
+    lines, col = 1, 0
+    for value in values:
+        span = max(1, value.span) if isinstance(value, Cell) else 1
+        text = cell_text(value.text if isinstance(value, Cell) else value)
+        width_pt = Mm(sum(widths_mm[col:col + span])).pt - 2 * CELL_MARGIN_PT
+        per_line = max(1, math.floor(width_pt / size))  # whole characters: a line ends early
+        cell_lines = sum(max(1, math.ceil(_ems(part) / per_line)) for part in text.split("\n"))
+        lines = max(lines, cell_lines)
+        col += span
+    return lines * size * LINE_FACTOR + ROW_PADDING_PT
+
+
+def page_chunks(header_rows: Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]],
+                widths_mm: Sequence[float], size: float, page_pt: float,
+                first_page_pt: float | None = None) -> list[int]:
+    """Where a table is split so that each part fits a page of ``page_pt`` with the header rows
+    repeated (the first part in ``first_page_pt``, when the table starts lower on its page):
+    the indexes of the rows that begin a part after the first (empty when it fits)."""
+    head = sum(row_height_pt(r, widths_mm, size) for r in header_rows)
+    starts: list[int] = []
+    used = head + (page_pt - first_page_pt if first_page_pt is not None else 0.0)
+    for i, row in enumerate(rows):
+        h = row_height_pt(row, widths_mm, size)
+        if used + h > page_pt and i > (starts[-1] if starts else 0):
+            starts.append(i)
+            used = head
+        used += h
+    return starts
+
+
+def _label_index(row: Sequence[Any], column: int) -> int | None:
+    """List index of the cell of ``row`` that starts at grid column ``column``."""
+    col = 0
+    for i, value in enumerate(row):
+        if col == column:
+            return i
+        col += max(1, value.span) if isinstance(value, Cell) else 1
+    return None
+
+
+def add_paged_table(container: Any, header: Sequence[Any], rows: Sequence[Sequence[Any]], *,
+                    merges: Sequence[tuple[int, int, int]], page_pt: float,
+                    first_page_pt: float, **options: Any) -> None:
+    """:func:`add_table` split into parts of a page each (:func:`page_chunks`), every part
+    after the first starting a new page with the header rows. A vertical merge never crosses
+    a page: it is cut where the part ends and starts again on the next page with its label
+    (the cell of its first row) repeated."""
+    widths = fit_widths(options.get("widths_mm"), len(header), options.get(
+        "total_width_mm", TYPE_WIDTH_MM))
+    size = options.get("font_size") or 10.5
+    starts = page_chunks([header], rows, widths, size, page_pt, first_page_pt)
+    bounds = [0, *starts, len(rows)]
+    for n, (a, b) in enumerate(zip(bounds, bounds[1:])):
+        part = [list(r) for r in rows[a:b]]
+        local = []
+        for first, last, column in merges:
+            if last < a or first >= b:
+                continue
+            if first < a:  # the label again, at the top of the new page
+                src, dst = _label_index(rows[first], column), _label_index(part[0], column)
+                if src is not None and dst is not None:
+                    part[0][dst] = rows[first][src]
+            local.append((max(first, a) - a, min(last, b - 1) - a, column))
+        if n:
+            _page_break(container)
+        add_table(container, header, part, merges=local, **options)
+
+
+def _page_break(container: Any) -> None:
+    """A paragraph of no height that starts a new page."""
+    from docx.enum.text import WD_LINE_SPACING
+
+    par = container.add_paragraph()
+    pf = par.paragraph_format
+    pf.page_break_before = True
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = Pt(1)
+    pf.space_before = pf.space_after = Pt(0)
+
+
 def header_repeats(table) -> bool:
     """True when the table's first row is marked to repeat on every page (for tests)."""
     tr_pr = table.rows[0]._tr.trPr
     return tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None
 
 
-__all__ = ["Cell", "add_table", "cell_text", "fit_widths", "header_repeats"]
+__all__ = ["Cell", "add_paged_table", "add_table", "cell_text", "fit_widths", "header_repeats", "page_chunks",
+           "row_height_pt"]

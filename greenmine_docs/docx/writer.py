@@ -21,11 +21,12 @@ from .cn import cn_heading_number
 from .figures import add_figure
 from .fonts import DEFAULT_FONTS, FontScheme
 from .lists import ListNumbering, num_pr_xml, set_list
-from .page import LANDSCAPE_TYPE_WIDTH_MM, TYPE_WIDTH_MM, section_break
-from .tables import add_table
+from .page import (LANDSCAPE_TYPE_HEIGHT_MM, LANDSCAPE_TYPE_WIDTH_MM, TYPE_HEIGHT_MM, TYPE_WIDTH_MM,
+                   section_break)
+from .tables import Cell, add_table, fit_widths, page_chunks
 from .text import (NSDECL_W, add_text, block_parent, insert_block, rpr_xml, runs_xml,
                    style_fonts, style_id_of, xml_attr)
-from .styles import BODY_SIZE
+from .styles import BODY_SIZE, TABLE_SIZE
 
 _W_BODY = qn("w:body")
 
@@ -33,6 +34,8 @@ _W_BODY = qn("w:body")
 _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
 # what ``no_indent`` leaves on a paragraph that had no ``w:ind``
 NO_INDENT = '<w:ind w:firstLine="0" w:firstLineChars="0"/>'
+KEEP_LIST_ITEMS = 8  # a list this short is not split over two pages
+CAPTION_ROOM_PT = 36.0  # a table part's caption (表N / 续表N) line above it, with its spacing
 
 
 def _ppr_xml(ppr: str | None) -> str:
@@ -68,6 +71,7 @@ class Writer:
         self.base_sect_pr = base_sect_pr if base_sect_pr is not None else \
             doc.element.body.sectPr
         self.landscape = False
+        self.continued_tables = False  # 续表 for long captioned tables (reports)
         self._block_of: Any = None
         self._block_cache: Any = None
 
@@ -140,7 +144,8 @@ class Writer:
     def paragraph(self, text: str = "", *, style: str | None = None, align: str | None = None,
                   indent: bool = True, bold: bool | None = None) -> Any:
         """A body paragraph (style ``Normal`` unless given); every run gets its East Asian
-        font. ``indent=False`` drops the two-character first-line indent."""
+        font. ``indent=False`` drops the two-character first-line indent. A paragraph that
+        ends with a colon (it introduces what follows) is kept with the next one."""
         ppr: str | None = None
         style_id = None
         if style:
@@ -149,8 +154,9 @@ class Writer:
                 raise KeyError(f"no paragraph style {style!r} in the document")
             ppr = f'<w:pStyle w:val="{xml_attr(style_id)}"/>' if style_id else ""
         jc = f'<w:jc w:val="{_JC[align]}"/>' if align else ""
-        if not indent or jc:
-            ppr = (ppr or "") + ("" if indent else NO_INDENT) + jc
+        keep = "<w:keepNext/>" if text.rstrip().endswith(("：", ":")) else ""
+        if not indent or jc or keep:
+            ppr = (ppr or "") + keep + ("" if indent else NO_INDENT) + jc
         out: list[str] = []
         if text:
             self.run_xml(out, text, style_id, bold=bold)
@@ -198,13 +204,16 @@ class Writer:
         return self.heading_level + 1
 
     def numbered_list(self, items: Sequence[str]) -> None:
-        """Plain-text items numbered as official documents number them (no bullets)."""
+        """Plain-text items numbered as official documents number them (no bullets); a short
+        list (up to :data:`KEEP_LIST_ITEMS`) is kept on one page."""
         num_id = self.lists.new_list(self.list_depth())
         num_pr = num_pr_xml(num_id)
-        for item in items:
+        keep = len(items) <= KEEP_LIST_ITEMS
+        for i, item in enumerate(items):
             out: list[str] = []
             self.run_xml(out, item)
-            self.append_paragraph_xml(num_pr, "".join(out))
+            kept = "<w:keepNext/>" if keep and i < len(items) - 1 else ""
+            self.append_paragraph_xml(kept + num_pr, "".join(out))
 
     def page_break(self) -> None:
         self.append_paragraph_xml(NO_INDENT, '<w:r><w:br w:type="page"/></w:r>')
@@ -217,25 +226,55 @@ class Writer:
     def table(self, header: Sequence[Any], rows: Sequence[Sequence[Any]], *,
               caption: str | None = None, widths_mm: Sequence[float] | None = None,
               aligns: Sequence[str] | None = None, font_size: float | None = None) -> Any:
-        """Caption ``表N …`` (when given), then the table; a small gap paragraph after it."""
+        """Caption ``表N …`` (when given), then the table; a small gap paragraph after it.
+
+        With :attr:`continued_tables` (reports), a captioned table longer than a page starts
+        a page and is split where each page ends: every part after the first begins a new page
+        with ``续表N`` and the header rows (:func:`~greenmine_docs.docx.tables.page_chunks`)."""
+        parts = [list(rows)]
         if caption:
             self.tables += 1
-            self._caption("表", self.tables, caption)
-        table = add_table(self.body, header, rows, widths_mm=widths_mm, aligns=aligns,
-                          total_width_mm=self.type_width_mm, font_size=font_size)
+            if self.continued_tables:
+                parts = self._page_parts(header, rows, widths_mm, font_size)
+            self._caption("表", self.tables, caption, new_page=len(parts) > 1)
+        table = None
+        for n, part in enumerate(parts):
+            if n:
+                self._caption("续表", self.tables, "", new_page=True)
+            table = add_table(self.body, header, part, widths_mm=widths_mm, aligns=aligns,
+                              total_width_mm=self.type_width_mm, font_size=font_size)
         # gap paragraph: no_indent + line_spacing = Pt(10) (exact)
         self.append_paragraph_xml('<w:spacing w:line="200" w:lineRule="exact"/>' + NO_INDENT)
         return table
 
-    def _caption(self, kind: str, number: int | None, text: str) -> None:
+    def _page_parts(self, header: Sequence[Any], rows: Sequence[Sequence[Any]],
+                    widths_mm: Sequence[float] | None,
+                    font_size: float | None) -> list[list[Sequence[Any]]]:
+        from docx.shared import Mm
+
+        header_rows = [list(header)] if header and not isinstance(header[0], (list, tuple)) \
+            else [list(r) for r in header]
+        ncols = max(sum(c.span if isinstance(c, Cell) else 1 for c in r)
+                    for r in [*header_rows, *rows]) if rows or header_rows else 1
+        widths = fit_widths(widths_mm, ncols, self.type_width_mm)
+        page = Mm(LANDSCAPE_TYPE_HEIGHT_MM if self.landscape else TYPE_HEIGHT_MM).pt
+        starts = page_chunks(header_rows, rows, widths, font_size or TABLE_SIZE,
+                             page - CAPTION_ROOM_PT)
+        bounds = [0, *starts, len(rows)]
+        return [list(rows[a:b]) for a, b in zip(bounds, bounds[1:])]
+
+    def _caption(self, kind: str, number: int | None, text: str, *,
+                 new_page: bool = False) -> None:
         """What :func:`~greenmine_docs.docx.figures.add_caption` writes: a centred ``Caption``
-        paragraph ``{kind}{number}  {text}``, kept with the next one for a table caption."""
+        paragraph ``{kind}{number}  {text}``, kept with the next one for a table caption
+        (``续表N`` too), at the top of a new page with ``new_page``."""
         style_id = self.style_id("Caption")
         if style_id is False:
             style_id, ppr = None, ""
         else:
             ppr = f'<w:pStyle w:val="{xml_attr(style_id)}"/>' if style_id else ""
-        ppr += ("<w:keepNext/>" if kind == "表" else "") + NO_INDENT + '<w:jc w:val="center"/>'
+        ppr += ("<w:keepNext/>" if kind in ("表", "续表") else "")
+        ppr += ("<w:pageBreakBefore/>" if new_page else "") + NO_INDENT + '<w:jc w:val="center"/>'
         label = f"{kind}{number}" if number is not None else kind
         out: list[str] = []
         self.run_xml(out, f"{label}  {text}".strip(), style_id)

@@ -1,6 +1,8 @@
 """The self-check record table as a Word document: A4 landscape, the same header block and the
 same grouped table as the Excel version (header row repeated on every page, first- and
-second-level indicators in vertically merged cells), the engine's subtotals, totals and
+second-level indicators in vertically merged cells that do not cross a page: the first-level
+label is merged over each second-level group, and a group's rows are kept on one page), the
+engine's subtotals, totals and
 conclusion as text, and the sign-off blocks.
 
 Built with the shared official-layout helpers in :mod:`greenmine_docs.docx` (styles, East
@@ -17,6 +19,7 @@ TABLE_PT = 9.0  # 小五
 MARGIN_MM = 20  # a record table, not body text: narrower margins than GB/T 9704 leave room
 WIDTH_MM = 297 - 2 * MARGIN_MM
 WIDTHS_MM = [13, 17, 17, 52, 11, 14, 44, 27, 27, 21, 14]
+HEADER_WIDTHS_MM = [32, 66, 32, 66, 30, 31]
 
 
 def render_docx(data: TableData) -> bytes:
@@ -90,7 +93,7 @@ def _header_table(doc: Any, data: TableData) -> None:
         for key, label in fields:
             row += [Cell(label, bold=True, align="center"), Cell(data.facts.text(key))]
         rows.append(row)
-    table = add_table(doc, [], rows, widths_mm=[32, 66, 32, 66, 30, 31],
+    table = add_table(doc, [], rows, widths_mm=HEADER_WIDTHS_MM,
                       total_width_mm=WIDTH_MM, font_size=TABLE_PT)
     _space_after(doc)
     return table
@@ -104,8 +107,21 @@ def _space_after(doc: Any) -> None:
     p.paragraph_format.space_after = Pt(0)
 
 
+def _above_table_pt(data: TableData) -> float:
+    """Estimated height of what precedes the main table on the first page: the title (22 pt
+    on 36 pt plus 12 pt after), the subtitle lines, the header block and the gap."""
+    from ..docx.tables import row_height_pt
+
+    lines = 2 if data.iset.reference_notice else 1
+    header = sum(row_height_pt([v for key, label in fields for v in (label, data.facts.text(key))],
+                               HEADER_WIDTHS_MM, TABLE_PT) for fields in HEADER_FIELDS)
+    return 48 + 16 * lines + header + 8
+
+
 def _main_table(doc: Any, data: TableData) -> None:
-    from ..docx.tables import Cell, add_table
+    from docx.shared import Mm
+
+    from ..docx.tables import Cell, add_paged_table
 
     n = len(COLUMNS)
     header = [title for _, title, _ in COLUMNS]
@@ -125,7 +141,6 @@ def _main_table(doc: Any, data: TableData) -> None:
     rows.append([Cell(f"{sec}评价指标自查评分（满分{fmt_points(data.iset.total_points)}分）",
                       span=n, bold=True, align="left")])
     for cat in data.iset.categories:
-        cat_first = len(rows)
         c_res = next((c for c in result.categories if c.category.id == cat.id), None) \
             if result else None
         for grp in cat.groups:
@@ -149,7 +164,7 @@ def _main_table(doc: Any, data: TableData) -> None:
                              (AUTO_NA_NOTE if na_by_set else ""))
                 rows.append([
                     Cell(item.id, align="center"),
-                    Cell(cat.name if len(rows) == cat_first else "", align="center", bold=True),
+                    Cell(cat.name if i == 0 else "", align="center", bold=True),
                     Cell(grp.name if i == 0 else "", align="center"),
                     text, Cell(fmt_points(item.points), align="center"),
                     Cell(shown, align="center", bold=True), situation,
@@ -163,7 +178,9 @@ def _main_table(doc: Any, data: TableData) -> None:
                          Cell(fmt_points(grp.points), align="center", bold=True),
                          Cell(fmt_score(g_res.score) if g_res else "", align="center", bold=True),
                          Cell("", span=5)])
-        merges.append((cat_first, len(rows) - 1, 1))
+            # the first-level label is merged over each group (with its subtotal) and the group
+            # stays on one page: every page shows the labels of its rows
+            merges.append((g_first, len(rows) - 1, 1))
         ratio = ""
         if c_res is not None:
             ratio = ("本项评价内容均不适用，不考核得分率" if c_res.ratio is None else
@@ -174,10 +191,12 @@ def _main_table(doc: Any, data: TableData) -> None:
                      Cell(fmt_score(c_res.score) if c_res else "", align="center", bold=True),
                      Cell(ratio, span=5, bold=True, align="left")])
     rows += _total_rows(data)
-    add_table(doc, header, rows, widths_mm=WIDTHS_MM, font_size=TABLE_PT,
-              total_width_mm=WIDTH_MM, merges=merges,
-              aligns=["center", "center", "center", "left", "center", "center",
-                      "left", "left", "left", "center", "center"])
+    page = Mm(210 - 2 * MARGIN_MM).pt
+    add_paged_table(doc, header, rows, merges=merges, page_pt=page,
+                    first_page_pt=page - _above_table_pt(data), widths_mm=WIDTHS_MM,
+                    font_size=TABLE_PT, total_width_mm=WIDTH_MM,
+                    aligns=["center", "center", "center", "left", "center", "center",
+                            "left", "left", "left", "center", "center"])
 
 
 def _total_rows(data: TableData) -> list[list[Any]]:

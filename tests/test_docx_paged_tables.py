@@ -1,0 +1,135 @@
+"""Tables split where pages end (续表, merged labels restarted), short blocks kept together,
+the score sheet's merged heading rows tall enough (greenmine_docs/docx/tables.py, writer.py)."""
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from openpyxl import load_workbook
+
+from conftest import EXAMPLE
+from greenmine_docs.docx.tables import Cell, page_chunks, row_height_pt
+
+
+def test_row_height_follows_the_longest_cell() -> None:
+    one = row_height_pt(["甲", "乙"], [20, 20], 10.5)
+    # 20 mm column: 45.9 pt of text, 4 characters of 10.5 pt a line
+    assert row_height_pt(["甲" * 8, "乙"], [20, 20], 10.5) > one
+    assert row_height_pt(["甲" * 9, "乙"], [20, 20], 10.5) > row_height_pt(["甲" * 8, ""],
+                                                                            [20, 20], 10.5)
+    assert row_height_pt([Cell("甲" * 8, span=2)], [20, 20], 10.5) == one  # spans widen
+
+
+def test_page_chunks_fill_each_page_once() -> None:
+    header = [["编号", "内容"]]
+    rows = [["1", "甲" * 30]] * 40
+    h = row_height_pt(rows[0], [20, 100], 10.5)
+    head = row_height_pt(header[0], [20, 100], 10.5)
+    starts = page_chunks(header, rows, [20, 100], 10.5, page_pt=head + 10 * h + 1)
+    assert starts == [10, 20, 30]
+    # the first part gets only the room left on its page
+    assert page_chunks(header, rows, [20, 100], 10.5, page_pt=head + 10 * h + 1,
+                       first_page_pt=head + 4 * h + 1)[:2] == [4, 14]
+    assert page_chunks(header, rows[:5], [20, 100], 10.5, page_pt=1000) == []
+    # a row taller than a page still makes progress
+    assert page_chunks(header, rows[:3], [20, 100], 10.5, page_pt=1) == [1, 2]
+
+
+@pytest.fixture(scope="module")
+def report() -> Document:
+    from greenmine_docs.assessment.document import render_report
+    from greenmine_docs.api import load, run_checks
+
+    ctx = run_checks(load(EXAMPLE))
+    return Document(io.BytesIO(render_report(ctx)))
+
+
+def _text(el) -> str:
+    return "".join(t.text or "" for t in el.iter(qn("w:t")))
+
+
+def test_a_long_report_table_continues_with_xubiao_and_its_header(report) -> None:
+    body = list(report.element.body.iterchildren())
+    start = next(i for i, el in enumerate(body) if _text(el).startswith("表5"))
+    caption = body[start]
+    assert caption.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is not None
+    parts, labels = [], []
+    for el in body[start + 1:]:
+        if el.tag == qn("w:tbl"):
+            parts.append(el)
+        elif _text(el).startswith("续表"):
+            labels.append(el)
+        elif _text(el).strip():
+            break
+    assert len(parts) >= 2 and len(labels) == len(parts) - 1
+    for label in labels:
+        assert _text(label) == "续表5"
+        ppr = label.find(qn("w:pPr"))
+        assert ppr.find(qn("w:pageBreakBefore")) is not None
+        assert ppr.find(qn("w:keepNext")) is not None  # with its table
+    headers = [p.find(qn("w:tr")) for p in parts]
+    assert all(h.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None for h in headers)
+    assert len({_text(h) for h in headers}) == 1
+    ids = [_text(tr.find(qn("w:tc"))) for p in parts for tr in p.findall(qn("w:tr"))[1:]]
+    assert ids[0] == "1.1" and len(ids) == len(set(ids)) > 15  # every row once, in order
+
+
+def test_a_short_report_table_is_not_split(report) -> None:
+    body = list(report.element.body.iterchildren())
+    start = next(i for i, el in enumerate(body) if _text(el).startswith("表1"))
+    assert body[start].find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is None
+    assert not re.search(r"续表1(?!\d)", _text(report.element.body))
+
+
+def test_self_check_merges_never_cross_a_page(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from conftest import run_cli
+
+    out = tmp_path / "sc.docx"
+    assert run_cli(CliRunner(), "selfcheck", EXAMPLE, "-o", out).code == 0
+    doc = Document(str(out))
+    body = list(doc.element.body.iterchildren())
+    tables = [el for el in body if el.tag == qn("w:tbl")]
+    parts = tables[1:-1]  # header block first, sign-off last
+    assert len(parts) >= 4
+    for part in parts[1:]:
+        before = part.getprevious()
+        assert before.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is not None
+        first = part.findall(qn("w:tr"))[1]  # the first row under the repeated header
+        cells = first.findall(qn("w:tc"))
+        for col in (1, 2):  # 一级指标, 二级指标: a label (or the start of a merge), never
+            merge = cells[col].find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")  # a continuation
+            assert merge is None or merge.get(qn("w:val")) == "restart"
+        if _text(cells[0]).count(".") == 2:  # an item row: its labels are written again
+            assert _text(cells[1]) and _text(cells[2])
+
+
+def test_colon_paragraphs_and_short_lists_keep_with_what_follows() -> None:
+    from greenmine_docs.docx import Writer, new_document
+
+    doc = new_document()
+    w = Writer(doc)
+    w.paragraph("主要依据：")
+    w.numbered_list(["甲", "乙", "丙"])
+    w.numbered_list([str(i) for i in range(12)])
+    ps = doc.paragraphs
+    keep = [p.paragraph_format.keep_with_next for p in ps]
+    assert keep[:4] == [True, True, True, None]
+    assert not any(keep[4:])  # a long list flows over pages as it needs
+
+
+def test_score_sheet_heading_rows_are_tall_enough_for_their_text(variant, tmp_path) -> None:
+    from greenmine_docs.assessment.document import make_scoresheet
+
+    long = "山西晋实绿矿技术咨询有限公司" * 8
+    path = variant({"    name: 山西晋实绿矿技术咨询有限公司": f"    name: {long}"})
+    out = tmp_path / "s.xlsx"
+    make_scoresheet(path, out)
+    ws = load_workbook(out)["评分表"]
+    heading = next(r for r in range(2, 6) if long in str(ws.cell(r, 1).value))
+    assert ws.row_dimensions[heading].height >= 2 * 15 + 3  # two lines, not clipped to one
+    assert ws.row_dimensions[1].height == 30  # the title fits one line
