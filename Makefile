@@ -1,5 +1,6 @@
 # The two commands of the README. Both set everything up on a fresh machine.
-#   make demo   — virtual environment, install, validate and build the bundled example
+#   make demo   — virtual environment, install, build the bundled example (build validates first
+#                 and prints the findings once)
 #   make test   — virtual environment, install with test extras, run the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
@@ -10,7 +11,6 @@ OUT ?= out/shanxi-limestone
 .PHONY: demo test bench system-deps clean
 
 demo: $(VENV)/.installed
-	$(BIN)/greenmine validate $(EXAMPLE)
 	$(BIN)/greenmine build $(EXAMPLE) -o $(OUT) --force
 	@echo "文档已生成到 $(OUT)/"
 

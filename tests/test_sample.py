@@ -240,13 +240,20 @@ def test_template_round_trip(tmp_path: Path) -> None:
     assert wb.sheetnames == ["名录", "填写说明"]
     ws = wb["名录"]
     headers = [c.value for c in ws[1]]
-    assert headers[:3] == ["矿山名称*", "名录级别*", "所在市*"]
+    assert headers[:3] == ["＊矿山名称", "＊名录级别", "＊所在市"]  # as in the input workbook
     assert any('"国家级,省级,市级"' in dv.formula1 for dv in ws.data_validations.dataValidation)
     for i in range(12):
         ws.append([f"模板测试{i}号矿", "市级", "朔州市", "", "", "露天开采", 2022])
     wb.save(tpl)
     result = run_sample(tpl, tmp_path / "out.xlsx", seed=1).result
     assert [(g.listed, g.required, len(g.drawn)) for g in result.groups] == [(12, 3, 3)]
+    # lists made from the former template (mark after the name) are still read
+    for c in ws[1]:
+        if c.value and c.value.startswith("＊"):
+            c.value = c.value[1:] + "*"
+    wb.save(tpl)
+    again = run_sample(tpl, tmp_path / "again.xlsx", seed=1).result
+    assert [(g.listed, len(g.drawn)) for g in again.groups] == [(12, 3)]
 
 
 def test_user_text_is_written_literally(tmp_path: Path) -> None:

@@ -13,7 +13,8 @@ from .styles import apply_official_styles
 def new_document(*, fonts: FontScheme = DEFAULT_FONTS, page_numbers: bool = True,
                  cover: bool = False, landscape: bool = False, odd_even: bool = True) -> Any:
     """A python-docx ``Document`` with the official styles, A4 page and margins, the document
-    grid (22 lines × 28 characters), ``— N —`` footers (none on the first page when ``cover``), and Word told to update fields on open.
+    grid (22 lines × 28 characters), ``— N —`` footers (none on the first page when
+    ``cover``), and Word told to update fields on open.
 
     Each variant is built once per process (saved and opened again, as a document from a
     file would be) and kept; every call gets a deep copy of it, which takes half the time of

@@ -430,5 +430,5 @@ def header_repeats(table) -> bool:
     return tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None
 
 
-__all__ = ["Cell", "add_paged_table", "add_table", "cell_text", "fit_widths", "header_repeats", "page_chunks",
-           "row_height_pt"]
+__all__ = ["Cell", "add_paged_table", "add_table", "cell_text", "fit_widths", "header_repeats",
+           "page_chunks", "row_height_pt"]

@@ -192,6 +192,24 @@ def parse_date_text(text: str) -> dt.date | None:
     return None
 
 
+def impossible_date(text: str) -> str | None:
+    """Why a text written like a date (``2026/2/30``, ``2023年13月1日``) is no date — "2026年2月
+    没有30日（只有28天）" —, or None when it is not written like one or is a real date."""
+    import calendar
+
+    t = unicodedata.normalize("NFKC", str(text)).strip()
+    m = next((m for m in (p.match(t) for p in _DATE_PATTERNS) if m), None)
+    if m is None:
+        return None
+    year, month, day = (int(g) for g in m.groups())
+    if not 1 <= month <= 12:
+        return f"没有{month}月（月份应为1～12）"
+    last = calendar.monthrange(year, month)[1] if 1 <= year <= 9999 else 31
+    if not 1 <= day <= last:
+        return f"{year}年{month}月没有{day}日（该月只有{last}天）"
+    return None
+
+
 def serial_to_date(serial: float, epoch: dt.datetime = _EXCEL_EPOCH) -> dt.date | None:
     """Excel's day number (1900 system, leap-year bug included via the 1899-12-30 epoch)."""
     if not 1 <= serial < 2958466:

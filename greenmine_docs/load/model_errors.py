@@ -103,8 +103,7 @@ def findings_from_validation(error: ValidationError, raw: RawInput,
         value = err.get("input")
         shown = _short(value)
         if etype == "missing":
-            out.append(make("GM-E101", f"缺少必填项：{name}。", location=where,
-                            hint=f"请填写“{labels[-1] if labels else name}”。"))
+            out.append(_missing(model, loc, raw, name, labels[-1] if labels else name))
         elif etype == "extra_forbidden":
             parent_labels, parent_model = walk_labels(model, loc[:-1])
             key = str(loc[-1])
@@ -134,6 +133,10 @@ def findings_from_validation(error: ValidationError, raw: RawInput,
                    "less_than_equal": "不大于"}[etype]
             out.append(make("GM-E105", f"{name} 的值 {shown} 超出范围：应{rel} {bound}。",
                             location=where, hint="请核对数值及其单位。"))
+        elif etype.startswith("date") and isinstance(value, str) and _no_date(value):
+            out.append(make("GM-E103", f"{name} 的值“{shown}”不是有效的日期："
+                            f"{_no_date(value)}。", location=where,
+                            hint="请核对年、月、日；日期写成 2023-09-20 的形式。"))
         elif etype.endswith(("_type", "_parsing", "_from_datetime_inexact")) or etype in {
                 "date_from_datetime_parsing", "model_attributes_type", "dict_type", "list_type"}:
             word = _expected_word(etype)
@@ -145,6 +148,52 @@ def findings_from_validation(error: ValidationError, raw: RawInput,
             out.append(make("GM-E103", f"{name}：{err['msg']}（值“{shown}”）。", location=where,
                             hint="请按说明修改该值。"))
     return out
+
+
+_LISTED = 12  # required fields named in the hint of a missing section
+
+
+def _required_fields(section: type[BaseModel], loc: tuple[Any, ...], raw: RawInput,
+                     prefix: str = "") -> list[tuple[str, Any]]:
+    """(label, location) of every required field inside a section, nested sections too
+    (labelled as the workbook labels them: ``生产规模·数值``)."""
+    out: list[tuple[str, Any]] = []
+    for key, info in section.model_fields.items():
+        if not info.is_required():
+            continue
+        sub = _unwrap(info.annotation)
+        label = prefix + (info.title or key)
+        if isinstance(sub, type) and issubclass(sub, BaseModel):
+            out += _required_fields(sub, (*loc, key), raw, label + "·")
+        else:
+            out.append((label, raw.locate((*loc, key))))
+    return out
+
+
+def _missing(model: type[BaseModel], loc: tuple[Any, ...], raw: RawInput, name: str,
+             label: str) -> Finding:
+    """GM-E101. A whole missing section (a blank sheet of the workbook) names the fields to
+    fill, with their cells: "请在「工作安排」表填写：C3（省份）、C4（工作年度）…"."""
+    where = raw.locate(loc)
+    _, section = walk_labels(model, loc)
+    fields = (_required_fields(section, loc, raw)
+              if isinstance(section, type) and issubclass(section, BaseModel) else [])
+    if not fields:
+        return make("GM-E101", f"缺少必填项：{name}。", location=where, hint=f"请填写“{label}”。")
+    more = "等" if len(fields) > _LISTED else ""
+    if where.sheet and all(w.sheet == where.sheet and w.cell for _, w in fields):
+        cells = "、".join(f"{w.cell}（{lab}）" for lab, w in fields[:_LISTED])
+        return make("GM-E101", f"缺少必填项：{name}（「{where.sheet}」表的必填项都是空的）。",
+                    location=where, hint=f"请在「{where.sheet}」表的“填写值”列填写：{cells}{more}。")
+    names = "、".join(lab for lab, _ in fields[:_LISTED])
+    return make("GM-E101", f"缺少必填项：{name}。", location=where,
+                hint=f"请填写“{label}”，其中必填：{names}{more}。")
+
+
+def _no_date(text: str) -> str | None:
+    from ..excel_input.values import impossible_date
+
+    return impossible_date(text)
 
 
 def _type_hint(etype: str) -> str:

@@ -328,12 +328,16 @@ def template_bytes() -> bytes:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from ..excel_input.styles import REQUIRED_MARK
+
     wb = Workbook()
     ws = wb.active
     ws.title = "名录"
     thin = Side(style="thin", color="808080")
     for idx, col in enumerate(COLUMNS, start=1):
-        c = ws.cell(row=1, column=idx, value=col.title + ("*" if col.required else ""))
+        # required columns marked as in the input workbook: "＊" before the name (either mark,
+        # before or after, is read: _header_map)
+        c = ws.cell(row=1, column=idx, value=(REQUIRED_MARK if col.required else "") + col.title)
         c.font = Font(name="宋体", bold=True)
         c.fill = PatternFill("solid", fgColor="E2EFDA")
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -366,9 +370,11 @@ def template_bytes() -> bytes:
     for c in info[1]:
         c.font = Font(name="宋体", bold=True)
     for col in COLUMNS:
-        info.append([col.title + ("（必填）" if col.required else ""), col.note])
+        info.append([(REQUIRED_MARK if col.required else "") + col.title
+                     + ("（必填）" if col.required else ""), col.note])
     info.append([])
-    info.append(["说明", "每行一座已入选名录的矿山；列的顺序可以调整，表头文字须保留。"])
+    info.append(["说明", f"每行一座已入选名录的矿山；列名前带“{REQUIRED_MARK}”的为必填项；列的顺序可以调整，"
+                 "表头文字须保留。"])
     info.append(["", "国家级、省级矿山由省自然资源厅抽查；市级矿山由所在市自然资源局抽查。"])
     info.append(["", "抽取：greenmine sample 名录.xlsx -o 核查名单.xlsx --ratio 0.2 --seed 20231001"])
     for row in info.iter_rows(min_row=2):
