@@ -271,6 +271,8 @@ def test_selfcheck_vertical_merges_equal_python_docx_properties(ctx, monkeypatch
         tbl = real_add_table(container, header, rows, **kw)
         offset = 1 if header else 0
         for first, last, col in merges:
+            if last == first:  # one row (the end of a run cut at a page): nothing to merge
+                continue
             for i in range(first + offset, last + offset + 1):
                 pos = 0
                 for tc in tbl._tbl.tr_lst[i].tc_lst:
