@@ -122,6 +122,16 @@ def test_colon_paragraphs_and_short_lists_keep_with_what_follows() -> None:
     assert not any(keep[4:])  # a long list flows over pages as it needs
 
 
+def test_the_report_conclusion_stays_with_its_reasons(report) -> None:
+    ps = report.paragraphs
+    start = next(i for i, p in enumerate(ps) if p.text.endswith("评估结论") and
+                 p.style.name == "Heading 1")
+    block = ps[start:start + 4]  # heading, verdict, 主要依据：, first reason
+    assert block[2].text == "主要依据："
+    assert all(p.paragraph_format.keep_with_next or p.style.paragraph_format.keep_with_next
+               for p in block[:3])
+
+
 def test_score_sheet_heading_rows_are_tall_enough_for_their_text(variant, tmp_path) -> None:
     from greenmine_docs.assessment.document import make_scoresheet
 

@@ -77,7 +77,7 @@ class RefWriter(Writer):
         par = self.body.add_paragraph()
         if style and not ref_style(par, style):
             raise KeyError(style)
-        if text.rstrip().endswith(("：", ":")):
+        if self._keep_all or text.rstrip().endswith(("：", ":")):
             par.paragraph_format.keep_with_next = True
         if align:
             par.alignment = ALIGN[align]
@@ -121,7 +121,7 @@ class RefWriter(Writer):
         num_id = self.lists.new_list(self.list_depth())
         for i, item in enumerate(items):
             par = self.paragraph("")
-            if len(items) <= 8 and i < len(items) - 1:
+            if self._keep_all or (len(items) <= 8 and i < len(items) - 1):
                 par.paragraph_format.keep_with_next = True
             self.list_item(par, num_id)
             ref_add_text(par, item)

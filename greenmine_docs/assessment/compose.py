@@ -294,12 +294,13 @@ def problems(w: "Writer", d: "ReportData") -> None:
 def conclusion(w: "Writer", d: "ReportData") -> None:
     r = d.result
     w.heading(1, "评估结论")
-    par = w.paragraph("")
-    add_text(par, f"经评估，{d.submission.mine.name}绿色矿山建设第三方评估折算总得分"
-                  f"{_score(r.total)}分（达标线{_pts(r.pass_line)}分），评估结论为：")
-    add_text(par, f"{r.verdict.value}", bold=True)
-    add_text(par, "。")
-    w.paragraph("主要依据：")
+    with w.kept_together():  # the verdict and its reasons on one page
+        par = w.paragraph("")
+        add_text(par, f"经评估，{d.submission.mine.name}绿色矿山建设第三方评估折算总得分"
+                      f"{_score(r.total)}分（达标线{_pts(r.pass_line)}分），评估结论为：")
+        add_text(par, f"{r.verdict.value}", bold=True)
+        add_text(par, "。")
+        w.paragraph("主要依据：")
     w.numbered_list(list(r.reasons))
 
 

@@ -8,8 +8,9 @@ that get saved).
 """
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
@@ -72,6 +73,7 @@ class Writer:
             doc.element.body.sectPr
         self.landscape = False
         self.continued_tables = False  # 续表 for long captioned tables (reports)
+        self._keep_all = False  # inside kept_together()
         self._block_of: Any = None
         self._block_cache: Any = None
 
@@ -154,7 +156,7 @@ class Writer:
                 raise KeyError(f"no paragraph style {style!r} in the document")
             ppr = f'<w:pStyle w:val="{xml_attr(style_id)}"/>' if style_id else ""
         jc = f'<w:jc w:val="{_JC[align]}"/>' if align else ""
-        keep = "<w:keepNext/>" if text.rstrip().endswith(("：", ":")) else ""
+        keep = "<w:keepNext/>" if self._keep_all or text.rstrip().endswith(("：", ":")) else ""
         if not indent or jc or keep:
             ppr = (ppr or "") + keep + ("" if indent else NO_INDENT) + jc
         out: list[str] = []
@@ -212,8 +214,18 @@ class Writer:
         for i, item in enumerate(items):
             out: list[str] = []
             self.run_xml(out, item)
-            kept = "<w:keepNext/>" if keep and i < len(items) - 1 else ""
+            kept = "<w:keepNext/>" if self._keep_all or (keep and i < len(items) - 1) else ""
             self.append_paragraph_xml(kept + num_pr, "".join(out))
+
+    @contextlib.contextmanager
+    def kept_together(self) -> Iterator[None]:
+        """Paragraphs and lists written inside stay on one page with what follows them (a
+        short conclusion with its heading and its reasons)."""
+        self._keep_all = True
+        try:
+            yield
+        finally:
+            self._keep_all = False
 
     def page_break(self) -> None:
         self.append_paragraph_xml(NO_INDENT, '<w:r><w:br w:type="page"/></w:r>')
