@@ -150,3 +150,29 @@ def test_every_page_of_the_self_check_table_names_its_indicators(built) -> None:
         if re.search(r"\b\d\.\d\.\d+\b", page):
             # (a label wraps in its narrow column: its first line, four characters, is enough)
             assert any(name[:4] in re.sub(r"\s+", "", page) for name in names), f"page {n}"
+
+
+def test_without_uno_the_pdf_is_made_and_the_toc_lists_headings(monkeypatch) -> None:
+    """LibreOffice without its Python bridge: ``soffice --convert-to pdf`` for the PDF, the
+    table of contents with its headings and no page numbers, and a note that says so."""
+    from greenmine_docs.api import load, run_checks
+    from greenmine_docs.docx import pdf as pdf_module
+    from greenmine_docs.docx.finish import NO_UNO, finish_documents
+    from greenmine_docs.docx.office import Office
+    from greenmine_docs.docx.toc import has_toc
+    from greenmine_docs.plan.document import render_plan
+
+    monkeypatch.setattr(pdf_module, "find_uno_python", lambda soffice: None)
+    data = render_plan(run_checks(load(EXAMPLE)))
+    assert has_toc(data)
+    with Office(SOFFICE or "soffice") as office:
+        done = finish_documents({"方案.docx": data}, pdf=True, office=office)
+    assert sorted(done.files) == ["方案.docx", "方案.pdf"]
+    assert done.files["方案.pdf"].startswith(b"%PDF") and NO_UNO in done.notes
+    import io
+
+    doc = Document(io.BytesIO(done.files["方案.docx"]))
+    entries = [p.text for p in doc.paragraphs if p.style.name.startswith("toc ")]
+    assert entries[:2] == ["一、总论", "（一）编制目的"] and "更新域" not in "".join(entries)
+    assert not any(p._p.find(f".//{qn('w:tab')}") is not None for p in doc.paragraphs
+                   if p.style.name.startswith("toc "))

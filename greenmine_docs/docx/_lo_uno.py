@@ -1,7 +1,7 @@
 """Run by a Python that can ``import uno`` (LibreOffice's own, or the system one with
 python3-uno) — NOT inside greenmine's interpreter. Usage::
 
-    python _lo_uno.py SOFFICE PROFILE_URL
+    python _lo_uno.py SOFFICE PROFILE_URL [SCRATCH_DIR]
 
 Starts one private headless LibreOffice and serves documents until its standard input ends
 (:class:`greenmine_docs.docx.office.Office` keeps it for a whole run). It writes one JSON line
@@ -16,12 +16,14 @@ contents as LibreOffice laid them out::
 
     {"ok": true, "tocs": [[[level, text, page], …], …]}    or    {"ok": false, "error": "…"}
 
-When its input ends (the caller closed it, or died) it closes LibreOffice and exits.
-Exit status 3 when LibreOffice could not be reached.
+When its input ends (the caller closed it, or died) it closes LibreOffice, removes
+SCRATCH_DIR (the caller's work folder, profile included: a batch worker that is terminated
+cannot) and exits. Exit status 3 when LibreOffice could not be reached.
 """
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -116,7 +118,7 @@ def _answer(obj):
     sys.stdout.flush()
 
 
-def main(soffice, profile):
+def main(soffice, profile, scratch=None):
     pipe = "greenmine%d" % os.getpid()
     proc = subprocess.Popen(
         [soffice, "-env:UserInstallation=" + profile, "--headless", "--norestore", "--nologo",
@@ -145,7 +147,9 @@ def main(soffice, profile):
             proc.wait(timeout=30)
         except Exception:
             proc.kill()
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:3]))
+    sys.exit(main(*sys.argv[1:4]))

@@ -90,7 +90,7 @@ class Office:
         helper = Path(__file__).with_name("_lo_uno.py")
         try:
             self._proc = subprocess.Popen(
-                [uno_python, str(helper), self.soffice, self._profile_url],
+                [uno_python, str(helper), self.soffice, self._profile_url, str(self._workdir())],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                 start_new_session=True)
         except OSError:
@@ -247,6 +247,10 @@ def shared_office() -> Office | None:
         if office is not None:
             office.close()
         office = _SHARED[os.getpid()] = Office(soffice)
+        # a batch worker (multiprocessing) ends without atexit: close there too
+        from multiprocessing import util
+
+        util.Finalize(office, office.close, exitpriority=10)
     return office
 
 
