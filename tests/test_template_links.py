@@ -155,10 +155,9 @@ def _pictures(pdf: bytes, tmp_path: Path) -> list[tuple[int, int]]:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdfimages") is None,
-                    reason="needs LibreOffice and poppler")
+@pytest.mark.skipif(shutil.which("pdfimages") is None, reason="needs poppler")
 @pytest.mark.parametrize("stripped", [True, False], ids=["rendered", "libreoffice-alone"])
-def test_pdf_conversion_fetches_nothing(tmp_path, server, monkeypatch, stripped):
+def test_pdf_conversion_fetches_nothing(tmp_path, server, monkeypatch, stripped, libreoffice):
     """Rendered from the template (links removed), and the raw template converted with the
     removal switched off (LibreOffice's profile alone must block them): the PDF holds no
     linked picture and the HTTP server gets no request."""

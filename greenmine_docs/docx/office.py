@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DependencyError, OutputError
-from .external import strip_external
+from . import external
 from .pdf import PROFILE_SECURITY
 from .pdf_fonts import FontPlan, font_plan, registry_xcu
 from .toc import TocEntry
@@ -144,7 +144,7 @@ class Office:
         with self._lock, tempfile.TemporaryDirectory(dir=self._workdir()) as job:
             src = Path(job) / f"{_safe_stem(name)}.docx"
             target = src.with_suffix(".pdf")
-            src.write_bytes(strip_external(data))  # nothing it links to is fetched
+            src.write_bytes(external.strip_external(data))  # nothing it links to
             if self._start():
                 answer = self._ask({"src": str(src), "pdf": str(target) if pdf else None})
                 if answer.get("ok") and (not pdf or _nonempty(target)):
