@@ -249,7 +249,8 @@ def test_an_incomplete_self_check_says_only_that(variant, tmp_path) -> None:
     out = tmp_path / "自查.docx"
     generate(path, out)
     doc = Document(str(out))
-    row = next(r for r in doc.tables[1].rows if r.cells[0].text == "自查结论")
+    row = next(r for table in doc.tables[1:] for r in table.rows  # the table is paged
+               if r.cells[0].text == "自查结论")
     cells = [c.text for c in row.cells]
     assert "未完成" in cells
     explanation = cells[-1]
