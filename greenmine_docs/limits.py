@@ -18,7 +18,20 @@ positive number is ignored (the default applies). The variables are read once, a
 | GREENMINE_TEMPLATE_SECONDS | 10 | time one document's Word template may take to render |
 | GREENMINE_MAX_TEMPLATE_TEXT | 10000000 | characters and list items a template may compute |
 | GREENMINE_MAX_TEMPLATE_LOOPS | 100000 | loop iterations of one document's template |
-| GREENMINE_MAX_PART_MB | 64 | uncompressed size of one package part that is parsed (document.xml …) |
+| GREENMINE_MAX_PART_MB | 64 | uncompressed size of any one member of an .xlsx/.docx package |
+| GREENMINE_MAX_TABLE_PART_MB | 10 | the same, for workbooks read cell by cell with openpyxl |
+| GREENMINE_MAX_ROWS | 50000 | rows of a mines list (``sample``) or of a mines table (``batch``) |
+| GREENMINE_MAX_MD_BLOCKS | 10000 | paragraphs, headings, list items and table cells of a plan's narrative |
+| GREENMINE_MAX_MD_MARKS | 50000 | inline markup characters (``* _ ` [ ] < & : -`` …) of a plan's narrative |
+
+Fixed, not configurable: a narrative table has at most :data:`MD_MAX_COLUMNS` columns (Word's
+own limit) and lists and quotes nest at most :data:`MD_MAX_DEPTH` levels (the Markdown parser
+silently drops whatever is nested deeper than about ten levels).
+
+Why these numbers (measured on a 2-core machine): openpyxl reads about 1 MB of sheet or
+shared-strings XML a second, markdown-it-py parses about 100,000 tokens a second, the sample
+workbook is written at about 1,000 mines a second; a real 10,000-mine table has a 23 MB main
+sheet and 5 MB of shared strings, a real plan a few hundred paragraphs.
 """
 from __future__ import annotations
 
@@ -63,8 +76,34 @@ MAX_ZIP_RATIO = _env_number("GREENMINE_MAX_ZIP_RATIO", 200)
 """Largest compression ratio of one member (a zip bomb compresses far better than any XML)."""
 
 MAX_PART_UNCOMPRESSED = int(_env_number("GREENMINE_MAX_PART_MB", 64) * MB)
-"""Largest uncompressed part of a package that is parsed (a plan's ``document.xml`` of 300
-pages with tables is 5–20 MB; parsing a 100 MB part into a tree took gigabytes)."""
+"""Largest uncompressed member of an .xlsx/.docx package (a worksheet, the shared strings, the
+document body), checked before any XML parser reads it: a member can claim 4 GB in a 3 MB
+file within the ratio limit. A plan's ``document.xml`` of 300 pages with tables is 5–20 MB
+(parsing a 100 MB part into a tree took gigabytes), a 10,000-mine table's main sheet 23 MB."""
+
+MAX_TABLE_PART_BYTES = int(_env_number("GREENMINE_MAX_TABLE_PART_MB", 10) * MB)
+"""Largest member of a workbook read with openpyxl (self-check tables, score sheets, indicator
+workbooks, mine lists): openpyxl needs about a second for each MB, the real ones are far below
+1 MB."""
+
+MAX_ROWS = int(_env_number("GREENMINE_MAX_ROWS", 50_000))
+"""Most rows of a mines list (``greenmine sample``) or of a mines table's main sheet
+(``greenmine batch``); see :func:`check_rows`. A province lists a few thousand mines."""
+
+MAX_MD_BLOCKS = int(_env_number("GREENMINE_MAX_MD_BLOCKS", 10_000))
+"""Most paragraphs, headings, list items, code lines and table cells over all narrative
+Markdown of one plan (each becomes at least one Word paragraph)."""
+
+MAX_MD_MARKS = int(_env_number("GREENMINE_MAX_MD_MARKS", 50_000))
+"""Most inline markup characters (those the Markdown parser stops at) over all narrative
+Markdown of one plan: each costs the parser a round of its inline rules."""
+
+MD_MAX_COLUMNS = 63
+"""Most columns of a narrative table: Word's own limit."""
+
+MD_MAX_DEPTH = 8
+"""Deepest nesting of lists and block quotes in narrative Markdown (the parser keeps about
+ten levels and silently drops the rest; the document numbers three list levels)."""
 
 MAX_IMAGE_BYTES = int(_env_number("GREENMINE_MAX_IMAGE_MB", 30) * MB)
 """Largest image file (photo or figure)."""
@@ -81,6 +120,21 @@ together: a cover page needs a few thousand; the template's own text is allowed 
 
 MAX_TEMPLATE_LOOPS = int(_env_number("GREENMINE_MAX_TEMPLATE_LOOPS", 100_000))
 """Loop iterations of one document's template in all (also the longest ``range``)."""
+
+
+def check_rows(count: int, *, what: str, where: str, exact: bool = True) -> None:
+    """Raise :class:`~greenmine_docs.errors.InputError` when a list or table has more than
+    :data:`MAX_ROWS` rows, header rows included (``what``: the Chinese name, e.g. "名录";
+    ``where``: file and sheet; ``exact=False``: reading stopped at ``count``, there are more).
+    Readers call it before building anything per row, so a sheet of a million rows is refused
+    in seconds instead of filling the memory."""
+    if count > MAX_ROWS:
+        from .errors import InputError
+
+        rows = f"有 {count} 行，" if exact else "的行数"
+        raise InputError(f"{what} {where} {rows}超过上限 {MAX_ROWS} 行。",
+                         hint="请确认文件内容（是否含有大量空行或误把其他数据粘贴进来），或拆分后分批处理；"
+                              "确需处理可设置环境变量 GREENMINE_MAX_ROWS。")
 
 
 def megabytes(n: int) -> str:

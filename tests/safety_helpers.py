@@ -1,10 +1,12 @@
-"""Helpers of the safety tests: hostile text, example variants, reading every text of a file."""
+"""Helpers of the safety tests: hostile text, example variants, reading every text of a file,
+commands run with a bound on their time and memory."""
 from __future__ import annotations
 
 import re
 import shutil
 import sys
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -117,3 +119,55 @@ def assert_not_executed(texts: Any) -> None:
     for text in texts:
         for bad in EXECUTED:
             assert bad not in text, f"template syntax was executed: …{text[:200]}"
+
+
+# ------------------------------------------------------------------ bounded runs
+
+_MEASURED = (
+    "import atexit, resource, sys\n"
+    "atexit.register(lambda: sys.stderr.write("
+    "f'\\nPEAK_KB={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n'))\n"
+    "sys.argv = ['greenmine', *sys.argv[1:]]\n"
+    "from greenmine_docs.cli import main\n"
+    "main()\n")
+
+
+@dataclass
+class Measured:
+    code: int
+    seconds: float
+    peak_mb: float
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def bounded_run(*args: Any, seconds: float, megabytes: float, env: dict[str, str] | None = None
+                ) -> Measured:
+    """``greenmine ARGS`` in a fresh process: its wall time and peak memory (max RSS), asserted
+    below ``seconds`` and ``megabytes``. A command that hangs is killed at twice the bound
+    (the test fails, it does not hang). Generous bounds on purpose: the machine is shared;
+    what they catch is a limit that does not work (minutes, gigabytes)."""
+    import os
+    import subprocess
+    import time
+
+    start = time.perf_counter()
+    try:
+        proc = subprocess.run([sys.executable, "-c", _MEASURED, *map(str, args)],
+                              capture_output=True, text=True, timeout=seconds * 2,
+                              env={**os.environ, **(env or {})})
+    except subprocess.TimeoutExpired as e:
+        raise AssertionError(f"greenmine {args} did not finish in {seconds * 2} s") from e
+    elapsed = time.perf_counter() - start
+    peak = re.search(r"PEAK_KB=(\d+)", proc.stderr)
+    peak_mb = int(peak.group(1)) / 1024 if peak else float("nan")
+    result = Measured(proc.returncode, elapsed, peak_mb, proc.stdout,
+                      re.sub(r"\nPEAK_KB=\d+\n", "", proc.stderr))
+    assert elapsed < seconds, (args, elapsed, result.output[-2000:])
+    assert peak_mb < megabytes, (args, peak_mb, result.output[-2000:])
+    assert "Traceback" not in result.output and "内部错误" not in result.output, result.output
+    return result

@@ -151,7 +151,7 @@ def test_figure_with_numbered_caption_and_image_checks(tmp_path):
     assert len(doc.inline_shapes) == 2
     tall = doc.inline_shapes[1]
     assert tall.height.mm <= 225 * 0.8 + 0.5  # shrunk to fit the page
-    with pytest.raises(InputError, match="输入文件目录之外"):
+    with pytest.raises(InputError, match="输入文件所在目录之外"):
         w.resolve_image("../outside.png")
     with pytest.raises(InputError, match="不是本地文件"):
         w.resolve_image("https://example.com/a.png")

@@ -127,15 +127,16 @@ def check_dates(ctx: "CheckContext", a: "Assessment") -> Iterator[Finding]:
 
 # -- photos ---------------------------------------------------------------------------------
 def check_photos(ctx: "CheckContext", a: "Assessment") -> Iterator[Finding]:
-    from .photos import MIN_SHORT_EDGE_PX, inside, inspect
+    from ..safety.inputs import OUTSIDE, OUTSIDE_HINT, inside
+    from .photos import MIN_SHORT_EDGE_PX, inspect
 
     seen: dict[str, int] = {}
     for i, photo in enumerate(a.photos):
         where = ctx.at("assessment", "photos", i, "file")
         path = inside(ctx.base_dir, photo.file)
         if path is None:
-            yield make("GM-E546", f"照片{i + 1}的路径 {photo.file} 指向输入文件所在目录之外。",
-                       location=where)
+            yield make("GM-E546", f"照片{i + 1}的路径 {photo.file} {OUTSIDE}。",
+                       location=where, hint=OUTSIDE_HINT)
             continue
         key = str(path)
         if key in seen:

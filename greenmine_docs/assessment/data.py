@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from ..findings import Finding, Location
+from ..findings import Finding, Location, make
 
 if TYPE_CHECKING:
     from ..checks.context import CheckContext
@@ -96,13 +96,21 @@ def sheet_path(ctx: "CheckContext", a: "Assessment") -> Path | None:
 
 
 def gather_scores(ctx: "CheckContext", a: "Assessment", iset: "IndicatorSet") -> Scores:
-    """Inline scores, or those read from the filled score sheet the input names."""
+    """Inline scores, or those read from the filled score sheet the input names (which must
+    lie where every file an input names may: :func:`~greenmine_docs.safety.inputs.inside`)."""
+    from ..safety.inputs import OUTSIDE, OUTSIDE_HINT, inside
+
     path = sheet_path(ctx, a)
     if path is None:
         return inline_scores(ctx, a)
+    where = ctx.at("assessment", "score_sheet")
+    if inside(ctx.base_dir, str(a.score_sheet)) is None:
+        return Scores(source=str(path), fallback=where, findings=[make(
+            "GM-E550", f"打分表路径 {a.score_sheet} {OUTSIDE}。", location=where,
+            hint=OUTSIDE_HINT)])
     from .scoresheet_read import read_scoresheet
 
-    return read_scoresheet(path, iset, where=ctx.at("assessment", "score_sheet"))
+    return read_scoresheet(path, iset, where=where)
 
 
 def engine_inputs(scores: Scores):

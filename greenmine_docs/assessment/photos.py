@@ -30,14 +30,6 @@ MAX_EDGE_PX = 1600  # long edge in the document: sharp at 150 dpi over the type 
 ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "MPO": "JPEG"}  # MPO: JPEG from some cameras
 
 
-def inside(base: Path, relative: str) -> Path | None:
-    """``base / relative`` resolved, or None when it leaves ``base`` (``..``, an absolute path
-    elsewhere): an input must not pull arbitrary local files into a generated document."""
-    root = Path(base).resolve()
-    path = (root / relative).resolve()
-    return path if path == root or root in path.parents else None
-
-
 @dataclass(frozen=True)
 class PhotoInfo:
     path: Path
@@ -55,9 +47,13 @@ class PhotoInfo:
 
 def inspect(path: Path) -> PhotoInfo:
     """What ``path`` holds. Never raises: a missing, unreadable or oversized file is described."""
+    from ..safety.inputs import file_problem
+
     path = Path(path)
-    if not path.is_file():
-        return PhotoInfo(path, False, f"照片文件 {path.name} 不存在", "missing")
+    problem = file_problem(path)  # a FIFO or a device is never opened
+    if problem:
+        return PhotoInfo(path, False, f"照片文件 {path.name} {problem}",
+                         "missing" if problem == "不存在" else "unreadable")
     try:
         stat = path.stat()
     except OSError as e:

@@ -93,7 +93,8 @@ def build_report_data(ctx: "CheckContext") -> ReportData:
     (the checks explain why in detail)."""
     from ..checks.eligibility import remaining_years
     from .data import evaluate
-    from .photos import inside, inspect, prepare
+    from ..safety.inputs import OUTSIDE, OUTSIDE_HINT, inside
+    from .photos import inspect, prepare
 
     a = ctx.submission.assessment
     if a is None:
@@ -108,9 +109,9 @@ def build_report_data(ctx: "CheckContext") -> ReportData:
     for i, photo in enumerate(a.photos, start=1):
         path = inside(ctx.base_dir, photo.file)
         if path is None:
-            raise InputError(f"照片{i}的路径 {photo.file} 指向输入文件所在目录之外。",
+            raise InputError(f"照片{i}的路径 {photo.file} {OUTSIDE}。",
                              location=str(ctx.at("assessment", "photos", i - 1, "file")),
-                             hint="把照片放在输入文件所在目录（或其子目录）中。")
+                             hint=OUTSIDE_HINT)
         info = inspect(path)
         if not info.ok:
             raise InputError(f"照片{i}（{photo.file}）无法使用：{info.problem}。",

@@ -84,14 +84,11 @@ class _Reader:
         from openpyxl import load_workbook
 
         p = self.path
-        if not p.is_file():
-            self.add("GM-E550", f"打分表文件 {p} 不存在。", Location(file=str(p)))
-            return None
         from ..errors import InputError
-        from ..zipguard import check_office_file
+        from ..zipguard import check_openpyxl_file
 
-        try:  # size, old binary formats, zip bombs: refused before any XML is parsed
-            check_office_file(p, kind="打分表（Excel 工作簿）")
+        try:  # missing, no regular file, size, old binary formats, zip bombs: refused before
+            check_openpyxl_file(p, kind="打分表（Excel 工作簿）")  # any XML is parsed
         except InputError as e:
             self.add("GM-E550", e.message, Location(file=str(p)), hint=e.hint or None)
             return None

@@ -156,7 +156,11 @@ def _image_bytes(image: str | Path | bytes, where: str = "") -> tuple[bytes, flo
             raise InputError(f"图片 {path.name} 无法使用：{check.problem}。",
                              hint="请使用完整的 PNG 或 JPEG 图片（必要时压缩后再引用）。",
                              location=where)
-        data = path.read_bytes()
+        from ..limits import MAX_IMAGE_BYTES
+        from ..safety.inputs import read_regular
+
+        data = read_regular(path, what="图片文件", limit=MAX_IMAGE_BYTES,
+                            limit_env="GREENMINE_MAX_IMAGE_MB")
     else:
         data = bytes(image)
         check = inspect_image(data)

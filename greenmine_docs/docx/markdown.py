@@ -110,6 +110,9 @@ class MarkdownRenderer:
         self.pending_caption: str | None = None
 
     def render(self, text: str) -> None:
+        from ..safety.markdown_limits import scan, too_deep
+
+        self._refuse(self.w.markdown_budget.take(scan(text)))  # before the parser sees it
         paragraphs = plain_paragraphs(text)
         if paragraphs is not None:  # nothing but paragraphs of text: no parser needed
             for para in paragraphs:
@@ -118,9 +121,20 @@ class MarkdownRenderer:
                 self.w.append_paragraph_xml(None, "".join(out))
             return
         tokens = _parser().parse(text)
+        self._refuse(too_deep(tokens))
         i = 0
         while i < len(tokens):
             i = self._block(tokens, i)
+
+    def _refuse(self, problem: Any) -> None:
+        """Raise for a :class:`~greenmine_docs.safety.markdown_limits.Problem` (None: none).
+        The plan's checks report the same problems as findings before anything is rendered."""
+        if problem is not None:
+            from ..errors import InputError
+
+            at = f"第 {problem.line} 行" if problem.line else ""
+            raise InputError(f"叙述文字{at}{problem.message}。", hint=problem.hint,
+                             location=self.where)
 
     # -- blocks ---------------------------------------------------------------------------
     def _block(self, tokens: list[Any], i: int) -> int:

@@ -329,7 +329,10 @@ def block_parent(container: Any) -> Any:
 def insert_block(parent: Any, element: Any) -> None:
     """Put a new ``w:p``/``w:tbl`` where python-docx's ``add_p``/``add_tbl`` would: before the
     body's ``w:sectPr`` (its last child), else at the end (a cell)."""
-    last = parent[-1] if len(parent) else None
+    try:
+        last = parent[-1]  # found from the end: len(parent) walks every child (quadratic)
+    except IndexError:
+        last = None
     if last is not None and last.tag == _W_SECT_PR:
         last.addprevious(element)
         return

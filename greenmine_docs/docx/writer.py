@@ -17,6 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from ..errors import InputError
+from ..safety.markdown_limits import Budget
 from . import islands
 from .cn import cn_heading_number
 from .figures import add_figure
@@ -76,6 +77,8 @@ class Writer:
         self._keep_all = False  # inside kept_together()
         self._block_of: Any = None
         self._block_cache: Any = None
+        # the size limits of narrative Markdown, over the whole document
+        self.markdown_budget = Budget()
 
     # -- building paragraphs ------------------------------------------------------------------
     # Paragraphs are written as WordprocessingML and parsed once each: the elements are exactly
@@ -308,11 +311,11 @@ class Writer:
         if "://" in src or src.startswith("data:"):
             raise InputError(f"图片 {src} 不是本地文件，不能下载网络图片。",
                              hint="请把图片保存到输入文件所在目录，再用相对路径引用。", location=where)
-        base = (self.base_dir or Path.cwd()).resolve()
-        path = (base / src).resolve()
-        if base != path and base not in path.parents:
-            raise InputError(f"图片路径 {src} 指向输入文件目录之外。",
-                             hint="请把图片放在输入文件所在目录（或其子目录）中。", location=where)
+        from ..safety.inputs import OUTSIDE, OUTSIDE_HINT, inside
+
+        path = inside(self.base_dir or Path.cwd(), src)
+        if path is None:
+            raise InputError(f"图片路径 {src} {OUTSIDE}。", hint=OUTSIDE_HINT, location=where)
         return path
 
     # -- markdown and sections --------------------------------------------------------------

@@ -27,8 +27,8 @@ from .styles import FONT, FONT_BOLD, FONT_TITLE
 from .tables import (Entry, OutRow, TableRead, _unknown_in, collect_rows, get_path,
                      group_by_parent, machine_key, open_table, place, read_table)
 from .workbook import MARKER_KEY, lists_sheet, plain_data
-from .xlsxread import (XlsxFile, after_rows, col_index, gc_paused, raw_rows_of,
-                       row_boundaries, rows_span)
+from .xlsxread import (XlsxFile, after_rows, check_sheet_rows, col_index, gc_paused,
+                       raw_rows_of, row_boundaries, rows_span)
 
 MINES_KIND = "greenmine-mines-table"
 
@@ -223,6 +223,7 @@ class MinesReader:
         info = xlsx.sheet(where[root.sheet])
         assert info is not None
         self.data = data = xlsx.read_bytes(info)
+        check_sheet_rows(data, f"{path}（{info.name}）", "矿山名录表")
         self.span = rows_span(data)
         sheet = xlsx.read(info, data, head=12)  # the header rows only, merges of the whole
         self.grid = Grid(sheet)

@@ -24,10 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterator
 
+from .. import limits
 from ..errors import InputError
 from ..limits import MAX_INPUT_BYTES
-
-MAX_PART_BYTES = 40 * MAX_INPUT_BYTES  # uncompressed size of one part (zip-bomb guard)
 
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
@@ -181,17 +180,22 @@ class XlsxFile:
         self._strings: list[str] | None = None
 
     # -- workbook parts ------------------------------------------------------------------
-    def _part(self, name: str) -> bytes:
+    def _part(self, name: str, limit: int | None = None) -> bytes:
+        """Member ``name``, unpacked; refused over ``limit`` (default: any part's limit —
+        :func:`~greenmine_docs.zipguard.check_office_file` checked the declared sizes already;
+        this guards a caller that opened the file some other way)."""
+        limit = limits.MAX_PART_UNCOMPRESSED if limit is None else limit
         try:
             info = self.zip.getinfo(name)
         except KeyError as e:
             raise InputError(f"{self.path} 缺少工作簿部件 {name}，文件不完整。",
                              hint="请用 Excel/WPS 打开后重新保存为 .xlsx。",
                              location=str(self.path)) from e
-        if info.file_size > MAX_PART_BYTES:
+        if info.file_size > limit:
             raise InputError(f"{self.path} 中的 {name} 解压后达 {info.file_size // 2**20} MB，"
-                             "超过允许的大小。", hint="请拆分为多个工作簿。",
-                             location=str(self.path))
+                             f"超过单个部件的上限 {limits.megabytes(limit)}。",
+                             hint="请拆分为多个工作簿；确需处理可设置环境变量 "
+                                  "GREENMINE_MAX_PART_MB。", location=str(self.path))
         try:
             return self.zip.read(name)
         except (zipfile.BadZipFile, OSError, EOFError) as e:
@@ -201,7 +205,8 @@ class XlsxFile:
     def _xml(self, name: str) -> Any:
         from defusedxml import ElementTree as SafeET
 
-        data = self._part(name)
+        # workbook, relationships, styles: a few KB in any real file, parsed into a tree
+        data = self._part(name, limits.MAX_TABLE_PART_BYTES)
         try:
             return SafeET.fromstring(data)
         except Exception as e:  # noqa: BLE001 — defusedxml raises several kinds
@@ -302,7 +307,9 @@ class XlsxFile:
         when already read; ``head``: only the first rows (their cells and every merge)."""
         if data is None:
             data = self._part(info.part)
-        if head is not None:
+        if head is None:
+            check_sheet_rows(data, f"{self.path}（{info.name}）")
+        else:
             span = rows_span(data)
             if span is not None:
                 data = data[:after_rows(data, span, head)] + data[span[1]:]
@@ -380,6 +387,18 @@ class XlsxFile:
 
         from openpyxl import load_workbook
 
+        # openpyxl reads about a megabyte a second: the sheet and the shared strings it loads
+        # must be of the size openpyxl-read workbooks are allowed
+        for part in (info.part, getattr(self, "_sst_part", "xl/sharedStrings.xml")):
+            size = self.zip.getinfo(part).file_size if part in self.zip.namelist() else 0
+            if size > limits.MAX_TABLE_PART_BYTES:
+                raise InputError(
+                    f"{self.path} 的工作表“{info.name}”不是常见的写法，需要逐格读取，但其部件 {part} "
+                    f"有 {size // 2**20} MB，超过这种读取方式的上限 "
+                    f"{limits.megabytes(limits.MAX_TABLE_PART_BYTES)}。",
+                    hint="请用 Excel/WPS 打开后重新保存为 .xlsx；确需处理可设置环境变量 "
+                         "GREENMINE_MAX_TABLE_PART_MB。", location=str(self.path))
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
@@ -398,6 +417,12 @@ class XlsxFile:
                 return out
             finally:
                 wb.close()
+
+
+def check_sheet_rows(data: bytes, where: str, what: str = "工作表") -> None:
+    """Refuse a sheet (its XML ``data``) of more rows than ``limits.MAX_ROWS``, counting its
+    ``<row>`` elements (``<x:row>`` too) before any is read."""
+    limits.check_rows(data.count(b"<row") + data.count(b":row"), what=what, where=where)
 
 
 def rows_span(data: bytes) -> tuple[int, int] | None:
@@ -502,10 +527,9 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def _check_file(path: Path) -> None:
-    if not path.exists():
-        raise InputError(f"文件 {path} 不存在。", hint="请检查文件路径。")
-    if path.is_dir():
-        raise InputError(f"{path} 是文件夹，不是 Excel 工作簿。", hint="请指定 .xlsx 文件。")
+    from ..safety.inputs import regular_file
+
+    regular_file(path, "Excel 工作簿")  # not a FIFO, a device, a folder
     size = path.stat().st_size
     if size == 0:
         raise InputError(f"{path} 是空文件。", hint="请重新生成模板（greenmine excel-template）并填写。",

@@ -90,9 +90,9 @@ def read_set_workbook(path: Path) -> tuple[dict[str, Any], Callable[[FieldPath],
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    from ..zipguard import check_office_file
+    from ..zipguard import check_openpyxl_file
 
-    check_office_file(path, kind="指标体系表（Excel 工作簿）")  # size, zip bombs, truncation
+    check_openpyxl_file(path, kind="指标体系表（Excel 工作簿）")  # size, zip bombs, truncation
     try:
         wb = load_workbook(path, data_only=True, read_only=False)
     except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as e:

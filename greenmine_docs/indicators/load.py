@@ -71,9 +71,12 @@ def load_file(path: Path, *, source_label: str | None = None
     """Load and check one set file. Never raises for bad content: problems are findings."""
     path = Path(path)
     suffix = path.suffix.lower()
+    from ..safety.inputs import file_problem
+
     where = Location(file=str(path))
-    if not path.is_file():
-        return None, [make("GM-E306", f"指标体系文件 {path} 不存在。", location=where)]
+    problem = file_problem(path)  # missing, a folder, a FIFO or a device: never opened
+    if problem:
+        return None, [make("GM-E306", f"指标体系文件 {path} {problem}。", location=where)]
     if suffix not in SET_SUFFIXES:
         return None, [make("GM-E300", f"指标体系文件 {path} 的类型无法识别（应为 .yaml 或 .xlsx）。",
                            location=where)]
@@ -105,28 +108,38 @@ def _loc_from_text(text: str, path: Path) -> Location:
     return Location(file=str(path))
 
 
-def resolve(ref: str, base_dir: Path | None = None) -> IndicatorSet:
+def resolve(ref: str, base_dir: Path | None = None, *, confined: bool = False) -> IndicatorSet:
     """``campaign.indicator_set`` -> the set. Built-in ids win; otherwise a file path, relative
-    to ``base_dir`` (the input file's folder). Raises :class:`ConfigError`."""
-    result, findings = try_resolve(ref, base_dir)
+    to ``base_dir`` (the input file's folder; see :func:`try_resolve` for ``confined``).
+    Raises :class:`ConfigError`."""
+    result, findings = try_resolve(ref, base_dir, confined=confined)
     if result is None:
         raise ConfigError(_summary(findings, ref), hint="请修正指标体系或 campaign.indicator_set。")
     return result
 
 
-def try_resolve(ref: str, base_dir: Path | None = None, *, where: Location | None = None
-                ) -> tuple[IndicatorSet | None, list[Finding]]:
+def try_resolve(ref: str, base_dir: Path | None = None, *, where: Location | None = None,
+                confined: bool = False) -> tuple[IndicatorSet | None, list[Finding]]:
     """Like :func:`resolve` but returns ``(set or None, findings)``; a reference that names
-    nothing gives a GM-E306 finding located at ``where`` (the input's field)."""
+    nothing gives a GM-E306 finding located at ``where`` (the input's field). ``confined``:
+    the reference comes from a file (an input's ``campaign.indicator_set``), so a set file
+    must lie inside ``base_dir`` or a folder of ``GREENMINE_ALLOWED_DIRS``
+    (:func:`~greenmine_docs.safety.inputs.inside`), as every file an input names."""
+    from ..safety.inputs import OUTSIDE, OUTSIDE_HINT, file_problem, inside
+
     ref = (ref or "").strip()
     if ref in _current_builtin_ids():  # every mine of a batch asks: kept cheap
         return _load_builtin(ref), []
     path = Path(ref)
     if not path.is_absolute() and base_dir is not None:
         path = Path(base_dir) / path
-    if path.suffix.lower() not in SET_SUFFIXES or not path.is_file():
+    if confined and base_dir is not None and inside(base_dir, ref) is None:
+        return None, [make("GM-E306", f"指标体系文件 {ref} {OUTSIDE}。",
+                           location=where or Location(), hint=OUTSIDE_HINT)]
+    problem = file_problem(path)
+    if path.suffix.lower() not in SET_SUFFIXES or problem:
         looks_like_file = path.suffix.lower() in SET_SUFFIXES or "/" in ref or "\\" in ref
-        msg = (f"指标体系文件 {path} 不存在。" if looks_like_file
+        msg = (f"指标体系文件 {path} {problem or '不存在'}。" if looks_like_file
                else f"“{ref}”既不是内置评价指标体系的编号，也不是指标体系文件。")
         return None, [make("GM-E306", msg, location=where or Location(),
                            hint="内置体系：" + "、".join(builtin_ids()) + "；或填写 .yaml/.xlsx 文件的相对路径。")]

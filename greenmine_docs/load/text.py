@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..limits import MAX_INPUT_BYTES, megabytes
+from ..limits import MAX_INPUT_BYTES
 
 
 @dataclass(frozen=True)
@@ -17,23 +17,13 @@ class DecodedText:
 
 def read_bytes(path: Path, *, what: str = "输入文件", limit: int | None = None,
                limit_env: str = "GREENMINE_MAX_INPUT_MB") -> bytes:
-    """The file's bytes; refused when over ``limit`` (default: the general input limit),
-    naming the environment variable that raises it."""
-    path = Path(path)
-    limit = MAX_INPUT_BYTES if limit is None else limit
-    if not path.exists():
-        raise InputError(f"{what} {path} 不存在。", hint="请检查文件路径是否正确。")
-    if path.is_dir():
-        raise InputError(f"{path} 是一个目录，不是文件。", hint="请指定具体的文件。")
-    size = path.stat().st_size
-    if size > limit:
-        raise InputError(
-            f"{what} {path} 大小为 {size / 1048576:.1f} MB，超过上限 {megabytes(limit)}。",
-            hint=f"请确认文件是否正确；确需处理大文件可设置环境变量 {limit_env}。")
-    try:
-        return path.read_bytes()
-    except OSError as e:
-        raise InputError(f"无法读取{what} {path}：{e.strerror}", hint="请检查文件权限。") from e
+    """The file's bytes; refused when it is not a regular file (a FIFO would block for ever)
+    or over ``limit`` (default: the general input limit), naming the environment variable
+    that raises it."""
+    from ..safety.inputs import read_regular
+
+    return read_regular(path, what=what, limit=MAX_INPUT_BYTES if limit is None else limit,
+                        limit_env=limit_env)
 
 
 def decode_text(data: bytes, path: Path, *, what: str = "输入文件") -> DecodedText:

@@ -14,10 +14,12 @@ import hashlib
 import io
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from .. import limits
 from ..cells import column_letter
 from ..errors import InputError
 from ..findings import Location, Report, make
@@ -143,13 +145,13 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _read_rows(path: Path, sheet: str | None) -> tuple[str, list[list[str]]]:
+def _read_rows(path: Path, sheet: str | None, data: bytes) -> tuple[str, list[list[str]]]:
+    """The rows of the list as text (``data``: the file's bytes, already read for a CSV)."""
     suffix = path.suffix.lower()
     if suffix in (".xls", ".et", ".wps"):
         raise InputError(f"{path.name} 是旧版 Excel（.xls）或 WPS 格式，无法直接读取。",
                          hint="请在 Excel 或 WPS 中“另存为” .xlsx 工作簿后再运行。")
     if suffix == ".csv":
-        data = path.read_bytes()
         for enc in ("utf-8-sig", "gb18030"):
             try:
                 text = data.decode(enc)
@@ -158,18 +160,25 @@ def _read_rows(path: Path, sheet: str | None) -> tuple[str, list[list[str]]]:
                 continue
         else:  # pragma: no cover - gb18030 decodes almost anything
             raise InputError(f"{path.name} 的编码无法识别。", hint="请另存为 UTF-8 编码的 CSV。")
-        return "CSV", [[c.strip() for c in r] for r in csv.reader(io.StringIO(text))]
+        return "CSV", _capped(([c.strip() for c in r] for r in csv.reader(io.StringIO(text))),
+                              path.name)
     if suffix not in (".xlsx", ".xlsm"):
         raise InputError(f"不支持的名录文件类型：{path.name}",
                          hint="名录请使用 .xlsx 工作簿或 .csv 文件；可用 greenmine sample --template 生成模板。")
+    from ..zipguard import check_openpyxl_file
+
+    check_openpyxl_file(path, kind="Excel 工作簿")  # size, zip bombs, big parts, truncation
+    with warnings.catch_warnings():  # openpyxl's remarks on files other programs wrote
+        warnings.simplefilter("ignore")
+        return _sheet_rows(path, sheet)
+
+
+def _sheet_rows(path: Path, sheet: str | None) -> tuple[str, list[list[str]]]:
     import zipfile
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    from ..zipguard import check_office_file
-
-    check_office_file(path, kind="Excel 工作簿")  # size, zip bombs, truncation
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as e:
@@ -184,10 +193,24 @@ def _read_rows(path: Path, sheet: str | None) -> tuple[str, list[list[str]]]:
             ws = wb[sheet]
         else:
             ws = _guess_sheet(wb)
-        rows = [[_cell_text(v) for v in r] for r in ws.iter_rows(values_only=True)]
-        return ws.title, rows
+        where = f"{path.name}（{ws.title}）"
+        if ws.max_row:  # the sheet's stated size (<dimension>): refused before reading a row
+            limits.check_rows(ws.max_row, what="名录", where=where)
+        return ws.title, _capped(([_cell_text(v) for v in r]
+                                  for r in ws.iter_rows(values_only=True)), where)
     finally:
         wb.close()
+
+
+def _capped(rows: Iterable[list[str]], where: str) -> list[list[str]]:
+    """The rows, refused (:func:`~greenmine_docs.limits.check_rows`) as soon as there are more
+    than the limit: a million-row sheet is not read to its end."""
+    out: list[list[str]] = []
+    for row in rows:
+        out.append(row)
+        if len(out) > limits.MAX_ROWS:
+            limits.check_rows(len(out), what="名录", where=where, exact=False)
+    return out
 
 
 def _guess_sheet(wb: Any) -> Any:
@@ -215,20 +238,15 @@ def _header_map(row: list[str]) -> dict[str, int]:
 def read_list(path: str | Path, *, sheet: str | None = None) -> MineList:
     """Read and check the directory; raise :class:`InputError` when it cannot be used at all."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"找不到名录文件：{path}", hint="请检查文件路径。")
-    from ..limits import MAX_INPUT_BYTES, MAX_TEXT_BYTES, megabytes
+    from ..safety.inputs import read_regular
 
     csv_file = path.suffix.lower() == ".csv"
-    limit = MAX_TEXT_BYTES if csv_file else MAX_INPUT_BYTES
-    if path.stat().st_size > limit:
-        raise InputError(f"名录文件 {path.name} 超过上限 {megabytes(limit)}。",
-                         hint="请确认文件是否正确；确需处理可设置环境变量 "
-                              f"{'GREENMINE_MAX_TEXT_MB' if csv_file else 'GREENMINE_MAX_INPUT_MB'}。")
-    data = path.read_bytes()
+    data = read_regular(path, what="名录文件", limit=limits.MAX_TEXT_BYTES if csv_file
+                        else limits.MAX_INPUT_BYTES,
+                        limit_env="GREENMINE_MAX_TEXT_MB" if csv_file else "GREENMINE_MAX_INPUT_MB")
     if not data:
         raise InputError(f"名录文件 {path.name} 是空文件。", hint="请用 greenmine sample --template 生成模板后填写。")
-    sheet_name, rows = _read_rows(path, sheet)
+    sheet_name, rows = _read_rows(path, sheet, data)
     header_idx, cols = None, {}
     for i, row in enumerate(rows[:15]):
         cols = _header_map(row)

@@ -164,12 +164,13 @@ def is_md_path(value: str) -> bool:
 
 
 def resolve_inside(base: Path, relative: str, location: Location) -> Path:
-    """A path relative to the input's folder that must stay inside it."""
-    base = base.resolve()
-    path = (base / relative).resolve()
-    if path != base and base not in path.parents:
-        raise InputError(f"文件路径 {relative} 指向输入文件所在目录之外。",
-                         hint="请把 Markdown 文件放在输入文件所在目录（或其子目录）中。",
+    """A path relative to the input's folder that must stay inside it (or inside a folder
+    of ``GREENMINE_ALLOWED_DIRS``: :func:`~greenmine_docs.safety.inputs.inside`)."""
+    from ..safety.inputs import OUTSIDE, OUTSIDE_HINT, inside
+
+    path = inside(base, relative)
+    if path is None:
+        raise InputError(f"文件路径 {relative} {OUTSIDE}。", hint=OUTSIDE_HINT,
                          location=str(location))
     return path
 

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import limits
+from ..errors import InputError
+from .inputs import file_problem, read_regular
 
 # formats python-docx can embed in a Word document
 WORD_FORMATS = frozenset({"PNG", "JPEG", "MPO", "GIF", "BMP", "TIFF"})
@@ -65,8 +67,10 @@ def inspect_image(source: str | Path | bytes, *, formats: frozenset[str] = WORD_
         stat = path.stat()
     except OSError:
         stat = None
-    if stat is None or not path.is_file():
-        return ImageCheck(False, f"图片文件 {path.name} 不存在", "missing")
+    problem = "不存在" if stat is None else file_problem(path)  # FIFOs, devices: never read
+    if problem:
+        return ImageCheck(False, f"图片文件 {path.name} {problem}",
+                          "missing" if problem == "不存在" else "unreadable")
     return _inspect_file(str(path.resolve()), stat.st_mtime_ns, stat.st_size, formats,
                          limits.MAX_IMAGE_BYTES, limits.MAX_IMAGE_PIXELS)
 
@@ -80,9 +84,10 @@ def _inspect_file(path: str, mtime_ns: int, size: int, formats: frozenset[str],
         return ImageCheck(False, f"图片文件 {size / limits.MB:.1f} MB，超过上限 "
                           f"{limits.megabytes(max_bytes)}", "too_large")
     try:
-        data = Path(path).read_bytes()
-    except OSError as e:
-        return ImageCheck(False, f"无法读取图片文件：{e.strerror or e}", "unreadable")
+        data = read_regular(path, what="图片文件", limit=max_bytes,
+                            limit_env="GREENMINE_MAX_IMAGE_MB")
+    except InputError as e:
+        return ImageCheck(False, e.message.rstrip("。"), "unreadable")
     return _inspect_bytes(data, formats)
 
 

@@ -1,41 +1,224 @@
-"""The files an input refers to, so that no output ever replaces one of them.
+"""The files an input refers to: which ones they are, where they may be, how they are read.
 
-A submission names other files by relative path: Markdown narratives, photos, an indicator set,
-a filled score sheet. ``greenmine build -o .`` run next to them, or ``greenmine scoresheet -o``
-given the name of the filled sheet, must not overwrite them — not even with ``--force``.
+A submission names other files by path: Markdown narratives (and the images inside them), site
+photos, an indicator set, a filled score sheet, an outline. Three rules hold for all of them,
+here in one place:
+
+- **Only regular files are read** (:func:`file_problem`, :func:`regular_file`,
+  :func:`read_regular`). A FIFO named ``basis.md`` would block the reader forever, a device
+  would never end; both are refused with a message, and the file is opened without blocking
+  and checked again on the open descriptor (it cannot be swapped in between).
+- **They stay inside the input's folder** (:func:`inside`): no ``../``, no absolute path
+  elsewhere, no symbolic link out of it, so an input cannot pull arbitrary local files into a
+  document. Folders listed in the environment variable ``GREENMINE_ALLOWED_DIRS`` (separated
+  by ``os.pathsep``: ``:`` on Linux, ``;`` on Windows) are allowed too, e.g. a province's
+  shared folder of indicator sets.
+- **They are the files of the input's path fields** (:func:`referenced_files`), not whatever
+  a free text happens to name: ``batch`` fingerprints them, the writers never overwrite them
+  (:func:`input_files`), not even with ``--force``.
 """
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any, Iterator
 
+from ..errors import InputError
 
-def _strings(node: Any) -> Iterator[str]:
-    if isinstance(node, dict):
-        for value in node.values():
-            yield from _strings(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _strings(value)
-    elif isinstance(node, str) and 0 < len(node) < 260 and "\n" not in node:
-        yield node
+ALLOWED_DIRS_ENV = "GREENMINE_ALLOWED_DIRS"
+OUTSIDE = "指向输入文件所在目录之外"
+OUTSIDE_HINT = (f"请把该文件放在输入文件所在目录（或其子目录）中；共用的文件夹（例如全省统一的指标体系）"
+                f"可加入环境变量 {ALLOWED_DIRS_ENV}。")
+
+
+# ------------------------------------------------------------------ regular files
+
+def file_problem(path: str | Path) -> str:
+    """Why ``path`` cannot be read as an input file ("" when it can): it is missing, a folder,
+    or not a regular file (a FIFO, a device, a socket)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "不存在"
+    except (OSError, ValueError) as e:
+        return f"无法访问（{getattr(e, 'strerror', None) or e}）"
+    if stat.S_ISDIR(mode):
+        return "是文件夹，不是文件"
+    if not stat.S_ISREG(mode):
+        return "不是普通文件（是管道、设备或套接字等特殊文件），不能读取"
+    return ""
+
+
+def regular_file(path: str | Path, what: str = "文件") -> Path:
+    """``path`` when it is an existing regular file; :class:`InputError` otherwise."""
+    problem = file_problem(path)
+    if problem:
+        raise InputError(f"{what} {path} {problem}。", hint=_problem_hint(problem))
+    return Path(path)
+
+
+def _problem_hint(problem: str) -> str:
+    if problem.startswith("是文件夹"):
+        return "请指定具体的文件。"
+    if problem.startswith("不是普通文件"):
+        return "请指定一个普通文件（不能是命名管道、设备文件或套接字）。"
+    return "请检查文件路径是否正确。"
+
+
+def read_regular(path: str | Path, *, what: str, limit: int, limit_env: str) -> bytes:
+    """The bytes of regular file ``path``, at most ``limit`` of them (else :class:`InputError`
+    naming ``limit_env``). Opened without blocking and checked on the descriptor, so a FIFO
+    put in its place after a check still cannot hang the reader."""
+    from ..limits import megabytes
+
+    path = regular_file(path, what)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as e:
+        raise InputError(f"无法读取{what} {path}：{e.strerror}", hint="请检查文件权限。") from e
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"{what} {path} 不是普通文件，不能读取。",
+                             hint=_problem_hint("不是普通文件"))
+        if info.st_size > limit:
+            raise InputError(
+                f"{what} {path} 大小为 {info.st_size / 1048576:.1f} MB，超过上限 {megabytes(limit)}。",
+                hint=f"请确认文件是否正确；确需处理大文件可设置环境变量 {limit_env}。")
+        try:
+            data = fh.read(limit + 1)
+        except OSError as e:
+            raise InputError(f"无法读取{what} {path}：{e.strerror}", hint="请检查文件权限。") from e
+    if len(data) > limit:  # grew while being read
+        raise InputError(f"{what} {path} 超过上限 {megabytes(limit)}。",
+                         hint=f"确需处理大文件可设置环境变量 {limit_env}。")
+    return data
+
+
+# ------------------------------------------------------------------ confinement
+
+def allowed_roots(base: str | Path) -> list[Path]:
+    """The input's folder and the folders of ``GREENMINE_ALLOWED_DIRS``, resolved."""
+    roots = [Path(base).resolve()]
+    for entry in os.environ.get(ALLOWED_DIRS_ENV, "").split(os.pathsep):
+        if entry.strip():
+            try:
+                roots.append(Path(entry.strip()).expanduser().resolve())
+            except (OSError, RuntimeError, ValueError):
+                continue
+    return roots
+
+
+def inside(base: str | Path, relative: str | Path) -> Path | None:
+    """``base / relative`` resolved (symbolic links followed), or ``None`` when it lies outside
+    ``base`` and every folder of ``GREENMINE_ALLOWED_DIRS`` — the one confinement rule for
+    every file an input names."""
+    try:
+        path = (Path(base).resolve() / relative).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return None
+    for root in allowed_roots(base):
+        if path == root or root in path.parents:
+            return path
+    return None
+
+
+# ------------------------------------------------------------------ the files an input names
+
+def _get(data: Any, *keys: str) -> Any:
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+def _texts(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for sub in value.values():
+            if isinstance(sub, str):
+                yield sub
+
+
+def _is_path(text: str) -> bool:
+    return 0 < len(text) < 300 and "\n" not in text and "://" not in text
+
+
+def markdown_targets(text: str) -> Iterator[str]:
+    """Link and image targets in Markdown ``text`` — each ``](target)`` — found by plain
+    string search (linear, no parser): a superset of the images, enough to know which files
+    a narrative may pull in."""
+    at = text.find("](")
+    while at >= 0:
+        end = at + 2
+        while end < len(text) and end - at < 300 and text[end] not in ") \t\n\"'":
+            end += 1
+        target = text[at + 2:end].strip("<>")
+        if target:
+            yield target
+        at = text.find("](", end)
+
+
+def path_fields(data: Any) -> Iterator[str]:
+    """The texts of the input's path fields, in a fixed order: ``campaign.indicator_set``,
+    ``plan.outline``, Markdown files of ``plan.narrative`` (and the targets of the narrative
+    texts written inline), ``assessment.photos[].file``, ``assessment.score_sheet``."""
+    for value in (_get(data, "campaign", "indicator_set"), _get(data, "plan", "outline")):
+        if isinstance(value, str):
+            yield value.strip()
+    narrative = _get(data, "plan", "narrative")
+    for value in narrative.values() if isinstance(narrative, dict) else ():
+        for text in _texts(value):
+            name = text.strip()
+            if _is_path(name) and name.lower().endswith((".md", ".markdown")):
+                yield name
+            else:
+                yield from markdown_targets(text)
+    for photo in _get(data, "assessment", "photos") or []:
+        if isinstance(photo, dict) and isinstance(photo.get("file"), str):
+            yield photo["file"].strip()
+    sheet = _get(data, "assessment", "score_sheet")
+    if isinstance(sheet, str):
+        yield sheet.strip()
 
 
 def referenced_files(data: Any, base: Path) -> list[Path]:
-    """Existing files named by single-line strings in ``data``, relative to ``base``."""
+    """The regular files the input's path fields name (:func:`path_fields`), each once, that
+    lie where an input may refer (:func:`inside`); with the targets inside the Markdown files
+    among them (their figures). Names that are no file (a built-in indicator set id, a
+    missing photo) are left out: the checks report those."""
     out: list[Path] = []
     seen: set[Path] = set()
-    for text in _strings(data):
-        if "/" not in text and "\\" not in text and "." not in text:
-            continue
-        try:
-            path = (base / text).resolve()
-            if path not in seen and path.is_file():
-                seen.add(path)
-                out.append(path)
-        except (OSError, ValueError):
-            continue
+
+    def add(text: str, origin: Path) -> Path | None:
+        if not _is_path(text):
+            return None
+        path = inside(origin, text)
+        if path is None or path in seen or file_problem(path):
+            return None
+        seen.add(path)
+        out.append(path)
+        return path
+
+    for text in path_fields(data):
+        path = add(text, base)
+        if path is not None and path.suffix.lower() in (".md", ".markdown"):
+            for target in _targets_in_file(path):
+                add(target, base)
     return out
+
+
+def _targets_in_file(path: Path) -> Iterator[str]:
+    from ..limits import MAX_TEXT_BYTES
+
+    try:
+        text = read_regular(path, what="Markdown 文件", limit=MAX_TEXT_BYTES,
+                            limit_env="GREENMINE_MAX_TEXT_MB").decode("utf-8", "replace")
+    except InputError:
+        return  # the plan checks report an unusable Markdown file
+    yield from markdown_targets(text)
 
 
 def input_files(raw: Any) -> "InputFiles":

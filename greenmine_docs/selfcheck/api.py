@@ -81,7 +81,7 @@ def generate(input_path: str | Path | None, output: str | Path, *, blank: bool =
         sub = loaded.submission
         run_checks(loaded, as_of)
         ref = set_ref or sub.campaign.indicator_set
-        iset = resolve(ref, Path(input_path).parent)
+        iset = resolve(ref, Path(input_path).parent, confined=set_ref is None)
         if not blank:
             if sub.self_check is None:
                 raise InputError(f"输入文件 {input_path} 中没有自查记录（self_check 部分）。",

@@ -65,7 +65,7 @@ def indicator_set_for(ctx: "CheckContext") -> IndicatorSet | None:
 
     if "indicator_set" not in ctx.cache:
         iset, findings = try_resolve(ctx.submission.campaign.indicator_set, ctx.base_dir,
-                                     where=ctx.at("campaign", "indicator_set"))
+                                     where=ctx.at("campaign", "indicator_set"), confined=True)
         ctx.cache["indicator_set"] = iset
         ctx.cache["indicator_set_findings"] = findings
     return ctx.cache["indicator_set"]

@@ -79,11 +79,10 @@ def open_table(path: Path) -> Any:
     from openpyxl.utils.exceptions import InvalidFileException
 
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"自查记录表 {path} 不存在。", hint="请检查文件路径。")
-    from ..zipguard import check_office_file
+    from ..zipguard import check_openpyxl_file
 
-    check_office_file(path, kind="自查记录表（Excel 工作簿）")  # size, zip bombs, truncation
+    # missing, no regular file, size, zip bombs, parts too big for openpyxl, truncation
+    check_openpyxl_file(path, kind="自查记录表（Excel 工作簿）")
     try:
         # read-only: merged ranges of a 100-row table make the normal mode slow; values are
         # copied into a grid (:class:`_Grid`) and the file is closed right away
@@ -95,8 +94,15 @@ def open_table(path: Path) -> Any:
 
 def is_table(path: Path) -> bool:
     """True when ``path`` is a self-check table written by this tool (cheap check for
-    dispatchers such as ``greenmine validate``)."""
+    dispatchers such as ``greenmine validate``). The sheet names come from the workbook part
+    alone: openpyxl, which loads the whole shared-strings table on opening, only sees
+    workbooks that have the table's hidden sheet."""
+    from ..excel_input.xlsxread import XlsxFile
+
     try:
+        with XlsxFile(Path(path)) as xlsx:
+            if xlsx.sheet(META_SHEET) is None:
+                return False
         wb = open_table(path)
     except InputError:
         return False
@@ -201,9 +207,10 @@ def _resolve_set(ref: str, path: Path, report: Report) -> IndicatorSet | None:
     from ..indicators import try_resolve
 
     where = Location(file=str(path), sheet=META_SHEET, cell="B2")
-    iset, findings = try_resolve(ref, path.parent, where=where)
+    # the reference is the table's own text: confined like any file an input names
+    iset, findings = try_resolve(ref, path.parent, where=where, confined=True)
     if iset is None and not Path(ref).is_absolute():
-        iset, more = try_resolve(ref, Path.cwd(), where=where)
+        iset, more = try_resolve(ref, Path.cwd(), where=where, confined=True)
         if iset is not None:
             findings = more
     report.extend(findings)
