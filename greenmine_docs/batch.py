@@ -99,7 +99,10 @@ def collect_tasks(src: Path, out_dir: Path, **options: Any) -> list[MineTask]:
     src = Path(src)
     if not src.exists():
         raise InputError(f"{src} 不存在。", hint="请指定输入文件夹或矿山名录工作簿。")
-    if src.is_file():
+    if not src.is_dir():
+        from .safety.inputs import regular_file
+
+        regular_file(src, "矿山名录工作簿")  # a FIFO or a device is refused, not read
         from .excel_input import read_mines_table
         from .mines_validate import RowInfo
 

@@ -1,0 +1,233 @@
+"""The files an input names, and the files commands are given: only regular files are read
+(a FIFO would block the reader for ever, a device never end), and the files an input names
+stay inside its folder — or a folder of GREENMINE_ALLOWED_DIRS (greenmine_docs/safety/inputs.py).
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from conftest import EXAMPLE, EXAMPLE_DIR, run_cli
+
+NOT_REGULAR = "不是普通文件"
+OUTSIDE = "指向输入文件所在目录之外"
+
+
+@contextlib.contextmanager
+def unblocked(fifos: list[Path], after: float = 10) -> Iterator[None]:
+    """Should a reader block on one of ``fifos`` (the bug these tests are about), open it
+    for writing after ``after`` seconds: the reader then gets an end of file, and the test
+    fails on its time bound instead of hanging the suite."""
+    done = threading.Event()
+
+    def release() -> None:
+        if done.wait(after):
+            return
+        for fifo in fifos:
+            with contextlib.suppress(OSError):
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+    watchdog = threading.Thread(target=release, daemon=True)
+    watchdog.start()
+    try:
+        yield
+    finally:
+        done.set()
+
+
+def run_quick(runner, *args, codes=(1, 2), seconds: float = 5):
+    start = time.perf_counter()
+    res = run_cli(runner, *args)
+    assert time.perf_counter() - start < seconds, args
+    assert res.code in codes, (args, res.output)
+    assert "Traceback" not in res.output and "内部错误" not in res.output, (args, res.output)
+    return res
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    folder = tmp_path / "project"
+    shutil.copytree(EXAMPLE_DIR, folder)
+    return folder
+
+
+def _edit(project: Path, old: str, new: str) -> Path:
+    path = project / "mine.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def _fifo(path: Path) -> Path:
+    path.unlink(missing_ok=True)
+    os.mkfifo(path)
+    return path
+
+
+# ------------------------------------------------------------------ only regular files
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are a POSIX thing")
+def test_files_the_input_names_that_are_fifos_are_findings(project, runner):
+    """The narrative, a figure in it, a photo, the indicator set, the score sheet and the
+    outline, each a FIFO: every one a located finding, found in seconds."""
+    fifos = [_fifo(project / "plan" / "basis.md"), _fifo(project / "plan" / "site-layout.png"),
+             _fifo(project / "photos" / "01-bench.jpg"), _fifo(project / "set.yaml"),
+             _fifo(project / "打分表.xlsx"), _fifo(project / "outline.yaml")]
+    mine = _edit(project, "plan:\n  compiler:", "plan:\n  outline: outline.yaml\n  compiler:")
+    with unblocked(fifos):
+        res = run_quick(runner, "validate", mine, "--format", "json")
+        assert '"GM-E407"' in res.stdout and NOT_REGULAR in res.stdout  # outline first
+        _edit(project, "  outline: outline.yaml\n", "")
+        res = run_quick(runner, "validate", mine, "--format", "json")
+        for code in ("GM-E407", "GM-E541"):  # narrative and photo
+            assert f'"{code}"' in res.stdout, code
+        assert res.stdout.count(NOT_REGULAR) >= 2
+        _edit(project, "basis: plan/basis.md", "basis: |\n      ![图](plan/site-layout.png)")
+        res = run_quick(runner, "validate", mine, "--format", "json")
+        assert "site-layout.png" in res.stdout and NOT_REGULAR in res.stdout  # the figure
+        indicator = next(line for line in mine.read_text(encoding="utf-8").splitlines()
+                         if "indicator_set:" in line)
+        _edit(project, indicator, "  indicator_set: set.yaml")
+        res = run_quick(runner, "validate", mine, "--format", "json")
+        assert '"GM-E306"' in res.stdout and NOT_REGULAR in res.stdout
+        _edit(project, "  indicator_set: set.yaml", indicator)
+        text = mine.read_text(encoding="utf-8")
+        start, end = text.index("  prerequisites:\n    P1:"), text.index("  highlights:")
+        mine.write_text(text[:start] + "  score_sheet: 打分表.xlsx\n" + text[end:],
+                        encoding="utf-8")
+        res = run_quick(runner, "validate", mine, "--format", "json")
+        assert '"GM-E550"' in res.stdout and NOT_REGULAR in res.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are a POSIX thing")
+def test_files_commands_are_given_that_are_fifos_are_refused(tmp_path, runner):
+    """Every command, given a FIFO where it expects a file: exit 2 in seconds, a message."""
+    fifos = {s: _fifo(tmp_path / f"fifo{s}") for s in (".yaml", ".xlsx", ".docx", ".csv")}
+    out = tmp_path / "out"
+    commands = [
+        ["validate", fifos[".yaml"]], ["validate", fifos[".xlsx"]],
+        ["convert", fifos[".yaml"], out / "c.xlsx"], ["sample", fifos[".csv"], "-o", out / "s.xlsx"],
+        ["sample", fifos[".xlsx"], "-o", out / "s.xlsx"], ["selfcheck", "--read", fifos[".xlsx"]],
+        ["scoresheet", EXAMPLE, "--read", fifos[".xlsx"]], ["check", fifos[".docx"]],
+        ["diff", fifos[".docx"], fifos[".docx"]], ["templates", "lint", fifos[".docx"]],
+        ["plan", EXAMPLE, "-o", out / "p.docx", "--template", fifos[".docx"]],
+        ["indicators", "import", fifos[".xlsx"], "-o", out / "i.yaml"],
+        ["indicators", "show", fifos[".yaml"]], ["batch", fifos[".xlsx"], "-o", out / "b"],
+        ["summarize", fifos[".xlsx"], "-o", out / "sum.xlsx"],
+    ]
+    officials = {"check", "diff"}  # officials/docx_structure.py (check17) says "找不到文件"
+    with unblocked(list(fifos.values())):
+        for args in commands:
+            res = run_quick(runner, *args)
+            assert NOT_REGULAR in res.output or args[0] in officials, (args, res.output)
+    assert not (out / "p.docx").exists() and not (out / "s.xlsx").exists()
+
+
+def test_read_regular_checks_the_open_file(tmp_path):
+    """The check is made on the opened descriptor too: no window between a check and the
+    open in which a FIFO could be put in the file's place."""
+    from greenmine_docs.errors import InputError
+    from greenmine_docs.safety.inputs import file_problem, read_regular
+
+    path = tmp_path / "a.md"
+    path.write_bytes(b"x" * 100)
+    assert read_regular(path, what="文件", limit=100, limit_env="X") == b"x" * 100
+    with pytest.raises(InputError, match="超过上限"):
+        read_regular(path, what="文件", limit=99, limit_env="GREENMINE_X")
+    assert file_problem(tmp_path) == "是文件夹，不是文件"
+    assert file_problem(tmp_path / "none") == "不存在"
+    if hasattr(os, "mkfifo"):
+        with unblocked([_fifo(tmp_path / "f.md")]):
+            with pytest.raises(InputError, match=NOT_REGULAR):
+                read_regular(tmp_path / "f.md", what="文件", limit=100, limit_env="X")
+    if Path("/dev/zero").exists():  # a device: endless zeros, never read
+        with pytest.raises(InputError, match=NOT_REGULAR):
+            read_regular("/dev/zero", what="文件", limit=100, limit_env="X")
+
+
+# ------------------------------------------------------------------ confinement
+
+@pytest.fixture
+def outside(tmp_path) -> Path:
+    """A folder next to the project, with an indicator set and a score sheet in it."""
+    from greenmine_docs.indicators.load import SETS_DIR
+
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    builtin = sorted(SETS_DIR.glob("*.yaml"))[0]
+    shutil.copy(builtin, folder / "set.yaml")
+    return folder
+
+
+def _set_line(mine: Path) -> str:
+    return next(line for line in mine.read_text(encoding="utf-8").splitlines()
+                if "indicator_set:" in line)
+
+
+def _codes(report) -> list[str]:
+    return [f.code for f in report.errors]
+
+
+@pytest.mark.parametrize("how", ["relative", "absolute", "symlink"])
+def test_indicator_set_outside_the_input_folder_is_refused(project, outside, monkeypatch, how):
+    from greenmine_docs.api import validate
+
+    monkeypatch.delenv("GREENMINE_ALLOWED_DIRS", raising=False)
+    mine = project / "mine.yaml"
+    ref = {"relative": "../shared/set.yaml", "absolute": str(outside / "set.yaml"),
+           "symlink": "link.yaml"}[how]
+    if how == "symlink":
+        (project / "link.yaml").symlink_to(outside / "set.yaml")
+    _edit(project, _set_line(mine), f"  indicator_set: {ref}")
+    report = validate(mine)
+    hits = [f for f in report.errors if f.code == "GM-E306"]
+    assert hits and OUTSIDE in hits[0].message and "GREENMINE_ALLOWED_DIRS" in hits[0].hint
+    assert hits[0].location.path == "campaign.indicator_set" and hits[0].location.line
+    # a shared folder named in the environment variable is allowed
+    monkeypatch.setenv("GREENMINE_ALLOWED_DIRS", os.pathsep.join(["/nonexistent", str(outside)]))
+    assert "GM-E306" not in _codes(validate(mine))
+
+
+def test_score_sheet_outside_the_input_folder_is_refused(project, outside, runner, monkeypatch):
+    from greenmine_docs.api import validate
+
+    monkeypatch.delenv("GREENMINE_ALLOWED_DIRS", raising=False)
+    sheet = outside / "打分表.xlsx"
+    assert run_cli(runner, "scoresheet", EXAMPLE, "-o", sheet).code == 0
+    mine = project / "mine.yaml"
+    text = mine.read_text(encoding="utf-8")
+    start, end = text.index("  prerequisites:\n    P1:"), text.index("  highlights:")
+    mine.write_text(text[:start] + "  score_sheet: ../shared/打分表.xlsx\n" + text[end:],
+                    encoding="utf-8")
+    report = validate(mine)
+    hits = [f for f in report.errors if f.code == "GM-E550"]
+    assert len(hits) == 1 and OUTSIDE in hits[0].message
+    assert hits[0].location.path == "assessment.score_sheet"
+    res = run_cli(runner, "report", mine, "-o", project / "r.docx")
+    assert res.code == 1 and not (project / "r.docx").exists()
+    monkeypatch.setenv("GREENMINE_ALLOWED_DIRS", str(outside))
+    assert not any(OUTSIDE in f.message for f in validate(mine).findings)
+
+
+def test_one_confinement_rule_for_every_file(project, outside, monkeypatch):
+    """Narratives, figures and photos follow the same rule and the same variable."""
+    from greenmine_docs.api import validate
+
+    monkeypatch.delenv("GREENMINE_ALLOWED_DIRS", raising=False)
+    shutil.copy(project / "plan" / "basis.md", outside / "basis.md")
+    shutil.copy(project / "photos" / "01-bench.jpg", outside / "01-bench.jpg")
+    mine = _edit(project, "basis: plan/basis.md", "basis: ../shared/basis.md")
+    _edit(project, "{file: photos/01-bench.jpg,", "{file: ../shared/01-bench.jpg,")
+    report = validate(mine)
+    assert {"GM-E407", "GM-E546"} <= set(_codes(report))
+    assert all(OUTSIDE in f.message for f in report.errors if f.code in ("GM-E407", "GM-E546"))
+    monkeypatch.setenv("GREENMINE_ALLOWED_DIRS", str(outside))
+    assert not {"GM-E407", "GM-E546"} & set(_codes(validate(mine)))
