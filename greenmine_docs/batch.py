@@ -2,8 +2,17 @@
 workbook), in parallel, continuing past broken inputs, with a summary workbook.
 
 A second run with unchanged inputs reuses the previous results: each mine's fingerprint (tool
-version, options, input bytes or row data, and every file the input refers to) is stored in
-``.greenmine-batch.json`` in the output folder, next to the files it produced.
+version, options, input bytes or row data, and the files its path fields name) is stored in
+``.greenmine-batch.json`` in the output folder, next to the files it produced; a mine is
+reused when its fingerprint is unchanged and its files are all there (:func:`_reusable`).
+
+A run that is killed leaves no ``.greenmine-batch.json`` but a journal,
+``.greenmine-batch.journal``: one line per mine built, written as each one finishes (from the
+start, so the folder is known as a batch folder: :func:`check_out_dir`). The next run into
+that folder needs no ``--force``; it reads the journal with the cache (:func:`_read_cache`),
+reuses the mines the killed run finished and builds the rest (a mine that was half written is
+built again; its temporary files are removed by :mod:`greenmine_docs.outputs`). The journal
+goes once the cache is written.
 """
 from __future__ import annotations
 
@@ -28,6 +37,7 @@ if TYPE_CHECKING:
     from .mines_validate import RowInfo
 
 CACHE_FILE = ".greenmine-batch.json"
+JOURNAL_FILE = ".greenmine-batch.journal"
 INPUT_SUFFIXES = {".yaml", ".yml", ".xlsx"}
 STATUS_OK, STATUS_ERRORS, STATUS_BROKEN = "已生成", "有错误未生成", "无法读取"
 STATUS_VALID = "校验通过"
@@ -171,49 +181,28 @@ def _unique(name: str, used: set[str]) -> str:
     return candidate
 
 
-def _referenced_files(data: Any, base: Path,
-                      known: dict[tuple[Path, str], Path | None] | None = None
-                      ) -> Iterator[Path]:
-    """Existing files named by relative-path strings in the input (narratives, photos, sets).
-    Walked with a stack, not recursion: this runs for every mine of a batch. ``known``
-    remembers what each text named during one run (the rows of a table repeat 万吨/年, …)."""
-    stack = [data]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, str) and 0 < len(node) < 260 and "\n" not in node and (
-                "/" in node or "." in node):
-            if known is not None and (base, node) in known:
-                hit = known[(base, node)]
-            else:
-                try:
-                    candidate = (base / node)
-                    hit = candidate if candidate.is_file() else None
-                except (OSError, ValueError):
-                    hit = None
-                if known is not None:
-                    known[(base, node)] = hit
-            if hit is not None:
-                yield hit
-
-
 def fingerprint(task: MineTask, raw: "RawInput",
                 known: dict[tuple[Path, str], Path | None] | None = None) -> str:
-    from . import __version__
+    """What a mine's outcome depends on: the tool's version, the options, the input (its
+    bytes, or a table row's data) and the files its path fields name inside its folder
+    (:func:`~greenmine_docs.safety.inputs.referenced_files`: not every text that happens to
+    name a file), each read in chunks; a file bigger than any reader takes counts by its
+    size and time stamp. ``known``: the names resolved so far in this run."""
+    from . import __version__, limits
+    from .safety.inputs import hash_file, referenced_files
 
+    largest = max(limits.MAX_INPUT_BYTES, limits.MAX_IMAGE_BYTES, limits.MAX_TEXT_BYTES,
+                  limits.MAX_YAML_BYTES)
     h = hashlib.sha256()
     h.update(f"{__version__}|{task.as_of}|{task.strict}|{task.zip_bundle}|{task.validate_only}"
              .encode())
     if task.path is not None:
-        h.update(task.path.read_bytes())
+        hash_file(h, task.path, largest)
     else:
         h.update(json.dumps(raw.data, sort_keys=True, default=str, ensure_ascii=False).encode())
-    for ref in sorted(set(_referenced_files(raw.data, raw.source.parent, known))):
+    for ref in referenced_files(raw.data, raw.source.parent, known):
         h.update(str(ref).encode())
-        h.update(ref.read_bytes())
+        hash_file(h, ref, largest)
     return h.hexdigest()
 
 
@@ -331,6 +320,7 @@ def run_batch(src: Path, out_dir: Path, *, jobs: int | None = None, as_of: dt.da
         outcomes = _process_all(collect_tasks(src, out_dir, **options), out_dir, jobs,
                                 validate_only, on_start, on_done)
     _write_cache(out_dir / CACHE_FILE, outcomes)
+    (out_dir / JOURNAL_FILE).unlink(missing_ok=True)  # the cache holds it all now
     result = BatchResult(outcomes=outcomes, out_dir=out_dir)
     result.summary = write_summary(result, out_dir / "批量处理汇总.xlsx")
     return result
@@ -341,18 +331,29 @@ def _process_all(tasks: list[MineTask], out_dir: Path, jobs: int, validate_only:
                  on_done: Callable[[MineOutcome], None] | None) -> list[MineOutcome]:
     """Every task through :func:`process`, here or in ``jobs`` forked workers."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    cache = _read_cache(out_dir / CACHE_FILE)
+    cache = _read_cache(out_dir)
     if on_start:
         on_start(len(tasks))
     work = [(t, cache.get(t.key)) for t in tasks]
     outcomes: list[MineOutcome] = []
+    with _journal(out_dir, enabled=not validate_only) as record:
+        def take(outcome: MineOutcome) -> None:
+            outcomes.append(outcome)
+            record(outcome)
+            if on_done:
+                on_done(outcome)
 
-    def take(outcome: MineOutcome) -> None:
-        outcomes.append(outcome)
-        if on_done:
-            on_done(outcome)
+        _run_tasks(work, jobs, validate_only, take)
+    return outcomes
 
-    if jobs == 1 or len(tasks) == 1:
+
+def _run_tasks(work: list[tuple[MineTask, dict[str, Any] | None]], jobs: int,
+               validate_only: bool, take: Callable[[MineOutcome], None]) -> None:
+    """Every task through :func:`_worker`, here or in ``jobs`` forked workers, each outcome
+    handed to ``take`` as it comes."""
+    if not work:
+        return
+    if jobs == 1 or len(work) == 1:
         for outcome in map(_worker, work[:1]):
             take(outcome)
         if len(work) > 1:  # what the first mine set up is kept out of the collector's way
@@ -375,7 +376,6 @@ def _process_all(tasks: list[MineTask], out_dir: Path, jobs: int, validate_only:
         with _settled_heap(), multiprocessing.get_context("fork").Pool(jobs) as pool:
             for outcome in pool.imap(_worker, work, chunksize=chunk):
                 take(outcome)
-    return outcomes
 
 
 class _TableValidation:
@@ -399,7 +399,7 @@ class _TableValidation:
         """Here, once the table is read: the row's task and its previous outcome (the
         context the hook gets in the worker)."""
         if self.cache is None:
-            self.cache = _read_cache(self.out_dir / CACHE_FILE)
+            self.cache = _read_cache(self.out_dir)
         task = _row_task(self.src, self.out_dir, index, info, self.used, **self.options)
         self.work.append((task, self.cache.get(task.key)))
         return self.work[-1]
@@ -487,31 +487,68 @@ def check_out_dir(out_dir: Path, *, force: bool = False) -> None:
     """The output folder is new, empty or an earlier batch's (it has ``.greenmine-batch.json``,
     whose files a new run replaces); any other folder is refused without ``force``."""
     from .errors import OutputError
+    from .outputs import check_output_dir
 
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"输出路径 {out_dir} 是文件，不是目录。", hint="请用 -o 指定一个目录。")
-    if force or not out_dir.is_dir() or (out_dir / CACHE_FILE).is_file():
+    check_output_dir(out_dir)  # a file, a device, a FIFO: refused whatever --force says
+    if force or not out_dir.is_dir() or (out_dir / CACHE_FILE).is_file() \
+            or (out_dir / JOURNAL_FILE).is_file():  # a run that was killed
         return
     if any(out_dir.iterdir()):
         raise OutputError(f"输出目录 {out_dir} 已有其他文件，且不是批量处理的结果目录，未写入。",
                           hint="请换一个新目录；确认可以覆盖其中的同名文件请加 --force。")
 
 
-def _read_cache(path: Path) -> dict[str, Any]:
+def _read_cache(out_dir: Path) -> dict[str, Any]:
+    """The previous runs' outcomes by key: the cache of the last finished run, updated by
+    the journal of a run killed since (its lines in order; a line cut by the kill is
+    left out)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
+        data = json.loads((out_dir / CACHE_FILE).read_text(encoding="utf-8"))
+        cache = data if isinstance(data, dict) else {}
     except (OSError, ValueError):
-        return {}
+        cache = {}
+    try:
+        with (out_dir / JOURNAL_FILE).open(encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(entry, dict) and isinstance(entry.get("key"), str):
+                    cache[entry["key"]] = entry
+    except OSError:
+        pass
+    return cache
+
+
+def _cache_entry(outcome: MineOutcome) -> dict[str, Any]:
+    names = [f.name for f in fields(MineOutcome)]  # asdict() would deep-copy every finding
+    return {**{n: getattr(outcome, n) for n in names}, "reused": False}
 
 
 def _write_cache(path: Path, outcomes: list[MineOutcome]) -> None:
     from .outputs import write_text_atomic
 
-    names = [f.name for f in fields(MineOutcome)]  # asdict() would deep-copy every finding
-    data = {o.key: {**{n: getattr(o, n) for n in names}, "reused": False}
-            for o in outcomes if o.fingerprint}
+    data = {o.key: _cache_entry(o) for o in outcomes if o.fingerprint}
     write_text_atomic(path, json.dumps(data, ensure_ascii=False, default=str), force=True)
+
+
+@contextlib.contextmanager
+def _journal(out_dir: Path, enabled: bool) -> Iterator[Callable[[MineOutcome], None]]:
+    """A function recording each finished mine in the journal (see the module's docstring),
+    the file opened (so the folder is marked) before the first mine is built. Off for
+    ``--validate-only``: nothing is written before the end, it is all quick to redo."""
+    if not enabled:
+        yield lambda outcome: None
+        return
+    with (out_dir / JOURNAL_FILE).open("a", encoding="utf-8") as fh:
+        def record(outcome: MineOutcome) -> None:
+            if outcome.fingerprint:
+                fh.write(json.dumps(_cache_entry(outcome), ensure_ascii=False, default=str)
+                         + "\n")
+                fh.flush()
+
+        yield record
 
 
 SUMMARY_HEADERS = ("序号", "输入", "矿山名称", "企业名称", "所在市", "所在县（市、区）", "处理结果",

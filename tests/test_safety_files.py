@@ -14,6 +14,7 @@ from typing import Iterator
 
 import pytest
 
+import safety_helpers  # noqa: F401 — puts tests/nasty on sys.path
 from conftest import EXAMPLE, EXAMPLE_DIR, run_cli
 
 NOT_REGULAR = "不是普通文件"
@@ -231,3 +232,63 @@ def test_one_confinement_rule_for_every_file(project, outside, monkeypatch):
     assert all(OUTSIDE in f.message for f in report.errors if f.code in ("GM-E407", "GM-E546"))
     monkeypatch.setenv("GREENMINE_ALLOWED_DIRS", str(outside))
     assert not {"GM-E407", "GM-E546"} & set(_codes(validate(mine)))
+
+
+# ------------------------------------------------------------------ batch fingerprints
+
+def test_referenced_files_are_the_path_fields_only(project, tmp_path):
+    """What ``batch`` fingerprints and the writers protect: the files of the input's path
+    fields and the figures of its Markdown — not a file some free text happens to name, not
+    a file outside the input's folder."""
+    from greenmine_docs.load.yaml_input import read_yaml
+    from greenmine_docs.safety.inputs import referenced_files
+
+    (tmp_path / "elsewhere.yaml").write_text("x: 1\n", encoding="utf-8")
+    mine = project / "mine.yaml"
+    _edit(project, "  address: 山西省吕梁市文水县凤城镇青岚路 18 号",
+          f"  address: {tmp_path / 'elsewhere.yaml'}")
+    _edit(project, "{file: photos/01-bench.jpg,", "{file: ../elsewhere.yaml,")
+    raw = read_yaml(mine)
+    found = {p.relative_to(project.resolve()).as_posix()
+             for p in referenced_files(raw.data, project)}
+    photos = {f"photos/{p.name}" for p in (project / "photos").iterdir()} - {"photos/01-bench.jpg"}
+    assert found == {"plan/basis.md", "plan/exploitation.md", "plan/site-layout.png", *photos}
+
+
+def test_fingerprint_reads_only_those_files_in_chunks(project, tmp_path):
+    """A 4 GB sparse file named by a free text (before: read whole, 4.1 GB of memory) is not
+    read at all; one named by a path field but bigger than any reader takes counts by size
+    and time stamp; a change to a referenced file changes the fingerprint."""
+    from greenmine_docs.batch import MineTask, fingerprint
+    from greenmine_docs.load.yaml_input import read_yaml
+
+    import make_exhaustion as mk
+
+    big = mk.sparse_file(tmp_path / "sparse.png")
+    inside_big = mk.sparse_file(project / "photos" / "huge.jpg")
+    mine = _edit(project, "  address: 山西省吕梁市文水县凤城镇青岚路 18 号", f"  address: {big}")
+    _edit(project, "{file: photos/01-bench.jpg,", "{file: photos/huge.jpg,")
+    task = MineTask(key="mine.yaml", out_dir=tmp_path / "out", path=mine)
+    start = time.perf_counter()
+    first = fingerprint(task, read_yaml(mine))
+    assert time.perf_counter() - start < 2
+    assert fingerprint(task, read_yaml(mine)) == first
+    (project / "plan" / "site-layout.png").write_bytes(b"changed")  # a figure of basis.md
+    assert fingerprint(task, read_yaml(mine)) != first
+    second = fingerprint(task, read_yaml(mine))
+    big.write_bytes(b"not referenced: no change")
+    assert fingerprint(task, read_yaml(mine)) == second
+    os.truncate(inside_big, 5 * 1024 ** 3)  # too big to read: its size still counts
+    assert fingerprint(task, read_yaml(mine)) != second
+
+
+def test_batch_with_a_sparse_file_is_bounded(project, tmp_path):
+    from safety_helpers import bounded_run
+
+    import make_exhaustion as mk
+
+    big = mk.sparse_file(tmp_path / "sparse.png")
+    _edit(project, "  address: 山西省吕梁市文水县凤城镇青岚路 18 号", f"  address: {big}")
+    res = bounded_run("batch", project.parent, "-o", tmp_path / "out", "--validate-only",
+                      "-j", "1", seconds=20, megabytes=250)
+    assert res.code in (0, 1), res.output

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, BinaryIO, Iterator
 
 from ..errors import InputError
 
@@ -66,26 +66,34 @@ def _problem_hint(problem: str) -> str:
     return "请检查文件路径是否正确。"
 
 
-def read_regular(path: str | Path, *, what: str, limit: int, limit_env: str) -> bytes:
-    """The bytes of regular file ``path``, at most ``limit`` of them (else :class:`InputError`
-    naming ``limit_env``). Opened without blocking and checked on the descriptor, so a FIFO
-    put in its place after a check still cannot hang the reader."""
-    from ..limits import megabytes
-
+def open_regular(path: str | Path, what: str = "文件") -> BinaryIO:
+    """``path`` opened for reading when it is a regular file (else :class:`InputError`).
+    Opened without blocking and checked on the descriptor, so a FIFO put in its place after
+    a check still cannot hang the reader."""
     path = regular_file(path, what)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
     except OSError as e:
         raise InputError(f"无法读取{what} {path}：{e.strerror}", hint="请检查文件权限。") from e
-    with os.fdopen(fd, "rb") as fh:
-        info = os.fstat(fh.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError(f"{what} {path} 不是普通文件，不能读取。",
-                             hint=_problem_hint("不是普通文件"))
-        if info.st_size > limit:
+    fh = os.fdopen(fd, "rb")
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        fh.close()
+        raise InputError(f"{what} {path} 不是普通文件，不能读取。",
+                         hint=_problem_hint("不是普通文件"))
+    return fh
+
+
+def read_regular(path: str | Path, *, what: str, limit: int, limit_env: str) -> bytes:
+    """The bytes of regular file ``path`` (:func:`open_regular`), at most ``limit`` of them
+    (else :class:`InputError` naming ``limit_env``)."""
+    from ..limits import megabytes
+
+    with open_regular(path, what) as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size > limit:
             raise InputError(
-                f"{what} {path} 大小为 {info.st_size / 1048576:.1f} MB，超过上限 {megabytes(limit)}。",
+                f"{what} {path} 大小为 {size / 1048576:.1f} MB，超过上限 {megabytes(limit)}。",
                 hint=f"请确认文件是否正确；确需处理大文件可设置环境变量 {limit_env}。")
         try:
             data = fh.read(limit + 1)
@@ -95,6 +103,22 @@ def read_regular(path: str | Path, *, what: str, limit: int, limit_env: str) -> 
         raise InputError(f"{what} {path} 超过上限 {megabytes(limit)}。",
                          hint=f"确需处理大文件可设置环境变量 {limit_env}。")
     return data
+
+
+def hash_file(h: Any, path: str | Path, limit: int) -> None:
+    """Feed regular file ``path`` into hash ``h`` in 1 MB chunks (memory stays flat); a file
+    over ``limit`` — which no reader will read — by its size and time stamp only; a file
+    that cannot be read by its problem."""
+    try:
+        with open_regular(path) as fh:
+            info = os.fstat(fh.fileno())
+            if info.st_size > limit:
+                h.update(f"size={info.st_size};mtime={info.st_mtime_ns}".encode())
+                return
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
+    except (InputError, OSError) as e:
+        h.update(f"unreadable:{e}".encode())
 
 
 # ------------------------------------------------------------------ confinement
@@ -143,7 +167,9 @@ def _texts(value: Any) -> Iterator[str]:
 
 
 def _is_path(text: str) -> bool:
-    return 0 < len(text) < 300 and "\n" not in text and "://" not in text
+    """Could ``text`` name a file? Every file an input names has a suffix (``.md``, ``.jpg``,
+    ``.yaml``, ``.xlsx``): a built-in indicator set's id costs no file system call."""
+    return 0 < len(text) < 300 and "." in text and "\n" not in text and "://" not in text
 
 
 def markdown_targets(text: str) -> Iterator[str]:
@@ -184,19 +210,27 @@ def path_fields(data: Any) -> Iterator[str]:
         yield sheet.strip()
 
 
-def referenced_files(data: Any, base: Path) -> list[Path]:
+def referenced_files(data: Any, base: Path,
+                     known: dict[tuple[Path, str], Path | None] | None = None) -> list[Path]:
     """The regular files the input's path fields name (:func:`path_fields`), each once, that
     lie where an input may refer (:func:`inside`); with the targets inside the Markdown files
     among them (their figures). Names that are no file (a built-in indicator set id, a
-    missing photo) are left out: the checks report those."""
+    missing photo) are left out: the checks report those. ``known``: what each name was
+    found to be earlier in the same run (the rows of a mines table repeat their names)."""
     out: list[Path] = []
     seen: set[Path] = set()
 
     def add(text: str, origin: Path) -> Path | None:
         if not _is_path(text):
             return None
-        path = inside(origin, text)
-        if path is None or path in seen or file_problem(path):
+        if known is not None and (origin, text) in known:
+            path = known[(origin, text)]
+        else:
+            path = inside(origin, text)
+            path = None if path is None or file_problem(path) else path
+            if known is not None:
+                known[(origin, text)] = path
+        if path is None or path in seen:
             return None
         seen.add(path)
         out.append(path)
