@@ -171,7 +171,9 @@ def build_loaded(loaded: Loaded, out_dir: str | Path, *, as_of: dt.date | None =
                  pdf: bool = False) -> BuildResult:
     """:func:`build` for an input already loaded (a row of a mines workbook, say)."""
     from .docx.finish import finish_documents
+    from .outputs import check_output_dir
 
+    check_output_dir(Path(out_dir))  # a file or a device there: said before any work
     loaded.report.strict = strict
     ctx = run_checks(loaded, as_of)
     result = BuildResult(report=loaded.report)

@@ -1,11 +1,24 @@
 """Writing outputs safely: temporary file + rename, no overwrite without ``force``, never over an
-input, file names derived from user data sanitised. Every generator writes through here."""
+input, never over anything but a regular file, file names derived from user data sanitised.
+Every generator writes through here.
+
+Temporary files are named ``.~gm-<pid>-<host>-<random><suffix>`` next to their target. A run
+that is killed leaves its temporary file behind; the next write into that folder removes the
+leftovers (:func:`clean_leftovers`) — only ours (the ``.~gm-`` prefix), and only stale ones:
+from this machine, when the process that made it has ended; from another machine sharing the
+folder, or in an older naming, when unchanged for a day. A run writing into the same folder at
+the same time keeps its files.
+"""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
+import socket
+import stat
 import tempfile
+import time
 import unicodedata
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -57,9 +70,43 @@ def safe_filename(name: str, *, max_len: int = 80, default: str = "未命名",
     return text
 
 
-def check_output(path: Path, *, force: bool = False, inputs: Iterable[Path] = ()) -> Path:
-    """Refuse to overwrite an input (ever) or an existing file (without ``force``)."""
+_SPECIAL = "是设备、管道或套接字等特殊文件，不能写入（加 --force 也不会替换它）"
+
+
+def _kind(path: Path) -> str:
+    """What is at ``path``: "missing", "dir", "file" (regular) or "special" (a device, a FIFO,
+    a socket). Symbolic links are followed: a link to /dev/null is a device."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:  # missing, below a file, unreachable: the write itself reports the last
+        return "missing"
+    if stat.S_ISDIR(mode):
+        return "dir"
+    return "file" if stat.S_ISREG(mode) else "special"
+
+
+def _refuse_special(path: Path) -> None:
+    if _kind(path) == "special":
+        raise OutputError(f"输出路径 {path} {_SPECIAL}。", hint="请用 -o 指定一个普通文件名。")
+
+
+def check_output_dir(path: Path) -> Path:
+    """Refuse an output folder that exists and is not a folder (a file, a device, a FIFO)."""
     path = Path(path)
+    kind = _kind(path)
+    if kind in ("file", "special"):
+        what = "是文件，不是目录" if kind == "file" else _SPECIAL
+        raise OutputError(f"输出目录 {path} {what}。", hint="请用 -o 指定一个目录。")
+    return path
+
+
+def check_output(path: Path, *, force: bool = False, inputs: Iterable[Path] = ()) -> Path:
+    """Refuse to overwrite an input (ever), anything but a regular file (ever: ``-o /dev/null
+    --force`` must not replace the device with a file) or an existing file (without
+    ``force``)."""
+    path = Path(path)
+    _refuse_special(path)
+    check_output_dir(path.parent)
     # an output that does not exist yet cannot be an (existing) input: the comparisons below,
     # a resolve() per input, are only needed when something is there to be replaced
     exists = path.exists()
@@ -87,18 +134,66 @@ def atomic_path(path: Path, *, force: bool = False, inputs: Iterable[Path] = ())
     rename, on failure it is removed, so the old file (or none) stays."""
     path = check_output(Path(path), force=force, inputs=inputs)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".~gm-", suffix=path.suffix, dir=path.parent)
+    clean_leftovers(path.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-{_HOST}-",
+                                    suffix=path.suffix, dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         yield tmp
         if not force and path.exists():  # appeared meanwhile
             raise OutputError(f"输出文件 {path} 已存在，未覆盖。", hint="确认要覆盖请加 --force。")
+        _refuse_special(path)  # put there meanwhile
         os.chmod(tmp, _mode_for(path))  # mkstemp makes 0600: others could not open the result
         os.replace(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+TEMP_PREFIX = ".~gm-"
+_HOST = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+_TEMP_NAME = re.compile(r"\.~gm-(\d{1,10})-([0-9a-f]{8})-")
+STALE_SECONDS = 24 * 3600  # a leftover we cannot tell is dead (other machine, old name)
+
+
+def clean_leftovers(folder: Path, *, now: float | None = None) -> list[Path]:
+    """Remove the stale temporary files of earlier runs in ``folder`` (see the module's
+    docstring); returns what was removed. Never raises: tidying must not stop a write."""
+    removed: list[Path] = []
+    now = time.time() if now is None else now
+    try:
+        entries = [e for e in os.scandir(folder) if e.name.startswith(TEMP_PREFIX)]
+    except OSError:
+        return removed
+    for entry in entries:
+        try:
+            if not entry.is_file(follow_symlinks=False) or not _stale(entry, now):
+                continue
+            os.unlink(entry.path)
+            removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
+
+
+def _stale(entry: os.DirEntry, now: float) -> bool:
+    m = _TEMP_NAME.match(entry.name)
+    if m is not None and m.group(2) == _HOST and os.name == "posix":
+        pid = int(m.group(1))
+        return pid != os.getpid() and not _alive(pid)
+    return now - entry.stat(follow_symlinks=False).st_mtime > STALE_SECONDS
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs on this machine (POSIX: signal 0 tests, sends nothing)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process, or unknown: keep its files
+        return True
+    return True
 
 
 def _mode_for(path: Path) -> int:

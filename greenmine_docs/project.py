@@ -26,9 +26,11 @@ def write_example_project(directory: Path, *, force: bool = False,
                           example: str = EXAMPLE) -> list[Path]:
     """Copy a bundled example (a key of :data:`EXAMPLES`) into ``directory`` with its schema
     next to it, and point the YAML's ``yaml-language-server`` comment at that schema file."""
+    from .outputs import check_output_dir
+
     if example not in EXAMPLES:
         raise InputError(f"没有名为“{example}”的示例。", hint="可选：" + "、".join(EXAMPLES))
-    directory = Path(directory)
+    directory = check_output_dir(Path(directory))  # a file or a device: refused
     source = example_path(example)
     if directory.exists() and any(directory.iterdir()) and not force:
         raise OutputError(f"目录 {directory} 已存在且不为空，未写入。",

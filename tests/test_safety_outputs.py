@@ -333,3 +333,175 @@ def test_no_file_is_written_around_the_outputs_module():
         for line in _direct_writes(tree):
             offenders.append(f"{path.relative_to(REPO)}:{line}")
     assert offenders == []
+
+
+# ------------------------------------------------------------------ outputs that are no files
+
+def _special(path: Path, kind: str) -> Path:
+    """A FIFO, a socket or a character device (/dev/null's numbers) at ``path``."""
+    import socket
+    import stat
+
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "socket":
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(str(path))
+        sock.close()
+    else:
+        try:
+            os.mknod(path, stat.S_IFCHR | 0o600, os.makedev(1, 3))
+        except (PermissionError, AttributeError):
+            pytest.skip("making a device needs root")
+    return path
+
+
+def _is_special(path: Path) -> bool:
+    import stat
+
+    mode = os.lstat(path).st_mode
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are a POSIX thing")
+@pytest.mark.parametrize("label,template,name", WRITERS, ids=[w[0] for w in WRITERS])
+def test_special_files_are_never_replaced_even_with_force(made, tmp_path, runner, label,
+                                                          template, name):
+    """``-o /dev/null --force`` (or a FIFO, or a folder that is one) is refused: replacing
+    the node with a regular file would, as root, break the system."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    writes_file = "{T}" in template
+    target = folder / name if writes_file else folder
+    if not writes_file:
+        folder.rmdir()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _special(target, "fifo")
+    res = run_cli(runner, *_args(template, made, target, folder), "--force")
+    assert res.code == 2, (label, res.output)
+    if label == "templates export":  # render/export.py: "已存在且不是目录"
+        assert "不是目录" in res.stderr, res.stderr
+    else:
+        assert "特殊文件" in res.stderr and "--force" in res.stderr, (label, res.stderr)
+    assert _is_special(target), label
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are a POSIX thing")
+@pytest.mark.parametrize("kind", ["socket", "device", "link"])
+def test_sockets_devices_and_links_to_them_are_refused(made, tmp_path, runner, kind):
+    target = tmp_path / "报告.json"
+    if kind == "link":
+        target.symlink_to(_special(tmp_path / "fifo", "fifo"))
+    else:
+        _special(target, kind)
+    res = run_cli(runner, "validate", made["mine"], "--format", "json", "-o", target, "--force")
+    assert res.code == 2 and "特殊文件" in res.stderr
+    assert _is_special(target.resolve() if kind == "link" else target)
+
+
+# ------------------------------------------------------------------ leftovers of killed runs
+
+def test_leftovers_are_removed_only_when_stale(tmp_path):
+    """Ours (.~gm-), and only when the process that made it has ended (this machine) or it
+    is a day old (another machine, an older name): a run writing at the same time keeps
+    its temporary files."""
+    import subprocess
+    import sys
+    import time
+
+    from greenmine_docs import outputs
+
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    try:
+        host = outputs._HOST
+        names = {
+            "dead": f".~gm-{dead.pid}-{host}-a1b2c3.docx",
+            "live": f".~gm-{live.pid}-{host}-d4e5f6.docx",
+            "mine": f".~gm-{os.getpid()}-{host}-g7h8i9.docx",
+            "other host": f".~gm-{dead.pid}-00000000-j1k2l3.docx",
+            "old name": ".~gm-x7y8z9.docx",
+            "old name, old": ".~gm-q1w2e3.docx",
+            "not ours": "~$方案.docx",
+        }
+        for name in names.values():
+            (tmp_path / name).write_bytes(b"partial")
+        day_ago = time.time() - 2 * outputs.STALE_SECONDS
+        os.utime(tmp_path / names["old name, old"], (day_ago, day_ago))
+        removed = {p.name for p in outputs.clean_leftovers(tmp_path)}
+        assert removed == {names["dead"], names["old name, old"]}
+        assert {p.name for p in tmp_path.iterdir()} == set(names.values()) - removed
+        later = time.time() + 2 * outputs.STALE_SECONDS  # a day on: the other host's goes too
+        removed = {p.name for p in outputs.clean_leftovers(tmp_path, now=later)}
+        assert removed == {names["other host"], names["old name"]}
+    finally:
+        live.kill()
+        live.wait()
+
+
+def test_the_next_write_into_a_folder_cleans_it(tmp_path):
+    from greenmine_docs import outputs
+
+    leftover = tmp_path / f".~gm-999999999-{outputs._HOST}-zzz.docx"  # no such process
+    leftover.write_bytes(b"partial")
+    outputs.write_bytes_atomic(tmp_path / "a.txt", b"new")
+    assert not leftover.exists() and (tmp_path / "a.txt").read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+def test_a_killed_batch_run_continues_without_force(tmp_path):
+    """Kill a real ``greenmine batch`` process after two mines: the next run into the same
+    folder needs no --force, reuses what the killed run finished (from its journal), builds
+    the rest, and removes the killed run's temporary files — not those of a live run."""
+    import json
+    import subprocess
+    import sys
+    import time
+
+    import docx
+
+    from greenmine_docs import outputs
+    from greenmine_docs.batch import CACHE_FILE, JOURNAL_FILE, run_batch
+
+    src, out = tmp_path / "src", tmp_path / "out"
+    for i in range(1, 6):
+        shutil.copytree(EXAMPLE_DIR, src / f"m{i}")
+    proc = subprocess.Popen([sys.executable, "-m", "greenmine_docs", "batch", str(src), "-o",
+                             str(out), "-j", "1"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    journal = out / JOURNAL_FILE
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if journal.is_file() and journal.read_text(encoding="utf-8").count("\n") >= 2:
+            break
+        time.sleep(0.05)
+    proc.kill()
+    assert proc.wait() == -9, "the run finished before it could be killed"
+    finished = [line for line in journal.read_text(encoding="utf-8").splitlines()
+                if line.endswith("}")]
+    assert len(finished) >= 2 and not (out / CACHE_FILE).exists()
+    done_keys = {json.loads(line)["key"] for line in finished}
+    # temporary files: one of the killed run, one of a run still writing
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        pending = {f"m{i}" for i in range(1, 6)} - {k.split("/")[0] for k in done_keys}
+        folder = out / sorted(pending)[0]  # a mine the killed run had not finished
+        folder.mkdir(exist_ok=True)
+        killed = folder / f".~gm-{proc.pid}-{outputs._HOST}-killed.docx"
+        running = folder / f".~gm-{live.pid}-{outputs._HOST}-running.docx"
+        for leftover in (killed, running):
+            leftover.write_bytes(b"partial")
+        result = run_batch(src, out, jobs=1)  # no force
+        assert not killed.exists() and running.exists()
+    finally:
+        live.kill()
+        live.wait()
+    reused = {o.key for o in result.outcomes if o.reused}
+    assert reused == done_keys and len(result.outcomes) == 5
+    assert all(o.status == "已生成" for o in result.outcomes)
+    assert not journal.exists()
+    assert len(json.loads((out / CACHE_FILE).read_text(encoding="utf-8"))) == 5
+    for o in result.outcomes:  # every mine's documents are complete and open
+        plan = next(f for f in o.files if f.endswith("实施方案.docx"))
+        assert len(docx.Document(str(out / plan)).paragraphs) > 50
