@@ -47,10 +47,14 @@ except re.error:  # Python 3.10
         rb'<c r="([A-Z]{1,3})(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?>'
         rb"(?:<v>([^<]*)</v>|<is><t\b[^>]*>([^<]*)</t></is>)</c>")
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+)(?::([A-Z]+\d+))?"')
-_SI = re.compile(rb"<(?:\w+:)?si>(.*?)</(?:\w+:)?si>|<(?:\w+:)?si/>", re.S)
+# element bodies stop where the next element of the same name starts ("tempered" tokens) and
+# attributes at the next "<": on a hostile part ("<si><si>…" without an end tag) every match
+# attempt ends at the next start instead of the end of the part (quadratic: hours for 50 MB)
+_SI = re.compile(rb"<(?:\w+:)?si>((?:(?!<(?:\w+:)?si\b).)*?)</(?:\w+:)?si>|<(?:\w+:)?si/>",
+                 re.S)
 _SI_PLAIN = re.compile(rb"<si><t(?:\s[^>]*)?>([^<]*)</t></si>|<si><t\s*/></si>|<si\s*/>")
-_RPH = re.compile(rb"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
-_T = re.compile(rb"<(?:\w+:)?t(?:\s[^>]*)?>(.*?)</(?:\w+:)?t>", re.S)
+_RPH = re.compile(rb"<(?:\w+:)?rPh\b(?:(?!<(?:\w+:)?rPh\b).)*?</(?:\w+:)?rPh>", re.S)
+_T = re.compile(rb"<(?:\w+:)?t(?:\s[^<>]*)?>([^<]*)</(?:\w+:)?t>")  # text holds no "<"
 _XESC = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 

@@ -77,12 +77,15 @@ def keep_data_literal(wb: Any) -> int:
 
 # ------------------------------------------------------------------ reading
 
-_CELL_XML = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+# a cell's attributes end at the next "<" and its body where the next cell starts: each match
+# attempt on a hostile sheet ("<c<c<c…", no end tags) stops there, not at the end of the part
+_CELL_XML = re.compile(rb"<(?:\w+:)?c\b([^<>]*?)(?:/>|>((?:(?!<(?:\w+:)?c\b).)*?)"
+                       rb"</(?:\w+:)?c>)", re.S)
 _ATTR_R = re.compile(rb'\br="([A-Z]{1,3}\d+)"')
 _ATTR_T = re.compile(rb'\bt="(\w+)"')
 _HAS_F = re.compile(rb"<(?:\w+:)?f\b")
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
-_FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>]*>([^<]*)</(?:\w+:)?f>")
+_FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b[^<>]*>([^<]*)</(?:\w+:)?f>")
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 MAX_REPORTED = 20  # formulas without a cached value reported one by one; the rest counted
 
