@@ -304,3 +304,22 @@ def test_photo_and_figure_problems_are_findings_not_crashes(tmp_path, runner):
         out = tmp_path / f"out-{name}"
         res = run_cli(runner, "build", variants[name], "-o", out)
         assert res.code == 1 and "Traceback" not in res.output and not out.exists(), name
+
+
+def test_every_limit_is_documented():
+    """Each environment variable of limits.py (and the confinement option) is in the README
+    part on safety, with its default."""
+    import re
+
+    from greenmine_docs import limits
+    from greenmine_docs.safety.inputs import ALLOWED_DIRS_ENV
+
+    doc = (Path(__file__).parents[1] / "docs" / "readme-parts" / "safety.md").read_text(
+        encoding="utf-8")
+    table = re.findall(r"^\| (GREENMINE_\w+) \| (\d+) \|", limits.__doc__, re.M)
+    assert len(table) >= 16
+    for name, default in table:
+        row = next((line for line in doc.splitlines() if f"`{name}`" in line), None)
+        assert row is not None, name
+        assert default in row, (name, default, row)
+    assert f"`{ALLOWED_DIRS_ENV}`" in doc
