@@ -21,8 +21,8 @@ positive number is ignored (the default applies). The variables are read once, a
 | GREENMINE_MAX_PART_MB | 64 | uncompressed size of any one member of an .xlsx/.docx package |
 | GREENMINE_MAX_TABLE_PART_MB | 10 | the same, for workbooks read cell by cell with openpyxl |
 | GREENMINE_MAX_ROWS | 50000 | rows of a mines list (``sample``) or of a mines table (``batch``) |
-| GREENMINE_MAX_MD_BLOCKS | 10000 | paragraphs, headings, list items and table cells of a plan's narrative |
-| GREENMINE_MAX_MD_MARKS | 50000 | inline markup characters (``* _ ` [ ] < & : -`` …) of a plan's narrative |
+| GREENMINE_MAX_MD_BLOCKS | 10000 | paragraphs, list items, table cells… of a plan's narrative |
+| GREENMINE_MAX_MD_MARKS | 50000 | inline markup characters (``* _ [ < & : -`` …) of the same |
 
 Fixed, not configurable: a narrative table has at most :data:`MD_MAX_COLUMNS` columns (Word's
 own limit) and lists and quotes nest at most :data:`MD_MAX_DEPTH` levels (the Markdown parser

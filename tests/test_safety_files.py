@@ -115,7 +115,8 @@ def test_files_commands_are_given_that_are_fifos_are_refused(tmp_path, runner):
     out = tmp_path / "out"
     commands = [
         ["validate", fifos[".yaml"]], ["validate", fifos[".xlsx"]],
-        ["convert", fifos[".yaml"], out / "c.xlsx"], ["sample", fifos[".csv"], "-o", out / "s.xlsx"],
+        ["convert", fifos[".yaml"], out / "c.xlsx"],
+        ["sample", fifos[".csv"], "-o", out / "s.xlsx"],
         ["sample", fifos[".xlsx"], "-o", out / "s.xlsx"], ["selfcheck", "--read", fifos[".xlsx"]],
         ["scoresheet", EXAMPLE, "--read", fifos[".xlsx"]], ["check", fifos[".docx"]],
         ["diff", fifos[".docx"], fifos[".docx"]], ["templates", "lint", fifos[".docx"]],
