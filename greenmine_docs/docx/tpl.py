@@ -33,7 +33,8 @@ def open_template(path: str | Path) -> Any:
     path = Path(path)
     problem = file_problem(path)  # missing, a folder, a FIFO or a device: never opened
     if problem:
-        raise TemplateError(f"模板文件 {path} {problem}。",
+        raise TemplateError(f"找不到模板文件 {path}。" if problem == "不存在" else
+                            f"模板文件 {path} {problem}。",
                             hint="用 greenmine templates export DIR 导出默认模板后再修改。")
     if not zipfile.is_zipfile(path):
         raise TemplateError(f"模板 {path} 不是 .docx 文件（可能是旧的 .doc 或已损坏）。",

@@ -346,7 +346,9 @@ def short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-_JINJA_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+# a tag's body stops where the next tag of its kind opens: on a line of "{{{{…" with no "}}"
+# each attempt ends there instead of at the end of the line (quadratic otherwise)
+_JINJA_TAG = re.compile(r"\{\{(?:(?!\{\{).)*?\}\}|\{%(?:(?!\{%).)*?%\}", re.S)
 
 
 def _tag_key(text: str) -> str:
