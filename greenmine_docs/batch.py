@@ -200,8 +200,10 @@ def fingerprint(task: MineTask, raw: "RawInput",
         hash_file(h, task.path, largest)
     else:
         h.update(json.dumps(raw.data, sort_keys=True, default=str, ensure_ascii=False).encode())
-    for ref in referenced_files(raw.data, raw.source.parent, known):
-        h.update(str(ref).encode())
+    base = Path(raw.source.parent)
+    folder = base.resolve()
+    for ref in referenced_files(raw.data, base, known):
+        h.update(os.path.relpath(ref, folder).encode())  # where the input is does not count
         hash_file(h, ref, largest)
     return h.hexdigest()
 

@@ -123,10 +123,17 @@ def assert_not_executed(texts: Any) -> None:
 
 # ------------------------------------------------------------------ bounded runs
 
+# the peak is this process's own (VmHWM: its address space's high-water mark): ru_maxrss would
+# also count the test process it was forked from, which Linux carries over an exec
 _MEASURED = (
     "import atexit, resource, sys\n"
-    "atexit.register(lambda: sys.stderr.write("
-    "f'\\nPEAK_KB={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n'))\n"
+    "def peak():\n"
+    "    try:\n"
+    "        with open('/proc/self/status') as fh:\n"
+    "            return next(int(l.split()[1]) for l in fh if l.startswith('VmHWM:'))\n"
+    "    except (OSError, StopIteration):\n"
+    "        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "atexit.register(lambda: sys.stderr.write(f'\\nPEAK_KB={peak()}\\n'))\n"
     "sys.argv = ['greenmine', *sys.argv[1:]]\n"
     "from greenmine_docs.cli import main\n"
     "main()\n")

@@ -148,6 +148,9 @@ PATTERNS: list[Rx] = [
     *held("xlsx_fill", "_REF", "match"),
     *held("xlsx_fill", "_CHAR_REF", "split", "sub"),
     *held("xlsx_fill", "_DCTERMS", "sub", kind=XML),
+    # openpyxl's control-character check, which xlsx_fill keeps (once imported) in _OPENPYXL
+    *[Rx("xlsx_fill", importlib.import_module("openpyxl.cell.cell").ILLEGAL_CHARACTERS_RE,
+         ("search",), TEXT, "_OPENPYXL")],
     *inline("xlsx_fill", r"<Relationship\b([^>]*)/?>", "finditer", kind=XML),
     *inline("xlsx_fill", r"<sheet\b([^>]*)/?>", "finditer", kind=XML),
     # indicators, self-check, assessment
