@@ -201,8 +201,9 @@ def fingerprint(task: MineTask, raw: "RawInput",
     else:
         h.update(json.dumps(raw.data, sort_keys=True, default=str, ensure_ascii=False).encode())
     base = Path(raw.source.parent)
-    folder = base.resolve()
-    for ref in referenced_files(raw.data, base, known):
+    refs = referenced_files(raw.data, base, known)
+    folder = base.resolve() if refs else base  # (a row of a table names none: no file system)
+    for ref in refs:
         h.update(os.path.relpath(ref, folder).encode())  # where the input is does not count
         hash_file(h, ref, largest)
     return h.hexdigest()
