@@ -69,8 +69,8 @@ def check_office_file(path: Path, *, kind: str, limit: int | None = None,
                 if info.file_size > part_limit:
                     raise InputError(
                         f"{kind} {path} 的部件 {info.filename} 解压后为 "
-                        f"{info.file_size / 1048576:.0f} MB，超过单个部件的上限 "
-                        f"{limits.megabytes(part_limit)}，拒绝读取。",
+                        f"{info.file_size / 1048576:.0f} MB，超过上限 "
+                        f"{limits.megabytes(part_limit)}（单个部件），拒绝读取。",
                         hint="正常的表格或文档远小于此；请确认文件来源，或删除多余的内容后另存；"
                              f"确需处理可设置环境变量 {part_env}。")
             if total > MAX_ZIP_UNCOMPRESSED:

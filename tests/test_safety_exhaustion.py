@@ -19,7 +19,7 @@ from conftest import EXAMPLE, EXAMPLE_DIR, run_cli
 from safety_helpers import bounded_run
 import make_exhaustion as mk
 
-PART = "超过单个部件的上限"
+PART = "（单个部件）"
 
 
 @pytest.fixture(scope="session")

@@ -197,7 +197,7 @@ class XlsxFile:
                              location=str(self.path)) from e
         if info.file_size > limit:
             raise InputError(f"{self.path} 中的 {name} 解压后达 {info.file_size // 2**20} MB，"
-                             f"超过单个部件的上限 {limits.megabytes(limit)}。",
+                             f"超过上限 {limits.megabytes(limit)}（单个部件）。",
                              hint="请拆分为多个工作簿；确需处理可设置环境变量 "
                                   "GREENMINE_MAX_PART_MB。", location=str(self.path))
         try:

@@ -8,12 +8,15 @@ from .docx_structure import Structure, read_structure
 
 
 def is_pdf(path: Path) -> bool:
+    from ..errors import InputError
+    from ..safety.inputs import open_regular
+
     if path.suffix.lower() == ".pdf":
         return True
-    try:
-        with path.open("rb") as fh:
+    try:  # a FIFO or a device is not opened (it would block): the Word check refuses it
+        with open_regular(path) as fh:
             return fh.read(5) == b"%PDF-"
-    except OSError:
+    except (InputError, OSError):
         return False
 
 

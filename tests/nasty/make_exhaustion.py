@@ -91,7 +91,7 @@ def big_part_xlsx(path: Path, megabytes: int = 450) -> Path:
     return _replace_members(small, Path(path), {"xl/sharedStrings.xml": chunks()}, level=1)
 
 
-def big_part_docx(path: Path, megabytes: int = 60) -> Path:
+def big_part_docx(path: Path, megabytes: int = 80) -> Path:
     """A Word document whose body (``word/document.xml``) unpacks to ``megabytes`` MB of
     paragraphs, at a ratio the ratio guard lets through."""
     small = minimal_docx(PLAN_PARAS)
