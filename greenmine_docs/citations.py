@@ -236,9 +236,11 @@ def indicator_set_citation(ctx: "CheckContext", iset: Any) -> str | None:
 
 
 # -- citations in free text -------------------------------------------------------------------
-_CITED = re.compile(r"《([^《》]{2,80})》\s*[（(]\s*([^（）()]{3,40}?)\s*[）)]")
-_NUMBERED = re.compile(r"([\u4e00-\u9fff〈〉·、 ]{4,60}?)\s*[（(]\s*"
-                       r"([\u4e00-\u9fffA-Za-z]{1,12}〔\d{4}〕\s*\d+\s*号)\s*[）)]")
+_CITED = re.compile(r"《([^《》]{2,80})》\s*[（(]\s{0,3}([^（）()]{3,40}?)\s{0,3}[）)]")
+_NUMBER_IN_BRACKETS = re.compile(r"[（(]\s*([\u4e00-\u9fffA-Za-z]{1,12}〔\d{4}〕\s*\d+\s*号)"
+                                 r"\s*[）)]")
+_TITLE_CHARS = "〈〉·、 "  # besides CJK: what a title cited without book-title marks holds
+_TITLE_LONGEST, _TITLE_SHORTEST = 60, 4
 
 
 @dataclass(frozen=True)
@@ -253,19 +255,46 @@ def title_conflicts(text: str, cites: CitationList) -> list[Conflict]:
     (the input may cite what it likes, as long as it names it consistently)."""
     out: list[Conflict] = []
     seen: set[str] = set()
-    for pattern, in_marks in ((_CITED, True), (_NUMBERED, False)):
-        for m in pattern.finditer(text or ""):
-            title, number = m.group(1).strip(" 、"), m.group(2)
-            known = cites.by_number(number)
-            if not in_marks:
-                title = _last_title(title)
-            if known is None or title_key(known.title) == title_key(title):
-                continue
-            written = m.group(0).strip()
-            if written not in seen:
-                seen.add(written)
-                out.append(Conflict(written, known.cite()))
+    found = [(m.group(0), m.group(1), m.group(2), True) for m in _CITED.finditer(text or "")]
+    for written, title, number, in_marks in [*found, *_numbered(text or "")]:
+        title = title.strip(" 、")
+        known = cites.by_number(number)
+        if not in_marks:
+            title = _last_title(title)
+        if known is None or title_key(known.title) == title_key(title):
+            continue
+        written = written.strip()
+        if written not in seen:
+            seen.add(written)
+            out.append(Conflict(written, known.cite()))
     return out
+
+
+def _numbered(text: str) -> Iterator[tuple[str, str, str, bool]]:
+    """Citations written T（N） with a 文号 N, as (written, title, number, False): T is the run
+    of title characters (CJK, 〈〉·、 and spaces; 4 to 60 of them, the most there are) right
+    before the bracket, whitespace between them allowed. Found from the bracketed number back:
+    a pattern tried for a title at every character was quadratic on long runs of spaces."""
+    done = 0  # citations do not overlap: the next one starts after the last one found
+    for m in _NUMBER_IN_BRACKETS.finditer(text):
+        end = m.start()
+        while end > done and text[end - 1].isspace():
+            end -= 1
+        start = end
+        while start > max(done, end - _TITLE_LONGEST) and _is_title_char(text[start - 1]):
+            start -= 1
+        if end - start < _TITLE_SHORTEST:  # too short: made up with the spaces after it,
+            if text[end:start + _TITLE_SHORTEST].strip(" "):  # or spaces alone are the title
+                start = text.find(" " * _TITLE_SHORTEST, end, m.start())
+                if start < 0:
+                    continue
+            end = start + _TITLE_SHORTEST
+        done = m.end()
+        yield text[start:done], text[start:end], m.group(1), False
+
+
+def _is_title_char(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff" or c in _TITLE_CHARS
 
 
 def _last_title(text: str) -> str:

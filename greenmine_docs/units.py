@@ -99,7 +99,7 @@ def fmt_number(x: float | int) -> str:
 def per_year_amount(value: float, unit: str) -> str:
     """An annual amount after the words 年开采量/年产量: ``118`` ``万吨/年`` -> ``118万吨``
     (the year is already in the words)."""
-    return fmt_number(value) + re.sub(r"\s*[/／](年|a|y|yr)$", "", unit.strip())
+    return fmt_number(value) + re.sub(r"(?<!\s)\s*[/／](年|a|y|yr)$", "", unit.strip())
 
 
 def known_units_hint() -> str:

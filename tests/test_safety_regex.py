@@ -60,17 +60,19 @@ class Rx:
     uses: tuple[str, ...]  # how the code applies it: match, fullmatch, search, finditer, …
     kind: str = TEXT
     name: str = ""  # the module attribute; "" for a pattern written inline in a call
+    extra: tuple[str, ...] = ()  # near-misses of its own that the generated ones do not make
 
     @property
     def id(self) -> str:
         return f"{self.module}:{self.name or repr(self.pattern.pattern)[:40]}"
 
 
-def held(module: str, name: str, *uses: str, kind: str = TEXT) -> list[Rx]:
+def held(module: str, name: str, *uses: str, kind: str = TEXT,
+         extra: tuple[str, ...] = ()) -> list[Rx]:
     """The pattern(s) module attribute ``name`` holds (a pattern, or a tuple/dict of them)."""
     found = _patterns_in(getattr(importlib.import_module(f"greenmine_docs.{module}"), name))
     assert found, (module, name)
-    return [Rx(module, p, uses, kind, name) for p in found]
+    return [Rx(module, p, uses, kind, name, extra) for p in found]
 
 
 def inline(module: str, source: str | bytes, *uses: str, flags: int = 0,
@@ -117,6 +119,19 @@ PATTERNS: list[Rx] = [
     *inline("model.assessment", r"[、,，;；\s]+", "split"),
     *inline("model.assessment", r"(?:照片|photo|p)?\s*(\d+)", "fullmatch", flags=re.IGNORECASE),
     *held("model.plan", "_MONTH", "match"),
+    *inline("units", r"(?<!\s)\s*[/／](年|a|y|yr)$", "sub"),
+    # citations and the cross-document checks (free text of every document)
+    *inline("citations", r"\s+", "sub"), *inline("citations", r"[\s《》〈〉<>]", "sub"),
+    *held("citations", "_CITED", "finditer", extra=("《标题》（" + " " * RUN,)),
+    *held("citations", "_NUMBER_IN_BRACKETS", "finditer"),
+    *held("citations", "_DOC_NUMBER", "finditer"), *held("citations", "_BOOK_TITLE", "finditer"),
+    *held("checks.statements", "_SENTENCE", "finditer"),
+    *held("checks.statements", "_YEAR", "finditer"),
+    *held("checks.statements", "_QUANTITY", "finditer"),
+    *held("checks.statements", "_ELEVATION", "finditer"),
+    *held("checks.statements", "_CJK_TAIL", "search"),
+    *inline("assessment.independence", r"\s+", "sub"),
+    *held("batch", "_DATA_TAG", "search"),
     # Excel input
     *held("excel_input.values", "_SPLIT_PRIMARY", "search", "split"),
     *held("excel_input.values", "_SPLIT_SECONDARY", "search", "split"),
@@ -174,6 +189,9 @@ PATTERNS: list[Rx] = [
     *inline("docx.document", rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", "sub",
             kind=XML),
     *inline("docx.tpl", r"^<w:document\b", "sub", kind=XML),
+    *held("docx.toc", "_LEVELS", "search"), *held("docx.toc", "_TOC_INSTR", "match"),
+    *held("docx.pdf_fonts", "_SUBSET", "sub"),
+    *inline("docx._lo_uno", r"(?<!\d)(\d+)$", "search"),
     # safety: Markdown limits, templates
     *held("safety.markdown_limits", "CONTAINER_PREFIX", "match"),
     *held("safety.markdown_limits", "DELIMITER_LINE", "finditer"),
@@ -252,6 +270,11 @@ def hostile(rx: Rx) -> list[str]:
     """The long inputs for ``rx`` (at least :data:`RUN` characters each)."""
     near = pieces(rx.pattern)
     texts = [_fill(r) for r in RUNS]
+    # a run ended by what it cannot hold ("…+$"), a run after a few of another (a number
+    # before its unit)
+    texts += [_fill(r) + "\x00" for r in (" ", "0", "矿", "a", "\n")]
+    texts += [a * 4 + _fill(r) for a in ("0", "矿", "a") for r in (" ", "\t", "\n") if a != r]
+    texts += [_fill(t) for t in rx.extra]
     for piece in near:
         texts.append(_fill(piece))
         for run in (" ", "0", "a", "\n", "矿", "<", "."):

@@ -5,7 +5,11 @@ title, a notice cited before it was issued — is put back into the example and 
 the example as it is must give none of them."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from greenmine_docs.api import validate
 
@@ -103,3 +107,31 @@ def test_statements_know_targets_from_the_current_state() -> None:
     got = {s.written: s for s in statements(src)}
     assert set(got) == {"绿化覆盖率72%", "已复垦8.5公顷", "可复垦12.6公顷"}
     assert not same_quantity(got["已复垦8.5公顷"], got["可复垦12.6公顷"])  # done vs possible
+
+
+# The patterns title_conflicts used before it was made linear (issue 14's regex audit): a
+# title tried at every character, and whitespace around the number unbounded.
+_OLD_CITED = r"《([^《》]{2,80})》\s*[（(]\s*([^（）()]{3,40}?)\s*[）)]"
+_OLD_NUMBERED = (r"([\u4e00-\u9fff〈〉·、 ]{4,60}?)\s*[（(]\s*"
+                 r"([\u4e00-\u9fffA-Za-z]{1,12}〔\d{4}〕\s*\d+\s*号)\s*[）)]")
+_PIECES = ["矿", "山西省", "关于印发绿色矿山建设办法的通知", "矿" * 57, "矿" * 70, " ", "   ", "\t",
+           " \t ", "\u3000",
+           "\n", "、", "〈", "·", "《", "》", "x", "（", "(", "）", ")", "，",
+           "晋自然资发〔2022〕2号", "冀〔2020〕 12 号", "DZ/T 0315-2018", "（晋政办发〔2021〕3号）"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=14))
+def test_citations_in_text_are_found_as_before(pieces) -> None:
+    """The title cited before a bracketed 文号 is found from the number back, as the old
+    pattern found it; 《title》（number） as before where no run of whitespace is longer than
+    three (a longer one goes into the number, which is compared without spaces)."""
+    from greenmine_docs.citations import _CITED, _numbered
+
+    text = "".join(pieces)
+    old = [(m.group(0), m.group(1), m.group(2), False)
+           for m in re.finditer(_OLD_NUMBERED, text)]
+    assert list(_numbered(text)) == old
+    if not re.search(r"\s{4}", text):
+        assert [m.groups() for m in _CITED.finditer(text)] == \
+            [m.groups() for m in re.finditer(_OLD_CITED, text)]

@@ -29,10 +29,10 @@ _UNITS: dict[str, tuple[str, float]] = {
 }
 _UNIT_RX = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
 _QUANTITY = re.compile(rf"(?<![\d.A-Za-z〔])(\d+(?:\.\d+)?)\s*({_UNIT_RX})")
-_ELEVATION = re.compile(r"(?<![\d.])(\d{3,4})\s*(?:米)?\s*(平台|台阶|水平)")
+_ELEVATION = re.compile(r"(?<![\d.])(\d{3,4})\s*(?:米\s*)?(平台|台阶|水平)")
 _YEAR = re.compile(r"(20\d\d|19\d\d)\s*年")
 _SENTENCE = re.compile(r"[^。；;\n]+")
-_CJK_TAIL = re.compile(r"[\u4e00-\u9fff]+$")
+_CJK_TAIL = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]+$")  # tried at run starts only
 
 # words between a label and its number: dropped (longest first)
 _FILLERS = ("约为", "约", "为", "仅为", "仅", "共计", "合计", "累计", "共", "计", "是", "达", "由")

@@ -74,7 +74,7 @@ def _entries(index):
         if not par.supportsService("com.sun.star.text.Paragraph"):
             continue
         style = par.ParaStyleName
-        digits = re.search(r"(\d+)$", style or "")
+        digits = re.search(r"(?<!\d)(\d+)$", style or "")
         level = levels.get(style) or (int(digits.group(1)) if digits else None)
         text = par.getString()
         if level is None or not text.strip():

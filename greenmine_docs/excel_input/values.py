@@ -127,7 +127,7 @@ def number_text(value: float) -> str:
     return repr(value)
 
 
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_NUMBER = re.compile(r"^[+-]?(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+)?$")  # one way to split digits
 
 
 def parse_number(text: str) -> float | int | None:
