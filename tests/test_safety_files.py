@@ -59,6 +59,9 @@ def project(tmp_path) -> Path:
     return folder
 
 
+_ADDRESS = "  address: 山西省吕梁市文水县凤城镇青岚路18号"  # the example enterprise's line
+
+
 def _edit(project: Path, old: str, new: str) -> Path:
     path = project / "mine.yaml"
     text = path.read_text(encoding="utf-8")
@@ -246,7 +249,7 @@ def test_referenced_files_are_the_path_fields_only(project, tmp_path):
 
     (tmp_path / "elsewhere.yaml").write_text("x: 1\n", encoding="utf-8")
     mine = project / "mine.yaml"
-    _edit(project, "  address: 山西省吕梁市文水县凤城镇青岚路 18 号",
+    _edit(project, _ADDRESS,
           f"  address: {tmp_path / 'elsewhere.yaml'}")
     _edit(project, "{file: photos/01-bench.jpg,", "{file: ../elsewhere.yaml,")
     raw = read_yaml(mine)
@@ -267,7 +270,7 @@ def test_fingerprint_reads_only_those_files_in_chunks(project, tmp_path):
 
     big = mk.sparse_file(tmp_path / "sparse.png")
     inside_big = mk.sparse_file(project / "photos" / "huge.jpg")
-    mine = _edit(project, "  address: 山西省吕梁市文水县凤城镇青岚路 18 号", f"  address: {big}")
+    mine = _edit(project, _ADDRESS, f"  address: {big}")
     _edit(project, "{file: photos/01-bench.jpg,", "{file: photos/huge.jpg,")
     task = MineTask(key="mine.yaml", out_dir=tmp_path / "out", path=mine)
     start = time.perf_counter()
@@ -289,7 +292,7 @@ def test_batch_with_a_sparse_file_is_bounded(project, tmp_path):
     import make_exhaustion as mk
 
     big = mk.sparse_file(tmp_path / "sparse.png")
-    _edit(project, "  address: 山西省吕梁市文水县凤城镇青岚路 18 号", f"  address: {big}")
+    _edit(project, _ADDRESS, f"  address: {big}")
     res = bounded_run("batch", project.parent, "-o", tmp_path / "out", "--validate-only",
                       "-j", "1", seconds=20, megabytes=250)
     assert res.code in (0, 1), res.output
