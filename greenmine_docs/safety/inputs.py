@@ -19,6 +19,7 @@ here in one place:
 """
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -34,6 +35,16 @@ OUTSIDE_HINT = (f"请把该文件放在输入文件所在目录（或其子目�
 
 # ------------------------------------------------------------------ regular files
 
+_UNREADABLE = {errno.ENAMETOOLONG: "文件名过长", errno.EACCES: "没有读取权限",
+               errno.EPERM: "没有读取权限", errno.ENOTDIR: "路径中有一部分不是文件夹",
+               errno.ELOOP: "符号链接循环", errno.EISDIR: "这是一个文件夹"}
+
+
+def why_unreadable(error: OSError) -> str:
+    """The reason a file could not be read, in Chinese where it is a common one."""
+    return _UNREADABLE.get(error.errno or 0, error.strerror or type(error).__name__)
+
+
 def file_problem(path: str | Path) -> str:
     """Why ``path`` cannot be read as an input file ("" when it can): it is missing, a folder,
     or not a regular file (a FIFO, a device, a socket)."""
@@ -41,8 +52,10 @@ def file_problem(path: str | Path) -> str:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
         return "不存在"
-    except (OSError, ValueError) as e:
-        return f"无法访问（{getattr(e, 'strerror', None) or e}）"
+    except OSError as e:  # a name too long, a component that is a file, no permission
+        return f"无法访问（{why_unreadable(e)}）"
+    except ValueError as e:  # a NUL character in the name
+        return f"无法访问（{e}）"
     if stat.S_ISDIR(mode):
         return "是文件夹，不是文件"
     if not stat.S_ISREG(mode):
@@ -75,7 +88,8 @@ def open_regular(path: str | Path, what: str = "文件") -> BinaryIO:
     try:
         fd = os.open(path, flags)
     except OSError as e:
-        raise InputError(f"无法读取{what} {path}：{e.strerror}", hint="请检查文件权限。") from e
+        raise InputError(f"无法读取{what} {path}：{why_unreadable(e)}。",
+                         hint="请检查文件权限。") from e
     fh = os.fdopen(fd, "rb")
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         fh.close()
@@ -98,7 +112,8 @@ def read_regular(path: str | Path, *, what: str, limit: int, limit_env: str) -> 
         try:
             data = fh.read(limit + 1)
         except OSError as e:
-            raise InputError(f"无法读取{what} {path}：{e.strerror}", hint="请检查文件权限。") from e
+            raise InputError(f"无法读取{what} {path}：{why_unreadable(e)}。",
+                             hint="请检查文件权限。") from e
     if len(data) > limit:  # grew while being read
         raise InputError(f"{what} {path} 超过上限 {megabytes(limit)}。",
                          hint=f"确需处理大文件可设置环境变量 {limit_env}。")
