@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..cells import cell_text
 from ..findings import Finding, Location, make
+from ..numtext import number_of
 from .data import Scores
 from .scoresheet import (FORMAT_TAG, KIND_ITEM, PRE_COLUMNS, SCORE_COLUMNS, SHEET_META,
                          SHEET_PRE, SHEET_SCORES, header_row)
@@ -35,19 +36,18 @@ _NOT_MET = {"不符合", "否", "×", "✗", "n", "no", "false"}
 _text = cell_text
 
 
-def _number(value: Any) -> tuple[bool, float | None]:
-    """(understood, number) for a score cell; ``不适用`` is handled by the caller."""
+def _number(value: Any) -> tuple[bool, float | None, str]:
+    """(understood, number, why not) for a score cell; ``不适用`` is handled by the caller.
+    Text is read as everywhere (:func:`greenmine_docs.numtext.number_of`): ``1,5``, ``1_5``,
+    ``inf`` are refused with the reason, a trailing 分 is allowed."""
     if value is None or (isinstance(value, str) and not value.strip()):
-        return True, None
-    if isinstance(value, bool):
-        return False, None
-    if isinstance(value, (int, float)):
-        return True, float(value)
-    text = str(value).strip().replace("分", "").replace("，", ".")
-    try:
-        return True, float(text)
-    except ValueError:
-        return False, None
+        return True, None, ""
+    if isinstance(value, str):
+        value = value.strip().removesuffix("分")
+    read = number_of(value)
+    if read.value is None:
+        return False, None, read.problem
+    return True, float(read.value), ""
 
 
 def _photos(value: Any) -> list[int] | None:
@@ -213,7 +213,7 @@ class _Reader:
             seen[ref] = row
             item = known[ref]
             pts = ws.cell(row=row, column=cols["points"]).value
-            ok, pts_value = _number(pts)
+            ok, pts_value, _ = _number(pts)
             if not ok or pts_value is None or abs(pts_value - item.points) > 1e-9:
                 self.add("GM-W553", f"评价内容 {ref} 的分值被改为“{_text(pts) or '空'}”，"
                          f"指标体系为 {item.points:g} 分；按指标体系计。", where("points"))
@@ -221,10 +221,11 @@ class _Reader:
             na = isinstance(raw, str) and raw.strip().lower() in _NA
             score = None
             if not na:
-                ok, score = _number(raw)
+                ok, score, why = _number(raw)
                 if not ok:
-                    self.add("GM-E551", f"评价内容 {ref} 的得分“{_text(raw)}”不是数字"
-                             "（不适用的项填“不适用”）。", where("score"))
+                    self.add("GM-E551", f"评价内容 {ref} 的得分" + (
+                        f"{why}。" if why else f"“{_text(raw)}”不是数字（不适用的项填“不适用”）。"),
+                        where("score"))
                     score = None
             photos_raw = ws.cell(row=row, column=cols["photos"]).value
             photos = _photos(photos_raw)

@@ -9,6 +9,8 @@ from ..findings import Finding, make
 from ..units import parse_unit, years_of
 from .context import CheckContext
 
+PLAUSIBLE_YEARS = 300  # remaining years beyond this come from a wrong unit or a typing slip
+
 
 def add_years(day: dt.date, years: int) -> dt.date:
     try:
@@ -23,6 +25,35 @@ def remaining_years(ctx: CheckContext) -> float | None:
     r = ctx.submission.reserves
     return years_of(r.remaining.value, r.remaining.unit, r.annual_production.value,
                     r.annual_production.unit)
+
+
+def _remaining_years(ctx: CheckContext) -> Iterator[Finding]:
+    """Selection condition 5 (at least three years of reserves), with what makes the ratio
+    meaningless named: no production to divide by, units of different kinds, or a result no
+    mine has (a unit slip such as 吨 for 万吨 multiplies it by 10,000)."""
+    r = ctx.submission.reserves
+    years = remaining_years(ctx)
+    if years is not None:
+        yield make("GM-I214", f"剩余可采年限 = {r.remaining.value:g} {r.remaining.unit} ÷ "
+                   f"{r.annual_production.value:g} {r.annual_production.unit} ≈ {years:.1f} 年。",
+                   location=ctx.at("reserves", "remaining"))
+        if years < 3:
+            yield make("GM-E207", f"剩余可采年限约 {years:.1f} 年，不足三年。",
+                       location=ctx.at("reserves", "remaining", "value"))
+        elif years > PLAUSIBLE_YEARS:
+            yield make("GM-W216", f"按剩余可采储量与年开采量计算，剩余可采年限约 {years:.0f} 年，"
+                       f"超过 {PLAUSIBLE_YEARS} 年，明显不合理。",
+                       location=ctx.at("reserves", "annual_production", "value"))
+        if r.declared_years is not None and abs(r.declared_years - years) > max(0.5, 0.05 * years):
+            yield make("GM-W208", f"申报剩余可采年限 {r.declared_years:g} 年，按储量与年开采量"
+                       f"计算约 {years:.1f} 年。", location=ctx.at("reserves", "declared_years"))
+    elif r.annual_production.value <= 0:
+        yield make("GM-E215", "年开采量为 0，无法计算剩余可采年限（遴选条件5）。",
+                   location=ctx.at("reserves", "annual_production", "value"))
+    elif parse_unit(r.remaining.unit) and parse_unit(r.annual_production.unit):
+        yield make("GM-E114", f"剩余可采储量单位“{r.remaining.unit}”与年开采量单位"
+                   f"“{r.annual_production.unit}”无法换算，不能计算可采年限。",
+                   location=ctx.at("reserves", "annual_production", "unit"))
 
 
 def _day(day: dt.date) -> str:
@@ -75,22 +106,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         yield make("GM-E206", f"核查结论为矿区范围涉及自然保护地（核查方式：{el.protected_area.method}）。",
                    location=ctx.at("eligibility", "protected_area", "overlaps"))
     # 5. remaining years
-    years = remaining_years(ctx)
-    if years is not None:
-        r = s.reserves
-        yield make("GM-I214", f"剩余可采年限 = {r.remaining.value:g} {r.remaining.unit} ÷ "
-                   f"{r.annual_production.value:g} {r.annual_production.unit} ≈ {years:.1f} 年。",
-                   location=ctx.at("reserves", "remaining"))
-        if years < 3:
-            yield make("GM-E207", f"剩余可采年限约 {years:.1f} 年，不足三年。",
-                       location=ctx.at("reserves", "remaining", "value"))
-        if r.declared_years is not None and abs(r.declared_years - years) > max(0.5, 0.05 * years):
-            yield make("GM-W208", f"申报剩余可采年限 {r.declared_years:g} 年，按储量与年开采量"
-                       f"计算约 {years:.1f} 年。", location=ctx.at("reserves", "declared_years"))
-    elif (parse_unit(s.reserves.remaining.unit) and parse_unit(s.reserves.annual_production.unit)):
-        yield make("GM-E114", f"剩余可采储量单位“{s.reserves.remaining.unit}”与年开采量单位"
-                   f"“{s.reserves.annual_production.unit}”无法换算，不能计算可采年限。",
-                   location=ctx.at("reserves", "annual_production", "unit"))
+    yield from _remaining_years(ctx)
     # 6. plan written and passed
     pr = el.plan_review
     if not (pr.written and pr.passed):

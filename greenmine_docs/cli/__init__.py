@@ -44,13 +44,43 @@ class LazyGroup(click.Group):
         if spec is None or not _available(cmd_name):
             return None
         module = importlib.import_module(f"{__name__}.{spec[0]}")
-        return getattr(module, spec[1])
+        return _checked_paths(getattr(module, spec[1]))
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(n, COMMANDS[n][2]) for n in self.list_commands(ctx)]
         if rows:
             with formatter.section("命令 Commands"):
                 formatter.write_dl(rows)
+
+
+class _NamePath(click.Path):
+    """A ``click.Path`` that also refuses names no file system can hold (a file name over 255
+    bytes), which would otherwise fail deep inside a command with ``ENAMETOOLONG``."""
+
+    @classmethod
+    def of(cls, inner: click.Path) -> "_NamePath":
+        checked = cls.__new__(cls)
+        checked.__dict__.update(inner.__dict__)  # the same options (exists, dir_okay…)
+        return checked
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        from ..pathnames import path_problem
+
+        problem = path_problem(str(value))
+        if problem:
+            self.fail(f"{problem}：{str(value)[:40]}…", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+def _checked_paths(command: click.Command) -> click.Command:
+    """``command`` (and its sub-commands) with every path option checked by :class:`_NamePath`
+    — one place instead of a check in every command."""
+    for param in command.params:
+        if isinstance(param.type, click.Path) and not isinstance(param.type, _NamePath):
+            param.type = _NamePath.of(param.type)
+    for sub in getattr(command, "commands", {}).values():
+        _checked_paths(sub)
+    return command
 
 
 def _available(name: str) -> bool:

@@ -13,10 +13,15 @@ def parse_date_option(ctx: click.Context, param: click.Parameter, value: str | N
                       ) -> dt.date | None:
     if value is None:
         return None
+    from ..model.bounds import day_problem
+
     try:
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
     except ValueError as e:
         raise click.BadParameter(f"日期“{value}”格式不对，应写成 2023-09-20。") from e
+    if day_problem(day):
+        raise click.BadParameter(f"{day_problem(day)}。")
+    return day
 
 
 AS_OF_OPTION = click.option(

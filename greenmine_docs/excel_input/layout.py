@@ -94,8 +94,10 @@ def analyse(annotation: Any, metadata: tuple[Any, ...] = ()) -> TypeInfo:
     if origin is dict or annotation is dict:
         args = typing.get_args(annotation)
         value = analyse(args[1]) if len(args) == 2 else TypeInfo("any")
-        key_ok = not args or args[0] in (str, int) or (isinstance(args[0], type)
-                                                       and issubclass(args[0], str))
+        key = args[0] if args else str
+        if typing.get_origin(key) is typing.Annotated:  # a key with its own checks (a year)
+            key = typing.get_args(key)[0]
+        key_ok = key in (str, int) or (isinstance(key, type) and issubclass(key, str))
         if key_ok and value.kind in (*SCALAR_KINDS, "model", "list") and not value.optional:
             return TypeInfo("dict", item=value, metadata=metadata)
         return TypeInfo("json", metadata=metadata)

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from typing import Any, Callable
 
+from ..numtext import read_number
 from .layout import Leaf
 
 EMPTY = object()  # "no value in this cell"
@@ -127,21 +128,11 @@ def number_text(value: float) -> str:
     return repr(value)
 
 
-_NUMBER = re.compile(r"^[+-]?(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+)?$")  # one way to split digits
-
-
 def parse_number(text: str) -> float | int | None:
-    """``"1,200"`` → 1200, ``"１２０"`` → 120, ``"20%"`` → 0.2, ``"2.5e3"`` → 2500.0."""
-    t = unicodedata.normalize("NFKC", text).strip().replace(",", "").replace(" ", "")
-    percent = t.endswith("%")
-    if percent:
-        t = t[:-1]
-    if not _NUMBER.match(t):
-        return None
-    number: float | int = float(t) if any(c in t for c in ".eE") else int(t)
-    if percent:
-        return number / 100
-    return number
+    """The number a cell's text stands for (:func:`greenmine_docs.numtext.read_number`), or
+    ``None`` when it is not an acceptable number (the model then reports the text, with the
+    reason, at the cell)."""
+    return read_number(text).value
 
 
 def _read_number(value: Any, integer: bool, epoch: dt.datetime) -> tuple[Any, Note | None]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import ConfigError, InputError
 from ..findings import Finding, Location, Severity, make
+from ..pathnames import path_problem
 from .build import build_set
 from .model import IndicatorSet
 
@@ -130,6 +131,9 @@ def try_resolve(ref: str, base_dir: Path | None = None, *, where: Location | Non
     ref = (ref or "").strip()
     if ref in _current_builtin_ids():  # every mine of a batch asks: kept cheap
         return _load_builtin(ref), []
+    if path_problem(ref):
+        return None, [make("GM-E306", f"指标体系“{ref[:40]}…”：{path_problem(ref)}。",
+                           location=where or Location())]
     path = Path(ref)
     if not path.is_absolute() and base_dir is not None:
         path = Path(base_dir) / path

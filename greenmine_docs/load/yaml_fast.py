@@ -86,10 +86,12 @@ def _typer() -> Any:
         from ruamel.yaml import YAML
         from ruamel.yaml.nodes import ScalarNode
 
-        from .yaml_input import _lenient_timestamp
+        from .yaml_input import _lenient_number, _lenient_timestamp
 
         yaml = YAML(typ="rt")
         yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
+        yaml.constructor.add_constructor("tag:yaml.org,2002:int", _lenient_number)
+        yaml.constructor.add_constructor("tag:yaml.org,2002:float", _lenient_number)
         _TYPER = (yaml.resolver, yaml.constructor, ScalarNode)
     return _TYPER
 

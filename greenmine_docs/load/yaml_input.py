@@ -59,9 +59,13 @@ def parse_yaml_text(text: str, source: Path) -> Any:
 
 def _lenient_number(constructor: Any, node: Any) -> Any:
     """A plain scalar ruamel's resolver takes for a number but cannot build (``-_``, ``+_``:
-    its constructor fails with IndexError) stays text instead of crashing the load."""
+    its constructor fails with IndexError) stays text instead of crashing the load; so does a
+    number written with underscores (``1_5``: YAML 1.1 and ruamel read 15, YAML 1.2 has no such
+    number), which the model then refuses as ambiguous, at its line."""
     from ruamel.yaml.constructor import RoundTripConstructor
 
+    if "_" in str(node.value):
+        return str(node.value)
     build = (RoundTripConstructor.construct_yaml_int if node.tag.endswith(":int")
              else RoundTripConstructor.construct_yaml_float)
     try:

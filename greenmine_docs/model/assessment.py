@@ -8,14 +8,17 @@ problems with rectification suggestions, site photos, and the report date. The c
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from enum import Enum
 from typing import Any
 
 from pydantic import field_validator, model_validator
 
+from ..numtext import NOT_A_NUMBER, read_number
 from .base import StrictModel, YesNo, field
+from .bounds import Day, FilePath, Number, Whole, number
+
+Points = number(ge=0)  # a difference of scores
 
 
 class TitleLevel(str, Enum):
@@ -68,7 +71,7 @@ class Commission(StrictModel):
 
     body: str = field("委托单位", example="吕梁市规划和自然资源局")
     contract_number: str = field("委托合同编号", example="LLGH-LSKS-2023-017")
-    contract_date: dt.date | None = field("合同签订日期", None)
+    contract_date: Day | None = field("合同签订日期", None)
 
 
 class Agency(StrictModel):
@@ -90,13 +93,13 @@ class TeamMember(StrictModel):
 
 
 class DeskReview(StrictModel):
-    date: dt.date = field("内业评估日期")
+    date: Day = field("内业评估日期")
     materials: list[str] = field("审阅材料", default_factory=list)
 
 
 class SiteVisit(StrictModel):
-    start: dt.date = field("现场评估开始日期")
-    end: dt.date = field("现场评估结束日期")
+    start: Day = field("现场评估开始日期")
+    end: Day = field("现场评估结束日期")
 
 
 NOT_APPLICABLE_WORDS = {"不适用", "不涉及", "n/a", "na", "—", "/"}
@@ -122,11 +125,11 @@ class AssessedItem(StrictModel):
     """The agency's score of one item. ``"1.1.1": 15`` is short for ``{score: 15}``;
     ``score: 不适用`` means ``not_applicable: true`` (give the reason in ``remark``)."""
 
-    score: float | None = field("评估得分", None)
+    score: Number | None = field("评估得分", None)
     not_applicable: YesNo = field("不适用", False)
     deduction_reason: str | None = field("扣分原因", None)
     evidence: str | None = field("佐证材料", None)
-    photos: list[int] = field("照片编号", default_factory=list,
+    photos: list[Whole] = field("照片编号", default_factory=list,
                               description="assessment.photos 中的序号（从 1 开始）")
     remark: str | None = field("备注", None, description="不适用的项在此写明理由")
 
@@ -137,6 +140,8 @@ class AssessedItem(StrictModel):
             return {"score": value}
         if isinstance(value, str) and value.strip().lower() in NOT_APPLICABLE_WORDS:
             return {"not_applicable": True}
+        if isinstance(value, str) and read_number(value) != NOT_A_NUMBER:
+            return {"score": value}  # "15", "1,5", "Infinity": the score field reads or refuses
         if isinstance(value, dict):
             s = value.get("score")
             if isinstance(s, str) and s.strip().lower() in NOT_APPLICABLE_WORDS:
@@ -187,11 +192,11 @@ class Problem(StrictModel):
     description: str = field("存在问题")
     items: list[str] = field("涉及评价内容编号", default_factory=list)
     suggestion: str = field("整改建议")
-    deadline: dt.date | None = field("整改期限", None)
+    deadline: Day | None = field("整改期限", None)
 
 
 class Photo(StrictModel):
-    file: str = field("照片文件", description="相对于输入文件所在目录的路径（JPEG 或 PNG）")
+    file: FilePath = field("照片文件", description="相对于输入文件所在目录的路径（JPEG 或 PNG）")
     caption: str = field("照片说明")
 
 
@@ -210,7 +215,7 @@ class Assessment(StrictModel):
     scores: dict[str, AssessedItem] = field(
         "评估得分", default_factory=dict, sheet="评估得分",
         description="键为评价内容编号（如 \"1.1.1\"），值为得分（或 {score, deduction_reason, …}）")
-    score_sheet: str | None = field(
+    score_sheet: FilePath | None = field(
         "已填写的打分表", None,
         description="greenmine scoresheet 生成并填写后的 XLSX（相对于输入文件）；"
                     "填写后先决条件判定和评估得分从表中读取")
@@ -218,9 +223,9 @@ class Assessment(StrictModel):
     problems: list[Problem] = field("存在问题与整改建议", default_factory=list,
                                     sheet="问题与整改建议")
     photos: list[Photo] = field("现场照片", default_factory=list, sheet="现场照片")
-    report_date: dt.date = field("报告日期")
-    comparison_threshold: float | None = field(
-        "与自评得分对比的差异阈值（分）", None, ge=0,
+    report_date: Day = field("报告日期")
+    comparison_threshold: Points | None = field(
+        "与自评得分对比的差异阈值（分）", None,
         description="评估得分与企业自评得分之差超过该分值的评价内容在报告中列出；缺省为该项分值的 20%")
 
     @field_validator("prerequisites", "scores", mode="before")

@@ -39,6 +39,7 @@ class StrictModel(BaseModel):
         populate_by_name=True,
         use_enum_values=False,
         coerce_numbers_to_str=True,
+        allow_inf_nan=False,  # ∞ and NaN break every sum and comparison after them
     )
 
 

@@ -13,36 +13,38 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator
 
 from .base import StrictModel, field
+from .bounds import Day, FilePath, NumberOrText, Whole, Year, number
 
 _MONTH = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*$")
 
 
+def _month(value: Any) -> tuple[int, int] | None:
+    """(year, month) of a text such as ``2024-06`` naming a real month, else ``None`` (the
+    text is then reported as a bad date, with its field)."""
+    m = _MONTH.match(value) if isinstance(value, str) else None
+    if m is None or not (1 <= int(m.group(1)) and 1 <= int(m.group(2)) <= 12):
+        return None
+    return int(m.group(1)), int(m.group(2))
+
+
 def _month_start(value: Any) -> Any:
-    if isinstance(value, str):
-        m = _MONTH.match(value)
-        if m:
-            return dt.date(int(m.group(1)), int(m.group(2)), 1)
-    return value
+    month = _month(value)
+    return value if month is None else dt.date(*month, 1)
 
 
 def _month_end(value: Any) -> Any:
-    if isinstance(value, str):
-        m = _MONTH.match(value)
-        if m:
-            year, month = int(m.group(1)), int(m.group(2))
-            if 1 <= month <= 12:
-                return dt.date(year, month, calendar.monthrange(year, month)[1])
-    return value
+    month = _month(value)
+    return value if month is None else dt.date(*month, calendar.monthrange(*month)[1])
 
 
-StartDate = Annotated[dt.date, BeforeValidator(_month_start)]
+StartDate = Annotated[Day, BeforeValidator(_month_start)]
 """A date; ``2024-06`` means 2024-06-01."""
-EndDate = Annotated[dt.date, BeforeValidator(_month_end)]
+EndDate = Annotated[Day, BeforeValidator(_month_end)]
 """A date; ``2024-06`` means 2024-06-30."""
-Money = Annotated[float, Field(ge=0, le=10_000_000)]
+Money = number(ge=0, le=10_000_000)
 """An amount in 万元."""
 
 
@@ -56,10 +58,10 @@ class Target(StrictModel):
 
     name: str = field("目标指标", example="矿区可绿化区域绿化覆盖率")
     indicator: str | None = field("对应评价指标编号", None, example="1.2")
-    current: float | str | None = field("现状值", None)
-    target: float | str = field("目标值")
+    current: NumberOrText | None = field("现状值", None)
+    target: NumberOrText = field("目标值")
     unit: str | None = field("单位", None, example="%")
-    year: int = field("完成年份", ge=2000, le=2100)
+    year: Whole = field("完成年份", ge=2000, le=2100)
 
 
 class GapRow(StrictModel):
@@ -80,7 +82,7 @@ class Task(StrictModel):
     end: EndDate = field("完成时间", example="2024-06")
     investment: Money = field("投资（万元）")
     responsible: str = field("责任部门")
-    by_year: dict[int, Money] | None = field(
+    by_year: dict[Year, Money] | None = field(
         "分年度投资（万元）", None,
         description="可选；缺省时按实施月份把投资平均分摊到各年度")
 
@@ -102,11 +104,11 @@ Narrative = str | dict[str, str]
 class ImplementationPlan(StrictModel):
     title: str | None = field("方案名称", None, description="缺省为“矿山名称＋绿色矿山建设实施方案”")
     compiler: str = field("编制单位")
-    date: dt.date = field("编制日期")
+    date: Day = field("编制日期")
     period: PlanPeriod = field("方案期限")
     total_investment: Money | None = field(
         "计划总投资（万元）", None, description="填写时须与各项任务投资之和一致")
-    outline: str | None = field(
+    outline: FilePath | None = field(
         "编写提纲文件", None, description="省级或企业自定义的提纲 YAML（相对于本文件）；缺省用内置参考提纲")
     narrative: dict[str, Narrative] = field(
         "各节叙述文字", default_factory=dict,

@@ -27,12 +27,12 @@ Checks on this section are in :mod:`greenmine_docs.selfcheck.checks`; scoring in
 """
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from pydantic import field_validator, model_validator
 
 from .base import StrictModel, YesNo, field
+from .bounds import Day, Number
 
 NOT_APPLICABLE_WORDS = {"不适用", "不涉及", "n/a", "na", "—", "/"}
 
@@ -51,13 +51,13 @@ class PrerequisiteRuling(StrictModel):
 
 
 class ItemEntry(StrictModel):
-    score: float | None = field("自查得分", None, description="0 至该项分值；不适用的项留空")
+    score: Number | None = field("自查得分", None, description="0 至该项分值；不适用的项留空")
     not_applicable: YesNo = field("不适用", False,
                                   description="该项不适用于本矿山时填 true，并在自查情况中说明理由")
     situation: str | None = field("自查情况及佐证材料", None)
     problem: str | None = field("存在问题", None)
     measure: str | None = field("整改措施", None)
-    deadline: dt.date | None = field("整改时限", None)
+    deadline: Day | None = field("整改时限", None)
     responsible: str | None = field("责任人", None)
 
     @model_validator(mode="before")
@@ -72,7 +72,7 @@ class ItemEntry(StrictModel):
 
 
 class SelfCheck(StrictModel):
-    check_date: dt.date | None = field("自查日期", None, description="必填；缺少时报 GM-E323")
+    check_date: Day | None = field("自查日期", None, description="必填；缺少时报 GM-E323")
     filled_by: str | None = field("填表人", None, description="必填；缺少时报 GM-E323")
     reviewer: str | None = field("审核人（企业负责人）", None)
     compiler: str | None = field(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .assessment import Assessment
 from .base import StrictModel, field
+from .bounds import Whole
 from .foundation import Campaign, Eligibility, Enterprise, Mine, Reserves
 from .plan import ImplementationPlan
 from .self_check import SelfCheck
@@ -15,7 +16,7 @@ SCHEMA_VERSION = 1
 
 
 class Submission(StrictModel):
-    schema_version: int = field("格式版本", SCHEMA_VERSION, ge=1, le=SCHEMA_VERSION)
+    schema_version: Whole = field("格式版本", SCHEMA_VERSION, ge=1, le=SCHEMA_VERSION)
     campaign: Campaign = field("工作安排", sheet="工作安排")
     enterprise: Enterprise = field("企业信息", sheet="企业信息")
     mine: Mine = field("矿山信息", sheet="矿山信息")

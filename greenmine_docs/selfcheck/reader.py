@@ -23,6 +23,7 @@ from ..cells import cell_text
 from ..errors import InputError
 from ..findings import Location, Report, make
 from ..indicators.model import IndicatorSet, MineProfile
+from ..numtext import number_of
 from ..scoring import ScoreResult
 from .core import (AUTO_NA_NOTE, COL, COLUMNS, FORMAT_TAG, HEADER_FIELDS, META_SHEET, MET,
                    NOT_MET, SHEET_NAME)
@@ -374,18 +375,17 @@ class _Reader:
             raw = self.ws.value(row, COL["score"])
             if isinstance(raw, bool):
                 raw = None
-            if isinstance(raw, (int, float)):
-                entry["score"] = float(raw)
-            elif isinstance(raw, str) and raw.strip():
-                word = raw.strip()
-                if word.lower() in NOT_APPLICABLE_WORDS or word == NOT_APPLICABLE:
-                    entry["not_applicable"] = True
+            if isinstance(raw, str) and raw.strip() and (
+                    raw.strip().lower() in NOT_APPLICABLE_WORDS or raw.strip() == NOT_APPLICABLE):
+                entry["not_applicable"] = True
+            elif raw is not None and not (isinstance(raw, str) and not raw.strip()):
+                read = number_of(raw)
+                if read.value is not None:
+                    entry["score"] = float(read.value)
                 else:
-                    try:
-                        entry["score"] = float(word)
-                    except ValueError:
-                        self.bad(row, COL["score"],
-                                 f"{item.id} 的自查得分“{word}”不是数字，也不是“{NOT_APPLICABLE}”。")
+                    self.bad(row, COL["score"], f"{item.id} 的自查得分" + (
+                        f"{read.problem}。" if read.problem
+                        else f"“{raw}”不是数字，也不是“{NOT_APPLICABLE}”。"))
             for key in _TEXT_KEYS:
                 text = _text(self.ws.value(row, COL[key]))
                 if text:

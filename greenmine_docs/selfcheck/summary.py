@@ -84,8 +84,7 @@ def summarize(sources: Iterable[str | Path], output: str | Path, *, force: bool 
         except InputError as e:
             _broken(result, f, e.message)
             continue
-        errors = [x for x in table.report.findings if x.severity is Severity.ERROR
-                  and x.code in ("GM-E330", "GM-E306", "GM-E300")]
+        errors = [x for x in table.report.findings if _spoils_total(x)]
         if not table.usable or errors:
             _broken(result, f, errors[0].message if errors else "无法读取自查内容。")
             continue
@@ -97,6 +96,22 @@ def summarize(sources: Iterable[str | Path], output: str | Path, *, force: bool 
     write_bytes_atomic(output, workbook_bytes(result), force=force, inputs=files)
     result.written = output
     return result
+
+
+def _spoils_total(finding: Any) -> bool:
+    """An error that leaves the table without a total worth summarising: the table is not
+    ours or its set is unknown, or a score or prerequisite cell (column F) cannot be read —
+    ``inf`` or ``1,5`` typed as a score, say."""
+    from ..cells import column_letter
+    from .core import COL
+
+    if finding.severity is not Severity.ERROR:
+        return False
+    if finding.code in ("GM-E330", "GM-E306", "GM-E300"):
+        return True
+    score_column = column_letter(COL["score"] - 1)
+    cell = finding.location.cell or ""
+    return finding.code == "GM-E331" and cell.rstrip("0123456789") == score_column
 
 
 def _broken(result: SummaryResult, path: Path, reason: str) -> None:
