@@ -1,7 +1,8 @@
 """Opening Office files (.xlsx, .docx) safely: refuse corrupt or truncated packages and zip
 bombs (too many members, too much uncompressed data, absurd compression ratios, one member
-bigger than a parser can take in seconds) before any XML parser sees them. XML entity tricks
-are handled by defusedxml, which openpyxl uses when it is installed (it is a dependency).
+bigger than a parser can take in seconds) and parts that declare a DTD (entity tricks) before
+any XML parser sees them. XML entity tricks are also handled by defusedxml, which openpyxl uses
+when it is installed (it is a dependency).
 
 The sizes checked are those the zip's directory declares: :mod:`zipfile` (through which
 openpyxl, python-docx and our own readers read every member) never returns more than the
@@ -81,6 +82,7 @@ def check_office_file(path: Path, *, kind: str, limit: int | None = None,
             if bad is not None:
                 raise InputError(f"{kind} {path} 已损坏（部件 {bad} 校验失败）。",
                                  hint="请重新保存或重新下载该文件。")
+            _refuse_dtd(zf, path, kind)
     except InputError:
         raise
     except zipfile.BadZipFile as e:
@@ -99,3 +101,16 @@ def check_openpyxl_file(path: Path, *, kind: str) -> None:
 
     check_office_file(path, kind=kind, part_limit=limits.MAX_TABLE_PART_BYTES,
                       part_env=TABLE_PART_ENV)
+
+
+def _refuse_dtd(zf: zipfile.ZipFile, path: Path, kind: str) -> None:
+    """A part with a document type declaration is refused before any parser sees it
+    (:mod:`greenmine_docs.safety.xmlprolog`)."""
+    from .safety.xmlprolog import part_with_dtd
+
+    part = part_with_dtd(zf)
+    if part is not None:
+        raise InputError(
+            f"{kind} {path} 的部件 {part} 含有文档类型定义（DTD），拒绝读取：Office 文件不允许"
+            "使用 DTD，它可用来展开巨量文本或读取本机文件。",
+            hint="请确认文件来源；用 Excel/WPS/Word 打开后“另存为”新文件再试。")
