@@ -74,8 +74,14 @@ def load_raw(raw: "RawInput") -> Loaded:
 
 
 def reference_date(submission: "Submission | None", as_of: dt.date | None) -> dt.date:
-    """``--as-of`` first, then the campaign's reference date, else today."""
+    """``--as-of`` first, then the campaign's reference date, else today. An ``as_of`` the
+    checks cannot count years back and forth from is refused (:class:`InputError`)."""
     if as_of is not None:
+        from .errors import InputError
+        from .model.bounds import day_problem
+
+        if day_problem(as_of):
+            raise InputError(f"基准日期：{day_problem(as_of)}。", hint="请指定实际的基准日期。")
         return as_of
     if submission is not None and submission.campaign.reference_date is not None:
         return submission.campaign.reference_date
@@ -219,7 +225,7 @@ def _unused_name(name: str, taken: dict[str, bytes]) -> str:
 def _write_build(result: BuildResult, files: dict[str, bytes], out_dir: Path, loaded: Loaded,
                  *, force: bool) -> BuildResult:
     from . import __version__
-    from .outputs import check_output, write_bytes_atomic
+    from .outputs import check_output, write_all_atomic
 
     from .safety.inputs import input_files
 
@@ -230,12 +236,8 @@ def _write_build(result: BuildResult, files: dict[str, bytes], out_dir: Path, lo
     manifest_path = out_dir / "manifest.json"
     for target in [*targets.values(), manifest_path]:  # refuse before writing anything
         check_output(target, force=force, inputs=inputs)
-    entries = []
-    for name, data in files.items():
-        write_bytes_atomic(targets[name], data, force=force, inputs=inputs)
-        result.written.append(targets[name])
-        entries.append({"file": name, "bytes": len(data),
-                        "sha256": hashlib.sha256(data).hexdigest()})
+    entries = [{"file": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+               for name, data in files.items()]
     manifest = {
         "generator": f"greenmine-docs {__version__}",
         "input": {"file": str(source), "sha256": hashlib.sha256(source_bytes).hexdigest()},
@@ -244,8 +246,11 @@ def _write_build(result: BuildResult, files: dict[str, bytes], out_dir: Path, lo
         "skipped": result.skipped,
         "report": result.report.to_dict(),
     }
-    write_bytes_atomic(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=2,
-                                                 default=str).encode("utf-8"),
-                       force=force, inputs=inputs)
+    manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2,
+                                default=str).encode("utf-8")
+    # every document and the manifest, or none of them (a disk that fills up half-way)
+    write_all_atomic({**{targets[n]: data for n, data in files.items()},
+                      manifest_path: manifest_bytes}, force=force, inputs=inputs)
+    result.written.extend(targets.values())
     result.manifest = manifest_path
     return result

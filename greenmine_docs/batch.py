@@ -27,10 +27,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from .errors import GreenmineError, InputError
+from .errors import GreenmineError, InputError, OutputError
 from .findings import Report
 from .load.raw import mine_name
-from .outputs import safe_filename
+from .outputs import ensure_dir, safe_filename
 
 if TYPE_CHECKING:
     from .load.raw import RawInput
@@ -40,6 +40,7 @@ CACHE_FILE = ".greenmine-batch.json"
 JOURNAL_FILE = ".greenmine-batch.journal"
 INPUT_SUFFIXES = {".yaml", ".yml", ".xlsx"}
 STATUS_OK, STATUS_ERRORS, STATUS_BROKEN = "已生成", "有错误未生成", "无法读取"
+STATUS_UNWRITABLE = "无法写入"
 STATUS_VALID = "校验通过"
 
 
@@ -227,8 +228,11 @@ def process(task: MineTask, previous: dict[str, Any] | None = None) -> MineOutco
         run_checks(raw_loaded, task.as_of)
         result = BuildResult(report=raw_loaded.report)
     else:
-        result = build_loaded(raw_loaded, task.out_dir, as_of=task.as_of, strict=task.strict,
-                              force=True)
+        try:
+            result = build_loaded(raw_loaded, task.out_dir, as_of=task.as_of,
+                                  strict=task.strict, force=True)
+        except OutputError as e:  # read and checked, but its documents could not be written
+            return _unwritable(task, e)
     data = raw_loaded.raw.data if isinstance(raw_loaded.raw.data, dict) else {}
     sub = raw_loaded.submission
     outcome = _checked(task, result.report, fp, mine=sub.mine.name if sub else mine_name(data),
@@ -274,6 +278,15 @@ def _unreadable(task: MineTask, text: str, message: str, hint: str) -> MineOutco
     return MineOutcome(key=task.key, status=STATUS_BROKEN, errors=1, message=text,
                        findings=[{"code": "GM-E690", "severity": "error", "message": message,
                                   "hint": hint, "location": {"file": task.key}}])
+
+
+def _unwritable(task: MineTask, error: OutputError) -> MineOutcome:
+    """A mine whose documents could not be written (disk full, read-only, no permission):
+    its input is fine, so it is not reported as unreadable."""
+    return MineOutcome(key=task.key, status=STATUS_UNWRITABLE, errors=1, message=str(error),
+                       findings=[{"code": "GM-E692", "severity": "error",
+                                  "message": error.message, "hint": error.hint,
+                                  "location": {"file": task.key}}])
 
 
 def _internal_error(task: MineTask, text: str) -> MineOutcome:
@@ -333,7 +346,7 @@ def _process_all(tasks: list[MineTask], out_dir: Path, jobs: int, validate_only:
                  on_start: Callable[[int], None] | None,
                  on_done: Callable[[MineOutcome], None] | None) -> list[MineOutcome]:
     """Every task through :func:`process`, here or in ``jobs`` forked workers."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    ensure_dir(out_dir)
     cache = _read_cache(out_dir)
     if on_start:
         on_start(len(tasks))
@@ -417,7 +430,7 @@ class _TableValidation:
         return (fp, reuse), reuse
 
     def read(self, count: int) -> None:
-        self.out_dir.mkdir(parents=True, exist_ok=True)
+        ensure_dir(self.out_dir)
         if self.on_start:
             self.on_start(count)
 

@@ -12,6 +12,7 @@ the same time keeps its files.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -52,9 +53,10 @@ def _fit(text: str, max_len: int, max_bytes: int) -> str:
 def safe_filename(name: str, *, max_len: int = 80, default: str = "未命名",
                   max_bytes: int = MAX_NAME_BYTES) -> str:
     """A file name (no directory) made from user text: no separators, no ``..``, no Windows
-    reserved names or characters, no leading ``-`` or ``~`` (options, Office lock files),
+    reserved names or characters, no invisible or direction-changing characters, no leading
+    ``-`` or ``~`` (options, Office lock files),
     bounded length in characters and in UTF-8 bytes (shortened in the middle), never empty."""
-    text = unicodedata.normalize("NFC", str(name))
+    text = _invisible_out(unicodedata.normalize("NFC", str(name)))
     text = _BAD_CHARS.sub("_", text).strip().strip(".")
     text = re.sub(r"\s+", " ", text)
     text = re.sub(r"_+", "_", text)
@@ -68,6 +70,16 @@ def safe_filename(name: str, *, max_len: int = 80, default: str = "未命名",
     if stem in _WINDOWS_RESERVED:
         text = "_" + text
     return text
+
+
+def _invisible_out(text: str) -> str:
+    """Characters a file name must not carry invisibly: bidirectional overrides (U+202E
+    shows ``报告<U+202E>xcod.exe`` as ``报告exe.docx``), zero-width and other format characters,
+    C1 controls; line and paragraph separators become spaces."""
+    if text.isascii():
+        return text
+    return "".join(" " if unicodedata.category(ch) in ("Zl", "Zp") else ch for ch in text
+                   if unicodedata.category(ch) not in ("Cc", "Cf", "Cs") or ch in "\t\n\r")
 
 
 _SPECIAL = "是设备、管道或套接字等特殊文件，不能写入（加 --force 也不会替换它）"
@@ -131,13 +143,19 @@ def check_output(path: Path, *, force: bool = False, inputs: Iterable[Path] = ()
 @contextlib.contextmanager
 def atomic_path(path: Path, *, force: bool = False, inputs: Iterable[Path] = ()) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; on success it replaces ``path`` in one
-    rename, on failure it is removed, so the old file (or none) stays."""
+    rename, on failure it is removed, so the old file (or none) stays. A write the system
+    refuses (disk full, read-only, no permission) becomes an :class:`OutputError` that says so."""
     path = check_output(Path(path), force=force, inputs=inputs)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    clean_leftovers(path.parent)
-    fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-{_HOST}-",
-                                    suffix=path.suffix, dir=path.parent)
-    os.close(fd)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        clean_leftovers(path.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-{_HOST}-",
+                                        suffix=path.suffix, dir=path.parent)
+        os.close(fd)
+    except OutputError:
+        raise
+    except OSError as e:
+        raise write_failure(path, e) from e
     tmp = Path(tmp_name)
     try:
         yield tmp
@@ -146,9 +164,41 @@ def atomic_path(path: Path, *, force: bool = False, inputs: Iterable[Path] = ())
         _refuse_special(path)  # put there meanwhile
         os.chmod(tmp, _mode_for(path))  # mkstemp makes 0600: others could not open the result
         os.replace(tmp, path)
+    except OutputError:
+        raise
+    except OSError as e:
+        raise write_failure(path, e) from e
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+
+
+_WHY = {
+    errno.ENOSPC: ("磁盘空间不足", "请清理磁盘空间，或用 -o 把输出写到其他磁盘。"),
+    errno.EDQUOT: ("超出磁盘配额", "请清理空间或联系管理员，或用 -o 把输出写到其他位置。"),
+    errno.EROFS: ("所在文件系统是只读的", "请用 -o 把输出写到可写入的位置。"),
+    errno.EACCES: ("没有写入权限", "请检查该文件夹的权限，或用 -o 把输出写到其他位置。"),
+    errno.EPERM: ("没有写入权限", "请检查该文件夹的权限，或用 -o 把输出写到其他位置。"),
+    errno.EFBIG: ("文件超过文件系统允许的大小", "请用 -o 把输出写到其他磁盘。"),
+    errno.ENAMETOOLONG: ("文件名过长", "请用 -o 指定较短的输出路径。"),
+}
+
+
+def write_failure(path: Path, error: OSError) -> OutputError:
+    """The Chinese message for an output the system refused to write, naming the cause."""
+    why, hint = _WHY.get(error.errno or 0, (
+        f"{error.strerror or type(error).__name__}", "请检查输出位置是否可写入、空间是否充足。"))
+    return OutputError(f"无法写入输出文件 {path}：{why}。未留下不完整的文件。", hint=hint)
+
+
+def ensure_dir(path: Path) -> Path:
+    """Create the output folder ``path`` (and its parents), with a clear message when the
+    system refuses."""
+    try:
+        Path(path).mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise write_failure(Path(path), e) from e
+    return Path(path)
 
 
 TEMP_PREFIX = ".~gm-"
@@ -212,6 +262,21 @@ def write_bytes_atomic(path: Path, data: bytes, *, force: bool = False,
     with atomic_path(path, force=force, inputs=inputs) as tmp:
         tmp.write_bytes(data)
     return Path(path)
+
+
+def write_all_atomic(files: dict[Path, bytes], *, force: bool = False,
+                     inputs: Iterable[Path] = ()) -> list[Path]:
+    """Write every file or none: each goes to its temporary file first, and the renames
+    happen only after all of them were written — a disk that fills up half-way leaves the
+    previous outputs (or nothing) behind, not a mix of new and old."""
+    with contextlib.ExitStack() as stack:
+        for path, data in files.items():
+            tmp = stack.enter_context(atomic_path(path, force=force, inputs=inputs))
+            try:
+                tmp.write_bytes(data)
+            except OSError as e:
+                raise write_failure(Path(path), e) from e
+    return [Path(p) for p in files]
 
 
 def write_text_atomic(path: Path, text: str, *, force: bool = False,

@@ -37,7 +37,6 @@ def export_templates(directory: str | Path, *, force: bool = False) -> list[Path
     written = []
     for src, rel in files:
         target = directory / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
         write_bytes_atomic(target, src.read_bytes(), force=force)
         written.append(target)
     return written
