@@ -106,10 +106,12 @@ def prepare(path: Path) -> tuple[bytes, float]:
     photo :func:`inspect` found usable."""
     from PIL import Image, ImageOps
 
+    from ..safety.images import for_word, plain_mode
+
     with Image.open(path) as original:
         width, height = original.size
         if _usable_as_is(original):
-            return Path(path).read_bytes(), (height / width if width else 1.0)
+            return for_word(Path(path).read_bytes()), (height / width if width else 1.0)
         keep_png = original.format == "PNG"
         if original.format in ("JPEG", "MPO") and max(width, height) > MAX_EDGE_PX:
             scale = MAX_EDGE_PX / max(width, height)
@@ -121,11 +123,11 @@ def prepare(path: Path) -> tuple[bytes, float]:
         out = io.BytesIO()
         if keep_png:
             if img.mode not in ("RGB", "RGBA", "L", "LA", "P"):
-                img = img.convert("RGBA")
+                img = plain_mode(img)  # 16-bit greyscale scaled, not clipped to white
             img.save(out, format="PNG", optimize=True)
         else:
             if img.mode != "RGB":
-                img = img.convert("RGB")
+                img = plain_mode(img).convert("RGB")  # CMYK through its ICC profile
             img.save(out, format="JPEG", quality=85, optimize=True)
         w, h = img.size
     return out.getvalue(), (h / w if w else 1.0)

@@ -144,7 +144,7 @@ def add_picture(run: Any, data: bytes, width: Any) -> None:
 def _image_bytes(image: str | Path | bytes, where: str = "") -> tuple[bytes, float]:
     """Read and check an image by its content (format, completeness, size and pixel limits of
     :mod:`greenmine_docs.limits`); returns the bytes and its height/width ratio."""
-    from ..safety.images import inspect_image
+    from ..safety.images import for_word, inspect_image
 
     if isinstance(image, (str, Path)):
         path = Path(image)
@@ -168,7 +168,7 @@ def _image_bytes(image: str | Path | bytes, where: str = "") -> tuple[bytes, flo
             raise InputError(f"图片无法使用：{check.problem}。", hint="请使用 PNG 或 JPEG 图片。",
                              location=where)
     w, h = check.width, check.height
-    return data, (h / w if w else 1.0)
+    return for_word(data), (h / w if w else 1.0)  # CMYK, 16-bit, JPEG without JFIF: converted
 
 
 def add_figure(container, image: str | Path | bytes, caption: str | None, number: int | None, *,

@@ -151,3 +151,88 @@ def _decode(data: bytes, formats: frozenset[str]) -> ImageCheck:
     except (OSError, ValueError, SyntaxError, EOFError) as e:
         return ImageCheck(False, f"图片文件已损坏或不完整（{type(e).__name__}）", "unreadable")
     return ImageCheck(True, format=fmt, width=width, height=height)
+
+
+# ------------------------------------------------------------------ pictures for Word
+
+_PLAIN_MODES = frozenset({"RGB", "RGBA", "L", "LA", "P", "1"})
+_JFIF_APP0 = b"\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+
+
+def for_word(data: bytes) -> bytes:
+    """The bytes of a checked image (:func:`inspect_image`) as a Word document can hold them
+    and every reader shows them as they look: python-docx recognises a JPEG only by a JFIF
+    or Exif header (one without gets that header, its data untouched); CMYK JPEGs (often
+    Adobe-inverted, from Photoshop), 16-bit greyscale, premultiplied or other uncommon modes
+    are converted to RGB or 8-bit (:func:`plain_mode`). Plain PNG, GIF, BMP, TIFF and
+    JPEG files are returned as they are."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as img:
+        fmt, mode = img.format or "", img.mode
+        if fmt in ("JPEG", "MPO") and _jpeg_kept(img):
+            return data if data[6:10] in (b"JFIF", b"Exif") else data[:2] + _JFIF_APP0 + data[2:]
+        if fmt in ("PNG", "GIF", "BMP", "TIFF") and mode in _PLAIN_MODES:
+            return data
+        plain = plain_mode(img)
+        out = io.BytesIO()
+        if fmt in ("JPEG", "MPO"):
+            plain.save(out, format="JPEG", quality=92)
+        else:
+            plain.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _jpeg_kept(img: Any) -> bool:
+    """A JPEG whose data any reader decodes as it was meant, with or without a JFIF header:
+    greyscale, or three components stored as YCbCr (an Adobe marker with transform 0 means
+    RGB, which a JFIF header would make readers take for YCbCr)."""
+    return img.mode == "L" or (img.mode == "RGB" and img.info.get("adobe_transform", 1) != 0)
+
+
+def plain_mode(img: Any) -> Any:
+    """``img`` in RGB, RGBA, L or LA, with the colours it shows: CMYK through its ICC profile
+    when it has one (Pillow has already undone Adobe's inversion while decoding), 16- and
+    32-bit greyscale scaled to 8 bits (not clipped to white), palette and premultiplied modes
+    expanded."""
+    mode = img.mode
+    if mode in ("RGB", "RGBA", "L", "LA"):
+        return img
+    if mode == "CMYK":
+        return _cmyk_to_rgb(img)
+    if mode.startswith("I") or mode == "F":
+        return _grey_to_8bit(img)
+    if mode in ("P", "PA", "RGBa", "La"):
+        has_alpha = mode != "P" or "transparency" in img.info
+        return img.convert("RGBA" if has_alpha else "RGB")
+    if mode == "1":
+        return img.convert("L")
+    return img.convert("RGB")  # YCbCr, LAB, HSV
+
+
+def _cmyk_to_rgb(img: Any) -> Any:
+    icc = img.info.get("icc_profile")
+    if icc:
+        from PIL import ImageCms
+
+        try:
+            return ImageCms.profileToProfile(img, ImageCms.ImageCmsProfile(io.BytesIO(icc)),
+                                             ImageCms.createProfile("sRGB"), outputMode="RGB")
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # a damaged profile: the plain conversion below
+    return img.convert("RGB")
+
+
+def _grey_to_8bit(img: Any) -> Any:
+    """16-bit (``I;16``), 32-bit (``I``) or float (``F``) greyscale as 8-bit ``L``: values
+    of a 16-bit image are divided by 256; others are scaled from their own range."""
+    wide = img.convert("F") if img.mode == "F" else img.convert("I")
+    low, high = wide.getextrema()
+    if img.mode.startswith("I;16") or 255 < high <= 65535 and low >= 0:
+        scale, offset = 1 / 256, 0.0
+    elif 0 <= low and high <= 255 and img.mode != "F":
+        scale, offset = 1.0, 0.0
+    else:
+        span = (high - low) or 1
+        scale, offset = 255 / span, -low * 255 / span
+    return wide.point(lambda v: v * scale + offset).convert("L")
