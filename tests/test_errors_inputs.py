@@ -478,3 +478,24 @@ def test_mines_list_with_a_dtd_is_refused(runner, tmp_path):
     res = run_cli(runner, "sample", bad, "-o", out, "--ratio", "0.5", "--seed", "1")
     _refused(res, "xl/sharedStrings.xml")
     assert not out.exists()
+
+
+# ------------------------------------------------------------------ sample options
+
+@pytest.mark.parametrize("option,value,words", [
+    ("--ratio", "nan", "超出范围"), ("--ratio", "-inf", "超出范围"), ("--ratio", "1e999999", "超出范围"),
+    ("--seed", "1" * 400, "15 位")])
+def test_sample_refuses_non_finite_ratios_and_seeds_excel_cannot_keep(runner, tmp_path, option,
+                                                                      value, words):
+    listing = tmp_path / "名录.csv"
+    listing.write_text("矿山名称,名录级别,所在市\n甲矿,市级,吕梁市\n乙矿,省级,太原市\n",
+                       encoding="utf-8")
+    out = tmp_path / "抽查.xlsx"
+    res = run_cli(runner, "sample", listing, "-o", out, option, value)
+    assert res.code == 2 and words in res.stderr and "内部错误" not in res.output, res.output
+    assert not out.exists()
+    from greenmine_docs.officials.sample_run import run_sample
+
+    with pytest.raises(InputError, match=words):
+        run_sample(listing, out, **({"ratio": value} if option == "--ratio"
+                                    else {"ratio": "0.2", "seed": int(value)}))

@@ -31,6 +31,9 @@ def default_title(year: int | None) -> str:
     return f"{year}年绿色矿山实地核查名单" if year else "绿色矿山实地核查名单"
 
 
+MAX_SEED = 10**15
+
+
 def run_sample(list_path: str | Path, output: str | Path, *, ratio: str = "0.2",
                seed: int | None = None, priorities: str | None = None,
                docx_path: str | Path | None = None, date: dt.date | None = None,
@@ -54,8 +57,9 @@ def run_sample(list_path: str | Path, output: str | Path, *, ratio: str = "0.2",
     generated = seed is None
     if seed is None:
         seed = secrets.randbelow(10**8)
-    if seed < 0:
-        raise InputError(f"随机种子 {seed} 无效。", hint="随机种子应为非负整数，例如 --seed 20231001。")
+    if not 0 <= seed < MAX_SEED:  # the seed is recorded in a cell: Excel keeps 15 digits
+        raise InputError(f"随机种子 {str(seed)[:20]} 无效。",
+                         hint="随机种子应为不超过 15 位的非负整数，例如 --seed 20231001。")
     targets = [output] + ([Path(docx_path)] if docx_path else [])
     for t in targets:  # fail early, before reading a big list
         check_output(t, force=force, inputs=[list_path])

@@ -60,7 +60,7 @@ def parse_ratio(text: str | float | Decimal) -> Decimal:
             value = Decimal(s)
     except (InvalidOperation, ZeroDivisionError, ValueError) as e:
         raise InputError(f"抽取比例“{text}”不是有效数字。", hint="例如 --ratio 0.2 或 --ratio 20%。") from e
-    if not (0 < value <= 1):
+    if not value.is_finite() or not (0 < value <= 1):  # NaN cannot even be compared
         raise InputError(f"抽取比例 {text} 超出范围。", hint="抽取比例应大于 0、不超过 1（100%）。")
     return value
 
