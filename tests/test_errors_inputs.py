@@ -361,6 +361,26 @@ def test_one_bad_table_does_not_stop_summarize(table, runner, tmp_path):
     assert result.report.codes() == ["GM-W340"]
 
 
+@pytest.mark.parametrize("layout", ["[]", "-1", "1e309", "[" * 30000,
+                                    '{"column_header_row": "x"}',
+                                    '{"header_cells": {"check_date": "ZZZZ0"}}'])
+def test_a_damaged_layout_record_makes_the_table_not_ours(table, runner, tmp_path, layout):
+    """The hidden sheet records where the header block is; edited into something else, the
+    table is reported as not one of ours (GM-E330) instead of an AttributeError."""
+    path, _ = table
+    wb = openpyxl.load_workbook(path)
+    meta = wb["_greenmine"]
+    row = next(c.row for c in meta["A"] if c.value == "layout")
+    meta.cell(row=row, column=2).value = layout
+    bad = tmp_path / "damaged.xlsx"
+    wb.save(bad)
+    res = run_cli(runner, "validate", bad, "--format", "json")
+    assert res.code == 1 and "内部错误" not in res.output, res.output
+    assert "GM-E330" in {f["code"] for f in findings(res)}
+    res = run_cli(runner, "summarize", bad, "-o", tmp_path / "汇总.xlsx")
+    assert "内部错误" not in res.output and "damaged.xlsx" in res.output
+
+
 # ------------------------------------------------------------------ score sheets
 
 @pytest.fixture(scope="module")

@@ -165,10 +165,7 @@ def _read_open(wb: Any, path: Path, set_ref: str | None) -> TableRead:
         report.add(make("GM-E330", f"格式标记“{meta.get('format')}”不认识（应为 {FORMAT_TAG}）。",
                         location=Location(file=str(path), sheet=META_SHEET, cell="B1")))
         return out
-    try:
-        layout = json.loads(meta.get("layout") or "{}")
-    except json.JSONDecodeError:
-        layout = {}
+    layout = _layout(meta.get("layout"))
     if set_ref:
         iset = _resolve_set(set_ref, path, report)
     elif meta.get("indicator_set_data"):
@@ -187,6 +184,33 @@ def _read_open(wb: Any, path: Path, set_ref: str | None) -> TableRead:
     return out
 
 
+_CELL_REF = re.compile(r"[A-Z]{1,3}[1-9]\d{0,6}")
+
+
+def _layout(text: str | None) -> dict[str, Any]:
+    """Where the header block, the column header row and the opinion are, as the writer
+    recorded them; whatever of it is not what the writer records (an edited or damaged
+    hidden sheet) is left out, and the reader then reports the table as not ours (GM-E330)."""
+    try:
+        layout = json.loads(text or "{}")
+    except (json.JSONDecodeError, RecursionError):
+        return {}
+    if not isinstance(layout, dict):
+        return {}
+    out: dict[str, Any] = {}
+    row = layout.get("column_header_row")
+    if isinstance(row, int) and not isinstance(row, bool) and 1 <= row <= 10_000:
+        out["column_header_row"] = row
+    cells = layout.get("header_cells")
+    if isinstance(cells, dict):
+        out["header_cells"] = {k: v for k, v in cells.items()
+                               if isinstance(v, str) and _CELL_REF.fullmatch(v)}
+    opinion = layout.get("opinion_cell")
+    if isinstance(opinion, str) and _CELL_REF.fullmatch(opinion):
+        out["opinion_cell"] = opinion
+    return out
+
+
 def _embedded_set(blob: str, path: Path, report: Report) -> IndicatorSet | None:
     """The indicator set the table was generated with (a copy is kept in the table, so it
     reads back the same even when the set file is not at hand)."""
@@ -195,7 +219,7 @@ def _embedded_set(blob: str, path: Path, report: Report) -> IndicatorSet | None:
     where = Location(file=str(path), sheet=META_SHEET, cell="B9")
     try:
         data = json.loads(blob)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         report.add(make("GM-E330", "表格中保存的指标体系已损坏。", location=where,
                         hint="用 --set 指定生成该表时所用的指标体系。"))
         return None
