@@ -426,6 +426,23 @@ def test_score_sheet_scores_that_are_no_number_are_cell_findings(sheet, runner, 
         path.write_bytes(original)
 
 
+@pytest.mark.parametrize("value", ["9" * 400, 10**20, "照片1、照片9999999"])
+def test_score_sheet_photo_numbers_no_report_has(sheet, runner, value):
+    mine, row = sheet
+    path = mine.parent / "打分表.xlsx"
+    original = path.read_bytes()
+    try:
+        wb = openpyxl.load_workbook(path)
+        wb["评分表"][f"I{row}"].value = value
+        wb.save(path)
+        res = run_cli(runner, "validate", mine, "--format", "json")
+        assert "内部错误" not in res.output, res.output
+        hit = one(findings(res), "GM-E551")
+        assert (hit["location"]["sheet"], hit["location"]["cell"]) == ("评分表", f"I{row}")
+    finally:
+        path.write_bytes(original)
+
+
 # ------------------------------------------------------------------ DTDs in workbook parts
 
 def _with_dtd(src: Path, target: Path, part_suffix: str = "sharedStrings.xml") -> Path:

@@ -55,14 +55,15 @@ def _photos(value: Any) -> list[int] | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return []
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return [int(value)] if float(value).is_integer() and value > 0 else None
+        whole = 0 < value < 10**6 and float(value).is_integer()
+        return [int(value)] if whole else None
     out = []
     for part in re.split(r"[、,，;；\s]+", str(value).strip()):
         if not part:
             continue
-        m = re.fullmatch(r"(?:照片|photo|p)?(\d+)", part, flags=re.IGNORECASE)
+        m = re.fullmatch(r"(?:照片|photo|p)?(\d{1,6})", part, flags=re.IGNORECASE)
         if not m or int(m.group(1)) == 0:
-            return None
+            return None  # not a photo number (a report has dozens of photos, not a million)
         out.append(int(m.group(1)))
     return out
 
