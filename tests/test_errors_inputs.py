@@ -536,3 +536,34 @@ def test_sample_refuses_non_finite_ratios_and_seeds_excel_cannot_keep(runner, tm
     with pytest.raises(InputError, match=words):
         run_sample(listing, out, **({"ratio": value} if option == "--ratio"
                                     else {"ratio": "0.2", "seed": int(value)}))
+
+
+# ------------------------------------------------------------------ indicator sets
+
+@pytest.fixture(scope="module")
+def set_yaml(tmp_path_factory):
+    from click.testing import CliRunner
+
+    path = tmp_path_factory.mktemp("set") / "set.yaml"
+    assert run_cli(CliRunner(), "indicators", "export", "national-2020-reference", "-o",
+                   path).code == 0
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("old,code", [("            points: 15\n", "GM-E301"),
+                                      ("pass_line: 800\n", "GM-E304")])
+@pytest.mark.parametrize("value", [".inf", ".nan", "1e309", "9" * 400])
+def test_indicator_set_points_that_are_no_number(set_yaml, runner, tmp_path, old, code, value):
+    """Points of ∞ or NaN broke the sums (Fraction); now a finding at the line."""
+    text = set_yaml.replace(old, old.split(":")[0] + f": {value}\n", 1)
+    path = tmp_path / "set.yaml"
+    path.write_text(text, encoding="utf-8")
+    res = run_cli(runner, "indicators", "show", path)
+    assert res.code in (1, 2) and "内部错误" not in res.output, res.output
+    assert code in res.output
+    from greenmine_docs.indicators.load import load_file
+
+    result, found = load_file(path)
+    assert result is None and code in [f.code for f in found]
+    hit = next(f for f in found if f.code == code)
+    assert hit.location.line == line_of(path, old.split(":")[0] + f": {value}")

@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from ..findings import Finding, Location, make
 from ..load.raw import FieldPath
+from ..numtext import checked
 from .model import (PREREQUISITE_FACTS, Applicability, Category, Group, IndicatorSet, Item,
                     Prerequisite)
 
@@ -91,6 +92,10 @@ class _Builder:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.err("GM-E301", f"{what}（{key}）应是数字，实际是“{value}”。", (*path, key))
+            return None
+        problem = checked(value, str(value)).problem
+        if problem:  # ∞, NaN, 10**400: every sum of points after it would break
+            self.err("GM-E301", f"{what}（{key}）{problem}。", (*path, key))
             return None
         if value <= 0:
             self.err("GM-E301", f"{what}（{key}）应大于 0，实际是 {_num(value)}。", (*path, key))
@@ -257,6 +262,10 @@ class _Builder:
             self.err("GM-E304", f"达标线（pass_line）应是数字，实际是“{pass_line}”。",
                      ("pass_line",) if "pass_line" in d else ())
             pass_line = None
+        elif checked(pass_line, "").problem:
+            self.err("GM-E304", f"达标线（pass_line）{checked(pass_line, str(pass_line)).problem}。",
+                     ("pass_line",))
+            pass_line = None
         elif pass_line <= 0 or (total is not None and pass_line > total):
             self.err("GM-E304", f"达标线 {_num(pass_line)} 分不合理（总分 {_num(total or 0)} 分）。",
                      ("pass_line",))
@@ -284,7 +293,8 @@ class _Builder:
 def _item_points(value: Any) -> float | None:
     if isinstance(value, dict):
         p = value.get("points")
-        if isinstance(p, (int, float)) and not isinstance(p, bool) and p > 0:
+        if isinstance(p, (int, float)) and not isinstance(p, bool) and p > 0 \
+                and not checked(p, "").problem:
             return float(p)
     return None
 
