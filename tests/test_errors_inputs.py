@@ -8,6 +8,7 @@ library, and checks the finding code, its place (file:line or sheet!cell), that 
 Chinese, and that ``build`` wrote nothing."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
@@ -404,43 +405,43 @@ def sheet(tmp_path_factory):
     return mine, row
 
 
-@pytest.mark.parametrize("value,why", BAD_SCORES)
-def test_score_sheet_scores_that_are_no_number_are_cell_findings(sheet, runner, tmp_path,
-                                                                 value, why):
+@contextlib.contextmanager
+def sheet_cell(sheet, column: str, value):
+    """The project's score sheet with ``value`` in ``column`` of item 1.1.1's row, put back
+    afterwards; yields the cell's name."""
     mine, row = sheet
     path = mine.parent / "打分表.xlsx"
     original = path.read_bytes()
     try:
         wb = openpyxl.load_workbook(path)
-        wb["评分表"][f"E{row}"].value = value
+        wb["评分表"][f"{column}{row}"].value = value
         wb.save(path)
-        res = run_cli(runner, "validate", mine, "--format", "json")
-        assert res.code == 1, res.output
-        hit = one(findings(res), "GM-E551")
-        assert (hit["location"]["sheet"], hit["location"]["cell"]) == ("评分表", f"E{row}")
-        assert why in hit["message"]
-        out = tmp_path / "报告.docx"
-        res = run_cli(runner, "report", mine, "-o", out)
-        assert res.code == 1 and not out.exists() and "内部错误" not in res.output
+        yield f"{column}{row}"
     finally:
         path.write_bytes(original)
+
+
+@pytest.mark.parametrize("value,why", BAD_SCORES)
+def test_score_sheet_scores_that_are_no_number_are_cell_findings(sheet, runner, tmp_path,
+                                                                 value, why):
+    with sheet_cell(sheet, "E", value) as cell:
+        res = run_cli(runner, "validate", sheet[0], "--format", "json")
+        assert res.code == 1, res.output
+        hit = one(findings(res), "GM-E551")
+        assert (hit["location"]["sheet"], hit["location"]["cell"]) == ("评分表", cell)
+        assert why in hit["message"]
+        out = tmp_path / "报告.docx"
+        res = run_cli(runner, "report", sheet[0], "-o", out)
+        assert res.code == 1 and not out.exists() and "内部错误" not in res.output
 
 
 @pytest.mark.parametrize("value", ["9" * 400, 10**20, "照片1、照片9999999"])
 def test_score_sheet_photo_numbers_no_report_has(sheet, runner, value):
-    mine, row = sheet
-    path = mine.parent / "打分表.xlsx"
-    original = path.read_bytes()
-    try:
-        wb = openpyxl.load_workbook(path)
-        wb["评分表"][f"I{row}"].value = value
-        wb.save(path)
-        res = run_cli(runner, "validate", mine, "--format", "json")
+    with sheet_cell(sheet, "I", value) as cell:
+        res = run_cli(runner, "validate", sheet[0], "--format", "json")
         assert "内部错误" not in res.output, res.output
         hit = one(findings(res), "GM-E551")
-        assert (hit["location"]["sheet"], hit["location"]["cell"]) == ("评分表", f"I{row}")
-    finally:
-        path.write_bytes(original)
+        assert (hit["location"]["sheet"], hit["location"]["cell"]) == ("评分表", cell)
 
 
 # ------------------------------------------------------------------ DTDs in workbook parts
