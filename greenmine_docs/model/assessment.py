@@ -170,7 +170,7 @@ def _photo_numbers(value: int | str) -> Any:
 class Dealing(StrictModel):
     """A business dealing between the agency and the mine's enterprise (业务往来)."""
 
-    date: dt.date = field("业务日期")
+    date: Day = field("业务日期")
     content: str = field("业务内容", example="矿山储量年报编制")
 
 
@@ -179,7 +179,7 @@ class Declaration(StrictModel):
     letter and the report may claim comes from here."""
 
     declared: YesNo = field("评估机构是否已出具独立性声明")
-    date: dt.date | None = field("声明日期", None)
+    date: Day | None = field("声明日期", None)
     affiliated: YesNo = field("与被评估企业是否有隶属或利益关系", False)
     fees_from_mine: YesNo = field("是否向被评估企业收取费用", False)
     dealings: list[Dealing] = field(

@@ -53,7 +53,7 @@ class Campaign(StrictModel):
     indicator_set: FilePath = field(
         "评价指标体系", "national-2020-reference",
         description="内置指标体系编号，或指标体系 YAML 文件路径（相对于本文件）")
-    citations: str | None = field(
+    citations: FilePath | None = field(
         "补充引用文件清单", None,
         description="本省地方标准、本年度通知等需要引用的文件清单 YAML（相对于本文件，"
                     "格式同内置的 citations.yaml）；同一文号以此清单为准")
