@@ -568,3 +568,41 @@ def test_indicator_set_points_that_are_no_number(set_yaml, runner, tmp_path, old
     assert result is None and code in [f.code for f in found]
     hit = next(f for f in found if f.code == code)
     assert hit.location.line == line_of(path, old.split(":")[0] + f": {value}")
+
+
+# ------------------------------------------------------------------ names no file system holds
+
+LONG = "長" * 100  # 300 bytes: over the 255 a file name may have
+
+
+@pytest.mark.parametrize("args", [
+    ["validate", "{L}.yaml"], ["validate", "{L}.xlsx"], ["check", "{L}.docx"],
+    ["diff", "{L}.docx", "{L}2.docx"], ["sample", "{L}.xlsx", "-o", "{T}/s.xlsx"],
+    ["selfcheck", "--read", "{L}.xlsx", "-o", "{T}/y.yaml"], ["summarize", "{L}.xlsx", "-o",
+                                                              "{T}/s.xlsx"],
+    ["build", "{L}.yaml", "-o", "{T}/o"], ["plan", str(EXAMPLE), "-o", "{L}.docx"],
+    ["templates", "lint", "{L}.docx"], ["validate", str(EXAMPLE), "-o", "{L}.html"],
+    ["indicators", "show", "{L}.yaml"]], ids=lambda a: " ".join(a[:2])[:30])
+def test_a_path_with_a_name_too_long_is_refused_clearly(runner, tmp_path, args):
+    res = run_cli(runner, *[a.replace("{L}", str(tmp_path / LONG)).replace("{T}", str(tmp_path))
+                            for a in args])
+    assert res.code in (1, 2) and "内部错误" not in res.output, res.output
+    assert "255 字节" in res.output
+
+
+@pytest.mark.parametrize("old,new,path", [
+    ("photos/01-bench.jpg", "photos/" + LONG + ".jpg", "assessment.photos[0].file"),
+    ("indicator_set: national-2020-reference", f"indicator_set: {LONG}.yaml",
+     "campaign.indicator_set")])
+def test_a_file_name_too_long_in_the_input_is_a_finding(variant, runner, old, new, path):
+    mine = variant({old: new})
+    res = run_cli(runner, "validate", mine, "--format", "json")
+    hit = one(findings(res), "GM-E109")
+    assert hit["location"]["path"] == path and hit["location"]["line"] == line_of(mine, new)
+
+
+def test_a_markdown_name_too_long_is_a_plan_finding(variant, runner):
+    mine = variant({"plan/basis.md": "规" * 95 + ".md"})
+    res = run_cli(runner, "validate", mine, "--format", "json")
+    hit = one(findings(res), "GM-E407")
+    assert "文件名过长" in hit["message"]
