@@ -20,11 +20,11 @@ from typing import Any
 LARGEST = 1e15  # Excel keeps 15 significant digits; no quantity here comes near this
 SMALLEST = 1e-9  # a non-zero magnitude below this is a typing accident or a denormal
 
-_PLAIN = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")  # digits split one way
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 _WORDS = re.compile(r"[+-]?(?:inf|infinity|nan)", re.IGNORECASE)
 _SPACES = re.compile(r"(?<=\d) +(?=\d)")
-_NUMBERISH = re.compile(r"[+-]?[\d.,_]*\d[\d.,_]*(?:[eE][+-]?\d+)?")
+_NUMBERISH = re.compile(r"[+-]?[.,_]*\d[\d.,_]*(?:[eE][+-]?\d+)?")  # from its first digit
 
 
 @dataclass(frozen=True)
