@@ -557,14 +557,28 @@ def _journal(out_dir: Path, enabled: bool) -> Iterator[Callable[[MineOutcome], N
     if not enabled:
         yield lambda outcome: None
         return
-    with (out_dir / JOURNAL_FILE).open("a", encoding="utf-8") as fh:
-        def record(outcome: MineOutcome) -> None:
-            if outcome.fingerprint:
+    from .outputs import write_failure
+
+    path = out_dir / JOURNAL_FILE
+    try:
+        fh = path.open("a", encoding="utf-8")
+    except OSError as e:
+        raise write_failure(path, e) from e
+
+    def record(outcome: MineOutcome) -> None:
+        if outcome.fingerprint:
+            try:
                 fh.write(json.dumps(_cache_entry(outcome), ensure_ascii=False, default=str)
                          + "\n")
                 fh.flush()
+            except OSError as e:  # a full disk: said as such, not an internal error
+                raise write_failure(path, e) from e
 
+    try:
         yield record
+    finally:
+        with contextlib.suppress(OSError):  # what a full disk kept unwritten stays so
+            fh.close()
 
 
 SUMMARY_HEADERS = ("序号", "输入", "矿山名称", "企业名称", "所在市", "所在县（市、区）", "处理结果",

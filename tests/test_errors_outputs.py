@@ -163,6 +163,30 @@ def test_batch_reports_a_write_failure_as_such(runner, tmp_path, monkeypatch):
     assert not [p for p in out.rglob("*.docx")] and not list(out.rglob(".~gm-*"))
 
 
+def test_batch_says_its_journal_cannot_be_written(runner, tmp_path, monkeypatch):
+    """The journal of finished mines (kept so a killed run can continue) on a full disk: the
+    run stops with the reason, not an internal error."""
+    from greenmine_docs.batch import JOURNAL_FILE
+
+    src = tmp_path / "src"
+    shutil.copytree(EXAMPLE_DIR, src)
+    real = Path.open
+
+    class Full(io.StringIO):
+        def write(self, text: str) -> int:
+            raise OSError(errno.ENOSPC, "mocked")
+
+    def open_(self: Path, *args, **kwargs):
+        if self.name == JOURNAL_FILE and args[:1] == ("a",):
+            return Full()
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", open_)
+    res = run_cli(runner, "batch", src, "-o", tmp_path / "out", "--jobs", "1")
+    assert_write_failure(res, errno.ENOSPC)
+    assert JOURNAL_FILE in res.stderr
+
+
 def test_batch_process_labels_the_outcome(tmp_path, monkeypatch):
     from greenmine_docs.batch import MineTask, process
 
