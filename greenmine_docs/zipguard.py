@@ -10,6 +10,7 @@ declared size of a member, so a package cannot lie its way past these limits."""
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 from .errors import InputError
@@ -85,7 +86,7 @@ def check_office_file(path: Path, *, kind: str, limit: int | None = None,
             _refuse_dtd(zf, path, kind)
     except InputError:
         raise
-    except zipfile.BadZipFile as e:
+    except (zipfile.BadZipFile, zlib.error) as e:  # zlib: a part's data cut or damaged
         raise InputError(f"{kind} {path} 已损坏或不完整，无法打开（{e}）。",
                          hint="文件可能未下载完整，请重新保存或重新下载。") from e
     except (OSError, EOFError, NotImplementedError, ValueError) as e:

@@ -518,6 +518,22 @@ def test_mines_list_with_a_dtd_is_refused(runner, tmp_path):
     assert not out.exists()
 
 
+def test_a_part_whose_data_is_damaged_is_refused_clearly(book, runner, tmp_path):
+    """The prologs of every part are read for a DTD, also where the members' checksums are
+    not tested first (the input workbook's reader): damaged compressed data is a damaged
+    file, not an internal error."""
+    data = bytearray(book[0].read_bytes())
+    with zipfile.ZipFile(book[0]) as zf:
+        info = zf.getinfo("xl/workbook.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + 2:start + 40] = b"\xff" * 38
+    bad = tmp_path / "damaged.xlsx"
+    bad.write_bytes(bytes(data))
+    res = run_cli(runner, "validate", bad)
+    assert res.code == 2 and "内部错误" not in res.output, res.output
+    assert "已损坏" in res.stderr
+
+
 # ------------------------------------------------------------------ sample options
 
 @pytest.mark.parametrize("option,value,words", [
