@@ -30,7 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("mines", type=int, nargs="?", default=20, help="mines to time (default 20)")
     args = ap.parse_args(argv)
 
-    from greenmine_docs import api, batch, documents
+    from greenmine_docs import api, batch
+    from greenmine_docs.pipeline import spec as documents
 
     out = Path(tempfile.mkdtemp(prefix="greenmine-cpu-"))
     try:

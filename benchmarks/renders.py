@@ -55,11 +55,11 @@ def ours(kind: str, ctx: Any) -> Clock:
     clock = Clock()
     clock.start()
     if kind == "plan":
-        from greenmine_docs.plan.document import render_plan
+        from greenmine_docs.documents.plan.document import render_plan
 
         data = render_plan(ctx)
     elif kind == "report":
-        from greenmine_docs.assessment.document import render_report
+        from greenmine_docs.documents.assessment.document import render_report
 
         data = render_report(ctx)
     else:
@@ -70,15 +70,15 @@ def ours(kind: str, ctx: Any) -> Clock:
 
 
 def _selfcheck_table(ctx: Any) -> Any:
-    from greenmine_docs.selfcheck.checks import indicator_set_for
-    from greenmine_docs.selfcheck.core import prepare
+    from greenmine_docs.documents.selfcheck.checks import indicator_set_for
+    from greenmine_docs.documents.selfcheck.core import prepare
 
     iset = indicator_set_for(ctx)
     return prepare(ctx.submission, iset, set_ref=ctx.submission.campaign.indicator_set)
 
 
 def _selfcheck_docx(ctx: Any) -> bytes:
-    from greenmine_docs.selfcheck.docx_table import render_docx
+    from greenmine_docs.documents.selfcheck.docx_table import render_docx
 
     return render_docx(_selfcheck_table(ctx))
 
@@ -87,7 +87,7 @@ def _selfcheck_docx(ctx: Any) -> bytes:
 def _selfcheck_template() -> bytes:
     """The self-check table's empty page as a docxtpl template: ``{{p body }}``."""
     from greenmine_docs.docx.document import to_bytes
-    from greenmine_docs.selfcheck.docx_table import base_document
+    from greenmine_docs.documents.selfcheck.docx_table import base_document
 
     doc = base_document()
     doc.add_paragraph("{{p body }}")
@@ -113,14 +113,14 @@ def template_source(kind: str) -> Any:
 def build_context(kind: str, ctx: Any, tpl: Any) -> dict[str, Any]:
     """Our composer's context for ``tpl`` (untimed in the baseline)."""
     if kind == "plan":
-        from greenmine_docs.plan.document import plan_context
+        from greenmine_docs.documents.plan.document import plan_context
 
         return plan_context(ctx, tpl)
     if kind == "report":
-        from greenmine_docs.assessment.document import report_context
+        from greenmine_docs.documents.assessment.document import report_context
 
         return report_context(ctx, tpl)
-    from greenmine_docs.selfcheck.docx_table import write_body
+    from greenmine_docs.documents.selfcheck.docx_table import write_body
 
     body = tpl.new_subdoc()
     write_body(body, _selfcheck_table(ctx))
@@ -185,10 +185,10 @@ def stages(path: Path, repeats: int = 5) -> dict[str, float]:
 
         loaded = timed("load", lambda: load(path))
         ctx = timed("checks", lambda: run_checks(loaded))
-        from greenmine_docs.assessment.document import render_report, render_scoresheet
-        from greenmine_docs.plan.document import render_plan
-        from greenmine_docs.selfcheck.docx_table import render_docx
-        from greenmine_docs.selfcheck.xlsx import render_xlsx
+        from greenmine_docs.documents.assessment.document import render_report, render_scoresheet
+        from greenmine_docs.documents.plan.document import render_plan
+        from greenmine_docs.documents.selfcheck.docx_table import render_docx
+        from greenmine_docs.documents.selfcheck.xlsx import render_xlsx
 
         timed("plan_docx", lambda: render_plan(ctx))
         table = timed("selfcheck_prepare", lambda: _selfcheck_table(ctx))

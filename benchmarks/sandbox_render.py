@@ -51,8 +51,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from greenmine_docs.api import load, run_checks
-    from greenmine_docs.assessment.document import render_report
-    from greenmine_docs.plan.document import render_plan
+    from greenmine_docs.documents.assessment.document import render_report
+    from greenmine_docs.documents.plan.document import render_plan
     from greenmine_docs.render.export import export_templates
 
     ctx = run_checks(load(EXAMPLE))

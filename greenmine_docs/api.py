@@ -137,7 +137,7 @@ def validate(path: str | Path, as_of: dt.date | None = None, strict: bool = Fals
     A filled-in self-check record table (.xlsx written by ``greenmine selfcheck``) is
     recognised and checked cell by cell instead."""
     if Path(path).suffix.lower() in {".xlsx", ".xlsm"}:
-        from .selfcheck.reader import is_table, read_table
+        from .documents.selfcheck.reader import is_table, read_table
 
         if is_table(Path(path)):
             report = read_table(path).report
@@ -193,7 +193,7 @@ def build_loaded(loaded: Loaded, out_dir: str | Path, *, as_of: dt.date | None =
 def render_documents(ctx: "CheckContext", only: Iterable[str] | None = None,
                      skipped: list[str] | None = None) -> dict[str, bytes]:
     """Render (in memory) every registered document the input supports."""
-    from .documents import registered
+    from .pipeline.spec import registered
 
     wanted = set(only) if only else None
     files: dict[str, bytes] = {}

@@ -489,7 +489,7 @@ def _warm_up(validate_only: bool) -> None:
         except ImportError:
             pass
     if not validate_only:
-        from .documents import registered
+        from .pipeline.spec import registered
 
         registered()  # the document modules
         for name in ("docx", "docxtpl", "openpyxl", "PIL.Image"):

@@ -17,7 +17,7 @@ from docx.shared import Mm, Pt
 from lxml import etree
 
 from conftest import EXAMPLE, EXAMPLE_DIR
-from greenmine_docs.assessment import compose
+from greenmine_docs.documents.assessment import compose
 from greenmine_docs.docx import Writer, new_document, to_bytes
 from greenmine_docs.docx.figures import add_figure, add_picture, next_shape_id
 from greenmine_docs.docx.text import add_text, no_indent, set_style
@@ -136,7 +136,7 @@ def _assert_same_package(old: bytes, new: bytes) -> None:
 
 def _render_report(path: Path, old: bool = False) -> bytes:
     from greenmine_docs.api import load, run_checks
-    from greenmine_docs.assessment.document import render_report
+    from greenmine_docs.documents.assessment.document import render_report
 
     saved = compose.photos, compose.signatures
     if old:

@@ -14,9 +14,9 @@ from docx.shared import Mm
 
 from conftest import EXAMPLE, run_cli
 from greenmine_docs.api import load, run_checks
-from greenmine_docs.assessment.data import evaluate
-from greenmine_docs.assessment.document import DOCUMENT, make_report, render_report
-from greenmine_docs.assessment.report_data import build_report_data
+from greenmine_docs.documents.assessment.data import evaluate
+from greenmine_docs.documents.assessment.document import DOCUMENT, make_report, render_report
+from greenmine_docs.documents.assessment.report_data import build_report_data
 from greenmine_docs.scoring import Verdict, fmt_points, fmt_ratio, fmt_score
 
 

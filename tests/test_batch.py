@@ -86,7 +86,7 @@ def test_summary_gives_both_scores_and_conclusions(tmp_path):
     """The summary's score columns hold the engine's converted totals of the self-check and
     of the third-party assessment, each with its conclusion (not left empty)."""
     from greenmine_docs.api import load, run_checks
-    from greenmine_docs.assessment.data import evaluate
+    from greenmine_docs.documents.assessment.data import evaluate
 
     src = tmp_path / "src"
     for name in ("shanxi-limestone", "inner-mongolia-coal"):

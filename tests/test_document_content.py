@@ -22,7 +22,7 @@ def _ctx(path: Path):
 
 
 def _report(path: Path) -> Document:
-    from greenmine_docs.assessment.document import render_report
+    from greenmine_docs.documents.assessment.document import render_report
 
     return Document(io.BytesIO(render_report(_ctx(path))))
 
@@ -55,7 +55,7 @@ def test_the_report_cites_only_data() -> None:
     for invented in ("工作要求", "主管部门2023年度", "行业绿色矿山建设规范》（DZ/T 0318"):
         assert invented not in text
     # the plan cites the standard the same way
-    from greenmine_docs.plan.document import render_plan
+    from greenmine_docs.documents.plan.document import render_plan
 
     plan = _text(Document(io.BytesIO(render_plan(_ctx(EXAMPLE)))))
     assert "《水泥灰岩绿色矿山建设规范》（DZ/T 0318-2018）" in plan
@@ -195,7 +195,7 @@ def test_the_workbook_hint_for_reserves_is_a_stock() -> None:
 
 # -- numbering and numbers ----------------------------------------------------------------------
 def test_plan_lists_continue_the_heading_numbers() -> None:
-    from greenmine_docs.plan.document import render_plan
+    from greenmine_docs.documents.plan.document import render_plan
 
     doc = Document(io.BytesIO(render_plan(_ctx(EXAMPLE))))
     formats = dict((text, fmt) for text, _, fmt in item_formats(doc))
@@ -222,7 +222,7 @@ def test_self_check_scores_show_two_decimals(tmp_path) -> None:
 
 
 def run_cli_selfcheck(tmp_path: Path) -> Path:
-    from greenmine_docs.selfcheck.api import generate
+    from greenmine_docs.documents.selfcheck.api import generate
 
     out = tmp_path / "自查.xlsx"
     generate(EXAMPLE, out)
@@ -243,7 +243,7 @@ def test_prerequisites_are_filled_from_the_input(tmp_path) -> None:
 
 
 def test_an_incomplete_self_check_says_only_that(variant, tmp_path) -> None:
-    from greenmine_docs.selfcheck.api import generate
+    from greenmine_docs.documents.selfcheck.api import generate
 
     path = variant({'    "1.1.1": {score: 15, situation:': '    "1.1.1": {situation:'})
     out = tmp_path / "自查.docx"

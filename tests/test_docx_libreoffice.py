@@ -160,7 +160,7 @@ def test_without_uno_the_pdf_is_made_and_the_toc_lists_headings(monkeypatch) -> 
     from greenmine_docs.docx.finish import NO_UNO, finish_documents
     from greenmine_docs.docx.office import Office
     from greenmine_docs.docx.toc import has_toc
-    from greenmine_docs.plan.document import render_plan
+    from greenmine_docs.documents.plan.document import render_plan
 
     monkeypatch.setattr(pdf_module, "find_uno_python", lambda soffice: None)
     data = render_plan(run_checks(load(EXAMPLE)))

@@ -40,7 +40,7 @@ def test_page_chunks_fill_each_page_once() -> None:
 
 @pytest.fixture(scope="module")
 def report() -> Document:
-    from greenmine_docs.assessment.document import render_report
+    from greenmine_docs.documents.assessment.document import render_report
     from greenmine_docs.api import load, run_checks
 
     ctx = run_checks(load(EXAMPLE))
@@ -133,7 +133,7 @@ def test_the_report_conclusion_stays_with_its_reasons(report) -> None:
 
 
 def test_score_sheet_heading_rows_are_tall_enough_for_their_text(variant, tmp_path) -> None:
-    from greenmine_docs.assessment.document import make_scoresheet
+    from greenmine_docs.documents.assessment.document import make_scoresheet
 
     long = "山西晋实绿矿技术咨询有限公司" * 8
     path = variant({"    name: 山西晋实绿矿技术咨询有限公司": f"    name: {long}"})

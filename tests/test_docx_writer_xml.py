@@ -381,7 +381,7 @@ def test_add_text_in_a_plain_python_docx_document_and_footer() -> None:
 
 def test_style_index_agrees_with_python_docx() -> None:
     from greenmine_docs.docx import open_template
-    from greenmine_docs.plan.document import default_template
+    from greenmine_docs.documents.plan.document import default_template
 
     for doc in (Document(), new_document(), open_template(default_template()).docx):
         part = doc.part
@@ -482,8 +482,8 @@ def example_docs():
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from renders import checked
 
-    from greenmine_docs.assessment.document import render_report
-    from greenmine_docs.plan.document import render_plan
+    from greenmine_docs.documents.assessment.document import render_report
+    from greenmine_docs.documents.plan.document import render_plan
 
     ctx = checked(EXAMPLE)
     return {"plan": Document(io.BytesIO(render_plan(ctx))),

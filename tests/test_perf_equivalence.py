@@ -165,7 +165,7 @@ def test_new_document_copies_are_independent_and_equal_to_a_fresh_build() -> Non
 
 # -- plan outline: parsed once per file version -------------------------------------------
 def test_outline_cache_follows_the_file(tmp_path: Path) -> None:
-    from greenmine_docs.plan.outline import default_outline_path, load_outline
+    from greenmine_docs.documents.plan.outline import default_outline_path, load_outline
 
     assert load_outline() is load_outline()
     own = tmp_path / "outline.yaml"
@@ -233,8 +233,8 @@ def test_context_functions_are_what_render_uses(kind: str) -> None:
     from markupsafe import Markup
 
     from greenmine_docs.api import load, run_checks
-    from greenmine_docs.assessment.document import render_report, report_context
-    from greenmine_docs.plan.document import default_template, plan_context, render_plan
+    from greenmine_docs.documents.assessment.document import render_report, report_context
+    from greenmine_docs.documents.plan.document import default_template, plan_context, render_plan
     from greenmine_docs.render.jinja_env import make_env
     from greenmine_docs.resources import template_path
 

@@ -72,8 +72,8 @@ def _same_but_picture_names(parts: dict[str, bytes]) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("kind", ["plan", "report"])
 def test_spliced_body_is_the_same_xml_as_docxtpls_string_insertion(ctx, monkeypatch, kind):
-    from greenmine_docs.assessment.document import render_report
-    from greenmine_docs.plan.document import render_plan
+    from greenmine_docs.documents.assessment.document import render_report
+    from greenmine_docs.documents.plan.document import render_plan
 
     render = {"plan": lambda: render_plan(ctx), "report": lambda: render_report(ctx)}[kind]
     stock = _same_but_picture_names(_parts(_stock_render(monkeypatch, render)))
@@ -202,7 +202,7 @@ def _jpeg(path: Path, size: tuple[int, int], **save) -> Path:
 
 
 def test_an_upright_small_photo_goes_in_byte_for_byte(tmp_path):
-    from greenmine_docs.assessment.photos import prepare
+    from greenmine_docs.documents.assessment.photos import prepare
 
     path = _jpeg(tmp_path / "a.jpg", (800, 600))
     data, ratio = prepare(path)
@@ -212,7 +212,7 @@ def test_an_upright_small_photo_goes_in_byte_for_byte(tmp_path):
 def test_photo_with_exif_is_rotated_and_loses_its_metadata(tmp_path):
     from PIL import Image
 
-    from greenmine_docs.assessment.photos import prepare
+    from greenmine_docs.documents.assessment.photos import prepare
 
     exif = Image.Exif()
     exif[0x0112] = 6  # orientation: rotate 90° clockwise to display
@@ -227,7 +227,7 @@ def test_photo_with_exif_is_rotated_and_loses_its_metadata(tmp_path):
 def test_large_photo_is_scaled_to_the_limit_with_reduced_decoding(tmp_path):
     from PIL import Image
 
-    from greenmine_docs.assessment.photos import MAX_EDGE_PX, prepare
+    from greenmine_docs.documents.assessment.photos import MAX_EDGE_PX, prepare
 
     path = _jpeg(tmp_path / "big.jpg", (4000, 3000))
     data, ratio = prepare(path)
@@ -238,7 +238,7 @@ def test_large_photo_is_scaled_to_the_limit_with_reduced_decoding(tmp_path):
 
 
 def test_image_checks_are_cached_per_file_version(tmp_path):
-    from greenmine_docs.assessment.photos import inspect
+    from greenmine_docs.documents.assessment.photos import inspect
     from greenmine_docs.safety.images import inspect_image
 
     path = _jpeg(tmp_path / "p.jpg", (800, 600))
@@ -257,9 +257,9 @@ def test_selfcheck_vertical_merges_equal_python_docx_properties(ctx, monkeypatch
     here); python-docx's ``CT_Tc.vMerge`` property set on the parsed table (what it replaced)
     gives the same document."""
     from greenmine_docs.docx import islands, tables
-    from greenmine_docs.selfcheck import docx_table
-    from greenmine_docs.selfcheck.checks import indicator_set_for
-    from greenmine_docs.selfcheck.core import prepare
+    from greenmine_docs.documents.selfcheck import docx_table
+    from greenmine_docs.documents.selfcheck.checks import indicator_set_for
+    from greenmine_docs.documents.selfcheck.core import prepare
 
     iset = indicator_set_for(ctx)
     table = prepare(ctx.submission, iset, set_ref=ctx.submission.campaign.indicator_set)
@@ -358,7 +358,7 @@ def test_each_render_works_on_its_own_copy_of_the_template(ctx):
     copy as it was (the same input renders to the same bytes, twice), and a document opened
     fresh from the file renders to the same document."""
     from greenmine_docs.docx import tpl as tpl_module
-    from greenmine_docs.plan.document import render_plan
+    from greenmine_docs.documents.plan.document import render_plan
 
     first = render_plan(ctx)
     second = render_plan(ctx)

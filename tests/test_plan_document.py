@@ -17,7 +17,7 @@ from docx.oxml.ns import qn
 from conftest import run_cli
 from docx_xml_order import assert_schema_order
 from greenmine_docs.docx.fields import field_instructions
-from greenmine_docs.plan.outline import load_outline
+from greenmine_docs.documents.plan.outline import load_outline
 
 EXAMPLE_DIR = Path(__file__).resolve().parent.parent / "examples" / "shanxi-limestone"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from greenmine_docs.errors import ConfigError
-from greenmine_docs.plan.outline import (FILL_SOURCES, load_outline, normalize_title)
+from greenmine_docs.documents.plan.outline import (FILL_SOURCES, load_outline, normalize_title)
 
 
 def test_reference_outline_structure():

@@ -246,7 +246,7 @@ def test_interrupted_write_keeps_the_old_file(tmp_path, monkeypatch):
 
 
 def test_a_failing_document_means_no_file_is_written(made, tmp_path, runner, monkeypatch):
-    from greenmine_docs.assessment import document
+    from greenmine_docs.documents.assessment import document
 
     def boom(ctx, template=None):
         raise RuntimeError("render failed")

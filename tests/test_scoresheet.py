@@ -10,11 +10,11 @@ import pytest
 
 from conftest import EXAMPLE, run_cli
 from greenmine_docs.api import load, run_checks, validate
-from greenmine_docs.assessment.data import evaluate
-from greenmine_docs.assessment.document import make_scoresheet, read_filled_sheet
-from greenmine_docs.assessment.scoresheet import (SCORE_COLUMNS, SHEET_META, SHEET_PRE,
+from greenmine_docs.documents.assessment.data import evaluate
+from greenmine_docs.documents.assessment.document import make_scoresheet, read_filled_sheet
+from greenmine_docs.documents.assessment.scoresheet import (SCORE_COLUMNS, SHEET_META, SHEET_PRE,
                                                   SHEET_SCORES, SHEET_SUMMARY, header_row)
-from greenmine_docs.assessment.scoresheet_read import read_scoresheet
+from greenmine_docs.documents.assessment.scoresheet_read import read_scoresheet
 
 
 def _ctx(path: Path):

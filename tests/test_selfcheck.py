@@ -13,9 +13,9 @@ from greenmine_docs.api import load, validate
 from greenmine_docs.errors import InputError
 from greenmine_docs.indicators import resolve
 from greenmine_docs.model.self_check import SelfCheck
-from greenmine_docs.selfcheck.api import generate, read, section_yaml
-from greenmine_docs.selfcheck.core import COL, COLUMNS, prepare, score_self_check
-from greenmine_docs.selfcheck.xlsx import build_workbook
+from greenmine_docs.documents.selfcheck.api import generate, read, section_yaml
+from greenmine_docs.documents.selfcheck.core import COL, COLUMNS, prepare, score_self_check
+from greenmine_docs.documents.selfcheck.xlsx import build_workbook
 
 SHEET = "自查记录表"
 ROW_1_1_3 = '"1.1.3": {score: 12, situation: 出口设自动洗车台1座'

@@ -11,8 +11,8 @@ from docx.oxml.ns import qn
 from openpyxl import Workbook, load_workbook
 
 from conftest import EXAMPLE, run_cli
-from greenmine_docs.selfcheck.api import generate
-from greenmine_docs.selfcheck.summary import summarize
+from greenmine_docs.documents.selfcheck.api import generate
+from greenmine_docs.documents.selfcheck.summary import summarize
 
 
 LINE_1_1_3 = '"1.1.3": {score: 12, situation: 出口设自动洗车台1座，运输车辆全部苫盖。见洗车台照片、车辆管理制度}'
@@ -110,8 +110,8 @@ def test_summarize_many_tables(tmp_path, variant, runner):
                         "name: 山西青岚建材有限公司北岭水泥用灰岩矿"})
     from greenmine_docs.api import load
     from greenmine_docs.indicators import resolve
-    from greenmine_docs.selfcheck.core import prepare
-    from greenmine_docs.selfcheck.xlsx import render_xlsx
+    from greenmine_docs.documents.selfcheck.core import prepare
+    from greenmine_docs.documents.selfcheck.xlsx import render_xlsx
 
     sub = load(fail).submission  # has errors for validate (W318 only), render directly
     (folder / "b-fail.xlsx").write_bytes(render_xlsx(prepare(sub, resolve(sub.campaign.indicator_set))))

@@ -17,8 +17,8 @@ from greenmine_docs.api import load
 from greenmine_docs.indicators import profile_of, resolve
 from greenmine_docs.model.self_check import ItemEntry
 from greenmine_docs.scoring import Status
-from greenmine_docs.selfcheck.core import COL, prepare
-from greenmine_docs.selfcheck.xlsx import build_workbook, render_xlsx_fast
+from greenmine_docs.documents.selfcheck.core import COL, prepare
+from greenmine_docs.documents.selfcheck.xlsx import build_workbook, render_xlsx_fast
 
 SOFFICE = shutil.which("soffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) not installed")

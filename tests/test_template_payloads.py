@@ -39,9 +39,9 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 def values():
     """The cover values of each document type (the example's), without the body."""
     from greenmine_docs.api import load, run_checks
-    from greenmine_docs.assessment.document import template_values
-    from greenmine_docs.assessment.report_data import build_report_data
-    from greenmine_docs.plan.document import template_context
+    from greenmine_docs.documents.assessment.document import template_values
+    from greenmine_docs.documents.assessment.report_data import build_report_data
+    from greenmine_docs.documents.plan.document import template_context
 
     ctx = run_checks(load(EXAMPLE))
     plan = template_context(ctx, body=None)

@@ -14,13 +14,13 @@ from openpyxl import load_workbook
 
 from conftest import EXAMPLE
 from greenmine_docs.api import load, run_checks
-from greenmine_docs.assessment import scoresheet as ss
-from greenmine_docs.assessment.data import evaluate
+from greenmine_docs.documents.assessment import scoresheet as ss
+from greenmine_docs.documents.assessment.data import evaluate
 from greenmine_docs.indicators import MineProfile, load_file, profile_of, resolve
 from greenmine_docs.indicators.dump import to_data
 from greenmine_docs.model.self_check import ItemEntry
-from greenmine_docs.selfcheck import xlsx
-from greenmine_docs.selfcheck.core import COL, SHEET_NAME, prepare
+from greenmine_docs.documents.selfcheck import xlsx
+from greenmine_docs.documents.selfcheck.core import COL, SHEET_NAME, prepare
 from greenmine_docs import xlsx_fill
 from greenmine_docs.xlsx_fill import Formula, Mismatch, NotCachedYet, cell_xml
 from xlsx_compare import assert_same_workbook
@@ -97,7 +97,7 @@ def test_selfcheck_fast_equals_openpyxl(name):
 
 
 def test_selfcheck_fast_is_the_default_and_reads_back(tmp_path):
-    from greenmine_docs.selfcheck.api import read
+    from greenmine_docs.documents.selfcheck.api import read
 
     data = _tables()["example"]
     out = tmp_path / "t.xlsx"

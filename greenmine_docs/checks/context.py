@@ -40,8 +40,8 @@ class CheckContext:
 SECTION_CHECKS = (
     "greenmine_docs.checks.eligibility",
     "greenmine_docs.checks.consistency",
-    "greenmine_docs.selfcheck.checks",
-    "greenmine_docs.plan.checks",
-    "greenmine_docs.assessment.checks",
-    "greenmine_docs.safety.checks",
+    "greenmine_docs.documents.selfcheck.checks",
+    "greenmine_docs.documents.plan.checks",
+    "greenmine_docs.documents.assessment.checks",
+    "greenmine_docs.documents.plan.images",
 )

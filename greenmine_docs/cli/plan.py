@@ -26,7 +26,7 @@ def plan_cmd(input_path: Path, output: Path, pdf: bool, template: Path | None,
 
     例：greenmine plan examples/shanxi-limestone/mine.yaml -o 实施方案.docx --pdf
     """
-    from ..plan.document import generate
+    from ..documents.plan.document import generate
     from ..report_format import render_text
 
     result = generate(input_path, output, pdf=pdf, template=template, force=force, as_of=as_of,

@@ -40,7 +40,7 @@ def scoresheet_cmd(input_path: Path, output: Path | None, read_path: Path | None
     填好的打分表可在输入中以 assessment.score_sheet 引用，用于生成评估报告。
     """
     if read_path is not None:
-        from ..assessment.document import read_filled_sheet
+        from ..documents.assessment.document import read_filled_sheet
 
         outcome = read_filled_sheet(input_path, read_path, as_of=as_of)
         if outcome.report.findings or fmt != "text":
@@ -52,7 +52,7 @@ def scoresheet_cmd(input_path: Path, output: Path | None, read_path: Path | None
         raise click.UsageError("请用 -o 指定要生成的打分表文件，或用 --read 读取已填写的打分表。")
     if output.suffix.lower() != ".xlsx":
         raise click.BadParameter("打分表文件名应以 .xlsx 结尾。", param_hint="-o")
-    from ..assessment.document import make_scoresheet
+    from ..documents.assessment.document import make_scoresheet
 
     outcome = make_scoresheet(input_path, output, force=force, as_of=as_of)
     if outcome.blocked:
@@ -86,7 +86,7 @@ def report_cmd(input_path: Path, output: Path, pdf: bool, template: Path | None,
     """
     if output.suffix.lower() != ".docx":
         raise click.BadParameter("评估报告文件名应以 .docx 结尾。", param_hint="-o")
-    from ..assessment.document import blocking_errors, make_report
+    from ..documents.assessment.document import blocking_errors, make_report
     from ..report_format import render_text
 
     outcome = make_report(input_path, output, pdf=pdf, force=force, as_of=as_of,

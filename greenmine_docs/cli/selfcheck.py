@@ -40,7 +40,7 @@ def selfcheck_cmd(input_path: Path | None, output: Path | None, blank: bool,
         raise click.UsageError("请用 -o 指定输出文件（.xlsx 或 .docx）。")
     if input_path is None and not blank:
         raise click.UsageError("请指定输入文件；没有输入文件时只能加 --blank 生成空白表。")
-    from ..selfcheck.api import generate
+    from ..documents.selfcheck.api import generate
 
     result = generate(input_path, output, blank=blank, set_ref=set_ref, force=force,
                       as_of=as_of, strict=strict)
@@ -57,7 +57,7 @@ def selfcheck_cmd(input_path: Path | None, output: Path | None, blank: bool,
 def _read(path: Path, output: Path | None, set_ref: str | None, fmt: str, strict: bool,
           force: bool) -> int:
     from ..outputs import write_text_atomic
-    from ..selfcheck.api import read, section_yaml
+    from ..documents.selfcheck.api import read, section_yaml
 
     table = read(path, set_ref=set_ref)
     table.report.strict = strict
@@ -87,7 +87,7 @@ def summarize_cmd(sources: tuple[Path, ...], output: Path, set_ref: str | None,
 
     例：greenmine summarize 各矿自查表/ -o 吕梁市自查汇总.xlsx
     """
-    from ..selfcheck.summary import summarize
+    from ..documents.selfcheck.summary import summarize
 
     result = summarize(sources, output, force=force, set_ref=set_ref)
     for path, reason in result.broken:

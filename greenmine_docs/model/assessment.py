@@ -4,7 +4,7 @@ What an assessment agency records for one mine: who commissioned it (contract), 
 its team, the desk review and the site visit, the ruling on every prerequisite, the score of
 every item (inline, or in a filled score sheet written by ``greenmine scoresheet``), highlights,
 problems with rectification suggestions, site photos, and the report date. The checks in
-:mod:`greenmine_docs.assessment.checks` hold it against the 2020 work requirements.
+:mod:`greenmine_docs.documents.assessment.checks` hold it against the 2020 work requirements.
 """
 from __future__ import annotations
 

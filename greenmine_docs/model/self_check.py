@@ -22,7 +22,7 @@ Items and prerequisites are keyed by the ids of the indicator set named in
           responsible: 王建军
         "3.2.3": {not_applicable: true, situation: 水泥用灰岩直接破碎入窑，不产生尾矿}
 
-Checks on this section are in :mod:`greenmine_docs.selfcheck.checks`; scoring in
+Checks on this section are in :mod:`greenmine_docs.documents.selfcheck.checks`; scoring in
 :mod:`greenmine_docs.scoring`.
 """
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The writing outline (编写提纲) a plan is checked against, and title matching.
 
 One source of truth: the outline is read by the plan work's loader
-(:func:`greenmine_docs.plan.outline.load_outline`, format in ``docs/outline.md``) — the built-in
+(:func:`greenmine_docs.documents.plan.outline.load_outline`, format in ``docs/outline.md``) — the built-in
 ``templates/implementation_plan/outline.yaml`` or a province's own file (``--outline FILE``) —
 and only what the check needs is kept: each chapter's and section's title, accepted
 alternative titles (``aliases``) and whether it is required. A section marked
@@ -63,7 +63,7 @@ class Outline:
 
 def load_outline(path: str | Path | None = None) -> Outline:
     """The built-in outline, or ``path``; errors are the plan loader's :class:`ConfigError`."""
-    from ..plan.outline import load_outline as plan_load
+    from ..documents.plan.outline import load_outline as plan_load
 
     plan_outline = plan_load(path)
     chapters = []

@@ -9,7 +9,7 @@ Three sections, like the implementation plan's template:
 1. cover — report number, mine, title, agency, commissioning body, date; no page number;
 2. front matter — the assessment commitment letter (评估工作承诺书, read out at the opening
    meeting; agencies may reword it in Word) and the table of contents; pages — I —, — II —;
-3. body — ``{{p body }}`` (written by :mod:`greenmine_docs.assessment.compose`), pages from — 1 —.
+3. body — ``{{p body }}`` (written by :mod:`greenmine_docs.documents.assessment.compose`), pages from — 1 —.
 
 Variables (plain text, autoescaped; listed in TEMPLATE.md): ``number_line``, ``mine_name``,
 ``doc_title``, ``agency_name``, ``commission_body``, ``contract_number``, ``leader_name``,

@@ -1,0 +1,1 @@
+"""The documents a mine's input gives, one package each (render + checks)."""

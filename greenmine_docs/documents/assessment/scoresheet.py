@@ -1,0 +1,516 @@
+"""The assessor's score sheet (第三方评估打分表, XLSX), generated from the indicator set for one mine.
+
+Sheets:
+
+* ``先决条件`` — one row per prerequisite, a 符合/不符合 dropdown and a column for the evidence;
+* ``评分表`` — a row per first-level indicator and per second-level indicator (their points and
+  score are formulas), then one row per item: points, score (validated to 0…points or
+  “不适用”), deduction (formula), deduction reason, evidence, photo numbers, remarks; items the
+  set says do not apply to this mine are pre-filled “不适用” and shaded;
+* ``汇总`` — per first-level indicator: points, applicable points, score, ratio, minimum ratio and
+  whether it is met, all as formulas; the converted total and the pass line;
+* ``_greenmine`` (hidden) — what the sheet was made for (format, indicator set, mine), read
+  back by :mod:`.scoresheet_read`.
+
+Print-ready: A4 landscape, fit to the page width, header rows repeated, panes frozen below the
+header, page numbers in the footer. Values already in the input's ``assessment`` section are
+filled in, so a sheet can be regenerated without losing work done in YAML.
+
+The builder writes through a :mod:`greenmine_docs.xlsx_fill` target: the layout depends only on
+the indicator set and the mine's profile (which items apply), so it is saved once per such pair
+and each mine's sheet only fills in its values (:func:`build_scoresheet`);
+:func:`build_scoresheet_openpyxl` writes every cell with openpyxl (the reference).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from ...clock import today as clock_today
+from ...cntext import cn_date
+from ...xlsx_fill import (Formula, Mismatch, OpenpyxlBook, RecordBook, SkeletonCache,
+                         save_workbook,
+                         content_digest, look, make_skeleton)
+
+if TYPE_CHECKING:
+    from ...indicators.model import IndicatorSet, MineProfile
+    from ...model import Submission
+    from .data import Scores
+
+FORMAT_TAG = "greenmine-scoresheet/1"
+SHEET_PRE = "先决条件"
+SHEET_SCORES = "评分表"
+SHEET_SUMMARY = "汇总"
+SHEET_META = "_greenmine"
+TITLE_ROWS = 3  # title, mine line, set line; the header is the next row
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    width: float  # Excel character units
+    wrap: bool = True
+
+
+SCORE_COLUMNS = (
+    Column("id", "编号", 8, wrap=False),
+    Column("text", "评价内容及要求", 44),
+    Column("method", "评分方法", 30),
+    Column("points", "分值", 6, wrap=False),
+    Column("score", "评估得分", 8, wrap=False),
+    Column("deduction", "扣分", 6, wrap=False),
+    Column("reason", "扣分原因", 24),
+    Column("evidence", "佐证材料", 20),
+    Column("photos", "照片编号", 9),
+    Column("remark", "备注", 14),
+    Column("kind", "行类型", 10, wrap=False),  # hidden helper: 一级指标 / 二级指标 / 评价内容
+)
+PRE_COLUMNS = (
+    Column("id", "编号", 8, wrap=False),
+    Column("text", "先决条件", 50),
+    Column("check", "应核查的材料", 30),
+    Column("ruling", "判定", 10, wrap=False),
+    Column("evidence", "判定依据", 44),
+    Column("remark", "备注", 20),
+)
+SUMMARY_COLUMNS = (
+    Column("id", "编号", 8, wrap=False), Column("name", "一级指标", 26),
+    Column("points", "分值", 9, wrap=False), Column("applicable", "适用分值", 10, wrap=False),
+    Column("score", "评估得分", 10, wrap=False), Column("ratio", "得分率", 10, wrap=False),
+    Column("min", "最低得分率", 11, wrap=False), Column("met", "是否达到", 10, wrap=False))
+RULING_CHOICES = ("符合", "不符合")
+NOT_APPLICABLE = "不适用"
+KIND_CATEGORY, KIND_GROUP, KIND_ITEM, KIND_TOTAL = "一级指标", "二级指标", "评价内容", "合计"
+
+
+def col_letter(columns: tuple[Column, ...], key: str) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(next(i for i, c in enumerate(columns, 1) if c.key == key))
+
+
+def col_index(columns: tuple[Column, ...], key: str) -> int:
+    return next(i for i, c in enumerate(columns, 1) if c.key == key)
+
+
+def header_row() -> int:
+    return TITLE_ROWS + 1
+
+
+# -- styles ---------------------------------------------------------------------------------
+_FONT = "宋体"
+SCORE_FORMAT = "0.00"  # derived scores (subtotals, totals, converted): two decimals
+_HEAD_FILL = "D9E1F2"
+_CAT_FILL = "E2EFDA"
+_GROUP_FILL = "F2F2F2"
+_NA_FILL = "EDEDED"
+_INPUT_FILL = "FFF9E5"  # cells the assessor fills in
+
+
+@lru_cache(maxsize=None)
+def _fill(color: str) -> Any:
+    """One fill object per colour, shared by every sheet (cells are compared by identity)."""
+    from openpyxl.styles import PatternFill
+
+    return PatternFill("solid", fgColor=color)
+
+
+@lru_cache(maxsize=None)
+def _styles():
+    """The sheet's style objects, made once (openpyxl style objects are immutable values)."""
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    thin = Side(style="thin", color="000000")
+    return {
+        "border": Border(left=thin, right=thin, top=thin, bottom=thin),
+        "title": Font(name="黑体", size=16, bold=True),
+        "info": Font(name=_FONT, size=10),
+        "head": Font(name="黑体", size=10, bold=True),
+        "body": Font(name=_FONT, size=10),
+        "bold": Font(name=_FONT, size=10, bold=True),
+        "wrap": Alignment(wrap_text=True, vertical="center"),
+        "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
+        # one object per colour: cells share it (see greenmine_docs.cellstyle)
+        "fill": _fill,
+    }
+
+
+@lru_cache(maxsize=4096)  # the indicator texts come back for every mine
+def _line_count(text: Any, width: float) -> int:
+    """Lines a wrapped cell needs (CJK characters count double)."""
+    if text is None or text == "":
+        return 1
+    total = 0
+    for part in str(text).split("\n"):
+        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in part)
+        total += max(1, math.ceil(units / max(1.0, (width - 1) * 1.0)))
+    return total
+
+
+def _setup_print(ws, *, title_rows: str, freeze: str) -> None:
+    """Page setup (openpyxl worksheets only: the layout is part of the cached skeleton)."""
+    if ws is None:
+        return
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = 0.6
+    ws.page_margins.bottom = 0.7
+    ws.print_title_rows = title_rows
+    ws.freeze_panes = freeze
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.font = "宋体"
+    ws.oddFooter.center.size = 9
+
+
+def _title(t, columns: tuple[Column, ...], title: str, lines: list[str], st) -> None:
+    """Title, heading lines and the column header of a sheet target ``t``."""
+    last = len(columns)
+    t.merge(1, 1, 1, last)
+    t.value(1, 1, title)
+    t.style(1, 1, font=st["title"], alignment=st["center"])
+    width = sum(c.width for c in columns)  # merged rows wrap over the whole table's width,
+    t.height(1, 30 * _line_count(title, width / 1.6))  # and Excel does not grow them itself
+    for i, text in enumerate(lines, start=2):
+        t.merge(i, 1, i, last)
+        t.value(i, 1, text)
+        t.style(i, 1, font=st["info"], alignment=st["wrap"])
+        t.height(i, 15.0 * _line_count(text, width) + 3)
+    for i, c in enumerate(columns, start=1):
+        if t.ws is not None:
+            from openpyxl.utils import get_column_letter
+
+            t.ws.column_dimensions[get_column_letter(i)].width = c.width
+        t.value(header_row(), i, c.title)
+        t.style(header_row(), i, font=st["head"], alignment=st["center"], border=st["border"],
+                fill=st["fill"](_HEAD_FILL))
+    t.height(header_row(), 24)
+
+
+def _put(t, row: int, columns: tuple[Column, ...], values: dict[str, Any], st, *,
+         font: str = "body", fill: str | None = None, inputs: tuple[str, ...] = ()) -> None:
+    """One row: values (text stays text; formulas are :class:`Formula`), borders, fills."""
+    lks, keys, (wrapped, widths) = _row_looks(columns, font, fill, inputs, st)
+    get = values.get
+    t.put_row(row, list(map(get, keys)), lks)
+    lines = max(map(_line_count, map(get, wrapped), widths))
+    t.height(row, max(18.0, 13.5 * lines + 4))
+
+
+_ROW_LOOKS: dict[tuple, tuple] = {}
+
+
+def _row_looks(columns: tuple[Column, ...], font: str, fill: str | None,
+               inputs: tuple[str, ...], st) -> tuple[tuple, tuple[str, ...], tuple]:
+    """Each column's look in a row of this kind, the column keys and the wrapped columns'
+    keys and widths (worked out once per kind of row)."""
+    key = (id(columns), font, fill, inputs, id(st))
+    hit = _ROW_LOOKS.get(key)
+    if hit is None or hit[3] is not columns or hit[4] is not st:
+        lks = tuple(look(font=st[font], border=st["border"],
+                         alignment=st["wrap"] if c.wrap else st["center"],
+                         fill=st["fill"](fill) if fill else
+                         (st["fill"](_INPUT_FILL) if c.key in inputs else None))
+                    for c in columns)
+        # (the entry holds columns and st: their ids, in the key, stay theirs)
+        hit = (lks, tuple(c.key for c in columns),
+               (tuple(c.key for c in columns if c.wrap), tuple(c.width for c in columns if c.wrap)),
+               columns, st)
+        if len(_ROW_LOOKS) >= 256:  # a few kinds of rows: never in practice
+            _ROW_LOOKS.clear()
+        _ROW_LOOKS[key] = hit
+    return hit[:3]
+
+
+def _score_value(entry) -> Any:
+    if entry is None:
+        return None
+    if entry.not_applicable:
+        return NOT_APPLICABLE
+    if entry.score is None:
+        return None
+    return int(entry.score) if float(entry.score).is_integer() else entry.score
+
+
+def _photos_text(entry) -> str | None:
+    if entry is None or not entry.photos:
+        return None
+    return "、".join(str(n) for n in entry.photos)
+
+
+def _write_prerequisites(book, iset: "IndicatorSet", heading: list[str],
+                         prefill: "Scores | None", st) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    t = book.sheet(SHEET_PRE)
+    ws = t.ws
+    _title(t, PRE_COLUMNS, "先决条件判定表", heading, st)
+    dv = None  # recording only: validations are part of the cached skeleton
+    if ws is not None:
+        dv = DataValidation(type="list", formula1='"' + ",".join(RULING_CHOICES) + '"',
+                            allow_blank=True, showErrorMessage=True, errorTitle="判定",
+                            error="请从下拉列表中选择“符合”或“不符合”。",
+                            promptTitle="判定", prompt="符合 / 不符合（任一不符合即一票否决）",
+                            showInputMessage=True)
+        ws.add_data_validation(dv)
+    row = header_row()
+    for pre in iset.prerequisites:
+        row += 1
+        entry = prefill.prerequisites.get(pre.id) if prefill else None
+        values = {"id": pre.id, "text": pre.text, "check": pre.evidence or None,
+                  "ruling": entry.ruling.value if entry and entry.ruling else None,
+                  "evidence": entry.evidence if entry else None}
+        _put(t, row, PRE_COLUMNS, values, st, inputs=("ruling", "evidence", "remark"))
+        if dv is not None:
+            dv.add(f"{col_letter(PRE_COLUMNS, 'ruling')}{row}")
+    _setup_print(ws, title_rows=f"{header_row()}:{header_row()}", freeze=f"A{header_row() + 1}")
+
+
+def _write_scores(book, iset: "IndicatorSet", heading: list[str], mine: "MineProfile",
+                  prefill: "Scores | None", st) -> dict[str, tuple[int, int]]:
+    """The item sheet; returns each first-level indicator's row and its items' row range."""
+    t = book.sheet(SHEET_SCORES)
+    ws = t.ws
+    _title(t, SCORE_COLUMNS, "绿色矿山第三方评估打分表", heading, st)
+    P, S, D = (col_letter(SCORE_COLUMNS, k) for k in ("points", "score", "deduction"))
+    iS, iD = col_index(SCORE_COLUMNS, "score"), col_index(SCORE_COLUMNS, "deduction")
+    row = header_row()
+    cat_rows: dict[str, tuple[int, int]] = {}
+    for cat in iset.categories:
+        row += 1
+        cat_row = row
+        group_rows: list[int] = []
+        _put(t, row, SCORE_COLUMNS, {"id": cat.id, "text": f"{cat.name}（一级指标）",
+                                      "points": cat.points, "kind": KIND_CATEGORY}, st, font="bold",
+             fill=_CAT_FILL)
+        first_item = row + 1
+        for grp in cat.groups:
+            row += 1
+            g_row = row
+            group_rows.append(g_row)
+            _put(t, row, SCORE_COLUMNS, {"id": grp.id, "text": f"{grp.name}（二级指标）",
+                                          "points": grp.points, "kind": KIND_GROUP}, st,
+                 font="bold",
+                 fill=_GROUP_FILL)
+            for item in grp.items:
+                row += 1
+                entry = prefill.items.get(item.id) if prefill else None
+                applies = item.applies(mine)
+                values = {
+                    "id": item.id, "text": item.text, "method": item.method,
+                    "points": item.points,
+                    "score": _score_value(entry) if applies else NOT_APPLICABLE,
+                    "deduction": Formula(f'=IF(ISNUMBER({S}{row}),{P}{row}-{S}{row},"")'),
+                    "reason": entry.deduction_reason if entry else None,
+                    "evidence": entry.evidence if entry else None,
+                    "photos": _photos_text(entry),
+                    "remark": entry.remark if entry else None,
+                    "kind": KIND_ITEM,
+                }
+                if not applies:
+                    values["remark"] = (values["remark"] or
+                                        f"不适用（{item.applies_to.describe()}）")
+                    _put(t, row, SCORE_COLUMNS, values, st, fill=_NA_FILL)
+                else:
+                    _put(t, row, SCORE_COLUMNS, values, st,
+                         inputs=("score", "reason", "evidence", "photos", "remark"))
+                    if ws is not None:  # (recording only: validations are in the skeleton)
+                        _score_validation(ws, f"{S}{row}", f"{P}{row}", item.points)
+            # second-level subtotals: sums of its items (不适用 and empty cells count 0)
+            t.value(g_row, iS, Formula(f"=SUM({S}{g_row + 1}:{S}{row})"))
+            t.value(g_row, iD, Formula(f"=SUM({D}{g_row + 1}:{D}{row})"))
+            t.number_format(g_row, iS, SCORE_FORMAT)
+        t.value(cat_row, iS, Formula("=" + "+".join(f"{S}{r}" for r in group_rows)))
+        t.number_format(cat_row, iS, SCORE_FORMAT)
+        t.value(cat_row, iD, Formula("=" + "+".join(f"{D}{r}" for r in group_rows)))
+        cat_rows[cat.id] = (cat_row, first_item, row)
+    row += 1
+    _put(t, row, SCORE_COLUMNS, {"id": "合计", "text": "全部评价内容实际得分（未折算）",
+                                 "points": iset.total_points, "kind": KIND_TOTAL}, st,
+         font="bold", fill=_CAT_FILL)
+    t.value(row, iS, Formula("=" + "+".join(f"{S}{r[0]}" for r in cat_rows.values())))
+    t.number_format(row, iS, SCORE_FORMAT)
+    t.value(row, iD, Formula("=" + "+".join(f"{D}{r[0]}" for r in cat_rows.values())))
+    if ws is not None:
+        _setup_print(ws, title_rows=f"{header_row()}:{header_row()}",
+                     freeze=f"B{header_row() + 1}")
+        ws.print_area = f"A1:{col_letter(SCORE_COLUMNS, 'remark')}{row}"
+        ws.column_dimensions[col_letter(SCORE_COLUMNS, "kind")].hidden = True
+    return cat_rows
+
+
+def _score_validation(ws, cell: str, points_cell: str, points: float) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    if ws is None:
+        return  # recording only: validations are part of the skeleton
+
+    formula = (f'OR({cell}="{NOT_APPLICABLE}",AND(ISNUMBER({cell}),{cell}>=0,'
+               f'{cell}<={points_cell}))')
+    dv = DataValidation(type="custom", formula1=formula, allow_blank=True,
+                        showErrorMessage=True, errorTitle="评估得分",
+                        error=f"得分应为 0～{_num(points)} 之间的数；不适用的项填写“不适用”。",
+                        showInputMessage=True, promptTitle="评估得分",
+                        prompt=f"0～{_num(points)} 分；不适用填“不适用”")
+    dv.add(cell)
+    ws.add_data_validation(dv)
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _write_summary(book, iset: "IndicatorSet", heading: list[str],
+                   cat_rows: dict[str, tuple[int, int, int]], st) -> None:
+    """Per first-level indicator: formulas over the item rows of the score sheet."""
+    cols = SUMMARY_COLUMNS
+    t = book.sheet(SHEET_SUMMARY)
+    _title(t, cols, "评分汇总", heading, st)
+    sc = f"'{SHEET_SCORES}'!"
+    P, S, K = (col_letter(SCORE_COLUMNS, k) for k in ("points", "score", "kind"))
+    row = header_row()
+    first = row + 1
+    for cat in iset.categories:
+        row += 1
+        cat_row, a, b = cat_rows[cat.id]
+        # applicable points: item rows (helper column) whose score is not 不适用
+        applicable = Formula(
+            f"=SUMIFS({sc}${P}${a}:${P}${b},{sc}${K}${a}:${K}${b},\"{KIND_ITEM}\","
+            f"{sc}${S}${a}:${S}${b},\"<>{NOT_APPLICABLE}\")")
+        values = {"id": cat.id, "name": cat.name, "points": cat.points,
+                  "applicable": applicable, "score": Formula(f"={sc}{S}{cat_row}"),
+                  "ratio": Formula(f'=IF(D{row}>0,E{row}/D{row},"—")'), "min": cat.min_ratio,
+                  "met": Formula(f'=IF(D{row}>0,IF(F{row}>=G{row},"是","否"),"—")')}
+        _put(t, row, cols, values, st)
+        t.number_format(row, 5, SCORE_FORMAT)  # E
+        t.number_format(row, 6, "0.0%")  # F
+        t.number_format(row, 7, "0%")  # G
+    last = row
+    row += 1
+    _put(t, row, cols, {"id": "合计", "name": "全部一级指标", "points": iset.total_points,
+                        "applicable": Formula(f"=SUM(D{first}:D{last})"),
+                        "score": Formula(f"=SUM(E{first}:E{last})")}, st, font="bold")
+    t.number_format(row, 5, SCORE_FORMAT)
+    total_row = row
+    row += 1
+    _put(t, row, cols, {"id": "折算", "name": "折算总分＝实际得分÷适用分值×总分",
+                        "points": iset.total_points,
+                        "score": Formula(f"=IF(D{total_row}>0,ROUND(E{total_row}/D{total_row}*"
+                                         f"C{total_row},2),0)")}, st, font="bold")
+    t.number_format(row, 5, SCORE_FORMAT)
+    row += 1
+    _put(t, row, cols, {"id": "达标线", "name": "达标线（分）", "score": iset.pass_line}, st)
+    row += 2
+    t.value(row, 1, "说明：本表合计和折算由公式计算，供现场核对；评估结论（含先决条件一票否决）"
+            "以评估报告为准。")
+    t.style(row, 1, font=st["info"])
+    t.merge(row, 1, row, len(cols))
+    _setup_print(t.ws, title_rows=f"{header_row()}:{header_row()}",
+                 freeze=f"C{header_row() + 1}")
+
+
+def _meta_rows(iset: "IndicatorSet", submission: "Submission", today: dt.date
+               ) -> list[tuple[str, str]]:
+    from ... import __version__
+
+    return [("format", FORMAT_TAG), ("generator", f"greenmine-docs {__version__}"),
+            ("created", today.isoformat()), ("indicator_set", iset.id),
+            ("indicator_set_title", iset.title), ("mine", submission.mine.name),
+            ("licence", submission.mine.licence.number),
+            ("items", str(sum(1 for _ in iset.iter_items()))),
+            ("prerequisites", str(len(iset.prerequisites)))]
+
+
+def _write_meta(book, rows: list[tuple[str, str]]) -> None:
+    t = book.sheet(SHEET_META)
+    for r, (k, v) in enumerate(rows, start=1):
+        t.value(r, 1, k)
+        t.value(r, 2, v)  # text, whatever it looks like
+    if t.ws is not None:
+        t.ws.sheet_state = "hidden"
+
+
+def _heading(iset: "IndicatorSet", submission: "Submission") -> list[str]:
+    a = submission.assessment
+    gap = "　　"  # full-width spaces between the fields of a heading line
+    mine_line = (f"矿山名称：{submission.mine.name}{gap}采矿许可证号：{submission.mine.licence.number}"
+                 f"{gap}开采方式：{submission.mine.licence.method.value}")
+    set_line = f"评价指标：{iset.display_title}{gap}满分{_num(iset.total_points)}分，" \
+               f"达标线{_num(iset.pass_line)}分"
+    if a is not None:
+        set_line += (f"{gap}评估机构：{a.agency.name}{gap}现场评估："
+                     f"{cn_date(a.site_visit.start)}至{cn_date(a.site_visit.end)}")
+    return [mine_line, set_line]
+
+
+def _build(book, iset: "IndicatorSet", heading: list[str], mine: "MineProfile",
+           prefill: "Scores | None", meta: list[tuple[str, str]]) -> Any:
+    """Write the four sheets into ``book``; returns what the layout is (item rows by set)."""
+    st = _styles()
+    _write_prerequisites(book, iset, heading, prefill, st)
+    cat_rows = _write_scores(book, iset, heading, mine, prefill, st)
+    _write_summary(book, iset, heading, cat_rows, st)
+    _write_meta(book, meta)
+    if book.wb is not None:
+        book.wb.active = 1
+        book.wb.properties.title = "绿色矿山第三方评估打分表"
+        book.wb.properties.creator = ""
+    return cat_rows
+
+
+def _before_save(wb) -> None:
+    from ...safety.xlsx import keep_data_literal
+
+    keep_data_literal(wb)  # belt and braces: only generated formulas are formulas
+
+
+_SKELETONS = SkeletonCache()
+
+
+def build_scoresheet(iset: "IndicatorSet", submission: "Submission", *, mine: "MineProfile",
+                     prefill: "Scores | None" = None) -> bytes:
+    """The score sheet workbook as bytes (nothing is written here): the cached skeleton for this
+    indicator set and mine profile, filled with this mine's values."""
+    try:
+        return build_scoresheet_fast(iset, submission, mine=mine, prefill=prefill)
+    except Mismatch:  # would be a bug: the layout depends on the set and profile alone
+        return build_scoresheet_openpyxl(iset, submission, mine=mine, prefill=prefill)
+
+
+def build_scoresheet_openpyxl(iset: "IndicatorSet", submission: "Submission", *,
+                              mine: "MineProfile", prefill: "Scores | None" = None,
+                              today: dt.date | None = None) -> bytes:
+    """The reference: every cell written with openpyxl and saved."""
+    book = OpenpyxlBook()
+    _build(book, iset, _heading(iset, submission), mine, prefill,
+           _meta_rows(iset, submission, today or clock_today()))
+    _before_save(book.wb)
+    return save_workbook(book.wb)
+
+
+def build_scoresheet_fast(iset: "IndicatorSet", submission: "Submission", *,
+                          mine: "MineProfile", prefill: "Scores | None" = None,
+                          today: dt.date | None = None) -> bytes:
+    """The skeleton filled with this mine's values; :class:`Mismatch` if it does not fit."""
+    key = (content_digest(iset), mine)
+    _SKELETONS.admit(key)
+    meta = _meta_rows(iset, submission, today or clock_today())
+    heading = _heading(iset, submission)
+    book = RecordBook()
+    shape = _build(book, iset, heading, mine, prefill, meta)
+
+    def skeleton(extra_styles: frozenset) -> Any:
+        ref = OpenpyxlBook(record=True)
+        neutral = _build(ref, iset, ["" for _ in heading], mine, None,
+                         [(k, "") for k, _ in meta])
+        return make_skeleton(ref, extra_styles, shape=neutral, before_save=_before_save)
+
+    return _SKELETONS.fill(key, skeleton, book.records, shape=shape)

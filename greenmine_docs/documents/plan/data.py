@@ -1,0 +1,255 @@
+"""Everything the plan document and the plan checks derive from the input, computed in one place.
+
+Money is handled in integer 分 of 万元 (hundredths) so that totals by category and by year add up
+exactly to the sum of the task rows, as an expert reviewer will check with a calculator.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ...errors import ConfigError, InputError
+from ...findings import Location
+from .outline import Outline, load_outline, normalize_title
+
+if TYPE_CHECKING:
+    from ...checks.context import CheckContext
+    from ...model.plan import ImplementationPlan, Task
+
+
+def cents(amount: float) -> int:
+    return int(round(amount * 100))
+
+
+def money(c: int) -> float:
+    return c / 100
+
+
+@dataclass(frozen=True)
+class CategoryRef:
+    """A first-level indicator (一级指标) as the plan uses it."""
+
+    id: str
+    name: str
+
+
+@dataclass
+class NarrativeText:
+    text: str
+    location: Location
+    file: Path | None = None
+
+
+@dataclass
+class PlanData:
+    plan: "ImplementationPlan"
+    outline: Outline
+    categories: list[CategoryRef]
+    indicator_set: Any | None  # greenmine_docs.indicators.IndicatorSet
+    base_dir: Path
+    ctx: "CheckContext"
+    category_note: str = ""  # why categories come from the tasks instead of the set
+    _narrative_cache: dict[tuple[str, str | None], NarrativeText | None] = field(
+        default_factory=dict)
+    _category_cache: dict[str, CategoryRef | None] = field(default_factory=dict)
+    _indicator_categories: dict[str, str] | None = None
+
+    # -- categories ---------------------------------------------------------------------
+    def category_of(self, ref: str) -> CategoryRef | None:
+        """The first-level indicator named by an id (``"1"``) or a name (``"矿区环境"``)."""
+        ref = str(ref)
+        if ref not in self._category_cache:  # asked for every task by every table and check
+            key = normalize_title(ref)
+            self._category_cache[ref] = next(
+                (c for c in self.categories
+                 if ref.strip() == c.id or key == normalize_title(c.name)), None)
+        return self._category_cache[ref]
+
+    def indicator_category_id(self, ident: str) -> str | None:
+        """Id of the first-level indicator of the indicator set that an id (of a category,
+        group or item) belongs to; None when the set has no such id. The index is built once
+        per input (the first category that has the id wins, as in the set's order)."""
+        index = self._indicator_categories
+        if index is None:
+            index = {}
+            for c in self.indicator_set.categories if self.indicator_set is not None else ():
+                for ident_in in (c.id, *(g.id for g in c.groups),
+                                 *(i.id for g in c.groups for i in g.items)):
+                    index.setdefault(ident_in, c.id)
+            self._indicator_categories = index
+        return index.get(ident)
+
+    def tasks_of(self, category: CategoryRef) -> list[tuple[int, "Task"]]:
+        return [(i, t) for i, t in enumerate(self.plan.tasks)
+                if self.category_of(t.category) == category]
+
+    def no_task_reason(self, category: CategoryRef) -> str | None:
+        for k, v in self.plan.no_task_reasons.items():
+            if self.category_of(k) == category and v.strip():
+                return v.strip()
+        return None
+
+    # -- narrative -----------------------------------------------------------------------
+    def narrative(self, key: str, sub: str | None = None) -> NarrativeText | None:
+        """The Markdown for a section (``sub`` = the first-level indicator of a repeated
+        section). A value that is a ``.md`` path is read from the input's folder. Raises
+        :class:`InputError` for a file that cannot be used."""
+        cache_key = (key, sub)
+        if cache_key in self._narrative_cache:
+            return self._narrative_cache[cache_key]
+        result = self._narrative(key, sub)
+        self._narrative_cache[cache_key] = result
+        return result
+
+    def _narrative(self, key: str, sub: str | None) -> NarrativeText | None:
+        value = self.plan.narrative.get(key)
+        path: tuple[Any, ...] = ("plan", "narrative", key)
+        if sub is not None:
+            if not isinstance(value, dict):
+                return None
+            category = self.category_of(sub)
+            hit = None
+            for k, v in value.items():
+                if category is not None and self.category_of(k) == category:
+                    hit = (k, v)
+                    break
+            if hit is None:
+                return None
+            path = (*path, hit[0])
+            value = hit[1]
+        elif isinstance(value, dict):
+            return None
+        if not isinstance(value, str) or not value.strip():
+            return None
+        location = self.ctx.at(*path)
+        if is_md_path(value):
+            file = resolve_inside(self.base_dir, value.strip(), location)
+            return NarrativeText(read_markdown(file, location), location, file)
+        return NarrativeText(value, location)
+
+    # -- money -----------------------------------------------------------------------------
+    @property
+    def task_total_cents(self) -> int:
+        return sum(cents(t.investment) for t in self.plan.tasks)
+
+    def by_category(self) -> list[tuple[CategoryRef, int, int]]:
+        """(category, number of tasks, investment in cents) for every category."""
+        return [(c, len(self.tasks_of(c)), sum(cents(t.investment) for _, t in self.tasks_of(c)))
+                for c in self.categories]
+
+    def years(self) -> list[int]:
+        p = self.plan.period
+        years = set(range(p.start.year, p.end.year + 1))
+        for t in self.plan.tasks:
+            years.update(split_by_year(t))
+        return sorted(years)
+
+    def by_category_and_year(self) -> dict[str, dict[int, int]]:
+        """category id -> year -> cents (tasks whose category is unknown are left out)."""
+        out: dict[str, dict[int, int]] = {c.id: {} for c in self.categories}
+        for t in self.plan.tasks:
+            c = self.category_of(t.category)
+            if c is None:
+                continue
+            for year, amount in split_by_year(t).items():
+                out[c.id][year] = out[c.id].get(year, 0) + amount
+        return out
+
+
+def is_md_path(value: str) -> bool:
+    v = value.strip()
+    return "\n" not in v and v.lower().endswith((".md", ".markdown")) and len(v) < 300
+
+
+def resolve_inside(base: Path, relative: str, location: Location) -> Path:
+    """A path relative to the input's folder that must stay inside it (or inside a folder
+    of ``GREENMINE_ALLOWED_DIRS``: :func:`~greenmine_docs.safety.inputs.inside`)."""
+    from ...safety.inputs import OUTSIDE, OUTSIDE_HINT, inside
+
+    path = inside(base, relative)
+    if path is None:
+        raise InputError(f"文件路径 {relative} {OUTSIDE}。", hint=OUTSIDE_HINT,
+                         location=str(location))
+    return path
+
+
+def read_markdown(path: Path, location: Location) -> str:
+    from ...limits import MAX_TEXT_BYTES
+    from ...load.text import decode_text, read_bytes
+
+    try:
+        data = read_bytes(path, what="Markdown 文件", limit=MAX_TEXT_BYTES,
+                          limit_env="GREENMINE_MAX_TEXT_MB")
+        return decode_text(data, path, what="Markdown 文件").text
+    except InputError as e:
+        raise InputError(e.message, hint=e.hint, location=str(location)) from e
+
+
+def split_by_year(task: "Task") -> dict[int, int]:
+    """A task's investment per calendar year, in cents: the explicit ``by_year`` when given,
+    otherwise spread over its days; rounding remainders go to the largest share, so the parts
+    always add up to the task's investment exactly."""
+    total = cents(task.investment)
+    if task.by_year:
+        return {int(y): cents(v) for y, v in sorted(task.by_year.items())}
+    start, end = task.start, max(task.end, task.start)
+    days_total = (end - start).days + 1
+    shares: dict[int, int] = {}
+    for year in range(start.year, end.year + 1):
+        a = max(start, dt.date(year, 1, 1))
+        b = min(end, dt.date(year, 12, 31))
+        shares[year] = total * ((b - a).days + 1) // days_total
+    rest = total - sum(shares.values())
+    if rest:
+        biggest = max(shares, key=lambda y: shares[y])
+        shares[biggest] += rest
+    return shares
+
+
+def _indicator_set(ctx: "CheckContext") -> Any | None:
+    try:
+        from ..selfcheck.checks import indicator_set_for
+    except ImportError:  # the indicator work is not there: no set
+        return None
+    return indicator_set_for(ctx)
+
+
+def plan_outline(ctx: "CheckContext") -> Outline:
+    """The outline the input names (``plan.outline``), or the built-in reference outline."""
+    plan = ctx.submission.plan
+    if plan is not None and plan.outline:
+        location = ctx.at("plan", "outline")
+        path = resolve_inside(ctx.base_dir, plan.outline, location)
+        try:
+            return load_outline(path)
+        except ConfigError as e:
+            raise ConfigError(e.message, hint=e.hint, location=str(location)) from e
+    return load_outline()
+
+
+def plan_data(ctx: "CheckContext") -> PlanData:
+    """Compute (once per check run, cached in ``ctx.cache``) what the plan needs."""
+    cached = ctx.cache.get("plan_data")
+    if cached is not None:
+        return cached
+    plan = ctx.submission.plan
+    if plan is None:
+        raise InputError("输入中没有实施方案（plan）部分，无法生成实施方案。",
+                         hint="参照示例 examples/shanxi-limestone/mine.yaml 的 plan: 部分填写。")
+    outline = plan_outline(ctx)
+    iset = _indicator_set(ctx)
+    note = ""
+    if iset is not None:
+        categories = [CategoryRef(c.id, c.name) for c in iset.categories]
+    else:
+        note = "评价指标体系不可用，一级指标取自建设任务中出现的类别。"
+        categories = []
+        for ref in [t.category for t in plan.tasks] + list(plan.no_task_reasons):
+            if not any(normalize_title(ref) in (normalize_title(c.name), c.id) for c in categories):
+                categories.append(CategoryRef(ref, ref))
+    data = PlanData(plan=plan, outline=outline, categories=categories, indicator_set=iset,
+                    base_dir=ctx.base_dir, ctx=ctx, category_note=note)
+    ctx.cache["plan_data"] = data
+    return data

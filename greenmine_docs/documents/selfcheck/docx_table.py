@@ -1,0 +1,243 @@
+"""The self-check record table as a Word document: A4 landscape, the same header block and the
+same grouped table as the Excel version (header row repeated on every page, first- and
+second-level indicators in vertically merged cells that do not cross a page: the first-level
+label is merged over each second-level group, and a group's rows are kept on one page), the
+engine's subtotals, totals and
+conclusion as text, and the sign-off blocks.
+
+Built with the shared official-layout helpers in :mod:`greenmine_docs.docx` (styles, East
+Asian fonts written to ``w:eastAsia``, tables with repeated header rows).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ...scoring import Status, fmt_points, fmt_ratio, fmt_score
+from .core import AUTO_NA_NOTE, COLUMNS, HEADER_FIELDS, NOT_APPLICABLE, TABLE_TITLE, TableData
+
+TABLE_PT = 9.0  # 小五
+MARGIN_MM = 20  # a record table, not body text: narrower margins than GB/T 9704 leave room
+WIDTH_MM = 297 - 2 * MARGIN_MM
+WIDTHS_MM = [13, 17, 17, 52, 11, 14, 44, 27, 27, 21, 14]
+HEADER_WIDTHS_MM = [32, 66, 32, 66, 30, 31]
+
+
+def render_docx(data: TableData) -> bytes:
+    from ...docx import islands
+    from ...docx.document import to_bytes
+
+    doc = base_document()
+    islands.enable(doc.part)  # written by to_bytes below
+    write_body(doc, data)
+    return to_bytes(doc)
+
+
+def base_document() -> Any:
+    """The empty page the table is written on: official styles, A4 landscape, margins, page
+    numbers."""
+    from ...docx.document import new_document
+
+    from docx.shared import Mm
+
+    doc = new_document(landscape=True, page_numbers=True, odd_even=False)
+    doc.core_properties.author = doc.core_properties.comments = ""  # no library's name
+    doc.core_properties.title = TABLE_TITLE
+    section = doc.sections[0]
+    section.left_margin = section.right_margin = Mm(MARGIN_MM)
+    section.top_margin = section.bottom_margin = Mm(MARGIN_MM)
+    section.footer_distance = Mm(8)
+    return doc
+
+
+def write_body(container: Any, data: TableData) -> None:
+    """Title, header block, the table and the sign-off blocks, appended to ``container``: the
+    :func:`base_document` itself, or a docxtpl subdocument of it (the benchmark's baseline)."""
+    _title(container, data)
+    _header_table(container, data)
+    _main_table(container, data)
+    _sign_off(container, data)
+
+
+def _par(doc: Any, text: str, *, style: str | None = None, size: float | None = None,
+         bold: bool | None = None, align: str = "left", east_asia: str | None = None) -> Any:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from ...docx.text import add_text, no_indent
+
+    p = doc.add_paragraph(style=style)
+    p.alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+                   "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]
+    no_indent(p)
+    add_text(p, text, size=size, bold=bold, east_asia=east_asia)
+    return p
+
+
+def _title(doc: Any, data: TableData) -> None:
+    from docx.shared import Pt
+
+    _par(doc, TABLE_TITLE, style="Title", align="center")
+    sub = f"评价指标：{data.iset.display_title}"
+    p = _par(doc, sub, size=10.5, align="center", east_asia="宋体")
+    p.paragraph_format.line_spacing = Pt(16)
+    if data.iset.reference_notice:
+        p = _par(doc, data.iset.reference_notice, size=9, align="center", east_asia="宋体")
+        p.paragraph_format.line_spacing = Pt(14)
+
+
+def _header_table(doc: Any, data: TableData) -> None:
+    from ...docx.tables import Cell, add_table
+
+    rows = []
+    for fields in HEADER_FIELDS:
+        row: list[Any] = []
+        for key, label in fields:
+            row += [Cell(label, bold=True, align="center"), Cell(data.facts.text(key))]
+        rows.append(row)
+    table = add_table(doc, [], rows, widths_mm=HEADER_WIDTHS_MM,
+                      total_width_mm=WIDTH_MM, font_size=TABLE_PT)
+    _space_after(doc)
+    return table
+
+
+def _space_after(doc: Any) -> None:
+    from docx.shared import Pt
+
+    p = doc.add_paragraph()
+    p.paragraph_format.line_spacing = Pt(8)
+    p.paragraph_format.space_after = Pt(0)
+
+
+def _above_table_pt(data: TableData) -> float:
+    """Estimated height of what precedes the main table on the first page: the title (22 pt
+    on 36 pt plus 12 pt after), the subtitle lines, the header block and the gap."""
+    from ...docx.tables import row_height_pt
+
+    lines = 2 if data.iset.reference_notice else 1
+    header = sum(row_height_pt([v for key, label in fields for v in (label, data.facts.text(key))],
+                               HEADER_WIDTHS_MM, TABLE_PT) for fields in HEADER_FIELDS)
+    return 48 + 16 * lines + header + 8
+
+
+def _main_table(doc: Any, data: TableData) -> None:
+    from docx.shared import Mm
+
+    from ...docx.tables import Cell, add_paged_table
+
+    n = len(COLUMNS)
+    header = [title for _, title, _ in COLUMNS]
+    rows: list[list[Any]] = []
+    merges: list[tuple[int, int, int]] = []  # (first data row, last data row, column)
+    sc, result = data.self_check, data.result
+    if data.iset.prerequisites:
+        rows.append([Cell("一、先决条件（任何一项“不符合”，自查结论即为不达标）", span=n, bold=True,
+                          align="left")])
+        for pre in data.iset.prerequisites:
+            ruling = sc.prerequisites.get(pre.id) if sc else None
+            met = "" if ruling is None or ruling.met is None else ("符合" if ruling.met else "不符合")
+            rows.append([Cell(pre.id, align="center"), Cell(pre.text, span=3, align="left"),
+                         Cell("否决", align="center"), Cell(met, align="center", bold=True),
+                         Cell(data.prerequisite_situation(pre.id), span=5, align="left")])
+    sec = "二、" if data.iset.prerequisites else "一、"
+    rows.append([Cell(f"{sec}评价指标自查评分（满分{fmt_points(data.iset.total_points)}分）",
+                      span=n, bold=True, align="left")])
+    for cat in data.iset.categories:
+        c_res = next((c for c in result.categories if c.category.id == cat.id), None) \
+            if result else None
+        for grp in cat.groups:
+            g_first = len(rows)
+            g_res = next((g for g in c_res.groups if g.group.id == grp.id), None) \
+                if c_res else None
+            for i, item in enumerate(grp.items):
+                entry = sc.items.get(item.id) if sc else None
+                r = result.items.get(item.id) if result else None
+                na_by_set = data.mine is not None and not item.applies(data.mine)
+                text = item.text
+                if item.applies_to.restricted:
+                    text += f"（{item.applies_to.describe()}）"
+                if na_by_set or (r is not None and r.status is Status.NOT_APPLICABLE):
+                    shown = NOT_APPLICABLE
+                elif entry is not None and entry.score is not None:
+                    shown = fmt_points(entry.score)
+                else:
+                    shown = ""
+                situation = (entry.situation if entry and entry.situation else
+                             (AUTO_NA_NOTE if na_by_set else ""))
+                rows.append([
+                    Cell(item.id, align="center"),
+                    Cell(cat.name if i == 0 else "", align="center", bold=True),
+                    Cell(grp.name if i == 0 else "", align="center"),
+                    text, Cell(fmt_points(item.points), align="center"),
+                    Cell(shown, align="center", bold=True), situation,
+                    (entry.problem or "") if entry else "", (entry.measure or "") if entry else "",
+                    Cell(entry.deadline.isoformat() if entry and entry.deadline else "",
+                         align="center"),
+                    Cell((entry.responsible or "") if entry else "", align="center"),
+                ])
+            merges.append((g_first, len(rows) - 1, 2))
+            rows.append(["", "", Cell(f"“{grp.name}”小计", span=2, bold=True, align="right"),
+                         Cell(fmt_points(grp.points), align="center", bold=True),
+                         Cell(fmt_score(g_res.score) if g_res else "", align="center", bold=True),
+                         Cell("", span=5)])
+            # the first-level label is merged over each group (with its subtotal) and the group
+            # stays on one page: every page shows the labels of its rows
+            merges.append((g_first, len(rows) - 1, 1))
+        ratio = ""
+        if c_res is not None:
+            ratio = ("本项评价内容均不适用，不考核得分率" if c_res.ratio is None else
+                     f"得分率{fmt_ratio(c_res.ratio)}，"
+                     f"{'达到' if c_res.passed else '未达到'}不低于{cat.min_ratio * 100:g}%的要求")
+        rows.append([Cell(f"“{cat.name}”合计", span=4, bold=True, align="right"),
+                     Cell(fmt_points(cat.points), align="center", bold=True),
+                     Cell(fmt_score(c_res.score) if c_res else "", align="center", bold=True),
+                     Cell(ratio, span=5, bold=True, align="left")])
+    rows += _total_rows(data)
+    page = Mm(210 - 2 * MARGIN_MM).pt
+    add_paged_table(doc, header, rows, merges=merges, page_pt=page,
+                    first_page_pt=page - _above_table_pt(data), widths_mm=WIDTHS_MM,
+                    font_size=TABLE_PT, total_width_mm=WIDTH_MM,
+                    aligns=["center", "center", "center", "left", "center", "center",
+                            "left", "left", "left", "center", "center"])
+
+
+def _total_rows(data: TableData) -> list[list[Any]]:
+    from ...docx.tables import Cell
+
+    iset, result = data.iset, data.result
+    n = len(COLUMNS)
+    full = fmt_points(iset.total_points)
+
+    def val(x: float | None, fmt: Any = fmt_points) -> Cell:
+        return Cell("" if x is None else fmt(x), align="center", bold=True)
+
+    return [
+        [Cell("总计（实际得分）", span=4, bold=True, align="right"), val(iset.total_points),
+         val(result.raw_total if result else None, fmt_score),
+         Cell(f"适用分值{fmt_points(result.applicable_points)}分（不适用的评价内容不计入）"
+              if result else "", span=5)],
+        [Cell(f"折算得分（实际得分÷适用分值×{full}）", span=4, bold=True, align="right"),
+         val(iset.total_points), val(result.total if result else None, fmt_score),
+         Cell("无不适用项时，折算得分等于实际得分。", span=5)],
+        [Cell("达标线", span=4, bold=True, align="right"), "", val(iset.pass_line),
+         Cell("折算得分不低于达标线，各一级指标得分率达到要求，且先决条件全部符合，自查结论为达标。",
+              span=5)],
+        [Cell("自查结论", span=4, bold=True, align="right"),
+         Cell(result.verdict.value if result else "□达标　□不达标", span=2, bold=True,
+              align="center"),
+         Cell("".join(result.reasons) if result else "", span=5)],
+        [Cell("企业自查意见", span=3, bold=True, align="center"),
+         # a blank table leaves room to write by hand
+         Cell((data.self_check.opinion or "") if data.self_check else "\n\n\n", span=n - 3)],
+    ]
+
+
+def _sign_off(doc: Any, data: TableData) -> None:
+    from ...docx.tables import Cell, add_table
+
+    _space_after(doc)
+    reviewer = data.facts.text("reviewer")
+    enterprise = ("企业意见：以上自查情况属实。\n\n企业负责人（签字）："
+                  + (f"{reviewer}" if reviewer else "") + "\n\n（企业盖章）\n\n年　　月　　日")
+    county = "县级自然资源主管部门审核意见：\n\n\n\n（盖章）\n\n年　　月　　日"
+    city = "市级自然资源主管部门复核意见：\n\n\n\n（盖章）\n\n年　　月　　日"
+    add_table(doc, [], [[Cell(enterprise), Cell(county), Cell(city)]],
+              total_width_mm=WIDTH_MM, font_size=10.5)

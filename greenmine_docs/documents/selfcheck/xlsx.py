@@ -1,0 +1,635 @@
+"""The self-check record table as an Excel workbook (filled or blank).
+
+Layout of sheet 自查记录表 (columns A–K as in :data:`.core.COLUMNS`):
+
+* title, the indicator set (with 参考 for unofficial sets), a five-row header block of facts;
+* the column header row (repeated on every printed page, panes frozen below it);
+* 一、先决条件: one row per prerequisite, 符合/不符合 dropdown in 自查得分;
+* 二、评价指标: items grouped by first-level (column B merged) and second-level indicator
+  (column C merged); after each group a 小计 row, after each first-level indicator a 合计 row
+  with its score ratio; then 总计, 折算得分, 达标线, the conclusion, the enterprise's opinion
+  and the sign-off blocks.
+
+Every subtotal, total, ratio and the conclusion are **formulas**, so a table filled by hand
+in Excel computes itself, and they evaluate to the scoring engine's numbers (a test recalculates
+the file in LibreOffice and compares). Hidden helper columns: L 适用分值 (SUMIF of points whose
+score is not 不适用), M 得分率, N 1 when an item is unscored or out of range.
+A hidden sheet ``_greenmine`` records the format, the indicator set and the cell layout, which
+:mod:`.reader` uses to read a filled table back.
+
+The builder writes through a :mod:`greenmine_docs.xlsx_fill` target: :func:`build_workbook`
+makes an openpyxl workbook (the reference), :func:`render_xlsx` fills a skeleton saved once per
+indicator set (its layout does not depend on the mine) with one mine's values — same cells,
+about a tenth of the time.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass, field
+from dataclasses import fields as dc_fields
+from functools import lru_cache
+from types import SimpleNamespace
+from typing import Any
+
+from ...scoring import Status, fmt_points
+from ...xlsx_fill import (Formula, Mismatch, OpenpyxlBook, RecordBook, SkeletonCache,
+                         save_workbook,
+                         content_digest, look, make_skeleton, per_object)
+from .core import (AUTO_NA_NOTE, COL, COLUMNS, FORMAT_TAG, HEADER_FIELDS, META_SHEET, MET,
+                   NOT_APPLICABLE, NOT_MET, SHEET_NAME, TABLE_TITLE, HeaderFacts, TableData)
+
+FONT_NAME = "宋体"
+BODY_PT = 10
+LINE_PT = 13.5  # row height per text line at 10 pt
+HELPER_COLS = {"applicable": 12, "ratio": 13, "open": 14}  # L, M, N
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+SCORE_FORMAT = "0.00"  # derived scores: two decimals, as in every other document
+
+__all__ = ["Formula", "Layout", "build_workbook", "render_xlsx"]
+
+
+@dataclass
+class Layout:
+    """Where things are (1-based rows, A1 cells). Stored as JSON in the meta sheet."""
+
+    header_cells: dict[str, str] = field(default_factory=dict)
+    column_header_row: int = 0
+    prerequisite_rows: dict[str, int] = field(default_factory=dict)
+    item_rows: dict[str, int] = field(default_factory=dict)
+    group_rows: dict[str, int] = field(default_factory=dict)
+    category_rows: dict[str, int] = field(default_factory=dict)
+    total_row: int = 0
+    converted_row: int = 0
+    pass_row: int = 0
+    conclusion_cell: str = ""
+    opinion_cell: str = ""
+    last_row: int = 0
+
+
+def _letter(col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(col)
+
+
+def _text_width(text: str) -> float:
+    """Display width in Excel character units: CJK characters count two."""
+    return sum(1.8 if ord(ch) > 0x2E80 else 1.0 for ch in text)
+
+
+@lru_cache(maxsize=4096)  # the indicator texts come back for every mine
+def _lines(text: str, width: float) -> int:
+    usable = max(width - 1.0, 2.0)
+    return sum(max(1, math.ceil(_text_width(part) / usable)) for part in str(text).split("\n"))
+
+
+@lru_cache(maxsize=None)
+def _styles() -> SimpleNamespace:
+    """The table's style objects, made once: shared by every workbook (openpyxl style objects
+    are immutable values; sharing them lets cells be compared by identity)."""
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.styles import Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="000000")
+    return SimpleNamespace(
+        border=Border(left=thin, right=thin, top=thin, bottom=thin),
+        font=Font(name=FONT_NAME, size=BODY_PT),
+        bold=Font(name=FONT_NAME, size=BODY_PT, bold=True),
+        head=Font(name="黑体", size=BODY_PT, bold=True),
+        title=Font(name=FONT_NAME, size=18, bold=True),
+        subtitle=Font(name=FONT_NAME, size=9, color="444444"),
+        grey=Font(name=FONT_NAME, size=BODY_PT, color="666666"),
+        conclusion=Font(name="黑体", size=12, bold=True),
+        fill_head=PatternFill("solid", fgColor="D9E2F3"),
+        fill_section=PatternFill("solid", fgColor="EDEDED"),
+        fill_sub=PatternFill("solid", fgColor="F7F7F7"),
+        inline_small=InlineFont(rFont=FONT_NAME, sz=8, color="555555"),
+        inline_normal=InlineFont(rFont=FONT_NAME, sz=BODY_PT),
+    )
+
+
+@lru_cache(maxsize=None)
+def _align(h: str, v: str) -> Any:
+    from openpyxl.styles import Alignment
+
+    return Alignment(horizontal=h, vertical=v, wrap_text=True)
+
+
+class _Sheet:
+    """Small helpers over a sheet target (:mod:`greenmine_docs.xlsx_fill`): write a value into
+    a (merged) range with the table's fonts and borders, and keep track of the row heights the
+    text needs. ``ws`` is the openpyxl worksheet, ``None`` when only recording."""
+
+    def __init__(self, target: Any) -> None:
+        st = _styles()
+        self.t = target
+        self.ws = target.ws
+        self.border = st.border
+        self.font, self.bold, self.head = st.font, st.bold, st.head
+        self.fill_head, self.fill_section, self.fill_sub = (st.fill_head, st.fill_section,
+                                                            st.fill_sub)
+        self.heights: dict[int, float] = {}
+        self.widths = {i + 1: w for i, (_, _, w) in enumerate(COLUMNS)}
+        self._looks: dict[tuple, tuple] = {}
+
+    def looks(self, *, font: Any = None, h: str = "left", v: str = "center", fill: Any = None,
+              fmt: str | None = None, border: bool = True) -> tuple:
+        """The looks :meth:`put` gives a cell for these options (made once per sheet): the
+        look, the look with the number format, the number format alone (``None``: no format)."""
+        font = font or self.font
+        key = (id(font), id(fill), h, v, border, fmt)
+        hit = self._looks.get(key)
+        if hit is None:  # the objects are the table's shared styles: their ids stay theirs
+            lk = look(font, self.border if border else None, fill, _align(h, v))
+            # with a number format: set after the value (a date's own format gives way to it)
+            hit = self._looks[key] = (lk, look(*lk[:4], fmt) if fmt else lk,
+                                      look(fmt=fmt) if fmt else None)
+        return hit
+
+    def put(self, row: int, col: int, value: Any, *, end_col: int | None = None,
+            end_row: int | None = None, font: Any = None, h: str = "left", v: str = "center",
+            fill: Any = None, fmt: str | None = None, border: bool = True,
+            measure: bool = True) -> None:
+        lk, whole, fmt_lk = self.looks(font=font, h=h, v=v, fill=fill, fmt=fmt, border=border)
+        if (end_col is None or end_col == col) and (end_row is None or end_row == row):
+            self.cell(row, col, value, whole, measure)
+            return
+        t = self.t
+        end_col = end_col or col
+        end_row = end_row or row
+        t.merge(row, col, end_row, end_col)
+        t.apply_range(row, col, end_row, end_col, lk)
+        t.value(row, col, value)  # text that is not a Formula stays text
+        if fmt_lk is not None:
+            t.apply(row, col, fmt_lk)
+        if measure and isinstance(value, str) and not isinstance(value, Formula):
+            width = sum(self.widths.get(c, 8) for c in range(col, end_col + 1))
+            lines = _lines(value, width) / (end_row - row + 1)
+            self.need(row, lines)
+
+    def cell(self, row: int, col: int, value: Any, lk: tuple, measure: bool = True) -> None:
+        """:meth:`put` into one cell with a look from :meth:`looks` (``[1]``)."""
+        self.t.put(row, col, value, lk)  # text that is not a Formula stays text
+        if measure and (value.__class__ is str or
+                        (isinstance(value, str) and not isinstance(value, Formula))):
+            height = _lines(value, self.widths.get(col, 8)) * LINE_PT + 4
+            if height > self.heights.get(row, 0.0):
+                self.heights[row] = height
+
+    def need(self, row: int, lines: float, pt: float = LINE_PT) -> None:
+        self.heights[row] = max(self.heights.get(row, 0.0), lines * pt + 4)
+
+    def apply_heights(self, minimum: float = 18) -> None:
+        for row, h in self.heights.items():
+            self.t.height(row, max(minimum, min(h, 400)))
+
+
+_SKELETONS = SkeletonCache()
+
+
+def render_xlsx(data: TableData) -> bytes:
+    """The table as ``.xlsx`` bytes (nothing written to disk): the indicator set's cached
+    skeleton filled with this table's values; built cell by cell with openpyxl only when the
+    skeleton does not fit (which would be a bug: the layout depends on the set alone)."""
+    try:
+        return render_xlsx_fast(data)
+    except Mismatch:
+        return render_xlsx_openpyxl(data)
+
+
+def render_xlsx_openpyxl(data: TableData) -> bytes:
+    """The reference: every cell written with openpyxl and saved."""
+    wb, _ = build_workbook(data)
+    return save_workbook(wb)
+
+
+def render_xlsx_fast(data: TableData) -> bytes:
+    """The skeleton filled with ``data``'s values; :class:`Mismatch` if it does not fit."""
+    key = content_digest(data.iset)
+    _SKELETONS.admit(key)
+    book = RecordBook()
+    layout = _build(book, data)
+    iset = data.iset
+
+    def skeleton(extra_styles: frozenset) -> Any:
+        neutral = TableData(iset=iset, facts=HeaderFacts({}), self_check=None, mine=None,
+                            result=None, set_ref="")
+        ref = OpenpyxlBook(record=True)
+        shape = _build(ref, neutral)
+        return make_skeleton(ref, extra_styles | _mine_styles(), shape=shape)
+
+    return _SKELETONS.fill(key, skeleton, book.records, shape=layout)
+
+
+@lru_cache(maxsize=None)
+def _mine_styles() -> frozenset:
+    """Looks that only a mine's data gives cells (the neutral run has no mine): the grey note of
+    items the set does not apply to. In the skeleton's style sheet from the start, so the first
+    mine with such an item does not make the skeleton a second time."""
+    st = _styles()
+    return frozenset({look(st.grey, st.border, None, _align("left", "center"))})
+
+
+def build_workbook(data: TableData) -> tuple[Any, Layout]:
+    """The table as an openpyxl workbook (and where things are)."""
+    book = OpenpyxlBook()
+    layout = _build(book, data)
+    return book.wb, layout
+
+
+def _build(book: Any, data: TableData) -> Layout:
+    target = book.sheet(SHEET_NAME)
+    ws = target.ws
+    sh = _Sheet(target)
+    layout = Layout()
+    if ws is not None:
+        for i, (_, _, width) in enumerate(COLUMNS, start=1):
+            ws.column_dimensions[_letter(i)].width = width
+        for col in HELPER_COLS.values():
+            ws.column_dimensions[_letter(col)].hidden = True
+
+    row = _title_and_header(sh, data, layout)
+    row = _prerequisites(sh, data, layout, row)
+    row = _items(sh, data, layout, row)
+    row = _totals(sh, data, layout, row)
+    row = _sign_off(sh, data, layout, row)
+    layout.last_row = row - 1
+    sh.apply_heights()
+    if ws is not None:
+        _validations(ws, data, layout)
+        _print_setup(ws, layout)
+    meta = book.sheet(META_SHEET)
+    if meta.ws is not None:
+        meta.ws.sheet_state = "hidden"
+        book.wb.properties.creator = ""  # not the library's name
+        book.wb.properties.title = TABLE_TITLE
+    _meta(meta, data, layout)
+    return layout
+
+
+def _title_and_header(sh: _Sheet, data: TableData, layout: Layout) -> int:
+    st = _styles()
+    last = len(COLUMNS)
+    sh.put(1, 1, TABLE_TITLE, end_col=last, font=st.title, h="center", border=False,
+           measure=False)
+    sh.t.height(1, 30)
+    iset = data.iset
+    sub = f"评价指标：{iset.display_title}"
+    if iset.reference_notice:
+        sub += "　　" + iset.reference_notice
+    sh.put(2, 1, sub, end_col=last, font=st.subtitle, h="center", border=False)
+    spans = [(1, 2, 3, 4), (5, 6, 7, 8), (9, 9, 10, 11)]  # label from-to, value from-to
+    row = 3
+    for fields in HEADER_FIELDS:
+        for (key, label), (l1, l2, v1, v2) in zip(fields, spans):
+            sh.put(row, l1, label, end_col=l2, font=sh.bold, h="center", fill=sh.fill_sub)
+            value = data.facts.get(key)
+            sh.put(row, v1, value if value not in (None, "") else None, end_col=v2,
+                   fmt=DATE_FORMAT if isinstance(value, dt.date) else None)
+            if isinstance(value, str):
+                sh.need(row, _lines(value, sum(sh.widths[c] for c in range(v1, v2 + 1))))
+            if key == "check_date" and value is None:
+                sh.t.number_format(row, v1, DATE_FORMAT)
+            layout.header_cells[key] = f"{_letter(v1)}{row}"
+        row += 1
+    layout.column_header_row = row
+    for key, title, _ in COLUMNS:
+        sh.put(row, COL[key], title, font=sh.head, h="center", fill=sh.fill_head)
+    sh.t.height(row, 28)
+    return row + 1
+
+
+def _section(sh: _Sheet, row: int, text: str) -> None:
+    sh.put(row, 1, text, end_col=len(COLUMNS), font=sh.head, fill=sh.fill_section)
+
+
+def _prerequisites(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
+    pres = data.iset.prerequisites
+    if not pres:
+        return row
+    _section(sh, row, "一、先决条件（任何一项“不符合”，自查结论即为不达标）")
+    row += 1
+    sc = data.self_check
+    for pre in pres:
+        ruling = sc.prerequisites.get(pre.id) if sc else None
+        sh.put(row, COL["id"], pre.id, h="center")
+        text = pre.text + (f"\n佐证：{pre.evidence}" if pre.evidence else "")
+        sh.put(row, COL["category"], text, end_col=COL["text"])
+        sh.put(row, COL["points"], "否决项", h="center")
+        met = None if ruling is None or ruling.met is None else (MET if ruling.met else NOT_MET)
+        sh.put(row, COL["score"], met, h="center", font=sh.bold)
+        sh.put(row, COL["situation"], data.prerequisite_situation(pre.id) or None,
+               end_col=COL["responsible"])
+        layout.prerequisite_rows[pre.id] = row
+        row += 1
+    return row
+
+
+@dataclass(frozen=True)
+class _ItemText:
+    """An item's text with its scoring method and applicability after it in small grey type
+    (rich text, made for openpyxl only when a cell is written)."""
+
+    text: str
+    extra: str
+
+    def to_cell_value(self) -> Any:
+        from openpyxl.cell.rich_text import CellRichText, TextBlock
+
+        st = _styles()
+        return CellRichText(TextBlock(st.inline_normal, self.text),
+                            TextBlock(st.inline_small, "\n" + self.extra))
+
+
+def _item_texts(iset: Any) -> dict[str, tuple[Any, str]]:
+    """:func:`_item_text` of every item of a set, made once per set (the same objects for every
+    mine: the skeleton's cells compare by identity)."""
+    return per_object("selfcheck-item-texts", iset,
+                      lambda s: {item.id: _item_text(item) for item in s.iter_items()})
+
+
+def _item_text(item: Any) -> tuple[Any, str]:
+    """Requirement text, then the scoring method and applicability in small grey type."""
+    extra = []
+    if item.method:
+        extra.append(f"评分：{item.method}")
+    if item.applies_to.restricted:
+        extra.append(f"（{item.applies_to.describe()}）")
+    if not extra:
+        return item.text, item.text
+    extra_text = "".join(extra)
+    return _ItemText(item.text, extra_text), item.text + "\n" + extra_text
+
+
+def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
+    n_sec = "二、" if data.iset.prerequisites else "一、"
+    _section(sh, row, f"{n_sec}评价指标自查评分（满分{fmt_points(data.iset.total_points)}分）")
+    row += 1
+    sc, result = data.self_check, data.result
+    E, F = _letter(COL["points"]), _letter(COL["score"])
+    L, M, N = (_letter(c) for c in HELPER_COLS.values())
+    texts = _item_texts(data.iset)
+    # the item rows' cells (as sh.put would write them, without its keyword handling)
+    cell, text_width = sh.cell, sh.widths[COL["text"]]
+    c_id, c_text, c_points, c_score, c_deadline = (
+        COL[k] for k in ("id", "text", "points", "score", "deadline"))
+    entry_cols = [(k, COL[k]) for k in ("situation", "problem", "measure", "responsible")]
+    center, left = sh.looks(h="center")[1], sh.looks()[1]
+    score, dated = sh.looks(h="center", font=sh.bold)[1], sh.looks(h="center", fmt="yyyy-mm-dd")[1]
+    for cat in data.iset.categories:
+        cat_start = row
+        group_rows = []
+        for grp in cat.groups:
+            g_start = row
+            for item in grp.items:
+                entry = sc.items.get(item.id) if sc else None
+                r = result.items.get(item.id) if result else None
+                na_by_set = data.mine is not None and not item.applies(data.mine)
+                cell(row, c_id, item.id, center)
+                rich, plain = texts[item.id]
+                cell(row, c_text, rich, left, False)
+                sh.need(row, _lines(plain, text_width) * 0.9)
+                cell(row, c_points, item.points, center)
+                if na_by_set or (r is not None and r.status is Status.NOT_APPLICABLE):
+                    value: Any = NOT_APPLICABLE
+                else:
+                    value = entry.score if entry is not None else None
+                cell(row, c_score, value, score)
+                for key, col in entry_cols:
+                    cell(row, col, getattr(entry, key, None) or None, left)
+                if na_by_set and not getattr(entry, "situation", None):
+                    sh.put(row, COL["situation"], AUTO_NA_NOTE, font=_styles().grey)
+                deadline = entry.deadline if entry is not None else None
+                cell(row, c_deadline, deadline, dated)
+                sh.t.value(row, HELPER_COLS["open"], Formula(
+                    f'=IF({F}{row}="{NOT_APPLICABLE}",0,IF(ISNUMBER({F}{row}),'
+                    f'IF(AND({F}{row}>=0,{F}{row}<={E}{row}),0,1),1))'))
+                layout.item_rows[item.id] = row
+                row += 1
+            g_end = row - 1
+            sh.put(g_start, COL["group"], grp.name, end_row=g_end, h="center")
+            sh.put(row, COL["group"], f"“{grp.name}”小计", end_col=COL["text"], font=sh.bold,
+                   fill=sh.fill_sub, h="right")
+            sh.put(row, COL["points"], Formula(f"=SUM({E}{g_start}:{E}{g_end})"), h="center",
+                   font=sh.bold, fill=sh.fill_sub)
+            sh.put(row, COL["score"], Formula(f"=SUM({F}{g_start}:{F}{g_end})"), h="center",
+                   font=sh.bold, fill=sh.fill_sub, fmt=SCORE_FORMAT)
+            sh.put(row, COL["situation"], None, end_col=COL["responsible"], fill=sh.fill_sub)
+            sh.t.value(row, HELPER_COLS["applicable"], Formula(
+                f'=SUMIF({F}{g_start}:{F}{g_end},"<>{NOT_APPLICABLE}",{E}{g_start}:{E}{g_end})'))
+            layout.group_rows[grp.id] = row
+            group_rows.append(row)
+            row += 1
+        sh.put(cat_start, COL["category"], cat.name, end_row=row - 1, h="center", font=sh.bold)
+        # first-level total
+        plus = lambda col: Formula("=" + "+".join(f"{col}{r}" for r in group_rows))  # noqa: E731
+        sh.put(row, COL["id"], f"“{cat.name}”合计", end_col=COL["text"], font=sh.bold,
+               fill=sh.fill_section, h="right")
+        sh.put(row, COL["points"], plus(E), h="center", font=sh.bold, fill=sh.fill_section)
+        sh.put(row, COL["score"], plus(F), h="center", font=sh.bold, fill=sh.fill_section,
+               fmt=SCORE_FORMAT)
+        ratio = f"{cat.min_ratio * 100:g}%"
+        open_items = f"SUM({N}{cat_start}:{N}{row - 1})"
+        sh.put(row, COL["situation"],
+               Formula(f'=IF({L}{row}=0,"本项评价内容均不适用，不考核得分率",'
+                       f'IF({open_items}>0,"尚有"&{open_items}&"项未评分或得分无效",'
+                       f'"得分率"&TEXT({M}{row},"0.0%")'
+                       f'&IF({M}{row}>={cat.min_ratio!r},"，达到","，未达到")&"不低于{ratio}的要求"))'),
+               end_col=COL["responsible"], font=sh.bold, fill=sh.fill_section)
+        sh.t.value(row, HELPER_COLS["applicable"], plus(L))
+        sh.t.value(row, HELPER_COLS["ratio"], Formula(f"=IF({L}{row}=0,1,{F}{row}/{L}{row})"))
+        layout.category_rows[cat.id] = row
+        row += 1
+    return row
+
+
+def _totals(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
+    iset = data.iset
+    E, F = _letter(COL["points"]), _letter(COL["score"])
+    L, M, N = (_letter(c) for c in HELPER_COLS.values())
+    cats = list(layout.category_rows.values())
+    plus = lambda col: Formula("=" + "+".join(f"{col}{r}" for r in cats))  # noqa: E731
+    wide = dict(end_col=COL["text"], font=sh.bold, fill=sh.fill_section, h="right")
+    # 总计
+    sh.put(row, 1, "总计（实际得分）", **wide)
+    sh.put(row, COL["points"], plus(E), h="center", font=sh.bold, fill=sh.fill_section)
+    sh.put(row, COL["score"], plus(F), h="center", font=sh.bold, fill=sh.fill_section,
+           fmt=SCORE_FORMAT)
+    sh.put(row, COL["situation"],
+           Formula(f'="适用分值"&{L}{row}&"分（不适用的评价内容不计入）"'),
+           end_col=COL["responsible"], fill=sh.fill_section)
+    sh.t.value(row, HELPER_COLS["applicable"], plus(L))
+    layout.total_row = total = row
+    row += 1
+    # 折算得分
+    full = fmt_points(iset.total_points)
+    sh.put(row, 1, f"折算得分（实际得分÷适用分值×{full}）", **wide)
+    sh.put(row, COL["points"], iset.total_points, h="center", font=sh.bold, fill=sh.fill_section)
+    sh.put(row, COL["score"],
+           Formula(f"=IF({L}{total}=0,0,{F}{total}*{iset.total_points!r}/{L}{total})"),
+           h="center", font=sh.bold, fill=sh.fill_section, fmt=SCORE_FORMAT)
+    sh.put(row, COL["situation"], "无不适用项时，折算得分等于实际得分。",
+           end_col=COL["responsible"], fill=sh.fill_section)
+    layout.converted_row = conv = row
+    row += 1
+    # 达标线
+    sh.put(row, 1, "达标线", **wide)
+    sh.put(row, COL["points"], None, fill=sh.fill_section)
+    sh.put(row, COL["score"], iset.pass_line, h="center", font=sh.bold, fill=sh.fill_section)
+    sh.put(row, COL["situation"], "折算得分不低于达标线，各一级指标得分率达到要求，且先决条件全部符合，"
+           "自查结论为达标。", end_col=COL["responsible"], fill=sh.fill_section)
+    layout.pass_row = row
+    row += 1
+    # 自查结论 (formula)
+    pre_rows = list(layout.prerequisite_rows.values())
+    item_rows = list(layout.item_rows.values())
+    ok_ratios = ",".join(f"{M}{layout.category_rows[c.id]}>={c.min_ratio!r}"
+                         for c in iset.categories)
+    verdict = (f'IF(AND({F}{conv}>={iset.pass_line!r},{ok_ratios}),"达标","不达标")')
+    incomplete = f"SUM({N}{item_rows[0]}:{N}{item_rows[-1]})>0"
+    if pre_rows:
+        pr = f"{F}{pre_rows[0]}:{F}{pre_rows[-1]}"
+        ruled = f'COUNTIF({pr},"{MET}")+COUNTIF({pr},"{NOT_MET}")'
+        incomplete = f"OR({ruled}<{len(pre_rows)},{incomplete})"
+        formula = f'=IF(COUNTIF({pr},"{NOT_MET}")>0,"不达标",IF({incomplete},"未完成",{verdict}))'
+    else:
+        formula = f'=IF({incomplete},"未完成",{verdict})'
+    sh.put(row, 1, "自查结论", end_col=COL["text"], font=sh.head, h="right")
+    sh.put(row, COL["points"], Formula(formula), end_col=COL["score"], h="center",
+           font=_styles().conclusion)
+    layout.conclusion_cell = f"{E}{row}"
+    sh.put(row, COL["situation"], _explanation(iset, layout, f"{E}{row}"),
+           end_col=COL["responsible"])
+    sh.need(row, 2)
+    row += 1
+    return row
+
+
+def _explanation(iset: Any, layout: Layout, verdict_cell: str) -> Formula:
+    """Why the table's conclusion is what it is, as a formula over the table's own cells (so
+    it stays true when the table is filled or changed in Excel): incomplete says only that;
+    a veto says only that; otherwise the converted score against the pass line and the
+    first-level ratios."""
+    F = _letter(COL["score"])
+    M = _letter(HELPER_COLS["ratio"])
+    conv = f"{F}{layout.converted_row}"
+    pass_line = fmt_points(iset.pass_line)
+    ratios_ok = "AND(" + ",".join(f"{M}{layout.category_rows[c.id]}>={c.min_ratio!r}"
+                                  for c in iset.categories) + ")"
+    score = (f'"折算得分"&TEXT({conv},"0.00")&"分，"&IF({conv}>={iset.pass_line!r},"达到","未达到")'
+             f'&"达标线{pass_line}分；"&IF({ratios_ok},"各一级指标得分率均达到要求。",'
+             f'"有一级指标得分率未达到要求。")')
+    pre_rows = list(layout.prerequisite_rows.values())
+    if pre_rows:
+        pr = f"{F}{pre_rows[0]}:{F}{pre_rows[-1]}"
+        score = (f'IF(COUNTIF({pr},"{NOT_MET}")>0,"先决条件有不符合项，实行一票否决。",'
+                 f'"先决条件全部符合。"&{score})')
+    return Formula(f'=IF({verdict_cell}="未完成","评分尚未完成，暂不能得出结论。",{score})')
+
+
+def _sign_off(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
+    opinion = data.self_check.opinion if data.self_check else None
+    sh.put(row, 1, "企业自查意见", end_col=COL["text"] - 1, font=sh.bold, h="center")
+    sh.put(row, COL["text"], opinion or None, end_col=COL["responsible"])
+    sh.need(row, 3)
+    layout.opinion_cell = f"{_letter(COL['text'])}{row}"
+    row += 1
+    blocks = [
+        (1, COL["text"], "企业意见：以上自查情况属实。\n\n企业负责人（签字）：\n\n"
+         "（企业盖章）\n\n年　　月　　日"),
+        (COL["points"], COL["problem"], "县级自然资源主管部门审核意见：\n\n\n\n"
+         "（盖章）\n\n年　　月　　日"),
+        (COL["measure"], COL["responsible"], "市级自然资源主管部门复核意见：\n\n\n\n"
+         "（盖章）\n\n年　　月　　日"),
+    ]
+    for start, end, text in blocks:
+        sh.put(row, start, text, end_col=end, v="top", measure=False)
+    sh.t.height(row, 150)
+    return row + 1
+
+
+def _validations(ws: Any, data: TableData, layout: Layout) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    F, E, J = _letter(COL["score"]), _letter(COL["points"]), _letter(COL["deadline"])
+    if layout.prerequisite_rows:
+        dv = DataValidation(type="list", formula1=f'"{MET},{NOT_MET}"', allow_blank=True,
+                            showErrorMessage=True, errorTitle="先决条件",
+                            error="请从下拉列表选择“符合”或“不符合”。",
+                            promptTitle="先决条件", prompt="选择“符合”或“不符合”。",
+                            showInputMessage=True)
+        for r in layout.prerequisite_rows.values():
+            dv.add(f"{F}{r}")
+        ws.add_data_validation(dv)
+    from openpyxl.utils.cell import absolute_coordinate
+
+    check_date = absolute_coordinate(layout.header_cells["check_date"])
+    for item_id, r in layout.item_rows.items():
+        pts = fmt_points(data.iset.items[item_id].points)
+        dv = DataValidation(
+            type="custom", allow_blank=True, showErrorMessage=True, showInputMessage=True,
+            formula1=(f'OR({F}{r}="{NOT_APPLICABLE}",'
+                      f"AND(ISNUMBER({F}{r}),{F}{r}>=0,{F}{r}<={E}{r}))"),
+            errorTitle="自查得分", error=f"得分应为 0～{pts} 之间的数字，或填“{NOT_APPLICABLE}”。",
+            promptTitle="自查得分", prompt=f"填 0～{pts} 分；不适用于本矿山时填“{NOT_APPLICABLE}”。")
+        dv.add(f"{F}{r}")
+        ws.add_data_validation(dv)
+    if layout.item_rows:
+        rows = list(layout.item_rows.values())
+        first = rows[0]
+        dv = DataValidation(
+            type="custom", allow_blank=True, showErrorMessage=True,
+            formula1=(f"AND(ISNUMBER({J}{first}),"
+                      f"OR(ISBLANK({check_date}),{J}{first}>={check_date}))"),
+            errorTitle="整改时限", error="请填写日期（如 2023-10-31），且不早于自查日期。")
+        dv.add(f"{J}{first}:{J}{rows[-1]}")
+        ws.add_data_validation(dv)
+
+
+def _print_setup(ws: Any, layout: Layout) -> None:
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    hr = layout.column_header_row
+    ws.freeze_panes = f"A{hr + 1}"
+    ws.print_title_rows = f"{hr}:{hr}"
+    ws.print_area = f"A1:{_letter(len(COLUMNS))}{layout.last_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = 0.5
+    ws.page_margins.bottom = 0.6
+    ws.page_margins.footer = 0.3
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.size = 9
+    ws.sheet_view.zoomScale = 90
+
+
+def _meta(target: Any, data: TableData, layout: Layout) -> None:
+    rows = [
+        ("format", FORMAT_TAG),
+        ("indicator_set", data.set_ref),
+        ("indicator_set_id", data.iset.id),
+        ("indicator_set_title", data.iset.title),
+        ("mode", "blank" if data.blank else "filled"),
+        ("mine_standard", data.mine.industry_standard if data.mine else ""),
+        ("mine_method", data.mine.method if data.mine else ""),
+        ("layout", json.dumps({f.name: getattr(layout, f.name) for f in dc_fields(layout)},
+                              ensure_ascii=False)),
+    ]
+    blob = per_object("selfcheck-set-json", data.iset, _set_json)
+    rows += [("indicator_set_data", blob[i:i + 30000]) for i in range(0, len(blob), 30000)]
+    for i, (k, v) in enumerate(rows, start=1):
+        target.value(i, 1, k)
+        target.value(i, 2, v or "")  # text, whatever it looks like
+
+
+def _set_json(iset: Any) -> str:
+    from ...indicators.dump import to_data
+
+    return json.dumps(to_data(iset), ensure_ascii=False)

@@ -1,0 +1,1 @@
+"""What one run of the pipeline carries from stage to stage."""
