@@ -40,14 +40,13 @@ class Clock:
 
 
 def checked(path: Path) -> Any:
-    """The CheckContext of a valid input (what ``greenmine build`` renders from)."""
-    from greenmine_docs.api import load, run_checks
+    """The checked run of a valid input (what ``greenmine build`` renders from)."""
+    from greenmine_docs.api import check, load
 
-    loaded = load(path)
-    ctx = run_checks(loaded)
-    if ctx is None or not loaded.report.valid:
+    run = check(load(path))
+    if run.model is None or not run.report.valid:
         raise SystemExit(f"{path} does not validate")
-    return ctx
+    return run
 
 
 # -- ours ---------------------------------------------------------------------------------
@@ -70,11 +69,10 @@ def ours(kind: str, ctx: Any) -> Clock:
 
 
 def _selfcheck_table(ctx: Any) -> Any:
-    from greenmine_docs.documents.selfcheck.checks import indicator_set_for
     from greenmine_docs.documents.selfcheck.core import prepare
 
-    iset = indicator_set_for(ctx)
-    return prepare(ctx.submission, iset, set_ref=ctx.submission.campaign.indicator_set)
+    return prepare(ctx.submission, ctx.indicator_set, set_ref=ctx.indicator_ref,
+                   result=ctx.scores.self_check)
 
 
 def _selfcheck_docx(ctx: Any) -> bytes:
@@ -170,9 +168,9 @@ def render_ratios(path: Path, repeats: int = 5) -> dict[str, dict[str, float]]:
 # -- where one mine's time goes -------------------------------------------------------------
 def stages(path: Path, repeats: int = 5) -> dict[str, float]:
     """CPU seconds (minimum over ``repeats``, after a warm-up) of each step of building one
-    mine: load, checks, and every document. The quick before/after measure of an optimisation:
-    ``python benchmarks/run.py --stages``."""
-    from greenmine_docs.api import load, run_checks
+    mine: load, checks (with the scoring stage), and every document. The quick before/after
+    measure of an optimisation: ``python benchmarks/run.py --stages``."""
+    from greenmine_docs.api import check, load
 
     def one() -> dict[str, float]:
         t: dict[str, float] = {}
@@ -184,14 +182,14 @@ def stages(path: Path, repeats: int = 5) -> dict[str, float]:
             return result
 
         loaded = timed("load", lambda: load(path))
-        ctx = timed("checks", lambda: run_checks(loaded))
+        ctx = timed("checks", lambda: check(loaded))
         from greenmine_docs.documents.assessment.document import render_report, render_scoresheet
         from greenmine_docs.documents.plan.document import render_plan
         from greenmine_docs.documents.selfcheck.docx_table import render_docx
         from greenmine_docs.documents.selfcheck.xlsx import render_xlsx
 
         timed("plan_docx", lambda: render_plan(ctx))
-        table = timed("selfcheck_prepare", lambda: _selfcheck_table(ctx))
+        table = _selfcheck_table(ctx)  # tens of µs: the scores come from the check stage
         timed("selfcheck_xlsx", lambda: render_xlsx(table))
         timed("selfcheck_docx", lambda: render_docx(table))
         timed("report_docx", lambda: render_report(ctx))

@@ -50,12 +50,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
 
-    from greenmine_docs.api import load, run_checks
+    from greenmine_docs.api import check, load
     from greenmine_docs.documents.assessment.document import render_report
     from greenmine_docs.documents.plan.document import render_plan
     from greenmine_docs.render.export import export_templates
 
-    ctx = run_checks(load(EXAMPLE))
+    ctx = check(load(EXAMPLE))
     folder = Path(tempfile.mkdtemp(prefix="gm-bench-"))
     exported = {p.name: p for p in export_templates(folder)}
     renders = {"plan": render_plan, "report": render_report}

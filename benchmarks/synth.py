@@ -40,7 +40,7 @@ def example_data() -> dict[str, Any]:
     from greenmine_docs.api import load
 
     loaded = load(EXAMPLE)
-    if loaded.submission is None or not loaded.report.valid:
+    if loaded.model is None or not loaded.report.valid:
         raise SystemExit(f"the example {EXAMPLE} does not validate: cannot make mines from it")
     return loaded.raw.data
 
@@ -56,7 +56,7 @@ def _replace(value: Any, old: str, new: str) -> Any:
 
 
 def _uscc(prefix: str, i: int) -> str:
-    from greenmine_docs.checks.formats import uscc_check_char
+    from greenmine_docs.load.formats import uscc_check_char
 
     first17 = prefix[:10] + f"{i:07d}"
     return first17 + uscc_check_char(first17)

@@ -1,83 +1,99 @@
-"""The library's front door: load an input, validate it, build its documents.
+"""The library's front door, and the one orchestrator: every command, ``batch`` and any future
+front end make documents through here::
 
-Every CLI command and every test goes through these functions::
+    from greenmine_docs import api
+    report = api.validate("mine.yaml")                     # Report: .valid, .findings, .to_dict()
+    result = api.build("mine.yaml", "out/")                # every document the input supports
+    result = api.generate("plan", "mine.yaml", "实施方案.docx", pdf=True)   # one document
 
-    from greenmine_docs.api import validate
-    report = validate("mine.yaml")          # Report: .valid, .findings, .to_dict()
+Each input goes through the same stages, in order: **load** (read YAML or Excel into the model:
+:func:`load`), **score** (resolve the indicator set once and score the sections that have
+scores), **check** (the core checks, then each document's own; :func:`check`), **decide** (each
+document's declared blocking policy against the findings), **render** (every output in memory)
+and **write** (atomically, never over a file the run read). What a run knows travels in one
+:class:`~greenmine_docs.pipeline.Run`; what a document is, in its
+:class:`~greenmine_docs.pipeline.DocumentSpec` (registry: :data:`greenmine_docs.documents.DOCUMENTS`).
+No other module writes a document or decides whether one may be made.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass, field
-from importlib import import_module
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from .findings import Report
+from .errors import InputError, OutputError
+from .findings import Finding, Location, Report, make
+from .load.raw import RawInput
+from .pipeline import DocumentSpec, Protected, RenderOptions, Run
 
 if TYPE_CHECKING:
-    from .checks.context import CheckContext
-    from .load.raw import RawInput
+    from .docx.finish import Finished
+    from .documents.selfcheck.reader import TableRead
+    from .indicators.model import IndicatorSet
     from .model import Submission
+    from .scoring import ScoreResult
+
+Input = str | Path | RawInput
+"""An input file (YAML or Excel), or one already read (a row of a mines table)."""
+
+DEFAULT_SET = "national-2020-reference"  # a blank form made without any input
 
 
 @dataclass
-class Loaded:
-    """An input read and (if possible) validated against the model."""
+class Result:
+    """What :func:`build`, :func:`generate` or :func:`read_scoresheet` did.
 
-    raw: "RawInput"
-    submission: "Submission | None"
+    ``report``: the findings to show (the run's; for a sheet read back, the sheet's).
+    ``blocked``: document key -> the findings that stopped it. ``skipped``: titles of the
+    documents the input has no section for (``build``). ``score``: the engine's result for a
+    form read back. ``notes``: things the user should know (in Chinese)."""
+
+    run: Run
     report: Report
+    written: list[Path] = field(default_factory=list)
+    manifest: Path | None = None
+    skipped: list[str] = field(default_factory=list)
+    blocked: dict[str, list[Finding]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    score: ScoreResult | None = None
 
     @property
-    def source(self) -> Path:
-        return self.raw.source
+    def ok(self) -> bool:
+        """No error findings (and, with ``--strict``, no warnings)."""
+        return self.report.valid
 
 
-def load(path: str | Path) -> Loaded:
-    """Read YAML or Excel into the model. Raises :class:`~greenmine_docs.errors.InputError` when
-    the file cannot be used at all; problems inside it are findings in ``.report``."""
-    from .load import read_input
+class IndicatorSets:
+    """Resolves the indicator set for a series of runs: the rows of a mines table name the same
+    set, relative to the same folder, so a set that resolved without findings is resolved once
+    rather than for every row. One per series (never module-level)."""
 
-    raw = read_input(Path(path))
-    return load_raw(raw)
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, Path, bool], IndicatorSet] = {}
 
+    def resolve(self, ref: str, base: Path, where: Location, *, confined: bool = False
+                ) -> tuple[IndicatorSet | None, list[Finding]]:
+        """``confined``: a file the input names must lie inside its folder (or an allowed
+        one); a set given on the command line need not."""
+        hit = self._known.get((ref, base, confined))
+        if hit is not None:
+            return hit, []
+        from .indicators import try_resolve
 
-def load_raw(raw: "RawInput") -> Loaded:
-    """Validate already-read raw data (used for workbooks holding many mines)."""
-    from pydantic import ValidationError
-
-    from .checks.raw_rules import check_formats, check_placeholders
-    from .load.model_errors import findings_from_validation
-    from .load.raw import all_texts
-    from .model import Submission
-
-    from .sanitize import sanitize_raw
-
-    report = Report(source=str(raw.source))
-    report.extend(raw.findings)
-    texts: list[str] | None = all_texts(raw.data)  # one walk for both whole-text scans
-    cleaned = list(sanitize_raw(raw, texts))
-    if cleaned:
-        report.extend(cleaned)
-        texts = None  # the data was rebuilt: read it again
-    report.extend(check_formats(raw))
-    report.extend(check_placeholders(raw, texts))
-    submission = None
-    try:
-        submission = Submission.model_validate(raw.data)
-    except ValidationError as e:
-        report.extend(findings_from_validation(e, raw, Submission))
-    return Loaded(raw=raw, submission=submission, report=report)
+        iset, findings = try_resolve(ref, base, where=where, confined=confined)
+        if iset is not None and not findings:
+            self._known[(ref, base, confined)] = iset
+        return iset, findings
 
 
-def reference_date(submission: "Submission | None", as_of: dt.date | None) -> dt.date:
+# -- the stages ---------------------------------------------------------------------------------
+def reference_date(submission: Submission | None, as_of: dt.date | None) -> dt.date:
     """``--as-of`` first, then the campaign's reference date, else today. An ``as_of`` the
     checks cannot count years back and forth from is refused (:class:`InputError`)."""
     if as_of is not None:
-        from .errors import InputError
         from .model.bounds import day_problem
 
         if day_problem(as_of):
@@ -90,123 +106,185 @@ def reference_date(submission: "Submission | None", as_of: dt.date | None) -> dt
     return today()
 
 
-def run_checks(loaded: Loaded, as_of: dt.date | None = None, *,
-               seed: dict[str, Any] | None = None) -> "CheckContext | None":
-    """Run every model check (core and document sections) into ``loaded.report``.
-    ``seed``: entries the check context's cache starts with (what an earlier mine of the same
-    batch already worked out, e.g. the indicator set both name — see ``mines_validate``)."""
-    from .checks.context import SECTION_CHECKS, CheckContext
+def load(source: Input, *, as_of: dt.date | None = None) -> Run:
+    """Load: read YAML or Excel (or take a row already read) into the model. Raises
+    :class:`~greenmine_docs.errors.InputError` when the file cannot be used at all; problems
+    inside it are findings in ``run.report`` (``run.model`` is ``None`` when it does not fit the
+    model)."""
+    from .load import load_model, read_input
 
-    if loaded.submission is None:
+    raw = source if isinstance(source, RawInput) else read_input(Path(source))
+    model, report = load_model(raw)
+    return Run(raw=raw, report=report, as_of=reference_date(model, as_of), model=model,
+               protected=Protected(raw))
+
+
+def score(run: Run, *, set_ref: str | None = None, sets: IndicatorSets | None = None) -> Run:
+    """Score: resolve the indicator set once (:func:`resolve_set`) and let each document score
+    its section (``run.scores``), for every check and document that needs the scores."""
+    resolve_set(run, set_ref=set_ref, sets=sets)
+    if run.model is not None and run.indicator_set is not None:
+        from .documents import DOCUMENTS
+
+        for spec in DOCUMENTS:
+            if spec.score is not None:
+                spec.score(run)
+    return run
+
+
+def resolve_set(run: Run, *, set_ref: str | None = None, sets: IndicatorSets | None = None
+                ) -> IndicatorSet | None:
+    """The run's indicator set: ``set_ref`` (``--set``), else the input's
+    ``campaign.indicator_set`` (else, without any input, the national reference set). An
+    unusable set is reported here, once, for every document (GM-E30x)."""
+    ref, where, confined = set_ref, Location(), False
+    if not ref and run.model is not None:  # named by the input: confined like its other files
+        ref, where = run.model.campaign.indicator_set, run.at("campaign", "indicator_set")
+        confined = True
+    if not ref and run.raw is None:
+        ref = DEFAULT_SET
+    if not ref:
         return None
-    ctx = CheckContext(submission=loaded.submission, raw=loaded.raw,
-                       as_of=reference_date(loaded.submission, as_of),
-                       cache=dict(seed) if seed else {})
-    loaded.report.meta["as_of"] = ctx.as_of.isoformat()
-    for module in _section_checks(SECTION_CHECKS):
-        loaded.report.extend(module.check(ctx))
+    run.indicator_ref = ref
+    iset, findings = (sets or IndicatorSets()).resolve(ref, run.base_dir, where,
+                                                        confined=confined)
+    run.indicator_set, run.set_findings = iset, findings
+    run.report.extend(findings)
+    if iset is not None:
+        if not iset.official:
+            run.report.add(make("GM-I307", f"评价指标体系“{iset.display_title}”为参考版本，"
+                                "非主管部门正式发布。", location=where))
+        if not iset.source_path.startswith("builtin:"):
+            run.protected.add(iset.source_path)  # a set file is read: never replaced
+    return iset
+
+
+def check(run: Run, *, strict: bool = False, set_ref: str | None = None,
+          sets: IndicatorSets | None = None) -> Run:
+    """Score (see :func:`score`), then check: the core checks, the checks across documents
+    and every document's own, in the registry's order, into ``run.report`` — whatever document is being made, so every
+    command sees the findings ``validate`` shows."""
+    run.report.strict = strict
+    score(run, set_ref=set_ref, sets=sets)
+    if run.model is None:
+        return run
+    from .checks import CORE
+    from .crossdoc import CHECKS as ACROSS
+    from .documents import DOCUMENTS
+
+    run.report.meta["as_of"] = run.as_of.isoformat()
+    for check_one in (*CORE, *ACROSS, *(c for spec in DOCUMENTS for c in spec.checks)):
+        run.report.extend(check_one(run))
     from .results import scores
 
-    found = scores(ctx)
+    found = scores(run)
     if found:
-        loaded.report.meta["scores"] = found  # for summaries (batch)
-    return ctx
+        run.report.meta["scores"] = found  # for summaries of many inputs (batch)
+    return run
 
 
-_SECTION_MODULES: dict[tuple[str, ...], list[Any]] = {}
+def blockers(spec: DocumentSpec, run: Run, options: RenderOptions = RenderOptions()
+             ) -> list[Finding]:
+    """Decide: the findings that stop ``spec`` for this run (its declared policy; an input
+    that did not load into the model stops every document)."""
+    if run.model is None and run.raw is not None:
+        return run.report.errors
+    return spec.blocking(options).blockers(run.report)
 
 
-def _section_checks(names: tuple[str, ...]) -> list[Any]:
-    """The section check modules that exist, imported once (not again for every mine)."""
-    modules = _SECTION_MODULES.get(names)
-    if modules is None:
-        modules = []
-        for name in names:
-            try:
-                modules.append(import_module(name))
-            except ModuleNotFoundError as e:
-                if e.name is not None and name.startswith(e.name):
-                    continue  # that section's checks are not written yet
-                raise
-        _SECTION_MODULES[names] = modules
-    return modules
+def _write(run: Run, files: dict[Path, bytes], *, force: bool) -> list[Path]:
+    """Write: refuse before writing anything (an existing file without ``force``, any file the
+    run read, ``force`` or not), then write every file or none (a disk that fills up half-way
+    leaves the previous outputs, not a mix of new and old)."""
+    from .outputs import check_output, write_all_atomic
+
+    for path in files:
+        check_output(path, force=force, inputs=run.protected)
+    return write_all_atomic(files, force=force, inputs=run.protected)
 
 
-def validate(path: str | Path, as_of: dt.date | None = None, strict: bool = False) -> Report:
-    """All findings about one input (completeness, formats, eligibility, consistency).
-    A filled-in self-check record table (.xlsx written by ``greenmine selfcheck``) is
-    recognised and checked cell by cell instead."""
-    if Path(path).suffix.lower() in {".xlsx", ".xlsm"}:
-        from .documents.selfcheck.reader import is_table, read_table
+# -- validate ----------------------------------------------------------------------------------
+def validate(source: Input, *, as_of: dt.date | None = None, strict: bool = False,
+             output: str | Path | None = None, fmt: str = "text",
+             title: str = "绿色矿山申报材料校验报告", force: bool = False) -> Report:
+    """All findings about one input (completeness, formats, eligibility, consistency, every
+    document's checks). A filled-in self-check record table (.xlsx written by ``greenmine
+    selfcheck``) is recognised and checked cell by cell instead. With ``output``, the report is
+    also written there (``fmt``: text, json or html)."""
+    from .outputs import check_output, write_text_atomic
 
-        if is_table(Path(path)):
-            report = read_table(path).report
-            report.strict = strict
-            return report
-    loaded = load(path)
-    loaded.report.strict = strict
-    run_checks(loaded, as_of)
-    return loaded.report
+    if output is not None:  # refused before the work, not after it
+        check_output(Path(output), force=force,
+                     inputs=[] if isinstance(source, RawInput) else [Path(source)])
+    table = _filled_table(source)
+    if table is not None:
+        report, protected = table.report, [table.source]
+        report.strict = strict
+    else:
+        run = check(load(source, as_of=as_of), strict=strict)
+        report, protected = run.report, list(run.protected)
+    if output is not None:
+        from .report_format import render_report
 
-
-@dataclass
-class BuildResult:
-    report: Report
-    written: list[Path] = field(default_factory=list)
-    manifest: Path | None = None
-    skipped: list[str] = field(default_factory=list)  # documents the input does not support
-    notes: list[str] = field(default_factory=list)  # tables of contents, PDF fonts
-
-    @property
-    def ok(self) -> bool:
-        return self.report.valid
+        write_text_atomic(Path(output), render_report(report, fmt, title), force=force,
+                          inputs=protected)
+    return report
 
 
-def build(path: str | Path, out_dir: str | Path, *, as_of: dt.date | None = None,
+def _filled_table(source: Input) -> TableRead | None:
+    if isinstance(source, RawInput) or Path(source).suffix.lower() not in {".xlsx", ".xlsm"}:
+        return None
+    from .documents.selfcheck.reader import is_table, read_table
+
+    return read_table(source) if is_table(Path(source)) else None
+
+
+# -- build -------------------------------------------------------------------------------------
+def build(source: Input | Run, out_dir: str | Path, *, as_of: dt.date | None = None,
           strict: bool = False, force: bool = False, only: Iterable[str] | None = None,
-          pdf: bool = False) -> BuildResult:
-    """Validate, then render every document the input supports (with ``pdf``, a PDF of each
-    Word document too) and write them with a manifest. Nothing is written when validation
-    fails or when any document fails to render."""
-    return build_loaded(load(path), out_dir, as_of=as_of, strict=strict, force=force, only=only,
-                        pdf=pdf)
+          pdf: bool = False, sets: IndicatorSets | None = None) -> Result:
+    """Check the input, then render every document it supports that its findings do not stop
+    (``only``: those keys; ``pdf``: a PDF beside each Word document), and write them with a
+    manifest. Nothing is written when no document can be made from an input with errors, or
+    when any document fails to render. ``source`` may be a run :func:`load` gave (not yet
+    checked; ``as_of`` was given there)."""
+    from .documents import DOCUMENTS, get
 
-
-def build_loaded(loaded: Loaded, out_dir: str | Path, *, as_of: dt.date | None = None,
-                 strict: bool = False, force: bool = False, only: Iterable[str] | None = None,
-                 pdf: bool = False) -> BuildResult:
-    """:func:`build` for an input already loaded (a row of a mines workbook, say)."""
-    from .docx.finish import finish_documents
+    wanted = [get(key) for key in only] if only else list(DOCUMENTS)
+    wanted = [spec for spec in DOCUMENTS if spec in wanted]  # the registry's order
     from .outputs import check_output_dir
 
+    run = source if isinstance(source, Run) else load(source, as_of=as_of)
     check_output_dir(Path(out_dir))  # a file or a device there: said before any work
-    loaded.report.strict = strict
-    ctx = run_checks(loaded, as_of)
-    result = BuildResult(report=loaded.report)
-    if ctx is None or not loaded.report.valid:
+    check(run, strict=strict, sets=sets)
+    result = Result(run=run, report=run.report)
+    if run.model is None:
+        result.blocked = {spec.key: run.report.errors for spec in wanted}
         return result
-    finished = finish_documents(render_documents(ctx, only, skipped=result.skipped), pdf=pdf)
-    result.notes = finished.notes
-    return _write_build(result, finished.files, Path(out_dir), loaded, force=force)
-
-
-def render_documents(ctx: "CheckContext", only: Iterable[str] | None = None,
-                     skipped: list[str] | None = None) -> dict[str, bytes]:
-    """Render (in memory) every registered document the input supports."""
-    from .pipeline.spec import registered
-
-    wanted = set(only) if only else None
     files: dict[str, bytes] = {}
-    for spec in registered():
-        if wanted is not None and spec.key not in wanted:
+    for spec in wanted:
+        if not spec.supports(run):
+            result.skipped.append(spec.title)
             continue
-        if not spec.supports(ctx):
-            if skipped is not None:
-                skipped.append(spec.title)
+        stopping = blockers(spec, run)
+        if stopping:
+            result.blocked[spec.key] = stopping
             continue
-        for name, data in spec.render(ctx).items():
-            files[_unused_name(name, files)] = data  # two documents never share one name
-    return files
+        for fmt in spec.formats:
+            name = _unused_name(f"{spec.file_stem(run)}.{fmt}", files)
+            files[name] = spec.render(run, fmt, RenderOptions())
+    if files or run.report.valid:
+        finished = _finish(files, pdf=pdf)
+        result.notes = finished.notes
+        _write_build(result, finished.files, Path(out_dir), force=force)
+    return result
+
+
+def _finish(files: dict[str, bytes], *, pdf: bool) -> Finished:
+    """The last step of rendering Word documents: tables of contents written out, and PDFs."""
+    from .docx.finish import finish_documents
+
+    return finish_documents(files, pdf=pdf)
 
 
 def _unused_name(name: str, taken: dict[str, bytes]) -> str:
@@ -222,35 +300,156 @@ def _unused_name(name: str, taken: dict[str, bytes]) -> str:
     return f"{stem}-{n}{suffix}"
 
 
-def _write_build(result: BuildResult, files: dict[str, bytes], out_dir: Path, loaded: Loaded,
-                 *, force: bool) -> BuildResult:
+def _write_build(result: Result, files: dict[str, bytes], out_dir: Path, *, force: bool) -> None:
+    """The documents and ``manifest.json`` (what was written, from which input, what was
+    skipped or stopped, and every finding)."""
     from . import __version__
-    from .outputs import check_output, write_all_atomic
 
-    from .safety.inputs import input_files
-
-    source = loaded.source
-    source_bytes = source.read_bytes() if source.is_file() else b""
-    inputs = input_files(loaded.raw)  # the input and the files it names: never overwritten
-    targets = {name: out_dir / name for name in files}
-    manifest_path = out_dir / "manifest.json"
-    for target in [*targets.values(), manifest_path]:  # refuse before writing anything
-        check_output(target, force=force, inputs=inputs)
-    entries = [{"file": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-               for name, data in files.items()]
+    run = result.run
+    source = run.source
+    source_bytes = source.read_bytes() if source is not None and source.is_file() else b""
     manifest = {
         "generator": f"greenmine-docs {__version__}",
         "input": {"file": str(source), "sha256": hashlib.sha256(source_bytes).hexdigest()},
         "as_of": result.report.meta.get("as_of"),
-        "files": entries,
+        "files": [{"file": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+                  for name, data in files.items()],
         "skipped": result.skipped,
+        **({"blocked": [{"document": key, "codes": sorted({f.code for f in found})}
+                        for key, found in result.blocked.items()]} if result.blocked else {}),
         "report": result.report.to_dict(),
     }
-    manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2,
-                                default=str).encode("utf-8")
-    # every document and the manifest, or none of them (a disk that fills up half-way)
-    write_all_atomic({**{targets[n]: data for n, data in files.items()},
-                      manifest_path: manifest_bytes}, force=force, inputs=inputs)
-    result.written.extend(targets.values())
-    result.manifest = manifest_path
+    text = json.dumps(manifest, ensure_ascii=False, indent=2, default=str)
+    paths = {out_dir / name: data for name, data in files.items()}
+    paths[out_dir / "manifest.json"] = text.encode("utf-8")
+    written = _write(run, paths, force=force)
+    result.written, result.manifest = written[:-1], written[-1]
+
+
+# -- one document --------------------------------------------------------------------------------
+def generate(kind: str, source: Input | None, output: str | Path, *,
+             as_of: dt.date | None = None, strict: bool = False, force: bool = False,
+             template: str | Path | None = None, pdf: bool = False, blank: bool = False,
+             set_ref: str | None = None) -> Result:
+    """One document (``kind``: a key of :data:`~greenmine_docs.documents.DOCUMENTS`) written to
+    ``output``, whose suffix picks the format; ``pdf`` adds a PDF beside a DOCX (LibreOffice).
+    ``template``: the user's DOCX template; ``blank``: a blank form (``source`` may then be
+    ``None``); ``set_ref``: another indicator set than the input's. The same stages and the
+    same blocking policy as :func:`build`."""
+    from .documents import get
+
+    spec = get(kind)
+    output = Path(output)
+    fmt = _format(spec, output)
+    options = RenderOptions(template=Path(template) if template else None, blank=blank)
+    _prepare(spec, fmt, output, options, source=source, pdf=pdf, force=force, set_ref=set_ref)
+    run = _no_input(as_of) if source is None else load(source, as_of=as_of)
+    run.protected.add(options.template or spec.template_path())
+    check(run, strict=strict, set_ref=set_ref)
+    result = Result(run=run, report=run.report)
+    if run.model is not None and not spec.supports(run) and not options.blank:
+        if spec.blank != "when_missing":
+            raise _missing(spec, run)
+        options = replace(options, blank=True)
+    stopping = blockers(spec, run, options)
+    if stopping:
+        result.blocked[spec.key] = stopping
+        return result
+    finished = _finish({output.name: spec.render(run, fmt, options)}, pdf=pdf)
+    result.notes = finished.notes
+    result.written = _write(run, {output.with_name(name): data
+                                  for name, data in finished.files.items()}, force=force)
     return result
+
+
+def _format(spec: DocumentSpec, output: Path) -> str:
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in spec.formats:
+        names = " 或 ".join(f".{f}" for f in spec.formats)
+        raise OutputError(f"输出文件 {output} 的扩展名应为 {names}。",
+                          hint=f"例如 -o {spec.title}.{spec.formats[0]}。")
+    return fmt
+
+
+def _prepare(spec: DocumentSpec, fmt: str, output: Path, options: RenderOptions, *,
+             source: Input | None, pdf: bool, force: bool, set_ref: str | None) -> None:
+    """What can be refused before any work: options the document does not take, outputs that
+    exist or would replace a file the run reads, a missing LibreOffice, a broken template."""
+    from .outputs import check_output
+
+    if options.template is not None and spec.template is None:
+        raise InputError(f"{spec.title}不使用 Word 模板，不能指定 --template。")
+    if options.blank and spec.blank == "never":
+        raise InputError(f"{spec.title}没有空白表，不能加 --blank。")
+    if source is None and not options.blank:
+        raise InputError(f"生成{spec.title}需要输入文件。",
+                         hint="指定输入文件" + ("，或加 --blank 生成空白表" if spec.blank != "never"
+                                           else "") + "。")
+    if pdf and fmt != "docx":
+        raise InputError("只有 Word 文档（.docx）可以同时转换为 PDF。")
+    targets = [output, output.with_suffix(".pdf")] if pdf else [output]
+    read = [p for p in (None if isinstance(source, RawInput) else source, options.template,
+                        set_ref) if p is not None]
+    for target in targets:
+        check_output(target, force=force, inputs=[Path(p) for p in read])
+    if pdf:
+        from .docx.pdf import find_soffice, missing_soffice
+
+        if find_soffice() is None:  # said before spending time on the document
+            raise missing_soffice()
+    if options.template is not None:
+        from .docx.tpl import open_template
+
+        open_template(options.template)  # a broken template is reported before anything else
+
+
+def _no_input(as_of: dt.date | None) -> Run:
+    """The run of a blank form made without any input."""
+    return Run(raw=None, report=Report(source=None), as_of=reference_date(None, as_of))
+
+
+_SECTIONS = {"plan": "实施方案", "self_check": "自查记录", "assessment": "第三方评估"}
+
+
+def _missing(spec: DocumentSpec, run: Run) -> InputError:
+    """The input has no section ``spec`` is made from."""
+    missing = [s for s in spec.needs if getattr(run.submission, s) is None]
+    what = "、".join(f"{_SECTIONS.get(s, s)}（{s} 部分）" for s in missing)
+    hint = f"参照 greenmine init 生成的示例 mine.yaml 补充 {'、'.join(missing)} 部分"
+    if spec.blank == "on_request":
+        hint += "，或加 --blank 生成预填矿山信息的空白表"
+    return InputError(f"输入文件 {run.source} 中没有{what}，无法生成{spec.title}。", hint=hint + "。")
+
+
+# -- forms read back ---------------------------------------------------------------------------
+def read_scoresheet(source: Input, sheet: str | Path, *, as_of: dt.date | None = None) -> Result:
+    """A filled score sheet read against the mine and indicator set of ``source``: findings
+    located in the sheet (``result.report``) and the engine's result (``result.score``)."""
+    from .documents.assessment.document import read_filled
+
+    run = load(source, as_of=as_of)
+    result = Result(run=run, report=Report(source=str(sheet)))
+    if run.model is None:
+        result.report.extend(run.report.findings)
+        result.blocked["scoresheet"] = run.report.errors
+        return result
+    resolve_set(run)
+    result.report, result.score = read_filled(run, Path(sheet))
+    if result.score is None:
+        result.blocked["scoresheet"] = run.set_findings
+    return result
+
+
+def read_table(path: str | Path, *, set_ref: str | None = None, strict: bool = False,
+               output: str | Path | None = None, force: bool = False) -> TableRead:
+    """A filled self-check table read back (findings located by cell, the engine's result);
+    with ``output``, its ``self_check:`` section is written there as YAML to paste into the
+    input (not when the table could not be read: ``table.self_check`` is then ``None``)."""
+    from .documents.selfcheck.reader import read_table as read, section_yaml
+    from .outputs import write_text_atomic
+
+    table = read(path, set_ref=set_ref)
+    table.report.strict = strict
+    if output is not None and table.self_check is not None:
+        write_text_atomic(Path(output), section_yaml(table), force=force, inputs=[Path(path)])
+    return table

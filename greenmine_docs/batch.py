@@ -42,6 +42,7 @@ INPUT_SUFFIXES = {".yaml", ".yml", ".xlsx"}
 STATUS_OK, STATUS_ERRORS, STATUS_BROKEN = "已生成", "有错误未生成", "无法读取"
 STATUS_UNWRITABLE = "无法写入"
 STATUS_VALID = "校验通过"
+STATUS_PARTIAL = "有错误部分生成"  # the documents the errors do not stop were written
 
 
 @dataclass
@@ -211,38 +212,40 @@ def fingerprint(task: MineTask, raw: "RawInput",
 
 
 def process(task: MineTask, previous: dict[str, Any] | None = None) -> MineOutcome:
-    """Validate and build one mine; never raises for a bad input."""
-    from .api import build_loaded, load, load_raw
+    """Validate and build one mine (through :mod:`greenmine_docs.api`, as ``greenmine build``
+    does); never raises for a bad input."""
+    from . import api
 
+    source = task.path if task.path is not None else task.raw
+    assert source is not None
     try:
-        raw_loaded = load(task.path) if task.path is not None else load_raw(task.raw)
+        run = api.load(source, as_of=task.as_of)
     except GreenmineError as e:
         return _unreadable(task, str(e), e.message, e.hint)
-    fp = fingerprint(task, raw_loaded.raw)
+    assert run.raw is not None
+    fp = fingerprint(task, run.raw)
     if _reusable(task, previous, fp):
-        return MineOutcome(**{**previous, "reused": True})  # type: ignore[arg-type]
+        return MineOutcome(**{**(previous or {}), "reused": True})
+    written: list[Path] = []
+    manifest = None
     if task.validate_only:
-        from .api import BuildResult, run_checks
-
-        raw_loaded.report.strict = task.strict
-        run_checks(raw_loaded, task.as_of)
-        result = BuildResult(report=raw_loaded.report)
+        api.check(run, strict=task.strict)
     else:
         try:
-            result = build_loaded(raw_loaded, task.out_dir, as_of=task.as_of,
-                                  strict=task.strict, force=True)
+            result = api.build(run, task.out_dir, strict=task.strict, force=True)
         except OutputError as e:  # read and checked, but its documents could not be written
             return _unwritable(task, e)
-    data = raw_loaded.raw.data if isinstance(raw_loaded.raw.data, dict) else {}
-    sub = raw_loaded.submission
-    outcome = _checked(task, result.report, fp, mine=sub.mine.name if sub else mine_name(data),
+        written, manifest = result.written, result.manifest
+    data = run.raw.data if isinstance(run.raw.data, dict) else {}
+    sub = run.model
+    outcome = _checked(task, run.report, fp, mine=sub.mine.name if sub else mine_name(data),
                        enterprise=sub.enterprise.name if sub else "",
                        city=sub.mine.location.city if sub else "",
                        county=sub.mine.location.county if sub else "",
-                       files=[f"{task.out_dir.name}/{p.name}" for p in result.written])
-    if task.zip_bundle and result.manifest is not None:
+                       files=[f"{task.out_dir.name}/{p.name}" for p in written])
+    if task.zip_bundle and manifest is not None:
         bundle = task.out_dir / f"{safe_filename(outcome.mine or task.key)}.zip"
-        _zip(bundle, [*result.written, result.manifest])
+        _zip(bundle, [*written, manifest])
         outcome.files.append(f"{task.out_dir.name}/{bundle.name}")
     return outcome
 
@@ -250,10 +253,13 @@ def process(task: MineTask, previous: dict[str, Any] | None = None) -> MineOutco
 def _checked(task: MineTask, report: Report, fp: str, *, mine: str, enterprise: str, city: str,
              county: str, files: list[str]) -> MineOutcome:
     """The outcome of a mine that was loaded and checked (and maybe built)."""
+    if report.valid:
+        status = STATUS_VALID if task.validate_only else STATUS_OK
+    else:
+        status = STATUS_PARTIAL if files else STATUS_ERRORS
     outcome = MineOutcome(
         key=task.key,
-        status=(STATUS_VALID if task.validate_only else STATUS_OK) if report.valid
-        else STATUS_ERRORS,
+        status=status,
         mine=mine, enterprise=enterprise, city=city, county=county,
         errors=len(report.errors), warnings=len(report.warnings),
         files=files, fingerprint=fp,
@@ -476,27 +482,15 @@ def _settled_heap() -> Iterator[None]:
 def _warm_up(validate_only: bool) -> None:
     """Import, before forking, what every worker needs: the workers then share it (copy on
     write) instead of each paying a second or more for it on its first mine."""
-    from importlib import import_module
-
-    from .checks.context import SECTION_CHECKS
+    from . import api, documents, model  # noqa: F401 — the checks come with the documents
     from .xlsx_fill import eager_skeletons
 
     eager_skeletons()  # workbook layouts made on the first mine, here, for every worker
-
-    for name in ("greenmine_docs.api", "greenmine_docs.model", *SECTION_CHECKS):
-        try:
-            import_module(name)
-        except ImportError:
-            pass
     if not validate_only:
-        from .pipeline.spec import registered
-
-        registered()  # the document modules
-        for name in ("docx", "docxtpl", "openpyxl", "PIL.Image"):
-            try:
-                import_module(name)
-            except ImportError:
-                pass
+        import docx  # noqa: F401
+        import docxtpl  # noqa: F401
+        import openpyxl  # noqa: F401
+        import PIL.Image  # noqa: F401
 
 
 def check_out_dir(out_dir: Path, *, force: bool = False) -> None:

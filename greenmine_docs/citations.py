@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 from .errors import ConfigError, InputError
 
 if TYPE_CHECKING:
-    from .checks.context import CheckContext
+    from .pipeline import Run
 
 FORMAT_TAG = "greenmine-citations/1"
 _ENTRY_KEYS = {"kind", "title", "number", "issuer", "date", "note"}
@@ -165,15 +165,13 @@ def read_list(path: Path, *, origin: str = "") -> list[Citation]:
 
 
 # -- the citations of one input ---------------------------------------------------------------
-_CACHE_KEY = "citations"
-
-
-def citations_for(ctx: "CheckContext") -> CitationList:
-    """Everything the input's documents may cite (cached per check run). A user list that
+def citations_for(ctx: Run) -> CitationList:
+    """Everything the input's documents may cite (worked out once per run). A user list that
     cannot be used is left out here: :func:`user_list_problem` reports it as a finding."""
-    cached = ctx.cache.get(_CACHE_KEY)
-    if cached is not None:
-        return cached
+    return ctx.derived(_citations)
+
+
+def _citations(ctx: Run) -> CitationList:
     cites = CitationList(builtin())
     try:
         for c in _user_entries(ctx):
@@ -186,24 +184,23 @@ def citations_for(ctx: "CheckContext") -> CitationList:
                               title_key(known.title) != title_key(camp.notice_title)):
         cites.add(Citation(camp.notice_title.strip().strip("《》"), camp.notice_number, "工作通知",
                            "输入"))
-    iset = _indicator_set(ctx)
+    iset = ctx.indicator_set
     if iset is not None and iset.official:
         cites.add(Citation(iset.title.strip("《》"), iset.document_number, "评价指标", "指标体系"))
-    ctx.cache[_CACHE_KEY] = cites
     return cites
 
 
-def _user_entries(ctx: "CheckContext") -> list[Citation]:
+def _user_entries(ctx: Run) -> list[Citation]:
     ref = ctx.submission.campaign.citations
     if not ref:
         return []
-    from .plan.data import resolve_inside
+    from .load.paths import resolve_inside
 
     path = resolve_inside(ctx.base_dir, ref, ctx.at("campaign", "citations"))
     return read_list(path, origin=Path(ref).name)
 
 
-def user_list_problem(ctx: "CheckContext") -> str | None:
+def user_list_problem(ctx: Run) -> str | None:
     """Why the user's citation list cannot be used (None when it can, or there is none)."""
     try:
         _user_entries(ctx)
@@ -212,13 +209,7 @@ def user_list_problem(ctx: "CheckContext") -> str | None:
     return None
 
 
-def _indicator_set(ctx: "CheckContext") -> Any:
-    from .selfcheck.checks import indicator_set_for
-
-    return indicator_set_for(ctx)
-
-
-def notice(ctx: "CheckContext") -> str:
+def notice(ctx: Run) -> str:
     """The campaign's notice as a document cites it: ``《title》（number）`` when the title is
     known (input or list), otherwise ``number文件``."""
     number = ctx.submission.campaign.notice_number
@@ -226,7 +217,7 @@ def notice(ctx: "CheckContext") -> str:
     return found.cite() if found is not None else f"{number}文件"
 
 
-def indicator_set_citation(ctx: "CheckContext", iset: Any) -> str | None:
+def indicator_set_citation(ctx: Run, iset: Any) -> str | None:
     """An official set as a citation (``《title》（number）``); None for a reference set, which
     is named, not cited."""
     if not iset.official:

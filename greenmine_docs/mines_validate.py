@@ -1,7 +1,7 @@
 """Validating every mine of a mines table (one mine per row), on several cores.
 
-Each row is validated with the calls ``greenmine validate`` makes for one input
-(:func:`~greenmine_docs.api.load_raw`, :func:`~greenmine_docs.api.run_checks`) in forked
+Each row is validated with the stages ``greenmine validate`` runs for one input
+(:func:`~greenmine_docs.api.load`, :func:`~greenmine_docs.api.check`) in forked
 worker processes. Only each row's findings come back, as plain tuples, and become one
 :class:`~greenmine_docs.findings.Report` per row here, in row order — the same reports
 validating the rows one after the other gives (a test compares them). A first mine is
@@ -35,12 +35,13 @@ from .findings import Finding, Location, Report, Severity
 from .load.raw import mine_name
 
 if TYPE_CHECKING:
-    from .api import Loaded
+    from .api import IndicatorSets
     from .excel_input.mines import MinesReader
     from .load.raw import RawInput
+    from .pipeline import Run
 
-RowHook = Callable[[int, "Loaded", Any], "tuple[Any, bool]"]
-"""``hook(index, loaded, context) -> (extra, skip_checks)``: called in the worker after the row
+RowHook = Callable[[int, "Run", Any], "tuple[Any, bool]"]
+"""``hook(index, run, context) -> (extra, skip_checks)``: called in the worker after the row
 is loaded and before its checks run, with the context ``on_row`` gave for the row; ``extra``
 (picklable) is handed back in :attr:`MineCheck.extra`, and ``skip_checks`` leaves the checks
 out (batch runs: a row whose earlier result is reused)."""
@@ -174,7 +175,9 @@ class _Run:
                  on_result: Callable[[int, MineCheck], None] | None) -> None:
         self.jobs, self.as_of, self.strict, self.hook = jobs, as_of, strict, hook
         self.on_row, self.on_read, self.on_result = on_row, on_read, on_result
-        self.sets: dict[Any, dict[str, Any]] = {}  # indicator sets resolved (see _checks)
+        from .api import IndicatorSets
+
+        self.sets = IndicatorSets()  # the rows name the same set: resolved once
         self.t0 = time.perf_counter()
         self.read_s = 0.0
         self.results: list[MineCheck] = []
@@ -248,7 +251,7 @@ class _Run:
         first = reader.first_mine()
         if first is not None:  # what every row needs, loaded before the forks
             try:
-                _checks(_load(first), self.as_of, self.sets)
+                _checks(_load(first, self.as_of), self.strict, self.sets)
             except Exception:  # noqa: BLE001 — its own row reports it
                 pass
         ctx = multiprocessing.get_context("fork")
@@ -356,55 +359,46 @@ def _check_range(bounds: tuple[int, int]) -> list[tuple[Any, ...]]:
         gc.enable()
 
 
-def _load(raw: "RawInput") -> "Loaded":
-    from .api import load_raw
+def _load(raw: RawInput, as_of: dt.date | None) -> Run:
+    from .api import load
 
-    return load_raw(raw)
+    return load(raw, as_of=as_of)
 
 
-def _check_row(raw: "RawInput", index: int, context: Any, as_of: dt.date | None, strict: bool,
-               hook: RowHook | None, sets: dict[Any, dict[str, Any]]) -> tuple[Any, ...]:
+def _check_row(raw: RawInput, index: int, context: Any, as_of: dt.date | None, strict: bool,
+               hook: RowHook | None, sets: IndicatorSets) -> tuple[Any, ...]:
     """One row loaded and checked, packed as plain tuples: ``("ok", findings, meta, names,
     extra)`` or ``("failed", loading, text, message, hint)``."""
     try:
-        loaded = _load(raw)
+        run = _load(raw, as_of)
     except GreenmineError as e:
         return ("failed", True, str(e), e.message, e.hint)
     except Exception as e:  # noqa: BLE001 — one broken row must not stop the others
         return ("failed", False, f"{type(e).__name__}: {e}", "", "")
     try:
-        loaded.report.strict = strict
-        extra, skip = hook(index, loaded, context) if hook is not None else (None, False)
-        if not skip:
-            _checks(loaded, as_of, sets)
-        sub = loaded.submission
+        extra, skip = hook(index, run, context) if hook is not None else (None, False)
+        _checks(run, strict, sets, skip)
+        sub = run.model
         if sub is not None:
             names = (sub.mine.name, sub.enterprise.name, sub.mine.location.city,
                      sub.mine.location.county)
         else:
-            names = (mine_name(loaded.raw.data), "", "", "")
+            names = (mine_name(raw.data), "", "", "")
         findings = [(f.code, f.severity.value, f.message, f.hint, _where(f.location))
-                    for f in loaded.report.findings]
-        return ("ok", findings, loaded.report.meta, names, extra)
+                    for f in run.report.findings]
+        return ("ok", findings, run.report.meta, names, extra)
     except Exception as e:  # noqa: BLE001
         return ("failed", False, f"{type(e).__name__}: {e}", "", "")
 
 
-def _checks(loaded: "Loaded", as_of: dt.date | None, sets: dict[Any, dict[str, Any]]) -> None:
-    """``run_checks``, resolving the indicator set the row names once per run: the mines of a
-    table name the same set (``campaign.indicator_set``, relative to the same folder), which
-    every row would otherwise look up again — for a set file, read and build again. Only a set
-    that resolved without findings is shared; a row naming another is resolved on its own."""
-    from .api import run_checks
+def _checks(run: Run, strict: bool, sets: IndicatorSets, skip: bool = False) -> None:
+    """The row's checks (``skip``: only ``--strict`` recorded, as for a reused row)."""
+    from .api import check
 
-    sub = loaded.submission
-    key = (sub.campaign.indicator_set, loaded.raw.source.parent) if sub is not None else None
-    seed = sets.get(key) if key is not None else None
-    ctx = run_checks(loaded, as_of, seed=seed)
-    if seed is None and ctx is not None and key is not None:
-        iset = ctx.cache.get("indicator_set")  # what selfcheck.checks.indicator_set_for keeps
-        if iset is not None and not ctx.cache.get("indicator_set_findings"):
-            sets[key] = {"indicator_set": iset, "indicator_set_findings": []}
+    if skip:
+        run.report.strict = strict
+    else:
+        check(run, strict=strict, sets=sets)
 
 
 def _unpack(packed: tuple[Any, ...], source: str, info: RowInfo, strict: bool) -> MineCheck:

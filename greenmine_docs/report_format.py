@@ -8,6 +8,15 @@ from typing import Callable, Iterable
 from .findings import Finding, Location, Report, Severity
 
 
+def render_report(report: Report, fmt: str, title: str = "检查报告") -> str:
+    """``report`` in one of the formats of ``--format``: ``text``, ``json`` or ``html``."""
+    if fmt == "json":
+        return render_json(report)
+    if fmt == "html":
+        return render_html([report], title=title)
+    return render_text(report)
+
+
 def render_json(report: Report) -> str:
     return json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str)
 

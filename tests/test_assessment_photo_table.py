@@ -135,14 +135,14 @@ def _assert_same_package(old: bytes, new: bytes) -> None:
 
 
 def _render_report(path: Path, old: bool = False) -> bytes:
-    from greenmine_docs.api import load, run_checks
+    from greenmine_docs.api import check, load
     from greenmine_docs.documents.assessment.document import render_report
 
     saved = compose.photos, compose.signatures
     if old:
         compose.photos, compose.signatures = _old_photos, _old_signatures
     try:
-        ctx = run_checks(load(path), None)
+        ctx = check(load(path))
         return render_report(ctx)
     finally:
         compose.photos, compose.signatures = saved

@@ -13,17 +13,15 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from conftest import EXAMPLE, run_cli
-from greenmine_docs.api import load, run_checks
-from greenmine_docs.documents.assessment.data import evaluate
-from greenmine_docs.documents.assessment.document import DOCUMENT, make_report, render_report
+from greenmine_docs.api import check, generate, load
+from greenmine_docs.documents.assessment.document import REPORT, SCORESHEET, render_report
 from greenmine_docs.documents.assessment.report_data import build_report_data
 from greenmine_docs.scoring import Verdict, fmt_points, fmt_ratio, fmt_score
 
 
 def _ctx(path: Path):
-    loaded = load(path)
-    ctx = run_checks(loaded)
-    assert ctx is not None
+    ctx = check(load(path))
+    assert ctx.model is not None
     return ctx
 
 
@@ -73,7 +71,7 @@ def _table_after(doc, caption: str) -> _Joined:
 def example():
     ctx = _ctx(EXAMPLE)
     data = render_report(ctx)
-    return ctx, evaluate(ctx).result, _doc(data), data
+    return ctx, ctx.scores.assessment.result, _doc(data), data
 
 
 def test_numbers_equal_the_engines(example):
@@ -111,7 +109,7 @@ def test_structure_and_layout(example):
                    "评估工作承诺书", "目　　录", "一、评估概况", "（一）评估依据", "二、矿山概况",
                    "三、先决条件评估", "四、评分情况", "五、亮点与特色", "六、存在问题及整改建议",
                    "七、评估结论", "八、与企业自评结果对比", "九、现场照片", "评估组成员及评估机构签字页",
-                   evaluate(ctx).indicator_set.display_title,
+                   ctx.indicator_set.display_title,
                    "DZ/T 0318-2018", a.commission.contract_number, "二〇二三年九月"):
         assert needle in text, needle
     assert "{{" not in text and "{%" not in text
@@ -212,7 +210,7 @@ def test_a_category_below_its_minimum_flips_the_conclusion(variant):
         '    "5.1.2": 7': '    "5.1.2": {score: 0, deduction_reason: 无科技创新规划}',
     })
     ctx = _ctx(path)
-    r = evaluate(ctx).result
+    r = ctx.scores.assessment.result
     assert r.total >= r.pass_line and r.verdict is Verdict.FAIL  # total alone would pass
     text = _all_text(_doc(render_report(ctx)))
     assert "评估结论为：不达标" in text.replace("\n", "")
@@ -278,10 +276,11 @@ def test_big_and_tall_photos_and_odd_text(variant):
 
 
 def test_build_writes_report_and_sheet(tmp_path):
+    from greenmine_docs.api import build
+
     ctx = _ctx(EXAMPLE)
-    assert DOCUMENT.supports(ctx)
-    files = DOCUMENT.render(ctx)
-    names = sorted(files)
+    assert REPORT.supports(ctx) and SCORESHEET.supports(ctx)
+    names = sorted(p.name for p in build(EXAMPLE, tmp_path).written)
     assert any(n.endswith("第三方评估报告.docx") for n in names)
     assert any(n.endswith("第三方评估打分表.xlsx") for n in names)
 
@@ -316,12 +315,12 @@ def test_report_without_assessment_is_refused(tmp_path):
     from greenmine_docs.errors import InputError
 
     with pytest.raises(InputError, match="assessment"):
-        make_report(folder / "mine.yaml", tmp_path / "x.docx")
+        generate("report", folder / "mine.yaml", tmp_path / "x.docx")
 
 
 def test_pdf(tmp_path, libreoffice):
     out = tmp_path / "报告.docx"
-    outcome = make_report(EXAMPLE, out, pdf=True)
+    outcome = generate("report", EXAMPLE, out, pdf=True)
     pdf = out.with_suffix(".pdf")
     assert outcome.written == [out, pdf]
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 50_000

@@ -85,8 +85,7 @@ def test_batch_html_report(tmp_path, runner):
 def test_summary_gives_both_scores_and_conclusions(tmp_path):
     """The summary's score columns hold the engine's converted totals of the self-check and
     of the third-party assessment, each with its conclusion (not left empty)."""
-    from greenmine_docs.api import load, run_checks
-    from greenmine_docs.documents.assessment.data import evaluate
+    from greenmine_docs.api import check, load
 
     src = tmp_path / "src"
     for name in ("shanxi-limestone", "inner-mongolia-coal"):
@@ -100,13 +99,14 @@ def test_summary_gives_both_scores_and_conclusions(tmp_path):
             for r in ws.iter_rows(min_row=2, values_only=True)}
     assert len(rows) == len(result.outcomes) == 3
     for name in ("shanxi-limestone", "inner-mongolia-coal"):
-        ctx = run_checks(load(EXAMPLES / name / "mine.yaml"))
-        ev = evaluate(ctx)
+        scores = check(load(EXAMPLES / name / "mine.yaml")).scores
+        own, assessed = scores.self_check, scores.assessment
+        assert own is not None and assessed is not None
         row = rows[f"{name}/mine.yaml"]
-        assert row["自查得分"] == round(ev.self_result.total, 2)
-        assert row["自查结论"] == ev.self_result.verdict.value == "达标"
-        assert row["第三方评估得分"] == round(ev.result.total, 2)
-        assert row["评估结论"] == ev.result.verdict.value == "达标"
+        assert row["自查得分"] == round(own.total, 2)
+        assert row["自查结论"] == own.verdict.value == "达标"
+        assert row["第三方评估得分"] == round(assessed.result.total, 2)
+        assert row["评估结论"] == assessed.result.verdict.value == "达标"
     assert rows["shanxi-limestone/mine.yaml"]["第三方评估得分"] == 905.74
     flawed = rows["flawed-format.yaml"]
     assert flawed["自查得分"] is None and flawed["第三方评估得分"] is None

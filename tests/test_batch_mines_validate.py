@@ -13,7 +13,7 @@ import pytest
 
 from conftest import run_cli
 import greenmine_docs.mines_validate as mv
-from greenmine_docs.api import load_raw, run_checks
+from greenmine_docs.api import check, load
 from greenmine_docs.batch import collect_tasks, process, run_batch
 from greenmine_docs.excel_input import read_mines_table, write_mines_table
 from greenmine_docs.excel_input.mines import MinesReader
@@ -99,8 +99,7 @@ def test_reading_in_parts_gives_the_mines_reading_whole_gives(split_table: Path)
 def _sequential(path: Path) -> list[tuple[list[dict[str, Any]], dict[str, Any]]]:
     out = []
     for raw in read_mines_table(path):
-        loaded = load_raw(raw)
-        run_checks(loaded)
+        loaded = check(load(raw))
         out.append(([f.to_dict() for f in loaded.report.findings], loaded.report.meta))
     return out
 

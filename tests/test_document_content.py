@@ -14,11 +14,11 @@ from openpyxl import load_workbook
 
 from conftest import EXAMPLE, run_cli
 from docx_lists import item_formats
-from greenmine_docs.api import load, run_checks, validate
+from greenmine_docs.api import check, load, validate
 
 
 def _ctx(path: Path):
-    return run_checks(load(path))
+    return check(load(path))
 
 
 def _report(path: Path) -> Document:
@@ -222,10 +222,10 @@ def test_self_check_scores_show_two_decimals(tmp_path) -> None:
 
 
 def run_cli_selfcheck(tmp_path: Path) -> Path:
-    from greenmine_docs.documents.selfcheck.api import generate
+    from greenmine_docs.api import generate
 
     out = tmp_path / "自查.xlsx"
-    generate(EXAMPLE, out)
+    generate("selfcheck", EXAMPLE, out)
     return out
 
 
@@ -243,11 +243,11 @@ def test_prerequisites_are_filled_from_the_input(tmp_path) -> None:
 
 
 def test_an_incomplete_self_check_says_only_that(variant, tmp_path) -> None:
-    from greenmine_docs.documents.selfcheck.api import generate
+    from greenmine_docs.api import generate
 
     path = variant({'    "1.1.1": {score: 15, situation:': '    "1.1.1": {situation:'})
     out = tmp_path / "自查.docx"
-    generate(path, out)
+    generate("selfcheck", path, out)
     doc = Document(str(out))
     row = next(r for table in doc.tables[1:] for r in table.rows  # the table is paged
                if r.cells[0].text == "自查结论")

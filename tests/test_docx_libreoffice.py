@@ -155,7 +155,7 @@ def test_every_page_of_the_self_check_table_names_its_indicators(built) -> None:
 def test_without_uno_the_pdf_is_made_and_the_toc_lists_headings(monkeypatch) -> None:
     """LibreOffice without its Python bridge: ``soffice --convert-to pdf`` for the PDF, the
     table of contents with its headings and no page numbers, and a note that says so."""
-    from greenmine_docs.api import load, run_checks
+    from greenmine_docs.api import check, load
     from greenmine_docs.docx import pdf as pdf_module
     from greenmine_docs.docx.finish import NO_UNO, finish_documents
     from greenmine_docs.docx.office import Office
@@ -163,7 +163,7 @@ def test_without_uno_the_pdf_is_made_and_the_toc_lists_headings(monkeypatch) -> 
     from greenmine_docs.documents.plan.document import render_plan
 
     monkeypatch.setattr(pdf_module, "find_uno_python", lambda soffice: None)
-    data = render_plan(run_checks(load(EXAMPLE)))
+    data = render_plan(check(load(EXAMPLE)))
     assert has_toc(data)
     with Office(SOFFICE or "soffice") as office:
         done = finish_documents({"方案.docx": data}, pdf=True, office=office)

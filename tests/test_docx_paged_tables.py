@@ -41,9 +41,9 @@ def test_page_chunks_fill_each_page_once() -> None:
 @pytest.fixture(scope="module")
 def report() -> Document:
     from greenmine_docs.documents.assessment.document import render_report
-    from greenmine_docs.api import load, run_checks
+    from greenmine_docs.api import check, load
 
-    ctx = run_checks(load(EXAMPLE))
+    ctx = check(load(EXAMPLE))
     return Document(io.BytesIO(render_report(ctx)))
 
 
@@ -133,12 +133,12 @@ def test_the_report_conclusion_stays_with_its_reasons(report) -> None:
 
 
 def test_score_sheet_heading_rows_are_tall_enough_for_their_text(variant, tmp_path) -> None:
-    from greenmine_docs.documents.assessment.document import make_scoresheet
+    from greenmine_docs.api import generate
 
     long = "山西晋实绿矿技术咨询有限公司" * 8
     path = variant({"    name: 山西晋实绿矿技术咨询有限公司": f"    name: {long}"})
     out = tmp_path / "s.xlsx"
-    make_scoresheet(path, out)
+    generate("scoresheet", path, out)
     ws = load_workbook(out)["评分表"]
     heading = next(r for r in range(2, 6) if long in str(ws.cell(r, 1).value))
     assert ws.row_dimensions[heading].height >= 2 * 15 + 3  # two lines, not clipped to one

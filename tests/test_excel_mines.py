@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from conftest import EXAMPLE
-from greenmine_docs.api import load_raw
+from greenmine_docs.api import load
 from greenmine_docs.errors import InputError
 from greenmine_docs.excel_input import (read_mines_table, render_workbook, write_mines_table)
 from greenmine_docs.load.yaml_input import read_yaml
@@ -97,7 +97,7 @@ def test_broken_references_duplicates_and_empty_rows(tmp_path: Path) -> None:
     # the new row names no mine; the third mine's two penalties lost their mine (编号 3)
     assert set(orphans) == {"B4", "B5", "B6"} and "77" in orphans["B6"]
     assert all(any(f.code == "GM-E152" for f in raw.findings) for raw in rows)
-    assert load_raw(rows[0]).report.valid is False
+    assert load(rows[0]).report.valid is False
 
 
 def test_missing_and_renamed_sheets(tmp_path: Path) -> None:

@@ -17,8 +17,8 @@ import synth  # noqa: E402
 
 
 def test_synthetic_mines_validate_and_differ(tmp_path: Path) -> None:
-    from greenmine_docs.api import load, run_checks
-    from greenmine_docs.checks.formats import uscc_problem
+    from greenmine_docs.api import check, load
+    from greenmine_docs.load.formats import uscc_problem
 
     paths = synth.write_mine_folders(3, tmp_path)
     seen = set()
@@ -26,7 +26,7 @@ def test_synthetic_mines_validate_and_differ(tmp_path: Path) -> None:
         assert (path.parent / "photos" / "01-bench.jpg").is_file()
         assert (path.parent / "plan" / "basis.md").is_file()
         loaded = load(path)
-        run_checks(loaded)
+        check(loaded)
         assert loaded.report.valid, [f.message for f in loaded.report.errors]
         sub = loaded.submission
         assert uscc_problem(sub.enterprise.uscc) is None
@@ -39,7 +39,7 @@ def test_synthetic_mines_validate_and_differ(tmp_path: Path) -> None:
 
 
 def test_mines_workbook_has_one_mine_per_row(tmp_path: Path) -> None:
-    from greenmine_docs.api import load_raw, run_checks
+    from greenmine_docs.api import check, load
     from greenmine_docs.excel_input import read_mines_table
 
     wb = synth.write_mines_workbook(4, tmp_path / "mines.xlsx")
@@ -47,8 +47,8 @@ def test_mines_workbook_has_one_mine_per_row(tmp_path: Path) -> None:
     assert len(mines) == 4
     names = []
     for raw in mines:
-        loaded = load_raw(raw)
-        run_checks(loaded)
+        loaded = load(raw)
+        check(loaded)
         assert loaded.report.valid, [f.message for f in loaded.report.errors]
         names.append(loaded.submission.mine.name)
     assert len(set(names)) == 4

@@ -194,7 +194,7 @@ def _reference_strings(data, path=()):
 
 
 def test_string_walk_keeps_document_order() -> None:
-    from greenmine_docs.checks.raw_rules import _strings
+    from greenmine_docs.load.raw_rules import _strings
     from greenmine_docs.load.yaml_input import read_yaml
 
     raw = read_yaml(ROOT / "examples" / "shanxi-limestone" / "mine.yaml")
@@ -232,13 +232,13 @@ def test_context_functions_are_what_render_uses(kind: str) -> None:
     from docxtpl.subdoc import Subdoc
     from markupsafe import Markup
 
-    from greenmine_docs.api import load, run_checks
+    from greenmine_docs.api import check, load
     from greenmine_docs.documents.assessment.document import render_report, report_context
     from greenmine_docs.documents.plan.document import default_template, plan_context, render_plan
     from greenmine_docs.render.jinja_env import make_env
     from greenmine_docs.resources import template_path
 
-    ctx = run_checks(load(ROOT / "examples" / "shanxi-limestone" / "mine.yaml"))
+    ctx = check(load(ROOT / "examples" / "shanxi-limestone" / "mine.yaml"))
     if kind == "plan":
         ours, path, build = render_plan(ctx), default_template(), plan_context
     else:

@@ -17,10 +17,10 @@ EXAMPLE = ROOT / "examples" / "shanxi-limestone" / "mine.yaml"
 
 @pytest.fixture(scope="module")
 def ctx():
-    from greenmine_docs.api import load, run_checks
+    from greenmine_docs.api import check, load
 
     loaded = load(EXAMPLE)
-    context = run_checks(loaded)
+    context = check(loaded)
     assert context is not None and loaded.report.valid
     return context
 
@@ -258,11 +258,9 @@ def test_selfcheck_vertical_merges_equal_python_docx_properties(ctx, monkeypatch
     gives the same document."""
     from greenmine_docs.docx import islands, tables
     from greenmine_docs.documents.selfcheck import docx_table
-    from greenmine_docs.documents.selfcheck.checks import indicator_set_for
     from greenmine_docs.documents.selfcheck.core import prepare
 
-    iset = indicator_set_for(ctx)
-    table = prepare(ctx.submission, iset, set_ref=ctx.submission.campaign.indicator_set)
+    table = prepare(ctx.submission, ctx.indicator_set, set_ref=ctx.indicator_ref)
     fast = _parts(docx_table.render_docx(table))
 
     real_add_table = tables.add_table

@@ -10,7 +10,7 @@ from pathlib import Path
 from docx import Document
 from lxml import etree
 
-from greenmine_docs.api import load, run_checks
+from greenmine_docs.api import check, load
 from greenmine_docs.docx.charts import CHART_REL_TYPE
 from greenmine_docs.documents.plan.document import render_plan
 from greenmine_docs.documents.plan.gantt import serial
@@ -20,7 +20,7 @@ C = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
 
 
 def test_plan_chart_holds_the_schedule():
-    ctx = run_checks(load(ROOT / "examples" / "shanxi-limestone" / "mine.yaml"))
+    ctx = check(load(ROOT / "examples" / "shanxi-limestone" / "mine.yaml"))
     doc = Document(io.BytesIO(render_plan(ctx)))
     charts = [r.target_part for r in doc.part.rels.values() if r.reltype == CHART_REL_TYPE]
     assert len(charts) == 1

@@ -43,13 +43,13 @@ def test_built_in_templates_are_clean_and_typed(base, kind):
 
 
 def test_documented_variables_are_the_ones_the_generators_provide():
-    from greenmine_docs.api import load, run_checks
+    from greenmine_docs.api import check, load
     from greenmine_docs.documents.assessment.document import template_values
     from greenmine_docs.documents.assessment.report_data import build_report_data
     from greenmine_docs.documents.plan.document import template_context
 
     loaded = load(EXAMPLE)
-    ctx = run_checks(loaded)
+    ctx = check(loaded)
     assert set(template_context(ctx, body=None)) == documented_variables("plan")
     assert set(template_values(build_report_data(ctx))) | {"body"} == \
         documented_variables("report")

@@ -9,30 +9,28 @@ import openpyxl
 import pytest
 
 from conftest import EXAMPLE, run_cli
-from greenmine_docs.api import load, run_checks, validate
-from greenmine_docs.documents.assessment.data import evaluate
-from greenmine_docs.documents.assessment.document import make_scoresheet, read_filled_sheet
+from greenmine_docs import api
+from greenmine_docs.api import check, generate, load, validate
 from greenmine_docs.documents.assessment.scoresheet import (SCORE_COLUMNS, SHEET_META, SHEET_PRE,
                                                   SHEET_SCORES, SHEET_SUMMARY, header_row)
 from greenmine_docs.documents.assessment.scoresheet_read import read_scoresheet
 
 
 def _ctx(path: Path):
-    loaded = load(path)
-    ctx = run_checks(loaded)
-    assert ctx is not None
+    ctx = check(load(path))
+    assert ctx.model is not None
     return ctx
 
 
 @pytest.fixture(scope="module")
 def example_eval():
-    return evaluate(_ctx(EXAMPLE))
+    return _ctx(EXAMPLE).scores.assessment
 
 
 @pytest.fixture
 def sheet(tmp_path) -> Path:
     out = tmp_path / "打分表.xlsx"
-    outcome = make_scoresheet(EXAMPLE, out)
+    outcome = generate("scoresheet", EXAMPLE, out)
     assert outcome.written == [out]
     return out
 
@@ -47,7 +45,7 @@ def _col(key: str) -> int:
 
 
 def test_layout_validation_and_print_setup(sheet, example_eval):
-    iset = example_eval.indicator_set
+    iset = example_eval.result.indicator_set
     wb = openpyxl.load_workbook(sheet)
     assert wb.sheetnames == [SHEET_PRE, SHEET_SCORES, SHEET_SUMMARY, SHEET_META]
     assert wb[SHEET_META].sheet_state == "hidden"
@@ -90,16 +88,16 @@ def test_layout_validation_and_print_setup(sheet, example_eval):
 
 
 def test_round_trip_equals_the_input(sheet, example_eval):
-    back = read_scoresheet(sheet, example_eval.indicator_set)
+    back = read_scoresheet(sheet, example_eval.result.indicator_set)
     assert back.findings == []
-    inline = example_eval.scores
+    inline = example_eval.given
     assert back.prerequisites == inline.prerequisites
     for ref, entry in inline.items.items():
         assert back.items[ref] == entry, ref
     # the engine gives the same result from the sheet as from the YAML
-    outcome = read_filled_sheet(EXAMPLE, sheet)
-    assert outcome.result.total == pytest.approx(example_eval.result.total)
-    assert outcome.result.verdict == example_eval.result.verdict
+    outcome = api.read_scoresheet(EXAMPLE, sheet)
+    assert outcome.score.total == pytest.approx(example_eval.result.total)
+    assert outcome.score.verdict == example_eval.result.verdict
     assert outcome.report.findings == []
 
 
@@ -114,7 +112,7 @@ def test_bad_cells_are_located(sheet, example_eval):
     ws.cell(row=rows["1.1.7"], column=_col("score"), value=11)  # deduction, no reason
     pre.cell(row=prows["P2"], column=4, value="基本符合")
     wb.save(sheet)
-    outcome = read_filled_sheet(EXAMPLE, sheet)
+    outcome = api.read_scoresheet(EXAMPLE, sheet)
     where = {(f.code, f.location.sheet, f.location.cell) for f in outcome.report.findings}
     assert ("GM-E551", SHEET_SCORES, f"E{rows['1.1.1']}") in where
     assert ("GM-E551", SHEET_SCORES, f"I{rows['1.1.4']}") in where
@@ -126,7 +124,7 @@ def test_bad_cells_are_located(sheet, example_eval):
     assert all(f.location.file == str(sheet) for f in outcome.report.findings)
     from greenmine_docs.scoring import Verdict
 
-    assert outcome.result.verdict is Verdict.INCOMPLETE
+    assert outcome.score.verdict is Verdict.INCOMPLETE
 
 
 def test_changed_structure(sheet, example_eval):
@@ -136,7 +134,7 @@ def test_changed_structure(sheet, example_eval):
     ws.cell(row=rows["1.1.2"], column=1, value="1.1.1")  # duplicate id
     ws.cell(row=rows["1.1.9"], column=_col("points"), value=20)  # points edited
     wb.save(sheet)
-    data = read_scoresheet(sheet, example_eval.indicator_set)
+    data = read_scoresheet(sheet, example_eval.result.indicator_set)
     got = {(f.code, f.location.cell) for f in data.findings}
     assert ("GM-E526", f"A{rows['1.1.2']}") in got
     assert ("GM-W553", f"D{rows['1.1.9']}") in got
@@ -144,7 +142,7 @@ def test_changed_structure(sheet, example_eval):
 
 
 def test_not_a_score_sheet(tmp_path, example_eval):
-    iset = example_eval.indicator_set
+    iset = example_eval.result.indicator_set
     other = tmp_path / "other.xlsx"
     openpyxl.Workbook().save(other)
     assert [f.code for f in read_scoresheet(other, iset).findings] == ["GM-E550"]
@@ -166,8 +164,8 @@ def test_sheet_named_in_the_input_feeds_the_report(tmp_path, sheet, example_eval
     shutil.copy(sheet, folder / "打分表.xlsx")
     report = validate(folder / "mine.yaml")
     assert report.valid, [str(f) for f in report.errors]
-    ev = evaluate(_ctx(folder / "mine.yaml"))
-    assert ev.scores.from_sheet
+    ev = _ctx(folder / "mine.yaml").scores.assessment
+    assert ev.given.from_sheet
     assert ev.result.total == pytest.approx(example_eval.result.total)
     # a bad cell in the referenced sheet is reported by validate, located in the sheet
     wb = openpyxl.load_workbook(folder / "打分表.xlsx")

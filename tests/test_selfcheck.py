@@ -13,12 +13,19 @@ from greenmine_docs.api import load, validate
 from greenmine_docs.errors import InputError
 from greenmine_docs.indicators import resolve
 from greenmine_docs.model.self_check import SelfCheck
-from greenmine_docs.documents.selfcheck.api import generate, read, section_yaml
+from greenmine_docs import api
+from greenmine_docs.documents.selfcheck.reader import read_table as read
+from greenmine_docs.documents.selfcheck.reader import section_yaml
 from greenmine_docs.documents.selfcheck.core import COL, COLUMNS, prepare, score_self_check
 from greenmine_docs.documents.selfcheck.xlsx import build_workbook
 
 SHEET = "自查记录表"
 ROW_1_1_3 = '"1.1.3": {score: 12, situation: 出口设自动洗车台1座'
+
+
+def generate(source, out, **options):
+    """The self-check table through the one orchestrator (``greenmine selfcheck``)."""
+    return api.generate("selfcheck", source, out, **options)
 
 
 def line_of(path: Path, needle: str) -> int:
@@ -139,7 +146,7 @@ def test_missing_items_are_one_finding_and_set_problems(variant):
 def filled(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("filled") / "自查记录表.xlsx"
     res = generate(EXAMPLE, out)
-    assert res.written == out and res.verdict == "达标"
+    assert res.written == [out] and res.run.scores.self_check.verdict.value == "达标"
     return out
 
 
@@ -229,7 +236,7 @@ def test_user_text_stays_literal(variant, tmp_path):
 def test_blank_table(tmp_path):
     out = tmp_path / "blank.xlsx"
     res = generate(EXAMPLE, out, blank=True)
-    assert res.written and res.verdict is None
+    assert res.written == [out] and not res.blocked
     ws = load_workbook(out)[SHEET]
     rows = _rows(ws)
     assert ws["C3"].value == "山西青岚建材有限公司青岚山水泥用灰岩矿"

@@ -98,7 +98,7 @@ def test_citations_under_the_wrong_title_or_before_they_were_issued(variant) -> 
 def test_statements_know_targets_from_the_current_state() -> None:
     import datetime as dt
 
-    from greenmine_docs.checks.statements import Source, same_quantity, statements
+    from greenmine_docs.crossdoc.statements import Source, same_quantity, statements
     from greenmine_docs.findings import Location
 
     src = Source("实施方案", "x", frozenset(), dt.date(2023, 5, 1),

@@ -38,12 +38,12 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 @pytest.fixture(scope="module")
 def values():
     """The cover values of each document type (the example's), without the body."""
-    from greenmine_docs.api import load, run_checks
+    from greenmine_docs.api import check, load
     from greenmine_docs.documents.assessment.document import template_values
     from greenmine_docs.documents.assessment.report_data import build_report_data
     from greenmine_docs.documents.plan.document import template_context
 
-    ctx = run_checks(load(EXAMPLE))
+    ctx = check(load(EXAMPLE))
     plan = template_context(ctx, body=None)
     del plan["body"]
     return {"plan": plan, "report": template_values(build_report_data(ctx))}

@@ -13,9 +13,8 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import EXAMPLE
-from greenmine_docs.api import load, run_checks
+from greenmine_docs.api import check, load
 from greenmine_docs.documents.assessment import scoresheet as ss
-from greenmine_docs.documents.assessment.data import evaluate
 from greenmine_docs.indicators import MineProfile, load_file, profile_of, resolve
 from greenmine_docs.indicators.dump import to_data
 from greenmine_docs.model.self_check import ItemEntry
@@ -97,7 +96,7 @@ def test_selfcheck_fast_equals_openpyxl(name):
 
 
 def test_selfcheck_fast_is_the_default_and_reads_back(tmp_path):
-    from greenmine_docs.documents.selfcheck.api import read
+    from greenmine_docs.documents.selfcheck.reader import read_table as read
 
     data = _tables()["example"]
     out = tmp_path / "t.xlsx"
@@ -140,28 +139,28 @@ def test_selfcheck_skeleton_follows_the_set_content(tmp_path):
 # -- score sheet -----------------------------------------------------------------------------
 @functools.lru_cache(maxsize=1)
 def _eval():
-    ctx = run_checks(load(EXAMPLE))
-    return ctx, evaluate(ctx)
+    ctx = check(load(EXAMPLE))
+    return ctx, ctx.scores.assessment
 
 
 def _scoresheets():
     ctx, ev = _eval()
-    sub, iset = ctx.submission, ev.indicator_set
-    nasty = ev.scores.items.copy()
+    sub, iset = ctx.submission, ctx.indicator_set
+    nasty = ev.given.items.copy()
     nasty["1.1.3"] = nasty["1.1.3"].model_copy(update={
         "deduction_reason": NASTY, "evidence": "=A1", "remark": "<&>{{ x }}"})
     failing = {k: v.model_copy(update={"score": 0}) if k.startswith("5.") and v.score else v
-               for k, v in ev.scores.items.items()}
+               for k, v in ev.given.items.items()}
     return {
-        "example": (iset, sub, profile_of(sub), ev.scores),
+        "example": (iset, sub, profile_of(sub), ev.given),
         "no-prefill": (iset, sub, profile_of(sub), None),
         "underground": (iset, sub, MineProfile(industry_standard=profile_of(sub).industry_standard,
-                                               method="地下开采"), ev.scores),
+                                               method="地下开采"), ev.given),
         "nasty": (iset, sub, profile_of(sub),
-                  type(ev.scores)(source="input", prerequisites=ev.scores.prerequisites,
+                  type(ev.given)(source="input", prerequisites=ev.given.prerequisites,
                                   items=nasty)),
         "failing": (iset, sub, profile_of(sub),
-                    type(ev.scores)(source="input", prerequisites=ev.scores.prerequisites,
+                    type(ev.given)(source="input", prerequisites=ev.given.prerequisites,
                                     items=failing)),
         "demo-set": (resolve("province-demo"), sub, profile_of(sub), None),
     }

@@ -1,12 +1,14 @@
 """Internal consistency of the foundation facts: date order, ranges, units, declared classes."""
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ..findings import Finding, make
 from ..model import DirectoryLevel, MiningMethod, ScaleClass
 from ..units import convert, parse_unit
-from .context import CheckContext
+
+if TYPE_CHECKING:
+    from ..pipeline import Run
 
 # (mineral keyword, method or None, unit, large ≥, medium ≥) — domain.md §5 examples.
 _SCALE_RULES = (
@@ -37,7 +39,7 @@ def scale_class_for(mineral: str, method: MiningMethod, value: float,
     return None
 
 
-def check(ctx: CheckContext) -> Iterator[Finding]:
+def check(ctx: Run) -> Iterator[Finding]:
     s, day = ctx.submission, ctx.as_of
     lic = s.mine.licence
     if lic.valid_from >= lic.valid_to:
@@ -106,8 +108,3 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         if missing:
             yield make("GM-W230", "实施方案评审记录缺少：" + "、".join(missing) + "。",
                        location=ctx.at("eligibility", "plan_review"))
-    # citations agree with the citation data; the documents tell one story
-    from . import citations, crossdoc
-
-    yield from citations.check(ctx)
-    yield from crossdoc.check(ctx)

@@ -3,11 +3,13 @@ that new/rebuilt/expanded mines wait one year after formal production starts."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ..findings import Finding, make
 from ..units import parse_unit, years_of
-from .context import CheckContext
+
+if TYPE_CHECKING:
+    from ..pipeline import Run
 
 PLAUSIBLE_YEARS = 300  # remaining years beyond this come from a wrong unit or a typing slip
 
@@ -19,7 +21,7 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def remaining_years(ctx: CheckContext) -> float | None:
+def remaining_years(ctx: Run) -> float | None:
     """Remaining recoverable reserves ÷ annual production, in the same unit (None if units
     are unknown or of different dimensions — reported by the format checks)."""
     r = ctx.submission.reserves
@@ -27,7 +29,7 @@ def remaining_years(ctx: CheckContext) -> float | None:
                     r.annual_production.unit)
 
 
-def _remaining_years(ctx: CheckContext) -> Iterator[Finding]:
+def _remaining_years(ctx: Run) -> Iterator[Finding]:
     """Selection condition 5 (at least three years of reserves), with what makes the ratio
     meaningless named: no production to divide by, units of different kinds, or a result no
     mine has (a unit slip such as 吨 for 万吨 multiplies it by 10,000)."""
@@ -60,7 +62,7 @@ def _day(day: dt.date) -> str:
     return f"{day:%Y-%m-%d}"
 
 
-def check(ctx: CheckContext) -> Iterator[Finding]:
+def check(ctx: Run) -> Iterator[Finding]:
     s, day = ctx.submission, ctx.as_of
     lic = s.mine.licence
     # 1. valid licence, normal operation

@@ -10,6 +10,7 @@ import click
 from ..errors import GreenmineError
 
 if TYPE_CHECKING:
+    from ..api import Result
     from ..findings import Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
@@ -59,10 +60,9 @@ def emit_report(report: "Report", fmt: str, output: Path | None = None,
                 inputs: "Iterable[Path]" = ()) -> None:
     """Print (or write) a report in the chosen format. A written report never replaces one
     of ``inputs``, nor an existing file without ``force``."""
-    from ..report_format import render_html, render_json, render_text
+    from ..report_format import render_report
 
-    text = {"text": render_text, "json": render_json,
-            "html": lambda r: render_html([r], title=title)}[fmt](report)
+    text = render_report(report, fmt, title)
     if output:
         from ..outputs import write_text_atomic
 
@@ -73,3 +73,22 @@ def emit_report(report: "Report", fmt: str, output: Path | None = None,
 
 def force_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")(f)
+
+
+def generated(result: "Result", title: str) -> int:
+    """After one document was asked for: why it was not made (stderr, exit 1), or each file
+    written and the notes (exit 0)."""
+    stopping = [f for found in result.blocked.values() for f in found]
+    if stopping:
+        kinds = "错误" if all(f.severity.value == "error" for f in stopping) else "错误或警告"
+        if result.run.model is None and result.run.raw is not None:
+            head = f"输入无法读取为有效的矿山信息（{len(stopping)} 项{kinds}）"
+        else:
+            head = f"存在 {len(stopping)} 项{kinds}"
+        click.echo(f"{head}，未生成{title}。", err=True)
+        return EXIT_FINDINGS
+    for path in result.written:
+        click.echo(f"已生成：{path}")
+    for note in result.notes:
+        click.echo(f"注意：{note}")
+    return EXIT_OK

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._common import EXIT_FINDINGS, EXIT_OK, force_option
+from ._common import force_option, generated
 from .validate import AS_OF_OPTION
 
 
@@ -26,18 +26,11 @@ def plan_cmd(input_path: Path, output: Path, pdf: bool, template: Path | None,
 
     例：greenmine plan examples/shanxi-limestone/mine.yaml -o 实施方案.docx --pdf
     """
-    from ..documents.plan.document import generate
+    from ..api import generate
     from ..report_format import render_text
 
-    result = generate(input_path, output, pdf=pdf, template=template, force=force, as_of=as_of,
-                      strict=strict)
+    result = generate("plan", input_path, output, pdf=pdf, template=template, force=force,
+                      as_of=as_of, strict=strict)
     if result.report.findings:
-        click.echo(render_text(result.report), err=not result.report.valid)
-    if not result.report.valid:
-        click.echo("存在错误级问题（或 --strict 下的警告），未生成实施方案。", err=True)
-        return EXIT_FINDINGS
-    for path in result.written:
-        click.echo(f"已生成：{path}")
-    for note in result.notes:
-        click.echo(f"注意：{note}")
-    return EXIT_OK
+        click.echo(render_text(result.report), err=bool(result.blocked))
+    return generated(result, "实施方案")

@@ -6,11 +6,16 @@ from pathlib import Path
 
 import click
 
-from ._common import EXIT_FINDINGS, EXIT_OK, FORMAT_OPTION, emit_report, force_option
+from typing import TYPE_CHECKING
+
+from ._common import EXIT_FINDINGS, EXIT_OK, FORMAT_OPTION, emit_report, force_option, generated
 from .validate import AS_OF_OPTION
 
+if TYPE_CHECKING:
+    from ..scoring import ScoreResult
 
-def _print_result(result) -> None:
+
+def _print_result(result: ScoreResult | None) -> None:
     if result is None:
         return
     click.echo(f"评分结果：{result.summary()}")
@@ -40,28 +45,22 @@ def scoresheet_cmd(input_path: Path, output: Path | None, read_path: Path | None
     填好的打分表可在输入中以 assessment.score_sheet 引用，用于生成评估报告。
     """
     if read_path is not None:
-        from ..documents.assessment.document import read_filled_sheet
+        from ..api import read_scoresheet
 
-        outcome = read_filled_sheet(input_path, read_path, as_of=as_of)
+        outcome = read_scoresheet(input_path, read_path, as_of=as_of)
         if outcome.report.findings or fmt != "text":
             emit_report(outcome.report, fmt, title="打分表检查结果")
         if fmt == "text":
-            _print_result(outcome.result)
+            _print_result(outcome.score)
         return EXIT_OK if outcome.report.valid and not outcome.blocked else EXIT_FINDINGS
     if output is None:
         raise click.UsageError("请用 -o 指定要生成的打分表文件，或用 --read 读取已填写的打分表。")
-    if output.suffix.lower() != ".xlsx":
-        raise click.BadParameter("打分表文件名应以 .xlsx 结尾。", param_hint="-o")
-    from ..documents.assessment.document import make_scoresheet
+    from ..api import generate
 
-    outcome = make_scoresheet(input_path, output, force=force, as_of=as_of)
+    outcome = generate("scoresheet", input_path, output, force=force, as_of=as_of)
     if outcome.blocked:
         emit_report(outcome.report, "text")
-        click.echo("输入无法读取为有效的矿山信息，未生成打分表。", err=True)
-        return EXIT_FINDINGS
-    for path in outcome.written:
-        click.echo(f"已生成：{path}")
-    return EXIT_OK
+    return generated(outcome, "打分表")
 
 
 @click.command("report")
@@ -84,23 +83,15 @@ def report_cmd(input_path: Path, output: Path, pdf: bool, template: Path | None,
     \b
     例：greenmine report examples/shanxi-limestone/mine.yaml -o 评估报告.docx --pdf
     """
-    if output.suffix.lower() != ".docx":
-        raise click.BadParameter("评估报告文件名应以 .docx 结尾。", param_hint="-o")
-    from ..documents.assessment.document import blocking_errors, make_report
+    from ..api import generate
     from ..report_format import render_text
 
-    outcome = make_report(input_path, output, pdf=pdf, force=force, as_of=as_of,
-                          template=template)
+    outcome = generate("report", input_path, output, pdf=pdf, force=force, as_of=as_of,
+                       template=template)
     shown = [f for f in outcome.report.findings if f.severity.value != "info"]
     if shown:
-        click.echo(render_text(outcome.report), err=outcome.blocked)
-    if outcome.blocked:
-        n = len(blocking_errors(outcome.report))
-        click.echo(f"存在 {n} 项错误，未生成评估报告。", err=True)
-        return EXIT_FINDINGS
-    for path in outcome.written:
-        click.echo(f"已生成：{path}")
-    for note in outcome.notes:
-        click.echo(f"注意：{note}")
-    _print_result(outcome.result)
-    return EXIT_OK
+        click.echo(render_text(outcome.report), err=bool(outcome.blocked))
+    code = generated(outcome, "评估报告")
+    if code == EXIT_OK and outcome.run.scores.assessment is not None:
+        _print_result(outcome.run.scores.assessment.result)
+    return code

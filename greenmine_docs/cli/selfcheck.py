@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from ._common import EXIT_FINDINGS, EXIT_OK, FORMAT_OPTION, emit_report, exit_code, force_option
+from ._common import (EXIT_FINDINGS, EXIT_OK, FORMAT_OPTION, emit_report, exit_code, force_option,
+                      generated)
 from .validate import AS_OF_OPTION
 
 
@@ -40,35 +41,33 @@ def selfcheck_cmd(input_path: Path | None, output: Path | None, blank: bool,
         raise click.UsageError("请用 -o 指定输出文件（.xlsx 或 .docx）。")
     if input_path is None and not blank:
         raise click.UsageError("请指定输入文件；没有输入文件时只能加 --blank 生成空白表。")
-    from ..documents.selfcheck.api import generate
+    from ..api import generate
 
-    result = generate(input_path, output, blank=blank, set_ref=set_ref, force=force,
-                      as_of=as_of, strict=strict)
+    result = generate("selfcheck", input_path, output, blank=blank, set_ref=set_ref,
+                      force=force, as_of=as_of, strict=strict)
     shown = [f for f in result.report.findings if f.severity.value != "info"]
-    if shown or fmt != "text" or result.written is None:
+    if shown or fmt != "text" or result.blocked:
         emit_report(result.report, fmt, title="自查记录表生成前校验")
-    if result.written is None:
-        click.echo("存在错误级问题，未生成自查记录表。", err=True)
-        return EXIT_FINDINGS
-    click.echo(f"已生成：{result.written}" + (f"（自查结论：{result.verdict}）" if result.verdict else ""))
+    if result.blocked:
+        return generated(result, "自查记录表")
+    scored = None if blank else result.run.scores.self_check
+    click.echo(f"已生成：{result.written[0]}"
+               + (f"（自查结论：{scored.verdict.value}）" if scored else ""))
     return EXIT_OK
 
 
 def _read(path: Path, output: Path | None, set_ref: str | None, fmt: str, strict: bool,
           force: bool) -> int:
-    from ..outputs import write_text_atomic
-    from ..documents.selfcheck.api import read, section_yaml
+    from ..api import read_table
 
-    table = read(path, set_ref=set_ref)
-    table.report.strict = strict
+    if output is not None and output.suffix.lower() not in (".yaml", ".yml"):
+        raise click.UsageError("与 --read 同用时，-o 应为 .yaml 文件。")
+    table = read_table(path, set_ref=set_ref, strict=strict, output=output, force=force)
     emit_report(table.report, fmt, title="自查记录表检查报告")
     if output is not None:
-        if output.suffix.lower() not in (".yaml", ".yml"):
-            raise click.UsageError("与 --read 同用时，-o 应为 .yaml 文件。")
         if table.self_check is None:
             click.echo("表格无法读取，未写出 YAML。", err=True)
             return EXIT_FINDINGS
-        write_text_atomic(output, section_yaml(table), force=force, inputs=[path])
         click.echo(f"已写出：{output}")
     return exit_code(table.report)
 

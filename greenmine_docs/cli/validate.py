@@ -45,11 +45,8 @@ def validate_cmd(input_path: Path, fmt: str, as_of: dt.date | None, strict: bool
     """
     from ..api import validate
 
-    if output is not None:  # refuse before the work, not after it
-        from ..outputs import check_output
-
-        check_output(output, force=force, inputs=[input_path])
-    report = validate(input_path, as_of=as_of, strict=strict)
-    emit_report(report, fmt, output, title="绿色矿山申报材料校验报告", force=force,
-                inputs=[input_path])
+    report = validate(input_path, as_of=as_of, strict=strict, output=output, fmt=fmt,
+                      force=force)
+    if output is None:
+        emit_report(report, fmt, title="绿色矿山申报材料校验报告")
     return exit_code(report)

@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
+from ..findings import Report
 from .raw import FieldPath, RawInput, dotted
+
+if TYPE_CHECKING:
+    from ..model import Submission
 
 YAML_SUFFIXES = {".yaml", ".yml"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -33,4 +38,33 @@ def read_input(path: Path) -> RawInput:
         hint="输入应为 YAML（.yaml/.yml）或 Excel（.xlsx）文件。")
 
 
-__all__ = ["FieldPath", "RawInput", "dotted", "read_input"]
+def load_model(raw: RawInput) -> tuple[Submission | None, Report]:
+    """The rest of the load stage, after reading: characters XML cannot hold removed, the
+    formats and placeholders of the raw values checked, the model validated. Returns the model
+    (``None`` when the input does not fit it) and every finding so far, located."""
+    from pydantic import ValidationError
+
+    from ..model import Submission
+    from ..sanitize import sanitize_raw
+    from .model_errors import findings_from_validation
+    from .raw import all_texts
+    from .raw_rules import check_formats, check_placeholders
+
+    report = Report(source=str(raw.source))
+    report.extend(raw.findings)
+    texts: list[str] | None = all_texts(raw.data)  # one walk for both whole-text scans
+    cleaned = list(sanitize_raw(raw, texts))
+    if cleaned:
+        report.extend(cleaned)
+        texts = None  # the data was rebuilt: read it again
+    report.extend(check_formats(raw))
+    report.extend(check_placeholders(raw, texts))
+    model = None
+    try:
+        model = Submission.model_validate(raw.data)
+    except ValidationError as e:
+        report.extend(findings_from_validation(e, raw, Submission))
+    return model, report
+
+
+__all__ = ["FieldPath", "RawInput", "dotted", "load_model", "read_input"]

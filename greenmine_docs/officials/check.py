@@ -532,16 +532,16 @@ def _check_one(path: Path, basis: _Basis) -> Report:
 
 
 def _submission(input_path: str | Path):
-    from ..api import load
     from ..errors import InputError
+    from ..load import load_model, read_input
 
-    loaded = load(input_path)
-    if loaded.submission is None:
-        first = next(iter(loaded.report.errors), None)
+    model, report = load_model(read_input(Path(input_path)))
+    if model is None:
+        first = next(iter(report.errors), None)
         raise InputError(f"申报数据 {Path(input_path).name} 有错误，无法用于核对关键信息"
                          + (f"：{first.location} {first.message}" if first else "。"),
                          hint=f"先运行 greenmine validate {input_path} 修正后再核对。")
-    return loaded.submission
+    return model
 
 
 def _indicator_set(submission, input_path: str | Path | None):

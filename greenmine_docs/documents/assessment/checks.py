@@ -13,15 +13,14 @@ from typing import TYPE_CHECKING, Iterator
 from ...findings import Finding, make
 
 if TYPE_CHECKING:
-    from ...checks.context import CheckContext
     from ...model.assessment import Assessment
-    from .data import Evaluation
+    from ...pipeline import AssessmentScores, Run
 
 MIN_TEAM = 5
 MIN_SENIOR = 2
 
 
-def check(ctx: "CheckContext") -> Iterator[Finding]:
+def check(ctx: Run) -> Iterator[Finding]:
     a = ctx.submission.assessment
     if a is None:
         return
@@ -32,19 +31,16 @@ def check(ctx: "CheckContext") -> Iterator[Finding]:
     yield from check_independence(ctx)
     yield from check_dates(ctx, a)
     yield from check_photos(ctx, a)
-    from .data import evaluate
-
-    ev = evaluate(ctx)  # an unusable indicator set is reported once, by the self-check checks
-    if ev.result is None or ev.scores is None:
+    scored = ctx.scores.assessment  # None: an unusable set, reported by the scoring stage
+    if scored is None:
         return
-    yield from check_scores(ctx, a, ev)
-    yield from check_problems(ctx, a, ev)
-    r = ev.result
-    yield make("GM-I563", f"第三方评估{r.summary()}", location=ctx.at("assessment"))
+    yield from check_scores(ctx, a, scored)
+    yield from check_problems(ctx, a, scored)
+    yield make("GM-I563", f"第三方评估{scored.result.summary()}", location=ctx.at("assessment"))
 
 
 # -- team and agency ------------------------------------------------------------------------
-def check_team(ctx: "CheckContext", a: "Assessment") -> Iterator[Finding]:
+def check_team(ctx: Run, a: Assessment) -> Iterator[Finding]:
     from ...model.assessment import REQUIRED_SPECIALITIES, TeamRole, TitleLevel
 
     team = a.team
@@ -86,7 +82,7 @@ def check_team(ctx: "CheckContext", a: "Assessment") -> Iterator[Finding]:
                        location=at(i, "name"))
 
 
-def check_agency(ctx: "CheckContext", a: "Assessment") -> Iterator[Finding]:
+def check_agency(ctx: Run, a: Assessment) -> Iterator[Finding]:
     from ...load.formats import uscc_problem
 
     code = a.agency.uscc.strip()
@@ -102,7 +98,7 @@ def check_agency(ctx: "CheckContext", a: "Assessment") -> Iterator[Finding]:
 
 
 # -- dates ----------------------------------------------------------------------------------
-def check_dates(ctx: "CheckContext", a: "Assessment") -> Iterator[Finding]:
+def check_dates(ctx: Run, a: Assessment) -> Iterator[Finding]:
     steps = [
         ("内业评估日期", a.desk_review.date, ("assessment", "desk_review", "date")),
         ("现场评估开始日期", a.site_visit.start, ("assessment", "site_visit", "start")),
@@ -126,7 +122,7 @@ def check_dates(ctx: "CheckContext", a: "Assessment") -> Iterator[Finding]:
 
 
 # -- photos ---------------------------------------------------------------------------------
-def check_photos(ctx: "CheckContext", a: "Assessment") -> Iterator[Finding]:
+def check_photos(ctx: Run, a: Assessment) -> Iterator[Finding]:
     from ...safety.inputs import OUTSIDE, OUTSIDE_HINT, inside
     from .photos import MIN_SHORT_EDGE_PX, inspect
 
@@ -165,13 +161,12 @@ _PROBLEM_FIELD = {"unscored": "score", "out_of_range": "score", "no_reason": "de
                   "unruled_prerequisite": "ruling"}
 
 
-def check_scores(ctx: "CheckContext", a: "Assessment", ev: "Evaluation") -> Iterator[Finding]:
+def check_scores(ctx: Run, a: Assessment, scored: AssessmentScores) -> Iterator[Finding]:
     from ...indicators.model import PREREQUISITE_FACTS
     from ...model.assessment import Ruling
     from .facts import fact_values
 
-    scores, result = ev.scores, ev.result
-    assert scores is not None and result is not None
+    scores, result = scored.given, scored.result
     yield from scores.findings
     if a.score_sheet and (a.prerequisites or a.scores):
         yield make("GM-E530", "已填写 score_sheet（打分表），同时又在输入中逐项填写了判定或得分。",
@@ -214,8 +209,8 @@ def check_scores(ctx: "CheckContext", a: "Assessment", ev: "Evaluation") -> Iter
                            location=where)
 
 
-def check_problems(ctx: "CheckContext", a: "Assessment", ev: "Evaluation") -> Iterator[Finding]:
-    known = ev.indicator_set.items if ev.indicator_set else {}
+def check_problems(ctx: Run, a: Assessment, scored: AssessmentScores) -> Iterator[Finding]:
+    known = scored.result.indicator_set.items
     for i, p in enumerate(a.problems):
         if p.deadline and p.deadline < a.report_date:
             yield make("GM-W560", f"问题{i + 1}的整改期限 {p.deadline} 早于报告日期 {a.report_date}。",
@@ -224,6 +219,6 @@ def check_problems(ctx: "CheckContext", a: "Assessment", ev: "Evaluation") -> It
         if unknown:
             yield make("GM-W561", f"问题{i + 1}涉及的编号 {'、'.join(unknown)} 不在指标体系中。",
                        location=ctx.at("assessment", "problems", i, "items"))
-    if ev.result and ev.result.deducted_items and not a.problems:
-        yield make("GM-W562", f"有 {len(ev.result.deducted_items)} 项扣分，但未列出存在问题与整改建议。",
+    if scored.result.deducted_items and not a.problems:
+        yield make("GM-W562", f"有 {len(scored.result.deducted_items)} 项扣分，但未列出存在问题与整改建议。",
                    location=ctx.at("assessment"))

@@ -2,78 +2,33 @@
 
 Rulings and scores come either from the input itself (``assessment.prerequisites`` /
 ``assessment.scores``) or from a filled score sheet (``assessment.score_sheet``). Either way they
-end up as :class:`Scores`: the model objects plus where each field came from (YAML line or
-``评分表!E12``), so every finding and the report can point at the right place.
+end up as :class:`~greenmine_docs.pipeline.Scores`: the model objects plus where each field came
+from (YAML line or ``评分表!E12``), so every finding and the report can point at the right place.
 
-:func:`evaluate` resolves the indicator set, gathers the scores and calls the scoring engine
-(:func:`greenmine_docs.scoring.score`) once; checks and documents all use its result, so the
-report's numbers are the engine's numbers.
+:func:`score_section` is the scoring stage's part for this section: it gathers the scores and
+calls the scoring engine (:func:`greenmine_docs.scoring.score`) once per run
+(``run.scores.assessment``); checks and documents all use that result, so the report's numbers
+are the engine's numbers.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
-from ...findings import Finding, Location, make
+from ...findings import Location, make
+from ...pipeline import AssessmentScores, Scores
 
 if TYPE_CHECKING:
-    from ...checks.context import CheckContext
     from ...indicators.model import IndicatorSet
-    from ...model.assessment import AssessedItem, AssessedPrerequisite, Assessment
-    from ...scoring import ScoreResult
+    from ...model.assessment import Assessment
+    from ...pipeline import Run
+    from ...scoring import ItemScore, ScoreResult
 
-_CACHE_KEY = "assessment.evaluation"
-
-
-@dataclass
-class Scores:
-    """Rulings and scores with the location of each field.
-
-    ``cells[(kind, id, field)]`` where kind is ``"pre"`` or ``"item"`` and field a model field
-    name (``score``, ``deduction_reason``, ``ruling`` …) or ``""`` for the whole entry."""
-
-    source: str  # "input" or the score sheet's path
-    prerequisites: dict[str, "AssessedPrerequisite"] = field(default_factory=dict)
-    items: dict[str, "AssessedItem"] = field(default_factory=dict)
-    cells: dict[tuple[str, str, str], Location] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)  # from reading a sheet
-    fallback: Location = field(default_factory=Location)  # where the scores as a whole are
-    meta: dict[str, str] = field(default_factory=dict)  # a sheet's metadata
-    # scores written in the input: located on demand (only a few ever need a location)
-    locate: "Callable[[tuple[str, str, str]], Location | None] | None" = None
-
-    @property
-    def from_sheet(self) -> bool:
-        return self.source != "input"
-
-    def where(self, kind: str, ref: str, name: str = "") -> Location:
-        """Location of a field of one entry; the entry, then the whole block as fallbacks."""
-        for key in ((kind, ref, name), (kind, ref, "")):
-            loc = self.cells.get(key)
-            if loc is None and self.locate is not None:
-                loc = self.locate(key)
-            if loc is not None:
-                return loc
-        return self.fallback
-
-    @property
-    def empty(self) -> bool:
-        return not self.prerequisites and not self.items
+__all__ = ["Scores", "engine_inputs", "gather_scores", "inline_scores", "score_section",
+           "self_check_result", "sheet_path"]
 
 
-@dataclass
-class Evaluation:
-    """Everything the checks and the report need about the scoring of one assessment."""
-
-    indicator_set: "IndicatorSet | None"
-    scores: Scores | None
-    result: "ScoreResult | None"
-    set_findings: list[Finding] = field(default_factory=list)
-    self_result: "ScoreResult | None" = None  # the enterprise's self-check, scored the same way
-
-
-def inline_scores(ctx: "CheckContext", a: "Assessment") -> Scores:
+def inline_scores(ctx: Run, a: Assessment) -> Scores:
     """Rulings and scores written in the input, located by YAML line (or Excel cell) when a
     finding asks where an entry or one of its fields is."""
     blocks = {"pre": ("prerequisites", a.prerequisites), "item": ("scores", a.scores)}
@@ -91,11 +46,11 @@ def inline_scores(ctx: "CheckContext", a: "Assessment") -> Scores:
                   fallback=ctx.at("assessment", "scores"), locate=locate)
 
 
-def sheet_path(ctx: "CheckContext", a: "Assessment") -> Path | None:
+def sheet_path(ctx: Run, a: Assessment) -> Path | None:
     return ctx.resolve(a.score_sheet) if a.score_sheet else None
 
 
-def gather_scores(ctx: "CheckContext", a: "Assessment", iset: "IndicatorSet") -> Scores:
+def gather_scores(ctx: Run, a: Assessment, iset: IndicatorSet) -> Scores:
     """Inline scores, or those read from the filled score sheet the input names (which must
     lie where every file an input names may: :func:`~greenmine_docs.safety.inputs.inside`)."""
     from ...safety.inputs import OUTSIDE, OUTSIDE_HINT, inside
@@ -113,7 +68,7 @@ def gather_scores(ctx: "CheckContext", a: "Assessment", iset: "IndicatorSet") ->
     return read_scoresheet(path, iset, where=where)
 
 
-def engine_inputs(scores: Scores):
+def engine_inputs(scores: Scores) -> tuple[dict[str, ItemScore], dict[str, bool | None]]:
     """The scoring engine's inputs: ``(items, prerequisites)``. The reason an item is not
     applicable is its remark (or, failing that, its deduction reason)."""
     from ...model.assessment import Ruling
@@ -131,42 +86,26 @@ def engine_inputs(scores: Scores):
     return items, prerequisites
 
 
-def resolve_set(ctx: "CheckContext") -> tuple["IndicatorSet | None", list[Finding]]:
-    """The input's indicator set, resolved once per check run through the self-check
-    module's shared cache (which also reports why a set cannot be used, GM-E30x)."""
-    from ..selfcheck.checks import indicator_set_for
-
-    iset = indicator_set_for(ctx)
-    return iset, list(ctx.cache.get("indicator_set_findings", []))
-
-
-def evaluate(ctx: "CheckContext") -> Evaluation:
-    """Score the assessment once per check context (cached in ``ctx.cache``)."""
-    cached = ctx.cache.get(_CACHE_KEY)
-    if cached is not None:
-        return cached
+def score_section(run: Run) -> None:
+    """The scoring stage for the ``assessment`` section: the rulings and scores (inline or from
+    the filled score sheet) scored once per run, for its checks, the report and the score
+    sheet."""
     from ...indicators import profile_of
     from ...scoring import score
 
-    a = ctx.submission.assessment
-    iset, set_findings = resolve_set(ctx)
-    ev = Evaluation(indicator_set=iset, scores=None, result=None, set_findings=set_findings)
-    if iset is not None and a is not None:
-        ev.scores = gather_scores(ctx, a, iset)
-        items, prerequisites = engine_inputs(ev.scores)
-        ev.result = score(iset, items, prerequisites, mine=profile_of(ctx.submission))
-        ev.self_result = self_check_result(ctx, iset)
-    ctx.cache[_CACHE_KEY] = ev
-    return ev
+    a, iset = run.submission.assessment, run.indicator_set
+    if a is None or iset is None:
+        return
+    given = gather_scores(run, a, iset)
+    items, prerequisites = engine_inputs(given)
+    result = score(iset, items, prerequisites, mine=profile_of(run.submission))
+    run.scores.assessment = AssessmentScores(given=given, result=result)
 
 
-def self_check_result(ctx: "CheckContext", iset: "IndicatorSet") -> "ScoreResult | None":
-    """The enterprise's self-check scored by the same engine, the way the self-check table
-    scores it (None when the input has no self-check scores)."""
-    sc = ctx.submission.self_check
-    if sc is None or not getattr(sc, "items", None):
+def self_check_result(run: Run) -> ScoreResult | None:
+    """The enterprise's self-check as the run scored it, for the report's comparison (None when
+    the input has no self-check scores)."""
+    sc = run.submission.self_check
+    if sc is None or not sc.items:
         return None
-    from ...indicators import profile_of
-    from ..selfcheck.core import score_self_check
-
-    return score_self_check(sc, iset, profile_of(ctx.submission))
+    return run.scores.self_check

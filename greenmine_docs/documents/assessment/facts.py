@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ...checks.context import CheckContext
+    from ...pipeline import Run
 
 
-def fact_values(ctx: "CheckContext") -> dict[str, tuple[bool | None, str]]:
+def fact_values(ctx: "Run") -> dict[str, tuple[bool | None, str]]:
     """fact key -> (holds?, Chinese explanation of what the input says)."""
     from ...checks.eligibility import add_years, remaining_years
 

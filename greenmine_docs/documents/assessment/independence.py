@@ -17,7 +17,7 @@ from ...cntext import cn_date
 from ...findings import Finding, make
 
 if TYPE_CHECKING:
-    from ...checks.context import CheckContext
+    from ...pipeline import Run
     from ...model.assessment import Assessment
 
 # the assessment's sentences of the commitment letter; each one holds only when the flag holds
@@ -69,7 +69,7 @@ class Independence:
         return [f"{_NUMBERS[i]}、{t}" for i, t in enumerate(texts)]
 
 
-def independence(ctx: "CheckContext") -> Independence:
+def independence(ctx: Run) -> Independence:
     """The claims the input supports (for an input with an assessment section)."""
     a = ctx.submission.assessment
     assert a is not None
@@ -84,7 +84,7 @@ def independence(ctx: "CheckContext") -> Independence:
         reasons=tuple(problems) + (() if declared else ("未提供评估机构的独立性声明",)))
 
 
-def check(ctx: "CheckContext") -> Iterator[Finding]:
+def check(ctx: Run) -> Iterator[Finding]:
     """Findings on the agency's independence (GM-E515–E519, GM-W518)."""
     a = ctx.submission.assessment
     if a is None:
@@ -96,7 +96,7 @@ def check(ctx: "CheckContext") -> Iterator[Finding]:
                    location=ctx.at(*where))
 
 
-def _problems(ctx: "CheckContext", a: "Assessment") -> Iterator[Finding]:
+def _problems(ctx: Run, a: "Assessment") -> Iterator[Finding]:
     s = ctx.submission
     agency = a.agency.name
     if s.plan is not None and same_body(s.plan.compiler, agency):

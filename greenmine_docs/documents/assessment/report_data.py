@@ -9,12 +9,11 @@ from ...errors import InputError
 from ...scoring import Status, fmt_points
 
 if TYPE_CHECKING:
-    from ...checks.context import CheckContext
     from ...indicators.model import IndicatorSet
     from ...model import Submission
     from ...model.assessment import Assessment
+    from ...pipeline import Run, Scores
     from ...scoring import ItemResult, ScoreResult
-    from .data import Scores
     from .independence import Independence
 
 DEFAULT_THRESHOLD_RATIO = 0.2  # without comparison_threshold: 20 % of the item's points
@@ -88,21 +87,21 @@ def _label(r: "ItemResult") -> str:
     return r.status.value
 
 
-def build_report_data(ctx: "CheckContext") -> ReportData:
+def build_report_data(ctx: "Run") -> ReportData:
     """Gather everything; raises :class:`InputError` when the input cannot make a report
     (the checks explain why in detail)."""
     from ...checks.eligibility import remaining_years
-    from .data import evaluate
     from ...safety.inputs import OUTSIDE, OUTSIDE_HINT, inside
+    from .data import self_check_result
     from .photos import inspect, prepare
 
     a = ctx.submission.assessment
     if a is None:
         raise InputError("输入中没有第三方评估（assessment）部分，无法生成评估报告。",
                          hint="按 docs/readme-parts/assessment.md 的说明补充 assessment 部分。")
-    ev = evaluate(ctx)
-    if ev.indicator_set is None or ev.result is None or ev.scores is None:
-        detail = "；".join(f.message for f in ev.set_findings) or "评价指标体系无法使用"
+    scored = ctx.scores.assessment
+    if scored is None:
+        detail = "；".join(f.message for f in ctx.set_findings) or "评价指标体系无法使用"
         raise InputError(f"无法确定评分所用的评价指标体系：{detail}",
                          hint="检查 campaign.indicator_set。")
     photos = []
@@ -121,13 +120,14 @@ def build_report_data(ctx: "CheckContext") -> ReportData:
         photos.append(PreparedPhoto(i, photo.caption, data, ratio))
     from .independence import independence
 
-    standard, basis = cited_basis(ctx, ev.indicator_set)
-    return ReportData(ctx.submission, a, ev.indicator_set, ev.scores, ev.result,
-                      ev.self_result, photos, remaining_years(ctx), basis, standard,
+    iset = scored.result.indicator_set
+    standard, basis = cited_basis(ctx, iset)
+    return ReportData(ctx.submission, a, iset, scored.given, scored.result,
+                      self_check_result(ctx), photos, remaining_years(ctx), basis, standard,
                       independence(ctx))
 
 
-def standard_citation(ctx: "CheckContext") -> str:
+def standard_citation(ctx: Run) -> str:
     """The mine's industry standard as the citation list writes it ("" when none)."""
     from ...citations import citations_for
 
@@ -138,7 +138,7 @@ def standard_citation(ctx: "CheckContext") -> str:
     return found.cite() if found is not None else code.value
 
 
-def cited_basis(ctx: "CheckContext", iset: "IndicatorSet") -> tuple[str, list[str]]:
+def cited_basis(ctx: Run, iset: IndicatorSet) -> tuple[str, list[str]]:
     """The mine's standard as cited, and the report's 评估依据: the campaign's notice, the
     indicator set (cited when official, named when a reference set), the industry and local
     standards, the contract. Everything cited comes from the citation data or the input."""

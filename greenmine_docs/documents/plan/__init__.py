@@ -3,9 +3,10 @@
 - :mod:`.outline` — the outline as data (one source of truth, also used by ``greenmine check``);
 - :mod:`.data` — what the document needs, computed once from a checked input (categories,
   narrative text, investment totals by category and by year);
-- :mod:`.checks` — findings before generating (``check(ctx)``, auto-discovered);
+- :mod:`.checks`, :mod:`.images` — findings before generating (``check(run)``, declared in
+  the spec);
 - :mod:`.compose` — writes the body through :class:`greenmine_docs.docx.Writer`;
 - :mod:`.gantt` — the schedule chart (a native Word chart);
-- :mod:`.document` — ``DOCUMENT`` for ``greenmine build`` and :func:`generate` for
-  ``greenmine plan``.
+- :mod:`.document` — ``DOCUMENT``, the plan's spec (``greenmine build`` and ``greenmine plan``
+  make it through :mod:`greenmine_docs.api`).
 """

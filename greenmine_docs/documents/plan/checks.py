@@ -1,4 +1,4 @@
-"""Plan checks, run before generating (auto-discovered through ``SECTION_CHECKS``).
+"""Plan checks, run before generating (declared in the plan's spec, run for every input).
 
 Every required outline section has content; task investments add up to the stated total; tasks
 and milestones lie within the plan period; every first-level indicator has a task or a stated
@@ -16,10 +16,10 @@ from .data import PlanData, cents, money, plan_data, split_by_year
 from .outline import Chapter, Section
 
 if TYPE_CHECKING:
-    from ...checks.context import CheckContext
+    from ...pipeline import Run
 
 
-def check(ctx: "CheckContext") -> Iterator[Finding]:
+def check(ctx: "Run") -> Iterator[Finding]:
     if ctx.submission.plan is None:
         return
     try:
@@ -160,7 +160,7 @@ def _files_usable(data: PlanData, section: Section) -> Iterator[Finding]:
                        hint=e.hint or None)
 
 
-def _loc(e: InputError, ctx: "CheckContext", key: str) -> Location:
+def _loc(e: InputError, ctx: "Run", key: str) -> Location:
     return ctx.at("plan", "narrative", key)
 
 

@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import ConfigError, InputError
 from ...findings import Location
+from ...load.paths import resolve_inside
 from .outline import Outline, load_outline, normalize_title
 
 if TYPE_CHECKING:
-    from ...checks.context import CheckContext
+    from ...indicators.model import IndicatorSet
+    from ...pipeline import Run
     from ...model.plan import ImplementationPlan, Task
 
 
@@ -47,9 +49,9 @@ class PlanData:
     plan: "ImplementationPlan"
     outline: Outline
     categories: list[CategoryRef]
-    indicator_set: Any | None  # greenmine_docs.indicators.IndicatorSet
+    indicator_set: IndicatorSet | None
     base_dir: Path
-    ctx: "CheckContext"
+    ctx: "Run"
     category_note: str = ""  # why categories come from the tasks instead of the set
     _narrative_cache: dict[tuple[str, str | None], NarrativeText | None] = field(
         default_factory=dict)
@@ -163,18 +165,6 @@ def is_md_path(value: str) -> bool:
     return "\n" not in v and v.lower().endswith((".md", ".markdown")) and len(v) < 300
 
 
-def resolve_inside(base: Path, relative: str, location: Location) -> Path:
-    """A path relative to the input's folder that must stay inside it (or inside a folder
-    of ``GREENMINE_ALLOWED_DIRS``: :func:`~greenmine_docs.safety.inputs.inside`)."""
-    from ...safety.inputs import OUTSIDE, OUTSIDE_HINT, inside
-
-    path = inside(base, relative)
-    if path is None:
-        raise InputError(f"文件路径 {relative} {OUTSIDE}。", hint=OUTSIDE_HINT,
-                         location=str(location))
-    return path
-
-
 def read_markdown(path: Path, location: Location) -> str:
     from ...limits import MAX_TEXT_BYTES
     from ...load.text import decode_text, read_bytes
@@ -208,15 +198,7 @@ def split_by_year(task: "Task") -> dict[int, int]:
     return shares
 
 
-def _indicator_set(ctx: "CheckContext") -> Any | None:
-    try:
-        from ..selfcheck.checks import indicator_set_for
-    except ImportError:  # the indicator work is not there: no set
-        return None
-    return indicator_set_for(ctx)
-
-
-def plan_outline(ctx: "CheckContext") -> Outline:
+def plan_outline(ctx: "Run") -> Outline:
     """The outline the input names (``plan.outline``), or the built-in reference outline."""
     plan = ctx.submission.plan
     if plan is not None and plan.outline:
@@ -229,17 +211,18 @@ def plan_outline(ctx: "CheckContext") -> Outline:
     return load_outline()
 
 
-def plan_data(ctx: "CheckContext") -> PlanData:
-    """Compute (once per check run, cached in ``ctx.cache``) what the plan needs."""
-    cached = ctx.cache.get("plan_data")
-    if cached is not None:
-        return cached
+def plan_data(ctx: Run) -> PlanData:
+    """What the plan needs, computed once per run (its checks and its renderer share it)."""
+    return ctx.derived(_plan_data)
+
+
+def _plan_data(ctx: Run) -> PlanData:
     plan = ctx.submission.plan
     if plan is None:
         raise InputError("输入中没有实施方案（plan）部分，无法生成实施方案。",
                          hint="参照示例 examples/shanxi-limestone/mine.yaml 的 plan: 部分填写。")
     outline = plan_outline(ctx)
-    iset = _indicator_set(ctx)
+    iset = ctx.indicator_set
     note = ""
     if iset is not None:
         categories = [CategoryRef(c.id, c.name) for c in iset.categories]
@@ -249,7 +232,5 @@ def plan_data(ctx: "CheckContext") -> PlanData:
         for ref in [t.category for t in plan.tasks] + list(plan.no_task_reasons):
             if not any(normalize_title(ref) in (normalize_title(c.name), c.id) for c in categories):
                 categories.append(CategoryRef(ref, ref))
-    data = PlanData(plan=plan, outline=outline, categories=categories, indicator_set=iset,
+    return PlanData(plan=plan, outline=outline, categories=categories, indicator_set=iset,
                     base_dir=ctx.base_dir, ctx=ctx, category_note=note)
-    ctx.cache["plan_data"] = data
-    return data

@@ -1,4 +1,4 @@
-"""Section check (``SECTION_CHECKS``): the plan's Markdown narrative — its size, and the images
+"""A check of the plan (declared in its spec): its Markdown narrative — its size, and the images
 it refers to.
 
 Size: each narrative text is measured before it is parsed
@@ -23,7 +23,7 @@ from ...errors import InputError
 from ...findings import Finding, Location, make
 
 if TYPE_CHECKING:
-    from ...checks.context import CheckContext
+    from ...pipeline import Run
     from ...safety.markdown_limits import Problem
 
 
@@ -65,7 +65,7 @@ def image_problem(base: Path, src: str) -> str:
     return "" if check.ok else check.problem
 
 
-def _narratives(ctx: "CheckContext") -> Iterator[tuple[tuple[Any, ...], str]]:
+def _narratives(ctx: "Run") -> Iterator[tuple[tuple[Any, ...], str]]:
     plan = ctx.submission.plan
     for key, value in (plan.narrative if plan is not None else {}).items():
         if isinstance(value, dict):
@@ -76,7 +76,7 @@ def _narratives(ctx: "CheckContext") -> Iterator[tuple[tuple[Any, ...], str]]:
             yield ("plan", "narrative", key), value
 
 
-def check(ctx: "CheckContext") -> Iterator[Finding]:
+def check(ctx: "Run") -> Iterator[Finding]:
     from ...safety.markdown_limits import Budget, might_nest, scan, too_deep
     from .data import is_md_path, read_markdown, resolve_inside
 

@@ -1,7 +1,5 @@
 """The self-check record table (绿色矿山自查记录表): checks of the input's ``self_check``
-section (:mod:`.checks`), the XLSX and DOCX tables (:mod:`.xlsx`, :mod:`.docx_table`), reading a
-filled table back (:mod:`.reader`), the summary of many tables (:mod:`.summary`) and the
-``build`` registration (:mod:`.document`). Library entry points are in :mod:`.api`.
-
-Kept free of imports so that the section check loads quickly.
+section (:mod:`.checks`), its scoring (:func:`.core.score_section`), the XLSX and DOCX tables
+(:mod:`.xlsx`, :mod:`.docx_table`), reading a filled table back (:mod:`.reader`), the summary of
+many tables (:mod:`.summary`) and the spec (:mod:`.document`).
 """

@@ -1,5 +1,5 @@
-"""Checks of the input's ``self_check`` section (auto-discovered through
-``checks/context.py:SECTION_CHECKS``) and of filled self-check tables read back from Excel.
+"""Checks of the input's ``self_check`` section (the self-check document's check) and of filled
+self-check tables read back from Excel.
 
 :func:`check_section` does the work for both: it gets a ``locate`` function that maps a path
 inside the section (``("items", "1.1.2", "deadline")``) to a YAML line or an Excel cell.
@@ -16,9 +16,8 @@ from ...indicators.model import PREREQUISITE_FACTS, IndicatorSet, MineProfile
 from ...scoring import ScoreResult, fmt_points, fmt_ratio
 
 if TYPE_CHECKING:
-    from ...checks.context import CheckContext
-    from ...model import Submission
     from ...model.self_check import SelfCheck
+    from ...pipeline import Run
 
 Locate = Callable[..., Location]
 
@@ -34,55 +33,37 @@ _PROBLEM_CODES = {
 }
 
 
-def check(ctx: "CheckContext") -> Iterator[Finding]:
-    """Section check: resolve ``campaign.indicator_set`` (needed by every scored document),
-    then check the self-check section when there is one."""
+def check(ctx: Run) -> Iterator[Finding]:
+    """Section check: the self-check section against the run's indicator set and its score
+    (an unusable set is reported by the scoring stage, once for every document)."""
     from ...indicators import profile_of
 
-    sub = ctx.submission
-    iset = indicator_set_for(ctx)
-    yield from ctx.cache.get("indicator_set_findings", [])
-    if iset is None:
-        return
-    if not iset.official:
-        yield make("GM-I307", f"评价指标体系“{iset.display_title}”为参考版本，非主管部门正式发布。",
-                   location=ctx.at("campaign", "indicator_set"))
-    if sub.self_check is None:
+    sub, iset, result = ctx.submission, ctx.indicator_set, ctx.scores.self_check
+    if sub.self_check is None or iset is None or result is None:
         return
     deadline = sub.campaign.deadlines.self_check
     yield from check_section(
         sub.self_check, iset, profile_of(sub), lambda *p: ctx.at("self_check", *p),
-        facts=eligibility_facts(sub, sub.self_check.check_date or ctx.as_of),
+        facts=eligibility_facts(ctx, sub.self_check.check_date or ctx.as_of),
         submit_deadline=deadline,
-        items_given=set(sub.self_check.items))
-
-
-def indicator_set_for(ctx: "CheckContext") -> IndicatorSet | None:
-    """The input's indicator set, resolved once per check run (cached in ``ctx.cache``;
-    ``None`` when it cannot be used — the reason is a GM-E306/GM-E30x finding of this module).
-    Other document checks (plan, assessment) should call this instead of resolving again."""
-    from ...indicators import try_resolve
-
-    if "indicator_set" not in ctx.cache:
-        iset, findings = try_resolve(ctx.submission.campaign.indicator_set, ctx.base_dir,
-                                     where=ctx.at("campaign", "indicator_set"), confined=True)
-        ctx.cache["indicator_set"] = iset
-        ctx.cache["indicator_set_findings"] = findings
-    return ctx.cache["indicator_set"]
+        items_given=set(sub.self_check.items), result=result)
 
 
 def check_section(sc: "SelfCheck", iset: IndicatorSet, mine: MineProfile | None,
                   locate: Locate, *, facts: dict[str, bool | None] | None = None,
                   submit_deadline: dt.date | None = None,
-                  items_given: set[str] | None = None) -> Iterator[Finding]:
+                  items_given: set[str] | None = None, result: ScoreResult | None = None
+                  ) -> Iterator[Finding]:
     """All findings about one self-check (from YAML or from a filled table).
 
     ``items_given``: the item ids the input mentions at all. Items never mentioned are reported
     in one finding (a YAML section need not list 100 empty entries); items present without a
-    score get one finding each, at their cell or line."""
-    from .core import score_self_check
+    score get one finding each, at their cell or line. ``result``: the engine's result for
+    ``sc`` (scored here when not given)."""
+    if result is None:
+        from .core import score_self_check
 
-    result = score_self_check(sc, iset, mine)
+        result = score_self_check(sc, iset, mine)
     missing = [r for r in result.problems
                if r.kind == "unscored" and items_given is not None and r.ref not in items_given]
     for p in result.problems:
@@ -142,23 +123,18 @@ def _prerequisite_facts(sc: "SelfCheck", iset: IndicatorSet, locate: Locate,
                    location=locate("prerequisites", pre.id))
 
 
-def eligibility_facts(sub: "Submission", day: dt.date) -> dict[str, bool | None]:
+def eligibility_facts(run: Run, day: dt.date) -> dict[str, bool | None]:
     """What the input's foundation says about each prerequisite fact on ``day``."""
     from ...checks.eligibility import add_years, remaining_years
 
+    sub = run.submission
     el, lic = sub.eligibility, sub.mine.licence
     since = add_years(day, -3)
     open_penalty = any(
         p.department.counts_for_selection and since <= p.date <= day
         and not (p.rectified and (p.rectified_date is None or p.rectified_date <= day))
         for p in el.penalties)
-    years = None
-    try:
-        from types import SimpleNamespace
-
-        years = remaining_years(SimpleNamespace(submission=sub))  # type: ignore[arg-type]
-    except Exception:  # noqa: BLE001 — units problems are reported by the core checks
-        years = None
+    years = remaining_years(run)
     return {
         "licences_valid": lic.valid_from <= day <= lic.valid_to
         and el.safety_licence_valid is not False,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ...indicators.model import IndicatorSet, MineProfile
 from ...scoring import ItemScore, ScoreResult, score
@@ -16,6 +16,7 @@ from ...scoring import ItemScore, ScoreResult, score
 if TYPE_CHECKING:
     from ...model import Submission
     from ...model.self_check import SelfCheck
+    from ...pipeline import Run
 
 TABLE_TITLE = "绿色矿山自查记录表"
 SHEET_NAME = "自查记录表"
@@ -134,32 +135,35 @@ def prerequisite_rulings(sc: "SelfCheck") -> dict[str, bool | None]:
     return {ref: r.met for ref, r in sc.prerequisites.items()}
 
 
-def score_self_check(sc: "SelfCheck", iset: IndicatorSet, mine: MineProfile | None
+def score_self_check(sc: SelfCheck, iset: IndicatorSet, mine: MineProfile | None
                      ) -> ScoreResult:
-    """The engine's result for a self-check. One mine's self-check is scored by its checks,
-    by the report's comparison and by its table: the last few results are kept, matched by the
-    identity of the (loaded, never modified) input objects, so each is scored once."""
-    for seen_sc, seen_iset, seen_mine, result in _RECENT:
-        if seen_sc is sc and seen_iset is iset and seen_mine == mine:
-            return result
-    result = score(iset, item_scores(sc), prerequisite_rulings(sc), mine)
-    _RECENT.insert(0, (sc, iset, mine, result))
-    del _RECENT[4:]
-    return result
+    """The engine's result for a self-check (from the input or read back from a table)."""
+    return score(iset, item_scores(sc), prerequisite_rulings(sc), mine)
 
 
-_RECENT: list[tuple[Any, Any, Any, ScoreResult]] = []
+def score_section(run: Run) -> None:
+    """The scoring stage for the input's ``self_check`` section: scored once per run, for its
+    checks, its table and the assessment report's comparison."""
+    from ...indicators import profile_of
+
+    sc = run.submission.self_check
+    if sc is not None and run.indicator_set is not None:
+        run.scores.self_check = score_self_check(sc, run.indicator_set, profile_of(run.submission))
 
 
-def prepare(sub: "Submission | None", iset: IndicatorSet, *, set_ref: str = "",
-            blank: bool = False) -> TableData:
+def prepare(sub: Submission | None, iset: IndicatorSet, *, set_ref: str = "",
+            blank: bool = False, result: ScoreResult | None = None) -> TableData:
     """Gather a table's data. ``blank`` ignores the input's self-check section (the header keeps
-    the mine's facts so each enterprise gets its own pre-filled blank table)."""
+    the mine's facts so each enterprise gets its own pre-filled blank table). ``result``: the
+    run's score of the section (scored here when not given)."""
     from ...indicators import profile_of
 
     sc = None if blank or sub is None else sub.self_check
     mine = profile_of(sub) if sub is not None else None
-    result = score_self_check(sc, iset, mine) if sc is not None else None
+    if sc is None:
+        result = None
+    elif result is None:
+        result = score_self_check(sc, iset, mine)
     pre_facts = prerequisite_facts(sub, iset) if sc is not None and sub is not None else {}
     return TableData(iset=iset, facts=facts_from_submission(sub, sc), self_check=sc, mine=mine,
                      result=result, set_ref=set_ref or iset.id, pre_facts=pre_facts)

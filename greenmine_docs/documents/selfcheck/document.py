@@ -1,33 +1,48 @@
-"""Registration of the self-check table with ``greenmine build`` (both XLSX and DOCX)."""
+"""The self-check record table as a document: its spec ``DOCUMENT`` (XLSX and DOCX; a blank
+table with ``--blank``)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...pipeline.spec import DocumentSpec
+from ...pipeline import EVERY_ERROR, DocumentSpec, RenderOptions
+from . import checks, core
 
 if TYPE_CHECKING:
-    from ...checks.context import CheckContext
+    from ...pipeline import Run
 
 
-def _supports(ctx: "CheckContext") -> bool:
-    from .checks import indicator_set_for
-
-    return ctx.submission.self_check is not None and indicator_set_for(ctx) is not None
-
-
-def _render(ctx: "CheckContext") -> dict[str, bytes]:
+def file_stem(ctx: Run) -> str:
     from ...outputs import safe_filename
-    from .checks import indicator_set_for
-    from .core import prepare
+
+    return safe_filename(f"{ctx.submission.mine.name}{core.TABLE_TITLE}")
+
+
+def render(ctx: Run, fmt: str, options: RenderOptions) -> bytes:
+    """The table (``fmt``: ``xlsx`` or ``docx``) for the run's indicator set, filled from the
+    input's self-check and its score, or blank (the mine's facts only; no input at all makes
+    a table with an empty header)."""
+    iset = ctx.indicator_set
+    assert iset is not None  # an unusable set blocks the table
+    data = core.prepare(ctx.model, iset, set_ref=ctx.indicator_ref, blank=options.blank,
+                        result=ctx.scores.self_check)
+    if fmt == "xlsx":
+        from .xlsx import render_xlsx
+
+        return render_xlsx(data)
     from .docx_table import render_docx
-    from .xlsx import render_xlsx
 
-    iset = indicator_set_for(ctx)
-    assert iset is not None  # _supports said so
-    data = prepare(ctx.submission, iset, set_ref=ctx.submission.campaign.indicator_set)
-    stem = safe_filename(f"{ctx.submission.mine.name}绿色矿山自查记录表")
-    return {f"{stem}.xlsx": render_xlsx(data), f"{stem}.docx": render_docx(data)}
+    return render_docx(data)
 
 
-DOCUMENT = DocumentSpec(key="selfcheck", title="绿色矿山自查记录表", supports=_supports,
-                        render=_render)
+DOCUMENT = DocumentSpec(
+    key="selfcheck",
+    title=core.TABLE_TITLE,
+    needs=("self_check",),
+    blocks_on=EVERY_ERROR,
+    formats=("xlsx", "docx"),
+    render=render,
+    file_stem=file_stem,
+    checks=(checks.check,),
+    score=core.score_section,
+    blank="on_request",
+)

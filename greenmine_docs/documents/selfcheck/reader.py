@@ -279,7 +279,7 @@ class _Reader:
         self.out.self_check = sc
         self.out.result = score_self_check(sc, self.iset, self.out.mine)
         self.out.report.extend(check_section(sc, self.iset, self.out.mine, self.locate,
-                                             items_given=given))
+                                             items_given=given, result=self.out.result))
 
     def locate(self, *path: Any) -> Location:
         probe = tuple(path)
@@ -435,3 +435,27 @@ class _Reader:
         rest = {k: v for k, v in entry.items() if k not in ("not_applicable", "situation")}
         return (not rest and entry.get("not_applicable", True) is True
                 and entry.get("situation") in (None, AUTO_NA_NOTE))
+
+
+def section_yaml(table: TableRead) -> str:
+    """The ``self_check:`` section of a table read back, as YAML to paste into the input."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    sc = table.self_check
+    data = sc.model_dump(mode="python", exclude_none=True, exclude_defaults=True)
+    for entry in data.get("items", {}).values():
+        if entry.get("score") is not None and float(entry["score"]).is_integer():
+            entry["score"] = int(entry["score"])
+    for ref, ruling in list(data.get("prerequisites", {}).items()):
+        met = ruling.get("met")
+        word = None if met is None else ("符合" if met else "不符合")
+        data["prerequisites"][ref] = word if set(ruling) <= {"met"} else {**ruling, "met": word}
+    yaml = YAML()
+    yaml.allow_unicode = True
+    yaml.width = 4096
+    buf = io.StringIO()
+    buf.write(f"# 由 {table.source.name} 读回的自查记录\n")
+    yaml.dump({"self_check": data}, buf)
+    return buf.getvalue()

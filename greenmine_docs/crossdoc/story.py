@@ -23,7 +23,7 @@ from .statements import Source, Statement, same_quantity, statements
 
 if TYPE_CHECKING:
     from ..indicators.model import IndicatorSet
-    from .context import CheckContext
+    from ..pipeline import Run
 
 PLAN, SELF_CHECK, ASSESSMENT = "实施方案", "自查记录表", "第三方评估"
 # plan sections that describe the mine as it is (the others are goals, tasks and benefits)
@@ -31,22 +31,16 @@ CURRENT_STATE_SECTIONS = ("enterprise", "licence", "geology", "exploitation", "e
                           "gap_summary")
 
 
-def check(ctx: "CheckContext") -> Iterator[Finding]:
-    iset = _indicator_set(ctx)
+def check(ctx: Run) -> Iterator[Finding]:
+    iset = ctx.indicator_set
     if iset is not None:
         yield from _on_not_applicable(ctx, iset)
         yield from _gap_rows_about_other_items(ctx, iset)
     yield from _quantities(ctx)
 
 
-def _indicator_set(ctx: "CheckContext") -> "IndicatorSet | None":
-    from ..selfcheck.checks import indicator_set_for
-
-    return indicator_set_for(ctx)
-
-
 # -- 1. targets and gap rows on items that do not apply ------------------------------------
-def not_applicable(ctx: "CheckContext", iset: "IndicatorSet") -> dict[str, str]:
+def not_applicable(ctx: Run, iset: IndicatorSet) -> dict[str, str]:
     """Item id -> who rules it not applicable, and why (Chinese)."""
     from ..indicators import profile_of
 
@@ -66,7 +60,7 @@ def not_applicable(ctx: "CheckContext", iset: "IndicatorSet") -> dict[str, str]:
     return out
 
 
-def _on_not_applicable(ctx: "CheckContext", iset: "IndicatorSet") -> Iterator[Finding]:
+def _on_not_applicable(ctx: Run, iset: IndicatorSet) -> Iterator[Finding]:
     plan = ctx.submission.plan
     if plan is None:
         return
@@ -84,7 +78,7 @@ def _on_not_applicable(ctx: "CheckContext", iset: "IndicatorSet") -> Iterator[Fi
 
 
 # -- 2. gap rows about another item -----------------------------------------------------------
-def _gap_rows_about_other_items(ctx: "CheckContext", iset: "IndicatorSet") -> Iterator[Finding]:
+def _gap_rows_about_other_items(ctx: Run, iset: IndicatorSet) -> Iterator[Finding]:
     plan = ctx.submission.plan
     if plan is None:
         return
@@ -119,7 +113,7 @@ class ItemWords:
     """The two-character word pairs of every item's requirement, method and evidence, with a
     weight that is high for pairs few items use."""
 
-    def __init__(self, iset: "IndicatorSet") -> None:
+    def __init__(self, iset: IndicatorSet) -> None:
         self.pairs = {i.id: _pairs(f"{i.text}{i.method}{i.evidence}") for i in iset.iter_items()}
         n = len(self.pairs)
         counts: dict[str, int] = {}
@@ -147,7 +141,7 @@ class ItemWords:
 
 
 @lru_cache(maxsize=8)
-def _item_words(iset: "IndicatorSet") -> ItemWords:
+def _item_words(iset: IndicatorSet) -> ItemWords:
     return ItemWords(iset)
 
 
@@ -162,7 +156,7 @@ def _short(text: str, n: int = 18) -> str:
 
 
 # -- 3. the same quantity stated differently --------------------------------------------------
-def sources(ctx: "CheckContext") -> Iterator[Source]:
+def sources(ctx: Run) -> Iterator[Source]:
     """The texts of the plan, the self-check and the assessment that describe the mine as it
     is, each with its document's date and the items it is about."""
     s = ctx.submission
@@ -179,9 +173,9 @@ def sources(ctx: "CheckContext") -> Iterator[Source]:
         yield from _assessment_sources(ctx)
 
 
-def _plan_sources(ctx: "CheckContext") -> Iterator[Source]:
+def _plan_sources(ctx: Run) -> Iterator[Source]:
     from ..errors import ConfigError, InputError
-    from ..plan.data import plan_data
+    from ..documents.plan.data import plan_data
 
     plan = ctx.submission.plan
     assert plan is not None
@@ -210,14 +204,12 @@ def _plan_sources(ctx: "CheckContext") -> Iterator[Source]:
                          text.text, text.location)
 
 
-def _assessment_sources(ctx: "CheckContext") -> Iterator[Source]:
-    from ..assessment.data import evaluate
-
+def _assessment_sources(ctx: Run) -> Iterator[Source]:
     a = ctx.submission.assessment
     assert a is not None
-    ev = evaluate(ctx)
+    scored = ctx.scores.assessment
     day = a.site_visit.start
-    scores = ev.scores
+    scores = scored.given if scored is not None else None
     if scores is not None:
         for ref, e in scores.items.items():
             text = "。".join(x for x in (e.deduction_reason, e.remark) if x)
@@ -265,7 +257,7 @@ def _step(a: Statement, b: Statement) -> float:
     return max(steps) if a.unit == "%" else 0.0
 
 
-def explained(ctx: "CheckContext", a: Statement, b: Statement) -> bool:
+def explained(ctx: Run, a: Statement, b: Statement) -> bool:
     """A date explains a difference: the two sentences name different years, or the later
     document is dated after the plan's work began (or a year after the earlier one)."""
     if a.year is not None and b.year is not None and a.year != b.year:
@@ -278,15 +270,15 @@ def explained(ctx: "CheckContext", a: Statement, b: Statement) -> bool:
     return started or (last - first).days > 365
 
 
-def _quantities(ctx: "CheckContext") -> Iterator[Finding]:
-    iset = _indicator_set(ctx)
+def _quantities(ctx: Run) -> Iterator[Finding]:
+    iset = ctx.indicator_set
     words = _item_words(iset) if iset is not None else None
     found = [_narrowed(st, words) for src in sources(ctx) for st in statements(src)]
     yield from _differing(ctx, [s for s in found if s.kind == "quantity"])
     yield from _elevations(ctx, [s for s in found if s.kind == "elevation"])
 
 
-def _differing(ctx: "CheckContext", found: list[Statement]) -> Iterator[Finding]:
+def _differing(ctx: Run, found: list[Statement]) -> Iterator[Finding]:
     reported: set[tuple[Any, ...]] = set()
     kinds: dict[tuple[str, str], list[Statement]] = {}  # only the same unit and qualifier compare
     for s in found:
@@ -311,7 +303,7 @@ def _place(s: Statement) -> str:
     return f"{s.doc}（{cn_date(s.day)}）{s.where}"
 
 
-def _why(ctx: "CheckContext", first: Statement, last: Statement) -> str:
+def _why(ctx: Run, first: Statement, last: Statement) -> str:
     if first.day == last.day:
         return "同一时间的数字前后不一"
     plan = ctx.submission.plan
@@ -321,7 +313,7 @@ def _why(ctx: "CheckContext", first: Statement, last: Statement) -> str:
     return "两个日期相隔不足一年，差异无法由时间解释"
 
 
-def _elevations(ctx: "CheckContext", found: list[Statement]) -> Iterator[Finding]:
+def _elevations(ctx: Run, found: list[Statement]) -> Iterator[Finding]:
     """Platforms named for the same item by two documents that share none (1210 vs 1245)."""
     by_item: dict[tuple[str, str], list[Statement]] = {}
     for s in found:

@@ -12,10 +12,10 @@ from ..cntext import cn_date
 from ..findings import Finding, Location, make
 
 if TYPE_CHECKING:
-    from .context import CheckContext
+    from ..pipeline import Run
 
 
-def check(ctx: "CheckContext") -> Iterator[Finding]:
+def check(ctx: Run) -> Iterator[Finding]:
     problem = user_list_problem(ctx)
     if problem:
         yield make("GM-E238", problem, location=ctx.at("campaign", "citations"))
@@ -39,14 +39,14 @@ def _conflict_message(c: Conflict) -> str:
     return f"文字中写作“{c.written}”，引用文件清单中该文号（编号）的文件是{c.expected}。"
 
 
-def _texts(ctx: "CheckContext") -> Iterator[tuple[str, Location, dt.date | None]]:
+def _texts(ctx: Run) -> Iterator[tuple[str, Location, dt.date | None]]:
     """The input's own texts that cite documents, where they are and the date of the
     document they belong to."""
     s = ctx.submission
     if s.plan is not None:
         from ..errors import ConfigError, InputError
-        from ..plan.checks import narratives
-        from ..plan.data import plan_data
+        from ..documents.plan.checks import narratives
+        from ..documents.plan.data import plan_data
 
         try:
             data = plan_data(ctx)

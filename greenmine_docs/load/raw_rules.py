@@ -6,7 +6,7 @@ import re
 from typing import Any, Iterator
 
 from ..findings import Finding, make
-from ..load.raw import FieldPath, RawInput, all_texts
+from .raw import FieldPath, RawInput, all_texts
 from ..units import RATE, STOCK, dimension_problem, known_units_hint, parse_unit
 from .formats import licence_number_ok, phone_ok, uscc_problem
 
@@ -116,7 +116,7 @@ def check_placeholders(raw: RawInput, texts: list[str] | None = None) -> Iterato
 
 
 def _placeholders(raw: RawInput) -> Iterator[Finding]:
-    from ..load.model_errors import field_required
+    from .model_errors import field_required
     from ..model import Submission
 
     for path, text in _strings(raw.data):
