@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .documents.selfcheck.reader import TableRead
     from .indicators.model import IndicatorSet
     from .model import Submission
+    from .safety.template_lint import DocType
     from .scoring import ScoreResult
 
 Input = str | Path | RawInput
@@ -453,3 +454,25 @@ def read_table(path: str | Path, *, set_ref: str | None = None, strict: bool = F
     if output is not None and table.self_check is not None:
         write_text_atomic(Path(output), section_yaml(table), force=force, inputs=[Path(path)])
     return table
+
+
+# -- templates -----------------------------------------------------------------------------------
+def template_types() -> dict[str, DocType]:
+    """The documents made from a DOCX template (``--template``), by key."""
+    from .documents import DOCUMENTS
+    from .safety.template_lint import DocType
+
+    return {spec.key: DocType(spec.key, spec.title, spec.template[0])
+            for spec in DOCUMENTS if spec.template is not None}
+
+
+def lint_template(path: str | Path, doc_type: str = "auto") -> Report:
+    """``greenmine templates lint``: every problem of a user's template, located; ``doc_type``
+    is a key of :func:`template_types`, or ``auto`` (guessed from the variables it uses)."""
+    from .safety.template_lint import lint_for_cli
+
+    types = template_types()
+    if doc_type != "auto" and doc_type not in types:
+        raise InputError(f"没有使用 Word 模板的文档“{doc_type}”。",
+                         hint="可用：auto、" + "、".join(types) + "。")
+    return lint_for_cli(Path(path), types, doc_type)

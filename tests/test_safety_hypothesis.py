@@ -198,8 +198,9 @@ def test_any_value_renders_literally_in_body_header_footnote_and_title(tmp_path_
 def test_template_lint_never_crashes(tmp_path_factory, lines):
     import docx
 
+    from greenmine_docs.api import lint_template
     from greenmine_docs.errors import TemplateError
-    from greenmine_docs.safety.template_lint import check_template, lint_for_cli
+    from greenmine_docs.safety.template_lint import check_template
     from greenmine_docs.sanitize import clean_text
 
     doc = docx.Document()
@@ -207,7 +208,7 @@ def test_template_lint_never_crashes(tmp_path_factory, lines):
         doc.add_paragraph(clean_text(line))
     path = tmp_path_factory.mktemp("l") / "t.docx"
     doc.save(str(path))
-    report = lint_for_cli(path)
+    report = lint_template(path)
     assert all(f.location.part or f.code == "GM-I711" or f.code == "GM-E708"
                for f in report.findings)
     try:

@@ -9,9 +9,12 @@ import pytest
 
 import safety_helpers  # noqa: F401 — puts tests/nasty (make_corpus) on sys.path
 from conftest import EXAMPLE, run_cli
+from greenmine_docs.api import template_types
 from greenmine_docs.resources import template_path
 from greenmine_docs.safety.template_lint import (documented_variables, guess_type,
                                                  lint_template)
+
+TYPES = template_types()
 
 PLAN_TEMPLATE = template_path("implementation_plan", "plan-template.docx")
 REPORT_TEMPLATE = template_path("third_party_report", "report.docx")
@@ -29,6 +32,8 @@ def make_template(tmp_path: Path, build, base: Path = PLAN_TEMPLATE, name="t.doc
 
 
 def findings(path: Path, **kw) -> list:
+    if isinstance(kw.get("doc_type"), str):
+        kw["doc_type"] = TYPES[kw["doc_type"]]
     return lint_template(path, **kw).sorted()
 
 
@@ -38,7 +43,7 @@ def codes(path: Path, **kw) -> list[str]:
 
 @pytest.mark.parametrize("base,kind", [(PLAN_TEMPLATE, "plan"), (REPORT_TEMPLATE, "report")])
 def test_built_in_templates_are_clean_and_typed(base, kind):
-    assert guess_type(base) == kind
+    assert guess_type(base, TYPES) == kind
     assert codes(base, doc_type=kind) == []
 
 
@@ -50,9 +55,9 @@ def test_documented_variables_are_the_ones_the_generators_provide():
 
     loaded = load(EXAMPLE)
     ctx = check(loaded)
-    assert set(template_context(ctx, body=None)) == documented_variables("plan")
+    assert set(template_context(ctx, body=None)) == documented_variables(TYPES["plan"])
     assert set(template_values(build_report_data(ctx))) | {"body"} == \
-        documented_variables("report")
+        documented_variables(TYPES["report"])
 
 
 def test_unknown_variables_are_located_in_body_table_and_header(tmp_path):

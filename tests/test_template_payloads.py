@@ -92,17 +92,19 @@ def test_the_corpus_is_large_and_covers_every_kind():
     assert len(names) == len(set(names)) >= 60
     assert {p.expect for p in payloads()} == set(EXPECTED)
     assert {p.place for p in payloads()} == {"body", "header", "footnote", "property", "row"}
+    from greenmine_docs.api import template_types
     from greenmine_docs.safety.template_lint import documented_variables
 
     for kind in ("plan", "report"):  # a method call on every context value
         prefix = f"method-{kind}-"
         called = {p.name[len(prefix):] for p in payloads() if p.name.startswith(prefix)}
-        assert called == documented_variables(kind) - {"body"}
+        assert called == documented_variables(template_types()[kind]) - {"body"}
 
 
 @pytest.mark.parametrize("payload,kind", CASES, ids=[f"{k}-{p.name}" for p, k in CASES])
 def test_payload_is_refused_by_lint_and_render(payload: Payload, kind: str, isolated, values,
                                                runner, monkeypatch):
+    from greenmine_docs.api import template_types
     from greenmine_docs.safety.template_lint import lint_template
 
     work, home = isolated["work"], isolated["home"]
@@ -113,7 +115,7 @@ def test_payload_is_refused_by_lint_and_render(payload: Payload, kind: str, isol
     before = _listing(isolated["work"].parent)
 
     start = time.perf_counter()
-    report = lint_template(path, doc_type=kind)
+    report = lint_template(path, doc_type=template_types()[kind])
     lint_seconds = time.perf_counter() - start
     errors = report.errors
     assert {f.code for f in errors} & EXPECTED[payload.expect], [str(f) for f in errors]

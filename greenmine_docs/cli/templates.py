@@ -32,9 +32,9 @@ def export_cmd(directory: Path, force: bool) -> int:
 
 @templates_grp.command("lint")
 @click.argument("template", metavar="F.docx", type=click.Path(path_type=Path))
-@click.option("--type", "doc_type", type=click.Choice(["auto", "plan", "report"]),
-              default="auto", show_default=True,
-              help="模板用于哪种文档（决定可用变量）：plan 实施方案，report 第三方评估报告。")
+@click.option("--type", "doc_type", default="auto", show_default=True, metavar="DOC",
+              help="模板用于哪种文档（决定可用变量）：plan 实施方案，report 第三方评估报告；"
+                   "auto 按模板中的变量判断。")
 @FORMAT_OPTION
 @click.option("--strict", is_flag=True, help="有警告也视为不通过（退出码 1）。")
 def lint_cmd(template: Path, doc_type: str, fmt: str, strict: bool) -> int:
@@ -43,9 +43,9 @@ def lint_cmd(template: Path, doc_type: str, fmt: str, strict: bool) -> int:
 
     例：greenmine templates lint 我的模板/implementation_plan/plan-template.docx
     """
-    from ..safety.template_lint import lint_for_cli
+    from ..api import lint_template
 
-    report = lint_for_cli(template, doc_type)
+    report = lint_template(template, doc_type)
     report.strict = strict
     emit_report(report, fmt, title="模板检查报告")
     return exit_code(report)

@@ -23,7 +23,7 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from ..errors import TemplateError
 from ..findings import Finding, Location, Report, make
@@ -37,15 +37,13 @@ from .docx_tags import (OTHER_PROPERTIES, RENDERED_PROPERTIES, PartScan, Tag, Wh
 
 @dataclass(frozen=True)
 class DocType:
+    """A document a template is for: its key, its title and its folder under ``templates/``
+    (whose TEMPLATE.md lists the variables). The documents' registry gives them
+    (:func:`greenmine_docs.api.template_types`)."""
+
     key: str
     title: str
     template_dir: str
-
-
-DOC_TYPES = {
-    "plan": DocType("plan", "绿色矿山建设实施方案", "implementation_plan"),
-    "report": DocType("report", "第三方评估报告", "third_party_report"),
-}
 
 _VAR_ROW = re.compile(r"^\|\s*`\{\{p?\s*([A-Za-z_]\w*)\s*\}\}`")
 
@@ -59,12 +57,11 @@ _DOCXTPL_MARKS = {"vm", "hm"}
 
 
 @functools.lru_cache(maxsize=None)
-def documented_variables(doc_type: str) -> frozenset[str]:
+def documented_variables(doc_type: DocType) -> frozenset[str]:
     """The variables a document type provides, read from its TEMPLATE.md table."""
     from ..resources import template_path
 
-    spec = DOC_TYPES[doc_type]
-    text = template_path(spec.template_dir, "TEMPLATE.md").read_text(encoding="utf-8")
+    text = template_path(doc_type.template_dir, "TEMPLATE.md").read_text(encoding="utf-8")
     return frozenset(m.group(1) for line in text.splitlines() if (m := _VAR_ROW.match(line)))
 
 
@@ -338,18 +335,22 @@ def used_variables(path: str | Path) -> set[str]:
     return set(linter.used) - {"range"}
 
 
-def guess_type(path: str | Path) -> str | None:
+def guess_type(path: str | Path, types: Mapping[str, DocType]) -> str | None:
     """The document type whose variables the template uses most (None when it uses none)."""
     used = used_variables(path)
-    best = max(DOC_TYPES, key=lambda k: (len(used & documented_variables(k)),
-                                        -len(used - documented_variables(k))))
-    return best if used & documented_variables(best) else None
+
+    def fit(key: str) -> tuple[int, int]:
+        known = documented_variables(types[key])
+        return len(used & known), -len(used - known)
+
+    best = max(types, key=fit)
+    return best if used & documented_variables(types[best]) else None
 
 
 def lint_template(path: str | Path, *, known: Iterable[str] | None = None,
-                  doc_type: str | None = None, guarded: bool = False) -> Report:
+                  doc_type: DocType | None = None, guarded: bool = False) -> Report:
     """All findings about the template at ``path``. The variables it may use are ``known``,
-    else those of ``doc_type`` ("plan", "report"); with neither, variables are not checked.
+    else those of ``doc_type``; with neither, variables are not checked.
     Raises :class:`~greenmine_docs.errors.InputError` / :class:`TemplateError` when the file
     is not a usable .docx at all (``guarded``: the caller has already checked the package
     with :func:`~greenmine_docs.zipguard.check_office_file`)."""
@@ -366,7 +367,7 @@ def lint_template(path: str | Path, *, known: Iterable[str] | None = None,
                           Location(**{**f.location.to_dict(), "file": str(path)}))
                   for f in findings)
     if doc_type:
-        report.meta["doc_type"] = doc_type
+        report.meta["doc_type"] = doc_type.key
     return report
 
 
@@ -403,21 +404,23 @@ def check_template(path: str | Path, *, known: Iterable[str] | None = None) -> R
     return report
 
 
-def lint_for_cli(path: str | Path, doc_type: str = "auto") -> Report:
-    """``greenmine templates lint``: with ``auto``, the document type is guessed from the
-    variables the template uses (and said so in an info finding)."""
+def lint_for_cli(path: str | Path, types: Mapping[str, DocType], doc_type: str = "auto"
+                 ) -> Report:
+    """``greenmine templates lint``: ``doc_type`` is a key of ``types``; with ``auto``, the
+    document type is guessed from the variables the template uses (and said so in an info
+    finding)."""
     path = Path(path)
     if doc_type != "auto":
-        return lint_template(path, doc_type=doc_type)
+        return lint_template(path, doc_type=types[doc_type])
     guard_template_file(path)
-    guessed = guess_type(path)
+    guessed = guess_type(path, types)
     if guessed is None:
-        known = frozenset().union(*(documented_variables(k) for k in DOC_TYPES))
+        known = frozenset().union(*(documented_variables(t) for t in types.values()))
         report = lint_template(path, known=known - {"body"}, guarded=True)
         report.add(make("GM-I711", "模板中没有可识别的变量，无法判断模板类型；已按全部文档类型的"
                         "变量检查。", location=Location(file=str(path))))
         return report
-    report = lint_template(path, doc_type=guessed, guarded=True)
-    report.add(make("GM-I711", f"按“{DOC_TYPES[guessed].title}”模板检查（根据模板中使用的变量"
+    report = lint_template(path, doc_type=types[guessed], guarded=True)
+    report.add(make("GM-I711", f"按“{types[guessed].title}”模板检查（根据模板中使用的变量"
                     "判断）。", location=Location(file=str(path))))
     return report
