@@ -1,5 +1,5 @@
-"""Assemble README.md from docs/README.template.md, docs/readme-parts/*.md and the registry of
-finding codes, so the code table can never drift from the code. ``--check`` exits 1 when the
+"""Assemble README.md from docs/README.template.md, docs/readme-parts/*.md, the registry of
+documents and the registry of finding codes, so the tables can never drift from the code. ``--check`` exits 1 when the
 README is stale (used by the tests)."""
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ PART_ORDER = ["excel", "indicators", "selfcheck", "plan", "assessment", "officia
 def assemble() -> str:
     sys.path.insert(0, str(ROOT))
     from greenmine_docs.codes import markdown_table
+    from greenmine_docs.documents import markdown_table as documents_table
 
     template = (ROOT / "docs" / "README.template.md").read_text(encoding="utf-8")
     parts_dir = ROOT / "docs" / "readme-parts"
@@ -21,7 +22,8 @@ def assemble() -> str:
     ordered = [n for n in PART_ORDER if n in names] + [n for n in names if n not in PART_ORDER]
     parts = "\n\n".join((parts_dir / f"{n}.md").read_text(encoding="utf-8").strip()
                         for n in ordered)
-    return template.replace("{{parts}}", parts).replace("{{codes}}", markdown_table())
+    return (template.replace("{{parts}}", parts).replace("{{codes}}", markdown_table())
+            .replace("{{documents}}", documents_table()))
 
 
 def main() -> int:

@@ -118,8 +118,8 @@ def collect_tasks(src: Path, out_dir: Path, **options: Any) -> list[MineTask]:
         from .excel_input import read_mines_table
         from .mines_validate import RowInfo
 
-        used: set[str] = set()
-        return [_row_task(src, out_dir, i, RowInfo.of(raw), used, raw=raw, **options)
+        taken: set[str] = set()
+        return [_row_task(src, out_dir, i, RowInfo.of(raw), taken, raw=raw, **options)
                 for i, raw in enumerate(read_mines_table(src))]
     out_resolved = out_dir.resolve()
     files = []

@@ -8,22 +8,11 @@ and the README documents each one).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any, Iterable, Iterator
 
+from .severity import Severity
 
-class Severity(str, Enum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-    @property
-    def label(self) -> str:
-        return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
-
-    @property
-    def rank(self) -> int:
-        return {"error": 0, "warning": 1, "info": 2}[self.value]
+__all__ = ["Finding", "Location", "Report", "Severity", "make"]
 
 
 @dataclass(frozen=True)

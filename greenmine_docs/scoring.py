@@ -47,12 +47,12 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from fractions import Fraction
 from typing import Mapping, Sequence
 
 from .indicators.model import Category, Group, IndicatorSet, Item, MineProfile, Prerequisite
+from .indicators.numbers import fmt_points, fmt_ratio, fmt_score
 
 
 class Verdict(str, Enum):
@@ -192,35 +192,6 @@ def _exact_sum(values: Sequence[float | int]) -> Fraction:
     for d, n in by_denominator.items():
         total += Fraction(n, d)
     return total
-
-
-def _half_up(x: float, places: str) -> Decimal:
-    """Round as people (and Excel's TEXT) do: halves away from zero."""
-    return Decimal(repr(float(x))).quantize(Decimal(places), rounding=ROUND_HALF_UP)
-
-
-@functools.lru_cache(maxsize=4096)
-def fmt_points(x: float | None) -> str:
-    """``800.0`` -> ``800``; ``812.456`` -> ``812.46``; None -> ``—``. Cached: tables print
-    the same few point values thousands of times (equal numbers print alike)."""
-    if x is None:
-        return "—"
-    text = f"{_half_up(x, '0.01'):f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def fmt_score(x: float | None) -> str:
-    """A derived score (subtotal, total, converted total, difference) with two decimals:
-    ``937.1`` -> ``937.10``; None -> ``—``. Points as written use :func:`fmt_points`."""
-    if x is None:
-        return "—"
-    text = f"{_half_up(x, '0.01'):f}"
-    return "0.00" if text == "-0.00" else text
-
-
-def fmt_ratio(x: float | None) -> str:
-    """``0.8125`` -> ``81.3%``."""
-    return "—" if x is None else f"{_half_up(float(x) * 100, '0.1'):f}%"
 
 
 def score(indicator_set: IndicatorSet, items: Mapping[str, ItemScore] | None = None,

@@ -1,6 +1,7 @@
 """Internal consistency of the foundation facts: date order, ranges, units, declared classes."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Iterator
 
 from ..findings import Finding, make
@@ -53,7 +54,8 @@ def check(ctx: Run) -> Iterator[Finding]:
         yield make("GM-W229", f"采矿权人“{lic.holder}”与企业名称“{s.enterprise.name}”不一致。",
                    location=ctx.at("mine", "licence", "holder"))
     # dates that cannot be after the reference date
-    dated = [(("mine", "licence", "issue_date"), lic.issue_date, "发证日期"),
+    dated: list[tuple[tuple[str | int, ...], dt.date | None, str]] = [
+        (("mine", "licence", "issue_date"), lic.issue_date, "发证日期"),
              (("eligibility", "protected_area", "checked_date"), s.eligibility.protected_area.checked_date, "保护地核查日期")]
     dated += [(("eligibility", "penalties", i, "date"), p.date, "处罚日期")
               for i, p in enumerate(s.eligibility.penalties)]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -38,7 +39,7 @@ def batch_cmd(src: Path, out_dir: Path, jobs: int | None, as_of: dt.date | None,
         from ..outputs import check_output
 
         check_output(report_path, force=force, inputs=[src])
-    bar: dict[str, object] = {}
+    bar: dict[str, Any] = {}
 
     def start(total: int) -> None:
         import sys

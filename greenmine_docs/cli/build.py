@@ -40,6 +40,9 @@ def build_cmd(input_path: Path, out_dir: Path, as_of: dt.date | None, strict: bo
                    only=only or None, pdf=pdf)
     if result.report.findings:
         click.echo(render_text(result.report), err=not result.ok)
+    for key, found in result.blocked.items():
+        click.echo(f"未生成：{get(key).title}（被 {len(found)} 项问题阻止："
+                   + "、".join(sorted({f.code for f in found})) + "）", err=True)
     if not result.ok and not result.written:
         click.echo("存在错误级问题，未生成任何文件。", err=True)
         return EXIT_FINDINGS
@@ -47,9 +50,6 @@ def build_cmd(input_path: Path, out_dir: Path, as_of: dt.date | None, strict: bo
         click.echo(f"已生成：{path}")
     for title in result.skipped:
         click.echo(f"跳过：{title}（输入中没有相应内容）")
-    for key, found in result.blocked.items():
-        click.echo(f"未生成：{get(key).title}（被 {len(found)} 项问题阻止："
-                   + "、".join(sorted({f.code for f in found})) + "）", err=True)
     if result.manifest:
         click.echo(f"清单：{result.manifest}")
     for note in result.notes:

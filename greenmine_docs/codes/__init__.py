@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..findings import Severity
+from ..severity import Severity
 
 
 @dataclass(frozen=True)

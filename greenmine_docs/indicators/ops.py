@@ -6,7 +6,7 @@ from typing import Any
 
 from ..errors import OutputError
 from ..findings import Report
-from ..scoring import fmt_points
+from .numbers import fmt_points
 from .load import builtin_ids, load_builtin, load_file, try_resolve
 from .model import IndicatorSet
 

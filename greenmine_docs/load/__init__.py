@@ -24,7 +24,7 @@ def read_input(path: Path) -> RawInput:
 
         return read_yaml(path)
     if suffix in EXCEL_SUFFIXES:
-        from ..excel_input import read_workbook
+        from ..excel_input.workbook import read_workbook
         from ..safety.xlsx import workbook_notes
 
         raw = read_workbook(path)  # the reader checks the package first (zipguard)

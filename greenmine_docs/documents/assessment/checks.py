@@ -193,19 +193,19 @@ def check_scores(ctx: Run, a: Assessment, scored: AssessmentScores) -> Iterator[
     # rulings: evidence for 不符合, agreement with the eligibility facts
     facts = fact_values(ctx)
     for pre in result.prerequisites:
-        entry = scores.prerequisites.get(pre.prerequisite.id)
-        if entry is None or entry.ruling is None:
+        ruled = scores.prerequisites.get(pre.prerequisite.id)
+        if ruled is None or ruled.ruling is None:
             continue
         where = scores.where("pre", pre.prerequisite.id, "ruling")
-        if entry.ruling is Ruling.NOT_MET and not entry.evidence:
+        if ruled.ruling is Ruling.NOT_MET and not ruled.evidence:
             yield make("GM-W528", f"先决条件 {pre.prerequisite.id} 判定为不符合，但没有写明依据。",
                        location=scores.where("pre", pre.prerequisite.id, "evidence"))
         fact = pre.prerequisite.fact
         if fact and fact in facts:
             holds, said = facts[fact]
-            if holds is not None and holds != (entry.ruling is Ruling.MET):
+            if holds is not None and holds != (ruled.ruling is Ruling.MET):
                 yield make("GM-W529", f"先决条件 {pre.prerequisite.id}（{PREREQUISITE_FACTS[fact]}）"
-                           f"判定为{entry.ruling.value}，但输入的遴选条件信息：{said}。",
+                           f"判定为{ruled.ruling.value}，但输入的遴选条件信息：{said}。",
                            location=where)
 
 

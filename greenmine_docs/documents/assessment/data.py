@@ -19,6 +19,10 @@ from ...findings import Location, make
 from ...pipeline import AssessmentScores, Scores
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from pydantic import BaseModel
+
     from ...indicators.model import IndicatorSet
     from ...model.assessment import Assessment
     from ...pipeline import Run
@@ -31,7 +35,8 @@ __all__ = ["Scores", "engine_inputs", "gather_scores", "inline_scores", "score_s
 def inline_scores(ctx: Run, a: Assessment) -> Scores:
     """Rulings and scores written in the input, located by YAML line (or Excel cell) when a
     finding asks where an entry or one of its fields is."""
-    blocks = {"pre": ("prerequisites", a.prerequisites), "item": ("scores", a.scores)}
+    blocks: dict[str, tuple[str, Mapping[str, BaseModel]]] = {
+        "pre": ("prerequisites", a.prerequisites), "item": ("scores", a.scores)}
 
     def locate(key: tuple[str, str, str]) -> Location | None:
         kind, ref, name = key

@@ -38,7 +38,7 @@ from ...xlsx_fill import (Formula, Mismatch, OpenpyxlBook, RecordBook, SkeletonC
 if TYPE_CHECKING:
     from ...indicators.model import IndicatorSet, MineProfile
     from ...model import Submission
-    from .data import Scores
+    from ...pipeline import Scores
 
 FORMAT_TAG = "greenmine-scoresheet/1"
 SHEET_PRE = "先决条件"

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ...cells import cell_text
 from ...findings import Finding, Location, make
 from ...numtext import number_of
-from .data import Scores
+from ...pipeline import Scores
 from .scoresheet import (FORMAT_TAG, KIND_ITEM, PRE_COLUMNS, SCORE_COLUMNS, SHEET_META,
                          SHEET_PRE, SHEET_SCORES, header_row)
 

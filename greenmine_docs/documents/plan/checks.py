@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from ...errors import ConfigError, InputError
 from ...findings import Finding, Location, make
-from .data import PlanData, cents, money, plan_data, split_by_year
+from .data import NarrativeText, PlanData, cents, money, plan_data, split_by_year
 from .outline import Chapter, Section
 
 if TYPE_CHECKING:
@@ -238,9 +238,10 @@ def _categories(data: PlanData) -> Iterator[Finding]:
         if category_of_indicator(data, g.indicator) is None:
             yield make("GM-W412", f"差距分析中的指标编号“{g.indicator}”不在评价指标体系中。",
                        location=ctx.at("plan", "gaps", i, "indicator"))
-    for i, t in enumerate(plan.targets):
-        if t.indicator and category_of_indicator(data, t.indicator) is None:
-            yield make("GM-W412", f"量化目标“{t.name}”的指标编号“{t.indicator}”不在评价指标体系中。",
+    for i, target in enumerate(plan.targets):
+        if target.indicator and category_of_indicator(data, target.indicator) is None:
+            yield make("GM-W412", f"量化目标“{target.name}”的指标编号“{target.indicator}”"
+                       "不在评价指标体系中。",
                        location=ctx.at("plan", "targets", i, "indicator"))
 
 
@@ -298,7 +299,7 @@ def agrees(quoted: str, actual: float) -> bool:
     return abs(q - actual) <= 0.5 * 10 ** -decimals + 1e-9 or abs(q - actual) <= abs(actual) * 0.005
 
 
-def narratives(data: PlanData) -> Iterator[tuple[str, str | None, Any]]:
+def narratives(data: PlanData) -> Iterator[tuple[str, str | None, NarrativeText]]:
     """(section key, first-level indicator or None, :class:`NarrativeText`) of every narrative
     the plan gives (files that cannot be read are left out: the section checks report them)."""
     for key, value in data.plan.narrative.items():
