@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Iterable
 from .errors import InputError, OutputError
 from .findings import Finding, Location, Report, make
 from .load.raw import RawInput
-from .pipeline import DocumentSpec, Protected, RenderOptions, Run
+from .pipeline import SECTION_TITLES, DocumentSpec, Protected, RenderOptions, Run
 
 if TYPE_CHECKING:
     from .docx.finish import Finished
@@ -409,13 +409,10 @@ def _no_input(as_of: dt.date | None) -> Run:
     return Run(raw=None, report=Report(source=None), as_of=reference_date(None, as_of))
 
 
-_SECTIONS = {"plan": "实施方案", "self_check": "自查记录", "assessment": "第三方评估"}
-
-
 def _missing(spec: DocumentSpec, run: Run) -> InputError:
     """The input has no section ``spec`` is made from."""
     missing = [s for s in spec.needs if getattr(run.submission, s) is None]
-    what = "、".join(f"{_SECTIONS.get(s, s)}（{s} 部分）" for s in missing)
+    what = "、".join(f"{SECTION_TITLES[s]}（{s} 部分）" for s in missing)
     hint = f"参照 greenmine init 生成的示例 mine.yaml 补充 {'、'.join(missing)} 部分"
     if spec.blank == "on_request":
         hint += "，或加 --blank 生成预填矿山信息的空白表"

@@ -8,7 +8,7 @@ instead of disappearing. Adding a document: see ``docs/DEVELOPING.md`` ("Adding 
 from __future__ import annotations
 
 from ..errors import InputError
-from ..pipeline import DocumentSpec
+from ..pipeline import SECTION_TITLES, DocumentSpec
 from .assessment.document import REPORT, SCORESHEET
 from .plan.document import DOCUMENT as PLAN
 from .selfcheck.document import DOCUMENT as SELFCHECK
@@ -25,8 +25,6 @@ def get(key: str) -> DocumentSpec:
                      hint="可用的文档：" + "、".join(spec.key for spec in DOCUMENTS) + "。")
 
 
-_SECTIONS = {"plan": "plan（实施方案）", "self_check": "self_check（自查记录）",
-             "assessment": "assessment（第三方评估）"}
 _BLANK = {"never": "—", "on_request": "加 --blank 时生成空白表",
           "when_missing": "输入中没有该部分时生成空白表"}
 
@@ -36,7 +34,7 @@ def markdown_table() -> str:
     lines = ["| 文档（--only） | 名称 | 格式 | 需要的输入部分 | 阻止生成的问题 | 空白表 |",
              "|---|---|---|---|---|---|"]
     for spec in DOCUMENTS:
-        needs = "、".join(_SECTIONS.get(s, s) for s in spec.needs)
+        needs = "、".join(f"{s}（{SECTION_TITLES[s]}）" for s in spec.needs)
         lines.append(f"| `{spec.key}` | {spec.title} | {' + '.join(spec.formats).upper()} | "
                      f"{needs} | {spec.blocks_on.text} | {_BLANK[spec.blank]} |")
     return "\n".join(lines)

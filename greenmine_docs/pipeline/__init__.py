@@ -12,7 +12,8 @@ it), so it imports neither.
 """
 from .run import Protected, Run
 from .scores import AssessmentScores, RunScores, Scores
-from .spec import EVERY_ERROR, SET_ERRORS, Blocking, Check, DocumentSpec, RenderOptions
+from .spec import (EVERY_ERROR, SECTION_TITLES, SET_ERRORS, Blocking, Check, DocumentSpec,
+                   RenderOptions)
 
-__all__ = ["EVERY_ERROR", "SET_ERRORS", "AssessmentScores", "Blocking", "Check",
-           "DocumentSpec", "Protected", "RenderOptions", "Run", "RunScores", "Scores"]
+__all__ = ["EVERY_ERROR", "SECTION_TITLES", "SET_ERRORS", "AssessmentScores", "Blocking",
+           "Check", "DocumentSpec", "Protected", "RenderOptions", "Run", "RunScores", "Scores"]
