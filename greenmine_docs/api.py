@@ -184,13 +184,13 @@ def check(run: Run, *, strict: bool = False, set_ref: str | None = None,
     return run
 
 
-def blockers(spec: DocumentSpec, run: Run, options: RenderOptions = RenderOptions()
+def blockers(spec: DocumentSpec, run: Run, options: RenderOptions | None = None
              ) -> list[Finding]:
     """Decide: the findings that stop ``spec`` for this run (its declared policy; an input
     that did not load into the model stops every document)."""
     if run.model is None and run.raw is not None:
         return run.report.errors
-    return spec.blocking(options).blockers(run.report)
+    return spec.blocking(options or RenderOptions()).blockers(run.report)
 
 
 def _write(run: Run, files: dict[Path, bytes], *, force: bool) -> list[Path]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
@@ -92,7 +92,7 @@ class StyleIndex:
                 default = style  # the last default in document order, as python-docx
         self._default = default
 
-    def style_id(self, name: str) -> str | None | bool:
+    def style_id(self, name: str) -> str | Literal[False] | None:
         """Id of the paragraph style called ``name``: ``None`` for the default paragraph style,
         ``False`` when the document has no such style. Raises ``ValueError`` (as python-docx)
         for a style of another type."""
@@ -170,7 +170,7 @@ def _index(cache: dict, part: Any) -> StyleIndex:
     return index
 
 
-def style_id_of(part, name: str) -> str | None | bool:
+def style_id_of(part, name: str) -> str | Literal[False] | None:
     """Id of the paragraph style ``name`` in the document of ``part`` (cached): ``None`` for
     the default paragraph style, ``False`` when there is no such style."""
     cache = _cache(part)

@@ -135,7 +135,7 @@ class _Builder:
                   what: str, part_what: str) -> None:
         if whole is None or any(p is None for p in parts) or not parts:
             return
-        total = sum(Fraction(p) for p in parts)  # type: ignore[arg-type]
+        total = sum((Fraction(p) for p in parts if p is not None), Fraction(0))
         if total != Fraction(whole):
             self.err("GM-E303", f"{what}为 {_num(whole)} 分，但其{part_what}分值之和为 "
                      f"{_num(float(total))} 分，相差 {_num(float(total - Fraction(whole)))} 分。",

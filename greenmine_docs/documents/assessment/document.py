@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...findings import Report
-from ...pipeline import SET_ERRORS, Blocking, DocumentSpec, RenderOptions
+from ...pipeline import SET_ERRORS, Blocking, DocumentSpec
 from . import checks, data
 
 if TYPE_CHECKING:

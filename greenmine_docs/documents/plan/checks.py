@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from ...errors import ConfigError, InputError
 from ...findings import Finding, Location, make
-from .data import NarrativeText, PlanData, cents, money, plan_data, split_by_year
+from .data import CategoryRef, NarrativeText, PlanData, cents, money, plan_data, split_by_year
 from .outline import Chapter, Section
 
 if TYPE_CHECKING:
+    from ...model.plan import GapRow
     from ...pipeline import Run
 
 
@@ -113,7 +114,7 @@ def section_has_content(data: PlanData, section: Section, category=None) -> bool
     return False
 
 
-def gap_rows_for(data: PlanData, category) -> list[tuple[int, object]]:
+def gap_rows_for(data: PlanData, category: CategoryRef | None) -> list[tuple[int, GapRow]]:
     return [(i, g) for i, g in enumerate(data.plan.gaps)
             if category_of_indicator(data, g.indicator) == category]
 
