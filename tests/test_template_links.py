@@ -105,10 +105,10 @@ def test_strip_external_removes_links_keeps_hyperlinks_and_a_valid_document(tmp_
 
 def test_rendered_document_carries_no_external_link_and_lint_warns(tmp_path, runner):
     from greenmine_docs.docx import render_template
-    from greenmine_docs.safety.template_lint import lint_template
+    from greenmine_docs.api import lint_template
 
     tpl = _linked(tmp_path / "t.docx", ["file:///etc/passwd"], attached="http://x.invalid/t")
-    warnings = [f for f in lint_template(tpl, doc_type="plan").warnings if f.code == "GM-W714"]
+    warnings = [f for f in lint_template(tpl, "plan").warnings if f.code == "GM-W714"]
     assert len(warnings) == 2 and any("/etc/passwd" in f.message for f in warnings)
     data = render_template(tpl, lambda t: {"mine": "甲", "body": t.new_subdoc()})
     assert [r for r in _external_rels(data) if "hyperlink" not in r] == []
