@@ -28,7 +28,7 @@ EXAMPLE = ROOT / "examples" / "shanxi-limestone" / "mine.yaml"
 
 def _jinja_timer() -> list[float]:
     """Wrap the two places docxtpl runs Jinja; return the list the seconds are added to."""
-    from greenmine_docs.safety.tplguard import GuardedDocxTemplate
+    from greenmine_docs.render.tplguard import GuardedDocxTemplate
 
     spent: list[float] = []
     for name in ("render_xml_part", "render_properties"):

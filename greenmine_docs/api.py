@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from .documents.selfcheck.reader import TableRead
     from .indicators.model import IndicatorSet
     from .model import Submission
-    from .safety.template_lint import DocType
+    from .render.template_lint import DocType
     from .scoring import ScoreResult
 
 Input = str | Path | RawInput
@@ -398,7 +398,7 @@ def _prepare(spec: DocumentSpec, fmt: str, output: Path, options: RenderOptions,
         if find_soffice() is None:  # said before spending time on the document
             raise missing_soffice()
     if options.template is not None:
-        from .docx.tpl import open_template
+        from .render.tpl import open_template
 
         open_template(options.template)  # a broken template is reported before anything else
 
@@ -456,7 +456,7 @@ def read_table(path: str | Path, *, set_ref: str | None = None, strict: bool = F
 def template_types() -> dict[str, DocType]:
     """The documents made from a DOCX template (``--template``), by key."""
     from .documents import DOCUMENTS
-    from .safety.template_lint import DocType
+    from .render.template_lint import DocType
 
     return {spec.key: DocType(spec.key, spec.title, spec.template[0])
             for spec in DOCUMENTS if spec.template is not None}
@@ -465,7 +465,7 @@ def template_types() -> dict[str, DocType]:
 def lint_template(path: str | Path, doc_type: str = "auto") -> Report:
     """``greenmine templates lint``: every problem of a user's template, located; ``doc_type``
     is a key of :func:`template_types`, or ``auto`` (guessed from the variables it uses)."""
-    from .safety.template_lint import lint_for_cli
+    from .render.template_lint import lint_for_cli
 
     types = template_types()
     if doc_type != "auto" and doc_type not in types:

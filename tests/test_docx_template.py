@@ -7,7 +7,8 @@ import pytest
 from docx import Document
 from jinja2.sandbox import SandboxedEnvironment
 
-from greenmine_docs.docx import Writer, new_document, render_template, to_bytes
+from greenmine_docs.docx import Writer, new_document, to_bytes
+from greenmine_docs.render.tpl import render_template
 from greenmine_docs.errors import TemplateError
 from greenmine_docs.render import make_env
 

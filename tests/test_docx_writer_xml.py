@@ -380,7 +380,7 @@ def test_add_text_in_a_plain_python_docx_document_and_footer() -> None:
 
 
 def test_style_index_agrees_with_python_docx() -> None:
-    from greenmine_docs.docx import open_template
+    from greenmine_docs.render.tpl import open_template
     from greenmine_docs.documents.plan.document import default_template
 
     for doc in (Document(), new_document(), open_template(default_template()).docx):

@@ -33,9 +33,9 @@ def _stock_render(monkeypatch, render):
     from docxtpl.subdoc import Subdoc
     from markupsafe import Markup
 
-    from greenmine_docs.docx import subdoc as sd
+    from greenmine_docs.render import subdoc as sd
     from greenmine_docs.render import jinja_env
-    from greenmine_docs.safety.tplguard import GuardedDocxTemplate
+    from greenmine_docs.render.tplguard import GuardedDocxTemplate
 
     monkeypatch.setattr(GuardedDocxTemplate, "get_headers_footers",
                         DocxTemplate.get_headers_footers)
@@ -90,7 +90,8 @@ def test_data_in_the_body_is_never_template_source(tmp_path):
     """Text that looks like Jinja or XML inside the spliced body comes out literally."""
     from docx import Document
 
-    from greenmine_docs.docx import Writer, render_template
+    from greenmine_docs.docx import Writer
+    from greenmine_docs.render.tpl import render_template
     from greenmine_docs.resources import template_path
 
     hostile = "{{ 7*7 }} {% if 1 %}x{% endif %} <w:p/> & 〈甲〉 {_{ }_}"
@@ -115,7 +116,7 @@ def test_data_in_the_body_is_never_template_source(tmp_path):
 def test_a_subdocument_used_twice_is_copied_not_moved(tmp_path):
     from docx import Document
 
-    from greenmine_docs.docx import render_template
+    from greenmine_docs.render.tpl import render_template
     from greenmine_docs.docx.document import new_document, to_bytes
 
     doc = new_document()
@@ -135,7 +136,7 @@ def test_a_subdocument_used_twice_is_copied_not_moved(tmp_path):
 
 def test_template_rendering_to_broken_xml_is_refused(monkeypatch):
     """The strict parse of the rendered template replaces the re-read of the saved package."""
-    from greenmine_docs.docx.subdoc import SubdocSplicing
+    from greenmine_docs.render.subdoc import SubdocSplicing
     from greenmine_docs.errors import TemplateError
 
     template = type("T", (SubdocSplicing,), {"template_name": "坏模板.docx"})()
@@ -325,7 +326,7 @@ def test_body_placeholder_inside_a_table_cell_and_a_second_subdocument(tmp_path)
     body of its own; the template's own paragraphs keep their order around both."""
     from docx import Document
 
-    from greenmine_docs.docx import render_template
+    from greenmine_docs.render.tpl import render_template
     from greenmine_docs.docx.document import new_document, to_bytes
 
     doc = new_document()
@@ -355,7 +356,7 @@ def test_each_render_works_on_its_own_copy_of_the_template(ctx):
     """Templates are opened once and deep-copied per render: a render must leave the cached
     copy as it was (the same input renders to the same bytes, twice), and a document opened
     fresh from the file renders to the same document."""
-    from greenmine_docs.docx import tpl as tpl_module
+    from greenmine_docs.render import tpl as tpl_module
     from greenmine_docs.documents.plan.document import render_plan
 
     first = render_plan(ctx)
@@ -378,7 +379,7 @@ def test_cached_patch_xml_equals_docxtpls_own(template):
     from docxtpl import DocxTemplate
 
     from greenmine_docs.resources import template_path
-    from greenmine_docs.safety.tplguard import GuardedDocxTemplate
+    from greenmine_docs.render.tplguard import GuardedDocxTemplate
 
     path = str(template_path(*template))
     stock, guarded = DocxTemplate(path), GuardedDocxTemplate(path)

@@ -167,7 +167,7 @@ def test_any_value_renders_literally_in_body_header_footnote_and_title(tmp_path_
     value comes out exactly, everywhere a template can place it."""
     import docx
 
-    from greenmine_docs.docx import render_template
+    from greenmine_docs.render.tpl import render_template
     from greenmine_docs.sanitize import clean_text
     from safety_helpers import xml_texts
     from test_safety_render import _user_template
@@ -200,7 +200,7 @@ def test_template_lint_never_crashes(tmp_path_factory, lines):
 
     from greenmine_docs.api import lint_template
     from greenmine_docs.errors import TemplateError
-    from greenmine_docs.safety.template_lint import check_template
+    from greenmine_docs.render.template_lint import check_template
     from greenmine_docs.sanitize import clean_text
 
     doc = docx.Document()

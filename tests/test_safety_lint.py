@@ -11,7 +11,7 @@ import safety_helpers  # noqa: F401 — puts tests/nasty (make_corpus) on sys.pa
 from conftest import EXAMPLE, run_cli
 from greenmine_docs.api import template_types
 from greenmine_docs.resources import template_path
-from greenmine_docs.safety.template_lint import (documented_variables, guess_type,
+from greenmine_docs.render.template_lint import (documented_variables, guess_type,
                                                  lint_template)
 
 TYPES = template_types()

@@ -104,7 +104,7 @@ def test_strip_external_removes_links_keeps_hyperlinks_and_a_valid_document(tmp_
 
 
 def test_rendered_document_carries_no_external_link_and_lint_warns(tmp_path, runner):
-    from greenmine_docs.docx import render_template
+    from greenmine_docs.render.tpl import render_template
     from greenmine_docs.api import lint_template
 
     tpl = _linked(tmp_path / "t.docx", ["file:///etc/passwd"], attached="http://x.invalid/t")

@@ -70,8 +70,8 @@ def _listing(root: Path) -> set[str]:
 
 def _render_library(path: Path, kind: str, values: dict, monkeypatch) -> tuple[str, float, float]:
     """Render with the lint before rendering switched off: (message, seconds, peak MB)."""
-    from greenmine_docs.docx import render_template
-    from greenmine_docs.safety import template_lint
+    from greenmine_docs.render.tpl import render_template
+    from greenmine_docs.render import template_lint
 
     with monkeypatch.context() as m:
         m.setattr(template_lint, "check_template", lambda *a, **k: None)
@@ -93,7 +93,7 @@ def test_the_corpus_is_large_and_covers_every_kind():
     assert {p.expect for p in payloads()} == set(EXPECTED)
     assert {p.place for p in payloads()} == {"body", "header", "footnote", "property", "row"}
     from greenmine_docs.api import template_types
-    from greenmine_docs.safety.template_lint import documented_variables
+    from greenmine_docs.render.template_lint import documented_variables
 
     for kind in ("plan", "report"):  # a method call on every context value
         prefix = f"method-{kind}-"
@@ -105,7 +105,7 @@ def test_the_corpus_is_large_and_covers_every_kind():
 def test_payload_is_refused_by_lint_and_render(payload: Payload, kind: str, isolated, values,
                                                runner, monkeypatch):
     from greenmine_docs.api import template_types
-    from greenmine_docs.safety.template_lint import lint_template
+    from greenmine_docs.render.template_lint import lint_template
 
     work, home = isolated["work"], isolated["home"]
     marker, secret = home / "marker", work / "secret.xml"

@@ -70,7 +70,7 @@ def test_body_cannot_read_files_into_the_output(tmp_path, runner):
 
 def test_library_render_refuses_the_escapes_too(tmp_path):
     """``render_template`` called directly (no CLI, no lint cache): still refused."""
-    from greenmine_docs.docx import render_template
+    from greenmine_docs.render.tpl import render_template
 
     for kind, (paragraphs, marker) in _escapes(tmp_path).items():
         tpl = _template(tmp_path, *paragraphs, name=f"{kind}.docx")
@@ -81,8 +81,9 @@ def test_library_render_refuses_the_escapes_too(tmp_path):
 
 def test_render_time_does_not_rely_on_lint(tmp_path, monkeypatch):
     """With the lint before rendering switched off, the sandbox itself refuses."""
-    from greenmine_docs.docx import render_template, tpl as tpl_module
-    from greenmine_docs.safety import template_lint
+    from greenmine_docs.render import tpl as tpl_module
+    from greenmine_docs.render.tpl import render_template
+    from greenmine_docs.render import template_lint
 
     monkeypatch.setattr(template_lint, "check_template", lambda *a, **k: None)
     monkeypatch.setattr(tpl_module, "_lint_before_render", lambda *a, **k: None, raising=False)
@@ -98,8 +99,8 @@ def test_what_a_document_template_may_do(tmp_path):
     small width, ``range``: lint finds nothing and the document reads as expected."""
     import docx
 
-    from greenmine_docs.docx import render_template
-    from greenmine_docs.safety.template_lint import lint_template
+    from greenmine_docs.render.tpl import render_template
+    from greenmine_docs.render.template_lint import lint_template
 
     lines = {
         "{% for x in ['甲', '乙', '丙'] %}{{ loop.index }}.{{ x }}{% if not loop.last %}、"
@@ -128,13 +129,13 @@ def test_what_a_document_template_may_do(tmp_path):
 
 def test_context_values_must_be_plain_data(tmp_path):
     """An object reaching a template is a programming error, refused before rendering."""
-    from greenmine_docs.docx import render_template
+    from greenmine_docs.render.tpl import render_template
 
     tpl = _template(tmp_path, "{{ mine }}")
     with pytest.raises(TypeError, match="only plain data"):
         render_template(tpl, lambda t: {"mine": Path("/etc/passwd"), "body": t.new_subdoc()})
     other = _template(tmp_path, "{{ mine }}", name="other.docx")
-    from greenmine_docs.docx.tpl import open_template
+    from greenmine_docs.render.tpl import open_template
 
     foreign = open_template(other).new_subdoc()  # a subdocument of another template
     with pytest.raises(TypeError, match="only plain data"):

@@ -2,8 +2,8 @@
 
 Small API — import from here::
 
-    from greenmine_docs.docx import (new_document, Writer, render_template, to_bytes,
-                                     docx_bytes_to_pdf, cn_date, cn_date_upper, Cell)
+    from greenmine_docs.docx import (new_document, Writer, to_bytes, docx_bytes_to_pdf,
+                                     cn_date, cn_date_upper, Cell)
 
 Building from scratch (no template)::
 
@@ -18,14 +18,15 @@ Building from scratch (no template)::
     w.section_break(landscape=True); ...; w.finish()   # a landscape part, then back to portrait
     data = to_bytes(doc)
 
-Through a docxtpl template (what the implementation plan does)::
+Through a docxtpl template (what the implementation plan does; rendering templates is
+:mod:`greenmine_docs.render`'s, above this package)::
 
     def build(tpl):
         body = tpl.new_subdoc()
         w = Writer(tpl.docx, body, base_dir=...)   # styles/numbering of the template are used
         ...                                        # write the body with w
         return {"title": title, "body": body}      # template: {{p body }}; data only as values
-    data = render_template(template_path, build)   # sandboxed, autoescaped, StrictUndefined
+    data = greenmine_docs.render.tpl.render_template(template_path, build)   # sandboxed
 
 Other pieces: :func:`add_toc` / :func:`add_page_number` / :func:`set_update_fields` (fields),
 :func:`page_number_footers` / :func:`setup_page` / :func:`set_doc_grid` / :func:`empty_footers`
@@ -50,7 +51,6 @@ from .pdf import PdfResult, docx_bytes_to_pdf, find_soffice
 from .styles import apply_official_styles
 from .tables import Cell, add_table
 from .text import add_text
-from .tpl import open_template, render_template
 from .writer import Writer
 
 __all__ = [
@@ -58,7 +58,7 @@ __all__ = [
     "Writer", "add_field", "add_page_number", "add_table", "add_text", "add_toc",
     "apply_official_styles", "cn_date", "cn_date_upper", "cn_heading_number", "cn_month",
     "cn_number", "docx_bytes_to_pdf", "empty_footers", "find_soffice", "new_document",
-    "open_template", "page_number_footers", "page_numbering", "render_template", "section_break",
+    "page_number_footers", "page_numbering", "section_break",
     "set_doc_grid", "set_run_font", "set_style_font", "set_update_fields", "setup_page",
     "suppress_first_page_number", "to_bytes",
 ]

@@ -97,7 +97,7 @@ def picture_nsdecls(parent: Any) -> tuple[str, str]:
     drops those the tree in which it lands already declares. Declaring on the root of the
     parsed text exactly the ones in scope at ``parent`` (lxml drops them again there) and the
     rest on each ``wp:inline`` gives the same serialised XML; a document root declares all
-    four (Word's, and the templates after :func:`~greenmine_docs.docx.tpl.open_template`)
+    four (Word's, and the templates after :func:`~greenmine_docs.render.tpl.open_template`)
     except python-docx's own default document, which lacks ``a`` and ``pic``."""
     from docx.oxml.ns import nsmap
 

@@ -3,7 +3,7 @@
 A Word template may come from a stranger (``--template``), so the values it is given and the
 operations it may apply to them are listed here, in one place, for the sandbox
 (:mod:`.sandbox`) that enforces them while rendering and for ``greenmine templates lint``
-(:mod:`greenmine_docs.safety.template_lint`) that reports them beforehand:
+(:mod:`greenmine_docs.render.template_lint`) that reports them beforehand:
 
 - the context holds only plain data (text, numbers, dates, lists, mappings of those) and
   :class:`Placeable` values — a subdocument becomes an inert token that only the renderer
@@ -79,11 +79,20 @@ class TemplateRefusal(SecurityError):
         self.kind = kind
 
 
+SUBDOC_NS = "urn:x-greenmine:subdoc"
+
+
+def placeholder_xml(key: int) -> str:
+    """The element a subdocument's opaque value renders to (the renderer replaces it: see
+    :class:`greenmine_docs.render.subdoc.SubdocSplicing`)."""
+    return f'<gm:subdoc xmlns:gm="{SUBDOC_NS}" n="{int(key)}"/>'
+
+
 class Placeable:
     """An opaque value a template can only put somewhere: it has no attributes or methods, it
     cannot be turned into text, joined, compared by content or iterated. In autoescaped output
     it becomes a placeholder element that the renderer replaces (for a subdocument:
-    :class:`greenmine_docs.docx.subdoc.SubdocSplicing`)."""
+    :class:`greenmine_docs.render.subdoc.SubdocSplicing`)."""
 
     __slots__ = ("_kind", "_key")
 
@@ -95,8 +104,6 @@ class Placeable:
         raise AttributeError("Placeable is read-only")
 
     def __html__(self) -> str:
-        from ..docx.subdoc import placeholder_xml
-
         return placeholder_xml(self._key)
 
     def __str__(self) -> str:

@@ -28,7 +28,7 @@ def check(run: Run) -> Iterator[Finding]:
 
 def render(run: Run, fmt: str, options: RenderOptions) -> bytes:
     """The notice from its template, with the assessment's score (the scoring stage's)."""
-    from greenmine_docs.docx import render_template
+    from greenmine_docs.render.tpl import render_template
 
     scored = run.scores.assessment
     assert scored is not None  # an unusable indicator set stops the notice (GM-E30x)

@@ -46,7 +46,7 @@ def scoresheet_stem(ctx: Run) -> str:
 
 def render_report(ctx: Run, template: Path | None = None) -> bytes:
     """The report DOCX as bytes."""
-    from ...docx import render_template
+    from ...render.tpl import render_template
     from ...resources import template_path
 
     return render_template(template or template_path(*TEMPLATE),

@@ -70,7 +70,7 @@ def plan_context(ctx: Run, tpl: Any) -> dict[str, Any]:
 
 def render_plan(ctx: Run, template: Path | None = None) -> bytes:
     """The plan DOCX as bytes (nothing is written)."""
-    from ...docx import render_template
+    from ...render.tpl import render_template
 
     return render_template(template or default_template(), lambda tpl: plan_context(ctx, tpl))
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from ..render.policy import ATTRIBUTE_NAMES, LOOP_FIELDS, REMOVED_GLOBALS
+from .policy import ATTRIBUTE_NAMES, LOOP_FIELDS, REMOVED_GLOBALS
 
 BODY = "body"
 

@@ -16,17 +16,17 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import TemplateError
-from .document import package_bytes
-from .external import strip_external
-from .fields import set_update_fields
-from .styles import apply_official_styles
+from ..docx.document import package_bytes
+from ..docx.external import strip_external
+from ..docx.fields import set_update_fields
+from ..docx.styles import apply_official_styles
 
 
 def open_template(path: str | Path) -> Any:
     """A ``DocxTemplate`` for ``path``, checked to be a readable Word document; the official
     styles the generators need are added when the template lacks them."""
-    from ..safety.template_lint import check_template
-    from ..safety.tplguard import GuardedDocxTemplate
+    from .template_lint import check_template
+    from .tplguard import GuardedDocxTemplate
 
     from ..safety.inputs import file_problem
 
@@ -54,7 +54,7 @@ def _prepared(path: str, mtime_ns: int, size: int) -> Any:
     """The template's document opened and completed (namespaces, numbering, final section,
     official styles) once per file version: every mine renders the same template, and copying
     the parsed package takes a fifth of the time of opening and completing it again."""
-    from ..safety.tplguard import GuardedDocxTemplate
+    from .tplguard import GuardedDocxTemplate
 
     tpl = GuardedDocxTemplate(path)
     try:
@@ -105,7 +105,7 @@ def _ensure_section(doc: Any) -> None:
     official margins: the generators copy it for section breaks."""
     if doc.element.body.sectPr is not None:
         return
-    from .page import setup_page
+    from ..docx.page import setup_page
 
     doc.element.body.get_or_add_sectPr()
     setup_page(doc.sections[-1])
@@ -115,7 +115,7 @@ def _ensure_section(doc: Any) -> None:
 def _guard_template(path: str, mtime_ns: int, size: int) -> None:
     """Size limit, truncated packages, zip bombs, a Word document without DTDs — checked once
     per template file version (``batch`` renders the same template for every mine)."""
-    from ..safety.template_package import guard_template_file
+    from .template_package import guard_template_file
 
     guard_template_file(Path(path))
 
@@ -140,12 +140,12 @@ def _ensure_numbering(doc: Any) -> None:
 def _place(e: Exception, path: Path) -> str:
     """Where a Jinja error happened, for the message: part and paragraph as lint names them,
     else the part and the text near the tag."""
-    from ..safety.docx_tags import locate_line, part_label
+    from .docx_tags import locate_line, part_label
 
     part = getattr(e, "docx_part", "")
     prop = getattr(e, "docx_property", "")
     if prop:
-        from ..safety.docx_tags import RENDERED_PROPERTIES
+        from .docx_tags import RENDERED_PROPERTIES
 
         name = {"author": "creator", "comments": "description"}.get(prop, prop)
         return f"（文档属性“{RENDERED_PROPERTIES.get(name, prop)}”）"
@@ -162,12 +162,12 @@ def _place(e: Exception, path: Path) -> str:
 
 def template_error(e: Exception, path: Path) -> TemplateError:
     """A Jinja error while rendering the template at ``path`` as one Chinese message with the
-    place (see :func:`greenmine_docs.safety.tplguard.GuardedDocxTemplate.render_xml_part`)."""
+    place (see :func:`greenmine_docs.render.tplguard.GuardedDocxTemplate.render_xml_part`)."""
     from jinja2 import TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
 
-    from ..render.policy import TemplateRefusal
-    from ..render.sandbox import StatementRefusal
+    from .policy import TemplateRefusal
+    from .sandbox import StatementRefusal
 
     near = _place(e, path)
     lint = "可用 greenmine templates lint 检查模板。"
@@ -196,11 +196,11 @@ def render_template(path: str | Path, build_context: Callable[[Any], dict[str, A
     ``tpl.new_subdoc()``. User data must only ever appear as values in that context."""
     from jinja2 import TemplateError as JinjaTemplateError
 
-    from ..render.bounds import rendering
-    from ..render.jinja_env import make_env
-    from ..safety.template_lint import check_template
+    from .bounds import rendering
+    from .jinja_env import make_env
+    from .template_lint import check_template
 
-    from . import islands
+    from ..docx import islands
 
     path = Path(path)
     tpl = open_template(path)

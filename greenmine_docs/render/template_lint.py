@@ -27,7 +27,7 @@ from typing import Any, Iterable, Mapping
 
 from ..errors import TemplateError
 from ..findings import Finding, Location, Report, make
-from ..render.policy import REFUSED_STATEMENTS
+from .policy import REFUSED_STATEMENTS
 from .template_access import problems, uses_body
 from .template_package import guard_template_file
 from .template_trial import trial_findings
@@ -66,7 +66,7 @@ def documented_variables(doc_type: DocType) -> frozenset[str]:
 
 
 def _env() -> Any:
-    from ..render.jinja_env import make_env
+    from .jinja_env import make_env
 
     return make_env()
 
@@ -312,7 +312,7 @@ class _Linter:
     def body(self, scans: list[PartScan]) -> None:
         """The body tag is there (its form and place are checked with each tag), and not
         more often than a subdocument may be used."""
-        from ..docx.subdoc import MAX_SUBDOC_USES
+        from .subdoc import MAX_SUBDOC_USES
 
         main = scans[0] if scans and scans[0].label == "正文" else None
         tags = [t for t in (main.tags if main else []) if t.closed and t.opener == "{{"

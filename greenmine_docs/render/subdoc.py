@@ -30,9 +30,9 @@ from typing import Any
 
 from docxtpl.subdoc import Subdoc
 
-from .figures import start_shape_ids
+from ..docx.figures import start_shape_ids
+from .policy import SUBDOC_NS
 
-SUBDOC_NS = "urn:x-greenmine:subdoc"
 _PLACEHOLDER = f"{{{SUBDOC_NS}}}subdoc"
 _SECT_PR = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sectPr"
 _DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
@@ -49,11 +49,6 @@ def _empty_document_xml() -> bytes:
     from lxml import etree
 
     return etree.tostring(Document().element)
-
-
-def placeholder_xml(key: int) -> str:
-    """The element a subdocument's opaque value renders to (see :class:`SubdocSplicing`)."""
-    return f'<gm:subdoc xmlns:gm="{SUBDOC_NS}" n="{int(key)}"/>'
 
 
 MAX_SUBDOC_USES = 5
@@ -146,8 +141,8 @@ class SubdocSplicing:
                autoescape: bool = False) -> None:
         """Render with the one sandboxed environment (whatever ``jinja_env`` is given) and a
         context of plain data, this template's subdocuments replaced by opaque values."""
-        from ..render.jinja_env import make_env
-        from ..render.sandbox import DocumentSandbox
+        from .jinja_env import make_env
+        from .sandbox import DocumentSandbox
 
         if not isinstance(jinja_env, DocumentSandbox):
             jinja_env = make_env()
@@ -157,7 +152,7 @@ class SubdocSplicing:
     def template_context(self, context: dict[str, Any]) -> dict[str, Any]:
         """``context`` as the template sees it (:func:`~greenmine_docs.render.policy.
         plain_context`): this template's subdocuments become opaque placeable values."""
-        from ..render.policy import Placeable, plain_context
+        from .policy import Placeable, plain_context
 
         def opaque(value: Any) -> Placeable | None:
             if isinstance(value, SplicedSubdoc) and value.tpl is self:

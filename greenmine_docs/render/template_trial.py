@@ -23,10 +23,10 @@ def trial_findings(pieces: list[tuple[Tag, str]], variables: Iterable[str]
     source it contributes, in order — with sample values for ``variables``."""
     from jinja2.exceptions import SecurityError
 
-    from ..render.bounds import rendering
-    from ..render.jinja_env import make_env
-    from ..render.policy import Placeable, TemplateRefusal
-    from ..render.sandbox import StatementRefusal
+    from .bounds import rendering
+    from .jinja_env import make_env
+    from .policy import Placeable, TemplateRefusal
+    from .sandbox import StatementRefusal
     from .tplguard import template_line
 
     if not pieces:

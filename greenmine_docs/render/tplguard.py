@@ -23,7 +23,7 @@ from typing import Any
 
 from docxtpl import DocxTemplate
 
-from ..docx.subdoc import SubdocSplicing
+from .subdoc import SubdocSplicing
 
 FOOTNOTES_TYPE = ("application/vnd.openxmlformats-officedocument.wordprocessingml."
                   "footnotes+xml")
@@ -42,7 +42,7 @@ _TEXT_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "
 @functools.lru_cache(maxsize=1)
 def _plain_env() -> Any:
     """The standard environment with autoescaping off, made once (it is never changed)."""
-    from ..render.jinja_env import make_env
+    from .jinja_env import make_env
 
     env = make_env()
     env.autoescape = False
@@ -115,7 +115,7 @@ def _raise_located(exc: Exception, source: str, part: str, prop: str = "") -> No
 class GuardedDocxTemplate(SubdocSplicing, DocxTemplate):
     """:class:`docxtpl.DocxTemplate` that renders each part once and never re-reads data as
     template source (see the module docstring); subdocuments are spliced in as elements
-    (:mod:`greenmine_docs.docx.subdoc`)."""
+    (:mod:`greenmine_docs.render.subdoc`)."""
 
     template_name = "模板"
 
@@ -123,12 +123,12 @@ class GuardedDocxTemplate(SubdocSplicing, DocxTemplate):
                         jinja_env: Any = None) -> str:
         """Render one part's XML with the sandbox (whatever ``jinja_env`` is). An error of any
         kind while Jinja runs the template is a Jinja error carrying where it happened
-        (``docx_part``, ``docx_line``, ``docx_context``) for :func:`~greenmine_docs.docx.tpl.
+        (``docx_part``, ``docx_line``, ``docx_context``) for :func:`~greenmine_docs.render.tpl.
         template_error`; a subdocument's placeholder outside the body part is refused."""
-        from ..docx.subdoc import SUBDOC_NS
-        from ..render.jinja_env import compile_template, make_env
-        from ..render.policy import TemplateRefusal
-        from ..render.sandbox import DocumentSandbox
+        from .subdoc import SUBDOC_NS
+        from .jinja_env import compile_template, make_env
+        from .policy import TemplateRefusal
+        from .sandbox import DocumentSandbox
 
         if not isinstance(jinja_env, DocumentSandbox):
             jinja_env = make_env()
@@ -159,7 +159,7 @@ class GuardedDocxTemplate(SubdocSplicing, DocxTemplate):
         """docxtpl's rendering of the text document properties, with the same sandboxed,
         strict environment but autoescaping off (python-docx escapes property text when it
         writes the XML), each property's template compiled once per process."""
-        from ..render.jinja_env import compile_template
+        from .jinja_env import compile_template
 
         env = _plain_env()
         props = self.docx.core_properties
