@@ -161,7 +161,8 @@ def test_pdf_conversion_fetches_nothing(tmp_path, server, monkeypatch, stripped,
     """Rendered from the template (links removed), and the raw template converted with the
     removal switched off (LibreOffice's profile alone must block them): the PDF holds no
     linked picture and the HTTP server gets no request."""
-    from greenmine_docs.docx import external, render_template
+    from greenmine_docs.docx import external
+    from greenmine_docs.render.tpl import render_template
     from greenmine_docs.docx.pdf import docx_bytes_to_pdf
 
     secret = _secret_png(tmp_path / "secret.png")
