@@ -20,6 +20,7 @@ from ..findings import Finding, Location, Report, make
 from .docx_structure import (FRONT_MATTER, KIND_LABEL, Block, Structure, label_of, locate,
                              norm_title)
 from .outline import Outline, OutlineEntry, expand, load_outline, match, similarity
+from .placeholders import placeholders_in
 
 DEFAULT_INDICATOR_SET = "national-2020-reference"
 log = logging.getLogger(__name__)
@@ -385,15 +386,6 @@ def _check_levels(structure: Structure, file: str) -> list[Finding]:
 
 # ------------------------------------------------------------------ placeholders
 
-_PLACEHOLDERS = [
-    (re.compile(r"(?<![A-Za-z])[XxＸｘ]{2,}(?![A-Za-z])"), "XXX"),
-    (re.compile(r"[×╳]{2,}"), "××"),
-    (re.compile(r"某某"), "某某"),
-    (re.compile(r"【[^】]{0,40}】"), "【…】"),
-    (re.compile(r"待补充|待填写|待完善|待核实|此处填写|此处输入|请填写|请输入|填写说明"), "待补充"),
-]
-
-
 def _headings_for(structure: Structure) -> list[tuple[Block, str]]:
     """Every block with the display text of the heading it is under."""
     out, current = [], ""
@@ -402,19 +394,6 @@ def _headings_for(structure: Structure) -> list[tuple[Block, str]]:
             current = b.display
         out.append((b, current))
     return out
-
-
-def placeholders_in(text: str) -> list[str]:
-    """Placeholder texts in ``text``, in order; one inside another counts once
-    (``【待补充】`` is not also ``待补充``)."""
-    spans = sorted(((m.start(), m.end()) for pat, _ in _PLACEHOLDERS for m in pat.finditer(text)),
-                   key=lambda s: (s[0], -s[1]))
-    kept: list[tuple[int, int]] = []
-    for start, end in spans:
-        if kept and start < kept[-1][1]:
-            continue
-        kept.append((start, end))
-    return [text[a:b] for a, b in kept]
 
 
 def _check_placeholders(structure: Structure, file: str) -> list[Finding]:

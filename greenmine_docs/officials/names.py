@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..findings import Finding, Location, make
-from .check import placeholders_in
+from .placeholders import placeholders_in
 from .docx_structure import Block, locate
 
 SIMILAR = 0.85
