@@ -361,7 +361,7 @@ def add_text(paragraph, text: str, *, bold: bool | None = None, italic: bool | N
     out: list[str] = []
     runs_xml(out, str(text), rpr_xml(ea, la, size, bold, italic, underline))
     p = paragraph._p
-    run = None
+    run: Any = None
     for run in parse_children("".join(out)):
         p.append(run)
     return Run(run, paragraph)

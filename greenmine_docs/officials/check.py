@@ -370,7 +370,7 @@ def _check_levels(structure: Structure, file: str) -> list[Finding]:
     kinds_at: dict[int, Counter[str]] = {}
     for h in structure.headings:
         if h.number_kind in KIND_LABEL:
-            kinds_at.setdefault(h.level, Counter())[h.number_kind] += 1  # type: ignore[index]
+            kinds_at.setdefault(h.level, Counter())[h.number_kind] += 1
     prev: Block | None = None
     for h in structure.headings:
         limit = (prev.level if prev else 0) + 1

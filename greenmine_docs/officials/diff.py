@@ -139,13 +139,13 @@ def _pair(old: list[tuple[str, list[str]]], new: list[tuple[str, list[str]]]
     out: list[tuple[int | None, int | None]] = []
     old_done = -1
     for ni in range(len(new)):
-        oi = pair_of_new.get(ni)
-        if oi is not None:
-            for k in range(old_done + 1, oi):  # removed chapters before this one
+        paired = pair_of_new.get(ni)
+        if paired is not None:
+            for k in range(old_done + 1, paired):  # removed chapters before this one
                 if k not in used_old:
                     out.append((k, None))
-            old_done = max(old_done, oi)
-        out.append((oi, ni))
+            old_done = max(old_done, paired)
+        out.append((paired, ni))
     for k in range(len(old)):
         if k not in used_old and (k, None) not in out:
             out.append((k, None))

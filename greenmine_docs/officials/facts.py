@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from ..findings import Finding, Location, make
 from .docx_structure import Block, locate
@@ -166,7 +166,7 @@ def compare_facts(blocks: list[tuple[Block, str]], submission: object, file: str
 
     # numbers: every value with a known unit in the sentence after the label counts, so
     # "由60万吨/年扩大到120万吨/年" agrees with 120 -------------------------------------------------
-    def numeric(what: str, lab: re.Pattern[str], units: dict[str, object], expected: float,
+    def numeric(what: str, lab: re.Pattern[str], units: Mapping[str, object], expected: float,
                 expected_unit: str, convert) -> None:
         val = re.compile(rf"{_NUM}\s*{_units_pattern(units)}")
         seen = False

@@ -39,7 +39,8 @@ def _flat(text: str) -> str:
 def _variants(text: str, name: str, anchor: str) -> list[tuple[int, str]]:
     """(position, text of the name's length ending where ``anchor`` ends) for every
     occurrence of the anchor (the name's last characters) in ``text``."""
-    out, start = [], 0
+    out: list[tuple[int, str]] = []
+    start = 0
     while True:
         i = text.find(anchor, start)
         if i < 0:

@@ -104,7 +104,8 @@ class Placeable:
         raise AttributeError("Placeable is read-only")
 
     def __html__(self) -> str:
-        return placeholder_xml(self._key)
+        key: int = object.__getattribute__(self, "_key")
+        return placeholder_xml(key)
 
     def __str__(self) -> str:
         raise TemplateRefusal("正文变量只能单独成段写成“{{p body }}”，不能当作文字使用"

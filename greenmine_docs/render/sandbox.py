@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import types
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
@@ -245,7 +245,7 @@ class DocumentSandbox(ImmutableSandboxedEnvironment):
             bounds.text_length(piece)
         return bounds.charge((markup_join if autoescape else str_join)(pieces))
 
-    def concat(self, pieces: Any) -> str:  # type: ignore[override]
+    def concat(self, pieces: Any) -> str:
         """All output and every captured block (``{% set x %}…``), counted as it comes (in
         steps of at most :data:`_CONCAT_STEP` characters)."""
         budget = bounds.current()
@@ -262,7 +262,9 @@ class DocumentSandbox(ImmutableSandboxedEnvironment):
 
     def from_string(self, source: Any, *args: Any, **kwargs: Any) -> Any:
         template = super().from_string(source, *args, **kwargs)
-        template.source_chars = len(source) if isinstance(source, str) else 0
+        # the source's length, for the output budget (an attribute Jinja's Template does not
+        # declare, hence setattr)
+        setattr(template, "source_chars", len(source) if isinstance(source, str) else 0)  # noqa: B010
         return template
 
 
@@ -357,7 +359,7 @@ def _timed_test(func: Callable[..., Any]) -> Callable[..., Any]:
 def _jinja_tests() -> dict[str, Callable[..., Any]]:
     from jinja2.tests import TESTS
 
-    return {name: _timed_test(f) for name, f in TESTS.items()}
+    return {name: _timed_test(cast(Callable[..., Any], f)) for name, f in TESTS.items()}
 
 
 _TESTS = _jinja_tests()

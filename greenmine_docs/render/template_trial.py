@@ -32,7 +32,7 @@ def trial_findings(pieces: list[tuple[Tag, str]], variables: Iterable[str]
     if not pieces:
         return []
     source, starts = _joined(pieces)
-    context = {name: SAMPLE_TEXT for name in variables}
+    context: dict[str, object] = {name: SAMPLE_TEXT for name in variables}
     if "body" in context:
         context["body"] = Placeable("subdoc", 0)
     try:
