@@ -216,13 +216,15 @@ def test_a_new_document_needs_only_its_package_a_registry_line_its_template_and_
     built = api.build(EXAMPLE, tmp_path / "build")
     notice = tmp_path / "build" / "山西青岚建材有限公司青岚山水泥用灰岩矿整改通知书.docx"
     assert notice in built.written
-    assert "评估结论为：达标（得分 942.12 分）" in _text(notice)
+    scored = built.run.scores.assessment
+    assert scored is not None
+    assert f"评估结论为：达标（得分 {scored.result.total:.2f} 分）" in _text(notice)
     alone = api.generate("notice", EXAMPLE, tmp_path / "通知.docx")
     assert alone.written == [tmp_path / "通知.docx"]
     assert _text(tmp_path / "通知.docx") == _text(notice)
     assert "| `notice` | 整改通知书 | DOCX | assessment（第三方评估）" in documents.markdown_table()
     # its check runs for every input, in validate too
-    undated = variant({"deadline: 2023-12-31": "deadline: null"})
+    undated = variant({"deadline: 2024-05-31": "deadline: null"})  # the first problem
     assert "GM-W560" in {f.code for f in api.validate(undated).findings}
     # its policy: an assessment error stops it, a plan error does not
     stopped = api.build(variant({"role: 组长": "role: 成员"}), tmp_path / "b2")

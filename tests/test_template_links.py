@@ -163,7 +163,7 @@ def test_pdf_conversion_fetches_nothing(tmp_path, server, monkeypatch, stripped,
     linked picture and the HTTP server gets no request."""
     from greenmine_docs.docx import external
     from greenmine_docs.render.tpl import render_template
-    from greenmine_docs.docx.pdf import docx_bytes_to_pdf
+    from greenmine_docs.docx.office import docx_bytes_to_pdf
 
     secret = _secret_png(tmp_path / "secret.png")
     tpl = _linked(tmp_path / "t.docx", [secret.as_uri(), f"{server}/linked.png"])

@@ -47,7 +47,8 @@ from .fonts import DEFAULT_FONTS, SIZES, FontScheme, set_run_font, set_style_fon
 from .page import (MARGINS_MM, TYPE_WIDTH_MM, empty_footers, page_number_footers,
                    page_numbering, section_break, set_doc_grid, setup_page,
                    suppress_first_page_number)
-from .pdf import PdfResult, docx_bytes_to_pdf, find_soffice
+from .office import PdfResult, docx_bytes_to_pdf
+from .pdf import find_soffice
 from .styles import apply_official_styles
 from .tables import Cell, add_table
 from .text import add_text

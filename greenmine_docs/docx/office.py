@@ -5,7 +5,7 @@ a batch worker writes them for every mine. :class:`Office` starts one private he
 LibreOffice (through :mod:`._lo_uno`, run by a Python that can ``import uno``) the first time
 it is needed and gives it one document after another until :meth:`Office.close` (or the end of
 the process: the helper stops LibreOffice when its input closes). :func:`shared_office` is the
-one of the current process.
+one of the current process; :func:`docx_bytes_to_pdf` converts one document in it.
 
 Each conversion reads back the entries of every table of contents with the page numbers of
 LibreOffice's layout, and exports the PDF when asked. LibreOffice runs with a throw-away user
@@ -31,7 +31,7 @@ from typing import Any
 
 from ..errors import DependencyError, OutputError
 from . import external
-from .pdf import PROFILE_SECURITY
+from .pdf import PROFILE_SECURITY, missing_soffice
 from .pdf_fonts import FontPlan, font_plan, registry_xcu
 from .toc import TocEntry
 
@@ -259,3 +259,20 @@ def _close_shared() -> None:
     office = _SHARED.pop(os.getpid(), None)
     if office is not None:
         office.close()
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    data: bytes
+    toc_updated: bool  # the table of contents was rebuilt by LibreOffice before export
+
+
+def docx_bytes_to_pdf(data: bytes, *, name: str = "document") -> PdfResult:
+    """Convert a DOCX (bytes) to PDF (bytes) with LibreOffice (the process's session),
+    fetching nothing it links to."""
+    office = shared_office()
+    if office is None:
+        raise missing_soffice()
+    converted = office.convert(data, name=name, pdf=True)
+    assert converted.pdf is not None
+    return PdfResult(converted.pdf, converted.tocs is not None)

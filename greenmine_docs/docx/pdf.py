@@ -17,7 +17,6 @@ import functools
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DependencyError
@@ -32,11 +31,6 @@ _CANDIDATES = (
 
 _OFF = ("none", "off", "no", "0", "false")
 
-
-@dataclass(frozen=True)
-class PdfResult:
-    data: bytes
-    toc_updated: bool  # the table of contents was rebuilt by LibreOffice before export
 
 
 def find_soffice() -> str | None:
@@ -92,14 +86,3 @@ PROFILE_SECURITY = (
 links to, run no macros."""
 
 
-def docx_bytes_to_pdf(data: bytes, *, name: str = "document") -> PdfResult:
-    """Convert a DOCX (bytes) to PDF (bytes) with LibreOffice (the process's session),
-    fetching nothing it links to."""
-    from .office import shared_office
-
-    office = shared_office()
-    if office is None:
-        raise missing_soffice()
-    converted = office.convert(data, name=name, pdf=True)
-    assert converted.pdf is not None
-    return PdfResult(converted.pdf, converted.tocs is not None)
