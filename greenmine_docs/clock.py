@@ -14,7 +14,7 @@ import datetime as dt
 import os
 import time
 import zipfile
-from typing import Any
+from typing import Any, Literal
 
 ENV = "GREENMINE_FIXED_CLOCK"
 
@@ -55,7 +55,8 @@ def zip_date_time() -> tuple[int, int, int, int, int, int]:
     if moment is not None:
         return (moment.year, moment.month, moment.day, moment.hour, moment.minute,
                 moment.second)
-    return time.localtime(time.time())[:6]  # type: ignore[return-value]
+    t = time.localtime(time.time())
+    return t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec
 
 
 class StampedZip(zipfile.ZipFile):
@@ -63,7 +64,7 @@ class StampedZip(zipfile.ZipFile):
     file) with :func:`zip_date_time`, otherwise writing exactly as ``ZipFile`` does: every
     package we write (.docx, .xlsx, batch bundles) is made through it."""
 
-    def open(self, name: Any, mode: str = "r", pwd: bytes | None = None, *,
+    def open(self, name: Any, mode: Literal["r", "w"] = "r", pwd: bytes | None = None, *,
              force_zip64: bool = False) -> Any:
         if mode == "w" and isinstance(name, zipfile.ZipInfo):  # writestr and write come here
             name.date_time = zip_date_time()

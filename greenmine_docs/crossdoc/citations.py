@@ -29,9 +29,9 @@ def check(ctx: Run) -> Iterator[Finding]:
             yield make("GM-W236", _conflict_message(c), location=location)
         if written is None:
             continue
-        for c in cited_in(text, cites):
-            if c.date is not None and c.date > written:
-                yield make("GM-W237", f"引用的{c.cite()}发布于{cn_date(c.date)}，晚于本文件的编制日期"
+        for cited in cited_in(text, cites):
+            if cited.date is not None and cited.date > written:
+                yield make("GM-W237", f"引用的{cited.cite()}发布于{cn_date(cited.date)}，晚于本文件的编制日期"
                            f"{cn_date(written)}。", location=location)
 
 

@@ -142,7 +142,8 @@ def package_bytes(document: Any) -> bytes:
         members = _Members(zf, island_texts(parts))
         PackageWriter._write_content_types_stream(members, parts)
         PackageWriter._write_pkg_rels(members, package.rels)
-        PackageWriter._write_parts(members, parts)
+        # _Members has the interface of the zip writer PackageWriter expects
+        PackageWriter._write_parts(members, parts)  # type: ignore[arg-type]
     return buf.getvalue()
 
 

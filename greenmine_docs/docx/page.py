@@ -192,7 +192,8 @@ def section_break(container, base_sect_pr, *, landscape: bool = False):
 
     from docx.section import Section
 
-    setup_page(Section(sect_pr, None), landscape=landscape)
+    # setting the page needs no document part (python-docx's annotation asks for one)
+    setup_page(Section(sect_pr, None), landscape=landscape)  # type: ignore[arg-type]
     # the break paragraph itself: no indent, no spacing
     pf = par.paragraph_format
     pf.first_line_indent = Pt(0)

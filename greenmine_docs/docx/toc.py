@@ -279,7 +279,8 @@ def _fill(field: _Field, entries: list[TocEntry], body: Any, styles: _Styles) ->
     template = start.find(w("pPr"))
     sect = None if template is None else template.find(w("sectPr"))  # moves to the last entry
     width = _text_width(start, body)
-    last = anchor = None
+    last: Any = None  # the paragraph of the last entry written, and the run it ends with
+    anchor: Any = None
     for entry in entries:
         style_id = styles.toc_style(entry.level)
         ppr = _entry_ppr(template, style_id, width, entry.page is not None)

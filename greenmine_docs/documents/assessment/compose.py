@@ -142,7 +142,7 @@ def mine_overview(w: "Writer", d: "ReportData") -> None:
     depth = ""
     if lic.depth_top_m is not None and lic.depth_bottom_m is not None:
         depth = f"{_num(lic.depth_top_m)}米至{_num(lic.depth_bottom_m)}米标高"
-    rows = [
+    rows: list[list[Any]] = [
         ["企业名称", ent.name, "统一社会信用代码", ent.uscc],
         ["法定代表人", ent.legal_representative, "经济类型", ent.economic_type or "—"],
         ["矿山名称", Cell(mine.name, span=3)],
@@ -317,7 +317,7 @@ def comparison(w: "Writer", d: "ReportData") -> None:
             else "与企业自评相同")
     w.paragraph(f"企业自评折算总得分{_score(own.total)}分，自评结论为{own.verdict.value}；第三方评估"
                 f"折算总得分{_score(r.total)}分，评估结论为{r.verdict.value}，{than}。")
-    rows = []
+    rows: list[list[Any]] = []
     for mine_c, own_c in zip(r.categories, own.categories):
         rows.append([mine_c.category.name, _pts(mine_c.points), _score(own_c.score),
                      _score(mine_c.score), _signed(mine_c.score - own_c.score)])

@@ -70,7 +70,7 @@ def report_context(ctx: Run, tpl: Any) -> dict[str, Any]:
     return {**template_values(data), "body": body}
 
 
-def template_values(data: ReportData) -> dict[str, str]:
+def template_values(data: ReportData) -> dict[str, Any]:
     """The template's variables (all plain text; see templates/third_party_report/TEMPLATE.md)."""
     from ...docx import cn_date, cn_date_upper
     from ...model.assessment import TeamRole

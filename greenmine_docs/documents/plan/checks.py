@@ -8,7 +8,7 @@ contradict the structured facts (capacity, area, reserves) are warnings.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ...errors import ConfigError, InputError
 from ...findings import Finding, Location, make

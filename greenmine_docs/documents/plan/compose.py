@@ -105,7 +105,7 @@ class PlanComposer:
 
     def _facts_enterprise(self, category: Any = None) -> None:
         e = self.d.ctx.submission.enterprise
-        rows = [["企业名称", e.name, "统一社会信用代码", e.uscc],
+        rows: list[list[Any]] = [["企业名称", e.name, "统一社会信用代码", e.uscc],
                 ["法定代表人", e.legal_representative, "经济类型", e.economic_type or "—"],
                 ["注册地址", Cell(e.address, span=3)],
                 ["联系人", e.contact.name, "联系电话", e.contact.phone]]
@@ -118,7 +118,7 @@ class PlanComposer:
         depth = "—"
         if lic.depth_top_m is not None and lic.depth_bottom_m is not None:
             depth = f"{fmt_number(lic.depth_top_m)}米至{fmt_number(lic.depth_bottom_m)}米标高"
-        rows = [["矿山名称", Cell(m.name, span=3)],
+        rows: list[list[Any]] = [["矿山名称", Cell(m.name, span=3)],
                 ["采矿许可证号", lic.number, "采矿权人", lic.holder],
                 ["开采矿种", lic.mineral, "开采方式", lic.method.value],
                 ["生产规模", f"{fmt_number(lic.scale.value)}{lic.scale.unit}", "矿区面积",
