@@ -55,6 +55,22 @@ def assert_nothing_built(runner, mine: Path, tmp_path: Path, code: int = 1) -> N
     assert not out.exists() or not any(out.iterdir())
 
 
+def assert_stopped(runner, mine: Path, tmp_path: Path, document: str, code: str) -> None:
+    """``build`` stops ``document`` because of the finding ``code`` (its policy) and writes
+    none of its files; the documents the finding does not concern may still be written."""
+    out = tmp_path / "built"
+    res = run_cli(runner, "build", mine, "-o", out)
+    assert res.code == 1, res.output
+    assert "内部错误" not in res.output and "Traceback" not in res.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    blocked = {b["document"]: b["codes"] for b in manifest["blocked"]}
+    assert code in blocked.get(document, []), blocked
+    from greenmine_docs.documents import get
+
+    title = get(document).title
+    assert not any(title in f["file"] for f in manifest["files"]), manifest["files"]
+
+
 # ------------------------------------------------------------------ encodings
 
 def test_yaml_with_a_bom_then_gbk_text_is_refused_naming_file_and_line(example_copy, runner,
@@ -82,7 +98,7 @@ def test_markdown_with_a_bom_then_gbk_text_is_a_located_plan_finding(example_cop
     assert "basis.md" in hit["message"] and "UTF-8" in hit["message"]
     assert "另存为" in hit["hint"]
     assert "GM-E407" in api.validate(example_copy).codes()
-    assert_nothing_built(runner, example_copy, tmp_path)
+    assert_stopped(runner, example_copy, tmp_path, "plan", "GM-E407")
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
@@ -355,7 +371,7 @@ def test_one_bad_table_does_not_stop_summarize(table, runner, tmp_path):
     files = [str(v) for row in summary.iter_rows(values_only=True) for v in row if v]
     assert any("甲" in v for v in files) and not any("乙.xlsx" in v for v in files)
     assert any("乙.xlsx" in str(v) for row in broken.iter_rows(values_only=True) for v in row)
-    from greenmine_docs.selfcheck.summary import summarize
+    from greenmine_docs.documents.selfcheck.summary import summarize
 
     result = summarize([folder], tmp_path / "again.xlsx")
     assert len(result.rows) == 1 and [p.name for p, _ in result.broken] == ["乙.xlsx"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from typing import Any
 
 import click
 
@@ -63,7 +64,8 @@ class _NamePath(click.Path):
         checked.__dict__.update(inner.__dict__)  # the same options (exists, dir_okay…)
         return checked
 
-    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
         from ..pathnames import path_problem
 
         problem = path_problem(str(value))
