@@ -1,6 +1,6 @@
 """Finding codes of the officials' tools (6xx): the listed-mines directory read by
 ``greenmine sample`` (60x), the structure check of submitted plan documents by
-``greenmine check`` (61x–63x). 64x–68x are free; 690–699 belong to ``batch`` (codes/batch.py).
+``greenmine check`` (61x–63x), the verification round's records (64x–65x). 66x–68x are free; 690–699 belong to ``batch`` (codes/batch.py).
 
 Never renumber a code; add new ones at the end of their block.
 """
@@ -68,4 +68,41 @@ SPECS = [
      "处理批注意见后删除批注再提交。"),
     ("GM-I632", "info", "文字由 OCR 识别",
      "扫描件的文字由 OCR 识别，个别字可能有误；有疑问处请对照原件，或请企业提交带文字层的 PDF 或 Word 文档。"),
+    # --- 64x–65x: the verification round's on-site records (`greenmine verify`) ---
+    ("GM-E640", "error", "核查记录表无法打开",
+     "确认文件是用 Excel 或 WPS 保存的 .xlsx 工作簿且未损坏；可用 greenmine verify sheets 重新生成空白记录表。"),
+    ("GM-E641", "error", "核查记录表中没有“记录表”工作表",
+     "工作表可能被改名：把填写内容所在的工作表改回“记录表”。"),
+    ("GM-E642", "error", "核查记录表的填写区域有合并单元格",
+     "取消该处的合并单元格，每项内容填在各自的单元格中。"),
+    ("GM-E643", "error", "记录表中的矿山不在核查名单中",
+     "核对矿山名称是否与核查名单一致；不在名单中的矿山不作为本轮核查记录。"),
+    ("GM-E644", "error", "同一矿山有两份记录表",
+     "每座矿山只保留一份最终记录表，删除或合并另一份。"),
+    ("GM-E645", "error", "核查日期顺序错误",
+     "核查开始日期不晚于结束日期，企业签收日期不早于结束日期。"),
+    ("GM-E646", "error", "核查日期未填写或不是日期",
+     "填写日期，如 2023-10-12。"),
+    ("GM-E647", "error", "未填写核查组成员",
+     "填写核查组全体成员姓名，组长注明“（组长）”。"),
+    ("GM-E648", "error", "遴选条件未判定",
+     "逐条填写“符合”或“不符合”。"),
+    ("GM-E649", "error", "评价内容未填写是否存在问题",
+     "逐项填写“是”或“否”。"),
+    ("GM-E650", "error", "存在问题但未写问题描述",
+     "写明发现的问题：对象、位置、数量或程度，使企业能据此整改。"),
+    ("GM-W651", "warning", "问题描述笼统，未写明对象或位置",
+     "写明是哪里、哪些、多少，如“工业场地入口未设置矿区简介牌”，而不是“标识标牌偏少”。"),
+    ("GM-W652", "warning", "存在问题但未写整改要求",
+     "写明整改要求，作为整改通知书的依据。"),
+    ("GM-W653", "warning", "未填写核查方式",
+     "从下拉列表选择查阅资料、现场查看、人员询问或其组合。"),
+    ("GM-E654", "error", "遴选条件不符合但未写明依据",
+     "在“说明”中写明依据（处罚决定书编号、查询结果等）。"),
+    ("GM-W655", "warning", "核查名单中的矿山没有记录表",
+     "收齐该矿山的记录表后再汇总；确未核查的请说明原因。"),
+    ("GM-E656", "error", "记录表中缺少评价内容",
+     "记录表应包含本轮核查的全部评价内容行；用 greenmine verify sheets 重新生成后誊写。"),
+    ("GM-W657", "warning", "核查日期在抽取日期之前或实地核查时限之后",
+     "核对核查日期；核查应在抽取名单之后、实地核查完成时限之前进行。"),
 ]

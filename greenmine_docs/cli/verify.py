@@ -1,0 +1,81 @@
+"""``greenmine verify``: the verification round, from on-site records to the documents that
+close it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ._common import force_option
+
+ROUND_OPTION = click.option(
+    "--round", "round_path", required=True, metavar="round.yaml",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="核查轮次文件：省份、年度、核查单位、整改期限等规则（示例 examples/verification-round/round.yaml）。")
+
+
+@click.group("verify")
+def verify_grp() -> None:
+    """实地核查：核查记录表、读取记录、核查结论、整改通知书、移出名单。
+
+    \b
+    示例：
+      greenmine verify sheets 核查名单.xlsx --round round.yaml -o 记录表/
+      greenmine verify read records/ --round round.yaml --sample 核查名单.xlsx
+      greenmine verify close records/ --round round.yaml --sample 核查名单.xlsx -o 结果/
+    """
+
+
+@verify_grp.command("sheets")
+@click.argument("sample", metavar="核查名单.xlsx", type=click.Path(dir_okay=False, path_type=Path))
+@ROUND_OPTION
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="输出目录：每座抽中矿山一份记录表（.xlsx 供现场填写，.docx 供打印）。")
+@click.option("--no-docx", is_flag=True, help="只写 .xlsx 记录表。")
+@force_option
+def sheets_cmd(sample: Path, round_path: Path, output: Path, no_docx: bool, force: bool) -> int:
+    """为核查名单中的每座矿山生成实地核查记录表。"""
+    from ..officials.verify.sheets import run_sheets
+
+    written = run_sheets(sample, output, round_path=round_path, docx=not no_docx, force=force)
+    click.echo(f"已写出 {len(written)} 个文件到 {output}/")
+    return 0
+
+
+SAMPLE_OPTION = click.option(
+    "--sample", "sample_path", required=True, metavar="核查名单.xlsx",
+    type=click.Path(dir_okay=False, path_type=Path), help="greenmine sample 写出的核查名单。")
+
+
+@verify_grp.command("read")
+@click.argument("records", nargs=-1, required=True, metavar="记录表目录或文件...",
+                type=click.Path(path_type=Path))
+@ROUND_OPTION
+@SAMPLE_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="屏幕输出格式。")
+def read_cmd(records: tuple[Path, ...], round_path: Path, sample_path: Path, fmt: str) -> int:
+    """读取填好的记录表：检查完整性与问题描述，按规则给出每座矿山的核查结论。"""
+    import json
+
+    from ..officials.verify.round_read import read_round
+    from ..officials.verify.summary import outcome_rows
+    from ..report_format import render_text
+    from ._common import exit_code
+
+    result = read_round(list(records), round_path=round_path, sample_path=sample_path)
+    rows = outcome_rows(result)
+    if fmt == "json":
+        data = result.report.to_dict()
+        data["mines"] = rows
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return exit_code(result.report)
+    if result.report.findings:
+        click.echo(render_text(result.report), err=bool(result.report.errors))
+    for r in rows:
+        click.echo(f"  {r['矿山名称']}：{r['核查结论']}（问题 {r['问题数']} 项）"
+                   + (f"，{r['理由']}" if r["理由"] else ""))
+    click.echo(f"记录表 {len(rows)} 份："
+               + "，".join(f"{k} {result.count(k)} 座" for k in ("合格", "限期整改", "不合格"))
+               + (f"；未收到 {len(result.missing)} 座" if result.missing else ""))
+    return exit_code(result.report)

@@ -1,0 +1,107 @@
+"""Reading the sample workbook that ``greenmine sample`` wrote (sheet 核查名单, header row with
+矿山名称, 名录级别, 所在市 …; sheet 抽取记录 with the draw's date)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ...errors import InputError
+from ..mine_list import norm_name
+
+SHEET = "核查名单"
+_WANTED = {"name": "矿山名称", "level": "名录级别", "city": "所在市", "county": "所在县（市、区）",
+           "mineral": "开采矿种", "method": "开采方式", "group": "核查组别", "checker": "核查单位",
+           "reason": "抽取方式"}
+
+
+@dataclass(frozen=True)
+class SampledMine:
+    name: str
+    level: str
+    city: str
+    county: str = ""
+    mineral: str = ""
+    method: str = ""
+    group: str = ""
+    checker: str = ""
+    reason: str = ""
+
+    @property
+    def key(self) -> str:
+        return norm_name(self.name)
+
+
+@dataclass(frozen=True)
+class Sample:
+    source: Path
+    mines: tuple[SampledMine, ...]
+    drawn_on: dt.date | None
+
+    def find(self, name: str) -> SampledMine | None:
+        key = norm_name(name)
+        return next((m for m in self.mines if m.key == key), None)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_sample(path: str | Path) -> Sample:
+    """The drawn mines in list order; :class:`InputError` when the file is not a sample."""
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    from ...zipguard import check_office_file
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"找不到核查名单：{path}", hint="先用 greenmine sample 抽取核查名单。")
+    check_office_file(path, kind="Excel 工作簿")
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as e:
+        raise InputError(f"{path.name} 不是有效的 Excel 工作簿，无法打开。") from e
+    try:
+        if SHEET not in wb.sheetnames:
+            raise InputError(f"{path.name} 中没有“{SHEET}”工作表，不是 greenmine sample 写出的核查名单。",
+                             hint="现有工作表：" + "、".join(wb.sheetnames))
+        rows = [[_text(v) for v in r] for r in wb[SHEET].iter_rows(values_only=True)]
+        drawn_on = _drawn_on(wb)
+    finally:
+        wb.close()
+    header_at = next((i for i, r in enumerate(rows[:10]) if "矿山名称" in r), None)
+    if header_at is None:
+        raise InputError(f"{path.name}（{SHEET}）中找不到“矿山名称”表头。")
+    header = rows[header_at]
+    cols = {k: header.index(t) for k, t in _WANTED.items() if t in header}
+    missing = [_WANTED[k] for k in ("name", "level", "city") if k not in cols]
+    if missing:
+        raise InputError(f"{path.name}（{SHEET}）表头缺少：" + "、".join(missing))
+    mines = []
+    for r in rows[header_at + 1:]:
+        values = {k: (r[i] if i < len(r) else "") for k, i in cols.items()}
+        if values["name"]:
+            mines.append(SampledMine(**values))
+    if not mines:
+        raise InputError(f"{path.name} 的核查名单中没有矿山。")
+    return Sample(source=path, mines=tuple(mines), drawn_on=drawn_on)
+
+
+def _drawn_on(wb: Any) -> dt.date | None:
+    if "抽取记录" not in wb.sheetnames:
+        return None
+    for r in wb["抽取记录"].iter_rows(max_row=20, values_only=True):
+        if r and r[0] == "抽取日期" and len(r) > 1 and r[1]:
+            try:
+                return dt.date.fromisoformat(str(r[1])[:10])
+            except ValueError:
+                return None
+    return None
