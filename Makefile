@@ -7,12 +7,17 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 EXAMPLE := examples/shanxi-limestone/mine.yaml
 OUT ?= out/shanxi-limestone
+ROUND := examples/verification-round
 
 .PHONY: demo test bench system-deps clean
 
 demo: $(VENV)/.installed
 	$(BIN)/greenmine build $(EXAMPLE) -o $(OUT) --force
 	@echo "文档已生成到 $(OUT)/"
+	$(BIN)/greenmine verify read $(ROUND)/records --round $(ROUND)/round.yaml --sample $(ROUND)/核查名单.xlsx
+	$(BIN)/greenmine verify close $(ROUND)/records --round $(ROUND)/round.yaml \
+	  --sample $(ROUND)/核查名单.xlsx -o out/verification-round --force
+	@echo "实地核查收尾文件已生成到 out/verification-round/"
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q

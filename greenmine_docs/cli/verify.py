@@ -79,3 +79,35 @@ def read_cmd(records: tuple[Path, ...], round_path: Path, sample_path: Path, fmt
                + "，".join(f"{k} {result.count(k)} 座" for k in ("合格", "限期整改", "不合格"))
                + (f"；未收到 {len(result.missing)} 座" if result.missing else ""))
     return exit_code(result.report)
+
+
+@verify_grp.command("close")
+@click.argument("records", nargs=-1, required=True, metavar="记录表目录或文件...",
+                type=click.Path(path_type=Path))
+@ROUND_OPTION
+@SAMPLE_OPTION
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="输出目录：整改通知书、结果汇总表、拟移出名单、工作总结、整改台账。")
+@click.option("--date", "issued", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              metavar="YYYY-MM-DD", help="整改通知书印发日期（缺省取 round.yaml 的 notice_date，再缺省为今天）。")
+@force_option
+def close_cmd(records: tuple[Path, ...], round_path: Path, sample_path: Path, output: Path,
+              issued, force: bool) -> int:
+    """汇总核查结论，写出限期整改通知书、结果汇总表、拟移出名单和工作总结。"""
+    from ..officials.verify.close import run_close
+    from ..report_format import render_text
+    from ._common import EXIT_FINDINGS
+
+    done = run_close(list(records), output, round_path=round_path, sample_path=sample_path,
+                     issued=issued.date() if issued else None, force=force)
+    report = done.result.report
+    if report.findings:
+        click.echo(render_text(report), err=done.blocked)
+    if done.blocked:
+        click.echo("记录表有错误或尚未收齐，未写出任何文件。请改正后重新运行。", err=True)
+        return EXIT_FINDINGS
+    f = done.facts
+    click.echo(f"核查 {len(f.rows)} 座：" + "，".join(f"{o} {len(f.with_outcome(o))} 座"
+                                                   for o in ("合格", "限期整改", "不合格"))
+               + f"；整改期限 {f.deadline.isoformat()}。已写出 {len(done.written)} 个文件到 {output}/")
+    return 0

@@ -38,6 +38,7 @@ class Sample:
     source: Path
     mines: tuple[SampledMine, ...]
     drawn_on: dt.date | None
+    listed: tuple[tuple[str, str], ...] = ()  # (level, city) of every listed mine (全部名录)
 
     def find(self, name: str) -> SampledMine | None:
         key = norm_name(name)
@@ -75,6 +76,7 @@ def read_sample(path: str | Path) -> Sample:
                              hint="现有工作表：" + "、".join(wb.sheetnames))
         rows = [[_text(v) for v in r] for r in wb[SHEET].iter_rows(values_only=True)]
         drawn_on = _drawn_on(wb)
+        listed = _listed(wb)
     finally:
         wb.close()
     header_at = next((i for i, r in enumerate(rows[:10]) if "矿山名称" in r), None)
@@ -92,7 +94,7 @@ def read_sample(path: str | Path) -> Sample:
             mines.append(SampledMine(**values))
     if not mines:
         raise InputError(f"{path.name} 的核查名单中没有矿山。")
-    return Sample(source=path, mines=tuple(mines), drawn_on=drawn_on)
+    return Sample(source=path, mines=tuple(mines), drawn_on=drawn_on, listed=listed)
 
 
 def _drawn_on(wb: Any) -> dt.date | None:
@@ -105,3 +107,14 @@ def _drawn_on(wb: Any) -> dt.date | None:
             except ValueError:
                 return None
     return None
+
+
+def _listed(wb: Any) -> tuple[tuple[str, str], ...]:
+    """Level and city of every mine of the directory the sample was drawn from."""
+    if "全部名录" not in wb.sheetnames:
+        return ()
+    rows = [[_text(v) for v in r] for r in wb["全部名录"].iter_rows(values_only=True)]
+    if not rows or "名录级别" not in rows[0] or "所在市" not in rows[0]:
+        return ()
+    lv, ct = rows[0].index("名录级别"), rows[0].index("所在市")
+    return tuple((r[lv], r[ct]) for r in rows[1:] if len(r) > max(lv, ct) and r[lv])
