@@ -17,6 +17,9 @@ demo: $(VENV)/.installed
 	$(BIN)/greenmine verify read $(ROUND)/records --round $(ROUND)/round.yaml --sample $(ROUND)/核查名单.xlsx
 	$(BIN)/greenmine verify close $(ROUND)/records --round $(ROUND)/round.yaml \
 	  --sample $(ROUND)/核查名单.xlsx -o out/verification-round --force
+	$(BIN)/greenmine verify follow-up $(ROUND)/整改台账.xlsx --as-of 2024-02-20 \
+	  -o out/verification-round/整改跟踪情况.xlsx --directory $(ROUND)/名录.xlsx \
+	  --next-directory out/verification-round/名录-下年度.xlsx --force
 	@echo "实地核查收尾文件已生成到 out/verification-round/"
 
 test: $(VENV)/.installed-test

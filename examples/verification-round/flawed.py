@@ -8,6 +8,12 @@ import shutil
 from pathlib import Path
 
 
+def _save(wb, path: Path) -> None:
+    from greenmine_docs.xlsx_fill import save_workbook
+
+    path.write_bytes(save_workbook(wb))
+
+
 def _rows(ws, ident: str) -> int:
     return next(r[0].row for r in ws.iter_rows(min_row=1, max_row=ws.max_row)
                 if str(r[0].value or "") == ident)
@@ -36,21 +42,21 @@ def write_flawed(here: Path, holders: dict[str, str]) -> None:
     r = _rows(ws, "2.3.3")
     ws[f"E{r}"] = None
     ws["B6"] = None
-    wb.save(dst)
+    _save(wb, dst)
     # 2. the sheet renamed
     dst, wb = copy(records[1], "02-工作表改名.xlsx")
     wb["记录表"].title = "Sheet1"
-    wb.save(dst)
+    _save(wb, dst)
     # 3. merged cells in the item table
     dst, wb = copy(records[2], "03-合并单元格.xlsx")
     ws = wb["记录表"]
     r = _rows(ws, "2.1.1")
     ws.merge_cells(f"F{r}:G{r}")
-    wb.save(dst)
+    _save(wb, dst)
     # 4. a mine that was not drawn
     dst, wb = copy(records[3], "04-不在核查名单.xlsx")
     wb["记录表"]["B3"] = "吕梁青岚建材交城县未抽中石灰岩矿"
-    wb.save(dst)
+    _save(wb, dst)
     # 5. a second record for the mine of records[4]
     shutil.copy(records[4], out / "05a-同一矿山第一份.xlsx")
     shutil.copy(records[4], out / "05b-同一矿山第二份.xlsx")
@@ -58,6 +64,6 @@ def write_flawed(here: Path, holders: dict[str, str]) -> None:
     dst, wb = copy(records[5], "06-日期顺序错误.xlsx")
     ws = wb["记录表"]
     ws["B7"], ws["D7"], ws["F7"] = dt.date(2023, 10, 20), dt.date(2023, 10, 18), dt.date(2023, 10, 17)
-    wb.save(dst)
+    _save(wb, dst)
     # 7. not a workbook at all
     (out / "07-损坏的文件.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")

@@ -9,7 +9,7 @@ flawed/ (records with the mistakes ``verify read`` must report). Same output on 
 from __future__ import annotations
 
 import datetime as dt
-import io
+import os
 import random
 import shutil
 import sys
@@ -17,6 +17,13 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+os.environ.setdefault("GREENMINE_FIXED_CLOCK", "2023-11-10T09:00:00")  # same bytes every run
+
+
+def _save(wb, path: Path) -> None:
+    from greenmine_docs.xlsx_fill import save_workbook
+
+    path.write_bytes(save_workbook(wb))
 SEED = 20231001
 CITIES = {
     "吕梁": ("交城县", "文水县", "孝义市", "柳林县"),
@@ -109,9 +116,7 @@ def write_directory(path: Path) -> list[list[str]]:
                "采矿权人", "被举报/信访问题", "以往整改要求"])
     for r in rows:
         ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    path.write_bytes(buf.getvalue())
+    _save(wb, path)
     return rows
 
 
@@ -153,7 +158,7 @@ def fill_record(path: Path, index: int, holder: str, plan: tuple[list[str], list
             row[4].value = "是" if bad else "否"
             if bad:
                 row[5].value, row[6].value = PROBLEMS[ident]
-    wb.save(path)
+    _save(wb, path)
 
 
 def main() -> int:
@@ -180,7 +185,38 @@ def main() -> int:
     from flawed import write_flawed  # noqa: E402  (next to this script)
 
     write_flawed(HERE, holders)
+    write_ledger(HERE / "整改台账.xlsx")
     return 0
+
+
+def write_ledger(path: Path) -> None:
+    """The ledger ``verify close`` writes, half brought up to date: mines alternate between
+    all items accepted, items done but not yet accepted, and nothing reported."""
+    from openpyxl import load_workbook
+
+    from greenmine_docs.officials.verify.close import LEDGER, run_close
+
+    with tempfile.TemporaryDirectory() as tmp:
+        run_close([HERE / "records"], tmp, round_path=HERE / "round.yaml",
+                  sample_path=HERE / "核查名单.xlsx")
+        wb = load_workbook(Path(tmp) / LEDGER)
+    ws = wb["整改台账"]
+    mines: list[str] = []
+    for row in ws.iter_rows(min_row=3):
+        if not row[1].value:
+            continue
+        if row[1].value not in mines:
+            mines.append(row[1].value)
+        state = mines.index(row[1].value) % 3
+        if state == 2:
+            continue  # nothing reported yet
+        done = dt.date(2024, 1, 8) + dt.timedelta(days=row[0].row)
+        row[7].value = "已按整改要求完成，见整改报告第" + str(row[0].value) + "项"
+        row[8].value = "整改前后对比照片、施工记录"
+        row[9].value = done
+        if state == 0:
+            row[10].value, row[11].value = "县自然资源局 王明", done + dt.timedelta(days=5)
+    _save(wb, path)
 
 
 if __name__ == "__main__":

@@ -111,3 +111,36 @@ def close_cmd(records: tuple[Path, ...], round_path: Path, sample_path: Path, ou
                                                    for o in ("合格", "限期整改", "不合格"))
                + f"；整改期限 {f.deadline.isoformat()}。已写出 {len(done.written)} 个文件到 {output}/")
     return 0
+
+
+@verify_grp.command("follow-up")
+@click.argument("ledger", metavar="整改台账.xlsx", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="跟踪情况工作簿（.xlsx）：逾期事项、移出候选、全部事项。")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              metavar="YYYY-MM-DD", help="统计截止日期（缺省为今天）。")
+@click.option("--directory", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="绿色矿山名录（.xlsx），与 --next-directory 同用。")
+@click.option("--next-directory", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="写出下一年度名录：台账中的矿山“以往整改要求”填“是”，供 sample --priority rectification 优先抽取。")
+@force_option
+def follow_up_cmd(ledger: Path, output: Path, as_of, directory: Path | None,
+                  next_directory: Path | None, force: bool) -> int:
+    """整改跟踪：逾期事项、整改期限届满仍未完成的矿山（移出候选），下一年度优先抽查。"""
+    from ..clock import today
+    from ..officials.verify.follow_up import run_follow_up
+    from ..report_format import render_text
+
+    fu, written, marked = run_follow_up(ledger, output, as_of=as_of.date() if as_of else today(),
+                                        directory=directory, next_directory=next_directory,
+                                        force=force)
+    if fu.report.findings:
+        click.echo(render_text(fu.report))
+    cands = fu.candidates()
+    click.echo(f"截至 {fu.as_of.isoformat()}：整改事项 {len(fu.rows)} 项，逾期未完成 {len(fu.overdue)} 项；"
+               f"移出候选矿山 {len(cands)} 座" + ("：" + "、".join(c[0] for c in cands) if cands else "")
+               + "。")
+    if next_directory:
+        click.echo(f"下一年度名录中 {marked} 座矿山已标记“以往整改要求”。")
+    click.echo("已写出：" + "、".join(str(p) for p in written))
+    return 0

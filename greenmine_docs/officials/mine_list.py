@@ -222,6 +222,11 @@ def _guess_sheet(wb: Any) -> Any:
     return wb.worksheets[0]
 
 
+def header_columns(row: list[str]) -> dict[str, int]:
+    """Column key (:data:`COLUMNS`) -> index in a header row, by the accepted spellings."""
+    return _header_map(row)
+
+
 def _header_map(row: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for idx, text in enumerate(row):

@@ -1,0 +1,78 @@
+"""What ``verify follow-up`` writes: the follow-up workbook (跟踪情况) and the next year's
+directory with the mines told to rectify marked for priority."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ...errors import InputError
+from ...xlsx_fill import save_workbook
+from ..mine_list import header_columns, norm_name
+from .close_xlsx import _table
+from .follow_up import FollowUp
+
+STATUS_HEADERS = ("台账行号", "矿山名称", "所在市", "评价内容", "问题描述", "整改期限", "完成日期",
+                  "验收日期", "状态")
+CANDIDATE_HEADERS = ("序号", "矿山名称", "所在市", "整改期限", "逾期未完成事项")
+PRIORITY_NOTE = "实地核查限期整改"
+
+
+def render_follow_up(fu: FollowUp) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "逾期事项"
+    as_of = fu.as_of.isoformat()
+    rows = [[r.row, r.mine, r.city, r.item, r.problem, r.deadline, r.done, r.accepted, r.status]
+            for r in fu.rows]
+    _table(ws, f"整改逾期事项（截至{as_of}）", STATUS_HEADERS, (8, 36, 8, 9, 40, 12, 12, 12, 12),
+           [r for r in rows if r[-1] == "逾期未完成"])
+    _table(wb.create_sheet("移出候选"), f"整改期限届满仍有问题未完成的矿山（截至{as_of}）",
+           CANDIDATE_HEADERS, (6, 40, 9, 12, 14),
+           [[n, m, c, d, k] for n, (m, c, k, d) in enumerate(fu.candidates(), start=1)])
+    _table(wb.create_sheet("全部事项"), f"整改事项跟踪情况（截至{as_of}）", STATUS_HEADERS,
+           (8, 36, 8, 9, 40, 12, 12, 12, 12), rows)
+    from ...safety.xlsx import keep_data_literal
+
+    keep_data_literal(wb)
+    return save_workbook(wb)
+
+
+def next_directory(fu: FollowUp, directory: Path) -> tuple[bytes, int]:
+    """The directory with 以往整改要求 set to 是 for every mine of the ledger (a column added
+    when missing); returns the workbook and the number of rows marked."""
+    from openpyxl import load_workbook
+
+    from ...zipguard import check_office_file
+
+    check_office_file(directory, kind="Excel 工作簿")
+    wb = load_workbook(directory)
+    ws = _list_sheet(wb)
+    head_row, cols = _header(ws, directory)
+    if "rectification" not in cols:
+        cols["rectification"] = ws.max_column
+        ws.cell(row=head_row, column=ws.max_column + 1, value="以往整改要求")
+    names = {norm_name(m) for m in fu.mines()}
+    marked = 0
+    for row in ws.iter_rows(min_row=head_row + 1):
+        if norm_name(str(row[cols["name"]].value or "")) in names:
+            ws.cell(row=row[0].row, column=cols["rectification"] + 1, value="是")
+            marked += 1
+    return save_workbook(wb), marked
+
+
+def _list_sheet(wb: Any) -> Any:
+    for ws in wb.worksheets:
+        for r in ws.iter_rows(max_row=10, values_only=True):
+            if "name" in header_columns([str(v or "") for v in r]):
+                return ws
+    raise InputError("名录中找不到“矿山名称”表头。")
+
+
+def _header(ws: Any, path: Path) -> tuple[int, dict[str, int]]:
+    for r in ws.iter_rows(max_row=10):
+        cols = header_columns([str(c.value or "") for c in r])
+        if "name" in cols:
+            return r[0].row, cols
+    raise InputError(f"{path.name} 中找不到“矿山名称”表头。")  # pragma: no cover - _list_sheet
