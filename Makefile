@@ -20,6 +20,9 @@ demo: $(VENV)/.installed
 	$(BIN)/greenmine verify follow-up $(ROUND)/整改台账.xlsx --as-of 2024-02-20 \
 	  -o out/verification-round/整改跟踪情况.xlsx --directory $(ROUND)/名录.xlsx \
 	  --next-directory out/verification-round/名录-下年度.xlsx --force
+	$(BIN)/greenmine verify agencies $(ROUND)/records --round $(ROUND)/round.yaml \
+	  --sample $(ROUND)/核查名单.xlsx --assessments $(ROUND)/评估结果.xlsx \
+	  -o out/verification-round/评估机构监督情况.docx --force
 	@echo "实地核查收尾文件已生成到 out/verification-round/"
 
 test: $(VENV)/.installed-test

@@ -117,11 +117,11 @@ def test_example_records_outcomes_match_an_independent_count():
 
 EXPECTED_FLAWED = {
     ("GM-E647", "01-问题描述笼统与漏填.xlsx", "B6"),
-    ("GM-E649", "01-问题描述笼统与漏填.xlsx", "E30"),
-    ("GM-E650", "01-问题描述笼统与漏填.xlsx", "F24"),
-    ("GM-W651", "01-问题描述笼统与漏填.xlsx", "F21"),
+    ("GM-E649", "01-问题描述笼统与漏填.xlsx", "E31"),
+    ("GM-E650", "01-问题描述笼统与漏填.xlsx", "F25"),
+    ("GM-W651", "01-问题描述笼统与漏填.xlsx", "F22"),
     ("GM-E641", "02-工作表改名.xlsx", None),
-    ("GM-E642", "03-合并单元格.xlsx", "F26"),
+    ("GM-E642", "03-合并单元格.xlsx", "F27"),
     ("GM-E643", "04-不在核查名单.xlsx", "B3"),
     ("GM-E644", "05b-同一矿山第二份.xlsx", "B3"),
     ("GM-E645", "06-日期顺序错误.xlsx", "B7"),
@@ -145,4 +145,4 @@ def test_read_cli_exit_codes():
     bad = run_cli(CliRunner(), "verify", "read", ROUND_DIR / "flawed", "--round", ROUND,
                   "--sample", SAMPLE)
     assert bad.code == 1 and "Traceback" not in bad.output
-    assert "记录表!F21" in bad.output
+    assert "记录表!F22" in bad.output

@@ -132,6 +132,41 @@ def plan_for(index: int, items: list[str]) -> tuple[list[str], list[str]]:
     return [], sorted(rng.sample(items, rng.randint(1, 5)), key=items.index)
 
 
+def check_score(plan: tuple[list[str], list[str]]) -> int:
+    """The check team's own score of the fictional mine (1000-point scale)."""
+    failed, problems = plan
+    return 930 - 18 * len(problems) - (150 if failed else 0)
+
+
+AGENCIES = ("汾河矿业咨询有限公司", "太行生态环境工程咨询有限公司", "晋岳绿色矿山技术服务有限公司")
+# how far above the check each agency scores, and whether it gives full points on deficient items
+AGENCY_HABIT = {AGENCIES[0]: (20, True), AGENCIES[1]: (130, True), AGENCIES[2]: (35, False)}
+
+
+def write_assessments(path: Path, mines: list[str], plans: list[tuple[list[str], list[str]]],
+                      points: dict[str, float]) -> None:
+    """The agencies' assessments of the sampled mines (all but one had one)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    totals = wb.active
+    totals.title = "评估结论"
+    totals.append(["矿山名称", "评估机构", "评估得分", "评估结论"])
+    items = wb.create_sheet("评估得分")
+    items.append(["矿山名称", "指标编号", "分值", "评估得分"])
+    for i, (mine, plan) in enumerate(zip(mines, plans)):
+        if i == 6:
+            continue  # this mine entered the list before third-party assessments
+        agency = AGENCIES[i % 3]
+        above, full = AGENCY_HABIT[agency]
+        score = min(1000, check_score(plan) + above)
+        totals.append([mine, agency, score, "达标" if score >= 800 else "不达标"])
+        for ident, pts in points.items():
+            given = pts if (full or ident not in plan[1]) else pts / 2
+            items.append([mine, ident, pts, given])
+    _save(wb, path)
+
+
 def fill_record(path: Path, index: int, holder: str, plan: tuple[list[str], list[str]]) -> None:
     from openpyxl import load_workbook
 
@@ -142,6 +177,7 @@ def fill_record(path: Path, index: int, holder: str, plan: tuple[list[str], list
     ws["B4"] = holder
     ws["B6"] = TEAMS[index % len(TEAMS)]
     ws["B7"], ws["D7"], ws["F7"] = start, start + dt.timedelta(days=1), start + dt.timedelta(days=1)
+    ws["B8"] = check_score(plan)
     for row in ws.iter_rows(min_row=1, max_row=ws.max_row):
         ident = str(row[0].value or "")
         if ident.startswith("条件"):
@@ -172,16 +208,21 @@ def main() -> int:
     run_sample(HERE / "名录.xlsx", HERE / "核查名单.xlsx", ratio="0.25", seed=SEED,
                priorities="reported,rectification", date=dt.date(2023, 9, 28), province="山西省",
                year=2023, force=True)
-    items = [i.id for i in load_round(HERE / "round.yaml").items]
+    round_items = load_round(HERE / "round.yaml").items
+    items = [i.id for i in round_items]
     records = HERE / "records"
     shutil.rmtree(records, ignore_errors=True)
     with tempfile.TemporaryDirectory() as tmp:
         run_sheets(HERE / "核查名单.xlsx", tmp, round_path=HERE / "round.yaml", docx=False)
         records.mkdir()
-        for i, mine in enumerate(read_sample(HERE / "核查名单.xlsx").mines):
+        drawn = read_sample(HERE / "核查名单.xlsx").mines
+        for i, mine in enumerate(drawn):
             name = f"{record_stem(mine.name)}.xlsx"
             shutil.copy(Path(tmp) / name, records / name)
             fill_record(records / name, i, holders[mine.name], plan_for(i, items))
+    write_assessments(HERE / "评估结果.xlsx", [m.name for m in drawn],
+                      [plan_for(i, items) for i in range(len(drawn))],
+                      {i.id: i.points for i in round_items})
     from flawed import write_flawed  # noqa: E402  (next to this script)
 
     write_flawed(HERE, holders)

@@ -144,3 +144,31 @@ def follow_up_cmd(ledger: Path, output: Path, as_of, directory: Path | None,
         click.echo(f"下一年度名录中 {marked} 座矿山已标记“以往整改要求”。")
     click.echo("已写出：" + "、".join(str(p) for p in written))
     return 0
+
+
+@verify_grp.command("agencies")
+@click.argument("records", nargs=-1, required=True, metavar="记录表目录或文件...",
+                type=click.Path(path_type=Path))
+@ROUND_OPTION
+@SAMPLE_OPTION
+@click.option("--assessments", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="第三方评估结果工作簿：工作表“评估结论”（矿山名称、评估机构、评估得分、评估结论）"
+                   "和“评估得分”（矿山名称、指标编号、分值、评估得分）。")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="监督情况报告（.docx）或比对表（.xlsx）。")
+@force_option
+def agencies_cmd(records: tuple[Path, ...], round_path: Path, sample_path: Path,
+                 assessments: Path, output: Path, force: bool) -> int:
+    """评估机构监督：评估得分、结论与实地核查比对，列出达到通报阈值的机构。"""
+    from ..officials.verify.agencies import run_agencies
+    from ..report_format import render_text
+
+    result, figures, written = run_agencies(list(records), output, round_path=round_path,
+                                            sample_path=sample_path, assessments=assessments,
+                                            force=force)
+    if result.report.findings:
+        click.echo(render_text(result.report), err=True)
+    for f in figures:
+        click.echo(f"  {f.agency}：核查 {len(f.mines)} 座" + ("，" + "；".join(f.crossed) if f.crossed else ""))
+    click.echo("已写出：" + "、".join(str(p) for p in written))
+    return 0

@@ -34,6 +34,11 @@ def _table(ws: Any, title: str, headers: tuple[str, ...], widths: tuple[int, ...
                 c.number_format = S.DATE_FORMAT
     for i, w in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = w
+    for n, r in enumerate(rows, start=3):  # readers do not grow rows for wrapped text
+        height = S.row_height([(str(v), w) for v, w in zip(r, widths)
+                               if v is not None and not hasattr(v, "isoformat")])
+        if height:
+            ws.row_dimensions[n].height = height
     ws.freeze_panes = "C3"
     S.a4_landscape(ws, "2:2")
 

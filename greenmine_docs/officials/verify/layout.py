@@ -22,8 +22,9 @@ FIELDS: dict[str, tuple[str, str, str, str]] = {
     "start": ("核查开始日期", "A7", "B7", ""),
     "end": ("核查结束日期", "C7", "D7", ""),
     "signed": ("企业签收日期", "E7", "F7", "G7"),
+    "score": ("核查复核得分", "A8", "B8", ""),  # optional: the team's own score, same scale
 }
-INPUT_FIELDS = ("holder", "team", "start", "end", "signed")
+INPUT_FIELDS = ("holder", "team", "start", "end", "signed", "score")
 DATE_FIELDS = ("start", "end", "signed")
 
 SECTION_CONDITIONS = "一、遴选条件核查"

@@ -28,7 +28,8 @@ def render_record_docx(rnd: Round, mine: SampledMine) -> bytes:
     facts = [["矿山名称", mine.name, "名录级别", mine.level],
              ["采矿权人", "", "所在地", place],
              ["开采矿种", mine.mineral, "开采方式", mine.method],
-             ["核查组成员", "", "核查日期", "　　　　年　　月　　日至　　　　年　　月　　日"]]
+             ["核查组成员", "", "核查日期", "　　　　年　　月　　日至　　　　年　　月　　日"],
+             ["核查复核得分", "（可选）", "企业签收日期", "　　　　年　　月　　日"]]
     add_table(doc, ["项目", "内容", "项目", "内容"], facts, widths_mm=_FACT_WIDTHS,
               aligns=("center", "left", "center", "left"), total_width_mm=LANDSCAPE_TYPE_WIDTH_MM,
               row_height_mm=9)

@@ -21,6 +21,10 @@ def _validation(ws: Any, kind: str, cells: str, *, choices: tuple[str, ...] = ()
     if kind == "list":
         dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
         dv.error = "请从下拉列表中选择：" + "、".join(choices)
+    elif kind == "decimal":
+        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="100000",
+                            allow_blank=True)
+        dv.error = "请填写数字（不带单位）。"
     else:
         dv = DataValidation(type="date", operator="between", formula1="36526", formula2="73051",
                             allow_blank=True)
@@ -55,6 +59,10 @@ def _header_facts(ws: Any, mine: SampledMine, bureau: str) -> None:
         if key in L.DATE_FIELDS:
             ws[val].number_format = S.DATE_FORMAT
             _validation(ws, "date", val, title=label, prompt="日期，如 2023-10-12")
+    _validation(ws, "decimal", L.FIELDS["score"][2], title="核查复核得分",
+                prompt="可选：核查组按同一评价指标复核的总得分（用于评估机构监督）")
+    ws["C8"] = "（可选，按评价指标体系总分计）"
+    ws["C8"].font = S.FONT_NOTE
     ws["A2"] = f"核查单位：{bureau}"
     ws["A2"].font = S.FONT
     ws.merge_cells("A2:G2")
@@ -108,7 +116,7 @@ def render_record_xlsx(rnd: Round, mine: SampledMine) -> bytes:
         ws.column_dimensions[letter].width = width
     _header_facts(ws, mine, rnd.bureau_of(mine.level, mine.city))
 
-    head = _section(ws, 9, L.SECTION_CONDITIONS, L.CONDITION_HEADERS)
+    head = _section(ws, 10, L.SECTION_CONDITIONS, L.CONDITION_HEADERS)
     last = _rows(ws, head + 1, [(c.id, c.text) for c in rnd.rules.conditions])
     methods = tuple(rnd.rules.check_methods)
     _validation(ws, "list", f"C{head + 1}:C{last}", choices=methods, title="核查方式",
