@@ -107,6 +107,7 @@ def close_cmd(records: tuple[Path, ...], round_path: Path, sample_path: Path, ou
         click.echo("记录表有错误或尚未收齐，未写出任何文件。请改正后重新运行。", err=True)
         return EXIT_FINDINGS
     f = done.facts
+    assert f is not None  # not blocked
     click.echo(f"核查 {len(f.rows)} 座：" + "，".join(f"{o} {len(f.with_outcome(o))} 座"
                                                    for o in ("合格", "限期整改", "不合格"))
                + f"；整改期限 {f.deadline.isoformat()}。已写出 {len(done.written)} 个文件到 {output}/")

@@ -135,6 +135,11 @@ def parse_flag(value: str) -> bool:
     return norm_name(value).lower() not in _NEGATIVE
 
 
+def cell_text(value: Any) -> str:
+    """A cell's value as trimmed text: whole floats without ``.0``, dates as ISO dates."""
+    return _cell_text(value)
+
+
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import InputError
+from ..mine_list import cell_text as _text
 from ..mine_list import norm_name
 from .outcome import PENDING
-from .record_read import _open, _text
+from .record_read import open_workbook
 from .round_read import MineResult, RoundResult
 
 SHEET_TOTALS, SHEET_ITEMS = "评估结论", "评估得分"
@@ -78,7 +79,7 @@ def read_assessments(path: str | Path) -> dict[str, Assessment]:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"找不到评估结果工作簿：{path}")
-    wb = _open(path)
+    wb = open_workbook(path)
     try:
         totals = _table(wb, SHEET_TOTALS, ("矿山名称", "评估机构", "评估得分", "评估结论"), path)
         items = _table(wb, SHEET_ITEMS, ("矿山名称", "指标编号", "分值", "评估得分"), path)

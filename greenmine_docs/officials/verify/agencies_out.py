@@ -7,7 +7,7 @@ from typing import Any
 
 from ...cntext import cn_date
 from .agencies import AgencyFigures, frequent_items
-from .close_docx import _doc, _para, _signature, _title
+from .close_docx import doc_heading, doc_para, doc_signature, doc_title, official_doc
 from .config import Round
 
 HEADERS = ("评估机构", "核查矿山", "有复核得分", "平均分差", "最大分差（矿山）", "结论被推翻",
@@ -47,36 +47,31 @@ def method_text(rnd: Round) -> list[str]:
 def render_docx(rnd: Round, figures: list[AgencyFigures], issued: dt.date) -> bytes:
     from ...docx.document import to_bytes
     from ...docx.tables import add_table
-    from ...docx.text import add_text
-
-    def heading(text: str) -> None:
-        add_text(doc.add_paragraph(style="Heading 1"), text)
-
-    doc = _doc()
-    _title(doc, f"{rnd.info.year}年第三方评估机构评估质量监督情况")
-    heading("一、比对方法")
+    doc = official_doc()
+    doc_title(doc, f"{rnd.info.year}年第三方评估机构评估质量监督情况")
+    doc_heading(doc, "一、比对方法")
     for text in method_text(rnd):
-        _para(doc, text)
-    heading("二、各评估机构比对情况")
-    _para(doc, f"本轮实地核查的矿山中，有{sum(len(f.mines) for f in figures)}座开展过第三方评估，"
+        doc_para(doc, text)
+    doc_heading(doc, "二、各评估机构比对情况")
+    doc_para(doc, f"本轮实地核查的矿山中，有{sum(len(f.mines) for f in figures)}座开展过第三方评估，"
                f"涉及评估机构{len(figures)}家。")
     add_table(doc, HEADERS, rows(figures), widths_mm=(40, 14, 16, 15, 36, 16, 19),
               aligns=("left",) + ("center",) * 6, font_size=9)
-    _para(doc, UNITS, indent=False, style="Table Text")
-    heading("三、达到通报阈值的评估机构")
+    doc_para(doc, UNITS, indent=False, style="Table Text")
+    doc_heading(doc, "三、达到通报阈值的评估机构")
     flagged = [f for f in figures if f.crossed]
     if not flagged:
-        _para(doc, "本轮比对中没有评估机构达到通报阈值。")
+        doc_para(doc, "本轮比对中没有评估机构达到通报阈值。")
     for n, f in enumerate(flagged, start=1):
-        _para(doc, f"{n}.{f.agency}：" + "；".join(f.crossed) + "。")
-    heading("四、评估满分而核查发现问题较多的评价内容")
+        doc_para(doc, f"{n}.{f.agency}：" + "；".join(f.crossed) + "。")
+    doc_heading(doc, "四、评估满分而核查发现问题较多的评价内容")
     texts = {i.id: i.text for c in rnd.iset.categories for i in c.items}
     top = frequent_items(figures)[:TOP]
     if not top:
-        _para(doc, "本轮比对中没有评估满分而核查发现问题的评价内容。")
+        doc_para(doc, "本轮比对中没有评估满分而核查发现问题的评价内容。")
     for n, (ident, count) in enumerate(top, start=1):
-        _para(doc, f"{n}.评价内容{ident}“{texts.get(ident, '')}”（{count}项次）。")
-    _signature(doc, rnd.info.issuer, cn_date(issued))
+        doc_para(doc, f"{n}.评价内容{ident}“{texts.get(ident, '')}”（{count}项次）。")
+    doc_signature(doc, rnd.info.issuer, cn_date(issued))
     return to_bytes(doc)
 
 
@@ -84,16 +79,16 @@ def render_xlsx(rnd: Round, figures: list[AgencyFigures]) -> bytes:
     from openpyxl import Workbook
 
     from ...xlsx_fill import save_workbook
-    from .close_xlsx import _table
+    from .close_xlsx import write_table
 
     wb = Workbook()
     ws = wb.active
     ws.title = "机构比对"
-    _table(ws, f"{rnd.info.year}年第三方评估机构评估质量监督情况", HEADERS,
+    write_table(ws, f"{rnd.info.year}年第三方评估机构评估质量监督情况", HEADERS,
            (36, 12, 14, 14, 40, 14, 16), rows(figures))
-    _table(wb.create_sheet("通报名单"), "达到通报阈值的评估机构", ("评估机构", "达到的阈值"),
+    write_table(wb.create_sheet("通报名单"), "达到通报阈值的评估机构", ("评估机构", "达到的阈值"),
            (36, 90), [[f.agency, "；".join(f.crossed)] for f in figures if f.crossed])
-    _table(wb.create_sheet("满分但有问题"), "评估满分而核查发现问题的评价内容",
+    write_table(wb.create_sheet("满分但有问题"), "评估满分而核查发现问题的评价内容",
            ("评估机构", "矿山名称", "评价内容"), (36, 44, 12),
            [[f.agency, m, i] for f in figures for m, i in f.full_but_deficient])
     method = wb.create_sheet("比对方法")

@@ -11,13 +11,13 @@ from .close_facts import CloseFacts, city_name
 from .round_read import MineResult
 
 
-def _doc(*, landscape: bool = False) -> Any:
+def official_doc(*, landscape: bool = False) -> Any:
     from ...docx.document import new_document
 
     return new_document(landscape=landscape, page_numbers=True)
 
 
-def _title(doc: Any, text: str) -> None:
+def doc_title(doc: Any, text: str) -> None:
     from ...docx.text import add_text, no_indent
 
     p = doc.add_paragraph(style="Title")
@@ -25,7 +25,14 @@ def _title(doc: Any, text: str) -> None:
     no_indent(p)
 
 
-def _para(doc: Any, text: str, *, indent: bool = True, align: str | None = None,
+def doc_heading(doc: Any, text: str) -> None:
+    """A first-level heading (一、…, 黑体)."""
+    from ...docx.text import add_text
+
+    add_text(doc.add_paragraph(style="Heading 1"), text)
+
+
+def doc_para(doc: Any, text: str, *, indent: bool = True, align: str | None = None,
           style: str = "Normal") -> Any:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
@@ -40,12 +47,12 @@ def _para(doc: Any, text: str, *, indent: bool = True, align: str | None = None,
     return p
 
 
-def _signature(doc: Any, issuer: str, date_text: str) -> None:
+def doc_signature(doc: Any, issuer: str, date_text: str) -> None:
     from docx.shared import Pt
 
-    first = _para(doc, issuer, indent=False, align="right")
+    first = doc_para(doc, issuer, indent=False, align="right")
     first.paragraph_format.space_before = Pt(29)
-    _para(doc, date_text, indent=False, align="right")
+    doc_para(doc, date_text, indent=False, align="right")
 
 
 def render_notice(facts: CloseFacts, r: MineResult) -> bytes:
@@ -54,28 +61,28 @@ def render_notice(facts: CloseFacts, r: MineResult) -> bytes:
     from ...docx.document import to_bytes
 
     rnd, info, rec = facts.result.rnd, facts.result.rnd.info, r.record
-    doc = _doc()
-    _title(doc, "限期整改通知书")
+    doc = official_doc()
+    doc_title(doc, "限期整改通知书")
     holder = str(rec.facts.get("holder") or "").strip() or r.mine.name
-    _para(doc, f"{holder}：", indent=False)
+    doc_para(doc, f"{holder}：", indent=False)
     start, end = rec.facts.get("start"), rec.facts.get("end")
     when = (f"于{cn_date(start)}至{cn_date(end)}" if start and end and start != end
             else f"于{cn_date(start)}" if start else "")
     basis = info.basis or f"按照{info.year}年绿色矿山实地抽查核查工作安排"
-    _para(doc, f"{basis}，{rnd.bureau_of(r.mine.level, r.mine.city)}组织核查组{when}对你单位"
+    doc_para(doc, f"{basis}，{rnd.bureau_of(r.mine.level, r.mine.city)}组织核查组{when}对你单位"
                f"{r.mine.name}（{r.mine.level}绿色矿山）进行了实地核查。经核查，该矿山存在以下问题：")
     for n, p in enumerate(rec.problems, start=1):
-        _para(doc, f"（{n}）{p.description.rstrip('。')}（评价内容{p.id}：{p.text}）。")
-    _para(doc, "整改要求：")
+        doc_para(doc, f"（{n}）{p.description.rstrip('。')}（评价内容{p.id}：{p.text}）。")
+    doc_para(doc, "整改要求：")
     for n, p in enumerate(rec.problems, start=1):
         need = p.requirement or f"针对上述第{n}项问题制定措施并整改到位"
-        _para(doc, f"（{n}）{need.rstrip('。')}。")
-    _para(doc, f"请你单位自本通知印发之日起{rnd.rules.deadline_days}日内，即{cn_date(facts.deadline)}前"
+        doc_para(doc, f"（{n}）{need.rstrip('。')}。")
+    doc_para(doc, f"请你单位自本通知印发之日起{rnd.rules.deadline_days}日内，即{cn_date(facts.deadline)}前"
                "完成整改。" + (info.report_to or "整改完成后将整改报告及佐证材料报送核查单位。"))
-    _para(doc, "逾期未完成整改或整改后仍不符合要求的，将依据有关规定处理。")
+    doc_para(doc, "逾期未完成整改或整改后仍不符合要求的，将依据有关规定处理。")
     if info.contact and rnd.bureau_of(r.mine.level, r.mine.city) == info.issuer:
-        _para(doc, f"联系人及电话：{info.contact}")
-    _signature(doc, rnd.bureau_of(r.mine.level, r.mine.city), cn_date(facts.issued))
+        doc_para(doc, f"联系人及电话：{info.contact}")
+    doc_signature(doc, rnd.bureau_of(r.mine.level, r.mine.city), cn_date(facts.issued))
     return to_bytes(doc)
 
 
@@ -89,8 +96,8 @@ def render_removal(facts: CloseFacts) -> bytes:
     from ...docx.tables import add_table
 
     info = facts.result.rnd.info
-    doc = _doc(landscape=True)
-    _title(doc, f"{info.year}年拟移出绿色矿山名录名单")
+    doc = official_doc(landscape=True)
+    doc_title(doc, f"{info.year}年拟移出绿色矿山名录名单")
     rows = [[n, r.mine.name, str(r.record.facts.get("holder") or ""), r.mine.level,
              city_name(r.mine.city), _removal_reason(r)]
             for n, r in enumerate(facts.with_outcome("不合格"), start=1)]
@@ -98,7 +105,7 @@ def render_removal(facts: CloseFacts) -> bytes:
         add_table(doc, REMOVAL_HEADERS, rows, widths_mm=(12, 52, 42, 20, 18, 81),
                   aligns=("center", "left", "left", "center", "center", "left"),
                   total_width_mm=LANDSCAPE_TYPE_WIDTH_MM)
-    _para(doc, f"说明：根据{info.year}年绿色矿山实地核查结论，核查结论为不合格的矿山共{len(rows)}座，"
+    doc_para(doc, f"说明：根据{info.year}年绿色矿山实地核查结论，核查结论为不合格的矿山共{len(rows)}座，"
                "拟从绿色矿山名录中移出。", indent=False, style="Table Text")
     return to_bytes(doc)
 

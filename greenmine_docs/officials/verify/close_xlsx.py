@@ -18,7 +18,7 @@ LEDGER_HEADERS = ("序号", "矿山名称", "所在市", "评价内容", "问题
 LEDGER_WIDTHS = (6, 36, 8, 9, 40, 36, 12, 30, 24, 12, 10, 12)
 
 
-def _table(ws: Any, title: str, headers: tuple[str, ...], widths: tuple[int, ...],
+def write_table(ws: Any, title: str, headers: tuple[str, ...], widths: tuple[int, ...],
            rows: list[list[Any]]) -> None:
     ws.append([title])
     ws["A1"].font = S.FONT_TITLE
@@ -57,12 +57,12 @@ def render_summary(facts: CloseFacts) -> bytes:
     title = f"{facts.result.rnd.info.year}年绿色矿山实地核查结果汇总表"
     ws = wb.active
     ws.title = "汇总"
-    _table(ws, title, SUMMARY_HEADERS, SUMMARY_WIDTHS,
+    write_table(ws, title, SUMMARY_HEADERS, SUMMARY_WIDTHS,
            [_summary_row(n, r, facts) for n, r in enumerate(facts.rows, start=1)])
     _totals(wb.create_sheet("按核查组别统计"), facts)
     for city in facts.cities():
         mines = [r for r in facts.rows if city_name(r.mine.city) == city]
-        _table(wb.create_sheet(city), f"{title}（{city}）", SUMMARY_HEADERS, SUMMARY_WIDTHS,
+        write_table(wb.create_sheet(city), f"{title}（{city}）", SUMMARY_HEADERS, SUMMARY_WIDTHS,
                [_summary_row(n, r, facts) for n, r in enumerate(mines, start=1)])
     from ...safety.xlsx import keep_data_literal
 
@@ -71,15 +71,15 @@ def render_summary(facts: CloseFacts) -> bytes:
 
 
 def _totals(ws: Any, facts: CloseFacts) -> None:
-    rows = []
+    counts: dict[str, list[int]] = {}
     for level in (PROVINCE, CITY):
         mines = [r for r in facts.rows if responsible(r.mine.level) == level]
-        rows.append([level, len(mines)] + [sum(1 for r in mines if r.outcome.outcome == o)
-                                           for o in OUTCOMES]
-                    + [sum(len(r.record.problems) for r in mines)])
-    rows.append(["合计"] + [sum(r[i] for r in rows) for i in range(1, 6)])
-    _table(ws, "按核查组别统计", ("核查组别", "核查矿山", *OUTCOMES, "问题数"), (16, 10, 8, 10, 8, 8),
-           rows)
+        counts[level] = ([len(mines)] + [sum(1 for r in mines if r.outcome.outcome == o)
+                                         for o in OUTCOMES]
+                         + [sum(len(r.record.problems) for r in mines)])
+    counts["合计"] = [sum(c[i] for c in counts.values()) for i in range(5)]
+    write_table(ws, "按核查组别统计", ("核查组别", "核查矿山", *OUTCOMES, "问题数"), (16, 10, 8, 10, 8, 8),
+           [[level, *c] for level, c in counts.items()])
     ws.freeze_panes = None
 
 
@@ -95,7 +95,7 @@ def render_ledger(facts: CloseFacts) -> bytes:
             n += 1
             rows.append([n, r.mine.name, city_name(r.mine.city), p.id, p.description,
                          p.requirement, facts.deadline, None, None, None, None, None])
-    _table(ws, f"{facts.result.rnd.info.year}年绿色矿山实地核查整改台账", LEDGER_HEADERS,
+    write_table(ws, f"{facts.result.rnd.info.year}年绿色矿山实地核查整改台账", LEDGER_HEADERS,
            LEDGER_WIDTHS, rows)
     for row in ws.iter_rows(min_row=3, max_row=ws.max_row, min_col=8, max_col=12):
         for c in row:

@@ -12,7 +12,8 @@ from typing import Any
 
 from ...errors import InputError
 from ...findings import Location, Report, make
-from .record_read import _date, _text
+from ..mine_list import cell_text as _text
+from .record_read import parse_date
 
 SHEET = "整改台账"
 _COLS = {"mine": "矿山名称", "city": "所在市", "item": "评价内容", "problem": "问题描述",
@@ -71,12 +72,12 @@ def _status(deadline: dt.date | None, done: dt.date | None, accepted: dt.date | 
 
 
 def read_ledger(path: str | Path, *, as_of: dt.date) -> FollowUp:
-    from .record_read import _open
+    from .record_read import open_workbook
 
     path = Path(path)
     if not path.is_file():
         raise InputError(f"找不到整改台账：{path}", hint="整改台账由 greenmine verify close 写出。")
-    wb = _open(path)
+    wb = open_workbook(path)
     try:
         if SHEET not in wb.sheetnames:
             raise InputError(f"{path.name} 中没有“{SHEET}”工作表。",
@@ -109,7 +110,7 @@ def _row(result: FollowUp, n: int, raw: list[Any], cols: dict[str, int]) -> Ledg
     dates = {}
     for key in ("deadline", "done", "accepted"):
         value = raw[cols[key]] if cols[key] < len(raw) else None
-        dates[key] = _date(value)
+        dates[key] = parse_date(value)
         if value not in (None, "") and dates[key] is None:
             result.report.add(make("GM-W658", f"第 {n} 行{_COLS[key]}“{_text(value)}”不是日期。",
                                    location=at(key)))

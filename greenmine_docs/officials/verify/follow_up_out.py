@@ -8,7 +8,7 @@ from typing import Any
 from ...errors import InputError
 from ...xlsx_fill import save_workbook
 from ..mine_list import header_columns, norm_name
-from .close_xlsx import _table
+from .close_xlsx import write_table
 from .follow_up import FollowUp
 
 STATUS_HEADERS = ("台账行号", "矿山名称", "所在市", "评价内容", "问题描述", "整改期限", "完成日期",
@@ -26,12 +26,12 @@ def render_follow_up(fu: FollowUp) -> bytes:
     as_of = fu.as_of.isoformat()
     rows = [[r.row, r.mine, r.city, r.item, r.problem, r.deadline, r.done, r.accepted, r.status]
             for r in fu.rows]
-    _table(ws, f"整改逾期事项（截至{as_of}）", STATUS_HEADERS, (8, 36, 8, 9, 40, 12, 12, 12, 12),
+    write_table(ws, f"整改逾期事项（截至{as_of}）", STATUS_HEADERS, (8, 36, 8, 9, 40, 12, 12, 12, 12),
            [r for r in rows if r[-1] == "逾期未完成"])
-    _table(wb.create_sheet("移出候选"), f"整改期限届满仍有问题未完成的矿山（截至{as_of}）",
+    write_table(wb.create_sheet("移出候选"), f"整改期限届满仍有问题未完成的矿山（截至{as_of}）",
            CANDIDATE_HEADERS, (6, 40, 9, 12, 14),
            [[n, m, c, d, k] for n, (m, c, k, d) in enumerate(fu.candidates(), start=1)])
-    _table(wb.create_sheet("全部事项"), f"整改事项跟踪情况（截至{as_of}）", STATUS_HEADERS,
+    write_table(wb.create_sheet("全部事项"), f"整改事项跟踪情况（截至{as_of}）", STATUS_HEADERS,
            (8, 36, 8, 9, 40, 12, 12, 12, 12), rows)
     from ...safety.xlsx import keep_data_literal
 

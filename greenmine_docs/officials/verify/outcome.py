@@ -8,7 +8,6 @@ from ...model.verification import OutcomeRule
 from .config import Round
 from .record_read import Record
 
-
 PENDING = "待定"  # a record with errors: no outcome until it is corrected
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ..mine_list import cell_text as _text
 from . import layout as L
 from .config import Round
-from .record_read import Record, _date, _text
+from .record_read import Record, parse_date
 
 _DIGIT = re.compile(r"[0-9０-９一二三四五六七八九十百千万]")
 
@@ -43,7 +44,7 @@ def _header(rec: Record, rnd: Round, drawn_on: dt.date | None) -> None:
     dates = {}
     for key in L.DATE_FIELDS:
         label = L.FIELDS[key][0]
-        value = _date(f.get(key))
+        value = parse_date(f.get(key))
         if value is None:
             shown = _text(f.get(key))
             rec.add("GM-E646", f"{label}{'“' + shown + '”不是日期' if shown else '未填写'}。",

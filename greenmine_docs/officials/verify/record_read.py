@@ -12,6 +12,7 @@ from typing import Any
 
 from ...errors import InputError
 from ...findings import Finding, Location, make
+from ..mine_list import cell_text as _text
 from . import layout as L
 from .config import Round
 
@@ -62,17 +63,7 @@ class Record:
         return [c for c in self.conditions if c.met is False]
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()[:10]
-    return str(value).strip()
-
-
-def _date(value: Any) -> dt.date | None:
+def parse_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -86,7 +77,7 @@ def _date(value: Any) -> dt.date | None:
     return None
 
 
-def _open(path: Path) -> Any:
+def open_workbook(path: Path) -> Any:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -104,7 +95,7 @@ def read_record(path: str | Path, rnd: Round) -> Record:
     """One record with its findings; ``usable`` is False when nothing could be read."""
     rec = Record(path=Path(path))
     try:
-        wb = _open(rec.path)
+        wb = open_workbook(rec.path)
     except InputError as e:
         rec.add("GM-E640", f"{rec.path.name}：{e.message}")
         return rec

@@ -66,13 +66,13 @@ def read_round(paths: list[str | Path], *, round_path: str | Path,
             _against_sample(rec, sample, by_mine)
         report.extend(rec.findings)
     for mine in sample.mines:
-        rec = by_mine.get(mine.key)
-        if rec is None:
+        found = by_mine.get(mine.key)
+        if found is None:
             result.missing.append(mine)
             report.add(make("GM-W655", f"核查名单中的“{mine.name}”没有记录表。",
                             location=Location(file=str(sample_path), sheet="核查名单")))
         else:
-            result.results.append(MineResult(mine, rec, _outcome(rec, rnd)))
+            result.results.append(MineResult(mine, found, _outcome(found, rnd)))
     return result
 
 

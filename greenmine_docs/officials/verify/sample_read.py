@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import InputError
+from ..mine_list import cell_text as _text
 from ..mine_list import norm_name
 
 SHEET = "核查名单"
@@ -43,14 +44,6 @@ class Sample:
     def find(self, name: str) -> SampledMine | None:
         key = norm_name(name)
         return next((m for m in self.mines if m.key == key), None)
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def read_sample(path: str | Path) -> Sample:
