@@ -9,11 +9,15 @@ EXAMPLE := examples/shanxi-limestone/mine.yaml
 OUT ?= out/shanxi-limestone
 ROUND := examples/verification-round
 
-.PHONY: demo test bench system-deps clean
+.PHONY: demo demo-round test bench system-deps clean
 
 demo: $(VENV)/.installed
 	$(BIN)/greenmine build $(EXAMPLE) -o $(OUT) --force
 	@echo "文档已生成到 $(OUT)/"
+	$(MAKE) --no-print-directory demo-round
+
+# the fictional verification round: outcomes, closing documents, follow-up, agencies
+demo-round: $(VENV)/.installed
 	$(BIN)/greenmine verify read $(ROUND)/records --round $(ROUND)/round.yaml --sample $(ROUND)/核查名单.xlsx
 	$(BIN)/greenmine verify close $(ROUND)/records --round $(ROUND)/round.yaml \
 	  --sample $(ROUND)/核查名单.xlsx -o out/verification-round --force

@@ -36,6 +36,9 @@ CLOCK = "2023-09-20T08:00:00"
 E = "in/shanxi-limestone/mine.yaml"
 XLSX = "in/shanxi-limestone/mine-converted.xlsx"  # beside the photos and plan files it names
 SETS = ("national-2020-reference", "province-demo")
+ROUND_DIR = "verification-round"
+RND = ["--round", "round/round.yaml"]
+RS = [*RND, "--sample", "round/核查名单.xlsx"]
 
 # commands that only read the examples (run in parallel), then those that read their outputs
 FIRST: list[list[str]] = [
@@ -70,6 +73,13 @@ FIRST: list[list[str]] = [
     ["templates", "export", "out/templates"],
     ["schema", "-o", "out/schema.json"],
     ["init", "out/init"],
+    ["verify", "sheets", "round/核查名单.xlsx", *RND, "-o", "out/verify-sheets"],
+    ["verify", "close", "round/records", *RS, "-o", "out/verify-close"],
+    ["verify", "follow-up", "round/整改台账.xlsx", "--as-of", "2024-02-20", "-o",
+     "out/verify-follow-up.xlsx", "--directory", "round/名录.xlsx", "--next-directory",
+     "out/verify-next-directory.xlsx"],
+    *[["verify", "agencies", "round/records", *RS, "--assessments", "round/评估结果.xlsx", "-o",
+       f"out/verify-agencies.{ext}"] for ext in ("docx", "xlsx")],
 ]
 THEN: list[list[str]] = [
     ["batch", "out/mines-table.xlsx", "-o", "out/batch-table", "--jobs", "1"],
@@ -103,7 +113,9 @@ def _run(work: Path, args: list[str]) -> None:
 
 def build_all(work: Path, jobs: int = 2) -> dict[str, str]:
     """Build every document into ``work/out``; returns ``{path under out/: sha256}``."""
-    shutil.copytree(REPO / "examples", work / "in")
+    # the verification round is not a mine's input: batch would take its workbooks for mines
+    shutil.copytree(REPO / "examples", work / "in", ignore=shutil.ignore_patterns(ROUND_DIR))
+    shutil.copytree(REPO / "examples" / ROUND_DIR, work / "round")
     shutil.copy(MINE_LIST, work / "in" / "mine-list.xlsx")
     (work / "out").mkdir()
     _python(work, ["-c", SYNTH, str(REPO / "benchmarks")])

@@ -111,5 +111,7 @@ def render_removal(facts: CloseFacts) -> bytes:
 
 
 def _removal_reason(r: MineResult) -> str:
-    items = "、".join(p.id for p in r.record.problems)
-    return r.outcome.reason + (f"；存在问题的评价内容：{items}" if items else "")
+    """The rule's reason and the number of problems found (the items themselves are in the
+    record and the summary workbook: a list of ids breaks badly in a narrow cell)."""
+    n = len(r.record.problems)
+    return r.outcome.reason + (f"（核查发现问题{n}项）" if n else "")
