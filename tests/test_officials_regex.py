@@ -16,6 +16,7 @@ import pytest
 
 from greenmine_docs.errors import InputError
 from greenmine_docs.officials import check, docx_structure, facts, mine_list, sampling
+from greenmine_docs.officials.verify.record_checks import is_vague
 
 N = 20_000
 BOUND_S = 2.0  # a linear scan of 20,000 characters takes milliseconds; the old TOC pattern took minutes
@@ -26,6 +27,16 @@ def _facts_patterns(text: str) -> None:
     for pat in facts.label_patterns():
         for _ in pat.finditer(text):
             pass
+
+
+def _example_round():
+    """The example verification round (its vague phrases and place words)."""
+    from pathlib import Path
+
+    from greenmine_docs.officials.verify.config import load_round
+
+    return load_round(Path(__file__).resolve().parent.parent / "examples" / "verification-round"
+                      / "round.yaml")
 
 
 def _quiet(fn: Callable[[str], object], text: str) -> None:
@@ -45,6 +56,7 @@ USER_TEXT_FUNCTIONS: list[tuple[str, Callable[[str], object]]] = [
     ("mine_list.norm_name", mine_list.norm_name),
     ("mine_list.parse_level", mine_list.parse_level),
     ("sampling.parse_priorities", lambda s: _quiet(sampling.parse_priorities, s)),
+    ("verify.record_checks.is_vague", lambda s: is_vague(s + "偏少", _example_round())),
 ]
 
 RUNS = {

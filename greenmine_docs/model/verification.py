@@ -7,12 +7,16 @@ rectification deadline, the vague phrases reviewers reject, the agency threshold
 """
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from pydantic import model_validator
 
 from .base import StrictModel, field
+from .bounds import Day, Year, number, whole
+
+AtLeastOne = whole(ge=1)
+Gap = number(ge=0)  # points on the indicator set's scale
+Days = whole(ge=1, le=730)
 
 Outcome = Literal["合格", "限期整改", "不合格"]
 OUTCOMES: tuple[str, ...] = ("合格", "限期整改", "不合格")
@@ -28,8 +32,8 @@ class OutcomeRule(StrictModel):
 
     outcome: Literal["限期整改", "不合格"] = field("核查结论")
     reason: str = field("理由")
-    failed_conditions_at_least: int | None = field("不符合的遴选条件不少于", None, ge=1)
-    problems_at_least: int | None = field("存在问题的评价内容不少于", None, ge=1)
+    failed_conditions_at_least: AtLeastOne | None = field("不符合的遴选条件不少于", None)
+    problems_at_least: AtLeastOne | None = field("存在问题的评价内容不少于", None)
     items: list[str] = field("只计这些评价内容", default_factory=list)
 
     @model_validator(mode="after")
@@ -42,10 +46,10 @@ class OutcomeRule(StrictModel):
 
 
 class AgencyThresholds(StrictModel):
-    mean_gap_at_least: float = field("平均分差不低于", 80, ge=0)
-    largest_gap_at_least: float = field("最大分差不低于", 150, ge=0)
-    contradicted_at_least: int = field("结论被推翻不少于", 1, ge=1)
-    full_but_deficient_at_least: int = field("满分但核查有问题不少于", 5, ge=1)
+    mean_gap_at_least: Gap = field("平均分差不低于", 80)
+    largest_gap_at_least: Gap = field("最大分差不低于", 150)
+    contradicted_at_least: AtLeastOne = field("结论被推翻不少于", 1)
+    full_but_deficient_at_least: AtLeastOne = field("满分但核查有问题不少于", 5)
 
 
 class VerificationRules(StrictModel):
@@ -55,7 +59,7 @@ class VerificationRules(StrictModel):
     focus_items: list[str] = field("重点核查评价内容", default_factory=list)
     check_methods: list[str] = field("核查方式", min_length=1)
     outcome_rules: list[OutcomeRule] = field("核查结论规则")
-    deadline_days: int = field("整改期限（天）", ge=1, le=730)
+    deadline_days: Days = field("整改期限（天）")
     vague_phrases: list[str] = field("笼统用语", default_factory=list)
     place_words: list[str] = field("位置用语", default_factory=list)
     agency: AgencyThresholds = field("评估机构监督阈值", default_factory=AgencyThresholds)
@@ -65,12 +69,12 @@ class RoundInfo(StrictModel):
     """Facts of one round that the documents print."""
 
     province: str = field("省份", min_length=1, max_length=20)
-    year: int = field("工作年度", ge=2000, le=2100)
+    year: Year = field("工作年度")
     issuer: str = field("省级核查单位（发文单位）", min_length=1, max_length=60)
     city_bureaus: dict[str, str] = field("各市核查单位", default_factory=dict)
     basis: str = field("核查依据", "", max_length=400)
-    checks_due: dt.date | None = field("实地核查完成时限", None)
-    notice_date: dt.date | None = field("整改通知书印发日期", None)
+    checks_due: Day | None = field("实地核查完成时限", None)
+    notice_date: Day | None = field("整改通知书印发日期", None)
     report_to: str = field("整改报告报送要求", "", max_length=400)
     contact: str = field("联系人及电话", "", max_length=100)
 
