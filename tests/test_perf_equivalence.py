@@ -114,7 +114,7 @@ def test_style_cell_writes_the_same_workbook_as_plain_assignments() -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-    from greenmine_docs.cellstyle import style_cell
+    from greenmine_docs.xlsx.write import style_cell
 
     thin = Side(style="thin", color="000000")
     styles = [dict(font=Font(name="宋体", size=10), border=Border(left=thin, right=thin)),

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..xlsx_fill import save_workbook
+from ..xlsx.write import (Formula, append_row, column_letter, new_workbook, save_workbook,
+                          set_value, set_widths)
 from .sampling import ALGORITHM, SampleResult
 
 if TYPE_CHECKING:
@@ -58,8 +59,6 @@ def _named_styles(wb) -> None:
 def _style_table(ws: "Worksheet", header_row: int, ncols: int, widths: tuple[float, ...]) -> None:
     """Borders, fonts, a green header row; column widths fit the content (at least
     ``widths``, at most 48), so data rows need no wrapping and print on one line."""
-    from openpyxl.utils import get_column_letter
-
     _named_styles(ws.parent)
     fit = list(widths)
     for row in ws.iter_rows(min_row=header_row, max_row=ws.max_row, max_col=ncols):
@@ -69,8 +68,7 @@ def _style_table(ws: "Worksheet", header_row: int, ncols: int, widths: tuple[flo
             else:
                 c.style = "gm_cell"
                 fit[c.column - 1] = max(fit[c.column - 1], min(48, display_width(c.value) + 2))
-    for i, w in enumerate(fit, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
+    set_widths(ws, fit)
     ws.row_dimensions[header_row].height = 30
 
 
@@ -86,13 +84,12 @@ def _print_setup(ws: "Worksheet", title_rows: str) -> None:
 
 
 def render_xlsx(result: SampleResult, *, title: str) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = "核查名单"
-    ws.append([title])
+    append_row(ws, [title])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(SAMPLE_HEADERS))
     ws["A1"].font = Font(name="黑体", size=16)
     ws["A1"].alignment = Alignment(horizontal="center")
@@ -102,8 +99,8 @@ def render_xlsx(result: SampleResult, *, title: str) -> bytes:
     for g, d in result.drawn:
         n += 1
         m = d.mine
-        ws.append([n, g.label, g.checker, m.name, m.level, m.city, m.county, m.mineral, m.method,
-                   m.year, d.reason, m.row])
+        append_row(ws, [n, g.label, g.checker, m.name, m.level, m.city, m.county, m.mineral,
+                        m.method, m.year, d.reason, m.row])
     _style_table(ws, 2, len(SAMPLE_HEADERS), SAMPLE_WIDTHS)
     ws.freeze_panes = "E3"
     ws.auto_filter.ref = f"A2:L{max(2, ws.max_row)}"
@@ -118,17 +115,15 @@ def render_xlsx(result: SampleResult, *, title: str) -> bytes:
     for g in result.groups:
         for d in sorted(g.draws, key=lambda d: d.ticket):
             m = d.mine
-            full.append([g.label, m.name, m.level, m.city, m.method, "是" if m.reported else "否",
-                         "是" if m.rectification else "否", "是" if d.priority else "否",
-                         d.ticket[:16], "是" if d.drawn else "否", d.reason, m.row])
+            append_row(full, [g.label, m.name, m.level, m.city, m.method,
+                              "是" if m.reported else "否", "是" if m.rectification else "否",
+                              "是" if d.priority else "否", d.ticket[:16],
+                              "是" if d.drawn else "否", d.reason, m.row])
     _style_table(full, 1, len(headers), (12, 20, 9, 8, 10, 8, 8, 8, 18, 8, 10, 8))
     full.freeze_panes = "C2"
     full.auto_filter.ref = f"A1:L{max(1, full.max_row)}"
     _print_setup(full, "1:1")
 
-    from ..safety.xlsx import keep_data_literal
-
-    keep_data_literal(wb)  # data text starting with “=” stays text, never a formula
     return save_workbook(wb)
 
 
@@ -152,7 +147,7 @@ def _audit_sheet(ws: "Worksheet", result: SampleResult) -> None:
     ws.append(["抽取记录"])
     ws["A1"].font = Font(name="黑体", size=14)
     for k, v in rows:
-        ws.append([k, v])
+        append_row(ws, [k, v])
     for r in ws.iter_rows(min_row=2, max_row=ws.max_row):
         r[0].font = Font(name="宋体", bold=True)
         r[1].alignment = Alignment(wrap_text=True, vertical="top")
@@ -168,12 +163,14 @@ def _audit_sheet(ws: "Worksheet", result: SampleResult) -> None:
     header_row = ws.max_row
     for g in result.groups:
         pri = g.n_drawn_priority
-        ws.append([g.label, g.checker, g.listed, g.required, len(g.drawn), pri, len(g.drawn) - pri,
-                   g.n_priority])
+        append_row(ws, [g.label, g.checker, g.listed, g.required, len(g.drawn), pri,
+                        len(g.drawn) - pri, g.n_priority])
     first, last = header_row + 1, ws.max_row
-    ws.append(["合计", "", f"=SUM(C{first}:C{last})", f"=SUM(D{first}:D{last})",
-               f"=SUM(E{first}:E{last})", f"=SUM(F{first}:F{last})", f"=SUM(G{first}:G{last})",
-               f"=SUM(H{first}:H{last})"])
+    ws.append(["合计", ""])
+    for col in range(3, 9):
+        letter = column_letter(col)
+        set_value(ws.cell(row=ws.max_row, column=col),
+                  Formula(f"=SUM({letter}{first}:{letter}{last})"))
     from openpyxl.styles import Border, PatternFill, Side
 
     thin = Side(style="thin", color="808080")
