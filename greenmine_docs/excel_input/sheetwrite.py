@@ -10,12 +10,12 @@ from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
 
-from ..xlsx.write import cell_text_of, column_letter, set_value
+from ..xlsx.write import cell_text_of, column_letter, set_value, text_width
 from .layout import Leaf, Table
 from .styles import (BORDER, CENTER, FILL_GROUP, FILL_HEADER, FILL_REQUIRED, FONT, FONT_BOLD,
                      FONT_KEY, FONT_REQUIRED, KIND_WIDTH, TOP_CENTER, a4_landscape, dropdown,
                      label_text, needs_list_sheet, number_format, number_rule, row_height,
-                     styler, text_width, value_style)
+                     styler, value_style)
 from .tables import OutRow, columns, machine_key, row_values, special_labels
 from .values import LIST_SEP
 
@@ -24,7 +24,7 @@ SPECIAL_WIDTH = 9
 
 def column_width(leaf: Leaf | None, label: str) -> float:
     base = KIND_WIDTH.get(leaf.kind, 18) if leaf is not None else SPECIAL_WIDTH
-    return round(max(base, min(36.0, text_width(label) / 1.6 + 2)), 1)
+    return round(max(base, min(36.0, text_width(label, 11) / 1.6 + 2)), 1)
 
 
 def write_table_sheet(ws: Any, table: Table, rows: list[OutRow],

@@ -16,7 +16,6 @@ Reading produces the same plain data as YAML plus a locate function that points 
 """
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 from typing import Any, Callable
@@ -25,7 +24,8 @@ from ..errors import InputError
 from ..findings import Location
 from ..load.raw import FieldPath
 from ..xlsx.read import SheetValues, XlsxFile
-from ..xlsx.write import cell_ref, new_workbook, save_workbook, set_value, set_widths
+from ..xlsx.write import (cell_ref, line_count, new_workbook, save_workbook, set_value,
+                          set_widths)
 from .model import IndicatorSet
 
 INFO_SHEET, PRE_SHEET, ITEM_SHEET = "指标体系", "先决条件", "评价指标"
@@ -293,8 +293,8 @@ def set_workbook_bytes(iset: IndicatorSet) -> bytes:
                 cell.font, cell.border, cell.alignment = body_font, border, wrap
         set_widths(sh, widths)
         for r, values_ in enumerate(rows, start=2):  # wrapped text needs taller rows
-            lines = max((math.ceil(len(str(v)) * 1.8 / max(widths[c] - 1, 1))
-                         for c, v in enumerate(values_) if isinstance(v, str)), default=1)
+            lines = max((line_count(v, widths[c]) for c, v in enumerate(values_)
+                         if isinstance(v, str)), default=1)
             sh.row_dimensions[r].height = max(16, lines * 13 + 3)
         sh.freeze_panes = "A2"
         sh.print_title_rows = "1:1"

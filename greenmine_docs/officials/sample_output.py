@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..xlsx.write import (Formula, append_row, column_letter, new_workbook, save_workbook,
-                          set_value, set_widths)
+from ..xlsx.write import (Formula, append_row, column_letter, line_count, new_workbook,
+                          save_workbook, set_value, set_widths, text_width)
 from .sampling import ALGORITHM, SampleResult
 
 if TYPE_CHECKING:
@@ -32,11 +32,6 @@ def _version() -> str:
         return version("greenmine-docs")
     except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
         return "dev"
-
-
-def display_width(text: object) -> int:
-    """Width in Excel character units: CJK and full-width characters count two."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text if text is not None else ""))
 
 
 def _named_styles(wb) -> None:
@@ -67,7 +62,7 @@ def _style_table(ws: "Worksheet", header_row: int, ncols: int, widths: tuple[flo
                 c.style = "gm_head"
             else:
                 c.style = "gm_cell"
-                fit[c.column - 1] = max(fit[c.column - 1], min(48, display_width(c.value) + 2))
+                fit[c.column - 1] = max(fit[c.column - 1], min(48, text_width(c.value, 10.5) + 2))
     set_widths(ws, fit)
     ws.row_dimensions[header_row].height = 30
 
@@ -155,7 +150,7 @@ def _audit_sheet(ws: "Worksheet", result: SampleResult) -> None:
     for r in range(2, ws.max_row + 1):  # LibreOffice/Excel do not grow rows for wrapped text
         text = str(ws.cell(row=r, column=2).value or "")
         ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=8)
-        lines = max(1, -(-sum(2 if ord(ch) > 0x2E80 else 1 for ch in text) // 105))
+        lines = line_count(text, 106, 11)
         ws.row_dimensions[r].height = 15 * lines + 3
     ws.append([None])
     ws.append(["核查组别", "核查单位", "名录矿山数", "应抽数量", "实抽数量", "其中优先", "其中随机",

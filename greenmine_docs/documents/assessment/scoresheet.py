@@ -24,7 +24,6 @@ saved once per such pair and each mine's sheet only fills in its values (:func:`
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -32,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from ...clock import today as clock_today
 from ...cntext import cn_date
 from ...xlsx.write import (CachedWorkbook, Formula, SkeletonCache, column_letter, content_digest,
-                          look)
+                          line_count, look)
 
 if TYPE_CHECKING:
     from ...indicators.model import IndicatorSet, MineProfile
@@ -137,18 +136,6 @@ def _styles():
     }
 
 
-@lru_cache(maxsize=4096)  # the indicator texts come back for every mine
-def _line_count(text: Any, width: float) -> int:
-    """Lines a wrapped cell needs (CJK characters count double)."""
-    if text is None or text == "":
-        return 1
-    total = 0
-    for part in str(text).split("\n"):
-        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in part)
-        total += max(1, math.ceil(units / max(1.0, (width - 1) * 1.0)))
-    return total
-
-
 def _setup_print(ws, *, title_rows: str, freeze: str) -> None:
     """Page setup (openpyxl worksheets only: the layout is part of the cached skeleton)."""
     if ws is None:
@@ -176,12 +163,12 @@ def _title(t, columns: tuple[Column, ...], title: str, lines: list[str], st) -> 
     t.value(1, 1, title)
     t.style(1, 1, font=st["title"], alignment=st["center"])
     width = sum(c.width for c in columns)  # merged rows wrap over the whole table's width,
-    t.height(1, 30 * _line_count(title, width / 1.6))  # and Excel does not grow them itself
+    t.height(1, 30 * line_count(title, width, 16))  # and Excel does not grow them itself
     for i, text in enumerate(lines, start=2):
         t.merge(i, 1, i, last)
         t.value(i, 1, text)
         t.style(i, 1, font=st["info"], alignment=st["wrap"])
-        t.height(i, 15.0 * _line_count(text, width) + 3)
+        t.height(i, 15.0 * line_count(text, width) + 3)
     for i, c in enumerate(columns, start=1):
         if t.ws is not None:
             t.ws.column_dimensions[column_letter(i)].width = c.width
@@ -197,7 +184,7 @@ def _put(t, row: int, columns: tuple[Column, ...], values: dict[str, Any], st, *
     lks, keys, (wrapped, widths) = _row_looks(columns, font, fill, inputs, st)
     get = values.get
     t.put_row(row, list(map(get, keys)), lks)
-    lines = max(map(_line_count, map(get, wrapped), widths))
+    lines = max(map(line_count, map(get, wrapped), widths))
     t.height(row, max(18.0, 13.5 * lines + 4))
 
 

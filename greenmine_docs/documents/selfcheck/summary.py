@@ -9,7 +9,6 @@ stops the summary: it is listed and reported as GM-W340.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -17,7 +16,8 @@ from typing import Any, Iterable
 from ...errors import InputError
 from ...findings import Location, Report, Severity, make
 from ...scoring import Verdict
-from ...xlsx.write import column_letter, new_workbook, save_workbook, set_value, set_widths
+from ...xlsx.write import (column_letter, line_count, new_workbook, save_workbook, set_value,
+                          set_widths)
 
 SUMMARY_SHEET, PROBLEM_SHEET, BROKEN_SHEET = "汇总", "问题清单", "无法读取"
 
@@ -168,8 +168,8 @@ def workbook_bytes(result: SummaryResult) -> bytes:
         ws.row_dimensions[1].height = 24
         ws.row_dimensions[2].height = 30
         for r, values in enumerate(rows, start=3):  # wrapped text: room for its lines
-            lines = max((math.ceil(len(str(v)) * 1.8 / max(widths[c] - 1, 1))
-                         for c, v in enumerate(values) if isinstance(v, str)), default=1)
+            lines = max((line_count(v, widths[c]) for c, v in enumerate(values)
+                         if isinstance(v, str)), default=1)
             ws.row_dimensions[r].height = max(18, min(lines, 6) * 13 + 4)
         ws.freeze_panes = "C3"
         ws.print_title_rows = "2:2"

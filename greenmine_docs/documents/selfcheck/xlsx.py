@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from dataclasses import dataclass, field
 from dataclasses import fields as dc_fields
 from functools import lru_cache
@@ -35,7 +34,7 @@ from typing import Any
 
 from ...scoring import Status, fmt_points
 from ...xlsx.write import (CachedWorkbook, Formula, OpenpyxlBook, SkeletonCache, column_letter,
-                          content_digest, look, per_object)
+                          content_digest, line_count, look, per_object)
 from .core import (AUTO_NA_NOTE, COL, COLUMNS, FORMAT_TAG, HEADER_FIELDS, META_SHEET, MET,
                    NOT_APPLICABLE, NOT_MET, SHEET_NAME, TABLE_TITLE, HeaderFacts, TableData)
 
@@ -65,17 +64,6 @@ class Layout:
     conclusion_cell: str = ""
     opinion_cell: str = ""
     last_row: int = 0
-
-
-def _text_width(text: str) -> float:
-    """Display width in Excel character units: CJK characters count two."""
-    return sum(1.8 if ord(ch) > 0x2E80 else 1.0 for ch in text)
-
-
-@lru_cache(maxsize=4096)  # the indicator texts come back for every mine
-def _lines(text: str, width: float) -> int:
-    usable = max(width - 1.0, 2.0)
-    return sum(max(1, math.ceil(_text_width(part) / usable)) for part in str(text).split("\n"))
 
 
 @lru_cache(maxsize=None)
@@ -159,7 +147,7 @@ class _Sheet:
             t.apply(row, col, fmt_lk)
         if measure and isinstance(value, str) and not isinstance(value, Formula):
             width = sum(self.widths.get(c, 8) for c in range(col, end_col + 1))
-            lines = _lines(value, width) / (end_row - row + 1)
+            lines = line_count(value, width) / (end_row - row + 1)
             self.need(row, lines)
 
     def cell(self, row: int, col: int, value: Any, lk: tuple, measure: bool = True) -> None:
@@ -167,7 +155,7 @@ class _Sheet:
         self.t.put(row, col, value, lk)  # text that is not a Formula stays text
         if measure and (value.__class__ is str or
                         (isinstance(value, str) and not isinstance(value, Formula))):
-            height = _lines(value, self.widths.get(col, 8)) * LINE_PT + 4
+            height = line_count(value, self.widths.get(col, 8)) * LINE_PT + 4
             if height > self.heights.get(row, 0.0):
                 self.heights[row] = height
 
@@ -266,7 +254,7 @@ def _title_and_header(sh: _Sheet, data: TableData, layout: Layout) -> int:
             sh.put(row, v1, value if value not in (None, "") else None, end_col=v2,
                    fmt=DATE_FORMAT if isinstance(value, dt.date) else None)
             if isinstance(value, str):
-                sh.need(row, _lines(value, sum(sh.widths[c] for c in range(v1, v2 + 1))))
+                sh.need(row, line_count(value, sum(sh.widths[c] for c in range(v1, v2 + 1))))
             if key == "check_date" and value is None:
                 sh.t.number_format(row, v1, DATE_FORMAT)
             layout.header_cells[key] = f"{column_letter(v1)}{row}"
@@ -367,7 +355,7 @@ def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
                 cell(row, c_id, item.id, center)
                 rich, plain = texts[item.id]
                 cell(row, c_text, rich, left, False)
-                sh.need(row, _lines(plain, text_width) * 0.9)
+                sh.need(row, line_count(plain, text_width) * 0.9)
                 cell(row, c_points, item.points, center)
                 if na_by_set or (r is not None and r.status is Status.NOT_APPLICABLE):
                     value: Any = NOT_APPLICABLE
