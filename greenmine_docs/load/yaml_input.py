@@ -1,15 +1,18 @@
-"""YAML input with line and column for every value.
+"""YAML input with line and column for every value: :func:`parse` is the one YAML parser.
 
-ruamel.yaml's round-trip loader keeps positions; we turn its nodes into plain Python values and
-a position table (field path -> Location). Duplicate keys, syntax errors, aliases that expand
-without bound and very deep nesting are refused with the line and column.
+Two ways behind it give the same plain Python values and position tables (field path -> line
+and column): the fast path (:mod:`.yaml_fast`, libyaml) for the YAML people and we write, and
+:func:`parse_ruamel` (ruamel.yaml's round-trip loader) for everything else — anchors, tags,
+duplicate keys, syntax errors — with the messages users see. ``tests/test_perf_yaml_fast.py``
+holds them equal. Duplicate keys, syntax errors, aliases that expand without bound and very
+deep nesting are refused with the line and column.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from ..errors import InputError
 from ..findings import Location, make
@@ -18,7 +21,47 @@ from .raw import FieldPath, RawInput
 from .text import decode_text, read_bytes
 
 
-def parse_yaml_text(text: str, source: Path) -> Any:
+# (data, value positions, key positions); positions are Locations or LinePositions (.raw)
+Parsed = tuple[dict[str, Any], Mapping[FieldPath, Any], Mapping[FieldPath, Any]]
+
+
+def parse(text: str, source: Path) -> Parsed:
+    """``(data, positions, key_positions)`` of a YAML text whose root is a mapping, or
+    :class:`InputError` with the line and column: the fast path when it applies, else
+    :func:`parse_ruamel`."""
+    from .yaml_fast import parse as fast_parse
+
+    fast = fast_parse(text, source)  # libyaml; None: the text is left to ruamel.yaml
+    return fast if fast is not None else parse_ruamel(text, source)
+
+
+def parse_ruamel(text: str, source: Path) -> Parsed:
+    """What :func:`parse` gives, by ruamel.yaml alone (the reference for the fast path)."""
+    from ..safety.yamlguard import check_expanded_size, check_flow_depth
+
+    check_flow_depth(text, source)  # before ruamel: its scanner is slow on deep nesting
+    root = _nodes(text, source)
+    if root is None:
+        raise InputError(f"输入文件 {source} 中没有数据（只有注释或空行）。",
+                         hint="可用 greenmine init 生成示例项目作为起点。")
+    from ruamel.yaml.comments import CommentedMap
+
+    if not isinstance(root, CommentedMap):
+        raise InputError(
+            f"输入文件 {source} 的顶层应是“字段: 值”的映射，实际是"
+            f"{'列表' if isinstance(root, list) else '单个值'}。",
+            hint="顶层应包含 campaign、enterprise、mine 等字段，可参考 greenmine init 生成的示例。")
+    check_expanded_size(root, source)  # an alias bomb is refused before it is expanded
+    plainer = _Plainer(source)
+    try:
+        data = plainer.convert(root, ())
+    except RecursionError as e:
+        raise InputError("YAML 嵌套层级过深，无法读取。", hint="请检查文件结构。",
+                         location=str(source)) from e
+    return data, plainer.positions, plainer.key_positions
+
+
+def _nodes(text: str, source: Path) -> Any:
     """Parse YAML text (round-trip nodes) or raise :class:`InputError` with line/column."""
     from ruamel.yaml import YAML
     from ruamel.yaml.constructor import DuplicateKeyError
@@ -119,7 +162,7 @@ class _Plainer:
                     node.lc.line, node.lc.col)
                 kline, kcol = node.lc.key(key) if node.lc.data and key in node.lc.data else (
                     line, col)
-                plain_key = self.scalar(key)
+                plain_key = plain_scalar(key)
                 if not isinstance(plain_key, str):
                     plain_key = str(plain_key)
                 child = (*path, plain_key)
@@ -143,25 +186,26 @@ class _Plainer:
             return items
         if isinstance(node, (dict, list)):  # plain containers (should not happen in rt mode)
             return node
-        return self.scalar(node)
+        return plain_scalar(node)
 
-    @staticmethod
-    def scalar(value: Any) -> Any:
-        from ruamel.yaml.scalarbool import ScalarBoolean
-        from ruamel.yaml.scalarfloat import ScalarFloat
-        from ruamel.yaml.scalarint import ScalarInt
 
-        if isinstance(value, ScalarBoolean) or isinstance(value, bool):
-            return bool(value)
-        if isinstance(value, ScalarInt):
-            return int(value)
-        if isinstance(value, ScalarFloat):
-            return float(value)
-        if isinstance(value, str):
-            return str(value)
-        if isinstance(value, dt.datetime):
-            return value.replace(tzinfo=None) if value.tzinfo is None else value
-        return value
+def plain_scalar(value: Any) -> Any:
+    """A scalar as plain Python (ruamel.yaml's scalar types, time zones kept only if given)."""
+    from ruamel.yaml.scalarbool import ScalarBoolean
+    from ruamel.yaml.scalarfloat import ScalarFloat
+    from ruamel.yaml.scalarint import ScalarInt
+
+    if isinstance(value, ScalarBoolean) or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, ScalarInt):
+        return int(value)
+    if isinstance(value, ScalarFloat):
+        return float(value)
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None) if value.tzinfo is None else value
+    return value
 
 
 def read_yaml(path: Path) -> RawInput:
@@ -173,33 +217,6 @@ def read_yaml(path: Path) -> RawInput:
     if decoded.encoding == "gb18030":
         findings.append(make("GM-I101", "文件不是 UTF-8 编码，已按 GBK/GB18030 读取。",
                              location=Location(file=str(path))))
-    from .yaml_fast import parse as fast_parse
-
-    fast = fast_parse(decoded.text, path)  # libyaml; None: ruamel below handles the text
-    if fast is not None:
-        data, positions, key_positions = fast
-        return RawInput(source=path, kind="yaml", data=data, positions=positions,
-                        findings=findings, key_positions=key_positions)
-    from ..safety.yamlguard import check_expanded_size, check_flow_depth
-
-    check_flow_depth(decoded.text, path)  # before ruamel: its scanner is slow on deep nesting
-    root = parse_yaml_text(decoded.text, path)
-    if root is None:
-        raise InputError(f"输入文件 {path} 中没有数据（只有注释或空行）。",
-                         hint="可用 greenmine init 生成示例项目作为起点。")
-    from ruamel.yaml.comments import CommentedMap
-
-    if not isinstance(root, CommentedMap):
-        raise InputError(
-            f"输入文件 {path} 的顶层应是“字段: 值”的映射，实际是"
-            f"{'列表' if isinstance(root, list) else '单个值'}。",
-            hint="顶层应包含 campaign、enterprise、mine 等字段，可参考 greenmine init 生成的示例。")
-    check_expanded_size(root, path)  # an alias bomb is refused before it is expanded
-    plainer = _Plainer(path)
-    try:
-        data = plainer.convert(root, ())
-    except RecursionError as e:
-        raise InputError("YAML 嵌套层级过深，无法读取。", hint="请检查文件结构。",
-                         location=str(path)) from e
-    return RawInput(source=path, kind="yaml", data=data, positions=plainer.positions,
-                    findings=findings, key_positions=plainer.key_positions)
+    data, positions, key_positions = parse(decoded.text, path)
+    return RawInput(source=path, kind="yaml", data=data, positions=positions,
+                    findings=findings, key_positions=key_positions)
