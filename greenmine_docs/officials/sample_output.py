@@ -215,22 +215,18 @@ def render_docx(result: SampleResult, *, title: str, attachment: str = "附件3"
     for g in result.groups:
         if not g.drawn:
             continue
-        group_rows.append(len(rows) + 1)  # +1: the header row
+        group_rows.append(len(rows))
         rows.append([Cell(f"{g.label}　核查单位：{g.checker}　名录{g.listed}座，抽取{len(g.drawn)}座",
                           span=len(DOCX_HEADERS), bold=True, align="left")])
         for d in g.drawn:
             n += 1
             m = d.mine
             rows.append([n, m.name, m.level, m.city, m.county, m.mineral, m.method, d.reason])
-    table = add_table(doc, DOCX_HEADERS, rows, widths_mm=DOCX_WIDTHS_MM,
-                      aligns=("center", "left", "center", "center", "center", "center", "center",
-                              "left"), total_width_mm=LANDSCAPE_TYPE_WIDTH_MM)
-    for idx in group_rows:  # a group row never ends a page alone
-        for par in table.rows[idx].cells[0].paragraphs:
-            par.paragraph_format.keep_with_next = True
-    for cell in table.rows[-1].cells:  # the last row stays with the note under the table
-        for par in cell.paragraphs:
-            par.paragraph_format.keep_with_next = True
+    add_table(doc, DOCX_HEADERS, rows, widths_mm=DOCX_WIDTHS_MM,
+              aligns=("center", "left", "center", "center", "center", "center", "center", "left"),
+              total_width_mm=LANDSCAPE_TYPE_WIDTH_MM,
+              # a group row never ends a page alone; the last row stays with the note under it
+              keep_with_next=[*group_rows, len(rows) - 1])
     note = (f"说明：按不低于{percent(result.ratio)}的比例分组随机抽取（每组向上取整）；"
             f"优先规则：{result.rules_text()}；随机种子{result.seed}；抽取日期"
             f"{cn_date(result.date)}；共抽取{n}座。")
