@@ -22,7 +22,7 @@ from . import islands
 from .cn import cn_heading_number
 from .figures import add_figure
 from .fonts import DEFAULT_FONTS, FontScheme
-from .lists import ListNumbering, num_pr_xml, set_list
+from .lists import ListNumbering, num_pr_xml
 from .page import (LANDSCAPE_TYPE_HEIGHT_MM, LANDSCAPE_TYPE_WIDTH_MM, TYPE_HEIGHT_MM, TYPE_WIDTH_MM,
                    section_break)
 from .tables import Cell, add_table, fit_widths, page_chunks
@@ -199,9 +199,6 @@ class Writer:
         if align:
             extra = NO_INDENT + f'<w:jc w:val="{_JC[align]}"/>'
         self._heading_xml(level, text, extra)
-
-    def list_item(self, paragraph: Any, num_id: int) -> None:
-        set_list(paragraph, num_id)
 
     def list_depth(self) -> int:
         """The heading depth a list written now is numbered at: one below the last heading

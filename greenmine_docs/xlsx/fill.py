@@ -104,9 +104,6 @@ class _SheetPart:
         self.rows_xml = [self.head, *(self.whole[r] for r in self.order), self.tail]
         self.index = {r: i for i, r in enumerate(self.order, start=1)}
 
-    def style_of(self, row: int, col: int) -> str | None:
-        return self.styles.get(row << _COL_BITS | col)
-
 
 def _row_open(attrs: dict[str, str]) -> str:
     return "<row" + "".join(f' {k}="{v}"' for k, v in attrs.items()) + ">"

@@ -131,7 +131,7 @@ def _styles():
         "bold": Font(name=_FONT, size=10, bold=True),
         "wrap": Alignment(wrap_text=True, vertical="center"),
         "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
-        # one object per colour: cells share it (see greenmine_docs.xlsx.book.look)
+        # one object per colour: cells share it (see greenmine_docs.xlsx.book.style_cell)
         "fill": _fill,
     }
 
