@@ -149,7 +149,8 @@ def cell_xml(ref: str, style: str | None, value: Any) -> str:
         return f'<c r="{ref}"{s} t="n"></c>'
     kind = value.__class__
     if kind is str:
-        value = cell_text_of(value)
+        if not value.isprintable() or len(value) > 32767:  # (the common case without a call)
+            value = cell_text_of(value)
         if value == "":
             return f'<c r="{ref}"{s} t="inlineStr"></c>'
         space = ' xml:space="preserve"' if value != value.strip() else ""
