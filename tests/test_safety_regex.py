@@ -162,7 +162,6 @@ PATTERNS: list[Rx] = [
     *held("xlsx.fill", "_ROW", "finditer", kind=XML),
     *held("xlsx.fill", "_CELL", "findall", "finditer", kind=XML),
     *held("xlsx.fill", "_ATTR", "findall", kind=XML),
-    *held("xlsx.fill", "_REF", "match"),
     *held("xlsx.fill", "_CHAR_REF", "split", "sub"),
     *held("xlsx.fill", "_DCTERMS", "sub", kind=XML),
     # openpyxl's control-character check, which xlsx.fill keeps (once imported) in _OPENPYXL

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import Any
+from typing import Any, Hashable, cast
 
 from .cells import column_letter
 
@@ -38,11 +38,11 @@ class Mismatch(Exception):
 
 def _time_format(value: Any, current: str | None) -> str | None:
     """The number format openpyxl gives a cell when a date/time is assigned to it."""
-    return _time_format_of(type(value), current)
+    return _time_format_of(cast(Hashable, type(value)), current)  # (a class is hashable)
 
 
 @lru_cache(maxsize=256)
-def _time_format_of(kind: type, current: str | None) -> str | None:
+def _time_format_of(kind: Any, current: str | None) -> str | None:
     from openpyxl.cell.cell import TIME_FORMATS
     from openpyxl.styles.numbers import is_date_format
 
@@ -59,7 +59,8 @@ def _time_format_of(kind: type, current: str | None) -> str | None:
 # interned by the identity of their parts (openpyxl style objects are immutable values, shared
 # by the builders), so two cells look alike exactly when their looks are the same object.
 _FONT, _BORDER, _FILL, _ALIGN, _FMT = range(5)
-_LOOKS: dict[tuple, tuple] = {}
+Look = tuple[Any, Any, Any, Any, "str | None"]
+_LOOKS: dict[tuple, Look] = {}
 _LOOKS_MAX = 4096
 _TIME_TYPES = (dt.datetime, dt.date, dt.time, dt.timedelta)
 _PLAIN = frozenset({str, int, float, type(None), Formula})  # surely not dates
@@ -75,7 +76,7 @@ def cell_key(row: int, col: int) -> int:
 
 
 def look(font: Any = None, border: Any = None, fill: Any = None, alignment: Any = None,
-         fmt: str | None = None) -> tuple:
+         fmt: str | None = None) -> Look:
     """The one look object for these style parts (``None``: the part is left as it is)."""
     key = (id(font), id(border), id(fill), id(alignment), fmt)
     hit = _LOOKS.get(key)
@@ -87,11 +88,11 @@ def look(font: Any = None, border: Any = None, fill: Any = None, alignment: Any 
     return hit
 
 
-def _look_key(lk: tuple) -> tuple:
+def _look_key(lk: Look) -> tuple:
     return (id(lk[0]), id(lk[1]), id(lk[2]), id(lk[3]), lk[4])
 
 
-def _merge(old: tuple, new: tuple) -> tuple:
+def _merge(old: Look, new: Look) -> Look:
     """``new`` applied over ``old`` (its ``None`` parts keep ``old``'s)."""
     return look(*(n if n is not None else o for o, n in zip(old, new)))
 
@@ -108,17 +109,19 @@ class SheetRecord:
     def __init__(self, title: str) -> None:
         self.title = title
         self.values: dict[int, Any] = {}
-        self.looks: dict[int, tuple] = {}
+        self.looks: dict[int, Look] = {}
         self.heights: dict[int, float] = {}
         self.merges: list[tuple[int, int, int, int]] = []
 
     def _date(self, pos: int, value: Any) -> None:
         old = self.looks.get(pos)
         fmt = _time_format(value, old[_FMT] if old is not None else None)
-        if old is None or fmt != old[_FMT]:
-            self.looks[pos] = look(*(old[:_FMT] if old is not None else (None,) * 4), fmt)
+        if old is None:
+            self.looks[pos] = look(fmt=fmt)
+        elif fmt != old[_FMT]:
+            self.looks[pos] = look(old[0], old[1], old[2], old[3], fmt)
 
-    def put(self, row: int, col: int, value: Any, lk: tuple) -> None:
+    def put(self, row: int, col: int, value: Any, lk: Look) -> None:
         """``value`` then ``apply(lk)``, in one call."""
         pos = row << _COL_BITS | col
         self.values[pos] = value
@@ -152,13 +155,13 @@ class SheetRecord:
             if old is not lk:
                 looks[pos] = _merge(old, lk)
 
-    def apply(self, row: int, col: int, lk: tuple) -> None:
+    def apply(self, row: int, col: int, lk: Look) -> None:
         pos = row << _COL_BITS | col
         old = self.looks.setdefault(pos, lk)
         if old is not lk:
             self.looks[pos] = _merge(old, lk)
 
-    def apply_range(self, r1: int, c1: int, r2: int, c2: int, lk: tuple) -> None:
+    def apply_range(self, r1: int, c1: int, r2: int, c2: int, lk: Look) -> None:
         apply = self.apply
         for r in range(r1, r2 + 1):
             for c in range(c1, c2 + 1):
@@ -239,7 +242,7 @@ class OpenpyxlSheet:
         self.ws = ws
         self.record = record
 
-    def _style(self, row: int, col: int, lk: tuple) -> None:
+    def _style(self, row: int, col: int, lk: Look) -> None:
         cell = self.ws.cell(row=row, column=col)
         style_cell(cell, font=lk[_FONT], border=lk[_BORDER], fill=lk[_FILL],
                    alignment=lk[_ALIGN])
@@ -249,7 +252,7 @@ class OpenpyxlSheet:
     def _value(self, row: int, col: int, value: Any) -> None:
         set_value(self.ws.cell(row=row, column=col), value)
 
-    def put(self, row: int, col: int, value: Any, lk: tuple) -> None:
+    def put(self, row: int, col: int, value: Any, lk: Look) -> None:
         self._value(row, col, value)
         self._style(row, col, lk)
         if self.record is not None:
@@ -259,12 +262,12 @@ class OpenpyxlSheet:
         for col, (value, lk) in enumerate(zip(values, lks), 1):
             self.put(row, col, value, lk)
 
-    def apply(self, row: int, col: int, lk: tuple) -> None:
+    def apply(self, row: int, col: int, lk: Look) -> None:
         self._style(row, col, lk)
         if self.record is not None:
             self.record.apply(row, col, lk)
 
-    def apply_range(self, r1: int, c1: int, r2: int, c2: int, lk: tuple) -> None:
+    def apply_range(self, r1: int, c1: int, r2: int, c2: int, lk: Look) -> None:
         for r in range(r1, r2 + 1):
             for c in range(c1, c2 + 1):
                 self.apply(r, c, lk)

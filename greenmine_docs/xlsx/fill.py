@@ -52,7 +52,6 @@ class _MissingStyles(Mismatch):
 _ROW = re.compile(r"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.S)
 _CELL = re.compile(r"<c\b([^>]*?)(?:/>|>.*?</c>)", re.S)
 _ATTR = re.compile(r'\s([\w:]+)="([^"]*)"')
-_REF = re.compile(r"([A-Z]+)(\d+)")
 _CHAR_REF = re.compile(r"&#(\d+);")
 _DCTERMS = re.compile(r"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
 
@@ -92,7 +91,7 @@ class _SheetPart:
             cells: dict[int, str] = {}
             for c in _CELL.finditer(m.group(2) or ""):
                 cattrs = dict(_ATTR.findall(" " + c.group(1)))
-                col = column_index(_REF.match(cattrs["r"]).group(1))
+                col = column_index(cattrs["r"].rstrip("0123456789"))  # openpyxl's: "B7"
                 cells[col] = c.group(0)
                 self.styles[row << _COL_BITS | col] = cattrs.get("s", "0")
             self.rows[row] = (attrs, cells)
@@ -280,7 +279,8 @@ class Skeleton:
                 changed[row] = {col: xml}
             else:
                 new[col] = xml
-        heights = {r: h for r, h in real.heights.items() if neutral.heights.get(r) != h}
+        heights: dict[int, float | None] = {
+            r: h for r, h in real.heights.items() if neutral.heights.get(r) != h}
         heights.update({r: None for r in neutral.heights if r not in real.heights})
         if (changed.keys() | heights.keys()) <= part.rows.keys():
             # the skeleton's rows, some of them changed

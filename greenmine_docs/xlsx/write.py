@@ -16,6 +16,7 @@ rule (:func:`text_width`).
 """
 from __future__ import annotations
 
+import builtins
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -60,13 +61,13 @@ class CachedWorkbook:
         except Mismatch:
             return self.plain()
 
-    def plain(self) -> bytes:
+    def plain(self) -> builtins.bytes:
         """The reference: every cell written with openpyxl and saved."""
         book = OpenpyxlBook()
         self.build(book)
         return save_workbook(book.wb)
 
-    def fast(self) -> bytes:
+    def fast(self) -> builtins.bytes:
         """The skeleton filled with the values; :class:`Mismatch` if it does not apply."""
         self.cache.admit(self.key)
         book = RecordBook()
