@@ -39,7 +39,7 @@ def write_table_sheet(ws: Any, table: Table, rows: list[OutRow],
     heads = [labels[name] if leaf is None else label_text(leaf) for name, leaf in cols]
     first_data = 4 if groups else 3
     # column formats and widths must be set before the first row (write-only streams rows)
-    for i, (name, leaf) in enumerate(cols, start=1):
+    for i, (_name, leaf) in enumerate(cols, start=1):
         letter = column_letter(i)
         dim = ws.column_dimensions[letter]
         dim.width = column_width(leaf, heads[i - 1])

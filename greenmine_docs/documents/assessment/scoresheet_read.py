@@ -142,7 +142,7 @@ class _Reader:
             ref = _text(ws.value(row, cols["id"]))
             if ref is None:
                 continue
-            cell = lambda key: cell_ref(row, cols[key])  # noqa: E731
+            cell = lambda key, row=row: cell_ref(row, cols[key])  # noqa: E731
             if ref not in known:
                 self.add("GM-W553", f"先决条件编号“{ref}”不在指标体系“{self.iset.id}”中，已忽略。",
                          self.loc(SHEET_PRE, cell("id")))
@@ -186,8 +186,8 @@ class _Reader:
             if ref is None or ref in structural or ref == "合计":
                 continue
             kind = _text(ws.value(row, cols["kind"])) if "kind" in cols else None
-            cell = lambda key: cell_ref(row, cols[key])  # noqa: E731
-            where = lambda key: self.loc(SHEET_SCORES, cell(key))  # noqa: E731
+            cell = lambda key, row=row: cell_ref(row, cols[key])  # noqa: E731
+            where = lambda key, cell=cell: self.loc(SHEET_SCORES, cell(key))  # noqa: E731
             if ref not in known:
                 if kind not in (None, KIND_ITEM):
                     continue

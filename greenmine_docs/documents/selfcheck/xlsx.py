@@ -389,7 +389,8 @@ def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
             row += 1
         sh.put(cat_start, COL["category"], cat.name, end_row=row - 1, h="center", font=sh.bold)
         # first-level total
-        plus = lambda col: Formula("=" + "+".join(f"{col}{r}" for r in group_rows))  # noqa: E731
+        plus = lambda col, rows=group_rows: Formula(  # noqa: E731
+            "=" + "+".join(f"{col}{r}" for r in rows))
         sh.put(row, COL["id"], f"“{cat.name}”合计", end_col=COL["text"], font=sh.bold,
                fill=sh.fill_section, h="right")
         sh.put(row, COL["points"], plus(E), h="center", font=sh.bold, fill=sh.fill_section)
