@@ -344,7 +344,7 @@ class MinesReader:
                 n += 1
                 anchors: dict[tuple[Any, ...], Any] = {(): (ref, entry.row)}
                 raw = RawInput(source=path, kind="xlsx", data=entry.data,
-                               positions=LazyPositions(file, anchors),  # type: ignore[arg-type]
+                               positions=LazyPositions(file, anchors),
                                findings=entry.findings)
                 mines.append(raw)
                 ident = entry.ident or str(n)

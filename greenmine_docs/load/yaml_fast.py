@@ -22,6 +22,7 @@ from typing import Any
 
 from ..limits import MAX_YAML_DEPTH, MAX_YAML_NODES
 from .raw import FieldPath, LinePositions
+from .yaml_scalars import plain_scalar, round_trip_yaml
 
 _PLAIN_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
                "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
@@ -83,15 +84,9 @@ def _typer() -> Any:
     :func:`~greenmine_docs.load.yaml_input.parse_ruamel`), made once."""
     global _TYPER
     if _TYPER is None:
-        from ruamel.yaml import YAML
         from ruamel.yaml.nodes import ScalarNode
 
-        from .yaml_input import _lenient_number, _lenient_timestamp
-
-        yaml = YAML(typ="rt")
-        yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
-        yaml.constructor.add_constructor("tag:yaml.org,2002:int", _lenient_number)
-        yaml.constructor.add_constructor("tag:yaml.org,2002:float", _lenient_number)
+        yaml = round_trip_yaml()
         _TYPER = (yaml.resolver, yaml.constructor, ScalarNode)
     return _TYPER
 
@@ -148,8 +143,6 @@ def _plain(value: str, mark: Any) -> Any:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             return value  # 2029-13-12: text, the model reports it (as the ruamel path does)
-    from .yaml_input import plain_scalar
-
     resolver, constructor, node_type = _typer()
     tag = resolver.resolve(node_type, value, (True, False))
     if str(tag) not in _PLAIN_TAGS:

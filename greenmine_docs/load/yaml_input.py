@@ -9,7 +9,6 @@ deep nesting are refused with the line and column.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 from typing import Any, Mapping
@@ -19,6 +18,7 @@ from ..findings import Location, make
 from ..limits import MAX_YAML_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES
 from .raw import FieldPath, RawInput
 from .text import decode_text, read_bytes
+from .yaml_scalars import plain_scalar, round_trip_yaml
 
 
 # (data, value positions, key positions); positions are Locations or LinePositions (.raw)
@@ -63,15 +63,11 @@ def parse_ruamel(text: str, source: Path) -> Parsed:
 
 def _nodes(text: str, source: Path) -> Any:
     """Parse YAML text (round-trip nodes) or raise :class:`InputError` with line/column."""
-    from ruamel.yaml import YAML
     from ruamel.yaml.constructor import DuplicateKeyError
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    yaml = YAML(typ="rt")
+    yaml = round_trip_yaml()
     yaml.allow_duplicate_keys = False
-    yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
-    yaml.constructor.add_constructor("tag:yaml.org,2002:int", _lenient_number)
-    yaml.constructor.add_constructor("tag:yaml.org,2002:float", _lenient_number)
     try:
         return yaml.load(text)
     except DuplicateKeyError as e:
@@ -98,34 +94,6 @@ def _nodes(text: str, source: Path) -> Any:
     except RecursionError as e:
         raise InputError("YAML 嵌套层级过深，无法读取。", hint="请检查文件是否损坏。",
                          location=str(source)) from e
-
-
-def _lenient_number(constructor: Any, node: Any) -> Any:
-    """A plain scalar ruamel's resolver takes for a number but cannot build (``-_``, ``+_``:
-    its constructor fails with IndexError) stays text instead of crashing the load; so does a
-    number written with underscores (``1_5``: YAML 1.1 and ruamel read 15, YAML 1.2 has no such
-    number), which the model then refuses as ambiguous, at its line."""
-    from ruamel.yaml.constructor import RoundTripConstructor
-
-    if "_" in str(node.value):
-        return str(node.value)
-    build = (RoundTripConstructor.construct_yaml_int if node.tag.endswith(":int")
-             else RoundTripConstructor.construct_yaml_float)
-    try:
-        return build(constructor, node)
-    except (ValueError, IndexError, TypeError, OverflowError):
-        return str(node.value)
-
-
-def _lenient_timestamp(constructor: Any, node: Any) -> Any:
-    """A date-looking value that is not a real date (2029-13-12) stays text, so the model
-    reports it as a located format finding instead of the whole file failing to load."""
-    from ruamel.yaml.constructor import RoundTripConstructor
-
-    try:
-        return RoundTripConstructor.construct_yaml_timestamp(constructor, node)
-    except (ValueError, TypeError, OverflowError):
-        return str(node.value)
 
 
 def _clean(text: str | None) -> str:
@@ -181,31 +149,13 @@ class _Plainer:
                     line, col = node.lc.item(i)
                 except (KeyError, TypeError, AttributeError):
                     line, col = node.lc.line, node.lc.col
-                self.positions[(*path, i)] = self.at(line, col)
-                items.append(self.convert(value, (*path, i), depth + 1))
+                child = (*path, i)
+                self.positions[child] = self.at(line, col)
+                items.append(self.convert(value, child, depth + 1))
             return items
         if isinstance(node, (dict, list)):  # plain containers (should not happen in rt mode)
             return node
         return plain_scalar(node)
-
-
-def plain_scalar(value: Any) -> Any:
-    """A scalar as plain Python (ruamel.yaml's scalar types, time zones kept only if given)."""
-    from ruamel.yaml.scalarbool import ScalarBoolean
-    from ruamel.yaml.scalarfloat import ScalarFloat
-    from ruamel.yaml.scalarint import ScalarInt
-
-    if isinstance(value, ScalarBoolean) or isinstance(value, bool):
-        return bool(value)
-    if isinstance(value, ScalarInt):
-        return int(value)
-    if isinstance(value, ScalarFloat):
-        return float(value)
-    if isinstance(value, str):
-        return str(value)
-    if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None) if value.tzinfo is None else value
-    return value
 
 
 def read_yaml(path: Path) -> RawInput:
