@@ -483,7 +483,7 @@ def _warm_up(validate_only: bool) -> None:
     """Import, before forking, what every worker needs: the workers then share it (copy on
     write) instead of each paying a second or more for it on its first mine."""
     from . import api, documents, model  # noqa: F401 — the checks come with the documents
-    from .xlsx_fill import eager_skeletons
+    from .xlsx.write import eager_skeletons
 
     eager_skeletons()  # workbook layouts made on the first mine, here, for every worker
     if not validate_only:
@@ -586,16 +586,14 @@ def write_summary(result: BatchResult, path: Path) -> Path:
 
     openpyxl lays out the two sheets (header row, widths, frozen header, filter, print setup);
     the rows — tens of thousands for a 10,000-mine run — are added as XML
-    (:func:`~greenmine_docs.xlsx_fill.with_rows`). Nothing in it is a formula: any text
+    (:func:`~greenmine_docs.xlsx.write.with_rows`). Nothing in it is a formula: any text
     starting with ``=`` is stored as text."""
-    from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
 
     from .findings import Location
     from .outputs import write_bytes_atomic
-    from .xlsx_fill import save_workbook, with_rows
+    from .xlsx.write import column_letter, new_workbook, save_workbook, set_widths, with_rows
 
     summary = []
     for i, o in enumerate(result.outcomes, 1):
@@ -608,7 +606,7 @@ def write_summary(result: BatchResult, path: Path) -> Path:
                  str(Location(**f.get("location", {}))), f["message"], f.get("hint", "")]
                 for n, (o, f) in enumerate(((o, f) for o in result.outcomes
                                             for f in o.findings), 1)]
-    wb = Workbook(write_only=True)
+    wb = new_workbook(write_only=True)
     head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     head_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
     widths = {"汇总": (6, 28, 36, 30, 10, 14, 12, 8, 8, 10, 10, 14, 10, 60, 30),
@@ -616,8 +614,7 @@ def write_summary(result: BatchResult, path: Path) -> Path:
     sheets = (("汇总", SUMMARY_HEADERS, summary), ("问题清单", FINDING_HEADERS, findings))
     for title, headers, rows in sheets:
         sheet = wb.create_sheet(title)
-        for col, width in enumerate(widths[title], 1):
-            sheet.column_dimensions[get_column_letter(col)].width = width
+        set_widths(sheet, widths[title])
         sheet.freeze_panes = "A2"
         sheet.print_title_rows = "1:1"
         sheet.page_setup.orientation = "landscape"
@@ -631,7 +628,7 @@ def write_summary(result: BatchResult, path: Path) -> Path:
             cell.font, cell.fill, cell.alignment = head_font, head_fill, head_align
             head.append(cell)
         sheet.append(head)
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+        sheet.auto_filter.ref = f"A1:{column_letter(len(headers))}{len(rows) + 1}"
     added = {title: (2, rows) for title, _, rows in sheets}
     write_bytes_atomic(path, with_rows(save_workbook(wb), added), force=True)
     return path

@@ -82,9 +82,10 @@ file within the ratio limit. A plan's ``document.xml`` of 300 pages with tables 
 (parsing a 100 MB part into a tree took gigabytes), a 10,000-mine table's main sheet 23 MB."""
 
 MAX_TABLE_PART_BYTES = int(_env_number("GREENMINE_MAX_TABLE_PART_MB", 10) * MB)
-"""Largest member of a workbook read with openpyxl (self-check tables, score sheets, indicator
-workbooks, mine lists): openpyxl needs about a second for each MB, the real ones are far below
-1 MB."""
+"""Largest member of a workbook parsed whole: the parts the workbook reader
+(:mod:`greenmine_docs.xlsx.read`) reads into a tree (workbook, relationships, styles), and a
+sheet and its shared strings when the sheet is written in a form only openpyxl reads (about a
+second for each MB); the real ones are far below 1 MB."""
 
 MAX_ROWS = int(_env_number("GREENMINE_MAX_ROWS", 50_000))
 """Most rows of a mines list (``greenmine sample``) or of a mines table's main sheet

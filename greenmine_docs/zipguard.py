@@ -18,26 +18,23 @@ from .limits import MAX_INPUT_BYTES, MAX_ZIP_ENTRIES, MAX_ZIP_RATIO, MAX_ZIP_UNC
 from .safety.inputs import regular_file
 
 PART_ENV = "GREENMINE_MAX_PART_MB"
-TABLE_PART_ENV = "GREENMINE_MAX_TABLE_PART_MB"
 
 
 def check_office_file(path: Path, *, kind: str, limit: int | None = None,
                       limit_env: str = "GREENMINE_MAX_INPUT_MB",
-                      verify_members: bool = True, part_limit: int | None = None,
-                      part_env: str = PART_ENV) -> None:
+                      verify_members: bool = True) -> None:
     """Raise :class:`InputError` unless ``path`` is a sane OOXML package. ``kind`` is the Chinese
     name used in messages, e.g. "Excel 工作簿" or "Word 文档"; ``limit`` the largest file size
-    (default: the general input limit) and ``limit_env`` the variable that changes it;
-    ``part_limit`` the largest uncompressed member (default ``limits.MAX_PART_UNCOMPRESSED``;
-    readers that parse with openpyxl pass ``limits.MAX_TABLE_PART_BYTES``) and ``part_env`` its
-    variable. ``verify_members=False`` leaves out unpacking every member to test its checksum,
-    for a reader that reads each part it uses through :mod:`zipfile` (which tests it then) and
-    turns a failed test into an :class:`InputError` itself."""
+    (default: the general input limit) and ``limit_env`` the variable that changes it; no
+    member may unpack to more than ``limits.MAX_PART_UNCOMPRESSED``. ``verify_members=False``
+    leaves out unpacking every member to test its checksum, for a reader that reads each part
+    it uses through :mod:`zipfile` (which tests it then) and turns a failed test into an
+    :class:`InputError` itself."""
     from . import limits
 
     path = regular_file(path, kind)
     limit = MAX_INPUT_BYTES if limit is None else limit
-    part_limit = limits.MAX_PART_UNCOMPRESSED if part_limit is None else part_limit
+    part_limit = limits.MAX_PART_UNCOMPRESSED
     size = path.stat().st_size
     if size == 0:
         raise InputError(f"{kind} {path} 是空文件。", hint="请重新保存或重新下载该文件。")
@@ -74,7 +71,7 @@ def check_office_file(path: Path, *, kind: str, limit: int | None = None,
                         f"{info.file_size / 1048576:.0f} MB，超过上限 "
                         f"{limits.megabytes(part_limit)}（单个部件），拒绝读取。",
                         hint="正常的表格或文档远小于此；请确认文件来源，或删除多余的内容后另存；"
-                             f"确需处理可设置环境变量 {part_env}。")
+                             f"确需处理可设置环境变量 {PART_ENV}。")
             if total > MAX_ZIP_UNCOMPRESSED:
                 raise InputError(f"{kind} {path} 解压后共 {total / 1048576:.0f} MB，超过上限 "
                                  f"{MAX_ZIP_UNCOMPRESSED / 1048576:.0f} MB。",
@@ -91,17 +88,6 @@ def check_office_file(path: Path, *, kind: str, limit: int | None = None,
                          hint="文件可能未下载完整，请重新保存或重新下载。") from e
     except (OSError, EOFError, NotImplementedError, ValueError) as e:
         raise InputError(f"无法读取{kind} {path}：{e}", hint="请重新保存该文件后重试。") from e
-
-
-def check_openpyxl_file(path: Path, *, kind: str) -> None:
-    """:func:`check_office_file` for a workbook that openpyxl will read (self-check tables,
-    score sheets, indicator workbooks, mine lists): openpyxl parses every part it opens at
-    about a second a megabyte — the shared strings whole, whichever sheet is read — so each
-    part must stay under ``limits.MAX_TABLE_PART_BYTES``."""
-    from . import limits
-
-    check_office_file(path, kind=kind, part_limit=limits.MAX_TABLE_PART_BYTES,
-                      part_env=TABLE_PART_ENV)
 
 
 def _refuse_dtd(zf: zipfile.ZipFile, path: Path, kind: str) -> None:

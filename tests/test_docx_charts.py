@@ -14,7 +14,7 @@ from lxml import etree
 
 from greenmine_docs.documents.assessment.chart import add_score_chart, score_chart_xml, shown_rate
 from greenmine_docs.docx import Writer, new_document, to_bytes
-from greenmine_docs.cells import column_letter
+from greenmine_docs.xlsx.cells import column_letter
 from greenmine_docs.docx.charts import CHART_CONTENT_TYPE, CHART_REL_TYPE, esc
 from greenmine_docs.documents.plan.gantt import (COLOURS, Bar, add_gantt, bar_label, date_axis, serial)
 
@@ -188,4 +188,4 @@ def test_date_axis_ticks_name_their_month(start, end):
 def test_escaping_and_columns():
     assert esc("<a>&\"") == "&lt;a&gt;&amp;&quot;"
     assert esc("a\x07b") == "ab"  # not representable in XML 1.0
-    assert [column_letter(i) for i in (0, 1, 25, 26, 27)] == ["A", "B", "Z", "AA", "AB"]
+    assert [column_letter(i) for i in (1, 2, 26, 27, 28)] == ["A", "B", "Z", "AA", "AB"]

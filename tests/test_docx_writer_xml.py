@@ -142,12 +142,11 @@ class RefWriter(Writer):
             par.alignment = WD_ALIGN_PARAGRAPH.CENTER
             par.paragraph_format.keep_with_next = True
             ref_add_text(par, f"表{self.tables}  {caption}".strip())
-        table = add_table(self.body, header, rows, widths_mm=widths_mm, aligns=aligns,
-                          total_width_mm=self.type_width_mm, font_size=font_size)
+        add_table(self.body, header, rows, widths_mm=widths_mm, aligns=aligns,
+                  total_width_mm=self.type_width_mm, font_size=font_size)
         gap = self.body.add_paragraph()
         ref_no_indent(gap)
         gap.paragraph_format.line_spacing = Pt(10)
-        return table
 
     def markdown(self, text, *, level, where=""):
         RefRenderer(self, level, where).render(text)

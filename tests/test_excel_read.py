@@ -18,7 +18,7 @@ from greenmine_docs.api import validate
 from greenmine_docs.errors import InputError
 from greenmine_docs.excel_input import (read_workbook, render_workbook, write_mines_table,
                                         write_template)
-from greenmine_docs.excel_input.xlsxread import XlsxFile
+from greenmine_docs.xlsx.read import XlsxFile
 from greenmine_docs.findings import Severity
 from greenmine_docs.load.yaml_input import read_yaml
 from greenmine_docs.model import Submission
@@ -320,7 +320,7 @@ def test_renamed_and_extra_sheets(filled: Path, example_data: dict[str, Any]) ->
 # -- not a workbook at all ----------------------------------------------------------------------
 @pytest.mark.parametrize("content, words", [
     (b"", "空文件"),
-    (b"name,value\n\xe7\x9f\xbf,1\n", "不是 .xlsx"),
+    (b"name,value\n\xe7\x9f\xbf,1\n", "不是有效的 Excel 工作簿"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, ".xls"),
     (b"PK\x03\x04broken", "损坏"),
 ])

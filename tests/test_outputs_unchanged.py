@@ -42,7 +42,7 @@ def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_workbooks_record_the_fixed_clock(frozen: None) -> None:
     from openpyxl import Workbook
 
-    from greenmine_docs.xlsx_fill import save_workbook
+    from greenmine_docs.xlsx.write import save_workbook
 
     wb = Workbook()
     wb.active["A1"] = "甲"

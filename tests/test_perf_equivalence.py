@@ -14,8 +14,61 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 # -- DOCX tables: rows written as XML == rows built cell by cell with python-docx ------------
+def _repeat_header(row) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(el)
+
+
+def _cant_split(row) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().insert(0, el)
+
+
+def _shade(cell, fill: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shd)
+
+
+def _fill(cell, value, *, style: str, align, bold: bool, size, keep_next: bool = False) -> None:
+    """Fill a python-docx cell paragraph by paragraph, the plain way."""
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from greenmine_docs.docx.tables import cell_text
+    from greenmine_docs.docx.text import add_text, set_style
+
+    def para(par, text):
+        set_style(par, style)
+        if keep_next:
+            par.paragraph_format.keep_with_next = True
+        if align:
+            par.alignment = getattr(WD_ALIGN_PARAGRAPH, align.upper())
+        add_text(par, text, bold=bold or None, size=size)
+
+    lines = cell_text(value).split("\n")
+    para(cell.paragraphs[0], lines[0])
+    for line in lines[1:]:
+        para(cell.add_paragraph(), line)
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+
+
 def _reference_table(container, header, rows, *, widths_mm=None, aligns=None,
-                     total_width_mm=None, font_size=None, header_fill="F2F2F2"):
+                     total_width_mm=None, font_size=None, header_fill="F2F2F2",
+                     keep_with_next=()):
     """The former add_table: python-docx calls for every row, merge and cell property."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.oxml.ns import qn
@@ -36,11 +89,12 @@ def _reference_table(container, header, rows, *, widths_mm=None, aligns=None,
     for col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
         col.set(qn("w:w"), str(int(Mm(w).twips)))
     for head, group in ((True, header_rows), (False, rows)):
-        for values in group:
+        for index, values in enumerate(group):
+            keep = not head and index in keep_with_next
             row = table.add_row()
-            t._cant_split(row)
+            _cant_split(row)
             if head:
-                t._repeat_header(row)
+                _repeat_header(row)
             col, cells = 0, row.cells
             for value in values:
                 opts = value if isinstance(value, t.Cell) else t.Cell(value)
@@ -54,17 +108,17 @@ def _reference_table(container, header, rows, *, widths_mm=None, aligns=None,
                 cell.width = Mm(sum(widths[col:col + span]))
                 if head:
                     if header_fill:
-                        t._shade(cell, header_fill)
-                    t._fill(cell, opts.text, style="Table Heading", align=opts.align or "center",
+                        _shade(cell, header_fill)
+                    _fill(cell, opts.text, style="Table Heading", align=opts.align or "center",
                             bold=opts.bold, size=font_size)
                 else:
                     default = (aligns[col] if aligns and col < len(aligns) else
                                ("right" if isinstance(opts.text, (int, float)) else "left"))
-                    t._fill(cell, opts.text, style="Table Text", align=opts.align or default,
-                            bold=opts.bold, size=font_size)
+                    _fill(cell, opts.text, style="Table Text", align=opts.align or default,
+                          bold=opts.bold, size=font_size, keep_next=keep)
                 col += span
             for i in range(col, ncols):
-                t._fill(cells[i], "", style="Table Text", align=None, bold=False, size=font_size)
+                _fill(cells[i], "", style="Table Text", align=None, bold=False, size=font_size)
                 cells[i].width = Mm(widths[i])
     return table
 
@@ -93,7 +147,8 @@ def test_fast_table_rows_equal_python_docx_rows(make_doc: str, case: int) -> Non
     else:  # spans, bold, alignment
         header, rows, kw = (["a", Cell("bc", span=2)],
                             [[Cell("合计", span=2, bold=True, align="right"), 3],
-                             [Cell("整行", span=3, bold=True)], ["短行"]], dict(font_size=9))
+                             [Cell("整行", span=3, bold=True)], ["短行"]],
+                            dict(font_size=9, keep_with_next=(1,)))
     make = new_document if make_doc == "official" else Document
     d1, d2 = make(), make()
     _reference_table(d1, header, rows, **kw)
@@ -114,7 +169,7 @@ def test_style_cell_writes_the_same_workbook_as_plain_assignments() -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-    from greenmine_docs.cellstyle import style_cell
+    from greenmine_docs.xlsx.write import style_cell
 
     thin = Side(style="thin", color="000000")
     styles = [dict(font=Font(name="宋体", size=10), border=Border(left=thin, right=thin)),

@@ -12,18 +12,9 @@ from hypothesis import strategies as st
 from greenmine_docs.errors import InputError
 from greenmine_docs.load import yaml_fast
 from greenmine_docs.load.text import decode_text
-from greenmine_docs.load.yaml_input import _Plainer, parse_yaml_text, read_yaml
+from greenmine_docs.load.yaml_input import parse, parse_ruamel, read_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def ruamel_path(text: str, source: Path):
-    """What read_yaml does without the fast path (a root that is not a mapping is refused)."""
-    root = parse_yaml_text(text, source)
-    if not isinstance(root, dict):
-        raise InputError("not a mapping")
-    plainer = _Plainer(source)
-    return plainer.convert(root, ()), plainer.positions, plainer.key_positions
 
 
 def assert_same(text: str, source: Path = Path("t.yaml"), *, fast_expected: bool = True):
@@ -31,7 +22,7 @@ def assert_same(text: str, source: Path = Path("t.yaml"), *, fast_expected: bool
     if fast is None:
         assert not fast_expected, "the fast path stepped aside"
         return
-    data, positions, keys = ruamel_path(text, source)
+    data, positions, keys = parse_ruamel(text, source)
     assert repr(fast[0]) == repr(data)  # repr: int vs float vs bool vs str differences show
     assert fast[0] == data
     assert fast[1] == positions
@@ -154,7 +145,7 @@ def test_generated_documents_agree(doc, flow, width, style) -> None:
     text = yaml.dump(doc, Dumper=yaml.SafeDumper, allow_unicode=True, default_flow_style=flow,
                      width=width, default_style=style if style != "|" else None, sort_keys=False)
     try:
-        ruamel_path(text, Path("t.yaml"))
+        parse_ruamel(text, Path("t.yaml"))
     except InputError:
         assert yaml_fast.parse(text, Path("t.yaml")) is None
         return
@@ -165,7 +156,7 @@ def test_generated_documents_agree(doc, flow, width, style) -> None:
 @given(st.text(st.sampled_from(list("ab:- #'\"\n\t{}[],|>&*!?%~0123.\\中")), max_size=40))
 def test_arbitrary_text_never_disagrees(text: str) -> None:
     try:
-        reference = ruamel_path(text, Path("t.yaml"))
+        reference = parse_ruamel(text, Path("t.yaml"))
     except (InputError, AttributeError, TypeError):
         reference = None
     fast = yaml_fast.parse(text, Path("t.yaml"))
@@ -228,7 +219,7 @@ def test_hand_shaped_documents_agree(seed: int) -> None:
             text = text.replace("\n", "\r\n")
         fast = yaml_fast.parse(text, Path("t.yaml"))
         try:
-            reference = ruamel_path(text, Path("t.yaml"))
+            reference = parse_ruamel(text, Path("t.yaml"))
         except InputError:
             assert fast is None, "the fast path accepted text the ruamel path rejects:\n" + text
             continue
@@ -263,8 +254,20 @@ def test_copied_resolver_patterns_are_still_ruamels() -> None:
 def test_plain_scalars_typed_like_ruamel(value: str) -> None:
     for text in (f"k: {value}\n", f"{value}: v\n"):
         try:
-            ruamel_path(text, Path("t.yaml"))
+            parse_ruamel(text, Path("t.yaml"))
         except InputError:  # "- x" as a key: a syntax error on both paths
             assert yaml_fast.parse(text, Path("t.yaml")) is None
             continue
         assert_same(text)
+
+
+@pytest.mark.parametrize("text", ["a: 1\nb: [x, 2023-09-20]\n", "a: &x 1\nb: *x\n",
+                                  "? a\n: 1\n"])
+def test_the_one_parse_takes_either_way_to_the_same_result(text: str) -> None:
+    """``parse`` is what every YAML read goes through: the fast path where it applies (the
+    first text), ruamel.yaml where it steps aside (an alias, a tag) — the same result."""
+    assert (yaml_fast.parse(text, Path("t.yaml")) is None) == (text != "a: 1\nb: [x, 2023-09-20]\n")
+    data, positions, keys = parse(text, Path("t.yaml"))
+    reference = parse_ruamel(text, Path("t.yaml"))
+    assert (data, dict(positions), dict(keys)) == (reference[0], dict(reference[1]),
+                                                  dict(reference[2]))

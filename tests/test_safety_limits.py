@@ -62,7 +62,7 @@ def test_markdown_narrative_over_the_limit_is_a_located_finding(example_copy, mo
 
 def test_workbook_and_document_size_limits(tmp_path, runner, monkeypatch):
     # modules that copy a limit at import are imported first, so the patch cannot leak
-    import greenmine_docs.excel_input.xlsxread  # noqa: F401
+    import greenmine_docs.xlsx.read  # noqa: F401
     import greenmine_docs.officials.mine_list  # noqa: F401
     from greenmine_docs import limits, zipguard
 

@@ -143,35 +143,36 @@ PATTERNS: list[Rx] = [
     *inline("excel_input.values", r"\s+", "sub"),
     *held("excel_input.layout", "_BAD_SHEET_CHARS", "sub"),
     *held("excel_input.layout", "_KEY_WORDS", "search"),
-    *held("excel_input.compact", "_INLINE", "sub", kind=XML),
-    *held("excel_input.xlsxread", "_CELL", "findall", "finditer"),
-    *held("excel_input.xlsxread", "_CELL_PLAIN", "findall"),
-    *inline("excel_input.xlsxread", rb'<c r="([A-Z]{1,3})(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?>'
+    *held("xlsx.read", "_CELL", "findall", "finditer"),
+    *held("xlsx.read", "_CELL_PLAIN", "findall"),
+    *inline("xlsx.read", rb'<c r="([A-Z]{1,3})(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?>'
             rb"(?:<v>([^<]*)</v>|<is><t\b[^>]*>([^<]*)</t></is>)</c>", "findall"),  # 3.10
-    *held("excel_input.xlsxread", "_MERGE", "finditer"),
-    *held("excel_input.xlsxread", "_SI", "finditer"),
-    *held("excel_input.xlsxread", "_SI_PLAIN", "findall"),
-    *held("excel_input.xlsxread", "_RPH", "sub"),
-    *held("excel_input.xlsxread", "_T", "findall"),
-    *held("excel_input.xlsxread", "_XESC", "sub"),
-    *held("excel_input.xlsxread", "_REF", "match"),
-    *held("safety.xlsx", "_CELL_REF", "match"),
+    *held("xlsx.read", "_MERGE", "finditer"),
+    *held("xlsx.read", "_SI", "finditer"),
+    *held("xlsx.read", "_SI_PLAIN", "findall"),
+    *held("xlsx.read", "_RPH", "sub"),
+    *held("xlsx.read", "_T", "findall"),
+    *held("xlsx.read", "_XESC", "sub"),
+    *held("xlsx.read", "_REF", "match"),
     *held("safety.xlsx", "_CELL_XML", "finditer"),
     *held("safety.xlsx", "_ATTR_R", "search"), *held("safety.xlsx", "_ATTR_T", "search"),
     *held("safety.xlsx", "_HAS_F", "search"), *held("safety.xlsx", "_VALUE", "search"),
     *held("safety.xlsx", "_FORMULA_TEXT", "search"),
     # workbooks written (the layout is openpyxl's XML; values go in escaped)
-    *held("xlsx_fill", "_ROW", "finditer", kind=XML),
-    *held("xlsx_fill", "_CELL", "findall", "finditer", kind=XML),
-    *held("xlsx_fill", "_ATTR", "findall", kind=XML),
-    *held("xlsx_fill", "_REF", "match"),
-    *held("xlsx_fill", "_CHAR_REF", "split", "sub"),
-    *held("xlsx_fill", "_DCTERMS", "sub", kind=XML),
-    # openpyxl's control-character check, which xlsx_fill keeps (once imported) in _OPENPYXL
-    *[Rx("xlsx_fill", importlib.import_module("openpyxl.cell.cell").ILLEGAL_CHARACTERS_RE,
+    *held("xlsx.fill", "_ROW", "finditer", kind=XML),
+    *held("xlsx.fill", "_CELL", "findall", "finditer", kind=XML),
+    *held("xlsx.fill", "_ATTR", "findall", kind=XML),
+    *held("xlsx.fill", "_CHAR_REF", "split", "sub"),
+    *held("xlsx.fill", "_DCTERMS", "sub", kind=XML),
+    # openpyxl's control-character check, which xlsx.fill keeps (once imported) in _OPENPYXL
+    *[Rx("xlsx.fill", importlib.import_module("openpyxl.cell.cell").ILLEGAL_CHARACTERS_RE,
          ("search",), TEXT, "_OPENPYXL")],
-    *inline("xlsx_fill", r"<Relationship\b([^>]*)/?>", "finditer", kind=XML),
-    *inline("xlsx_fill", r"<sheet\b([^>]*)/?>", "finditer", kind=XML),
+    *inline("xlsx.fill", r"<Relationship\b([^>]*)/?>", "finditer", kind=XML),
+    *inline("xlsx.fill", r"<sheet\b([^>]*)/?>", "finditer", kind=XML),
+    *held("xlsx.cells", "_REF", "fullmatch"),
+    *held("xlsx.package", "_FORMULA_CELL", "sub", kind=XML),
+    *held("xlsx.package", "_ERROR_CELL", "sub", kind=XML),
+    *held("xlsx.package", "_INLINE", "sub", kind=XML),
     # indicators, self-check, assessment
     *held("indicators.excel_io", "_SPLIT", "split"),
     *inline("indicators.excel_io", r"-?\d+(\.\d+)?", "fullmatch"),
@@ -354,7 +355,7 @@ def test_hostile_inputs_are_long_and_varied():
     for rx in PATTERNS[:5] + [r for r in PATTERNS if r.kind == XML][:2]:
         texts = hostile(rx)
         assert len(texts) >= len(RUNS) and all(len(t) >= RUN for t in texts)
-    assert "<c r=\"" in pieces(held("excel_input.xlsxread", "_CELL")[0].pattern)
+    assert "<c r=\"" in pieces(held("xlsx.read", "_CELL")[0].pattern)
 
 
 # ------------------------------------------------------------------ completeness

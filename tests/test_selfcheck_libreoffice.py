@@ -18,7 +18,7 @@ from greenmine_docs.indicators import profile_of, resolve
 from greenmine_docs.model.self_check import ItemEntry
 from greenmine_docs.scoring import Status
 from greenmine_docs.documents.selfcheck.core import COL, prepare
-from greenmine_docs.documents.selfcheck.xlsx import build_workbook, render_xlsx_fast
+from greenmine_docs.documents.selfcheck.xlsx import build_workbook, workbook
 
 SOFFICE = shutil.which("soffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) not installed")
@@ -56,7 +56,7 @@ def _variants():
 
 @pytest.fixture(scope="module")
 def recalculated(tmp_path_factory):
-    from greenmine_docs import xlsx_fill
+    from greenmine_docs.xlsx import write as xlsx_fill
 
     built = {}
     xlsx_fill.eager_skeletons(True)  # the skeleton on the first call, as batch runs do
@@ -72,7 +72,7 @@ def _recalculated(built, tmp_path_factory):
         wb, lay = build_workbook(data)
         built[name] = (wb, lay, data, sub)
         # the same table from the cached skeleton (what `greenmine selfcheck` writes)
-        built[f"{name}-fast"] = (render_xlsx_fast(data), lay, data, sub)
+        built[f"{name}-fast"] = (workbook(data).fast(), lay, data, sub)
     sheets = recalculate_all({n: b[0] for n, b in built.items()}, tmp_path_factory.mktemp("lo"))
     return {n: (sheets[n], *built[n][1:]) for n in built}
 

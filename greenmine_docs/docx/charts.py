@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any, Sequence
 
-from ..cells import column_letter
+from ..xlsx.cells import column_letter
 from .fonts import DEFAULT_FONTS, FontScheme
 from .text import xml_attr
 
@@ -113,7 +113,7 @@ def series(idx: int, name: str, categories: Sequence[str], values: Sequence[floa
     """One ``c:ser`` of a bar (``kind="bar"``) or line (``"line"``) chart. The data sit in
     column A (categories) and column ``idx + 1`` of the sheet, the name in row 1."""
     n = len(categories)
-    col = column_letter(idx + 1)
+    col = column_letter(idx + 2)
     cat = f"<c:cat>{str_ref(f'{SHEET}!$A$2:$A${n + 1}', categories)}</c:cat>"
     val = f"<c:val>{num_ref(f'{SHEET}!${col}$2:${col}${n + 1}', values, fmt)}</c:val>"
     head = (f'<c:idx val="{idx}"/><c:order val="{idx}"/>'

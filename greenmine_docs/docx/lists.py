@@ -93,18 +93,5 @@ class ListNumbering:
 
 
 def num_pr_xml(num_id: int) -> str:
-    """``w:numPr`` making a paragraph (that has no ``w:pPr`` yet) an item of list ``num_id``:
-    what :func:`set_list` writes."""
+    """``w:numPr`` making a paragraph (that has no ``w:pPr`` yet) an item of list ``num_id``."""
     return f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{int(num_id)}"/></w:numPr>'
-
-
-def set_list(paragraph, num_id: int) -> None:
-    """Make ``paragraph`` an item of list ``num_id``."""
-    ppr = paragraph._p.get_or_add_pPr()
-    num_pr = ppr.get_or_add_numPr()
-    num_pr.get_or_add_ilvl().val = 0
-    num_pr.get_or_add_numId().val = num_id
-    # the paragraph's own first-line indent would add to the number's; let the level decide
-    ind = ppr.find(qn("w:ind"))
-    if ind is not None:
-        ppr.remove(ind)

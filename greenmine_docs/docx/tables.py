@@ -10,18 +10,13 @@ import math
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from .page import TYPE_WIDTH_MM
-from .text import add_text, block_parent, insert_block, run_content_xml, set_style
-
-_ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
-          "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
-
+from .text import block_parent, insert_block, run_content_xml
 
 @dataclass(frozen=True)
 class Cell:
@@ -82,29 +77,6 @@ def _table_width(table, total_mm: float) -> None:
     tbl_w.set(qn("w:w"), str(int(Mm(total_mm).twips)))
 
 
-def _repeat_header(row) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    tr_pr.append(el)
-
-
-def _cant_split(row) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:cantSplit")
-    el.set(qn("w:val"), "true")
-    tr_pr.insert(0, el)
-
-
-def _shade(cell, fill: str) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    tc_pr.append(shd)
-
-
 def fit_widths(widths_mm: Sequence[float] | None, n: int, total_mm: float) -> list[float]:
     """Column widths scaled to ``total_mm``; equal widths when none are given."""
     if not widths_mm:
@@ -115,29 +87,12 @@ def fit_widths(widths_mm: Sequence[float] | None, n: int, total_mm: float) -> li
     return [w * total_mm / s for w in widths_mm]
 
 
-def _fill(cell, value: Any, *, style: str, align: str | None, bold: bool,
-          size: float | None) -> None:
-    """Fill an existing python-docx cell (kept for callers that add cells one by one)."""
-    par = cell.paragraphs[0]
-    set_style(par, style)
-    if align:
-        par.alignment = _ALIGN[align]
-    lines = cell_text(value).split("\n")
-    add_text(par, lines[0], bold=bold or None, size=size)
-    for line in lines[1:]:
-        extra = cell.add_paragraph()
-        set_style(extra, style)
-        if align:
-            extra.alignment = _ALIGN[align]
-        add_text(extra, line, bold=bold or None, size=size)
-    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-
-
 # -- fast row construction ---------------------------------------------------------------------
-# Rows are written as WordprocessingML text and parsed once per table. This produces exactly
-# the elements the python-docx calls in :func:`_fill` would (same order, same attributes) at a
-# fraction of the cost: python-docx rebuilds the row's cell grid and walks the schema on every
-# property set, which made a 150-row table take over a second.
+# Rows are written as WordprocessingML text and parsed once per table (or kept as an island).
+# This produces exactly the elements python-docx calls cell by cell would (same order, same
+# attributes; ``tests/test_perf_equivalence.py`` keeps that way as the reference) at a fraction
+# of the cost: python-docx rebuilds the row's cell grid and walks the schema on every property
+# set, which made a 150-row table take over a second.
 _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
 
 
@@ -201,22 +156,21 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
               aligns: Sequence[str] | None = None, total_width_mm: float = TYPE_WIDTH_MM,
               font_size: float | None = None, header_fill: str | None = "F2F2F2",
               merges: Sequence[tuple[int, int, int]] = (), row_height_mm: float | None = None,
-              keep_merged: bool = False):
-    """Append a table to ``container`` (a Document, subdocument or cell) and return it — or
-    None when it went into the document as finished XML (:mod:`~greenmine_docs.docx.islands`,
-    in the generators' documents).
+              keep_with_next: Sequence[int] = ()) -> None:
+    """Append a table to ``container`` (a Document, subdocument or cell): the one table builder
+    of the DOCX documents. In the generators' documents it goes in as finished XML
+    (:mod:`~greenmine_docs.docx.islands`); read it back with ``container.tables`` (after
+    :func:`~greenmine_docs.docx.islands.materialize` there) when needed.
 
     ``header`` is one row of titles, or a list of rows for a multi-row header (all repeated on
     every page). ``rows`` are lists of values or :class:`Cell`. ``aligns`` gives each column's
     alignment (default: left for text, right for numbers). ``merges`` are ``(first, last,
     column)`` runs of body rows (0 = the first row after the header) merged vertically in grid
-    column ``column``: the cells after the first should be empty. With ``keep_merged`` the
-    rows of each run stay on one page (``w:keepNext`` on all but its last row), so a merged
-    label is never left on the page before its rows. ``row_height_mm`` is the least height of
-    every body row."""
+    column ``column``: the cells after the first should be empty. ``row_height_mm`` is the
+    least height of every body row; the body rows in ``keep_with_next`` stay on the page of
+    the row after them (a group title never ends a page alone)."""
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
-    from docx.table import Table
 
     from . import islands
 
@@ -269,13 +223,13 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
                 vmerge[(first_body + i, column)] = "<w:vMerge/>"  # "continue": the default
     height = (f'<w:trHeight w:val="{int(Mm(row_height_mm).twips)}"/>'
               if row_height_mm is not None else "")
-    kept = {first_body + i for first, last, _ in merges for i in range(first, last)} \
-        if keep_merged else set()
+    kept = {first_body + i for i in keep_with_next}
 
     def add_row(index: int, values: Sequence[Any], *, head: bool) -> None:
         out.append('<w:tr><w:trPr><w:cantSplit w:val="true"/>'
                    + ('<w:tblHeader w:val="true"/>' if head else height) + "</w:trPr>")
         opening = tc_open[head]
+        keep = index in kept
         col = 0
         for value in values:
             if col >= ncols:
@@ -298,12 +252,12 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
             else:
                 default = (aligns[col] if col < n_aligns else
                            ("right" if isinstance(text, (int, float)) else "left"))
-                text_style.paragraphs(out, text, align or default, bold, index in kept)
+                text_style.paragraphs(out, text, align or default, bold, keep)
             out.append("</w:tc>")
             col += span
         for i in range(col, ncols):  # short row: keep widths, leave cells empty but styled
             out.append(tc_open[False][i])
-            text_style.paragraphs(out, "", None, False, index in kept)
+            text_style.paragraphs(out, "", None, False, keep)
             out.append("</w:tc>")
         out.append("</w:tr>")
 
@@ -314,15 +268,14 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
     out.append("</w:tbl>")
     if as_island:
         insert_block(body._element, islands.island(part, "".join(out)))
-        return None
+        return
     new = parse_xml("".join(out))
     if table is None:
         insert_block(body._element, new)
-        return Table(new, body)
+        return
     tbl = table._tbl
     for tr in list(new):
         tbl.append(tr)
-    return table
 
 
 # -- continued tables (续表) ----------------------------------------------------------------------

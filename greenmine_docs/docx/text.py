@@ -380,16 +380,6 @@ def _add_text_objects(paragraph, text, ea, la, size, bold, italic, underline):
     return run
 
 
-def set_paragraph_fonts(paragraph) -> None:
-    """Give every run of an existing paragraph the East Asian font of its style (runs that
-    already name one keep it)."""
-    ea = style_east_asia(paragraph.style)
-    la = style_latin(paragraph.style)
-    for run in paragraph.runs:
-        if east_asia_of(run._r.rPr) is None:
-            set_run_font(run, ea, latin=la)
-
-
 _W_IND = qn("w:ind")
 _W_FIRST_LINE = qn("w:firstLine")
 _W_FIRST_LINE_CHARS = qn("w:firstLineChars")

@@ -22,7 +22,7 @@ from . import islands
 from .cn import cn_heading_number
 from .figures import add_figure
 from .fonts import DEFAULT_FONTS, FontScheme
-from .lists import ListNumbering, num_pr_xml, set_list
+from .lists import ListNumbering, num_pr_xml
 from .page import (LANDSCAPE_TYPE_HEIGHT_MM, LANDSCAPE_TYPE_WIDTH_MM, TYPE_HEIGHT_MM, TYPE_WIDTH_MM,
                    section_break)
 from .tables import Cell, add_table, fit_widths, page_chunks
@@ -200,9 +200,6 @@ class Writer:
             extra = NO_INDENT + f'<w:jc w:val="{_JC[align]}"/>'
         self._heading_xml(level, text, extra)
 
-    def list_item(self, paragraph: Any, num_id: int) -> None:
-        set_list(paragraph, num_id)
-
     def list_depth(self) -> int:
         """The heading depth a list written now is numbered at: one below the last heading
         (items under “（一）…” are 1., 2. …; under “1.…” they are （1）…)."""
@@ -240,8 +237,9 @@ class Writer:
 
     def table(self, header: Sequence[Any], rows: Sequence[Sequence[Any]], *,
               caption: str | None = None, widths_mm: Sequence[float] | None = None,
-              aligns: Sequence[str] | None = None, font_size: float | None = None) -> Any:
-        """Caption ``表N …`` (when given), then the table; a small gap paragraph after it.
+              aligns: Sequence[str] | None = None, font_size: float | None = None) -> None:
+        """Caption ``表N …`` (when given), then the table (:func:`~.tables.add_table`); a small
+        gap paragraph after it.
 
         With :attr:`continued_tables` (reports), a captioned table longer than a page starts
         a page and is split where each page ends: every part after the first begins a new page
@@ -252,15 +250,13 @@ class Writer:
             if self.continued_tables:
                 parts = self._page_parts(header, rows, widths_mm, font_size)
             self._caption("表", self.tables, caption, new_page=len(parts) > 1)
-        table = None
         for n, part in enumerate(parts):
             if n:
                 self._caption("续表", self.tables, "", new_page=True)
-            table = add_table(self.body, header, part, widths_mm=widths_mm, aligns=aligns,
-                              total_width_mm=self.type_width_mm, font_size=font_size)
+            add_table(self.body, header, part, widths_mm=widths_mm, aligns=aligns,
+                      total_width_mm=self.type_width_mm, font_size=font_size)
         # gap paragraph: no_indent + line_spacing = Pt(10) (exact)
         self.append_paragraph_xml('<w:spacing w:line="200" w:lineRule="exact"/>' + NO_INDENT)
-        return table
 
     def _page_parts(self, header: Sequence[Any], rows: Sequence[Sequence[Any]],
                     widths_mm: Sequence[float] | None,

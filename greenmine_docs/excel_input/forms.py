@@ -8,16 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 from ..findings import Location
+from ..xlsx.write import column_letter, set_value
 from .grid import Grid, ReadContext, norm_label
 from .layout import Form, Leaf
 from .styles import (BORDER, FONT, FONT_BOLD, FONT_KEY, FONT_NOTE, FONT_REQUIRED, FONT_TITLE,
                      WRAP_CENTER, describe, dropdown, header_cell, label_text,
                      needs_list_sheet, number_rule, required_text, row_height, styler,
                      value_style)
-from .sheetwrite import literal
 from .tables import set_path
 from .values import EMPTY, LIST_SEP, leaf_converter, to_cell
-from .xlsxread import col_letter
 
 KEY_HEADER = "键（勿改）"
 HEADERS = ("字段", "填写值", "说明/单位", "必填")
@@ -56,14 +55,16 @@ def write_form(ws: Any, form: Form, data: Any, list_refs: dict[tuple[str, ...], 
                 if LIST_SEP in str(item):
                     warnings.append((leaf.path, str(item)))
         name, attrs = value_style(leaf)
-        style(literal(ws.cell(row=r, column=VALUE_COL, value=value)), name, **attrs)
+        cell = ws.cell(row=r, column=VALUE_COL)
+        set_value(cell, value)
+        style(cell, name, **attrs)
         style(ws.cell(row=r, column=NOTE_COL, value=describe(leaf) or None), "说明",
               font=FONT_NOTE, border=BORDER, alignment=WRAP_CENTER)
         style(ws.cell(row=r, column=REQ_COL, value=required_text(leaf)),
               "必填列 是" if leaf.required else "必填列",
               font=FONT_BOLD if leaf.required else FONT_NOTE, border=BORDER,
               alignment=WRAP_CENTER)
-        ref = f"{col_letter(VALUE_COL)}{r}"
+        ref = f"{column_letter(VALUE_COL)}{r}"
         if leaf.dropdown:
             formula = list_refs.get(leaf.dropdown) if needs_list_sheet(leaf.dropdown) else None
             dv = dropdown(leaf, ref, formula)
@@ -136,7 +137,7 @@ def read_form(ctx: ReadContext, grid: Grid, leaves: list[Leaf], data: dict[str, 
             continue
         seen[leaf.key] = number
         positions[leaf.path] = Location(file=ctx.file, sheet=grid.name,
-                                        cell=f"{col_letter(value_col)}{number}")
+                                        cell=f"{column_letter(value_col)}{number}")
         if raw is None:
             continue
         value, note = leaf_converter(leaf, ctx.date1904)(raw)

@@ -9,7 +9,8 @@ from typing import Any, Callable
 
 from ..findings import Finding, Location, make
 from ..load.raw import dotted
-from .xlsxread import RawRow, Row, SheetData, XlsxFile, col_letter
+from ..xlsx.cells import column_letter
+from ..xlsx.read import RawRow, Row, SheetData, XlsxFile
 
 MAX_MERGE_FILL = 200_000  # cells; a merge over a whole column is not filled beyond the data
 
@@ -57,7 +58,7 @@ def _apply_merges(rows: list[Row], merged: list[tuple[int, int, int, int]],
         top = by_row.get(r1, {}).get(c1)
         if top is None:
             continue
-        text = f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
+        text = f"{column_letter(c1)}{r1}:{column_letter(c2)}{r2}"
         for r in range(r1, min(r2, last) + 1):
             cells = by_row.setdefault(r, {})
             for c in range(c1, c2 + 1):
@@ -89,7 +90,7 @@ class ReadContext:
 
     def at(self, sheet: str, row: int | None = None, col: int | None = None,
            path: tuple[Any, ...] | None = None) -> Location:
-        cell = f"{col_letter(col)}{row}" if row is not None and col is not None else None
+        cell = f"{column_letter(col)}{row}" if row is not None and col is not None else None
         return Location(file=self.file, sheet=sheet, cell=cell,
                         path=dotted(path) if path else None)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..xlsx.write import line_count
 from .layout import Form, Layout, Table
 from .styles import (BORDER, FILL_COND, FILL_HEADER, FILL_REQUIRED, FONT, FONT_BOLD,
                      FONT_NOTE, FONT_TITLE, REQUIRED_MARK, WRAP_CENTER, WRAP_TOP, header_cell)
@@ -138,6 +139,6 @@ def _para(ws: Any, r: int, mark: str, text: str) -> int:
     cell = ws.cell(row=r, column=2, value=text)
     cell.font = FONT
     cell.alignment = WRAP_TOP
-    lines = max(1, -(-sum(2 if ord(c) > 0x2E7F else 1 for c in text) // 120))
+    lines = line_count(text, 121, 11)
     ws.row_dimensions[r].height = 16 * lines + 4
     return r + 1

@@ -3,7 +3,7 @@
 Sheet 矿山名录 has a column per foundation field (campaign, enterprise, mine, reserves,
 eligibility — every required section of the submission, flattened), grouped under their section
 titles; lists inside a mine (行政处罚, …) are their own sheets whose 矿山编号 column names the
-mine's 编号. Reading streams the rows (see :mod:`.xlsxread`) and gives every mine a
+mine's 编号. Reading streams the rows (see :mod:`greenmine_docs.xlsx.read`) and gives every mine a
 :class:`RawInput` whose positions (``矿山名录!F12``) are computed on demand; it goes in steps
 (:class:`MinesReader`) so that worker processes can each read a part of the main sheet.
 """
@@ -16,8 +16,10 @@ from typing import Any, Callable, Iterable
 from ..errors import InputError
 from ..findings import Finding, Location, Severity, make
 from ..load.raw import RawInput, dotted, mine_name
-from ..xlsx_fill import save_workbook
-from .compact import share_strings
+from ..xlsx.cells import column_index
+from ..xlsx.read import (XlsxFile, after_rows, check_sheet_rows, gc_paused, raw_rows_of,
+                         row_boundaries, rows_span)
+from ..xlsx.write import new_workbook, save_workbook
 from .grid import Grid, ReadContext, grid_loader
 from .layout import (INSTRUCTIONS_SHEET, LISTS_SHEET, META_SHEET, Table, input_layout,
                      mines_layout)
@@ -27,8 +29,6 @@ from .styles import FONT, FONT_BOLD, FONT_TITLE
 from .tables import (Entry, OutRow, TableRead, _unknown_in, collect_rows, get_path,
                      group_by_parent, machine_key, open_table, place, read_table)
 from .workbook import MARKER_KEY, lists_sheet, plain_data
-from .xlsxread import (XlsxFile, after_rows, check_sheet_rows, col_index, gc_paused,
-                       raw_rows_of, row_boundaries, rows_span)
 
 MINES_KIND = "greenmine-mines-table"
 
@@ -47,11 +47,10 @@ class MinesTable(list):
 # writing
 # ---------------------------------------------------------------------------------------------
 def render_mines_table(items: Iterable[Any]) -> tuple[bytes, list[Finding]]:
-    from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
     root = mines_layout()
-    wb = Workbook(write_only=True)
+    wb = new_workbook(write_only=True)
     mines = [plain_data(item) for item in items]
     findings: list[Finding] = []
     rows: dict[str, list[OutRow]] = {root.key: []}
@@ -87,7 +86,7 @@ def render_mines_table(items: Iterable[Any]) -> tuple[bytes, list[Finding]]:
     for path, item in warnings[:200]:
         findings.append(make("GM-W154", f"列表项“{item}”中含有“；”，读回时会被拆成多项。",
                              location=Location(path=".".join(str(p) for p in path))))
-    return share_strings(save_workbook(wb)), findings
+    return save_workbook(wb, shared_strings=True), findings
 
 
 def _instructions(ws: Any, root: Table, cell_type: Any) -> None:
@@ -345,13 +344,13 @@ class MinesReader:
                 n += 1
                 anchors: dict[tuple[Any, ...], Any] = {(): (ref, entry.row)}
                 raw = RawInput(source=path, kind="xlsx", data=entry.data,
-                               positions=LazyPositions(file, anchors),  # type: ignore[arg-type]
+                               positions=LazyPositions(file, anchors),
                                findings=entry.findings)
                 mines.append(raw)
                 ident = entry.ident or str(n)
                 if settled.first_of[ident] != n:
                     self.ctx.finding("GM-E151", f"编号“{ident}”重复；行政处罚等子表只能对应到第一行。",
-                                     ref.sheet, entry.row, col_index(ref.anchor),
+                                     ref.sheet, entry.row, column_index(ref.anchor),
                                      into=raw.findings)
                 else:
                     for child, read, by_parent in groups:

@@ -10,21 +10,21 @@ from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
 
+from ..xlsx.write import cell_text_of, column_letter, set_value, text_width
 from .layout import Leaf, Table
 from .styles import (BORDER, CENTER, FILL_GROUP, FILL_HEADER, FILL_REQUIRED, FONT, FONT_BOLD,
                      FONT_KEY, FONT_REQUIRED, KIND_WIDTH, TOP_CENTER, a4_landscape, dropdown,
                      label_text, needs_list_sheet, number_format, number_rule, row_height,
-                     styler, text_width, value_style)
+                     styler, value_style)
 from .tables import OutRow, columns, machine_key, row_values, special_labels
 from .values import LIST_SEP
-from .xlsxread import col_letter
 
 SPECIAL_WIDTH = 9
 
 
 def column_width(leaf: Leaf | None, label: str) -> float:
     base = KIND_WIDTH.get(leaf.kind, 18) if leaf is not None else SPECIAL_WIDTH
-    return round(max(base, min(36.0, text_width(label) / 1.6 + 2)), 1)
+    return round(max(base, min(36.0, text_width(label, 11) / 1.6 + 2)), 1)
 
 
 def write_table_sheet(ws: Any, table: Table, rows: list[OutRow],
@@ -39,8 +39,8 @@ def write_table_sheet(ws: Any, table: Table, rows: list[OutRow],
     heads = [labels[name] if leaf is None else label_text(leaf) for name, leaf in cols]
     first_data = 4 if groups else 3
     # column formats and widths must be set before the first row (write-only streams rows)
-    for i, (name, leaf) in enumerate(cols, start=1):
-        letter = col_letter(i)
+    for i, (_name, leaf) in enumerate(cols, start=1):
+        letter = column_letter(i)
         dim = ws.column_dimensions[letter]
         dim.width = column_width(leaf, heads[i - 1])
         if leaf is not None:
@@ -51,7 +51,7 @@ def write_table_sheet(ws: Any, table: Table, rows: list[OutRow],
         a4_landscape(ws, f"{first_data - 1}:{first_data - 1}", fit_width=len(cols) <= 14)
     ws.row_dimensions[1].hidden = True
     ws.row_dimensions[first_data - 1].height = 34
-    ws.freeze_panes = f"{col_letter(2)}{first_data}"
+    ws.freeze_panes = f"{column_letter(2)}{first_data}"
     style = styler(ws.parent)
     ws.append([style(WriteOnlyCell(ws, machine_key(table, name)), "键", font=FONT_KEY)
                for name, _ in cols])
@@ -75,10 +75,8 @@ def write_table_sheet(ws: Any, table: Table, rows: list[OutRow],
                 if v is not None and leaf is not None and leaf.kind in ("date", "datetime"):
                     out.append(style(WriteOnlyCell(ws, v), f"日期 {leaf.kind}", font=FONT,
                                      number_format=number_format(leaf)))
-                elif isinstance(v, str) and v.startswith("="):
-                    out.append(literal(WriteOnlyCell(ws, v)))
                 else:
-                    out.append(v)
+                    out.append(cell_text_of(v) if isinstance(v, str) else v)
             ws.append(out)
     last = first_data + len(rows) + spare_rows
     _validations(ws, cols, first_data, last, list_refs)
@@ -110,18 +108,12 @@ def _group_row(ws: Any, cols: list[tuple[str, Leaf | None]], style: Any) -> None
         spans.append((start, len(cols)))
     ws.append(values)
     for a, b in spans:
-        ws.merged_cells.add(f"{col_letter(a)}2:{col_letter(b)}2")
-
-
-def literal(cell: Any) -> Any:
-    """Text that starts with “=” is data, not a formula: keep it a string cell."""
-    if isinstance(cell.value, str) and cell.value.startswith("="):
-        cell.data_type = "s"
-    return cell
+        ws.merged_cells.add(f"{column_letter(a)}2:{column_letter(b)}2")
 
 
 def _data_cell(ws: Any, value: Any, leaf: Leaf | None, style: Any) -> Any:
-    cell = literal(WriteOnlyCell(ws, value))
+    cell = WriteOnlyCell(ws)
+    set_value(cell, value)
     if leaf is None:
         return style(cell, "编号", font=FONT, border=BORDER, alignment=TOP_CENTER)
     name, attrs = value_style(leaf, form=False)  # required marks are in the header
@@ -133,7 +125,7 @@ def _validations(ws: Any, cols: list[tuple[str, Leaf | None]], first: int, last:
     for i, (_, leaf) in enumerate(cols, start=1):
         if leaf is None:
             continue
-        ref = f"{col_letter(i)}{first}:{col_letter(i)}{last}"
+        ref = f"{column_letter(i)}{first}:{column_letter(i)}{last}"
         if leaf.dropdown:
             formula = list_refs.get(leaf.dropdown) if needs_list_sheet(leaf.dropdown) else None
             dv = dropdown(leaf, ref, formula)

@@ -7,6 +7,7 @@ from typing import Any
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..xlsx.write import line_count
 from .layout import Leaf
 
 FONT_NAME = "宋体"
@@ -191,21 +192,9 @@ def a4_landscape(ws: Any, title_rows: str | None = None, *, fit_width: bool = Tr
         ws.print_title_rows = title_rows
 
 
-def text_width(text: str) -> float:
-    """Display width in Excel column units (CJK characters count double)."""
-    return sum(1.9 if ord(ch) > 0x2E7F else 1.05 for ch in str(text))
-
-
 def row_height(texts: list[tuple[str, float]], base: float = 15.0) -> float | None:
     """Height for wrapped cells ``(text, column width)``; ``None`` when one line fits."""
-    lines = 1
-    for text, width in texts:
-        if not text:
-            continue
-        n = 0
-        for para in str(text).split("\n"):
-            n += max(1, int(text_width(para) // max(width - 1, 4)) + 1)
-        lines = max(lines, n)
+    lines = max((line_count(text, width, 11) for text, width in texts), default=1)
     if lines <= 1:
         return None
     return min(409.0, base * lines + 2)

@@ -11,13 +11,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from ..cells import cell_text
+from ..xlsx.cells import cell_text, column_index, column_letter
 from ..findings import Finding
 from .grid import Grid, ReadContext, norm_label
 from .layout import Leaf, Table
 from .positions import SheetRef
 from .values import EMPTY, leaf_converter, to_cell
-from .xlsxread import RawRow, col_index, col_letter
+from ..xlsx.read import RawRow
 
 MEMO_LIMIT = 5000  # distinct values remembered per column while reading
 MEMO_TYPES = (str, dt.datetime)  # not numbers: 1, 1.0 and True are equal as dict keys
@@ -188,15 +188,17 @@ def open_table(ctx: ReadContext, grid: Grid, table: Table) -> Columns | None:
     for c, target in sorted(mapping.items()):
         if isinstance(target, Leaf):
             leaf_cols.append((c, target, leaf_converter(target, ctx.date1904)))
-            ref.columns[target.path] = col_letter(c)
+            ref.columns[target.path] = column_letter(c)
         else:
             special_cols[target] = c
     if PARENT in special_cols:
-        ref.parent = col_letter(special_cols[PARENT])
+        ref.parent = column_letter(special_cols[PARENT])
     if table.scalar_value and leaf_cols:
-        ref.value = col_letter(leaf_cols[0][0])
+        ref.value = column_letter(leaf_cols[0][0])
     anchor = special_cols.get(KEY, special_cols.get(ID))
-    ref.anchor = col_letter(anchor if anchor is not None else (leaf_cols[0][0] if leaf_cols else 1))
+    if anchor is None:
+        anchor = leaf_cols[0][0] if leaf_cols else 1
+    ref.anchor = column_letter(anchor)
     plan = [(c, leaf, convert, leaf.path[:-1], leaf.path[-1] if leaf.path else None, {}, {})
             for c, leaf, convert in leaf_cols]
     return Columns(table, ref, first, plan, special_cols, unknown)
@@ -300,10 +302,10 @@ def _fast_rows(grid: Grid, raw_rows: list[RawRow], plan: list[tuple[Any, ...]],
         slots.setdefault(p[3], len(slots))
     holder_paths = list(slots)
     n_slots = len(holder_paths)
-    by_letter = {col_letter(p[0]).encode(): (p[0], p[1], p[2], slots[p[3]], p[4], p[5], p[6])
+    by_letter = {column_letter(p[0]).encode(): (p[0], p[1], p[2], slots[p[3]], p[4], p[5], p[6])
                  for p in plan}
-    special_letters = {col_letter(c).encode(): name for name, c in special_cols.items()}
-    unknown_letters = {col_letter(c).encode(): c for c in unknown}
+    special_letters = {column_letter(c).encode(): name for name, c in special_cols.items()}
+    unknown_letters = {column_letter(c).encode(): c for c in unknown}
     for number, cells in raw_rows:
         data: Any = EMPTY if scalar else {}
         holders: list[Any] = [None] * n_slots
@@ -425,7 +427,7 @@ def place(ctx: ReadContext, read: TableRead, holder: dict[str, Any], base: tuple
         ident = entry.ident or str(len(items) + 1)
         if ident in ids:
             ctx.finding("GM-E151", f"序号“{ident}”重复；子表按该序号只能对应第一行。",
-                        read.ref.sheet, entry.row, col_index(read.ref.anchor), into=into)
+                        read.ref.sheet, entry.row, column_index(read.ref.anchor), into=into)
         else:
             ids[ident] = Parent(entry.data, (*path, len(items)), anchors, into)
         anchors[(*path, len(items))] = (read.ref, entry.row)
@@ -438,7 +440,7 @@ def place(ctx: ReadContext, read: TableRead, holder: dict[str, Any], base: tuple
 def _duplicate(ctx: ReadContext, read: TableRead, entry: Entry, key: str,
                into: list[Finding]) -> None:
     ctx.finding("GM-E151", f"键“{key}”重复（或与同键的其他行冲突），只读取了第一次出现的行。",
-                read.ref.sheet, entry.row, col_index(read.ref.anchor), into=into)
+                read.ref.sheet, entry.row, column_index(read.ref.anchor), into=into)
 
 
 def place_children(ctx: ReadContext, reads: dict[str, TableRead], table: Table,
@@ -476,7 +478,7 @@ def group_by_parent(ctx: ReadContext, read: TableRead, parents: dict[str, Parent
             what = f"“{target}”" if target else "为空"
             ctx.finding("GM-E152", f"{label}{what}，在工作表“{parent_ref.sheet}”中没有对应的行；"
                                    "该行未读取。", read.ref.sheet, entry.row,
-                        col_index(read.ref.parent or read.ref.anchor))
+                        column_index(read.ref.parent or read.ref.anchor))
             continue
         groups.setdefault(target, []).append(entry)
     return groups

@@ -8,7 +8,9 @@ from typing import Any
 from ..errors import InputError
 from ..findings import Finding, Location, make
 from ..load.raw import RawInput, dotted
-from .compact import share_strings
+from ..xlsx.cells import column_letter
+from ..xlsx.read import XlsxFile, gc_paused
+from ..xlsx.write import new_workbook, save_workbook
 from .forms import form_keys, read_form, write_form
 from .grid import Grid, ReadContext, grid_loader
 from .instructions import write_instructions
@@ -19,8 +21,6 @@ from .sheetwrite import write_table_sheet
 from .styles import needs_list_sheet
 from .tables import (TableRead, _unknown_in, collect_rows, get_path, machine_key,
                      place, place_children, read_table)
-from .xlsxread import XlsxFile, gc_paused
-from ..xlsx_fill import save_workbook
 
 WORKBOOK_KIND = "greenmine-input-workbook"
 MARKER_KEY = "greenmine.workbook"
@@ -42,15 +42,13 @@ def render_workbook(data: Any = None, *, layout: Layout | None = None
                     ) -> tuple[bytes, list[Finding]]:
     """The input workbook as bytes (blank when ``data`` is None) and warnings about data that
     has no place in it. ``layout`` defaults to the one of ``Submission``."""
-    from openpyxl import Workbook
-
     layout = layout or input_layout()
     data = plain_data(data)
     findings: list[Finding] = []
     if data is not None and not isinstance(data, dict):
         raise InputError("要写入工作簿的数据不是“字段: 值”的映射。",
                          hint="输入文件的最外层应为 campaign、enterprise 等字段。")
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = INSTRUCTIONS_SHEET
     schema_version = (data or {}).get("schema_version") or _default_schema_version()
@@ -86,7 +84,7 @@ def render_workbook(data: Any = None, *, layout: Layout | None = None
         findings.append(make("GM-W154", f"列表项“{item}”中含有“；”，读回时会被拆成多项。",
                              location=Location(path=".".join(str(p) for p in path))))
     wb.active = 0
-    return share_strings(save_workbook(wb)), findings
+    return save_workbook(wb, shared_strings=True), findings
 
 
 def _default_schema_version() -> int:
@@ -98,8 +96,6 @@ def _default_schema_version() -> int:
 def lists_sheet(wb: Any, leaves: list[Leaf]) -> dict[tuple[str, ...], str]:
     """Long or comma-containing dropdown lists live in a hidden sheet, referenced by range
     (written row by row, so it also works in write-only workbooks)."""
-    from .xlsxread import col_letter
-
     lists: list[tuple[str, ...]] = []
     for leaf in leaves:
         if leaf.dropdown and needs_list_sheet(leaf.dropdown) and leaf.dropdown not in lists:
@@ -110,7 +106,7 @@ def lists_sheet(wb: Any, leaves: list[Leaf]) -> dict[tuple[str, ...], str]:
     for r in range(max(len(values) for values in lists)):
         ws.append([values[r] if r < len(values) else None for values in lists])
     ws.sheet_state = "hidden"
-    return {values: f"{LISTS_SHEET}!${col_letter(i)}$1:${col_letter(i)}${len(values)}"
+    return {values: f"{LISTS_SHEET}!${column_letter(i)}$1:${column_letter(i)}${len(values)}"
             for i, values in enumerate(lists, start=1)}
 
 

@@ -16,7 +16,6 @@ Reading produces the same plain data as YAML plus a locate function that points 
 """
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 from typing import Any, Callable
@@ -24,8 +23,10 @@ from typing import Any, Callable
 from ..errors import InputError
 from ..findings import Location
 from ..load.raw import FieldPath
+from ..xlsx.read import SheetValues, XlsxFile
+from ..xlsx.write import (cell_ref, line_count, new_workbook, save_workbook, set_value,
+                          set_widths)
 from .model import IndicatorSet
-from ..xlsx_fill import save_workbook
 
 INFO_SHEET, PRE_SHEET, ITEM_SHEET = "指标体系", "先决条件", "评价指标"
 INFO_ROWS = [("id", "编号"), ("title", "名称"), ("document_number", "发布文号"),
@@ -85,39 +86,29 @@ def _ident(value: Any) -> Any:
 
 def read_set_workbook(path: Path) -> tuple[dict[str, Any], Callable[[FieldPath], Location]]:
     """Plain set data from an Excel table, and where each value came from."""
-    from zipfile import BadZipFile
+    with XlsxFile(path, kind="指标体系表（Excel 工作簿）") as wb:
+        return _read_set(wb, path)
 
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
-    from ..zipguard import check_openpyxl_file
-
-    check_openpyxl_file(path, kind="指标体系表（Excel 工作簿）")  # size, zip bombs, truncation
-    try:
-        wb = load_workbook(path, data_only=True, read_only=False)
-    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as e:
-        raise InputError(f"指标体系表 {path} 无法打开：不是有效的 .xlsx 文件。",
-                         hint="请在 Excel/WPS 中另存为 .xlsx 后重试。") from e
+def _read_set(wb: XlsxFile, path: Path) -> tuple[dict[str, Any], Callable[[FieldPath], Location]]:
     positions: dict[FieldPath, Location] = {}
     file = str(path)
 
     def at(sheet: str, row: int, col: int) -> Location:
-        from openpyxl.utils import get_column_letter
-
-        return Location(file=file, sheet=sheet, cell=f"{get_column_letter(col)}{row}")
+        return Location(file=file, sheet=sheet, cell=cell_ref(row, col))
 
     missing = [s for s in (INFO_SHEET, ITEM_SHEET) if s not in wb.sheetnames]
     if missing:
         raise InputError(f"指标体系表 {path} 缺少工作表：" + "、".join(missing) + "。",
                          hint="可用 greenmine indicators export 导出一份作为模板。")
     data: dict[str, Any] = {}
-    ws = wb[INFO_SHEET]
+    ws = wb.values(INFO_SHEET)
     labels = {label: key for key, label in INFO_ROWS}
     for row in range(1, ws.max_row + 1):
-        label = _ident(ws.cell(row=row, column=1).value)
+        label = _ident(ws.value(row, 1))
         if label in labels:
             key = labels[label]
-            value = _cell(ws.cell(row=row, column=2).value, key)
+            value = _cell(ws.value(row, 2), key)
             if key == "official" and isinstance(value, (str, int, float)):
                 text = str(value).strip().lower()
                 value = True if text in _YES else False if text in _NO else value
@@ -126,8 +117,8 @@ def read_set_workbook(path: Path) -> tuple[dict[str, Any], Callable[[FieldPath],
             positions[(key,)] = at(INFO_SHEET, row, 2)
     positions[()] = Location(file=file, sheet=INFO_SHEET, cell="A1")
     if PRE_SHEET in wb.sheetnames:
-        data["prerequisites"] = _read_prerequisites(wb[PRE_SHEET], positions, at)
-    data["categories"] = _read_items(wb[ITEM_SHEET], positions, at, file)
+        data["prerequisites"] = _read_prerequisites(wb.values(PRE_SHEET), positions, at)
+    data["categories"] = _read_items(wb.values(ITEM_SHEET), positions, at, file)
 
     def locate(path_: FieldPath) -> Location:
         probe = tuple(path_)
@@ -140,7 +131,7 @@ def read_set_workbook(path: Path) -> tuple[dict[str, Any], Callable[[FieldPath],
     return data, locate
 
 
-def _header(ws: Any, wanted: list[tuple[str, str]]) -> tuple[int, dict[str, int]]:
+def _header(ws: SheetValues, wanted: list[tuple[str, str]]) -> tuple[int, dict[str, int]]:
     """Find the header row (within the first 6 rows) and map keys to columns."""
     names = {label: key for key, label in wanted}
     names.update({k: v for k, v in _ALIASES.items() if v in dict(wanted)})
@@ -148,7 +139,7 @@ def _header(ws: Any, wanted: list[tuple[str, str]]) -> tuple[int, dict[str, int]
     for row in range(1, min(ws.max_row, 6) + 1):
         cols: dict[str, int] = {}
         for col in range(1, ws.max_column + 1):
-            label = _ident(ws.cell(row=row, column=col).value)
+            label = _ident(ws.value(row, col))
             if label and label.replace(" ", "") in names:
                 cols.setdefault(names[label.replace(" ", "")], col)
         if len(cols) > len(best[1]):
@@ -156,13 +147,13 @@ def _header(ws: Any, wanted: list[tuple[str, str]]) -> tuple[int, dict[str, int]
     return best
 
 
-def _read_prerequisites(ws: Any, positions: dict, at: Callable) -> list[dict[str, Any]]:
+def _read_prerequisites(ws: SheetValues, positions: dict, at: Callable) -> list[dict[str, Any]]:
     head, cols = _header(ws, PRE_COLS)
     out: list[dict[str, Any]] = []
     if not head:
         return out
     for row in range(head + 1, ws.max_row + 1):
-        values = {k: _cell(ws.cell(row=row, column=c).value, k) for k, c in cols.items()}
+        values = {k: _cell(ws.value(row, c), k) for k, c in cols.items()}
         if all(v is None for v in values.values()):
             continue
         i = len(out)
@@ -176,7 +167,7 @@ def _read_prerequisites(ws: Any, positions: dict, at: Callable) -> list[dict[str
     return out
 
 
-def _read_items(ws: Any, positions: dict, at: Callable, file: str) -> list[dict[str, Any]]:
+def _read_items(ws: SheetValues, positions: dict, at: Callable, file: str) -> list[dict[str, Any]]:
     head, cols = _header(ws, ITEM_COLS)
     lacking = [label for key, label in ITEM_COLS if key in _REQUIRED and key not in cols]
     if lacking:
@@ -186,7 +177,7 @@ def _read_items(ws: Any, positions: dict, at: Callable, file: str) -> list[dict[
     cats: list[dict[str, Any]] = []
     new_cat = False
     for row in range(head + 1, ws.max_row + 1):
-        v = {k: _cell(ws.cell(row=row, column=c).value, k) for k, c in cols.items()}
+        v = {k: _cell(ws.value(row, c), k) for k, c in cols.items()}
         if all(x is None for x in v.values()):
             continue
         name, cid = v.get("cat_name"), v.get("cat_id")
@@ -258,7 +249,6 @@ def _read_items(ws: Any, positions: dict, at: Callable, file: str) -> list[dict[
 def set_workbook_bytes(iset: IndicatorSet) -> bytes:
     """The set as an Excel table in the layout described above (readable by
     :func:`read_set_workbook`)."""
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     thin = Side(style="thin")
@@ -268,7 +258,7 @@ def set_workbook_bytes(iset: IndicatorSet) -> bytes:
     fill = PatternFill("solid", fgColor="D9E2F3")
     wrap = Alignment(wrap_text=True, vertical="center")
 
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = INFO_SHEET
     values = {"id": iset.id, "title": iset.title, "document_number": iset.document_number,
@@ -278,16 +268,16 @@ def set_workbook_bytes(iset: IndicatorSet) -> bytes:
               "min_ratio": iset.min_ratio}
     for row, (key, label) in enumerate(INFO_ROWS, start=1):
         ws.cell(row=row, column=1, value=label).font = head_font
-        cell = ws.cell(row=row, column=2, value=values[key] if values[key] != "" else None)
+        cell = ws.cell(row=row, column=2)
+        set_value(cell, values[key] if values[key] != "" else None)
         cell.font = body_font
         cell.alignment = wrap
-        if key in ("id", "edition"):
-            cell.data_type = "s"
     ws.column_dimensions["A"].width = 20
     ws.column_dimensions["B"].width = 90
     if not iset.official:
         ws.cell(row=len(INFO_ROWS) + 2, column=1, value="注意").font = head_font
-        ws.cell(row=len(INFO_ROWS) + 2, column=2, value=iset.reference_notice).font = body_font
+        set_value(ws.cell(row=len(INFO_ROWS) + 2, column=2), iset.reference_notice)
+        ws.cell(row=len(INFO_ROWS) + 2, column=2).font = body_font
 
     def table(title: str, cols: list[tuple[str, str]], rows: list[list[Any]],
               widths: list[float]) -> Any:
@@ -298,17 +288,13 @@ def set_workbook_bytes(iset: IndicatorSet) -> bytes:
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         for r, values_ in enumerate(rows, start=2):
             for c, value in enumerate(values_, start=1):
-                cell = sh.cell(row=r, column=c, value=value)
-                if isinstance(value, str):
-                    cell.data_type = "s"
+                cell = sh.cell(row=r, column=c)
+                set_value(cell, value)
                 cell.font, cell.border, cell.alignment = body_font, border, wrap
-        from openpyxl.utils import get_column_letter
-
-        for c, w in enumerate(widths, start=1):
-            sh.column_dimensions[get_column_letter(c)].width = w
+        set_widths(sh, widths)
         for r, values_ in enumerate(rows, start=2):  # wrapped text needs taller rows
-            lines = max((math.ceil(len(str(v)) * 1.8 / max(widths[c] - 1, 1))
-                         for c, v in enumerate(values_) if isinstance(v, str)), default=1)
+            lines = max((line_count(v, widths[c]) for c, v in enumerate(values_)
+                         if isinstance(v, str)), default=1)
             sh.row_dimensions[r].height = max(16, lines * 13 + 3)
         sh.freeze_panes = "A2"
         sh.print_title_rows = "1:1"
@@ -334,7 +320,4 @@ def set_workbook_bytes(iset: IndicatorSet) -> bytes:
                     i.evidence or None, "、".join(i.applies_to.standards) or None,
                     "、".join(i.applies_to.methods) or None])
     table(ITEM_SHEET, ITEM_COLS, rows, [8, 12, 8, 10, 8, 14, 8, 8, 50, 6, 36, 30, 18, 18])
-    from ..safety.xlsx import keep_data_literal
-
-    keep_data_literal(wb)  # data text starting with “=” stays text, never a formula
     return save_workbook(wb)

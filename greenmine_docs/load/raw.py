@@ -67,9 +67,10 @@ class RawInput:
     source: Path
     kind: str  # "yaml" or "xlsx"
     data: Any
-    positions: dict[FieldPath, Location] = field(default_factory=dict)
+    # a dict, or positions made into Locations on demand (LinePositions, a mines table's)
+    positions: Mapping[FieldPath, Location] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
-    key_positions: dict[FieldPath, Location] = field(default_factory=dict)
+    key_positions: Mapping[FieldPath, Location] = field(default_factory=dict)
 
     def locate(self, path: FieldPath) -> Location:
         """Location of ``path``, or of its nearest ancestor that has one; path always set."""

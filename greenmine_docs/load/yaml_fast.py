@@ -1,4 +1,4 @@
-"""A fast path for :func:`greenmine_docs.load.yaml_input.read_yaml`: parse with libyaml (the C
+"""The fast path of :func:`greenmine_docs.load.yaml_input.parse`: parse with libyaml (the C
 parser PyYAML ships) and build the same plain data and position tables the ruamel.yaml path
 builds, about ten times faster (a full mine input: ~190 ms → ~20 ms; the built-in indicator set
 and plan outline are YAML too, so a cold ``greenmine validate`` gains most).
@@ -9,7 +9,7 @@ ruamel path), quoted and block scalars are text, positions are the libyaml event
 line/column ruamel's ``.lc`` gives). Anything less common — anchors and aliases, tags, merge
 keys, complex keys, directives, several documents, duplicate keys, a root that is not a mapping,
 size or depth beyond the limits, and every syntax error — returns ``None`` and the caller uses
-the ruamel path, which gives the messages users see. ``tests/test_yaml_fast.py`` checks that
+the ruamel path, which gives the messages users see. ``tests/test_perf_yaml_fast.py`` checks that
 both paths agree on every YAML file in the repository and on generated documents.
 """
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 
 from ..limits import MAX_YAML_DEPTH, MAX_YAML_NODES
 from .raw import FieldPath, LinePositions
+from .yaml_scalars import plain_scalar, round_trip_yaml
 
 _PLAIN_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
                "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
@@ -80,18 +81,12 @@ _TYPER: Any = None
 
 def _typer() -> Any:
     """ruamel.yaml's round-trip resolver and constructor (the same configuration as
-    :func:`~greenmine_docs.load.yaml_input.parse_yaml_text`), made once."""
+    :func:`~greenmine_docs.load.yaml_input.parse_ruamel`), made once."""
     global _TYPER
     if _TYPER is None:
-        from ruamel.yaml import YAML
         from ruamel.yaml.nodes import ScalarNode
 
-        from .yaml_input import _lenient_number, _lenient_timestamp
-
-        yaml = YAML(typ="rt")
-        yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
-        yaml.constructor.add_constructor("tag:yaml.org,2002:int", _lenient_number)
-        yaml.constructor.add_constructor("tag:yaml.org,2002:float", _lenient_number)
+        yaml = round_trip_yaml()
         _TYPER = (yaml.resolver, yaml.constructor, ScalarNode)
     return _TYPER
 
@@ -148,20 +143,18 @@ def _plain(value: str, mark: Any) -> Any:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             return value  # 2029-13-12: text, the model reports it (as the ruamel path does)
-    from .yaml_input import _Plainer
-
     resolver, constructor, node_type = _typer()
     tag = resolver.resolve(node_type, value, (True, False))
     if str(tag) not in _PLAIN_TAGS:
         raise _Fallback  # merge keys (<<), value keys (=)
     node = node_type(tag, value, start_mark=mark, end_mark=mark)
-    return _Plainer.scalar(constructor.construct_non_recursive_object(node))
+    return plain_scalar(constructor.construct_non_recursive_object(node))
 
 
 def parse(text: str, source: Path
           ) -> tuple[dict[str, Any], LinePositions, LinePositions] | None:
-    """``(data, positions, key_positions)`` as ``read_yaml`` builds them, or ``None`` when the
-    ruamel.yaml path must handle the text."""
+    """``(data, positions, key_positions)`` as :func:`~.yaml_input.parse_ruamel` gives them,
+    or ``None`` when the ruamel.yaml path must handle the text."""
     if os.environ.get("GREENMINE_YAML_FAST") == "0":  # escape hatch: always use ruamel.yaml
         return None
     try:

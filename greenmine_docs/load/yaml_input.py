@@ -1,34 +1,73 @@
-"""YAML input with line and column for every value.
+"""YAML input with line and column for every value: :func:`parse` is the one YAML parser.
 
-ruamel.yaml's round-trip loader keeps positions; we turn its nodes into plain Python values and
-a position table (field path -> Location). Duplicate keys, syntax errors, aliases that expand
-without bound and very deep nesting are refused with the line and column.
+Two ways behind it give the same plain Python values and position tables (field path -> line
+and column): the fast path (:mod:`.yaml_fast`, libyaml) for the YAML people and we write, and
+:func:`parse_ruamel` (ruamel.yaml's round-trip loader) for everything else — anchors, tags,
+duplicate keys, syntax errors — with the messages users see. ``tests/test_perf_yaml_fast.py``
+holds them equal. Duplicate keys, syntax errors, aliases that expand without bound and very
+deep nesting are refused with the line and column.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from ..errors import InputError
 from ..findings import Location, make
 from ..limits import MAX_YAML_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES
 from .raw import FieldPath, RawInput
 from .text import decode_text, read_bytes
+from .yaml_scalars import plain_scalar, round_trip_yaml
 
 
-def parse_yaml_text(text: str, source: Path) -> Any:
+# (data, value positions, key positions); positions are Locations or LinePositions (.raw)
+Parsed = tuple[dict[str, Any], Mapping[FieldPath, Any], Mapping[FieldPath, Any]]
+
+
+def parse(text: str, source: Path) -> Parsed:
+    """``(data, positions, key_positions)`` of a YAML text whose root is a mapping, or
+    :class:`InputError` with the line and column: the fast path when it applies, else
+    :func:`parse_ruamel`."""
+    from .yaml_fast import parse as fast_parse
+
+    fast = fast_parse(text, source)  # libyaml; None: the text is left to ruamel.yaml
+    return fast if fast is not None else parse_ruamel(text, source)
+
+
+def parse_ruamel(text: str, source: Path) -> Parsed:
+    """What :func:`parse` gives, by ruamel.yaml alone (the reference for the fast path)."""
+    from ..safety.yamlguard import check_expanded_size, check_flow_depth
+
+    check_flow_depth(text, source)  # before ruamel: its scanner is slow on deep nesting
+    root = _nodes(text, source)
+    if root is None:
+        raise InputError(f"输入文件 {source} 中没有数据（只有注释或空行）。",
+                         hint="可用 greenmine init 生成示例项目作为起点。")
+    from ruamel.yaml.comments import CommentedMap
+
+    if not isinstance(root, CommentedMap):
+        raise InputError(
+            f"输入文件 {source} 的顶层应是“字段: 值”的映射，实际是"
+            f"{'列表' if isinstance(root, list) else '单个值'}。",
+            hint="顶层应包含 campaign、enterprise、mine 等字段，可参考 greenmine init 生成的示例。")
+    check_expanded_size(root, source)  # an alias bomb is refused before it is expanded
+    plainer = _Plainer(source)
+    try:
+        data = plainer.convert(root, ())
+    except RecursionError as e:
+        raise InputError("YAML 嵌套层级过深，无法读取。", hint="请检查文件结构。",
+                         location=str(source)) from e
+    return data, plainer.positions, plainer.key_positions
+
+
+def _nodes(text: str, source: Path) -> Any:
     """Parse YAML text (round-trip nodes) or raise :class:`InputError` with line/column."""
-    from ruamel.yaml import YAML
     from ruamel.yaml.constructor import DuplicateKeyError
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    yaml = YAML(typ="rt")
+    yaml = round_trip_yaml()
     yaml.allow_duplicate_keys = False
-    yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
-    yaml.constructor.add_constructor("tag:yaml.org,2002:int", _lenient_number)
-    yaml.constructor.add_constructor("tag:yaml.org,2002:float", _lenient_number)
     try:
         return yaml.load(text)
     except DuplicateKeyError as e:
@@ -55,34 +94,6 @@ def parse_yaml_text(text: str, source: Path) -> Any:
     except RecursionError as e:
         raise InputError("YAML 嵌套层级过深，无法读取。", hint="请检查文件是否损坏。",
                          location=str(source)) from e
-
-
-def _lenient_number(constructor: Any, node: Any) -> Any:
-    """A plain scalar ruamel's resolver takes for a number but cannot build (``-_``, ``+_``:
-    its constructor fails with IndexError) stays text instead of crashing the load; so does a
-    number written with underscores (``1_5``: YAML 1.1 and ruamel read 15, YAML 1.2 has no such
-    number), which the model then refuses as ambiguous, at its line."""
-    from ruamel.yaml.constructor import RoundTripConstructor
-
-    if "_" in str(node.value):
-        return str(node.value)
-    build = (RoundTripConstructor.construct_yaml_int if node.tag.endswith(":int")
-             else RoundTripConstructor.construct_yaml_float)
-    try:
-        return build(constructor, node)
-    except (ValueError, IndexError, TypeError, OverflowError):
-        return str(node.value)
-
-
-def _lenient_timestamp(constructor: Any, node: Any) -> Any:
-    """A date-looking value that is not a real date (2029-13-12) stays text, so the model
-    reports it as a located format finding instead of the whole file failing to load."""
-    from ruamel.yaml.constructor import RoundTripConstructor
-
-    try:
-        return RoundTripConstructor.construct_yaml_timestamp(constructor, node)
-    except (ValueError, TypeError, OverflowError):
-        return str(node.value)
 
 
 def _clean(text: str | None) -> str:
@@ -119,7 +130,7 @@ class _Plainer:
                     node.lc.line, node.lc.col)
                 kline, kcol = node.lc.key(key) if node.lc.data and key in node.lc.data else (
                     line, col)
-                plain_key = self.scalar(key)
+                plain_key = plain_scalar(key)
                 if not isinstance(plain_key, str):
                     plain_key = str(plain_key)
                 child = (*path, plain_key)
@@ -138,30 +149,13 @@ class _Plainer:
                     line, col = node.lc.item(i)
                 except (KeyError, TypeError, AttributeError):
                     line, col = node.lc.line, node.lc.col
-                self.positions[(*path, i)] = self.at(line, col)
-                items.append(self.convert(value, (*path, i), depth + 1))
+                child = (*path, i)
+                self.positions[child] = self.at(line, col)
+                items.append(self.convert(value, child, depth + 1))
             return items
         if isinstance(node, (dict, list)):  # plain containers (should not happen in rt mode)
             return node
-        return self.scalar(node)
-
-    @staticmethod
-    def scalar(value: Any) -> Any:
-        from ruamel.yaml.scalarbool import ScalarBoolean
-        from ruamel.yaml.scalarfloat import ScalarFloat
-        from ruamel.yaml.scalarint import ScalarInt
-
-        if isinstance(value, ScalarBoolean) or isinstance(value, bool):
-            return bool(value)
-        if isinstance(value, ScalarInt):
-            return int(value)
-        if isinstance(value, ScalarFloat):
-            return float(value)
-        if isinstance(value, str):
-            return str(value)
-        if isinstance(value, dt.datetime):
-            return value.replace(tzinfo=None) if value.tzinfo is None else value
-        return value
+        return plain_scalar(node)
 
 
 def read_yaml(path: Path) -> RawInput:
@@ -173,33 +167,6 @@ def read_yaml(path: Path) -> RawInput:
     if decoded.encoding == "gb18030":
         findings.append(make("GM-I101", "文件不是 UTF-8 编码，已按 GBK/GB18030 读取。",
                              location=Location(file=str(path))))
-    from .yaml_fast import parse as fast_parse
-
-    fast = fast_parse(decoded.text, path)  # libyaml; None: ruamel below handles the text
-    if fast is not None:
-        data, positions, key_positions = fast
-        return RawInput(source=path, kind="yaml", data=data, positions=positions,
-                        findings=findings, key_positions=key_positions)
-    from ..safety.yamlguard import check_expanded_size, check_flow_depth
-
-    check_flow_depth(decoded.text, path)  # before ruamel: its scanner is slow on deep nesting
-    root = parse_yaml_text(decoded.text, path)
-    if root is None:
-        raise InputError(f"输入文件 {path} 中没有数据（只有注释或空行）。",
-                         hint="可用 greenmine init 生成示例项目作为起点。")
-    from ruamel.yaml.comments import CommentedMap
-
-    if not isinstance(root, CommentedMap):
-        raise InputError(
-            f"输入文件 {path} 的顶层应是“字段: 值”的映射，实际是"
-            f"{'列表' if isinstance(root, list) else '单个值'}。",
-            hint="顶层应包含 campaign、enterprise、mine 等字段，可参考 greenmine init 生成的示例。")
-    check_expanded_size(root, path)  # an alias bomb is refused before it is expanded
-    plainer = _Plainer(path)
-    try:
-        data = plainer.convert(root, ())
-    except RecursionError as e:
-        raise InputError("YAML 嵌套层级过深，无法读取。", hint="请检查文件结构。",
-                         location=str(path)) from e
-    return RawInput(source=path, kind="yaml", data=data, positions=plainer.positions,
-                    findings=findings, key_positions=plainer.key_positions)
+    data, positions, key_positions = parse(decoded.text, path)
+    return RawInput(source=path, kind="yaml", data=data, positions=positions,
+                    findings=findings, key_positions=key_positions)

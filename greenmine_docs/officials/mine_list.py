@@ -14,16 +14,16 @@ import hashlib
 import io
 import re
 import unicodedata
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 from .. import limits
-from ..cells import column_letter
 from ..errors import InputError
 from ..findings import Location, Report, make
-from ..xlsx_fill import save_workbook
+from ..xlsx.cells import column_letter
+from ..xlsx.read import SheetValues, XlsxFile
+from ..xlsx.write import new_workbook, save_workbook
 
 LEVELS = ("国家级", "省级", "市级")
 
@@ -170,46 +170,20 @@ def _read_rows(path: Path, sheet: str | None, data: bytes) -> tuple[str, list[li
     if suffix not in (".xlsx", ".xlsm"):
         raise InputError(f"不支持的名录文件类型：{path.name}",
                          hint="名录请使用 .xlsx 工作簿或 .csv 文件；可用 greenmine sample --template 生成模板。")
-    from ..zipguard import check_openpyxl_file
-
-    check_openpyxl_file(path, kind="Excel 工作簿")  # size, zip bombs, big parts, truncation
-    with warnings.catch_warnings():  # openpyxl's remarks on files other programs wrote
-        warnings.simplefilter("ignore")
-        return _sheet_rows(path, sheet)
-
-
-def _sheet_rows(path: Path, sheet: str | None) -> tuple[str, list[list[str]]]:
-    import zipfile
-
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as e:
-        # ValueError: openpyxl's "could not read strings" (defusedxml refused a DTD, say)
-        raise InputError(f"{path.name} 不是有效的 Excel 工作簿，无法打开。",
-                         hint="请确认文件未损坏，并在 Excel 中另存为 .xlsx 后重试。") from e
-    try:
+    with XlsxFile(path) as wb:  # size, zip bombs, truncation, broken parts: InputError
         if sheet:
             if sheet not in wb.sheetnames:
                 raise InputError(f"工作簿中没有名为“{sheet}”的工作表。",
                                  hint="现有工作表：" + "、".join(wb.sheetnames))
-            ws = wb[sheet]
+            ws = wb.values(sheet, what="名录")
         else:
             ws = _guess_sheet(wb)
-        where = f"{path.name}（{ws.title}）"
-        if ws.max_row:  # the sheet's stated size (<dimension>): refused before reading a row
-            limits.check_rows(ws.max_row, what="名录", where=where)
-        return ws.title, _capped(([_cell_text(v) for v in r]
-                                  for r in ws.iter_rows(values_only=True)), where)
-    finally:
-        wb.close()
+        return ws.title, [[_cell_text(v) for v in r] for r in ws.rows()]
 
 
 def _capped(rows: Iterable[list[str]], where: str) -> list[list[str]]:
     """The rows, refused (:func:`~greenmine_docs.limits.check_rows`) as soon as there are more
-    than the limit: a million-row sheet is not read to its end."""
+    than the limit: a million-row CSV is not read to its end."""
     out: list[list[str]] = []
     for row in rows:
         out.append(row)
@@ -218,13 +192,16 @@ def _capped(rows: Iterable[list[str]], where: str) -> list[list[str]]:
     return out
 
 
-def _guess_sheet(wb: Any) -> Any:
+def _guess_sheet(wb: XlsxFile) -> SheetValues:
     """The first sheet whose first rows contain a 矿山名称 header; else the first sheet."""
-    for ws in wb.worksheets:
-        for r in ws.iter_rows(max_row=10, values_only=True):
+    if not wb.sheetnames:
+        raise InputError(f"{wb.path.name} 中没有工作表。",
+                         hint="请用 greenmine sample --template 生成模板后填写。")
+    for name in wb.sheetnames:
+        for r in wb.values(name, head=10).rows(max_row=10):
             if _header_map([_cell_text(v) for v in r]).get("name") is not None:
-                return ws
-    return wb.worksheets[0]
+                return wb.values(name, what="名录")
+    return wb.values(wb.sheetnames[0], what="名录")
 
 
 def header_columns(row: list[str]) -> dict[str, int]:
@@ -286,7 +263,7 @@ def _rows_to_mines(path: Path, sheet: str, rows: list[list[str]], header_idx: in
     seen_licence: dict[str, int] = {}
 
     def loc(row_no: int, key: str) -> Location:
-        cell = f"{column_letter(cols[key])}{row_no}" if key in cols else None
+        cell = f"{column_letter(cols[key] + 1)}{row_no}" if key in cols else None
         return Location(file=str(path), sheet=sheet, cell=cell) if cell else \
             Location(file=str(path), sheet=sheet, cell=f"A{row_no}")
 
@@ -346,19 +323,18 @@ def _rows_to_mines(path: Path, sheet: str, rows: list[list[str]], header_idx: in
             reported=parse_flag(values.get("reported", "")),
             rectification=parse_flag(values.get("rectification", "")),
             note=values.get("note", ""), checker=values.get("checker", ""),
-            cells={k: f"{column_letter(v)}{row_no}" for k, v in cols.items()}))
+            cells={k: f"{column_letter(v + 1)}{row_no}" for k, v in cols.items()}))
     return mines
 
 
 def template_bytes() -> bytes:
     """An empty directory workbook: headers, dropdowns, print setup and a 填写说明 sheet."""
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from ..excel_input.styles import REQUIRED_MARK
 
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = "名录"
     thin = Side(style="thin", color="808080")
@@ -370,7 +346,7 @@ def template_bytes() -> bytes:
         c.fill = PatternFill("solid", fgColor="E2EFDA")
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         c.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-        ws.column_dimensions[column_letter(idx - 1)].width = col.width
+        ws.column_dimensions[column_letter(idx)].width = col.width
     ws.freeze_panes = "B2"
     ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "landscape"
@@ -380,7 +356,7 @@ def template_bytes() -> bytes:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
     def dropdown(key: str, values: Iterable[str]) -> None:
-        letter = column_letter([c.key for c in COLUMNS].index(key))
+        letter = column_letter([c.key for c in COLUMNS].index(key) + 1)
         dv = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
         dv.add(f"{letter}2:{letter}2000")
         ws.add_data_validation(dv)

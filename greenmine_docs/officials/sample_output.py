@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..xlsx_fill import save_workbook
+from ..xlsx.write import (Formula, append_row, column_letter, line_count, new_workbook,
+                          save_workbook, set_value, set_widths, text_width)
 from .sampling import ALGORITHM, SampleResult
 
 if TYPE_CHECKING:
@@ -33,11 +34,6 @@ def _version() -> str:
         return "dev"
 
 
-def display_width(text: object) -> int:
-    """Width in Excel character units: CJK and full-width characters count two."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text if text is not None else ""))
-
-
 def _named_styles(wb) -> None:
     """Two named styles (header cell, body cell), registered once per workbook: assigning a
     style by name is cheap, building Font/Border objects per cell is not (2,000 mines)."""
@@ -58,8 +54,6 @@ def _named_styles(wb) -> None:
 def _style_table(ws: "Worksheet", header_row: int, ncols: int, widths: tuple[float, ...]) -> None:
     """Borders, fonts, a green header row; column widths fit the content (at least
     ``widths``, at most 48), so data rows need no wrapping and print on one line."""
-    from openpyxl.utils import get_column_letter
-
     _named_styles(ws.parent)
     fit = list(widths)
     for row in ws.iter_rows(min_row=header_row, max_row=ws.max_row, max_col=ncols):
@@ -68,9 +62,8 @@ def _style_table(ws: "Worksheet", header_row: int, ncols: int, widths: tuple[flo
                 c.style = "gm_head"
             else:
                 c.style = "gm_cell"
-                fit[c.column - 1] = max(fit[c.column - 1], min(48, display_width(c.value) + 2))
-    for i, w in enumerate(fit, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
+                fit[c.column - 1] = max(fit[c.column - 1], min(48, text_width(c.value, 10.5) + 2))
+    set_widths(ws, fit)
     ws.row_dimensions[header_row].height = 30
 
 
@@ -86,13 +79,12 @@ def _print_setup(ws: "Worksheet", title_rows: str) -> None:
 
 
 def render_xlsx(result: SampleResult, *, title: str) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = "核查名单"
-    ws.append([title])
+    append_row(ws, [title])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(SAMPLE_HEADERS))
     ws["A1"].font = Font(name="黑体", size=16)
     ws["A1"].alignment = Alignment(horizontal="center")
@@ -102,8 +94,8 @@ def render_xlsx(result: SampleResult, *, title: str) -> bytes:
     for g, d in result.drawn:
         n += 1
         m = d.mine
-        ws.append([n, g.label, g.checker, m.name, m.level, m.city, m.county, m.mineral, m.method,
-                   m.year, d.reason, m.row])
+        append_row(ws, [n, g.label, g.checker, m.name, m.level, m.city, m.county, m.mineral,
+                        m.method, m.year, d.reason, m.row])
     _style_table(ws, 2, len(SAMPLE_HEADERS), SAMPLE_WIDTHS)
     ws.freeze_panes = "E3"
     ws.auto_filter.ref = f"A2:L{max(2, ws.max_row)}"
@@ -118,17 +110,15 @@ def render_xlsx(result: SampleResult, *, title: str) -> bytes:
     for g in result.groups:
         for d in sorted(g.draws, key=lambda d: d.ticket):
             m = d.mine
-            full.append([g.label, m.name, m.level, m.city, m.method, "是" if m.reported else "否",
-                         "是" if m.rectification else "否", "是" if d.priority else "否",
-                         d.ticket[:16], "是" if d.drawn else "否", d.reason, m.row])
+            append_row(full, [g.label, m.name, m.level, m.city, m.method,
+                              "是" if m.reported else "否", "是" if m.rectification else "否",
+                              "是" if d.priority else "否", d.ticket[:16],
+                              "是" if d.drawn else "否", d.reason, m.row])
     _style_table(full, 1, len(headers), (12, 20, 9, 8, 10, 8, 8, 8, 18, 8, 10, 8))
     full.freeze_panes = "C2"
     full.auto_filter.ref = f"A1:L{max(1, full.max_row)}"
     _print_setup(full, "1:1")
 
-    from ..safety.xlsx import keep_data_literal
-
-    keep_data_literal(wb)  # data text starting with “=” stays text, never a formula
     return save_workbook(wb)
 
 
@@ -152,7 +142,7 @@ def _audit_sheet(ws: "Worksheet", result: SampleResult) -> None:
     ws.append(["抽取记录"])
     ws["A1"].font = Font(name="黑体", size=14)
     for k, v in rows:
-        ws.append([k, v])
+        append_row(ws, [k, v])
     for r in ws.iter_rows(min_row=2, max_row=ws.max_row):
         r[0].font = Font(name="宋体", bold=True)
         r[1].alignment = Alignment(wrap_text=True, vertical="top")
@@ -160,7 +150,7 @@ def _audit_sheet(ws: "Worksheet", result: SampleResult) -> None:
     for r in range(2, ws.max_row + 1):  # LibreOffice/Excel do not grow rows for wrapped text
         text = str(ws.cell(row=r, column=2).value or "")
         ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=8)
-        lines = max(1, -(-sum(2 if ord(ch) > 0x2E80 else 1 for ch in text) // 105))
+        lines = line_count(text, 106, 11)
         ws.row_dimensions[r].height = 15 * lines + 3
     ws.append([None])
     ws.append(["核查组别", "核查单位", "名录矿山数", "应抽数量", "实抽数量", "其中优先", "其中随机",
@@ -168,12 +158,14 @@ def _audit_sheet(ws: "Worksheet", result: SampleResult) -> None:
     header_row = ws.max_row
     for g in result.groups:
         pri = g.n_drawn_priority
-        ws.append([g.label, g.checker, g.listed, g.required, len(g.drawn), pri, len(g.drawn) - pri,
-                   g.n_priority])
+        append_row(ws, [g.label, g.checker, g.listed, g.required, len(g.drawn), pri,
+                        len(g.drawn) - pri, g.n_priority])
     first, last = header_row + 1, ws.max_row
-    ws.append(["合计", "", f"=SUM(C{first}:C{last})", f"=SUM(D{first}:D{last})",
-               f"=SUM(E{first}:E{last})", f"=SUM(F{first}:F{last})", f"=SUM(G{first}:G{last})",
-               f"=SUM(H{first}:H{last})"])
+    ws.append(["合计", ""])
+    for col in range(3, 9):
+        letter = column_letter(col)
+        set_value(ws.cell(row=ws.max_row, column=col),
+                  Formula(f"=SUM({letter}{first}:{letter}{last})"))
     from openpyxl.styles import Border, PatternFill, Side
 
     thin = Side(style="thin", color="808080")
@@ -223,22 +215,18 @@ def render_docx(result: SampleResult, *, title: str, attachment: str = "附件3"
     for g in result.groups:
         if not g.drawn:
             continue
-        group_rows.append(len(rows) + 1)  # +1: the header row
+        group_rows.append(len(rows))
         rows.append([Cell(f"{g.label}　核查单位：{g.checker}　名录{g.listed}座，抽取{len(g.drawn)}座",
                           span=len(DOCX_HEADERS), bold=True, align="left")])
         for d in g.drawn:
             n += 1
             m = d.mine
             rows.append([n, m.name, m.level, m.city, m.county, m.mineral, m.method, d.reason])
-    table = add_table(doc, DOCX_HEADERS, rows, widths_mm=DOCX_WIDTHS_MM,
-                      aligns=("center", "left", "center", "center", "center", "center", "center",
-                              "left"), total_width_mm=LANDSCAPE_TYPE_WIDTH_MM)
-    for idx in group_rows:  # a group row never ends a page alone
-        for par in table.rows[idx].cells[0].paragraphs:
-            par.paragraph_format.keep_with_next = True
-    for cell in table.rows[-1].cells:  # the last row stays with the note under the table
-        for par in cell.paragraphs:
-            par.paragraph_format.keep_with_next = True
+    add_table(doc, DOCX_HEADERS, rows, widths_mm=DOCX_WIDTHS_MM,
+              aligns=("center", "left", "center", "center", "center", "center", "center", "left"),
+              total_width_mm=LANDSCAPE_TYPE_WIDTH_MM,
+              # a group row never ends a page alone; the last row stays with the note under it
+              keep_with_next=[*group_rows, len(rows) - 1])
     note = (f"说明：按不低于{percent(result.ratio)}的比例分组随机抽取（每组向上取整）；"
             f"优先规则：{result.rules_text()}；随机种子{result.seed}；抽取日期"
             f"{cn_date(result.date)}；共抽取{n}座。")

@@ -49,10 +49,6 @@ class Scores:
                 return loc
         return self.fallback
 
-    @property
-    def empty(self) -> bool:
-        return not self.prerequisites and not self.items
-
 
 @dataclass
 class AssessmentScores:

@@ -28,8 +28,6 @@ import copy
 import functools
 from typing import Any
 
-from docxtpl.subdoc import Subdoc
-
 from ..docx.figures import start_shape_ids
 from .policy import SUBDOC_NS
 
@@ -55,10 +53,12 @@ MAX_SUBDOC_USES = 5
 """How often one subdocument may appear in a template (each further use is a copy of it)."""
 
 
-class SplicedSubdoc(Subdoc):
+class SplicedSubdoc:
     """A subdocument that writes into the template's document part (its images, numbering and
     styles are the template's) and is spliced in as elements. It never reaches a template:
     the context holds an opaque :class:`~greenmine_docs.render.policy.Placeable` in its place.
+    Writers use it as a python-docx document (its body's methods); it does not build on
+    docxtpl's ``Subdoc``, whose module needs docxcompose (for subdocuments read from files).
 
     ``in_place``: its body is the template document's body itself (see the module docstring);
     otherwise a body of its own, parsed from a cached empty document rather than by loading
@@ -75,6 +75,9 @@ class SplicedSubdoc(Subdoc):
         self.subdocx = Document(element, self.docx.part)
         self.in_place = in_place
         self.taken: list[Any] | None = None
+
+    def __getattr__(self, name: str) -> Any:  # add_paragraph, add_table, ... of its body
+        return getattr(self.subdocx, name)
 
     def __html__(self) -> str:
         raise TypeError("a subdocument reaches a template only as its Placeable")

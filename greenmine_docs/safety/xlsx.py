@@ -1,14 +1,9 @@
-"""Workbooks: data stays data on the way out, and what cannot be trusted on the way in is said.
+"""Workbooks we are given: what cannot be trusted in them is said.
 
-Writing: openpyxl stores any text that starts with ``=`` as a *formula*. A mine name such as
-``=HYPERLINK("http://…","点击")`` or a finding text ``=1+2`` would then be evaluated by Excel
-(formula injection). :func:`keep_data_literal` is called on every workbook just before it is
-saved: a formula cell is kept only when it looks like the ones this tool writes — cell
-references, numbers, quoted text and a short list of arithmetic functions, referring to at least
-one cell; anything else (unknown functions, names, external or DDE references, text) is turned
-back into the text it was.
+(On the way out, data stays data: the one workbook writer keeps only the formulas our code
+built, see :mod:`greenmine_docs.xlsx.package`.)
 
-Reading: :func:`workbook_notes` reports formulas whose result was never saved (the file was
+:func:`workbook_notes` reports formulas whose result was never saved (the file was
 written by a program that does not calculate), macros (never run: only cell values are read)
 and links to other workbooks (only their cached values are available).
 """
@@ -17,65 +12,9 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterator
+from typing import Iterator
 
 from ..findings import Finding, Location, make
-
-# functions the generators use in sums and ratios; nothing that reaches outside the workbook
-SAFE_FUNCTIONS = frozenset({
-    "SUM", "SUMIF", "SUMIFS", "SUMPRODUCT", "IF", "IFS", "IFERROR", "ROUND", "ROUNDUP",
-    "ROUNDDOWN", "MIN", "MAX", "AVERAGE", "COUNT", "COUNTA", "COUNTIF", "COUNTIFS",
-    "COUNTBLANK", "AND", "OR", "NOT", "ABS", "INT", "MOD", "LEN", "ISNUMBER", "ISBLANK",
-    "ISERROR", "TEXT", "VALUE", "TRUE", "FALSE",
-})
-_CELL_REF = re.compile(r"^(?:'[^']+'!|[A-Za-z_\u4e00-\u9fff][\w\u4e00-\u9fff.]*!)?"
-                       r"\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?$")
-
-
-def is_generated_formula(formula: str) -> bool:
-    """True when ``formula`` (with its leading ``=``) uses only what the generators write."""
-    from openpyxl.formula import Tokenizer
-    from openpyxl.formula.tokenizer import Token
-
-    if not formula.startswith("=") or "|" in formula or "[" in formula:
-        return False  # DDE (cmd|…) and references to other workbooks ([1]Sheet!A1)
-    try:
-        tokens = Tokenizer(formula).items
-    except Exception:  # noqa: BLE001 — the tokenizer raises plain errors on odd text
-        return False
-    refs = 0
-    for tok in tokens:
-        if tok.type == Token.OPERAND:
-            if tok.subtype == Token.RANGE:
-                if not _CELL_REF.match(tok.value):
-                    return False  # a name, or text that merely starts with "="
-                refs += 1
-            elif tok.subtype not in (Token.NUMBER, Token.TEXT, Token.LOGICAL):
-                return False
-        elif tok.type == Token.FUNC:
-            if tok.subtype == Token.OPEN and tok.value[:-1].upper() not in SAFE_FUNCTIONS:
-                return False
-        elif tok.type not in (Token.OP_IN, Token.OP_PRE, Token.OP_POST, Token.SEP,
-                              Token.PAREN, Token.WSPACE):
-            return False
-    return refs > 0
-
-
-def keep_data_literal(wb: Any) -> int:
-    """Turn formula cells that are not generated formulas back into text; returns how many.
-    Call just before ``wb.save``. Works on normal (not write-only) workbooks."""
-    changed = 0
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.data_type == "f" and isinstance(cell.value, str) \
-                        and not is_generated_formula(cell.value):
-                    cell.data_type = "s"
-                    changed += 1
-    return changed
-
-
-# ------------------------------------------------------------------ reading
 
 # a cell's attributes end at the next "<" and its body where the next cell starts: each match
 # attempt on a hostile sheet ("<c<c<c…", no end tags) stops there, not at the end of the part

@@ -74,10 +74,22 @@ def _period(element: str) -> bytes:
     return b"".join(items)
 
 
-def big_part_xlsx(path: Path, megabytes: int = 450) -> Path:
+def big_part_xlsx(path: Path, megabytes: int = 450, *, odd_cells: bool = False) -> Path:
     """A valid-looking mines-list workbook whose ``xl/sharedStrings.xml`` unpacks to
-    ``megabytes`` MB: the strings table openpyxl loads whole while it opens the file."""
+    ``megabytes`` MB: the strings table openpyxl loads whole while it opens the file.
+    ``odd_cells``: its cells name their type before their reference (``<c t="s" r="A1">``,
+    valid, but not a form the workbook reader's expressions know: openpyxl reads the sheet)."""
     small = minimal_xlsx([LIST_HEADER, ["青岚山灰岩矿", "市级", "吕梁市", "文水县", "露天开采"]])
+    if odd_cells:
+        with zipfile.ZipFile(io.BytesIO(small)) as zf:
+            parts = {info: zf.read(info.filename) for info in zf.infolist()}
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+            for info, data in parts.items():
+                if info.filename == "xl/worksheets/sheet1.xml":
+                    data = re.sub(rb'<c (r="\w+") (t="s")>', rb"<c \2 \1>", data)
+                zf.writestr(info, data)
+        small = out.getvalue()
     period = _period("<si><t>{}</t></si>")
     block = period * (MB // len(period))
 

@@ -16,24 +16,22 @@ Print-ready: A4 landscape, fit to the page width, header rows repeated, panes fr
 header, page numbers in the footer. Values already in the input's ``assessment`` section are
 filled in, so a sheet can be regenerated without losing work done in YAML.
 
-The builder writes through a :mod:`greenmine_docs.xlsx_fill` target: the layout depends only on
-the indicator set and the mine's profile (which items apply), so it is saved once per such pair
-and each mine's sheet only fills in its values (:func:`build_scoresheet`);
-:func:`build_scoresheet_openpyxl` writes every cell with openpyxl (the reference).
+The builder writes through a target of the one workbook writer (:mod:`greenmine_docs.xlsx.write`):
+the layout depends only on the indicator set and the mine's profile (which items apply), so it is
+saved once per such pair and each mine's sheet only fills in its values (:func:`build_scoresheet`;
+``workbook(...).plain()`` writes every cell with openpyxl, the reference).
 """
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ...clock import today as clock_today
 from ...cntext import cn_date
-from ...xlsx_fill import (Formula, Mismatch, OpenpyxlBook, RecordBook, SkeletonCache,
-                         save_workbook,
-                         content_digest, look, make_skeleton)
+from ...xlsx.write import (CachedWorkbook, Formula, SkeletonCache, column_letter, content_digest,
+                          line_count, look)
 
 if TYPE_CHECKING:
     from ...indicators.model import IndicatorSet, MineProfile
@@ -88,9 +86,8 @@ KIND_CATEGORY, KIND_GROUP, KIND_ITEM, KIND_TOTAL = "一级指标", "二级指标
 
 
 def col_letter(columns: tuple[Column, ...], key: str) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(next(i for i, c in enumerate(columns, 1) if c.key == key))
+    """The letters of the column with ``key``."""
+    return column_letter(next(i for i, c in enumerate(columns, 1) if c.key == key))
 
 
 def col_index(columns: tuple[Column, ...], key: str) -> int:
@@ -134,21 +131,9 @@ def _styles():
         "bold": Font(name=_FONT, size=10, bold=True),
         "wrap": Alignment(wrap_text=True, vertical="center"),
         "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
-        # one object per colour: cells share it (see greenmine_docs.cellstyle)
+        # one object per colour: cells share it (see greenmine_docs.xlsx.book.style_cell)
         "fill": _fill,
     }
-
-
-@lru_cache(maxsize=4096)  # the indicator texts come back for every mine
-def _line_count(text: Any, width: float) -> int:
-    """Lines a wrapped cell needs (CJK characters count double)."""
-    if text is None or text == "":
-        return 1
-    total = 0
-    for part in str(text).split("\n"):
-        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in part)
-        total += max(1, math.ceil(units / max(1.0, (width - 1) * 1.0)))
-    return total
 
 
 def _setup_print(ws, *, title_rows: str, freeze: str) -> None:
@@ -178,17 +163,15 @@ def _title(t, columns: tuple[Column, ...], title: str, lines: list[str], st) -> 
     t.value(1, 1, title)
     t.style(1, 1, font=st["title"], alignment=st["center"])
     width = sum(c.width for c in columns)  # merged rows wrap over the whole table's width,
-    t.height(1, 30 * _line_count(title, width / 1.6))  # and Excel does not grow them itself
+    t.height(1, 30 * line_count(title, width, 16))  # and Excel does not grow them itself
     for i, text in enumerate(lines, start=2):
         t.merge(i, 1, i, last)
         t.value(i, 1, text)
         t.style(i, 1, font=st["info"], alignment=st["wrap"])
-        t.height(i, 15.0 * _line_count(text, width) + 3)
+        t.height(i, 15.0 * line_count(text, width) + 3)
     for i, c in enumerate(columns, start=1):
         if t.ws is not None:
-            from openpyxl.utils import get_column_letter
-
-            t.ws.column_dimensions[get_column_letter(i)].width = c.width
+            t.ws.column_dimensions[column_letter(i)].width = c.width
         t.value(header_row(), i, c.title)
         t.style(header_row(), i, font=st["head"], alignment=st["center"], border=st["border"],
                 fill=st["fill"](_HEAD_FILL))
@@ -201,7 +184,7 @@ def _put(t, row: int, columns: tuple[Column, ...], values: dict[str, Any], st, *
     lks, keys, (wrapped, widths) = _row_looks(columns, font, fill, inputs, st)
     get = values.get
     t.put_row(row, list(map(get, keys)), lks)
-    lines = max(map(_line_count, map(get, wrapped), widths))
+    lines = max(map(line_count, map(get, wrapped), widths))
     t.height(row, max(18.0, 13.5 * lines + 4))
 
 
@@ -466,51 +449,24 @@ def _build(book, iset: "IndicatorSet", heading: list[str], mine: "MineProfile",
     return cat_rows
 
 
-def _before_save(wb) -> None:
-    from ...safety.xlsx import keep_data_literal
-
-    keep_data_literal(wb)  # belt and braces: only generated formulas are formulas
-
-
 _SKELETONS = SkeletonCache()
 
 
 def build_scoresheet(iset: "IndicatorSet", submission: "Submission", *, mine: "MineProfile",
                      prefill: "Scores | None" = None) -> bytes:
     """The score sheet workbook as bytes (nothing is written here): the cached skeleton for this
-    indicator set and mine profile, filled with this mine's values."""
-    try:
-        return build_scoresheet_fast(iset, submission, mine=mine, prefill=prefill)
-    except Mismatch:  # would be a bug: the layout depends on the set and profile alone
-        return build_scoresheet_openpyxl(iset, submission, mine=mine, prefill=prefill)
+    indicator set and mine profile, filled with this mine's values (built cell by cell only
+    when it does not fit, which would be a bug: the layout depends on the set and profile)."""
+    return workbook(iset, submission, mine=mine, prefill=prefill).bytes()
 
 
-def build_scoresheet_openpyxl(iset: "IndicatorSet", submission: "Submission", *,
-                              mine: "MineProfile", prefill: "Scores | None" = None,
-                              today: dt.date | None = None) -> bytes:
-    """The reference: every cell written with openpyxl and saved."""
-    book = OpenpyxlBook()
-    _build(book, iset, _heading(iset, submission), mine, prefill,
-           _meta_rows(iset, submission, today or clock_today()))
-    _before_save(book.wb)
-    return save_workbook(book.wb)
-
-
-def build_scoresheet_fast(iset: "IndicatorSet", submission: "Submission", *,
-                          mine: "MineProfile", prefill: "Scores | None" = None,
-                          today: dt.date | None = None) -> bytes:
-    """The skeleton filled with this mine's values; :class:`Mismatch` if it does not fit."""
-    key = (content_digest(iset), mine)
-    _SKELETONS.admit(key)
+def workbook(iset: "IndicatorSet", submission: "Submission", *, mine: "MineProfile",
+             prefill: "Scores | None" = None, today: dt.date | None = None) -> CachedWorkbook:
+    """The score sheet as a cached workbook: its layout depends on the set and the profile."""
     meta = _meta_rows(iset, submission, today or clock_today())
     heading = _heading(iset, submission)
-    book = RecordBook()
-    shape = _build(book, iset, heading, mine, prefill, meta)
-
-    def skeleton(extra_styles: frozenset) -> Any:
-        ref = OpenpyxlBook(record=True)
-        neutral = _build(ref, iset, ["" for _ in heading], mine, None,
-                         [(k, "") for k, _ in meta])
-        return make_skeleton(ref, extra_styles, shape=neutral, before_save=_before_save)
-
-    return _SKELETONS.fill(key, skeleton, book.records, shape=shape)
+    return CachedWorkbook(
+        build=lambda book: _build(book, iset, heading, mine, prefill, meta),
+        neutral=lambda book: _build(book, iset, ["" for _ in heading], mine, None,
+                                    [(k, "") for k, _ in meta]),
+        key=(content_digest(iset), mine), cache=_SKELETONS)

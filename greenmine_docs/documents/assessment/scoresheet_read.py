@@ -17,10 +17,12 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ...cells import cell_text
+from ...errors import InputError
 from ...findings import Finding, Location, make
 from ...numtext import number_of
 from ...pipeline import Scores
+from ...xlsx.cells import cell_ref, cell_text
+from ...xlsx.read import SheetValues, XlsxFile
 from .scoresheet import (FORMAT_TAG, KIND_ITEM, PRE_COLUMNS, SCORE_COLUMNS, SHEET_META,
                          SHEET_PRE, SHEET_SCORES, header_row)
 
@@ -81,32 +83,21 @@ class _Reader:
         self.out.findings.append(make(code, message, location=loc, hint=hint))
 
     # -- opening ------------------------------------------------------------------------
-    def open(self):
-        from openpyxl import load_workbook
-
+    def open(self) -> XlsxFile | None:
         p = self.path
-        from ...errors import InputError
-        from ...zipguard import check_openpyxl_file
-
-        try:  # missing, no regular file, size, old binary formats, zip bombs: refused before
-            check_openpyxl_file(p, kind="打分表（Excel 工作簿）")  # any XML is parsed
+        try:  # missing, no regular file, size, old binary formats, zip bombs, DTDs: refused
+            return XlsxFile(p, kind="打分表（Excel 工作簿）")  # before any XML is parsed
         except InputError as e:
             self.add("GM-E550", e.message, Location(file=str(p)), hint=e.hint or None)
             return None
-        try:
-            return load_workbook(p, data_only=False)
-        except Exception as e:  # noqa: BLE001 — openpyxl raises many kinds for broken files
-            self.add("GM-E550", f"无法打开工作簿：{type(e).__name__}。", Location(file=str(p)))
-            return None
 
-    def meta(self, wb) -> bool:
+    def meta(self, wb: XlsxFile) -> bool:
         if SHEET_META not in wb.sheetnames:
             self.add("GM-E550", "工作簿中没有打分表的标识信息，不是 greenmine scoresheet 生成的打分表。",
                      Location(file=str(self.path)))
             return False
-        ws = wb[SHEET_META]
         meta = {}
-        for row in ws.iter_rows(min_row=1, max_row=50, max_col=2, values_only=True):
+        for row in wb.values(SHEET_META).rows(max_row=50, max_col=2):
             if row[0]:
                 meta[str(row[0]).strip()] = _text(row[1]) or ""
         self.out.meta = meta
@@ -123,15 +114,15 @@ class _Reader:
                 return False
         return True
 
-    def columns(self, ws, sheet: str, columns) -> dict[str, int] | None:
+    def columns(self, ws: SheetValues, sheet: str, columns) -> dict[str, int] | None:
         """Column index by key, from the header row's texts."""
         hr = header_row()
         found = {}
         titles = {c.title: c.key for c in columns}
-        for cell in ws[hr]:
-            key = titles.get(_text(cell.value) or "")
+        for col, value in enumerate(ws.row(hr), 1):
+            key = titles.get(_text(value) or "")
             if key:
-                found[key] = cell.column
+                found[key] = col
         missing = [c.title for c in columns if c.key not in found and c.key not in ("kind",)]
         if missing:
             self.add("GM-E550", f"第 {hr} 行表头缺少“{'”“'.join(missing)}”列，表格结构被改动。",
@@ -140,20 +131,18 @@ class _Reader:
         return found
 
     # -- sheets --------------------------------------------------------------------------
-    def prerequisites(self, ws) -> None:
+    def prerequisites(self, ws: SheetValues) -> None:
         from ...model.assessment import AssessedPrerequisite, Ruling
-        from openpyxl.utils import get_column_letter
-
         cols = self.columns(ws, SHEET_PRE, PRE_COLUMNS)
         if cols is None:
             return
         known = {p.id: p for p in self.iset.prerequisites}
         seen: dict[str, int] = {}
         for row in range(header_row() + 1, min(ws.max_row, MAX_ROWS) + 1):
-            ref = _text(ws.cell(row=row, column=cols["id"]).value)
+            ref = _text(ws.value(row, cols["id"]))
             if ref is None:
                 continue
-            cell = lambda key: f"{get_column_letter(cols[key])}{row}"  # noqa: E731
+            cell = lambda key, row=row: cell_ref(row, cols[key])  # noqa: E731
             if ref not in known:
                 self.add("GM-W553", f"先决条件编号“{ref}”不在指标体系“{self.iset.id}”中，已忽略。",
                          self.loc(SHEET_PRE, cell("id")))
@@ -163,7 +152,7 @@ class _Reader:
                          self.loc(SHEET_PRE, cell("id")))
                 continue
             seen[ref] = row
-            raw = _text(ws.cell(row=row, column=cols["ruling"]).value)
+            raw = _text(ws.value(row, cols["ruling"]))
             ruling = None
             if raw is not None:
                 key = raw.lower()
@@ -174,7 +163,7 @@ class _Reader:
                 else:
                     self.add("GM-E551", f"先决条件 {ref} 的判定“{raw}”无法识别（应为“符合”或“不符合”）。",
                              self.loc(SHEET_PRE, cell("ruling")))
-            evidence = _text(ws.cell(row=row, column=cols["evidence"]).value)
+            evidence = _text(ws.value(row, cols["evidence"]))
             self.out.prerequisites[ref] = AssessedPrerequisite(ruling=ruling, evidence=evidence)
             self.out.cells[("pre", ref, "")] = self.loc(SHEET_PRE, cell("ruling"))
             for key, name in (("ruling", "ruling"), ("evidence", "evidence")):
@@ -183,9 +172,7 @@ class _Reader:
             if pre.id not in seen:
                 self.add("GM-W553", f"打分表中缺少先决条件 {pre.id}。", self.loc(SHEET_PRE))
 
-    def items(self, ws) -> None:
-        from openpyxl.utils import get_column_letter
-
+    def items(self, ws: SheetValues) -> None:
         from ...model.assessment import AssessedItem
 
         cols = self.columns(ws, SHEET_SCORES, SCORE_COLUMNS)
@@ -195,12 +182,12 @@ class _Reader:
         structural = {c.id for c in self.iset.categories} | set(self.iset.groups)
         seen: dict[str, int] = {}
         for row in range(header_row() + 1, min(ws.max_row, MAX_ROWS) + 1):
-            ref = _text(ws.cell(row=row, column=cols["id"]).value)
+            ref = _text(ws.value(row, cols["id"]))
             if ref is None or ref in structural or ref == "合计":
                 continue
-            kind = _text(ws.cell(row=row, column=cols["kind"]).value) if "kind" in cols else None
-            cell = lambda key: f"{get_column_letter(cols[key])}{row}"  # noqa: E731
-            where = lambda key: self.loc(SHEET_SCORES, cell(key))  # noqa: E731
+            kind = _text(ws.value(row, cols["kind"])) if "kind" in cols else None
+            cell = lambda key, row=row: cell_ref(row, cols[key])  # noqa: E731
+            where = lambda key, cell=cell: self.loc(SHEET_SCORES, cell(key))  # noqa: E731
             if ref not in known:
                 if kind not in (None, KIND_ITEM):
                     continue
@@ -213,12 +200,12 @@ class _Reader:
                 continue
             seen[ref] = row
             item = known[ref]
-            pts = ws.cell(row=row, column=cols["points"]).value
+            pts = ws.value(row, cols["points"])
             ok, pts_value, _ = _number(pts)
             if not ok or pts_value is None or abs(pts_value - item.points) > 1e-9:
                 self.add("GM-W553", f"评价内容 {ref} 的分值被改为“{_text(pts) or '空'}”，"
                          f"指标体系为 {item.points:g} 分；按指标体系计。", where("points"))
-            raw = ws.cell(row=row, column=cols["score"]).value
+            raw = ws.value(row, cols["score"])
             na = isinstance(raw, str) and raw.strip().lower() in _NA
             score = None
             if not na:
@@ -228,7 +215,7 @@ class _Reader:
                         f"{why}。" if why else f"“{_text(raw)}”不是数字（不适用的项填“不适用”）。"),
                         where("score"))
                     score = None
-            photos_raw = ws.cell(row=row, column=cols["photos"]).value
+            photos_raw = ws.value(row, cols["photos"])
             photos = _photos(photos_raw)
             if photos is None:
                 self.add("GM-E551", f"评价内容 {ref} 的照片编号“{_text(photos_raw)}”无法识别"
@@ -236,9 +223,9 @@ class _Reader:
                 photos = []
             entry = AssessedItem(
                 score=score, not_applicable=na,
-                deduction_reason=_text(ws.cell(row=row, column=cols["reason"]).value),
-                evidence=_text(ws.cell(row=row, column=cols["evidence"]).value),
-                photos=photos, remark=_text(ws.cell(row=row, column=cols["remark"]).value))
+                deduction_reason=_text(ws.value(row, cols["reason"])),
+                evidence=_text(ws.value(row, cols["evidence"])),
+                photos=photos, remark=_text(ws.value(row, cols["remark"])))
             self.out.items[ref] = entry
             self.out.cells[("item", ref, "")] = where("score")
             for key, name in (("score", "score"), ("score", "not_applicable"),
@@ -264,11 +251,9 @@ def read_scoresheet(path: str | Path, iset: "IndicatorSet", *,
                                            where if f.location.sheet is None else f.location)
                                    for f in reader.out.findings]
         return reader.out
-    try:
+    with wb:
         if reader.meta(wb):
-            reader.prerequisites(wb[SHEET_PRE])
-            reader.items(wb[SHEET_SCORES])
-    finally:
-        wb.close()
+            reader.prerequisites(wb.values(SHEET_PRE))
+            reader.items(wb.values(SHEET_SCORES))
     reader.out.fallback = reader.loc(SHEET_SCORES)
     return reader.out

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 from ...findings import Finding, Location, make
 from ...indicators.model import PREREQUISITE_FACTS, IndicatorSet, MineProfile
-from ...scoring import ScoreResult, fmt_points, fmt_ratio
+from ...scoring import ScoreResult, fmt_points
 
 if TYPE_CHECKING:
     from ...model.self_check import SelfCheck
@@ -144,8 +144,3 @@ def eligibility_facts(run: Run, day: dt.date) -> dict[str, bool | None]:
         "no_protected_area": not el.protected_area.overlaps,
         "plan_passed": el.plan_review.written and el.plan_review.passed,
     }
-
-
-def ratio_text(result: ScoreResult) -> str:
-    """``矿区环境 93.6%（≥75%）；…`` for messages and documents."""
-    return "；".join(f"{c.category.name} {fmt_ratio(c.ratio)}" for c in result.categories)

@@ -93,10 +93,9 @@ def _header_table(doc: Any, data: TableData) -> None:
         for key, label in fields:
             row += [Cell(label, bold=True, align="center"), Cell(data.facts.text(key))]
         rows.append(row)
-    table = add_table(doc, [], rows, widths_mm=HEADER_WIDTHS_MM,
-                      total_width_mm=WIDTH_MM, font_size=TABLE_PT)
+    add_table(doc, [], rows, widths_mm=HEADER_WIDTHS_MM, total_width_mm=WIDTH_MM,
+              font_size=TABLE_PT)
     _space_after(doc)
-    return table
 
 
 def _space_after(doc: Any) -> None:

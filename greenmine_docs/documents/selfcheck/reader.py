@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...cells import cell_text
 from ...errors import InputError
 from ...findings import Location, Report, make
 from ...indicators.model import IndicatorSet, MineProfile
 from ...numtext import number_of
 from ...scoring import ScoreResult
+from ...xlsx.cells import cell_ref, cell_text, split_ref
+from ...xlsx.read import SheetValues, XlsxFile
 from .core import (AUTO_NA_NOTE, COL, COLUMNS, FORMAT_TAG, HEADER_FIELDS, META_SHEET, MET,
                    NOT_MET, SHEET_NAME)
 
@@ -72,38 +73,18 @@ def parse_date(value: Any) -> dt.date | None:
 _text = cell_text
 
 
-def open_table(path: Path) -> Any:
+def open_table(path: Path) -> XlsxFile:
     """Open the workbook or raise :class:`InputError` (not an xlsx, damaged, missing)."""
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
     path = Path(path)
-    from ...zipguard import check_openpyxl_file
-
-    # missing, no regular file, size, zip bombs, parts too big for openpyxl, truncation
-    check_openpyxl_file(path, kind="自查记录表（Excel 工作簿）")
-    try:
-        # read-only: merged ranges of a 100-row table make the normal mode slow; values are
-        # copied into a grid (:class:`_Grid`) and the file is closed right away
-        return load_workbook(path, data_only=True, read_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as e:
-        raise InputError(f"自查记录表 {path} 无法打开：不是有效的 .xlsx 文件或文件已损坏。",
-                         hint="请在 Excel/WPS 中打开确认，另存为 .xlsx 后重试。") from e
+    # missing, no regular file, size, zip bombs, DTDs, truncation: InputError
+    return XlsxFile(path, kind="自查记录表（Excel 工作簿）")
 
 
 def is_table(path: Path) -> bool:
     """True when ``path`` is a self-check table written by this tool (cheap check for
     dispatchers such as ``greenmine validate``). The sheet names come from the workbook part
-    alone: openpyxl, which loads the whole shared-strings table on opening, only sees
-    workbooks that have the table's hidden sheet."""
-    from ...excel_input.xlsxread import XlsxFile
-
+    alone; the shared strings are read only for a workbook that has the table's hidden sheet."""
     try:
-        with XlsxFile(Path(path)) as xlsx:
-            if xlsx.sheet(META_SHEET) is None:
-                return False
         wb = open_table(path)
     except InputError:
         return False
@@ -113,12 +94,11 @@ def is_table(path: Path) -> bool:
         wb.close()
 
 
-def _meta(wb: Any) -> dict[str, str]:
+def _meta(wb: XlsxFile) -> dict[str, str]:
     """Key/value rows of the hidden sheet; repeated keys (long values split into chunks) are
     joined in order."""
-    ws = wb[META_SHEET]
     out: dict[str, str] = {}
-    for key, value in ws.iter_rows(min_row=1, max_col=2, values_only=True):
+    for key, value in wb.values(META_SHEET).rows(max_col=2):
         if key is not None:
             out[str(key)] = out.get(str(key), "") + ("" if value is None else str(value))
     return out
@@ -128,31 +108,11 @@ def read_table(path: str | Path, *, set_ref: str | None = None) -> TableRead:
     """Read one filled table. Raises :class:`InputError` only when the file cannot be opened;
     a workbook that is not a self-check table gives a GM-E330 finding."""
     path = Path(path)
-    wb = open_table(path)
-    try:
+    with open_table(path) as wb:
         return _read_open(wb, path, set_ref)
-    finally:
-        wb.close()
 
 
-class _Grid:
-    """All values of a sheet, 1-based ``value(row, col)`` (None outside the used range)."""
-
-    def __init__(self, ws: Any) -> None:
-        self.rows = [list(r) for r in ws.iter_rows(values_only=True)]
-
-    def value(self, row: int, col: int) -> Any:
-        if row < 1 or col < 1 or row > len(self.rows):
-            return None
-        r = self.rows[row - 1]
-        return r[col - 1] if col <= len(r) else None
-
-    @property
-    def max_row(self) -> int:
-        return len(self.rows)
-
-
-def _read_open(wb: Any, path: Path, set_ref: str | None) -> TableRead:
+def _read_open(wb: XlsxFile, path: Path, set_ref: str | None) -> TableRead:
     report = Report(source=str(path))
     out = TableRead(source=path, report=report)
     here = Location(file=str(path))
@@ -180,7 +140,7 @@ def _read_open(wb: Any, path: Path, set_ref: str | None) -> TableRead:
                         location=Location(file=str(path), sheet=META_SHEET, cell="B3")))
     out.mine = MineProfile(industry_standard=meta.get("mine_standard") or None,
                            method=meta.get("mine_method") or None)
-    _Reader(_Grid(wb[SHEET_NAME]), path, iset, layout, out).run()
+    _Reader(wb.values(SHEET_NAME), path, iset, layout, out).run()
     return out
 
 
@@ -242,16 +202,22 @@ def _resolve_set(ref: str, path: Path, report: Report) -> IndicatorSet | None:
     return iset
 
 
+def _position(ref: Any) -> tuple[int, int] | None:
+    """(row, column) of a cell the hidden sheet's layout names; ``None`` for none or nonsense."""
+    try:
+        return split_ref(ref) if isinstance(ref, str) else None
+    except ValueError:
+        return None
+
+
 class _Reader:
-    def __init__(self, ws: Any, path: Path, iset: IndicatorSet, layout: dict, out: TableRead):
+    def __init__(self, ws: SheetValues, path: Path, iset: IndicatorSet, layout: dict,
+                 out: TableRead):
         self.ws, self.path, self.iset, self.layout, self.out = ws, path, iset, layout, out
         self.positions: dict[tuple, Location] = {}
 
     def loc(self, row: int, col: int) -> Location:
-        from openpyxl.utils import get_column_letter
-
-        return Location(file=str(self.path), sheet=SHEET_NAME,
-                        cell=f"{get_column_letter(col)}{row}")
+        return Location(file=str(self.path), sheet=SHEET_NAME, cell=cell_ref(row, col))
 
     def bad(self, row: int, col: int, message: str) -> None:
         self.out.report.add(make("GM-E331", message, location=self.loc(row, col)))
@@ -306,16 +272,13 @@ class _Reader:
         return True
 
     def _header(self, data: dict[str, Any]) -> None:
-        from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
-
         cells = self.layout.get("header_cells", {})
         for row_fields in HEADER_FIELDS:
             for key, label in row_fields:
-                ref = cells.get(key)
-                if not ref:
+                where = _position(cells.get(key))
+                if where is None:
                     continue
-                letter, row = coordinate_from_string(ref)
-                col = column_index_from_string(letter)
+                row, col = where
                 value = self.ws.value(row, col)
                 self.positions[(key,)] = self.loc(row, col)
                 if key == "check_date":
@@ -332,11 +295,10 @@ class _Reader:
                 self.out.facts[key] = text
                 if key in ("filled_by", "phone", "reviewer") and text:
                     data[key] = text
-        opinion = self.layout.get("opinion_cell")
-        if opinion:
-            letter, row = coordinate_from_string(opinion)
-            text = _text(self.ws.value(row, column_index_from_string(letter)))
-            self.positions[("opinion",)] = self.loc(row, column_index_from_string(letter))
+        opinion = _position(self.layout.get("opinion_cell"))
+        if opinion is not None:
+            text = _text(self.ws.value(*opinion))
+            self.positions[("opinion",)] = self.loc(*opinion)
             if text:
                 data["opinion"] = text
 

@@ -9,7 +9,6 @@ stops the summary: it is listed and reported as GM-W340.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -17,7 +16,8 @@ from typing import Any, Iterable
 from ...errors import InputError
 from ...findings import Location, Report, Severity, make
 from ...scoring import Verdict
-from ...xlsx_fill import save_workbook
+from ...xlsx.write import (column_letter, line_count, new_workbook, save_workbook, set_value,
+                          set_widths)
 
 SUMMARY_SHEET, PROBLEM_SHEET, BROKEN_SHEET = "汇总", "问题清单", "无法读取"
 
@@ -102,14 +102,13 @@ def _spoils_total(finding: Any) -> bool:
     """An error that leaves the table without a total worth summarising: the table is not
     ours or its set is unknown, or a score or prerequisite cell (column F) cannot be read —
     ``inf`` or ``1,5`` typed as a score, say."""
-    from ...cells import column_letter
     from .core import COL
 
     if finding.severity is not Severity.ERROR:
         return False
     if finding.code in ("GM-E330", "GM-E306", "GM-E300"):
         return True
-    score_column = column_letter(COL["score"] - 1)
+    score_column = column_letter(COL["score"])
     cell = finding.location.cell or ""
     return finding.code == "GM-E331" and cell.rstrip("0123456789") == score_column
 
@@ -140,9 +139,7 @@ def _row(path: Path, table: Any) -> MineRow:
 
 
 def workbook_bytes(result: SummaryResult) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
 
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -155,25 +152,24 @@ def workbook_bytes(result: SummaryResult) -> bytes:
         ws.cell(row=1, column=1, value=title).font = Font(name="黑体", size=14, bold=True)
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
         for c, h in enumerate(header, start=1):
-            cell = ws.cell(row=2, column=c, value=h)
+            cell = ws.cell(row=2, column=c)
+            set_value(cell, h)  # category names come from the indicator set
             cell.font, cell.fill, cell.border = head_font, fill, border
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         for r, values in enumerate(rows, start=3):
             for c, v in enumerate(values, start=1):
-                cell = ws.cell(row=r, column=c, value=v)
-                if isinstance(v, str):
-                    cell.data_type = "s"  # user text stays text, never a formula
+                cell = ws.cell(row=r, column=c)
+                set_value(cell, v)
                 if isinstance(v, dt.date):
                     cell.number_format = "yyyy-mm-dd"
                 cell.font, cell.border = body_font, border
                 cell.alignment = Alignment(vertical="center", wrap_text=True)
-        for c, w in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(c)].width = w
+        set_widths(ws, widths)
         ws.row_dimensions[1].height = 24
         ws.row_dimensions[2].height = 30
         for r, values in enumerate(rows, start=3):  # wrapped text: room for its lines
-            lines = max((math.ceil(len(str(v)) * 1.8 / max(widths[c] - 1, 1))
-                         for c, v in enumerate(values) if isinstance(v, str)), default=1)
+            lines = max((line_count(v, widths[c]) for c, v in enumerate(values)
+                         if isinstance(v, str)), default=1)
             ws.row_dimensions[r].height = max(18, min(lines, 6) * 13 + 4)
         ws.freeze_panes = "C3"
         ws.print_title_rows = "2:2"
@@ -183,9 +179,9 @@ def workbook_bytes(result: SummaryResult) -> bytes:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.oddFooter.center.text = "第 &P 页，共 &N 页"
         if rows:
-            ws.auto_filter.ref = f"A2:{get_column_letter(len(header))}{len(rows) + 2}"
+            ws.auto_filter.ref = f"A2:{column_letter(len(header))}{len(rows) + 2}"
 
-    wb = Workbook()
+    wb = new_workbook()
     cats: list[str] = []
     for r in result.rows:
         cats += [c for c in r.categories if c not in cats]
@@ -220,7 +216,4 @@ def workbook_bytes(result: SummaryResult) -> bytes:
            "整改时限", "责任人", "文件"], problem_rows, [28, 9, 40, 7, 9, 32, 32, 12, 10, 24])
     sheet(wb.create_sheet(BROKEN_SHEET), f"无法读取的文件（共 {len(result.broken)} 份）",
           ["文件", "原因"], [[str(p), reason] for p, reason in result.broken], [50, 80])
-    from ...safety.xlsx import keep_data_literal
-
-    keep_data_literal(wb)  # data text starting with “=” stays text, never a formula
     return save_workbook(wb)

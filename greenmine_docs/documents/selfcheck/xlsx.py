@@ -17,16 +17,15 @@ score is not 不适用), M 得分率, N 1 when an item is unscored or out of ran
 A hidden sheet ``_greenmine`` records the format, the indicator set and the cell layout, which
 :mod:`.reader` uses to read a filled table back.
 
-The builder writes through a :mod:`greenmine_docs.xlsx_fill` target: :func:`build_workbook`
-makes an openpyxl workbook (the reference), :func:`render_xlsx` fills a skeleton saved once per
-indicator set (its layout does not depend on the mine) with one mine's values — same cells,
-about a tenth of the time.
+The builder writes through a target of the one workbook writer (:mod:`greenmine_docs.xlsx.write`):
+:func:`build_workbook` makes an openpyxl workbook (the reference), :func:`render_xlsx` fills a
+skeleton saved once per indicator set (its layout does not depend on the mine) with one mine's
+values — same cells, about a tenth of the time.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from dataclasses import dataclass, field
 from dataclasses import fields as dc_fields
 from functools import lru_cache
@@ -34,9 +33,8 @@ from types import SimpleNamespace
 from typing import Any
 
 from ...scoring import Status, fmt_points
-from ...xlsx_fill import (Formula, Mismatch, OpenpyxlBook, RecordBook, SkeletonCache,
-                         save_workbook,
-                         content_digest, look, make_skeleton, per_object)
+from ...xlsx.write import (CachedWorkbook, Formula, OpenpyxlBook, SkeletonCache, column_letter,
+                          content_digest, line_count, look, per_object)
 from .core import (AUTO_NA_NOTE, COL, COLUMNS, FORMAT_TAG, HEADER_FIELDS, META_SHEET, MET,
                    NOT_APPLICABLE, NOT_MET, SHEET_NAME, TABLE_TITLE, HeaderFacts, TableData)
 
@@ -66,23 +64,6 @@ class Layout:
     conclusion_cell: str = ""
     opinion_cell: str = ""
     last_row: int = 0
-
-
-def _letter(col: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(col)
-
-
-def _text_width(text: str) -> float:
-    """Display width in Excel character units: CJK characters count two."""
-    return sum(1.8 if ord(ch) > 0x2E80 else 1.0 for ch in text)
-
-
-@lru_cache(maxsize=4096)  # the indicator texts come back for every mine
-def _lines(text: str, width: float) -> int:
-    usable = max(width - 1.0, 2.0)
-    return sum(max(1, math.ceil(_text_width(part) / usable)) for part in str(text).split("\n"))
 
 
 @lru_cache(maxsize=None)
@@ -118,7 +99,7 @@ def _align(h: str, v: str) -> Any:
 
 
 class _Sheet:
-    """Small helpers over a sheet target (:mod:`greenmine_docs.xlsx_fill`): write a value into
+    """Small helpers over a sheet target (:mod:`greenmine_docs.xlsx.book`): write a value into
     a (merged) range with the table's fonts and borders, and keep track of the row heights the
     text needs. ``ws`` is the openpyxl worksheet, ``None`` when only recording."""
 
@@ -166,7 +147,7 @@ class _Sheet:
             t.apply(row, col, fmt_lk)
         if measure and isinstance(value, str) and not isinstance(value, Formula):
             width = sum(self.widths.get(c, 8) for c in range(col, end_col + 1))
-            lines = _lines(value, width) / (end_row - row + 1)
+            lines = line_count(value, width) / (end_row - row + 1)
             self.need(row, lines)
 
     def cell(self, row: int, col: int, value: Any, lk: tuple, measure: bool = True) -> None:
@@ -174,7 +155,7 @@ class _Sheet:
         self.t.put(row, col, value, lk)  # text that is not a Formula stays text
         if measure and (value.__class__ is str or
                         (isinstance(value, str) and not isinstance(value, Formula))):
-            height = _lines(value, self.widths.get(col, 8)) * LINE_PT + 4
+            height = line_count(value, self.widths.get(col, 8)) * LINE_PT + 4
             if height > self.heights.get(row, 0.0):
                 self.heights[row] = height
 
@@ -193,34 +174,18 @@ def render_xlsx(data: TableData) -> bytes:
     """The table as ``.xlsx`` bytes (nothing written to disk): the indicator set's cached
     skeleton filled with this table's values; built cell by cell with openpyxl only when the
     skeleton does not fit (which would be a bug: the layout depends on the set alone)."""
-    try:
-        return render_xlsx_fast(data)
-    except Mismatch:
-        return render_xlsx_openpyxl(data)
+    return workbook(data).bytes()
 
 
-def render_xlsx_openpyxl(data: TableData) -> bytes:
-    """The reference: every cell written with openpyxl and saved."""
-    wb, _ = build_workbook(data)
-    return save_workbook(wb)
-
-
-def render_xlsx_fast(data: TableData) -> bytes:
-    """The skeleton filled with ``data``'s values; :class:`Mismatch` if it does not fit."""
-    key = content_digest(data.iset)
-    _SKELETONS.admit(key)
-    book = RecordBook()
-    layout = _build(book, data)
+def workbook(data: TableData) -> CachedWorkbook:
+    """The table as a cached workbook: its layout depends on the indicator set alone."""
     iset = data.iset
-
-    def skeleton(extra_styles: frozenset) -> Any:
-        neutral = TableData(iset=iset, facts=HeaderFacts({}), self_check=None, mine=None,
-                            result=None, set_ref="")
-        ref = OpenpyxlBook(record=True)
-        shape = _build(ref, neutral)
-        return make_skeleton(ref, extra_styles | _mine_styles(), shape=shape)
-
-    return _SKELETONS.fill(key, skeleton, book.records, shape=layout)
+    neutral = TableData(iset=iset, facts=HeaderFacts({}), self_check=None, mine=None,
+                        result=None, set_ref="")
+    return CachedWorkbook(build=lambda book: _build(book, data),
+                          neutral=lambda book: _build(book, neutral),
+                          key=content_digest(iset), cache=_SKELETONS,
+                          extra_styles=_mine_styles())
 
 
 @lru_cache(maxsize=None)
@@ -246,9 +211,9 @@ def _build(book: Any, data: TableData) -> Layout:
     layout = Layout()
     if ws is not None:
         for i, (_, _, width) in enumerate(COLUMNS, start=1):
-            ws.column_dimensions[_letter(i)].width = width
+            ws.column_dimensions[column_letter(i)].width = width
         for col in HELPER_COLS.values():
-            ws.column_dimensions[_letter(col)].hidden = True
+            ws.column_dimensions[column_letter(col)].hidden = True
 
     row = _title_and_header(sh, data, layout)
     row = _prerequisites(sh, data, layout, row)
@@ -289,10 +254,10 @@ def _title_and_header(sh: _Sheet, data: TableData, layout: Layout) -> int:
             sh.put(row, v1, value if value not in (None, "") else None, end_col=v2,
                    fmt=DATE_FORMAT if isinstance(value, dt.date) else None)
             if isinstance(value, str):
-                sh.need(row, _lines(value, sum(sh.widths[c] for c in range(v1, v2 + 1))))
+                sh.need(row, line_count(value, sum(sh.widths[c] for c in range(v1, v2 + 1))))
             if key == "check_date" and value is None:
                 sh.t.number_format(row, v1, DATE_FORMAT)
-            layout.header_cells[key] = f"{_letter(v1)}{row}"
+            layout.header_cells[key] = f"{column_letter(v1)}{row}"
         row += 1
     layout.column_header_row = row
     for key, title, _ in COLUMNS:
@@ -368,8 +333,8 @@ def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
     _section(sh, row, f"{n_sec}评价指标自查评分（满分{fmt_points(data.iset.total_points)}分）")
     row += 1
     sc, result = data.self_check, data.result
-    E, F = _letter(COL["points"]), _letter(COL["score"])
-    L, M, N = (_letter(c) for c in HELPER_COLS.values())
+    E, F = column_letter(COL["points"]), column_letter(COL["score"])
+    L, M, N = (column_letter(c) for c in HELPER_COLS.values())
     texts = _item_texts(data.iset)
     # the item rows' cells (as sh.put would write them, without its keyword handling)
     cell, text_width = sh.cell, sh.widths[COL["text"]]
@@ -390,7 +355,7 @@ def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
                 cell(row, c_id, item.id, center)
                 rich, plain = texts[item.id]
                 cell(row, c_text, rich, left, False)
-                sh.need(row, _lines(plain, text_width) * 0.9)
+                sh.need(row, line_count(plain, text_width) * 0.9)
                 cell(row, c_points, item.points, center)
                 if na_by_set or (r is not None and r.status is Status.NOT_APPLICABLE):
                     value: Any = NOT_APPLICABLE
@@ -424,7 +389,8 @@ def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
             row += 1
         sh.put(cat_start, COL["category"], cat.name, end_row=row - 1, h="center", font=sh.bold)
         # first-level total
-        plus = lambda col: Formula("=" + "+".join(f"{col}{r}" for r in group_rows))  # noqa: E731
+        plus = lambda col, rows=group_rows: Formula(  # noqa: E731
+            "=" + "+".join(f"{col}{r}" for r in rows))
         sh.put(row, COL["id"], f"“{cat.name}”合计", end_col=COL["text"], font=sh.bold,
                fill=sh.fill_section, h="right")
         sh.put(row, COL["points"], plus(E), h="center", font=sh.bold, fill=sh.fill_section)
@@ -447,8 +413,8 @@ def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
 
 def _totals(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
     iset = data.iset
-    E, F = _letter(COL["points"]), _letter(COL["score"])
-    L, M, N = (_letter(c) for c in HELPER_COLS.values())
+    E, F = column_letter(COL["points"]), column_letter(COL["score"])
+    L, M, N = (column_letter(c) for c in HELPER_COLS.values())
     cats = list(layout.category_rows.values())
     plus = lambda col: Formula("=" + "+".join(f"{col}{r}" for r in cats))  # noqa: E731
     wide = dict(end_col=COL["text"], font=sh.bold, fill=sh.fill_section, h="right")
@@ -512,8 +478,8 @@ def _explanation(iset: Any, layout: Layout, verdict_cell: str) -> Formula:
     it stays true when the table is filled or changed in Excel): incomplete says only that;
     a veto says only that; otherwise the converted score against the pass line and the
     first-level ratios."""
-    F = _letter(COL["score"])
-    M = _letter(HELPER_COLS["ratio"])
+    F = column_letter(COL["score"])
+    M = column_letter(HELPER_COLS["ratio"])
     conv = f"{F}{layout.converted_row}"
     pass_line = fmt_points(iset.pass_line)
     ratios_ok = "AND(" + ",".join(f"{M}{layout.category_rows[c.id]}>={c.min_ratio!r}"
@@ -534,7 +500,7 @@ def _sign_off(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
     sh.put(row, 1, "企业自查意见", end_col=COL["text"] - 1, font=sh.bold, h="center")
     sh.put(row, COL["text"], opinion or None, end_col=COL["responsible"])
     sh.need(row, 3)
-    layout.opinion_cell = f"{_letter(COL['text'])}{row}"
+    layout.opinion_cell = f"{column_letter(COL['text'])}{row}"
     row += 1
     blocks = [
         (1, COL["text"], "企业意见：以上自查情况属实。\n\n企业负责人（签字）：\n\n"
@@ -553,7 +519,7 @@ def _sign_off(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
 def _validations(ws: Any, data: TableData, layout: Layout) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    F, E, J = _letter(COL["score"]), _letter(COL["points"]), _letter(COL["deadline"])
+    F, E, J = (column_letter(COL[key]) for key in ("score", "points", "deadline"))
     if layout.prerequisite_rows:
         dv = DataValidation(type="list", formula1=f'"{MET},{NOT_MET}"', allow_blank=True,
                             showErrorMessage=True, errorTitle="先决条件",
@@ -594,7 +560,7 @@ def _print_setup(ws: Any, layout: Layout) -> None:
     hr = layout.column_header_row
     ws.freeze_panes = f"A{hr + 1}"
     ws.print_title_rows = f"{hr}:{hr}"
-    ws.print_area = f"A1:{_letter(len(COLUMNS))}{layout.last_row}"
+    ws.print_area = f"A1:{column_letter(len(COLUMNS))}{layout.last_row}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1

@@ -2,55 +2,41 @@
 
 Most of a generated table is the same for every mine that uses the same indicator set: its rows,
 merged ranges, styles, data validations, formulas and print setup. Building all of that cell by
-cell with openpyxl and saving it cost ~100 ms per workbook. Here a builder writes through a small
-*target* interface instead of openpyxl directly:
-
-* :class:`OpenpyxlBook` — the plain way: every write goes to an openpyxl workbook (the reference
-  output, and the way the cached skeleton is made);
-* :class:`RecordBook` — writes are only recorded (values, styles, row heights, merges).
-
-A cell's style is a *look* (:func:`look`: font, border, fill, alignment, number format), one
-shared object per combination, so builders work out their looks once and the fill compares
-cells by identity: ``put(row, col, value, look)`` and ``put_row`` write value and style at once.
+cell with openpyxl and saving it cost ~100 ms per workbook. So a builder (writing through the
+targets of :mod:`.book`) runs twice:
 
 A :class:`Skeleton` is the builder's output for *neutral* data (the indicator set and whatever
 else decides the layout, no mine data), saved once by openpyxl, together with what the builder
-wrote for it. For one document the builder runs again into a :class:`RecordBook` with the real
-data; every cell whose value or style differs from the neutral run, and every row whose height
-differs, is written into the skeleton's sheet XML; the other parts are copied. The result reads
-back cell for cell like the workbook openpyxl would have saved (``tests/test_xlsx_fill.py``).
+wrote for it. For one document the builder runs again into a :class:`~.book.RecordBook` with the
+real data; every cell whose value or style differs from the neutral run, and every row whose
+height differs, is written into the skeleton's sheet XML; the other parts are copied. The result
+reads back cell for cell like the workbook openpyxl would have saved (``tests/test_xlsx_fill.py``).
+Callers go through :func:`greenmine_docs.xlsx.write.render`, which takes the plain way when this
+one does not apply.
 
 Safety: values are always written as data — text as inline strings (XML-escaped), numbers,
-booleans and dates as numbers; a formula only where the builder wrote a :class:`Formula`, never
-user text (a value that starts with ``=`` stays text). When the real run's layout differs from
-the skeleton's (other cells touched, other merges) :class:`Mismatch` is raised and callers build
-the workbook the plain way.
+booleans and dates as numbers; a formula only where the builder wrote a :class:`~.book.Formula`,
+never user text (a value that starts with ``=`` stays text). When the real run's layout differs
+from the skeleton's (other cells touched, other merges) :class:`~.book.Mismatch` is raised.
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import threading
 import zipfile
 from collections import OrderedDict
-from functools import lru_cache
 from itertools import compress
 from operator import is_not
 from typing import Any, Callable, Hashable
 
-from .clock import StampedZip
-from .clock import now as clock_now
-from .outputs import PACKAGE_COMPRESSLEVEL
-
-
-class Formula(str):
-    """A formula a generator wrote. Any other text, even one starting with ``=``, is stored as
-    text, so data can never become a formula."""
-
-
-class Mismatch(Exception):
-    """The real data's layout differs from the skeleton's: build the plain way."""
+from ..clock import StampedZip
+from ..clock import now as clock_now
+from ..outputs import PACKAGE_COMPRESSLEVEL
+from .book import (_COL_BITS, _COL_MASK, _TIME_TYPES, Formula, Mismatch, OpenpyxlBook,
+                   SheetRecord, _look_key, cell_text_of, style_cell)
+from .cells import column_index, column_letter
+from .package import save_workbook
 
 
 class _MissingStyles(Mismatch):
@@ -62,317 +48,12 @@ class _MissingStyles(Mismatch):
         self.keys = keys
 
 
-def _time_format(value: Any, current: str | None) -> str | None:
-    """The number format openpyxl gives a cell when a date/time is assigned to it."""
-    return _time_format_of(type(value), current)
-
-
-@lru_cache(maxsize=256)
-def _time_format_of(kind: type, current: str | None) -> str | None:
-    from openpyxl.cell.cell import TIME_FORMATS
-    from openpyxl.styles.numbers import is_date_format
-
-    if is_date_format(current or "General"):
-        return current
-    for base in (dt.datetime, dt.date, dt.time, dt.timedelta):  # datetime before date
-        if issubclass(kind, base):
-            return TIME_FORMATS[base]
-    return current
-
-
-# -- targets ---------------------------------------------------------------------------------
-# a cell's look: font, border, fill, alignment, number format (None: not set). Looks are
-# interned by the identity of their parts (openpyxl style objects are immutable values, shared
-# by the builders), so two cells look alike exactly when their looks are the same object.
-_FONT, _BORDER, _FILL, _ALIGN, _FMT = range(5)
-_LOOKS: dict[tuple, tuple] = {}
-_LOOKS_MAX = 4096
-_TIME_TYPES = (dt.datetime, dt.date, dt.time, dt.timedelta)
-_PLAIN = frozenset({str, int, float, type(None), Formula})  # surely not dates
-# cells are keyed by one number, row << _COL_BITS | column (hashed and compared faster than a
-# (row, column) pair; Excel has at most 16,384 columns)
-_COL_BITS = 15
-_COL_MASK = (1 << _COL_BITS) - 1
-
-
-def cell_key(row: int, col: int) -> int:
-    """The key of a cell in :attr:`SheetRecord.values` and :attr:`SheetRecord.looks`."""
-    return row << _COL_BITS | col
-
-
-def look(font: Any = None, border: Any = None, fill: Any = None, alignment: Any = None,
-         fmt: str | None = None) -> tuple:
-    """The one look object for these style parts (``None``: the part is left as it is)."""
-    key = (id(font), id(border), id(fill), id(alignment), fmt)
-    hit = _LOOKS.get(key)
-    if hit is None:
-        if len(_LOOKS) >= _LOOKS_MAX:  # builders share their style objects: never in practice
-            _LOOKS.clear()  # (an older look stays valid: skeletons match looks by their parts)
-        # the look holds its parts, so their ids (the key) cannot be reused while it is here
-        hit = _LOOKS.setdefault(key, (font, border, fill, alignment, fmt))
-    return hit
-
-
-def _look_key(lk: tuple) -> tuple:
-    return (id(lk[0]), id(lk[1]), id(lk[2]), id(lk[3]), lk[4])
-
-
-def _merge(old: tuple, new: tuple) -> tuple:
-    """``new`` applied over ``old`` (its ``None`` parts keep ``old``'s)."""
-    return look(*(n if n is not None else o for o, n in zip(old, new)))
-
-
-class SheetRecord:
-    """What a builder wrote into one sheet, without openpyxl. ``ws`` is ``None``: builders do
-    layout-only work (column widths, validations, print setup) only when ``ws`` is set.
-
-    ``values`` holds the value of every cell given one (or touched), ``looks`` the look of
-    every styled cell (keyed by :func:`cell_key`); the cells written are the union of both."""
-
-    ws = None
-
-    def __init__(self, title: str) -> None:
-        self.title = title
-        self.values: dict[int, Any] = {}
-        self.looks: dict[int, tuple] = {}
-        self.heights: dict[int, float] = {}
-        self.merges: list[tuple[int, int, int, int]] = []
-
-    def _date(self, pos: int, value: Any) -> None:
-        old = self.looks.get(pos)
-        fmt = _time_format(value, old[_FMT] if old is not None else None)
-        if old is None or fmt != old[_FMT]:
-            self.looks[pos] = look(*(old[:_FMT] if old is not None else (None,) * 4), fmt)
-
-    def put(self, row: int, col: int, value: Any, lk: tuple) -> None:
-        """``value`` then ``apply(lk)``, in one call."""
-        pos = row << _COL_BITS | col
-        self.values[pos] = value
-        if value.__class__ not in _PLAIN and isinstance(value, _TIME_TYPES) and \
-                lk[_FMT] is None:  # (a look's number format is set after the value)
-            self._date(pos, value)
-        old = self.looks.setdefault(pos, lk)
-        if old is not lk:
-            self.looks[pos] = _merge(old, lk)
-
-    def put_row(self, row: int, values: list, lks: tuple) -> None:
-        """``put`` into columns 1, 2, … of ``row``."""
-        if len(values) != len(lks):
-            raise ValueError("a look for each value")
-        cells, looks = self.values, self.looks
-        first = (row << _COL_BITS) + 1
-        keys = range(first, first + len(values))
-        if _PLAIN.issuperset(map(type, values)) and looks.keys().isdisjoint(keys):
-            cells.update(zip(keys, values))  # new cells, no dates: as the loop below, in C
-            looks.update(zip(keys, lks))
-            return
-        col = 0
-        for value, lk in zip(values, lks):
-            col += 1
-            pos = row << _COL_BITS | col
-            cells[pos] = value
-            if value.__class__ not in _PLAIN and isinstance(value, _TIME_TYPES) and \
-                    lk[_FMT] is None:
-                self._date(pos, value)
-            old = looks.setdefault(pos, lk)
-            if old is not lk:
-                looks[pos] = _merge(old, lk)
-
-    def apply(self, row: int, col: int, lk: tuple) -> None:
-        pos = row << _COL_BITS | col
-        old = self.looks.setdefault(pos, lk)
-        if old is not lk:
-            self.looks[pos] = _merge(old, lk)
-
-    def apply_range(self, r1: int, c1: int, r2: int, c2: int, lk: tuple) -> None:
-        apply = self.apply
-        for r in range(r1, r2 + 1):
-            for c in range(c1, c2 + 1):
-                apply(r, c, lk)
-
-    def style(self, row: int, col: int, *, font: Any = None, border: Any = None,
-              fill: Any = None, alignment: Any = None) -> None:
-        """Like :func:`greenmine_docs.cellstyle.style_cell`: ``None`` leaves a part as it is."""
-        self.apply(row, col, look(font, border, fill, alignment))
-
-    def value(self, row: int, col: int, value: Any) -> None:
-        pos = row << _COL_BITS | col
-        self.values[pos] = value
-        if value.__class__ not in _PLAIN and isinstance(value, _TIME_TYPES):
-            self._date(pos, value)
-
-    def number_format(self, row: int, col: int, fmt: str) -> None:
-        self.apply(row, col, look(fmt=fmt))
-
-    def touch(self, row: int, col: int) -> None:
-        pos = row << _COL_BITS | col
-        if pos not in self.values:
-            self.values[pos] = None
-
-    def merge(self, r1: int, c1: int, r2: int, c2: int) -> None:
-        self.merges.append((r1, c1, r2, c2))
-
-    def height(self, row: int, height: float) -> None:
-        self.heights[row] = height
-
-
-class OpenpyxlSheet:
-    """The same interface over an openpyxl worksheet (and, when ``record`` is given, recorded
-    too: that is how a skeleton learns what its neutral run wrote)."""
-
-    def __init__(self, ws: Any, record: SheetRecord | None = None) -> None:
-        self.ws = ws
-        self.record = record
-
-    def _style(self, row: int, col: int, lk: tuple) -> None:
-        from .cellstyle import style_cell
-
-        cell = self.ws.cell(row=row, column=col)
-        style_cell(cell, font=lk[_FONT], border=lk[_BORDER], fill=lk[_FILL],
-                   alignment=lk[_ALIGN])
-        if lk[_FMT] is not None:
-            cell.number_format = lk[_FMT]
-
-    def _value(self, row: int, col: int, value: Any) -> None:
-        cell = self.ws.cell(row=row, column=col)
-        to_cell = getattr(value, "to_cell_value", None)
-        cell.value = to_cell() if to_cell is not None else value
-        if isinstance(value, str) and not isinstance(value, Formula):
-            cell.data_type = "s"  # data: never a formula, never an error value
-
-    def put(self, row: int, col: int, value: Any, lk: tuple) -> None:
-        self._value(row, col, value)
-        self._style(row, col, lk)
-        if self.record is not None:
-            self.record.put(row, col, value, lk)
-
-    def put_row(self, row: int, values: list, lks: tuple) -> None:
-        for col, (value, lk) in enumerate(zip(values, lks), 1):
-            self.put(row, col, value, lk)
-
-    def apply(self, row: int, col: int, lk: tuple) -> None:
-        self._style(row, col, lk)
-        if self.record is not None:
-            self.record.apply(row, col, lk)
-
-    def apply_range(self, r1: int, c1: int, r2: int, c2: int, lk: tuple) -> None:
-        for r in range(r1, r2 + 1):
-            for c in range(c1, c2 + 1):
-                self.apply(r, c, lk)
-
-    def style(self, row: int, col: int, *, font: Any = None, border: Any = None,
-              fill: Any = None, alignment: Any = None) -> None:
-        self.apply(row, col, look(font, border, fill, alignment))
-
-    def value(self, row: int, col: int, value: Any) -> None:
-        self._value(row, col, value)
-        if self.record is not None:
-            self.record.value(row, col, value)
-
-    def number_format(self, row: int, col: int, fmt: str) -> None:
-        self.ws.cell(row=row, column=col).number_format = fmt
-        if self.record is not None:
-            self.record.number_format(row, col, fmt)
-
-    def touch(self, row: int, col: int) -> None:
-        self.ws.cell(row=row, column=col)
-        if self.record is not None:
-            self.record.touch(row, col)
-
-    def merge(self, r1: int, c1: int, r2: int, c2: int) -> None:
-        _merge_cells(self.ws, r1, c1, r2, c2)
-        if self.record is not None:
-            self.record.merge(r1, c1, r2, c2)
-
-    def height(self, row: int, height: float) -> None:
-        self.ws.row_dimensions[row].height = height
-        if self.record is not None:
-            self.record.height(row, height)
-
-
-def _merge_cells(ws: Any, r1: int, c1: int, r2: int, c2: int) -> None:
-    """``ws.merge_cells(...)``, the same workbook, faster: openpyxl then copies the top-left
-    cell's borders and protection to every cell of the range, one style lookup per cell; when
-    that cell has the default border and protection (a range merged before it is styled, as the
-    builders do) the copies change nothing and are skipped."""
-    from openpyxl.cell.cell import MergedCell
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.merge import MergedCellRange
-
-    coord = f"{get_column_letter(c1)}{r1}"
-    if (r2, c2) != (r1, c1):
-        coord += f":{get_column_letter(c2)}{r2}"
-    mcr = MergedCellRange(ws, coord)  # makes the top-left cell, takes the bottom-right's border
-    style = mcr.start_cell._style  # None: no style yet
-    if style is not None and (style.borderId != 0 or style.protectionId != 0):
-        ws.merged_cells.add(mcr)  # the rest of ws.merge_cells(coord)
-        ws._clean_merge_range(mcr)
-        return
-    ws.merged_cells.add(mcr)
-    cells = ws._cells
-    for r in range(r1, r2 + 1):
-        for c in range(c1, c2 + 1):
-            if r != r1 or c != c1:
-                cells[(r, c)] = MergedCell(ws, r, c)
-
-
-class OpenpyxlBook:
-    """A new openpyxl workbook (its default sheet removed) whose sheets are targets."""
-
-    def __init__(self, *, record: bool = False) -> None:
-        from openpyxl import Workbook
-
-        self.wb = Workbook()
-        self.wb.remove(self.wb.active)
-        self.records: dict[str, SheetRecord] | None = {} if record else None
-
-    def sheet(self, title: str) -> OpenpyxlSheet:
-        ws = self.wb.create_sheet(title)
-        rec = None
-        if self.records is not None:
-            rec = self.records[title] = SheetRecord(title)
-        return OpenpyxlSheet(ws, rec)
-
-
-class RecordBook:
-    """Sheets that only record."""
-
-    wb = None
-
-    def __init__(self) -> None:
-        self.records: dict[str, SheetRecord] = {}
-
-    def sheet(self, title: str) -> SheetRecord:
-        rec = self.records[title] = SheetRecord(title)
-        return rec
-
-
 # -- the skeleton ----------------------------------------------------------------------------
 _ROW = re.compile(r"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.S)
 _CELL = re.compile(r"<c\b([^>]*?)(?:/>|>.*?</c>)", re.S)
 _ATTR = re.compile(r'\s([\w:]+)="([^"]*)"')
-_REF = re.compile(r"([A-Z]+)(\d+)")
 _CHAR_REF = re.compile(r"&#(\d+);")
 _DCTERMS = re.compile(r"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
-
-
-def _col_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-_LETTERS: list[str] = []
-
-
-def _letters(col: int) -> str:
-    if col >= len(_LETTERS):
-        from openpyxl.utils import get_column_letter
-
-        _LETTERS.extend(get_column_letter(c) if c else ""
-                        for c in range(len(_LETTERS), max(col + 1, 2 * len(_LETTERS), 64)))
-    return _LETTERS[col]
 
 
 def _unescape_non_ascii(xml: str) -> str:
@@ -410,7 +91,7 @@ class _SheetPart:
             cells: dict[int, str] = {}
             for c in _CELL.finditer(m.group(2) or ""):
                 cattrs = dict(_ATTR.findall(" " + c.group(1)))
-                col = _col_number(_REF.match(cattrs["r"]).group(1))
+                col = column_index(cattrs["r"].rstrip("0123456789"))  # openpyxl's: "B7"
                 cells[col] = c.group(0)
                 self.styles[row << _COL_BITS | col] = cattrs.get("s", "0")
             self.rows[row] = (attrs, cells)
@@ -421,9 +102,6 @@ class _SheetPart:
         # the part as pieces: head, each row in order, tail (a fill replaces changed rows)
         self.rows_xml = [self.head, *(self.whole[r] for r in self.order), self.tail]
         self.index = {r: i for i, r in enumerate(self.order, start=1)}
-
-    def style_of(self, row: int, col: int) -> str | None:
-        return self.styles.get(row << _COL_BITS | col)
 
 
 def _row_open(attrs: dict[str, str]) -> str:
@@ -449,24 +127,16 @@ def _openpyxl(name: str) -> Any:
     """What cell writing uses from openpyxl, imported once (openpyxl is imported lazily)."""
     hit = _OPENPYXL.get(name)
     if hit is None:
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
         from openpyxl.compat import safe_string
         from openpyxl.utils.datetime import to_excel
 
-        _OPENPYXL.update(illegal=ILLEGAL_CHARACTERS_RE, safe_string=safe_string,
-                         to_excel=to_excel)
+        _OPENPYXL.update(safe_string=safe_string, to_excel=to_excel)
         hit = _OPENPYXL[name]
     return hit
 
 
-def _text(value: str) -> str:
-    """Escaped cell text, as openpyxl checks it (32,767 characters, no control characters)."""
-    value = value[:32767]
-    # printable text has no control characters: the regular expression only for the others
-    if not value.isprintable() and _openpyxl("illegal").search(value):
-        from openpyxl.utils.exceptions import IllegalCharacterError
-
-        raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
+def _escape(value: str) -> str:
+    """Cell text (see :func:`~.book.cell_text_of`) escaped, as openpyxl writes it."""
     return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace("\r", "&#13;"))
 
@@ -478,19 +148,22 @@ def cell_xml(ref: str, style: str | None, value: Any) -> str:
         return f'<c r="{ref}"{s} t="n"></c>'
     kind = value.__class__
     if kind is str:
+        if not value.isprintable() or len(value) > 32767:  # (the common case without a call)
+            value = cell_text_of(value)
         if value == "":
             return f'<c r="{ref}"{s} t="inlineStr"></c>'
         space = ' xml:space="preserve"' if value != value.strip() else ""
-        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>'
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>'
     if kind is int or kind is float:
         return f'<c r="{ref}"{s} t="n"><v>{_openpyxl("safe_string")(value)}</v></c>'
     if isinstance(value, Formula) or hasattr(value, "to_cell_value"):
         raise Mismatch(f"{ref}: formulas and rich text belong in the skeleton")
     if isinstance(value, str):
+        value = cell_text_of(value)
         if value == "":
             return f'<c r="{ref}"{s} t="inlineStr"></c>'
         space = ' xml:space="preserve"' if value != value.strip() else ""
-        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>'
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>'
     safe_string = _openpyxl("safe_string")
     if isinstance(value, bool):
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
@@ -599,14 +272,15 @@ class Skeleton:
                 if style is None:
                     missing.add(lk)
                     continue
-            ref = _letters(col) + str(row)
+            ref = column_letter(col) + str(row)
             xml = cell_xml(ref, style, rv.get(pos))
             new = changed.get(row)
             if new is None:
                 changed[row] = {col: xml}
             else:
                 new[col] = xml
-        heights = {r: h for r, h in real.heights.items() if neutral.heights.get(r) != h}
+        heights: dict[int, float | None] = {
+            r: h for r, h in real.heights.items() if neutral.heights.get(r) != h}
         heights.update({r: None for r in neutral.heights if r not in real.heights})
         if (changed.keys() | heights.keys()) <= part.rows.keys():
             # the skeleton's rows, some of them changed
@@ -693,7 +367,7 @@ def _rows_xml(first: int, rows: Any) -> Any:
     letters: list[str] = []
     for r, values in enumerate(rows, first):
         while len(letters) < len(values):
-            letters.append(_letters(len(letters) + 1))
+            letters.append(column_letter(len(letters) + 1))
         cells = "".join([cell_xml(f"{col}{r}", None, v)
                          for col, v in zip(letters, values) if v is not None])
         yield f'<row r="{r}">{cells}</row>'
@@ -727,8 +401,6 @@ def register_styles(wb: Any, keys: set) -> dict[tuple, str]:
     """Add cell formats (looks: font, border, fill, alignment, number format) to a workbook's
     style list without using them on a cell; returns their xf indexes by look key."""
     from openpyxl.cell.cell import Cell
-
-    from .cellstyle import style_cell
 
     ws = wb.worksheets[0]
     out = {}
@@ -813,27 +485,10 @@ class SkeletonCache:
                 self._items.popitem(last=False)
 
 
-def make_skeleton(book: OpenpyxlBook, extra_styles: frozenset, shape: Any = None,
-                  before_save: Callable[[Any], None] | None = None) -> Skeleton:
+def make_skeleton(book: OpenpyxlBook, extra_styles: frozenset, shape: Any = None) -> Skeleton:
     """Save a recorded openpyxl book (built from neutral data) as a skeleton."""
     styles = register_styles(book.wb, set(extra_styles)) if extra_styles else {}
-    if before_save is not None:
-        before_save(book.wb)
     return Skeleton(save_workbook(book.wb), book.records or {}, styles, shape)
-
-
-def save_workbook(wb: Any) -> bytes:
-    """An openpyxl workbook's package as bytes: what ``wb.save`` writes, with its creation and
-    modification times and its members' timestamps from :mod:`~greenmine_docs.clock`."""
-    from openpyxl.writer.excel import ExcelWriter
-
-    if wb.write_only and not wb.worksheets:
-        wb.create_sheet()  # as Workbook.save does
-    wb.properties.created = wb.properties.modified = clock_now()
-    buf = io.BytesIO()
-    archive = StampedZip(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
-    ExcelWriter(wb, archive).save()
-    return buf.getvalue()
 
 
 _MEMO: OrderedDict[tuple[str, int], tuple[Any, Any]] = OrderedDict()

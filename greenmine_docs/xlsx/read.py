@@ -27,6 +27,7 @@ from typing import Any, Callable, Iterator
 from .. import limits
 from ..errors import InputError
 from ..limits import MAX_INPUT_BYTES
+from .cells import column_index
 
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
@@ -61,27 +62,6 @@ _REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 # Built-in number formats that are dates or times (0x0e-0x16, 0x2d-0x2f, and the East Asian
 # locale formats 27-36 and 50-58, e.g. 31 = yyyy"年"m"月"d"日" in Chinese Excel).
 _BUILTIN_DATE_FORMATS = {*range(14, 23), *range(27, 37), 45, 46, 47, *range(50, 59)}
-
-
-def col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ord(ch) - 64)
-    return n
-
-
-_LETTERS: dict[int, str] = {}
-
-
-def col_letter(index: int) -> str:
-    letters = _LETTERS.get(index)
-    if letters is None:
-        n, out = index, ""
-        while n:
-            n, r = divmod(n - 1, 26)
-            out = chr(65 + r) + out
-        letters = _LETTERS[index] = out
-    return letters
 
 
 def _text(raw: bytes) -> str:
@@ -125,7 +105,7 @@ _COLS: dict[bytes, int] = {}
 def col_of(letters: bytes) -> int:
     c = _COLS.get(letters)
     if c is None:
-        c = _COLS[letters] = col_index(letters.decode())
+        c = _COLS[letters] = column_index(letters.decode())
     return c
 
 
@@ -164,15 +144,17 @@ class SheetData:
 
 
 class XlsxFile:
-    """An open .xlsx file: its sheets, and each sheet's rows and merged ranges."""
+    """An open .xlsx file: its sheets, and each sheet's rows and merged ranges. ``kind``: what
+    the file is, in Chinese, for messages (``自查记录表（Excel 工作簿）``)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, kind: str = "Excel 工作簿") -> None:
         self.path = Path(path)
-        _check_file(self.path)
+        self.kind = kind
+        _check_file(self.path, kind)
         try:
             self.zip = zipfile.ZipFile(self.path)
         except (zipfile.BadZipFile, OSError) as e:
-            raise InputError(f"{self.path} 不是有效的 .xlsx 工作簿（文件已损坏或并非 Excel 文件）。",
+            raise InputError(f"{self.path} 不是有效的 {kind}（文件已损坏或并非 Excel 文件）。",
                              hint="请用 Excel/WPS 打开后“另存为” .xlsx 格式再试。",
                              location=str(self.path)) from e
         try:
@@ -299,20 +281,34 @@ class XlsxFile:
         self.close()
 
     # -- sheets --------------------------------------------------------------------------
+    @property
+    def sheetnames(self) -> list[str]:
+        return [info.name for info in self.sheets]
+
     def sheet(self, name: str) -> SheetInfo | None:
         for info in self.sheets:
             if info.name == name:
                 return info
         return None
 
-    def read(self, info: SheetInfo, data: bytes | None = None, *, head: int | None = None
-             ) -> "SheetData":
+    def values(self, name: str, *, head: int | None = None, what: str = "工作表"
+               ) -> "SheetValues":
+        """The values of sheet ``name`` by position (``KeyError`` when there is none);
+        ``head``: only its first rows; ``what``: the sheet in a too-many-rows message."""
+        info = self.sheet(name)
+        if info is None:
+            raise KeyError(name)
+        return SheetValues(self.read(info, head=head, what=what))
+
+    def read(self, info: SheetInfo, data: bytes | None = None, *, head: int | None = None,
+             what: str = "工作表") -> "SheetData":
         """One sheet: its cells (raw, decoded on demand) and merged ranges. ``data``: its XML,
-        when already read; ``head``: only the first rows (their cells and every merge)."""
+        when already read; ``head``: only the first rows (their cells and every merge), else
+        all of them, refused over ``limits.MAX_ROWS`` (``what``: the sheet, in the message)."""
         if data is None:
             data = self._part(info.part)
         if head is None:
-            check_sheet_rows(data, f"{self.path}（{info.name}）")
+            check_sheet_rows(data, f"{self.path}（{info.name}）", what)
         else:
             span = rows_span(data)
             if span is not None:
@@ -429,6 +425,34 @@ def check_sheet_rows(data: bytes, where: str, what: str = "工作表") -> None:
     limits.check_rows(data.count(b"<row") + data.count(b":row"), what=what, where=where)
 
 
+class SheetValues:
+    """A sheet's values by 1-based position, as openpyxl gives them with ``data_only=True``
+    (``None`` where there is none); for readers that look cells up rather than stream rows."""
+
+    def __init__(self, data: SheetData) -> None:
+        self.title = data.name
+        self.merged = data.merged
+        self.cells: dict[int, dict[int, Any]] = dict(data.rows)
+        self.max_row = max(self.cells, default=0)
+        self.max_column = max((max(row) for row in self.cells.values()), default=0)
+
+    def value(self, row: int, col: int) -> Any:
+        values = self.cells.get(row)
+        return None if values is None else values.get(col)
+
+    def row(self, row: int, max_col: int | None = None) -> list[Any]:
+        """Row ``row``'s values from column 1 to ``max_col`` (default: the sheet's last)."""
+        values = self.cells.get(row, {})
+        return [values.get(c) for c in range(1, (max_col or self.max_column) + 1)]
+
+    def rows(self, min_row: int = 1, max_row: int | None = None,
+             max_col: int | None = None) -> Iterator[list[Any]]:
+        """Each row from ``min_row`` to ``max_row`` (default: the last), empty ones included."""
+        last = self.max_row if max_row is None else min(max_row, self.max_row)
+        for r in range(min_row, last + 1):
+            yield self.row(r, max_col)
+
+
 def rows_span(data: bytes) -> tuple[int, int] | None:
     """Where a sheet's rows are in its XML (the ``<sheetData>`` element); ``None`` if absent."""
     start = data.find(b"<sheetData")
@@ -508,7 +532,7 @@ def _split_ref(ref: str) -> tuple[int, int]:
     m = _REF.match(ref)
     if not m:
         return 1, 1
-    return col_index(m.group(1)), int(m.group(2))
+    return column_index(m.group(1)), int(m.group(2))
 
 
 def _as_datetime(serial: float, epoch: dt.datetime) -> Any:
@@ -530,13 +554,14 @@ def _iso(text: str) -> Any:
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def _check_file(path: Path) -> None:
+def _check_file(path: Path, kind: str) -> None:
     from ..safety.inputs import regular_file
 
-    regular_file(path, "Excel 工作簿")  # not a FIFO, a device, a folder
+    regular_file(path, kind)  # not a FIFO, a device, a folder
     size = path.stat().st_size
     if size == 0:
-        raise InputError(f"{path} 是空文件。", hint="请重新生成模板（greenmine excel-template）并填写。",
+        raise InputError(f"{kind} {path} 是空文件。",
+                         hint="请重新保存该工作簿（输入工作簿可用 greenmine excel-template 重新生成）。",
                          location=str(path))
     if size > MAX_INPUT_BYTES:
         raise InputError(f"{path} 有 {size // 2**20} MB，超过允许的 {MAX_INPUT_BYTES // 2**20} MB。",
@@ -549,10 +574,10 @@ def _check_file(path: Path) -> None:
                          hint="请在 Excel/WPS 中取消密码，并“另存为” Excel 工作簿（.xlsx）。",
                          location=str(path))
     if not head.startswith(b"PK"):
-        raise InputError(f"{path} 不是 .xlsx 工作簿（可能是改了扩展名的其他文件）。",
+        raise InputError(f"{path} 不是有效的 {kind}（可能是改了扩展名的其他文件）。",
                          hint="请用 Excel/WPS 打开后“另存为” .xlsx 格式。", location=str(path))
     from ..zipguard import check_office_file
 
     # zip bombs (members, total, ratio), truncation; each part is checksum-tested when
     # XlsxFile._part reads it (a 10,000-mine table: 0.08 s less than testing all of them first)
-    check_office_file(path, kind="Excel 工作簿", verify_members=False)
+    check_office_file(path, kind=kind, verify_members=False)

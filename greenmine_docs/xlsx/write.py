@@ -1,0 +1,120 @@
+"""The one workbook writer: every workbook we generate is made with what this module offers.
+
+* A workbook whose layout depends on little (the self-check table, the score sheet) is a
+  :class:`CachedWorkbook`: its builder writes through a target (:mod:`.book`) and the workbook
+  comes either from a cached skeleton filled with the values (:mod:`.fill`, the fast path) or,
+  when that does not apply, from openpyxl cell by cell (the plain way) — the same cells either
+  way (``tests/test_xlsx_fill.py``).
+* Any other workbook is an openpyxl workbook (:func:`new_workbook`) whose cells are set with
+  :func:`set_value` (rows: :func:`append_row`), saved with :func:`save_workbook`;
+  :func:`with_rows` adds long plain tables as XML.
+
+Whatever the way, text is data: only a :class:`Formula` (built by our code from cell references
+it knows) becomes a formula; :func:`save_workbook` enforces it on every sheet (see
+:mod:`.package`). Columns are numbered from 1 (:func:`column_letter`); widths of text follow one
+rule (:func:`text_width`).
+"""
+from __future__ import annotations
+
+import builtins
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Callable, Hashable, Iterable
+
+from .book import (Formula, Mismatch, OpenpyxlBook, RecordBook, SheetRecord, append_row,
+                   cell_key, cell_text_of, look, set_value, style_cell)
+from .cells import cell_ref, column_letter
+from .fill import (NotCachedYet, SkeletonCache, content_digest, eager_skeletons, make_skeleton,
+                   per_object, with_rows)
+from .package import save_workbook
+
+__all__ = ["CachedWorkbook", "Formula", "Mismatch", "NotCachedYet", "OpenpyxlBook", "RecordBook",
+           "SheetRecord", "SkeletonCache", "append_row", "cell_key", "cell_ref", "cell_text_of",
+           "column_letter",
+           "content_digest", "eager_skeletons", "line_count", "look", "new_workbook",
+           "per_object", "save_workbook", "set_value", "set_widths", "style_cell", "text_width",
+           "with_rows"]
+
+
+@dataclass(frozen=True)
+class CachedWorkbook:
+    """A generated workbook whose layout is cached as a skeleton.
+
+    ``build(book)`` writes the document into a target (an :class:`OpenpyxlBook` or a
+    :class:`RecordBook`) and returns its *shape* (whatever, besides the cells, decides the
+    layout); ``neutral(book)`` does the same for neutral data, which the skeleton is made of.
+    ``key`` names everything the layout depends on, in ``cache``; ``extra_styles``: looks only
+    real data gives cells, put in the skeleton's style sheet from the start."""
+
+    build: Callable[[Any], Any]
+    neutral: Callable[[Any], Any]
+    key: Hashable
+    cache: SkeletonCache
+    extra_styles: frozenset = field(default=frozenset())
+
+    def bytes(self) -> bytes:
+        """The workbook: the skeleton filled with the values; the plain way when that does not
+        apply (the first document of a layout in a process, or a layout that does not fit)."""
+        try:
+            return self.fast()
+        except Mismatch:
+            return self.plain()
+
+    def plain(self) -> builtins.bytes:
+        """The reference: every cell written with openpyxl and saved."""
+        book = OpenpyxlBook()
+        self.build(book)
+        return save_workbook(book.wb)
+
+    def fast(self) -> builtins.bytes:
+        """The skeleton filled with the values; :class:`Mismatch` if it does not apply."""
+        self.cache.admit(self.key)
+        book = RecordBook()
+        shape = self.build(book)
+
+        def skeleton(extra_styles: frozenset) -> Any:
+            ref = OpenpyxlBook(record=True)
+            return make_skeleton(ref, extra_styles | self.extra_styles, shape=self.neutral(ref))
+
+        return self.cache.fill(self.key, skeleton, book.records, shape=shape)
+
+
+def new_workbook(*, write_only: bool = False) -> Any:
+    """A new openpyxl workbook (with its default sheet, unless ``write_only``)."""
+    from openpyxl import Workbook
+
+    return Workbook(write_only=write_only)
+
+
+def set_widths(ws: Any, widths: Iterable[float], first: int = 1) -> None:
+    """Column widths (Excel character units) from column ``first`` on."""
+    for col, width in enumerate(widths, first):
+        ws.column_dimensions[column_letter(col)].width = width
+
+
+# -- widths of text ----------------------------------------------------------------------------
+# One rule for every workbook. Excel's column unit is the width of a digit of the default font
+# (Calibri 11: 7 px). A Chinese (or other East Asian wide) character is as wide as the font is
+# high: at 10 pt about 1.8 units; any other character about half that, 1 unit at 10 pt (both
+# checked against LibreOffice's rendering of the self-check table, 10 pt 宋体). Column widths and
+# the heights of wrapped rows are worked out from it.
+WIDE_FROM = 0x2E80  # CJK radicals, ideographs, kana, Hangul, full-width forms... and beyond
+
+
+def text_width(text: Any, size: float = 10) -> float:
+    """The width of ``text`` in Excel column units, in a font of ``size`` points."""
+    text = "" if text is None else str(text)
+    wide = sum(1 for ch in text if ord(ch) >= WIDE_FROM)
+    return wide * (size * 18 / 100) + (len(text) - wide) * (size / 10)
+
+
+@lru_cache(maxsize=8192)  # the same texts (indicator items, headers) come back for every mine
+def line_count(text: Any, width: float, size: float = 10) -> int:
+    """How many lines ``text`` (``size`` points) needs in a wrapped cell ``width`` units wide
+    (one unit is the cell's padding); every line break starts a line."""
+    if text is None or text == "":
+        return 1
+    usable = max(width - 1, 1)
+    return sum(max(1, math.ceil(text_width(part, size) / usable))
+               for part in str(text).split("\n"))

@@ -1,0 +1,254 @@
+"""Formula injection (issue 14): every workbook we write stores user text as text, and keeps a
+formula only where our code built one (a ``Formula``) — whatever path wrote the cell.
+
+Each writer gets user text that Excel would otherwise run or misread (``=``/``+``/``-``/``@``
+formulas, a DDE call, template syntax, markup, an error code) and text with control characters;
+the workbook is opened as written (formulas as formulas) and every hostile text must be there,
+as a text cell, with the control characters left out.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from openpyxl import Workbook, load_workbook
+
+from conftest import EXAMPLE
+
+PAYLOADS = ("=SUM(A1:A9)", "+1+2", "-2+3", "@SUM(A1:A2)", "=cmd|' /C calc'!A0", "{{ 7*7 }}",
+            "<&>", "#N/A", '=HYPERLINK("http://example.invalid","点击")')
+CONTROL, CLEAN = "控\x07制\x1b字符", "控制字符"
+
+
+def _cells(data: bytes) -> list[Any]:
+    wb = load_workbook(io.BytesIO(data))  # not data_only: formulas come back as formulas
+    return [c for ws in wb.worksheets for row in ws.iter_rows() for c in row
+            if c.value is not None]
+
+
+def _formulas(data: bytes) -> dict[tuple[str, str], str]:
+    return {(c.parent.title, c.coordinate): c.value for c in _cells(data) if c.data_type == "f"}
+
+
+def assert_text_kept(data: bytes, payloads: tuple[str, ...] = PAYLOADS, *,
+                     clean: str | None = CLEAN) -> None:
+    """Every payload is in some cell, and every cell holding one is a text cell; no formula
+    holds user text; no cell is an error value; the control characters were left out."""
+    found: set[str] = set()
+    for c in _cells(data):
+        assert c.data_type != "e", f"{c.parent.title}!{c.coordinate} is an error value"
+        if not isinstance(c.value, str):
+            continue
+        hits = {p for p in payloads if p in c.value}
+        if c.data_type == "f":
+            assert not hits and "点击" not in c.value, \
+                f"{c.parent.title}!{c.coordinate} became a formula: {c.value}"
+            continue
+        found |= hits
+        if hits:
+            assert c.data_type == "s", f"{c.parent.title}!{c.coordinate}: {c.data_type}"
+        assert "\x07" not in c.value and "\x1b" not in c.value
+    assert found == set(payloads), f"not written: {set(payloads) - found}"
+    if clean is not None:
+        assert any(isinstance(c.value, str) and clean in c.value for c in _cells(data))
+
+
+# -- the one writer itself -----------------------------------------------------------------------
+
+def test_save_keeps_only_registered_formulas_on_every_kind_of_sheet() -> None:
+    """Cells set around the writer's helpers (plain assignment, ``append``, a write-only sheet)
+    still come out as text; a Formula set through ``set_value`` stays a formula."""
+    from greenmine_docs.xlsx.write import Formula, save_workbook, set_value
+
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"], ws["A2"], ws["A3"] = PAYLOADS[0], PAYLOADS[4], "#N/A"
+    ws.append([PAYLOADS[8], "=1+2 "])
+    set_value(ws["B1"], Formula("=SUM(A1:A2)"))
+    set_value(ws["B2"], PAYLOADS[0])
+    set_value(ws["B3"], CONTROL)
+    data = save_workbook(wb)
+    assert _formulas(data) == {("Sheet", "B1"): "=SUM(A1:A2)"}
+    assert_text_kept(data, (PAYLOADS[0], PAYLOADS[4], "#N/A", PAYLOADS[8], "=1+2 "))
+
+    stream = Workbook(write_only=True)
+    sheet = stream.create_sheet("流")
+    sheet.append([PAYLOADS[0], "#DIV/0!", PAYLOADS[4]])
+    data = save_workbook(stream)
+    assert _formulas(data) == {}
+    assert_text_kept(data, (PAYLOADS[0], "#DIV/0!", PAYLOADS[4]), clean=None)
+
+
+def test_text_made_safe_on_saving_is_written_as_openpyxl_writes_text() -> None:
+    """The saved sheet is the one openpyxl writes when the cells are typed as text."""
+    from greenmine_docs.xlsx.write import save_workbook
+
+    from openpyxl.styles import Font
+
+    def sheet(typed: bool) -> bytes:
+        wb = Workbook()
+        ws = wb.active
+        for r, text in enumerate((*PAYLOADS, "=x ", "#REF!"), 1):
+            cell = ws.cell(row=r, column=2, value=text)
+            cell.font = Font(bold=True)
+            if typed:
+                cell.data_type = "s"
+        with zipfile.ZipFile(io.BytesIO(save_workbook(wb))) as zf:
+            return zf.read("xl/worksheets/sheet1.xml")
+
+    assert sheet(typed=False) == sheet(typed=True)
+
+
+# -- every workbook writer ---------------------------------------------------------------------
+
+def _example_data() -> dict[str, Any]:
+    return yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+
+
+def _hostile_submission():
+    from greenmine_docs.api import load
+
+    sub = load(EXAMPLE).submission.model_copy(deep=True)
+    sc = sub.self_check
+    texts = iter((*PAYLOADS, CONTROL))
+    for ref in list(sc.items)[:5]:  # problems and measures: the summary lists them too
+        sc.items[ref] = sc.items[ref].model_copy(update={"problem": next(texts),
+                                                          "measure": next(texts)})
+    sc.opinion = PAYLOADS[0]
+    return sub
+
+
+@pytest.fixture
+def eager():
+    from greenmine_docs.xlsx.write import eager_skeletons
+
+    eager_skeletons(True)
+    yield
+    eager_skeletons(False)
+
+
+@pytest.mark.parametrize("path", ["plain", "fast"])
+def test_self_check_table(path: str, eager: None) -> None:
+    from greenmine_docs.indicators import resolve
+    from greenmine_docs.documents.selfcheck import xlsx
+    from greenmine_docs.documents.selfcheck.core import prepare
+
+    sub = _hostile_submission()
+    iset = resolve(sub.campaign.indicator_set)
+    hostile = getattr(xlsx.workbook(prepare(sub, iset)), path)()
+    assert_text_kept(hostile)
+    clean = xlsx.workbook(prepare(_hostile_submission().model_copy(
+        update={"self_check": None}), iset)).plain()
+    assert _formulas(hostile) and _formulas(hostile).keys() == _formulas(clean).keys()
+
+
+@pytest.mark.parametrize("path", ["plain", "fast"])
+def test_score_sheet(path: str, eager: None) -> None:
+    from greenmine_docs.api import check, load
+    from greenmine_docs.documents.assessment import scoresheet
+    from greenmine_docs.indicators import profile_of
+
+    run = check(load(EXAMPLE))
+    sub = run.submission.model_copy(deep=True)
+    sub.mine.name = PAYLOADS[0] + CONTROL
+    given = run.scores.assessment.given
+    prefill = type(given)(source="input", prerequisites=given.prerequisites,
+                          items=dict(given.items))
+    for ref, text in zip(list(prefill.items)[:len(PAYLOADS) - 1], PAYLOADS[1:]):
+        prefill.items[ref] = prefill.items[ref].model_copy(update={"evidence": text})
+    book = scoresheet.workbook(run.indicator_set, sub, mine=profile_of(sub), prefill=prefill)
+    data = getattr(book, path)()
+    assert_text_kept(data)
+    assert _formulas(data)
+
+
+def test_sample_list(tmp_path: Path) -> None:
+    from fixtures.officials.helpers import LIST_HEADERS, synthetic_list
+    from greenmine_docs.officials.sample_run import run_sample
+
+    rows = synthetic_list()
+    for row, text in zip(rows, PAYLOADS):
+        row[1] = text  # mine names
+    rows[-1][3] = "=cmd|' /C calc'!A0市"  # a city
+    rows[-2][1] = "控_x0007_制字符矿"  # a control character, escaped as Excel writes it
+    wb = Workbook()
+    ws = wb.active
+    for r, values in enumerate([LIST_HEADERS, *rows], 1):
+        for c, v in enumerate(values, 1):
+            ws.cell(row=r, column=c, value=v).data_type = "s" if isinstance(v, str) else "n"
+    wb.save(tmp_path / "名录.xlsx")
+    out = tmp_path / "名单.xlsx"
+    outcome = run_sample(tmp_path / "名录.xlsx", out, ratio="1", seed=1,
+                         title="=SUM(A1:A9)年核查名单")
+    assert not outcome.result.report.errors
+    assert_text_kept(out.read_bytes(), (*PAYLOADS, "=SUM(A1:A9)年核查名单"), clean="控制字符矿")
+    totals = _formulas(out.read_bytes()).values()
+    assert len(totals) == 6 and all(re.fullmatch(r"=SUM\(([C-H])\d+:\1\d+\)", f) for f in totals)
+
+
+def test_indicator_set_export(tmp_path: Path) -> None:
+    from greenmine_docs.indicators import load_file, resolve
+    from greenmine_docs.indicators.dump import to_data
+    from greenmine_docs.indicators.excel_io import set_workbook_bytes
+
+    data = to_data(resolve("province-demo"))
+    data["title"] = PAYLOADS[0]
+    data["note"] = CONTROL
+    texts = iter(PAYLOADS[1:])
+    for cat in data["categories"]:
+        for group in cat["groups"]:
+            for item in group["items"]:
+                item["text"] = next(texts, item["text"])
+    path = tmp_path / "set.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    iset, findings = load_file(path)
+    assert iset is not None, findings
+    data = set_workbook_bytes(iset)
+    assert_text_kept(data)
+    assert _formulas(data) == {}
+
+
+def test_input_workbook_and_mines_table() -> None:
+    from greenmine_docs.excel_input import render_mines_table, render_workbook
+
+    data = _example_data()
+    data["mine"]["name"] = PAYLOADS[0]
+    data["enterprise"]["name"] = CONTROL
+    for key, text in zip(("address", "legal_representative"), PAYLOADS[1:3]):
+        data["enterprise"][key] = text
+    data["mine"]["licence"]["number"] = PAYLOADS[3]
+    data["plan"]["narrative"]["purpose"] = "\n".join(PAYLOADS[4:])
+    content, _ = render_workbook(data)
+    assert_text_kept(content)
+    table, _ = render_mines_table([data, _example_data()])
+    assert_text_kept(table, (PAYLOADS[0], PAYLOADS[3]))
+
+
+def test_batch_summary(tmp_path: Path) -> None:
+    from greenmine_docs.batch import BatchResult, MineOutcome, write_summary
+
+    outcomes = [MineOutcome(key=p, status="错误", mine=p, enterprise=CONTROL, city=p,
+                            message=p, findings=[{"code": "GM-E101", "severity": "error",
+                                                  "message": p, "hint": p}])
+                for p in PAYLOADS]
+    path = write_summary(BatchResult(outcomes=outcomes, out_dir=tmp_path), tmp_path / "汇总.xlsx")
+    assert_text_kept(path.read_bytes())
+
+
+def test_summary_of_self_check_tables(tmp_path: Path) -> None:
+    from greenmine_docs.indicators import resolve
+    from greenmine_docs.documents.selfcheck import xlsx
+    from greenmine_docs.documents.selfcheck.core import prepare
+    from greenmine_docs.documents.selfcheck.summary import summarize
+
+    sub = _hostile_submission()
+    table = tmp_path / "表.xlsx"
+    table.write_bytes(xlsx.render_xlsx(prepare(sub, resolve(sub.campaign.indicator_set))))
+    out = tmp_path / "汇总.xlsx"
+    summarize([table], out)
+    assert_text_kept(out.read_bytes())
