@@ -78,7 +78,7 @@ def render_docx(rnd: Round, figures: list[AgencyFigures], issued: dt.date) -> by
 def render_xlsx(rnd: Round, figures: list[AgencyFigures]) -> bytes:
     from openpyxl import Workbook
 
-    from ...xlsx_fill import save_workbook
+    from ...xlsx.write import save_workbook
     from .close_xlsx import write_table
 
     wb = Workbook()
@@ -95,7 +95,4 @@ def render_xlsx(rnd: Round, figures: list[AgencyFigures]) -> bytes:
     method.column_dimensions["A"].width = 110
     for n, text in enumerate(method_text(rnd), start=1):
         method.cell(row=n, column=1, value=text)
-    from ...safety.xlsx import keep_data_literal
-
-    keep_data_literal(wb)
     return save_workbook(wb)

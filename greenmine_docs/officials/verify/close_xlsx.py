@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...excel_input import styles as S
-from ...xlsx_fill import save_workbook
+from ...xlsx.write import save_workbook
 from .close_facts import CITY, PROVINCE, CloseFacts, city_name, responsible
 from .round_read import MineResult
 
@@ -64,9 +64,6 @@ def render_summary(facts: CloseFacts) -> bytes:
         mines = [r for r in facts.rows if city_name(r.mine.city) == city]
         write_table(wb.create_sheet(city), f"{title}（{city}）", SUMMARY_HEADERS, SUMMARY_WIDTHS,
                [_summary_row(n, r, facts) for n, r in enumerate(mines, start=1)])
-    from ...safety.xlsx import keep_data_literal
-
-    keep_data_literal(wb)
     return save_workbook(wb)
 
 
@@ -102,7 +99,4 @@ def render_ledger(facts: CloseFacts) -> bytes:
             c.fill = S.FILL_REQUIRED
             if c.column in (10, 12):
                 c.number_format = S.DATE_FORMAT
-    from ...safety.xlsx import keep_data_literal
-
-    keep_data_literal(wb)
     return save_workbook(wb)

@@ -42,13 +42,13 @@ class Round:
 
 
 def _yaml(path: Path) -> Any:
-    from ...load.yaml_input import parse_yaml_text
+    from ...load.yaml_input import parse
 
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(f"无法读取核查轮次文件 {path.name}。", hint="请确认文件存在且为 UTF-8 编码。") from e
-    return parse_yaml_text(text, path)
+    return parse(text, path)[0]
 
 
 def _plain(value: Any) -> Any:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import InputError
-from ...xlsx_fill import save_workbook
+from ...xlsx.write import save_workbook
 from ..mine_list import header_columns, norm_name
 from .close_xlsx import write_table
 from .follow_up import FollowUp
@@ -33,9 +33,6 @@ def render_follow_up(fu: FollowUp) -> bytes:
            [[n, m, c, d, k] for n, (m, c, k, d) in enumerate(fu.candidates(), start=1)])
     write_table(wb.create_sheet("全部事项"), f"整改事项跟踪情况（截至{as_of}）", STATUS_HEADERS,
            (8, 36, 8, 9, 40, 12, 12, 12, 12), rows)
-    from ...safety.xlsx import keep_data_literal
-
-    keep_data_literal(wb)
     return save_workbook(wb)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...excel_input import styles as S
-from ...xlsx_fill import save_workbook
+from ...xlsx.write import save_workbook
 from . import layout as L
 from .config import Round
 from .sample_read import SampledMine
@@ -138,9 +138,6 @@ def render_record_xlsx(rnd: Round, mine: SampledMine) -> bytes:
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     _instructions(wb.create_sheet("填写说明"), rnd)
 
-    from ...safety.xlsx import keep_data_literal
-
-    keep_data_literal(wb)
     return save_workbook(wb)
 
 
