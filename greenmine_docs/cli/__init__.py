@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "diff": ("officials", "diff_cmd", "比较实施方案两个版本的变化"),
     "batch": ("batch", "batch_cmd", "批量校验并生成多个矿山的文档"),
     "sample": ("sample", "sample_cmd", "按比例可复现地随机抽取实地核查名单"),
+    "serve": ("serve", "serve_cmd", "启动本机网页版工作台（浏览器中使用）"),
 }
 
 
