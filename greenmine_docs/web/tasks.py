@@ -43,9 +43,11 @@ def _rows(store: Store, report: Any, item: str = "", names: dict[str, str] | Non
     """A report's findings, in the order and with the locations ``validate`` prints — a file
     named as the user knows it (the uploaded name, or its path inside the uploaded zip) rather
     than where the workspace keeps it."""
-    return [FindingRow(f.severity.value, f.code, f.message,
-                       _as_uploaded(str(f.location), store, names or {}), f.hint, item)
-            for f in report.sorted()]
+    def shown(text: str) -> str:
+        return _as_uploaded(text, store, names or {})
+
+    return [FindingRow(f.severity.value, f.code, shown(f.message), shown(str(f.location)),
+                       shown(f.hint), item) for f in report.sorted()]
 
 
 def _as_uploaded(text: str, store: Store, names: dict[str, str]) -> str:
@@ -189,8 +191,10 @@ def sample(store: Store, run_id: int, options: dict[str, Any]) -> Outcome:
                    input_sha256=result.source_sha256, drawn=len(result.drawn))
     groups = [{"label": g.label, "listed": g.listed, "required": g.required,
                "drawn": len(g.drawn), "priority": g.n_drawn_priority} for g in result.groups]
+    drawn = [{"group": g.label, "mine": d.mine.name, "reason": d.reason}
+             for g, d in result.drawn]
     return (f"抽取比例 {result.ratio}，随机种子 {result.seed}，共抽取 {len(result.drawn)} 座。",
-            {"groups": groups, "seed": result.seed, "rules": result.rules_text(),
+            {"groups": groups, "drawn": drawn, "seed": result.seed, "rules": result.rules_text(),
              "sha256": result.source_sha256})
 
 

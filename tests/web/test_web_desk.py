@@ -128,6 +128,8 @@ def test_official_checks_plans_with_a_report_each(desk, tmp_path):
     assert desk.wait(run_id)["state"] == "done"
     page = desk.page(run_id)
     assert 'id="plans-table"' in page and "甲矿.docx" in page and "乙矿.docx" in page
+    # the unreadable plan's message names it as uploaded, not where the workspace keeps it
+    assert "GM-E627" in page and str(desk.workspace) not in page
     report_id = re.search(r'<a href="/files/(\d+)" target="_blank"', page).group(1)
     report = desk.client.get(f"/files/{report_id}")
     assert report.headers["content-type"].startswith("text/html")
@@ -143,7 +145,7 @@ def test_official_draws_a_sample_and_records_it(desk, tmp_path):
                         {"ratio": "0.2", "seed": "20231001", "priority": ["open-pit"]})
     assert desk.wait(run_id)["state"] == "done"
     page = desk.page(run_id)
-    assert "随机种子 <strong>20231001</strong>" in page
+    assert "随机种子 <strong>20231001</strong>" in page and 'id="drawn-table"' in page
     db = sqlite3.connect(desk.workspace / "desk.sqlite3")
     seed, sha, drawn = db.execute("SELECT seed, input_sha256, drawn FROM draws").fetchone()
     import hashlib
