@@ -200,7 +200,7 @@ async def document(request: Request) -> Response:
             "Content-Security-Policy": "sandbox allow-scripts; default-src 'none'; "
             "style-src 'unsafe-inline'; script-src 'unsafe-inline'",
             "X-Content-Type-Options": "nosniff"})
-    return FileResponse(path, filename=row["name"])
+    return FileResponse(path, filename=path.name)
 
 
 async def run_zip(request: Request) -> Response:

@@ -137,9 +137,15 @@ class Store:
                  for r in rows])
 
     def add_document(self, run_id: int, title: str, path: Path) -> int:
-        relative = path.resolve().relative_to(self.root).as_posix()
+        """A file a run made: ``title`` is what the page calls it; ``name`` its path in the
+        run's folder (a batch keeps each mine's files in a folder of its own), the name it has
+        in the run's zip."""
+        path = path.resolve()
+        relative = path.relative_to(self.root).as_posix()
+        folder = self.run_dir(run_id).resolve()
+        name = path.relative_to(folder).as_posix() if path.is_relative_to(folder) else path.name
         return self._insert("INSERT INTO documents(run_id,title,name,path,size) VALUES(?,?,?,?,?)",
-                            (run_id, title, path.name, relative, path.stat().st_size))
+                            (run_id, title, name, relative, path.stat().st_size))
 
     def set_mine(self, run_id: int, name: str, enterprise: str) -> None:
         with self.db:

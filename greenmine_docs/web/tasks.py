@@ -135,10 +135,10 @@ def assess(store: Store, run_id: int, options: dict[str, Any]) -> Outcome:
     out = store.run_dir(run_id)
     out.mkdir(parents=True, exist_ok=True)
     made = api.generate("report", source, out / "第三方评估报告.docx", force=True)
-    store.add_findings(run_id, _rows(store, made.report, "评估报告", _names(options)))
+    store.add_findings(run_id, _rows(store, made.report, names=_names(options)))
     _record_mine(store, run_id, made.run)
     for path in made.written:
-        store.add_document(run_id, "第三方评估报告", path)
+        store.add_document(run_id, path.name, path)
     message = "评估报告已生成。" if made.written else "评估报告因错误未生成。"
     return message, {"sheets": results}
 
@@ -218,7 +218,10 @@ def batch(store: Store, run_id: int, options: dict[str, Any]) -> Outcome:
     for o, report in zip(result.outcomes, result.reports()):
         store.add_findings(run_id, _rows(store, report, o.key))
     if result.summary is not None:
-        store.add_document(run_id, "批量处理汇总表", result.summary)
+        store.add_document(run_id, result.summary.name, result.summary)
+    for o in result.outcomes:  # each mine's documents, under its own folder of the output
+        for name in o.files:
+            store.add_document(run_id, name, out / name)
     counts = "，".join(f"{k} {v} 个" for k, v in result.counts.items())
     rows = [{"key": o.key, "mine": o.mine, "status": o.status, "errors": o.errors,
              "warnings": o.warnings} for o in result.outcomes]

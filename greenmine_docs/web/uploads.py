@@ -26,20 +26,16 @@ from .store import Store
 
 CHUNK = 1024 * 1024
 
+_KINDS: tuple[tuple[tuple[str, ...], int, str], ...] = (
+    ((".xlsx", ".xlsm"), limits.MAX_INPUT_BYTES, "GREENMINE_MAX_INPUT_MB"),
+    ((".yaml", ".yml"), limits.MAX_YAML_BYTES, "GREENMINE_MAX_YAML_MB"),
+    ((".csv", ".md"), limits.MAX_TEXT_BYTES, "GREENMINE_MAX_TEXT_MB"),
+    ((".docx", ".pdf"), limits.MAX_DOCX_BYTES, "GREENMINE_MAX_DOCX_MB"),
+    ((".jpg", ".jpeg", ".png"), limits.MAX_IMAGE_BYTES, "GREENMINE_MAX_IMAGE_MB"),
+    ((".zip",), limits.MAX_ZIP_UNCOMPRESSED, "GREENMINE_MAX_ZIP_UNCOMPRESSED_MB"),
+)
 SUFFIX_LIMITS: dict[str, tuple[int, str]] = {
-    ".xlsx": (limits.MAX_INPUT_BYTES, "GREENMINE_MAX_INPUT_MB"),
-    ".xlsm": (limits.MAX_INPUT_BYTES, "GREENMINE_MAX_INPUT_MB"),
-    ".yaml": (limits.MAX_YAML_BYTES, "GREENMINE_MAX_YAML_MB"),
-    ".yml": (limits.MAX_YAML_BYTES, "GREENMINE_MAX_YAML_MB"),
-    ".csv": (limits.MAX_TEXT_BYTES, "GREENMINE_MAX_TEXT_MB"),
-    ".md": (limits.MAX_TEXT_BYTES, "GREENMINE_MAX_TEXT_MB"),
-    ".docx": (limits.MAX_DOCX_BYTES, "GREENMINE_MAX_DOCX_MB"),
-    ".pdf": (limits.MAX_DOCX_BYTES, "GREENMINE_MAX_DOCX_MB"),
-    ".jpg": (limits.MAX_IMAGE_BYTES, "GREENMINE_MAX_IMAGE_MB"),
-    ".jpeg": (limits.MAX_IMAGE_BYTES, "GREENMINE_MAX_IMAGE_MB"),
-    ".png": (limits.MAX_IMAGE_BYTES, "GREENMINE_MAX_IMAGE_MB"),
-    ".zip": (limits.MAX_ZIP_UNCOMPRESSED, "GREENMINE_MAX_ZIP_UNCOMPRESSED_MB"),
-}
+    suffix: (limit, env) for suffixes, limit, env in _KINDS for suffix in suffixes}
 """What may be uploaded, and the library's limit for each kind of file."""
 
 INPUTS = (".xlsx", ".xlsm", ".yaml", ".yml")

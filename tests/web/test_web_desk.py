@@ -171,8 +171,7 @@ def test_official_batch_over_a_zip_with_progress_and_summary(desk):
         for p in (EXAMPLE_DIR / "plan").iterdir():
             zf.write(p, f"甲/plan/{p.name}")
         zf.writestr("乙/mine.yaml", "mine: [")
-    run_id = desk.start("/official/batch", [("inputs", ("本批.zip", buffer.getvalue()))],
-                        {"validate_only": "1"})
+    run_id = desk.start("/official/batch", [("inputs", ("本批.zip", buffer.getvalue()))])
     status = desk.wait(run_id)
     assert status["state"] == "done" and status["done"] == status["total"] == 2
     page = desk.page(run_id)
@@ -180,3 +179,45 @@ def test_official_batch_over_a_zip_with_progress_and_summary(desk):
     doc_id = re.search(r'<a href="/files/(\d+)" download>[^<]*汇总[^<]*\.xlsx', page).group(1)
     book = openpyxl.load_workbook(io.BytesIO(desk.client.get(f"/files/{doc_id}").content))
     assert book.sheetnames
+    # the documents of the mine that could be built, each in its mine's folder of the zip
+    bundle = zipfile.ZipFile(io.BytesIO(desk.client.get(f"/runs/{run_id}/documents.zip").content))
+    built = [n for n in bundle.namelist() if n.endswith(".docx")]
+    assert built and all("/" in n for n in built)
+    assert any("实施方案" in n for n in built)
+
+
+def test_with_libreoffice_the_plan_comes_with_its_pdf(libreoffice, tmp_path):
+    """LibreOffice found (the worker processes inherit the setting): the page offers PDFs and
+    the build writes one beside the plan."""
+    from starlette.testclient import TestClient
+
+    from greenmine_docs.web.app import create_app
+
+    from .conftest import BASE, Desk
+
+    with TestClient(create_app(tmp_path / "ws", workers=1), base_url=BASE) as client:
+        desk = Desk(client, tmp_path / "ws")
+        run_id = desk.start("/enterprise", [("input", ("青岚山矿.zip", example_zip()))])
+        desk.wait(run_id)
+        assert 'name="pdf" value="1"' in desk.page(run_id)
+        response = desk.post(f"/runs/{run_id}/build", data={"only": ["plan"], "pdf": "1"})
+        built = int(response.headers["location"].rsplit("/", 1)[1])
+        assert desk.wait(built, timeout=300)["state"] == "done"
+        page = desk.page(built)
+        pdf = re.search(r'<a href="/files/(\d+)" download>[^<]*实施方案\.pdf', page)
+        assert pdf, page
+        assert desk.client.get(f"/files/{pdf.group(1)}").content.startswith(b"%PDF")
+
+
+def test_runs_left_unfinished_by_a_stopped_server_are_marked_failed(tmp_path):
+    from greenmine_docs.web.app import create_app
+    from greenmine_docs.web.store import Store
+
+    store = Store(tmp_path / "ws")
+    run_id = store.add_run("enterprise", "validate", upload_id=None, options={"input": "x"})
+    store.progress(run_id, 1, 3, "正在处理")
+    store.close()
+    app = create_app(tmp_path / "ws", workers=1)
+    row = app.state.desk.store.run(run_id)
+    assert row["state"] == "failed" and "服务在处理完成前已停止" in row["message"]
+    app.state.desk.jobs.shutdown()

@@ -12,7 +12,10 @@
           if (s.finished) { location.reload(); return; }
           var bar = document.getElementById("bar");
           if (bar) { bar.max = s.total || 1; bar.value = s.done; }
-          document.getElementById("state").textContent = s.text;
+          var state = document.getElementById("state");
+          state.textContent = s.text;
+          state.className = "state " + s.state;
+          document.getElementById("count").textContent = s.total > 1 ? s.done + " / " + s.total : "";
           document.getElementById("progress-text").textContent = s.message;
           setTimeout(tick, 700);
         })
