@@ -19,7 +19,6 @@ from typing import Any, AsyncIterator
 import jinja2
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount
@@ -33,7 +32,7 @@ from .jobs import Jobs
 from .store import STATE_TEXT, Store
 
 HERE = Path(__file__).parent
-LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 MAX_REQUEST_BYTES = limits.MAX_ZIP_UNCOMPRESSED
 """Largest request body: the largest input the library reads (a zip of inputs)."""
 
@@ -76,6 +75,25 @@ def _too_large(limit: int) -> Response:
     message, hint = _too_large_text(limit)
     return HTMLResponse(f"<!doctype html><meta charset=utf-8><p>错误：{message}</p><p>{hint}</p>",
                         status_code=413)
+
+
+class LoopbackHosts:
+    """Bound to loopback, the desk answers only requests addressed to a loopback name: a page
+    on another site that points a name of its own at 127.0.0.1 (DNS rebinding) is refused."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            host = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
+            name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+            if name.lower() not in LOOPBACK_HOSTS:
+                await HTMLResponse("<!doctype html><meta charset=utf-8><p>只接受本机地址的访问"
+                                   "（127.0.0.1 或 localhost）。</p>",
+                                   status_code=400)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class TokenGuard:
@@ -137,7 +155,7 @@ def create_app(workspace: Path, *, token: str | None = None, loopback: bool = Tr
                     token=token, env=env)
     middleware = [Middleware(BodyLimit)]
     if loopback:
-        middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=LOOPBACK_HOSTS))
+        middleware.insert(0, Middleware(LoopbackHosts))
     if token:
         middleware.insert(0, Middleware(TokenGuard, token=token))
 

@@ -14,7 +14,7 @@ from starlette.routing import Route
 from ..errors import InputError
 from .desk import desk, posting
 from .store import DONE, FAILED, STATE_TEXT
-from .uploads import store_files, store_input
+from .uploads import store_files, store_folder, store_input
 
 PAGES = {"enterprise": "企业", "assessor": "评估机构", "official": "主管部门"}
 SEVERITIES = (("error", "错误"), ("warning", "警告"), ("info", "提示"))
@@ -56,8 +56,14 @@ async def enterprise(request: Request) -> Response:
 
 @posting
 async def enterprise_upload(request: Request, data: FormData) -> Response:
-    upload = _one(data, "input")
-    kept = store_input(desk(request).store, "input", upload.filename or "", upload.file)
+    """One input (a workbook, YAML, or a zip with its files), or a whole folder."""
+    store = desk(request).store
+    folder = _files(data, "folder")
+    if folder:
+        kept = store_folder(store, "input", [(f.filename or "", f.file) for f in folder])
+    else:
+        upload = _one(data, "input")
+        kept = store_input(store, "input", upload.filename or "", upload.file)
     return _start(request, "enterprise", "validate", kept.upload_id,
                   {"input": str(kept.path), "label": kept.label})
 

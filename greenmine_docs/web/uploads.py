@@ -149,21 +149,54 @@ def unpack(archive: Path, target: Path, *, label: str, want_input: bool = True) 
 
 
 def _member_path(info: zipfile.ZipInfo, label: str) -> PurePosixPath | None:
-    """The member's relative path, or ``None`` for a folder; a name that would leave the
-    folder (absolute, ``..``, a drive, a control character) or a link is refused."""
+    """The member's relative path, or ``None`` for a folder; a link is refused, and so is a
+    name that would leave the folder (:func:`_safe_relative`)."""
     name = info.filename.replace("\\", "/")
-    mode = info.external_attr >> 16
-    if stat.S_ISLNK(mode):
+    if stat.S_ISLNK(info.external_attr >> 16):
         raise InputError(f"压缩包 {label} 中的 {name} 是链接，拒绝解压。",
                          hint="请只打包普通文件。")
     if name.endswith("/"):
         return None
+    return _safe_relative(name, f"压缩包 {label} 中")
+
+
+def _safe_relative(name: str, where: str) -> PurePosixPath:
+    """``name`` as a relative path that stays inside its folder: an absolute path, ``..``, a
+    drive, a control or reserved character, or more than 16 levels are refused."""
+    name = name.replace("\\", "/")
     parts = [p for p in name.split("/") if p not in ("", ".")]
     if (name.startswith("/") or not parts or len(parts) > 16
             or any(p == ".." or not _SAFE_PART.fullmatch(p) for p in parts)):
-        raise InputError(f"压缩包 {label} 中的文件名“{name[:200]}”不安全（绝对路径、“..”或非法字符），"
-                         "拒绝解压。", hint="请用普通的文件夹和文件名重新打包。")
+        raise InputError(f"{where}的文件名“{name[:200]}”不安全（绝对路径、“..”或非法字符），"
+                         "拒绝保存。", hint="请用普通的文件夹和文件名。")
     return PurePosixPath(*parts)
+
+
+def store_folder(store: Store, kind: str, files: list[tuple[str, BinaryIO]]) -> Stored:
+    """Keep a folder the browser sent (each file named by its path inside the folder: an
+    input with its photos and Markdown), with the same checks as a zip: names that stay
+    inside, the library's size for each kind of file, at most as many files and bytes as a
+    zip may hold. Files of other kinds (a desktop.ini, a draft) are left out."""
+    if len(files) > limits.MAX_ZIP_ENTRIES:
+        raise InputError(f"文件夹中有 {len(files)} 个文件，超过上限 {limits.MAX_ZIP_ENTRIES}。",
+                         hint="请只上传该矿山的输入文件、照片和 Markdown 文件。")
+    top = files[0][0].replace("\\", "/").split("/")[0] if files else ""
+    upload_id = store.add_upload(kind, top[:200] or "文件夹", "", 0)
+    folder = store.upload_dir(upload_id) / "files"
+    total = 0
+    for label, stream in files:
+        relative = _safe_relative(label, "上传的文件夹中")
+        suffix = relative.suffix.lower()
+        if suffix not in SUFFIX_LIMITS or suffix == ".zip":
+            continue
+        path = folder.joinpath(*relative.parts)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        copy_limited(stream, path, label=label, suffix=suffix)
+        total += path.stat().st_size
+        if total > limits.MAX_ZIP_UNCOMPRESSED:
+            raise InputError(f"文件夹共超过 {limits.MAX_ZIP_UNCOMPRESSED / limits.MB:.0f} MB。",
+                             hint="可设置环境变量 GREENMINE_MAX_ZIP_UNCOMPRESSED_MB。")
+    return Stored(upload_id, _the_input(folder, top or "文件夹"), "")
 
 
 def _the_input(folder: Path, label: str) -> Path:
@@ -173,6 +206,6 @@ def _the_input(folder: Path, label: str) -> Path:
                    key=lambda p: (len(p.relative_to(folder).parts), p.suffix.lower() not in
                                   (".yaml", ".yml"), p.as_posix()))
     if not found:
-        raise InputError(f"压缩包 {label} 中没有输入文件（.yaml 或 .xlsx）。",
+        raise InputError(f"{label} 中没有输入文件（.yaml 或 .xlsx）。",
                          hint="请把填好的 mine.yaml 或输入工作簿与照片、Markdown 文件一起打包。")
     return found[0]

@@ -221,3 +221,16 @@ def test_runs_left_unfinished_by_a_stopped_server_are_marked_failed(tmp_path):
     row = app.state.desk.store.run(run_id)
     assert row["state"] == "failed" and "服务在处理完成前已停止" in row["message"]
     app.state.desk.jobs.shutdown()
+
+
+def test_a_whole_folder_uploads_with_its_photos_and_markdown(desk):
+    """A browser sends a chosen folder's files named by their paths inside it."""
+    files = [("folder", (f"青岚山矿/{p.relative_to(EXAMPLE_DIR).as_posix()}", p.read_bytes()))
+             for p in sorted(EXAMPLE_DIR.rglob("*")) if p.is_file()]
+    files.append(("folder", ("青岚山矿/desktop.ini", b"[.ShellClassInfo]")))
+    run_id = desk.start("/enterprise", files)
+    assert desk.wait(run_id)["state"] == "done"
+    page = desk.page(run_id)
+    assert "校验通过" in page and "青岚山矿/mine.yaml:16:18" in page
+    kept = desk.workspace / "uploads" / "1" / "files" / "青岚山矿"
+    assert (kept / "mine.yaml").is_file() and not (kept / "desktop.ini").exists()

@@ -37,7 +37,9 @@ def test_a_form_from_another_site_is_refused(desk):
 
 
 def test_only_loopback_host_names_are_answered(desk):
-    assert desk.client.get("/", headers={"Host": "attacker.example"}).status_code == 400
+    refused = desk.client.get("/", headers={"Host": "attacker.example:8765"})
+    assert refused.status_code == 400 and "只接受本机地址" in refused.text
+    assert desk.client.get("/", headers={"Host": "[::1]:8765"}).status_code == 200
     assert desk.client.get("/", headers={"Host": "localhost:8765"}).status_code == 200
 
 
@@ -176,3 +178,10 @@ def test_the_example_zip_unpacks_only_inside_its_upload(desk):
     files = desk.workspace / "uploads" / "1" / "files"
     assert (files / "青岚山矿" / "mine.yaml").is_file()
     assert all(p.resolve().is_relative_to(files.resolve()) for p in files.rglob("*"))
+
+
+def test_a_folder_with_a_climbing_name_is_refused(desk):
+    response = desk.post("/enterprise", [("folder", ("甲/../../../evil.yaml", b"a: 1")),
+                                         ("folder", ("甲/mine.yaml", b"a: 1"))])
+    assert response.status_code == 400 and "不安全" in response.text
+    assert not list(desk.workspace.parent.rglob("evil.yaml"))
