@@ -153,11 +153,9 @@ def create_app(workspace: Path, *, token: str | None = None, loopback: bool = Tr
     env.globals.update(state_text=STATE_TEXT, kind_text=routes.KIND_TEXT.get)
     the_desk = Desk(store=store, jobs=Jobs(store.root, workers), csrf=secrets.token_urlsafe(32),
                     token=token, env=env)
-    middleware = [Middleware(BodyLimit)]
-    if loopback:
-        middleware.insert(0, Middleware(LoopbackHosts))
-    if token:
-        middleware.insert(0, Middleware(TokenGuard, token=token))
+    middleware = [*([Middleware(LoopbackHosts)] if loopback else []),  # outermost first
+                  *([Middleware(TokenGuard, token=token)] if token else []),
+                  Middleware(BodyLimit)]
 
     async def refused(request: Request, exc: Exception) -> Response:
         return the_desk.page(request, "error.html", status=403, message=str(exc), hint="")

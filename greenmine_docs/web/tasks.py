@@ -147,6 +147,7 @@ def assess(store: Store, run_id: int, options: dict[str, Any]) -> Outcome:
 def check_plans(store: Store, run_id: int, options: dict[str, Any]) -> Outcome:
     """``greenmine check`` on every uploaded plan; each plan's HTML report kept."""
     from ..officials.check import check_documents, heading_map_html
+    from ..outputs import write_text_atomic
     from ..report_format import render_html
 
     plans = options["plans"]
@@ -161,8 +162,8 @@ def check_plans(store: Store, run_id: int, options: dict[str, Any]) -> Outcome:
         report.source = label
         store.add_findings(run_id, _rows(store, report, label, {path: label}))
         page = out / f"检查报告-{n}.html"
-        page.write_text(render_html([report], title=f"实施方案结构检查报告：{label}",
-                                    extra=heading_map_html), encoding="utf-8")
+        write_text_atomic(page, render_html([report], title=f"实施方案结构检查报告：{label}",
+                                            extra=heading_map_html))
         doc_id = store.add_document(run_id, f"检查报告：{label}", page)
         rows.append({"plan": label, "valid": report.valid, "errors": len(report.errors),
                      "warnings": len(report.warnings), "report": doc_id})

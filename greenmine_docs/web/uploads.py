@@ -63,25 +63,22 @@ def suffix_of(label: str, allowed: tuple[str, ...]) -> str:
 
 
 def copy_limited(source: BinaryIO, target: Path, *, label: str, suffix: str) -> str:
-    """Copy an upload to ``target``, refusing it past the library's limit for its kind (the
-    partial file is removed); returns its SHA-256."""
+    """Copy an upload to ``target`` (a new file, written whole or not at all), refusing it
+    past the library's limit for its kind; returns its SHA-256."""
+    from ..outputs import atomic_path
+
     limit, env = SUFFIX_LIMITS[suffix]
     digest, size = hashlib.sha256(), 0
-    try:
-        with target.open("wb") as out:
-            while chunk := source.read(CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    raise InputError(f"文件 {label} 超过上限 {limit / limits.MB:.0f} MB。",
-                                     hint=f"请压缩其中的图片，或设置环境变量 {env}。")
-                digest.update(chunk)
-                out.write(chunk)
-    except InputError:
-        target.unlink(missing_ok=True)
-        raise
-    if size == 0:
-        target.unlink(missing_ok=True)
-        raise InputError(f"文件 {label} 是空文件。", hint="请重新保存或重新选择该文件。")
+    with atomic_path(target) as tmp, tmp.open("wb") as out:
+        while chunk := source.read(CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise InputError(f"文件 {label} 超过上限 {limit / limits.MB:.0f} MB。",
+                                 hint=f"请压缩其中的图片，或设置环境变量 {env}。")
+            digest.update(chunk)
+            out.write(chunk)
+        if size == 0:
+            raise InputError(f"文件 {label} 是空文件。", hint="请重新保存或重新选择该文件。")
     return digest.hexdigest()
 
 
@@ -126,6 +123,7 @@ def store_input(store: Store, kind: str, label: str, stream: BinaryIO,
 def unpack(archive: Path, target: Path, *, label: str, want_input: bool = True) -> Path:
     """Unpack a zip into ``target`` after the library's zip checks and a check of every
     member's name; returns the input it holds (``want_input``) or ``target``."""
+    from ..outputs import atomic_path
     from ..zipguard import check_office_file
 
     check_office_file(archive, kind="压缩包", limit=limits.MAX_ZIP_UNCOMPRESSED,
@@ -141,9 +139,9 @@ def unpack(archive: Path, target: Path, *, label: str, want_input: bool = True) 
             if info.file_size > limit:
                 raise InputError(f"压缩包 {label} 中的 {relative} 解压后超过上限 "
                                  f"{limit / limits.MB:.0f} MB。", hint=f"可设置环境变量 {env}。")
-            path = target.joinpath(*relative.parts)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(info) as src, path.open("wb") as out:
+            # a name given twice is refused (the file exists), never written over
+            with atomic_path(target.joinpath(*relative.parts)) as tmp, \
+                    zf.open(info) as src, tmp.open("wb") as out:
                 shutil.copyfileobj(src, out, CHUNK)
     return _the_input(target, label) if want_input else target
 
@@ -190,7 +188,6 @@ def store_folder(store: Store, kind: str, files: list[tuple[str, BinaryIO]]) -> 
         if suffix not in SUFFIX_LIMITS or suffix == ".zip":
             continue
         path = folder.joinpath(*relative.parts)
-        path.parent.mkdir(parents=True, exist_ok=True)
         copy_limited(stream, path, label=label, suffix=suffix)
         total += path.stat().st_size
         if total > limits.MAX_ZIP_UNCOMPRESSED:

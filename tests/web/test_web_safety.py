@@ -185,3 +185,16 @@ def test_a_folder_with_a_climbing_name_is_refused(desk):
                                          ("folder", ("甲/mine.yaml", b"a: 1"))])
     assert response.status_code == 400 and "不安全" in response.text
     assert not list(desk.workspace.parent.rglob("evil.yaml"))
+
+
+def test_a_zip_naming_one_file_twice_is_refused(desk):
+    import warnings
+
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate it is asked to write
+        with zipfile.ZipFile(buffer, "w") as zf:
+            zf.writestr("mine.yaml", "a: 1")
+            zf.writestr("mine.yaml", "b: 2")
+    response = desk.post("/enterprise", [("input", ("twice.zip", buffer.getvalue()))])
+    assert response.status_code == 400 and "已存在" in response.text
