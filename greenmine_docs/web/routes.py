@@ -22,6 +22,7 @@ KIND_TEXT = {"validate": "校验", "build": "生成文档", "assess": "打分表
              "check": "检查实施方案", "sample": "抽取核查名单", "batch": "批量处理"}
 PRIORITIES = (("open-pit", "露天开采"), ("reported", "被举报/信访"), ("rectification", "以往整改要求"))
 
+
 def _files(data: Any, name: str) -> list[UploadFile]:
     return [f for f in data.getlist(name) if isinstance(f, UploadFile) and f.filename]
 
@@ -128,12 +129,14 @@ async def official_sample(request: Request, data: FormData) -> Response:
     kept = store_input(desk(request).store, "list", upload.filename or "", upload.file,
                        (".xlsx", ".csv"))
     seed = str(data.get("seed", "")).strip()
-    if seed and not seed.isdigit():
+    try:  # as the command line's --seed reads it; a negative one the library refuses
+        seed_value = int(seed, 10) if seed else None
+    except ValueError:
         raise InputError(f"随机种子“{seed[:40]}”无效。", hint="随机种子应为非负整数，例如 20231001；"
-                         "不填则随机选取并记录。")
+                         "不填则随机选取并记录。") from None
     options = {"list": str(kept.path), "label": kept.label,
                "ratio": str(data.get("ratio", "0.2"))[:20],
-               "seed": int(seed) if seed else None,
+               "seed": seed_value,
                "priorities": ",".join(k for k in data.getlist("priority")
                                       if k in dict(PRIORITIES)),
                "province": str(data.get("province", ""))[:40]}

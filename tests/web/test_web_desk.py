@@ -158,8 +158,11 @@ def test_official_draws_a_sample_and_records_it(desk, tmp_path):
 
 
 def test_official_sample_refuses_a_bad_seed(desk, tmp_path):
-    response = desk.post("/official/sample", [("list", ("名录.csv", b"a,b\n"))], {"seed": "-3"})
-    assert response.status_code == 400 and "随机种子" in response.text
+    response = desk.post("/official/sample", [("list", ("名录.csv", b"a,b\n"))], {"seed": "²"})
+    assert response.status_code == 400 and "随机种子“²”无效" in response.text
+    run_id = desk.start("/official/sample", [("list", ("名录.csv", b"a,b\n"))], {"seed": "-3"})
+    status = desk.wait(run_id)  # the library's own refusal, as the command line shows it
+    assert status["state"] == "failed" and "随机种子 -3 无效" in status["message"]
 
 
 def test_official_batch_over_a_zip_with_progress_and_summary(desk):
