@@ -1,6 +1,6 @@
 # The two commands of the README. Both set everything up on a fresh machine.
-#   make demo   — virtual environment, install, build the bundled example (build validates first
-#                 and prints the findings once)
+#   make demo   — virtual environment, install (with the web desk: greenmine serve), build the
+#                 bundled example (build validates first and prints the findings once)
 #   make test   — virtual environment, install with test extras, run the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
@@ -38,17 +38,19 @@ bench: $(VENV)/.installed-test
 # LibreOffice (PDF conversion, tables of contents, recalculation tests), its Python bridge, poppler,
 # Simplified Chinese fonts of each kind for PDFs: serif (UMing) for 仿宋/宋体, sans (WenQuanYi
 # Micro Hei) for 黑体, kai (UKai) for 楷体, and Tesseract with Simplified Chinese (OCR of scanned
-# plans in `greenmine check`) (Debian/Ubuntu, as root)
+# plans in `greenmine check`), Chromium and its driver (the web desk's browser test) (Debian/Ubuntu,
+# as root)
 system-deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui \
 	  libreoffice-calc-nogui python3-uno poppler-utils fonts-noto-cjk fonts-arphic-uming \
-	  fonts-arphic-ukai fonts-wqy-microhei tesseract-ocr tesseract-ocr-chi-sim
+	  fonts-arphic-ukai fonts-wqy-microhei tesseract-ocr tesseract-ocr-chi-sim \
+	  chromium chromium-driver
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m pip install -q -e ".[web]"
 	# bytecode for the package: an editable install has none, and where PYTHONDONTWRITEBYTECODE
 	# is set Python would compile every module again at each start (+0.08 s a command)
 	$(BIN)/python -m compileall -q greenmine_docs

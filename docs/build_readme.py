@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PART_ORDER = ["excel", "indicators", "selfcheck", "plan", "assessment", "officials", "safety",
+PART_ORDER = ["excel", "indicators", "selfcheck", "plan", "assessment", "officials", "web", "safety",
               "performance"]
 
 

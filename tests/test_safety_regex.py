@@ -136,6 +136,8 @@ PATTERNS: list[Rx] = [
     *held("crossdoc.statements", "_CJK_TAIL", "search"),
     *inline("documents.assessment.independence", r"\s+", "sub"),
     *held("batch", "_DATA_TAG", "search"),
+    # the web desk: each part of a name inside an uploaded zip or folder
+    *held("web.uploads", "_SAFE_PART", "fullmatch"),
     # Excel input
     *held("excel_input.values", "_SPLIT_PRIMARY", "search", "split"),
     *held("excel_input.values", "_SPLIT_SECONDARY", "search", "split"),

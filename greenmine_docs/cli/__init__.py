@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "batch": ("batch", "batch_cmd", "批量校验并生成多个矿山的文档"),
     "sample": ("sample", "sample_cmd", "按比例可复现地随机抽取实地核查名单"),
     "verify": ("verify", "verify_grp", "实地核查：记录表、读取记录、核查结论、整改通知书、移出名单"),
+    "serve": ("serve", "serve_cmd", "启动本机网页版工作台（浏览器中使用）"),
 }
 
 

@@ -1,0 +1,73 @@
+"""What the desk's pages share: the workspace, the job pool, the tokens, the templates; and the
+form every page's POST reads through (its CSRF token and origin checked)."""
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable
+
+import jinja2
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from .. import __version__
+from .jobs import Jobs
+from .store import Store
+
+MAX_FILES = 200
+"""Most files in one form (a county's plans of one round fit several times)."""
+
+
+@dataclass
+class Desk:
+    """What the pages share: the workspace, the job pool, the tokens, the templates."""
+
+    store: Store
+    jobs: Jobs
+    csrf: str
+    token: str | None
+    env: jinja2.Environment
+
+    def page(self, request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        html = self.env.get_template(name).render(request=request, csrf=self.csrf,
+                                                  version=__version__, **context)
+        return HTMLResponse(html, status_code=status,
+                            headers={"Content-Security-Policy": "default-src 'self'; "
+                                     "img-src 'self' data:; frame-ancestors 'none'",
+                                     "X-Content-Type-Options": "nosniff",
+                                     "Referrer-Policy": "no-referrer"})
+
+
+def desk(request: Request) -> Desk:
+    found: Desk = request.app.state.desk
+    return found
+
+
+def posting(handler: Callable[[Request, FormData], Awaitable[Response]]
+            ) -> Callable[[Request], Awaitable[Response]]:
+    """A handler of a form: it gets the form after its CSRF token and origin are checked, and
+    the uploaded files' temporary copies are closed after it, whatever happens."""
+
+    async def handle(request: Request) -> Response:
+        data = await request.form(max_files=MAX_FILES, max_fields=100)
+        try:
+            _check_origin(request, data)
+            return await handler(request, data)
+        finally:
+            await data.close()
+
+    return handle
+
+
+def _check_origin(request: Request, data: FormData) -> None:
+    sent = str(data.get("csrf", ""))
+    if not hmac.compare_digest(sent.encode(), desk(request).csrf.encode()):
+        raise Forbidden("表单已过期或来源不明（CSRF 校验未通过），请刷新页面后重新提交。")
+    origin = request.headers.get("origin")
+    if origin and origin != "null" and origin.split("://", 1)[-1] != request.headers.get("host"):
+        raise Forbidden("表单来自其他网站，已拒绝。")
+
+
+class Forbidden(Exception):
+    """A request refused by a guard (message in Chinese)."""
