@@ -153,12 +153,12 @@ _PROBLEM_CODES = {
     "unscored": "GM-E522", "out_of_range": "GM-E524", "no_reason": "GM-E525",
     "unknown_item": "GM-E523", "scored_not_applicable": "GM-W527",
     "na_without_reason": "GM-W527", "unknown_prerequisite": "GM-E521",
-    "unruled_prerequisite": "GM-E520",
+    "unruled_prerequisite": "GM-E520", "too_precise": "GM-E531",
 }
 _PROBLEM_FIELD = {"unscored": "score", "out_of_range": "score", "no_reason": "deduction_reason",
                   "unknown_item": "", "scored_not_applicable": "score",
                   "na_without_reason": "remark", "unknown_prerequisite": "",
-                  "unruled_prerequisite": "ruling"}
+                  "unruled_prerequisite": "ruling", "too_precise": "score"}
 
 
 def check_scores(ctx: Run, a: Assessment, scored: AssessmentScores) -> Iterator[Finding]:

@@ -323,7 +323,8 @@ def _write_scores(book, iset: "IndicatorSet", heading: list[str], mine: "MinePro
                     _put(t, row, SCORE_COLUMNS, values, st,
                          inputs=("score", "reason", "evidence", "photos", "remark"))
                     if ws is not None:  # (recording only: validations are in the skeleton)
-                        _score_validation(ws, f"{S}{row}", f"{P}{row}", item.points)
+                        _score_validation(ws, f"{S}{row}", f"{P}{row}", item.points,
+                                          iset.score_decimals)
             # second-level subtotals: sums of its items (不适用 and empty cells count 0)
             t.value(g_row, iS, Formula(f"=SUM({S}{g_row + 1}:{S}{row})"))
             t.value(g_row, iD, Formula(f"=SUM({D}{g_row + 1}:{D}{row})"))
@@ -347,19 +348,22 @@ def _write_scores(book, iset: "IndicatorSet", heading: list[str], mine: "MinePro
     return cat_rows
 
 
-def _score_validation(ws, cell: str, points_cell: str, points: float) -> None:
+def _score_validation(ws, cell: str, points_cell: str, points: float,
+                      decimals: int | None = None) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
+
+    from ...indicators.numbers import decimals_hint, excel_score_rule
 
     if ws is None:
         return  # recording only: validations are part of the skeleton
 
-    formula = (f'OR({cell}="{NOT_APPLICABLE}",AND(ISNUMBER({cell}),{cell}>=0,'
-               f'{cell}<={points_cell}))')
-    dv = DataValidation(type="custom", formula1=formula, allow_blank=True,
-                        showErrorMessage=True, errorTitle="评估得分",
-                        error=f"得分应为 0～{_num(points)} 之间的数；不适用的项填写“不适用”。",
+    places = decimals_hint(decimals)
+    dv = DataValidation(type="custom",
+                        formula1=excel_score_rule(cell, points_cell, NOT_APPLICABLE, decimals),
+                        allow_blank=True, showErrorMessage=True, errorTitle="评估得分",
+                        error=f"得分应为 0～{_num(points)} 之间的数{places}；不适用的项填写“不适用”。",
                         showInputMessage=True, promptTitle="评估得分",
-                        prompt=f"0～{_num(points)} 分；不适用填“不适用”")
+                        prompt=f"0～{_num(points)} 分{places}；不适用填“不适用”")
     dv.add(cell)
     ws.add_data_validation(dv)
 
