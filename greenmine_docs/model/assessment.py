@@ -121,13 +121,28 @@ class AssessedPrerequisite(StrictModel):
         return value
 
 
+class CheckMethod(str, Enum):
+    """How an item was checked (核查方式, domain.md §3 process records)."""
+
+    DOCUMENTS = "资料"
+    SITE = "现场"
+    INTERVIEW = "问询"
+
+
 class AssessedItem(StrictModel):
     """The agency's score of one item. ``"1.1.1": 15`` is short for ``{score: 15}``;
-    ``score: 不适用`` means ``not_applicable: true`` (give the reason in ``remark``)."""
+    ``score: 不适用`` means ``not_applicable: true`` (give the reason in ``remark``).
+
+    The process record (过程记录): how the item was checked, what was found, why points were
+    deducted and what the mine should do about it — concrete enough to act on."""
 
     score: Number | None = field("评估得分", None)
     not_applicable: YesNo = field("不适用", False)
+    check_method: CheckMethod | None = field("核查方式", None, description="资料 / 现场 / 问询")
+    observation: str | None = field("核查情况", None,
+                                    description="查阅了什么、到了哪里、问了谁，看到了什么")
     deduction_reason: str | None = field("扣分原因", None)
+    suggestion: str | None = field("整改建议", None)
     evidence: str | None = field("佐证材料", None)
     photos: list[Whole] = field("照片编号", default_factory=list,
                               description="assessment.photos 中的序号（从 1 开始）")
