@@ -50,6 +50,10 @@ SPECS = [
     ("GM-E530", "error", "同时填写了打分表和逐项判定/得分", "二者选一：删除 score_sheet，或删除 prerequisites 与 scores。"),
     ("GM-E531", "error", "评估得分的小数位数多于指标体系的规定",
      "按指标体系的 score_decimals 填写（如 2024 年版参考体系保留一位小数：1.5）。"),
+    ("GM-W532", "warning", "专家评分差异超过阈值",
+     "评估组讨论该项，在各专家的扣分原因或备注中记录分歧意见；报告附录列出各专家评分和分歧意见。"),
+    ("GM-E533", "error", "评估得分有多个来源",
+     "scores、score_sheet、score_sheets、expert_scores 只填写一种。"),
     # photos
     ("GM-E540", "error", "现场照片文件不存在", "检查路径（相对于输入文件所在目录）。"),
     ("GM-E541", "error", "现场照片不是可读取的 JPEG 或 PNG 图片", "用相机或手机导出 JPEG/PNG 后重新引用。"),

@@ -234,6 +234,18 @@ class Assessment(StrictModel):
         "已填写的打分表", None,
         description="greenmine scoresheet 生成并填写后的 XLSX（相对于输入文件）；"
                     "填写后先决条件判定和评估得分从表中读取")
+    score_sheets: list[str] = field(
+        "各专家填写的打分表", default_factory=list,
+        description="每位专家一份 greenmine scoresheet 生成的打分表（相对于输入文件）；"
+                    "逐项取平均分，差异超过阈值的项给出提示")
+    expert_scores: dict[str, dict[str, AssessedItem]] = field(
+        "各专家评分", default_factory=dict,
+        description="键为专家姓名，值为该专家的逐项评分（同 scores 的写法）；"
+                    "填写后每项得分取各专家的平均分，不再填写 scores")
+    divergence_threshold: float | None = field(
+        "专家评分差异阈值（分）", None, ge=0,
+        description="同一项各专家评分的最高分与最低分之差超过该分值时提示并在报告附录中记录；"
+                    "缺省为该项分值的 20%")
     highlights: list[str] = field("亮点与特色", default_factory=list)
     problems: list[Problem] = field("存在问题与整改建议", default_factory=list,
                                     sheet="问题与整改建议")
@@ -249,4 +261,13 @@ class Assessment(StrictModel):
         """YAML reads ``1.1: 5`` keys as numbers; ids are text."""
         if isinstance(value, dict):
             return {str(k).strip(): v for k, v in value.items()}
+        return value
+
+    @field_validator("expert_scores", mode="before")
+    @classmethod
+    def _expert_keys_as_text(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {str(name).strip(): ({str(k).strip(): v for k, v in items.items()}
+                                        if isinstance(items, dict) else items)
+                    for name, items in value.items()}
         return value

@@ -171,6 +171,7 @@ def check_scores(ctx: Run, a: Assessment, scored: AssessmentScores) -> Iterator[
     if a.score_sheet and (a.prerequisites or a.scores):
         yield make("GM-E530", "已填写 score_sheet（打分表），同时又在输入中逐项填写了判定或得分。",
                    location=ctx.at("assessment", "score_sheet"))
+    yield from check_experts(ctx, a, scored)
     applicable = [r for r in result.items.values() if not r.na_by_set]
     if not scores.items and not scores.from_sheet and not a.score_sheet:
         yield make("GM-E522", f"尚未填写任何评估得分（适用的评价内容共 {len(applicable)} 项）。",
@@ -207,6 +208,30 @@ def check_scores(ctx: Run, a: Assessment, scored: AssessmentScores) -> Iterator[
                 yield make("GM-W529", f"先决条件 {pre.prerequisite.id}（{PREREQUISITE_FACTS[fact]}）"
                            f"判定为{ruled.ruling.value}，但输入的遴选条件信息：{said}。",
                            location=where)
+
+
+def check_experts(ctx: Run, a: Assessment, scored: AssessmentScores) -> Iterator[Finding]:
+    """Several experts: one source of their scores only, and every divergence beyond the
+    threshold named with the item and each expert's score (GM-W532)."""
+    from .experts import divergences
+
+    sources = [name for name, used in (("scores", bool(a.scores)),
+                                       ("score_sheet", bool(a.score_sheet)),
+                                       ("score_sheets", bool(a.score_sheets)),
+                                       ("expert_scores", bool(a.expert_scores))) if used]
+    if len(sources) > 1 and sources != ["scores", "score_sheet"]:  # that pair: GM-E530
+        yield make("GM-E533", "评估得分只能有一个来源，输入中同时填写了 " + "、".join(sources) + "。",
+                   location=ctx.at("assessment", sources[-1]))
+    given = scored.given
+    if not given.experts:
+        return
+    iset = scored.result.indicator_set
+    for d in divergences(given, iset, a.divergence_threshold):
+        from ...indicators.numbers import fmt_points
+
+        yield make("GM-W532", f"{d.item}“{iset.items[d.item].text}”各专家评分为：{d.scores_text()}"
+                   f"，最高与最低相差{fmt_points(d.spread)}分，超过{fmt_points(d.threshold)}分。",
+                   location=given.where("item", d.item, "score"))
 
 
 def check_problems(ctx: Run, a: Assessment, scored: AssessmentScores) -> Iterator[Finding]:

@@ -4,7 +4,7 @@
 The cover, the commitment letter (评估工作承诺书) and the table of contents are in the template
 (``templates/third_party_report/report.docx``). The body here: the chapters 评估概况 / 矿山概况 /
 先决条件评估 / 评分情况 / 亮点与特色 / 存在问题及整改建议 / 评估结论 / 与企业自评结果对比 /
-现场照片, and the signature page. Every number comes from the scoring engine's result
+专家评分及分歧意见 (when several experts scored) / 现场照片, and the signature page. Every number comes from the scoring engine's result
 (:class:`ReportData.result`); user text only ever goes in as escaped run text (``add_text``,
 ``Writer.run_xml``), never into template source.
 """
@@ -37,6 +37,8 @@ def compose(w: "Writer", d: "ReportData") -> None:
     problems(w, d)
     conclusion(w, d)
     comparison(w, d)
+    if d.scores.experts:
+        experts(w, d)
     photos(w, d)
     signatures(w, d)
 
@@ -196,6 +198,11 @@ def scores(w: "Writer", d: "ReportData") -> None:
     w.paragraph(f"评估组按评价指标对{len(r.items)}项评价内容逐项核查评分。评价指标满分"
                 f"{_pts(r.total_points)}分，达标线{_pts(r.pass_line)}分，各一级指标得分率原则上"
                 f"不低于规定比例。")
+    if d.scores.experts:
+        places = d.indicator_set.score_decimals
+        w.paragraph(f"每项评价内容由评估组{len(d.scores.experts)}位专家分别评分，该项得分取各专家"
+                    f"评分的平均分（四舍五入保留{2 if places is None else places}位小数）；"
+                    "各专家的评分及分歧意见见本报告“专家评分及分歧意见”一章。")
     na_by_set = [x for x in r.items.values() if x.na_by_set]
     na_declared = [x for x in r.items.values()
                    if x.status is Status.NOT_APPLICABLE and not x.na_by_set]
@@ -337,6 +344,42 @@ def comparison(w: "Writer", d: "ReportData") -> None:
     w.table(["编号", "评价内容", "分值", "企业自评", "第三方评估", "差值"], rows,
             caption="自评与评估得分差异较大的评价内容", widths_mm=[15, 69, 14, 20, 22, 16],
             aligns=["center", "left", "center", "center", "center", "center"])
+
+
+def experts(w: "Writer", d: "ReportData") -> None:
+    """Each expert's score of every item beside the mean, then the items the experts scored
+    too differently with each one's recorded opinion."""
+    from .experts import divergences
+
+    team = d.scores.experts
+    names = list(team)
+    w.heading(1, "专家评分及分歧意见")
+    w.paragraph(f"评估组{len(names)}位专家（{'、'.join(names)}）逐项评分，各专家评分及平均分见下表。")
+    rows: list[list[Any]] = []
+    for ref, x in d.result.items.items():
+        if x.na_by_set:
+            continue
+        given = [team[n].items.get(ref) for n in names]
+        rows.append([ref, _pts(x.item.points),
+                     *[("不适用" if e.not_applicable else _pts(e.score) if e.score is not None
+                        else "未评分") if e is not None else "未评分" for e in given],
+                     _score_cell(x)])
+    width = max(14.0, (156 - 15 - 14 - 20) / len(names))
+    w.table(["编号", "分值", *names, "平均分"], rows, caption="各专家评分",
+            widths_mm=[15, 14, *[width] * len(names), 20], aligns=["center"] * (len(names) + 3))
+    found = divergences(d.scores, d.indicator_set, d.assessment.divergence_threshold)
+    rule = (f"超过{_pts(d.assessment.divergence_threshold)}分"
+            if d.assessment.divergence_threshold is not None else "超过该项分值的20%")
+    if not found:
+        w.paragraph(f"各专家对同一评价内容的评分，最高分与最低分之差均未{rule}，无需记录的分歧意见。")
+        return
+    w.paragraph(f"各专家评分最高分与最低分之差{rule}（或对是否适用认定不同）的评价内容共"
+                f"{len(found)}项，各专家意见如下。")
+    rows = [[x.item, d.indicator_set.items[x.item].text, x.scores_text(),
+             "\n".join(f"{name}：{text}" for name, text in x.opinions) or "未记录"]
+            for x in found]
+    w.table(["编号", "评价内容", "各专家评分", "分歧意见"], rows, caption="专家评分分歧意见",
+            widths_mm=[15, 45, 38, 58], aligns=["center", "left", "left", "left"])
 
 
 def _signed(x: float) -> str:
