@@ -210,6 +210,16 @@ class Problem(StrictModel):
     deadline: Day | None = field("整改期限", None)
 
 
+class CheckedLicence(StrictModel):
+    """A licence the assessors checked (过程记录: name, number, issuer, validity)."""
+
+    name: str = field("证照名称", example="采矿许可证")
+    number: str = field("证照编号")
+    issuer: str = field("发证机关")
+    valid_from: Day | None = field("有效期起", None)
+    valid_to: Day = field("有效期止")
+
+
 class Photo(StrictModel):
     file: FilePath = field("照片文件", description="相对于输入文件所在目录的路径（JPEG 或 PNG）")
     caption: str = field("照片说明")
@@ -230,11 +240,14 @@ class Assessment(StrictModel):
     scores: dict[str, AssessedItem] = field(
         "评估得分", default_factory=dict, sheet="评估得分",
         description="键为评价内容编号（如 \"1.1.1\"），值为得分（或 {score, deduction_reason, …}）")
+    licences: list[CheckedLicence] = field(
+        "核查的证照", default_factory=list, sheet="核查的证照",
+        description="先决条件核查时查验的证照：名称、编号、发证机关、有效期")
     score_sheet: FilePath | None = field(
         "已填写的打分表", None,
         description="greenmine scoresheet 生成并填写后的 XLSX（相对于输入文件）；"
                     "填写后先决条件判定和评估得分从表中读取")
-    score_sheets: list[str] = field(
+    score_sheets: list[FilePath] = field(
         "各专家填写的打分表", default_factory=list,
         description="每位专家一份 greenmine scoresheet 生成的打分表（相对于输入文件）；"
                     "逐项取平均分，差异超过阈值的项给出提示")
@@ -242,8 +255,8 @@ class Assessment(StrictModel):
         "各专家评分", default_factory=dict,
         description="键为专家姓名，值为该专家的逐项评分（同 scores 的写法）；"
                     "填写后每项得分取各专家的平均分，不再填写 scores")
-    divergence_threshold: float | None = field(
-        "专家评分差异阈值（分）", None, ge=0,
+    divergence_threshold: Points | None = field(
+        "专家评分差异阈值（分）", None,
         description="同一项各专家评分的最高分与最低分之差超过该分值时提示并在报告附录中记录；"
                     "缺省为该项分值的 20%")
     highlights: list[str] = field("亮点与特色", default_factory=list)

@@ -36,6 +36,9 @@ def check(ctx: Run) -> Iterator[Finding]:
         return
     yield from check_scores(ctx, a, scored)
     yield from check_problems(ctx, a, scored)
+    from .records import check_records
+
+    yield from check_records(ctx, a, scored)
     yield make("GM-I563", f"第三方评估{scored.result.summary()}", location=ctx.at("assessment"))
 
 
@@ -244,6 +247,7 @@ def check_problems(ctx: Run, a: Assessment, scored: AssessmentScores) -> Iterato
         if unknown:
             yield make("GM-W561", f"问题{i + 1}涉及的编号 {'、'.join(unknown)} 不在指标体系中。",
                        location=ctx.at("assessment", "problems", i, "items"))
-    if scored.result.deducted_items and not a.problems:
+    advised = any(e.suggestion for e in scored.given.items.values())
+    if scored.result.deducted_items and not a.problems and not advised:
         yield make("GM-W562", f"有 {len(scored.result.deducted_items)} 项扣分，但未列出存在问题与整改建议。",
                    location=ctx.at("assessment"))

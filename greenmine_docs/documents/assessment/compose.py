@@ -189,6 +189,41 @@ def prerequisites(w: "Writer", d: "ReportData") -> None:
                                                                    align="center"), evidence])
     w.table(["编号", "先决条件", "判定", "判定依据"], rows, caption="先决条件评估表",
             widths_mm=[13, 62, 16, 65], aligns=["center", "left", "center", "left"])
+    licences_checked(w, d)
+    penalties_checked(w, d)
+
+
+def licences_checked(w: "Writer", d: "ReportData") -> None:
+    """The licences the assessors checked: name, number, issuer, validity."""
+    lics = d.assessment.licences
+    if not lics:
+        return
+    w.paragraph(f"评估组现场查验证照{len(lics)}项，情况如下。")
+    rows = [[x.name, x.number, x.issuer,
+             (f"{cn_date(x.valid_from)}至" if x.valid_from else "至") + cn_date(x.valid_to)]
+            for x in lics]
+    w.table(["证照名称", "编号", "发证机关", "有效期"], rows, caption="查验的证照",
+            widths_mm=[28, 48, 40, 40], aligns=["left", "left", "left", "center"])
+
+
+def penalties_checked(w: "Writer", d: "ReportData") -> None:
+    """Every penalty the input lists: decision number, authority, type, date, reason, the
+    rectification it required and where it stands."""
+    pens = d.submission.eligibility.penalties
+    if not pens:
+        return
+    w.paragraph(f"企业近三年受到行政处罚{len(pens)}起，评估组核查了处罚决定书和整改材料，情况如下。")
+    rows = []
+    for p in pens:
+        status = (f"已整改到位（{cn_date(p.rectified_date)}）" if p.rectified and p.rectified_date
+                  else "已整改到位" if p.rectified else "未整改到位")
+        if p.evidence:
+            status += f"；{p.evidence}"
+        rows.append([f"{p.decision_number}\n{p.authority}", p.kind or "—", cn_date(p.date),
+                     p.reason, p.requirement or "—", status])
+    w.table(["决定书文号及处罚机关", "处罚种类", "处罚日期", "违法事由", "整改要求", "整改情况"], rows,
+            caption="行政处罚及整改情况", widths_mm=[32, 16, 22, 26, 30, 30],
+            aligns=["left", "center", "center", "left", "left", "left"])
 
 
 # -- chapter 4: scores ----------------------------------------------------------------------
@@ -284,18 +319,46 @@ def highlights(w: "Writer", d: "ReportData") -> None:
 
 
 def problems(w: "Writer", d: "ReportData") -> None:
+    """The problems as the process records give them, grouped by first-level indicator: each
+    deducted item with its reason and suggestion; then the listed problems' deadlines."""
     w.heading(1, "存在问题及整改建议")
+    deducted = d.result.deducted_items
     probs = d.assessment.problems
-    if not probs:
+    if not deducted and not probs:
         w.paragraph("评估组未发现需要整改的问题。")
         return
-    w.paragraph(f"评估组现场发现主要问题{len(probs)}项，提出整改建议如下，企业应在期限内完成整改"
-                "并将整改情况报委托单位。")
-    rows = [[i, p.description, "\n".join(p.items) or "—", p.suggestion,
-             cn_date(p.deadline) if p.deadline else "—"] for i, p in enumerate(probs, start=1)]
-    w.table(["序号", "存在问题", "涉及指标", "整改建议", "整改期限"], rows,
-            caption="存在问题及整改建议", widths_mm=[13, 50, 19, 50, 24],
-            aligns=["center", "left", "center", "left", "center"])
+    if deducted:
+        w.paragraph(f"评估组逐项核查，{len(deducted)}项评价内容有扣分。按一级指标列出存在的问题"
+                    "（扣分原因）和整改建议如下，企业应逐项整改并将整改情况报委托单位。")
+        _problems_by_indicator(w, d)
+    if probs:
+        w.paragraph(f"评估组归纳主要问题{len(probs)}项，提出整改建议和期限如下。")
+        rows = [[i, p.description, "\n".join(p.items) or "—", p.suggestion,
+                 cn_date(p.deadline) if p.deadline else "—"] for i, p in enumerate(probs, start=1)]
+        w.table(["序号", "存在问题", "涉及指标", "整改建议", "整改期限"], rows,
+                caption="主要问题及整改期限", widths_mm=[13, 50, 19, 50, 24],
+                aligns=["center", "left", "center", "left", "center"])
+
+
+def _problems_by_indicator(w: "Writer", d: "ReportData") -> None:
+    """One table (long ones continue with 续表): a row naming each first-level indicator,
+    then its deducted items."""
+    from .records import suggestions
+
+    advised = suggestions(d.assessment, d.scores, d.result)
+    rows: list[list[Any]] = []
+    for c in d.result.categories:
+        items = [[x.item.id, x.item.text, _pts(x.deduction), x.reason or "—",
+                  advised.get(x.item.id, "—")]
+                 for g in c.groups for x in g.items if x.deduction > 0]
+        if items:
+            total = sum(x.deduction for g in c.groups for x in g.items)
+            rows.append([Cell(f"{c.category.name}（{len(items)}项，共扣{_pts(total)}分）",
+                              span=5, bold=True)])
+            rows.extend(items)
+    w.table(["编号", "评价内容", "扣分", "存在问题", "整改建议"], rows,
+            caption="存在问题及整改建议（按一级指标）", widths_mm=[15, 40, 12, 45, 44],
+            aligns=["center", "left", "center", "left", "left"])
 
 
 def conclusion(w: "Writer", d: "ReportData") -> None:
