@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ._common import EXIT_FINDINGS, EXIT_OK, emit_report, force_option
+
+if TYPE_CHECKING:
+    from ..findings import Report
 
 
 @click.group("indicators")
@@ -100,12 +104,7 @@ def export_cmd(ref: str, output: Path, force: bool) -> int:
     from ..indicators.ops import export_set
 
     report, written = export_set(ref, output, force=force)
-    if report.findings:
-        emit_report(report, "text")
-    if written is None:
-        return EXIT_FINDINGS
-    click.echo(f"已导出：{written}")
-    return EXIT_OK
+    return _outcome(report, written, "已导出")
 
 
 @indicators_grp.command("map")
@@ -125,12 +124,7 @@ def map_cmd(old: str, new: str, output: Path, force: bool) -> int:
     from ..indicators.moving import write_mapping_template
 
     report, written = write_mapping_template(old, new, output, force=force)
-    if report.findings:
-        emit_report(report, "text")
-    if written is None:
-        return EXIT_FINDINGS
-    click.echo(f"已写出：{written}")
-    return EXIT_OK
+    return _outcome(report, written, "已写出")
 
 
 @indicators_grp.command("carry")
@@ -151,9 +145,15 @@ def carry_cmd(input_path: Path, mapping: Path, output: Path, force: bool) -> int
     from ..indicators.moving import carry_file
 
     report, written = carry_file(input_path, mapping, output, force=force)
+    return _outcome(report, written, "已写出草稿", title="转换结果")
+
+
+def _outcome(report: Report, written: Path | None, done: str, *, title: str = "检查报告"
+             ) -> int:
+    """Print the findings and what was written; the exit code."""
     if report.findings:
-        emit_report(report, "text", title="转换结果")
+        emit_report(report, "text", title=title)
     if written is None:
         return EXIT_FINDINGS
-    click.echo(f"已写出草稿：{written}")
+    click.echo(f"{done}：{written}")
     return EXIT_OK

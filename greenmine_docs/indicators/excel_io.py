@@ -264,6 +264,17 @@ def _read_items(ws: Any, positions: dict, at: Callable, file: str) -> list[dict[
     return cats
 
 
+def print_wide(ws: Any) -> None:
+    """A table sheet as the indicator workbooks print: header row frozen and repeated, A4
+    landscape, fit to the page width."""
+    ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def set_workbook_bytes(iset: IndicatorSet) -> bytes:
     """The set as an Excel table in the layout described above (readable by
     :func:`read_set_workbook`)."""
@@ -324,12 +335,7 @@ def set_workbook_bytes(iset: IndicatorSet) -> bytes:
             lines = max((math.ceil(len(str(v)) * 1.8 / max(widths[c] - 1, 1))
                          for c, v in enumerate(values_) if isinstance(v, str)), default=1)
             sh.row_dimensions[r].height = max(16, lines * 13 + 3)
-        sh.freeze_panes = "A2"
-        sh.print_title_rows = "1:1"
-        sh.page_setup.orientation = "landscape"
-        sh.page_setup.paperSize = sh.PAPERSIZE_A4
-        sh.page_setup.fitToWidth, sh.page_setup.fitToHeight = 1, 0
-        sh.sheet_properties.pageSetUpPr.fitToPage = True
+        print_wide(sh)
         return sh
 
     pre_rows = [[p.id, p.text, p.evidence or None, p.fact] for p in iset.prerequisites]

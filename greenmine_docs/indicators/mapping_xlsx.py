@@ -8,11 +8,13 @@ to; ``原指标`` — the old set's items to choose from; ``_greenmine`` (hidden
 """
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from .excel_io import print_wide
 from .model import IndicatorSet
 
 SHEET_ITEMS, SHEET_CATS, SHEET_OLD, SHEET_META = "对应关系", "一级指标对应", "原指标", "_greenmine"
@@ -75,27 +77,37 @@ def mapping_workbook_bytes(old: IndicatorSet, new: IndicatorSet,
     return save_workbook(wb)
 
 
+def _lines(value: Any, width: float) -> int:
+    """Lines a wrapped cell needs (CJK characters count double): Excel and LibreOffice do not
+    grow rows openpyxl writes, so each row gets its height."""
+    if value is None:
+        return 1
+    return sum(max(1, math.ceil(sum(2 if ord(ch) > 0x2E80 else 1 for ch in part)
+                                / max(width - 1, 1)))
+               for part in str(value).split("\n"))
+
+
 def _look(ws: Any, widths: list[float], head: Any, body: Any, wrap: Any, *,
           input_col: int | None = None, fill: Any = None) -> None:
+    from openpyxl.styles import Border, Side
     from openpyxl.utils import get_column_letter
 
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
-        ws.cell(row=1, column=c).font = head
+        cell = ws.cell(row=1, column=c)
+        cell.font, cell.border = head, border
     for row in ws.iter_rows(min_row=2):
         for cell in row:
-            cell.font, cell.alignment = body, wrap
-        if input_col is not None:
-            row[input_col - 1].fill = fill
-        for cell in row:
+            cell.font, cell.alignment, cell.border = body, wrap, border
             if isinstance(cell.value, str):
                 cell.data_type = "s"
-    ws.freeze_panes = "A2"
-    ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+        if input_col is not None:
+            row[input_col - 1].fill = fill
+        lines = max(_lines(cell.value, w) for cell, w in zip(row, widths))
+        ws.row_dimensions[row[0].row].height = max(16, 13 * lines + 4)
+    print_wide(ws)
 
 
 def read_mapping_workbook(path: Path) -> dict[str, Any]:
