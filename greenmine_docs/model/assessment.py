@@ -138,15 +138,16 @@ class AssessedItem(StrictModel):
 
     score: Number | None = field("评估得分", None)
     not_applicable: YesNo = field("不适用", False)
-    check_method: CheckMethod | None = field("核查方式", None, description="资料 / 现场 / 问询")
-    observation: str | None = field("核查情况", None,
-                                    description="查阅了什么、到了哪里、问了谁，看到了什么")
     deduction_reason: str | None = field("扣分原因", None)
-    suggestion: str | None = field("整改建议", None)
     evidence: str | None = field("佐证材料", None)
     photos: list[Whole] = field("照片编号", default_factory=list,
                               description="assessment.photos 中的序号（从 1 开始）")
     remark: str | None = field("备注", None, description="不适用的项在此写明理由")
+    # the process record (added later: at the end, so workbooks filled before keep their columns)
+    check_method: CheckMethod | None = field("核查方式", None, description="资料 / 现场 / 问询")
+    observation: str | None = field("核查情况", None,
+                                    description="查阅了什么、到了哪里、问了谁，看到了什么")
+    suggestion: str | None = field("整改建议", None)
 
     @model_validator(mode="before")
     @classmethod
@@ -247,6 +248,15 @@ class Assessment(StrictModel):
         "已填写的打分表", None,
         description="greenmine scoresheet 生成并填写后的 XLSX（相对于输入文件）；"
                     "填写后先决条件判定和评估得分从表中读取")
+    highlights: list[str] = field("亮点与特色", default_factory=list)
+    problems: list[Problem] = field("存在问题与整改建议", default_factory=list,
+                                    sheet="问题与整改建议")
+    photos: list[Photo] = field("现场照片", default_factory=list, sheet="现场照片")
+    report_date: Day = field("报告日期")
+    comparison_threshold: Points | None = field(
+        "与自评得分对比的差异阈值（分）", None,
+        description="评估得分与企业自评得分之差超过该分值的评价内容在报告中列出；缺省为该项分值的 20%")
+    # several experts (added later: at the end, so workbooks filled before keep their rows)
     score_sheets: list[FilePath] = field(
         "各专家填写的打分表", default_factory=list,
         description="每位专家一份 greenmine scoresheet 生成的打分表（相对于输入文件）；"
@@ -259,14 +269,6 @@ class Assessment(StrictModel):
         "专家评分差异阈值（分）", None,
         description="同一项各专家评分的最高分与最低分之差超过该分值时提示并在报告附录中记录；"
                     "缺省为该项分值的 20%")
-    highlights: list[str] = field("亮点与特色", default_factory=list)
-    problems: list[Problem] = field("存在问题与整改建议", default_factory=list,
-                                    sheet="问题与整改建议")
-    photos: list[Photo] = field("现场照片", default_factory=list, sheet="现场照片")
-    report_date: Day = field("报告日期")
-    comparison_threshold: Points | None = field(
-        "与自评得分对比的差异阈值（分）", None,
-        description="评估得分与企业自评得分之差超过该分值的评价内容在报告中列出；缺省为该项分值的 20%")
 
     @field_validator("prerequisites", "scores", mode="before")
     @classmethod
