@@ -330,18 +330,20 @@ def _write_build(result: Result, files: dict[str, bytes], out_dir: Path, *, forc
 def generate(kind: str, source: Input | None, output: str | Path, *,
              as_of: dt.date | None = None, strict: bool = False, force: bool = False,
              template: str | Path | None = None, pdf: bool = False, blank: bool = False,
-             set_ref: str | None = None) -> Result:
+             set_ref: str | None = None, experts: int = 0) -> Result:
     """One document (``kind``: a key of :data:`~greenmine_docs.documents.DOCUMENTS`) written to
     ``output``, whose suffix picks the format; ``pdf`` adds a PDF beside a DOCX (LibreOffice).
     ``template``: the user's DOCX template; ``blank``: a blank form (``source`` may then be
     ``None``); ``set_ref``: another indicator set than the input's. The same stages and the
-    same blocking policy as :func:`build`."""
+    same blocking policy as :func:`build`. ``experts``: the score sheet's experts (one
+    sheet each and one averaging them)."""
     from .documents import get
 
     spec = get(kind)
     output = Path(output)
     fmt = _format(spec, output)
-    options = RenderOptions(template=Path(template) if template else None, blank=blank)
+    options = RenderOptions(template=Path(template) if template else None, blank=blank,
+                            experts=experts)
     _prepare(spec, fmt, output, options, source=source, pdf=pdf, force=force, set_ref=set_ref)
     run = _no_input(as_of) if source is None else load(source, as_of=as_of)
     run.protected.add(options.template or spec.template_path())
@@ -419,19 +421,22 @@ def _missing(spec: DocumentSpec, run: Run) -> InputError:
 
 
 # -- forms read back ---------------------------------------------------------------------------
-def read_scoresheet(source: Input, sheet: str | Path, *, as_of: dt.date | None = None) -> Result:
-    """A filled score sheet read against the mine and indicator set of ``source``: findings
-    located in the sheet (``result.report``) and the engine's result (``result.score``)."""
+def read_scoresheet(source: Input, sheet: str | Path | list[str | Path], *,
+                    as_of: dt.date | None = None) -> Result:
+    """Filled score sheets (one, one per expert, or a ``--experts`` workbook) read against the
+    mine and indicator set of ``source``: findings located in the sheets (``result.report``)
+    and the engine's result for the (mean) scores (``result.score``)."""
     from .documents.assessment.document import read_filled
 
     run = load(source, as_of=as_of)
-    result = Result(run=run, report=Report(source=str(sheet)))
+    sheets = [Path(p) for p in (sheet if isinstance(sheet, list) else [sheet])]
+    result = Result(run=run, report=Report(source="、".join(map(str, sheets))))
     if run.model is None:
         result.report.extend(run.report.findings)
         result.blocked["scoresheet"] = run.report.errors
         return result
     resolve_set(run)
-    result.report, result.score = read_filled(run, Path(sheet))
+    result.report, result.score = read_filled(run, sheets)
     if result.score is None:
         result.blocked["scoresheet"] = run.set_findings
     return result

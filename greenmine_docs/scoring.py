@@ -23,7 +23,8 @@ Usage::
 
 Rules (documented for users in ``docs/indicator-sets.md``):
 
-* Each item scores ``0 <= score <= points``. A score outside that range is *invalid*: it counts
+* Each item scores ``0 <= score <= points``, with at most the set's ``score_decimals``
+  decimals when it has them (a finer score counts as given, but is a problem). A score outside that range is *invalid*: it counts
   as 0 and is a problem. A missing score is *unscored*: it counts as 0 and is a problem.
   A deduction (score below points) needs a reason; without one it still counts, but is a problem.
 * **Not applicable items** — the set says the item does not apply to this mine's industry
@@ -81,7 +82,7 @@ class ItemScore:
 @dataclass(frozen=True)
 class Problem:
     kind: str  # unscored | out_of_range | no_reason | unknown_item | scored_not_applicable |
-    #            na_without_reason | unknown_prerequisite | unruled_prerequisite
+    #            na_without_reason | unknown_prerequisite | unruled_prerequisite | too_precise
     ref: str  # item or prerequisite id
     message: str
 
@@ -215,7 +216,8 @@ def score(indicator_set: IndicatorSet, items: Mapping[str, ItemScore] | None = N
         for grp in cat.groups:
             rows = []
             for item in grp.items:
-                r = _item(item, items.get(item.id), mine, problems)
+                r = _item(item, items.get(item.id), mine, problems,
+                          indicator_set.score_decimals)
                 rows.append(r)
                 item_results[item.id] = r
             g_app = _exact_sum([r.item.points for r in rows if r.applicable])
@@ -255,7 +257,7 @@ def score(indicator_set: IndicatorSet, items: Mapping[str, ItemScore] | None = N
 
 
 def _item(item: Item, given: ItemScore | None, mine: MineProfile | None,
-          problems: list[Problem]) -> ItemResult:
+          problems: list[Problem], decimals: int | None = None) -> ItemResult:
     given = given or ItemScore()
     reason = (given.reason or "").strip()
     if not item.applies(mine):
@@ -279,6 +281,10 @@ def _item(item: Item, given: ItemScore | None, mine: MineProfile | None,
             "out_of_range", item.id,
             f"{item.id} 得分 {fmt_points(value)} 超出 0～{fmt_points(item.points)} 分，按 0 分计。"))
         return ItemResult(item, Status.INVALID, 0.0, value, reason)
+    if decimals is not None and _q(value) * 10 ** decimals != int(_q(value) * 10 ** decimals):
+        problems.append(Problem(
+            "too_precise", item.id,
+            f"{item.id} 得分 {fmt_points(value)} 的小数位数多于指标体系规定的{decimals}位。"))
     if _q(value) < _q(item.points) and not reason:
         problems.append(Problem(
             "no_reason", item.id,

@@ -453,7 +453,9 @@ def test_score_sheet_scores_that_are_no_number_are_cell_findings(sheet, runner, 
 
 @pytest.mark.parametrize("value", ["9" * 400, 10**20, "照片1、照片9999999"])
 def test_score_sheet_photo_numbers_no_report_has(sheet, runner, value):
-    with sheet_cell(sheet, "I", value) as cell:
+    from greenmine_docs.documents.assessment.scoresheet import SCORE_COLUMNS, col_letter
+
+    with sheet_cell(sheet, col_letter(SCORE_COLUMNS, "photos"), value) as cell:
         res = run_cli(runner, "validate", sheet[0], "--format", "json")
         assert "内部错误" not in res.output, res.output
         hit = one(findings(res), "GM-E551")

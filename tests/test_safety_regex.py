@@ -177,6 +177,8 @@ PATTERNS: list[Rx] = [
     *held("xlsx.package", "_INLINE", "sub", kind=XML),
     # indicators, self-check, assessment
     *held("indicators.excel_io", "_SPLIT", "split"),
+    *held("indicators.mapping_xlsx", "_SPLIT", "split"),
+    *held("documents.assessment.scoresheet_experts", "_BAD", "sub"),
     *inline("indicators.excel_io", r"-?\d+(\.\d+)?", "fullmatch"),
     *held("documents.selfcheck.reader", "_DATE_RE", "match"),
     *held("documents.selfcheck.reader", "_CELL_REF", "fullmatch"),

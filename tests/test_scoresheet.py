@@ -79,7 +79,15 @@ def test_layout_validation_and_print_setup(sheet, example_eval):
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows == f"${header_row()}:${header_row()}"
     assert ws.freeze_panes == f"B{header_row() + 1}"
-    assert ws.column_dimensions["K"].hidden  # the helper column does not print
+    kind = openpyxl.utils.get_column_letter(_col("kind"))
+    assert ws.column_dimensions[kind].hidden  # the helper column does not print
+    # the process record: 核查方式 is a dropdown on every applicable item
+    methods = [dv for dv in ws.data_validations.dataValidation
+               if dv.type == "list" and dv.formula1 == '"资料,现场,问询"']
+    method_col = openpyxl.utils.get_column_letter(_col("check_method"))
+    assert len(methods) == 1
+    assert f"{method_col}{rows['1.1.2']}" in str(methods[0].sqref)
+    assert f"{method_col}{rows['1.1.8']}" not in str(methods[0].sqref).split()
     # values already in the input are filled in
     assert ws.cell(row=rows["1.1.2"], column=_col("score")).value == 8
     assert "洒落物" in ws.cell(row=rows["1.1.2"], column=_col("reason")).value
@@ -110,16 +118,19 @@ def test_bad_cells_are_located(sheet, example_eval):
     ws.cell(row=rows["1.1.4"], column=_col("photos"), value="东侧")
     ws.cell(row=rows["1.1.5"], column=_col("score")).value = None
     ws.cell(row=rows["1.1.7"], column=_col("score"), value=11)  # deduction, no reason
+    ws.cell(row=rows["1.1.6"], column=_col("check_method"), value="电话")
     pre.cell(row=prows["P2"], column=4, value="基本符合")
     wb.save(sheet)
     outcome = api.read_scoresheet(EXAMPLE, sheet)
+    letter = lambda key: openpyxl.utils.get_column_letter(_col(key))  # noqa: E731
     where = {(f.code, f.location.sheet, f.location.cell) for f in outcome.report.findings}
     assert ("GM-E551", SHEET_SCORES, f"E{rows['1.1.1']}") in where
-    assert ("GM-E551", SHEET_SCORES, f"I{rows['1.1.4']}") in where
+    assert ("GM-E551", SHEET_SCORES, f"{letter('photos')}{rows['1.1.4']}") in where
+    assert ("GM-E551", SHEET_SCORES, f"{letter('check_method')}{rows['1.1.6']}") in where
     assert ("GM-E551", SHEET_PRE, f"D{prows['P2']}") in where
     assert ("GM-E524", SHEET_SCORES, f"E{rows['1.1.3']}") in where
     assert ("GM-E522", SHEET_SCORES, f"E{rows['1.1.5']}") in where
-    assert ("GM-E525", SHEET_SCORES, f"G{rows['1.1.7']}") in where
+    assert ("GM-E525", SHEET_SCORES, f"{letter('reason')}{rows['1.1.7']}") in where
     assert ("GM-E520", SHEET_PRE, f"D{prows['P2']}") in where  # unreadable = not ruled
     assert all(f.location.file == str(sheet) for f in outcome.report.findings)
     from greenmine_docs.scoring import Verdict

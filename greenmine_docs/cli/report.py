@@ -27,13 +27,17 @@ def _print_result(result: ScoreResult | None) -> None:
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="要生成的打分表文件（.xlsx）。")
-@click.option("--read", "read_path", type=click.Path(path_type=Path), metavar="F.xlsx",
-              help="读取已填写的打分表：逐格检查并按评分引擎计算结果（不生成文件）。")
+@click.option("--read", "read_paths", type=click.Path(path_type=Path), metavar="F.xlsx",
+              multiple=True,
+              help="读取已填写的打分表：逐格检查并按评分引擎计算结果（不生成文件）。"
+                   "多位专家各填一份时重复 --read，逐项取平均分。")
+@click.option("--experts", type=click.IntRange(min=2, max=30), default=None, metavar="N",
+              help="生成 N 位专家的打分表：每位专家一张表（姓名取自评估组），另有“汇总”表用公式取平均分。")
 @FORMAT_OPTION
 @AS_OF_OPTION
 @force_option
-def scoresheet_cmd(input_path: Path, output: Path | None, read_path: Path | None, fmt: str,
-                   as_of: dt.date | None, force: bool) -> int:
+def scoresheet_cmd(input_path: Path, output: Path | None, read_paths: tuple[Path, ...],
+                   experts: int | None, fmt: str, as_of: dt.date | None, force: bool) -> int:
     """生成第三方评估打分表（XLSX），或用 --read 读取已填写的打分表。
 
     打分表按输入中 campaign.indicator_set 指定的评价指标体系逐项生成：先决条件“符合/不符合”下拉选择，
@@ -42,12 +46,14 @@ def scoresheet_cmd(input_path: Path, output: Path | None, read_path: Path | None
     \b
     例：greenmine scoresheet mine.yaml -o 打分表.xlsx
         greenmine scoresheet mine.yaml --read 打分表.xlsx
+        greenmine scoresheet mine.yaml --experts 3 -o 三人打分表.xlsx
+        greenmine scoresheet mine.yaml --read 专家甲.xlsx --read 专家乙.xlsx --read 专家丙.xlsx
     填好的打分表可在输入中以 assessment.score_sheet 引用，用于生成评估报告。
     """
-    if read_path is not None:
+    if read_paths:
         from ..api import read_scoresheet
 
-        outcome = read_scoresheet(input_path, read_path, as_of=as_of)
+        outcome = read_scoresheet(input_path, list(read_paths), as_of=as_of)
         if outcome.report.findings or fmt != "text":
             emit_report(outcome.report, fmt, title="打分表检查结果")
         if fmt == "text":
@@ -57,7 +63,8 @@ def scoresheet_cmd(input_path: Path, output: Path | None, read_path: Path | None
         raise click.UsageError("请用 -o 指定要生成的打分表文件，或用 --read 读取已填写的打分表。")
     from ..api import generate
 
-    outcome = generate("scoresheet", input_path, output, force=force, as_of=as_of)
+    outcome = generate("scoresheet", input_path, output, force=force, as_of=as_of,
+                       experts=experts or 0)
     if outcome.blocked:
         emit_report(outcome.report, "text")
     return generated(outcome, "打分表")

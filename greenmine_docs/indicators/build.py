@@ -21,12 +21,14 @@ Locate = Callable[[FieldPath], Location]
 KNOWN_METHODS = ("露天开采", "地下开采", "露天-地下联合开采")
 
 _TOP_KEYS = {"format", "id", "title", "document_number", "edition", "source", "official", "note",
-             "total_points", "pass_line", "min_ratio", "prerequisites", "categories"}
+             "total_points", "pass_line", "min_ratio", "prerequisites", "categories",
+             "score_decimals", "counts"}
 _PREREQ_KEYS = {"id", "text", "evidence", "fact"}
 _CAT_KEYS = {"id", "name", "points", "min_ratio", "groups"}
 _GROUP_KEYS = {"id", "name", "points", "items"}
 _ITEM_KEYS = {"id", "text", "points", "method", "evidence", "applies_to"}
 _APPLIES_KEYS = {"standards", "methods"}
+COUNT_KEYS = (("categories", "一级指标"), ("groups", "二级指标"), ("items", "评价内容"))
 
 FORMAT_TAG = "greenmine-indicator-set/1"
 
@@ -276,6 +278,8 @@ class _Builder:
         built = [self.category(v, ("categories", i), ratio)
                  for i, v in enumerate(self.seq(d, "categories", (), "一级指标"))]
         self.check_sum([p for _, p in built], total, ("total_points",), "总分", "各一级指标")
+        decimals = self.decimals(d)
+        counts = self.counts(d, [c for c, _ in built])
         if any(f.severity.value == "error" for f in self.findings):
             return None
         return IndicatorSet(
@@ -287,7 +291,50 @@ class _Builder:
             source=self.text(d, "source", (), "来源", required=False),
             note=self.text(d, "note", (), "说明", required=False),
             document_number=self.text(d, "document_number", (), "发布文号", required=False),
-            source_path=source_path)
+            source_path=source_path, score_decimals=decimals, declared_counts=counts)
+
+    def decimals(self, d: dict) -> int | None:
+        """``score_decimals``: 0, 1 or 2 (how finely an item may be scored)."""
+        value = _whole(d.get("score_decimals"))
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 2:
+            self.err("GM-E301", f"得分小数位数（score_decimals）应是 0、1 或 2，实际是“{value}”。",
+                     ("score_decimals",))
+            return None
+        return value
+
+    def counts(self, d: dict, cats: list[Category | None]) -> tuple[int, int, int] | None:
+        """``counts``: the declared number of first-level, second-level indicators and items,
+        compared with what the set holds (GM-E309 names each level that differs)."""
+        value = d.get("counts")
+        if value is None:
+            return None
+        m = self.mapping(value, ("counts",), "指标数量声明", {k for k, _ in COUNT_KEYS})
+        if m is None:
+            return None
+        declared = []
+        for key, what in COUNT_KEYS:
+            n = _whole(m.get(key))
+            if isinstance(n, bool) or not isinstance(n, int) or n <= 0:
+                self.err("GM-E301", f"{what}数量（counts.{key}）应是正整数，实际是“{n}”。",
+                         ("counts", key) if key in m else ("counts",))
+                return None
+            declared.append(n)
+        if all(c is not None for c in cats):
+            actual = (len(cats), sum(len(c.groups) for c in cats if c),
+                      sum(len(c.items) for c in cats if c))
+            for (key, what), want, have in zip(COUNT_KEYS, declared, actual):
+                if want != have:
+                    self.err("GM-E309", f"指标体系声明有{want}个{what}，实际有{have}个。",
+                             ("counts", key),
+                             hint="核对是否漏录或多录了行；声明应与发布的指标表一致。")
+        return (declared[0], declared[1], declared[2])
+
+
+def _whole(value: Any) -> Any:
+    """``3.0`` (an Excel cell) -> ``3``; anything else unchanged."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _item_points(value: Any) -> float | None:

@@ -25,6 +25,10 @@ def to_data(iset: IndicatorSet) -> dict[str, Any]:
         data["note"] = iset.note
     data.update(total_points=_num(iset.total_points), pass_line=_num(iset.pass_line),
                 min_ratio=iset.min_ratio)
+    if iset.score_decimals is not None:
+        data["score_decimals"] = iset.score_decimals
+    if iset.declared_counts is not None:
+        data["counts"] = dict(zip(("categories", "groups", "items"), iset.declared_counts))
     data["prerequisites"] = [
         {"id": p.id, "text": p.text, **({"evidence": p.evidence} if p.evidence else {}),
          **({"fact": p.fact} if p.fact else {})} for p in iset.prerequisites]

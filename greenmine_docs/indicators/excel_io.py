@@ -31,7 +31,10 @@ from .model import IndicatorSet
 INFO_SHEET, PRE_SHEET, ITEM_SHEET = "指标体系", "先决条件", "评价指标"
 INFO_ROWS = [("id", "编号"), ("title", "名称"), ("document_number", "发布文号"),
              ("edition", "版本"), ("source", "来源"), ("official", "是否官方发布"), ("note", "说明"),
-             ("total_points", "总分"), ("pass_line", "达标线"), ("min_ratio", "一级指标最低得分率")]
+             ("total_points", "总分"), ("pass_line", "达标线"), ("min_ratio", "一级指标最低得分率"),
+             ("score_decimals", "得分小数位数"), ("counts.categories", "一级指标数"),
+             ("counts.groups", "二级指标数"), ("counts.items", "评价内容数")]
+_OPTIONAL_INFO = {"score_decimals", "counts.categories", "counts.groups", "counts.items"}
 PRE_COLS = [("id", "编号"), ("text", "先决条件"), ("evidence", "佐证材料"), ("fact", "对应事实")]
 ITEM_COLS = [("cat_id", "一级编号"), ("cat_name", "一级指标"), ("cat_points", "一级分值"),
              ("cat_ratio", "一级最低得分率"), ("grp_id", "二级编号"), ("grp_name", "二级指标"),
@@ -61,7 +64,7 @@ def _clean(value: Any) -> Any:
 
 
 _NUMERIC = {"cat_points", "cat_ratio", "grp_points", "points", "total_points", "pass_line",
-            "min_ratio"}
+            "min_ratio", "score_decimals", "counts.categories", "counts.groups", "counts.items"}
 
 
 def _cell(value: Any, key: str) -> Any:
@@ -112,6 +115,12 @@ def _read_set(wb: XlsxFile, path: Path) -> tuple[dict[str, Any], Callable[[Field
             if key == "official" and isinstance(value, (str, int, float)):
                 text = str(value).strip().lower()
                 value = True if text in _YES else False if text in _NO else value
+            if key.startswith("counts."):  # one row per level -> the counts mapping
+                sub = key.split(".", 1)[1]
+                if value is not None:
+                    data.setdefault("counts", {})[sub] = value
+                positions[("counts", sub)] = at(INFO_SHEET, row, 2)
+                continue
             if value is not None:
                 data[key] = value
             positions[(key,)] = at(INFO_SHEET, row, 2)
@@ -246,6 +255,17 @@ def _read_items(ws: SheetValues, positions: dict, at: Callable, file: str) -> li
     return cats
 
 
+def print_wide(ws: Any) -> None:
+    """A table sheet as the indicator workbooks print: header row frozen and repeated, A4
+    landscape, fit to the page width."""
+    ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def set_workbook_bytes(iset: IndicatorSet) -> bytes:
     """The set as an Excel table in the layout described above (readable by
     :func:`read_set_workbook`)."""
@@ -265,8 +285,13 @@ def set_workbook_bytes(iset: IndicatorSet) -> bytes:
               "edition": iset.edition, "source": iset.source,
               "official": "是" if iset.official else "否", "note": iset.note,
               "total_points": iset.total_points, "pass_line": iset.pass_line,
-              "min_ratio": iset.min_ratio}
-    for row, (key, label) in enumerate(INFO_ROWS, start=1):
+              "min_ratio": iset.min_ratio, "score_decimals": iset.score_decimals}
+    if iset.declared_counts is not None:
+        values.update(zip(("counts.categories", "counts.groups", "counts.items"),
+                          iset.declared_counts))
+    rows_ = [(k, label) for k, label in INFO_ROWS  # optional rows only when the set has them
+             if k not in _OPTIONAL_INFO or values.get(k) is not None]
+    for row, (key, label) in enumerate(rows_, start=1):
         ws.cell(row=row, column=1, value=label).font = head_font
         cell = ws.cell(row=row, column=2)
         set_value(cell, values[key] if values[key] != "" else None)
@@ -275,9 +300,9 @@ def set_workbook_bytes(iset: IndicatorSet) -> bytes:
     ws.column_dimensions["A"].width = 20
     ws.column_dimensions["B"].width = 90
     if not iset.official:
-        ws.cell(row=len(INFO_ROWS) + 2, column=1, value="注意").font = head_font
-        set_value(ws.cell(row=len(INFO_ROWS) + 2, column=2), iset.reference_notice)
-        ws.cell(row=len(INFO_ROWS) + 2, column=2).font = body_font
+        ws.cell(row=len(rows_) + 2, column=1, value="注意").font = head_font
+        set_value(ws.cell(row=len(rows_) + 2, column=2), iset.reference_notice)
+        ws.cell(row=len(rows_) + 2, column=2).font = body_font
 
     def table(title: str, cols: list[tuple[str, str]], rows: list[list[Any]],
               widths: list[float]) -> Any:
@@ -296,12 +321,7 @@ def set_workbook_bytes(iset: IndicatorSet) -> bytes:
             lines = max((line_count(v, widths[c]) for c, v in enumerate(values_)
                          if isinstance(v, str)), default=1)
             sh.row_dimensions[r].height = max(16, lines * 13 + 3)
-        sh.freeze_panes = "A2"
-        sh.print_title_rows = "1:1"
-        sh.page_setup.orientation = "landscape"
-        sh.page_setup.paperSize = sh.PAPERSIZE_A4
-        sh.page_setup.fitToWidth, sh.page_setup.fitToHeight = 1, 0
-        sh.sheet_properties.pageSetUpPr.fitToPage = True
+        print_wide(sh)
         return sh
 
     pre_rows = [[p.id, p.text, p.evidence or None, p.fact] for p in iset.prerequisites]

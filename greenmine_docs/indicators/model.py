@@ -125,6 +125,12 @@ class IndicatorSet:
     note: str = ""
     document_number: str = ""  # the issuing document's number, cited with the title
     source_path: str = ""  # where it was loaded from (file or "builtin:ID")
+    # decimals a score may have (1: 2.5 is a score, 2.55 is not; also how a mean of several
+    # experts' scores is rounded); None: not restricted, means are kept to two decimals
+    score_decimals: int | None = None
+    # the structure the set declares (first-level, second-level, items), checked on loading so
+    # a table typed in from a published one cannot silently lose or gain a row; None: not declared
+    declared_counts: tuple[int, int, int] | None = None
 
     @property
     def display_title(self) -> str:

@@ -34,3 +34,20 @@ def fmt_score(x: float | None) -> str:
 def fmt_ratio(x: float | None) -> str:
     """``0.8125`` -> ``81.3%``."""
     return "—" if x is None else f"{_half_up(float(x) * 100, '0.1'):f}%"
+
+
+def excel_score_rule(cell: str, points_cell: str, na_word: str, decimals: int | None) -> str:
+    """The data-validation formula of a score cell, shared by the self-check table and the
+    score sheet: “不适用”, or a number from 0 to the item's points — with at most ``decimals``
+    decimals when the set fixes them (``ROUND(x,1)=x``)."""
+    number = f"ISNUMBER({cell}),{cell}>=0,{cell}<={points_cell}"
+    if decimals is not None:
+        number += f",ROUND({cell},{decimals})={cell}"
+    return f'OR({cell}="{na_word}",AND({number}))'
+
+
+def decimals_hint(decimals: int | None) -> str:
+    """``，最多保留1位小数`` for prompts; empty when the set does not fix the decimals."""
+    if decimals is None:
+        return ""
+    return "，须为整数" if decimals == 0 else f"，最多保留{decimals}位小数"

@@ -121,9 +121,20 @@ class AssessedPrerequisite(StrictModel):
         return value
 
 
+class CheckMethod(str, Enum):
+    """How an item was checked (核查方式, domain.md §3 process records)."""
+
+    DOCUMENTS = "资料"
+    SITE = "现场"
+    INTERVIEW = "问询"
+
+
 class AssessedItem(StrictModel):
     """The agency's score of one item. ``"1.1.1": 15`` is short for ``{score: 15}``;
-    ``score: 不适用`` means ``not_applicable: true`` (give the reason in ``remark``)."""
+    ``score: 不适用`` means ``not_applicable: true`` (give the reason in ``remark``).
+
+    The process record (过程记录): how the item was checked, what was found, why points were
+    deducted and what the mine should do about it — concrete enough to act on."""
 
     score: Number | None = field("评估得分", None)
     not_applicable: YesNo = field("不适用", False)
@@ -132,6 +143,11 @@ class AssessedItem(StrictModel):
     photos: list[Whole] = field("照片编号", default_factory=list,
                               description="assessment.photos 中的序号（从 1 开始）")
     remark: str | None = field("备注", None, description="不适用的项在此写明理由")
+    # the process record (added later: at the end, so workbooks filled before keep their columns)
+    check_method: CheckMethod | None = field("核查方式", None, description="资料 / 现场 / 问询")
+    observation: str | None = field("核查情况", None,
+                                    description="查阅了什么、到了哪里、问了谁，看到了什么")
+    suggestion: str | None = field("整改建议", None)
 
     @model_validator(mode="before")
     @classmethod
@@ -195,6 +211,16 @@ class Problem(StrictModel):
     deadline: Day | None = field("整改期限", None)
 
 
+class CheckedLicence(StrictModel):
+    """A licence the assessors checked (过程记录: name, number, issuer, validity)."""
+
+    name: str = field("证照名称", example="采矿许可证")
+    number: str = field("证照编号")
+    issuer: str = field("发证机关")
+    valid_from: Day | None = field("有效期起", None)
+    valid_to: Day = field("有效期止")
+
+
 class Photo(StrictModel):
     file: FilePath = field("照片文件", description="相对于输入文件所在目录的路径（JPEG 或 PNG）")
     caption: str = field("照片说明")
@@ -215,6 +241,9 @@ class Assessment(StrictModel):
     scores: dict[str, AssessedItem] = field(
         "评估得分", default_factory=dict, sheet="评估得分",
         description="键为评价内容编号（如 \"1.1.1\"），值为得分（或 {score, deduction_reason, …}）")
+    licences: list[CheckedLicence] = field(
+        "核查的证照", default_factory=list, sheet="核查的证照",
+        description="先决条件核查时查验的证照：名称、编号、发证机关、有效期")
     score_sheet: FilePath | None = field(
         "已填写的打分表", None,
         description="greenmine scoresheet 生成并填写后的 XLSX（相对于输入文件）；"
@@ -227,6 +256,19 @@ class Assessment(StrictModel):
     comparison_threshold: Points | None = field(
         "与自评得分对比的差异阈值（分）", None,
         description="评估得分与企业自评得分之差超过该分值的评价内容在报告中列出；缺省为该项分值的 20%")
+    # several experts (added later: at the end, so workbooks filled before keep their rows)
+    score_sheets: list[FilePath] = field(
+        "各专家填写的打分表", default_factory=list,
+        description="每位专家一份 greenmine scoresheet 生成的打分表（相对于输入文件）；"
+                    "逐项取平均分，差异超过阈值的项给出提示")
+    expert_scores: dict[str, dict[str, AssessedItem]] = field(
+        "各专家评分", default_factory=dict,
+        description="键为专家姓名，值为该专家的逐项评分（同 scores 的写法）；"
+                    "填写后每项得分取各专家的平均分，不再填写 scores")
+    divergence_threshold: Points | None = field(
+        "专家评分差异阈值（分）", None,
+        description="同一项各专家评分的最高分与最低分之差超过该分值时提示并在报告附录中记录；"
+                    "缺省为该项分值的 20%")
 
     @field_validator("prerequisites", "scores", mode="before")
     @classmethod
@@ -234,4 +276,13 @@ class Assessment(StrictModel):
         """YAML reads ``1.1: 5`` keys as numbers; ids are text."""
         if isinstance(value, dict):
             return {str(k).strip(): v for k, v in value.items()}
+        return value
+
+    @field_validator("expert_scores", mode="before")
+    @classmethod
+    def _expert_keys_as_text(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {str(name).strip(): ({str(k).strip(): v for k, v in items.items()}
+                                        if isinstance(items, dict) else items)
+                    for name, items in value.items()}
         return value

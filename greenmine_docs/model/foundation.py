@@ -131,6 +131,10 @@ class Penalty(StrictModel):
     rectified: YesNo = field("是否整改到位")
     rectified_date: Day | None = field("整改完成日期", None)
     evidence: str | None = field("整改佐证材料", None)
+    # added later: at the end, so workbooks filled before keep their columns
+    kind: str | None = field("处罚种类", None, example="罚款",
+                             description="警告、罚款、责令停产整顿……（过程记录要求写明）")
+    requirement: str | None = field("整改要求", None, description="处罚决定书要求的整改内容")
 
 
 class ProtectedAreaCheck(StrictModel):

@@ -34,6 +34,9 @@ class Scores:
     meta: dict[str, str] = field(default_factory=dict)  # a sheet's metadata
     # scores written in the input: located on demand (only a few ever need a location)
     locate: Callable[[tuple[str, str, str]], Location | None] | None = None
+    # several experts: each one's own rulings and scores by name (``items`` then holds the
+    # mean per item); empty when one sheet or the input stands for the whole team
+    experts: dict[str, "Scores"] = field(default_factory=dict)
 
     @property
     def from_sheet(self) -> bool:

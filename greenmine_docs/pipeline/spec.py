@@ -55,6 +55,7 @@ class RenderOptions:
 
     template: Path | None = None
     blank: bool = False
+    experts: int = 0  # the score sheet: one sheet per expert (0: one sheet for the team)
 
 
 Render = Callable[["Run", str, RenderOptions], bytes]

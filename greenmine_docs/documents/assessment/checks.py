@@ -36,6 +36,9 @@ def check(ctx: Run) -> Iterator[Finding]:
         return
     yield from check_scores(ctx, a, scored)
     yield from check_problems(ctx, a, scored)
+    from .records import check_records
+
+    yield from check_records(ctx, a, scored)
     yield make("GM-I563", f"第三方评估{scored.result.summary()}", location=ctx.at("assessment"))
 
 
@@ -153,12 +156,12 @@ _PROBLEM_CODES = {
     "unscored": "GM-E522", "out_of_range": "GM-E524", "no_reason": "GM-E525",
     "unknown_item": "GM-E523", "scored_not_applicable": "GM-W527",
     "na_without_reason": "GM-W527", "unknown_prerequisite": "GM-E521",
-    "unruled_prerequisite": "GM-E520",
+    "unruled_prerequisite": "GM-E520", "too_precise": "GM-E531",
 }
 _PROBLEM_FIELD = {"unscored": "score", "out_of_range": "score", "no_reason": "deduction_reason",
                   "unknown_item": "", "scored_not_applicable": "score",
                   "na_without_reason": "remark", "unknown_prerequisite": "",
-                  "unruled_prerequisite": "ruling"}
+                  "unruled_prerequisite": "ruling", "too_precise": "score"}
 
 
 def check_scores(ctx: Run, a: Assessment, scored: AssessmentScores) -> Iterator[Finding]:
@@ -171,6 +174,7 @@ def check_scores(ctx: Run, a: Assessment, scored: AssessmentScores) -> Iterator[
     if a.score_sheet and (a.prerequisites or a.scores):
         yield make("GM-E530", "已填写 score_sheet（打分表），同时又在输入中逐项填写了判定或得分。",
                    location=ctx.at("assessment", "score_sheet"))
+    yield from check_experts(ctx, a, scored)
     applicable = [r for r in result.items.values() if not r.na_by_set]
     if not scores.items and not scores.from_sheet and not a.score_sheet:
         yield make("GM-E522", f"尚未填写任何评估得分（适用的评价内容共 {len(applicable)} 项）。",
@@ -209,6 +213,30 @@ def check_scores(ctx: Run, a: Assessment, scored: AssessmentScores) -> Iterator[
                            location=where)
 
 
+def check_experts(ctx: Run, a: Assessment, scored: AssessmentScores) -> Iterator[Finding]:
+    """Several experts: one source of their scores only, and every divergence beyond the
+    threshold named with the item and each expert's score (GM-W532)."""
+    from .experts import divergences
+
+    sources = [name for name, used in (("scores", bool(a.scores)),
+                                       ("score_sheet", bool(a.score_sheet)),
+                                       ("score_sheets", bool(a.score_sheets)),
+                                       ("expert_scores", bool(a.expert_scores))) if used]
+    if len(sources) > 1 and sources != ["scores", "score_sheet"]:  # that pair: GM-E530
+        yield make("GM-E533", "评估得分只能有一个来源，输入中同时填写了 " + "、".join(sources) + "。",
+                   location=ctx.at("assessment", sources[-1]))
+    given = scored.given
+    if not given.experts:
+        return
+    iset = scored.result.indicator_set
+    for d in divergences(given, iset, a.divergence_threshold):
+        from ...indicators.numbers import fmt_points
+
+        yield make("GM-W532", f"{d.item}“{iset.items[d.item].text}”各专家评分为：{d.scores_text()}"
+                   f"，最高与最低相差{fmt_points(d.spread)}分，超过{fmt_points(d.threshold)}分。",
+                   location=given.where("item", d.item, "score"))
+
+
 def check_problems(ctx: Run, a: Assessment, scored: AssessmentScores) -> Iterator[Finding]:
     known = scored.result.indicator_set.items
     for i, p in enumerate(a.problems):
@@ -219,6 +247,7 @@ def check_problems(ctx: Run, a: Assessment, scored: AssessmentScores) -> Iterato
         if unknown:
             yield make("GM-W561", f"问题{i + 1}涉及的编号 {'、'.join(unknown)} 不在指标体系中。",
                        location=ctx.at("assessment", "problems", i, "items"))
-    if scored.result.deducted_items and not a.problems:
+    advised = any(e.suggestion for e in scored.given.items.values())
+    if scored.result.deducted_items and not a.problems and not advised:
         yield make("GM-W562", f"有 {len(scored.result.deducted_items)} 项扣分，但未列出存在问题与整改建议。",
                    location=ctx.at("assessment"))

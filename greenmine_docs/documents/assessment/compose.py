@@ -4,7 +4,7 @@
 The cover, the commitment letter (评估工作承诺书) and the table of contents are in the template
 (``templates/third_party_report/report.docx``). The body here: the chapters 评估概况 / 矿山概况 /
 先决条件评估 / 评分情况 / 亮点与特色 / 存在问题及整改建议 / 评估结论 / 与企业自评结果对比 /
-现场照片, and the signature page. Every number comes from the scoring engine's result
+专家评分及分歧意见 (when several experts scored) / 现场照片, and the signature page. Every number comes from the scoring engine's result
 (:class:`ReportData.result`); user text only ever goes in as escaped run text (``add_text``,
 ``Writer.run_xml``), never into template source.
 """
@@ -37,6 +37,8 @@ def compose(w: "Writer", d: "ReportData") -> None:
     problems(w, d)
     conclusion(w, d)
     comparison(w, d)
+    if d.scores.experts:
+        experts(w, d)
     photos(w, d)
     signatures(w, d)
 
@@ -187,6 +189,41 @@ def prerequisites(w: "Writer", d: "ReportData") -> None:
                                                                    align="center"), evidence])
     w.table(["编号", "先决条件", "判定", "判定依据"], rows, caption="先决条件评估表",
             widths_mm=[13, 62, 16, 65], aligns=["center", "left", "center", "left"])
+    licences_checked(w, d)
+    penalties_checked(w, d)
+
+
+def licences_checked(w: "Writer", d: "ReportData") -> None:
+    """The licences the assessors checked: name, number, issuer, validity."""
+    lics = d.assessment.licences
+    if not lics:
+        return
+    w.paragraph(f"评估组现场查验证照{len(lics)}项，情况如下。")
+    rows = [[x.name, x.number, x.issuer,
+             (f"{cn_date(x.valid_from)}至" if x.valid_from else "至") + cn_date(x.valid_to)]
+            for x in lics]
+    w.table(["证照名称", "编号", "发证机关", "有效期"], rows, caption="查验的证照",
+            widths_mm=[28, 48, 40, 40], aligns=["left", "left", "left", "center"])
+
+
+def penalties_checked(w: "Writer", d: "ReportData") -> None:
+    """Every penalty the input lists: decision number, authority, type, date, reason, the
+    rectification it required and where it stands."""
+    pens = d.submission.eligibility.penalties
+    if not pens:
+        return
+    w.paragraph(f"企业近三年受到行政处罚{len(pens)}起，评估组核查了处罚决定书和整改材料，情况如下。")
+    rows = []
+    for p in pens:
+        status = (f"已整改到位（{cn_date(p.rectified_date)}）" if p.rectified and p.rectified_date
+                  else "已整改到位" if p.rectified else "未整改到位")
+        if p.evidence:
+            status += f"；{p.evidence}"
+        rows.append([f"{p.decision_number}\n{p.authority}", p.kind or "—", cn_date(p.date),
+                     p.reason, p.requirement or "—", status])
+    w.table(["决定书文号及处罚机关", "处罚种类", "处罚日期", "违法事由", "整改要求", "整改情况"], rows,
+            caption="行政处罚及整改情况", widths_mm=[32, 16, 22, 26, 30, 30],
+            aligns=["left", "center", "center", "left", "left", "left"])
 
 
 # -- chapter 4: scores ----------------------------------------------------------------------
@@ -196,6 +233,11 @@ def scores(w: "Writer", d: "ReportData") -> None:
     w.paragraph(f"评估组按评价指标对{len(r.items)}项评价内容逐项核查评分。评价指标满分"
                 f"{_pts(r.total_points)}分，达标线{_pts(r.pass_line)}分，各一级指标得分率原则上"
                 f"不低于规定比例。")
+    if d.scores.experts:
+        places = d.indicator_set.score_decimals
+        w.paragraph(f"每项评价内容由评估组{len(d.scores.experts)}位专家分别评分，该项得分取各专家"
+                    f"评分的平均分（四舍五入保留{2 if places is None else places}位小数）；"
+                    "各专家的评分及分歧意见见本报告“专家评分及分歧意见”一章。")
     na_by_set = [x for x in r.items.values() if x.na_by_set]
     na_declared = [x for x in r.items.values()
                    if x.status is Status.NOT_APPLICABLE and not x.na_by_set]
@@ -277,18 +319,46 @@ def highlights(w: "Writer", d: "ReportData") -> None:
 
 
 def problems(w: "Writer", d: "ReportData") -> None:
+    """The problems as the process records give them, grouped by first-level indicator: each
+    deducted item with its reason and suggestion; then the listed problems' deadlines."""
     w.heading(1, "存在问题及整改建议")
+    deducted = d.result.deducted_items
     probs = d.assessment.problems
-    if not probs:
+    if not deducted and not probs:
         w.paragraph("评估组未发现需要整改的问题。")
         return
-    w.paragraph(f"评估组现场发现主要问题{len(probs)}项，提出整改建议如下，企业应在期限内完成整改"
-                "并将整改情况报委托单位。")
-    rows = [[i, p.description, "\n".join(p.items) or "—", p.suggestion,
-             cn_date(p.deadline) if p.deadline else "—"] for i, p in enumerate(probs, start=1)]
-    w.table(["序号", "存在问题", "涉及指标", "整改建议", "整改期限"], rows,
-            caption="存在问题及整改建议", widths_mm=[13, 50, 19, 50, 24],
-            aligns=["center", "left", "center", "left", "center"])
+    if deducted:
+        w.paragraph(f"评估组逐项核查，{len(deducted)}项评价内容有扣分。按一级指标列出存在的问题"
+                    "（扣分原因）和整改建议如下，企业应逐项整改并将整改情况报委托单位。")
+        _problems_by_indicator(w, d)
+    if probs:
+        w.paragraph(f"评估组归纳主要问题{len(probs)}项，提出整改建议和期限如下。")
+        rows = [[i, p.description, "\n".join(p.items) or "—", p.suggestion,
+                 cn_date(p.deadline) if p.deadline else "—"] for i, p in enumerate(probs, start=1)]
+        w.table(["序号", "存在问题", "涉及指标", "整改建议", "整改期限"], rows,
+                caption="主要问题及整改期限", widths_mm=[13, 50, 19, 50, 24],
+                aligns=["center", "left", "center", "left", "center"])
+
+
+def _problems_by_indicator(w: "Writer", d: "ReportData") -> None:
+    """One table (long ones continue with 续表): a row naming each first-level indicator,
+    then its deducted items."""
+    from .records import suggestions
+
+    advised = suggestions(d.assessment, d.scores, d.result)
+    rows: list[list[Any]] = []
+    for c in d.result.categories:
+        items = [[x.item.id, x.item.text, _pts(x.deduction), x.reason or "—",
+                  advised.get(x.item.id, "—")]
+                 for g in c.groups for x in g.items if x.deduction > 0]
+        if items:
+            total = sum(x.deduction for g in c.groups for x in g.items)
+            rows.append([Cell(f"{c.category.name}（{len(items)}项，共扣{_pts(total)}分）",
+                              span=5, bold=True)])
+            rows.extend(items)
+    w.table(["编号", "评价内容", "扣分", "存在问题", "整改建议"], rows,
+            caption="存在问题及整改建议（按一级指标）", widths_mm=[15, 40, 12, 45, 44],
+            aligns=["center", "left", "center", "left", "left"])
 
 
 def conclusion(w: "Writer", d: "ReportData") -> None:
@@ -337,6 +407,42 @@ def comparison(w: "Writer", d: "ReportData") -> None:
     w.table(["编号", "评价内容", "分值", "企业自评", "第三方评估", "差值"], rows,
             caption="自评与评估得分差异较大的评价内容", widths_mm=[15, 69, 14, 20, 22, 16],
             aligns=["center", "left", "center", "center", "center", "center"])
+
+
+def experts(w: "Writer", d: "ReportData") -> None:
+    """Each expert's score of every item beside the mean, then the items the experts scored
+    too differently with each one's recorded opinion."""
+    from .experts import divergences
+
+    team = d.scores.experts
+    names = list(team)
+    w.heading(1, "专家评分及分歧意见")
+    w.paragraph(f"评估组{len(names)}位专家（{'、'.join(names)}）逐项评分，各专家评分及平均分见下表。")
+    rows: list[list[Any]] = []
+    for ref, x in d.result.items.items():
+        if x.na_by_set:
+            continue
+        given = [team[n].items.get(ref) for n in names]
+        rows.append([ref, _pts(x.item.points),
+                     *[("不适用" if e.not_applicable else _pts(e.score) if e.score is not None
+                        else "未评分") if e is not None else "未评分" for e in given],
+                     _score_cell(x)])
+    width = max(14.0, (156 - 15 - 14 - 20) / len(names))
+    w.table(["编号", "分值", *names, "平均分"], rows, caption="各专家评分",
+            widths_mm=[15, 14, *[width] * len(names), 20], aligns=["center"] * (len(names) + 3))
+    found = divergences(d.scores, d.indicator_set, d.assessment.divergence_threshold)
+    rule = (f"超过{_pts(d.assessment.divergence_threshold)}分"
+            if d.assessment.divergence_threshold is not None else "超过该项分值的20%")
+    if not found:
+        w.paragraph(f"各专家对同一评价内容的评分，最高分与最低分之差均未{rule}，无需记录的分歧意见。")
+        return
+    w.paragraph(f"各专家评分最高分与最低分之差{rule}（或对是否适用认定不同）的评价内容共"
+                f"{len(found)}项，各专家意见如下。")
+    rows = [[x.item, d.indicator_set.items[x.item].text, x.scores_text(),
+             "\n".join(f"{name}：{text}" for name, text in x.opinions) or "未记录"]
+            for x in found]
+    w.table(["编号", "评价内容", "各专家评分", "分歧意见"], rows, caption="专家评分分歧意见",
+            widths_mm=[15, 45, 38, 58], aligns=["center", "left", "left", "left"])
 
 
 def _signed(x: float) -> str:

@@ -55,22 +55,56 @@ def sheet_path(ctx: Run, a: Assessment) -> Path | None:
     return ctx.resolve(a.score_sheet) if a.score_sheet else None
 
 
-def gather_scores(ctx: Run, a: Assessment, iset: IndicatorSet) -> Scores:
-    """Inline scores, or those read from the filled score sheet the input names (which must
-    lie where every file an input names may: :func:`~greenmine_docs.safety.inputs.inside`)."""
+def expert_inline_scores(ctx: Run, a: Assessment, iset: IndicatorSet) -> Scores:
+    """Each expert's scores written in the input (``expert_scores``) and their means."""
+    from .experts import combine
+
+    experts = {}
+    for name, entries in a.expert_scores.items():
+        def locate(key: tuple[str, str, str], name: str = name) -> Location | None:
+            kind, ref, field = key
+            if kind == "pre":
+                return ctx.at("assessment", "prerequisites", ref)
+            return ctx.at("assessment", "expert_scores", name, ref, *((field,) if field else ()))
+
+        experts[name] = Scores(source="input", prerequisites=dict(a.prerequisites),
+                               items=dict(entries), locate=locate,
+                               fallback=ctx.at("assessment", "expert_scores", name))
+    team = combine(experts, iset, source="input")
+    team.locate = experts[next(iter(experts))].locate if experts else None
+    return team
+
+
+def _outside(ctx: Run, ref: str, where: Location) -> Scores | None:
+    """A score sheet named outside the input's folder: refused (every file an input names must
+    lie where :func:`~greenmine_docs.safety.inputs.inside` allows)."""
     from ...safety.inputs import OUTSIDE, OUTSIDE_HINT, inside
 
-    path = sheet_path(ctx, a)
-    if path is None:
-        return inline_scores(ctx, a)
-    where = ctx.at("assessment", "score_sheet")
-    if inside(ctx.base_dir, str(a.score_sheet)) is None:
-        return Scores(source=str(path), fallback=where, findings=[make(
-            "GM-E550", f"打分表路径 {a.score_sheet} {OUTSIDE}。", location=where,
-            hint=OUTSIDE_HINT)])
-    from .scoresheet_read import read_scoresheet
+    if inside(ctx.base_dir, str(ref)) is not None:
+        return None
+    return Scores(source=str(ref), fallback=where, findings=[make(
+        "GM-E550", f"打分表路径 {ref} {OUTSIDE}。", location=where, hint=OUTSIDE_HINT)])
 
-    return read_scoresheet(path, iset, where=where)
+
+def gather_scores(ctx: Run, a: Assessment, iset: IndicatorSet) -> Scores:
+    """Inline scores (one set for the team, or each expert's), or those read from the filled
+    score sheet(s) the input names."""
+    from .scoresheet_read import read_scoresheet, read_scoresheets
+
+    if a.score_sheets:
+        for i, ref in enumerate(a.score_sheets):
+            refused = _outside(ctx, ref, ctx.at("assessment", "score_sheets", i))
+            if refused is not None:
+                return refused
+        return read_scoresheets([ctx.resolve(p) for p in a.score_sheets], iset)
+    path = sheet_path(ctx, a)
+    if path is not None:
+        where = ctx.at("assessment", "score_sheet")
+        refused = _outside(ctx, str(a.score_sheet), where)
+        return refused if refused is not None else read_scoresheet(path, iset, where=where)
+    if a.expert_scores:
+        return expert_inline_scores(ctx, a, iset)
+    return inline_scores(ctx, a)
 
 
 def engine_inputs(scores: Scores) -> tuple[dict[str, ItemScore], dict[str, bool | None]]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...findings import Report
+from ...indicators.numbers import fmt_points
 from ...pipeline import SET_ERRORS, Blocking, DocumentSpec
 from . import checks, data
 
@@ -91,9 +92,10 @@ def template_values(data: ReportData) -> dict[str, Any]:
     }
 
 
-def render_scoresheet(ctx: Run, blank: bool = False) -> bytes:
+def render_scoresheet(ctx: Run, blank: bool = False, experts: int = 0) -> bytes:
     """The score sheet for the run's indicator set, pre-filled with the assessors' rulings and
-    scores (none when ``blank``)."""
+    scores (none when ``blank``); with ``experts`` (2 or more), one sheet per expert of the
+    team and a sheet averaging them."""
     from ...indicators import profile_of
     from .scoresheet import build_scoresheet
 
@@ -101,6 +103,14 @@ def render_scoresheet(ctx: Run, blank: bool = False) -> bytes:
     assert iset is not None  # an unusable set blocks the sheet
     scored = ctx.scores.assessment
     prefill = None if blank or scored is None else scored.given
+    if experts:
+        from .experts import expert_names
+        from .scoresheet_experts import build_experts_scoresheet
+
+        names = expert_names(None if blank else ctx.submission, experts)
+        own = prefill.experts if prefill is not None else {}
+        return build_experts_scoresheet(iset, ctx.submission, mine=profile_of(ctx.submission),
+                                        names=names, prefill=dict(own), shared=prefill)
     return build_scoresheet(iset, ctx.submission, mine=profile_of(ctx.submission),
                             prefill=prefill)
 
@@ -124,28 +134,37 @@ SCORESHEET = DocumentSpec(
     needs=("assessment",),
     blocks_on=SET_ERRORS,  # a form to fill in: only an unusable indicator set stops it
     formats=("xlsx",),
-    render=lambda ctx, fmt, options: render_scoresheet(ctx, options.blank),
+    render=lambda ctx, fmt, options: render_scoresheet(ctx, options.blank, options.experts),
     file_stem=scoresheet_stem,
     blank="when_missing",
 )
 
 
-def read_filled(run: Run, sheet: Path) -> tuple[Report, ScoreResult | None]:
-    """A filled score sheet read against the run's mine and indicator set: located findings
-    about the sheet, and the scoring engine's result for its rulings and scores."""
+def read_filled(run: Run, sheets: Path | list[Path]) -> tuple[Report, ScoreResult | None]:
+    """Filled score sheets (one, one per expert, or one ``--experts`` workbook) read against
+    the run's mine and indicator set: located findings about them (with the experts'
+    divergences), and the scoring engine's result for the rulings and (mean) scores."""
     from ...findings import make
     from ...indicators import profile_of
     from ...scoring import score
     from .checks import _PROBLEM_CODES, _PROBLEM_FIELD
-    from .scoresheet_read import read_scoresheet
+    from .experts import divergences
+    from .scoresheet_read import read_scoresheets
 
-    report = Report(source=str(sheet))
+    paths = [Path(p) for p in (sheets if isinstance(sheets, list) else [sheets])]
+    report = Report(source="、".join(map(str, paths)))
     iset = run.indicator_set
     if iset is None:
         report.extend(run.set_findings)
         return report, None
-    given = read_scoresheet(Path(sheet), iset)
+    given = read_scoresheets(paths, iset)
     report.extend(given.findings)
+    a = run.submission.assessment
+    for d in divergences(given, iset, a.divergence_threshold if a else None) \
+            if given.experts else []:
+        report.add(make("GM-W532", f"{d.item} 各专家评分为：{d.scores_text()}，最高与最低相差"
+                        f"{fmt_points(d.spread)}分，超过{fmt_points(d.threshold)}分。",
+                        location=given.where("item", d.item, "score")))
     items, pres = data.engine_inputs(given)
     result = score(iset, items, pres, mine=profile_of(run.submission))
     for p in result.problems:

@@ -56,13 +56,16 @@ class Column:
 
 SCORE_COLUMNS = (
     Column("id", "编号", 8, wrap=False),
-    Column("text", "评价内容及要求", 44),
-    Column("method", "评分方法", 30),
+    Column("text", "评价内容及要求", 38),
+    Column("method", "评分方法", 24),
     Column("points", "分值", 6, wrap=False),
     Column("score", "评估得分", 8, wrap=False),
     Column("deduction", "扣分", 6, wrap=False),
+    Column("check_method", "核查方式", 8, wrap=False),  # 资料 / 现场 / 问询 (dropdown)
+    Column("observation", "核查情况", 22),
     Column("reason", "扣分原因", 24),
-    Column("evidence", "佐证材料", 20),
+    Column("suggestion", "整改建议", 20),
+    Column("evidence", "佐证材料", 16),
     Column("photos", "照片编号", 9),
     Column("remark", "备注", 14),
     Column("kind", "行类型", 10, wrap=False),  # hidden helper: 一级指标 / 二级指标 / 评价内容
@@ -81,6 +84,9 @@ SUMMARY_COLUMNS = (
     Column("score", "评估得分", 10, wrap=False), Column("ratio", "得分率", 10, wrap=False),
     Column("min", "最低得分率", 11, wrap=False), Column("met", "是否达到", 10, wrap=False))
 RULING_CHOICES = ("符合", "不符合")
+CHECK_METHODS = ("资料", "现场", "问询")
+# columns a sheet made before the process records were added may lack (read as empty)
+OPTIONAL_COLUMNS = frozenset({"kind", "check_method", "observation", "suggestion"})
 NOT_APPLICABLE = "不适用"
 KIND_CATEGORY, KIND_GROUP, KIND_ITEM, KIND_TOTAL = "一级指标", "二级指标", "评价内容", "合计"
 
@@ -258,15 +264,20 @@ def _write_prerequisites(book, iset: "IndicatorSet", heading: list[str],
 
 
 def _write_scores(book, iset: "IndicatorSet", heading: list[str], mine: "MineProfile",
-                  prefill: "Scores | None", st) -> dict[str, tuple[int, int]]:
-    """The item sheet; returns each first-level indicator's row and its items' row range."""
-    t = book.sheet(SHEET_SCORES)
+                  prefill: "Scores | None", st, *, sheet: str = SHEET_SCORES,
+                  title: str = "绿色矿山第三方评估打分表", mean_of: tuple[str, ...] = ()
+                  ) -> dict[str, tuple[int, int, int]]:
+    """The item sheet; returns each first-level indicator's row and its items' row range.
+    ``mean_of``: the experts' sheets this sheet averages (its scores are then formulas)."""
+    t = book.sheet(sheet)
     ws = t.ws
-    _title(t, SCORE_COLUMNS, "绿色矿山第三方评估打分表", heading, st)
-    P, S, D = (col_letter(SCORE_COLUMNS, k) for k in ("points", "score", "deduction"))
+    _title(t, SCORE_COLUMNS, title, heading, st)
+    P, S, D, M = (col_letter(SCORE_COLUMNS, k)
+                  for k in ("points", "score", "deduction", "check_method"))
     iS, iD = col_index(SCORE_COLUMNS, "score"), col_index(SCORE_COLUMNS, "deduction")
+    methods = _method_validation(ws)
     row = header_row()
-    cat_rows: dict[str, tuple[int, int]] = {}
+    cat_rows: dict[str, tuple[int, int, int]] = {}
     for cat in iset.categories:
         row += 1
         cat_row = row
@@ -292,6 +303,10 @@ def _write_scores(book, iset: "IndicatorSet", heading: list[str], mine: "MinePro
                     "points": item.points,
                     "score": _score_value(entry) if applies else NOT_APPLICABLE,
                     "deduction": Formula(f'=IF(ISNUMBER({S}{row}),{P}{row}-{S}{row},"")'),
+                    "check_method": (entry.check_method.value
+                                     if entry and entry.check_method else None),
+                    "observation": entry.observation if entry else None,
+                    "suggestion": entry.suggestion if entry else None,
                     "reason": entry.deduction_reason if entry else None,
                     "evidence": entry.evidence if entry else None,
                     "photos": _photos_text(entry),
@@ -302,11 +317,19 @@ def _write_scores(book, iset: "IndicatorSet", heading: list[str], mine: "MinePro
                     values["remark"] = (values["remark"] or
                                         f"不适用（{item.applies_to.describe()}）")
                     _put(t, row, SCORE_COLUMNS, values, st, fill=_NA_FILL)
+                elif mean_of:
+                    values["score"] = Formula(mean_formula(mean_of, f"{S}{row}",
+                                                           iset.score_decimals))
+                    _put(t, row, SCORE_COLUMNS, values, st)
+                    t.number_format(row, iS, _mean_format(iset.score_decimals))
                 else:
                     _put(t, row, SCORE_COLUMNS, values, st,
-                         inputs=("score", "reason", "evidence", "photos", "remark"))
+                         inputs=("score", "check_method", "observation", "reason",
+                                 "suggestion", "evidence", "photos", "remark"))
                     if ws is not None:  # (recording only: validations are in the skeleton)
-                        _score_validation(ws, f"{S}{row}", f"{P}{row}", item.points)
+                        _score_validation(ws, f"{S}{row}", f"{P}{row}", item.points,
+                                          iset.score_decimals)
+                        methods.add(f"{M}{row}")
             # second-level subtotals: sums of its items (不适用 and empty cells count 0)
             t.value(g_row, iS, Formula(f"=SUM({S}{g_row + 1}:{S}{row})"))
             t.value(g_row, iD, Formula(f"=SUM({D}{g_row + 1}:{D}{row})"))
@@ -330,19 +353,57 @@ def _write_scores(book, iset: "IndicatorSet", heading: list[str], mine: "MinePro
     return cat_rows
 
 
-def _score_validation(ws, cell: str, points_cell: str, points: float) -> None:
+def _mean_format(decimals: int | None) -> str:
+    """An item's mean shown with the decimals it is rounded to."""
+    return "General" if decimals is None else ("0." + "0" * decimals if decimals else "0")
+
+
+class _NoCells:
+    def add(self, cell: str) -> None:  # recording only: validations are in the skeleton
+        pass
+
+
+def _method_validation(ws) -> Any:
+    """The 核查方式 dropdown (资料 / 现场 / 问询), one validation for every item row."""
+    if ws is None:
+        return _NoCells()
     from openpyxl.worksheet.datavalidation import DataValidation
+
+    dv = DataValidation(type="list", formula1='"' + ",".join(CHECK_METHODS) + '"',
+                        allow_blank=True, showErrorMessage=True, errorTitle="核查方式",
+                        error="请从下拉列表中选择“资料”“现场”或“问询”。",
+                        showInputMessage=True, promptTitle="核查方式",
+                        prompt="资料：查阅文件台账；现场：实地查看；问询：询问有关人员")
+    ws.add_data_validation(dv)
+    return dv
+
+
+def mean_formula(sheets: tuple[str, ...], cell: str, decimals: int | None) -> str:
+    """The team's score of one item: the experts' mean, rounded half up as the engine rounds
+    it (``score_decimals``, else two decimals); 不适用 when every expert says so."""
+    refs = [f"'{name}'!{cell}" for name in sheets]
+    places = 2 if decimals is None else decimals
+    all_na = "+".join(f'({r}="{NOT_APPLICABLE}")' for r in refs)
+    return (f"=IF(COUNT({','.join(refs)})>0,ROUND(AVERAGE({','.join(refs)}),{places}),"
+            f'IF({all_na}={len(refs)},"{NOT_APPLICABLE}",""))')
+
+
+def _score_validation(ws, cell: str, points_cell: str, points: float,
+                      decimals: int | None = None) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from ...indicators.numbers import decimals_hint, excel_score_rule
 
     if ws is None:
         return  # recording only: validations are part of the skeleton
 
-    formula = (f'OR({cell}="{NOT_APPLICABLE}",AND(ISNUMBER({cell}),{cell}>=0,'
-               f'{cell}<={points_cell}))')
-    dv = DataValidation(type="custom", formula1=formula, allow_blank=True,
-                        showErrorMessage=True, errorTitle="评估得分",
-                        error=f"得分应为 0～{_num(points)} 之间的数；不适用的项填写“不适用”。",
+    places = decimals_hint(decimals)
+    dv = DataValidation(type="custom",
+                        formula1=excel_score_rule(cell, points_cell, NOT_APPLICABLE, decimals),
+                        allow_blank=True, showErrorMessage=True, errorTitle="评估得分",
+                        error=f"得分应为 0～{_num(points)} 之间的数{places}；不适用的项填写“不适用”。",
                         showInputMessage=True, promptTitle="评估得分",
-                        prompt=f"0～{_num(points)} 分；不适用填“不适用”")
+                        prompt=f"0～{_num(points)} 分{places}；不适用填“不适用”")
     dv.add(cell)
     ws.add_data_validation(dv)
 
@@ -352,12 +413,13 @@ def _num(x: float) -> str:
 
 
 def _write_summary(book, iset: "IndicatorSet", heading: list[str],
-                   cat_rows: dict[str, tuple[int, int, int]], st) -> None:
+                   cat_rows: dict[str, tuple[int, int, int]], st, *,
+                   sheet: str = SHEET_SUMMARY, source: str = SHEET_SCORES) -> None:
     """Per first-level indicator: formulas over the item rows of the score sheet."""
     cols = SUMMARY_COLUMNS
-    t = book.sheet(SHEET_SUMMARY)
+    t = book.sheet(sheet)
     _title(t, cols, "评分汇总", heading, st)
-    sc = f"'{SHEET_SCORES}'!"
+    sc = f"'{source}'!"
     P, S, K = (col_letter(SCORE_COLUMNS, k) for k in ("points", "score", "kind"))
     row = header_row()
     first = row + 1

@@ -23,8 +23,8 @@ from ...numtext import number_of
 from ...pipeline import Scores
 from ...xlsx.cells import cell_ref, cell_text
 from ...xlsx.read import SheetValues, XlsxFile
-from .scoresheet import (FORMAT_TAG, KIND_ITEM, PRE_COLUMNS, SCORE_COLUMNS, SHEET_META,
-                         SHEET_PRE, SHEET_SCORES, header_row)
+from .scoresheet import (FORMAT_TAG, KIND_ITEM, OPTIONAL_COLUMNS, PRE_COLUMNS, SCORE_COLUMNS,
+                         SHEET_META, SHEET_PRE, SHEET_SCORES, header_row)
 
 if TYPE_CHECKING:
     from ...indicators.model import IndicatorSet
@@ -108,7 +108,8 @@ class _Reader:
         if meta.get("indicator_set") and meta["indicator_set"] != self.iset.id:
             self.add("GM-W552", f"打分表按指标体系“{meta['indicator_set']}”生成，本输入使用"
                      f"“{self.iset.id}”。", self.loc(SHEET_META, "B4"))
-        for sheet in (SHEET_PRE, SHEET_SCORES):
+        needed = [SHEET_PRE] if meta.get("expert_sheets") else [SHEET_PRE, SHEET_SCORES]
+        for sheet in needed:
             if sheet not in wb.sheetnames:
                 self.add("GM-E550", f"打分表缺少工作表“{sheet}”。", Location(file=str(self.path)))
                 return False
@@ -123,7 +124,8 @@ class _Reader:
             key = titles.get(_text(value) or "")
             if key:
                 found[key] = col
-        missing = [c.title for c in columns if c.key not in found and c.key not in ("kind",)]
+        missing = [c.title for c in columns if c.key not in found
+                   and c.key not in OPTIONAL_COLUMNS]
         if missing:
             self.add("GM-E550", f"第 {hr} 行表头缺少“{'”“'.join(missing)}”列，表格结构被改动。",
                      self.loc(sheet, f"A{hr}"))
@@ -172,10 +174,10 @@ class _Reader:
             if pre.id not in seen:
                 self.add("GM-W553", f"打分表中缺少先决条件 {pre.id}。", self.loc(SHEET_PRE))
 
-    def items(self, ws: SheetValues) -> None:
-        from ...model.assessment import AssessedItem
+    def items(self, ws: SheetValues, sheet: str = SHEET_SCORES) -> None:
+        from ...model.assessment import AssessedItem, CheckMethod
 
-        cols = self.columns(ws, SHEET_SCORES, SCORE_COLUMNS)
+        cols = self.columns(ws, sheet, SCORE_COLUMNS)
         if cols is None:
             return
         known = self.iset.items
@@ -187,7 +189,7 @@ class _Reader:
                 continue
             kind = _text(ws.value(row, cols["kind"])) if "kind" in cols else None
             cell = lambda key, row=row: cell_ref(row, cols[key])  # noqa: E731
-            where = lambda key, cell=cell: self.loc(SHEET_SCORES, cell(key))  # noqa: E731
+            where = lambda key, cell=cell: self.loc(sheet, cell(key))  # noqa: E731
             if ref not in known:
                 if kind not in (None, KIND_ITEM):
                     continue
@@ -221,8 +223,18 @@ class _Reader:
                 self.add("GM-E551", f"评价内容 {ref} 的照片编号“{_text(photos_raw)}”无法识别"
                          "（填 1、3 这样的序号）。", where("photos"))
                 photos = []
+            texts = {key: _text(ws.value(row, cols[key])) if key in cols
+                     else None for key in ("check_method", "observation", "suggestion")}
+            method = None
+            if texts["check_method"] is not None:
+                try:
+                    method = CheckMethod(texts["check_method"])
+                except ValueError:
+                    self.add("GM-E551", f"评价内容 {ref} 的核查方式“{texts['check_method']}”"
+                             "无法识别（应为“资料”“现场”或“问询”）。", where("check_method"))
             entry = AssessedItem(
-                score=score, not_applicable=na,
+                score=score, not_applicable=na, check_method=method,
+                observation=texts["observation"], suggestion=texts["suggestion"],
                 deduction_reason=_text(ws.value(row, cols["reason"])),
                 evidence=_text(ws.value(row, cols["evidence"])),
                 photos=photos, remark=_text(ws.value(row, cols["remark"])))
@@ -230,19 +242,23 @@ class _Reader:
             self.out.cells[("item", ref, "")] = where("score")
             for key, name in (("score", "score"), ("score", "not_applicable"),
                               ("reason", "deduction_reason"), ("evidence", "evidence"),
-                              ("photos", "photos"), ("remark", "remark")):
-                self.out.cells[("item", ref, name)] = where(key)
+                              ("photos", "photos"), ("remark", "remark"),
+                              ("check_method", "check_method"), ("observation", "observation"),
+                              ("suggestion", "suggestion")):
+                if key in cols:
+                    self.out.cells[("item", ref, name)] = where(key)
         missing = [i for i in known if i not in seen]
         if missing:
             shown = "、".join(missing[:10]) + (" 等" if len(missing) > 10 else "")
             self.add("GM-W553", f"打分表中缺少 {len(missing)} 项评价内容（{shown}），按未评分处理。",
-                     self.loc(SHEET_SCORES))
+                     self.loc(sheet))
 
 
 def read_scoresheet(path: str | Path, iset: "IndicatorSet", *,
                     where: Location | None = None) -> Scores:
     """Rulings and scores from a filled sheet, with findings about it. ``where`` is the input
-    field naming the sheet (used when the file itself is missing)."""
+    field naming the sheet (used when the file itself is missing). A sheet made for several
+    experts gives each one's scores (``experts``) and their means (``items``)."""
     reader = _Reader(Path(path), iset)
     wb = reader.open()
     if wb is None:
@@ -254,6 +270,54 @@ def read_scoresheet(path: str | Path, iset: "IndicatorSet", *,
     with wb:
         if reader.meta(wb):
             reader.prerequisites(wb.values(SHEET_PRE))
+            sheets = [n for n in reader.out.meta.get("expert_sheets", "").split("|") if n]
+            if sheets:
+                return _experts_in_one_book(reader, wb, sheets)
             reader.items(wb.values(SHEET_SCORES))
     reader.out.fallback = reader.loc(SHEET_SCORES)
     return reader.out
+
+
+def _experts_in_one_book(reader: _Reader, wb: Any, sheets: list[str]) -> Scores:
+    """Each expert's sheet of a ``--experts`` workbook read like a one-expert 评分表."""
+    from .experts import combine
+
+    names = [n for n in reader.out.meta.get("experts", "").split("|") if n]
+    if len(names) != len(sheets):
+        names = sheets
+    experts: dict[str, Scores] = {}
+    for name, sheet in zip(names, sheets):
+        if sheet not in wb.sheetnames:
+            reader.add("GM-E550", f"打分表缺少专家“{name}”的工作表“{sheet}”。",
+                       Location(file=str(reader.path)))
+            continue
+        one = _Reader(reader.path, reader.iset)
+        one.out.meta = reader.out.meta
+        one.out.prerequisites = reader.out.prerequisites
+        one.out.cells = {k: v for k, v in reader.out.cells.items() if k[0] == "pre"}
+        one.items(wb.values(sheet), sheet)
+        one.out.fallback = one.loc(sheet)
+        experts[name] = one.out
+    team = combine(experts, reader.iset, source=str(reader.path))
+    team.findings[:0] = reader.out.findings
+    return team
+
+
+def read_scoresheets(paths: list[Path], iset: "IndicatorSet") -> Scores:
+    """Several one-expert sheets (one file each; the expert is named by the file's stem) or
+    one ``--experts`` workbook: each expert's scores and the team's means."""
+    from .experts import combine
+
+    if len(paths) == 1:
+        return read_scoresheet(paths[0], iset)
+    experts: dict[str, Scores] = {}
+    for path in paths:
+        one = read_scoresheet(path, iset)
+        if one.experts:  # a team's workbook among single sheets: take its experts
+            experts.update(one.experts)
+            continue
+        name = Path(path).stem
+        if name in experts:
+            name = f"{name}（{len(experts) + 1}）"
+        experts[name] = one
+    return combine(experts, iset, source="、".join(str(p) for p in paths))

@@ -30,6 +30,7 @@ _PROBLEM_CODES = {
     "scored_not_applicable": ("GM-W319", ("items", "{ref}", "score")),
     "na_without_reason": ("GM-W319", ("items", "{ref}", "situation")),
     "unruled_prerequisite": ("GM-W317", ("prerequisites", "{ref}")),
+    "too_precise": ("GM-E324", ("items", "{ref}", "score")),
 }
 
 

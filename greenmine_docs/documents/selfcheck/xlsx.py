@@ -519,6 +519,8 @@ def _sign_off(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
 def _validations(ws: Any, data: TableData, layout: Layout) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from ...indicators.numbers import decimals_hint, excel_score_rule
+
     F, E, J = (column_letter(COL[key]) for key in ("score", "points", "deadline"))
     if layout.prerequisite_rows:
         dv = DataValidation(type="list", formula1=f'"{MET},{NOT_MET}"', allow_blank=True,
@@ -534,12 +536,15 @@ def _validations(ws: Any, data: TableData, layout: Layout) -> None:
     check_date = absolute_coordinate(layout.header_cells["check_date"])
     for item_id, r in layout.item_rows.items():
         pts = fmt_points(data.iset.items[item_id].points)
+        places = decimals_hint(data.iset.score_decimals)
         dv = DataValidation(
             type="custom", allow_blank=True, showErrorMessage=True, showInputMessage=True,
-            formula1=(f'OR({F}{r}="{NOT_APPLICABLE}",'
-                      f"AND(ISNUMBER({F}{r}),{F}{r}>=0,{F}{r}<={E}{r}))"),
-            errorTitle="自查得分", error=f"得分应为 0～{pts} 之间的数字，或填“{NOT_APPLICABLE}”。",
-            promptTitle="自查得分", prompt=f"填 0～{pts} 分；不适用于本矿山时填“{NOT_APPLICABLE}”。")
+            formula1=excel_score_rule(f"{F}{r}", f"{E}{r}", NOT_APPLICABLE,
+                                      data.iset.score_decimals),
+            errorTitle="自查得分",
+            error=f"得分应为 0～{pts} 之间的数字{places}，或填“{NOT_APPLICABLE}”。",
+            promptTitle="自查得分",
+            prompt=f"填 0～{pts} 分{places}；不适用于本矿山时填“{NOT_APPLICABLE}”。")
         dv.add(f"{F}{r}")
         ws.add_data_validation(dv)
     if layout.item_rows:
