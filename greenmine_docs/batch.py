@@ -13,6 +13,9 @@ that folder needs no ``--force``; it reads the journal with the cache (:func:`_r
 reuses the mines the killed run finished and builds the rest (a mine that was half written is
 built again; its temporary files are removed by :mod:`greenmine_docs.outputs`). The journal
 goes once the cache is written.
+
+Intermediate results keyed by content (prepared photos) are kept in the output folder's
+``.greenmine-cache/``: a mine whose input changed, and every mine showing the same photo, reuses them.
 """
 from __future__ import annotations
 
@@ -38,6 +41,7 @@ if TYPE_CHECKING:
 
 CACHE_FILE = ".greenmine-batch.json"
 JOURNAL_FILE = ".greenmine-batch.journal"
+CACHE_DIR = ".greenmine-cache"  # content-keyed intermediate results (Run.cache_dir)
 INPUT_SUFFIXES = {".yaml", ".yml", ".xlsx"}
 STATUS_OK, STATUS_ERRORS, STATUS_BROKEN = "已生成", "有错误未生成", "无法读取"
 STATUS_UNWRITABLE = "无法写入"
@@ -223,6 +227,7 @@ def process(task: MineTask, previous: dict[str, Any] | None = None) -> MineOutco
     except GreenmineError as e:
         return _unreadable(task, str(e), e.message, e.hint)
     assert run.raw is not None
+    run.cache_dir = task.out_dir.parent / CACHE_DIR
     fp = fingerprint(task, run.raw)
     if _reusable(task, previous, fp):
         return MineOutcome(**{**(previous or {}), "reused": True})
