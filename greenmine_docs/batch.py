@@ -59,6 +59,8 @@ class MineTask:
     strict: bool = False
     zip_bundle: bool = False
     validate_only: bool = False
+    pdf: bool = False  # a PDF beside each Word document
+    toc_pages: bool = False  # page numbers in the tables of contents (LibreOffice)
 
 
 @dataclass
@@ -202,6 +204,8 @@ def fingerprint(task: MineTask, raw: "RawInput",
     h = hashlib.sha256()
     h.update(f"{__version__}|{task.as_of}|{task.strict}|{task.zip_bundle}|{task.validate_only}"
              .encode())
+    h.update(b"|pdf" if task.pdf else b"")  # (absent when off: earlier fingerprints still hold)
+    h.update(b"|toc-pages" if task.toc_pages else b"")
     if task.path is not None:
         hash_file(h, task.path, largest)
     else:
@@ -237,7 +241,8 @@ def process(task: MineTask, previous: dict[str, Any] | None = None) -> MineOutco
         api.check(run, strict=task.strict)
     else:
         try:
-            result = api.build(run, task.out_dir, strict=task.strict, force=True)
+            result = api.build(run, task.out_dir, strict=task.strict, force=True, pdf=task.pdf,
+                               toc_pages=task.toc_pages)
         except OutputError as e:  # read and checked, but its documents could not be written
             return _unwritable(task, e)
         written, manifest = result.written, result.manifest
@@ -329,12 +334,22 @@ def _worker(args: tuple[MineTask, dict[str, Any] | None]) -> MineOutcome:
 
 def run_batch(src: Path, out_dir: Path, *, jobs: int | None = None, as_of: dt.date | None = None,
               strict: bool = False, zip_bundles: bool = False, validate_only: bool = False,
+              pdf: bool = False, toc_pages: bool = False,
               on_done: Callable[[MineOutcome], None] | None = None,
               on_start: Callable[[int], None] | None = None, force: bool = False) -> BatchResult:
-    """Process every mine under ``src`` into ``out_dir`` and write 批量处理汇总.xlsx."""
+    """Process every mine under ``src`` into ``out_dir`` and write 批量处理汇总.xlsx.
+    ``pdf``/``toc_pages``: as :func:`greenmine_docs.api.build`; each worker process keeps one
+    LibreOffice running for all its mines (:mod:`greenmine_docs.docx.office`), a document it
+    fails on is that mine's finding (GM-E693), and every LibreOffice is stopped at the end."""
     out_dir, src = Path(out_dir), Path(src)
     check_out_dir(out_dir, force=force)
-    options = dict(as_of=as_of, strict=strict, zip_bundle=zip_bundles, validate_only=validate_only)
+    if (pdf or toc_pages) and not validate_only:
+        from .docx.pdf import find_soffice, missing_soffice
+
+        if find_soffice() is None:
+            raise missing_soffice()
+    options = dict(as_of=as_of, strict=strict, zip_bundle=zip_bundles, validate_only=validate_only,
+                   pdf=pdf and not validate_only, toc_pages=toc_pages and not validate_only)
     jobs = max(1, jobs or os.cpu_count() or 1)
     if validate_only and src.is_file():  # the rows of one mines table
         from .mines_validate import validate_mines
@@ -381,12 +396,15 @@ def _run_tasks(work: list[tuple[MineTask, dict[str, Any] | None]], jobs: int,
     if not work:
         return
     if jobs == 1 or len(work) == 1:
-        for outcome in map(_worker, work[:1]):
-            take(outcome)
-        if len(work) > 1:  # what the first mine set up is kept out of the collector's way
-            with _settled_heap():
-                for outcome in map(_worker, work[1:]):
-                    take(outcome)
+        try:
+            for outcome in map(_worker, work[:1]):
+                take(outcome)
+            if len(work) > 1:  # what the first mine set up is kept out of the collector's way
+                with _settled_heap():
+                    for outcome in map(_worker, work[1:]):
+                        take(outcome)
+        finally:
+            _close_office()
     else:
         import multiprocessing
 
@@ -397,12 +415,21 @@ def _run_tasks(work: list[tuple[MineTask, dict[str, Any] | None]], jobs: int,
         if not validate_only:
             # the first mine is built here, before forking: the workers then inherit what it
             # set up once per process (templates opened, workbook layouts, fonts, indicator
-            # sets) instead of each building it again
-            take(_worker(work[0]))
+            # sets) instead of each building it again — but not its LibreOffice: each worker
+            # starts its own when it needs one
+            try:
+                take(_worker(work[0]))
+            finally:
+                _close_office()
             work = work[1:]
         with _settled_heap(), multiprocessing.get_context("fork").Pool(jobs) as pool:
             for outcome in pool.imap(_worker, work, chunksize=chunk):
                 take(outcome)
+            # workers that end on their own stop their LibreOffice (a finalizer of the
+            # session); leaving the block early terminates them, and each one's helper then
+            # stops its LibreOffice when its input closes
+            pool.close()
+            pool.join()
 
 
 class _TableValidation:
@@ -482,6 +509,16 @@ def _settled_heap() -> Iterator[None]:
     finally:
         gc.set_threshold(*threshold)
         gc.unfreeze()
+
+
+def _close_office() -> None:
+    """Stop this process's LibreOffice, if it started one (before forking workers, and when a
+    run in this process ends or is interrupted)."""
+    import sys
+
+    office_module = sys.modules.get("greenmine_docs.docx.office")
+    if office_module is not None:
+        office_module.close_shared()
 
 
 def _warm_up(validate_only: bool) -> None:
