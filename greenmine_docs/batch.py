@@ -412,15 +412,12 @@ def _run_tasks(work: list[tuple[MineTask, dict[str, Any] | None]], jobs: int,
         # idle at the end; validating takes a millisecond: batches of them
         chunk = max(1, min(64, len(work) // (jobs * 8) or 1)) if validate_only else 1
         _warm_up(validate_only)
-        if not validate_only:
+        if not validate_only and not (work[0][0].pdf or work[0][0].toc_pages):
             # the first mine is built here, before forking: the workers then inherit what it
             # set up once per process (templates opened, workbook layouts, fonts, indicator
-            # sets) instead of each building it again — but not its LibreOffice: each worker
-            # starts its own when it needs one
-            try:
-                take(_worker(work[0]))
-            finally:
-                _close_office()
+            # sets) instead of each building it again. Not with LibreOffice: a third one
+            # started here only for the first mine costs more than the workers' own set-up
+            take(_worker(work[0]))
             work = work[1:]
         with _settled_heap(), multiprocessing.get_context("fork").Pool(jobs) as pool:
             for outcome in pool.imap(_worker, work, chunksize=chunk):

@@ -58,16 +58,18 @@ def finish_documents(files: dict[str, bytes], *, pdf: bool = False, toc_pages: b
         result.files[name] = data
         if PurePath(name).suffix.lower() != ".docx":
             continue
+        if office is None:  # the headings, without page numbers (``data`` itself: no TOC)
+            filled = result.files[name] = fill_tocs(data)
+            if filled is not data:
+                notes.add(NOT_ASKED if find_soffice() is not None else NO_PAGES)
+            continue
         toc = has_toc(data)
         if not toc and not pdf:
             continue
-        if toc and (office is None or not office.lays_out()):
-            result.files[name] = data = fill_tocs(data)  # the headings, without page numbers
-            notes.add(NO_UNO if office is not None else
-                      NOT_ASKED if find_soffice() is not None else NO_PAGES)
+        if toc and not office.lays_out():
+            result.files[name] = data = fill_tocs(data)
+            notes.add(NO_UNO)
             toc = False
-        if office is None:
-            continue
         try:
             converted = office.convert(data, name=PurePath(name).stem, pdf=pdf)
         except ConversionFailed as e:
