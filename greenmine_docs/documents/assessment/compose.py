@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from .report_data import ReportData
 
 
-
 def compose(w: "Writer", d: "ReportData") -> None:
     overview(w, d)
     mine_overview(w, d)
