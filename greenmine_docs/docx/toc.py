@@ -16,6 +16,7 @@ import io
 import re
 import struct
 import zipfile
+from copy import copy as shallow_copy
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -404,7 +405,7 @@ def _copy_stored(src: zipfile.ZipFile, info: zipfile.ZipInfo, dst: zipfile.ZipFi
     raw = fp.read(info.compress_size)
     if len(raw) != info.compress_size:
         return False
-    copy_info = copy.copy(info)
+    copy_info = shallow_copy(info)  # (a ZipInfo: its fields, the offset set below)
     copy_info.header_offset = dst.fp.tell()  # type: ignore[union-attr]
     dst.fp.write(copy_info.FileHeader())  # type: ignore[union-attr]
     dst.fp.write(raw)  # type: ignore[union-attr]
