@@ -20,7 +20,19 @@ temporary folder (``--workdir`` to keep it) and measures:
   the workers read the rows and check them), in this process;
 * ``help_cold_s`` / ``validate_cold_s`` — ``greenmine --help`` and ``greenmine validate`` on
   the example as new processes, median of several runs, with the package's bytecode written
-  first (as any installation has it).
+  first (as any installation has it);
+* ``batch_cpu_s_per_doc.<mines>.j<jobs>`` — CPU time per document of that batch (the command
+  and every process it started), beside its wall-clock rate;
+* issue 21's figures on real inputs (``real_inputs.py``, ``realistic.py``): ``photo_ratio``
+  (a cold ``greenmine build`` of the realistic mine ÷ the same without photos, CPU),
+  ``photo_ratio_steady`` / ``photo_ratio_cached`` (the same in a warmed-up process, photos
+  prepared from their files / from the content cache), ``cpu_per_mine_vs_deflate``,
+  ``pdf_docs_per_s`` and ``pdf_vs_fresh_soffice`` (``batch --pdf -j 2``), ``pdf_per_doc_ratio``,
+  ``validate_10k_cli_s`` (the whole command) and ``build_cold_cpu_s``.
+
+Documents are counted from the files on disk, never from the batch's own JSON. ``--workdir``
+keeps the generated inputs between runs (they are made again only when missing or made by
+another version of the generators); outputs are removed before each measured run.
 
 The machine (CPUs, model, memory, Python) and its load average before and after are printed
 with the figures: on a shared machine, other programs slow the wall-clock figures down.
@@ -46,6 +58,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import real_inputs  # noqa: E402
+import realistic  # noqa: E402
 import renders  # noqa: E402
 import synth  # noqa: E402
 
@@ -57,6 +71,12 @@ TARGETS = {  # metric prefix -> (comparison, limit)
     "validate_10k_s": ("<=", 3.0),
     "help_cold_s": ("<=", 0.2),
     "validate_cold_s": ("<=", 0.6),
+    "photo_ratio": ("<=", 1.3),
+    "cpu_per_mine_vs_deflate": ("<=", 4.0),
+    "pdf_per_doc_ratio": ("<=", 1.2),
+    "pdf_vs_fresh_soffice": (">=", 4.0),
+    "validate_10k_cli_s": ("<=", 3.0),
+    "build_cold_cpu_s": ("<=", 0.5),
 }
 
 
@@ -152,16 +172,14 @@ def batch_run(src: Path, out: Path, jobs: int) -> dict[str, Any]:
     wall = time.perf_counter() - t0
     sampler.stop()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cache = json.loads((out / ".greenmine-batch.json").read_text(encoding="utf-8"))
-    outcomes = list(cache.values())
-    docs = sum(sum(1 for f in o["files"] if f.endswith((".docx", ".xlsx"))) for o in outcomes)
-    failed = [o["key"] for o in outcomes if o["status"] != "已生成"]
+    docs = len(real_inputs.files_on_disk(out, real_inputs.DOC_SUFFIXES))  # counted on disk
+    mines = sum(1 for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
     shutil.rmtree(out, ignore_errors=True)  # 1,000 mines write about 0.7 GB
-    if proc.returncode != 0 or failed:
-        raise SystemExit(f"batch failed (exit {proc.returncode}; {len(failed)} mines not built: "
-                         f"{failed[:3]}): {err.decode(errors='replace')[-2000:]}")
+    if proc.returncode != 0 or docs != 5 * len(list(src.iterdir())):
+        raise SystemExit(f"batch failed (exit {proc.returncode}; {docs} documents on disk): "
+                         f"{err.decode(errors='replace')[-2000:]}")
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    return {"mines": len(outcomes), "documents": docs, "wall_s": wall, "cpu_s": cpu,
+    return {"mines": mines, "documents": docs, "wall_s": wall, "cpu_s": cpu,
             "docs_per_s": docs / wall, "wall_s_per_doc": wall / docs,
             "cpu_s_per_doc": cpu / docs, "peak_rss_mb": sampler.peak_kb / 1024,
             "sum_of_process_peaks_mb": sum(sampler.hwm.values()) / 1024}
@@ -224,7 +242,7 @@ def verdict(name: str, value: float | None) -> str:
     with 2 jobs and at the issue's sizes (100 mines or more): a smaller smoke batch is mostly
     start-up (about 2 s of imports, templates and workbook layouts before the workers fork)."""
     for prefix, (op, limit) in TARGETS.items():
-        if name.startswith(prefix):
+        if name == prefix or name.startswith(prefix + "."):
             if name.startswith("batch_docs_per_s"):
                 mines, jobs = name.split(".")[1:3]
                 if jobs != "j2":
@@ -250,6 +268,67 @@ def table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def real(opts: argparse.Namespace, work: Path, skip: set[str], metrics: dict[str, Any],
+         details: dict[str, Any], say: Any) -> None:
+    """Issue 21's figures on real inputs (see ``real_inputs.py``)."""
+    repeats = 3 if opts.quick else 5
+    if "photos" not in skip:
+        say("photos: the realistic mine with and without its six phone photos")
+        d = details["photos"] = real_inputs.photo_ratio(work, repeats)
+        cold_runs = {"photos": [], "no_photos": []}
+        for _ in range(repeats):  # alternately, each a new process
+            for key, photos in (("photos", True), ("no_photos", False)):
+                path = realistic.write_realistic_mine(
+                    work / ("realistic" if photos else "realistic-no-photos"), 0, photos=photos)
+                cold_runs[key].append(real_inputs.build_cold(path, work, greenmine_cmd(), 1)
+                                      ["cpu_s"]["median"])
+        d["cold_cpu_s"] = {k: real_inputs.spread(v) for k, v in cold_runs.items()}
+        metrics["photo_ratio"] = (statistics.median(cold_runs["photos"])
+                                  / statistics.median(cold_runs["no_photos"]))
+        metrics["photo_ratio_steady"] = d["photo_ratio"]
+        metrics["photo_ratio_cached"] = d["photo_ratio_cached"]
+    if "deflate" not in skip:
+        src = work / "mines-deflate"
+        n = 4 if opts.quick else 10
+        if not (src / f"m{n + 2:05d}" / "mine.yaml").exists():
+            synth.write_mine_folders(n + 2, src)
+        say(f"CPU per mine against deflate ({n} mines)")
+        d = details["deflate"] = real_inputs.cpu_vs_deflate(src, work, n)
+        metrics["cpu_per_mine_vs_deflate"] = d["ratio"]
+    if "pdf" not in skip:
+        from greenmine_docs.docx.pdf import find_soffice
+
+        if find_soffice() is None:
+            say("PDF figures skipped: LibreOffice is not installed")
+        else:
+            n = opts.pdf_mines or (4 if opts.quick else 100)
+            src = work / f"mines-pdf-{n}"
+            if not (src / f"m{n:05d}" / "mine.yaml").exists():
+                synth.write_mine_folders(n, src)
+            say(f"batch --pdf -j 2: {n} mines")
+            d = details["pdf"] = real_inputs.pdf_batch(src, work, greenmine_cmd(),
+                                                       sample=6 if opts.quick else 20)
+            for key in ("pdf_docs_per_s", "pdf_vs_fresh_soffice", "pdf_per_doc_ratio"):
+                metrics[key] = d[key]
+    if "validate-cli" not in skip:
+        n_validate = opts.validate_mines or (1000 if opts.quick else 10_000)
+        wb = work / f"mines-{n_validate}.xlsx"
+        if not wb.exists():
+            synth.write_mines_workbook(n_validate, wb)
+        say(f"the whole batch --validate-only command on {n_validate} mines")
+        d = details["validate_cli"] = real_inputs.validate_cli(wb, work, greenmine_cmd(),
+                                                               2 if opts.quick else 3)
+        key = "validate_10k_cli_s" if n_validate == 10_000 else f"validate_{n_validate}_cli_s"
+        metrics[key] = d["wall_s"]["median"]
+    if "build-cold" not in skip:
+        compile_package()
+        say("cold builds of the example")
+        d = details["build_cold"] = real_inputs.build_cold(synth.EXAMPLE, work, greenmine_cmd(),
+                                                           3 if opts.quick else 7)
+        metrics["build_cold_cpu_s"] = d["cpu_s"]["median"]
+        metrics["build_cold_wall_s"] = d["wall_s"]["median"]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--json", action="store_true", help="print one JSON object")
@@ -264,8 +343,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", type=Path, default=None, help="keep generated files here")
     ap.add_argument("--stages", action="store_true",
                     help="only print the CPU time of each step of one mine (before/after checks)")
+    ap.add_argument("--pdf-mines", type=int, default=None,
+                    help="mines in the batch --pdf run (default 100; --quick 4)")
     ap.add_argument("--skip", default="", help="comma list of parts to skip: "
-                    "render,batch,validate,cold")
+                    "render,batch,validate,cold,photos,deflate,pdf,validate-cli,build-cold")
     opts = ap.parse_args(argv)
 
     example = synth.EXAMPLE
@@ -313,6 +394,7 @@ def main(argv: list[str] | None = None) -> int:
                     runs[(n, j)] = r = batch_run(src, work / f"out-{n}-j{j}", j)
                     details[f"batch.{n}.j{j}"] = r
                     metrics[f"batch_docs_per_s.{n}.j{j}"] = r["docs_per_s"]
+                    metrics[f"batch_cpu_s_per_doc.{n}.j{j}"] = r["cpu_s_per_doc"]
                     say(f"  {r['documents']} documents in {r['wall_s']:.1f} s "
                         f"({r['docs_per_s']:.2f}/s, {r['cpu_s_per_doc']:.3f} CPU s/doc, "
                         f"peak {r['peak_rss_mb']:.0f} MB)")
@@ -348,6 +430,7 @@ def main(argv: list[str] | None = None) -> int:
             details["cold"] = {"help": h, "validate": c}
             metrics["help_cold_s"] = h["median_s"]
             metrics["validate_cold_s"] = c["median_s"]
+        real(opts, work, skip, metrics, details, say)
     finally:
         if opts.workdir is None:
             shutil.rmtree(work, ignore_errors=True)

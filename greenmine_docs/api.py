@@ -243,11 +243,14 @@ def _filled_table(source: Input) -> TableRead | None:
 # -- build -------------------------------------------------------------------------------------
 def build(source: Input | Run, out_dir: str | Path, *, as_of: dt.date | None = None,
           strict: bool = False, force: bool = False, only: Iterable[str] | None = None,
-          pdf: bool = False, sets: IndicatorSets | None = None) -> Result:
+          pdf: bool = False, toc_pages: bool = False, sets: IndicatorSets | None = None
+          ) -> Result:
     """Check the input, then render every document it supports that its findings do not stop
-    (``only``: those keys; ``pdf``: a PDF beside each Word document), and write them with a
-    manifest. Nothing is written when no document can be made from an input with errors, or
-    when any document fails to render. ``source`` may be a run :func:`load` gave (not yet
+    (``only``: those keys; ``pdf``: a PDF beside each Word document; ``toc_pages``: page
+    numbers in the tables of contents from LibreOffice's layout, which ``pdf`` implies), and
+    write them with a manifest. A document LibreOffice fails on gets no PDF and a finding
+    (GM-E693); the others are written. Nothing is written when no document can be made from
+    an input with errors, or when any document fails to render. ``source`` may be a run :func:`load` gave (not yet
     checked; ``as_of`` was given there)."""
     from .documents import DOCUMENTS, get
 
@@ -274,17 +277,23 @@ def build(source: Input | Run, out_dir: str | Path, *, as_of: dt.date | None = N
             name = _unused_name(f"{spec.file_stem(run)}.{fmt}", files)
             files[name] = spec.render(run, fmt, RenderOptions())
     if files or run.report.valid:
-        finished = _finish(files, pdf=pdf)
+        finished = _finish(run, files, pdf=pdf, toc_pages=toc_pages)
         result.notes = finished.notes
         _write_build(result, finished.files, Path(out_dir), force=force)
     return result
 
 
-def _finish(files: dict[str, bytes], *, pdf: bool) -> Finished:
-    """The last step of rendering Word documents: tables of contents written out, and PDFs."""
+def _finish(run: Run, files: dict[str, bytes], *, pdf: bool, toc_pages: bool = False
+            ) -> Finished:
+    """The last step of rendering Word documents: tables of contents written out, and PDFs;
+    a document LibreOffice failed on is reported as a finding of the run."""
     from .docx.finish import finish_documents
 
-    return finish_documents(files, pdf=pdf)
+    finished = finish_documents(files, pdf=pdf, toc_pages=toc_pages)
+    for name, failure in finished.failed.items():
+        run.report.add(make("GM-E693", f"{name}：{failure.message}",
+                            location=Location(file=name), hint=failure.hint))
+    return finished
 
 
 def _unused_name(name: str, taken: dict[str, bytes]) -> str:
@@ -330,9 +339,11 @@ def _write_build(result: Result, files: dict[str, bytes], out_dir: Path, *, forc
 def generate(kind: str, source: Input | None, output: str | Path, *,
              as_of: dt.date | None = None, strict: bool = False, force: bool = False,
              template: str | Path | None = None, pdf: bool = False, blank: bool = False,
-             set_ref: str | None = None, experts: int = 0) -> Result:
+             set_ref: str | None = None, experts: int = 0, toc_pages: bool = False
+             ) -> Result:
     """One document (``kind``: a key of :data:`~greenmine_docs.documents.DOCUMENTS`) written to
-    ``output``, whose suffix picks the format; ``pdf`` adds a PDF beside a DOCX (LibreOffice).
+    ``output``, whose suffix picks the format; ``pdf`` adds a PDF beside a DOCX (LibreOffice);
+    ``toc_pages``: page numbers in its table of contents (LibreOffice; implied by ``pdf``).
     ``template``: the user's DOCX template; ``blank``: a blank form (``source`` may then be
     ``None``); ``set_ref``: another indicator set than the input's. The same stages and the
     same blocking policy as :func:`build`. ``experts``: the score sheet's experts (one
@@ -344,7 +355,8 @@ def generate(kind: str, source: Input | None, output: str | Path, *,
     fmt = _format(spec, output)
     options = RenderOptions(template=Path(template) if template else None, blank=blank,
                             experts=experts)
-    _prepare(spec, fmt, output, options, source=source, pdf=pdf, force=force, set_ref=set_ref)
+    _prepare(spec, fmt, output, options, source=source, pdf=pdf or toc_pages, force=force,
+             set_ref=set_ref, pdf_file=pdf)
     run = _no_input(as_of) if source is None else load(source, as_of=as_of)
     run.protected.add(options.template or spec.template_path())
     check(run, strict=strict, set_ref=set_ref)
@@ -357,7 +369,8 @@ def generate(kind: str, source: Input | None, output: str | Path, *,
     if stopping:
         result.blocked[spec.key] = stopping
         return result
-    finished = _finish({output.name: spec.render(run, fmt, options)}, pdf=pdf)
+    finished = _finish(run, {output.name: spec.render(run, fmt, options)}, pdf=pdf,
+                       toc_pages=toc_pages)
     result.notes = finished.notes
     result.written = _write(run, {output.with_name(name): data
                                   for name, data in finished.files.items()}, force=force)
@@ -374,9 +387,11 @@ def _format(spec: DocumentSpec, output: Path) -> str:
 
 
 def _prepare(spec: DocumentSpec, fmt: str, output: Path, options: RenderOptions, *,
-             source: Input | None, pdf: bool, force: bool, set_ref: str | None) -> None:
+             source: Input | None, pdf: bool, force: bool, set_ref: str | None,
+             pdf_file: bool = True) -> None:
     """What can be refused before any work: options the document does not take, outputs that
-    exist or would replace a file the run reads, a missing LibreOffice, a broken template."""
+    exist or would replace a file the run reads, a missing LibreOffice, a broken template.
+    ``pdf``: LibreOffice is needed (a PDF or TOC page numbers); ``pdf_file``: a PDF is made."""
     from .outputs import check_output
 
     if options.template is not None and spec.template is None:
@@ -389,7 +404,7 @@ def _prepare(spec: DocumentSpec, fmt: str, output: Path, options: RenderOptions,
                                            else "") + "。")
     if pdf and fmt != "docx":
         raise InputError("只有 Word 文档（.docx）可以同时转换为 PDF。")
-    targets = [output, output.with_suffix(".pdf")] if pdf else [output]
+    targets = [output, output.with_suffix(".pdf")] if pdf and pdf_file else [output]
     read = [p for p in (None if isinstance(source, RawInput) else source, options.template,
                         set_ref) if p is not None]
     for target in targets:

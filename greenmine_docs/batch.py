@@ -13,6 +13,9 @@ that folder needs no ``--force``; it reads the journal with the cache (:func:`_r
 reuses the mines the killed run finished and builds the rest (a mine that was half written is
 built again; its temporary files are removed by :mod:`greenmine_docs.outputs`). The journal
 goes once the cache is written.
+
+Intermediate results keyed by content (prepared photos) are kept in the output folder's
+``.greenmine-cache/``: a mine whose input changed, and every mine showing the same photo, reuses them.
 """
 from __future__ import annotations
 
@@ -38,6 +41,7 @@ if TYPE_CHECKING:
 
 CACHE_FILE = ".greenmine-batch.json"
 JOURNAL_FILE = ".greenmine-batch.journal"
+CACHE_DIR = ".greenmine-cache"  # content-keyed intermediate results (Run.cache_dir)
 INPUT_SUFFIXES = {".yaml", ".yml", ".xlsx"}
 STATUS_OK, STATUS_ERRORS, STATUS_BROKEN = "已生成", "有错误未生成", "无法读取"
 STATUS_UNWRITABLE = "无法写入"
@@ -55,6 +59,8 @@ class MineTask:
     strict: bool = False
     zip_bundle: bool = False
     validate_only: bool = False
+    pdf: bool = False  # a PDF beside each Word document
+    toc_pages: bool = False  # page numbers in the tables of contents (LibreOffice)
 
 
 @dataclass
@@ -198,6 +204,8 @@ def fingerprint(task: MineTask, raw: "RawInput",
     h = hashlib.sha256()
     h.update(f"{__version__}|{task.as_of}|{task.strict}|{task.zip_bundle}|{task.validate_only}"
              .encode())
+    h.update(b"|pdf" if task.pdf else b"")  # (absent when off: earlier fingerprints still hold)
+    h.update(b"|toc-pages" if task.toc_pages else b"")
     if task.path is not None:
         hash_file(h, task.path, largest)
     else:
@@ -223,6 +231,7 @@ def process(task: MineTask, previous: dict[str, Any] | None = None) -> MineOutco
     except GreenmineError as e:
         return _unreadable(task, str(e), e.message, e.hint)
     assert run.raw is not None
+    run.cache_dir = task.out_dir.parent / CACHE_DIR
     fp = fingerprint(task, run.raw)
     if _reusable(task, previous, fp):
         return MineOutcome(**{**(previous or {}), "reused": True})
@@ -232,7 +241,8 @@ def process(task: MineTask, previous: dict[str, Any] | None = None) -> MineOutco
         api.check(run, strict=task.strict)
     else:
         try:
-            result = api.build(run, task.out_dir, strict=task.strict, force=True)
+            result = api.build(run, task.out_dir, strict=task.strict, force=True, pdf=task.pdf,
+                               toc_pages=task.toc_pages)
         except OutputError as e:  # read and checked, but its documents could not be written
             return _unwritable(task, e)
         written, manifest = result.written, result.manifest
@@ -324,12 +334,22 @@ def _worker(args: tuple[MineTask, dict[str, Any] | None]) -> MineOutcome:
 
 def run_batch(src: Path, out_dir: Path, *, jobs: int | None = None, as_of: dt.date | None = None,
               strict: bool = False, zip_bundles: bool = False, validate_only: bool = False,
+              pdf: bool = False, toc_pages: bool = False,
               on_done: Callable[[MineOutcome], None] | None = None,
               on_start: Callable[[int], None] | None = None, force: bool = False) -> BatchResult:
-    """Process every mine under ``src`` into ``out_dir`` and write 批量处理汇总.xlsx."""
+    """Process every mine under ``src`` into ``out_dir`` and write 批量处理汇总.xlsx.
+    ``pdf``/``toc_pages``: as :func:`greenmine_docs.api.build`; each worker process keeps one
+    LibreOffice running for all its mines (:mod:`greenmine_docs.docx.office`), a document it
+    fails on is that mine's finding (GM-E693), and every LibreOffice is stopped at the end."""
     out_dir, src = Path(out_dir), Path(src)
     check_out_dir(out_dir, force=force)
-    options = dict(as_of=as_of, strict=strict, zip_bundle=zip_bundles, validate_only=validate_only)
+    if (pdf or toc_pages) and not validate_only:
+        from .docx.pdf import find_soffice, missing_soffice
+
+        if find_soffice() is None:
+            raise missing_soffice()
+    options = dict(as_of=as_of, strict=strict, zip_bundle=zip_bundles, validate_only=validate_only,
+                   pdf=pdf and not validate_only, toc_pages=toc_pages and not validate_only)
     jobs = max(1, jobs or os.cpu_count() or 1)
     if validate_only and src.is_file():  # the rows of one mines table
         from .mines_validate import validate_mines
@@ -376,12 +396,15 @@ def _run_tasks(work: list[tuple[MineTask, dict[str, Any] | None]], jobs: int,
     if not work:
         return
     if jobs == 1 or len(work) == 1:
-        for outcome in map(_worker, work[:1]):
-            take(outcome)
-        if len(work) > 1:  # what the first mine set up is kept out of the collector's way
-            with _settled_heap():
-                for outcome in map(_worker, work[1:]):
-                    take(outcome)
+        try:
+            for outcome in map(_worker, work[:1]):
+                take(outcome)
+            if len(work) > 1:  # what the first mine set up is kept out of the collector's way
+                with _settled_heap():
+                    for outcome in map(_worker, work[1:]):
+                        take(outcome)
+        finally:
+            _close_office()
     else:
         import multiprocessing
 
@@ -389,15 +412,21 @@ def _run_tasks(work: list[tuple[MineTask, dict[str, Any] | None]], jobs: int,
         # idle at the end; validating takes a millisecond: batches of them
         chunk = max(1, min(64, len(work) // (jobs * 8) or 1)) if validate_only else 1
         _warm_up(validate_only)
-        if not validate_only:
+        if not validate_only and not (work[0][0].pdf or work[0][0].toc_pages):
             # the first mine is built here, before forking: the workers then inherit what it
             # set up once per process (templates opened, workbook layouts, fonts, indicator
-            # sets) instead of each building it again
+            # sets) instead of each building it again. Not with LibreOffice: a third one
+            # started here only for the first mine costs more than the workers' own set-up
             take(_worker(work[0]))
             work = work[1:]
         with _settled_heap(), multiprocessing.get_context("fork").Pool(jobs) as pool:
             for outcome in pool.imap(_worker, work, chunksize=chunk):
                 take(outcome)
+            # workers that end on their own stop their LibreOffice (a finalizer of the
+            # session); leaving the block early terminates them, and each one's helper then
+            # stops its LibreOffice when its input closes
+            pool.close()
+            pool.join()
 
 
 class _TableValidation:
@@ -477,6 +506,16 @@ def _settled_heap() -> Iterator[None]:
     finally:
         gc.set_threshold(*threshold)
         gc.unfreeze()
+
+
+def _close_office() -> None:
+    """Stop this process's LibreOffice, if it started one (before forking workers, and when a
+    run in this process ends or is interrupted)."""
+    import sys
+
+    office_module = sys.modules.get("greenmine_docs.docx.office")
+    if office_module is not None:
+        office_module.close_shared()
 
 
 def _warm_up(validate_only: bool) -> None:

@@ -112,7 +112,8 @@ def _run(work: Path, args: list[str]) -> None:
 
 
 def build_all(work: Path, jobs: int = 2) -> dict[str, str]:
-    """Build every document into ``work/out``; returns ``{path under out/: sha256}``."""
+    """Build every document into ``work/out``; returns ``{path under out/: sha256}`` (without
+    a batch's ``.greenmine-cache/``: intermediate results, not outputs)."""
     # the verification round is not a mine's input: batch would take its workbooks for mines
     shutil.copytree(REPO / "examples", work / "in", ignore=shutil.ignore_patterns(ROUND_DIR))
     shutil.copytree(REPO / "examples" / ROUND_DIR, work / "round")
@@ -124,7 +125,8 @@ def build_all(work: Path, jobs: int = 2) -> dict[str, str]:
             list(pool.map(lambda args: _run(work, args), stage))
     out = work / "out"
     return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(out.rglob("*")) if p.is_file()}
+            for p in sorted(out.rglob("*"))
+            if p.is_file() and ".greenmine-cache" not in p.relative_to(out).parts}
 
 
 def load_expected() -> dict[str, str]:

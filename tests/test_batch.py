@@ -59,6 +59,8 @@ def test_batch_builds_documents_zips_and_reuses_unchanged(tmp_path):
         folder = out / o.key.split("/")[0]
         assert (folder / "manifest.json").exists()
         assert any(f.endswith(".zip") for f in o.files)
+    # the example's 7 photos, prepared once for the three mines showing them
+    assert len(list((out / ".greenmine-cache" / "photos").iterdir())) == 7
     second = run_batch(src, out, jobs=1, zip_bundles=True)
     assert all(o.reused for o in second.outcomes if o.status == "已生成")
     # a changed input is processed again

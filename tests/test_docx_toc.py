@@ -93,6 +93,34 @@ def test_only_the_document_part_changes(built) -> None:
     assert fill_tocs(refilled, [[TocEntry(1, "一、总论", "1")]]) == refilled  # idempotent
 
 
+def test_members_copied_as_stored_equal_a_deflate_again(built) -> None:
+    """The unchanged members are copied compressed as they are; the package is the same as
+    when every member is inflated and deflated again at the project's level (the way before),
+    and a member written with a data descriptor is deflated again rather than copied."""
+    from greenmine_docs.docx import toc
+    from greenmine_docs.outputs import PACKAGE_COMPRESSLEVEL
+
+    data = built["report"].read_bytes()
+    refilled = fill_tocs(data, [[TocEntry(1, "一、评估概况", "1")]])
+    xml = zipfile.ZipFile(io.BytesIO(refilled)).read("word/document.xml")
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            blob = xml if info.filename == "word/document.xml" else src.read(info.filename)
+            dst.writestr(info, blob, compress_type=info.compress_type,
+                         compresslevel=PACKAGE_COMPRESSLEVEL)
+    assert refilled == out.getvalue()
+    streamed = io.BytesIO()
+    with zipfile.ZipFile(streamed, "w", zipfile.ZIP_DEFLATED) as z:
+        with z.open("a.xml", "w", force_zip64=False) as f:  # sizes after the data
+            f.write(b"<a>" + b"x" * 5000 + b"</a>")
+    unseekable = zipfile.ZipFile(io.BytesIO(streamed.getvalue()))
+    info = unseekable.infolist()[0]
+    info.flag_bits |= 0x08
+    target = zipfile.ZipFile(io.BytesIO(), "w")
+    assert not toc._copy_stored(unseekable, info, target) and not target.filelist
+
+
 def _docx_with(body_xml: str) -> bytes:
     """A python-docx document whose body is ``body_xml`` (w: namespace) plus its sectPr."""
     from greenmine_docs.docx import new_document, to_bytes

@@ -107,3 +107,55 @@ def test_throughput_is_judged_with_two_jobs_from_100_mines() -> None:
     assert run.verdict("batch_docs_per_s.100.j1", 20.0) == ""
     assert "from 100 mines" in run.verdict("batch_docs_per_s.20.j2", 22.0)
     assert run.verdict("validate_10k_s", 3.5).endswith("MISSED")
+
+
+def test_realistic_mine_has_phone_photos_a_long_narrative_and_40_tasks(tmp_path: Path) -> None:
+    from PIL import Image
+
+    import realistic
+    from greenmine_docs.api import check, load
+
+    path = realistic.write_realistic_mine(tmp_path / "r", 0, photo_size=(1200, 900))
+    loaded = load(path)
+    check(loaded)
+    assert loaded.report.valid and not loaded.report.warnings, loaded.report.findings
+    sub = loaded.submission
+    assert len(sub.plan.tasks) == realistic.TASKS == 40
+    assert sum(t.investment for t in sub.plan.tasks) == pytest.approx(sub.plan.total_investment)
+    jpegs = [p for p in sub.assessment.photos if p.file.startswith("photos/phone-")]
+    assert len(jpegs) == 6
+    with Image.open(path.parent / jpegs[0].file) as img:
+        assert img.size == (1200, 900) and img.getexif()[0x0112] == 6
+    assert len((path.parent / "plan" / "exploitation-long.md").read_text(encoding="utf-8")) > 10_000
+    assert realistic.PHOTO_SIZE == (4032, 3024)
+    before = (path.parent / "photos" / "phone-1.jpg").stat().st_mtime_ns
+    assert realistic.write_realistic_mine(tmp_path / "r", 0, photo_size=(1200, 900)) == path
+    assert (path.parent / "photos" / "phone-1.jpg").stat().st_mtime_ns == before  # kept
+    bare = load(realistic.write_realistic_mine(tmp_path / "n", 0, photos=False))
+    check(bare)
+    assert bare.report.valid and not bare.submission.assessment.photos
+
+
+def test_documents_are_counted_on_disk_and_deflate_is_timed(tmp_path: Path) -> None:
+    import real_inputs
+
+    from greenmine_docs.api import build
+    from conftest import EXAMPLE
+
+    build(EXAMPLE, tmp_path / "out" / "m1")
+    (tmp_path / "out" / ".greenmine-cache" / "photos").mkdir(parents=True)
+    (tmp_path / "out" / ".greenmine-cache" / "photos" / "x.docx").write_bytes(b"")
+    (tmp_path / "out" / "批量处理汇总.xlsx").write_bytes(b"")
+    docs = real_inputs.files_on_disk(tmp_path / "out", real_inputs.DOC_SUFFIXES)
+    assert len(docs) == 5 and all(p.parent.name == "m1" for p in docs)
+    assert real_inputs.deflate_cpu(docs, 1, repeats=1) > 0
+
+
+def test_real_input_figures_have_their_targets() -> None:
+    assert run.verdict("photo_ratio", 1.2).endswith("ok")
+    assert run.verdict("photo_ratio_steady", 2.0) == ""  # shown, not judged
+    assert run.verdict("pdf_per_doc_ratio", 1.5).endswith("MISSED")
+    assert run.verdict("pdf_vs_fresh_soffice", 5.0).endswith("ok")
+    assert run.verdict("validate_10k_cli_s", 3.2).endswith("MISSED")
+    assert run.verdict("build_cold_cpu_s", 0.4).endswith("ok")
+    assert run.verdict("cpu_per_mine_vs_deflate", 5.0).endswith("MISSED")

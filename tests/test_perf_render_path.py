@@ -221,19 +221,19 @@ def test_photo_with_exif_is_rotated_and_loses_its_metadata(tmp_path):
     path = _jpeg(tmp_path / "r.jpg", (800, 600), exif=exif.tobytes())
     data, ratio = prepare(path)
     out = Image.open(io.BytesIO(data))
-    assert out.size == (600, 800) and ratio == pytest.approx(800 / 600)
+    assert out.size == (496, 661) and ratio == pytest.approx(800 / 600, abs=0.003)  # the box
     assert "exif" not in out.info
 
 
-def test_large_photo_is_scaled_to_the_limit_with_reduced_decoding(tmp_path):
+def test_large_photo_is_scaled_to_the_photo_box_with_reduced_decoding(tmp_path):
     from PIL import Image
 
-    from greenmine_docs.documents.assessment.photos import MAX_EDGE_PX, prepare
+    from greenmine_docs.documents.assessment.photos import PHOTO_BOX_PX, prepare
 
     path = _jpeg(tmp_path / "big.jpg", (4000, 3000))
     data, ratio = prepare(path)
     out = Image.open(io.BytesIO(data))
-    assert max(out.size) == MAX_EDGE_PX and ratio == pytest.approx(0.75, abs=0.002)
+    assert out.size[0] == PHOTO_BOX_PX[0] and ratio == pytest.approx(0.75, abs=0.002)
     r, g, b = out.getpixel((10, 10))  # the marked corner survived the scaled decode
     assert r > 150 and g < 80
 

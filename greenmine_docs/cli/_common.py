@@ -70,6 +70,11 @@ def emit_report(report: "Report", fmt: str, output: Path | None = None,
     else:
         click.echo(text)
 
+TOC_PAGES_OPTION = click.option(
+    "--toc-pages", is_flag=True,
+    help="目录填入页码：用 LibreOffice 排版后取页码（--pdf 时总是填入）。不加时目录只列标题，"
+         "Word 打开时自动更新页码。")
+
 
 def force_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")(f)

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ._common import FORMAT_OPTION, EXIT_FINDINGS, EXIT_OK, force_option
+from ._common import FORMAT_OPTION, EXIT_FINDINGS, EXIT_OK, TOC_PAGES_OPTION, force_option
 from .validate import AS_OF_OPTION
 
 
@@ -21,13 +21,16 @@ from .validate import AS_OF_OPTION
 @click.option("--strict", is_flag=True, help="有警告的矿山也不生成文档。")
 @click.option("--zip", "zip_bundles", is_flag=True, help="每个矿山另打一个 zip 包。")
 @click.option("--validate-only", is_flag=True, help="只校验，不生成文档（审查前快速检查）。")
+@click.option("--pdf", is_flag=True,
+              help="每个 Word 文档同时转换出同名 PDF（每个进程一个常驻 LibreOffice）。")
+@TOC_PAGES_OPTION
 @FORMAT_OPTION
 @click.option("--report", "report_path", type=click.Path(path_type=Path),
               help="把全部问题另存为报告文件（格式由 --format 决定，如 问题.html）。")
 @force_option
 def batch_cmd(src: Path, out_dir: Path, jobs: int | None, as_of: dt.date | None, strict: bool,
-              zip_bundles: bool, validate_only: bool, fmt: str, report_path: Path | None,
-              force: bool) -> int:
+              zip_bundles: bool, validate_only: bool, pdf: bool, toc_pages: bool, fmt: str,
+              report_path: Path | None, force: bool) -> int:
     """批量校验并生成：SRC 是装有多个输入（YAML/Excel）的文件夹，或一个“每行一个矿山”的
     名录工作簿。有问题的输入会被记录并跳过，不影响其他矿山。再次运行时，未变化的输入直接沿用上次结果。
 
@@ -35,6 +38,11 @@ def batch_cmd(src: Path, out_dir: Path, jobs: int | None, as_of: dt.date | None,
     """
     from ..batch import run_batch
 
+    if pdf or toc_pages:
+        from ..docx.pdf import find_soffice, missing_soffice
+
+        if find_soffice() is None:  # said before the (long) run
+            raise missing_soffice()
     if report_path:  # refused before the (long) run, not after it
         from ..outputs import check_output
 
@@ -53,7 +61,8 @@ def batch_cmd(src: Path, out_dir: Path, jobs: int | None, as_of: dt.date | None,
 
     try:
         result = run_batch(src, out_dir, jobs=jobs, as_of=as_of, strict=strict,
-                           zip_bundles=zip_bundles, validate_only=validate_only, on_start=start,
+                           zip_bundles=zip_bundles, validate_only=validate_only, pdf=pdf,
+                           toc_pages=toc_pages, on_start=start,
                            on_done=done, force=force)
     finally:
         if "bar" in bar:

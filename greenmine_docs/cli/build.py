@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._common import EXIT_FINDINGS, EXIT_OK, force_option
+from ._common import EXIT_FINDINGS, EXIT_OK, TOC_PAGES_OPTION, force_option
 from .validate import AS_OF_OPTION
 
 
@@ -19,9 +19,10 @@ from .validate import AS_OF_OPTION
 @click.option("--only", multiple=True, metavar="DOC",
               help="只生成指定文档（plan、selfcheck、report、scoresheet），可重复。")
 @click.option("--pdf", is_flag=True, help="每个 Word 文档同时用 LibreOffice 转换出同名 PDF。")
+@TOC_PAGES_OPTION
 @force_option
 def build_cmd(input_path: Path, out_dir: Path, as_of: dt.date | None, strict: bool,
-              only: tuple[str, ...], pdf: bool, force: bool) -> int:
+              only: tuple[str, ...], pdf: bool, toc_pages: bool, force: bool) -> int:
     """校验输入，然后生成输入支持的全部文档和清单 manifest.json。每种文档只在阻止它的问题
     （见 README“文档与生成条件”）都不存在时生成；输入有错误且没有可生成的文档时不写出任何文件。
 
@@ -31,13 +32,13 @@ def build_cmd(input_path: Path, out_dir: Path, as_of: dt.date | None, strict: bo
     from ..documents import get
     from ..report_format import render_text
 
-    if pdf:
+    if pdf or toc_pages:
         from ..docx.pdf import find_soffice, missing_soffice
 
         if find_soffice() is None:  # say so before spending time on the documents
             raise missing_soffice()
     result = build(input_path, out_dir, as_of=as_of, strict=strict, force=force,
-                   only=only or None, pdf=pdf)
+                   only=only or None, pdf=pdf, toc_pages=toc_pages)
     if result.report.findings:
         click.echo(render_text(result.report), err=not result.ok)
     for key, found in result.blocked.items():

@@ -8,7 +8,7 @@ import click
 
 from typing import TYPE_CHECKING
 
-from ._common import EXIT_FINDINGS, EXIT_OK, FORMAT_OPTION, emit_report, force_option, generated
+from ._common import EXIT_FINDINGS, EXIT_OK, FORMAT_OPTION, TOC_PAGES_OPTION, emit_report, force_option, generated
 from .validate import AS_OF_OPTION
 
 if TYPE_CHECKING:
@@ -75,11 +75,12 @@ def scoresheet_cmd(input_path: Path, output: Path | None, read_paths: tuple[Path
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="要生成的评估报告（.docx）。")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转换出同名 PDF。")
+@TOC_PAGES_OPTION
 @click.option("--template", type=click.Path(path_type=Path),
               help="自定义 DOCX 模板（greenmine templates export 导出后修改）。")
 @AS_OF_OPTION
 @force_option
-def report_cmd(input_path: Path, output: Path, pdf: bool, template: Path | None,
+def report_cmd(input_path: Path, output: Path, pdf: bool, toc_pages: bool, template: Path | None,
                as_of: dt.date | None, force: bool) -> int:
     """生成绿色矿山第三方评估报告（DOCX，可加 --pdf）。
 
@@ -93,7 +94,7 @@ def report_cmd(input_path: Path, output: Path, pdf: bool, template: Path | None,
     from ..api import generate
     from ..report_format import render_text
 
-    outcome = generate("report", input_path, output, pdf=pdf, force=force, as_of=as_of,
+    outcome = generate("report", input_path, output, pdf=pdf, toc_pages=toc_pages, force=force, as_of=as_of,
                        template=template)
     shown = [f for f in outcome.report.findings if f.severity.value != "info"]
     if shown:

@@ -2,23 +2,33 @@
 and PDFs (``--pdf``) — one place for ``build``, ``plan`` and ``report``.
 
 :func:`finish_documents` takes the rendered files (name -> bytes, nothing written yet) and
-returns them with each DOCX's table of contents filled (:mod:`.toc`) — page numbers from
-LibreOffice's layout where LibreOffice runs (:mod:`.office`), the headings alone otherwise — and,
-with ``pdf``, a PDF beside each DOCX. Its notes say, in Chinese, what the user should know: how
-the tables of contents were made and which fonts the PDFs use.
+returns them with each DOCX's table of contents filled (:mod:`.toc`) and, with ``pdf``, a PDF
+beside each DOCX. Its notes say, in Chinese, what the user should know: how the tables of
+contents were made and which fonts the PDFs use.
+
+LibreOffice runs only when it is asked for — ``pdf``, or ``toc_pages`` (``--toc-pages``) — and
+then gives the page numbers of its layout to the tables of contents (:mod:`.office`: one
+LibreOffice per process, kept running for a whole build or batch worker). Otherwise the tables of
+contents list the headings without page numbers: laying a document out only for its page numbers
+costs seconds a document (a build of the example 2.7 → 8.9 s), while Word fills the numbers in
+itself when it opens the document (the field is marked dirty) and the PDF, the one form read
+without Word, always has them. A document LibreOffice crashes or hangs on keeps its headings-only
+table of contents, gets no PDF and is listed in :attr:`Finished.failed`; the other documents go on.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from .office import Office, shared_office
-from .pdf import missing_soffice
+from .office import ConversionFailed, Office, shared_office
+from .pdf import find_soffice, missing_soffice
 from .pdf_fonts import pdf_faces
 from .toc import fill_tocs, has_toc
 
 NO_PAGES = ("目录已列出各级标题，未填页码（未找到 LibreOffice）；在 Word 中打开文档会自动更新目录和页码，"
             "WPS 中右键目录选“更新域”。")
+NOT_ASKED = ("目录已列出各级标题，未填页码；在 Word 中打开文档会自动更新目录和页码，WPS 中右键目录选“更新域”。"
+             "需要页码时加 --toc-pages（或 --pdf）由 LibreOffice 排版后填入。")
 NO_UNO = ("目录已列出各级标题，未填页码（LibreOffice 自带的 Python 接口 uno 不可用）；在 Word 中打开文档"
           "会自动更新目录和页码。")
 
@@ -28,40 +38,53 @@ class Finished:
     files: dict[str, bytes]
     notes: list[str] = field(default_factory=list)
     pdf_faces: list[str] | None = None  # font faces the PDFs embed (pdffonts), when made
+    failed: dict[str, ConversionFailed] = field(default_factory=dict)  # DOCX name -> why
 
 
-def finish_documents(files: dict[str, bytes], *, pdf: bool = False,
+def finish_documents(files: dict[str, bytes], *, pdf: bool = False, toc_pages: bool = False,
                      office: Office | None = None) -> Finished:
-    """Fill the tables of contents of every DOCX in ``files`` and, with ``pdf``, add
-    ``NAME.pdf`` for each ``NAME.docx``. Raises :class:`DependencyError` for ``pdf`` without
-    LibreOffice (before any work)."""
-    office = office or shared_office()
-    if pdf and office is None:
+    """Fill the tables of contents of every DOCX in ``files`` (with the page numbers of
+    LibreOffice's layout when ``pdf`` or ``toc_pages``) and, with ``pdf``, add ``NAME.pdf`` for
+    each ``NAME.docx``. Raises :class:`DependencyError` for ``pdf`` without LibreOffice (before
+    any work)."""
+    asked = pdf or toc_pages
+    office = (office or shared_office()) if asked else None
+    if asked and office is None:
         raise missing_soffice()
-    out: dict[str, bytes] = {}
+    result = Finished({})
     notes: set[str] = set()
     faces: set[str] = set()
     for name, data in files.items():
-        out[name] = data
+        result.files[name] = data
         if PurePath(name).suffix.lower() != ".docx":
+            continue
+        if office is None:  # the headings, without page numbers (``data`` itself: no TOC)
+            filled = result.files[name] = fill_tocs(data)
+            if filled is not data:
+                notes.add(NOT_ASKED if find_soffice() is not None else NO_PAGES)
             continue
         toc = has_toc(data)
         if not toc and not pdf:
             continue
-        if toc and (office is None or not office.lays_out()):
-            out[name] = data = fill_tocs(data)  # the headings, without page numbers
-            notes.add(NO_PAGES if office is None else NO_UNO)
+        if toc and not office.lays_out():
+            result.files[name] = data = fill_tocs(data)
+            notes.add(NO_UNO)
             toc = False
-        if office is None:
+        try:
+            converted = office.convert(data, name=PurePath(name).stem, pdf=pdf)
+        except ConversionFailed as e:
+            result.failed[name] = e
+            if toc:
+                result.files[name] = fill_tocs(data)
             continue
-        converted = office.convert(data, name=PurePath(name).stem, pdf=pdf)
         if toc:
-            out[name] = fill_tocs(data, converted.tocs)
+            result.files[name] = fill_tocs(data, converted.tocs)
         if converted.pdf is not None:
-            out[str(PurePath(name).with_suffix(".pdf"))] = converted.pdf
+            result.files[str(PurePath(name).with_suffix(".pdf"))] = converted.pdf
             faces.update(pdf_faces(converted.pdf) or ())
-    result = Finished(out, sorted(notes), sorted(faces) if pdf else None)
+    result.notes = sorted(notes)
     if pdf and office is not None:
+        result.pdf_faces = sorted(faces)
         result.notes.append(_font_note(office, result.pdf_faces))
     return result
 

@@ -1,7 +1,7 @@
 """One LibreOffice for a run: lays documents out for their tables of contents, makes PDFs.
 
-Starting LibreOffice takes seconds; a build writes two documents with a table of contents, and
-a batch worker writes them for every mine. :class:`Office` starts one private headless
+Starting LibreOffice takes seconds; ``--pdf`` (and ``--toc-pages``) needs it for every Word
+document of a build, and a batch worker for every mine. :class:`Office` starts one private headless
 LibreOffice (through :mod:`._lo_uno`, run by a Python that can ``import uno``) the first time
 it is needed and gives it one document after another until :meth:`Office.close` (or the end of
 the process: the helper stops LibreOffice when its input closes). :func:`shared_office` is the
@@ -36,6 +36,19 @@ from .pdf_fonts import FontPlan, font_plan, registry_xcu
 from .toc import TocEntry
 
 START_TIMEOUT = 120.0  # seconds for LibreOffice to answer after it was started
+
+
+class ConversionFailed(OutputError):
+    """LibreOffice crashed or hung on one document (it was killed; the next document gets a
+    new one)."""
+
+    def __init__(self, detail: str, *, timeout: bool, seconds: float) -> None:
+        why = (f"LibreOffice 处理该文档超过 {seconds:.0f} 秒未完成，已终止" if timeout
+               else f"LibreOffice 处理该文档时出错（{detail[:200]}）")
+        super().__init__(f"{why}，未生成 PDF。",
+                         hint="DOCX 不受影响；可在 Word 或 LibreOffice 中打开后另存为 PDF，"
+                              "或稍后单独重新生成。")
+        self.timeout = timeout
 
 
 @dataclass(frozen=True)
@@ -123,14 +136,22 @@ class Office:
         proc, self._proc = self._proc, None
         if proc is None:
             return
-        if not kill and proc.stdin is not None:
-            try:
-                proc.stdin.close()  # the helper closes LibreOffice and exits
-                proc.wait(timeout=30)
-                return
-            except (OSError, subprocess.TimeoutExpired):
-                pass
-        _kill_group(proc)
+        try:
+            if not kill and proc.stdin is not None:
+                try:
+                    proc.stdin.close()  # the helper closes LibreOffice and exits
+                    proc.wait(timeout=30)
+                    return
+                except (OSError, subprocess.TimeoutExpired):
+                    pass
+            _kill_group(proc)
+        finally:
+            for stream in (proc.stdin, proc.stdout):
+                try:
+                    if stream is not None:
+                        stream.close()
+                except OSError:
+                    pass
 
     # -- conversions -------------------------------------------------------------------------
     def lays_out(self) -> bool:
@@ -140,18 +161,33 @@ class Office:
             return self._start()
 
     def convert(self, data: bytes, *, name: str = "document", pdf: bool = False) -> Converted:
-        """Lay out a DOCX: the entries of its tables of contents and, with ``pdf``, its PDF."""
+        """Lay out a DOCX: the entries of its tables of contents and, with ``pdf``, its PDF.
+
+        A session that crashes on the document (LibreOffice died, the bridge broke) is killed
+        and started again for one more try; one that hangs past ``timeout`` is killed. Either
+        way the next document gets a new LibreOffice; this one raises
+        :class:`ConversionFailed` when it did not convert. Without uno, the plain
+        ``soffice --convert-to pdf``."""
         with self._lock, tempfile.TemporaryDirectory(dir=self._workdir()) as job:
             src = Path(job) / f"{_safe_stem(name)}.docx"
             target = src.with_suffix(".pdf")
             src.write_bytes(external.strip_external(data))  # nothing it links to
-            if self._start():
+            error = ""
+            for attempt in range(2):
+                if not self._start():
+                    if attempt:
+                        break  # LibreOffice did not start again after a crash
+                    return Converted(None, self._plain_pdf(src, target) if pdf else None)
                 answer = self._ask({"src": str(src), "pdf": str(target) if pdf else None})
                 if answer.get("ok") and (not pdf or _nonempty(target)):
                     return Converted(_entries(answer.get("tocs")),
                                      target.read_bytes() if pdf else None)
                 self._stop(kill=True)  # a stuck or broken session is not reused
-            return Converted(None, self._plain_pdf(src, target) if pdf else None)
+                error = str(answer.get("error") or "LibreOffice 未输出 PDF")
+                if error == "timeout":
+                    break  # a document that hangs LibreOffice is not tried again
+            raise ConversionFailed(error or "LibreOffice 未能启动", timeout=error == "timeout",
+                                   seconds=self.timeout)
 
     def _ask(self, job: dict[str, Any]) -> dict[str, Any]:
         assert self._proc is not None and self._proc.stdin is not None
@@ -198,8 +234,11 @@ class Office:
 
 def _pump(stream: Any, lines: "queue.Queue[bytes]") -> None:
     """Copy the helper's answers, line by line, to a queue (b"" when it ends)."""
-    for line in iter(stream.readline, b""):
-        lines.put(line)
+    try:
+        for line in iter(stream.readline, b""):
+            lines.put(line)
+    except (OSError, ValueError):
+        pass  # the session closed the pipe after killing the helper
     lines.put(b"")
 
 
@@ -255,7 +294,8 @@ def shared_office() -> Office | None:
 
 
 @atexit.register
-def _close_shared() -> None:
+def close_shared() -> None:
+    """Stop this process's LibreOffice session, if any (the next use starts a new one)."""
     office = _SHARED.pop(os.getpid(), None)
     if office is not None:
         office.close()

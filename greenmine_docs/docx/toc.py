@@ -14,7 +14,9 @@ from __future__ import annotations
 import copy
 import io
 import re
+import struct
 import zipfile
+from copy import copy as shallow_copy
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -65,7 +67,7 @@ def _fld_type(run: Any) -> str | None:
 def _toc_fields(body: Any) -> list[_Field]:
     """Every TOC field of the body in document order (complex fields; nested fields inside a
     result, such as PAGEREF, are skipped over)."""
-    runs = list(body.iter(w("r")))
+    runs = _field_runs(body)
     fields: list[_Field] = []
     i = 0
     while i < len(runs):
@@ -93,6 +95,18 @@ def _toc_fields(body: Any) -> list[_Field]:
         fields.append(_Field(text, runs[j], runs[k]))
         i = k + 1
     return fields
+
+
+def _field_runs(body: Any) -> list[Any]:
+    """The runs of the body that hold field characters or instructions, in document order:
+    the only runs :func:`_toc_fields` looks at (any other run neither starts, continues nor
+    ends a field), found without visiting every run of a long document in Python."""
+    runs: list[Any] = []
+    for el in body.iter(w("instrText"), w("fldChar")):
+        run = el.getparent()
+        if run is not None and run.tag == w("r") and (not runs or runs[-1] is not run):
+            runs.append(run)
+    return runs
 
 
 def has_toc(data: bytes) -> bool:
@@ -162,20 +176,42 @@ def headings(body: Any, styles: _Styles, levels: tuple[int, int]) -> list[TocEnt
     paragraph with an outline level in range (its own ``w:outlineLvl`` or its style's)."""
     first, last = levels
     out = []
-    for p in body.iter(w("p")):
+    by_style: dict[str | None, int | None] = {}
+    for p in _candidates(body, styles, levels):
         ppr = p.find(w("pPr"))
         own = None if ppr is None else ppr.find(w("outlineLvl"))
         if own is not None:
             lvl: int | None = int(own.get(w("val"), "9"))
         else:
             style = None if ppr is None else ppr.find(w("pStyle"))
-            lvl = styles.outline_level(None if style is None else style.get(w("val")))
+            sid = None if style is None else style.get(w("val"))
+            if sid not in by_style:
+                by_style[sid] = styles.outline_level(sid)
+            lvl = by_style[sid]
         if lvl is None or not first <= lvl + 1 <= last:
             continue
         text = _paragraph_text(p)
         if text:
             out.append(TocEntry(lvl + 1, text))
     return out
+
+
+def _candidates(body: Any, styles: _Styles, levels: tuple[int, int]) -> list[Any]:
+    """The body's paragraphs that may be entries, in document order: those with an outline
+    level of their own, and those whose style has one in ``levels`` (one XPath query: a long
+    document's other paragraphs are not visited in Python)."""
+    first, last = levels
+    ids = [sid for sid in styles.by_id if sid is not None
+           and (lvl := styles.outline_level(sid)) is not None and first <= lvl + 1 <= last]
+    if any("|" in sid for sid in ids):  # (not in the joined list below) every paragraph
+        return list(body.iter(w("p")))
+    found: list[Any] = _CANDIDATES(body, ids="|" + "|".join(ids) + "|")
+    return found
+
+
+_CANDIDATES = etree.XPath(
+    ".//w:p[w:pPr/w:outlineLvl or w:pPr/w:pStyle[contains($ids, concat('|', @w:val, '|'))]]",
+    namespaces={"w": W})
 
 
 def _paragraph_of(el: Any) -> Any:
@@ -311,7 +347,10 @@ def fill_tocs(data: bytes, entries: Iterable[list[TocEntry] | None] | None = Non
     list per field in document order (from LibreOffice's layout); a field without a list (or
     all of them when ``entries`` is None) gets its headings without page numbers."""
     src = zipfile.ZipFile(io.BytesIO(data))
-    root = etree.fromstring(src.read(_DOCUMENT))
+    xml = src.read(_DOCUMENT)
+    if b"TOC" not in xml:
+        return data  # no TOC field (the cheap test first: a long table is not parsed)
+    root = etree.fromstring(xml)
     body = root.find(w("body"))
     fields = _toc_fields(body)
     if not fields:
@@ -329,13 +368,49 @@ def fill_tocs(data: bytes, entries: Iterable[list[TocEntry] | None] | None = Non
 
 def _replace_member(src: zipfile.ZipFile, name: str, content: bytes) -> bytes:
     """The package with one member's content replaced; every member keeps its place, time
-    stamp and compression."""
+    stamp and compression. The other members are copied as they are stored (their compressed
+    bytes: the package was written at :data:`~greenmine_docs.outputs.PACKAGE_COMPRESSLEVEL`,
+    so compressing them again would give the same bytes at the cost of a deflate)."""
     from ..outputs import PACKAGE_COMPRESSLEVEL
 
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
-            blob = content if info.filename == name else src.read(info.filename)
-            dst.writestr(info, blob, compress_type=info.compress_type,
-                         compresslevel=PACKAGE_COMPRESSLEVEL)
+            if info.filename == name or not _copy_stored(src, info, dst):
+                blob = content if info.filename == name else src.read(info.filename)
+                dst.writestr(info, blob, compress_type=info.compress_type,
+                             compresslevel=PACKAGE_COMPRESSLEVEL)
     return out.getvalue()
+
+
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # zip local file header, 30 bytes
+
+
+def _copy_stored(src: zipfile.ZipFile, info: zipfile.ZipInfo, dst: zipfile.ZipFile) -> bool:
+    """Append ``info``'s member of ``src`` to ``dst`` as it is stored, without inflating and
+    deflating it again; False (nothing written) where that is not safe: a member with a data
+    descriptor or zip64 sizes, an encrypted one, or an unexpected header."""
+    fp = src.fp
+    if (fp is None or info.flag_bits & 0x09 or info.compress_size >= 0xFFFFFFFF
+            or info.file_size >= 0xFFFFFFFF or info.header_offset >= 0xFFFFFFFF):
+        return False
+    fp.seek(info.header_offset)
+    head = fp.read(_LOCAL_HEADER.size)
+    if len(head) != _LOCAL_HEADER.size:
+        return False
+    fields = _LOCAL_HEADER.unpack(head)
+    if fields[0] != b"PK\x03\x04":
+        return False
+    fp.seek(fields[9] + fields[10], 1)  # the member's name and extra field
+    raw = fp.read(info.compress_size)
+    if len(raw) != info.compress_size:
+        return False
+    copy_info = shallow_copy(info)  # (a ZipInfo: its fields, the offset set below)
+    copy_info.header_offset = dst.fp.tell()  # type: ignore[union-attr]
+    dst.fp.write(copy_info.FileHeader())  # type: ignore[union-attr]
+    dst.fp.write(raw)  # type: ignore[union-attr]
+    dst.filelist.append(copy_info)
+    dst.NameToInfo[copy_info.filename] = copy_info
+    dst.start_dir = dst.fp.tell()  # type: ignore[union-attr]
+    dst._didModify = True  # type: ignore[attr-defined]
+    return True

@@ -57,7 +57,8 @@ class Run:
     date; ``indicator_ref`` what named the indicator set (``campaign.indicator_set`` or
     ``--set``) and ``indicator_set`` the set it resolved to (``None``: unusable, the reason is
     in ``set_findings``); ``scores`` the scoring stage's results; ``report`` every finding;
-    ``protected`` the files outputs must not replace."""
+    ``protected`` the files outputs must not replace; ``cache_dir`` where content-keyed
+    intermediate results (prepared photos) are kept between runs (None: in memory only)."""
 
     raw: RawInput | None
     report: Report
@@ -68,6 +69,7 @@ class Run:
     set_findings: list[Finding] = field(default_factory=list)
     scores: RunScores = field(default_factory=RunScores)
     protected: Protected = field(default_factory=lambda: Protected(None))
+    cache_dir: Path | None = None
     _derived: dict[Callable[..., Any], Any] = field(default_factory=dict, repr=False)
 
     @property

@@ -142,7 +142,7 @@ def check_photos(ctx: Run, a: Assessment) -> Iterator[Finding]:
             yield make("GM-W545", f"照片{i + 1}与照片{seen[key] + 1}是同一文件 {photo.file}。",
                        location=where)
         seen.setdefault(key, i)
-        info = inspect(path)
+        info = inspect(path, ctx.cache_dir)
         if not info.ok:
             code = {"missing": "GM-E540", "too_large": "GM-E542"}.get(info.kind, "GM-E541")
             yield make(code, f"照片{i + 1}（{photo.file}）：{info.problem}。", location=where)

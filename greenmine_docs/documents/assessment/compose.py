@@ -20,12 +20,11 @@ from ...docx.writer import NO_INDENT
 from ...scoring import Status, fmt_points, fmt_ratio, fmt_score
 from ...units import fmt_number, per_year_amount
 from .chart import add_score_chart
+from .photos import PHOTO_BOX_MM
 
 if TYPE_CHECKING:
     from ...docx import Writer
     from .report_data import ReportData
-
-PHOTO_BOX_MM = (74.0, 56.0)  # width, height of one photo in the two-column photo table
 
 
 def compose(w: "Writer", d: "ReportData") -> None:

@@ -1,17 +1,22 @@
 """Site photos: inspected by content (not by extension) and prepared for the report.
 
 :func:`inspect` opens a file with Pillow and says what it is (JPEG/PNG, pixel size) or what is
-wrong with it; :func:`prepare` turns a usable photo into bytes fit for a Word document: rotated
-as the camera's EXIF orientation says, scaled down to at most :data:`MAX_EDGE_PX` on the long
-edge (a 12-megapixel phone photo would otherwise make the report tens of megabytes), and saved as
-JPEG (photos) or PNG (drawings with transparency or few colours stay PNG). A JPEG or PNG that
-needs none of that (small enough, upright, no EXIF block, plain colour mode) goes in as it is,
-byte for byte; a large JPEG is decoded at a reduced scale (libjpeg's DCT scaling) before the
-final resize, which is several times faster than decoding every pixel.
+wrong with it; :func:`prepare` gives bytes fit for a Word document. A JPEG or PNG that needs no
+change (within :data:`MAX_EDGE_PX`, no EXIF block, plain colour mode) goes in as it is, byte for
+byte. Any other photo is made as large as the report's photo box needs at print resolution
+(:data:`PHOTO_BOX_PX`: the box of :data:`PHOTO_BOX_MM` at :data:`PRINT_DPI`; a 12-megapixel
+phone photo would otherwise make the report tens of megabytes): a JPEG is decoded at a reduced
+scale (libjpeg's DCT scaling, 1/2 … 1/8) just above that size, resized with a filter chosen for
+the remaining factor, then turned as the camera's EXIF orientation says (turning the small
+picture, not the large one), and saved as JPEG quality 85 (PNG stays PNG).
 
-:func:`inspect` reads the whole file (a truncated photo fails there, not inside Word; see
-:func:`~greenmine_docs.safety.images.read_completely`) once per file version and process: the
-checks and the report look at the same photos.
+Each photo is decoded once: :func:`inspect` prepares it while it checks it (a decode at any
+scale reads every byte, so a truncated file fails there, not inside Word; see
+:func:`~greenmine_docs.safety.images.read_completely`), once per file version and process — the
+checks and the report look at the same photos. With a cache folder (``Run.cache_dir``: a batch's
+output folder keeps one), prepared photos are also kept on disk by content (SHA-256 of the file
+and :data:`PREPARED_VERSION`): a second batch run, and every mine showing the same photo, reads
+the prepared bytes instead of decoding again (:mod:`.photo_cache`).
 """
 from __future__ import annotations
 
@@ -19,16 +24,22 @@ import functools
 import io
 import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ...limits import MAX_IMAGE_BYTES as MAX_FILE_BYTES  # noqa: E402 — configurable limits
 from ...limits import MAX_IMAGE_PIXELS as MAX_PIXELS  # noqa: E402 — more: a decompression bomb
-MIN_SHORT_EDGE_PX = 300  # below this a printed photo is visibly blurred
-MAX_EDGE_PX = 1600  # long edge in the document: sharp at 150 dpi over the type width
-ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "MPO": "JPEG"}  # MPO: JPEG from some cameras
+from . import photo_cache
 
+MIN_SHORT_EDGE_PX = 300  # below this a printed photo is visibly blurred
+MAX_EDGE_PX = 1600  # the long edge up to which an upright photo without EXIF goes in as it is
+PHOTO_BOX_MM = (74.0, 56.0)  # width, height of one photo in the two-column photo table
+PRINT_DPI = 300  # what a printed photo needs to look sharp
+PHOTO_BOX_PX = tuple(round(mm / 25.4 * PRINT_DPI) for mm in PHOTO_BOX_MM)  # (874, 661)
+JPEG_QUALITY = 85
+PREPARED_VERSION = "2"  # in the cache key: change it when the preparation changes
+ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "MPO": "JPEG"}  # MPO: JPEG from some cameras
 
 @dataclass(frozen=True)
 class PhotoInfo:
@@ -45,92 +56,160 @@ class PhotoInfo:
         return self.ok and min(self.width, self.height) < MIN_SHORT_EDGE_PX
 
 
-def inspect(path: Path) -> PhotoInfo:
-    """What ``path`` holds. Never raises: a missing, unreadable or oversized file is described."""
+def inspect(path: Path, cache_dir: Path | None = None) -> PhotoInfo:
+    """What ``path`` holds. Never raises: a missing, unreadable or oversized file is described.
+    A usable photo is prepared for the report on the way (:func:`prepare` then costs nothing);
+    ``cache_dir``: where prepared photos are kept between runs (None: in this process only)."""
+    return _examined(Path(path), cache_dir)[0]
+
+
+def prepare(path: Path, cache_dir: Path | None = None) -> tuple[bytes, float]:
+    """Bytes for the document and the height/width ratio after rotation. Call only for a
+    photo :func:`inspect` found usable."""
+    info, prepared = _examined(Path(path), cache_dir)
+    if prepared is None:
+        raise ValueError(f"photo {path} is not usable: {info.problem}")
+    return prepared.data, prepared.ratio
+
+
+def _examined(path: Path, cache_dir: Path | None) -> tuple[PhotoInfo, photo_cache.Prepared | None]:
     from ...safety.inputs import file_problem
 
-    path = Path(path)
     problem = file_problem(path)  # a FIFO or a device is never opened
     if problem:
         return PhotoInfo(path, False, f"照片文件 {path.name} {problem}",
-                         "missing" if problem == "不存在" else "unreadable")
+                         "missing" if problem == "不存在" else "unreadable"), None
     try:
         stat = path.stat()
     except OSError as e:
-        return PhotoInfo(path, False, f"无法读取照片文件：{e.strerror or e}", "unreadable")
-    return _inspect(path, stat.st_mtime_ns, stat.st_size, MAX_FILE_BYTES, MAX_PIXELS)
+        return PhotoInfo(path, False, f"无法读取照片文件：{e.strerror or e}", "unreadable"), None
+    return _examine(path, stat.st_mtime_ns, stat.st_size, MAX_FILE_BYTES, MAX_PIXELS, cache_dir)
 
 
-@functools.lru_cache(maxsize=256)
-def _inspect(path: Path, mtime_ns: int, size: int, max_file_bytes: int, max_pixels: int
-             ) -> PhotoInfo:
-    """:func:`inspect` of one file version under the given limits (the cache key)."""
-    from PIL import Image, UnidentifiedImageError
-
-    from ...safety.images import read_completely
-
+@functools.lru_cache(maxsize=64)
+def _examine(path: Path, mtime_ns: int, size: int, max_file_bytes: int, max_pixels: int,
+             cache_dir: Path | None) -> tuple[PhotoInfo, photo_cache.Prepared | None]:
+    """:func:`inspect` and :func:`prepare` of one file version under the given limits (the
+    key of this process's cache; the disk cache is keyed by content)."""
     if size > max_file_bytes:
         return PhotoInfo(path, False, f"照片文件 {size / 1024 / 1024:.1f} MB，超过 "
-                         f"{max_file_bytes // 1024 // 1024} MB", "too_large")
+                         f"{max_file_bytes // 1024 // 1024} MB", "too_large"), None
     if size == 0:
-        return PhotoInfo(path, False, "照片文件是空文件", "unreadable")
+        return PhotoInfo(path, False, "照片文件是空文件", "unreadable"), None
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return PhotoInfo(path, False, f"无法读取照片文件：{e.strerror or e}", "unreadable"), None
+    key = photo_cache.key(data, PREPARED_VERSION, PHOTO_BOX_PX, max_pixels)
+    stored = photo_cache.load(cache_dir, key, data)
+    if stored is not None:
+        if stored.as_is:
+            from ...safety.images import for_word
+
+            stored = replace(stored, data=for_word(data))
+        return _info(path, stored), stored
+    info, prepared = _decode(path, data, max_pixels)
+    if prepared is not None:
+        photo_cache.store(cache_dir, key, prepared)
+    return info, prepared
+
+
+def _info(path: Path, prepared: photo_cache.Prepared) -> PhotoInfo:
+    return PhotoInfo(path, True, format=prepared.format, width=prepared.width,
+                     height=prepared.height)
+
+
+def _decode(path: Path, data: bytes, max_pixels: int
+            ) -> tuple[PhotoInfo, photo_cache.Prepared | None]:
+    """Open, check and prepare a photo: one decode of its data."""
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(path)
-        with img:
-            fmt = img.format or ""
-            width, height = img.size
-            if fmt not in ALLOWED_FORMATS:
-                shown = fmt or "未知"
-                return PhotoInfo(path, False, f"文件内容是 {shown} 格式，不是 JPEG 或 PNG 图片",
-                                 "unreadable", fmt, width, height)
-            if width * height > max_pixels:
-                return PhotoInfo(path, False, f"照片 {width}×{height} 像素，超过 "
-                                 f"{max_pixels // 1_000_000} 兆像素", "too_large", fmt,
-                                 width, height)
-            read_completely(img)  # a truncated file fails here, not later in the report
+            img = Image.open(io.BytesIO(data))
+            with img:
+                fmt = img.format or ""
+                width, height = img.size
+                if fmt not in ALLOWED_FORMATS:
+                    shown = fmt or "未知"
+                    return PhotoInfo(path, False, f"文件内容是 {shown} 格式，不是 JPEG 或 PNG 图片",
+                                     "unreadable", fmt, width, height), None
+                if width * height > max_pixels:
+                    return PhotoInfo(path, False, f"照片 {width}×{height} 像素，超过 "
+                                     f"{max_pixels // 1_000_000} 兆像素", "too_large", fmt,
+                                     width, height), None
+                prepared = _prepared(img, data)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return PhotoInfo(path, False, f"照片像素数超过 {max_pixels // 1_000_000} 兆像素",
-                         "too_large")
+                         "too_large"), None
     except UnidentifiedImageError:
-        return PhotoInfo(path, False, "文件内容不是可识别的图片", "unreadable")
-    except (OSError, ValueError, SyntaxError) as e:
+        return PhotoInfo(path, False, "文件内容不是可识别的图片", "unreadable"), None
+    except (OSError, ValueError, SyntaxError, EOFError) as e:
         return PhotoInfo(path, False, f"图片文件已损坏或不完整（{type(e).__name__}）",
-                         "unreadable")
-    return PhotoInfo(path, True, format=ALLOWED_FORMATS[fmt], width=width, height=height)
+                         "unreadable"), None
+    return _info(path, prepared), prepared
 
 
-def prepare(path: Path) -> tuple[bytes, float]:
-    """Bytes for the document and the height/width ratio after rotation. Call only for a
-    photo :func:`inspect` found usable."""
-    from PIL import Image, ImageOps
+def _prepared(img: Any, data: bytes) -> photo_cache.Prepared:
+    """The photo as the document shows it (see the module docstring); raises ``OSError`` and
+    the like for a truncated or damaged file."""
+    from ...safety.images import for_word, plain_mode, read_completely
 
-    from ...safety.images import for_word, plain_mode
+    fmt, (width, height) = ALLOWED_FORMATS[img.format], img.size
+    if _usable_as_is(img):
+        read_completely(img)  # a truncated file fails here, not later in the report
+        return photo_cache.Prepared(for_word(data), height / width if width else 1.0, fmt,
+                                    width, height, as_is=True)
+    turn, turned = _turn(img.getexif().get(0x0112, 1))  # EXIF orientation
+    shown_w, shown_h = (height, width) if turned else (width, height)
+    scale = min(1.0, PHOTO_BOX_PX[0] / shown_w, PHOTO_BOX_PX[1] / shown_h)
+    target = (max(1, round(width * scale)), max(1, round(height * scale)))
+    if img.format in ("JPEG", "MPO") and scale < 1.0:
+        img.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
+    img.load()
+    if img.mode not in ("RGB", "RGBA", "L", "LA"):
+        # CMYK through its ICC profile, 16-bit greyscale scaled (not clipped to white), a
+        # palette expanded (it could only be resized by nearest neighbour)
+        img = plain_mode(img)
+    small = _resized(img, target)
+    if turn is not None:
+        small = small.transpose(turn)
+    out = io.BytesIO()
+    if fmt == "PNG":
+        small.save(out, format="PNG", optimize=True)
+    else:
+        if small.mode != "RGB":
+            small = small.convert("RGB")
+        small.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+    w, h = small.size
+    return photo_cache.Prepared(out.getvalue(), h / w if w else 1.0, fmt, width, height)
 
-    with Image.open(path) as original:
-        width, height = original.size
-        if _usable_as_is(original):
-            return for_word(Path(path).read_bytes()), (height / width if width else 1.0)
-        keep_png = original.format == "PNG"
-        if original.format in ("JPEG", "MPO") and max(width, height) > MAX_EDGE_PX:
-            scale = MAX_EDGE_PX / max(width, height)
-            # decode at 1/2, 1/4 or 1/8 scale while staying at least the final size
-            original.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
-        img = ImageOps.exif_transpose(original)
-        if max(img.size) > MAX_EDGE_PX:
-            img.thumbnail((MAX_EDGE_PX, MAX_EDGE_PX), Image.Resampling.LANCZOS)
-        out = io.BytesIO()
-        if keep_png:
-            if img.mode not in ("RGB", "RGBA", "L", "LA", "P"):
-                img = plain_mode(img)  # 16-bit greyscale scaled, not clipped to white
-            img.save(out, format="PNG", optimize=True)
-        else:
-            if img.mode != "RGB":
-                img = plain_mode(img).convert("RGB")  # CMYK through its ICC profile
-            img.save(out, format="JPEG", quality=85, optimize=True)
-        w, h = img.size
-    return out.getvalue(), (h / w if w else 1.0)
+
+def _resized(img: Any, target: tuple[int, int]) -> Any:
+    """``img`` at ``target`` size: bicubic for the last factor of two or less (what is left
+    after a scaled JPEG decode: as sharp as Lanczos there, at two thirds of its cost), Lanczos
+    for more, after an integer box reduction down to three times the target for large ones."""
+    from PIL import Image
+
+    if img.size == target:
+        return img
+    factor = max(img.size[0] / target[0], img.size[1] / target[1])
+    if factor <= 2.0:
+        return img.resize(target, Image.Resampling.BICUBIC)
+    return img.resize(target, Image.Resampling.LANCZOS,
+                      reducing_gap=3.0 if factor > 3.0 else None)
+
+
+def _turn(orientation: Any) -> tuple[Any, bool]:
+    """The transposition that shows a photo of EXIF ``orientation`` upright (None: it is),
+    and whether it swaps width and height."""
+    from PIL import Image
+
+    t = Image.Transpose
+    turns = {2: t.FLIP_LEFT_RIGHT, 3: t.ROTATE_180, 4: t.FLIP_TOP_BOTTOM, 5: t.TRANSPOSE,
+             6: t.ROTATE_270, 7: t.TRANSVERSE, 8: t.ROTATE_90}
+    return turns.get(orientation), orientation in (5, 6, 7, 8)
 
 
 _AS_IS_MODES = {"JPEG": ("RGB", "L"), "PNG": ("RGB", "RGBA", "L", "LA", "P")}

@@ -111,12 +111,12 @@ def build_report_data(ctx: "Run") -> ReportData:
             raise InputError(f"照片{i}的路径 {photo.file} {OUTSIDE}。",
                              location=str(ctx.at("assessment", "photos", i - 1, "file")),
                              hint=OUTSIDE_HINT)
-        info = inspect(path)
+        info = inspect(path, ctx.cache_dir)
         if not info.ok:
             raise InputError(f"照片{i}（{photo.file}）无法使用：{info.problem}。",
                              location=str(ctx.at("assessment", "photos", i - 1, "file")),
                              hint="使用 JPEG 或 PNG 照片，路径相对于输入文件所在目录。")
-        data, ratio = prepare(path)
+        data, ratio = prepare(path, ctx.cache_dir)
         photos.append(PreparedPhoto(i, photo.caption, data, ratio))
     from .independence import independence
 

@@ -1,0 +1,153 @@
+"""Photos prepared for the report (issue 21): one decode at a reduced scale to the photo box's
+size, turned after shrinking, the same picture as the earlier full-size path within a small
+tolerance, and a content-keyed cache on disk that a second run and other files with the same
+content reuse."""
+from __future__ import annotations
+
+import io
+import random
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops, ImageOps, ImageStat
+
+from greenmine_docs.documents.assessment import photo_cache, photos
+
+
+def _photo(path: Path, size: tuple[int, int], *, orientation: int | None = None,
+           fmt: str = "JPEG", seed: int = 1) -> Path:
+    """A camera-like picture: smooth colour fields, a marked top-left corner, an edge, grain."""
+    rnd = random.Random(seed)
+    small = Image.frombytes("RGB", (24, 18), rnd.randbytes(24 * 18 * 3))
+    img = small.resize(size, Image.Resampling.BICUBIC)
+    img.paste((230, 20, 20), (0, 0, size[0] // 5, size[1] // 5))
+    img.paste((20, 20, 230), (size[0] // 2, 0, size[0] // 2 + size[0] // 40, size[1]))
+    img = ImageChops.add(img, Image.effect_noise(size, 6).convert("RGB"), offset=-128)
+    save: dict = {"quality": 92} if fmt == "JPEG" else {}
+    if orientation is not None:
+        exif = Image.Exif()
+        exif[0x0112] = orientation
+        save["exif"] = exif.tobytes()
+    img.save(path, format=fmt, **save)
+    return path
+
+
+def _old_path(path: Path) -> Image.Image:
+    """The preparation before issue 21 (kept here as the reference): turned at the decoded
+    size, then Lanczos to a 1600-pixel long edge."""
+    with Image.open(path) as original:
+        width, height = original.size
+        if original.format == "JPEG" and max(width, height) > 1600:
+            scale = 1600 / max(width, height)
+            original.draft("RGB", (int(width * scale) + 1, int(height * scale) + 1))
+        img = ImageOps.exif_transpose(original)
+        img.thumbnail((1600, 1600), Image.Resampling.LANCZOS)
+        return img.convert("RGB")
+
+
+def _difference(a: Image.Image, b: Image.Image) -> float:
+    """Mean absolute difference per channel (0–255) after bringing ``a`` to ``b``'s size."""
+    a = a.convert("RGB").resize(b.size, Image.Resampling.LANCZOS)
+    return max(ImageStat.Stat(ImageChops.difference(a, b.convert("RGB"))).mean)
+
+
+@pytest.fixture(autouse=True)
+def _fresh():
+    photos._examine.cache_clear()
+    yield
+    photos._examine.cache_clear()
+
+
+@pytest.mark.parametrize("orientation", [1, 3, 6, 8])
+def test_a_phone_photo_is_the_old_picture_within_tolerance(tmp_path, orientation) -> None:
+    path = _photo(tmp_path / "p.jpg", (4032, 3024), orientation=orientation)
+    data, ratio = photos.prepare(path)
+    new = Image.open(io.BytesIO(data))
+    old = _old_path(path)
+    assert new.format == "JPEG" and "exif" not in new.info
+    assert abs(new.size[1] / new.size[0] - old.size[1] / old.size[0]) < 0.003
+    assert ratio == pytest.approx(new.size[1] / new.size[0])
+    assert _difference(old, new) < 2.5  # of 255: the same picture (a wrong turn gives ~40)
+    upright_corner = {1: (0, 0), 3: (1, 1), 6: (1, 0), 8: (0, 1)}[orientation]
+    x = 5 if upright_corner[0] == 0 else new.size[0] - 6
+    y = 5 if upright_corner[1] == 0 else new.size[1] - 6
+    r, g, b = new.getpixel((x, y))
+    assert r > 150 and g < 90  # the marked corner where the camera's orientation puts it
+
+
+def test_the_photo_fits_the_box_at_print_resolution(tmp_path) -> None:
+    wide = photos.prepare(_photo(tmp_path / "w.jpg", (4032, 3024)))[0]
+    tall = photos.prepare(_photo(tmp_path / "t.jpg", (4032, 3024), orientation=6))[0]
+    assert Image.open(io.BytesIO(wide)).size == (874, 656)
+    assert Image.open(io.BytesIO(tall)).size == (496, 661)  # the box's height limits it
+    assert photos.PHOTO_BOX_PX == (874, 661)
+
+
+def test_a_large_png_stays_png_and_equal_within_tolerance(tmp_path) -> None:
+    path = _photo(tmp_path / "d.png", (2400, 1800), fmt="PNG")
+    data, _ = photos.prepare(path)
+    new = Image.open(io.BytesIO(data))
+    assert new.format == "PNG" and new.size == (874, 656)
+    assert _difference(_old_path(path), new) < 2.0
+
+
+def test_a_small_photo_with_exif_is_turned_without_resizing(tmp_path) -> None:
+    path = _photo(tmp_path / "s.jpg", (640, 480), orientation=6)
+    data, ratio = photos.prepare(path)
+    assert Image.open(io.BytesIO(data)).size == (480, 640) and ratio == pytest.approx(4 / 3)
+
+
+def test_a_photo_is_decoded_once_for_the_checks_and_the_report(tmp_path, monkeypatch) -> None:
+    path = _photo(tmp_path / "p.jpg", (2000, 1500), orientation=6)
+    calls = []
+    real = photos._decode
+    monkeypatch.setattr(photos, "_decode", lambda *a: calls.append(a) or real(*a))
+    assert photos.inspect(path).ok and photos.inspect(path).width == 2000
+    photos.prepare(path)
+    assert len(calls) == 1
+
+
+def test_a_truncated_photo_is_still_found_unreadable(tmp_path) -> None:
+    path = _photo(tmp_path / "p.jpg", (2000, 1500), orientation=6)
+    path.write_bytes(path.read_bytes()[:200_000])
+    info = photos.inspect(path, tmp_path / "cache")
+    assert not info.ok and info.kind == "unreadable"
+    with pytest.raises(ValueError):
+        photos.prepare(path)
+    assert not (tmp_path / "cache" / photo_cache.FOLDER).exists()  # nothing stored for it
+
+
+def test_the_disk_cache_is_reused_by_content(tmp_path, monkeypatch) -> None:
+    cache = tmp_path / "cache"
+    first = _photo(tmp_path / "a.jpg", (3000, 2000), orientation=8)
+    data, ratio = photos.prepare(first, cache)
+    stored = list((cache / photo_cache.FOLDER).iterdir())
+    assert len(stored) == 1 and stored[0].suffix == ".photo"
+    photos._examine.cache_clear()  # a new process, or another mine with the same photo
+    copy = tmp_path / "other" / "same.jpg"
+    copy.parent.mkdir()
+    copy.write_bytes(first.read_bytes())
+    monkeypatch.setattr(photos, "_decode", lambda *a: pytest.fail("decoded again"))
+    info = photos.inspect(copy, cache)
+    assert (info.ok, info.format, info.width, info.height) == (True, "JPEG", 3000, 2000)
+    assert photos.prepare(copy, cache) == (data, ratio)
+
+
+def test_an_unchanged_photo_is_cached_without_its_bytes(tmp_path) -> None:
+    cache = tmp_path / "cache"
+    path = _photo(tmp_path / "u.jpg", (800, 600))
+    assert photos.prepare(path, cache)[0] == path.read_bytes()
+    (entry,) = (cache / photo_cache.FOLDER).iterdir()
+    assert entry.stat().st_size < 200
+    photos._examine.cache_clear()
+    assert photos.prepare(path, cache)[0] == path.read_bytes()
+
+
+def test_a_damaged_cache_entry_is_ignored(tmp_path) -> None:
+    cache = tmp_path / "cache"
+    path = _photo(tmp_path / "a.jpg", (3000, 2000))
+    data, _ = photos.prepare(path, cache)
+    (entry,) = (cache / photo_cache.FOLDER).iterdir()
+    entry.write_bytes(b"not json\n")
+    photos._examine.cache_clear()
+    assert photos.prepare(path, cache)[0] == data
