@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import ConfigError, InputError
 from ...findings import Location
+from ...load.narrative import is_md_path, read_markdown
 from ...load.paths import resolve_inside
 from .outline import Outline, load_outline, normalize_title
 
@@ -158,23 +159,6 @@ class PlanData:
             for year, amount in split_by_year(t).items():
                 out[c.id][year] = out[c.id].get(year, 0) + amount
         return out
-
-
-def is_md_path(value: str) -> bool:
-    v = value.strip()
-    return "\n" not in v and v.lower().endswith((".md", ".markdown")) and len(v) < 300
-
-
-def read_markdown(path: Path, location: Location) -> str:
-    from ...limits import MAX_TEXT_BYTES
-    from ...load.text import decode_text, read_bytes
-
-    try:
-        data = read_bytes(path, what="Markdown 文件", limit=MAX_TEXT_BYTES,
-                          limit_env="GREENMINE_MAX_TEXT_MB")
-        return decode_text(data, path, what="Markdown 文件").text
-    except InputError as e:
-        raise InputError(e.message, hint=e.hint, location=str(location)) from e
 
 
 def split_by_year(task: "Task") -> dict[int, int]:
