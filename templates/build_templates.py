@@ -15,7 +15,8 @@ Implementation plan template (``implementation_plan/plan-template.docx``), three
 
 Every variable a template may use is listed in ``implementation_plan/TEMPLATE.md``. The
 self-evaluation report's template (``self_evaluation/report-template.docx``) is the same layout
-with its own title and cover lines (``self_evaluation/TEMPLATE.md``).
+with its own title and cover lines (``self_evaluation/TEMPLATE.md``), and so is the
+demonstration-zone plan's (``zone_plan/zone-template.docx``, ``zone_plan/TEMPLATE.md``).
 """
 from __future__ import annotations
 
@@ -37,9 +38,11 @@ from greenmine_docs.docx import (add_text, add_toc, apply_official_styles,  # no
 
 PLAN_TEMPLATE = ROOT / "templates" / "implementation_plan" / "plan-template.docx"
 SELF_EVALUATION_TEMPLATE = ROOT / "templates" / "self_evaluation" / "report-template.docx"
+ZONE_TEMPLATE = ROOT / "templates" / "zone_plan" / "zone-template.docx"
 
 PLAN_COVER = ("矿山企业：{{ enterprise }}", "编制单位：{{ compiler }}")
 SELF_EVALUATION_COVER = ("矿山名称：{{ mine }}", "编制单位：{{ compiler }}")
+ZONE_COVER = ("申报单位：{{ applicant }}", "编制单位：{{ compiler }}")
 
 
 def _par(doc, text: str, style: str, *, before: float = 0, after: float = 0):
@@ -54,7 +57,7 @@ def _par(doc, text: str, style: str, *, before: float = 0, after: float = 0):
 def build_plan_template(doc_title: str = "绿色矿山建设实施方案",
                         cover_lines: tuple[str, ...] = PLAN_COVER) -> bytes:
     """An official-layout template (cover, contents, body): the plan's, and with another title
-    and cover lines the self-evaluation report's — one layout for all."""
+    and cover lines the self-evaluation report's and the zone plan's — one layout for all."""
     doc = Document()
     apply_official_styles(doc)
     props = doc.core_properties
@@ -100,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     built = {PLAN_TEMPLATE: build_plan_template(),
              SELF_EVALUATION_TEMPLATE: build_plan_template("绿色矿山自评报告",
-                                                           SELF_EVALUATION_COVER)}
+                                                           SELF_EVALUATION_COVER),
+             ZONE_TEMPLATE: build_plan_template("绿色矿业发展示范区建设方案", ZONE_COVER)}
     stale = [p for p, data in built.items() if not p.exists() or p.read_bytes() != data]
     if args.check:
         for p in stale:

@@ -25,11 +25,11 @@ class CodeSpec:
 def _collect() -> dict[str, CodeSpec]:
     # each area's codes, imported plainly: a broken module fails at import, never disappears
     from . import (assessment, batch, eligibility, excel, indicators, input, officials, plan,
-                   safety, selfeval)
+                   safety, selfeval, zone)
 
     out: dict[str, CodeSpec] = {}
     for area in (input, excel, eligibility, batch, indicators, plan, assessment, officials,
-                 safety, selfeval):
+                 safety, selfeval, zone):
         for code, severity, title, hint in area.SPECS:
             if code in out:
                 raise RuntimeError(f"duplicate finding code {code}")

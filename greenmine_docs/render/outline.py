@@ -59,6 +59,51 @@ class OutlineKind:
 
 PLAN_KIND = OutlineKind(PLAN_FILL_SOURCES, ("implementation_plan", "outline.yaml"))
 
+SELF_EVALUATION_FILL_SOURCES: dict[str, str] = {
+    "narrative": "企业编写的叙述文字（self_evaluation.narrative.<节 key>，Markdown 或 .md 文件）",
+    "facts:basis": "自评依据：通知、评价指标体系、行业标准（campaign、mine）",
+    "facts:team": "自评工作组（self_evaluation.team、date）",
+    "facts:enterprise": "企业信息（enterprise）",
+    "facts:licence": "采矿许可证与矿山位置（mine）",
+    "facts:reserves": "资源储量（reserves）",
+    "table:conditions": "六项遴选条件及佐证（eligibility）",
+    "facts:indicator_score": "该一级指标的分值与自评得分（评分结果）",
+    "table:prerequisites": "先决条件逐项判定（self_evaluation / self_check 的 prerequisites）",
+    "table:score_summary": "各一级指标得分汇总表（评分结果）",
+    "text:scoring": "折算方法、达标线和一级指标得分率要求（评分结果）",
+    "table:items": "该一级指标逐项得分表（评分结果）",
+    "table:problems": "存在问题及整改措施表（self_evaluation.problems，或 self_check 中的问题）",
+    "text:conclusion": "由评分结果得出的自评结论",
+    "list:attachments": "佐证材料清单（self_evaluation.attachments）",
+    "figures:photos": "照片（self_evaluation.photos）",
+}
+SELF_EVALUATION_KIND = OutlineKind(SELF_EVALUATION_FILL_SOURCES,
+                                   ("self_evaluation", "outline.yaml"))
+"""The self-evaluation report's outline (its document: :mod:`greenmine_docs.documents.selfeval`)."""
+
+ZONE_FILL_SOURCES: dict[str, str] = {
+    "narrative": "编写的叙述文字（narrative.<节 key>，Markdown 或 .md 文件）",
+    "facts:period": "建设期限与示范区范围（period、extent）",
+    "table:by_mineral": "按矿种统计的矿山数、储量和产量（由各矿山输入计算）",
+    "table:reserves": "剩余可采储量与年开采量合计（换算为同一单位）",
+    "table:mine_list": "矿山基本情况表（各矿山输入）",
+    "table:by_scale": "按生产规模和开采方式统计的矿山数",
+    "table:by_county": "按县（市、区）统计的矿山分布",
+    "table:by_level": "按绿色矿山名录级别统计的矿山数",
+    "table:conditions": "六项遴选条件逐矿符合情况（各矿山的遴选条件检查）",
+    "table:failing": "不符合遴选条件的矿山及原因、无法读取的矿山文件",
+    "table:targets": "建设目标表（targets，基期值与目标值）",
+    "table:task_projects": "该任务的重点工程（projects 中 task 为该节 key 的工程）",
+    "table:projects": "重点工程一览表（projects）",
+    "chart:gantt": "重点工程进度横道图（projects 的起止时间）",
+    "table:investment_by_year": "分年度投资计划表（projects 按年度汇总）",
+    "table:mine_details": "示范区矿山一览表（各矿山输入的全部主要字段）",
+}
+ZONE_KIND = OutlineKind(ZONE_FILL_SOURCES, ("zone_plan", "outline.yaml"))
+"""The demonstration-zone plan's outline (its document: :mod:`greenmine_docs.documents.zone`)."""
+KINDS = {"plan": PLAN_KIND, "self-eval": SELF_EVALUATION_KIND, "zone-plan": ZONE_KIND}
+"""Every document with an outline, by the name ``greenmine check --kind`` uses."""
+
 _TOP_KEYS = {"format", "id", "title", "official", "note", "front_matter", "chapters"}
 _CHAPTER_KEYS = {"key", "title", "aliases", "required", "numbered", "sections"}
 _SECTION_KEYS = {"key", "title", "aliases", "required", "fill", "repeat"}

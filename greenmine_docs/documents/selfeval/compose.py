@@ -26,6 +26,7 @@ class SelfEvalComposer:
         self.d = data
         self.w = writer
         self.w.continued_tables = True  # a report: long tables split with 续表
+        self.w.keep_short_tables = True  # no total row left alone overleaf
         self.run = data.run
         self.sub = data.run.submission
 
@@ -38,6 +39,8 @@ class SelfEvalComposer:
             if chapter.numbered:
                 self.w.heading(1, chapter.title)
             else:
+                if chapter is not self.d.outline.chapters[0]:
+                    self.w.page_break()  # an annex after the body starts a page of its own
                 self.w.unnumbered_heading(1, chapter.title, align="center")
             for section, category in parts:
                 title = category.name if category is not None else section.title or ""

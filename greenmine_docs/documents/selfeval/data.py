@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from ...findings import Location
 from ...load.narrative import narrative_value
-from ...render.outline import OutlineKind, load_outline, normalize_title
+from ...render.outline import SELF_EVALUATION_KIND as KIND
+from ...render.outline import load_outline, normalize_title
 from ...scoring import ItemScore, ScoreResult, score
 
 if TYPE_CHECKING:
@@ -25,25 +26,6 @@ if TYPE_CHECKING:
     from ...pipeline import Run
     from ...render.outline import Outline
 
-FILL_SOURCES: dict[str, str] = {
-    "narrative": "企业编写的叙述文字（self_evaluation.narrative.<节 key>，Markdown 或 .md 文件）",
-    "facts:basis": "自评依据：通知、评价指标体系、行业标准（campaign、mine）",
-    "facts:team": "自评工作组（self_evaluation.team、date）",
-    "facts:enterprise": "企业信息（enterprise）",
-    "facts:licence": "采矿许可证与矿山位置（mine）",
-    "facts:reserves": "资源储量（reserves）",
-    "table:conditions": "六项遴选条件及佐证（eligibility）",
-    "facts:indicator_score": "该一级指标的分值与自评得分（评分结果）",
-    "table:prerequisites": "先决条件逐项判定（self_evaluation / self_check 的 prerequisites）",
-    "table:score_summary": "各一级指标得分汇总表（评分结果）",
-    "text:scoring": "折算方法、达标线和一级指标得分率要求（评分结果）",
-    "table:items": "该一级指标逐项得分表（评分结果）",
-    "table:problems": "存在问题及整改措施表（self_evaluation.problems，或 self_check 中的问题）",
-    "text:conclusion": "由评分结果得出的自评结论",
-    "list:attachments": "佐证材料清单（self_evaluation.attachments）",
-    "figures:photos": "照片（self_evaluation.photos）",
-}
-KIND = OutlineKind(FILL_SOURCES, ("self_evaluation", "outline.yaml"))
 
 
 @dataclass(frozen=True)
