@@ -35,11 +35,12 @@ from pydantic import field_validator
 
 from .assessment import Photo
 from .base import StrictModel, YesNo, field
+from .bounds import Day, Number
 from .self_check import NOT_APPLICABLE_WORDS, PrerequisiteRuling
 
 
 class EvaluatedItem(StrictModel):
-    score: float | None = field("自评得分", None, description="0 至该项分值；不适用的项留空")
+    score: Number | None = field("自评得分", None, description="0 至该项分值；不适用的项留空")
     not_applicable: YesNo = field("不适用", False, description="不适用时填 true，并写明理由")
     method: str | None = field("核查方式", None, description="查阅的资料、踏勘的场所、询问的人员")
     evidence: str | None = field("佐证材料", None)
@@ -65,7 +66,7 @@ class RectificationItem(StrictModel):
     problem: str = field("存在问题")
     items: list[str] = field("涉及评价内容编号", default_factory=list)
     measure: str | None = field("整改措施", None)
-    deadline: dt.date | None = field("完成时限", None)
+    deadline: Day | None = field("完成时限", None)
     responsible: str | None = field("责任人", None)
 
 
@@ -73,8 +74,8 @@ NarrativeValue = Union[str, dict[str, str]]
 
 
 class SelfEvaluation(StrictModel):
-    date: dt.date = field("自评日期")
-    report_date: dt.date | None = field("报告日期", None, description="缺省为自评日期")
+    date: Day = field("自评日期")
+    report_date: Day | None = field("报告日期", None, description="缺省为自评日期")
     compiler: str | None = field(
         "协助编写单位", None, description="委托其他单位协助编写时填写；企业自行编写时不填")
     team: list[EvaluationMember] = field("自评工作组", default_factory=list, sheet="自评工作组")

@@ -18,12 +18,14 @@ one pipeline; this model holds only what belongs to the zone::
 """
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal, Union
 
 from pydantic import field_validator
 
 from .base import StrictModel, field
+from .bounds import Day, FilePath, Number, Year, number
+
+Money = number(ge=0, le=10_000_000)
 
 ZONE_FORMAT = "greenmine-zone/1"
 TASKS = {"green_mines": "绿色矿山建设", "utilisation": "资源节约与综合利用",
@@ -33,24 +35,24 @@ TASKS = {"green_mines": "绿色矿山建设", "utilisation": "资源节约与综
 
 
 class ZonePeriod(StrictModel):
-    start: dt.date = field("起始日期")
-    end: dt.date = field("截止日期")
+    start: Day = field("起始日期")
+    end: Day = field("截止日期")
 
 
 class ZoneExtent(StrictModel):
     province: str = field("省份")
     city: str = field("市")
     counties: list[str] = field("涉及县（市、区）", min_length=1)
-    area_km2: float = field("面积（平方千米）", gt=0)
+    area_km2: number(gt=0, le=1_000_000) = field("面积（平方千米）")
 
 
 class ZoneTarget(StrictModel):
     name: str = field("目标指标")
     unit: str | None = field("单位", None)
-    baseline: float = field("基期值")
-    baseline_year: int | None = field("基期年份", None, ge=2000, le=2100)
-    target: float = field("目标值")
-    year: int = field("目标年份", ge=2000, le=2100)
+    baseline: Number = field("基期值")
+    baseline_year: Year | None = field("基期年份", None)
+    target: Number = field("目标值")
+    year: Year = field("目标年份")
     lower_is_better: bool = field("越低越好", False, description="目标值应低于基期值的指标填 true")
 
 
@@ -59,10 +61,10 @@ class ZoneProject(StrictModel):
     task: Literal["green_mines", "utilisation", "restoration", "innovation", "community"] = field(
         "所属任务", description="、".join(f"{k}（{v}）" for k, v in TASKS.items()))
     content: str | None = field("建设内容", None)
-    start: dt.date = field("开始时间")
-    end: dt.date = field("完成时间")
-    investment: float = field("投资（万元）", ge=0)
-    by_year: dict[int, float] = field("分年度投资（万元）", default_factory=dict)
+    start: Day = field("开始时间")
+    end: Day = field("完成时间")
+    investment: Money = field("投资（万元）")
+    by_year: dict[Year, Money] = field("分年度投资（万元）", default_factory=dict)
     responsible: str | None = field("责任单位", None)
 
     @field_validator("by_year", mode="before")
@@ -82,13 +84,13 @@ class ZonePlanInput(StrictModel):
     applicant: str = field("申报单位", description="县级人民政府或大型国有企业")
     applicant_kind: Literal["县级人民政府", "大型国有企业"] = field("申报单位类型", "县级人民政府")
     compiler: str | None = field("编制单位", None, description="缺省为申报单位")
-    date: dt.date = field("编制日期")
+    date: Day = field("编制日期")
     period: ZonePeriod = field("建设期限")
     extent: ZoneExtent = field("示范区范围")
-    mines: list[str] = field("矿山输入文件", min_length=1,
+    mines: list[FilePath] = field("矿山输入文件", min_length=1,
                              description="每座矿山的输入文件（YAML 或 Excel），相对于本文件")
     targets: list[ZoneTarget] = field("建设目标", default_factory=list)
     projects: list[ZoneProject] = field("重点工程", default_factory=list)
-    total_investment: float | None = field("总投资（万元）", None, ge=0)
+    total_investment: Money | None = field("总投资（万元）", None)
     narrative: dict[str, NarrativeValue] = field(
         "叙述文字", default_factory=dict, description="键为提纲中节的 key；Markdown 或 .md 文件")
