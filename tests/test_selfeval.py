@@ -7,6 +7,7 @@ data; the checks are proven on the flawed example and on variants of the example
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 import yaml
@@ -236,3 +237,38 @@ def test_libreoffice_converts_the_report(libreoffice, tmp_path):
     result = api.generate("selfeval", EXAMPLE, out, pdf=True)
     pdf = out.with_suffix(".pdf")
     assert pdf in result.written and pdf.read_bytes().startswith(b"%PDF")
+
+
+def _drop_chapter(doc_path: Path, title: str, target: Path) -> None:
+    """A hand-edited copy: the chapter heading ``title`` and everything up to the next
+    chapter heading removed."""
+    doc = Document(str(doc_path))
+    body = doc.element.body
+    dropping = False
+    for el in list(body):
+        text = "".join(t.text or "" for t in el.iter(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"))
+        if text.strip() == title:
+            dropping = True
+        elif dropping and text.strip() in CHAPTERS:
+            dropping = False
+        if dropping:
+            body.remove(el)
+    doc.save(str(target))
+
+
+def test_check_kind_self_eval_reads_a_report_against_its_own_outline(runner, tmp_path):
+    out = tmp_path / "自评报告.docx"
+    assert api.generate("selfeval", EXAMPLE, out).written
+    res = run_cli(runner, "check", out, "--kind", "self-eval")
+    assert res.code == 0 and "错误 0 项" in res.stdout, res.output
+    as_plan = run_cli(runner, "check", out)  # the plan's outline: its chapters are missing
+    assert as_plan.code == 1
+    cut = tmp_path / "缺章.docx"
+    _drop_chapter(out, "五、存在问题及整改措施", cut)
+    res = run_cli(runner, "check", cut, "--kind", "self-eval", "--format", "json")
+    assert res.code == 1
+    import json
+
+    found = json.loads(res.stdout)["findings"]
+    assert any("存在问题及整改措施" in f["message"] and f["severity"] == "error" for f in found)

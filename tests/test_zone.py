@@ -217,3 +217,8 @@ def test_libreoffice_converts_the_zone_plan(libreoffice, zone_dir, tmp_path):
     out = tmp_path / "z.docx"
     result = api.zone_plan(zone_dir / "zone.yaml", out, pdf=True)
     assert out.with_suffix(".pdf") in result.written
+
+
+def test_check_kind_zone_plan_reads_the_plan_against_its_outline(runner, plan, zone_dir):
+    res = run_cli(runner, "check", zone_dir / "out" / "方案.docx", "--kind", "zone-plan")
+    assert res.code == 0 and "错误 0 项" in res.stdout, res.output
