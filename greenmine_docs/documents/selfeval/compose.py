@@ -240,7 +240,8 @@ class SelfEvalComposer:
         result = self.d.result
         if result is None:
             return
-        self.w.paragraph("经逐项自评，" + "".join(result.reasons))
+        with self.w.kept_together():  # the verdict never alone on a page
+            self.w.paragraph("经逐项自评，" + "".join(result.reasons))
         self.w.paragraph(f"自评结论：{result.verdict.value}。")
 
     # -- annex -----------------------------------------------------------------------------------
