@@ -6,20 +6,12 @@ from pathlib import Path
 
 import click
 
-from ._common import force_option
-from .validate import AS_OF_OPTION
+from ._common import word_document_options
 
 
 @click.command("zone-plan")
 @click.argument("zone_path", metavar="ZONE", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="输出的 Word 文件，例如 示范区建设方案.docx。")
-@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转换出同名 PDF。")
-@click.option("--template", type=click.Path(path_type=Path), metavar="T.docx",
-              help="使用自己的 Word 模板（先用 greenmine templates export 导出默认模板再修改）。")
-@AS_OF_OPTION
-@click.option("--strict", is_flag=True, help="有警告也不生成。")
-@force_option
+@word_document_options("示范区建设方案")
 def zone_plan_cmd(zone_path: Path, output: Path, pdf: bool, template: Path | None,
                   as_of: dt.date | None, strict: bool, force: bool) -> int:
     """生成绿色矿业发展示范区建设方案（Word）：矿山的事实取自 zone.yaml 列出的各矿山输入文件，

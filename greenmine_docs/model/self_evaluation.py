@@ -34,7 +34,7 @@ from typing import Any, Union
 from pydantic import field_validator
 
 from .assessment import Photo
-from .base import StrictModel, YesNo, field
+from .base import StrictModel, YesNo, field, text_keys
 from .bounds import Day, Number
 from .self_check import NOT_APPLICABLE_WORDS, PrerequisiteRuling
 
@@ -94,12 +94,7 @@ class SelfEvaluation(StrictModel):
     attachments: list[str] = field("附件（佐证材料清单）", default_factory=list)
     photos: list[Photo] = field("照片", default_factory=list, sheet="自评照片")
 
-    @field_validator("prerequisites", "items", mode="before")
-    @classmethod
-    def _keys_as_text(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {str(k).strip(): v for k, v in value.items()}
-        return value
+    _keys_as_text = field_validator("prerequisites", "items", mode="before")(text_keys)
 
     @property
     def issued(self) -> dt.date:

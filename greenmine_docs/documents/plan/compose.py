@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ...docx import Cell, cn_month
 from ...render.mine_facts import enterprise_table, licence_table, reserves_sentence
+from ...render.outline_body import parts_with_content, write_outline
 from ...units import fmt_number
 from .checks import category_of_indicator, gap_rows_for, section_has_content
 from .data import CategoryRef, PlanData, cents, money, split_by_year
@@ -61,33 +62,12 @@ class PlanComposer:
 
     # -- structure -----------------------------------------------------------------------------
     def compose(self) -> None:
-        for chapter in self.d.outline.chapters:
-            parts = self._chapter_parts(chapter)
-            if not parts:
-                continue
-            self.w.section_break(landscape=_landscape(parts[0][0]))
-            if chapter.numbered:
-                self.w.heading(1, chapter.title)
-            else:
-                self.w.unnumbered_heading(1, chapter.title, align="center")
-            for section, category in parts:
-                self.w.section_break(landscape=_landscape(section))
-                title = category.name if category is not None else section.title or ""
-                if chapter.numbered:
-                    self.w.heading(2, title)
-                else:
-                    self.w.unnumbered_heading(2, title)
-                for source in section.fill:
-                    self._fill(source, section, category)
-        self.w.finish()
+        write_outline(self.w, ((c, self._chapter_parts(c)) for c in self.d.outline.chapters),
+                      self._fill, before=lambda s: self.w.section_break(landscape=_landscape(s)))
 
     def _chapter_parts(self, chapter: "Chapter") -> list[tuple["Section", CategoryRef | None]]:
-        parts: list[tuple["Section", CategoryRef | None]] = []
-        for section in chapter.sections:
-            for category in (self.d.categories if section.repeat else [None]):
-                if section_has_content(self.d, section, category):
-                    parts.append((section, category))
-        return parts
+        return parts_with_content(chapter, self.d.categories,
+                                  lambda s, c: section_has_content(self.d, s, c))
 
     def _fill(self, source: str, section: "Section", category: CategoryRef | None) -> None:
         if source == "narrative":

@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, Any, Callable
 from ...docx import Cell, cn_date
 from ...indicators.numbers import fmt_points, fmt_ratio, fmt_score
 from ...render.mine_facts import enterprise_table, licence_table, reserves_sentence
+from ...render.outline_body import parts_with_content, write_outline
 from .conditions import condition_rows
 
 if TYPE_CHECKING:
     from ...docx import Writer
     from ...indicators.model import Category
-    from ...render.outline import Chapter, Section
+    from ...render.outline import Section
     from ...scoring import CategoryResult
     from .data import SelfEvalData
 
@@ -32,33 +33,8 @@ class SelfEvalComposer:
 
     # -- structure ------------------------------------------------------------------------------
     def compose(self) -> None:
-        for chapter in self.d.outline.chapters:
-            parts = self._parts(chapter)
-            if not parts:
-                continue
-            if chapter.numbered:
-                self.w.heading(1, chapter.title)
-            else:
-                if chapter is not self.d.outline.chapters[0]:
-                    self.w.page_break()  # an annex after the body starts a page of its own
-                self.w.unnumbered_heading(1, chapter.title, align="center")
-            for section, category in parts:
-                title = category.name if category is not None else section.title or ""
-                if chapter.numbered:
-                    self.w.heading(2, title)
-                else:
-                    self.w.unnumbered_heading(2, title)
-                for source in section.fill:
-                    self._fill(source, section, category)
-        self.w.finish()
-
-    def _parts(self, chapter: "Chapter") -> list[tuple["Section", "Category | None"]]:
-        out: list[tuple["Section", "Category | None"]] = []
-        for section in chapter.sections:
-            for category in (self.d.categories if section.repeat else (None,)):
-                if self._has_content(section, category):
-                    out.append((section, category))
-        return out
+        write_outline(self.w, ((c, parts_with_content(c, self.d.categories, self._has_content))
+                               for c in self.d.outline.chapters), self._fill, annex_page=True)
 
     def _has_content(self, section: "Section", category: "Category | None") -> bool:
         for source in section.fill:

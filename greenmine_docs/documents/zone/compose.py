@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from ...docx import Cell, cn_month
 from ...docx.gantt import Bar, add_gantt
 from ...model.zone import TASKS
+from ...render.outline_body import parts_with_content, write_outline
 from ...money import cents, money, split_by_year
 from ...units import fmt_number
 from .data import LEVELS, METHODS, SCALES, ZoneData
@@ -38,24 +39,9 @@ class ZoneComposer:
         self.w.keep_short_tables = True  # no total row left alone overleaf
 
     def compose(self) -> None:
-        for chapter in self.d.outline.chapters:
-            parts = [s for s in chapter.sections if self._has_content(s)]
-            if not parts:
-                continue
-            if chapter.numbered:
-                self.w.heading(1, chapter.title)
-            else:
-                if chapter is not self.d.outline.chapters[0]:
-                    self.w.page_break()  # an annex after the body starts a page of its own
-                self.w.unnumbered_heading(1, chapter.title, align="center")
-            for section in parts:
-                if chapter.numbered:
-                    self.w.heading(2, section.title or "")
-                else:
-                    self.w.unnumbered_heading(2, section.title or "")
-                for source in section.fill:
-                    self._fill(source, section)
-        self.w.finish()
+        write_outline(self.w, ((c, parts_with_content(c, (), lambda s, _: self._has_content(s)))
+                               for c in self.d.outline.chapters),
+                      lambda source, section, _: self._fill(source, section), annex_page=True)
 
     def _has_content(self, section: "Section") -> bool:
         for source in section.fill:
