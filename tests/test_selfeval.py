@@ -272,3 +272,23 @@ def test_check_kind_self_eval_reads_a_report_against_its_own_outline(runner, tmp
 
     found = json.loads(res.stdout)["findings"]
     assert any("存在问题及整改措施" in f["message"] and f["severity"] == "error" for f in found)
+
+
+def test_a_provinces_own_set_changes_chapter_two(runner, tmp_path):
+    """Chapter 二 is generated from the set in use: rename the first-level indicators of an
+    exported copy and the report's sections follow (``--set`` through the API)."""
+    own = tmp_path / "本省指标.yaml"
+    assert run_cli(runner, "indicators", "export", "national-2020-reference", "-o", own).code == 0
+    text = own.read_text(encoding="utf-8")
+    text = text.replace('id: "national-2020-reference"', 'id: "shanxi-own"')
+    text = text.replace("    name: 矿区环境\n", "    name: 矿区环境与矿容矿貌\n")
+    text = text.replace("    name: 节能减排\n", "    name: 绿色低碳与节能减排\n")
+    own.write_text(text, encoding="utf-8")
+    out = tmp_path / "se.docx"
+    result = api.generate("selfeval", EXAMPLE, out, set_ref=str(own))
+    assert result.written, result.report.findings
+    texts = _texts(Document(str(out)))
+    two, three = texts.index("二、绿色矿山建设情况"), texts.index("三、先决条件符合情况")
+    headings = [t for t in texts[two:three] if t.startswith("（")]
+    assert headings[0] == "（一）矿区环境与矿容矿貌" and headings[3] == "（四）绿色低碳与节能减排"
+    assert "矿区环境与矿容矿貌自评得分表" in "\n".join(texts)
