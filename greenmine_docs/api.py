@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Iterable
 from .errors import InputError, OutputError
 from .findings import Finding, Location, Report, make
 from .load.raw import RawInput
-from .pipeline import SECTION_TITLES, DocumentSpec, Protected, RenderOptions, Run
+from .pipeline import (SECTION_TITLES, Blocking, DocumentSpec, Protected,
+                       RenderOptions, Run, ZoneRun)
 
 if TYPE_CHECKING:
     from .docx.finish import Finished
@@ -193,7 +194,7 @@ def blockers(spec: DocumentSpec, run: Run, options: RenderOptions | None = None
     return spec.blocking(options or RenderOptions()).blockers(run.report)
 
 
-def _write(run: Run, files: dict[Path, bytes], *, force: bool) -> list[Path]:
+def _write(run: Run | ZoneRun, files: dict[Path, bytes], *, force: bool) -> list[Path]:
     """Write: refuse before writing anything (an existing file without ``force``, any file the
     run read, ``force`` or not), then write every file or none (a disk that fills up half-way
     leaves the previous outputs, not a mix of new and old)."""
@@ -283,8 +284,8 @@ def build(source: Input | Run, out_dir: str | Path, *, as_of: dt.date | None = N
     return result
 
 
-def _finish(run: Run, files: dict[str, bytes], *, pdf: bool, toc_pages: bool = False
-            ) -> Finished:
+def _finish(run: Run | ZoneRun, files: dict[str, bytes], *, pdf: bool, toc_pages: bool = False
+             ) -> Finished:
     """The last step of rendering Word documents: tables of contents written out, and PDFs;
     a document LibreOffice failed on is reported as a finding of the run."""
     from .docx.finish import finish_documents
@@ -479,7 +480,7 @@ def template_types() -> dict[str, DocType]:
     from .render.template_lint import DocType
 
     return {spec.key: DocType(spec.key, spec.title, spec.template[0])
-            for spec in DOCUMENTS if spec.template is not None}
+            for spec in (*DOCUMENTS, _ZONE_SPEC) if spec.template is not None}
 
 
 def lint_template(path: str | Path, doc_type: str = "auto") -> Report:
@@ -492,3 +493,116 @@ def lint_template(path: str | Path, doc_type: str = "auto") -> Report:
         raise InputError(f"没有使用 Word 模板的文档“{doc_type}”。",
                          hint="可用：auto、" + "、".join(types) + "。")
     return lint_for_cli(Path(path), types, doc_type)
+
+
+# -- demonstration zones ---------------------------------------------------------------------------
+@dataclass
+class ZoneResult:
+    """What :func:`zone_plan` did: the zone run (its mines' runs inside), the zone's findings,
+    the files written, and whether errors stopped the plan (``blocked``)."""
+
+    zone: ZoneRun
+    report: Report
+    written: list[Path] = field(default_factory=list)
+    blocked: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def load_zone(source: str | Path, *, as_of: dt.date | None = None) -> ZoneRun:
+    """Load a zone file and every mine it lists, each mine through the ordinary stages (load,
+    score, check: the six selection conditions are decided as for one mine). A mine file that
+    cannot be used is kept with the reason — the zone plan lists it, it does not stop. Raises
+    :class:`InputError` only when the zone file itself cannot be read."""
+    from pydantic import ValidationError
+
+    from .load.model_errors import findings_from_validation
+    from .load.paths import resolve_inside
+    from .load.yaml_input import read_yaml
+    from .model.zone import ZonePlanInput
+    from .pipeline import ZoneMine
+
+    path = Path(source)
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise InputError(f"示范区文件 {path} 应为 YAML 文件（.yaml/.yml）。",
+                         hint="用 greenmine init --zone 目录 写出一个示例示范区后修改。")
+    raw = read_yaml(path)
+    report = Report(source=str(path))
+    report.extend(raw.findings)
+    zone = None
+    try:
+        zone = ZonePlanInput.model_validate(raw.data)
+    except ValidationError as e:
+        report.extend(findings_from_validation(e, raw, ZonePlanInput))
+    zone_run = ZoneRun(raw=raw, report=report, as_of=as_of or _zone_day(zone), model=zone,
+                       protected=Protected(None))
+    zone_run.protected.add(path)
+    for i, listed in enumerate(zone.mines if zone is not None else ()):
+        entry = ZoneMine(listed=listed, index=i)
+        try:
+            mine_path = resolve_inside(zone_run.base_dir, listed, zone_run.at("mines", i))
+            zone_run.protected.add(mine_path)
+            run = check(load(mine_path, as_of=as_of))
+        except InputError as e:
+            entry.error = e.message
+        else:
+            entry.run = run
+            if run.model is None:
+                first = run.report.errors[0] if run.report.errors else None
+                where = f"（第{first.location.line}行）" if first and first.location.line else ""
+                entry.error = "输入不符合格式要求" + (f"：{first.message}{where}" if first else "。")
+        zone_run.mines.append(entry)
+    return zone_run
+
+
+def _zone_day(zone: object) -> dt.date:
+    from .clock import today
+
+    return getattr(zone, "date", None) or today()
+
+
+def check_zone(zone_run: ZoneRun, *, strict: bool = False) -> ZoneRun:
+    """The zone's own checks (the mines were checked when loaded)."""
+    from .documents.zone.document import CHECKS
+
+    zone_run.report.strict = strict
+    if zone_run.model is not None:
+        for rule in CHECKS:
+            zone_run.report.extend(rule(zone_run))
+    return zone_run
+
+
+def zone_plan(source: str | Path, output: str | Path, *, as_of: dt.date | None = None,
+              strict: bool = False, force: bool = False, template: str | Path | None = None,
+              pdf: bool = False, toc_pages: bool = False) -> ZoneResult:
+    """The demonstration-zone plan (``greenmine zone-plan``): the zone and its mines loaded and
+    checked, then the plan rendered and written — unless the zone's own errors (or, with
+    ``strict``, warnings) stop it. Nothing is written over the zone file, a mine file or the
+    template."""
+    from .documents.zone.document import render
+
+    output = Path(output)
+    if output.suffix.lower() != ".docx":
+        raise InputError(f"示范区建设方案只能输出为 Word 文档（.docx），不能是 {output.name}。")
+    _prepare(_ZONE_SPEC, "docx", output, RenderOptions(template=Path(template) if template else None),
+             source=Path(source), pdf=pdf or toc_pages, force=force, set_ref=None, pdf_file=pdf)
+    zone_run = check_zone(load_zone(source, as_of=as_of), strict=strict)
+    if template is not None:
+        zone_run.protected.add(Path(template))
+    result = ZoneResult(zone=zone_run, report=zone_run.report)
+    result.blocked = _ZONE_SPEC.blocks_on.blockers(zone_run.report)
+    if result.blocked or zone_run.model is None:
+        return result
+    finished = _finish(zone_run, {output.name: render(zone_run, Path(template) if template
+                                                      else None)}, pdf=pdf, toc_pages=toc_pages)
+    result.notes = finished.notes
+    result.written = _write(zone_run, {output.with_name(name): data
+                                       for name, data in finished.files.items()}, force=force)
+    return result
+
+
+_ZONE_SPEC = DocumentSpec(key="zone", title="绿色矿业发展示范区建设方案", needs=(),
+                          blocks_on=Blocking(None, "示范区文件的任何错误"), formats=("docx",),
+                          render=lambda run, fmt, options: b"", file_stem=lambda run: "",
+                          template=("zone_plan", "zone-template.docx"))
+"""The zone plan described the way :func:`_prepare` refuses options before any work; the zone is
+not a mine's document, so it is not in the registry (``build`` of a mine never makes it)."""

@@ -13,7 +13,10 @@ Implementation plan template (``implementation_plan/plan-template.docx``), three
 2. table of contents — ``目  录`` and a TOC field (levels 1–3), pages numbered — I —, — II —;
 3. body — ``{{p body }}`` (the subdocument built by greenmine), pages numbered — 1 — from 1.
 
-Every variable a template may use is listed in ``implementation_plan/TEMPLATE.md``.
+Every variable a template may use is listed in ``implementation_plan/TEMPLATE.md``. The
+self-evaluation report's template (``self_evaluation/report-template.docx``) is the same layout
+with its own title and cover lines (``self_evaluation/TEMPLATE.md``), and so is the
+demonstration-zone plan's (``zone_plan/zone-template.docx``, ``zone_plan/TEMPLATE.md``).
 """
 from __future__ import annotations
 
@@ -34,6 +37,12 @@ from greenmine_docs.docx import (add_text, add_toc, apply_official_styles,  # no
                                  set_doc_grid, set_update_fields, setup_page)
 
 PLAN_TEMPLATE = ROOT / "templates" / "implementation_plan" / "plan-template.docx"
+SELF_EVALUATION_TEMPLATE = ROOT / "templates" / "self_evaluation" / "report-template.docx"
+ZONE_TEMPLATE = ROOT / "templates" / "zone_plan" / "zone-template.docx"
+
+PLAN_COVER = ("矿山企业：{{ enterprise }}", "编制单位：{{ compiler }}")
+SELF_EVALUATION_COVER = ("矿山名称：{{ mine }}", "编制单位：{{ compiler }}")
+ZONE_COVER = ("申报单位：{{ applicant }}", "编制单位：{{ compiler }}")
 
 
 def _par(doc, text: str, style: str, *, before: float = 0, after: float = 0):
@@ -45,11 +54,14 @@ def _par(doc, text: str, style: str, *, before: float = 0, after: float = 0):
     return par
 
 
-def build_plan_template() -> bytes:
+def build_plan_template(doc_title: str = "绿色矿山建设实施方案",
+                        cover_lines: tuple[str, ...] = PLAN_COVER) -> bytes:
+    """An official-layout template (cover, contents, body): the plan's, and with another title
+    and cover lines the self-evaluation report's and the zone plan's — one layout for all."""
     doc = Document()
     apply_official_styles(doc)
     props = doc.core_properties
-    props.title = "绿色矿山建设实施方案"
+    props.title = doc_title
     props.author = ""
     props.comments = ""
 
@@ -58,8 +70,8 @@ def build_plan_template() -> bytes:
     setup_page(cover)
     set_doc_grid(cover)
     _par(doc, "{{ title }}", "Cover Title", before=150)
-    _par(doc, "矿山企业：{{ enterprise }}", "Cover Line", before=190)
-    _par(doc, "编制单位：{{ compiler }}", "Cover Line")
+    for n, line in enumerate(cover_lines):
+        _par(doc, line, "Cover Line", before=190 if n == 0 else 0)
     _par(doc, "{{ date_upper }}", "Cover Line", before=18)
     empty_footers(cover)
 
@@ -89,7 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="只检查，不写文件")
     args = parser.parse_args(argv)
-    built = {PLAN_TEMPLATE: build_plan_template()}
+    built = {PLAN_TEMPLATE: build_plan_template(),
+             SELF_EVALUATION_TEMPLATE: build_plan_template("绿色矿山自评报告",
+                                                           SELF_EVALUATION_COVER),
+             ZONE_TEMPLATE: build_plan_template("绿色矿业发展示范区建设方案", ZONE_COVER)}
     stale = [p for p, data in built.items() if not p.exists() or p.read_bytes() != data]
     if args.check:
         for p in stale:

@@ -32,7 +32,9 @@ def built(request, tmp_path_factory) -> tuple[str, list[Path], str]:
     assert result.report.valid and not result.report.warnings, [
         str(f) for f in result.report.findings if f.severity.value != "info"]
     files = [p for p in result.written if p.suffix in (".docx", ".xlsx")]
-    assert {p.suffix for p in files} == {".docx", ".xlsx"} and len(files) == 5
+    # plan, self-check (XLSX + DOCX), report, score sheet; and the 自评报告 where there is one
+    count = 6 if "self_evaluation:" in (folder / "mine.yaml").read_text(encoding="utf-8") else 5
+    assert {p.suffix for p in files} == {".docx", ".xlsx"} and len(files) == count
     return request.param, files, _input_text(folder)
 
 

@@ -16,7 +16,7 @@ from greenmine_docs.documents.assessment.chart import add_score_chart, score_cha
 from greenmine_docs.docx import Writer, new_document, to_bytes
 from greenmine_docs.xlsx.cells import column_letter
 from greenmine_docs.docx.charts import CHART_CONTENT_TYPE, CHART_REL_TYPE, esc
-from greenmine_docs.documents.plan.gantt import (COLOURS, Bar, add_gantt, bar_label, date_axis, serial)
+from greenmine_docs.docx.gantt import (COLOURS, Bar, add_gantt, bar_label, date_axis, serial)
 
 C = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
      "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}

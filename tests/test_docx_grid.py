@@ -38,7 +38,7 @@ def test_pitches_are_those_of_official_templates() -> None:
 
 
 def test_every_section_carries_the_grid(documents) -> None:
-    assert len(documents) == 3  # plan, self-check table, report
+    assert len(documents) == 4  # plan, self-check table, self-evaluation report, report
     for name, data in documents.items():
         sections = list(_part(data, "word/document.xml").iter(f"{W}sectPr"))
         assert len(sections) >= 1

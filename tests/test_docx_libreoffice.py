@@ -58,7 +58,7 @@ def _toc_entries(docx: Path) -> list[tuple[str, str]]:
 def test_every_word_document_has_its_pdf(built) -> None:
     docx = sorted(p.stem for p in built["written"] if p.suffix == ".docx")
     pdfs = sorted(p.stem for p in built["written"] if p.suffix == ".pdf")
-    assert docx == pdfs and len(docx) == 3
+    assert docx == pdfs and len(docx) == 4  # plan, self-check, self-evaluation, report
     manifest = json.loads((built["dir"] / "manifest.json").read_text(encoding="utf-8"))
     assert {e["file"] for e in manifest["files"]} >= {f"{s}.pdf" for s in pdfs}
     assert any(n.startswith("PDF 字体：") and "PDF 中嵌入：" in n for n in built["notes"])

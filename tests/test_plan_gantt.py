@@ -13,7 +13,7 @@ from lxml import etree
 from greenmine_docs.api import check, load
 from greenmine_docs.docx.charts import CHART_REL_TYPE
 from greenmine_docs.documents.plan.document import render_plan
-from greenmine_docs.documents.plan.gantt import serial
+from greenmine_docs.docx.gantt import serial
 
 ROOT = Path(__file__).resolve().parent.parent
 C = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}

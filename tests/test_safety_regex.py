@@ -185,9 +185,11 @@ PATTERNS: list[Rx] = [
     *inline("documents.assessment.scoresheet_read", r"[、,，;；\s]+", "split"),
     *inline("documents.assessment.scoresheet_read", r"(?:照片|photo|p)?(\d{1,6})", "fullmatch",
             flags=re.IGNORECASE),
+    # the zone plan: finding messages (input text inside) as a document writes them
+    *held("documents.zone.data", "_ISO_DATE", "sub"), *held("documents.zone.data", "_SPACED", "sub"),
     # plan and Word documents
-    *held("documents.plan.outline", "_KEY", "match"), *held("documents.plan.outline", "_NUMBER_PREFIX", "sub"),
-    *inline("documents.plan.outline", r"[\s\u3000]+", "sub"),
+    *held("render.outline", "_KEY", "match"), *held("render.outline", "_NUMBER_PREFIX", "sub"),
+    *inline("render.outline", r"[\s\u3000]+", "sub"),
     *held("documents.plan.checks", "_RULES", "finditer"),
     *held("docx.markdown", "_MANUAL_NUMBER", "sub"), *held("docx.markdown", "_CAPTION", "match"),
     *held("docx.markdown", "_CJK", "match"), *held("docx.markdown", "_NOT_PLAIN", "search"),

@@ -25,6 +25,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "selfcheck": ("selfcheck", "selfcheck_cmd", "生成绿色矿山自查记录表（XLSX 或 DOCX）"),
     "summarize": ("selfcheck", "summarize_cmd", "汇总多份自查记录表"),
     "plan": ("plan", "plan_cmd", "生成绿色矿山建设实施方案（DOCX）"),
+    "self-eval": ("selfeval", "self_eval_cmd", "生成绿色矿山自评报告（DOCX）"),
+    "zone-plan": ("zone", "zone_plan_cmd", "生成绿色矿业发展示范区建设方案（DOCX）"),
     "templates": ("templates", "templates_grp", "导出或检查用户自定义模板"),
     "scoresheet": ("report", "scoresheet_cmd", "生成第三方评估打分表（XLSX）"),
     "report": ("report", "report_cmd", "生成第三方评估报告（DOCX）"),

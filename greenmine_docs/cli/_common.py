@@ -1,6 +1,7 @@
 """What every command shares: the error handler, report output, exit codes."""
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
@@ -76,8 +77,51 @@ TOC_PAGES_OPTION = click.option(
          "Word 打开时自动更新页码。")
 
 
+def parse_date_option(ctx: click.Context, param: click.Parameter, value: str | None
+                      ) -> dt.date | None:
+    if value is None:
+        return None
+    from ..model.bounds import day_problem
+
+    try:
+        day = dt.date.fromisoformat(value.strip())
+    except ValueError as e:
+        raise click.BadParameter(f"日期“{value}”格式不对，应写成 2023-09-20。") from e
+    if day_problem(day):
+        raise click.BadParameter(f"{day_problem(day)}。")
+    return day
+
+
+AS_OF_OPTION = click.option(
+    "--as-of", callback=parse_date_option, metavar="DATE",
+    help="判断遴选条件所依据的基准日期（默认：输入中的 campaign.reference_date，否则今天）。")
+
+
 def force_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")(f)
+
+
+def word_document_options(example: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The options of a command that writes one Word document (``plan``, ``self-eval``,
+    ``zone-plan``): ``-o``, ``--pdf``, ``--toc-pages``, ``--template``, ``--as-of``, ``--strict``, ``--force``."""
+    options = [
+        click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+                     help=f"输出的 Word 文件，例如 {example}.docx。"),
+        click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转换出同名 PDF。"),
+        TOC_PAGES_OPTION,
+        click.option("--template", type=click.Path(path_type=Path), metavar="T.docx",
+                     help="使用自己的 Word 模板（先用 greenmine templates export 导出默认模板再修改）。"),
+        AS_OF_OPTION,
+        click.option("--strict", is_flag=True, help="有警告也不生成。"),
+        force_option,
+    ]
+
+    def wrap(f: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            f = option(f)
+        return f
+
+    return wrap
 
 
 def generated(result: "Result", title: str) -> int:

@@ -15,14 +15,19 @@ from ._common import EXIT_FINDINGS, EXIT_OK, FORMAT_OPTION, force_option
               help="编写提纲 YAML 文件（缺省为内置参考提纲，格式见 docs/outline.md）。")
 @click.option("--input", "input_path", type=click.Path(dir_okay=False, path_type=Path),
               help="该矿山的申报数据（YAML 或 Excel），用于核对矿山名称、证号、规模、面积、储量。")
+@click.option("--kind", type=click.Choice(["plan", "self-eval", "zone-plan"]), default="plan",
+              show_default=True,
+              help="文档种类：plan（实施方案）、self-eval（自评报告）、zone-plan（示范区建设方案），"
+                   "各按自己的编写提纲检查。")
 @FORMAT_OPTION
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="把报告写入文件（例如 --format html -o 检查报告.html），不在屏幕输出。")
 @click.option("--strict", is_flag=True, help="警告也视为不通过（退出码 1）。")
 @force_option
 def check_cmd(files: tuple[Path, ...], outline_path: Path | None, input_path: Path | None,
-              fmt: str, output: Path | None, strict: bool, force: bool) -> int:
-    """按编写提纲检查已提交的实施方案（.docx 或 .pdf），可一次检查多份。
+              kind: str, fmt: str, output: Path | None, strict: bool, force: bool) -> int:
+    """按编写提纲检查已提交的实施方案（.docx 或 .pdf），可一次检查多份；--kind self-eval
+    检查自评报告、--kind zone-plan 检查示范区建设方案（各按自己的提纲）。
 
     识别 Word 标题样式、手工编号的标题（第一章、一、（一）、1.、（1））和 Word 自动编号；
     PDF 按编号、字号和表格框线识别（扫描件在装有 Tesseract 简体中文时经 OCR 识别）；
@@ -33,17 +38,21 @@ def check_cmd(files: tuple[Path, ...], outline_path: Path | None, input_path: Pa
     示例：
       greenmine check 实施方案.docx
       greenmine check 实施方案.docx --input mine.yaml --format html -o 检查报告.html
+      greenmine check 自评报告.docx --kind self-eval --input mine.yaml
     """
     from ..officials.check import check_documents, heading_map_html
+    from ..officials.outline import KIND_TITLES
     from ..report_format import render_html, render_json, render_text
 
     inputs = [*files, *(p for p in (outline_path, input_path) if p is not None)]
     _refuse(output, force, inputs)
-    reports = check_documents(list(files), outline_path=outline_path, input_path=input_path)
+    reports = check_documents(list(files), outline_path=outline_path, input_path=input_path,
+                              kind=kind)
     for r in reports:
         r.strict = strict
     if fmt == "html":
-        text = render_html(reports, title="实施方案结构检查报告", extra=heading_map_html)
+        text = render_html(reports, title=f"{KIND_TITLES[kind]}结构检查报告",
+                           extra=heading_map_html)
     elif fmt == "json":
         if len(reports) == 1:
             text = render_json(reports[0])

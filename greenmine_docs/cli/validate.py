@@ -6,27 +6,8 @@ from pathlib import Path
 
 import click
 
-from ._common import FORMAT_OPTION, emit_report, exit_code, force_option
-
-
-def parse_date_option(ctx: click.Context, param: click.Parameter, value: str | None
-                      ) -> dt.date | None:
-    if value is None:
-        return None
-    from ..model.bounds import day_problem
-
-    try:
-        day = dt.date.fromisoformat(value.strip())
-    except ValueError as e:
-        raise click.BadParameter(f"日期“{value}”格式不对，应写成 2023-09-20。") from e
-    if day_problem(day):
-        raise click.BadParameter(f"{day_problem(day)}。")
-    return day
-
-
-AS_OF_OPTION = click.option(
-    "--as-of", callback=parse_date_option, metavar="DATE",
-    help="判断遴选条件所依据的基准日期（默认：输入中的 campaign.reference_date，否则今天）。")
+from ._common import (AS_OF_OPTION, FORMAT_OPTION, emit_report, exit_code,  # noqa: F401
+                      force_option, parse_date_option)
 
 
 @click.command("validate")

@@ -4,7 +4,8 @@ Codes are stable: never renumber one. Numbering: ``GM-`` + default severity lett
 W warning, I info) + three digits whose hundreds say the area:
 1xx input and format, 2xx eligibility and consistency, 3xx indicator sets, scoring and
 self-check, 4xx implementation plan, 5xx assessment report, 6xx officials' tools,
-7xx safety and limits. Each area keeps its codes in its own module here.
+7xx safety and limits, 9xx the self-evaluation report (90x–92x) and the
+demonstration-zone plan (95x–97x). Each area keeps its codes in its own module here.
 """
 from __future__ import annotations
 
@@ -24,11 +25,11 @@ class CodeSpec:
 def _collect() -> dict[str, CodeSpec]:
     # each area's codes, imported plainly: a broken module fails at import, never disappears
     from . import (assessment, batch, eligibility, excel, indicators, input, officials, plan,
-                   safety)
+                   safety, selfeval, zone)
 
     out: dict[str, CodeSpec] = {}
     for area in (input, excel, eligibility, batch, indicators, plan, assessment, officials,
-                 safety):
+                 safety, selfeval, zone):
         for code, severity, title, hint in area.SPECS:
             if code in out:
                 raise RuntimeError(f"duplicate finding code {code}")

@@ -12,8 +12,9 @@ from ..pipeline import SECTION_TITLES, DocumentSpec
 from .assessment.document import REPORT, SCORESHEET
 from .plan.document import DOCUMENT as PLAN
 from .selfcheck.document import DOCUMENT as SELFCHECK
+from .selfeval.document import DOCUMENT as SELFEVAL
 
-DOCUMENTS: tuple[DocumentSpec, ...] = (PLAN, SELFCHECK, REPORT, SCORESHEET)
+DOCUMENTS: tuple[DocumentSpec, ...] = (PLAN, SELFCHECK, SELFEVAL, REPORT, SCORESHEET)
 
 
 def get(key: str) -> DocumentSpec:

@@ -74,6 +74,7 @@ class Writer:
             doc.element.body.sectPr
         self.landscape = False
         self.continued_tables = False  # 续表 for long captioned tables (reports)
+        self.keep_short_tables = False  # tables of up to 15 rows kept on one page
         self._keep_all = False  # inside kept_together()
         self._block_of: Any = None
         self._block_cache: Any = None
@@ -254,6 +255,8 @@ class Writer:
             if n:
                 self._caption("续表", self.tables, "", new_page=True)
             add_table(self.body, header, part, widths_mm=widths_mm, aligns=aligns,
+                      keep_with_next=range(len(part) - 1) if self.keep_short_tables
+                      and len(parts) == 1 and len(part) <= 15 else (),
                       total_width_mm=self.type_width_mm, font_size=font_size)
         # gap paragraph: no_indent + line_spacing = Pt(10) (exact)
         self.append_paragraph_xml('<w:spacing w:line="200" w:lineRule="exact"/>' + NO_INDENT)

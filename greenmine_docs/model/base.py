@@ -55,6 +55,14 @@ def field(label: str, default: Any = ..., *, description: str = "", sheet: str |
                  json_schema_extra=extra or None, **kwargs)
 
 
+def text_keys(value: Any) -> Any:
+    """A mapping keyed by ids with every key as trimmed text (YAML reads ``1.1: 5`` keys as
+    numbers); anything else unchanged, for the model to report."""
+    if isinstance(value, dict):
+        return {str(k).strip(): v for k, v in value.items()}
+    return value
+
+
 def label_of(model: type[BaseModel], name: str) -> str:
     """The Chinese label of a field (the name itself when none)."""
     info = model.model_fields.get(name)

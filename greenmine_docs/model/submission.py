@@ -1,6 +1,7 @@
 """The whole input of one mine: foundation facts plus optional document sections.
 
-Sections that each document adds (``plan``, ``self_check``, ``assessment``) are optional
+Sections that each document adds (``plan``, ``self_check``, ``assessment``,
+``self_evaluation``) are optional
 sub-models in their own modules, so documents plug in without reshaping the foundation.
 """
 from __future__ import annotations
@@ -11,6 +12,7 @@ from .bounds import Whole
 from .foundation import Campaign, Eligibility, Enterprise, Mine, Reserves
 from .plan import ImplementationPlan
 from .self_check import SelfCheck
+from .self_evaluation import SelfEvaluation
 
 SCHEMA_VERSION = 1
 
@@ -25,3 +27,4 @@ class Submission(StrictModel):
     plan: ImplementationPlan | None = field("实施方案", None, sheet="实施方案")
     self_check: SelfCheck | None = field("自查", None, sheet="自查")
     assessment: Assessment | None = field("第三方评估", None, sheet="第三方评估")
+    self_evaluation: SelfEvaluation | None = field("自评报告", None, sheet="自评报告")

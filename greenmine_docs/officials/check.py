@@ -453,10 +453,12 @@ def _excerpt(text: str, hit: str, width: int = 18) -> str:
 
 def check_document(path: str | Path, *, outline: Outline | None = None,
                    outline_path: str | Path | None = None,
-                   input_path: str | Path | None = None) -> Report:
-    """Check one plan document; raises :class:`InputError` only when it (or the input, the
-    outline) cannot be used at all."""
-    return _check_one(Path(path), _prepare(outline or load_outline(outline_path), input_path))
+                   input_path: str | Path | None = None, kind: str = "plan") -> Report:
+    """Check one document (a plan, or another ``kind`` with an outline: ``self-eval``,
+    ``zone-plan``); raises :class:`InputError` only when it (or the input, the outline) cannot
+    be used at all."""
+    return _check_one(Path(path), _prepare(outline or load_outline(outline_path, kind),
+                                           input_path))
 
 
 @dataclass
@@ -533,11 +535,11 @@ def _indicator_set(submission, input_path: str | Path | None):
 
 
 def check_documents(paths: list[Path], *, outline_path: str | Path | None = None,
-                    input_path: str | Path | None = None) -> list[Report]:
-    """Several documents against one outline and input (each loaded once). One document
-    alone that cannot be read raises :class:`InputError` (exit 2); among several, it gets a
-    report of its own with GM-E627 and the others are still checked."""
-    basis = _prepare(load_outline(outline_path), input_path)
+                    input_path: str | Path | None = None, kind: str = "plan") -> list[Report]:
+    """Several documents of one ``kind`` against one outline and input (each loaded once).
+    One document alone that cannot be read raises :class:`InputError` (exit 2); among
+    several, it gets a report of its own with GM-E627 and the others are still checked."""
+    basis = _prepare(load_outline(outline_path, kind), input_path)
     if len(paths) == 1:
         return [_check_one(Path(paths[0]), basis)]
     return [_check_or_report(Path(p), basis) for p in paths]

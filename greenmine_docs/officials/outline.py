@@ -61,11 +61,17 @@ class Outline:
         return out
 
 
-def load_outline(path: str | Path | None = None) -> Outline:
-    """The built-in outline, or ``path``; errors are the plan loader's :class:`ConfigError`."""
-    from ..documents.plan.outline import load_outline as plan_load
+KIND_TITLES = {"plan": "实施方案", "self-eval": "自评报告", "zone-plan": "示范区建设方案"}
+"""The documents ``greenmine check --kind`` checks, each against its own outline."""
 
-    plan_outline = plan_load(path)
+
+def load_outline(path: str | Path | None = None, kind: str = "plan") -> Outline:
+    """The built-in outline of a document ``kind`` (a key of :data:`KIND_TITLES`), or
+    ``path``; errors are the outline loader's :class:`ConfigError`."""
+    from ..render.outline import KINDS
+    from ..render.outline import load_outline as outline_load
+
+    plan_outline = outline_load(path, KINDS[kind])
     chapters = []
     for ch in plan_outline.chapters:
         sections = [OutlineEntry(title=s.title or "", aliases=tuple(s.aliases),

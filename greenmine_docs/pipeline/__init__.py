@@ -4,7 +4,8 @@
   scores, the findings and the files no output may replace — one object per input;
 - :class:`RunScores` (:mod:`.scores`): the scoring stage's results;
 - :class:`DocumentSpec` (:mod:`.spec`): a document as a plug-in — what it needs, what stops it,
-  its checks, its scoring, its renderer.
+  its checks, its scoring, its renderer;
+- :class:`ZoneRun` (:mod:`.zone`): a demonstration zone's file and the runs of its mines.
 
 The stages themselves run in :mod:`greenmine_docs.api`; the registry of documents is
 :data:`greenmine_docs.documents.DOCUMENTS`. This package sits below both (the documents import
@@ -14,6 +15,8 @@ from .run import Protected, Run
 from .scores import AssessmentScores, RunScores, Scores
 from .spec import (EVERY_ERROR, SECTION_TITLES, SET_ERRORS, Blocking, Check, DocumentSpec,
                    RenderOptions)
+from .zone import ZoneMine, ZoneRun
 
 __all__ = ["EVERY_ERROR", "SECTION_TITLES", "SET_ERRORS", "AssessmentScores", "Blocking",
-           "Check", "DocumentSpec", "Protected", "RenderOptions", "Run", "RunScores", "Scores"]
+           "Check", "DocumentSpec", "Protected", "RenderOptions", "Run", "RunScores", "Scores",
+           "ZoneMine", "ZoneRun"]

@@ -1,7 +1,8 @@
 """What the scoring stage gives a run: each scored section of the input, scored once by the one
 engine (:func:`greenmine_docs.scoring.score`), for every check and document that needs it.
 
-Two sections are scored: the enterprise's self-check (``self_check``) and the assessors' rulings
+Three sections are scored: the enterprise's self-check (``self_check``), its self-evaluation
+(``self_evaluation``, items it leaves out taken from the self-check) and the assessors' rulings
 and scores (``assessment``: written in the input, or read from the filled score sheet it names).
 The assessors' values keep where each field came from (YAML line or ``评分表!E12``), so every
 finding and the report can point at the right place.
@@ -68,3 +69,4 @@ class RunScores:
 
     self_check: ScoreResult | None = None
     assessment: AssessmentScores | None = None
+    self_evaluation: ScoreResult | None = None  # self_evaluation, completed from self_check

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from ..findings import Report
     from .run import Run
 
-SECTION_TITLES = {"plan": "实施方案", "self_check": "自查记录", "assessment": "第三方评估"}
+SECTION_TITLES = {"plan": "实施方案", "self_check": "自查记录", "assessment": "第三方评估",
+                  "self_evaluation": "自评报告"}
 """The input sections a document can need (``DocumentSpec.needs``), with their Chinese names."""
 
 Check = Callable[["Run"], Iterable[Finding]]

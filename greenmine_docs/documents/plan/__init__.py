@@ -6,7 +6,7 @@
 - :mod:`.checks`, :mod:`.images` — findings before generating (``check(run)``, declared in
   the spec);
 - :mod:`.compose` — writes the body through :class:`greenmine_docs.docx.Writer`;
-- :mod:`.gantt` — the schedule chart (a native Word chart);
+- the schedule chart is :mod:`greenmine_docs.docx.gantt` (a native Word chart, shared);
 - :mod:`.document` — ``DOCUMENT``, the plan's spec (``greenmine build`` and ``greenmine plan``
   make it through :mod:`greenmine_docs.api`).
 """

@@ -8,11 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, Callable
 
-from ...docx import Cell, cn_date, cn_month
-from ...units import fmt_number, per_year_amount
+from ...docx import Cell, cn_month
+from ...render.mine_facts import enterprise_table, licence_table, reserves_sentence
+from ...render.outline_body import parts_with_content, write_outline
+from ...units import fmt_number
 from .checks import category_of_indicator, gap_rows_for, section_has_content
 from .data import CategoryRef, PlanData, cents, money, split_by_year
-from .gantt import Bar, add_gantt
+from ...docx.gantt import Bar, add_gantt
 
 if TYPE_CHECKING:
     from ...docx import Writer
@@ -60,33 +62,12 @@ class PlanComposer:
 
     # -- structure -----------------------------------------------------------------------------
     def compose(self) -> None:
-        for chapter in self.d.outline.chapters:
-            parts = self._chapter_parts(chapter)
-            if not parts:
-                continue
-            self.w.section_break(landscape=_landscape(parts[0][0]))
-            if chapter.numbered:
-                self.w.heading(1, chapter.title)
-            else:
-                self.w.unnumbered_heading(1, chapter.title, align="center")
-            for section, category in parts:
-                self.w.section_break(landscape=_landscape(section))
-                title = category.name if category is not None else section.title or ""
-                if chapter.numbered:
-                    self.w.heading(2, title)
-                else:
-                    self.w.unnumbered_heading(2, title)
-                for source in section.fill:
-                    self._fill(source, section, category)
-        self.w.finish()
+        write_outline(self.w, ((c, self._chapter_parts(c)) for c in self.d.outline.chapters),
+                      self._fill, before=lambda s: self.w.section_break(landscape=_landscape(s)))
 
     def _chapter_parts(self, chapter: "Chapter") -> list[tuple["Section", CategoryRef | None]]:
-        parts: list[tuple["Section", CategoryRef | None]] = []
-        for section in chapter.sections:
-            for category in (self.d.categories if section.repeat else [None]):
-                if section_has_content(self.d, section, category):
-                    parts.append((section, category))
-        return parts
+        return parts_with_content(chapter, self.d.categories,
+                                  lambda s, c: section_has_content(self.d, s, c))
 
     def _fill(self, source: str, section: "Section", category: CategoryRef | None) -> None:
         if source == "narrative":
@@ -104,42 +85,13 @@ class PlanComposer:
                          f"{_months(p.start, p.end)}个月。")
 
     def _facts_enterprise(self, category: Any = None) -> None:
-        e = self.d.ctx.submission.enterprise
-        rows: list[list[Any]] = [["企业名称", e.name, "统一社会信用代码", e.uscc],
-                ["法定代表人", e.legal_representative, "经济类型", e.economic_type or "—"],
-                ["注册地址", Cell(e.address, span=3)],
-                ["联系人", e.contact.name, "联系电话", e.contact.phone]]
-        self.w.table(["项目", "内容", "项目", "内容"], rows, caption="企业基本信息表",
-                     widths_mm=[26, 52, 30, 48])
+        enterprise_table(self.w, self.d.ctx.submission)
 
     def _facts_licence(self, category: Any = None) -> None:
-        sub = self.d.ctx.submission
-        m, lic = sub.mine, sub.mine.licence
-        depth = "—"
-        if lic.depth_top_m is not None and lic.depth_bottom_m is not None:
-            depth = f"{fmt_number(lic.depth_top_m)}米至{fmt_number(lic.depth_bottom_m)}米标高"
-        rows: list[list[Any]] = [["矿山名称", Cell(m.name, span=3)],
-                ["采矿许可证号", lic.number, "采矿权人", lic.holder],
-                ["开采矿种", lic.mineral, "开采方式", lic.method.value],
-                ["生产规模", f"{fmt_number(lic.scale.value)}{lic.scale.unit}", "矿区面积",
-                 f"{fmt_number(lic.area_km2)}平方千米"],
-                ["有效期限", Cell(f"{cn_date(lic.valid_from)}至{cn_date(lic.valid_to)}", span=3)],
-                ["开采深度", Cell(depth, span=3)],
-                ["发证机关", lic.issuer, "所在地", f"{m.location.city}{m.location.county}"]]
-        self.w.table(["项目", "内容", "项目", "内容"], rows, caption="采矿许可证主要信息表",
-                     widths_mm=[26, 52, 26, 52])
+        licence_table(self.w, self.d.ctx.submission)
 
     def _facts_reserves(self, category: Any = None) -> None:
-        from ...checks.eligibility import remaining_years
-
-        r = self.d.ctx.submission.reserves
-        years = remaining_years(self.d.ctx)
-        source = f"据{r.report_title}，" if r.report_title else ""
-        tail = f"计算，剩余可采年限约{years:.1f}年。" if years is not None else "计。"
-        self.w.paragraph(
-            f"{source}截至{r.report_year}年底，矿区剩余可采储量{fmt_number(r.remaining.value)}"
-            f"{r.remaining.unit}；按年开采量"
-            f"{per_year_amount(r.annual_production.value, r.annual_production.unit)}{tail}")
+        self.w.paragraph(reserves_sentence(self.d.ctx.submission))
 
     # -- tables -----------------------------------------------------------------------------------
     def _table_gaps(self, category: CategoryRef | None) -> None:

@@ -5,13 +5,14 @@ exactly to the sum of the task rows, as an expert reviewer will check with a cal
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...errors import ConfigError, InputError
 from ...findings import Location
+from ...load.narrative import is_md_path, read_markdown
+from ...money import cents, money, split_by_year  # noqa: F401 — the plan modules import them from here
 from ...load.paths import resolve_inside
 from .outline import Outline, load_outline, normalize_title
 
@@ -19,14 +20,6 @@ if TYPE_CHECKING:
     from ...indicators.model import IndicatorSet
     from ...pipeline import Run
     from ...model.plan import ImplementationPlan, Task
-
-
-def cents(amount: float) -> int:
-    return int(round(amount * 100))
-
-
-def money(c: int) -> float:
-    return c / 100
 
 
 @dataclass(frozen=True)
@@ -158,44 +151,6 @@ class PlanData:
             for year, amount in split_by_year(t).items():
                 out[c.id][year] = out[c.id].get(year, 0) + amount
         return out
-
-
-def is_md_path(value: str) -> bool:
-    v = value.strip()
-    return "\n" not in v and v.lower().endswith((".md", ".markdown")) and len(v) < 300
-
-
-def read_markdown(path: Path, location: Location) -> str:
-    from ...limits import MAX_TEXT_BYTES
-    from ...load.text import decode_text, read_bytes
-
-    try:
-        data = read_bytes(path, what="Markdown 文件", limit=MAX_TEXT_BYTES,
-                          limit_env="GREENMINE_MAX_TEXT_MB")
-        return decode_text(data, path, what="Markdown 文件").text
-    except InputError as e:
-        raise InputError(e.message, hint=e.hint, location=str(location)) from e
-
-
-def split_by_year(task: "Task") -> dict[int, int]:
-    """A task's investment per calendar year, in cents: the explicit ``by_year`` when given,
-    otherwise spread over its days; rounding remainders go to the largest share, so the parts
-    always add up to the task's investment exactly."""
-    total = cents(task.investment)
-    if task.by_year:
-        return {int(y): cents(v) for y, v in sorted(task.by_year.items())}
-    start, end = task.start, max(task.end, task.start)
-    days_total = (end - start).days + 1
-    shares: dict[int, int] = {}
-    for year in range(start.year, end.year + 1):
-        a = max(start, dt.date(year, 1, 1))
-        b = min(end, dt.date(year, 12, 31))
-        shares[year] = total * ((b - a).days + 1) // days_total
-    rest = total - sum(shares.values())
-    if rest:
-        biggest = max(shares, key=lambda y: shares[y])
-        shares[biggest] += rest
-    return shares
 
 
 def plan_outline(ctx: "Run") -> Outline:

@@ -1,297 +1,30 @@
-"""The implementation plan's outline as data (``templates/implementation_plan/outline.yaml``).
-
-One file is the single source of truth for the plan's structure: ``greenmine plan`` writes the
-chapters and sections in its order and numbering, the plan checks ask every required section for
-content, and ``greenmine check`` (officials) matches the headings of a hand-written plan against
-the chapter titles and their accepted alternatives (``aliases``). The format is documented in
-``docs/outline.md``.
+"""The implementation plan's outline (``templates/implementation_plan/outline.yaml``): the one
+outline format of :mod:`greenmine_docs.render.outline`, with the plan's ``fill`` sources.
 
 Use::
 
     outline = load_outline()                 # the built-in reference outline
     outline = load_outline(path)             # a province's / an enterprise's own outline
-    outline.match_chapter("三、现状与差距分析")   # -> Chapter(key="gap", ...) via aliases
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
 
-from ...errors import ConfigError, InputError
-
-FORMAT_TAG = "greenmine-outline/1"
-
-FILL_SOURCES: dict[str, str] = {
-    "narrative": "企业编写的叙述文字（plan.narrative.<节 key>，Markdown 或 .md 文件）",
-    "facts:period": "方案期限（plan.period）",
-    "facts:enterprise": "企业信息（enterprise）",
-    "facts:licence": "采矿许可证与矿山位置（mine）",
-    "facts:reserves": "资源储量（reserves）",
-    "table:gaps": "差距分析表（plan.gaps，按指标编号）",
-    "table:targets": "量化目标表（plan.targets）",
-    "table:tasks": "该一级指标的建设任务表（plan.tasks）",
-    "table:schedule": "进度安排表（plan.tasks 的起止时间）",
-    "chart:gantt": "进度横道图（由 plan.tasks 生成）",
-    "table:milestones": "关键节点表（plan.milestones）",
-    "table:investment_by_category": "分类投资估算表（plan.tasks 按一级指标汇总）",
-    "table:investment_by_year": "分年度投资计划表（plan.tasks 按年度汇总）",
-    "table:funding": "资金筹措表（plan.funding）",
-    "table:task_list": "建设任务一览表（plan.tasks 全部字段）",
-}
-"""Every value ``fill`` may hold, with what it means (shown in docs and error messages)."""
-
-REPEATS = {"first_level_indicators": "评价指标体系的每个一级指标各一节（节标题为指标名称）"}
-
-_TOP_KEYS = {"format", "id", "title", "official", "note", "front_matter", "chapters"}
-_CHAPTER_KEYS = {"key", "title", "aliases", "required", "numbered", "sections"}
-_SECTION_KEYS = {"key", "title", "aliases", "required", "fill", "repeat"}
-_FRONT = {"cover", "toc"}
-_KEY = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
-
-
-@dataclass(frozen=True)
-class Section:
-    key: str
-    title: str | None  # None for a repeated section: one per first-level indicator
-    aliases: tuple[str, ...] = ()
-    required: bool = True
-    fill: tuple[str, ...] = ("narrative",)
-    repeat: str | None = None
-
-    @property
-    def titles(self) -> tuple[str, ...]:
-        return ((self.title,) if self.title else ()) + self.aliases
-
-
-@dataclass(frozen=True)
-class Chapter:
-    key: str
-    title: str
-    sections: tuple[Section, ...]
-    aliases: tuple[str, ...] = ()
-    required: bool = True
-    numbered: bool = True
-
-    @property
-    def titles(self) -> tuple[str, ...]:
-        return (self.title,) + self.aliases
-
-
-@dataclass(frozen=True)
-class Outline:
-    id: str
-    title: str
-    chapters: tuple[Chapter, ...]
-    official: bool = False
-    note: str = ""
-    front_matter: tuple[str, ...] = ("cover", "toc")
-    source: str = ""
-
-    def sections(self) -> Iterator[tuple[Chapter, Section]]:
-        for chapter in self.chapters:
-            for section in chapter.sections:
-                yield chapter, section
-
-    def section(self, key: str) -> Section | None:
-        return next((s for _, s in self.sections() if s.key == key), None)
-
-    @property
-    def section_keys(self) -> list[str]:
-        return [s.key for _, s in self.sections()]
-
-    def match_chapter(self, heading: str) -> Chapter | None:
-        """The chapter a heading (numbered or not) names, through its title or aliases."""
-        text = normalize_title(heading)
-        for chapter in self.chapters:
-            if text in {normalize_title(t) for t in chapter.titles}:
-                return chapter
-        return None
-
-    def match_section(self, chapter: Chapter, heading: str) -> Section | None:
-        text = normalize_title(heading)
-        for section in chapter.sections:
-            if text in {normalize_title(t) for t in section.titles}:
-                return section
-        return None
-
-
-_NUMBER_PREFIX = re.compile(
-    r"^\s*(?:第[一二三四五六七八九十百零〇\d]+[章节部分]\s*"
-    r"|[一二三四五六七八九十百零〇]+\s*[、.．]"
-    r"|[（(]\s*[一二三四五六七八九十百零〇\d]+\s*[)）]"
-    r"|\d+(?:\.\d+)*(?:\s*[.、．]|\s+))\s*")
-
-
-def normalize_title(text: str) -> str:
-    """Heading text without its number, spaces and trailing punctuation, for matching:
-    ``"三、 现状与差距 分析"`` -> ``"现状与差距分析"``."""
-    t = _NUMBER_PREFIX.sub("", str(text), count=1)
-    t = re.sub(r"[\s\u3000]+", "", t)
-    return t.rstrip("：:。.")
-
-
-# -- loading -------------------------------------------------------------------------------
-
-
-class _Problems:
-    def __init__(self, locate: Any, source: str) -> None:
-        self.locate = locate
-        self.source = source
-        self.items: list[str] = []
-
-    def add(self, path: tuple, message: str) -> None:
-        loc = self.locate(path)
-        where = f"第 {loc.line} 行" if getattr(loc, "line", None) else str(loc)
-        self.items.append(f"{where}：{message}")
-
-
-def _texts(value: Any, path: tuple, what: str, problems: _Problems) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        problems.add(path, f"{what}应是文字列表，例如 [前言, 总则]。")
-        return ()
-    return tuple(v.strip() for v in value)
-
-
-def _flag(d: dict, key: str, default: bool, path: tuple, problems: _Problems) -> bool:
-    value = d.get(key, default)
-    if not isinstance(value, bool):
-        problems.add((*path, key), f"{key} 应是 true 或 false。")
-        return default
-    return value
-
-
-def _unknown(d: dict, allowed: set[str], path: tuple, what: str, problems: _Problems) -> None:
-    for k in d:
-        if k not in allowed:
-            problems.add((*path, k), f"{what}中有未知字段“{k}”（可用：{'、'.join(sorted(allowed))}）。")
-
-
-def _section(d: Any, path: tuple, seen: set[str], problems: _Problems) -> Section | None:
-    if not isinstance(d, dict):
-        problems.add(path, "每一节应是“字段: 值”的映射。")
-        return None
-    _unknown(d, _SECTION_KEYS, path, "节", problems)
-    key = d.get("key")
-    if not isinstance(key, str) or not _KEY.match(key):
-        problems.add((*path, "key"), "节的 key 应是小写英文字母、数字和下划线，例如 purpose。")
-        return None
-    if key in seen:
-        problems.add((*path, "key"), f"key “{key}” 重复；每章、每节的 key 必须唯一。")
-    seen.add(key)
-    repeat = d.get("repeat")
-    if repeat is not None and repeat not in REPEATS:
-        problems.add((*path, "repeat"), f"repeat 只能是：{'、'.join(REPEATS)}。")
-        repeat = None
-    title = d.get("title")
-    if repeat is None and (not isinstance(title, str) or not title.strip()):
-        problems.add((*path, "title"), f"节“{key}”缺少标题（title）。")
-        title = key
-    fill = d.get("fill", ["narrative"])
-    if not isinstance(fill, list) or not fill:
-        problems.add((*path, "fill"), "fill 应是非空列表，例如 [narrative]。")
-        fill = ["narrative"]
-    for i, f in enumerate(fill):
-        if f not in FILL_SOURCES:
-            problems.add((*path, "fill", i), f"未知的内容来源“{f}”；可用：{'、'.join(FILL_SOURCES)}。")
-    return Section(key=key, title=title.strip() if isinstance(title, str) else None,
-                   aliases=_texts(d.get("aliases"), (*path, "aliases"), "aliases", problems),
-                   required=_flag(d, "required", True, path, problems),
-                   fill=tuple(f for f in fill if f in FILL_SOURCES), repeat=repeat)
-
-
-def _chapter(d: Any, path: tuple, seen: set[str], problems: _Problems) -> Chapter | None:
-    if not isinstance(d, dict):
-        problems.add(path, "每一章应是“字段: 值”的映射。")
-        return None
-    _unknown(d, _CHAPTER_KEYS, path, "章", problems)
-    key = d.get("key")
-    if not isinstance(key, str) or not _KEY.match(key):
-        problems.add((*path, "key"), "章的 key 应是小写英文字母、数字和下划线，例如 general。")
-        return None
-    if key in seen:
-        problems.add((*path, "key"), f"key “{key}” 重复；每章、每节的 key 必须唯一。")
-    seen.add(key)
-    title = d.get("title")
-    if not isinstance(title, str) or not title.strip():
-        problems.add((*path, "title"), f"章“{key}”缺少标题（title）。")
-        title = key
-    raw_sections = d.get("sections")
-    if not isinstance(raw_sections, list) or not raw_sections:
-        problems.add((*path, "sections"), f"章“{key}”至少应有一节（sections）。")
-        raw_sections = []
-    sections = [_section(s, (*path, "sections", i), seen, problems)
-                for i, s in enumerate(raw_sections)]
-    return Chapter(key=key, title=title.strip(), sections=tuple(s for s in sections if s),
-                   aliases=_texts(d.get("aliases"), (*path, "aliases"), "aliases", problems),
-                   required=_flag(d, "required", True, path, problems),
-                   numbered=_flag(d, "numbered", True, path, problems))
-
-
-def outline_from_data(data: Any, locate: Any, source: str) -> Outline:
-    """Check plain data and build an :class:`Outline`; every problem is collected and raised
-    together as one :class:`ConfigError`."""
-    problems = _Problems(locate, source)
-    if not isinstance(data, dict):
-        raise ConfigError(f"提纲文件 {source} 的顶层应是映射（format、id、title、chapters …）。",
-                          hint="参考 greenmine templates export 导出的 outline.yaml。")
-    _unknown(data, _TOP_KEYS, (), "提纲", problems)
-    if data.get("format") != FORMAT_TAG:
-        problems.add(("format",), f"format 应为 {FORMAT_TAG}。")
-    front = _texts(data.get("front_matter", ["cover", "toc"]), ("front_matter",), "front_matter",
-                   problems)
-    for f in front:
-        if f not in _FRONT:
-            problems.add(("front_matter",), f"front_matter 只能包含 cover、toc，不能是“{f}”。")
-    seen: set[str] = set()
-    raw_chapters = data.get("chapters")
-    if not isinstance(raw_chapters, list) or not raw_chapters:
-        problems.add(("chapters",), "提纲至少应有一章（chapters）。")
-        raw_chapters = []
-    chapters = [_chapter(c, ("chapters", i), seen, problems) for i, c in enumerate(raw_chapters)]
-    if problems.items:
-        raise ConfigError(f"提纲文件 {source} 有 {len(problems.items)} 处问题：\n" +
-                          "\n".join(problems.items),
-                          hint="格式说明见 docs/outline.md；可从 greenmine templates export 导出的 "
-                               "outline.yaml 开始修改。", location=source)
-    return Outline(id=str(data.get("id") or Path(source).stem), title=str(data.get("title") or ""),
-                   chapters=tuple(c for c in chapters if c), official=bool(data.get("official")),
-                   note=str(data.get("note") or ""), front_matter=front, source=source)
+from ...render.outline import PLAN_FILL_SOURCES as FILL_SOURCES
+from ...render.outline import (PLAN_KIND, REPEATS, Chapter, Outline, Section,
+                               normalize_title)
+from ...render.outline import default_outline_path as _default_path
+from ...render.outline import load_outline as _load
 
 
 def default_outline_path() -> Path:
-    from ...resources import template_path
-
-    return template_path("implementation_plan", "outline.yaml")
+    return _default_path(PLAN_KIND)
 
 
 def load_outline(path: str | Path | None = None) -> Outline:
-    """Load and check an outline file (the built-in reference outline when ``path`` is None).
-    Raises :class:`ConfigError` listing every problem with its line."""
-    from ...load.yaml_input import read_yaml
-
-    path = Path(path) if path is not None else default_outline_path()
-    try:  # an Outline is immutable: one parse per file version and process (batch runs)
-        st = path.stat()
-        key: tuple[Any, ...] | None = (str(path), str(path.resolve()), st.st_mtime_ns,
-                                       st.st_size)
-    except OSError:
-        key = None
-    if key is not None and key in _LOADED:
-        return _LOADED[key]
-    try:
-        raw = read_yaml(path)
-    except InputError as e:
-        raise ConfigError(f"提纲文件无法读取：{e.message}", hint=e.hint, location=e.location) from e
-    outline = outline_from_data(raw.data, raw.locate, str(path))
-    if key is not None:
-        if len(_LOADED) >= 32:
-            _LOADED.clear()
-        _LOADED[key] = outline
-    return outline
+    """The plan's outline file (the built-in reference outline when ``path`` is None)."""
+    return _load(path, PLAN_KIND)
 
 
-_LOADED: dict[tuple[Any, ...], Outline] = {}
+__all__ = ["FILL_SOURCES", "REPEATS", "Chapter", "Outline", "Section", "default_outline_path",
+           "load_outline", "normalize_title"]

@@ -173,7 +173,7 @@ def prerequisite_facts(sub: "Submission", iset: IndicatorSet) -> dict[str, str]:
     """For each prerequisite tied to a fact, the input's facts about it as a record table
     states them (licence number and validity, remaining years, how the protected-area check
     was done …). Only what the input holds is written."""
-    from .prerequisites import fact_text
+    from ...checks.evidence import fact_text
 
     out = {}
     for pre in iset.prerequisites:

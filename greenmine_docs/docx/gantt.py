@@ -15,8 +15,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from ...docx.charts import add_chart, chart_space, esc, line, series, solid, text_props
-from ...docx.fonts import DEFAULT_FONTS, FontScheme
+from .charts import add_chart, chart_space, esc, line, series, solid, text_props
+from .fonts import DEFAULT_FONTS, FontScheme
 
 COLOURS = ("2E7D32", "1565C0", "EF6C00", "6A1B9A", "00838F", "AD1457", "5D4037", "455A64")
 DATE_FORMAT = 'yyyy"年"m"月"'

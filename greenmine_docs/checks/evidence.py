@@ -1,4 +1,6 @@
-"""The self-check table's 自查情况及佐证材料 for the prerequisites, written from the input's
+"""What the input's eligibility facts say about each prerequisite (selection condition), as the
+self-check table's 自查情况及佐证材料 and the self-evaluation report's evidence column write it
+(shared below the documents: documents never import each other). Written from the input's
 eligibility facts (licence, penalties, abnormal list, reserves, protected areas, plan review),
 as a careful enterprise fills them in: the licence's number and validity, the years of reserves
 and the report they come from, who checked the protected areas, how and when.
@@ -10,12 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Callable
 
-from ...clock import today
-from ...cntext import cn_date
-from ...units import fmt_number, per_year_amount, years_of
+from ..clock import today
+from ..cntext import cn_date
+from ..units import fmt_number, per_year_amount, years_of
 
 if TYPE_CHECKING:
-    from ...model import Submission
+    from ..model import Submission
 
 
 def _as_of(sub: "Submission") -> dt.date:
@@ -35,10 +37,10 @@ def licences(sub: "Submission") -> str:
     return text + "。"
 
 
-def penalties(sub: "Submission") -> str:
-    from ...checks.eligibility import add_years
+def penalties(sub: "Submission", day: dt.date | None = None) -> str:
+    from .eligibility import add_years
 
-    day = _as_of(sub)
+    day = day or _as_of(sub)
     recent = [p for p in sub.eligibility.penalties
               if add_years(day, -3) <= p.date <= day and p.department.counts_for_selection]
     if not recent:
@@ -105,7 +107,36 @@ _FACTS: dict[str, Callable[["Submission"], str]] = {
 }
 
 
-def fact_text(sub: "Submission", fact: str) -> str:
-    """What the input says about a prerequisite fact (a key of ``PREREQUISITE_FACTS``)."""
+def fact_text(sub: "Submission", fact: str, as_of: dt.date | None = None) -> str:
+    """What the input says about a prerequisite fact (a key of ``PREREQUISITE_FACTS``);
+    penalties count back three years from ``as_of`` (default: the self-check's date)."""
+    if fact == "no_penalty":
+        return penalties(sub, as_of)
     writer = _FACTS.get(fact)
     return writer(sub) if writer is not None else ""
+
+
+# -- the six selection conditions (domain.md §1) ----------------------------------------------
+
+CONDITIONS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("持有有效采矿许可证，矿山正常运营", ("GM-E201", "GM-E210", "GM-E211", "GM-E212"),
+     "licences_valid"),
+    ("近三年未受到自然资源、生态环境、应急管理部门行政处罚，或已整改到位", ("GM-E203",),
+     "no_penalty"),
+    ("未被列入矿业权人勘查开采信息公示系统异常名录", ("GM-E205",), "not_abnormal"),
+    ("矿区范围不涉及自然保护地", ("GM-E206",), "no_protected_area"),
+    ("剩余可采储量可采年限不少于三年", ("GM-E207",), "operating_reserves"),
+    ("已编制绿色矿山建设实施方案并通过专家评审", ("GM-E209",), "plan_passed"),
+)
+"""Each selection condition: its name, the eligibility checks' codes that say it fails, and the
+fact that states its evidence. Whether a condition holds is decided by
+:mod:`greenmine_docs.checks.eligibility` alone (the one engine); this only reads its findings."""
+
+
+def condition_results(codes: set[str]) -> list[tuple[str, bool, list[str]]]:
+    """(condition, holds, the failing codes) for each of the six, from a run's finding codes."""
+    out = []
+    for name, failing, _ in CONDITIONS:
+        hit = sorted(c for c in failing if c in codes)
+        out.append((name, not hit, hit))
+    return out

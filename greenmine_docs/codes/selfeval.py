@@ -1,0 +1,33 @@
+"""Finding codes of the self-evaluation report (自评报告, 90x–92x)."""
+
+SPECS = [
+    ("GM-E901", "error", "自评与自查对同一项的评分或判定不一致",
+     "同一评价内容或先决条件在 self_evaluation 和 self_check 中都填写时，两处应一致；"
+     "自评报告以 self_evaluation 为准"),
+    ("GM-E902", "error", "自评有未评分的评价内容或未判定的先决条件",
+     "在 self_evaluation.items（或 self_check.items）中为每一项评分，并判定每条先决条件"),
+    ("GM-E903", "error", "自评得分超出该项分值",
+     "得分应在 0 至该项分值之间"),
+    ("GM-E904", "error", "扣分或不适用没有写明原因",
+     "在 deduction_reason 中具体写明扣分原因（位置、数量），不适用的项写明理由"),
+    ("GM-W905", "warning", "编号不在评价指标体系中",
+     "核对评价内容或先决条件编号（greenmine indicators show 列出全部编号）"),
+    ("GM-E906", "error", "存在问题缺少整改措施、责任人或完成时限",
+     "在 self_evaluation.problems 中为每个问题写明 measure、responsible 和 deadline"),
+    ("GM-E907", "error", "整改完成时限不在自评日期之后",
+     "完成时限应晚于自评日期"),
+    ("GM-E908", "error", "自评报告日期晚于申报截止日期",
+     "核对 self_evaluation.report_date 与 campaign.deadlines.application"),
+    ("GM-W909", "warning", "自评报告叙述的键不在提纲中或不是一级指标",
+     "检查 self_evaluation.narrative 的键名；by_indicator 下用一级指标编号或名称"),
+    ("GM-E910", "error", "自评报告提纲要求的章节没有内容",
+     "在 self_evaluation.narrative 中为该节编写文字"),
+    ("GM-E911", "error", "企业填写的自评结论与评分结果不一致",
+     "自评结论由先决条件判定和得分决定；修改 stated_verdict 或核对评分"),
+    ("GM-E912", "error", "自评报告引用的文件无法使用",
+     "检查 Markdown 文件、照片或提纲文件的路径（相对于输入文件所在目录）和内容"),
+    ("GM-W913", "warning", "有扣分的评价内容没有列入存在问题及整改措施",
+     "在 self_evaluation.problems 中列出该问题（items 写该项编号）及整改措施"),
+    ("GM-I914", "info", "自评报告日期晚于基准日期",
+     "核对 self_evaluation.report_date 与 campaign.reference_date"),
+]
