@@ -141,7 +141,7 @@ def test_upload_find_generate_and_download_in_chromium(server, browser, tmp_path
 
     boxes = driver.find_elements(By.CSS_SELECTOR, "input[name=only]")
     assert [b.get_attribute("value") for b in boxes if b.is_selected()] == \
-        ["plan", "selfcheck", "report", "scoresheet"]
+        ["plan", "selfcheck", "selfeval", "report", "scoresheet"]
     driver.find_element(By.CSS_SELECTOR, "#generate button[type=submit]").click()
     _wait(lambda: driver.find_elements(By.ID, "documents"), what="the documents")
     _shoot(driver, "run-build")

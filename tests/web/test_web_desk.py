@@ -43,7 +43,7 @@ def test_zip_of_the_example_validates_then_builds_every_document(desk):
     assert str(desk.workspace) not in page
     # the registry's documents are offered, the supported ones ticked
     keys = re.findall(r'name="only" value="([a-z_]+)" checked', page)
-    assert keys == ["plan", "selfcheck", "report", "scoresheet"]
+    assert keys == ["plan", "selfcheck", "selfeval", "report", "scoresheet"]
     response = desk.post(f"/runs/{run_id}/build", data={"only": ["plan", "selfcheck"]})
     assert response.status_code == 303
     built = int(response.headers["location"].rsplit("/", 1)[1])
