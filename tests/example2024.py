@@ -1,7 +1,7 @@
 """The bundled example on the 2024 reference set: the 2020-scored example carried with the
 committed mapping (``indicators/mappings/``), then the judgements the carry asks for made the
 way an assessor and the enterprise would make them (the items with no 2020 counterpart and the
-plan's tasks for 生态修复与环境治理). Tests build every document from it."""
+plan's tasks and the self-evaluation's account for 生态修复与环境治理). Tests build every document from it."""
 from __future__ import annotations
 
 import shutil
@@ -30,6 +30,9 @@ SELF_JUDGED = {
              "deadline": "2024-06-30", "responsible": "生产技术部"},
     "E4-2": {"score": 3, "situation": "水土保持设施已验收。见验收资料"},
 }
+# the self-evaluation's account of the new first-level indicator (the 2020 set had none)
+SELF_EVAL_E = ("公司对已到界台阶边坡挂网客土喷播复绿，北部排土场1245平台已覆土绿化；剥离表土在东采区"
+               "与废石混合堆放，尚未单独堆存；地下水和边坡按季度监测，数据存档于监测台账。")
 TASKS_E = ("对已到界台阶边坡采用挂网客土喷播复绿，北部排土场1245平台覆土绿化；"
            "剥离表土单独堆存并用于复垦；按季度开展地下水和边坡监测，问题处置情况记入台账。")
 
@@ -59,6 +62,7 @@ def write_example_2024(folder: Path) -> Path:
             entry["deadline"] = dt.date.fromisoformat(entry["deadline"])
         data["self_check"]["items"][ref] = entry
     data["plan"]["narrative"]["tasks_by_indicator"]["E"] = TASKS_E
+    data["self_evaluation"]["narrative"]["by_indicator"]["E"] = SELF_EVAL_E
     data["plan"]["tasks"].append({"category": "E", "content": "北部排土场1245平台覆土绿化，"
                                   "设表土专用堆场", "start": "2024-03", "end": "2024-06",
                                   "investment": 0, "responsible": "生产技术部"})

@@ -2,7 +2,8 @@
 
 Works on the input's plain data (the YAML document, comments kept by the caller's round-trip
 loader) and changes only what names indicator ids: ``campaign.indicator_set``, the assessors'
-``assessment.scores``/``prerequisites``/``problems``, the enterprise's ``self_check``, and the
+``assessment.scores``/``prerequisites``/``problems``, the enterprise's ``self_check`` and
+``self_evaluation`` (items, prerequisites, problems, ``narrative.by_indicator``), and the
 plan's ``targets``/``gaps``/``tasks``/``narrative.tasks_by_indicator``. Scores follow
 :func:`.mapping.carry_score`; text fields of several old items are joined, each marked with the
 old id it came from. Every new item that needs a judgement of its own is a finding (GM-W352),
@@ -20,7 +21,8 @@ from .model import IndicatorSet, MineProfile
 _NA_WORDS = {"不适用", "不涉及", "n/a", "na", "—", "/"}
 # per section: the text fields joined from several old items
 _TEXTS = {"assessment": ("observation", "deduction_reason", "suggestion", "evidence", "remark"),
-          "self_check": ("situation", "problem", "measure", "responsible")}
+          "self_check": ("situation", "problem", "measure", "responsible"),
+          "self_evaluation": ("method", "evidence", "deduction_reason")}
 
 
 def _entry(value: Any) -> dict:
@@ -51,12 +53,17 @@ class _Carrier:
     def note(self, code: str, message: str, hint: str | None = None) -> None:
         self.findings.append(make(code, message, location=self.where, hint=hint))
 
-    def items(self, given: dict, section: str, label: str) -> dict[str, Any]:
-        """One section's item entries carried to the new set's ids."""
+    def items(self, given: dict, section: str, label: str, *, partial: bool = False
+              ) -> dict[str, Any]:
+        """One section's item entries carried to the new set's ids. ``partial``: the section
+        lists only some items (the rest come from elsewhere): only the new items some given
+        old item feeds are carried, and nothing is said of the others."""
         entries = {str(k).strip(): _entry(v) for k, v in (given or {}).items()}
         out: dict[str, Any] = {}
         for new_id, item in self.new.items.items():
             olds = self.m.items.get(new_id, ())
+            if partial and not any(o in entries for o in olds):
+                continue
             if not olds:
                 self.note("GM-W352", f"{label}：{new_id}“{item.text}”在原指标体系中没有对应内容，"
                           "须重新判定。")
@@ -157,6 +164,7 @@ def carry_input(data: dict, old: IndicatorSet, new: IndicatorSet, mapping: SetMa
     if isinstance(s, dict):
         s["items"] = c.items(s.get("items") or {}, "self_check", "企业自查")
         s["prerequisites"] = c.prerequisites(s.get("prerequisites") or {}, "企业自查")
+    _self_evaluation(data.get("self_evaluation"), c)
     _plan(data.get("plan"), c)
     c.unused()
     return c.findings
@@ -179,15 +187,39 @@ def _plan(plan: Any, c: _Carrier) -> None:
             task["category"] = c.m.categories[str(task["category"])]
     narrative = plan.get("narrative")
     if isinstance(narrative, dict) and isinstance(narrative.get("tasks_by_indicator"), dict):
-        merged: dict[str, str] = {}
-        for k, text in narrative["tasks_by_indicator"].items():
-            target = c.m.categories.get(str(k), str(k))
-            merged[target] = (merged[target].rstrip() + "\n" + str(text)) if target in merged \
-                else str(text)
-        narrative["tasks_by_indicator"] = merged
-        for cat in c.new.categories:
-            if cat.id not in merged:
-                c.note("GM-W352", f"实施方案中没有一级指标 {cat.id}“{cat.name}”的建设任务，须补写。")
+        narrative["tasks_by_indicator"] = _by_category(narrative["tasks_by_indicator"], c,
+                                                       "实施方案中没有一级指标 {}“{}”的建设任务，须补写。")
+
+
+def _self_evaluation(s: Any, c: _Carrier) -> None:
+    """The self-evaluation's items, prerequisites, problems and per-indicator narrative."""
+    if not isinstance(s, dict):
+        return
+    if s.get("items"):
+        s["items"] = c.items(s["items"], "self_evaluation", "企业自评", partial=True)
+    if s.get("prerequisites"):
+        s["prerequisites"] = c.prerequisites(s["prerequisites"], "企业自评")
+    for problem in s.get("problems") or []:
+        if isinstance(problem, dict) and problem.get("items"):
+            problem["items"] = _unique(c.ref(i) for i in problem["items"])
+    narrative = s.get("narrative")
+    if isinstance(narrative, dict) and isinstance(narrative.get("by_indicator"), dict):
+        narrative["by_indicator"] = _by_category(narrative["by_indicator"], c,
+                                                 "自评报告中没有一级指标 {}“{}”的建设情况，须补写。")
+
+
+def _by_category(texts: dict, c: _Carrier, missing: str) -> dict[str, str]:
+    """Texts keyed by old first-level ids, re-keyed by the new ids they map to (texts that land
+    on one new id joined); a new first-level indicator with no text is a finding."""
+    merged: dict[str, str] = {}
+    for k, text in texts.items():
+        target = c.m.categories.get(str(k), str(k))
+        merged[target] = (merged[target].rstrip() + "\n" + str(text)) if target in merged \
+            else str(text)
+    for cat in c.new.categories:
+        if cat.id not in merged:
+            c.note("GM-W352", missing.format(cat.id, cat.name))
+    return merged
 
 
 def _unique(values: Any) -> list[str]:
