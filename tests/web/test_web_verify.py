@@ -58,7 +58,7 @@ def test_record_sheets_from_the_drawn_sample(desk):
 
 def _outcomes(page: str) -> list[str]:
     table = page.split('id="outcomes-table"', 1)[1].split("</table>", 1)[0]
-    return re.findall(r'<td class="(?:ok|bad)">([^<]+)</td>', table)
+    return re.findall(r'<td class="nw (?:ok|bad)">([^<]+)</td>', table)
 
 
 def test_filled_records_give_the_outcomes_of_verify_read_and_the_closing_documents(desk):
