@@ -59,7 +59,7 @@ def read_cmd(records: tuple[Path, ...], round_path: Path, sample_path: Path, fmt
     import json
 
     from ..officials.verify.round_read import read_round
-    from ..officials.verify.summary import outcome_rows
+    from ..officials.verify.summary import counts_text, outcome_rows
     from ..report_format import render_text
     from ._common import exit_code
 
@@ -75,9 +75,7 @@ def read_cmd(records: tuple[Path, ...], round_path: Path, sample_path: Path, fmt
     for r in rows:
         click.echo(f"  {r['矿山名称']}：{r['核查结论']}（问题 {r['问题数']} 项）"
                    + (f"，{r['理由']}" if r["理由"] else ""))
-    click.echo(f"记录表 {len(rows)} 份："
-               + "，".join(f"{k} {result.count(k)} 座" for k in ("合格", "限期整改", "不合格"))
-               + (f"；未收到 {len(result.missing)} 座" if result.missing else ""))
+    click.echo(counts_text(result))
     return exit_code(result.report)
 
 

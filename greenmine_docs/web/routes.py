@@ -19,7 +19,8 @@ from .uploads import store_files, store_folder, store_input
 PAGES = {"enterprise": "企业", "assessor": "评估机构", "official": "主管部门"}
 SEVERITIES = (("error", "错误"), ("warning", "警告"), ("info", "提示"))
 KIND_TEXT = {"validate": "校验", "build": "生成文档", "assess": "打分表与评估报告",
-             "check": "检查实施方案", "sample": "抽取核查名单", "batch": "批量处理"}
+             "check": "检查实施方案", "sample": "抽取核查名单", "batch": "批量处理",
+             "verify-sheets": "实地核查记录表", "verify-close": "实地核查结论"}
 PRIORITIES = (("open-pit", "露天开采"), ("reported", "被举报/信访"), ("rectification", "以往整改要求"))
 
 
@@ -153,6 +154,48 @@ async def official_batch(request: Request, data: FormData) -> Response:
     return _start(request, "official", "batch", kept.upload_id, options)
 
 
+def _round_files(data: Any, store: Any) -> dict[str, str]:
+    """The drawn sample (``核查名单.xlsx``) and the round file, kept for a verification job."""
+    sample = _one(data, "sample")
+    kept = store_input(store, "verify", sample.filename or "", sample.file, (".xlsx",))
+    found = _files(data, "round")
+    if not found:
+        raise InputError("没有选择核查轮次文件（round.yaml）。",
+                         hint="轮次文件写明省份、年度、核查单位和整改期限，"
+                              "示例见 examples/verification-round/round.yaml。")
+    rnd = store_input(store, "verify", found[0].filename or "", found[0].file, (".yaml", ".yml"))
+    return {"sample": str(kept.path), "round": str(rnd.path), "upload": str(kept.upload_id)}
+
+
+@posting
+async def official_verify_sheets(request: Request, data: FormData) -> Response:
+    """The drawn sample → a record sheet per mine (``greenmine verify sheets``)."""
+    files = _round_files(data, desk(request).store)
+    return _start(request, "official", "verify-sheets", int(files.pop("upload")), files)
+
+
+@posting
+async def official_verify_close(request: Request, data: FormData) -> Response:
+    """Filled records (several workbooks, or one zip) with the sample and the round → the
+    findings, each mine's outcome and the closing documents (``greenmine verify close``)."""
+    store = desk(request).store
+    files = _round_files(data, store)
+    upload_id = int(files.pop("upload"))
+    records = _files(data, "records")
+    if len(records) == 1 and (records[0].filename or "").lower().endswith(".zip"):
+        kept = store_input(store, "records", records[0].filename or "", records[0].file, (".zip",),
+                           one_input=False)
+        # the zip's folders at every depth, as one would name them to ``verify read``
+        folders = [kept.path, *sorted(p for p in kept.path.rglob("*") if p.is_dir())]
+        options = {**files, "records": [str(p) for p in folders], "labels": {}}
+    else:
+        stored = store_files(store, "records", [(f.filename or "", f.file) for f in records],
+                             (".xlsx",), "记录表")
+        options = {**files, "records": [str(s.path) for s in stored],
+                   "labels": {str(s.path): f.filename for s, f in zip(stored, records)}}
+    return _start(request, "official", "verify-close", upload_id, options)
+
+
 async def list_template(request: Request) -> Response:
     """The blank mine list for the draw (``greenmine sample --template``)."""
     from ..officials.sample_run import write_template
@@ -247,6 +290,8 @@ ROUTES = [
     Route("/official/check", official_check, methods=["POST"]),
     Route("/official/sample", official_sample, methods=["POST"]),
     Route("/official/batch", official_batch, methods=["POST"]),
+    Route("/official/verify/sheets", official_verify_sheets, methods=["POST"]),
+    Route("/official/verify/close", official_verify_close, methods=["POST"]),
     Route("/official/list-template.xlsx", list_template),
     Route("/runs/{run_id:int}", run_page),
     Route("/runs/{run_id:int}/status", run_status),

@@ -229,7 +229,40 @@ def batch(store: Store, run_id: int, options: dict[str, Any]) -> Outcome:
     return f"共 {len(result.outcomes)} 个输入：{counts}。", {"mines": rows}
 
 
+def verify_sheets(store: Store, run_id: int, options: dict[str, Any]) -> Outcome:
+    """``greenmine verify sheets``: a record workbook and a printable record per drawn mine."""
+    from ..officials.verify.sheets import run_sheets
+
+    written = run_sheets(Path(options["sample"]), store.run_dir(run_id) / "实地核查记录表",
+                         round_path=Path(options["round"]), force=True)
+    for path in written:
+        store.add_document(run_id, path.name, path)
+    return f"已生成 {len(written)} 份记录表（每座矿山一份 .xlsx 和一份 .docx）。", {}
+
+
+def verify_close(store: Store, run_id: int, options: dict[str, Any]) -> Outcome:
+    """``greenmine verify read`` then ``close``: the findings and each mine's outcome, and,
+    only when every drawn mine has a record without errors, the closing documents."""
+    from ..officials.verify.close import run_close
+    from ..officials.verify.summary import counts_text, outcome_rows
+
+    done = run_close([Path(p) for p in options["records"]], store.run_dir(run_id),
+                     round_path=Path(options["round"]), sample_path=Path(options["sample"]),
+                     force=True)
+    labels = dict(options.get("labels", {}))
+    store.add_findings(run_id, _rows(store, done.result.report, names=labels))
+    for path in done.written:
+        store.add_document(run_id, path.name, path)
+    rows = [{**row, "记录表": labels.get(str(r.record.path), row["记录表"])}
+            for r, row in zip(done.result.results, outcome_rows(done.result))]
+    message = counts_text(done.result) + "。"
+    message += ("记录表有错误或尚未收齐，未生成结果文件。" if done.blocked
+                else f"已生成 {len(done.written)} 个结果文件。")
+    return message, {"outcomes": rows,
+                     "missing": [m.name for m in done.result.missing]}
+
+
 JOBS: dict[str, Callable[[Store, int, dict[str, Any]], Outcome]] = {
     "validate": validate, "build": build, "assess": assess, "check": check_plans,
-    "sample": sample, "batch": batch,
+    "sample": sample, "batch": batch, "verify-sheets": verify_sheets, "verify-close": verify_close,
 }

@@ -228,3 +228,39 @@ def test_official_checks_sorts_filters_and_draws_in_chromium(server, browser, tm
     _shoot(driver, "error")
     driver.get(server + "/")
     assert "最近的处理" in driver.page_source  # still serving
+
+
+def test_official_verification_round_in_chromium(server, browser):
+    """Record sheets from the drawn sample, then the filled records read into outcomes and the
+    closing documents, each through the official page's forms."""
+    from selenium.webdriver.common.by import By
+
+    from .conftest import REPO
+
+    driver = browser
+    rnd = REPO / "examples" / "verification-round"
+
+    def send(form: str, field: str, *paths: Path) -> None:
+        driver.find_element(By.CSS_SELECTOR, f"form[action='{form}'] input[name={field}]") \
+            .send_keys("\n".join(str(p) for p in paths))
+
+    driver.get(server + "/official")
+    _shoot(driver, "official")
+    send("/official/verify/sheets", "sample", rnd / "核查名单.xlsx")
+    send("/official/verify/sheets", "round", rnd / "round.yaml")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/official/verify/sheets'] button").click()
+    _wait(lambda: driver.find_elements(By.ID, "documents"), what="the record sheets")
+    assert "实地核查记录表.xlsx" in driver.find_element(By.ID, "documents").text
+    _shoot(driver, "run-verify-sheets")
+
+    records = sorted((rnd / "records").glob("*.xlsx"))
+    driver.get(server + "/official")
+    send("/official/verify/close", "records", *records)
+    send("/official/verify/close", "sample", rnd / "核查名单.xlsx")
+    send("/official/verify/close", "round", rnd / "round.yaml")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/official/verify/close'] button").click()
+    _wait(lambda: driver.find_elements(By.ID, "outcomes-table"), what="the outcomes")
+    rows = driver.find_elements(By.CSS_SELECTOR, "#outcomes-table tbody tr")
+    assert len(rows) == len(records)
+    assert "实地核查工作总结.docx" in driver.find_element(By.ID, "documents").text
+    _shoot(driver, "run-verify-close")
