@@ -74,7 +74,7 @@ class Writer:
             doc.element.body.sectPr
         self.landscape = False
         self.continued_tables = False  # 续表 for long captioned tables (reports)
-        self.keep_short_tables = False  # tables of up to 15 rows kept on one page
+        self.keep_short_tables = True  # tables of up to 15 rows on one page: no 合计 alone overleaf
         self._keep_all = False  # inside kept_together()
         self._block_of: Any = None
         self._block_cache: Any = None

@@ -27,7 +27,6 @@ class SelfEvalComposer:
         self.d = data
         self.w = writer
         self.w.continued_tables = True  # a report: long tables split with 续表
-        self.w.keep_short_tables = True  # no total row left alone overleaf
         self.run = data.run
         self.sub = data.run.submission
 

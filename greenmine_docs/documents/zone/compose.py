@@ -36,7 +36,6 @@ class ZoneComposer:
         self.w = writer
         self.z = data.zone
         self.w.continued_tables = True
-        self.w.keep_short_tables = True  # no total row left alone overleaf
 
     def compose(self) -> None:
         write_outline(self.w, ((c, parts_with_content(c, (), lambda s, _: self._has_content(s)))
