@@ -23,6 +23,7 @@ from .cn import cn_heading_number
 from .figures import add_figure
 from .fonts import DEFAULT_FONTS, FontScheme
 from .lists import ListNumbering, num_pr_xml
+from .markdown import render_markdown
 from .page import (LANDSCAPE_TYPE_HEIGHT_MM, LANDSCAPE_TYPE_WIDTH_MM, TYPE_HEIGHT_MM, TYPE_WIDTH_MM,
                    section_break)
 from .tables import Cell, add_table, fit_widths, page_chunks
@@ -320,8 +321,6 @@ class Writer:
     # -- markdown and sections --------------------------------------------------------------
     def markdown(self, text: str, *, level: int, where: str = "") -> None:
         """Narrative Markdown under an outline heading of ``level``."""
-        from .markdown import render_markdown
-
         render_markdown(self, text, level=level, where=where)
 
     def section_break(self, *, landscape: bool) -> None:

@@ -1,5 +1,5 @@
 """The one-mine input workbook: write it (blank template or filled from data) and read it back
-into a :class:`~greenmine_docs.load.raw.RawInput` with a cell for every field."""
+into a :class:`~greenmine_docs.rawinput.RawInput` with a cell for every field."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +7,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..findings import Finding, Location, make
-from ..load.raw import RawInput, dotted
+from ..rawinput import RawInput, dotted
 from ..xlsx.cells import column_letter
 from ..xlsx.read import XlsxFile, gc_paused
 from ..xlsx.write import new_workbook, save_workbook

@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 from ..errors import InputError
 from ..findings import Location
-from ..load.raw import FieldPath
+from ..rawinput import FieldPath
 from ..xlsx.read import SheetValues, XlsxFile
 from ..xlsx.write import (cell_ref, line_count, new_workbook, save_workbook, set_value,
                           set_widths)

@@ -6,7 +6,7 @@ import re
 from typing import Any, Iterator
 
 from ..findings import Finding, make
-from .raw import FieldPath, RawInput, all_texts
+from ..rawinput import FieldPath, RawInput, all_texts
 from ..units import RATE, STOCK, dimension_problem, known_units_hint, parse_unit
 from .formats import licence_number_ok, phone_ok, uscc_problem
 
