@@ -1,7 +1,8 @@
 # The two commands of the README. Both set everything up on a fresh machine.
 #   make demo   — virtual environment, install (with the web desk: greenmine serve), build the
 #                 bundled example (build validates first and prints the findings once)
-#   make test   — virtual environment, install with test extras, run the whole test suite
+#   make test   — virtual environment, install with test extras, then the layers and no import
+#                 cycles (import-linter), lint (ruff) and types (mypy), then the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -9,7 +10,10 @@ EXAMPLE := examples/shanxi-limestone/mine.yaml
 OUT ?= out/shanxi-limestone
 ROUND := examples/verification-round
 
-.PHONY: demo demo-round test bench system-deps clean
+# what the static checks read: ruff's files; mypy's and import-linter's are in pyproject.toml
+LINTED := greenmine_docs tests benchmarks
+
+.PHONY: demo demo-round test lint bench system-deps clean
 
 demo: $(VENV)/.installed
 	$(BIN)/greenmine build $(EXAMPLE) -o $(OUT) --force
@@ -29,8 +33,14 @@ demo-round: $(VENV)/.installed
 	  -o out/verification-round/评估机构监督情况.docx --force
 	@echo "实地核查收尾文件已生成到 out/verification-round/"
 
-test: $(VENV)/.installed-test
+test: lint
 	$(BIN)/python -m pytest -q
+
+# each fails the build on the first broken contract, lint error or type error
+lint: $(VENV)/.installed-test
+	$(BIN)/lint-imports --no-logo
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/mypy
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from .errors import InputError, OutputError
 from .findings import Finding, Location, Report, make
-from .load.raw import RawInput
+from .rawinput import RawInput
 from .pipeline import (SECTION_TITLES, Blocking, DocumentSpec, Protected,
                        RenderOptions, Run, ZoneRun)
 

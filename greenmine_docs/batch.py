@@ -32,11 +32,11 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from .errors import GreenmineError, InputError, OutputError
 from .findings import Report
-from .load.raw import mine_name
+from .rawinput import mine_name
 from .outputs import ensure_dir, safe_filename
 
 if TYPE_CHECKING:
-    from .load.raw import RawInput
+    from .rawinput import RawInput
     from .mines_validate import RowInfo
 
 CACHE_FILE = ".greenmine-batch.json"

@@ -32,12 +32,12 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from .errors import GreenmineError
 from .findings import Finding, Location, Report, Severity
-from .load.raw import mine_name
+from .rawinput import mine_name
 
 if TYPE_CHECKING:
     from .api import IndicatorSets
     from .excel_input.mines import MinesReader
-    from .load.raw import RawInput
+    from .rawinput import RawInput
     from .pipeline import Run
 
 RowHook = Callable[[int, "Run", Any], "tuple[Any, bool]"]

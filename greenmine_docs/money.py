@@ -4,18 +4,20 @@ the calendar years it spans (the implementation plan's tasks, the zone plan's pr
 from __future__ import annotations
 
 import datetime as dt
-from typing import Protocol
+from typing import Mapping, Protocol
 
 
 class Scheduled(Protocol):
     """Anything with an investment over a time span (a plan task, a zone project)."""
 
-    investment: float
-    start: dt.date
-    end: dt.date
-
     @property
-    def by_year(self) -> dict[int, float] | dict[str, float] | dict[int | str, float]: ...
+    def investment(self) -> float: ...
+    @property
+    def start(self) -> dt.date: ...
+    @property
+    def end(self) -> dt.date: ...
+    @property
+    def by_year(self) -> Mapping[int, float] | None: ...
 
 
 def cents(amount: float) -> int:

@@ -7,7 +7,7 @@ import re
 from typing import Any, Iterator
 
 from .findings import Finding, make
-from .load.raw import FieldPath, RawInput, all_texts
+from .rawinput import FieldPath, RawInput, all_texts
 
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -19,7 +19,7 @@ def clean_text(text: str) -> str:
 
 def sanitize_raw(raw: RawInput, texts: list[str] | None = None) -> Iterator[Finding]:
     """Clean every string in ``raw.data`` in place; one warning per changed field.
-    ``texts``: every string of ``raw.data`` (:func:`~greenmine_docs.load.raw.all_texts`)
+    ``texts``: every string of ``raw.data`` (:func:`~greenmine_docs.rawinput.all_texts`)
     when the caller has them; the data is only rebuilt when one of them needs cleaning."""
     def walk(node: Any, path: FieldPath) -> Any:
         if isinstance(node, dict):

@@ -65,6 +65,25 @@ def example_copy(tmp_path: Path) -> Path:
     return target / "mine.yaml"
 
 
+@pytest.fixture(scope="module")
+def example_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the example project's folder shared by a module's tests (each puts back what
+    it changes, or writes files of its own next to ``mine.yaml``)."""
+    folder = tmp_path_factory.mktemp("prop") / "project"
+    shutil.copytree(EXAMPLE_DIR, folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def example_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example as an input workbook, next to the files it refers to (one for a module)."""
+    folder = tmp_path_factory.mktemp("wb") / "project"
+    shutil.copytree(EXAMPLE_DIR, folder)
+    path = folder / "mine.xlsx"
+    assert run_cli(CliRunner(), "convert", folder / "mine.yaml", path).code == 0
+    return path
+
+
 @pytest.fixture
 def variant(tmp_path: Path):
     """``variant({"old": "new", ...})`` writes the example YAML with text replaced (each old

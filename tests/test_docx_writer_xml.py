@@ -238,7 +238,7 @@ NARRATIVE = """\
 正文 **粗体** 和 *斜体* 以及 ***粗斜*** 还有 `code <x>` & {{ 7*7 }} 和 [链接](http://x.y)。
 第二行软换行
 English words
-joined here.  
+joined here.\x20\x20
 硬换行之后\\
 反斜杠硬换行
 

@@ -18,8 +18,6 @@ from hypothesis import strategies as st
 from conftest import run_cli
 from greenmine_docs.numtext import LARGEST, SMALLEST, read_number
 from test_safety_hypothesis import EXAMPLE_DATA, _set, clean
-from test_safety_hypothesis import project  # noqa: F401 — a fixture: a copy of the example
-from test_safety_limits import workbook  # noqa: F401 — a fixture: the example as a workbook
 
 FAST = settings(max_examples=300, deadline=None, derandomize=True)
 SLOW = settings(max_examples=12, deadline=None, derandomize=True,
@@ -97,24 +95,24 @@ def _write(project, data):
 
 @SLOW
 @given(path=st.sampled_from(NUMBER_PATHS), value=ODD_NUMBERS)
-def test_any_odd_number_in_any_number_field_validates_and_builds_cleanly(project, runner,
+def test_any_odd_number_in_any_number_field_validates_and_builds_cleanly(example_project, runner,
                                                                          path, value):
     data = copy.deepcopy(EXAMPLE_DATA)
     _set(data, path, value)
-    target = _write(project, data)
+    target = _write(example_project, data)
     clean(run_cli(runner, "validate", target, "--format", "json"))
-    clean(run_cli(runner, "build", target, "-o", project / "out", "--force"))
+    clean(run_cli(runner, "build", target, "-o", example_project / "out", "--force"))
 
 
 @SLOW
 @given(path=st.sampled_from(DATE_PATHS), value=ODD_DATES)
-def test_any_odd_date_in_any_date_field_validates_and_builds_cleanly(project, runner, path,
+def test_any_odd_date_in_any_date_field_validates_and_builds_cleanly(example_project, runner, path,
                                                                      value):
     data = copy.deepcopy(EXAMPLE_DATA)
     _set(data, path, value)
-    target = _write(project, data)
+    target = _write(example_project, data)
     clean(run_cli(runner, "validate", target, "--format", "json"))
-    clean(run_cli(runner, "build", target, "-o", project / "out", "--force"))
+    clean(run_cli(runner, "build", target, "-o", example_project / "out", "--force"))
 
 
 # ------------------------------------------------------------------ odd shapes in every section
@@ -125,10 +123,10 @@ SHAPES = ["", "   ", [], {}, [1, 2], {"x": 1}, 0, -5, 10**400, True, None, "\u20
 
 @pytest.mark.parametrize("section", list(EXAMPLE_DATA))
 @pytest.mark.parametrize("shape", SHAPES, ids=repr)
-def test_any_shape_in_place_of_a_section(project, runner, section, shape):
+def test_any_shape_in_place_of_a_section(example_project, runner, section, shape):
     data = copy.deepcopy(EXAMPLE_DATA)
     data[section] = shape
-    clean(run_cli(runner, "validate", _write(project, data), "--format", "json"))
+    clean(run_cli(runner, "validate", _write(example_project, data), "--format", "json"))
 
 
 SUBSECTIONS = [p for p, _ in _leaves(EXAMPLE_DATA)] + [
@@ -141,34 +139,34 @@ SUBSECTIONS = [p for p, _ in _leaves(EXAMPLE_DATA)] + [
 
 @SLOW
 @given(path=st.sampled_from(SUBSECTIONS), shape=st.sampled_from(SHAPES))
-def test_any_shape_anywhere_builds_or_reports(project, runner, path, shape):
+def test_any_shape_anywhere_builds_or_reports(example_project, runner, path, shape):
     data = copy.deepcopy(EXAMPLE_DATA)
     _set(data, path, shape)
-    target = _write(project, data)
+    target = _write(example_project, data)
     clean(run_cli(runner, "validate", target, "--format", "json"))
-    clean(run_cli(runner, "build", target, "-o", project / "out", "--force"))
+    clean(run_cli(runner, "build", target, "-o", example_project / "out", "--force"))
 
 
 @pytest.mark.parametrize("value", [{10**400: 5}, {-5: 10}, {"abc": 10}, {2024: ".inf"},
                                    {2024: "1,5"}, {99999: 1}])
-def test_investment_by_year_with_odd_years(project, runner, value):
+def test_investment_by_year_with_odd_years(example_project, runner, value):
     data = copy.deepcopy(EXAMPLE_DATA)
     data["plan"]["tasks"][0]["by_year"] = value
-    target = _write(project, data)
+    target = _write(example_project, data)
     res = run_cli(runner, "validate", target, "--format", "json")
     clean(res)
     assert res.code == 1
-    clean(run_cli(runner, "build", target, "-o", project / "out", "--force"))
+    clean(run_cli(runner, "build", target, "-o", example_project / "out", "--force"))
 
 
 # ------------------------------------------------------------------ odd workbook cells
 
 @pytest.fixture(scope="module")
-def book(workbook):
+def book(example_workbook):
     """The example as an input workbook, and the cell of each field."""
     from greenmine_docs.load import read_input
 
-    return workbook, read_input(workbook).locate
+    return example_workbook, read_input(example_workbook).locate
 
 
 CELLS = [("mine", "licence", "area_km2"), ("campaign", "reference_date"), ("mine", "status"),

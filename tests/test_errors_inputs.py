@@ -23,7 +23,6 @@ import safety_helpers  # noqa: F401 — puts tests/nasty (make_corpus) on sys.pa
 from conftest import EXAMPLE, EXAMPLE_DIR, run_cli
 from greenmine_docs import api
 from greenmine_docs.errors import InputError
-from test_safety_limits import workbook  # noqa: F401 — a fixture: the example as a workbook
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -238,11 +237,11 @@ def test_as_of_out_of_range_is_refused(runner):
 # ------------------------------------------------------------------ the input workbook
 
 @pytest.fixture(scope="module")
-def book(workbook):
+def book(example_workbook):
     """The example as an input workbook next to its files, and the cell of each field."""
     from greenmine_docs.load import read_input
 
-    return workbook, read_input(workbook).locate
+    return example_workbook, read_input(example_workbook).locate
 
 
 def _edit_cell(book, field: tuple, value, name: str) -> tuple[Path, str, str]:
@@ -467,17 +466,14 @@ def test_score_sheet_photo_numbers_no_report_has(sheet, runner, value):
 def _with_dtd(src: Path, target: Path, part_suffix: str = "sharedStrings.xml") -> Path:
     """A copy of ``src`` whose first part ending in ``part_suffix`` declares an entity bomb
     and an external entity (used nowhere: the declaration alone is refused)."""
-    from make_corpus import entity_bomb_dtd  # tests/nasty, via safety_helpers
+    from make_corpus import with_hostile_dtd  # tests/nasty, via safety_helpers
 
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
         done = False
         for info in zin.infolist():
             data = zin.read(info.filename)
             if not done and info.filename.endswith(part_suffix):
-                text = data.decode("utf-8")
-                dtd = entity_bomb_dtd("x")[:-2] + '<!ENTITY ext SYSTEM "file:///etc/passwd">]>'
-                text = re.sub(r"^(<\?xml[^>]*\?>)?", lambda m: (m.group(0) or "") + dtd, text,
-                              count=1)
+                text = with_hostile_dtd(data.decode("utf-8"), "x")
                 data, done = text.encode("utf-8"), True
             zout.writestr(info, data)
     assert done

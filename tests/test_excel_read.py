@@ -189,7 +189,7 @@ def test_unreadable_values_are_left_for_the_model_at_their_cell(filled: Path) ->
                         ("mine.licence.method", None)):
         assert field in by_path, [str(f) for f in report.errors]
         assert by_path[field].location.sheet == "矿山信息"
-    assert by_path["mine.licence.valid_to"].location.cell == "C12"
+        assert cell is None or by_path[field].location.cell == cell
 
 
 def test_merged_cells_read_as_their_top_left_value(filled: Path) -> None:

@@ -14,7 +14,8 @@ from pydantic import BaseModel, ValidationError
 
 from conftest import EXAMPLES, run_cli
 from greenmine_docs.api import validate
-from greenmine_docs.excel_input import convert, read_workbook, render_workbook
+from greenmine_docs.convert import convert
+from greenmine_docs.excel_input import read_workbook, render_workbook
 from greenmine_docs.excel_input.layout import analyse
 from greenmine_docs.findings import Severity
 from greenmine_docs.load.yaml_input import read_yaml

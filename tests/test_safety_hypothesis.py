@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import safety_helpers  # noqa: F401 — puts tests/nasty on sys.path
-from conftest import EXAMPLE, EXAMPLE_DIR, run_cli
+from conftest import EXAMPLE, run_cli
 
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -63,23 +62,16 @@ def clean(res) -> None:
     assert "Traceback" not in res.output and "内部错误" not in res.output, res.output
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("prop") / "project"
-    shutil.copytree(EXAMPLE_DIR, folder)
-    return folder
-
-
 @SETTINGS
 @given(path=st.sampled_from(PATHS), value=VALUES)
-def test_any_value_at_any_yaml_field(project, runner, path, value):
+def test_any_value_at_any_yaml_field(example_project, runner, path, value):
     import copy
 
     from ruamel.yaml import YAML
 
     data = copy.deepcopy(EXAMPLE_DATA)
     _set(data, path, value)
-    target = project / "mine.yaml"
+    target = example_project / "mine.yaml"
     buf = io.StringIO()
     YAML(typ="safe").dump(data, buf)
     target.write_text(buf.getvalue(), encoding="utf-8")
@@ -87,14 +79,14 @@ def test_any_value_at_any_yaml_field(project, runner, path, value):
 
 
 @pytest.fixture(scope="module")
-def workbook(project):
+def workbook(example_project):
     """The example as an input workbook, opened once (each example changes one cell and puts
     it back)."""
     import openpyxl
     from click.testing import CliRunner
 
-    path = project / "input.xlsx"
-    assert run_cli(CliRunner(), "convert", project / "mine.yaml", path, "--force").code == 0
+    path = example_project / "input.xlsx"
+    assert run_cli(CliRunner(), "convert", example_project / "mine.yaml", path, "--force").code == 0
     return openpyxl.load_workbook(path)
 
 
@@ -110,13 +102,13 @@ CELL_VALUES = st.one_of(st.none(), TEXT.filter(lambda t: not t.startswith("=")),
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(sheet=st.integers(1, 24), row=st.integers(1, 40), col=st.integers(1, 10),
        value=CELL_VALUES)
-def test_any_value_in_any_workbook_cell(project, workbook, runner, sheet, row, col, value):
+def test_any_value_in_any_workbook_cell(example_project, workbook, runner, sheet, row, col, value):
     from greenmine_docs.sanitize import clean_text
 
     cell = workbook.worksheets[sheet % len(workbook.worksheets)].cell(row=row, column=col)
     old = cell.value, cell.data_type
     cell.value = clean_text(value) if isinstance(value, str) else value
-    target = project / "cell.xlsx"
+    target = example_project / "cell.xlsx"
     try:
         workbook.save(target)
     finally:
@@ -220,7 +212,7 @@ def test_template_lint_never_crashes(tmp_path_factory, lines):
 @settings(max_examples=5, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(text=st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=200))
-def test_any_narrative_through_the_whole_plan(project, runner, text):
+def test_any_narrative_through_the_whole_plan(example_project, runner, text):
     import copy
 
     from ruamel.yaml import YAML
@@ -229,21 +221,21 @@ def test_any_narrative_through_the_whole_plan(project, runner, text):
     data["plan"]["narrative"]["purpose"] = text
     buf = io.StringIO()
     YAML(typ="safe").dump(data, buf)
-    target = project / "narrative.yaml"
+    target = example_project / "narrative.yaml"
     target.write_text(buf.getvalue(), encoding="utf-8")
-    out = project / "plan-out.docx"
+    out = example_project / "plan-out.docx"
     clean(run_cli(runner, "plan", target, "-o", out, "--force"))
 
 
 @pytest.mark.parametrize("scalar", ["-_", "+_", "0b_", "-0x_", "1__0", "+.inf", "2023-02-30",
                                     "1e99999", "!!int x", "&a *a", "!!binary ===",
                                     "!!python/object:os.system"])
-def test_odd_plain_scalars_never_crash_the_loader(project, runner, scalar):
+def test_odd_plain_scalars_never_crash_the_loader(example_project, runner, scalar):
     """Plain scalars ruamel's resolver types as numbers or dates but cannot build (``-_``
     raised IndexError inside ruamel.yaml) are text, or a located YAML error."""
-    text = (project / "mine.yaml").read_text(encoding="utf-8").replace(
+    text = (example_project / "mine.yaml").read_text(encoding="utf-8").replace(
         "  year: 2023\n", f"  year: {scalar}\n", 1)
-    target = project / "scalar.yaml"
+    target = example_project / "scalar.yaml"
     target.write_text(text, encoding="utf-8")
     res = run_cli(runner, "validate", target)
     clean(res)

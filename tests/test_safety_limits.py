@@ -13,7 +13,7 @@ import pytest
 
 import safety_helpers  # noqa: F401 — puts tests/nasty on sys.path
 from conftest import EXAMPLE, EXAMPLE_DIR, run_cli
-from make_corpus import (big_yaml, corpus, many_members, minimal_docx, minimal_xlsx, zip_bomb,
+from make_corpus import (big_yaml, many_members, minimal_docx, minimal_xlsx, zip_bomb,
                          PLAN_PARAS, LIST_HEADER)
 
 FILES = Path(__file__).parent / "nasty" / "files"
@@ -157,9 +157,7 @@ def test_xml_entities_are_refused_or_harmless(tmp_path, runner, name):
 def test_entities_inside_an_input_workbook_stay_text(tmp_path, runner):
     """The example as a workbook, with a DTD declaring a billion-laughs entity and an external
     one in its first sheet, both referenced from cells: validation reads them as plain text."""
-    import re
-
-    from make_corpus import entity_bomb_dtd
+    from make_corpus import with_hostile_dtd
 
     book = tmp_path / "input.xlsx"
     assert run_cli(runner, "convert", EXAMPLE, book).code in (0, 1)
@@ -168,11 +166,7 @@ def test_entities_inside_an_input_workbook_stay_text(tmp_path, runner):
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "xl/worksheets/sheet3.xml":
-                text = data.decode("utf-8")
-                dtd = entity_bomb_dtd("worksheet")[:-2] + \
-                    '<!ENTITY ext SYSTEM "file:///etc/passwd">]>'
-                text = re.sub(r"^(<\?xml[^>]*\?>)?", lambda m: (m.group(0) or "") + dtd, text,
-                              count=1)
+                text = with_hostile_dtd(data.decode("utf-8"), "worksheet")
                 text = text.replace("山西青岚建材有限公司", "山西青岚&l9;&ext;", 1)
                 data = text.encode("utf-8")
             dst.writestr(info, data)
@@ -184,20 +178,6 @@ def test_entities_inside_an_input_workbook_stay_text(tmp_path, runner):
 
 
 # ------------------------------------------------------------------ macros and formulas
-
-@pytest.fixture(scope="module")
-def workbook(tmp_path_factory):
-    """The example as an input workbook, next to the files it refers to."""
-    import shutil
-
-    from click.testing import CliRunner
-
-    folder = tmp_path_factory.mktemp("wb") / "project"
-    shutil.copytree(EXAMPLE_DIR, folder)
-    path = folder / "mine.xlsx"
-    assert run_cli(CliRunner(), "convert", folder / "mine.yaml", path).code == 0
-    return path
-
 
 def _cell_of(path: Path, value) -> tuple[str, str]:
     import openpyxl
@@ -211,10 +191,10 @@ def _cell_of(path: Path, value) -> tuple[str, str]:
     raise AssertionError(value)
 
 
-def test_macro_workbook_is_read_without_its_macros(workbook, tmp_path, runner):
-    xlsm = workbook.with_suffix(".xlsm")
+def test_macro_workbook_is_read_without_its_macros(example_workbook, tmp_path, runner):
+    xlsm = example_workbook.with_suffix(".xlsm")
     macro = b"Attribute VB_Name = \"Module1\"\r\nSub Auto_Open()\r\nShell \"calc.exe\"\r\nEnd Sub"
-    with zipfile.ZipFile(workbook) as src, zipfile.ZipFile(xlsm, "w") as dst:
+    with zipfile.ZipFile(example_workbook) as src, zipfile.ZipFile(xlsm, "w") as dst:
         for info in src.infolist():
             dst.writestr(info, src.read(info.filename))
         dst.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0" + macro)
@@ -222,22 +202,22 @@ def test_macro_workbook_is_read_without_its_macros(workbook, tmp_path, runner):
     assert res.code == 0, res.output
     assert '"GM-I721"' in res.stdout
     plain, with_macro = tmp_path / "a.yaml", tmp_path / "b.yaml"
-    assert run_cli(runner, "convert", workbook, plain).code == 0
+    assert run_cli(runner, "convert", example_workbook, plain).code == 0
     assert run_cli(runner, "convert", xlsm, with_macro).code == 0
     same = plain.read_text(encoding="utf-8").replace("mine.xlsx", "mine.xlsm")
     assert same == with_macro.read_text(encoding="utf-8")  # the same data, nothing more
     assert "calc" not in with_macro.read_text(encoding="utf-8")
 
 
-def test_formula_without_a_cached_value_is_a_located_warning(workbook, tmp_path):
+def test_formula_without_a_cached_value_is_a_located_warning(example_workbook, tmp_path):
     import openpyxl
 
     from greenmine_docs.api import validate
 
-    sheet, cell = _cell_of(workbook, 186)  # mine.staff
-    wb = openpyxl.load_workbook(workbook)
+    sheet, cell = _cell_of(example_workbook, 186)  # mine.staff
+    wb = openpyxl.load_workbook(example_workbook)
     wb[sheet][cell] = "=100+86"  # openpyxl stores formulas without a result
-    path = workbook.with_name("formula.xlsx")
+    path = example_workbook.with_name("formula.xlsx")
     wb.save(path)
     report = validate(path)
     hits = [f for f in report.findings if f.code == "GM-W720"]
@@ -248,7 +228,7 @@ def test_formula_without_a_cached_value_is_a_located_warning(workbook, tmp_path)
                for f in report.findings) or report.valid  # the empty value: a model finding
 
     # the same formula with the result Excel would have saved: the value is used, no warning
-    cached = workbook.with_name("cached.xlsx")
+    cached = example_workbook.with_name("cached.xlsx")
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(cached, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info.filename)

@@ -9,7 +9,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from conftest import run_cli
-from greenmine_docs.officials.verify.agencies import run_agencies
+from greenmine_docs.officials.verify.agencies_out import run_agencies
 from test_verify_round import RECORDS, ROUND, ROUND_DIR, SAMPLE, _independent_outcomes
 
 ASSESSMENTS = ROUND_DIR / "评估结果.xlsx"

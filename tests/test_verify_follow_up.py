@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from conftest import run_cli
 from greenmine_docs.officials.sample_run import run_sample
-from greenmine_docs.officials.verify.follow_up import run_follow_up
+from greenmine_docs.officials.verify.follow_up_out import run_follow_up
 from test_verify_round import ROUND_DIR
 
 LEDGER = ROUND_DIR / "整改台账.xlsx"

@@ -104,7 +104,7 @@ def force_option(f: Callable[..., Any]) -> Callable[..., Any]:
 def word_document_options(example: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """The options of a command that writes one Word document (``plan``, ``self-eval``,
     ``zone-plan``): ``-o``, ``--pdf``, ``--toc-pages``, ``--template``, ``--as-of``, ``--strict``, ``--force``."""
-    options = [
+    options: list[Callable[[Any], Any]] = [
         click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
                      help=f"输出的 Word 文件，例如 {example}.docx。"),
         click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转换出同名 PDF。"),

@@ -47,7 +47,7 @@ def convert_cmd(source: Path, target: Path, force: bool, fmt: str) -> int:
     读取中发现的问题（改名的工作表、文本形式的数字等）会列出；内容是否完整请再用
     greenmine validate 检查。
     """
-    from ..excel_input import convert
+    from ..convert import convert
 
     report = convert(source, target, force=force)
     if fmt == "text":

@@ -127,7 +127,7 @@ def follow_up_cmd(ledger: Path, output: Path, as_of, directory: Path | None,
                   next_directory: Path | None, force: bool) -> int:
     """整改跟踪：逾期事项、整改期限届满仍未完成的矿山（移出候选），下一年度优先抽查。"""
     from ..clock import today
-    from ..officials.verify.follow_up import run_follow_up
+    from ..officials.verify.follow_up_out import run_follow_up
     from ..report_format import render_text
 
     fu, written, marked = run_follow_up(ledger, output, as_of=as_of.date() if as_of else today(),
@@ -159,7 +159,7 @@ def follow_up_cmd(ledger: Path, output: Path, as_of, directory: Path | None,
 def agencies_cmd(records: tuple[Path, ...], round_path: Path, sample_path: Path,
                  assessments: Path, output: Path, force: bool) -> int:
     """评估机构监督：评估得分、结论与实地核查比对，列出达到通报阈值的机构。"""
-    from ..officials.verify.agencies import run_agencies
+    from ..officials.verify.agencies_out import run_agencies
     from ..report_format import render_text
 
     result, figures, written = run_agencies(list(records), output, round_path=round_path,

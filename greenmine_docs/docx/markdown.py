@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, Sequence
 
-from .lists import num_pr_xml
+from .lists import ListNumbering, num_pr_xml
 
 if TYPE_CHECKING:
-    from .writer import Writer
+    from docx.shared import Pt
+
+    from ..safety.markdown_limits import Budget
 
 _MANUAL_NUMBER = re.compile(
     r"^\s*(?:第[一二三四五六七八九十百零〇\d]+[章节]\s*"
@@ -97,10 +100,32 @@ def _join_breaks(text: str) -> str:
     return re.sub(r"(.)\n(.)", repl, text)
 
 
-class MarkdownRenderer:
-    """Walks markdown-it tokens and writes through a :class:`Writer`."""
+class Target(Protocol):
+    """What the renderer writes through: the members of :class:`~.writer.Writer` it uses
+    (the writer's ``markdown`` method hands itself over, so this module needs no writer)."""
 
-    def __init__(self, writer: "Writer", level: int, where: str = "") -> None:
+    @property
+    def lists(self) -> ListNumbering: ...
+    @property
+    def markdown_budget(self) -> Budget: ...
+    @property
+    def max_heading_level(self) -> int: ...
+    def append_paragraph_xml(self, ppr: str | None, content: str = "") -> None: ...
+    def char_width(self, chars: float) -> Pt: ...
+    def figure(self, image: Path, caption: str | None) -> object: ...
+    def heading(self, level: int, text: str) -> None: ...
+    def list_depth(self) -> int: ...
+    def resolve_image(self, src: str, where: str = "") -> Path: ...
+    def run_xml(self, out: list[str], text: str, style_id: str | None = None, *,
+                bold: bool | None = None, italic: bool | None = None) -> None: ...
+    def table(self, header: Sequence[Any], rows: Sequence[Sequence[Any]], *,
+              caption: str | None = None, aligns: Sequence[str] | None = None) -> object: ...
+
+
+class MarkdownRenderer:
+    """Walks markdown-it tokens and writes through a :class:`Target` (a writer)."""
+
+    def __init__(self, writer: Target, level: int, where: str = "") -> None:
         self.w = writer
         self.level = level
         self.where = where
@@ -287,6 +312,6 @@ class MarkdownRenderer:
         return i + 1
 
 
-def render_markdown(writer: "Writer", text: str, *, level: int, where: str = "") -> None:
+def render_markdown(writer: Target, text: str, *, level: int, where: str = "") -> None:
     """Write Markdown ``text`` belonging to an outline section at ``level`` (1 = chapter)."""
     MarkdownRenderer(writer, level, where).render(text)

@@ -213,7 +213,8 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
     tc_open = {head: [f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{tw}"/>'
                       + (shade if head else "") + '<w:vAlign w:val="center"/></w:tcPr>'
                       for tw in twips] for head in (True, False)}
-    n_aligns = len(aligns) if aligns else 0
+    col_aligns: Sequence[str] = aligns or ()
+    n_aligns = len(col_aligns)
     first_body = len(header_rows)
     vmerge: dict[tuple[int, int], str] = {}  # (table row, grid column) -> w:vMerge
     for first, last, column in merges:
@@ -250,7 +251,7 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
             if head:
                 head_style.paragraphs(out, text, align or "center", bold)
             else:
-                default = (aligns[col] if col < n_aligns else
+                default = (col_aligns[col] if col < n_aligns else
                            ("right" if isinstance(text, (int, float)) else "left"))
                 text_style.paragraphs(out, text, align or default, bold, keep)
             out.append("</w:tc>")
@@ -263,8 +264,8 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
 
     for index, values in enumerate(header_rows):
         add_row(index, values, head=True)
-    for index, values in enumerate(rows, start=first_body):
-        add_row(index, values, head=False)
+    for index, body_row in enumerate(rows, start=first_body):
+        add_row(index, body_row, head=False)
     out.append("</w:tbl>")
     if as_island:
         insert_block(body._element, islands.island(part, "".join(out)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Literal, Sequence
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
@@ -23,6 +23,7 @@ from .cn import cn_heading_number
 from .figures import add_figure
 from .fonts import DEFAULT_FONTS, FontScheme
 from .lists import ListNumbering, num_pr_xml
+from .markdown import render_markdown
 from .page import (LANDSCAPE_TYPE_HEIGHT_MM, LANDSCAPE_TYPE_WIDTH_MM, TYPE_HEIGHT_MM, TYPE_WIDTH_MM,
                    section_break)
 from .tables import Cell, add_table, fit_widths, page_chunks
@@ -99,7 +100,7 @@ class Writer:
         block = self._block()
         return block.part if block is not None else self.body.part
 
-    def style_id(self, name: str) -> str | None | bool:
+    def style_id(self, name: str) -> str | Literal[False] | None:
         """Id of the paragraph style ``name`` (``None``: the default style, ``False``: none)."""
         return style_id_of(self._part(), name)
 
@@ -153,11 +154,12 @@ class Writer:
         font. ``indent=False`` drops the two-character first-line indent. A paragraph that
         ends with a colon (it introduces what follows) is kept with the next one."""
         ppr: str | None = None
-        style_id = None
+        style_id: str | None = None
         if style:
-            style_id = self.style_id(style)
-            if style_id is False:
+            found = self.style_id(style)
+            if found is False:
                 raise KeyError(f"no paragraph style {style!r} in the document")
+            style_id = found
             ppr = f'<w:pStyle w:val="{xml_attr(style_id)}"/>' if style_id else ""
         jc = f'<w:jc w:val="{_JC[align]}"/>' if align else ""
         keep = "<w:keepNext/>" if self._keep_all or text.rstrip().endswith(("：", ":")) else ""
@@ -320,8 +322,6 @@ class Writer:
     # -- markdown and sections --------------------------------------------------------------
     def markdown(self, text: str, *, level: int, where: str = "") -> None:
         """Narrative Markdown under an outline heading of ``level``."""
-        from .markdown import render_markdown
-
         render_markdown(self, text, level=level, where=where)
 
     def section_break(self, *, landscape: bool) -> None:

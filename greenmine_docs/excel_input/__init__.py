@@ -1,18 +1,18 @@
 """The Excel side of the input: the one-mine input workbook (template, read, write), the mines
-table (one mine per row) and YAML ⇄ XLSX conversion.
+table (one mine per row) and the YAML writer (YAML ⇄ XLSX conversion, which reads through the
+load stage, is :mod:`greenmine_docs.convert`).
 
 The layout is derived from :class:`greenmine_docs.model.Submission` (see :mod:`.layout`), so new
 sections of the model appear in the workbook without changes here.
 """
 from __future__ import annotations
 
-from .convert import convert
 from .mines import MinesTable, read_mines_table, render_mines_table, write_mines_table
 from .workbook import read_workbook, render_workbook, write_template, write_workbook
 from .yamlio import dump_yaml, write_yaml
 
 __all__ = [
-    "MinesTable", "convert", "dump_yaml", "read_mines_table", "read_workbook",
+    "MinesTable", "dump_yaml", "read_mines_table", "read_workbook",
     "render_mines_table", "render_workbook", "write_mines_table", "write_template",
     "write_workbook", "write_yaml",
 ]

@@ -111,8 +111,8 @@ def read_form(ctx: ReadContext, grid: Grid, leaves: list[Leaf], data: dict[str, 
     key_col, label_col, value_col, first = find_columns(grid)
     by_key = {leaf.key: leaf for leaf in leaves}
     by_label: dict[str, Leaf] = {}
-    for leaf in leaves:
-        by_label.setdefault(norm_label(leaf.label), leaf)
+    for each in leaves:
+        by_label.setdefault(norm_label(each.label), each)
     seen: dict[str, int] = {}
     for number, cells in grid.rows:
         if number < first:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..findings import Finding, Location, make
-from ..load.raw import dotted
+from ..rawinput import dotted
 from ..xlsx.cells import column_letter
 from ..xlsx.read import RawRow, Row, SheetData, XlsxFile
 

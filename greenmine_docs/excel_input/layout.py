@@ -92,7 +92,7 @@ def analyse(annotation: Any, metadata: tuple[Any, ...] = ()) -> TypeInfo:
             return TypeInfo("list", item=item, metadata=metadata)
         return TypeInfo("json", metadata=metadata)
     if origin is dict or annotation is dict:
-        args = typing.get_args(annotation)
+        args = list(typing.get_args(annotation))
         value = analyse(args[1]) if len(args) == 2 else TypeInfo("any")
         key = args[0] if args else str
         if typing.get_origin(key) is typing.Annotated:  # a key with its own checks (a year)
@@ -367,7 +367,7 @@ class _Builder:
         title = _title(info, rel[-1])
         sheet = self.namer(_extra(info).get("sheet") or title, f"{section}{SEP}{title}", label)
         table = Table(sheet=sheet, key=key, rel=rel, mode=mode, title=title,
-                      description=info.description if info.description != title else "",
+                      description=(info.description or "") if info.description != title else "",
                       parent=parent, optional=parent.optional if parent else True,
                       key_label=_key_label(info))
         item = ti.item

@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable
 
 from ..errors import InputError
 from ..findings import Finding, Location, Severity, make
-from ..load.raw import RawInput, dotted, mine_name
+from ..rawinput import RawInput, dotted, mine_name
 from ..xlsx.cells import column_index
 from ..xlsx.read import (XlsxFile, after_rows, check_sheet_rows, gc_paused, raw_rows_of,
                          row_boundaries, rows_span)

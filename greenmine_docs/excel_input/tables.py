@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Collection, Iterator
 
 from ..xlsx.cells import cell_text, column_index, column_letter
 from ..findings import Finding
@@ -199,7 +199,7 @@ def open_table(ctx: ReadContext, grid: Grid, table: Table) -> Columns | None:
     if anchor is None:
         anchor = leaf_cols[0][0] if leaf_cols else 1
     ref.anchor = column_letter(anchor)
-    plan = [(c, leaf, convert, leaf.path[:-1], leaf.path[-1] if leaf.path else None, {}, {})
+    plan: list[tuple[Any, ...]] = [(c, leaf, convert, leaf.path[:-1], leaf.path[-1] if leaf.path else None, {}, {})
             for c, leaf, convert in leaf_cols]
     return Columns(table, ref, first, plan, special_cols, unknown)
 
@@ -298,8 +298,8 @@ def _fast_rows(grid: Grid, raw_rows: list[RawRow], plan: list[tuple[Any, ...]],
     decode = grid.sheet.decode
     assert decode is not None
     slots: dict[tuple[str, ...], int] = {}
-    for p in plan:
-        slots.setdefault(p[3], len(slots))
+    for column in plan:
+        slots.setdefault(column[3], len(slots))
     holder_paths = list(slots)
     n_slots = len(holder_paths)
     by_letter = {column_letter(p[0]).encode(): (p[0], p[1], p[2], slots[p[3]], p[4], p[5], p[6])
@@ -323,6 +323,7 @@ def _fast_rows(grid: Grid, raw_rows: list[RawRow], plan: list[tuple[Any, ...]],
                     unknown_hits.append(unknown_letters[cell[0]])
                 continue
             c, leaf, convert, slot, field_key, by_index, by_raw = p
+            key: Any  # a shared string's index, or the raw cell's type and text
             if cell[3] == b"s":  # shared text: its index alone says what it is
                 memo, key = by_index, cell[4]
             else:
@@ -402,22 +403,24 @@ def place(ctx: ReadContext, read: TableRead, holder: dict[str, Any], base: tuple
         out: dict[str, Any] = {}
         for entry in read.entries:
             into.extend(entry.findings)
+            key = entry.key
+            assert key is not None  # dict mode: a row without its key was not read (GM-E153)
             if entry.subkey is not None:
-                current = out.setdefault(entry.key, {})
+                current = out.setdefault(key, {})
                 if not isinstance(current, dict) or entry.subkey in current:
-                    _duplicate(ctx, read, entry, f"{entry.key} / {entry.subkey}", into)
+                    _duplicate(ctx, read, entry, f"{key} / {entry.subkey}", into)
                     continue
                 current[entry.subkey] = entry.data
-                anchors.setdefault((*path, entry.key), (read.ref, entry.row))
-                anchors[(*path, entry.key, entry.subkey)] = (read.ref, entry.row)
+                anchors.setdefault(path + (key,), (read.ref, entry.row))
+                anchors[path + (key, entry.subkey)] = (read.ref, entry.row)
                 continue
-            if entry.key in out:
-                _duplicate(ctx, read, entry, entry.key, into)
+            if key in out:
+                _duplicate(ctx, read, entry, key, into)
                 continue
-            out[entry.key] = entry.data
-            anchors[(*path, entry.key)] = (read.ref, entry.row)
+            out[key] = entry.data
+            anchors[path + (key,)] = (read.ref, entry.row)
             if isinstance(entry.data, dict):
-                ids[entry.key] = Parent(entry.data, (*path, entry.key), anchors, into)
+                ids[key] = Parent(entry.data, path + (key,), anchors, into)
         if out:
             set_path(holder, table.rel, out)
         return ids
@@ -430,7 +433,7 @@ def place(ctx: ReadContext, read: TableRead, holder: dict[str, Any], base: tuple
                         read.ref.sheet, entry.row, column_index(read.ref.anchor), into=into)
         else:
             ids[ident] = Parent(entry.data, (*path, len(items)), anchors, into)
-        anchors[(*path, len(items))] = (read.ref, entry.row)
+        anchors[path + (len(items),)] = (read.ref, entry.row)
         items.append(entry.data)
     if items:
         set_path(holder, table.rel, items)
@@ -463,7 +466,7 @@ def place_children(ctx: ReadContext, reads: dict[str, TableRead], table: Table,
             place_children(ctx, reads, child, child_ids, read.ref)
 
 
-def group_by_parent(ctx: ReadContext, read: TableRead, parents: dict[str, Parent] | set[str],
+def group_by_parent(ctx: ReadContext, read: TableRead, parents: Collection[str],
                     parent_ref: SheetRef) -> dict[str, list[Entry]]:
     """The child rows of ``read`` by the parent row they name (上级序号/矿山编号; an empty one
     names the only parent, when there is one); a row naming no known parent is reported

@@ -1,5 +1,5 @@
 """The one-mine input workbook: write it (blank template or filled from data) and read it back
-into a :class:`~greenmine_docs.load.raw.RawInput` with a cell for every field."""
+into a :class:`~greenmine_docs.rawinput.RawInput` with a cell for every field."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +7,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..findings import Finding, Location, make
-from ..load.raw import RawInput, dotted
+from ..rawinput import RawInput, dotted
 from ..xlsx.cells import column_letter
 from ..xlsx.read import XlsxFile, gc_paused
 from ..xlsx.write import new_workbook, save_workbook
@@ -80,8 +80,8 @@ def render_workbook(data: Any = None, *, layout: Layout | None = None
     for path in unknown:
         findings.append(make("GM-W153", f"“{dotted(path)}”在工作簿中没有对应的单元格，转换时略过。",
                              location=Location(path=dotted(path))))
-    for path, item in warnings:
-        findings.append(make("GM-W154", f"列表项“{item}”中含有“；”，读回时会被拆成多项。",
+    for path, text in warnings:
+        findings.append(make("GM-W154", f"列表项“{text}”中含有“；”，读回时会被拆成多项。",
                              location=Location(path=".".join(str(p) for p in path))))
     wb.active = 0
     return save_workbook(wb, shared_strings=True), findings
@@ -160,9 +160,9 @@ def _read(xlsx: XlsxFile, path: Path, layout: Layout) -> RawInput:
         _find_renamed(ctx, missing, extra, grid, where)
     if not where:
         _not_an_input_workbook(path, present)
-    for name in extra:
-        if name not in where.values():
-            ctx.finding("GM-I150", f"工作表“{name}”不属于输入模板，已忽略。", name)
+    for sheet_name in extra:
+        if sheet_name not in where.values():
+            ctx.finding("GM-I150", f"工作表“{sheet_name}”不属于输入模板，已忽略。", sheet_name)
     data: dict[str, Any] = {}
     positions: dict[tuple[Any, ...], Location] = {}
     if META_SHEET in present:

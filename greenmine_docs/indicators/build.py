@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import Any, Callable
 
 from ..findings import Finding, Location, make
-from ..load.raw import FieldPath
+from ..rawinput import FieldPath
 from ..numtext import checked
 from .model import (PREREQUISITE_FACTS, Applicability, Category, Group, IndicatorSet, Item,
                     Prerequisite)

@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 from ..errors import InputError
 from ..findings import Location
-from ..load.raw import FieldPath
+from ..rawinput import FieldPath
 from ..xlsx.read import SheetValues, XlsxFile
 from ..xlsx.write import (cell_ref, line_count, new_workbook, save_workbook, set_value,
                           set_widths)
@@ -201,12 +201,12 @@ def _read_items(ws: SheetValues, positions: dict, at: Callable, file: str) -> li
             if v.get("cat_ratio") is not None:
                 cat["min_ratio"] = v["cat_ratio"]
             cats.append(cat)
-            base = ("categories", ci)
+            base: FieldPath = ("categories", ci)
             positions[base] = at(ITEM_SHEET, row, cols.get("cat_name", 1))
             for key, field in (("cat_id", "id"), ("cat_name", "name"), ("cat_points", "points"),
                                ("cat_ratio", "min_ratio")):
                 if key in cols:
-                    positions[(*base, field)] = at(ITEM_SHEET, row, cols[key])
+                    positions[base + (field,)] = at(ITEM_SHEET, row, cols[key])
         if not cats:
             raise InputError(f"“{ITEM_SHEET}”第 {row} 行之前没有一级指标。",
                              hint="第一行评价内容须写明一级指标名称和分值。",
@@ -227,7 +227,7 @@ def _read_items(ws: SheetValues, positions: dict, at: Callable, file: str) -> li
             positions[base] = at(ITEM_SHEET, row, cols.get("grp_name", 1))
             for key, field in (("grp_id", "id"), ("grp_name", "name"), ("grp_points", "points")):
                 if key in cols:
-                    positions[(*base, field)] = at(ITEM_SHEET, row, cols[key])
+                    positions[base + (field,)] = at(ITEM_SHEET, row, cols[key])
         grp = cat["groups"][-1]
         gi = len(cat["groups"]) - 1
         ii = len(grp["items"])
@@ -246,12 +246,12 @@ def _read_items(ws: SheetValues, positions: dict, at: Callable, file: str) -> li
         positions[base] = at(ITEM_SHEET, row, cols.get("text", 1))
         for key in ("id", "text", "points", "method", "evidence"):
             if key in cols:
-                positions[(*base, key)] = at(ITEM_SHEET, row, cols[key])
+                positions[base + (key,)] = at(ITEM_SHEET, row, cols[key])
         for key in ("standards", "methods"):
             if key in cols:
-                positions[(*base, "applies_to", key)] = at(ITEM_SHEET, row, cols[key])
+                positions[base + ("applies_to", key)] = at(ITEM_SHEET, row, cols[key])
                 for n in range(len(applies.get(key, []))):
-                    positions[(*base, "applies_to", key, n)] = at(ITEM_SHEET, row, cols[key])
+                    positions[base + ("applies_to", key, n)] = at(ITEM_SHEET, row, cols[key])
     return cats
 
 

@@ -1,4 +1,5 @@
-"""Readers for every input format; each returns a :class:`RawInput`."""
+"""The load stage: the reader for each input format (each returns a
+:class:`~greenmine_docs.rawinput.RawInput`), then sanitizing, the raw rules and the model."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..findings import Report
-from .raw import FieldPath, RawInput, dotted
+from ..rawinput import RawInput, all_texts
 
 if TYPE_CHECKING:
     from ..model import Submission
@@ -47,7 +48,6 @@ def load_model(raw: RawInput) -> tuple[Submission | None, Report]:
     from ..model import Submission
     from ..sanitize import sanitize_raw
     from .model_errors import findings_from_validation
-    from .raw import all_texts
     from .raw_rules import check_formats, check_placeholders
 
     report = Report(source=str(raw.source))
@@ -67,4 +67,4 @@ def load_model(raw: RawInput) -> tuple[Submission | None, Report]:
     return model, report
 
 
-__all__ = ["FieldPath", "RawInput", "dotted", "load_model", "read_input"]
+__all__ = ["load_model", "read_input"]

@@ -13,7 +13,7 @@ from typing import Any, Iterable
 from pydantic import BaseModel, ValidationError
 
 from ..findings import Finding, make
-from .raw import RawInput
+from ..rawinput import RawInput
 
 
 def _unwrap(annotation: Any) -> Any:

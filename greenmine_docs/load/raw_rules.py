@@ -6,7 +6,7 @@ import re
 from typing import Any, Iterator
 
 from ..findings import Finding, make
-from .raw import FieldPath, RawInput, all_texts
+from ..rawinput import FieldPath, RawInput, all_texts
 from ..units import RATE, STOCK, dimension_problem, known_units_hint, parse_unit
 from .formats import licence_number_ok, phone_ok, uscc_problem
 
@@ -73,6 +73,7 @@ def check_formats(raw: RawInput) -> Iterator[Finding]:
         if problem:
             yield make("GM-E110", f"统一社会信用代码“{uscc}”无效：{problem}。",
                        location=raw.locate(("enterprise", "uscc")))
+    path: FieldPath  # field paths of any length, here and in the unit loop below
     for path in (("mine", "licence", "number"),):
         number = _get(raw.data, path)
         number = str(number) if isinstance(number, int) and not isinstance(number, bool) else number

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..limits import MAX_YAML_DEPTH, MAX_YAML_NODES
-from .raw import FieldPath, LinePositions
+from ..rawinput import FieldPath, LinePositions
 from .yaml_scalars import plain_scalar, round_trip_yaml
 
 _PLAIN_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",

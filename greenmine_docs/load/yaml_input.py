@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from ..errors import InputError
 from ..findings import Location, make
 from ..limits import MAX_YAML_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES
-from .raw import FieldPath, RawInput
+from ..rawinput import FieldPath, RawInput
 from .text import decode_text, read_bytes
 from .yaml_scalars import plain_scalar, round_trip_yaml
 

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
+from annotated_types import Interval
 from pydantic import field_validator, model_validator
 
 from ..numtext import NOT_A_NUMBER, read_number
 from .base import StrictModel, YesNo, field
-from .bounds import Day, FilePath, Number, Whole, number
+from .bounds import Checked, Day, FilePath, Number, Whole
 
-Points = number(ge=0)  # a difference of scores
+Points = Checked[Annotated[float, Interval(ge=0)]]  # a difference of scores
 
 
 class TitleLevel(str, Enum):

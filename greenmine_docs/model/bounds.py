@@ -16,9 +16,8 @@ added — no ``ge``/``le`` metadata — so the JSON schema and the Excel templat
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from annotated_types import Interval
 from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 
@@ -97,23 +96,17 @@ def within(low: float, high: float, unit: str = "") -> AfterValidator:
     return AfterValidator(check)
 
 
-_CHECKS = (BeforeValidator(_number_text), AfterValidator(_magnitude))
-Number = Annotated[(float, *_CHECKS)]
+_T = TypeVar("_T")
+Checked = Annotated[_T, BeforeValidator(_number_text), AfterValidator(_magnitude)]
+"""``Checked[float]``, ``Checked[int]``: a finite, plausible number; text is read strictly.
+Limits go on the inner type, ``Checked[Annotated[float, Interval(ge=0)]]``, so they come before
+the checks (Python flattens the two into one ``Annotated``): pydantic cannot show limits that
+come after a validator in the JSON schema (an optional field's ``ge`` ends up as a stray
+``"ge"`` key), and the Excel template reads them there."""
+Number = Checked[float]
 """A finite, plausible number; text is read strictly."""
-Whole = Annotated[(int, *_CHECKS)]
+Whole = Checked[int]
 """A plausible whole number; text is read strictly."""
-
-
-def number(**limits: float) -> Any:
-    """:data:`Number` with limits (``ge``, ``gt``, ``le``, ``lt``) placed before its checks:
-    pydantic cannot show limits that come after a validator in the JSON schema (an optional
-    field's ``ge`` ends up as a stray ``"ge"`` key), and the Excel template reads them here."""
-    return Annotated[(float, Interval(**limits), *_CHECKS)]
-
-
-def whole(**limits: int) -> Any:
-    """:data:`Whole` with limits, as :func:`number`."""
-    return Annotated[(int, Interval(**limits), *_CHECKS)]
 
 
 NumberOrText = Annotated[float | str, BeforeValidator(_finite_or_text)]

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from annotated_types import Interval
+
 from .base import StrictModel, YesNo, field
-from .bounds import Day, FilePath, Number, Whole, number, whole, within
+from .bounds import Checked, Day, FilePath, Number, Whole, within
 from .enums import (Department, DirectoryLevel, IndustryStandard, MineStatus, MiningMethod,
                     ScaleClass)
 
 Elevation = Annotated[Number, within(-12000, 9000, " 米")]
 """An elevation in metres (the deepest mines reach about −4,000 m)."""
-Ratio = number(ge=0, le=1)
-Longitude, Latitude = number(ge=73, le=136), number(ge=3, le=54)  # mainland China
-ListedYear = whole(ge=2000, le=2100)
-Staff = Annotated[whole(ge=0), within(0, 1_000_000)]
-Years = Annotated[number(ge=0), within(0, 1000)]
+Ratio = Checked[Annotated[float, Interval(ge=0, le=1)]]
+Longitude = Checked[Annotated[float, Interval(ge=73, le=136)]]  # mainland China
+Latitude = Checked[Annotated[float, Interval(ge=3, le=54)]]
+ListedYear = Checked[Annotated[int, Interval(ge=2000, le=2100)]]
+Staff = Annotated[Checked[Annotated[int, Interval(ge=0)]], within(0, 1_000_000)]
+Years = Annotated[Checked[Annotated[float, Interval(ge=0)]], within(0, 1000)]
 
 
 class Quantity(StrictModel):

@@ -13,10 +13,11 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
+from annotated_types import Interval
 from pydantic import BeforeValidator
 
 from .base import StrictModel, field
-from .bounds import Day, FilePath, NumberOrText, Whole, Year, number
+from .bounds import Checked, Day, FilePath, NumberOrText, Whole, Year
 
 _MONTH = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*$")
 
@@ -44,7 +45,7 @@ StartDate = Annotated[Day, BeforeValidator(_month_start)]
 """A date; ``2024-06`` means 2024-06-01."""
 EndDate = Annotated[Day, BeforeValidator(_month_end)]
 """A date; ``2024-06`` means 2024-06-30."""
-Money = number(ge=0, le=10_000_000)
+Money = Checked[Annotated[float, Interval(ge=0, le=10_000_000)]]
 """An amount in 万元."""
 
 

@@ -7,16 +7,17 @@ rectification deadline, the vague phrases reviewers reject, the agency threshold
 """
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
+from annotated_types import Interval
 from pydantic import model_validator
 
 from .base import StrictModel, field
-from .bounds import Day, Year, number, whole
+from .bounds import Checked, Day, Year
 
-AtLeastOne = whole(ge=1)
-Gap = number(ge=0)  # points on the indicator set's scale
-Days = whole(ge=1, le=730)
+AtLeastOne = Checked[Annotated[int, Interval(ge=1)]]
+Gap = Checked[Annotated[float, Interval(ge=0)]]  # points on the indicator set's scale
+Days = Checked[Annotated[int, Interval(ge=1, le=730)]]
 
 Outcome = Literal["合格", "限期整改", "不合格"]
 OUTCOMES: tuple[str, ...] = ("合格", "限期整改", "不合格")

@@ -18,14 +18,15 @@ one pipeline; this model holds only what belongs to the zone::
 """
 from __future__ import annotations
 
-from typing import Literal, Union
+from typing import Annotated, Literal, Union
 
+from annotated_types import Interval
 from pydantic import field_validator
 
 from .base import StrictModel, field
-from .bounds import Day, FilePath, Number, Year, number
+from .bounds import Checked, Day, FilePath, Number, Year
 
-Money = number(ge=0, le=10_000_000)
+Money = Checked[Annotated[float, Interval(ge=0, le=10_000_000)]]
 
 ZONE_FORMAT = "greenmine-zone/1"
 TASKS = {"green_mines": "绿色矿山建设", "utilisation": "资源节约与综合利用",
@@ -43,7 +44,7 @@ class ZoneExtent(StrictModel):
     province: str = field("省份")
     city: str = field("市")
     counties: list[str] = field("涉及县（市、区）", min_length=1)
-    area_km2: number(gt=0, le=1_000_000) = field("面积（平方千米）")
+    area_km2: Checked[Annotated[float, Interval(gt=0, le=1_000_000)]] = field("面积（平方千米）")
 
 
 class ZoneTarget(StrictModel):

@@ -67,6 +67,10 @@ class _Line:
     number: int  # line on its page, 1-based
 
 
+# a page: its lines, and its tables as (top, rows of cell texts)
+_Page = tuple[list[_Line], list[tuple[float, list[list[str]]]]]
+
+
 def read_pdf(path: str | Path, *, known_titles: dict[str, str] | None = None) -> Structure:
     path = Path(path)
     check_pdf_file(path)
@@ -97,7 +101,7 @@ def read_pdf(path: str | Path, *, known_titles: dict[str, str] | None = None) ->
     return Structure(source=path, blocks=blocks, header_footer_text=header_footer, origin="pdf")
 
 
-def _page(page: Any, number: int) -> tuple[list[_Line], list[tuple[float, list[list[str]]]]]:
+def _page(page: Any, number: int) -> _Page:
     """(text lines outside tables, [(top, rows)] of the ruled tables) of one page."""
     tables = []
     boxes = []
@@ -141,7 +145,7 @@ def _join(parts: list[str]) -> str:
     return out
 
 
-def _strip_running(pages):
+def _strip_running(pages: list[_Page]) -> tuple[list[str], list[_Page]]:
     """Lines repeated in the top or bottom band of at least half the pages (the page header
     and footer) and bare page numbers there are taken out of the body."""
     bands: Counter[str] = Counter()
@@ -154,9 +158,9 @@ def _strip_running(pages):
                 bands[re.sub(r"\d+", "#", ln.text)] += 1
     repeated = {t for t, n in bands.items() if n >= max(2, len(pages) // 2)}
     running: list[str] = []
-    out = []
+    out: list[_Page] = []
     for lines, tables in pages:
-        body = []
+        body: list[_Line] = []
         for ln in lines:
             key = re.sub(r"\d+", "#", ln.text)
             if key in repeated or re.fullmatch(r"[—\-－\s]*第?\s*\d+\s*页?[—\-－\s]*", ln.text):
@@ -168,7 +172,7 @@ def _strip_running(pages):
     return running, out
 
 
-def _blocks(pages, known_titles: dict[str, str] | None) -> list[Block]:
+def _blocks(pages: list[_Page], known_titles: dict[str, str] | None) -> list[Block]:
     all_lines = [ln for lines, _ in pages for ln in lines]
     if not all_lines:
         return []

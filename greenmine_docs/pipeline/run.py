@@ -18,7 +18,7 @@ from .scores import RunScores
 
 if TYPE_CHECKING:
     from ..indicators.model import IndicatorSet
-    from ..load.raw import RawInput
+    from ..rawinput import RawInput
     from ..model import Submission
 
 T = TypeVar("T")

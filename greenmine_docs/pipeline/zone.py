@@ -17,7 +17,7 @@ from ..findings import Location, Report
 from .run import Protected
 
 if TYPE_CHECKING:
-    from ..load.raw import RawInput
+    from ..rawinput import RawInput
     from ..model.zone import ZonePlanInput
     from .run import Run
 

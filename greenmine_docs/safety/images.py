@@ -65,9 +65,9 @@ def inspect_image(source: str | Path | bytes, *, formats: frozenset[str] = WORD_
     path = Path(source)
     try:
         stat = path.stat()
+        problem = file_problem(path)  # FIFOs, devices: never read
     except OSError:
-        stat = None
-    problem = "不存在" if stat is None else file_problem(path)  # FIFOs, devices: never read
+        problem = "不存在"
     if problem:
         return ImageCheck(False, f"图片文件 {path.name} {problem}",
                           "missing" if problem == "不存在" else "unreadable")

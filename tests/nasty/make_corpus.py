@@ -10,6 +10,7 @@ no random data.
 """
 from __future__ import annotations
 
+import re
 import shutil
 import struct
 import sys
@@ -31,9 +32,18 @@ _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
 
 def entity_bomb_dtd(root: str, levels: int = 9) -> str:
     """A "billion laughs" DTD: entity ``l{levels}`` expands to 10**levels characters."""
-    parts = [f'<!ENTITY l0 "ha">']
+    parts = ['<!ENTITY l0 "ha">']
     parts += [f'<!ENTITY l{i} "{("&l%d;" % (i - 1)) * 10}">' for i in range(1, levels + 1)]
     return f"<!DOCTYPE {root} [{''.join(parts)}]>"
+
+
+def with_hostile_dtd(xml: str, root: str) -> str:
+    """``xml`` with a DTD after its XML declaration (at its start when it has none) declaring a
+    billion-laughs entity (``&l9;``) and an external entity (``&ext;``: /etc/passwd)."""
+    dtd = entity_bomb_dtd(root)[:-2] + '<!ENTITY ext SYSTEM "file:///etc/passwd">]>'
+    declaration = re.match(r"<\?xml[^>]*\?>", xml)
+    head = declaration.group(0) if declaration else ""
+    return head + dtd + xml[len(head):]
 
 
 def external_entity_dtd(root: str, target: str = "file:///etc/passwd") -> str:

@@ -494,7 +494,7 @@ def _replace_cell(old: str, new: str) -> Callable[[Plan], None]:
     """The first table cell that reads exactly ``old`` now reads ``new``."""
     def edit(plan: Plan) -> None:
         for sec in (s for c in plan.chaps for s in c.sections):
-            for i, item in enumerate(sec.body):
+            for item in sec.body:
                 if isinstance(item, tuple) and item[0] == "table":
                     for row in item[2]:
                         if old in row:
@@ -616,5 +616,5 @@ def write_all(folder: Path) -> dict[str, tuple[Path, Expected, list[tuple[str, s
 
 if __name__ == "__main__":
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "plans-out")
-    for key, (path, expected, _edits) in write_all(target).items():
+    for path, expected, _edits in write_all(target).values():
         print(f"{path}  {expected}")

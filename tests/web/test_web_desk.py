@@ -65,7 +65,7 @@ def test_zip_of_the_example_validates_then_builds_every_document(desk):
 
 
 def test_workbook_upload_locates_findings_by_sheet_and_cell(desk, tmp_path):
-    from greenmine_docs.excel_input import convert
+    from greenmine_docs.convert import convert
 
     book = tmp_path / "输入.xlsx"
     convert(EXAMPLE_DIR / "mine.yaml", book)

@@ -204,8 +204,8 @@ def workbook_bytes(result: SummaryResult) -> bytes:
     sheet(ws, title, header, rows, [5, 26, 20, 20, 13, 12, 11, 20, 9, *[9] * len(cats), 14,
                                     8, 6, 11, 18])
     verdict_col = header.index("自查结论") + 1
-    for r in range(3, len(rows) + 3):
-        cell = ws.cell(row=r, column=verdict_col)
+    for number in range(3, len(rows) + 3):
+        cell = ws.cell(row=number, column=verdict_col)
         if cell.value != Verdict.PASS.value:
             cell.font = red
     problem_rows = [[r.facts.get("mine_name"), p["id"], p["text"], p["points"], p["score"],

@@ -134,23 +134,3 @@ def frequent_items(figures: list[AgencyFigures]) -> list[tuple[str, int]]:
     """Items most often scored full by an agency but found deficient on site."""
     count = Counter(i for f in figures for _, i in f.full_but_deficient)
     return sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))
-
-
-def run_agencies(records: list[str | Path], output: str | Path, *, round_path: str | Path,
-                 sample_path: str | Path, assessments: str | Path, issued: Any = None,
-                 force: bool = False) -> tuple[RoundResult, list[AgencyFigures], list[Path]]:
-    """Read the round and the assessments, compute, render (DOCX or XLSX by the suffix), write."""
-    from ...clock import today
-    from .agencies_out import render_docx, render_xlsx
-    from .files import write_all
-    from .round_read import read_round
-
-    output = Path(output)
-    if output.suffix.lower() not in (".docx", ".xlsx"):
-        raise InputError(f"输出文件 {output.name} 应为 .docx 或 .xlsx。")
-    result = read_round(records, round_path=round_path, sample_path=sample_path)
-    figures = supervise(result, read_assessments(assessments))
-    data = (render_docx(result.rnd, figures, issued or result.rnd.info.notice_date or today())
-            if output.suffix.lower() == ".docx" else render_xlsx(result.rnd, figures))
-    inputs = [Path(round_path), Path(sample_path), Path(assessments), *(Path(p) for p in records)]
-    return result, figures, write_all({output: data}, force=force, inputs=inputs)

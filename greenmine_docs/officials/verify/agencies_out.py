@@ -1,14 +1,18 @@
 """The agency supervision report (评估机构评估质量监督情况), as DOCX (official layout) or XLSX
-(the same tables). Figures from :func:`agencies.supervise`; the method is stated in both."""
+(the same tables), and ``greenmine verify agencies`` (:func:`run_agencies`: read, compute,
+render, write). Figures from :func:`agencies.supervise`; the method is stated in both."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from ...cntext import cn_date
-from .agencies import AgencyFigures, frequent_items
+from ...errors import InputError
+from .agencies import AgencyFigures, frequent_items, read_assessments, supervise
 from .close_docx import doc_heading, doc_para, doc_signature, doc_title, official_doc
 from .config import Round
+from .round_read import RoundResult
 
 HEADERS = ("评估机构", "核查矿山", "有复核得分", "平均分差", "最大分差（矿山）", "结论被推翻",
            "满分但有问题")
@@ -96,3 +100,22 @@ def render_xlsx(rnd: Round, figures: list[AgencyFigures]) -> bytes:
     for n, text in enumerate(method_text(rnd), start=1):
         method.cell(row=n, column=1, value=text)
     return save_workbook(wb)
+
+
+def run_agencies(records: list[str | Path], output: str | Path, *, round_path: str | Path,
+                 sample_path: str | Path, assessments: str | Path, issued: Any = None,
+                 force: bool = False) -> tuple[RoundResult, list[AgencyFigures], list[Path]]:
+    """Read the round and the assessments, compute, render (DOCX or XLSX by the suffix), write."""
+    from ...clock import today
+    from .files import write_all
+    from .round_read import read_round
+
+    output = Path(output)
+    if output.suffix.lower() not in (".docx", ".xlsx"):
+        raise InputError(f"输出文件 {output.name} 应为 .docx 或 .xlsx。")
+    result = read_round(records, round_path=round_path, sample_path=sample_path)
+    figures = supervise(result, read_assessments(assessments))
+    data = (render_docx(result.rnd, figures, issued or result.rnd.info.notice_date or today())
+            if output.suffix.lower() == ".docx" else render_xlsx(result.rnd, figures))
+    inputs = [Path(round_path), Path(sample_path), Path(assessments), *(Path(p) for p in records)]
+    return result, figures, write_all({output: data}, force=force, inputs=inputs)

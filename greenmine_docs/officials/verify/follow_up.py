@@ -125,25 +125,3 @@ def _row(result: FollowUp, n: int, raw: list[Any], cols: dict[str, int]) -> Ledg
                      dates["deadline"], dates["done"], dates["accepted"], text["by"],
                      _status(dates["deadline"], dates["done"], dates["accepted"], text["by"],
                              result.as_of))
-
-
-def run_follow_up(ledger: str | Path, output: str | Path, *, as_of: dt.date,
-                  directory: str | Path | None = None, next_directory: str | Path | None = None,
-                  force: bool = False) -> tuple[FollowUp, list[Path], int]:
-    """Read the ledger, render the follow-up workbook (and the next directory), write them.
-    Returns the follow-up, the files written and the number of directory rows marked."""
-    from .files import write_all
-    from .follow_up_out import next_directory as mark_directory
-    from .follow_up_out import render_follow_up
-
-    if (directory is None) != (next_directory is None):
-        raise InputError("--directory 与 --next-directory 须同时给出。",
-                         hint="例如 --directory 名录.xlsx --next-directory 名录-下年度.xlsx。")
-    fu = read_ledger(ledger, as_of=as_of)
-    files = {Path(output): render_follow_up(fu)}
-    marked = 0
-    inputs = [Path(ledger)]
-    if directory is not None and next_directory is not None:
-        files[Path(next_directory)], marked = mark_directory(fu, Path(directory))
-        inputs.append(Path(directory))
-    return fu, write_all(files, force=force, inputs=inputs), marked

@@ -1,7 +1,9 @@
 """What ``verify follow-up`` writes: the follow-up workbook (跟踪情况) and the next year's
-directory with the mines told to rectify marked for priority."""
+directory with the mines told to rectify marked for priority; :func:`run_follow_up` reads the
+ledger, renders and writes them."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +11,7 @@ from ...errors import InputError
 from ...xlsx.write import save_workbook
 from ..mine_list import header_columns, norm_name
 from .close_xlsx import write_table
-from .follow_up import FollowUp
+from .follow_up import FollowUp, read_ledger
 
 STATUS_HEADERS = ("台账行号", "矿山名称", "所在市", "评价内容", "问题描述", "整改期限", "完成日期",
                   "验收日期", "状态")
@@ -36,7 +38,7 @@ def render_follow_up(fu: FollowUp) -> bytes:
     return save_workbook(wb)
 
 
-def next_directory(fu: FollowUp, directory: Path) -> tuple[bytes, int]:
+def mark_directory(fu: FollowUp, directory: Path) -> tuple[bytes, int]:
     """The directory with 以往整改要求 set to 是 for every mine of the ledger (a column added
     when missing); returns the workbook and the number of rows marked."""
     from openpyxl import load_workbook
@@ -73,3 +75,23 @@ def _header(ws: Any, path: Path) -> tuple[int, dict[str, int]]:
         if "name" in cols:
             return r[0].row, cols
     raise InputError(f"{path.name} 中找不到“矿山名称”表头。")  # pragma: no cover - _list_sheet
+
+
+def run_follow_up(ledger: str | Path, output: str | Path, *, as_of: dt.date,
+                  directory: str | Path | None = None, next_directory: str | Path | None = None,
+                  force: bool = False) -> tuple[FollowUp, list[Path], int]:
+    """Read the ledger, render the follow-up workbook (and the next directory), write them.
+    Returns the follow-up, the files written and the number of directory rows marked."""
+    from .files import write_all
+
+    if (directory is None) != (next_directory is None):
+        raise InputError("--directory 与 --next-directory 须同时给出。",
+                         hint="例如 --directory 名录.xlsx --next-directory 名录-下年度.xlsx。")
+    fu = read_ledger(ledger, as_of=as_of)
+    files = {Path(output): render_follow_up(fu)}
+    marked = 0
+    inputs = [Path(ledger)]
+    if directory is not None and next_directory is not None:
+        files[Path(next_directory)], marked = mark_directory(fu, Path(directory))
+        inputs.append(Path(directory))
+    return fu, write_all(files, force=force, inputs=inputs), marked

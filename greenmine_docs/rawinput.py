@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..findings import Finding, Location
+from .findings import Finding, Location
 
 FieldPath = tuple[str | int, ...]
 
@@ -111,7 +111,7 @@ _SCALARS = frozenset({int, float, bool, type(None), dt.date, dt.datetime})
 
 def all_texts(data: Any) -> list[str]:
     """Every string in ``data``, in no particular order (for whole-input scans that need no
-    paths; :func:`_strings` gives paths and document order)."""
+    paths; :func:`~greenmine_docs.load.raw_rules._strings` gives paths and document order)."""
     out: list[str] = []
     stack = [data]
     while stack:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..errors import InputError
-from ..findings import Finding, Location, Report, make
-from ..load.raw import dotted
+from .errors import InputError
+from .excel_input import write_workbook, write_yaml
+from .findings import Finding, Location, Report, make
+from .load import read_input
+from .rawinput import dotted
 
 YAML = {".yaml", ".yml"}
 XLSX = {".xlsx", ".xlsm"}
@@ -28,10 +30,6 @@ def convert(src: str | Path, dst: str | Path, *, force: bool = False,
             schema_ref: str | None = None) -> Report:
     """Convert one input file into the other format. Findings made while reading the source
     (and data that had no place in the target) are returned; nothing is validated here."""
-    from ..load import read_input
-    from .workbook import write_workbook
-    from .yamlio import write_yaml
-
     src, dst = Path(src), Path(dst)
     _kind(src, "输入")
     target = _kind(dst, "输出")
