@@ -32,7 +32,7 @@ from .package import save_workbook
 __all__ = ["CachedWorkbook", "Formula", "Mismatch", "NotCachedYet", "OpenpyxlBook", "RecordBook",
            "SheetRecord", "SkeletonCache", "append_row", "cell_key", "cell_ref", "cell_text_of",
            "column_letter",
-           "content_digest", "eager_skeletons", "line_count", "look", "new_workbook",
+           "content_digest", "eager_skeletons", "edit_workbook", "line_count", "look", "new_workbook",
            "per_object", "save_workbook", "set_value", "set_widths", "style_cell", "text_width",
            "with_rows"]
 
@@ -85,6 +85,44 @@ def new_workbook(*, write_only: bool = False) -> Any:
     from openpyxl import Workbook
 
     return Workbook(write_only=write_only)
+
+
+def edit_workbook(book: Any) -> Any:
+    """An openpyxl workbook of a user's file, to add cells to and save with
+    :func:`save_workbook`. ``book``: the file opened with :class:`~.read.XlsxFile` (so checked:
+    a regular file, its size, zip and parts bounded); openpyxl loads all of it, so each sheet
+    must also be of the size openpyxl-read workbooks may have. The workbook's own formulas stay
+    formulas: each is registered as one the saved file may keep, as a :class:`Formula` of ours
+    is; cells our code then sets with :func:`set_value` are data."""
+    import warnings
+
+    from openpyxl import load_workbook
+    from openpyxl.worksheet.formula import DataTableFormula
+
+    from ..errors import InputError
+    from .book import _FORMULAS
+
+    book.check_for_openpyxl([info.part for info in book.sheets], "需要整体载入才能修改")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            wb = load_workbook(book.path)
+        except Exception as e:  # noqa: BLE001 — openpyxl raises many kinds on odd files
+            raise InputError(f"{book.path} 无法载入修改：{e}", hint="请用 Excel/WPS 重新保存。",
+                             location=str(book.path)) from e
+    for ws in wb.worksheets:
+        kept = ws.__dict__.setdefault(_FORMULAS, set())
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type != "f":
+                    continue
+                if isinstance(cell.value, DataTableFormula):
+                    raise InputError(f"{book.path} 的“{ws.title}”{cell.coordinate} 是模拟运算表，"
+                                     "无法在保留它的同时修改该工作簿。",
+                                     hint="请把模拟运算表复制为数值后再试。",
+                                     location=str(book.path))
+                kept.add(cell.coordinate)
+    return wb
 
 
 def set_widths(ws: Any, widths: Iterable[float], first: int = 1) -> None:
