@@ -29,7 +29,7 @@ from .fill import (NotCachedYet, SkeletonCache, content_digest, eager_skeletons,
                    per_object, with_rows)
 from .package import save_workbook
 
-__all__ = ["CachedWorkbook", "Formula", "Mismatch", "NotCachedYet", "OpenpyxlBook", "RecordBook",
+__all__ = ["CachedWorkbook", "add_validation", "Formula", "Mismatch", "NotCachedYet", "OpenpyxlBook", "RecordBook",
            "SheetRecord", "SkeletonCache", "append_row", "cell_key", "cell_ref", "cell_text_of",
            "column_letter",
            "content_digest", "eager_skeletons", "edit_workbook", "line_count", "look", "new_workbook",
@@ -123,6 +123,37 @@ def edit_workbook(book: Any) -> Any:
                                      location=str(book.path))
                 kept.add(cell.coordinate)
     return wb
+
+
+_RULE_ERRORS = {"decimal": "请填写数字（不带单位）。", "date": "请填写日期，如 2023-10-12。"}
+
+
+def add_validation(ws: Any, kind: str, cells: str = "", *, choices: Iterable[str] = (),
+                   between: tuple[str, str] = ("36526", "73051"), title: str,
+                   prompt: str, error: str | None = None) -> Any:
+    """A data validation on ``cells`` of ``ws`` (more cells: ``.add`` on what it returns), with
+    its prompt and error text under ``title``: a dropdown of ``choices`` (``kind="list"``), or
+    a number (``"decimal"``) or date (``"date"``, serial numbers; by default 2000–2099)
+    ``between`` two bounds. ``error``: the message when something else is typed (by default
+    one per kind). One helper, so every workbook's dropdowns look and behave alike."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    if kind == "list":
+        choices = tuple(choices)
+        dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
+        default = "请从下拉列表中选择：" + "、".join(choices)
+    else:
+        dv = DataValidation(type=kind, operator="between", formula1=between[0],
+                            formula2=between[1], allow_blank=True)
+        default = _RULE_ERRORS[kind]
+    dv.error = default if error is None else error
+    dv.showErrorMessage = dv.showInputMessage = True
+    dv.errorTitle = dv.promptTitle = title
+    dv.prompt = prompt
+    if cells:
+        dv.add(cells)
+    ws.add_data_validation(dv)
+    return dv
 
 
 def set_widths(ws: Any, widths: Iterable[float], first: int = 1) -> None:

@@ -76,12 +76,10 @@ def render_docx(rnd: Round, figures: list[AgencyFigures], issued: dt.date) -> by
 
 
 def render_xlsx(rnd: Round, figures: list[AgencyFigures]) -> bytes:
-    from openpyxl import Workbook
-
-    from ...xlsx.write import save_workbook
+    from ...xlsx.write import new_workbook, save_workbook
     from .close_xlsx import write_table
 
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = "机构比对"
     write_table(ws, f"{rnd.info.year}年第三方评估机构评估质量监督情况", HEADERS,

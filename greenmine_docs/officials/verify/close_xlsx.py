@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...excel_input import styles as S
-from ...xlsx.write import save_workbook
+from ...xlsx.write import new_workbook, save_workbook
 from .close_facts import CITY, PROVINCE, CloseFacts, city_name, responsible
 from .round_read import MineResult
 
@@ -51,9 +51,7 @@ def _summary_row(n: int, r: MineResult, facts: CloseFacts) -> list[Any]:
 
 
 def render_summary(facts: CloseFacts) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook()
+    wb = new_workbook()
     title = f"{facts.result.rnd.info.year}年绿色矿山实地核查结果汇总表"
     ws = wb.active
     ws.title = "汇总"
@@ -81,9 +79,7 @@ def _totals(ws: Any, facts: CloseFacts) -> None:
 
 
 def render_ledger(facts: CloseFacts) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = "整改台账"
     rows, n = [], 0

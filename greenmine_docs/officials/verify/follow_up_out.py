@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ...errors import InputError
 from ...xlsx.read import XlsxFile
-from ...xlsx.write import edit_workbook, save_workbook, set_value
+from ...xlsx.write import edit_workbook, new_workbook, save_workbook, set_value
 from ..mine_list import header_columns, norm_name
 from .close_xlsx import write_table
 from .follow_up import FollowUp
@@ -18,9 +18,7 @@ PRIORITY_NOTE = "实地核查限期整改"
 
 
 def render_follow_up(fu: FollowUp) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = "逾期事项"
     as_of = fu.as_of.isoformat()
