@@ -76,7 +76,7 @@ def render_docx(rnd: Round, figures: list[AgencyFigures], issued: dt.date) -> by
 
 
 def render_xlsx(rnd: Round, figures: list[AgencyFigures]) -> bytes:
-    from ...xlsx.write import new_workbook, save_workbook
+    from ...xlsx.write import new_workbook, save_workbook, set_value
     from .close_xlsx import write_table
 
     wb = new_workbook()
@@ -92,5 +92,5 @@ def render_xlsx(rnd: Round, figures: list[AgencyFigures]) -> bytes:
     method = wb.create_sheet("比对方法")
     method.column_dimensions["A"].width = 110
     for n, text in enumerate(method_text(rnd), start=1):
-        method.cell(row=n, column=1, value=text)
+        set_value(method.cell(row=n, column=1), text)
     return save_workbook(wb)

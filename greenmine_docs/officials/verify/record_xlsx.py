@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...excel_input import styles as S
-from ...xlsx.write import add_validation, new_workbook, save_workbook
+from ...xlsx.write import add_validation, new_workbook, save_workbook, set_value
 from . import layout as L
 from .config import Round
 from .sample_read import SampledMine
@@ -31,7 +31,7 @@ def _header_facts(ws: Any, mine: SampledMine, bureau: str) -> None:
         for row in ws[f"{val}:{last or val}"]:
             for c in row:
                 _box(c, fill=S.FILL_REQUIRED if key in L.INPUT_FIELDS else None)
-        ws[val] = values.get(key)
+        set_value(ws[val], values.get(key))
         if key in L.DATE_FIELDS:
             ws[val].number_format = S.DATE_FORMAT
             add_validation(ws, "date", val, title=label, prompt="日期，如 2023-10-12")
@@ -39,7 +39,7 @@ def _header_facts(ws: Any, mine: SampledMine, bureau: str) -> None:
                    prompt="可选：核查组按同一评价指标复核的总得分（用于评估机构监督）")
     ws["C8"] = "（可选，按评价指标体系总分计）"
     ws["C8"].font = S.FONT_NOTE
-    ws["A2"] = f"核查单位：{bureau}"
+    set_value(ws["A2"], f"核查单位：{bureau}")
     ws["A2"].font = S.FONT
     ws.merge_cells("A2:G2")
 
@@ -61,8 +61,8 @@ def _rows(ws: Any, first: int, rows: list[tuple[str, str]]) -> int:
             c = ws[f"{col}{row}"]
             _box(c, fill=S.FILL_REQUIRED if col not in ("A", "B") else None,
                  center=col in ("A", "C", "E"))
-        ws[f"A{row}"] = ident
-        ws[f"B{row}"] = text
+        set_value(ws[f"A{row}"], ident)
+        set_value(ws[f"B{row}"], text)
         ws.row_dimensions[row].height = max(S.row_height([(text, L.WIDTHS[1])]) or 0, 45)
     return row
 
