@@ -89,6 +89,7 @@ class BatchResult:
     outcomes: list[MineOutcome]
     out_dir: Path
     summary: Path | None = None
+    skipped: list[Path] = field(default_factory=list)  # folders of a verification round
 
     @property
     def counts(self) -> dict[str, int]:
@@ -111,9 +112,10 @@ class BatchResult:
         return reports
 
 
-def collect_tasks(src: Path, out_dir: Path, **options: Any) -> list[MineTask]:
-    """Inputs under a folder (recursively, skipping hidden folders and ``out_dir``), or the rows
-    of a mines workbook."""
+def collect_tasks(src: Path, out_dir: Path, *, skipped: list[Path] | None = None,
+                  **options: Any) -> list[MineTask]:
+    """Inputs under a folder (recursively, skipping hidden folders, ``out_dir`` and the folders
+    of a verification round, each added to ``skipped``), or the rows of a mines workbook."""
     src = Path(src)
     if not src.exists():
         raise InputError(f"{src} 不存在。", hint="请指定输入文件夹或矿山名录工作簿。")
@@ -128,7 +130,7 @@ def collect_tasks(src: Path, out_dir: Path, **options: Any) -> list[MineTask]:
         return [_row_task(src, out_dir, i, RowInfo.of(raw), taken, raw=raw, **options)
                 for i, raw in enumerate(read_mines_table(src))]
     out_resolved = out_dir.resolve()
-    files = []
+    candidates = []
     for path in sorted(src.rglob("*")):
         rel = path.relative_to(src)
         if any(part.startswith(".") for part in rel.parts) or not path.is_file():
@@ -137,10 +139,16 @@ def collect_tasks(src: Path, out_dir: Path, **options: Any) -> list[MineTask]:
             continue
         if out_resolved in path.resolve().parents or path.name == "expected-findings.yaml":
             continue
-        if _data_file(path):
-            continue  # a citation list, outline or indicator set an input names, not a mine
-        files.append(path)
+        candidates.append(path)
+    rounds = sorted({p.parent for p in candidates if _format_tag(p) == "verification-round"})
+    if skipped is not None:
+        skipped.extend(rounds)
+    files = [p for p in candidates if not _format_tag(p)  # a data file an input names
+             and not any(r == p.parent or r in p.parents for r in rounds)]
     if not files:
+        if src in rounds:
+            raise InputError(f"{src} 是实地核查轮次的文件夹（{_ROUND_FILE}），不是矿山输入。",
+                             hint="实地核查请用 greenmine verify 的各个子命令。")
         raise InputError(f"文件夹 {src} 中没有找到 .yaml/.yml/.xlsx 输入文件。",
                          hint="请确认文件夹路径，或直接给出矿山名录工作簿。")
     used: set[str] = set()
@@ -156,20 +164,24 @@ def collect_tasks(src: Path, out_dir: Path, **options: Any) -> list[MineTask]:
     return tasks
 
 
-_DATA_TAG = re.compile(rb"^format:\s*[\"']?greenmine-(citations|outline|indicator-set)/",
-                       re.MULTILINE)
+# the data files an input names (a citation list, outline, indicator set) and the file that
+# makes a folder a verification round (its records, sample and ledger are not mines)
+_DATA_TAG = re.compile(rb"^format:\s*[\"']?greenmine-(citations|outline|indicator-set|"
+                       rb"verification-round)/", re.MULTILINE)
+_ROUND_FILE = "format: greenmine-verification-round"
 
 
-def _data_file(path: Path) -> bool:
-    """A YAML data file that belongs to an input (its ``format:`` tag says which kind)."""
+def _format_tag(path: Path) -> str | None:
+    """The kind of greenmine data file ``path`` is (its ``format:`` tag), ``None`` if none."""
     if path.suffix.lower() not in (".yaml", ".yml"):
-        return False
+        return None
     try:
         with path.open("rb") as f:
             head = f.read(4096)
     except OSError:
-        return False
-    return _DATA_TAG.search(head) is not None
+        return None
+    m = _DATA_TAG.search(head)
+    return m.group(1).decode() if m else None
 
 
 def _row_task(src: Path, out_dir: Path, index: int, info: "RowInfo", used: set[str],
@@ -351,6 +363,7 @@ def run_batch(src: Path, out_dir: Path, *, jobs: int | None = None, as_of: dt.da
     options = dict(as_of=as_of, strict=strict, zip_bundle=zip_bundles, validate_only=validate_only,
                    pdf=pdf and not validate_only, toc_pages=toc_pages and not validate_only)
     jobs = max(1, jobs or os.cpu_count() or 1)
+    skipped: list[Path] = []
     if validate_only and src.is_file():  # the rows of one mines table
         from .mines_validate import validate_mines
 
@@ -359,11 +372,11 @@ def run_batch(src: Path, out_dir: Path, *, jobs: int | None = None, as_of: dt.da
                        on_row=table.row, on_read=table.read, on_result=table.take)
         outcomes = table.outcomes
     else:
-        outcomes = _process_all(collect_tasks(src, out_dir, **options), out_dir, jobs,
-                                validate_only, on_start, on_done)
+        outcomes = _process_all(collect_tasks(src, out_dir, skipped=skipped, **options),
+                                out_dir, jobs, validate_only, on_start, on_done)
     _write_cache(out_dir / CACHE_FILE, outcomes)
     (out_dir / JOURNAL_FILE).unlink(missing_ok=True)  # the cache holds it all now
-    result = BatchResult(outcomes=outcomes, out_dir=out_dir)
+    result = BatchResult(outcomes=outcomes, out_dir=out_dir, skipped=skipped)
     result.summary = write_summary(result, out_dir / "批量处理汇总.xlsx")
     return result
 

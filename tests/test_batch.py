@@ -7,7 +7,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from conftest import EXAMPLE, EXAMPLE_DIR, EXAMPLES, run_cli
-from greenmine_docs.batch import run_batch
+from greenmine_docs.batch import collect_tasks, run_batch
 
 
 def _corpus(root: Path, n: int) -> Path:
@@ -112,3 +112,32 @@ def test_summary_gives_both_scores_and_conclusions(tmp_path):
     assert rows["shanxi-limestone/mine.yaml"]["第三方评估得分"] == 905.74
     flawed = rows["flawed-format.yaml"]
     assert flawed["自查得分"] is None and flawed["第三方评估得分"] is None
+
+
+def test_batch_skips_a_verification_round_folder_with_an_info_line(tmp_path, runner):
+    """The round's records, sample and ledger are workbooks but not mines: the folder holding
+    the round's file (format greenmine-verification-round) is skipped as a whole, and said so."""
+    src = tmp_path / "src"
+    shutil.copytree(EXAMPLE_DIR, src / "mine-a")
+    rnd = src / "round"
+    (rnd / "records").mkdir(parents=True)
+    shutil.copy(EXAMPLES / "verification-round" / "round.yaml", rnd / "round.yaml")
+    for name in ("核查名单.xlsx", "整改台账.xlsx"):
+        shutil.copy(EXAMPLES / "verification-round" / name, rnd / name)
+    record = sorted((EXAMPLES / "verification-round" / "records").glob("*.xlsx"))[0]
+    shutil.copy(record, rnd / "records" / record.name)
+    out = tmp_path / "out"
+    res = run_cli(runner, "batch", str(src), "-o", str(out), "--validate-only")
+    assert res.code == 0, res.output
+    assert "共 1 个输入" in res.stdout
+    assert f"跳过 {rnd}（实地核查轮次的文件夹" in res.stderr
+    rows = list(load_workbook(out / "批量处理汇总.xlsx")["汇总"].iter_rows(min_row=2,
+                                                                          values_only=True))
+    assert [r[1] for r in rows if r[1]] == [str(Path("mine-a") / "mine.yaml")]
+    # the bundled examples: the round is skipped, every mine example is still taken
+    tasks = collect_tasks(EXAMPLES, tmp_path / "o2", skipped=(skipped := []))
+    assert skipped == [EXAMPLES / "verification-round"]
+    assert not [t for t in tasks if "verification-round" in t.key]
+    assert {t.key.split("/")[0] for t in tasks} >= {"shanxi-limestone", "inner-mongolia-coal"}
+    alone = run_cli(runner, "batch", str(rnd), "-o", str(tmp_path / "o3"), "--validate-only")
+    assert alone.code == 2 and "是实地核查轮次的文件夹" in alone.output

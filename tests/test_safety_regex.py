@@ -143,7 +143,7 @@ PATTERNS: list[Rx] = [
     *held("excel_input.values", "_SPLIT_SECONDARY", "search", "split"),
     *held("excel_input.values", "_DATE_PATTERNS", "match"),
     *inline("excel_input.values", r"\s+", "sub"),
-    *held("excel_input.layout", "_BAD_SHEET_CHARS", "sub"),
+    *held("xlsx.cells", "_BAD_SHEET_CHARS", "sub"),
     *held("excel_input.layout", "_KEY_WORDS", "search"),
     *held("xlsx.read", "_CELL", "findall", "finditer"),
     *held("xlsx.read", "_CELL_PLAIN", "findall"),

@@ -252,3 +252,88 @@ def test_summary_of_self_check_tables(tmp_path: Path) -> None:
     out = tmp_path / "汇总.xlsx"
     summarize([table], out)
     assert_text_kept(out.read_bytes())
+
+
+# -- the verification round (issue 19) -----------------------------------------------------------
+
+def _hostile_round() -> Any:
+    """The example round read back, its mines renamed to the payloads, one city hostile too."""
+    import dataclasses
+
+    from greenmine_docs.officials.verify.round_read import read_round
+    from test_verify_round import RECORDS, ROUND, SAMPLE
+
+    result = read_round([RECORDS], round_path=ROUND, sample_path=SAMPLE)
+    names = [*PAYLOADS, CONTROL + "矿"]
+    assert len(result.results) >= len(names)
+    for i, (r, name) in enumerate(zip(result.results, names)):
+        city = "=cmd|' /C calc'!A0" if i == 0 else r.mine.city
+        result.results[i] = dataclasses.replace(r, mine=dataclasses.replace(r.mine, name=name,
+                                                                            city=city))
+    return result
+
+
+def test_verification_round_workbooks() -> None:
+    """Record sheets, the summary, the ledger, the follow-up and the agencies' comparison."""
+    import datetime as dt
+
+    from greenmine_docs.officials.verify.agencies import Assessment, supervise
+    from greenmine_docs.officials.verify.agencies_out import render_xlsx
+    from greenmine_docs.officials.verify.close_facts import CloseFacts
+    from greenmine_docs.officials.verify.close_xlsx import render_ledger, render_summary
+    from greenmine_docs.officials.verify.record_xlsx import render_record_xlsx
+    from greenmine_docs.officials.mine_list import norm_name
+
+    result = _hostile_round()
+    records = [render_record_xlsx(result.rnd, r.mine) for r in result.results]
+    for data, name in zip(records, [*PAYLOADS, CLEAN + "矿"]):
+        assert_text_kept(data, (name,), clean=None)
+    assert_text_kept(records[0], ("=cmd|' /C calc'!A0",), clean=None)
+    facts = CloseFacts(result, dt.date(2023, 11, 10), dt.date(2024, 2, 8))
+    assert_text_kept(render_summary(facts), (*PAYLOADS, "=cmd|' /C calc'!A0"),
+                     clean=CLEAN + "矿")
+    rectify = [r.mine.name for r in facts.with_outcome("限期整改")]
+    ledger = render_ledger(facts)
+    assert_text_kept(ledger, tuple(n for n in rectify if n in PAYLOADS), clean=None)
+    with_names = {norm_name(r.mine.name): Assessment(r.mine.name, "<&>评估机构{{ x }}", 80.0,
+                                                      "=SUM(A1:A9)", {})
+                  for r in result.results}
+    agencies = render_xlsx(result.rnd, supervise(result, with_names))
+    assert_text_kept(agencies, ("<&>评估机构{{ x }}",), clean=None)
+
+
+def test_follow_up_and_next_directory(tmp_path: Path) -> None:
+    """The follow-up workbook from a ledger of hostile names, and the next year's directory
+    (a user's workbook edited: our cells as text next to the hostile ones it had)."""
+    import datetime as dt
+
+    from greenmine_docs.officials.verify.follow_up import read_ledger
+    from greenmine_docs.officials.verify.follow_up_out import mark_directory, render_follow_up
+    from test_verify_round import ROUND_DIR
+
+    wb = load_workbook(ROUND_DIR / "整改台账.xlsx")
+    ws = wb["整改台账"]
+    rows = [r for r in range(3, ws.max_row + 1) if ws.cell(r, 2).value]
+    for r, text in zip(rows, PAYLOADS):
+        ws.cell(r, 2).value = text
+        ws.cell(r, 2).data_type = "s"
+    ws.cell(rows[-1], 3).value = "控_x0007_制字符市"  # a control character, as Excel writes it
+    ws.cell(rows[-1], 3).data_type = "s"
+    wb.save(tmp_path / "台账.xlsx")
+    fu = read_ledger(tmp_path / "台账.xlsx", as_of=dt.date(2024, 2, 20))
+    assert "\x07" in fu.rows[-1].city
+    assert_text_kept(render_follow_up(fu), PAYLOADS[:len(rows)], clean="控制字符市")
+
+    directory = Workbook()
+    sheet = directory.active
+    sheet.title = "名录"
+    sheet.append(["序号", "矿山名称", "名录级别", "所在市"])
+    for n, name in enumerate(PAYLOADS, 1):
+        sheet.append([n, name, "省级", "=cmd|' /C calc'!A0"])
+    for row in sheet.iter_rows(min_row=2):
+        for c in row[1:]:
+            c.data_type = "s"
+    directory.save(tmp_path / "名录.xlsx")
+    data, marked = mark_directory(fu, tmp_path / "名录.xlsx")
+    assert marked == min(len(rows), len(PAYLOADS))
+    assert_text_kept(data, (*PAYLOADS, "以往整改要求", "是"), clean=None)

@@ -67,6 +67,9 @@ def batch_cmd(src: Path, out_dir: Path, jobs: int | None, as_of: dt.date | None,
     finally:
         if "bar" in bar:
             bar["bar"].__exit__(None, None, None)
+    for folder in result.skipped:  # on stderr: the JSON on stdout stays whole
+        click.echo(f"提示：跳过 {folder}（实地核查轮次的文件夹，其中的工作簿不是矿山输入；"
+                   "请用 greenmine verify 处理）。", err=True)
     counts = result.counts
     summary = "，".join(f"{k} {v} 个" for k, v in counts.items())
     reused = sum(o.reused for o in result.outcomes)

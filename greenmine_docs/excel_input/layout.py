@@ -30,6 +30,8 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from ..xlsx.cells import sheet_title
+
 SEP = "·"
 KEY_SHEET_LIMIT = 31
 INSTRUCTIONS_SHEET = "填表说明"
@@ -219,9 +221,6 @@ class Layout:
                 for s in ([item] if isinstance(item, Form) else list(item.walk()))]
 
 
-_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-
-
 class _Namer:
     """Unique, valid Excel sheet names (≤ 31 characters, no []:*?/\\)."""
 
@@ -230,11 +229,11 @@ class _Namer:
 
     def __call__(self, wanted: str, *fallbacks: str) -> str:
         for candidate in (wanted, *fallbacks):
-            name = _BAD_SHEET_CHARS.sub("_", candidate).strip("'")[:KEY_SHEET_LIMIT] or "工作表"
+            name = sheet_title(candidate, KEY_SHEET_LIMIT)
             if name.lower() not in self.used:
                 self.used.add(name.lower())
                 return name
-        base = _BAD_SHEET_CHARS.sub("_", wanted)[:KEY_SHEET_LIMIT - 3]
+        base = sheet_title(wanted, KEY_SHEET_LIMIT - 3)
         n = 2
         while f"{base}_{n}".lower() in self.used:
             n += 1

@@ -1,5 +1,5 @@
-"""What the workbook reader and writer share: column letters, cell references, and values read
-back from tables people filled in."""
+"""What the workbook reader and writer share: column letters, cell references, sheet names, and
+values read back from tables people filled in."""
 from __future__ import annotations
 
 import re
@@ -55,3 +55,13 @@ def cell_text(value: Any) -> str | None:
         value = int(value)
     text = str(value).strip()
     return text or None
+
+
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(text: str, limit: int = 31) -> str:
+    """``text`` as a valid sheet name: each of ``[]:*?/\\`` (which Excel refuses) as ``_``, no
+    quote at either end, at most ``limit`` characters (Excel: 31); ``工作表`` when none is left.
+    Sheets named after data (a city, a unit) are named with it."""
+    return _BAD_SHEET_CHARS.sub("_", text).strip("'")[:limit] or "工作表"

@@ -27,8 +27,10 @@ from ..clock import now as clock_now
 from .book import _FORMULAS
 
 # a formula cell and an error cell as openpyxl writes them
-_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]+)"((?: s="[0-9]+")?)><f>([^<]*)</f>'
-                           rb"<v>[^<]*</v></c>")
+# (an array formula, as openpyxl writes one it read from a user's workbook, has its range)
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]+)"((?: s="[0-9]+")?)>'
+                           rb'<f(?: t="array" ref="[A-Z]{1,3}[0-9]+(?::[A-Z]{1,3}[0-9]+)?")?>'
+                           rb"([^<]*)</f><v>[^<]*</v></c>")
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]+)"((?: s="[0-9]+")?) t="e"><v>([^<]*)</v></c>')
 
 

@@ -382,22 +382,27 @@ class XlsxFile:
 
         return decode
 
+    def check_for_openpyxl(self, parts: list[str], why: str) -> None:
+        """Refuse the file when any of ``parts`` (or the shared strings, which openpyxl loads
+        with any sheet) is over ``limits.MAX_TABLE_PART_BYTES``: openpyxl reads about a
+        megabyte a second, so what it reads must be of the size openpyxl-read workbooks are
+        allowed. ``why``: why openpyxl is needed, in the message (after the file's name)."""
+        names = set(self.zip.namelist())
+        for part in (*parts, getattr(self, "_sst_part", "xl/sharedStrings.xml")):
+            size = self.zip.getinfo(part).file_size if part in names else 0
+            if size > limits.MAX_TABLE_PART_BYTES:
+                raise InputError(
+                    f"{self.path} {why}，但其部件 {part} 有 {size // 2**20} MB，超过这种读取方式的上限 "
+                    f"{limits.megabytes(limits.MAX_TABLE_PART_BYTES)}。",
+                    hint="请用 Excel/WPS 打开后重新保存为 .xlsx；确需处理可设置环境变量 "
+                         "GREENMINE_MAX_TABLE_PART_MB。", location=str(self.path))
+
     def _openpyxl_rows(self, info: SheetInfo) -> list[Row]:
         import warnings
 
         from openpyxl import load_workbook
 
-        # openpyxl reads about a megabyte a second: the sheet and the shared strings it loads
-        # must be of the size openpyxl-read workbooks are allowed
-        for part in (info.part, getattr(self, "_sst_part", "xl/sharedStrings.xml")):
-            size = self.zip.getinfo(part).file_size if part in self.zip.namelist() else 0
-            if size > limits.MAX_TABLE_PART_BYTES:
-                raise InputError(
-                    f"{self.path} 的工作表“{info.name}”不是常见的写法，需要逐格读取，但其部件 {part} "
-                    f"有 {size // 2**20} MB，超过这种读取方式的上限 "
-                    f"{limits.megabytes(limits.MAX_TABLE_PART_BYTES)}。",
-                    hint="请用 Excel/WPS 打开后重新保存为 .xlsx；确需处理可设置环境变量 "
-                         "GREENMINE_MAX_TABLE_PART_MB。", location=str(self.path))
+        self.check_for_openpyxl([info.part], f"的工作表“{info.name}”不是常见的写法，需要逐格读取")
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -29,10 +29,10 @@ from .fill import (NotCachedYet, SkeletonCache, content_digest, eager_skeletons,
                    per_object, with_rows)
 from .package import save_workbook
 
-__all__ = ["CachedWorkbook", "Formula", "Mismatch", "NotCachedYet", "OpenpyxlBook", "RecordBook",
+__all__ = ["CachedWorkbook", "add_validation", "Formula", "Mismatch", "NotCachedYet", "OpenpyxlBook", "RecordBook",
            "SheetRecord", "SkeletonCache", "append_row", "cell_key", "cell_ref", "cell_text_of",
            "column_letter",
-           "content_digest", "eager_skeletons", "line_count", "look", "new_workbook",
+           "content_digest", "eager_skeletons", "edit_workbook", "line_count", "look", "new_workbook",
            "per_object", "save_workbook", "set_value", "set_widths", "style_cell", "text_width",
            "with_rows"]
 
@@ -85,6 +85,75 @@ def new_workbook(*, write_only: bool = False) -> Any:
     from openpyxl import Workbook
 
     return Workbook(write_only=write_only)
+
+
+def edit_workbook(book: Any) -> Any:
+    """An openpyxl workbook of a user's file, to add cells to and save with
+    :func:`save_workbook`. ``book``: the file opened with :class:`~.read.XlsxFile` (so checked:
+    a regular file, its size, zip and parts bounded); openpyxl loads all of it, so each sheet
+    must also be of the size openpyxl-read workbooks may have. The workbook's own formulas stay
+    formulas: each is registered as one the saved file may keep, as a :class:`Formula` of ours
+    is; cells our code then sets with :func:`set_value` are data."""
+    import warnings
+
+    from openpyxl import load_workbook
+    from openpyxl.worksheet.formula import DataTableFormula
+
+    from ..errors import InputError
+    from .book import _FORMULAS
+
+    book.check_for_openpyxl([info.part for info in book.sheets], "需要整体载入才能修改")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            wb = load_workbook(book.path)
+        except Exception as e:  # noqa: BLE001 — openpyxl raises many kinds on odd files
+            raise InputError(f"{book.path} 无法载入修改：{e}", hint="请用 Excel/WPS 重新保存。",
+                             location=str(book.path)) from e
+    for ws in wb.worksheets:
+        kept = ws.__dict__.setdefault(_FORMULAS, set())
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type != "f":
+                    continue
+                if isinstance(cell.value, DataTableFormula):
+                    raise InputError(f"{book.path} 的“{ws.title}”{cell.coordinate} 是模拟运算表，"
+                                     "无法在保留它的同时修改该工作簿。",
+                                     hint="请把模拟运算表复制为数值后再试。",
+                                     location=str(book.path))
+                kept.add(cell.coordinate)
+    return wb
+
+
+_RULE_ERRORS = {"decimal": "请填写数字（不带单位）。", "date": "请填写日期，如 2023-10-12。"}
+
+
+def add_validation(ws: Any, kind: str, cells: str = "", *, choices: Iterable[str] = (),
+                   between: tuple[str, str] = ("36526", "73051"), title: str,
+                   prompt: str, error: str | None = None) -> Any:
+    """A data validation on ``cells`` of ``ws`` (more cells: ``.add`` on what it returns), with
+    its prompt and error text under ``title``: a dropdown of ``choices`` (``kind="list"``), or
+    a number (``"decimal"``) or date (``"date"``, serial numbers; by default 2000–2099)
+    ``between`` two bounds. ``error``: the message when something else is typed (by default
+    one per kind). One helper, so every workbook's dropdowns look and behave alike."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    if kind == "list":
+        choices = tuple(choices)
+        dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
+        default = "请从下拉列表中选择：" + "、".join(choices)
+    else:
+        dv = DataValidation(type=kind, operator="between", formula1=between[0],
+                            formula2=between[1], allow_blank=True)
+        default = _RULE_ERRORS[kind]
+    dv.error = default if error is None else error
+    dv.showErrorMessage = dv.showInputMessage = True
+    dv.errorTitle = dv.promptTitle = title
+    dv.prompt = prompt
+    if cells:
+        dv.add(cells)
+    ws.add_data_validation(dv)
+    return dv
 
 
 def set_widths(ws: Any, widths: Iterable[float], first: int = 1) -> None:

@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 from ...clock import today as clock_today
 from ...cntext import cn_date
-from ...xlsx.write import (CachedWorkbook, Formula, SkeletonCache, column_letter, content_digest,
-                          line_count, look)
+from ...xlsx.write import (CachedWorkbook, Formula, SkeletonCache, add_validation, column_letter,
+                          content_digest, line_count, look)
 
 if TYPE_CHECKING:
     from ...indicators.model import IndicatorSet, MineProfile
@@ -237,19 +237,14 @@ def _photos_text(entry) -> str | None:
 
 def _write_prerequisites(book, iset: "IndicatorSet", heading: list[str],
                          prefill: "Scores | None", st) -> None:
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     t = book.sheet(SHEET_PRE)
     ws = t.ws
     _title(t, PRE_COLUMNS, "先决条件判定表", heading, st)
     dv = None  # recording only: validations are part of the cached skeleton
     if ws is not None:
-        dv = DataValidation(type="list", formula1='"' + ",".join(RULING_CHOICES) + '"',
-                            allow_blank=True, showErrorMessage=True, errorTitle="判定",
-                            error="请从下拉列表中选择“符合”或“不符合”。",
-                            promptTitle="判定", prompt="符合 / 不符合（任一不符合即一票否决）",
-                            showInputMessage=True)
-        ws.add_data_validation(dv)
+        dv = add_validation(ws, "list", choices=RULING_CHOICES, title="判定",
+                            prompt="符合 / 不符合（任一不符合即一票否决）",
+                            error="请从下拉列表中选择“符合”或“不符合”。")
     row = header_row()
     for pre in iset.prerequisites:
         row += 1

@@ -33,8 +33,8 @@ from types import SimpleNamespace
 from typing import Any
 
 from ...scoring import Status, fmt_points
-from ...xlsx.write import (CachedWorkbook, Formula, OpenpyxlBook, SkeletonCache, column_letter,
-                          content_digest, line_count, look, per_object)
+from ...xlsx.write import (CachedWorkbook, Formula, OpenpyxlBook, SkeletonCache, add_validation,
+                          column_letter, content_digest, line_count, look, per_object)
 from .core import (AUTO_NA_NOTE, COL, COLUMNS, FORMAT_TAG, HEADER_FIELDS, META_SHEET, MET,
                    NOT_APPLICABLE, NOT_MET, SHEET_NAME, TABLE_TITLE, HeaderFacts, TableData)
 
@@ -523,14 +523,11 @@ def _validations(ws: Any, data: TableData, layout: Layout) -> None:
 
     F, E, J = (column_letter(COL[key]) for key in ("score", "points", "deadline"))
     if layout.prerequisite_rows:
-        dv = DataValidation(type="list", formula1=f'"{MET},{NOT_MET}"', allow_blank=True,
-                            showErrorMessage=True, errorTitle="先决条件",
-                            error="请从下拉列表选择“符合”或“不符合”。",
-                            promptTitle="先决条件", prompt="选择“符合”或“不符合”。",
-                            showInputMessage=True)
+        dv = add_validation(ws, "list", choices=(MET, NOT_MET), title="先决条件",
+                            prompt="选择“符合”或“不符合”。",
+                            error="请从下拉列表选择“符合”或“不符合”。")
         for r in layout.prerequisite_rows.values():
             dv.add(f"{F}{r}")
-        ws.add_data_validation(dv)
     from openpyxl.utils.cell import absolute_coordinate
 
     check_date = absolute_coordinate(layout.header_cells["check_date"])

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import InputError
+from ...xlsx.read import XlsxFile
 from ..mine_list import cell_text as _text
 from ..mine_list import norm_name
 from .outcome import PENDING
@@ -60,11 +61,11 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def _table(wb: Any, sheet: str, wanted: tuple[str, ...], path: Path) -> list[dict[str, Any]]:
+def _table(wb: XlsxFile, sheet: str, wanted: tuple[str, ...], path: Path) -> list[dict[str, Any]]:
     if sheet not in wb.sheetnames:
         raise InputError(f"{path.name} 中没有“{sheet}”工作表。",
                          hint="评估结果工作簿应有“评估结论”和“评估得分”两个工作表。")
-    rows = [list(r) for r in wb[sheet].iter_rows(values_only=True)]
+    rows = list(wb.values(sheet, what="评估结果").rows())
     head = [_text(v) for v in rows[0]] if rows else []
     missing = [w for w in wanted if w not in head]
     if missing:
@@ -79,12 +80,9 @@ def read_assessments(path: str | Path) -> dict[str, Assessment]:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"找不到评估结果工作簿：{path}")
-    wb = open_workbook(path)
-    try:
+    with open_workbook(path) as wb:
         totals = _table(wb, SHEET_TOTALS, ("矿山名称", "评估机构", "评估得分", "评估结论"), path)
         items = _table(wb, SHEET_ITEMS, ("矿山名称", "指标编号", "分值", "评估得分"), path)
-    finally:
-        wb.close()
     per_mine: dict[str, dict[str, tuple[float, float]]] = {}
     for r in items:
         points, score = _number(r["分值"]), _number(r["评估得分"])

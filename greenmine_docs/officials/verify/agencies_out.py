@@ -80,12 +80,10 @@ def render_docx(rnd: Round, figures: list[AgencyFigures], issued: dt.date) -> by
 
 
 def render_xlsx(rnd: Round, figures: list[AgencyFigures]) -> bytes:
-    from openpyxl import Workbook
-
-    from ...xlsx.write import save_workbook
+    from ...xlsx.write import new_workbook, save_workbook, set_value
     from .close_xlsx import write_table
 
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = "机构比对"
     write_table(ws, f"{rnd.info.year}年第三方评估机构评估质量监督情况", HEADERS,
@@ -98,7 +96,7 @@ def render_xlsx(rnd: Round, figures: list[AgencyFigures]) -> bytes:
     method = wb.create_sheet("比对方法")
     method.column_dimensions["A"].width = 110
     for n, text in enumerate(method_text(rnd), start=1):
-        method.cell(row=n, column=1, value=text)
+        set_value(method.cell(row=n, column=1), text)
     return save_workbook(wb)
 
 

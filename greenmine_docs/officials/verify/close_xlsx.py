@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ...excel_input import styles as S
-from ...xlsx.write import save_workbook
+from ...xlsx.cells import sheet_title
+from ...xlsx.write import append_row, new_workbook, save_workbook
 from .close_facts import CITY, PROVINCE, CloseFacts, city_name, responsible
 from .round_read import MineResult
 
@@ -20,13 +21,13 @@ LEDGER_WIDTHS = (6, 36, 8, 9, 40, 36, 12, 30, 24, 12, 10, 12)
 
 def write_table(ws: Any, title: str, headers: tuple[str, ...], widths: tuple[int, ...],
            rows: list[list[Any]]) -> None:
-    ws.append([title])
+    append_row(ws, [title])
     ws["A1"].font = S.FONT_TITLE
-    ws.append(list(headers))
+    append_row(ws, list(headers))
     for i, text in enumerate(headers, start=1):
         S.header_cell(ws.cell(row=2, column=i), text)
     for r in rows:
-        ws.append(r)
+        append_row(ws, r)
     for row in ws.iter_rows(min_row=3, max_row=ws.max_row, max_col=len(headers)):
         for c in row:
             c.border, c.font, c.alignment = S.BORDER, S.FONT, S.WRAP_TOP
@@ -51,9 +52,7 @@ def _summary_row(n: int, r: MineResult, facts: CloseFacts) -> list[Any]:
 
 
 def render_summary(facts: CloseFacts) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook()
+    wb = new_workbook()
     title = f"{facts.result.rnd.info.year}年绿色矿山实地核查结果汇总表"
     ws = wb.active
     ws.title = "汇总"
@@ -62,7 +61,7 @@ def render_summary(facts: CloseFacts) -> bytes:
     _totals(wb.create_sheet("按核查组别统计"), facts)
     for city in facts.cities():
         mines = [r for r in facts.rows if city_name(r.mine.city) == city]
-        write_table(wb.create_sheet(city), f"{title}（{city}）", SUMMARY_HEADERS, SUMMARY_WIDTHS,
+        write_table(wb.create_sheet(sheet_title(city)), f"{title}（{city}）", SUMMARY_HEADERS, SUMMARY_WIDTHS,
                [_summary_row(n, r, facts) for n, r in enumerate(mines, start=1)])
     return save_workbook(wb)
 
@@ -81,9 +80,7 @@ def _totals(ws: Any, facts: CloseFacts) -> None:
 
 
 def render_ledger(facts: CloseFacts) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = "整改台账"
     rows, n = [], 0

@@ -12,6 +12,7 @@ from typing import Any
 
 from ...errors import InputError
 from ...findings import Location, Report, make
+from ...xlsx.cells import cell_ref
 from ..mine_list import cell_text as _text
 from .record_read import parse_date
 
@@ -77,15 +78,11 @@ def read_ledger(path: str | Path, *, as_of: dt.date) -> FollowUp:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"找不到整改台账：{path}", hint="整改台账由 greenmine verify close 写出。")
-    wb = open_workbook(path)
-    try:
+    with open_workbook(path) as wb:
         if SHEET not in wb.sheetnames:
             raise InputError(f"{path.name} 中没有“{SHEET}”工作表。",
                              hint="现有工作表：" + "、".join(wb.sheetnames))
-        ws = wb[SHEET]
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()
+        rows = list(wb.values(SHEET, what="整改台账").rows())
     head = next((i for i, r in enumerate(rows[:10]) if "矿山名称" in [_text(v) for v in r]), None)
     if head is None:
         raise InputError(f"{path.name}（{SHEET}）中找不到“矿山名称”表头。")
@@ -102,10 +99,8 @@ def read_ledger(path: str | Path, *, as_of: dt.date) -> FollowUp:
 
 
 def _row(result: FollowUp, n: int, raw: list[Any], cols: dict[str, int]) -> LedgerRow:
-    from openpyxl.utils import get_column_letter
-
     def at(key: str) -> Location:
-        return Location(file=str(result.source), sheet=SHEET, cell=f"{get_column_letter(cols[key] + 1)}{n}")
+        return Location(file=str(result.source), sheet=SHEET, cell=cell_ref(n, cols[key] + 1))
 
     dates = {}
     for key in ("deadline", "done", "accepted"):

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 from ...errors import InputError
-from ...xlsx.write import save_workbook
+from ...xlsx.read import XlsxFile
+from ...xlsx.write import edit_workbook, new_workbook, save_workbook, set_value
 from ..mine_list import header_columns, norm_name
 from .close_xlsx import write_table
 from .follow_up import FollowUp, read_ledger
@@ -20,9 +20,7 @@ PRIORITY_NOTE = "实地核查限期整改"
 
 
 def render_follow_up(fu: FollowUp) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = "逾期事项"
     as_of = fu.as_of.isoformat()
@@ -40,41 +38,38 @@ def render_follow_up(fu: FollowUp) -> bytes:
 
 def mark_directory(fu: FollowUp, directory: Path) -> tuple[bytes, int]:
     """The directory with 以往整改要求 set to 是 for every mine of the ledger (a column added
-    when missing); returns the workbook and the number of rows marked."""
-    from openpyxl import load_workbook
+    when missing); returns the workbook and the number of rows marked. The directory is read
+    with the one reader (bounded, names as their values) and edited as a whole: its own
+    formulas stay formulas (:func:`~greenmine_docs.xlsx.write.edit_workbook`), the cells
+    added are text."""
+    from .record_read import open_workbook
 
-    from ...zipguard import check_office_file
-
-    check_office_file(directory, kind="Excel 工作簿")
-    wb = load_workbook(directory)
-    ws = _list_sheet(wb)
-    head_row, cols = _header(ws, directory)
+    with open_workbook(directory) as book:
+        sheet, head_row, cols = _list_sheet(book, directory)
+        rows = book.values(sheet, what="名录").cells
+        wb = edit_workbook(book)
+    ws = wb[sheet]
     if "rectification" not in cols:
         cols["rectification"] = ws.max_column
-        ws.cell(row=head_row, column=ws.max_column + 1, value="以往整改要求")
+        set_value(ws.cell(row=head_row, column=ws.max_column + 1), "以往整改要求")
     names = {norm_name(m) for m in fu.mines()}
     marked = 0
-    for row in ws.iter_rows(min_row=head_row + 1):
-        if norm_name(str(row[cols["name"]].value or "")) in names:
-            ws.cell(row=row[0].row, column=cols["rectification"] + 1, value="是")
+    for n in sorted(r for r in rows if r > head_row):
+        if norm_name(str(rows[n].get(cols["name"] + 1) or "")) in names:
+            set_value(ws.cell(row=n, column=cols["rectification"] + 1), "是")
             marked += 1
     return save_workbook(wb), marked
 
 
-def _list_sheet(wb: Any) -> Any:
-    for ws in wb.worksheets:
-        for r in ws.iter_rows(max_row=10, values_only=True):
-            if "name" in header_columns([str(v or "") for v in r]):
-                return ws
-    raise InputError("名录中找不到“矿山名称”表头。")
-
-
-def _header(ws: Any, path: Path) -> tuple[int, dict[str, int]]:
-    for r in ws.iter_rows(max_row=10):
-        cols = header_columns([str(c.value or "") for c in r])
-        if "name" in cols:
-            return r[0].row, cols
-    raise InputError(f"{path.name} 中找不到“矿山名称”表头。")  # pragma: no cover - _list_sheet
+def _list_sheet(book: XlsxFile, path: Path) -> tuple[str, int, dict[str, int]]:
+    """The first sheet with a 矿山名称 header in its first ten rows: its name, the header's row
+    and the columns found (0-based)."""
+    for name in book.sheetnames:
+        for n, r in enumerate(book.values(name, head=10).rows(max_row=10), start=1):
+            cols = header_columns([str(v or "") for v in r])
+            if "name" in cols:
+                return name, n, cols
+    raise InputError(f"{path.name} 中找不到“矿山名称”表头。")
 
 
 def run_follow_up(ledger: str | Path, output: str | Path, *, as_of: dt.date,

@@ -5,13 +5,14 @@ one bad file must not stop a round of hundreds."""
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ...errors import InputError
 from ...findings import Finding, Location, make
+from ...xlsx.cells import cell_ref, split_ref
+from ...xlsx.read import SheetValues, XlsxFile
 from ..mine_list import cell_text as _text
 from . import layout as L
 from .config import Round
@@ -77,58 +78,49 @@ def parse_date(value: Any) -> dt.date | None:
     return None
 
 
-def open_workbook(path: Path) -> Any:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    from ...zipguard import check_office_file
-
-    check_office_file(path, kind="Excel 工作簿")
-    try:
-        return load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
-            TypeError) as e:
-        raise InputError(f"{path.name} 不是有效的 Excel 工作簿。") from e
+def open_workbook(path: Path) -> XlsxFile:
+    """The workbook at ``path`` through the one reader (:class:`~greenmine_docs.xlsx.read.XlsxFile`):
+    a regular file, bounded in size, parts and rows; :class:`InputError` otherwise."""
+    return XlsxFile(path)
 
 
 def read_record(path: str | Path, rnd: Round) -> Record:
     """One record with its findings; ``usable`` is False when nothing could be read."""
     rec = Record(path=Path(path))
     try:
-        wb = open_workbook(rec.path)
+        with open_workbook(rec.path) as wb:
+            if L.SHEET not in wb.sheetnames:
+                rec.add("GM-E641", f"{rec.path.name} 中没有“{L.SHEET}”工作表（现有："
+                        + "、".join(wb.sheetnames) + "），可能被改名。")
+                return rec
+            ws = wb.values(L.SHEET, what="核查记录表")
     except InputError as e:
         rec.add("GM-E640", f"{rec.path.name}：{e.message}")
         return rec
-    try:
-        if L.SHEET not in wb.sheetnames:
-            rec.add("GM-E641", f"{rec.path.name} 中没有“{L.SHEET}”工作表（现有："
-                    + "、".join(wb.sheetnames) + "），可能被改名。")
-            return rec
-        _read_sheet(rec, wb[L.SHEET], rnd)
-        rec.usable = True
-    finally:
-        wb.close()
+    _read_sheet(rec, ws, rnd)
+    rec.usable = True
     return rec
 
 
-def _read_sheet(rec: Record, ws: Any, rnd: Round) -> None:
-    labels = {(_text(c.value)): c for row in ws.iter_rows(max_row=12) for c in row if c.value}
+def _read_sheet(rec: Record, ws: SheetValues, rnd: Round) -> None:
+    labels = {_text(v): (r, c) for r in range(1, 13)
+              for c, v in sorted(ws.cells.get(r, {}).items()) if v}
     for key, (label, _lab, default_cell, _last) in L.FIELDS.items():
-        cell = labels.get(label)
-        value_cell = ws.cell(row=cell.row, column=cell.column + 1) if cell else ws[default_cell]
-        rec.facts[key] = value_cell.value
-        rec.facts[f"{key}@"] = value_cell.coordinate
+        at = labels.get(label)
+        row, col = (at[0], at[1] + 1) if at else split_ref(default_cell)
+        rec.facts[key] = ws.value(row, col)
+        rec.facts[f"{key}@"] = cell_ref(row, col)
     rec.name = _text(rec.facts["name"])
     cond_ids = {c.id: c for c in rnd.rules.conditions}
     item_ids = {i.id: i for i in rnd.items}
-    for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=7):
-        ident = _text(row[0].value)
-        values = [_text(c.value) for c in row]
+    for n, cells in enumerate(ws.rows(max_col=7), start=1):
+        values = [_text(v) for v in cells]
+        ident = values[0]
         if ident in cond_ids:
-            rec.conditions.append(ConditionAnswer(ident, values[1], row[0].row,
+            rec.conditions.append(ConditionAnswer(ident, values[1], n,
                                                   _yes_no(values[4], L.MET, L.NOT_MET), values[5]))
         elif ident in item_ids:
-            rec.items.append(ItemAnswer(ident, values[1], row[0].row,
+            rec.items.append(ItemAnswer(ident, values[1], n,
                                         _yes_no(values[4], L.YES, L.NO), values[5], values[6],
                                         values[2]))
     _merged(rec, ws)
@@ -143,12 +135,14 @@ def _yes_no(text: str, yes: str, no: str) -> bool | None:
     return None
 
 
-def _merged(rec: Record, ws: Any) -> None:
+def _merged(rec: Record, ws: SheetValues) -> None:
     """A merge over the rows of the tables breaks the reading: each is a finding."""
     rows = {a.row for a in rec.items} | {c.row for c in rec.conditions}
-    for rng in ws.merged_cells.ranges:
-        if any(r in rows for r in range(rng.min_row, rng.max_row + 1)):
-            rec.add("GM-E642", f"{rng.coord} 合并了单元格，无法逐项读取。", rng.coord.split(":")[0])
+    for c1, r1, c2, r2 in ws.merged:
+        if any(r in rows for r in range(r1, r2 + 1)):
+            first = cell_ref(r1, c1)
+            coord = first if (r1, c1) == (r2, c2) else f"{first}:{cell_ref(r2, c2)}"
+            rec.add("GM-E642", f"{coord} 合并了单元格，无法逐项读取。", first)
 
 
 def _check_missing_rows(rec: Record, cond_ids: dict, item_ids: dict) -> None:

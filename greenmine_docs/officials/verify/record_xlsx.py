@@ -6,34 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from ...excel_input import styles as S
-from ...xlsx.write import save_workbook
+from ...xlsx.write import add_validation, new_workbook, save_workbook, set_value
 from . import layout as L
 from .config import Round
 from .sample_read import SampledMine
-
-
-def _validation(ws: Any, kind: str, cells: str, *, choices: tuple[str, ...] = (),
-                title: str, prompt: str) -> None:
-    """A dropdown (``kind="list"``) or a date rule on ``cells``, with its prompt and error
-    text, as the score sheet and the input workbook give theirs."""
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    if kind == "list":
-        dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
-        dv.error = "请从下拉列表中选择：" + "、".join(choices)
-    elif kind == "decimal":
-        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="100000",
-                            allow_blank=True)
-        dv.error = "请填写数字（不带单位）。"
-    else:
-        dv = DataValidation(type="date", operator="between", formula1="36526", formula2="73051",
-                            allow_blank=True)
-        dv.error = "请填写日期，如 2023-10-12。"
-    dv.showErrorMessage = dv.showInputMessage = True
-    dv.errorTitle = dv.promptTitle = title
-    dv.prompt = prompt
-    dv.add(cells)
-    ws.add_data_validation(dv)
 
 
 def _box(cell: Any, *, bold: bool = False, fill: Any = None, center: bool = False) -> None:
@@ -55,15 +31,15 @@ def _header_facts(ws: Any, mine: SampledMine, bureau: str) -> None:
         for row in ws[f"{val}:{last or val}"]:
             for c in row:
                 _box(c, fill=S.FILL_REQUIRED if key in L.INPUT_FIELDS else None)
-        ws[val] = values.get(key)
+        set_value(ws[val], values.get(key))
         if key in L.DATE_FIELDS:
             ws[val].number_format = S.DATE_FORMAT
-            _validation(ws, "date", val, title=label, prompt="日期，如 2023-10-12")
-    _validation(ws, "decimal", L.FIELDS["score"][2], title="核查复核得分",
-                prompt="可选：核查组按同一评价指标复核的总得分（用于评估机构监督）")
+            add_validation(ws, "date", val, title=label, prompt="日期，如 2023-10-12")
+    add_validation(ws, "decimal", L.FIELDS["score"][2], between=("0", "100000"), title="核查复核得分",
+                   prompt="可选：核查组按同一评价指标复核的总得分（用于评估机构监督）")
     ws["C8"] = "（可选，按评价指标体系总分计）"
     ws["C8"].font = S.FONT_NOTE
-    ws["A2"] = f"核查单位：{bureau}"
+    set_value(ws["A2"], f"核查单位：{bureau}")
     ws["A2"].font = S.FONT
     ws.merge_cells("A2:G2")
 
@@ -85,8 +61,8 @@ def _rows(ws: Any, first: int, rows: list[tuple[str, str]]) -> int:
             c = ws[f"{col}{row}"]
             _box(c, fill=S.FILL_REQUIRED if col not in ("A", "B") else None,
                  center=col in ("A", "C", "E"))
-        ws[f"A{row}"] = ident
-        ws[f"B{row}"] = text
+        set_value(ws[f"A{row}"], ident)
+        set_value(ws[f"B{row}"], text)
         ws.row_dimensions[row].height = max(S.row_height([(text, L.WIDTHS[1])]) or 0, 45)
     return row
 
@@ -102,9 +78,7 @@ def _signatures(ws: Any, row: int) -> None:
 
 def render_record_xlsx(rnd: Round, mine: SampledMine) -> bytes:
     """One mine's record workbook: sheet 记录表 (to fill in) and 填写说明."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = L.SHEET
     ws["A1"] = L.TITLE
@@ -119,18 +93,18 @@ def render_record_xlsx(rnd: Round, mine: SampledMine) -> bytes:
     head = _section(ws, 10, L.SECTION_CONDITIONS, L.CONDITION_HEADERS)
     last = _rows(ws, head + 1, [(c.id, c.text) for c in rnd.rules.conditions])
     methods = tuple(rnd.rules.check_methods)
-    _validation(ws, "list", f"C{head + 1}:C{last}", choices=methods, title="核查方式",
-                prompt="查阅资料 / 现场查看 / 人员询问")
-    _validation(ws, "list", f"E{head + 1}:E{last}", choices=(L.MET, L.NOT_MET), title="是否符合",
-                prompt="符合 / 不符合（不符合的须在“说明”中写明依据）")
+    add_validation(ws, "list", f"C{head + 1}:C{last}", choices=methods, title="核查方式",
+                   prompt="查阅资料 / 现场查看 / 人员询问")
+    add_validation(ws, "list", f"E{head + 1}:E{last}", choices=(L.MET, L.NOT_MET), title="是否符合",
+                   prompt="符合 / 不符合（不符合的须在“说明”中写明依据）")
 
     head = _section(ws, last + 2, L.SECTION_ITEMS, L.ITEM_HEADERS)
     items_head = head
     last = _rows(ws, head + 1, [(i.id, i.text) for i in rnd.items])
-    _validation(ws, "list", f"C{head + 1}:C{last}", choices=methods, title="核查方式",
-                prompt="查阅资料 / 现场查看 / 人员询问")
-    _validation(ws, "list", f"E{head + 1}:E{last}", choices=(L.YES, L.NO), title="是否存在问题",
-                prompt="是 / 否；选“是”的须写明问题描述和整改要求")
+    add_validation(ws, "list", f"C{head + 1}:C{last}", choices=methods, title="核查方式",
+                   prompt="查阅资料 / 现场查看 / 人员询问")
+    add_validation(ws, "list", f"E{head + 1}:E{last}", choices=(L.YES, L.NO), title="是否存在问题",
+                   prompt="是 / 否；选“是”的须写明问题描述和整改要求")
     _signatures(ws, last + 2)
 
     ws.freeze_panes = f"C{items_head + 1}"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ...errors import InputError
+from ...xlsx.read import XlsxFile
 from ..mine_list import cell_text as _text
 from ..mine_list import norm_name
 
@@ -48,30 +48,18 @@ class Sample:
 
 def read_sample(path: str | Path) -> Sample:
     """The drawn mines in list order; :class:`InputError` when the file is not a sample."""
-    import zipfile
-
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    from ...zipguard import check_office_file
+    from .record_read import open_workbook
 
     path = Path(path)
     if not path.is_file():
         raise InputError(f"找不到核查名单：{path}", hint="先用 greenmine sample 抽取核查名单。")
-    check_office_file(path, kind="Excel 工作簿")
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as e:
-        raise InputError(f"{path.name} 不是有效的 Excel 工作簿，无法打开。") from e
-    try:
+    with open_workbook(path) as wb:
         if SHEET not in wb.sheetnames:
             raise InputError(f"{path.name} 中没有“{SHEET}”工作表，不是 greenmine sample 写出的核查名单。",
                              hint="现有工作表：" + "、".join(wb.sheetnames))
-        rows = [[_text(v) for v in r] for r in wb[SHEET].iter_rows(values_only=True)]
+        rows = [[_text(v) for v in r] for r in wb.values(SHEET, what="核查名单").rows()]
         drawn_on = _drawn_on(wb)
         listed = _listed(wb)
-    finally:
-        wb.close()
     header_at = next((i for i, r in enumerate(rows[:10]) if "矿山名称" in r), None)
     if header_at is None:
         raise InputError(f"{path.name}（{SHEET}）中找不到“矿山名称”表头。")
@@ -90,10 +78,10 @@ def read_sample(path: str | Path) -> Sample:
     return Sample(source=path, mines=tuple(mines), drawn_on=drawn_on, listed=listed)
 
 
-def _drawn_on(wb: Any) -> dt.date | None:
+def _drawn_on(wb: XlsxFile) -> dt.date | None:
     if "抽取记录" not in wb.sheetnames:
         return None
-    for r in wb["抽取记录"].iter_rows(max_row=20, values_only=True):
+    for r in wb.values("抽取记录", head=20).rows(max_row=20):
         if r and r[0] == "抽取日期" and len(r) > 1 and r[1]:
             try:
                 return dt.date.fromisoformat(str(r[1])[:10])
@@ -102,11 +90,11 @@ def _drawn_on(wb: Any) -> dt.date | None:
     return None
 
 
-def _listed(wb: Any) -> tuple[tuple[str, str], ...]:
+def _listed(wb: XlsxFile) -> tuple[tuple[str, str], ...]:
     """Level and city of every mine of the directory the sample was drawn from."""
     if "全部名录" not in wb.sheetnames:
         return ()
-    rows = [[_text(v) for v in r] for r in wb["全部名录"].iter_rows(values_only=True)]
+    rows = [[_text(v) for v in r] for r in wb.values("全部名录", what="全部名录").rows()]
     if not rows or "名录级别" not in rows[0] or "所在市" not in rows[0]:
         return ()
     lv, ct = rows[0].index("名录级别"), rows[0].index("所在市")
