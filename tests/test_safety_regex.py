@@ -178,7 +178,7 @@ PATTERNS: list[Rx] = [
     # indicators, self-check, assessment
     *held("indicators.excel_io", "_SPLIT", "split"),
     *held("indicators.mapping_xlsx", "_SPLIT", "split"),
-    *held("documents.assessment.scoresheet_experts", "_BAD", "sub"),
+    *held("xlsx.cells", "_CONTROL_CHARS", "sub"),
     *inline("indicators.excel_io", r"-?\d+(\.\d+)?", "fullmatch"),
     *held("documents.selfcheck.reader", "_DATE_RE", "match"),
     *held("documents.selfcheck.reader", "_CELL_REF", "fullmatch"),

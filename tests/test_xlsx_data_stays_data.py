@@ -337,3 +337,47 @@ def test_follow_up_and_next_directory(tmp_path: Path) -> None:
     data, marked = mark_directory(fu, tmp_path / "名录.xlsx")
     assert marked == min(len(rows), len(PAYLOADS))
     assert_text_kept(data, (*PAYLOADS, "以往整改要求", "是"), clean=None)
+
+
+def test_several_experts_score_sheet() -> None:
+    from greenmine_docs.api import check, load
+    from greenmine_docs.documents.assessment.scoresheet_experts import build_experts_scoresheet
+    from greenmine_docs.indicators import profile_of
+
+    run = check(load(EXAMPLE))
+    sub = run.submission.model_copy(deep=True)
+    sub.mine.name = PAYLOADS[0]
+    given = run.scores.assessment.given
+    prefill = type(given)(source="input", prerequisites=given.prerequisites,
+                          items=dict(given.items))
+    for ref, text in zip(list(prefill.items)[:len(PAYLOADS) - 1], PAYLOADS[1:]):
+        prefill.items[ref] = prefill.items[ref].model_copy(update={"evidence": text})
+    # expert names come from the team and name the sheets the averages refer to
+    names = ["郭振华", "李" + CONTROL, "王[组长]"]
+    data = build_experts_scoresheet(run.indicator_set, sub, mine=profile_of(sub), names=names,
+                                    prefill={names[0]: prefill}, shared=given)
+    assert_text_kept(data)
+    titles = load_workbook(io.BytesIO(data)).sheetnames
+    assert {"专家1-郭振华", "专家2-李控制字符", "专家3-王_组长_"} <= set(titles)
+    assert any("AVERAGE('专家1-郭振华'!" in f for f in _formulas(data).values())
+
+
+def test_indicator_mapping_template(tmp_path: Path) -> None:
+    from greenmine_docs.indicators import load_builtin, load_file, resolve
+    from greenmine_docs.indicators.dump import to_data
+    from greenmine_docs.indicators.mapping_xlsx import mapping_workbook_bytes
+
+    data = to_data(resolve("province-demo"))
+    texts = iter((*PAYLOADS, CONTROL))
+    for cat in data["categories"]:
+        cat["name"] = next(texts, cat["name"])
+        for group in cat["groups"]:
+            for item in group["items"]:
+                item["text"] = next(texts, item["text"])
+    path = tmp_path / "set.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    old, findings = load_file(path)
+    assert old is not None, findings
+    out = mapping_workbook_bytes(old, load_builtin("national-2024-reference"))
+    assert_text_kept(out)
+    assert _formulas(out) == {}

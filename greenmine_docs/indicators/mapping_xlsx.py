@@ -29,7 +29,7 @@ def mapping_workbook_bytes(old: IndicatorSet, new: IndicatorSet,
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from ..xlsx.write import new_workbook, save_workbook
+    from ..xlsx.write import append_row, new_workbook, save_workbook
 
     head = Font(name="黑体", bold=True)
     body = Font(name="宋体", size=10)
@@ -38,18 +38,18 @@ def mapping_workbook_bytes(old: IndicatorSet, new: IndicatorSet,
     wb = new_workbook()
     ws = wb.active
     ws.title = SHEET_ITEMS
-    ws.append(list(ITEM_HEAD))
+    append_row(ws, list(ITEM_HEAD))
     for item in new.iter_items():
         olds = (items or {}).get(item.id, ())
         cat = next(c for c in new.categories if c.id == item.category_id)
-        ws.append([item.id, cat.name, item.text, item.points, "、".join(olds) or None,
+        append_row(ws, [item.id, cat.name, item.text, item.points, "、".join(olds) or None,
                    "\n".join(f"{o} {old.items[o].text}" for o in olds) or None])
     _look(ws, [10, 16, 50, 6, 16, 60], head, body, wrap, input_col=5, fill=fill)
     cats = wb.create_sheet(SHEET_CATS)
-    cats.append(list(CAT_HEAD))
+    append_row(cats, list(CAT_HEAD))
     for c in old.categories:
         target = (categories or {}).get(c.id)
-        cats.append([c.id, c.name, target,
+        append_row(cats, [c.id, c.name, target,
                      next((n.name for n in new.categories if n.id == target), None)])
     _look(cats, [12, 26, 12, 26], head, body, wrap, input_col=3, fill=fill)
     dv = DataValidation(type="list", formula1='"' + ",".join(c.id for c in new.categories) + '"',
@@ -58,15 +58,15 @@ def mapping_workbook_bytes(old: IndicatorSet, new: IndicatorSet,
     cats.add_data_validation(dv)
     dv.add(f"C2:C{len(old.categories) + 1}")
     olds = wb.create_sheet(SHEET_OLD)
-    olds.append(["编号", "一级指标", "二级指标", "评价内容", "分值"])
+    append_row(olds, ["编号", "一级指标", "二级指标", "评价内容", "分值"])
     for c in old.categories:
         for g in c.groups:
             for i in g.items:
-                olds.append([i.id, c.name, g.name, i.text, i.points])
+                append_row(olds, [i.id, c.name, g.name, i.text, i.points])
     _look(olds, [10, 18, 22, 60, 6], head, body, wrap)
     meta = wb.create_sheet(SHEET_META)
     for row in (("format", "greenmine-indicator-mapping/1"), ("from", old.id), ("to", new.id)):
-        meta.append(list(row))
+        append_row(meta, list(row))
     meta.sheet_state = "hidden"
     wb.properties.title = f"评价指标对应表（{old.display_title}→{new.display_title}）"
     wb.properties.creator = ""

@@ -58,10 +58,13 @@ def cell_text(value: Any) -> str | None:
 
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")  # no cell or sheet name may hold them
 
 
 def sheet_title(text: str, limit: int = 31) -> str:
     """``text`` as a valid sheet name: each of ``[]:*?/\\`` (which Excel refuses) as ``_``, no
-    quote at either end, at most ``limit`` characters (Excel: 31); ``工作表`` when none is left.
-    Sheets named after data (a city, a unit) are named with it."""
+    quote at either end, control characters left out, at most ``limit`` characters (Excel: 31);
+    ``工作表`` when none is left. Sheets named after data (a city, a unit, an expert) are named
+    with it."""
+    text = _CONTROL_CHARS.sub("", text)
     return _BAD_SHEET_CHARS.sub("_", text).strip("'")[:limit] or "工作表"

@@ -10,10 +10,10 @@ Written with openpyxl (no cached skeleton: a team's sheet is made once per mine,
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import TYPE_CHECKING
 
 from ...clock import today as clock_today
+from ...xlsx.cells import sheet_title
 from ...xlsx.write import OpenpyxlBook, save_workbook
 from .scoresheet import (_heading, _meta_rows, _styles, _write_meta,
                          _write_prerequisites, _write_scores, _write_summary)
@@ -25,13 +25,13 @@ if TYPE_CHECKING:
 
 SHEET_MEAN = "汇总"
 SHEET_MEAN_SUMMARY = "得分汇总"
-_BAD = re.compile(r"[\[\]:*?/\\']")
 
 
 def expert_sheet(i: int, name: str) -> str:
-    """``专家1-郭振华``: numbered (names may repeat), without the characters Excel refuses,
-    at most 31 characters."""
-    return f"专家{i}-{_BAD.sub('', name)}"[:31]
+    """``专家1-郭振华``: numbered (names may repeat), a valid sheet name
+    (:func:`~greenmine_docs.xlsx.cells.sheet_title`) without quotes, which the averaging
+    formulas' references would otherwise have to double."""
+    return sheet_title(f"专家{i}-{name.replace(chr(39), '')}")
 
 
 def build_experts_scoresheet(iset: IndicatorSet, submission: Submission, *,
