@@ -41,7 +41,7 @@ CASES = {
     "plan error (GM-E4xx)": ({"  total_investment: 1818.50": "  total_investment: 1900.00"},
                              {"report", "scoresheet", "selfeval"}),
     "self-evaluation error (GM-E9xx)": ({"  report_date: 2023-09-14": "  report_date: 2023-10-16"},
-                                        {"report", "scoresheet"}),
+                                        {"plan", "selfcheck", "report", "scoresheet"}),
     "unusable indicator set (GM-E30x)": (
         {"indicator_set: national-2020-reference": "indicator_set: no-such-set"}, set()),
     "no errors": ({}, {"plan", "selfcheck", "selfeval", "report", "scoresheet"}),

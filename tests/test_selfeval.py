@@ -200,6 +200,17 @@ def test_each_check_stops_the_report_with_a_located_finding(variant, tmp_path, o
     assert not out.exists() and result.blocked
 
 
+def test_a_self_evaluation_error_stops_that_report_only(variant, tmp_path):
+    """The plan and the self-check table do not wait for an unfinished 自评报告."""
+    path = variant({("  report_date: 2023-09-14"): "  report_date: 2023-10-16"})  # GM-E908
+    result = api.build(path, tmp_path / "out")
+    assert any(f.code == "GM-E908" for f in result.report.errors)
+    assert list(result.blocked) == ["selfeval"]
+    names = [p.name for p in result.written]
+    assert any("实施方案" in n for n in names) and any("自查记录表" in n for n in names)
+    assert not any("自评报告" in n for n in names)
+
+
 def test_problem_without_owner_or_with_an_early_deadline(variant):
     path = variant({"  report_date: 2023-09-14\n": "  report_date: 2023-09-14\n  problems:\n"
                     "    - {problem: 标牌褪色, items: [\"1.1.4\"], measure: 更换, deadline: 2023-09-01}\n"})

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ...pipeline import EVERY_ERROR, DocumentSpec, RenderOptions
+from ...pipeline import NOT_SELF_EVALUATION, DocumentSpec, RenderOptions
 from . import checks, images
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ DOCUMENT = DocumentSpec(
     key="plan",
     title="绿色矿山建设实施方案",
     needs=("plan",),
-    blocks_on=EVERY_ERROR,
+    blocks_on=NOT_SELF_EVALUATION,
     formats=("docx",),
     render=render,
     file_stem=file_stem,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...pipeline import EVERY_ERROR, DocumentSpec, RenderOptions
+from ...pipeline import NOT_SELF_EVALUATION, DocumentSpec, RenderOptions
 from . import checks, core
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ DOCUMENT = DocumentSpec(
     key="selfcheck",
     title=core.TABLE_TITLE,
     needs=("self_check",),
-    blocks_on=EVERY_ERROR,
+    blocks_on=NOT_SELF_EVALUATION,
     formats=("xlsx", "docx"),
     render=render,
     file_stem=file_stem,
