@@ -275,7 +275,8 @@ def process(task: MineTask, previous: dict[str, Any] | None = None) -> MineOutco
 def _checked(task: MineTask, report: Report, fp: str, *, mine: str, enterprise: str, city: str,
              county: str, files: list[str]) -> MineOutcome:
     """The outcome of a mine that was loaded and checked (and maybe built)."""
-    if report.valid:
+    errors, warnings = len(report.errors), len(report.warnings)  # each a pass: counted once
+    if not errors and not (report.strict and warnings):  # Report.valid, from the counts
         status = STATUS_VALID if task.validate_only else STATUS_OK
     else:
         status = STATUS_PARTIAL if files else STATUS_ERRORS
@@ -283,7 +284,7 @@ def _checked(task: MineTask, report: Report, fp: str, *, mine: str, enterprise: 
         key=task.key,
         status=status,
         mine=mine, enterprise=enterprise, city=city, county=county,
-        errors=len(report.errors), warnings=len(report.warnings),
+        errors=errors, warnings=warnings,
         files=files, fingerprint=fp,
         findings=[f.to_dict() for f in report.sorted()],
     )

@@ -33,15 +33,22 @@ _ENTRY_KEYS = {"kind", "title", "number", "issuer", "date", "note"}
 _DASHES = str.maketrans({"—": "-", "–": "-", "－": "-", "‐": "-", "―": "-"})
 
 
+_SPACES = re.compile(r"\s+")
+_TITLE_MARKS = re.compile(r"[\s《》〈〉<>]")
+
+
+@lru_cache(maxsize=4096)
 def number_key(number: str) -> str:
     """A number as compared: no spaces, one kind of dash, upper case
-    (``DB14/T 2978—2024`` and ``DB14/T2978-2024`` are the same standard)."""
-    return re.sub(r"\s+", "", number or "").translate(_DASHES).upper()
+    (``DB14/T 2978—2024`` and ``DB14/T2978-2024`` are the same standard). Cached: every
+    mine of a batch builds its list from the same few hundred built-in entries."""
+    return _SPACES.sub("", number or "").translate(_DASHES).upper()
 
 
+@lru_cache(maxsize=4096)
 def title_key(title: str) -> str:
-    """A title as compared: without book-title marks and spaces."""
-    return re.sub(r"[\s《》〈〉<>]", "", title or "")
+    """A title as compared: without book-title marks and spaces (cached, as above)."""
+    return _TITLE_MARKS.sub("", title or "")
 
 
 @dataclass(frozen=True)

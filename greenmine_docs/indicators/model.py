@@ -132,6 +132,12 @@ class IndicatorSet:
     # a table typed in from a published one cannot silently lose or gain a row; None: not declared
     declared_counts: tuple[int, int, int] | None = None
 
+    def __hash__(self) -> int:
+        """A hash of a few identifying fields, not of the whole tree: caches key on the set
+        for every mine of a batch, and hashing its hundreds of nested items each time cost
+        more than the cached work. Equal sets still hash alike (equality compares all)."""
+        return hash((self.id, self.title, self.source_path, self.total_points))
+
     @property
     def display_title(self) -> str:
         """The title as documents show it: an unofficial set always says 参考."""
