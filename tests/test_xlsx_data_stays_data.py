@@ -191,16 +191,18 @@ def test_sample_list(tmp_path: Path) -> None:
     assert len(totals) == 6 and all(re.fullmatch(r"=SUM\(([C-H])\d+:\1\d+\)", f) for f in totals)
 
 
-def test_indicator_set_export(tmp_path: Path) -> None:
+def _hostile_set(tmp_path: Path, texts: Any, *, names: bool = False, **fields: str) -> Any:
+    """The demo province's set loaded from a file with ``texts`` as its item texts (and, with
+    ``names``, first-level names before each one's items) and ``fields`` in its header."""
     from greenmine_docs.indicators import load_file, resolve
     from greenmine_docs.indicators.dump import to_data
-    from greenmine_docs.indicators.excel_io import set_workbook_bytes
 
     data = to_data(resolve("province-demo"))
-    data["title"] = PAYLOADS[0]
-    data["note"] = CONTROL
-    texts = iter(PAYLOADS[1:])
+    data.update(fields)
+    texts = iter(texts)
     for cat in data["categories"]:
+        if names:
+            cat["name"] = next(texts, cat["name"])
         for group in cat["groups"]:
             for item in group["items"]:
                 item["text"] = next(texts, item["text"])
@@ -208,6 +210,13 @@ def test_indicator_set_export(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     iset, findings = load_file(path)
     assert iset is not None, findings
+    return iset
+
+
+def test_indicator_set_export(tmp_path: Path) -> None:
+    from greenmine_docs.indicators.excel_io import set_workbook_bytes
+
+    iset = _hostile_set(tmp_path, PAYLOADS[1:], title=PAYLOADS[0], note=CONTROL)
     data = set_workbook_bytes(iset)
     assert_text_kept(data)
     assert _formulas(data) == {}
@@ -363,21 +372,10 @@ def test_several_experts_score_sheet() -> None:
 
 
 def test_indicator_mapping_template(tmp_path: Path) -> None:
-    from greenmine_docs.indicators import load_builtin, load_file, resolve
-    from greenmine_docs.indicators.dump import to_data
+    from greenmine_docs.indicators import load_builtin
     from greenmine_docs.indicators.mapping_xlsx import mapping_workbook_bytes
 
-    data = to_data(resolve("province-demo"))
-    texts = iter((*PAYLOADS, CONTROL))
-    for cat in data["categories"]:
-        cat["name"] = next(texts, cat["name"])
-        for group in cat["groups"]:
-            for item in group["items"]:
-                item["text"] = next(texts, item["text"])
-    path = tmp_path / "set.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    old, findings = load_file(path)
-    assert old is not None, findings
+    old = _hostile_set(tmp_path, (*PAYLOADS, CONTROL), names=True)
     out = mapping_workbook_bytes(old, load_builtin("national-2024-reference"))
     assert_text_kept(out)
     assert _formulas(out) == {}
