@@ -8,8 +8,8 @@ two-core machine wall time mostly measures the neighbours.
   a warmed-up process as a batch worker builds them, every photo prepared from its file (no
   cache); ``photo_ratio_cached`` the same with the prepared photos in the content cache (a
   batch re-run, or mines sharing photos);
-* ``cpu_per_mine_vs_deflate`` — CPU of one synthetic mine's five documents (``batch.process``)
-  ÷ CPU of deflating the compressed parts of those five files at the level the project uses;
+* ``cpu_per_mine_vs_deflate`` — CPU of one synthetic mine's documents (``batch.process``: five, six with the 自评报告)
+  ÷ CPU of deflating the compressed parts of those files at the level the project uses;
 * ``pdf_docs_per_s`` — PDFs on disk a wall-clock second of ``greenmine batch --pdf -j 2``;
   ``pdf_vs_fresh_soffice`` — that ÷ the rate of a fresh ``soffice --convert-to pdf`` per
   document (the way before issue 21: target ≥ 4);
@@ -146,8 +146,8 @@ def cpu_vs_deflate(mines_dir: Path, work: Path, mines: int) -> dict[str, Any]:
         outcome = batch.process(task)
         cpu = time.process_time() - t
         docs = [out / f for f in outcome.files if f.endswith(DOC_SUFFIXES)]
-        if len(docs) != 5:
-            raise SystemExit(f"{task.key}: {len(docs)} documents, expected 5")
+        if len(docs) < 5:
+            raise SystemExit(f"{task.key}: {len(docs)} documents, expected at least 5")
         d = deflate_cpu(docs, PACKAGE_COMPRESSLEVEL)
         cpus.append(cpu)
         deflates.append(d)
