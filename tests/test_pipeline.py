@@ -37,9 +37,10 @@ INELIGIBLE = {"  abnormal_list: false": "  abnormal_list: true",
               "    P3: {ruling: 不符合, evidence: 已列入异常名录}"}
 CASES = {
     "eligibility error (GM-E2xx)": (INELIGIBLE, {"report", "scoresheet", "selfeval"}),
-    "assessment error (GM-E5xx)": ({"role: 组长": "role: 成员"}, {"scoresheet", "selfeval"}),
+    "assessment error (GM-E5xx)": ({"role: 组长": "role: 成员"},
+                                   {"plan", "selfcheck", "scoresheet", "selfeval"}),
     "plan error (GM-E4xx)": ({"  total_investment: 1818.50": "  total_investment: 1900.00"},
-                             {"report", "scoresheet", "selfeval"}),
+                             {"selfcheck", "report", "scoresheet", "selfeval"}),
     "self-evaluation error (GM-E9xx)": ({"  report_date: 2023-09-14": "  report_date: 2023-10-16"},
                                         {"plan", "selfcheck", "report", "scoresheet"}),
     "unusable indicator set (GM-E30x)": (

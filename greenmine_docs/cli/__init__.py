@@ -21,7 +21,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "schema": ("project", "schema_cmd", "输出输入文件的 JSON Schema（供编辑器补全与校验）"),
     "excel-template": ("excel", "excel_template_cmd", "生成供填写的 Excel 输入工作簿"),
     "convert": ("excel", "convert_cmd", "YAML 与 Excel 输入互相转换"),
-    "indicators": ("indicators", "indicators_grp", "评价指标体系：列出、查看、导入、导出"),
+    "indicators": ("indicators", "indicators_grp", "评价指标体系：列出、查看、导入、导出、新旧体系对应与转换"),
     "selfcheck": ("selfcheck", "selfcheck_cmd", "生成绿色矿山自查记录表（XLSX 或 DOCX）"),
     "summarize": ("selfcheck", "summarize_cmd", "汇总多份自查记录表"),
     "plan": ("plan", "plan_cmd", "生成绿色矿山建设实施方案（DOCX）"),

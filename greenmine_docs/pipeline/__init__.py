@@ -13,11 +13,11 @@ it), so it imports neither.
 """
 from .run import Protected, Run
 from .scores import AssessmentScores, RunScores, Scores
-from .spec import (NOT_SELF_EVALUATION, SECTION_TITLES, SET_ERRORS, Blocking, Check,
+from .spec import (SECTION_TITLES, SET_ERRORS, Blocking, Check,
                    DocumentSpec,
                    RenderOptions)
 from .zone import ZoneMine, ZoneRun
 
-__all__ = ["NOT_SELF_EVALUATION", "SECTION_TITLES", "SET_ERRORS", "AssessmentScores", "Blocking",
+__all__ = ["SECTION_TITLES", "SET_ERRORS", "AssessmentScores", "Blocking",
            "Check", "DocumentSpec", "Protected", "RenderOptions", "Run", "RunScores", "Scores",
            "ZoneMine", "ZoneRun"]

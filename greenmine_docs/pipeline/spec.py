@@ -44,10 +44,6 @@ class Blocking:
                 and (areas is None or f.code[4:].startswith(areas))]
 
 
-NOT_SELF_EVALUATION = Blocking(tuple("12345678"), "除自评报告部分（GM-E9xx）外的任何错误（加 --strict "
-                                                  "时含警告）")
-"""What stops the plan and the self-check table: any error but the self-evaluation's own (an
-unfinished 自评报告 stops that report only)."""
 SET_ERRORS = Blocking(("30",), "评价指标体系无法使用（GM-E30x）")
 """What stops a blank form: it needs the indicator set, nothing else of the input."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ...pipeline import NOT_SELF_EVALUATION, DocumentSpec, RenderOptions
+from ...pipeline import Blocking, DocumentSpec, RenderOptions
 from . import checks, images
 
 if TYPE_CHECKING:
@@ -85,11 +85,18 @@ def render(ctx: Run, fmt: str, options: RenderOptions) -> bytes:
     return render_plan(ctx, options.template)
 
 
+# What stops the plan: any error but those of the sections other parties write or that come
+# later — the third-party assessment (5xx) and the self-evaluation report (9xx): each of those
+# stops its own document only.
+PLAN_BLOCKING = Blocking(tuple("1234678"), "除第三方评估（GM-E5xx）、自评报告（GM-E9xx）部分外的"
+                                           "任何错误（加 --strict 时含警告）")
+
+
 DOCUMENT = DocumentSpec(
     key="plan",
     title="绿色矿山建设实施方案",
     needs=("plan",),
-    blocks_on=NOT_SELF_EVALUATION,
+    blocks_on=PLAN_BLOCKING,
     formats=("docx",),
     render=render,
     file_stem=file_stem,

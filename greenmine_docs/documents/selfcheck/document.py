@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...pipeline import NOT_SELF_EVALUATION, DocumentSpec, RenderOptions
+from ...pipeline import Blocking, DocumentSpec, RenderOptions
 from . import checks, core
 
 if TYPE_CHECKING:
@@ -34,11 +34,18 @@ def render(ctx: Run, fmt: str, options: RenderOptions) -> bytes:
     return render_docx(data)
 
 
+# What stops the self-check table: any error but those of the other documents' own sections —
+# the implementation plan (4xx), the third-party assessment (5xx), the self-evaluation report
+# (9xx). The input's format, the six conditions, consistency and the indicator set stop it.
+SELFCHECK_BLOCKING = Blocking(tuple("123678"), "除实施方案（GM-E4xx）、第三方评估（GM-E5xx）、"
+                                               "自评报告（GM-E9xx）部分外的任何错误（加 --strict 时含警告）")
+
+
 DOCUMENT = DocumentSpec(
     key="selfcheck",
     title=core.TABLE_TITLE,
     needs=("self_check",),
-    blocks_on=NOT_SELF_EVALUATION,
+    blocks_on=SELFCHECK_BLOCKING,
     formats=("xlsx", "docx"),
     render=render,
     file_stem=file_stem,
