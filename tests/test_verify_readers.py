@@ -61,6 +61,59 @@ def test_sample_ledger_and_assessments_are_bounded(read, tmp_path, monkeypatch):
         read(big)
 
 
+@pytest.mark.parametrize(("read", "sheet", "titles"), [
+    (read_sample, "核查名单", ["矿山名称", "名录级别", "所在市"]),
+    (lambda p: read_ledger(p, as_of=AS_OF), "整改台账",
+     ["矿山名称", "所在市", "评价内容", "问题描述", "整改期限", "整改措施", "佐证材料", "完成日期",
+      "验收人", "验收日期"]),
+])
+def test_each_table_is_found_under_a_title_row_and_names_what_is_missing(read, sheet, titles,
+                                                                         tmp_path):
+    """The round's tables share one reader: a header below a title row is found, columns are
+    taken by title in any order, a missing title is named, a missing sheet says which exist."""
+    path = tmp_path / "表.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    ws.append([f"{sheet}（2024 年）"])
+    ws.append(list(reversed(titles)))
+    ws.append(["x"] * (len(titles) - 1) + ["甲矿"])
+    wb.save(path)
+    read(path)  # reads: the 矿山名称 column is last here
+    ws.delete_cols(1)  # the last title before reversing
+    wb.save(path)
+    with pytest.raises(InputError, match=f"表头缺少：{titles[-1]}"):
+        read(path)
+    ws.title = "别的表"
+    wb.save(path)
+    with pytest.raises(InputError, match=f"没有“{sheet}”工作表") as e:
+        read(path)
+    assert "别的表" in (e.value.hint or "")
+
+
+def test_assessments_header_may_sit_below_a_title_row(tmp_path):
+    path = tmp_path / "评估.xlsx"
+    wb = Workbook()
+    totals = wb.active
+    totals.title = "评估结论"
+    totals.append(["2024 年评估结果"])
+    totals.append(["评估结论", "评估得分", "评估机构", "矿山名称"])
+    totals.append(["合格", 86.5, "某评估公司", "甲矿"])
+    items = wb.create_sheet("评估得分")
+    items.append(["矿山名称", "指标编号", "分值", "评估得分"])
+    items.append(["甲矿", "1.1.1", 2, 1.5])
+    wb.save(path)
+    got = read_assessments(path)
+    assert list(got) == ["甲矿"]
+    assert got["甲矿"].score == 86.5 and got["甲矿"].agency == "某评估公司"
+    assert got["甲矿"].items == {"1.1.1": (2.0, 1.5)}
+    del wb["评估得分"]
+    wb.save(path)
+    with pytest.raises(InputError, match="没有“评估得分”工作表") as e:
+        read_assessments(path)
+    assert "两个工作表" in (e.value.hint or "")
+
+
 def _directory(path) -> None:
     """A user's directory: 序号 by formula, a total by an array formula, a hostile name."""
     wb = Workbook()

@@ -22,6 +22,7 @@ from ..mine_list import norm_name
 from .outcome import PENDING
 from .record_read import open_workbook
 from .round_read import MineResult, RoundResult
+from .table_read import read_table
 
 SHEET_TOTALS, SHEET_ITEMS = "评估结论", "评估得分"
 PASSED = "达标"
@@ -62,16 +63,9 @@ def _number(value: Any) -> float | None:
 
 
 def _table(wb: XlsxFile, sheet: str, wanted: tuple[str, ...], path: Path) -> list[dict[str, Any]]:
-    if sheet not in wb.sheetnames:
-        raise InputError(f"{path.name} 中没有“{sheet}”工作表。",
-                         hint="评估结果工作簿应有“评估结论”和“评估得分”两个工作表。")
-    rows = list(wb.values(sheet, what="评估结果").rows())
-    head = [_text(v) for v in rows[0]] if rows else []
-    missing = [w for w in wanted if w not in head]
-    if missing:
-        raise InputError(f"{path.name}（{sheet}）第 1 行表头缺少：" + "、".join(missing))
-    idx = [head.index(w) for w in wanted]
-    return [dict(zip(wanted, (r[i] if i < len(r) else None for i in idx))) for r in rows[1:]
+    table = read_table(wb, path, sheet, what="评估结果", required=wanted,
+                       sheet_hint="评估结果工作簿应有“评估结论”和“评估得分”两个工作表。")
+    return [{w: table.get(r, w) for w in wanted} for r in table.rows
             if any(v not in (None, "") for v in r)]
 
 

@@ -15,6 +15,7 @@ from ...findings import Location, Report, make
 from ...xlsx.cells import cell_ref
 from ..mine_list import cell_text as _text
 from .record_read import parse_date
+from .table_read import read_table
 
 SHEET = "整改台账"
 _COLS = {"mine": "矿山名称", "city": "所在市", "item": "评价内容", "problem": "问题描述",
@@ -79,20 +80,10 @@ def read_ledger(path: str | Path, *, as_of: dt.date) -> FollowUp:
     if not path.is_file():
         raise InputError(f"找不到整改台账：{path}", hint="整改台账由 greenmine verify close 写出。")
     with open_workbook(path) as wb:
-        if SHEET not in wb.sheetnames:
-            raise InputError(f"{path.name} 中没有“{SHEET}”工作表。",
-                             hint="现有工作表：" + "、".join(wb.sheetnames))
-        rows = list(wb.values(SHEET, what="整改台账").rows())
-    head = next((i for i, r in enumerate(rows[:10]) if "矿山名称" in [_text(v) for v in r]), None)
-    if head is None:
-        raise InputError(f"{path.name}（{SHEET}）中找不到“矿山名称”表头。")
-    titles = [_text(v) for v in rows[head]]
-    missing = [t for t in _COLS.values() if t not in titles]
-    if missing:
-        raise InputError(f"{path.name}（{SHEET}）表头缺少：" + "、".join(missing))
-    cols = {k: titles.index(t) for k, t in _COLS.items()}
+        table = read_table(wb, path, SHEET, what="整改台账", required=_COLS.values())
+    cols = {k: table.cols[t] for k, t in _COLS.items()}
     result = FollowUp(path, as_of, [], Report(source=str(path)))
-    for n, raw in enumerate(rows[head + 1:], start=head + 2):
+    for n, raw in enumerate(table.rows, start=table.first_row):
         if raw and _text(raw[cols["mine"]]):
             result.rows.append(_row(result, n, raw, cols))
     return result

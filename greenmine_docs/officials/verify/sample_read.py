@@ -10,6 +10,7 @@ from ...errors import InputError
 from ...xlsx.read import XlsxFile
 from ..mine_list import cell_text as _text
 from ..mine_list import norm_name
+from .table_read import read_table
 
 SHEET = "核查名单"
 _WANTED = {"name": "矿山名称", "level": "名录级别", "city": "所在市", "county": "所在县（市、区）",
@@ -54,23 +55,16 @@ def read_sample(path: str | Path) -> Sample:
     if not path.is_file():
         raise InputError(f"找不到核查名单：{path}", hint="先用 greenmine sample 抽取核查名单。")
     with open_workbook(path) as wb:
-        if SHEET not in wb.sheetnames:
-            raise InputError(f"{path.name} 中没有“{SHEET}”工作表，不是 greenmine sample 写出的核查名单。",
-                             hint="现有工作表：" + "、".join(wb.sheetnames))
-        rows = [[_text(v) for v in r] for r in wb.values(SHEET, what="核查名单").rows()]
+        table = read_table(wb, path, SHEET, what="核查名单",
+                           required=[_WANTED[k] for k in ("name", "level", "city")],
+                           optional=_WANTED.values(),
+                           sheet_hint="这不是 greenmine sample 写出的核查名单。现有工作表："
+                                      + "、".join(wb.sheetnames))
         drawn_on = _drawn_on(wb)
         listed = _listed(wb)
-    header_at = next((i for i, r in enumerate(rows[:10]) if "矿山名称" in r), None)
-    if header_at is None:
-        raise InputError(f"{path.name}（{SHEET}）中找不到“矿山名称”表头。")
-    header = rows[header_at]
-    cols = {k: header.index(t) for k, t in _WANTED.items() if t in header}
-    missing = [_WANTED[k] for k in ("name", "level", "city") if k not in cols]
-    if missing:
-        raise InputError(f"{path.name}（{SHEET}）表头缺少：" + "、".join(missing))
     mines = []
-    for r in rows[header_at + 1:]:
-        values = {k: (r[i] if i < len(r) else "") for k, i in cols.items()}
+    for r in table.rows:
+        values = {k: table.text(r, title) for k, title in _WANTED.items()}
         if values["name"]:
             mines.append(SampledMine(**values))
     if not mines:
