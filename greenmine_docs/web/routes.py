@@ -20,7 +20,8 @@ PAGES = {"enterprise": "企业", "assessor": "评估机构", "official": "主管
 SEVERITIES = (("error", "错误"), ("warning", "警告"), ("info", "提示"))
 KIND_TEXT = {"validate": "校验", "build": "生成文档", "assess": "打分表与评估报告",
              "check": "检查实施方案", "sample": "抽取核查名单", "batch": "批量处理",
-             "verify-sheets": "实地核查记录表", "verify-close": "实地核查结论"}
+             "verify-sheets": "实地核查记录表", "verify-close": "实地核查结论",
+             "verify-follow-up": "整改跟踪"}
 PRIORITIES = (("open-pit", "露天开采"), ("reported", "被举报/信访"), ("rectification", "以往整改要求"))
 
 
@@ -196,6 +197,32 @@ async def official_verify_close(request: Request, data: FormData) -> Response:
     return _start(request, "official", "verify-close", upload_id, options)
 
 
+@posting
+async def official_verify_follow_up(request: Request, data: FormData) -> Response:
+    """The rectification ledger at a date (and the directory, to mark for next year's draw)
+    → the follow-up workbook (``greenmine verify follow-up``)."""
+    import datetime as dt
+
+    from ..clock import today
+
+    store = desk(request).store
+    ledger = _one(data, "ledger")
+    kept = store_input(store, "ledger", ledger.filename or "", ledger.file, (".xlsx",))
+    as_of = str(data.get("as_of", "")).strip()
+    try:  # as the command line's --as-of reads it; empty is today
+        day = dt.date.fromisoformat(as_of) if as_of else today()
+    except ValueError:
+        raise InputError(f"统计截止日期“{as_of[:40]}”无效。",
+                         hint="请写成 YYYY-MM-DD，例如 2024-02-20；不填则为今天。") from None
+    options: dict[str, Any] = {"ledger": str(kept.path), "label": kept.label,
+                               "as_of": day.isoformat()}
+    directory = _files(data, "directory")
+    if directory:
+        options["directory"] = str(store_input(store, "list", directory[0].filename or "",
+                                               directory[0].file, (".xlsx",)).path)
+    return _start(request, "official", "verify-follow-up", kept.upload_id, options)
+
+
 async def list_template(request: Request) -> Response:
     """The blank mine list for the draw (``greenmine sample --template``)."""
     from ..officials.sample_run import write_template
@@ -292,6 +319,7 @@ ROUTES = [
     Route("/official/batch", official_batch, methods=["POST"]),
     Route("/official/verify/sheets", official_verify_sheets, methods=["POST"]),
     Route("/official/verify/close", official_verify_close, methods=["POST"]),
+    Route("/official/verify/follow-up", official_verify_follow_up, methods=["POST"]),
     Route("/official/list-template.xlsx", list_template),
     Route("/runs/{run_id:int}", run_page),
     Route("/runs/{run_id:int}/status", run_status),

@@ -262,7 +262,41 @@ def verify_close(store: Store, run_id: int, options: dict[str, Any]) -> Outcome:
                      "missing": [m.name for m in done.result.missing]}
 
 
+def verify_follow_up(store: Store, run_id: int, options: dict[str, Any]) -> Outcome:
+    """``greenmine verify follow-up``: the ledger read at a date — overdue items, the mines
+    whose deadline passed with items open (removal candidates) — and, with the directory, the
+    next year's directory marked for priority."""
+    import datetime as dt
+
+    from ..officials.verify.follow_up_out import run_follow_up
+
+    out = store.run_dir(run_id)
+    directory = options.get("directory")
+    fu, written, marked = run_follow_up(
+        Path(options["ledger"]), out / "整改跟踪情况.xlsx",
+        as_of=dt.date.fromisoformat(options["as_of"]),
+        directory=Path(directory) if directory else None,
+        next_directory=out / "下一年度名录（已标注以往整改要求）.xlsx" if directory else None,
+        force=True)
+    store.add_findings(run_id, _rows(store, fu.report,
+                                     names={options["ledger"]: options.get("label", "")}))
+    for path in written:
+        store.add_document(run_id, path.name, path)
+    candidates = fu.candidates()
+    message = (f"截至 {fu.as_of.isoformat()}：整改事项 {len(fu.rows)} 项，逾期未完成 "
+               f"{len(fu.overdue)} 项；移出候选矿山 {len(candidates)} 座。")
+    if directory:
+        message += f"下一年度名录中 {marked} 座矿山已标记“以往整改要求”。"
+    overdue = [{"mine": r.mine, "city": r.city, "item": r.item, "problem": r.problem,
+                "deadline": r.deadline.isoformat() if r.deadline else "", "row": r.row}
+               for r in fu.overdue]
+    listed = [{"mine": m, "city": c, "open": k, "deadline": d.isoformat() if d else ""}
+              for m, c, k, d in candidates]
+    return message, {"overdue": overdue, "candidates": listed}
+
+
 JOBS: dict[str, Callable[[Store, int, dict[str, Any]], Outcome]] = {
     "validate": validate, "build": build, "assess": assess, "check": check_plans,
     "sample": sample, "batch": batch, "verify-sheets": verify_sheets, "verify-close": verify_close,
+    "verify-follow-up": verify_follow_up,
 }

@@ -62,6 +62,15 @@ def suffix_of(label: str, allowed: tuple[str, ...]) -> str:
     return suffix
 
 
+def stored_name(label: str, suffix: str) -> str:
+    """The name an upload is kept under: the user's own file name made safe (so that a message
+    naming the file names it as the user knows it), with the checked suffix."""
+    from ..outputs import safe_filename
+
+    stem = PurePosixPath(label.replace("\\", "/")).name[: -len(suffix)]
+    return safe_filename(stem, default="input") + suffix
+
+
 def copy_limited(source: BinaryIO, target: Path, *, label: str, suffix: str) -> str:
     """Copy an upload to ``target`` (a new file, written whole or not at all), refusing it
     past the library's limit for its kind; returns its SHA-256."""
@@ -109,7 +118,7 @@ def store_input(store: Store, kind: str, label: str, stream: BinaryIO,
     upload_id = store.add_upload(kind, label[:500], "", 0)
     folder = store.upload_dir(upload_id)
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"input{suffix}"
+    path = folder / stored_name(label, suffix)
     sha = copy_limited(stream, path, label=label, suffix=suffix)
     with store.db:
         store.db.execute("UPDATE uploads SET sha256=?, size=? WHERE id=?",

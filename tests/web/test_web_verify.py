@@ -37,6 +37,7 @@ def test_the_official_page_offers_the_verification_round(desk):
     page = desk.client.get("/official").text
     assert "实地核查" in page
     assert 'action="/official/verify/sheets"' in page and 'action="/official/verify/close"' in page
+    assert 'action="/official/verify/follow-up"' in page
 
 
 def test_record_sheets_from_the_drawn_sample(desk):
@@ -130,4 +131,48 @@ def test_an_unusable_round_file_ends_the_job_with_the_library_message(desk):
     files = [_file(ROUND / "核查名单.xlsx", "sample"), ("round", ("round.yaml", b"round: ["))]
     status = desk.wait(desk.start("/official/verify/sheets", files))
     assert status["state"] == "failed" and status["message"].startswith("错误：")
+    assert "Traceback" not in status["message"]
+
+
+def test_follow_up_lists_what_the_command_line_lists_and_marks_the_next_directory(desk):
+    import datetime as dt
+
+    from greenmine_docs.officials.verify.follow_up import read_ledger
+
+    ledger = ROUND / "整改台账.xlsx"
+    expected = read_ledger(ledger, as_of=dt.date(2024, 2, 20))
+    assert expected.overdue and expected.candidates()
+    run_id = desk.start("/official/verify/follow-up",
+                        [_file(ledger, "ledger"), _file(ROUND / "名录.xlsx", "directory")],
+                        {"as_of": "2024-02-20"})
+    status = desk.wait(run_id)
+    assert status["state"] == "done", status["message"]
+    assert f"逾期未完成 {len(expected.overdue)} 项" in status["message"]
+    assert f"移出候选矿山 {len(expected.candidates())} 座" in status["message"]
+    page = desk.page(run_id)
+    candidates = page.split('id="candidates-table"', 1)[1].split("</table>", 1)[0]
+    assert [c[0] for c in expected.candidates()] == re.findall(r"<tr><td>([^<]+)</td>", candidates)
+    overdue = page.split('id="overdue-table"', 1)[1].split("</table>", 1)[0]
+    assert overdue.count("<tr><td") == len(expected.overdue)
+    made = _documents(desk, run_id)
+    assert set(made) == {"整改跟踪情况.xlsx", "下一年度名录（已标注以往整改要求）.xlsx"}
+    marked = openpyxl.load_workbook(io.BytesIO(made["下一年度名录（已标注以往整改要求）.xlsx"]))["名录"]
+    head = [c.value for c in marked[1]]
+    flagged = {r[head.index("矿山名称")] for r in marked.iter_rows(min_row=2, values_only=True)
+               if r[head.index("以往整改要求")] == "是"}
+    assert set(expected.mines()) <= flagged
+    early = desk.wait(desk.start("/official/verify/follow-up", [_file(ledger, "ledger")],
+                                 {"as_of": "2024-01-01"}))
+    assert early["state"] == "done" and "移出候选矿山 0 座" in early["message"]
+
+
+def test_follow_up_refuses_a_bad_date_and_a_workbook_that_is_not_a_ledger(desk):
+    ledger = ROUND / "整改台账.xlsx"
+    response = desk.post("/official/verify/follow-up", [_file(ledger, "ledger")],
+                         {"as_of": "2024-13-40"})
+    assert response.status_code == 400 and "统计截止日期" in response.text
+    status = desk.wait(desk.start("/official/verify/follow-up",
+                                  [_file(ROUND / "核查名单.xlsx", "ledger")], {"as_of": "2024-02-20"}))
+    assert status["state"] == "failed" and "整改台账" in status["message"]
+    assert "核查名单.xlsx 中没有“整改台账”工作表" in status["message"]  # the name as uploaded
     assert "Traceback" not in status["message"]
