@@ -21,7 +21,7 @@ SEVERITIES = (("error", "错误"), ("warning", "警告"), ("info", "提示"))
 KIND_TEXT = {"validate": "校验", "build": "生成文档", "assess": "打分表与评估报告",
              "check": "检查实施方案", "sample": "抽取核查名单", "batch": "批量处理",
              "verify-sheets": "实地核查记录表", "verify-close": "实地核查结论",
-             "verify-follow-up": "整改跟踪"}
+             "verify-follow-up": "整改跟踪", "verify-agencies": "评估机构监督"}
 PRIORITIES = (("open-pit", "露天开采"), ("reported", "被举报/信访"), ("rectification", "以往整改要求"))
 
 
@@ -179,7 +179,29 @@ async def official_verify_sheets(request: Request, data: FormData) -> Response:
 async def official_verify_close(request: Request, data: FormData) -> Response:
     """Filled records (several workbooks, or one zip) with the sample and the round → the
     findings, each mine's outcome and the closing documents (``greenmine verify close``)."""
+    upload_id, options = _round_with_records(data, desk(request).store)
+    return _start(request, "official", "verify-close", upload_id, options)
+
+
+@posting
+async def official_verify_agencies(request: Request, data: FormData) -> Response:
+    """Filled records, the sample and the round with the agencies' assessment results → the
+    supervision of the agencies (``greenmine verify agencies``)."""
     store = desk(request).store
+    upload_id, options = _round_with_records(data, store)
+    found = _files(data, "assessments")
+    if not found:
+        raise InputError("没有选择评估结果工作簿。",
+                         hint="评估结果工作簿有“评估结论”和“评估得分”两个工作表，"
+                              "示例见 examples/verification-round/评估结果.xlsx。")
+    kept = store_input(store, "assessments", found[0].filename or "", found[0].file, (".xlsx",))
+    options["assessments"] = str(kept.path)
+    return _start(request, "official", "verify-agencies", upload_id, options)
+
+
+def _round_with_records(data: Any, store: Any) -> tuple[int, dict[str, Any]]:
+    """The sample, the round and the filled records (several workbooks, or one zip) kept for
+    a job that reads the round: the sample's upload id and the job's options."""
     files = _round_files(data, store)
     upload_id = int(files.pop("upload"))
     records = _files(data, "records")
@@ -188,13 +210,11 @@ async def official_verify_close(request: Request, data: FormData) -> Response:
                            one_input=False)
         # the zip's folders at every depth, as one would name them to ``verify read``
         folders = [kept.path, *sorted(p for p in kept.path.rglob("*") if p.is_dir())]
-        options = {**files, "records": [str(p) for p in folders], "labels": {}}
-    else:
-        stored = store_files(store, "records", [(f.filename or "", f.file) for f in records],
-                             (".xlsx",), "记录表")
-        options = {**files, "records": [str(s.path) for s in stored],
-                   "labels": {str(s.path): f.filename for s, f in zip(stored, records)}}
-    return _start(request, "official", "verify-close", upload_id, options)
+        return upload_id, {**files, "records": [str(p) for p in folders], "labels": {}}
+    stored = store_files(store, "records", [(f.filename or "", f.file) for f in records],
+                         (".xlsx",), "记录表")
+    return upload_id, {**files, "records": [str(s.path) for s in stored],
+                       "labels": {str(s.path): f.filename for s, f in zip(stored, records)}}
 
 
 @posting
@@ -319,6 +339,7 @@ ROUTES = [
     Route("/official/batch", official_batch, methods=["POST"]),
     Route("/official/verify/sheets", official_verify_sheets, methods=["POST"]),
     Route("/official/verify/close", official_verify_close, methods=["POST"]),
+    Route("/official/verify/agencies", official_verify_agencies, methods=["POST"]),
     Route("/official/verify/follow-up", official_verify_follow_up, methods=["POST"]),
     Route("/official/list-template.xlsx", list_template),
     Route("/runs/{run_id:int}", run_page),

@@ -295,8 +295,31 @@ def verify_follow_up(store: Store, run_id: int, options: dict[str, Any]) -> Outc
     return message, {"overdue": overdue, "candidates": listed}
 
 
+def verify_agencies(store: Store, run_id: int, options: dict[str, Any]) -> Outcome:
+    """``greenmine verify agencies``: each agency's scores and conclusions against the on-site
+    check, the report (DOCX) and its tables (XLSX)."""
+    from ..officials.verify.agencies_out import HEADERS, rows, run_agencies
+
+    out = store.run_dir(run_id)
+    written: list[Path] = []
+    for suffix in (".docx", ".xlsx"):
+        result, figures, files = run_agencies(
+            options["records"], out / f"第三方评估机构评估质量监督情况{suffix}",
+            round_path=options["round"], sample_path=options["sample"],
+            assessments=options["assessments"], force=True)
+        written += files
+    store.add_findings(run_id, _rows(store, result.report, names=dict(options.get("labels", {}))))
+    for path in written:
+        store.add_document(run_id, path.name, path)
+    listed = [f.agency for f in figures if f.crossed]
+    message = (f"比对评估机构 {len(figures)} 家，达到通报阈值 {len(listed)} 家"
+               + ("：" + "、".join(listed) if listed else "") + "。")
+    return message, {"headers": list(HEADERS), "agencies": [{"row": row, "crossed": "；".join(f.crossed)}
+                                  for f, row in zip(figures, rows(figures))]}
+
+
 JOBS: dict[str, Callable[[Store, int, dict[str, Any]], Outcome]] = {
     "validate": validate, "build": build, "assess": assess, "check": check_plans,
     "sample": sample, "batch": batch, "verify-sheets": verify_sheets, "verify-close": verify_close,
-    "verify-follow-up": verify_follow_up,
+    "verify-follow-up": verify_follow_up, "verify-agencies": verify_agencies,
 }

@@ -38,6 +38,7 @@ def test_the_official_page_offers_the_verification_round(desk):
     assert "实地核查" in page
     assert 'action="/official/verify/sheets"' in page and 'action="/official/verify/close"' in page
     assert 'action="/official/verify/follow-up"' in page
+    assert 'action="/official/verify/agencies"' in page
 
 
 def test_record_sheets_from_the_drawn_sample(desk):
@@ -176,3 +177,30 @@ def test_follow_up_refuses_a_bad_date_and_a_workbook_that_is_not_a_ledger(desk):
     assert status["state"] == "failed" and "整改台账" in status["message"]
     assert "核查名单.xlsx 中没有“整改台账”工作表" in status["message"]  # the name as uploaded
     assert "Traceback" not in status["message"]
+
+
+def test_agencies_give_the_figures_of_the_command_line_and_both_files(desk):
+    from greenmine_docs.officials.verify.agencies import read_assessments, supervise
+    from greenmine_docs.officials.verify.agencies_out import rows
+
+    expected = supervise(read_round(RECORDS, round_path=ROUND / "round.yaml",
+                                    sample_path=ROUND / "核查名单.xlsx"),
+                         read_assessments(ROUND / "评估结果.xlsx"))
+    assert expected and any(f.crossed for f in expected)
+    files = ([_file(p, "records") for p in RECORDS] + _round_files()
+             + [_file(ROUND / "评估结果.xlsx", "assessments")])
+    run_id = desk.start("/official/verify/agencies", files)
+    status = desk.wait(run_id)
+    assert status["state"] == "done", status["message"]
+    crossed = [f.agency for f in expected if f.crossed]
+    assert f"比对评估机构 {len(expected)} 家，达到通报阈值 {len(crossed)} 家" in status["message"]
+    table = desk.page(run_id).split('id="agencies-table"', 1)[1].split("</table>", 1)[0]
+    shown = [re.findall(r"<td[^>]*>([^<]*)</td>", tr) for tr in table.split("<tr>")[2:]]
+    assert [r[:7] for r in shown] == [[str(v) for v in row] for row in rows(expected)]
+    made = _documents(desk, run_id)
+    assert set(made) == {"第三方评估机构评估质量监督情况.docx", "第三方评估机构评估质量监督情况.xlsx"}
+    text = "\n".join(p.text for p in Document(io.BytesIO(made["第三方评估机构评估质量监督情况.docx"])).paragraphs)
+    assert all(name in text for name in crossed)
+    missing = desk.post("/official/verify/agencies", [_file(p, "records") for p in RECORDS]
+                        + _round_files())
+    assert missing.status_code == 400 and "评估结果" in missing.text
