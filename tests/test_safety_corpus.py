@@ -139,7 +139,9 @@ def test_example_variant_through_every_command(variants, tmp_path, runner, name)
             "scoresheet": any(n.endswith("打分表.xlsx") for n in built)}
     alone = {"plan": "p.docx", "selfcheck": "s.xlsx", "report": "r.docx", "scoresheet": "sc.xlsx"}
     assert made == {key: (out / file).exists() for key, file in alone.items()}
-    assert not made["plan"] and not made["selfcheck"]  # any error stops them
+    assert made["selfcheck"]  # neither a photo nor a plan file belongs to its section
     assert made["scoresheet"]  # a form to fill in: only an unusable indicator set stops it
-    # an assessment error stops the report; a plan problem does not
+    # an assessment photo stops the report, not the plan; a plan file stops the plan, not the
+    # report: each document stops on its own sections' errors
     assert made["report"] is not name.endswith("photo")
+    assert made["plan"] is name.endswith("photo")
