@@ -115,7 +115,7 @@ def test_unusable_files(tmp_path: Path, pair) -> None:
     code, _, err = invoke(["diff", doc, pair[1]])
     assert code == 2 and "另存为" in err
     code, _, err = invoke(["diff", pair[0], tmp_path / "没有.docx"])
-    assert code == 2 and "找不到文件" in err
+    assert code == 2 and "没有.docx 不存在" in err
 
 
 def test_render_text_limits_long_chapters(pair) -> None:

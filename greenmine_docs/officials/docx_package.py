@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import InputError
+from ..safety.inputs import regular_file
 from ..limits import MAX_PART_UNCOMPRESSED, megabytes
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -38,8 +39,7 @@ def check_word_file(path: Path) -> None:
     from ..limits import MAX_DOCX_BYTES
     from ..zipguard import check_office_file
 
-    if not path.is_file():
-        raise InputError(f"找不到文件：{path}", hint="请检查文件路径。")
+    regular_file(path)  # missing, a folder, a FIFO or a device: said as such
     with path.open("rb") as fh:
         head = fh.read(8)
     if path.suffix.lower() in _LEGACY or head.startswith(b"\xd0\xcf\x11\xe0"):

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..safety.inputs import regular_file
 from .docx_structure import (Block, Structure, _Para, assign_levels, classify_paragraph,
                              is_toc_line, norm_title, parse_number)
 
@@ -42,8 +43,7 @@ def check_pdf_file(path: Path) -> None:
     """Clear :class:`InputError` for a missing, oversized or non-PDF file."""
     from ..limits import MAX_DOCX_BYTES
 
-    if not path.is_file():
-        raise InputError(f"找不到文件：{path}", hint="请检查文件路径。")
+    regular_file(path)  # missing, a folder, a FIFO or a device: said as such
     size = path.stat().st_size
     if size > MAX_DOCX_BYTES:
         raise InputError(f"{path.name} 大小 {size / 1048576:.1f} MB，超过上限 "
