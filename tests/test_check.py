@@ -12,7 +12,8 @@ from fixtures.officials.plans import (FACTS, PLAN, chapter_span, content, replac
                                       write_plan)
 from greenmine_docs.errors import ConfigError, InputError
 from greenmine_docs.officials.check import check_document, placeholders_in
-from greenmine_docs.officials.docx_structure import cn_to_int, parse_number, read_structure
+from greenmine_docs.officials.docx_structure import read_structure
+from greenmine_docs.officials.numbering import cn_to_int, parse_number
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "shanxi-limestone" / "mine.yaml"

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from greenmine_docs.officials.check import check_document
-from greenmine_docs.officials.docx_structure import norm_title, read_structure
+from greenmine_docs.officials.docx_structure import read_structure
+from greenmine_docs.officials.numbering import norm_title
 from plans.make_plans import DEFECTS, STYLE, STYLES, write_all
 
 REPO = Path(__file__).resolve().parent.parent

@@ -15,7 +15,7 @@ from typing import Callable
 import pytest
 
 from greenmine_docs.errors import InputError
-from greenmine_docs.officials import check, docx_structure, facts, mine_list, sampling
+from greenmine_docs.officials import check, facts, mine_list, numbering, sampling
 from greenmine_docs.officials.verify.record_checks import is_vague
 
 N = 20_000
@@ -48,9 +48,9 @@ def _quiet(fn: Callable[[str], object], text: str) -> None:
 
 
 USER_TEXT_FUNCTIONS: list[tuple[str, Callable[[str], object]]] = [
-    ("docx_structure.is_toc_line", docx_structure.is_toc_line),
-    ("docx_structure.parse_number", docx_structure.parse_number),
-    ("docx_structure.norm_title", docx_structure.norm_title),
+    ("numbering.is_toc_line", numbering.is_toc_line),
+    ("numbering.parse_number", numbering.parse_number),
+    ("numbering.norm_title", numbering.norm_title),
     ("check.placeholders_in", check.placeholders_in),
     ("facts label patterns", _facts_patterns),
     ("mine_list.norm_name", mine_list.norm_name),
@@ -102,7 +102,7 @@ def test_linear_on_long_runs(name: str, fn: Callable[[str], object], run: str) -
     ("", False),
 ])
 def test_toc_line_recognition(text: str, expected: bool) -> None:
-    assert docx_structure.is_toc_line(text) is expected
+    assert numbering.is_toc_line(text) is expected
 
 
 def test_patterns_are_compiled_once() -> None:

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..findings import Finding, Location, Report, make
-from .docx_structure import (FRONT_MATTER, KIND_LABEL, Block, Structure, label_of, locate,
-                             norm_title)
+from .numbering import KIND_LABEL, label_of, norm_title
+from .structure import FRONT_MATTER, Block, Structure, locate
 from .outline import Outline, OutlineEntry, expand, load_outline, match, similarity
 from .placeholders import placeholders_in
 

@@ -18,7 +18,8 @@ from html import escape
 from pathlib import Path
 
 from .documents import check_file, read_document
-from .docx_structure import Block, Structure, norm_title, parse_number
+from .numbering import norm_title, parse_number
+from .structure import Block, Structure
 
 FRONT = "（正文前）"
 

@@ -1,10 +1,11 @@
 """One entry for the documents ``check`` and ``diff`` read: a Word file (.docx) or a PDF,
-as the same :class:`~.docx_structure.Structure`."""
+as the same :class:`~.structure.Structure`."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from .docx_structure import Structure, read_structure
+from .docx_structure import read_structure
+from .structure import Structure
 
 
 def is_pdf(path: Path) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from ..findings import Finding, Location, make
-from .docx_structure import Block, locate
+from .structure import Block, locate
 
 _NUM = r"(\d+(?:[.,]\d+)*(?:\.\d+)?)"
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .docx_structure import norm_title
+from .numbering import norm_title
 
 CONCEPTS: dict[str, tuple[str, ...]] = {
     "general": ("总论", "总则", "概述", "前言", "编制依据", "编制目的", "依据"),

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from ..findings import Finding, Location, make
 from .placeholders import placeholders_in
-from .docx_structure import Block, locate
+from .structure import Block, locate
 
 SIMILAR = 0.85
 _TITLE_TAIL = re.compile(r"绿色矿山建设(?:实施)?方案")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .docx_structure import norm_title
+from .numbering import norm_title
 
 FUZZY_THRESHOLD = 0.6
 

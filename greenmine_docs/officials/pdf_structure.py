@@ -28,8 +28,8 @@ from typing import Any
 
 from ..errors import InputError
 from ..safety.inputs import regular_file
-from .docx_structure import (Block, Structure, _Para, assign_levels, classify_paragraph,
-                             is_toc_line, norm_title, parse_number)
+from .numbering import is_toc_line, norm_title, parse_number
+from .structure import Block, Para, Structure, assign_levels, classify_paragraph
 
 MAX_PAGES = 2000
 OCR_PAGE_SECONDS = 120
@@ -191,7 +191,7 @@ def _blocks(pages: list[_Page], known_titles: dict[str, str] | None) -> list[Blo
         text = _join([ln.text for ln in current])
         index += 1
         alone = len(current) == 1 and _centred(current[0], left, right, em) and len(text) <= 20
-        para = _Para(text=text, style=_NO_STYLE, p_level=None, num=None,
+        para = Para(text=text, style=_NO_STYLE, p_level=None, num=None,
                      bold_all=all(ln.bold for ln in current), bold_prefix=_run_in(text),
                      heading_font=alone or _looks_heading(current, body_size), highlighted=[])
         if is_toc_line(text) or norm_title(text) == "目录":
@@ -321,7 +321,7 @@ def _ocr(path: Path, pdf: Any, known_titles: dict[str, str] | None) -> Structure
                 if not text:
                     continue
                 index += 1
-                para = _Para(text=text, style=_NO_STYLE, p_level=None, num=None, bold_all=False,
+                para = Para(text=text, style=_NO_STYLE, p_level=None, num=None, bold_all=False,
                              bold_prefix="", heading_font=_looks_heading(
                                  [_Line(text, 0, 0, 0, 0, 0, False, number, line_no)], 1),
                              highlighted=[])

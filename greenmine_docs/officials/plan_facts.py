@@ -14,7 +14,7 @@ import datetime as dt
 import re
 
 from ..findings import Finding, Location, make
-from .docx_structure import Block, locate
+from .structure import Block, locate
 
 _DATE = r"(\d{4})\s*(?:年|[.．/\-])\s*(\d{1,2})\s*(?:月|[.．/\-])?\s*(?:(\d{1,2})\s*日?)?"
 _DATE_RE = re.compile(_DATE)
