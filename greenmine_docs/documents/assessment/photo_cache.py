@@ -93,6 +93,17 @@ def store(cache_dir: Path | None, digest: str, prepared: Prepared,
         pass
 
 
+def folder_for(cache_dir: Path | None, size: int) -> tuple[Path | None, int | None]:
+    """Where to keep a photo file of ``size`` bytes prepared in a run whose cache folder is
+    ``cache_dir``, and how many entries that folder keeps (None: no limit): the run's own
+    folder, else the user's for a large photo (:data:`USER_MIN_BYTES`), else none."""
+    if cache_dir is not None:
+        return cache_dir, None
+    if size >= USER_MIN_BYTES:
+        return user_dir(), USER_KEEP
+    return None, None
+
+
 def user_dir() -> Path | None:
     """The user's cache folder for runs without their own: ``GREENMINE_CACHE_DIR`` ("none":
     none), else ``%LOCALAPPDATA%/greenmine-docs`` (Windows), ``$XDG_CACHE_HOME/greenmine-docs``

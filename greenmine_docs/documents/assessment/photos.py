@@ -102,9 +102,7 @@ def _examine(path: Path, mtime_ns: int, size: int, max_file_bytes: int, max_pixe
         data = path.read_bytes()
     except OSError as e:
         return PhotoInfo(path, False, f"无法读取照片文件：{e.strerror or e}", "unreadable"), None
-    keep = None
-    if cache_dir is None and size >= photo_cache.USER_MIN_BYTES:
-        cache_dir, keep = photo_cache.user_dir(), photo_cache.USER_KEEP
+    cache_dir, keep = photo_cache.folder_for(cache_dir, size)
     # the content key only where a cache folder is used (SHA-256 of a phone photo: ~3 ms)
     key = (photo_cache.key(data, PREPARED_VERSION, PHOTO_BOX_PX, max_pixels)
            if cache_dir is not None else "")
