@@ -22,6 +22,7 @@ two-core machine wall time mostly measures the neighbours.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import shutil
@@ -32,7 +33,7 @@ import time
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 DOC_SUFFIXES = (".docx", ".xlsx")
 
@@ -65,6 +66,23 @@ def spread(values: list[float]) -> dict[str, float]:
             "runs": len(values)}
 
 
+USER_CACHE_ENV = "GREENMINE_CACHE_DIR"  # where a build keeps prepared phone photos
+
+
+@contextlib.contextmanager
+def user_cache_at(value: str) -> Iterator[None]:
+    """``GREENMINE_CACHE_DIR`` set to ``value`` (for this process and the ones it starts)."""
+    before = os.environ.get(USER_CACHE_ENV)
+    os.environ[USER_CACHE_ENV] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(USER_CACHE_ENV, None)
+        else:
+            os.environ[USER_CACHE_ENV] = before
+
+
 # -- photos ----------------------------------------------------------------------------------------
 def photo_ratio(work: Path, repeats: int) -> dict[str, Any]:
     """CPU per build of the realistic mine with and without photos, alternately, ``repeats``
@@ -94,10 +112,11 @@ def photo_ratio(work: Path, repeats: int) -> dict[str, Any]:
     build(with_photos, cache)  # warm-up: templates, layouts; and fills the disk cache
     build(without, None)
     cpu: dict[str, list[float]] = {"photos": [], "no_photos": [], "photos_cached": []}
-    for _ in range(repeats):
-        cpu["photos"].append(build(with_photos, None))
-        cpu["no_photos"].append(build(without, None))
-        cpu["photos_cached"].append(build(with_photos, cache))
+    with user_cache_at("none"):  # "photos": from the files, not from the user's cache
+        for _ in range(repeats):
+            cpu["photos"].append(build(with_photos, None))
+            cpu["no_photos"].append(build(without, None))
+            cpu["photos_cached"].append(build(with_photos, cache))
     shutil.rmtree(out, ignore_errors=True)
     med = {k: statistics.median(v) for k, v in cpu.items()}
     return {"cpu_s": {k: spread(v) for k, v in cpu.items()},
@@ -105,6 +124,28 @@ def photo_ratio(work: Path, repeats: int) -> dict[str, Any]:
             "photo_ratio_cached": med["photos_cached"] / med["no_photos"],
             "photo_bytes": sum(p.stat().st_size
                                for p in (with_photos.parent / "photos").glob("phone-*.jpg"))}
+
+
+def photo_ratio_cold(work: Path, repeats: int, greenmine: list[str]) -> dict[str, Any]:
+    """CPU of ``greenmine build`` of the realistic mine in a new process: with its photos and
+    an empty user cache (the first build: every photo decoded), with its photos again (a
+    rebuild: the photos from the user's cache, ``GREENMINE_CACHE_DIR`` in the workdir), and
+    without photos; alternately, ``repeats`` times each."""
+    import realistic
+
+    user_cache = work / "user-cache"
+    runs: dict[str, list[float]] = {"photos": [], "photos_rebuilt": [], "no_photos": []}
+    with user_cache_at(str(user_cache)):
+        for _ in range(repeats):
+            for key in runs:
+                photos = key != "no_photos"
+                if key == "photos":
+                    shutil.rmtree(user_cache, ignore_errors=True)
+                path = realistic.write_realistic_mine(
+                    work / ("realistic" if photos else "realistic-no-photos"), 0, photos=photos)
+                runs[key].append(build_cold(path, work, greenmine, 1)["cpu_s"]["median"])
+    shutil.rmtree(user_cache, ignore_errors=True)
+    return {k: spread(v) for k, v in runs.items()}
 
 
 # -- CPU against deflate ---------------------------------------------------------------------------

@@ -26,6 +26,11 @@ from greenmine_docs.docx.pdf import find_soffice  # noqa: E402
 
 SOFFICE = find_soffice()
 os.environ["GREENMINE_SOFFICE"] = "none"
+
+# no prepared photos kept in the user's cache folder by the tests (a test that wants that
+# cache sets GREENMINE_CACHE_DIR to a folder of its own)
+os.environ["GREENMINE_CACHE_DIR"] = "none"
+
 NEEDS_LIBREOFFICE = "needs LibreOffice (soffice), not installed"
 
 

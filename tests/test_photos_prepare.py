@@ -5,6 +5,7 @@ content reuse."""
 from __future__ import annotations
 
 import io
+import os
 import random
 from pathlib import Path
 
@@ -151,3 +152,82 @@ def test_a_damaged_cache_entry_is_ignored(tmp_path) -> None:
     entry.write_bytes(b"not json\n")
     photos._examine.cache_clear()
     assert photos.prepare(path, cache)[0] == data
+
+
+def test_a_build_without_a_cache_folder_keeps_phone_photos_in_the_users(tmp_path,
+                                                                         monkeypatch) -> None:
+    user = tmp_path / "user-cache"
+    monkeypatch.setenv(photo_cache.ENV, str(user))
+    large = _photo(tmp_path / "large.jpg", (4032, 3024), orientation=6)
+    small = _photo(tmp_path / "small.jpg", (1200, 900), orientation=6)
+    assert large.stat().st_size >= photo_cache.USER_MIN_BYTES > small.stat().st_size
+    data, ratio = photos.prepare(large)
+    photos.prepare(small)
+    (entry,) = (user / photo_cache.FOLDER).iterdir()  # the large photo only
+    photos._examine.cache_clear()  # the next build, in a new process
+    monkeypatch.setattr(photos, "_decode", lambda *a: pytest.fail("decoded again"))
+    assert photos.prepare(large) == (data, ratio)
+
+
+def test_no_users_cache_when_turned_off(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv(photo_cache.ENV, "none")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert photo_cache.user_dir() is None
+    photos.prepare(_photo(tmp_path / "large.jpg", (4032, 3024), orientation=6))
+    assert not (tmp_path / "xdg").exists()
+    monkeypatch.delenv(photo_cache.ENV)
+    assert photo_cache.user_dir() == tmp_path / "xdg" / "greenmine-docs"
+
+
+def test_a_cut_short_cache_entry_is_prepared_again(tmp_path) -> None:
+    cache = tmp_path / "cache"
+    path = _photo(tmp_path / "a.jpg", (3000, 2000))
+    data, _ = photos.prepare(path, cache)
+    (entry,) = (cache / photo_cache.FOLDER).iterdir()
+    entry.write_bytes(entry.read_bytes()[:-1000])  # a disk that filled up, a copy cut short
+    photos._examine.cache_clear()
+    assert photos.prepare(path, cache)[0] == data
+    assert entry.read_bytes().endswith(data)  # and stored whole again
+
+
+def test_the_users_cache_keeps_the_photos_used_last(tmp_path) -> None:
+    folder = tmp_path / photo_cache.FOLDER
+    prepared = photo_cache.Prepared(b"jpeg", 0.75, "JPEG", 4000, 3000)
+    for n in range(11):
+        photo_cache.store(tmp_path, f"k{n:02d}", prepared, keep=10)
+        os.utime(folder / f"k{n:02d}.photo", ns=(n * 10**9, n * 10**9))
+    assert len(list(folder.iterdir())) == 11  # within 10 % over: not pruned at each store
+    assert photo_cache.load(tmp_path, "k00", b"") is not None  # used now: kept
+    photo_cache.store(tmp_path, "k11", prepared, keep=10)
+    kept = sorted(p.stem for p in folder.iterdir())
+    assert kept == ["k00", *[f"k{n:02d}" for n in range(3, 12)]]
+
+
+def _lines(path: Path, size: tuple[int, int]) -> Path:
+    """Six-pixel dark lines on a light ground (one pixel each in the report)."""
+    from PIL import ImageDraw
+
+    img = Image.new("RGB", size, (200, 210, 190))
+    draw = ImageDraw.Draw(img)
+    for x in range(0, size[0], 48):
+        draw.line([(x, 0), (x + 600, size[1])], fill=(30, 40, 60), width=6)
+    img.save(path, quality=92)
+    return path
+
+
+@pytest.mark.parametrize("picture, most", [(_photo, 0.8), (_lines, 4.5)])
+def test_the_last_reduction_is_the_full_size_picture_within_tolerance(tmp_path, picture,
+                                                                      most) -> None:
+    """The last reduction after a scaled decode (a factor of 1.5 for a 12-MP photo) against
+    Lanczos from the full-size decode, mean difference in levels of 255: a camera-like photo
+    well under one level (nearest neighbour is 1.5; the JPEG save adds about 1.5 more), thin
+    lines within 4.5 (bicubic 4.0; Hamming 5.5 and bilinear 7 print them visibly lighter)."""
+    path = picture(tmp_path / "p.jpg", (4032, 3024))
+    with Image.open(path) as full:
+        reference = full.convert("RGB").resize((661, 496), Image.Resampling.LANCZOS)
+    with Image.open(path) as scaled:
+        scaled.draft("RGB", (1008, 756))
+        scaled.load()
+        small = photos._resized(scaled, (661, 496))
+    assert small.size == (661, 496)
+    assert max(ImageStat.Stat(ImageChops.difference(small, reference)).mean) < most
