@@ -127,6 +127,8 @@ class _Styles:
                       if s.get(w("type")) == "paragraph"}
         self.ids = {(s.find(w("name")).get(w("val")) or "").lower(): sid
                     for sid, s in self.by_id.items() if s.find(w("name")) is not None}
+        self._levels: dict[str | None, int | None] = {}
+        self._fonts: dict[str | None, Any] = {}
 
     def _chain(self, style_id: str | None) -> Iterable[Any]:
         """The style and the styles it is based on, nearest first."""
@@ -139,6 +141,13 @@ class _Styles:
             style_id = None if based is None else based.get(w("val"))
 
     def outline_level(self, style_id: str | None) -> int | None:
+        """The outline level a paragraph of the style has (its own or inherited; remembered:
+        the styles do not change while a document's tables of contents are filled)."""
+        if style_id not in self._levels:
+            self._levels[style_id] = self._outline_level(style_id)
+        return self._levels[style_id]
+
+    def _outline_level(self, style_id: str | None) -> int | None:
         for style in self._chain(style_id):
             lvl = style.find(f"{w('pPr')}/{w('outlineLvl')}")
             if lvl is not None:
@@ -147,7 +156,13 @@ class _Styles:
 
     def rfonts(self, style_id: str | None) -> Any:
         """``w:rFonts`` naming the East Asian and Latin fonts of a paragraph style (what the
-        entry runs carry, as every run the generators write does)."""
+        entry runs carry, as every run the generators write does). One element per style:
+        callers copy it into their runs, never insert it."""
+        if style_id not in self._fonts:
+            self._fonts[style_id] = self._rfonts(style_id)
+        return self._fonts[style_id]
+
+    def _rfonts(self, style_id: str | None) -> Any:
         found: dict[str, str] = {}
         for style in self._chain(style_id):
             fonts = style.find(f"{w('rPr')}/{w('rFonts')}")
@@ -176,7 +191,6 @@ def headings(body: Any, styles: _Styles, levels: tuple[int, int]) -> list[TocEnt
     paragraph with an outline level in range (its own ``w:outlineLvl`` or its style's)."""
     first, last = levels
     out = []
-    by_style: dict[str | None, int | None] = {}
     for p in _candidates(body, styles, levels):
         ppr = p.find(w("pPr"))
         own = None if ppr is None else ppr.find(w("outlineLvl"))
@@ -184,10 +198,7 @@ def headings(body: Any, styles: _Styles, levels: tuple[int, int]) -> list[TocEnt
             lvl: int | None = int(own.get(w("val"), "9"))
         else:
             style = None if ppr is None else ppr.find(w("pStyle"))
-            sid = None if style is None else style.get(w("val"))
-            if sid not in by_style:
-                by_style[sid] = styles.outline_level(sid)
-            lvl = by_style[sid]
+            lvl = styles.outline_level(None if style is None else style.get(w("val")))
         if lvl is None or not first <= lvl + 1 <= last:
             continue
         text = _paragraph_text(p)
@@ -198,20 +209,24 @@ def headings(body: Any, styles: _Styles, levels: tuple[int, int]) -> list[TocEnt
 
 def _candidates(body: Any, styles: _Styles, levels: tuple[int, int]) -> list[Any]:
     """The body's paragraphs that may be entries, in document order: those with an outline
-    level of their own, and those whose style has one in ``levels`` (one XPath query: a long
-    document's other paragraphs are not visited in Python)."""
+    level of their own (``w:pPr/w:outlineLvl``), and those whose style (``w:pPr/w:pStyle``) has
+    one in ``levels``. Only those two kinds of element come back from the tree walk (done by
+    lxml): a long document's other paragraphs are not visited in Python."""
     first, last = levels
-    ids = [sid for sid in styles.by_id if sid is not None
-           and (lvl := styles.outline_level(sid)) is not None and first <= lvl + 1 <= last]
-    if any("|" in sid for sid in ids):  # (not in the joined list below) every paragraph
-        return list(body.iter(w("p")))
-    found: list[Any] = _CANDIDATES(body, ids="|" + "|".join(ids) + "|")
+    ids = {sid for sid in styles.by_id if sid is not None
+           and (lvl := styles.outline_level(sid)) is not None and first <= lvl + 1 <= last}
+    found: list[Any] = []
+    for el in body.iter(_PSTYLE, _OUTLINE):
+        ppr = el.getparent()
+        if ppr.tag != _PPR or (el.tag == _PSTYLE and el.get(_VAL) not in ids):
+            continue
+        p = ppr.getparent()
+        if p is not None and p.tag == _P and (not found or found[-1] is not p):
+            found.append(p)  # (a paragraph's pStyle and outlineLvl are in one pPr: adjacent)
     return found
 
 
-_CANDIDATES = etree.XPath(
-    ".//w:p[w:pPr/w:outlineLvl or w:pPr/w:pStyle[contains($ids, concat('|', @w:val, '|'))]]",
-    namespaces={"w": W})
+_P, _PPR, _PSTYLE, _OUTLINE, _VAL = (w(t) for t in ("p", "pPr", "pStyle", "outlineLvl", "val"))
 
 
 def _paragraph_of(el: Any) -> Any:
