@@ -58,11 +58,24 @@ def island(part: Any, xml: str) -> Any:
     from lxml import etree
 
     if _checking():
-        etree.fromstring(f"<w:x {NSDECL_W}>{xml}</w:x>".encode(),
-                         etree.XMLParser(resolve_entities=False, huge_tree=True))
+        check_canonical(xml)
     key = next(_keys)
     getattr(part, _FLAG)[key] = xml
     return etree.ProcessingInstruction(TARGET, str(key))
+
+
+def check_canonical(xml: str) -> None:
+    """Fail unless ``xml`` is well-formed and exactly what lxml writes for the elements it
+    stands for: a part whose islands are all canonical can have its tree changed and be
+    serialised again without parsing the islands (:func:`~greenmine_docs.docx.toc.fill_tocs`),
+    giving the bytes a parse of the whole part would."""
+    from lxml import etree
+
+    wrapped = f"<w:x {NSDECL_W}>{xml}</w:x>"
+    root = etree.fromstring(wrapped.encode(),
+                            etree.XMLParser(resolve_entities=False, huge_tree=True))
+    if etree.tostring(root, encoding="unicode") != wrapped:
+        raise ValueError(f"XML island not as lxml writes it: {xml[:200]}")
 
 
 def is_island(element: Any) -> bool:
@@ -91,11 +104,17 @@ def expand(blob: bytes, table: dict[int, str]) -> bytes:
 def materialize(part: Any, root: Any) -> None:
     """Replace every island under ``root`` by the elements it stands for (for code that walks
     the tree, and for tests)."""
+    put_in(root, getattr(part, _FLAG, None) or {})
+
+
+def put_in(root: Any, table: dict[int, str], keys: set[int] | None = None) -> None:
+    """Replace the islands under ``root`` (those of ``keys``, or all) by the elements their
+    texts in ``table`` stand for."""
     from docx.oxml import parse_xml
     from lxml import etree
 
-    table = getattr(part, _FLAG, None) or {}
-    for pi in [e for e in root.iter(etree.PI) if e.target == TARGET]:
+    for pi in [e for e in root.iter(etree.PI) if e.target == TARGET
+               and (keys is None or int(e.text) in keys)]:
         parent = pi.getparent()
         wrapper = parse_xml(f"<w:x {NSDECL_W}>{table[int(pi.text)]}</w:x>")
         index = parent.index(pi)

@@ -22,6 +22,9 @@ from typing import Any, Iterable
 
 from lxml import etree
 
+from .islands import expand, put_in
+from .package import unexpanded
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _DOCUMENT = "word/document.xml"
 _STYLES = "word/styles.xml"
@@ -360,25 +363,62 @@ def _fill(field: _Field, entries: list[TocEntry], body: Any, styles: _Styles) ->
 def fill_tocs(data: bytes, entries: Iterable[list[TocEntry] | None] | None = None) -> bytes:
     """``data`` with every TOC field's result replaced by its entries: ``entries`` gives one
     list per field in document order (from LibreOffice's layout); a field without a list (or
-    all of them when ``entries`` is None) gets its headings without page numbers."""
+    all of them when ``entries`` is None) gets its headings without page numbers.
+
+    Package bytes that remember their document part before its XML islands were put in
+    (:class:`~greenmine_docs.docx.package.Package`) are filled on that part, when no island
+    holds anything the fill reads; the bytes are the same either way."""
     src = zipfile.ZipFile(io.BytesIO(data))
-    xml = src.read(_DOCUMENT)
+    kept = unexpanded(data, _DOCUMENT)
+    if kept is not None and _island_fields(kept[1]):
+        kept = None
+    xml, islands = kept if kept is not None else (src.read(_DOCUMENT), {})
     if b"TOC" not in xml:
         return data  # no TOC field (the cheap test first: a long table is not parsed)
-    root = etree.fromstring(xml)
-    body = root.find(w("body"))
-    fields = _toc_fields(body)
+    root, fields = _parsed(xml)
     if not fields:
         return data
-    styles = _Styles(etree.fromstring(src.read(_STYLES)) if _STYLES in src.namelist()
+    kept_styles = unexpanded(data, _STYLES)
+    styles = _Styles(etree.fromstring(kept_styles[0] if kept_styles is not None
+                                      else src.read(_STYLES)) if _STYLES in src.namelist()
                      else etree.Element(w("styles")))
+    if islands:
+        put_in(root, islands, _read_islands(islands, styles))
+    body = root.find(w("body"))
     given = list(entries) if entries is not None else []
     for n, field in enumerate(fields):
         own = given[n] if n < len(given) else None
         _fill(field, own if own is not None else headings(body, styles, field.levels),
               body, styles)
     xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    return _replace_member(src, _DOCUMENT, xml)
+    return _replace_member(src, _DOCUMENT, expand(xml, islands))
+
+
+def _parsed(xml: bytes) -> tuple[Any, list[_Field]]:
+    root = etree.fromstring(xml)
+    return root, _toc_fields(root.find(w("body")))
+
+
+def _island_fields(islands: dict[int, str]) -> bool:
+    """Whether an island may hold a field (the TOC itself, or one nested in its result)."""
+    return any("w:fldChar" in text or "w:instrText" in text for text in islands.values())
+
+
+_ISLAND_PSTYLE = re.compile(r'<w:pStyle w:val="([^"]*)"/>')
+
+
+def _read_islands(islands: dict[int, str], styles: _Styles) -> set[int]:
+    """The islands that may hold what a TOC fill reads: a paragraph it lists (an outline
+    level, or a style with one, or a paragraph style in a form not recognised here) or a
+    section break (the width of the entries)."""
+    def read(text: str) -> bool:
+        if "w:outlineLvl" in text or "w:sectPr" in text:
+            return True
+        found = _ISLAND_PSTYLE.findall(text)
+        return len(found) != text.count("<w:pStyle") or any(
+            styles.outline_level(sid) is not None for sid in set(found))
+
+    return {key for key, text in islands.items() if read(text)}
 
 
 def _replace_member(src: zipfile.ZipFile, name: str, content: bytes) -> bytes:
