@@ -6,6 +6,7 @@ Cells are plain values (str, int, float, None) or :class:`Cell` for spans, bold 
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any, Sequence
@@ -302,12 +303,25 @@ def row_height_pt(values: Sequence[Any], widths_mm: Sequence[float], size: float
     for value in values:
         span = max(1, value.span) if isinstance(value, Cell) else 1
         text = cell_text(value.text if isinstance(value, Cell) else value)
-        width_pt = Mm(sum(widths_mm[col:col + span])).pt - 2 * CELL_MARGIN_PT
-        per_line = max(1, math.floor(width_pt / size))  # whole characters: a line ends early
-        cell_lines = sum(max(1, math.ceil(_ems(part) / per_line)) for part in text.split("\n"))
-        lines = max(lines, cell_lines)
+        lines = max(lines, _cell_lines(text, _per_line(sum(widths_mm[col:col + span]), size)))
         col += span
     return lines * size * LINE_FACTOR + ROW_PADDING_PT
+
+
+# The same texts (an indicator's wording, a column's width) come back in every row and every
+# mine of a batch: their counts are remembered, bounded, and are the very numbers computed.
+@functools.lru_cache(maxsize=256)
+def _per_line(width_mm: float, size: float) -> int:
+    """Whole characters of ``size`` pt a line of a cell ``width_mm`` wide holds (a line ends
+    early rather than late)."""
+    width_pt = Mm(width_mm).pt - 2 * CELL_MARGIN_PT
+    return max(1, math.floor(width_pt / size))
+
+
+@functools.lru_cache(maxsize=4096)
+def _cell_lines(text: str, per_line: int) -> int:
+    """Lines ``text`` wraps to, ``per_line`` ems a line."""
+    return sum(max(1, math.ceil(_ems(part) / per_line)) for part in text.split("\n"))
 
 
 def page_chunks(header_rows: Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]],
