@@ -272,3 +272,22 @@ def test_islands_must_be_written_as_lxml_writes_them() -> None:
                 "<w:p><w:pPr><w:jc w:val='left'/></w:pPr></w:p>"):
         with pytest.raises(ValueError):
             check_canonical(odd)
+
+
+def test_an_island_holding_a_heading_is_read(rendered) -> None:
+    """A heading kept as an island (as the generators write their headings: by its style, or
+    with an outline level of its own) is listed by the fill on the unexpanded part."""
+    from greenmine_docs.docx.package import Package
+
+    data = next(d for d in rendered.values() if has_toc(d))
+    assert isinstance(data, Package)
+    key = next(k for k, text in data.islands.items() if "<w:tbl>" in text)
+    for heading in ('<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>新标题</w:t>'
+                    '</w:r></w:p>',
+                    '<w:p><w:pPr><w:outlineLvl w:val="0"/></w:pPr><w:r><w:t>新标题</w:t>'
+                    '</w:r></w:p>'):
+        odd = Package.of(bytes(data), data.parts, {**data.islands, key: heading})
+        filled = fill_tocs(odd)
+        assert "新标题" in zipfile.ZipFile(io.BytesIO(filled)).read(
+            "word/document.xml").decode().split("TOC", 1)[1].split("fldCharType=\"end\"")[0]
+        assert filled != fill_tocs(data)

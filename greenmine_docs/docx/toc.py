@@ -12,6 +12,7 @@ every other member is copied as it is, with its name, order and time stamp.
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import re
 import struct
@@ -180,8 +181,20 @@ class _Styles:
         el.set(w("hint"), "eastAsia")
         return el
 
+    @functools.cached_property
+    def outlined(self) -> list[str]:
+        """The ids of the paragraph styles with an outline level."""
+        return [sid for sid in self.by_id if sid and self.outline_level(sid) is not None]
+
     def toc_style(self, level: int) -> str | None:
         return self.ids.get(f"toc {level}") or self.ids.get("toc 1")
+
+
+@functools.lru_cache(maxsize=8)
+def _styles(xml: bytes) -> _Styles:
+    """The styles of a ``styles.xml`` (empty: none). Every document made from one template
+    has the same: they are read once (a :class:`_Styles` only answers questions)."""
+    return _Styles(etree.fromstring(xml) if xml else etree.Element(w("styles")))
 
 
 def _paragraph_text(p: Any) -> str:
@@ -379,9 +392,8 @@ def fill_tocs(data: bytes, entries: Iterable[list[TocEntry] | None] | None = Non
     if not fields:
         return data
     kept_styles = unexpanded(data, _STYLES)
-    styles = _Styles(etree.fromstring(kept_styles[0] if kept_styles is not None
-                                      else src.read(_STYLES)) if _STYLES in src.namelist()
-                     else etree.Element(w("styles")))
+    styles = _styles(kept_styles[0] if kept_styles is not None
+                     else src.read(_STYLES) if _STYLES in src.namelist() else b"")
     if islands:
         put_in(root, islands, _read_islands(islands, styles))
     body = root.find(w("body"))
@@ -404,19 +416,19 @@ def _island_fields(islands: dict[int, str]) -> bool:
     return any("w:fldChar" in text or "w:instrText" in text for text in islands.values())
 
 
-_ISLAND_PSTYLE = re.compile(r'<w:pStyle w:val="([^"]*)"/>')
-
-
 def _read_islands(islands: dict[int, str], styles: _Styles) -> set[int]:
     """The islands that may hold what a TOC fill reads: a paragraph it lists (an outline
     level, or a style with one, or a paragraph style in a form not recognised here) or a
     section break (the width of the entries)."""
+    marks = [f'<w:pStyle w:val="{sid}"' for sid in styles.outlined]
+    plain = not any(c in sid for sid in styles.outlined for c in '&<>"\t\n\r')  # unescaped
+
     def read(text: str) -> bool:
         if "w:outlineLvl" in text or "w:sectPr" in text:
             return True
-        found = _ISLAND_PSTYLE.findall(text)
-        return len(found) != text.count("<w:pStyle") or any(
-            styles.outline_level(sid) is not None for sid in set(found))
+        n = text.count("<w:pStyle")
+        return n > 0 and (not plain or n != text.count('<w:pStyle w:val="')
+                          or any(m in text for m in marks))
 
     return {key for key, text in islands.items() if read(text)}
 
