@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
 from .page import TYPE_WIDTH_MM
@@ -171,7 +171,6 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
     least height of every body row; the body rows in ``keep_with_next`` stay on the page of
     the row after them (a group title never ends a page alone)."""
     from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls
 
     from . import islands
 
@@ -380,10 +379,20 @@ def add_paged_table(container: Any, header: Sequence[Any], rows: Sequence[Sequen
         add_table(container, header, part, merges=local, **options)
 
 
-def _page_break(container: Any) -> None:
-    """A paragraph of no height that starts a new page."""
-    from docx.enum.text import WD_LINE_SPACING
+_PAGE_BREAK = (f'<w:p {nsdecls("w")}><w:pPr><w:pageBreakBefore/><w:spacing w:lineRule="exact" '
+               'w:line="20" w:before="0" w:after="0"/></w:pPr></w:p>')
 
+
+def _page_break(container: Any) -> None:
+    """A paragraph of no height that starts a new page (in the body or a cell: written as the
+    XML python-docx's paragraph format writes, without its property machinery)."""
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.oxml import parse_xml
+
+    block = block_parent(container)
+    if block is not None:
+        insert_block(block._element, parse_xml(_PAGE_BREAK))
+        return
     par = container.add_paragraph()
     pf = par.paragraph_format
     pf.page_break_before = True
