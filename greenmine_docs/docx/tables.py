@@ -300,9 +300,15 @@ def row_height_pt(values: Sequence[Any], widths_mm: Sequence[float], size: float
     """Estimated height (pt) of a table row: the tallest cell's wrapped lines."""
     lines, col = 1, 0
     for value in values:
-        span = max(1, value.span) if isinstance(value, Cell) else 1
-        text = cell_text(value.text if isinstance(value, Cell) else value)
-        lines = max(lines, _cell_lines(text, _per_line(sum(widths_mm[col:col + span]), size)))
+        if type(value) is str:  # most cells: one column of text
+            text, span = value, 1
+        elif isinstance(value, Cell):
+            text, span = cell_text(value.text), max(1, value.span)
+        else:
+            text, span = cell_text(value), 1
+        width = widths_mm[col] if span == 1 and col < len(widths_mm) else \
+            sum(widths_mm[col:col + span])
+        lines = max(lines, _cell_lines(text, _per_line(width, size)))
         col += span
     return lines * size * LINE_FACTOR + ROW_PADDING_PT
 
