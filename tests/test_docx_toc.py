@@ -282,12 +282,29 @@ def test_an_island_holding_a_heading_is_read(rendered) -> None:
     data = next(d for d in rendered.values() if has_toc(d))
     assert isinstance(data, Package)
     key = next(k for k, text in data.islands.items() if "<w:tbl>" in text)
-    for heading in ('<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>新标题</w:t>'
-                    '</w:r></w:p>',
-                    '<w:p><w:pPr><w:outlineLvl w:val="0"/></w:pPr><w:r><w:t>新标题</w:t>'
-                    '</w:r></w:p>'):
-        odd = Package.of(bytes(data), data.parts, {**data.islands, key: heading})
+    assert key in data.declared  # a table's builder says which styles it holds
+    heading1 = '<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>新标题</w:t></w:r></w:p>'
+    outlined = '<w:p><w:pPr><w:outlineLvl w:val="0"/></w:pPr><w:r><w:t>新标题</w:t></w:r></w:p>'
+    for heading, declared in ((heading1, {}), (outlined, {}),
+                              (heading1, {key: frozenset({"Heading1"})})):
+        odd = Package.of(bytes(data), data.parts, {**data.islands, key: heading},
+                         {**data.declared, **declared} if declared else
+                         {k: v for k, v in data.declared.items() if k != key})
         filled = fill_tocs(odd)
         assert "新标题" in zipfile.ZipFile(io.BytesIO(filled)).read(
             "word/document.xml").decode().split("TOC", 1)[1].split("fldCharType=\"end\"")[0]
         assert filled != fill_tocs(data)
+
+
+def test_an_island_declared_by_its_styles_holds_no_more() -> None:
+    from greenmine_docs.docx.islands import check_declared
+
+    table = ('<w:tbl><w:tr><w:tc><w:p><w:pPr><w:pStyle w:val="TableText"/></w:pPr></w:p>'
+             '</w:tc></w:tr></w:tbl>')
+    check_declared(table, {"TableText", "TableHeading"})
+    for styles, xml in (({"TableHeading"}, table),
+                        ({"TableText"}, table.replace("</w:pPr>", '<w:outlineLvl w:val="0"/>'
+                                                      "</w:pPr>")),
+                        ({"TableText"}, table.replace("<w:p>", "<w:p><w:pPr><w:sectPr/></w:pPr>"))):
+        with pytest.raises(ValueError):
+            check_declared(xml, styles)

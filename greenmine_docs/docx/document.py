@@ -137,6 +137,7 @@ def package_bytes(document: Any) -> bytes:
 
     from ..clock import StampedZip
     from ..outputs import PACKAGE_COMPRESSLEVEL
+    from .islands import declared as island_styles
     from .islands import texts as island_texts
 
     package = document.part.package
@@ -150,7 +151,8 @@ def package_bytes(document: Any) -> bytes:
         PackageWriter._write_pkg_rels(members, package.rels)
         # _Members has the interface of the zip writer PackageWriter expects
         PackageWriter._write_parts(members, parts)  # type: ignore[arg-type]
-    return Package.of(buf.getvalue(), members.unexpanded, members.islands)
+    return Package.of(buf.getvalue(), members.unexpanded, members.islands,
+                      island_styles(parts))
 
 
 def template_bytes(doc: Any) -> bytes:

@@ -33,6 +33,7 @@ from .text import NSDECL_W
 
 TARGET = "gm-xml"
 _FLAG = "_gm_islands"
+_DECLARED = "_gm_island_styles"  # key -> the paragraph styles its builder says it holds
 _INSTRUCTION = re.compile(rb"<\?gm-xml (\d+)\?>")
 _keys = itertools.count(1)  # unique in the process: parts' tables can be merged
 
@@ -42,6 +43,7 @@ def enable(part: Any) -> None:
     :func:`~greenmine_docs.docx.document.package_bytes`)."""
     if getattr(part, _FLAG, None) is None:
         setattr(part, _FLAG, {})
+        setattr(part, _DECLARED, {})
 
 
 def enabled(part: Any) -> bool:
@@ -52,15 +54,24 @@ def _checking() -> bool:
     return os.environ.get("GREENMINE_CHECK_ISLANDS") == "1"
 
 
-def island(part: Any, xml: str) -> Any:
+def island(part: Any, xml: str, *, styles: Iterable[str] | None = None) -> Any:
     """A processing instruction standing for ``xml`` (one or more ``w:`` block elements
-    without namespace declarations) in ``part``, to be inserted where those elements belong."""
+    without namespace declarations) in ``part``, to be inserted where those elements belong.
+
+    ``styles``: the builder's word that ``xml`` holds no field, outline level or section
+    break, and paragraphs of these styles only — what a table of contents fill would otherwise
+    search the text for (:func:`~greenmine_docs.docx.toc.fill_tocs`; a big table's text is
+    then not searched). Checked with the XML in the tests."""
     from lxml import etree
 
     if _checking():
         check_canonical(xml)
+        if styles is not None:
+            check_declared(xml, set(styles))
     key = next(_keys)
     getattr(part, _FLAG)[key] = xml
+    if styles is not None:
+        getattr(part, _DECLARED)[key] = frozenset(styles)
     return etree.ProcessingInstruction(TARGET, str(key))
 
 
@@ -78,6 +89,20 @@ def check_canonical(xml: str) -> None:
         raise ValueError(f"XML island not as lxml writes it: {xml[:200]}")
 
 
+_STYLE_VALUE = re.compile(r'<w:pStyle w:val="([^"]*)"/>')
+UNDECLARED = ("w:fldChar", "w:fldSimple", "w:instrText", "w:outlineLvl", "w:sectPr")
+"""What an island declared by its styles never holds."""
+
+
+def check_declared(xml: str, styles: set[str]) -> None:
+    """Fail unless ``xml`` holds nothing of :data:`UNDECLARED` and its paragraph styles are
+    among ``styles``."""
+    used = set(_STYLE_VALUE.findall(xml))
+    if any(mark in xml for mark in UNDECLARED) or not used <= styles \
+            or len(_STYLE_VALUE.findall(xml)) != xml.count("<w:pStyle"):
+        raise ValueError(f"XML island holds more than its builder declared: {xml[:200]}")
+
+
 def is_island(element: Any) -> bool:
     from lxml import etree
 
@@ -89,6 +114,16 @@ def texts(parts: Iterable[Any]) -> dict[int, str]:
     found: dict[int, str] = {}
     for part in parts:
         own = getattr(part, _FLAG, None)
+        if own:
+            found.update(own)
+    return found
+
+
+def declared(parts: Iterable[Any]) -> dict[int, frozenset[str]]:
+    """The paragraph styles of the islands of ``parts`` whose builders declared them."""
+    found: dict[int, frozenset[str]] = {}
+    for part in parts:
+        own = getattr(part, _DECLARED, None)
         if own:
             found.update(own)
     return found

@@ -24,15 +24,19 @@ UNEXPANDED_PARTS = frozenset({"word/document.xml", "word/styles.xml"})
 class Package(bytes):
     """Package bytes; ``parts``: member name -> that member's content before the islands were
     put in (the members of :data:`UNEXPANDED_PARTS` that the package has); ``islands``: the
-    island texts by key."""
+    island texts by key; ``declared``: the paragraph styles of the islands whose builders
+    declared them (:func:`~greenmine_docs.docx.islands.island`)."""
 
     parts: dict[str, bytes]
     islands: dict[int, str]
+    declared: dict[int, frozenset[str]]
 
     @classmethod
-    def of(cls, data: bytes, parts: dict[str, bytes], islands: dict[int, str]) -> Package:
+    def of(cls, data: bytes, parts: dict[str, bytes], islands: dict[int, str],
+           declared: dict[int, frozenset[str]] | None = None) -> Package:
         package = cls(data)
         package.parts, package.islands = dict(parts), islands
+        package.declared = declared or {}
         return package
 
     def __reduce__(self) -> tuple[Any, ...]:

@@ -114,6 +114,7 @@ class _ParaStyle:
         style_id = style_id_of(part, name)  # same lookup (and cache) as text.set_style
         east_asia, latin = style_fonts(part, None if style_id is False else style_id)
         self.has_ppr = style_id is not False
+        self.style_id = style_id or None
         self.pstyle = f'<w:pStyle w:val="{_attr(style_id)}"/>' if style_id else ""
         rfonts = (f'<w:rFonts w:ascii="{_attr(latin)}" w:hAnsi="{_attr(latin)}" '
                   f'w:eastAsia="{_attr(east_asia)}" w:cs="{_attr(latin)}" w:hint="eastAsia"/>')
@@ -268,7 +269,8 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
         add_row(index, body_row, head=False)
     out.append("</w:tbl>")
     if as_island:
-        insert_block(body._element, islands.island(part, "".join(out)))
+        insert_block(body._element, islands.island(part, "".join(out), styles={
+            sid for sid in (head_style.style_id, text_style.style_id) if sid}))
         return
     new = parse_xml("".join(out))
     if table is None:

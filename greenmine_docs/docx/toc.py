@@ -383,7 +383,8 @@ def fill_tocs(data: bytes, entries: Iterable[list[TocEntry] | None] | None = Non
     holds anything the fill reads; the bytes are the same either way."""
     src = zipfile.ZipFile(io.BytesIO(data))
     kept = unexpanded(data, _DOCUMENT)
-    if kept is not None and _island_fields(kept[1]):
+    declared: dict[int, frozenset[str]] = getattr(data, "declared", {})
+    if kept is not None and _island_fields(kept[1], declared):
         kept = None
     xml, islands = kept if kept is not None else (src.read(_DOCUMENT), {})
     if b"TOC" not in xml:
@@ -395,7 +396,7 @@ def fill_tocs(data: bytes, entries: Iterable[list[TocEntry] | None] | None = Non
     styles = _styles(kept_styles[0] if kept_styles is not None
                      else src.read(_STYLES) if _STYLES in src.namelist() else b"")
     if islands:
-        put_in(root, islands, _read_islands(islands, styles))
+        put_in(root, islands, _read_islands(islands, declared, styles))
     body = root.find(w("body"))
     given = list(entries) if entries is not None else []
     for n, field in enumerate(fields):
@@ -411,15 +412,20 @@ def _parsed(xml: bytes) -> tuple[Any, list[_Field]]:
     return root, _toc_fields(root.find(w("body")))
 
 
-def _island_fields(islands: dict[int, str]) -> bool:
-    """Whether an island may hold a field (the TOC itself, or one nested in its result)."""
-    return any("w:fldChar" in text or "w:instrText" in text for text in islands.values())
+def _island_fields(islands: dict[int, str], declared: dict[int, frozenset[str]]) -> bool:
+    """Whether an island may hold a field (the TOC itself, or one nested in its result); one
+    whose builder declared its styles holds none."""
+    return any("w:fldChar" in text or "w:instrText" in text
+               for key, text in islands.items() if key not in declared)
 
 
-def _read_islands(islands: dict[int, str], styles: _Styles) -> set[int]:
+def _read_islands(islands: dict[int, str], declared: dict[int, frozenset[str]],
+                  styles: _Styles) -> set[int]:
     """The islands that may hold what a TOC fill reads: a paragraph it lists (an outline
     level, or a style with one, or a paragraph style in a form not recognised here) or a
-    section break (the width of the entries)."""
+    section break (the width of the entries). An island whose builder declared its styles is
+    known by them, without searching its text."""
+    outlined = set(styles.outlined)
     marks = [f'<w:pStyle w:val="{sid}"' for sid in styles.outlined]
     plain = not any(c in sid for sid in styles.outlined for c in '&<>"\t\n\r')  # unescaped
 
@@ -430,7 +436,8 @@ def _read_islands(islands: dict[int, str], styles: _Styles) -> set[int]:
         return n > 0 and (not plain or n != text.count('<w:pStyle w:val="')
                           or any(m in text for m in marks))
 
-    return {key for key, text in islands.items() if read(text)}
+    return {key for key, text in islands.items()
+            if (not outlined.isdisjoint(declared[key]) if key in declared else read(text))}
 
 
 def _replace_member(src: zipfile.ZipFile, name: str, content: bytes) -> bytes:
