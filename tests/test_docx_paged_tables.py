@@ -146,3 +146,23 @@ def test_score_sheet_heading_rows_are_tall_enough_for_their_text(variant, tmp_pa
     heading = next(r for r in range(2, 6) if long in str(ws.cell(r, 1).value))
     assert ws.row_dimensions[heading].height >= 2 * 15 + 3  # two lines, not clipped to one
     assert ws.row_dimensions[1].height == 30  # the title fits one line
+
+
+def test_a_page_break_is_what_python_docx_writes() -> None:
+    """The page break between the parts of a table, written as XML, equals the paragraph
+    python-docx's paragraph format makes (page break before, exactly 1 pt, no spacing)."""
+    from docx import Document
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Pt
+    from lxml import etree
+
+    from greenmine_docs.docx.tables import _page_break
+
+    fast, slow = Document(), Document()
+    _page_break(fast)
+    pf = slow.add_paragraph().paragraph_format
+    pf.page_break_before = True
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = Pt(1)
+    pf.space_before = pf.space_after = Pt(0)
+    assert etree.tostring(fast.element) == etree.tostring(slow.element)

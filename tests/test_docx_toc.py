@@ -205,3 +205,106 @@ def test_build_without_libreoffice_fills_from_the_headings_and_says_so(tmp_path,
     result = run_cli(runner, "build", EXAMPLE, "-o", tmp_path / "p", "--pdf")
     assert result.code == 2 and "LibreOffice" in result.stderr
     assert not (tmp_path / "p").exists()
+
+
+# -- the fill on the part before its islands were put in (docx/package.py) ------------------
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, bytes]:
+    """Every Word document of the example as rendered (before its TOC is filled)."""
+    from greenmine_docs import api
+    from greenmine_docs.documents import DOCUMENTS
+    from greenmine_docs.pipeline.spec import RenderOptions
+
+    run = api.check(api.load(EXAMPLE))
+    return {spec.key: spec.render(run, "docx", RenderOptions()) for spec in DOCUMENTS
+            if "docx" in spec.formats and spec.supports(run) and not api.blockers(spec, run)}
+
+
+def test_rendered_documents_remember_their_unexpanded_parts(rendered) -> None:
+    from greenmine_docs.docx.package import Package, unexpanded
+
+    with_toc = [key for key, data in rendered.items() if has_toc(data)]
+    assert len(with_toc) >= 3
+    for key in with_toc:
+        data = rendered[key]
+        assert isinstance(data, Package)
+        part, islands = unexpanded(data, "word/document.xml")  # type: ignore[misc]
+        assert islands and b"<?gm-xml " in part
+        assert unexpanded(bytes(data), "word/document.xml") is None
+
+
+def test_the_fill_on_the_unexpanded_part_gives_the_same_bytes(rendered) -> None:
+    for key, data in rendered.items():
+        plain = bytes(data)
+        assert fill_tocs(data) == fill_tocs(plain), key
+        if has_toc(plain):
+            paged = [[TocEntry(1, "一、概况", "1"), TocEntry(2, "（一）位置", "iv")]]
+            assert fill_tocs(data, paged) == fill_tocs(plain, paged), key
+            assert fill_tocs(data) != plain
+
+
+def test_an_island_holding_a_field_takes_the_whole_part(rendered) -> None:
+    """An island that may hold a field (the TOC itself, or one in its result) is not read
+    by the fill on the unexpanded part: the whole part is parsed instead."""
+    from greenmine_docs.docx.package import Package
+
+    data = next(d for d in rendered.values() if has_toc(d))
+    assert isinstance(data, Package)
+    key = next(iter(data.islands))
+    odd = Package.of(bytes(data), data.parts, {**data.islands, key: '<w:p><w:r><w:fldChar '
+                                                   'w:fldCharType="begin"/></w:r></w:p>'})
+    assert fill_tocs(odd) == fill_tocs(bytes(data))
+
+
+def test_a_package_pickles_as_plain_bytes(rendered) -> None:
+    import pickle
+
+    data = next(iter(rendered.values()))
+    again = pickle.loads(pickle.dumps(data))
+    assert type(again) is bytes and again == data
+
+
+def test_islands_must_be_written_as_lxml_writes_them() -> None:
+    from greenmine_docs.docx.islands import check_canonical
+
+    check_canonical('<w:p><w:r><w:t xml:space="preserve">a &amp; &lt;b&gt; "c"</w:t></w:r></w:p>')
+    for odd in ("<w:p><w:r></w:r></w:p>", "<w:p><w:r><w:t>&quot;</w:t></w:r></w:p>",
+                "<w:p><w:pPr><w:jc w:val='left'/></w:pPr></w:p>"):
+        with pytest.raises(ValueError):
+            check_canonical(odd)
+
+
+def test_an_island_holding_a_heading_is_read(rendered) -> None:
+    """A heading kept as an island (as the generators write their headings: by its style, or
+    with an outline level of its own) is listed by the fill on the unexpanded part."""
+    from greenmine_docs.docx.package import Package
+
+    data = next(d for d in rendered.values() if has_toc(d))
+    assert isinstance(data, Package)
+    key = next(k for k, text in data.islands.items() if "<w:tbl>" in text)
+    assert key in data.declared  # a table's builder says which styles it holds
+    heading1 = '<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>新标题</w:t></w:r></w:p>'
+    outlined = '<w:p><w:pPr><w:outlineLvl w:val="0"/></w:pPr><w:r><w:t>新标题</w:t></w:r></w:p>'
+    for heading, declared in ((heading1, {}), (outlined, {}),
+                              (heading1, {key: frozenset({"Heading1"})})):
+        odd = Package.of(bytes(data), data.parts, {**data.islands, key: heading},
+                         {**data.declared, **declared} if declared else
+                         {k: v for k, v in data.declared.items() if k != key})
+        filled = fill_tocs(odd)
+        assert "新标题" in zipfile.ZipFile(io.BytesIO(filled)).read(
+            "word/document.xml").decode().split("TOC", 1)[1].split("fldCharType=\"end\"")[0]
+        assert filled != fill_tocs(data)
+
+
+def test_an_island_declared_by_its_styles_holds_no_more() -> None:
+    from greenmine_docs.docx.islands import check_declared
+
+    table = ('<w:tbl><w:tr><w:tc><w:p><w:pPr><w:pStyle w:val="TableText"/></w:pPr></w:p>'
+             '</w:tc></w:tr></w:tbl>')
+    check_declared(table, {"TableText", "TableHeading"})
+    for styles, xml in (({"TableHeading"}, table),
+                        ({"TableText"}, table.replace("</w:pPr>", '<w:outlineLvl w:val="0"/>'
+                                                      "</w:pPr>")),
+                        ({"TableText"}, table.replace("<w:p>", "<w:p><w:pPr><w:sectPr/></w:pPr>"))):
+        with pytest.raises(ValueError):
+            check_declared(xml, styles)

@@ -197,6 +197,7 @@ PATTERNS: list[Rx] = [
     *held("docx.text", "_XML_INVALID", "search"), *held("docx.text", "_RUN_SPECIAL", "split"),
     *held("docx.charts", "_NOT_XML", "sub"),
     *held("docx.islands", "_INSTRUCTION", "sub", kind=XML),
+    *held("docx.islands", "_STYLE_VALUE", "findall", kind=XML),
     *inline("docx.document", rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", "sub",
             kind=XML),
     *inline("render.tpl", r"^<w:document\b", "sub", kind=XML),

@@ -6,6 +6,7 @@ from typing import Any
 
 from .fields import set_update_fields
 from .fonts import DEFAULT_FONTS, FontScheme
+from .package import UNEXPANDED_PARTS, Package
 from .page import page_number_footers, set_doc_grid, setup_page, suppress_first_page_number
 from .styles import apply_official_styles
 
@@ -105,6 +106,7 @@ class _Members:
     def __init__(self, zf: Any, islands: dict[int, str]) -> None:
         self.zf = zf
         self.islands = islands
+        self.unexpanded: dict[str, bytes] = {}  # the XML parts a TOC fill reads, as serialised
 
     def write(self, pack_uri: Any, blob: bytes) -> None:
         import zipfile
@@ -115,6 +117,8 @@ class _Members:
         if name.lower().endswith(_STORED_SUFFIXES):
             self.zf.writestr(name, blob, compress_type=zipfile.ZIP_STORED)
         else:
+            if name in UNEXPANDED_PARTS:
+                self.unexpanded[name] = blob
             self.zf.writestr(name, expand(blob, self.islands),
                              compress_type=zipfile.ZIP_DEFLATED)
 
@@ -124,13 +128,16 @@ def package_bytes(document: Any) -> bytes:
     (same members, content types and relationships, by python-docx's own package writer
     steps), except that pictures are stored instead of deflated a second time, the XML is
     deflated at :data:`~greenmine_docs.outputs.PACKAGE_COMPRESSLEVEL` and XML islands
-    (:mod:`~greenmine_docs.docx.islands`) are put in place."""
+    (:mod:`~greenmine_docs.docx.islands`) are put in place. The bytes come as a
+    :class:`~greenmine_docs.docx.package.Package`, which keeps the document part as it was
+    before the islands were put in, for a cheaper TOC fill."""
     import zipfile
 
     from docx.opc.pkgwriter import PackageWriter
 
     from ..clock import StampedZip
     from ..outputs import PACKAGE_COMPRESSLEVEL
+    from .islands import declared as island_styles
     from .islands import texts as island_texts
 
     package = document.part.package
@@ -144,7 +151,8 @@ def package_bytes(document: Any) -> bytes:
         PackageWriter._write_pkg_rels(members, package.rels)
         # _Members has the interface of the zip writer PackageWriter expects
         PackageWriter._write_parts(members, parts)  # type: ignore[arg-type]
-    return buf.getvalue()
+    return Package.of(buf.getvalue(), members.unexpanded, members.islands,
+                      island_styles(parts))
 
 
 def template_bytes(doc: Any) -> bytes:

@@ -33,6 +33,7 @@ from .text import NSDECL_W
 
 TARGET = "gm-xml"
 _FLAG = "_gm_islands"
+_DECLARED = "_gm_island_styles"  # key -> the paragraph styles its builder says it holds
 _INSTRUCTION = re.compile(rb"<\?gm-xml (\d+)\?>")
 _keys = itertools.count(1)  # unique in the process: parts' tables can be merged
 
@@ -42,6 +43,7 @@ def enable(part: Any) -> None:
     :func:`~greenmine_docs.docx.document.package_bytes`)."""
     if getattr(part, _FLAG, None) is None:
         setattr(part, _FLAG, {})
+        setattr(part, _DECLARED, {})
 
 
 def enabled(part: Any) -> bool:
@@ -52,17 +54,53 @@ def _checking() -> bool:
     return os.environ.get("GREENMINE_CHECK_ISLANDS") == "1"
 
 
-def island(part: Any, xml: str) -> Any:
+def island(part: Any, xml: str, *, styles: Iterable[str] | None = None) -> Any:
     """A processing instruction standing for ``xml`` (one or more ``w:`` block elements
-    without namespace declarations) in ``part``, to be inserted where those elements belong."""
+    without namespace declarations) in ``part``, to be inserted where those elements belong.
+
+    ``styles``: the builder's word that ``xml`` holds no field, outline level or section
+    break, and paragraphs of these styles only — what a table of contents fill would otherwise
+    search the text for (:func:`~greenmine_docs.docx.toc.fill_tocs`; a big table's text is
+    then not searched). Checked with the XML in the tests."""
     from lxml import etree
 
     if _checking():
-        etree.fromstring(f"<w:x {NSDECL_W}>{xml}</w:x>".encode(),
-                         etree.XMLParser(resolve_entities=False, huge_tree=True))
+        check_canonical(xml)
+        if styles is not None:
+            check_declared(xml, set(styles))
     key = next(_keys)
     getattr(part, _FLAG)[key] = xml
+    if styles is not None:
+        getattr(part, _DECLARED)[key] = frozenset(styles)
     return etree.ProcessingInstruction(TARGET, str(key))
+
+
+def check_canonical(xml: str) -> None:
+    """Fail unless ``xml`` is well-formed and exactly what lxml writes for the elements it
+    stands for: a part whose islands are all canonical can have its tree changed and be
+    serialised again without parsing the islands (:func:`~greenmine_docs.docx.toc.fill_tocs`),
+    giving the bytes a parse of the whole part would."""
+    from lxml import etree
+
+    wrapped = f"<w:x {NSDECL_W}>{xml}</w:x>"
+    root = etree.fromstring(wrapped.encode(),
+                            etree.XMLParser(resolve_entities=False, huge_tree=True))
+    if etree.tostring(root, encoding="unicode") != wrapped:
+        raise ValueError(f"XML island not as lxml writes it: {xml[:200]}")
+
+
+_STYLE_VALUE = re.compile(r'<w:pStyle w:val="([^"]*)"/>')
+UNDECLARED = ("w:fldChar", "w:fldSimple", "w:instrText", "w:outlineLvl", "w:sectPr")
+"""What an island declared by its styles never holds."""
+
+
+def check_declared(xml: str, styles: set[str]) -> None:
+    """Fail unless ``xml`` holds nothing of :data:`UNDECLARED` and its paragraph styles are
+    among ``styles``."""
+    used = set(_STYLE_VALUE.findall(xml))
+    if any(mark in xml for mark in UNDECLARED) or not used <= styles \
+            or len(_STYLE_VALUE.findall(xml)) != xml.count("<w:pStyle"):
+        raise ValueError(f"XML island holds more than its builder declared: {xml[:200]}")
 
 
 def is_island(element: Any) -> bool:
@@ -81,6 +119,16 @@ def texts(parts: Iterable[Any]) -> dict[int, str]:
     return found
 
 
+def declared(parts: Iterable[Any]) -> dict[int, frozenset[str]]:
+    """The paragraph styles of the islands of ``parts`` whose builders declared them."""
+    found: dict[int, frozenset[str]] = {}
+    for part in parts:
+        own = getattr(part, _DECLARED, None)
+        if own:
+            found.update(own)
+    return found
+
+
 def expand(blob: bytes, table: dict[int, str]) -> bytes:
     """A serialised part with every island instruction replaced by the XML it stands for."""
     if not table or b"<?gm-xml " not in blob:
@@ -91,11 +139,17 @@ def expand(blob: bytes, table: dict[int, str]) -> bytes:
 def materialize(part: Any, root: Any) -> None:
     """Replace every island under ``root`` by the elements it stands for (for code that walks
     the tree, and for tests)."""
+    put_in(root, getattr(part, _FLAG, None) or {})
+
+
+def put_in(root: Any, table: dict[int, str], keys: set[int] | None = None) -> None:
+    """Replace the islands under ``root`` (those of ``keys``, or all) by the elements their
+    texts in ``table`` stand for."""
     from docx.oxml import parse_xml
     from lxml import etree
 
-    table = getattr(part, _FLAG, None) or {}
-    for pi in [e for e in root.iter(etree.PI) if e.target == TARGET]:
+    for pi in [e for e in root.iter(etree.PI) if e.target == TARGET
+               and (keys is None or int(e.text) in keys)]:
         parent = pi.getparent()
         wrapper = parse_xml(f"<w:x {NSDECL_W}>{table[int(pi.text)]}</w:x>")
         index = parent.index(pi)

@@ -6,13 +6,14 @@ Cells are plain values (str, int, float, None) or :class:`Cell` for spans, bold 
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any, Sequence
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
 from .page import TYPE_WIDTH_MM
@@ -113,6 +114,7 @@ class _ParaStyle:
         style_id = style_id_of(part, name)  # same lookup (and cache) as text.set_style
         east_asia, latin = style_fonts(part, None if style_id is False else style_id)
         self.has_ppr = style_id is not False
+        self.style_id = style_id or None
         self.pstyle = f'<w:pStyle w:val="{_attr(style_id)}"/>' if style_id else ""
         rfonts = (f'<w:rFonts w:ascii="{_attr(latin)}" w:hAnsi="{_attr(latin)}" '
                   f'w:eastAsia="{_attr(east_asia)}" w:cs="{_attr(latin)}" w:hint="eastAsia"/>')
@@ -170,7 +172,6 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
     least height of every body row; the body rows in ``keep_with_next`` stay on the page of
     the row after them (a group title never ends a page alone)."""
     from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls
 
     from . import islands
 
@@ -268,7 +269,8 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
         add_row(index, body_row, head=False)
     out.append("</w:tbl>")
     if as_island:
-        insert_block(body._element, islands.island(part, "".join(out)))
+        insert_block(body._element, islands.island(part, "".join(out), styles={
+            sid for sid in (head_style.style_id, text_style.style_id) if sid}))
         return
     new = parse_xml("".join(out))
     if table is None:
@@ -300,14 +302,33 @@ def row_height_pt(values: Sequence[Any], widths_mm: Sequence[float], size: float
     """Estimated height (pt) of a table row: the tallest cell's wrapped lines."""
     lines, col = 1, 0
     for value in values:
-        span = max(1, value.span) if isinstance(value, Cell) else 1
-        text = cell_text(value.text if isinstance(value, Cell) else value)
-        width_pt = Mm(sum(widths_mm[col:col + span])).pt - 2 * CELL_MARGIN_PT
-        per_line = max(1, math.floor(width_pt / size))  # whole characters: a line ends early
-        cell_lines = sum(max(1, math.ceil(_ems(part) / per_line)) for part in text.split("\n"))
-        lines = max(lines, cell_lines)
+        if type(value) is str:  # most cells: one column of text
+            text, span = value, 1
+        elif isinstance(value, Cell):
+            text, span = cell_text(value.text), max(1, value.span)
+        else:
+            text, span = cell_text(value), 1
+        width = widths_mm[col] if span == 1 and col < len(widths_mm) else \
+            sum(widths_mm[col:col + span])
+        lines = max(lines, _cell_lines(text, _per_line(width, size)))
         col += span
     return lines * size * LINE_FACTOR + ROW_PADDING_PT
+
+
+# The same texts (an indicator's wording, a column's width) come back in every row and every
+# mine of a batch: their counts are remembered, bounded, and are the very numbers computed.
+@functools.lru_cache(maxsize=256)
+def _per_line(width_mm: float, size: float) -> int:
+    """Whole characters of ``size`` pt a line of a cell ``width_mm`` wide holds (a line ends
+    early rather than late)."""
+    width_pt = Mm(width_mm).pt - 2 * CELL_MARGIN_PT
+    return max(1, math.floor(width_pt / size))
+
+
+@functools.lru_cache(maxsize=4096)
+def _cell_lines(text: str, per_line: int) -> int:
+    """Lines ``text`` wraps to, ``per_line`` ems a line."""
+    return sum(max(1, math.ceil(_ems(part) / per_line)) for part in text.split("\n"))
 
 
 def page_chunks(header_rows: Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]],
@@ -366,10 +387,20 @@ def add_paged_table(container: Any, header: Sequence[Any], rows: Sequence[Sequen
         add_table(container, header, part, merges=local, **options)
 
 
-def _page_break(container: Any) -> None:
-    """A paragraph of no height that starts a new page."""
-    from docx.enum.text import WD_LINE_SPACING
+_PAGE_BREAK = (f'<w:p {nsdecls("w")}><w:pPr><w:pageBreakBefore/><w:spacing w:lineRule="exact" '
+               'w:line="20" w:before="0" w:after="0"/></w:pPr></w:p>')
 
+
+def _page_break(container: Any) -> None:
+    """A paragraph of no height that starts a new page (in the body or a cell: written as the
+    XML python-docx's paragraph format writes, without its property machinery)."""
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.oxml import parse_xml
+
+    block = block_parent(container)
+    if block is not None:
+        insert_block(block._element, parse_xml(_PAGE_BREAK))
+        return
     par = container.add_paragraph()
     pf = par.paragraph_format
     pf.page_break_before = True

@@ -12,6 +12,7 @@ every other member is copied as it is, with its name, order and time stamp.
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import re
 import struct
@@ -21,6 +22,9 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from lxml import etree
+
+from .islands import expand, put_in
+from .package import unexpanded
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _DOCUMENT = "word/document.xml"
@@ -127,6 +131,8 @@ class _Styles:
                       if s.get(w("type")) == "paragraph"}
         self.ids = {(s.find(w("name")).get(w("val")) or "").lower(): sid
                     for sid, s in self.by_id.items() if s.find(w("name")) is not None}
+        self._levels: dict[str | None, int | None] = {}
+        self._fonts: dict[str | None, Any] = {}
 
     def _chain(self, style_id: str | None) -> Iterable[Any]:
         """The style and the styles it is based on, nearest first."""
@@ -139,6 +145,13 @@ class _Styles:
             style_id = None if based is None else based.get(w("val"))
 
     def outline_level(self, style_id: str | None) -> int | None:
+        """The outline level a paragraph of the style has (its own or inherited; remembered:
+        the styles do not change while a document's tables of contents are filled)."""
+        if style_id not in self._levels:
+            self._levels[style_id] = self._outline_level(style_id)
+        return self._levels[style_id]
+
+    def _outline_level(self, style_id: str | None) -> int | None:
         for style in self._chain(style_id):
             lvl = style.find(f"{w('pPr')}/{w('outlineLvl')}")
             if lvl is not None:
@@ -147,7 +160,13 @@ class _Styles:
 
     def rfonts(self, style_id: str | None) -> Any:
         """``w:rFonts`` naming the East Asian and Latin fonts of a paragraph style (what the
-        entry runs carry, as every run the generators write does)."""
+        entry runs carry, as every run the generators write does). One element per style:
+        callers copy it into their runs, never insert it."""
+        if style_id not in self._fonts:
+            self._fonts[style_id] = self._rfonts(style_id)
+        return self._fonts[style_id]
+
+    def _rfonts(self, style_id: str | None) -> Any:
         found: dict[str, str] = {}
         for style in self._chain(style_id):
             fonts = style.find(f"{w('rPr')}/{w('rFonts')}")
@@ -162,8 +181,20 @@ class _Styles:
         el.set(w("hint"), "eastAsia")
         return el
 
+    @functools.cached_property
+    def outlined(self) -> list[str]:
+        """The ids of the paragraph styles with an outline level."""
+        return [sid for sid in self.by_id if sid and self.outline_level(sid) is not None]
+
     def toc_style(self, level: int) -> str | None:
         return self.ids.get(f"toc {level}") or self.ids.get("toc 1")
+
+
+@functools.lru_cache(maxsize=8)
+def _styles(xml: bytes) -> _Styles:
+    """The styles of a ``styles.xml`` (empty: none). Every document made from one template
+    has the same: they are read once (a :class:`_Styles` only answers questions)."""
+    return _Styles(etree.fromstring(xml) if xml else etree.Element(w("styles")))
 
 
 def _paragraph_text(p: Any) -> str:
@@ -176,7 +207,6 @@ def headings(body: Any, styles: _Styles, levels: tuple[int, int]) -> list[TocEnt
     paragraph with an outline level in range (its own ``w:outlineLvl`` or its style's)."""
     first, last = levels
     out = []
-    by_style: dict[str | None, int | None] = {}
     for p in _candidates(body, styles, levels):
         ppr = p.find(w("pPr"))
         own = None if ppr is None else ppr.find(w("outlineLvl"))
@@ -184,10 +214,7 @@ def headings(body: Any, styles: _Styles, levels: tuple[int, int]) -> list[TocEnt
             lvl: int | None = int(own.get(w("val"), "9"))
         else:
             style = None if ppr is None else ppr.find(w("pStyle"))
-            sid = None if style is None else style.get(w("val"))
-            if sid not in by_style:
-                by_style[sid] = styles.outline_level(sid)
-            lvl = by_style[sid]
+            lvl = styles.outline_level(None if style is None else style.get(w("val")))
         if lvl is None or not first <= lvl + 1 <= last:
             continue
         text = _paragraph_text(p)
@@ -198,20 +225,24 @@ def headings(body: Any, styles: _Styles, levels: tuple[int, int]) -> list[TocEnt
 
 def _candidates(body: Any, styles: _Styles, levels: tuple[int, int]) -> list[Any]:
     """The body's paragraphs that may be entries, in document order: those with an outline
-    level of their own, and those whose style has one in ``levels`` (one XPath query: a long
-    document's other paragraphs are not visited in Python)."""
+    level of their own (``w:pPr/w:outlineLvl``), and those whose style (``w:pPr/w:pStyle``) has
+    one in ``levels``. Only those two kinds of element come back from the tree walk (done by
+    lxml): a long document's other paragraphs are not visited in Python."""
     first, last = levels
-    ids = [sid for sid in styles.by_id if sid is not None
-           and (lvl := styles.outline_level(sid)) is not None and first <= lvl + 1 <= last]
-    if any("|" in sid for sid in ids):  # (not in the joined list below) every paragraph
-        return list(body.iter(w("p")))
-    found: list[Any] = _CANDIDATES(body, ids="|" + "|".join(ids) + "|")
+    ids = {sid for sid in styles.by_id if sid is not None
+           and (lvl := styles.outline_level(sid)) is not None and first <= lvl + 1 <= last}
+    found: list[Any] = []
+    for el in body.iter(_PSTYLE, _OUTLINE):
+        ppr = el.getparent()
+        if ppr.tag != _PPR or (el.tag == _PSTYLE and el.get(_VAL) not in ids):
+            continue
+        p = ppr.getparent()
+        if p is not None and p.tag == _P and (not found or found[-1] is not p):
+            found.append(p)  # (a paragraph's pStyle and outlineLvl are in one pPr: adjacent)
     return found
 
 
-_CANDIDATES = etree.XPath(
-    ".//w:p[w:pPr/w:outlineLvl or w:pPr/w:pStyle[contains($ids, concat('|', @w:val, '|'))]]",
-    namespaces={"w": W})
+_P, _PPR, _PSTYLE, _OUTLINE, _VAL = (w(t) for t in ("p", "pPr", "pStyle", "outlineLvl", "val"))
 
 
 def _paragraph_of(el: Any) -> Any:
@@ -345,25 +376,68 @@ def _fill(field: _Field, entries: list[TocEntry], body: Any, styles: _Styles) ->
 def fill_tocs(data: bytes, entries: Iterable[list[TocEntry] | None] | None = None) -> bytes:
     """``data`` with every TOC field's result replaced by its entries: ``entries`` gives one
     list per field in document order (from LibreOffice's layout); a field without a list (or
-    all of them when ``entries`` is None) gets its headings without page numbers."""
+    all of them when ``entries`` is None) gets its headings without page numbers.
+
+    Package bytes that remember their document part before its XML islands were put in
+    (:class:`~greenmine_docs.docx.package.Package`) are filled on that part, when no island
+    holds anything the fill reads; the bytes are the same either way."""
     src = zipfile.ZipFile(io.BytesIO(data))
-    xml = src.read(_DOCUMENT)
+    kept = unexpanded(data, _DOCUMENT)
+    declared: dict[int, frozenset[str]] = getattr(data, "declared", {})
+    if kept is not None and _island_fields(kept[1], declared):
+        kept = None
+    xml, islands = kept if kept is not None else (src.read(_DOCUMENT), {})
     if b"TOC" not in xml:
         return data  # no TOC field (the cheap test first: a long table is not parsed)
-    root = etree.fromstring(xml)
-    body = root.find(w("body"))
-    fields = _toc_fields(body)
+    root, fields = _parsed(xml)
     if not fields:
         return data
-    styles = _Styles(etree.fromstring(src.read(_STYLES)) if _STYLES in src.namelist()
-                     else etree.Element(w("styles")))
+    kept_styles = unexpanded(data, _STYLES)
+    styles = _styles(kept_styles[0] if kept_styles is not None
+                     else src.read(_STYLES) if _STYLES in src.namelist() else b"")
+    if islands:
+        put_in(root, islands, _read_islands(islands, declared, styles))
+    body = root.find(w("body"))
     given = list(entries) if entries is not None else []
     for n, field in enumerate(fields):
         own = given[n] if n < len(given) else None
         _fill(field, own if own is not None else headings(body, styles, field.levels),
               body, styles)
     xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    return _replace_member(src, _DOCUMENT, xml)
+    return _replace_member(src, _DOCUMENT, expand(xml, islands))
+
+
+def _parsed(xml: bytes) -> tuple[Any, list[_Field]]:
+    root = etree.fromstring(xml)
+    return root, _toc_fields(root.find(w("body")))
+
+
+def _island_fields(islands: dict[int, str], declared: dict[int, frozenset[str]]) -> bool:
+    """Whether an island may hold a field (the TOC itself, or one nested in its result); one
+    whose builder declared its styles holds none."""
+    return any("w:fldChar" in text or "w:instrText" in text
+               for key, text in islands.items() if key not in declared)
+
+
+def _read_islands(islands: dict[int, str], declared: dict[int, frozenset[str]],
+                  styles: _Styles) -> set[int]:
+    """The islands that may hold what a TOC fill reads: a paragraph it lists (an outline
+    level, or a style with one, or a paragraph style in a form not recognised here) or a
+    section break (the width of the entries). An island whose builder declared its styles is
+    known by them, without searching its text."""
+    outlined = set(styles.outlined)
+    marks = [f'<w:pStyle w:val="{sid}"' for sid in styles.outlined]
+    plain = not any(c in sid for sid in styles.outlined for c in '&<>"\t\n\r')  # unescaped
+
+    def read(text: str) -> bool:
+        if "w:outlineLvl" in text or "w:sectPr" in text:
+            return True
+        n = text.count("<w:pStyle")
+        return n > 0 and (not plain or n != text.count('<w:pStyle w:val="')
+                          or any(m in text for m in marks))
+
+    return {key for key, text in islands.items()
+            if (not outlined.isdisjoint(declared[key]) if key in declared else read(text))}
 
 
 def _replace_member(src: zipfile.ZipFile, name: str, content: bytes) -> bytes:
