@@ -201,6 +201,11 @@ def _unique(name: str, used: set[str]) -> str:
     return candidate
 
 
+# a table row's data as the fingerprint reads it (json.dumps with these options, the encoder
+# made once rather than for every row)
+_ROW_JSON = json.JSONEncoder(sort_keys=True, default=str, ensure_ascii=False)
+
+
 def fingerprint(task: MineTask, raw: "RawInput",
                 known: dict[tuple[Path, str], Path | None] | None = None) -> str:
     """What a mine's outcome depends on: the tool's version, the options, the input (its
@@ -221,7 +226,7 @@ def fingerprint(task: MineTask, raw: "RawInput",
     if task.path is not None:
         hash_file(h, task.path, largest)
     else:
-        h.update(json.dumps(raw.data, sort_keys=True, default=str, ensure_ascii=False).encode())
+        h.update(_ROW_JSON.encode(raw.data).encode())
     base = Path(raw.source.parent)
     refs = referenced_files(raw.data, base, known)
     folder = base.resolve() if refs else base  # (a row of a table names none: no file system)
@@ -275,8 +280,18 @@ def process(task: MineTask, previous: dict[str, Any] | None = None) -> MineOutco
 def _checked(task: MineTask, report: Report, fp: str, *, mine: str, enterprise: str, city: str,
              county: str, files: list[str]) -> MineOutcome:
     """The outcome of a mine that was loaded and checked (and maybe built)."""
-    errors, warnings = len(report.errors), len(report.warnings)  # each a pass: counted once
-    if not errors and not (report.strict and warnings):  # Report.valid, from the counts
+    return _outcome(task, fp, (len(report.errors), len(report.warnings)), report.strict,
+                    [f.to_dict() for f in report.sorted()], report.meta, mine=mine,
+                    enterprise=enterprise, city=city, county=county, files=files)
+
+
+def _outcome(task: MineTask, fp: str, counts: tuple[int, int], strict: bool,
+             findings: list[dict[str, Any]], meta: dict[str, Any], *, mine: str,
+             enterprise: str, city: str, county: str, files: list[str]) -> MineOutcome:
+    """:func:`_checked` from what a report gives: its errors and warnings (``counts``), its
+    findings as dictionaries (listed in order) and its ``meta``."""
+    errors, warnings = counts
+    if not errors and not (strict and warnings):  # Report.valid, from the counts
         status = STATUS_VALID if task.validate_only else STATUS_OK
     else:
         status = STATUS_PARTIAL if files else STATUS_ERRORS
@@ -286,9 +301,9 @@ def _checked(task: MineTask, report: Report, fp: str, *, mine: str, enterprise: 
         mine=mine, enterprise=enterprise, city=city, county=county,
         errors=errors, warnings=warnings,
         files=files, fingerprint=fp,
-        findings=[f.to_dict() for f in report.sorted()],
+        findings=findings,
     )
-    scores = report.meta.get("scores")
+    scores = meta.get("scores")
     if isinstance(scores, dict):
         own, assessed = scores.get("self_check") or {}, scores.get("assessment") or {}
         outcome.self_score, outcome.self_result = own.get("total"), own.get("verdict", "")
@@ -492,7 +507,8 @@ class _TableValidation:
         elif check.extra[1]:
             outcome = MineOutcome(**{**(previous or {}), "reused": True})
         else:
-            outcome = _checked(task, check.report, check.extra[0], mine=check.mine,
+            outcome = _outcome(task, check.extra[0], (check.errors, check.warnings),
+                               check.strict, check.listed(), check.meta, mine=check.mine,
                                enterprise=check.enterprise, city=check.city,
                                county=check.county, files=[])
         self.outcomes.append(outcome)

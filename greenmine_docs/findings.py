@@ -12,7 +12,7 @@ from typing import Any, Iterable, Iterator
 
 from .severity import Severity
 
-__all__ = ["Finding", "Location", "Report", "Severity", "make"]
+__all__ = ["Finding", "Location", "Report", "Severity", "listing_key", "make"]
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,14 @@ def make(code: str, message: str, *, location: Location | None = None, hint: str
     )
 
 
+def listing_key(f: Finding) -> tuple[int, str, str, int, int, str]:
+    """The order reports list findings in (:meth:`Report.sorted`, a stable sort): severity,
+    then file, sheet, line, paragraph and code."""
+    loc = f.location
+    return (f.severity.rank, loc.file or "", loc.sheet or "", loc.line or 0, loc.paragraph or 0,
+            f.code)
+
+
 @dataclass
 class Report:
     """All findings about one input (or one document). ``valid`` means: no error findings
@@ -135,12 +143,7 @@ class Report:
         return [f.code for f in self.findings]
 
     def sorted(self) -> list[Finding]:
-        def key(f: Finding) -> tuple:
-            loc = f.location
-            return (f.severity.rank, loc.file or "", loc.sheet or "", loc.line or 0,
-                    loc.paragraph or 0, f.code)
-
-        return sorted(self.findings, key=key)
+        return sorted(self.findings, key=listing_key)
 
     def to_dict(self) -> dict[str, Any]:
         return {

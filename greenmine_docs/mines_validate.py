@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from .errors import GreenmineError
-from .findings import Finding, Location, Report, Severity
+from .findings import Finding, Location, Report, Severity, listing_key
 from .rawinput import mine_name
 
 if TYPE_CHECKING:
@@ -50,7 +50,8 @@ _CHUNK = (50, 250)  # rows per task handed to a worker: fewest, most (a short ta
 _SPLIT_MIN_BYTES = 1 << 20  # a main sheet smaller than this is read here (about 400 mines)
 _SEND = 250  # results a reading worker sends at a time
 _SEVERITY = {s.value: s for s in Severity}
-_where = attrgetter(*Location.__dataclass_fields__)  # a Location's fields as a tuple
+_LOCATION_FIELDS = tuple(Location.__dataclass_fields__)
+_where = attrgetter(*_LOCATION_FIELDS)  # a Location's fields as a tuple
 
 
 @dataclass(frozen=True)
@@ -73,35 +74,58 @@ class RowInfo:
 class MineCheck:
     """One row's result: its report (findings from reading, loading and checking it) and who
     the mine is. ``failure`` is set instead when loading or checking raised (see
-    :class:`Failure`); ``extra`` is what the row hook returned. The report is built from the
-    worker's plain tuples when first asked for: counting errors needs no objects."""
+    :class:`Failure`); ``extra`` is what the row hook returned. The worker's plain tuples
+    come in the order a report lists them (:func:`~greenmine_docs.findings.listing_key`;
+    ``order``: where each stands in the report, ``None`` when the same): the report is built
+    from them when first asked for, while counting errors and listing the findings as
+    dictionaries (:meth:`listed`) need no objects."""
 
     __slots__ = ("source", "strict", "mine", "enterprise", "city", "county", "extra",
-                 "failure", "_packed", "_meta", "_report")
+                 "failure", "_packed", "_order", "_meta", "_report")
 
     def __init__(self, source: str, strict: bool, packed: list[tuple[Any, ...]],
                  meta: dict[str, Any], names: tuple[str, str, str, str] = ("", "", "", ""),
-                 extra: Any = None, failure: "Failure | None" = None) -> None:
+                 extra: Any = None, failure: "Failure | None" = None,
+                 order: list[int] | None = None) -> None:
         self.source, self.strict = source, strict
         self.mine, self.enterprise, self.city, self.county = names
         self.extra, self.failure = extra, failure
-        self._packed, self._meta = packed, meta
+        self._packed, self._order, self._meta = packed, order, meta
         self._report: Report | None = None
 
     @property
     def report(self) -> Report:
         if self._report is None:
+            found = [Finding(code, _SEVERITY[severity], message, hint, Location(*where))
+                     for code, severity, message, hint, where in self._packed]
+            if self._order is not None:
+                found = [f for _, f in sorted(zip(self._order, found), key=_first)]
             self._report = Report(source=self.source, strict=self.strict, meta=self._meta,
-                                  findings=[Finding(code, _SEVERITY[severity], message, hint,
-                                                    Location(*where))
-                                            for code, severity, message, hint, where
-                                            in self._packed])
+                                  findings=found)
         return self._report
 
     @property
     def errors(self) -> int:
         """Error findings (without building the report)."""
         return sum(1 for f in self._packed if f[1] == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self._packed if f[1] == "warning")
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self._meta
+
+    def listed(self) -> list[dict[str, Any]]:
+        """``[f.to_dict() for f in report.sorted()]``, made from the plain tuples."""
+        return [{"code": code, "severity": severity, "message": message, "hint": hint,
+                 "location": {k: v for k, v in zip(_LOCATION_FIELDS, where) if v is not None}}
+                for code, severity, message, hint, where in self._packed]
+
+
+def _first(pair: tuple[int, Any]) -> int:
+    return pair[0]
 
 
 @dataclass
@@ -368,7 +392,9 @@ def _load(raw: RawInput, as_of: dt.date | None) -> Run:
 def _check_row(raw: RawInput, index: int, context: Any, as_of: dt.date | None, strict: bool,
                hook: RowHook | None, sets: IndicatorSets) -> tuple[Any, ...]:
     """One row loaded and checked, packed as plain tuples: ``("ok", findings, meta, names,
-    extra)`` or ``("failed", loading, text, message, hint)``."""
+    extra, order)`` (the findings in the order a report lists them, ``order`` where each
+    stands in the report, see :class:`MineCheck`) or ``("failed", loading, text, message,
+    hint)``."""
     try:
         run = _load(raw, as_of)
     except GreenmineError as e:
@@ -384,9 +410,12 @@ def _check_row(raw: RawInput, index: int, context: Any, as_of: dt.date | None, s
                      sub.mine.location.county)
         else:
             names = (mine_name(raw.data), "", "", "")
+        found = run.report.findings
+        order = sorted(range(len(found)), key=lambda i: listing_key(found[i]))
         findings = [(f.code, f.severity.value, f.message, f.hint, _where(f.location))
-                    for f in run.report.findings]
-        return ("ok", findings, run.report.meta, names, extra)
+                    for f in map(found.__getitem__, order)]
+        return ("ok", findings, run.report.meta, names, extra,
+                None if order == list(range(len(found))) else order)
     except Exception as e:  # noqa: BLE001
         return ("failed", False, f"{type(e).__name__}: {e}", "", "")
 
@@ -405,5 +434,5 @@ def _unpack(packed: tuple[Any, ...], source: str, info: RowInfo, strict: bool) -
     if packed[0] == "failed":
         return MineCheck(source, strict, [], {}, (info.name, "", "", ""),
                          failure=Failure(*packed[1:]))
-    _, findings, meta, names, extra = packed
-    return MineCheck(source, strict, findings, meta, names, extra)
+    _, findings, meta, names, extra, order = packed
+    return MineCheck(source, strict, findings, meta, names, extra, order=order)
