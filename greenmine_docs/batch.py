@@ -619,8 +619,11 @@ def _read_cache(out_dir: Path) -> dict[str, Any]:
 
 
 def _cache_entry(outcome: MineOutcome) -> dict[str, Any]:
-    names = [f.name for f in fields(MineOutcome)]  # asdict() would deep-copy every finding
-    return {**{n: getattr(outcome, n) for n in names}, "reused": False}
+    # (asdict() would deep-copy every finding)
+    return {**{n: getattr(outcome, n) for n in _OUTCOME_FIELDS}, "reused": False}
+
+
+_OUTCOME_FIELDS = tuple(f.name for f in fields(MineOutcome))
 
 
 # the cache file's JSON: json.dumps with these options, the encoder made once
@@ -700,7 +703,7 @@ class SummaryRows:
         self.mines, self.findings = RowsXml(2), RowsXml(2)
 
     def add(self, o: MineOutcome) -> None:
-        from .findings import Location
+        from .findings import location_text
 
         note = o.message or ("沿用上次结果（输入未变化）" if o.reused else "")
         self.mines.add([len(self.mines) + 1, o.key, o.mine, o.enterprise, o.city, o.county,
@@ -709,7 +712,7 @@ class SummaryRows:
         for f in o.findings:
             self.findings.add([len(self.findings) + 1, o.key, o.mine, f["code"],
                                self.LABELS.get(f["severity"], f["severity"]),
-                               str(Location(**f.get("location", {}))), f["message"],
+                               location_text(f.get("location", {})), f["message"],
                                f.get("hint", "")])
 
 

@@ -283,6 +283,13 @@ class _Run:
         _JOB = self
         workers: list[tuple[Any, Any]] = []
         finished = False
+        # What is loaded so far lives until the end and the results taken here make no
+        # reference cycles: the collector is kept off both (measured on 10,000 rows: three
+        # full collections, 0.17 s of this process's time), and the workers' copies of the
+        # loaded objects stay shared
+        gc.freeze()
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             for k, cut in enumerate(cuts):
                 here, there = ctx.Pipe()
@@ -329,6 +336,9 @@ class _Run:
                     process.terminate()
                 process.join()
                 here.close()
+            if collecting:
+                gc.enable()
+            gc.unfreeze()
         return MinesValidation(infos, self.results, self.read_s)
 
 
