@@ -28,7 +28,7 @@ import zipfile
 from collections import OrderedDict
 from itertools import compress
 from operator import is_not
-from typing import Any, Callable, Hashable, Iterable, Sequence
+from typing import Any, Callable, Hashable, Iterable, Mapping, Sequence
 
 from ..clock import StampedZip
 from ..clock import now as clock_now
@@ -353,8 +353,8 @@ class RowsXml:
         self.parts.append(f'<row r="{r}">{cells}</row>')
 
 
-def with_rows(package: bytes, rows: dict[str, RowsXml | tuple[int, Iterable[Sequence[Any]]]]
-              ) -> bytes:
+def with_rows(package: bytes,
+              rows: Mapping[str, RowsXml | tuple[int, Iterable[Sequence[Any]]]]) -> bytes:
     """``package`` (a workbook openpyxl saved) with plain data rows added at the end of some
     sheets: ``rows[title]`` is a :class:`RowsXml` or ``(first row number, iterable of value
     lists)``. A long table is written in a fraction of the time openpyxl's streaming writer
