@@ -82,7 +82,7 @@ class CitationList:
             self._by_number[number_key(c.number)] = c
         self._by_title[title_key(c.title)] = c
 
-    def copy(self) -> "CitationList":
+    def clone(self) -> "CitationList":
         """Another list with the same entries (adding to one leaves the other alone)."""
         twin = CitationList()
         twin._by_number, twin._by_title = dict(self._by_number), dict(self._by_title)
@@ -191,7 +191,7 @@ def citations_for(ctx: Run) -> CitationList:
 
 
 def _citations(ctx: Run) -> CitationList:
-    cites = _builtin_list().copy()
+    cites = _builtin_list().clone()
     try:
         for c in _user_entries(ctx):
             cites.add(c)
