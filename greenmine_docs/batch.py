@@ -188,9 +188,13 @@ def _row_task(src: Path, out_dir: Path, index: int, info: "RowInfo", used: set[s
               **options: Any) -> MineTask:
     """The task of the ``index``-th row of mines table ``src`` (its own output folder)."""
     folder = _unique(safe_filename(info.name or f"第{index + 1}个矿山"), used)
-    key = (f"{info.sheet}!第{info.row if info.row is not None else '?'}行" if info.sheet
-           else f"{src.name}#{index + 1}")
-    return MineTask(key=key, out_dir=out_dir / folder, **options)
+    return MineTask(key=_row_key(src, index, info), out_dir=out_dir / folder, **options)
+
+
+def _row_key(src: Path, index: int, info: "RowInfo") -> str:
+    """What the summary calls the ``index``-th row of mines table ``src``."""
+    return (f"{info.sheet}!第{info.row if info.row is not None else '?'}行" if info.sheet
+            else f"{src.name}#{index + 1}")
 
 
 def _unique(name: str, used: set[str]) -> str:
@@ -199,6 +203,11 @@ def _unique(name: str, used: set[str]) -> str:
         candidate, n = f"{name}-{n}", n + 1
     used.add(candidate.lower())
     return candidate
+
+
+# a table row's data as the fingerprint reads it (json.dumps with these options, the encoder
+# made once rather than for every row)
+_ROW_JSON = json.JSONEncoder(sort_keys=True, default=str, ensure_ascii=False)
 
 
 def fingerprint(task: MineTask, raw: "RawInput",
@@ -221,7 +230,7 @@ def fingerprint(task: MineTask, raw: "RawInput",
     if task.path is not None:
         hash_file(h, task.path, largest)
     else:
-        h.update(json.dumps(raw.data, sort_keys=True, default=str, ensure_ascii=False).encode())
+        h.update(_ROW_JSON.encode(raw.data).encode())
     base = Path(raw.source.parent)
     refs = referenced_files(raw.data, base, known)
     folder = base.resolve() if refs else base  # (a row of a table names none: no file system)
@@ -241,11 +250,11 @@ def process(task: MineTask, previous: dict[str, Any] | None = None) -> MineOutco
     try:
         run = api.load(source, as_of=task.as_of)
     except GreenmineError as e:
-        return _unreadable(task, str(e), e.message, e.hint)
+        return _unreadable(task.key, str(e), e.message, e.hint)
     assert run.raw is not None
     run.cache_dir = task.out_dir.parent / CACHE_DIR
     fp = fingerprint(task, run.raw)
-    if _reusable(task, previous, fp):
+    if _reusable(task.out_dir.parent, previous, fp):
         return MineOutcome(**{**(previous or {}), "reused": True})
     written: list[Path] = []
     manifest = None
@@ -256,7 +265,7 @@ def process(task: MineTask, previous: dict[str, Any] | None = None) -> MineOutco
             result = api.build(run, task.out_dir, strict=task.strict, force=True, pdf=task.pdf,
                                toc_pages=task.toc_pages)
         except OutputError as e:  # read and checked, but its documents could not be written
-            return _unwritable(task, e)
+            return _unwritable(task.key, e)
         written, manifest = result.written, result.manifest
     data = run.raw.data if isinstance(run.raw.data, dict) else {}
     sub = run.model
@@ -275,20 +284,31 @@ def process(task: MineTask, previous: dict[str, Any] | None = None) -> MineOutco
 def _checked(task: MineTask, report: Report, fp: str, *, mine: str, enterprise: str, city: str,
              county: str, files: list[str]) -> MineOutcome:
     """The outcome of a mine that was loaded and checked (and maybe built)."""
-    errors, warnings = len(report.errors), len(report.warnings)  # each a pass: counted once
-    if not errors and not (report.strict and warnings):  # Report.valid, from the counts
-        status = STATUS_VALID if task.validate_only else STATUS_OK
+    return _outcome(task.key, task.validate_only, fp,
+                    (len(report.errors), len(report.warnings)), report.strict,
+                    [f.to_dict() for f in report.sorted()], report.meta, mine=mine,
+                    enterprise=enterprise, city=city, county=county, files=files)
+
+
+def _outcome(key: str, validate_only: bool, fp: str, counts: tuple[int, int], strict: bool,
+             findings: list[dict[str, Any]], meta: dict[str, Any], *, mine: str,
+             enterprise: str, city: str, county: str, files: list[str]) -> MineOutcome:
+    """:func:`_checked` from what a report gives: its errors and warnings (``counts``), its
+    findings as dictionaries (listed in order) and its ``meta``."""
+    errors, warnings = counts
+    if not errors and not (strict and warnings):  # Report.valid, from the counts
+        status = STATUS_VALID if validate_only else STATUS_OK
     else:
         status = STATUS_PARTIAL if files else STATUS_ERRORS
     outcome = MineOutcome(
-        key=task.key,
+        key=key,
         status=status,
         mine=mine, enterprise=enterprise, city=city, county=county,
         errors=errors, warnings=warnings,
         files=files, fingerprint=fp,
-        findings=[f.to_dict() for f in report.sorted()],
+        findings=findings,
     )
-    scores = report.meta.get("scores")
+    scores = meta.get("scores")
     if isinstance(scores, dict):
         own, assessed = scores.get("self_check") or {}, scores.get("assessment") or {}
         outcome.self_score, outcome.self_result = own.get("total"), own.get("verdict", "")
@@ -296,35 +316,36 @@ def _checked(task: MineTask, report: Report, fp: str, *, mine: str, enterprise: 
     return outcome
 
 
-def _reusable(task: MineTask, previous: dict[str, Any] | None, fp: str) -> bool:
-    """The previous run's outcome still holds: same fingerprint, its files still there."""
+def _reusable(folder: Path, previous: dict[str, Any] | None, fp: str) -> bool:
+    """The previous run's outcome still holds: same fingerprint, its files (named relative to
+    the batch's output ``folder``) still there."""
     return bool(previous and previous.get("fingerprint") == fp and all(
-        (task.out_dir.parent / f).exists() for f in previous.get("files", [])))
+        (folder / f).exists() for f in previous.get("files", [])))
 
 
-def _unreadable(task: MineTask, text: str, message: str, hint: str) -> MineOutcome:
+def _unreadable(key: str, text: str, message: str, hint: str) -> MineOutcome:
     """A mine whose input could not be loaded (a :class:`GreenmineError` while reading)."""
-    return MineOutcome(key=task.key, status=STATUS_BROKEN, errors=1, message=text,
+    return MineOutcome(key=key, status=STATUS_BROKEN, errors=1, message=text,
                        findings=[{"code": "GM-E690", "severity": "error", "message": message,
-                                  "hint": hint, "location": {"file": task.key}}])
+                                  "hint": hint, "location": {"file": key}}])
 
 
-def _unwritable(task: MineTask, error: OutputError) -> MineOutcome:
+def _unwritable(key: str, error: OutputError) -> MineOutcome:
     """A mine whose documents could not be written (disk full, read-only, no permission):
     its input is fine, so it is not reported as unreadable."""
-    return MineOutcome(key=task.key, status=STATUS_UNWRITABLE, errors=1, message=str(error),
+    return MineOutcome(key=key, status=STATUS_UNWRITABLE, errors=1, message=str(error),
                        findings=[{"code": "GM-E692", "severity": "error",
                                   "message": error.message, "hint": error.hint,
-                                  "location": {"file": task.key}}])
+                                  "location": {"file": key}}])
 
 
-def _internal_error(task: MineTask, text: str) -> MineOutcome:
+def _internal_error(key: str, text: str) -> MineOutcome:
     """A mine whose processing raised an unexpected exception (``text``: ``"Type: message"``)."""
-    return MineOutcome(key=task.key, status=STATUS_BROKEN, errors=1, message=text,
+    return MineOutcome(key=key, status=STATUS_BROKEN, errors=1, message=text,
                        findings=[{"code": "GM-E691", "severity": "error",
                                   "message": f"处理时出现内部错误：{text}",
                                   "hint": "请用 greenmine build 单独处理该输入并加 --debug 查看详情。",
-                                  "location": {"file": task.key}}])
+                                  "location": {"file": key}}])
 
 
 def _zip(bundle: Path, files: list[Path]) -> None:
@@ -342,7 +363,7 @@ def _worker(args: tuple[MineTask, dict[str, Any] | None]) -> MineOutcome:
     try:
         return process(task, previous)
     except Exception as e:  # noqa: BLE001 — one broken mine must not stop the batch
-        return _internal_error(task, f"{type(e).__name__}: {e}")
+        return _internal_error(task.key, f"{type(e).__name__}: {e}")
 
 
 def run_batch(src: Path, out_dir: Path, *, jobs: int | None = None, as_of: dt.date | None = None,
@@ -365,20 +386,30 @@ def run_batch(src: Path, out_dir: Path, *, jobs: int | None = None, as_of: dt.da
                    pdf=pdf and not validate_only, toc_pages=toc_pages and not validate_only)
     jobs = max(1, jobs or os.cpu_count() or 1)
     skipped: list[Path] = []
+    # the cache's entries and the summary's rows are made as the outcomes come, while the
+    # workers are still busy, rather than all at the end
+    entries, rows = _CacheEntries(), SummaryRows()
+
+    def done(outcome: MineOutcome) -> None:
+        entries.add(outcome)
+        rows.add(outcome)
+        if on_done:
+            on_done(outcome)
+
     if validate_only and src.is_file():  # the rows of one mines table
         from .mines_validate import validate_mines
 
-        table = _TableValidation(src, out_dir, options, on_start, on_done)
+        table = _TableValidation(src, out_dir, options, on_start, done)
         validate_mines(src, jobs=jobs, as_of=as_of, strict=strict, hook=table.hook,
                        on_row=table.row, on_read=table.read, on_result=table.take)
         outcomes = table.outcomes
     else:
         outcomes = _process_all(collect_tasks(src, out_dir, skipped=skipped, **options),
-                                out_dir, jobs, validate_only, on_start, on_done)
-    _write_cache(out_dir / CACHE_FILE, outcomes)
+                                out_dir, jobs, validate_only, on_start, done)
+    _write_cache(out_dir / CACHE_FILE, entries)
     (out_dir / JOURNAL_FILE).unlink(missing_ok=True)  # the cache holds it all now
     result = BatchResult(outcomes=outcomes, out_dir=out_dir, skipped=skipped)
-    result.summary = write_summary(result, out_dir / "批量处理汇总.xlsx")
+    result.summary = write_summary(result, out_dir / "批量处理汇总.xlsx", rows)
     return result
 
 
@@ -446,36 +477,37 @@ def _run_tasks(work: list[tuple[MineTask, dict[str, Any] | None]], jobs: int,
 class _TableValidation:
     """``--validate-only`` for the rows of a mines table
     (:func:`~greenmine_docs.mines_validate.validate_mines`: worker processes read and check
-    the rows); each outcome equals what :func:`process` gives for that row (a test compares
-    them)."""
+    the rows); each outcome equals what :func:`process` gives for that row's task (a test
+    compares them). Nothing is written for a row: it needs its key, not a folder of its own,
+    and its fingerprint reads only the options, which every row's task has (``self.task``)."""
 
     def __init__(self, src: Path, out_dir: Path, options: dict[str, Any],
                  on_start: Callable[[int], None] | None,
                  on_done: Callable[[MineOutcome], None] | None) -> None:
-        self.src, self.out_dir, self.options = src, out_dir, options
+        self.src, self.out_dir = src, out_dir
+        self.task = MineTask(key="", out_dir=out_dir, **options)  # the rows' options
         self.on_start, self.on_done = on_start, on_done
-        self.used: set[str] = set()
-        self.work: list[tuple[MineTask, dict[str, Any] | None]] = []
+        self.work: list[tuple[str, dict[str, Any] | None]] = []
         self.outcomes: list[MineOutcome] = []
         self.cache: dict[str, Any] | None = None  # the previous run's, read with the first row
         self.known: dict[tuple[Path, str], Path | None] = {}  # each worker's own, this run
 
-    def row(self, index: int, info: Any) -> tuple[MineTask, dict[str, Any] | None]:
-        """Here, once the table is read: the row's task and its previous outcome (the
-        context the hook gets in the worker)."""
+    def row(self, index: int, info: Any) -> dict[str, Any] | None:
+        """Here, once the table is read: the row's key, and its previous outcome (the context
+        the hook gets in the worker)."""
         if self.cache is None:
             self.cache = _read_cache(self.out_dir)
-        task = _row_task(self.src, self.out_dir, index, info, self.used, **self.options)
-        self.work.append((task, self.cache.get(task.key)))
-        return self.work[-1]
+        key = _row_key(self.src, index, info)
+        previous = self.cache.get(key)
+        self.work.append((key, previous))
+        return previous
 
-    def hook(self, index: int, loaded: Any, context: tuple[MineTask, dict[str, Any] | None]
+    def hook(self, index: int, loaded: Any, previous: dict[str, Any] | None
              ) -> tuple[Any, bool]:
         """In the worker, before the checks: the row's fingerprint, and whether its previous
         outcome can be reused (then the checks are left out)."""
-        task, previous = context
-        fp = fingerprint(task, loaded.raw, self.known)
-        reuse = _reusable(task, previous, fp)
+        fp = fingerprint(self.task, loaded.raw, self.known)
+        reuse = _reusable(self.out_dir, previous, fp)
         return (fp, reuse), reuse
 
     def read(self, count: int) -> None:
@@ -484,15 +516,17 @@ class _TableValidation:
             self.on_start(count)
 
     def take(self, index: int, check: Any) -> None:
-        task, previous = self.work[index]
+        key, previous = self.work[index]
         if check.failure is not None:
             f = check.failure
-            outcome = (_unreadable(task, f.text, f.message, f.hint) if f.loading
-                       else _internal_error(task, f.text))
+            outcome = (_unreadable(key, f.text, f.message, f.hint) if f.loading
+                       else _internal_error(key, f.text))
         elif check.extra[1]:
             outcome = MineOutcome(**{**(previous or {}), "reused": True})
         else:
-            outcome = _checked(task, check.report, check.extra[0], mine=check.mine,
+            outcome = _outcome(key, self.task.validate_only, check.extra[0],
+                               (check.errors, check.warnings),
+                               check.strict, check.listed(), check.meta, mine=check.mine,
                                enterprise=check.enterprise, city=check.city,
                                county=check.county, files=[])
         self.outcomes.append(outcome)
@@ -585,15 +619,38 @@ def _read_cache(out_dir: Path) -> dict[str, Any]:
 
 
 def _cache_entry(outcome: MineOutcome) -> dict[str, Any]:
-    names = [f.name for f in fields(MineOutcome)]  # asdict() would deep-copy every finding
-    return {**{n: getattr(outcome, n) for n in names}, "reused": False}
+    # (asdict() would deep-copy every finding)
+    return {**{n: getattr(outcome, n) for n in _OUTCOME_FIELDS}, "reused": False}
 
 
-def _write_cache(path: Path, outcomes: list[MineOutcome]) -> None:
+_OUTCOME_FIELDS = tuple(f.name for f in fields(MineOutcome))
+
+
+# the cache file's JSON: json.dumps with these options, the encoder made once
+_CACHE_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
+
+
+class _CacheEntries:
+    """The cache file's content, each outcome's entry encoded as it comes: the text is what
+    ``json.dumps({key: entry, …})`` gives (a key that comes again keeps its place and takes
+    the later entry, as in a dict)."""
+
+    def __init__(self) -> None:
+        self.encoded: dict[str, str] = {}
+
+    def add(self, outcome: MineOutcome) -> None:
+        if outcome.fingerprint:
+            self.encoded[outcome.key] = _CACHE_JSON.encode(_cache_entry(outcome))
+
+    def text(self) -> str:
+        encode = _CACHE_JSON.encode
+        return "{" + ", ".join(f"{encode(k)}: {v}" for k, v in self.encoded.items()) + "}"
+
+
+def _write_cache(path: Path, entries: _CacheEntries) -> None:
     from .outputs import write_text_atomic
 
-    data = {o.key: _cache_entry(o) for o in outcomes if o.fingerprint}
-    write_text_atomic(path, json.dumps(data, ensure_ascii=False, default=str), force=True)
+    write_text_atomic(path, entries.text(), force=True)
 
 
 @contextlib.contextmanager
@@ -634,8 +691,34 @@ SUMMARY_HEADERS = ("序号", "输入", "矿山名称", "企业名称", "所在�
 FINDING_HEADERS = ("序号", "输入", "矿山名称", "代码", "级别", "位置", "问题", "处理建议")
 
 
-def write_summary(result: BatchResult, path: Path) -> Path:
-    """The summary workbook: one row per mine, and a sheet with every finding.
+class SummaryRows:
+    """The rows of the summary workbook's two sheets (:func:`write_summary`), added an
+    outcome at a time: one row per mine, one per finding."""
+
+    LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+
+    def __init__(self) -> None:
+        from .xlsx.write import RowsXml
+
+        self.mines, self.findings = RowsXml(2), RowsXml(2)
+
+    def add(self, o: MineOutcome) -> None:
+        from .findings import location_text
+
+        note = o.message or ("沿用上次结果（输入未变化）" if o.reused else "")
+        self.mines.add([len(self.mines) + 1, o.key, o.mine, o.enterprise, o.city, o.county,
+                        o.status, o.errors, o.warnings, o.self_score, o.self_result, o.score,
+                        o.result, "；".join(o.files), note])
+        for f in o.findings:
+            self.findings.add([len(self.findings) + 1, o.key, o.mine, f["code"],
+                               self.LABELS.get(f["severity"], f["severity"]),
+                               location_text(f.get("location", {})), f["message"],
+                               f.get("hint", "")])
+
+
+def write_summary(result: BatchResult, path: Path, rows: SummaryRows | None = None) -> Path:
+    """The summary workbook: one row per mine, and a sheet with every finding (``rows``:
+    those of ``result.outcomes``, made already as they came).
 
     openpyxl lays out the two sheets (header row, widths, frozen header, filter, print setup);
     the rows — tens of thousands for a 10,000-mine run — are added as XML
@@ -644,28 +727,20 @@ def write_summary(result: BatchResult, path: Path) -> Path:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from .findings import Location
     from .outputs import write_bytes_atomic
     from .xlsx.write import column_letter, new_workbook, save_workbook, set_widths, with_rows
 
-    summary = []
-    for i, o in enumerate(result.outcomes, 1):
-        note = o.message or ("沿用上次结果（输入未变化）" if o.reused else "")
-        summary.append([i, o.key, o.mine, o.enterprise, o.city, o.county, o.status, o.errors,
-                        o.warnings, o.self_score, o.self_result, o.score, o.result,
-                        "；".join(o.files), note])
-    labels = {"error": "错误", "warning": "警告", "info": "提示"}
-    findings = [[n, o.key, o.mine, f["code"], labels.get(f["severity"], f["severity"]),
-                 str(Location(**f.get("location", {}))), f["message"], f.get("hint", "")]
-                for n, (o, f) in enumerate(((o, f) for o in result.outcomes
-                                            for f in o.findings), 1)]
+    if rows is None:
+        rows = SummaryRows()
+        for o in result.outcomes:
+            rows.add(o)
     wb = new_workbook(write_only=True)
     head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     head_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
     widths = {"汇总": (6, 28, 36, 30, 10, 14, 12, 8, 8, 10, 10, 14, 10, 60, 30),
               "问题清单": (6, 28, 36, 10, 8, 40, 60, 40)}
-    sheets = (("汇总", SUMMARY_HEADERS, summary), ("问题清单", FINDING_HEADERS, findings))
-    for title, headers, rows in sheets:
+    sheets = (("汇总", SUMMARY_HEADERS, rows.mines), ("问题清单", FINDING_HEADERS, rows.findings))
+    for title, headers, table in sheets:
         sheet = wb.create_sheet(title)
         set_widths(sheet, widths[title])
         sheet.freeze_panes = "A2"
@@ -681,7 +756,7 @@ def write_summary(result: BatchResult, path: Path) -> Path:
             cell.font, cell.fill, cell.alignment = head_font, head_fill, head_align
             head.append(cell)
         sheet.append(head)
-        sheet.auto_filter.ref = f"A1:{column_letter(len(headers))}{len(rows) + 1}"
-    added = {title: (2, rows) for title, _, rows in sheets}
+        sheet.auto_filter.ref = f"A1:{column_letter(len(headers))}{len(table) + 1}"
+    added = {title: table for title, _, table in sheets}
     write_bytes_atomic(path, with_rows(save_workbook(wb), added), force=True)
     return path

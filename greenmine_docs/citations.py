@@ -82,6 +82,12 @@ class CitationList:
             self._by_number[number_key(c.number)] = c
         self._by_title[title_key(c.title)] = c
 
+    def clone(self) -> "CitationList":
+        """Another list with the same entries (adding to one leaves the other alone)."""
+        twin = CitationList()
+        twin._by_number, twin._by_title = dict(self._by_number), dict(self._by_title)
+        return twin
+
     def __iter__(self) -> Iterator[Citation]:
         seen: set[int] = set()
         for c in (*self._by_number.values(), *self._by_title.values()):
@@ -162,6 +168,12 @@ def builtin() -> tuple[Citation, ...]:
     return tuple(read_list(builtin_path(), origin="内置清单"))
 
 
+@lru_cache(maxsize=None)
+def _builtin_list() -> CitationList:
+    """The built-in list, indexed once per process: each run starts from a copy."""
+    return CitationList(builtin())
+
+
 def read_list(path: Path, *, origin: str = "") -> list[Citation]:
     """The entries of a citation list file. Raises :class:`ConfigError` (bad content) or
     :class:`InputError` (unreadable file)."""
@@ -179,7 +191,7 @@ def citations_for(ctx: Run) -> CitationList:
 
 
 def _citations(ctx: Run) -> CitationList:
-    cites = CitationList(builtin())
+    cites = _builtin_list().clone()
     try:
         for c in _user_entries(ctx):
             cites.add(c)

@@ -12,7 +12,8 @@ from typing import Any, Iterable, Iterator
 
 from .severity import Severity
 
-__all__ = ["Finding", "Location", "Report", "Severity", "make"]
+__all__ = ["Finding", "Location", "Report", "Severity", "listing_key", "location_text",
+           "make"]
 
 
 @dataclass(frozen=True)
@@ -31,25 +32,7 @@ class Location:
     page: int | None = None  # PDF: page (with ``line`` the line on that page)
 
     def __str__(self) -> str:
-        where: list[str] = []
-        if self.file:
-            pos = self.file
-            if self.sheet:
-                pos += f" {self.sheet}!{self.cell}" if self.cell else f" {self.sheet}"
-            elif self.line is not None and self.page is None:
-                pos += f":{self.line}" + (f":{self.column}" if self.column is not None else "")
-            where.append(pos)
-        elif self.sheet:
-            where.append(f"{self.sheet}!{self.cell}" if self.cell else self.sheet)
-        if self.path:
-            where.append(f"[{self.path}]")
-        if self.part:
-            where.append(f"「{self.part}」")
-        if self.paragraph is not None:
-            where.append(f"第{self.paragraph}段")
-        if self.page is not None:
-            where.append(f"第{self.page}页" + (f"第{self.line}行" if self.line is not None else ""))
-        return " ".join(where) or "（无位置）"
+        return location_text(self.__dict__)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
@@ -90,6 +73,42 @@ def make(code: str, message: str, *, location: Location | None = None, hint: str
         hint=spec.hint if hint is None else hint,
         location=location or Location(),
     )
+
+
+def location_text(fields: dict[str, Any]) -> str:
+    """How a location is shown (``str(Location(**fields))``), from its fields (those left
+    out are ``None``): a long list of findings shows each without making the object."""
+    get = fields.get
+    file, sheet, cell, line = get("file"), get("sheet"), get("cell"), get("line")
+    column, path, part = get("column"), get("path"), get("part")
+    paragraph, page = get("paragraph"), get("page")
+    where: list[str] = []
+    if file:
+        pos = file
+        if sheet:
+            pos += f" {sheet}!{cell}" if cell else f" {sheet}"
+        elif line is not None and page is None:
+            pos += f":{line}" + (f":{column}" if column is not None else "")
+        where.append(pos)
+    elif sheet:
+        where.append(f"{sheet}!{cell}" if cell else sheet)
+    if path:
+        where.append(f"[{path}]")
+    if part:
+        where.append(f"「{part}」")
+    if paragraph is not None:
+        where.append(f"第{paragraph}段")
+    if page is not None:
+        where.append(f"第{page}页" + (f"第{line}行" if line is not None else ""))
+    return " ".join(where) or "（无位置）"
+
+
+def listing_key(f: Finding) -> tuple[int, str, str, int, int, str]:
+    """The order reports list findings in (:meth:`Report.sorted`, a stable sort): severity,
+    then file, sheet, line, paragraph and code."""
+    loc = f.location
+    return (f.severity.rank, loc.file or "", loc.sheet or "", loc.line or 0, loc.paragraph or 0,
+            f.code)
 
 
 @dataclass
@@ -135,12 +154,7 @@ class Report:
         return [f.code for f in self.findings]
 
     def sorted(self) -> list[Finding]:
-        def key(f: Finding) -> tuple:
-            loc = f.location
-            return (f.severity.rank, loc.file or "", loc.sheet or "", loc.line or 0,
-                    loc.paragraph or 0, f.code)
-
-        return sorted(self.findings, key=key)
+        return sorted(self.findings, key=listing_key)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -76,7 +76,7 @@ def _invisible_out(text: str) -> str:
     """Characters a file name must not carry invisibly: bidirectional overrides (U+202E
     shows ``报告<U+202E>xcod.exe`` as ``报告exe.docx``), zero-width and other format characters,
     C1 controls; line and paragraph separators become spaces."""
-    if text.isascii():
+    if text.isascii() or text.isprintable():  # (printable: none of those categories)
         return text
     return "".join(" " if unicodedata.category(ch) in ("Zl", "Zp") else ch for ch in text
                    if unicodedata.category(ch) not in ("Cc", "Cf", "Cs") or ch in "\t\n\r")

@@ -141,3 +141,37 @@ def test_batch_skips_a_verification_round_folder_with_an_info_line(tmp_path, run
     assert {t.key.split("/")[0] for t in tasks} >= {"shanxi-limestone", "inner-mongolia-coal"}
     alone = run_cli(runner, "batch", str(rnd), "-o", str(tmp_path / "o3"), "--validate-only")
     assert alone.code == 2 and "是实地核查轮次的文件夹" in alone.output
+
+
+def test_the_cache_text_is_json_dumps_of_the_entries(tmp_path):
+    """The cache file is made an entry at a time: its text is what json.dumps gives for the
+    whole mapping, a key that comes again keeping its place and taking the later entry."""
+    import json
+    from datetime import date
+
+    from greenmine_docs.batch import MineOutcome, _cache_entry, _CacheEntries
+
+    outcomes = [MineOutcome(key="a/“引号”\\x.yaml", status="已生成", mine="矿\n山", errors=1,
+                            findings=[{"code": "GM-E101", "severity": "error", "message": "<&>",
+                                       "hint": "", "location": {"file": "a", "line": 3}}],
+                            fingerprint="f1", files=["a/x.docx"], self_score=91.5),
+                MineOutcome(key="b", status="无法读取", fingerprint=""),  # no fingerprint: left out
+                MineOutcome(key="c", status="已生成", fingerprint="f3", message=str(date(2024, 1, 2))),
+                MineOutcome(key="a/“引号”\\x.yaml", status="有错误未生成", fingerprint="f4")]
+    entries = _CacheEntries()
+    for o in outcomes:
+        entries.add(o)
+    expected = json.dumps({o.key: _cache_entry(o) for o in outcomes if o.fingerprint},
+                          ensure_ascii=False, default=str)
+    assert entries.text() == expected
+    assert _CacheEntries().text() == json.dumps({})
+
+
+def test_the_summary_shows_a_location_as_the_finding_does():
+    from greenmine_docs.findings import Location, location_text
+
+    for fields in ({}, {"file": "a.yaml", "line": 3, "column": 7, "path": "mine.name"},
+                   {"file": "b.xlsx", "sheet": "矿山名录", "cell": "F12"}, {"sheet": "表"},
+                   {"file": "c.pdf", "page": 2, "line": 5}, {"part": "第一章", "paragraph": 4},
+                   {"file": "d.yaml", "line": 0}, {"sheet": "表", "cell": "A1", "path": "x"}):
+        assert location_text(fields) == str(Location(**fields))

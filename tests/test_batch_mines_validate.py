@@ -205,6 +205,21 @@ def test_a_part_the_fast_reader_cannot_read_falls_back_to_reading_here(
             for r in got.results] == _sequential(split_table)
 
 
+def test_results_list_their_findings_as_their_reports_do(
+        split_table: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers send each row's findings in the order a report lists them; the report
+    keeps the order they were found in."""
+    monkeypatch.setattr(mv, "_SPLIT_MIN_BYTES", 0)
+    got = mv.validate_mines(split_table, jobs=2)
+    assert [r.listed() for r in got.results] == \
+        [[f.to_dict() for f in r.report.sorted()] for r in got.results]
+    assert any(r.listed() != [f.to_dict() for f in r.report.findings] for r in got.results)
+    assert [(r.errors, r.warnings) for r in got.results] == \
+        [(len(r.report.errors), len(r.report.warnings)) for r in got.results]
+    assert [[f.to_dict() for f in r.report.findings] for r in got.results] == \
+        [fs for fs, _ in _sequential(split_table)]
+
+
 def test_batch_cli_validate_only_table_with_jobs(table: Path, tmp_path: Path, runner: Any
                                                  ) -> None:
     out = tmp_path / "out"

@@ -184,6 +184,7 @@ class MinesReader:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.xlsx = XlsxFile(self.path)
+        self._grouped: tuple[Settled, list[Any]] | None = None  # see _groups
         try:
             with gc_paused():
                 self._open()
@@ -334,9 +335,7 @@ class MinesReader:
     def mines(self, part: Part, settled: Settled, index: int = 0) -> list[RawInput]:
         """The mines of ``part`` (the ``index``-th of the parts settled)."""
         ref, path, file = self.cols.ref, self.path, str(self.path)
-        scratch = ReadContext(source=path)  # rows naming no mine: reported by settle
-        groups = [(child, read, group_by_parent(scratch, read, settled.first_of, ref))
-                  for child, read in self.children]
+        groups = self._groups(settled)
         mines: list[RawInput] = []
         n = settled.offsets[index]
         with gc_paused():
@@ -360,6 +359,17 @@ class MinesReader:
                                   anchors, raw.findings)
                 raw.findings.extend(settled.serious)
         return mines
+
+
+    def _groups(self, settled: Settled) -> list[Any]:
+        """Each child table's rows by the 编号 they name: worked out once for the parts
+        settled together (a worker makes the mines of several)."""
+        if self._grouped is None or self._grouped[0] is not settled:
+            scratch = ReadContext(source=self.path)  # rows naming no mine: reported by settle
+            self._grouped = (settled, [
+                (child, read, group_by_parent(scratch, read, settled.first_of, self.cols.ref))
+                for child, read in self.children])
+        return self._grouped[1]
 
 
 class Unsplittable(Exception):
