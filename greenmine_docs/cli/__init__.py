@@ -113,6 +113,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the group and turns library errors into exit code 2."""
-    from ._common import run_main
+    from ._common import exit_now, run_main
 
-    sys.exit(run_main(cli, argv))
+    code = run_main(cli, argv)
+    if argv is None:  # the ``greenmine`` process itself, not a caller's
+        exit_now(code)
+    sys.exit(code)

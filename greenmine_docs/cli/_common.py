@@ -47,6 +47,28 @@ def run_main(group: click.Group, argv: list[str] | None) -> int:
     return rv if isinstance(rv, int) else EXIT_OK
 
 
+def exit_now(code: int) -> None:
+    """End the ``greenmine`` process with ``code`` once its exit work is done — the handlers
+    registered to run at exit (LibreOffice stopped, temporary folders removed, worker pools
+    ended) and the standard streams flushed — without the interpreter's teardown, which frees
+    every object of the ~850 modules a build imports one by one (~0.1 s of CPU, a ninth of a
+    build) only for the process to end. While another thread runs this returns: the normal
+    exit waits for it."""
+    import atexit
+    import os
+    import threading
+
+    if threading.active_count() > 1:
+        return
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: nothing more can be said
+            pass
+    os._exit(code)
+
+
 def exit_code(report: "Report") -> int:
     return EXIT_OK if report.valid else EXIT_FINDINGS
 

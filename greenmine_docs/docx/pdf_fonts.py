@@ -24,7 +24,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from html import escape as _html_escape
 
 SERIF = ("AR PL UMing CN", "Noto Serif CJK SC", "Source Han Serif SC", "Source Han Serif CN")
 SANS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei")
@@ -103,7 +103,8 @@ _SUBST = "/org.openoffice.Office.Common/Font/Substitution"
 
 
 def _prop(name: str, value: str) -> str:
-    return f'<prop oor:name="{name}" oor:op="fuse"><value>{escape(value)}</value></prop>'
+    value = _html_escape(value, quote=False)  # &amp; &lt; &gt;, as XML text needs
+    return f'<prop oor:name="{name}" oor:op="fuse"><value>{value}</value></prop>'
 
 
 def registry_xcu(plan: FontPlan, extra: tuple[str, ...] = ()) -> str:

@@ -22,9 +22,11 @@ from ..docx.fields import set_update_fields
 from ..docx.styles import apply_official_styles
 
 
-def open_template(path: str | Path) -> Any:
+def open_template(path: str | Path, *, lint: bool = True) -> Any:
     """A ``DocxTemplate`` for ``path``, checked to be a readable Word document; the official
-    styles the generators need are added when the template lacks them."""
+    styles the generators need are added when the template lacks them. ``lint=False``: the
+    caller lints it itself, with the variables it provides (:func:`render_template` does, which
+    finds everything the lint without them finds, and more)."""
     from .template_lint import check_template
     from .tplguard import GuardedDocxTemplate
 
@@ -42,7 +44,8 @@ def open_template(path: str | Path) -> Any:
     stat = path.stat()
     key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
     _guard_template(*key)
-    check_template(path)  # broken tags: one located report instead of a Jinja error
+    if lint:
+        check_template(path)  # broken tags: one located report instead of a Jinja error
     tpl = GuardedDocxTemplate(str(path))
     tpl.template_name = path.name
     tpl.docx = copy.deepcopy(_prepared(*key))  # render() works on its own copy
@@ -203,10 +206,11 @@ def render_template(path: str | Path, build_context: Callable[[Any], dict[str, A
     from ..docx import islands
 
     path = Path(path)
-    tpl = open_template(path)
+    tpl = open_template(path, lint=False)  # linted below, with the context's variables
     islands.enable(tpl.docx.part)  # written by package_bytes below
     context = build_context(tpl)
-    check_template(path, known=context)  # unknown variables, with where they are
+    # broken tags (one located report instead of a Jinja error), unknown variables
+    check_template(path, known=context)
     try:
         with rendering():  # one budget of time, text and loops for the whole document
             tpl.render(context, jinja_env=make_env())

@@ -243,9 +243,19 @@ class OpenpyxlSheet:
         self.record = record
 
     def _style(self, row: int, col: int, lk: Look) -> None:
-        cell = self.ws.cell(row=row, column=col)
-        style_cell(cell, font=lk[_FONT], border=lk[_BORDER], fill=lk[_FILL],
-                   alignment=lk[_ALIGN])
+        self._style_cell(self.ws.cell(row=row, column=col), lk)
+
+    def _style_cell(self, cell: Any, lk: Look) -> None:
+        """What :func:`style_cell` (and the number format) do, with the look's style indexes
+        worked out once per workbook (:func:`_look_ids`): a table styles thousands of cells
+        with a few dozen looks."""
+        style = cell._style
+        if not style:  # (as style_cell: openpyxl makes the array when a style is first set)
+            from openpyxl.styles.cell_style import StyleArray
+
+            style = cell._style = StyleArray()
+        for pos, index in _look_ids(cell.parent.parent, lk):
+            style[pos] = index
         if lk[_FMT] is not None:
             cell.number_format = lk[_FMT]
 
@@ -253,8 +263,9 @@ class OpenpyxlSheet:
         set_value(self.ws.cell(row=row, column=col), value)
 
     def put(self, row: int, col: int, value: Any, lk: Look) -> None:
-        self._value(row, col, value)
-        self._style(row, col, lk)
+        cell = self.ws.cell(row=row, column=col)
+        set_value(cell, value)
+        self._style_cell(cell, lk)
         if self.record is not None:
             self.record.put(row, col, value, lk)
 
@@ -379,6 +390,28 @@ def _index(wb: Any, collection: str, obj: Any) -> int:
         # keep a reference to obj: its id cannot be reused while it is cached
         hit = cache[key] = (getattr(wb, collection).add(obj), obj)
     return hit[0]
+
+
+def _look_ids(wb: Any, lk: Look) -> tuple[tuple[int, int], ...]:
+    """The (position in the cell's ``StyleArray``, index) pairs :func:`style_cell` sets for
+    the look ``lk`` in ``wb`` — found in the same order, so the style lists and the saved file
+    are the same — remembered per look object."""
+    cache = wb.__dict__.get("_greenmine_look_ids")
+    if cache is None:
+        cache = wb.__dict__["_greenmine_look_ids"] = {}
+    hit = cache.get(id(lk))
+    if hit is None or hit[0] is not lk:
+        from openpyxl.styles.cell_style import StyleArray
+
+        pairs = []
+        for name, value in (("border", lk[_BORDER]), ("fill", lk[_FILL]),
+                            ("alignment", lk[_ALIGN]), ("font", lk[_FONT])):
+            if value is not None:
+                collection, slot = _SLOTS[name]
+                pairs.append((vars(StyleArray)[slot].key, _index(wb, collection, value)))
+        # the look is kept with its pairs: its id cannot be reused while it is cached
+        hit = cache[id(lk)] = (lk, tuple(pairs))
+    return hit[1]
 
 
 def style_cell(cell: Any, *, font: Any = None, border: Any = None, fill: Any = None,

@@ -1,0 +1,121 @@
+"""What a new ``greenmine`` process pays once (issue 21, ``build_cold_cpu_s``): each shortcut is
+checked for the property that makes it safe, or compared with the way it replaced."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "shanxi-limestone" / "mine.yaml"
+
+
+def _greenmine(prelude: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``greenmine ARGS`` as its console script runs it (``main()`` without arguments), after
+    ``prelude``."""
+    code = (f"{prelude}\nimport sys\nsys.argv = ['greenmine', *sys.argv[1:]]\n"
+            "from greenmine_docs.cli import main\nmain()\n")
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          cwd=ROOT, check=False, timeout=120)
+
+
+def test_the_process_ends_after_its_exit_handlers_with_its_output_and_code() -> None:
+    # a handler registered at exit runs; text still in a buffer (no newline, no flush) is
+    # written; the command's own exit code is the process's (1: findings)
+    prelude = ("import atexit, sys\n"
+               "atexit.register(lambda: sys.stdout.write('handler ran'))")
+    done = _greenmine(prelude, "validate", "examples/flawed-format/mine.yaml")
+    assert done.returncode == 1, done.stderr
+    assert "GM-" in done.stdout  # the report itself
+    assert done.stdout.endswith("handler ran")
+
+
+def test_a_running_thread_is_waited_for_as_a_normal_exit_does() -> None:
+    # the thread writes once the main thread has ended (which a normal exit says to the
+    # threads it waits for), so its text is the last
+    prelude = ("import threading, sys\n"
+               "def late():\n"
+               "    threading.main_thread().join()\n"
+               "    sys.stdout.write('thread finished')\n"
+               "threading.Thread(target=late).start()")
+    done = _greenmine(prelude, "validate", str(EXAMPLE))
+    assert done.returncode in (0, 1), done.stderr
+    assert done.stdout.endswith("thread finished")
+
+
+def test_a_caller_calling_main_keeps_its_process() -> None:
+    # main(argv) (a program or test embedding the CLI) exits with SystemExit as before
+    from greenmine_docs.cli import main
+
+    with pytest.raises(SystemExit) as e:
+        main(["validate", str(ROOT / "examples" / "flawed-format" / "mine.yaml")])
+    assert e.value.code == 1
+
+
+def test_styling_by_look_gives_the_workbook_style_cell_gives() -> None:
+    """The plain path styles a cell from its look's indexes, found once per workbook; the
+    saved workbook is byte for byte the one per-cell style assignments give (parts left
+    ``None`` keep what the cell had, number formats included)."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    from greenmine_docs.xlsx.book import OpenpyxlBook, look, style_cell
+    from greenmine_docs.xlsx.write import save_workbook, set_value
+
+    thin = Side(style="thin")
+    parts = [Font(name="宋体", size=10), Font(bold=True), Border(left=thin, right=thin),
+             PatternFill("solid", fgColor="D9E2F3"), Alignment(wrap_text=True)]
+    looks = [look(parts[0], parts[2], None, parts[4]), look(parts[1], None, parts[3], None),
+             look(None, parts[2], None, None, "0.00"), look(parts[0], None, None, None),
+             look(fmt="yyyy-mm-dd")]
+    book = OpenpyxlBook()
+    target = book.sheet("表")
+    wb = book.wb
+    ref = OpenpyxlBook()
+    ws = ref.sheet("表").ws
+    for i in range(60):
+        row, col, lk = i // 7 + 1, i % 7 + 1, looks[i % len(looks)]
+        target.put(row, col, f"值{i}", lk)
+        cell = ws.cell(row=row, column=col)
+        set_value(cell, f"值{i}")
+        style_cell(cell, font=lk[0], border=lk[1], fill=lk[2], alignment=lk[3])
+        if lk[4] is not None:
+            cell.number_format = lk[4]
+        if i % 5 == 0:  # a second look over the first: only its parts change
+            over = looks[(i + 2) % len(looks)]
+            target.apply(row, col, over)
+            style_cell(cell, font=over[0], border=over[1], fill=over[2], alignment=over[3])
+            if over[4] is not None:
+                cell.number_format = over[4]
+    assert save_workbook(wb) == save_workbook(ref.wb)
+
+
+def test_the_font_registry_escapes_what_xml_text_needs() -> None:
+    from greenmine_docs.docx.pdf_fonts import _prop
+
+    assert _prop("ReplaceTable", 'A&B <C> "D"') == (
+        '<prop oor:name="ReplaceTable" oor:op="fuse"><value>A&amp;B &lt;C&gt; "D"</value></prop>')
+
+
+def test_a_template_is_linted_once_per_render_with_the_variables_it_gets(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from greenmine_docs.render import template_lint, tpl
+    from greenmine_docs.resources import template_path
+
+    calls: list[object] = []
+    real = template_lint.check_template
+
+    def counted(path: object, *, known: object = None) -> object:
+        calls.append(known)
+        return real(path, known=known)
+
+    monkeypatch.setattr(template_lint, "check_template", counted)
+    path = next(template_path("implementation_plan").glob("*.docx"))
+    used = template_lint.used_variables(path)
+
+    def context(t: object) -> dict[str, object]:
+        return {**{name: "文字" for name in used}, "body": t.new_subdoc()}  # type: ignore[attr-defined]
+
+    assert tpl.render_template(path, context)[:2] == b"PK"
+    assert len(calls) == 1 and calls[0] is not None
