@@ -64,6 +64,8 @@ import real_inputs  # noqa: E402
 import renders  # noqa: E402
 import synth  # noqa: E402
 
+DOCS_PER_MINE = 6  # a synthetic mine: plan, self-check table (XLSX, DOCX), 自评报告, report, score sheet
+
 TARGETS = {  # metric prefix -> (comparison, limit)
     "render_ratio": ("<=", 1.3),
     "batch_docs_per_s": (">=", 40.0),  # with 2 jobs
@@ -176,7 +178,7 @@ def batch_run(src: Path, out: Path, jobs: int) -> dict[str, Any]:
     docs = len(real_inputs.files_on_disk(out, real_inputs.DOC_SUFFIXES))  # counted on disk
     mines = sum(1 for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
     shutil.rmtree(out, ignore_errors=True)  # 1,000 mines write about 0.7 GB
-    if proc.returncode != 0 or docs != 5 * len(list(src.iterdir())):
+    if proc.returncode != 0 or docs != DOCS_PER_MINE * len(list(src.iterdir())):
         raise SystemExit(f"batch failed (exit {proc.returncode}; {docs} documents on disk): "
                          f"{err.decode(errors='replace')[-2000:]}")
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
