@@ -119,3 +119,16 @@ def test_a_template_is_linted_once_per_render_with_the_variables_it_gets(
 
     assert tpl.render_template(path, context)[:2] == b"PK"
     assert len(calls) == 1 and calls[0] is not None
+
+
+def test_reading_a_mines_table_does_not_load_the_workbook_writers() -> None:
+    """``batch --validate-only`` forks its readers from a process that has not imported
+    openpyxl (the writers' library): the names of ``excel_input`` load their modules when
+    first used, and the mines table's writer imports what it writes with."""
+    code = ("import sys; import greenmine_docs.excel_input.mines as m; "
+            "assert m.MinesReader and 'openpyxl' not in sys.modules, 'openpyxl'; "
+            "from greenmine_docs.excel_input import render_workbook, write_mines_table; "
+            "assert callable(render_workbook) and callable(write_mines_table); print('ok')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr

@@ -7,12 +7,32 @@ sections of the model appear in the workbook without changes here.
 """
 from __future__ import annotations
 
-from .mines import MinesTable, read_mines_table, render_mines_table, write_mines_table
-from .workbook import read_workbook, render_workbook, write_template, write_workbook
-from .yamlio import dump_yaml, write_yaml
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .mines import MinesTable, read_mines_table, render_mines_table, write_mines_table
+    from .workbook import read_workbook, render_workbook, write_template, write_workbook
+    from .yamlio import dump_yaml, write_yaml
 
 __all__ = [
     "MinesTable", "dump_yaml", "read_mines_table", "read_workbook",
     "render_mines_table", "render_workbook", "write_mines_table", "write_template",
     "write_workbook", "write_yaml",
 ]
+
+_HOMES = {"MinesTable": "mines", "read_mines_table": "mines", "render_mines_table": "mines",
+          "write_mines_table": "mines", "read_workbook": "workbook", "render_workbook": "workbook",
+          "write_template": "workbook", "write_workbook": "workbook", "dump_yaml": "yamlio",
+          "write_yaml": "yamlio"}
+
+
+def __getattr__(name: str) -> Any:
+    """Each name of :data:`__all__` imported from its module when first asked for: reading a
+    mines table (``batch --validate-only``) does not load the workbook writers (openpyxl)."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value

@@ -19,16 +19,12 @@ from ..rawinput import RawInput, dotted, mine_name
 from ..xlsx.cells import column_index
 from ..xlsx.read import (XlsxFile, after_rows, check_sheet_rows, gc_paused, raw_rows_of,
                          row_boundaries, rows_span)
-from ..xlsx.write import new_workbook, save_workbook
 from .grid import Grid, ReadContext, grid_loader
 from .layout import (INSTRUCTIONS_SHEET, LISTS_SHEET, META_SHEET, Table, input_layout,
                      mines_layout)
 from .positions import LazyPositions
-from .sheetwrite import write_table_sheet
-from .styles import FONT, FONT_BOLD, FONT_TITLE
 from .tables import (Entry, OutRow, TableRead, _unknown_in, collect_rows, get_path,
                      group_by_parent, machine_key, open_table, place, read_table)
-from .workbook import MARKER_KEY, lists_sheet, plain_data
 
 MINES_KIND = "greenmine-mines-table"
 
@@ -47,7 +43,12 @@ class MinesTable(list):
 # writing
 # ---------------------------------------------------------------------------------------------
 def render_mines_table(items: Iterable[Any]) -> tuple[bytes, list[Finding]]:
+    # the writers (openpyxl) are imported here: reading a table does not need them
     from openpyxl.cell import WriteOnlyCell
+
+    from ..xlsx.write import new_workbook, save_workbook
+    from .sheetwrite import write_table_sheet
+    from .workbook import MARKER_KEY, lists_sheet, plain_data
 
     root = mines_layout()
     wb = new_workbook(write_only=True)
@@ -90,6 +91,8 @@ def render_mines_table(items: Iterable[Any]) -> tuple[bytes, list[Finding]]:
 
 
 def _instructions(ws: Any, root: Table, cell_type: Any) -> None:
+    from .styles import FONT, FONT_BOLD, FONT_TITLE
+
     ws.column_dimensions["A"].width = 110
     title = cell_type(ws, "矿山名录表 填表说明（每行一个矿山）")
     title.font = FONT_TITLE
