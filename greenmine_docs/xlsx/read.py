@@ -64,6 +64,37 @@ _REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 _BUILTIN_DATE_FORMATS = {*range(14, 23), *range(27, 37), 45, 46, 47, *range(50, 59)}
 
 
+_DATE_LETTERS = frozenset("dmhysDMHYS")
+_ELAPSED = frozenset({"h", "hh", "m", "mm", "s", "ss"})  # [h]:mm — elapsed time, still a time
+
+
+def is_date_format(code: str) -> bool:
+    """Whether a number format code shows a date or a time, as Excel readers decide it: a d,
+    m, y, h or s in its first section (before ``;``) that is not in quoted text, not in a
+    bracketed part (a colour, a condition, a locale — but ``[h]``, ``[mm]``, ``[s]`` are
+    elapsed time) and not right after ``_`` or ``\\``. A plain scan, linear in the code's
+    length (the code is the user's file's); without importing openpyxl (~0.1 s)."""
+    text = code.split(";", 1)[0]
+    i, n, prev = 0, len(text), ""
+    closes = {'"': 0, "]": 0}  # where the next closing mark is (-1: none after here)
+    while i < n:
+        ch = text[i]
+        mark = '"' if ch == '"' else "]" if ch == "[" else ""
+        if mark and closes[mark] != -1:
+            if closes[mark] <= i:
+                closes[mark] = text.find(mark, i + 1)
+            end = closes[mark]
+            inner = text[i + 1:end] if end != -1 else ""
+            if end != -1 and (inner not in _ELAPSED if mark == "]" else "\n" not in inner):
+                i = end + 1  # quoted text, or a colour, condition or locale: skipped whole
+                continue
+        if ch in _DATE_LETTERS and prev not in ("_", "\\"):
+            return True
+        prev = ch
+        i += 1
+    return False
+
+
 def _text(raw: bytes) -> str:
     text = raw.decode("utf-8")
     if "&" in text:
@@ -229,8 +260,6 @@ class XlsxFile:
         self.date_styles: set[int] = set()
         if "xl/styles.xml" not in self.zip.namelist():
             return
-        from openpyxl.styles.numbers import is_date_format
-
         root = self._xml("xl/styles.xml")
         custom: dict[int, str] = {}
         xfs: list[int] = []
