@@ -389,7 +389,7 @@ def test_with_rows_adds_plain_rows_that_read_back_as_written() -> None:
     characters and spaces survive, ``None`` is an empty cell, the layout is kept."""
     import openpyxl
 
-    from greenmine_docs.xlsx.write import with_rows
+    from greenmine_docs.xlsx.write import RowsXml, with_rows
 
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -401,7 +401,10 @@ def test_with_rows_adds_plain_rows_that_read_back_as_written() -> None:
     layout = io.BytesIO()
     wb.save(layout)
     rows = [[1, "=1+1", 9.5], [2, "<a & b>", None], [3, "  前后空格 ", ""], [4, "{{ x }}", True]]
-    out = with_rows(layout.getvalue(), {"汇总": (2, rows)})
+    table = RowsXml(2)
+    for values in rows:
+        table.add(values)
+    out = with_rows(layout.getvalue(), {"汇总": table})
     back = load_workbook(io.BytesIO(out))
     got = [[c.value for c in row] for row in back["汇总"].iter_rows(min_row=2)]
     assert got == [[1, "=1+1", 9.5], [2, "<a & b>", None], [3, "  前后空格 ", None],
