@@ -249,11 +249,7 @@ class OpenpyxlSheet:
         """What :func:`style_cell` (and the number format) do, with the look's style indexes
         worked out once per workbook (:func:`_look_ids`): a table styles thousands of cells
         with a few dozen looks."""
-        style = cell._style
-        if not style:  # (as style_cell: openpyxl makes the array when a style is first set)
-            from openpyxl.styles.cell_style import StyleArray
-
-            style = cell._style = StyleArray()
+        style = _style_array(cell)
         for pos, index in _look_ids(cell.parent.parent, lk):
             style[pos] = index
         if lk[_FMT] is not None:
@@ -401,32 +397,44 @@ def _look_ids(wb: Any, lk: Look) -> tuple[tuple[int, int], ...]:
         cache = wb.__dict__["_greenmine_look_ids"] = {}
     hit = cache.get(id(lk))
     if hit is None or hit[0] is not lk:
-        from openpyxl.styles.cell_style import StyleArray
-
-        pairs = []
-        for name, value in (("border", lk[_BORDER]), ("fill", lk[_FILL]),
-                            ("alignment", lk[_ALIGN]), ("font", lk[_FONT])):
-            if value is not None:
-                collection, slot = _SLOTS[name]
-                pairs.append((vars(StyleArray)[slot].key, _index(wb, collection, value)))
+        pairs = _style_ids(wb, font=lk[_FONT], border=lk[_BORDER], fill=lk[_FILL],
+                           alignment=lk[_ALIGN])
         # the look is kept with its pairs: its id cannot be reused while it is cached
-        hit = cache[id(lk)] = (lk, tuple(pairs))
+        hit = cache[id(lk)] = (lk, pairs)
     return hit[1]
+
+
+def _style_ids(wb: Any, *, font: Any, border: Any, fill: Any, alignment: Any
+               ) -> tuple[tuple[int, int], ...]:
+    """(position in a cell's ``StyleArray``, index in ``wb``'s style lists) of each given
+    style, in the order openpyxl's setters would add them to the lists."""
+    from openpyxl.styles.cell_style import StyleArray
+
+    pairs = []
+    for name, value in (("border", border), ("fill", fill), ("alignment", alignment),
+                        ("font", font)):
+        if value is not None:
+            collection, slot = _SLOTS[name]
+            pairs.append((vars(StyleArray)[slot].key, _index(wb, collection, value)))
+    return tuple(pairs)
+
+
+def _style_array(cell: Any) -> Any:
+    """The cell's ``StyleArray``, made when the cell has none yet (as openpyxl does when a
+    style is first set)."""
+    from openpyxl.styles.cell_style import StyleArray
+
+    if not cell._style:
+        cell._style = StyleArray()
+    return cell._style
 
 
 def style_cell(cell: Any, *, font: Any = None, border: Any = None, fill: Any = None,
                alignment: Any = None) -> Any:
     """Same result as assigning ``cell.font``/``.border``/``.fill``/``.alignment`` (the
     ``None`` ones are left as they are); returns the cell."""
-    from openpyxl.styles.cell_style import StyleArray
-
-    wb = cell.parent.parent
-    style = cell._style
-    if not style:
-        style = cell._style = StyleArray()
-    for name, value in (("border", border), ("fill", fill), ("alignment", alignment),
-                        ("font", font)):
-        if value is not None:
-            collection, slot = _SLOTS[name]
-            setattr(style, slot, _index(wb, collection, value))
+    style = _style_array(cell)
+    for pos, index in _style_ids(cell.parent.parent, font=font, border=border, fill=fill,
+                                 alignment=alignment):
+        style[pos] = index
     return cell
