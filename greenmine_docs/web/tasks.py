@@ -300,14 +300,11 @@ def verify_agencies(store: Store, run_id: int, options: dict[str, Any]) -> Outco
     check, the report (DOCX) and its tables (XLSX)."""
     from ..officials.verify.agencies_out import HEADERS, rows, run_agencies
 
-    out = store.run_dir(run_id)
-    written: list[Path] = []
-    for suffix in (".docx", ".xlsx"):
-        result, figures, files = run_agencies(
-            options["records"], out / f"第三方评估机构评估质量监督情况{suffix}",
-            round_path=options["round"], sample_path=options["sample"],
-            assessments=options["assessments"], force=True)
-        written += files
+    name = store.run_dir(run_id) / "第三方评估机构评估质量监督情况"
+    result, figures, written = run_agencies(
+        options["records"], name.with_suffix(".docx"), also=(name.with_suffix(".xlsx"),),
+        round_path=options["round"], sample_path=options["sample"],
+        assessments=options["assessments"], force=True)
     store.add_findings(run_id, _rows(store, result.report, names=dict(options.get("labels", {}))))
     for path in written:
         store.add_document(run_id, path.name, path)

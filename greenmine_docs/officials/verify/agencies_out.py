@@ -102,18 +102,23 @@ def render_xlsx(rnd: Round, figures: list[AgencyFigures]) -> bytes:
 
 def run_agencies(records: list[str | Path], output: str | Path, *, round_path: str | Path,
                  sample_path: str | Path, assessments: str | Path, issued: Any = None,
-                 force: bool = False) -> tuple[RoundResult, list[AgencyFigures], list[Path]]:
-    """Read the round and the assessments, compute, render (DOCX or XLSX by the suffix), write."""
+                 also: tuple[str | Path, ...] = (), force: bool = False
+                 ) -> tuple[RoundResult, list[AgencyFigures], list[Path]]:
+    """Read the round and the assessments, compute, render (DOCX or XLSX by the suffix of
+    ``output``, and of each of ``also``: the same figures in several files), write."""
     from ...clock import today
     from .files import write_all
     from .round_read import read_round
 
-    output = Path(output)
-    if output.suffix.lower() not in (".docx", ".xlsx"):
-        raise InputError(f"输出文件 {output.name} 应为 .docx 或 .xlsx。")
+    outputs = [Path(p) for p in (output, *also)]
+    for path in outputs:
+        if path.suffix.lower() not in (".docx", ".xlsx"):
+            raise InputError(f"输出文件 {path.name} 应为 .docx 或 .xlsx。")
     result = read_round(records, round_path=round_path, sample_path=sample_path)
     figures = supervise(result, read_assessments(assessments))
-    data = (render_docx(result.rnd, figures, issued or result.rnd.info.notice_date or today())
-            if output.suffix.lower() == ".docx" else render_xlsx(result.rnd, figures))
+    files = {path: render_docx(result.rnd, figures,
+                               issued or result.rnd.info.notice_date or today())
+             if path.suffix.lower() == ".docx" else render_xlsx(result.rnd, figures)
+             for path in outputs}
     inputs = [Path(round_path), Path(sample_path), Path(assessments), *(Path(p) for p in records)]
-    return result, figures, write_all({output: data}, force=force, inputs=inputs)
+    return result, figures, write_all(files, force=force, inputs=inputs)
