@@ -3,11 +3,13 @@ many documents, the whole 10,000-mine command, a cold build. Each is measured as
 (this process's, or a child command's with everything it started) beside wall time: on a shared
 two-core machine wall time mostly measures the neighbours.
 
-* ``photo_ratio`` — CPU of building the realistic mine (``realistic.py``: six 12-megapixel
-  EXIF-rotated JPEGs, a long narrative, 40 tasks) ÷ CPU of the same mine without photos, both in
-  a warmed-up process as a batch worker builds them, every photo prepared from its file (no
-  cache); ``photo_ratio_cached`` the same with the prepared photos in the content cache (a
-  batch re-run, or mines sharing photos);
+* photos — the realistic mine (``realistic.py``: six 12-megapixel EXIF-rotated JPEGs, a long
+  narrative, 40 tasks) with and without its photos, CPU: :func:`photo_ratio_cold` as new
+  ``greenmine build`` processes (first build, rebuild from the user's cache, no photos),
+  :func:`photo_ratio` in a warmed-up process as a batch worker builds them (photos from their
+  files, and from the content cache), and :func:`photo_decode_floor` — the least CPU any
+  preparation that decodes each photo once can spend (entropy decoding reads every byte of a
+  JPEG whatever the scale);
 * ``cpu_per_mine_vs_deflate`` — CPU of one synthetic mine's documents (``batch.process``: five, six with the 自评报告)
   ÷ CPU of deflating the compressed parts of those files at the level the project uses;
 * ``pdf_docs_per_s`` — PDFs on disk a wall-clock second of ``greenmine batch --pdf -j 2``;
@@ -146,6 +148,23 @@ def photo_ratio_cold(work: Path, repeats: int, greenmine: list[str]) -> dict[str
                 runs[key].append(build_cold(path, work, greenmine, 1)["cpu_s"]["median"])
     shutil.rmtree(user_cache, ignore_errors=True)
     return {k: spread(v) for k, v in runs.items()}
+
+
+def photo_decode_floor(photo_files: list[Path], repeats: int = 3) -> float:
+    """CPU to decode ``photo_files`` at libjpeg's smallest scale (1/8; the best of
+    ``repeats``): Huffman decoding of every byte, which no scale avoids. A first build that
+    prepares these photos spends at least this, whatever else it does."""
+    from PIL import Image
+
+    best = float("inf")
+    for _ in range(repeats):
+        t = time.process_time()
+        for f in photo_files:
+            with Image.open(f) as img:
+                img.draft("RGB", (1, 1))
+                img.load()
+        best = min(best, time.process_time() - t)
+    return best
 
 
 # -- CPU against deflate ---------------------------------------------------------------------------
