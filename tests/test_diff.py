@@ -1,4 +1,5 @@
-"""``greenmine diff``: two versions of a plan compared chapter by chapter via pandoc."""
+"""``greenmine diff``: two versions of a plan compared chapter by chapter (both files read by the
+same streaming reader as ``check``)."""
 from __future__ import annotations
 
 import json
@@ -62,7 +63,7 @@ def test_table_changes_ignore_padding(pair) -> None:
     assert table.status == "changed"
     assert table.rows_added == ["1 | 道路硬化 | 150", "3 | 洒水降尘 | 30"]
     assert table.rows_removed == ["1 | 道路硬化 | 120"]
-    # the header row got wider columns in pandoc's output but is not reported
+    # the header row is the same in both versions: not reported
     assert ("-", "序号 | 项目 | 投资（万元）") not in overview.lines
 
 
@@ -135,7 +136,7 @@ def _merged_table_doc(path: Path, value: str) -> Path:
                              ["2025", "二期", "90 <合计>"]]):
         for j, v in enumerate(row):
             t.cell(i, j).text = v
-    t.cell(0, 0).merge(t.cell(0, 1))  # merged header: pandoc writes an HTML table
+    t.cell(0, 0).merge(t.cell(0, 1))  # a merged header cell
     doc.add_paragraph("资金由企业自筹。")
     doc.save(str(path))
     return path
