@@ -166,3 +166,47 @@ def test_a_page_break_is_what_python_docx_writes() -> None:
     pf.line_spacing = Pt(1)
     pf.space_before = pf.space_after = Pt(0)
     assert etree.tostring(fast.element) == etree.tostring(slow.element)
+
+
+def test_table_lines_are_set_a_fixed_distance_apart_below_the_estimate() -> None:
+    """Every table paragraph is set ``LINE_PITCH_EM`` exactly (its own size, or 五号), so the
+    split estimate, which allows ``LINE_FACTOR``, holds in whatever font stands in."""
+    from docx.shared import Pt
+
+    from greenmine_docs.docx import Writer, new_document
+    from greenmine_docs.docx.islands import materialize
+    from greenmine_docs.docx.tables import LINE_FACTOR, LINE_PITCH_EM
+
+    assert LINE_FACTOR > LINE_PITCH_EM
+    doc = new_document()
+    w = Writer(doc)
+    w.table(["项目", "说明"], [["甲", "乙\n丙"]], caption="五号表")
+    w.table(["项目", "说明"], [["甲", "乙"]], caption="小五表", font_size=9)
+    materialize(doc.part, doc.element.body)
+    for table, size in zip(doc.tables, (10.5, 9)):
+        ps = [p for row in table.rows for cell in row.cells for p in cell.paragraphs]
+        assert len(ps) == (5 if size == 10.5 else 4)  # "乙\n丙": two paragraphs
+        for p in ps:
+            spacing = p._p.find(f"{qn('w:pPr')}/{qn('w:spacing')}")
+            assert spacing.get(qn("w:lineRule")) == "exact"
+            assert abs(p.paragraph_format.line_spacing.pt - size * LINE_PITCH_EM) < 0.05
+            assert p.paragraph_format.line_spacing < Pt(size * LINE_FACTOR)
+
+
+def _kept_rows(table) -> list[bool]:
+    return [all(p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs)
+            for row in table.rows[1:]]
+
+
+def test_a_table_that_fits_a_page_is_kept_on_one_page_whatever_its_row_count() -> None:
+    from greenmine_docs.docx import Writer, new_document
+    from greenmine_docs.docx.islands import materialize
+
+    doc = new_document()
+    w = Writer(doc)
+    w.table(["编号", "任务"], [[str(i), "短"] for i in range(25)], caption="二十五行")
+    w.table(["编号", "任务"], [[str(i), "长" * 300] for i in range(8)], caption="八行，长")
+    materialize(doc.part, doc.element.body)
+    fits, longer = doc.tables
+    assert _kept_rows(fits) == [True] * 24 + [False]  # moved whole when it starts low
+    assert not any(_kept_rows(longer))  # longer than a page: it flows, header repeated

@@ -48,13 +48,18 @@ def _fill(cell, value, *, style: str, align, bold: bool, size, keep_next: bool =
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    from greenmine_docs.docx.tables import cell_text
+    from docx.shared import Twips
+
+    from greenmine_docs.docx.styles import TABLE_SIZE
+    from greenmine_docs.docx.tables import LINE_PITCH_EM, cell_text
     from greenmine_docs.docx.text import add_text, set_style
 
     def para(par, text):
         set_style(par, style)
         if keep_next:
             par.paragraph_format.keep_with_next = True
+        # exactly (lineRule "exact" for a length)
+        par.paragraph_format.line_spacing = Twips(round((size or TABLE_SIZE) * LINE_PITCH_EM * 20))
         if align:
             par.alignment = getattr(WD_ALIGN_PARAGRAPH, align.upper())
         add_text(par, text, bold=bold or None, size=size)

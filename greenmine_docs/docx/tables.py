@@ -17,6 +17,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
 from .page import TYPE_WIDTH_MM
+from .styles import TABLE_SIZE
 from .text import block_parent, insert_block, run_content_xml
 
 @dataclass(frozen=True)
@@ -113,12 +114,14 @@ class _ParaStyle:
 
         style_id = style_id_of(part, name)  # same lookup (and cache) as text.set_style
         east_asia, latin = style_fonts(part, None if style_id is False else style_id)
-        self.has_ppr = style_id is not False
         self.style_id = style_id or None
         self.pstyle = f'<w:pStyle w:val="{_attr(style_id)}"/>' if style_id else ""
         rfonts = (f'<w:rFonts w:ascii="{_attr(latin)}" w:hAnsi="{_attr(latin)}" '
                   f'w:eastAsia="{_attr(east_asia)}" w:cs="{_attr(latin)}" w:hint="eastAsia"/>')
         sz = f'<w:sz w:val="{int(Pt(size).pt * 2)}"/>' if size is not None else ""
+        # lines set exactly LINE_PITCH_EM apart, whatever font stands in (see page_chunks)
+        pitch = round((size or TABLE_SIZE) * LINE_PITCH_EM * 20)
+        self.spacing = f'<w:spacing w:line="{pitch}" w:lineRule="exact"/>'
         self.rpr = {False: f"<w:rPr>{rfonts}{sz}</w:rPr>",
                     True: f"<w:rPr>{rfonts}<w:b/>{sz}</w:rPr>"}
         self._start: dict[tuple[str | None, bool, bool], str] = {}
@@ -129,10 +132,9 @@ class _ParaStyle:
         key = (align, bool(bold), keep)
         start = self._start.get(key)
         if start is None:
-            ppr = self.pstyle + ("<w:keepNext/>" if keep else "") \
+            ppr = self.pstyle + ("<w:keepNext/>" if keep else "") + self.spacing \
                 + (f'<w:jc w:val="{_JC[align]}"/>' if align else "")
-            ppr = f"<w:pPr>{ppr}</w:pPr>" if (self.has_ppr or ppr) else ""
-            start = self._start[key] = f"<w:p>{ppr}<w:r>{self.rpr[key[1]]}"
+            start = self._start[key] = f"<w:p><w:pPr>{ppr}</w:pPr><w:r>{self.rpr[key[1]]}"
         text = value if type(value) is str else cell_text(value)
         if "\n" not in text:
             out.append(start)
@@ -286,10 +288,14 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
 # or LibreOffice can write "续表" on the continuation only. Reviewed documents split such a table
 # themselves: the part that continues starts a page with "续表N" and the header rows again.
 # :func:`page_chunks` decides where, from an estimate of each row's height that errs on the tall
-# side (so a part never reaches the bottom of a page, in Word's fonts or in the PDF's).
+# side (so a part never reaches the bottom of a page, in Word's fonts or in the PDF's). The
+# estimate holds in every font because table lines are set an exact distance apart: single
+# spacing is the font's own (宋体/SimSun 1.3 em in Word, Noto CJK 1.45 em, AR PL UMing 1.1 em in
+# the PDFs), and an estimate safe for the tallest left a third of a PDF page empty before 续表.
 CELL_MARGIN_PT = 5.4  # Word's default left and right cell margins (0.19 cm)
 ROW_PADDING_PT = 4.0  # Table Text's 1.5 pt before and after, and the borders
-LINE_FACTOR = 1.5  # single line spacing: 宋体/SimSun 1.3 em, Noto CJK 1.45 em, AR PL UMing 1.1 em
+LINE_PITCH_EM = 1.3  # table lines are this many ems apart (w:lineRule="exact"): Word's 宋体 single
+LINE_FACTOR = 1.4  # the estimate: the pitch, and room for a line wrapped a character early
 
 
 def _ems(text: str) -> float:
@@ -368,7 +374,7 @@ def add_paged_table(container: Any, header: Sequence[Any], rows: Sequence[Sequen
     (the cell of its first row) repeated."""
     widths = fit_widths(options.get("widths_mm"), len(header), options.get(
         "total_width_mm", TYPE_WIDTH_MM))
-    size = options.get("font_size") or 10.5
+    size = options.get("font_size") or TABLE_SIZE
     starts = page_chunks([header], rows, widths, size, page_pt, first_page_pt)
     bounds = [0, *starts, len(rows)]
     for n, (a, b) in enumerate(zip(bounds, bounds[1:])):

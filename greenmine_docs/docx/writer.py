@@ -75,7 +75,6 @@ class Writer:
             doc.element.body.sectPr
         self.landscape = False
         self.continued_tables = False  # 续表 for long captioned tables (reports)
-        self.keep_short_tables = True  # tables of up to 15 rows on one page: no 合计 alone overleaf
         self._keep_all = False  # inside kept_together()
         self._block_of: Any = None
         self._block_cache: Any = None
@@ -242,23 +241,27 @@ class Writer:
               caption: str | None = None, widths_mm: Sequence[float] | None = None,
               aligns: Sequence[str] | None = None, font_size: float | None = None) -> None:
         """Caption ``表N …`` (when given), then the table (:func:`~.tables.add_table`); a small
-        gap paragraph after it.
+        gap paragraph after it. A table that fits a page (by the estimate of
+        :func:`~greenmine_docs.docx.tables.page_chunks`) is kept on one page; a longer one flows
+        over pages with its header rows repeated.
 
         With :attr:`continued_tables` (reports), a captioned table longer than a page starts
         a page and is split where each page ends: every part after the first begins a new page
         with ``续表N`` and the header rows (:func:`~greenmine_docs.docx.tables.page_chunks`)."""
-        parts = [list(rows)]
+        parts = self._page_parts(header, rows, widths_mm, font_size)
+        # a table that fits a page stays on one page (moved whole to the next when it starts
+        # low): no 合计 row alone overleaf, no report table broken without its 续表 caption
+        whole = len(parts) == 1
+        if not (caption and self.continued_tables):
+            parts = [list(rows)]  # longer than a page: it flows, its header rows repeated
         if caption:
             self.tables += 1
-            if self.continued_tables:
-                parts = self._page_parts(header, rows, widths_mm, font_size)
             self._caption("表", self.tables, caption, new_page=len(parts) > 1)
         for n, part in enumerate(parts):
             if n:
                 self._caption("续表", self.tables, "", new_page=True)
             add_table(self.body, header, part, widths_mm=widths_mm, aligns=aligns,
-                      keep_with_next=range(len(part) - 1) if self.keep_short_tables
-                      and len(parts) == 1 and len(part) <= 15 else (),
+                      keep_with_next=range(len(part) - 1) if whole else (),
                       total_width_mm=self.type_width_mm, font_size=font_size)
         # gap paragraph: no_indent + line_spacing = Pt(10) (exact)
         self.append_paragraph_xml('<w:spacing w:line="200" w:lineRule="exact"/>' + NO_INDENT)
