@@ -136,7 +136,7 @@ def _lifespan(the_desk: Desk) -> Any:
             yield
         finally:
             the_desk.jobs.shutdown()
-            the_desk.store.close()
+            the_desk.close()
 
     return lifespan
 
@@ -147,11 +147,13 @@ def create_app(workspace: Path, *, token: str | None = None, loopback: bool = Tr
     (the server refuses a non-loopback host without one: see ``greenmine serve``)."""
     from . import routes
 
-    store = Store(workspace)
+    store = Store(workspace)  # the workspace and its index, made when missing
+    root = store.root
+    store.close()
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
                              autoescape=True, undefined=jinja2.StrictUndefined)
     env.globals.update(state_text=STATE_TEXT, kind_text=routes.KIND_TEXT.get)
-    the_desk = Desk(store=store, jobs=Jobs(store.root, workers), csrf=secrets.token_urlsafe(32),
+    the_desk = Desk(root=root, jobs=Jobs(root, workers), csrf=secrets.token_urlsafe(32),
                     token=token, env=env)
     middleware = [*([Middleware(LoopbackHosts)] if loopback else []),  # outermost first
                   *([Middleware(TokenGuard, token=token)] if token else []),

@@ -3,10 +3,13 @@ form every page's POST reads through (its CSRF token and origin checked)."""
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 import jinja2
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -23,11 +26,32 @@ MAX_FILES = 200
 class Desk:
     """What the pages share: the workspace, the job pool, the tokens, the templates."""
 
-    store: Store
+    root: Path
     jobs: Jobs
     csrf: str
     token: str | None
     env: jinja2.Environment
+    _local: threading.local = field(default_factory=threading.local, repr=False)
+    _opened: list[Store] = field(default_factory=list, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def store(self) -> Store:
+        """This thread's connection to the workspace index: one :class:`Store` a thread (the
+        event loop's, and each worker thread's that stores an upload), opened on first use."""
+        found: Store | None = getattr(self._local, "store", None)
+        if found is None:
+            found = self._local.store = Store(self.root)
+            with self._lock:
+                self._opened.append(found)
+        return found
+
+    def close(self) -> None:
+        """Close every thread's connection (at shutdown)."""
+        with self._lock:
+            for store in self._opened:
+                store.close()
+            self._opened.clear()
 
     def page(self, request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         html = self.env.get_template(name).render(request=request, csrf=self.csrf,
@@ -44,16 +68,18 @@ def desk(request: Request) -> Desk:
     return found
 
 
-def posting(handler: Callable[[Request, FormData], Awaitable[Response]]
+def posting(handler: Callable[[Request, FormData], Response]
             ) -> Callable[[Request], Awaitable[Response]]:
     """A handler of a form: it gets the form after its CSRF token and origin are checked, and
-    the uploaded files' temporary copies are closed after it, whatever happens."""
+    the uploaded files' temporary copies are closed after it, whatever happens. It runs in a
+    worker thread: storing a large upload (copied, hashed, unzipped and checked) never holds
+    up the other pages."""
 
     async def handle(request: Request) -> Response:
         data = await request.form(max_files=MAX_FILES, max_fields=100)
         try:
             _check_origin(request, data)
-            return await handler(request, data)
+            return await run_in_threadpool(handler, request, data)
         finally:
             await data.close()
 

@@ -58,7 +58,7 @@ async def enterprise(request: Request) -> Response:
 
 
 @posting
-async def enterprise_upload(request: Request, data: FormData) -> Response:
+def enterprise_upload(request: Request, data: FormData) -> Response:
     """One input (a workbook, YAML, or a zip with its files), or a whole folder."""
     store = desk(request).store
     folder = _files(data, "folder")
@@ -71,8 +71,9 @@ async def enterprise_upload(request: Request, data: FormData) -> Response:
                   {"input": str(kept.path), "label": kept.label})
 
 
-async def input_workbook(request: Request) -> Response:
-    """The Excel input workbook (``greenmine excel-template``), made once per workspace."""
+def input_workbook(request: Request) -> Response:
+    """The Excel input workbook (``greenmine excel-template``), made once per workspace (in a
+    worker thread, as every handler that writes or reads files at length)."""
     from ..excel_input import write_template
 
     path = desk(request).store.root / "cache" / "绿色矿山申报输入.xlsx"
@@ -82,7 +83,7 @@ async def input_workbook(request: Request) -> Response:
 
 
 @posting
-async def build(request: Request, data: FormData) -> Response:
+def build(request: Request, data: FormData) -> Response:
     run = _the_run(request)
     known = {d["key"] for d in json.loads(run["result"]).get("documents", [])}
     only = [key for key in data.getlist("only") if key in known]
@@ -98,7 +99,7 @@ async def assessor(request: Request) -> Response:
 
 
 @posting
-async def assessor_upload(request: Request, data: FormData) -> Response:
+def assessor_upload(request: Request, data: FormData) -> Response:
     store = desk(request).store
     upload = _one(data, "input")
     kept = store_input(store, "input", upload.filename or "", upload.file)
@@ -117,7 +118,7 @@ async def official(request: Request) -> Response:
 
 
 @posting
-async def official_check(request: Request, data: FormData) -> Response:
+def official_check(request: Request, data: FormData) -> Response:
     plans = _files(data, "plans")
     stored = store_files(desk(request).store, "plans", [(f.filename or "", f.file) for f in plans],
                          (".docx", ".pdf"), "plan")
@@ -126,7 +127,7 @@ async def official_check(request: Request, data: FormData) -> Response:
 
 
 @posting
-async def official_sample(request: Request, data: FormData) -> Response:
+def official_sample(request: Request, data: FormData) -> Response:
     upload = _one(data, "list")
     kept = store_input(desk(request).store, "list", upload.filename or "", upload.file,
                        (".xlsx", ".csv"))
@@ -146,7 +147,7 @@ async def official_sample(request: Request, data: FormData) -> Response:
 
 
 @posting
-async def official_batch(request: Request, data: FormData) -> Response:
+def official_batch(request: Request, data: FormData) -> Response:
     upload = _one(data, "inputs")
     kept = store_input(desk(request).store, "batch", upload.filename or "", upload.file,
                        (".zip", ".xlsx"), one_input=False)
@@ -169,14 +170,14 @@ def _round_files(data: Any, store: Any) -> dict[str, str]:
 
 
 @posting
-async def official_verify_sheets(request: Request, data: FormData) -> Response:
+def official_verify_sheets(request: Request, data: FormData) -> Response:
     """The drawn sample → a record sheet per mine (``greenmine verify sheets``)."""
     files = _round_files(data, desk(request).store)
     return _start(request, "official", "verify-sheets", int(files.pop("upload")), files)
 
 
 @posting
-async def official_verify_close(request: Request, data: FormData) -> Response:
+def official_verify_close(request: Request, data: FormData) -> Response:
     """Filled records (several workbooks, or one zip) with the sample and the round → the
     findings, each mine's outcome and the closing documents (``greenmine verify close``)."""
     upload_id, options = _round_with_records(data, desk(request).store)
@@ -184,7 +185,7 @@ async def official_verify_close(request: Request, data: FormData) -> Response:
 
 
 @posting
-async def official_verify_agencies(request: Request, data: FormData) -> Response:
+def official_verify_agencies(request: Request, data: FormData) -> Response:
     """Filled records, the sample and the round with the agencies' assessment results → the
     supervision of the agencies (``greenmine verify agencies``)."""
     store = desk(request).store
@@ -218,7 +219,7 @@ def _round_with_records(data: Any, store: Any) -> tuple[int, dict[str, Any]]:
 
 
 @posting
-async def official_verify_follow_up(request: Request, data: FormData) -> Response:
+def official_verify_follow_up(request: Request, data: FormData) -> Response:
     """The rectification ledger at a date (and the directory, to mark for next year's draw)
     → the follow-up workbook (``greenmine verify follow-up``)."""
     import datetime as dt
@@ -302,8 +303,8 @@ async def document(request: Request) -> Response:
     return FileResponse(path, filename=path.name)
 
 
-async def run_zip(request: Request) -> Response:
-    """Every file of a run in one zip (names as the library gave them)."""
+def run_zip(request: Request) -> Response:
+    """Every file of a run in one zip (names as the library gave them; in a worker thread)."""
     from ..clock import StampedZip
 
     run = _the_run(request)

@@ -5,8 +5,9 @@ Layout: ``uploads/<id>/`` (an upload, stored under names the desk chooses, never
 uploader's), ``runs/<id>/`` (what a run wrote), ``desk.sqlite3`` (the index). Every file the
 desk serves is looked up here by id and must lie inside the workspace.
 
-One :class:`Store` per process and thread: the server and each worker process open their own
-connection (WAL mode lets readers and a writer work at once).
+One :class:`Store` per process and thread: the server opens one for each of its threads (the
+event loop's, and the worker threads' that store uploads: ``Desk.store``), each worker process
+its own (WAL mode lets readers and a writer work at once).
 """
 from __future__ import annotations
 

@@ -237,3 +237,35 @@ def test_a_whole_folder_uploads_with_its_photos_and_markdown(desk):
     assert "校验通过" in page and "青岚山矿/mine.yaml:16:18" in page
     kept = desk.workspace / "uploads" / "1" / "files" / "青岚山矿"
     assert (kept / "mine.yaml").is_file() and not (kept / "desktop.ini").exists()
+
+
+def test_a_slow_upload_does_not_hold_up_the_other_pages(desk, monkeypatch):
+    """An upload is stored (copied, hashed, unzipped) in a worker thread, with that thread's
+    own connection to the index: while one is being stored, other pages answer."""
+    import threading
+
+    from greenmine_docs.web import routes
+
+    storing, release = threading.Event(), threading.Event()
+    real = routes.store_input
+
+    def slow(*args, **kwargs):
+        storing.set()
+        assert release.wait(30), "the page below never answered"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(routes, "store_input", slow)
+    csrf = desk.csrf()
+    posted: dict[str, int] = {}
+    upload = threading.Thread(target=lambda: posted.update(code=desk.post(
+        "/enterprise", [("input", ("mine.yaml", (EXAMPLE_DIR / "mine.yaml").read_bytes()))],
+        csrf=csrf).status_code))
+    upload.start()
+    try:
+        assert storing.wait(30)
+        answered = desk.client.get("/official")  # served while the upload is being stored
+        assert answered.status_code == 200 and "主管部门" in answered.text
+    finally:
+        release.set()
+        upload.join(60)
+    assert posted["code"] == 303
