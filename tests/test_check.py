@@ -11,7 +11,8 @@ from fixtures.officials.helpers import invoke
 from fixtures.officials.plans import (FACTS, PLAN, chapter_span, content, replace_text,
                                       write_plan)
 from greenmine_docs.errors import ConfigError, InputError
-from greenmine_docs.officials.check import check_document, placeholders_in
+from greenmine_docs.officials.check import check_document
+from greenmine_docs.officials.placeholders import placeholders_in
 from greenmine_docs.officials.docx_structure import read_structure
 from greenmine_docs.officials.numbering import cn_to_int, parse_number
 

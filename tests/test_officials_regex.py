@@ -15,7 +15,7 @@ from typing import Callable
 import pytest
 
 from greenmine_docs.errors import InputError
-from greenmine_docs.officials import check, facts, mine_list, numbering, sampling
+from greenmine_docs.officials import facts, mine_list, numbering, placeholders, sampling
 from greenmine_docs.officials.verify.record_checks import is_vague
 
 N = 20_000
@@ -51,7 +51,7 @@ USER_TEXT_FUNCTIONS: list[tuple[str, Callable[[str], object]]] = [
     ("numbering.is_toc_line", numbering.is_toc_line),
     ("numbering.parse_number", numbering.parse_number),
     ("numbering.norm_title", numbering.norm_title),
-    ("check.placeholders_in", check.placeholders_in),
+    ("placeholders.placeholders_in", placeholders.placeholders_in),
     ("facts label patterns", _facts_patterns),
     ("mine_list.norm_name", mine_list.norm_name),
     ("mine_list.parse_level", mine_list.parse_level),
