@@ -24,8 +24,7 @@ from ..errors import InputError
 from ..findings import Location
 from ..rawinput import FieldPath
 from ..xlsx.read import SheetValues, XlsxFile
-from ..xlsx.write import (cell_ref, line_count, new_workbook, save_workbook, set_value,
-                          set_widths)
+from ..xlsx.write import bordered_table, cell_ref, new_workbook, save_workbook, set_value
 from .model import IndicatorSet
 
 INFO_SHEET, PRE_SHEET, ITEM_SHEET = "指标体系", "先决条件", "评价指标"
@@ -307,20 +306,9 @@ def set_workbook_bytes(iset: IndicatorSet) -> bytes:
     def table(title: str, cols: list[tuple[str, str]], rows: list[list[Any]],
               widths: list[float]) -> Any:
         sh = wb.create_sheet(title)
-        for c, (_, label) in enumerate(cols, start=1):
-            cell = sh.cell(row=1, column=c, value=label)
-            cell.font, cell.fill, cell.border = head_font, fill, border
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        for r, values_ in enumerate(rows, start=2):
-            for c, value in enumerate(values_, start=1):
-                cell = sh.cell(row=r, column=c)
-                set_value(cell, value)
-                cell.font, cell.border, cell.alignment = body_font, border, wrap
-        set_widths(sh, widths)
-        for r, values_ in enumerate(rows, start=2):  # wrapped text needs taller rows
-            lines = max((line_count(v, widths[c]) for c, v in enumerate(values_)
-                         if isinstance(v, str)), default=1)
-            sh.row_dimensions[r].height = max(16, lines * 13 + 3)
+        bordered_table(sh, [label for _, label in cols], rows, widths, top=1,
+                       head_font=head_font, body_font=body_font, fill=fill, border=border,
+                       height=lambda lines: max(16, lines * 13 + 3))
         print_wide(sh)
         return sh
 

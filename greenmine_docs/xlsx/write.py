@@ -162,6 +162,36 @@ def set_widths(ws: Any, widths: Iterable[float], first: int = 1) -> None:
         ws.column_dimensions[column_letter(col)].width = width
 
 
+def bordered_table(ws: Any, header: list[str], rows: list[list[Any]], widths: list[float], *,
+                   top: int, head_font: Any, body_font: Any, fill: Any, border: Any,
+                   height: Callable[[int], float]) -> None:
+    """A table of a list workbook: the header at row ``top`` (centred, filled, bordered),
+    ``rows`` under it (bordered, wrapped, vertically centred; dates as yyyy-mm-dd), the columns
+    ``widths`` wide, each body row ``height(lines)`` points tall for its most wrapped cell."""
+    import datetime as dt
+
+    from openpyxl.styles import Alignment
+
+    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    wrapped = Alignment(vertical="center", wrap_text=True)
+    for c, title in enumerate(header, start=1):
+        cell = ws.cell(row=top, column=c)
+        set_value(cell, title)
+        cell.font, cell.fill, cell.border, cell.alignment = head_font, fill, border, centred
+    for r, values in enumerate(rows, start=top + 1):
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=c)
+            set_value(cell, value)
+            if isinstance(value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+            cell.font, cell.border, cell.alignment = body_font, border, wrapped
+    set_widths(ws, widths)
+    for r, values in enumerate(rows, start=top + 1):
+        lines = max((line_count(v, widths[c]) for c, v in enumerate(values)
+                     if isinstance(v, str)), default=1)
+        ws.row_dimensions[r].height = height(lines)
+
+
 # -- widths of text ----------------------------------------------------------------------------
 # One rule for every workbook. Excel's column unit is the width of a digit of the default font
 # (Calibri 11: 7 px). A Chinese (or other East Asian wide) character is as wide as the font is

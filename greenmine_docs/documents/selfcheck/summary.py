@@ -16,8 +16,7 @@ from typing import Any, Iterable
 from ...errors import InputError
 from ...findings import Location, Report, Severity, make
 from ...scoring import Verdict
-from ...xlsx.write import (column_letter, line_count, new_workbook, save_workbook, set_value,
-                          set_widths)
+from ...xlsx.write import bordered_table, column_letter, new_workbook, save_workbook
 
 SUMMARY_SHEET, PROBLEM_SHEET, BROKEN_SHEET = "汇总", "问题清单", "无法读取"
 
@@ -139,7 +138,7 @@ def _row(path: Path, table: Any) -> MineRow:
 
 
 def workbook_bytes(result: SummaryResult) -> bytes:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Border, Font, PatternFill, Side
 
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -151,26 +150,10 @@ def workbook_bytes(result: SummaryResult) -> bytes:
               widths: list[float]) -> None:
         ws.cell(row=1, column=1, value=title).font = Font(name="黑体", size=14, bold=True)
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
-        for c, h in enumerate(header, start=1):
-            cell = ws.cell(row=2, column=c)
-            set_value(cell, h)  # category names come from the indicator set
-            cell.font, cell.fill, cell.border = head_font, fill, border
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        for r, values in enumerate(rows, start=3):
-            for c, v in enumerate(values, start=1):
-                cell = ws.cell(row=r, column=c)
-                set_value(cell, v)
-                if isinstance(v, dt.date):
-                    cell.number_format = "yyyy-mm-dd"
-                cell.font, cell.border = body_font, border
-                cell.alignment = Alignment(vertical="center", wrap_text=True)
-        set_widths(ws, widths)
+        bordered_table(ws, header, rows, widths, top=2, head_font=head_font, body_font=body_font,
+                       fill=fill, border=border, height=lambda lines: max(18, min(lines, 6) * 13 + 4))
         ws.row_dimensions[1].height = 24
         ws.row_dimensions[2].height = 30
-        for r, values in enumerate(rows, start=3):  # wrapped text: room for its lines
-            lines = max((line_count(v, widths[c]) for c, v in enumerate(values)
-                         if isinstance(v, str)), default=1)
-            ws.row_dimensions[r].height = max(18, min(lines, 6) * 13 + 4)
         ws.freeze_panes = "C3"
         ws.print_title_rows = "2:2"
         ws.page_setup.orientation = "landscape"
