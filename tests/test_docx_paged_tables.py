@@ -38,6 +38,24 @@ def test_page_chunks_fill_each_page_once() -> None:
     assert page_chunks(header, rows[:3], [20, 100], 10.5, page_pt=1) == [1, 2]
 
 
+def test_what_follows_a_table_takes_its_last_rows_overleaf_when_it_does_not_fit() -> None:
+    header = [["编号", "内容"]]
+    rows = [["1", "甲" * 30]] * 25
+    h = row_height_pt(rows[0], [20, 100], 10.5)
+    head = row_height_pt(header[0], [20, 100], 10.5)
+    page = head + 10 * h + 1
+    assert page_chunks(header, rows, [20, 100], 10.5, page_pt=page) == [10, 20]
+    # five rows and a block of two rows' height fit the last page: nothing moves
+    assert page_chunks(header, rows, [20, 100], 10.5, page_pt=page, tail_pt=2 * h,
+                       tail_rows=3) == [10, 20]
+    # a block of six rows' height does not: the last three rows go overleaf with it
+    assert page_chunks(header, rows, [20, 100], 10.5, page_pt=page, tail_pt=6 * h,
+                       tail_rows=3) == [10, 20, 22]
+    # never a part that starts where the last one did
+    assert page_chunks(header, rows[:21], [20, 100], 10.5, page_pt=page, tail_pt=6 * h,
+                       tail_rows=3) == [10, 20]
+
+
 @pytest.fixture(scope="module")
 def report() -> Document:
     from greenmine_docs.documents.assessment.document import render_report
@@ -85,6 +103,34 @@ def test_a_short_report_table_is_not_split(report) -> None:
     start = next(i for i, el in enumerate(body) if _text(el).startswith("表1"))
     assert body[start].find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is None
     assert not re.search(r"续表1(?!\d)", _text(report.element.body))
+
+
+@pytest.mark.parametrize("example", ["shanxi-limestone", "inner-mongolia-coal"])
+def test_laid_out_by_libreoffice_no_table_part_runs_over_its_page(example, tmp_path,
+                                                                   libreoffice) -> None:
+    """The estimates hold in the PDF's fonts: every page of the report that starts with a table
+    starts with its caption (表N or 续表N: no part ran over its page), and the self-check
+    table's sign-off blocks share their page with the conclusion (never a page alone)."""
+    import pdfplumber
+    from click.testing import CliRunner
+
+    from conftest import EXAMPLES, run_cli
+
+    result = run_cli(CliRunner(), "build", EXAMPLES / example / "mine.yaml", "-o", tmp_path,
+                     "--only", "report", "--only", "selfcheck", "--pdf")
+    assert result.code == 0, result.output
+    (report_pdf,) = tmp_path.glob("*第三方评估报告.pdf")
+    with pdfplumber.open(report_pdf) as pdf:
+        for number, page in enumerate(pdf.pages, 1):
+            tables = page.find_tables()
+            if tables:
+                top = min(t.bbox[1] for t in tables)
+                above = "".join(w["text"] for w in page.extract_words() if w["top"] < top - 1)
+                assert above.strip(), f"{report_pdf.name} page {number}: a table ran over"
+    (table_pdf,) = tmp_path.glob("*自查记录表.pdf")
+    with pdfplumber.open(table_pdf) as pdf:
+        last = (pdf.pages[-1].extract_text() or "").replace(" ", "")
+    assert "企业意见" in last and "自查结论" in last
 
 
 def test_self_check_merges_never_cross_a_page(tmp_path) -> None:

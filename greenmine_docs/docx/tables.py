@@ -339,10 +339,15 @@ def _cell_lines(text: str, per_line: int) -> int:
 
 def page_chunks(header_rows: Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]],
                 widths_mm: Sequence[float], size: float, page_pt: float,
-                first_page_pt: float | None = None) -> list[int]:
+                first_page_pt: float | None = None, *, tail_pt: float = 0.0,
+                tail_rows: int = 1) -> list[int]:
     """Where a table is split so that each part fits a page of ``page_pt`` with the header rows
     repeated (the first part in ``first_page_pt``, when the table starts lower on its page):
-    the indexes of the rows that begin a part after the first (empty when it fits)."""
+    the indexes of the rows that begin a part after the first (empty when it fits).
+
+    ``tail_pt`` is what follows the table on its last page (a sign-off block): when the last
+    part leaves no room for it, the last ``tail_rows`` rows start a new page and go with it,
+    so it never stands on a page alone."""
     head = sum(row_height_pt(r, widths_mm, size) for r in header_rows)
     starts: list[int] = []
     used = head + (page_pt - first_page_pt if first_page_pt is not None else 0.0)
@@ -352,6 +357,9 @@ def page_chunks(header_rows: Sequence[Sequence[Any]], rows: Sequence[Sequence[An
             starts.append(i)
             used = head
         used += h
+    moved = len(rows) - tail_rows
+    if tail_pt and used + tail_pt > page_pt and moved > (starts[-1] if starts else 0):
+        starts.append(moved)
     return starts
 
 
@@ -367,15 +375,18 @@ def _label_index(row: Sequence[Any], column: int) -> int | None:
 
 def add_paged_table(container: Any, header: Sequence[Any], rows: Sequence[Sequence[Any]], *,
                     merges: Sequence[tuple[int, int, int]], page_pt: float,
-                    first_page_pt: float, **options: Any) -> None:
-    """:func:`add_table` split into parts of a page each (:func:`page_chunks`), every part
-    after the first starting a new page with the header rows. A vertical merge never crosses
-    a page: it is cut where the part ends and starts again on the next page with its label
-    (the cell of its first row) repeated."""
+                    first_page_pt: float, tail_pt: float = 0.0, tail_rows: int = 1,
+                    **options: Any) -> None:
+    """:func:`add_table` split into parts of a page each (:func:`page_chunks`, with
+    ``tail_pt`` and ``tail_rows`` for what follows it), every part after the first starting a
+    new page with the header rows. A vertical merge never crosses a page: it is cut where the
+    part ends and starts again on the next page with its label (the cell of its first row)
+    repeated."""
     widths = fit_widths(options.get("widths_mm"), len(header), options.get(
         "total_width_mm", TYPE_WIDTH_MM))
     size = options.get("font_size") or TABLE_SIZE
-    starts = page_chunks([header], rows, widths, size, page_pt, first_page_pt)
+    starts = page_chunks([header], rows, widths, size, page_pt, first_page_pt,
+                         tail_pt=tail_pt, tail_rows=tail_rows)
     bounds = [0, *starts, len(rows)]
     for n, (a, b) in enumerate(zip(bounds, bounds[1:])):
         part = [list(r) for r in rows[a:b]]

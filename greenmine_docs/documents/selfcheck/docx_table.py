@@ -18,6 +18,8 @@ from .core import AUTO_NA_NOTE, COLUMNS, HEADER_FIELDS, NOT_APPLICABLE, TABLE_TI
 TABLE_PT = 9.0  # 小五
 MARGIN_MM = 20  # a record table, not body text: narrower margins than GB/T 9704 leave room
 WIDTH_MM = 297 - 2 * MARGIN_MM
+SIGN_OFF_PT = 10.5  # 五号: the sign-off blocks are written by hand and stamped
+SPACE_AFTER_PT = 8.0  # the gap paragraph between the tables (:func:`_space_after`)
 WIDTHS_MM = [13, 17, 17, 52, 11, 14, 44, 27, 27, 21, 14]
 HEADER_WIDTHS_MM = [32, 66, 32, 66, 30, 31]
 
@@ -102,7 +104,7 @@ def _space_after(doc: Any) -> None:
     from docx.shared import Pt
 
     p = doc.add_paragraph()
-    p.paragraph_format.line_spacing = Pt(8)
+    p.paragraph_format.line_spacing = Pt(SPACE_AFTER_PT)
     p.paragraph_format.space_after = Pt(0)
 
 
@@ -189,10 +191,13 @@ def _main_table(doc: Any, data: TableData) -> None:
                      Cell(fmt_points(cat.points), align="center", bold=True),
                      Cell(fmt_score(c_res.score) if c_res else "", align="center", bold=True),
                      Cell(ratio, span=5, bold=True, align="left")])
-    rows += _total_rows(data)
+    totals = _total_rows(data)
+    rows += totals
     page = Mm(210 - 2 * MARGIN_MM).pt
+    # the totals and the conclusion go overleaf with the sign-off rather than leave it alone
     add_paged_table(doc, header, rows, merges=merges, page_pt=page,
-                    first_page_pt=page - _above_table_pt(data), widths_mm=WIDTHS_MM,
+                    first_page_pt=page - _above_table_pt(data), tail_pt=_sign_off_pt(data),
+                    tail_rows=len(totals), widths_mm=WIDTHS_MM,
                     font_size=TABLE_PT, total_width_mm=WIDTH_MM,
                     aligns=["center", "center", "center", "left", "center", "center",
                             "left", "left", "left", "center", "center"])
@@ -229,14 +234,27 @@ def _total_rows(data: TableData) -> list[list[Any]]:
     ]
 
 
-def _sign_off(doc: Any, data: TableData) -> None:
-    from ...docx.tables import Cell, add_table
+def _sign_off_cells(data: TableData) -> list[Any]:
+    from ...docx.tables import Cell
 
-    _space_after(doc)
     reviewer = data.facts.text("reviewer")
     enterprise = ("企业意见：以上自查情况属实。\n\n企业负责人（签字）："
                   + (f"{reviewer}" if reviewer else "") + "\n\n（企业盖章）\n\n年　　月　　日")
     county = "县级自然资源主管部门审核意见：\n\n\n\n（盖章）\n\n年　　月　　日"
     city = "市级自然资源主管部门复核意见：\n\n\n\n（盖章）\n\n年　　月　　日"
-    add_table(doc, [], [[Cell(enterprise), Cell(county), Cell(city)]],
-              total_width_mm=WIDTH_MM, font_size=10.5)
+    return [Cell(enterprise), Cell(county), Cell(city)]
+
+
+def _sign_off_pt(data: TableData) -> float:
+    """Estimated height of the gap and the sign-off blocks under the main table."""
+    from ...docx.tables import fit_widths, row_height_pt
+
+    widths = fit_widths(None, 3, WIDTH_MM)
+    return SPACE_AFTER_PT + row_height_pt(_sign_off_cells(data), widths, SIGN_OFF_PT)
+
+
+def _sign_off(doc: Any, data: TableData) -> None:
+    from ...docx.tables import add_table
+
+    _space_after(doc)
+    add_table(doc, [], [_sign_off_cells(data)], total_width_mm=WIDTH_MM, font_size=SIGN_OFF_PT)
