@@ -244,15 +244,24 @@ def _kept_rows(table) -> list[bool]:
             for row in table.rows[1:]]
 
 
-def test_a_table_that_fits_a_page_is_kept_on_one_page_whatever_its_row_count() -> None:
+def test_which_tables_are_kept_on_one_page() -> None:
+    """A short table always (no 合计 row alone overleaf); in a report any captioned table that
+    fits a page (none breaks without its 续表 caption); a longer one never (it flows)."""
     from greenmine_docs.docx import Writer, new_document
     from greenmine_docs.docx.islands import materialize
 
-    doc = new_document()
-    w = Writer(doc)
-    w.table(["编号", "任务"], [[str(i), "短"] for i in range(25)], caption="二十五行")
-    w.table(["编号", "任务"], [[str(i), "长" * 300] for i in range(8)], caption="八行，长")
-    materialize(doc.part, doc.element.body)
-    fits, longer = doc.tables
-    assert _kept_rows(fits) == [True] * 24 + [False]  # moved whole when it starts low
-    assert not any(_kept_rows(longer))  # longer than a page: it flows, header repeated
+    kept = {}
+    for report in (False, True):
+        doc = new_document()
+        w = Writer(doc)
+        w.continued_tables = report
+        w.table(["编号", "任务"], [[str(i), "短"] for i in range(15)], caption="十五行")
+        w.table(["编号", "任务"], [[str(i), "短"] for i in range(25)], caption="二十五行")
+        w.table(["编号", "任务"], [[str(i), "长" * 300] for i in range(8)], caption="八行，长")
+        materialize(doc.part, doc.element.body)
+        kept[report] = [_kept_rows(t) for t in doc.tables]
+    for report, (short, fits, *longer) in kept.items():
+        assert short == [True] * 14 + [False]
+        assert fits == ([True] * 24 + [False] if report else [False] * 25)
+        # longer than a page: it flows (in a report: parts with 续表, each flowing)
+        assert (len(longer) > 1 if report else len(longer) == 1) and not any(map(any, longer))

@@ -38,6 +38,7 @@ _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
 # what ``no_indent`` leaves on a paragraph that had no ``w:ind``
 NO_INDENT = '<w:ind w:firstLine="0" w:firstLineChars="0"/>'
 KEEP_LIST_ITEMS = 8  # a list this short is not split over two pages
+KEEP_TABLE_ROWS = 15  # a table this short is not split over two pages (in a report: any that fits)
 CAPTION_ROOM_PT = 36.0  # a table part's caption (表N / 续表N) line above it, with its spacing
 
 
@@ -241,19 +242,21 @@ class Writer:
               caption: str | None = None, widths_mm: Sequence[float] | None = None,
               aligns: Sequence[str] | None = None, font_size: float | None = None) -> None:
         """Caption ``表N …`` (when given), then the table (:func:`~.tables.add_table`); a small
-        gap paragraph after it. A table that fits a page (by the estimate of
-        :func:`~greenmine_docs.docx.tables.page_chunks`) is kept on one page; a longer one flows
-        over pages with its header rows repeated.
+        gap paragraph after it. A table of up to :data:`KEEP_TABLE_ROWS` rows that fits a page
+        (by the estimate of :func:`~greenmine_docs.docx.tables.page_chunks`) is kept on one
+        page; a longer one flows over pages with its header rows repeated.
 
         With :attr:`continued_tables` (reports), a captioned table longer than a page starts
         a page and is split where each page ends: every part after the first begins a new page
         with ``续表N`` and the header rows (:func:`~greenmine_docs.docx.tables.page_chunks`)."""
         parts = self._page_parts(header, rows, widths_mm, font_size)
-        # a table that fits a page stays on one page (moved whole to the next when it starts
-        # low): no 合计 row alone overleaf, no report table broken without its 续表 caption
-        whole = len(parts) == 1
-        if not (caption and self.continued_tables):
-            parts = [list(rows)]  # longer than a page: it flows, its header rows repeated
+        continued = bool(caption) and self.continued_tables
+        # kept on one page (moved whole to the next when it starts low): a short table, so no
+        # 合计 row stands alone overleaf; in a report any table that fits a page, so none
+        # breaks without its 续表 caption. Elsewhere a longer one flows, header repeated.
+        whole = len(parts) == 1 and (continued or len(rows) <= KEEP_TABLE_ROWS)
+        if not continued:
+            parts = [list(rows)]
         if caption:
             self.tables += 1
             self._caption("表", self.tables, caption, new_page=len(parts) > 1)
