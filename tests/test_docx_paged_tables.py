@@ -121,12 +121,22 @@ def test_laid_out_by_libreoffice_no_table_part_runs_over_its_page(example, tmp_p
     assert result.code == 0, result.output
     (report_pdf,) = tmp_path.glob("*第三方评估报告.pdf")
     with pdfplumber.open(report_pdf) as pdf:
-        for number, page in enumerate(pdf.pages, 1):
+        pages = pdf.pages
+        for number, page in enumerate(pages, 1):
             tables = page.find_tables()
-            if tables:
-                top = min(t.bbox[1] for t in tables)
-                above = "".join(w["text"] for w in page.extract_words() if w["top"] < top - 1)
-                assert above.strip(), f"{report_pdf.name} page {number}: a table ran over"
+            if not tables:
+                continue
+            top = min(t.bbox[1] for t in tables)
+            above = "".join(w["text"] for w in page.extract_words() if w["top"] < top - 1)
+            assert above.strip(), f"{report_pdf.name} page {number}: a table ran over"
+            # a part followed by 续表 fills its page (the type area between the 37 mm and
+            # 35 mm margins): not two thirds of it, as when the estimate assumed 1.5 em lines
+            following = (pages[number].extract_text() or "").lstrip() if number < len(pages) \
+                else ""
+            if following.startswith("续表"):
+                area_top, area_bottom = page.height * 37 / 297, page.height * (1 - 35 / 297)
+                filled = (max(t.bbox[3] for t in tables) - area_top) / (area_bottom - area_top)
+                assert filled > 0.8, f"{report_pdf.name} page {number}: {filled:.0%} filled"
     (table_pdf,) = tmp_path.glob("*自查记录表.pdf")
     with pdfplumber.open(table_pdf) as pdf:
         last = (pdf.pages[-1].extract_text() or "").replace(" ", "")
