@@ -24,7 +24,8 @@ from docx_lists import item_formats
 
 from greenmine_docs.docx import Writer, new_document, to_bytes
 from greenmine_docs.docx.fonts import set_run_font
-from greenmine_docs.docx.markdown import MarkdownRenderer, _join_breaks, _parser, plain_paragraphs
+from greenmine_docs.docx.markdown import MarkdownRenderer, _join_breaks, plain_paragraphs
+from greenmine_docs.safety.markdown_limits import _parser
 from greenmine_docs.docx.text import (add_text, no_indent, paragraph_fonts, set_style,
                                       style_east_asia, style_fonts, style_id_of, style_latin)
 

@@ -257,3 +257,19 @@ def test_mines_table_rows_over_the_limit(tmp_path, runner, monkeypatch):
     for extra in ([], ["--validate-only"]):
         res = quick(runner, "batch", path, "-o", tmp_path / f"out{len(extra)}", *extra)
         assert res.code == 2 and "矿山名录表" in res.stderr and "超过上限 1000 行" in res.stderr
+
+
+def test_parse_keeps_tokens_of_short_texts_only() -> None:
+    """The checks and the renderer share one parse of a narrative text (same tokens as a fresh
+    parse); a text over the kept length is parsed anew each time (memory stays bounded)."""
+    from greenmine_docs.safety import markdown_limits as ml
+
+    text = "一、概述\n\n- 甲 **乙**\n- ![图](a.png)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+    fresh = ml._parser().parse(text)
+    first = ml.parse(text)
+    assert ml.parse(text) is first
+    assert [(t.type, t.content, t.attrs) for t in first] == \
+        [(t.type, t.content, t.attrs) for t in fresh]
+    long = "段落文字。\n\n" * (ml._KEPT_CHARS // 6)
+    assert len(long) > ml._KEPT_CHARS
+    assert ml.parse(long) is not ml.parse(long)

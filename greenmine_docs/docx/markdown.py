@@ -12,7 +12,6 @@ itself reaches the document.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, Sequence
 
@@ -31,13 +30,6 @@ _MANUAL_NUMBER = re.compile(
     r")\s*")
 _CAPTION = re.compile(r"^\s*(?:表|Table)\s*[:：]\s*(.+?)\s*$")
 _CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]")
-
-
-@lru_cache(maxsize=1)
-def _parser():  # one per process: parsing keeps no state in the MarkdownIt object
-    from markdown_it import MarkdownIt
-
-    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 
 # Text that CommonMark can only read as paragraphs of plain text: none of the characters that
@@ -135,7 +127,7 @@ class MarkdownRenderer:
         self.pending_caption: str | None = None
 
     def render(self, text: str) -> None:
-        from ..safety.markdown_limits import scan, too_deep
+        from ..safety.markdown_limits import parse, scan, too_deep
 
         self._refuse(self.w.markdown_budget.take(scan(text)))  # before the parser sees it
         paragraphs = plain_paragraphs(text)
@@ -145,7 +137,7 @@ class MarkdownRenderer:
                 self._inline_text(out, para)
                 self.w.append_paragraph_xml(None, "".join(out))
             return
-        tokens = _parser().parse(text)
+        tokens = parse(text)
         self._refuse(too_deep(tokens))
         i = 0
         while i < len(tokens):

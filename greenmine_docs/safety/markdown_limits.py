@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .. import limits
@@ -149,6 +150,29 @@ def might_nest(text: str) -> bool:
     """Whether ``text`` can hold a list or a quote at all (else nothing is nested and the
     parser need not run to measure the depth): a markup character or an ordered item."""
     return any(ch in text for ch in "*+->") or ORDERED_ITEM.search(text) is not None
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any:  # one per process: parsing keeps no state in the MarkdownIt object
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+
+def parse(text: str) -> list[Any]:
+    """The tokens of Markdown ``text`` (CommonMark and tables, no raw HTML): the one parser of
+    the plan's checks and of the renderer, after :func:`scan` let ``text`` through. The checks
+    parse a text (images, nesting) that the renderer then writes: the tokens of recent texts
+    up to ``_KEPT_CHARS`` long are kept for it (bounded memory). Callers only read them."""
+    return _kept(text) if len(text) <= _KEPT_CHARS else _parser().parse(text)
+
+
+_KEPT_CHARS = 20_000  # a narrative section is rarely longer; 32 of them: a few MB of tokens
+
+
+@lru_cache(maxsize=32)
+def _kept(text: str) -> list[Any]:
+    return _parser().parse(text)
 
 
 def too_deep(tokens: list[Any]) -> Problem | None:

@@ -15,7 +15,6 @@ generation — not an error in the middle of it.
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -40,15 +39,12 @@ def markdown_images(text: str, tokens: list[Any] | None = None) -> list[str]:
                 out.append(str(tok.attrs.get("src", "")))
             walk(tok.children)
 
-    walk(tokens if tokens is not None else _parser().parse(text))
+    if tokens is None:
+        from ...safety.markdown_limits import parse
+
+        tokens = parse(text)
+    walk(tokens)
     return out
-
-
-@lru_cache(maxsize=1)
-def _parser() -> Any:
-    from markdown_it import MarkdownIt
-
-    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 
 def image_problem(base: Path, src: str) -> str:
@@ -77,7 +73,7 @@ def _narratives(ctx: "Run") -> Iterator[tuple[tuple[Any, ...], str]]:
 
 
 def check(ctx: "Run") -> Iterator[Finding]:
-    from ...safety.markdown_limits import Budget, might_nest, scan, too_deep
+    from ...safety.markdown_limits import Budget, might_nest, parse, scan, too_deep
     from .data import is_md_path, read_markdown, resolve_inside
 
     budget, spent = Budget(), False
@@ -95,7 +91,7 @@ def check(ctx: "Run") -> Iterator[Finding]:
         problem = budget.take(scan(text))
         tokens = None
         if problem is None and ("![" in text or might_nest(text)):
-            tokens = _parser().parse(text)
+            tokens = parse(text)
             problem = too_deep(tokens)
         if problem is not None:
             spent = problem.whole_plan
