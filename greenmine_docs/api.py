@@ -265,18 +265,22 @@ def build(source: Input | Run, out_dir: str | Path, *, as_of: dt.date | None = N
     result = Result(run=run, report=run.report)
     if run.model is None:  # not a mine's input: which documents it could give is unknown
         return result
+    from .docx.toc import headings_when_packaged
+
     files: dict[str, bytes] = {}
-    for spec in wanted:
-        if not spec.supports(run):
-            result.skipped.append(spec.title)
-            continue
-        stopping = blockers(spec, run)
-        if stopping:
-            result.blocked[spec.key] = stopping
-            continue
-        for fmt in spec.formats:
-            name = _unused_name(f"{spec.file_stem(run)}.{fmt}", files)
-            files[name] = spec.render(run, fmt, RenderOptions())
+    # without LibreOffice's layout the TOCs get their headings: as each package is written
+    with headings_when_packaged(not (pdf or toc_pages)):
+        for spec in wanted:
+            if not spec.supports(run):
+                result.skipped.append(spec.title)
+                continue
+            stopping = blockers(spec, run)
+            if stopping:
+                result.blocked[spec.key] = stopping
+                continue
+            for fmt in spec.formats:
+                name = _unused_name(f"{spec.file_stem(run)}.{fmt}", files)
+                files[name] = spec.render(run, fmt, RenderOptions())
     if files or run.report.valid:
         finished = _finish(run, files, pdf=pdf, toc_pages=toc_pages)
         result.notes = finished.notes

@@ -243,6 +243,27 @@ def test_the_fill_on_the_unexpanded_part_gives_the_same_bytes(rendered) -> None:
             assert fill_tocs(data) != plain
 
 
+def test_headings_filled_as_the_package_is_written_give_the_same_bytes(rendered) -> None:
+    """``build`` without LibreOffice's layout has the package writer fill the TOCs with their
+    headings: the same bytes as the fill afterwards, which then leaves them alone (and with
+    page numbers from a layout, still fills them)."""
+    from greenmine_docs import api
+    from greenmine_docs.documents import get
+    from greenmine_docs.docx.toc import headings_when_packaged
+    from greenmine_docs.pipeline.spec import RenderOptions
+
+    run = api.check(api.load(EXAMPLE))
+    with headings_when_packaged():
+        packaged = {key: get(key).render(run, "docx", RenderOptions()) for key in rendered}
+    for key, data in packaged.items():
+        assert data == fill_tocs(rendered[key]), key
+        assert getattr(data, "tocs_filled") is has_toc(rendered[key]), key
+        assert fill_tocs(data) is data
+    data = next(d for d in packaged.values() if getattr(d, "tocs_filled"))
+    paged = [[TocEntry(1, "一、概况", "1")]]
+    assert fill_tocs(data, paged) == fill_tocs(bytes(data), paged) != data
+
+
 def test_an_island_holding_a_field_takes_the_whole_part(rendered) -> None:
     """An island that may hold a field (the TOC itself, or one in its result) is not read
     by the fill on the unexpanded part: the whole part is parsed instead."""

@@ -101,26 +101,41 @@ _STORED_SUFFIXES = (".jpeg", ".jpg", ".png", ".gif", ".tif", ".tiff", ".wdp", ".
 
 class _Members:
     """The ``write(pack_uri, blob)`` side of python-docx's physical package writer, over an
-    open zip file, storing compressed media as they are."""
+    open zip file, storing compressed media as they are; the document part's TOCs filled with
+    headings on the way when :func:`~greenmine_docs.docx.toc.headings_when_packaged` says so."""
 
-    def __init__(self, zf: Any, islands: dict[int, str]) -> None:
+    def __init__(self, zf: Any, parts: list[Any]) -> None:
+        from .islands import declared, texts
+
         self.zf = zf
-        self.islands = islands
+        self.parts = parts
+        self.islands = texts(parts)
+        self.declared = declared(parts)
         self.unexpanded: dict[str, bytes] = {}  # the XML parts a TOC fill reads, as serialised
+        self.tocs_filled = False
 
     def write(self, pack_uri: Any, blob: bytes) -> None:
         import zipfile
 
         from .islands import expand
+        from .toc import packaged_headings
 
         name = pack_uri.membername
         if name.lower().endswith(_STORED_SUFFIXES):
             self.zf.writestr(name, blob, compress_type=zipfile.ZIP_STORED)
         else:
+            filled = packaged_headings(name, blob, self.islands, self.declared, self._styles)
+            if filled is not None:
+                blob, self.tocs_filled = filled, True
             if name in UNEXPANDED_PARTS:
                 self.unexpanded[name] = blob
             self.zf.writestr(name, expand(blob, self.islands),
                              compress_type=zipfile.ZIP_DEFLATED)
+
+    def _styles(self) -> bytes:
+        """The styles part as it will be written (it comes after the document part)."""
+        part = next((p for p in self.parts if p.partname == "/word/styles.xml"), None)
+        return part.blob if part is not None else b""
 
 
 def package_bytes(document: Any) -> bytes:
@@ -137,22 +152,20 @@ def package_bytes(document: Any) -> bytes:
 
     from ..clock import StampedZip
     from ..outputs import PACKAGE_COMPRESSLEVEL
-    from .islands import declared as island_styles
-    from .islands import texts as island_texts
 
     package = document.part.package
-    parts = package.parts
+    parts = list(package.parts)
     for part in parts:
         part.before_marshal()
     buf = io.BytesIO()
     with StampedZip(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=PACKAGE_COMPRESSLEVEL) as zf:
-        members = _Members(zf, island_texts(parts))
+        members = _Members(zf, parts)
         PackageWriter._write_content_types_stream(members, parts)
         PackageWriter._write_pkg_rels(members, package.rels)
         # _Members has the interface of the zip writer PackageWriter expects
         PackageWriter._write_parts(members, parts)  # type: ignore[arg-type]
-    return Package.of(buf.getvalue(), members.unexpanded, members.islands,
-                      island_styles(parts))
+    return Package.of(buf.getvalue(), members.unexpanded, members.islands, members.declared,
+                      tocs_filled=members.tocs_filled)
 
 
 def template_bytes(doc: Any) -> bytes:

@@ -60,7 +60,7 @@ def finish_documents(files: dict[str, bytes], *, pdf: bool = False, toc_pages: b
             continue
         if office is None:  # the headings, without page numbers (``data`` itself: no TOC)
             filled = result.files[name] = fill_tocs(data)
-            if filled is not data:
+            if filled is not data or getattr(data, "tocs_filled", False):
                 notes.add(NOT_ASKED if find_soffice() is not None else NO_PAGES)
             continue
         toc = has_toc(data)

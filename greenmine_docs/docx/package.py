@@ -25,18 +25,23 @@ class Package(bytes):
     """Package bytes; ``parts``: member name -> that member's content before the islands were
     put in (the members of :data:`UNEXPANDED_PARTS` that the package has); ``islands``: the
     island texts by key; ``declared``: the paragraph styles of the islands whose builders
-    declared them (:func:`~greenmine_docs.docx.islands.island`)."""
+    declared them (:func:`~greenmine_docs.docx.islands.island`); ``tocs_filled``: its tables
+    of contents got their headings as it was written
+    (:func:`~greenmine_docs.docx.toc.headings_when_packaged`)."""
 
     parts: dict[str, bytes]
     islands: dict[int, str]
     declared: dict[int, frozenset[str]]
+    tocs_filled: bool
 
     @classmethod
     def of(cls, data: bytes, parts: dict[str, bytes], islands: dict[int, str],
-           declared: dict[int, frozenset[str]] | None = None) -> Package:
+           declared: dict[int, frozenset[str]] | None = None, *,
+           tocs_filled: bool = False) -> Package:
         package = cls(data)
         package.parts, package.islands = dict(parts), islands
         package.declared = declared or {}
+        package.tocs_filled = tocs_filled
         return package
 
     def __reduce__(self) -> tuple[Any, ...]:

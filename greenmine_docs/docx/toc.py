@@ -11,6 +11,8 @@ every other member is copied as it is, with its name, order and time stamp.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
 import functools
 import io
@@ -19,7 +21,7 @@ import struct
 import zipfile
 from copy import copy as shallow_copy
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from lxml import etree
 
@@ -380,21 +382,40 @@ def fill_tocs(data: bytes, entries: Iterable[list[TocEntry] | None] | None = Non
 
     Package bytes that remember their document part before its XML islands were put in
     (:class:`~greenmine_docs.docx.package.Package`) are filled on that part, when no island
-    holds anything the fill reads; the bytes are the same either way."""
+    holds anything the fill reads; the bytes are the same either way. Package bytes whose
+    TOCs got their headings as they were written (:func:`headings_when_packaged`) are
+    ``data`` itself when ``entries`` is None."""
+    if entries is None and getattr(data, "tocs_filled", False):
+        return data
     src = zipfile.ZipFile(io.BytesIO(data))
     kept = unexpanded(data, _DOCUMENT)
     declared: dict[int, frozenset[str]] = getattr(data, "declared", {})
     if kept is not None and _island_fields(kept[1], declared):
         kept = None
     xml, islands = kept if kept is not None else (src.read(_DOCUMENT), {})
+
+    def styles_xml() -> bytes:
+        kept_styles = unexpanded(data, _STYLES)
+        return (kept_styles[0] if kept_styles is not None
+                else src.read(_STYLES) if _STYLES in src.namelist() else b"")
+
+    filled = _filled(xml, islands, declared, styles_xml, entries)
+    if filled is None:
+        return data
+    return _replace_member(src, _DOCUMENT, expand(filled, islands))
+
+
+def _filled(xml: bytes, islands: dict[int, str], declared: dict[int, frozenset[str]],
+            styles_xml: Callable[[], bytes],
+            entries: Iterable[list[TocEntry] | None] | None) -> bytes | None:
+    """Document part ``xml`` (its ``islands`` as instructions) with its TOC fields filled, as
+    :func:`fill_tocs` says; None when it has no TOC field."""
     if b"TOC" not in xml:
-        return data  # no TOC field (the cheap test first: a long table is not parsed)
+        return None  # no TOC field (the cheap test first: a long table is not parsed)
     root, fields = _parsed(xml)
     if not fields:
-        return data
-    kept_styles = unexpanded(data, _STYLES)
-    styles = _styles(kept_styles[0] if kept_styles is not None
-                     else src.read(_STYLES) if _STYLES in src.namelist() else b"")
+        return None
+    styles = _styles(styles_xml())
     if islands:
         put_in(root, islands, _read_islands(islands, declared, styles))
     body = root.find(w("body"))
@@ -403,8 +424,40 @@ def fill_tocs(data: bytes, entries: Iterable[list[TocEntry] | None] | None = Non
         own = given[n] if n < len(given) else None
         _fill(field, own if own is not None else headings(body, styles, field.levels),
               body, styles)
-    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    return _replace_member(src, _DOCUMENT, expand(xml, islands))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+# -- headings filled in as the package is written ------------------------------------------------
+# Without LibreOffice's layout (no --pdf, no --toc-pages) every TOC gets its headings when the
+# documents are finished. A command that knows this from the start lets the package writer fill
+# them into the document part it is serialising anyway: the part is then parsed, serialised,
+# expanded and deflated once, not a second time by :func:`fill_tocs`. Same bytes.
+_AT_PACKAGING: contextvars.ContextVar[bool] = contextvars.ContextVar("toc_headings_at_packaging",
+                                                                     default=False)
+
+
+@contextlib.contextmanager
+def headings_when_packaged(enabled: bool = True) -> Iterator[None]:
+    """Within: packages written by :func:`~greenmine_docs.docx.document.package_bytes` have
+    their TOCs filled with headings (no page numbers) — for documents that
+    :func:`fill_tocs` would fill so, and only then."""
+    token = _AT_PACKAGING.set(enabled)
+    try:
+        yield
+    finally:
+        _AT_PACKAGING.reset(token)
+
+
+def packaged_headings(name: str, xml: bytes, islands: dict[int, str],
+                      declared: dict[int, frozenset[str]],
+                      styles_xml: Callable[[], bytes]) -> bytes | None:
+    """Member ``name`` of a package being written (serialised, its islands as instructions),
+    with its TOCs filled with headings when :func:`headings_when_packaged` is on; None when
+    it is not, the member is not the document part, it has no TOC or an island may hold a
+    field (:func:`fill_tocs` then does it as before)."""
+    if name != _DOCUMENT or not _AT_PACKAGING.get() or _island_fields(islands, declared):
+        return None
+    return _filled(xml, islands, declared, styles_xml, None)
 
 
 def _parsed(xml: bytes) -> tuple[Any, list[_Field]]:
