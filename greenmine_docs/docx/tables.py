@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Literal, Sequence
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
@@ -106,14 +106,20 @@ def _attr(text: str) -> str:
     return _esc(text).replace('"', "&quot;")
 
 
+def _para_style(part: Any, name: str, size: float | None) -> _ParaStyle:
+    """The :class:`_ParaStyle` of paragraph style ``name`` in the document of ``part``."""
+    from .text import style_fonts, style_id_of
+
+    style_id = style_id_of(part, name)  # same lookup (and cache) as text.set_style
+    return _shared_style(style_id, *style_fonts(part, None if style_id is False else style_id),
+                         size)
+
+
 class _ParaStyle:
     """What a table paragraph of one style needs: its ``w:pPr`` opening and run fonts."""
 
-    def __init__(self, part: Any, name: str, size: float | None) -> None:
-        from .text import style_fonts, style_id_of
-
-        style_id = style_id_of(part, name)  # same lookup (and cache) as text.set_style
-        east_asia, latin = style_fonts(part, None if style_id is False else style_id)
+    def __init__(self, style_id: str | Literal[False] | None, east_asia: str, latin: str,
+                 size: float | None) -> None:
         self.style_id = style_id or None
         self.pstyle = f'<w:pStyle w:val="{_attr(style_id)}"/>' if style_id else ""
         rfonts = (f'<w:rFonts w:ascii="{_attr(latin)}" w:hAnsi="{_attr(latin)}" '
@@ -126,25 +132,36 @@ class _ParaStyle:
                     True: f"<w:rPr>{rfonts}<w:b/>{sz}</w:rPr>"}
         self._start: dict[tuple[str | None, bool, bool], str] = {}
 
-    def paragraphs(self, out: list[str], value: Any, align: str | None, bold: bool,
-                   keep: bool = False) -> None:
-        """The cell's paragraphs; ``keep`` keeps the row on the page of the next one."""
+    def start(self, align: str | None, bold: bool, keep: bool = False) -> str:
+        """A paragraph's opening up to its run's properties; ``keep`` keeps the row on the page
+        of the next one."""
         key = (align, bool(bold), keep)
         start = self._start.get(key)
         if start is None:
             ppr = self.pstyle + ("<w:keepNext/>" if keep else "") + self.spacing \
                 + (f'<w:jc w:val="{_JC[align]}"/>' if align else "")
             start = self._start[key] = f"<w:p><w:pPr>{ppr}</w:pPr><w:r>{self.rpr[key[1]]}"
-        text = value if type(value) is str else cell_text(value)
-        if "\n" not in text:
-            out.append(start)
-            out.append(run_content_xml(text))
-            out.append("</w:r></w:p>")
-            return
-        for line in text.split("\n"):
-            out.append(start)
-            out.append(run_content_xml(line))
-            out.append("</w:r></w:p>")
+        return start
+
+
+# one for each style id (False: no such style), fonts and size: the tables of all documents made
+# from one template share them, and the paragraph openings made for their cells
+_shared_style = functools.lru_cache(maxsize=64)(_ParaStyle)
+
+
+def _cell_xml(tc: str, start: str, value: Any) -> str:
+    """A cell from its opening (width, shading), its paragraphs' opening (style, alignment,
+    fonts) and its value."""
+    return _cell_text_xml(tc, start, value if type(value) is str else cell_text(value))
+
+
+# the same labels, indicator texts and scores fill the cells of every table of every mine
+@functools.lru_cache(maxsize=16384)
+def _cell_text_xml(tc: str, start: str, text: str) -> str:
+    if "\n" not in text:
+        return f"{tc}{start}{run_content_xml(text)}</w:r></w:p></w:tc>"
+    return "".join([tc, *(f"{start}{run_content_xml(line)}</w:r></w:p>"
+                          for line in text.split("\n")), "</w:tc>"])
 
 
 _W_BODY = qn("w:body")
@@ -179,7 +196,7 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
 
     header_rows = [list(header)] if header and not isinstance(header[0], (list, tuple)) \
         else [list(r) for r in header]
-    ncols = max(sum(c.span if isinstance(c, Cell) else 1 for c in r)
+    ncols = max(len(r) + sum(c.span - 1 for c in r if isinstance(c, Cell))
                 for r in [*header_rows, *rows])
     widths = fit_widths(widths_mm, ncols, total_width_mm)
     body = block_parent(container)
@@ -200,8 +217,8 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
         table = None
         part = body.part
     twips = [Mm(w).twips for w in widths]
-    head_style = _ParaStyle(part, "Table Heading", font_size)
-    text_style = _ParaStyle(part, "Table Text", font_size)
+    head_style = _para_style(part, "Table Heading", font_size)
+    text_style = _para_style(part, "Table Text", font_size)
     shade = (f'<w:shd w:val="clear" w:color="auto" w:fill="{_attr(header_fill)}"/>'
              if header_fill else "")
     as_island = table is None and islands.enabled(part)
@@ -233,6 +250,7 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
         out.append('<w:tr><w:trPr><w:cantSplit w:val="true"/>'
                    + ('<w:tblHeader w:val="true"/>' if head else height) + "</w:trPr>")
         opening = tc_open[head]
+        style = head_style if head else text_style
         keep = index in kept
         col = 0
         for value in values:
@@ -243,26 +261,22 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
                 span = max(1, min(span, ncols - col))
             else:
                 text, span, bold, align = value, 1, False, None
+            if not align:
+                align = "center" if head else (
+                    col_aligns[col] if col < n_aligns else
+                    ("right" if isinstance(text, (int, float)) else "left"))
             merge = vmerge.get((index, col), "") if vmerge else ""
             if span > 1 or merge:
                 width = Mm(sum(widths[col:col + span])).twips if span > 1 else twips[col]
-                out.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>'
-                           + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "") + merge
-                           + (shade if head else "") + '<w:vAlign w:val="center"/></w:tcPr>')
+                tc = (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>'
+                      + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "") + merge
+                      + (shade if head else "") + '<w:vAlign w:val="center"/></w:tcPr>')
             else:
-                out.append(opening[col])
-            if head:
-                head_style.paragraphs(out, text, align or "center", bold)
-            else:
-                default = (col_aligns[col] if col < n_aligns else
-                           ("right" if isinstance(text, (int, float)) else "left"))
-                text_style.paragraphs(out, text, align or default, bold, keep)
-            out.append("</w:tc>")
+                tc = opening[col]
+            out.append(_cell_xml(tc, style.start(align, bold, keep), text))
             col += span
         for i in range(col, ncols):  # short row: keep widths, leave cells empty but styled
-            out.append(tc_open[False][i])
-            text_style.paragraphs(out, "", None, False, keep)
-            out.append("</w:tc>")
+            out.append(_cell_xml(tc_open[False][i], text_style.start(None, False, keep), ""))
         out.append("</w:tr>")
 
     for index, values in enumerate(header_rows):
