@@ -138,9 +138,10 @@ def hash_file(h: Any, path: str | Path, limit: int) -> None:
 
 # ------------------------------------------------------------------ confinement
 
-def allowed_roots(base: str | Path) -> list[Path]:
-    """The input's folder and the folders of ``GREENMINE_ALLOWED_DIRS``, resolved."""
-    roots = [Path(base).resolve()]
+def allowed_roots(base: str | Path, *, resolved: Path | None = None) -> list[Path]:
+    """The input's folder (``resolved``: resolved already) and the folders of
+    ``GREENMINE_ALLOWED_DIRS``, resolved."""
+    roots = [resolved or Path(base).resolve()]
     for entry in os.environ.get(ALLOWED_DIRS_ENV, "").split(os.pathsep):
         if entry.strip():
             try:
@@ -155,11 +156,12 @@ def inside(base: str | Path, relative: str | Path) -> Path | None:
     ``base`` and every folder of ``GREENMINE_ALLOWED_DIRS`` — the one confinement rule for
     every file an input names."""
     try:
-        path = (Path(base).resolve() / relative).resolve()
+        folder = Path(base).resolve()
+        path = (folder / relative).resolve()
     except (OSError, RuntimeError, ValueError):
         return None
-    for root in allowed_roots(base):
-        if path == root or root in path.parents:
+    for root in allowed_roots(base, resolved=folder):
+        if path.is_relative_to(root):  # the root itself or anything under it
             return path
     return None
 
