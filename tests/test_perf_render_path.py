@@ -355,13 +355,14 @@ def test_body_placeholder_inside_a_table_cell_and_a_second_subdocument(tmp_path)
 def test_each_render_works_on_its_own_copy_of_the_template(ctx):
     """Templates are opened once and deep-copied per render: a render must leave the cached
     copy as it was (the same input renders to the same bytes, twice), and a document opened
-    fresh from the file renders to the same document."""
+    fresh from the file renders to the same document. The copies share only strings with it."""
     from greenmine_docs.render import tpl as tpl_module
     from greenmine_docs.documents.plan.document import render_plan
 
     first = render_plan(ctx)
     second = render_plan(ctx)
     tpl_module._prepared.cache_clear()
+    tpl_module._prepared_copyable.cache_clear()
     fresh = render_plan(ctx)
     def parts(data):  # all but the properties part, which may carry a time
         return {k: v for k, v in _parts(data).items() if k != "docProps/core.xml"}
@@ -394,3 +395,23 @@ def test_cached_patch_xml_equals_docxtpls_own(template):
     for xml in sources:
         assert guarded.patch_xml(xml) == stock.patch_xml(xml)
         assert guarded.patch_xml(xml) == stock.patch_xml(xml)  # the cached answer too
+
+
+def test_template_copies_share_nothing_but_strings():
+    """The deepcopy memo of a prepared template holds strings only (immutable): every part,
+    relationship, element of a copy is its own."""
+    from greenmine_docs.render import tpl as tpl_module
+    from greenmine_docs.resources import template_path
+
+    path = Path(template_path("implementation_plan", "plan-template.docx"))
+    stat = path.stat()
+    doc, memo = tpl_module._prepared_copyable(str(path.resolve()), stat.st_mtime_ns,
+                                              stat.st_size)
+    assert memo and all(isinstance(v, str) for v in memo.values())
+    copy = tpl_module.open_template(path, lint=False).docx
+    originals = list(doc.part.package.iter_parts())
+    copies = list(copy.part.package.iter_parts())
+    assert [p.partname for p in copies] == [p.partname for p in originals]
+    for a, b in zip(originals, copies):
+        assert a is not b and a.rels is not b.rels
+        assert getattr(a, "_element", None) is None or a._element is not b._element
