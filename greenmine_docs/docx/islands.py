@@ -148,9 +148,14 @@ def put_in(root: Any, table: dict[int, str], keys: set[int] | None = None) -> No
     from docx.oxml import parse_xml
     from lxml import etree
 
-    for pi in [e for e in root.iter(etree.PI) if e.target == TARGET
-               and (keys is None or int(e.text) in keys)]:
+    found = [e for e in root.iter(etree.PI) if e.target == TARGET
+             and (keys is None or int(e.text) in keys)]
+    if not found:
+        return
+    # all of them parsed in one go, each in a wrapper of its own
+    wrappers = parse_xml("".join([f"<w:x {NSDECL_W}>", *(f"<w:y>{table[int(pi.text)]}</w:y>"
+                                                         for pi in found), "</w:x>"]))
+    for pi, wrapper in zip(found, list(wrappers)):
         parent = pi.getparent()
-        wrapper = parse_xml(f"<w:x {NSDECL_W}>{table[int(pi.text)]}</w:x>")
         index = parent.index(pi)
         parent[index:index + 1] = list(wrapper)
