@@ -350,9 +350,13 @@ def _fill(field: _Field, entries: list[TocEntry], body: Any, styles: _Styles) ->
     width = _text_width(start, body)
     last: Any = None  # the paragraph of the last entry written, and the run it ends with
     anchor: Any = None
+    pprs: dict[tuple[str | None, bool], Any] = {}  # each entry gets a copy of its kind's
     for entry in entries:
         style_id = styles.toc_style(entry.level)
-        ppr = _entry_ppr(template, style_id, width, entry.page is not None)
+        kind = (style_id, entry.page is not None)
+        if kind not in pprs:
+            pprs[kind] = _entry_ppr(template, style_id, width, entry.page is not None)
+        ppr = copy.deepcopy(pprs[kind])
         runs = _entry_runs(entry, styles.rfonts(style_id))
         if last is None:
             last, anchor = start, separate
