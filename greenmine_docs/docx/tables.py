@@ -320,18 +320,30 @@ def _ems(text: str) -> float:
 
 def row_height_pt(values: Sequence[Any], widths_mm: Sequence[float], size: float) -> float:
     """Estimated height (pt) of a table row: the tallest cell's wrapped lines."""
+    return _row_height(values, widths_mm, size, [_per_line(w, size) for w in widths_mm])
+
+
+def _row_height(values: Sequence[Any], widths_mm: Sequence[float], size: float,
+                per_line: Sequence[int]) -> float:
+    """:func:`row_height_pt` with each column's characters a line (``per_line``) known."""
     lines, col = 1, 0
     for value in values:
-        if type(value) is str:  # most cells: one column of text
-            text, span = value, 1
-        elif isinstance(value, Cell):
-            text, span = cell_text(value.text), max(1, value.span)
+        if type(value) is str and col < len(per_line):  # most cells: one column of text
+            n = _cell_lines(value, per_line[col])
+            col += 1
         else:
-            text, span = cell_text(value), 1
-        width = widths_mm[col] if span == 1 and col < len(widths_mm) else \
-            sum(widths_mm[col:col + span])
-        lines = max(lines, _cell_lines(text, _per_line(width, size)))
-        col += span
+            if type(value) is str:
+                text, span = value, 1
+            elif isinstance(value, Cell):
+                text, span = cell_text(value.text), max(1, value.span)
+            else:
+                text, span = cell_text(value), 1
+            width = widths_mm[col] if span == 1 and col < len(widths_mm) else \
+                sum(widths_mm[col:col + span])
+            n = _cell_lines(text, _per_line(width, size))
+            col += span
+        if n > lines:
+            lines = n
     return lines * size * LINE_FACTOR + ROW_PADDING_PT
 
 
@@ -362,11 +374,12 @@ def page_chunks(header_rows: Sequence[Sequence[Any]], rows: Sequence[Sequence[An
     ``tail_pt`` is what follows the table on its last page (a sign-off block): when the last
     part leaves no room for it, the last ``tail_rows`` rows start a new page and go with it,
     so it never stands on a page alone."""
-    head = sum(row_height_pt(r, widths_mm, size) for r in header_rows)
+    per_line = [_per_line(w, size) for w in widths_mm]
+    head = sum(_row_height(r, widths_mm, size, per_line) for r in header_rows)
     starts: list[int] = []
     used = head + (page_pt - first_page_pt if first_page_pt is not None else 0.0)
     for i, row in enumerate(rows):
-        h = row_height_pt(row, widths_mm, size)
+        h = _row_height(row, widths_mm, size, per_line)
         if used + h > page_pt and i > (starts[-1] if starts else 0):
             starts.append(i)
             used = head
