@@ -257,9 +257,9 @@ def test_headings_filled_as_the_package_is_written_give_the_same_bytes(rendered)
         packaged = {key: get(key).render(run, "docx", RenderOptions()) for key in rendered}
     for key, data in packaged.items():
         assert data == fill_tocs(rendered[key]), key
-        assert getattr(data, "tocs_filled") is has_toc(rendered[key]), key
+        assert data.tocs_filled is has_toc(rendered[key]), key
         assert fill_tocs(data) is data
-    data = next(d for d in packaged.values() if getattr(d, "tocs_filled"))
+    data = next(d for d in packaged.values() if d.tocs_filled)
     paged = [[TocEntry(1, "一、概况", "1")]]
     assert fill_tocs(data, paged) == fill_tocs(bytes(data), paged) != data
 
