@@ -164,6 +164,18 @@ def _cell_text_xml(tc: str, start: str, text: str) -> str:
                           for line in text.split("\n")), "</w:tc>"])
 
 
+def table_grid(header: Sequence[Any] | Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]],
+               widths_mm: Sequence[float] | None, total_width_mm: float
+               ) -> tuple[list[list[Any]], int, list[float]]:
+    """A table's header rows (``header``: one row or a list of rows), its grid columns (those
+    of its widest row, a :class:`Cell` counting its span) and their widths."""
+    header_rows = [list(header)] if header and not isinstance(header[0], (list, tuple)) \
+        else [list(r) for r in header]
+    ncols = max((len(r) + sum(c.span - 1 for c in r if isinstance(c, Cell))
+                 for r in [*header_rows, *rows]), default=1)
+    return header_rows, ncols, fit_widths(widths_mm, ncols, total_width_mm)
+
+
 _W_BODY = qn("w:body")
 _BORDERS = ("<w:tblBorders>" + "".join(
     f'<w:{edge} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
@@ -194,11 +206,7 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
 
     from . import islands
 
-    header_rows = [list(header)] if header and not isinstance(header[0], (list, tuple)) \
-        else [list(r) for r in header]
-    ncols = max(len(r) + sum(c.span - 1 for c in r if isinstance(c, Cell))
-                for r in [*header_rows, *rows])
-    widths = fit_widths(widths_mm, ncols, total_width_mm)
+    header_rows, ncols, widths = table_grid(header, rows, widths_mm, total_width_mm)
     body = block_parent(container)
     if body is not None and body._element.tag != _W_BODY:
         body = None  # a cell adds a paragraph after a table: python-docx does that part

@@ -26,7 +26,7 @@ from .lists import ListNumbering, num_pr_xml
 from .markdown import render_markdown
 from .page import (LANDSCAPE_TYPE_HEIGHT_MM, LANDSCAPE_TYPE_WIDTH_MM, TYPE_HEIGHT_MM, TYPE_WIDTH_MM,
                    section_break)
-from .tables import Cell, add_table, fit_widths, page_chunks
+from .tables import add_table, page_chunks, table_grid
 from .text import (NSDECL_W, add_text, block_parent, insert_block, rpr_xml, runs_xml,
                    style_fonts, style_id_of, xml_attr)
 from .styles import BODY_SIZE, TABLE_SIZE
@@ -274,11 +274,7 @@ class Writer:
                     font_size: float | None) -> list[list[Sequence[Any]]]:
         from docx.shared import Mm
 
-        header_rows = [list(header)] if header and not isinstance(header[0], (list, tuple)) \
-            else [list(r) for r in header]
-        ncols = max(sum(c.span if isinstance(c, Cell) else 1 for c in r)
-                    for r in [*header_rows, *rows]) if rows or header_rows else 1
-        widths = fit_widths(widths_mm, ncols, self.type_width_mm)
+        header_rows, _, widths = table_grid(header, rows, widths_mm, self.type_width_mm)
         page = Mm(LANDSCAPE_TYPE_HEIGHT_MM if self.landscape else TYPE_HEIGHT_MM).pt
         starts = page_chunks(header_rows, rows, widths, font_size or TABLE_SIZE,
                              page - CAPTION_ROOM_PT)
