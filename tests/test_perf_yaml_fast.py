@@ -271,3 +271,10 @@ def test_the_one_parse_takes_either_way_to_the_same_result(text: str) -> None:
     reference = parse_ruamel(text, Path("t.yaml"))
     assert (data, dict(positions), dict(keys)) == (reference[0], dict(reference[1]),
                                                   dict(reference[2]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab :-?\n\r\t\x85\u2028\u2029 #")), max_size=40))
+def test_the_unusual_test_is_the_patterns(text: str) -> None:
+    """The substring scans before the pattern find exactly what the pattern finds."""
+    assert yaml_fast._unusual(text) is (yaml_fast._UNUSUAL.search(text) is not None)

@@ -34,6 +34,13 @@ _PLAIN_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2
 _UNUSUAL = re.compile(r"[\t\x85\u2028\u2029]|^[ -]*\?(?:[ \r\n]|$)", re.MULTILINE)
 
 
+def _unusual(text: str) -> bool:
+    """Whether ``text`` has what :data:`_UNUSUAL` finds: the characters by plain substring
+    scans (a tenth of the pattern's time on a mine's input), the pattern only where a "?" is."""
+    return any(c in text for c in "\t\x85\u2028\u2029") or (
+        "?" in text and _UNUSUAL.search(text) is not None)
+
+
 class _Fallback(Exception):
     """The text uses something the fast path leaves to ruamel.yaml."""
 
@@ -161,7 +168,7 @@ def parse(text: str, source: Path
         from yaml import CSafeLoader
     except ImportError:  # PyYAML without libyaml
         return None
-    if _UNUSUAL.search(text):
+    if _unusual(text):
         return None
     try:
         return _build(CSafeLoader(text), text, str(source))
