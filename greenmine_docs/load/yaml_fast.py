@@ -191,9 +191,6 @@ def _build(loader: Any, text: str, source: str
     nodes = 0
     documents = 0
 
-    def at(mark: Any) -> tuple[int, int]:
-        return mark.line + 1, mark.column + 1
-
     def place(value: Any, mark: Any, container: bool) -> tuple[FieldPath, int]:
         """Record ``value`` (a scalar, or a new container) in its parent; returns its path
         and depth."""
@@ -213,30 +210,33 @@ def _build(loader: Any, text: str, source: str
         if top[3]:
             key, key_mark = top[4], top[5]
             child = (*top[1], key)
-            positions[child] = at(key_mark if container else mark)
-            key_positions[child] = at(key_mark)
+            key_at = key_positions[child] = (key_mark.line + 1, key_mark.column + 1)
+            positions[child] = key_at if container else (mark.line + 1, mark.column + 1)
             top[0][key] = value
             top[4] = top[5] = None
         else:
             child = (*top[1], top[7])
-            positions[child] = at(mark)
+            positions[child] = (mark.line + 1, mark.column + 1)
             top[0].append(value)
             top[7] += 1
         return child, depth
 
+    get_event, scalar_event = loader.get_event, ev.ScalarEvent
     try:
         while True:
-            event = loader.get_event()
-            if event is None or isinstance(event, ev.StreamEndEvent):
-                break
+            event = get_event()
             kind = type(event)
-            if kind is ev.ScalarEvent:
+            if kind is scalar_event:
                 if event.anchor is not None or event.tag is not None:
                     raise _Fallback
-                plain = not event.style
-                value = _plain(event.value, event.start_mark) if plain else str(event.value)
-                mark = event.start_mark
-                if plain and event.value == "" and stack:  # empty: libyaml marks it elsewhere
+                plain, text_value, mark = not event.style, event.value, event.start_mark
+                if not plain:
+                    value = str(text_value)
+                elif text_value and text_value[0] not in _SPECIAL_FIRST:
+                    value = text_value  # plain text (what _plain says first, without a call)
+                else:
+                    value = _plain(text_value, mark)
+                if plain and text_value == "" and stack:  # empty: libyaml marks it elsewhere
                     top = stack[-1]
                     if top[8] or not top[3] or top[5] is None:
                         if top[8] or top[3]:  # in a flow collection, or an empty key
@@ -272,6 +272,8 @@ def _build(loader: Any, text: str, source: str
                     raise _Fallback
             elif kind is ev.AliasEvent:
                 raise _Fallback
+            elif event is None or kind is ev.StreamEndEvent:
+                break
     finally:
         loader.dispose()
     if root is None or stack:
