@@ -129,6 +129,7 @@ PATTERNS: list[Rx] = [
     *held("citations", "_CITED", "finditer", extra=("《标题》（" + " " * RUN,)),
     *held("citations", "_NUMBER_IN_BRACKETS", "finditer"),
     *held("citations", "_DOC_NUMBER", "finditer"), *held("citations", "_BOOK_TITLE", "finditer"),
+    *held("crossdoc.statements", "_DIGIT", "search"),
     *held("crossdoc.statements", "_SENTENCE", "finditer"),
     *held("crossdoc.statements", "_YEAR", "finditer"),
     *held("crossdoc.statements", "_QUANTITY", "finditer"),

@@ -32,6 +32,7 @@ _QUANTITY = re.compile(rf"(?<![\d.A-Za-z〔])(\d+(?:\.\d+)?)\s*({_UNIT_RX})")
 _ELEVATION = re.compile(r"(?<![\d.])(\d{3,4})\s*(?:米\s*)?(平台|台阶|水平)")
 _YEAR = re.compile(r"(20\d\d|19\d\d)\s*年")
 _SENTENCE = re.compile(r"[^。；;\n]+")
+_DIGIT = re.compile(r"\d")  # what _QUANTITY and _ELEVATION cannot match without
 _CJK_TAIL = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]+$")  # tried at run starts only
 
 # words between a label and its number: dropped (longest first)
@@ -95,17 +96,13 @@ def _label(before: str) -> str | None:
     """The label of a number from the text before it; None when the number is a target or a
     bound."""
     text = before.rstrip()
-    for word in _NOT_CURRENT:
-        if text.endswith(word):
-            return None
-    changed = True
-    while changed:
-        changed = False
-        for word in _FILLERS:
-            if text.endswith(word) and len(text) > len(word):
-                text = text[: -len(word)].rstrip()
-                changed = True
-                break
+    if text.endswith(_NOT_CURRENT):
+        return None
+    while text.endswith(_FILLERS):  # the first filler that leaves a word, again and again
+        word = next((w for w in _FILLERS if text.endswith(w) and len(text) > len(w)), None)
+        if word is None:
+            break
+        text = text[: -len(word)].rstrip()
     m = _CJK_TAIL.search(text)
     return m.group(0)[-10:] if m else ""
 
@@ -114,6 +111,8 @@ def statements(src: Source) -> Iterator[Statement]:
     """Every quantity and elevation stated in ``src``."""
     for sentence in _SENTENCE.finditer(src.text):
         s = sentence.group(0)
+        if _DIGIT.search(s) is None:
+            continue  # every quantity and elevation has a digit
         years = [(m.start(), int(m.group(1))) for m in _YEAR.finditer(s)]
         for m in _QUANTITY.finditer(s):
             if s[m.end():m.end() + 1] in ("年", "月", "日", "号"):
