@@ -74,6 +74,17 @@ class Statement:
         q = self.qualifier
         return self.label[len(q):] if q else self.label
 
+    # what same_quantity compares, worked out once a statement (it compares every pair)
+    @cached_property
+    def joined(self) -> bool:
+        """The label names several things joined (和、及 …)."""
+        return any(j in self.core for j in _JOINED)
+
+    @cached_property
+    def bigrams(self) -> set[str]:
+        """The label's two-character words, the common ones aside."""
+        return _bigrams(self.core)
+
 
 @dataclass(frozen=True)
 class Source:
@@ -150,11 +161,11 @@ def same_quantity(a: Statement, b: Statement) -> bool:
     if a.kind == "elevation":
         return bool(a.items & b.items)
     x, y = a.core, b.core
-    if any(j in x + y for j in _JOINED):  # “边坡和停用排土场”: a sum is not its parts
+    if a.joined or b.joined:  # “边坡和停用排土场”: a sum is not its parts
         return x == y
     if x.endswith("率") or y.endswith("率"):
         return x[-3:] == y[-3:] and len(x) >= 2 and len(y) >= 2
-    bx, by = _bigrams(x), _bigrams(y)
+    bx, by = a.bigrams, b.bigrams
     shorter = min(len(bx), len(by))
     return shorter > 0 and 2 * len(bx & by) >= shorter
 
