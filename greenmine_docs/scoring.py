@@ -256,6 +256,17 @@ def score(indicator_set: IndicatorSet, items: Mapping[str, ItemScore] | None = N
                        indicator_set.pass_line, verdict, tuple(reasons), tuple(problems))
 
 
+@functools.lru_cache(maxsize=8192)
+def _score_checks(value: float | int, points: float | int, decimals: int | None
+                  ) -> tuple[bool, bool, bool]:
+    """For a score given to an item of ``points``, exactly as written: whether it lies in
+    0…points, has more decimals than ``decimals``, is below the full points. Cached like
+    :func:`_q`: the same scores of the same items recur in every mine."""
+    v, full = _q(value), _q(points)
+    too_precise = decimals is not None and v * 10 ** decimals != int(v * 10 ** decimals)
+    return 0 <= v <= full, too_precise, v < full
+
+
 def _item(item: Item, given: ItemScore | None, mine: MineProfile | None,
           problems: list[Problem], decimals: int | None = None) -> ItemResult:
     given = given or ItemScore()
@@ -276,16 +287,17 @@ def _item(item: Item, given: ItemScore | None, mine: MineProfile | None,
         problems.append(Problem("unscored", item.id, f"{item.id} 未评分，按 0 分计。"))
         return ItemResult(item, Status.UNSCORED, 0.0, None, reason)
     value = given.score
-    if not 0 <= _q(value) <= _q(item.points):
+    in_range, too_precise, below_full = _score_checks(value, item.points, decimals)
+    if not in_range:
         problems.append(Problem(
             "out_of_range", item.id,
             f"{item.id} 得分 {fmt_points(value)} 超出 0～{fmt_points(item.points)} 分，按 0 分计。"))
         return ItemResult(item, Status.INVALID, 0.0, value, reason)
-    if decimals is not None and _q(value) * 10 ** decimals != int(_q(value) * 10 ** decimals):
+    if too_precise:
         problems.append(Problem(
             "too_precise", item.id,
             f"{item.id} 得分 {fmt_points(value)} 的小数位数多于指标体系规定的{decimals}位。"))
-    if _q(value) < _q(item.points) and not reason:
+    if below_full and not reason:
         problems.append(Problem(
             "no_reason", item.id,
             f"{item.id} 扣 {fmt_points(item.points - value)} 分，但没有写明扣分原因（存在问题）。"))
