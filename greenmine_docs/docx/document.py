@@ -101,8 +101,7 @@ _STORED_SUFFIXES = (".jpeg", ".jpg", ".png", ".gif", ".tif", ".tiff", ".wdp", ".
 
 class _Members:
     """The ``write(pack_uri, blob)`` side of python-docx's physical package writer, over an
-    open zip file, storing compressed media as they are; the document part's TOCs filled with
-    headings on the way when :func:`~greenmine_docs.docx.toc.headings_when_packaged` says so."""
+    open zip file, storing compressed media as they are."""
 
     def __init__(self, zf: Any, parts: list[Any]) -> None:
         from .islands import declared, texts
@@ -112,28 +111,23 @@ class _Members:
         self.islands = texts(parts)
         self.declared = declared(parts)
         self.unexpanded: dict[str, bytes] = {}  # the XML parts a TOC fill reads, as serialised
-        self.tocs_filled = False
 
     def write(self, pack_uri: Any, blob: bytes) -> None:
         import zipfile
 
         from .islands import expand
-        from .toc import packaged_headings
 
         name = pack_uri.membername
         if name.lower().endswith(_STORED_SUFFIXES):
             self.zf.writestr(name, blob, compress_type=zipfile.ZIP_STORED)
         else:
-            filled = packaged_headings(name, blob, self.islands, self.declared, self._styles)
-            if filled is not None:
-                blob, self.tocs_filled = filled, True
             if name in UNEXPANDED_PARTS:
                 self.unexpanded[name] = blob
             self.zf.writestr(name, expand(blob, self.islands),
                              compress_type=zipfile.ZIP_DEFLATED)
 
-    def _styles(self) -> bytes:
-        """The styles part as it will be written (it comes after the document part)."""
+    def styles(self) -> bytes:
+        """The styles part as it will be written."""
         part = next((p for p in self.parts if p.partname == "/word/styles.xml"), None)
         return part.blob if part is not None else b""
 
@@ -153,6 +147,8 @@ def package_bytes(document: Any) -> bytes:
     from ..clock import StampedZip
     from ..outputs import PACKAGE_COMPRESSLEVEL
 
+    from .toc import packaged_headings
+
     package = document.part.package
     parts = list(package.parts)
     for part in parts:
@@ -160,12 +156,15 @@ def package_bytes(document: Any) -> bytes:
     buf = io.BytesIO()
     with StampedZip(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=PACKAGE_COMPRESSLEVEL) as zf:
         members = _Members(zf, parts)
+        # the document part's TOCs filled with headings in its tree, when the build says so
+        tocs_filled = packaged_headings(document.part, members.islands, members.declared,
+                                        members.styles)
         PackageWriter._write_content_types_stream(members, parts)
         PackageWriter._write_pkg_rels(members, package.rels)
         # _Members has the interface of the zip writer PackageWriter expects
         PackageWriter._write_parts(members, parts)  # type: ignore[arg-type]
     return Package.of(buf.getvalue(), members.unexpanded, members.islands, members.declared,
-                      tocs_filled=members.tocs_filled)
+                      tocs_filled=tocs_filled)
 
 
 def template_bytes(doc: Any) -> bytes:

@@ -416,19 +416,30 @@ def _filled(xml: bytes, islands: dict[int, str], declared: dict[int, frozenset[s
     :func:`fill_tocs` says; None when it has no TOC field."""
     if b"TOC" not in xml:
         return None  # no TOC field (the cheap test first: a long table is not parsed)
-    root, fields = _parsed(xml)
-    if not fields:
+    root = etree.fromstring(xml)
+    if not _fill_root(root, islands, declared, styles_xml, entries):
         return None
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _fill_root(root: Any, islands: dict[int, str], declared: dict[int, frozenset[str]],
+               styles_xml: Callable[[], bytes],
+               entries: Iterable[list[TocEntry] | None] | None) -> bool:
+    """:func:`_filled` on the document part's tree ``root``; False (``root`` untouched) when
+    it has no TOC field."""
+    body = root.find(w("body"))
+    fields = _toc_fields(body)
+    if not fields:
+        return False
     styles = _styles(styles_xml())
     if islands:
         put_in(root, islands, _read_islands(islands, declared, styles))
-    body = root.find(w("body"))
     given = list(entries) if entries is not None else []
     for n, field in enumerate(fields):
         own = given[n] if n < len(given) else None
         _fill(field, own if own is not None else headings(body, styles, field.levels),
               body, styles)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return True
 
 
 # -- headings filled in as the package is written ------------------------------------------------
@@ -452,16 +463,17 @@ def headings_when_packaged(enabled: bool = True) -> Iterator[None]:
         _AT_PACKAGING.reset(token)
 
 
-def packaged_headings(name: str, xml: bytes, islands: dict[int, str],
-                      declared: dict[int, frozenset[str]],
-                      styles_xml: Callable[[], bytes]) -> bytes | None:
-    """Member ``name`` of a package being written (serialised, its islands as instructions),
-    with its TOCs filled with headings when :func:`headings_when_packaged` is on; None when
-    it is not, the member is not the document part, it has no TOC or an island may hold a
-    field (:func:`fill_tocs` then does it as before)."""
-    if name != _DOCUMENT or not _AT_PACKAGING.get() or _island_fields(islands, declared):
-        return None
-    return _filled(xml, islands, declared, styles_xml, None)
+def packaged_headings(part: Any, islands: dict[int, str], declared: dict[int, frozenset[str]],
+                      styles_xml: Callable[[], bytes]) -> bool:
+    """Fill the TOCs of document ``part`` (a python-docx part about to be written, its
+    ``islands`` still instructions) with headings, in its tree, when
+    :func:`headings_when_packaged` is on; False (nothing done) when it is not, ``part`` is not
+    the document part, it has no TOC or an island may hold a field (:func:`fill_tocs` then
+    does it as before)."""
+    if not _AT_PACKAGING.get() or part.partname.membername != _DOCUMENT \
+            or _island_fields(islands, declared):
+        return False
+    return _fill_root(part._element, islands, declared, styles_xml, None)
 
 
 def _parsed(xml: bytes) -> tuple[Any, list[_Field]]:
