@@ -445,8 +445,8 @@ def _fill_root(root: Any, islands: dict[int, str], declared: dict[int, frozenset
 # -- headings filled in as the package is written ------------------------------------------------
 # Without LibreOffice's layout (no --pdf, no --toc-pages) every TOC gets its headings when the
 # documents are finished. A command that knows this from the start lets the package writer fill
-# them into the document part it is serialising anyway: the part is then parsed, serialised,
-# expanded and deflated once, not a second time by :func:`fill_tocs`. Same bytes.
+# them into the document part's tree before it serialises it: the part is then serialised,
+# expanded and deflated once, and never parsed again by :func:`fill_tocs`. Same bytes.
 _AT_PACKAGING: contextvars.ContextVar[bool] = contextvars.ContextVar("toc_headings_at_packaging",
                                                                      default=False)
 
