@@ -54,6 +54,34 @@ def test_a_caller_calling_main_keeps_its_process() -> None:
     assert e.value.code == 1
 
 
+def test_the_collector_stays_off_only_in_a_process_that_ends_with_its_command(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from greenmine_docs.cli import _common
+
+    assert gc.isenabled()
+    with _common.collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()  # a caller's process (this test's) gets it back
+    monkeypatch.setattr(_common, "_PROCESS_ENDS_WITH_COMMAND", [False])
+    _common.process_ends_with_command()
+    try:
+        with _common.collector_paused():
+            pass
+        assert not gc.isenabled()  # the greenmine process: no full collection before its end
+    finally:
+        gc.enable()
+
+
+def test_a_build_in_its_own_process_ends_with_the_collector_off(tmp_path: Path) -> None:
+    prelude = ("import atexit, gc, sys\n"
+               "atexit.register(lambda: sys.stdout.write(f'collector {gc.isenabled()}'))")
+    done = _greenmine(prelude, "build", str(EXAMPLE), "-o", str(tmp_path), "--only", "plan")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith("collector False")
+
+
 def test_styling_by_look_gives_the_workbook_style_cell_gives() -> None:
     """The plain path styles a cell from its look's indexes, found once per workbook; the
     saved workbook is byte for byte the one per-cell style assignments give (parts left

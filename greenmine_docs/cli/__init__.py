@@ -113,8 +113,10 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the group and turns library errors into exit code 2."""
-    from ._common import exit_now, run_main
+    from ._common import exit_now, process_ends_with_command, run_main
 
+    if argv is None:
+        process_ends_with_command()
     code = run_main(cli, argv)
     if argv is None:  # the ``greenmine`` process itself, not a caller's
         exit_now(code)
