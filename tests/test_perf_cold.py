@@ -82,6 +82,20 @@ def test_a_build_in_its_own_process_ends_with_the_collector_off(tmp_path: Path) 
     assert done.stdout.endswith("collector False")
 
 
+@pytest.mark.parametrize("given, used", [(None, "__all__"), ("", ""), ("logfire", "logfire")])
+def test_the_greenmine_process_looks_for_no_pydantic_plugins_unless_told(
+        monkeypatch: pytest.MonkeyPatch, given: str | None, used: str) -> None:
+    if given is None:
+        monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
+    else:
+        monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", given)
+    prelude = ("import atexit, os, sys\natexit.register(lambda: sys.stdout.write("
+               "'plugins ' + repr(os.environ.get('PYDANTIC_DISABLE_PLUGINS'))))")
+    done = _greenmine(prelude, "validate", str(EXAMPLE))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith(f"plugins {used!r}")
+
+
 def test_styling_by_look_gives_the_workbook_style_cell_gives() -> None:
     """The plain path styles a cell from its look's indexes, found once per workbook; the
     saved workbook is byte for byte the one per-cell style assignments give (parts left
