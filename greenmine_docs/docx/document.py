@@ -27,13 +27,30 @@ def new_document(*, fonts: FontScheme = DEFAULT_FONTS, page_numbers: bool = True
     key = (fonts, page_numbers, cover, landscape, odd_even)
     blank = _BLANK.get(key)
     if blank is None:
-        blank = _BLANK[key] = Document(io.BytesIO(to_bytes(_build(
-            fonts=fonts, page_numbers=page_numbers, cover=cover, landscape=landscape,
-            odd_even=odd_even))))
+        blank = _BLANK[key] = Document(io.BytesIO(_blank_bytes(key)))
     return copy.deepcopy(blank)
 
 
 _BLANK: dict[tuple[Any, ...], Any] = {}
+
+
+def _blank_bytes(key: tuple[Any, ...]) -> bytes:
+    """The saved blank document of a variant: from the user's cache folder when a process
+    before made it with the same code (:mod:`greenmine_docs.usercache`), else built (~0.035 s,
+    mostly python-docx's default package) and kept there. Its parts do not depend on the
+    clock (the package's own dates are set when a document is saved)."""
+    import docx
+
+    from .. import usercache
+
+    fonts, page_numbers, cover, landscape, odd_even = key
+    digest = usercache.key("blank-docx", docx.__version__, key)
+    data = usercache.load("docx-blank", digest)
+    if data is None:
+        data = to_bytes(_build(fonts=fonts, page_numbers=page_numbers, cover=cover,
+                               landscape=landscape, odd_even=odd_even))
+        usercache.store("docx-blank", digest, data, keep=32)
+    return data
 
 
 def _build(*, fonts: FontScheme, page_numbers: bool, cover: bool, landscape: bool,

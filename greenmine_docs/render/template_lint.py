@@ -374,6 +374,21 @@ def lint_template(path: str | Path, *, known: Iterable[str] | None = None,
 @functools.lru_cache(maxsize=64)
 def _lint_cached(path: str, mtime_ns: int, size: int, known: frozenset[str] | None
                  ) -> tuple[Finding, ...]:
+    """The findings about a template (already through the package checks); none, without
+    looking, for a content found clean before with the same variables (see
+    :mod:`.template_verdicts`)."""
+    from .template_verdicts import passed, record_pass
+
+    variables = sorted(known) if known is not None else None
+    if passed("lint", Path(path), variables):
+        return ()
+    findings = _lint(path, known)
+    if not findings:
+        record_pass("lint", Path(path), variables)
+    return findings
+
+
+def _lint(path: str, known: frozenset[str] | None) -> tuple[Finding, ...]:
     scans, props = scan_template(Path(path))
     linter = _Linter(Path(path), known)
     for scan in scans:

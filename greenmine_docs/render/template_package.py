@@ -47,15 +47,23 @@ def _checked(path: str, mtime_ns: int, size: int) -> None:
 def guard_template_file(path: str | Path) -> None:
     """Every check of a template file before it is read: size limit, truncated package, zip
     bomb (:func:`~greenmine_docs.zipguard.check_office_file`), then a Word document without
-    DTDs (checked once per file version)."""
+    DTDs (checked once per file version; a content that passed before under the same limits
+    is not checked again, see :mod:`.template_verdicts`)."""
+    from .. import limits, zipguard
     from ..limits import MAX_DOCX_BYTES
-    from ..zipguard import check_office_file
+    from ..safety.inputs import regular_file
+    from .template_verdicts import passed, record_pass
 
-    path = Path(path)
-    check_office_file(path, kind="Word 模板", limit=MAX_DOCX_BYTES,
-                      limit_env="GREENMINE_MAX_DOCX_MB")
+    path = regular_file(path, "Word 模板")
+    bounds = (MAX_DOCX_BYTES, limits.MAX_PART_UNCOMPRESSED, zipguard.MAX_ZIP_ENTRIES,
+              zipguard.MAX_ZIP_RATIO, zipguard.MAX_ZIP_UNCOMPRESSED)
+    if path.stat().st_size <= MAX_DOCX_BYTES and passed("package", path, bounds):
+        return  # the same content passed under the same limits before
+    zipguard.check_office_file(path, kind="Word 模板", limit=MAX_DOCX_BYTES,
+                               limit_env="GREENMINE_MAX_DOCX_MB")
     stat = path.stat()
     _checked(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    record_pass("package", path, bounds)
 
 
 def _prolog(zf: zipfile.ZipFile, member: str) -> tuple[str, str]:

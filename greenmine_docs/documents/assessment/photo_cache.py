@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ...usercache import ENV, prune, touch, user_dir
+
+__all__ = ["ENV", "Prepared", "folder_for", "key", "load", "store", "user_dir"]
+
 FOLDER = "photos"  # under the run's cache folder
-ENV = "GREENMINE_CACHE_DIR"  # the user's cache folder; "none": no cache across runs
 USER_MIN_BYTES = 1024 * 1024  # a smaller file decodes in about the time the cache would take
 USER_KEEP = 500  # prepared photos kept in the user's cache folder (~40 MB)
 
@@ -63,7 +65,7 @@ def load(cache_dir: Path | None, digest: str, original: bytes) -> Prepared | Non
         as_is = bool(meta["as_is"])
         if meta["body"] != [len(body), hashlib.sha256(body).hexdigest()]:
             return None  # cut short or damaged: prepared again (and stored again)
-        _touch(path)
+        touch(path)
         return Prepared(original if as_is else body, float(meta["ratio"]), str(meta["format"]),
                         int(meta["width"]), int(meta["height"]), as_is)
     except (OSError, ValueError, KeyError, TypeError):
@@ -88,7 +90,7 @@ def store(cache_dir: Path | None, digest: str, prepared: Prepared,
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the user's own
         write_bytes_atomic(path, json.dumps(meta).encode() + b"\n" + body, force=True)
         if keep is not None:
-            _prune(path.parent, keep)
+            prune(path.parent, keep, ".photo")
     except (OSError, GreenmineError):
         pass
 
@@ -102,41 +104,3 @@ def folder_for(cache_dir: Path | None, size: int) -> tuple[Path | None, int | No
     if size >= USER_MIN_BYTES:
         return user_dir(), USER_KEEP
     return None, None
-
-
-def user_dir() -> Path | None:
-    """The user's cache folder for runs without their own: ``GREENMINE_CACHE_DIR`` ("none":
-    none), else ``%LOCALAPPDATA%/greenmine-docs`` (Windows), ``$XDG_CACHE_HOME/greenmine-docs``
-    or ``~/.cache/greenmine-docs``."""
-    value = os.environ.get(ENV, "").strip()
-    if value.lower() == "none":
-        return None
-    if value:
-        return Path(value)
-    base = os.environ.get("LOCALAPPDATA" if os.name == "nt" else "XDG_CACHE_HOME", "").strip()
-    try:
-        return Path(base or Path.home() / ".cache") / "greenmine-docs"
-    except RuntimeError:  # no home folder
-        return None
-
-
-def _touch(path: Path) -> None:
-    """Mark an entry as used now (what :func:`_prune` keeps)."""
-    try:
-        os.utime(path)
-    except OSError:
-        pass
-
-
-def _prune(folder: Path, keep: int) -> None:
-    """Remove the entries used longest ago beyond ``keep`` (when 10 % more have gathered, so
-    that not every store lists the folder's entries again and again to remove one)."""
-    entries = [e for e in os.scandir(folder) if e.name.endswith(".photo")]
-    if len(entries) <= keep + keep // 10:
-        return
-    entries.sort(key=lambda e: e.stat().st_mtime_ns, reverse=True)
-    for entry in entries[keep:]:
-        try:
-            os.unlink(entry.path)
-        except OSError:
-            pass

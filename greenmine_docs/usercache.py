@@ -1,0 +1,140 @@
+"""The user's cache folder: what one ``greenmine`` process works out and the next can reuse.
+
+A new process pays once for things that depend only on files that rarely change — the blank
+documents built from python-docx's default package, the checks of a Word template — and a user
+who rebuilds a mine after editing it pays them at every command. Such a result is kept here
+under a key made of everything it depends on: its inputs' content and :func:`code_version`
+(this package's source files and the libraries' versions), so an edit of the code or an
+upgrade simply makes new keys.
+
+Where: ``GREENMINE_CACHE_DIR`` ("none": no cache across runs; the tests run so), else
+``%LOCALAPPDATA%/greenmine-docs`` (Windows), ``$XDG_CACHE_HOME/greenmine-docs`` or
+``~/.cache/greenmine-docs``. One file per entry, ``<kind>/<key>.entry``: a header line with the
+body's length and SHA-256, checked when read, then the body. Entries are written atomically; an
+entry that cannot be read, does not match or cannot be written is simply not used, so a stale,
+cut-short or damaged cache never changes a result and never stops a command. Each kind keeps
+the entries used last (:func:`store`'s ``keep``).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+ENV = "GREENMINE_CACHE_DIR"  # the user's cache folder; "none": no cache across runs
+SUFFIX = ".entry"
+
+
+def user_dir() -> Path | None:
+    """The user's cache folder: ``GREENMINE_CACHE_DIR`` ("none": none), else
+    ``%LOCALAPPDATA%/greenmine-docs`` (Windows), ``$XDG_CACHE_HOME/greenmine-docs`` or
+    ``~/.cache/greenmine-docs``."""
+    value = os.environ.get(ENV, "").strip()
+    if value.lower() == "none":
+        return None
+    if value:
+        return Path(value)
+    base = os.environ.get("LOCALAPPDATA" if os.name == "nt" else "XDG_CACHE_HOME", "").strip()
+    try:
+        return Path(base or Path.home() / ".cache") / "greenmine-docs"
+    except RuntimeError:  # no home folder
+        return None
+
+
+_CODE: list[str] = []
+
+
+def code_version() -> str:
+    """A digest of this package's code as installed — every source file's name, size and
+    modification time — and of the Python version (~2 ms, once per process): a result kept
+    under it is never used by other code."""
+    if not _CODE:
+        root = Path(__file__).resolve().parent
+        h = hashlib.sha256(sys.version.encode())
+        folders = [root]
+        while folders:
+            with os.scandir(folders.pop()) as found:
+                entries = sorted(found, key=lambda e: e.name)
+            for e in entries:
+                if e.is_dir(follow_symlinks=False):
+                    if e.name != "__pycache__":
+                        folders.append(Path(e.path))
+                elif e.name.endswith(".py"):
+                    st = e.stat()
+                    h.update(f"{e.path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        _CODE.append(h.hexdigest())
+    return _CODE[0]
+
+
+def key(*parts: object) -> str:
+    """The key of a result that depends on ``parts`` (texts, numbers, digests of content,
+    library versions) and on this code."""
+    return hashlib.sha256(repr((code_version(), parts)).encode("utf-8")).hexdigest()
+
+
+def _path(folder: Path, kind: str, digest: str) -> Path:
+    return folder / kind / f"{digest}{SUFFIX}"
+
+
+def load(kind: str, digest: str) -> bytes | None:
+    """The body kept as ``kind``/``digest`` in the user's cache folder, or None (no cache
+    folder, not there, unreadable, cut short or damaged)."""
+    folder = user_dir()
+    if folder is None:
+        return None
+    try:
+        path = _path(folder, kind, digest)
+        blob = path.read_bytes()
+        head, _, body = blob.partition(b"\n")
+        if head != _head(body):
+            return None
+        touch(path)
+        return body
+    except (OSError, ValueError):
+        return None
+
+
+def store(kind: str, digest: str, body: bytes, keep: int) -> None:
+    """Keep ``body`` as ``kind``/``digest`` in the user's cache folder (nothing without one;
+    errors ignored); the folder of ``kind`` keeps the ``keep`` entries used last."""
+    folder = user_dir()
+    if folder is None:
+        return
+    from .errors import GreenmineError
+    from .outputs import write_bytes_atomic
+
+    path = _path(folder, kind, digest)
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the user's own
+        write_bytes_atomic(path, _head(body) + b"\n" + body, force=True)
+        prune(path.parent, keep, SUFFIX)
+    except (OSError, GreenmineError):
+        pass
+
+
+def _head(body: bytes) -> bytes:
+    return f"{len(body)} {hashlib.sha256(body).hexdigest()}".encode()
+
+
+def touch(path: Path) -> None:
+    """Mark an entry as used now (what :func:`prune` keeps)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
+def prune(folder: Path, keep: int, suffix: str) -> None:
+    """Remove the entries (files ending in ``suffix``) used longest ago beyond ``keep`` (when
+    10 % more have gathered, so that not every store lists the folder's entries again and
+    again to remove one)."""
+    entries = [e for e in os.scandir(folder) if e.name.endswith(suffix)]
+    if len(entries) <= keep + keep // 10:
+        return
+    entries.sort(key=lambda e: e.stat().st_mtime_ns, reverse=True)
+    for entry in entries[keep:]:
+        try:
+            os.unlink(entry.path)
+        except OSError:
+            pass

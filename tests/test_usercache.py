@@ -1,0 +1,162 @@
+"""The user's cache folder across processes (``build_cold_cpu_s``, issue 21): entries are checked
+when read, keyed by content and code, and what comes out of them is what the work gives."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from greenmine_docs import usercache
+from greenmine_docs.errors import GreenmineError
+from greenmine_docs.render import template_lint, template_package, template_verdicts
+from greenmine_docs.resources import template_path
+
+PLAN_TEMPLATE = template_path("implementation_plan", "plan-template.docx")
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "user-cache"
+    monkeypatch.setenv(usercache.ENV, str(folder))
+    return folder
+
+
+def _new_process() -> None:
+    """Forget what this process remembers, as the next ``greenmine`` process would not have it."""
+    from greenmine_docs.docx import document
+
+    document._BLANK.clear()
+    template_lint._lint_cached.cache_clear()
+    template_package._checked.cache_clear()
+    template_verdicts._content_digest.cache_clear()
+
+
+def test_an_entry_comes_back_only_whole(cache: Path) -> None:
+    digest = usercache.key("kind", 1)
+    assert usercache.load("k", digest) is None
+    usercache.store("k", digest, b"body\nwith lines", keep=4)
+    assert usercache.load("k", digest) == b"body\nwith lines"
+    (entry,) = (cache / "k").iterdir()
+    whole = entry.read_bytes()
+    entry.write_bytes(whole[:-3])  # cut short
+    assert usercache.load("k", digest) is None
+    entry.write_bytes(whole[:-1] + b"X")  # damaged
+    assert usercache.load("k", digest) is None
+    entry.write_bytes(b"no header")
+    assert usercache.load("k", digest) is None
+
+
+def test_keys_change_with_what_they_depend_on_and_with_the_code(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    assert usercache.key("a", 1) == usercache.key("a", 1) != usercache.key("a", 2)
+    assert len(usercache.code_version()) == 64
+    before = usercache.key("a", 1)
+    monkeypatch.setattr(usercache, "_CODE", ["other code"])
+    assert usercache.key("a", 1) != before
+
+
+def test_code_version_follows_the_source_files(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    first = usercache.code_version()
+    monkeypatch.setattr(usercache, "_CODE", [])
+    assert usercache.code_version() == first  # the same files: the same version
+    source = Path(usercache.__file__)
+    stat = source.stat()
+    monkeypatch.setattr(usercache, "_CODE", [])
+    try:
+        os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        assert usercache.code_version() != first  # an edited file: another version
+    finally:
+        os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def test_none_keeps_nothing_and_a_folder_keeps_the_entries_used_last(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(usercache.ENV, "none")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    usercache.store("k", usercache.key(1), b"x", keep=4)
+    assert usercache.load("k", usercache.key(1)) is None and not (tmp_path / "xdg").exists()
+    monkeypatch.setenv(usercache.ENV, str(tmp_path / "c"))
+    for i in range(6):
+        usercache.store("k", usercache.key(i), b"x", keep=4)
+    assert len(list((tmp_path / "c" / "k").iterdir())) == 4
+
+
+def test_a_blank_document_from_the_cache_is_the_one_built(cache: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from greenmine_docs.docx import document
+
+    _new_process()
+    built = document.to_bytes(document.new_document(cover=True))
+    (entry,) = (cache / "docx-blank").iterdir()
+    _new_process()
+    monkeypatch.setattr(document, "_build", lambda **kw: pytest.fail("built again"))
+    assert document.to_bytes(document.new_document(cover=True)) == built
+    monkeypatch.undo()
+    monkeypatch.setenv(usercache.ENV, str(cache))
+    entry.write_bytes(entry.read_bytes()[:100])  # damaged: built again, the same
+    _new_process()
+    assert document.to_bytes(document.new_document(cover=True)) == built
+
+
+def test_a_template_that_passed_its_checks_is_not_checked_again(
+        cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    template = tmp_path / "plan.docx"
+    shutil.copy(PLAN_TEMPLATE, template)
+    known = template_lint.used_variables(template) | {"body"}
+    _new_process()
+    template_package.guard_template_file(template)
+    assert template_lint.check_template(template, known=known).findings == []
+    assert len(list((cache / template_verdicts.KIND).iterdir())) == 2
+    _new_process()
+    monkeypatch.setattr(template_lint, "_lint", lambda *a: pytest.fail("linted again"))
+    monkeypatch.setattr(template_package, "_checked", lambda *a: pytest.fail("checked again"))
+    template_package.guard_template_file(template)
+    assert template_lint.check_template(template, known=known).findings == []
+    monkeypatch.undo()
+    monkeypatch.setenv(usercache.ENV, str(cache))
+    # other variables given, another content: checked (and found wanting) again
+    _new_process()
+    with pytest.raises(GreenmineError, match="GM-E703|未提供|变量"):
+        template_lint.check_template(template, known={"body"})
+    template.write_bytes(template.read_bytes() + b"\0")  # still a valid package
+    _new_process()
+    checked: list[object] = []
+    monkeypatch.setattr(template_package, "_checked", lambda *a: checked.append(a))
+    template_package.guard_template_file(template)
+    assert len(checked) == 1
+
+
+def test_a_template_with_problems_is_reported_every_time(cache: Path, tmp_path: Path) -> None:
+    import docx
+
+    doc = docx.Document(str(PLAN_TEMPLATE))
+    doc.add_paragraph("{% for x in [1, 2] %}循环")
+    template = tmp_path / "broken.docx"
+    doc.save(str(template))
+    for _ in range(2):
+        _new_process()
+        template_package.guard_template_file(template)
+        with pytest.raises(GreenmineError, match="错误"):
+            template_lint.check_template(template, known={"body"})
+    kept = list((cache / template_verdicts.KIND).iterdir())
+    assert len(kept) == 1  # the package's checks passed; the lint never did
+
+
+def test_a_template_over_the_size_limit_is_refused_whatever_the_cache_says(
+        cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from greenmine_docs import limits
+
+    template = tmp_path / "plan.docx"
+    shutil.copy(PLAN_TEMPLATE, template)
+    _new_process()
+    template_package.guard_template_file(template)
+    monkeypatch.setattr(limits, "MAX_DOCX_BYTES", template.stat().st_size - 1)
+    _new_process()
+    with pytest.raises(GreenmineError, match="上限"):
+        template_package.guard_template_file(template)
