@@ -2,6 +2,8 @@
 when read, keyed by content and code, and what comes out of them is what the work gives."""
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import os
 from pathlib import Path
 
@@ -160,3 +162,74 @@ def test_a_template_over_the_size_limit_is_refused_whatever_the_cache_says(
     _new_process()
     with pytest.raises(GreenmineError, match="上限"):
         template_package.guard_template_file(template)
+
+
+# -- the first workbook of a layout --------------------------------------------------------
+def _sheet(book, data: dict):
+    """A small workbook: a merged, styled title, text that reads as a formula, a formula, a
+    date, a row height."""
+
+    from greenmine_docs.xlsx import write
+
+    t = book.sheet("表")
+    t.merge(1, 1, 1, 3)
+    t.put(1, 1, "标题", write.look(font=_font(data.get("font", "bold"))))
+    t.put_row(2, [data.get("text", "=1+1"), write.Formula("=A2"), dt.date(2024, 1, 2)],
+              (write.look(),) * 3)
+    t.height(2, 30)
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def _font(kind: str):
+    from openpyxl.styles import Font
+
+    return Font(bold=kind == "bold", italic=kind == "italic")
+
+
+def _workbook(data: dict):
+    from greenmine_docs.xlsx import write
+
+    return write.CachedWorkbook(build=lambda book: _sheet(book, data),
+                                neutral=lambda book: _sheet(book, {}),
+                                key=("tiny", 1), cache=write.SkeletonCache())
+
+
+def test_a_kept_first_workbook_is_the_one_openpyxl_writes_now(
+        cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from greenmine_docs.xlsx import remembered, write
+
+    monkeypatch.setenv("GREENMINE_FIXED_CLOCK", "2021-03-04T05:06:08")
+    first = _workbook({}).bytes()  # the first of its layout: kept
+    assert first == _workbook({}).plain()
+    assert len(list((cache / remembered.KIND).iterdir())) == 1
+    monkeypatch.setenv("GREENMINE_FIXED_CLOCK", "2024-11-12T13:14:15")
+    expected = _workbook({}).plain()
+    assert expected != first  # (the dates differ)
+    monkeypatch.setattr(write, "OpenpyxlBook", lambda *a, **k: pytest.fail("written again"))
+    assert remembered.first_workbook(_workbook({})) == expected
+
+
+@pytest.mark.parametrize("base, other", [
+    ({"text": "=1+1"}, {"text": "formula"}),  # a formula is not the text it reads as
+    ({}, {"font": "italic"}),  # a look is its parts' content
+    ({"text": "2"}, {"text": 2}),  # a number is not its text
+])
+def test_other_cells_are_another_workbook(cache: Path, base: dict, other: dict) -> None:
+    from greenmine_docs.xlsx import remembered, write
+
+    if other.get("text") == "formula":
+        other = {"text": write.Formula("=1+1")}
+    remembered.first_workbook(_workbook(base))
+    assert remembered.first_workbook(_workbook(other)) == _workbook(other).plain()
+    assert len(list((cache / remembered.KIND).iterdir())) == 2
+
+
+def test_without_a_cache_folder_the_first_workbook_is_only_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from greenmine_docs.xlsx import remembered
+
+    monkeypatch.setenv(usercache.ENV, "none")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert remembered.first_workbook(_workbook({})) == _workbook({}).plain()
+    assert not (tmp_path / "xdg").exists()

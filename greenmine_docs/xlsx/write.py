@@ -58,6 +58,10 @@ class CachedWorkbook:
         apply (the first document of a layout in a process, or a layout that does not fit)."""
         try:
             return self.fast()
+        except NotCachedYet:  # (what a process before wrote for the same cells, if kept)
+            from .remembered import first_workbook
+
+            return first_workbook(self)
         except Mismatch:
             return self.plain()
 
