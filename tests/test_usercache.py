@@ -132,6 +132,26 @@ def test_a_template_that_passed_its_checks_is_not_checked_again(
     assert len(checked) == 1
 
 
+def test_a_lint_that_passed_under_other_template_limits_runs_again(
+        cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from greenmine_docs import limits
+
+    template = tmp_path / "plan.docx"
+    shutil.copy(PLAN_TEMPLATE, template)
+    known = template_lint.used_variables(template) | {"body"}
+    _new_process()
+    template_lint.check_template(template, known=known)
+    linted: list[object] = []
+    real = template_lint._lint
+    monkeypatch.setattr(template_lint, "_lint", lambda *a: linted.append(a) or real(*a))
+    monkeypatch.setattr(limits, "MAX_TEMPLATE_LOOPS", 10)  # its trial renders under this
+    _new_process()
+    template_lint.check_template(template, known=known)
+    assert len(linted) == 1
+
+
 def test_a_template_with_problems_is_reported_every_time(cache: Path, tmp_path: Path) -> None:
     import docx
 
