@@ -56,6 +56,16 @@ _CHAR_REF = re.compile(r"&#(\d+);")
 _DCTERMS = re.compile(r"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
 
 
+CORE_PART = "docProps/core.xml"
+
+
+def core_dated(core_xml: bytes, stamp: str) -> bytes:
+    """A package's ``core.xml`` with its creation and modification times ``stamp`` (as
+    openpyxl writes them: ``2024-05-06T07:08:09Z``)."""
+    return _DCTERMS.sub(lambda m: m.group(1) + stamp + m.group(3),
+                        core_xml.decode("utf-8")).encode("utf-8")
+
+
 def _unescape_non_ascii(xml: str) -> str:
     """openpyxl writes every non-ASCII character as ``&#NNNNN;``; as UTF-8 the part is a third
     smaller and compresses faster (same XML)."""
@@ -248,9 +258,8 @@ class Skeleton:
         def part(name: str, data: bytes) -> bytes:
             if name in xml_by_part:
                 return xml_by_part[name]
-            if name == "docProps/core.xml":
-                return _DCTERMS.sub(lambda m: m.group(1) + now + m.group(3),
-                                    data.decode("utf-8")).encode("utf-8")
+            if name == CORE_PART:
+                return core_dated(data, now)
             return data
 
         return _package((info.filename, part(info.filename, data)) for info, data in self.parts)

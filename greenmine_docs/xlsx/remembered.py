@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 import zipfile
 from typing import Any
 
@@ -24,10 +23,9 @@ from .. import usercache
 from ..clock import StampedZip
 from ..clock import now as clock_now
 from .book import RecordBook, SheetRecord
+from .fill import CORE_PART, core_dated
 
 KIND = "xlsx-first"
-_CORE = "docProps/core.xml"
-_DCTERMS = re.compile(r"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
 
 
 def first_workbook(workbook: Any) -> bytes:
@@ -76,9 +74,8 @@ def dated_now(package: bytes) -> bytes:
             StampedZip(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as out:
         for info in src.infolist():
             data = src.read(info)
-            if info.filename == _CORE:
-                data = _DCTERMS.sub(lambda m: m.group(1) + stamp + m.group(3),
-                                    data.decode("utf-8")).encode("utf-8")
+            if info.filename == CORE_PART:
+                data = core_dated(data, stamp)
             member = zipfile.ZipInfo(info.filename)
             member.compress_type = info.compress_type
             member.external_attr = info.external_attr
