@@ -102,14 +102,20 @@ def test_a_blank_document_from_the_cache_is_the_one_built(cache: Path,
     assert document.to_bytes(document.new_document(cover=True)) == built
 
 
-def test_a_template_that_passed_its_checks_is_not_checked_again(
-        cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _plan_template(tmp_path: Path) -> tuple[Path, set[str]]:
+    """A copy of the built-in plan template and the variables it uses (with ``body``), in a
+    process that has checked nothing yet."""
     import shutil
 
     template = tmp_path / "plan.docx"
     shutil.copy(PLAN_TEMPLATE, template)
-    known = template_lint.used_variables(template) | {"body"}
     _new_process()
+    return template, template_lint.used_variables(template) | {"body"}
+
+
+def test_a_template_that_passed_its_checks_is_not_checked_again(
+        cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    template, known = _plan_template(tmp_path)
     template_package.guard_template_file(template)
     assert template_lint.check_template(template, known=known).findings == []
     assert len(list((cache / template_verdicts.KIND).iterdir())) == 2
@@ -134,14 +140,9 @@ def test_a_template_that_passed_its_checks_is_not_checked_again(
 
 def test_a_lint_that_passed_under_other_template_limits_runs_again(
         cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import shutil
-
     from greenmine_docs import limits
 
-    template = tmp_path / "plan.docx"
-    shutil.copy(PLAN_TEMPLATE, template)
-    known = template_lint.used_variables(template) | {"body"}
-    _new_process()
+    template, known = _plan_template(tmp_path)
     template_lint.check_template(template, known=known)
     linted: list[object] = []
     real = template_lint._lint
@@ -170,13 +171,9 @@ def test_a_template_with_problems_is_reported_every_time(cache: Path, tmp_path: 
 
 def test_a_template_over_the_size_limit_is_refused_whatever_the_cache_says(
         cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import shutil
-
     from greenmine_docs import limits
 
-    template = tmp_path / "plan.docx"
-    shutil.copy(PLAN_TEMPLATE, template)
-    _new_process()
+    template, _ = _plan_template(tmp_path)
     template_package.guard_template_file(template)
     monkeypatch.setattr(limits, "MAX_DOCX_BYTES", template.stat().st_size - 1)
     _new_process()
