@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
 from docx import Document
@@ -208,16 +208,23 @@ def test_build_without_libreoffice_fills_from_the_headings_and_says_so(tmp_path,
 
 
 # -- the fill on the part before its islands were put in (docx/package.py) ------------------
+FIXED_CLOCK = "2023-09-20T08:00:00"  # packages made seconds apart compare byte for byte
+
+
 @pytest.fixture(scope="module")
-def rendered() -> dict[str, bytes]:
-    """Every Word document of the example as rendered (before its TOC is filled)."""
+def rendered() -> Iterator[dict[str, bytes]]:
+    """Every Word document of the example as rendered (before its TOC is filled), under a
+    fixed clock for the module (a picture's zip stamp is the moment it is written)."""
     from greenmine_docs import api
     from greenmine_docs.documents import DOCUMENTS
     from greenmine_docs.pipeline.spec import RenderOptions
 
-    run = api.check(api.load(EXAMPLE))
-    return {spec.key: spec.render(run, "docx", RenderOptions()) for spec in DOCUMENTS
-            if "docx" in spec.formats and spec.supports(run) and not api.blockers(spec, run)}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GREENMINE_FIXED_CLOCK", FIXED_CLOCK)
+        run = api.check(api.load(EXAMPLE))
+        yield {spec.key: spec.render(run, "docx", RenderOptions()) for spec in DOCUMENTS
+               if "docx" in spec.formats and spec.supports(run)
+               and not api.blockers(spec, run)}
 
 
 def test_rendered_documents_remember_their_unexpanded_parts(rendered) -> None:
