@@ -4,8 +4,8 @@ A new process pays once for things that depend only on files that rarely change 
 documents built from python-docx's default package, the checks of a Word template — and a user
 who rebuilds a mine after editing it pays them at every command. Such a result is kept here
 under a key made of everything it depends on: its inputs' content and :func:`code_version`
-(this package's source files and the libraries' versions), so an edit of the code or an
-upgrade simply makes new keys.
+(this package's source files, those of the libraries that write the packages and the Python
+version), so an edit of the code or an upgrade simply makes new keys.
 
 Where: ``GREENMINE_CACHE_DIR`` ("none": no cache across runs; the tests run so), else
 ``%LOCALAPPDATA%/greenmine-docs`` (Windows), ``$XDG_CACHE_HOME/greenmine-docs`` or
@@ -43,15 +43,27 @@ def user_dir() -> Path | None:
 
 
 _CODE: list[str] = []
+# the libraries whose output or judgement a kept result holds (Word and Excel packages, template
+# checks): an upgrade of one of them makes new keys
+LIBRARIES = ("docx", "docxtpl", "jinja2", "lxml", "openpyxl", "pydantic")
 
 
 def code_version() -> str:
     """A digest of this package's code as installed — every source file's name, size and
-    modification time — and of the Python version (~2 ms, once per process): a result kept
-    under it is never used by other code."""
+    modification time —, of the :data:`LIBRARIES`' (their ``__init__.py`` likewise: an
+    installation writes them anew) and of the Python version (~2 ms, once per process): a
+    result kept under it is never used by other code."""
     if not _CODE:
+        import importlib.util
+
         root = Path(__file__).resolve().parent
         h = hashlib.sha256(sys.version.encode())
+        for name in LIBRARIES:  # found without importing them
+            spec = importlib.util.find_spec(name)
+            origin = spec.origin if spec is not None else None
+            if origin:
+                st = os.stat(origin)
+                h.update(f"{name}\0{origin}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
         folders = [root]
         while folders:
             with os.scandir(folders.pop()) as found:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,23 @@ def test_code_version_follows_the_source_files(tmp_path: Path,
         assert usercache.code_version() != first  # an edited file: another version
     finally:
         os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def test_code_version_follows_the_libraries_that_write_the_packages(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An upgrade of a library (its ``__init__.py`` written anew) makes another version: a
+    workbook kept from the old openpyxl is not taken for what the new one writes."""
+    library = tmp_path / "fakexlsx"
+    library.mkdir()
+    (library / "__init__.py").write_text("__version__ = '1.0'\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(usercache, "LIBRARIES", (*usercache.LIBRARIES, "fakexlsx"))
+    monkeypatch.setattr(usercache, "_CODE", [])
+    first = usercache.code_version()
+    (library / "__init__.py").write_text("__version__ = '1.10'\n")
+    monkeypatch.setattr(usercache, "_CODE", [])
+    assert usercache.code_version() != first
+    assert "fakexlsx" not in sys.modules  # found, not imported
 
 
 def test_none_keeps_nothing_and_a_folder_keeps_the_entries_used_last(

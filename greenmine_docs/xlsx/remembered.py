@@ -29,8 +29,9 @@ KIND = "xlsx-first"
 
 
 def first_workbook(workbook: Any) -> bytes:
-    """``workbook.plain()`` (a :class:`~.write.CachedWorkbook`), from the user's cache folder when a process before wrote the same
-    cells with the same code (dated now), else written and kept there."""
+    """``workbook.plain()`` (a :class:`~.write.CachedWorkbook`), from the user's cache
+    folder when a process before wrote the same cells with the same code (dated now), else
+    written and kept there."""
     if usercache.user_dir() is None:
         return workbook.plain()
     book = RecordBook()
