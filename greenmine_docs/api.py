@@ -31,6 +31,8 @@ from .pipeline import (SECTION_TITLES, Blocking, DocumentSpec, Protected,
                        RenderOptions, Run, ZoneRun)
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from .docx.finish import Finished
     from .documents.selfcheck.reader import TableRead
     from .indicators.model import IndicatorSet
@@ -265,11 +267,8 @@ def build(source: Input | Run, out_dir: str | Path, *, as_of: dt.date | None = N
     result = Result(run=run, report=run.report)
     if run.model is None:  # not a mine's input: which documents it could give is unknown
         return result
-    from .docx.toc import headings_when_packaged
-
     files: dict[str, bytes] = {}
-    # without LibreOffice's layout the TOCs get their headings: as each package is written
-    with headings_when_packaged(not (pdf or toc_pages)):
+    with _tocs_when_packaged(pdf, toc_pages):
         for spec in wanted:
             if not spec.supports(run):
                 result.skipped.append(spec.title)
@@ -374,12 +373,22 @@ def generate(kind: str, source: Input | None, output: str | Path, *,
     if stopping:
         result.blocked[spec.key] = stopping
         return result
-    finished = _finish(run, {output.name: spec.render(run, fmt, options)}, pdf=pdf,
-                       toc_pages=toc_pages)
+    with _tocs_when_packaged(pdf, toc_pages):
+        rendered = spec.render(run, fmt, options)
+    finished = _finish(run, {output.name: rendered}, pdf=pdf, toc_pages=toc_pages)
     result.notes = finished.notes
     result.written = _write(run, {output.with_name(name): data
                                   for name, data in finished.files.items()}, force=force)
     return result
+
+
+def _tocs_when_packaged(pdf: bool, toc_pages: bool) -> AbstractContextManager[None]:
+    """Rendering in which, without LibreOffice's layout (no page numbers to wait for), each
+    package's tables of contents get their headings as it is written, not in a second pass
+    over the finished package (:func:`~greenmine_docs.docx.toc.headings_when_packaged`)."""
+    from .docx.toc import headings_when_packaged
+
+    return headings_when_packaged(not (pdf or toc_pages))
 
 
 def _format(spec: DocumentSpec, output: Path) -> str:
