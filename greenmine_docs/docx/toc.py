@@ -476,11 +476,6 @@ def packaged_headings(part: Any, islands: dict[int, str], declared: dict[int, fr
     return _fill_root(part._element, islands, declared, styles_xml, None)
 
 
-def _parsed(xml: bytes) -> tuple[Any, list[_Field]]:
-    root = etree.fromstring(xml)
-    return root, _toc_fields(root.find(w("body")))
-
-
 def _island_fields(islands: dict[int, str], declared: dict[int, frozenset[str]]) -> bool:
     """Whether an island may hold a field (the TOC itself, or one nested in its result); one
     whose builder declared its styles holds none."""
