@@ -249,12 +249,14 @@ class Writer:
         With :attr:`continued_tables` (reports), a captioned table longer than a page starts
         a page and is split where each page ends: every part after the first begins a new page
         with ``续表N`` and the header rows (:func:`~greenmine_docs.docx.tables.page_chunks`)."""
-        parts = self._page_parts(header, rows, widths_mm, font_size)
         continued = bool(caption) and self.continued_tables
         # kept on one page (moved whole to the next when it starts low): a short table, so no
         # 合计 row stands alone overleaf; in a report any table that fits a page, so none
-        # breaks without its 续表 caption. Elsewhere a longer one flows, header repeated.
-        whole = len(parts) == 1 and (continued or len(rows) <= KEEP_TABLE_ROWS)
+        # breaks without its 续表 caption. Elsewhere a longer one flows, header repeated,
+        # whatever its height: its rows' heights are not estimated.
+        estimated = continued or len(rows) <= KEEP_TABLE_ROWS
+        parts = self._page_parts(header, rows, widths_mm, font_size) if estimated else []
+        whole = len(parts) == 1
         if not continued:
             parts = [list(rows)]
         if caption:
