@@ -120,6 +120,11 @@ def collect_tasks(src: Path, out_dir: Path, *, skipped: list[Path] | None = None
     if not src.exists():
         raise InputError(f"{src} 不存在。", hint="请指定输入文件夹或矿山名录工作簿。")
     if not src.is_dir():
+        if src.suffix.lower() in (".yaml", ".yml"):
+            raise InputError(f"{src} 是单个矿山的输入文件；批量处理要的是存放各矿山输入的文件夹，"
+                             "或矿山名录工作簿（.xlsx）。",
+                             hint=f"单个矿山请用 greenmine build {src} -o 输出文件夹；"
+                                  "批量处理请给出它所在的文件夹。")
         from .safety.inputs import regular_file
 
         regular_file(src, "矿山名录工作簿")  # a FIFO or a device is refused, not read

@@ -13,6 +13,11 @@ from typing import Any
 
 import click
 
+from ._click_zh import install as _click_in_chinese
+from ._click_zh import zh
+
+_click_in_chinese()  # before any option is made: click words some of them when they are
+
 # name -> (module under greenmine_docs.cli, attribute, short help shown by --help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("project", "init_cmd", "写出一个完整的示例项目（虚构的山西矿山）"),
@@ -54,7 +59,7 @@ class LazyGroup(click.Group):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(n, COMMANDS[n][2]) for n in self.list_commands(ctx)]
         if rows:
-            with formatter.section("命令 Commands"):
+            with formatter.section(zh("Commands")):
                 formatter.write_dl(rows)
 
 
