@@ -371,23 +371,31 @@ def _cell_lines(text: str, per_line: int) -> int:
     return sum(max(1, math.ceil(_ems(part) / per_line)) for part in text.split("\n"))
 
 
+def row_heights(rows: Sequence[Sequence[Any]], widths_mm: Sequence[float],
+                size: float) -> list[float]:
+    """Estimated height (pt) of each of ``rows`` (:func:`row_height_pt`)."""
+    per_line = [_per_line(w, size) for w in widths_mm]
+    return [_row_height(r, widths_mm, size, per_line) for r in rows]
+
+
 def page_chunks(header_rows: Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]],
                 widths_mm: Sequence[float], size: float, page_pt: float,
                 first_page_pt: float | None = None, *, tail_pt: float = 0.0,
-                tail_rows: int = 1) -> list[int]:
+                tail_rows: int = 1, heights: Sequence[float] | None = None) -> list[int]:
     """Where a table is split so that each part fits a page of ``page_pt`` with the header rows
     repeated (the first part in ``first_page_pt``, when the table starts lower on its page):
     the indexes of the rows that begin a part after the first (empty when it fits).
 
     ``tail_pt`` is what follows the table on its last page (a sign-off block): when the last
     part leaves no room for it, the last ``tail_rows`` rows start a new page and go with it,
-    so it never stands on a page alone."""
-    per_line = [_per_line(w, size) for w in widths_mm]
-    head = sum(_row_height(r, widths_mm, size, per_line) for r in header_rows)
+    so it never stands on a page alone. ``heights``: the rows' :func:`row_heights`, when the
+    caller has them."""
+    head = sum(row_heights(header_rows, widths_mm, size))
+    if heights is None:
+        heights = row_heights(rows, widths_mm, size)
     starts: list[int] = []
     used = head + (page_pt - first_page_pt if first_page_pt is not None else 0.0)
-    for i, row in enumerate(rows):
-        h = _row_height(row, widths_mm, size, per_line)
+    for i, h in enumerate(heights):
         if used + h > page_pt and i > (starts[-1] if starts else 0):
             starts.append(i)
             used = head
@@ -439,7 +447,7 @@ def add_paged_table(container: Any, header: Sequence[Any], rows: Sequence[Sequen
         add_table(container, header, part, merges=local, **options)
 
 
-_PAGE_BREAK = (f'<w:p {nsdecls("w")}><w:pPr><w:pageBreakBefore/><w:spacing w:lineRule="exact" '
+PAGE_BREAK_P = (f'<w:p {nsdecls("w")}><w:pPr><w:pageBreakBefore/><w:spacing w:lineRule="exact" '
                'w:line="20" w:before="0" w:after="0"/></w:pPr></w:p>')
 
 
@@ -451,7 +459,7 @@ def _page_break(container: Any) -> None:
 
     block = block_parent(container)
     if block is not None:
-        insert_block(block._element, parse_xml(_PAGE_BREAK))
+        insert_block(block._element, parse_xml(PAGE_BREAK_P))
         return
     par = container.add_paragraph()
     pf = par.paragraph_format

@@ -24,14 +24,16 @@ from .figures import add_figure
 from .fonts import DEFAULT_FONTS, FontScheme
 from .lists import ListNumbering, num_pr_xml
 from .markdown import render_markdown
+from .page_cursor import PageCursor, least_row_pt, text_lines
 from .page import (LANDSCAPE_TYPE_HEIGHT_MM, LANDSCAPE_TYPE_WIDTH_MM, TYPE_HEIGHT_MM, TYPE_WIDTH_MM,
                    section_break)
-from .tables import add_table, page_chunks, table_grid
+from .tables import PAGE_BREAK_P, add_table, page_chunks, row_heights, table_grid
 from .text import (NSDECL_W, add_text, block_parent, insert_block, rpr_xml, runs_xml,
                    style_fonts, style_id_of, xml_attr)
-from .styles import BODY_SIZE, TABLE_SIZE
+from .styles import BODY_SIZE, LINE_PITCH, TABLE_SIZE
 
 _W_BODY = qn("w:body")
+_W_SECT_PR = qn("w:sectPr")
 
 # ``w:jc`` of each ``align`` value (python-docx writes WD_ALIGN_PARAGRAPH.JUSTIFY as "both")
 _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
@@ -40,6 +42,15 @@ NO_INDENT = '<w:ind w:firstLine="0" w:firstLineChars="0"/>'
 KEEP_LIST_ITEMS = 8  # a list this short is not split over two pages
 KEEP_TABLE_ROWS = 15  # a table this short is not split over two pages (in a report: any that fits)
 CAPTION_ROOM_PT = 36.0  # a table part's caption (表N / 续表N) line above it, with its spacing
+CAPTION_LEAST_PT = 21.0  # the least a caption takes: a 小四 line and its 3 + 6 pt spacing
+GAP_PT = 10.0  # the paragraph after a table (exact line spacing)
+# a report's table starts below the text before it when at least this share of the page is
+# left there, and as many rows: less room, and it starts the next page (as it did before)
+START_ROOM_SHARE = 1 / 4
+START_ROWS = 3
+# a table that starts a page takes the heading before it along, and the text under the heading
+# if heading and text take at most this share of a page
+LEAD_SHARE = 1 / 4
 
 
 def _ppr_xml(ppr: str | None) -> str:
@@ -79,6 +90,11 @@ class Writer:
         self._keep_all = False  # inside kept_together()
         self._block_of: Any = None
         self._block_cache: Any = None
+        # how far down its page the next block starts, where that can be told (reports' tables)
+        self.cursor = PageCursor()
+        # the body paragraphs and headings written last, one after the other: (element, text,
+        # first-line indent in characters, heading?) — what goes overleaf with a table there
+        self._lead: list[tuple[Any, str, float, bool]] = []
         # the size limits of narrative Markdown, over the whole document
         self.markdown_budget = Budget()
 
@@ -99,6 +115,27 @@ class Writer:
     def _part(self) -> Any:
         block = self._block()
         return block.part if block is not None else self.body.part
+
+    def _mark(self) -> Any:
+        """The body's last block (None: none, or not a body): what :attr:`cursor` checks that
+        nothing was added behind its back (lxml gives the same object while it is held)."""
+        block = self._block()
+        if block is None:
+            return None
+        try:
+            last = block._element[-1]  # from the end: len() walks every child
+        except IndexError:
+            return None
+        return last.getprevious() if last.tag == _W_SECT_PR else last
+
+    def _page_pt(self) -> float:
+        from docx.shared import Mm
+
+        return float(Mm(LANDSCAPE_TYPE_HEIGHT_MM if self.landscape else TYPE_HEIGHT_MM).pt)
+
+    def _advance(self, lo: float, hi: float, known_before: bool) -> None:
+        """Tell :attr:`cursor` that the block just added takes ``lo``..``hi`` pt."""
+        self.cursor.add(lo, hi, self._page_pt(), self._mark(), known_before=known_before)
 
     def style_id(self, name: str) -> str | Literal[False] | None:
         """Id of the paragraph style ``name`` (``None``: the default style, ``False``: none)."""
@@ -130,16 +167,16 @@ class Writer:
         insert_block(block._element, p)
         return Paragraph(p, block)
 
-    def append_paragraph_xml(self, ppr: str | None, content: str = "") -> None:
+    def append_paragraph_xml(self, ppr: str | None, content: str = "") -> Any:
         """:meth:`add_paragraph_xml` for a paragraph nobody changes afterwards: in a document
         that allows it, it stays text until the package is written
-        (:mod:`~greenmine_docs.docx.islands`)."""
+        (:mod:`~greenmine_docs.docx.islands`). Returns the element put in the body."""
         block = self._block()
         if block is None or block._element.tag != _W_BODY or not islands.enabled(block.part):
-            self.add_paragraph_xml(ppr, content)  # a table cell keeps real paragraphs
-            return
-        insert_block(block._element,
-                     islands.island(block.part, f"<w:p>{_ppr_xml(ppr)}{content}</w:p>"))
+            return self.add_paragraph_xml(ppr, content)._p  # a table cell keeps real paragraphs
+        element = islands.island(block.part, f"<w:p>{_ppr_xml(ppr)}{content}</w:p>")
+        insert_block(block._element, element)
+        return element
 
     # -- text -----------------------------------------------------------------------------
     def char_width(self, chars: float) -> Pt:
@@ -168,7 +205,11 @@ class Writer:
         out: list[str] = []
         if text:
             self.run_xml(out, text, style_id, bold=bold)
-        return self.add_paragraph_xml(ppr, "".join(out))
+        before = self._mark()
+        par = self.add_paragraph_xml(ppr, "".join(out))
+        self._text_written(before, par._p, text, 2.0 if indent else 0.0, heading=False,
+                           sized=style is None)
+        return par
 
     def heading_number(self, level: int) -> str:
         """Advance the counters for a heading at ``level`` and return its number prefix."""
@@ -186,7 +227,27 @@ class Writer:
             ppr = (f'<w:pStyle w:val="{xml_attr(style_id)}"/>' if style_id else "") + extra_ppr
         out: list[str] = []
         self.run_xml(out, text, style_id)
-        self.append_paragraph_xml(ppr, "".join(out))
+        before = self._mark()
+        element = self.append_paragraph_xml(ppr, "".join(out))
+        # Heading 1–4 are body-size lines at the body's pitch
+        self._text_written(before, element, text, 2.0, heading=True,
+                           sized=style_id is not None and not extra_ppr)
+
+    def _text_written(self, before: Any, element: Any, text: str, indent: float, *,
+                      heading: bool, sized: bool) -> None:
+        """A paragraph or heading of ``text`` was added as ``element`` after the block
+        ``before``: :attr:`cursor` moves by its lines (``sized``: it is set at the body's size
+        and pitch, else the position is no longer known) and it joins the text a table
+        starting a page takes along (:meth:`_lead_to_new_page`)."""
+        if not (self._lead and self._lead[-1][0] is before) or not sized:
+            self._lead = []
+        if not sized:
+            self.cursor.unknown()
+            return
+        self._lead.append((element, text, indent, heading))
+        if self.cursor.known(before):
+            lo, hi = text_lines(text, indent=indent)
+            self._advance(lo * LINE_PITCH, hi * LINE_PITCH, True)
 
     def heading(self, level: int, text: str, *, numbered: bool | None = None) -> None:
         """Heading 1–4 with the official number prefix (一、 / （一） / 1. / （1）)."""
@@ -232,6 +293,7 @@ class Writer:
 
     def page_break(self) -> None:
         self.append_paragraph_xml(NO_INDENT, '<w:r><w:br w:type="page"/></w:r>')
+        self.cursor.start_page(self._mark())
 
     # -- tables and figures -----------------------------------------------------------------
     @property
@@ -246,42 +308,101 @@ class Writer:
         (by the estimate of :func:`~greenmine_docs.docx.tables.page_chunks`) is kept on one
         page; a longer one flows over pages with its header rows repeated.
 
-        With :attr:`continued_tables` (reports), a captioned table longer than a page starts
-        a page and is split where each page ends: every part after the first begins a new page
-        with ``续表N`` and the header rows (:func:`~greenmine_docs.docx.tables.page_chunks`)."""
+        With :attr:`continued_tables` (reports), a captioned table that fits a page is kept
+        whole; a longer one is split where each page ends, every part after the first
+        beginning a new page with ``续表N`` and the header rows
+        (:func:`~greenmine_docs.docx.tables.page_chunks`). Its first part fills what is left of
+        the page where :attr:`cursor` knows that to be at least :data:`START_ROOM_SHARE` of it;
+        else it starts a page, and takes the heading before it along (:meth:`_lead_to_new_page`).
+        """
         continued = bool(caption) and self.continued_tables
         # kept on one page (moved whole to the next when it starts low): a short table, so no
         # 合计 row stands alone overleaf; in a report any table that fits a page, so none
         # breaks without its 续表 caption. Elsewhere a longer one flows, header repeated,
         # whatever its height: its rows' heights are not estimated.
-        estimated = continued or len(rows) <= KEEP_TABLE_ROWS
-        parts = self._page_parts(header, rows, widths_mm, font_size) if estimated else []
-        whole = len(parts) == 1
         if not continued:
-            parts = [list(rows)]
-        if caption:
-            self.tables += 1
-            self._caption("表", self.tables, caption, new_page=len(parts) > 1)
-        for n, part in enumerate(parts):
+            kept = len(rows) <= KEEP_TABLE_ROWS and \
+                len(self._page_parts(header, rows, widths_mm, font_size, None)) == 1
+            if caption:
+                self.tables += 1
+                self._caption("表", self.tables, caption)
+            add_table(self.body, header, rows, widths_mm=widths_mm, aligns=aligns,
+                      keep_with_next=range(len(rows) - 1) if kept else (),
+                      total_width_mm=self.type_width_mm, font_size=font_size)
+            self.cursor.unknown()
+        else:
+            self._continued_table(header, rows, caption or "", widths_mm=widths_mm,
+                                  aligns=aligns, font_size=font_size)
+        # gap paragraph: no_indent + line_spacing = Pt(10) (exact)
+        before = self.cursor.known(self._mark())
+        self.append_paragraph_xml('<w:spacing w:line="200" w:lineRule="exact"/>' + NO_INDENT)
+        self._advance(GAP_PT, GAP_PT, before)
+
+    def _continued_table(self, header: Sequence[Any], rows: Sequence[Sequence[Any]],
+                         caption: str, **options: Any) -> None:
+        """A report's captioned table (:meth:`table`): where it starts and where its parts
+        end, their captions, and :attr:`cursor` moved past it."""
+        shape = (header, rows, options["widths_mm"], options["font_size"])
+        parts = self._page_parts(*shape, None)
+        room = self.cursor.room(self._page_pt(), self._mark())
+        if len(parts) == 1:
+            # it fits a page: kept whole where it is if it fits what is left, else it starts
+            # the next page, as the reader would move it (said here, the position after it is
+            # known); where the position is not known, the reader decides
+            starts_page = room is not None and room < CAPTION_ROOM_PT + parts[0][2]
+        else:  # longer than a page: it starts below the text when enough room is left there
+            first = self._first_part_room()
+            below = self._page_parts(*shape, first) if first is not None else []
+            starts_page = not below or len(below[0][0]) < START_ROWS  # too few rows: a page
+            if not starts_page:
+                parts = below
+        # a table that fits a page takes the heading along only if it still fits whole
+        whole_pt = CAPTION_ROOM_PT + parts[0][2] if len(parts) == 1 else 0.0
+        if starts_page and self._lead_to_new_page(leaving=whole_pt):
+            # the heading before it (with its text) starts the page: the first part gets what
+            # they leave of it
+            room = self.cursor.room(self._page_pt(), self._mark())
+            assert room is not None
+            parts = self._page_parts(*shape, room - CAPTION_ROOM_PT)
+            starts_page = False
+        whole = len(parts) == 1
+        self.tables += 1
+        self._caption("表", self.tables, caption, new_page=starts_page)
+        for n, (part, lo, hi) in enumerate(parts):
             if n:
                 self._caption("续表", self.tables, "", new_page=True)
-            add_table(self.body, header, part, widths_mm=widths_mm, aligns=aligns,
-                      keep_with_next=range(len(part) - 1) if whole else (),
-                      total_width_mm=self.type_width_mm, font_size=font_size)
-        # gap paragraph: no_indent + line_spacing = Pt(10) (exact)
-        self.append_paragraph_xml('<w:spacing w:line="200" w:lineRule="exact"/>' + NO_INDENT)
+            before = self.cursor.known(self._mark())
+            add_table(self.body, header, part, keep_with_next=range(len(part) - 1) if whole
+                      else (), total_width_mm=self.type_width_mm, **options)
+            self._advance(lo, hi, before)
+
+    def _first_part_room(self) -> float | None:
+        """Room (pt) for a long table's first part below its caption where the table starts:
+        what :attr:`cursor` says is left of the page, when that is at least
+        :data:`START_ROOM_SHARE` of it (None: the table starts a page)."""
+        page = self._page_pt()
+        room = self.cursor.room(page, self._mark())
+        if room is None or room < page * START_ROOM_SHARE:
+            return None
+        return room - CAPTION_ROOM_PT
 
     def _page_parts(self, header: Sequence[Any], rows: Sequence[Sequence[Any]],
-                    widths_mm: Sequence[float] | None,
-                    font_size: float | None) -> list[list[Sequence[Any]]]:
-        from docx.shared import Mm
-
+                    widths_mm: Sequence[float] | None, font_size: float | None,
+                    first_pt: float | None) -> list[tuple[list[Sequence[Any]], float, float]]:
+        """The table's parts of a page each (the first in ``first_pt`` when given), each with
+        the least and the most height (pt) it takes, its header rows included (the least only
+        for the last part: a page starts after each of the others)."""
         header_rows, _, widths = table_grid(header, rows, widths_mm, self.type_width_mm)
-        page = Mm(LANDSCAPE_TYPE_HEIGHT_MM if self.landscape else TYPE_HEIGHT_MM).pt
-        starts = page_chunks(header_rows, rows, widths, font_size or TABLE_SIZE,
-                             page - CAPTION_ROOM_PT)
+        size = font_size or TABLE_SIZE
+        heights = row_heights(rows, widths, size)
+        head = sum(row_heights(header_rows, widths, size))
+        starts = page_chunks(header_rows, rows, widths, size, self._page_pt() - CAPTION_ROOM_PT,
+                             first_pt, heights=heights)
         bounds = [0, *starts, len(rows)]
-        return [list(rows[a:b]) for a, b in zip(bounds, bounds[1:])]
+        last = bounds[-2]
+        least = sum(least_row_pt(r, widths, size) for r in [*header_rows, *rows[last:]])
+        return [(list(rows[a:b]), least if a == last else 0.0, head + sum(heights[a:b]))
+                for a, b in zip(bounds, bounds[1:])]
 
     def _caption(self, kind: str, number: int | None, text: str, *,
                  new_page: bool = False) -> None:
@@ -298,7 +419,34 @@ class Writer:
         label = f"{kind}{number}" if number is not None else kind
         out: list[str] = []
         self.run_xml(out, f"{label}  {text}".strip(), style_id)
+        if new_page:
+            self.cursor.start_page(self._mark())
+        known = self.cursor.known(self._mark())
         self.append_paragraph_xml(ppr, "".join(out))
+        self._advance(CAPTION_LEAST_PT, CAPTION_ROOM_PT, known)
+
+    def _lead_to_new_page(self, *, leaving: float = 0.0) -> bool:
+        """Start the page before the heading (and the text under it, up to
+        :data:`LEAD_SHARE` of a page) written just before a table that starts a page, which
+        would otherwise stay behind at the foot of the page before — if they leave at least
+        ``leaving`` pt of the page. False when there is none (or they would leave less)."""
+        lead = self._lead if self._lead and self._lead[-1][0] is self._mark() else []
+        lines = [text_lines(text, indent=indent) for _, text, indent, _ in lead]
+        page, total, start, taken = self._page_pt(), 0.0, None, 0.0
+        for k in range(len(lead) - 1, -1, -1):
+            total += lines[k][1] * LINE_PITCH
+            if total > page * LEAD_SHARE:
+                break
+            if lead[k][3]:
+                start, taken = k, total
+        if start is None or page - taken < leaving:
+            return False
+        lead[start][0].addprevious(parse_xml(PAGE_BREAK_P))
+        mark = self._mark()
+        self.cursor.start_page(mark)
+        for lo, hi in lines[start:]:
+            self.cursor.add(lo * LINE_PITCH, hi * LINE_PITCH, page, mark, known_before=True)
+        return True
 
     def figure(self, image: str | Path | bytes, caption: str | None, *,
                width_mm: float | None = None, where: str = "") -> Any:
@@ -335,6 +483,7 @@ class Writer:
         # the paragraph ends the section *before* it: it carries the current orientation
         section_break(self.body, self.base_sect_pr, landscape=self.landscape)
         self.landscape = landscape
+        self.cursor.start_page(self._mark())
 
     def finish(self) -> None:
         """Return to portrait if the content ended in a landscape part."""

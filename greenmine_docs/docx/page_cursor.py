@@ -1,0 +1,125 @@
+"""How far down its page the next block of a document starts, as far as it can be told.
+
+A report's captioned table longer than a page always started a page: after a ``续表`` part
+and the two lines of the next section, most of a page stayed empty (five such pages in a
+26-page report), and a heading just before such a table stayed behind at the foot of the page.
+Where the Writer knows how much of the page is used, the table starts there instead and
+continues overleaf as ``续表``.
+
+It knows after an explicit page start (a ``续表`` part, a page or section break) and then only
+while every block written is one whose height it can bound: body paragraphs and headings (a
+fixed pitch of :data:`~greenmine_docs.docx.styles.LINE_PITCH`), table captions, tables (rows
+estimated on the tall side). The used height is kept as an interval, ``lo`` (the least the
+blocks can take) to ``hi`` (the most): the room a table is given is what ``hi`` leaves, so an
+estimate that errs can only leave a little more room empty. Where text crosses a page, the
+position overleaf is known only when even ``lo`` crossed; anything else — a figure, a list, a
+paragraph of another style, a block added to the body behind the Writer's back (the body's
+last block tells) — makes the position unknown until the next page start, and tables are then
+placed as before.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from docx.shared import Mm
+
+from .styles import LINE_PITCH
+from .tables import CELL_MARGIN_PT, LINE_PITCH_EM, Cell, cell_text
+
+CHARS_LINE = 28  # 3号 characters a body line holds (styles: the official 28 a line)
+CROSSING_SLACK_PT = 3 * LINE_PITCH  # lines moved overleaf by widow control and kept headings
+
+
+@dataclass
+class PageCursor:
+    """The used height of the current page, ``lo``..``hi`` pt (None: not known), valid while
+    the body's last block is ``mark``."""
+
+    lo: float | None = None
+    hi: float | None = None
+    mark: Any = None
+
+    def known(self, mark: Any) -> bool:
+        return self.lo is not None and mark is not None and mark is self.mark
+
+    def start_page(self, mark: Any) -> None:
+        """The next block starts a page."""
+        self.lo, self.hi, self.mark = 0.0, 0.0, mark
+
+    def unknown(self) -> None:
+        self.lo = self.hi = None
+
+    def add(self, lo: float, hi: float, page_pt: float, mark: Any, *, known_before: bool
+            ) -> None:
+        """A block of ``lo``..``hi`` pt was added (it is ``mark``, the body's last), on a page
+        ``page_pt`` high; ``known_before``: the position was known before it."""
+        if not known_before or self.lo is None or self.hi is None:
+            self.unknown()
+            return
+        lo, hi = self.lo + lo, self.hi + hi
+        if hi <= page_pt:
+            self.lo, self.hi = lo, hi
+        elif lo > page_pt and hi - page_pt + CROSSING_SLACK_PT < page_pt:
+            self.lo, self.hi = lo - page_pt, hi - page_pt + CROSSING_SLACK_PT
+        else:
+            self.unknown()
+            return
+        self.mark = mark
+
+    def room(self, page_pt: float, mark: Any) -> float | None:
+        """Height (pt) surely left on the page, or None when the position is not known."""
+        if not self.known(mark) or self.hi is None:
+            return None
+        return page_pt - self.hi
+
+
+def ems_bounds(text: str) -> tuple[float, float]:
+    """Width of ``text`` in ems, least and most: a CJK or full-width character one em, any
+    other 0.25 to 0.65 (a space to a capital)."""
+    wide = sum(1 for ch in text if ord(ch) >= 0x2E80)
+    narrow = len(text) - wide
+    return wide + 0.25 * narrow, wide + 0.65 * narrow
+
+
+def text_lines(text: str, *, indent: float = 2.0) -> tuple[int, int]:
+    """Lines a body paragraph (or heading) of ``text`` with a first-line ``indent`` of that
+    many characters takes, least and most: at most :data:`CHARS_LINE` characters a line, at
+    least one fewer (a line may end a character early, before a mark that cannot start one),
+    and one more line where a word of Latin letters or digits may move whole to the next."""
+    lines_lo = lines_hi = 0
+    for part in text.split("\n"):
+        lo, hi = ems_bounds(part)
+        lines_lo += max(1, math.ceil((indent + lo) / CHARS_LINE))
+        lines_hi += max(1, math.ceil((indent + hi) / (CHARS_LINE - 1))) + \
+            (1 if _has_long_ascii_run(part) else 0)
+        indent = 0.0
+    return lines_lo, lines_hi
+
+
+def least_row_pt(values: Sequence[Any], widths_mm: Sequence[float], size: float) -> float:
+    """The least height (pt) a table row of ``values`` can take: each cell's text in as few
+    lines as its width allows (a character more a line than the estimate of
+    :func:`~greenmine_docs.docx.tables.row_height_pt` counts, Latin letters a quarter em), at
+    the tables' line pitch, with Table Text's 1.5 + 1.5 pt."""
+    lines, col = 1, 0
+    for value in values:
+        text, span = (cell_text(value.text), max(1, value.span)) if isinstance(value, Cell) \
+            else (cell_text(value), 1)
+        width_pt = Mm(sum(widths_mm[col:col + span])).pt - 2 * CELL_MARGIN_PT
+        per_line = max(1, math.floor(width_pt / size)) + 1
+        col += span
+        n = sum(max(1, math.ceil(ems_bounds(part)[0] / per_line)) for part in text.split("\n"))
+        lines = max(lines, n)
+    return lines * LINE_PITCH_EM * size + 3.0
+
+
+def _has_long_ascii_run(text: str, length: int = 6) -> bool:
+    """Whether ``text`` has ``length`` or more Latin letters, digits or marks in a row."""
+    run = 0
+    for ch in text:
+        run = run + 1 if ord(ch) < 0x2E80 and not ch.isspace() else 0
+        if run >= length:
+            return True
+    return False

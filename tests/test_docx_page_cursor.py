@@ -1,0 +1,152 @@
+"""Where the Writer knows how far down its page it is (greenmine_docs/docx/page_cursor.py), a
+report's table starts below the text before it instead of leaving the rest of the page empty;
+where it does not, tables are placed as before; headings go overleaf with the table they head."""
+from __future__ import annotations
+
+import random
+
+import pytest
+from docx.oxml.ns import qn
+
+from greenmine_docs.docx.page_cursor import (CROSSING_SLACK_PT, PageCursor, least_row_pt,
+                                             text_lines)
+from greenmine_docs.docx.tables import Cell, row_height_pt
+
+PAGE = 600.0
+
+
+def test_cursor_adds_within_a_page_and_knows_a_crossing_only_when_certain() -> None:
+    mark = object()
+    c = PageCursor()
+    c.add(10, 20, PAGE, mark, known_before=True)
+    assert c.room(PAGE, mark) is None  # nothing started a page: never known
+    c.start_page(mark)
+    c.add(100, 150, PAGE, mark, known_before=True)
+    assert (c.lo, c.hi) == (100, 150) and c.room(PAGE, mark) == PAGE - 150
+    assert c.room(PAGE, object()) is None  # another block was added since
+    c.add(400, 480, PAGE, mark, known_before=True)  # 500..630: overleaf or not, who knows
+    assert c.room(PAGE, mark) is None
+    c.start_page(mark)
+    c.add(620, 640, PAGE, mark, known_before=True)  # surely overleaf
+    assert (c.lo, c.hi) == (20, 40 + CROSSING_SLACK_PT)
+    c.add(10, 10, PAGE, mark, known_before=False)
+    assert c.room(PAGE, mark) is None
+
+
+def test_text_lines_bound_the_lines_of_a_body_paragraph() -> None:
+    assert text_lines("甲" * 25) == (1, 1)  # two characters of indent and 25: one line
+    assert text_lines("甲" * 26) == (1, 2)  # 28 fill the line, unless it ends one early
+    assert text_lines("甲" * 27) == (2, 2)
+    assert text_lines("甲" * 54) == (2, 3)  # a line may end a character early
+    lo, hi = text_lines("委托合同编号ESZR-TF-2024-023")  # a word may move to the next line
+    assert lo == 1 and hi == 2
+    assert text_lines("", indent=0) == (1, 1)
+
+
+def test_least_row_height_never_exceeds_the_estimate() -> None:
+    rng = random.Random(7)
+    widths = [13.0, 52.0, 11.0, 44.0, 27.0]
+    for _ in range(300):
+        row = []
+        for _ in widths:
+            text = "".join(rng.choice("甲乙丙丁，。1234abcXYZ ") for _ in range(rng.randint(0, 90)))
+            row.append(text if rng.random() < 0.8 else Cell(text, span=1))
+        assert least_row_pt(row, widths, 10.5) <= row_height_pt(row, widths, 10.5)
+
+
+def _report_writer():
+    from greenmine_docs.docx import Writer, new_document
+
+    doc = new_document()
+    w = Writer(doc)
+    w.continued_tables = True
+    return doc, w
+
+
+def _children(doc) -> list:
+    from greenmine_docs.docx.islands import materialize
+
+    materialize(doc.part, doc.element.body)
+    return list(doc.element.body.iterchildren())
+
+
+def _text(el) -> str:
+    return "".join(t.text or "" for t in el.iter(qn("w:t")))
+
+
+def _breaks_before(el) -> bool:
+    return el.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is not None
+
+
+ROWS = [[str(i), "评价内容" * 6, "符合要求"] for i in range(70)]
+
+
+def test_a_table_after_a_continued_part_and_a_short_section_starts_below_it() -> None:
+    doc, w = _report_writer()
+    w.table(["编号", "内容", "说明"], ROWS[:40], caption="第一张")  # a page and a bit: 续表1
+    w.heading(2, "第二节")
+    w.paragraph("本节两行文字。" * 4)
+    w.table(["编号", "内容", "说明"], ROWS, caption="第二张")
+    body = _children(doc)
+    first, second = (next(el for el in body if _text(el).startswith(f"表{n}")) for n in (1, 2))
+    assert _breaks_before(first)  # nothing known before it: it starts a page, as before
+    assert not _breaks_before(second)  # known: it starts where the section's text ends
+    labels = [el for el in body if _text(el).startswith("续表2")]
+    assert labels and all(_breaks_before(el) for el in labels)
+    tables = body[body.index(second):]
+    first_part = next(el for el in tables if el.tag == qn("w:tbl"))
+    # the first part takes what is left below the text: fewer rows than a full page's part
+    full = next(el for el in body[body.index(labels[0]):] if el.tag == qn("w:tbl"))
+    assert 3 <= len(first_part.findall(qn("w:tr"))) < len(full.findall(qn("w:tr")))
+    ids = [_text(tr.find(qn("w:tc"))) for el in tables if el.tag == qn("w:tbl")
+           for tr in el.findall(qn("w:tr"))[1:]]
+    assert ids == [str(i) for i in range(70)]  # every row once, in order
+
+
+def test_a_block_added_behind_the_writers_back_makes_the_position_unknown() -> None:
+    doc, w = _report_writer()
+    w.table(["编号", "内容", "说明"], ROWS[:40], caption="第一张")
+    w.heading(2, "第二节")
+    doc.add_paragraph("不经 Writer 写入的段落" * 20)  # its height is not known to the Writer
+    w.table(["编号", "内容", "说明"], ROWS, caption="第二张")
+    second = next(el for el in _children(doc) if _text(el).startswith("表2"))
+    assert _breaks_before(second)  # placed as before: it starts a page
+
+
+@pytest.mark.parametrize("headings", [1, 2])
+def test_headings_go_overleaf_with_the_table_that_starts_a_page(headings: int) -> None:
+    from greenmine_docs.docx.tables import PAGE_BREAK_P
+
+    doc, w = _report_writer()
+    w.paragraph("正文。" * 200)  # unknown height of the page before: the table starts a page
+    for level in range(1, headings + 1):
+        w.heading(level, f"第{level}级标题")
+    w.table(["编号", "内容", "说明"], ROWS, caption="评分表")
+    body = _children(doc)
+    caption = next(el for el in body if _text(el).startswith("表1"))
+    first_heading = body[body.index(caption) - headings]
+    assert _text(first_heading).endswith("第1级标题")
+    page_break = body[body.index(first_heading) - 1]
+    assert _breaks_before(page_break) and not _text(page_break)
+    assert page_break.find(f"{qn('w:pPr')}/{qn('w:spacing')}").get(qn("w:line")) == \
+        _xml_attr(PAGE_BREAK_P, "w:line")
+    assert not _breaks_before(caption)
+
+
+def _xml_attr(xml: str, name: str) -> str:
+    return xml.split(f'{name}="', 1)[1].split('"', 1)[0]
+
+
+@pytest.mark.parametrize("lines, along", [(2, True), (8, False)])
+def test_a_heading_takes_a_short_text_under_it_along_not_a_long_one(lines: int,
+                                                                      along: bool) -> None:
+    doc, w = _report_writer()
+    w.paragraph("正文。" * 200)
+    w.heading(2, "一节")
+    w.paragraph("这一节的说明，" * (4 * lines - 1))  # 28 characters a line
+    w.table(["编号", "内容", "说明"], ROWS, caption="评分表")
+    body = _children(doc)
+    caption = next(el for el in body if _text(el).startswith("表1"))
+    heading = next(el for el in body if _text(el).endswith("一节"))
+    assert _breaks_before(caption) is not along
+    assert _breaks_before(body[body.index(heading) - 1]) is along
