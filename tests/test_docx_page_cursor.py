@@ -150,3 +150,35 @@ def test_a_heading_takes_a_short_text_under_it_along_not_a_long_one(lines: int,
     heading = next(el for el in body if _text(el).endswith("一节"))
     assert _breaks_before(caption) is not along
     assert _breaks_before(body[body.index(heading) - 1]) is along
+
+
+def test_a_picture_that_does_not_fit_goes_overleaf_whole() -> None:
+    mark = object()
+    c = PageCursor()
+    c.start_page(mark)
+    c.add(500, 520, PAGE, mark, known_before=True)
+    c.add(200, 210, PAGE, mark, known_before=True, whole=True)  # even 500 + 200 > 600
+    assert (c.lo, c.hi) == (200, 210)  # overleaf, alone at the top
+    c.add(100, 110, PAGE, mark, known_before=True, whole=True)  # fits below it
+    assert (c.lo, c.hi) == (300, 320)
+    c.start_page(mark)
+    c.add(300, 400, PAGE, mark, known_before=True)
+    c.add(250, 260, PAGE, mark, known_before=True, whole=True)  # 550..660: fits, or not
+    assert c.room(PAGE, mark) is None
+
+
+def test_a_figure_moves_the_position_by_its_picture_and_caption(tmp_path) -> None:
+    from PIL import Image
+
+    from greenmine_docs.docx import Writer, new_document
+
+    image = tmp_path / "p.png"
+    Image.new("RGB", (400, 200), "white").save(image)
+    w = Writer(new_document(), base_dir=tmp_path)
+    w.figure(image, "现场照片")  # the position is not known before it: nor after
+    assert w.cursor.room(w._page_pt(), w.last_block()) is None
+    w.page_break()
+    w.figure(image, "现场照片", width_mm=100)
+    picture_pt = 50 / 25.4 * 72  # 100 mm wide, half as high
+    assert w.cursor.lo == pytest.approx(picture_pt + 6 + 21, abs=0.5)
+    assert picture_pt + 6 + 36 < w.cursor.hi < picture_pt + 60

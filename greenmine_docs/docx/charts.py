@@ -214,13 +214,15 @@ def add_chart(writer: Any, chart_xml: str, caption: str | None, *, width_mm: flo
         f'<wp:docPr id="{docpr}" name="{esc(name)}" descr="{esc(descr)}"/>'
         f'<wp:cNvGraphicFramePr/><a:graphic><a:graphicData uri="{CHART_URI}">'
         f'<c:chart r:id="{rid}"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>')
-    par = _paragraph(writer, _ppr(keep_with_next=bool(caption or legend_items), before_pt=6),
-                     drawing)
+    before = writer.last_block()
+    picture = par = _paragraph(writer, _ppr(keep_with_next=bool(caption or legend_items),
+                                            before_pt=6), drawing)
     if legend_items:
         par = key_paragraph(writer, legend_items, keep_with_next=bool(caption))
-    if not caption:
-        return par
-    return add_caption(writer.body, "图", number, caption)
+    if caption:
+        par = add_caption(writer.body, "图", number, caption)
+    writer.figure_added(before, picture._p, caption, legend=bool(legend_items))
+    return par
 
 
 def key_paragraph(writer: Any, items: Sequence[tuple[str, str]], *, size: float = 8,

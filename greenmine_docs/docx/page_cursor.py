@@ -7,9 +7,9 @@ Where the Writer knows how much of the page is used, the table starts there inst
 continues overleaf as ``续表``.
 
 It knows after an explicit page start (a ``续表`` part, a page or section break) and then only
-while every block written is one whose height it can bound: body paragraphs and headings (a
-fixed pitch of :data:`~greenmine_docs.docx.styles.LINE_PITCH`), table captions, tables (rows
-estimated on the tall side). The used height is kept as an interval, ``lo`` (the least the
+while every block written is one whose height it can bound: body paragraphs, list items and
+headings (a fixed pitch of :data:`~greenmine_docs.docx.styles.LINE_PITCH`), table captions,
+tables (rows estimated on the tall side). The used height is kept as an interval, ``lo`` (the least the
 blocks can take) to ``hi`` (the most): the room a table is given is what ``hi`` leaves, so an
 estimate that errs can only leave a little more room empty. Where text crosses a page, the
 position overleaf is known only when even ``lo`` crossed; anything else — a figure, a list, a
@@ -51,12 +51,19 @@ class PageCursor:
     def unknown(self) -> None:
         self.lo = self.hi = None
 
-    def add(self, lo: float, hi: float, page_pt: float, mark: Any, *, known_before: bool
-            ) -> None:
+    def add(self, lo: float, hi: float, page_pt: float, mark: Any, *, known_before: bool,
+            whole: bool = False) -> None:
         """A block of ``lo``..``hi`` pt was added (it is ``mark``, the body's last), on a page
-        ``page_pt`` high; ``known_before``: the position was known before it."""
+        ``page_pt`` high; ``known_before``: the position was known before it. A ``whole``
+        block (a picture) that does not fit goes to the next page whole; text flows over."""
         if not known_before or self.lo is None or self.hi is None:
             self.unknown()
+            return
+        if whole and self.hi + hi > page_pt:
+            if self.lo + lo > page_pt and hi <= page_pt:  # surely overleaf, whole
+                self.lo, self.hi, self.mark = lo, hi, mark
+            else:
+                self.unknown()
             return
         lo, hi = self.lo + lo, self.hi + hi
         if hi <= page_pt:
@@ -96,6 +103,15 @@ def text_lines(text: str, *, indent: float = 2.0) -> tuple[int, int]:
             (1 if _has_long_ascii_run(part) else 0)
         indent = 0.0
     return lines_lo, lines_hi
+
+
+def text_pt(text: str, indent: float, indent_most: float | None = None) -> tuple[float, float]:
+    """Height (pt) of a body paragraph or heading of ``text``, least and most
+    (:func:`text_lines` at the body's pitch); ``indent_most``: the widest first-line indent
+    when it is not known exactly (a list item's number)."""
+    lo = text_lines(text, indent=indent)[0]
+    hi = text_lines(text, indent=indent if indent_most is None else indent_most)[1]
+    return lo * LINE_PITCH, hi * LINE_PITCH
 
 
 def least_row_pt(values: Sequence[Any], widths_mm: Sequence[float], size: float) -> float:

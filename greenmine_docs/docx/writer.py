@@ -9,6 +9,7 @@ that get saved).
 from __future__ import annotations
 
 import contextlib
+import math
 from pathlib import Path
 from typing import Any, Iterator, Literal, Sequence
 
@@ -24,16 +25,18 @@ from .figures import add_figure
 from .fonts import DEFAULT_FONTS, FontScheme
 from .lists import ListNumbering, num_pr_xml
 from .markdown import render_markdown
-from .page_cursor import PageCursor, least_row_pt, text_lines
+from .page_cursor import PageCursor, least_row_pt, text_pt
 from .page import (LANDSCAPE_TYPE_HEIGHT_MM, LANDSCAPE_TYPE_WIDTH_MM, TYPE_HEIGHT_MM, TYPE_WIDTH_MM,
                    section_break)
 from .tables import PAGE_BREAK_P, add_table, page_chunks, row_heights, table_grid
 from .text import (NSDECL_W, add_text, block_parent, insert_block, rpr_xml, runs_xml,
                    style_fonts, style_id_of, xml_attr)
-from .styles import BODY_SIZE, LINE_PITCH, TABLE_SIZE
+from .styles import BODY_SIZE, TABLE_SIZE
 
 _W_BODY = qn("w:body")
 _W_SECT_PR = qn("w:sectPr")
+_WP_EXTENT = qn("wp:extent")
+EMU_PER_PT = 12700
 
 # ``w:jc`` of each ``align`` value (python-docx writes WD_ALIGN_PARAGRAPH.JUSTIFY as "both")
 _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
@@ -44,6 +47,10 @@ KEEP_TABLE_ROWS = 15  # a table this short is not split over two pages (in a rep
 CAPTION_ROOM_PT = 36.0  # a table part's caption (表N / 续表N) line above it, with its spacing
 CAPTION_LEAST_PT = 21.0  # the least a caption takes: a 小四 line and its 3 + 6 pt spacing
 GAP_PT = 10.0  # the paragraph after a table (exact line spacing)
+FIGURE_SPACE_PT = 6.0  # before a figure's picture
+FIGURE_DESCENT_PT = 8.0  # at most, below a picture in its line: the 3号 font's descent
+CAPTION_CHARS_LINE = 34  # 小四 characters a caption line surely holds (36 on the 156 mm line)
+LEGEND_PT = (10.0, 26.0)  # a chart's legend line of 8 pt, 2 pt before it: least, most (wrapped)
 # a report's table starts below the text before it when at least this share of the page is
 # left there, and as many rows: less room, and it starts the next page (as it did before)
 START_ROOM_SHARE = 1 / 4
@@ -92,9 +99,10 @@ class Writer:
         self._block_cache: Any = None
         # how far down its page the next block starts, where that can be told (reports' tables)
         self.cursor = PageCursor()
-        # the body paragraphs and headings written last, one after the other: (element, text,
-        # first-line indent in characters, heading?) — what goes overleaf with a table there
-        self._lead: list[tuple[Any, str, float, bool]] = []
+        # the body paragraphs, list items and headings written last, one after the other:
+        # (element, text, first-line indent in characters, the widest it may be, heading?) —
+        # what goes overleaf with a table there
+        self._lead: list[tuple[Any, str, float, float | None, bool]] = []
         # the size limits of narrative Markdown, over the whole document
         self.markdown_budget = Budget()
 
@@ -116,7 +124,7 @@ class Writer:
         block = self._block()
         return block.part if block is not None else self.body.part
 
-    def _mark(self) -> Any:
+    def last_block(self) -> Any:
         """The body's last block (None: none, or not a body): what :attr:`cursor` checks that
         nothing was added behind its back (lxml gives the same object while it is held)."""
         block = self._block()
@@ -135,7 +143,7 @@ class Writer:
 
     def _advance(self, lo: float, hi: float, known_before: bool) -> None:
         """Tell :attr:`cursor` that the block just added takes ``lo``..``hi`` pt."""
-        self.cursor.add(lo, hi, self._page_pt(), self._mark(), known_before=known_before)
+        self.cursor.add(lo, hi, self._page_pt(), self.last_block(), known_before=known_before)
 
     def style_id(self, name: str) -> str | Literal[False] | None:
         """Id of the paragraph style ``name`` (``None``: the default style, ``False``: none)."""
@@ -205,7 +213,7 @@ class Writer:
         out: list[str] = []
         if text:
             self.run_xml(out, text, style_id, bold=bold)
-        before = self._mark()
+        before = self.last_block()
         par = self.add_paragraph_xml(ppr, "".join(out))
         self._text_written(before, par._p, text, 2.0 if indent else 0.0, heading=False,
                            sized=style is None)
@@ -227,27 +235,26 @@ class Writer:
             ppr = (f'<w:pStyle w:val="{xml_attr(style_id)}"/>' if style_id else "") + extra_ppr
         out: list[str] = []
         self.run_xml(out, text, style_id)
-        before = self._mark()
+        before = self.last_block()
         element = self.append_paragraph_xml(ppr, "".join(out))
         # Heading 1–4 are body-size lines at the body's pitch
         self._text_written(before, element, text, 2.0, heading=True,
                            sized=style_id is not None and not extra_ppr)
 
     def _text_written(self, before: Any, element: Any, text: str, indent: float, *,
-                      heading: bool, sized: bool) -> None:
-        """A paragraph or heading of ``text`` was added as ``element`` after the block
-        ``before``: :attr:`cursor` moves by its lines (``sized``: it is set at the body's size
-        and pitch, else the position is no longer known) and it joins the text a table
+                      heading: bool, sized: bool, indent_most: float | None = None) -> None:
+        """A paragraph, list item or heading of ``text`` was added as ``element`` after the
+        block ``before``: :attr:`cursor` moves by its lines (``sized``: it is set at the body's
+        size and pitch, else the position is no longer known) and it joins the text a table
         starting a page takes along (:meth:`_lead_to_new_page`)."""
         if not (self._lead and self._lead[-1][0] is before) or not sized:
             self._lead = []
         if not sized:
             self.cursor.unknown()
             return
-        self._lead.append((element, text, indent, heading))
+        self._lead.append((element, text, indent, indent_most, heading))
         if self.cursor.known(before):
-            lo, hi = text_lines(text, indent=indent)
-            self._advance(lo * LINE_PITCH, hi * LINE_PITCH, True)
+            self._advance(*text_pt(text, indent, indent_most), True)
 
     def heading(self, level: int, text: str, *, numbered: bool | None = None) -> None:
         """Heading 1–4 with the official number prefix (一、 / （一） / 1. / （1）)."""
@@ -279,7 +286,11 @@ class Writer:
             out: list[str] = []
             self.run_xml(out, item)
             kept = "<w:keepNext/>" if self._keep_all or (keep and i < len(items) - 1) else ""
-            self.append_paragraph_xml(kept + num_pr, "".join(out))
+            before = self.last_block()
+            element = self.append_paragraph_xml(kept + num_pr, "".join(out))
+            # the number at the two-character indent: 1 (①) to 4 (（十二）) characters wide
+            self._text_written(before, element, item, 3.0, heading=False, sized=True,
+                               indent_most=6.0)
 
     @contextlib.contextmanager
     def kept_together(self) -> Iterator[None]:
@@ -293,7 +304,7 @@ class Writer:
 
     def page_break(self) -> None:
         self.append_paragraph_xml(NO_INDENT, '<w:r><w:br w:type="page"/></w:r>')
-        self.cursor.start_page(self._mark())
+        self.cursor.start_page(self.last_block())
 
     # -- tables and figures -----------------------------------------------------------------
     @property
@@ -334,7 +345,7 @@ class Writer:
             self._continued_table(header, rows, caption or "", widths_mm=widths_mm,
                                   aligns=aligns, font_size=font_size)
         # gap paragraph: no_indent + line_spacing = Pt(10) (exact)
-        before = self.cursor.known(self._mark())
+        before = self.cursor.known(self.last_block())
         self.append_paragraph_xml('<w:spacing w:line="200" w:lineRule="exact"/>' + NO_INDENT)
         self._advance(GAP_PT, GAP_PT, before)
 
@@ -344,7 +355,7 @@ class Writer:
         end, their captions, and :attr:`cursor` moved past it."""
         shape = (header, rows, options["widths_mm"], options["font_size"])
         parts = self._page_parts(*shape, None)
-        room = self.cursor.room(self._page_pt(), self._mark())
+        room = self.cursor.room(self._page_pt(), self.last_block())
         if len(parts) == 1:
             # it fits a page: kept whole where it is if it fits what is left, else it starts
             # the next page, as the reader would move it (said here, the position after it is
@@ -361,7 +372,7 @@ class Writer:
         if starts_page and self._lead_to_new_page(leaving=whole_pt):
             # the heading before it (with its text) starts the page: the first part gets what
             # they leave of it
-            room = self.cursor.room(self._page_pt(), self._mark())
+            room = self.cursor.room(self._page_pt(), self.last_block())
             assert room is not None
             parts = self._page_parts(*shape, room - CAPTION_ROOM_PT)
             starts_page = False
@@ -371,7 +382,7 @@ class Writer:
         for n, (part, lo, hi) in enumerate(parts):
             if n:
                 self._caption("续表", self.tables, "", new_page=True)
-            before = self.cursor.known(self._mark())
+            before = self.cursor.known(self.last_block())
             add_table(self.body, header, part, keep_with_next=range(len(part) - 1) if whole
                       else (), total_width_mm=self.type_width_mm, **options)
             self._advance(lo, hi, before)
@@ -381,7 +392,7 @@ class Writer:
         what :attr:`cursor` says is left of the page, when that is at least
         :data:`START_ROOM_SHARE` of it (None: the table starts a page)."""
         page = self._page_pt()
-        room = self.cursor.room(page, self._mark())
+        room = self.cursor.room(page, self.last_block())
         if room is None or room < page * START_ROOM_SHARE:
             return None
         return room - CAPTION_ROOM_PT
@@ -420,8 +431,8 @@ class Writer:
         out: list[str] = []
         self.run_xml(out, f"{label}  {text}".strip(), style_id)
         if new_page:
-            self.cursor.start_page(self._mark())
-        known = self.cursor.known(self._mark())
+            self.cursor.start_page(self.last_block())
+        known = self.cursor.known(self.last_block())
         self.append_paragraph_xml(ppr, "".join(out))
         self._advance(CAPTION_LEAST_PT, CAPTION_ROOM_PT, known)
 
@@ -430,22 +441,22 @@ class Writer:
         :data:`LEAD_SHARE` of a page) written just before a table that starts a page, which
         would otherwise stay behind at the foot of the page before — if they leave at least
         ``leaving`` pt of the page. False when there is none (or they would leave less)."""
-        lead = self._lead if self._lead and self._lead[-1][0] is self._mark() else []
-        lines = [text_lines(text, indent=indent) for _, text, indent, _ in lead]
+        lead = self._lead if self._lead and self._lead[-1][0] is self.last_block() else []
+        heights = [text_pt(text, indent, most) for _, text, indent, most, _ in lead]
         page, total, start, taken = self._page_pt(), 0.0, None, 0.0
         for k in range(len(lead) - 1, -1, -1):
-            total += lines[k][1] * LINE_PITCH
+            total += heights[k][1]
             if total > page * LEAD_SHARE:
                 break
-            if lead[k][3]:
+            if lead[k][4]:
                 start, taken = k, total
         if start is None or page - taken < leaving:
             return False
         lead[start][0].addprevious(parse_xml(PAGE_BREAK_P))
-        mark = self._mark()
+        mark = self.last_block()
         self.cursor.start_page(mark)
-        for lo, hi in lines[start:]:
-            self.cursor.add(lo * LINE_PITCH, hi * LINE_PITCH, page, mark, known_before=True)
+        for lo, hi in heights[start:]:
+            self.cursor.add(lo, hi, page, mark, known_before=True)
         return True
 
     def figure(self, image: str | Path | bytes, caption: str | None, *,
@@ -455,8 +466,28 @@ class Writer:
         if caption:
             self.figures += 1
             number = self.figures
-        return add_figure(self.body, image, caption, number,
+        before = self.last_block()
+        last = add_figure(self.body, image, caption, number,
                           width_mm=width_mm or self.type_width_mm * 0.9, where=where)
+        self.figure_added(before, last._p.getprevious() if caption else last._p, caption)
+        return last
+
+    def figure_added(self, before: Any, picture: Any, caption: str | None, *,
+                     legend: bool = False) -> None:
+        """Tell :attr:`cursor` of a figure added after the block ``before``: the paragraph
+        ``picture`` holding its drawing (6 pt before it, and the 3号 font's descent below
+        it in its line), a ``legend`` line under it, and its caption (a 小四 line, or more)."""
+        extent = picture.find(f".//{_WP_EXTENT}") if picture is not None else None
+        if extent is None or not self.cursor.known(before):
+            self.cursor.unknown()
+            return
+        height = int(extent.get("cy")) / EMU_PER_PT + FIGURE_SPACE_PT
+        lines = math.ceil((len(caption) + 5) / CAPTION_CHARS_LINE) if caption else 0  # 图N
+        self.cursor.add(height + (LEGEND_PT[0] if legend else 0.0)
+                        + (CAPTION_LEAST_PT if caption else 0.0),
+                        height + FIGURE_DESCENT_PT + (LEGEND_PT[1] if legend else 0.0)
+                        + lines * CAPTION_ROOM_PT, self._page_pt(), self.last_block(),
+                        known_before=True, whole=True)
 
     def resolve_image(self, src: str, where: str = "") -> Path:
         """An image path from Markdown, relative to ``base_dir``; it must stay inside it (no
@@ -483,7 +514,7 @@ class Writer:
         # the paragraph ends the section *before* it: it carries the current orientation
         section_break(self.body, self.base_sect_pr, landscape=self.landscape)
         self.landscape = landscape
-        self.cursor.start_page(self._mark())
+        self.cursor.start_page(self.last_block())
 
     def finish(self) -> None:
         """Return to portrait if the content ended in a landscape part."""
