@@ -19,6 +19,7 @@ placed as before.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any, Sequence
@@ -26,7 +27,7 @@ from typing import Any, Sequence
 from docx.shared import Mm
 
 from .styles import LINE_PITCH
-from .tables import CELL_MARGIN_PT, LINE_PITCH_EM, Cell, cell_text
+from .tables import CELL_MARGIN_PT, LINE_PITCH_EM, Cell, cell_text, page_chunks, row_heights
 
 CHARS_LINE = 28  # 3号 characters a body line holds (styles: the official 28 a line)
 CROSSING_SLACK_PT = 3 * LINE_PITCH  # lines moved overleaf by widow control and kept headings
@@ -82,6 +83,31 @@ class PageCursor:
         return page_pt - self.hi
 
 
+class TablePaging:
+    """A table's rows measured once, for the parts of a page each it can be split into
+    (:func:`~greenmine_docs.docx.tables.page_chunks`), and their heights."""
+
+    def __init__(self, header_rows: Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]],
+                 widths_mm: Sequence[float], size: float, page_pt: float) -> None:
+        self.header_rows, self.rows, self.widths, self.size = header_rows, rows, widths_mm, size
+        self.page_pt = page_pt
+        self.heights = row_heights(rows, widths_mm, size)
+        self.head = sum(row_heights(header_rows, widths_mm, size))
+
+    def parts(self, first_pt: float | None = None) -> list[tuple[list[Sequence[Any]], float]]:
+        """The parts (the first in ``first_pt`` when given), each with the most height (pt)
+        it takes, its header rows included."""
+        starts = page_chunks(self.header_rows, self.rows, self.widths, self.size, self.page_pt,
+                             first_pt, heights=self.heights)
+        bounds = [0, *starts, len(self.rows)]
+        return [(list(self.rows[a:b]), self.head + sum(self.heights[a:b]))
+                for a, b in zip(bounds, bounds[1:])]
+
+    def least_pt(self, part: Sequence[Sequence[Any]]) -> float:
+        """The least height (pt) ``part`` of its rows takes, its header rows included."""
+        return sum(least_row_pt(r, self.widths, self.size) for r in [*self.header_rows, *part])
+
+
 def ems_bounds(text: str) -> tuple[float, float]:
     """Width of ``text`` in ems, least and most: a CJK or full-width character one em, any
     other 0.25 to 0.65 (a space to a capital)."""
@@ -123,12 +149,23 @@ def least_row_pt(values: Sequence[Any], widths_mm: Sequence[float], size: float)
     for value in values:
         text, span = (cell_text(value.text), max(1, value.span)) if isinstance(value, Cell) \
             else (cell_text(value), 1)
-        width_pt = Mm(sum(widths_mm[col:col + span])).pt - 2 * CELL_MARGIN_PT
-        per_line = max(1, math.floor(width_pt / size)) + 1
+        n = _least_lines(text, _most_per_line(sum(widths_mm[col:col + span]), size))
         col += span
-        n = sum(max(1, math.ceil(ems_bounds(part)[0] / per_line)) for part in text.split("\n"))
         lines = max(lines, n)
     return lines * LINE_PITCH_EM * size + 3.0
+
+
+# the same texts and widths come back in every table of a batch (as in tables.py)
+@functools.lru_cache(maxsize=256)
+def _most_per_line(width_mm: float, size: float) -> int:
+    """Characters of ``size`` pt a line of a cell ``width_mm`` wide may hold, at most."""
+    return max(1, math.floor((Mm(width_mm).pt - 2 * CELL_MARGIN_PT) / size)) + 1
+
+
+@functools.lru_cache(maxsize=4096)
+def _least_lines(text: str, per_line: int) -> int:
+    """Lines ``text`` takes at the least, ``per_line`` characters a line."""
+    return sum(max(1, math.ceil(ems_bounds(part)[0] / per_line)) for part in text.split("\n"))
 
 
 def _has_long_ascii_run(text: str, length: int = 6) -> bool:

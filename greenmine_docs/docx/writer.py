@@ -25,10 +25,10 @@ from .figures import add_figure
 from .fonts import DEFAULT_FONTS, FontScheme
 from .lists import ListNumbering, num_pr_xml
 from .markdown import render_markdown
-from .page_cursor import PageCursor, least_row_pt, text_pt
+from .page_cursor import PageCursor, TablePaging, text_pt
 from .page import (LANDSCAPE_TYPE_HEIGHT_MM, LANDSCAPE_TYPE_WIDTH_MM, TYPE_HEIGHT_MM, TYPE_WIDTH_MM,
                    section_break)
-from .tables import PAGE_BREAK_P, add_table, page_chunks, row_heights, table_grid
+from .tables import PAGE_BREAK_P, add_table, table_grid
 from .text import (NSDECL_W, add_text, block_parent, insert_block, rpr_xml, runs_xml,
                    style_fonts, style_id_of, xml_attr)
 from .styles import BODY_SIZE, TABLE_SIZE
@@ -333,7 +333,7 @@ class Writer:
         # whatever its height: its rows' heights are not estimated.
         if not continued:
             kept = len(rows) <= KEEP_TABLE_ROWS and \
-                len(self._page_parts(header, rows, widths_mm, font_size, None)) == 1
+                len(self._paging(header, rows, widths_mm, font_size).parts()) == 1
             if caption:
                 self.tables += 1
                 self._caption("表", self.tables, caption)
@@ -353,38 +353,41 @@ class Writer:
                          caption: str, **options: Any) -> None:
         """A report's captioned table (:meth:`table`): where it starts and where its parts
         end, their captions, and :attr:`cursor` moved past it."""
-        shape = (header, rows, options["widths_mm"], options["font_size"])
-        parts = self._page_parts(*shape, None)
+        paging = self._paging(header, rows, options["widths_mm"], options["font_size"])
+        parts = paging.parts()
         room = self.cursor.room(self._page_pt(), self.last_block())
         if len(parts) == 1:
             # it fits a page: kept whole where it is if it fits what is left, else it starts
             # the next page, as the reader would move it (said here, the position after it is
             # known); where the position is not known, the reader decides
-            starts_page = room is not None and room < CAPTION_ROOM_PT + parts[0][2]
+            starts_page = room is not None and room < CAPTION_ROOM_PT + parts[0][1]
         else:  # longer than a page: it starts below the text when enough room is left there
             first = self._first_part_room()
-            below = self._page_parts(*shape, first) if first is not None else []
+            below = paging.parts(first) if first is not None else []
             starts_page = not below or len(below[0][0]) < START_ROWS  # too few rows: a page
             if not starts_page:
                 parts = below
         # a table that fits a page takes the heading along only if it still fits whole
-        whole_pt = CAPTION_ROOM_PT + parts[0][2] if len(parts) == 1 else 0.0
+        whole_pt = CAPTION_ROOM_PT + parts[0][1] if len(parts) == 1 else 0.0
         if starts_page and self._lead_to_new_page(leaving=whole_pt):
             # the heading before it (with its text) starts the page: the first part gets what
             # they leave of it
             room = self.cursor.room(self._page_pt(), self.last_block())
             assert room is not None
-            parts = self._page_parts(*shape, room - CAPTION_ROOM_PT)
+            parts = paging.parts(room - CAPTION_ROOM_PT)
             starts_page = False
         whole = len(parts) == 1
         self.tables += 1
         self._caption("表", self.tables, caption, new_page=starts_page)
-        for n, (part, lo, hi) in enumerate(parts):
+        for n, (part, hi) in enumerate(parts):
             if n:
                 self._caption("续表", self.tables, "", new_page=True)
             before = self.cursor.known(self.last_block())
             add_table(self.body, header, part, keep_with_next=range(len(part) - 1) if whole
                       else (), total_width_mm=self.type_width_mm, **options)
+            # the least height matters only where the position stays known: after the last
+            # part (a page starts after each of the others)
+            lo = paging.least_pt(part) if before and n == len(parts) - 1 else 0.0
             self._advance(lo, hi, before)
 
     def _first_part_room(self) -> float | None:
@@ -397,23 +400,13 @@ class Writer:
             return None
         return room - CAPTION_ROOM_PT
 
-    def _page_parts(self, header: Sequence[Any], rows: Sequence[Sequence[Any]],
-                    widths_mm: Sequence[float] | None, font_size: float | None,
-                    first_pt: float | None) -> list[tuple[list[Sequence[Any]], float, float]]:
-        """The table's parts of a page each (the first in ``first_pt`` when given), each with
-        the least and the most height (pt) it takes, its header rows included (the least only
-        for the last part: a page starts after each of the others)."""
+    def _paging(self, header: Sequence[Any], rows: Sequence[Sequence[Any]],
+                widths_mm: Sequence[float] | None, font_size: float | None) -> TablePaging:
+        """The table's rows measured for splitting it into parts of a page each, a caption
+        above each."""
         header_rows, _, widths = table_grid(header, rows, widths_mm, self.type_width_mm)
-        size = font_size or TABLE_SIZE
-        heights = row_heights(rows, widths, size)
-        head = sum(row_heights(header_rows, widths, size))
-        starts = page_chunks(header_rows, rows, widths, size, self._page_pt() - CAPTION_ROOM_PT,
-                             first_pt, heights=heights)
-        bounds = [0, *starts, len(rows)]
-        last = bounds[-2]
-        least = sum(least_row_pt(r, widths, size) for r in [*header_rows, *rows[last:]])
-        return [(list(rows[a:b]), least if a == last else 0.0, head + sum(heights[a:b]))
-                for a, b in zip(bounds, bounds[1:])]
+        return TablePaging(header_rows, rows, widths, font_size or TABLE_SIZE,
+                           self._page_pt() - CAPTION_ROOM_PT)
 
     def _caption(self, kind: str, number: int | None, text: str, *,
                  new_page: bool = False) -> None:
