@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any, Hashable, cast
 
 from .cells import column_letter
+from .styles import made
 
 
 class Formula(str):
@@ -41,13 +42,19 @@ def _time_format(value: Any, current: str | None) -> str | None:
     return _time_format_of(cast(Hashable, type(value)), current)  # (a class is hashable)
 
 
+# openpyxl's ``TIME_FORMATS``: what a cell without a date format gets for a date/time value
+# (``tests/test_xlsx_styles.py`` holds them equal; here so that recording a date needs no openpyxl)
+TIME_FORMATS = {dt.datetime: "yyyy-mm-dd h:mm:ss", dt.date: "yyyy-mm-dd", dt.time: "h:mm:ss",
+                dt.timedelta: "[hh]:mm:ss"}
+
+
 @lru_cache(maxsize=256)
 def _time_format_of(kind: Any, current: str | None) -> str | None:
-    from openpyxl.cell.cell import TIME_FORMATS
-    from openpyxl.styles.numbers import is_date_format
+    if current is not None:  # (no format: "General", not a date format)
+        from openpyxl.styles.numbers import is_date_format
 
-    if is_date_format(current or "General"):
-        return current
+        if is_date_format(current):
+            return current
     for base in (dt.datetime, dt.date, dt.time, dt.timedelta):  # datetime before date
         if issubclass(kind, base):
             return TIME_FORMATS[base]
@@ -384,7 +391,7 @@ def _index(wb: Any, collection: str, obj: Any) -> int:
     hit = cache.get(key)
     if hit is None or hit[1] is not obj:
         # keep a reference to obj: its id cannot be reused while it is cached
-        hit = cache[key] = (getattr(wb, collection).add(obj), obj)
+        hit = cache[key] = (getattr(wb, collection).add(made(obj)), obj)
     return hit[0]
 
 

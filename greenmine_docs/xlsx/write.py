@@ -28,8 +28,9 @@ from .cells import cell_ref, column_letter
 from .fill import (NotCachedYet, RowsXml, SkeletonCache, content_digest, eager_skeletons,
                    make_skeleton, per_object, with_rows)
 from .package import save_workbook
+from .styles import Part
 
-__all__ = ["CachedWorkbook", "add_validation", "Formula", "Mismatch", "NotCachedYet", "OpenpyxlBook", "RecordBook",
+__all__ = ["CachedWorkbook", "add_validation", "Formula", "Mismatch", "NotCachedYet", "OpenpyxlBook", "Part", "RecordBook",
            "SheetRecord", "SkeletonCache", "append_row", "cell_key", "cell_ref", "cell_text_of",
            "column_letter",
            "content_digest", "eager_skeletons", "edit_workbook", "line_count", "look", "new_workbook",

@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 from ...clock import today as clock_today
 from ...cntext import cn_date
-from ...xlsx.write import (CachedWorkbook, Formula, SkeletonCache, add_validation, column_letter,
-                          content_digest, line_count, look)
+from ...xlsx.write import (CachedWorkbook, Formula, Part, SkeletonCache, add_validation,
+                          column_letter, content_digest, line_count, look)
 
 if TYPE_CHECKING:
     from ...indicators.model import IndicatorSet, MineProfile
@@ -116,27 +116,24 @@ _INPUT_FILL = "FFF9E5"  # cells the assessor fills in
 
 @lru_cache(maxsize=None)
 def _fill(color: str) -> Any:
-    """One fill object per colour, shared by every sheet (cells are compared by identity)."""
-    from openpyxl.styles import PatternFill
-
-    return PatternFill("solid", fgColor=color)
+    """One fill per colour, shared by every sheet (cells are compared by identity)."""
+    return Part("PatternFill", "solid", fgColor=color)
 
 
 @lru_cache(maxsize=None)
 def _styles():
-    """The sheet's style objects, made once (openpyxl style objects are immutable values)."""
-    from openpyxl.styles import Alignment, Border, Font, Side
-
-    thin = Side(style="thin", color="000000")
+    """The sheet's style parts, made once (described without openpyxl, see
+    :mod:`greenmine_docs.xlsx.styles`)."""
+    thin = Part("Side", style="thin", color="000000")
     return {
-        "border": Border(left=thin, right=thin, top=thin, bottom=thin),
-        "title": Font(name="黑体", size=16, bold=True),
-        "info": Font(name=_FONT, size=10),
-        "head": Font(name="黑体", size=10, bold=True),
-        "body": Font(name=_FONT, size=10),
-        "bold": Font(name=_FONT, size=10, bold=True),
-        "wrap": Alignment(wrap_text=True, vertical="center"),
-        "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
+        "border": Part("Border", left=thin, right=thin, top=thin, bottom=thin),
+        "title": Part("Font", name="黑体", size=16, bold=True),
+        "info": Part("Font", name=_FONT, size=10),
+        "head": Part("Font", name="黑体", size=10, bold=True),
+        "body": Part("Font", name=_FONT, size=10),
+        "bold": Part("Font", name=_FONT, size=10, bold=True),
+        "wrap": Part("Alignment", wrap_text=True, vertical="center"),
+        "center": Part("Alignment", horizontal="center", vertical="center", wrap_text=True),
         # one object per colour: cells share it (see greenmine_docs.xlsx.book.style_cell)
         "fill": _fill,
     }

@@ -33,8 +33,9 @@ from types import SimpleNamespace
 from typing import Any
 
 from ...scoring import Status, fmt_points
-from ...xlsx.write import (CachedWorkbook, Formula, OpenpyxlBook, SkeletonCache, add_validation,
-                          column_letter, content_digest, line_count, look, per_object)
+from ...xlsx.write import (CachedWorkbook, Formula, OpenpyxlBook, Part, SkeletonCache,
+                          add_validation, column_letter, content_digest, line_count, look,
+                          per_object)
 from .core import (AUTO_NA_NOTE, COL, COLUMNS, FORMAT_TAG, HEADER_FIELDS, META_SHEET, MET,
                    NOT_APPLICABLE, NOT_MET, SHEET_NAME, TABLE_TITLE, HeaderFacts, TableData)
 
@@ -68,34 +69,29 @@ class Layout:
 
 @lru_cache(maxsize=None)
 def _styles() -> SimpleNamespace:
-    """The table's style objects, made once: shared by every workbook (openpyxl style objects
-    are immutable values; sharing them lets cells be compared by identity)."""
-    from openpyxl.cell.text import InlineFont
-    from openpyxl.styles import Border, Font, PatternFill, Side
-
-    thin = Side(style="thin", color="000000")
+    """The table's style parts, made once: shared by every workbook (described without openpyxl,
+    see :mod:`greenmine_docs.xlsx.styles`; sharing them lets cells be compared by identity)."""
+    thin = Part("Side", style="thin", color="000000")
     return SimpleNamespace(
-        border=Border(left=thin, right=thin, top=thin, bottom=thin),
-        font=Font(name=FONT_NAME, size=BODY_PT),
-        bold=Font(name=FONT_NAME, size=BODY_PT, bold=True),
-        head=Font(name="黑体", size=BODY_PT, bold=True),
-        title=Font(name=FONT_NAME, size=18, bold=True),
-        subtitle=Font(name=FONT_NAME, size=9, color="444444"),
-        grey=Font(name=FONT_NAME, size=BODY_PT, color="666666"),
-        conclusion=Font(name="黑体", size=12, bold=True),
-        fill_head=PatternFill("solid", fgColor="D9E2F3"),
-        fill_section=PatternFill("solid", fgColor="EDEDED"),
-        fill_sub=PatternFill("solid", fgColor="F7F7F7"),
-        inline_small=InlineFont(rFont=FONT_NAME, sz=8, color="555555"),
-        inline_normal=InlineFont(rFont=FONT_NAME, sz=BODY_PT),
+        border=Part("Border", left=thin, right=thin, top=thin, bottom=thin),
+        font=Part("Font", name=FONT_NAME, size=BODY_PT),
+        bold=Part("Font", name=FONT_NAME, size=BODY_PT, bold=True),
+        head=Part("Font", name="黑体", size=BODY_PT, bold=True),
+        title=Part("Font", name=FONT_NAME, size=18, bold=True),
+        subtitle=Part("Font", name=FONT_NAME, size=9, color="444444"),
+        grey=Part("Font", name=FONT_NAME, size=BODY_PT, color="666666"),
+        conclusion=Part("Font", name="黑体", size=12, bold=True),
+        fill_head=Part("PatternFill", "solid", fgColor="D9E2F3"),
+        fill_section=Part("PatternFill", "solid", fgColor="EDEDED"),
+        fill_sub=Part("PatternFill", "solid", fgColor="F7F7F7"),
+        inline_small=Part("InlineFont", rFont=FONT_NAME, sz=8, color="555555"),
+        inline_normal=Part("InlineFont", rFont=FONT_NAME, sz=BODY_PT),
     )
 
 
 @lru_cache(maxsize=None)
 def _align(h: str, v: str) -> Any:
-    from openpyxl.styles import Alignment
-
-    return Alignment(horizontal=h, vertical=v, wrap_text=True)
+    return Part("Alignment", horizontal=h, vertical=v, wrap_text=True)
 
 
 class _Sheet:
@@ -304,8 +300,8 @@ class _ItemText:
         from openpyxl.cell.rich_text import CellRichText, TextBlock
 
         st = _styles()
-        return CellRichText(TextBlock(st.inline_normal, self.text),
-                            TextBlock(st.inline_small, "\n" + self.extra))
+        return CellRichText(TextBlock(st.inline_normal.made(), self.text),
+                            TextBlock(st.inline_small.made(), "\n" + self.extra))
 
 
 def _item_texts(iset: Any) -> dict[str, tuple[Any, str]]:
