@@ -271,3 +271,44 @@ def test_without_a_cache_folder_the_first_workbook_is_only_written(
     monkeypatch.setenv("GREENMINE_FIXED_CLOCK", "2021-03-04T05:06:08")
     assert remembered.first_workbook(_workbook({})) == _workbook({}).plain()
     assert not (tmp_path / "xdg").exists()
+
+
+def _package(members: list[tuple[str, bytes, int]], comment: bytes = b"") -> bytes:
+    import io
+    import zipfile
+
+    from greenmine_docs.clock import StampedZip
+
+    buf = io.BytesIO()
+    with StampedZip(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data, how in members:
+            zf.writestr(name, data, compress_type=how)
+        zf.comment = comment
+    return buf.getvalue()
+
+
+def test_dating_a_package_again_gives_what_zipfile_writes_now(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Members copied as they are compressed, only stamps and ``core.xml``'s dates new: the
+    bytes ``zipfile`` writes for the same members at the new moment, stored members too."""
+    import zipfile
+
+    from greenmine_docs.xlsx import remembered
+    from greenmine_docs.xlsx.fill import CORE_PART
+
+    def core(stamp: str) -> bytes:
+        return (f'<cp:coreProperties><dcterms:created xsi:type="dcterms:W3CDTF">{stamp}'
+                f'</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}'
+                "</dcterms:modified></cp:coreProperties>").encode()
+
+    def members(stamp: str) -> list[tuple[str, bytes, int]]:
+        return [("[Content_Types].xml", b"<Types/>" * 50, zipfile.ZIP_DEFLATED),
+                (CORE_PART, core(stamp), zipfile.ZIP_DEFLATED),
+                ("xl/media/图.png", bytes(range(256)) * 8, zipfile.ZIP_STORED)]
+
+    monkeypatch.setenv("GREENMINE_FIXED_CLOCK", "2021-03-04T05:06:08")
+    old = _package(members("2021-03-04T05:06:08Z"))
+    monkeypatch.setenv("GREENMINE_FIXED_CLOCK", "2024-11-12T13:14:15")
+    assert remembered.dated_now(old) == _package(members("2024-11-12T13:14:15Z"))
+    with pytest.raises(ValueError):  # a form save_workbook never writes: written again
+        remembered.dated_now(_package(members("2021-03-04T05:06:08Z"), comment=b"x"))

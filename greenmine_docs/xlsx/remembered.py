@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import struct
 import zipfile
+import zlib
 from typing import Any
 
 from .. import usercache
-from ..clock import StampedZip
 from ..clock import now as clock_now
+from ..clock import zip_date_time
 from .book import RecordBook, SheetRecord
 from .fill import CORE_PART, core_dated
 
@@ -41,7 +43,7 @@ def first_workbook(workbook: Any) -> bytes:
     if kept is not None:
         try:
             return dated_now(kept)
-        except (zipfile.BadZipFile, ValueError, KeyError, OSError):
+        except (zipfile.BadZipFile, ValueError, KeyError, OSError, struct.error):
             pass  # (its checksum matched: only a package of another form gets here)
     data = workbook.plain()
     usercache.store(KIND, digest, data, keep=64)
@@ -68,18 +70,64 @@ def _content(key: Any, shape: Any, records: dict[str, SheetRecord]) -> str:
 
 def dated_now(package: bytes) -> bytes:
     """A workbook package saved by :func:`~.package.save_workbook` at another time, as it saves
-    it now: the dates in ``core.xml`` and the members' stamps changed, nothing else."""
+    it now: the dates in ``core.xml`` and the members' stamps changed, nothing else. The other
+    members are copied as they are compressed (deflating them again would give the same
+    bytes: this code wrote them, see the key in :func:`first_workbook`) with their stamps
+    rewritten; the result is what ``zipfile`` writes for the same members
+    (``tests/test_usercache.py``). ``ValueError`` for a package of another form (zip64, data
+    descriptors, a comment)."""
     stamp = clock_now().strftime("%Y-%m-%dT%H:%M:%SZ")
-    buf = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package)) as src, \
-            StampedZip(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as out:
-        for info in src.infolist():
-            data = src.read(info)
+    y, mo, d, h, mi, sec = zip_date_time()
+    when = struct.pack("<HH", h << 11 | mi << 5 | sec // 2, (y - 1980) << 9 | mo << 5 | d)
+    view = memoryview(package)
+    out, central = bytearray(), bytearray()
+    with zipfile.ZipFile(io.BytesIO(package)) as src:
+        infos = src.infolist()
+        for info, entry in zip(infos, _central_entries(view, len(infos)), strict=True):
+            at = info.header_offset
+            if view[at:at + 4] != b"PK\x03\x04" or info.flag_bits & 0x08:
+                raise ValueError(f"{info.filename}: not a plain member")
+            name_len, extra_len = struct.unpack_from("<HH", view, at + 26)
+            body = at + 30 + name_len + extra_len
+            header = bytearray(view[at:body])
+            data: bytes | memoryview = view[body:body + info.compress_size]
             if info.filename == CORE_PART:
-                data = core_dated(data, stamp)
-            member = zipfile.ZipInfo(info.filename)
-            member.compress_type = info.compress_type
-            member.external_attr = info.external_attr
-            member.create_system = info.create_system
-            out.writestr(member, data)
-    return buf.getvalue()
+                xml = core_dated(src.read(info), stamp)
+                data = _compressed(xml, info)
+                struct.pack_into("<III", header, 14, zlib.crc32(xml), len(data), len(xml))
+                struct.pack_into("<III", entry, 16, zlib.crc32(xml), len(data), len(xml))
+            header[10:14] = entry[12:16] = when
+            struct.pack_into("<I", entry, 42, len(out))  # where its member now starts
+            out += header
+            out += data
+            central += entry
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(infos), len(infos), len(central),
+                      len(out), 0)  # as zipfile ends a package without a comment
+    return bytes(out + central + end)
+
+
+def _compressed(data: bytes, info: zipfile.ZipInfo) -> bytes:
+    """``data`` compressed as ``zipfile`` compresses a member written from bytes."""
+    if info.compress_type == zipfile.ZIP_STORED:
+        return data
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise ValueError(f"{info.filename}: compression {info.compress_type}")
+    deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return deflate.compress(data) + deflate.flush()
+
+
+def _central_entries(view: memoryview, count: int) -> list[bytearray]:
+    """The package's ``count`` central directory records, in order (a package without a
+    comment: its end record is its last 22 bytes)."""
+    if view[-22:-18] != b"PK\x05\x06" or struct.unpack_from("<H", view, len(view) - 2)[0]:
+        raise ValueError("end of the central directory")
+    at = struct.unpack_from("<I", view, len(view) - 6)[0]
+    entries = []
+    for _ in range(count):
+        if view[at:at + 4] != b"PK\x01\x02":
+            raise ValueError("central directory")
+        name_len, extra_len, comment_len = struct.unpack_from("<HHH", view, at + 28)
+        end = at + 46 + name_len + extra_len + comment_len
+        entries.append(bytearray(view[at:end]))
+        at = end
+    return entries
