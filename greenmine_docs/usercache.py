@@ -13,7 +13,8 @@ Where: ``GREENMINE_CACHE_DIR`` ("none": no cache across runs; the tests run so),
 body's length and SHA-256, checked when read, then the body. Entries are written atomically; an
 entry that cannot be read, does not match or cannot be written is simply not used, so a stale,
 cut-short or damaged cache never changes a result and never stops a command. Each kind keeps
-the entries used last (:func:`store`'s ``keep``).
+the entries used last (:func:`store`'s ``keep``). Another cache folder (a batch's, which keeps
+prepared photos) holds entries of the same format: :func:`load_entry`, :func:`store_entry`.
 """
 from __future__ import annotations
 
@@ -85,18 +86,30 @@ def key(*parts: object) -> str:
     return hashlib.sha256(repr((code_version(), parts)).encode("utf-8")).hexdigest()
 
 
-def _path(folder: Path, kind: str, digest: str) -> Path:
-    return folder / kind / f"{digest}{SUFFIX}"
+def entry_path(folder: Path, kind: str, digest: str) -> Path:
+    """Where the entry ``kind``/``digest`` lives in the cache folder ``folder``."""
+    return Path(folder) / kind / f"{digest}{SUFFIX}"
 
 
 def load(kind: str, digest: str) -> bytes | None:
     """The body kept as ``kind``/``digest`` in the user's cache folder, or None (no cache
     folder, not there, unreadable, cut short or damaged)."""
     folder = user_dir()
-    if folder is None:
-        return None
+    return None if folder is None else load_entry(entry_path(folder, kind, digest))
+
+
+def store(kind: str, digest: str, body: bytes, keep: int) -> None:
+    """Keep ``body`` as ``kind``/``digest`` in the user's cache folder (nothing without one;
+    errors ignored); the folder of ``kind`` keeps the ``keep`` entries used last."""
+    folder = user_dir()
+    if folder is not None:
+        store_entry(entry_path(folder, kind, digest), body, keep)
+
+
+def load_entry(path: Path) -> bytes | None:
+    """The body of the entry file ``path`` (in the user's cache folder or another cache
+    folder, such as a batch's), or None: not there, unreadable, cut short or damaged."""
     try:
-        path = _path(folder, kind, digest)
         blob = path.read_bytes()
         head, _, body = blob.partition(b"\n")
         if head != _head(body):
@@ -107,20 +120,17 @@ def load(kind: str, digest: str) -> bytes | None:
         return None
 
 
-def store(kind: str, digest: str, body: bytes, keep: int) -> None:
-    """Keep ``body`` as ``kind``/``digest`` in the user's cache folder (nothing without one;
-    errors ignored); the folder of ``kind`` keeps the ``keep`` entries used last."""
-    folder = user_dir()
-    if folder is None:
-        return
+def store_entry(path: Path, body: bytes, keep: int | None) -> None:
+    """Write the entry file ``path`` holding ``body`` (atomically, with its check; errors
+    ignored); its folder keeps the ``keep`` entries used last (None: all of them)."""
     from .errors import GreenmineError
     from .outputs import write_bytes_atomic
 
-    path = _path(folder, kind, digest)
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the user's own
         write_bytes_atomic(path, _head(body) + b"\n" + body, force=True)
-        prune(path.parent, keep, SUFFIX)
+        if keep is not None:
+            prune(path.parent, keep, SUFFIX)
     except (OSError, GreenmineError):
         pass
 

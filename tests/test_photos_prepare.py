@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageOps, ImageStat
 
+from greenmine_docs import usercache
 from greenmine_docs.documents.assessment import photo_cache, photos
 
 
@@ -123,7 +124,7 @@ def test_the_disk_cache_is_reused_by_content(tmp_path, monkeypatch) -> None:
     first = _photo(tmp_path / "a.jpg", (3000, 2000), orientation=8)
     data, ratio = photos.prepare(first, cache)
     stored = list((cache / photo_cache.FOLDER).iterdir())
-    assert len(stored) == 1 and stored[0].suffix == ".photo"
+    assert len(stored) == 1 and stored[0].suffix == usercache.SUFFIX
     photos._examine.cache_clear()  # a new process, or another mine with the same photo
     copy = tmp_path / "other" / "same.jpg"
     copy.parent.mkdir()
@@ -152,6 +153,20 @@ def test_a_damaged_cache_entry_is_ignored(tmp_path) -> None:
     entry.write_bytes(b"not json\n")
     photos._examine.cache_clear()
     assert photos.prepare(path, cache)[0] == data
+
+
+def test_an_entry_that_passes_its_check_but_is_no_photo_is_ignored(tmp_path) -> None:
+    """The photo cache's entries are the user cache's format: a sound entry whose body is not
+    a prepared photo (another kind's, an older layout) is prepared again, not taken."""
+    cache = tmp_path / "cache"
+    path = _photo(tmp_path / "a.jpg", (3000, 2000))
+    data, _ = photos.prepare(path, cache)
+    (entry,) = (cache / photo_cache.FOLDER).iterdir()
+    usercache.store_entry(entry, b'{"format": "JPEG"}\n' + data, None)  # no ratio, no sizes
+    assert usercache.load_entry(entry) is not None
+    photos._examine.cache_clear()
+    assert photos.prepare(path, cache)[0] == data
+    assert photo_cache.load(cache, entry.stem, b"") is not None  # stored whole again
 
 
 def test_a_build_without_a_cache_folder_keeps_phone_photos_in_the_users(tmp_path,
@@ -195,7 +210,7 @@ def test_the_users_cache_keeps_the_photos_used_last(tmp_path) -> None:
     prepared = photo_cache.Prepared(b"jpeg", 0.75, "JPEG", 4000, 3000)
     for n in range(11):
         photo_cache.store(tmp_path, f"k{n:02d}", prepared, keep=10)
-        os.utime(folder / f"k{n:02d}.photo", ns=(n * 10**9, n * 10**9))
+        os.utime(folder / f"k{n:02d}{usercache.SUFFIX}", ns=(n * 10**9, n * 10**9))
     assert len(list(folder.iterdir())) == 11  # within 10 % over: not pruned at each store
     assert photo_cache.load(tmp_path, "k00", b"") is not None  # used now: kept
     photo_cache.store(tmp_path, "k11", prepared, keep=10)

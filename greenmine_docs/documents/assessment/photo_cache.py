@@ -3,11 +3,12 @@
 A prepared photo (:mod:`.photos`) depends only on the bytes of the file and on how photos are
 prepared (the preparation's version, the target size, the pixel limit), so it is stored under
 the SHA-256 of those: a second run over the same inputs, and every document or mine showing the
-same photo, reads it back instead of decoding the original again. One file per photo,
-``<key>.photo``: a JSON header line (format, original size, ratio, whether the original went in
-as it is) and the prepared bytes (none when the original goes in unchanged: the caller has
-them) with its length and SHA-256, checked when read. Written atomically; a cache entry that
-cannot be read, does not match or cannot be written is simply not used.
+same photo, reads it back instead of decoding the original again. One entry per photo,
+``photos/<key>.entry``, in :mod:`greenmine_docs.usercache`'s format (its length and SHA-256
+checked when read, written atomically): a JSON line (format, original size, ratio, whether the
+original went in as it is), then the prepared bytes (none when the original goes in unchanged:
+the caller has them). An entry that cannot be read, does not match or cannot be written is
+simply not used.
 
 A run without a cache folder of its own (``greenmine build``) keeps large photos in the user's
 cache folder (:func:`user_dir`): rebuilding a mine after editing its text, the usual way of
@@ -21,7 +22,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...usercache import ENV, prune, touch, user_dir
+from ...usercache import ENV, entry_path, load_entry, store_entry, user_dir
 
 __all__ = ["ENV", "Prepared", "folder_for", "key", "load", "store", "user_dir"]
 
@@ -49,26 +50,20 @@ def key(data: bytes, *parts: object) -> str:
     return h.hexdigest()
 
 
-def _path(cache_dir: Path, digest: str) -> Path:
-    return Path(cache_dir) / FOLDER / f"{digest}.photo"
-
-
 def load(cache_dir: Path | None, digest: str, original: bytes) -> Prepared | None:
     """The prepared photo stored under ``digest``, or None (no cache, not there, unreadable)."""
     if cache_dir is None:
         return None
+    body = load_entry(entry_path(cache_dir, FOLDER, digest))
+    if body is None:
+        return None  # cut short or damaged: prepared again (and stored again)
+    head, _, data = body.partition(b"\n")
     try:
-        path = _path(cache_dir, digest)
-        blob = path.read_bytes()
-        head, _, body = blob.partition(b"\n")
         meta = json.loads(head)
         as_is = bool(meta["as_is"])
-        if meta["body"] != [len(body), hashlib.sha256(body).hexdigest()]:
-            return None  # cut short or damaged: prepared again (and stored again)
-        touch(path)
-        return Prepared(original if as_is else body, float(meta["ratio"]), str(meta["format"]),
+        return Prepared(original if as_is else data, float(meta["ratio"]), str(meta["format"]),
                         int(meta["width"]), int(meta["height"]), as_is)
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return None
 
 
@@ -78,21 +73,10 @@ def store(cache_dir: Path | None, digest: str, prepared: Prepared,
     ``keep``: how many entries the folder keeps at most (the ones used last)."""
     if cache_dir is None:
         return
-    from ...errors import GreenmineError
-    from ...outputs import write_bytes_atomic
-
-    body = b"" if prepared.as_is else prepared.data
     meta = {"format": prepared.format, "width": prepared.width, "height": prepared.height,
-            "ratio": prepared.ratio, "as_is": prepared.as_is,
-            "body": [len(body), hashlib.sha256(body).hexdigest()]}
-    path = _path(cache_dir, digest)
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the user's own
-        write_bytes_atomic(path, json.dumps(meta).encode() + b"\n" + body, force=True)
-        if keep is not None:
-            prune(path.parent, keep, ".photo")
-    except (OSError, GreenmineError):
-        pass
+            "ratio": prepared.ratio, "as_is": prepared.as_is}
+    body = json.dumps(meta).encode() + b"\n" + (b"" if prepared.as_is else prepared.data)
+    store_entry(entry_path(cache_dir, FOLDER, digest), body, keep)
 
 
 def folder_for(cache_dir: Path | None, size: int) -> tuple[Path | None, int | None]:
