@@ -166,7 +166,7 @@ def test_an_entry_that_passes_its_check_but_is_no_photo_is_ignored(tmp_path) -> 
     assert usercache.load_entry(entry) is not None
     photos._examine.cache_clear()
     assert photos.prepare(path, cache)[0] == data
-    assert photo_cache.load(cache, entry.stem, b"") is not None  # stored whole again
+    assert photo_cache.load(cache, entry.stem) is not None  # stored whole again
 
 
 def test_a_build_without_a_cache_folder_keeps_phone_photos_in_the_users(tmp_path,
@@ -182,6 +182,32 @@ def test_a_build_without_a_cache_folder_keeps_phone_photos_in_the_users(tmp_path
     photos._examine.cache_clear()  # the next build, in a new process
     monkeypatch.setattr(photos, "_decode", lambda *a: pytest.fail("decoded again"))
     assert photos.prepare(large) == (data, ratio)
+
+
+def test_the_users_cache_is_keyed_by_the_files_version(tmp_path, monkeypatch) -> None:
+    """A rebuild neither reads nor hashes an unchanged phone photo; a photo replaced by another
+    of the same size, its modification time set back, is still prepared anew (the change time
+    and the inode are in the key)."""
+    monkeypatch.setenv(photo_cache.ENV, str(tmp_path / "user-cache"))
+    path = _photo(tmp_path / "p.jpg", (4032, 3024), orientation=6, seed=1)
+    other = _photo(tmp_path / "o.jpg", (4032, 3024), orientation=3, seed=2).read_bytes()
+    size = max(path.stat().st_size, len(other))
+    path.write_bytes(path.read_bytes().ljust(size, b"\0"))  # bytes after the picture's end
+    other = other.ljust(size, b"\0")
+    first = photos.prepare(path)
+    photos._examine.cache_clear()  # the next build, in a new process
+    read = Path.read_bytes
+    with monkeypatch.context() as m:  # the cache entry is read, the photo is not
+        m.setattr(Path, "read_bytes",
+                  lambda self: pytest.fail("photo read") if self == path else read(self))
+        assert photos.prepare(path) == first
+    before = path.stat()
+    path.write_bytes(other)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    photos._examine.cache_clear()
+    data, ratio = photos.prepare(path)
+    assert ratio == pytest.approx(656 / 874) and data != first[0]  # turned 180°: wide
 
 
 def test_no_users_cache_when_turned_off(tmp_path, monkeypatch) -> None:
@@ -212,7 +238,7 @@ def test_the_users_cache_keeps_the_photos_used_last(tmp_path) -> None:
         photo_cache.store(tmp_path, f"k{n:02d}", prepared, keep=10)
         os.utime(folder / f"k{n:02d}{usercache.SUFFIX}", ns=(n * 10**9, n * 10**9))
     assert len(list(folder.iterdir())) == 11  # within 10 % over: not pruned at each store
-    assert photo_cache.load(tmp_path, "k00", b"") is not None  # used now: kept
+    assert photo_cache.load(tmp_path, "k00") is not None  # used now: kept
     photo_cache.store(tmp_path, "k11", prepared, keep=10)
     kept = sorted(p.stem for p in folder.iterdir())
     assert kept == ["k00", *[f"k{n:02d}" for n in range(3, 12)]]

@@ -1,4 +1,4 @@
-"""Prepared photos kept by content: in a folder (a batch's output folder has one) when given.
+"""Prepared photos kept on disk: by content in a run's cache folder (a batch's), else in the user's.
 
 A prepared photo (:mod:`.photos`) depends only on the bytes of the file and on how photos are
 prepared (the preparation's version, the target size, the pixel limit), so it is stored under
@@ -11,9 +11,11 @@ the caller has them). An entry that cannot be read, does not match or cannot be 
 simply not used.
 
 A run without a cache folder of its own (``greenmine build``) keeps large photos in the user's
-cache folder (:func:`user_dir`): rebuilding a mine after editing its text, the usual way of
-working, then costs a read and a hash per phone photo instead of a decode (a 12-MP photo:
-~5 ms instead of ~50 ms). That folder keeps the :data:`USER_KEEP` photos used last.
+cache folder (:func:`user_dir`), keyed by the file's version instead of its content (the caller
+makes the key: :func:`.photos._cache_key`): rebuilding a mine after editing its text, the usual
+way of working, then costs a look-up per phone photo instead of a decode (a 12-MP photo:
+~0.2 ms instead of ~50 ms; by content it was a read and a hash, ~4 ms). That folder keeps the
+:data:`USER_KEEP` photos used last.
 """
 from __future__ import annotations
 
@@ -50,8 +52,9 @@ def key(data: bytes, *parts: object) -> str:
     return h.hexdigest()
 
 
-def load(cache_dir: Path | None, digest: str, original: bytes) -> Prepared | None:
-    """The prepared photo stored under ``digest``, or None (no cache, not there, unreadable)."""
+def load(cache_dir: Path | None, digest: str) -> Prepared | None:
+    """The prepared photo stored under ``digest``, or None (no cache, not there, unreadable);
+    for a photo that goes in as it is, without its bytes (``as_is``: the caller has them)."""
     if cache_dir is None:
         return None
     body = load_entry(entry_path(cache_dir, FOLDER, digest))
@@ -61,7 +64,7 @@ def load(cache_dir: Path | None, digest: str, original: bytes) -> Prepared | Non
     try:
         meta = json.loads(head)
         as_is = bool(meta["as_is"])
-        return Prepared(original if as_is else data, float(meta["ratio"]), str(meta["format"]),
+        return Prepared(b"" if as_is else data, float(meta["ratio"]), str(meta["format"]),
                         int(meta["width"]), int(meta["height"]), as_is)
     except (ValueError, KeyError, TypeError):
         return None

@@ -17,8 +17,9 @@ checks and the report look at the same photos. With a cache folder (``Run.cache_
 output folder keeps one), prepared photos are also kept on disk by content (SHA-256 of the file
 and :data:`PREPARED_VERSION`): a second batch run, and every mine showing the same photo, reads
 the prepared bytes instead of decoding again (:mod:`.photo_cache`). Without one, a photo of a
-megabyte or more is kept in the user's cache folder (a rebuild after editing the text does not
-decode the phone photos again; ``GREENMINE_CACHE_DIR=none`` turns that off).
+megabyte or more is kept in the user's cache folder under the file's version (size, times,
+inode: a rebuild after editing the text neither decodes, reads nor hashes the phone photos
+again; ``GREENMINE_CACHE_DIR=none`` turns that off).
 """
 from __future__ import annotations
 
@@ -85,38 +86,66 @@ def _examined(path: Path, cache_dir: Path | None) -> tuple[PhotoInfo, photo_cach
         stat = path.stat()
     except OSError as e:
         return PhotoInfo(path, False, f"无法读取照片文件：{e.strerror or e}", "unreadable"), None
-    return _examine(path, stat.st_mtime_ns, stat.st_size, MAX_FILE_BYTES, MAX_PIXELS, cache_dir)
+    stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_dev, stat.st_ino)
+    return _examine(path, stamp, MAX_FILE_BYTES, MAX_PIXELS, cache_dir)
 
 
 @functools.lru_cache(maxsize=64)
-def _examine(path: Path, mtime_ns: int, size: int, max_file_bytes: int, max_pixels: int,
+def _examine(path: Path, stamp: tuple[int, ...], max_file_bytes: int, max_pixels: int,
              cache_dir: Path | None) -> tuple[PhotoInfo, photo_cache.Prepared | None]:
-    """:func:`inspect` and :func:`prepare` of one file version under the given limits (the
-    key of this process's cache; the disk cache is keyed by content)."""
+    """:func:`inspect` and :func:`prepare` of one file version (``stamp``: its size,
+    modification and change times, device and inode) under the given limits — the key of this
+    process's cache; on disk, :func:`_cache_key`."""
+    size = stamp[0]
     if size > max_file_bytes:
         return PhotoInfo(path, False, f"照片文件 {size / 1024 / 1024:.1f} MB，超过 "
                          f"{max_file_bytes // 1024 // 1024} MB", "too_large"), None
     if size == 0:
         return PhotoInfo(path, False, "照片文件是空文件", "unreadable"), None
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        return PhotoInfo(path, False, f"无法读取照片文件：{e.strerror or e}", "unreadable"), None
-    cache_dir, keep = photo_cache.folder_for(cache_dir, size)
-    # the content key only where a cache folder is used (SHA-256 of a phone photo: ~3 ms)
-    key = (photo_cache.key(data, PREPARED_VERSION, PHOTO_BOX_PX, max_pixels)
-           if cache_dir is not None else "")
-    stored = photo_cache.load(cache_dir, key, data)
-    if stored is not None:
-        if stored.as_is:
-            from ...safety.images import for_word
+    folder, keep = photo_cache.folder_for(cache_dir, size)
+    read: bytes | PhotoInfo | None = None
+    key = ""
+    if folder is not None and cache_dir is None:  # the user's cache: by the file's version
+        key = _cache_key(stamp, max_pixels)
+    elif folder is not None:  # the run's: by content
+        read = _read(path)
+        key = _cache_key(read, max_pixels) if isinstance(read, bytes) else ""
+    stored = photo_cache.load(folder, key) if key else None
+    if stored is not None and not stored.as_is:
+        return _info(path, stored), stored
+    data = _read(path) if read is None else read
+    if isinstance(data, PhotoInfo):
+        return data, None
+    if stored is not None:  # the original goes in as it is
+        from ...safety.images import for_word
 
-            stored = replace(stored, data=for_word(data))
+        stored = replace(stored, data=for_word(data))
         return _info(path, stored), stored
     info, prepared = _decode(path, data, max_pixels)
     if prepared is not None:
-        photo_cache.store(cache_dir, key, prepared, keep)
+        photo_cache.store(folder, key, prepared, keep)
     return info, prepared
+
+
+def _cache_key(source: bytes | tuple[int, ...], max_pixels: int) -> str:
+    """The key of a prepared photo on disk: in a run's cache folder (a batch's), by the file's
+    content (SHA-256), so that every mine showing the same photo shares it; in the user's cache
+    folder, by the file's version (``stamp``): a rebuild then neither reads nor hashes a phone
+    photo (~4 ms each). The change time is set by the system at every write and no tool sets it
+    back (POSIX; Windows gives the creation time there), so an edited photo gets a new key, as
+    a file's stat data tells git that it changed."""
+    parts = (PREPARED_VERSION, PHOTO_BOX_PX, max_pixels)
+    if isinstance(source, bytes):
+        return photo_cache.key(source, *parts)
+    return photo_cache.key(repr(source).encode(), "file version", *parts)
+
+
+def _read(path: Path) -> bytes | PhotoInfo:
+    """The file's bytes, or what keeps them from being read."""
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        return PhotoInfo(path, False, f"无法读取照片文件：{e.strerror or e}", "unreadable")
 
 
 def _info(path: Path, prepared: photo_cache.Prepared) -> PhotoInfo:
