@@ -7,7 +7,8 @@ two-core machine wall time mostly measures the neighbours.
   narrative, 40 tasks) with and without its photos, CPU: :func:`photo_ratio_cold` as new
   ``greenmine build`` processes (first build, rebuild from the user's cache, no photos),
   :func:`photo_ratio` in a warmed-up process as a batch worker builds them (photos from their
-  files, and from the content cache), and :func:`photo_decode_floor` — the least CPU any
+  files, and from the content cache), :func:`photo_stages` (where preparing them spends its
+  CPU, stage by stage), and :func:`photo_decode_floor` — the least CPU any
   preparation that decodes each photo once can spend (entropy decoding reads every byte of a
   JPEG whatever the scale);
 * ``cpu_per_mine_vs_deflate`` — CPU of one synthetic mine's documents (``batch.process``: five, six with the 自评报告)
@@ -167,6 +168,43 @@ def photo_decode_floor(photo_files: list[Path], repeats: int = 3) -> float:
                 img.draft("RGB", (1, 1))
                 img.load()
         best = min(best, time.process_time() - t)
+    return best
+
+
+def photo_stages(photo_files: list[Path], repeats: int = 3) -> dict[str, float]:
+    """Where a first build's preparation of ``photo_files`` spends its CPU, stage by stage,
+    through the preparation's own steps (``photos._planned``, ``_resized``, ``_encoded``):
+    reading the file, decoding at the scale it chose, resizing, turning, saving (seconds for
+    all files, the best of ``repeats`` per stage). Set beside :func:`photo_decode_floor`:
+    ``decode`` minus the floor is what decoding at print size rather than 1/8 costs."""
+    import io
+
+    from PIL import Image
+
+    from greenmine_docs.documents.assessment import photos
+
+    best: dict[str, float] = {}
+    for _ in range(repeats):
+        spent = dict.fromkeys(("read", "decode", "resize", "turn", "encode"), 0.0)
+        for f in photo_files:
+            t = time.process_time()
+            data = f.read_bytes()
+            spent["read"] += time.process_time() - t
+            t = time.process_time()
+            with Image.open(io.BytesIO(data)) as img:
+                turn, target = photos._planned(img)
+                img.load()
+                spent["decode"] += time.process_time() - t
+                t = time.process_time()
+                small = photos._resized(img, target)
+            spent["resize"] += time.process_time() - t
+            t = time.process_time()
+            small = small.transpose(turn) if turn is not None else small
+            spent["turn"] += time.process_time() - t
+            t = time.process_time()
+            photos._encoded(small, "JPEG")
+            spent["encode"] += time.process_time() - t
+        best = {k: min(v, best.get(k, v)) for k, v in spent.items()}
     return best
 
 

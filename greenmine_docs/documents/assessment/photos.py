@@ -195,12 +195,7 @@ def _prepared(img: Any, data: bytes) -> photo_cache.Prepared:
         read_completely(img)  # a truncated file fails here, not later in the report
         return photo_cache.Prepared(for_word(data), height / width if width else 1.0, fmt,
                                     width, height, as_is=True)
-    turn, turned = _turn(img.getexif().get(0x0112, 1))  # EXIF orientation
-    shown_w, shown_h = (height, width) if turned else (width, height)
-    scale = min(1.0, PHOTO_BOX_PX[0] / shown_w, PHOTO_BOX_PX[1] / shown_h)
-    target = (max(1, round(width * scale)), max(1, round(height * scale)))
-    if img.format in ("JPEG", "MPO") and scale < 1.0:
-        img.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
+    turn, target = _planned(img)
     img.load()
     if img.mode not in ("RGB", "RGBA", "L", "LA"):
         # CMYK through its ICC profile, 16-bit greyscale scaled (not clipped to white), a
@@ -209,17 +204,34 @@ def _prepared(img: Any, data: bytes) -> photo_cache.Prepared:
     small = _resized(img, target)
     if turn is not None:
         small = small.transpose(turn)
+    return photo_cache.Prepared(_encoded(small, fmt), small.height / small.width
+                                if small.width else 1.0, fmt, width, height)
+
+
+def _planned(img: Any) -> tuple[Any, tuple[int, int]]:
+    """How to show the opened (not yet decoded) ``img``: the transposition that turns it
+    upright (None: none) and its size before turning; a JPEG is set to decode at the smallest
+    of libjpeg's scales (1/2 … 1/8) that is not below that size."""
+    width, height = img.size
+    turn, turned = _turn(img.getexif().get(0x0112, 1))  # EXIF orientation
+    shown_w, shown_h = (height, width) if turned else (width, height)
+    scale = min(1.0, PHOTO_BOX_PX[0] / shown_w, PHOTO_BOX_PX[1] / shown_h)
+    if img.format in ("JPEG", "MPO") and scale < 1.0:
+        img.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
+    return turn, (max(1, round(width * scale)), max(1, round(height * scale)))
+
+
+def _encoded(small: Any, fmt: str) -> bytes:
+    """The prepared picture saved as ``fmt``: PNG, or JPEG at :data:`JPEG_QUALITY` (without
+    the optimize pass: it only shortens the Huffman codes — the same pixels, ~3 % fewer bytes —
+    for a second pass over the picture that costs more than the rest of the save)."""
     out = io.BytesIO()
     if fmt == "PNG":
         small.save(out, format="PNG", optimize=True)
     else:
-        if small.mode != "RGB":
-            small = small.convert("RGB")
-        # no optimize pass: it only shortens the Huffman codes (the same pixels, ~3 % fewer
-        # bytes) for a second pass over the picture that costs more than the rest of the save
+        small = small if small.mode == "RGB" else small.convert("RGB")
         small.save(out, format="JPEG", quality=JPEG_QUALITY)
-    w, h = small.size
-    return photo_cache.Prepared(out.getvalue(), h / w if w else 1.0, fmt, width, height)
+    return out.getvalue()
 
 
 def _resized(img: Any, target: tuple[int, int]) -> Any:
