@@ -152,6 +152,17 @@ def test_documents_are_counted_on_disk_and_deflate_is_timed(tmp_path: Path) -> N
     assert real_inputs.deflate_cpu(docs, 1, repeats=1) > 0
 
 
+def test_photo_stages_time_the_preparations_own_steps(tmp_path: Path) -> None:
+    import realistic
+    import real_inputs
+
+    photo = realistic.phone_photo(tmp_path / "p.jpg", seed=1, size=(2016, 1512))
+    stages = real_inputs.photo_stages([photo], repeats=1)
+    assert list(stages) == ["read", "decode", "resize", "turn", "encode"]
+    assert all(spent > 0 for spent in stages.values())
+    assert real_inputs.photo_decode_floor([photo], repeats=1) > 0
+
+
 def test_real_input_figures_have_their_targets() -> None:
     assert run.verdict("photo_ratio", 1.2).endswith("ok")
     assert run.verdict("photo_ratio_steady", 2.0) == ""  # shown, not judged
