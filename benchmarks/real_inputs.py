@@ -144,9 +144,11 @@ def photo_ratio_cold(work: Path, repeats: int, greenmine: list[str]) -> dict[str
         for _ in range(repeats):
             for key in runs:
                 photos = key != "no_photos"
-                if key == "photos":  # (what the code keeps there, such as checked
-                    # templates, is the same with and without photos: it stays)
-                    shutil.rmtree(user_cache / "photos", ignore_errors=True)
+                if key == "photos":  # the prepared photos and their files' versions (what
+                    # the code keeps there, such as checked templates, is the same with and
+                    # without photos: it stays)
+                    for kind in ("photos", "photo-versions"):
+                        shutil.rmtree(user_cache / kind, ignore_errors=True)
                 path = realistic.write_realistic_mine(
                     work / ("realistic" if photos else "realistic-no-photos"), 0, photos=photos)
                 runs[key].append(build_cold(path, work, greenmine, 1)["cpu_s"]["median"])

@@ -184,10 +184,11 @@ def test_a_build_without_a_cache_folder_keeps_phone_photos_in_the_users(tmp_path
     assert photos.prepare(large) == (data, ratio)
 
 
-def test_the_users_cache_is_keyed_by_the_files_version(tmp_path, monkeypatch) -> None:
+def test_a_rebuild_finds_the_photo_by_the_files_version(tmp_path, monkeypatch) -> None:
     """A rebuild neither reads nor hashes an unchanged phone photo; a photo replaced by another
     of the same size, its modification time set back, is still prepared anew (the change time
-    and the inode are in the key)."""
+    and the inode are in the version); a copy (a new file, the same content: the same mine
+    uploaded again) is found by content, not decoded again."""
     monkeypatch.setenv(photo_cache.ENV, str(tmp_path / "user-cache"))
     path = _photo(tmp_path / "p.jpg", (4032, 3024), orientation=6, seed=1)
     other = _photo(tmp_path / "o.jpg", (4032, 3024), orientation=3, seed=2).read_bytes()
@@ -197,10 +198,16 @@ def test_the_users_cache_is_keyed_by_the_files_version(tmp_path, monkeypatch) ->
     first = photos.prepare(path)
     photos._examine.cache_clear()  # the next build, in a new process
     read = Path.read_bytes
-    with monkeypatch.context() as m:  # the cache entry is read, the photo is not
+    with monkeypatch.context() as m:  # the cache's entries are read, the photo is not
         m.setattr(Path, "read_bytes",
                   lambda self: pytest.fail("photo read") if self == path else read(self))
         assert photos.prepare(path) == first
+    copy = tmp_path / "upload" / "p.jpg"
+    copy.parent.mkdir()
+    copy.write_bytes(path.read_bytes())
+    with monkeypatch.context() as m:
+        m.setattr(photos, "_decode", lambda *a: pytest.fail("decoded again"))
+        assert photos.prepare(copy) == first
     before = path.stat()
     path.write_bytes(other)
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
@@ -208,6 +215,18 @@ def test_the_users_cache_is_keyed_by_the_files_version(tmp_path, monkeypatch) ->
     photos._examine.cache_clear()
     data, ratio = photos.prepare(path)
     assert ratio == pytest.approx(656 / 874) and data != first[0]  # turned 180°: wide
+
+
+def test_a_version_entry_that_names_no_photo_is_ignored(tmp_path, monkeypatch) -> None:
+    user = tmp_path / "user-cache"
+    monkeypatch.setenv(photo_cache.ENV, str(user))
+    path = _photo(tmp_path / "p.jpg", (4032, 3024), orientation=6)
+    first = photos.prepare(path)
+    (version,) = (user / photo_cache.VERSIONS).iterdir()
+    for body in (b"../../etc/passwd", b"0" * 64):  # not a digest; a digest of nothing stored
+        usercache.store_entry(version, body, None)
+        photos._examine.cache_clear()
+        assert photos.prepare(path) == first
 
 
 def test_no_users_cache_when_turned_off(tmp_path, monkeypatch) -> None:

@@ -1,4 +1,4 @@
-"""Prepared photos kept on disk: by content in a run's cache folder (a batch's), else in the user's.
+"""Prepared photos kept by content: in a folder (a batch's output folder has one) when given.
 
 A prepared photo (:mod:`.photos`) depends only on the bytes of the file and on how photos are
 prepared (the preparation's version, the target size, the pixel limit), so it is stored under
@@ -10,12 +10,13 @@ original went in as it is), then the prepared bytes (none when the original goes
 the caller has them). An entry that cannot be read, does not match or cannot be written is
 simply not used.
 
-A run without a cache folder of its own (``greenmine build``) keeps large photos in the user's
-cache folder (:func:`user_dir`), keyed by the file's version instead of its content (the caller
-makes the key: :func:`.photos._cache_key`): rebuilding a mine after editing its text, the usual
-way of working, then costs a look-up per phone photo instead of a decode (a 12-MP photo:
-~0.2 ms instead of ~50 ms; by content it was a read and a hash, ~4 ms). That folder keeps the
-:data:`USER_KEEP` photos used last.
+A run without a cache folder of its own (``greenmine build``, the web desk) keeps large photos in
+the user's cache folder (:func:`user_dir`), and beside each the file's version (size, times,
+inode) naming its content key (:func:`remember`, kind :data:`VERSIONS`): rebuilding a mine after
+editing its text, the usual way of working, then costs two small look-ups per phone photo
+instead of a decode (a 12-MP photo: ~0.3 ms instead of ~50 ms; by content alone it was a read
+and a hash, ~4 ms), and a copy of the photo (the same mine uploaded again) is still found by
+content. That folder keeps the :data:`USER_KEEP` photos used last.
 """
 from __future__ import annotations
 
@@ -26,9 +27,11 @@ from pathlib import Path
 
 from ...usercache import ENV, entry_path, load_entry, store_entry, user_dir
 
-__all__ = ["ENV", "Prepared", "folder_for", "key", "load", "store", "user_dir"]
+__all__ = ["ENV", "Prepared", "folder_for", "key", "load", "remember", "remembered", "store",
+           "user_dir"]
 
 FOLDER = "photos"  # under the run's cache folder
+VERSIONS = "photo-versions"  # a photo file's version -> its content key (the user's folder)
 USER_MIN_BYTES = 1024 * 1024  # a smaller file decodes in about the time the cache would take
 USER_KEEP = 500  # prepared photos kept in the user's cache folder (~40 MB)
 
@@ -80,6 +83,22 @@ def store(cache_dir: Path | None, digest: str, prepared: Prepared,
             "ratio": prepared.ratio, "as_is": prepared.as_is}
     body = json.dumps(meta).encode() + b"\n" + (b"" if prepared.as_is else prepared.data)
     store_entry(entry_path(cache_dir, FOLDER, digest), body, keep)
+
+
+def remembered(cache_dir: Path | None, version: str) -> str | None:
+    """The content key :func:`remember` noted for the file version ``version``, or None."""
+    if cache_dir is None:
+        return None
+    body = load_entry(entry_path(cache_dir, VERSIONS, version))
+    if body is None or len(body) != 64 or body.strip(b"0123456789abcdef"):
+        return None  # not a SHA-256 in hex: not ours
+    return body.decode("ascii")
+
+
+def remember(cache_dir: Path | None, version: str, digest: str, keep: int | None) -> None:
+    """Note that the photo file of ``version`` is stored under the content key ``digest``."""
+    if cache_dir is not None:
+        store_entry(entry_path(cache_dir, VERSIONS, version), digest.encode("ascii"), keep)
 
 
 def folder_for(cache_dir: Path | None, size: int) -> tuple[Path | None, int | None]:

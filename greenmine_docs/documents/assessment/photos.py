@@ -17,9 +17,9 @@ checks and the report look at the same photos. With a cache folder (``Run.cache_
 output folder keeps one), prepared photos are also kept on disk by content (SHA-256 of the file
 and :data:`PREPARED_VERSION`): a second batch run, and every mine showing the same photo, reads
 the prepared bytes instead of decoding again (:mod:`.photo_cache`). Without one, a photo of a
-megabyte or more is kept in the user's cache folder under the file's version (size, times,
-inode: a rebuild after editing the text neither decodes, reads nor hashes the phone photos
-again; ``GREENMINE_CACHE_DIR=none`` turns that off).
+megabyte or more is kept in the user's cache folder, also found by the file's version (size,
+times, inode): a rebuild after editing the text neither decodes, reads nor hashes the phone
+photos again (``GREENMINE_CACHE_DIR=none`` turns that off).
 """
 from __future__ import annotations
 
@@ -103,23 +103,31 @@ def _examine(path: Path, stamp: tuple[int, ...], max_file_bytes: int, max_pixels
     if size == 0:
         return PhotoInfo(path, False, "照片文件是空文件", "unreadable"), None
     folder, keep = photo_cache.folder_for(cache_dir, size)
-    read: bytes | PhotoInfo | None = None
-    key = ""
-    if folder is not None and cache_dir is None:  # the user's cache: by the file's version
-        key = _cache_key(stamp, max_pixels)
-    elif folder is not None:  # the run's: by content
-        read = _read(path)
-        key = _cache_key(read, max_pixels) if isinstance(read, bytes) else ""
-    stored = photo_cache.load(folder, key) if key else None
-    if stored is not None and not stored.as_is:
+    version = _cache_key(stamp, max_pixels) if folder is not None and cache_dir is None else ""
+    known = photo_cache.remembered(folder, version) if version else None
+    stored = photo_cache.load(folder, known) if known else None
+    if stored is not None and not stored.as_is:  # a rebuild: the photo is not even read
         return _info(path, stored), stored
-    data = _read(path) if read is None else read
+    data = _read(path)
     if isinstance(data, PhotoInfo):
         return data, None
-    if stored is not None:  # the original goes in as it is
-        from ...safety.images import for_word
+    key = _cache_key(data, max_pixels) if folder is not None else ""
+    info, prepared = _stored_or_decoded(path, data, folder, key, keep, max_pixels)
+    if prepared is not None and version and key != known:
+        photo_cache.remember(folder, version, key, keep)
+    return info, prepared
 
-        stored = replace(stored, data=for_word(data))
+
+def _stored_or_decoded(path: Path, data: bytes, folder: Path | None, key: str, keep: int | None,
+                       max_pixels: int) -> tuple[PhotoInfo, photo_cache.Prepared | None]:
+    """The photo prepared from ``data``: from the cache ``folder`` under its content ``key``
+    when it is there, else decoded (and stored there)."""
+    stored = photo_cache.load(folder, key) if key else None
+    if stored is not None:
+        if stored.as_is:  # the original goes in as it is
+            from ...safety.images import for_word
+
+            stored = replace(stored, data=for_word(data))
         return _info(path, stored), stored
     info, prepared = _decode(path, data, max_pixels)
     if prepared is not None:
@@ -128,12 +136,13 @@ def _examine(path: Path, stamp: tuple[int, ...], max_file_bytes: int, max_pixels
 
 
 def _cache_key(source: bytes | tuple[int, ...], max_pixels: int) -> str:
-    """The key of a prepared photo on disk: in a run's cache folder (a batch's), by the file's
-    content (SHA-256), so that every mine showing the same photo shares it; in the user's cache
-    folder, by the file's version (``stamp``): a rebuild then neither reads nor hashes a phone
-    photo (~4 ms each). The change time is set by the system at every write and no tool sets it
-    back (POSIX; Windows gives the creation time there), so an edited photo gets a new key, as
-    a file's stat data tells git that it changed."""
+    """A prepared photo's key on disk: by the file's content (SHA-256; a photo's entry), or
+    by its version (``stamp``), which in the user's cache folder names the content key of
+    the file as it was (:func:`.photo_cache.remember`): a rebuild then neither reads nor hashes
+    a phone photo (~4 ms each), while a copy of a photo (the same mine uploaded to the web desk
+    again) still finds it by content. The change time in the version is set by the system at
+    every write and no tool sets it back (POSIX; Windows gives the creation time there), so an
+    edited photo gets a new version, as a file's stat data tells git that it changed."""
     parts = (PREPARED_VERSION, PHOTO_BOX_PX, max_pixels)
     if isinstance(source, bytes):
         return photo_cache.key(source, *parts)
