@@ -182,3 +182,41 @@ def test_a_figure_moves_the_position_by_its_picture_and_caption(tmp_path) -> Non
     picture_pt = 50 / 25.4 * 72  # 100 mm wide, half as high
     assert w.cursor.lo == pytest.approx(picture_pt + 6 + 21, abs=0.5)
     assert picture_pt + 6 + 36 < w.cursor.hi < picture_pt + 60
+
+
+def test_a_paragraph_announcing_a_table_is_kept_with_it_and_goes_overleaf_with_it() -> None:
+    doc, w = _report_writer()
+    w.paragraph("正文。" * 200)
+    w.paragraph("各专家的评分见下表。")
+    w.table(["编号", "内容", "说明"], ROWS, caption="评分表")
+    body = _children(doc)
+    intro = next(el for el in body if _text(el) == "各专家的评分见下表。")
+    assert intro.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
+    assert _breaks_before(body[body.index(intro) - 1])  # the page starts before it
+    assert not _breaks_before(next(el for el in body if _text(el).startswith("表1")))
+
+
+def test_a_table_that_fits_a_page_starts_the_next_only_where_it_surely_does_not_fit() -> None:
+    from greenmine_docs.docx.writer import CAPTION_ROOM_PT
+
+    def placed(used: tuple[float, float] | None, lines: int = 0) -> tuple[bool, bool]:
+        doc, w = _report_writer()
+        w.table(["编号", "内容", "说明"], ROWS[:40], caption="第一张")  # a known page start
+        for _ in range(lines):
+            w.paragraph("一行。")
+        if used is not None:  # the position as an estimate may leave it: least, most used
+            w.cursor.lo, w.cursor.hi = used
+        w.table(["编号", "内容", "说明"], ROWS[:6], caption="第二张")
+        known = w.cursor.room(w._page_pt(), w.last_block()) is not None
+        second = next(el for el in _children(doc) if _text(el).startswith("表2"))
+        return _breaks_before(second), known
+
+    assert placed(None, 1) == (False, True)  # it fits below: placed there, the position known
+    assert placed(None, 12) == (True, True)  # surely too low: it starts the next page
+    # the estimate cannot tell: the reader moves it or not, and the position is not known
+    _, w = _report_writer()
+    paging = w._paging(["编号", "内容", "说明"], ROWS[:6], None, None)
+    assert len(paging.parts()) == 1  # it fits a page
+    needs = CAPTION_ROOM_PT + paging.parts()[0][1]
+    page = w._page_pt()
+    assert placed((page - needs - 1, page - needs + 1)) == (False, False)

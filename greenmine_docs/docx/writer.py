@@ -43,6 +43,8 @@ _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
 # what ``no_indent`` leaves on a paragraph that had no ``w:ind``
 NO_INDENT = '<w:ind w:firstLine="0" w:firstLineChars="0"/>'
 KEEP_LIST_ITEMS = 8  # a list this short is not split over two pages
+# a paragraph ending so announces what follows (a list, a table) and is kept with it
+ANNOUNCING_ENDINGS = ("：", ":", "下表。", "如下。")
 KEEP_TABLE_ROWS = 15  # a table this short is not split over two pages (in a report: any that fits)
 CAPTION_ROOM_PT = 36.0  # a table part's caption (表N / 续表N) line above it, with its spacing
 CAPTION_LEAST_PT = 21.0  # the least a caption takes: a 小四 line and its 3 + 6 pt spacing
@@ -100,7 +102,8 @@ class Writer:
         # how far down its page the next block starts, where that can be told (reports' tables)
         self.cursor = PageCursor()
         # the body paragraphs, list items and headings written last, one after the other:
-        # (element, text, first-line indent in characters, the widest it may be, heading?) —
+        # (element, text, first-line indent in characters, the widest it may be, kept with what
+        # follows: a heading or a paragraph that announces it?) —
         # what goes overleaf with a table there
         self._lead: list[tuple[Any, str, float, float | None, bool]] = []
         # the size limits of narrative Markdown, over the whole document
@@ -197,7 +200,8 @@ class Writer:
                   indent: bool = True, bold: bool | None = None) -> Any:
         """A body paragraph (style ``Normal`` unless given); every run gets its East Asian
         font. ``indent=False`` drops the two-character first-line indent. A paragraph that
-        ends with a colon (it introduces what follows) is kept with the next one."""
+        announces what follows (it ends with a colon, “下表。” or “如下。”:
+        :data:`ANNOUNCING_ENDINGS`) is kept with the next one."""
         ppr: str | None = None
         style_id: str | None = None
         if style:
@@ -207,7 +211,8 @@ class Writer:
             style_id = found
             ppr = f'<w:pStyle w:val="{xml_attr(style_id)}"/>' if style_id else ""
         jc = f'<w:jc w:val="{_JC[align]}"/>' if align else ""
-        keep = "<w:keepNext/>" if self._keep_all or text.rstrip().endswith(("：", ":")) else ""
+        announces = text.rstrip().endswith(ANNOUNCING_ENDINGS)
+        keep = "<w:keepNext/>" if self._keep_all or announces else ""
         if not indent or jc or keep:
             ppr = (ppr or "") + keep + ("" if indent else NO_INDENT) + jc
         out: list[str] = []
@@ -215,7 +220,7 @@ class Writer:
             self.run_xml(out, text, style_id, bold=bold)
         before = self.last_block()
         par = self.add_paragraph_xml(ppr, "".join(out))
-        self._text_written(before, par._p, text, 2.0 if indent else 0.0, heading=False,
+        self._text_written(before, par._p, text, 2.0 if indent else 0.0, kept=announces,
                            sized=style is None)
         return par
 
@@ -238,11 +243,11 @@ class Writer:
         before = self.last_block()
         element = self.append_paragraph_xml(ppr, "".join(out))
         # Heading 1–4 are body-size lines at the body's pitch
-        self._text_written(before, element, text, 2.0, heading=True,
+        self._text_written(before, element, text, 2.0, kept=True,
                            sized=style_id is not None and not extra_ppr)
 
     def _text_written(self, before: Any, element: Any, text: str, indent: float, *,
-                      heading: bool, sized: bool, indent_most: float | None = None) -> None:
+                      kept: bool, sized: bool, indent_most: float | None = None) -> None:
         """A paragraph, list item or heading of ``text`` was added as ``element`` after the
         block ``before``: :attr:`cursor` moves by its lines (``sized``: it is set at the body's
         size and pitch, else the position is no longer known) and it joins the text a table
@@ -252,7 +257,7 @@ class Writer:
         if not sized:
             self.cursor.unknown()
             return
-        self._lead.append((element, text, indent, indent_most, heading))
+        self._lead.append((element, text, indent, indent_most, kept))
         if self.cursor.known(before):
             self._advance(*text_pt(text, indent, indent_most), True)
 
@@ -289,7 +294,7 @@ class Writer:
             before = self.last_block()
             element = self.append_paragraph_xml(kept + num_pr, "".join(out))
             # the number at the two-character indent: 1 (①) to 4 (（十二）) characters wide
-            self._text_written(before, element, item, 3.0, heading=False, sized=True,
+            self._text_written(before, element, item, 3.0, kept=False, sized=True,
                                indent_most=6.0)
 
     @contextlib.contextmanager
@@ -357,10 +362,15 @@ class Writer:
         parts = paging.parts()
         room = self.cursor.room(self._page_pt(), self.last_block())
         if len(parts) == 1:
-            # it fits a page: kept whole where it is if it fits what is left, else it starts
-            # the next page, as the reader would move it (said here, the position after it is
-            # known); where the position is not known, the reader decides
-            starts_page = room is not None and room < CAPTION_ROOM_PT + parts[0][1]
+            # it fits a page: kept whole where it is if it fits what is left; it starts the
+            # next page where it surely does not fit (said here, the position after it is
+            # known); in between, and where the position is not known, the reader decides
+            starts_page = False
+            if room is not None and room < CAPTION_ROOM_PT + parts[0][1]:
+                most_room = self._page_pt() - (self.cursor.lo or 0.0)
+                starts_page = most_room < CAPTION_LEAST_PT + paging.least_pt(parts[0][0])
+                if not starts_page:
+                    self.cursor.unknown()
         else:  # longer than a page: it starts below the text when enough room is left there
             first = self._first_part_room()
             below = paging.parts(first) if first is not None else []
@@ -431,9 +441,10 @@ class Writer:
 
     def _lead_to_new_page(self, *, leaving: float = 0.0) -> bool:
         """Start the page before the heading (and the text under it, up to
-        :data:`LEAD_SHARE` of a page) written just before a table that starts a page, which
-        would otherwise stay behind at the foot of the page before — if they leave at least
-        ``leaving`` pt of the page. False when there is none (or they would leave less)."""
+        :data:`LEAD_SHARE` of a page), or the paragraph announcing the table, written just
+        before a table that starts a page, which would otherwise stay behind at the foot of the
+        page before — if they leave at least ``leaving`` pt of the page. False when there is
+        none (or they would leave less)."""
         lead = self._lead if self._lead and self._lead[-1][0] is self.last_block() else []
         heights = [text_pt(text, indent, most) for _, text, indent, most, _ in lead]
         page, total, start, taken = self._page_pt(), 0.0, None, 0.0
