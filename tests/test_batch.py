@@ -175,3 +175,52 @@ def test_the_summary_shows_a_location_as_the_finding_does():
                    {"file": "c.pdf", "page": 2, "line": 5}, {"part": "第一章", "paragraph": 4},
                    {"file": "d.yaml", "line": 0}, {"sheet": "表", "cell": "A1", "path": "x"}):
         assert location_text(fields) == str(Location(**fields))
+
+
+
+def _collections_while_building(tmp_path: Path, enabled: bool, monkeypatch) -> list[str]:
+    """The collector's runs (generation; ``build`` where ``api.build`` started and ended)
+    while ``batch.process`` builds the example, the collector switched on or off before; its
+    state is as it was afterwards."""
+    import gc
+
+    from greenmine_docs import api
+    from greenmine_docs.batch import process
+
+    task = collect_tasks(EXAMPLE_DIR, tmp_path / "out", as_of=None, strict=False,
+                         zip_bundle=False, validate_only=False)[0]
+    (tmp_path / "out").mkdir(parents=True)
+    seen: list[str] = []
+    build = api.build
+
+    def marked(*a, **k):
+        seen.append("build")
+        try:
+            return build(*a, **k)
+        finally:
+            seen.append("build")
+
+    def note(phase: str, info: dict) -> None:
+        if phase == "start":
+            seen.append(str(info["generation"]))
+
+    monkeypatch.setattr(api, "build", marked)
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    gc.callbacks.append(note)
+    try:
+        outcome = process(task)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.callbacks.remove(note)
+        (gc.enable if was else gc.disable)()
+    assert outcome.status == "已生成", outcome
+    return seen
+
+
+def test_a_build_runs_no_collection_but_one_of_the_young_afterwards(tmp_path, monkeypatch):
+    seen = _collections_while_building(tmp_path / "on", True, monkeypatch)
+    start = seen.index("build")
+    assert seen[start:start + 3] == ["build", "build", "0"]
+    # a switched-off collector stays off and collects nothing
+    assert _collections_while_building(tmp_path / "off", False, monkeypatch) == ["build"] * 2
