@@ -161,6 +161,21 @@ def test_fast_table_rows_equal_python_docx_rows(make_doc: str, case: int) -> Non
     assert etree.tostring(d1.element.body) == etree.tostring(d2.element.body)
 
 
+def test_remembered_rows_tell_equal_values_of_other_types_apart() -> None:
+    """Rows are remembered by their values (the same rows come back in every mine); ``1000``,
+    ``1000.0`` and ``True == 1`` are equal keys but different cells, and a value that cannot
+    be a key is written all the same."""
+    from greenmine_docs.docx.document import new_document
+    from greenmine_docs.docx.tables import Cell, add_table
+
+    for rows in ([[1000, 1, Cell(1000, bold=True)]], [[1000.0, True, Cell(1000.0, bold=True)]],
+                 [[1000, 1, Cell(1000, bold=True)]], [[["列表"], Cell(["值"]), 2.5]]):
+        d1, d2 = new_document(), new_document()
+        _reference_table(d1, ["a", "b", "c"], rows, font_size=9)
+        add_table(d2, ["a", "b", "c"], rows, font_size=9)
+        assert etree.tostring(d1.element.body) == etree.tostring(d2.element.body), rows
+
+
 def test_fast_table_refuses_control_characters_like_python_docx() -> None:
     from greenmine_docs.docx.document import new_document
     from greenmine_docs.docx.tables import add_table

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from typing import Any, Literal, Sequence
+from typing import Any, Literal, NamedTuple, Sequence
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
@@ -184,6 +184,79 @@ _TBL_LOOK = ('<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:las
              'w:noHBand="0" w:noVBand="1" w:val="04A0"/>')
 
 
+class _Shape(NamedTuple):
+    """What a table's rows share: column count and widths, cell openings (header, body), the
+    header shading, the paragraph styles, the columns' alignments and the rows' least height.
+    A tuple: equal shapes hash equal, so rows of equal tables of every mine share their XML."""
+
+    ncols: int
+    widths: tuple[float, ...]
+    head_open: tuple[str, ...]
+    body_open: tuple[str, ...]
+    shade: str
+    head_style: _ParaStyle
+    text_style: _ParaStyle
+    aligns: tuple[str, ...]
+    height: str
+
+
+def _row(shape: _Shape, head: bool, keep: bool, merges: tuple[str, ...],
+         values: Sequence[Any]) -> str:
+    """A row's XML, remembered (:func:`_row_xml`) where its values can be a key: most rows of
+    a mine's tables (indicators, their scores, fixed texts) are those of the mine before. The
+    values' types are part of the key, since equal values of other types (``1``, ``1.0``,
+    ``True``) are written differently."""
+    row = tuple(values)
+    types: tuple[Any, ...] = tuple(map(type, row))
+    if Cell in types:
+        types += tuple((type(v.text), type(v.span)) for v in row if type(v) is Cell)
+    try:
+        return _row_xml(shape, head, keep, merges, row, types)
+    except TypeError:  # a value that cannot be a key (a list …): made as it is
+        return _row_xml.__wrapped__(shape, head, keep, merges, row, types)
+
+
+@functools.lru_cache(maxsize=4096)
+def _row_xml(shape: _Shape, head: bool, keep: bool, merges: tuple[str, ...],
+             values: tuple[Any, ...], types: tuple[Any, ...]) -> str:
+    """A table row: header (repeated on every page) or body, kept with the next row or not,
+    with the vertical merges of its cells (``merges``: one per grid column, or none);
+    ``types``: the values' types, only a key."""
+    ncols, widths = shape.ncols, shape.widths
+    out = ['<w:tr><w:trPr><w:cantSplit w:val="true"/>'
+           + ('<w:tblHeader w:val="true"/>' if head else shape.height) + "</w:trPr>"]
+    opening = shape.head_open if head else shape.body_open
+    style = shape.head_style if head else shape.text_style
+    col_aligns, n_aligns = shape.aligns, len(shape.aligns)
+    col = 0
+    for value in values:
+        if col >= ncols:
+            break
+        if isinstance(value, Cell):
+            text, span, bold, align = value.text, value.span, value.bold, value.align
+            span = max(1, min(span, ncols - col))
+        else:
+            text, span, bold, align = value, 1, False, None
+        if not align:
+            align = "center" if head else (
+                col_aligns[col] if col < n_aligns else
+                ("right" if isinstance(text, (int, float)) else "left"))
+        merge = merges[col] if merges else ""
+        if span > 1 or merge:
+            width = Mm(sum(widths[col:col + span])).twips
+            tc = (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>'
+                  + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "") + merge
+                  + (shape.shade if head else "") + '<w:vAlign w:val="center"/></w:tcPr>')
+        else:
+            tc = opening[col]
+        out.append(_cell_xml(tc, style.start(align, bold, keep), text))
+        col += span
+    for i in range(col, ncols):  # short row: keep widths, leave cells empty but styled
+        out.append(_cell_xml(shape.body_open[i], shape.text_style.start(None, False, keep), ""))
+    out.append("</w:tr>")
+    return "".join(out)
+
+
 def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
               rows: Sequence[Sequence[Any]], *, widths_mm: Sequence[float] | None = None,
               aligns: Sequence[str] | None = None, total_width_mm: float = TYPE_WIDTH_MM,
@@ -242,7 +315,6 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
                       + (shade if head else "") + '<w:vAlign w:val="center"/></w:tcPr>'
                       for tw in twips] for head in (True, False)}
     col_aligns: Sequence[str] = aligns or ()
-    n_aligns = len(col_aligns)
     first_body = len(header_rows)
     vmerge: dict[tuple[int, int], str] = {}  # (table row, grid column) -> w:vMerge
     for first, last, column in merges:
@@ -254,43 +326,14 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
               if row_height_mm is not None else "")
     kept = {first_body + i for i in keep_with_next}
 
-    def add_row(index: int, values: Sequence[Any], *, head: bool) -> None:
-        out.append('<w:tr><w:trPr><w:cantSplit w:val="true"/>'
-                   + ('<w:tblHeader w:val="true"/>' if head else height) + "</w:trPr>")
-        opening = tc_open[head]
-        style = head_style if head else text_style
-        keep = index in kept
-        col = 0
-        for value in values:
-            if col >= ncols:
-                break
-            if isinstance(value, Cell):
-                text, span, bold, align = value.text, value.span, value.bold, value.align
-                span = max(1, min(span, ncols - col))
-            else:
-                text, span, bold, align = value, 1, False, None
-            if not align:
-                align = "center" if head else (
-                    col_aligns[col] if col < n_aligns else
-                    ("right" if isinstance(text, (int, float)) else "left"))
-            merge = vmerge.get((index, col), "") if vmerge else ""
-            if span > 1 or merge:
-                width = Mm(sum(widths[col:col + span])).twips if span > 1 else twips[col]
-                tc = (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>'
-                      + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "") + merge
-                      + (shade if head else "") + '<w:vAlign w:val="center"/></w:tcPr>')
-            else:
-                tc = opening[col]
-            out.append(_cell_xml(tc, style.start(align, bold, keep), text))
-            col += span
-        for i in range(col, ncols):  # short row: keep widths, leave cells empty but styled
-            out.append(_cell_xml(tc_open[False][i], text_style.start(None, False, keep), ""))
-        out.append("</w:tr>")
-
-    for index, values in enumerate(header_rows):
-        add_row(index, values, head=True)
-    for index, body_row in enumerate(rows, start=first_body):
-        add_row(index, body_row, head=False)
+    shape = _Shape(ncols, tuple(widths), tuple(tc_open[True]), tuple(tc_open[False]), shade,
+                   head_style, text_style, tuple(col_aligns), height)
+    merged = {row for row, _ in vmerge}
+    for index, values in enumerate([*header_rows, *rows]):
+        head = index < first_body
+        row_merges = tuple(vmerge.get((index, col), "") for col in range(ncols)) \
+            if index in merged else ()
+        out.append(_row(shape, head, index in kept, row_merges, values))
     out.append("</w:tbl>")
     if as_island:
         insert_block(body._element, islands.island(part, "".join(out), styles={
