@@ -248,6 +248,12 @@ def fingerprint(task: MineTask, raw: "RawInput",
 def process(task: MineTask, previous: dict[str, Any] | None = None) -> MineOutcome:
     """Validate and build one mine (through :mod:`greenmine_docs.api`, as ``greenmine build``
     does); never raises for a bad input."""
+    with contextlib.nullcontext() if task.validate_only else _collected_once():
+        return _process(task, previous)
+
+
+def _process(task: MineTask, previous: dict[str, Any] | None) -> MineOutcome:
+    """:func:`process`, with the collector as it set it."""
     from . import api
 
     source = task.path if task.path is not None else task.raw
@@ -267,9 +273,8 @@ def process(task: MineTask, previous: dict[str, Any] | None = None) -> MineOutco
         api.check(run, strict=task.strict)
     else:
         try:
-            with _collected_once():
-                result = api.build(run, task.out_dir, strict=task.strict, force=True,
-                                   pdf=task.pdf, toc_pages=task.toc_pages)
+            result = api.build(run, task.out_dir, strict=task.strict, force=True, pdf=task.pdf,
+                               toc_pages=task.toc_pages)
         except OutputError as e:  # read and checked, but its documents could not be written
             return _unwritable(task.key, e)
         written, manifest = result.written, result.manifest
@@ -542,11 +547,12 @@ class _TableValidation:
 
 @contextlib.contextmanager
 def _collected_once() -> Iterator[None]:
-    """Building a mine makes some hundred thousand short-lived objects: the cyclic collector
-    would run tens of times meanwhile and promote survivors into older generations, whose
-    collections walk the whole warm process (templates, layouts, caches). Paused during the
-    build, it collects the young generation once afterwards (the mine's own cycles, such as
-    its documents' packages). Measured with ``benchmarks/mines_cpu.py``: see the commit."""
+    """Reading, checking and building a mine makes some hundred thousand short-lived
+    objects: the cyclic collector would run tens of times meanwhile and promote survivors into
+    older generations, whose collections walk the whole warm process (templates, layouts,
+    caches). Paused for the mine, it collects the young generation once afterwards (the mine's
+    own cycles, such as its documents' packages). Not when only validating: a mine then takes a
+    millisecond, and the collector's own thresholds suit that better."""
     import gc
 
     from .xlsx.read import gc_paused

@@ -218,7 +218,7 @@ def _collections_while_building(tmp_path: Path, enabled: bool, monkeypatch) -> l
     return seen
 
 
-def test_a_build_runs_no_collection_but_one_of_the_young_afterwards(tmp_path, monkeypatch):
+def test_a_mine_runs_no_collection_but_one_of_the_young_afterwards(tmp_path, monkeypatch):
     seen = _collections_while_building(tmp_path / "on", True, monkeypatch)
     start = seen.index("build")
     assert seen[start:start + 3] == ["build", "build", "0"]
