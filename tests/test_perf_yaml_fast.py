@@ -84,6 +84,7 @@ FALLBACKS = [
     "just text\n",
     "",
     "# only a comment\n",
+    "0: >#\n", "a: |-#\n  x\n",  # a comment right after a block scalar's header: ruamel refuses
 ]
 
 

@@ -41,6 +41,15 @@ def _unusual(text: str) -> bool:
         "?" in text and _UNUSUAL.search(text) is not None)
 
 
+def _header_comment(text: str, at: int) -> bool:
+    """Whether the header of the block scalar whose ``|`` or ``>`` is at ``at`` (with its
+    chomping and indentation indicators) runs into a ``#`` with no space between."""
+    i = at + 1
+    while i < len(text) and i - at <= 2 and text[i] in "+-123456789":
+        i += 1
+    return i < len(text) and text[i] == "#"
+
+
 class _Fallback(Exception):
     """The text uses something the fast path leaves to ruamel.yaml."""
 
@@ -230,6 +239,8 @@ def _build(loader: Any, text: str, source: str
                 if event.anchor is not None or event.tag is not None:
                     raise _Fallback
                 plain, text_value, mark = not event.style, event.value, event.start_mark
+                if event.style in ("|", ">") and _header_comment(text, mark.index):
+                    raise _Fallback  # ">#": libyaml reads a comment, ruamel.yaml an error
                 if not plain:
                     value = str(text_value)
                 elif text_value and text_value[0] not in _SPECIAL_FIRST:
