@@ -468,21 +468,25 @@ def _run_tasks(work: list[tuple[MineTask, dict[str, Any] | None]], jobs: int,
         # idle at the end; validating takes a millisecond: batches of them
         chunk = max(1, min(64, len(work) // (jobs * 8) or 1)) if validate_only else 1
         _warm_up(validate_only)
-        if not validate_only and not (work[0][0].pdf or work[0][0].toc_pages):
-            # the first mine is built here, before forking: the workers then inherit what it
-            # set up once per process (templates opened, workbook layouts, fonts, indicator
-            # sets) instead of each building it again. Not with LibreOffice: a third one
-            # started here only for the first mine costs more than the workers' own set-up
-            take(_worker(work[0]))
-            work = work[1:]
-        with _settled_heap(), multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for outcome in pool.imap(_worker, work, chunksize=chunk):
-                take(outcome)
-            # workers that end on their own stop their LibreOffice (a finalizer of the
-            # session); leaving the block early terminates them, and each one's helper then
-            # stops its LibreOffice when its input closes
-            pool.close()
-            pool.join()
+        try:
+            if not validate_only and not (work[0][0].pdf or work[0][0].toc_pages):
+                # the first mine is built here, before forking: the workers then inherit what
+                # it set up once per process (templates opened, workbook layouts, fonts,
+                # indicator sets) instead of each building it again. Not with LibreOffice: a
+                # third one started here only for the first mine costs more than the workers'
+                # own set-up
+                take(_worker(work[0]))
+                work = work[1:]
+            with _settled_heap(), multiprocessing.get_context("fork").Pool(jobs) as pool:
+                for outcome in pool.imap(_worker, work, chunksize=chunk):
+                    take(outcome)
+                # workers that end on their own stop their LibreOffice (a finalizer of the
+                # session); leaving the block early terminates them, and each one's helper
+                # then stops its LibreOffice when its input closes
+                pool.close()
+                pool.join()
+        finally:
+            _cool_down()
 
 
 class _TableValidation:
@@ -609,6 +613,15 @@ def _warm_up(validate_only: bool) -> None:
         import docxtpl  # noqa: F401
         import openpyxl  # noqa: F401
         import PIL.Image  # noqa: F401
+
+
+def _cool_down() -> None:
+    """Undo what :func:`_warm_up` set for the workers that this process keeps after the run
+    (the web desk runs a batch and then single documents): a workbook layout's first document
+    is again written by openpyxl, not from a skeleton made for it at once."""
+    from .xlsx.write import eager_skeletons
+
+    eager_skeletons(False)
 
 
 def check_out_dir(out_dir: Path, *, force: bool = False) -> None:

@@ -53,6 +53,11 @@ def test_batch_builds_documents_zips_and_reuses_unchanged(tmp_path):
     src = _corpus(tmp_path, 3)
     out = tmp_path / "out"
     first = run_batch(src, out, jobs=2, zip_bundles=True)
+    from greenmine_docs.xlsx import fill
+
+    # what the workers were set up with does not stay in this process (the web desk builds
+    # single documents after a batch: a layout's first workbook is openpyxl's again)
+    assert fill._EAGER is False
     built = [o for o in first.outcomes if o.status == "已生成"]
     assert len(built) == 3 and not any(o.reused for o in first.outcomes)
     for o in built:
