@@ -40,6 +40,9 @@ so a restyled template still decides the fonts); every style does too.
 """
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from .cn import cn_date, cn_date_upper, cn_heading_number, cn_month, cn_number
 from .document import new_document, to_bytes
 from .fields import add_field, add_page_number, add_toc, set_update_fields
@@ -47,12 +50,14 @@ from .fonts import DEFAULT_FONTS, SIZES, FontScheme, set_run_font, set_style_fon
 from .page import (MARGINS_MM, TYPE_WIDTH_MM, empty_footers, page_number_footers,
                    page_numbering, section_break, set_doc_grid, setup_page,
                    suppress_first_page_number)
-from .office import PdfResult, docx_bytes_to_pdf
-from .pdf import find_soffice
 from .styles import apply_official_styles
 from .tables import Cell, add_table
 from .text import add_text
 from .writer import Writer
+
+if TYPE_CHECKING:
+    from .office import PdfResult, docx_bytes_to_pdf
+    from .pdf import find_soffice
 
 __all__ = [
     "Cell", "DEFAULT_FONTS", "FontScheme", "MARGINS_MM", "PdfResult", "SIZES", "TYPE_WIDTH_MM",
@@ -63,3 +68,18 @@ __all__ = [
     "set_doc_grid", "set_run_font", "set_style_font", "set_update_fields", "setup_page",
     "suppress_first_page_number", "to_bytes",
 ]
+
+# LibreOffice's side (a running office, fonts for the PDF) is imported when first asked for:
+# a build without --pdf does not load it
+_HOMES = {"PdfResult": "office", "docx_bytes_to_pdf": "office", "find_soffice": "pdf"}
+
+
+def __getattr__(name: str) -> Any:
+    """``PdfResult``, ``docx_bytes_to_pdf`` and ``find_soffice`` imported from their modules
+    when first asked for."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value

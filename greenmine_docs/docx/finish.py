@@ -19,11 +19,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
-from .office import ConversionFailed, Office, shared_office
 from .pdf import find_soffice, missing_soffice
-from .pdf_fonts import pdf_faces
 from .toc import fill_tocs, has_toc
+
+if TYPE_CHECKING:
+    from .office import ConversionFailed, Office
 
 NO_PAGES = ("目录已列出各级标题，未填页码（未找到 LibreOffice）；在 Word 中打开文档会自动更新目录和页码，"
             "WPS 中右键目录选“更新域”。")
@@ -46,22 +48,43 @@ def finish_documents(files: dict[str, bytes], *, pdf: bool = False, toc_pages: b
     """Fill the tables of contents of every DOCX in ``files`` (with the page numbers of
     LibreOffice's layout when ``pdf`` or ``toc_pages``) and, with ``pdf``, add ``NAME.pdf`` for
     each ``NAME.docx``. Raises :class:`DependencyError` for ``pdf`` without LibreOffice (before
-    any work)."""
-    asked = pdf or toc_pages
-    office = (office or shared_office()) if asked else None
-    if asked and office is None:
+    any work). LibreOffice's side (:mod:`.office`) is imported only when asked for."""
+    if not (pdf or toc_pages):
+        return _headings_only(files)
+    from .office import shared_office
+
+    office = office or shared_office()
+    if office is None:
         raise missing_soffice()
+    return _laid_out(files, office, pdf=pdf)
+
+
+def _headings_only(files: dict[str, bytes]) -> Finished:
+    """The tables of contents with their headings, without page numbers."""
+    result = Finished(dict(files))
+    notes: set[str] = set()
+    for name, data in files.items():
+        if PurePath(name).suffix.lower() != ".docx":
+            continue
+        filled = result.files[name] = fill_tocs(data)  # ``data`` itself: no TOC
+        if filled is not data or getattr(data, "tocs_filled", False):
+            notes.add(NOT_ASKED if find_soffice() is not None else NO_PAGES)
+    result.notes = sorted(notes)
+    return result
+
+
+def _laid_out(files: dict[str, bytes], office: Office, *, pdf: bool) -> Finished:
+    """The tables of contents with the page numbers of ``office``'s layout, and the PDFs
+    with ``pdf``."""
+    from .office import ConversionFailed
+    from .pdf_fonts import pdf_faces
+
     result = Finished({})
     notes: set[str] = set()
     faces: set[str] = set()
     for name, data in files.items():
         result.files[name] = data
         if PurePath(name).suffix.lower() != ".docx":
-            continue
-        if office is None:  # the headings, without page numbers (``data`` itself: no TOC)
-            filled = result.files[name] = fill_tocs(data)
-            if filled is not data or getattr(data, "tocs_filled", False):
-                notes.add(NOT_ASKED if find_soffice() is not None else NO_PAGES)
             continue
         toc = has_toc(data)
         if not toc and not pdf:
@@ -83,7 +106,7 @@ def finish_documents(files: dict[str, bytes], *, pdf: bool = False, toc_pages: b
             result.files[str(PurePath(name).with_suffix(".pdf"))] = converted.pdf
             faces.update(pdf_faces(converted.pdf) or ())
     result.notes = sorted(notes)
-    if pdf and office is not None:
+    if pdf:
         result.pdf_faces = sorted(faces)
         result.notes.append(_font_note(office, result.pdf_faces))
     return result

@@ -377,12 +377,9 @@ def _lint_cached(path: str, mtime_ns: int, size: int, known: frozenset[str] | No
     """The findings about a template (already through the package checks); none, without
     looking, for a content found clean before with the same variables (see
     :mod:`.template_verdicts`)."""
-    from .. import limits
-    from .template_verdicts import passed, record_pass
+    from .template_verdicts import lint_given, passed, record_pass
 
-    # (the trial render runs under the template limits in force)
-    given = (sorted(known) if known is not None else None, limits.TEMPLATE_SECONDS,
-             limits.MAX_TEMPLATE_TEXT, limits.MAX_TEMPLATE_LOOPS)
+    given = lint_given(known)  # (the trial render runs under the template limits in force)
     if passed("lint", Path(path), given):
         return ()
     findings = _lint(path, known)

@@ -29,6 +29,31 @@ def passed(check: str, path: Path, *parts: object) -> bool:
     return digest is not None and usercache.load(KIND, digest) == _PASSED
 
 
+def lint_given(known: frozenset[str] | None) -> tuple[object, ...]:
+    """What a lint's verdict depends on besides the template: the variables given and the
+    limits its trial render runs under."""
+    from .. import limits
+
+    return (tuple(sorted(known)) if known is not None else None, limits.TEMPLATE_SECONDS,
+            limits.MAX_TEMPLATE_TEXT, limits.MAX_TEMPLATE_LOOPS)
+
+
+def lint_passed(path: Path, known: frozenset[str] | None) -> bool:
+    """Whether the lint with the variables ``known`` passed before on ``path``'s content: a
+    render can then skip it without even importing the linter. Asked once per file version
+    and process (a batch renders the same templates for every mine)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return _lint_passed(str(path.resolve()), stat.st_mtime_ns, stat.st_size, lint_given(known))
+
+
+@functools.lru_cache(maxsize=64)
+def _lint_passed(path: str, mtime_ns: int, size: int, given: tuple[object, ...]) -> bool:
+    return passed("lint", Path(path), given)
+
+
 def record_pass(check: str, path: Path, *parts: object) -> None:
     """Remember that ``check`` passed on ``path``'s content under ``parts``."""
     digest = _key(check, path, parts)

@@ -27,7 +27,6 @@ def open_template(path: str | Path, *, lint: bool = True) -> Any:
     styles the generators need are added when the template lacks them. ``lint=False``: the
     caller lints it itself, with the variables it provides (:func:`render_template` does, which
     finds everything the lint without them finds, and more)."""
-    from .template_lint import check_template
     from .tplguard import GuardedDocxTemplate
 
     from ..safety.inputs import file_problem
@@ -45,7 +44,7 @@ def open_template(path: str | Path, *, lint: bool = True) -> Any:
     key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
     _guard_template(*key)
     if lint:
-        check_template(path)  # broken tags: one located report instead of a Jinja error
+        _check(path, None)  # broken tags: one located report instead of a Jinja error
     tpl = GuardedDocxTemplate(str(path))
     tpl.template_name = path.name
     doc, memo = _prepared_copyable(*key)
@@ -212,6 +211,18 @@ def template_error(e: Exception, path: Path) -> TemplateError:
                          hint="请检查模板中的标签。" + lint)
 
 
+def _check(path: Path, known: frozenset[str] | None) -> None:
+    """:func:`~.template_lint.check_template` with the variables ``known``, unless that lint
+    passed before on this content (:mod:`.template_verdicts`): a rebuild then does not even
+    import the linter and its trial render (~4 ms)."""
+    from .template_verdicts import lint_passed
+
+    if not lint_passed(path, known):
+        from .template_lint import check_template
+
+        check_template(path, known=known)
+
+
 def render_template(path: str | Path, build_context: Callable[[Any], dict[str, Any]]) -> bytes:
     """Render the DOCX template at ``path`` and return the document's bytes.
 
@@ -221,7 +232,6 @@ def render_template(path: str | Path, build_context: Callable[[Any], dict[str, A
 
     from .bounds import rendering
     from .jinja_env import make_env
-    from .template_lint import check_template
 
     from ..docx import islands
 
@@ -230,7 +240,7 @@ def render_template(path: str | Path, build_context: Callable[[Any], dict[str, A
     islands.enable(tpl.docx.part)  # written by package_bytes below
     context = build_context(tpl)
     # broken tags (one located report instead of a Jinja error), unknown variables
-    check_template(path, known=context)
+    _check(path, frozenset(context))
     try:
         with rendering():  # one budget of time, text and loops for the whole document
             tpl.render(context, jinja_env=make_env())
