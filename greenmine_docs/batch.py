@@ -616,9 +616,10 @@ def _warm_up(validate_only: bool) -> None:
 
 
 def _cool_down() -> None:
-    """Undo what :func:`_warm_up` set for the workers that this process keeps after the run
-    (the web desk runs a batch and then single documents): a workbook layout's first document
-    is again written by openpyxl, not from a skeleton made for it at once."""
+    """Undo what :func:`_warm_up` set for the workers that this process would keep after the
+    run (a program that runs a batch with workers and then builds documents itself): a
+    workbook layout's first document is again written by openpyxl, not from a skeleton made
+    for it at once."""
     from .xlsx.write import eager_skeletons
 
     eager_skeletons(False)

@@ -55,8 +55,8 @@ def test_batch_builds_documents_zips_and_reuses_unchanged(tmp_path):
     first = run_batch(src, out, jobs=2, zip_bundles=True)
     from greenmine_docs.xlsx import fill
 
-    # what the workers were set up with does not stay in this process (the web desk builds
-    # single documents after a batch: a layout's first workbook is openpyxl's again)
+    # what the workers were set up with does not stay in this process (a program that builds
+    # documents itself after a batch gets a layout's first workbook from openpyxl again)
     assert fill._EAGER is False
     built = [o for o in first.outcomes if o.status == "已生成"]
     assert len(built) == 3 and not any(o.reused for o in first.outcomes)
