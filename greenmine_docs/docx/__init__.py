@@ -40,9 +40,9 @@ so a restyled template still decides the fonts); every style does too.
 """
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..lazy import lazy_exports
 from .cn import cn_date, cn_date_upper, cn_heading_number, cn_month, cn_number
 from .document import new_document, to_bytes
 from .fields import add_field, add_page_number, add_toc, set_update_fields
@@ -71,15 +71,5 @@ __all__ = [
 
 # LibreOffice's side (a running office, fonts for the PDF) is imported when first asked for:
 # a build without --pdf does not load it
-_HOMES = {"PdfResult": "office", "docx_bytes_to_pdf": "office", "find_soffice": "pdf"}
-
-
-def __getattr__(name: str) -> Any:
-    """``PdfResult``, ``docx_bytes_to_pdf`` and ``find_soffice`` imported from their modules
-    when first asked for."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f".{home}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, {"PdfResult": "office", "docx_bytes_to_pdf": "office",
+                                      "find_soffice": "pdf"})

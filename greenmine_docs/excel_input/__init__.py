@@ -7,8 +7,9 @@ sections of the model appear in the workbook without changes here.
 """
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .mines import MinesTable, read_mines_table, render_mines_table, write_mines_table
@@ -26,13 +27,5 @@ _HOMES = {"MinesTable": "mines", "read_mines_table": "mines", "render_mines_tabl
           "write_template": "workbook", "write_workbook": "workbook", "dump_yaml": "yamlio",
           "write_yaml": "yamlio"}
 
-
-def __getattr__(name: str) -> Any:
-    """Each name of :data:`__all__` imported from its module when first asked for: reading a
-    mines table (``batch --validate-only``) does not load the workbook writers (openpyxl)."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f".{home}", __name__), name)
-    globals()[name] = value
-    return value
+# reading a mines table (``batch --validate-only``) does not load the workbook writers (openpyxl)
+__getattr__ = lazy_exports(__name__, _HOMES)
