@@ -24,10 +24,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from docx.shared import Mm
-
 from .styles import LINE_PITCH
-from .tables import CELL_MARGIN_PT, LINE_PITCH_EM, Cell, cell_text, page_chunks, row_heights
+from .tables import LINE_PITCH_EM, Cell, cell_text, chars_per_line, page_chunks, row_heights
 
 CHARS_LINE = 28  # 3号 characters a body line holds (styles: the official 28 a line)
 CROSSING_SLACK_PT = 3 * LINE_PITCH  # lines moved overleaf by widow control and kept headings
@@ -116,27 +114,29 @@ def ems_bounds(text: str) -> tuple[float, float]:
     return wide + 0.25 * narrow, wide + 0.65 * narrow
 
 
-def text_lines(text: str, *, indent: float = 2.0) -> tuple[int, int]:
+def text_lines(text: str, *, indent: float = 2.0, indent_most: float | None = None
+               ) -> tuple[int, int]:
     """Lines a body paragraph (or heading) of ``text`` with a first-line ``indent`` of that
     many characters takes, least and most: at most :data:`CHARS_LINE` characters a line, at
     least one fewer (a line may end a character early, before a mark that cannot start one),
-    and one more line where a word of Latin letters or digits may move whole to the next."""
+    and one more line where a word of Latin letters or digits may move whole to the next.
+    ``indent_most``: the widest first-line indent, when it is not known exactly (a list
+    item's number)."""
     lines_lo = lines_hi = 0
+    first_most = indent if indent_most is None else indent_most
     for part in text.split("\n"):
         lo, hi = ems_bounds(part)
         lines_lo += max(1, math.ceil((indent + lo) / CHARS_LINE))
-        lines_hi += max(1, math.ceil((indent + hi) / (CHARS_LINE - 1))) + \
+        lines_hi += max(1, math.ceil((first_most + hi) / (CHARS_LINE - 1))) + \
             (1 if _has_long_ascii_run(part) else 0)
-        indent = 0.0
+        indent = first_most = 0.0
     return lines_lo, lines_hi
 
 
 def text_pt(text: str, indent: float, indent_most: float | None = None) -> tuple[float, float]:
     """Height (pt) of a body paragraph or heading of ``text``, least and most
-    (:func:`text_lines` at the body's pitch); ``indent_most``: the widest first-line indent
-    when it is not known exactly (a list item's number)."""
-    lo = text_lines(text, indent=indent)[0]
-    hi = text_lines(text, indent=indent if indent_most is None else indent_most)[1]
+    (:func:`text_lines` at the body's pitch)."""
+    lo, hi = text_lines(text, indent=indent, indent_most=indent_most)
     return lo * LINE_PITCH, hi * LINE_PITCH
 
 
@@ -149,19 +149,14 @@ def least_row_pt(values: Sequence[Any], widths_mm: Sequence[float], size: float)
     for value in values:
         text, span = (cell_text(value.text), max(1, value.span)) if isinstance(value, Cell) \
             else (cell_text(value), 1)
-        n = _least_lines(text, _most_per_line(sum(widths_mm[col:col + span]), size))
+        # a character more a line than the estimate counts
+        n = _least_lines(text, chars_per_line(sum(widths_mm[col:col + span]), size) + 1)
         col += span
         lines = max(lines, n)
     return lines * LINE_PITCH_EM * size + 3.0
 
 
-# the same texts and widths come back in every table of a batch (as in tables.py)
-@functools.lru_cache(maxsize=256)
-def _most_per_line(width_mm: float, size: float) -> int:
-    """Characters of ``size`` pt a line of a cell ``width_mm`` wide may hold, at most."""
-    return max(1, math.floor((Mm(width_mm).pt - 2 * CELL_MARGIN_PT) / size)) + 1
-
-
+# the same texts come back in every table of a batch (as in tables.py)
 @functools.lru_cache(maxsize=4096)
 def _least_lines(text: str, per_line: int) -> int:
     """Lines ``text`` takes at the least, ``per_line`` characters a line."""

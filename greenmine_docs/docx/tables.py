@@ -371,7 +371,7 @@ def _ems(text: str) -> float:
 
 def row_height_pt(values: Sequence[Any], widths_mm: Sequence[float], size: float) -> float:
     """Estimated height (pt) of a table row: the tallest cell's wrapped lines."""
-    return _row_height(values, widths_mm, size, [_per_line(w, size) for w in widths_mm])
+    return _row_height(values, widths_mm, size, [chars_per_line(w, size) for w in widths_mm])
 
 
 def _row_height(values: Sequence[Any], widths_mm: Sequence[float], size: float,
@@ -391,7 +391,7 @@ def _row_height(values: Sequence[Any], widths_mm: Sequence[float], size: float,
                 text, span = cell_text(value), 1
             width = widths_mm[col] if span == 1 and col < len(widths_mm) else \
                 sum(widths_mm[col:col + span])
-            n = _cell_lines(text, _per_line(width, size))
+            n = _cell_lines(text, chars_per_line(width, size))
             col += span
         if n > lines:
             lines = n
@@ -401,7 +401,7 @@ def _row_height(values: Sequence[Any], widths_mm: Sequence[float], size: float,
 # The same texts (an indicator's wording, a column's width) come back in every row and every
 # mine of a batch: their counts are remembered, bounded, and are the very numbers computed.
 @functools.lru_cache(maxsize=256)
-def _per_line(width_mm: float, size: float) -> int:
+def chars_per_line(width_mm: float, size: float) -> int:
     """Whole characters of ``size`` pt a line of a cell ``width_mm`` wide holds (a line ends
     early rather than late)."""
     width_pt = Mm(width_mm).pt - 2 * CELL_MARGIN_PT
@@ -417,7 +417,7 @@ def _cell_lines(text: str, per_line: int) -> int:
 def row_heights(rows: Sequence[Sequence[Any]], widths_mm: Sequence[float],
                 size: float) -> list[float]:
     """Estimated height (pt) of each of ``rows`` (:func:`row_height_pt`)."""
-    per_line = [_per_line(w, size) for w in widths_mm]
+    per_line = [chars_per_line(w, size) for w in widths_mm]
     return [_row_height(r, widths_mm, size, per_line) for r in rows]
 
 

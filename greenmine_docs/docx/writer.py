@@ -446,20 +446,23 @@ class Writer:
         page before — if they leave at least ``leaving`` pt of the page. False when there is
         none (or they would leave less)."""
         lead = self._lead if self._lead and self._lead[-1][0] is self.last_block() else []
-        heights = [text_pt(text, indent, most) for _, text, indent, most, _ in lead]
+        # measured from the table back, only as far as the share allows (the text before a
+        # table may be a whole narrative)
         page, total, start, taken = self._page_pt(), 0.0, None, 0.0
-        for k in range(len(lead) - 1, -1, -1):
-            total += heights[k][1]
+        heights: list[tuple[float, float]] = []
+        for _, text, indent, most, kept in reversed(lead):
+            heights.append(text_pt(text, indent, most))
+            total += heights[-1][1]
             if total > page * LEAD_SHARE:
                 break
-            if lead[k][4]:
-                start, taken = k, total
+            if kept:
+                start, taken = len(heights), total  # the blocks from this one on, counted back
         if start is None or page - taken < leaving:
             return False
-        lead[start][0].addprevious(parse_xml(PAGE_BREAK_P))
+        lead[-start][0].addprevious(parse_xml(PAGE_BREAK_P))
         mark = self.last_block()
         self.cursor.start_page(mark)
-        for lo, hi in heights[start:]:
+        for lo, hi in reversed(heights[:start]):
             self.cursor.add(lo, hi, page, mark, known_before=True)
         return True
 
