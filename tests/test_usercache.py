@@ -35,6 +35,7 @@ def _new_process() -> None:
     template_lint._lint_cached.cache_clear()
     template_package._checked.cache_clear()
     template_verdicts._content_digest.cache_clear()
+    template_verdicts._LINTS_PASSED.clear()
 
 
 def test_an_entry_comes_back_only_whole(cache: Path) -> None:

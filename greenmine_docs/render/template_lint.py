@@ -377,14 +377,13 @@ def _lint_cached(path: str, mtime_ns: int, size: int, known: frozenset[str] | No
     """The findings about a template (already through the package checks); none, without
     looking, for a content found clean before with the same variables (see
     :mod:`.template_verdicts`)."""
-    from .template_verdicts import lint_given, passed, record_pass
+    from .template_verdicts import lint_passed, record_lint_pass
 
-    given = lint_given(known)  # (the trial render runs under the template limits in force)
-    if passed("lint", Path(path), given):
+    if lint_passed(Path(path), known):
         return ()
     findings = _lint(path, known)
     if not findings:
-        record_pass("lint", Path(path), given)
+        record_lint_pass(Path(path), known)
     return findings
 
 

@@ -29,7 +29,7 @@ def passed(check: str, path: Path, *parts: object) -> bool:
     return digest is not None and usercache.load(KIND, digest) == _PASSED
 
 
-def lint_given(known: frozenset[str] | None) -> tuple[object, ...]:
+def _lint_given(known: frozenset[str] | None) -> tuple[object, ...]:
     """What a lint's verdict depends on besides the template: the variables given and the
     limits its trial render runs under."""
     from .. import limits
@@ -46,12 +46,26 @@ def lint_passed(path: Path, known: frozenset[str] | None) -> bool:
         stat = path.stat()
     except OSError:
         return False
-    return _lint_passed(str(path.resolve()), stat.st_mtime_ns, stat.st_size, lint_given(known))
+    given = _lint_given(known)
+    version = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, given)
+    if version in _LINTS_PASSED:
+        return True
+    if not passed("lint", path, given):
+        return False
+    if len(_LINTS_PASSED) >= 64:
+        _LINTS_PASSED.clear()
+    _LINTS_PASSED.add(version)
+    return True
 
 
-@functools.lru_cache(maxsize=64)
-def _lint_passed(path: str, mtime_ns: int, size: int, given: tuple[object, ...]) -> bool:
-    return passed("lint", Path(path), given)
+# the template versions (path, modification time, size) and lint inputs found passed in this
+# process: only passes, as the user's cache keeps only passes
+_LINTS_PASSED: set[tuple[object, ...]] = set()
+
+
+def record_lint_pass(path: Path, known: frozenset[str] | None) -> None:
+    """Remember that the lint with the variables ``known`` passed on ``path``'s content."""
+    record_pass("lint", path, _lint_given(known))
 
 
 def record_pass(check: str, path: Path, *parts: object) -> None:
