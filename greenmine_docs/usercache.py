@@ -130,7 +130,7 @@ def store_entry(path: Path, body: bytes, keep: int | None) -> None:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the user's own
         write_bytes_atomic(path, _head(body) + b"\n" + body, force=True)
         if keep is not None:
-            prune(path.parent, keep, SUFFIX)
+            prune(path.parent, keep)
     except (OSError, GreenmineError):
         pass
 
@@ -147,11 +147,11 @@ def touch(path: Path) -> None:
         pass
 
 
-def prune(folder: Path, keep: int, suffix: str) -> None:
-    """Remove the entries (files ending in ``suffix``) used longest ago beyond ``keep`` (when
-    10 % more have gathered, so that not every store lists the folder's entries again and
-    again to remove one)."""
-    entries = [e for e in os.scandir(folder) if e.name.endswith(suffix)]
+def prune(folder: Path, keep: int) -> None:
+    """Remove the entries (files ending in :data:`SUFFIX`) used longest ago beyond ``keep``
+    (when 10 % more have gathered, so that not every store lists the folder's entries again
+    and again to remove one)."""
+    entries = [e for e in os.scandir(folder) if e.name.endswith(SUFFIX)]
     if len(entries) <= keep + keep // 10:
         return
     entries.sort(key=lambda e: e.stat().st_mtime_ns, reverse=True)
