@@ -61,19 +61,29 @@ def _toc_pages(data: bytes) -> list[str]:
             if p.style.name.startswith("toc ") and "\t" in p.text]
 
 
+def _pipe_socket(office) -> Path:
+    """The socket of the session's uno pipe (LibreOffice makes it in /tmp)."""
+    return Path(f"/tmp/OSL_PIPE_{os.getuid()}_{office._pipe}")
+
+
 def test_a_killed_libreoffice_is_started_again(libreoffice, plan_docx) -> None:
     from greenmine_docs.docx.office import Office
 
     with Office(libreoffice) as office:
         first = office.convert(plan_docx, name="a")
         assert first.tocs and office._proc is not None
-        helper = office._proc.pid
+        helper, pipe = office._proc.pid, _pipe_socket(office)
+        assert pipe.is_socket()
         for pid in _group(helper):  # LibreOffice dies under the helper
             os.kill(pid, signal.SIGKILL)
         again = office.convert(plan_docx, name="b", pdf=True)
         assert again.pdf is not None and again.pdf.startswith(b"%PDF")
         assert again.tocs == first.tocs
         assert office._proc is not None and office._proc.pid != helper
+        assert not pipe.exists()  # the killed one's socket is not left in /tmp
+        pipe = _pipe_socket(office)
+        assert pipe.is_socket()
+    assert not pipe.exists()  # nor the one that stopped at the end
 
 
 def test_a_hung_libreoffice_fails_that_document_and_the_next_one_converts(
@@ -83,7 +93,7 @@ def test_a_hung_libreoffice_fails_that_document_and_the_next_one_converts(
     with Office(libreoffice, timeout=8) as office:
         assert office.lays_out()
         assert office._proc is not None
-        helper = office._proc.pid
+        helper, pipe = office._proc.pid, _pipe_socket(office)
         for pid in _group(helper):
             os.kill(pid, signal.SIGSTOP)  # LibreOffice stops answering
         start = time.monotonic()
@@ -92,6 +102,7 @@ def test_a_hung_libreoffice_fails_that_document_and_the_next_one_converts(
         assert failed.value.timeout and "超过 8 秒" in failed.value.message
         assert time.monotonic() - start < 40  # not tried again
         assert office._proc is None and not Path(f"/proc/{helper}").exists()  # killed
+        assert not pipe.exists()
         done = office.convert(plan_docx, name="next", pdf=True)
         assert done.pdf is not None and done.pdf.startswith(b"%PDF")
 

@@ -1,7 +1,7 @@
 """Run by a Python that can ``import uno`` (LibreOffice's own, or the system one with
 python3-uno) — NOT inside greenmine's interpreter. Usage::
 
-    python _lo_uno.py SOFFICE PROFILE_URL [SCRATCH_DIR]
+    python _lo_uno.py SOFFICE PROFILE_URL [SCRATCH_DIR [PIPE_NAME]]
 
 Starts one private headless LibreOffice and serves documents until its standard input ends
 (:class:`greenmine_docs.docx.office.Office` keeps it for a whole run). It writes one JSON line
@@ -118,8 +118,8 @@ def _answer(obj):
     sys.stdout.flush()
 
 
-def main(soffice, profile, scratch=None):
-    pipe = "greenmine%d" % os.getpid()
+def main(soffice, profile, scratch=None, pipe=None):
+    pipe = pipe or "greenmine%d" % os.getpid()
     proc = subprocess.Popen(
         [soffice, "-env:UserInstallation=" + profile, "--headless", "--norestore", "--nologo",
          "--nodefault", "--accept=pipe,name=%s;urp;" % pipe],
@@ -152,4 +152,4 @@ def main(soffice, profile, scratch=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:4]))
+    sys.exit(main(*sys.argv[1:5]))

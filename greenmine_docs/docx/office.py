@@ -17,6 +17,7 @@ without page numbers.
 from __future__ import annotations
 
 import atexit
+import itertools
 import json
 import os
 import queue
@@ -36,6 +37,10 @@ from .pdf_fonts import FontPlan, font_plan, registry_xcu
 from .toc import TocEntry
 
 START_TIMEOUT = 120.0  # seconds for LibreOffice to answer after it was started
+# Where LibreOffice puts the socket of a named uno pipe (its runtime's rule: the first of these
+# it may write to). It removes the socket when it exits by itself, not when it is killed.
+PIPE_DIRS = (Path("/tmp"), Path("/var/tmp"))
+_sessions = itertools.count(1)
 
 
 class ConversionFailed(OutputError):
@@ -72,6 +77,7 @@ class Office:
         self._proc: subprocess.Popen[bytes] | None = None
         self._lines: queue.Queue[bytes] | None = None
         self._uno_failed = False
+        self._pipe = ""  # the running helper's uno pipe name
 
     # -- the work folder and its profile ----------------------------------------------------
     def _workdir(self) -> Path:
@@ -101,9 +107,11 @@ class Office:
         if uno_python is None:
             return False
         helper = Path(__file__).with_name("_lo_uno.py")
+        self._pipe = f"greenmine{os.getpid()}-{next(_sessions)}"
         try:
             self._proc = subprocess.Popen(
-                [uno_python, str(helper), self.soffice, self._profile_url, str(self._workdir())],
+                [uno_python, str(helper), self.soffice, self._profile_url, str(self._workdir()),
+                 self._pipe],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                 start_new_session=True)
         except OSError:
@@ -152,6 +160,7 @@ class Office:
                         stream.close()
                 except OSError:
                     pass
+            _remove_pipe(self._pipe)
 
     # -- conversions -------------------------------------------------------------------------
     def lays_out(self) -> bool:
@@ -316,3 +325,18 @@ def docx_bytes_to_pdf(data: bytes, *, name: str = "document") -> PdfResult:
     converted = office.convert(data, name=name, pdf=True)
     assert converted.pdf is not None
     return PdfResult(converted.pdf, converted.tocs is not None)
+
+
+def _remove_pipe(name: str) -> None:
+    """Remove the socket a killed LibreOffice left for its uno pipe ``name`` (one a session
+    that stopped by itself has already removed)."""
+    if not name or not hasattr(os, "getuid"):
+        return  # no session, or a system where pipes are not files
+    uid = os.getuid()
+    for folder in PIPE_DIRS:
+        for stem in (f"OSL_PIPE_{uid}_{name}", f"OSL_PIPE_{name}"):
+            try:
+                (folder / stem).unlink()
+            except OSError:
+                pass  # not there: the usual case
+
