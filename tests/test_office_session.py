@@ -61,6 +61,18 @@ def _toc_pages(data: bytes) -> list[str]:
             if p.style.name.startswith("toc ") and "\t" in p.text]
 
 
+def _environ_of(pids: list[int]) -> set[bytes]:
+    """The TMPDIR settings in the environments of ``pids`` (those still running)."""
+    found = set()
+    for pid in pids:
+        try:
+            env = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        found |= {v for v in env if v.startswith(b"TMPDIR=")} or {b"(none)"}
+    return found
+
+
 def _pipe_socket(office) -> Path:
     """The socket of the session's uno pipe (LibreOffice makes it in /tmp)."""
     return Path(f"/tmp/OSL_PIPE_{os.getuid()}_{office._pipe}")
@@ -74,6 +86,8 @@ def test_a_killed_libreoffice_is_started_again(libreoffice, plan_docx) -> None:
         assert first.tocs and office._proc is not None
         helper, pipe = office._proc.pid, _pipe_socket(office)
         assert pipe.is_socket()
+        # LibreOffice's temporary files are in the session's folder, which goes even if killed
+        assert _environ_of(_group(helper)) == {f"TMPDIR={office._workdir()}/tmp".encode()}
         for pid in _group(helper):  # LibreOffice dies under the helper
             os.kill(pid, signal.SIGKILL)
         again = office.convert(plan_docx, name="b", pdf=True)

@@ -120,10 +120,14 @@ def _answer(obj):
 
 def main(soffice, profile, scratch=None, pipe=None):
     pipe = pipe or "greenmine%d" % os.getpid()
+    env = None
+    if scratch:  # LibreOffice's own temporary files go with the scratch folder, even if killed
+        env = dict(os.environ, TMPDIR=os.path.join(scratch, "tmp"))
+        os.makedirs(env["TMPDIR"], exist_ok=True)
     proc = subprocess.Popen(
         [soffice, "-env:UserInstallation=" + profile, "--headless", "--norestore", "--nologo",
          "--nodefault", "--accept=pipe,name=%s;urp;" % pipe],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     try:
         ctx = _connect(proc, pipe)
         if ctx is None:

@@ -213,7 +213,8 @@ class Office:
                "--norestore", "--nologo", "--convert-to", "pdf", "--outdir", str(src.parent),
                str(src)]
         try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=self.timeout, check=False)
+            proc = subprocess.run(cmd, capture_output=True, timeout=self.timeout, check=False,
+                                  env=dict(os.environ, TMPDIR=str(src.parent)))
         except subprocess.TimeoutExpired as e:
             raise OutputError(f"LibreOffice 转换 PDF 超时（{self.timeout:.0f} 秒）。",
                               hint="文档可能过大，或有其他 LibreOffice 进程卡住；请稍后重试。") from e
