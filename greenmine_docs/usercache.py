@@ -45,8 +45,8 @@ def user_dir() -> Path | None:
 
 _CODE: list[str] = []
 # the libraries whose output or judgement a kept result holds (Word and Excel packages, template
-# checks): an upgrade of one of them makes new keys
-LIBRARIES = ("docx", "docxtpl", "jinja2", "lxml", "openpyxl", "pydantic")
+# and image checks, prepared images): an upgrade of one of them makes new keys
+LIBRARIES = ("docx", "docxtpl", "jinja2", "lxml", "openpyxl", "pydantic", "PIL")
 
 
 def code_version() -> str:
@@ -147,16 +147,31 @@ def touch(path: Path) -> None:
         pass
 
 
+# files of an older layout that nothing reads any more: prepared photos before they were
+# entries (``photos/<key>.photo``), removed where they are found
+_OLD_SUFFIXES = (".photo",)
+
+
 def prune(folder: Path, keep: int) -> None:
     """Remove the entries (files ending in :data:`SUFFIX`) used longest ago beyond ``keep``
     (when 10 % more have gathered, so that not every store lists the folder's entries again
-    and again to remove one)."""
-    entries = [e for e in os.scandir(folder) if e.name.endswith(SUFFIX)]
+    and again to remove one), and files of an older layout (:data:`_OLD_SUFFIXES`): the
+    first store in a folder after an upgrade sweeps them out."""
+    entries = []
+    for e in os.scandir(folder):
+        if e.name.endswith(SUFFIX):
+            entries.append(e)
+        elif e.name.endswith(_OLD_SUFFIXES):
+            _remove(e.path)
     if len(entries) <= keep + keep // 10:
         return
     entries.sort(key=lambda e: e.stat().st_mtime_ns, reverse=True)
     for entry in entries[keep:]:
-        try:
-            os.unlink(entry.path)
-        except OSError:
-            pass
+        _remove(entry.path)
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

@@ -169,19 +169,19 @@ def test_an_entry_that_passes_its_check_but_is_no_photo_is_ignored(tmp_path) -> 
     assert photo_cache.load(cache, entry.stem) is not None  # stored whole again
 
 
-def test_a_build_without_a_cache_folder_keeps_phone_photos_in_the_users(tmp_path,
-                                                                         monkeypatch) -> None:
+def test_a_build_without_a_cache_folder_keeps_its_photos_in_the_users(tmp_path,
+                                                                       monkeypatch) -> None:
+    """Phone photos and small ones alike: a rebuild that decodes none never imports Pillow."""
     user = tmp_path / "user-cache"
     monkeypatch.setenv(photo_cache.ENV, str(user))
     large = _photo(tmp_path / "large.jpg", (4032, 3024), orientation=6)
     small = _photo(tmp_path / "small.jpg", (1200, 900), orientation=6)
-    assert large.stat().st_size >= photo_cache.USER_MIN_BYTES > small.stat().st_size
-    data, ratio = photos.prepare(large)
-    photos.prepare(small)
-    (entry,) = (user / photo_cache.FOLDER).iterdir()  # the large photo only
+    assert large.stat().st_size > 1024 * 1024 > small.stat().st_size
+    made = [photos.prepare(large), photos.prepare(small)]
+    assert len(list((user / photo_cache.FOLDER).iterdir())) == 2
     photos._examine.cache_clear()  # the next build, in a new process
     monkeypatch.setattr(photos, "_decode", lambda *a: pytest.fail("decoded again"))
-    assert photos.prepare(large) == (data, ratio)
+    assert [photos.prepare(large), photos.prepare(small)] == made
 
 
 def test_a_rebuild_finds_the_photo_by_the_files_version(tmp_path, monkeypatch) -> None:

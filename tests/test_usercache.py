@@ -106,6 +106,19 @@ def test_none_keeps_nothing_and_a_folder_keeps_the_entries_used_last(
     assert len(list((tmp_path / "c" / "k").iterdir())) == 4
 
 
+def test_a_store_sweeps_out_prepared_photos_of_the_older_layout(cache: Path) -> None:
+    """``photos/<key>.photo`` files (before photos were entries) are read by nothing: the next
+    store in their folder removes them, and only them."""
+    folder = cache / "photos"
+    folder.mkdir(parents=True)
+    old = [folder / f"{usercache.key(i)}.photo" for i in range(3)]
+    for path in old:
+        path.write_bytes(b'{"body": [0, ""]}\n')
+    (folder / "notes.txt").write_text("mine")
+    usercache.store("photos", usercache.key("new"), b"x", keep=500)
+    assert sorted(p.suffix for p in folder.iterdir()) == [".entry", ".txt"]
+
+
 def test_a_blank_document_from_the_cache_is_the_one_built(cache: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     from greenmine_docs.docx import document

@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import limits
 from ..errors import InputError
+from . import image_verdicts
 from .inputs import file_problem, read_regular
 
 # formats python-docx can embed in a Word document
@@ -102,7 +103,22 @@ def _inspect_bytes(data: bytes, formats: frozenset[str]) -> ImageCheck:
         return ImageCheck(False, "文件内容是文字，不是可识别的图片（可能只是改了扩展名）", "format")
     if kind in _FORMAT_NAMES:
         return ImageCheck(False, f"文件内容是{_FORMAT_NAMES[kind]}，不是图片", "format", kind)
-    return _decode(data, formats)
+    return _checked(data, formats)
+
+
+def _checked(data: bytes, formats: frozenset[str]) -> ImageCheck:
+    """:func:`_decode`'s verdict on ``data``: a pass is kept in the user's cache folder
+    (:mod:`.image_verdicts`: "format width height") and taken from there without Pillow."""
+    given = (sorted(formats), limits.MAX_IMAGE_BYTES, limits.MAX_IMAGE_PIXELS)
+    kept = (image_verdicts.recalled("check", data, *given) or b"").split()
+    if len(kept) == 3 and kept[0].decode("ascii", "replace") in formats \
+            and kept[1].isdigit() and kept[2].isdigit():
+        return ImageCheck(True, format=kept[0].decode(), width=int(kept[1]), height=int(kept[2]))
+    check = _decode(data, formats)
+    if check.ok:
+        image_verdicts.record("check", data, f"{check.format} {check.width} {check.height}"
+                              .encode("ascii"), *given)
+    return check
 
 
 def read_completely(img: Any) -> None:
@@ -165,22 +181,45 @@ def for_word(data: bytes) -> bytes:
     or Exif header (one without gets that header, its data untouched); CMYK JPEGs (often
     Adobe-inverted, from Photoshop), 16-bit greyscale, premultiplied or other uncommon modes
     are converted to RGB or 8-bit (:func:`plain_mode`). Plain PNG, GIF, BMP, TIFF and
-    JPEG files are returned as they are."""
+    JPEG files are returned as they are. Which of these it was is kept in the user's cache
+    folder by the image's content (:mod:`.image_verdicts`; bytes made anew with it), so that
+    a rebuild finds it without Pillow."""
+    form, _, made = (image_verdicts.recalled("word", data) or b"").partition(b"\n")
+    if form in _FORMS and (made or form != b"made"):
+        return _in_form(data, form, made)
+    form, made = _word_form(data)
+    image_verdicts.record("word", data, form + b"\n" + made)
+    return _in_form(data, form, made)
+
+
+# how a Word document holds an image: the file as it is, with a JFIF header, bytes made anew
+_FORMS = (b"as-is", b"jfif", b"made")
+
+
+def _in_form(data: bytes, form: bytes, made: bytes) -> bytes:
+    if form == b"as-is":
+        return data
+    return data[:2] + _JFIF_APP0 + data[2:] if form == b"jfif" else made
+
+
+def _word_form(data: bytes) -> tuple[bytes, bytes]:
+    """What :func:`for_word` makes of ``data`` (one of :data:`_FORMS`) and, for ``made``,
+    the bytes made."""
     from PIL import Image
 
     with Image.open(io.BytesIO(data)) as img:
         fmt, mode = img.format or "", img.mode
         if fmt in ("JPEG", "MPO") and _jpeg_kept(img):
-            return data if data[6:10] in (b"JFIF", b"Exif") else data[:2] + _JFIF_APP0 + data[2:]
+            return (b"as-is" if data[6:10] in (b"JFIF", b"Exif") else b"jfif"), b""
         if fmt in ("PNG", "GIF", "BMP", "TIFF") and mode in _PLAIN_MODES:
-            return data
+            return b"as-is", b""
         plain = plain_mode(img)
         out = io.BytesIO()
         if fmt in ("JPEG", "MPO"):
             plain.save(out, format="JPEG", quality=92)
         else:
             plain.save(out, format="PNG")
-    return out.getvalue()
+    return b"made", out.getvalue()
 
 
 def _jpeg_kept(img: Any) -> bool:

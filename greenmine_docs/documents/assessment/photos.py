@@ -16,10 +16,10 @@ scale reads every byte, so a truncated file fails there, not inside Word; see
 checks and the report look at the same photos. With a cache folder (``Run.cache_dir``: a batch's
 output folder keeps one), prepared photos are also kept on disk by content (SHA-256 of the file
 and :data:`PREPARED_VERSION`): a second batch run, and every mine showing the same photo, reads
-the prepared bytes instead of decoding again (:mod:`.photo_cache`). Without one, a photo of a
-megabyte or more is kept in the user's cache folder, also found by the file's version (size,
-times, inode): a rebuild after editing the text neither decodes, reads nor hashes the phone
-photos again (``GREENMINE_CACHE_DIR=none`` turns that off).
+the prepared bytes instead of decoding again (:mod:`.photo_cache`). Without one, photos are kept
+in the user's cache folder, also found by the file's version (size, times, inode): a rebuild
+after editing the text neither decodes, reads nor hashes the phone photos again, nor imports
+Pillow (``GREENMINE_CACHE_DIR=none`` turns that off).
 """
 from __future__ import annotations
 
@@ -102,7 +102,7 @@ def _examine(path: Path, stamp: tuple[int, ...], max_file_bytes: int, max_pixels
                          f"{max_file_bytes // 1024 // 1024} MB", "too_large"), None
     if size == 0:
         return PhotoInfo(path, False, "照片文件是空文件", "unreadable"), None
-    folder, keep = photo_cache.folder_for(cache_dir, size)
+    folder, keep = photo_cache.folder_for(cache_dir)
     version = _cache_key(stamp, max_pixels) if folder is not None and cache_dir is None else ""
     known = photo_cache.remembered(folder, version) if version else None
     stored = photo_cache.load(folder, known) if known else None
