@@ -45,8 +45,8 @@ def user_dir() -> Path | None:
 
 _CODE: list[str] = []
 # the libraries whose output or judgement a kept result holds (Word and Excel packages, template
-# and image checks, prepared images): an upgrade of one of them makes new keys
-LIBRARIES = ("docx", "docxtpl", "jinja2", "lxml", "openpyxl", "pydantic", "PIL")
+# and image checks, prepared images, parsed Markdown): an upgrade of one of them makes new keys
+LIBRARIES = ("docx", "docxtpl", "jinja2", "lxml", "openpyxl", "pydantic", "PIL", "markdown_it")
 
 
 def code_version() -> str:

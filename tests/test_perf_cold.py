@@ -82,17 +82,19 @@ def test_a_build_in_its_own_process_ends_with_the_collector_off(tmp_path: Path) 
     assert done.stdout.endswith("collector False")
 
 
-def test_a_rebuild_takes_its_workbooks_and_images_from_the_user_cache_without_openpyxl_or_pil(
+def test_a_rebuild_takes_workbooks_images_and_tokens_from_the_user_cache_without_their_libraries(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The workbooks' looks are described without openpyxl (``xlsx.styles``), and a date cell's
-    format is known without it; the images' checks and Word forms (``safety.image_verdicts``)
-    and the prepared photos are kept by content: a build whose workbooks and images were kept
-    by the build before never imports openpyxl (about 0.05 s of a new process) nor Pillow
-    (about 0.02 s and the decodes), and writes the same documents and workbooks."""
+    format is known without it; the images' checks and Word forms (``safety.image_verdicts``),
+    the prepared photos and the narratives' tokens (``safety.markdown_tokens``) are kept by
+    content: a build whose workbooks, images and texts were kept by the build before never
+    imports openpyxl (about 0.05 s of a new process), Pillow (about 0.02 s and the decodes)
+    nor markdown-it-py (about 0.02 s and the parse), and writes the same documents and
+    workbooks."""
     monkeypatch.setenv("GREENMINE_CACHE_DIR", str(tmp_path / "user-cache"))
     monkeypatch.setenv("GREENMINE_FIXED_CLOCK", "2024-11-12T13:14:15")
     prelude = ("import atexit, sys\natexit.register(lambda: sys.stdout.write("
-               "'imported ' + repr(sorted({'openpyxl', 'PIL'} & set(sys.modules)))))")
+               "'imported ' + repr(sorted({'openpyxl', 'PIL', 'markdown_it'} & set(sys.modules)))))")
     outs = []
     for run in ("first", "again"):
         outs.append(tmp_path / run)

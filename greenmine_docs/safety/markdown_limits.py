@@ -172,7 +172,12 @@ _KEPT_CHARS = 20_000  # a narrative section is rarely longer; 32 of them: a few 
 
 @lru_cache(maxsize=32)
 def _kept(text: str) -> list[Any]:
-    return _parser().parse(text)
+    """The tokens of ``text``: kept in the user's cache folder (:mod:`.markdown_tokens`, so a
+    rebuild neither imports nor runs the parser), else parsed (and kept there)."""
+    from . import markdown_tokens
+
+    kept = markdown_tokens.recalled(text)
+    return kept if kept is not None else markdown_tokens.keep(text, _parser().parse(text))
 
 
 def too_deep(tokens: list[Any]) -> Problem | None:
