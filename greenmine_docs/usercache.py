@@ -22,6 +22,7 @@ import hashlib
 import os
 import sys
 from pathlib import Path
+from typing import Callable
 
 ENV = "GREENMINE_CACHE_DIR"  # the user's cache folder; "none": no cache across runs
 SUFFIX = ".entry"
@@ -84,6 +85,24 @@ def key(*parts: object) -> str:
     """The key of a result that depends on ``parts`` (texts, numbers, digests of content,
     library versions) and on this code."""
     return hashlib.sha256(repr((code_version(), parts)).encode("utf-8")).hexdigest()
+
+
+def derived_text(kind: str, source: str, make: Callable[[str], str], keep: int) -> str:
+    """``make(source)`` for a pure function ``make`` of the text alone, kept as ``kind`` in the
+    user's cache folder by ``source``'s content (and this code): a new process reads the text
+    it made before instead of working it out again."""
+    if user_dir() is None:
+        return make(source)
+    digest = key(kind, hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest())
+    body = load(kind, digest)
+    if body is not None:
+        try:
+            return body.decode("utf-8", "surrogatepass")
+        except UnicodeDecodeError:
+            pass
+    made = make(source)
+    store(kind, digest, made.encode("utf-8", "surrogatepass"), keep)
+    return made
 
 
 def entry_path(folder: Path, kind: str, digest: str) -> Path:

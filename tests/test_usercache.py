@@ -119,6 +119,49 @@ def test_a_store_sweeps_out_prepared_photos_of_the_older_layout(cache: Path) -> 
     assert sorted(p.suffix for p in folder.iterdir()) == [".entry", ".txt"]
 
 
+def test_a_derived_text_is_made_once_and_then_read_back(cache: Path) -> None:
+    made: list[str] = []
+
+    def shout(text: str) -> str:
+        made.append(text)
+        return text.upper() + "\ud800"  # a lone surrogate comes back too
+
+    assert usercache.derived_text("t", "abc", shout, keep=4) == "ABC\ud800"
+    assert usercache.derived_text("t", "abc", shout, keep=4) == "ABC\ud800"
+    assert usercache.derived_text("t", "abd", shout, keep=4) == "ABD\ud800"
+    assert made == ["abc", "abd"]
+    for entry in (cache / "t").iterdir():
+        usercache.store_entry(entry, b"\xff not UTF-8", None)
+    assert usercache.derived_text("t", "abc", shout, keep=4) == "ABC\ud800"
+    assert made == ["abc", "abd", "abc"]
+
+
+def test_template_parts_patched_from_the_cache_are_docxtpls(
+        cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next process takes the built-in templates' patched parts and their Jinja sources
+    from the user's cache, equal to what docxtpl and the guard make of them."""
+    import zipfile
+
+    from docxtpl import DocxTemplate
+
+    from greenmine_docs.render import tplguard
+
+    with zipfile.ZipFile(PLAN_TEMPLATE) as zf:
+        parts = [zf.read(n).decode("utf-8") for n in zf.namelist()
+                 if n.startswith("word/") and n.endswith(".xml") and b"{" in zf.read(n)]
+    assert parts
+    first = [(tplguard._patched(p), tplguard._jinja_source(p)) for p in parts]
+    tplguard._patched.cache_clear()
+    tplguard._jinja_source.cache_clear()
+    monkeypatch.setattr(tplguard, "_made_patch", lambda s: pytest.fail("patched again"))
+    monkeypatch.setattr(tplguard, "_made_jinja_source", lambda s: pytest.fail("made again"))
+    again = [(tplguard._patched(p), tplguard._jinja_source(p)) for p in parts]
+    tplguard._patched.cache_clear()
+    tplguard._jinja_source.cache_clear()
+    assert again == first
+    assert [a for a, _ in again] == [DocxTemplate.patch_xml(object(), p) for p in parts]
+
+
 def test_a_blank_document_from_the_cache_is_the_one_built(cache: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     from greenmine_docs.docx import document

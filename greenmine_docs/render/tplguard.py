@@ -23,6 +23,7 @@ from typing import Any
 
 from docxtpl import DocxTemplate
 
+from .. import usercache
 from .subdoc import SubdocSplicing
 
 FOOTNOTES_TYPE = ("application/vnd.openxmlformats-officedocument.wordprocessingml."
@@ -57,7 +58,13 @@ def _literal(seq: str) -> str:
 @functools.lru_cache(maxsize=64)
 def _jinja_source(src_xml: str) -> str:
     """A part's patched XML as the Jinja source it is rendered from (the same for every mine
-    rendered with one template, so it is worked out once)."""
+    rendered with one template, so it is worked out once a process, and kept in the user's
+    cache folder for the next: :func:`~greenmine_docs.usercache.derived_text`)."""
+    return usercache.derived_text("template-jinja-source", src_xml, _made_jinja_source,
+                                  keep=_KEEP)
+
+
+def _made_jinja_source(src_xml: str) -> str:
     src_xml = _ESCAPE_RE.sub(lambda m: _literal(m.group(0)), src_xml)
     # one paragraph a line, so a Jinja error's line number is the paragraph number
     return _PARA_START.sub(r"\n<w:p\1", src_xml)
@@ -66,8 +73,17 @@ def _jinja_source(src_xml: str) -> str:
 @functools.lru_cache(maxsize=64)
 def _patched(src_xml: str) -> str:
     """docxtpl's clean-up of a part's XML before Jinja sees it (tags inside ``{{ }}`` removed
-    and so on): a function of the text alone, done once per distinct template part."""
+    and so on): a function of the text alone (and of docxtpl's version, in the cache's code
+    version), done once per distinct template part and process, and kept in the user's cache
+    folder for the next process (docxtpl's two dozen regular expressions then go unused)."""
+    return usercache.derived_text("template-patched", src_xml, _made_patch, keep=_KEEP)
+
+
+def _made_patch(src_xml: str) -> str:
     return DocxTemplate.patch_xml(_PATCH_SELF, src_xml)
+
+
+_KEEP = 64  # template parts kept: the built-in templates have about ten
 
 
 _PATCH_SELF: Any = object()  # DocxTemplate.patch_xml uses no template state (a test checks)
