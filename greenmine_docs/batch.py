@@ -561,7 +561,7 @@ def _collected_once() -> Iterator[None]:
     thresholds suit that better."""
     import gc
 
-    from .xlsx.read import gc_paused
+    from .collector import gc_paused
 
     with gc_paused():
         yield

@@ -71,7 +71,7 @@ def collector_paused() -> AbstractContextManager[None]:
     off afterwards: turning it back on runs a full collection at once (0.04 s, a twentieth of a
     build) of objects the end of the process frees anyway. A caller's process (tests, a script
     calling ``main([...])``) gets it back as it was."""
-    from ..xlsx.read import gc_paused
+    from ..collector import gc_paused
 
     return gc_paused(restore=not _PROCESS_ENDS_WITH_COMMAND[0])
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 from ..errors import DependencyError
@@ -51,6 +50,8 @@ def find_soffice() -> str | None:
 @functools.lru_cache(maxsize=4)
 def find_uno_python(soffice: str) -> str | None:
     """A Python interpreter that can ``import uno`` (``GREENMINE_UNO_PYTHON`` wins)."""
+    import subprocess  # here: a build that only looks for LibreOffice never needs it
+
     program = Path(os.path.realpath(soffice)).parent
     candidates = [os.environ.get("GREENMINE_UNO_PYTHON", ""),
                   str(program / "python.exe"), str(program / "python"),

@@ -16,9 +16,10 @@ from typing import Any, Callable, Iterable
 from ..errors import InputError
 from ..findings import Finding, Location, Severity, make
 from ..rawinput import RawInput, dotted, mine_name
+from ..collector import gc_paused
 from ..xlsx.cells import column_index
-from ..xlsx.read import (XlsxFile, after_rows, check_sheet_rows, gc_paused, raw_rows_of,
-                         row_boundaries, rows_span)
+from ..xlsx.read import (XlsxFile, after_rows, check_sheet_rows, raw_rows_of, row_boundaries,
+                         rows_span)
 from .grid import Grid, ReadContext, grid_loader
 from .layout import (INSTRUCTIONS_SHEET, LISTS_SHEET, META_SHEET, Table, input_layout,
                      mines_layout)

@@ -9,7 +9,8 @@ from ..errors import InputError
 from ..findings import Finding, Location, make
 from ..rawinput import RawInput, dotted
 from ..xlsx.cells import column_letter
-from ..xlsx.read import XlsxFile, gc_paused
+from ..collector import gc_paused
+from ..xlsx.read import XlsxFile
 from ..xlsx.write import new_workbook, save_workbook
 from .forms import form_keys, read_form, write_form
 from .grid import Grid, ReadContext, grid_loader

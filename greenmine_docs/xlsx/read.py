@@ -14,9 +14,7 @@ decoded by a fixed table, the workbook parts that need a parser go through defus
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import html
 import re
 import zipfile
@@ -536,20 +534,6 @@ def row_boundaries(data: bytes, span: tuple[int, int], parts: int) -> list[int]:
         cuts.append(end if at < 0 else at + len(b"</row>"))
     cuts.append(end)
     return cuts
-
-
-@contextlib.contextmanager
-def gc_paused(*, restore: bool = True) -> Iterator[None]:
-    """Bulk reading allocates millions of small tuples and no reference cycles; the cyclic
-    garbage collector would rescan them over and over (measured: a third of the read time).
-    ``restore=False``: left off afterwards (a process that ends right after)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled and restore:
-            gc.enable()
 
 
 def _normpath(part: str) -> str:

@@ -88,10 +88,10 @@ def _outside(ctx: Run, ref: str, where: Location) -> Scores | None:
 
 def gather_scores(ctx: Run, a: Assessment, iset: IndicatorSet) -> Scores:
     """Inline scores (one set for the team, or each expert's), or those read from the filled
-    score sheet(s) the input names."""
-    from .scoresheet_read import read_scoresheet, read_scoresheets
-
+    score sheet(s) the input names (the workbook reader is imported only then)."""
     if a.score_sheets:
+        from .scoresheet_read import read_scoresheets
+
         for i, ref in enumerate(a.score_sheets):
             refused = _outside(ctx, ref, ctx.at("assessment", "score_sheets", i))
             if refused is not None:
@@ -99,6 +99,8 @@ def gather_scores(ctx: Run, a: Assessment, iset: IndicatorSet) -> Scores:
         return read_scoresheets([ctx.resolve(p) for p in a.score_sheets], iset)
     path = sheet_path(ctx, a)
     if path is not None:
+        from .scoresheet_read import read_scoresheet
+
         where = ctx.at("assessment", "score_sheet")
         refused = _outside(ctx, str(a.score_sheet), where)
         return refused if refused is not None else read_scoresheet(path, iset, where=where)
