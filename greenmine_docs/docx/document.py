@@ -118,7 +118,8 @@ _STORED_SUFFIXES = (".jpeg", ".jpg", ".png", ".gif", ".tif", ".tiff", ".wdp", ".
 
 class _Members:
     """The ``write(pack_uri, blob)`` side of python-docx's physical package writer, over an
-    open zip file, storing compressed media as they are."""
+    open package (a :class:`~greenmine_docs.zipwrite.ZipBytes`), storing compressed media as
+    they are."""
 
     def __init__(self, zf: Any, parts: list[Any]) -> None:
         from .islands import declared, texts
@@ -157,12 +158,10 @@ def package_bytes(document: Any) -> bytes:
     (:mod:`~greenmine_docs.docx.islands`) are put in place. The bytes come as a
     :class:`~greenmine_docs.docx.package.Package`, which keeps the document part as it was
     before the islands were put in, for a cheaper TOC fill."""
-    import zipfile
-
     from docx.opc.pkgwriter import PackageWriter
 
-    from ..clock import StampedZip
     from ..outputs import PACKAGE_COMPRESSLEVEL
+    from ..zipwrite import ZipBytes
 
     from .toc import packaged_headings
 
@@ -170,17 +169,16 @@ def package_bytes(document: Any) -> bytes:
     parts = list(package.parts)
     for part in parts:
         part.before_marshal()
-    buf = io.BytesIO()
-    with StampedZip(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=PACKAGE_COMPRESSLEVEL) as zf:
-        members = _Members(zf, parts)
-        # the document part's TOCs filled with headings in its tree, when the build says so
-        tocs_filled = packaged_headings(document.part, members.islands, members.declared,
-                                        members.styles)
-        PackageWriter._write_content_types_stream(members, parts)
-        PackageWriter._write_pkg_rels(members, package.rels)
-        # _Members has the interface of the zip writer PackageWriter expects
-        PackageWriter._write_parts(members, parts)  # type: ignore[arg-type]
-    return Package.of(buf.getvalue(), members.unexpanded, members.islands, members.declared,
+    zf = ZipBytes(PACKAGE_COMPRESSLEVEL)
+    members = _Members(zf, parts)
+    # the document part's TOCs filled with headings in its tree, when the build says so
+    tocs_filled = packaged_headings(document.part, members.islands, members.declared,
+                                    members.styles)
+    PackageWriter._write_content_types_stream(members, parts)
+    PackageWriter._write_pkg_rels(members, package.rels)
+    # _Members has the interface of the zip writer PackageWriter expects
+    PackageWriter._write_parts(members, parts)  # type: ignore[arg-type]
+    return Package.of(zf.getvalue(), members.unexpanded, members.islands, members.declared,
                       tocs_filled=tocs_filled)
 
 

@@ -30,9 +30,9 @@ from itertools import compress
 from operator import is_not
 from typing import Any, Callable, Hashable, Mapping, Sequence
 
-from ..clock import StampedZip
 from ..clock import now as clock_now
 from ..outputs import PACKAGE_COMPRESSLEVEL
+from ..zipwrite import ZipBytes
 from .book import (_COL_BITS, _COL_MASK, _TIME_TYPES, Formula, Mismatch, OpenpyxlBook,
                    SheetRecord, _look_key, cell_text_of, style_cell)
 from .cells import column_index, column_letter
@@ -384,11 +384,10 @@ def with_rows(package: bytes, rows: Mapping[str, RowsXml]) -> bytes:
 def _package(parts: Any) -> bytes:
     """A workbook package of ``(member name, bytes)`` pairs, in order (deflated at
     :data:`~greenmine_docs.outputs.PACKAGE_COMPRESSLEVEL`)."""
-    buf = io.BytesIO()
-    with StampedZip(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=PACKAGE_COMPRESSLEVEL) as zf:
-        for name, data in parts:
-            zf.writestr(name, data)
-    return buf.getvalue()
+    zf = ZipBytes(PACKAGE_COMPRESSLEVEL)
+    for name, data in parts:
+        zf.writestr(name, data)
+    return zf.getvalue()
 
 
 def _unescape_attr(text: str) -> str:

@@ -24,6 +24,7 @@ from typing import Any
 from .. import usercache
 from ..clock import now as clock_now
 from ..clock import zip_date_time
+from ..zipwrite import deflated, dos_stamp, end_record
 from .book import RecordBook, SheetRecord
 from .fill import CORE_PART, core_dated
 
@@ -77,8 +78,7 @@ def dated_now(package: bytes) -> bytes:
     (``tests/test_usercache.py``). ``ValueError`` for a package of another form (zip64, data
     descriptors, a comment)."""
     stamp = clock_now().strftime("%Y-%m-%dT%H:%M:%SZ")
-    y, mo, d, h, mi, sec = zip_date_time()
-    when = struct.pack("<HH", h << 11 | mi << 5 | sec // 2, (y - 1980) << 9 | mo << 5 | d)
+    when = dos_stamp(zip_date_time())
     view = memoryview(package)
     out, central = bytearray(), bytearray()
     with zipfile.ZipFile(io.BytesIO(package)) as src:
@@ -101,9 +101,7 @@ def dated_now(package: bytes) -> bytes:
             out += header
             out += data
             central += entry
-    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(infos), len(infos), len(central),
-                      len(out), 0)  # as zipfile ends a package without a comment
-    return bytes(out + central + end)
+    return bytes(out + central + end_record(len(infos), len(central), len(out)))
 
 
 def _compressed(data: bytes, info: zipfile.ZipInfo) -> bytes:
@@ -112,8 +110,7 @@ def _compressed(data: bytes, info: zipfile.ZipInfo) -> bytes:
         return data
     if info.compress_type != zipfile.ZIP_DEFLATED:
         raise ValueError(f"{info.filename}: compression {info.compress_type}")
-    deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-    return deflate.compress(data) + deflate.flush()
+    return deflated(data, zlib.Z_DEFAULT_COMPRESSION)
 
 
 def _central_entries(view: memoryview, count: int) -> list[bytearray]:
