@@ -1,6 +1,7 @@
 """A new official-layout document from scratch (no template), and saving to bytes."""
 from __future__ import annotations
 
+import functools
 import io
 from typing import Any
 
@@ -158,8 +159,6 @@ def package_bytes(document: Any) -> bytes:
     (:mod:`~greenmine_docs.docx.islands`) are put in place. The bytes come as a
     :class:`~greenmine_docs.docx.package.Package`, which keeps the document part as it was
     before the islands were put in, for a cheaper TOC fill."""
-    from docx.opc.pkgwriter import PackageWriter
-
     from ..outputs import PACKAGE_COMPRESSLEVEL
     from ..zipwrite import ZipBytes
 
@@ -174,12 +173,60 @@ def package_bytes(document: Any) -> bytes:
     # the document part's TOCs filled with headings in its tree, when the build says so
     tocs_filled = packaged_headings(document.part, members.islands, members.declared,
                                     members.styles)
-    PackageWriter._write_content_types_stream(members, parts)
-    PackageWriter._write_pkg_rels(members, package.rels)
-    # _Members has the interface of the zip writer PackageWriter expects
-    PackageWriter._write_parts(members, parts)  # type: ignore[arg-type]
+    _write_package(members, package.rels, parts)
     return Package.of(zf.getvalue(), members.unexpanded, members.islands, members.declared,
                       tocs_filled=tocs_filled)
+
+
+def _write_package(members: _Members, package_rels: Any, parts: list[Any]) -> None:
+    """python-docx's package writer steps (``PackageWriter.write``: the content types, the
+    package's relationships, then each part and its relationships), with the content types
+    and the relationship parts made once for each content: they are the same in every
+    document of a template, and making them is a tree built and serialised each time."""
+    from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+
+    members.write(CONTENT_TYPES_URI, _content_types(
+        tuple((part.partname, part.content_type) for part in parts)))
+    members.write(PACKAGE_URI.rels_uri, _rels_xml(PACKAGE_URI, _rels_key(package_rels)))
+    for part in parts:
+        members.write(part.partname, part.blob)
+        if len(part.rels):
+            members.write(part.partname.rels_uri,
+                          _rels_xml(part.partname, _rels_key(part.rels)))
+
+
+def _rels_key(rels: Any) -> tuple[tuple[str, str, Any, bool], ...]:
+    """A relationship collection's content: each relationship's id, type, target (a part's
+    name, or an external address) and whether the target is external."""
+    return tuple((rel.rId, rel.reltype,
+                  rel.target_ref if rel.is_external else rel.target_part.partname,
+                  rel.is_external) for rel in rels.values())
+
+
+@functools.lru_cache(maxsize=256)
+def _rels_xml(source: Any, rels: tuple[tuple[str, str, Any, bool], ...]) -> bytes:
+    """The relationship part of ``source`` (a part's name, or the package's ``/``) for
+    :func:`_rels_key`'s content, as python-docx serialises it (``Relationships.xml``)."""
+    from docx.opc.oxml import CT_Relationships
+
+    base = source.baseURI
+    element = CT_Relationships.new()
+    for rid, reltype, target, external in rels:
+        element.add_rel(rid, reltype, target if external else target.relative_ref(base),
+                        external)
+    return element.xml
+
+
+@functools.lru_cache(maxsize=64)
+def _content_types(parts: tuple[tuple[Any, str], ...]) -> bytes:
+    """``[Content_Types].xml`` for parts of these names and content types, as python-docx
+    makes it (``_ContentTypesItem.from_parts``)."""
+    from types import SimpleNamespace
+
+    from docx.opc.pkgwriter import _ContentTypesItem
+
+    return _ContentTypesItem.from_parts(
+        [SimpleNamespace(partname=name, content_type=kind) for name, kind in parts]).blob
 
 
 def template_bytes(doc: Any) -> bytes:
