@@ -237,6 +237,39 @@ def test_one_confinement_rule_for_every_file(project, outside, monkeypatch):
     assert not {"GM-E407", "GM-E546"} & set(_codes(validate(mine)))
 
 
+def _inside_by_path_resolve(base, relative):
+    """The rule as ``Path.resolve`` states it (what ``inside`` did before it resolved text)."""
+    try:
+        folder = Path(base).resolve()
+        path = (folder / relative).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return None
+    return path if path.is_relative_to(folder) else None
+
+
+def test_inside_resolves_as_path_resolve_does(tmp_path, monkeypatch):
+    """Links in and out, loops, ``..``, absolute and empty names, a NUL: the same answers."""
+    from greenmine_docs.safety.inputs import inside
+
+    monkeypatch.delenv("GREENMINE_ALLOWED_DIRS", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "f.txt").write_text("x")
+    os.symlink(tmp_path / "loop1", tmp_path / "loop2")
+    os.symlink(tmp_path / "loop2", tmp_path / "loop1")
+    os.symlink("/etc/hostname", tmp_path / "out")
+    os.symlink(tmp_path / "f.txt", tmp_path / "in")
+    os.symlink(tmp_path / "sub", tmp_path / "subdir-link")
+    names = ["f.txt", "sub/../f.txt", "../x", "/etc/hostname", "loop1", "loop1/x", "out", "in",
+             "", ".", "missing/x", "a\0b", Path("sub"), "sub/./", "//f.txt", "subdir-link/..",
+             str(tmp_path / "f.txt")]
+    for base in (tmp_path, str(tmp_path), f"{tmp_path}/sub/..", tmp_path / "subdir-link", ""):
+        for name in names:
+            assert inside(base, name) == _inside_by_path_resolve(base, name), (base, name)
+    assert inside(tmp_path, "in") == tmp_path / "f.txt"
+    assert inside(tmp_path, "out") is None and inside(tmp_path, "loop1") is None
+
+
 # ------------------------------------------------------------------ batch fingerprints
 
 def test_referenced_files_are_the_path_fields_only(project, tmp_path):

@@ -156,14 +156,27 @@ def inside(base: str | Path, relative: str | Path) -> Path | None:
     ``base`` and every folder of ``GREENMINE_ALLOWED_DIRS`` — the one confinement rule for
     every file an input names."""
     try:
-        folder = Path(base).resolve()
-        path = (folder / relative).resolve()
+        folder = _resolved(os.fspath(base))
+        path = Path(_resolved(os.path.join(folder, relative)))
     except (OSError, RuntimeError, ValueError):
         return None
-    for root in allowed_roots(base, resolved=folder):
+    for root in allowed_roots(base, resolved=Path(folder)):
         if path.is_relative_to(root):  # the root itself or anything under it
             return path
     return None
+
+
+def _resolved(path: str) -> str:
+    """``Path(path).resolve()`` as text, without its ``Path`` objects (half the time of
+    :func:`inside`, which every photo and narrative of a mine passes several times): the real
+    path, and ``RuntimeError`` for a symbolic link loop, as ``resolve`` raises it."""
+    real = os.path.realpath(path or ".")
+    try:
+        os.stat(real)  # realpath leaves a loop unresolved: stat tells it, as resolve does
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise RuntimeError(f"Symlink loop from {e.filename!r}") from e
+    return real
 
 
 # ------------------------------------------------------------------ the files an input names
