@@ -3,10 +3,12 @@ with the compressed bytes of members met before taken as they are.
 
 Most members of a mine's packages are the same from one mine to the next (a template's styles,
 theme, fonts, settings, numbering; a workbook's styles): 106 of a synthetic mine's 116 members,
-about half the CPU of deflating its packages. :class:`ZipBytes` deflates a member only when its
-content was not met twice before; the bytes are the ones ``zipfile`` writes for the same
-``writestr`` calls (``tests/test_zipwrite.py`` compares them byte for byte), because deflating
-the same bytes at the same level gives the same bytes. What ``zipfile`` would write in zip64 form
+about half the CPU of deflating its packages. :class:`ZipBytes` deflates a member only when the
+last member of its name and size had another content; the bytes are the ones ``zipfile``
+writes for the same ``writestr`` calls (``tests/test_zipwrite.py`` compares them byte for
+byte), because deflating the same bytes at the same level gives the same bytes. The members
+of one package share one time stamp (``zipfile`` asks the clock for each: the same but when a
+second ends while it writes). What ``zipfile`` would write in zip64 form
 (a member or a package near 2 GB, more than 65,535 members), or a member name of another
 form (a folder, a NUL), is written by ``zipfile`` itself.
 """
@@ -25,10 +27,13 @@ _SYSTEM = 3
 _MODE = 0o600 << 16
 _UTF8 = 0x800  # flag: the name is UTF-8, not CP437
 _LIMIT = zipfile.ZIP64_LIMIT
-_REMEMBERED_MAX = 2048  # remembered contents (a few batches' templates); then forgotten
+# contents remembered with their CRC and compressed bytes, at most (a batch's template members
+# many times over; a member bigger than an eighth of it is not kept); then forgotten
+_MEMORY_BYTES = 16 * 1024 * 1024
 
-# (level, size, CRC) -> None when met once, then (content, compressed bytes)
-_met: dict[tuple[int, int, int], tuple[bytes, bytes] | None] = {}
+# (level, member name, size) -> (content, CRC, compressed bytes)
+_met: dict[tuple[int, str, int], tuple[bytes, int, bytes]] = {}
+_kept = [0]  # bytes of content in _met
 
 
 def deflated(data: bytes, level: int) -> bytes:
@@ -38,19 +43,22 @@ def deflated(data: bytes, level: int) -> bytes:
     return deflate.compress(data) + deflate.flush()
 
 
-def _remembered(data: bytes, crc: int, level: int) -> bytes:
-    """``deflated(data, level)``, taken from what was compressed before when the same content
-    was met twice before (met once, its content is only noted: most never come back)."""
-    key = (level, len(data), crc)
-    met_before = key in _met
+def _packed(name: str, data: bytes, level: int) -> tuple[int, bytes]:
+    """The CRC and ``deflated(data, level)`` of member ``name``: remembered from the last
+    member of that name and size when its content is the same (compared byte for byte, which
+    costs a small part of a CRC), else made and remembered."""
+    key = (level, name, len(data))
     seen = _met.get(key)
     if seen is not None and seen[0] == data:
-        return seen[1]
-    packed = deflated(data, level)
-    if len(_met) >= _REMEMBERED_MAX:
-        _met.clear()
-    _met[key] = (data, packed) if met_before else None
-    return packed
+        return seen[1], seen[2]
+    crc, packed = zlib.crc32(data), deflated(data, level)
+    if len(data) <= _MEMORY_BYTES // 8:
+        if _kept[0] + len(data) > _MEMORY_BYTES:
+            _met.clear()
+            _kept[0] = 0
+        _met[key] = (data, crc, packed)
+        _kept[0] += len(data)
+    return crc, packed
 
 
 def end_record(count: int, central_size: int, central_at: int) -> bytes:
@@ -77,6 +85,7 @@ class ZipBytes:
         self.central = bytearray()
         self.members: list[tuple[str, bytes, int]] = []  # for zipfile, when it must write
         self.plain = False  # a member or the package needs what only zipfile writes
+        self.when = dos_stamp(zip_date_time())  # (zipfile asks the clock for each member)
 
     def writestr(self, name: str, data: bytes, compress_type: int = zipfile.ZIP_DEFLATED) -> None:
         """Add a member, stored or deflated (the only two kinds written here)."""
@@ -84,9 +93,10 @@ class ZipBytes:
         if self.plain or not self._plain_form(name, data, compress_type):
             self.plain = True
             return
-        crc = zlib.crc32(data)
-        packed = data if compress_type == zipfile.ZIP_STORED else \
-            _remembered(data, crc, self.level)
+        if compress_type == zipfile.ZIP_STORED:
+            crc, packed = zlib.crc32(data), data
+        else:
+            crc, packed = _packed(name, data, self.level)
         at = len(self.out)
         if len(packed) > _LIMIT or at > _LIMIT:
             self.plain = True
@@ -95,7 +105,7 @@ class ZipBytes:
             encoded, flags = name.encode("ascii"), 0
         except UnicodeEncodeError:
             encoded, flags = name.encode("utf-8"), _UTF8
-        when = dos_stamp(zip_date_time())
+        when = self.when
         sizes = struct.pack("<III", crc, len(packed), len(data))
         self.out += struct.pack("<4s3H", b"PK\x03\x04", _VERSION, flags, compress_type)
         self.out += when + sizes + struct.pack("<HH", len(encoded), 0) + encoded

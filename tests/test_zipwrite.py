@@ -19,6 +19,7 @@ def _frozen(monkeypatch: pytest.MonkeyPatch) -> None:
     # an odd second: a zip stamp keeps seconds halved
     monkeypatch.setenv("GREENMINE_FIXED_CLOCK", "2024-11-12T13:14:15")
     monkeypatch.setattr(zipwrite, "_met", {})
+    monkeypatch.setattr(zipwrite, "_kept", [0])
 
 
 def _members(seed: int) -> list[tuple[str, bytes, int]]:
@@ -53,47 +54,52 @@ def _by_zipbytes(members: list[tuple[str, bytes, int]], level: int | None) -> by
 def test_the_bytes_are_zipfiles_when_made_and_when_remembered(level: int | None) -> None:
     members = _members(level or 0)
     expected = _by_zipfile(members, level)
-    for _ in range(4):  # first met, met again (remembered), then taken from memory
+    for _ in range(3):  # first made, then taken from memory
         assert _by_zipbytes(members, level) == expected
-    assert any(v is not None for v in zipwrite._met.values())
+    assert zipwrite._met
     with zipfile.ZipFile(io.BytesIO(expected)) as zf:
         assert zf.testzip() is None
         assert [i.filename for i in zf.infolist()] == [m[0] for m in members]
 
 
-def test_a_content_met_twice_is_not_deflated_again(monkeypatch: pytest.MonkeyPatch) -> None:
-    members = _members(3)
-    expected = _by_zipfile(members, 1)
-    _by_zipbytes(members, 1)
-    _by_zipbytes(members, 1)
+def test_a_content_met_before_is_not_deflated_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    members = [m for m in _members(3) if m[2] == zipfile.ZIP_DEFLATED]
+    changed = [(n, d + b"x" if n.endswith("part0.xml") else d, k) for n, d, k in members]
+    expected, expected_changed = _by_zipfile(members, 1), _by_zipfile(changed, 1)
+    assert _by_zipbytes(members, 1) == expected
     calls: list[int] = []
-    real = zipwrite.deflated
+    real_deflated, real_crc = zipwrite.deflated, zlib.crc32
 
     def counted(data: bytes, level: int) -> bytes:
         calls.append(len(data))
-        return real(data, level)
+        return real_deflated(data, level)
 
     monkeypatch.setattr(zipwrite, "deflated", counted)
-    assert _by_zipbytes(members, 1) == expected
+    monkeypatch.setattr(zlib, "crc32", lambda *a: pytest.fail("a CRC made again"))
+    assert _by_zipbytes(members, 1) == expected  # neither a CRC nor a deflate
     assert calls == []
-    changed = [(n, d + b"x" if n.endswith("part0.xml") else d, k) for n, d, k in members]
-    assert _by_zipbytes(changed, 1) == _by_zipfile(changed, 1)
+    monkeypatch.setattr(zlib, "crc32", real_crc)
+    assert _by_zipbytes(changed, 1) == expected_changed
+    assert len(calls) == 1
+    assert _by_zipbytes(members, 1) == expected  # (kept under its own size)
     assert len(calls) == 1
 
 
-def test_a_different_content_of_the_same_size_and_crc_is_deflated() -> None:
+def test_a_different_content_of_the_same_name_and_size_is_deflated() -> None:
     a, b = b"a" * 500 + b"b" * 500, b"b" * 500 + b"a" * 500
     for _ in range(3):
-        assert zipwrite._remembered(a, 7, 1) == zipwrite.deflated(a, 1)
-    assert zipwrite._remembered(b, 7, 1) == zipwrite.deflated(b, 1) != zipwrite.deflated(a, 1)
+        assert zipwrite._packed("x.xml", a, 1) == (zlib.crc32(a), zipwrite.deflated(a, 1))
+    assert zipwrite._packed("x.xml", b, 1) == (zlib.crc32(b), zipwrite.deflated(b, 1))
+    assert zipwrite._packed("x.xml", a, 1) == (zlib.crc32(a), zipwrite.deflated(a, 1))
 
 
 def test_the_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(zipwrite, "_REMEMBERED_MAX", 5)
-    for i in range(12):
-        data = str(i).encode() * 50
-        zipwrite._remembered(data, zlib.crc32(data), 1)
-    assert len(zipwrite._met) <= 5
+    monkeypatch.setattr(zipwrite, "_MEMORY_BYTES", 2000)
+    for i in range(40):
+        zipwrite._packed(f"m{i}.xml", str(i).encode() * 50, 1)
+        assert sum(len(v[0]) for v in zipwrite._met.values()) <= 2000
+    zipwrite._packed("big.xml", b"x" * 300, 1)  # more than an eighth: not kept
+    assert not any(k[1] == "big.xml" for k in zipwrite._met)
 
 
 @pytest.mark.parametrize("members", [
