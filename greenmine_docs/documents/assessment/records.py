@@ -14,9 +14,10 @@ problem's): the report's 存在问题及整改建议 chapter is built from it.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from functools import partial
+from typing import TYPE_CHECKING, Callable, Iterator
 
-from ...findings import Finding, make
+from ...findings import Finding, Location, make
 from ...indicators.numbers import fmt_points
 
 if TYPE_CHECKING:
@@ -45,11 +46,14 @@ def vague_word(text: str | None) -> str | None:
     return found
 
 
-def _vague(ref: str, entry: AssessedItem, where, who: str = "") -> Iterator[Finding]:
+def _vague(ref: str, entry: AssessedItem, where: Callable[[], Location], who: str = ""
+           ) -> Iterator[Finding]:
+    """GM-W534 for a deduction reason that only says a vague word; ``where``: its location,
+    looked up only then (every scored item of every mine passes here)."""
     word = vague_word(entry.deduction_reason)
     if word is not None and not entry.not_applicable:
         yield make("GM-W534", f"{ref}{who}的扣分原因“{entry.deduction_reason}”只说“{word}”，没有写明"
-                   "哪些对象、在什么位置、差多少。", location=where)
+                   "哪些对象、在什么位置、差多少。", location=where())
 
 
 def suggestions(a: Assessment, given: Scores, result: ScoreResult) -> dict[str, str]:
@@ -71,10 +75,10 @@ def check_records(ctx: Run, a: Assessment, scored: AssessmentScores) -> Iterator
     given = scored.given
     for ref, entry in given.items.items():
         if not given.experts:
-            yield from _vague(ref, entry, given.where("item", ref, "deduction_reason"))
+            yield from _vague(ref, entry, partial(given.where, "item", ref, "deduction_reason"))
     for name, own in given.experts.items():
         for ref, entry in own.items.items():
-            yield from _vague(ref, entry, own.where("item", ref, "deduction_reason"),
+            yield from _vague(ref, entry, partial(own.where, "item", ref, "deduction_reason"),
                               f"（{name}）")
     advised = suggestions(a, given, scored.result)
     for r in scored.result.deducted_items:
