@@ -636,3 +636,23 @@ def test_a_markdown_name_too_long_is_a_plan_finding(variant, runner):
     res = run_cli(runner, "validate", mine, "--format", "json")
     hit = one(findings(res), "GM-E407")
     assert "文件名过长" in hit["message"]
+
+
+@pytest.mark.parametrize("value", [
+    0, 0.0, -0.0, 1, -1, 3.5, 1e-9, 1e-10, -1e-10, 5e-324, 1e15, -1e15, 1e15 + 1,
+    1.0000001e15, 10 ** 15, 10 ** 15 + 1, 10 ** 20, 2 ** 63, float("inf"), float("-inf"),
+    float("nan"), True])
+def test_a_number_field_passes_exactly_what_checked_passes(value):
+    """The model's number check takes plain numbers within bounds without composing a message:
+    it still refuses what ``numtext.checked`` refuses, with the same words."""
+    from pydantic_core import PydanticCustomError
+
+    from greenmine_docs.model.bounds import _magnitude, _shown
+    from greenmine_docs.numtext import checked
+
+    read = checked(value, _shown(value))
+    if read.problem:
+        with pytest.raises(PydanticCustomError, match=re.escape(read.problem)):
+            _magnitude(value)
+    else:
+        assert _magnitude(value) is value
