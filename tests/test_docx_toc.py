@@ -336,3 +336,56 @@ def test_an_island_declared_by_its_styles_holds_no_more() -> None:
                         ({"TableText"}, table.replace("<w:p>", "<w:p><w:pPr><w:sectPr/></w:pPr>"))):
         with pytest.raises(ValueError):
             check_declared(xml, styles)
+
+
+def test_headings_the_writer_wrote_are_listed_without_parsing_them(monkeypatch,
+                                                                   tmp_path: Path) -> None:
+    """A heading the Writer put in as an island carries its style and text for the TOC fill:
+    the packaged fill lists it where it stands and leaves it as text (no island is parsed),
+    and gives the bytes of the fill that parses the whole part — also for texts with tabs,
+    line breaks and outer spaces, which the entry lists as the paragraph's text."""
+    from greenmine_docs.docx import islands
+    from greenmine_docs.docx.document import new_document, package_bytes
+    from greenmine_docs.docx.fields import add_toc
+    from greenmine_docs.docx.toc import headings_when_packaged
+    from greenmine_docs.docx.writer import Writer
+
+    def written() -> Any:
+        doc = new_document()
+        islands.enable(doc.part)
+        add_toc(doc.add_paragraph())
+        w = Writer(doc)
+        w.heading(1, "概况")
+        w.paragraph("正文。")
+        w.heading(2, " 矿区\t范围\n（续） ")
+        w.unnumbered_heading(1, "附表", align="center")
+        w.heading(3, "三级")
+        w.heading(4, "四级，不在目录中")
+        return doc
+
+    plain = fill_tocs(bytes(package_bytes(written())))
+    parsed: list[set[int] | None] = []
+    real_put_in = islands.put_in
+    monkeypatch.setattr("greenmine_docs.docx.toc.put_in", lambda root, table, keys=None: (
+        parsed.append(keys), real_put_in(root, table, keys)))
+    with headings_when_packaged():
+        packaged = package_bytes(written())
+    assert packaged.tocs_filled and parsed == [set()]
+    assert packaged == plain
+    (tmp_path / "d.docx").write_bytes(packaged)
+    texts = ["".join(t.text or "" for t in p.iter(f"{{{W}}}t"))
+             for p in _toc_paragraphs(tmp_path / "d.docx")]
+    assert texts == ["一、概况", "（一） 矿区范围（续）", "附表", "1.三级"]
+
+
+
+def test_a_heading_island_must_be_the_heading_its_builder_declared() -> None:
+    from greenmine_docs.docx.islands import check_heading
+
+    ok = '<w:p><w:pPr><w:pStyle w:val="1"/></w:pPr><w:r><w:t>一、概况</w:t></w:r></w:p>'
+    check_heading(ok, "1", "一、概况")
+    for xml, style, text in ((ok, "2", "一、概况"), (ok, "1", "概况"), (ok + ok, "1", "一、概况"),
+                             (ok.replace("</w:pPr>", '<w:outlineLvl w:val="0"/></w:pPr>'),
+                              "1", "一、概况")):
+        with pytest.raises(ValueError):
+            check_heading(xml, style, text)

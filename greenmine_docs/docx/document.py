@@ -123,12 +123,13 @@ class _Members:
     they are."""
 
     def __init__(self, zf: Any, parts: list[Any]) -> None:
-        from .islands import declared, texts
+        from .islands import declared, headings, texts
 
         self.zf = zf
         self.parts = parts
         self.islands = texts(parts)
         self.declared = declared(parts)
+        self.headings = headings(parts)  # the islands that are one heading each
         self.unexpanded: dict[str, bytes] = {}  # the XML parts a TOC fill reads, as serialised
 
     def write(self, pack_uri: Any, blob: bytes) -> None:
@@ -172,7 +173,7 @@ def package_bytes(document: Any) -> bytes:
     members = _Members(zf, parts)
     # the document part's TOCs filled with headings in its tree, when the build says so
     tocs_filled = packaged_headings(document.part, members.islands, members.declared,
-                                    members.styles)
+                                    members.styles, members.headings)
     _write_package(members, package.rels, parts)
     return Package.of(zf.getvalue(), members.unexpanded, members.islands, members.declared,
                       tocs_filled=tocs_filled)

@@ -34,6 +34,7 @@ from .text import NSDECL_W
 TARGET = "gm-xml"
 _FLAG = "_gm_islands"
 _DECLARED = "_gm_island_styles"  # key -> the paragraph styles its builder says it holds
+_HEADINGS = "_gm_island_headings"  # key -> (style id, text) of an island that is one heading
 _INSTRUCTION = re.compile(rb"<\?gm-xml (\d+)\?>")
 _keys = itertools.count(1)  # unique in the process: parts' tables can be merged
 
@@ -44,6 +45,7 @@ def enable(part: Any) -> None:
     if getattr(part, _FLAG, None) is None:
         setattr(part, _FLAG, {})
         setattr(part, _DECLARED, {})
+        setattr(part, _HEADINGS, {})
 
 
 def enabled(part: Any) -> bool:
@@ -54,24 +56,34 @@ def _checking() -> bool:
     return os.environ.get("GREENMINE_CHECK_ISLANDS") == "1"
 
 
-def island(part: Any, xml: str, *, styles: Iterable[str] | None = None) -> Any:
+def island(part: Any, xml: str, *, styles: Iterable[str] | None = None,
+           heading: tuple[str, str] | None = None) -> Any:
     """A processing instruction standing for ``xml`` (one or more ``w:`` block elements
     without namespace declarations) in ``part``, to be inserted where those elements belong.
 
     ``styles``: the builder's word that ``xml`` holds no field, outline level or section
     break, and paragraphs of these styles only — what a table of contents fill would otherwise
     search the text for (:func:`~greenmine_docs.docx.toc.fill_tocs`; a big table's text is
-    then not searched). Checked with the XML in the tests."""
+    then not searched). Checked with the XML in the tests.
+
+    ``heading``: the builder's word that ``xml`` is one paragraph of that style id, without an
+    outline level, section break or field of its own, whose text is that (as a TOC lists it):
+    a TOC fill takes its entry from here and leaves the island as text
+    (:func:`~greenmine_docs.docx.toc.packaged_headings`). Checked with the XML in the tests."""
     from lxml import etree
 
     if _checking():
         check_canonical(xml)
         if styles is not None:
             check_declared(xml, set(styles))
+        if heading is not None:
+            check_heading(xml, *heading)
     key = next(_keys)
     getattr(part, _FLAG)[key] = xml
     if styles is not None:
         getattr(part, _DECLARED)[key] = frozenset(styles)
+    if heading is not None:
+        getattr(part, _HEADINGS)[key] = heading
     return etree.ProcessingInstruction(TARGET, str(key))
 
 
@@ -103,6 +115,21 @@ def check_declared(xml: str, styles: set[str]) -> None:
         raise ValueError(f"XML island holds more than its builder declared: {xml[:200]}")
 
 
+def check_heading(xml: str, style_id: str, text: str) -> None:
+    """Fail unless ``xml`` is one paragraph of style ``style_id`` whose text (its ``w:t``,
+    joined and stripped) is ``text``, holding nothing of :data:`UNDECLARED`."""
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    root = etree.fromstring(f"<w:x {NSDECL_W}>{xml}</w:x>")
+    style = root.find(f"{w}p/{w}pPr/{w}pStyle")
+    own = "".join(t.text or "" for t in root.iter(f"{w}t")).strip()
+    if len(root) != 1 or root[0].tag != f"{w}p" or style is None \
+            or style.get(f"{w}val") != style_id or own != text \
+            or any(mark in xml for mark in UNDECLARED):
+        raise ValueError(f"XML island is not the heading its builder declared: {xml[:200]}")
+
+
 def is_island(element: Any) -> bool:
     from lxml import etree
 
@@ -111,19 +138,24 @@ def is_island(element: Any) -> bool:
 
 def texts(parts: Iterable[Any]) -> dict[int, str]:
     """The islands of every part in ``parts``."""
-    found: dict[int, str] = {}
-    for part in parts:
-        own = getattr(part, _FLAG, None)
-        if own:
-            found.update(own)
-    return found
+    return _merged(parts, _FLAG)
 
 
 def declared(parts: Iterable[Any]) -> dict[int, frozenset[str]]:
     """The paragraph styles of the islands of ``parts`` whose builders declared them."""
-    found: dict[int, frozenset[str]] = {}
+    return _merged(parts, _DECLARED)
+
+
+def headings(parts: Iterable[Any]) -> dict[int, tuple[str, str]]:
+    """The islands of ``parts`` that are one heading each: key -> (style id, text)."""
+    return _merged(parts, _HEADINGS)
+
+
+def _merged(parts: Iterable[Any], table: str) -> dict[int, Any]:
+    """The per-part table ``table`` of every part in ``parts``, in one."""
+    found: dict[int, Any] = {}
     for part in parts:
-        own = getattr(part, _DECLARED, None)
+        own = getattr(part, table, None)
         if own:
             found.update(own)
     return found

@@ -300,6 +300,12 @@ def runs_xml(out: list[str], text: str, rpr: str) -> None:
         out.append("<w:br/></w:r>" if i < last else "</w:r>")
 
 
+def listed_text(text: str) -> str:
+    """The text a table of contents lists for a paragraph :func:`runs_xml` wrote ``text`` in:
+    its ``w:t`` joined (tabs and line breaks are other elements) and stripped."""
+    return _RUN_SPECIAL.sub("", text).strip() if _RUN_SPECIAL.search(text) else text.strip()
+
+
 def parse_children(xml: str) -> list[Any]:
     """The elements of ``xml`` (WordprocessingML without namespace declarations), parsed in
     one go as children of a ``w:p``."""

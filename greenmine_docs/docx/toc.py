@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from lxml import etree
 
-from .islands import expand, put_in
+from .islands import TARGET, expand, put_in
 from .package import unexpanded
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -204,37 +204,51 @@ def _paragraph_text(p: Any) -> str:
                    if not any(a.tag == w("del") for a in t.iterancestors())).strip()
 
 
-def headings(body: Any, styles: _Styles, levels: tuple[int, int]) -> list[TocEntry]:
+def headings(body: Any, styles: _Styles, levels: tuple[int, int],
+             known: dict[int, tuple[str, str]] | None = None) -> list[TocEntry]:
     """The entries a TOC over outline ``levels`` lists, without page numbers: every body
-    paragraph with an outline level in range (its own ``w:outlineLvl`` or its style's)."""
+    paragraph with an outline level in range (its own ``w:outlineLvl`` or its style's).
+    ``known``: the islands that are one heading each (key -> style id and text,
+    :func:`~greenmine_docs.docx.islands.headings`), listed where they stand, not parsed."""
     first, last = levels
     out = []
-    for p in _candidates(body, styles, levels):
-        ppr = p.find(w("pPr"))
-        own = None if ppr is None else ppr.find(w("outlineLvl"))
-        if own is not None:
-            lvl: int | None = int(own.get(w("val"), "9"))
+    for p in _candidates(body, styles, levels, known or {}):
+        if type(p) is tuple:  # a known heading island
+            style_id, text = p
+            lvl = styles.outline_level(style_id)
         else:
-            style = None if ppr is None else ppr.find(w("pStyle"))
-            lvl = styles.outline_level(None if style is None else style.get(w("val")))
+            ppr = p.find(w("pPr"))
+            own = None if ppr is None else ppr.find(w("outlineLvl"))
+            if own is not None:
+                lvl = int(own.get(w("val"), "9"))
+            else:
+                style = None if ppr is None else ppr.find(w("pStyle"))
+                lvl = styles.outline_level(None if style is None else style.get(w("val")))
+            text = _paragraph_text(p)
         if lvl is None or not first <= lvl + 1 <= last:
             continue
-        text = _paragraph_text(p)
         if text:
             out.append(TocEntry(lvl + 1, text))
     return out
 
 
-def _candidates(body: Any, styles: _Styles, levels: tuple[int, int]) -> list[Any]:
+def _candidates(body: Any, styles: _Styles, levels: tuple[int, int],
+                known: dict[int, tuple[str, str]]) -> list[Any]:
     """The body's paragraphs that may be entries, in document order: those with an outline
     level of their own (``w:pPr/w:outlineLvl``), and those whose style (``w:pPr/w:pStyle``) has
-    one in ``levels``. Only those two kinds of element come back from the tree walk (done by
-    lxml): a long document's other paragraphs are not visited in Python."""
+    one in ``levels``; for a ``known`` heading island, its (style id, text). Only those kinds
+    of node come back from the tree walk (done by lxml): a long document's other paragraphs
+    are not visited in Python."""
     first, last = levels
     ids = {sid for sid in styles.by_id if sid is not None
            and (lvl := styles.outline_level(sid)) is not None and first <= lvl + 1 <= last}
     found: list[Any] = []
-    for el in body.iter(_PSTYLE, _OUTLINE):
+    for el in body.iter(_PSTYLE, _OUTLINE, etree.PI) if known else body.iter(_PSTYLE, _OUTLINE):
+        if el.tag is etree.PI:
+            entry = known.get(int(el.text)) if el.target == TARGET else None
+            if entry is not None:
+                found.append(entry)
+            continue
         ppr = el.getparent()
         if ppr.tag != _PPR or (el.tag == _PSTYLE and el.get(_VAL) not in ids):
             continue
@@ -424,20 +438,22 @@ def _filled(xml: bytes, islands: dict[int, str], declared: dict[int, frozenset[s
 
 def _fill_root(root: Any, islands: dict[int, str], declared: dict[int, frozenset[str]],
                styles_xml: Callable[[], bytes],
-               entries: Iterable[list[TocEntry] | None] | None) -> bool:
+               entries: Iterable[list[TocEntry] | None] | None,
+               known: dict[int, tuple[str, str]] | None = None) -> bool:
     """:func:`_filled` on the document part's tree ``root``; False (``root`` untouched) when
-    it has no TOC field."""
+    it has no TOC field. ``known``: the islands that are one heading each (:func:`headings`):
+    they stay islands."""
     body = root.find(w("body"))
     fields = _toc_fields(body)
     if not fields:
         return False
     styles = _styles(styles_xml())
     if islands:
-        put_in(root, islands, _read_islands(islands, declared, styles))
+        put_in(root, islands, _read_islands(islands, declared, styles, known or {}))
     given = list(entries) if entries is not None else []
     for n, field in enumerate(fields):
         own = given[n] if n < len(given) else None
-        _fill(field, own if own is not None else headings(body, styles, field.levels),
+        _fill(field, own if own is not None else headings(body, styles, field.levels, known),
               body, styles)
     return True
 
@@ -464,16 +480,17 @@ def headings_when_packaged(enabled: bool = True) -> Iterator[None]:
 
 
 def packaged_headings(part: Any, islands: dict[int, str], declared: dict[int, frozenset[str]],
-                      styles_xml: Callable[[], bytes]) -> bool:
+                      styles_xml: Callable[[], bytes],
+                      known: dict[int, tuple[str, str]] | None = None) -> bool:
     """Fill the TOCs of document ``part`` (a python-docx part about to be written, its
     ``islands`` still instructions) with headings, in its tree, when
     :func:`headings_when_packaged` is on; False (nothing done) when it is not, ``part`` is not
     the document part, it has no TOC or an island may hold a field (:func:`fill_tocs` then
-    does it as before)."""
+    does it as before). ``known``: the islands that are one heading each (:func:`headings`)."""
     if not _AT_PACKAGING.get() or part.partname.membername != _DOCUMENT \
             or _island_fields(islands, declared):
         return False
-    return _fill_root(part._element, islands, declared, styles_xml, None)
+    return _fill_root(part._element, islands, declared, styles_xml, None, known)
 
 
 def _island_fields(islands: dict[int, str], declared: dict[int, frozenset[str]]) -> bool:
@@ -484,11 +501,11 @@ def _island_fields(islands: dict[int, str], declared: dict[int, frozenset[str]])
 
 
 def _read_islands(islands: dict[int, str], declared: dict[int, frozenset[str]],
-                  styles: _Styles) -> set[int]:
+                  styles: _Styles, known: dict[int, tuple[str, str]]) -> set[int]:
     """The islands that may hold what a TOC fill reads: a paragraph it lists (an outline
     level, or a style with one, or a paragraph style in a form not recognised here) or a
     section break (the width of the entries). An island whose builder declared its styles is
-    known by them, without searching its text."""
+    known by them, without searching its text; a ``known`` heading is listed without it."""
     outlined = set(styles.outlined)
     marks = [f'<w:pStyle w:val="{sid}"' for sid in styles.outlined]
     plain = not any(c in sid for sid in styles.outlined for c in '&<>"\t\n\r')  # unescaped
@@ -500,8 +517,8 @@ def _read_islands(islands: dict[int, str], declared: dict[int, frozenset[str]],
         return n > 0 and (not plain or n != text.count('<w:pStyle w:val="')
                           or any(m in text for m in marks))
 
-    return {key for key, text in islands.items()
-            if (not outlined.isdisjoint(declared[key]) if key in declared else read(text))}
+    return {key for key, text in islands.items() if key not in known
+            and (not outlined.isdisjoint(declared[key]) if key in declared else read(text))}
 
 
 def _replace_member(src: zipfile.ZipFile, name: str, content: bytes) -> bytes:

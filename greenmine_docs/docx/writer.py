@@ -29,8 +29,8 @@ from .page_cursor import PageCursor, TablePaging, text_pt
 from .page import (LANDSCAPE_TYPE_HEIGHT_MM, LANDSCAPE_TYPE_WIDTH_MM, TYPE_HEIGHT_MM, TYPE_WIDTH_MM,
                    section_break)
 from .tables import PAGE_BREAK_P, add_table, table_grid
-from .text import (NSDECL_W, add_text, block_parent, insert_block, rpr_xml, runs_xml,
-                   style_fonts, style_id_of, xml_attr)
+from .text import (NSDECL_W, add_text, block_parent, insert_block, listed_text, rpr_xml,
+                   runs_xml, style_fonts, style_id_of, xml_attr)
 from .styles import BODY_SIZE, TABLE_SIZE
 
 _W_BODY = qn("w:body")
@@ -178,14 +178,17 @@ class Writer:
         insert_block(block._element, p)
         return Paragraph(p, block)
 
-    def append_paragraph_xml(self, ppr: str | None, content: str = "") -> Any:
+    def append_paragraph_xml(self, ppr: str | None, content: str = "", *,
+                             heading: tuple[str, str] | None = None) -> Any:
         """:meth:`add_paragraph_xml` for a paragraph nobody changes afterwards: in a document
         that allows it, it stays text until the package is written
-        (:mod:`~greenmine_docs.docx.islands`). Returns the element put in the body."""
+        (:mod:`~greenmine_docs.docx.islands`). Returns the element put in the body.
+        ``heading``: (style id, text) of a heading paragraph, for the TOC fill."""
         block = self._block()
         if block is None or block._element.tag != _W_BODY or not islands.enabled(block.part):
             return self.add_paragraph_xml(ppr, content)._p  # a table cell keeps real paragraphs
-        element = islands.island(block.part, f"<w:p>{_ppr_xml(ppr)}{content}</w:p>")
+        element = islands.island(block.part, f"<w:p>{_ppr_xml(ppr)}{content}</w:p>",
+                                 heading=heading)
         insert_block(block._element, element)
         return element
 
@@ -241,7 +244,9 @@ class Writer:
         out: list[str] = []
         self.run_xml(out, text, style_id)
         before = self.last_block()
-        element = self.append_paragraph_xml(ppr, "".join(out))
+        # the TOC fill lists it from here, without parsing it
+        element = self.append_paragraph_xml(ppr, "".join(out), heading=(
+            (style_id, listed_text(text)) if style_id else None))
         # Heading 1–4 are body-size lines at the body's pitch
         self._text_written(before, element, text, 2.0, kept=True,
                            sized=style_id is not None and not extra_ppr)
