@@ -131,6 +131,8 @@ class _Members:
         self.declared = declared(parts)
         self.headings = headings(parts)  # the islands that are one heading each
         self.unexpanded: dict[str, bytes] = {}  # the XML parts a TOC fill reads, as serialised
+        self._styles: bytes | None = None
+        self._styles_of: Any = None  # the styles part, once serialised
 
     def write(self, pack_uri: Any, blob: bytes) -> None:
         import zipfile
@@ -147,9 +149,19 @@ class _Members:
                              compress_type=zipfile.ZIP_DEFLATED)
 
     def styles(self) -> bytes:
-        """The styles part as it will be written."""
-        part = next((p for p in self.parts if p.partname == "/word/styles.xml"), None)
-        return part.blob if part is not None else b""
+        """The styles part as it will be written (serialised once: the TOC fill reads it and
+        changes nothing in it)."""
+        if self._styles is None:
+            part = next((p for p in self.parts if p.partname == "/word/styles.xml"), None)
+            self._styles = part.blob if part is not None else b""
+            self._styles_of = part
+        return self._styles
+
+    def blob(self, part: Any) -> bytes:
+        """``part.blob``; the styles part from :meth:`styles` when that was asked for."""
+        if part is self._styles_of and self._styles is not None:
+            return self._styles
+        return part.blob
 
 
 def package_bytes(document: Any) -> bytes:
@@ -190,7 +202,7 @@ def _write_package(members: _Members, package_rels: Any, parts: list[Any]) -> No
         tuple((part.partname, part.content_type) for part in parts)))
     members.write(PACKAGE_URI.rels_uri, _rels_xml(PACKAGE_URI, _rels_key(package_rels)))
     for part in parts:
-        members.write(part.partname, part.blob)
+        members.write(part.partname, members.blob(part))
         if len(part.rels):
             members.write(part.partname.rels_uri,
                           _rels_xml(part.partname, _rels_key(part.rels)))
