@@ -56,7 +56,16 @@ def _checking() -> bool:
     return os.environ.get("GREENMINE_CHECK_ISLANDS") == "1"
 
 
-def island(part: Any, xml: str, *, styles: Iterable[str] | None = None,
+Text = str | bytes
+"""An island's XML: text, or the UTF-8 bytes a builder made it in (a table's remembered rows)."""
+
+
+def as_str(xml: Text) -> str:
+    """An island's XML as text."""
+    return xml if isinstance(xml, str) else xml.decode("utf-8")
+
+
+def island(part: Any, xml: Text, *, styles: Iterable[str] | None = None,
            heading: tuple[str, str] | None = None) -> Any:
     """A processing instruction standing for ``xml`` (one or more ``w:`` block elements
     without namespace declarations) in ``part``, to be inserted where those elements belong.
@@ -73,11 +82,11 @@ def island(part: Any, xml: str, *, styles: Iterable[str] | None = None,
     from lxml import etree
 
     if _checking():
-        check_canonical(xml)
+        check_canonical(as_str(xml))
         if styles is not None:
-            check_declared(xml, set(styles))
+            check_declared(as_str(xml), set(styles))
         if heading is not None:
-            check_heading(xml, *heading)
+            check_heading(as_str(xml), *heading)
     key = next(_keys)
     getattr(part, _FLAG)[key] = xml
     if styles is not None:
@@ -136,7 +145,7 @@ def is_island(element: Any) -> bool:
     return element.tag is etree.PI and element.target == TARGET
 
 
-def texts(parts: Iterable[Any]) -> dict[int, str]:
+def texts(parts: Iterable[Any]) -> dict[int, Text]:
     """The islands of every part in ``parts``."""
     return _merged(parts, _FLAG)
 
@@ -161,11 +170,16 @@ def _merged(parts: Iterable[Any], table: str) -> dict[int, Any]:
     return found
 
 
-def expand(blob: bytes, table: dict[int, str]) -> bytes:
+def expand(blob: bytes, table: dict[int, Text]) -> bytes:
     """A serialised part with every island instruction replaced by the XML it stands for."""
     if not table or b"<?gm-xml " not in blob:
         return blob
-    return _INSTRUCTION.sub(lambda m: table[int(m.group(1))].encode("utf-8"), blob)
+
+    def utf8(m: re.Match[bytes]) -> bytes:
+        xml = table[int(m.group(1))]
+        return xml if isinstance(xml, bytes) else xml.encode("utf-8")
+
+    return _INSTRUCTION.sub(utf8, blob)
 
 
 def materialize(part: Any, root: Any) -> None:
@@ -174,7 +188,7 @@ def materialize(part: Any, root: Any) -> None:
     put_in(root, getattr(part, _FLAG, None) or {})
 
 
-def put_in(root: Any, table: dict[int, str], keys: set[int] | None = None) -> None:
+def put_in(root: Any, table: dict[int, Text], keys: set[int] | None = None) -> None:
     """Replace the islands under ``root`` (those of ``keys``, or all) by the elements their
     texts in ``table`` stand for."""
     from docx.oxml import parse_xml
@@ -185,8 +199,8 @@ def put_in(root: Any, table: dict[int, str], keys: set[int] | None = None) -> No
     if not found:
         return
     # all of them parsed in one go, each in a wrapper of its own
-    wrappers = parse_xml("".join([f"<w:x {NSDECL_W}>", *(f"<w:y>{table[int(pi.text)]}</w:y>"
-                                                         for pi in found), "</w:x>"]))
+    wrappers = parse_xml("".join([f"<w:x {NSDECL_W}>", *(
+        f"<w:y>{as_str(table[int(pi.text)])}</w:y>" for pi in found), "</w:x>"]))
     for pi, wrapper in zip(found, list(wrappers)):
         parent = pi.getparent()
         index = parent.index(pi)

@@ -16,7 +16,10 @@ package) gets plain bytes, which take the plain path. It pickles as plain bytes.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .islands import Text
 
 UNEXPANDED_PARTS = frozenset({"word/document.xml", "word/styles.xml"})
 
@@ -30,12 +33,12 @@ class Package(bytes):
     (:func:`~greenmine_docs.docx.toc.headings_when_packaged`)."""
 
     parts: dict[str, bytes]
-    islands: dict[int, str]
+    islands: dict[int, Text]
     declared: dict[int, frozenset[str]]
     tocs_filled: bool
 
     @classmethod
-    def of(cls, data: bytes, parts: dict[str, bytes], islands: dict[int, str],
+    def of(cls, data: bytes, parts: dict[str, bytes], islands: dict[int, Text],
            declared: dict[int, frozenset[str]] | None = None, *,
            tocs_filled: bool = False) -> Package:
         package = cls(data)
@@ -48,7 +51,7 @@ class Package(bytes):
         return bytes, (bytes(self),)
 
 
-def unexpanded(data: bytes, name: str) -> tuple[bytes, dict[int, str]] | None:
+def unexpanded(data: bytes, name: str) -> tuple[bytes, dict[int, Text]] | None:
     """Member ``name`` of the package ``data`` before its islands were put in, and the island
     texts; None when ``data`` does not remember it."""
     parts = getattr(data, "parts", None)

@@ -201,8 +201,8 @@ class _Shape(NamedTuple):
 
 
 def _row(shape: _Shape, head: bool, keep: bool, merges: tuple[str, ...],
-         values: Sequence[Any]) -> str:
-    """A row's XML, remembered (:func:`_row_xml`) where its values can be a key: most rows of
+         values: Sequence[Any]) -> bytes:
+    """A row's XML in UTF-8, remembered (:func:`_row_xml`) where its values can be a key: most rows of
     a mine's tables (indicators, their scores, fixed texts) are those of the mine before. The
     values' types are part of the key, since equal values of other types (``1``, ``1.0``,
     ``True``) are written differently."""
@@ -218,10 +218,11 @@ def _row(shape: _Shape, head: bool, keep: bool, merges: tuple[str, ...],
 
 @functools.lru_cache(maxsize=4096)
 def _row_xml(shape: _Shape, head: bool, keep: bool, merges: tuple[str, ...],
-             values: tuple[Any, ...], types: tuple[Any, ...]) -> str:
+             values: tuple[Any, ...], types: tuple[Any, ...]) -> bytes:
     """A table row: header (repeated on every page) or body, kept with the next row or not,
     with the vertical merges of its cells (``merges``: one per grid column, or none);
-    ``types``: the values' types, only a key."""
+    ``types``: the values' types, only a key. In UTF-8, as the package holds it: a table is
+    joined and written from its remembered rows without encoding them again."""
     ncols, widths = shape.ncols, shape.widths
     out = ['<w:tr><w:trPr><w:cantSplit w:val="true"/>'
            + ('<w:tblHeader w:val="true"/>' if head else shape.height) + "</w:trPr>"]
@@ -254,7 +255,7 @@ def _row_xml(shape: _Shape, head: bool, keep: bool, merges: tuple[str, ...],
     for i in range(col, ncols):  # short row: keep widths, leave cells empty but styled
         out.append(_cell_xml(shape.body_open[i], shape.text_style.start(None, False, keep), ""))
     out.append("</w:tr>")
-    return "".join(out)
+    return "".join(out).encode("utf-8")
 
 
 def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
@@ -303,7 +304,7 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
     shade = (f'<w:shd w:val="clear" w:color="auto" w:fill="{_attr(header_fill)}"/>'
              if header_fill else "")
     as_island = table is None and islands.enabled(part)
-    out: list[str] = ["<w:tbl>" if as_island else f"<w:tbl {nsdecls('w')}>"]
+    out: list[str] = ["<w:tbl>" if as_island else f"<w:tbl {nsdecls('w')}>"]  # the frame
     if table is None:
         out.append(f'<w:tblPr><w:tblW w:type="dxa" w:w="{int(Mm(sum(widths)).twips)}"/>'
                    f'<w:jc w:val="center"/>{_BORDERS}<w:tblLayout w:type="fixed"/>'
@@ -329,17 +330,18 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
     shape = _Shape(ncols, tuple(widths), tuple(tc_open[True]), tuple(tc_open[False]), shade,
                    head_style, text_style, tuple(col_aligns), height)
     merged = {row for row, _ in vmerge}
+    xml = [("".join(out)).encode("utf-8")]
     for index, values in enumerate([*header_rows, *rows]):
         head = index < first_body
         row_merges = tuple(vmerge.get((index, col), "") for col in range(ncols)) \
             if index in merged else ()
-        out.append(_row(shape, head, index in kept, row_merges, values))
-    out.append("</w:tbl>")
+        xml.append(_row(shape, head, index in kept, row_merges, values))
+    xml.append(b"</w:tbl>")
     if as_island:
-        insert_block(body._element, islands.island(part, "".join(out), styles={
+        insert_block(body._element, islands.island(part, b"".join(xml), styles={
             sid for sid in (head_style.style_id, text_style.style_id) if sid}))
         return
-    new = parse_xml("".join(out))
+    new = parse_xml(b"".join(xml))
     if table is None:
         insert_block(body._element, new)
         return

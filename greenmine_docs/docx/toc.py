@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from lxml import etree
 
-from .islands import TARGET, expand, put_in
+from .islands import TARGET, Text, as_str, expand, put_in
 from .package import unexpanded
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -423,7 +423,7 @@ def fill_tocs(data: bytes, entries: Iterable[list[TocEntry] | None] | None = Non
     return _replace_member(src, _DOCUMENT, expand(filled, islands))
 
 
-def _filled(xml: bytes, islands: dict[int, str], declared: dict[int, frozenset[str]],
+def _filled(xml: bytes, islands: dict[int, Text], declared: dict[int, frozenset[str]],
             styles_xml: Callable[[], bytes],
             entries: Iterable[list[TocEntry] | None] | None) -> bytes | None:
     """Document part ``xml`` (its ``islands`` as instructions) with its TOC fields filled, as
@@ -436,7 +436,7 @@ def _filled(xml: bytes, islands: dict[int, str], declared: dict[int, frozenset[s
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _fill_root(root: Any, islands: dict[int, str], declared: dict[int, frozenset[str]],
+def _fill_root(root: Any, islands: dict[int, Text], declared: dict[int, frozenset[str]],
                styles_xml: Callable[[], bytes],
                entries: Iterable[list[TocEntry] | None] | None,
                known: dict[int, tuple[str, str]] | None = None) -> bool:
@@ -479,7 +479,7 @@ def headings_when_packaged(enabled: bool = True) -> Iterator[None]:
         _AT_PACKAGING.reset(token)
 
 
-def packaged_headings(part: Any, islands: dict[int, str], declared: dict[int, frozenset[str]],
+def packaged_headings(part: Any, islands: dict[int, Text], declared: dict[int, frozenset[str]],
                       styles_xml: Callable[[], bytes],
                       known: dict[int, tuple[str, str]] | None = None) -> bool:
     """Fill the TOCs of document ``part`` (a python-docx part about to be written, its
@@ -493,14 +493,14 @@ def packaged_headings(part: Any, islands: dict[int, str], declared: dict[int, fr
     return _fill_root(part._element, islands, declared, styles_xml, None, known)
 
 
-def _island_fields(islands: dict[int, str], declared: dict[int, frozenset[str]]) -> bool:
+def _island_fields(islands: dict[int, Text], declared: dict[int, frozenset[str]]) -> bool:
     """Whether an island may hold a field (the TOC itself, or one nested in its result); one
     whose builder declared its styles holds none."""
     return any("w:fldChar" in text or "w:instrText" in text
-               for key, text in islands.items() if key not in declared)
+               for text in (as_str(xml) for key, xml in islands.items() if key not in declared))
 
 
-def _read_islands(islands: dict[int, str], declared: dict[int, frozenset[str]],
+def _read_islands(islands: dict[int, Text], declared: dict[int, frozenset[str]],
                   styles: _Styles, known: dict[int, tuple[str, str]]) -> set[int]:
     """The islands that may hold what a TOC fill reads: a paragraph it lists (an outline
     level, or a style with one, or a paragraph style in a form not recognised here) or a
@@ -518,7 +518,8 @@ def _read_islands(islands: dict[int, str], declared: dict[int, frozenset[str]],
                           or any(m in text for m in marks))
 
     return {key for key, text in islands.items() if key not in known
-            and (not outlined.isdisjoint(declared[key]) if key in declared else read(text))}
+            and (not outlined.isdisjoint(declared[key]) if key in declared
+                 else read(as_str(text)))}
 
 
 def _replace_member(src: zipfile.ZipFile, name: str, content: bytes) -> bytes:
