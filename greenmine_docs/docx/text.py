@@ -306,6 +306,32 @@ def listed_text(text: str) -> str:
     return _RUN_SPECIAL.sub("", text).strip() if _RUN_SPECIAL.search(text) else text.strip()
 
 
+def ppr_xml(ppr: str | None) -> str:
+    """``<w:pPr>`` holding ``ppr`` (none when ``ppr`` is None, empty when it is "")."""
+    return "" if ppr is None else (f"<w:pPr>{ppr}</w:pPr>" if ppr else "<w:pPr/>")
+
+
+def add_paragraph_xml(container: Any, ppr: str | None, content: str = "",
+                      block: Any = None) -> Any:
+    """Append ``<w:p>`` with ``<w:pPr>ppr</w:pPr>`` (none when ``ppr`` is None) and
+    ``content`` (runs) to ``container`` where ``container.add_paragraph()`` would put it
+    (``block``: its :func:`block_parent`, when known); returns the python-docx
+    ``Paragraph``. The elements are those python-docx's calls would make, when ``ppr`` and
+    ``content`` are what they write, in schema order."""
+    from docx.oxml import parse_xml
+    from docx.text.paragraph import Paragraph
+
+    p = parse_xml(f"<w:p {NSDECL_W}>{ppr_xml(ppr)}{content}</w:p>")
+    if block is None:
+        block = block_parent(container)
+    if block is None:
+        par = container.add_paragraph()  # any other container: python-docx places it
+        par._p.getparent().replace(par._p, p)
+        return Paragraph(p, par._parent)
+    insert_block(block._element, p)
+    return Paragraph(p, block)
+
+
 def parse_children(xml: str) -> list[Any]:
     """The elements of ``xml`` (WordprocessingML without namespace declarations), parsed in
     one go as children of a ``w:p``."""

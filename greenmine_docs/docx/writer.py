@@ -29,8 +29,8 @@ from .page_cursor import PageCursor, TablePaging, text_pt
 from .page import (LANDSCAPE_TYPE_HEIGHT_MM, LANDSCAPE_TYPE_WIDTH_MM, TYPE_HEIGHT_MM, TYPE_WIDTH_MM,
                    section_break)
 from .tables import PAGE_BREAK_P, add_table, table_grid
-from .text import (NSDECL_W, add_text, block_parent, insert_block, listed_text, rpr_xml,
-                   runs_xml, style_fonts, style_id_of, xml_attr)
+from .text import (add_paragraph_xml, add_text, block_parent, insert_block, listed_text,
+                   ppr_xml, rpr_xml, runs_xml, style_fonts, style_id_of, xml_attr)
 from .styles import BODY_SIZE, TABLE_SIZE
 
 _W_BODY = qn("w:body")
@@ -60,11 +60,6 @@ START_ROWS = 3
 # a table that starts a page takes the heading before it along, and the text under the heading
 # if heading and text take at most this share of a page
 LEAD_SHARE = 1 / 4
-
-
-def _ppr_xml(ppr: str | None) -> str:
-    """``<w:pPr>`` holding ``ppr`` (none when ``ppr`` is None, empty when it is "")."""
-    return "" if ppr is None else (f"<w:pPr>{ppr}</w:pPr>" if ppr else "<w:pPr/>")
 
 
 class Writer:
@@ -167,16 +162,7 @@ class Writer:
         """Append ``<w:p>`` with ``<w:pPr>ppr</w:pPr>`` (none when ``ppr`` is None) and
         ``content`` (runs) to the body, where ``body.add_paragraph()`` would put it; returns the
         python-docx ``Paragraph``."""
-        from docx.text.paragraph import Paragraph
-
-        p = parse_xml(f"<w:p {NSDECL_W}>{_ppr_xml(ppr)}{content}</w:p>")
-        block = self._block()
-        if block is None:
-            par = self.body.add_paragraph()  # any other container: python-docx places it
-            par._p.getparent().replace(par._p, p)
-            return Paragraph(p, par._parent)
-        insert_block(block._element, p)
-        return Paragraph(p, block)
+        return add_paragraph_xml(self.body, ppr, content, self._block())
 
     def append_paragraph_xml(self, ppr: str | None, content: str = "", *,
                              heading: tuple[str, str] | None = None) -> Any:
@@ -187,7 +173,7 @@ class Writer:
         block = self._block()
         if block is None or block._element.tag != _W_BODY or not islands.enabled(block.part):
             return self.add_paragraph_xml(ppr, content)._p  # a table cell keeps real paragraphs
-        element = islands.island(block.part, f"<w:p>{_ppr_xml(ppr)}{content}</w:p>",
+        element = islands.island(block.part, f"<w:p>{ppr_xml(ppr)}{content}</w:p>",
                                  heading=heading)
         insert_block(block._element, element)
         return element

@@ -60,30 +60,47 @@ def write_body(container: Any, data: TableData) -> None:
     _sign_off(container, data)
 
 
+_JC = {"left": "left", "center": "center", "right": "right"}
+
+
 def _par(doc: Any, text: str, *, style: str | None = None, size: float | None = None,
-         bold: bool | None = None, align: str = "left", east_asia: str | None = None) -> Any:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+         align: str | None = "left", east_asia: str | None = None,
+         line_pt: float | None = None, after_pt: float | None = None) -> None:
+    """A paragraph of ``text`` as ``doc.add_paragraph(style=style)`` with its alignment and
+    no first-line indent (none with ``align=None``), a run of ``text`` (``add_text``), its
+    exact line spacing and space after would be written — as XML, in schema order."""
+    from docx.shared import Pt
 
-    from ...docx.text import add_text, no_indent
+    from ...docx.text import (add_paragraph_xml, block_parent, rpr_xml, runs_xml, style_fonts,
+                              style_id_of)
+    from ...docx.writer import NO_INDENT
 
-    p = doc.add_paragraph(style=style)
-    p.alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
-                   "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]
-    no_indent(p)
-    add_text(p, text, size=size, bold=bold, east_asia=east_asia)
-    return p
+    block = block_parent(doc)
+    part = block.part if block is not None else doc.part
+    style_id = style_id_of(part, style) if style else None
+    if style_id is False:
+        raise KeyError(f"no style with name '{style}'")
+    ppr = f'<w:pStyle w:val="{style_id}"/>' if style_id else ""
+    if line_pt is not None or after_pt is not None:
+        ppr += ("<w:spacing" + (f' w:line="{Pt(line_pt).twips}" w:lineRule="exact"'
+                                if line_pt is not None else "")
+                + (f' w:after="{Pt(after_pt).twips}"' if after_pt is not None else "") + "/>")
+    if align is not None:
+        ppr += NO_INDENT + f'<w:jc w:val="{_JC[align]}"/>'
+    content: list[str] = []
+    if text:
+        ea, latin = style_fonts(part, style_id)
+        runs_xml(content, text, rpr_xml(east_asia or ea, latin, size))
+    add_paragraph_xml(doc, ppr or None, "".join(content), block)
 
 
 def _title(doc: Any, data: TableData) -> None:
-    from docx.shared import Pt
-
     _par(doc, TABLE_TITLE, style="Title", align="center")
     sub = f"评价指标：{data.iset.display_title}"
-    p = _par(doc, sub, size=10.5, align="center", east_asia="宋体")
-    p.paragraph_format.line_spacing = Pt(16)
+    _par(doc, sub, size=10.5, align="center", east_asia="宋体", line_pt=16)
     if data.iset.reference_notice:
-        p = _par(doc, data.iset.reference_notice, size=9, align="center", east_asia="宋体")
-        p.paragraph_format.line_spacing = Pt(14)
+        _par(doc, data.iset.reference_notice, size=9, align="center", east_asia="宋体",
+             line_pt=14)
 
 
 def _header_table(doc: Any, data: TableData) -> None:
@@ -101,11 +118,7 @@ def _header_table(doc: Any, data: TableData) -> None:
 
 
 def _space_after(doc: Any) -> None:
-    from docx.shared import Pt
-
-    p = doc.add_paragraph()
-    p.paragraph_format.line_spacing = Pt(SPACE_AFTER_PT)
-    p.paragraph_format.space_after = Pt(0)
+    _par(doc, "", align=None, line_pt=SPACE_AFTER_PT, after_pt=0)
 
 
 def _above_table_pt(data: TableData) -> float:
