@@ -152,6 +152,37 @@ class RefWriter(Writer):
     def markdown(self, text, *, level, where=""):
         RefRenderer(self, level, where).render(text)
 
+    def figure(self, image, caption, *, width_mm=None, where=""):
+        from docx.shared import Mm
+
+        from greenmine_docs.docx.figures import _image_bytes, add_picture
+        from greenmine_docs.docx.page import TYPE_HEIGHT_MM, TYPE_WIDTH_MM
+
+        number = None
+        if caption:
+            self.figures += 1
+            number = self.figures
+        data, ratio = _image_bytes(image, where)
+        width = min(width_mm or self.type_width_mm * 0.9, TYPE_WIDTH_MM)
+        if width * ratio > TYPE_HEIGHT_MM * 0.8:
+            width = TYPE_HEIGHT_MM * 0.8 / ratio
+        par = self.body.add_paragraph()
+        ref_no_indent(par)
+        par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        pf = par.paragraph_format
+        pf.line_spacing = 1.0
+        pf.keep_with_next = bool(caption)
+        pf.space_before = Pt(6)
+        add_picture(par.add_run(), data, Mm(width))
+        if not caption:
+            return par
+        cap = self.body.add_paragraph()
+        ref_style(cap, "Caption")
+        ref_no_indent(cap)
+        cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        ref_add_text(cap, f"图{number}  {caption}".strip())
+        return cap
+
 
 class RefRenderer(MarkdownRenderer):
     """The Markdown renderer's former paragraph code: python-docx paragraphs and runs."""
@@ -311,6 +342,8 @@ def compose(writer_cls, base_dir: Path):
     w.numbered_list(["甲", "乙\n丙", ""])
     w.numbered_list(["一", "二"])
     w.page_break()
+    w.figure(base_dir / "img.png", "图题 & <x>")
+    w.figure(base_dir / "img.png", None, width_mm=50)
     w.table(["a", "b"], [["1", 2.5]], caption="表题 & <x>")
     w.table(["a", "b"], [["1", 2.5]])
     w.section_break(landscape=True)

@@ -11,13 +11,13 @@ import weakref
 from pathlib import Path
 from typing import Any
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import nsdecls
-from docx.shared import Mm, Pt
+from docx.shared import Mm
 
 from ..errors import InputError
 from .page import TYPE_HEIGHT_MM, TYPE_WIDTH_MM
-from .text import add_text, no_indent, set_style, xml_attr
+from .text import (NO_INDENT, add_paragraph_xml, block_parent, rpr_xml, runs_xml, style_fonts,
+                   style_id_of, xml_attr)
 
 
 _NEXT_SHAPE_IDS: "weakref.WeakKeyDictionary[Any, int]" = weakref.WeakKeyDictionary()
@@ -181,27 +181,39 @@ def add_figure(container, image: str | Path | bytes, caption: str | None, number
     width = min(width_mm, TYPE_WIDTH_MM)
     if width * ratio > max_height_mm:
         width = max_height_mm / ratio
-    par = container.add_paragraph()
-    no_indent(par)
-    par.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    pf = par.paragraph_format
-    pf.line_spacing = 1.0  # an exact line height would clip the picture
-    pf.keep_with_next = bool(caption)
-    pf.space_before = Pt(6)
-    add_picture(par.add_run(), data, Mm(width))
+    # what python-docx writes for no first-line indent, centred, single line spacing (an
+    # exact line height would clip the picture), kept with the caption (or not), 6 pt before
+    par = add_paragraph_xml(container, ("<w:keepNext/>" if caption else '<w:keepNext w:val="0"/>')
+                            + '<w:spacing w:line="240" w:lineRule="auto" w:before="120"/>'
+                            + NO_INDENT + '<w:jc w:val="center"/>', "<w:r/>")
+    add_picture(par.runs[0], data, Mm(width))
     if not caption:
         return par
     return add_caption(container, "图", number, caption)
 
 
-def add_caption(container, kind: str, number: int | None, text: str):
-    """A ``Caption`` paragraph ``{kind}{number} {text}`` (kind 图 or 表)."""
-    par = container.add_paragraph()
-    set_style(par, "Caption")
-    no_indent(par)
-    par.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    if kind == "表":
-        par.paragraph_format.keep_with_next = True
+def caption_xml(part: Any, kind: str, number: int | None, text: str, *,
+                new_page: bool = False) -> tuple[str, str]:
+    """The paragraph properties and runs of a centred ``Caption`` paragraph
+    ``{kind}{number}  {text}``, kept with the next one for a table caption (``表``,
+    ``续表``), at the top of a new page with ``new_page``: what python-docx's style,
+    alignment, format and run calls write."""
+    style_id = style_id_of(part, "Caption")
+    if style_id is False:
+        style_id, ppr = None, ""
+    else:
+        ppr = f'<w:pStyle w:val="{xml_attr(style_id)}"/>' if style_id else ""
+    ppr += ("<w:keepNext/>" if kind in ("表", "续表") else "")
+    ppr += ("<w:pageBreakBefore/>" if new_page else "") + NO_INDENT + '<w:jc w:val="center"/>'
     label = f"{kind}{number}" if number is not None else kind
-    add_text(par, f"{label}  {text}".strip())
-    return par
+    out: list[str] = []
+    runs_xml(out, f"{label}  {text}".strip(), rpr_xml(*style_fonts(part, style_id)))
+    return ppr, "".join(out)
+
+
+def add_caption(container: Any, kind: str, number: int | None, text: str) -> Any:
+    """A ``Caption`` paragraph ``{kind}{number}  {text}`` (kind 图 or 表): :func:`caption_xml`."""
+    block = block_parent(container)
+    ppr, content = caption_xml(block.part if block is not None else container.part, kind,
+                               number, text)
+    return add_paragraph_xml(container, ppr, content, block)

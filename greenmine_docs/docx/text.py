@@ -306,6 +306,11 @@ def listed_text(text: str) -> str:
     return _RUN_SPECIAL.sub("", text).strip() if _RUN_SPECIAL.search(text) else text.strip()
 
 
+# what ``paragraph_format.first_line_indent = Pt(0)`` (:func:`no_indent`) leaves on a paragraph
+# that had no ``w:ind``
+NO_INDENT = '<w:ind w:firstLine="0" w:firstLineChars="0"/>'
+
+
 def ppr_xml(ppr: str | None) -> str:
     """``<w:pPr>`` holding ``ppr`` (none when ``ppr`` is None, empty when it is "")."""
     return "" if ppr is None else (f"<w:pPr>{ppr}</w:pPr>" if ppr else "<w:pPr/>")

@@ -21,7 +21,7 @@ from ..errors import InputError
 from ..safety.markdown_limits import Budget
 from . import islands
 from .cn import cn_heading_number
-from .figures import add_figure
+from .figures import add_figure, caption_xml
 from .fonts import DEFAULT_FONTS, FontScheme
 from .lists import ListNumbering, num_pr_xml
 from .markdown import render_markdown
@@ -29,7 +29,7 @@ from .page_cursor import PageCursor, TablePaging, text_pt
 from .page import (LANDSCAPE_TYPE_HEIGHT_MM, LANDSCAPE_TYPE_WIDTH_MM, TYPE_HEIGHT_MM, TYPE_WIDTH_MM,
                    section_break)
 from .tables import PAGE_BREAK_P, add_table, table_grid
-from .text import (add_paragraph_xml, add_text, block_parent, insert_block, listed_text,
+from .text import (NO_INDENT, add_paragraph_xml, add_text, block_parent, insert_block, listed_text,
                    ppr_xml, rpr_xml, runs_xml, style_fonts, style_id_of, xml_attr)
 from .styles import BODY_SIZE, TABLE_SIZE
 
@@ -40,8 +40,6 @@ EMU_PER_PT = 12700
 
 # ``w:jc`` of each ``align`` value (python-docx writes WD_ALIGN_PARAGRAPH.JUSTIFY as "both")
 _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
-# what ``no_indent`` leaves on a paragraph that had no ``w:ind``
-NO_INDENT = '<w:ind w:firstLine="0" w:firstLineChars="0"/>'
 KEEP_LIST_ITEMS = 8  # a list this short is not split over two pages
 # a paragraph ending so announces what follows (a list, a table) and is kept with it
 ANNOUNCING_ENDINGS = ("：", ":", "下表。", "如下。")
@@ -414,20 +412,11 @@ class Writer:
         """What :func:`~greenmine_docs.docx.figures.add_caption` writes: a centred ``Caption``
         paragraph ``{kind}{number}  {text}``, kept with the next one for a table caption
         (``续表N`` too), at the top of a new page with ``new_page``."""
-        style_id = self.style_id("Caption")
-        if style_id is False:
-            style_id, ppr = None, ""
-        else:
-            ppr = f'<w:pStyle w:val="{xml_attr(style_id)}"/>' if style_id else ""
-        ppr += ("<w:keepNext/>" if kind in ("表", "续表") else "")
-        ppr += ("<w:pageBreakBefore/>" if new_page else "") + NO_INDENT + '<w:jc w:val="center"/>'
-        label = f"{kind}{number}" if number is not None else kind
-        out: list[str] = []
-        self.run_xml(out, f"{label}  {text}".strip(), style_id)
+        ppr, content = caption_xml(self._part(), kind, number, text, new_page=new_page)
         if new_page:
             self.cursor.start_page(self.last_block())
         known = self.cursor.known(self.last_block())
-        self.append_paragraph_xml(ppr, "".join(out))
+        self.append_paragraph_xml(ppr, content)
         self._advance(CAPTION_LEAST_PT, CAPTION_ROOM_PT, known)
 
     def _lead_to_new_page(self, *, leaving: float = 0.0) -> bool:

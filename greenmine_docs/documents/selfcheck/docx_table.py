@@ -71,9 +71,8 @@ def _par(doc: Any, text: str, *, style: str | None = None, size: float | None = 
     exact line spacing and space after would be written — as XML, in schema order."""
     from docx.shared import Pt
 
-    from ...docx.text import (add_paragraph_xml, block_parent, rpr_xml, runs_xml, style_fonts,
-                              style_id_of)
-    from ...docx.writer import NO_INDENT
+    from ...docx.text import (NO_INDENT, add_paragraph_xml, block_parent, rpr_xml, runs_xml,
+                              style_fonts, style_id_of)
 
     block = block_parent(doc)
     part = block.part if block is not None else doc.part
