@@ -295,3 +295,29 @@ def test_pictures_are_elements_and_renumbered_by_the_template(example_copy: Path
     ids = [int(e.get("id")) for e in root.iterfind(".//wp:docPr", ns)]
     assert len(ids) == len(set(ids)) == 8  # the chart and the seven photos
     assert ids == sorted(ids) and ids[0] == 1001
+
+
+def test_an_image_header_is_read_once_for_equal_bytes(monkeypatch) -> None:
+    """relate_image reads a small image's header once for every copy of its bytes (a batch
+    puts the same photos into every mine's documents); a big one each time."""
+    import io
+
+    from docx.image.image import Image as DocxImage
+    from PIL import Image
+
+    from greenmine_docs.docx import figures
+    from greenmine_docs.docx.document import new_document
+
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), (1, 2, 3)).save(buf, "PNG")
+    reads: list[int] = []
+    real = DocxImage.from_blob
+    monkeypatch.setattr(DocxImage, "from_blob", lambda blob: reads.append(len(blob)) or real(blob))
+    figures._image.cache_clear()
+    for _ in range(3):
+        r_id, image = figures.relate_image(new_document().part, bytes(bytearray(buf.getvalue())))
+        assert (image.px_width, image.px_height) == (40, 30) and r_id
+    assert len(reads) == 1
+    monkeypatch.setattr(figures, "REMEMBERED_IMAGE_BYTES", 10)
+    figures.relate_image(new_document().part, buf.getvalue())
+    assert len(reads) == 2
