@@ -90,3 +90,34 @@ def test_missing_styles_are_added_to_user_templates(tmp_path):
 
     doc = Document(io.BytesIO(render_template(path, build)))
     assert doc.tables[0].rows[1].cells[0].paragraphs[0].style.name == "Table Text"
+
+
+def test_copies_of_a_template_share_its_style_answers() -> None:
+    """Every copy of a prepared template takes its style ids and fonts from one table (their
+    styles are the template's); each indexes its own styles when asked something new. A
+    blank new_document's copies do not share: their callers may change the styles."""
+    from pathlib import Path
+
+    from docx.enum.style import WD_STYLE_TYPE
+
+    from greenmine_docs.docx.text import _cache, style_fonts, style_id_of
+    from greenmine_docs.render.tpl import open_template
+
+    template = Path(__file__).resolve().parents[1] / "templates" / "implementation_plan" / \
+        "plan-template.docx"
+    a, b = (open_template(template, lint=False).docx for _ in range(2))
+    assert a.part is not b.part
+    for doc in (a, b):
+        for name in ("Heading 1", "Caption", "Table Text", "没有的样式"):
+            try:
+                expected = doc.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+            except KeyError:
+                expected = False
+            assert style_id_of(doc.part, name) == expected, name
+        assert style_fonts(doc.part, style_id_of(doc.part, "Heading 1"))[0] == "黑体"
+    assert _cache(a.part)["ids"] is _cache(b.part)["ids"]
+    assert _cache(a.part)["fonts"] is _cache(b.part)["fonts"]
+    blank = [new_document() for _ in range(2)]
+    for doc in blank:
+        style_id_of(doc.part, "Caption")
+    assert _cache(blank[0].part)["ids"] is not _cache(blank[1].part)["ids"]

@@ -155,12 +155,35 @@ class StyleIndex:
 
 def _cache(part) -> dict:
     """Per-document cache (kept on the document part): style names -> ids (``False`` for a
-    missing style), style ids -> (East Asian, Latin) fonts, and the :class:`StyleIndex`."""
+    missing style), style ids -> (East Asian, Latin) fonts — those of the document it was
+    copied from, when that shares them (:func:`share_style_answers`) — and the
+    :class:`StyleIndex`."""
     cache = getattr(part, "_greenmine_style_cache", None)
     if cache is None:
-        cache = {"ids": {}, "fonts": {}, "index": None}
+        ids, fonts = getattr(part, _ANSWERS, None) or ({}, {})
+        cache = {"ids": ids, "fonts": fonts, "index": None}
         part._greenmine_style_cache = cache
     return cache
+
+
+_ANSWERS = "_greenmine_style_answers"
+
+
+def share_style_answers(part) -> list[Any]:
+    """Let every document deep-copied from the document of ``part`` (a prepared template)
+    take the style ids and fonts it was told from one table, kept on ``part``: a batch renders
+    each mine's documents on copies of the same few templates, and indexing their styles again
+    took a third of a millisecond a document. Only for copies whose styles stay the
+    original's, as a rendered template's do: no generator adds or changes a style while it
+    writes a document (the official styles are added when a template is prepared). A blank
+    :func:`~greenmine_docs.docx.document.new_document` is not shared so: its callers may
+    change its styles. Returns what the ``deepcopy`` memo must hold so that copies share the
+    table instead of copying it."""
+    answers = getattr(part, _ANSWERS, None)
+    if answers is None:
+        answers = ({}, {})
+        setattr(part, _ANSWERS, answers)
+    return [answers, *answers]
 
 
 def _index(cache: dict, part: Any) -> StyleIndex:

@@ -20,6 +20,7 @@ from ..docx.document import package_bytes
 from ..docx.external import strip_external
 from ..docx.fields import set_update_fields
 from ..docx.styles import apply_official_styles
+from ..docx.text import share_style_answers
 
 
 def open_template(path: str | Path, *, lint: bool = True) -> Any:
@@ -68,6 +69,8 @@ def _prepared_copyable(path: str, mtime_ns: int, size: int) -> tuple[Any, dict[i
                     memo[id(value)] = value
     for part in package.iter_parts():
         memo[id(part.partname)] = part.partname
+    for shared in share_style_answers(doc.part):  # the copies' styles are the template's
+        memo[id(shared)] = shared
     return doc, memo
 
 
