@@ -378,23 +378,27 @@ def row_height_pt(values: Sequence[Any], widths_mm: Sequence[float], size: float
 
 def _row_height(values: Sequence[Any], widths_mm: Sequence[float], size: float,
                 per_line: Sequence[int]) -> float:
-    """:func:`row_height_pt` with each column's characters a line (``per_line``) known."""
-    lines, col = 1, 0
+    """:func:`row_height_pt` with each column's characters a line (``per_line``, one per
+    column of ``widths_mm`` at ``size``) known."""
+    lines, col, ncols = 1, 0, len(per_line)
     for value in values:
-        if type(value) is str and col < len(per_line):  # most cells: one column of text
-            n = _cell_lines(value, per_line[col])
-            col += 1
+        kind = type(value)
+        if kind is str:  # most cells
+            text, span = value, 1
+        elif kind is Cell:
+            inner = value.text
+            text, span = (inner if type(inner) is str else cell_text(inner)), value.span
+            if span < 1:
+                span = 1
+        elif isinstance(value, Cell):
+            text, span = cell_text(value.text), max(1, value.span)
         else:
-            if type(value) is str:
-                text, span = value, 1
-            elif isinstance(value, Cell):
-                text, span = cell_text(value.text), max(1, value.span)
-            else:
-                text, span = cell_text(value), 1
-            width = widths_mm[col] if span == 1 and col < len(widths_mm) else \
-                sum(widths_mm[col:col + span])
-            n = _cell_lines(text, chars_per_line(width, size))
-            col += span
+            text, span = cell_text(value), 1
+        if span == 1 and col < ncols:  # one column: its count is known
+            n = _cell_lines(text, per_line[col])
+        else:
+            n = _cell_lines(text, chars_per_line(sum(widths_mm[col:col + span]), size))
+        col += span
         if n > lines:
             lines = n
     return lines * size * LINE_FACTOR + ROW_PADDING_PT
