@@ -8,6 +8,8 @@ import re
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from conftest import EXAMPLE
@@ -294,3 +296,28 @@ def test_which_tables_are_kept_on_one_page() -> None:
         assert fits == ([True] * 24 + [False] if report else [False] * 25)
         # longer than a page: it flows (in a report: parts with 续表, each flowing)
         assert (len(longer) > 1 if report else len(longer) == 1) and not any(map(any, longer))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.text(alphabet="甲a1 \n", max_size=30), st.integers(), st.none(),
+                          st.floats(allow_nan=False, allow_infinity=False),
+                          st.builds(Cell, st.one_of(st.text(alphabet="乙b2\n", max_size=40),
+                                                    st.integers(), st.none()),
+                                    st.integers(min_value=-1, max_value=4))),
+                max_size=7))
+def test_row_height_is_the_tallest_cell_at_its_width(row) -> None:
+    """Each cell's lines at the width of the columns it spans (the estimate's definition)."""
+    import math
+
+    from greenmine_docs.docx.tables import (LINE_FACTOR, ROW_PADDING_PT, _cell_lines,
+                                            cell_text, chars_per_line)
+
+    widths = [13.0, 17.5, 52.0, 11.0, 44.0]
+    lines, col = 1, 0
+    for value in row:
+        text, span = ((cell_text(value.text), max(1, value.span)) if isinstance(value, Cell)
+                      else (cell_text(value), 1))
+        lines = max(lines, _cell_lines(text, chars_per_line(sum(widths[col:col + span]), 9.0)))
+        col += span
+    assert math.isclose(row_height_pt(row, widths, 9.0), lines * 9.0 * LINE_FACTOR
+                        + ROW_PADDING_PT)
