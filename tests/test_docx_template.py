@@ -121,3 +121,23 @@ def test_copies_of_a_template_share_its_style_answers() -> None:
     for doc in blank:
         style_id_of(doc.part, "Caption")
     assert _cache(blank[0].part)["ids"] is not _cache(blank[1].part)["ids"]
+
+
+def test_a_property_without_a_tag_renders_as_it_is() -> None:
+    """render_properties leaves a property without ``{`` or a carriage return as it is: what
+    rendering it with the properties' environment gives (checked over generated texts)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from greenmine_docs.render.jinja_env import compile_template
+    from greenmine_docs.render.tplguard import _plain_env
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet=st.characters(blacklist_characters="{\r",
+                                          blacklist_categories=("Cs",))))
+    def same(text: str) -> None:
+        assert compile_template(_plain_env(), text).render({"x": 1}) == text
+
+    same()
+    for text in ("结尾换行\n", "%} }} #} 百分号 % 与 #", "  \n\n  "):
+        assert compile_template(_plain_env(), text).render({}) == text

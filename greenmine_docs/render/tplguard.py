@@ -174,13 +174,16 @@ class GuardedDocxTemplate(SubdocSplicing, DocxTemplate):
     def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
         """docxtpl's rendering of the text document properties, with the same sandboxed,
         strict environment but autoescaping off (python-docx escapes property text when it
-        writes the XML), each property's template compiled once per process."""
+        writes the XML), each property's template compiled once per process; a property
+        without a tag is left as it is (what rendering it gives)."""
         from .jinja_env import compile_template
 
         env = _plain_env()
         props = self.docx.core_properties
         for name in _TEXT_PROPERTIES:
             initial = getattr(props, name)
+            if "{" not in initial and "\r" not in initial:
+                continue  # no tag, no line end Jinja rewrites: it renders as it is
             try:
                 rendered = compile_template(env, initial).render(context)
             except Exception as exc:
