@@ -141,3 +141,30 @@ def test_a_property_without_a_tag_renders_as_it_is() -> None:
     same()
     for text in ("结尾换行\n", "%} }} #} 百分号 % 与 #", "  \n\n  "):
         assert compile_template(_plain_env(), text).render({}) == text
+
+
+def test_a_rendered_body_is_parsed_once_and_as_docxtpl_fixes_it() -> None:
+    """fix_tables: a body without a table is the strict parse itself (docxtpl's fix would
+    parse it again and change nothing); a table with more cells than grid columns still
+    gets docxtpl's fix."""
+    import zipfile
+    from pathlib import Path
+
+    from docxtpl import DocxTemplate
+    from lxml import etree
+
+    from greenmine_docs.render.tplguard import GuardedDocxTemplate
+
+    template = Path(__file__).resolve().parents[1] / "templates" / "implementation_plan" / \
+        "plan-template.docx"
+    tpl = GuardedDocxTemplate(str(template))
+    xml = zipfile.ZipFile(template).read("word/document.xml").decode()
+    xml = xml[xml.index("?>") + 2:].lstrip()  # as docxtpl passes it: no declaration
+    body_end = xml.index("</w:body>")
+    odd = (xml[:body_end] + "<w:tbl><w:tblGrid><w:gridCol w:w=\"2000\"/></w:tblGrid><w:tr>"
+           "<w:tc><w:p/></w:tc><w:tc><w:p/></w:tc></w:tr></w:tbl>" + xml[body_end:])
+    for text in (xml, odd):
+        ours = GuardedDocxTemplate.fix_tables(tpl, text)
+        theirs = DocxTemplate.fix_tables(tpl, text)
+        assert etree.tostring(ours) == etree.tostring(theirs)
+    assert b'w:w="1000"' in etree.tostring(GuardedDocxTemplate.fix_tables(tpl, odd))

@@ -34,6 +34,7 @@ from .policy import SUBDOC_NS
 _PLACEHOLDER = f"{{{SUBDOC_NS}}}subdoc"
 _SECT_PR = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sectPr"
 _DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+_TBL = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tbl"
 _BLOCK_PARENTS = {f"{{http://schemas.openxmlformats.org/wordprocessingml/2006/main}}{t}"
                   for t in ("body", "tc", "txbxContent", "sdtContent", "comment", "footnote",
                             "endnote")}
@@ -170,13 +171,17 @@ class SubdocSplicing:
         from ..errors import TemplateError
 
         try:
-            etree.fromstring(xml.encode("utf-8"),
-                             etree.XMLParser(resolve_entities=False, huge_tree=True))
+            tree = etree.fromstring(xml.encode("utf-8"),
+                                    etree.XMLParser(resolve_entities=False, huge_tree=True))
         except etree.XMLSyntaxError as e:
             name = getattr(self, "template_name", "模板")
             raise TemplateError(f"用模板 {name} 生成的文档结构无效（{e}），未写出。",
                                 hint="请在 Word 或 WPS 中打开模板并重新另存为 .docx 后再试。"
                                 ) from e
+        if next(tree.iter(_TBL), None) is None:
+            # docxtpl's fix changes tables only: without one, its result is this parse of the
+            # same well-formed text (the bundled templates' bodies hold no table)
+            return tree
         return super().fix_tables(xml)  # type: ignore[misc]
 
     def fix_docpr_ids(self, tree: Any) -> None:
