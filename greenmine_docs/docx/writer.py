@@ -15,7 +15,7 @@ from typing import Any, Iterator, Literal, Sequence
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 
 from ..errors import InputError
 from ..safety.markdown_limits import Budget
@@ -37,6 +37,9 @@ _W_BODY = qn("w:body")
 _W_SECT_PR = qn("w:sectPr")
 _WP_EXTENT = qn("wp:extent")
 EMU_PER_PT = 12700
+# the type area's height (pt), portrait and landscape
+_PAGE_PT, _LANDSCAPE_PAGE_PT = (float(Mm(mm).pt) for mm in (TYPE_HEIGHT_MM,
+                                                             LANDSCAPE_TYPE_HEIGHT_MM))
 
 # ``w:jc`` of each ``align`` value (python-docx writes WD_ALIGN_PARAGRAPH.JUSTIFY as "both")
 _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
@@ -133,9 +136,7 @@ class Writer:
         return last.getprevious() if last.tag == _W_SECT_PR else last
 
     def _page_pt(self) -> float:
-        from docx.shared import Mm
-
-        return float(Mm(LANDSCAPE_TYPE_HEIGHT_MM if self.landscape else TYPE_HEIGHT_MM).pt)
+        return _LANDSCAPE_PAGE_PT if self.landscape else _PAGE_PT
 
     def _advance(self, lo: float, hi: float, known_before: bool) -> None:
         """Tell :attr:`cursor` that the block just added takes ``lo``..``hi`` pt."""
