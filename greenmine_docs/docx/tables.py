@@ -164,6 +164,12 @@ def _cell_text_xml(tc: str, start: str, text: str) -> str:
                           for line in text.split("\n")), "</w:tc>"])
 
 
+@functools.lru_cache(maxsize=256)
+def _twips(width_mm: float) -> int:
+    """``Mm(width_mm).twips``: a table's column widths are those of the tables before."""
+    return int(Mm(width_mm).twips)
+
+
 def table_grid(header: Sequence[Any] | Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]],
                widths_mm: Sequence[float] | None, total_width_mm: float
                ) -> tuple[list[list[Any]], int, list[float]]:
@@ -298,7 +304,7 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
         # what Document.add_table(rows=0) and the settings above write, in one go
         table = None
         part = body.part
-    twips = [Mm(w).twips for w in widths]
+    twips = [_twips(w) for w in widths]
     head_style = _para_style(part, "Table Heading", font_size)
     text_style = _para_style(part, "Table Text", font_size)
     shade = (f'<w:shd w:val="clear" w:color="auto" w:fill="{_attr(header_fill)}"/>'
@@ -309,7 +315,7 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
         out.append(f'<w:tblPr><w:tblW w:type="dxa" w:w="{int(Mm(sum(widths)).twips)}"/>'
                    f'<w:jc w:val="center"/>{_BORDERS}<w:tblLayout w:type="fixed"/>'
                    f'{_TBL_LOOK}</w:tblPr><w:tblGrid>')
-        out.extend(f'<w:gridCol w:w="{int(Mm(w).twips)}"/>' for w in widths)
+        out.extend(f'<w:gridCol w:w="{tw}"/>' for tw in twips)
         out.append("</w:tblGrid>")
     # one-column cell openings, header and body
     tc_open = {head: [f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{tw}"/>'
