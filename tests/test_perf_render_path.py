@@ -398,8 +398,11 @@ def test_cached_patch_xml_equals_docxtpls_own(template):
 
 
 def test_template_copies_share_nothing_but_strings():
-    """The deepcopy memo of a prepared template holds strings only (immutable): every part,
-    relationship, element of a copy is its own."""
+    """The deepcopy memo of a prepared template holds strings only (immutable), and the
+    template's style answers, which its copies share by design
+    (:func:`~greenmine_docs.docx.text.share_style_answers`): every part, relationship,
+    element of a copy is its own."""
+    from greenmine_docs.docx.text import share_style_answers
     from greenmine_docs.render import tpl as tpl_module
     from greenmine_docs.resources import template_path
 
@@ -407,7 +410,9 @@ def test_template_copies_share_nothing_but_strings():
     stat = path.stat()
     doc, memo = tpl_module._prepared_copyable(str(path.resolve()), stat.st_mtime_ns,
                                               stat.st_size)
-    assert memo and all(isinstance(v, str) for v in memo.values())
+    shared = {id(x) for x in share_style_answers(doc.part)}
+    assert memo and all(isinstance(v, str) or id(v) in shared for v in memo.values())
+    assert shared <= set(memo)
     copy = tpl_module.open_template(path, lint=False).docx
     originals = list(doc.part.package.iter_parts())
     copies = list(copy.part.package.iter_parts())
