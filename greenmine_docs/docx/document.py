@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 import io
-from typing import Any
+from typing import Any, Callable
 
 from .fields import set_update_fields
 from .fonts import DEFAULT_FONTS, FontScheme
@@ -186,23 +186,26 @@ def package_bytes(document: Any) -> bytes:
     # the document part's TOCs filled with headings in its tree, when the build says so
     tocs_filled = packaged_headings(document.part, members.islands, members.declared,
                                     members.styles, members.headings)
-    _write_package(members, package.rels, parts)
+    _write_package(members, package.rels, parts, members.blob)
     return Package.of(zf.getvalue(), members.unexpanded, members.islands, members.declared,
                       tocs_filled=tocs_filled)
 
 
-def _write_package(members: _Members, package_rels: Any, parts: list[Any]) -> None:
+def _write_package(members: _Members, package_rels: Any, parts: list[Any],
+                   blob: Callable[[Any], bytes] = lambda part: part.blob) -> None:
     """python-docx's package writer steps (``PackageWriter.write``: the content types, the
     package's relationships, then each part and its relationships), with the content types
     and the relationship parts made once for each content: they are the same in every
-    document of a template, and making them is a tree built and serialised each time."""
+    document of a template, and making them is a tree built and serialised each time.
+    ``blob``: a part's serialised content (:meth:`_Members.blob` writes the styles part the
+    TOC fill read)."""
     from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
 
     members.write(CONTENT_TYPES_URI, _content_types(
         tuple((part.partname, part.content_type) for part in parts)))
     members.write(PACKAGE_URI.rels_uri, _rels_xml(PACKAGE_URI, _rels_key(package_rels)))
     for part in parts:
-        members.write(part.partname, members.blob(part))
+        members.write(part.partname, blob(part))
         if len(part.rels):
             members.write(part.partname.rels_uri,
                           _rels_xml(part.partname, _rels_key(part.rels)))
