@@ -142,13 +142,8 @@ def _plain(value: str, mark: Any) -> Any:
         return None
     if value[0] not in _SPECIAL_FIRST:
         return value
-    if value in _WORDS:
-        return _WORDS[value]
-    if value == "<<" or value == "=":
-        raise _Fallback  # merge and value keys
-    if value[0] in "nNtTfF~<=" or not (_RUAMEL_INT.match(value) or _RUAMEL_FLOAT.match(value)
-                                         or _RUAMEL_TIMESTAMP.match(value)):
-        return value  # only exact words are booleans/null; merge/value keys are exact too
+    # the common shapes first: each is a subset of what ruamel's resolver types as int, float
+    # or timestamp (and starts with a digit or sign, which no word does)
     if _INT.match(value):
         return int(value)
     if _FLOAT.match(value):
@@ -159,6 +154,13 @@ def _plain(value: str, mark: Any) -> Any:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             return value  # 2029-13-12: text, the model reports it (as the ruamel path does)
+    if value in _WORDS:
+        return _WORDS[value]
+    if value == "<<" or value == "=":
+        raise _Fallback  # merge and value keys
+    if value[0] in "nNtTfF~<=" or not (_RUAMEL_INT.match(value) or _RUAMEL_FLOAT.match(value)
+                                         or _RUAMEL_TIMESTAMP.match(value)):
+        return value  # only exact words are booleans/null; merge/value keys are exact too
     resolver, constructor, node_type = _typer()
     tag = resolver.resolve(node_type, value, (True, False))
     if str(tag) not in _PLAIN_TAGS:
@@ -193,90 +195,94 @@ def _build(loader: Any, text: str, source: str
 
     positions: dict[FieldPath, tuple[int, int]] = {}
     key_positions: dict[FieldPath, tuple[int, int]] = {}
-    # stack entries: [container, path, depth, is_map, pending key, key mark, keys seen, index,
-    #                 flow style]
+    # stack entries: [container, path, depth, is_map, pending key, key position, keys seen,
+    #                 index, flow style, key column]; ``top`` is the last one (None: empty)
     stack: list[list[Any]] = []
+    top: list[Any] | None = None
     root: Any = None
     nodes = 0
     documents = 0
-
-    def place(value: Any, mark: Any, container: bool) -> tuple[FieldPath, int]:
-        """Record ``value`` (a scalar, or a new container) in its parent; returns its path
-        and depth."""
-        nonlocal root, nodes
-        nodes += 1
-        if nodes > MAX_YAML_NODES:
-            raise _Fallback
-        if not stack:
-            if not container or not isinstance(value, dict):
-                raise _Fallback  # a root that is not a mapping: ruamel says what it is
-            root = value
-            return (), 0
-        top = stack[-1]
-        depth = top[2] + 1
-        if depth > MAX_YAML_DEPTH:
-            raise _Fallback
-        if top[3]:
-            key, key_mark = top[4], top[5]
-            child = (*top[1], key)
-            key_at = key_positions[child] = (key_mark.line + 1, key_mark.column + 1)
-            positions[child] = key_at if container else (mark.line + 1, mark.column + 1)
-            top[0][key] = value
-            top[4] = top[5] = None
-        else:
-            child = (*top[1], top[7])
-            positions[child] = (mark.line + 1, mark.column + 1)
-            top[0].append(value)
-            top[7] += 1
-        return child, depth
-
     get_event, scalar_event = loader.get_event, ev.ScalarEvent
+    map_start, seq_start = ev.MappingStartEvent, ev.SequenceStartEvent
+    map_end, seq_end = ev.MappingEndEvent, ev.SequenceEndEvent
     try:
         while True:
             event = get_event()
             kind = type(event)
-            if kind is scalar_event:
-                if event.anchor is not None or event.tag is not None:
+            if kind is scalar_event:  # the common event: placed here, without a call
+                if event.anchor is not None or event.tag is not None or top is None:
                     raise _Fallback
-                plain, text_value, mark = not event.style, event.value, event.start_mark
-                if event.style in ("|", ">") and _header_comment(text, mark.index):
-                    raise _Fallback  # ">#": libyaml reads a comment, ruamel.yaml an error
-                if not plain:
-                    value = str(text_value)
-                elif text_value and text_value[0] not in _SPECIAL_FIRST:
-                    value = text_value  # plain text (what _plain says first, without a call)
-                else:
-                    value = _plain(text_value, mark)
-                if plain and text_value == "" and stack:  # empty: libyaml marks it elsewhere
-                    top = stack[-1]
-                    if top[8] or not top[3] or top[5] is None:
-                        if top[8] or top[3]:  # in a flow collection, or an empty key
-                            raise _Fallback
+                style, text_value, mark = event.style, event.value, event.start_mark
+                if not style:
+                    if text_value and text_value[0] not in _SPECIAL_FIRST:
+                        value = text_value  # plain text (what _plain says first, no call)
                     else:
-                        mark = _empty_value_mark(text, mark, top[5].column)
-                if stack and stack[-1][3] and stack[-1][5] is None:  # a mapping key
-                    top = stack[-1]
+                        value = _plain(text_value, mark)
+                        if text_value == "" and (top[8] or top[3]):  # libyaml marks it
+                            if top[8] or top[5] is None:  # elsewhere than ruamel.yaml
+                                raise _Fallback  # in a flow collection, or an empty key
+                            mark = _empty_value_mark(text, mark, top[9])
+                else:
+                    if (style == "|" or style == ">") and _header_comment(text, mark.index):
+                        raise _Fallback  # ">#": libyaml reads a comment, ruamel.yaml an error
+                    value = str(text_value)
+                if top[3] and top[5] is None:  # a mapping key
                     if value in top[6]:
                         raise _Fallback  # duplicate key: ruamel's error message
                     top[6].add(value)
                     top[4] = value if isinstance(value, str) else str(value)
-                    top[5] = event.start_mark
+                    top[5] = (mark.line + 1, mark.column + 1)
+                    top[9] = mark.column
                     continue
-                if not stack:
+                nodes += 1
+                if nodes > MAX_YAML_NODES or top[2] >= MAX_YAML_DEPTH:
                     raise _Fallback
-                place(value, mark, False)
-            elif kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
+                if top[3]:
+                    child = (*top[1], top[4])
+                    key_positions[child] = top[5]
+                    positions[child] = (mark.line + 1, mark.column + 1)
+                    top[0][top[4]] = value
+                    top[4] = top[5] = None
+                else:
+                    child = (*top[1], top[7])
+                    positions[child] = (mark.line + 1, mark.column + 1)
+                    top[0].append(value)
+                    top[7] += 1
+            elif kind is map_start or kind is seq_start:
                 if event.anchor is not None or event.tag is not None:
                     raise _Fallback
-                if stack and stack[-1][3] and stack[-1][5] is None:
-                    raise _Fallback  # a mapping or list used as a key
-                is_map = kind is ev.MappingStartEvent
+                is_map = kind is map_start
                 container: Any = {} if is_map else []
-                path, depth = place(container, event.start_mark, True)
-                stack.append([container, path, depth, is_map, None, None, set(), 0,
-                              bool(event.flow_style)])
-            elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
+                nodes += 1
+                if nodes > MAX_YAML_NODES:
+                    raise _Fallback
+                if top is None:
+                    if not is_map or root is not None:
+                        raise _Fallback  # a root that is not a mapping: ruamel says what it is
+                    root, path, depth = container, (), 0
+                else:
+                    if top[3] and top[5] is None:
+                        raise _Fallback  # a mapping or list used as a key
+                    depth = top[2] + 1
+                    if depth > MAX_YAML_DEPTH:
+                        raise _Fallback
+                    if top[3]:
+                        path = (*top[1], top[4])
+                        positions[path] = key_positions[path] = top[5]
+                        top[0][top[4]] = container
+                        top[4] = top[5] = None
+                    else:
+                        path = (*top[1], top[7])
+                        mark = event.start_mark
+                        positions[path] = (mark.line + 1, mark.column + 1)
+                        top[0].append(container)
+                        top[7] += 1
+                top = [container, path, depth, is_map, None, None, set(), 0,
+                       bool(event.flow_style), 0]
+                stack.append(top)
+            elif kind is map_end or kind is seq_end:
                 stack.pop()
+                top = stack[-1] if stack else None
             elif kind is ev.DocumentStartEvent:
                 documents += 1
                 if documents > 1 or event.version is not None or event.tags:
