@@ -181,18 +181,40 @@ def _q(x: float | int) -> Fraction:
     return Fraction(repr(float(x))) if isinstance(x, float) else Fraction(x)
 
 
-def _exact_sum(values: Sequence[float | int]) -> Fraction:
-    """The exact sum of numbers as written (see :func:`_q`): numerators are added per
-    denominator and combined once, instead of a Fraction addition (two gcds) per value."""
-    by_denominator: dict[int, int] = {}
+def _exact_parts(values: Sequence[float | int], parts: dict[int, int] | None = None
+                 ) -> dict[int, int]:
+    """The exact sum of numbers as written (see :func:`_q`), kept as numerators added per
+    denominator (into ``parts`` when given): sums of sums are made this way too and combined
+    into a Fraction only where one is needed (:func:`_combined`), instead of a Fraction
+    addition (two gcds) per value."""
+    by_denominator: dict[int, int] = {} if parts is None else parts
     for value in values:
-        q = _q(value)
-        d = q.denominator
-        by_denominator[d] = by_denominator.get(d, 0) + q.numerator
+        n, d = _ratio(value)
+        by_denominator[d] = by_denominator.get(d, 0) + n
+    return by_denominator
+
+
+@functools.lru_cache(maxsize=8192)
+def _ratio(x: float | int) -> tuple[int, int]:
+    """:func:`_q` as numerator and denominator (cached like it)."""
+    q = _q(x)
+    return q.numerator, q.denominator
+
+
+def _combined(parts: dict[int, int]) -> Fraction:
+    """The Fraction of numerators kept by denominator (:func:`_exact_parts`)."""
+    if len(parts) == 1:  # the usual case: whole points, or one kind of decimal
+        for d, n in parts.items():
+            return Fraction(n, d)
     total = Fraction(0)
-    for d, n in by_denominator.items():
+    for d, n in parts.items():
         total += Fraction(n, d)
     return total
+
+
+def _merge(into: dict[int, int], parts: dict[int, int]) -> None:
+    for d, n in parts.items():
+        into[d] = into.get(d, 0) + n
 
 
 def score(indicator_set: IndicatorSet, items: Mapping[str, ItemScore] | None = None,
@@ -212,7 +234,9 @@ def score(indicator_set: IndicatorSet, items: Mapping[str, ItemScore] | None = N
     raw_total = applicable_total = Fraction(0)
     for cat in indicator_set.categories:
         group_results = []
-        c_pts = c_app = c_score = Fraction(0)
+        pts_parts: dict[int, int] = {}
+        app_parts: dict[int, int] = {}
+        score_parts: dict[int, int] = {}
         for grp in cat.groups:
             rows = []
             for item in grp.items:
@@ -220,13 +244,15 @@ def score(indicator_set: IndicatorSet, items: Mapping[str, ItemScore] | None = N
                           indicator_set.score_decimals)
                 rows.append(r)
                 item_results[item.id] = r
-            g_app = _exact_sum([r.item.points for r in rows if r.applicable])
-            g_score = _exact_sum([r.score for r in rows if r.applicable])
-            group_results.append(GroupResult(grp, grp.points, float(g_app), float(g_score),
-                                             tuple(rows)))
-            c_pts += _q(grp.points)
-            c_app += g_app
-            c_score += g_score
+            g_app = _exact_parts([r.item.points for r in rows if r.applicable])
+            g_score = _exact_parts([r.score for r in rows if r.applicable])
+            group_results.append(GroupResult(grp, grp.points, float(_combined(g_app)),
+                                             float(_combined(g_score)), tuple(rows)))
+            _exact_parts((grp.points,), pts_parts)
+            _merge(app_parts, g_app)
+            _merge(score_parts, g_score)
+        c_pts, c_app, c_score = (_combined(pts_parts), _combined(app_parts),
+                                 _combined(score_parts))
         ratio = (c_score / c_app) if c_app else None
         passed = ratio is None or ratio >= _q(cat.min_ratio)
         cat_results.append(CategoryResult(cat, float(c_pts), float(c_app), float(c_score),
