@@ -120,6 +120,8 @@ def _label(before: str) -> str | None:
 
 def statements(src: Source) -> Iterator[Statement]:
     """Every quantity and elevation stated in ``src``."""
+    if _DIGIT.search(src.text) is None:
+        return  # most texts state no number at all: not even split into sentences
     for sentence in _SENTENCE.finditer(src.text):
         s = sentence.group(0)
         if _DIGIT.search(s) is None:
