@@ -32,12 +32,24 @@ def user_dir() -> Path | None:
     """The user's cache folder: ``GREENMINE_CACHE_DIR`` ("none": none), else
     ``%LOCALAPPDATA%/greenmine-docs`` (Windows), ``$XDG_CACHE_HOME/greenmine-docs`` or
     ``~/.cache/greenmine-docs``."""
-    value = os.environ.get(ENV, "").strip()
+    env = os.environ
+    said = (env.get(ENV, ""), env.get("LOCALAPPDATA" if os.name == "nt" else "XDG_CACHE_HOME",
+                                      ""), env.get("HOME"), env.get("USERPROFILE"))
+    if said not in _FOUND:  # asked a few dozen times a mine: worked out once per settings
+        _FOUND.clear()
+        _FOUND[said] = _user_dir(said[0], said[1])
+    return _FOUND[said]
+
+
+_FOUND: dict[tuple[str | None, ...], Path | None] = {}
+
+
+def _user_dir(value: str, base: str) -> Path | None:
+    value, base = value.strip(), base.strip()
     if value.lower() == "none":
         return None
     if value:
         return Path(value)
-    base = os.environ.get("LOCALAPPDATA" if os.name == "nt" else "XDG_CACHE_HOME", "").strip()
     try:
         return Path(base or Path.home() / ".cache") / "greenmine-docs"
     except RuntimeError:  # no home folder
