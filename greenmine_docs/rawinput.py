@@ -81,6 +81,15 @@ class RawInput:
             if hit is None:
                 return Location(file=str(self.source), path=dotted(probe) or None)
             return Location(file=hit[0], sheet=hit[1], cell=hit[2], path=dotted(probe) or None)
+        if isinstance(self.positions, LinePositions):  # a YAML file's: one Location made
+            marks = self.positions.marks
+            while probe:
+                mark = marks.get(probe)
+                if mark is not None:
+                    return Location(file=self.positions.file, line=mark[0], column=mark[1],
+                                    path=dotted(tuple(path)) or None)
+                probe = probe[:-1]
+            return Location(file=str(self.source), path=dotted(tuple(path)) or None)
         while probe:
             loc = self.positions.get(probe)
             if loc is not None:
