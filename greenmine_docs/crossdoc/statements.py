@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import lru_cache
 from typing import Any, Callable, Iterator
 
 from ..findings import Location
@@ -30,6 +30,7 @@ _UNITS: dict[str, tuple[str, float]] = {
 _UNIT_RX = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
 _QUANTITY = re.compile(rf"(?<![\d.A-Za-z〔])(\d+(?:\.\d+)?)\s*({_UNIT_RX})")
 _ELEVATION = re.compile(r"(?<![\d.])(\d{3,4})\s*(?:米\s*)?(平台|台阶|水平)")
+_ELEVATION_WORDS = ("平台", "台阶", "水平")  # the words _ELEVATION ends with
 _YEAR = re.compile(r"(20\d\d|19\d\d)\s*年")
 _SENTENCE = re.compile(r"[^。；;\n]+")
 _DIGIT = re.compile(r"\d")  # what _QUANTITY and _ELEVATION cannot match without
@@ -63,27 +64,36 @@ class Statement:
     def location(self) -> Location:
         return locate(self.located)
 
-    @cached_property
+    # what same_quantity compares, worked out once a label (it compares every pair, and the
+    # same labels recur)
+    @property
     def qualifier(self) -> str:
         """已 / 可 / 未 …: a stated amount and a possible one are different quantities."""
-        return next((q for q in _QUALIFIERS if self.label.startswith(q)), "")
+        return _label_parts(self.label)[0]
 
-    @cached_property
+    @property
     def core(self) -> str:
         """The label without its qualifier."""
-        q = self.qualifier
-        return self.label[len(q):] if q else self.label
+        return _label_parts(self.label)[1]
 
-    # what same_quantity compares, worked out once a statement (it compares every pair)
-    @cached_property
+    @property
     def joined(self) -> bool:
         """The label names several things joined (和、及 …)."""
-        return any(j in self.core for j in _JOINED)
+        return _label_parts(self.label)[2]
 
-    @cached_property
-    def bigrams(self) -> set[str]:
+    @property
+    def bigrams(self) -> frozenset[str]:
         """The label's two-character words, the common ones aside."""
-        return _bigrams(self.core)
+        return _label_parts(self.label)[3]
+
+
+@lru_cache(maxsize=4096)
+def _label_parts(label: str) -> tuple[str, str, bool, frozenset[str]]:
+    """A label's qualifier, its core (the rest), whether the core joins several things, and
+    the core's two-character words (see :class:`Statement`)."""
+    qualifier = next((q for q in _QUALIFIERS if label.startswith(q)), "")
+    core = label[len(qualifier):]
+    return qualifier, core, any(j in core for j in _JOINED), frozenset(_bigrams(core))
 
 
 @dataclass(frozen=True)
@@ -126,7 +136,7 @@ def statements(src: Source) -> Iterator[Statement]:
         s = sentence.group(0)
         if _DIGIT.search(s) is None:
             continue  # every quantity and elevation has a digit
-        years = [(m.start(), int(m.group(1))) for m in _YEAR.finditer(s)]
+        years = [(m.start(), int(m.group(1))) for m in _YEAR.finditer(s)] if "年" in s else []
         for m in _QUANTITY.finditer(s):
             if s[m.end():m.end() + 1] in ("年", "月", "日", "号"):
                 continue
@@ -138,6 +148,8 @@ def statements(src: Source) -> Iterator[Statement]:
             yield Statement(src.doc, src.where, src.items, src.day, "quantity", label,
                             float(m.group(1)) * factor, unit, f"{label}{m.group(1)}{m.group(2)}",
                             year, src.located, _clause(s, m.start(), m.end()))
+        if not any(word in s for word in _ELEVATION_WORDS):
+            continue  # what every elevation ends with, found by plain substring scans
         for m in _ELEVATION.finditer(s):
             yield Statement(src.doc, src.where, src.items, src.day, "elevation", m.group(2),
                             float(m.group(1)), "米", m.group(0), None, src.located,
@@ -156,18 +168,20 @@ def same_quantity(a: Statement, b: Statement) -> bool:
     (…率) end alike; other labels share at least half of the shorter one's two-character
     words (common ones such as 矿区 aside); when both texts are about particular items, an
     item in common."""
-    if a.kind != b.kind or a.unit != b.unit or a.qualifier != b.qualifier:
+    if a.kind != b.kind or a.unit != b.unit:
+        return False
+    qa, x, joined_a, bx = _label_parts(a.label)
+    qb, y, joined_b, by = _label_parts(b.label)
+    if qa != qb:
         return False
     if a.items and b.items and not (a.items & b.items):
         return False
     if a.kind == "elevation":
         return bool(a.items & b.items)
-    x, y = a.core, b.core
-    if a.joined or b.joined:  # “边坡和停用排土场”: a sum is not its parts
+    if joined_a or joined_b:  # “边坡和停用排土场”: a sum is not its parts
         return x == y
     if x.endswith("率") or y.endswith("率"):
         return x[-3:] == y[-3:] and len(x) >= 2 and len(y) >= 2
-    bx, by = a.bigrams, b.bigrams
     shorter = min(len(bx), len(by))
     return shorter > 0 and 2 * len(bx & by) >= shorter
 
