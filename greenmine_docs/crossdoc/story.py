@@ -256,8 +256,8 @@ def _step(a: Statement, b: Statement) -> float:
 
 @lru_cache(maxsize=4096)
 def _written_step(written: str) -> float:
-    """The rounding step of a number as written (``绿化覆盖率92.5%``: 0.1); the same few
-    spellings recur in every mine."""
+    """The rounding step of a number as written (``绿化覆盖率92.5%``: 0.1), worked out once a
+    spelling: a statement is compared with many others."""
     digits = "".join(c for c in written if c.isdigit() or c == ".")
     decimals = len(digits.split(".")[1]) if "." in digits else 0
     return float(10 ** -decimals)
