@@ -135,6 +135,7 @@ PATTERNS: list[Rx] = [
     *held("crossdoc.statements", "_QUANTITY", "finditer"),
     *held("crossdoc.statements", "_ELEVATION", "finditer"),
     *held("crossdoc.statements", "_CJK_TAIL", "search"),
+    *held("crossdoc.story", "_CJK_RUN", "findall"),
     *inline("documents.assessment.independence", r"\s+", "sub"),
     *held("batch", "_DATA_TAG", "search"),
     # the web desk: each part of a name inside an uploaded zip or folder

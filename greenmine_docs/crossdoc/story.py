@@ -13,6 +13,7 @@ Checks that look across the documents of one input (findings GM-W233–W235):
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import replace
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any, Iterator
@@ -133,10 +134,15 @@ class ItemWords:
         """Item -> the weight of the word pairs ``text`` shares with it (items sharing none
         are left out), optionally only ``among`` some items."""
         out: dict[str, float] = {}
+        users, weights = self.users, self.weight
         for p in _pairs(text):
-            for item in self.users.get(p, ()):
+            found = users.get(p)
+            if found is None:
+                continue
+            weight = weights[p]
+            for item in found:
                 if among is None or item in among:
-                    out[item] = out.get(item, 0.0) + self.weight[p]
+                    out[item] = out.get(item, 0.0) + weight
         return out
 
 
@@ -146,8 +152,11 @@ def _item_words(iset: IndicatorSet) -> ItemWords:
 
 
 def _pairs(text: str) -> set[str]:
-    cjk = [c if "\u4e00" <= c <= "\u9fff" else " " for c in text]
-    return {a + b for a, b in zip(cjk, cjk[1:]) if a != " " and b != " "}
+    """The pairs of adjacent Chinese characters of ``text``."""
+    return {run[i:i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)}
+
+
+_CJK_RUN = re.compile("[\u4e00-\u9fff]{2,}")
 
 
 def _short(text: str, n: int = 18) -> str:
