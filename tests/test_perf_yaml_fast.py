@@ -171,7 +171,8 @@ def test_arbitrary_text_never_disagrees(text: str) -> None:
 # -- hand-shaped documents: empty values, comments, nested lists, CRLF ---------------------
 _SCALARS = ["1", "0123", "1.50", "yes", "true", "~", "", "2023-09-20", "中文值", "'q'", '"d\\n"',
             "a b c", "|\n{ind}  lit\n{ind}  eral", ">-\n{ind}  fo\n{ind}  ld", "[1, 2]",
-            "{x: 1}", "[]", "{}", "null", "x # c", "2024-13-40", "-1.5e3", "'it''s'", "0x1f"]
+            "{x: 1}", "[]", "{}", "null", "x # c", "2024-13-40", "-1.5e3", "'it''s'", "0x1f",
+            "1.1.2", "-1.2.3", "1..2", "1.2.3e4", "2023.09.20", ".1.2", "..."]
 
 
 def _lines(rnd, ind: str, depth: int) -> list[str]:

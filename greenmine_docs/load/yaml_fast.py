@@ -140,8 +140,8 @@ def _plain(value: str, mark: Any) -> Any:
     typed here; everything else (0123, 1_000, 1e3, .inf, 2023-9-1, …) by ruamel.yaml itself."""
     if not value:
         return None
-    if value[0] not in _SPECIAL_FIRST:
-        return value
+    if value[0] not in _SPECIAL_FIRST or value.count(".") > 1:
+        return value  # no number, date, word or key of the resolver has two dots ("1.1.2")
     # the common shapes first: each is a subset of what ruamel's resolver types as int, float
     # or timestamp (and starts with a digit or sign, which no word does)
     if _INT.match(value):
