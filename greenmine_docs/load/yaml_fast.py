@@ -142,8 +142,14 @@ def _plain(value: str, mark: Any) -> Any:
         return None
     if value[0] not in _SPECIAL_FIRST or value.count(".") > 1:
         return value  # no number, date, word or key of the resolver has two dots ("1.1.2")
-    # the common shapes first: each is a subset of what ruamel's resolver types as int, float
-    # or timestamp (and starts with a digit or sign, which no word does)
+    if value[0] in "nNtTfF~<=":  # a word, or text (name, title, full_time …)
+        if value in _WORDS:
+            return _WORDS[value]
+        if value == "<<" or value == "=":
+            raise _Fallback  # merge and value keys
+        return value  # only exact words are booleans/null; merge/value keys are exact too
+    # a digit, a sign or a dot first. The common shapes first: each is a subset of what
+    # ruamel's resolver types as int, float or timestamp
     if _INT.match(value):
         return int(value)
     if _FLOAT.match(value):
@@ -154,13 +160,9 @@ def _plain(value: str, mark: Any) -> Any:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             return value  # 2029-13-12: text, the model reports it (as the ruamel path does)
-    if value in _WORDS:
-        return _WORDS[value]
-    if value == "<<" or value == "=":
-        raise _Fallback  # merge and value keys
-    if value[0] in "nNtTfF~<=" or not (_RUAMEL_INT.match(value) or _RUAMEL_FLOAT.match(value)
-                                         or _RUAMEL_TIMESTAMP.match(value)):
-        return value  # only exact words are booleans/null; merge/value keys are exact too
+    if not (_RUAMEL_INT.match(value) or _RUAMEL_FLOAT.match(value)
+            or _RUAMEL_TIMESTAMP.match(value)):
+        return value
     resolver, constructor, node_type = _typer()
     tag = resolver.resolve(node_type, value, (True, False))
     if str(tag) not in _PLAIN_TAGS:
