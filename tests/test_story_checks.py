@@ -135,3 +135,27 @@ def test_citations_in_text_are_found_as_before(pieces) -> None:
     if not re.search(r"\s{4}", text):
         assert [m.groups() for m in _CITED.finditer(text)] == \
             [m.groups() for m in re.finditer(_OLD_CITED, text)]
+
+
+_LABEL_PIECES = ["绿化", "覆盖率", "硬化率", "复垦率", "已", "可", "面积", "和", "排土场", "利用率",
+                 "边坡", "率"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.sampled_from(_LABEL_PIECES), min_size=1, max_size=3),
+                          st.sampled_from(["1.1.1", "1.2.1", ""])), max_size=12))
+def test_the_pairs_left_out_are_never_the_same_quantity(labels) -> None:
+    """The quantity comparison skips the pairs same_quantity refuses without asking it, and
+    keeps the others in the order of every pair (the findings' order)."""
+    import datetime as dt
+
+    from greenmine_docs.crossdoc.statements import Statement, same_quantity
+    from greenmine_docs.crossdoc.story import _pairs_to_compare
+
+    group = [Statement("实施方案", f"w{i}", frozenset({item} - {""}), dt.date(2023, 5, 1),
+                       "quantity", "".join(words), 1.0, "%", "x1%", None, None)
+             for i, (words, item) in enumerate(labels)]
+    every = [(a, b) for i, a in enumerate(group) for b in group[i + 1:]]
+    kept = list(_pairs_to_compare([group]))
+    assert [p for p in every if same_quantity(*p)] == [p for p in kept if same_quantity(*p)]
+    assert all(p in every for p in kept)

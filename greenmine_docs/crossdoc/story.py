@@ -16,7 +16,7 @@ import math
 import re
 from dataclasses import replace
 from functools import lru_cache, partial
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from ..cntext import cn_date
 from ..findings import Finding, make
@@ -298,9 +298,7 @@ def _differing(ctx: Run, found: list[Statement]) -> Iterator[Finding]:
     kinds: dict[tuple[str, str], list[Statement]] = {}  # only the same unit and qualifier compare
     for s in found:
         kinds.setdefault((s.unit, s.qualifier), []).append(s)
-    pairs = ((a, b) for group in kinds.values() for i, a in enumerate(group)
-             for b in group[i + 1:])
-    for a, b in pairs:
+    for a, b in _pairs_to_compare(kinds.values()):
         if (a.where == b.where and a.doc == b.doc) or not same_quantity(a, b) or _agree(a, b):
             continue
         if explained(ctx, a, b):
@@ -312,6 +310,29 @@ def _differing(ctx: Run, found: list[Statement]) -> Iterator[Finding]:
         first, last = sorted((a, b), key=lambda s: s.day)
         yield make("GM-W235", f"{_place(first)}写“{first.written}”，{_place(last)}写"
                    f"“{last.written}”，{_why(ctx, first, last)}。", location=last.location)
+
+
+def _pairs_to_compare(groups: Iterable[list[Statement]]
+                      ) -> Iterator[tuple[Statement, Statement]]:
+    """Each pair of statements of a group in the order ``a`` before ``b``, leaving out the
+    pairs :func:`same_quantity` always refuses: a rate (…率) and a quantity that is not one,
+    two rates whose last three characters differ (two in three pairs of a mine)."""
+    for group in groups:
+        by_rate: dict[str, list[Statement]] = {}
+        for s in group:
+            by_rate.setdefault(_rate_of(s), []).append(s)
+        passed: dict[str, int] = {}
+        for a in group:
+            rate = _rate_of(a)
+            i = passed[rate] = passed.get(rate, 0) + 1
+            for b in by_rate[rate][i:]:
+                yield a, b
+
+
+def _rate_of(s: Statement) -> str:
+    """The last three characters of a rate's label (``绿化覆盖率``: 覆盖率); "" for another
+    quantity."""
+    return s.core[-3:] if s.core.endswith("率") else ""
 
 
 def _place(s: Statement) -> str:
