@@ -119,7 +119,7 @@ def derived_text(kind: str, source: str, make: Callable[[str], str], keep: int) 
 
 def entry_path(folder: Path, kind: str, digest: str) -> Path:
     """Where the entry ``kind``/``digest`` lives in the cache folder ``folder``."""
-    return Path(folder) / kind / f"{digest}{SUFFIX}"
+    return Path(os.path.join(folder, kind, digest + SUFFIX))  # one path parsed, not three
 
 
 def load(kind: str, digest: str) -> bytes | None:

@@ -262,8 +262,11 @@ def test_inside_resolves_as_path_resolve_does(tmp_path, monkeypatch):
     os.symlink(tmp_path / "sub", tmp_path / "subdir-link")
     names = ["f.txt", "sub/../f.txt", "../x", "/etc/hostname", "loop1", "loop1/x", "out", "in",
              "", ".", "missing/x", "a\0b", Path("sub"), "sub/./", "//f.txt", "subdir-link/..",
-             str(tmp_path / "f.txt")]
-    for base in (tmp_path, str(tmp_path), f"{tmp_path}/sub/..", tmp_path / "subdir-link", ""):
+             str(tmp_path / "f.txt"), "../sub2/g.txt", "../sub", "../sub/", "../sub2"]
+    (tmp_path / "sub2").mkdir()  # a folder whose name starts with another's: not under it
+    (tmp_path / "sub2" / "g.txt").write_text("x")
+    for base in (tmp_path, str(tmp_path), f"{tmp_path}/sub/..", tmp_path / "subdir-link", "",
+                 tmp_path / "sub", "/"):
         for name in names:
             assert inside(base, name) == _inside_by_path_resolve(base, name), (base, name)
     assert inside(tmp_path, "in") == tmp_path / "f.txt"

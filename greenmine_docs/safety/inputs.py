@@ -157,13 +157,23 @@ def inside(base: str | Path, relative: str | Path) -> Path | None:
     every file an input names."""
     try:
         folder = _resolved(os.fspath(base))
-        path = Path(_resolved(os.path.join(folder, relative)))
+        real = _resolved(os.path.join(folder, relative))
     except (OSError, RuntimeError, ValueError):
         return None
+    if _text_under(real, folder):  # the usual answer, told without Path objects
+        return Path(real)
+    path = Path(real)
     for root in allowed_roots(base, resolved=Path(folder)):
         if path.is_relative_to(root):  # the root itself or anything under it
             return path
     return None
+
+
+def _text_under(path: str, folder: str) -> bool:
+    """Whether resolved ``path`` is resolved ``folder`` or under it, by their text: a "yes"
+    is one ``Path.is_relative_to`` would give too (a "no" is asked of it again)."""
+    path, folder = os.path.normcase(path), os.path.normcase(folder)
+    return path == folder or path.startswith(folder + os.sep)
 
 
 def _resolved(path: str) -> str:
