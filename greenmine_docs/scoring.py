@@ -212,6 +212,15 @@ def _combined(parts: dict[int, int]) -> Fraction:
     return total
 
 
+def _as_float(parts: dict[int, int]) -> float:
+    """``float(_combined(parts))``: one integer division when there is one denominator (the
+    quotient of two ints is correctly rounded, reduced or not), without making the Fraction."""
+    if len(parts) == 1:
+        for d, n in parts.items():
+            return n / d
+    return float(_combined(parts))
+
+
 def _merge(into: dict[int, int], parts: dict[int, int]) -> None:
     for d, n in parts.items():
         into[d] = into.get(d, 0) + n
@@ -246,8 +255,8 @@ def score(indicator_set: IndicatorSet, items: Mapping[str, ItemScore] | None = N
                 item_results[item.id] = r
             g_app = _exact_parts([r.item.points for r in rows if r.applicable])
             g_score = _exact_parts([r.score for r in rows if r.applicable])
-            group_results.append(GroupResult(grp, grp.points, float(_combined(g_app)),
-                                             float(_combined(g_score)), tuple(rows)))
+            group_results.append(GroupResult(grp, grp.points, _as_float(g_app),
+                                             _as_float(g_score), tuple(rows)))
             _exact_parts((grp.points,), pts_parts)
             _merge(app_parts, g_app)
             _merge(score_parts, g_score)

@@ -237,3 +237,19 @@ def test_full_marks_always_reach_full_points_and_pass(iset):
         if r.applicable_points:
             assert r.total == pytest.approx(iset.total_points)
             assert r.verdict is Verdict.PASS
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.integers(-10**6, 10**6),
+                          st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)),
+                max_size=12))
+def test_sums_are_exact_and_their_floats_are_the_fractions(values) -> None:
+    """Group sums are kept as numerators per denominator: their Fraction is the exact sum of
+    the numbers as written, and their float the Fraction's float, made without it."""
+    from greenmine_docs.scoring import _as_float, _combined, _exact_parts
+
+    parts = _exact_parts(values)
+    exact = sum((Fraction(repr(float(v))) if isinstance(v, float) else Fraction(v)
+                 for v in values), Fraction(0))
+    assert _combined(parts) == exact
+    assert _as_float(parts) == float(exact)
