@@ -78,9 +78,9 @@ def check(ctx: "Run") -> Iterator[Finding]:
 
     budget, spent = Budget(), False
     for path, text in _narratives(ctx):
-        location = ctx.at(*path)
         file = None
         if is_md_path(text):
+            location = ctx.at(*path)
             try:
                 file = resolve_inside(ctx.base_dir, text.strip(), location)
                 text = read_markdown(file, location)
@@ -95,7 +95,7 @@ def check(ctx: "Run") -> Iterator[Finding]:
             problem = too_deep(tokens)
         if problem is not None:
             spent = problem.whole_plan
-            yield _too_big(problem, location, file)
+            yield _too_big(problem, ctx.at(*path), file)
             continue
         for src in markdown_images(text, tokens):
             problem_text = image_problem(ctx.base_dir, src)
@@ -103,7 +103,7 @@ def check(ctx: "Run") -> Iterator[Finding]:
                 # the plan's code for "a file the plan refers to cannot be used": a plan
                 # problem, which (unlike GM-E7xx) does not stop the assessment report
                 yield make("GM-E407", f"叙述中引用的图片“{src[:80]}”无法使用：{problem_text}。",
-                           location=location,
+                           location=ctx.at(*path),
                            hint="图片须是输入文件所在目录（或其子目录）中完整的 PNG/JPEG 文件，"
                                 "且不超过大小和像素上限（GREENMINE_MAX_IMAGE_MB、"
                                 "GREENMINE_MAX_IMAGE_MEGAPIXELS）。")
