@@ -33,14 +33,16 @@ def user_dir() -> Path | None:
     ``%LOCALAPPDATA%/greenmine-docs`` (Windows), ``$XDG_CACHE_HOME/greenmine-docs`` or
     ``~/.cache/greenmine-docs``."""
     env = os.environ
-    said = (env.get(ENV, ""), env.get("LOCALAPPDATA" if os.name == "nt" else "XDG_CACHE_HOME",
-                                      ""), env.get("HOME"), env.get("USERPROFILE"))
+    value = env.get(ENV, "")
+    base = env.get("LOCALAPPDATA" if os.name == "nt" else "XDG_CACHE_HOME", "")
+    said = (value, base, *(env.get(name) for name in _HOME_VARIABLES))
     if said not in _FOUND:  # asked a few dozen times a mine: worked out once per settings
         _FOUND.clear()
-        _FOUND[said] = _user_dir(said[0], said[1])
+        _FOUND[said] = _user_dir(value, base)
     return _FOUND[said]
 
 
+_HOME_VARIABLES = ("HOME", "USERPROFILE", "HOMEDRIVE", "HOMEPATH")  # what Path.home reads
 _FOUND: dict[tuple[str | None, ...], Path | None] = {}
 
 

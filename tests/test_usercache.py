@@ -369,3 +369,22 @@ def test_dating_a_package_again_gives_what_zipfile_writes_now(
     assert remembered.dated_now(old) == _package(members("2024-11-12T13:14:15Z"))
     with pytest.raises(ValueError):  # a form save_workbook never writes: written again
         remembered.dated_now(_package(members("2021-03-04T05:06:08Z"), comment=b"x"))
+
+
+def test_the_folder_follows_the_environment_it_is_worked_out_from(tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    """``user_dir`` is remembered per setting of the variables it reads: a changed one (the
+    web desk's tests, a user's shell) gives the folder anew."""
+    monkeypatch.delenv(usercache.ENV, raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv("LOCALAPPDATA", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "a"))
+    monkeypatch.setenv("USERPROFILE", str(tmp_path / "a"))
+    assert usercache.user_dir() == tmp_path / "a" / ".cache" / "greenmine-docs"
+    monkeypatch.setenv("HOME", str(tmp_path / "b"))
+    monkeypatch.setenv("USERPROFILE", str(tmp_path / "b"))
+    assert usercache.user_dir() == tmp_path / "b" / ".cache" / "greenmine-docs"
+    monkeypatch.setenv("XDG_CACHE_HOME" if os.name != "nt" else "LOCALAPPDATA", str(tmp_path))
+    assert usercache.user_dir() == tmp_path / "greenmine-docs"
+    monkeypatch.setenv(usercache.ENV, "none")
+    assert usercache.user_dir() is None
