@@ -8,6 +8,7 @@ input cell, or the cell of a filled score sheet.
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 from typing import TYPE_CHECKING, Iterator
 
 from ...findings import Finding, make
@@ -131,24 +132,24 @@ def check_photos(ctx: Run, a: Assessment) -> Iterator[Finding]:
 
     seen: dict[str, int] = {}
     for i, photo in enumerate(a.photos):
-        where = ctx.at("assessment", "photos", i, "file")
+        where = partial(ctx.at, "assessment", "photos", i, "file")  # looked up for a finding
         path = inside(ctx.base_dir, photo.file)
         if path is None:
             yield make("GM-E546", f"照片{i + 1}的路径 {photo.file} {OUTSIDE}。",
-                       location=where, hint=OUTSIDE_HINT)
+                       location=where(), hint=OUTSIDE_HINT)
             continue
         key = str(path)
         if key in seen:
             yield make("GM-W545", f"照片{i + 1}与照片{seen[key] + 1}是同一文件 {photo.file}。",
-                       location=where)
+                       location=where())
         seen.setdefault(key, i)
         info = inspect(path, ctx.cache_dir)
         if not info.ok:
             code = {"missing": "GM-E540", "too_large": "GM-E542"}.get(info.kind, "GM-E541")
-            yield make(code, f"照片{i + 1}（{photo.file}）：{info.problem}。", location=where)
+            yield make(code, f"照片{i + 1}（{photo.file}）：{info.problem}。", location=where())
         elif info.small:
             yield make("GM-W543", f"照片{i + 1}（{photo.file}）只有 {info.width}×{info.height} "
-                       f"像素，短边不足 {MIN_SHORT_EDGE_PX} 像素。", location=where)
+                       f"像素，短边不足 {MIN_SHORT_EDGE_PX} 像素。", location=where())
 
 
 # -- rulings and scores ---------------------------------------------------------------------
