@@ -28,7 +28,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from .errors import GreenmineError, InputError, OutputError
 from .findings import Report
@@ -765,29 +765,41 @@ def write_summary(result: BatchResult, path: Path, rows: SummaryRows | None = No
     """The summary workbook: one row per mine, and a sheet with every finding (``rows``:
     those of ``result.outcomes``, made already as they came).
 
-    openpyxl lays out the two sheets (header row, widths, frozen header, filter, print setup);
-    the rows — tens of thousands for a 10,000-mine run — are added as XML
-    (:func:`~greenmine_docs.xlsx.write.with_rows`). Nothing in it is a formula: any text
-    starting with ``=`` is stored as text."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
-
+    openpyxl lays out the two sheets (:func:`_summary_layout`; kept in the user's cache
+    folder, see :mod:`~greenmine_docs.xlsx.counted`); the rows — tens of thousands for a
+    10,000-mine run — are added as XML (:func:`~greenmine_docs.xlsx.write.with_rows`). Nothing
+    in it is a formula: any text starting with ``=`` is stored as text."""
     from .outputs import write_bytes_atomic
-    from .xlsx.write import column_letter, new_workbook, save_workbook, set_widths, with_rows
+    from .xlsx.counted import counted_parts
+    from .xlsx.write import with_rows
 
     if rows is None:
         rows = SummaryRows()
         for o in result.outcomes:
             rows.add(o)
+    layout = counted_parts("batch-summary", _summary_layout,
+                           (len(rows.mines) + 1, len(rows.findings) + 1))
+    added = {"汇总": rows.mines, "问题清单": rows.findings}
+    write_bytes_atomic(path, with_rows(layout, added), force=True)
+    return path
+
+
+def _summary_layout(lasts: Sequence[int]) -> bytes:
+    """The summary workbook without its data rows, saved by openpyxl: header rows, widths,
+    frozen header, filter (down to row ``lasts[i]`` of sheet ``i``) and print setup."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    from .xlsx.write import column_letter, new_workbook, save_workbook, set_widths
+
     wb = new_workbook(write_only=True)
     head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     head_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    widths = {"汇总": (6, 28, 36, 30, 10, 14, 12, 8, 8, 10, 10, 14, 10, 60, 30),
-              "问题清单": (6, 28, 36, 10, 8, 40, 60, 40)}
-    sheets = (("汇总", SUMMARY_HEADERS, rows.mines), ("问题清单", FINDING_HEADERS, rows.findings))
-    for title, headers, table in sheets:
+    sheets = (("汇总", SUMMARY_HEADERS, (6, 28, 36, 30, 10, 14, 12, 8, 8, 10, 10, 14, 10, 60, 30)),
+              ("问题清单", FINDING_HEADERS, (6, 28, 36, 10, 8, 40, 60, 40)))
+    for (title, headers, widths), last in zip(sheets, lasts):
         sheet = wb.create_sheet(title)
-        set_widths(sheet, widths[title])
+        set_widths(sheet, widths)
         sheet.freeze_panes = "A2"
         sheet.print_title_rows = "1:1"
         sheet.page_setup.orientation = "landscape"
@@ -801,7 +813,5 @@ def write_summary(result: BatchResult, path: Path, rows: SummaryRows | None = No
             cell.font, cell.fill, cell.alignment = head_font, head_fill, head_align
             head.append(cell)
         sheet.append(head)
-        sheet.auto_filter.ref = f"A1:{column_letter(len(headers))}{len(table) + 1}"
-    added = {title: table for title, _, table in sheets}
-    write_bytes_atomic(path, with_rows(save_workbook(wb), added), force=True)
-    return path
+        sheet.auto_filter.ref = f"A1:{column_letter(len(headers))}{last}"
+    return save_workbook(wb)

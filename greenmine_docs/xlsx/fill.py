@@ -151,6 +151,10 @@ def _escape(value: str) -> str:
             .replace("\r", "&#13;"))
 
 
+# below this an int's "%.16g" (openpyxl's safe_string) is exact: its decimal digits, as str()
+_EXACT_INT = 1 << 53
+
+
 def cell_xml(ref: str, style: str | None, value: Any) -> str:
     """A ``<c>`` element for a data value, as openpyxl writes it (text inline)."""
     s = f' s="{style}"' if style is not None and style != "0" else ""
@@ -164,6 +168,8 @@ def cell_xml(ref: str, style: str | None, value: Any) -> str:
             return f'<c r="{ref}"{s} t="inlineStr"></c>'
         space = ' xml:space="preserve"' if value != value.strip() else ""
         return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>'
+    if kind is int and -_EXACT_INT < value < _EXACT_INT:  # what safe_string gives, no import
+        return f'<c r="{ref}"{s} t="n"><v>{value}</v></c>'
     if kind is int or kind is float:
         return f'<c r="{ref}"{s} t="n"><v>{_openpyxl("safe_string")(value)}</v></c>'
     if isinstance(value, Formula) or hasattr(value, "to_cell_value"):
@@ -348,26 +354,56 @@ class RowsXml:
     def __init__(self, first: int) -> None:
         self.first = first  # the first row's number
         self.parts: list[str] = []  # each row's XML
-        self._letters: list[str] = []
+        self._letters: list[str] = []  # each column's letters
+        self._starts: list[str] = []  # each column's '<c r="B'
+        # each column's texts' cells after their reference (the same in every row, as no style
+        # is given): long tables repeat most texts (a finding's code, message and hint); a
+        # column of ever new texts (names, places) stops being remembered (None)
+        self._tails: list[dict[str, str] | None] = []
 
     def __len__(self) -> int:
         return len(self.parts)
 
     def add(self, values: Sequence[Any]) -> None:
-        r, letters = self.first + len(self.parts), self._letters
-        while len(letters) < len(values):
-            letters.append(column_letter(len(letters) + 1))
-        cells = "".join([cell_xml(f"{col}{r}", None, v)
-                         for col, v in zip(letters, values) if v is not None])
-        self.parts.append(f'<row r="{r}">{cells}</row>')
+        r, starts, tails = str(self.first + len(self.parts)), self._starts, self._tails
+        while len(starts) < len(values):
+            self._letters.append(column_letter(len(starts) + 1))
+            starts.append(f'<c r="{self._letters[-1]}')
+            tails.append({})
+        cells = [f'<row r="{r}">']
+        for i, v in enumerate(values):
+            if v.__class__ is str:
+                known = tails[i]
+                if known is None:
+                    tail = _tail(v)
+                else:
+                    tail = known.get(v)
+                    if tail is None:
+                        tail = known[v] = _tail(v)
+                        if len(known) > _TAILS_KEPT:
+                            tails[i] = None
+                cells += (starts[i], r, tail)
+            elif v is not None:
+                cells.append(cell_xml(self._letters[i] + r, None, v))
+        cells.append("</row>")
+        self.parts.append("".join(cells))
 
 
-def with_rows(package: bytes, rows: Mapping[str, RowsXml]) -> bytes:
-    """``package`` (a workbook openpyxl saved) with plain data rows added at the end of some
-    sheets: ``rows[title]`` holds that sheet's rows. A long table is written in a fraction of
-    the time openpyxl's streaming writer takes (a 10,000-mine batch summary: 30,000 rows)."""
-    with zipfile.ZipFile(io.BytesIO(package)) as zf:
-        parts = [(info.filename, zf.read(info)) for info in zf.infolist()]
+_TAILS_KEPT = 2_000  # texts remembered a column at most
+
+
+def _tail(text: str) -> str:
+    """:func:`cell_xml` of ``text`` without a style, from the closing quote of its reference."""
+    xml = cell_xml("", None, text)
+    return xml[len('<c r="'):]
+
+
+def with_rows(package: bytes | list[tuple[str, bytes]], rows: Mapping[str, RowsXml]) -> bytes:
+    """``package`` (a workbook openpyxl saved, or its :func:`unzipped` parts) with plain data
+    rows added at the end of some sheets: ``rows[title]`` holds that sheet's rows. A long table
+    is written in a fraction of the time openpyxl's streaming writer takes (a 10,000-mine
+    batch summary: 30,000 rows)."""
+    parts = unzipped(package) if isinstance(package, bytes) else package
     names = _sheet_part_names(dict(parts))
     added = {names[title]: table for title, table in rows.items()}
 
@@ -379,6 +415,12 @@ def with_rows(package: bytes, rows: Mapping[str, RowsXml]) -> bytes:
         return "".join((xml[:end], *added[name].parts, xml[end:])).encode("utf-8")
 
     return _package((name, part(name, data)) for name, data in parts)
+
+
+def unzipped(package: bytes) -> list[tuple[str, bytes]]:
+    """A package's members (name, uncompressed bytes), in order."""
+    with zipfile.ZipFile(io.BytesIO(package)) as zf:
+        return [(info.filename, zf.read(info)) for info in zf.infolist()]
 
 
 def _package(parts: Any) -> bytes:
