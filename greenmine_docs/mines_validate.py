@@ -10,10 +10,11 @@ indicator set) instead of each loading it again.
 
 Given a workbook, the workers also read it: reading the main sheet is a third of the work,
 and done here it would leave the other cores idle. Here the workbook is opened (sheet names,
-the 行政处罚 sheet, the main sheet's header) and the main sheet's rows cut into one run per
-worker; each worker reads its run, sends back what needs the whole sheet (编号, names), gets
-what that settles (repeated 编号, 行政处罚 rows naming no mine, the workbook's errors; see
-:class:`~greenmine_docs.excel_input.mines.MinesReader`), then makes and checks its mines.
+the main sheet's header) and the main sheet's rows cut into runs; each worker reads its runs
+while the 行政处罚 sheet is read here, sends back what needs the whole sheet (编号, names), gets
+what that settles (repeated 编号, 行政处罚 rows naming no mine, the workbook's errors, its own
+mines' 行政处罚 rows; see :class:`~greenmine_docs.excel_input.mines.MinesReader`), then makes
+and checks its mines.
 A sheet the fast reader cannot cut is read here and its rows handed to the workers instead.
 
 ``greenmine batch TABLE.xlsx --validate-only`` and the benchmark (``benchmarks/run.py``) use it.
@@ -305,6 +306,7 @@ class _Run:
                 process.start()
                 there.close()
                 workers.append((process, here))
+            reader.lists()  # the 行政处罚 sheet, read here while the workers read the main sheet
             read = [_receive(here) for _, here in workers]
             if any(s[0] == "unsplittable" for s in read):
                 raise Unsplittable
@@ -317,7 +319,11 @@ class _Run:
             self._read(infos)
             bounds = [*settled.offsets, len(infos)]
             for runs, (_, here) in zip(owned, workers):
-                here.send((settled, [self.contexts[bounds[k]:bounds[k + 1]] for k in runs]
+                # each worker gets the 行政处罚 rows of its own mines
+                idents = {ident or str(bounds[k] + i)
+                          for k in runs for i, (_, ident, _) in enumerate(summaries[k].rows, 1)}
+                here.send((settled.only(idents),
+                           [self.contexts[bounds[k]:bounds[k + 1]] for k in runs]
                            if self.contexts else None))
             # results in row order: run k's are taken once run k - 1 is done
             waiting: list[list[Any]] = [[] for _ in cuts]

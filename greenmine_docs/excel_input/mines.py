@@ -9,9 +9,9 @@ mine's 编号. Reading streams the rows (see :mod:`greenmine_docs.xlsx.read`) an
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Collection, Iterable
 
 from ..errors import InputError
 from ..findings import Finding, Location, Severity, make
@@ -23,7 +23,7 @@ from ..xlsx.read import (XlsxFile, after_rows, check_sheet_rows, raw_rows_of, ro
 from .grid import Grid, ReadContext, grid_loader
 from .layout import (INSTRUCTIONS_SHEET, LISTS_SHEET, META_SHEET, Table, input_layout,
                      mines_layout)
-from .positions import LazyPositions
+from .positions import LazyPositions, SheetRef
 from .tables import (Entry, OutRow, TableRead, _unknown_in, collect_rows, get_path,
                      group_by_parent, machine_key, open_table, place, read_table)
 
@@ -163,22 +163,33 @@ class PartSummary:
 class Settled:
     """What only the whole main sheet says: the first row of each 编号 (by mine index),
     where each part's mines start, the workbook's findings (in the order of reading the main
-    sheet first) and its errors, which every mine carries."""
+    sheet first) and its errors, which every mine carries; and each list sheet's rows by the
+    编号 they name (``children``: the table's key, where it is, the rows by 编号)."""
 
     first_of: dict[str, int]
     offsets: list[int]
     findings: list[Finding]
     serious: list[Finding]
+    children: list[tuple[str, SheetRef, dict[str, list[Entry]]]] = field(default_factory=list)
+
+    def only(self, idents: Collection[str]) -> "Settled":
+        """The same, with only the list rows of the mines named ``idents`` (what a worker
+        making those mines is sent)."""
+        return replace(self, children=[
+            (key, ref, {i: rows for i, rows in by.items() if i in idents})
+            for key, ref, by in self.children])
 
 
 class MinesReader:
     """Reading a mines table in steps, so that the rows of its main sheet (nearly all of
     the work) can be read in parts by several processes (:mod:`greenmine_docs.mines_validate`):
 
-    1. opening it reads the sheet names, the 行政处罚 sheet and the main sheet's header;
+    1. opening it reads the sheet names and the main sheet's header;
     2. :meth:`read_part` reads a run of the main sheet's rows (:meth:`cuts` gives the runs);
+       :meth:`lists` reads the 行政处罚 sheet (here, while workers read the runs);
     3. :meth:`settle` works out, from every part's summary, what needs the whole sheet —
-       repeated 编号, 行政处罚 rows naming no mine, the errors of the whole workbook;
+       repeated 编号, 行政处罚 rows naming no mine, the errors of the whole workbook — and
+       groups the 行政处罚 rows by mine (:meth:`Settled.only`: those of some mines);
     4. :meth:`mines` makes one part's mines, its 行政处罚 rows placed.
 
     One part through these steps is :func:`read_mines_table`; any cut of the rows into parts
@@ -188,7 +199,7 @@ class MinesReader:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.xlsx = XlsxFile(self.path)
-        self._grouped: tuple[Settled, list[Any]] | None = None  # see _groups
+        self._lists: list[tuple[Table, TableRead]] | None = None  # see lists
         try:
             with gc_paused():
                 self._open()
@@ -213,17 +224,9 @@ class MinesReader:
         grid = grid_loader(xlsx)
         where = _sheets(ctx, xlsx, grid, root, tables)
         self.pre = len(ctx.findings)
-        self.reads: dict[str, TableRead] = {}
-        for table in tables[1:]:
-            name = where.get(table.sheet)
-            if name is None:
-                code = "GM-I151" if table.optional else "GM-W151"
-                ctx.finding(code, f"没有工作表“{table.sheet}”（{table.title}），所有矿山按没有记录处理。",
-                            table.sheet)
-                continue
-            read = read_table(ctx, grid(name), table)
-            if read is not None:
-                self.reads[table.key] = read
+        self.root = root
+        self._unread = (tables[1:], where, grid)  # the list sheets (see lists)
+        self.list_findings: list[Finding] = []
         info = xlsx.sheet(where[root.sheet])
         assert info is not None
         self.data = data = xlsx.read_bytes(info)
@@ -237,14 +240,36 @@ class MinesReader:
                              hint="从 greenmine 生成的矿山名录表复制前三行表头后再粘贴数据。",
                              location=str(path))
         self.cols = cols
-        self.children = [(c, self.reads[c.key]) for c in root.children if c.key in self.reads]
-        for child, read in self.children:
-            cols.ref.children[child.rel] = read.ref
         # rows read in parts need the fast path: cells the expression reads, no merged range
         # reaching into the data rows (those are resolved over the whole sheet)
         self.splittable = (self.span is not None and sheet.raw is not None
                            and not any(r2 >= cols.first for *_, r2 in sheet.merged)
-                           and not any(child.children for child, _ in self.children))
+                           and not any(child.children for child in root.children))
+
+    def lists(self) -> list[tuple[Table, TableRead]]:
+        """The list sheets (行政处罚) of the mines: each one's table and rows, read on first
+        use — after the main sheet's header (their findings, :attr:`list_findings`, still come
+        before its rows'), so that workers forked to read the main sheet are already at work."""
+        if self._lists is None:
+            tables, where, grid = self._unread
+            ctx = ReadContext(source=self.path, date1904=self.xlsx.date1904)
+            reads: dict[str, TableRead] = {}
+            with gc_paused():
+                for table in tables:
+                    name = where.get(table.sheet)
+                    if name is None:
+                        code = "GM-I151" if table.optional else "GM-W151"
+                        ctx.finding(code, f"没有工作表“{table.sheet}”（{table.title}），所有矿山按"
+                                          "没有记录处理。", table.sheet)
+                        continue
+                    read = read_table(ctx, grid(name), table)
+                    if read is not None:
+                        reads[table.key] = read
+            self.list_findings = ctx.findings
+            self._lists = [(c, reads[c.key]) for c in self.root.children if c.key in reads]
+            for child, read in self._lists:
+                self.cols.ref.children[child.rel] = read.ref
+        return self._lists
 
     @property
     def sheet(self) -> str:
@@ -329,17 +354,20 @@ class MinesReader:
                 n += 1
                 first_of.setdefault(ident or str(n), n)
         orphans = ReadContext(source=self.path)  # 行政处罚 rows naming no mine (GM-E152)
-        for _, read in self.children:
-            group_by_parent(orphans, read, first_of, ref)
+        children = [(child.key, read.ref, group_by_parent(orphans, read, first_of, ref))
+                    for child, read in self.lists()]
         f = ctx.findings
-        findings = f[:self.pre] + main + f[self.pre:] + orphans.findings
+        findings = f[:self.pre] + main + self.list_findings + f[self.pre:] + orphans.findings
         return Settled(first_of, offsets, findings,
-                       [x for x in findings if x.severity is Severity.ERROR])
+                       [x for x in findings if x.severity is Severity.ERROR], children)
 
     def mines(self, part: Part, settled: Settled, index: int = 0) -> list[RawInput]:
         """The mines of ``part`` (the ``index``-th of the parts settled)."""
         ref, path, file = self.cols.ref, self.path, str(self.path)
-        groups = self._groups(settled)
+        tables = {child.key: child for child in self.root.children}
+        groups = [(tables[key], child_ref, by) for key, child_ref, by in settled.children]
+        for child, child_ref, _ in groups:  # (a worker's copy of where the rows are)
+            ref.children[child.rel] = child_ref
         mines: list[RawInput] = []
         n = settled.offsets[index]
         with gc_paused():
@@ -356,24 +384,13 @@ class MinesReader:
                                      ref.sheet, entry.row, column_index(ref.anchor),
                                      into=raw.findings)
                 else:
-                    for child, read, by_parent in groups:
+                    for child, child_ref, by_parent in groups:
                         own = by_parent.get(ident)
                         if own:
-                            place(self.ctx, TableRead(child, read.ref, own), entry.data, (),
+                            place(self.ctx, TableRead(child, child_ref, own), entry.data, (),
                                   anchors, raw.findings)
                 raw.findings.extend(settled.serious)
         return mines
-
-
-    def _groups(self, settled: Settled) -> list[Any]:
-        """Each child table's rows by the 编号 they name: worked out once for the parts
-        settled together (a worker makes the mines of several)."""
-        if self._grouped is None or self._grouped[0] is not settled:
-            scratch = ReadContext(source=self.path)  # rows naming no mine: reported by settle
-            self._grouped = (settled, [
-                (child, read, group_by_parent(scratch, read, settled.first_of, self.cols.ref))
-                for child, read in self.children])
-        return self._grouped[1]
 
 
 class Unsplittable(Exception):
