@@ -374,12 +374,11 @@ class RowsXml:
         for i, v in enumerate(values):
             if v.__class__ is str:
                 known = tails[i]
-                if known is None:
+                tail = None if known is None else known.get(v)
+                if tail is None:
                     tail = _tail(v)
-                else:
-                    tail = known.get(v)
-                    if tail is None:
-                        tail = known[v] = _tail(v)
+                    if known is not None:
+                        known[v] = tail
                         if len(known) > _TAILS_KEPT:
                             tails[i] = None
                 cells += (starts[i], r, tail)
