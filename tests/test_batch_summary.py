@@ -15,9 +15,12 @@ from greenmine_docs.xlsx.fill import RowsXml, cell_xml, unzipped
 
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "user-cache"
+    monkeypatch.setenv("GREENMINE_FIXED_CLOCK", "2021-03-04T05:06:08")  # (dates compare equal)
+    return _kept_in(tmp_path / "user-cache", monkeypatch)
+
+
+def _kept_in(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv(usercache.ENV, str(folder))
-    monkeypatch.setenv("GREENMINE_FIXED_CLOCK", "2021-03-04T05:06:08")
     return folder
 
 
