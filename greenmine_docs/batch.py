@@ -681,15 +681,15 @@ class _CacheEntries:
     the later entry, as in a dict)."""
 
     def __init__(self) -> None:
-        self.encoded: dict[str, str] = {}
+        self.encoded: dict[str, str] = {}  # key -> its '"key": {entry}'
 
     def add(self, outcome: MineOutcome) -> None:
         if outcome.fingerprint:
-            self.encoded[outcome.key] = _CACHE_JSON.encode(_cache_entry(outcome))
+            encode = _CACHE_JSON.encode
+            self.encoded[outcome.key] = f"{encode(outcome.key)}: {encode(_cache_entry(outcome))}"
 
     def text(self) -> str:
-        encode = _CACHE_JSON.encode
-        return "{" + ", ".join(f"{encode(k)}: {v}" for k, v in self.encoded.items()) + "}"
+        return "{" + ", ".join(self.encoded.values()) + "}"
 
 
 def _write_cache(path: Path, entries: _CacheEntries) -> None:

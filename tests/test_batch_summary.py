@@ -94,7 +94,7 @@ def test_a_cell_is_what_openpyxl_writes_for_its_value(value: object) -> None:
         assert xml == f'<c r="B7" t="n"><v>{safe_string(value)}</v></c>'
     rows = RowsXml(7)
     rows.add([None, value])
-    assert rows.parts == [f'<row r="7">{xml}</row>']
+    assert rows.parts == [f'<row r="7">{xml}</row>'.encode()]
 
 
 def test_rows_repeat_their_texts_as_the_cell_writer_writes_them() -> None:
@@ -104,7 +104,7 @@ def test_rows_repeat_their_texts_as_the_cell_writer_writes_them() -> None:
         rows.add(values)
         cells = "".join(cell_xml(f"{'ABCDEFG'[i]}{r}", None, v)
                         for i, v in enumerate(values) if v is not None)
-        expected.append(f'<row r="{r}">{cells}</row>')
+        expected.append(f'<row r="{r}">{cells}</row>'.encode())
     assert rows.parts == expected
 
 
@@ -121,9 +121,10 @@ def test_a_column_of_ever_new_texts_is_written_the_same() -> None:
     rows = RowsXml(2)
     for i in range(2_500):
         rows.add([f"矿山{i}", "同一", i])
-    assert rows.parts[-1] == ('<row r="2501"><c r="A2501" t="inlineStr"><is><t>矿山2499</t></is>'
-                              '</c><c r="B2501" t="inlineStr"><is><t>同一</t></is></c>'
-                              '<c r="C2501" t="n"><v>2499</v></c></row>')
-    assert rows.parts[3] == "".join(['<row r="5">', cell_xml("A5", None, "矿山3"),
-                                     cell_xml("B5", None, "同一"), cell_xml("C5", None, 3),
-                                     "</row>"])
+    assert rows.parts[-1].decode() == (
+        '<row r="2501"><c r="A2501" t="inlineStr"><is><t>矿山2499</t></is>'
+        '</c><c r="B2501" t="inlineStr"><is><t>同一</t></is></c>'
+        '<c r="C2501" t="n"><v>2499</v></c></row>')
+    assert rows.parts[3].decode() == "".join(['<row r="5">', cell_xml("A5", None, "矿山3"),
+                                              cell_xml("B5", None, "同一"),
+                                              cell_xml("C5", None, 3), "</row>"])

@@ -353,7 +353,8 @@ class RowsXml:
 
     def __init__(self, first: int) -> None:
         self.first = first  # the first row's number
-        self.parts: list[str] = []  # each row's XML
+        # each row's XML, encoded as it comes (a long table's end is then only joined)
+        self.parts: list[bytes] = []
         self._letters: list[str] = []  # each column's letters
         self._starts: list[str] = []  # each column's '<c r="B'
         # each column's texts' cells after their reference (the same in every row, as no style
@@ -385,7 +386,7 @@ class RowsXml:
             elif v is not None:
                 cells.append(cell_xml(self._letters[i] + r, None, v))
         cells.append("</row>")
-        self.parts.append("".join(cells))
+        self.parts.append("".join(cells).encode("utf-8"))
 
 
 _TAILS_KEPT = 2_000  # texts remembered a column at most
@@ -411,7 +412,8 @@ def with_rows(package: bytes | list[tuple[str, bytes]], rows: Mapping[str, RowsX
             return data
         xml = data.decode("utf-8")
         end = xml.rindex("</sheetData>")
-        return "".join((xml[:end], *added[name].parts, xml[end:])).encode("utf-8")
+        return b"".join((xml[:end].encode("utf-8"), *added[name].parts,
+                         xml[end:].encode("utf-8")))
 
     return _package((name, part(name, data)) for name, data in parts)
 
