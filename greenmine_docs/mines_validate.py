@@ -306,7 +306,10 @@ class _Run:
                 process.start()
                 there.close()
                 workers.append((process, here))
-            reader.lists()  # the 行政处罚 sheet, read here while the workers read the main sheet
+            # the 行政处罚 sheet, read here while the workers read the main sheet. (The workers
+            # read the main sheet's bytes, read before the fork, never the workbook file: its
+            # descriptor, and so its position, is shared with this process)
+            reader.lists()
             read = [_receive(here) for _, here in workers]
             if any(s[0] == "unsplittable" for s in read):
                 raise Unsplittable
