@@ -27,6 +27,24 @@ def test_every_example_output_is_byte_identical(tmp_path: Path) -> None:
         "own, saying which outputs changed and why; otherwise your change altered a document.")
 
 
+def test_outputs_are_the_same_when_a_users_cache_is_filled_and_then_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The other tests run without a user cache folder; here every command runs twice with one
+    (first filling it, then taking from it what it kept), and both runs give the same bytes."""
+    cache = tmp_path / "user-cache"
+    monkeypatch.setenv("GREENMINE_CACHE_DIR", str(cache))
+    expected = load_expected()
+    for run in ("filled", "read"):
+        got = build_all(tmp_path / run)
+        changed = sorted(k for k in got.keys() | expected.keys() if got.get(k) != expected.get(k))
+        assert not changed, f"with a user cache ({run}), these outputs differ: {changed}"
+        if run == "filled":  # what the second run can take instead of working it out
+            kinds = {p.name for p in cache.iterdir() if any(p.glob("*.entry"))}
+            assert {"batch-summary", "docx-blank", "image-verdicts", "markdown-tokens", "photos",
+                    "photo-versions", "template-checks", "template-jinja-source",
+                    "template-patched", "xlsx-first"} <= kinds, kinds
+
+
 def test_the_list_was_made_with_the_fixed_clock() -> None:
     import json
 
