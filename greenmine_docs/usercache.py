@@ -101,13 +101,21 @@ def key(*parts: object) -> str:
     return hashlib.sha256(repr((code_version(), parts)).encode("utf-8")).hexdigest()
 
 
+def content_key(kind: str, content: bytes, *parts: object) -> str | None:
+    """The key of a ``kind`` of result about ``content`` (by its SHA-256) under ``parts``
+    (limits, formats…) and this code; None without a user cache folder (nothing to hash)."""
+    if user_dir() is None:
+        return None
+    return key(kind, hashlib.sha256(content).hexdigest(), *parts)
+
+
 def derived_text(kind: str, source: str, make: Callable[[str], str], keep: int) -> str:
     """``make(source)`` for a pure function ``make`` of the text alone, kept as ``kind`` in the
     user's cache folder by ``source``'s content (and this code): a new process reads the text
     it made before instead of working it out again."""
-    if user_dir() is None:
+    digest = content_key(kind, source.encode("utf-8", "surrogatepass"))
+    if digest is None:
         return make(source)
-    digest = key(kind, hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest())
     body = load(kind, digest)
     if body is not None:
         try:

@@ -12,8 +12,6 @@ is examined, and its problem reported, every time; without a cache folder
 """
 from __future__ import annotations
 
-import hashlib
-
 from .. import usercache
 
 KIND = "image-verdicts"
@@ -23,18 +21,12 @@ KEEP = 512  # entries kept: a check and a Word form for each of 256 images
 def recalled(check: str, data: bytes, *parts: object) -> bytes | None:
     """What :func:`record` kept for ``check`` on an image of ``data``'s content under
     ``parts`` (limits, formats…), or None: not kept, or no cache folder."""
-    digest = _key(check, data, parts)
+    digest = usercache.content_key(check, data, *parts)
     return None if digest is None else usercache.load(KIND, digest)
 
 
 def record(check: str, data: bytes, body: bytes, *parts: object) -> None:
     """Keep ``body``, the outcome of ``check`` that passed on ``data`` under ``parts``."""
-    digest = _key(check, data, parts)
+    digest = usercache.content_key(check, data, *parts)
     if digest is not None:
         usercache.store(KIND, digest, body, keep=KEEP)
-
-
-def _key(check: str, data: bytes, parts: tuple[object, ...]) -> str | None:
-    if usercache.user_dir() is None:
-        return None
-    return usercache.key(check, hashlib.sha256(data).hexdigest(), parts)

@@ -10,7 +10,6 @@ whose shape is not a token list's is not taken: the text is parsed again. Withou
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
@@ -74,9 +73,7 @@ def keep(text: str, tokens: list[Any]) -> list[Any]:
 
 
 def _key(text: str) -> str | None:
-    if usercache.user_dir() is None:
-        return None
-    return usercache.key(KIND, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
+    return usercache.content_key(KIND, text.encode("utf-8", "surrogatepass"))
 
 
 def _listed(tokens: list[Any]) -> list[list[Any]]:
