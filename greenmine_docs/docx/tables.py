@@ -170,13 +170,18 @@ def _twips(width_mm: float) -> int:
     return int(Mm(width_mm).twips)
 
 
+def header_rows_of(header: Sequence[Any] | Sequence[Sequence[Any]]) -> list[list[Any]]:
+    """A table's header rows: ``header`` is one row, or a list of rows."""
+    return [list(header)] if header and not isinstance(header[0], (list, tuple)) \
+        else [list(r) for r in header]
+
+
 def table_grid(header: Sequence[Any] | Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]],
                widths_mm: Sequence[float] | None, total_width_mm: float
                ) -> tuple[list[list[Any]], int, list[float]]:
     """A table's header rows (``header``: one row or a list of rows), its grid columns (those
     of its widest row, a :class:`Cell` counting its span) and their widths."""
-    header_rows = [list(header)] if header and not isinstance(header[0], (list, tuple)) \
-        else [list(r) for r in header]
+    header_rows = header_rows_of(header)
     ncols = max((len(r) + sum(c.span - 1 for c in r if isinstance(c, Cell))
                  for r in [*header_rows, *rows]), default=1)
     return header_rows, ncols, fit_widths(widths_mm, ncols, total_width_mm)
@@ -206,29 +211,53 @@ class _Shape(NamedTuple):
     height: str
 
 
-def _row(shape: _Shape, head: bool, keep: bool, merges: tuple[str, ...],
-         values: Sequence[Any]) -> bytes:
-    """A row's XML in UTF-8, remembered (:func:`_row_xml`) where its values can be a key: most rows of
-    a mine's tables (indicators, their scores, fixed texts) are those of the mine before. The
-    values' types are part of the key, since equal values of other types (``1``, ``1.0``,
-    ``True``) are written differently."""
-    row = tuple(values)
-    types: tuple[Any, ...] = tuple(map(type, row))
+def row_key(values: Sequence[Any]) -> tuple[Any, ...]:
+    """What a row's XML and height depend on, as a key that hashes and compares in C: its
+    values with their types (``1``, ``1.0`` and ``True`` are equal but written differently),
+    a :class:`Cell` as the tuple of its fields and their types (a dataclass's own hash and
+    equality are calls of Python functions, and a self-check table has over a thousand Cells).
+    Hashing it raises TypeError for a value that cannot be a key (a list …)."""
+    types = tuple(map(type, values))
     if Cell in types:
-        types += tuple((type(v.text), type(v.span)) for v in row if type(v) is Cell)
-    try:
-        return _row_xml(shape, head, keep, merges, row, types)
-    except TypeError:  # a value that cannot be a key (a list …): made as it is
-        return _row_xml.__wrapped__(shape, head, keep, merges, row, types)
+        return tuple([(v.text, type(v.text), v.span, type(v.span), v.bold, v.align)
+                      if type(v) is Cell else v for v in values]), types
+    return tuple(values), types
 
 
-@functools.lru_cache(maxsize=4096)
+def remember(memo: dict[Any, Any], key: Any, value: Any, most: int) -> Any:
+    """Put ``value`` in ``memo`` under ``key``, the oldest entry going when it holds ``most``."""
+    if len(memo) >= most:
+        del memo[next(iter(memo))]
+    memo[key] = value
+    return value
+
+
+# a row's XML in UTF-8 by (shape, header row?, kept with the next?, vertical merges, row key):
+# most rows of a mine's tables (indicators, their scores, fixed texts) are those of the mine
+# before
+_ROWS: dict[Any, bytes] = {}
+ROWS_KEPT = 4096
+
+
+def _row(shape: _Shape, head: bool, keep: bool, merges: tuple[str, ...],
+         values: Sequence[Any], key: tuple[Any, ...] | None) -> bytes:
+    """:func:`_row_xml`, remembered by the row's :func:`row_key` (``key``; None: it cannot be
+    one, the row is made as it is)."""
+    if key is None:
+        return _row_xml(shape, head, keep, merges, values)
+    entry = (shape, head, keep, merges, key)
+    xml = _ROWS.get(entry)
+    if xml is None:
+        xml = remember(_ROWS, entry, _row_xml(shape, head, keep, merges, values), ROWS_KEPT)
+    return xml
+
+
 def _row_xml(shape: _Shape, head: bool, keep: bool, merges: tuple[str, ...],
-             values: tuple[Any, ...], types: tuple[Any, ...]) -> bytes:
+             values: Sequence[Any]) -> bytes:
     """A table row: header (repeated on every page) or body, kept with the next row or not,
-    with the vertical merges of its cells (``merges``: one per grid column, or none);
-    ``types``: the values' types, only a key. In UTF-8, as the package holds it: a table is
-    joined and written from its remembered rows without encoding them again."""
+    with the vertical merges of its cells (``merges``: one per grid column, or none). In UTF-8,
+    as the package holds it: a table is joined and written from its remembered rows without
+    encoding them again."""
     ncols, widths = shape.ncols, shape.widths
     out = ['<w:tr><w:trPr><w:cantSplit w:val="true"/>'
            + ('<w:tblHeader w:val="true"/>' if head else shape.height) + "</w:trPr>"]
@@ -286,11 +315,11 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
 
     from . import islands
 
-    header_rows, ncols, widths = table_grid(header, rows, widths_mm, total_width_mm)
     body = block_parent(container)
     if body is not None and body._element.tag != _W_BODY:
         body = None  # a cell adds a paragraph after a table: python-docx does that part
     if body is None:  # a cell or other container: python-docx builds the table's frame
+        _, ncols, widths = table_grid(header, rows, widths_mm, total_width_mm)
         table = container.add_table(rows=0, cols=ncols)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
@@ -300,18 +329,87 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
         for col, w in zip(grid.findall(qn("w:gridCol")), widths):
             col.set(qn("w:w"), str(int(Mm(w).twips)))
         part = table.part
+        frame = _CELL
     else:
         # what Document.add_table(rows=0) and the settings above write, in one go
         table = None
         part = body.part
-    twips = [_twips(w) for w in widths]
+        frame = _ISLAND if islands.enabled(part) else _BODY
     head_style = _para_style(part, "Table Heading", font_size)
     text_style = _para_style(part, "Table Text", font_size)
+    xml = _table_xml(_Options(frame, head_style, text_style, tuple(widths_mm or ()),
+                              total_width_mm, tuple(aligns or ()), header_fill,
+                              tuple(merges), row_height_mm, tuple(keep_with_next)),
+                     header, rows)
+    if frame == _ISLAND:
+        insert_block(body._element, islands.island(part, xml, styles={
+            sid for sid in (head_style.style_id, text_style.style_id) if sid}))
+        return
+    new = parse_xml(xml)
+    if table is None:
+        insert_block(body._element, new)
+        return
+    tbl = table._tbl
+    for tr in list(new):
+        tbl.append(tr)
+
+
+_ISLAND, _BODY, _CELL = "island", "body", "cell"  # a table's XML: which frame it has
+
+
+class _Options(NamedTuple):
+    """What :func:`add_table`'s XML depends on besides the rows: the frame (:data:`_ISLAND`,
+    the table without namespace declarations; :data:`_BODY`, with them; :data:`_CELL`, only
+    its rows, python-docx made the frame), the paragraph styles and the options as given."""
+
+    frame: str
+    head_style: _ParaStyle
+    text_style: _ParaStyle
+    widths_mm: tuple[float, ...]
+    total_width_mm: float
+    aligns: tuple[str, ...]
+    header_fill: str | None
+    merges: tuple[tuple[int, int, int], ...]
+    row_height_mm: float | None
+    keep_with_next: tuple[int, ...]
+
+
+# a table's XML by its options and its rows' keys: most tables of a mine (the indicators, the
+# fixed lists, many scores) are those of a mine before. Kept as its frame and rows, the bytes
+# of the rows remembered (:data:`_ROWS`): a table shares them with the others it has rows in
+_TABLES: dict[Any, tuple[bytes, ...]] = {}
+TABLES_KEPT = 2048
+
+
+def _table_xml(options: _Options, header: Sequence[Any] | Sequence[Sequence[Any]],
+               rows: Sequence[Sequence[Any]]) -> bytes:
+    """:func:`_made_table_xml`, remembered by ``options`` and the rows' :func:`row_key`."""
+    header_rows = header_rows_of(header)
+    keys: list[Any] = [*map(row_key, header_rows), *map(row_key, rows)]
+    entry = (options, tuple(keys))
+    try:
+        parts = _TABLES.get(entry)
+    except TypeError:  # a value or option that cannot be a key: the rows are made as they are
+        parts = _made_table_xml(options, header_rows, rows, [None] * len(keys))
+    else:
+        if parts is None:
+            parts = remember(_TABLES, entry, _made_table_xml(options, header_rows, rows, keys),
+                              TABLES_KEPT)
+    return b"".join(parts)
+
+
+def _made_table_xml(options: _Options, header_rows: list[list[Any]],
+                    rows: Sequence[Sequence[Any]], keys: Sequence[Any]) -> tuple[bytes, ...]:
+    """A table's XML in UTF-8, in parts: the frame (:attr:`_Options.frame`: table properties and grid)
+    and its rows, header rows first (``keys``: each row's :func:`row_key`, or None)."""
+    _, ncols, widths = table_grid(header_rows, rows, options.widths_mm,
+                                  options.total_width_mm)
+    twips = [_twips(w) for w in widths]
+    header_fill = options.header_fill
     shade = (f'<w:shd w:val="clear" w:color="auto" w:fill="{_attr(header_fill)}"/>'
              if header_fill else "")
-    as_island = table is None and islands.enabled(part)
-    out: list[str] = ["<w:tbl>" if as_island else f"<w:tbl {nsdecls('w')}>"]  # the frame
-    if table is None:
+    out: list[str] = ["<w:tbl>" if options.frame == _ISLAND else f"<w:tbl {nsdecls('w')}>"]
+    if options.frame != _CELL:
         out.append(f'<w:tblPr><w:tblW w:type="dxa" w:w="{int(Mm(sum(widths)).twips)}"/>'
                    f'<w:jc w:val="center"/>{_BORDERS}<w:tblLayout w:type="fixed"/>'
                    f'{_TBL_LOOK}</w:tblPr><w:tblGrid>')
@@ -321,39 +419,29 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
     tc_open = {head: [f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{tw}"/>'
                       + (shade if head else "") + '<w:vAlign w:val="center"/></w:tcPr>'
                       for tw in twips] for head in (True, False)}
-    col_aligns: Sequence[str] = aligns or ()
     first_body = len(header_rows)
     vmerge: dict[tuple[int, int], str] = {}  # (table row, grid column) -> w:vMerge
-    for first, last, column in merges:
+    for first, last, column in options.merges:
         if last > first:
             vmerge[(first_body + first, column)] = '<w:vMerge w:val="restart"/>'
             for i in range(first + 1, last + 1):
                 vmerge[(first_body + i, column)] = "<w:vMerge/>"  # "continue": the default
+    row_height_mm = options.row_height_mm
     height = (f'<w:trHeight w:val="{int(Mm(row_height_mm).twips)}"/>'
               if row_height_mm is not None else "")
-    kept = {first_body + i for i in keep_with_next}
+    kept = {first_body + i for i in options.keep_with_next}
 
     shape = _Shape(ncols, tuple(widths), tuple(tc_open[True]), tuple(tc_open[False]), shade,
-                   head_style, text_style, tuple(col_aligns), height)
+                   options.head_style, options.text_style, options.aligns, height)
     merged = {row for row, _ in vmerge}
     xml = [("".join(out)).encode("utf-8")]
     for index, values in enumerate([*header_rows, *rows]):
         head = index < first_body
         row_merges = tuple(vmerge.get((index, col), "") for col in range(ncols)) \
             if index in merged else ()
-        xml.append(_row(shape, head, index in kept, row_merges, values))
+        xml.append(_row(shape, head, index in kept, row_merges, values, keys[index]))
     xml.append(b"</w:tbl>")
-    if as_island:
-        insert_block(body._element, islands.island(part, b"".join(xml), styles={
-            sid for sid in (head_style.style_id, text_style.style_id) if sid}))
-        return
-    new = parse_xml(b"".join(xml))
-    if table is None:
-        insert_block(body._element, new)
-        return
-    tbl = table._tbl
-    for tr in list(new):
-        tbl.append(tr)
+    return tuple(xml)
 
 
 # -- continued tables (续表) ----------------------------------------------------------------------

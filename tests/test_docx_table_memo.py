@@ -1,0 +1,85 @@
+"""Tables are remembered by their options and their rows' keys (most tables of
+a mine are those of a mine before): what a remembered answer gives is what computing it anew
+gives, whatever came before — equal values of other types, other options, values that cannot
+be a key."""
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+
+from greenmine_docs.docx import tables
+from greenmine_docs.docx.tables import Cell, add_table
+
+HEADER = ["编号", "内容", "分值"]
+ROWS = [["1", "矿区道路硬化", 1000], [Cell("合计", span=2, bold=True, align="right"), 10.5]]
+# each differs from the one before in one thing a key must tell apart
+VARIANTS = [
+    (HEADER, ROWS, {}),
+    (HEADER, [["1", "矿区道路硬化", 1000.0], ROWS[1]], {}),  # 1000 and 1000.0: equal keys
+    (HEADER, [["1", "矿区道路硬化", 1], ROWS[1]], {}),
+    (HEADER, [["1", "矿区道路硬化", True], ROWS[1]], {}),  # and True == 1
+    (HEADER, [ROWS[0], [Cell("合计", span=2, align="right"), 10.5]], {}),
+    (HEADER, [ROWS[0], [Cell(1000, span=2), 10.5]], {}),
+    (HEADER, [ROWS[0], [Cell(1000.0, span=2), 10.5]], {}),
+    (HEADER, [ROWS[0], [Cell(1000.0, span=2, bold=True), 10.5]], {}),
+    (HEADER, ROWS, {"widths_mm": [10, 30, 10]}),
+    (HEADER, ROWS, {"widths_mm": [10, 30, 12]}),
+    (HEADER, ROWS, {"aligns": ["center", "left", "right"]}),
+    (HEADER, ROWS, {"header_fill": None}),
+    (HEADER, ROWS, {"font_size": 9}),
+    (HEADER, ROWS, {"keep_with_next": range(1)}),
+    (HEADER, [ROWS[0], ["", "", 1]], {"merges": [(0, 1, 0)]}),
+    (HEADER, [ROWS[0], ["", "", 1]], {"merges": [(0, 1, 1)]}),
+    (HEADER, ROWS, {"row_height_mm": 8}),
+    (HEADER, ROWS, {"total_width_mm": 120}),
+    ([HEADER, ["a", "b", "c"]], ROWS, {}),  # two header rows
+    ([], ROWS, {}),
+    (HEADER, [[["列表"], Cell(["值"]), 2.5]], {}),  # not a key: made as it is
+]
+
+
+def _forget() -> None:
+    for memo in (tables._TABLES, tables._ROWS):
+        memo.clear()
+
+
+def _table_xml(make_doc: str, header, rows, options) -> bytes:
+    from docx import Document
+
+    from greenmine_docs.docx import islands
+    from greenmine_docs.docx.document import new_document
+
+    doc = new_document() if make_doc != "plain" else Document()
+    if make_doc == "islands":
+        islands.enable(doc.part)
+    add_table(doc, header, rows, **options)
+    if make_doc == "islands":
+        islands.materialize(doc.part, doc.element.body)
+    return etree.tostring(doc.element.body)
+
+
+@pytest.mark.parametrize("make_doc", ["islands", "official", "plain"])
+def test_a_remembered_table_is_the_table_made_anew(make_doc: str) -> None:
+    _forget()
+    fresh = []
+    for header, rows, options in VARIANTS:
+        _forget()
+        fresh.append(_table_xml(make_doc, header, rows, options))
+    for _ in range(2):  # each remembered after the others
+        for (header, rows, options), expected in zip(VARIANTS, fresh):
+            assert _table_xml(make_doc, header, rows, options) == expected, (rows, options)
+    assert len(set(fresh)) == len(fresh)  # the variants are all different tables
+
+
+def test_a_table_in_a_cell_is_the_table_made_anew() -> None:
+    from greenmine_docs.docx.document import new_document
+
+    def made() -> bytes:
+        doc = new_document()
+        cell = doc.add_table(rows=1, cols=1).cell(0, 0)
+        add_table(cell, HEADER, ROWS, widths_mm=[10, 30, 10])
+        return etree.tostring(cell._tc)
+
+    _forget()
+    first = made()
+    assert made() == first and b"<w:tblHeader" in first
