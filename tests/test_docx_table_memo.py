@@ -1,4 +1,4 @@
-"""Tables are remembered by their options and their rows' keys (most tables of
+"""Tables, their grids and their rows' heights are remembered by the rows' keys (most tables of
 a mine are those of a mine before): what a remembered answer gives is what computing it anew
 gives, whatever came before — equal values of other types, other options, values that cannot
 be a key."""
@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from greenmine_docs.docx import tables
-from greenmine_docs.docx.tables import Cell, add_table
+from greenmine_docs.docx import page_cursor, tables
+from greenmine_docs.docx.page_cursor import TablePaging, least_row_pt
+from greenmine_docs.docx.tables import Cell, add_table, row_heights, table_grid
 
 HEADER = ["编号", "内容", "分值"]
 ROWS = [["1", "矿区道路硬化", 1000], [Cell("合计", span=2, bold=True, align="right"), 10.5]]
@@ -39,7 +40,7 @@ VARIANTS = [
 
 
 def _forget() -> None:
-    for memo in (tables._TABLES, tables._ROWS):
+    for memo in (tables._TABLES, tables._ROWS, page_cursor._MEASURED, page_cursor._LEAST):
         memo.clear()
 
 
@@ -83,3 +84,38 @@ def test_a_table_in_a_cell_is_the_table_made_anew() -> None:
     _forget()
     first = made()
     assert made() == first and b"<w:tblHeader" in first
+
+
+def _plain_paging(header, rows, widths_mm, total, size, page) -> TablePaging:
+    header_rows, _, widths = table_grid(header, rows, widths_mm, total)
+    return TablePaging(header_rows, rows, widths, size, page)
+
+
+def test_remembered_paging_is_the_paging_measured_anew() -> None:
+    long = [[str(i), "甲" * (i * 7 % 90), Cell(i % 3 == 0, align="center")] for i in range(60)]
+    _forget()
+    for _ in range(2):
+        for header, rows, options in [*VARIANTS, (HEADER, long, {})]:
+            if options:
+                continue
+            for widths, size, page in [(None, 10.5, 500.0), ([10, 60, 10], 9, 300.0)]:
+                fast = TablePaging.of(header, rows, widths, 150.0, size, page)
+                plain = _plain_paging(header, rows, widths, 150.0, size, page)
+                assert (fast.header_rows, fast.widths) == (plain.header_rows, plain.widths)
+                assert list(fast.heights) == row_heights(rows, plain.widths, size)
+                assert fast.head == plain.head
+                for first in (None, 100.0):
+                    assert fast.parts(first) == plain.parts(first)
+                for part, _ in fast.parts(80.0):
+                    assert fast.least_pt(part) == sum(
+                        least_row_pt(r, plain.widths, size) for r in [*plain.header_rows, *part])
+
+
+def test_heights_tell_equal_values_of_other_types_apart() -> None:
+    _forget()
+    narrow = [12.0, 12.0]
+    for rows in ([[True, 1]], [[1, 1]], [[1.0, True]]):
+        fast = TablePaging.of(["a", "b"], rows, narrow, 24.0, 10.5, 500.0)
+        assert list(fast.heights) == row_heights(rows, fast.widths, 10.5)
+        assert fast.least_pt(rows) == sum(least_row_pt(r, fast.widths, 10.5)
+                                          for r in [["a", "b"], *rows])

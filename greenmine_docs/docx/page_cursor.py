@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from .styles import LINE_PITCH
-from .tables import LINE_PITCH_EM, Cell, cell_text, chars_per_line, page_chunks, row_heights
+from .tables import (LINE_PITCH_EM, Cell, cell_text, chars_per_line, header_rows_of, page_chunks,
+                     remember, row_heights, row_key, table_grid)
 
 CHARS_LINE = 28  # 3号 characters a body line holds (styles: the official 28 a line)
 CROSSING_SLACK_PT = 3 * LINE_PITCH  # lines moved overleaf by widow control and kept headings
@@ -86,11 +87,36 @@ class TablePaging:
     (:func:`~greenmine_docs.docx.tables.page_chunks`), and their heights."""
 
     def __init__(self, header_rows: Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]],
-                 widths_mm: Sequence[float], size: float, page_pt: float) -> None:
+                 widths_mm: Sequence[float], size: float, page_pt: float,
+                 measured: tuple[Sequence[float], float] | None = None) -> None:
         self.header_rows, self.rows, self.widths, self.size = header_rows, rows, widths_mm, size
         self.page_pt = page_pt
-        self.heights = row_heights(rows, widths_mm, size)
-        self.head = sum(row_heights(header_rows, widths_mm, size))
+        if measured is None:
+            measured = row_heights(rows, widths_mm, size), sum(row_heights(header_rows,
+                                                                            widths_mm, size))
+        self.heights, self.head = measured  # the rows' heights, the header rows' together
+
+    @classmethod
+    def of(cls, header: Sequence[Any] | Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]],
+           widths_mm: Sequence[float] | None, total_width_mm: float, size: float,
+           page_pt: float) -> TablePaging:
+        """The paging of a table as :func:`~greenmine_docs.docx.tables.add_table` is given it
+        (``header``: one row or a list of rows; ``widths_mm`` scaled to ``total_width_mm``),
+        its grid and heights remembered by its rows' keys: most tables of a mine are those of
+        a mine before."""
+        header_rows, keys = _keys(header, rows)
+        entry: Any = (keys, tuple(widths_mm or ()), total_width_mm, size)
+        try:
+            known = _MEASURED.get(entry)
+        except TypeError:  # a value that cannot be a key: measured as it is
+            entry, known = None, None
+        if known is None:
+            _, _, widths = table_grid(header_rows, rows, widths_mm, total_width_mm)
+            known = widths, (row_heights(rows, widths, size),
+                             sum(row_heights(header_rows, widths, size)))
+            if entry is not None:
+                remember(_MEASURED, entry, known, MEASURED_KEPT)
+        return cls(header_rows, rows, known[0], size, page_pt, known[1])
 
     def parts(self, first_pt: float | None = None) -> list[tuple[list[Sequence[Any]], float]]:
         """The parts (the first in ``first_pt`` when given), each with the most height (pt)
@@ -102,8 +128,35 @@ class TablePaging:
                 for a, b in zip(bounds, bounds[1:])]
 
     def least_pt(self, part: Sequence[Sequence[Any]]) -> float:
-        """The least height (pt) ``part`` of its rows takes, its header rows included."""
-        return sum(least_row_pt(r, self.widths, self.size) for r in [*self.header_rows, *part])
+        """The least height (pt) ``part`` of its rows takes, its header rows included
+        (remembered by the rows' keys)."""
+        _, keys = _keys(self.header_rows, part)
+        entry: Any = (keys, tuple(self.widths), self.size)
+        try:
+            least = _LEAST.get(entry)
+        except TypeError:
+            entry, least = None, None
+        if least is None:
+            least = sum(least_row_pt(r, self.widths, self.size)
+                        for r in [*self.header_rows, *part])
+            if entry is not None:
+                remember(_LEAST, entry, least, MEASURED_KEPT)
+        return least
+
+
+# a table's grid widths and rows' heights, and the least height of a table's part, by the
+# rows' keys, the widths and the size
+_MEASURED: dict[Any, tuple[list[float], tuple[Sequence[float], float]]] = {}
+_LEAST: dict[Any, float] = {}
+MEASURED_KEPT = 1024
+
+
+def _keys(header: Sequence[Any] | Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]]
+          ) -> tuple[list[list[Any]], tuple[Any, ...]]:
+    """A table's header rows, and the keys (:func:`~greenmine_docs.docx.tables.row_key`) of
+    its header rows (how many) and rows."""
+    header_rows = header_rows_of(header)
+    return header_rows, (len(header_rows), *map(row_key, header_rows), *map(row_key, rows))
 
 
 def ems_bounds(text: str) -> tuple[float, float]:

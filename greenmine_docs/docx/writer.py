@@ -28,7 +28,7 @@ from .markdown import render_markdown
 from .page_cursor import PageCursor, TablePaging, text_pt
 from .page import (LANDSCAPE_TYPE_HEIGHT_MM, LANDSCAPE_TYPE_WIDTH_MM, TYPE_HEIGHT_MM, TYPE_WIDTH_MM,
                    section_break)
-from .tables import PAGE_BREAK_P, add_table, table_grid
+from .tables import PAGE_BREAK_P, add_table
 from .text import (NO_INDENT, add_paragraph_xml, add_text, block_parent, insert_block, listed_text,
                    ppr_xml, rpr_xml, runs_xml, style_fonts, style_id_of, xml_attr)
 from .styles import BODY_SIZE, TABLE_SIZE
@@ -404,9 +404,8 @@ class Writer:
                 widths_mm: Sequence[float] | None, font_size: float | None) -> TablePaging:
         """The table's rows measured for splitting it into parts of a page each, a caption
         above each."""
-        header_rows, _, widths = table_grid(header, rows, widths_mm, self.type_width_mm)
-        return TablePaging(header_rows, rows, widths, font_size or TABLE_SIZE,
-                           self._page_pt() - CAPTION_ROOM_PT)
+        return TablePaging.of(header, rows, widths_mm, self.type_width_mm,
+                              font_size or TABLE_SIZE, self._page_pt() - CAPTION_ROOM_PT)
 
     def _caption(self, kind: str, number: int | None, text: str, *,
                  new_page: bool = False) -> None:
