@@ -9,7 +9,8 @@ from lxml import etree
 
 from greenmine_docs.docx import page_cursor, tables
 from greenmine_docs.docx.page_cursor import TablePaging, least_row_pt
-from greenmine_docs.docx.tables import Cell, add_table, row_heights, table_grid
+from greenmine_docs.docx.tables import (Cell, KeyedRows, add_table, row_heights, row_key,
+                                        table_grid)
 
 HEADER = ["编号", "内容", "分值"]
 ROWS = [["1", "矿区道路硬化", 1000], [Cell("合计", span=2, bold=True, align="right"), 10.5]]
@@ -107,6 +108,7 @@ def test_remembered_paging_is_the_paging_measured_anew() -> None:
                 for first in (None, 100.0):
                     assert fast.parts(first) == plain.parts(first)
                 for part, _ in fast.parts(80.0):
+                    assert part.row_keys == tuple(map(row_key, part))  # type: ignore[attr-defined]
                     assert fast.least_pt(part) == sum(
                         least_row_pt(r, plain.widths, size) for r in [*plain.header_rows, *part])
 
@@ -119,3 +121,16 @@ def test_heights_tell_equal_values_of_other_types_apart() -> None:
         assert list(fast.heights) == row_heights(rows, fast.widths, 10.5)
         assert fast.least_pt(rows) == sum(least_row_pt(r, fast.widths, 10.5)
                                           for r in [["a", "b"], *rows])
+
+
+@pytest.mark.parametrize("make_doc", ["islands", "plain"])
+def test_rows_with_their_keys_make_the_table_rows_without_them_make(make_doc: str) -> None:
+    """The parts of a table the Writer gets from its paging carry their rows' keys
+    (KeyedRows): add_table takes them, and writes what it writes for the plain rows."""
+    for header, rows, options in VARIANTS:
+        _forget()
+        plain = _table_xml(make_doc, header, rows, options)
+        _forget()
+        keyed = KeyedRows(rows, [row_key(r) for r in rows])
+        assert _table_xml(make_doc, header, keyed, options) == plain
+        assert _table_xml(make_doc, header, rows, options) == plain  # remembered either way

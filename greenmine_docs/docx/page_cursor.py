@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from .styles import LINE_PITCH
-from .tables import (LINE_PITCH_EM, Cell, cell_text, chars_per_line, header_rows_of, page_chunks,
-                     remember, row_heights, row_key, table_grid)
+from .tables import (LINE_PITCH_EM, Cell, KeyedRows, cell_text, chars_per_line, header_rows_of,
+                     page_chunks, remember, row_heights, row_key, table_grid)
 
 CHARS_LINE = 28  # 3号 characters a body line holds (styles: the official 28 a line)
 CROSSING_SLACK_PT = 3 * LINE_PITCH  # lines moved overleaf by widow control and kept headings
@@ -88,13 +88,16 @@ class TablePaging:
 
     def __init__(self, header_rows: Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]],
                  widths_mm: Sequence[float], size: float, page_pt: float,
-                 measured: tuple[Sequence[float], float] | None = None) -> None:
+                 measured: tuple[Sequence[float], float] | None = None,
+                 keys: tuple[tuple[Any, ...], tuple[Any, ...]] | None = None) -> None:
         self.header_rows, self.rows, self.widths, self.size = header_rows, rows, widths_mm, size
         self.page_pt = page_pt
         if measured is None:
             measured = row_heights(rows, widths_mm, size), sum(row_heights(header_rows,
                                                                             widths_mm, size))
         self.heights, self.head = measured  # the rows' heights, the header rows' together
+        # the header rows' and the rows' keys (tables.row_key), when known
+        self.keys = keys
 
     @classmethod
     def of(cls, header: Sequence[Any] | Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]],
@@ -103,8 +106,10 @@ class TablePaging:
         """The paging of a table as :func:`~greenmine_docs.docx.tables.add_table` is given it
         (``header``: one row or a list of rows; ``widths_mm`` scaled to ``total_width_mm``),
         its grid and heights remembered by its rows' keys: most tables of a mine are those of
-        a mine before."""
-        header_rows, keys = _keys(header, rows)
+        a mine before. Its parts carry their rows' keys
+        (:class:`~greenmine_docs.docx.tables.KeyedRows`)."""
+        header_rows = header_rows_of(header)
+        keys = tuple(map(row_key, header_rows)), tuple(map(row_key, rows))
         entry: Any = (keys, tuple(widths_mm or ()), total_width_mm, size)
         try:
             known = _MEASURED.get(entry)
@@ -116,7 +121,7 @@ class TablePaging:
                              sum(row_heights(header_rows, widths, size)))
             if entry is not None:
                 remember(_MEASURED, entry, known, MEASURED_KEPT)
-        return cls(header_rows, rows, known[0], size, page_pt, known[1])
+        return cls(header_rows, rows, known[0], size, page_pt, known[1], keys)
 
     def parts(self, first_pt: float | None = None) -> list[tuple[list[Sequence[Any]], float]]:
         """The parts (the first in ``first_pt`` when given), each with the most height (pt)
@@ -124,14 +129,18 @@ class TablePaging:
         starts = page_chunks(self.header_rows, self.rows, self.widths, self.size, self.page_pt,
                              first_pt, heights=self.heights)
         bounds = [0, *starts, len(self.rows)]
-        return [(list(self.rows[a:b]), self.head + sum(self.heights[a:b]))
-                for a, b in zip(bounds, bounds[1:])]
+        keys = self.keys[1] if self.keys is not None else None
+        return [(list(self.rows[a:b]) if keys is None else KeyedRows(self.rows[a:b], keys[a:b]),
+                 self.head + sum(self.heights[a:b])) for a, b in zip(bounds, bounds[1:])]
 
     def least_pt(self, part: Sequence[Sequence[Any]]) -> float:
         """The least height (pt) ``part`` of its rows takes, its header rows included
         (remembered by the rows' keys)."""
-        _, keys = _keys(self.header_rows, part)
-        entry: Any = (keys, tuple(self.widths), self.size)
+        known = getattr(part, "row_keys", None)  # KeyedRows
+        entry: Any = (self.keys[0] if self.keys is not None else
+                      tuple(map(row_key, self.header_rows)),
+                      known if known is not None else tuple(map(row_key, part)),
+                      tuple(self.widths), self.size)
         try:
             least = _LEAST.get(entry)
         except TypeError:
@@ -149,14 +158,6 @@ class TablePaging:
 _MEASURED: dict[Any, tuple[list[float], tuple[Sequence[float], float]]] = {}
 _LEAST: dict[Any, float] = {}
 MEASURED_KEPT = 1024
-
-
-def _keys(header: Sequence[Any] | Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]]
-          ) -> tuple[list[list[Any]], tuple[Any, ...]]:
-    """A table's header rows, and the keys (:func:`~greenmine_docs.docx.tables.row_key`) of
-    its header rows (how many) and rows."""
-    header_rows = header_rows_of(header)
-    return header_rows, (len(header_rows), *map(row_key, header_rows), *map(row_key, rows))
 
 
 def ems_bounds(text: str) -> tuple[float, float]:

@@ -231,6 +231,16 @@ def row_key(values: Sequence[Any]) -> tuple[Any, ...]:
     return tuple(values), types
 
 
+class KeyedRows(list[Sequence[Any]]):
+    """Rows of a table (a part of them) with their :func:`row_key` (``row_keys``), as
+    :class:`~greenmine_docs.docx.page_cursor.TablePaging` hands out a table's parts:
+    :func:`add_table` takes the keys instead of computing them again. Not changed once made."""
+
+    def __init__(self, rows: Sequence[Sequence[Any]], keys: Sequence[Any]) -> None:
+        super().__init__(rows)
+        self.row_keys = tuple(keys)
+
+
 def remember(memo: dict[Any, Any], key: Any, value: Any, most: int) -> Any:
     """Put ``value`` in ``memo`` under ``key``, the oldest entry going when it holds ``most``."""
     if len(memo) >= most:
@@ -392,7 +402,9 @@ def _table_xml(options: _Options, header: Sequence[Any] | Sequence[Sequence[Any]
                rows: Sequence[Sequence[Any]]) -> bytes:
     """:func:`_made_table_xml`, remembered by ``options`` and the rows' :func:`row_key`."""
     header_rows = header_rows_of(header)
-    keys: list[Any] = [*map(row_key, header_rows), *map(row_key, rows)]
+    known = getattr(rows, "row_keys", None)  # KeyedRows
+    keys: list[Any] = [*map(row_key, header_rows),
+                       *(known if known is not None else map(row_key, rows))]
     entry = (options, tuple(keys))
     try:
         parts = _TABLES.get(entry)
@@ -625,5 +637,5 @@ def header_repeats(table) -> bool:
     return tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None
 
 
-__all__ = ["Cell", "add_paged_table", "add_table", "cell_text", "fit_widths", "header_repeats",
+__all__ = ["Cell", "KeyedRows", "add_paged_table", "add_table", "cell_text", "fit_widths", "header_repeats",
            "page_chunks", "row_height_pt"]
