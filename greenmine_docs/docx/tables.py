@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple, Sequence
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
+from . import islands
 from .page import TYPE_WIDTH_MM
 from .styles import TABLE_SIZE
-from .text import block_parent, insert_block, run_content_xml
+from .text import block_parent, insert_block, run_content_xml, style_fonts, style_id_of
 
 @dataclass(frozen=True, init=False)
 class Cell:
@@ -115,8 +116,6 @@ def _attr(text: str) -> str:
 
 def _para_style(part: Any, name: str, size: float | None) -> _ParaStyle:
     """The :class:`_ParaStyle` of paragraph style ``name`` in the document of ``part``."""
-    from .text import style_fonts, style_id_of
-
     style_id = style_id_of(part, name)  # same lookup (and cache) as text.set_style
     return _shared_style(style_id, *style_fonts(part, None if style_id is False else style_id),
                          size)
@@ -328,10 +327,6 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
     column ``column``: the cells after the first should be empty. ``row_height_mm`` is the
     least height of every body row; the body rows in ``keep_with_next`` stay on the page of
     the row after them (a group title never ends a page alone)."""
-    from docx.oxml import parse_xml
-
-    from . import islands
-
     body = block_parent(container)
     if body is not None and body._element.tag != _W_BODY:
         body = None  # a cell adds a paragraph after a table: python-docx does that part
@@ -617,7 +612,6 @@ def _page_break(container: Any) -> None:
     """A paragraph of no height that starts a new page (in the body or a cell: written as the
     XML python-docx's paragraph format writes, without its property machinery)."""
     from docx.enum.text import WD_LINE_SPACING
-    from docx.oxml import parse_xml
 
     block = block_parent(container)
     if block is not None:
