@@ -134,3 +134,14 @@ def test_rows_with_their_keys_make_the_table_rows_without_them_make(make_doc: st
         keyed = KeyedRows(rows, [row_key(r) for r in rows])
         assert _table_xml(make_doc, header, keyed, options) == plain
         assert _table_xml(make_doc, header, rows, options) == plain  # remembered either way
+
+
+def test_every_option_of_add_table_is_among_the_variants_a_key_must_tell_apart() -> None:
+    """A new keyword of :func:`add_table` that the memo's key (``tables._Options``) misses would
+    give back a table remembered for other options: a new keyword must get a variant above, so
+    that the tests before check the memo tells it apart."""
+    import inspect
+
+    keywords = {name for name, p in inspect.signature(add_table).parameters.items()
+                if p.kind is p.KEYWORD_ONLY}
+    assert keywords == {name for _, _, options in VARIANTS for name in options}
