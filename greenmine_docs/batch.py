@@ -267,17 +267,12 @@ def _process(task: MineTask, previous: dict[str, Any] | None) -> MineOutcome:
     fp = fingerprint(task, run.raw)
     if _reusable(task.out_dir.parent, previous, fp):
         return MineOutcome(**{**(previous or {}), "reused": True})
-    written: list[Path] = []
-    manifest = None
-    if task.validate_only:
-        api.check(run, strict=task.strict)
-    else:
-        try:
-            result = api.build(run, task.out_dir, strict=task.strict, force=True, pdf=task.pdf,
-                               toc_pages=task.toc_pages)
-        except OutputError as e:  # read and checked, but its documents could not be written
-            return _unwritable(task.key, e)
-        written, manifest = result.written, result.manifest
+    try:
+        written, manifest = _checked_or_built(task, run)
+    except OutputError as e:  # read and checked, but its documents could not be written
+        return _unwritable(task.key, e)
+    finally:
+        run.forget_derived()  # the run is then freed without the collector (see there)
     data = run.raw.data if isinstance(run.raw.data, dict) else {}
     sub = run.model
     outcome = _checked(task, run.report, fp, mine=sub.mine.name if sub else mine_name(data),
@@ -290,6 +285,19 @@ def _process(task: MineTask, previous: dict[str, Any] | None) -> MineOutcome:
         _zip(bundle, [*written, manifest])
         outcome.files.append(f"{task.out_dir.name}/{bundle.name}")
     return outcome
+
+
+def _checked_or_built(task: MineTask, run: Any) -> tuple[list[Path], Path | None]:
+    """Check the mine (``--validate-only``) or build its documents: the files written and
+    the manifest."""
+    from . import api
+
+    if task.validate_only:
+        api.check(run, strict=task.strict)
+        return [], None
+    result = api.build(run, task.out_dir, strict=task.strict, force=True, pdf=task.pdf,
+                       toc_pages=task.toc_pages)
+    return result.written, result.manifest
 
 
 def _checked(task: MineTask, report: Report, fp: str, *, mine: str, enterprise: str, city: str,

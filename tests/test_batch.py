@@ -229,3 +229,56 @@ def test_a_mine_runs_no_collection_but_one_of_the_young_afterwards(tmp_path, mon
     assert seen[start:start + 3] == ["build", "build", "0"]
     # a switched-off collector stays off and collects nothing
     assert _collections_while_building(tmp_path / "off", False, monkeypatch) == ["build"] * 2
+
+
+def test_a_mines_run_is_freed_without_the_collector(tmp_path, monkeypatch):
+    """What a mine loaded, scored and checked (its model, findings, scores and the documents'
+    data) is freed by reference counting once ``batch.process`` is done with it: no reference
+    cycle keeps it for the collector to walk (measured: 6,600 of the ~7,900 objects the
+    collection at a mine's end walked were the run's)."""
+    import gc
+    import weakref
+
+    from greenmine_docs import api
+    from greenmine_docs.batch import process
+
+    task = collect_tasks(EXAMPLE_DIR, tmp_path / "out", as_of=None, strict=False,
+                         zip_bundle=False, validate_only=False)[0]
+    (tmp_path / "out").mkdir(parents=True)
+    runs: list[weakref.ref] = []
+    build = api.build
+
+    def kept(run, *a, **k):
+        runs.append(weakref.ref(run))
+        return build(run, *a, **k)
+
+    monkeypatch.setattr(api, "build", kept)
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        assert process(task).status == "已生成"
+        assert len(runs) == 1 and runs[0]() is None
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_cleaning_an_input_makes_no_reference_cycle():
+    """``sanitize_raw`` rebuilds the data without a recursive closure, which would keep the
+    input until the collector runs."""
+    import gc
+    import weakref
+
+    from greenmine_docs.rawinput import RawInput
+    from greenmine_docs.sanitize import sanitize_raw
+
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        raw = RawInput(source=Path("m.yaml"), kind="yaml", data={"a": ["x\x01y", {"b": "ok"}]})
+        findings = list(sanitize_raw(raw))
+        assert raw.data == {"a": ["xy", {"b": "ok"}]} and len(findings) == 1
+        ref = weakref.ref(raw)
+        del raw
+        assert ref() is None
+    finally:
+        (gc.enable if was else gc.disable)()

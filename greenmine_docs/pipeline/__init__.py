@@ -11,7 +11,7 @@ The stages themselves run in :mod:`greenmine_docs.api`; the registry of document
 :data:`greenmine_docs.documents.DOCUMENTS`. This package sits below both (the documents import
 it), so it imports neither.
 """
-from .run import Protected, Run
+from .run import Protected, Run, located
 from .scores import AssessmentScores, RunScores, Scores
 from .spec import (SECTION_TITLES, SET_ERRORS, Blocking, Check,
                    DocumentSpec,
@@ -20,4 +20,4 @@ from .zone import ZoneMine, ZoneRun
 
 __all__ = ["SECTION_TITLES", "SET_ERRORS", "AssessmentScores", "Blocking",
            "Check", "DocumentSpec", "Protected", "RenderOptions", "Run", "RunScores", "Scores",
-           "ZoneMine", "ZoneRun"]
+           "ZoneMine", "ZoneRun", "located"]

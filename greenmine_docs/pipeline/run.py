@@ -47,6 +47,13 @@ class Protected:
             yield from self._named
 
 
+def located(raw: RawInput | None, *path: str | int) -> Location:
+    """:meth:`Run.at` for the run's ``raw``: for what the run keeps (a locator of its scores),
+    which must not hold the run itself — that would be a reference cycle keeping the whole run
+    alive until the garbage collector runs."""
+    return raw.locate(tuple(path)) if raw is not None else Location()
+
+
 @dataclass(eq=False)
 class Run:
     """One input on its way through the pipeline.
@@ -90,7 +97,7 @@ class Run:
 
     def at(self, *path: str | int) -> Location:
         """Location of a field path in the input file (YAML line/column or Excel cell)."""
-        return self.raw.locate(tuple(path)) if self.raw is not None else Location()
+        return located(self.raw, *path)
 
     def resolve(self, relative: str | Path) -> Path:
         p = Path(relative)
@@ -105,3 +112,12 @@ class Run:
             self._derived[make] = make(self)
         value: T = self._derived[make]
         return value
+
+    def forget_derived(self) -> None:
+        """Drop what :meth:`derived` kept, once the run's documents are checked and written.
+        Derived data hold their run (a plan's data keeps it as its context): a reference cycle
+        that only the cyclic garbage collector frees, after walking everything the run holds
+        (a mine's model, findings and scores: some 5,000 objects in a batch). Without it,
+        reference counting frees the run as soon as its last user lets it go. Asked again,
+        :meth:`derived` computes afresh."""
+        self._derived.clear()

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...findings import Location, make
-from ...pipeline import AssessmentScores, Scores
+from ...pipeline import AssessmentScores, Scores, located
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -37,6 +37,7 @@ def inline_scores(ctx: Run, a: Assessment) -> Scores:
     finding asks where an entry or one of its fields is."""
     blocks: dict[str, tuple[str, Mapping[str, BaseModel]]] = {
         "pre": ("prerequisites", a.prerequisites), "item": ("scores", a.scores)}
+    raw = ctx.raw  # not the run, which keeps these scores (see run.located)
 
     def locate(key: tuple[str, str, str]) -> Location | None:
         kind, ref, name = key
@@ -44,8 +45,8 @@ def inline_scores(ctx: Run, a: Assessment) -> Scores:
         entry = entries.get(ref)
         if entry is None or (name and name not in type(entry).model_fields):
             return None
-        return ctx.at("assessment", block, ref, name) if name else \
-            ctx.at("assessment", block, ref)
+        return located(raw, "assessment", block, ref, name) if name else \
+            located(raw, "assessment", block, ref)
 
     return Scores(source="input", prerequisites=dict(a.prerequisites), items=dict(a.scores),
                   fallback=ctx.at("assessment", "scores"), locate=locate)
@@ -60,12 +61,14 @@ def expert_inline_scores(ctx: Run, a: Assessment, iset: IndicatorSet) -> Scores:
     from .experts import combine
 
     experts = {}
+    raw = ctx.raw  # not the run, which keeps these scores (see run.located)
     for name, entries in a.expert_scores.items():
         def locate(key: tuple[str, str, str], name: str = name) -> Location | None:
             kind, ref, field = key
             if kind == "pre":
-                return ctx.at("assessment", "prerequisites", ref)
-            return ctx.at("assessment", "expert_scores", name, ref, *((field,) if field else ()))
+                return located(raw, "assessment", "prerequisites", ref)
+            return located(raw, "assessment", "expert_scores", name, ref,
+                           *((field,) if field else ()))
 
         experts[name] = Scores(source="input", prerequisites=dict(a.prerequisites),
                                items=dict(entries), locate=locate,
