@@ -17,6 +17,9 @@ EXAMPLE = EXAMPLE_DIR / "mine.yaml"
 # every XML island a generator makes is parsed strictly, so a builder that writes XML that is
 # not well-formed fails the tests (greenmine_docs/docx/islands.py)
 os.environ["GREENMINE_CHECK_ISLANDS"] = "1"
+# and every part the copies of a template share (greenmine_docs/docx/document.unchanged_parts)
+# is checked to be unchanged each time a copy is written
+os.environ["GREENMINE_CHECK_SHARED"] = "1"
 
 # LibreOffice only where a test asks for it (the ``libreoffice`` fixture): with it, every build
 # would lay out its documents in LibreOffice for the page numbers of the tables of contents,

@@ -123,6 +123,88 @@ def test_copies_of_a_template_share_its_style_answers() -> None:
     assert _cache(blank[0].part)["ids"] is not _cache(blank[1].part)["ids"]
 
 
+def _plan_template():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parents[1] / "templates" / "implementation_plan" / \
+        "plan-template.docx"
+
+
+def test_copies_of_a_template_share_the_parts_no_copy_changes() -> None:
+    """The styles part and the parts held as bytes are the same objects in every copy of a
+    prepared template; the parts a render writes (document, settings, numbering, footers,
+    core properties) are each copy's own, and lead to the shared parts."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.part import Part
+    from docx.parts.styles import StylesPart
+
+    from greenmine_docs.docx.document import part_blob
+    from greenmine_docs.render.tpl import open_template
+
+    a, b = (open_template(_plan_template(), lint=False).docx for _ in range(2))
+    parts_a = {str(p.partname): p for p in a.part.package.iter_parts()}
+    parts_b = {str(p.partname): p for p in b.part.package.iter_parts()}
+    assert parts_a.keys() == parts_b.keys()
+    shared = {name for name in parts_a if parts_a[name] is parts_b[name]}
+    assert "/word/styles.xml" in shared and "/word/theme/theme1.xml" in shared
+    assert {"/word/document.xml", "/word/settings.xml", "/word/numbering.xml",
+            "/docProps/core.xml", "/word/footer1.xml"}.isdisjoint(shared)
+    assert all(type(parts_a[n]) in (Part, StylesPart) and not len(parts_a[n].rels)
+               for n in shared)
+    styles = parts_a["/word/styles.xml"]
+    assert a.part.part_related_by(RT.STYLES) is b.part.part_related_by(RT.STYLES) is styles
+    assert part_blob(styles) is part_blob(styles) and part_blob(styles) == styles.blob
+
+
+def test_a_change_to_a_shared_part_is_caught(monkeypatch) -> None:
+    """With GREENMINE_CHECK_SHARED=1 (the suite's setting) writing a copy whose shared styles
+    were changed fails instead of writing the bytes kept from before the change."""
+    from docx.oxml.ns import qn
+
+    from greenmine_docs.docx.document import package_bytes
+    from greenmine_docs.render.tpl import open_template
+
+    doc = open_template(_plan_template(), lint=False).docx
+    package_bytes(doc)  # the styles' bytes are kept by now
+    style = doc.styles.element.find(qn("w:style"))
+    style_id = style.get(qn("w:styleId"))
+    style.set(qn("w:styleId"), "changed")
+    try:
+        with pytest.raises(AssertionError, match="styles.xml"):
+            package_bytes(doc)
+        monkeypatch.setenv("GREENMINE_CHECK_SHARED", "0")
+        package_bytes(doc)  # unchecked: written (with the kept bytes)
+    finally:
+        style.set(qn("w:styleId"), style_id)  # the template's prepared copy is shared on
+    monkeypatch.setenv("GREENMINE_CHECK_SHARED", "1")
+    package_bytes(doc)
+
+
+def test_a_render_is_the_same_when_its_copy_shares_no_part(monkeypatch) -> None:
+    """The bytes of rendered templates are those of copies that copy every part."""
+    from greenmine_docs.docx import document
+    from greenmine_docs.render import tpl
+
+    def build(t):
+        body = t.new_subdoc()
+        Writer(t.docx, body).table(["项目", "值"], [["a", 1]], caption="表")
+        body.add_paragraph("正文", style="Heading 1")
+        return {"body": body, "title": "标题", "enterprise": "企业", "compiler": "编制单位",
+                "date_upper": "二〇二四年一月"}
+
+    shared = [render_template(_plan_template(), build) for _ in range(2)]
+    monkeypatch.setattr(document, "unchanged_parts", lambda doc: [])
+    monkeypatch.setattr(tpl, "unchanged_parts", lambda doc: [])
+    tpl._prepared_copyable.cache_clear()
+    tpl._prepared.cache_clear()
+    try:
+        copied = render_template(_plan_template(), build)
+    finally:
+        tpl._prepared_copyable.cache_clear()
+        tpl._prepared.cache_clear()
+    assert shared[0] == shared[1] == copied
+
+
 def test_a_property_without_a_tag_renders_as_it_is() -> None:
     """render_properties leaves a property without ``{`` or a carriage return as it is: what
     rendering it with the properties' environment gives (checked over generated texts)."""

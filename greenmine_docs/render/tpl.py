@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import TemplateError
-from ..docx.document import package_bytes
+from ..docx.document import package_bytes, unchanged_parts
 from ..docx.external import strip_external
 from ..docx.fields import set_update_fields
 from ..docx.styles import apply_official_styles
@@ -58,7 +58,9 @@ def _prepared_copyable(path: str, mtime_ns: int, size: int) -> tuple[Any, dict[i
     """:func:`_prepared`'s document and a ``deepcopy`` memo that lets its copies share the
     package's strings — part names (a ``str`` subclass ``deepcopy`` rebuilds one by one),
     relationship ids, types and targets: a third of the copy's time. Strings cannot change;
-    the memo holds them, so their ids stay theirs."""
+    the memo holds them, so their ids stay theirs. The parts no copy changes (the styles, the
+    parts held as bytes: :func:`~greenmine_docs.docx.document.unchanged_parts`) are shared the
+    same way, not copied."""
     doc = _prepared(path, mtime_ns, size)
     package = doc.part.package
     memo: dict[int, Any] = {}
@@ -69,6 +71,8 @@ def _prepared_copyable(path: str, mtime_ns: int, size: int) -> tuple[Any, dict[i
                     memo[id(value)] = value
     for part in package.iter_parts():
         memo[id(part.partname)] = part.partname
+    for part in unchanged_parts(doc):  # the copies' own parts lead to these very parts
+        memo[id(part)] = part
     for shared in share_style_answers(doc.part):  # the copies' styles are the template's
         memo[id(shared)] = shared
     return doc, memo
