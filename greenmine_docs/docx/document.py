@@ -6,6 +6,7 @@ import io
 import os
 from typing import Any, Callable
 
+from .copying import deep_copy
 from .fields import set_update_fields
 from .fonts import DEFAULT_FONTS, FontScheme
 from .package import UNEXPANDED_PARTS, Package
@@ -22,15 +23,13 @@ def new_document(*, fonts: FontScheme = DEFAULT_FONTS, page_numbers: bool = True
     Each variant is built once per process (saved and opened again, as a document from a
     file would be) and kept; every call gets a deep copy of it, which takes half the time of
     opening the package and a tenth of building the styles again."""
-    import copy
-
     from docx import Document
 
     key = (fonts, page_numbers, cover, landscape, odd_even)
     blank = _BLANK.get(key)
     if blank is None:
         blank = _BLANK[key] = Document(io.BytesIO(_blank_bytes(key)))
-    return copy.deepcopy(blank)
+    return deep_copy(blank, {})
 
 
 _BLANK: dict[tuple[Any, ...], Any] = {}

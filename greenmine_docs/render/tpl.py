@@ -8,7 +8,6 @@ Word refreshes fields on open, and returns the bytes. Jinja errors become
 """
 from __future__ import annotations
 
-import copy
 import functools
 import io
 import zipfile
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import TemplateError
+from ..docx.copying import deep_copy
 from ..docx.document import package_bytes, unchanged_parts
 from ..docx.external import strip_external
 from ..docx.fields import set_update_fields
@@ -49,7 +49,7 @@ def open_template(path: str | Path, *, lint: bool = True) -> Any:
     tpl = GuardedDocxTemplate(str(path))
     tpl.template_name = path.name
     doc, memo = _prepared_copyable(*key)
-    tpl.docx = copy.deepcopy(doc, dict(memo))  # render() works on its own copy
+    tpl.docx = deep_copy(doc, dict(memo))  # render() works on its own copy
     return tpl
 
 
