@@ -72,8 +72,8 @@ def _documents() -> list[tuple[Any, dict[int, Any]]]:
         stat = path.stat()
         out.append(tpl._prepared_copyable(str(path.resolve()), stat.st_mtime_ns, stat.st_size))
     new_document()
-    new_document(landscape=True, page_numbers=True, odd_even=False)
-    out += [(blank, {}) for blank in docx_document._BLANK.values()]
+    new_document(landscape=True, page_numbers=True, odd_even=False, shared_styles=True)
+    out += list(docx_document._BLANK.values())
     return out
 
 

@@ -121,6 +121,13 @@ def test_copies_of_a_template_share_its_style_answers() -> None:
     for doc in blank:
         style_id_of(doc.part, "Caption")
     assert _cache(blank[0].part)["ids"] is not _cache(blank[1].part)["ids"]
+    shared = [new_document(shared_styles=True) for _ in range(2)]  # unless asked to
+    for doc in shared:
+        style_id_of(doc.part, "Caption")
+    assert _cache(shared[0].part)["ids"] is _cache(shared[1].part)["ids"]
+    assert _cache(shared[0].part)["ids"] is not _cache(blank[0].part)["ids"]
+    assert shared[0].styles.element is shared[1].styles.element
+    assert blank[0].styles.element is not blank[1].styles.element
 
 
 def _plan_template():
@@ -178,6 +185,28 @@ def test_a_change_to_a_shared_part_is_caught(monkeypatch) -> None:
         style.set(qn("w:styleId"), style_id)  # the template's prepared copy is shared on
     monkeypatch.setenv("GREENMINE_CHECK_SHARED", "1")
     package_bytes(doc)
+
+
+def test_only_the_shared_part_itself_has_its_bytes_kept() -> None:
+    """The kept bytes belong to the shared styles part, not to a copy of it made otherwise
+    (a plain deepcopy of the template's document): that copy's styles are its own to change,
+    and are written as they are then."""
+    import copy
+
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.ns import qn
+
+    from greenmine_docs.docx.document import package_bytes, part_blob
+    from greenmine_docs.render.tpl import open_template
+
+    doc = open_template(_plan_template(), lint=False).docx
+    package_bytes(doc)  # the shared styles' bytes are kept by now
+    own = copy.deepcopy(doc)
+    styles = own.part.part_related_by(RT.STYLES)
+    assert styles is not doc.part.part_related_by(RT.STYLES)
+    own.styles.element.find(qn("w:style")).set(qn("w:styleId"), "changed")
+    assert b'w:styleId="changed"' in part_blob(styles)
+    package_bytes(own)
 
 
 def test_a_render_is_the_same_when_its_copy_shares_no_part(monkeypatch) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import io
 import os
+import weakref
 from typing import Any, Callable
 
 from .copying import deep_copy
@@ -15,24 +16,44 @@ from .styles import apply_official_styles
 
 
 def new_document(*, fonts: FontScheme = DEFAULT_FONTS, page_numbers: bool = True,
-                 cover: bool = False, landscape: bool = False, odd_even: bool = True) -> Any:
+                 cover: bool = False, landscape: bool = False, odd_even: bool = True,
+                 shared_styles: bool = False) -> Any:
     """A python-docx ``Document`` with the official styles, A4 page and margins, the document
     grid (22 lines × 28 characters), ``— N —`` footers (none on the first page when
     ``cover``), and Word told to update fields on open.
 
     Each variant is built once per process (saved and opened again, as a document from a
     file would be) and kept; every call gets a deep copy of it, which takes half the time of
-    opening the package and a tenth of building the styles again."""
+    opening the package and a tenth of building the styles again. ``shared_styles``: the copy
+    shares the variant's styles part, the parts held as bytes (:func:`unchanged_parts`) and
+    the answers about its styles (:func:`~greenmine_docs.docx.text.share_style_answers`)
+    instead of copying them — for a caller that never adds, removes or changes a style (half a
+    millisecond a document)."""
+    key = (fonts, page_numbers, cover, landscape, odd_even)
+    variant = key + (shared_styles,)
+    kept = _BLANK.get(variant)
+    if kept is None:
+        kept = _BLANK[variant] = _blank(key, shared_styles)
+    blank, memo = kept
+    return deep_copy(blank, dict(memo))
+
+
+_BLANK: dict[tuple[Any, ...], tuple[Any, dict[int, Any]]] = {}
+
+
+def _blank(key: tuple[Any, ...], shared_styles: bool) -> tuple[Any, dict[int, Any]]:
+    """A variant's blank document, opened, and the ``deepcopy`` memo of its copies: empty, or
+    holding what they share. (A variant whose copies share is opened on its own: the answers
+    about its styles, kept on it, must not reach the copies of the other.)"""
     from docx import Document
 
-    key = (fonts, page_numbers, cover, landscape, odd_even)
-    blank = _BLANK.get(key)
-    if blank is None:
-        blank = _BLANK[key] = Document(io.BytesIO(_blank_bytes(key)))
-    return deep_copy(blank, {})
+    from .text import share_style_answers
 
-
-_BLANK: dict[tuple[Any, ...], Any] = {}
+    blank = Document(io.BytesIO(_blank_bytes(key)))
+    if not shared_styles:
+        return blank, {}
+    shared = [*unchanged_parts(blank), *share_style_answers(blank.part)]
+    return blank, {id(obj): obj for obj in shared}
 
 
 def _blank_bytes(key: tuple[Any, ...]) -> bytes:
@@ -107,16 +128,16 @@ def slim_package(doc: Any) -> None:
             styles.remove(style)
 
 
-_KEPT_BLOB = "_greenmine_kept_blob"
-_NOT_KEPT = object()
+_KEPT: weakref.WeakKeyDictionary[Any, bytes | None] = weakref.WeakKeyDictionary()
 
 
 def unchanged_parts(document: Any) -> list[Any]:
     """The parts of ``document`` (a prepared template's, see
-    :func:`greenmine_docs.render.tpl.open_template`) that its copies share instead of copying,
-    because none of them is ever changed: the styles part (no generator adds or changes a
-    style while it writes a rendered template: the official styles are added when it is
-    prepared, see :func:`~greenmine_docs.docx.text.share_style_answers`) and the parts
+    :func:`greenmine_docs.render.tpl.open_template`, or a blank one's, see
+    :func:`new_document`) that its copies share instead of copying, because none of them is
+    ever changed: the styles part (no generator adds or changes a style while it writes a
+    rendered template: the official styles are added when it is prepared, see
+    :func:`~greenmine_docs.docx.text.share_style_answers`) and the parts
     python-docx keeps as bytes (app properties, theme, font table, custom XML …) — when they
     have no relationships of their own, which would lead to parts a copy has copied. Copying
     the styles part's 1,100 elements and serialising them again was a third of a millisecond
@@ -133,22 +154,20 @@ def unchanged_parts(document: Any) -> list[Any]:
         if type(part) is Part:
             shared.append(part)
         elif type(part) is StylesPart:
-            part.__dict__.setdefault(_KEPT_BLOB, None)  # serialised on the first write
-            shared.append(part)
+            _KEPT.setdefault(part, None)  # serialised on the first write (kept by identity:
+            shared.append(part)           # a copy of the part made some other way is not)
     return shared
 
 
 def part_blob(part: Any) -> bytes:
-    """``part.blob``; for a part the copies of a template share (:func:`unchanged_parts`),
-    made once."""
-    kept = part.__dict__.get(_KEPT_BLOB, _NOT_KEPT)
-    if kept is _NOT_KEPT:
+    """``part.blob``; for a styles part copies share (:func:`unchanged_parts`), made once."""
+    if part not in _KEPT:
         return part.blob
+    kept = _KEPT[part]
     if kept is None:
-        kept = part.blob
-        setattr(part, _KEPT_BLOB, kept)
+        kept = _KEPT[part] = part.blob
     elif os.environ.get("GREENMINE_CHECK_SHARED") == "1" and part.blob != kept:
-        raise AssertionError(f"{part.partname}: changed in a copy of a template that shares it")
+        raise AssertionError(f"{part.partname}: changed in a copy that shares it")
     return kept
 
 
