@@ -24,6 +24,7 @@ Through a docxtpl template (what the implementation plan does; rendering templat
     def build(tpl):
         body = tpl.new_subdoc()
         w = Writer(tpl.docx, body, base_dir=...)   # styles/numbering of the template are used
+                                                   # (never changed: its copies share them)
         ...                                        # write the body with w
         return {"title": title, "body": body}      # template: {{p body }}; data only as values
     data = greenmine_docs.render.tpl.render_template(template_path, build)   # sandboxed

@@ -234,7 +234,9 @@ def render_template(path: str | Path, build_context: Callable[[Any], dict[str, A
     """Render the DOCX template at ``path`` and return the document's bytes.
 
     ``build_context(tpl)`` returns the Jinja context; it may create subdocuments with
-    ``tpl.new_subdoc()``. User data must only ever appear as values in that context."""
+    ``tpl.new_subdoc()``. User data must only ever appear as values in that context. It must
+    not add, remove or change a style of ``tpl.docx``: every copy of a template shares its
+    styles (:func:`~greenmine_docs.docx.document.unchanged_parts`; the test suite checks it)."""
     from jinja2 import TemplateError as JinjaTemplateError
 
     from .bounds import rendering
