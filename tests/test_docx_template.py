@@ -143,6 +143,7 @@ def test_copies_of_a_template_share_the_parts_no_copy_changes() -> None:
     core properties) are each copy's own, and lead to the shared parts."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.opc.part import Part
+    from docx.parts.hdrftr import FooterPart
     from docx.parts.styles import StylesPart
 
     from greenmine_docs.docx.document import part_blob
@@ -153,14 +154,43 @@ def test_copies_of_a_template_share_the_parts_no_copy_changes() -> None:
     parts_b = {str(p.partname): p for p in b.part.package.iter_parts()}
     assert parts_a.keys() == parts_b.keys()
     shared = {name for name in parts_a if parts_a[name] is parts_b[name]}
-    assert "/word/styles.xml" in shared and "/word/theme/theme1.xml" in shared
+    assert {"/word/styles.xml", "/word/theme/theme1.xml", "/word/footer1.xml"} <= shared
     assert {"/word/document.xml", "/word/settings.xml", "/word/numbering.xml",
-            "/docProps/core.xml", "/word/footer1.xml"}.isdisjoint(shared)
-    assert all(type(parts_a[n]) in (Part, StylesPart) and not len(parts_a[n].rels)
+            "/docProps/core.xml"}.isdisjoint(shared)
+    assert all(type(parts_a[n]) in (Part, StylesPart, FooterPart) and not len(parts_a[n].rels)
                for n in shared)
     styles = parts_a["/word/styles.xml"]
     assert a.part.part_related_by(RT.STYLES) is b.part.part_related_by(RT.STYLES) is styles
     assert part_blob(styles) is part_blob(styles) and part_blob(styles) == styles.blob
+
+
+def test_a_footer_with_a_tag_is_each_copys_own_and_rendered(tmp_path) -> None:
+    """Footers with a template tag are rendered, so copies do not share them; those without
+    are shared and written as they are."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    from greenmine_docs.render.tpl import open_template
+
+    doc = new_document(page_numbers=False)
+    doc.add_paragraph("{{ mine }}")
+    doc.sections[0].footer.paragraphs[0].text = "页脚 {{ mine }}"
+    doc.sections[0].first_page_footer.paragraphs[0].text = "首页页脚"
+    path = tmp_path / "footer.docx"
+    path.write_bytes(to_bytes(doc))
+
+    def footers(tpl_doc):
+        return {r.target_part.partname: r.target_part for r in tpl_doc.part.rels.values()
+                if r.reltype == RT.FOOTER}
+
+    a, b = (footers(open_template(path, lint=False).docx) for _ in range(2))
+    texts = {name: a[name].blob for name in a}
+    tagged = {name for name, blob in texts.items() if b"{" in blob}
+    assert len(tagged) == 1 and len(a) == 2
+    assert all((a[name] is b[name]) is (name not in tagged) for name in a)
+    for mine in ("甲矿", "乙矿"):
+        out = Document(io.BytesIO(render_template(path, lambda tpl, mine=mine: {"mine": mine})))
+        assert out.sections[0].footer.paragraphs[0].text == f"页脚 {mine}"
+        assert out.sections[0].first_page_footer.paragraphs[0].text == "首页页脚"
 
 
 def test_a_change_to_a_shared_part_is_caught(monkeypatch) -> None:
@@ -222,8 +252,8 @@ def test_a_render_is_the_same_when_its_copy_shares_no_part(monkeypatch) -> None:
                 "date_upper": "二〇二四年一月"}
 
     shared = [render_template(_plan_template(), build) for _ in range(2)]
-    monkeypatch.setattr(document, "unchanged_parts", lambda doc: [])
-    monkeypatch.setattr(tpl, "unchanged_parts", lambda doc: [])
+    monkeypatch.setattr(document, "unchanged_parts", lambda doc, also=None: [])
+    monkeypatch.setattr(tpl, "unchanged_parts", lambda doc, also=None: [])
     tpl._prepared_copyable.cache_clear()
     tpl._prepared.cache_clear()
     try:

@@ -131,7 +131,8 @@ def slim_package(doc: Any) -> None:
 _KEPT: weakref.WeakKeyDictionary[Any, bytes | None] = weakref.WeakKeyDictionary()
 
 
-def unchanged_parts(document: Any) -> list[Any]:
+def unchanged_parts(document: Any, also: Callable[[Any], bool] = lambda part: False
+                    ) -> list[Any]:
     """The parts of ``document`` (a prepared template's, see
     :func:`greenmine_docs.render.tpl.open_template`, or a blank one's, see
     :func:`new_document`) that its copies share instead of copying, because none of them is
@@ -143,7 +144,9 @@ def unchanged_parts(document: Any) -> list[Any]:
     the styles part's 1,100 elements and serialising them again was a third of a millisecond
     for every document; now its bytes are made once (:func:`part_blob`). With
     ``GREENMINE_CHECK_SHARED=1`` (the test suite sets it) every package write checks that the
-    part is still as it was."""
+    part is still as it was. ``also``: further XML parts the caller knows no copy changes
+    (a template's footers without tags, which are not rendered), shared and kept the same
+    way."""
     from docx.opc.part import Part
     from docx.parts.styles import StylesPart
 
@@ -153,14 +156,14 @@ def unchanged_parts(document: Any) -> list[Any]:
             continue
         if type(part) is Part:
             shared.append(part)
-        elif type(part) is StylesPart:
+        elif type(part) is StylesPart or also(part):
             _KEPT.setdefault(part, None)  # serialised on the first write (kept by identity:
             shared.append(part)           # a copy of the part made some other way is not)
     return shared
 
 
 def part_blob(part: Any) -> bytes:
-    """``part.blob``; for a styles part copies share (:func:`unchanged_parts`), made once."""
+    """``part.blob``; for an XML part copies share (:func:`unchanged_parts`), made once."""
     if part not in _KEPT:
         return part.blob
     kept = _KEPT[part]

@@ -59,8 +59,9 @@ def _prepared_copyable(path: str, mtime_ns: int, size: int) -> tuple[Any, dict[i
     package's strings — part names (a ``str`` subclass ``deepcopy`` rebuilds one by one),
     relationship ids, types and targets: a third of the copy's time. Strings cannot change;
     the memo holds them, so their ids stay theirs. The parts no copy changes (the styles, the
-    parts held as bytes: :func:`~greenmine_docs.docx.document.unchanged_parts`) are shared the
-    same way, not copied."""
+    parts held as bytes, the footers without tags:
+    :func:`~greenmine_docs.docx.document.unchanged_parts`) are shared the same way, not
+    copied."""
     doc = _prepared(path, mtime_ns, size)
     package = doc.part.package
     memo: dict[int, Any] = {}
@@ -71,11 +72,19 @@ def _prepared_copyable(path: str, mtime_ns: int, size: int) -> tuple[Any, dict[i
                     memo[id(value)] = value
     for part in package.iter_parts():
         memo[id(part.partname)] = part.partname
-    for part in unchanged_parts(doc):  # the copies' own parts lead to these very parts
+    for part in unchanged_parts(doc, _untagged_story):  # the copies' own parts lead to these
         memo[id(part)] = part
     for shared in share_style_answers(doc.part):  # the copies' styles are the template's
         memo[id(shared)] = shared
     return doc, memo
+
+
+def _untagged_story(part: Any) -> bool:
+    """A header or footer without a template tag: rendered as it is, never changed (see
+    :meth:`~greenmine_docs.render.tplguard.GuardedDocxTemplate.get_headers_footers`)."""
+    from docx.parts.hdrftr import FooterPart, HeaderPart
+
+    return type(part) in (HeaderPart, FooterPart) and b"{" not in part.blob
 
 
 @functools.lru_cache(maxsize=8)
@@ -235,8 +244,9 @@ def render_template(path: str | Path, build_context: Callable[[Any], dict[str, A
 
     ``build_context(tpl)`` returns the Jinja context; it may create subdocuments with
     ``tpl.new_subdoc()``. User data must only ever appear as values in that context. It must
-    not add, remove or change a style of ``tpl.docx``: every copy of a template shares its
-    styles (:func:`~greenmine_docs.docx.document.unchanged_parts`; the test suite checks it)."""
+    not add, remove or change a style of ``tpl.docx``, nor a header or footer without a tag:
+    every copy of a template shares them (:func:`~greenmine_docs.docx.document.
+    unchanged_parts`; the test suite checks it)."""
     from jinja2 import TemplateError as JinjaTemplateError
 
     from .bounds import rendering

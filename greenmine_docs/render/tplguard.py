@@ -167,8 +167,10 @@ class GuardedDocxTemplate(SubdocSplicing, DocxTemplate):
         """Only the headers and footers that hold template tags: one without a brace renders
         to itself, so parsing, rendering and reloading it (docxtpl does it for every one, seven
         in a document with cover, contents and odd/even page numbers) is skipped."""
+        from ..docx.document import part_blob
+
         for rel_key, part in super().get_headers_footers(uri):
-            if b"{" in part.blob:
+            if b"{" in part_blob(part):  # (those without are shared by copies: kept bytes)
                 yield rel_key, part
 
     def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
