@@ -397,11 +397,13 @@ def test_cached_patch_xml_equals_docxtpls_own(template):
         assert guarded.patch_xml(xml) == stock.patch_xml(xml)  # the cached answer too
 
 
-def test_template_copies_share_nothing_but_strings():
-    """The deepcopy memo of a prepared template holds strings only (immutable), and the
-    template's style answers, which its copies share by design
-    (:func:`~greenmine_docs.docx.text.share_style_answers`): every part, relationship,
-    element of a copy is its own."""
+def test_template_copies_share_only_what_no_copy_changes():
+    """The deepcopy memo of a prepared template holds strings (immutable), the template's
+    style answers, which its copies share by design
+    (:func:`~greenmine_docs.docx.text.share_style_answers`), and the parts no copy changes
+    (:func:`~greenmine_docs.docx.document.unchanged_parts`: styles, parts held as bytes,
+    footers without tags): every other part, relationship, element of a copy is its own."""
+    from greenmine_docs.docx.document import unchanged_parts
     from greenmine_docs.docx.text import share_style_answers
     from greenmine_docs.render import tpl as tpl_module
     from greenmine_docs.resources import template_path
@@ -410,13 +412,18 @@ def test_template_copies_share_nothing_but_strings():
     stat = path.stat()
     doc, memo = tpl_module._prepared_copyable(str(path.resolve()), stat.st_mtime_ns,
                                               stat.st_size)
-    shared = {id(x) for x in share_style_answers(doc.part)}
-    assert memo and all(isinstance(v, str) or id(v) in shared for v in memo.values())
-    assert shared <= set(memo)
+    answers = {id(x) for x in share_style_answers(doc.part)}
+    parts = {id(x) for x in unchanged_parts(doc, tpl_module._untagged_story)}
+    assert memo and all(isinstance(v, str) or id(v) in answers | parts for v in memo.values())
+    assert answers | parts <= set(memo)
     copy = tpl_module.open_template(path, lint=False).docx
     originals = list(doc.part.package.iter_parts())
     copies = list(copy.part.package.iter_parts())
     assert [p.partname for p in copies] == [p.partname for p in originals]
+    assert "/word/document.xml" not in {str(p.partname) for p in originals if id(p) in parts}
     for a, b in zip(originals, copies):
+        if id(a) in parts:
+            assert a is b
+            continue
         assert a is not b and a.rels is not b.rels
         assert getattr(a, "_element", None) is None or a._element is not b._element
