@@ -104,6 +104,13 @@ def _merge(old: Look, new: Look) -> Look:
     return look(*(n if n is not None else o for o, n in zip(old, new)))
 
 
+def _formatted(values: list, lks: tuple) -> bool:
+    """No value is a date or time whose look lacks a number format (which would give it the
+    date's format, see :meth:`SheetRecord._date`)."""
+    return all(lk[_FMT] is not None for v, lk in zip(values, lks)
+               if v.__class__ not in _PLAIN and isinstance(v, _TIME_TYPES))
+
+
 class SheetRecord:
     """What a builder wrote into one sheet, without openpyxl. ``ws`` is ``None``: builders do
     layout-only work (column widths, validations, print setup) only when ``ws`` is set.
@@ -139,18 +146,19 @@ class SheetRecord:
         if old is not lk:
             self.looks[pos] = _merge(old, lk)
 
-    def put_row(self, row: int, values: list, lks: tuple) -> None:
-        """``put`` into columns 1, 2, … of ``row``."""
+    def put_row(self, row: int, values: list, lks: tuple, first: int = 1) -> None:
+        """``put`` into columns ``first``, ``first`` + 1, … of ``row``."""
         if len(values) != len(lks):
             raise ValueError("a look for each value")
         cells, looks = self.values, self.looks
-        first = (row << _COL_BITS) + 1
-        keys = range(first, first + len(values))
-        if _PLAIN.issuperset(map(type, values)) and looks.keys().isdisjoint(keys):
+        start = (row << _COL_BITS) + first
+        keys = range(start, start + len(values))
+        if looks.keys().isdisjoint(keys) and (_PLAIN.issuperset(map(type, values)) or
+                                              _formatted(values, lks)):
             cells.update(zip(keys, values))  # new cells, no dates: as the loop below, in C
             looks.update(zip(keys, lks))
             return
-        col = 0
+        col = first - 1
         for value, lk in zip(values, lks):
             col += 1
             pos = row << _COL_BITS | col
@@ -272,8 +280,8 @@ class OpenpyxlSheet:
         if self.record is not None:
             self.record.put(row, col, value, lk)
 
-    def put_row(self, row: int, values: list, lks: tuple) -> None:
-        for col, (value, lk) in enumerate(zip(values, lks), 1):
+    def put_row(self, row: int, values: list, lks: tuple, first: int = 1) -> None:
+        for col, (value, lk) in enumerate(zip(values, lks), first):
             self.put(row, col, value, lk)
 
     def apply(self, row: int, col: int, lk: Look) -> None:

@@ -149,8 +149,13 @@ class _Sheet:
     def cell(self, row: int, col: int, value: Any, lk: tuple, measure: bool = True) -> None:
         """:meth:`put` into one cell with a look from :meth:`looks` (``[1]``)."""
         self.t.put(row, col, value, lk)  # text that is not a Formula stays text
-        if measure and (value.__class__ is str or
-                        (isinstance(value, str) and not isinstance(value, Formula))):
+        if measure:
+            self.fit(row, col, value)
+
+    def fit(self, row: int, col: int, value: Any) -> None:
+        """Make ``row`` as tall as ``value`` (text that is not a Formula) in column ``col``
+        needs."""
+        if value.__class__ is str or (isinstance(value, str) and not isinstance(value, Formula)):
             height = line_count(value, self.widths.get(col, 8)) * LINE_PT + 4
             if height > self.heights.get(row, 0.0):
                 self.heights[row] = height
@@ -324,6 +329,20 @@ def _item_text(item: Any) -> tuple[Any, str]:
     return _ItemText(item.text, extra_text), item.text + "\n" + extra_text
 
 
+# an item row's columns from D (text) on, as :data:`.core.COLUMNS` has them
+_ITEM_ROW = ("text", "points", "score", "situation", "problem", "measure", "deadline",
+             "responsible")
+
+
+@lru_cache(maxsize=4096)
+def _open_formula(row: int) -> Formula:
+    """Helper column N of an item row: 1 when its score is missing or out of range (one object
+    per row: the skeleton's cell compares by identity)."""
+    E, F = column_letter(COL["points"]), column_letter(COL["score"])
+    return Formula(f'=IF({F}{row}="{NOT_APPLICABLE}",0,IF(ISNUMBER({F}{row}),'
+                   f'IF(AND({F}{row}>=0,{F}{row}<={E}{row}),0,1),1))')
+
+
 def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
     n_sec = "二、" if data.iset.prerequisites else "一、"
     _section(sh, row, f"{n_sec}评价指标自查评分（满分{fmt_points(data.iset.total_points)}分）")
@@ -332,13 +351,16 @@ def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
     E, F = column_letter(COL["points"]), column_letter(COL["score"])
     L, M, N = (column_letter(c) for c in HELPER_COLS.values())
     texts = _item_texts(data.iset)
-    # the item rows' cells (as sh.put would write them, without its keyword handling)
-    cell, text_width = sh.cell, sh.widths[COL["text"]]
-    c_id, c_text, c_points, c_score, c_deadline = (
-        COL[k] for k in ("id", "text", "points", "score", "deadline"))
-    entry_cols = [(k, COL[k]) for k in ("situation", "problem", "measure", "responsible")]
+    # the item rows' cells (as sh.put would write them, without its keyword handling): the
+    # item's number, then columns D (text) to K in one call
+    t, cell, fit, text_width = sh.t, sh.cell, sh.fit, sh.widths[COL["text"]]
+    c_id, c_text, c_open = COL["id"], COL["text"], HELPER_COLS["open"]
+    if [k for k, _, _ in COLUMNS[c_text - 1:]] != list(_ITEM_ROW):
+        raise AssertionError("the item row's columns are those of COLUMNS")
     center, left = sh.looks(h="center")[1], sh.looks()[1]
     score, dated = sh.looks(h="center", font=sh.bold)[1], sh.looks(h="center", fmt="yyyy-mm-dd")[1]
+    looks = (left, center, score, left, left, left, dated, left)  # as _ITEM_ROW
+    measured = [COL[k] for k in ("score", "situation", "problem", "measure", "responsible")]
     for cat in data.iset.categories:
         cat_start = row
         group_rows = []
@@ -350,23 +372,23 @@ def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
                 na_by_set = data.mine is not None and not item.applies(data.mine)
                 cell(row, c_id, item.id, center)
                 rich, plain = texts[item.id]
-                cell(row, c_text, rich, left, False)
-                sh.need(row, line_count(plain, text_width) * 0.9)
-                cell(row, c_points, item.points, center)
                 if na_by_set or (r is not None and r.status is Status.NOT_APPLICABLE):
                     value: Any = NOT_APPLICABLE
                 else:
                     value = entry.score if entry is not None else None
-                cell(row, c_score, value, score)
-                for key, col in entry_cols:
-                    cell(row, col, getattr(entry, key, None) or None, left)
-                if na_by_set and not getattr(entry, "situation", None):
+                if entry is None:
+                    given: list = [None] * 5
+                else:
+                    given = [entry.situation or None, entry.problem or None,
+                             entry.measure or None, entry.deadline, entry.responsible or None]
+                t.put_row(row, [rich, item.points, value, *given], looks, c_text)
+                sh.need(row, line_count(plain, text_width) * 0.9)
+                for col, v in zip(measured, (value, *given[:3], given[4])):
+                    if v is not None:
+                        fit(row, col, v)
+                if na_by_set and not given[0]:
                     sh.put(row, COL["situation"], AUTO_NA_NOTE, font=_styles().grey)
-                deadline = entry.deadline if entry is not None else None
-                cell(row, c_deadline, deadline, dated)
-                sh.t.value(row, HELPER_COLS["open"], Formula(
-                    f'=IF({F}{row}="{NOT_APPLICABLE}",0,IF(ISNUMBER({F}{row}),'
-                    f'IF(AND({F}{row}>=0,{F}{row}<={E}{row}),0,1),1))'))
+                t.value(row, c_open, _open_formula(row))
                 layout.item_rows[item.id] = row
                 row += 1
             g_end = row - 1
