@@ -27,7 +27,7 @@ import threading
 import zipfile
 from collections import OrderedDict
 from itertools import compress
-from operator import is_not
+from operator import is_not, ne, or_
 from typing import Any, Callable, Hashable, Mapping, Sequence
 
 from ..clock import now as clock_now
@@ -95,6 +95,7 @@ class _SheetPart:
         self.whole: dict[int, str] = {}  # row -> the row as written (start tag, cells, end tag)
         self.bare: dict[int, str] = {}  # row -> its start tag without height and ">"
         self.styles: dict[int, str] = {}  # cell key (see cell_key) -> xf index
+        self.starts: dict[int, str] = {}  # cell key -> the start of its <c> (see _cell_start)
         for m in _ROW.finditer(body):
             attrs = dict(_ATTR.findall(" " + m.group(1)))
             row = int(attrs["r"])
@@ -103,7 +104,9 @@ class _SheetPart:
                 cattrs = dict(_ATTR.findall(" " + c.group(1)))
                 col = column_index(cattrs["r"].rstrip("0123456789"))  # openpyxl's: "B7"
                 cells[col] = c.group(0)
-                self.styles[row << _COL_BITS | col] = cattrs.get("s", "0")
+                pos = row << _COL_BITS | col
+                self.styles[pos] = cattrs.get("s", "0")
+                self.starts[pos] = _cell_start(cattrs["r"], self.styles[pos])
             self.rows[row] = (attrs, cells)
             self.opens[row] = _row_open(attrs)
             self.bare[row] = _row_bare(attrs)
@@ -157,40 +160,53 @@ _EXACT_INT = 1 << 53
 
 def cell_xml(ref: str, style: str | None, value: Any) -> str:
     """A ``<c>`` element for a data value, as openpyxl writes it (text inline)."""
+    try:
+        return _cell_start(ref, style) + _cell_rest(value)
+    except Mismatch as e:
+        raise Mismatch(f"{ref}: {e}") from None
+
+
+def _cell_start(ref: str, style: str | None) -> str:
+    """A ``<c>`` element's start, up to its type: its reference and style."""
     s = f' s="{style}"' if style is not None and style != "0" else ""
+    return f'<c r="{ref}"{s}'
+
+
+def _cell_rest(value: Any) -> str:
+    """A ``<c>`` element for a data value after :func:`_cell_start`: its type and value."""
     if value is None:
-        return f'<c r="{ref}"{s} t="n"></c>'
+        return ' t="n"></c>'
     kind = value.__class__
     if kind is str:
         if not value.isprintable() or len(value) > 32767:  # (the common case without a call)
             value = cell_text_of(value)
         if value == "":
-            return f'<c r="{ref}"{s} t="inlineStr"></c>'
+            return ' t="inlineStr"></c>'
         space = ' xml:space="preserve"' if value != value.strip() else ""
-        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>'
+        return f' t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>'
     if kind is int and -_EXACT_INT < value < _EXACT_INT:  # what safe_string gives, no import
-        return f'<c r="{ref}"{s} t="n"><v>{value}</v></c>'
+        return f' t="n"><v>{value}</v></c>'
     if kind is int or kind is float:
-        return f'<c r="{ref}"{s} t="n"><v>{_openpyxl("safe_string")(value)}</v></c>'
+        return f' t="n"><v>{_openpyxl("safe_string")(value)}</v></c>'
     if isinstance(value, Formula) or hasattr(value, "to_cell_value"):
-        raise Mismatch(f"{ref}: formulas and rich text belong in the skeleton")
+        raise Mismatch("formulas and rich text belong in the skeleton")
     if isinstance(value, str):
         value = cell_text_of(value)
         if value == "":
-            return f'<c r="{ref}"{s} t="inlineStr"></c>'
+            return ' t="inlineStr"></c>'
         space = ' xml:space="preserve"' if value != value.strip() else ""
-        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>'
+        return f' t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>'
     safe_string = _openpyxl("safe_string")
     if isinstance(value, bool):
-        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+        return f' t="b"><v>{int(value)}</v></c>'
     if isinstance(value, _TIME_TYPES):
         if getattr(value, "tzinfo", None) is not None:
             raise TypeError("Excel does not support timezones in datetimes.")
-        return f'<c r="{ref}"{s} t="n"><v>{safe_string(_openpyxl("to_excel")(value))}</v></c>'
+        return f' t="n"><v>{safe_string(_openpyxl("to_excel")(value))}</v></c>'
     from numbers import Number
 
     if isinstance(value, Number):
-        return f'<c r="{ref}"{s} t="n"><v>{safe_string(value)}</v></c>'
+        return f' t="n"><v>{safe_string(value)}</v></c>'
     raise ValueError(f"Cannot convert {value!r} to Excel")
 
 
@@ -205,9 +221,13 @@ def _changed(neutral: SheetRecord, real: SheetRecord,
     value_keys, look_keys = list(rv), list(rl)
     if value_keys == order[0] and look_keys == order[1]:
         # the same cells written in the same order (as the same builder does): pairs of values
-        # and looks that are not the same objects are found in C, then compared
-        changed = {k for k in compress(value_keys, map(is_not, rv.values(), nv.values()))
-                   if not _same(rv[k], nv[k])}
+        # and looks that are not the same objects are found, then compared (as _same), in C
+        keys = list(compress(value_keys, map(is_not, rv.values(), nv.values())))
+        real_values = list(map(rv.__getitem__, keys))
+        neutral_values = list(map(nv.__getitem__, keys))
+        changed = set(compress(keys, map(or_, map(is_not, map(type, real_values),
+                                                  map(type, neutral_values)),
+                                          map(ne, real_values, neutral_values))))
         # looks are shared objects: compared by identity
         changed.update(compress(look_keys, map(is_not, rl.values(), nl.values())))
         return changed
@@ -274,21 +294,24 @@ class Skeleton:
         neutral, part = self.records[title], self.sheets[title]
         changed: dict[int, dict[int, str]] = {}
         nl, rl, rv = neutral.looks, real.looks, real.values
-        styles = self.styles
+        styles, starts = self.styles, part.starts
         for pos in _changed(neutral, real, self.orders[title]):
             row, col = pos >> _COL_BITS, pos & _COL_MASK
             lk = rl.get(pos)
             if lk is nl.get(pos):
-                style = part.styles.get(pos)
-            elif lk is None:
-                style = None  # no style: the default format
+                start = starts.get(pos)  # (the skeleton's cell: its reference and style)
+                if start is None:
+                    start = _cell_start(column_letter(col) + str(row), part.styles.get(pos))
             else:
-                style = styles.get(_look_key(lk))
-                if style is None:
-                    missing.add(lk)
-                    continue
-            ref = column_letter(col) + str(row)
-            xml = cell_xml(ref, style, rv.get(pos))
+                if lk is None:
+                    style = None  # no style: the default format
+                else:
+                    style = styles.get(_look_key(lk))
+                    if style is None:
+                        missing.add(lk)
+                        continue
+                start = _cell_start(column_letter(col) + str(row), style)
+            xml = start + _cell_rest(rv.get(pos))
             new = changed.get(row)
             if new is None:
                 changed[row] = {col: xml}
@@ -328,21 +351,14 @@ class Skeleton:
     def _row(part: _SheetPart, r: int, new: dict[int, str] | None, new_height: bool,
              height: float | None) -> str:
         """A row of the skeleton with other cells (``new``, by column) or another height."""
-        text = part.whole[r]
-        if new_height:
-            text = _row_tag(part.bare[r], height) + text[len(part.opens[r]):]
+        start = _row_tag(part.bare[r], height) if new_height else part.opens[r]
         if not new:
-            return text
-        cells = part.rows[r][1]
-        if new.keys() <= cells.keys():
-            # a cell's XML starts with its unique reference and text in it is escaped: the
-            # first occurrence is the cell
-            for c, xml in new.items():
-                text = text.replace(cells[c], xml, 1)
-            return text
-        merged = dict(cells)
+            return start + part.whole[r][len(part.opens[r]):]
+        cells = part.rows[r][1]  # (by column, in order)
+        merged = cells.copy()
         merged.update(new)
-        start = text[:text.index(">") + 1]
+        if len(merged) == len(cells):  # the skeleton's cells, some of them other: same order
+            return start + "".join(merged.values()) + "</row>"
         return start + "".join(merged[c] for c in sorted(merged)) + "</row>"
 
 
