@@ -376,6 +376,57 @@ def test_other_cells_or_merges_than_the_skeleton_are_a_mismatch():
     assert _changed(neutral, real, (list(neutral.values), [])) == {write.cell_key(1, 1)}
 
 
+def _block(t, looks):
+    """Writes of every kind a builder makes, to cells of rows 5–7."""
+    bold, centre, dated = looks
+    t.merge(5, 1, 5, 3)
+    t.apply_range(5, 1, 5, 3, bold)
+    t.value(5, 1, "小计")
+    t.put(6, 2, Formula("=SUM(B1:B4)"), centre)
+    t.apply(6, 2, dated)  # over the look just given
+    t.put_row(7, [dt.date(2024, 1, 2), "x", None], (centre, centre, dated))
+    t.value(7, 5, dt.date(2024, 1, 3))  # a date without a format: the date's own
+    t.touch(7, 6)
+    t.height(6, 30)
+
+
+def test_a_record_takes_what_another_recorded_as_if_written_there():
+    """``SheetRecord.take`` (blocks recorded once per indicator set, see the self-check
+    table's ``_Sheet.once``) gives what writing the block again gives, in the same order;
+    when the block writes a cell already written, nothing is taken."""
+    from openpyxl.styles import Alignment, Font
+
+    from greenmine_docs.xlsx.book import SheetRecord
+
+    looks = (write.look(font=Font(bold=True)), write.look(alignment=Alignment(horizontal="center")),
+             write.look(fmt="yyyy-mm-dd"))
+
+    def before(t):
+        t.put_row(1, ["a", 1, 2.5], (looks[0],) * 3)
+        t.height(1, 20)
+
+    direct, taking, block = SheetRecord("表"), SheetRecord("表"), SheetRecord("表")
+    before(direct)
+    _block(direct, looks)
+    before(taking)
+    _block(block, looks)
+    assert taking.take(block)
+    for name in ("values", "looks", "heights"):
+        assert list(getattr(taking, name).items()) == list(getattr(direct, name).items())
+    assert taking.merges == direct.merges
+    # a block that gives a cell a value (or touches it) when it has one, or a look when it
+    # has one: not taken, nothing changed
+    for cell, kind in (((5, 1), "value"), ((7, 6), "value"), ((5, 2), "look")):
+        other = SheetRecord("表")
+        if kind == "value":
+            other.value(*cell, "已有")
+        else:
+            other.apply(*cell, looks[1])
+        kept = (dict(other.values), dict(other.looks))
+        assert not other.take(block)
+        assert (other.values, other.looks) == kept and not other.merges and not other.heights
+
+
 def test_non_ascii_character_references_become_utf8():
     from greenmine_docs.xlsx.fill import _unescape_non_ascii
 

@@ -18,8 +18,10 @@ our builders make, from cell references they know); any other text, even one sta
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from functools import lru_cache
-from typing import Any, Hashable, cast
+from typing import Any, Callable, Hashable, cast
 
 from .cells import column_letter
 from .styles import made
@@ -99,9 +101,21 @@ def _look_key(lk: Look) -> tuple:
     return (id(lk[0]), id(lk[1]), id(lk[2]), id(lk[3]), lk[4])
 
 
+_MERGED: dict[tuple[int, int], tuple[Look, Look, Look]] = {}
+
+
 def _merge(old: Look, new: Look) -> Look:
-    """``new`` applied over ``old`` (its ``None`` parts keep ``old``'s)."""
-    return look(*(n if n is not None else o for o, n in zip(old, new)))
+    """``new`` applied over ``old`` (its ``None`` parts keep ``old``'s), remembered per pair
+    of looks (a builder merges the same few pairs in every row)."""
+    key = (id(old), id(new))
+    hit = _MERGED.get(key)
+    if hit is not None and hit[0] is old and hit[1] is new:
+        return hit[2]
+    merged = look(*(n if n is not None else o for o, n in zip(old, new)))
+    if len(_MERGED) >= _LOOKS_MAX:
+        _MERGED.clear()
+    _MERGED[key] = (old, new, merged)  # (holds both: their ids, the key, stay theirs)
+    return merged
 
 
 def _formatted(values: list, lks: tuple) -> bool:
@@ -177,6 +191,10 @@ class SheetRecord:
             self.looks[pos] = _merge(old, lk)
 
     def apply_range(self, r1: int, c1: int, r2: int, c2: int, lk: Look) -> None:
+        keys = [r << _COL_BITS | c for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+        if self.looks.keys().isdisjoint(keys):  # cells without a look yet: as the loop, in C
+            self.looks.update(dict.fromkeys(keys, lk))
+            return
         apply = self.apply
         for r in range(r1, r2 + 1):
             for c in range(c1, c2 + 1):
@@ -206,6 +224,50 @@ class SheetRecord:
 
     def height(self, row: int, height: float) -> None:
         self.heights[row] = height
+
+    def take(self, other: SheetRecord) -> bool:
+        """Add what ``other`` recorded, as if its writes were made here now, when they are all
+        to cells this record has no value and no look for (else ``False``: nothing taken).
+        Writes to new cells depend on nothing here, so the result is the same: the same
+        values, looks, heights and merges, in the same order."""
+        if not (self.values.keys().isdisjoint(other.values) and
+                self.looks.keys().isdisjoint(other.looks)):
+            return False
+        self.values.update(other.values)
+        self.looks.update(other.looks)
+        self.heights.update(other.heights)
+        self.merges.extend(other.merges)
+        return True
+
+
+# blocks of writes recorded by once(): (the record, what writing it returned) by key
+_ONCE: OrderedDict[Hashable, tuple[SheetRecord, Any]] = OrderedDict()
+_ONCE_LOCK = threading.Lock()
+_ONCE_KEPT = 4096  # blocks (a table has a few dozen per layout)
+
+
+def once(target: Any, key: Hashable, write: Callable[[Any], Any]) -> Any:
+    """``write(target)``, for writes that depend on nothing but ``key`` (say, an indicator
+    set's content and the rows they go in), and what it returns. Recording a document's data
+    (a :class:`SheetRecord`, the fast path), the block is recorded once into a record of its
+    own (``write`` gets that one) and taken from there again (:meth:`SheetRecord.take`: when
+    it writes only cells not written yet, which is then the same); the result is the first
+    time's. Other targets (openpyxl) are always written."""
+    if target.__class__ is not SheetRecord:
+        return write(target)
+    with _ONCE_LOCK:
+        hit = _ONCE.get(key)
+    if hit is None:
+        record = SheetRecord(target.title)
+        hit = (record, write(record))
+        with _ONCE_LOCK:
+            _ONCE[key] = hit
+            while len(_ONCE) > _ONCE_KEPT:
+                _ONCE.popitem(last=False)
+    record, result = hit
+    if target.take(record):
+        return result
+    return write(target)
 
 
 def set_value(cell: Any, value: Any) -> None:

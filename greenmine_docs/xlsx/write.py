@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Any, Callable, Hashable, Iterable
 
 from .book import (Formula, Mismatch, OpenpyxlBook, RecordBook, SheetRecord, append_row,
-                   cell_key, cell_text_of, look, set_value, style_cell)
+                   cell_key, cell_text_of, look, once, set_value, style_cell)
 from .cells import cell_ref, column_letter
 from .fill import (NotCachedYet, RowsXml, SkeletonCache, content_digest, eager_skeletons,
                    make_skeleton, per_object, with_rows)
@@ -33,7 +33,7 @@ from .styles import Part
 __all__ = ["CachedWorkbook", "add_validation", "Formula", "Mismatch", "NotCachedYet", "OpenpyxlBook", "Part", "RecordBook",
            "SheetRecord", "SkeletonCache", "append_row", "cell_key", "cell_ref", "cell_text_of",
            "column_letter",
-           "content_digest", "eager_skeletons", "edit_workbook", "line_count", "look", "new_workbook",
+           "content_digest", "eager_skeletons", "edit_workbook", "line_count", "look", "new_workbook", "once",
            "per_object", "RowsXml", "save_workbook", "set_value", "set_widths", "style_cell", "text_width",
            "with_rows"]
 

@@ -28,14 +28,14 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from dataclasses import fields as dc_fields
-from functools import lru_cache
+from functools import lru_cache, partial
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Callable, Hashable
 
 from ...scoring import Status, fmt_points
 from ...xlsx.write import (CachedWorkbook, Formula, OpenpyxlBook, Part, SkeletonCache,
                           add_validation, column_letter, content_digest, line_count, look,
-                          per_object)
+                          once, per_object)
 from .core import (AUTO_NA_NOTE, COL, COLUMNS, FORMAT_TAG, HEADER_FIELDS, META_SHEET, MET,
                    NOT_APPLICABLE, NOT_MET, SHEET_NAME, TABLE_TITLE, HeaderFacts, TableData)
 
@@ -159,6 +159,27 @@ class _Sheet:
             height = line_count(value, self.widths.get(col, 8)) * LINE_PT + 4
             if height > self.heights.get(row, 0.0):
                 self.heights[row] = height
+
+    def once(self, key: Hashable, write: Callable[[], None]) -> None:
+        """``write()``: cells (and the row heights they need) that depend on nothing but
+        ``key`` (the indicator set's content and the rows they go in), recorded once on the
+        fast path (see :func:`~greenmine_docs.xlsx.book.once`)."""
+        def run(target: Any) -> dict[int, float]:
+            if target is self.t:  # (written here: so are the heights)
+                write()
+                return {}
+            kept = self.t, self.heights
+            self.t, self.heights = target, {}
+            try:
+                write()
+                return self.heights
+            finally:
+                self.t, self.heights = kept
+
+        heights = self.heights
+        for row, h in once(self.t, key, run).items():
+            if h > heights.get(row, 0.0):
+                heights[row] = h
 
     def need(self, row: int, lines: float, pt: float = LINE_PT) -> None:
         self.heights[row] = max(self.heights.get(row, 0.0), lines * pt + 4)
@@ -348,9 +369,8 @@ def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
     _section(sh, row, f"{n_sec}评价指标自查评分（满分{fmt_points(data.iset.total_points)}分）")
     row += 1
     sc, result = data.self_check, data.result
-    E, F = column_letter(COL["points"]), column_letter(COL["score"])
-    L, M, N = (column_letter(c) for c in HELPER_COLS.values())
     texts = _item_texts(data.iset)
+    digest = content_digest(data.iset)  # (the group and category rows depend on it alone)
     # the item rows' cells (as sh.put would write them, without its keyword handling): the
     # item's number, then columns D (text) to K in one call
     t, cell, fit, text_width = sh.t, sh.cell, sh.fit, sh.widths[COL["text"]]
@@ -391,42 +411,58 @@ def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
                 t.value(row, c_open, _open_formula(row))
                 layout.item_rows[item.id] = row
                 row += 1
-            g_end = row - 1
-            sh.put(g_start, COL["group"], grp.name, end_row=g_end, h="center")
-            sh.put(row, COL["group"], f"“{grp.name}”小计", end_col=COL["text"], font=sh.bold,
-                   fill=sh.fill_sub, h="right")
-            sh.put(row, COL["points"], Formula(f"=SUM({E}{g_start}:{E}{g_end})"), h="center",
-                   font=sh.bold, fill=sh.fill_sub)
-            sh.put(row, COL["score"], Formula(f"=SUM({F}{g_start}:{F}{g_end})"), h="center",
-                   font=sh.bold, fill=sh.fill_sub, fmt=SCORE_FORMAT)
-            sh.put(row, COL["situation"], None, end_col=COL["responsible"], fill=sh.fill_sub)
-            sh.t.value(row, HELPER_COLS["applicable"], Formula(
-                f'=SUMIF({F}{g_start}:{F}{g_end},"<>{NOT_APPLICABLE}",{E}{g_start}:{E}{g_end})'))
+            sh.once(("selfcheck-group", digest, grp.id, g_start, row),
+                    partial(_group_total, sh, grp, g_start, row))
             layout.group_rows[grp.id] = row
             group_rows.append(row)
             row += 1
-        sh.put(cat_start, COL["category"], cat.name, end_row=row - 1, h="center", font=sh.bold)
-        # first-level total
-        plus = lambda col, rows=group_rows: Formula(  # noqa: E731
-            "=" + "+".join(f"{col}{r}" for r in rows))
-        sh.put(row, COL["id"], f"“{cat.name}”合计", end_col=COL["text"], font=sh.bold,
-               fill=sh.fill_section, h="right")
-        sh.put(row, COL["points"], plus(E), h="center", font=sh.bold, fill=sh.fill_section)
-        sh.put(row, COL["score"], plus(F), h="center", font=sh.bold, fill=sh.fill_section,
-               fmt=SCORE_FORMAT)
-        ratio = f"{cat.min_ratio * 100:g}%"
-        open_items = f"SUM({N}{cat_start}:{N}{row - 1})"
-        sh.put(row, COL["situation"],
-               Formula(f'=IF({L}{row}=0,"本项评价内容均不适用，不考核得分率",'
-                       f'IF({open_items}>0,"尚有"&{open_items}&"项未评分或得分无效",'
-                       f'"得分率"&TEXT({M}{row},"0.0%")'
-                       f'&IF({M}{row}>={cat.min_ratio!r},"，达到","，未达到")&"不低于{ratio}的要求"))'),
-               end_col=COL["responsible"], font=sh.bold, fill=sh.fill_section)
-        sh.t.value(row, HELPER_COLS["applicable"], plus(L))
-        sh.t.value(row, HELPER_COLS["ratio"], Formula(f"=IF({L}{row}=0,1,{F}{row}/{L}{row})"))
+        sh.once(("selfcheck-category", digest, cat.id, cat_start, row),
+                partial(_category_total, sh, cat, cat_start, row, group_rows))
         layout.category_rows[cat.id] = row
         row += 1
     return row
+
+
+def _group_total(sh: _Sheet, grp: Any, g_start: int, row: int) -> None:
+    """A second-level indicator's label over its item rows (``g_start`` to ``row`` - 1) and
+    its 小计 row ``row``."""
+    E, F = column_letter(COL["points"]), column_letter(COL["score"])
+    g_end = row - 1
+    sh.put(g_start, COL["group"], grp.name, end_row=g_end, h="center")
+    sh.put(row, COL["group"], f"“{grp.name}”小计", end_col=COL["text"], font=sh.bold,
+           fill=sh.fill_sub, h="right")
+    sh.put(row, COL["points"], Formula(f"=SUM({E}{g_start}:{E}{g_end})"), h="center",
+           font=sh.bold, fill=sh.fill_sub)
+    sh.put(row, COL["score"], Formula(f"=SUM({F}{g_start}:{F}{g_end})"), h="center",
+           font=sh.bold, fill=sh.fill_sub, fmt=SCORE_FORMAT)
+    sh.put(row, COL["situation"], None, end_col=COL["responsible"], fill=sh.fill_sub)
+    sh.t.value(row, HELPER_COLS["applicable"], Formula(
+        f'=SUMIF({F}{g_start}:{F}{g_end},"<>{NOT_APPLICABLE}",{E}{g_start}:{E}{g_end})'))
+
+
+def _category_total(sh: _Sheet, cat: Any, cat_start: int, row: int,
+                    group_rows: list[int]) -> None:
+    """A first-level indicator's label over its rows (``cat_start`` to ``row`` - 1) and its
+    合计 row ``row`` (over its groups' 小计 rows ``group_rows``) with its score ratio."""
+    E, F = column_letter(COL["points"]), column_letter(COL["score"])
+    L, M, N = (column_letter(c) for c in HELPER_COLS.values())
+    sh.put(cat_start, COL["category"], cat.name, end_row=row - 1, h="center", font=sh.bold)
+    plus = lambda col: Formula("=" + "+".join(f"{col}{r}" for r in group_rows))  # noqa: E731
+    sh.put(row, COL["id"], f"“{cat.name}”合计", end_col=COL["text"], font=sh.bold,
+           fill=sh.fill_section, h="right")
+    sh.put(row, COL["points"], plus(E), h="center", font=sh.bold, fill=sh.fill_section)
+    sh.put(row, COL["score"], plus(F), h="center", font=sh.bold, fill=sh.fill_section,
+           fmt=SCORE_FORMAT)
+    ratio = f"{cat.min_ratio * 100:g}%"
+    open_items = f"SUM({N}{cat_start}:{N}{row - 1})"
+    sh.put(row, COL["situation"],
+           Formula(f'=IF({L}{row}=0,"本项评价内容均不适用，不考核得分率",'
+                   f'IF({open_items}>0,"尚有"&{open_items}&"项未评分或得分无效",'
+                   f'"得分率"&TEXT({M}{row},"0.0%")'
+                   f'&IF({M}{row}>={cat.min_ratio!r},"，达到","，未达到")&"不低于{ratio}的要求"))'),
+           end_col=COL["responsible"], font=sh.bold, fill=sh.fill_section)
+    sh.t.value(row, HELPER_COLS["applicable"], plus(L))
+    sh.t.value(row, HELPER_COLS["ratio"], Formula(f"=IF({L}{row}=0,1,{F}{row}/{L}{row})"))
 
 
 def _totals(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
