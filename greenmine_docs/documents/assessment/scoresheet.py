@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any
 
 from ...clock import today as clock_today
 from ...cntext import cn_date
 from ...xlsx.write import (CachedWorkbook, Formula, Part, SkeletonCache, add_validation,
-                          column_letter, content_digest, line_count, look)
+                          column_letter, content_digest, line_count, look, once)
 
 if TYPE_CHECKING:
     from ...indicators.model import IndicatorSet, MineProfile
@@ -270,22 +270,25 @@ def _write_scores(book, iset: "IndicatorSet", heading: list[str], mine: "MinePro
     methods = _method_validation(ws)
     row = header_row()
     cat_rows: dict[str, tuple[int, int, int]] = {}
+    digest = content_digest(iset)  # (the indicators' rows depend on it and the sheet alone)
     for cat in iset.categories:
         row += 1
         cat_row = row
         group_rows: list[int] = []
-        _put(t, row, SCORE_COLUMNS, {"id": cat.id, "text": f"{cat.name}（一级指标）",
-                                      "points": cat.points, "kind": KIND_CATEGORY}, st, font="bold",
-             fill=_CAT_FILL)
+        once(t, ("scoresheet-category", digest, sheet, cat.id, row),
+             partial(_put, row=row, columns=SCORE_COLUMNS, st=st, font="bold", fill=_CAT_FILL,
+                     values={"id": cat.id, "text": f"{cat.name}（一级指标）",
+                             "points": cat.points, "kind": KIND_CATEGORY}))
         first_item = row + 1
         for grp in cat.groups:
             row += 1
             g_row = row
             group_rows.append(g_row)
-            _put(t, row, SCORE_COLUMNS, {"id": grp.id, "text": f"{grp.name}（二级指标）",
-                                          "points": grp.points, "kind": KIND_GROUP}, st,
-                 font="bold",
-                 fill=_GROUP_FILL)
+            once(t, ("scoresheet-group", digest, sheet, grp.id, row),
+                 partial(_put, row=row, columns=SCORE_COLUMNS, st=st, font="bold",
+                         fill=_GROUP_FILL,
+                         values={"id": grp.id, "text": f"{grp.name}（二级指标）",
+                                 "points": grp.points, "kind": KIND_GROUP}))
             for item in grp.items:
                 row += 1
                 entry = prefill.items.get(item.id) if prefill else None
@@ -323,12 +326,9 @@ def _write_scores(book, iset: "IndicatorSet", heading: list[str], mine: "MinePro
                                           iset.score_decimals)
                         methods.add(f"{M}{row}")
             # second-level subtotals: sums of its items (不适用 and empty cells count 0)
-            t.value(g_row, iS, Formula(f"=SUM({S}{g_row + 1}:{S}{row})"))
-            t.value(g_row, iD, Formula(f"=SUM({D}{g_row + 1}:{D}{row})"))
-            t.number_format(g_row, iS, SCORE_FORMAT)
-        t.value(cat_row, iS, Formula("=" + "+".join(f"{S}{r}" for r in group_rows)))
-        t.number_format(cat_row, iS, SCORE_FORMAT)
-        t.value(cat_row, iD, Formula("=" + "+".join(f"{D}{r}" for r in group_rows)))
+            once(t, ("scoresheet-sums", g_row, row), partial(_sums, row=g_row, last=row))
+        rows = tuple(group_rows)
+        once(t, ("scoresheet-sums", cat_row, (), rows), partial(_sums, row=cat_row, rows=rows))
         cat_rows[cat.id] = (cat_row, first_item, row)
     row += 1
     _put(t, row, SCORE_COLUMNS, {"id": "合计", "text": "全部评价内容实际得分（未折算）",
@@ -343,6 +343,21 @@ def _write_scores(book, iset: "IndicatorSet", heading: list[str], mine: "MinePro
         ws.print_area = f"A1:{col_letter(SCORE_COLUMNS, 'remark')}{row}"
         ws.column_dimensions[col_letter(SCORE_COLUMNS, "kind")].hidden = True
     return cat_rows
+
+
+def _sums(t: Any, *, row: int, rows: tuple[int, ...] = (), last: int = 0) -> None:
+    """An indicator's score and deduction in row ``row``: the sums of its second-level rows
+    ``rows`` (a first-level indicator), or of its item rows, from the next row to ``last``
+    (a second-level one)."""
+    S, D = (col_letter(SCORE_COLUMNS, k) for k in ("score", "deduction"))
+    iS, iD = col_index(SCORE_COLUMNS, "score"), col_index(SCORE_COLUMNS, "deduction")
+    if rows:
+        score, deduction = ("=" + "+".join(f"{c}{r}" for r in rows) for c in (S, D))
+    else:
+        score, deduction = (f"=SUM({c}{row + 1}:{c}{last})" for c in (S, D))
+    t.value(row, iS, Formula(score))
+    t.value(row, iD, Formula(deduction))
+    t.number_format(row, iS, SCORE_FORMAT)
 
 
 def _mean_format(decimals: int | None) -> str:
