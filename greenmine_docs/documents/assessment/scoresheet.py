@@ -172,9 +172,15 @@ def _title(t, columns: tuple[Column, ...], title: str, lines: list[str], st) -> 
         t.value(i, 1, text)
         t.style(i, 1, font=st["info"], alignment=st["wrap"])
         t.height(i, 15.0 * line_count(text, width) + 3)
-    for i, c in enumerate(columns, start=1):
-        if t.ws is not None:
+    if t.ws is not None:
+        for i, c in enumerate(columns, start=1):
             t.ws.column_dimensions[column_letter(i)].width = c.width
+    once(t, ("scoresheet-header", columns), partial(_header, columns=columns, st=st))
+
+
+def _header(t: Any, *, columns: tuple[Column, ...], st: Any) -> None:
+    """The column header row."""
+    for i, c in enumerate(columns, start=1):
         t.value(header_row(), i, c.title)
         t.style(header_row(), i, font=st["head"], alignment=st["center"], border=st["border"],
                 fill=st["fill"](_HEAD_FILL))
@@ -423,9 +429,18 @@ def _write_summary(book, iset: "IndicatorSet", heading: list[str],
                    cat_rows: dict[str, tuple[int, int, int]], st, *,
                    sheet: str = SHEET_SUMMARY, source: str = SHEET_SCORES) -> None:
     """Per first-level indicator: formulas over the item rows of the score sheet."""
-    cols = SUMMARY_COLUMNS
     t = book.sheet(sheet)
-    _title(t, cols, "评分汇总", heading, st)
+    _title(t, SUMMARY_COLUMNS, "评分汇总", heading, st)
+    once(t, ("scoresheet-summary", content_digest(iset), source, tuple(cat_rows.items())),
+         partial(_summary_rows, iset=iset, cat_rows=cat_rows, st=st, source=source))
+    _setup_print(t.ws, title_rows=f"{header_row()}:{header_row()}",
+                 freeze=f"C{header_row() + 1}")
+
+
+def _summary_rows(t: Any, *, iset: "IndicatorSet", cat_rows: dict[str, tuple[int, int, int]],
+                  st: Any, source: str) -> None:
+    """The summary's rows under its header (they depend on the set and the rows alone)."""
+    cols = SUMMARY_COLUMNS
     sc = f"'{source}'!"
     P, S, K = (col_letter(SCORE_COLUMNS, k) for k in ("points", "score", "kind"))
     row = header_row()
@@ -465,8 +480,6 @@ def _write_summary(book, iset: "IndicatorSet", heading: list[str],
             "以评估报告为准。")
     t.style(row, 1, font=st["info"])
     t.merge(row, 1, row, len(cols))
-    _setup_print(t.ws, title_rows=f"{header_row()}:{header_row()}",
-                 freeze=f"C{header_row() + 1}")
 
 
 def _meta_rows(iset: "IndicatorSet", submission: "Submission", today: dt.date

@@ -256,17 +256,28 @@ def _build(book: Any, data: TableData) -> Layout:
     return layout
 
 
-def _title_and_header(sh: _Sheet, data: TableData, layout: Layout) -> int:
+def _title(sh: _Sheet, iset: Any) -> None:
+    """Rows 1 and 2: the table's title and the indicator set's."""
     st = _styles()
     last = len(COLUMNS)
     sh.put(1, 1, TABLE_TITLE, end_col=last, font=st.title, h="center", border=False,
            measure=False)
     sh.t.height(1, 30)
-    iset = data.iset
     sub = f"评价指标：{iset.display_title}"
     if iset.reference_notice:
         sub += "　　" + iset.reference_notice
     sh.put(2, 1, sub, end_col=last, font=st.subtitle, h="center", border=False)
+
+
+def _column_header(sh: _Sheet, row: int) -> None:
+    """The column header row (repeated on every printed page)."""
+    for key, title, _ in COLUMNS:
+        sh.put(row, COL[key], title, font=sh.head, h="center", fill=sh.fill_head)
+    sh.t.height(row, 28)
+
+
+def _title_and_header(sh: _Sheet, data: TableData, layout: Layout) -> int:
+    sh.once(("selfcheck-title", content_digest(data.iset)), partial(_title, sh, data.iset))
     spans = [(1, 2, 3, 4), (5, 6, 7, 8), (9, 9, 10, 11)]  # label from-to, value from-to
     row = 3
     for fields in HEADER_FIELDS:
@@ -282,9 +293,7 @@ def _title_and_header(sh: _Sheet, data: TableData, layout: Layout) -> int:
             layout.header_cells[key] = f"{column_letter(v1)}{row}"
         row += 1
     layout.column_header_row = row
-    for key, title, _ in COLUMNS:
-        sh.put(row, COL[key], title, font=sh.head, h="center", fill=sh.fill_head)
-    sh.t.height(row, 28)
+    sh.once(("selfcheck-header", row), partial(_column_header, sh, row))
     return row + 1
 
 
@@ -466,7 +475,16 @@ def _category_total(sh: _Sheet, cat: Any, cat_start: int, row: int,
 
 
 def _totals(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
-    iset = data.iset
+    """总计, 折算得分, 达标线 and the conclusion (from row ``row``): the set's alone."""
+    layout.total_row, layout.converted_row, layout.pass_row = row, row + 1, row + 2
+    layout.conclusion_cell = f"{column_letter(COL['points'])}{row + 3}"
+    sh.once(("selfcheck-totals", content_digest(data.iset), row),
+            partial(_total_rows, sh, data.iset, layout, row))
+    return row + 4
+
+
+def _total_rows(sh: _Sheet, iset: Any, layout: Layout, row: int) -> None:
+    """The rows of :func:`_totals` (which has set the layout's fields these set again)."""
     E, F = column_letter(COL["points"]), column_letter(COL["score"])
     L, M, N = (column_letter(c) for c in HELPER_COLS.values())
     cats = list(layout.category_rows.values())
@@ -523,8 +541,6 @@ def _totals(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
     sh.put(row, COL["situation"], _explanation(iset, layout, f"{E}{row}"),
            end_col=COL["responsible"])
     sh.need(row, 2)
-    row += 1
-    return row
 
 
 def _explanation(iset: Any, layout: Layout, verdict_cell: str) -> Formula:
