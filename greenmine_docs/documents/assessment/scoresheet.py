@@ -280,21 +280,22 @@ def _write_scores(book, iset: "IndicatorSet", heading: list[str], mine: "MinePro
     for cat in iset.categories:
         row += 1
         cat_row = row
-        group_rows: list[int] = []
+        group_rows = _group_rows(cat, cat_row)
+        # the indicators' rows with their sums (their number format is set after their items)
         once(t, ("scoresheet-category", digest, sheet, cat.id, row),
              partial(_put, row=row, columns=SCORE_COLUMNS, st=st, font="bold", fill=_CAT_FILL,
                      values={"id": cat.id, "text": f"{cat.name}（一级指标）",
-                             "points": cat.points, "kind": KIND_CATEGORY}))
+                             "points": cat.points, "kind": KIND_CATEGORY,
+                             **_sums(row, rows=group_rows)}))
         first_item = row + 1
-        for grp in cat.groups:
+        for grp, g_row in zip(cat.groups, group_rows):
             row += 1
-            g_row = row
-            group_rows.append(g_row)
             once(t, ("scoresheet-group", digest, sheet, grp.id, row),
                  partial(_put, row=row, columns=SCORE_COLUMNS, st=st, font="bold",
                          fill=_GROUP_FILL,
                          values={"id": grp.id, "text": f"{grp.name}（二级指标）",
-                                 "points": grp.points, "kind": KIND_GROUP}))
+                                 "points": grp.points, "kind": KIND_GROUP,
+                                 **_sums(row, last=row + len(grp.items))}))
             for item in grp.items:
                 row += 1
                 entry = prefill.items.get(item.id) if prefill else None
@@ -331,10 +332,8 @@ def _write_scores(book, iset: "IndicatorSet", heading: list[str], mine: "MinePro
                         _score_validation(ws, f"{S}{row}", f"{P}{row}", item.points,
                                           iset.score_decimals)
                         methods.add(f"{M}{row}")
-            # second-level subtotals: sums of its items (不适用 and empty cells count 0)
-            once(t, ("scoresheet-sums", g_row, row), partial(_sums, row=g_row, last=row))
-        rows = tuple(group_rows)
-        once(t, ("scoresheet-sums", cat_row, (), rows), partial(_sums, row=cat_row, rows=rows))
+            t.number_format(g_row, iS, SCORE_FORMAT)
+        t.number_format(cat_row, iS, SCORE_FORMAT)
         cat_rows[cat.id] = (cat_row, first_item, row)
     row += 1
     _put(t, row, SCORE_COLUMNS, {"id": "合计", "text": "全部评价内容实际得分（未折算）",
@@ -351,19 +350,26 @@ def _write_scores(book, iset: "IndicatorSet", heading: list[str], mine: "MinePro
     return cat_rows
 
 
-def _sums(t: Any, *, row: int, rows: tuple[int, ...] = (), last: int = 0) -> None:
-    """An indicator's score and deduction in row ``row``: the sums of its second-level rows
+def _group_rows(cat: Any, cat_row: int) -> tuple[int, ...]:
+    """The rows of a first-level indicator's second-level ones (each followed by its items)."""
+    rows, row = [], cat_row
+    for grp in cat.groups:
+        row += 1
+        rows.append(row)
+        row += len(grp.items)
+    return tuple(rows)
+
+
+def _sums(row: int, *, rows: tuple[int, ...] = (), last: int = 0) -> dict[str, Formula]:
+    """An indicator's score and deduction (in row ``row``): the sums of its second-level rows
     ``rows`` (a first-level indicator), or of its item rows, from the next row to ``last``
-    (a second-level one)."""
+    (a second-level one; 不适用 and empty cells count 0)."""
     S, D = (col_letter(SCORE_COLUMNS, k) for k in ("score", "deduction"))
-    iS, iD = col_index(SCORE_COLUMNS, "score"), col_index(SCORE_COLUMNS, "deduction")
     if rows:
         score, deduction = ("=" + "+".join(f"{c}{r}" for r in rows) for c in (S, D))
     else:
         score, deduction = (f"=SUM({c}{row + 1}:{c}{last})" for c in (S, D))
-    t.value(row, iS, Formula(score))
-    t.value(row, iD, Formula(deduction))
-    t.number_format(row, iS, SCORE_FORMAT)
+    return {"score": Formula(score), "deduction": Formula(deduction)}
 
 
 def _mean_format(decimals: int | None) -> str:
