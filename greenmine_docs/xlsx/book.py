@@ -121,8 +121,15 @@ def _merge(old: Look, new: Look) -> Look:
 def _formatted(values: list, lks: tuple) -> bool:
     """No value is a date or time whose look lacks a number format (which would give it the
     date's format, see :meth:`SheetRecord._date`)."""
+    if not any(map(_is_time_kind, set(map(type, values)) - _PLAIN)):
+        return True
     return all(lk[_FMT] is not None for v, lk in zip(values, lks)
                if v.__class__ not in _PLAIN and isinstance(v, _TIME_TYPES))
+
+
+@lru_cache(maxsize=256)
+def _is_time_kind(kind: Any) -> bool:
+    return issubclass(kind, _TIME_TYPES)
 
 
 class SheetRecord:

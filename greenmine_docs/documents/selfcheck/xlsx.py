@@ -382,14 +382,16 @@ def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
     digest = content_digest(data.iset)  # (the group and category rows depend on it alone)
     # the item rows' cells (as sh.put would write them, without its keyword handling): the
     # item's number, then columns D (text) to K in one call
-    t, cell, fit, text_width = sh.t, sh.cell, sh.fit, sh.widths[COL["text"]]
+    t, cell, heights, text_width = sh.t, sh.cell, sh.heights, sh.widths[COL["text"]]
     c_id, c_text, c_open = COL["id"], COL["text"], HELPER_COLS["open"]
     if [k for k, _, _ in COLUMNS[c_text - 1:]] != list(_ITEM_ROW):
         raise AssertionError("the item row's columns are those of COLUMNS")
     center, left = sh.looks(h="center")[1], sh.looks()[1]
     score, dated = sh.looks(h="center", font=sh.bold)[1], sh.looks(h="center", fmt="yyyy-mm-dd")[1]
     looks = (left, center, score, left, left, left, dated, left)  # as _ITEM_ROW
-    measured = [COL[k] for k in ("score", "situation", "problem", "measure", "responsible")]
+    # the widths of the columns whose text makes the row taller (as sh.fit measures it)
+    measured = [sh.widths[COL[k]] for k in ("score", "situation", "problem", "measure",
+                                            "responsible")]
     for cat in data.iset.categories:
         cat_start = row
         group_rows = []
@@ -411,10 +413,15 @@ def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
                     given = [entry.situation or None, entry.problem or None,
                              entry.measure or None, entry.deadline, entry.responsible or None]
                 t.put_row(row, [rich, item.points, value, *given], looks, c_text)
-                sh.need(row, line_count(plain, text_width) * 0.9)
-                for col, v in zip(measured, (value, *given[:3], given[4])):
-                    if v is not None:
-                        fit(row, col, v)
+                # the row's height: as sh.need for the item's text, sh.fit for the others
+                lines = line_count(plain, text_width) * 0.9
+                for width, v in zip(measured, (value, *given[:3], given[4])):
+                    if isinstance(v, str):  # (the input's text, or 不适用: never a Formula)
+                        n = line_count(v, width)
+                        if n > lines:
+                            lines = n
+                if lines * LINE_PT + 4 > heights.get(row, 0.0):
+                    heights[row] = lines * LINE_PT + 4
                 if na_by_set and not given[0]:
                     sh.put(row, COL["situation"], AUTO_NA_NOTE, font=_styles().grey)
                 t.value(row, c_open, _open_formula(row))
