@@ -304,7 +304,7 @@ def _write_scores(book, iset: "IndicatorSet", heading: list[str], mine: "MinePro
                     "id": item.id, "text": item.text, "method": item.method,
                     "points": item.points,
                     "score": _score_value(entry) if applies else NOT_APPLICABLE,
-                    "deduction": Formula(f'=IF(ISNUMBER({S}{row}),{P}{row}-{S}{row},"")'),
+                    "deduction": _deduction(row),
                     "check_method": (entry.check_method.value
                                      if entry and entry.check_method else None),
                     "observation": entry.observation if entry else None,
@@ -348,6 +348,14 @@ def _write_scores(book, iset: "IndicatorSet", heading: list[str], mine: "MinePro
         ws.print_area = f"A1:{col_letter(SCORE_COLUMNS, 'remark')}{row}"
         ws.column_dimensions[col_letter(SCORE_COLUMNS, "kind")].hidden = True
     return cat_rows
+
+
+@lru_cache(maxsize=4096)
+def _deduction(row: int) -> Formula:
+    """An item row's deduction: points less score, when scored (one object per row: the
+    skeleton's cell compares by identity)."""
+    P, S = (col_letter(SCORE_COLUMNS, k) for k in ("points", "score"))
+    return Formula(f'=IF(ISNUMBER({S}{row}),{P}{row}-{S}{row},"")')
 
 
 def _group_rows(cat: Any, cat_row: int) -> tuple[int, ...]:
