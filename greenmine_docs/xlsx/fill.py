@@ -355,7 +355,7 @@ class Skeleton:
         if not new:
             return start + part.whole[r][len(part.opens[r]):]
         cells = part.rows[r][1]  # (by column, in order)
-        merged = cells.copy()
+        merged = dict(cells)
         merged.update(new)
         if len(merged) == len(cells):  # the skeleton's cells, some of them other: same order
             return start + "".join(merged.values()) + "</row>"
