@@ -98,6 +98,31 @@ def test_unusual_yaml_is_left_to_ruamel(text: str) -> None:
     assert yaml_fast.parse(text, Path("t.yaml")) is None
 
 
+def test_keys_that_are_one_as_text_are_left_to_ruamel() -> None:
+    """1 and "1" are two keys to YAML and one to the plain data: ruamel's path decides."""
+    assert yaml_fast.parse('1: a\n"1": b\n', Path("t.yaml")) is None
+    assert yaml_fast.parse("a:\n  x: 1\n  x: 2\n", Path("t.yaml")) is None
+    assert_same("a:\n  x: 1\nb:\n  x: 2\n")  # the same key in two mappings
+
+
+@pytest.mark.parametrize("text,nodes,depth", [
+    ("a: 1\nb: [2, 3]\nc: {d: 4}\n", 7, 2),  # root, 1, list, 2, 3, mapping, 4
+    ("a:\n- x: 1\n  y: [1, 2]\n", 7, 4),
+])
+def test_the_node_and_depth_limits_send_the_text_to_ruamel(monkeypatch, text, nodes, depth):
+    """At the limits the fast path reads the text; one node or level over, ruamel.yaml does
+    (and reports it). ``depth`` is the deepest value's level."""
+    assert_same(text)
+    monkeypatch.setattr(yaml_fast, "MAX_YAML_NODES", nodes)
+    monkeypatch.setattr(yaml_fast, "MAX_YAML_DEPTH", depth)
+    assert yaml_fast.parse(text, Path("t.yaml")) is not None
+    monkeypatch.setattr(yaml_fast, "MAX_YAML_NODES", nodes - 1)
+    assert yaml_fast.parse(text, Path("t.yaml")) is None
+    monkeypatch.setattr(yaml_fast, "MAX_YAML_NODES", nodes)
+    monkeypatch.setattr(yaml_fast, "MAX_YAML_DEPTH", depth - 1)
+    assert yaml_fast.parse(text, Path("t.yaml")) is None
+
+
 @pytest.mark.parametrize("text", ["a: 1\na: 2\n", "a: [1, 2\n", "a:\n\t- tab\n", "a: b: c\n",
                                   "a: \"unterminated\n"])
 def test_errors_keep_ruamel_messages(tmp_path: Path, text: str) -> None:

@@ -193,17 +193,21 @@ def parse(text: str, source: Path
 
 def _build(loader: Any, text: str, source: str
            ) -> tuple[dict[str, Any], LinePositions, LinePositions]:
+    """The data and position tables from libyaml's events. Every value but the root gets one
+    entry in ``positions`` (paths are unique: a duplicate key falls back), so the node count
+    is taken from it at the end rather than counted per event (the text is at most
+    ``MAX_YAML_BYTES``, so the limit only decides which path reports)."""
     from yaml import events as ev
 
     positions: dict[FieldPath, tuple[int, int]] = {}
     key_positions: dict[FieldPath, tuple[int, int]] = {}
-    # stack entries: [container, path, depth, is_map, pending key, key position, keys seen,
-    #                 index, flow style, key column]; ``top`` is the last one (None: empty)
+    # stack entries: [container, path, depth, is_map, pending key, key position, index,
+    #                 flow style, key column]; ``top`` is the last one (None: empty)
     stack: list[list[Any]] = []
     top: list[Any] | None = None
     root: Any = None
-    nodes = 0
     documents = 0
+    special, max_depth = _SPECIAL_FIRST, MAX_YAML_DEPTH
     get_event, scalar_event = loader.get_event, ev.ScalarEvent
     map_start, seq_start = ev.MappingStartEvent, ev.SequenceStartEvent
     map_end, seq_end = ev.MappingEndEvent, ev.SequenceEndEvent
@@ -216,48 +220,48 @@ def _build(loader: Any, text: str, source: str
                     raise _Fallback
                 style, text_value, mark = event.style, event.value, event.start_mark
                 if not style:
-                    if text_value and text_value[0] not in _SPECIAL_FIRST:
+                    if text_value and text_value[0] not in special:
                         value = text_value  # plain text (what _plain says first, no call)
                     else:
                         value = _plain(text_value, mark)
-                        if text_value == "" and (top[8] or top[3]):  # libyaml marks it
-                            if top[8] or top[5] is None:  # elsewhere than ruamel.yaml
+                        if text_value == "" and (top[7] or top[3]):  # libyaml marks it
+                            if top[7] or top[5] is None:  # elsewhere than ruamel.yaml
                                 raise _Fallback  # in a flow collection, or an empty key
-                            mark = _empty_value_mark(text, mark, top[9])
+                            mark = _empty_value_mark(text, mark, top[8])
                 else:
                     if (style == "|" or style == ">") and _header_comment(text, mark.index):
                         raise _Fallback  # ">#": libyaml reads a comment, ruamel.yaml an error
                     value = str(text_value)
-                if top[3] and top[5] is None:  # a mapping key
-                    if value in top[6]:
-                        raise _Fallback  # duplicate key: ruamel's error message
-                    top[6].add(value)
-                    top[4] = value if isinstance(value, str) else str(value)
-                    top[5] = (mark.line + 1, mark.column + 1)
-                    top[9] = mark.column
-                    continue
-                nodes += 1
-                if nodes > MAX_YAML_NODES or top[2] >= MAX_YAML_DEPTH:
-                    raise _Fallback
                 if top[3]:
-                    child = (*top[1], top[4])
+                    if top[5] is None:  # a mapping key
+                        key = value if type(value) is str else str(value)
+                        if key in top[0]:
+                            # a duplicate key (ruamel's error message), or two keys that are
+                            # one as text (1 and "1"): both left to ruamel.yaml
+                            raise _Fallback
+                        column = mark.column
+                        top[4], top[5], top[8] = key, (mark.line + 1, column + 1), column
+                        continue
+                    if top[2] >= max_depth:
+                        raise _Fallback
+                    key = top[4]
+                    child = (*top[1], key)
                     key_positions[child] = top[5]
                     positions[child] = (mark.line + 1, mark.column + 1)
-                    top[0][top[4]] = value
+                    top[0][key] = value
                     top[4] = top[5] = None
                 else:
-                    child = (*top[1], top[7])
+                    if top[2] >= max_depth:
+                        raise _Fallback
+                    child = (*top[1], top[6])
                     positions[child] = (mark.line + 1, mark.column + 1)
                     top[0].append(value)
-                    top[7] += 1
+                    top[6] += 1
             elif kind is map_start or kind is seq_start:
                 if event.anchor is not None or event.tag is not None:
                     raise _Fallback
                 is_map = kind is map_start
                 container: Any = {} if is_map else []
-                nodes += 1
-                if nodes > MAX_YAML_NODES:
-                    raise _Fallback
                 if top is None:
                     if not is_map or root is not None:
                         raise _Fallback  # a root that is not a mapping: ruamel says what it is
@@ -266,7 +270,7 @@ def _build(loader: Any, text: str, source: str
                     if top[3] and top[5] is None:
                         raise _Fallback  # a mapping or list used as a key
                     depth = top[2] + 1
-                    if depth > MAX_YAML_DEPTH:
+                    if depth > max_depth:
                         raise _Fallback
                     if top[3]:
                         path = (*top[1], top[4])
@@ -274,13 +278,13 @@ def _build(loader: Any, text: str, source: str
                         top[0][top[4]] = container
                         top[4] = top[5] = None
                     else:
-                        path = (*top[1], top[7])
+                        path = (*top[1], top[6])
                         mark = event.start_mark
                         positions[path] = (mark.line + 1, mark.column + 1)
                         top[0].append(container)
-                        top[7] += 1
-                top = [container, path, depth, is_map, None, None, set(), 0,
-                       bool(event.flow_style), 0]
+                        top[6] += 1
+                top = [container, path, depth, is_map, None, None, 0, bool(event.flow_style),
+                       0]
                 stack.append(top)
             elif kind is map_end or kind is seq_end:
                 stack.pop()
@@ -295,6 +299,6 @@ def _build(loader: Any, text: str, source: str
                 break
     finally:
         loader.dispose()
-    if root is None or stack:
+    if root is None or stack or len(positions) + 1 > MAX_YAML_NODES:
         raise _Fallback
     return root, LinePositions(source, positions), LinePositions(source, key_positions)
