@@ -163,9 +163,11 @@ class ScoreResult:
     def failed_prerequisites(self) -> list[PrerequisiteResult]:
         return [p for p in self.prerequisites if p.met is False]
 
-    @property
-    def deducted_items(self) -> list[ItemResult]:
-        return [r for r in self.items.values() if r.deduction > 0]
+    @functools.cached_property
+    def deducted_items(self) -> tuple[ItemResult, ...]:
+        """The items that lost points, in the set's order (worked out once: the checks, the
+        process records and the report each ask)."""
+        return tuple(r for r in self.items.values() if r.deduction > 0)
 
     def summary(self) -> str:
         """One Chinese sentence: ``自查得分 856.3 分（达标线 800 分），结论：达标。``"""
@@ -240,6 +242,7 @@ def score(indicator_set: IndicatorSet, items: Mapping[str, ItemScore] | None = N
             problems.append(Problem("unknown_item", ref, f"编号“{ref}”不在指标体系中，未计分。"))
     item_results: dict[str, ItemResult] = {}
     cat_results: list[CategoryResult] = []
+    decimals = indicator_set.score_decimals
     raw_total = applicable_total = Fraction(0)
     for cat in indicator_set.categories:
         group_results = []
@@ -248,13 +251,17 @@ def score(indicator_set: IndicatorSet, items: Mapping[str, ItemScore] | None = N
         score_parts: dict[int, int] = {}
         for grp in cat.groups:
             rows = []
+            g_app: dict[int, int] = {}
+            g_score: dict[int, int] = {}
             for item in grp.items:
-                r = _item(item, items.get(item.id), mine, problems,
-                          indicator_set.score_decimals)
+                r = _item(item, items.get(item.id, _NOTHING_GIVEN), mine, problems, decimals)
                 rows.append(r)
                 item_results[item.id] = r
-            g_app = _exact_parts([r.item.points for r in rows if r.applicable])
-            g_score = _exact_parts([r.score for r in rows if r.applicable])
+                if r.status is not _NA:  # applicable: into the group's exact sums
+                    n, d = _ratio(item.points)
+                    g_app[d] = g_app.get(d, 0) + n
+                    n, d = _ratio(r.score)
+                    g_score[d] = g_score.get(d, 0) + n
             group_results.append(GroupResult(grp, grp.points, _as_float(g_app),
                                              _as_float(g_score), tuple(rows)))
             _exact_parts((grp.points,), pts_parts)
@@ -302,9 +309,13 @@ def _score_checks(value: float | int, points: float | int, decimals: int | None
     return 0 <= v <= full, too_precise, v < full
 
 
+_NA = Status.NOT_APPLICABLE
+_NOTHING_GIVEN = ItemScore()  # an item the caller says nothing about
+
+
 def _item(item: Item, given: ItemScore | None, mine: MineProfile | None,
           problems: list[Problem], decimals: int | None = None) -> ItemResult:
-    given = given or ItemScore()
+    given = given or _NOTHING_GIVEN
     reason = (given.reason or "").strip()
     if not item.applies(mine):
         if given.score is not None:

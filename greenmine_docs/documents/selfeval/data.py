@@ -105,7 +105,9 @@ def _from_self_check(run: "Run") -> tuple[dict[str, Entry], dict[str, Entry]]:
 
 
 def merged(run: "Run") -> tuple[dict[str, Entry], dict[str, Entry]]:
-    """(items, prerequisites): the self-evaluation's entries, completed from the self-check."""
+    """(items, prerequisites): the self-evaluation's entries, completed from the self-check.
+    Its callers take it through ``run.derived`` (the scoring and the report share one), so
+    neither may change the dictionaries."""
     se = run.submission.self_evaluation
     assert se is not None
     items, pres = _from_self_check(run)
@@ -130,7 +132,7 @@ def score_section(run: "Run") -> None:
 
     if run.submission.self_evaluation is None or run.indicator_set is None:
         return
-    items, pres = merged(run)
+    items, pres = run.derived(merged)  # once per run: the report's data takes the same
     run.scores.self_evaluation = score(
         run.indicator_set,
         {ref: ItemScore(score=e.score, not_applicable=e.not_applicable, reason=e.reason)
@@ -160,7 +162,7 @@ def outline_of(run: "Run") -> "Outline":
 def _data(run: "Run") -> SelfEvalData:
     se = run.submission.self_evaluation
     assert se is not None
-    items, pres = merged(run)
+    items, pres = run.derived(merged)
     return SelfEvalData(se, outline_of(run), run.indicator_set, items, pres, _problems(run),
                         run.scores.self_evaluation, run)
 
