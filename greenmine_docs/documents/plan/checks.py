@@ -273,6 +273,7 @@ _RULES = (
     ("annual", "年开采量", re.compile(
         r"(?:年开采量|年产量|年采矿量)" + _GAP + _NUM + r"\s*(万吨|万t|万立方米|万m³)")),
 )
+_HAS_DIGIT = re.compile(r"\d").search  # the \d of _NUM
 _UNIT_SAME = {"万吨/年": "万吨/年", "万t/a": "万吨/年", "万吨每年": "万吨/年",
               "万立方米/年": "万立方米/年", "万m³/a": "万立方米/年",
               "万吨": "万吨", "万t": "万吨", "万立方米": "万立方米", "万m³": "万立方米"}
@@ -318,6 +319,8 @@ def _facts_in_narrative(data: PlanData) -> Iterator[Finding]:
     facts = _facts(data)
     for key, sub, text in narratives(data):
         for line_no, line in enumerate(text.text.split("\n"), start=1):
+            if _HAS_DIGIT(line) is None:
+                continue  # each rule reads a number (most lines have none)
             for name, label, rx in _RULES:
                 actual, unit = facts[name]
                 for m in rx.finditer(line):
