@@ -56,6 +56,12 @@ def _vague(ref: str, entry: AssessedItem, where: Callable[[], Location], who: st
                    "哪些对象、在什么位置、差多少。", location=where())
 
 
+def _has_reason(entry: AssessedItem) -> bool:
+    """Whether :func:`_vague` can find anything in ``entry``: an applicable item with a
+    deduction reason (most items have full points and none: not even a generator is made)."""
+    return bool(entry.deduction_reason) and not entry.not_applicable
+
+
 def suggestions(a: Assessment, given: Scores, result: ScoreResult) -> dict[str, str]:
     """Each deducted item's 整改建议: its own record's, else a pointer to the listed problems
     that name it (their suggestion covers several items: said once, in their table)."""
@@ -73,13 +79,15 @@ def suggestions(a: Assessment, given: Scores, result: ScoreResult) -> dict[str, 
 
 def check_records(ctx: Run, a: Assessment, scored: AssessmentScores) -> Iterator[Finding]:
     given = scored.given
-    for ref, entry in given.items.items():
-        if not given.experts:
+    for ref, entry in (given.items.items() if not given.experts else ()):
+        if _has_reason(entry):
             yield from _vague(ref, entry, partial(given.where, "item", ref, "deduction_reason"))
     for name, own in given.experts.items():
         for ref, entry in own.items.items():
-            yield from _vague(ref, entry, partial(own.where, "item", ref, "deduction_reason"),
-                              f"（{name}）")
+            if _has_reason(entry):
+                yield from _vague(ref, entry,
+                                  partial(own.where, "item", ref, "deduction_reason"),
+                                  f"（{name}）")
     advised = suggestions(a, given, scored.result)
     for r in scored.result.deducted_items:
         if r.item.id not in advised:
