@@ -32,6 +32,7 @@ _QUANTITY = re.compile(rf"(?<![\d.A-Za-z〔])(\d+(?:\.\d+)?)\s*({_UNIT_RX})")
 _ELEVATION = re.compile(r"(?<![\d.])(\d{3,4})\s*(?:米\s*)?(平台|台阶|水平)")
 _ELEVATION_WORDS = ("平台", "台阶", "水平")  # the words _ELEVATION ends with
 _YEAR = re.compile(r"(20\d\d|19\d\d)\s*年")
+_DATE_AFTER = ("年", "月", "日", "号")  # a number followed by these is a date or a serial
 _SENTENCE = re.compile(r"[^。；;\n]+")
 _DIGIT = re.compile(r"\d")  # what _QUANTITY and _ELEVATION cannot match without
 # a match (truthy) when a text can state a quantity or an elevation at all: a text without a
@@ -141,16 +142,18 @@ def statements(src: Source) -> Iterator[Statement]:
             continue  # every quantity and elevation has a digit
         years = [(m.start(), int(m.group(1))) for m in _YEAR.finditer(s)] if "年" in s else []
         for m in _QUANTITY.finditer(s):
-            if s[m.end():m.end() + 1] in ("年", "月", "日", "号"):
+            start, end = m.span()
+            if s[end:end + 1] in _DATE_AFTER:
                 continue
-            label = _label(s[:m.start()])
+            label = _label(s[:start])
             if not label:
                 continue
-            unit, factor = _UNITS[m.group(2)]
-            year = next((y for pos, y in reversed(years) if pos < m.start()), None)
+            number, written_unit = m.groups()
+            unit, factor = _UNITS[written_unit]
+            year = next((y for pos, y in reversed(years) if pos < start), None) if years else None
             yield Statement(src.doc, src.where, src.items, src.day, "quantity", label,
-                            float(m.group(1)) * factor, unit, f"{label}{m.group(1)}{m.group(2)}",
-                            year, src.located, _clause(s, m.start(), m.end()))
+                            float(number) * factor, unit, f"{label}{number}{written_unit}",
+                            year, src.located, _clause(s, start, end))
         if not any(word in s for word in _ELEVATION_WORDS):
             continue  # what every elevation ends with, found by plain substring scans
         for m in _ELEVATION.finditer(s):
@@ -161,9 +164,14 @@ def statements(src: Source) -> Iterator[Statement]:
 
 def _clause(sentence: str, start: int, end: int) -> str:
     """The clause around a number: from the comma before it to the comma after it."""
-    before = max(sentence.rfind(c, 0, start) for c in "，,、：")
-    after = [i for i in (sentence.find(c, end) for c in "，,、") if i >= 0]
-    return sentence[before + 1: min(after) if after else len(sentence)]
+    before = max(sentence.rfind("，", 0, start), sentence.rfind(",", 0, start),
+                 sentence.rfind("、", 0, start), sentence.rfind("：", 0, start))
+    after = len(sentence)
+    for c in "，,、":
+        i = sentence.find(c, end, after)  # only before the nearest found so far
+        if i >= 0:
+            after = i
+    return sentence[before + 1: after]
 
 
 def same_quantity(a: Statement, b: Statement) -> bool:
