@@ -123,6 +123,22 @@ def test_the_node_and_depth_limits_send_the_text_to_ruamel(monkeypatch, text, no
     assert yaml_fast.parse(text, Path("t.yaml")) is None
 
 
+def test_typed_scalars_are_kept_and_give_the_same_values() -> None:
+    """Numbers, dates and words are typed once per process and read back the same; text that
+    only starts like one, and merge keys (the fast path steps aside), are not kept."""
+    text = "a: 12\nb: 0.25\nc: 2023-09-20\nd: true\ne: 2023年检查\nf: ~\n"
+    first = yaml_fast.parse(text, Path("t.yaml"))
+    assert first is not None
+    assert {"12", "0.25", "2023-09-20", "true", "~"} <= set(yaml_fast._TYPED)
+    assert "2023年检查" not in yaml_fast._TYPED
+    again = yaml_fast.parse(text, Path("t.yaml"))
+    assert again is not None and repr(again[0]) == repr(first[0])
+    assert_same(text)
+    assert yaml_fast.parse("<<: {a: 1}\n", Path("t.yaml")) is None
+    assert "<<" not in yaml_fast._TYPED
+    assert yaml_fast.parse("<<: {a: 1}\n", Path("t.yaml")) is None
+
+
 @pytest.mark.parametrize("text", ["a: 1\na: 2\n", "a: [1, 2\n", "a:\n\t- tab\n", "a: b: c\n",
                                   "a: \"unterminated\n"])
 def test_errors_keep_ruamel_messages(tmp_path: Path, text: str) -> None:

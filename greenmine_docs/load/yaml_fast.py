@@ -171,6 +171,15 @@ def _plain(value: str, mark: Any) -> Any:
     return plain_scalar(constructor.construct_non_recursive_object(node))
 
 
+# plain scalars typed as a number, a date, a boolean or null (immutable values; text that only
+# starts like a number is not kept, nor a scalar that makes the fast path step aside: it
+# raises). The same few hundred recur in every mine (scores, years, dates, true/false), so
+# each is typed once per process.
+_TYPED: dict[str, Any] = {}
+_TYPED_KEEP = 8192
+_UNTYPED = object()  # not in _TYPED
+
+
 def parse(text: str, source: Path
           ) -> tuple[dict[str, Any], LinePositions, LinePositions] | None:
     """``(data, positions, key_positions)`` as :func:`~.yaml_input.parse_ruamel` gives them,
@@ -208,6 +217,8 @@ def _build(loader: Any, text: str, source: str
     root: Any = None
     documents = 0
     special, max_depth = _SPECIAL_FIRST, MAX_YAML_DEPTH
+    typed = _TYPED
+    typed_get, typed_missing = typed.get, _UNTYPED
     get_event, scalar_event = loader.get_event, ev.ScalarEvent
     map_start, seq_start = ev.MappingStartEvent, ev.SequenceStartEvent
     map_end, seq_end = ev.MappingEndEvent, ev.SequenceEndEvent
@@ -223,7 +234,11 @@ def _build(loader: Any, text: str, source: str
                     if text_value and text_value[0] not in special:
                         value = text_value  # plain text (what _plain says first, no call)
                     else:
-                        value = _plain(text_value, mark)
+                        value = typed_get(text_value, typed_missing)
+                        if value is typed_missing:
+                            value = _plain(text_value, mark)
+                            if type(value) is not str and len(typed) < _TYPED_KEEP:
+                                typed[text_value] = value
                         if text_value == "" and (top[7] or top[3]):  # libyaml marks it
                             if top[7] or top[5] is None:  # elsewhere than ruamel.yaml
                                 raise _Fallback  # in a flow collection, or an empty key
