@@ -120,8 +120,8 @@ class PlanData:
             return None
         location = self.ctx.at(*path)
         if is_md_path(value):
-            file = resolve_inside(self.base_dir, value.strip(), location)
-            return NarrativeText(read_markdown(file, location), location, file)
+            file, text = markdown_file(self.ctx, self.base_dir, value.strip(), location)
+            return NarrativeText(text, location, file)
         return NarrativeText(value, location)
 
     # -- money -----------------------------------------------------------------------------
@@ -164,6 +164,24 @@ def plan_outline(ctx: "Run") -> Outline:
         except ConfigError as e:
             raise ConfigError(e.message, hint=e.hint, location=str(location)) from e
     return load_outline()
+
+
+def markdown_file(ctx: Run, base: Path, relative: str, location: Location
+                  ) -> tuple[Path, str]:
+    """The ``.md`` file ``relative`` (to ``base``) that a plan narrative names, and its text:
+    confined and read once per run (the plan's data and its image checks both need each one).
+    :class:`InputError` located at ``location`` when it cannot be used; only files that were
+    read are kept, so every caller is told."""
+    known = ctx.derived(_markdown_files)
+    hit = known.get((base, relative))
+    if hit is None:
+        file = resolve_inside(base, relative, location)
+        hit = known[(base, relative)] = (file, read_markdown(file, location))
+    return hit
+
+
+def _markdown_files(ctx: Run) -> dict[tuple[Path, str], tuple[Path, str]]:
+    return {}  # (base, relative) -> (file, text), filled by markdown_file
 
 
 def plan_data(ctx: Run) -> PlanData:

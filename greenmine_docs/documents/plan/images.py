@@ -74,7 +74,7 @@ def _narratives(ctx: "Run") -> Iterator[tuple[tuple[Any, ...], str]]:
 
 def check(ctx: "Run") -> Iterator[Finding]:
     from ...safety.markdown_limits import Budget, might_nest, parse, scan, too_deep
-    from .data import is_md_path, read_markdown, resolve_inside
+    from .data import is_md_path, markdown_file
 
     budget, spent = Budget(), False
     for path, text in _narratives(ctx):
@@ -82,8 +82,7 @@ def check(ctx: "Run") -> Iterator[Finding]:
         if is_md_path(text):
             location = ctx.at(*path)
             try:
-                file = resolve_inside(ctx.base_dir, text.strip(), location)
-                text = read_markdown(file, location)
+                file, text = markdown_file(ctx, ctx.base_dir, text.strip(), location)
             except InputError:
                 continue  # an unusable Markdown file is the plan checks' finding (GM-E407)
         if spent:
