@@ -171,13 +171,25 @@ def _plain(value: str, mark: Any) -> Any:
     return plain_scalar(constructor.construct_non_recursive_object(node))
 
 
-# plain scalars typed as a number, a date, a boolean or null (immutable values; text that only
-# starts like a number is not kept, nor a scalar that makes the fast path step aside: it
-# raises). The same few hundred recur in every mine (scores, years, dates, true/false), so
-# each is typed once per process.
+# plain scalars typed as a number, a date, a boolean or null, kept by their text: the same few
+# hundred recur in every mine (scores, amounts, years, dates, true/false), so each is typed
+# once per process. A date is kept as (year, month, day) and made anew each time it is read: a
+# date object met twice in the data would be written back by a YAML dumper as an anchor and an
+# alias (``&id001`` … ``*id001``); numbers and words are shared (dumpers never alias them).
+# Text that only starts like a number is not kept (it is mostly unique), nor a scalar that
+# makes the fast path step aside (it raises).
+_KEPT_TYPES = frozenset({int, float, bool, type(None)})
 _TYPED: dict[str, Any] = {}
 _TYPED_KEEP = 8192
 _UNTYPED = object()  # not in _TYPED
+
+
+def _keep_typed(typed: dict[str, Any], text: str, value: Any) -> None:
+    """Keep ``value``, the typed plain scalar ``text``, in ``typed`` (see :data:`_TYPED`)."""
+    if type(value) in _KEPT_TYPES:
+        typed[text] = value
+    elif type(value) is dt.date:
+        typed[text] = (value.year, value.month, value.day)
 
 
 def parse(text: str, source: Path
@@ -237,8 +249,10 @@ def _build(loader: Any, text: str, source: str
                         value = typed_get(text_value, typed_missing)
                         if value is typed_missing:
                             value = _plain(text_value, mark)
-                            if type(value) is not str and len(typed) < _TYPED_KEEP:
-                                typed[text_value] = value
+                            if len(typed) < _TYPED_KEEP:
+                                _keep_typed(typed, text_value, value)
+                        elif type(value) is tuple:  # a date: a new object each time
+                            value = dt.date(*value)
                         if text_value == "" and (top[7] or top[3]):  # libyaml marks it
                             if top[7] or top[5] is None:  # elsewhere than ruamel.yaml
                                 raise _Fallback  # in a flow collection, or an empty key
