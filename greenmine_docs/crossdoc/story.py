@@ -191,10 +191,10 @@ def _plan_sources(ctx: Run) -> Iterator[Source]:
     plan = ctx.submission.plan
     assert plan is not None
     for i, g in enumerate(plan.gaps):
-        text = f"{g.current}。{g.gap}"
-        if has_digit(text):
+        row = f"{g.current}。{g.gap}"
+        if has_digit(row):
             ref = str(g.indicator).strip()
-            yield Source(PLAN, f"差距分析第{ref}项", frozenset({ref}), plan.date, text,
+            yield Source(PLAN, f"差距分析第{ref}项", frozenset({ref}), plan.date, row,
                          partial(ctx.at, "plan", "gaps", i))
     for i, t in enumerate(plan.targets):
         if isinstance(t.current, (int, float)) and t.unit:
