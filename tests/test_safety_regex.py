@@ -193,6 +193,7 @@ PATTERNS: list[Rx] = [
     *held("render.outline", "_KEY", "match"), *held("render.outline", "_NUMBER_PREFIX", "sub"),
     *inline("render.outline", r"[\s\u3000]+", "sub"),
     *held("documents.plan.checks", "_RULES", "finditer"),
+    *inline("documents.plan.checks", r"\d", "search"),
     *held("docx.markdown", "_MANUAL_NUMBER", "sub"), *held("docx.markdown", "_CAPTION", "match"),
     *held("docx.markdown", "_CJK", "match"), *held("docx.markdown", "_NOT_PLAIN", "search"),
     *inline("docx.markdown", r"(.)\n(.)", "sub"),
