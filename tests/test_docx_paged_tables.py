@@ -137,7 +137,13 @@ def test_laid_out_by_libreoffice_no_table_part_runs_over_its_page(example, tmp_p
     (table_pdf,) = tmp_path.glob("*自查记录表.pdf")
     with pdfplumber.open(table_pdf) as pdf:
         last = (pdf.pages[-1].extract_text() or "").replace(" ", "")
+        pages = len(pdf.pages)
     assert "企业意见" in last and "自查结论" in last
+    # one page a part: none ran over onto a page of its own
+    (table_docx,) = tmp_path.glob("*自查记录表.docx")
+    breaks = Document(str(table_docx)).element.body.findall(
+        f"{qn('w:p')}/{qn('w:pPr')}/{qn('w:pageBreakBefore')}")
+    assert pages == len(breaks) + 1
 
 
 def _report_tables_fit_their_pages(report_pdf) -> None:
@@ -186,6 +192,41 @@ def test_self_check_merges_never_cross_a_page(tmp_path) -> None:
             assert merge is None or merge.get(qn("w:val")) == "restart"
         if _text(cells[0]).count(".") == 2:  # an item row: its labels are written again
             assert _text(cells[1]) and _text(cells[2])
+
+
+def test_a_part_that_starts_inside_a_merge_makes_room_for_its_label() -> None:
+    """A part that starts inside a merge writes its label again in its first row: that row
+    counts with the label's height there (``start_height``)."""
+    rows = [["甲"] for _ in range(20)]
+    plain = page_chunks([], rows, [20], 10.5, page_pt=100, heights=[10.0] * 20)
+    assert plain == [10]
+    # row 10 with a label of six lines
+    assert page_chunks([], rows, [20], 10.5, page_pt=100, heights=[10.0] * 20,
+                       start_height=lambda i: 60.0 if i == 10 else 0.0) == [10, 15]
+
+
+@pytest.mark.parametrize("example", ["shanxi-limestone", "inner-mongolia-coal"])
+def test_the_self_check_tables_first_page_takes_the_rows_that_fit(example, tmp_path) -> None:
+    """Below the header block and the prerequisites the first page holds the first two
+    indicator rows of both examples (LibreOffice lays them out with room to spare), not one
+    row and a quarter of the page empty: the rows are measured at their exact pitch, the part
+    leaves room for one line wrapped early, and the type area is whole grid lines."""
+    from click.testing import CliRunner
+
+    from conftest import EXAMPLES, run_cli
+    from greenmine_docs.docx.page import grid_pitches
+
+    out = tmp_path / "sc.docx"
+    assert run_cli(CliRunner(), "selfcheck", EXAMPLES / example / "mine.yaml",
+                   "-o", out).code == 0
+    doc = Document(str(out))
+    first_part = [el for el in doc.element.body.iterchildren() if el.tag == qn("w:tbl")][1]
+    ids = [_text(tr.find(qn("w:tc"))) for tr in first_part.findall(qn("w:tr"))]
+    assert "1.1.1" in ids and "1.1.2" in ids
+    section = doc.sections[0]
+    type_twips = section.page_height.twips - section.top_margin.twips \
+        - section.bottom_margin.twips
+    assert type_twips == 17 * grid_pitches()[0]  # LibreOffice uses whole grid lines of it
 
 
 def test_colon_paragraphs_and_short_lists_keep_with_what_follows() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple, Sequence
+from typing import Any, Callable, Literal, NamedTuple, Sequence
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement, parse_xml
@@ -535,10 +535,19 @@ def row_heights(rows: Sequence[Sequence[Any]], widths_mm: Sequence[float],
     return [_row_height(r, widths_mm, size, per_line) for r in rows]
 
 
+def at_exact_pitch(heights: Sequence[float], size: float) -> list[float]:
+    """:func:`row_heights` of rows of ``size`` pt at their lines' exact pitch
+    (:data:`LINE_PITCH_EM`) instead of the estimate's :data:`LINE_FACTOR`: for a table whose
+    parts leave room for a line wrapped early once per page instead (:func:`add_paged_table`)."""
+    return [(h - ROW_PADDING_PT) / LINE_FACTOR * LINE_PITCH_EM + ROW_PADDING_PT
+            for h in heights]
+
+
 def page_chunks(header_rows: Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]],
                 widths_mm: Sequence[float], size: float, page_pt: float,
                 first_page_pt: float | None = None, *, tail_pt: float = 0.0,
-                tail_rows: int = 1, heights: Sequence[float] | None = None) -> list[int]:
+                tail_rows: int = 1, heights: Sequence[float] | None = None,
+                start_height: Callable[[int], float] | None = None) -> list[int]:
     """Where a table is split so that each part fits a page of ``page_pt`` with the header rows
     repeated (the first part in ``first_page_pt``, when the table starts lower on its page):
     the indexes of the rows that begin a part after the first (empty when it fits).
@@ -546,7 +555,8 @@ def page_chunks(header_rows: Sequence[Sequence[Any]], rows: Sequence[Sequence[An
     ``tail_pt`` is what follows the table on its last page (a sign-off block): when the last
     part leaves no room for it, the last ``tail_rows`` rows start a new page and go with it,
     so it never stands on a page alone. ``heights``: the rows' :func:`row_heights`, when the
-    caller has them."""
+    caller has them; ``start_height``: a row's height when it begins a part, where that is
+    more (the labels of the merges it continues are written again in it)."""
     head = sum(row_heights(header_rows, widths_mm, size))
     if heights is None:
         heights = row_heights(rows, widths_mm, size)
@@ -556,6 +566,8 @@ def page_chunks(header_rows: Sequence[Sequence[Any]], rows: Sequence[Sequence[An
         if used + h > page_pt and i > (starts[-1] if starts else 0):
             starts.append(i)
             used = head
+            if start_height is not None:
+                h = max(h, start_height(i))
         used += h
     moved = len(rows) - tail_rows
     if tail_pt and used + tail_pt > page_pt and moved > (starts[-1] if starts else 0):
@@ -573,6 +585,33 @@ def _label_index(row: Sequence[Any], column: int) -> int | None:
     return None
 
 
+def _continued_merges(merges: Sequence[tuple[int, int, int]]) -> dict[int, list[tuple[int, int]]]:
+    """For each row inside a merge after its first: (first row, grid column) of those
+    merges."""
+    inside: dict[int, list[tuple[int, int]]] = {}
+    for first, last, column in merges:
+        for i in range(first + 1, last + 1):
+            inside.setdefault(i, []).append((first, column))
+    return inside
+
+
+def _starting_part(rows: Sequence[Sequence[Any]], inside: dict[int, list[tuple[int, int]]],
+                   a: int) -> list[Any]:
+    """Row ``a`` as it is written at the top of a part: with the label (the cell of its first
+    row) of every merge it continues (``inside``: :func:`_continued_merges`)."""
+    row = list(rows[a])
+    for first, column in inside.get(a, ()):
+        src, dst = _label_index(rows[first], column), _label_index(row, column)
+        if src is not None and dst is not None:
+            row[dst] = rows[first][src]
+    return row
+
+
+# a paged table's part leaves room for one line wrapped a character early, and the page break
+# paragraph above it (PAGE_BREAK_P: 1 pt)
+PAGE_BREAK_PT = 1.0
+
+
 def add_paged_table(container: Any, header: Sequence[Any], rows: Sequence[Sequence[Any]], *,
                     merges: Sequence[tuple[int, int, int]], page_pt: float,
                     first_page_pt: float, tail_pt: float = 0.0, tail_rows: int = 1,
@@ -581,24 +620,30 @@ def add_paged_table(container: Any, header: Sequence[Any], rows: Sequence[Sequen
     ``tail_pt`` and ``tail_rows`` for what follows it), every part after the first starting a
     new page with the header rows. A vertical merge never crosses a page: it is cut where the
     part ends and starts again on the next page with its label (the cell of its first row)
-    repeated."""
+    repeated.
+
+    The rows are measured at their exact line pitch (:func:`at_exact_pitch`), and each part
+    leaves room for one line more and the page break above it: the estimate's allowance of a
+    tenth of a line for every line left a quarter of the first page empty below one row."""
     widths = fit_widths(options.get("widths_mm"), len(header), options.get(
         "total_width_mm", TYPE_WIDTH_MM))
     size = options.get("font_size") or TABLE_SIZE
-    starts = page_chunks([header], rows, widths, size, page_pt, first_page_pt,
-                         tail_pt=tail_pt, tail_rows=tail_rows)
+    spare = size * LINE_PITCH_EM + PAGE_BREAK_PT
+    inside = _continued_merges(merges)
+
+    def start_height(i: int) -> float:
+        return at_exact_pitch(row_heights([_starting_part(rows, inside, i)], widths, size),
+                              size)[0]
+
+    starts = page_chunks([header], rows, widths, size, page_pt - spare, first_page_pt - spare,
+                         tail_pt=tail_pt, tail_rows=tail_rows,
+                         heights=at_exact_pitch(row_heights(rows, widths, size), size),
+                         start_height=start_height)
     bounds = [0, *starts, len(rows)]
     for n, (a, b) in enumerate(zip(bounds, bounds[1:])):
-        part = [list(r) for r in rows[a:b]]
-        local = []
-        for first, last, column in merges:
-            if last < a or first >= b:
-                continue
-            if first < a:  # the label again, at the top of the new page
-                src, dst = _label_index(rows[first], column), _label_index(part[0], column)
-                if src is not None and dst is not None:
-                    part[0][dst] = rows[first][src]
-            local.append((max(first, a) - a, min(last, b - 1) - a, column))
+        part = [_starting_part(rows, inside, a), *(list(r) for r in rows[a + 1:b])]
+        local = [(max(first, a) - a, min(last, b - 1) - a, column)
+                 for first, last, column in merges if not (last < a or first >= b)]
         if n:
             _page_break(container)
         add_table(container, header, part, merges=local, **options)

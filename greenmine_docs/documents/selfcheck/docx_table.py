@@ -1,9 +1,10 @@
 """The self-check record table as a Word document: A4 landscape, the same header block and the
 same grouped table as the Excel version (header row repeated on every page, first- and
 second-level indicators in vertically merged cells that do not cross a page: the first-level
-label is merged over each second-level group, and a group's rows are kept on one page), the
-engine's subtotals, totals and
-conclusion as text, and the sign-off blocks.
+label is merged over each second-level group; where a page cuts a group, its labels are
+written again at the top of the next), the engine's subtotals, totals and conclusion as text,
+and the sign-off blocks. Its type area is a whole number of the document grid's lines
+(:data:`GRID_ROWS`), which LibreOffice needs to use all of it.
 
 Built with the shared official-layout helpers in :mod:`greenmine_docs.docx` (styles, East
 Asian fonts written to ``w:eastAsia``, tables with repeated header rows).
@@ -18,6 +19,11 @@ from .core import AUTO_NA_NOTE, COLUMNS, HEADER_FIELDS, NOT_APPLICABLE, TABLE_TI
 TABLE_PT = 9.0  # 小五
 MARGIN_MM = 20  # a record table, not body text: narrower margins than GB/T 9704 leave room
 WIDTH_MM = 297 - 2 * MARGIN_MM
+# LibreOffice sets a page under the document grid (:func:`~greenmine_docs.docx.page.set_doc_grid`)
+# in whole grid lines, centred: of the 170 mm between 20 mm margins it used 16 lines (163 mm).
+# Top and bottom margins of 18.2 mm make the type area exactly 17 lines, in every reader.
+GRID_ROWS = 17
+PAGE_HEIGHT_TWIPS = 11906  # A4's short side
 SIGN_OFF_PT = 10.5  # 五号: the sign-off blocks are written by hand and stamped
 SPACE_AFTER_PT = 8.0  # the gap paragraph between the tables (:func:`_space_after`)
 WIDTHS_MM = [13, 17, 17, 52, 11, 14, 44, 27, 27, 21, 14]
@@ -39,7 +45,7 @@ def base_document() -> Any:
     numbers."""
     from ...docx.document import new_document
 
-    from docx.shared import Mm
+    from docx.shared import Mm, Twips
 
     doc = new_document(landscape=True, page_numbers=True, odd_even=False,
                        shared_styles=True)  # (no style of it is ever changed)
@@ -47,7 +53,8 @@ def base_document() -> Any:
     doc.core_properties.title = TABLE_TITLE
     section = doc.sections[0]
     section.left_margin = section.right_margin = Mm(MARGIN_MM)
-    section.top_margin = section.bottom_margin = Mm(MARGIN_MM)
+    top, bottom = _top_bottom_twips()
+    section.top_margin, section.bottom_margin = Twips(top), Twips(bottom)
     section.footer_distance = Mm(8)
     return doc
 
@@ -121,20 +128,38 @@ def _space_after(doc: Any) -> None:
     _par(doc, "", align=None, line_pt=SPACE_AFTER_PT, after_pt=0)
 
 
-def _above_table_pt(data: TableData) -> float:
-    """Estimated height of what precedes the main table on the first page: the title (22 pt
-    on 36 pt plus 12 pt after), the subtitle lines, the header block and the gap."""
-    from ...docx.tables import row_height_pt
+def _top_bottom_twips() -> tuple[int, int]:
+    """Top and bottom margins (twips) that leave a type area of :data:`GRID_ROWS` grid
+    lines."""
+    from ...docx.page import grid_pitches
 
-    lines = 2 if data.iset.reference_notice else 1
-    header = sum(row_height_pt([v for key, label in fields for v in (label, data.facts.text(key))],
-                               HEADER_WIDTHS_MM, TABLE_PT) for fields in HEADER_FIELDS)
-    return 48 + 16 * lines + header + 8
+    margins = PAGE_HEIGHT_TWIPS - GRID_ROWS * grid_pitches()[0]
+    return margins // 2, margins - margins // 2
+
+
+def page_pt() -> float:
+    """Height (pt) of the type area: :data:`GRID_ROWS` grid lines."""
+    from ...docx.page import grid_pitches
+
+    return GRID_ROWS * grid_pitches()[0] / 20
+
+
+def _above_table_pt(data: TableData) -> float:
+    """Height of what precedes the main table on the first page: the title (22 pt on 36 pt
+    plus 12 pt after), the subtitle lines (16 pt, the notice 14 pt), the header block (its
+    rows at their lines' exact pitch) and the gap under it. A line wrapped early here or in
+    the table's first part is left room for by the table
+    (:func:`~greenmine_docs.docx.tables.add_paged_table`)."""
+    from ...docx.tables import at_exact_pitch, row_heights
+
+    notice = 14 if data.iset.reference_notice else 0
+    rows = [[v for key, label in fields for v in (label, data.facts.text(key))]
+            for fields in HEADER_FIELDS]
+    header = sum(at_exact_pitch(row_heights(rows, HEADER_WIDTHS_MM, TABLE_PT), TABLE_PT))
+    return 48 + 16 + notice + header + SPACE_AFTER_PT
 
 
 def _main_table(doc: Any, data: TableData) -> None:
-    from docx.shared import Mm
-
     from ...docx.tables import Cell, add_paged_table
 
     n = len(COLUMNS)
@@ -206,7 +231,7 @@ def _main_table(doc: Any, data: TableData) -> None:
                      Cell(ratio, span=5, bold=True, align="left")])
     totals = _total_rows(data)
     rows += totals
-    page = Mm(210 - 2 * MARGIN_MM).pt
+    page = page_pt()
     # the totals and the conclusion go overleaf with the sign-off rather than leave it alone
     add_paged_table(doc, header, rows, merges=merges, page_pt=page,
                     first_page_pt=page - _above_table_pt(data), tail_pt=_sign_off_pt(data),
