@@ -171,6 +171,7 @@ def test_a_figure_moves_the_position_by_its_picture_and_caption(tmp_path) -> Non
     from PIL import Image
 
     from greenmine_docs.docx import Writer, new_document
+    from greenmine_docs.docx.writer import CAPTION_ROOM_PT
 
     image = tmp_path / "p.png"
     Image.new("RGB", (400, 200), "white").save(image)
@@ -181,7 +182,8 @@ def test_a_figure_moves_the_position_by_its_picture_and_caption(tmp_path) -> Non
     w.figure(image, "现场照片", width_mm=100)
     picture_pt = 50 / 25.4 * 72  # 100 mm wide, half as high
     assert w.cursor.lo == pytest.approx(picture_pt + 6 + 21, abs=0.5)
-    assert picture_pt + 6 + 36 < w.cursor.hi < picture_pt + 60
+    # the 3号 font's descent under the picture and a caption line's most
+    assert w.cursor.hi == pytest.approx(picture_pt + 6 + 8 + CAPTION_ROOM_PT, abs=0.5)
 
 
 def test_a_paragraph_announcing_a_table_is_kept_with_it_and_goes_overleaf_with_it() -> None:
@@ -220,3 +222,46 @@ def test_a_table_that_fits_a_page_starts_the_next_only_where_it_surely_does_not_
     needs = CAPTION_ROOM_PT + paging.parts()[0][1]
     page = w._page_pt()
     assert placed((page - needs - 1, page - needs + 1)) == (False, False)
+
+
+@pytest.mark.parametrize("text", [True, False])
+def test_text_known_to_end_its_page_stays_there_and_only_a_heading_goes_along(text: bool
+                                                                               ) -> None:
+    """The page is known to hold the heading and the text under it, and too little is left
+    for the table: the text ends the page and the table starts the next; a heading with no
+    text after it still goes overleaf with the table (it never ends a page)."""
+    doc, w = _report_writer()
+    w.page_break()  # a known page start
+    for _ in range(15 if text else 17):  # too little left for the table's first rows
+        w.paragraph("本段一行。")
+    w.heading(2, "一节")
+    if text:
+        w.paragraph("这一节的说明，" * 7)  # two lines
+    w.table(["编号", "内容", "说明"], ROWS, caption="评分表")
+    body = _children(doc)
+    caption = next(el for el in body if _text(el).startswith("表1"))
+    heading = next(el for el in body if _text(el).endswith("一节"))
+    assert _breaks_before(caption) is text
+    assert _breaks_before(body[body.index(heading) - 1]) is not text
+
+
+def test_a_table_that_fits_below_a_one_line_caption_is_placed_there_and_known(monkeypatch
+                                                                                ) -> None:
+    """A one-line caption takes at most :data:`CAPTION_ROOM_PT` (its 3 + 6 pt and a 小四 line
+    of 1.5 em): a table that fits the room below such a caption is placed there, and the
+    position after it stays known (a chart after the score summary is placed by it)."""
+    from greenmine_docs.docx.writer import CAPTION_ROOM_PT, caption_most_pt
+
+    assert CAPTION_ROOM_PT == caption_most_pt("续表12") < 30
+    assert caption_most_pt("表3  " + "长" * 40) == CAPTION_ROOM_PT + 18  # two lines
+    doc, w = _report_writer()
+    w.table(["编号", "内容", "说明"], ROWS[:40], caption="第一张")  # a known page start
+    paging = w._paging(["编号", "内容", "说明"], ROWS[:6], None, None)
+    needs = 3 + 6 + 1.5 * 12 + paging.parts()[0][1]  # the caption's spacing and line
+    page = w._page_pt()
+    w.cursor.lo, w.cursor.hi = page - needs - 30, page - needs - 2  # fits, 2 pt to spare
+    monkeypatch.setattr("greenmine_docs.docx.writer.GAP_PT", 0.0)  # (the gap under it)
+    w.table(["编号", "内容", "说明"], ROWS[:6], caption="第二张")
+    second = next(el for el in _children(doc) if _text(el).startswith("表2"))
+    assert not _breaks_before(second)
+    assert w.cursor.room(page, w.last_block()) is not None

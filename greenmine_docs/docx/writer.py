@@ -47,7 +47,10 @@ KEEP_LIST_ITEMS = 8  # a list this short is not split over two pages
 # a paragraph ending so announces what follows (a list, a table) and is kept with it
 ANNOUNCING_ENDINGS = ("：", ":", "下表。", "如下。")
 KEEP_TABLE_ROWS = 15  # a table this short is not split over two pages (in a report: any that fits)
-CAPTION_ROOM_PT = 36.0  # a table part's caption (表N / 续表N) line above it, with its spacing
+CAPTION_SPACE_PT = 9.0  # a caption's 3 pt before and 6 pt after
+# a 小四 caption line at most: single spacing, 1.5 em (Noto CJK's 1.45 em is the tallest)
+CAPTION_LINE_PT = 18.0
+CAPTION_ROOM_PT = CAPTION_SPACE_PT + CAPTION_LINE_PT  # a one-line caption (续表N) at most
 CAPTION_LEAST_PT = 21.0  # the least a caption takes: a 小四 line and its 3 + 6 pt spacing
 GAP_PT = 10.0  # the paragraph after a table (exact line spacing)
 FIGURE_SPACE_PT = 6.0  # before a figure's picture
@@ -59,8 +62,14 @@ LEGEND_PT = (10.0, 26.0)  # a chart's legend line of 8 pt, 2 pt before it: least
 START_ROOM_SHARE = 1 / 4
 START_ROWS = 3
 # a table that starts a page takes the heading before it along, and the text under the heading
-# if heading and text take at most this share of a page
+# if heading and text take at most this share of a page and may not all be on the page before
 LEAD_SHARE = 1 / 4
+
+
+def caption_most_pt(text: str) -> float:
+    """The most height (pt) a caption of ``text`` (its number included) takes: its lines at
+    :data:`CAPTION_CHARS_LINE` characters and its spacing."""
+    return CAPTION_SPACE_PT + max(1, math.ceil(len(text) / CAPTION_CHARS_LINE)) * CAPTION_LINE_PT
 
 
 class Writer:
@@ -99,9 +108,9 @@ class Writer:
         self.cursor = PageCursor()
         # the body paragraphs, list items and headings written last, one after the other:
         # (element, text, first-line indent in characters, the widest it may be, kept with what
-        # follows: a heading or a paragraph that announces it?) —
-        # what goes overleaf with a table there
-        self._lead: list[tuple[Any, str, float, float | None, bool]] = []
+        # follows: a heading or a paragraph that announces it?, the most height (pt) of its page
+        # used before it, None where not known) — what goes overleaf with a table there
+        self._lead: list[tuple[Any, str, float, float | None, bool, float | None]] = []
         # the size limits of narrative Markdown, over the whole document
         self.markdown_budget = Budget()
 
@@ -247,8 +256,10 @@ class Writer:
         if not sized:
             self.cursor.unknown()
             return
-        self._lead.append((element, text, indent, indent_most, kept))
-        if self.cursor.known(before):
+        known = self.cursor.known(before)
+        self._lead.append((element, text, indent, indent_most, kept,
+                           self.cursor.hi if known else None))
+        if known:
             self._advance(*text_pt(text, indent, indent_most), True)
 
     def heading(self, level: int, text: str, *, numbered: bool | None = None) -> None:
@@ -351,30 +362,31 @@ class Writer:
         paging = self._paging(header, rows, options["widths_mm"], options["font_size"])
         parts = paging.parts()
         room = self.cursor.room(self._page_pt(), self.last_block())
+        cap = caption_most_pt(f"表{self.tables + 1}  {caption}")
         if len(parts) == 1:
             # it fits a page: kept whole where it is if it fits what is left; it starts the
             # next page where it surely does not fit (said here, the position after it is
             # known); in between, and where the position is not known, the reader decides
             starts_page = False
-            if room is not None and room < CAPTION_ROOM_PT + parts[0][1]:
+            if room is not None and room < cap + parts[0][1]:
                 most_room = self._page_pt() - (self.cursor.lo or 0.0)
                 starts_page = most_room < CAPTION_LEAST_PT + paging.least_pt(parts[0][0])
                 if not starts_page:
                     self.cursor.unknown()
         else:  # longer than a page: it starts below the text when enough room is left there
-            first = self._first_part_room()
+            first = self._first_part_room(cap)
             below = paging.parts(first) if first is not None else []
             starts_page = not below or len(below[0][0]) < START_ROWS  # too few rows: a page
             if not starts_page:
                 parts = below
         # a table that fits a page takes the heading along only if it still fits whole
-        whole_pt = CAPTION_ROOM_PT + parts[0][1] if len(parts) == 1 else 0.0
+        whole_pt = cap + parts[0][1] if len(parts) == 1 else 0.0
         if starts_page and self._lead_to_new_page(leaving=whole_pt):
             # the heading before it (with its text) starts the page: the first part gets what
             # they leave of it
             room = self.cursor.room(self._page_pt(), self.last_block())
             assert room is not None
-            parts = paging.parts(room - CAPTION_ROOM_PT)
+            parts = paging.parts(room - cap)
             starts_page = False
         whole = len(parts) == 1
         self.tables += 1
@@ -390,15 +402,15 @@ class Writer:
             lo = paging.least_pt(part) if before and n == len(parts) - 1 else 0.0
             self._advance(lo, hi, before)
 
-    def _first_part_room(self) -> float | None:
-        """Room (pt) for a long table's first part below its caption where the table starts:
-        what :attr:`cursor` says is left of the page, when that is at least
-        :data:`START_ROOM_SHARE` of it (None: the table starts a page)."""
+    def _first_part_room(self, caption_pt: float) -> float | None:
+        """Room (pt) for a long table's first part below its caption (``caption_pt`` at
+        most) where the table starts: what :attr:`cursor` says is left of the page, when that
+        is at least :data:`START_ROOM_SHARE` of it (None: the table starts a page)."""
         page = self._page_pt()
         room = self.cursor.room(page, self.last_block())
         if room is None or room < page * START_ROOM_SHARE:
             return None
-        return room - CAPTION_ROOM_PT
+        return room - caption_pt
 
     def _paging(self, header: Sequence[Any], rows: Sequence[Sequence[Any]],
                 widths_mm: Sequence[float] | None, font_size: float | None) -> TablePaging:
@@ -417,27 +429,36 @@ class Writer:
             self.cursor.start_page(self.last_block())
         known = self.cursor.known(self.last_block())
         self.append_paragraph_xml(ppr, content)
-        self._advance(CAPTION_LEAST_PT, CAPTION_ROOM_PT, known)
+        self._advance(CAPTION_LEAST_PT, caption_most_pt(f"{kind}{number or ''}  {text}"), known)
 
     def _lead_to_new_page(self, *, leaving: float = 0.0) -> bool:
         """Start the page before the heading (and the text under it, up to
         :data:`LEAD_SHARE` of a page), or the paragraph announcing the table, written just
         before a table that starts a page, which would otherwise stay behind at the foot of the
         page before — if they leave at least ``leaving`` pt of the page. False when there is
-        none (or they would leave less)."""
+        none (or they would leave less).
+
+        Where :attr:`cursor` knows that all of them are on the page, the text under the heading
+        stays there, ending the page, and only the headings and announcing paragraphs after it
+        (:meth:`_kept_tail`) go: moving the text too left a third of a page empty."""
         lead = self._lead if self._lead and self._lead[-1][0] is self.last_block() else []
         # measured from the table back, only as far as the share allows (the text before a
         # table may be a whole narrative)
-        page, total, start, taken = self._page_pt(), 0.0, None, 0.0
+        page, total, start, taken = self._page_pt(), 0.0, 0, 0.0
         heights: list[tuple[float, float]] = []
-        for _, text, indent, most, kept in reversed(lead):
+        for _, text, indent, most, kept, _ in reversed(lead):
             heights.append(text_pt(text, indent, most))
             total += heights[-1][1]
             if total > page * LEAD_SHARE:
                 break
             if kept:
                 start, taken = len(heights), total  # the blocks from this one on, counted back
-        if start is None or page - taken < leaving:
+        if start:
+            used_before = lead[-start][5]
+            if used_before is not None and used_before + taken <= page:  # all on this page
+                start = self._kept_tail(lead, start)
+                taken = sum(hi for _, hi in heights[:start])
+        if not start or page - taken < leaving:
             return False
         lead[-start][0].addprevious(parse_xml(PAGE_BREAK_P))
         mark = self.last_block()
@@ -445,6 +466,16 @@ class Writer:
         for lo, hi in reversed(heights[:start]):
             self.cursor.add(lo, hi, page, mark, known_before=True)
         return True
+
+    @staticmethod
+    def _kept_tail(lead: Sequence[tuple[Any, ...]], most: int) -> int:
+        """How many of the last ``most`` blocks of ``lead`` are kept with what follows (a
+        heading, an announcing paragraph), counted back from the last: those never end a
+        page."""
+        count = 0
+        while count < most and lead[-1 - count][4]:
+            count += 1
+        return count
 
     def figure(self, image: str | Path | bytes, caption: str | None, *,
                width_mm: float | None = None, where: str = "") -> Any:
@@ -469,11 +500,11 @@ class Writer:
             self.cursor.unknown()
             return
         height = int(extent.get("cy")) / EMU_PER_PT + FIGURE_SPACE_PT
-        lines = math.ceil((len(caption) + 5) / CAPTION_CHARS_LINE) if caption else 0  # 图N
         self.cursor.add(height + (LEGEND_PT[0] if legend else 0.0)
                         + (CAPTION_LEAST_PT if caption else 0.0),
                         height + FIGURE_DESCENT_PT + (LEGEND_PT[1] if legend else 0.0)
-                        + lines * CAPTION_ROOM_PT, self._page_pt(), self.last_block(),
+                        + (caption_most_pt(f"图{self.figures}  {caption}") if caption else 0.0),
+                        self._page_pt(), self.last_block(),
                         known_before=True, whole=True)
 
     def resolve_image(self, src: str, where: str = "") -> Path:
