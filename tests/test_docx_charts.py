@@ -189,3 +189,30 @@ def test_escaping_and_columns():
     assert esc("<a>&\"") == "&lt;a&gt;&amp;&quot;"
     assert esc("a\x07b") == "ab"  # not representable in XML 1.0
     assert [column_letter(i) for i in (1, 2, 26, 27, 28)] == ["A", "B", "Z", "AA", "AB"]
+
+
+@pytest.mark.parametrize("left_mm, height_mm", [(None, 90), (200, 90), (74, 74), (50, 90)])
+def test_the_score_chart_is_set_lower_to_fit_the_room_known_to_be_left(left_mm, height_mm):
+    """Where the page is known to have room for the score chart at two thirds of its height
+    or more, but not at all of it, the chart takes that room and the next block starts a page
+    (a picture that does not fit went overleaf whole and left up to 40 % of a page empty);
+    with more room, less, or none known, it keeps its 90 mm."""
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    from greenmine_docs.docx.writer import FIGURE_DESCENT_PT, FIGURE_SPACE_PT, caption_most_pt
+
+    w = Writer(new_document(cover=False))
+    if left_mm is not None:
+        w.page_break()
+        caption = caption_most_pt("图1  各一级指标得分率与最低得分率对比")
+        w.cursor.lo = w.cursor.hi = w._page_pt() - Mm(left_mm).pt - FIGURE_SPACE_PT \
+            - FIGURE_DESCENT_PT - caption
+    add_score_chart(w, _result([("矿区环境", 0.9, 0.75, True)]))
+    extent = next(w.doc.element.body.iter(
+        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"))
+    assert round(int(extent.get("cy")) / Mm(1)) == height_mm
+    starts_page = w.last_block().find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is not None
+    assert starts_page is (height_mm < 90)
+    if starts_page:  # and the position there is known: the top of the page
+        assert (w.cursor.lo, w.cursor.hi) == (0.0, 0.0)

@@ -312,6 +312,17 @@ class Writer:
         self.append_paragraph_xml(NO_INDENT, '<w:r><w:br w:type="page"/></w:r>')
         self.cursor.start_page(self.last_block())
 
+    def page_filled(self) -> None:
+        """What follows starts a new page: the block just written fills what was surely left
+        of its page (a break in a paragraph of its own would take a line more there). A
+        paragraph of no height that starts the page (:data:`~.tables.PAGE_BREAK_P`)."""
+        block = self._block()
+        if block is None:
+            self.page_break()
+            return
+        insert_block(block._element, parse_xml(PAGE_BREAK_P))
+        self.cursor.start_page(self.last_block())
+
     # -- tables and figures -----------------------------------------------------------------
     @property
     def type_width_mm(self) -> float:
@@ -506,6 +517,18 @@ class Writer:
                         + (caption_most_pt(f"图{self.figures}  {caption}") if caption else 0.0),
                         self._page_pt(), self.last_block(),
                         known_before=True, whole=True)
+
+    def picture_room_mm(self, caption: str | None) -> float | None:
+        """The most height (mm) a figure's picture can have and still fit, with its caption
+        ``caption`` (numbered as the next figure), what :attr:`cursor` says is surely left of
+        the page (None: not known): :meth:`figure_added`'s most, the other way round."""
+        room = self.cursor.room(self._page_pt(), self.last_block())
+        if room is None:
+            return None
+        room -= FIGURE_SPACE_PT + FIGURE_DESCENT_PT
+        if caption:
+            room -= caption_most_pt(f"图{self.figures + 1}  {caption}")
+        return max(0.0, room) / Mm(1).pt
 
     def resolve_image(self, src: str, where: str = "") -> Path:
         """An image path from Markdown, relative to ``base_dir``; it must stay inside it (no

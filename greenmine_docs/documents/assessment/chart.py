@@ -8,6 +8,7 @@ indicator where nothing applies has no column and is labelled 不适用.
 """
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -83,8 +84,20 @@ def score_chart_xml(result: "ScoreResult", fonts: FontScheme = DEFAULT_FONTS) ->
     return chart_space(plot, legend_xml=legend(8, fonts), size=8, fonts=fonts)
 
 
+LEAST_HEIGHT_SHARE = 2 / 3  # of its height, the least the chart is set at to fit a page
+
+
 def add_score_chart(writer: Any, result: "ScoreResult", caption: str = CAPTION, *,
                     width_mm: float = 150, height_mm: float = 90) -> Any:
-    """The chart with its caption ``图N caption`` appended through ``writer``."""
-    return add_chart(writer, score_chart_xml(result, writer.fonts), caption,
-                     width_mm=width_mm, height_mm=height_mm)
+    """The chart with its caption ``图N caption`` appended through ``writer``. Where the page
+    is known to have room for it at no less than :data:`LEAST_HEIGHT_SHARE` of ``height_mm``
+    but not at all of it, it is set as high as that room: a picture that does not fit goes
+    overleaf whole, and left up to 40 % of the page empty under the score summary. What
+    follows it then starts the next page (the page is full as far as can be told)."""
+    room = writer.picture_room_mm(caption)
+    fitted = room is not None and height_mm * LEAST_HEIGHT_SHARE <= room < height_mm
+    last = add_chart(writer, score_chart_xml(result, writer.fonts), caption,
+                     width_mm=width_mm, height_mm=math.floor(room) if fitted else height_mm)
+    if fitted:
+        writer.page_filled()
+    return last
