@@ -120,10 +120,13 @@ def test_the_greenmine_process_looks_for_no_pydantic_plugins_unless_told(
     assert done.stdout.endswith(f"plugins {used!r}")
 
 
-def test_styling_by_look_gives_the_workbook_style_cell_gives() -> None:
+def test_styling_by_look_gives_the_workbook_style_cell_gives(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """The plain path styles a cell from its look's indexes, found once per workbook; the
     saved workbook is byte for byte the one per-cell style assignments give (parts left
-    ``None`` keep what the cell had, number formats included)."""
+    ``None`` keep what the cell had, number formats included). The clock is fixed: two saves
+    a second apart differ in their dates, which is not what this compares."""
+    monkeypatch.setenv("GREENMINE_FIXED_CLOCK", "2024-11-12T13:14:15")
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     from greenmine_docs.xlsx.book import OpenpyxlBook, look, style_cell
