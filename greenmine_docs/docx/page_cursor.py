@@ -24,9 +24,10 @@ import math
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from ..memo import remember
 from .styles import LINE_PITCH
 from .tables import (LINE_PITCH_EM, Cell, KeyedRows, cell_text, chars_per_line, header_rows_of,
-                     page_chunks, remember, row_heights, row_key, table_grid)
+                     page_chunks, row_heights, row_key, table_grid)
 
 CHARS_LINE = 28  # 3号 characters a body line holds (styles: the official 28 a line)
 CROSSING_SLACK_PT = 3 * LINE_PITCH  # lines moved overleaf by widow control and kept headings

@@ -16,6 +16,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
+from ..memo import remember
 from . import islands
 from .page import TYPE_WIDTH_MM
 from .styles import TABLE_SIZE
@@ -238,14 +239,6 @@ class KeyedRows(list[Sequence[Any]]):
     def __init__(self, rows: Sequence[Sequence[Any]], keys: Sequence[Any]) -> None:
         super().__init__(rows)
         self.row_keys = tuple(keys)
-
-
-def remember(memo: dict[Any, Any], key: Any, value: Any, most: int) -> Any:
-    """Put ``value`` in ``memo`` under ``key``, the oldest entry going when it holds ``most``."""
-    if len(memo) >= most:
-        del memo[next(iter(memo))]
-    memo[key] = value
-    return value
 
 
 # a row's XML in UTF-8 by (shape, header row?, kept with the next?, vertical merges, row key):

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections import OrderedDict
 from functools import lru_cache
 from typing import Any, Callable, Hashable, cast
 
+from ..memo import remember
 from .cells import column_letter
 from .styles import made
 
@@ -248,7 +248,7 @@ class SheetRecord:
 
 
 # blocks of writes recorded by once(): (the record, what writing it returned) by key
-_ONCE: OrderedDict[Hashable, tuple[SheetRecord, Any]] = OrderedDict()
+_ONCE: dict[Hashable, tuple[SheetRecord, Any]] = {}
 _ONCE_LOCK = threading.Lock()
 _ONCE_KEPT = 4096  # blocks (a table has a few dozen per layout)
 
@@ -268,9 +268,7 @@ def once(target: Any, key: Hashable, write: Callable[[Any], Any]) -> Any:
         record = SheetRecord(target.title)
         hit = (record, write(record))
         with _ONCE_LOCK:
-            _ONCE[key] = hit
-            while len(_ONCE) > _ONCE_KEPT:
-                _ONCE.popitem(last=False)
+            remember(_ONCE, key, hit, _ONCE_KEPT)
     record, result = hit
     if target.take(record):
         return result
