@@ -27,6 +27,7 @@ import threading
 import zipfile
 from collections import OrderedDict
 from itertools import compress
+from math import isfinite
 from operator import is_not, ne, or_
 from typing import Any, Callable, Hashable, Mapping, Sequence
 
@@ -112,8 +113,11 @@ class _SheetPart:
             self.bare[row] = _row_bare(attrs)
             self.whole[row] = "".join([self.opens[row], *cells.values(), "</row>"])
         self.order = sorted(self.rows)
-        # the part as pieces: head, each row in order, tail (a fill replaces changed rows)
-        self.rows_xml = [self.head, *(self.whole[r] for r in self.order), self.tail]
+        # the part as UTF-8 pieces, encoded once: head, each row in order, tail (a fill
+        # replaces the changed rows, encoding only those)
+        self.pieces = [self.head.encode("utf-8"),
+                       *(self.whole[r].encode("utf-8") for r in self.order),
+                       self.tail.encode("utf-8")]
         self.index = {r: i for i, r in enumerate(self.order, start=1)}
 
 
@@ -129,8 +133,15 @@ def _row_bare(attrs: dict[str, str]) -> str:
 
 def _row_tag(bare: str, height: float | None) -> str:
     if height:
-        return f'{bare} ht="{_openpyxl("safe_string")(height)}" customHeight="1">'
+        return f'{bare} ht="{_number(height)}" customHeight="1">'
     return bare + ">"
+
+
+def _number(value: Any) -> str:
+    """A number as openpyxl's ``safe_string`` writes it (a float without the call)."""
+    if value.__class__ is float:
+        return "%.16g" % value if isfinite(value) else ""
+    return _openpyxl("safe_string")(value)
 
 
 _OPENPYXL: dict[str, Any] = {}
@@ -186,8 +197,8 @@ def _cell_rest(value: Any) -> str:
         return f' t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>'
     if kind is int and -_EXACT_INT < value < _EXACT_INT:  # what safe_string gives, no import
         return f' t="n"><v>{value}</v></c>'
-    if kind is int or kind is float:
-        return f' t="n"><v>{_openpyxl("safe_string")(value)}</v></c>'
+    if kind is float or kind is int:
+        return f' t="n"><v>{_number(value)}</v></c>'
     if isinstance(value, Formula) or hasattr(value, "to_cell_value"):
         raise Mismatch("formulas and rich text belong in the skeleton")
     if isinstance(value, str):
@@ -275,8 +286,7 @@ class Skeleton:
         xml_by_part: dict[str, bytes] = {}
         missing: set = set()
         for title, rec in real.items():
-            xml = self._fill_sheet(title, rec, missing)
-            xml_by_part[self.sheet_parts[title]] = xml.encode("utf-8")
+            xml_by_part[self.sheet_parts[title]] = self._fill_sheet(title, rec, missing)
         if missing:
             raise _MissingStyles(missing)
         now = clock_now().strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -290,20 +300,21 @@ class Skeleton:
 
         return _package((info.filename, part(info.filename, data)) for info, data in self.parts)
 
-    def _fill_sheet(self, title: str, real: SheetRecord, missing: set) -> str:
+    def _fill_sheet(self, title: str, real: SheetRecord, missing: set) -> bytes:
+        """The sheet's XML (UTF-8) for ``real``: the skeleton's rows as they were encoded once,
+        the rows with changed cells or heights made anew (work in proportion to those)."""
         neutral, part = self.records[title], self.sheets[title]
         changed: dict[int, dict[int, str]] = {}
         nl, rl, rv = neutral.looks, real.looks, real.values
         styles, starts = self.styles, part.starts
         for pos in _changed(neutral, real, self.orders[title]):
-            row, col = pos >> _COL_BITS, pos & _COL_MASK
             lk = rl.get(pos)
-            if lk is nl.get(pos):
-                start = starts.get(pos)  # (the skeleton's cell: its reference and style)
-                if start is None:
-                    start = _cell_start(column_letter(col) + str(row), part.styles.get(pos))
-            else:
-                if lk is None:
+            start = starts.get(pos) if lk is nl.get(pos) else None
+            if start is None:  # (else: the skeleton's cell, its reference and style)
+                row, col = pos >> _COL_BITS, pos & _COL_MASK
+                if lk is nl.get(pos):
+                    style = part.styles.get(pos)
+                elif lk is None:
                     style = None  # no style: the default format
                 else:
                     style = styles.get(_look_key(lk))
@@ -311,41 +322,38 @@ class Skeleton:
                         missing.add(lk)
                         continue
                 start = _cell_start(column_letter(col) + str(row), style)
-            xml = start + _cell_rest(rv.get(pos))
-            new = changed.get(row)
+            new = changed.get(pos >> _COL_BITS)
             if new is None:
-                changed[row] = {col: xml}
-            else:
-                new[col] = xml
+                new = changed[pos >> _COL_BITS] = {}
+            new[pos & _COL_MASK] = start + _cell_rest(rv.get(pos))
         heights: dict[int, float | None] = {
             r: h for r, h in real.heights.items() if neutral.heights.get(r) != h}
         heights.update({r: None for r in neutral.heights if r not in real.heights})
         if (changed.keys() | heights.keys()) <= part.rows.keys():
             # the skeleton's rows, some of them changed
-            out = list(part.rows_xml)
+            out = list(part.pieces)
             index = part.index
             for r in changed.keys() | heights.keys():
                 out[index[r]] = self._row(part, r, changed.get(r), r in heights,
-                                          real.heights.get(r))
-            return "".join(out)
+                                          real.heights.get(r)).encode("utf-8")
+            return b"".join(out)
         # rows that are not in the skeleton (cells given a value or a height only now)
-        out = [part.head]
         rows = sorted(part.rows.keys() | changed.keys() | heights.keys())
+        pieces: list[bytes] = [part.pieces[0]]
         for r in rows:
             new = changed.get(r)
-            known = part.rows.get(r)
-            if known is not None:
+            if r in part.rows:
                 if new is None and r not in heights:
-                    out.append(part.whole[r])
+                    pieces.append(part.pieces[part.index[r]])
                 else:
-                    out.append(self._row(part, r, new, r in heights, real.heights.get(r)))
+                    pieces.append(self._row(part, r, new, r in heights,
+                                            real.heights.get(r)).encode("utf-8"))
                 continue
             new = new or {}
-            out.append(_row_tag(f'<row r="{r}"', real.heights.get(r)))
-            out.extend(new[c] for c in sorted(new))
-            out.append("</row>")
-        out.append(part.tail)
-        return "".join(out)
+            pieces.append("".join([_row_tag(f'<row r="{r}"', real.heights.get(r)),
+                                   *(new[c] for c in sorted(new)), "</row>"]).encode("utf-8"))
+        pieces.append(part.pieces[-1])
+        return b"".join(pieces)
 
     @staticmethod
     def _row(part: _SheetPart, r: int, new: dict[int, str] | None, new_height: bool,
