@@ -280,22 +280,16 @@ def _write_scores(book, iset: "IndicatorSet", heading: list[str], mine: "MinePro
     for cat in iset.categories:
         row += 1
         cat_row = row
-        group_rows = _group_rows(cat, cat_row)
-        # the indicators' rows with their sums (their number format is set after their items)
+        # the indicators' rows with their sums (their number format is set after their items;
+        # the rows' values are made only when the block is written, not when it is taken)
         once(t, ("scoresheet-category", digest, sheet, cat.id, row),
-             partial(_put, row=row, columns=SCORE_COLUMNS, st=st, font="bold", fill=_CAT_FILL,
-                     values={"id": cat.id, "text": f"{cat.name}（一级指标）",
-                             "points": cat.points, "kind": KIND_CATEGORY,
-                             **_sums(row, rows=group_rows)}))
+             partial(_category_row, row=row, cat=cat, st=st))
         first_item = row + 1
-        for grp, g_row in zip(cat.groups, group_rows):
+        for grp in cat.groups:
             row += 1
+            g_row = row
             once(t, ("scoresheet-group", digest, sheet, grp.id, row),
-                 partial(_put, row=row, columns=SCORE_COLUMNS, st=st, font="bold",
-                         fill=_GROUP_FILL,
-                         values={"id": grp.id, "text": f"{grp.name}（二级指标）",
-                                 "points": grp.points, "kind": KIND_GROUP,
-                                 **_sums(row, last=row + len(grp.items))}))
+                 partial(_group_row, row=row, grp=grp, st=st))
             for item in grp.items:
                 row += 1
                 entry = prefill.items.get(item.id) if prefill else None
@@ -348,6 +342,22 @@ def _write_scores(book, iset: "IndicatorSet", heading: list[str], mine: "MinePro
         ws.print_area = f"A1:{col_letter(SCORE_COLUMNS, 'remark')}{row}"
         ws.column_dimensions[col_letter(SCORE_COLUMNS, "kind")].hidden = True
     return cat_rows
+
+
+def _category_row(t: Any, *, row: int, cat: Any, st: Any) -> None:
+    """A first-level indicator's row ``row`` with the sums of its second-level rows."""
+    _put(t, row, SCORE_COLUMNS, {"id": cat.id, "text": f"{cat.name}（一级指标）",
+                                 "points": cat.points, "kind": KIND_CATEGORY,
+                                 **_sums(row, rows=_group_rows(cat, row))},
+         st, font="bold", fill=_CAT_FILL)
+
+
+def _group_row(t: Any, *, row: int, grp: Any, st: Any) -> None:
+    """A second-level indicator's row ``row`` with the sums of its item rows under it."""
+    _put(t, row, SCORE_COLUMNS, {"id": grp.id, "text": f"{grp.name}（二级指标）",
+                                 "points": grp.points, "kind": KIND_GROUP,
+                                 **_sums(row, last=row + len(grp.items))},
+         st, font="bold", fill=_GROUP_FILL)
 
 
 @lru_cache(maxsize=4096)

@@ -32,6 +32,7 @@ from functools import lru_cache, partial
 from types import SimpleNamespace
 from typing import Any, Callable, Hashable
 
+from ...memo import remember
 from ...scoring import Status, fmt_points
 from ...xlsx.write import (CachedWorkbook, Formula, OpenpyxlBook, Part, SkeletonCache,
                           add_validation, column_letter, content_digest, line_count, look,
@@ -382,8 +383,9 @@ def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
     digest = content_digest(data.iset)  # (the group and category rows depend on it alone)
     # the item rows' cells (as sh.put would write them, without its keyword handling): the
     # item's number, then columns D (text) to K in one call
-    t, cell, heights, text_width = sh.t, sh.cell, sh.heights, sh.widths[COL["text"]]
+    t, heights, text_width = sh.t, sh.heights, sh.widths[COL["text"]]
     c_id, c_text, c_open = COL["id"], COL["text"], HELPER_COLS["open"]
+    id_width, mine = sh.widths[c_id], data.mine
     if [k for k, _, _ in COLUMNS[c_text - 1:]] != list(_ITEM_ROW):
         raise AssertionError("the item row's columns are those of COLUMNS")
     center, left = sh.looks(h="center")[1], sh.looks()[1]
@@ -398,11 +400,12 @@ def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
         for grp in cat.groups:
             g_start = row
             for item in grp.items:
-                entry = sc.items.get(item.id) if sc else None
-                r = result.items.get(item.id) if result else None
-                na_by_set = data.mine is not None and not item.applies(data.mine)
-                cell(row, c_id, item.id, center)
-                rich, plain = texts[item.id]
+                iid = item.id
+                entry = sc.items.get(iid) if sc else None
+                r = result.items.get(iid) if result else None
+                na_by_set = mine is not None and not item.applies(mine)
+                t.put(row, c_id, iid, center)  # (its height: with the others', below)
+                rich, plain = texts[iid]
                 if na_by_set or (r is not None and r.status is Status.NOT_APPLICABLE):
                     value: Any = NOT_APPLICABLE
                 else:
@@ -413,19 +416,24 @@ def _items(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int:
                     given = [entry.situation or None, entry.problem or None,
                              entry.measure or None, entry.deadline, entry.responsible or None]
                 t.put_row(row, [rich, item.points, value, *given], looks, c_text)
-                # the row's height: as sh.need for the item's text, sh.fit for the others
+                # the row's height: as sh.fit for the number (text: an item's id is), sh.need
+                # for the item's text, sh.fit for the others
+                tallest = heights.get(row, 0.0)
+                if line_count(iid, id_width) * LINE_PT + 4 > tallest:
+                    tallest = line_count(iid, id_width) * LINE_PT + 4
                 lines = line_count(plain, text_width) * 0.9
                 for width, v in zip(measured, (value, *given[:3], given[4])):
                     if isinstance(v, str):  # (the input's text, or 不适用: never a Formula)
                         n = line_count(v, width)
                         if n > lines:
                             lines = n
-                if lines * LINE_PT + 4 > heights.get(row, 0.0):
-                    heights[row] = lines * LINE_PT + 4
+                if lines * LINE_PT + 4 > tallest:
+                    tallest = lines * LINE_PT + 4
+                heights[row] = tallest
                 if na_by_set and not given[0]:
                     sh.put(row, COL["situation"], AUTO_NA_NOTE, font=_styles().grey)
                 t.value(row, c_open, _open_formula(row))
-                layout.item_rows[item.id] = row
+                layout.item_rows[iid] = row
                 row += 1
             sh.once(("selfcheck-group", digest, grp.id, g_start, row),
                     partial(_group_total, sh, grp, g_start, row))
@@ -664,14 +672,29 @@ def _meta(target: Any, data: TableData, layout: Layout) -> None:
         ("mode", "blank" if data.blank else "filled"),
         ("mine_standard", data.mine.industry_standard if data.mine else ""),
         ("mine_method", data.mine.method if data.mine else ""),
-        ("layout", json.dumps({f.name: getattr(layout, f.name) for f in dc_fields(layout)},
-                              ensure_ascii=False)),
+        ("layout", _layout_json(layout)),
     ]
     blob = per_object("selfcheck-set-json", data.iset, _set_json)
     rows += [("indicator_set_data", blob[i:i + 30000]) for i in range(0, len(blob), 30000)]
     for i, (k, v) in enumerate(rows, start=1):
         target.value(i, 1, k)
         target.value(i, 2, v or "")  # text, whatever it looks like
+
+
+_LAYOUT_JSON: dict[tuple, str] = {}
+
+
+def _layout_json(layout: Layout) -> str:
+    """The layout as the meta sheet stores it (JSON), made once per layout: the tables of one
+    indicator set all have the same. Keyed by its content in order (JSON keeps the order)."""
+    key = tuple((f.name, tuple(v.items()) if isinstance(v, dict) else v)
+                for f in dc_fields(layout) for v in (getattr(layout, f.name),))
+    hit = _LAYOUT_JSON.get(key)
+    if hit is None:
+        hit = remember(_LAYOUT_JSON, key, json.dumps(
+            {f.name: getattr(layout, f.name) for f in dc_fields(layout)}, ensure_ascii=False),
+            64)
+    return hit
 
 
 def _set_json(iset: Any) -> str:
