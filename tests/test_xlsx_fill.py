@@ -373,7 +373,16 @@ def test_other_cells_or_merges_than_the_skeleton_are_a_mismatch():
         neutral.value(r, 1, r)
     for r in (2, 1):
         real.value(r, 1, 1.0 if r == 1 else r)  # 1.0 is written otherwise than 1
-    assert _changed(neutral, real, (list(neutral.values), [])) == {write.cell_key(1, 1)}
+    assert _changed(neutral, real, (list(neutral.values), [])) == ({write.cell_key(1, 1): 1.0},
+                                                                   set())
+    # a look changed but not the value: the cell is listed with its value, and among the looks
+    bold = write.look(fmt="0.00")
+    neutral, real = SheetRecord("a"), SheetRecord("a")
+    neutral.value(1, 1, 5)
+    real.put(1, 1, 5, bold)
+    neutral.apply(1, 1, write.look())
+    assert _changed(neutral, real, (list(neutral.values), list(neutral.looks))) == (
+        {write.cell_key(1, 1): 5}, {write.cell_key(1, 1)})
 
 
 def _block(t, looks):

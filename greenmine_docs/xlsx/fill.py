@@ -222,9 +222,10 @@ def _cell_rest(value: Any) -> str:
 
 
 def _changed(neutral: SheetRecord, real: SheetRecord,
-             order: tuple[list[int], list[int]]) -> set[int]:
-    """The cells whose value or look differ between the runs (:class:`Mismatch` when the runs
-    wrote other cells or merges). ``order``: the neutral run's cell keys, as listed in its
+             order: tuple[list[int], list[int]]) -> tuple[dict[int, Any], set[int]]:
+    """The cells whose value or look differ between the runs, with their value in ``real``
+    (``None``: none), and the cells among them whose look differs (:class:`Mismatch` when the
+    runs wrote other cells or merges). ``order``: the neutral run's cell keys, as listed in its
     ``values`` and ``looks``."""
     nv, rv, nl, rl = neutral.values, real.values, neutral.looks, real.looks
     if real.merges != neutral.merges:
@@ -236,17 +237,22 @@ def _changed(neutral: SheetRecord, real: SheetRecord,
         keys = list(compress(value_keys, map(is_not, rv.values(), nv.values())))
         real_values = list(map(rv.__getitem__, keys))
         neutral_values = list(map(nv.__getitem__, keys))
-        changed = set(compress(keys, map(or_, map(is_not, map(type, real_values),
-                                                  map(type, neutral_values)),
-                                          map(ne, real_values, neutral_values))))
+        cells = dict(compress(zip(keys, real_values),
+                              map(or_, map(is_not, map(type, real_values),
+                                           map(type, neutral_values)),
+                                  map(ne, real_values, neutral_values))))
         # looks are shared objects: compared by identity
-        changed.update(compress(look_keys, map(is_not, rl.values(), nl.values())))
-        return changed
-    if (rv.keys() | rl.keys()) != (nv.keys() | nl.keys()):
-        raise Mismatch(f"{real.title}: other cells than the skeleton's")
-    # the same cells in another order, or some given a value or a look in one run only
-    return {k for k in rv.keys() | rl.keys()
-            if not _same(rv.get(k), nv.get(k)) or rl.get(k) is not nl.get(k)}
+        looks = set(compress(look_keys, map(is_not, rl.values(), nl.values())))
+    else:
+        if (rv.keys() | rl.keys()) != (nv.keys() | nl.keys()):
+            raise Mismatch(f"{real.title}: other cells than the skeleton's")
+        # the same cells in another order, or some given a value or a look in one run only
+        written = rv.keys() | rl.keys()
+        looks = {k for k in written if rl.get(k) is not nl.get(k)}
+        cells = {k: rv.get(k) for k in written if not _same(rv.get(k), nv.get(k))}
+    for k in looks.difference(cells):
+        cells[k] = rv.get(k)
+    return cells, looks
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -305,14 +311,14 @@ class Skeleton:
         the rows with changed cells or heights made anew (work in proportion to those)."""
         neutral, part = self.records[title], self.sheets[title]
         changed: dict[int, dict[int, str]] = {}
-        nl, rl, rv = neutral.looks, real.looks, real.values
         styles, starts = self.styles, part.starts
-        for pos in _changed(neutral, real, self.orders[title]):
-            lk = rl.get(pos)
-            start = starts.get(pos) if lk is nl.get(pos) else None
+        cells, looks = _changed(neutral, real, self.orders[title])
+        for pos, value in cells.items():
+            start = None if pos in looks else starts.get(pos)
             if start is None:  # (else: the skeleton's cell, its reference and style)
                 row, col = pos >> _COL_BITS, pos & _COL_MASK
-                if lk is nl.get(pos):
+                lk = real.looks.get(pos)
+                if pos not in looks:
                     style = part.styles.get(pos)
                 elif lk is None:
                     style = None  # no style: the default format
@@ -325,7 +331,7 @@ class Skeleton:
             new = changed.get(pos >> _COL_BITS)
             if new is None:
                 new = changed[pos >> _COL_BITS] = {}
-            new[pos & _COL_MASK] = start + _cell_rest(rv.get(pos))
+            new[pos & _COL_MASK] = start + _cell_rest(value)
         heights: dict[int, float | None] = {
             r: h for r, h in real.heights.items() if neutral.heights.get(r) != h}
         heights.update({r: None for r in neutral.heights if r not in real.heights})
