@@ -189,11 +189,20 @@ def _header(t: Any, *, columns: tuple[Column, ...], st: Any) -> None:
 
 def _put(t, row: int, columns: tuple[Column, ...], values: dict[str, Any], st, *,
          font: str = "body", fill: str | None = None, inputs: tuple[str, ...] = ()) -> None:
-    """One row: values (text stays text; formulas are :class:`Formula`), borders, fills."""
-    lks, keys, (wrapped, widths) = _row_looks(columns, font, fill, inputs, st)
-    get = values.get
-    t.put_row(row, list(map(get, keys)), lks)
-    lines = max(map(line_count, map(get, wrapped), widths))
+    """One row: values by column key (text stays text; formulas are :class:`Formula`),
+    borders, fills."""
+    keys = _row_looks(columns, font, fill, inputs, st)[1]
+    _put_values(t, row, columns, list(map(values.get, keys)), st, font=font, fill=fill,
+                inputs=inputs)
+
+
+def _put_values(t, row: int, columns: tuple[Column, ...], values: list, st, *,
+                font: str = "body", fill: str | None = None, inputs: tuple[str, ...] = ()
+                ) -> None:
+    """:func:`_put` with the values in the columns' order."""
+    lks, _, (wrapped, widths) = _row_looks(columns, font, fill, inputs, st)
+    t.put_row(row, values, lks)
+    lines = max(map(line_count, map(values.__getitem__, wrapped), widths))
     t.height(row, max(18.0, 13.5 * lines + 4))
 
 
@@ -203,7 +212,7 @@ _ROW_LOOKS: dict[tuple, tuple] = {}
 def _row_looks(columns: tuple[Column, ...], font: str, fill: str | None,
                inputs: tuple[str, ...], st) -> tuple[tuple, tuple[str, ...], tuple]:
     """Each column's look in a row of this kind, the column keys and the wrapped columns'
-    keys and widths (worked out once per kind of row)."""
+    positions and widths (worked out once per kind of row)."""
     key = (id(columns), font, fill, inputs, id(st))
     hit = _ROW_LOOKS.get(key)
     if hit is None or hit[3] is not columns or hit[4] is not st:
@@ -214,7 +223,8 @@ def _row_looks(columns: tuple[Column, ...], font: str, fill: str | None,
                     for c in columns)
         # (the entry holds columns and st: their ids, in the key, stay theirs)
         hit = (lks, tuple(c.key for c in columns),
-               (tuple(c.key for c in columns if c.wrap), tuple(c.width for c in columns if c.wrap)),
+               (tuple(i for i, c in enumerate(columns) if c.wrap),
+                tuple(c.width for c in columns if c.wrap)),
                columns, st)
         if len(_ROW_LOOKS) >= 256:  # a few kinds of rows: never in practice
             _ROW_LOOKS.clear()
@@ -294,34 +304,22 @@ def _write_scores(book, iset: "IndicatorSet", heading: list[str], mine: "MinePro
                 row += 1
                 entry = prefill.items.get(item.id) if prefill else None
                 applies = item.applies(mine)
-                values = {
-                    "id": item.id, "text": item.text, "method": item.method,
-                    "points": item.points,
-                    "score": _score_value(entry) if applies else NOT_APPLICABLE,
-                    "deduction": _deduction(row),
-                    "check_method": (entry.check_method.value
-                                     if entry and entry.check_method else None),
-                    "observation": entry.observation if entry else None,
-                    "suggestion": entry.suggestion if entry else None,
-                    "reason": entry.deduction_reason if entry else None,
-                    "evidence": entry.evidence if entry else None,
-                    "photos": _photos_text(entry),
-                    "remark": entry.remark if entry else None,
-                    "kind": KIND_ITEM,
-                }
+                values = [item.id, item.text, item.method, item.points,  # as _ITEM_ROW
+                          _score_value(entry) if applies else NOT_APPLICABLE, _deduction(row),
+                          *(_entry_values(entry) if entry else _NO_ENTRY), KIND_ITEM]
                 if not applies:
-                    values["remark"] = (values["remark"] or
-                                        f"不适用（{item.applies_to.describe()}）")
-                    _put(t, row, SCORE_COLUMNS, values, st, fill=_NA_FILL)
+                    values[_REMARK] = (values[_REMARK] or
+                                       f"不适用（{item.applies_to.describe()}）")
+                    _put_values(t, row, SCORE_COLUMNS, values, st, fill=_NA_FILL)
                 elif mean_of:
-                    values["score"] = Formula(mean_formula(mean_of, f"{S}{row}",
-                                                           iset.score_decimals))
-                    _put(t, row, SCORE_COLUMNS, values, st)
+                    values[_SCORE] = Formula(mean_formula(mean_of, f"{S}{row}",
+                                                          iset.score_decimals))
+                    _put_values(t, row, SCORE_COLUMNS, values, st)
                     t.number_format(row, iS, _mean_format(iset.score_decimals))
                 else:
-                    _put(t, row, SCORE_COLUMNS, values, st,
-                         inputs=("score", "check_method", "observation", "reason",
-                                 "suggestion", "evidence", "photos", "remark"))
+                    _put_values(t, row, SCORE_COLUMNS, values, st,
+                                inputs=("score", "check_method", "observation", "reason",
+                                        "suggestion", "evidence", "photos", "remark"))
                     if ws is not None:  # (recording only: validations are in the skeleton)
                         _score_validation(ws, f"{S}{row}", f"{P}{row}", item.points,
                                           iset.score_decimals)
@@ -342,6 +340,22 @@ def _write_scores(book, iset: "IndicatorSet", heading: list[str], mine: "MinePro
         ws.print_area = f"A1:{col_letter(SCORE_COLUMNS, 'remark')}{row}"
         ws.column_dimensions[col_letter(SCORE_COLUMNS, "kind")].hidden = True
     return cat_rows
+
+
+# an item row's columns (values are listed in this order: SCORE_COLUMNS must agree)
+_ITEM_ROW = ("id", "text", "method", "points", "score", "deduction", "check_method",
+             "observation", "reason", "suggestion", "evidence", "photos", "remark", "kind")
+_SCORE, _REMARK = _ITEM_ROW.index("score"), _ITEM_ROW.index("remark")
+_NO_ENTRY = (None,) * 7  # check_method … remark of an item the input did not score
+if _ITEM_ROW != tuple(c.key for c in SCORE_COLUMNS):
+    raise AssertionError("an item row's values are listed in the order of SCORE_COLUMNS")
+
+
+def _entry_values(entry: Any) -> tuple:
+    """An item's scored values, ``check_method`` to ``remark`` (as :data:`_ITEM_ROW`)."""
+    return (entry.check_method.value if entry.check_method else None, entry.observation,
+            entry.deduction_reason, entry.suggestion, entry.evidence, _photos_text(entry),
+            entry.remark)
 
 
 def _category_row(t: Any, *, row: int, cat: Any, st: Any) -> None:
