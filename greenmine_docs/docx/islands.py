@@ -29,6 +29,8 @@ import os
 import re
 from typing import Any, Iterable
 
+from lxml import etree
+
 from .text import NSDECL_W
 
 TARGET = "gm-xml"
@@ -79,8 +81,6 @@ def island(part: Any, xml: Text, *, styles: Iterable[str] | None = None,
     outline level, section break or field of its own, whose text is that (as a TOC lists it):
     a TOC fill takes its entry from here and leaves the island as text
     (:func:`~greenmine_docs.docx.toc.packaged_headings`). Checked with the XML in the tests."""
-    from lxml import etree
-
     if _checking():
         check_canonical(as_str(xml))
         if styles is not None:
@@ -93,7 +93,26 @@ def island(part: Any, xml: Text, *, styles: Iterable[str] | None = None,
         getattr(part, _DECLARED)[key] = frozenset(styles)
     if heading is not None:
         getattr(part, _HEADINGS)[key] = heading
-    return etree.ProcessingInstruction(TARGET, str(key))
+    return instruction(str(key))
+
+
+_SPARE: list[Any] = []  # instructions made in one parse, not yet handed out
+SPARE_BATCH = 64
+
+
+def instruction(text: str) -> Any:
+    """``etree.ProcessingInstruction(TARGET, text)``, made cheaper: lxml makes a document of
+    its own for every node it creates alone (most of an island's cost, ~400 of them a mine), so
+    instructions are parsed :data:`SPARE_BATCH` at a time and handed out with their text set.
+    The same node: a tree that gets it moves it into its own document, as it would the other."""
+    try:
+        pi = _SPARE.pop()
+    except IndexError:  # (another thread may have taken the last one since a test for it)
+        made = list(etree.fromstring(f"<x>{f'<?{TARGET} ?>' * SPARE_BATCH}</x>"))
+        pi = made.pop()
+        _SPARE.extend(made)
+    pi.text = text
+    return pi
 
 
 def check_canonical(xml: str) -> None:
@@ -101,8 +120,6 @@ def check_canonical(xml: str) -> None:
     stands for: a part whose islands are all canonical can have its tree changed and be
     serialised again without parsing the islands (:func:`~greenmine_docs.docx.toc.fill_tocs`),
     giving the bytes a parse of the whole part would."""
-    from lxml import etree
-
     wrapped = f"<w:x {NSDECL_W}>{xml}</w:x>"
     root = etree.fromstring(wrapped.encode(),
                             etree.XMLParser(resolve_entities=False, huge_tree=True))
@@ -127,8 +144,6 @@ def check_declared(xml: str, styles: set[str]) -> None:
 def check_heading(xml: str, style_id: str, text: str) -> None:
     """Fail unless ``xml`` is one paragraph of style ``style_id`` whose text (its ``w:t``,
     joined and stripped) is ``text``, holding nothing of :data:`UNDECLARED`."""
-    from lxml import etree
-
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     root = etree.fromstring(f"<w:x {NSDECL_W}>{xml}</w:x>")
     style = root.find(f"{w}p/{w}pPr/{w}pStyle")
@@ -140,8 +155,6 @@ def check_heading(xml: str, style_id: str, text: str) -> None:
 
 
 def is_island(element: Any) -> bool:
-    from lxml import etree
-
     return element.tag is etree.PI and element.target == TARGET
 
 
@@ -192,7 +205,6 @@ def put_in(root: Any, table: dict[int, Text], keys: set[int] | None = None) -> N
     """Replace the islands under ``root`` (those of ``keys``, or all) by the elements their
     texts in ``table`` stand for."""
     from docx.oxml import parse_xml
-    from lxml import etree
 
     found = [e for e in root.iter(etree.PI) if e.target == TARGET
              and (keys is None or int(e.text) in keys)]

@@ -104,6 +104,7 @@ class Writer:
         self._keep_all = False  # inside kept_together()
         self._block_of: Any = None
         self._block_cache: Any = None
+        self._part_cache: Any = None
         # how far down its page the next block starts, where that can be told (reports' tables)
         self.cursor = PageCursor()
         # the body paragraphs, list items and headings written last, one after the other:
@@ -126,11 +127,17 @@ class Writer:
         if body is not self._block_of:
             self._block_cache = block_parent(body)
             self._block_of = body
+            self._part_cache = None
         return self._block_cache
 
     def _part(self) -> Any:
+        """The part of :meth:`_block` (of the body where that is None), looked up once: it
+        is three python-docx properties up."""
         block = self._block()
-        return block.part if block is not None else self.body.part
+        part = self._part_cache
+        if part is None:
+            part = self._part_cache = block.part if block is not None else self.body.part
+        return part
 
     def last_block(self) -> Any:
         """The body's last block (None: none, or not a body): what :attr:`cursor` checks that
@@ -179,10 +186,10 @@ class Writer:
         (:mod:`~greenmine_docs.docx.islands`). Returns the element put in the body.
         ``heading``: (style id, text) of a heading paragraph, for the TOC fill."""
         block = self._block()
-        if block is None or block._element.tag != _W_BODY or not islands.enabled(block.part):
+        if block is None or block._element.tag != _W_BODY or not islands.enabled(
+                part := self._part()):
             return self.add_paragraph_xml(ppr, content)._p  # a table cell keeps real paragraphs
-        element = islands.island(block.part, f"<w:p>{ppr_xml(ppr)}{content}</w:p>",
-                                 heading=heading)
+        element = islands.island(part, f"<w:p>{ppr_xml(ppr)}{content}</w:p>", heading=heading)
         insert_block(block._element, element)
         return element
 
