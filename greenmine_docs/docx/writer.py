@@ -356,8 +356,12 @@ class Writer:
         # breaks without its 续表 caption. Elsewhere a longer one flows, header repeated,
         # whatever its height: its rows' heights are not estimated.
         if not continued:
-            kept = len(rows) <= KEEP_TABLE_ROWS and \
-                len(self._paging(header, rows, widths_mm, font_size).parts()) == 1
+            kept = False
+            if len(rows) <= KEEP_TABLE_ROWS:
+                parts = self._paging(header, rows, widths_mm, font_size).parts()
+                kept = len(parts) == 1
+                if kept:
+                    rows = parts[0][0]  # the same rows, with their keys: not made again
             if caption:
                 self.tables += 1
                 self._caption("表", self.tables, caption)
