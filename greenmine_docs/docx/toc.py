@@ -134,7 +134,7 @@ class _Styles:
         self.ids = {(s.find(w("name")).get(w("val")) or "").lower(): sid
                     for sid, s in self.by_id.items() if s.find(w("name")) is not None}
         self._levels: dict[str | None, int | None] = {}
-        self._fonts: dict[str | None, Any] = {}
+        self._fonts: dict[str | None, str] = {}
 
     def _chain(self, style_id: str | None) -> Iterable[Any]:
         """The style and the styles it is based on, nearest first."""
@@ -160,28 +160,24 @@ class _Styles:
                 return int(lvl.get(w("val"), "9"))
         return None
 
-    def rfonts(self, style_id: str | None) -> Any:
+    def rfonts_xml(self, style_id: str | None) -> str:
         """``w:rFonts`` naming the East Asian and Latin fonts of a paragraph style (what the
-        entry runs carry, as every run the generators write does). One element per style:
-        callers copy it into their runs, never insert it."""
+        entry runs carry, as every run the generators write does), as XML."""
         if style_id not in self._fonts:
-            self._fonts[style_id] = self._rfonts(style_id)
+            self._fonts[style_id] = self._rfonts_xml(style_id)
         return self._fonts[style_id]
 
-    def _rfonts(self, style_id: str | None) -> Any:
+    def _rfonts_xml(self, style_id: str | None) -> str:
         found: dict[str, str] = {}
         for style in self._chain(style_id):
             fonts = style.find(f"{w('rPr')}/{w('rFonts')}")
             for attr in ("eastAsia", "ascii") if fonts is not None else ():
                 if fonts.get(w(attr)) and attr not in found:
                     found[attr] = fonts.get(w(attr))
-        el = etree.Element(w("rFonts"))
-        latin = found.get("ascii", "Times New Roman")
-        for attr, value in (("ascii", latin), ("hAnsi", latin),
-                            ("eastAsia", found.get("eastAsia", "仿宋")), ("cs", latin)):
-            el.set(w(attr), value)
-        el.set(w("hint"), "eastAsia")
-        return el
+        latin = _attr(found.get("ascii", "Times New Roman"))
+        return (f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" '
+                f'w:eastAsia="{_attr(found.get("eastAsia", "仿宋"))}" w:cs="{latin}" '
+                'w:hint="eastAsia"/>')
 
     @functools.cached_property
     def outlined(self) -> list[str]:
@@ -312,22 +308,27 @@ def _entry_ppr(template: Any, style_id: str | None, width: int, page: bool) -> A
     return ppr
 
 
-def _entry_runs(entry: TocEntry, rfonts: Any) -> list[Any]:
-    def run(child: Any) -> Any:
-        r = etree.Element(w("r"))
-        etree.SubElement(r, w("rPr")).append(copy.deepcopy(rfonts))
-        r.append(child)
-        return r
+def _text(text: str) -> str:
+    """``text`` as element content that parses back to exactly ``text`` (a CR too)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") \
+        .replace("\r", "&#13;")
 
-    text = etree.Element(w("t"))
-    text.text = entry.text
-    text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    runs = [run(text)]
+
+def _attr(text: str) -> str:
+    """``text`` as an attribute value in double quotes that parses back to exactly ``text``
+    (white space other than a space is not normalised away)."""
+    return _text(text).replace('"', "&quot;").replace("\t", "&#9;").replace("\n", "&#10;")
+
+
+def _entry_xml(entry: TocEntry, ppr: str, rfonts: str) -> str:
+    """The paragraph of one entry: properties ``ppr`` (XML), the text, and a tab and the page
+    number when it has one, each run with the fonts ``rfonts`` (XML)."""
+    run = f"<w:r><w:rPr>{rfonts}</w:rPr>"
+    out = [f'<w:p>{ppr}{run}<w:t xml:space="preserve">{_text(entry.text)}</w:t></w:r>']
     if entry.page is not None:
-        page = etree.Element(w("t"))
-        page.text = entry.page
-        runs += [run(etree.Element(w("tab"))), run(page)]
-    return runs
+        out.append(f"{run}<w:tab/></w:r>{run}<w:t>{_text(entry.page)}</w:t></w:r>")
+    out.append("</w:p>")
+    return "".join(out)
 
 
 def _clear_result(start: Any, end_p: Any, separate: Any, end: Any) -> None:
@@ -362,31 +363,33 @@ def _fill(field: _Field, entries: list[TocEntry], body: Any, styles: _Styles) ->
     template = start.find(w("pPr"))
     sect = None if template is None else template.find(w("sectPr"))  # moves to the last entry
     width = _text_width(start, body)
-    last: Any = None  # the paragraph of the last entry written, and the run it ends with
-    anchor: Any = None
-    pprs: dict[tuple[str | None, bool], Any] = {}  # each entry gets a copy of its kind's
+    # every entry's paragraph written as XML and parsed in one go: what building them element by
+    # element made (each element made alone is a document of its own for lxml)
+    pprs: dict[tuple[str | None, bool], str] = {}  # each kind's properties, as XML
+    xml = [f'<w:x xmlns:w="{W}">']
     for entry in entries:
         style_id = styles.toc_style(entry.level)
         kind = (style_id, entry.page is not None)
         if kind not in pprs:
-            pprs[kind] = _entry_ppr(template, style_id, width, entry.page is not None)
-        ppr = copy.deepcopy(pprs[kind])
-        runs = _entry_runs(entry, styles.rfonts(style_id))
-        if last is None:
-            last, anchor = start, separate
-            if template is not None:
-                start.replace(template, ppr)
-            else:
-                start.insert(0, ppr)
-            for r in runs:
-                anchor.addnext(r)
-                anchor = r
-        else:
-            p = etree.Element(w("p"))
-            p.append(ppr)
-            p.extend(runs)
-            last.addnext(p)
-            last = p
+            pprs[kind] = etree.tostring(_entry_ppr(template, style_id, width,
+                                                   entry.page is not None), encoding="unicode")
+        xml.append(_entry_xml(entry, pprs[kind], styles.rfonts_xml(style_id)))
+    xml.append("</w:x>")
+    made = list(etree.fromstring("".join(xml)))
+    # the first entry in the paragraph where the field begins, after its separator
+    ppr, *runs = made[0]
+    if template is not None:
+        start.replace(template, ppr)
+    else:
+        start.insert(0, ppr)
+    anchor = separate
+    for r in runs:
+        anchor.addnext(r)
+        anchor = r
+    last = start  # the paragraph of the last entry written
+    for p in made[1:]:
+        last.addnext(p)
+        last = p
     if end_p is start and last is not start:
         last.append(end)
     if sect is not None:
