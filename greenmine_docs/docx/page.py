@@ -19,10 +19,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from lxml import etree
 
+from ..memo import remember
 from .fields import add_page_number
 from .fonts import DEFAULT_FONTS, FontScheme
-from .text import set_style
+from .text import add_paragraph_xml, set_style
 
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
@@ -169,15 +171,45 @@ def section_break(container, base_sect_pr, *, landscape: bool = False):
     Returns the paragraph.
 
     To put content in landscape: ``section_break(c, base)`` (ends the portrait part), add the
-    content, ``section_break(c, base, landscape=True)`` (ends the landscape part)."""
-    par = container.add_paragraph()
-    sect_pr = copy.deepcopy(base_sect_pr)
+    content, ``section_break(c, base, landscape=True)`` (ends the landscape part).
+
+    The paragraph is what python-docx's ``add_paragraph``, ``first_line_indent = Pt(0)``,
+    ``space_before = space_after = Pt(0)`` and the copy appended to its ``w:pPr`` make
+    (:func:`_break_sect_pr`), written as XML and parsed once."""
+    key = (etree.tostring(base_sect_pr), landscape)
+    sect_xml = _BREAKS.get(key)
+    if sect_xml is None:
+        sect_xml = remember(_BREAKS, key, etree.tostring(
+            _break_sect_pr(base_sect_pr, landscape), encoding="unicode"), BREAKS_KEPT)
+    _hand_over_start(base_sect_pr)
+    return add_paragraph_xml(container, '<w:spacing w:before="0" w:after="0"/>'
+                             '<w:ind w:firstLine="0"/>' + sect_xml)
+
+
+# the section a break paragraph carries, as XML, by the base section's XML and the orientation:
+# every plan of a batch turns to landscape and back from the same template's section
+_BREAKS: dict[tuple[bytes, bool], str] = {}
+BREAKS_KEPT = 64
+
+
+def _hand_over_start(base_sect_pr) -> None:
+    """Remove from ``base_sect_pr`` what belongs to a section's start (a different first page, a
+    page-number restart): the copy a break paragraph carries has taken them over."""
     title_pg = base_sect_pr.find(qn("w:titlePg"))
     if title_pg is not None:
         base_sect_pr.remove(title_pg)
     pg = base_sect_pr.find(qn("w:pgNumType"))
     if pg is not None and qn("w:start") in pg.attrib:
         del pg.attrib[qn("w:start")]
+
+
+def _break_sect_pr(base_sect_pr, landscape: bool):
+    """The ``w:sectPr`` a break paragraph after a section of ``base_sect_pr`` carries: a copy
+    starting on the next page, turned to ``landscape`` or portrait (its page set up by
+    python-docx's section properties)."""
+    from docx.section import Section
+
+    sect_pr = copy.deepcopy(base_sect_pr)
     typ = sect_pr.find(qn("w:type"))
     if typ is None:
         typ = OxmlElement("w:type")
@@ -189,14 +221,6 @@ def section_break(container, base_sect_pr, *, landscape: bool = False):
         else:
             sect_pr.insert(0, typ)
     typ.set(qn("w:val"), "nextPage")
-
-    from docx.section import Section
-
     # setting the page needs no document part (python-docx's annotation asks for one)
     setup_page(Section(sect_pr, None), landscape=landscape)  # type: ignore[arg-type]
-    # the break paragraph itself: no indent, no spacing
-    pf = par.paragraph_format
-    pf.first_line_indent = Pt(0)
-    pf.space_before = pf.space_after = Pt(0)
-    par._p.get_or_add_pPr().append(sect_pr)
-    return par
+    return sect_pr
