@@ -205,6 +205,8 @@ PATTERNS: list[Rx] = [
             kind=XML),
     *inline("render.tpl", r"^<w:document\b", "sub", kind=XML),
     *held("docx.toc", "_LEVELS", "search"), *held("docx.toc", "_TOC_INSTR", "match"),
+    *held("docx.page_cursor", "_WIDE", "sub"),  # (as subn)
+    *held("docx.page_cursor", "_LONG_ASCII_RUN", "search"),
     *held("docx.pdf_fonts", "_SUBSET", "sub"),
     *inline("docx._lo_uno", r"(?<!\d)(\d+)$", "search"),
     # safety: Markdown limits, templates

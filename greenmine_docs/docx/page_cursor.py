@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -161,10 +162,16 @@ _LEAST: dict[Any, float] = {}
 MEASURED_KEPT = 1024
 
 
+# a wide character (CJK, full-width: from U+2E80 on), and six narrow characters in a row that
+# are not white space (a Latin word or number): found by the regex engine, not char by char
+_WIDE = re.compile("[\u2e80-\U0010ffff]")
+_LONG_ASCII_RUN = re.compile("[^\\s\u2e80-\U0010ffff]{6}")
+
+
 def ems_bounds(text: str) -> tuple[float, float]:
     """Width of ``text`` in ems, least and most: a CJK or full-width character one em, any
     other 0.25 to 0.65 (a space to a capital)."""
-    wide = sum(1 for ch in text if ord(ch) >= 0x2E80)
+    wide = _WIDE.subn("", text)[1]
     narrow = len(text) - wide
     return wide + 0.25 * narrow, wide + 0.65 * narrow
 
@@ -218,11 +225,7 @@ def _least_lines(text: str, per_line: int) -> int:
     return sum(max(1, math.ceil(ems_bounds(part)[0] / per_line)) for part in text.split("\n"))
 
 
-def _has_long_ascii_run(text: str, length: int = 6) -> bool:
-    """Whether ``text`` has ``length`` or more Latin letters, digits or marks in a row."""
-    run = 0
-    for ch in text:
-        run = run + 1 if ord(ch) < 0x2E80 and not ch.isspace() else 0
-        if run >= length:
-            return True
-    return False
+def _has_long_ascii_run(text: str) -> bool:
+    """Whether ``text`` has six or more Latin letters, digits or marks in a row (characters
+    below U+2E80 that are not white space)."""
+    return _LONG_ASCII_RUN.search(text) is not None
