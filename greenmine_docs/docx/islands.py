@@ -201,6 +201,18 @@ def materialize(part: Any, root: Any) -> None:
     put_in(root, getattr(part, _FLAG, None) or {})
 
 
+def put_back(part: Any, instruction: Any) -> Any:
+    """Put the element the island ``instruction`` of ``part`` stands for (one element: a
+    paragraph a builder kept as text) in its place, and return it. Its text stays in the part's
+    table, named by nothing."""
+    from docx.oxml import parse_xml
+
+    element, = parse_xml(f"<w:x {NSDECL_W}>{as_str(getattr(part, _FLAG)[int(instruction.text)])}"
+                         "</w:x>")
+    instruction.getparent().replace(instruction, element)
+    return element
+
+
 def put_in(root: Any, table: dict[int, Text], keys: set[int] | None = None) -> None:
     """Replace the islands under ``root`` (those of ``keys``, or all) by the elements their
     texts in ``table`` stand for."""

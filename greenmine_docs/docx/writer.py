@@ -16,6 +16,7 @@ from typing import Any, Iterator, Literal, Sequence
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
 
 from ..errors import InputError
 from ..safety.markdown_limits import Budget
@@ -185,13 +186,23 @@ class Writer:
         that allows it, it stays text until the package is written
         (:mod:`~greenmine_docs.docx.islands`). Returns the element put in the body.
         ``heading``: (style id, text) of a heading paragraph, for the TOC fill."""
-        block = self._block()
-        if block is None or block._element.tag != _W_BODY or not islands.enabled(
-                part := self._part()):
+        block = self._island_block()
+        if block is None:
             return self.add_paragraph_xml(ppr, content)._p  # a table cell keeps real paragraphs
-        element = islands.island(part, f"<w:p>{ppr_xml(ppr)}{content}</w:p>", heading=heading)
+        inner = ppr_xml(ppr) + content
+        element = islands.island(self._part(), f"<w:p>{inner}</w:p>" if inner else "<w:p/>",
+                                 heading=heading)  # (as lxml writes an empty one)
         insert_block(block._element, element)
         return element
+
+    def _island_block(self) -> Any:
+        """The document body paragraphs go into as text (:meth:`append_paragraph_xml`), or
+        None where they cannot: a table cell, a container python-docx fills, a part that does
+        not allow it."""
+        block = self._block()
+        if block is None or block._element.tag != _W_BODY or not islands.enabled(self._part()):
+            return None
+        return block
 
     # -- text -----------------------------------------------------------------------------
     def char_width(self, chars: float) -> Pt:
@@ -205,7 +216,9 @@ class Writer:
         """A body paragraph (style ``Normal`` unless given); every run gets its East Asian
         font. ``indent=False`` drops the two-character first-line indent. A paragraph that
         announces what follows (it ends with a colon, “下表。” or “如下。”:
-        :data:`ANNOUNCING_ENDINGS`) is kept with the next one."""
+        :data:`ANNOUNCING_ENDINGS`) is kept with the next one. Returns its python-docx
+        ``Paragraph``; in a document that allows it the paragraph stays text until a caller
+        reads that (:class:`_WrittenParagraph`)."""
         ppr: str | None = None
         style_id: str | None = None
         if style:
@@ -223,10 +236,28 @@ class Writer:
         if text:
             self.run_xml(out, text, style_id, bold=bold)
         before = self.last_block()
-        par = self.add_paragraph_xml(ppr, "".join(out))
-        self._text_written(before, par._p, text, 2.0 if indent else 0.0, kept=announces,
+        par: Any
+        if self._island_block() is not None:  # kept as text until a caller changes it
+            element = self.append_paragraph_xml(ppr, "".join(out))
+            par = _WrittenParagraph(self, element)
+        else:
+            par = self.add_paragraph_xml(ppr, "".join(out))
+            element = par._p
+        self._text_written(before, element, text, 2.0 if indent else 0.0, kept=announces,
                            sized=style is None)
         return par
+
+    def _materialized(self, island: Any) -> Any:
+        """The paragraph element ``island`` (a paragraph :meth:`append_paragraph_xml` kept as
+        text) stands for, put in its place in the body: for a caller that changes the
+        paragraph. What the Writer remembers of ``island`` (where :attr:`cursor` is, the text
+        before a table) then names the element."""
+        element = islands.put_back(self._part(), island)
+        if self.cursor.mark is island:
+            self.cursor.mark = element
+        self._lead = [(element, *rest) if el is island else (el, *rest)
+                      for el, *rest in self._lead]
+        return element
 
     def heading_number(self, level: int) -> str:
         """Advance the counters for a heading at ``level`` and return its number prefix."""
@@ -571,3 +602,24 @@ class Writer:
     def finish(self) -> None:
         """Return to portrait if the content ended in a landscape part."""
         self.section_break(landscape=False)
+
+
+
+class _WrittenParagraph(Paragraph):
+    """What :meth:`Writer.paragraph` returns for a paragraph it kept as text until the package
+    is written (:mod:`~greenmine_docs.docx.islands`): a python-docx ``Paragraph`` whose element
+    is made from the text, in the same place, the first time a caller reads it (to add runs,
+    set a style …); most callers never do."""
+
+    def __init__(self, writer: Writer, island: Any) -> None:  # (the element comes later)
+        self._parent = writer._block()
+        self._writer: Writer | None = writer
+        self._island: Any = island
+
+    @property
+    def _p(self) -> Any:  # type: ignore[override]
+        if self._writer is not None:
+            self._island, self._writer = self._writer._materialized(self._island), None
+        return self._island
+
+    _element = _p
