@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
+from .frozen import frozen
 from .severity import Severity
 
 __all__ = ["Finding", "Location", "Report", "Severity", "listing_key", "location_text",
            "make"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Location:
     """Where a finding is. YAML: file + line/column (1-based) + field path; Excel: file + sheet +
     cell; DOCX: file + part + paragraph/heading text. Unused parts stay ``None``."""

@@ -47,11 +47,12 @@ formatted with :func:`fmt_points` / :func:`fmt_ratio`.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from fractions import Fraction
 from typing import Mapping, Sequence
 
+from .frozen import frozen
 from .indicators.model import Category, Group, IndicatorSet, Item, MineProfile, Prerequisite
 from .indicators.numbers import fmt_points, fmt_ratio, fmt_score
 
@@ -76,7 +77,7 @@ _SCORED, _UNSCORED, _INVALID, _NA = (Status.SCORED, Status.UNSCORED, Status.INVA
                                      Status.NOT_APPLICABLE)
 
 
-@dataclass(frozen=True)
+@frozen
 class ItemScore:
     """What a caller knows about one item. ``reason``: why points were deducted, or (with
     ``not_applicable``) why the item does not apply."""
@@ -86,7 +87,7 @@ class ItemScore:
     reason: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Problem:
     kind: str  # unscored | out_of_range | no_reason | unknown_item | scored_not_applicable |
     #            na_without_reason | unknown_prerequisite | unruled_prerequisite | too_precise
@@ -94,7 +95,7 @@ class Problem:
     message: str
 
 
-@dataclass(frozen=True)
+@frozen
 class ItemResult:
     item: Item
     status: Status
@@ -112,7 +113,7 @@ class ItemResult:
         return self.item.points - self.score if self.status is _SCORED else 0.0
 
 
-@dataclass(frozen=True)
+@frozen
 class GroupResult:
     group: Group
     points: float
@@ -121,7 +122,7 @@ class GroupResult:
     items: tuple[ItemResult, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class CategoryResult:
     category: Category
     points: float
@@ -133,7 +134,7 @@ class CategoryResult:
     groups: tuple[GroupResult, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class PrerequisiteResult:
     prerequisite: Prerequisite
     met: bool | None
@@ -143,7 +144,7 @@ class PrerequisiteResult:
         return {True: "符合", False: "不符合", None: "未判定"}[self.met]
 
 
-@dataclass(frozen=True)
+@frozen
 class ScoreResult:
     indicator_set: IndicatorSet
     items: dict[str, ItemResult]

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Iterator
 
 from ..findings import Location
+from ..frozen import frozen
 
 # unit as written -> (canonical unit, factor to it); longest spellings first in the pattern
 _UNITS: dict[str, tuple[str, float]] = {
@@ -49,7 +49,7 @@ _NOT_CURRENT = ("提高到", "提高至", "提升到", "提升至", "降低到",
 _QUALIFIERS = ("已", "可", "未", "新增", "现有", "累计")
 
 
-@dataclass(frozen=True)
+@frozen
 class Statement:
     doc: str  # 实施方案 / 自查记录表 / 第三方评估
     where: str  # the part of the document: 差距分析1.2.1, 矿区环境现状 …
@@ -100,7 +100,7 @@ def _label_parts(label: str) -> tuple[str, str, bool, frozenset[str]]:
     return qualifier, core, any(j in core for j in _JOINED), frozenset(_bigrams(core))
 
 
-@dataclass(frozen=True)
+@frozen
 class Source:
     """A piece of text of one document, and what it is about."""
 

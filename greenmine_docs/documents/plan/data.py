@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import ConfigError, InputError
 from ...findings import Location
+from ...frozen import frozen
 from ...load.narrative import is_md_path, read_markdown
 from ...money import cents, money, split_by_year  # noqa: F401 — the plan modules import them from here
 from ...load.paths import resolve_inside
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from ...model.plan import ImplementationPlan, Task
 
 
-@dataclass(frozen=True)
+@frozen
 class CategoryRef:
     """A first-level indicator (一级指标) as the plan uses it."""
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...findings import Location
+from ...frozen import frozen
 from ...load.narrative import narrative_value
 from ...render.outline import SELF_EVALUATION_KIND as KIND
 from ...render.outline import load_outline, normalize_title
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 
 
-@dataclass(frozen=True)
+@frozen
 class Entry:
     """One item or prerequisite as the report shows it, and which section it came from."""
 
@@ -41,7 +42,7 @@ class Entry:
     reason: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class ProblemRow:
     problem: str
     items: tuple[str, ...]
