@@ -159,3 +159,31 @@ def test_the_pairs_left_out_are_never_the_same_quantity(labels) -> None:
     kept = list(_pairs_to_compare([group]))
     assert [p for p in every if same_quantity(*p)] == [p for p in kept if same_quantity(*p)]
     assert all(p in every for p in kept)
+
+
+# The patterns statements used before the look-behinds moved after the first digit, and the
+# label's Chinese tail before it was looked for in the last ten characters only.
+_OLD_QUANTITY_HEAD = r"(?<![\d.A-Za-z〔])(\d+(?:\.\d+)?)\s*"
+_OLD_ELEVATION = r"(?<![\d.])(\d{3,4})\s*(?:米\s*)?(平台|台阶|水平)"
+_OLD_CJK_TAIL = r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]+$"
+_NUMBER_PIECES = ["1", "12", "2023", "1245", "0.5", "8.", ".", " ", "  ", "\n", "A", "z", "〔",
+                  "〕", "%", "％", "公顷", "hm²", "平方米", "亩", "万吨/年", "吨", "米", "mg/m³",
+                  "平台", "台阶", "水平", "年", "约为", "已复垦", "绿化覆盖率", "，", "。", "１２",
+                  "矿区" * 6]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_NUMBER_PIECES), max_size=16))
+def test_statements_patterns_match_as_before(pieces) -> None:
+    """Quantities, elevations and labels are found exactly where the old patterns found them."""
+    from greenmine_docs.crossdoc.statements import _ELEVATION, _QUANTITY, _UNIT_RX, _cjk_tail
+
+    text = "".join(pieces)
+    old_quantity = _OLD_QUANTITY_HEAD + f"({_UNIT_RX})"
+    assert [(m.span(), m.groups()) for m in _QUANTITY.finditer(text)] == \
+        [(m.span(), m.groups()) for m in re.finditer(old_quantity, text)]
+    assert [(m.span(), m.groups()) for m in _ELEVATION.finditer(text)] == \
+        [(m.span(), m.groups()) for m in re.finditer(_OLD_ELEVATION, text)]
+    tail = text.rstrip()
+    m = re.search(_OLD_CJK_TAIL, tail)
+    assert _cjk_tail(tail) == (m.group(0)[-10:] if m else "")
