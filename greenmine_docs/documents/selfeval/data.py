@@ -11,7 +11,7 @@ for the same item or prerequisite they must agree (checked in :mod:`.checks`, GM
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ...findings import Location
@@ -62,16 +62,24 @@ class SelfEvalData:
     problems: list[ProblemRow]
     result: ScoreResult | None
     run: "Run"
+    # ref as written -> the first-level indicator it names (each ref recurs in every section)
+    _named: dict[str, "Category | None"] = field(default_factory=dict, repr=False,
+                                                  compare=False)
 
     @property
     def categories(self) -> tuple["Category", ...]:
         return self.iset.categories if self.iset is not None else ()
 
     def category(self, ref: str) -> "Category | None":
-        """The first-level indicator named by an id (``"1"``) or a name (``"矿区环境"``)."""
-        key = normalize_title(str(ref))
-        return next((c for c in self.categories
-                     if str(ref).strip() == c.id or key == normalize_title(c.name)), None)
+        """The first-level indicator named by an id (``"1"``) or a name (``"矿区环境"``),
+        looked up once a ref."""
+        named = self._named
+        if ref not in named:
+            key = normalize_title(str(ref))
+            named[ref] = next((c for c in self.categories
+                               if str(ref).strip() == c.id or key == normalize_title(c.name)),
+                              None)
+        return named[ref]
 
     def narrative(self, key: str, category: "Category | None" = None
                   ) -> tuple[str, Location] | None:
