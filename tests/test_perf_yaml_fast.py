@@ -126,16 +126,19 @@ def test_the_node_and_depth_limits_send_the_text_to_ruamel(monkeypatch, text, no
 def test_typed_scalars_are_kept_and_give_the_same_values() -> None:
     """Numbers, dates and words are typed once per process and read back the same; a date
     is a new object each time (one object twice in the data becomes an anchor and an alias
-    when dumped); text that only starts like a number is not kept, nor merge keys (the fast
-    path steps aside)."""
+    when dumped); short text that starts like one is kept as text (keys, item ids), longer
+    text that only starts like a number is not, nor merge keys (the fast path steps aside)."""
     import yaml
 
-    text = ("a: 12\nb: 0.25\nc: 2023-09-20\nd: true\ne: 2023年检查\nf: ~\n"
-            "g: 2023-09-20\nh: 1234567\ni: 1234567\n")
+    text = ("a: 12\nb: 0.25\nc: 2023-09-20\nd: true\ne: 2023年矿山地质环境年度检查\nf: ~\n"
+            "g: 2023-09-20\nh: 1234567\ni: 1234567\nname: 1.1.2\nj: 2023年检查\n")
     first = yaml_fast.parse(text, Path("t.yaml"))
     assert first is not None
     assert {"12", "0.25", "true", "~", "1234567", "2023-09-20"} <= set(yaml_fast._TYPED)
-    assert "2023年检查" not in yaml_fast._TYPED
+    assert yaml_fast._TYPED["name"] == "name" and yaml_fast._TYPED["1.1.2"] == "1.1.2"
+    assert yaml_fast._TYPED["2023年检查"] == "2023年检查"
+    assert "2023年矿山地质环境年度检查" not in yaml_fast._TYPED
+    assert first[0]["name"] == "1.1.2" and first[0]["j"] == "2023年检查"
     assert first[0]["c"] == first[0]["g"] == dt.date(2023, 9, 20)
     assert first[0]["c"] is not first[0]["g"]
     assert "&" not in yaml.safe_dump(first[0])  # nothing shared that a dumper would alias

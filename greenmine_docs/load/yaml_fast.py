@@ -176,9 +176,12 @@ def _plain(value: str, mark: Any) -> Any:
 # once per process. A date is kept as (year, month, day) and made anew each time it is read: a
 # date object met twice in the data would be written back by a YAML dumper as an anchor and an
 # alias (``&id001`` … ``*id001``); numbers and words are shared (dumpers never alias them).
-# Text that only starts like a number is not kept (it is mostly unique), nor a scalar that
-# makes the fast path step aside (it raises).
+# Short text that starts like one is kept too (``name``, ``title``, ``full_time``, item ids such
+# as ``1.1.2``, months ``2023-10``: keys and ids that recur, about 390 a mine); longer text that
+# only starts like a number is not (it is mostly unique), nor a scalar that makes the fast path
+# step aside (it raises).
 _KEPT_TYPES = frozenset({int, float, bool, type(None)})
+_KEPT_TEXT = 12  # characters at most
 _TYPED: dict[str, Any] = {}
 _TYPED_KEEP = 8192
 _UNTYPED = object()  # not in _TYPED
@@ -186,7 +189,7 @@ _UNTYPED = object()  # not in _TYPED
 
 def _keep_typed(typed: dict[str, Any], text: str, value: Any) -> None:
     """Keep ``value``, the typed plain scalar ``text``, in ``typed`` (see :data:`_TYPED`)."""
-    if type(value) in _KEPT_TYPES:
+    if type(value) in _KEPT_TYPES or (type(value) is str and len(text) <= _KEPT_TEXT):
         typed[text] = value
     elif type(value) is dt.date:
         typed[text] = (value.year, value.month, value.day)
