@@ -66,7 +66,9 @@ class Statement:
     written: str  # as the text writes it
     year: int | None  # a year named in the same sentence
     located: Any  # where the text is: a Location, or a function giving it (see ``location``)
-    clause: str = ""  # the words of the clause the number is in (for narrowing ``items``)
+    # the words of the clause the number is in, for narrowing ``items`` to the one the clause
+    # is about: only found when there are several (nothing to narrow otherwise)
+    clause: str = ""
 
     @property
     def location(self) -> Location:
@@ -146,6 +148,7 @@ def statements(src: Source) -> Iterator[Statement]:
     """Every quantity and elevation stated in ``src``."""
     if _DIGIT.search(src.text) is None:
         return  # most texts state no number at all: not even split into sentences
+    several = len(src.items) > 1  # the clause is needed to narrow them (see Statement)
     for sentence in _SENTENCE.finditer(src.text):
         s = sentence.group(0)
         if _DIGIT.search(s) is None:
@@ -163,13 +166,13 @@ def statements(src: Source) -> Iterator[Statement]:
             year = next((y for pos, y in reversed(years) if pos < start), None) if years else None
             yield Statement(src.doc, src.where, src.items, src.day, "quantity", label,
                             float(number) * factor, unit, f"{label}{number}{written_unit}",
-                            year, src.located, _clause(s, start, end))
+                            year, src.located, _clause(s, start, end) if several else "")
         if not any(word in s for word in _ELEVATION_WORDS):
             continue  # what every elevation ends with, found by plain substring scans
         for m in _ELEVATION.finditer(s):
             yield Statement(src.doc, src.where, src.items, src.day, "elevation", m.group(2),
                             float(m.group(1)), "米", m.group(0), None, src.located,
-                            _clause(s, m.start(), m.end()))
+                            _clause(s, m.start(), m.end()) if several else "")
 
 
 def _clause(sentence: str, start: int, end: int) -> str:
