@@ -42,7 +42,8 @@ _DIGIT = re.compile(r"\d")  # what _QUANTITY and _ELEVATION cannot match without
 # a match (truthy) when a text can state a quantity or an elevation at all: a text without a
 # digit is not even made a Source (most of a mine's texts, about two in three)
 has_digit = _DIGIT.search
-_CJK_TAIL = re.compile(r"[\u4e00-\u9fff]+\Z")  # on a label's last ten characters only
+# tried at run starts only (linear on any text); applied to a label's last ten characters
+_CJK_TAIL = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]+$")
 
 # words between a label and its number: dropped (longest first)
 _FILLERS = ("约为", "约", "为", "仅为", "仅", "共计", "合计", "累计", "共", "计", "是", "达", "由")
