@@ -47,6 +47,7 @@ formatted with :func:`fmt_points` / :func:`fmt_ratio`.
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import field
 from enum import Enum
 from fractions import Fraction
@@ -231,6 +232,32 @@ def _as_float(parts: dict[int, int]) -> float:
     return float(_combined(parts))
 
 
+def _over_one(parts: dict[int, int]) -> tuple[int, int]:
+    """The exact sum of ``parts`` (:func:`_exact_parts`) as a numerator over a positive common
+    denominator, not reduced: what a category needs of its sums (floats, one ratio, one
+    comparison) in integer arithmetic, without a Fraction (which reduces by a gcd each time)."""
+    if len(parts) == 1:
+        for d, n in parts.items():
+            return n, d
+    common = math.lcm(*parts) if parts else 1
+    return sum(n * (common // d) for d, n in parts.items()), common
+
+
+def _category_ratio(score_n: int, score_d: int, app_n: int, app_d: int, min_ratio: float
+                    ) -> tuple[float | None, bool]:
+    """A category's score rate (score ÷ applicable points, None when nothing applies) as a
+    float, and whether it reaches ``min_ratio``: exactly as with Fractions (the quotient of two
+    integers is correctly rounded, reduced or not; the comparison is cross-multiplied over
+    positive denominators)."""
+    if not app_n:
+        return None, True
+    num, den = score_n * app_d, score_d * app_n
+    if den < 0:
+        num, den = -num, -den
+    q_n, q_d = _ratio(min_ratio)
+    return num / den, num * q_d >= q_n * den
+
+
 def _merge(into: dict[int, int], parts: dict[int, int]) -> None:
     for d, n in parts.items():
         into[d] = into.get(d, 0) + n
@@ -251,7 +278,8 @@ def score(indicator_set: IndicatorSet, items: Mapping[str, ItemScore] | None = N
     item_results: dict[str, ItemResult] = {}
     cat_results: list[CategoryResult] = []
     decimals = indicator_set.score_decimals
-    raw_total = applicable_total = Fraction(0)
+    raw_parts: dict[int, int] = {}  # the exact sums of every category, as below
+    applicable_parts: dict[int, int] = {}
     for cat in indicator_set.categories:
         group_results = []
         pts_parts: dict[int, int] = {}
@@ -275,15 +303,15 @@ def score(indicator_set: IndicatorSet, items: Mapping[str, ItemScore] | None = N
             _exact_parts((grp.points,), pts_parts)
             _merge(app_parts, g_app)
             _merge(score_parts, g_score)
-        c_pts, c_app, c_score = (_combined(pts_parts), _combined(app_parts),
-                                 _combined(score_parts))
-        ratio = (c_score / c_app) if c_app else None
-        passed = ratio is None or ratio >= _q(cat.min_ratio)
-        cat_results.append(CategoryResult(cat, float(c_pts), float(c_app), float(c_score),
-                                          None if ratio is None else float(ratio),
-                                          cat.min_ratio, passed, tuple(group_results)))
-        raw_total += c_score
-        applicable_total += c_app
+        app_n, app_d = _over_one(app_parts)
+        score_n, score_d = _over_one(score_parts)
+        ratio, passed = _category_ratio(score_n, score_d, app_n, app_d, cat.min_ratio)
+        cat_results.append(CategoryResult(cat, _as_float(pts_parts), app_n / app_d,
+                                          score_n / score_d, ratio, cat.min_ratio, passed,
+                                          tuple(group_results)))
+        _merge(raw_parts, score_parts)
+        _merge(applicable_parts, app_parts)
+    raw_total, applicable_total = _combined(raw_parts), _combined(applicable_parts)
     full = _q(indicator_set.total_points)
     total = raw_total * full / applicable_total if applicable_total else Fraction(0)
 

@@ -253,3 +253,37 @@ def test_sums_are_exact_and_their_floats_are_the_fractions(values) -> None:
                  for v in values), Fraction(0))
     assert _combined(parts) == exact
     assert _as_float(parts) == float(exact)
+
+
+_NUMBERS = st.lists(st.one_of(st.integers(-10**6, 10**6),
+                              st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)),
+                    max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_NUMBERS, _NUMBERS, st.floats(0, 1))
+def test_category_sums_and_rate_in_integers_are_the_fractions(scores, points, min_ratio) -> None:
+    """A category's sums over one denominator and its rate and pass, worked out in integers,
+    are what the Fractions give: the same floats, the same comparison (signs included)."""
+    from greenmine_docs.scoring import _category_ratio, _combined, _exact_parts, _over_one
+
+    score_parts, app_parts = _exact_parts(scores), _exact_parts(points)
+    score_n, score_d = _over_one(score_parts)
+    app_n, app_d = _over_one(app_parts)
+    c_score, c_app = _combined(score_parts), _combined(app_parts)
+    assert score_d > 0 and app_d > 0
+    assert Fraction(score_n, score_d) == c_score and Fraction(app_n, app_d) == c_app
+    assert (score_n / score_d, app_n / app_d) == (float(c_score), float(c_app))
+    if c_app and abs(c_score / c_app) > 2 ** 1024:  # beyond floats (no input gets there): both
+        with pytest.raises(OverflowError):  # raise
+            float(c_score / c_app)
+        with pytest.raises(OverflowError):
+            _category_ratio(score_n, score_d, app_n, app_d, min_ratio)
+        return
+    ratio, passed = _category_ratio(score_n, score_d, app_n, app_d, min_ratio)
+    if not c_app:
+        assert (ratio, passed) == (None, True)
+    else:
+        exact = c_score / c_app
+        assert ratio == float(exact)
+        assert passed == (exact >= Fraction(repr(min_ratio)))
