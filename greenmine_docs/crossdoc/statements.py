@@ -195,14 +195,21 @@ def same_quantity(a: Statement, b: Statement) -> bool:
     item in common."""
     if a.kind != b.kind or a.unit != b.unit:
         return False
-    qa, x, joined_a, bx = _label_parts(a.label)
-    qb, y, joined_b, by = _label_parts(b.label)
-    if qa != qb:
-        return False
-    if a.items and b.items and not (a.items & b.items):
+    if a.items and b.items and a.items.isdisjoint(b.items):
         return False
     if a.kind == "elevation":
-        return bool(a.items & b.items)
+        return bool(a.items & b.items) and _label_parts(a.label)[0] == _label_parts(b.label)[0]
+    return _same_label(a.label, b.label)
+
+
+@lru_cache(maxsize=8192)
+def _same_label(a: str, b: str) -> bool:
+    """What :func:`same_quantity` asks of two quantities' labels, worked out once a pair of
+    labels (it compares every pair of a mine's statements, and the labels recur)."""
+    qa, x, joined_a, bx = _label_parts(a)
+    qb, y, joined_b, by = _label_parts(b)
+    if qa != qb:
+        return False
     if joined_a or joined_b:  # “边坡和停用排土场”: a sum is not its parts
         return x == y
     if x.endswith("率") or y.endswith("率"):
