@@ -175,13 +175,20 @@ def sources(ctx: Run) -> Iterator[Source]:
     sc = s.self_check
     if sc is not None and sc.check_date is not None:
         for ref, e in sc.items.items():
-            text = "。".join(x for x in (e.situation, e.problem) if x)
+            text = _joined(e.situation, e.problem)
             if has_digit(text):
                 yield Source(SELF_CHECK, f"第{ref}项", frozenset({ref}), sc.check_date, text,
                              partial(ctx.at, "self_check", "items", ref))
     a = s.assessment
     if a is not None:
         yield from _assessment_sources(ctx)
+
+
+def _joined(first: str | None, second: str | None) -> str:
+    """``"。".join`` of the two that are not empty (once for each item of two sections)."""
+    if first and second:
+        return f"{first}。{second}"
+    return first or second or ""
 
 
 def _plan_sources(ctx: Run) -> Iterator[Source]:
@@ -225,7 +232,7 @@ def _assessment_sources(ctx: Run) -> Iterator[Source]:
     scores = scored.given if scored is not None else None
     if scores is not None:
         for ref, e in scores.items.items():
-            text = "。".join(x for x in (e.deduction_reason, e.remark) if x)
+            text = _joined(e.deduction_reason, e.remark)
             if has_digit(text):
                 yield Source(ASSESSMENT, f"第{ref}项评分", frozenset({ref}), day, text,
                              partial(scores.where, "item", ref))
