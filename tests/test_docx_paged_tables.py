@@ -53,9 +53,10 @@ def test_what_follows_a_table_takes_its_last_rows_overleaf_when_it_does_not_fit(
     # a block of six rows' height does not: the last three rows go overleaf with it
     assert page_chunks(header, rows, [20, 100], 10.5, page_pt=page, tail_pt=6 * h,
                        tail_rows=3) == [10, 20, 22]
-    # never a part that starts where the last one did
+    # never a part that starts where the last one did (the last part has two rows at least:
+    # row 20 alone takes row 19 along, and the block fits below them)
     assert page_chunks(header, rows[:21], [20, 100], 10.5, page_pt=page, tail_pt=6 * h,
-                       tail_rows=3) == [10, 20]
+                       tail_rows=3) == [10, 19]
 
 
 @pytest.fixture(scope="module")
@@ -337,6 +338,38 @@ def test_which_tables_are_kept_on_one_page() -> None:
         assert fits == ([True] * 24 + [False] if report else [False] * 25)
         # longer than a page: it flows (in a report: parts with 续表, each flowing)
         assert (len(longer) > 1 if report else len(longer) == 1) and not any(map(any, longer))
+
+
+def test_a_group_title_row_never_ends_a_part() -> None:
+    """A group's title row that would be the last row of a part starts the next one, with its
+    first item (the coal example's 续表12 had 科技创新与智能矿山's title at the foot of a page
+    and its items overleaf)."""
+    rows: list[list[object]] = [["1", "甲"] for _ in range(30)]
+    rows[9] = [Cell("第二组（共3项）", span=2, bold=True)]
+    heights = [10.0] * 30  # ten rows a page
+    assert page_chunks([], rows, [20, 100], 10.5, page_pt=100, heights=heights) == [9, 19, 28]
+    # not a title: ten rows a part
+    plain = [["1", "甲"] for _ in range(30)]
+    assert page_chunks([], plain, [20, 100], 10.5, page_pt=100, heights=heights) == [10, 20]
+    # a title row as the table's first row has no part before it to leave
+    assert page_chunks([], rows[9:29], [20, 100], 10.5, page_pt=100, heights=heights[9:29]) \
+        == [10]
+    # the rows a sign-off block takes overleaf take their group's title along
+    rows[21] = rows[9]
+    assert page_chunks([], rows[:25], [20, 100], 10.5, page_pt=100, heights=heights[:25],
+                       tail_pt=50, tail_rows=3) == [9, 19, 21]
+
+
+def test_the_last_part_has_two_rows_at_least() -> None:
+    """A split table's last part takes a row from the part before rather than stand alone
+    overleaf (a 小计 or 合计 row under the header)."""
+    header = [["编号", "内容"]]
+    rows = [["1", "甲" * 30]] * 22
+    h = row_height_pt(rows[0], [20, 100], 10.5)
+    head = row_height_pt(header[0], [20, 100], 10.5)
+    page = head + 10 * h + 1
+    assert page_chunks(header, rows[:21], [20, 100], 10.5, page_pt=page) == [10, 19]
+    assert page_chunks(header, rows, [20, 100], 10.5, page_pt=page) == [10, 20]
 
 
 @settings(max_examples=200, deadline=None)

@@ -536,6 +536,23 @@ def at_exact_pitch(heights: Sequence[float], size: float) -> list[float]:
             for h in heights]
 
 
+def is_group_row(row: Sequence[Any], ncols: int) -> bool:
+    """Whether ``row`` is a group's title: one :class:`Cell` across all ``ncols`` columns (a
+    table of two or more), heading the rows under it."""
+    return ncols > 1 and len(row) == 1 and isinstance(row[0], Cell) and row[0].span >= ncols
+
+
+def _cut(rows: Sequence[Sequence[Any]], ncols: int, cut: int, first: int) -> int:
+    """Where a part that would start at row ``cut`` starts (the part before starting at
+    ``first``): before the group title row that would end the part before, so it goes with
+    its first item."""
+    return cut - 1 if cut - 1 > first and is_group_row(rows[cut - 1], ncols) else cut
+
+
+# the last part of a split table has this many rows at least (no 小计 or 合计 alone on its page)
+LAST_PART_ROWS = 2
+
+
 def page_chunks(header_rows: Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]],
                 widths_mm: Sequence[float], size: float, page_pt: float,
                 first_page_pt: float | None = None, *, tail_pt: float = 0.0,
@@ -545,6 +562,10 @@ def page_chunks(header_rows: Sequence[Sequence[Any]], rows: Sequence[Sequence[An
     repeated (the first part in ``first_page_pt``, when the table starts lower on its page):
     the indexes of the rows that begin a part after the first (empty when it fits).
 
+    A group's title row (:func:`is_group_row`) never ends a part: it starts the next one,
+    with its first item. The last part has :data:`LAST_PART_ROWS` rows at least, taken from
+    the part before it.
+
     ``tail_pt`` is what follows the table on its last page (a sign-off block): when the last
     part leaves no room for it, the last ``tail_rows`` rows start a new page and go with it,
     so it never stands on a page alone. ``heights``: the rows' :func:`row_heights`, when the
@@ -553,16 +574,29 @@ def page_chunks(header_rows: Sequence[Sequence[Any]], rows: Sequence[Sequence[An
     head = sum(row_heights(header_rows, widths_mm, size))
     if heights is None:
         heights = row_heights(rows, widths_mm, size)
+    ncols = len(widths_mm)
+
+    def starting(i: int) -> float:  # row i's height at the top of a part
+        return heights[i] if start_height is None else max(heights[i], start_height(i))
+
     starts: list[int] = []
     used = head + (page_pt - first_page_pt if first_page_pt is not None else 0.0)
     for i, h in enumerate(heights):
-        if used + h > page_pt and i > (starts[-1] if starts else 0):
-            starts.append(i)
-            used = head
-            if start_height is not None:
-                h = max(h, start_height(i))
+        first = starts[-1] if starts else 0
+        if used + h > page_pt and i > first:
+            cut = _cut(rows, ncols, i, first)
+            starts.append(cut)
+            used = head + starting(cut) + sum(heights[cut + 1:i])
+            if cut == i:
+                continue
         used += h
-    moved = len(rows) - tail_rows
+    if starts and len(rows) - starts[-1] < LAST_PART_ROWS:
+        before = starts[-2] if len(starts) > 1 else 0
+        cut = _cut(rows, ncols, len(rows) - LAST_PART_ROWS, before)
+        if cut > before:
+            starts[-1] = cut
+            used = head + starting(cut) + sum(heights[cut + 1:])
+    moved = _cut(rows, ncols, len(rows) - tail_rows, starts[-1] if starts else 0)
     if tail_pt and used + tail_pt > page_pt and moved > (starts[-1] if starts else 0):
         starts.append(moved)
     return starts
@@ -670,4 +704,4 @@ def header_repeats(table) -> bool:
 
 
 __all__ = ["Cell", "KeyedRows", "add_paged_table", "add_table", "cell_text", "fit_widths", "header_repeats",
-           "page_chunks", "row_height_pt"]
+           "is_group_row", "page_chunks", "row_height_pt"]
