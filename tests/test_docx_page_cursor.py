@@ -208,7 +208,7 @@ def test_a_table_that_fits_a_page_starts_the_next_only_where_it_surely_does_not_
             w.paragraph("一行。")
         if used is not None:  # the position as an estimate may leave it: least, most used
             w.cursor.lo, w.cursor.hi = used
-        w.table(["编号", "内容", "说明"], ROWS[:6], caption="第二张")
+        w.table(["编号", "内容", "说明"], ROWS[:5], caption="第二张")  # short: kept whole
         known = w.cursor.room(w._page_pt(), w.last_block()) is not None
         second = next(el for el in _children(doc) if _text(el).startswith("表2"))
         return _breaks_before(second), known
@@ -217,11 +217,36 @@ def test_a_table_that_fits_a_page_starts_the_next_only_where_it_surely_does_not_
     assert placed(None, 12) == (True, True)  # surely too low: it starts the next page
     # the estimate cannot tell: the reader moves it or not, and the position is not known
     _, w = _report_writer()
-    paging = w._paging(["编号", "内容", "说明"], ROWS[:6], None, None)
+    paging = w._paging(["编号", "内容", "说明"], ROWS[:5], None, None)
     assert len(paging.parts()) == 1  # it fits a page
     needs = CAPTION_ROOM_PT + paging.parts()[0][1]
     page = w._page_pt()
     assert placed((page - needs - 1, page - needs + 1)) == (False, False)
+
+
+@pytest.mark.parametrize("lines, rows", [(10, 2), (18, 2), (19, 0)])
+def test_a_table_that_fits_a_page_but_not_the_room_left_starts_there_with_two_rows(
+        lines: int, rows: int) -> None:
+    """A table of more than five rows that fits a page but not what is left of it starts
+    below the text when that holds its caption, header and two rows at least, and continues
+    overleaf with 续表 (moving it whole left up to a third of a page empty); with room for
+    fewer it starts the next page."""
+    doc, w = _report_writer()
+    w.page_break()  # a known page start
+    for _ in range(lines):
+        w.paragraph("本段一行。")
+    w.table(["编号", "内容", "说明"], ROWS[:14], caption="评分表")
+    body = _children(doc)
+    caption = next(el for el in body if _text(el).startswith("表1"))
+    parts = [el for el in body if el.tag == qn("w:tbl")]
+    first = len(parts[0].findall(qn("w:tr"))) - 1
+    if rows == 0:  # room for one row only: a page of its own, whole
+        assert _breaks_before(caption) and len(parts) == 1 and first == 14
+    else:
+        assert not _breaks_before(caption) and len(parts) == 2 and first >= rows
+        label = body[body.index(parts[1]) - 1]
+        assert _text(label) == "续表1" and _breaks_before(label)
+        assert len(parts[1].findall(qn("w:tr"))) - 1 == 14 - first >= 2
 
 
 @pytest.mark.parametrize("text", [True, False])
@@ -232,7 +257,7 @@ def test_text_known_to_end_its_page_stays_there_and_only_a_heading_goes_along(te
     text after it still goes overleaf with the table (it never ends a page)."""
     doc, w = _report_writer()
     w.page_break()  # a known page start
-    for _ in range(15 if text else 17):  # too little left for the table's first rows
+    for _ in range(16 if text else 18):  # too little left for the table's first two rows
         w.paragraph("本段一行。")
     w.heading(2, "一节")
     if text:

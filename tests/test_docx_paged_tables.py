@@ -318,8 +318,9 @@ def _kept_rows(table) -> list[bool]:
 
 
 def test_which_tables_are_kept_on_one_page() -> None:
-    """A short table always (no 合计 row alone overleaf); in a report any captioned table that
-    fits a page (none breaks without its 续表 caption); a longer one never (it flows)."""
+    """A short table always (five rows at most); in a report any captioned table that fits a
+    page (none breaks without its 续表 caption); elsewhere a longer one flows with two rows at
+    least on each page: its first row kept with the second, its last but one with the last."""
     from greenmine_docs.docx import Writer, new_document
     from greenmine_docs.docx.islands import materialize
 
@@ -328,16 +329,39 @@ def test_which_tables_are_kept_on_one_page() -> None:
         doc = new_document()
         w = Writer(doc)
         w.continued_tables = report
+        w.table(["编号", "任务"], [[str(i), "短"] for i in range(5)], caption="五行")
         w.table(["编号", "任务"], [[str(i), "短"] for i in range(15)], caption="十五行")
         w.table(["编号", "任务"], [[str(i), "短"] for i in range(25)], caption="二十五行")
         w.table(["编号", "任务"], [[str(i), "长" * 300] for i in range(8)], caption="八行，长")
         materialize(doc.part, doc.element.body)
         kept[report] = [_kept_rows(t) for t in doc.tables]
-    for report, (short, fits, *longer) in kept.items():
-        assert short == [True] * 14 + [False]
-        assert fits == ([True] * 24 + [False] if report else [False] * 25)
-        # longer than a page: it flows (in a report: parts with 续表, each flowing)
-        assert (len(longer) > 1 if report else len(longer) == 1) and not any(map(any, longer))
+    for report, (short, fifteen, fits, *longer) in kept.items():
+        assert short == [True] * 4 + [False]
+        if report:  # kept whole where the page is not known to be too short for it
+            assert fifteen == [True] * 14 + [False]
+            assert fits == [True] * 24 + [False]
+            # longer than a page: parts with 续表, each flowing
+            assert len(longer) > 1 and not any(map(any, longer))
+        else:
+            assert fifteen == [True] + [False] * 12 + [True, False]
+            assert fits == [True] + [False] * 22 + [True, False]
+            assert longer == [[True] + [False] * 5 + [True, False]]
+
+
+def test_a_flowing_tables_group_title_rows_stay_with_their_first_item() -> None:
+    """In a table the reader breaks where its pages end, a group's title row (one cell across
+    the table) is kept with the row under it: it never ends a page alone."""
+    from greenmine_docs.docx.tables import is_group_row, kept_rows
+
+    rows: list[list[object]] = []
+    for group in range(3):
+        rows.append([Cell(f"第{group}组", span=3)])
+        rows += [[str(i), "甲", "乙"] for i in range(4)]
+    assert is_group_row(rows[0], 3) and not is_group_row(rows[0], 4)
+    assert not is_group_row(rows[1], 3) and not is_group_row([Cell("合计", span=3)], 1)
+    assert kept_rows(rows, 3, fits=True) == [0, 5, 10, 13]
+    assert kept_rows(rows[:5], 3, fits=True) == [0, 1, 2, 3]  # short: whole
+    assert kept_rows(rows[:5], 3, fits=False) == []
 
 
 def test_a_group_title_row_never_ends_a_part() -> None:

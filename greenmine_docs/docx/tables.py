@@ -549,6 +549,25 @@ def _cut(rows: Sequence[Sequence[Any]], ncols: int, cut: int, first: int) -> int
     return cut - 1 if cut - 1 > first and is_group_row(rows[cut - 1], ncols) else cut
 
 
+# a table this short stays on one page when it fits one (moved whole when it starts low); a
+# longer one may start where it is, with two rows at least
+KEEP_WHOLE_ROWS = 5
+
+
+def kept_rows(rows: Sequence[Sequence[Any]], ncols: int, fits: bool) -> list[int]:
+    """The body rows kept on the page of the next one (``keep_with_next`` of
+    :func:`add_table`) in a table that the reader breaks where its pages end, its header rows
+    repeated: all but the last of a short one (:data:`KEEP_WHOLE_ROWS`) that ``fits`` a page;
+    in a longer one the first (it starts a page with two rows at least, not one), the last
+    but one (it ends with two: no 合计 alone overleaf) and each group's title row
+    (:func:`is_group_row`: with its first item). Moving a table of a page whole left a third
+    of the page before it empty."""
+    n = len(rows)
+    if n <= KEEP_WHOLE_ROWS:
+        return list(range(n - 1)) if fits else []
+    return sorted({0, n - 2, *(i for i, row in enumerate(rows[:-1]) if is_group_row(row, ncols))})
+
+
 # the last part of a split table has this many rows at least (no 小计 or 合计 alone on its page)
 LAST_PART_ROWS = 2
 
@@ -704,4 +723,4 @@ def header_repeats(table) -> bool:
 
 
 __all__ = ["Cell", "KeyedRows", "add_paged_table", "add_table", "cell_text", "fit_widths", "header_repeats",
-           "is_group_row", "page_chunks", "row_height_pt"]
+           "is_group_row", "kept_rows", "page_chunks", "row_height_pt"]

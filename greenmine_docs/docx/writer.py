@@ -29,7 +29,7 @@ from .markdown import render_markdown
 from .page_cursor import PageCursor, TablePaging, text_pt
 from .page import (LANDSCAPE_TYPE_HEIGHT_MM, LANDSCAPE_TYPE_WIDTH_MM, TYPE_HEIGHT_MM, TYPE_WIDTH_MM,
                    section_break)
-from .tables import PAGE_BREAK_P, add_table
+from .tables import KEEP_WHOLE_ROWS, PAGE_BREAK_P, KeyedRows, add_table, kept_rows
 from .text import (NO_INDENT, add_paragraph_xml, add_text, block_parent, insert_block, listed_text,
                    ppr_xml, rpr_xml, runs_xml, style_fonts, style_id_of, xml_attr)
 from .styles import BODY_SIZE, TABLE_SIZE
@@ -47,7 +47,6 @@ _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
 KEEP_LIST_ITEMS = 8  # a list this short is not split over two pages
 # a paragraph ending so announces what follows (a list, a table) and is kept with it
 ANNOUNCING_ENDINGS = ("：", ":", "下表。", "如下。")
-KEEP_TABLE_ROWS = 15  # a table this short is not split over two pages (in a report: any that fits)
 CAPTION_SPACE_PT = 9.0  # a caption's 3 pt before and 6 pt after
 # a 小四 caption line at most: single spacing, 1.5 em (Noto CJK's 1.45 em is the tallest)
 CAPTION_LINE_PT = 18.0
@@ -58,10 +57,10 @@ FIGURE_SPACE_PT = 6.0  # before a figure's picture
 FIGURE_DESCENT_PT = 8.0  # at most, below a picture in its line: the 3号 font's descent
 CAPTION_CHARS_LINE = 34  # 小四 characters a caption line surely holds (36 on the 156 mm line)
 LEGEND_PT = (10.0, 26.0)  # a chart's legend line of 8 pt, 2 pt before it: least, most (wrapped)
-# a report's table starts below the text before it when at least this share of the page is
-# left there, and as many rows: less room, and it starts the next page (as it did before)
-START_ROOM_SHARE = 1 / 4
-START_ROWS = 3
+# a report's table of more than KEEP_WHOLE_ROWS rows starts below the text before it when
+# what is surely left of the page holds its caption, header and this many rows; else it starts
+# the next page (a table moved whole left up to a third of the page before it empty)
+START_ROWS = 2
 # a table that starts a page takes the heading before it along, and the text under the heading
 # if heading and text take at most this share of a page and may not all be on the page before
 LEAD_SHARE = 1 / 4
@@ -370,35 +369,35 @@ class Writer:
               caption: str | None = None, widths_mm: Sequence[float] | None = None,
               aligns: Sequence[str] | None = None, font_size: float | None = None) -> None:
         """Caption ``表N …`` (when given), then the table (:func:`~.tables.add_table`); a small
-        gap paragraph after it. A table of up to :data:`KEEP_TABLE_ROWS` rows that fits a page
-        (by the estimate of :func:`~greenmine_docs.docx.tables.page_chunks`) is kept on one
-        page; a longer one flows over pages with its header rows repeated.
+        gap paragraph after it. A table of up to :data:`~.tables.KEEP_WHOLE_ROWS` rows that
+        fits a page (by the estimate of :func:`~greenmine_docs.docx.tables.page_chunks`) is
+        kept on one page; a longer one flows over pages with its header rows repeated, at least
+        two rows on each of its pages (:func:`~.tables.kept_rows`).
 
         With :attr:`continued_tables` (reports), a captioned table that fits a page is kept
-        whole; a longer one is split where each page ends, every part after the first
-        beginning a new page with ``续表N`` and the header rows
-        (:func:`~greenmine_docs.docx.tables.page_chunks`). Its first part fills what is left of
-        the page where :attr:`cursor` knows that to be at least :data:`START_ROOM_SHARE` of it;
+        whole; where it does not fit what is left of the page, or it is longer than a page, it
+        is split where each page ends, every part after the first beginning a new page with
+        ``续表N`` and the header rows (:func:`~greenmine_docs.docx.tables.page_chunks`). Its
+        first part fills what is left of the page where :attr:`cursor` knows that to hold
+        :data:`START_ROWS` rows of a table of more than :data:`~.tables.KEEP_WHOLE_ROWS`;
         else it starts a page, and takes the heading before it along (:meth:`_lead_to_new_page`).
         """
         continued = bool(caption) and self.continued_tables
-        # kept on one page (moved whole to the next when it starts low): a short table, so no
-        # 合计 row stands alone overleaf; in a report any table that fits a page, so none
-        # breaks without its 续表 caption. Elsewhere a longer one flows, header repeated,
-        # whatever its height: its rows' heights are not estimated.
+        # kept on one page (moved whole to the next when it starts low): a short table; in a
+        # report any table that fits a page where it starts, so none breaks without its 续表
+        # caption. Elsewhere a longer one flows, header repeated, two rows at least on a page.
         if not continued:
-            kept = False
-            if len(rows) <= KEEP_TABLE_ROWS:
-                parts = self._paging(header, rows, widths_mm, font_size).parts()
-                kept = len(parts) == 1
-                if kept:
-                    rows = parts[0][0]  # the same rows, with their keys: not made again
+            paging = self._paging(header, rows, widths_mm, font_size)
+            keep = kept_rows(rows, len(paging.widths),
+                             len(rows) <= KEEP_WHOLE_ROWS and len(paging.parts()) == 1)
+            if paging.keys is not None:  # the rows with the keys the paging made: not made again
+                rows = KeyedRows(rows, paging.keys[1])
             if caption:
                 self.tables += 1
                 self._caption("表", self.tables, caption)
             add_table(self.body, header, rows, widths_mm=widths_mm, aligns=aligns,
-                      keep_with_next=range(len(rows) - 1) if kept else (),
-                      total_width_mm=self.type_width_mm, font_size=font_size)
+                      keep_with_next=keep, total_width_mm=self.type_width_mm,
+                      font_size=font_size)
             self.cursor.unknown()
         else:
             self._continued_table(header, rows, caption or "", widths_mm=widths_mm,
@@ -417,20 +416,24 @@ class Writer:
         room = self.cursor.room(self._page_pt(), self.last_block())
         cap = caption_most_pt(f"表{self.tables + 1}  {caption}")
         if len(parts) == 1:
-            # it fits a page: kept whole where it is if it fits what is left; it starts the
-            # next page where it surely does not fit (said here, the position after it is
-            # known); in between, and where the position is not known, the reader decides
+            # it fits a page: kept whole where it is if it fits what is left; a longer than
+            # short one starts there if some of its rows do (below); it starts the next page
+            # where it surely does not fit (said here, the position after it is known); in
+            # between, and where the position is not known, the reader decides
             starts_page = False
             if room is not None and room < cap + parts[0][1]:
-                most_room = self._page_pt() - (self.cursor.lo or 0.0)
-                starts_page = most_room < CAPTION_LEAST_PT + paging.least_pt(parts[0][0])
-                if not starts_page:
-                    self.cursor.unknown()
+                below = self._parts_below(paging, cap)
+                if below is not None:
+                    parts = below
+                else:
+                    most_room = self._page_pt() - (self.cursor.lo or 0.0)
+                    starts_page = most_room < CAPTION_LEAST_PT + paging.least_pt(parts[0][0])
+                    if not starts_page:
+                        self.cursor.unknown()
         else:  # longer than a page: it starts below the text when enough room is left there
-            first = self._first_part_room(cap)
-            below = paging.parts(first) if first is not None else []
-            starts_page = not below or len(below[0][0]) < START_ROWS  # too few rows: a page
-            if not starts_page:
+            below = self._parts_below(paging, cap)
+            starts_page = below is None
+            if below is not None:
                 parts = below
         # a table that fits a page takes the heading along only if it still fits whole
         whole_pt = cap + parts[0][1] if len(parts) == 1 else 0.0
@@ -455,15 +458,16 @@ class Writer:
             lo = paging.least_pt(part) if before and n == len(parts) - 1 else 0.0
             self._advance(lo, hi, before)
 
-    def _first_part_room(self, caption_pt: float) -> float | None:
-        """Room (pt) for a long table's first part below its caption (``caption_pt`` at
-        most) where the table starts: what :attr:`cursor` says is left of the page, when that
-        is at least :data:`START_ROOM_SHARE` of it (None: the table starts a page)."""
-        page = self._page_pt()
-        room = self.cursor.room(page, self.last_block())
-        if room is None or room < page * START_ROOM_SHARE:
+    def _parts_below(self, paging: TablePaging, caption_pt: float) -> list[Any] | None:
+        """The parts of a table of more than :data:`~.tables.KEEP_WHOLE_ROWS` rows when it
+        starts below its caption (``caption_pt`` at most) where the text ends: the first in what
+        :attr:`cursor` says is surely left of the page, when that holds :data:`START_ROWS` of
+        its rows (None: it does not, or the position is not known; the table starts a page)."""
+        room = self.cursor.room(self._page_pt(), self.last_block())
+        if room is None or len(paging.rows) <= KEEP_WHOLE_ROWS:
             return None
-        return room - caption_pt
+        below = paging.parts(room - caption_pt)
+        return below if len(below) > 1 and len(below[0][0]) >= START_ROWS else None
 
     def _paging(self, header: Sequence[Any], rows: Sequence[Sequence[Any]],
                 widths_mm: Sequence[float] | None, font_size: float | None) -> TablePaging:
