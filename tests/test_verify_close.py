@@ -111,3 +111,15 @@ def test_close_refuses_flawed_records_and_writes_nothing(tmp_path):
                 "--sample", SAMPLE, "-o", tmp_path / "out")
     assert r.code == 1 and "未写出任何文件" in r.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_the_bureau_and_date_stay_on_one_page_with_the_end_of_the_text(closed):
+    """The issuing bureau and the date never part (the summary's date stood alone on a page,
+    its bureau at the foot of the page before), nor leave the text's last paragraph."""
+    notice = sorted((closed / "限期整改通知书").glob("*.docx"))[0]
+    for path in (closed / "实地核查工作总结.docx", notice):
+        paragraphs = [p for p in Document(path).paragraphs if p.text.strip()]
+        last_text, bureau, date = paragraphs[-3:]
+        assert date.text == "2023年11月10日" and bureau.text.endswith(("厅", "局"))
+        assert bureau.paragraph_format.keep_with_next
+        assert last_text.paragraph_format.keep_with_next

@@ -48,10 +48,17 @@ def doc_para(doc: Any, text: str, *, indent: bool = True, align: str | None = No
 
 
 def doc_signature(doc: Any, issuer: str, date_text: str) -> None:
+    """The issuing bureau and the date under the text, right-aligned: kept on one page with
+    each other and with the end of the text before them (the summary's date stood alone on
+    a page of its own, its bureau at the foot of the page before)."""
     from docx.shared import Pt
 
+    paragraphs = doc.paragraphs
+    if paragraphs:
+        paragraphs[-1].paragraph_format.keep_with_next = True
     first = doc_para(doc, issuer, indent=False, align="right")
     first.paragraph_format.space_before = Pt(29)
+    first.paragraph_format.keep_with_next = True
     doc_para(doc, date_text, indent=False, align="right")
 
 
