@@ -419,3 +419,31 @@ def test_row_height_is_the_tallest_cell_at_its_width(row) -> None:
         col += span
     assert math.isclose(row_height_pt(row, widths, 9.0), lines * 9.0 * LINE_FACTOR
                         + ROW_PADDING_PT)
+
+
+@pytest.mark.parametrize("rows, first_page", [(12, True), (5, False)])
+def test_laid_out_by_libreoffice_a_table_low_on_a_page_starts_there_or_moves_whole(
+        rows: int, first_page: bool, libreoffice) -> None:
+    """Outside reports, a table of more than five rows that does not fit what is left of the
+    page starts there, two rows at least on each page (its rows' keep-with-next, as
+    LibreOffice lays them out); a short one moves whole to the next page."""
+    import pdfplumber
+
+    from greenmine_docs.docx import Writer, new_document
+    from greenmine_docs.docx.document import to_bytes
+    from greenmine_docs.docx.office import docx_bytes_to_pdf
+
+    doc = new_document()
+    w = Writer(doc)
+    for i in range(19):  # all but about 90 pt of the page
+        w.paragraph(f"第{i}段。" + "正文" * 10)
+    w.table(["编号", "内容"], [[f"行{i:02d}", "内容" * 8] for i in range(rows)],
+            caption="任务表")
+    with pdfplumber.open(io.BytesIO(docx_bytes_to_pdf(to_bytes(doc)).data)) as pdf:
+        pages = [(p.extract_text() or "").replace(" ", "") for p in pdf.pages]
+    on_page = [[i for i in range(rows) if f"行{i:02d}" in page] for page in pages]
+    assert sorted(i for page in on_page for i in page) == list(range(rows))
+    assert bool(on_page[0]) is first_page
+    assert all(len(page) >= 2 for page in on_page if page)
+    if first_page:
+        assert "编号内容" in pages[1]  # the header repeated overleaf
