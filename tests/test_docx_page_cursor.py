@@ -290,3 +290,25 @@ def test_a_table_that_fits_below_a_one_line_caption_is_placed_there_and_known(mo
     second = next(el for el in _children(doc) if _text(el).startswith("表2"))
     assert not _breaks_before(second)
     assert w.cursor.room(page, w.last_block()) is not None
+
+
+def test_no_part_of_a_report_table_ends_with_a_group_title_row() -> None:
+    """Wherever a report's table with group title rows (one cell across the table, as the
+    report's 存在问题及整改建议) is split, each part ends with an item, never a title."""
+    for lines in range(0, 20, 3):
+        for offset in range(4):
+            doc, w = _report_writer()
+            w.page_break()  # a known page start
+            for _ in range(lines):
+                w.paragraph("本段一行。")
+            rows: list[list[object]] = []
+            for group in range(12):
+                rows.append([Cell(f"第{group}组（共{2 + (group + offset) % 3}项）", span=3)])
+                rows += [[f"{group}.{i}", "评价内容" * 6, "存在问题"] for i in
+                         range(2 + (group + offset) % 3)]
+            w.table(["编号", "内容", "说明"], rows, caption="存在问题及整改建议")
+            parts = [el for el in _children(doc) if el.tag == qn("w:tbl")]
+            assert len(parts) >= 2
+            for part in parts:
+                last = part.findall(qn("w:tr"))[-1]
+                assert len(last.findall(qn("w:tc"))) == 3, _text(last)
