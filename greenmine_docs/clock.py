@@ -11,17 +11,18 @@ hash test (``tests/test_outputs_unchanged.py``) depends on it. It is for tests, 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 import zipfile
 from typing import Any, Literal
+
+from . import envvars
 
 ENV = "GREENMINE_FIXED_CLOCK"
 
 
 def fixed() -> dt.datetime | None:
     """The frozen moment (naive, UTC) when ``GREENMINE_FIXED_CLOCK`` is set, else ``None``."""
-    text = os.environ.get(ENV, "").strip()
+    text = envvars.get(ENV, "").strip()
     if not text:
         return None
     try:

@@ -24,6 +24,8 @@ import sys
 from pathlib import Path
 from typing import Callable
 
+from . import envvars
+
 ENV = "GREENMINE_CACHE_DIR"  # the user's cache folder; "none": no cache across runs
 SUFFIX = ".entry"
 
@@ -32,10 +34,10 @@ def user_dir() -> Path | None:
     """The user's cache folder: ``GREENMINE_CACHE_DIR`` ("none": none), else
     ``%LOCALAPPDATA%/greenmine-docs`` (Windows), ``$XDG_CACHE_HOME/greenmine-docs`` or
     ``~/.cache/greenmine-docs``."""
-    env = os.environ
-    value = env.get(ENV, "")
-    base = env.get("LOCALAPPDATA" if os.name == "nt" else "XDG_CACHE_HOME", "")
-    said = (value, base, *(env.get(name) for name in _HOME_VARIABLES))
+    get = envvars.get  # (os.environ.get of an unset variable costs microseconds)
+    value = get(ENV, "")
+    base = get("LOCALAPPDATA" if os.name == "nt" else "XDG_CACHE_HOME", "")
+    said = (value, base, *map(get, _HOME_VARIABLES))
     if said not in _FOUND:  # asked a few dozen times a mine: worked out once per settings
         _FOUND.clear()
         _FOUND[said] = _user_dir(value, base)

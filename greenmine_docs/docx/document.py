@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import functools
 import io
-import os
 import weakref
 from typing import Any, Callable
 
+from .. import envvars
 from .copying import deep_copy
 from .fields import set_update_fields
 from .fonts import DEFAULT_FONTS, FontScheme
@@ -169,7 +169,7 @@ def part_blob(part: Any) -> bytes:
     kept = _KEPT[part]
     if kept is None:
         kept = _KEPT[part] = part.blob
-    elif os.environ.get("GREENMINE_CHECK_SHARED") == "1" and part.blob != kept:
+    elif envvars.get("GREENMINE_CHECK_SHARED") == "1" and part.blob != kept:
         raise AssertionError(f"{part.partname}: changed in a copy that shares it")
     return kept
 

@@ -25,12 +25,12 @@ Why this is safe:
 from __future__ import annotations
 
 import itertools
-import os
 import re
 from typing import Any, Iterable
 
 from lxml import etree
 
+from .. import envvars
 from .text import NSDECL_W
 
 TARGET = "gm-xml"
@@ -55,7 +55,7 @@ def enabled(part: Any) -> bool:
 
 
 def _checking() -> bool:
-    return os.environ.get("GREENMINE_CHECK_ISLANDS") == "1"
+    return envvars.get("GREENMINE_CHECK_ISLANDS") == "1"  # asked at every island
 
 
 Text = str | bytes

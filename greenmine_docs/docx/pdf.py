@@ -18,6 +18,7 @@ import os
 import shutil
 from pathlib import Path
 
+from .. import envvars
 from ..errors import DependencyError
 
 _CANDIDATES = (
@@ -35,7 +36,7 @@ _OFF = ("none", "off", "no", "0", "false")
 def find_soffice() -> str | None:
     """Path of the LibreOffice executable (``GREENMINE_SOFFICE`` wins; ``none`` turns
     LibreOffice off), or None."""
-    env = os.environ.get("GREENMINE_SOFFICE")
+    env = envvars.get("GREENMINE_SOFFICE")
     if env and env.strip().lower() in _OFF:
         return None
     if env:
