@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from greenmine_docs.findings import Location
 from greenmine_docs.indicators import MineProfile, load_builtin
 from greenmine_docs.indicators.build import build_set
-from greenmine_docs.scoring import ItemScore, Status, Verdict, fmt_points, fmt_ratio, score
+from greenmine_docs.scoring import ItemScore, Status, Verdict, fmt_points, fmt_ratio, fmt_score, score
 
 REF = "national-2020-reference"
 
@@ -121,6 +121,32 @@ def test_formatting():
     assert fmt_points(800.0) == "800" and fmt_points(812.456) == "812.46"
     assert fmt_points(None) == "—" and fmt_points(-0.0) == "0"
     assert fmt_ratio(0.8125) == "81.3%" and fmt_ratio(None) == "—"
+
+
+@pytest.mark.parametrize("fmt", [fmt_points, fmt_score, fmt_ratio])
+def test_formatting_remembered_equals_formatting_anew(fmt):
+    """The formatters are cached: numbers that are equal keys (1, 1.0 and True; 0.0 and
+    -0.0, which fmt_ratio prints differently) print in any order as each does alone."""
+    from greenmine_docs.indicators import numbers
+
+    values = [0, 0.0, -0.0, True, 1, 1.0, 2.675, 1.005, -1.005, 0.125, 0.0005, -0.0049,
+              -0.00001, 937.1, 812.456, 902.4918743228602, 1e-7, 12345678.905, None]
+    caches = [numbers.fmt_points, numbers.fmt_score, numbers._percent]
+
+    def alone(x: float | None) -> str:
+        for cache in caches:
+            cache.cache_clear()
+        return fmt(x)
+
+    expected = [alone(x) for x in values]
+    for order in (range(len(values)), reversed(range(len(values)))):
+        for cache in caches:
+            cache.cache_clear()
+        for i in order:
+            assert fmt(values[i]) == expected[i], (fmt.__name__, values[i])
+    assert fmt_ratio(-0.0) == "-0.0%" and fmt_ratio(0.0) == "0.0%"
+    assert fmt_score(2.675) == "2.68" and fmt_score(-0.001) == "0.00"
+    assert fmt_score(937.1) == "937.10" and fmt_ratio(0.0005) == "0.1%"
 
 
 # ---- property tests over random, consistent indicator sets ---------------------------------

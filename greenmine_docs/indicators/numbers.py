@@ -9,7 +9,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 def _half_up(x: float, places: str) -> Decimal:
     """Round as people (and Excel's TEXT) do: halves away from zero."""
-    return Decimal(repr(float(x))).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+    return _rounded(repr(float(x)), places)
+
+
+def _rounded(number: str, places: str) -> Decimal:
+    """:func:`_half_up` of a number written as ``repr`` writes a float."""
+    return Decimal(number).quantize(Decimal(places), rounding=ROUND_HALF_UP)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -22,9 +27,12 @@ def fmt_points(x: float | None) -> str:
     return "0" if text in ("-0", "") else text
 
 
+@functools.lru_cache(maxsize=4096)
 def fmt_score(x: float | None) -> str:
     """A derived score (subtotal, total, converted total, difference) with two decimals:
-    ``937.1`` -> ``937.10``; None -> ``—``. Points as written use :func:`fmt_points`."""
+    ``937.1`` -> ``937.10``; None -> ``—``. Points as written use :func:`fmt_points`.
+    Cached as that is (~170 a mine, a few dozen values: a group's subtotal is printed in
+    several documents)."""
     if x is None:
         return "—"
     text = f"{_half_up(x, '0.01'):f}"
@@ -33,7 +41,14 @@ def fmt_score(x: float | None) -> str:
 
 def fmt_ratio(x: float | None) -> str:
     """``0.8125`` -> ``81.3%``."""
-    return "—" if x is None else f"{_half_up(float(x) * 100, '0.1'):f}%"
+    return "—" if x is None else _percent(repr(float(x) * 100))
+
+
+@functools.lru_cache(maxsize=4096)
+def _percent(number: str) -> str:
+    """:func:`fmt_ratio` of a percentage written as ``repr`` writes it: cached by that text,
+    since ``-0.0`` (printed ``-0.0%``) and ``0.0`` are equal keys."""
+    return f"{_rounded(number, '0.1'):f}%"
 
 
 def excel_score_rule(cell: str, points_cell: str, na_word: str, decimals: int | None) -> str:
