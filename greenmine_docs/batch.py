@@ -247,8 +247,11 @@ def fingerprint(task: MineTask, raw: "RawInput",
 
 def process(task: MineTask, previous: dict[str, Any] | None = None) -> MineOutcome:
     """Validate and build one mine (through :mod:`greenmine_docs.api`, as ``greenmine build``
-    does); never raises for a bad input."""
-    with contextlib.nullcontext() if task.validate_only else _collected_once():
+    does); never raises for a bad input. Each input path is resolved once meanwhile
+    (:func:`~greenmine_docs.safety.inputs.one_look`)."""
+    from .safety.inputs import one_look
+
+    with contextlib.nullcontext() if task.validate_only else _collected_once(), one_look():
         return _process(task, previous)
 
 

@@ -247,9 +247,11 @@ def _inside_by_path_resolve(base, relative):
     return path if path.is_relative_to(folder) else None
 
 
-def test_inside_resolves_as_path_resolve_does(tmp_path, monkeypatch):
-    """Links in and out, loops, ``..``, absolute and empty names, a NUL: the same answers."""
-    from greenmine_docs.safety.inputs import inside
+@pytest.mark.parametrize("looked", [False, True])
+def test_inside_resolves_as_path_resolve_does(tmp_path, monkeypatch, looked):
+    """Links in and out, loops, ``..``, absolute and empty names, a NUL: the same answers
+    (also within one look, each asked twice: the second answer from memory)."""
+    from greenmine_docs.safety.inputs import inside, one_look
 
     monkeypatch.delenv("GREENMINE_ALLOWED_DIRS", raising=False)
     monkeypatch.chdir(tmp_path)
@@ -265,12 +267,57 @@ def test_inside_resolves_as_path_resolve_does(tmp_path, monkeypatch):
              str(tmp_path / "f.txt"), "../sub2/g.txt", "../sub", "../sub/", "../sub2"]
     (tmp_path / "sub2").mkdir()  # a folder whose name starts with another's: not under it
     (tmp_path / "sub2" / "g.txt").write_text("x")
-    for base in (tmp_path, str(tmp_path), f"{tmp_path}/sub/..", tmp_path / "subdir-link", "",
-                 tmp_path / "sub", "/"):
-        for name in names:
-            assert inside(base, name) == _inside_by_path_resolve(base, name), (base, name)
+    with one_look() if looked else contextlib.nullcontext():
+        for _ in range(1 + looked):
+            for base in (tmp_path, str(tmp_path), f"{tmp_path}/sub/..", tmp_path / "subdir-link",
+                         "", tmp_path / "sub", "/"):
+                for name in names:
+                    assert inside(base, name) == _inside_by_path_resolve(base, name), (base, name)
     assert inside(tmp_path, "in") == tmp_path / "f.txt"
     assert inside(tmp_path, "out") is None and inside(tmp_path, "loop1") is None
+
+
+def test_one_look_asks_the_file_system_once_and_forgets_afterwards(tmp_path, monkeypatch):
+    """Within ``one_look`` a path is resolved and a file's status read once (a batch's mine
+    asks about each photo three times); after it, the file system is asked again."""
+    from greenmine_docs.safety import inputs
+
+    (tmp_path / "photos").mkdir()
+    photo = tmp_path / "photos" / "a.jpg"
+    photo.write_bytes(b"x")
+    calls = {"stat": 0, "lstat": 0}
+    real_stat, real_lstat = os.stat, os.lstat
+
+    def counted(name, f):
+        def call(*a, **k):
+            calls[name] += 1
+            return f(*a, **k)
+        return call
+
+    monkeypatch.setattr(os, "stat", counted("stat", real_stat))
+    monkeypatch.setattr(os, "lstat", counted("lstat", real_lstat))
+
+    def ask() -> tuple[object, ...]:
+        found = inputs.inside(tmp_path, "photos/a.jpg")
+        assert found is not None
+        return (found, inputs.file_problem(found), inputs.input_stat(found).st_size,
+                inputs.file_problem(tmp_path / "photos" / "missing.jpg"),
+                inputs.real_path(photo))
+
+    plain = ask()
+    asked = dict(calls)
+    assert asked["lstat"] > 2 and asked["stat"] > 2
+    with inputs.one_look():
+        calls.update(stat=0, lstat=0)
+        assert ask() == plain
+        first = dict(calls)
+        for _ in range(3):
+            assert ask() == plain
+        assert calls["lstat"] == first["lstat"]  # no path resolved again
+        assert calls["stat"] == first["stat"] + 3  # only the missing file, each time
+    photo.unlink()
+    assert inputs.file_problem(photo) == "不存在"  # forgotten after the look
+    assert inputs.inside(tmp_path, "photos/a.jpg") == plain[0]  # (resolves as a name still)
 
 
 # ------------------------------------------------------------------ batch fingerprints

@@ -17,7 +17,7 @@ from typing import Any
 from .. import limits
 from ..errors import InputError
 from . import image_verdicts
-from .inputs import file_problem, read_regular
+from .inputs import file_problem, input_stat, read_regular, real_path
 
 # formats python-docx can embed in a Word document
 WORD_FORMATS = frozenset({"PNG", "JPEG", "MPO", "GIF", "BMP", "TIFF"})
@@ -65,14 +65,14 @@ def inspect_image(source: str | Path | bytes, *, formats: frozenset[str] = WORD_
         return _inspect_bytes(bytes(source), formats)
     path = Path(source)
     try:
-        stat = path.stat()
+        stat = input_stat(path)
         problem = file_problem(path)  # FIFOs, devices: never read
     except OSError:
         problem = "不存在"
     if problem:
         return ImageCheck(False, f"图片文件 {path.name} {problem}",
                           "missing" if problem == "不存在" else "unreadable")
-    return _inspect_file(str(path.resolve()), stat.st_mtime_ns, stat.st_size, formats,
+    return _inspect_file(real_path(path), stat.st_mtime_ns, stat.st_size, formats,
                          limits.MAX_IMAGE_BYTES, limits.MAX_IMAGE_PIXELS)
 
 

@@ -76,14 +76,14 @@ def prepare(path: Path, cache_dir: Path | None = None) -> tuple[bytes, float]:
 
 
 def _examined(path: Path, cache_dir: Path | None) -> tuple[PhotoInfo, photo_cache.Prepared | None]:
-    from ...safety.inputs import file_problem
+    from ...safety.inputs import file_problem, input_stat
 
     problem = file_problem(path)  # a FIFO or a device is never opened
     if problem:
         return PhotoInfo(path, False, f"照片文件 {path.name} {problem}",
                          "missing" if problem == "不存在" else "unreadable"), None
     try:
-        stat = path.stat()
+        stat = input_stat(path)  # (the status file_problem read, in a batch's mine)
     except OSError as e:
         return PhotoInfo(path, False, f"无法读取照片文件：{e.strerror or e}", "unreadable"), None
     stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_dev, stat.st_ino)
