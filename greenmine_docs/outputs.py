@@ -85,43 +85,62 @@ def _invisible_out(text: str) -> str:
 _SPECIAL = "是设备、管道或套接字等特殊文件，不能写入（加 --force 也不会替换它）"
 
 
-def _kind(path: Path) -> str:
-    """What is at ``path``: "missing", "dir", "file" (regular) or "special" (a device, a FIFO,
-    a socket). Symbolic links are followed: a link to /dev/null is a device."""
+def _status(path: Path) -> tuple[str, os.stat_result | OSError]:
+    """What is at ``path`` — "missing", "dir", "file" (regular) or "special" (a device, a
+    FIFO, a socket) — and its status (or why there is none), from one ``stat``. Symbolic links
+    are followed: a link to /dev/null is a device."""
     try:
-        mode = os.stat(path).st_mode
-    except OSError:  # missing, below a file, unreachable: the write itself reports the last
-        return "missing"
+        status = os.stat(path)
+    except OSError as e:  # missing, below a file, unreachable: the write itself reports the last
+        return "missing", e
+    mode = status.st_mode
     if stat.S_ISDIR(mode):
-        return "dir"
-    return "file" if stat.S_ISREG(mode) else "special"
+        return "dir", status
+    return ("file" if stat.S_ISREG(mode) else "special"), status
 
 
-def _refuse_special(path: Path) -> None:
-    if _kind(path) == "special":
+def _refuse_special(path: Path, kind: str) -> None:
+    if kind == "special":
         raise OutputError(f"输出路径 {path} {_SPECIAL}。", hint="请用 -o 指定一个普通文件名。")
 
 
 def check_output_dir(path: Path) -> Path:
     """Refuse an output folder that exists and is not a folder (a file, a device, a FIFO)."""
-    path = Path(path)
-    kind = _kind(path)
+    _folder_kind(Path(path))
+    return Path(path)
+
+
+def _folder_kind(path: Path) -> str:
+    """:func:`check_output_dir`, saying what the folder is ("missing" or "dir")."""
+    kind = _status(path)[0]
     if kind in ("file", "special"):
         what = "是文件，不是目录" if kind == "file" else _SPECIAL
         raise OutputError(f"输出目录 {path} {what}。", hint="请用 -o 指定一个目录。")
-    return path
+    return kind
 
 
 def check_output(path: Path, *, force: bool = False, inputs: Iterable[Path] = ()) -> Path:
     """Refuse to overwrite an input (ever), anything but a regular file (ever: ``-o /dev/null
     --force`` must not replace the device with a file) or an existing file (without
     ``force``)."""
-    path = Path(path)
-    _refuse_special(path)
-    check_output_dir(path.parent)
+    return _checked(Path(path), force, inputs)[0]
+
+
+_UNSEEN = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)  # what Path.exists calls absent
+
+
+def _checked(path: Path, force: bool, inputs: Iterable[Path]) -> tuple[Path, str]:
+    """:func:`check_output`, and what its folder is ("missing" or "dir"); the target looked
+    at with one ``stat`` (kind, existence, folder or not)."""
+    kind, status = _status(path)
+    _refuse_special(path, kind)
+    folder = _folder_kind(path.parent)
     # an output that does not exist yet cannot be an (existing) input: the comparisons below,
     # a resolve() per input, are only needed when something is there to be replaced
-    exists = path.exists()
+    if isinstance(status, OSError) and status.errno not in _UNSEEN:
+        exists = path.exists()  # (raises as it did when asked by itself: no permission …)
+    else:
+        exists = kind != "missing"
     target = path.resolve() if exists else path
     for inp in inputs if exists else ():
         try:
@@ -132,23 +151,28 @@ def check_output(path: Path, *, force: bool = False, inputs: Iterable[Path] = ()
         if same:  # raised outside the try: OutputError is itself an OSError
             raise OutputError(f"输出文件 {path} 与输入文件相同，拒绝覆盖输入。",
                               hint="请用 -o 指定另一个输出文件名。")
-    if path.is_dir():
+    if kind == "dir":
         raise OutputError(f"输出路径 {path} 是一个目录。", hint="请指定文件名，例如 -o 结果.docx。")
     if exists and not force:
         raise OutputError(f"输出文件 {path} 已存在，未覆盖。",
                           hint="确认要覆盖请加 --force，或换一个输出文件名。")
-    return path
+    return path, folder
 
 
 @contextlib.contextmanager
-def atomic_path(path: Path, *, force: bool = False, inputs: Iterable[Path] = ()) -> Iterator[Path]:
+def atomic_path(path: Path, *, force: bool = False, inputs: Iterable[Path] = (),
+                tidy: bool = True) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; on success it replaces ``path`` in one
     rename, on failure it is removed, so the old file (or none) stays. A write the system
-    refuses (disk full, read-only, no permission) becomes an :class:`OutputError` that says so."""
-    path = check_output(Path(path), force=force, inputs=inputs)
+    refuses (disk full, read-only, no permission) becomes an :class:`OutputError` that says so.
+    ``tidy``: remove the folder's stale temporary files first (:func:`clean_leftovers`; a
+    caller writing several files into one folder asks once)."""
+    path, folder = _checked(Path(path), force, inputs)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        clean_leftovers(path.parent)
+        if folder != "dir":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        if tidy:
+            clean_leftovers(path.parent)
         fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-{_HOST}-",
                                         suffix=path.suffix, dir=path.parent)
         os.close(fd)
@@ -156,21 +180,24 @@ def atomic_path(path: Path, *, force: bool = False, inputs: Iterable[Path] = ())
         raise
     except OSError as e:
         raise write_failure(path, e) from e
-    tmp = Path(tmp_name)
+    tmp, replaced = Path(tmp_name), False
     try:
         yield tmp
         if not force and path.exists():  # appeared meanwhile
             raise OutputError(f"输出文件 {path} 已存在，未覆盖。", hint="确认要覆盖请加 --force。")
-        _refuse_special(path)  # put there meanwhile
-        os.chmod(tmp, _mode_for(path))  # mkstemp makes 0600: others could not open the result
+        kind, status = _status(path)
+        _refuse_special(path, kind)  # put there meanwhile
+        os.chmod(tmp, _mode_for(status))  # mkstemp makes 0600: others could not open the result
         os.replace(tmp, path)
+        replaced = True
     except OutputError:
         raise
     except OSError as e:
         raise write_failure(path, e) from e
     finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
+        if not replaced:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
 
 
 _WHY = {
@@ -246,12 +273,11 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _mode_for(path: Path) -> int:
-    """The permissions a new file would get (0666 minus the umask), or the replaced file's."""
-    try:
-        return path.stat().st_mode & 0o7777
-    except OSError:
-        pass
+def _mode_for(status: os.stat_result | OSError) -> int:
+    """The permissions a new file would get (0666 minus the umask), or those of the file
+    replaced (``status``: its status; or why there is none)."""
+    if not isinstance(status, OSError):
+        return status.st_mode & 0o7777
     mask = os.umask(0o022)
     os.umask(mask)
     return 0o666 & ~mask
@@ -269,9 +295,13 @@ def write_all_atomic(files: dict[Path, bytes], *, force: bool = False,
     """Write every file or none: each goes to its temporary file first, and the renames
     happen only after all of them were written — a disk that fills up half-way leaves the
     previous outputs (or nothing) behind, not a mix of new and old."""
+    tidied: set[Path] = set()  # folders whose stale temporary files are gone
     with contextlib.ExitStack() as stack:
         for path, data in files.items():
-            tmp = stack.enter_context(atomic_path(path, force=force, inputs=inputs))
+            folder = Path(path).parent
+            tmp = stack.enter_context(atomic_path(path, force=force, inputs=inputs,
+                                                  tidy=folder not in tidied))
+            tidied.add(folder)
             try:
                 tmp.write_bytes(data)
             except OSError as e:

@@ -450,6 +450,30 @@ def test_the_next_write_into_a_folder_cleans_it(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
 
 
+def test_writing_several_files_cleans_each_folder_once(tmp_path, monkeypatch):
+    """``write_all_atomic`` tidies each folder it writes into before its first file there
+    (not again for every file), and leaves nothing but the files behind."""
+    from greenmine_docs import outputs
+
+    (tmp_path / "sub").mkdir()
+    leftovers = [folder / f".~gm-999999999-{outputs._HOST}-zzz.docx"
+                 for folder in (tmp_path, tmp_path / "sub")]
+    for leftover in leftovers:
+        leftover.write_bytes(b"partial")
+    tidied: list[Path] = []
+    clean = outputs.clean_leftovers
+    monkeypatch.setattr(outputs, "clean_leftovers",
+                        lambda folder, **k: tidied.append(Path(folder)) or clean(folder, **k))
+    files = {tmp_path / "a.docx": b"a", tmp_path / "sub" / "b.xlsx": b"b",
+             tmp_path / "c.json": b"c", tmp_path / "sub" / "d.zip": b"d"}
+    assert outputs.write_all_atomic(files) == list(files)
+    assert sorted(tidied) == [tmp_path, tmp_path / "sub"]
+    assert not any(leftover.exists() for leftover in leftovers)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a.docx", "b.xlsx", "c.json",
+                                                            "d.zip", "sub"]
+    assert all(path.read_bytes() == data for path, data in files.items())
+
+
 def test_a_killed_batch_run_continues_without_force(tmp_path):
     """Kill a real ``greenmine batch`` process after two mines: the next run into the same
     folder needs no --force, reuses what the killed run finished (from its journal), builds
