@@ -67,7 +67,8 @@ def _headings_only(files: dict[str, bytes]) -> Finished:
         if PurePath(name).suffix.lower() != ".docx":
             continue
         filled = result.files[name] = fill_tocs(data)  # ``data`` itself: no TOC
-        if filled is not data or getattr(data, "tocs_filled", False):
+        if (filled is not data or getattr(data, "tocs_filled", False)) and not notes:
+            # (once: looking for LibreOffice is a walk of PATH, ~9 stat calls)
             notes.add(NOT_ASKED if find_soffice() is not None else NO_PAGES)
     result.notes = sorted(notes)
     return result

@@ -335,11 +335,12 @@ def load_outline(path: str | Path | None = None, kind: OutlineKind = PLAN_KIND) 
     """Load and check an outline file of a document ``kind`` (its built-in reference outline
     when ``path`` is None). Raises :class:`ConfigError` listing every problem with its line."""
     from ..load.yaml_input import read_yaml
+    from ..safety.inputs import input_stat, real_path
 
     path = Path(path) if path is not None else default_outline_path(kind)
     try:  # an Outline is immutable: one parse per file version and process (batch runs)
-        st = path.stat()
-        key: tuple[Any, ...] | None = (str(path), str(path.resolve()), st.st_mtime_ns,
+        st = input_stat(path)  # (each once in a batch's mine: safety.inputs.one_look)
+        key: tuple[Any, ...] | None = (str(path), real_path(path), st.st_mtime_ns,
                                        st.st_size, kind.builtin)
     except OSError:
         key = None

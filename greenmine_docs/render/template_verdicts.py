@@ -42,12 +42,14 @@ def lint_passed(path: Path, known: frozenset[str] | None) -> bool:
     """Whether the lint with the variables ``known`` passed before on ``path``'s content: a
     render can then skip it without even importing the linter. Asked once per file version
     and process (a batch renders the same templates for every mine)."""
+    from ..safety.inputs import input_stat, real_path
+
     try:
-        stat = path.stat()
+        stat = input_stat(path)  # (each once in a batch's mine: safety.inputs.one_look)
     except OSError:
         return False
     given = _lint_given(known)
-    version = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, given)
+    version = (real_path(path), stat.st_mtime_ns, stat.st_size, given)
     if version in _LINTS_PASSED:
         return True
     if not passed("lint", path, given):

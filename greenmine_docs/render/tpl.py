@@ -30,7 +30,7 @@ def open_template(path: str | Path, *, lint: bool = True) -> Any:
     finds everything the lint without them finds, and more)."""
     from .tplguard import GuardedDocxTemplate
 
-    from ..safety.inputs import file_problem
+    from ..safety.inputs import file_problem, input_stat, real_path
 
     path = Path(path)
     problem = file_problem(path)  # missing, a folder, a FIFO or a device: never opened
@@ -41,8 +41,8 @@ def open_template(path: str | Path, *, lint: bool = True) -> Any:
     if not zipfile.is_zipfile(path):
         raise TemplateError(f"模板 {path} 不是 .docx 文件（可能是旧的 .doc 或已损坏）。",
                             hint="请在 Word 中“另存为” Word 文档（*.docx）。")
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    stat = input_stat(path)  # (each once in a batch's mine: safety.inputs.one_look)
+    key = (real_path(path), stat.st_mtime_ns, stat.st_size)
     _guard_template(*key)
     if lint:
         _check(path, None)  # broken tags: one located report instead of a Jinja error

@@ -9,6 +9,7 @@ photos are usable.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
 from ...errors import ConfigError, InputError
@@ -179,10 +180,11 @@ def _narrative(data: SelfEvalData) -> Iterator[Finding]:
 
 def _photos(data: SelfEvalData) -> Iterator[Finding]:
     from ...safety.images import inspect_image
+    from ...safety.inputs import real_path
 
-    base = data.run.base_dir.resolve()
+    base = Path(real_path(data.run.base_dir))  # (each once in a batch's mine)
     for i, photo in enumerate(data.se.photos):
-        path = (base / photo.file).resolve()
+        path = Path(real_path(base / photo.file))
         if path != base and base not in path.parents:
             problem = "路径指向输入文件所在目录之外"
         else:
