@@ -85,14 +85,15 @@ def _invisible_out(text: str) -> str:
 _SPECIAL = "是设备、管道或套接字等特殊文件，不能写入（加 --force 也不会替换它）"
 
 
-def _status(path: Path) -> tuple[str, os.stat_result | OSError]:
+def _status(path: Path) -> tuple[str, os.stat_result | int]:
     """What is at ``path`` — "missing", "dir", "file" (regular) or "special" (a device, a
-    FIFO, a socket) — and its status (or why there is none), from one ``stat``. Symbolic links
-    are followed: a link to /dev/null is a device."""
+    FIFO, a socket) — and its status (or the error number of why there is none: not the error
+    itself, whose traceback would tie the callers' frames into a cycle), from one ``stat``.
+    Symbolic links are followed: a link to /dev/null is a device."""
     try:
         status = os.stat(path)
     except OSError as e:  # missing, below a file, unreachable: the write itself reports the last
-        return "missing", e
+        return "missing", e.errno or 0
     mode = status.st_mode
     if stat.S_ISDIR(mode):
         return "dir", status
@@ -137,7 +138,7 @@ def _checked(path: Path, force: bool, inputs: Iterable[Path]) -> tuple[Path, str
     folder = _folder_kind(path.parent)
     # an output that does not exist yet cannot be an (existing) input: the comparisons below,
     # a resolve() per input, are only needed when something is there to be replaced
-    if isinstance(status, OSError) and status.errno not in _UNSEEN:
+    if isinstance(status, int) and status not in _UNSEEN:
         exists = path.exists()  # (raises as it did when asked by itself: no permission …)
     else:
         exists = kind != "missing"
@@ -273,10 +274,10 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _mode_for(status: os.stat_result | OSError) -> int:
+def _mode_for(status: os.stat_result | int) -> int:
     """The permissions a new file would get (0666 minus the umask), or those of the file
     replaced (``status``: its status; or why there is none)."""
-    if not isinstance(status, OSError):
+    if not isinstance(status, int):
         return status.st_mode & 0o7777
     mask = os.umask(0o022)
     os.umask(mask)
