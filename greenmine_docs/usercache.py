@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import envvars
+from .rawio import read_file
 
 ENV = "GREENMINE_CACHE_DIR"  # the user's cache folder; "none": no cache across runs
 SUFFIX = ".entry"
@@ -153,7 +154,7 @@ def load_entry(path: Path) -> bytes | None:
     """The body of the entry file ``path`` (in the user's cache folder or another cache
     folder, such as a batch's), or None: not there, unreadable, cut short or damaged."""
     try:
-        blob = path.read_bytes()
+        blob = read_file(path)
         head, _, body = blob.partition(b"\n")
         if head != _head(body):
             return None

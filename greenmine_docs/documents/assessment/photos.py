@@ -151,8 +151,10 @@ def _cache_key(source: bytes | tuple[int, ...], max_pixels: int) -> str:
 
 def _read(path: Path) -> bytes | PhotoInfo:
     """The file's bytes, or what keeps them from being read."""
+    from ...rawio import read_file
+
     try:
-        return path.read_bytes()
+        return read_file(path)
     except OSError as e:
         return PhotoInfo(path, False, f"无法读取照片文件：{e.strerror or e}", "unreadable")
 
