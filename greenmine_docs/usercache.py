@@ -104,12 +104,14 @@ def key(*parts: object) -> str:
     return hashlib.sha256(repr((code_version(), parts)).encode("utf-8")).hexdigest()
 
 
-def content_key(kind: str, content: bytes, *parts: object) -> str | None:
-    """The key of a ``kind`` of result about ``content`` (by its SHA-256) under ``parts``
-    (limits, formats…) and this code; None without a user cache folder (nothing to hash)."""
+def content_key(kind: str, content: bytes, *parts: object, digest: str | None = None
+                ) -> str | None:
+    """The key of a ``kind`` of result about ``content`` (by its SHA-256, ``digest`` when the
+    caller has it already) under ``parts`` (limits, formats…) and this code; None without a
+    user cache folder (nothing to hash)."""
     if user_dir() is None:
         return None
-    return key(kind, hashlib.sha256(content).hexdigest(), *parts)
+    return key(kind, digest or hashlib.sha256(content).hexdigest(), *parts)
 
 
 def derived_text(kind: str, source: str, make: Callable[[str], str], keep: int) -> str:

@@ -145,6 +145,34 @@ def test_an_unchanged_photo_is_cached_without_its_bytes(tmp_path) -> None:
     assert photos.prepare(path, cache)[0] == path.read_bytes()
 
 
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_a_photo_that_goes_in_as_it_is_is_hashed_once(tmp_path, monkeypatch, fmt) -> None:
+    """The prepared photo's key and its Word form's verdict key come from one SHA-256 of the
+    file (a batch with a cache folder and the user's cache both); the second look finds both
+    and gives the same bytes."""
+    import hashlib
+
+    monkeypatch.setenv(usercache.ENV, str(tmp_path / "user"))
+    cache = tmp_path / "cache"
+    path = _photo(tmp_path / f"u.{fmt.lower()}", (800, 600), fmt=fmt)
+    content = path.read_bytes()
+    hashed: list[int] = []
+    sha256 = hashlib.sha256
+
+    def counted(data: bytes = b"", **k: bool) -> object:
+        if bytes(data) == content:
+            hashed.append(1)
+        return sha256(data, **k)
+
+    monkeypatch.setattr(hashlib, "sha256", counted)
+    for _ in range(2):  # decoded and kept, then found in both caches
+        photos._examine.cache_clear()
+        hashed.clear()
+        assert photos.prepare(path, cache)[0] == content
+        assert len(hashed) == 1
+    assert len(list((tmp_path / "user").rglob("*.entry"))) == 1  # the Word form's verdict
+
+
 def test_a_damaged_cache_entry_is_ignored(tmp_path) -> None:
     cache = tmp_path / "cache"
     path = _photo(tmp_path / "a.jpg", (3000, 2000))

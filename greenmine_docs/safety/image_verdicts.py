@@ -18,15 +18,18 @@ KIND = "image-verdicts"
 KEEP = 512  # entries kept: a check and a Word form for each of 256 images
 
 
-def recalled(check: str, data: bytes, *parts: object) -> bytes | None:
+def recalled(check: str, data: bytes, *parts: object, sha256: str | None = None
+             ) -> bytes | None:
     """What :func:`record` kept for ``check`` on an image of ``data``'s content under
-    ``parts`` (limits, formats…), or None: not kept, or no cache folder."""
-    digest = usercache.content_key(check, data, *parts)
+    ``parts`` (limits, formats…), or None: not kept, or no cache folder. ``sha256``: the
+    content's digest (hex), when the caller has it."""
+    digest = usercache.content_key(check, data, *parts, digest=sha256)
     return None if digest is None else usercache.load(KIND, digest)
 
 
-def record(check: str, data: bytes, body: bytes, *parts: object) -> None:
+def record(check: str, data: bytes, body: bytes, *parts: object, sha256: str | None = None
+           ) -> None:
     """Keep ``body``, the outcome of ``check`` that passed on ``data`` under ``parts``."""
-    digest = usercache.content_key(check, data, *parts)
+    digest = usercache.content_key(check, data, *parts, digest=sha256)
     if digest is not None:
         usercache.store(KIND, digest, body, keep=KEEP)

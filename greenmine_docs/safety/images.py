@@ -175,7 +175,7 @@ _PLAIN_MODES = frozenset({"RGB", "RGBA", "L", "LA", "P", "1"})
 _JFIF_APP0 = b"\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
 
 
-def for_word(data: bytes) -> bytes:
+def for_word(data: bytes, sha256: str | None = None) -> bytes:
     """The bytes of a checked image (:func:`inspect_image`) as a Word document can hold them
     and every reader shows them as they look: python-docx recognises a JPEG only by a JFIF
     or Exif header (one without gets that header, its data untouched); CMYK JPEGs (often
@@ -183,12 +183,13 @@ def for_word(data: bytes) -> bytes:
     are converted to RGB or 8-bit (:func:`plain_mode`). Plain PNG, GIF, BMP, TIFF and
     JPEG files are returned as they are. Which of these it was is kept in the user's cache
     folder by the image's content (:mod:`.image_verdicts`; bytes made anew with it), so that
-    a rebuild finds it without Pillow."""
-    form, _, made = (image_verdicts.recalled("word", data) or b"").partition(b"\n")
+    a rebuild finds it without Pillow. ``sha256``: ``data``'s digest (hex), when the caller
+    has it (a site photo's is its cache key's): not hashed again."""
+    form, _, made = (image_verdicts.recalled("word", data, sha256=sha256) or b"").partition(b"\n")
     if form in _FORMS and (made or form != b"made"):
         return _in_form(data, form, made)
     form, made = _word_form(data)
-    image_verdicts.record("word", data, form + b"\n" + made)
+    image_verdicts.record("word", data, form + b"\n" + made, sha256=sha256)
     return _in_form(data, form, made)
 
 

@@ -49,11 +49,11 @@ class Prepared:
     as_is: bool = False  # ``data`` is the original file (as Word takes it)
 
 
-def key(data: bytes, *parts: object) -> str:
-    """The content key of a photo file prepared under ``parts`` (version, sizes, limits)."""
-    h = hashlib.sha256(repr(parts).encode())
-    h.update(data)
-    return h.hexdigest()
+def key(sha256: str, *parts: object) -> str:
+    """The content key of a photo file whose content has the SHA-256 ``sha256`` (hex),
+    prepared under ``parts`` (version, sizes, limits). (From the content's digest, which the
+    image verdicts' keys use too: a photo is hashed once.)"""
+    return hashlib.sha256(repr((sha256, parts)).encode()).hexdigest()
 
 
 def load(cache_dir: Path | None, digest: str) -> Prepared | None:

@@ -24,6 +24,7 @@ Pillow (``GREENMINE_CACHE_DIR=none`` turns that off).
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import math
 import warnings
@@ -111,31 +112,33 @@ def _examine(path: Path, stamp: tuple[int, ...], max_file_bytes: int, max_pixels
     data = _read(path)
     if isinstance(data, PhotoInfo):
         return data, None
-    key = _cache_key(data, max_pixels) if folder is not None else ""
-    info, prepared = _stored_or_decoded(path, data, folder, key, keep, max_pixels)
+    sha256 = hashlib.sha256(data).hexdigest() if folder is not None else None
+    key = _cache_key(sha256, max_pixels) if sha256 is not None else ""
+    info, prepared = _stored_or_decoded(path, data, sha256, folder, key, keep, max_pixels)
     if prepared is not None and version and key != known:
         photo_cache.remember(folder, version, key, keep)
     return info, prepared
 
 
-def _stored_or_decoded(path: Path, data: bytes, folder: Path | None, key: str, keep: int | None,
-                       max_pixels: int) -> tuple[PhotoInfo, photo_cache.Prepared | None]:
-    """The photo prepared from ``data``: from the cache ``folder`` under its content ``key``
-    when it is there, else decoded (and stored there)."""
+def _stored_or_decoded(path: Path, data: bytes, sha256: str | None, folder: Path | None,
+                       key: str, keep: int | None, max_pixels: int
+                       ) -> tuple[PhotoInfo, photo_cache.Prepared | None]:
+    """The photo prepared from ``data`` (of digest ``sha256``, when hashed): from the cache
+    ``folder`` under its content ``key`` when it is there, else decoded (and stored there)."""
     stored = photo_cache.load(folder, key) if key else None
     if stored is not None:
         if stored.as_is:  # the original goes in as it is
             from ...safety.images import for_word
 
-            stored = replace(stored, data=for_word(data))
+            stored = replace(stored, data=for_word(data, sha256))
         return _info(path, stored), stored
-    info, prepared = _decode(path, data, max_pixels)
+    info, prepared = _decode(path, data, max_pixels, sha256)
     if prepared is not None:
         photo_cache.store(folder, key, prepared, keep)
     return info, prepared
 
 
-def _cache_key(source: bytes | tuple[int, ...], max_pixels: int) -> str:
+def _cache_key(source: str | tuple[int, ...], max_pixels: int) -> str:
     """A prepared photo's key on disk: by the file's content (SHA-256; a photo's entry), or
     by its version (``stamp``), which in the user's cache folder names the content key of
     the file as it was (:func:`.photo_cache.remember`): a rebuild then neither reads nor hashes
@@ -144,9 +147,9 @@ def _cache_key(source: bytes | tuple[int, ...], max_pixels: int) -> str:
     every write and no tool sets it back (POSIX; Windows gives the creation time there), so an
     edited photo gets a new version, as a file's stat data tells git that it changed."""
     parts = (PREPARED_VERSION, PHOTO_BOX_PX, max_pixels)
-    if isinstance(source, bytes):
+    if isinstance(source, str):  # the content's SHA-256
         return photo_cache.key(source, *parts)
-    return photo_cache.key(repr(source).encode(), "file version", *parts)
+    return photo_cache.key(repr(source), "file version", *parts)
 
 
 def _read(path: Path) -> bytes | PhotoInfo:
@@ -164,9 +167,9 @@ def _info(path: Path, prepared: photo_cache.Prepared) -> PhotoInfo:
                      height=prepared.height)
 
 
-def _decode(path: Path, data: bytes, max_pixels: int
+def _decode(path: Path, data: bytes, max_pixels: int, sha256: str | None = None
             ) -> tuple[PhotoInfo, photo_cache.Prepared | None]:
-    """Open, check and prepare a photo: one decode of its data."""
+    """Open, check and prepare a photo: one decode of its data (``sha256``: its digest)."""
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -184,7 +187,7 @@ def _decode(path: Path, data: bytes, max_pixels: int
                     return PhotoInfo(path, False, f"照片 {width}×{height} 像素，超过 "
                                      f"{max_pixels // 1_000_000} 兆像素", "too_large", fmt,
                                      width, height), None
-                prepared = _prepared(img, data)
+                prepared = _prepared(img, data, sha256)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return PhotoInfo(path, False, f"照片像素数超过 {max_pixels // 1_000_000} 兆像素",
                          "too_large"), None
@@ -196,7 +199,7 @@ def _decode(path: Path, data: bytes, max_pixels: int
     return _info(path, prepared), prepared
 
 
-def _prepared(img: Any, data: bytes) -> photo_cache.Prepared:
+def _prepared(img: Any, data: bytes, sha256: str | None = None) -> photo_cache.Prepared:
     """The photo as the document shows it (see the module docstring); raises ``OSError`` and
     the like for a truncated or damaged file."""
     from ...safety.images import for_word, plain_mode, read_completely
@@ -204,7 +207,7 @@ def _prepared(img: Any, data: bytes) -> photo_cache.Prepared:
     fmt, (width, height) = ALLOWED_FORMATS[img.format], img.size
     if _usable_as_is(img):
         read_completely(img)  # a truncated file fails here, not later in the report
-        return photo_cache.Prepared(for_word(data), height / width if width else 1.0, fmt,
+        return photo_cache.Prepared(for_word(data, sha256), height / width if width else 1.0, fmt,
                                     width, height, as_is=True)
     turn, target = _planned(img)
     img.load()
