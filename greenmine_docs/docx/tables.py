@@ -20,7 +20,8 @@ from ..memo import remember
 from . import islands
 from .page import TYPE_WIDTH_MM
 from .styles import TABLE_SIZE
-from .text import block_parent, insert_block, run_content_xml, style_fonts, style_id_of
+from .text import (block_parent, insert_block, run_content_xml, style_fonts, style_id_of,
+                   xml_attr)
 
 @dataclass(frozen=True, init=False)
 class Cell:
@@ -107,12 +108,6 @@ def fit_widths(widths_mm: Sequence[float] | None, n: int, total_mm: float) -> li
 _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
 
 
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _attr(text: str) -> str:
-    return _esc(text).replace('"', "&quot;")
 
 
 def _para_style(part: Any, name: str, size: float | None) -> _ParaStyle:
@@ -128,9 +123,9 @@ class _ParaStyle:
     def __init__(self, style_id: str | Literal[False] | None, east_asia: str, latin: str,
                  size: float | None) -> None:
         self.style_id = style_id or None
-        self.pstyle = f'<w:pStyle w:val="{_attr(style_id)}"/>' if style_id else ""
-        rfonts = (f'<w:rFonts w:ascii="{_attr(latin)}" w:hAnsi="{_attr(latin)}" '
-                  f'w:eastAsia="{_attr(east_asia)}" w:cs="{_attr(latin)}" w:hint="eastAsia"/>')
+        self.pstyle = f'<w:pStyle w:val="{xml_attr(style_id)}"/>' if style_id else ""
+        rfonts = (f'<w:rFonts w:ascii="{xml_attr(latin)}" w:hAnsi="{xml_attr(latin)}" '
+                  f'w:eastAsia="{xml_attr(east_asia)}" w:cs="{xml_attr(latin)}" w:hint="eastAsia"/>')
         sz = f'<w:sz w:val="{int(Pt(size).pt * 2)}"/>' if size is not None else ""
         # lines set exactly LINE_PITCH_EM apart, whatever font stands in (see page_chunks)
         pitch = round((size or TABLE_SIZE) * LINE_PITCH_EM * 20)
@@ -413,7 +408,7 @@ def _made_table_xml(options: _Options, header_rows: list[list[Any]],
                                   options.total_width_mm)
     twips = [_twips(w) for w in widths]
     header_fill = options.header_fill
-    shade = (f'<w:shd w:val="clear" w:color="auto" w:fill="{_attr(header_fill)}"/>'
+    shade = (f'<w:shd w:val="clear" w:color="auto" w:fill="{xml_attr(header_fill)}"/>'
              if header_fill else "")
     out: list[str] = ["<w:tbl>" if options.frame == _ISLAND else f"<w:tbl {nsdecls('w')}>"]
     if options.frame != _CELL:

@@ -27,6 +27,7 @@ from lxml import etree
 
 from .islands import TARGET, Text, as_str, expand, put_in
 from .package import unexpanded
+from .text import xml_attr, xml_text
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _DOCUMENT = "word/document.xml"
@@ -309,15 +310,15 @@ def _entry_ppr(template: Any, style_id: str | None, width: int, page: bool) -> A
 
 
 def _text(text: str) -> str:
-    """``text`` as element content that parses back to exactly ``text`` (a CR too)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") \
-        .replace("\r", "&#13;")
+    """``text`` as element content that parses back to exactly ``text`` (a CR too, which a
+    parser would turn into a line feed)."""
+    return xml_text(text).replace("\r", "&#13;")
 
 
 def _attr(text: str) -> str:
     """``text`` as an attribute value in double quotes that parses back to exactly ``text``
     (white space other than a space is not normalised away)."""
-    return _text(text).replace('"', "&quot;").replace("\t", "&#9;").replace("\n", "&#10;")
+    return xml_attr(text).replace("\r", "&#13;").replace("\t", "&#9;").replace("\n", "&#10;")
 
 
 def _entry_xml(entry: TocEntry, ppr: str, rfonts: str) -> str:
