@@ -112,9 +112,7 @@ def _merge(old: Look, new: Look) -> Look:
     if hit is not None and hit[0] is old and hit[1] is new:
         return hit[2]
     merged = look(*(n if n is not None else o for o, n in zip(old, new)))
-    if len(_MERGED) >= _LOOKS_MAX:
-        _MERGED.clear()
-    _MERGED[key] = (old, new, merged)  # (holds both: their ids, the key, stay theirs)
+    remember(_MERGED, key, (old, new, merged), _LOOKS_MAX)  # (holds both: their ids stay theirs)
     return merged
 
 
