@@ -608,7 +608,6 @@ class Writer:
         self.section_break(landscape=False)
 
 
-
 class _WrittenParagraph(Paragraph):
     """What :meth:`Writer.paragraph` returns for a paragraph it kept as text until the package
     is written (:mod:`~greenmine_docs.docx.islands`): a python-docx ``Paragraph`` whose element
