@@ -103,6 +103,7 @@ class Target(Protocol):
     @property
     def max_heading_level(self) -> int: ...
     def append_paragraph_xml(self, ppr: str | None, content: str = "") -> None: ...
+    def body_text_xml(self, content: str, text: str) -> None: ...
     def char_width(self, chars: float) -> Pt: ...
     def figure(self, image: Path, caption: str | None) -> object: ...
     def heading(self, level: int, text: str) -> None: ...
@@ -135,7 +136,7 @@ class MarkdownRenderer:
             for para in paragraphs:
                 out: list[str] = []
                 self._inline_text(out, para)
-                self.w.append_paragraph_xml(None, "".join(out))
+                self.w.body_text_xml("".join(out), _join_breaks(para))
             return
         tokens = parse(text)
         self._refuse(too_deep(tokens))
@@ -231,7 +232,10 @@ class MarkdownRenderer:
                 ppr = f'<w:ind w:left="{self.w.char_width(2 * self.quote).twips}"/>'
             out: list[str] = []
             self._inline(out, children)
-            self.w.append_paragraph_xml(ppr, "".join(out))
+            if ppr is None and not any(c.type == "hardbreak" for c in children or []):
+                self.w.body_text_xml("".join(out), plain_text(children))
+            else:
+                self.w.append_paragraph_xml(ppr, "".join(out))
         for img in images:
             src = img.attrs.get("src", "")
             caption = plain_text(img.children) or (img.attrs.get("title") or "")

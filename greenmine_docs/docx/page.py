@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -224,3 +225,29 @@ def _break_sect_pr(base_sect_pr, landscape: bool):
     # setting the page needs no document part (python-docx's annotation asks for one)
     setup_page(Section(sect_pr, None), landscape=landscape)  # type: ignore[arg-type]
     return sect_pr
+
+
+
+_SUBDOC_TAG = re.compile(r"\{\{\s*p\s+(\w+)\s*\}\}")
+
+
+def subdoc_starts_page(doc, name: str) -> bool:
+    """Whether the paragraph tag ``{{p name}}`` in the template ``doc`` (python-docx
+    ``Document``) comes right after a section break that starts a page, or a page break: then
+    the subdocument written there begins at the top of a page (the official templates put the
+    body after the contents' section). False where the tag is not found so, or the section
+    runs on (``continuous``). The template's content may have been set aside in a second
+    ``w:body`` while the subdocument is written in the first (render.subdoc): both are read."""
+    for p in doc.element.xpath("./w:body/w:p[.//w:t[contains(., '{{')]]"):
+        found = _SUBDOC_TAG.search("".join(p.xpath(".//w:t/text()")))
+        if found is None or found.group(1) != name:
+            continue
+        before = p.getprevious()
+        if before is None or before.tag != qn("w:p"):
+            return False
+        sect = before.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
+        if sect is not None:
+            kind = sect.find(qn("w:type"))
+            return kind is None or kind.get(qn("w:val")) != "continuous"
+        return bool(before.xpath(".//w:br[@w:type='page']"))
+    return False

@@ -28,7 +28,7 @@ from .lists import ListNumbering, num_pr_xml
 from .markdown import render_markdown
 from .page_cursor import PageCursor, TablePaging, text_pt
 from .page import (LANDSCAPE_TYPE_HEIGHT_MM, LANDSCAPE_TYPE_WIDTH_MM, TYPE_HEIGHT_MM, TYPE_WIDTH_MM,
-                   section_break)
+                   section_break, subdoc_starts_page)
 from .tables import KEEP_WHOLE_ROWS, PAGE_BREAK_P, KeyedRows, add_table, kept_rows
 from .text import (NO_INDENT, add_paragraph_xml, add_text, block_parent, insert_block, listed_text,
                    ppr_xml, rpr_xml, runs_xml, style_fonts, style_id_of, xml_attr)
@@ -64,6 +64,8 @@ START_ROWS = 2
 # a table that starts a page takes the heading before it along, and the text under the heading
 # if heading and text take at most this share of a page and may not all be on the page before
 LEAD_SHARE = 1 / 4
+# what :meth:`Writer.last_block` says of a body with no block yet (the cursor's mark there)
+EMPTY_BODY = object()
 
 
 def caption_most_pt(text: str) -> float:
@@ -140,16 +142,27 @@ class Writer:
         return part
 
     def last_block(self) -> Any:
-        """The body's last block (None: none, or not a body): what :attr:`cursor` checks that
-        nothing was added behind its back (lxml gives the same object while it is held)."""
+        """The body's last block (:data:`EMPTY_BODY`: none yet; None: not a body): what
+        :attr:`cursor` checks that nothing was added behind its back (lxml gives the same
+        object while it is held)."""
         block = self._block()
         if block is None:
             return None
         try:
             last = block._element[-1]  # from the end: len() walks every child
         except IndexError:
-            return None
-        return last.getprevious() if last.tag == _W_SECT_PR else last
+            return EMPTY_BODY
+        if last.tag == _W_SECT_PR:
+            last = last.getprevious()
+        return EMPTY_BODY if last is None else last
+
+    def placed_at(self, tag: str) -> None:
+        """The body is the subdocument the template's ``{{p tag}}`` stands for: where that
+        begins at the top of a page (after a section break:
+        :func:`~greenmine_docs.docx.page.subdoc_starts_page`), :attr:`cursor` knows the
+        position from the body's first block."""
+        if subdoc_starts_page(self.doc, tag):
+            self.cursor.start_page(self.last_block())
 
     def _page_pt(self) -> float:
         return _LANDSCAPE_PAGE_PT if self.landscape else _PAGE_PT
@@ -193,6 +206,13 @@ class Writer:
                                  heading=heading)  # (as lxml writes an empty one)
         insert_block(block._element, element)
         return element
+
+    def body_text_xml(self, content: str, text: str) -> None:
+        """A body paragraph (``Normal``, the two-character indent) of the runs ``content``, which
+        show ``text`` (narrative Markdown): :attr:`cursor` moves by its lines."""
+        before = self.last_block()
+        element = self.append_paragraph_xml(None, content)
+        self._text_written(before, element, text, 2.0, kept=False, sized=True)
 
     def _island_block(self) -> Any:
         """The document body paragraphs go into as text (:meth:`append_paragraph_xml`), or
@@ -278,9 +298,9 @@ class Writer:
         # the TOC fill lists it from here, without parsing it
         element = self.append_paragraph_xml(ppr, "".join(out), heading=(
             (style_id, listed_text(text)) if style_id else None))
-        # Heading 1–4 are body-size lines at the body's pitch
-        self._text_written(before, element, text, 2.0, kept=True,
-                           sized=style_id is not None and not extra_ppr)
+        # Heading 1–4 are body-size lines at the body's pitch, a centred one without the indent
+        self._text_written(before, element, text, 0.0 if extra_ppr else 2.0, kept=True,
+                           sized=style_id is not None)
 
     def _text_written(self, before: Any, element: Any, text: str, indent: float, *,
                       kept: bool, sized: bool, indent_most: float | None = None) -> None:

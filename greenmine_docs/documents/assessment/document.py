@@ -65,6 +65,7 @@ def report_context(ctx: Run, tpl: Any) -> dict[str, Any]:
     data = build_report_data(ctx)
     body = tpl.new_subdoc()
     w = Writer(tpl.docx, body, base_dir=ctx.base_dir)
+    w.placed_at("body")
     w.continued_tables = True  # a report: long tables split with 续表
     compose(w, data)
     w.finish()

@@ -64,6 +64,7 @@ def plan_context(ctx: Run, tpl: Any) -> dict[str, Any]:
 
     body = tpl.new_subdoc()
     writer = Writer(tpl.docx, body, base_dir=ctx.base_dir)
+    writer.placed_at("body")
     PlanComposer(plan_data(ctx), writer).compose()
     return template_context(ctx, body)
 

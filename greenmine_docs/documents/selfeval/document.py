@@ -56,6 +56,7 @@ def render(run: Run, fmt: str, options: RenderOptions) -> bytes:
     def context(tpl: Any) -> dict[str, Any]:
         body = tpl.new_subdoc()
         writer = Writer(tpl.docx, body, base_dir=run.base_dir)
+        writer.placed_at("body")
         SelfEvalComposer(data.selfeval_data(run), writer).compose()
         return template_context(run, body)
 

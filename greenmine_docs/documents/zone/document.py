@@ -50,8 +50,9 @@ def render(zone_run: "ZoneRun", template: "Path | None" = None) -> bytes:
 
     def context(tpl: Any) -> dict[str, Any]:
         body = tpl.new_subdoc()
-        ZoneComposer(zone_data(zone_run), Writer(tpl.docx, body, base_dir=zone_run.base_dir)
-                     ).compose()
+        writer = Writer(tpl.docx, body, base_dir=zone_run.base_dir)
+        writer.placed_at("body")
+        ZoneComposer(zone_data(zone_run), writer).compose()
         return template_context(zone_run, body)
 
     if template is None:
