@@ -57,6 +57,43 @@ def test_next_directory_feeds_the_sample_priority(tmp_path):
         assert len(got) == min(len(pri), g.required)
 
 
+def test_next_directory_prints_as_an_official_list(tmp_path):
+    """The example directory says nothing of printing: the next one prints A4 landscape, one
+    page wide, its header row on each page, every cell of the list bordered, no column
+    narrower than its text (at most 40 wide, wrapped beyond)."""
+    nxt = tmp_path / "名录-下年度.xlsx"
+    run_follow_up(LEDGER, tmp_path / "跟踪.xlsx", as_of=AS_OF,
+                  directory=ROUND_DIR / "名录.xlsx", next_directory=nxt)
+    ws = load_workbook(nxt)["名录"]
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert ws.print_title_rows == "$1:$1"
+    assert all(c.border.left.style == "thin" and c.border.bottom.style == "thin"
+               for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column)
+               for c in row)
+    assert all(c.font.b for c in ws[1])
+    from greenmine_docs.xlsx.write import text_width
+
+    for col in ws.iter_cols(min_row=1, max_row=ws.max_row):
+        width = ws.column_dimensions[col[0].column_letter].width
+        assert width >= min(40, max(text_width(c.value, 11) for c in col))
+
+
+def test_a_directory_that_says_how_it_prints_keeps_it(tmp_path):
+    source = load_workbook(ROUND_DIR / "名录.xlsx")
+    source["名录"].page_setup.orientation = "portrait"
+    source["名录"].column_dimensions["A"].width = 12
+    own = tmp_path / "名录.xlsx"
+    source.save(own)
+    nxt = tmp_path / "名录-下年度.xlsx"
+    run_follow_up(LEDGER, tmp_path / "跟踪.xlsx", as_of=AS_OF, directory=own,
+                  next_directory=nxt)
+    ws = load_workbook(nxt)["名录"]
+    assert ws.page_setup.orientation == "portrait" and ws.print_title_rows is None
+    assert ws.column_dimensions["A"].width == 12
+
+
 def test_follow_up_cli_and_bad_dates(tmp_path):
     r = run_cli(CliRunner(), "verify", "follow-up", LEDGER, "-o", tmp_path / "f.xlsx",
                 "--as-of", "2024-02-20")

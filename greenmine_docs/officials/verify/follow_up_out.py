@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from ...errors import InputError
 from ...xlsx.read import XlsxFile
@@ -58,7 +59,50 @@ def mark_directory(fu: FollowUp, directory: Path) -> tuple[bytes, int]:
         if norm_name(str(rows[n].get(cols["name"] + 1) or "")) in names:
             set_value(ws.cell(row=n, column=cols["rectification"] + 1), "是")
             marked += 1
+    print_as_list(ws, head_row, max(cols["rectification"] + 1, ws.max_column))
     return save_workbook(wb), marked
+
+
+LIST_WIDTH_MOST = 40.0  # a column of the printed list is at most this wide; longer text wraps
+
+
+def print_as_list(ws: Any, head_row: int, last_col: int) -> None:
+    """Make the directory sheet ``ws`` (openpyxl; header in ``head_row``, columns 1 to
+    ``last_col``) print as an official list where the directory does not say how it prints
+    (no orientation, fit to page or print titles of its own): A4 landscape, one page wide, the
+    header row on every page. Its cells without a border get a thin one, a header without a
+    look of its own is bold and centred, the column added here takes the look of the one
+    before it; a column without a width of its own gets one
+    for its longest text (at most :data:`LIST_WIDTH_MOST`, its longer texts wrapped)."""
+    from copy import copy
+
+    from ...excel_input import styles as S
+    from ...xlsx.cells import column_letter
+    from ...xlsx.write import text_width
+
+    setup = ws.page_setup
+    fits = ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage
+    if setup.orientation is None and not fits and ws.print_title_rows is None:
+        S.a4_landscape(ws, f"{head_row}:{head_row}")
+    for col in range(1, last_col + 1):
+        letter = column_letter(col)
+        cells = [ws.cell(row=n, column=col) for n in range(head_row, ws.max_row + 1)]
+        head = cells[0]
+        if not head.has_style:  # a plain header: bold, centred
+            head.font, head.alignment = S.FONT_BOLD, S.WRAP_CENTER
+        for cell in cells:
+            if col > 1 and not cell.has_style and cell.value is not None:
+                cell._style = copy(ws.cell(row=cell.row, column=col - 1)._style)
+            if not cell.border.left.style and not cell.border.right.style:
+                cell.border = S.BORDER
+        if letter in ws.column_dimensions and ws.column_dimensions[letter].customWidth:
+            continue
+        width = max((text_width(c.value, 11) for c in cells), default=0.0) + 2
+        ws.column_dimensions[letter].width = min(LIST_WIDTH_MOST, max(6.0, width))
+        if width > LIST_WIDTH_MOST:
+            for cell in cells:
+                cell.alignment = copy(cell.alignment) if cell.alignment.wrap_text else \
+                    S.WRAP_TOP
 
 
 def _list_sheet(book: XlsxFile, path: Path) -> tuple[str, int, dict[str, int]]:
