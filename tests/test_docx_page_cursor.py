@@ -224,7 +224,7 @@ def test_a_table_that_fits_a_page_starts_the_next_only_where_it_surely_does_not_
     assert placed((page - needs - 1, page - needs + 1)) == (False, False)
 
 
-@pytest.mark.parametrize("lines, rows", [(10, 2), (18, 2), (19, 0)])
+@pytest.mark.parametrize("lines, rows", [(10, 2), (17, 2), (19, 0)])
 def test_a_table_that_fits_a_page_but_not_the_room_left_starts_there_with_two_rows(
         lines: int, rows: int) -> None:
     """A table of more than five rows that fits a page but not what is left of it starts
@@ -312,3 +312,34 @@ def test_no_part_of_a_report_table_ends_with_a_group_title_row() -> None:
             for part in parts:
                 last = part.findall(qn("w:tr"))[-1]
                 assert len(last.findall(qn("w:tc"))) == 3, _text(last)
+
+
+def test_a_report_tables_parts_are_measured_at_the_exact_line_pitch() -> None:
+    """A report's continued table is split as the self-check table is: its rows at their
+    lines' exact pitch, each part leaving room for one line wrapped early, so a part of a page
+    holds the rows that fit there (the estimate's tenth of a line for every line left up to
+    87 pt empty under a seven-row part) and never runs over."""
+    from greenmine_docs.docx.styles import TABLE_SIZE
+    from greenmine_docs.docx.tables import LINE_PITCH_EM, at_exact_pitch, row_heights
+    from greenmine_docs.docx.writer import CAPTION_ROOM_PT
+
+    header = ["编号", "内容", "说明"]
+    rows = [[str(i), "评价内容" * (3 + i % 9), "符合要求"] for i in range(90)]
+    doc, w = _report_writer()
+    w.table(header, rows, caption="长表")
+    parts = [[_text(tr) for tr in el.findall(qn("w:tr"))[1:]] for el in _children(doc)
+             if el.tag == qn("w:tbl")]
+    assert len(parts) >= 3
+    exact = w._paging(header, rows, None, None, exact=True)
+    widths = exact.widths
+    room = w._page_pt() - CAPTION_ROOM_PT - TABLE_SIZE * LINE_PITCH_EM
+    start = len(parts[0])
+    for part in parts[1:-1]:  # full parts: they fit, and the next row would not
+        used = exact.head + sum(at_exact_pitch(row_heights(rows[start:start + len(part) + 1],
+                                                           widths, TABLE_SIZE), TABLE_SIZE))
+        last = at_exact_pitch(row_heights([rows[start + len(part)]], widths, TABLE_SIZE),
+                              TABLE_SIZE)[0]
+        assert used - last <= room < used
+        start += len(part)
+    estimate = w._paging(header, rows, None, None)  # a tenth of a line more for every line
+    assert len(parts[1]) > len(estimate.parts()[1][0])

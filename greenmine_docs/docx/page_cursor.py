@@ -9,7 +9,7 @@ continues overleaf as ``续表``.
 It knows after an explicit page start (a ``续表`` part, a page or section break) and then only
 while every block written is one whose height it can bound: body paragraphs, list items and
 headings (a fixed pitch of :data:`~greenmine_docs.docx.styles.LINE_PITCH`), table captions,
-tables (rows estimated on the tall side). The used height is kept as an interval, ``lo`` (the least the
+tables (a report's rows at their lines' exact pitch, each part with a line to spare). The used height is kept as an interval, ``lo`` (the least the
 blocks can take) to ``hi`` (the most): the room a table is given is what ``hi`` leaves, so an
 estimate that errs can only leave a little more room empty. Where text crosses a page, the
 position overleaf is known only when even ``lo`` crossed; anything else — a figure, a list, a
@@ -27,8 +27,9 @@ from typing import Any, Sequence
 
 from ..memo import remember
 from .styles import LINE_PITCH
-from .tables import (LINE_PITCH_EM, Cell, KeyedRows, cell_text, chars_per_line, header_rows_of,
-                     page_chunks, row_heights, row_key, table_grid)
+from .tables import (LINE_PITCH_EM, ROW_PADDING_PT, Cell, KeyedRows, at_exact_pitch, cell_text,
+                     chars_per_line, header_rows_of, page_chunks, row_heights, row_key,
+                     table_grid)
 
 CHARS_LINE = 28  # 3号 characters a body line holds (styles: the official 28 a line)
 CROSSING_SLACK_PT = 3 * LINE_PITCH  # lines moved overleaf by widow control and kept headings
@@ -91,20 +92,29 @@ class TablePaging:
     def __init__(self, header_rows: Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]],
                  widths_mm: Sequence[float], size: float, page_pt: float,
                  measured: tuple[Sequence[float], float] | None = None,
-                 keys: tuple[tuple[Any, ...], tuple[Any, ...]] | None = None) -> None:
+                 keys: tuple[tuple[Any, ...], tuple[Any, ...]] | None = None, *,
+                 exact: bool = False) -> None:
         self.header_rows, self.rows, self.widths, self.size = header_rows, rows, widths_mm, size
         self.page_pt = page_pt
         if measured is None:
             measured = row_heights(rows, widths_mm, size), sum(row_heights(header_rows,
                                                                             widths_mm, size))
         self.heights, self.head = measured  # the rows' heights, the header rows' together
+        # exact: rows measured at their lines' exact pitch, each part leaving room for one line
+        # wrapped early (as tables.add_paged_table does), not a tenth of a line for every line
+        self.spare = 0.0
+        if exact:
+            self.heights = at_exact_pitch(self.heights, size)
+            self.head = at_exact_pitch([self.head - ROW_PADDING_PT * (len(header_rows) - 1)],
+                                       size)[0] + ROW_PADDING_PT * (len(header_rows) - 1)
+            self.spare = size * LINE_PITCH_EM
         # the header rows' and the rows' keys (tables.row_key), when known
         self.keys = keys
 
     @classmethod
     def of(cls, header: Sequence[Any] | Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]],
            widths_mm: Sequence[float] | None, total_width_mm: float, size: float,
-           page_pt: float) -> TablePaging:
+           page_pt: float, *, exact: bool = False) -> TablePaging:
         """The paging of a table as :func:`~greenmine_docs.docx.tables.add_table` is given it
         (``header``: one row or a list of rows; ``widths_mm`` scaled to ``total_width_mm``),
         its grid and heights remembered by its rows' keys: most tables of a mine are those of
@@ -123,17 +133,19 @@ class TablePaging:
                              sum(row_heights(header_rows, widths, size)))
             if entry is not None:
                 remember(_MEASURED, entry, known, MEASURED_KEPT)
-        return cls(header_rows, rows, known[0], size, page_pt, known[1], keys)
+        return cls(header_rows, rows, known[0], size, page_pt, known[1], keys, exact=exact)
 
     def parts(self, first_pt: float | None = None) -> list[tuple[list[Sequence[Any]], float]]:
         """The parts (the first in ``first_pt`` when given), each with the most height (pt)
         it takes, its header rows included."""
-        starts = page_chunks(self.header_rows, self.rows, self.widths, self.size, self.page_pt,
-                             first_pt, heights=self.heights)
+        spare = self.spare
+        starts = page_chunks(self.header_rows, self.rows, self.widths, self.size,
+                             self.page_pt - spare, None if first_pt is None else first_pt - spare,
+                             heights=self.heights, head=self.head)
         bounds = [0, *starts, len(self.rows)]
         keys = self.keys[1] if self.keys is not None else None
         return [(list(self.rows[a:b]) if keys is None else KeyedRows(self.rows[a:b], keys[a:b]),
-                 self.head + sum(self.heights[a:b])) for a, b in zip(bounds, bounds[1:])]
+                 self.head + sum(self.heights[a:b]) + spare) for a, b in zip(bounds, bounds[1:])]
 
     def least_pt(self, part: Sequence[Sequence[Any]]) -> float:
         """The least height (pt) ``part`` of its rows takes, its header rows included

@@ -571,7 +571,8 @@ def page_chunks(header_rows: Sequence[Sequence[Any]], rows: Sequence[Sequence[An
                 widths_mm: Sequence[float], size: float, page_pt: float,
                 first_page_pt: float | None = None, *, tail_pt: float = 0.0,
                 tail_rows: int = 1, heights: Sequence[float] | None = None,
-                start_height: Callable[[int], float] | None = None) -> list[int]:
+                start_height: Callable[[int], float] | None = None,
+                head: float | None = None) -> list[int]:
     """Where a table is split so that each part fits a page of ``page_pt`` with the header rows
     repeated (the first part in ``first_page_pt``, when the table starts lower on its page):
     the indexes of the rows that begin a part after the first (empty when it fits).
@@ -584,8 +585,10 @@ def page_chunks(header_rows: Sequence[Sequence[Any]], rows: Sequence[Sequence[An
     part leaves no room for it, the last ``tail_rows`` rows start a new page and go with it,
     so it never stands on a page alone. ``heights``: the rows' :func:`row_heights`, when the
     caller has them; ``start_height``: a row's height when it begins a part, where that is
-    more (the labels of the merges it continues are written again in it)."""
-    head = sum(row_heights(header_rows, widths_mm, size))
+    more (the labels of the merges it continues are written again in it); ``head``: the
+    header rows' height, when the caller has it."""
+    if head is None:
+        head = sum(row_heights(header_rows, widths_mm, size))
     if heights is None:
         heights = row_heights(rows, widths_mm, size)
     ncols = len(widths_mm)

@@ -431,7 +431,8 @@ class Writer:
                          caption: str, **options: Any) -> None:
         """A report's captioned table (:meth:`table`): where it starts and where its parts
         end, their captions, and :attr:`cursor` moved past it."""
-        paging = self._paging(header, rows, options["widths_mm"], options["font_size"])
+        paging = self._paging(header, rows, options["widths_mm"], options["font_size"],
+                              exact=True)
         parts = paging.parts()
         room = self.cursor.room(self._page_pt(), self.last_block())
         cap = caption_most_pt(f"表{self.tables + 1}  {caption}")
@@ -490,11 +491,13 @@ class Writer:
         return below if len(below) > 1 and len(below[0][0]) >= START_ROWS else None
 
     def _paging(self, header: Sequence[Any], rows: Sequence[Sequence[Any]],
-                widths_mm: Sequence[float] | None, font_size: float | None) -> TablePaging:
+                widths_mm: Sequence[float] | None, font_size: float | None, *,
+                exact: bool = False) -> TablePaging:
         """The table's rows measured for splitting it into parts of a page each, a caption
-        above each."""
+        above each (``exact``: at their lines' exact pitch, :class:`TablePaging`)."""
         return TablePaging.of(header, rows, widths_mm, self.type_width_mm,
-                              font_size or TABLE_SIZE, self._page_pt() - CAPTION_ROOM_PT)
+                              font_size or TABLE_SIZE, self._page_pt() - CAPTION_ROOM_PT,
+                              exact=exact)
 
     def _caption(self, kind: str, number: int | None, text: str, *,
                  new_page: bool = False) -> None:
