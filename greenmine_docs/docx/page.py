@@ -228,26 +228,41 @@ def _break_sect_pr(base_sect_pr, landscape: bool):
 
 
 
+def end_in_landscape(base_sect_pr) -> None:
+    """Turn the document's final section ``base_sect_pr`` to landscape, as the break
+    paragraphs' copies are (:func:`section_break`): for a body that ends in a landscape part
+    with nothing after it, which then is the last section; a break back to portrait there
+    left an empty portrait page at the end of the document."""
+    base_sect_pr[:] = list(_break_sect_pr(base_sect_pr, True))
+
+
 _SUBDOC_TAG = re.compile(r"\{\{\s*p\s+(\w+)\s*\}\}")
 
 
-def subdoc_starts_page(doc, name: str) -> bool:
-    """Whether the paragraph tag ``{{p name}}`` in the template ``doc`` (python-docx
-    ``Document``) comes right after a section break that starts a page, or a page break: then
-    the subdocument written there begins at the top of a page (the official templates put the
-    body after the contents' section). False where the tag is not found so, or the section
-    runs on (``continuous``). The template's content may have been set aside in a second
-    ``w:body`` while the subdocument is written in the first (render.subdoc): both are read."""
+def subdoc_place(doc, name: str) -> tuple[bool, bool]:
+    """Where the paragraph tag ``{{p name}}`` stands in the template ``doc`` (python-docx
+    ``Document``): (it comes right after a section break that starts a page, or a page break —
+    the subdocument written there begins at the top of a page, as the official templates put
+    the body after the contents' section; nothing but the final section follows it — the
+    subdocument ends the document). (False, False) where the tag is not found. The template's
+    content may have been set aside in a second ``w:body`` while the subdocument is written in
+    the first (render.subdoc): both are read."""
     for p in doc.element.xpath("./w:body/w:p[.//w:t[contains(., '{{')]]"):
         found = _SUBDOC_TAG.search("".join(p.xpath(".//w:t/text()")))
         if found is None or found.group(1) != name:
             continue
-        before = p.getprevious()
-        if before is None or before.tag != qn("w:p"):
-            return False
-        sect = before.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
-        if sect is not None:
-            kind = sect.find(qn("w:type"))
-            return kind is None or kind.get(qn("w:val")) != "continuous"
-        return bool(before.xpath(".//w:br[@w:type='page']"))
-    return False
+        after = p.getnext()
+        return _starts_page(p.getprevious()), after is None or after.tag == qn("w:sectPr")
+    return False, False
+
+
+def _starts_page(before) -> bool:
+    """Whether what follows the block ``before`` starts a page: a section break (not
+    ``continuous``) or a page break ends it."""
+    if before is None or before.tag != qn("w:p"):
+        return False
+    sect = before.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
+    if sect is not None:
+        kind = sect.find(qn("w:type"))
+        return kind is None or kind.get(qn("w:val")) != "continuous"
+    return bool(before.xpath(".//w:br[@w:type='page']"))

@@ -28,7 +28,7 @@ from .lists import ListNumbering, num_pr_xml
 from .markdown import render_markdown
 from .page_cursor import PageCursor, TablePaging, text_pt
 from .page import (LANDSCAPE_TYPE_HEIGHT_MM, LANDSCAPE_TYPE_WIDTH_MM, TYPE_HEIGHT_MM, TYPE_WIDTH_MM,
-                   section_break, subdoc_starts_page)
+                   end_in_landscape, section_break, subdoc_place)
 from .tables import KEEP_WHOLE_ROWS, PAGE_BREAK_P, KeyedRows, add_table, kept_rows
 from .text import (NO_INDENT, add_paragraph_xml, add_text, block_parent, insert_block, listed_text,
                    ppr_xml, rpr_xml, runs_xml, style_fonts, style_id_of, xml_attr)
@@ -102,6 +102,7 @@ class Writer:
         self.base_sect_pr = base_sect_pr if base_sect_pr is not None else \
             doc.element.body.sectPr
         self.landscape = False
+        self._ends_document = False  # nothing follows the body (placed_at)
         self.continued_tables = False  # 续表 for long captioned tables (reports)
         self._keep_all = False  # inside kept_together()
         self._block_of: Any = None
@@ -157,11 +158,13 @@ class Writer:
         return EMPTY_BODY if last is None else last
 
     def placed_at(self, tag: str) -> None:
-        """The body is the subdocument the template's ``{{p tag}}`` stands for: where that
-        begins at the top of a page (after a section break:
-        :func:`~greenmine_docs.docx.page.subdoc_starts_page`), :attr:`cursor` knows the
-        position from the body's first block."""
-        if subdoc_starts_page(self.doc, tag):
+        """The body is the subdocument the template's ``{{p tag}}`` stands for
+        (:func:`~greenmine_docs.docx.page.subdoc_place`): where that begins at the top of a
+        page (after a section break), :attr:`cursor` knows the position from the body's first
+        block; where nothing follows it, a landscape part at its end is the last section
+        (:meth:`finish`)."""
+        starts, self._ends_document = subdoc_place(self.doc, tag)
+        if starts:
             self.cursor.start_page(self.last_block())
 
     def _page_pt(self) -> float:
@@ -627,7 +630,13 @@ class Writer:
         self.cursor.start_page(self.last_block())
 
     def finish(self) -> None:
-        """Return to portrait if the content ended in a landscape part."""
+        """Return to portrait if the content ended in a landscape part — unless nothing
+        follows the body: then that part is the document's last section, turned to landscape
+        (a break back to portrait left an empty page at the end)."""
+        if self.landscape and self._ends_document:
+            end_in_landscape(self.base_sect_pr)
+            self.landscape = False
+            return
         self.section_break(landscape=False)
 
 
