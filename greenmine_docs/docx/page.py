@@ -247,12 +247,16 @@ def subdoc_place(doc, name: str) -> tuple[bool, bool]:
     subdocument ends the document). (False, False) where the tag is not found. The template's
     content may have been set aside in a second ``w:body`` while the subdocument is written in
     the first (render.subdoc): both are read."""
-    for p in doc.element.xpath("./w:body/w:p[.//w:t[contains(., '{{')]]"):
-        found = _SUBDOC_TAG.search("".join(p.xpath(".//w:t/text()")))
-        if found is None or found.group(1) != name:
-            continue
-        after = p.getnext()
-        return _starts_page(p.getprevious()), after is None or after.tag == qn("w:sectPr")
+    w_p, w_t = qn("w:p"), qn("w:t")
+    for body in doc.element.iterchildren(qn("w:body")):
+        for p in reversed(body):  # from the end: the body's tag follows cover and contents
+            if p.tag != w_p:
+                continue
+            found = _SUBDOC_TAG.search("".join(p.itertext(w_t)))
+            if found is None or found.group(1) != name:
+                continue
+            after = p.getnext()
+            return _starts_page(p.getprevious()), after is None or after.tag == qn("w:sectPr")
     return False, False
 
 
