@@ -207,6 +207,7 @@ PATTERNS: list[Rx] = [
     *held("docx.toc", "_LEVELS", "search"), *held("docx.toc", "_TOC_INSTR", "match"),
     *held("docx.page_cursor", "_WIDE", "sub"),  # (as subn)
     *held("docx.page_cursor", "_LONG_ASCII_RUN", "search"),
+    *held("docx.page", "_SUBDOC_TAG", "search"),  # a template's paragraph text
     *held("docx.pdf_fonts", "_SUBSET", "sub"),
     *inline("docx._lo_uno", r"(?<!\d)(\d+)$", "search"),
     # safety: Markdown limits, templates
