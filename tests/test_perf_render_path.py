@@ -254,10 +254,11 @@ def test_image_checks_are_cached_per_file_version(tmp_path):
 
 # -- self-check DOCX merges --------------------------------------------------------------------
 def test_selfcheck_vertical_merges_equal_python_docx_properties(ctx, monkeypatch):
-    """``add_table(merges=…)`` writes ``w:vMerge`` into the table's XML text (an XML island
-    here); python-docx's ``CT_Tc.vMerge`` property set on the parsed table (what it replaced)
-    gives the same document."""
-    from greenmine_docs.docx import islands, tables
+    """``add_table(merges=…)`` writes ``w:vMerge`` into the table's XML text (the document's
+    body written as text here); python-docx's ``CT_Tc.vMerge`` property set on the parsed
+    table (what it replaced) gives the same document."""
+    from greenmine_docs.docx import tables
+    from greenmine_docs.docx.document import to_bytes
     from greenmine_docs.documents.selfcheck import docx_table
     from greenmine_docs.documents.selfcheck.core import prepare
 
@@ -281,9 +282,10 @@ def test_selfcheck_vertical_merges_equal_python_docx_properties(ctx, monkeypatch
                         break
                     pos += tc.grid_span
 
-    monkeypatch.setattr(islands, "enable", lambda part: None)  # real elements, as before
     monkeypatch.setattr(tables, "add_table", reference)
-    slow = _parts(docx_table.render_docx(table))
+    doc = docx_table.base_document()  # without islands: real elements
+    docx_table.write_body(doc, table)
+    slow = _parts(to_bytes(doc))
     assert fast["word/document.xml"] == slow["word/document.xml"]
     assert fast["word/document.xml"].count(b'<w:vMerge w:val="restart"/>') >= 20
 

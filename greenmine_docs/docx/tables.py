@@ -335,15 +335,14 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
         table = None
         part = body.part
         frame = _ISLAND if islands.enabled(part) else _BODY
-    head_style = _para_style(part, "Table Heading", font_size)
-    text_style = _para_style(part, "Table Text", font_size)
-    xml = _table_xml(_Options(frame, head_style, text_style, tuple(widths_mm or ()),
-                              total_width_mm, tuple(aligns or ()), header_fill,
-                              tuple(merges), row_height_mm, tuple(keep_with_next)),
-                     header, rows)
+    options = _options(frame, part, widths_mm=widths_mm, aligns=aligns,
+                       total_width_mm=total_width_mm, font_size=font_size,
+                       header_fill=header_fill, merges=merges, row_height_mm=row_height_mm,
+                       keep_with_next=keep_with_next)
+    xml = _table_xml(options, header, rows)
     if frame == _ISLAND:
         insert_block(body._element, islands.island(part, xml, styles={
-            sid for sid in (head_style.style_id, text_style.style_id) if sid}))
+            sid for sid in (options.head_style.style_id, options.text_style.style_id) if sid}))
         return
     new = parse_xml(xml)
     if table is None:
@@ -352,6 +351,14 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
     tbl = table._tbl
     for tr in list(new):
         tbl.append(tr)
+
+
+def table_xml(part: Any, header: Sequence[Any] | Sequence[Sequence[Any]],
+              rows: Sequence[Sequence[Any]], **options: Any) -> bytes:
+    """What ``add_table(container, header, rows, **options)`` puts in the body of a document
+    whose part ``part`` has islands: the table's XML in UTF-8, without namespace declarations
+    (for a body written as text, :mod:`~greenmine_docs.docx.textdoc`)."""
+    return _table_xml(_options(_ISLAND, part, **options), header, rows)
 
 
 _ISLAND, _BODY, _CELL = "island", "body", "cell"  # a table's XML: which frame it has
@@ -372,6 +379,19 @@ class _Options(NamedTuple):
     merges: tuple[tuple[int, int, int], ...]
     row_height_mm: float | None
     keep_with_next: tuple[int, ...]
+
+
+def _options(frame: str, part: Any, *, widths_mm: Sequence[float] | None = None,
+             aligns: Sequence[str] | None = None, total_width_mm: float = TYPE_WIDTH_MM,
+             font_size: float | None = None, header_fill: str | None = "F2F2F2",
+             merges: Sequence[tuple[int, int, int]] = (), row_height_mm: float | None = None,
+             keep_with_next: Sequence[int] = ()) -> _Options:
+    """The :class:`_Options` of :func:`add_table`'s options in a table of ``frame`` in the
+    document of ``part`` (whose styles the table's paragraphs take)."""
+    return _Options(frame, _para_style(part, "Table Heading", font_size),
+                    _para_style(part, "Table Text", font_size), tuple(widths_mm or ()),
+                    total_width_mm, tuple(aligns or ()), header_fill, tuple(merges),
+                    row_height_mm, tuple(keep_with_next))
 
 
 # a table's XML by its options and its rows' keys: most tables of a mine (the indicators, the
@@ -656,19 +676,12 @@ def _starting_part(rows: Sequence[Sequence[Any]], inside: dict[int, list[tuple[i
 PAGE_BREAK_PT = 1.0
 
 
-def add_paged_table(container: Any, header: Sequence[Any], rows: Sequence[Sequence[Any]], *,
-                    merges: Sequence[tuple[int, int, int]], page_pt: float,
-                    first_page_pt: float, tail_pt: float = 0.0, tail_rows: int = 1,
-                    **options: Any) -> None:
-    """:func:`add_table` split into parts of a page each (:func:`page_chunks`, with
-    ``tail_pt`` and ``tail_rows`` for what follows it), every part after the first starting a
-    new page with the header rows. A vertical merge never crosses a page: it is cut where the
-    part ends and starts again on the next page with its label (the cell of its first row)
-    repeated.
-
-    The rows are measured at their exact line pitch (:func:`at_exact_pitch`), and each part
-    leaves room for one line more and the page break above it: the estimate's allowance of a
-    tenth of a line for every line left a quarter of the first page empty below one row."""
+def paged_parts(header: Sequence[Any], rows: Sequence[Sequence[Any]], *,
+                merges: Sequence[tuple[int, int, int]], page_pt: float, first_page_pt: float,
+                tail_pt: float = 0.0, tail_rows: int = 1, **options: Any
+                ) -> list[tuple[list[list[Any]], list[tuple[int, int, int]]]]:
+    """The parts of :func:`add_paged_table`'s table, each a page's rows and their merges
+    (``(first, last, column)`` in the part): what it hands to :func:`add_table` for each."""
     widths = fit_widths(options.get("widths_mm"), len(header), options.get(
         "total_width_mm", TYPE_WIDTH_MM))
     size = options.get("font_size") or TABLE_SIZE
@@ -684,17 +697,38 @@ def add_paged_table(container: Any, header: Sequence[Any], rows: Sequence[Sequen
                          heights=at_exact_pitch(row_heights(rows, widths, size), size),
                          start_height=start_height)
     bounds = [0, *starts, len(rows)]
-    for n, (a, b) in enumerate(zip(bounds, bounds[1:])):
-        part = [_starting_part(rows, inside, a), *(list(r) for r in rows[a + 1:b])]
-        local = [(max(first, a) - a, min(last, b - 1) - a, column)
-                 for first, last, column in merges if not (last < a or first >= b)]
+    return [([_starting_part(rows, inside, a), *(list(r) for r in rows[a + 1:b])],
+             [(max(first, a) - a, min(last, b - 1) - a, column)
+              for first, last, column in merges if not (last < a or first >= b)])
+            for a, b in zip(bounds, bounds[1:])]
+
+
+def add_paged_table(container: Any, header: Sequence[Any], rows: Sequence[Sequence[Any]], *,
+                    merges: Sequence[tuple[int, int, int]], page_pt: float,
+                    first_page_pt: float, tail_pt: float = 0.0, tail_rows: int = 1,
+                    **options: Any) -> None:
+    """:func:`add_table` split into parts of a page each (:func:`page_chunks`, with
+    ``tail_pt`` and ``tail_rows`` for what follows it), every part after the first starting a
+    new page with the header rows. A vertical merge never crosses a page: it is cut where the
+    part ends and starts again on the next page with its label (the cell of its first row)
+    repeated.
+
+    The rows are measured at their exact line pitch (:func:`at_exact_pitch`), and each part
+    leaves room for one line more and the page break above it: the estimate's allowance of a
+    tenth of a line for every line left a quarter of the first page empty below one row."""
+    parts = paged_parts(header, rows, merges=merges, page_pt=page_pt,
+                        first_page_pt=first_page_pt, tail_pt=tail_pt, tail_rows=tail_rows,
+                        **options)
+    for n, (part, local) in enumerate(parts):
         if n:
             _page_break(container)
         add_table(container, header, part, merges=local, **options)
 
 
-PAGE_BREAK_P = (f'<w:p {nsdecls("w")}><w:pPr><w:pageBreakBefore/><w:spacing w:lineRule="exact" '
-               'w:line="20" w:before="0" w:after="0"/></w:pPr></w:p>')
+PAGE_BREAK_XML = ('<w:p><w:pPr><w:pageBreakBefore/><w:spacing w:lineRule="exact" w:line="20" '
+                  'w:before="0" w:after="0"/></w:pPr></w:p>')
+"""A paragraph of no height that starts a new page, as a body holds it."""
+PAGE_BREAK_P = PAGE_BREAK_XML.replace("<w:p>", f'<w:p {nsdecls("w")}>', 1)
 
 
 def _page_break(container: Any) -> None:
@@ -721,4 +755,4 @@ def header_repeats(table) -> bool:
 
 
 __all__ = ["Cell", "KeyedRows", "add_paged_table", "add_table", "cell_text", "fit_widths", "header_repeats",
-           "is_group_row", "kept_rows", "page_chunks", "row_height_pt"]
+           "is_group_row", "kept_rows", "page_chunks", "paged_parts", "row_height_pt", "table_xml"]

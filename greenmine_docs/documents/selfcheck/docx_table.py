@@ -11,10 +11,14 @@ Asian fonts written to ``w:eastAsia``, tables with repeated header rows).
 """
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import TYPE_CHECKING, Any
 
 from ...scoring import Status, fmt_points, fmt_ratio, fmt_score
 from .core import AUTO_NA_NOTE, COLUMNS, HEADER_FIELDS, NOT_APPLICABLE, TABLE_TITLE, TableData
+
+if TYPE_CHECKING:
+    from ...docx.textdoc import Body
 
 TABLE_PT = 9.0  # 小五
 MARGIN_MM = 20  # a record table, not body text: narrower margins than GB/T 9704 leave room
@@ -31,13 +35,25 @@ HEADER_WIDTHS_MM = [32, 66, 32, 66, 30, 31]
 
 
 def render_docx(data: TableData) -> bytes:
-    from ...docx import islands
-    from ...docx.document import to_bytes
+    """The table as a DOCX: its body written as one XML text (:mod:`greenmine_docs.docx.textdoc`)
+    into the package of :func:`base_document`, made once a process — the bytes
+    :func:`base_document`, :func:`write_body` and ``to_bytes`` give (``tests/test_selfcheck_docx_text.py``
+    holds the two equal) in a third of the time."""
+    from ...docx.textdoc import TextBody
 
-    doc = base_document()
-    islands.enable(doc.part)  # written by to_bytes below
-    write_body(doc, data)
-    return to_bytes(doc)
+    skeleton = _skeleton()
+    body = TextBody(skeleton.part)
+    write_blocks(body, data)
+    return skeleton.package(body)
+
+
+@functools.lru_cache(maxsize=1)
+def _skeleton() -> Any:
+    """The :class:`~greenmine_docs.docx.textdoc.Skeleton` of :func:`base_document` (the same
+    for every table)."""
+    from ...docx.textdoc import Skeleton
+
+    return Skeleton(base_document())
 
 
 def base_document() -> Any:
@@ -60,18 +76,26 @@ def base_document() -> Any:
 
 
 def write_body(container: Any, data: TableData) -> None:
-    """Title, header block, the table and the sign-off blocks, appended to ``container``: the
-    :func:`base_document` itself, or a docxtpl subdocument of it (the benchmark's baseline)."""
-    _title(container, data)
-    _header_table(container, data)
-    _main_table(container, data)
-    _sign_off(container, data)
+    """:func:`write_blocks` as python-docx elements appended to ``container``: the
+    :func:`base_document` itself (the reference :func:`render_docx` is held equal to), or a
+    docxtpl subdocument of it (the benchmark's baseline)."""
+    from ...docx.textdoc import ElementBody
+
+    write_blocks(ElementBody(container), data)
+
+
+def write_blocks(body: Body, data: TableData) -> None:
+    """Title, header block, the table and the sign-off blocks, appended to ``body``."""
+    _title(body, data)
+    _header_table(body, data)
+    _main_table(body, data)
+    _sign_off(body, data)
 
 
 _JC = {"left": "left", "center": "center", "right": "right"}
 
 
-def _par(doc: Any, text: str, *, style: str | None = None, size: float | None = None,
+def _par(body: Body, text: str, *, style: str | None = None, size: float | None = None,
          align: str | None = "left", east_asia: str | None = None,
          line_pt: float | None = None, after_pt: float | None = None) -> None:
     """A paragraph of ``text`` as ``doc.add_paragraph(style=style)`` with its alignment and
@@ -79,11 +103,9 @@ def _par(doc: Any, text: str, *, style: str | None = None, size: float | None = 
     exact line spacing and space after would be written — as XML, in schema order."""
     from docx.shared import Pt
 
-    from ...docx.text import (NO_INDENT, add_paragraph_xml, block_parent, rpr_xml, runs_xml,
-                              style_fonts, style_id_of)
+    from ...docx.text import NO_INDENT, rpr_xml, runs_xml, style_fonts, style_id_of
 
-    block = block_parent(doc)
-    part = block.part if block is not None else doc.part
+    part = body.part
     style_id = style_id_of(part, style) if style else None
     if style_id is False:
         raise KeyError(f"no style with name '{style}'")
@@ -98,20 +120,20 @@ def _par(doc: Any, text: str, *, style: str | None = None, size: float | None = 
     if text:
         ea, latin = style_fonts(part, style_id)
         runs_xml(content, text, rpr_xml(east_asia or ea, latin, size))
-    add_paragraph_xml(doc, ppr or None, "".join(content), block)
+    body.paragraph(ppr or None, "".join(content))
 
 
-def _title(doc: Any, data: TableData) -> None:
-    _par(doc, TABLE_TITLE, style="Title", align="center")
+def _title(body: Body, data: TableData) -> None:
+    _par(body, TABLE_TITLE, style="Title", align="center")
     sub = f"评价指标：{data.iset.display_title}"
-    _par(doc, sub, size=10.5, align="center", east_asia="宋体", line_pt=16)
+    _par(body, sub, size=10.5, align="center", east_asia="宋体", line_pt=16)
     if data.iset.reference_notice:
-        _par(doc, data.iset.reference_notice, size=9, align="center", east_asia="宋体",
+        _par(body, data.iset.reference_notice, size=9, align="center", east_asia="宋体",
              line_pt=14)
 
 
-def _header_table(doc: Any, data: TableData) -> None:
-    from ...docx.tables import Cell, add_table
+def _header_table(body: Body, data: TableData) -> None:
+    from ...docx.tables import Cell
 
     rows = []
     for fields in HEADER_FIELDS:
@@ -119,13 +141,13 @@ def _header_table(doc: Any, data: TableData) -> None:
         for key, label in fields:
             row += [Cell(label, bold=True, align="center"), Cell(data.facts.text(key))]
         rows.append(row)
-    add_table(doc, [], rows, widths_mm=HEADER_WIDTHS_MM, total_width_mm=WIDTH_MM,
-              font_size=TABLE_PT)
-    _space_after(doc)
+    body.table([], rows, widths_mm=HEADER_WIDTHS_MM, total_width_mm=WIDTH_MM,
+               font_size=TABLE_PT)
+    _space_after(body)
 
 
-def _space_after(doc: Any) -> None:
-    _par(doc, "", align=None, line_pt=SPACE_AFTER_PT, after_pt=0)
+def _space_after(body: Body) -> None:
+    _par(body, "", align=None, line_pt=SPACE_AFTER_PT, after_pt=0)
 
 
 def _top_bottom_twips() -> tuple[int, int]:
@@ -159,8 +181,8 @@ def _above_table_pt(data: TableData) -> float:
     return 48 + 16 + notice + header + SPACE_AFTER_PT
 
 
-def _main_table(doc: Any, data: TableData) -> None:
-    from ...docx.tables import Cell, add_paged_table
+def _main_table(body: Body, data: TableData) -> None:
+    from ...docx.tables import Cell
 
     n = len(COLUMNS)
     header = [title for _, title, _ in COLUMNS]
@@ -233,12 +255,12 @@ def _main_table(doc: Any, data: TableData) -> None:
     rows += totals
     page = page_pt()
     # the totals and the conclusion go overleaf with the sign-off rather than leave it alone
-    add_paged_table(doc, header, rows, merges=merges, page_pt=page,
-                    first_page_pt=page - _above_table_pt(data), tail_pt=_sign_off_pt(data),
-                    tail_rows=len(totals), widths_mm=WIDTHS_MM,
-                    font_size=TABLE_PT, total_width_mm=WIDTH_MM,
-                    aligns=["center", "center", "center", "left", "center", "center",
-                            "left", "left", "left", "center", "center"])
+    body.paged_table(header, rows, merges=merges, page_pt=page,
+                     first_page_pt=page - _above_table_pt(data), tail_pt=_sign_off_pt(data),
+                     tail_rows=len(totals), widths_mm=WIDTHS_MM,
+                     font_size=TABLE_PT, total_width_mm=WIDTH_MM,
+                     aligns=["center", "center", "center", "left", "center", "center",
+                             "left", "left", "left", "center", "center"])
 
 
 def _total_rows(data: TableData) -> list[list[Any]]:
@@ -291,8 +313,6 @@ def _sign_off_pt(data: TableData) -> float:
     return SPACE_AFTER_PT + row_height_pt(_sign_off_cells(data), widths, SIGN_OFF_PT)
 
 
-def _sign_off(doc: Any, data: TableData) -> None:
-    from ...docx.tables import add_table
-
-    _space_after(doc)
-    add_table(doc, [], [_sign_off_cells(data)], total_width_mm=WIDTH_MM, font_size=SIGN_OFF_PT)
+def _sign_off(body: Body, data: TableData) -> None:
+    _space_after(body)
+    body.table([], [_sign_off_cells(data)], total_width_mm=WIDTH_MM, font_size=SIGN_OFF_PT)
