@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
+from ...memo import remember
 from ...scoring import Status, fmt_points, fmt_ratio, fmt_score
 from .core import AUTO_NA_NOTE, COLUMNS, HEADER_FIELDS, NOT_APPLICABLE, TABLE_TITLE, TableData
 
@@ -199,6 +200,7 @@ def _main_table(body: Body, data: TableData) -> None:
                          Cell("否决", align="center"), Cell(met, align="center", bold=True),
                          Cell(data.prerequisite_situation(pre.id), span=5, align="left")])
     sec = "二、" if data.iset.prerequisites else "一、"
+    fixed = _set_cells(data.iset)
     rows.append([Cell(f"{sec}评价指标自查评分（满分{fmt_points(data.iset.total_points)}分）",
                       span=n, bold=True, align="left")])
     for cat in data.iset.categories:
@@ -208,13 +210,10 @@ def _main_table(body: Body, data: TableData) -> None:
             g_first = len(rows)
             g_res = next((g for g in c_res.groups if g.group.id == grp.id), None) \
                 if c_res else None
-            for i, item in enumerate(grp.items):
+            for item in grp.items:
                 entry = sc.items.get(item.id) if sc else None
                 r = result.items.get(item.id) if result else None
                 na_by_set = data.mine is not None and not item.applies(data.mine)
-                text = item.text
-                if item.applies_to.restricted:
-                    text += f"（{item.applies_to.describe()}）"
                 if na_by_set or (r is not None and r.status is Status.NOT_APPLICABLE):
                     shown = NOT_APPLICABLE
                 elif entry is not None and entry.score is not None:
@@ -224,11 +223,7 @@ def _main_table(body: Body, data: TableData) -> None:
                 situation = (entry.situation if entry and entry.situation else
                              (AUTO_NA_NOTE if na_by_set else ""))
                 rows.append([
-                    Cell(item.id, align="center"),
-                    Cell(cat.name if i == 0 else "", align="center", bold=True),
-                    Cell(grp.name if i == 0 else "", align="center"),
-                    text, Cell(fmt_points(item.points), align="center"),
-                    Cell(shown, align="center", bold=True), situation,
+                    *fixed[item.id], Cell(shown, align="center", bold=True), situation,
                     (entry.problem or "") if entry else "", (entry.measure or "") if entry else "",
                     Cell(entry.deadline.isoformat() if entry and entry.deadline else "",
                          align="center"),
@@ -261,6 +256,34 @@ def _main_table(body: Body, data: TableData) -> None:
                      font_size=TABLE_PT, total_width_mm=WIDTH_MM,
                      aligns=["center", "center", "center", "left", "center", "center",
                              "left", "left", "left", "center", "center"])
+
+
+# an indicator set (by identity, held in the entry) -> its items' cells that depend on it alone
+_SET_CELLS: dict[int, tuple[Any, dict[str, tuple[Any, ...]]]] = {}
+SETS_KEPT = 8
+
+
+def _set_cells(iset: Any) -> dict[str, tuple[Any, ...]]:
+    """Item id -> the first five cells of its row, which depend on the indicator set alone
+    (number; the first- and second-level labels, on a group's first row; the wording with its
+    scope; the points): made once for every set a process meets, not for every mine."""
+    from ...docx.tables import Cell
+
+    kept = _SET_CELLS.get(id(iset))
+    if kept is not None and kept[0] is iset:
+        return kept[1]
+    cells: dict[str, tuple[Any, ...]] = {}
+    for cat in iset.categories:
+        for grp in cat.groups:
+            for i, item in enumerate(grp.items):
+                text = item.text
+                if item.applies_to.restricted:
+                    text += f"（{item.applies_to.describe()}）"
+                cells[item.id] = (Cell(item.id, align="center"),
+                                  Cell(cat.name if i == 0 else "", align="center", bold=True),
+                                  Cell(grp.name if i == 0 else "", align="center"),
+                                  text, Cell(fmt_points(item.points), align="center"))
+    return remember(_SET_CELLS, id(iset), (iset, cells), SETS_KEPT)[1]
 
 
 def _total_rows(data: TableData) -> list[list[Any]]:
