@@ -130,6 +130,8 @@ def _link_tree(src: Path, dst: Path) -> None:
     for f in src.iterdir():
         if f.is_file():
             target = dst / f.name
+            if target.exists() and os.path.samefile(f, target):
+                continue  # linked by a run before in the same --workdir
             try:
                 os.link(f, target)
             except OSError:
