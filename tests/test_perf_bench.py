@@ -3,6 +3,7 @@ other, the workbook holds one mine per row, the memory sampler sees a process tr
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -99,6 +100,33 @@ def test_mines_cpu_prints_each_document(tmp_path: Path) -> None:
                               str(tmp_path / "mines"), "3"], capture_output=True, text=True,
                              timeout=300)
     assert too_few.returncode != 0 and "need 5" in too_few.stderr
+
+
+def test_document_cpu_times_one_document_over_mines_not_seen_before(tmp_path: Path) -> None:
+    """``benchmarks/document_cpu.py``: one document's render, rounds of mines each rendered
+    once; too few mines, or an unknown document, is said."""
+    synth.write_mine_folders(5, tmp_path / "mines")
+    done = subprocess.run([sys.executable, str(BENCH / "document_cpu.py"), str(tmp_path / "mines"),
+                           "selfcheck", "--format", "docx", "--mines", "1", "--rounds", "2"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert re.search(r": selfcheck docx \d+\.\d\d ms CPU a mine \(least of 2 rounds of 1 mines\)$",
+                     done.stdout.strip())
+    for args, said in ((["plan", "--mines", "2"], "need 11"), (["nothing"], "no document")):
+        failed = subprocess.run([sys.executable, str(BENCH / "document_cpu.py"),
+                                 str(tmp_path / "mines"), *args], capture_output=True, text=True,
+                                timeout=300)
+        assert failed.returncode != 0 and said in failed.stderr
+
+
+def test_a_workdir_is_used_again(tmp_path: Path) -> None:
+    """Mines written into a folder a run before wrote them into (``run.py --workdir``): the
+    example's files linked there are kept."""
+    first = synth.write_mine_folders(2, tmp_path / "one")
+    again = synth.write_mine_folders(2, tmp_path / "one")
+    assert first == again and all(p.is_file() for p in again)
+    assert {p.name for p in (again[0].parent / "plan").iterdir()} == {
+        p.name for p in (synth.EXAMPLE.parent / "plan").iterdir()}
 
 
 def test_throughput_is_judged_with_two_jobs_from_100_mines() -> None:
