@@ -118,19 +118,39 @@ def test_a_text_body_is_what_python_docx_writes_for_its_blocks() -> None:
 
 def test_a_body_that_is_not_what_lxml_writes_fails_under_the_check(monkeypatch) -> None:
     from greenmine_docs.docx.document import new_document
-    from greenmine_docs.docx.textdoc import TextBody
+    from greenmine_docs.docx.textdoc import Skeleton, TextBody
 
     monkeypatch.setenv("GREENMINE_CHECK_ISLANDS", "1")
-    body = TextBody(new_document().part)
-    body.paragraph(None, "<w:r><w:t>a</w:t></w:r>")
-    assert body.xml() == b"<w:p><w:r><w:t>a</w:t></w:r></w:p>"
+    skeleton = Skeleton(new_document())
+    body = TextBody(skeleton.part)
     body.paragraph(None, "<w:r><w:t>\"quoted\" &amp; 'single'</w:t></w:r>")
-    body.xml()
-    broken = TextBody(body.part)
+    skeleton.package(body)
+    broken = TextBody(skeleton.part)
     broken.paragraph(None, "<w:r><w:t>a &gt b</w:t></w:r>")  # not well-formed
     with pytest.raises(etree.XMLSyntaxError):
-        broken.xml()
-    uncanonical = TextBody(body.part)
+        skeleton.package(broken)
+    uncanonical = TextBody(skeleton.part)
     uncanonical.paragraph(None, "<w:r><w:t>a</w:t></w:r><w:r></w:r>")  # lxml writes <w:r/>
     with pytest.raises(ValueError, match="not as lxml writes it"):
-        uncanonical.xml()
+        skeleton.package(uncanonical)
+    undeclared = TextBody(skeleton.part)
+    undeclared.paragraph(None, '<w:pPr><w:pStyle w:val="Heading1"/></w:pPr>')  # in content
+    with pytest.raises(ValueError, match="more than its builder declared"):
+        skeleton.package(undeclared)
+
+
+def test_the_toc_fill_after_a_build_reads_the_document_part_without_its_body(run) -> None:
+    """The package keeps its document part with the body as one island: a TOC fill (after
+    every build) finds nothing to fill without reading the body, and gives the package
+    itself."""
+    from greenmine_docs.docx.package import unexpanded
+    from greenmine_docs.docx.toc import fill_tocs
+    from greenmine_docs.documents.selfcheck.core import prepare
+    from greenmine_docs.documents.selfcheck.docx_table import render_docx
+
+    package = render_docx(prepare(run.submission, run.indicator_set, set_ref=run.indicator_ref,
+                                  result=run.scores.self_check))
+    part, kept = unexpanded(package, "word/document.xml")
+    assert len(part) < 5000 and part.count(b"<?gm-xml ") == 1 and len(kept) == 1
+    assert len(next(iter(kept.values()))) > 100_000
+    assert fill_tocs(package) is package

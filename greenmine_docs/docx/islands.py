@@ -96,6 +96,18 @@ def island(part: Any, xml: Text, *, styles: Iterable[str] | None = None,
     return instruction(str(key))
 
 
+def kept_aside(xml: Text, styles: Iterable[str]) -> tuple[bytes, int]:
+    """The instruction (UTF-8, as lxml writes it) and key of ``xml`` kept as an island outside
+    any part: a body written as text (:mod:`~greenmine_docs.docx.textdoc`) is one island of the
+    package's unexpanded document part (:class:`~greenmine_docs.docx.package.Package`), which a
+    TOC fill then reads without the body. ``styles`` as :func:`island`'s (checked likewise)."""
+    if _checking():
+        check_canonical(as_str(xml))
+        check_declared(as_str(xml), set(styles))
+    key = next(_keys)
+    return f"<?{TARGET} {key}?>".encode("ascii"), key
+
+
 _SPARE: list[Any] = []  # instructions made in one parse, not yet handed out
 SPARE_BATCH = 64
 

@@ -341,8 +341,7 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
                        keep_with_next=keep_with_next)
     xml = _table_xml(options, header, rows)
     if frame == _ISLAND:
-        insert_block(body._element, islands.island(part, xml, styles={
-            sid for sid in (options.head_style.style_id, options.text_style.style_id) if sid}))
+        insert_block(body._element, islands.island(part, xml, styles=_styles(options)))
         return
     new = parse_xml(xml)
     if table is None:
@@ -354,11 +353,19 @@ def add_table(container, header: Sequence[Any] | Sequence[Sequence[Any]],
 
 
 def table_xml(part: Any, header: Sequence[Any] | Sequence[Sequence[Any]],
-              rows: Sequence[Sequence[Any]], **options: Any) -> bytes:
+              rows: Sequence[Sequence[Any]], **options: Any) -> tuple[bytes, frozenset[str]]:
     """What ``add_table(container, header, rows, **options)`` puts in the body of a document
     whose part ``part`` has islands: the table's XML in UTF-8, without namespace declarations
-    (for a body written as text, :mod:`~greenmine_docs.docx.textdoc`)."""
-    return _table_xml(_options(_ISLAND, part, **options), header, rows)
+    (for a body written as text, :mod:`~greenmine_docs.docx.textdoc`), and the paragraph
+    styles it holds."""
+    made = _options(_ISLAND, part, **options)
+    return _table_xml(made, header, rows), _styles(made)
+
+
+def _styles(options: _Options) -> frozenset[str]:
+    """The paragraph styles of a table made with ``options``: its header's and its text's."""
+    return frozenset(sid for sid in (options.head_style.style_id, options.text_style.style_id)
+                     if sid)
 
 
 _ISLAND, _BODY, _CELL = "island", "body", "cell"  # a table's XML: which frame it has

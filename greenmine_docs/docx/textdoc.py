@@ -10,7 +10,7 @@ elements: the blocks come from the same builders (:func:`~greenmine_docs.docx.ta
 is :func:`~greenmine_docs.docx.tables.add_table`'s XML; paragraphs are
 :func:`~greenmine_docs.docx.text.add_paragraph_xml`'s), and with ``GREENMINE_CHECK_ISLANDS=1``
 (the test suite sets it) every body is checked to be what lxml would write
-(:func:`~greenmine_docs.docx.islands.check_canonical`). What it saves is the document's copy,
+(:func:`~greenmine_docs.docx.islands.kept_aside`). What it saves is the document's copy,
 the elements' insertion and the package's serialisation: the members other than the body are
 the skeleton's bytes (compressed once, :mod:`~greenmine_docs.zipwrite`).
 
@@ -20,17 +20,19 @@ whose body is all tables.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from typing import Any, Sequence
 
-from .. import envvars
 from . import tables
+from .islands import kept_aside
 from .package import UNEXPANDED_PARTS, Package
 from .tables import PAGE_BREAK_XML, paged_parts, table_xml
 from .text import add_paragraph_xml, block_parent, ppr_xml
 
 DOCUMENT = "word/document.xml"
 _PAGE_BREAK = PAGE_BREAK_XML.encode("utf-8")
+_STYLE = re.compile(r'<w:pStyle w:val="([^"]*)"/>')
 
 
 class Skeleton:
@@ -53,20 +55,26 @@ class Skeleton:
     def package(self, body: TextBody) -> Package:
         """The package with the blocks of ``body`` in its body: what
         :func:`~greenmine_docs.docx.document.to_bytes` writes for the blank document with
-        those blocks appended."""
+        those blocks appended. The blocks are one island of its unexpanded document part
+        (:func:`~greenmine_docs.docx.islands.kept_aside`: checked to be what lxml writes when
+        ``GREENMINE_CHECK_ISLANDS=1``), so that the TOC fill that follows every build reads
+        a few kilobytes, not the body."""
         from ..outputs import PACKAGE_COMPRESSLEVEL
         from ..zipwrite import ZipBytes
 
         zf = ZipBytes(PACKAGE_COMPRESSLEVEL)
         document = body.xml(self.head, self.tail)
+        blocks = document[len(self.head):len(document) - len(self.tail)]
+        instruction, key = kept_aside(blocks, body.styles)
         parts: dict[str, bytes] = {}
         for name, data, kind in self.members:
             if name == DOCUMENT:
+                parts[name] = self.head + instruction + self.tail  # the body as one island
                 data = document
-            if name in UNEXPANDED_PARTS:  # (no islands: as they are written)
+            elif name in UNEXPANDED_PARTS:
                 parts[name] = data
             zf.writestr(name, data, compress_type=kind)
-        return Package.of(zf.getvalue(), parts, {})
+        return Package.of(zf.getvalue(), parts, {key: blocks}, {key: body.styles})
 
 
 class TextBody:
@@ -77,16 +85,27 @@ class TextBody:
     def __init__(self, part: Any) -> None:
         self.part = part
         self._blocks: list[bytes] = []
+        self._styles: set[str] = set()
+
+    @property
+    def styles(self) -> frozenset[str]:
+        """The paragraph styles the blocks hold."""
+        return frozenset(self._styles)
 
     def paragraph(self, ppr: str | None, content: str = "") -> None:
-        """A paragraph: ``add_paragraph_xml(container, ppr, content)``'s."""
+        """A paragraph: ``add_paragraph_xml(container, ppr, content)``'s (``content``: runs, no
+        paragraph style of their own)."""
         inner = ppr_xml(ppr) + content
         self._blocks.append(f"<w:p>{inner}</w:p>".encode("utf-8") if inner else b"<w:p/>")
+        if ppr:
+            self._styles.update(_STYLE.findall(ppr))
 
     def table(self, header: Sequence[Any], rows: Sequence[Sequence[Any]],
               **options: Any) -> None:
         """A table: ``add_table(container, header, rows, **options)``'s."""
-        self._blocks.append(table_xml(self.part, header, rows, **options))
+        xml, styles = table_xml(self.part, header, rows, **options)
+        self._blocks.append(xml)
+        self._styles.update(styles)
 
     def paged_table(self, header: Sequence[Any], rows: Sequence[Sequence[Any]], *,
                     merges: Sequence[tuple[int, int, int]], page_pt: float,
@@ -104,12 +123,7 @@ class TextBody:
 
     def xml(self, head: bytes = b"", tail: bytes = b"") -> bytes:
         """The blocks in the order they were appended, between ``head`` and ``tail`` (joined
-        once: a self-check table's body is 0.6 MB). With ``GREENMINE_CHECK_ISLANDS=1`` the
-        blocks are checked to be what lxml writes."""
-        if envvars.get("GREENMINE_CHECK_ISLANDS") == "1":
-            from .islands import check_canonical
-
-            check_canonical(b"".join(self._blocks).decode("utf-8"))
+        once: a self-check table's body is 0.6 MB)."""
         return b"".join([head, *self._blocks, tail])
 
 
