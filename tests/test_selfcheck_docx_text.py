@@ -134,7 +134,7 @@ def test_a_body_that_is_not_what_lxml_writes_fails_under_the_check(monkeypatch) 
     with pytest.raises(ValueError, match="not as lxml writes it"):
         skeleton.package(uncanonical)
     undeclared = TextBody(skeleton.part)
-    undeclared.paragraph(None, '<w:pPr><w:pStyle w:val="Heading1"/></w:pPr>')  # in content
+    undeclared.paragraph('<w:pStyle w:val="Heading1"/>')  # its style not said
     with pytest.raises(ValueError, match="more than its builder declared"):
         skeleton.package(undeclared)
 

@@ -20,7 +20,6 @@ whose body is all tables.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from typing import Any, Sequence
 
@@ -32,7 +31,6 @@ from .text import add_paragraph_xml, block_parent, ppr_xml
 
 DOCUMENT = "word/document.xml"
 _PAGE_BREAK = PAGE_BREAK_XML.encode("utf-8")
-_STYLE = re.compile(r'<w:pStyle w:val="([^"]*)"/>')
 
 
 class Skeleton:
@@ -92,13 +90,15 @@ class TextBody:
         """The paragraph styles the blocks hold."""
         return frozenset(self._styles)
 
-    def paragraph(self, ppr: str | None, content: str = "") -> None:
-        """A paragraph: ``add_paragraph_xml(container, ppr, content)``'s (``content``: runs, no
-        paragraph style of their own)."""
+    def paragraph(self, ppr: str | None, content: str = "", style_id: str | None = None
+                  ) -> None:
+        """A paragraph: ``add_paragraph_xml(container, ppr, content)``'s; ``style_id``: the
+        paragraph style ``ppr`` gives it (declared with the body, checked under
+        ``GREENMINE_CHECK_ISLANDS=1``)."""
         inner = ppr_xml(ppr) + content
         self._blocks.append(f"<w:p>{inner}</w:p>".encode("utf-8") if inner else b"<w:p/>")
-        if ppr:
-            self._styles.update(_STYLE.findall(ppr))
+        if style_id:
+            self._styles.add(style_id)
 
     def table(self, header: Sequence[Any], rows: Sequence[Sequence[Any]],
               **options: Any) -> None:
@@ -139,7 +139,8 @@ class ElementBody:
         self._block = block_parent(container)
         self.part = self._block.part if self._block is not None else container.part
 
-    def paragraph(self, ppr: str | None, content: str = "") -> None:
+    def paragraph(self, ppr: str | None, content: str = "", style_id: str | None = None
+                  ) -> None:
         add_paragraph_xml(self.container, ppr, content, self._block)
 
     def table(self, header: Sequence[Any], rows: Sequence[Sequence[Any]],

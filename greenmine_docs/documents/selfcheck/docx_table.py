@@ -124,7 +124,7 @@ def _par(body: Body, text: str, *, style: str | None = None, size: float | None 
     if text:
         ea, latin = style_fonts(part, style_id)
         runs_xml(content, text, rpr_xml(east_asia or ea, latin, size))
-    body.paragraph(ppr or None, "".join(content))
+    body.paragraph(ppr or None, "".join(content), style_id or None)
 
 
 def _title(body: Body, data: TableData) -> None:
