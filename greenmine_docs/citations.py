@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from .errors import ConfigError, InputError
+from .frozen import frozen
 
 if TYPE_CHECKING:
     from .pipeline import Run
@@ -51,7 +51,7 @@ def title_key(title: str) -> str:
     return _TITLE_MARKS.sub("", title or "")
 
 
-@dataclass(frozen=True)
+@frozen
 class Citation:
     title: str  # without 《》; a title cited inside it uses 〈〉
     number: str = ""  # 文号 or standard code; "" for laws
@@ -253,7 +253,7 @@ _TITLE_CHARS = "〈〉·、 "  # besides CJK: what a title cited without book-ti
 _TITLE_LONGEST, _TITLE_SHORTEST = 60, 4
 
 
-@dataclass(frozen=True)
+@frozen
 class Conflict:
     written: str  # the citation as the text writes it
     expected: str  # what the list says

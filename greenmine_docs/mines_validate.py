@@ -33,13 +33,14 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from .errors import GreenmineError
 from .findings import Finding, Location, Report, Severity, listing_key
+from .frozen import frozen
 from .rawinput import mine_name
 
 if TYPE_CHECKING:
     from .api import IndicatorSets
     from .excel_input.mines import MinesReader
-    from .rawinput import RawInput
     from .pipeline import Run
+    from .rawinput import RawInput
 
 RowHook = Callable[[int, "Run", Any], "tuple[Any, bool]"]
 """``hook(index, run, context) -> (extra, skip_checks)``: called in the worker after the row
@@ -59,7 +60,7 @@ _LOCATION_FIELDS = tuple(Location.__dataclass_fields__)
 _where = attrgetter(*_LOCATION_FIELDS)  # a Location's fields as a tuple
 
 
-@dataclass(frozen=True)
+@frozen
 class RowInfo:
     """Where a row is (``sheet`` and ``row`` of its 编号 cell, or ``None``) and the mine
     name written there, known before the row is loaded."""

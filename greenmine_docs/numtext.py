@@ -14,8 +14,9 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import Any
+
+from .frozen import frozen
 
 LARGEST = 1e15  # Excel keeps 15 significant digits; no quantity here comes near this
 SMALLEST = 1e-9  # a non-zero magnitude below this is a typing accident or a denormal
@@ -27,7 +28,7 @@ _SPACES = re.compile(r"(?<=\d) +(?=\d)")
 _NUMBERISH = re.compile(r"[+-]?[.,_]*\d[\d.,_]*(?:[eE][+-]?\d+)?")  # from its first digit
 
 
-@dataclass(frozen=True)
+@frozen
 class NumberText:
     """What a text says as a number: ``value`` when it is one, else ``problem`` (Chinese, why it
     is refused) when it looks like a number but is not an acceptable one."""

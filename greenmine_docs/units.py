@@ -9,7 +9,8 @@ capacity); :func:`dimension_problem` says in Chinese why a unit does not fit a f
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from .frozen import frozen
 
 _AMOUNTS: dict[str, tuple[str, float]] = {
     "吨": ("mass", 1.0), "t": ("mass", 1.0), "千吨": ("mass", 1e3), "kt": ("mass", 1e3),
@@ -25,7 +26,7 @@ _AMOUNTS: dict[str, tuple[str, float]] = {
 _PER_YEAR = {"年", "a", "y", "yr"}
 
 
-@dataclass(frozen=True)
+@frozen
 class Unit:
     text: str
     dimension: str  # "mass" | "volume" | "area"

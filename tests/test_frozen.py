@@ -1,18 +1,19 @@
 """``greenmine_docs.frozen``: a class made by ``@frozen`` is the frozen dataclass
-``@dataclass(frozen=True)`` makes, whichever ``__init__`` it got."""
+``@dataclass(frozen=True)`` makes, whichever ``__init__`` it got and however it was made."""
 from __future__ import annotations
 
 import copy
 import dataclasses
 import importlib
+import inspect
 import pickle
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, Callable, ClassVar
 
 import pytest
 
 import greenmine_docs
-from greenmine_docs.frozen import QUICK, frozen
+from greenmine_docs.frozen import QUICK, SOURCES, frozen
 
 PACKAGE = Path(greenmine_docs.__file__).parent
 
@@ -29,24 +30,38 @@ def _modules_using_frozen() -> list[str]:
 MODULES = _modules_using_frozen()
 for _name in MODULES:
     importlib.import_module(_name)
-CLASSES = sorted(QUICK, key=lambda c: f"{c.__module__}.{c.__qualname__}")
+_PACKAGE_S = [c for c in (*QUICK, *SOURCES) if c.__module__.startswith("greenmine_docs.")]
+CLASSES = sorted(_PACKAGE_S, key=lambda c: f"{c.__module__}.{c.__qualname__}")
+QUICKLY_MADE = [c for c in CLASSES if c in SOURCES]
+
+
+def _twin(cls: type) -> Any:
+    """``cls`` made again from what was written, by ``dataclass(frozen=True)`` itself."""
+    name, bases, namespace = SOURCES[cls]
+    return dataclasses.dataclass(frozen=True)(type(name, bases, dict(namespace)))
+
+
+def _dataclass_init(cls: type) -> Callable[..., None]:
+    """The ``__init__`` ``dataclass(frozen=True)`` writes for ``cls``."""
+    return QUICK[cls] if cls in QUICK else _twin(cls).__init__
 
 
 def test_the_package_s_frozen_classes_got_the_quick_init() -> None:
     made = {f"{c.__module__}.{c.__qualname__}" for c in CLASSES}
+    quickly = {f"{c.__module__}.{c.__qualname__}" for c in QUICKLY_MADE}
     for name in ("greenmine_docs.findings.Location", "greenmine_docs.scoring.ItemScore",
                  "greenmine_docs.scoring.ItemResult", "greenmine_docs.scoring.ScoreResult",
                  "greenmine_docs.crossdoc.statements.Statement",
                  "greenmine_docs.crossdoc.statements.Source"):
-        assert name in made
-    assert len(MODULES) >= 5
+        assert name in made and name in quickly
+    assert len(MODULES) >= 5 and len(QUICKLY_MADE) >= 40
 
 
 def _both(cls: type, *args: Any, **kwargs: Any) -> tuple[Any, Any]:
     """An instance made by the quick ``__init__`` and one made by ``dataclass``'s."""
     quick = cls(*args, **kwargs)
     plain = object.__new__(cls)
-    QUICK[cls](plain, *args, **kwargs)
+    _dataclass_init(cls)(plain, *args, **kwargs)
     return quick, plain
 
 
@@ -79,7 +94,7 @@ def test_quick_init_makes_what_dataclass_s_init_makes(cls: type) -> None:
 def test_quick_init_refuses_what_dataclass_s_init_refuses(cls: type) -> None:
     fields = dataclasses.fields(cls)
     messages = []
-    for init in (cls.__init__, QUICK[cls]):
+    for init in (cls.__init__, _dataclass_init(cls)):
         told = []
         for args, kwargs in (((), {"no_such_field": 1}), ([None] * (len(fields) + 1), {}),
                              ([None] * len(fields), {"no_such_field": 1}),
@@ -91,6 +106,58 @@ def test_quick_init_refuses_what_dataclass_s_init_refuses(cls: type) -> None:
     assert messages[0] == messages[1]
 
 
+def _fields(cls: type) -> list[tuple[Any, ...]]:
+    return [(f.name, f.type, f.default, f.default_factory, f.init, f.repr, f.hash, f.compare,
+             f.metadata, f.kw_only) for f in dataclasses.fields(cls)]
+
+
+def _outcome(act: Callable[[], Any]) -> Any:
+    """What ``act`` returns, or the type and message of what it raises."""
+    try:
+        return act()
+    except Exception as e:  # noqa: BLE001 — the error is the outcome compared
+        return type(e), str(e)
+
+
+def _behaviour(cls: type, made: Callable[[list[Any]], Any]) -> list[Any]:
+    """What instances of ``cls`` do: their repr, equality, hash, refusals to change; the
+    values are equal objects that are not the same object, and one unhashable (a list)."""
+    n = len(dataclasses.fields(cls))
+    first, second = made([(i, "x") for i in range(n)]), made([(i, "x") for i in range(n)])
+    other = made([(i, "y") for i in range(n)])
+    seen: list[Any] = [repr(first), first == second, first != second, first == other,
+                       first.__eq__(object()), first == (0, "x"), hash(first) == hash(second),
+                       _outcome(lambda: hash(made([[i] for i in range(n)])))]
+    for name in (*[f.name for f in dataclasses.fields(cls)], "not_a_field", "__dict__"):
+        seen.append(_outcome(lambda name=name: setattr(first, name, 1)))
+        seen.append(_outcome(lambda name=name: delattr(first, name)))
+    if n:  # a field that holds the instance itself: its repr says "..."
+        looped = made([[] for _ in range(n)])
+        getattr(looped, dataclasses.fields(cls)[0].name).append(looped)
+        seen.append(repr(looped))
+    return seen
+
+
+@pytest.mark.parametrize("cls", QUICKLY_MADE, ids=lambda c: c.__qualname__)
+def test_a_quickly_made_class_is_what_dataclass_makes(cls: type) -> None:
+    twin = _twin(cls)
+    assert _fields(cls) == _fields(twin)
+    assert repr(cls.__dataclass_params__) == repr(twin.__dataclass_params__)  # type: ignore
+    assert cls.__match_args__ == twin.__match_args__  # type: ignore[attr-defined]
+    assert cls.__doc__ == twin.__doc__
+    assert str(inspect.signature(cls)) == str(inspect.signature(twin))
+    assert cls.__init__.__annotations__ == twin.__init__.__annotations__
+    for name in ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__"):
+        ours, theirs = cls.__dict__[name], twin.__dict__[name]
+        assert (ours.__name__, ours.__qualname__, ours.__module__) == \
+            (theirs.__name__, theirs.__qualname__, theirs.__module__)
+    assert _behaviour(cls, lambda v: cls(*v)) == _behaviour(twin, lambda v: twin(*v))
+    s = cls(*[(i,) for i in range(len(dataclasses.fields(cls)))])
+    assert dataclasses.replace(s) == s and dataclasses.astuple(s) == dataclasses.astuple(
+        twin(*[(i,) for i in range(len(dataclasses.fields(cls)))]))
+    assert pickle.loads(pickle.dumps(s)) == s and copy.deepcopy(s) == s
+
+
 @frozen
 class _Sample:
     name: str
@@ -100,7 +167,7 @@ class _Sample:
 
 
 def test_a_quick_frozen_class_behaves_as_a_frozen_dataclass() -> None:
-    assert _Sample in QUICK
+    assert _Sample in SOURCES and _Sample not in QUICK
     s = _Sample("a", tags=("x",))
     assert s == _Sample("a", 0, ("x",)) and hash(s) == hash(_Sample("a", 0, ("x",)))
     assert dataclasses.replace(s, count=2) == _Sample("a", 2, ("x",))
@@ -111,6 +178,19 @@ def test_a_quick_frozen_class_behaves_as_a_frozen_dataclass() -> None:
         s.count = 1  # type: ignore[misc]
     with pytest.raises(dataclasses.FrozenInstanceError):
         del s.name  # type: ignore[misc]
+
+
+def test_a_field_with_only_a_default_is_made_quickly() -> None:
+    @frozen
+    class Defaulted:
+        """Written as field(default=...)."""
+        a: int
+        b: tuple[int, ...] = dataclasses.field(default=())
+
+    assert Defaulted in SOURCES
+    assert dataclasses.fields(Defaulted)[1].default == () and Defaulted(1) == Defaulted(1, ())
+    assert repr(Defaulted(1)) == "test_a_field_with_only_a_default_is_made_quickly.<locals>." \
+        "Defaulted(a=1, b=())"
 
 
 def test_classes_the_quick_init_cannot_copy_keep_dataclass_s() -> None:
@@ -147,8 +227,23 @@ def test_classes_the_quick_init_cannot_copy_keep_dataclass_s() -> None:
         a: int
         scale: dataclasses.InitVar[int] = 1
 
+    @frozen
+    class Shown:
+        a: int
+
+        def __repr__(self) -> str:
+            return "shown"
+
+    @frozen
+    class Derived(_Sample):
+        more: int = 1
+
+    for cls in (Factory, Later, KeywordOnly, Checked, Own, Initial, Shown, Derived):
+        assert cls not in SOURCES
     for cls in (Factory, Later, KeywordOnly, Checked, Own, Initial):
         assert cls not in QUICK
+    assert Derived in QUICK and Derived("a").more == 1 and Derived("a").count == 0
+    assert repr(Shown(1)) == "shown" and Shown(1) == Shown(1) and hash(Shown(1)) == hash(Shown(1))
     assert Factory().items == [] and Factory().items is not Factory().items
     assert Later(1).b == 2
     assert KeywordOnly(a=1).a == 1

@@ -9,12 +9,11 @@ demonstration-zone plan (95x–97x). Each area keeps its codes in its own module
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from ..frozen import frozen
 from ..severity import Severity
 
 
-@dataclass(frozen=True)
+@frozen
 class CodeSpec:
     code: str
     severity: Severity
@@ -24,8 +23,19 @@ class CodeSpec:
 
 def _collect() -> dict[str, CodeSpec]:
     # each area's codes, imported plainly: a broken module fails at import, never disappears
-    from . import (assessment, batch, eligibility, excel, indicators, input, officials, plan,
-                   safety, selfeval, zone)
+    from . import (
+        assessment,
+        batch,
+        eligibility,
+        excel,
+        indicators,
+        input,
+        officials,
+        plan,
+        safety,
+        selfeval,
+        zone,
+    )
 
     out: dict[str, CodeSpec] = {}
     for area in (input, excel, eligibility, batch, indicators, plan, assessment, officials,

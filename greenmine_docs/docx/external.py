@@ -16,8 +16,9 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
-from dataclasses import dataclass
 from typing import Any
+
+from ..frozen import frozen
 
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _R_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -29,7 +30,7 @@ _DROP_ATTRIBUTE = {  # elements that stay, without the reference, when their lin
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class ExternalLink:
     part: str  # the part whose relationship it is, e.g. "word/document.xml"
     rel_id: str

@@ -6,11 +6,11 @@ as well and removes the ``*Theme`` attributes (which would override the explicit
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
+
+from ..frozen import frozen
 
 # 字号 -> points
 SIZES: dict[str, float] = {
@@ -19,7 +19,7 @@ SIZES: dict[str, float] = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class FontScheme:
     """Font names used by the official layout. Defaults are fonts every Chinese Windows has;
     the title font is 方正小标宋简体, declared in the font table with 宋体 as Word's

@@ -12,9 +12,9 @@ short text; the dates (年月) run along the top, with a light gridline each mon
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
+from ..frozen import frozen
 from .charts import add_chart, chart_space, esc, line, series, solid, text_props
 from .fonts import DEFAULT_FONTS, FontScheme
 
@@ -24,7 +24,7 @@ _EPOCH = dt.date(1899, 12, 30)  # spreadsheet date serial 0 (1900 date system)
 _MAX_TICKS = 7
 
 
-@dataclass(frozen=True)
+@frozen
 class Bar:
     code: str  # "1-2"
     label: str  # short task text
@@ -50,7 +50,7 @@ def _add_months(d: dt.date, months: int) -> dt.date:
     return dt.date(d.year + y, m + 1, 1)
 
 
-@dataclass(frozen=True)
+@frozen
 class DateAxis:
     min: int  # serial of the first day of the start month
     max: int  # serial of the day after the period ends

@@ -26,11 +26,11 @@ import signal
 import subprocess
 import tempfile
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import DependencyError, OutputError
+from ..frozen import frozen
 from . import external
 from .pdf import PROFILE_SECURITY, missing_soffice
 from .pdf_fonts import FontPlan, font_plan, registry_xcu
@@ -56,7 +56,7 @@ class ConversionFailed(OutputError):
         self.timeout = timeout
 
 
-@dataclass(frozen=True)
+@frozen
 class Converted:
     """What LibreOffice made of one document. ``tocs`` holds the entries of each table of
     contents in document order, None where LibreOffice's layout was not available (no uno)."""
@@ -311,7 +311,7 @@ def close_shared() -> None:
         office.close()
 
 
-@dataclass(frozen=True)
+@frozen
 class PdfResult:
     data: bytes
     toc_updated: bool  # the table of contents was rebuilt by LibreOffice before export

@@ -23,8 +23,9 @@ import functools
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
 from html import escape as _html_escape
+
+from ..frozen import frozen
 
 SERIF = ("AR PL UMing CN", "Noto Serif CJK SC", "Source Han Serif SC", "Source Han Serif CN")
 SANS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei")
@@ -42,7 +43,7 @@ _KINDS: dict[tuple[str, ...], tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class FontPlan:
     """The replacement table of one conversion: ``{document face: installed face}``.
     ``known`` is False where the installed fonts could not be listed (no ``fc-list``: Windows,

@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from lxml import etree
 
+from ..frozen import frozen
 from .islands import TARGET, Text, as_str, expand, put_in
 from .package import unexpanded
 from .text import xml_attr, xml_text
@@ -45,7 +46,7 @@ def w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
-@dataclass(frozen=True)
+@frozen
 class TocEntry:
     level: int  # 1 = 一、 headings
     text: str

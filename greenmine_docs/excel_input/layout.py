@@ -30,6 +30,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from ..frozen import frozen
 from ..xlsx.cells import sheet_title
 
 SEP = "·"
@@ -43,7 +44,7 @@ RESERVED = (INSTRUCTIONS_SHEET, META_SHEET, LISTS_SHEET)
 SCALAR_KINDS = ("str", "text", "int", "float", "bool", "date", "datetime", "enum", "any")
 
 
-@dataclass(frozen=True)
+@frozen
 class TypeInfo:
     """What an annotation means for the workbook."""
 

@@ -19,13 +19,14 @@ The result is a draft: the findings say which items need a new judgement.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from ..findings import Finding, Location, make
+from ..frozen import frozen
 from .model import IndicatorSet
 
 FORMAT_TAG = "greenmine-indicator-mapping/1"
@@ -33,7 +34,7 @@ MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 _KEYS = {"format", "from", "to", "categories", "items", "note"}
 
 
-@dataclass(frozen=True)
+@frozen
 class SetMapping:
     """``items``: new item id -> the old item ids it is carried from (empty: none)."""
 
@@ -127,7 +128,7 @@ def load_mapping(path: Path, old: IndicatorSet, new: IndicatorSet
     return mapping_from_data(data, old, new, where=where)
 
 
-@dataclass(frozen=True)
+@frozen
 class Carried:
     """A new item's draft: ``score`` None and not ``not_applicable`` means unscored."""
 

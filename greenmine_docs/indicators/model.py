@@ -12,9 +12,11 @@ denominator and the total is converted back to the set's full points.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from typing import Iterator
+
+from ..frozen import frozen
 
 # Facts from the input's eligibility section that a prerequisite may be tied to. Used by the
 # self-check checks to compare a prerequisite ruling with what the input says.
@@ -28,7 +30,7 @@ PREREQUISITE_FACTS = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class MineProfile:
     """What decides applicability: the mine's industry standard and mining method (the enum
     values, e.g. ``"DZ/T 0318-2018"`` and ``"露天开采"``); ``None`` means unknown."""
@@ -37,7 +39,7 @@ class MineProfile:
     method: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Applicability:
     standards: tuple[str, ...] = ()  # empty: every standard
     methods: tuple[str, ...] = ()  # empty: every method
@@ -52,7 +54,7 @@ class Applicability:
         return ("仅适用于：" + "；".join(parts)) if parts else ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Item:
     id: str
     text: str  # 评价内容与要求
@@ -74,7 +76,7 @@ class Item:
         return True
 
 
-@dataclass(frozen=True)
+@frozen
 class Group:
     """A second-level indicator (二级指标)."""
 
@@ -85,7 +87,7 @@ class Group:
     category_id: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Category:
     """A first-level indicator (一级指标) with its own minimum ratio of points."""
 
@@ -100,7 +102,7 @@ class Category:
         return tuple(i for g in self.groups for i in g.items)
 
 
-@dataclass(frozen=True)
+@frozen
 class Prerequisite:
     """A veto condition (先决条件): any one not met makes the result 不达标."""
 
@@ -110,7 +112,7 @@ class Prerequisite:
     fact: str | None = None  # key of PREREQUISITE_FACTS, optional
 
 
-@dataclass(frozen=True)
+@frozen
 class IndicatorSet:
     id: str
     title: str

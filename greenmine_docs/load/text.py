@@ -2,14 +2,14 @@
 from older Chinese editors. Binary files and empty files are refused with a clear message."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from ..frozen import frozen
 from ..limits import MAX_INPUT_BYTES
 
 
-@dataclass(frozen=True)
+@frozen
 class DecodedText:
     text: str
     encoding: str  # "utf-8", "utf-8-sig", "gb18030"

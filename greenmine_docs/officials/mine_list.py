@@ -21,6 +21,7 @@ from typing import Any, Iterable
 from .. import limits
 from ..errors import InputError
 from ..findings import Location, Report, make
+from ..frozen import frozen
 from ..xlsx.cells import column_letter
 from ..xlsx.read import SheetValues, XlsxFile
 from ..xlsx.write import new_workbook, save_workbook
@@ -28,7 +29,7 @@ from ..xlsx.write import new_workbook, save_workbook
 LEVELS = ("国家级", "省级", "市级")
 
 
-@dataclass(frozen=True)
+@frozen
 class Column:
     key: str
     title: str  # the header written by the template
@@ -71,7 +72,7 @@ _NEGATIVE = {"", "否", "无", "没有", "不", "n", "no", "0", "false", "×", "
              "未", "不涉及", "无此情况"}
 
 
-@dataclass(frozen=True)
+@frozen
 class ListedMine:
     """One row of the directory. ``row`` is the 1-based row in the sheet (or CSV line)."""
 

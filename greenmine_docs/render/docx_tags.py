@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import TemplateError
+from ..frozen import frozen
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -44,7 +45,7 @@ TAG_TOKEN = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 CLOSER = {"{{": "}}", "{%": "%}", "{#": "#}"}
 
 
-@dataclass(frozen=True)
+@frozen
 class Where:
     """A place in the template: the part (with table cell, if any) and the paragraph number
     counted through the whole part, table paragraphs included (as docxtpl counts them)."""

@@ -17,11 +17,11 @@ Use::
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import ConfigError, InputError
+from ..frozen import frozen
 
 FORMAT_TAG = "greenmine-outline/1"
 
@@ -48,7 +48,7 @@ error messages)."""
 REPEATS = {"first_level_indicators": "评价指标体系的每个一级指标各一节（节标题为指标名称）"}
 
 
-@dataclass(frozen=True)
+@frozen
 class OutlineKind:
     """What one document's outline may say: its ``fill`` sources (value -> Chinese meaning) and
     where its built-in outline lives (``templates/<folder>/<file>``)."""
@@ -111,7 +111,7 @@ _FRONT = {"cover", "toc"}
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 
 
-@dataclass(frozen=True)
+@frozen
 class Section:
     key: str
     title: str | None  # None for a repeated section: one per first-level indicator
@@ -125,7 +125,7 @@ class Section:
         return ((self.title,) if self.title else ()) + self.aliases
 
 
-@dataclass(frozen=True)
+@frozen
 class Chapter:
     key: str
     title: str
@@ -139,7 +139,7 @@ class Chapter:
         return (self.title,) + self.aliases
 
 
-@dataclass(frozen=True)
+@frozen
 class Outline:
     id: str
     title: str

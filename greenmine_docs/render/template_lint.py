@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from ..errors import TemplateError
 from ..findings import Finding, Location, Report, make
+from ..frozen import frozen
 from .policy import REFUSED_STATEMENTS
 from .template_access import problems, uses_body
 from .template_package import guard_template_file
@@ -35,7 +35,7 @@ from .docx_tags import (OTHER_PROPERTIES, RENDERED_PROPERTIES, PartScan, Tag, Wh
                         short as _short)
 
 
-@dataclass(frozen=True)
+@frozen
 class DocType:
     """A document a template is for: its key, its title and its folder under ``templates/``
     (whose TEMPLATE.md lists the variables). The documents' registry gives them

@@ -10,12 +10,12 @@ from __future__ import annotations
 import functools
 import io
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .. import limits
 from ..errors import InputError
+from ..frozen import frozen
 from . import image_verdicts
 from .inputs import file_problem, input_stat, read_regular, real_path
 
@@ -31,7 +31,7 @@ _FORMAT_NAMES = {"PDF": "PDF 文档", "ZIP": "压缩包或 Office 文档", "OLE"
                  "WEBP": "WebP 图片"}
 
 
-@dataclass(frozen=True)
+@frozen
 class ImageCheck:
     ok: bool
     problem: str = ""  # Chinese, when not ok

@@ -14,9 +14,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
+
+from ..frozen import frozen
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS uploads (
@@ -49,7 +50,7 @@ QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 STATE_TEXT = {QUEUED: "排队中", RUNNING: "进行中", DONE: "已完成", FAILED: "失败"}
 
 
-@dataclass(frozen=True)
+@frozen
 class FindingRow:
     """One finding as the desk keeps it (the location already written as ``validate`` does)."""
 

@@ -16,12 +16,12 @@ import re
 import shutil
 import stat
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from .. import limits
 from ..errors import InputError
+from ..frozen import frozen
 from .store import Store
 
 CHUNK = 1024 * 1024
@@ -42,7 +42,7 @@ INPUTS = (".xlsx", ".xlsm", ".yaml", ".yml")
 _SAFE_PART = re.compile(r"[^\x00-\x1f\x7f/\\:*?\"<>|]{1,255}")
 
 
-@dataclass(frozen=True)
+@frozen
 class Stored:
     """An upload kept in the workspace: its id, the file the library reads, its SHA-256, and
     the name to show for it (``None`` for a file out of a zip: its own path then)."""

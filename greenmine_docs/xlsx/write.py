@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import builtins
 import math
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from typing import Any, Callable, Hashable, Iterable
 
+from ..frozen import frozen
 from .book import (Formula, Mismatch, OpenpyxlBook, RecordBook, SheetRecord, append_row,
                    cell_key, cell_text_of, look, once, set_value, style_cell)
 from .cells import cell_ref, column_letter
@@ -38,7 +39,7 @@ __all__ = ["CachedWorkbook", "add_validation", "Formula", "Mismatch", "NotCached
            "with_rows"]
 
 
-@dataclass(frozen=True)
+@frozen
 class CachedWorkbook:
     """A generated workbook whose layout is cached as a skeleton.
 

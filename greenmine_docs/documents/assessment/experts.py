@@ -11,11 +11,11 @@ mean, divergent opinions are recorded separately).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from ...errors import InputError
+from ...frozen import frozen
 from ...pipeline import Scores
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ def combine(experts: dict[str, Scores], iset: IndicatorSet, *, source: str) -> S
     return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Divergence:
     """One item the experts scored too differently: ``scores`` by expert (a number, 不适用
     or None), the spread and the threshold it exceeded, and each expert's reason."""

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Iterator
 
 from ...cntext import cn_date
 from ...findings import Finding, make
+from ...frozen import frozen
 
 if TYPE_CHECKING:
-    from ...pipeline import Run
     from ...model.assessment import Assessment
+    from ...pipeline import Run
 
 # the assessment's sentences of the commitment letter; each one holds only when the flag holds
 _CONDUCT = ("依法依规、客观公正、实事求是地开展评估工作，严格按照评价指标逐项核查、逐项评分，如实反映矿山"
@@ -49,7 +50,7 @@ def window(a: "Assessment") -> tuple[dt.date, dt.date]:
     return add_years(min(starts), -1), add_years(a.report_date, 1)
 
 
-@dataclass(frozen=True)
+@frozen
 class Independence:
     """What the input supports saying about the agency's independence."""
 

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
+from ...frozen import frozen
 from ...usercache import ENV, entry_path, load_entry, store_entry, user_dir
 
 __all__ = ["ENV", "Prepared", "folder_for", "key", "load", "remember", "remembered", "store",
@@ -37,7 +37,7 @@ VERSIONS = "photo-versions"  # a photo file's version -> its content key (the us
 USER_KEEP = 500  # prepared photos kept in the user's cache folder (~40 MB)
 
 
-@dataclass(frozen=True)
+@frozen
 class Prepared:
     """A photo as the document shows it, and what the original was."""
 

@@ -28,10 +28,11 @@ import hashlib
 import io
 import math
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ...frozen import frozen
 from ...limits import MAX_IMAGE_BYTES as MAX_FILE_BYTES  # noqa: E402 — configurable limits
 from ...limits import MAX_IMAGE_PIXELS as MAX_PIXELS  # noqa: E402 — more: a decompression bomb
 from . import photo_cache
@@ -45,7 +46,7 @@ JPEG_QUALITY = 85
 PREPARED_VERSION = "4"  # in the cache key: change it when the preparation changes
 ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "MPO": "JPEG"}  # MPO: JPEG from some cameras
 
-@dataclass(frozen=True)
+@frozen
 class PhotoInfo:
     path: Path
     ok: bool

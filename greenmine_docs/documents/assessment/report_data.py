@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ...errors import InputError
+from ...frozen import frozen
 from ...scoring import Status, fmt_points
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 DEFAULT_THRESHOLD_RATIO = 0.2  # without comparison_threshold: 20 % of the item's points
 
 
-@dataclass(frozen=True)
+@frozen
 class PreparedPhoto:
     number: int
     caption: str
@@ -27,7 +28,7 @@ class PreparedPhoto:
     ratio: float  # height / width
 
 
-@dataclass(frozen=True)
+@frozen
 class Difference:
     """One item where the self-check and the assessment disagree beyond the threshold."""
 

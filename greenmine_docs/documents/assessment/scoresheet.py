@@ -24,12 +24,12 @@ saved once per such pair and each mine's sheet only fills in its values (:func:`
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any
 
 from ...clock import today as clock_today
 from ...cntext import cn_date
+from ...frozen import frozen
 from ...xlsx.write import (CachedWorkbook, Formula, Part, SkeletonCache, add_validation,
                           column_letter, content_digest, line_count, look, once)
 
@@ -46,7 +46,7 @@ SHEET_META = "_greenmine"
 TITLE_ROWS = 3  # title, mine line, set line; the header is the next row
 
 
-@dataclass(frozen=True)
+@frozen
 class Column:
     key: str
     title: str

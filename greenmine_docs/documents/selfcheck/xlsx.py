@@ -32,6 +32,7 @@ from functools import lru_cache, partial
 from types import SimpleNamespace
 from typing import Any, Callable, Hashable
 
+from ...frozen import frozen
 from ...memo import remember
 from ...scoring import Status, fmt_points
 from ...xlsx.write import (CachedWorkbook, Formula, OpenpyxlBook, Part, SkeletonCache,
@@ -324,7 +325,7 @@ def _prerequisites(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int
     return row
 
 
-@dataclass(frozen=True)
+@frozen
 class _ItemText:
     """An item's text with its scoring method and applicability after it in small grey type
     (rich text, made for openpyxl only when a cell is written)."""

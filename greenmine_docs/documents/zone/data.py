@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...checks.evidence import condition_results
+from ...frozen import frozen
 from ...load.narrative import narrative_value
 from ...render.outline import ZONE_KIND as KIND
 from ...render.outline import load_outline
@@ -30,7 +31,7 @@ METHODS = ("露天开采", "地下开采", "露天-地下联合开采")
 _CANON = {"mass": "万吨", "volume": "万立方米"}
 
 
-@dataclass(frozen=True)
+@frozen
 class MineFacts:
     """One usable mine as the zone plan shows it."""
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import InputError
+from ...frozen import frozen
 from ...xlsx.read import XlsxFile
 from ..mine_list import cell_text as _text
 from ..mine_list import norm_name
@@ -28,7 +29,7 @@ SHEET_TOTALS, SHEET_ITEMS = "评估结论", "评估得分"
 PASSED = "达标"
 
 
-@dataclass(frozen=True)
+@frozen
 class Assessment:
     mine: str
     agency: str

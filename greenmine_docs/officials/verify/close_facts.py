@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
 
+from ...frozen import frozen
 from .round_read import MineResult, RoundResult
 
 PROVINCE, CITY = "省级核查", "市级核查"
@@ -18,7 +18,7 @@ def city_name(city: str) -> str:
     return city if city.endswith("市") else city + "市"
 
 
-@dataclass(frozen=True)
+@frozen
 class CloseFacts:
     result: RoundResult
     issued: dt.date

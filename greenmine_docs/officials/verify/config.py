@@ -2,11 +2,11 @@
 them key by key; the indicator items the records list."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ...errors import InputError
+from ...frozen import frozen
 from ...indicators.model import IndicatorSet, Item
 from ...model.verification import RoundFile, RoundInfo, VerificationRules
 from ...resources import template_path
@@ -14,7 +14,7 @@ from ...resources import template_path
 RULES_FILE = ("verification", "rules.yaml")
 
 
-@dataclass(frozen=True)
+@frozen
 class Round:
     info: RoundInfo
     rules: VerificationRules

@@ -12,6 +12,7 @@ from typing import Any
 
 from ...errors import InputError
 from ...findings import Location, Report, make
+from ...frozen import frozen
 from ...xlsx.cells import cell_ref
 from ..mine_list import cell_text as _text
 from .record_read import parse_date
@@ -24,7 +25,7 @@ _COLS = {"mine": "矿山名称", "city": "所在市", "item": "评价内容", "p
 ACCEPTED, WAITING, WORKING, OVERDUE = "已验收", "已完成待验收", "整改中", "逾期未完成"
 
 
-@dataclass(frozen=True)
+@frozen
 class LedgerRow:
     row: int
     mine: str

@@ -2,8 +2,7 @@
 the first rule whose test holds decides; none holds → 合格."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from ...frozen import frozen
 from ...model.verification import OutcomeRule
 from .config import Round
 from .record_read import Record
@@ -11,7 +10,7 @@ from .record_read import Record
 PENDING = "待定"  # a record with errors: no outcome until it is corrected
 
 
-@dataclass(frozen=True)
+@frozen
 class Outcome:
     outcome: str  # 合格 / 限期整改 / 不合格
     reason: str  # the rule's reason, with the failed conditions named; "" for 合格

@@ -11,6 +11,7 @@ from typing import Any
 
 from ...errors import InputError
 from ...findings import Finding, Location, make
+from ...frozen import frozen
 from ...xlsx.cells import cell_ref, split_ref
 from ...xlsx.read import SheetValues, XlsxFile
 from ..mine_list import cell_text as _text
@@ -18,7 +19,7 @@ from . import layout as L
 from .config import Round
 
 
-@dataclass(frozen=True)
+@frozen
 class ConditionAnswer:
     id: str
     text: str
@@ -27,7 +28,7 @@ class ConditionAnswer:
     note: str
 
 
-@dataclass(frozen=True)
+@frozen
 class ItemAnswer:
     id: str
     text: str

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ...errors import InputError
 from ...findings import Location, Report, make
+from ...frozen import frozen
 from ..mine_list import norm_name
 from . import layout as L
 from .config import Round, load_round
@@ -16,7 +17,7 @@ from .record_read import Record, read_record
 from .sample_read import Sample, SampledMine, read_sample
 
 
-@dataclass(frozen=True)
+@frozen
 class MineResult:
     mine: SampledMine
     record: Record

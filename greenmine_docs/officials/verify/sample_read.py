@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import InputError
+from ...frozen import frozen
 from ...xlsx.read import XlsxFile
 from ..mine_list import cell_text as _text
 from ..mine_list import norm_name
@@ -18,7 +18,7 @@ _WANTED = {"name": "矿山名称", "level": "名录级别", "city": "所在市",
            "reason": "抽取方式"}
 
 
-@dataclass(frozen=True)
+@frozen
 class SampledMine:
     name: str
     level: str
@@ -35,7 +35,7 @@ class SampledMine:
         return norm_name(self.name)
 
 
-@dataclass(frozen=True)
+@frozen
 class Sample:
     source: Path
     mines: tuple[SampledMine, ...]

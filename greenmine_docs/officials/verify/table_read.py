@@ -4,11 +4,11 @@ table is fine), the wanted columns by title wherever they are, and the rows belo
 missing is an :class:`InputError` that names the file, the sheet and the titles."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
 from ...errors import InputError
+from ...frozen import frozen
 from ...xlsx.read import XlsxFile
 from ..mine_list import cell_text
 
@@ -16,7 +16,7 @@ ANCHOR = "矿山名称"
 """The title every table of the round has: the row holding it is the header."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Table:
     """``cols``: wanted title → column index (0-based), for the titles found; ``rows``: the
     raw values of every row below the header, the first being sheet row ``first_row``."""
