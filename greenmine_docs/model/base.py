@@ -43,9 +43,19 @@ class StrictModel(BaseModel):
     )
 
 
+def new_list() -> list[Any]:
+    """A new empty list: what ``default_factory=list`` gives a field (see :func:`field`)."""
+    return []
+
+
 def field(label: str, default: Any = ..., *, description: str = "", sheet: str | None = None,
           required_hint: str | None = None, example: Any = None, **kwargs: Any) -> Any:
-    """A model field with its Chinese label (and optional own Excel sheet)."""
+    """A model field with its Chinese label (and optional own Excel sheet). A field whose
+    ``default_factory`` is ``list`` gets :func:`new_list` instead, which makes the same empty
+    list: pydantic reads each factory's signature when it builds the model, and ``list``'s
+    is parsed from its text (about 0.2 ms; some thirty fields, at every start)."""
+    if kwargs.get("default_factory") is list:
+        kwargs["default_factory"] = new_list
     extra: dict[str, Any] = dict(kwargs.pop("json_schema_extra", None) or {})
     if sheet:
         extra["sheet"] = sheet
