@@ -16,7 +16,6 @@ import errno
 import hashlib
 import os
 import re
-import socket
 import stat
 import tempfile
 import time
@@ -230,7 +229,20 @@ def ensure_dir(path: Path) -> Path:
 
 
 TEMP_PREFIX = ".~gm-"
-_HOST = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+
+
+def host_name() -> str:
+    """This machine's name as ``socket.gethostname`` gives it: where there is ``os.uname``,
+    its node name (the same answer, from the same place in the kernel) without importing
+    ``socket`` (~1.5 ms at every start of the command)."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket
+
+    return socket.gethostname()
+
+
+_HOST = hashlib.sha256(host_name().encode()).hexdigest()[:8]
 _TEMP_NAME = re.compile(r"\.~gm-(\d{1,10})-([0-9a-f]{8})-")
 STALE_SECONDS = 24 * 3600  # a leftover we cannot tell is dead (other machine, old name)
 

@@ -124,3 +124,13 @@ def test_plain_text_joins_soft_breaks_by_script():
 
     tokens = MarkdownIt("commonmark").parse("green\nmine 绿色\n矿山")
     assert plain_text(tokens[1].children) == "green mine 绿色矿山"
+
+
+def test_wide_characters_are_those_of_the_old_pattern() -> None:
+    """``_wide`` compares a character with the ranges the pattern it replaced matched, for
+    every character there is."""
+    from greenmine_docs.docx.markdown import _wide
+
+    old = re.compile(r"[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]")
+    wide = [i for i in range(0x110000) if _wide(chr(i))]
+    assert wide == [i for i in range(0x110000) if old.match(chr(i))]

@@ -529,3 +529,15 @@ def test_a_killed_batch_run_continues_without_force(tmp_path):
     for o in result.outcomes:  # every mine's documents are complete and open
         plan = next(f for f in o.files if f.endswith("实施方案.docx"))
         assert len(docx.Document(str(out / plan)).paragraphs) > 50
+
+
+def test_the_host_name_in_temporary_names_is_socket_s(monkeypatch) -> None:
+    """``host_name`` gives what ``socket.gethostname`` gives, from ``os.uname`` where there
+    is one and from ``socket`` where there is not."""
+    import socket
+
+    from greenmine_docs import outputs
+
+    assert outputs.host_name() == socket.gethostname()
+    monkeypatch.delattr(os, "uname", raising=False)
+    assert outputs.host_name() == socket.gethostname()

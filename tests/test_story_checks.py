@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -187,3 +188,12 @@ def test_statements_patterns_match_as_before(pieces) -> None:
     tail = text.rstrip()
     m = re.search(_OLD_CJK_TAIL, tail)
     assert _cjk_tail(tail) == (m.group(0)[-10:] if m else "")
+
+
+@pytest.mark.parametrize("text", ["", "矿区", "绿化覆盖率", "矿" * 12, "A矿区", "矿区A", "丌\u4dff䶿一",
+                                  "\u4e00\u9fff", "\u9fff\ua000", "\ua000", "率 矿区", "２０绿化"])
+def test_cjk_tail_is_the_old_pattern_s_at_the_range_s_ends(text) -> None:
+    from greenmine_docs.crossdoc.statements import _cjk_tail
+
+    m = re.search(_OLD_CJK_TAIL, text[-10:])
+    assert _cjk_tail(text) == (m.group(0) if m else "")

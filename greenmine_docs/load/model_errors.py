@@ -5,7 +5,6 @@ The Chinese label of every field on the path is looked up in the model, so a mes
 """
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from typing import Any, Iterable
@@ -114,6 +113,8 @@ def findings_from_validation(error: ValidationError, raw: RawInput,
             key = str(loc[-1])
             hint = "请删除该字段，或检查拼写。"
             if parent_model is not None and issubclass(parent_model, BaseModel):
+                import difflib  # only for an unknown key (~1 ms to import)
+
                 close = difflib.get_close_matches(key, list(parent_model.model_fields), n=1,
                                                   cutoff=0.6)
                 if close:
