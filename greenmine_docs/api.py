@@ -20,12 +20,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from .errors import InputError, OutputError
 from .findings import Finding, Location, Report, make
+from .frozen import record
 from .rawinput import RawInput
 from .pipeline import (SECTION_TITLES, Blocking, DocumentSpec, Protected,
                        RenderOptions, Run, ZoneRun)
@@ -46,7 +47,7 @@ Input = str | Path | RawInput
 DEFAULT_SET = "national-2020-reference"  # a blank form made without any input
 
 
-@dataclass
+@record
 class Result:
     """What :func:`build`, :func:`generate` or :func:`read_scoresheet` did.
 
@@ -509,7 +510,7 @@ def lint_template(path: str | Path, doc_type: str = "auto") -> Report:
 
 
 # -- demonstration zones ---------------------------------------------------------------------------
-@dataclass
+@record
 class ZoneResult:
     """What :func:`zone_plan` did: the zone run (its mines' runs inside), the zone's findings,
     the files written, and whether errors stopped the plan (``blocked``)."""

@@ -7,10 +7,10 @@ and the README documents each one).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Iterable, Iterator
 
-from .frozen import frozen
+from .frozen import frozen, record
 from .severity import Severity
 
 __all__ = ["Finding", "Location", "Report", "Severity", "listing_key", "location_text",
@@ -112,7 +112,7 @@ def listing_key(f: Finding) -> tuple[int, str, str, int, int, str]:
             f.code)
 
 
-@dataclass
+@record
 class Report:
     """All findings about one input (or one document). ``valid`` means: no error findings
     (and, with ``strict``, no warnings either)."""

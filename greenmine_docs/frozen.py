@@ -16,11 +16,16 @@ unusual (see :func:`_simple`) only the ``__init__`` is compiled; the other five 
 made from closures that do what ``dataclass``'s do, and the class carries the parameters
 ``dataclass(frozen=True)`` gives (``__dataclass_params__``): about 0.15 ms a class.
 
-A class this cannot make the same way (``__slots__``, ``__post_init__``, fields with a default
-factory, not in ``__init__`` or keyword-only, a data descriptor named like a field, a
-dataclass base, its own dunder methods) is made by ``dataclass`` itself, keeping its
-``__init__`` where the quick one would differ. ``tests/test_frozen.py`` makes every class made
-here a second time with ``dataclass(frozen=True)`` and compares the two.
+:func:`record` makes a plain (mutable) dataclass the same way: ``dataclass`` compiles its
+``__init__``, its ``__repr__`` and ``__eq__`` come from closures.
+
+A frozen class this cannot make the same way (``__slots__``, ``__post_init__``, fields with a
+default factory, not in ``__init__`` or keyword-only, a data descriptor named like a field, a
+dataclass base, its own dunder methods) gets ``dataclass``'s ``__init__``,
+``__setattr__`` and ``__delattr__`` (and the quick ``__init__`` where it would be the same),
+and the other methods from closures; one with its own ``__repr__``, ``__eq__`` or
+``__hash__`` is made by ``dataclass`` alone. ``tests/test_frozen.py`` makes every class made
+here a second time with ``dataclass`` and compares the two.
 """
 from __future__ import annotations
 
@@ -59,7 +64,7 @@ def frozen(cls: type[_T]) -> type[_T]:
     if _simple(cls):
         return _made_quickly(cls)
     own_init = "__init__" in cls.__dict__
-    made: Any = dataclasses.dataclass(frozen=True)(cls)
+    made: Any = _with_closures(cls, frozen=True)
     fields = dataclasses.fields(made)
     if own_init or not _quick_is_same(made, fields):
         return made
@@ -68,10 +73,19 @@ def frozen(cls: type[_T]) -> type[_T]:
     return made
 
 
+@dataclass_transform()
+def record(cls: type[_T]) -> type[_T]:
+    """``@dataclass`` (mutable, compared by its fields) with its ``__repr__`` and ``__eq__``
+    from closures instead of compiled source (see the module's docstring): only its
+    ``__init__`` is compiled."""
+    made: Any = _with_closures(cls, frozen=False)
+    return made
+
+
 def _simple(cls: type) -> bool:
-    """Whether ``cls`` has only plain fields (no ``field(...)`` beyond a default, ``InitVar`` or ``KW_ONLY``, no
-    data descriptor as a default, none named like the quick ``__init__``'s own names), no
-    dataclass among its bases and none of the methods
+    """Whether ``cls`` has only plain fields (no ``field(...)`` beyond a default, ``InitVar``
+    or ``KW_ONLY``, no data descriptor as a default, none named like the quick
+    ``__init__``'s own names), no dataclass among its bases and none of the methods
     ``dataclass`` would keep or act on (:data:`_OWN`)."""
     own = cls.__dict__
     if any(name in own for name in _OWN) or any(
@@ -93,34 +107,40 @@ def _only_a_default(spec: dataclasses.Field[Any]) -> bool:
             and getattr(spec, "kw_only", dataclasses.MISSING) is dataclasses.MISSING)
 
 
-_FROZEN_PARAMS: list[Any] = []  # the parameters dataclass(frozen=True) records, made once
+_PARAMS: dict[bool, Any] = {}  # frozen -> the parameters dataclass(frozen=...) records
 
 
-def _frozen_params() -> Any:
-    if not _FROZEN_PARAMS:
-        @dataclasses.dataclass(frozen=True)
+def _params(frozen: bool) -> Any:
+    """What ``dataclass(frozen=frozen)`` records as a class's ``__dataclass_params__``."""
+    if frozen not in _PARAMS:
         class Probe:
             """A class whose only use is its ``__dataclass_params__``."""
-        _FROZEN_PARAMS.append(Probe.__dataclass_params__)  # type: ignore[attr-defined]
-    return _FROZEN_PARAMS[0]
+        made = dataclasses.dataclass(frozen=True)(Probe) if frozen else \
+            dataclasses.dataclass(Probe)
+        _PARAMS[frozen] = made.__dataclass_params__  # type: ignore[attr-defined]
+    return _PARAMS[frozen]
+
+
+def _keep(cls: Any) -> None:
+    """Remember ``cls`` as written (its name, bases, namespace) for tests: :data:`SOURCES`."""
+    SOURCES[cls] = (cls.__name__, cls.__bases__, {
+        k: v for k, v in cls.__dict__.items() if k not in ("__dict__", "__weakref__")})
 
 
 def _made_quickly(cls: Any) -> Any:
     """``cls`` as ``dataclass(frozen=True)`` makes it, for a :func:`_simple` class: the fields
     found by ``dataclass`` without any of its methods, then the quick ``__init__`` and the
-    other five methods from closures (:func:`_methods`)."""
-    SOURCES[cls] = (cls.__name__, cls.__bases__, {
-        k: v for k, v in cls.__dict__.items() if k not in ("__dict__", "__weakref__")})
+    other five methods from closures (:func:`_compared`, :func:`_refusals`)."""
+    _keep(cls)
     had_doc = bool(cls.__dict__.get("__doc__"))
     if not had_doc:  # for now: else dataclass words one from object's signature (slow, wrong)
         cls.__doc__ = "-"
     made = dataclasses.dataclass(init=False, repr=False, eq=False)(cls)
     fields = dataclasses.fields(made)
-    made.__dataclass_params__ = _frozen_params()
-    for method in (_quick_init(made, fields), *_methods(made, [f.name for f in fields])):
-        method.__qualname__ = f"{made.__qualname__}.{method.__name__}"
-        method.__module__ = made.__module__
-        setattr(made, method.__name__, method)
+    names = [f.name for f in fields]
+    made.__dataclass_params__ = _params(True)
+    _install(made, _quick_init(made, fields), *_compared(made, names, names, names),
+             *_refusals(made, names))
     if not had_doc:  # as dataclass words it: the class's name and its signature
         try:
             signature = str(inspect.signature(made)).replace(" -> None", "")
@@ -130,32 +150,74 @@ def _made_quickly(cls: Any) -> Any:
     return made
 
 
-def _methods(cls: Any, names: list[str]) -> tuple[Callable[..., Any], ...]:
-    """``__repr__``, ``__eq__``, ``__hash__``, ``__setattr__`` and ``__delattr__`` of a frozen
-    dataclass ``cls`` with the fields ``names``: what ``dataclass`` writes for them, as
-    closures (one ``attrgetter`` makes the tuple ``dataclass`` compares and hashes)."""
-    fixed = tuple(names)
-    values: Callable[[Any], tuple[Any, ...]]
-    if len(names) > 1:
-        values = attrgetter(*names)  # the tuple itself
-    elif names:
-        value = attrgetter(names[0])
-        values = lambda obj: (value(obj),)  # noqa: E731
-    else:
-        values = lambda obj: ()  # noqa: E731
+def _with_closures(cls: Any, *, frozen: bool) -> Any:
+    """``dataclass(frozen=frozen)`` applied to ``cls``, with ``__repr__``, ``__eq__`` (and a
+    frozen class's ``__hash__``) from closures: ``dataclass`` compiles only the ``__init__``
+    (and a frozen class's ``__setattr__`` and ``__delattr__``). A class with its own
+    ``__repr__``, ``__eq__`` or ``__hash__`` is left to ``dataclass`` entirely."""
+    if any(name in cls.__dict__ for name in ("__repr__", "__eq__", "__hash__")):
+        return dataclasses.dataclass(frozen=frozen)(cls)
+    _keep(cls)
+    made = dataclasses.dataclass(frozen=frozen, repr=False, eq=False)(cls)
+    fields = dataclasses.fields(made)
+    made.__dataclass_params__ = _params(frozen)
+    shown = [f.name for f in fields if f.repr]
+    compared = [f.name for f in fields if f.compare]
+    hashed = [f.name for f in fields if (f.compare if f.hash is None else f.hash)]
+    methods = _compared(made, shown, compared, hashed)
+    _install(made, *(methods if frozen else methods[:2]))
+    if not frozen:  # equal by value, so not hashable (as dataclass leaves it)
+        made.__hash__ = None  # type: ignore[assignment]
+    return made
+
+
+def _install(cls: Any, *methods: Callable[..., Any]) -> None:
+    """Set each of ``methods`` on ``cls`` under its name, named as ``dataclass`` names the
+    methods it writes."""
+    for method in methods:
+        method.__qualname__ = f"{cls.__qualname__}.{method.__name__}"
+        method.__module__ = cls.__module__
+        setattr(cls, method.__name__, method)
+
+
+def _compared(cls: Any, shown: list[str], compared: list[str], hashed: list[str]
+              ) -> tuple[Callable[..., Any], ...]:
+    """``__repr__`` (of the fields ``shown``), ``__eq__`` (``compared``) and ``__hash__``
+    (``hashed``) of the dataclass ``cls``: what ``dataclass`` writes for them, as closures
+    (an ``attrgetter`` makes the tuple ``dataclass`` compares or hashes)."""
+    shown_names = tuple(shown)
+    compared_values, hashed_values = _values(compared), _values(hashed)
 
     @recursive_repr()
     def __repr__(self: Any) -> str:
         return self.__class__.__qualname__ + "(" + ", ".join(
-            [f"{name}={getattr(self, name)!r}" for name in fixed]) + ")"
+            [f"{name}={getattr(self, name)!r}" for name in shown_names]) + ")"
 
     def __eq__(self: Any, other: Any) -> Any:
         if other.__class__ is self.__class__:
-            return values(self) == values(other)
+            return compared_values(self) == compared_values(other)
         return NotImplemented
 
     def __hash__(self: Any) -> int:
-        return hash(values(self))
+        return hash(hashed_values(self))
+
+    return __repr__, __eq__, __hash__
+
+
+def _values(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """The tuple of an object's attributes ``names``."""
+    if len(names) > 1:
+        return attrgetter(*names)  # the tuple itself
+    if names:
+        value = attrgetter(names[0])
+        return lambda obj: (value(obj),)
+    return lambda obj: ()
+
+
+def _refusals(cls: Any, names: list[str]) -> tuple[Callable[..., Any], ...]:
+    """``__setattr__`` and ``__delattr__`` of the frozen dataclass ``cls`` with the fields
+    ``names``, as ``dataclass`` writes them."""
+    fixed = tuple(names)
 
     def __setattr__(self: Any, name: str, value: Any) -> None:
         if type(self) is cls or name in fixed:
@@ -167,7 +229,7 @@ def _methods(cls: Any, names: list[str]) -> tuple[Callable[..., Any], ...]:
             raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
         super(cls, self).__delattr__(name)
 
-    return __repr__, __eq__, __hash__, __setattr__, __delattr__
+    return __setattr__, __delattr__
 
 
 def _quick_is_same(cls: Any, fields: tuple[dataclasses.Field[Any], ...]) -> bool:

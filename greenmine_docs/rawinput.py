@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, Iterator
 
 from .findings import Finding, Location
+from .frozen import record
 
 FieldPath = tuple[str | int, ...]
 
@@ -62,7 +63,7 @@ def dotted(path: FieldPath) -> str:
     return out
 
 
-@dataclass
+@record
 class RawInput:
     source: Path
     kind: str  # "yaml" or "xlsx"

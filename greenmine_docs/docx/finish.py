@@ -17,10 +17,11 @@ table of contents, gets no PDF and is listed in :attr:`Finished.failed`; the oth
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
+from ..frozen import record
 from .pdf import find_soffice, missing_soffice
 from .toc import fill_tocs, has_toc
 
@@ -35,7 +36,7 @@ NO_UNO = ("目录已列出各级标题，未填页码（LibreOffice 自带的 Py
           "会自动更新目录和页码。")
 
 
-@dataclass
+@record
 class Finished:
     files: dict[str, bytes]
     notes: list[str] = field(default_factory=list)

@@ -20,12 +20,11 @@ import re
 import struct
 import zipfile
 from copy import copy as shallow_copy
-from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
 from lxml import etree
 
-from ..frozen import frozen
+from ..frozen import frozen, record
 from .islands import TARGET, Text, as_str, expand, put_in
 from .package import unexpanded
 from .text import xml_attr, xml_text
@@ -53,7 +52,7 @@ class TocEntry:
     page: str | None = None  # as the reader shows it ("3", "IV"); None without a layout
 
 
-@dataclass
+@record
 class _Field:
     """One TOC field in the body: its instruction and the runs that delimit its result."""
 

@@ -9,17 +9,18 @@ finding and the report can point at the right place.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Callable
 
 from ..findings import Finding, Location
+from ..frozen import record
 
 if TYPE_CHECKING:
     from ..model.assessment import AssessedItem, AssessedPrerequisite
     from ..scoring import ScoreResult
 
 
-@dataclass
+@record
 class Scores:
     """The assessors' rulings and scores with the location of each field.
 
@@ -54,7 +55,7 @@ class Scores:
         return self.fallback
 
 
-@dataclass
+@record
 class AssessmentScores:
     """The assessors' rulings and scores as given, and the engine's result for them."""
 
@@ -62,7 +63,7 @@ class AssessmentScores:
     result: ScoreResult
 
 
-@dataclass
+@record
 class RunScores:
     """The scoring stage's output (``None``: the input has no such section, or no usable
     indicator set)."""

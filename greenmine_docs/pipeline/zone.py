@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..findings import Location, Report
+from ..frozen import record
 from .run import Protected
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from .run import Run
 
 
-@dataclass
+@record
 class ZoneMine:
     """One mine of the zone: the file as listed, and its run (``None`` when unreadable)."""
 

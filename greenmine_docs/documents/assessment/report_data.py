@@ -2,11 +2,11 @@
 the comparison with the enterprise's self-check. Built once, after the checks passed."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from ...errors import InputError
-from ...frozen import frozen
+from ...frozen import frozen, record
 from ...scoring import Status, fmt_points
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ class Difference:
     diff: str
 
 
-@dataclass
+@record
 class ReportData:
     submission: "Submission"
     assessment: "Assessment"

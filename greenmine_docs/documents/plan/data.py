@@ -5,13 +5,13 @@ exactly to the sum of the task rows, as an expert reviewer will check with a cal
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...errors import ConfigError, InputError
 from ...findings import Location
-from ...frozen import frozen
+from ...frozen import frozen, record
 from ...load.narrative import is_md_path, read_markdown
 from ...money import cents, money, split_by_year  # noqa: F401 — the plan modules import them from here
 from ...load.paths import resolve_inside
@@ -31,14 +31,14 @@ class CategoryRef:
     name: str
 
 
-@dataclass
+@record
 class NarrativeText:
     text: str
     location: Location
     file: Path | None = None
 
 
-@dataclass
+@record
 class PlanData:
     plan: "ImplementationPlan"
     outline: Outline

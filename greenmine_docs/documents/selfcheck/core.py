@@ -7,9 +7,10 @@ lay it out, :mod:`.reader` reads a filled table back into the same shapes.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
+from ...frozen import record
 from ...indicators.model import IndicatorSet, MineProfile
 from ...scoring import ItemScore, ScoreResult, score
 
@@ -55,7 +56,7 @@ AUTO_NA_NOTE = "按所用指标体系的适用范围，本项不适用于本矿�
 MET, NOT_MET = "符合", "不符合"
 
 
-@dataclass
+@record
 class HeaderFacts:
     """The header block's values as text (dates as :class:`datetime.date`)."""
 
@@ -75,7 +76,7 @@ class HeaderFacts:
         return str(value)
 
 
-@dataclass
+@record
 class TableData:
     iset: IndicatorSet
     facts: HeaderFacts

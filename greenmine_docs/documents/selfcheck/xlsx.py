@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from dataclasses import fields as dc_fields
 from functools import lru_cache, partial
 from types import SimpleNamespace
 from typing import Any, Callable, Hashable
 
-from ...frozen import frozen
+from ...frozen import frozen, record
 from ...memo import remember
 from ...scoring import Status, fmt_points
 from ...xlsx.write import (CachedWorkbook, Formula, OpenpyxlBook, Part, SkeletonCache,
@@ -51,7 +51,7 @@ SCORE_FORMAT = "0.00"  # derived scores: two decimals, as in every other documen
 __all__ = ["Formula", "Layout", "build_workbook", "render_xlsx"]
 
 
-@dataclass
+@record
 class Layout:
     """Where things are (1-based rows, A1 cells). Stored as JSON in the meta sheet."""
 

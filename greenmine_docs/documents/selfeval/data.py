@@ -11,11 +11,11 @@ for the same item or prerequisite they must agree (checked in :mod:`.checks`, GM
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from ...findings import Location
-from ...frozen import frozen
+from ...frozen import frozen, record
 from ...load.narrative import narrative_value
 from ...render.outline import SELF_EVALUATION_KIND as KIND
 from ...render.outline import load_outline, normalize_title
@@ -52,7 +52,7 @@ class ProblemRow:
     path: tuple[Any, ...]  # where it is written in the input
 
 
-@dataclass
+@record
 class SelfEvalData:
     se: "SelfEvaluation"
     outline: "Outline"

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...checks.evidence import condition_results
-from ...frozen import frozen
+from ...frozen import frozen, record
 from ...load.narrative import narrative_value
 from ...render.outline import ZONE_KIND as KIND
 from ...render.outline import load_outline
@@ -95,7 +94,7 @@ def canonical(value: float, unit_text: str) -> tuple[float, str] | None:
     return convert(value, unit, target), text
 
 
-@dataclass
+@record
 class ZoneData:
     zone_run: "ZoneRun"
     outline: "Outline"
