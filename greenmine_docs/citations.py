@@ -51,7 +51,7 @@ def title_key(title: str) -> str:
     return _TITLE_MARKS.sub("", title or "")
 
 
-@frozen
+@frozen(quick_init=False)
 class Citation:
     title: str  # without 《》; a title cited inside it uses 〈〉
     number: str = ""  # 文号 or standard code; "" for laws
@@ -253,7 +253,7 @@ _TITLE_CHARS = "〈〉·、 "  # besides CJK: what a title cited without book-ti
 _TITLE_LONGEST, _TITLE_SHORTEST = 60, 4
 
 
-@frozen
+@frozen(quick_init=False)
 class Conflict:
     written: str  # the citation as the text writes it
     expected: str  # what the list says

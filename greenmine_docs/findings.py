@@ -39,7 +39,7 @@ class Location:
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
-@frozen
+@frozen(quick_init=False)
 class Finding:
     code: str
     severity: Severity

@@ -31,9 +31,8 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-from operator import attrgetter
 from reprlib import recursive_repr
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar, overload
 
 if TYPE_CHECKING:  # for type checkers, a class made by frozen is a frozen dataclass
     from typing_extensions import dataclass_transform
@@ -57,16 +56,35 @@ _OWN = ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr_
         "__post_init__", "__slots__", "__getstate__", "__setstate__")
 
 
+@overload
+def frozen(cls: type[_T], /) -> type[_T]: ...
+
+
+@overload
+def frozen(*, quick_init: bool = True) -> Callable[[type[_T]], type[_T]]: ...
+
+
 @dataclass_transform(frozen_default=True)
-def frozen(cls: type[_T]) -> type[_T]:
-    """``@dataclass(frozen=True)`` with the quick ``__init__``, made quickly where it is the
-    same (see the module's docstring)."""
+def frozen(cls: Any = None, /, *, quick_init: bool = True) -> Any:
+    """``@dataclass(frozen=True)``, made quickly (see the module's docstring), with the quick
+    ``__init__`` where it is the same. ``@frozen(quick_init=False)``: with the ``__init__``
+    ``dataclass`` writes, which sets each field through ``object.__setattr__``: slower to
+    make an instance, but the instance keeps its attributes the compact way Python keeps
+    them for a class whose ``__init__`` sets them, and reading them is quicker (the quick
+    ``__init__`` makes the instance's dict a plain one). For classes made often and read
+    little (item scores, statements) the quick one pays; for most others it does not."""
+    if cls is None:
+        return lambda later: _frozen(later, quick_init)
+    return _frozen(cls, quick_init)
+
+
+def _frozen(cls: Any, quick_init: bool) -> Any:
     if _simple(cls):
-        return _made_quickly(cls)
+        return _made_quickly(cls, quick_init=quick_init)
     own_init = "__init__" in cls.__dict__
     made: Any = _with_closures(cls, frozen=True)
     fields = dataclasses.fields(made)
-    if own_init or not _quick_is_same(made, fields):
+    if not quick_init or own_init or not _quick_is_same(made, fields):
         return made
     QUICK[made] = made.__init__
     made.__init__ = _quick_init(made, fields)
@@ -127,7 +145,7 @@ def _keep(cls: Any) -> None:
         k: v for k, v in cls.__dict__.items() if k not in ("__dict__", "__weakref__")})
 
 
-def _made_quickly(cls: Any) -> Any:
+def _made_quickly(cls: Any, *, quick_init: bool) -> Any:
     """``cls`` as ``dataclass(frozen=True)`` makes it, for a :func:`_simple` class: the fields
     found by ``dataclass`` without any of its methods, then the quick ``__init__`` and the
     other five methods from closures (:func:`_compared`, :func:`_refusals`)."""
@@ -139,7 +157,8 @@ def _made_quickly(cls: Any) -> Any:
     fields = dataclasses.fields(made)
     names = [f.name for f in fields]
     made.__dataclass_params__ = _params(True)
-    _install(made, _quick_init(made, fields), *_compared(made, names, names, names),
+    init = _quick_init(made, fields) if quick_init else _set_init(made, fields)
+    _install(made, init, *_compared(made, names, names, names),
              *_refusals(made, names))
     if not had_doc:  # as dataclass words it: the class's name and its signature
         try:
@@ -183,35 +202,45 @@ def _install(cls: Any, *methods: Callable[..., Any]) -> None:
 def _compared(cls: Any, shown: list[str], compared: list[str], hashed: list[str]
               ) -> tuple[Callable[..., Any], ...]:
     """``__repr__`` (of the fields ``shown``), ``__eq__`` (``compared``) and ``__hash__``
-    (``hashed``) of the dataclass ``cls``: what ``dataclass`` writes for them, as closures
-    (an ``attrgetter`` makes the tuple ``dataclass`` compares or hashes)."""
-    shown_names = tuple(shown)
-    compared_values, hashed_values = _values(compared), _values(hashed)
+    (``hashed``) of the dataclass ``cls``, each compiled when first called: until then a
+    stand-in that compiles the method ``dataclass`` writes (the same source), puts it on
+    ``cls`` in its place and calls it. Most classes are never compared, hashed or shown in a
+    single build; a warm process runs the compiled methods as before."""
+    def tuple_of(items: str) -> str:  # as dataclass writes the tuple of no field: ()
+        return f"({items},)" if items else "()"
 
-    @recursive_repr()
-    def __repr__(self: Any) -> str:
-        return self.__class__.__qualname__ + "(" + ", ".join(
-            [f"{name}={getattr(self, name)!r}" for name in shown_names]) + ")"
-
-    def __eq__(self: Any, other: Any) -> Any:
-        if other.__class__ is self.__class__:
-            return compared_values(self) == compared_values(other)
-        return NotImplemented
-
-    def __hash__(self: Any) -> int:
-        return hash(hashed_values(self))
-
-    return __repr__, __eq__, __hash__
+    return (
+        _on_first_call(cls, "__repr__", "self", "return self.__class__.__qualname__ + "
+                       "f\"(" + ", ".join(f"{n}={{self.{n}!r}}" for n in shown) + ")\""),
+        _on_first_call(cls, "__eq__", "self, other",
+                       "if other.__class__ is self.__class__:\n"
+                       f"  return {tuple_of(','.join(f'self.{n}' for n in compared))}=="
+                       f"{tuple_of(','.join(f'other.{n}' for n in compared))}\n"
+                       " return NotImplemented"),
+        _on_first_call(cls, "__hash__", "self",
+                       f"return hash({tuple_of(','.join(f'self.{n}' for n in hashed))})"))
 
 
-def _values(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
-    """The tuple of an object's attributes ``names``."""
-    if len(names) > 1:
-        return attrgetter(*names)  # the tuple itself
-    if names:
-        value = attrgetter(names[0])
-        return lambda obj: (value(obj),)
-    return lambda obj: ()
+def _on_first_call(cls: Any, name: str, params: str, body: str) -> Callable[..., Any]:
+    """A method ``name`` of ``cls`` that compiles ``def name(params): body`` (field names
+    only: identifiers) when first called, sets it on ``cls`` in its place and returns its
+    answer. ``__repr__`` is guarded against recursion as ``dataclass`` guards it."""
+    def compiled() -> Callable[..., Any]:
+        namespace: dict[str, Any] = {}
+        exec(f"def {name}({params}):\n {body}\n", {}, namespace)  # noqa: S102
+        method: Callable[..., Any] = namespace[name]
+        if name == "__repr__":
+            method = recursive_repr()(method)
+        method.__qualname__ = f"{cls.__qualname__}.{name}"
+        method.__module__ = cls.__module__
+        setattr(cls, name, method)
+        return method
+
+    def stand_in(self: Any, *args: Any) -> Any:
+        return compiled()(self, *args)
+
+    stand_in.__name__ = name
+    return stand_in
 
 
 def _refusals(cls: Any, names: list[str]) -> tuple[Callable[..., Any], ...]:
@@ -251,17 +280,33 @@ def _quick_is_same(cls: Any, fields: tuple[dataclasses.Field[Any], ...]) -> bool
     return True
 
 
+def _set_init(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> Callable[..., None]:
+    """The ``__init__`` ``dataclass(frozen=True)`` writes for plain fields: each field set
+    through ``object.__setattr__`` (the class's own refuses)."""
+    return _init(cls, fields, "", "__dataclass_builtins_object__.__setattr__(self, {!r}, {})",
+                 {"__dataclass_builtins_object__": object})
+
+
 def _quick_init(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> Callable[..., None]:
     """An ``__init__`` with the fields as parameters (defaults as ``dataclass`` gives them),
     storing each into the instance's dict in field order."""
+    return _init(cls, fields, "\n    __fields = self.__dict__", "__fields[{!r}] = {}", {})
+
+
+def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...], first: str, each: str,
+          names: dict[str, Any]) -> Callable[..., None]:
+    """An ``__init__`` with the fields as parameters (defaults as ``dataclass`` gives them):
+    the statement ``first``, then ``each`` (formatted with a field's name as text and as a
+    name) for each field in order; ``names``: the globals these use."""
     defaults = {f"_default_{f.name}": f.default for f in fields
                 if f.default is not dataclasses.MISSING}
     params = ", ".join(f.name + (f"=_default_{f.name}" if f"_default_{f.name}" in defaults
                                  else "") for f in fields)
-    body = "".join(f"\n    __fields[{f.name!r}] = {f.name}" for f in fields) or "\n    pass"
-    source = f"def __init__(self, {params}) -> None:\n    __fields = self.__dict__{body}\n"
+    body = first + ("".join("\n    " + each.format(f.name, f.name) for f in fields)
+                    or "\n    pass")
+    source = f"def __init__(self, {params}) -> None:{body}\n"
     namespace: dict[str, Any] = {}
-    exec(source, dict(defaults), namespace)  # noqa: S102 — generated from field names only
+    exec(source, {**names, **defaults}, namespace)  # noqa: S102 — from field names only
     init: Callable[..., None] = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__annotations__ = {**{f.name: f.type for f in fields}, "return": None}

@@ -60,7 +60,7 @@ _LOCATION_FIELDS = tuple(Location.__dataclass_fields__)
 _where = attrgetter(*_LOCATION_FIELDS)  # a Location's fields as a tuple
 
 
-@frozen
+@frozen(quick_init=False)
 class RowInfo:
     """Where a row is (``sheet`` and ``row`` of its 编号 cell, or ``None``) and the mine
     name written there, known before the row is loaded."""

@@ -28,7 +28,7 @@ _SPACES = re.compile(r"(?<=\d) +(?=\d)")
 _NUMBERISH = re.compile(r"[+-]?[.,_]*\d[\d.,_]*(?:[eE][+-]?\d+)?")  # from its first digit
 
 
-@frozen
+@frozen(quick_init=False)
 class NumberText:
     """What a text says as a number: ``value`` when it is one, else ``problem`` (Chinese, why it
     is refused) when it looks like a number but is not an acceptable one."""

@@ -26,7 +26,7 @@ _AMOUNTS: dict[str, tuple[str, float]] = {
 _PER_YEAR = {"年", "a", "y", "yr"}
 
 
-@frozen
+@frozen(quick_init=False)
 class Unit:
     text: str
     dimension: str  # "mass" | "volume" | "area"

@@ -22,7 +22,7 @@ def _modules_using_frozen() -> list[str]:
     names = []
     for path in sorted(PACKAGE.rglob("*.py")):
         text = path.read_text(encoding="utf-8")
-        if "\n@frozen\n" in text or "\n@record\n" in text:
+        if any(mark in text for mark in ("\n@frozen\n", "\n@frozen(", "\n@record\n")):
             rel = path.relative_to(PACKAGE.parent).with_suffix("")
             names.append(".".join(rel.parts))
     return names
@@ -40,7 +40,7 @@ QUICKLY_MADE = [c for c in _PACKAGE_S if c in SOURCES]
 def _twin(cls: type) -> Any:
     """``cls`` made again from what was written, by ``dataclass`` itself (frozen or not)."""
     name, bases, namespace = SOURCES[cls]
-    remade = type(name, bases, dict(namespace))
+    remade = type(name, bases, dict(namespace, __qualname__=cls.__qualname__))
     if cls.__dataclass_params__.frozen:  # type: ignore[attr-defined]
         return dataclasses.dataclass(frozen=True)(remade)
     return dataclasses.dataclass(remade)
@@ -231,6 +231,20 @@ def test_a_record_behaves_as_a_dataclass() -> None:
     assert _Note.__hash__ is None and _Note.__doc__ == twin.__doc__
     assert str(inspect.signature(_Note)) == str(inspect.signature(twin))
     assert repr(_Note.__dataclass_params__) == repr(twin.__dataclass_params__)
+
+
+def test_a_class_without_fields_is_compared_and_hashed_as_dataclass_does() -> None:
+    @frozen
+    class Nothing:
+        """No field."""
+
+    @record
+    class Empty:
+        """No field."""
+
+    for cls in (Nothing, Empty):
+        twin = _twin(cls)
+        assert _behaviour(cls, lambda v, c=cls: c()) == _behaviour(twin, lambda v, t=twin: t())
 
 
 def test_a_field_with_only_a_default_is_made_quickly() -> None:

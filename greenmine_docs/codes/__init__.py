@@ -13,7 +13,7 @@ from ..frozen import frozen
 from ..severity import Severity
 
 
-@frozen
+@frozen(quick_init=False)
 class CodeSpec:
     code: str
     severity: Severity

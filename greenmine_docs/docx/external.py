@@ -30,7 +30,7 @@ _DROP_ATTRIBUTE = {  # elements that stay, without the reference, when their lin
 }
 
 
-@frozen
+@frozen(quick_init=False)
 class ExternalLink:
     part: str  # the part whose relationship it is, e.g. "word/document.xml"
     rel_id: str

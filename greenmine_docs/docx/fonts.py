@@ -19,7 +19,7 @@ SIZES: dict[str, float] = {
 }
 
 
-@frozen
+@frozen(quick_init=False)
 class FontScheme:
     """Font names used by the official layout. Defaults are fonts every Chinese Windows has;
     the title font is 方正小标宋简体, declared in the font table with 宋体 as Word's

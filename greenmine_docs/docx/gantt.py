@@ -24,7 +24,7 @@ _EPOCH = dt.date(1899, 12, 30)  # spreadsheet date serial 0 (1900 date system)
 _MAX_TICKS = 7
 
 
-@frozen
+@frozen(quick_init=False)
 class Bar:
     code: str  # "1-2"
     label: str  # short task text
@@ -50,7 +50,7 @@ def _add_months(d: dt.date, months: int) -> dt.date:
     return dt.date(d.year + y, m + 1, 1)
 
 
-@frozen
+@frozen(quick_init=False)
 class DateAxis:
     min: int  # serial of the first day of the start month
     max: int  # serial of the day after the period ends

@@ -56,7 +56,7 @@ class ConversionFailed(OutputError):
         self.timeout = timeout
 
 
-@frozen
+@frozen(quick_init=False)
 class Converted:
     """What LibreOffice made of one document. ``tocs`` holds the entries of each table of
     contents in document order, None where LibreOffice's layout was not available (no uno)."""
@@ -311,7 +311,7 @@ def close_shared() -> None:
         office.close()
 
 
-@frozen
+@frozen(quick_init=False)
 class PdfResult:
     data: bytes
     toc_updated: bool  # the table of contents was rebuilt by LibreOffice before export

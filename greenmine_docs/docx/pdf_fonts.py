@@ -43,7 +43,7 @@ _KINDS: dict[tuple[str, ...], tuple[str, ...]] = {
 }
 
 
-@frozen
+@frozen(quick_init=False)
 class FontPlan:
     """The replacement table of one conversion: ``{document face: installed face}``.
     ``known`` is False where the installed fonts could not be listed (no ``fc-list``: Windows,

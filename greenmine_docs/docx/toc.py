@@ -45,7 +45,7 @@ def w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
-@frozen
+@frozen(quick_init=False)
 class TocEntry:
     level: int  # 1 = 一、 headings
     text: str

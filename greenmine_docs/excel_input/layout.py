@@ -44,7 +44,7 @@ RESERVED = (INSTRUCTIONS_SHEET, META_SHEET, LISTS_SHEET)
 SCALAR_KINDS = ("str", "text", "int", "float", "bool", "date", "datetime", "enum", "any")
 
 
-@frozen
+@frozen(quick_init=False)
 class TypeInfo:
     """What an annotation means for the workbook."""
 

@@ -34,7 +34,7 @@ MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 _KEYS = {"format", "from", "to", "categories", "items", "note"}
 
 
-@frozen
+@frozen(quick_init=False)
 class SetMapping:
     """``items``: new item id -> the old item ids it is carried from (empty: none)."""
 
@@ -128,7 +128,7 @@ def load_mapping(path: Path, old: IndicatorSet, new: IndicatorSet
     return mapping_from_data(data, old, new, where=where)
 
 
-@frozen
+@frozen(quick_init=False)
 class Carried:
     """A new item's draft: ``score`` None and not ``not_applicable`` means unscored."""
 

@@ -30,7 +30,7 @@ PREREQUISITE_FACTS = {
 }
 
 
-@frozen
+@frozen(quick_init=False)
 class MineProfile:
     """What decides applicability: the mine's industry standard and mining method (the enum
     values, e.g. ``"DZ/T 0318-2018"`` and ``"露天开采"``); ``None`` means unknown."""
@@ -39,7 +39,7 @@ class MineProfile:
     method: str | None = None
 
 
-@frozen
+@frozen(quick_init=False)
 class Applicability:
     standards: tuple[str, ...] = ()  # empty: every standard
     methods: tuple[str, ...] = ()  # empty: every method
@@ -54,7 +54,7 @@ class Applicability:
         return ("仅适用于：" + "；".join(parts)) if parts else ""
 
 
-@frozen
+@frozen(quick_init=False)
 class Item:
     id: str
     text: str  # 评价内容与要求
@@ -76,7 +76,7 @@ class Item:
         return True
 
 
-@frozen
+@frozen(quick_init=False)
 class Group:
     """A second-level indicator (二级指标)."""
 
@@ -87,7 +87,7 @@ class Group:
     category_id: str = ""
 
 
-@frozen
+@frozen(quick_init=False)
 class Category:
     """A first-level indicator (一级指标) with its own minimum ratio of points."""
 
@@ -102,7 +102,7 @@ class Category:
         return tuple(i for g in self.groups for i in g.items)
 
 
-@frozen
+@frozen(quick_init=False)
 class Prerequisite:
     """A veto condition (先决条件): any one not met makes the result 不达标."""
 
@@ -112,7 +112,7 @@ class Prerequisite:
     fact: str | None = None  # key of PREREQUISITE_FACTS, optional
 
 
-@frozen
+@frozen(quick_init=False)
 class IndicatorSet:
     id: str
     title: str

@@ -9,7 +9,7 @@ from ..frozen import frozen
 from ..limits import MAX_INPUT_BYTES
 
 
-@frozen
+@frozen(quick_init=False)
 class DecodedText:
     text: str
     encoding: str  # "utf-8", "utf-8-sig", "gb18030"

@@ -29,7 +29,7 @@ from ..xlsx.write import new_workbook, save_workbook
 LEVELS = ("国家级", "省级", "市级")
 
 
-@frozen
+@frozen(quick_init=False)
 class Column:
     key: str
     title: str  # the header written by the template
@@ -72,7 +72,7 @@ _NEGATIVE = {"", "否", "无", "没有", "不", "n", "no", "0", "false", "×", "
              "未", "不涉及", "无此情况"}
 
 
-@frozen
+@frozen(quick_init=False)
 class ListedMine:
     """One row of the directory. ``row`` is the 1-based row in the sheet (or CSV line)."""
 

@@ -27,7 +27,7 @@ Check = Callable[["Run"], Iterable[Finding]]
 """A check: findings about one run (the input's model, its scores, the files it names)."""
 
 
-@frozen
+@frozen(quick_init=False)
 class Blocking:
     """Which findings stop a document: errors — and, with ``--strict``, warnings — whose code
     lies in one of ``areas`` (the digits after ``GM-E``: ``"1"`` is GM-E1xx, ``"30"`` is
@@ -48,7 +48,7 @@ SET_ERRORS = Blocking(("30",), "评价指标体系无法使用（GM-E30x）")
 """What stops a blank form: it needs the indicator set, nothing else of the input."""
 
 
-@frozen
+@frozen(quick_init=False)
 class RenderOptions:
     """What the command line may change in a rendering: the user's own DOCX ``template``, and
     ``blank`` (a blank form: the document's own section of the input is left out)."""
@@ -63,7 +63,7 @@ Render = Callable[["Run", str, RenderOptions], bytes]
 as bytes. Renderers never write files."""
 
 
-@frozen
+@frozen(quick_init=False)
 class DocumentSpec:
     """One document the pipeline can make.
 

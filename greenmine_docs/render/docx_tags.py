@@ -45,7 +45,7 @@ TAG_TOKEN = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 CLOSER = {"{{": "}}", "{%": "%}", "{#": "#}"}
 
 
-@frozen
+@frozen(quick_init=False)
 class Where:
     """A place in the template: the part (with table cell, if any) and the paragraph number
     counted through the whole part, table paragraphs included (as docxtpl counts them)."""

@@ -48,7 +48,7 @@ error messages)."""
 REPEATS = {"first_level_indicators": "评价指标体系的每个一级指标各一节（节标题为指标名称）"}
 
 
-@frozen
+@frozen(quick_init=False)
 class OutlineKind:
     """What one document's outline may say: its ``fill`` sources (value -> Chinese meaning) and
     where its built-in outline lives (``templates/<folder>/<file>``)."""
@@ -111,7 +111,7 @@ _FRONT = {"cover", "toc"}
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 
 
-@frozen
+@frozen(quick_init=False)
 class Section:
     key: str
     title: str | None  # None for a repeated section: one per first-level indicator
@@ -125,7 +125,7 @@ class Section:
         return ((self.title,) if self.title else ()) + self.aliases
 
 
-@frozen
+@frozen(quick_init=False)
 class Chapter:
     key: str
     title: str
@@ -139,7 +139,7 @@ class Chapter:
         return (self.title,) + self.aliases
 
 
-@frozen
+@frozen(quick_init=False)
 class Outline:
     id: str
     title: str

@@ -35,7 +35,7 @@ from .docx_tags import (OTHER_PROPERTIES, RENDERED_PROPERTIES, PartScan, Tag, Wh
                         short as _short)
 
 
-@frozen
+@frozen(quick_init=False)
 class DocType:
     """A document a template is for: its key, its title and its folder under ``templates/``
     (whose TEMPLATE.md lists the variables). The documents' registry gives them

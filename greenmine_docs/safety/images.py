@@ -31,7 +31,7 @@ _FORMAT_NAMES = {"PDF": "PDF 文档", "ZIP": "压缩包或 Office 文档", "OLE"
                  "WEBP": "WebP 图片"}
 
 
-@frozen
+@frozen(quick_init=False)
 class ImageCheck:
     ok: bool
     problem: str = ""  # Chinese, when not ok

@@ -42,7 +42,7 @@ DELIMITER_LINE = re.compile(r"^[:| \t>+*0-9.)]*-[-:| \t>+*0-9.)]*$", re.M)
 ORDERED_ITEM = re.compile(r"^[ \t]*\d{1,9}[.)]", re.M)  # [ \t], not \s: stays on one line
 
 
-@frozen
+@frozen(quick_init=False)
 class Shape:
     """What :func:`scan` measured: ``blocks`` (non-blank lines outside tables, plus table
     cells, header included), ``marks`` (inline markup characters) and the first table wider
@@ -53,7 +53,7 @@ class Shape:
     wide: tuple[int, int] | None = None
 
 
-@frozen
+@frozen(quick_init=False)
 class Problem:
     line: int | None  # 1-based line in the text, None for the text as a whole
     message: str

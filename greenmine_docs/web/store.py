@@ -50,7 +50,7 @@ QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 STATE_TEXT = {QUEUED: "排队中", RUNNING: "进行中", DONE: "已完成", FAILED: "失败"}
 
 
-@frozen
+@frozen(quick_init=False)
 class FindingRow:
     """One finding as the desk keeps it (the location already written as ``validate`` does)."""
 

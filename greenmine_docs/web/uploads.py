@@ -42,7 +42,7 @@ INPUTS = (".xlsx", ".xlsm", ".yaml", ".yml")
 _SAFE_PART = re.compile(r"[^\x00-\x1f\x7f/\\:*?\"<>|]{1,255}")
 
 
-@frozen
+@frozen(quick_init=False)
 class Stored:
     """An upload kept in the workspace: its id, the file the library reads, its SHA-256, and
     the name to show for it (``None`` for a file out of a zip: its own path then)."""

@@ -39,7 +39,7 @@ __all__ = ["CachedWorkbook", "add_validation", "Formula", "Mismatch", "NotCached
            "with_rows"]
 
 
-@frozen
+@frozen(quick_init=False)
 class CachedWorkbook:
     """A generated workbook whose layout is cached as a skeleton.
 

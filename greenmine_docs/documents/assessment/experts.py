@@ -101,7 +101,7 @@ def combine(experts: dict[str, Scores], iset: IndicatorSet, *, source: str) -> S
     return out
 
 
-@frozen
+@frozen(quick_init=False)
 class Divergence:
     """One item the experts scored too differently: ``scores`` by expert (a number, 不适用
     or None), the spread and the threshold it exceeded, and each expert's reason."""

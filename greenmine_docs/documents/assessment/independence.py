@@ -50,7 +50,7 @@ def window(a: "Assessment") -> tuple[dt.date, dt.date]:
     return add_years(min(starts), -1), add_years(a.report_date, 1)
 
 
-@frozen
+@frozen(quick_init=False)
 class Independence:
     """What the input supports saying about the agency's independence."""
 

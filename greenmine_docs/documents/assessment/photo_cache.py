@@ -37,7 +37,7 @@ VERSIONS = "photo-versions"  # a photo file's version -> its content key (the us
 USER_KEEP = 500  # prepared photos kept in the user's cache folder (~40 MB)
 
 
-@frozen
+@frozen(quick_init=False)
 class Prepared:
     """A photo as the document shows it, and what the original was."""
 

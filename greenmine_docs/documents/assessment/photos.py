@@ -46,7 +46,7 @@ JPEG_QUALITY = 85
 PREPARED_VERSION = "4"  # in the cache key: change it when the preparation changes
 ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "MPO": "JPEG"}  # MPO: JPEG from some cameras
 
-@frozen
+@frozen(quick_init=False)
 class PhotoInfo:
     path: Path
     ok: bool

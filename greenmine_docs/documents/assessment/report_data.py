@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 DEFAULT_THRESHOLD_RATIO = 0.2  # without comparison_threshold: 20 % of the item's points
 
 
-@frozen
+@frozen(quick_init=False)
 class PreparedPhoto:
     number: int
     caption: str
@@ -28,7 +28,7 @@ class PreparedPhoto:
     ratio: float  # height / width
 
 
-@frozen
+@frozen(quick_init=False)
 class Difference:
     """One item where the self-check and the assessment disagree beyond the threshold."""
 

@@ -46,7 +46,7 @@ SHEET_META = "_greenmine"
 TITLE_ROWS = 3  # title, mine line, set line; the header is the next row
 
 
-@frozen
+@frozen(quick_init=False)
 class Column:
     key: str
     title: str

@@ -325,7 +325,7 @@ def _prerequisites(sh: _Sheet, data: TableData, layout: Layout, row: int) -> int
     return row
 
 
-@frozen
+@frozen(quick_init=False)
 class _ItemText:
     """An item's text with its scoring method and applicability after it in small grey type
     (rich text, made for openpyxl only when a cell is written)."""

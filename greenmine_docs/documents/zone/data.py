@@ -30,7 +30,7 @@ METHODS = ("露天开采", "地下开采", "露天-地下联合开采")
 _CANON = {"mass": "万吨", "volume": "万立方米"}
 
 
-@frozen
+@frozen(quick_init=False)
 class MineFacts:
     """One usable mine as the zone plan shows it."""
 

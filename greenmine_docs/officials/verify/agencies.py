@@ -29,7 +29,7 @@ SHEET_TOTALS, SHEET_ITEMS = "评估结论", "评估得分"
 PASSED = "达标"
 
 
-@frozen
+@frozen(quick_init=False)
 class Assessment:
     mine: str
     agency: str

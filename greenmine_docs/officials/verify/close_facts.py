@@ -18,7 +18,7 @@ def city_name(city: str) -> str:
     return city if city.endswith("市") else city + "市"
 
 
-@frozen
+@frozen(quick_init=False)
 class CloseFacts:
     result: RoundResult
     issued: dt.date

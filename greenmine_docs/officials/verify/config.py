@@ -14,7 +14,7 @@ from ...resources import template_path
 RULES_FILE = ("verification", "rules.yaml")
 
 
-@frozen
+@frozen(quick_init=False)
 class Round:
     info: RoundInfo
     rules: VerificationRules

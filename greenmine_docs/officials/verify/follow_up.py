@@ -25,7 +25,7 @@ _COLS = {"mine": "矿山名称", "city": "所在市", "item": "评价内容", "p
 ACCEPTED, WAITING, WORKING, OVERDUE = "已验收", "已完成待验收", "整改中", "逾期未完成"
 
 
-@frozen
+@frozen(quick_init=False)
 class LedgerRow:
     row: int
     mine: str

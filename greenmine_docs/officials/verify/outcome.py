@@ -10,7 +10,7 @@ from .record_read import Record
 PENDING = "待定"  # a record with errors: no outcome until it is corrected
 
 
-@frozen
+@frozen(quick_init=False)
 class Outcome:
     outcome: str  # 合格 / 限期整改 / 不合格
     reason: str  # the rule's reason, with the failed conditions named; "" for 合格

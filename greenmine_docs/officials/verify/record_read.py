@@ -19,7 +19,7 @@ from . import layout as L
 from .config import Round
 
 
-@frozen
+@frozen(quick_init=False)
 class ConditionAnswer:
     id: str
     text: str
@@ -28,7 +28,7 @@ class ConditionAnswer:
     note: str
 
 
-@frozen
+@frozen(quick_init=False)
 class ItemAnswer:
     id: str
     text: str

@@ -17,7 +17,7 @@ from .record_read import Record, read_record
 from .sample_read import Sample, SampledMine, read_sample
 
 
-@frozen
+@frozen(quick_init=False)
 class MineResult:
     mine: SampledMine
     record: Record

@@ -18,7 +18,7 @@ _WANTED = {"name": "矿山名称", "level": "名录级别", "city": "所在市",
            "reason": "抽取方式"}
 
 
-@frozen
+@frozen(quick_init=False)
 class SampledMine:
     name: str
     level: str
@@ -35,7 +35,7 @@ class SampledMine:
         return norm_name(self.name)
 
 
-@frozen
+@frozen(quick_init=False)
 class Sample:
     source: Path
     mines: tuple[SampledMine, ...]

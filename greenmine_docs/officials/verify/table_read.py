@@ -16,7 +16,7 @@ ANCHOR = "矿山名称"
 """The title every table of the round has: the row holding it is the header."""
 
 
-@frozen
+@frozen(quick_init=False)
 class Table:
     """``cols``: wanted title → column index (0-based), for the titles found; ``rows``: the
     raw values of every row below the header, the first being sheet row ``first_row``."""
