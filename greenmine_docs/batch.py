@@ -412,18 +412,22 @@ def run_batch(src: Path, out_dir: Path, *, jobs: int | None = None, as_of: dt.da
     # workers are still busy, rather than all at the end
     entries, rows = _CacheEntries(), SummaryRows()
 
-    def done(outcome: MineOutcome) -> None:
-        entries.add(outcome)
-        rows.add(outcome)
+    def done(outcome: MineOutcome, prepared: "_Prepared | None" = None) -> None:
+        entries.add(outcome, None if prepared is None else prepared[0])
+        rows.add(outcome, None if prepared is None else prepared[1])
         if on_done:
             on_done(outcome)
+
+    def prepare(outcome: MineOutcome) -> _Prepared:
+        return (entries.encode(outcome) if outcome.fingerprint else None), rows.cells(outcome)
 
     if validate_only and src.is_file():  # the rows of one mines table
         from .mines_validate import validate_mines
 
-        table = _TableValidation(src, out_dir, options, on_start, done)
+        table = _TableValidation(src, out_dir, options, on_start, done, prepare)
         validate_mines(src, jobs=jobs, as_of=as_of, strict=strict, hook=table.hook,
-                       on_row=table.row, on_read=table.read, on_result=table.take)
+                       on_row=table.row, on_read=table.read, on_result=table.take,
+                       on_arrival=table.arrive)
         outcomes = table.outcomes
     else:
         outcomes = _process_all(collect_tasks(src, out_dir, skipped=skipped, **options),
@@ -509,12 +513,14 @@ class _TableValidation:
 
     def __init__(self, src: Path, out_dir: Path, options: dict[str, Any],
                  on_start: Callable[[int], None] | None,
-                 on_done: Callable[[MineOutcome], None] | None) -> None:
+                 on_done: Callable[[MineOutcome, "_Prepared"], None],
+                 prepare: Callable[[MineOutcome], "_Prepared"]) -> None:
         self.src, self.out_dir = src, out_dir
         self.task = MineTask(key="", out_dir=out_dir, **options)  # the rows' options
-        self.on_start, self.on_done = on_start, on_done
+        self.on_start, self.on_done, self.prepare = on_start, on_done, prepare
         self.work: list[tuple[str, dict[str, Any] | None]] = []
         self.outcomes: list[MineOutcome] = []
+        self.arrived: dict[int, tuple[MineOutcome, _Prepared]] = {}  # by row, until taken
         self.cache: dict[str, Any] | None = None  # the previous run's, read with the first row
         self.known: dict[tuple[Path, str], Path | None] = {}  # each worker's own, this run
 
@@ -541,7 +547,19 @@ class _TableValidation:
         if self.on_start:
             self.on_start(count)
 
+    def arrive(self, index: int, check: Any) -> None:
+        """Here, as the row's result arrives (in any order): its outcome, and what the cache
+        and the summary make of it."""
+        outcome = self._outcome(index, check)
+        self.arrived[index] = outcome, self.prepare(outcome)
+
     def take(self, index: int, check: Any) -> None:
+        """Here, in row order."""
+        outcome, prepared = self.arrived.pop(index)
+        self.outcomes.append(outcome)
+        self.on_done(outcome, prepared)
+
+    def _outcome(self, index: int, check: Any) -> MineOutcome:
         key, previous = self.work[index]
         if check.failure is not None:
             f = check.failure
@@ -555,9 +573,7 @@ class _TableValidation:
                                check.strict, check.listed(), check.meta, mine=check.mine,
                                enterprise=check.enterprise, city=check.city,
                                county=check.county, files=[])
-        self.outcomes.append(outcome)
-        if self.on_done:
-            self.on_done(outcome)
+        return outcome
 
 
 @contextlib.contextmanager
@@ -686,6 +702,10 @@ _OUTCOME_FIELDS = tuple(f.name for f in fields(MineOutcome))
 _CACHE_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
 
 
+# an outcome's cache entry and summary rows, made as it arrives (see _TableValidation.arrive)
+_Prepared = tuple["str | None", "SummaryCells"]
+
+
 class _CacheEntries:
     """The cache file's content, each outcome's entry encoded as it comes: the text is what
     ``json.dumps({key: entry, …})`` gives (a key that comes again keeps its place and takes
@@ -694,10 +714,16 @@ class _CacheEntries:
     def __init__(self) -> None:
         self.encoded: dict[str, str] = {}  # key -> its '"key": {entry}'
 
-    def add(self, outcome: MineOutcome) -> None:
+    def add(self, outcome: MineOutcome, encoded: str | None = None) -> None:
+        """The outcome's entry (``encoded``: its :meth:`encode`, made already)."""
         if outcome.fingerprint:
-            encode = _CACHE_JSON.encode
-            self.encoded[outcome.key] = f"{encode(outcome.key)}: {encode(_cache_entry(outcome))}"
+            self.encoded[outcome.key] = self.encode(outcome) if encoded is None else encoded
+
+    @staticmethod
+    def encode(outcome: MineOutcome) -> str:
+        """The outcome's ``"key": {entry}``."""
+        encode = _CACHE_JSON.encode
+        return f"{encode(outcome.key)}: {encode(_cache_entry(outcome))}"
 
     def text(self) -> str:
         return "{" + ", ".join(self.encoded.values()) + "}"
@@ -758,18 +784,32 @@ class SummaryRows:
 
         self.mines, self.findings = RowsXml(2), RowsXml(2)
 
-    def add(self, o: MineOutcome) -> None:
+    def add(self, o: MineOutcome, prepared: "SummaryCells | None" = None) -> None:
+        """The outcome's rows (``prepared``: its :meth:`cells`, made already)."""
+        mine, found = self.cells(o) if prepared is None else prepared
+        self.mines.put([*self.mines.tails([len(self.mines) + 1]), *mine])
+        for cells in found:
+            self.findings.put([*self.findings.tails([len(self.findings) + 1]), *cells])
+
+    def cells(self, o: MineOutcome) -> "SummaryCells":
+        """The outcome's rows without their numbers (序号 and the row's): the same wherever
+        they land, so made as the outcome comes, in any order (see :meth:`add`)."""
         from .findings import location_text
 
         note = o.message or ("沿用上次结果（输入未变化）" if o.reused else "")
-        self.mines.add([len(self.mines) + 1, o.key, o.mine, o.enterprise, o.city, o.county,
-                        o.status, o.errors, o.warnings, o.self_score, o.self_result, o.score,
-                        o.result, "；".join(o.files), note])
-        for f in o.findings:
-            self.findings.add([len(self.findings) + 1, o.key, o.mine, f["code"],
-                               self.LABELS.get(f["severity"], f["severity"]),
-                               location_text(f.get("location", {})), f["message"],
-                               f.get("hint", "")])
+        mine = self.mines.tails([o.key, o.mine, o.enterprise, o.city, o.county, o.status,
+                                 o.errors, o.warnings, o.self_score, o.self_result, o.score,
+                                 o.result, "；".join(o.files), note], 1)
+        found = [self.findings.tails([o.key, o.mine, f["code"],
+                                      self.LABELS.get(f["severity"], f["severity"]),
+                                      location_text(f.get("location", {})), f["message"],
+                                      f.get("hint", "")], 1)
+                 for f in o.findings]
+        return mine, found
+
+
+# an outcome's summary rows without their numbers: the mine's cells, each finding's
+SummaryCells = tuple[list[tuple[int, str]], list[list[tuple[int, str]]]]
 
 
 def write_summary(result: BatchResult, path: Path, rows: SummaryRows | None = None) -> Path:

@@ -257,3 +257,36 @@ def test_a_worker_that_fails_is_reported_here_not_printed(
     with pytest.raises(RuntimeError, match="ValueError: 坏了"):
         mv.validate_mines(split_table, jobs=2)
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_each_result_arrives_once_before_it_is_taken_in_row_order(
+        split_table: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``on_arrival`` sees every row's result as it comes (workers check runs of rows at
+    once, so not in row order), each before ``on_result`` takes it in row order."""
+    monkeypatch.setattr(mv, "_SPLIT_MIN_BYTES", 0)
+    events: list[tuple[str, int, Any]] = []
+    got = mv.validate_mines(split_table, jobs=2,
+                            on_arrival=lambda i, r: events.append(("arrived", i, r)),
+                            on_result=lambda i, r: events.append(("taken", i, r)))
+    arrived = [(i, r) for kind, i, r in events if kind == "arrived"]
+    taken = [(i, r) for kind, i, r in events if kind == "taken"]
+    n = len(got.results)
+    assert n > 10 and sorted(i for i, _ in arrived) == list(range(n))
+    assert [i for i, _ in taken] == list(range(n))
+    assert all(r is got.results[i] for i, r in arrived + taken)
+    position = {(kind, i): k for k, (kind, i, _) in enumerate(events)}
+    assert all(position["arrived", i] < position["taken", i] for i in range(n))
+
+
+def test_the_results_leave_the_young_generation_untraversed(
+        split_table: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Made while the collector was off, the results would all sit in its young generation,
+    and its first collection afterwards would walk them: they join the old one instead."""
+    import gc
+
+    monkeypatch.setattr(mv, "_SPLIT_MIN_BYTES", 0)
+    got = mv.validate_mines(split_table, jobs=2)
+    young = gc.get_objects(generation=0)
+    assert gc.isenabled() and len(got.results) > 10
+    assert not any(r is x for r in got.results for x in young)
+    assert gc.get_count()[0] < 1000

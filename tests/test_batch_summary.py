@@ -128,3 +128,31 @@ def test_a_column_of_ever_new_texts_is_written_the_same() -> None:
     assert rows.parts[3].decode() == "".join(['<row r="5">', cell_xml("A5", None, "矿山3"),
                                               cell_xml("B5", None, "同一"),
                                               cell_xml("C5", None, 3), "</row>"])
+
+
+def test_summary_cells_made_out_of_order_give_the_same_rows() -> None:
+    """Cells made as outcomes arrive (any order) and put in order are the rows ``add`` makes."""
+    outcomes = _outcomes(6)
+    plain, early = SummaryRows(), SummaryRows()
+    for o in outcomes:
+        plain.add(o)
+    made = {i: early.cells(o) for i, o in reversed(list(enumerate(outcomes)))}
+    for i, o in enumerate(outcomes):
+        early.add(o, made[i])
+    assert early.mines.parts == plain.mines.parts
+    assert early.findings.parts == plain.findings.parts and len(plain.findings) > 2
+
+
+def test_rows_of_cells_made_ahead_are_the_rows_add_makes() -> None:
+    values = [["同一", 3, None, " a ", 2.5, True, "<&>"], [7, "同一", "x" * 40_000, None]]
+    plain, ahead = RowsXml(2), RowsXml(2)
+    made = [ahead.tails(v) for v in values]
+    for v, cells in zip(values, made):
+        plain.add(v)
+        ahead.put(cells)
+    assert ahead.parts == plain.parts
+    shifted = RowsXml(2)
+    shifted.put([*shifted.tails([1]), *shifted.tails(["同一", 3], 1)])
+    assert shifted.parts == [b''.join(cell_xml(ref, None, v).encode() for ref, v in
+                                      (("A2", 1), ("B2", "同一"), ("C2", 3))).join(
+                                          (b'<row r="2">', b"</row>"))]

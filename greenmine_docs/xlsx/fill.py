@@ -396,36 +396,56 @@ class RowsXml:
         return len(self.parts)
 
     def add(self, values: Sequence[Any]) -> None:
-        r, starts, tails = str(self.first + len(self.parts)), self._starts, self._tails
-        while len(starts) < len(values):
+        """The next row, of ``values`` from the first column on."""
+        r = str(self.first + len(self.parts))
+        self.put(self.tails(values, row=r))
+
+    def tails(self, values: Sequence[Any], column: int = 0, row: str = ""
+              ) -> list[tuple[int, str]]:
+        """The cells of ``values`` (the first in column ``column``, 0 for A) without their row:
+        each one's column and XML after its reference's row number, the same in any row.
+        Made whenever the values are known (as results arrive, in any order); :meth:`put`
+        makes them the next row. ``row``: only for the message about a value no cell holds."""
+        starts, tails = self._starts, self._tails
+        while len(starts) < column + len(values):
             self._letters.append(column_letter(len(starts) + 1))
             starts.append(f'<c r="{self._letters[-1]}')
             tails.append({})
-        cells = [f'<row r="{r}">']
-        for i, v in enumerate(values):
-            if v.__class__ is str:
+        out = []
+        for i, v in enumerate(values, column):
+            kind = v.__class__
+            if kind is str:
                 known = tails[i]
                 tail = None if known is None else known.get(v)
                 if tail is None:
-                    tail = _tail(v)
+                    tail = '"' + _cell_rest(v)
                     if known is not None:
                         known[v] = tail
                         if len(known) > _TAILS_KEPT:
                             tails[i] = None
-                cells += (starts[i], r, tail)
-            elif v is not None:
-                cells.append(cell_xml(self._letters[i] + r, None, v))
+            elif kind is int and -_EXACT_INT < v < _EXACT_INT:
+                tail = f'" t="n"><v>{v}</v></c>'
+            elif v is None:
+                continue
+            else:
+                try:
+                    tail = '"' + _cell_rest(v)
+                except Mismatch as e:
+                    raise Mismatch(f"{self._letters[i]}{row}: {e}") from None
+            out.append((i, tail))
+        return out
+
+    def put(self, tails: Sequence[tuple[int, str]]) -> None:
+        """The next row, of cells from :meth:`tails` (in column order)."""
+        r, starts = str(self.first + len(self.parts)), self._starts
+        cells = [f'<row r="{r}">']
+        for i, tail in tails:
+            cells += (starts[i], r, tail)
         cells.append("</row>")
         self.parts.append("".join(cells).encode("utf-8"))
 
 
 _TAILS_KEPT = 2_000  # texts remembered a column at most
-
-
-def _tail(text: str) -> str:
-    """:func:`cell_xml` of ``text`` without a style, from the closing quote of its reference."""
-    xml = cell_xml("", None, text)
-    return xml[len('<c r="'):]
 
 
 def with_rows(package: bytes | list[tuple[str, bytes]], rows: Mapping[str, RowsXml]) -> bytes:
