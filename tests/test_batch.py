@@ -4,6 +4,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from conftest import EXAMPLE, EXAMPLE_DIR, EXAMPLES, run_cli
@@ -168,8 +169,31 @@ def test_the_cache_text_is_json_dumps_of_the_entries(tmp_path):
         entries.add(o)
     expected = json.dumps({o.key: _cache_entry(o) for o in outcomes if o.fingerprint},
                           ensure_ascii=False, default=str)
-    assert entries.text() == expected
+    assert entries.text() == expected and entries.data() == expected.encode("utf-8")
     assert _CacheEntries().text() == json.dumps({})
+    early = _CacheEntries()  # entries encoded ahead, as results arrive
+    for o in outcomes:
+        early.add(o, early.encode(o) if o.fingerprint else None)
+    assert early.data() == entries.data()
+
+
+def test_a_cache_file_that_cannot_be_written_fails_the_run_after_the_summary(
+        tmp_path, monkeypatch):
+    """The cache file is written while the summary is made: its failure still ends the run
+    with its own error, once the summary is written."""
+    import greenmine_docs.batch as batch
+    from greenmine_docs.errors import OutputError
+
+    def refused(path, entries):
+        raise OutputError(f"无法写入输出文件 {path}：磁盘空间不足。")
+
+    monkeypatch.setattr(batch, "_write_cache", refused)
+    src = tmp_path / "in"
+    shutil.copytree(EXAMPLE_DIR, src / "one")
+    with pytest.raises(OutputError, match="磁盘空间不足"):
+        batch.run_batch(src, tmp_path / "out", jobs=1, validate_only=True)
+    assert (tmp_path / "out" / "批量处理汇总.xlsx").is_file()
+    assert not (tmp_path / "out" / batch.CACHE_FILE).exists()
 
 
 def test_the_summary_shows_a_location_as_the_finding_does():
