@@ -273,3 +273,26 @@ def test_parse_keeps_tokens_of_short_texts_only() -> None:
     long = "段落文字。\n\n" * (ml._KEPT_CHARS // 6)
     assert len(long) > ml._KEPT_CHARS
     assert ml.parse(long) is not ml.parse(long)
+
+
+@pytest.mark.parametrize("rows, prefix, words, refused", [
+    (1000, "", 0, False), (1001, "", 0, True), (1001, "x:", 0, True), (600, "x:", 0, True),
+    (400, "", 5000, False), (1001, "", 5000, True)])
+def test_a_sheets_rows_are_counted_as_row_elements(monkeypatch, rows, prefix, words, refused):
+    """One count of "row" settles a sheet well within the limit; otherwise its ``<row>``
+    (and ``<x:row>``, counted with its end tag) elements are counted, exactly as before.
+    Texts saying "row" never refuse a sheet within the limit."""
+    from greenmine_docs import limits
+    from greenmine_docs.errors import InputError
+    from greenmine_docs.xlsx.read import check_sheet_rows
+
+    monkeypatch.setattr(limits, "MAX_ROWS", 1000)
+    cells = "<c><is><t>row arrow</t></is></c>" * (words // rows + 1) if words else ""
+    data = ("<sheetData>" + f'<{prefix}row r="1">{cells}</{prefix}row>' * rows
+            + "</sheetData>").encode()
+    expected = rows * (2 if prefix else 1)
+    if refused:
+        with pytest.raises(InputError, match=f"有 {expected} 行"):
+            check_sheet_rows(data, "x.xlsx（表）")
+    else:
+        check_sheet_rows(data, "x.xlsx（表）")

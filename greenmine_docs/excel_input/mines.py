@@ -232,7 +232,7 @@ class MinesReader:
         self.data = data = xlsx.read_bytes(info)
         check_sheet_rows(data, f"{path}（{info.name}）", "矿山名录表")
         self.span = rows_span(data)
-        sheet = xlsx.read(info, data, head=12)  # the header rows only, merges of the whole
+        sheet = xlsx.read(info, data, head=12, span=self.span)  # the header rows, every merge
         self.grid = Grid(sheet)
         cols = open_table(ctx, self.grid, root)
         if cols is None:
