@@ -31,6 +31,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
+from . import api  # (not in the functions a row goes through: ~1 µs an import statement)
 from .errors import GreenmineError
 from .findings import Finding, Location, Report, Severity, listing_key
 from .frozen import frozen
@@ -212,9 +213,7 @@ class _Run:
         self.jobs, self.as_of, self.strict, self.hook = jobs, as_of, strict, hook
         self.on_row, self.on_read, self.on_result = on_row, on_read, on_result
         self.on_arrival = on_arrival
-        from .api import IndicatorSets
-
-        self.sets = IndicatorSets()  # the rows name the same set: resolved once
+        self.sets = api.IndicatorSets()  # the rows name the same set: resolved once
         self.t0 = time.perf_counter()
         self.read_s = 0.0
         self.results: list[MineCheck] = []
@@ -449,9 +448,7 @@ def _check_range(bounds: tuple[int, int]) -> list[tuple[Any, ...]]:
 
 
 def _load(raw: RawInput, as_of: dt.date | None) -> Run:
-    from .api import load
-
-    return load(raw, as_of=as_of)
+    return api.load(raw, as_of=as_of)
 
 
 def _check_row(raw: RawInput, index: int, context: Any, as_of: dt.date | None, strict: bool,
@@ -487,12 +484,10 @@ def _check_row(raw: RawInput, index: int, context: Any, as_of: dt.date | None, s
 
 def _checks(run: Run, strict: bool, sets: IndicatorSets, skip: bool = False) -> None:
     """The row's checks (``skip``: only ``--strict`` recorded, as for a reused row)."""
-    from .api import check
-
     if skip:
         run.report.strict = strict
     else:
-        check(run, strict=strict, sets=sets)
+        api.check(run, strict=strict, sets=sets)
 
 
 def _unpack(packed: tuple[Any, ...], source: str, info: RowInfo, strict: bool) -> MineCheck:
