@@ -437,7 +437,7 @@ def run_batch(src: Path, out_dir: Path, *, jobs: int | None = None, as_of: dt.da
         table = _TableValidation(src, out_dir, options, on_start, done, prepare)
         validate_mines(src, jobs=jobs, as_of=as_of, strict=strict, hook=table.hook,
                        on_row=table.row, on_read=table.read, on_result=table.take,
-                       on_arrival=table.arrive)
+                       on_arrival=table.arrive, keep_results=False)
         outcomes = table.outcomes
     else:
         outcomes = _process_all(collect_tasks(src, out_dir, skipped=skipped, **options),

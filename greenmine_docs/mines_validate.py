@@ -167,8 +167,8 @@ def validate_mines(source: str | Path | Sequence["RawInput"], *, jobs: int = 1,
                    on_row: Callable[[int, RowInfo], Any] | None = None,
                    on_read: Callable[[int], None] | None = None,
                    on_result: Callable[[int, MineCheck], None] | None = None,
-                   on_arrival: Callable[[int, MineCheck], None] | None = None
-                   ) -> MinesValidation:
+                   on_arrival: Callable[[int, MineCheck], None] | None = None,
+                   keep_results: bool = True) -> MinesValidation:
     """Read a mines table (or take rows already read) and validate every row with ``jobs``
     processes. Called here, in row order: ``on_row(index, info)`` once every row is read,
     returning the row's context for ``hook`` (a batch run makes the row's task); then
@@ -177,9 +177,12 @@ def validate_mines(source: str | Path | Sequence["RawInput"], *, jobs: int = 1,
     order (workers check different runs of rows at once): work that does not depend on the
     order is done then, while the workers are busy, not in a burst once the row before has
     come (the last run of rows waits for the one before it, which ends last).
+    ``keep_results=False``: the results are only handed to the callbacks (the validation's
+    ``results`` stay empty), so a caller that keeps what it needs of each frees the rest as it
+    goes — not 10,000 of them at once when the run is over.
     Raises :class:`~greenmine_docs.errors.InputError` when the workbook cannot be read at all;
     problems with single rows are findings (or a :class:`Failure`) in that row's result."""
-    run = _Run(jobs, as_of, strict, hook, on_row, on_read, on_result, on_arrival)
+    run = _Run(jobs, as_of, strict, hook, on_row, on_read, on_result, on_arrival, keep_results)
     if not isinstance(source, (str, Path)):
         return run.rows(list(source))
     from .excel_input.mines import MinesReader, Unsplittable
@@ -209,10 +212,12 @@ class _Run:
                  on_row: Callable[[int, RowInfo], Any] | None,
                  on_read: Callable[[int], None] | None,
                  on_result: Callable[[int, MineCheck], None] | None,
-                 on_arrival: Callable[[int, MineCheck], None] | None = None) -> None:
+                 on_arrival: Callable[[int, MineCheck], None] | None = None,
+                 keep: bool = True) -> None:
         self.jobs, self.as_of, self.strict, self.hook = jobs, as_of, strict, hook
         self.on_row, self.on_read, self.on_result = on_row, on_read, on_result
-        self.on_arrival = on_arrival
+        self.on_arrival, self.keep = on_arrival, keep
+        self.taken = 0  # results taken so far
         self.sets = api.IndicatorSets()  # the rows name the same set: resolved once
         self.t0 = time.perf_counter()
         self.read_s = 0.0
@@ -245,12 +250,14 @@ class _Run:
     def _take(self, result: MineCheck) -> None:
         """The next row's result, in row order."""
         if self.on_result is not None:
-            self.on_result(len(self.results), result)
-        self.results.append(result)
+            self.on_result(self.taken, result)
+        if self.keep:
+            self.results.append(result)
+        self.taken += 1
 
     def _here(self, packed: tuple[Any, ...], source: str, info: RowInfo) -> None:
         """The next row's result, arrived in row order."""
-        self._take(self._arrive(len(self.results), packed, source, info))
+        self._take(self._arrive(self.taken, packed, source, info))
 
     # -- rows read here -----------------------------------------------------------------
     def rows(self, rows: list["RawInput"]) -> MinesValidation:

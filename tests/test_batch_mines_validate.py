@@ -290,3 +290,16 @@ def test_the_results_leave_the_young_generation_untraversed(
     assert gc.isenabled() and len(got.results) > 10
     assert not any(r is x for r in got.results for x in young)
     assert gc.get_count()[0] < 1000
+
+
+def test_results_not_kept_are_only_handed_over(split_table: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """``keep_results=False``: the callbacks get the same results, the validation keeps none
+    (a batch keeps only each row's outcome and frees the rest as it goes)."""
+    monkeypatch.setattr(mv, "_SPLIT_MIN_BYTES", 0)
+    kept = mv.validate_mines(split_table, jobs=2)
+    handed: list[tuple[int, Any]] = []
+    got = mv.validate_mines(split_table, jobs=2, keep_results=False,
+                            on_result=lambda i, r: handed.append((i, r.listed())))
+    assert got.results == [] and got.rows == kept.rows
+    assert handed == [(i, r.listed()) for i, r in enumerate(kept.results)]
