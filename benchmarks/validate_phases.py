@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pairs", type=int, default=3)
     ap.add_argument("--log", type=Path, help="keep each run's trace lines in this folder")
     opts = ap.parse_args(argv)
-    trees = opts.trees or [""]
+    trees = [str(Path(t).resolve()) for t in opts.trees] or [""]  # (runs start elsewhere)
     work = Path(tempfile.mkdtemp(prefix="greenmine-phases-"))
     driver = work / "driver.py"
     driver.write_text(_DRIVER, encoding="utf-8")
@@ -96,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
                 out = work / "out"
                 shutil.rmtree(out, ignore_errors=True)
                 env = dict(os.environ, PYTHONPATH=tree) if tree else dict(os.environ)
-                done = subprocess.run([sys.executable, str(driver), str(opts.workbook), str(out)],
+                done = subprocess.run([sys.executable, str(driver),
+                                       str(opts.workbook.resolve()), str(out)],
                                       env=env, cwd=work, capture_output=True, text=True)
                 if opts.log:
                     opts.log.mkdir(parents=True, exist_ok=True)
