@@ -354,6 +354,8 @@ class _Run:
                 here.send((settled.only(idents),
                            [self.contexts[bounds[k]:bounds[k + 1]] for k in runs]
                            if self.contexts else None))
+            del settled  # the 行政处罚 rows went to the workers: freed here while they check
+            reader.drop_lists()
             # results in row order: run k's are taken once run k - 1 is done (each is
             # unpacked, and handed to on_arrival, when it arrives)
             waiting: list[list[MineCheck]] = [[] for _ in cuts]

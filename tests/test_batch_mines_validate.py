@@ -303,3 +303,12 @@ def test_results_not_kept_are_only_handed_over(split_table: Path,
                             on_result=lambda i, r: handed.append((i, r.listed())))
     assert got.results == [] and got.rows == kept.rows
     assert handed == [(i, r.listed()) for i, r in enumerate(kept.results)]
+
+
+def test_list_sheets_dropped_after_settling_are_read_again_when_asked(split_table: Path) -> None:
+    with MinesReader(split_table) as reader:
+        first = [(t.key, [e.data for e in r.entries]) for t, r in reader.lists()]
+        reader.drop_lists()
+        assert reader._lists is None
+        again = [(t.key, [e.data for e in r.entries]) for t, r in reader.lists()]
+    assert again == first and first and first[0][1]

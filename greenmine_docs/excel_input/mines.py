@@ -271,6 +271,13 @@ class MinesReader:
                 self.cols.ref.children[child.rel] = read.ref
         return self._lists
 
+    def drop_lists(self) -> None:
+        """Let the list sheets' rows go (read again if asked for): once :meth:`settle` has
+        grouped them and the groups went to the workers, nothing here needs them, and 10,000
+        行政处罚 rows are some 150,000 objects to free — better while the workers check than
+        after them."""
+        self._lists = None
+
     @property
     def sheet(self) -> str:
         """The name of the main sheet (as found in the workbook)."""
