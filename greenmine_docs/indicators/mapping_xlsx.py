@@ -69,7 +69,6 @@ def mapping_workbook_bytes(old: IndicatorSet, new: IndicatorSet,
         append_row(meta, list(row))
     meta.sheet_state = "hidden"
     wb.properties.title = f"评价指标对应表（{old.display_title}→{new.display_title}）"
-    wb.properties.creator = ""
     return save_workbook(wb)
 
 

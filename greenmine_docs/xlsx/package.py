@@ -11,6 +11,10 @@ workbook we generate:
   :class:`~.book.Formula` (:func:`~.book.set_value` remembers them), error values are never
   kept; anything else becomes the text it was, written as openpyxl writes a text cell. This
   covers normal and write-only sheets, and cells set by any code path;
+* it names no program: openpyxl's own name is left out of ``docProps/app.xml`` (where
+  openpyxl writes "Microsoft Excel Compatible / Openpyxl" and its version) and out of
+  ``core.xml``'s author (openpyxl's default ``openpyxl``; an author a user's workbook had
+  stays);
 * optionally (``shared_strings=True``) its text is stored the way Excel does, in one
   shared-strings table (:func:`share_strings`).
 """
@@ -41,18 +45,34 @@ def save_workbook(wb: Any, *, shared_strings: bool = False) -> bytes:
     if wb.write_only and not wb.worksheets:
         wb.create_sheet()  # as Workbook.save does
     wb.properties.created = wb.properties.modified = clock_now()
+    if wb.properties.creator == "openpyxl":  # the library's default, not an author
+        wb.properties.creator = ""
     buf = io.BytesIO()
     ExcelWriter(wb, _Archive(buf, wb)).save()
     data = buf.getvalue()
     return share_strings(data) if shared_strings else data
 
 
+APP_PART = "docProps/app.xml"
+# the extended properties of a generated workbook: openpyxl's, without its name and version
+APP_XML = (b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+           b'extended-properties"/>')
+
+
 class _Archive(StampedZip):
-    """The zip file openpyxl's writer fills: worksheets pass :func:`literal_cells` on the way."""
+    """The zip file openpyxl's writer fills: worksheets pass :func:`literal_cells` on the way,
+    and ``docProps/app.xml`` is :data:`APP_XML`."""
 
     def __init__(self, file: Any, wb: Any) -> None:
         super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
         self.wb = wb
+
+    def writestr(self, zinfo_or_arcname: Any, data: Any, compress_type: int | None = None,
+                 compresslevel: int | None = None) -> None:
+        name = getattr(zinfo_or_arcname, "filename", zinfo_or_arcname)
+        if name == APP_PART:
+            data = APP_XML
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
     def write(self, filename: Any, arcname: Any = None, compress_type: int | None = None,
               compresslevel: int | None = None) -> None:

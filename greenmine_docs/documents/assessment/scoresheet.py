@@ -565,7 +565,6 @@ def _build(book, iset: "IndicatorSet", heading: list[str], mine: "MineProfile",
     if book.wb is not None:
         book.wb.active = 1
         book.wb.properties.title = "绿色矿山第三方评估打分表"
-        book.wb.properties.creator = ""
     return cat_rows
 
 

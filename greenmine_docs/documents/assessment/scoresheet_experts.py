@@ -60,5 +60,4 @@ def build_experts_scoresheet(iset: IndicatorSet, submission: Submission, *,
     wb = book.wb
     wb.active = len(sheets) + 1  # the averaged sheet
     wb.properties.title = "绿色矿山第三方评估打分表"
-    wb.properties.creator = ""
     return save_workbook(wb)

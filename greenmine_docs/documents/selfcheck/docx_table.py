@@ -69,7 +69,6 @@ def base_document() -> Any:
 
     doc = new_document(landscape=True, page_numbers=True, odd_even=False,
                        shared_styles=True)  # (no style of it is ever changed)
-    doc.core_properties.author = doc.core_properties.comments = ""  # no library's name
     doc.core_properties.title = TABLE_TITLE
     section = doc.sections[0]
     section.left_margin = section.right_margin = Mm(MARGIN_MM)

@@ -252,7 +252,6 @@ def _build(book: Any, data: TableData) -> Layout:
     meta = book.sheet(META_SHEET)
     if meta.ws is not None:
         meta.ws.sheet_state = "hidden"
-        book.wb.properties.creator = ""  # not the library's name
         book.wb.properties.title = TABLE_TITLE
     _meta(meta, data, layout)
     return layout
