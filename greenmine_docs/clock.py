@@ -1,12 +1,13 @@
 """The current date and time, asked in one place.
 
 Every output that records when it was made asks here: the zip members' timestamps of the
-.docx/.xlsx/.zip packages, ``docProps/core.xml``'s created/modified, the score sheet's
-``created``, a sample's 抽取日期 and the reference date when neither ``--as-of`` nor the input
-gives one. Setting ``GREENMINE_FIXED_CLOCK`` to an ISO date-time (read as UTC, e.g.
-``2023-09-20T08:00:00``) freezes that clock, so the same input gives the same bytes: the output
-hash test (``tests/test_outputs_unchanged.py``) depends on it. It is for tests, not for users
-(a user who wants another reference date passes ``--as-of``).
+.docx/.xlsx/.zip packages, a workbook's created/modified in ``docProps/core.xml`` (a Word
+document records neither), the score sheet's ``created``, a sample's 抽取日期 and the
+reference date when neither ``--as-of`` nor the input gives one. Setting
+``GREENMINE_FIXED_CLOCK`` to an ISO date-time (read as UTC, e.g. ``2023-09-20T08:00:00``)
+freezes that clock, so the same input gives the same bytes: the output hash test
+(``tests/test_outputs_unchanged.py``) depends on it. It is for tests, not for users (a user
+who wants another reference date passes ``--as-of``).
 """
 from __future__ import annotations
 

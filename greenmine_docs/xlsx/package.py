@@ -1,7 +1,7 @@
 """Saving a workbook: the one place an openpyxl workbook becomes the bytes of an .xlsx package.
 
-:func:`save_workbook` writes what ``wb.save`` writes, with three differences that hold for every
-workbook we generate:
+:func:`save_workbook` writes what ``wb.save`` writes, with these differences, which hold for
+every workbook we generate:
 
 * its times come from :mod:`greenmine_docs.clock` (creation/modification in ``core.xml``, the
   zip members' stamps), so a fixed clock gives the same bytes;
