@@ -275,10 +275,10 @@ def test_a_page_break_is_what_python_docx_writes() -> None:
     from docx.shared import Pt
     from lxml import etree
 
-    from greenmine_docs.docx.tables import _page_break
+    from greenmine_docs.docx.tables import add_page_break
 
     fast, slow = Document(), Document()
-    _page_break(fast)
+    add_page_break(fast)
     pf = slow.add_paragraph().paragraph_format
     pf.page_break_before = True
     pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY

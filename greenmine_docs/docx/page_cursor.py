@@ -101,7 +101,7 @@ class TablePaging:
                                                                             widths_mm, size))
         self.heights, self.head = measured  # the rows' heights, the header rows' together
         # exact: rows measured at their lines' exact pitch, each part leaving room for one line
-        # wrapped early (as tables.add_paged_table does), not a tenth of a line for every line
+        # wrapped early (as tables.paged_parts does), not a tenth of a line for every line
         self.spare = 0.0
         if exact:
             self.heights = at_exact_pitch(self.heights, size)

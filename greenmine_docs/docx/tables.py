@@ -553,7 +553,7 @@ def row_heights(rows: Sequence[Sequence[Any]], widths_mm: Sequence[float],
 def at_exact_pitch(heights: Sequence[float], size: float) -> list[float]:
     """:func:`row_heights` of rows of ``size`` pt at their lines' exact pitch
     (:data:`LINE_PITCH_EM`) instead of the estimate's :data:`LINE_FACTOR`: for a table whose
-    parts leave room for a line wrapped early once per page instead (:func:`add_paged_table`)."""
+    parts leave room for a line wrapped early once per page instead (:func:`paged_parts`)."""
     return [(h - ROW_PADDING_PT) / LINE_FACTOR * LINE_PITCH_EM + ROW_PADDING_PT
             for h in heights]
 
@@ -687,8 +687,16 @@ def paged_parts(header: Sequence[Any], rows: Sequence[Sequence[Any]], *,
                 merges: Sequence[tuple[int, int, int]], page_pt: float, first_page_pt: float,
                 tail_pt: float = 0.0, tail_rows: int = 1, **options: Any
                 ) -> list[tuple[list[list[Any]], list[tuple[int, int, int]]]]:
-    """The parts of :func:`add_paged_table`'s table, each a page's rows and their merges
-    (``(first, last, column)`` in the part): what it hands to :func:`add_table` for each."""
+    """A table of :func:`add_table`'s ``options`` in parts of a page each (:func:`page_chunks`,
+    with ``tail_pt`` and ``tail_rows`` for what follows it): each part a page's rows and their
+    merges (``(first, last, column)`` in the part), to be written as a table of its own, every
+    part after the first on a new page (:func:`add_page_break`) with the header rows. A
+    vertical merge never crosses a page: it is cut where the part ends and starts again on the
+    next page with its label (the cell of its first row) repeated.
+
+    The rows are measured at their exact line pitch (:func:`at_exact_pitch`), and each part
+    leaves room for one line more and the page break above it: the estimate's allowance of a
+    tenth of a line for every line left a quarter of the first page empty below one row."""
     widths = fit_widths(options.get("widths_mm"), len(header), options.get(
         "total_width_mm", TYPE_WIDTH_MM))
     size = options.get("font_size") or TABLE_SIZE
@@ -710,35 +718,13 @@ def paged_parts(header: Sequence[Any], rows: Sequence[Sequence[Any]], *,
             for a, b in zip(bounds, bounds[1:])]
 
 
-def add_paged_table(container: Any, header: Sequence[Any], rows: Sequence[Sequence[Any]], *,
-                    merges: Sequence[tuple[int, int, int]], page_pt: float,
-                    first_page_pt: float, tail_pt: float = 0.0, tail_rows: int = 1,
-                    **options: Any) -> None:
-    """:func:`add_table` split into parts of a page each (:func:`page_chunks`, with
-    ``tail_pt`` and ``tail_rows`` for what follows it), every part after the first starting a
-    new page with the header rows. A vertical merge never crosses a page: it is cut where the
-    part ends and starts again on the next page with its label (the cell of its first row)
-    repeated.
-
-    The rows are measured at their exact line pitch (:func:`at_exact_pitch`), and each part
-    leaves room for one line more and the page break above it: the estimate's allowance of a
-    tenth of a line for every line left a quarter of the first page empty below one row."""
-    parts = paged_parts(header, rows, merges=merges, page_pt=page_pt,
-                        first_page_pt=first_page_pt, tail_pt=tail_pt, tail_rows=tail_rows,
-                        **options)
-    for n, (part, local) in enumerate(parts):
-        if n:
-            _page_break(container)
-        add_table(container, header, part, merges=local, **options)
-
-
 PAGE_BREAK_XML = ('<w:p><w:pPr><w:pageBreakBefore/><w:spacing w:lineRule="exact" w:line="20" '
                   'w:before="0" w:after="0"/></w:pPr></w:p>')
 """A paragraph of no height that starts a new page, as a body holds it."""
 PAGE_BREAK_P = PAGE_BREAK_XML.replace("<w:p>", f'<w:p {nsdecls("w")}>', 1)
 
 
-def _page_break(container: Any) -> None:
+def add_page_break(container: Any) -> None:
     """A paragraph of no height that starts a new page (in the body or a cell: written as the
     XML python-docx's paragraph format writes, without its property machinery)."""
     from docx.enum.text import WD_LINE_SPACING
@@ -761,5 +747,5 @@ def header_repeats(table) -> bool:
     return tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None
 
 
-__all__ = ["Cell", "KeyedRows", "add_paged_table", "add_table", "cell_text", "fit_widths", "header_repeats",
+__all__ = ["Cell", "KeyedRows", "add_page_break", "add_table", "cell_text", "fit_widths", "header_repeats",
            "is_group_row", "kept_rows", "page_chunks", "paged_parts", "row_height_pt", "table_xml"]

@@ -75,7 +75,32 @@ class Skeleton:
         return Package.of(zf.getvalue(), parts, {key: blocks}, {key: body.styles})
 
 
-class TextBody:
+class _Blocks:
+    """What both bodies do the same way with their own :meth:`table` and :meth:`page_break`."""
+
+    def table(self, header: Sequence[Any], rows: Sequence[Sequence[Any]],
+              **options: Any) -> None:
+        raise NotImplementedError
+
+    def page_break(self) -> None:
+        raise NotImplementedError
+
+    def paged_table(self, header: Sequence[Any], rows: Sequence[Sequence[Any]], *,
+                    merges: Sequence[tuple[int, int, int]], page_pt: float,
+                    first_page_pt: float, tail_pt: float = 0.0, tail_rows: int = 1,
+                    **options: Any) -> None:
+        """A table in parts of a page each (:func:`~greenmine_docs.docx.tables.paged_parts`),
+        a page break before each part after the first."""
+        parts = paged_parts(header, rows, merges=merges, page_pt=page_pt,
+                            first_page_pt=first_page_pt, tail_pt=tail_pt, tail_rows=tail_rows,
+                            **options)
+        for n, (part, local) in enumerate(parts):
+            if n:
+                self.page_break()
+            self.table(header, part, merges=local, **options)
+
+
+class TextBody(_Blocks):
     """A body written as text: the blocks a builder appends (:meth:`paragraph`,
     :meth:`table`, :meth:`paged_table`), in UTF-8, for :meth:`Skeleton.package`. ``part``:
     the document part whose styles the blocks take (:attr:`Skeleton.part`)."""
@@ -107,19 +132,9 @@ class TextBody:
         self._blocks.append(xml)
         self._styles.update(styles)
 
-    def paged_table(self, header: Sequence[Any], rows: Sequence[Sequence[Any]], *,
-                    merges: Sequence[tuple[int, int, int]], page_pt: float,
-                    first_page_pt: float, tail_pt: float = 0.0, tail_rows: int = 1,
-                    **options: Any) -> None:
-        """A table in parts of a page each, a page break before each part after the first:
-        ``add_paged_table(container, header, rows, …)``'s."""
-        parts = paged_parts(header, rows, merges=merges, page_pt=page_pt,
-                            first_page_pt=first_page_pt, tail_pt=tail_pt, tail_rows=tail_rows,
-                            **options)
-        for n, (part, local) in enumerate(parts):
-            if n:
-                self._blocks.append(_PAGE_BREAK)
-            self.table(header, part, merges=local, **options)
+    def page_break(self) -> None:
+        """A paragraph of no height that starts a new page: ``add_page_break``'s."""
+        self._blocks.append(_PAGE_BREAK)
 
     def xml(self, head: bytes = b"", tail: bytes = b"") -> bytes:
         """The blocks in the order they were appended, between ``head`` and ``tail`` (joined
@@ -127,12 +142,12 @@ class TextBody:
         return b"".join([head, *self._blocks, tail])
 
 
-class ElementBody:
+class ElementBody(_Blocks):
     """The same blocks appended as python-docx elements to ``container`` (a Document, a
     docxtpl subdocument, a cell): :class:`TextBody`'s interface over
     :func:`~greenmine_docs.docx.text.add_paragraph_xml`,
     :func:`~greenmine_docs.docx.tables.add_table` and
-    :func:`~greenmine_docs.docx.tables.add_paged_table`."""
+    :func:`~greenmine_docs.docx.tables.add_page_break`."""
 
     def __init__(self, container: Any) -> None:
         self.container = container
@@ -147,9 +162,8 @@ class ElementBody:
               **options: Any) -> None:
         tables.add_table(self.container, header, rows, **options)
 
-    def paged_table(self, header: Sequence[Any], rows: Sequence[Sequence[Any]],
-                    **options: Any) -> None:
-        tables.add_paged_table(self.container, header, rows, **options)
+    def page_break(self) -> None:
+        tables.add_page_break(self.container)
 
 
 Body = TextBody | ElementBody

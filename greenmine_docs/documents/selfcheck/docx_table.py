@@ -174,7 +174,7 @@ def _above_table_pt(data: TableData) -> float:
     plus 12 pt after), the subtitle lines (16 pt, the notice 14 pt), the header block (its
     rows at their lines' exact pitch) and the gap under it. A line wrapped early here or in
     the table's first part is left room for by the table
-    (:func:`~greenmine_docs.docx.tables.add_paged_table`)."""
+    (:func:`~greenmine_docs.docx.tables.paged_parts`)."""
     from ...docx.tables import at_exact_pitch, row_heights
 
     notice = 14 if data.iset.reference_notice else 0
