@@ -31,6 +31,13 @@ _BAD_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 # deflate level of the .docx/.xlsx packages we generate: level 1 compresses about twice as fast
 # as the default 6, for files 4–20 % larger (30–200 KB documents; pictures are stored as they are)
 PACKAGE_COMPRESSLEVEL = 1
+# the extended properties (``docProps/app.xml``) of every .docx/.xlsx package we write: none.
+# python-docx's default package says it was written by "Microsoft Macintosh Word" and has one
+# page and no words, openpyxl names itself and its version, a template carries its own page and
+# word counts: none of it is true of a generated document (Word and Excel count again on save)
+APP_PART = "docProps/app.xml"
+APP_XML = (b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+           b'extended-properties"/>')
 MAX_NAME_BYTES = 200  # UTF-8 bytes of a derived name; file systems allow 255 with the suffix
 
 

@@ -1,6 +1,7 @@
 """A generated package names no program and claims no date of its own in its properties
 (``docProps/core.xml``, ``docProps/app.xml``): not python-docx's author, description and 2013
-dates, not openpyxl's name and version."""
+dates, not the "Microsoft Macintosh Word" and one page of python-docx's default package (or
+the counts of a template), not openpyxl's name and version."""
 from __future__ import annotations
 
 import io
@@ -14,7 +15,8 @@ from greenmine_docs.docx.document import new_document, to_bytes
 from greenmine_docs.xlsx.package import save_workbook
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "inner-mongolia-coal" / "mine.yaml"
-PROGRAM_WORDS = ("python-docx", "openpyxl", "Openpyxl", "2013-12-23")
+PROGRAM_WORDS = ("python-docx", "openpyxl", "Openpyxl", "2013-12-23", "Microsoft", "Word",
+                 "<Application", "<Pages", "<Words", "<AppVersion")
 
 
 def _properties(data: bytes) -> str:

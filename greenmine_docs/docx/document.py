@@ -7,6 +7,7 @@ import weakref
 from typing import Any, Callable
 
 from .. import envvars
+from ..outputs import APP_PART, APP_XML
 from .copying import deep_copy
 from .fields import set_update_fields
 from .fonts import DEFAULT_FONTS, FontScheme
@@ -223,6 +224,8 @@ class _Members:
         from .islands import expand
 
         name = pack_uri.membername
+        if name == APP_PART:  # (the template's or python-docx's: a generated document's none)
+            blob = APP_XML
         if name.lower().endswith(_STORED_SUFFIXES):
             self.zf.writestr(name, blob, compress_type=zipfile.ZIP_STORED)
         else:

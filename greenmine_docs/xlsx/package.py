@@ -11,10 +11,10 @@ every workbook we generate:
   :class:`~.book.Formula` (:func:`~.book.set_value` remembers them), error values are never
   kept; anything else becomes the text it was, written as openpyxl writes a text cell. This
   covers normal and write-only sheets, and cells set by any code path;
-* it names no program: openpyxl's own name is left out of ``docProps/app.xml`` (where
-  openpyxl writes "Microsoft Excel Compatible / Openpyxl" and its version) and out of
-  ``core.xml``'s author (openpyxl's default ``openpyxl``; an author a user's workbook had
-  stays);
+* it names no program: ``docProps/app.xml`` is :data:`~greenmine_docs.outputs.APP_XML`, no
+  properties (openpyxl writes "Microsoft Excel Compatible / Openpyxl" and its version), and
+  openpyxl's name is left out of ``core.xml``'s author (openpyxl's default ``openpyxl``; an
+  author a user's workbook had stays);
 * optionally (``shared_strings=True``) its text is stored the way Excel does, in one
   shared-strings table (:func:`share_strings`).
 """
@@ -28,6 +28,7 @@ from typing import Any
 
 from ..clock import StampedZip
 from ..clock import now as clock_now
+from ..outputs import APP_PART, APP_XML
 from .book import _FORMULAS
 
 # a formula cell and an error cell as openpyxl writes them
@@ -53,15 +54,9 @@ def save_workbook(wb: Any, *, shared_strings: bool = False) -> bytes:
     return share_strings(data) if shared_strings else data
 
 
-APP_PART = "docProps/app.xml"
-# the extended properties of a generated workbook: openpyxl's, without its name and version
-APP_XML = (b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-           b'extended-properties"/>')
-
-
 class _Archive(StampedZip):
     """The zip file openpyxl's writer fills: worksheets pass :func:`literal_cells` on the way,
-    and ``docProps/app.xml`` is :data:`APP_XML`."""
+    and ``docProps/app.xml`` is :data:`~greenmine_docs.outputs.APP_XML`."""
 
     def __init__(self, file: Any, wb: Any) -> None:
         super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
