@@ -4,10 +4,12 @@ where it does not, tables are placed as before; headings go overleaf with the ta
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from docx.oxml.ns import qn
 
+from greenmine_docs.docx import page_cursor
 from greenmine_docs.docx.page_cursor import (CROSSING_SLACK_PT, PageCursor, least_row_pt,
                                              text_lines)
 from greenmine_docs.docx.tables import Cell, row_height_pt
@@ -343,3 +345,13 @@ def test_a_report_tables_parts_are_measured_at_the_exact_line_pitch() -> None:
         start += len(part)
     estimate = w._paging(header, rows, None, None)  # a tenth of a line more for every line
     assert len(parts[1]) > len(estimate.parts()[1][0])
+
+
+def test_character_classes_are_the_plain_ones_at_every_code_point():
+    """``_WIDE`` and ``_LONG_ASCII_RUN`` are written by the characters below U+2E80 (cheaper to
+    compile): they find what the plain classes find, at every code point."""
+    wide, run = re.compile("[\u2e80-\U0010ffff]"), re.compile("[^\\s\u2e80-\U0010ffff]")
+    found_wide = [c for c in range(0x110000) if page_cursor._WIDE.match(chr(c))]
+    assert found_wide == [c for c in range(0x110000) if wide.match(chr(c))]
+    found_run = [c for c in range(0x110000) if page_cursor._LONG_ASCII_RUN.match(chr(c) * 6)]
+    assert found_run == [c for c in range(0x110000) if run.match(chr(c))]
