@@ -28,16 +28,16 @@ def build_cmd(input_path: Path, out_dir: Path, as_of: dt.date | None, strict: bo
 
     例：greenmine build examples/shanxi-limestone/mine.yaml -o out/ --pdf
     """
-    from ..api import build
-    from ..documents import get
-    from ..report_format import render_text
-
     if pdf or toc_pages:
         from ..docx.pdf import find_soffice, missing_soffice
 
         if find_soffice() is None:  # say so before spending time on the documents
             raise missing_soffice()
-    with collector_paused():
+    with collector_paused():  # (from the imports on: most of a build's modules come here)
+        from ..api import build
+        from ..documents import get
+        from ..report_format import render_text
+
         result = build(input_path, out_dir, as_of=as_of, strict=strict, force=force,
                        only=only or None, pdf=pdf, toc_pages=toc_pages)
     if result.report.findings:
