@@ -106,18 +106,25 @@ def test_a_rebuild_takes_workbooks_images_and_tokens_from_the_user_cache_without
     assert all((outs[0] / m).read_bytes() == (outs[1] / m).read_bytes() for m in made)
 
 
-@pytest.mark.parametrize("given, used", [(None, "__all__"), ("", ""), ("logfire", "logfire")])
+@pytest.mark.parametrize("given, used, own_loader", [
+    (None, "__all__", False), ("true", "true", False), ("", "", True),
+    ("logfire", "logfire", True)])
 def test_the_greenmine_process_looks_for_no_pydantic_plugins_unless_told(
-        monkeypatch: pytest.MonkeyPatch, given: str | None, used: str) -> None:
+        monkeypatch: pytest.MonkeyPatch, given: str | None, used: str, own_loader: bool) -> None:
+    """Without plugins to look for, pydantic's plugin loader is one that finds none and reads
+    no entry points (``importlib.metadata`` is never imported); told to look for some (all, or
+    all but those named), pydantic's own loader looks."""
     if given is None:
         monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
     else:
         monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", given)
     prelude = ("import atexit, os, sys\natexit.register(lambda: sys.stdout.write("
-               "'plugins ' + repr(os.environ.get('PYDANTIC_DISABLE_PLUGINS'))))")
+               "'plugins ' + repr(os.environ.get('PYDANTIC_DISABLE_PLUGINS')) + ' loader ' + "
+               "repr(hasattr(sys.modules['pydantic.plugin._loader'], '__file__')) + ' metadata ' "
+               "+ repr('importlib.metadata' in sys.modules)))")
     done = _greenmine(prelude, "validate", str(EXAMPLE))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.endswith(f"plugins {used!r}")
+    assert done.stdout.endswith(f"plugins {used!r} loader {own_loader!r} metadata {own_loader!r}")
 
 
 def test_styling_by_look_gives_the_workbook_style_cell_gives(
