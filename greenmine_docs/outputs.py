@@ -143,17 +143,17 @@ def _checked(path: Path, force: bool, inputs: Iterable[Path]) -> tuple[Path, str
     _refuse_special(path, kind)
     folder = _folder_kind(path.parent)
     # an output that does not exist yet cannot be an (existing) input: the comparisons below,
-    # a resolve() per input, are only needed when something is there to be replaced
+    # a ``stat`` per input, are only needed when something is there to be replaced
     if isinstance(status, int) and status not in _UNSEEN:
         exists = path.exists()  # (raises as it did when asked by itself: no permission …)
     else:
         exists = kind != "missing"
-    target = path.resolve() if exists else path
+    target = status if exists and isinstance(status, os.stat_result) else None
     for inp in inputs if exists else ():
-        try:
-            same = Path(inp).resolve() == target or (
-                Path(inp).exists() and os.path.samefile(inp, path))
-        except OSError:  # hard links and case-insensitive file systems are caught by samefile
+        try:  # the same file (as ``os.path.samefile`` tells: by device and inode, so also
+            # through links, other spellings of the path, case-insensitive file systems)
+            same = os.path.samestat(os.stat(inp), target or os.stat(path))
+        except OSError:  # an input that is not there (or cannot be looked at) is not the output
             continue
         if same:  # raised outside the try: OutputError is itself an OSError
             raise OutputError(f"输出文件 {path} 与输入文件相同，拒绝覆盖输入。",
