@@ -227,6 +227,18 @@ def test_a_month_that_does_not_exist_is_a_format_error(variant, runner):
     assert hit["location"]["path"] == "plan.period.end"
 
 
+def test_a_month_as_an_end_date_is_its_last_day():
+    """``end: 2024-02`` is 2024-02-29: the model's last day of a month is the calendar's, in
+    every month of every year a date can have."""
+    import calendar
+
+    from greenmine_docs.model.plan import PlanPeriod, _last_day
+
+    assert PlanPeriod(start="2024-02", end="2024-02").end == dt.date(2024, 2, 29)
+    assert all(_last_day(y, m) == dt.date(y, m, calendar.monthrange(y, m)[1])
+               for y in range(1, 10_000) for m in range(1, 13))
+
+
 def test_as_of_out_of_range_is_refused(runner):
     res = run_cli(runner, "validate", EXAMPLE, "--as-of", "0001-01-01")
     assert res.code == 2 and "超出合理范围" in res.output and "内部错误" not in res.output
