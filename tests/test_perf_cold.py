@@ -216,3 +216,45 @@ def test_reading_a_mines_table_does_not_load_the_workbook_writers(tmp_path) -> N
     done = subprocess.run([sys.executable, "-c", code, str(table)], capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+
+
+def _validators(annotation: object, found: dict[int, object], models: set[type]) -> None:
+    """The functions of the Before/After validators in ``annotation`` (and in the models it
+    names), by id."""
+    import typing
+
+    from pydantic import AfterValidator, BaseModel, BeforeValidator
+
+    if isinstance(annotation, (AfterValidator, BeforeValidator)):
+        found[id(annotation.func)] = annotation.func
+        return
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation not in models:
+            models.add(annotation)
+            for info in annotation.model_fields.values():
+                for part in (info.annotation, *info.metadata):
+                    _validators(part, found, models)
+        return
+    for part in (*typing.get_args(annotation), *getattr(annotation, "__metadata__", ())):
+        _validators(part, found, models)
+
+
+def test_the_model_s_validators_keep_the_signature_inspect_gives() -> None:
+    """pydantic asks for a validator's signature at every field that uses it: each validator
+    of the model keeps its own (``model.base.signed``), the one ``inspect`` works out from
+    the function itself."""
+    import inspect
+    import types
+
+    from greenmine_docs.model import Submission
+
+    found: dict[int, object] = {}
+    _validators(Submission, found, set())
+    assert len(found) >= 8
+    for func in found.values():
+        assert isinstance(func, types.FunctionType)
+        assert "__signature__" in vars(func), func.__qualname__
+        plain = types.FunctionType(func.__code__, func.__globals__, func.__name__,
+                                   func.__defaults__, func.__closure__)
+        plain.__annotations__ = func.__annotations__
+        assert inspect.signature(func) == inspect.signature(plain), func.__qualname__

@@ -23,6 +23,7 @@ from pydantic_core import PydanticCustomError
 
 from ..numtext import LARGEST, SMALLEST, checked, read_number, shorten
 from ..pathnames import path_problem
+from .base import signed
 
 MIN_DAY = dt.date(1800, 1, 1)
 MAX_DAY = dt.date(2100, 12, 31)
@@ -33,6 +34,7 @@ def refuse(code: str, reason: str) -> PydanticCustomError:
     return PydanticCustomError(code, "{reason}", {"reason": reason})
 
 
+@signed
 def _number_text(value: Any) -> Any:
     """Text in a number field: read strictly; text that is no number at all is left for
     pydantic to report as a format error."""
@@ -48,6 +50,7 @@ def _number_text(value: Any) -> Any:
 _CODES = {"infinite": "GM-E106", "ambiguous": "GM-E107", "range": "GM-E105"}
 
 
+@signed
 def _magnitude(value: Any) -> Any:
     """``value`` when :func:`~greenmine_docs.numtext.checked` finds no problem with it, else
     its finding. A plain number within bounds (nearly every one of a mine's few hundred)
@@ -63,6 +66,7 @@ def _magnitude(value: Any) -> Any:
     return value
 
 
+@signed
 def _finite_or_text(value: Any) -> Any:
     """A value that may be a number or words (a target “≥95”): a number must be finite."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -81,6 +85,7 @@ def day_problem(day: dt.date) -> str:
     return ""
 
 
+@signed
 def _day(value: dt.date) -> dt.date:
     problem = day_problem(value)
     if problem:
@@ -88,6 +93,7 @@ def _day(value: dt.date) -> dt.date:
     return value
 
 
+@signed
 def _path(value: str) -> str:
     problem = path_problem(value)
     if problem:
@@ -97,6 +103,7 @@ def _path(value: str) -> str:
 
 def within(low: float, high: float, unit: str = "") -> AfterValidator:
     """A field's own physical range, reported as GM-E105 with the range named."""
+    @signed
     def check(value: Any) -> Any:
         if value is not None and not low <= value <= high:
             raise refuse("GM-E105", f"{_shown(value)}{unit} 不在合理范围 {low:g} 至 {high:g}{unit} 内")

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from annotated_types import Interval
 from pydantic import BeforeValidator
 
-from .base import StrictModel, field
+from .base import StrictModel, field, signed
 from .bounds import Checked, Day, FilePath, NumberOrText, Whole, Year
 
 _MONTH = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*$")
@@ -30,11 +30,13 @@ def _month(value: Any) -> tuple[int, int] | None:
     return int(m.group(1)), int(m.group(2))
 
 
+@signed
 def _month_start(value: Any) -> Any:
     month = _month(value)
     return value if month is None else dt.date(*month, 1)
 
 
+@signed
 def _month_end(value: Any) -> Any:
     month = _month(value)
     return value if month is None else _last_day(*month)
