@@ -6,7 +6,6 @@ every item (inline, or in a filled score sheet written by ``greenmine scoresheet
 problems with rectification suggestions, site photos, and the report date. The checks in
 :mod:`greenmine_docs.documents.assessment.checks` hold it against the 2020 work requirements.
 """
-from __future__ import annotations
 
 import re
 from enum import Enum

@@ -4,7 +4,6 @@ headers, messages and documents, and an English identifier (the attribute name, 
 Excel layout hints live in ``json_schema_extra``: ``sheet`` (a sub-model or list gets its own
 sheet with that name) and ``choices`` are read by :mod:`greenmine_docs.excel_layout`.
 """
-from __future__ import annotations
 
 import inspect
 from typing import Annotated, Any, Callable, TypeVar

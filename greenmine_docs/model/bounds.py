@@ -13,7 +13,6 @@ Errors carry a registered finding code as their type (``GM-E105`` …), which
 :mod:`greenmine_docs.load.model_errors` turns into a located finding. Only validators are
 added — no ``ge``/``le`` metadata — so the JSON schema and the Excel template stay as they are.
 """
-from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any, TypeVar

@@ -1,5 +1,4 @@
 """Enumerated values. Values are the Chinese terms users see in Excel dropdowns and documents."""
-from __future__ import annotations
 
 from enum import Enum
 

@@ -1,6 +1,5 @@
 """The foundation of a submission: campaign, enterprise, mine and licence, reserves, and the
 facts behind the six selection conditions (domain.md §1, §5)."""
-from __future__ import annotations
 
 from typing import Annotated
 

@@ -6,7 +6,6 @@ mapping ``indicator id or name -> Markdown``. Tables are structured: quantified 
 keyed by indicator ids, tasks (category = first-level indicator), funding sources, milestones.
 Months may be written ``2024-06``: a start means the first day, an end the last day of it.
 """
-from __future__ import annotations
 
 import datetime as dt
 import re

@@ -25,7 +25,6 @@ Items and prerequisites are keyed by the ids of the indicator set named in
 Checks on this section are in :mod:`greenmine_docs.documents.selfcheck.checks`; scoring in
 :mod:`greenmine_docs.scoring`.
 """
-from __future__ import annotations
 
 from typing import Any
 

@@ -26,7 +26,6 @@ problem as the deduction reason). Where both give a value they must agree (GM-E9
         - {problem: 西侧运矿道路未硬化, items: ["1.1.2"], measure: 硬化并设置边沟,
            deadline: 2024-05-31, responsible: 王建军}
 """
-from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Union

@@ -4,7 +4,6 @@ Sections that each document adds (``plan``, ``self_check``, ``assessment``,
 ``self_evaluation``) are optional
 sub-models in their own modules, so documents plug in without reshaping the foundation.
 """
-from __future__ import annotations
 
 from .assessment import Assessment
 from .base import StrictModel, field

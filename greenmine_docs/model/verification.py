@@ -5,7 +5,6 @@ rectification deadline, the vague phrases reviewers reject, the agency threshold
 ``templates/verification/rules.yaml`` holds our own documented defaults and a round file
 (``round.yaml``) overrides any key of them as a whole.
 """
-from __future__ import annotations
 
 from typing import Annotated, Literal
 

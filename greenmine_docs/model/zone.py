@@ -16,7 +16,6 @@ one pipeline; this model holds only what belongs to the zone::
       - {name: 矿山生态修复工程, task: restoration, start: 2024-03-01, end: 2025-12-31,
          investment: 1200, by_year: {2024: 500, 2025: 700}, responsible: 县自然资源局}
 """
-from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
