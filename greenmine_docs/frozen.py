@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import types
 from reprlib import recursive_repr
 from typing import TYPE_CHECKING, Any, Callable, TypeVar, overload
 
@@ -293,22 +294,48 @@ def _quick_init(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> Callab
     return _init(cls, fields, "\n    __fields = self.__dict__", "__fields[{!r}] = {}", {})
 
 
+# (first statement, statement per field, number of fields) -> the code of such an ``__init__``
+# with the parameters ``_f0``, ``_f1`` …
+_INIT_CODES: dict[tuple[str, str, int], types.CodeType] = {}
+
+
 def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...], first: str, each: str,
           names: dict[str, Any]) -> Callable[..., None]:
     """An ``__init__`` with the fields as parameters (defaults as ``dataclass`` gives them):
     the statement ``first``, then ``each`` (formatted with a field's name as text and as a
-    name) for each field in order; ``names``: the globals these use."""
-    defaults = {f"_default_{f.name}": f.default for f in fields
-                if f.default is not dataclasses.MISSING}
-    params = ", ".join(f.name + (f"=_default_{f.name}" if f"_default_{f.name}" in defaults
-                                 else "") for f in fields)
-    body = first + ("".join("\n    " + each.format(f.name, f.name) for f in fields)
-                    or "\n    pass")
-    source = f"def __init__(self, {params}) -> None:{body}\n"
-    namespace: dict[str, Any] = {}
-    exec(source, {**names, **defaults}, namespace)  # noqa: S102 — from field names only
-    init: Callable[..., None] = namespace["__init__"]
+    name) for each field in order; ``names``: the globals these use. Two classes with as many
+    fields differ only in the names: the code is compiled once for each number of fields, with
+    placeholders, and each class gets it with its own names put in (the code compiling its
+    own source gives, but for the columns a traceback points at; 48 classes of a build need
+    16 compilations)."""
+    defaults: list[Any] = []
+    for f in fields:
+        if f.default is not dataclasses.MISSING:
+            defaults.append(f.default)
+        elif defaults:  # as compiling ``def __init__(self, a=1, b)`` refuses it
+            raise TypeError(f"non-default argument {f.name!r} follows default argument")
+    placeholders = {f"_f{i}": f.name for i, f in enumerate(fields)}
+    code = _init_code(first, each, len(fields))
+    code = code.replace(
+        co_varnames=tuple(placeholders.get(v, v) for v in code.co_varnames),
+        co_consts=tuple(placeholders.get(c, c) if isinstance(c, str) else c
+                        for c in code.co_consts))
+    init = types.FunctionType(code, dict(names), "__init__", tuple(defaults) or None)
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__annotations__ = {**{f.name: f.type for f in fields}, "return": None}
     init.__module__ = cls.__module__
     return init
+
+
+def _init_code(first: str, each: str, count: int) -> types.CodeType:
+    """The code of ``def __init__(self, _f0, _f1, …)``: ``first``, then ``each`` for each
+    parameter (see :func:`_init`), compiled once a process."""
+    key = (first, each, count)
+    if key not in _INIT_CODES:
+        params = [f"_f{i}" for i in range(count)]
+        body = first + ("".join("\n    " + each.format(p, p) for p in params) or "\n    pass")
+        namespace: dict[str, Any] = {}
+        exec(f"def __init__({', '.join(['self', *params])}) -> None:{body}\n",  # noqa: S102
+             {}, namespace)
+        _INIT_CODES[key] = namespace["__init__"].__code__
+    return _INIT_CODES[key]
