@@ -220,15 +220,24 @@ def _build(loader: Any, text: str, source: str
     """The data and position tables from libyaml's events. Every value but the root gets one
     entry in ``positions`` (paths are unique: a duplicate key falls back), so the node count
     is taken from it at the end rather than counted per event (the text is at most
-    ``MAX_YAML_BYTES``, so the limit only decides which path reports)."""
+    ``MAX_YAML_BYTES``, so the limit only decides which path reports).
+
+    The open collection's state is in local variables (a scalar, most events, reads and sets
+    them without indexing a list); the collections around it wait on ``stack``."""
     from yaml import events as ev
 
     positions: dict[FieldPath, tuple[int, int]] = {}
     key_positions: dict[FieldPath, tuple[int, int]] = {}
-    # stack entries: [container, path, depth, is_map, pending key, key position, index,
-    #                 flow style, key column]; ``top`` is the last one (None: empty)
-    stack: list[list[Any]] = []
-    top: list[Any] | None = None
+    # the open collection (``container`` None: none yet, or the root's end was met): its path,
+    # depth, kind, flow style, the key read and not yet given a value (with its position and
+    # column), the next index of a list
+    container: Any = None
+    path: FieldPath = ()
+    depth = index = key_column = 0
+    is_map = flow = False
+    key: Any = None
+    key_at: tuple[int, int] | None = None
+    stack: list[tuple[Any, ...]] = []  # the collections around it, as those variables
     root: Any = None
     documents = 0
     special, max_depth = _SPECIAL_FIRST, MAX_YAML_DEPTH
@@ -242,7 +251,7 @@ def _build(loader: Any, text: str, source: str
             event = get_event()
             kind = type(event)
             if kind is scalar_event:  # the common event: placed here, without a call
-                if event.anchor is not None or event.tag is not None or top is None:
+                if event.anchor is not None or event.tag is not None or container is None:
                     raise _Fallback
                 style, text_value, mark = event.style, event.value, event.start_mark
                 if not style:
@@ -256,71 +265,72 @@ def _build(loader: Any, text: str, source: str
                                 _keep_typed(typed, text_value, value)
                         elif type(value) is tuple:  # a date: a new object each time
                             value = dt.date(*value)
-                        if text_value == "" and (top[7] or top[3]):  # libyaml marks it
-                            if top[7] or top[5] is None:  # elsewhere than ruamel.yaml
+                        if text_value == "" and (flow or is_map):  # libyaml marks it
+                            if flow or key_at is None:  # elsewhere than ruamel.yaml
                                 raise _Fallback  # in a flow collection, or an empty key
-                            mark = _empty_value_mark(text, mark, top[8])
+                            mark = _empty_value_mark(text, mark, key_column)
                 else:
                     if (style == "|" or style == ">") and _header_comment(text, mark.index):
                         raise _Fallback  # ">#": libyaml reads a comment, ruamel.yaml an error
                     value = str(text_value)
-                if top[3]:
-                    if top[5] is None:  # a mapping key
+                if is_map:
+                    if key_at is None:  # a mapping key
                         key = value if type(value) is str else str(value)
-                        if key in top[0]:
+                        if key in container:
                             # a duplicate key (ruamel's error message), or two keys that are
                             # one as text (1 and "1"): both left to ruamel.yaml
                             raise _Fallback
-                        column = mark.column
-                        top[4], top[5], top[8] = key, (mark.line + 1, column + 1), column
+                        key_column = mark.column
+                        key_at = (mark.line + 1, key_column + 1)
                         continue
-                    if top[2] >= max_depth:
+                    if depth >= max_depth:
                         raise _Fallback
-                    key = top[4]
-                    child = top[1] + (key,)  # (quicker than (*top[1], key))
-                    key_positions[child] = top[5]
+                    child = path + (key,)  # (quicker than (*path, key))
+                    key_positions[child] = key_at
                     positions[child] = (mark.line + 1, mark.column + 1)
-                    top[0][key] = value
-                    top[4] = top[5] = None
+                    container[key] = value
+                    key = key_at = None
                 else:
-                    if top[2] >= max_depth:
+                    if depth >= max_depth:
                         raise _Fallback
-                    child = top[1] + (top[6],)
-                    positions[child] = (mark.line + 1, mark.column + 1)
-                    top[0].append(value)
-                    top[6] += 1
+                    positions[path + (index,)] = (mark.line + 1, mark.column + 1)
+                    container.append(value)
+                    index += 1
             elif kind is map_start or kind is seq_start:
                 if event.anchor is not None or event.tag is not None:
                     raise _Fallback
-                is_map = kind is map_start
-                container: Any = {} if is_map else []
-                if top is None:
-                    if not is_map or root is not None:
+                new: Any = {} if kind is map_start else []
+                if container is None:
+                    if kind is not map_start or root is not None:
                         raise _Fallback  # a root that is not a mapping: ruamel says what it is
-                    root, path, depth = container, (), 0
+                    root, child, child_depth = new, (), 0
                 else:
-                    if top[3] and top[5] is None:
-                        raise _Fallback  # a mapping or list used as a key
-                    depth = top[2] + 1
-                    if depth > max_depth:
+                    child_depth = depth + 1
+                    if child_depth > max_depth:
                         raise _Fallback
-                    if top[3]:
-                        path = top[1] + (top[4],)
-                        positions[path] = key_positions[path] = top[5]
-                        top[0][top[4]] = container
-                        top[4] = top[5] = None
+                    if is_map:
+                        if key_at is None:
+                            raise _Fallback  # a mapping or list used as a key
+                        child = path + (key,)
+                        positions[child] = key_positions[child] = key_at
+                        container[key] = new
+                        key = key_at = None
                     else:
-                        path = top[1] + (top[6],)
+                        child = path + (index,)
                         mark = event.start_mark
-                        positions[path] = (mark.line + 1, mark.column + 1)
-                        top[0].append(container)
-                        top[6] += 1
-                top = [container, path, depth, is_map, None, None, 0, bool(event.flow_style),
-                       0]
-                stack.append(top)
+                        positions[child] = (mark.line + 1, mark.column + 1)
+                        container.append(new)
+                        index += 1
+                    stack.append((container, path, depth, is_map, flow, key, key_at, index,
+                                  key_column))
+                container, path, depth, is_map = new, child, child_depth, kind is map_start
+                flow, key, key_at, index, key_column = bool(event.flow_style), None, None, 0, 0
             elif kind is map_end or kind is seq_end:
-                stack.pop()
-                top = stack[-1] if stack else None
+                if stack:
+                    (container, path, depth, is_map, flow, key, key_at, index,
+                     key_column) = stack.pop()
+                else:
+                    container = None  # the root's end: another collection would be a root
             elif kind is ev.DocumentStartEvent:
                 documents += 1
                 if documents > 1 or event.version is not None or event.tags:
@@ -331,6 +341,6 @@ def _build(loader: Any, text: str, source: str
                 break
     finally:
         loader.dispose()
-    if root is None or stack or len(positions) + 1 > MAX_YAML_NODES:
+    if root is None or container is not None or len(positions) + 1 > MAX_YAML_NODES:
         raise _Fallback
     return root, LinePositions(source, positions), LinePositions(source, key_positions)
