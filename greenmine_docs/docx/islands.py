@@ -96,6 +96,18 @@ def island(part: Any, xml: Text, *, styles: Iterable[str] | None = None,
     return instruction(str(key))
 
 
+def island_in(table: dict[int, Text], xml: Text) -> Any:
+    """A processing instruction standing for ``xml`` kept in ``table``, the islands of a part
+    as it is being written (:func:`texts`), rather than in a part's own: what a TOC fill adds
+    as the part is packaged (:func:`~greenmine_docs.docx.toc.packaged_headings`). Checked as
+    :func:`island`'s text is."""
+    if _checking():
+        check_canonical(as_str(xml))
+    key = next(_keys)
+    table[key] = xml
+    return instruction(str(key))
+
+
 def kept_aside(xml: Text, styles: Iterable[str]) -> tuple[bytes, int]:
     """The instruction (UTF-8, as lxml writes it) and key of ``xml`` kept as an island outside
     any part: a body written as text (:mod:`~greenmine_docs.docx.textdoc`) is one island of the

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator
 from lxml import etree
 
 from ..frozen import frozen, record
-from .islands import TARGET, Text, as_str, expand, put_in
+from .islands import TARGET, Text, as_str, expand, island_in, put_in
 from .package import unexpanded
 from .text import xml_attr, xml_text
 
@@ -351,9 +351,12 @@ def _clear_result(start: Any, end_p: Any, separate: Any, end: Any) -> None:
             end_p.remove(el)
 
 
-def _fill(field: _Field, entries: list[TocEntry], body: Any, styles: _Styles) -> None:
+def _fill(field: _Field, entries: list[TocEntry], body: Any, styles: _Styles,
+          kept_in: dict[int, Text] | None = None) -> None:
     """Replace the result of ``field`` by one paragraph per entry: the first in the paragraph
-    where the field begins, the field's end after the last."""
+    where the field begins, the field's end after the last. ``kept_in``: the islands of the
+    part being packaged (:func:`packaged_headings`), where the entries between the first and
+    the last then go as one island, as text (not parsed only to be written out again)."""
     start, end_p = _paragraph_of(field.separate), _paragraph_of(field.end)
     if start.getparent() is not end_p.getparent():
         return  # a result spread over different containers: not ours, left alone
@@ -367,16 +370,22 @@ def _fill(field: _Field, entries: list[TocEntry], body: Any, styles: _Styles) ->
     # every entry's paragraph written as XML and parsed in one go: what building them element by
     # element made (each element made alone is a document of its own for lxml)
     pprs: dict[tuple[str | None, bool], str] = {}  # each kind's properties, as XML
-    xml = [f'<w:x xmlns:w="{W}">']
+    paragraphs: list[str] = []
     for entry in entries:
         style_id = styles.toc_style(entry.level)
         kind = (style_id, entry.page is not None)
         if kind not in pprs:
-            pprs[kind] = etree.tostring(_entry_ppr(template, style_id, width,
-                                                   entry.page is not None), encoding="unicode")
-        xml.append(_entry_xml(entry, pprs[kind], styles.rfonts_xml(style_id)))
-    xml.append("</w:x>")
-    made = list(etree.fromstring("".join(xml)))
+            pprs[kind] = _in_body(etree.tostring(_entry_ppr(template, style_id, width,
+                                                            entry.page is not None),
+                                                 encoding="unicode"))
+        paragraphs.append(_entry_xml(entry, pprs[kind], styles.rfonts_xml(style_id)))
+    middle = None
+    if kept_in is not None and len(paragraphs) > 2 \
+            and not any("xmlns" in ppr for ppr in pprs.values()):
+        # (an island holds w: elements only: properties naming another namespace are parsed)
+        middle = island_in(kept_in, "".join(paragraphs[1:-1]))
+        paragraphs = [paragraphs[0], paragraphs[-1]]
+    made = list(etree.fromstring("".join([f'<w:x xmlns:w="{W}">', *paragraphs, "</w:x>"])))
     # the first entry in the paragraph where the field begins, after its separator
     ppr, *runs = made[0]
     if template is not None:
@@ -388,6 +397,9 @@ def _fill(field: _Field, entries: list[TocEntry], body: Any, styles: _Styles) ->
         anchor.addnext(r)
         anchor = r
     last = start  # the paragraph of the last entry written
+    if middle is not None:
+        last.addnext(middle)
+        last = middle
     for p in made[1:]:
         last.addnext(p)
         last = p
@@ -395,6 +407,14 @@ def _fill(field: _Field, entries: list[TocEntry], body: Any, styles: _Styles) ->
         last.append(end)
     if sect is not None:
         last.find(w("pPr")).append(sect)
+
+
+def _in_body(ppr: str) -> str:
+    """A ``w:pPr`` serialised alone, without the declaration of the ``w`` namespace it then
+    carries: inside the body (or the wrapper it is parsed in) that is declared already, and
+    lxml drops such a declaration when it moves the element into the body, so the part is
+    written the same; a declaration of another namespace stays."""
+    return ppr.replace(f' xmlns:w="{W}"', "", 1)
 
 
 def fill_tocs(data: bytes, entries: Iterable[list[TocEntry] | None] | None = None) -> bytes:
@@ -443,10 +463,12 @@ def _filled(xml: bytes, islands: dict[int, Text], declared: dict[int, frozenset[
 def _fill_root(root: Any, islands: dict[int, Text], declared: dict[int, frozenset[str]],
                styles_xml: Callable[[], bytes],
                entries: Iterable[list[TocEntry] | None] | None,
-               known: dict[int, tuple[str, str]] | None = None) -> bool:
+               known: dict[int, tuple[str, str]] | None = None, *,
+               packaging: bool = False) -> bool:
     """:func:`_filled` on the document part's tree ``root``; False (``root`` untouched) when
     it has no TOC field. ``known``: the islands that are one heading each (:func:`headings`):
-    they stay islands."""
+    they stay islands. ``packaging``: ``islands`` are those of the part being packaged, which
+    then takes most entries as an island too (:func:`_fill`)."""
     body = root.find(w("body"))
     fields = _toc_fields(body)
     if not fields:
@@ -458,7 +480,7 @@ def _fill_root(root: Any, islands: dict[int, Text], declared: dict[int, frozense
     for n, field in enumerate(fields):
         own = given[n] if n < len(given) else None
         _fill(field, own if own is not None else headings(body, styles, field.levels, known),
-              body, styles)
+              body, styles, islands if packaging else None)
     return True
 
 
@@ -494,7 +516,8 @@ def packaged_headings(part: Any, islands: dict[int, Text], declared: dict[int, f
     if not _AT_PACKAGING.get() or part.partname.membername != _DOCUMENT \
             or _island_fields(islands, declared):
         return False
-    return _fill_root(part._element, islands, declared, styles_xml, None, known)
+    return _fill_root(part._element, islands, declared, styles_xml, None, known,
+                      packaging=True)
 
 
 def _island_fields(islands: dict[int, Text], declared: dict[int, frozenset[str]]) -> bool:
