@@ -217,6 +217,40 @@ def test_a_change_to_a_shared_part_is_caught(monkeypatch) -> None:
     package_bytes(doc)
 
 
+def test_the_templates_body_text_is_made_once_for_its_copies(tmp_path, monkeypatch) -> None:
+    """Every copy of a prepared template renders from one text of its body (by its final
+    section), made by the first; a copy whose set-aside body differs fails the check the
+    suite runs (GREENMINE_CHECK_SHARED=1) instead of rendering the text kept from before."""
+    from greenmine_docs.render.subdoc import share_body_texts
+    from greenmine_docs.render.tpl import open_template
+
+    doc = new_document(page_numbers=False)
+    doc.add_paragraph("封面 {{ mine }}")
+    doc.add_paragraph("{{p body }}")
+    path = tmp_path / "body.docx"
+    path.write_bytes(to_bytes(doc))
+
+    def rendered(tpl, mine: str, change: bool = False) -> str:
+        sub = tpl.new_subdoc()
+        sub.add_paragraph(f"正文{mine}")
+        if change:
+            tpl._template_body[0].append(tpl._template_body[0][-1].__copy__())
+        tpl.render({"mine": mine, "body": sub})
+        return "".join(p.text for p in tpl.docx.paragraphs)
+
+    first, second = (open_template(path, lint=False) for _ in range(2))
+    texts = share_body_texts(first.docx.part)
+    assert texts is share_body_texts(second.docx.part) and not texts
+    assert rendered(first, "甲矿") == "封面 甲矿正文甲矿"
+    assert len(texts) == 1
+    assert rendered(second, "乙矿") == "封面 乙矿正文乙矿"
+    assert len(texts) == 1
+    with pytest.raises(AssertionError, match="template's body changed"):
+        rendered(open_template(path, lint=False), "丙矿", change=True)
+    monkeypatch.setenv("GREENMINE_CHECK_SHARED", "0")
+    assert rendered(open_template(path, lint=False), "丁矿", change=True) == "封面 丁矿正文丁矿"
+
+
 def test_only_the_shared_part_itself_has_its_bytes_kept() -> None:
     """The kept bytes belong to the shared styles part, not to a copy of it made otherwise
     (a plain deepcopy of the template's document): that copy's styles are its own to change,

@@ -401,20 +401,22 @@ def test_cached_patch_xml_equals_docxtpls_own(template):
 
 def test_template_copies_share_only_what_no_copy_changes():
     """The deepcopy memo of a prepared template holds strings (immutable), the template's
-    style answers, which its copies share by design
-    (:func:`~greenmine_docs.docx.text.share_style_answers`), and the parts no copy changes
+    style answers and body texts, which its copies share by design
+    (:func:`~greenmine_docs.docx.text.share_style_answers`,
+    :func:`~greenmine_docs.render.subdoc.share_body_texts`), and the parts no copy changes
     (:func:`~greenmine_docs.docx.document.unchanged_parts`: styles, parts held as bytes,
     footers without tags): every other part, relationship, element of a copy is its own."""
     from greenmine_docs.docx.document import unchanged_parts
     from greenmine_docs.docx.text import share_style_answers
     from greenmine_docs.render import tpl as tpl_module
+    from greenmine_docs.render.subdoc import share_body_texts
     from greenmine_docs.resources import template_path
 
     path = Path(template_path("implementation_plan", "plan-template.docx"))
     stat = path.stat()
     doc, memo = tpl_module._prepared_copyable(str(path.resolve()), stat.st_mtime_ns,
                                               stat.st_size)
-    answers = {id(x) for x in share_style_answers(doc.part)}
+    answers = {id(x) for x in [*share_style_answers(doc.part), share_body_texts(doc.part)]}
     parts = {id(x) for x in unchanged_parts(doc, tpl_module._untagged_story)}
     assert memo and all(isinstance(v, str) or id(v) in answers | parts for v in memo.values())
     assert answers | parts <= set(memo)

@@ -32,6 +32,8 @@ from ..docx.figures import start_shape_ids
 from .policy import SUBDOC_NS
 
 _PLACEHOLDER = f"{{{SUBDOC_NS}}}subdoc"
+_BODY_TEXTS = "_gm_template_body_texts"
+_KEPT_BODY_TEXTS = 8  # final sections of one template (portrait, landscape …), at most
 _SECT_PR = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sectPr"
 _DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 _TBL = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tbl"
@@ -128,18 +130,37 @@ class SubdocSplicing:
         return self._in_place
 
     def get_xml(self) -> str:
+        """The template's body as text, for rendering: the content set aside and the body's
+        final section. The same for every copy of a prepared template with that final section
+        (the writers change only the section): made once, kept in the table the copies share
+        (:func:`share_body_texts`); with ``GREENMINE_CHECK_SHARED=1`` (the test suite) made
+        every time and compared."""
+        from lxml import etree
+
+        from .. import envvars
+
         kept = self._template_body
         if kept is None:
             return super().get_xml()  # type: ignore[misc]
         body = self.docx.element.body  # type: ignore[attr-defined]
         sect_pr = body.sectPr
+        texts = getattr(self.docx.part, _BODY_TEXTS, None)  # type: ignore[attr-defined]
+        key = None if sect_pr is None else etree.tostring(sect_pr)
+        known = None if texts is None else texts.get(key)
+        if known is not None and envvars.get("GREENMINE_CHECK_SHARED") != "1":
+            return known
         if sect_pr is not None:
             kept.append(sect_pr)  # the template's body exactly as it was, for rendering
         try:
-            return self.xml_to_string(kept)  # type: ignore[attr-defined]
+            text: str = self.xml_to_string(kept)  # type: ignore[attr-defined]
         finally:
             if sect_pr is not None:
                 body.append(sect_pr)
+        if known is not None and known != text:
+            raise AssertionError("a template's body changed in a copy that shares its text")
+        if texts is not None and len(texts) < _KEPT_BODY_TEXTS:
+            texts[key] = text
+        return text
 
     def render(self, context: dict[str, Any], jinja_env: Any = None,
                autoescape: bool = False) -> None:
@@ -263,3 +284,15 @@ class SubdocSplicing:
             sub = self._subdoc_of(marker)
             index = parent.index(marker)
             parent[index:index + 1] = sub.take_elements()
+
+
+def share_body_texts(part: Any) -> dict[bytes | None, str]:
+    """The table of a prepared template's body as text (by its final section,
+    :meth:`SubdocSplicing.get_xml`), kept on its document ``part``; what the ``deepcopy`` memo
+    must map to itself so that the template's copies share it (as they share the style
+    answers, :func:`~greenmine_docs.docx.text.share_style_answers`)."""
+    texts = getattr(part, _BODY_TEXTS, None)
+    if texts is None:
+        texts = {}
+        setattr(part, _BODY_TEXTS, texts)
+    return texts

@@ -61,7 +61,10 @@ def _prepared_copyable(path: str, mtime_ns: int, size: int) -> tuple[Any, dict[i
     the memo holds them, so their ids stay theirs. The parts no copy changes (the styles, the
     parts held as bytes, the footers without tags:
     :func:`~greenmine_docs.docx.document.unchanged_parts`) are shared the same way, not
-    copied."""
+    copied, and so are the answers the copies look up once: their styles' ids and fonts, the
+    template's body as text."""
+    from .subdoc import share_body_texts
+
     doc = _prepared(path, mtime_ns, size)
     package = doc.part.package
     memo: dict[int, Any] = {}
@@ -76,6 +79,8 @@ def _prepared_copyable(path: str, mtime_ns: int, size: int) -> tuple[Any, dict[i
         memo[id(part)] = part
     for shared in share_style_answers(doc.part):  # the copies' styles are the template's
         memo[id(shared)] = shared
+    texts = share_body_texts(doc.part)  # the template's body as text, made once
+    memo[id(texts)] = texts
     return doc, memo
 
 
