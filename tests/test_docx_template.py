@@ -345,3 +345,21 @@ def test_a_rendered_body_is_parsed_once_and_as_docxtpl_fixes_it() -> None:
         theirs = DocxTemplate.fix_tables(tpl, text)
         assert etree.tostring(ours) == etree.tostring(theirs)
     assert b'w:w="1000"' in etree.tostring(GuardedDocxTemplate.fix_tables(tpl, odd))
+
+
+@pytest.mark.parametrize("xml", [
+    '<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/></w:rPr>'
+    '<w:t xml:space="preserve">矿山 A&amp;B</w:t></w:r></w:p>',
+    '<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>第一行\n第二行\t制表\a新段\f新页</w:t></w:r></w:p>',
+    "<w:p><w:r><w:t>只有换行\n</w:t></w:r></w:p><w:p/>",
+    "",
+])
+def test_listing_characters_are_resolved_as_docxtpl_does(xml: str) -> None:
+    """Rendered XML without a tab, line, paragraph or page break character is returned as it is;
+    with one, docxtpl resolves it: either way what docxtpl's own resolve_listing gives."""
+    from docxtpl import DocxTemplate
+
+    from greenmine_docs.render.tplguard import GuardedDocxTemplate
+
+    tpl = object.__new__(GuardedDocxTemplate)  # (resolve_listing reads nothing of it)
+    assert tpl.resolve_listing(xml) == DocxTemplate.resolve_listing(tpl, xml)

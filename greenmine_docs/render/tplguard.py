@@ -163,6 +163,15 @@ class GuardedDocxTemplate(SubdocSplicing, DocxTemplate):
     def patch_xml(self, src_xml: str) -> str:
         return _patched(src_xml)
 
+    def resolve_listing(self, xml: str) -> str:
+        """docxtpl's: the tabs, line breaks, paragraph and page breaks (``\\t``, ``\\n``,
+        ``\\a``, ``\\f``) in the text of a rendered part made elements. Rendered XML holding
+        none of those characters is returned as it is (what docxtpl's three nested passes of
+        regular expressions over every paragraph, run and text give it)."""
+        if "\n" in xml or "\t" in xml or "\a" in xml or "\f" in xml:
+            return str(super().resolve_listing(xml))
+        return xml
+
     def get_headers_footers(self, uri: str) -> Any:
         """Only the headers and footers that hold template tags: one without a brace renders
         to itself, so parsing, rendering and reloading it (docxtpl does it for every one, seven
