@@ -213,8 +213,11 @@ class SubdocSplicing:
         their placeholders are, then number the drawing ids."""
         root = self.docx._element  # type: ignore[attr-defined]
         if self._template_body is not None:
-            root.remove(self._template_body)
+            # dropped by its place, once nothing holds it: lxml then frees it (removed while
+            # held, it would move it into a document of its own, resolving every namespace)
+            index = root.index(self._template_body)
             self._template_body = None
+            del root[index]
         self._check_placeholders(tree)
         if not self._around_in_place(tree):
             super().map_tree(tree)  # type: ignore[misc]
