@@ -105,6 +105,7 @@ class SubdocSplicing:
     _in_place: SplicedSubdoc | None = None
     _template_body: Any = None  # the template's own body content while a subdocument is written
     _subdocs: list[SplicedSubdoc] | None = None  # key -> subdocument
+    _uses: dict[str, int] = {}  # placeholder number -> uses in the rendered template
 
     def new_subdoc(self, docpath: Any = None) -> Any:
         if docpath is not None:
@@ -247,6 +248,7 @@ class SubdocSplicing:
             if uses[n] > MAX_SUBDOC_USES:
                 raise TemplateError(f"模板中的正文变量出现了 {MAX_SUBDOC_USES} 次以上（每次都要复制"
                                     "整个正文）。", hint="正文变量“{{p body }}”只需出现一次。")
+        self._uses = uses
 
     def _around_in_place(self, tree: Any) -> bool:
         """When the in-place subdocument's first placeholder sits directly in the rendered
@@ -266,7 +268,10 @@ class SubdocSplicing:
         body = self.docx._element.body  # type: ignore[attr-defined]
         if body.sectPr is not None:
             body.remove(body.sectPr)  # the rendered template brings its own
-        sub.taken = sub.elements()  # already where they belong; copies for further uses
+        if self._uses[marker.get("n")] > 1:  # (counted by _check_placeholders)
+            # already where they belong; copies of them for the further uses (a template
+            # using it once, as the generators' do, has no other placeholder of it to fill)
+            sub.taken = sub.elements()
         index = tree.index(marker)
         before, after = list(tree)[:index], list(tree)[index + 1:]
         for element in reversed(before):
