@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
+import threading
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -361,6 +362,31 @@ def test_openpyxl_fallback_reads_the_same(filled: Path, monkeypatch: pytest.Monk
     assert slow.data == fast.data
     assert {k: str(v) for k, v in slow.positions.items()} == \
         {k: str(v) for k, v in fast.positions.items()}
+
+
+@pytest.mark.parametrize("thread_fails", [False, True])
+def test_parts_unpacked_ahead_are_the_parts(filled: Path, monkeypatch: pytest.MonkeyPatch,
+                                            thread_fails: bool) -> None:
+    """XlsxFile.prefetch: a sheet and the shared strings unpacked in a thread are the bytes
+    read without it, each taken once; what the thread could not read is read when asked."""
+    with XlsxFile(filled) as plain:
+        names = plain.sheetnames
+        sheets = {n: plain.read_bytes(plain.sheet(n)) for n in names}
+        strings = plain.strings
+    if thread_fails:
+        read = zipfile.ZipFile.read
+
+        def only_here(self: zipfile.ZipFile, name: Any, pwd: Any = None) -> bytes:
+            if threading.current_thread() is not threading.main_thread():
+                raise zipfile.BadZipFile("read in the thread")
+            return read(self, name, pwd)
+
+        monkeypatch.setattr(zipfile.ZipFile, "read", only_here)
+    with XlsxFile(filled) as ahead:
+        ahead.prefetch(names[0], "没有这个工作表")
+        assert ahead.strings == strings
+        assert {n: ahead.read_bytes(ahead.sheet(n)) for n in names} == sheets
+        assert ahead._ahead == {}
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")

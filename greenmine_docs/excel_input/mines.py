@@ -21,8 +21,8 @@ from ..xlsx.cells import column_index
 from ..xlsx.read import (XlsxFile, after_rows, check_sheet_rows, raw_rows_of, row_boundaries,
                          rows_span)
 from .grid import Grid, ReadContext, grid_loader
-from .layout import (INSTRUCTIONS_SHEET, LISTS_SHEET, META_SHEET, Table, input_layout,
-                     mines_layout)
+from .layout import (INSTRUCTIONS_SHEET, LISTS_SHEET, META_SHEET, MINES_SHEET, Table,
+                     input_layout, mines_layout)
 from .positions import LazyPositions, SheetRef
 from .tables import (Entry, OutRow, TableRead, _unknown_in, collect_rows, get_path,
                      group_by_parent, machine_key, open_table, place, read_table)
@@ -199,6 +199,9 @@ class MinesReader:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.xlsx = XlsxFile(self.path)
+        # the main sheet and the shared strings unpacked while the layout is made (its first
+        # time in a process imports the model)
+        self.xlsx.prefetch(MINES_SHEET)
         self._lists: list[tuple[Table, TableRead]] | None = None  # see lists
         try:
             with gc_paused():
