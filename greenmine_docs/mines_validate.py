@@ -14,7 +14,8 @@ the main sheet's header) and the main sheet's rows cut into runs; each worker re
 while the 行政处罚 sheet is read here, sends back what needs the whole sheet (编号, names), gets
 what that settles (repeated 编号, 行政处罚 rows naming no mine, the workbook's errors, its own
 mines' 行政处罚 rows; see :class:`~greenmine_docs.excel_input.mines.MinesReader`), then makes
-and checks its mines.
+and checks its mines; one done with its own runs takes over the last runs another has not
+started yet (reading them again), so that neither core idles while the other finishes.
 A sheet the fast reader cannot cut is read here and its rows handed to the workers instead.
 
 ``greenmine batch TABLE.xlsx --validate-only`` and the benchmark (``benchmarks/run.py``) use it.
@@ -55,7 +56,12 @@ _SEND = 250  # results a reading worker sends at a time
 # runs of the main sheet per reading worker, handed out in turn (worker 0 the first, worker 1
 # the second, …): results then come back nearly in row order, in which they are taken, not
 # the second worker's all waiting until the first is done
-_RUNS = 4
+_RUNS = 16
+# a worker done with its own runs checks another's last runs not yet started (reading them
+# again: a fifth of checking them), at most this many of each other worker's: two workers
+# sharing two cores with this process seldom get the same share of them, and a static split
+# left one idle for 0.1–0.7 s at the end
+_SHARED = 6
 _SEVERITY = {s.value: s for s in Severity}
 _LOCATION_FIELDS = tuple(Location.__dataclass_fields__)
 _where = attrgetter(*_LOCATION_FIELDS)  # a Location's fields as a tuple
@@ -324,11 +330,15 @@ class _Run:
         gc.disable()
         jobs = min(self.jobs, len(cuts))
         owned = [list(range(w, len(cuts), jobs)) for w in range(jobs)]  # each worker's runs
+        # what each may check: its own runs, then others' last ones (see _SHARED)
+        shared = [k for runs in owned for k in runs[::-1][:_SHARED]]
+        checked = [[*runs, *(k for k in shared if k not in runs)] for runs in owned]
+        claims = _Claims(ctx, len(cuts))
         try:
-            for runs in owned:
+            for runs, may in zip(owned, checked):
                 here, there = ctx.Pipe()
                 process = ctx.Process(target=_read_and_check,
-                                      args=([(k, cuts[k]) for k in runs], there), daemon=True)
+                                      args=(runs, may, cuts, claims, there), daemon=True)
                 process.start()
                 there.close()
                 workers.append((process, here))
@@ -347,12 +357,12 @@ class _Run:
             infos = [RowInfo(reader.sheet, row, name) for s in summaries for row, _, name in s.rows]
             self._read(infos)
             bounds = [*settled.offsets, len(infos)]
-            for runs, (_, here) in zip(owned, workers):
-                # each worker gets the 行政处罚 rows of its own mines
+            for may, (_, here) in zip(checked, workers):
+                # each worker gets the 行政处罚 rows of the mines it may check
                 idents = {ident or str(bounds[k] + i)
-                          for k in runs for i, (_, ident, _) in enumerate(summaries[k].rows, 1)}
+                          for k in may for i, (_, ident, _) in enumerate(summaries[k].rows, 1)}
                 here.send((settled.only(idents),
-                           [self.contexts[bounds[k]:bounds[k + 1]] for k in runs]
+                           {k: self.contexts[bounds[k]:bounds[k + 1]] for k in may}
                            if self.contexts else None))
             del settled  # the 行政处罚 rows went to the workers: freed here while they check
             reader.drop_lists()
@@ -370,7 +380,8 @@ class _Run:
                         message = _receive(here)
                         if message[0] == "done":
                             done[message[1]] = True
-                            busy[j] = message[1] != owned[j][-1]
+                        elif message[0] == "finished":
+                            busy[j] = False
                         else:
                             run_k, n = message[1], arrived[message[1]]
                             waiting[run_k].extend(
@@ -413,9 +424,11 @@ def _receive(connection: Any) -> tuple[Any, ...]:
     return message
 
 
-def _read_and_check(runs: list[tuple[int, tuple[int, int]]], connection: Any) -> None:
-    """A worker of :meth:`_Run.split`: read its ``runs`` (``(k, cut)``: run ``k`` of the
-    main sheet), report, then make and check their mines, run after run."""
+def _read_and_check(runs: list[int], may: list[int], cuts: list[tuple[int, int]],
+                    claims: "_Claims", connection: Any) -> None:
+    """A worker of :meth:`_Run.split`: read its ``runs`` of the main sheet (``cuts[k]``: run
+    ``k``), report, then make and check the mines of each run in ``may`` it claims first —
+    its own in order, then others' (read again here) — and say when it has none left."""
     from .excel_input.mines import Unsplittable
 
     run = _JOB
@@ -423,25 +436,49 @@ def _read_and_check(runs: list[tuple[int, tuple[int, int]]], connection: Any) ->
     gc.disable()  # reading and checking make no reference cycles worth collecting
     try:
         try:
-            parts: list[Any] = [run.reader.read_part(cut) for _, cut in runs]
+            parts: dict[int, Any] = {k: run.reader.read_part(cuts[k]) for k in runs}
         except Unsplittable:
             connection.send(("unsplittable",))
             return
-        connection.send(("read", [part.summary for part in parts]))
+        connection.send(("read", [parts[k].summary for k in runs]))
         settled, contexts = connection.recv()
-        for j, (k, _) in enumerate(runs):
-            mines = run.reader.mines(parts[j], settled, k)
-            parts[j] = None
-            offset, own = settled.offsets[k], contexts[j] if contexts else None
+        for k in may:
+            if not claims.take(k):
+                parts.pop(k, None)
+                continue
+            part = parts.pop(k, None) or run.reader.read_part(cuts[k])
+            mines = run.reader.mines(part, settled, k)
+            del part
+            offset, own = settled.offsets[k], contexts[k] if contexts else None
             for lo in range(0, len(mines), _SEND):
                 connection.send(("rows", k, [
                     run.check(mines, i, offset + i, own[i] if own else None)
                     for i in range(lo, min(len(mines), lo + _SEND))]))
             connection.send(("done", k))
+        connection.send(("finished",))
     except Exception as e:  # noqa: BLE001 — reported by the parent, not printed here
         connection.send(("error", f"{type(e).__name__}: {e}"))
     finally:
         connection.close()
+
+
+class _Claims:
+    """Which runs of the main sheet a worker has started to check, shared by the workers
+    :meth:`_Run.split` forks: each run is checked by the first that claims it."""
+
+    def __init__(self, ctx: Any, count: int) -> None:
+        import mmap
+
+        self.started = mmap.mmap(-1, count)  # (anonymous: shared with the forked workers)
+        self.lock = ctx.Lock()
+
+    def take(self, k: int) -> bool:
+        """Claim run ``k``: false when another worker did first."""
+        with self.lock:
+            if self.started[k]:
+                return False
+            self.started[k] = 1
+            return True
 
 
 def _check_range(bounds: tuple[int, int]) -> list[tuple[Any, ...]]:

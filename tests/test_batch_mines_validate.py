@@ -278,6 +278,44 @@ def test_each_result_arrives_once_before_it_is_taken_in_row_order(
     assert all(position["arrived", i] < position["taken", i] for i in range(n))
 
 
+def test_a_worker_done_first_checks_the_last_runs_of_one_still_busy(
+        split_table: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker held up (here: one second on its first row) leaves its last runs not yet
+    started to the other, which reads them again; the results are those of the sequential
+    path, in row order."""
+    import os
+    import time
+
+    monkeypatch.setattr(mv, "_SPLIT_MIN_BYTES", 0)
+    runs = 2 * mv._RUNS
+    with MinesReader(split_table) as reader:
+        cuts = reader.cuts(runs)
+        assert cuts is not None and len(cuts) == runs
+        sizes = [len(reader.read_part(cut).entries) for cut in cuts]
+    run_of = [k for k, size in enumerate(sizes) for _ in range(size)]
+    # the first worker's first run with rows (the header rows may fill a run of their own):
+    # its first row is slow
+    first = next(k for k in range(0, runs, 2) if sizes[k])
+    slow = sum(sizes[:first])
+
+    def hook(index: int, loaded: Any, context: Any) -> tuple[Any, bool]:
+        if index == slow:
+            time.sleep(1)
+        return os.getpid(), False
+
+    got = mv.validate_mines(split_table, jobs=2, hook=hook)
+    assert [([f.to_dict() for f in r.report.findings], r.report.meta)
+            for r in got.results] == _sequential(split_table)
+    by_run: dict[int, set[int]] = {}
+    for index, result in enumerate(got.results):
+        by_run.setdefault(run_of[index], set()).add(result.extra)
+    held_up, other = by_run[first], by_run[next(k for k in range(1, runs, 2) if sizes[k])]
+    assert len(held_up) == len(other) == 1 and held_up != other
+    stolen = range(runs - 2, runs - 2 - 2 * mv._SHARED, -2)  # the held-up worker's last runs
+    for k, pids in by_run.items():
+        assert pids == (other if k % 2 or k in stolen else held_up), k
+
+
 def test_the_results_leave_the_young_generation_untraversed(
         split_table: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Made while the collector was off, the results would all sit in its young generation,
