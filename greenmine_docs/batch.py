@@ -27,7 +27,7 @@ import json
 import os
 import re
 import zipfile
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
@@ -730,11 +730,9 @@ def _read_cache(out_dir: Path) -> dict[str, Any]:
 
 
 def _cache_entry(outcome: MineOutcome) -> dict[str, Any]:
-    # (asdict() would deep-copy every finding)
-    return {**{n: getattr(outcome, n) for n in _OUTCOME_FIELDS}, "reused": False}
-
-
-_OUTCOME_FIELDS = tuple(f.name for f in fields(MineOutcome))
+    # (asdict() would deep-copy every finding; the instance's own attributes are its fields,
+    # in their order)
+    return {**vars(outcome), "reused": False}
 
 
 # the cache file's JSON: json.dumps with these options, the encoder made once
@@ -825,14 +823,14 @@ class SummaryRows:
     def __init__(self) -> None:
         from .xlsx.write import RowsXml
 
-        self.mines, self.findings = RowsXml(2), RowsXml(2)
+        self.mines, self.findings = RowsXml(2, numbered=True), RowsXml(2, numbered=True)
 
     def add(self, o: MineOutcome, prepared: "SummaryCells | None" = None) -> None:
         """The outcome's rows (``prepared``: its :meth:`cells`, made already)."""
         mine, found = self.cells(o) if prepared is None else prepared
-        self.mines.put([*self.mines.tails([len(self.mines) + 1]), *mine])
+        self.mines.put(mine)
         for cells in found:
-            self.findings.put([*self.findings.tails([len(self.findings) + 1]), *cells])
+            self.findings.put(cells)
 
     def cells(self, o: MineOutcome) -> "SummaryCells":
         """The outcome's rows without their numbers (序号 and the row's): the same wherever
@@ -843,10 +841,12 @@ class SummaryRows:
         mine = self.mines.tails([o.key, o.mine, o.enterprise, o.city, o.county, o.status,
                                  o.errors, o.warnings, o.self_score, o.self_result, o.score,
                                  o.result, "；".join(o.files), note], 1)
-        found = [self.findings.tails([o.key, o.mine, f["code"],
-                                      self.LABELS.get(f["severity"], f["severity"]),
-                                      location_text(f.get("location", {})), f["message"],
-                                      f.get("hint", "")], 1)
+        # each finding's row starts with the mine's 输入 and 矿山名称, in the same columns
+        lead = [cell for cell in mine if cell[0] < 3]
+        found = [[*lead, *self.findings.tails([f["code"],
+                                               self.LABELS.get(f["severity"], f["severity"]),
+                                               location_text(f.get("location", {})),
+                                               f["message"], f.get("hint", "")], 3)]
                  for f in o.findings]
         return mine, found
 

@@ -379,10 +379,12 @@ class Skeleton:
 class RowsXml:
     """Plain data rows for :func:`with_rows`, made one at a time (as they come: a long table
     is then ready when its last row is). Values are written as :func:`cell_xml` writes them
-    (text stays text), without a style; ``None`` is an empty cell."""
+    (text stays text), without a style; ``None`` is an empty cell. ``numbered``: column A
+    holds each row's number (1 for the first), put there by :meth:`put`."""
 
-    def __init__(self, first: int) -> None:
+    def __init__(self, first: int, numbered: bool = False) -> None:
         self.first = first  # the first row's number
+        self.numbered = numbered
         # each row's XML, encoded as it comes (a long table's end is then only joined)
         self.parts: list[bytes] = []
         self._letters: list[str] = []  # each column's letters
@@ -436,9 +438,13 @@ class RowsXml:
         return out
 
     def put(self, tails: Sequence[tuple[int, str]]) -> None:
-        """The next row, of cells from :meth:`tails` (in column order)."""
-        r, starts = str(self.first + len(self.parts)), self._starts
+        """The next row, of cells from :meth:`tails` (in column order; from column B on when
+        the rows are numbered)."""
+        n = len(self.parts)
+        r, starts = str(self.first + n), self._starts
         cells = [f'<row r="{r}">']
+        if self.numbered:  # (what tails() gives for the number, in column A)
+            cells.append(f'<c r="A{r}" t="n"><v>{n + 1}</v></c>')
         for i, tail in tails:
             cells += (starts[i], r, tail)
         cells.append("</row>")
