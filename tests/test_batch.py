@@ -175,6 +175,11 @@ def test_the_cache_text_is_json_dumps_of_the_entries(tmp_path):
     for o in outcomes:
         early.add(o, early.encode(o) if o.fingerprint else None)
     assert early.data() == entries.data()
+    # an entry is every field of the outcome, in the order of the fields, not reused
+    from dataclasses import asdict
+    reused = MineOutcome(key="d", status="已生成", fingerprint="f5", reused=True)
+    assert _cache_entry(reused) == {**asdict(reused), "reused": False}
+    assert list(_cache_entry(reused)) == list(asdict(reused))
 
 
 def test_a_cache_file_that_cannot_be_written_fails_the_run_after_the_summary(
