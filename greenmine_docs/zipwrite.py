@@ -87,14 +87,19 @@ class ZipBytes:
         self.plain = False  # a member or the package needs what only zipfile writes
         self.when = dos_stamp(zip_date_time())  # (zipfile asks the clock for each member)
 
-    def writestr(self, name: str, data: bytes, compress_type: int = zipfile.ZIP_DEFLATED) -> None:
-        """Add a member, stored or deflated (the only two kinds written here)."""
+    def writestr(self, name: str, data: bytes, compress_type: int = zipfile.ZIP_DEFLATED,
+                 deflated: tuple[int, bytes] | None = None) -> None:
+        """Add a member, stored or deflated (the only two kinds written here). ``deflated``:
+        the CRC and :func:`deflated` bytes of ``data`` at this package's level, when they were
+        made already (as the data came)."""
         self.members.append((name, data, compress_type))
         if self.plain or not self._plain_form(name, data, compress_type):
             self.plain = True
             return
         if compress_type == zipfile.ZIP_STORED:
             crc, packed = zlib.crc32(data), data
+        elif deflated is not None:
+            crc, packed = deflated
         else:
             crc, packed = _packed(name, data, self.level)
         at = len(self.out)

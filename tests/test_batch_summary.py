@@ -65,6 +65,33 @@ def test_the_summary_from_the_cache_is_the_summary_written_without_it(
     assert kept == again == plain
 
 
+def test_rows_deflated_as_they_come_give_the_same_summary(
+        cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long run's rows are deflated as they come (SummaryRows._lead); the workbook is the
+    one written from the rows at the end, and the deflating done then is the end's only."""
+    from greenmine_docs import zipwrite
+
+    outcomes = _outcomes(40)
+    result = batch.BatchResult(outcomes=outcomes, out_dir=tmp_path)
+    plain = write_summary(result, tmp_path / "plain.xlsx").read_bytes()
+    monkeypatch.setattr(batch, "_LEAD_AFTER", 7)
+    rows = SummaryRows()
+    for o in outcomes:
+        rows.add(o)
+    deflated: list[str] = []
+    packed = zipwrite._packed
+
+    def spy(name: str, data: bytes, level: int) -> tuple[int, bytes]:
+        deflated.append(name)
+        return packed(name, data, level)
+
+    monkeypatch.setattr(zipwrite, "_packed", spy)
+    zipwrite._met.clear()  # (the other members: deflated again, not remembered)
+    led = write_summary(result, tmp_path / "led.xlsx", rows).read_bytes()
+    assert led == plain
+    assert deflated and not any(name.startswith("xl/worksheets/") for name in deflated)
+
+
 def test_the_summary_reads_back_row_for_row(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 

@@ -27,7 +27,7 @@ from .book import (Formula, Mismatch, OpenpyxlBook, RecordBook, SheetRecord, app
                    cell_key, cell_text_of, look, once, set_value, style_cell)
 from .cells import cell_ref, column_letter
 from .fill import (NotCachedYet, RowsXml, SkeletonCache, content_digest, eager_skeletons,
-                   make_skeleton, per_object, with_rows)
+                   make_skeleton, per_object, sheet_heads, with_rows)
 from .package import save_workbook
 from .styles import Part
 
@@ -35,8 +35,8 @@ __all__ = ["CachedWorkbook", "add_validation", "Formula", "Mismatch", "NotCached
            "SheetRecord", "SkeletonCache", "append_row", "cell_key", "cell_ref", "cell_text_of",
            "column_letter",
            "content_digest", "eager_skeletons", "edit_workbook", "line_count", "look", "new_workbook", "once",
-           "per_object", "RowsXml", "save_workbook", "set_value", "set_widths", "style_cell", "text_width",
-           "with_rows"]
+           "per_object", "RowsXml", "save_workbook", "set_value", "set_widths", "sheet_heads",
+           "style_cell", "text_width", "with_rows"]
 
 
 @frozen(quick_init=False)
