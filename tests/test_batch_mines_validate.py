@@ -279,10 +279,10 @@ def test_each_result_arrives_once_before_it_is_taken_in_row_order(
 
 
 def test_a_worker_done_first_checks_the_last_runs_of_one_still_busy(
-        split_table: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A worker held up (here: one second on its first row) leaves its last runs not yet
-    started to the other, which reads them again; the results are those of the sequential
-    path, in row order."""
+        split_table: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker held up (here: on its first row, until the other has checked the rows of
+    its last runs) leaves its last runs not yet started to the other, which reads them again;
+    the results are those of the sequential path, in row order."""
     import os
     import time
 
@@ -294,13 +294,22 @@ def test_a_worker_done_first_checks_the_last_runs_of_one_still_busy(
         sizes = [len(reader.read_part(cut).entries) for cut in cuts]
     run_of = [k for k, size in enumerate(sizes) for _ in range(size)]
     # the first worker's first run with rows (the header rows may fill a run of their own):
-    # its first row is slow
+    # its first row waits
     first = next(k for k in range(0, runs, 2) if sizes[k])
     slow = sum(sizes[:first])
+    stolen = range(runs - 2, runs - 2 - 2 * mv._SHARED, -2)  # the first worker's last runs
+    awaited = [i for i, k in enumerate(run_of) if k in stolen]
+    assert awaited
+    marks = tmp_path / "checked"
+    marks.mkdir()
 
     def hook(index: int, loaded: Any, context: Any) -> tuple[Any, bool]:
-        if index == slow:
-            time.sleep(1)
+        (marks / str(index)).touch()
+        if index == slow:  # (a minute at most: the assertions below then say what happened)
+            deadline = time.monotonic() + 60
+            while (not all((marks / str(i)).exists() for i in awaited)
+                   and time.monotonic() < deadline):
+                time.sleep(0.01)
         return os.getpid(), False
 
     got = mv.validate_mines(split_table, jobs=2, hook=hook)
@@ -311,7 +320,6 @@ def test_a_worker_done_first_checks_the_last_runs_of_one_still_busy(
         by_run.setdefault(run_of[index], set()).add(result.extra)
     held_up, other = by_run[first], by_run[next(k for k in range(1, runs, 2) if sizes[k])]
     assert len(held_up) == len(other) == 1 and held_up != other
-    stolen = range(runs - 2, runs - 2 - 2 * mv._SHARED, -2)  # the held-up worker's last runs
     for k, pids in by_run.items():
         assert pids == (other if k % 2 or k in stolen else held_up), k
 
