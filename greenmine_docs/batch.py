@@ -448,8 +448,13 @@ def run_batch(src: Path, out_dir: Path, *, jobs: int | None = None, as_of: dt.da
     result = BatchResult(outcomes=outcomes, out_dir=out_dir, skipped=skipped)
     try:
         result.summary = write_summary(result, out_dir / "批量处理汇总.xlsx", rows)
-    finally:
-        cache_written()
+    except BaseException:
+        # the summary's failure is the one to report: the cache's, if it failed too, would
+        # hide it (the cache only saves work on a re-run)
+        with contextlib.suppress(Exception):
+            cache_written()
+        raise
+    cache_written()
     (out_dir / JOURNAL_FILE).unlink(missing_ok=True)  # the cache holds it all now
     return result
 

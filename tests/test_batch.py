@@ -201,6 +201,31 @@ def test_a_cache_file_that_cannot_be_written_fails_the_run_after_the_summary(
     assert not (tmp_path / "out" / batch.CACHE_FILE).exists()
 
 
+def test_a_summary_that_cannot_be_written_is_the_error_reported_when_the_cache_fails_too(
+        tmp_path, monkeypatch):
+    """Both writes fail (a full disk, say): the run ends with the summary's error, which
+    the user needs, not the cache's, and only after the cache's write has ended."""
+    import greenmine_docs.batch as batch
+    from greenmine_docs.errors import OutputError
+
+    ended = []
+
+    def cache_refused(path, entries):
+        ended.append(path.name)
+        raise OSError("缓存写不进去")
+
+    def summary_refused(result, path, rows=None):
+        raise OutputError(f"无法写入输出文件 {path}：文件被占用。")
+
+    monkeypatch.setattr(batch, "_write_cache", cache_refused)
+    monkeypatch.setattr(batch, "write_summary", summary_refused)
+    src = tmp_path / "in"
+    shutil.copytree(EXAMPLE_DIR, src / "one")
+    with pytest.raises(OutputError, match="文件被占用"):
+        batch.run_batch(src, tmp_path / "out", jobs=1, validate_only=True)
+    assert ended == [batch.CACHE_FILE]
+
+
 def test_the_summary_shows_a_location_as_the_finding_does():
     from greenmine_docs.findings import Location, location_text
 
