@@ -127,6 +127,26 @@ def test_the_greenmine_process_looks_for_no_pydantic_plugins_unless_told(
     assert done.stdout.endswith(f"plugins {used!r} loader {own_loader!r} metadata {own_loader!r}")
 
 
+def test_the_stand_in_plugin_loader_hands_any_other_name_to_pydantics_own() -> None:
+    """A pydantic that asks its plugin loader for more than ``get_plugins`` (a newer one) gets
+    it from its own loader, imported then: the stand-in saves time, it never breaks a
+    command; a module attribute it lacks is missing, as from any module."""
+    code = (
+        "import os, sys\n"
+        "os.environ['PYDANTIC_DISABLE_PLUGINS'] = '__all__'\n"
+        "from greenmine_docs.cli._common import process_ends_with_command\n"
+        "process_ends_with_command()\n"
+        "stand_in = sys.modules['pydantic.plugin._loader']\n"
+        "assert list(stand_in.get_plugins()) == [] and not hasattr(stand_in, '__file__')\n"
+        "from pydantic.plugin._loader import PYDANTIC_ENTRY_POINT_GROUP\n"
+        "own = sys.modules['pydantic.plugin._loader']\n"
+        "print(PYDANTIC_ENTRY_POINT_GROUP, own is not stand_in, hasattr(own, '__file__'))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["pydantic", "True", "True"]
+
+
 def test_styling_by_look_gives_the_workbook_style_cell_gives(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The plain path styles a cell from its look's indexes, found once per workbook; the

@@ -74,13 +74,26 @@ def process_ends_with_command() -> None:
             import types
 
             loader = types.ModuleType(_PYDANTIC_PLUGIN_LOADER, "No pydantic plugins.")
-            loader.get_plugins = _no_plugins  # type: ignore[attr-defined]
+            # (a module's __getattr__ answers the names it lacks: PEP 562)
+            vars(loader).update(get_plugins=_no_plugins, __getattr__=_own_loader_attribute)
             sys.modules[_PYDANTIC_PLUGIN_LOADER] = loader
 
 
 def _no_plugins() -> tuple[()]:
     """What pydantic's ``get_plugins`` gives when every plugin is disabled."""
     return ()
+
+
+def _own_loader_attribute(name: str) -> Any:
+    """Anything but ``get_plugins`` asked of the stand-in loader (a newer pydantic's other
+    names): taken from pydantic's own loader, imported then in its place, so that the
+    stand-in can only save time, never break a command."""
+    import importlib
+
+    if name.startswith("__"):  # (a module attribute it does not have, as any module)
+        raise AttributeError(name)
+    sys.modules.pop(_PYDANTIC_PLUGIN_LOADER, None)
+    return getattr(importlib.import_module(_PYDANTIC_PLUGIN_LOADER), name)
 
 
 def collector_paused() -> AbstractContextManager[None]:
