@@ -226,12 +226,16 @@ class XlsxFile:
                                               daemon=True)
         self._ahead_thread.start()
 
-    def _read_ahead(self, name: str) -> bytes | None:
-        """Part ``name`` if :meth:`prefetch` unpacked it (once: the caller keeps it). Any read
-        waits for the thread first: the zip file is never read by two threads at once."""
+    def _ahead_done(self) -> None:
+        """Wait for :meth:`prefetch`'s thread, if one runs: any read (and the close) waits for
+        it first, so the zip file is never read by two threads at once."""
         if self._ahead_thread is not None:
             self._ahead_thread.join()
             self._ahead_thread = None
+
+    def _read_ahead(self, name: str) -> bytes | None:
+        """Part ``name`` if :meth:`prefetch` unpacked it (once: the caller keeps it)."""
+        self._ahead_done()
         return self._ahead.pop(name, None)
 
     def _part(self, name: str, limit: int | None = None) -> bytes:
@@ -341,7 +345,7 @@ class XlsxFile:
         return dt.datetime(1904, 1, 1) if self.date1904 else dt.datetime(1899, 12, 30)
 
     def close(self) -> None:
-        self._read_ahead("")  # (not closed under the thread's read)
+        self._ahead_done()
         self._ahead = {}
         self.zip.close()
 
