@@ -191,9 +191,19 @@ def validate_mines(source: str | Path | Sequence["RawInput"], *, jobs: int = 1,
     run = _Run(jobs, as_of, strict, hook, on_row, on_read, on_result, on_arrival, keep_results)
     if not isinstance(source, (str, Path)):
         return run.rows(list(source))
-    from .excel_input.mines import MinesReader, Unsplittable
+    from .excel_input.mines_file import open_mines_file
 
-    with MinesReader(source) as reader:
+    # the main sheet is unpacked (in a thread) from here on, while the reader's modules are
+    # imported (its layout imports the model: ~0.1 s, more than the unpacking)
+    xlsx = open_mines_file(Path(source))
+    try:
+        from .excel_input.mines import MinesReader, Unsplittable
+
+        reader = MinesReader(source, xlsx)
+    except BaseException:
+        xlsx.close()
+        raise
+    with reader:
         cuts = reader.cuts(jobs * _RUNS) if jobs > 1 and _can_fork() else None
         if cuts is not None and len(cuts) > 1 and reader.size >= _SPLIT_MIN_BYTES:
             try:

@@ -32,12 +32,10 @@ from pydantic.fields import FieldInfo
 
 from ..frozen import frozen
 from ..xlsx.cells import sheet_title
+from .names import INSTRUCTIONS_SHEET, LISTS_SHEET, META_SHEET, MINES_SHEET
 
 SEP = "·"
 KEY_SHEET_LIMIT = 31
-INSTRUCTIONS_SHEET = "填表说明"
-META_SHEET = "_meta"
-LISTS_SHEET = "_lists"
 RESERVED = (INSTRUCTIONS_SHEET, META_SHEET, LISTS_SHEET)
 
 #: kinds of a single cell
@@ -433,9 +431,6 @@ def input_layout(model: type[BaseModel] | None = None) -> Layout:
         else:
             meta.append(_leaf(info, ti, (name,), name, title, True))
     return Layout(forms=b.forms, tables=b.tables, meta=meta, order=b.order)
-
-
-MINES_SHEET = "矿山名录"
 
 
 @lru_cache(maxsize=None)

@@ -21,8 +21,9 @@ from ..xlsx.cells import column_index
 from ..xlsx.read import (XlsxFile, after_rows, check_sheet_rows, raw_rows_of, row_boundaries,
                          rows_span)
 from .grid import Grid, ReadContext, grid_loader
-from .layout import (INSTRUCTIONS_SHEET, LISTS_SHEET, META_SHEET, MINES_SHEET, Table,
-                     input_layout, mines_layout)
+from .layout import (INSTRUCTIONS_SHEET, LISTS_SHEET, META_SHEET, Table, input_layout,
+                     mines_layout)
+from .mines_file import open_mines_file
 from .positions import LazyPositions, SheetRef
 from .tables import (Entry, OutRow, TableRead, _unknown_in, collect_rows, get_path,
                      group_by_parent, machine_key, open_table, place, read_table)
@@ -193,15 +194,13 @@ class MinesReader:
     4. :meth:`mines` makes one part's mines, its 行政处罚 rows placed.
 
     One part through these steps is :func:`read_mines_table`; any cut of the rows into parts
-    gives the same mines. Raises :class:`~greenmine_docs.errors.InputError` when the
-    workbook cannot be used at all."""
+    gives the same mines. ``xlsx``: the workbook at ``path``, opened already (by
+    :func:`~.mines_file.open_mines_file`; the reader closes it). Raises
+    :class:`~greenmine_docs.errors.InputError` when the workbook cannot be used at all."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, xlsx: XlsxFile | None = None) -> None:
         self.path = Path(path)
-        self.xlsx = XlsxFile(self.path)
-        # the main sheet and the shared strings unpacked while the layout is made (its first
-        # time in a process imports the model)
-        self.xlsx.prefetch(MINES_SHEET)
+        self.xlsx = open_mines_file(self.path) if xlsx is None else xlsx
         self._lists: list[tuple[Table, TableRead]] | None = None  # see lists
         try:
             with gc_paused():
