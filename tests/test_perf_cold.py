@@ -238,6 +238,23 @@ def test_reading_a_mines_table_does_not_load_the_workbook_writers(tmp_path) -> N
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
 
 
+def test_validating_does_not_import_jinja(tmp_path: Path) -> None:
+    """The checks read the documents' outlines (``render.outline``), not their templates:
+    ``greenmine validate`` and ``batch --validate-only`` (whose workers fork after the first
+    mine's checks) never import jinja2 (~20 ms of a new process); the package's names still
+    load it when asked for."""
+    prelude = ("import atexit, sys\natexit.register(lambda: sys.stdout.write("
+               "'imported ' + repr(sorted({'jinja2', 'markupsafe'} & set(sys.modules)))))")
+    done = _greenmine(prelude, "validate", str(EXAMPLE))
+    assert done.returncode in (0, 1), done.stderr
+    assert done.stdout.endswith("imported []")
+    code = ("import sys; from greenmine_docs.render import make_env; "
+            "print(make_env().from_string('{{ 1 + 1 }}').render(), 'jinja2' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert done.stdout.split() == ["2", "True"], done.stderr
+
+
 def _validators(annotation: object, found: dict[int, object], models: set[type]) -> None:
     """The functions of the Before/After validators in ``annotation`` (and in the models it
     names), by id."""
