@@ -13,7 +13,7 @@ from ...render.mine_facts import enterprise_table, licence_table, reserves_sente
 from ...render.outline_body import parts_with_content, write_outline
 from ...units import fmt_number
 from .checks import category_of_indicator, gap_rows_for, section_has_content
-from .data import CategoryRef, PlanData, cents, money, split_by_year
+from .data import CategoryRef, PlanData, cents, money
 from ...docx.gantt import Bar, add_gantt
 
 if TYPE_CHECKING:
@@ -231,9 +231,10 @@ class PlanComposer:
     def _table_task_list(self, category: Any = None) -> None:
         """The full task list, on landscape pages (the section is turned by ``compose``)."""
         rows: list[list[Any]] = []
+        splits = self.d.year_splits()
         for i, t in self._ordered_tasks():
             c = self.d.category_of(t.category)
-            years = split_by_year(t)
+            years = splits[i]
             rows.append([self.codes[i], c.name if c else t.category, t.content,
                          _ym(t.start), _ym(t.end), _amount(cents(t.investment)),
                          "\n".join(f"{y}年：{_amount(v)}" for y, v in years.items()),

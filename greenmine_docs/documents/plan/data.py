@@ -51,6 +51,8 @@ class PlanData:
         default_factory=dict)
     _category_cache: dict[str, CategoryRef | None] = field(default_factory=dict)
     _indicator_categories: dict[str, str] | None = None
+    _tasks_by_category: dict[CategoryRef, list[tuple[int, "Task"]]] = field(default_factory=dict)
+    _year_splits: list[dict[int, int]] | None = None
 
     # -- categories ---------------------------------------------------------------------
     def category_of(self, ref: str) -> CategoryRef | None:
@@ -78,8 +80,15 @@ class PlanData:
         return index.get(ident)
 
     def tasks_of(self, category: CategoryRef) -> list[tuple[int, "Task"]]:
-        return [(i, t) for i, t in enumerate(self.plan.tasks)
+        """(index, task) of the tasks of ``category``, in the tasks' order: found once per
+        category (the checks, the task codes and the tables each ask for every category); the
+        list is shared, not to be changed."""
+        found = self._tasks_by_category.get(category)
+        if found is None:
+            found = self._tasks_by_category[category] = [
+                (i, t) for i, t in enumerate(self.plan.tasks)
                 if self.category_of(t.category) == category]
+        return found
 
     def no_task_reason(self, category: CategoryRef) -> str | None:
         for k, v in self.plan.no_task_reasons.items():
@@ -132,24 +141,32 @@ class PlanData:
 
     def by_category(self) -> list[tuple[CategoryRef, int, int]]:
         """(category, number of tasks, investment in cents) for every category."""
-        return [(c, len(self.tasks_of(c)), sum(cents(t.investment) for _, t in self.tasks_of(c)))
-                for c in self.categories]
+        return [(c, len(tasks), sum(cents(t.investment) for _, t in tasks))
+                for c, tasks in ((c, self.tasks_of(c)) for c in self.categories)]
+
+    def year_splits(self) -> list[dict[int, int]]:
+        """Each task's investment per calendar year in cents (:func:`split_by_year`), in the
+        tasks' order: computed once (the years, the table by category and year and the task
+        list all read it); shared, not to be changed."""
+        if self._year_splits is None:
+            self._year_splits = [split_by_year(t) for t in self.plan.tasks]
+        return self._year_splits
 
     def years(self) -> list[int]:
         p = self.plan.period
         years = set(range(p.start.year, p.end.year + 1))
-        for t in self.plan.tasks:
-            years.update(split_by_year(t))
+        for split in self.year_splits():
+            years.update(split)
         return sorted(years)
 
     def by_category_and_year(self) -> dict[str, dict[int, int]]:
         """category id -> year -> cents (tasks whose category is unknown are left out)."""
         out: dict[str, dict[int, int]] = {c.id: {} for c in self.categories}
-        for t in self.plan.tasks:
+        for t, split in zip(self.plan.tasks, self.year_splits()):
             c = self.category_of(t.category)
             if c is None:
                 continue
-            for year, amount in split_by_year(t).items():
+            for year, amount in split.items():
                 out[c.id][year] = out[c.id].get(year, 0) + amount
         return out
 
