@@ -364,8 +364,12 @@ def table_xml(part: Any, header: Sequence[Any] | Sequence[Sequence[Any]],
 
 def _styles(options: _Options) -> frozenset[str]:
     """The paragraph styles of a table made with ``options``: its header's and its text's."""
-    return frozenset(sid for sid in (options.head_style.style_id, options.text_style.style_id)
-                     if sid)
+    return _styles_of(options.head_style, options.text_style)
+
+
+@functools.lru_cache(maxsize=64)  # (the shared styles: every table of a template has the same)
+def _styles_of(head: _ParaStyle, text: _ParaStyle) -> frozenset[str]:
+    return frozenset(sid for sid in (head.style_id, text.style_id) if sid)
 
 
 _ISLAND, _BODY, _CELL = "island", "body", "cell"  # a table's XML: which frame it has
