@@ -9,6 +9,7 @@ that get saved).
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 from pathlib import Path
 from typing import Any, Iterator, Literal, Sequence
@@ -66,6 +67,9 @@ START_ROWS = 2
 LEAD_SHARE = 1 / 4
 # what :meth:`Writer.last_block` says of a body with no block yet (the cursor's mark there)
 EMPTY_BODY = object()
+# the height of a body paragraph or heading, by its text and indent: the same headings, fixed
+# sentences and narratives come back in every mine's documents (a pure function, remembered)
+_text_pt = functools.lru_cache(maxsize=4096)(text_pt)
 
 
 def caption_most_pt(text: str) -> float:
@@ -108,6 +112,7 @@ class Writer:
         self._block_of: Any = None
         self._block_cache: Any = None
         self._part_cache: Any = None
+        self._island_of: Any = None  # the block found to take islands (a part stays enabled)
         # how far down its page the next block starts, where that can be told (reports' tables)
         self.cursor = PageCursor()
         # the body paragraphs, list items and headings written last, one after the other:
@@ -204,6 +209,11 @@ class Writer:
         block = self._island_block()
         if block is None:
             return self.add_paragraph_xml(ppr, content)._p  # a table cell keeps real paragraphs
+        return self._island_paragraph(block, ppr, content, heading)
+
+    def _island_paragraph(self, block: Any, ppr: str | None, content: str,
+                          heading: tuple[str, str] | None = None) -> Any:
+        """:meth:`append_paragraph_xml` into ``block``, the :meth:`_island_block`."""
         inner = ppr_xml(ppr) + content
         element = islands.island(self._part(), f"<w:p>{inner}</w:p>" if inner else "<w:p/>",
                                  heading=heading)  # (as lxml writes an empty one)
@@ -222,8 +232,12 @@ class Writer:
         None where they cannot: a table cell, a container python-docx fills, a part that does
         not allow it."""
         block = self._block()
-        if block is None or block._element.tag != _W_BODY or not islands.enabled(self._part()):
+        if block is None:
             return None
+        if block is not self._island_of:
+            if block._element.tag != _W_BODY or not islands.enabled(self._part()):
+                return None
+            self._island_of = block
         return block
 
     # -- text -----------------------------------------------------------------------------
@@ -259,8 +273,9 @@ class Writer:
             self.run_xml(out, text, style_id, bold=bold)
         before = self.last_block()
         par: Any
-        if self._island_block() is not None:  # kept as text until a caller changes it
-            element = self.append_paragraph_xml(ppr, "".join(out))
+        block = self._island_block()
+        if block is not None:  # kept as text until a caller changes it
+            element = self._island_paragraph(block, ppr, "".join(out))
             par = _WrittenParagraph(self, element)
         else:
             par = self.add_paragraph_xml(ppr, "".join(out))
@@ -320,7 +335,7 @@ class Writer:
         self._lead.append((element, text, indent, indent_most, kept,
                            self.cursor.hi if known else None))
         if known:
-            self._advance(*text_pt(text, indent, indent_most), True)
+            self._advance(*_text_pt(text, indent, indent_most), True)
 
     def heading(self, level: int, text: str, *, numbered: bool | None = None) -> None:
         """Heading 1–4 with the official number prefix (一、 / （一） / 1. / （1）)."""
@@ -530,7 +545,7 @@ class Writer:
         page, total, start, taken = self._page_pt(), 0.0, 0, 0.0
         heights: list[tuple[float, float]] = []
         for _, text, indent, most, kept, _ in reversed(lead):
-            heights.append(text_pt(text, indent, most))
+            heights.append(_text_pt(text, indent, most))
             total += heights[-1][1]
             if total > page * LEAD_SHARE:
                 break
