@@ -447,3 +447,18 @@ def test_laid_out_by_libreoffice_a_table_low_on_a_page_starts_there_or_moves_who
     assert all(len(page) >= 2 for page in on_page if page)
     if first_page:
         assert "编号内容" in pages[1]  # the header repeated overleaf
+
+
+def test_page_break_p_is_a_new_parse_of_its_xml_each_time() -> None:
+    from docx.oxml import parse_xml
+    from lxml import etree
+
+    from greenmine_docs.docx.tables import PAGE_BREAK_P, page_break_p
+
+    first, second = page_break_p(), page_break_p()
+    parsed = parse_xml(PAGE_BREAK_P)
+    assert first is not second and first.getparent() is None
+    assert type(first) is type(parsed)
+    assert etree.tostring(first) == etree.tostring(second) == etree.tostring(parsed)
+    first.append(parse_xml(PAGE_BREAK_P))  # changing one copy leaves the next as it was
+    assert etree.tostring(page_break_p()) == etree.tostring(parsed)

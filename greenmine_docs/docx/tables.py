@@ -6,6 +6,7 @@ Cells are plain values (str, int, float, None) or :class:`Cell` for spans, bold 
 """
 from __future__ import annotations
 
+import copy
 import functools
 import math
 from dataclasses import dataclass
@@ -728,6 +729,17 @@ PAGE_BREAK_XML = ('<w:p><w:pPr><w:pageBreakBefore/><w:spacing w:lineRule="exact"
 PAGE_BREAK_P = PAGE_BREAK_XML.replace("<w:p>", f'<w:p {nsdecls("w")}>', 1)
 
 
+@functools.cache
+def _page_break_parsed() -> Any:
+    return parse_xml(PAGE_BREAK_P)
+
+
+def page_break_p() -> Any:
+    """A new element of :data:`PAGE_BREAK_P`: a copy of one parsed once (parsing the
+    paragraph again took several times as long as copying it)."""
+    return copy.deepcopy(_page_break_parsed())
+
+
 def add_page_break(container: Any) -> None:
     """A paragraph of no height that starts a new page (in the body or a cell: written as the
     XML python-docx's paragraph format writes, without its property machinery)."""
@@ -735,7 +747,7 @@ def add_page_break(container: Any) -> None:
 
     block = block_parent(container)
     if block is not None:
-        insert_block(block._element, parse_xml(PAGE_BREAK_P))
+        insert_block(block._element, page_break_p())
         return
     par = container.add_paragraph()
     pf = par.paragraph_format
@@ -752,4 +764,5 @@ def header_repeats(table) -> bool:
 
 
 __all__ = ["Cell", "KeyedRows", "add_page_break", "add_table", "cell_text", "fit_widths", "header_repeats",
-           "is_group_row", "kept_rows", "page_chunks", "paged_parts", "row_height_pt", "table_xml"]
+           "is_group_row", "kept_rows", "page_break_p", "page_chunks", "paged_parts", "row_height_pt",
+           "table_xml"]

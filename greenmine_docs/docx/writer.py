@@ -14,7 +14,6 @@ import math
 from pathlib import Path
 from typing import Any, Iterator, Literal, Sequence
 
-from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
@@ -30,7 +29,7 @@ from .markdown import render_markdown
 from .page_cursor import PageCursor, TablePaging, text_pt
 from .page import (LANDSCAPE_TYPE_HEIGHT_MM, LANDSCAPE_TYPE_WIDTH_MM, TYPE_HEIGHT_MM, TYPE_WIDTH_MM,
                    end_in_landscape, section_break, subdoc_place)
-from .tables import KEEP_WHOLE_ROWS, PAGE_BREAK_P, KeyedRows, add_table, kept_rows
+from .tables import KEEP_WHOLE_ROWS, KeyedRows, add_table, kept_rows, page_break_p
 from .text import (NO_INDENT, add_paragraph_xml, add_text, block_parent, insert_block, listed_text,
                    ppr_xml, rpr_xml, runs_xml, style_fonts, style_id_of, xml_attr)
 from .styles import BODY_SIZE, TABLE_SIZE
@@ -395,7 +394,7 @@ class Writer:
         if block is None:
             self.page_break()
             return
-        insert_block(block._element, parse_xml(PAGE_BREAK_P))
+        insert_block(block._element, page_break_p())
         self.cursor.start_page(self.last_block())
 
     # -- tables and figures -----------------------------------------------------------------
@@ -558,7 +557,7 @@ class Writer:
                 taken = sum(hi for _, hi in heights[:start])
         if not start or page - taken < leaving:
             return False
-        lead[-start][0].addprevious(parse_xml(PAGE_BREAK_P))
+        lead[-start][0].addprevious(page_break_p())
         mark = self.last_block()
         self.cursor.start_page(mark)
         for lo, hi in reversed(heights[:start]):
