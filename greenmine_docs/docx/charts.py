@@ -162,13 +162,9 @@ def chart_space(plot_area: str, *, legend_xml: str = "", title_xml: str = "",
 # -- into the document -----------------------------------------------------------------------
 def _paragraph(writer: Any, ppr: str, content: str) -> Any:
     """Append ``<w:p>`` (``w:pPr`` children ``ppr``, then ``content``) where
-    ``body.add_paragraph()`` puts paragraphs; returns the python-docx ``Paragraph``."""
-    from docx.oxml import parse_xml
-
-    par = writer.body.add_paragraph()
-    for child in parse_xml(f'<w:p xmlns:w="{NS_W}"><w:pPr>{ppr}</w:pPr>{content}</w:p>'):
-        par._p.append(child)
-    return par
+    ``body.add_paragraph()`` puts paragraphs (:meth:`~.writer.Writer.add_paragraph_xml`,
+    which finds that place from the body's end); returns the python-docx ``Paragraph``."""
+    return writer.add_paragraph_xml(ppr, content)
 
 
 def _ppr(*, keep_with_next: bool, before_pt: float) -> str:
