@@ -111,6 +111,8 @@ class Writer:
         self._block_of: Any = None
         self._block_cache: Any = None
         self._part_cache: Any = None
+        # a run's properties by (paragraph style id, bold, italic), in the part of _block
+        self._rpr: dict[tuple[str | None, bool | None, bool | None], str] = {}
         self._island_of: Any = None  # the block found to take islands (a part stays enabled)
         # how far down its page the next block starts, where that can be told (reports' tables)
         self.cursor = PageCursor()
@@ -135,6 +137,7 @@ class Writer:
             self._block_cache = block_parent(body)
             self._block_of = body
             self._part_cache = None
+            self._rpr = {}
         return self._block_cache
 
     def _part(self) -> Any:
@@ -190,8 +193,12 @@ class Writer:
                 bold: bool | None = None, italic: bool | None = None) -> None:
         """Append to ``out`` the runs :meth:`add_text` would write for ``text`` in a paragraph
         of style ``style_id``."""
-        east_asia, latin = self.fonts_of(style_id)
-        runs_xml(out, str(text), rpr_xml(east_asia, latin, None, bold, italic, None))
+        key = (style_id, bold, italic)
+        rpr = self._rpr.get(key)
+        if rpr is None:  # the style's fonts, looked up once per document (they do not change)
+            east_asia, latin = self.fonts_of(style_id)
+            rpr = self._rpr[key] = rpr_xml(east_asia, latin, None, bold, italic, None)
+        runs_xml(out, str(text), rpr)
 
     def add_paragraph_xml(self, ppr: str | None, content: str = "") -> Any:
         """Append ``<w:p>`` with ``<w:pPr>ppr</w:pPr>`` (none when ``ppr`` is None) and
