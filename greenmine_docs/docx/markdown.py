@@ -80,15 +80,21 @@ def plain_text(children: list[Any] | None) -> str:
     return _join_breaks("".join(out))
 
 
+_BREAK = re.compile(r"(.)\n(.)")  # a line break between two characters
+
+
 def _join_breaks(text: str) -> str:
     """Soft line breaks inside Chinese text vanish; between Latin words they become a space."""
+    if "\n" not in text:  # most text: nothing to join
+        return text
+
     def repl(m: re.Match[str]) -> str:
         before, after = m.group(1), m.group(2)
         if _wide(before) or _wide(after):
             return before + after
         return before + " " + after
 
-    return re.sub(r"(.)\n(.)", repl, text)
+    return _BREAK.sub(repl, text)
 
 
 def _wide(char: str) -> bool:
@@ -140,9 +146,11 @@ class MarkdownRenderer:
         paragraphs = plain_paragraphs(text)
         if paragraphs is not None:  # nothing but paragraphs of text: no parser needed
             for para in paragraphs:
+                joined = _join_breaks(para)  # (what _inline_text writes, once)
                 out: list[str] = []
-                self._inline_text(out, para)
-                self.w.body_text_xml("".join(out), _join_breaks(para))
+                if joined:
+                    self.w.run_xml(out, joined)
+                self.w.body_text_xml("".join(out), joined)
             return
         tokens = parse(text)
         self._refuse(too_deep(tokens))
