@@ -263,6 +263,28 @@ def _merge(into: dict[int, int], parts: dict[int, int]) -> None:
         into[d] = into.get(d, 0) + n
 
 
+Layout = tuple[tuple[Category, float, tuple[tuple[Group, tuple[tuple[Item, str, int, int], ...]],
+                                                 ...]], ...]
+
+
+@functools.lru_cache(maxsize=16)
+def _layout(indicator_set: IndicatorSet) -> Layout:
+    """What :func:`score` walks, worked out once a set (every mine of a batch is scored three
+    times against the same one): each first-level indicator with its points (the exact sum of
+    its groups' points, as a float), each group with its items, each item with its id and its
+    points as an exact numerator and denominator (:func:`_ratio`)."""
+    out = []
+    for cat in indicator_set.categories:
+        pts_parts: dict[int, int] = {}
+        groups = []
+        for grp in cat.groups:
+            _exact_parts((grp.points,), pts_parts)
+            groups.append((grp, tuple((item, item.id, *_ratio(item.points))
+                                      for item in grp.items)))
+        out.append((cat, _as_float(pts_parts), tuple(groups)))
+    return tuple(out)
+
+
 def score(indicator_set: IndicatorSet, items: Mapping[str, ItemScore] | None = None,
           prerequisites: Mapping[str, bool | None] | None = None,
           mine: MineProfile | None = None) -> ScoreResult:
@@ -280,33 +302,31 @@ def score(indicator_set: IndicatorSet, items: Mapping[str, ItemScore] | None = N
     decimals = indicator_set.score_decimals
     raw_parts: dict[int, int] = {}  # the exact sums of every category, as below
     applicable_parts: dict[int, int] = {}
-    for cat in indicator_set.categories:
+    get = items.get
+    for cat, points, groups in _layout(indicator_set):
         group_results = []
-        pts_parts: dict[int, int] = {}
         app_parts: dict[int, int] = {}
         score_parts: dict[int, int] = {}
-        for grp in cat.groups:
+        for grp, rows_of in groups:
             rows = []
             g_app: dict[int, int] = {}
             g_score: dict[int, int] = {}
-            for item in grp.items:
-                r = _item(item, items.get(item.id, _NOTHING_GIVEN), mine, problems, decimals)
+            for item, item_id, points_n, points_d in rows_of:
+                r = _item(item, get(item_id, _NOTHING_GIVEN), mine, problems, decimals)
                 rows.append(r)
-                item_results[item.id] = r
+                item_results[item_id] = r
                 if r.status is not _NA:  # applicable: into the group's exact sums
-                    n, d = _ratio(item.points)
-                    g_app[d] = g_app.get(d, 0) + n
+                    g_app[points_d] = g_app.get(points_d, 0) + points_n
                     n, d = _ratio(r.score)
                     g_score[d] = g_score.get(d, 0) + n
             group_results.append(GroupResult(grp, grp.points, _as_float(g_app),
                                              _as_float(g_score), tuple(rows)))
-            _exact_parts((grp.points,), pts_parts)
             _merge(app_parts, g_app)
             _merge(score_parts, g_score)
         app_n, app_d = _over_one(app_parts)
         score_n, score_d = _over_one(score_parts)
         ratio, passed = _category_ratio(score_n, score_d, app_n, app_d, cat.min_ratio)
-        cat_results.append(CategoryResult(cat, _as_float(pts_parts), app_n / app_d,
+        cat_results.append(CategoryResult(cat, points, app_n / app_d,
                                           score_n / score_d, ratio, cat.min_ratio, passed,
                                           tuple(group_results)))
         _merge(raw_parts, score_parts)
