@@ -34,7 +34,7 @@ _UNIT_RX = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
 # (a third of the time on a mine's texts; the same matches, tests/test_story_checks.py)
 _QUANTITY = re.compile(rf"(\d(?<![\d.A-Za-z〔]\d)\d*(?:\.\d+)?)\s*({_UNIT_RX})")
 _ELEVATION = re.compile(r"(\d(?<![\d.]\d)\d{2,3})\s*(?:米\s*)?(平台|台阶|水平)")
-_ELEVATION_WORDS = ("平台", "台阶", "水平")  # the words _ELEVATION ends with
+_ELEVATION_WORD = re.compile("平台|台阶|水平")  # the words _ELEVATION ends with
 _YEAR = re.compile(r"(20\d\d|19\d\d)\s*年")
 _DATE_AFTER = ("年", "月", "日", "号")  # a number followed by these is a date or a serial
 _SENTENCE = re.compile(r"[^。；;\n]+")
@@ -129,10 +129,12 @@ def _label(before: str) -> str | None:
     if text.endswith(_NOT_CURRENT):
         return None
     while text.endswith(_FILLERS):  # the first filler that leaves a word, again and again
-        word = next((w for w in _FILLERS if text.endswith(w) and len(text) > len(w)), None)
-        if word is None:
+        for word in _FILLERS:
+            if text.endswith(word) and len(text) > len(word):
+                text = text[: -len(word)].rstrip()
+                break
+        else:
             break
-        text = text[: -len(word)].rstrip()
     return _cjk_tail(text)
 
 
@@ -153,8 +155,7 @@ def statements(src: Source) -> Iterator[Statement]:
     if _DIGIT.search(src.text) is None:
         return  # most texts state no number at all: not even split into sentences
     several = len(src.items) > 1  # the clause is needed to narrow them (see Statement)
-    for sentence in _SENTENCE.finditer(src.text):
-        s = sentence.group(0)
+    for s in _SENTENCE.findall(src.text):
         if _DIGIT.search(s) is None:
             continue  # every quantity and elevation has a digit
         years = [(m.start(), int(m.group(1))) for m in _YEAR.finditer(s)] if "年" in s else []
@@ -171,8 +172,8 @@ def statements(src: Source) -> Iterator[Statement]:
             yield Statement(src.doc, src.where, src.items, src.day, "quantity", label,
                             float(number) * factor, unit, f"{label}{number}{written_unit}",
                             year, src.located, _clause(s, start, end) if several else "")
-        if not any(word in s for word in _ELEVATION_WORDS):
-            continue  # what every elevation ends with, found by plain substring scans
+        if _ELEVATION_WORD.search(s) is None:
+            continue  # what every elevation ends with
         for m in _ELEVATION.finditer(s):
             yield Statement(src.doc, src.where, src.items, src.day, "elevation", m.group(2),
                             float(m.group(1)), "米", m.group(0), None, src.located,
