@@ -115,8 +115,14 @@ def section_has_content(data: PlanData, section: Section, category=None) -> bool
 
 
 def gap_rows_for(data: PlanData, category: CategoryRef | None) -> list[tuple[int, GapRow]]:
-    return [(i, g) for i, g in enumerate(data.plan.gaps)
-            if category_of_indicator(data, g.indicator) == category]
+    """The gap rows (with their index) about ``category``. Each row's first-level indicator is
+    worked out once per plan data: the checks and the plan ask for every category."""
+    of = data._gap_categories
+    if of is None:
+        of = data._gap_categories = [category_of_indicator(data, g.indicator)
+                                     for g in data.plan.gaps]
+    return [(i, g) for (i, g), in_category in zip(enumerate(data.plan.gaps), of)
+            if in_category == category]
 
 
 def category_of_indicator(data: PlanData, indicator_id: str):

@@ -53,6 +53,8 @@ class PlanData:
     _indicator_categories: dict[str, str] | None = None
     _tasks_by_category: dict[CategoryRef, list[tuple[int, "Task"]]] = field(default_factory=dict)
     _year_splits: list[dict[int, int]] | None = None
+    # the first-level indicator of each gap row, in the rows' order (``checks.gap_rows_for``)
+    _gap_categories: list[CategoryRef | None] | None = None
 
     # -- categories ---------------------------------------------------------------------
     def category_of(self, ref: str) -> CategoryRef | None:
