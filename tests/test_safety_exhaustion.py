@@ -209,6 +209,16 @@ def test_scan_counts_tables_inside_quotes_and_lists():
     assert scan("").blocks == 0 and scan("**粗**").marks == 4
 
 
+def test_scan_keeps_shapes_under_the_column_limit_in_force(monkeypatch):
+    from greenmine_docs import limits
+    from greenmine_docs.safety.markdown_limits import measure, scan
+
+    text = "|a|" + "b|" * 9 + "\n|-|\n\n正文 *强调*\n"
+    assert scan(text) == measure(text) and scan(text).wide is None
+    monkeypatch.setattr(limits, "MD_MAX_COLUMNS", 5)  # a shape kept before: not reused
+    assert scan(text) == measure(text) and scan(text).wide == (1, 10)
+
+
 # ------------------------------------------------------------------ lists and tables of mines
 
 def test_a_list_of_a_million_mines_is_refused_at_once(hostile, tmp_path):

@@ -84,6 +84,20 @@ def _is_delimiter(body: str) -> bool:
 
 
 def scan(text: str) -> Shape:
+    """:func:`measure` of ``text``. The plan's checks measure each narrative that the renderer
+    then measures again: the shapes of recent texts up to ``_KEPT_CHARS`` long are kept (a
+    :class:`Shape` is immutable; the column limit is part of the key)."""
+    if len(text) <= _KEPT_CHARS:
+        return _measured(text, limits.MD_MAX_COLUMNS)
+    return measure(text)
+
+
+@lru_cache(maxsize=64)
+def _measured(text: str, max_columns: int) -> Shape:
+    return measure(text)
+
+
+def measure(text: str) -> Shape:
     """Measure Markdown ``text`` (linear time): blocks, marks, the first too-wide table.
 
     Every non-blank line is a block. A table is a line followed by a delimiter row (only
