@@ -289,7 +289,42 @@ def score(indicator_set: IndicatorSet, items: Mapping[str, ItemScore] | None = N
           prerequisites: Mapping[str, bool | None] | None = None,
           mine: MineProfile | None = None) -> ScoreResult:
     """Score one mine against ``indicator_set``. Never raises for bad scores: they become
-    :class:`Problem` entries and affect the verdict as the module docstring says."""
+    :class:`Problem` entries and affect the verdict as the module docstring says.
+
+    The result is a function of what is given (the set, each item's score, its type,
+    not-applicable flag and reason, the rulings, the mine's profile): the last few results
+    are kept by that, and the same question asked again is answered with the same
+    (immutable) result. A self-evaluation that takes its scores from the self-check, as it
+    usually does, asks exactly what the self-check's scoring asked."""
+    given = _given(indicator_set, items, prerequisites, mine)
+    found = _RECENT.get(given)
+    if found is None:
+        found = _scored(indicator_set, items, prerequisites, mine)
+        if len(_RECENT) >= _RECENT_KEPT:
+            _RECENT.clear()
+        _RECENT[given] = found
+    return found
+
+
+_RECENT: dict[tuple[object, ...], ScoreResult] = {}  # see score
+_RECENT_KEPT = 4  # a mine asks three questions, at most
+
+
+def _given(indicator_set: IndicatorSet, items: Mapping[str, ItemScore] | None,
+           prerequisites: Mapping[str, bool | None] | None, mine: MineProfile | None
+           ) -> tuple[object, ...]:
+    """What :func:`score`'s result depends on, as a key (types too: a score of ``1`` and one
+    of ``1.0`` are equal, but the result keeps the given value)."""
+    return (indicator_set, mine,
+            tuple([(ref, s.score.__class__, s.score, s.not_applicable, s.reason)
+                   for ref, s in (items or {}).items()]),
+            tuple([(ref, met.__class__, met) for ref, met in (prerequisites or {}).items()]))
+
+
+def _scored(indicator_set: IndicatorSet, items: Mapping[str, ItemScore] | None,
+            prerequisites: Mapping[str, bool | None] | None, mine: MineProfile | None
+            ) -> ScoreResult:
+    """:func:`score`, worked out."""
     items = dict(items or {})
     rulings = dict(prerequisites or {})
     problems: list[Problem] = []

@@ -240,6 +240,34 @@ def test_verdict_rule(case):
 
 
 @settings(max_examples=60, deadline=None)
+@given(scored())
+def test_a_result_kept_for_the_same_question_is_the_one_worked_out(case):
+    from greenmine_docs import scoring
+
+    iset, mine, items, rulings = case
+    first = score(iset, items, rulings, mine)
+    again = score(iset, dict(items), dict(rulings), mine)  # other dicts, the same question
+    assert again is first
+    assert again == scoring._scored(iset, items, rulings, mine)
+
+
+def test_a_result_is_kept_only_for_the_very_same_question():
+    iset = load_builtin(REF)
+    ref = next(iter(iset.items))
+    whole, decimal = (score(iset, {ref: ItemScore(score=n, reason="少")}, _all_met(iset))
+                      for n in (1, 1.0))
+    assert type(whole.items[ref].given) is int and type(decimal.items[ref].given) is float
+    reasoned = score(iset, {ref: ItemScore(score=1, reason="另一个原因")}, _all_met(iset))
+    assert reasoned.items[ref].reason == "另一个原因"
+    open_mine = score(iset, {ref: ItemScore(score=1, reason="少")}, _all_met(iset),
+                      MineProfile(method="露天开采"))
+    assert open_mine is not whole
+    unruled = score(iset, {ref: ItemScore(score=1, reason="少")}, {})
+    assert {p.kind for p in unruled.problems} - {p.kind for p in whole.problems} == {
+        "unruled_prerequisite"}
+
+
+@settings(max_examples=60, deadline=None)
 @given(scored(), st.data())
 def test_raising_a_score_never_lowers_the_total(case, data):
     iset, mine, items, rulings = case
