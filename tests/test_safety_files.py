@@ -320,6 +320,34 @@ def test_one_look_asks_the_file_system_once_and_forgets_afterwards(tmp_path, mon
     assert inputs.inside(tmp_path, "photos/a.jpg") == plain[0]  # (resolves as a name still)
 
 
+
+def test_inside_looks_only_at_the_names_under_the_resolved_folder(tmp_path, monkeypatch):
+    """Once the input's folder is resolved, a name under it costs an ``lstat`` per component
+    of the name, not one per component of the whole path (``realpath``'s ~8 for a photo);
+    a symbolic link among them is left to ``realpath`` (the same answer as before)."""
+    from greenmine_docs.safety import inputs
+
+    deep = tmp_path / "a" / "b" / "c"
+    (deep / "photos").mkdir(parents=True)
+    (deep / "photos" / "x.jpg").write_bytes(b"x")
+    os.symlink(deep / "photos", deep / "linked")
+    looked: list[str] = []
+    real_lstat = os.lstat
+
+    def counted(path, *a, **k):
+        looked.append(os.fspath(path))
+        return real_lstat(path, *a, **k)
+
+    monkeypatch.setattr(os, "lstat", counted)
+    with inputs.one_look():
+        assert inputs.inside(deep, "photos") == deep / "photos"  # the folder resolved
+        looked.clear()
+        assert inputs.inside(deep, "photos/./x.jpg") == deep / "photos" / "x.jpg"
+        assert looked == [str(deep / "photos"), str(deep / "photos" / "x.jpg")]
+        assert inputs.inside(deep, "linked/x.jpg") == deep / "photos" / "x.jpg"
+        assert inputs.inside(deep, "linked/../photos/x.jpg") == deep / "photos" / "x.jpg"
+
+
 # ------------------------------------------------------------------ batch fingerprints
 
 def test_referenced_files_are_the_path_fields_only(project, tmp_path):
