@@ -128,12 +128,20 @@ class ZipBytes:
                 and bool(name) and not name.endswith("/") and "\0" not in name
                 and len(data) * 1.05 <= _LIMIT)
 
-    def getvalue(self) -> bytes:
-        """The package's bytes."""
+    def getvalue(self, kind: type[bytes] = bytes) -> bytes:
+        """The package's bytes, as a ``kind`` (``bytes`` or a subclass of it), copied once
+        from the members written so far (the central directory and its end are put after
+        them for the copy, then taken away again)."""
         count, at = len(self.members), len(self.out)
         if self.plain or count > 0xFFFF or at > _LIMIT or len(self.central) > _LIMIT:
-            return self._zipfile_bytes()
-        return bytes(self.out + self.central + end_record(count, len(self.central), at))
+            return kind(self._zipfile_bytes())
+        out = self.out
+        out += self.central
+        out += end_record(count, len(self.central), at)
+        try:
+            return kind(out)
+        finally:
+            del out[at:]
 
     def _zipfile_bytes(self) -> bytes:
         """The package written by ``zipfile`` (forms this module does not write)."""

@@ -62,6 +62,25 @@ def test_the_bytes_are_zipfiles_when_made_and_when_remembered(level: int | None)
         assert [i.filename for i in zf.infolist()] == [m[0] for m in members]
 
 
+def test_the_bytes_asked_for_midway_and_as_a_subclass_are_the_same() -> None:
+    """``getvalue`` puts the central directory after the members only for its copy: asked
+    twice, midway (then more members written), or as a ``bytes`` subclass, the bytes are
+    zipfile's for the members so far."""
+    class Marked(bytes):
+        pass
+
+    members = _members(5)
+    zb = ZipBytes(None)
+    for i, (name, data, kind) in enumerate(members, 1):
+        zb.writestr(name, data, compress_type=kind)
+        if i in (1, 6, len(members)):
+            expected = _by_zipfile(members[:i], None)
+            assert zb.getvalue() == expected
+            marked = zb.getvalue(Marked)
+            assert type(marked) is Marked and marked == expected
+            assert zb.getvalue() == expected
+
+
 def test_a_content_met_before_is_not_deflated_again(monkeypatch: pytest.MonkeyPatch) -> None:
     members = [m for m in _members(3) if m[2] == zipfile.ZIP_DEFLATED]
     changed = [(n, d + b"x" if n.endswith("part0.xml") else d, k) for n, d, k in members]

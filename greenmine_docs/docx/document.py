@@ -273,7 +273,7 @@ def package_bytes(document: Any) -> bytes:
     tocs_filled = packaged_headings(document.part, members.islands, members.declared,
                                     members.styles, members.headings)
     _write_package(members, package.rels, parts, members.blob)
-    return Package.of(zf.getvalue(), members.unexpanded, members.islands, members.declared,
+    return Package.of(zf.getvalue(Package), members.unexpanded, members.islands, members.declared,
                       tocs_filled=tocs_filled)
 
 

@@ -30,7 +30,9 @@ class Package(bytes):
     island texts by key; ``declared``: the paragraph styles of the islands whose builders
     declared them (:func:`~greenmine_docs.docx.islands.island`); ``tocs_filled``: its tables
     of contents got their headings as it was written
-    (:func:`~greenmine_docs.docx.toc.headings_when_packaged`)."""
+    (:func:`~greenmine_docs.docx.toc.headings_when_packaged`). ``of`` takes a ``Package``
+    made for it (:meth:`~greenmine_docs.zipwrite.ZipBytes.getvalue`) as it is, other bytes
+    copied into a new one."""
 
     parts: dict[str, bytes]
     islands: dict[int, Text]
@@ -41,7 +43,7 @@ class Package(bytes):
     def of(cls, data: bytes, parts: dict[str, bytes], islands: dict[int, Text],
            declared: dict[int, frozenset[str]] | None = None, *,
            tocs_filled: bool = False) -> Package:
-        package = cls(data)
+        package = data if type(data) is cls else cls(data)  # (made as one: not copied again)
         package.parts, package.islands = dict(parts), islands
         package.declared = declared or {}
         package.tocs_filled = tocs_filled

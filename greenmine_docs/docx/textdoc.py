@@ -72,7 +72,7 @@ class Skeleton:
             elif name in UNEXPANDED_PARTS:
                 parts[name] = data
             zf.writestr(name, data, compress_type=kind)
-        return Package.of(zf.getvalue(), parts, {key: blocks}, {key: body.styles})
+        return Package.of(zf.getvalue(Package), parts, {key: blocks}, {key: body.styles})
 
 
 class _Blocks:
