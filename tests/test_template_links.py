@@ -178,11 +178,11 @@ def test_pdf_conversion_fetches_nothing(tmp_path, server, monkeypatch, stripped,
 
 
 def test_a_rendered_package_is_read_again_only_when_it_links_outside(tmp_path):
-    """``links_outside`` says of a document's python-docx package what reading its written
-    bytes finds (external links other than hyperlinks): templates with linked pictures, an
-    attached template, only a hyperlink, and the bundled templates."""
+    """A package's ``links_outside`` says what reading its bytes finds (external links other
+    than hyperlinks): templates with linked pictures, an attached template, only a hyperlink,
+    and the bundled templates."""
     from greenmine_docs.docx.document import package_bytes
-    from greenmine_docs.docx.external import external_links, links_outside
+    from greenmine_docs.docx.external import external_links
     from greenmine_docs.render.tpl import open_template
 
     templates = [_linked(tmp_path / "a.docx", ["file:///etc/passwd", "http://x.invalid/p"]),
@@ -191,9 +191,9 @@ def test_a_rendered_package_is_read_again_only_when_it_links_outside(tmp_path):
                  *sorted((Path(__file__).resolve().parents[1] / "templates").glob("*/*.docx"))]
     found = []
     for path in templates:
-        doc = open_template(path, lint=False).docx
-        with zipfile.ZipFile(io.BytesIO(package_bytes(doc))) as zf:
+        data = package_bytes(open_template(path, lint=False).docx)
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             written = bool(external_links(zf))
-        assert links_outside(doc) is written, path.name
+        assert data.links_outside is written, path.name
         found.append(written)
     assert found[:3] == [True, True, False] and not any(found[3:])

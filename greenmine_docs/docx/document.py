@@ -9,6 +9,7 @@ from typing import Any, Callable
 from .. import envvars
 from ..outputs import APP_PART, APP_XML
 from .copying import deep_copy
+from .external import HYPERLINK
 from .fields import set_update_fields
 from .fonts import DEFAULT_FONTS, FontScheme
 from .package import UNEXPANDED_PARTS, Package
@@ -250,7 +251,7 @@ class _Members:
         return part_blob(part)
 
 
-def package_bytes(document: Any) -> bytes:
+def package_bytes(document: Any) -> Package:
     """The package of a python-docx ``Document`` as bytes: what ``Document.save`` writes
     (same members, content types and relationships, by python-docx's own package writer
     steps), except that pictures are stored instead of deflated a second time, the XML is
@@ -272,29 +273,40 @@ def package_bytes(document: Any) -> bytes:
     # the document part's TOCs filled with headings in its tree, when the build says so
     tocs_filled = packaged_headings(document.part, members.islands, members.declared,
                                     members.styles, members.headings)
-    _write_package(members, package.rels, parts, members.blob)
+    outside = _write_package(members, package.rels, parts, members.blob)
     return Package.of(zf.getvalue(Package), members.unexpanded, members.islands, members.declared,
-                      tocs_filled=tocs_filled)
+                      tocs_filled=tocs_filled, links_outside=outside)
 
 
 def _write_package(members: _Members, package_rels: Any, parts: list[Any],
-                   blob: Callable[[Any], bytes] = lambda part: part.blob) -> None:
+                   blob: Callable[[Any], bytes] = lambda part: part.blob) -> bool:
     """python-docx's package writer steps (``PackageWriter.write``: the content types, the
     package's relationships, then each part and its relationships), with the content types
     and the relationship parts made once for each content: they are the same in every
     document of a template, and making them is a tree built and serialised each time.
     ``blob``: a part's serialised content (:meth:`_Members.blob` writes the styles part the
-    TOC fill read)."""
+    TOC fill read). Returns whether a relationship written is an external link other than a
+    hyperlink (what :func:`~greenmine_docs.docx.external.strip_external` would remove)."""
     from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
 
     members.write(CONTENT_TYPES_URI, _content_types(
         tuple((part.partname, part.content_type) for part in parts)))
-    members.write(PACKAGE_URI.rels_uri, _rels_xml(PACKAGE_URI, _rels_key(package_rels)))
+    keys = _rels_key(package_rels)
+    members.write(PACKAGE_URI.rels_uri, _rels_xml(PACKAGE_URI, keys))
+    outside = _links_outside(keys)
     for part in parts:
         members.write(part.partname, blob(part))
         if len(part.rels):
-            members.write(part.partname.rels_uri,
-                          _rels_xml(part.partname, _rels_key(part.rels)))
+            keys = _rels_key(part.rels)
+            members.write(part.partname.rels_uri, _rels_xml(part.partname, keys))
+            outside = outside or _links_outside(keys)
+    return outside
+
+
+def _links_outside(keys: tuple[tuple[str, str, Any, bool], ...]) -> bool:
+    """Whether relationships of these :func:`_rels_key` contents link outside the package
+    (an external target other than a hyperlink)."""
+    return any(external and reltype != HYPERLINK for _, reltype, _, external in keys)
 
 
 def _rels_key(rels: Any) -> tuple[tuple[str, str, Any, bool], ...]:

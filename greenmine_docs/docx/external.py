@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
-from typing import Any
 
 from ..frozen import frozen
 
@@ -65,18 +64,6 @@ def external_links(zf: zipfile.ZipFile) -> list[ExternalLink]:
                                         rel.get("Type", "").rsplit("/", 1)[-1],
                                         rel.get("Target", "")))
     return out
-
-
-def links_outside(document: Any) -> bool:
-    """Whether the package of the python-docx ``document`` has an external relationship that
-    is not a hyperlink: what :func:`strip_external` removes from the bytes it is written to
-    (:func:`~greenmine_docs.docx.document.package_bytes` writes these relationships and no
-    others). Without one, its bytes would come back unchanged: a rendered document then skips
-    reading its package again to find out (a third of a millisecond a document)."""
-    package = document.part.package
-    return any(rel.is_external and rel.reltype != HYPERLINK
-               for rels in (package.rels, *(part.rels for part in package.iter_parts()))
-               for rel in rels.values())
 
 
 def strip_external(data: bytes) -> bytes:

@@ -30,7 +30,9 @@ class Package(bytes):
     island texts by key; ``declared``: the paragraph styles of the islands whose builders
     declared them (:func:`~greenmine_docs.docx.islands.island`); ``tocs_filled``: its tables
     of contents got their headings as it was written
-    (:func:`~greenmine_docs.docx.toc.headings_when_packaged`). ``of`` takes a ``Package``
+    (:func:`~greenmine_docs.docx.toc.headings_when_packaged`); ``links_outside``: a
+    relationship written links outside the package (an external target other than a
+    hyperlink: what :func:`~greenmine_docs.docx.external.strip_external` removes). ``of`` takes a ``Package``
     made for it (:meth:`~greenmine_docs.zipwrite.ZipBytes.getvalue`) as it is, other bytes
     copied into a new one."""
 
@@ -38,15 +40,17 @@ class Package(bytes):
     islands: dict[int, Text]
     declared: dict[int, frozenset[str]]
     tocs_filled: bool
+    links_outside: bool
 
     @classmethod
     def of(cls, data: bytes, parts: dict[str, bytes], islands: dict[int, Text],
            declared: dict[int, frozenset[str]] | None = None, *,
-           tocs_filled: bool = False) -> Package:
+           tocs_filled: bool = False, links_outside: bool = False) -> Package:
         package = data if type(data) is cls else cls(data)  # (made as one: not copied again)
         package.parts, package.islands = dict(parts), islands
         package.declared = declared or {}
         package.tocs_filled = tocs_filled
+        package.links_outside = links_outside
         return package
 
     def __reduce__(self) -> tuple[Any, ...]:

@@ -17,7 +17,7 @@ from typing import Any, Callable
 from ..errors import TemplateError
 from ..docx.copying import deep_copy
 from ..docx.document import package_bytes, unchanged_parts
-from ..docx.external import links_outside, strip_external
+from ..docx.external import strip_external
 from ..docx.fields import set_update_fields
 from ..docx.styles import apply_official_styles
 from ..docx.text import share_style_answers
@@ -273,9 +273,8 @@ def render_template(path: str | Path, build_context: Callable[[Any], dict[str, A
     set_update_fields(tpl.docx)
     # docxtpl's save adds nothing here (no pictures replaced); links a template brought that
     # would be fetched from outside (a file:// or http:// picture …) are removed
-    data = package_bytes(tpl.docx)
-    if links_outside(tpl.docx):
-        data = strip_external(data)
+    package = package_bytes(tpl.docx)
+    data = strip_external(package) if package.links_outside else package
     if not getattr(tpl, "body_well_formed", False):  # checked while splicing otherwise
         _check_well_formed(data, path)
     return data
