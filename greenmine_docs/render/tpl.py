@@ -38,11 +38,11 @@ def open_template(path: str | Path, *, lint: bool = True) -> Any:
         raise TemplateError(f"找不到模板文件 {path}。" if problem == "不存在" else
                             f"模板文件 {path} {problem}。",
                             hint="用 greenmine templates export DIR 导出默认模板后再修改。")
-    if not zipfile.is_zipfile(path):
-        raise TemplateError(f"模板 {path} 不是 .docx 文件（可能是旧的 .doc 或已损坏）。",
-                            hint="请在 Word 中“另存为” Word 文档（*.docx）。")
     stat = input_stat(path)  # (each once in a batch's mine: safety.inputs.one_look)
     key = (real_path(path), stat.st_mtime_ns, stat.st_size)
+    if not _is_zip(*key):
+        raise TemplateError(f"模板 {path} 不是 .docx 文件（可能是旧的 .doc 或已损坏）。",
+                            hint="请在 Word 中“另存为” Word 文档（*.docx）。")
     _guard_template(*key)
     if lint:
         _check(path, None)  # broken tags: one located report instead of a Jinja error
@@ -152,6 +152,13 @@ def _ensure_section(doc: Any) -> None:
 
     doc.element.body.get_or_add_sectPr()
     setup_page(doc.sections[-1])
+
+
+@functools.lru_cache(maxsize=32)
+def _is_zip(path: str, mtime_ns: int, size: int) -> bool:
+    """``zipfile.is_zipfile``, asked once per template file version (as :func:`_guard_template`
+    checks it: ``batch`` opens the same three templates for every mine)."""
+    return zipfile.is_zipfile(path)
 
 
 @functools.lru_cache(maxsize=32)
