@@ -196,9 +196,12 @@ def test_the_font_registry_escapes_what_xml_text_needs() -> None:
 
 def test_a_template_is_linted_once_per_render_with_the_variables_it_gets(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from greenmine_docs.render import template_lint, tpl
+    """Linted with the variables the render gives (not also without them), once: a later
+    render of the same template version with the same variables is not linted again."""
+    from greenmine_docs.render import template_lint, template_verdicts, tpl
     from greenmine_docs.resources import template_path
 
+    monkeypatch.setattr(template_verdicts, "_LINTS_PASSED", set())  # none passed so far
     calls: list[object] = []
     real = template_lint.check_template
 
@@ -215,6 +218,8 @@ def test_a_template_is_linted_once_per_render_with_the_variables_it_gets(
 
     assert tpl.render_template(path, context)[:2] == b"PK"
     assert len(calls) == 1 and calls[0] is not None
+    assert tpl.render_template(path, context)[:2] == b"PK"
+    assert len(calls) == 1
 
 
 def test_reading_a_mines_table_does_not_load_the_workbook_writers(tmp_path) -> None:

@@ -8,7 +8,8 @@ the next process that renders the same template reads the file once to hash it (
 millisecond for the built-in ones) instead of checking it again (~0.03 s for the three
 templates of a ``greenmine build``). Only passes are kept: a template with a problem is checked,
 and its problem reported, every time; without a cache folder (``GREENMINE_CACHE_DIR=none``,
-the tests) nothing is read or kept.
+the tests) nothing is read or kept there. A process remembers the lint's passes it saw itself
+or read (by the file's version), with a cache folder or without.
 """
 from __future__ import annotations
 
@@ -42,21 +43,15 @@ def lint_passed(path: Path, known: frozenset[str] | None) -> bool:
     """Whether the lint with the variables ``known`` passed before on ``path``'s content: a
     render can then skip it without even importing the linter. Asked once per file version
     and process (a batch renders the same templates for every mine)."""
-    from ..safety.inputs import input_stat, real_path
-
-    try:
-        stat = input_stat(path)  # (each once in a batch's mine: safety.inputs.one_look)
-    except OSError:
-        return False
     given = _lint_given(known)
-    version = (real_path(path), stat.st_mtime_ns, stat.st_size, given)
+    version = _version(path, given)
+    if version is None:
+        return False
     if version in _LINTS_PASSED:
         return True
     if not passed("lint", path, given):
         return False
-    if len(_LINTS_PASSED) >= 64:
-        _LINTS_PASSED.clear()
-    _LINTS_PASSED.add(version)
+    _passed_here(version)
     return True
 
 
@@ -65,9 +60,33 @@ def lint_passed(path: Path, known: frozenset[str] | None) -> bool:
 _LINTS_PASSED: set[tuple[object, ...]] = set()
 
 
+def _version(path: Path, given: tuple[object, ...]) -> tuple[object, ...] | None:
+    """The template file's version (real path, modification time, size) with the lint's
+    ``given``; None when the file cannot be looked at."""
+    from ..safety.inputs import input_stat, real_path
+
+    try:
+        stat = input_stat(path)  # (each once in a batch's mine: safety.inputs.one_look)
+    except OSError:
+        return None
+    return (real_path(path), stat.st_mtime_ns, stat.st_size, given)
+
+
+def _passed_here(version: tuple[object, ...]) -> None:
+    if len(_LINTS_PASSED) >= 64:
+        _LINTS_PASSED.clear()
+    _LINTS_PASSED.add(version)
+
+
 def record_lint_pass(path: Path, known: frozenset[str] | None) -> None:
-    """Remember that the lint with the variables ``known`` passed on ``path``'s content."""
-    record_pass("lint", path, _lint_given(known))
+    """Remember that the lint with the variables ``known`` passed on ``path``'s content: in
+    this process (without a cache folder too: the next render of that version asks no more)
+    and in the user's cache."""
+    given = _lint_given(known)
+    version = _version(path, given)
+    if version is not None:
+        _passed_here(version)
+    record_pass("lint", path, given)
 
 
 def record_pass(check: str, path: Path, *parts: object) -> None:
