@@ -138,12 +138,14 @@ def _plan_template():
 
 
 def test_copies_of_a_template_share_the_parts_no_copy_changes() -> None:
-    """The styles part and the parts held as bytes are the same objects in every copy of a
-    prepared template; the parts a render writes (document, settings, numbering, footers,
-    core properties) are each copy's own, and lead to the shared parts."""
+    """The styles part, the settings (completed when the template is prepared) and the parts
+    held as bytes are the same objects in every copy of a prepared template; the parts a
+    render writes (document, numbering, footers with tags, core properties) are each copy's
+    own, and lead to the shared parts."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.opc.part import Part
     from docx.parts.hdrftr import FooterPart
+    from docx.parts.settings import SettingsPart
     from docx.parts.styles import StylesPart
 
     from greenmine_docs.docx.document import part_blob
@@ -154,11 +156,11 @@ def test_copies_of_a_template_share_the_parts_no_copy_changes() -> None:
     parts_b = {str(p.partname): p for p in b.part.package.iter_parts()}
     assert parts_a.keys() == parts_b.keys()
     shared = {name for name in parts_a if parts_a[name] is parts_b[name]}
-    assert {"/word/styles.xml", "/word/theme/theme1.xml", "/word/footer1.xml"} <= shared
-    assert {"/word/document.xml", "/word/settings.xml", "/word/numbering.xml",
-            "/docProps/core.xml"}.isdisjoint(shared)
-    assert all(type(parts_a[n]) in (Part, StylesPart, FooterPart) and not len(parts_a[n].rels)
-               for n in shared)
+    assert {"/word/styles.xml", "/word/theme/theme1.xml", "/word/footer1.xml",
+            "/word/settings.xml"} <= shared
+    assert {"/word/document.xml", "/word/numbering.xml", "/docProps/core.xml"}.isdisjoint(shared)
+    assert all(type(parts_a[n]) in (Part, StylesPart, FooterPart, SettingsPart)
+               and not len(parts_a[n].rels) for n in shared)
     styles = parts_a["/word/styles.xml"]
     assert a.part.part_related_by(RT.STYLES) is b.part.part_related_by(RT.STYLES) is styles
     assert part_blob(styles) is part_blob(styles) and part_blob(styles) == styles.blob

@@ -405,7 +405,8 @@ def test_template_copies_share_only_what_no_copy_changes():
     (:func:`~greenmine_docs.docx.text.share_style_answers`,
     :func:`~greenmine_docs.render.subdoc.share_body_texts`), and the parts no copy changes
     (:func:`~greenmine_docs.docx.document.unchanged_parts`: styles, parts held as bytes,
-    footers without tags): every other part, relationship, element of a copy is its own."""
+    footers without tags, settings): every other part, relationship, element of a copy is its
+    own."""
     from greenmine_docs.docx.document import unchanged_parts
     from greenmine_docs.docx.text import share_style_answers
     from greenmine_docs.render import tpl as tpl_module
@@ -417,7 +418,7 @@ def test_template_copies_share_only_what_no_copy_changes():
     doc, memo = tpl_module._prepared_copyable(str(path.resolve()), stat.st_mtime_ns,
                                               stat.st_size)
     answers = {id(x) for x in [*share_style_answers(doc.part), share_body_texts(doc.part)]}
-    parts = {id(x) for x in unchanged_parts(doc, tpl_module._untagged_story)}
+    parts = {id(x) for x in unchanged_parts(doc, tpl_module._unchanged_by_render)}
     assert memo and all(isinstance(v, str) or id(v) in answers | parts for v in memo.values())
     assert answers | parts <= set(memo)
     copy = tpl_module.open_template(path, lint=False).docx

@@ -75,7 +75,7 @@ def _prepared_copyable(path: str, mtime_ns: int, size: int) -> tuple[Any, dict[i
                     memo[id(value)] = value
     for part in package.iter_parts():
         memo[id(part.partname)] = part.partname
-    for part in unchanged_parts(doc, _untagged_story):  # the copies' own parts lead to these
+    for part in unchanged_parts(doc, _unchanged_by_render):  # (the copies' parts lead to these)
         memo[id(part)] = part
     for shared in share_style_answers(doc.part):  # the copies' styles are the template's
         memo[id(shared)] = shared
@@ -84,19 +84,23 @@ def _prepared_copyable(path: str, mtime_ns: int, size: int) -> tuple[Any, dict[i
     return doc, memo
 
 
-def _untagged_story(part: Any) -> bool:
-    """A header or footer without a template tag: rendered as it is, never changed (see
-    :meth:`~greenmine_docs.render.tplguard.GuardedDocxTemplate.get_headers_footers`)."""
+def _unchanged_by_render(part: Any) -> bool:
+    """A header or footer without a template tag (rendered as it is, never changed: see
+    :meth:`~greenmine_docs.render.tplguard.GuardedDocxTemplate.get_headers_footers`), or the
+    settings (completed when the template is prepared: :func:`_prepared`)."""
     from docx.parts.hdrftr import FooterPart, HeaderPart
+    from docx.parts.settings import SettingsPart
 
-    return type(part) in (HeaderPart, FooterPart) and b"{" not in part.blob
+    kind = type(part)
+    return kind is SettingsPart or kind in (HeaderPart, FooterPart) and b"{" not in part.blob
 
 
 @functools.lru_cache(maxsize=8)
 def _prepared(path: str, mtime_ns: int, size: int) -> Any:
     """The template's document opened and completed (namespaces, numbering, final section,
-    official styles) once per file version: every mine renders the same template, and copying
-    the parsed package takes a fifth of the time of opening and completing it again."""
+    official styles, fields updated when Word opens it) once per file version: every mine
+    renders the same template, and copying the parsed package takes a fifth of the time of
+    opening and completing it again."""
     from .tplguard import GuardedDocxTemplate
 
     tpl = GuardedDocxTemplate(path)
@@ -110,6 +114,7 @@ def _prepared(path: str, mtime_ns: int, size: int) -> Any:
     _ensure_numbering(doc)
     _ensure_section(doc)
     apply_official_styles(doc, only_missing=True)
+    set_update_fields(doc)  # (Word refreshes the TOC: asked for every rendered document)
     return doc
 
 
@@ -256,9 +261,9 @@ def render_template(path: str | Path, build_context: Callable[[Any], dict[str, A
 
     ``build_context(tpl)`` returns the Jinja context; it may create subdocuments with
     ``tpl.new_subdoc()``. User data must only ever appear as values in that context. It must
-    not add, remove or change a style of ``tpl.docx``, nor a header or footer without a tag:
-    every copy of a template shares them (:func:`~greenmine_docs.docx.document.
-    unchanged_parts`; the test suite checks it)."""
+    not add, remove or change a style of ``tpl.docx``, nor a header or footer without a tag,
+    nor the settings: every copy of a template shares them (:func:`~greenmine_docs.docx.
+    document.unchanged_parts`; the test suite checks it)."""
     from jinja2 import TemplateError as JinjaTemplateError
 
     from .bounds import rendering
@@ -277,7 +282,6 @@ def render_template(path: str | Path, build_context: Callable[[Any], dict[str, A
             tpl.render(context, jinja_env=make_env())
     except JinjaTemplateError as e:
         raise template_error(e, path) from e
-    set_update_fields(tpl.docx)
     # docxtpl's save adds nothing here (no pictures replaced); links a template brought that
     # would be fetched from outside (a file:// or http:// picture …) are removed
     package = package_bytes(tpl.docx)
