@@ -78,15 +78,19 @@ def _passed_here(version: tuple[object, ...]) -> None:
     _LINTS_PASSED.add(version)
 
 
-def record_lint_pass(path: Path, known: frozenset[str] | None) -> None:
-    """Remember that the lint with the variables ``known`` passed on ``path``'s content: in
-    this process (without a cache folder too: the next render of that version asks no more)
-    and in the user's cache."""
-    given = _lint_given(known)
-    version = _version(path, given)
+def lint_passed_here(path: Path, known: frozenset[str] | None) -> None:
+    """Remember in this process that the lint with the variables ``known`` passed on the
+    current version of ``path`` (without a cache folder too: the next render of that version
+    asks no more)."""
+    version = _version(path, _lint_given(known))
     if version is not None:
         _passed_here(version)
-    record_pass("lint", path, given)
+
+
+def record_lint_pass(path: Path, known: frozenset[str] | None) -> None:
+    """Remember in the user's cache that the lint with the variables ``known`` passed on
+    ``path``'s content."""
+    record_pass("lint", path, _lint_given(known))
 
 
 def record_pass(check: str, path: Path, *parts: object) -> None:
