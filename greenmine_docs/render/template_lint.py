@@ -361,11 +361,12 @@ def lint_template(path: str | Path, *, known: Iterable[str] | None = None,
         known = documented_variables(doc_type)
     stat = path.stat()
     given = frozenset(known) if known is not None else None
-    findings = _lint_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size, given)
+    real = str(path.resolve())
+    findings = _lint_cached(real, stat.st_mtime_ns, stat.st_size, given)
     if not findings:  # (found now or remembered: a render of this version asks no more)
         from .template_verdicts import lint_passed_here
 
-        lint_passed_here(path, given)
+        lint_passed_here(real, stat.st_mtime_ns, stat.st_size, given)
     report = Report(source=str(path))
     report.extend(Finding(f.code, f.severity, f.message, f.hint,
                           Location(**{**f.location.to_dict(), "file": str(path)}))

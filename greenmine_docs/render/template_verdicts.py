@@ -78,13 +78,13 @@ def _passed_here(version: tuple[object, ...]) -> None:
     _LINTS_PASSED.add(version)
 
 
-def lint_passed_here(path: Path, known: frozenset[str] | None) -> None:
+def lint_passed_here(real: str, mtime_ns: int, size: int, known: frozenset[str] | None
+                     ) -> None:
     """Remember in this process that the lint with the variables ``known`` passed on the
-    current version of ``path`` (without a cache folder too: the next render of that version
-    asks no more)."""
-    version = _version(path, _lint_given(known))
-    if version is not None:
-        _passed_here(version)
+    version of a template that was linted: its real path, modification time and size as
+    they were when it was read (without a cache folder too: the next render of that version
+    asks no more; a file changed since is a new version, linted again)."""
+    _passed_here((real, mtime_ns, size, _lint_given(known)))
 
 
 def record_lint_pass(path: Path, known: frozenset[str] | None) -> None:
