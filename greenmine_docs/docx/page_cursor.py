@@ -213,6 +213,8 @@ def text_lines(text: str, *, indent: float = 2.0, indent_most: float | None = No
     return lines_lo, lines_hi
 
 
+# the same headings, fixed sentences and narratives come back in every mine's documents
+@functools.lru_cache(maxsize=4096)
 def text_pt(text: str, indent: float, indent_most: float | None = None) -> tuple[float, float]:
     """Height (pt) of a body paragraph or heading of ``text``, least and most
     (:func:`text_lines` at the body's pitch)."""

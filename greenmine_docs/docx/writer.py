@@ -9,7 +9,6 @@ that get saved).
 from __future__ import annotations
 
 import contextlib
-import functools
 import math
 from pathlib import Path
 from typing import Any, Iterator, Literal, Sequence
@@ -66,9 +65,6 @@ START_ROWS = 2
 LEAD_SHARE = 1 / 4
 # what :meth:`Writer.last_block` says of a body with no block yet (the cursor's mark there)
 EMPTY_BODY = object()
-# the height of a body paragraph or heading, by its text and indent: the same headings, fixed
-# sentences and narratives come back in every mine's documents (a pure function, remembered)
-_text_pt = functools.lru_cache(maxsize=4096)(text_pt)
 
 
 def caption_most_pt(text: str) -> float:
@@ -341,7 +337,7 @@ class Writer:
         self._lead.append((element, text, indent, indent_most, kept,
                            self.cursor.hi if known else None))
         if known:
-            self._advance(*_text_pt(text, indent, indent_most), True)
+            self._advance(*text_pt(text, indent, indent_most), True)
 
     def heading(self, level: int, text: str, *, numbered: bool | None = None) -> None:
         """Heading 1–4 with the official number prefix (一、 / （一） / 1. / （1）)."""
@@ -551,7 +547,7 @@ class Writer:
         page, total, start, taken = self._page_pt(), 0.0, 0, 0.0
         heights: list[tuple[float, float]] = []
         for _, text, indent, most, kept, _ in reversed(lead):
-            heights.append(_text_pt(text, indent, most))
+            heights.append(text_pt(text, indent, most))
             total += heights[-1][1]
             if total > page * LEAD_SHARE:
                 break
