@@ -316,16 +316,35 @@ def _last_title(text: str) -> str:
     return text
 
 
-_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}〔\d{4}〕\s*\d+\s*号")
+# a 文号 after its issuer (晋自然资函〔2023〕738号): the bracketed year, the number and 号
+_DOC_NUMBER_TAIL = re.compile(r"〔\d{4}〕\s*\d+\s*号")
+_ISSUER_LONGEST = 12  # Chinese characters of the issuer before the bracket, at most
 _BOOK_TITLE = re.compile(r"《([^《》]{2,80})》")
+
+
+def doc_numbers(text: str) -> Iterator[tuple[int, int]]:
+    """The spans of the 文号 in ``text``, as a pattern of one to twelve Chinese characters
+    (U+4E00–U+9FFF) and then :data:`_DOC_NUMBER_TAIL` finds them (leftmost first, none
+    overlapping): found from the bracketed year back to the issuer's first character. A
+    pattern that starts with the issuer is tried, and backs off, at every Chinese character."""
+    done = 0  # the spans do not overlap: the next one starts after the last one found
+    for m in _DOC_NUMBER_TAIL.finditer(text):
+        at = start = m.start()
+        stop = max(done, at - _ISSUER_LONGEST)
+        while start > stop and "\u4e00" <= text[start - 1] <= "\u9fff":
+            start -= 1
+        if start < at:  # an issuer of one character at least
+            done = m.end()
+            yield start, done
 
 
 def cited_in(text: str, cites: CitationList) -> list[Citation]:
     """The listed documents ``text`` cites, by number or by title, in order, once each."""
+    text = text or ""
+    found = [(start, cites.by_number(text[start:end])) for start, end in doc_numbers(text)]
+    found += [(m.start(), cites.by_title(m.group(1))) for m in _BOOK_TITLE.finditer(text)]
     out: list[Citation] = []
-    for m in sorted([*_DOC_NUMBER.finditer(text or ""), *_BOOK_TITLE.finditer(text or "")],
-                    key=lambda m: m.start()):
-        c = cites.by_number(m.group(0)) if m.re is _DOC_NUMBER else cites.by_title(m.group(1))
+    for _, c in sorted(found, key=lambda f: f[0]):
         if c is not None and c not in out:
             out.append(c)
     return out

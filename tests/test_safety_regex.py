@@ -128,7 +128,7 @@ PATTERNS: list[Rx] = [
     *inline("citations", r"\s+", "sub"), *inline("citations", r"[\s《》〈〉<>]", "sub"),
     *held("citations", "_CITED", "finditer", extra=("《标题》（" + " " * RUN,)),
     *held("citations", "_NUMBER_IN_BRACKETS", "finditer"),
-    *held("citations", "_DOC_NUMBER", "finditer"), *held("citations", "_BOOK_TITLE", "finditer"),
+    *held("citations", "_DOC_NUMBER_TAIL", "finditer"), *held("citations", "_BOOK_TITLE", "finditer"),
     *held("crossdoc.statements", "_DIGIT", "search"),
     *held("crossdoc.statements", "_SENTENCE", "findall"),
     *held("crossdoc.statements", "_YEAR", "finditer"),

@@ -138,6 +138,24 @@ def test_citations_in_text_are_found_as_before(pieces) -> None:
             [m.groups() for m in re.finditer(_OLD_CITED, text)]
 
 
+# The pattern cited_in used for a 文号 before it was found from the bracketed year back.
+_OLD_DOC_NUMBER = r"[\u4e00-\u9fff]{1,12}〔\d{4}〕\s*\d+\s*号"
+_DOC_PIECES = ["晋", "自然资发", "矿" * 11, "矿" * 13, "〔2022〕", "〔2022〕2号", "〔20〕", "〔2023〕 738 号",
+               "2", "号", " ", "\n", "A", "《", "》", "（", "）", "、", "〈", "〔", "〕"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_DOC_PIECES), max_size=16))
+def test_doc_numbers_are_found_as_before(pieces) -> None:
+    """Each 文号 is found from its bracketed year back to its issuer: the spans the old
+    pattern found, leftmost first and none overlapping (an issuer of at most twelve
+    characters, and none taken from the 文号 before)."""
+    from greenmine_docs.citations import doc_numbers
+
+    text = "".join(pieces)
+    assert list(doc_numbers(text)) == [m.span() for m in re.finditer(_OLD_DOC_NUMBER, text)]
+
+
 _LABEL_PIECES = ["绿化", "覆盖率", "硬化率", "复垦率", "已", "可", "面积", "和", "排土场", "利用率",
                  "边坡", "率"]
 
