@@ -91,32 +91,34 @@ class _SheetPart:
         else:
             end = xml.index("</sheetData>", open_end)
             self.head, self.tail, body = xml[:open_end], xml[end:], xml[open_end:end]
-        self.rows: dict[int, tuple[dict[str, str], dict[int, str]]] = {}
-        self.opens: dict[int, str] = {}  # row -> its start tag as written
-        self.whole: dict[int, str] = {}  # row -> the row as written (start tag, cells, end tag)
+        # row -> its attributes and its cells by column, as written and encoded (UTF-8): a
+        # changed row is joined from them and its new cells, encoding only those
+        self.rows: dict[int, tuple[dict[str, str], dict[int, bytes]]] = {}
+        self.opens: dict[int, bytes] = {}  # row -> its start tag as written (encoded)
+        self.rest: dict[int, bytes] = {}  # row -> its cells and end tag as written (encoded)
         self.bare: dict[int, str] = {}  # row -> its start tag without height and ">"
         self.styles: dict[int, str] = {}  # cell key (see cell_key) -> xf index
         self.starts: dict[int, str] = {}  # cell key -> the start of its <c> (see _cell_start)
         for m in _ROW.finditer(body):
             attrs = dict(_ATTR.findall(" " + m.group(1)))
             row = int(attrs["r"])
-            cells: dict[int, str] = {}
+            cells: dict[int, bytes] = {}
             for c in _CELL.finditer(m.group(2) or ""):
                 cattrs = dict(_ATTR.findall(" " + c.group(1)))
                 col = column_index(cattrs["r"].rstrip("0123456789"))  # openpyxl's: "B7"
-                cells[col] = c.group(0)
+                cells[col] = c.group(0).encode("utf-8")
                 pos = row << _COL_BITS | col
                 self.styles[pos] = cattrs.get("s", "0")
                 self.starts[pos] = _cell_start(cattrs["r"], self.styles[pos])
             self.rows[row] = (attrs, cells)
-            self.opens[row] = _row_open(attrs)
+            self.opens[row] = _row_open(attrs).encode("utf-8")
             self.bare[row] = _row_bare(attrs)
-            self.whole[row] = "".join([self.opens[row], *cells.values(), "</row>"])
+            self.rest[row] = b"".join([*cells.values(), b"</row>"])
         self.order = sorted(self.rows)
-        # the part as UTF-8 pieces, encoded once: head, each row in order, tail (a fill
-        # replaces the changed rows, encoding only those)
+        # the part as UTF-8 pieces: head, each row in order, tail (a fill replaces the
+        # changed rows)
         self.pieces = [self.head.encode("utf-8"),
-                       *(self.whole[r].encode("utf-8") for r in self.order),
+                       *(self.opens[r] + self.rest[r] for r in self.order),
                        self.tail.encode("utf-8")]
         self.index = {r: i for i, r in enumerate(self.order, start=1)}
 
@@ -311,7 +313,7 @@ class Skeleton:
         """The sheet's XML (UTF-8) for ``real``: the skeleton's rows as they were encoded once,
         the rows with changed cells or heights made anew (work in proportion to those)."""
         neutral, part = self.records[title], self.sheets[title]
-        changed: dict[int, dict[int, str]] = {}
+        changed: dict[int, dict[int, bytes]] = {}  # row -> column -> the new cell (UTF-8)
         styles, starts = self.styles, part.starts
         cells, looks = _changed(neutral, real, self.orders[title])
         for pos, value in cells.items():
@@ -332,7 +334,7 @@ class Skeleton:
             new = changed.get(pos >> _COL_BITS)
             if new is None:
                 new = changed[pos >> _COL_BITS] = {}
-            new[pos & _COL_MASK] = start + _cell_rest(value)
+            new[pos & _COL_MASK] = (start + _cell_rest(value)).encode("utf-8")
         heights: dict[int, float | None] = {
             r: h for r, h in real.heights.items() if neutral.heights.get(r) != h}
         heights.update({r: None for r in neutral.heights if r not in real.heights})
@@ -342,7 +344,7 @@ class Skeleton:
             index = part.index
             for r in changed.keys() | heights.keys():
                 out[index[r]] = self._row(part, r, changed.get(r), r in heights,
-                                          real.heights.get(r)).encode("utf-8")
+                                          real.heights.get(r))
             return b"".join(out)
         # rows that are not in the skeleton (cells given a value or a height only now)
         rows = sorted(part.rows.keys() | changed.keys() | heights.keys())
@@ -354,27 +356,28 @@ class Skeleton:
                     pieces.append(part.pieces[part.index[r]])
                 else:
                     pieces.append(self._row(part, r, new, r in heights,
-                                            real.heights.get(r)).encode("utf-8"))
+                                            real.heights.get(r)))
                 continue
             new = new or {}
-            pieces.append("".join([_row_tag(f'<row r="{r}"', real.heights.get(r)),
-                                   *(new[c] for c in sorted(new)), "</row>"]).encode("utf-8"))
+            pieces.append(b"".join([_row_tag(f'<row r="{r}"', real.heights.get(r)).encode("utf-8"),
+                                    *(new[c] for c in sorted(new)), b"</row>"]))
         pieces.append(part.pieces[-1])
         return b"".join(pieces)
 
     @staticmethod
-    def _row(part: _SheetPart, r: int, new: dict[int, str] | None, new_height: bool,
-             height: float | None) -> str:
-        """A row of the skeleton with other cells (``new``, by column) or another height."""
-        start = _row_tag(part.bare[r], height) if new_height else part.opens[r]
+    def _row(part: _SheetPart, r: int, new: dict[int, bytes] | None, new_height: bool,
+             height: float | None) -> bytes:
+        """A row of the skeleton with other cells (``new``, by column) or another height
+        (UTF-8)."""
+        start = _row_tag(part.bare[r], height).encode("utf-8") if new_height else part.opens[r]
         if not new:
-            return start + part.whole[r][len(part.opens[r]):]
+            return start + part.rest[r]
         cells = part.rows[r][1]  # (by column, in order)
         merged = dict(cells)
         merged.update(new)
         if len(merged) == len(cells):  # the skeleton's cells, some of them other: same order
-            return start + "".join(merged.values()) + "</row>"
-        return start + "".join(merged[c] for c in sorted(merged)) + "</row>"
+            return b"".join([start, *merged.values(), b"</row>"])
+        return b"".join([start, *(merged[c] for c in sorted(merged)), b"</row>"])
 
 
 class RowsXml:
