@@ -215,3 +215,22 @@ def test_cjk_tail_is_the_old_pattern_s_at_the_range_s_ends(text) -> None:
 
     m = re.search(_OLD_CJK_TAIL, text[-10:])
     assert _cjk_tail(text) == (m.group(0) if m else "")
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from([*_NUMBER_PIECES, "；", ";", "米", "m²"]), max_size=16),
+       st.sampled_from([frozenset(), frozenset({"1.1.1"}), frozenset({"1.1.1", "1.2.1"})]))
+def test_a_text_that_may_not_state_has_no_statements(pieces, items) -> None:
+    """The texts left out before they are made sources (may_state false) are texts in which
+    statements finds nothing; texts in which it finds something may state."""
+    import datetime as dt
+
+    from greenmine_docs.crossdoc.statements import Source, may_state, statements
+    from greenmine_docs.findings import Location
+
+    text = "".join(pieces)
+    found = list(statements(Source("实施方案", "x", items, dt.date(2023, 5, 1), text, Location())))
+    if not may_state(text):
+        assert found == []
+    if found:
+        assert may_state(text)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from ..cntext import cn_date
 from ..findings import Finding, make
-from .statements import Source, Statement, has_digit, same_quantity, statements
+from .statements import Source, Statement, may_state, same_quantity, statements
 
 if TYPE_CHECKING:
     from ..indicators.model import IndicatorSet
@@ -167,8 +167,9 @@ def _short(text: str, n: int = 18) -> str:
 # -- 3. the same quantity stated differently --------------------------------------------------
 def sources(ctx: Run) -> Iterator[Source]:
     """The texts of the plan, the self-check and the assessment that describe the mine as it
-    is, each with its document's date and the items it is about; only those with a digit
-    (:func:`~.statements.statements` finds nothing in the others)."""
+    is, each with its document's date and the items it is about; only those that may state a
+    quantity (:func:`~.statements.may_state`: :func:`~.statements.statements` finds nothing in
+    the others)."""
     s = ctx.submission
     if s.plan is not None:
         yield from _plan_sources(ctx)
@@ -176,7 +177,7 @@ def sources(ctx: Run) -> Iterator[Source]:
     if sc is not None and sc.check_date is not None:
         for ref, e in sc.items.items():
             text = _joined(e.situation, e.problem)
-            if has_digit(text):
+            if may_state(text):
                 yield Source(SELF_CHECK, f"第{ref}项", frozenset({ref}), sc.check_date, text,
                              partial(ctx.at, "self_check", "items", ref))
     a = s.assessment
@@ -199,7 +200,7 @@ def _plan_sources(ctx: Run) -> Iterator[Source]:
     assert plan is not None
     for i, g in enumerate(plan.gaps):
         row = f"{g.current}。{g.gap}"
-        if has_digit(row):
+        if may_state(row):
             ref = str(g.indicator).strip()
             yield Source(PLAN, f"差距分析第{ref}项", frozenset({ref}), plan.date, row,
                          partial(ctx.at, "plan", "gaps", i))
@@ -219,7 +220,7 @@ def _plan_sources(ctx: Run) -> Iterator[Source]:
             text = data.narrative(key)
         except InputError:
             continue  # reported by the plan checks
-        if text is not None and section is not None and has_digit(text.text):
+        if text is not None and section is not None and may_state(text.text):
             yield Source(PLAN, f"“{section.title or key}”一节", frozenset(), plan.date,
                          text.text, text.location)
 
@@ -233,11 +234,11 @@ def _assessment_sources(ctx: Run) -> Iterator[Source]:
     if scores is not None:
         for ref, e in scores.items.items():
             text = _joined(e.deduction_reason, e.remark)
-            if has_digit(text):
+            if may_state(text):
                 yield Source(ASSESSMENT, f"第{ref}项评分", frozenset({ref}), day, text,
                              partial(scores.where, "item", ref))
     for i, p in enumerate(a.problems):
-        if has_digit(p.description):
+        if may_state(p.description):
             yield Source(ASSESSMENT, f"存在问题第{i + 1}条", frozenset(p.items), day,
                          p.description,
                          partial(ctx.at, "assessment", "problems", i, "description"))
@@ -246,7 +247,7 @@ def _assessment_sources(ctx: Run) -> Iterator[Source]:
         for n in e.photos:
             cited.setdefault(n, set()).add(ref)
     for i, ph in enumerate(a.photos, start=1):
-        if not has_digit(ph.caption):
+        if not may_state(ph.caption):
             continue
         yield Source(ASSESSMENT, f"照片{i}说明", frozenset(cited.get(i, ())), day, ph.caption,
                      partial(ctx.at, "assessment", "photos", i - 1, "caption"))
