@@ -16,6 +16,7 @@ from docx.oxml.ns import nsdecls, nsmap, qn
 from lxml import etree
 
 _NUM_IDS = etree.XPath("./w:num/@w:numId", namespaces={"w": nsmap["w"]})
+_ABSTRACT_IDS = etree.XPath("./w:abstractNum/@w:abstractNumId", namespaces={"w": nsmap["w"]})
 _BODY_TWIPS = 320  # 16 pt = one character at 3号
 
 # number format of each depth (1 = 一、 … 6 = ①); deeper lists keep the last one
@@ -47,22 +48,35 @@ class ListNumbering:
     def __init__(self, doc) -> None:
         self._numbering = doc.part.numbering_part.element
         self._abstract: dict[int, int] = {}
-        # the numIds in use and where new ones go, found on the first list: only this object
-        # adds w:num elements, so a narrative of thousands of lists does not rescan them all
-        # for each new one (that was quadratic: 2,600 lists took 17 s)
-        self._used: set[int] | None = None
+        # what is in the numbering part, read on the first list: only this object adds
+        # w:abstractNum and w:num elements, so a narrative of thousands of lists does not
+        # rescan them all for each new one (that was quadratic: 2,600 lists took 17 s)
+        self._scanned = False
+        self._used: set[int] = set()  # the numIds in use
         self._next = 1
-        self._cleanup: Any = None
+        self._next_abstract = 0  # one past the highest abstractNumId
+        self._first_num: Any = None  # where new w:abstractNum go (before the first w:num)
+        self._cleanup: Any = None  # where new w:num go (before w:numIdMacAtCleanup)
+        self._ahead = False  # whether a new w:num goes before self._first_num
+
+    def _scan(self) -> None:
+        numbering = self._numbering
+        self._used = {int(x) for x in _NUM_IDS(numbering)}
+        self._next_abstract = max(map(int, _ABSTRACT_IDS(numbering)), default=-1) + 1
+        self._first_num = numbering.find(qn("w:num"))
+        self._cleanup = numbering.find(qn("w:numIdMacAtCleanup"))
+        # out of order (w:numIdMacAtCleanup first): this object's first w:num goes before it
+        self._ahead = (self._first_num is not None and self._cleanup is not None
+                       and numbering.index(self._cleanup) < numbering.index(self._first_num))
+        self._scanned = True
 
     def _abstract_id(self, depth: int) -> int:
         if depth not in self._abstract:
-            ids = [int(a.get(qn("w:abstractNumId"))) for a in
-                   self._numbering.findall(qn("w:abstractNum"))]
-            new_id = max(ids, default=-1) + 1
+            new_id = self._next_abstract
+            self._next_abstract += 1
             el = parse_xml(_abstract_xml(new_id, depth))
-            first_num = self._numbering.find(qn("w:num"))
-            if first_num is not None:
-                first_num.addprevious(el)
+            if self._first_num is not None:
+                self._first_num.addprevious(el)
             else:
                 self._numbering.append(el)
             self._abstract[depth] = new_id
@@ -72,12 +86,11 @@ class ListNumbering:
         """A fresh ``numId`` for one list whose items are numbered at heading ``depth``
         (3 = ``1.``, 4 = ``（1）`` …; see :data:`DEPTH_FORMATS`), starting at 1."""
         depth = _depth(depth)
+        if not self._scanned:
+            self._scan()
         abstract_id = self._abstract_id(depth)
         # what python-docx's add_num does (the lowest unused numId; before any
         # w:numIdMacAtCleanup), with the start overrides, parsed in one go
-        if self._used is None:
-            self._used = {int(x) for x in _NUM_IDS(self._numbering)}
-            self._cleanup = self._numbering.find(qn("w:numIdMacAtCleanup"))
         while self._next in self._used:
             self._next += 1
         num_id = self._next
@@ -89,6 +102,8 @@ class ListNumbering:
             self._cleanup.addprevious(num)
         else:
             self._numbering.append(num)
+        if self._first_num is None or self._ahead:
+            self._first_num, self._ahead = num, False
         return num_id
 
 
