@@ -28,11 +28,15 @@ def get(name: str, default: str) -> str: ...
 def get(name: str, default: str | None = None) -> str | None:
     """``os.environ.get(name, default)``, without the exception a missing variable costs."""
     env = os.environ
-    data = getattr(env, "_data", None) if type(env) is _Environ else None
-    if not isinstance(data, dict):
-        return env.get(name, default)
-    key = _KEYS.get(name)
-    if key is None:
-        key = _KEYS[name] = env.encodekey(name)
-    value = data.get(key)
-    return default if value is None else env.decodevalue(value)
+    if type(env) is _Environ:
+        try:
+            data = env._data  # type: ignore[attr-defined]
+            key = _KEYS[name]
+        except KeyError:  # a name not asked for yet (``encodekey`` refuses what is not text)
+            key = _KEYS[name] = env.encodekey(name)
+        except AttributeError:  # (an os.environ without its encoded table)
+            return env.get(name, default)
+        if type(data) is dict:
+            value = data.get(key)
+            return default if value is None else env.decodevalue(value)
+    return env.get(name, default)
