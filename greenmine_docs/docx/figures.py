@@ -14,6 +14,7 @@ from typing import Any
 
 from docx.oxml.ns import nsdecls
 from docx.shared import Mm
+from lxml import etree
 
 from ..errors import InputError
 from .page import TYPE_HEIGHT_MM, TYPE_WIDTH_MM
@@ -22,17 +23,27 @@ from .text import (NO_INDENT, add_paragraph_xml, block_parent, rpr_xml, runs_xml
 
 
 _NEXT_SHAPE_IDS: "weakref.WeakKeyDictionary[Any, int]" = weakref.WeakKeyDictionary()
+_IDS = etree.XPath("//@id", smart_strings=False)
+
+
+def next_id(part: Any) -> int:
+    """python-docx's ``part.next_id`` (one more than the largest id in the part's document:
+    every unprefixed ``id`` attribute that is all digits; 1 when there is none), with the
+    XPath compiled once and the values read as plain strings (python-docx compiles it at
+    every call and makes strings that know their element: about half the time)."""
+    return max([int(value) for value in _IDS(part.element) if value.isdigit()], default=0) + 1
 
 
 def next_shape_id(part: Any) -> int:
     """A drawing id (``wp:docPr/@id``) not yet used in ``part``'s document: python-docx's
-    ``next_id`` (one more than the largest id in the part) the first time, then counted on.
+    ``next_id`` (:func:`next_id`: one more than the largest id in the part) the first time,
+    then counted on.
     python-docx scans the whole document for every picture, which for a report written
     straight into its template's body costs milliseconds per photo. Every picture and chart
     the generators add gets its id here; docxtpl renumbers them all when rendering."""
     shape_id = _NEXT_SHAPE_IDS.get(part)
     if shape_id is None:
-        shape_id = part.next_id
+        shape_id = next_id(part)
     _NEXT_SHAPE_IDS[part] = shape_id + 1
     return shape_id
 
@@ -41,7 +52,7 @@ def start_shape_ids(part: Any) -> None:
     """Count ``part``'s drawing ids on from what it holds now: called for a template before
     its body is written into it, when the scan reads a few paragraphs instead of a report."""
     if part not in _NEXT_SHAPE_IDS:
-        _NEXT_SHAPE_IDS[part] = part.next_id
+        _NEXT_SHAPE_IDS[part] = next_id(part)
 
 
 _IMAGE_INDEX: "weakref.WeakKeyDictionary[Any, list]" = weakref.WeakKeyDictionary()
