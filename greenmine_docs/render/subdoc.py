@@ -122,7 +122,8 @@ class SubdocSplicing:
         root = self.docx.element  # type: ignore[attr-defined]
         body = root.body
         kept = body.makeelement(body.tag, dict(body.attrib))
-        kept.extend([e for e in body if e is not body.sectPr])
+        sect_pr = body.sectPr  # (asked once: each ask is a search and a new proxy)
+        kept.extend([e for e in body if e is not sect_pr])
         body.addnext(kept)
         self._template_body = kept
         start_shape_ids(self.docx.part)  # type: ignore[attr-defined]
