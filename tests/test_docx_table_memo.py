@@ -9,8 +9,8 @@ from lxml import etree
 
 from greenmine_docs.docx import page_cursor, tables
 from greenmine_docs.docx.page_cursor import TablePaging, least_row_pt
-from greenmine_docs.docx.tables import (Cell, KeyedRows, add_table, row_heights, row_key,
-                                        table_grid)
+from greenmine_docs.docx.tables import (Cell, KeyedRows, add_table, keyed_row_heights,
+                                        row_heights, row_key, table_grid)
 
 HEADER = ["编号", "内容", "分值"]
 ROWS = [["1", "矿区道路硬化", 1000], [Cell("合计", span=2, bold=True, align="right"), 10.5]]
@@ -41,7 +41,8 @@ VARIANTS = [
 
 
 def _forget() -> None:
-    for memo in (tables._TABLES, tables._ROWS, page_cursor._MEASURED, page_cursor._LEAST):
+    for memo in (tables._TABLES, tables._ROWS, tables._HEIGHTS, page_cursor._MEASURED,
+                 page_cursor._LEAST):
         memo.clear()
 
 
@@ -121,6 +122,37 @@ def test_heights_tell_equal_values_of_other_types_apart() -> None:
         assert list(fast.heights) == row_heights(rows, fast.widths, 10.5)
         assert fast.least_pt(rows) == sum(least_row_pt(r, fast.widths, 10.5)
                                           for r in [["a", "b"], *rows])
+
+
+def test_remembered_row_heights_are_the_heights_measured_anew() -> None:
+    """Rows' heights remembered by their keys (keyed_row_heights) are those measured anew, for
+    rows that differ only in a value's type, other widths, another size, a row that cannot be a
+    key."""
+    rows = [row for _, variant, _ in VARIANTS for row in variant]
+    _forget()
+    for _ in range(2):  # measured, then remembered
+        for widths, size in [([12.0, 12.0, 60.0], 10.5), ([12.0, 12.0, 60.0], 9.0),
+                             ([30.0, 6.0, 12.0], 10.5)]:
+            keys = [row_key(r) for r in rows]
+            assert keyed_row_heights(rows, keys, widths, size) == row_heights(rows, widths, size)
+
+
+def test_paged_parts_carry_their_rows_keys() -> None:
+    """paged_parts hands out its parts with their rows' keys (the first row of a part after the
+    first repeats the labels of the merges it continues: its own key), and the parts are those
+    of the rows measured anew."""
+    rows = [[str(i), Cell("组" if i % 9 == 0 else "", align="center"), "甲" * (i * 7 % 90)]
+            for i in range(60)]
+    merges = [(i, min(i + 8, 59), 1) for i in range(0, 60, 9)]
+    options = {"merges": merges, "page_pt": 300.0, "first_page_pt": 200.0,
+               "widths_mm": [10, 20, 60]}
+    _forget()
+    fresh = tables.paged_parts(HEADER, rows, **options)
+    assert len(fresh) > 2
+    for parts in (fresh, tables.paged_parts(HEADER, rows, **options)):
+        assert parts == fresh
+        for part, _ in parts:
+            assert part.row_keys == tuple(map(row_key, part))
 
 
 @pytest.mark.parametrize("make_doc", ["islands", "plain"])

@@ -28,8 +28,8 @@ from typing import Any, Sequence
 from ..memo import remember
 from .styles import LINE_PITCH
 from .tables import (LINE_PITCH_EM, ROW_PADDING_PT, Cell, KeyedRows, at_exact_pitch, cell_text,
-                     chars_per_line, header_rows_of, page_chunks, row_heights, row_key,
-                     table_grid)
+                     chars_per_line, header_rows_of, keyed_row_heights, page_chunks,
+                     row_heights, row_key, table_grid)
 
 CHARS_LINE = 28  # 3号 characters a body line holds (styles: the official 28 a line)
 CROSSING_SLACK_PT = 3 * LINE_PITCH  # lines moved overleaf by widow control and kept headings
@@ -129,8 +129,8 @@ class TablePaging:
             entry, known = None, None
         if known is None:
             _, _, widths = table_grid(header_rows, rows, widths_mm, total_width_mm)
-            known = widths, (row_heights(rows, widths, size),
-                             sum(row_heights(header_rows, widths, size)))
+            known = widths, (keyed_row_heights(rows, keys[1], widths, size),
+                             sum(keyed_row_heights(header_rows, keys[0], widths, size)))
             if entry is not None:
                 remember(_MEASURED, entry, known, MEASURED_KEPT)
         return cls(header_rows, rows, known[0], size, page_pt, known[1], keys, exact=exact)

@@ -555,6 +555,38 @@ def row_heights(rows: Sequence[Sequence[Any]], widths_mm: Sequence[float],
     return [_row_height(r, widths_mm, size, per_line) for r in rows]
 
 
+# a row's height by the columns' widths and the size, then by the row's key: most rows of a
+# mine's tables (the indicators, their labels, the fixed lists) are rows of a mine before
+_HEIGHTS: dict[tuple[tuple[float, ...], float], dict[Any, float]] = {}
+HEIGHT_WIDTHS_KEPT = 64
+HEIGHTS_KEPT = 4096
+
+
+def keyed_row_heights(rows: Sequence[Sequence[Any]], keys: Sequence[Any],
+                      widths_mm: Sequence[float], size: float) -> list[float]:
+    """:func:`row_heights` of ``rows`` whose :func:`row_key` are ``keys``, remembered by them
+    (a row whose key cannot be one is measured as it is)."""
+    grid = (tuple(widths_mm), size)
+    known = _HEIGHTS.get(grid)
+    if known is None:
+        known = remember(_HEIGHTS, grid, {}, HEIGHT_WIDTHS_KEPT)
+    per_line: list[int] | None = None
+    heights: list[float] = []
+    for row, key in zip(rows, keys):
+        try:
+            height = known.get(key)
+        except TypeError:  # a value that cannot be a key
+            key, height = None, None
+        if height is None:
+            if per_line is None:
+                per_line = [chars_per_line(w, size) for w in widths_mm]
+            height = _row_height(row, widths_mm, size, per_line)
+            if key is not None:
+                remember(known, key, height, HEIGHTS_KEPT)
+        heights.append(height)
+    return heights
+
+
 def at_exact_pitch(heights: Sequence[float], size: float) -> list[float]:
     """:func:`row_heights` of rows of ``size`` pt at their lines' exact pitch
     (:data:`LINE_PITCH_EM`) instead of the estimate's :data:`LINE_FACTOR`: for a table whose
@@ -691,13 +723,14 @@ PAGE_BREAK_PT = 1.0
 def paged_parts(header: Sequence[Any], rows: Sequence[Sequence[Any]], *,
                 merges: Sequence[tuple[int, int, int]], page_pt: float, first_page_pt: float,
                 tail_pt: float = 0.0, tail_rows: int = 1, **options: Any
-                ) -> list[tuple[list[list[Any]], list[tuple[int, int, int]]]]:
+                ) -> list[tuple[KeyedRows, list[tuple[int, int, int]]]]:
     """A table of :func:`add_table`'s ``options`` in parts of a page each (:func:`page_chunks`,
     with ``tail_pt`` and ``tail_rows`` for what follows it): each part a page's rows and their
     merges (``(first, last, column)`` in the part), to be written as a table of its own, every
     part after the first on a new page (:func:`add_page_break`) with the header rows. A
     vertical merge never crosses a page: it is cut where the part ends and starts again on the
-    next page with its label (the cell of its first row) repeated.
+    next page with its label (the cell of its first row) repeated. The parts carry their rows'
+    keys (:class:`KeyedRows`), with which their heights were remembered.
 
     The rows are measured at their exact line pitch (:func:`at_exact_pitch`), and each part
     leaves room for one line more and the page break above it: the estimate's allowance of a
@@ -707,6 +740,7 @@ def paged_parts(header: Sequence[Any], rows: Sequence[Sequence[Any]], *,
     size = options.get("font_size") or TABLE_SIZE
     spare = size * LINE_PITCH_EM + PAGE_BREAK_PT
     inside = _continued_merges(merges)
+    keys = list(map(row_key, rows))
 
     def start_height(i: int) -> float:
         return at_exact_pitch(row_heights([_starting_part(rows, inside, i)], widths, size),
@@ -714,13 +748,18 @@ def paged_parts(header: Sequence[Any], rows: Sequence[Sequence[Any]], *,
 
     starts = page_chunks([header], rows, widths, size, page_pt - spare, first_page_pt - spare,
                          tail_pt=tail_pt, tail_rows=tail_rows,
-                         heights=at_exact_pitch(row_heights(rows, widths, size), size),
+                         heights=at_exact_pitch(keyed_row_heights(rows, keys, widths, size),
+                                                size),
                          start_height=start_height)
     bounds = [0, *starts, len(rows)]
-    return [([_starting_part(rows, inside, a), *(list(r) for r in rows[a + 1:b])],
-             [(max(first, a) - a, min(last, b - 1) - a, column)
-              for first, last, column in merges if not (last < a or first >= b)])
-            for a, b in zip(bounds, bounds[1:])]
+    parts: list[tuple[KeyedRows, list[tuple[int, int, int]]]] = []
+    for a, b in zip(bounds, bounds[1:]):
+        first_row = _starting_part(rows, inside, a)
+        part = [first_row, *(list(r) for r in rows[a + 1:b])]
+        parts.append((KeyedRows(part, [row_key(first_row), *keys[a + 1:b]]),
+                      [(max(first, a) - a, min(last, b - 1) - a, column)
+                       for first, last, column in merges if not (last < a or first >= b)]))
+    return parts
 
 
 PAGE_BREAK_XML = ('<w:p><w:pPr><w:pageBreakBefore/><w:spacing w:lineRule="exact" w:line="20" '
