@@ -41,8 +41,8 @@ VARIANTS = [
 
 
 def _forget() -> None:
-    for memo in (tables._TABLES, tables._ROWS, tables._HEIGHTS, page_cursor._MEASURED,
-                 page_cursor._LEAST):
+    for memo in (tables._TABLES, tables._ROWS, tables._SHAPES, tables._HEIGHTS,
+                 page_cursor._MEASURED, page_cursor._LEAST):
         memo.clear()
 
 
@@ -72,6 +72,22 @@ def test_a_remembered_table_is_the_table_made_anew(make_doc: str) -> None:
         for (header, rows, options), expected in zip(VARIANTS, fresh):
             assert _table_xml(make_doc, header, rows, options) == expected, (rows, options)
     assert len(set(fresh)) == len(fresh)  # the variants are all different tables
+
+
+def test_rows_of_a_shape_forgotten_are_never_those_of_another(monkeypatch) -> None:
+    """A row's memo entry holds its table shape's number: a shape forgotten and met again gets
+    a new one, never the number of another shape."""
+    fresh = []
+    for header, rows, options in VARIANTS:
+        _forget()
+        fresh.append(_table_xml("islands", header, rows, options))
+    monkeypatch.setattr(tables, "SHAPES_KEPT", 2)
+    _forget()
+    for _ in range(2):
+        for (header, rows, options), expected in zip(VARIANTS, fresh):
+            tables._TABLES.clear()  # (the rows made from the rows' memo)
+            assert _table_xml("islands", header, rows, options) == expected, (rows, options)
+    assert len(tables._SHAPES) <= 2
 
 
 def test_a_table_in_a_cell_is_the_table_made_anew() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import itertools
 import math
 from dataclasses import dataclass
 from typing import Any, Callable, Literal, NamedTuple, Sequence
@@ -237,20 +238,32 @@ class KeyedRows(list[Sequence[Any]]):
         self.row_keys = tuple(keys)
 
 
-# a row's XML in UTF-8 by (shape, header row?, kept with the next?, vertical merges, row key):
-# most rows of a mine's tables (indicators, their scores, fixed texts) are those of the mine
-# before
+# a row's XML in UTF-8 by (its shape's number, header row?, kept with the next?, vertical
+# merges, row key): most rows of a mine's tables (indicators, their scores, fixed texts) are
+# those of the mine before
 _ROWS: dict[Any, bytes] = {}
 ROWS_KEPT = 4096
+# a table shape's number, which a row's entry holds instead of the shape (hashed and compared
+# for every row): a new number for a shape not known, never one given before
+_SHAPES: dict[_Shape, int] = {}
+_shape_numbers = itertools.count()
+SHAPES_KEPT = 256
 
 
-def _row(shape: _Shape, head: bool, keep: bool, merges: tuple[str, ...],
+def _shape_number(shape: _Shape) -> int:
+    number = _SHAPES.get(shape)
+    if number is None:
+        number = remember(_SHAPES, shape, next(_shape_numbers), SHAPES_KEPT)
+    return number
+
+
+def _row(shape: _Shape, number: int, head: bool, keep: bool, merges: tuple[str, ...],
          values: Sequence[Any], key: tuple[Any, ...] | None) -> bytes:
     """:func:`_row_xml`, remembered by the row's :func:`row_key` (``key``; None: it cannot be
-    one, the row is made as it is)."""
+    one, the row is made as it is) and its shape's number (:func:`_shape_number`)."""
     if key is None:
         return _row_xml(shape, head, keep, merges, values)
-    entry = (shape, head, keep, merges, key)
+    entry = (number, head, keep, merges, key)
     xml = _ROWS.get(entry)
     if xml is None:
         xml = remember(_ROWS, entry, _row_xml(shape, head, keep, merges, values), ROWS_KEPT)
@@ -467,13 +480,14 @@ def _made_table_xml(options: _Options, header_rows: list[list[Any]],
 
     shape = _Shape(ncols, tuple(widths), tuple(tc_open[True]), tuple(tc_open[False]), shade,
                    options.head_style, options.text_style, options.aligns, height)
+    number = _shape_number(shape)
     merged = {row for row, _ in vmerge}
     xml = [("".join(out)).encode("utf-8")]
     for index, values in enumerate([*header_rows, *rows]):
         head = index < first_body
         row_merges = tuple(vmerge.get((index, col), "") for col in range(ncols)) \
             if index in merged else ()
-        xml.append(_row(shape, head, index in kept, row_merges, values, keys[index]))
+        xml.append(_row(shape, number, head, index in kept, row_merges, values, keys[index]))
     xml.append(b"</w:tbl>")
     return tuple(xml)
 
