@@ -130,10 +130,12 @@ class TablePaging:
         if known is None:
             _, _, widths = table_grid(header_rows, rows, widths_mm, total_width_mm)
             known = widths, (keyed_row_heights(rows, keys[1], widths, size),
-                             sum(keyed_row_heights(header_rows, keys[0], widths, size)))
+                             sum(keyed_row_heights(header_rows, keys[0], widths, size))), keys
             if entry is not None:
                 remember(_MEASURED, entry, known, MEASURED_KEPT)
-        return cls(header_rows, rows, known[0], size, page_pt, known[1], keys, exact=exact)
+        # the keys remembered (equal to these): the memos after this one (the table's XML, its
+        # parts' least height) find theirs, made from the same keys, without comparing them
+        return cls(header_rows, rows, known[0], size, page_pt, known[1], known[2], exact=exact)
 
     def parts(self, first_pt: float | None = None) -> list[tuple[list[Sequence[Any]], float]]:
         """The parts (the first in ``first_pt`` when given), each with the most height (pt)
@@ -169,7 +171,8 @@ class TablePaging:
 
 # a table's grid widths and rows' heights, and the least height of a table's part, by the
 # rows' keys, the widths and the size
-_MEASURED: dict[Any, tuple[list[float], tuple[Sequence[float], float]]] = {}
+_MEASURED: dict[Any, tuple[list[float], tuple[Sequence[float], float],
+                          tuple[tuple[Any, ...], tuple[Any, ...]]]] = {}
 _LEAST: dict[Any, float] = {}
 MEASURED_KEPT = 1024
 
