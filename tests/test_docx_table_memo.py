@@ -40,6 +40,23 @@ VARIANTS = [
 ]
 
 
+def test_a_cells_key_is_its_fields_with_their_types() -> None:
+    """row_key holds a Cell as its fields and their types, whichever way the Cell was made
+    (dataclasses.replace, a copy, pickling); equality and repr stay the fields'."""
+    import copy
+    import dataclasses
+    import pickle
+
+    cell = Cell(1000, span=2, bold=True, align="right")
+    made = [cell, dataclasses.replace(Cell("x"), text=1000, span=2, bold=True, align="right"),
+            copy.copy(cell), copy.deepcopy(cell), pickle.loads(pickle.dumps(cell))]
+    for other in made:
+        assert row_key([other, 1]) == (((1000, int, 2, int, True, "right"), 1), (Cell, int))
+        assert other == cell and repr(other) == repr(cell)
+    assert row_key([Cell(1000.0, span=2, bold=True, align="right")]) != row_key([cell])
+    assert dataclasses.replace(cell, bold=False)._key == (1000, int, 2, int, False, "right")
+
+
 def _forget() -> None:
     for memo in (tables._TABLES, tables._ROWS, tables._SHAPES, tables._HEIGHTS,
                  page_cursor._MEASURED, page_cursor._LEAST):
