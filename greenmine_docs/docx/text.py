@@ -313,6 +313,9 @@ def run_content_xml(text: str) -> str:
 def runs_xml(out: list[str], text: str, rpr: str) -> None:
     """The runs :func:`add_text` appends for ``text`` (``\\n`` = a line break at the end of
     the run before it), each with the properties ``rpr``."""
+    if "\n" not in text:  # most: one run
+        out += ("<w:r>", rpr, run_content_xml(text) if text else "", "</w:r>")
+        return
     lines = text.split("\n")
     last = len(lines) - 1
     for i, line in enumerate(lines):
