@@ -225,16 +225,15 @@ def _main_table(body: Body, data: TableData) -> None:
                 situation = (entry.situation if entry and entry.situation else
                              (AUTO_NA_NOTE if na_by_set else ""))
                 rows.append([
-                    *fixed[item.id], Cell(shown, align="center", bold=True), situation,
+                    *fixed[item.id], _centered(shown, True), situation,
                     (entry.problem or "") if entry else "", (entry.measure or "") if entry else "",
-                    Cell(entry.deadline.isoformat() if entry and entry.deadline else "",
-                         align="center"),
-                    Cell((entry.responsible or "") if entry else "", align="center"),
+                    _centered(entry.deadline.isoformat() if entry and entry.deadline else ""),
+                    _centered((entry.responsible or "") if entry else ""),
                 ])
             merges.append((g_first, len(rows) - 1, 2))
             rows.append(["", "", Cell(f"“{grp.name}”小计", span=2, bold=True, align="right"),
-                         Cell(fmt_points(grp.points), align="center", bold=True),
-                         Cell(fmt_score(g_res.score) if g_res else "", align="center", bold=True),
+                         _centered(fmt_points(grp.points), True),
+                         _centered(fmt_score(g_res.score) if g_res else "", True),
                          Cell("", span=5)])
             # the first-level label is merged over each group (with its subtotal) and the group
             # stays on one page: every page shows the labels of its rows
@@ -245,8 +244,8 @@ def _main_table(body: Body, data: TableData) -> None:
                      f"得分率{fmt_ratio(c_res.ratio)}，"
                      f"{'达到' if c_res.passed else '未达到'}不低于{cat.min_ratio * 100:g}%的要求")
         rows.append([Cell(f"“{cat.name}”合计", span=4, bold=True, align="right"),
-                     Cell(fmt_points(cat.points), align="center", bold=True),
-                     Cell(fmt_score(c_res.score) if c_res else "", align="center", bold=True),
+                     _centered(fmt_points(cat.points), True),
+                     _centered(fmt_score(c_res.score) if c_res else "", True),
                      Cell(ratio, span=5, bold=True, align="left")])
     totals = _total_rows(data)
     rows += totals
@@ -258,6 +257,15 @@ def _main_table(body: Body, data: TableData) -> None:
                      font_size=TABLE_PT, total_width_mm=WIDTH_MM,
                      aligns=["center", "center", "center", "left", "center", "center",
                              "left", "left", "left", "center", "center"])
+
+
+@functools.lru_cache(maxsize=1024)
+def _centered(text: str, bold: bool = False) -> Any:
+    """``Cell(text, align="center", bold=bold)``: one for each text (a Cell is never changed),
+    shared by the rows and mines that show it (scores, deadlines, those responsible)."""
+    from ...docx.tables import Cell
+
+    return Cell(text, align="center", bold=bold)
 
 
 # an indicator set (by identity, held in the entry) -> its items' cells that depend on it alone
