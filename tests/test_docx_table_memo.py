@@ -58,7 +58,7 @@ def test_a_cells_key_is_its_fields_with_their_types() -> None:
 
 
 def _forget() -> None:
-    for memo in (tables._TABLES, tables._ROWS, tables._SHAPES, tables._HEIGHTS,
+    for memo in (tables._TABLES, tables._ROWS, tables._SHAPES, tables._HEIGHTS, tables._GRIDS,
                  page_cursor._MEASURED, page_cursor._LEAST):
         memo.clear()
 
@@ -157,10 +157,12 @@ def test_heights_tell_equal_values_of_other_types_apart() -> None:
                                           for r in [["a", "b"], *rows])
 
 
-def test_remembered_row_heights_are_the_heights_measured_anew() -> None:
+@pytest.mark.parametrize("grids_kept", [256, 1])
+def test_remembered_row_heights_are_the_heights_measured_anew(monkeypatch, grids_kept) -> None:
     """Rows' heights remembered by their keys (keyed_row_heights) are those measured anew, for
     rows that differ only in a value's type, other widths, another size, a row that cannot be a
-    key."""
+    key; a grid forgotten and met again is never taken for another."""
+    monkeypatch.setattr(tables, "GRIDS_KEPT", grids_kept)
     rows = [row for _, variant, _ in VARIANTS for row in variant]
     _forget()
     for _ in range(2):  # measured, then remembered

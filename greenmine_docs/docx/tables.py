@@ -571,11 +571,14 @@ def row_heights(rows: Sequence[Sequence[Any]], widths_mm: Sequence[float],
     return [_row_height(r, widths_mm, size, per_line) for r in rows]
 
 
-# a row's height by the columns' widths and the size, then by the row's key: most rows of a
-# mine's tables (the indicators, their labels, the fixed lists) are rows of a mine before
-_HEIGHTS: dict[tuple[tuple[float, ...], float], dict[Any, float]] = {}
-HEIGHT_WIDTHS_KEPT = 64
+# a row's height by (its key, its grid's number): most rows of a mine's tables (the indicators,
+# their labels, the fixed lists) are rows of a mine before. A grid (the columns' widths and the
+# size) gets a number as a table shape does (:func:`_shape_number`): never one given before.
+_HEIGHTS: dict[tuple[Any, int], float] = {}
 HEIGHTS_KEPT = 4096
+_GRIDS: dict[tuple[tuple[float, ...], float], int] = {}
+_grid_numbers = itertools.count()
+GRIDS_KEPT = 256
 
 
 def keyed_row_heights(rows: Sequence[Sequence[Any]], keys: Sequence[Any],
@@ -583,22 +586,23 @@ def keyed_row_heights(rows: Sequence[Sequence[Any]], keys: Sequence[Any],
     """:func:`row_heights` of ``rows`` whose :func:`row_key` are ``keys``, remembered by them
     (a row whose key cannot be one is measured as it is)."""
     grid = (tuple(widths_mm), size)
-    known = _HEIGHTS.get(grid)
-    if known is None:
-        known = remember(_HEIGHTS, grid, {}, HEIGHT_WIDTHS_KEPT)
+    number = _GRIDS.get(grid)
+    if number is None:
+        number = remember(_GRIDS, grid, next(_grid_numbers), GRIDS_KEPT)
     per_line: list[int] | None = None
     heights: list[float] = []
     for row, key in zip(rows, keys):
+        entry: Any = (key, number)
         try:
-            height = known.get(key)
+            height = _HEIGHTS.get(entry)
         except TypeError:  # a value that cannot be a key
-            key, height = None, None
+            entry, height = None, None
         if height is None:
             if per_line is None:
                 per_line = [chars_per_line(w, size) for w in widths_mm]
             height = _row_height(row, widths_mm, size, per_line)
-            if key is not None:
-                remember(known, key, height, HEIGHTS_KEPT)
+            if entry is not None:
+                remember(_HEIGHTS, entry, height, HEIGHTS_KEPT)
         heights.append(height)
     return heights
 
