@@ -61,6 +61,7 @@ def _forget() -> None:
     for memo in (tables._TABLES, tables._ROWS, tables._SHAPES, tables._HEIGHTS, tables._GRIDS,
                  page_cursor._MEASURED, page_cursor._LEAST):
         memo.clear()
+    tables._frame.cache_clear()
 
 
 def _table_xml(make_doc: str, header, rows, options) -> bytes:

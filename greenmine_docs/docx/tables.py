@@ -453,12 +453,42 @@ def _made_table_xml(options: _Options, header_rows: list[list[Any]],
     and its rows, header rows first (``keys``: each row's :func:`row_key`, or None)."""
     _, ncols, widths = table_grid(header_rows, rows, options.widths_mm,
                                   options.total_width_mm)
+    frame, shape, number = _frame(options.frame, options.head_style, options.text_style,
+                                  options.aligns, options.header_fill, options.row_height_mm,
+                                  ncols, tuple(widths))
+    first_body = len(header_rows)
+    vmerge: dict[tuple[int, int], str] = {}  # (table row, grid column) -> w:vMerge
+    for first, last, column in options.merges:
+        if last > first:
+            vmerge[(first_body + first, column)] = '<w:vMerge w:val="restart"/>'
+            for i in range(first + 1, last + 1):
+                vmerge[(first_body + i, column)] = "<w:vMerge/>"  # "continue": the default
+    kept = {first_body + i for i in options.keep_with_next}
+
+    merged = {row for row, _ in vmerge}
+    xml = [frame]
+    for index, values in enumerate([*header_rows, *rows]):
+        head = index < first_body
+        row_merges = tuple(vmerge.get((index, col), "") for col in range(ncols)) \
+            if index in merged else ()
+        xml.append(_row(shape, number, head, index in kept, row_merges, values, keys[index]))
+    xml.append(b"</w:tbl>")
+    return tuple(xml)
+
+
+# (the same few frames serve every table of every mine)
+@functools.lru_cache(maxsize=256)
+def _frame(kind: str, head_style: _ParaStyle, text_style: _ParaStyle, aligns: tuple[str, ...],
+           header_fill: str | None, row_height_mm: float | None, ncols: int,
+           widths: tuple[float, ...]) -> tuple[bytes, _Shape, int]:
+    """A table's frame in UTF-8 (``kind``, :attr:`_Options.frame`: table properties and grid),
+    the shape of its rows and the shape's number (:func:`_shape_number`), from its options
+    (:class:`_Options`) other than its merges and the rows kept with the next, and its grid."""
     twips = [_twips(w) for w in widths]
-    header_fill = options.header_fill
     shade = (f'<w:shd w:val="clear" w:color="auto" w:fill="{xml_attr(header_fill)}"/>'
              if header_fill else "")
-    out: list[str] = ["<w:tbl>" if options.frame == _ISLAND else f"<w:tbl {nsdecls('w')}>"]
-    if options.frame != _CELL:
+    out: list[str] = ["<w:tbl>" if kind == _ISLAND else f"<w:tbl {nsdecls('w')}>"]
+    if kind != _CELL:
         out.append(f'<w:tblPr><w:tblW w:type="dxa" w:w="{int(Mm(sum(widths)).twips)}"/>'
                    f'<w:jc w:val="center"/>{_BORDERS}<w:tblLayout w:type="fixed"/>'
                    f'{_TBL_LOOK}</w:tblPr><w:tblGrid>')
@@ -468,30 +498,11 @@ def _made_table_xml(options: _Options, header_rows: list[list[Any]],
     tc_open = {head: [f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{tw}"/>'
                       + (shade if head else "") + '<w:vAlign w:val="center"/></w:tcPr>'
                       for tw in twips] for head in (True, False)}
-    first_body = len(header_rows)
-    vmerge: dict[tuple[int, int], str] = {}  # (table row, grid column) -> w:vMerge
-    for first, last, column in options.merges:
-        if last > first:
-            vmerge[(first_body + first, column)] = '<w:vMerge w:val="restart"/>'
-            for i in range(first + 1, last + 1):
-                vmerge[(first_body + i, column)] = "<w:vMerge/>"  # "continue": the default
-    row_height_mm = options.row_height_mm
     height = (f'<w:trHeight w:val="{int(Mm(row_height_mm).twips)}"/>'
               if row_height_mm is not None else "")
-    kept = {first_body + i for i in options.keep_with_next}
-
-    shape = _Shape(ncols, tuple(widths), tuple(tc_open[True]), tuple(tc_open[False]), shade,
-                   options.head_style, options.text_style, options.aligns, height)
-    number = _shape_number(shape)
-    merged = {row for row, _ in vmerge}
-    xml = [("".join(out)).encode("utf-8")]
-    for index, values in enumerate([*header_rows, *rows]):
-        head = index < first_body
-        row_merges = tuple(vmerge.get((index, col), "") for col in range(ncols)) \
-            if index in merged else ()
-        xml.append(_row(shape, number, head, index in kept, row_merges, values, keys[index]))
-    xml.append(b"</w:tbl>")
-    return tuple(xml)
+    shape = _Shape(ncols, widths, tuple(tc_open[True]), tuple(tc_open[False]), shade,
+                   head_style, text_style, aligns, height)
+    return "".join(out).encode("utf-8"), shape, _shape_number(shape)
 
 
 # -- continued tables (续表) ----------------------------------------------------------------------
