@@ -246,23 +246,26 @@ class KeyedRows(list[Sequence[Any]]):
 _ROWS: dict[Any, bytes] = {}
 ROWS_KEPT = 4096
 # a table shape's number, which a row's entry holds instead of the shape (hashed and compared
-# for every row): a new number for a shape not known, never one given before
+# for every row)
 _SHAPES: dict[_Shape, int] = {}
-_shape_numbers = itertools.count()
 SHAPES_KEPT = 256
+_numbers = itertools.count()  # (one count for every kind of thing numbered)
 
 
-def _shape_number(shape: _Shape) -> int:
-    number = _SHAPES.get(shape)
+def _number(numbered: dict[Any, int], value: Any, most: int) -> int:
+    """``value``'s number in ``numbered`` (at most ``most`` kept): a new one for a value not
+    known there, never one given before, so a value forgotten and met again is never taken
+    for another."""
+    number = numbered.get(value)
     if number is None:
-        number = remember(_SHAPES, shape, next(_shape_numbers), SHAPES_KEPT)
+        number = remember(numbered, value, next(_numbers), most)
     return number
 
 
 def _row(shape: _Shape, number: int, head: bool, keep: bool, merges: tuple[str, ...],
          values: Sequence[Any], key: tuple[Any, ...] | None) -> bytes:
     """:func:`_row_xml`, remembered by the row's :func:`row_key` (``key``; None: it cannot be
-    one, the row is made as it is) and its shape's number (:func:`_shape_number`)."""
+    one, the row is made as it is) and its shape's number (:func:`_number`)."""
     if key is None:
         return _row_xml(shape, head, keep, merges, values)
     entry = (number, head, keep, merges, key)
@@ -482,7 +485,7 @@ def _frame(kind: str, head_style: _ParaStyle, text_style: _ParaStyle, aligns: tu
            header_fill: str | None, row_height_mm: float | None, ncols: int,
            widths: tuple[float, ...]) -> tuple[bytes, _Shape, int]:
     """A table's frame in UTF-8 (``kind``, :attr:`_Options.frame`: table properties and grid),
-    the shape of its rows and the shape's number (:func:`_shape_number`), from its options
+    the shape of its rows and the shape's number (:func:`_number`), from its options
     (:class:`_Options`) other than its merges and the rows kept with the next, and its grid."""
     twips = [_twips(w) for w in widths]
     shade = (f'<w:shd w:val="clear" w:color="auto" w:fill="{xml_attr(header_fill)}"/>'
@@ -502,7 +505,7 @@ def _frame(kind: str, head_style: _ParaStyle, text_style: _ParaStyle, aligns: tu
               if row_height_mm is not None else "")
     shape = _Shape(ncols, widths, tuple(tc_open[True]), tuple(tc_open[False]), shade,
                    head_style, text_style, aligns, height)
-    return "".join(out).encode("utf-8"), shape, _shape_number(shape)
+    return "".join(out).encode("utf-8"), shape, _number(_SHAPES, shape, SHAPES_KEPT)
 
 
 # -- continued tables (续表) ----------------------------------------------------------------------
@@ -584,11 +587,10 @@ def row_heights(rows: Sequence[Sequence[Any]], widths_mm: Sequence[float],
 
 # a row's height by (its key, its grid's number): most rows of a mine's tables (the indicators,
 # their labels, the fixed lists) are rows of a mine before. A grid (the columns' widths and the
-# size) gets a number as a table shape does (:func:`_shape_number`): never one given before.
+# size) gets a number as a table shape does (:func:`_number`).
 _HEIGHTS: dict[tuple[Any, int], float] = {}
 HEIGHTS_KEPT = 4096
 _GRIDS: dict[tuple[tuple[float, ...], float], int] = {}
-_grid_numbers = itertools.count()
 GRIDS_KEPT = 256
 
 
@@ -596,10 +598,7 @@ def keyed_row_heights(rows: Sequence[Sequence[Any]], keys: Sequence[Any],
                       widths_mm: Sequence[float], size: float) -> list[float]:
     """:func:`row_heights` of ``rows`` whose :func:`row_key` are ``keys``, remembered by them
     (a row whose key cannot be one is measured as it is)."""
-    grid = (tuple(widths_mm), size)
-    number = _GRIDS.get(grid)
-    if number is None:
-        number = remember(_GRIDS, grid, next(_grid_numbers), GRIDS_KEPT)
+    number = _number(_GRIDS, (tuple(widths_mm), size), GRIDS_KEPT)
     per_line: list[int] | None = None
     heights: list[float] = []
     for row, key in zip(rows, keys):
