@@ -56,6 +56,7 @@ from typing import Mapping, Sequence
 from .frozen import frozen
 from .indicators.model import Category, Group, IndicatorSet, Item, MineProfile, Prerequisite
 from .indicators.numbers import fmt_points, fmt_ratio, fmt_score
+from .memo import remember
 
 
 class Verdict(str, Enum):
@@ -299,10 +300,8 @@ def score(indicator_set: IndicatorSet, items: Mapping[str, ItemScore] | None = N
     given = _given(indicator_set, items, prerequisites, mine)
     found = _RECENT.get(given)
     if found is None:
-        found = _scored(indicator_set, items, prerequisites, mine)
-        if len(_RECENT) >= _RECENT_KEPT:
-            _RECENT.clear()
-        _RECENT[given] = found
+        found = remember(_RECENT, given, _scored(indicator_set, items, prerequisites, mine),
+                         _RECENT_KEPT)
     return found
 
 
