@@ -160,13 +160,6 @@ def chart_space(plot_area: str, *, legend_xml: str = "", title_xml: str = "",
 
 
 # -- into the document -----------------------------------------------------------------------
-def _paragraph(writer: Any, ppr: str, content: str) -> Any:
-    """Append ``<w:p>`` (``w:pPr`` children ``ppr``, then ``content``) where
-    ``body.add_paragraph()`` puts paragraphs (:meth:`~.writer.Writer.add_paragraph_xml`,
-    which finds that place from the body's end); returns the python-docx ``Paragraph``."""
-    return writer.add_paragraph_xml(ppr, content)
-
-
 def _ppr(*, keep_with_next: bool, before_pt: float) -> str:
     """Centred, single-spaced (an exact line height would clip a chart), no first-line indent
     (as ``text.no_indent``)."""
@@ -211,8 +204,8 @@ def add_chart(writer: Any, chart_xml: str, caption: str | None, *, width_mm: flo
         f'<wp:cNvGraphicFramePr/><a:graphic><a:graphicData uri="{CHART_URI}">'
         f'<c:chart r:id="{rid}"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>')
     before = writer.last_block()
-    picture = par = _paragraph(writer, _ppr(keep_with_next=bool(caption or legend_items),
-                                            before_pt=6), drawing)
+    ppr = _ppr(keep_with_next=bool(caption or legend_items), before_pt=6)
+    picture = par = writer.add_paragraph_xml(ppr, drawing)
     if legend_items:
         par = key_paragraph(writer, legend_items, keep_with_next=bool(caption))
     if caption:
@@ -245,7 +238,8 @@ def key_paragraph(writer: Any, items: Sequence[tuple[str, str]], *, size: float 
         # the square in the CJK font whichever slot an application takes it from
         runs.append(run("■", fonts.songti, colour))
         runs.append(run(f" {name}", fonts.latin))
-    return _paragraph(writer, _ppr(keep_with_next=keep_with_next, before_pt=2), "".join(runs))
+    return writer.add_paragraph_xml(_ppr(keep_with_next=keep_with_next, before_pt=2),
+                                    "".join(runs))
 
 
 __all__ = ["CHART_CONTENT_TYPE", "CHART_REL_TYPE", "add_chart", "chart_space",
