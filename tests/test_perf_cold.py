@@ -201,7 +201,7 @@ def test_a_template_is_linted_once_per_render_with_the_variables_it_gets(
     from greenmine_docs.render import template_lint, template_verdicts, tpl
     from greenmine_docs.resources import template_path
 
-    monkeypatch.setattr(template_verdicts, "_LINTS_PASSED", set())  # none passed so far
+    monkeypatch.setattr(template_verdicts, "_LINTS_PASSED", {})  # none passed so far
     calls: list[object] = []
     real = template_lint.check_template
 

@@ -18,6 +18,7 @@ import hashlib
 from pathlib import Path
 
 from .. import usercache
+from ..memo import remember
 
 KIND = "template-checks"
 _PASSED = b"passed"
@@ -56,8 +57,9 @@ def lint_passed(path: Path, known: frozenset[str] | None) -> bool:
 
 
 # the template versions (path, modification time, size) and lint inputs found passed in this
-# process: only passes, as the user's cache keeps only passes
-_LINTS_PASSED: set[tuple[object, ...]] = set()
+# process (at most _LINTS_KEPT): only passes, as the user's cache keeps only passes
+_LINTS_PASSED: dict[tuple[object, ...], bool] = {}
+_LINTS_KEPT = 64
 
 
 def _version(path: Path, given: tuple[object, ...]) -> tuple[object, ...] | None:
@@ -73,9 +75,7 @@ def _version(path: Path, given: tuple[object, ...]) -> tuple[object, ...] | None
 
 
 def _passed_here(version: tuple[object, ...]) -> None:
-    if len(_LINTS_PASSED) >= 64:
-        _LINTS_PASSED.clear()
-    _LINTS_PASSED.add(version)
+    remember(_LINTS_PASSED, version, True, _LINTS_KEPT)
 
 
 def lint_passed_here(real: str, mtime_ns: int, size: int, known: frozenset[str] | None
