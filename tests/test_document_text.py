@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from document_text import (bullet_numbering, bullets, pieces, program_voice, spaced_numbers,
-                           uncited)
+from document_text import (bullet_numbering, bullets, pieces, program_in_package, program_voice,
+                           spaced_numbers, uncited)
 from greenmine_docs.api import build
 from greenmine_docs.citations import builtin, read_list, title_key
 
@@ -48,6 +48,14 @@ def test_the_program_never_speaks(built) -> None:
     allowed |= {w for c in builtin() for w in re.findall(r"[A-Za-z]{2,}", c.number)}
     bad = program_voice(_all(files), allowed)
     assert not bad, "\n".join(map(str, bad))
+
+
+def test_no_part_of_a_package_names_the_program(built) -> None:
+    """Not even the hidden sheet a self-check table or score sheet is read back with: an
+    official who shows hidden sheets, or opens the package, finds no program named."""
+    _, files, _ = built
+    found = [hit for f in files for hit in program_in_package(f)]
+    assert not found, "\n".join(found)
 
 
 def test_everything_cited_is_in_the_data(built) -> None:

@@ -23,6 +23,7 @@ import safety_helpers  # noqa: F401 — puts tests/nasty (make_corpus) on sys.pa
 from conftest import EXAMPLE, EXAMPLE_DIR, run_cli
 from greenmine_docs import api
 from greenmine_docs.errors import InputError
+from greenmine_docs.xlsx import meta_sheet
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -397,7 +398,7 @@ def test_a_damaged_layout_record_makes_the_table_not_ours(table, runner, tmp_pat
     table is reported as not one of ours (GM-E330) instead of an AttributeError."""
     path, _ = table
     wb = openpyxl.load_workbook(path)
-    meta = wb["_greenmine"]
+    meta = wb[meta_sheet.SHEET]
     row = next(c.row for c in meta["A"] if c.value == "layout")
     meta.cell(row=row, column=2).value = layout
     bad = tmp_path / "damaged.xlsx"

@@ -11,9 +11,11 @@ import pytest
 from conftest import EXAMPLE, run_cli
 from greenmine_docs import api
 from greenmine_docs.api import check, generate, load, validate
-from greenmine_docs.documents.assessment.scoresheet import (SCORE_COLUMNS, SHEET_META, SHEET_PRE,
-                                                  SHEET_SCORES, SHEET_SUMMARY, header_row)
+from greenmine_docs.documents.assessment.scoresheet import (LEGACY_FORMAT_TAG, SCORE_COLUMNS,
+                                                  SHEET_PRE, SHEET_SCORES, SHEET_SUMMARY,
+                                                  header_row)
 from greenmine_docs.documents.assessment.scoresheet_read import read_scoresheet
+from greenmine_docs.xlsx import meta_sheet
 
 
 def _ctx(path: Path):
@@ -47,8 +49,8 @@ def _col(key: str) -> int:
 def test_layout_validation_and_print_setup(sheet, example_eval):
     iset = example_eval.result.indicator_set
     wb = openpyxl.load_workbook(sheet)
-    assert wb.sheetnames == [SHEET_PRE, SHEET_SCORES, SHEET_SUMMARY, SHEET_META]
-    assert wb[SHEET_META].sheet_state == "hidden"
+    assert wb.sheetnames == [SHEET_PRE, SHEET_SCORES, SHEET_SUMMARY, meta_sheet.SHEET]
+    assert wb[meta_sheet.SHEET].sheet_state == "hidden"
     pre = wb[SHEET_PRE]
     rows = _rows_by_id(pre)
     assert list(rows) == [p.id for p in iset.prerequisites]
@@ -150,6 +152,27 @@ def test_changed_structure(sheet, example_eval):
     assert ("GM-E526", f"A{rows['1.1.2']}") in got
     assert ("GM-W553", f"D{rows['1.1.9']}") in got
     assert any(f.code == "GM-W553" and "1.1.2" in f.message for f in data.findings)  # now missing
+
+
+def test_sheets_written_before_the_hidden_sheet_was_renamed_still_read(sheet, example_eval):
+    """Score sheets handed out earlier name their hidden sheet ``_greenmine`` and carry the old
+    format tag: they read back as before. An unknown tag is reported at its cell, in whichever
+    of the two sheets holds it."""
+    iset = example_eval.result.indicator_set
+    wb = openpyxl.load_workbook(sheet)
+    meta = wb[meta_sheet.SHEET]
+    meta.title = meta_sheet.LEGACY_SHEET
+    assert meta["A1"].value == "format"
+    meta["B1"] = LEGACY_FORMAT_TAG
+    wb.save(sheet)
+    back = read_scoresheet(sheet, iset)
+    assert back.findings == [] and back.prerequisites == example_eval.given.prerequisites
+    assert all(back.items[ref] == entry for ref, entry in example_eval.given.items.items())
+    meta["B1"] = "greenmine-scoresheet/9"
+    wb.save(sheet)
+    found = read_scoresheet(sheet, iset).findings
+    assert [(f.code, f.location.sheet, f.location.cell) for f in found] == [
+        ("GM-E550", meta_sheet.LEGACY_SHEET, "B1")]
 
 
 def test_not_a_score_sheet(tmp_path, example_eval):

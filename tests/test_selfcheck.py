@@ -18,6 +18,7 @@ from greenmine_docs.documents.selfcheck.reader import read_table as read
 from greenmine_docs.documents.selfcheck.reader import section_yaml
 from greenmine_docs.documents.selfcheck.core import COL, COLUMNS, prepare, score_self_check
 from greenmine_docs.documents.selfcheck.xlsx import build_workbook
+from greenmine_docs.xlsx import meta_sheet
 
 SHEET = "自查记录表"
 ROW_1_1_3 = '"1.1.3": {score: 12, situation: 出口设自动洗车台1座'
@@ -209,7 +210,7 @@ def test_xlsx_print_setup_and_validation(filled):
     assert ws.print_title_rows == "$8:$8"
     assert ws.freeze_panes == "A9"
     assert all(ws.column_dimensions[c].hidden for c in "LMN")
-    assert wb["_greenmine"].sheet_state == "hidden"
+    assert wb[meta_sheet.SHEET].sheet_state == "hidden"
     dvs = ws.data_validations.dataValidation
     lists = [d for d in dvs if d.type == "list"]
     assert lists and lists[0].formula1 == '"符合,不符合"'
@@ -325,6 +326,40 @@ def test_tables_that_are_not_ours(tmp_path):
     wb[SHEET].insert_cols(5)
     wb.save(moved)
     assert [f.code for f in read(moved).report.findings] == ["GM-E330"]
+
+
+def test_tables_written_before_the_hidden_sheet_was_renamed_still_read(tmp_path):
+    """Tables handed out earlier call their hidden sheet ``_greenmine``, carry the old format tag
+    and keep the set file's format tag in the embedded set: they read back as before, and a
+    finding about the hidden sheet points at the cell in whichever sheet holds it."""
+    import json
+
+    from greenmine_docs.documents.selfcheck.core import LEGACY_FORMAT_TAG
+
+    sub = example()
+    path = fill_blank(sub, tmp_path / "old.xlsx")
+    wb = load_workbook(path)
+    meta = wb[meta_sheet.SHEET]
+    meta.title = meta_sheet.LEGACY_SHEET
+    rows = {c.value: c.row for c in meta["A"]}
+    assert meta.cell(row=rows["format"], column=2).value == "self-check-record/1"
+    meta.cell(row=rows["format"], column=2).value = LEGACY_FORMAT_TAG
+    data_rows = [c.row for c in meta["A"] if c.value == "indicator_set_data"]
+    blob = "".join(meta.cell(row=r, column=2).value for r in data_rows)
+    assert "format" not in json.loads(blob)
+    old = json.dumps({"format": "greenmine-indicator-set/1", **json.loads(blob)}, ensure_ascii=False)
+    for i, r in enumerate(data_rows):  # the old writer's 30,000-character chunks
+        meta.cell(row=r, column=2).value = old[i * 30000:(i + 1) * 30000] if i < len(data_rows) - 1 \
+            else old[i * 30000:]
+    wb.save(path)
+    table = read(path)
+    assert table.self_check == sub.self_check
+    assert [f.code for f in table.report.findings] == ["GM-I320"]
+    meta.cell(row=rows["format"], column=2).value = "greenmine-selfcheck/9"
+    wb.save(path)
+    found = read(path).report.findings
+    assert [(f.code, f.location.sheet, f.location.cell) for f in found] == [
+        ("GM-E330", meta_sheet.LEGACY_SHEET, f"B{rows['format']}")]
 
 
 def test_reordered_rows_still_read(tmp_path):

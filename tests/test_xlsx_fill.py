@@ -20,7 +20,7 @@ from greenmine_docs.indicators.dump import to_data
 from greenmine_docs.model.self_check import ItemEntry
 from greenmine_docs.documents.selfcheck import xlsx
 from greenmine_docs.documents.selfcheck.core import COL, SHEET_NAME, prepare
-from greenmine_docs.xlsx import write
+from greenmine_docs.xlsx import meta_sheet, write
 from greenmine_docs.xlsx.fill import cell_xml
 from greenmine_docs.xlsx.write import Formula, Mismatch, NotCachedYet
 from xlsx_compare import assert_same_workbook
@@ -176,7 +176,7 @@ def test_scoresheet_fast_equals_openpyxl(name):
     assert_same_workbook(
         ss.workbook(iset, sub, mine=mine, prefill=prefill, today=day).plain(), fast)
     wb = load_workbook(io.BytesIO(fast))
-    assert wb[ss.SHEET_META]["B3"].value == "2024-05-06"
+    assert wb[meta_sheet.SHEET]["B2"].value == "2024-05-06"
     if name == "nasty":
         ws = wb[ss.SHEET_SCORES]
         row = next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=1).value == "1.1.3")

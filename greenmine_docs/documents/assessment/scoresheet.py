@@ -9,8 +9,8 @@ Sheets:
   set says do not apply to this mine are pre-filled “不适用” and shaded;
 * ``汇总`` — per first-level indicator: points, applicable points, score, ratio, minimum ratio and
   whether it is met, all as formulas; the converted total and the pass line;
-* ``_greenmine`` (hidden) — what the sheet was made for (format, indicator set, mine), read
-  back by :mod:`.scoresheet_read`.
+* a hidden sheet (:mod:`greenmine_docs.xlsx.meta_sheet`) — what the sheet was made for (format,
+  indicator set, mine), read back by :mod:`.scoresheet_read`.
 
 Print-ready: A4 landscape, fit to the page width, header rows repeated, panes frozen below the
 header, page numbers in the footer. Values already in the input's ``assessment`` section are
@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from ...clock import today as clock_today
 from ...cntext import cn_date
 from ...frozen import frozen
+from ...xlsx import meta_sheet
 from ...xlsx.write import (CachedWorkbook, Formula, Part, SkeletonCache, add_validation,
                           column_letter, content_digest, line_count, look, once)
 
@@ -38,11 +39,11 @@ if TYPE_CHECKING:
     from ...model import Submission
     from ...pipeline import Scores
 
-FORMAT_TAG = "greenmine-scoresheet/1"
+FORMAT_TAG = "score-sheet/1"  # in the hidden sheet (xlsx.meta_sheet)
+LEGACY_FORMAT_TAG = "greenmine-scoresheet/1"  # sheets written before it named no program
 SHEET_PRE = "先决条件"
 SHEET_SCORES = "评分表"
 SHEET_SUMMARY = "汇总"
-SHEET_META = "_greenmine"
 TITLE_ROWS = 3  # title, mine line, set line; the header is the next row
 
 
@@ -522,10 +523,7 @@ def _summary_rows(t: Any, *, iset: "IndicatorSet", cat_rows: dict[str, tuple[int
 
 def _meta_rows(iset: "IndicatorSet", submission: "Submission", today: dt.date
                ) -> list[tuple[str, str]]:
-    from ... import __version__
-
-    return [("format", FORMAT_TAG), ("generator", f"greenmine-docs {__version__}"),
-            ("created", today.isoformat()), ("indicator_set", iset.id),
+    return [("format", FORMAT_TAG), ("created", today.isoformat()), ("indicator_set", iset.id),
             ("indicator_set_title", iset.title), ("mine", submission.mine.name),
             ("licence", submission.mine.licence.number),
             ("items", str(sum(1 for _ in iset.iter_items()))),
@@ -533,7 +531,7 @@ def _meta_rows(iset: "IndicatorSet", submission: "Submission", today: dt.date
 
 
 def _write_meta(book, rows: list[tuple[str, str]]) -> None:
-    t = book.sheet(SHEET_META)
+    t = book.sheet(meta_sheet.SHEET)
     for r, (k, v) in enumerate(rows, start=1):
         t.value(r, 1, k)
         t.value(r, 2, v)  # text, whatever it looks like

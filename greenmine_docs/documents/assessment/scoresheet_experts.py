@@ -4,7 +4,8 @@ Sheets: ``先决条件`` (ruled by the team, once), one item sheet per expert (`
 the layout of the one-expert ``评分表``, each with its own scores, reasons and process records),
 ``汇总`` (the same rows; each score is ``ROUND(AVERAGE(…))`` over the experts' cells, as the
 engine rounds the mean), ``得分汇总`` (per first-level indicator, over ``汇总``) and the hidden
-``_greenmine`` (which sheet belongs to which expert, read back by :mod:`.scoresheet_read`).
+sheet of :mod:`greenmine_docs.xlsx.meta_sheet` (which sheet belongs to which expert, read back by
+:mod:`.scoresheet_read`).
 Written with openpyxl (no cached skeleton: a team's sheet is made once per mine, not per batch).
 """
 from __future__ import annotations

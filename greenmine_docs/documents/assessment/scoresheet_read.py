@@ -1,6 +1,6 @@
 """Reading a filled score sheet back, every value located (``评分表!E12``).
 
-The sheet must be one :mod:`.scoresheet` wrote (its hidden ``_greenmine`` sheet says so); rows
+The sheet must be one :mod:`.scoresheet` wrote (its hidden sheet says so); rows
 are found by the id in column A and columns by their header text, so widened columns or
 changed row heights do not matter. Problems become findings, never exceptions:
 
@@ -21,10 +21,11 @@ from ...errors import InputError
 from ...findings import Finding, Location, make
 from ...numtext import number_of
 from ...pipeline import Scores
+from ...xlsx import meta_sheet
 from ...xlsx.cells import cell_ref, cell_text
 from ...xlsx.read import SheetValues, XlsxFile
-from .scoresheet import (FORMAT_TAG, KIND_ITEM, OPTIONAL_COLUMNS, PRE_COLUMNS, SCORE_COLUMNS,
-                         SHEET_META, SHEET_PRE, SHEET_SCORES, header_row)
+from .scoresheet import (FORMAT_TAG, KIND_ITEM, LEGACY_FORMAT_TAG, OPTIONAL_COLUMNS, PRE_COLUMNS,
+                         SCORE_COLUMNS, SHEET_PRE, SHEET_SCORES, header_row)
 
 if TYPE_CHECKING:
     from ...indicators.model import IndicatorSet
@@ -92,22 +93,21 @@ class _Reader:
             return None
 
     def meta(self, wb: XlsxFile) -> bool:
-        if SHEET_META not in wb.sheetnames:
-            self.add("GM-E550", "工作簿中没有打分表的标识信息，不是 greenmine scoresheet 生成的打分表。",
-                     Location(file=str(self.path)))
+        found = meta_sheet.read(wb, max_row=50)
+        if found is None:
+            self.add("GM-E550", "工作簿中没有打分表的标识信息（隐藏的格式信息工作表），"
+                     "不是本工具生成的打分表。", Location(file=str(self.path)),
+                     hint="用 greenmine scoresheet 重新生成打分表后填写。")
             return False
-        meta = {}
-        for row in wb.values(SHEET_META).rows(max_row=50, max_col=2):
-            if row[0]:
-                meta[str(row[0]).strip()] = _text(row[1]) or ""
+        meta = found.values
         self.out.meta = meta
-        if meta.get("format") != FORMAT_TAG:
+        if not meta_sheet.is_tag(meta.get("format"), FORMAT_TAG, LEGACY_FORMAT_TAG):
             self.add("GM-E550", f"打分表格式标识为“{meta.get('format', '')}”，本工具只能读取 "
-                     f"{FORMAT_TAG}。", self.loc(SHEET_META, "B1"))
+                     f"{FORMAT_TAG}。", self.loc(found.sheet, found.cell("format")))
             return False
         if meta.get("indicator_set") and meta["indicator_set"] != self.iset.id:
             self.add("GM-W552", f"打分表按指标体系“{meta['indicator_set']}”生成，本输入使用"
-                     f"“{self.iset.id}”。", self.loc(SHEET_META, "B4"))
+                     f"“{self.iset.id}”。", self.loc(found.sheet, found.cell("indicator_set")))
         needed = [SHEET_PRE] if meta.get("expert_sheets") else [SHEET_PRE, SHEET_SCORES]
         for sheet in needed:
             if sheet not in wb.sheetnames:

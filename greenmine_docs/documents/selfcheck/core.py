@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 
 TABLE_TITLE = "绿色矿山自查记录表"
 SHEET_NAME = "自查记录表"
-META_SHEET = "_greenmine"
-FORMAT_TAG = "greenmine-selfcheck/1"
+FORMAT_TAG = "self-check-record/1"  # in the hidden sheet (xlsx.meta_sheet)
+LEGACY_FORMAT_TAG = "greenmine-selfcheck/1"  # tables written before the sheet named no program
 
 # The item table's columns (A..K): key, header, width in Excel character units.
 COLUMNS: list[tuple[str, str, float]] = [

@@ -2,7 +2,8 @@
 :class:`~greenmine_docs.model.self_check.SelfCheck`, with every finding at its cell.
 
 Rows are found by the id in column A (序号), so a table whose rows were re-ordered still reads;
-the hidden ``_greenmine`` sheet names the indicator set and where the header block is.
+the hidden sheet (:mod:`greenmine_docs.xlsx.meta_sheet`) names the indicator set and where the
+header block is.
 Unreadable cells (a score that is not a number, a date that is not a date) are GM-E331
 findings; everything else is checked by :func:`.checks.check_section`, exactly as for YAML.
 
@@ -25,8 +26,9 @@ from ...indicators.model import IndicatorSet, MineProfile
 from ...numtext import number_of
 from ...scoring import ScoreResult
 from ...xlsx.cells import cell_ref, cell_text, split_ref
+from ...xlsx import meta_sheet
 from ...xlsx.read import SheetValues, XlsxFile
-from .core import (AUTO_NA_NOTE, COL, COLUMNS, FORMAT_TAG, HEADER_FIELDS, META_SHEET, MET,
+from .core import (AUTO_NA_NOTE, COL, COLUMNS, FORMAT_TAG, HEADER_FIELDS, LEGACY_FORMAT_TAG, MET,
                    NOT_MET, SHEET_NAME)
 
 _DATE_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
@@ -89,19 +91,14 @@ def is_table(path: Path) -> bool:
     except InputError:
         return False
     try:
-        return META_SHEET in wb.sheetnames and _meta(wb).get("format") == FORMAT_TAG
+        meta = meta_sheet.read(wb)
+        return meta is not None and _ours(meta)
     finally:
         wb.close()
 
 
-def _meta(wb: XlsxFile) -> dict[str, str]:
-    """Key/value rows of the hidden sheet; repeated keys (long values split into chunks) are
-    joined in order."""
-    out: dict[str, str] = {}
-    for key, value in wb.values(META_SHEET).rows(max_col=2):
-        if key is not None:
-            out[str(key)] = out.get(str(key), "") + ("" if value is None else str(value))
-    return out
+def _ours(meta: meta_sheet.Meta) -> bool:
+    return meta_sheet.is_tag(meta.get("format"), FORMAT_TAG, LEGACY_FORMAT_TAG)
 
 
 def read_table(path: str | Path, *, set_ref: str | None = None) -> TableRead:
@@ -116,28 +113,31 @@ def _read_open(wb: XlsxFile, path: Path, set_ref: str | None) -> TableRead:
     report = Report(source=str(path))
     out = TableRead(source=path, report=report)
     here = Location(file=str(path))
-    if META_SHEET not in wb.sheetnames or SHEET_NAME not in wb.sheetnames:
+    meta = meta_sheet.read(wb) if SHEET_NAME in wb.sheetnames else None
+    if meta is None:
         report.add(make("GM-E330", f"{path.name} 不是本工具生成的自查记录表（缺少“{SHEET_NAME}”工作表"
                         "或隐藏的格式信息）。", location=here))
         return out
-    meta = _meta(wb)
-    if meta.get("format") != FORMAT_TAG:
+    if not _ours(meta):
         report.add(make("GM-E330", f"格式标记“{meta.get('format')}”不认识（应为 {FORMAT_TAG}）。",
-                        location=Location(file=str(path), sheet=META_SHEET, cell="B1")))
+                        location=_at(path, meta, "format")))
         return out
     layout = _layout(meta.get("layout"))
     if set_ref:
-        iset = _resolve_set(set_ref, path, report)
+        iset = _resolve_set(set_ref, _at(path, meta, "indicator_set"), path, report)
     elif meta.get("indicator_set_data"):
-        iset = _embedded_set(meta["indicator_set_data"], path, report)
+        iset = _embedded_set(meta.values["indicator_set_data"], _at(path, meta, "indicator_set_data"),
+                             path, report)
     else:
-        iset = _resolve_set(meta.get("indicator_set", ""), path, report)
+        iset = _resolve_set(meta.values.get("indicator_set", ""), _at(path, meta, "indicator_set"),
+                            path, report)
     if iset is None:
         return out
     out.iset = iset
-    if meta.get("indicator_set_id") and meta["indicator_set_id"] != iset.id:
-        report.add(make("GM-W332", f"表格按指标体系“{meta['indicator_set_id']}”生成，现按“{iset.id}”读取。",
-                        location=Location(file=str(path), sheet=META_SHEET, cell="B3")))
+    made_for = meta.get("indicator_set_id")
+    if made_for and made_for != iset.id:
+        report.add(make("GM-W332", f"表格按指标体系“{made_for}”生成，现按“{iset.id}”读取。",
+                        location=_at(path, meta, "indicator_set_id")))
     out.mine = MineProfile(industry_standard=meta.get("mine_standard") or None,
                            method=meta.get("mine_method") or None)
     _Reader(wb.values(SHEET_NAME), path, iset, layout, out).run()
@@ -171,12 +171,16 @@ def _layout(text: str | None) -> dict[str, Any]:
     return out
 
 
-def _embedded_set(blob: str, path: Path, report: Report) -> IndicatorSet | None:
+def _at(path: Path, meta: meta_sheet.Meta, key: str) -> Location:
+    """Where ``key`` is in the hidden sheet."""
+    return Location(file=str(path), sheet=meta.sheet, cell=meta.cell(key))
+
+
+def _embedded_set(blob: str, where: Location, path: Path, report: Report) -> IndicatorSet | None:
     """The indicator set the table was generated with (a copy is kept in the table, so it
     reads back the same even when the set file is not at hand)."""
     from ...indicators.build import build_set
 
-    where = Location(file=str(path), sheet=META_SHEET, cell="B9")
     try:
         data = json.loads(blob)
     except (json.JSONDecodeError, RecursionError):
@@ -188,10 +192,9 @@ def _embedded_set(blob: str, path: Path, report: Report) -> IndicatorSet | None:
     return iset
 
 
-def _resolve_set(ref: str, path: Path, report: Report) -> IndicatorSet | None:
+def _resolve_set(ref: str, where: Location, path: Path, report: Report) -> IndicatorSet | None:
     from ...indicators import try_resolve
 
-    where = Location(file=str(path), sheet=META_SHEET, cell="B2")
     # the reference is the table's own text: confined like any file an input names
     iset, findings = try_resolve(ref, path.parent, where=where, confined=True)
     if iset is None and not Path(ref).is_absolute():

@@ -14,8 +14,8 @@ Every subtotal, total, ratio and the conclusion are **formulas**, so a table fil
 in Excel computes itself, and they evaluate to the scoring engine's numbers (a test recalculates
 the file in LibreOffice and compares). Hidden helper columns: L 适用分值 (SUMIF of points whose
 score is not 不适用), M 得分率, N 1 when an item is unscored or out of range.
-A hidden sheet ``_greenmine`` records the format, the indicator set and the cell layout, which
-:mod:`.reader` uses to read a filled table back.
+A hidden sheet (:mod:`greenmine_docs.xlsx.meta_sheet`) records the format, the indicator set and
+the cell layout, which :mod:`.reader` uses to read a filled table back.
 
 The builder writes through a target of the one workbook writer (:mod:`greenmine_docs.xlsx.write`):
 :func:`build_workbook` makes an openpyxl workbook (the reference), :func:`render_xlsx` fills a
@@ -35,11 +35,12 @@ from typing import Any, Callable, Hashable
 from ...frozen import frozen, record
 from ...memo import remember
 from ...scoring import Status, fmt_points
+from ...xlsx import meta_sheet
 from ...xlsx.write import (CachedWorkbook, Formula, OpenpyxlBook, Part, SkeletonCache,
                           add_validation, column_letter, content_digest, line_count, look,
                           once, per_object)
-from .core import (AUTO_NA_NOTE, COL, COLUMNS, FORMAT_TAG, HEADER_FIELDS, META_SHEET, MET,
-                   NOT_APPLICABLE, NOT_MET, SHEET_NAME, TABLE_TITLE, HeaderFacts, TableData)
+from .core import (AUTO_NA_NOTE, COL, COLUMNS, FORMAT_TAG, HEADER_FIELDS, MET, NOT_APPLICABLE,
+                   NOT_MET, SHEET_NAME, TABLE_TITLE, HeaderFacts, TableData)
 
 FONT_NAME = "宋体"
 BODY_PT = 10
@@ -249,7 +250,7 @@ def _build(book: Any, data: TableData) -> Layout:
     if ws is not None:
         _validations(ws, data, layout)
         _print_setup(ws, layout)
-    meta = book.sheet(META_SHEET)
+    meta = book.sheet(meta_sheet.SHEET)
     if meta.ws is not None:
         meta.ws.sheet_state = "hidden"
         book.wb.properties.title = TABLE_TITLE
@@ -698,6 +699,10 @@ def _layout_json(layout: Layout) -> str:
 
 
 def _set_json(iset: Any) -> str:
+    """The set as the table keeps it: its content without the set file's format tag, which
+    names the program (the reader builds a set without one)."""
     from ...indicators.dump import to_data
 
-    return json.dumps(to_data(iset), ensure_ascii=False)
+    data = to_data(iset)
+    del data["format"]
+    return json.dumps(data, ensure_ascii=False)
