@@ -8,13 +8,39 @@ from pathlib import Path
 
 import pytest
 
+from document_text import program_in_package
 from output_docs import CLOCK, HASHES, build_all, load_expected
 
 REGENERATE = ".venv/bin/python tests/output_docs.py --update"
 
+# Working files the program hands its users, not documents anyone submits: they say what made
+# them and how to use it (the input workbooks, the mines tables, a batch's summary, the sampling
+# record naming its reproducible method).
+WORKING_FILES = {"excel-template.xlsx", "mines-table-template.xlsx", "mines-table.xlsx",
+                 "批量处理汇总.xlsx", "sample.xlsx", "sample-priority.xlsx",
+                 "sample-template.xlsx"}
 
-def test_every_example_output_is_byte_identical(tmp_path: Path) -> None:
-    got = build_all(tmp_path)
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    work = tmp_path_factory.mktemp("outputs")
+    return work / "out", build_all(work)
+
+
+def test_no_document_names_the_program_anywhere_in_its_package(
+        built: tuple[Path, dict[str, str]]) -> None:
+    """Every DOCX and XLSX the examples give, but the working files above, in every part of
+    its package: hidden sheets, sheet and style names, properties, relationships."""
+    out, _ = built
+    documents = [p for p in sorted(out.rglob("*")) if p.suffix in (".docx", ".xlsx")
+                 and p.name not in WORKING_FILES and ".greenmine-cache" not in p.parts]
+    assert len(documents) > 60
+    found = [hit for p in documents for hit in program_in_package(p)]
+    assert not found, "\n".join(found)
+
+
+def test_every_example_output_is_byte_identical(built: tuple[Path, dict[str, str]]) -> None:
+    _, got = built
     expected = load_expected()
     changed = sorted(k for k in got.keys() & expected.keys() if got[k] != expected[k])
     new, gone = sorted(got.keys() - expected.keys()), sorted(expected.keys() - got.keys())
