@@ -123,3 +123,19 @@ def test_the_bureau_and_date_stay_on_one_page_with_the_end_of_the_text(closed):
         assert date.text == "2023年11月10日" and bureau.text.endswith(("厅", "局"))
         assert bureau.paragraph_format.keep_with_next
         assert last_text.paragraph_format.keep_with_next
+
+
+def test_a_notice_keeps_its_contact_line_with_the_text_and_the_bureau(closed):
+    """The contact line belongs to the closing block: it never starts a page with only the
+    bureau and the date under it (a notice's page 2 held only those three lines)."""
+    with_contact = 0
+    for notice in sorted((closed / "限期整改通知书").glob("*.docx")):
+        paragraphs = [p for p in Document(notice).paragraphs if p.text.strip()]
+        if not paragraphs[-3].text.startswith("联系人及电话："):
+            continue
+        with_contact += 1
+        body_end, contact = paragraphs[-4:-2]
+        assert body_end.text.startswith("逾期未完成整改")
+        assert body_end.paragraph_format.keep_with_next
+        assert contact.paragraph_format.keep_with_next
+    assert with_contact

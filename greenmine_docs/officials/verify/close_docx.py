@@ -47,15 +47,19 @@ def doc_para(doc: Any, text: str, *, indent: bool = True, align: str | None = No
     return p
 
 
-def doc_signature(doc: Any, issuer: str, date_text: str) -> None:
-    """The issuing bureau and the date under the text, right-aligned: kept on one page with
-    each other and with the end of the text before them (the summary's date stood alone on
-    a page of its own, its bureau at the foot of the page before)."""
+def doc_signature(doc: Any, issuer: str, date_text: str, *, contact: str | None = None) -> None:
+    """The closing block under the text — the contact line (``contact``: ``联系人及电话：…``,
+    when given), then the issuing bureau and the date, right-aligned — kept on one page with
+    each other and with the text's last paragraph (the summary's date stood alone on a page of
+    its own, its bureau at the foot of the page before; a notice's page 2 held only its
+    contact line, bureau and date)."""
     from docx.shared import Pt
 
     paragraphs = doc.paragraphs
     if paragraphs:
         paragraphs[-1].paragraph_format.keep_with_next = True
+    if contact:
+        doc_para(doc, contact).paragraph_format.keep_with_next = True
     first = doc_para(doc, issuer, indent=False, align="right")
     first.paragraph_format.space_before = Pt(29)
     first.paragraph_format.keep_with_next = True
@@ -87,9 +91,9 @@ def render_notice(facts: CloseFacts, r: MineResult) -> bytes:
     doc_para(doc, f"请你单位自本通知印发之日起{rnd.rules.deadline_days}日内，即{cn_date(facts.deadline)}前"
                "完成整改。" + (info.report_to or "整改完成后将整改报告及佐证材料报送核查单位。"))
     doc_para(doc, "逾期未完成整改或整改后仍不符合要求的，将依据有关规定处理。")
-    if info.contact and rnd.bureau_of(r.mine.level, r.mine.city) == info.issuer:
-        doc_para(doc, f"联系人及电话：{info.contact}")
-    doc_signature(doc, rnd.bureau_of(r.mine.level, r.mine.city), cn_date(facts.issued))
+    bureau = rnd.bureau_of(r.mine.level, r.mine.city)
+    contact = f"联系人及电话：{info.contact}" if info.contact and bureau == info.issuer else None
+    doc_signature(doc, bureau, cn_date(facts.issued), contact=contact)
     return to_bytes(doc)
 
 
