@@ -25,6 +25,22 @@ def test_row_height_follows_the_longest_cell() -> None:
     assert row_height_pt([Cell("甲" * 8, span=2)], [20, 20], 10.5) == one  # spans widen
 
 
+def test_a_number_within_its_column_takes_one_line() -> None:
+    """A cell's text that fits its width on one line (generously measured) takes one line,
+    though the width holds fewer whole characters than it has: “189.00” in an 18 mm column
+    at 10.5 pt (3.8 ems, 3 whole characters) was counted as two lines, and a summary table of
+    seven such rows was estimated a third taller than it is."""
+    from greenmine_docs.docx.tables import _cell_lines, chars_per_line, line_room
+
+    room = line_room(18, 10.5)
+    assert chars_per_line(18, 10.5) == 3 < room < 4
+    assert _cell_lines("189.00", room) == 1
+    assert row_height_pt(["189.00"], [18], 10.5) == row_height_pt(["1"], [18], 10.5)
+    assert _cell_lines("1189.000", room) == 2  # wider than the column: wraps as before
+    assert _cell_lines("甲乙丙", room) == 1 and _cell_lines("甲乙丙丁", room) == 2
+    assert _cell_lines("12\n34", room) == 2  # a line break is a line
+
+
 def test_page_chunks_fill_each_page_once() -> None:
     header = [["编号", "内容"]]
     rows = [["1", "甲" * 30]] * 40
@@ -408,14 +424,14 @@ def test_row_height_is_the_tallest_cell_at_its_width(row) -> None:
     import math
 
     from greenmine_docs.docx.tables import (LINE_FACTOR, ROW_PADDING_PT, _cell_lines,
-                                            cell_text, chars_per_line)
+                                            cell_text, line_room)
 
     widths = [13.0, 17.5, 52.0, 11.0, 44.0]
     lines, col = 1, 0
     for value in row:
         text, span = ((cell_text(value.text), max(1, value.span)) if isinstance(value, Cell)
                       else (cell_text(value), 1))
-        lines = max(lines, _cell_lines(text, chars_per_line(sum(widths[col:col + span]), 9.0)))
+        lines = max(lines, _cell_lines(text, line_room(sum(widths[col:col + span]), 9.0)))
         col += span
     assert math.isclose(row_height_pt(row, widths, 9.0), lines * 9.0 * LINE_FACTOR
                         + ROW_PADDING_PT)

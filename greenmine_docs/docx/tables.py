@@ -531,13 +531,13 @@ def _ems(text: str) -> float:
 
 def row_height_pt(values: Sequence[Any], widths_mm: Sequence[float], size: float) -> float:
     """Estimated height (pt) of a table row: the tallest cell's wrapped lines."""
-    return _row_height(values, widths_mm, size, [chars_per_line(w, size) for w in widths_mm])
+    return _row_height(values, widths_mm, size, [line_room(w, size) for w in widths_mm])
 
 
 def _row_height(values: Sequence[Any], widths_mm: Sequence[float], size: float,
-                per_line: Sequence[int]) -> float:
-    """:func:`row_height_pt` with each column's characters a line (``per_line``, one per
-    column of ``widths_mm`` at ``size``) known."""
+                per_line: Sequence[float]) -> float:
+    """:func:`row_height_pt` with each column's line room in ems (``per_line``, one per
+    column of ``widths_mm`` at ``size``, :func:`line_room`) known."""
     lines, col, ncols = 1, 0, len(per_line)
     for value in values:
         kind = type(value)
@@ -555,7 +555,7 @@ def _row_height(values: Sequence[Any], widths_mm: Sequence[float], size: float,
         if span == 1 and col < ncols:  # one column: its count is known
             n = _cell_lines(text, per_line[col])
         else:
-            n = _cell_lines(text, chars_per_line(sum(widths_mm[col:col + span]), size))
+            n = _cell_lines(text, line_room(sum(widths_mm[col:col + span]), size))
         col += span
         if n > lines:
             lines = n
@@ -572,16 +572,27 @@ def chars_per_line(width_mm: float, size: float) -> int:
     return max(1, math.floor(width_pt / size))
 
 
+@functools.lru_cache(maxsize=256)
+def line_room(width_mm: float, size: float) -> float:
+    """Ems of ``size`` pt a line of a cell ``width_mm`` wide holds (not rounded)."""
+    return (Mm(width_mm).pt - 2 * CELL_MARGIN_PT) / size
+
+
 @functools.lru_cache(maxsize=4096)
-def _cell_lines(text: str, per_line: int) -> int:
-    """Lines ``text`` wraps to, ``per_line`` ems a line."""
+def _cell_lines(text: str, room: float) -> int:
+    """Lines ``text`` wraps to in a line ``room`` ems wide: one where its width (generous:
+    :func:`_ems`) is within the room and it has no line break (a number in a narrow column:
+    no line to end early); else whole characters a line, as :func:`chars_per_line` counts."""
+    if "\n" not in text and _ems(text) <= room:
+        return 1
+    per_line = max(1, math.floor(room))
     return sum(max(1, math.ceil(_ems(part) / per_line)) for part in text.split("\n"))
 
 
 def row_heights(rows: Sequence[Sequence[Any]], widths_mm: Sequence[float],
                 size: float) -> list[float]:
     """Estimated height (pt) of each of ``rows`` (:func:`row_height_pt`)."""
-    per_line = [chars_per_line(w, size) for w in widths_mm]
+    per_line = [line_room(w, size) for w in widths_mm]
     return [_row_height(r, widths_mm, size, per_line) for r in rows]
 
 
@@ -599,7 +610,7 @@ def keyed_row_heights(rows: Sequence[Sequence[Any]], keys: Sequence[Any],
     """:func:`row_heights` of ``rows`` whose :func:`row_key` are ``keys``, remembered by them
     (a row whose key cannot be one is measured as it is)."""
     number = _number(_GRIDS, (tuple(widths_mm), size), GRIDS_KEPT)
-    per_line: list[int] | None = None
+    per_line: list[float] | None = None
     heights: list[float] = []
     for row, key in zip(rows, keys):
         entry: Any = (key, number)
@@ -609,7 +620,7 @@ def keyed_row_heights(rows: Sequence[Sequence[Any]], keys: Sequence[Any],
             entry, height = None, None
         if height is None:
             if per_line is None:
-                per_line = [chars_per_line(w, size) for w in widths_mm]
+                per_line = [line_room(w, size) for w in widths_mm]
             height = _row_height(row, widths_mm, size, per_line)
             if entry is not None:
                 remember(_HEIGHTS, entry, height, HEIGHTS_KEPT)
