@@ -175,12 +175,17 @@ class GuardedDocxTemplate(SubdocSplicing, DocxTemplate):
     def get_headers_footers(self, uri: str) -> Any:
         """Only the headers and footers that hold template tags: one without a brace renders
         to itself, so parsing, rendering and reloading it (docxtpl does it for every one, seven
-        in a document with cover, contents and odd/even page numbers) is skipped."""
+        in a document with cover, contents and odd/even page numbers) is skipped. docxtpl's
+        own loop, with each part's content from :func:`~greenmine_docs.docx.document.
+        part_blob`: those without a brace are shared by the copies, serialised once, not at
+        every render to see whether they are empty."""
         from ..docx.document import part_blob
 
-        for rel_key, part in super().get_headers_footers(uri):
-            if b"{" in part_blob(part):  # (those without are shared by copies: kept bytes)
-                yield rel_key, part
+        for rel_key, rel in self.docx._part.rels.items():
+            if rel.reltype == uri:
+                blob = part_blob(rel.target_part)
+                if blob and b"{" in blob:
+                    yield rel_key, rel.target_part
 
     def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
         """docxtpl's rendering of the text document properties, with the same sandboxed,
