@@ -11,6 +11,8 @@ from typing import Any, Iterator
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import EXAMPLE
@@ -390,3 +392,55 @@ def test_a_heading_island_must_be_the_heading_its_builder_declared() -> None:
                               "1", "一、概况")):
         with pytest.raises(ValueError):
             check_heading(xml, style, text)
+
+
+def _section_width_by_siblings(p: Any, body: Any) -> int:
+    """The type width as the fill first found it: the section break of ``p`` or of the first
+    sibling after it that has one (in its own properties), else the body's final section."""
+    sect = None
+    for later in [p, *p.itersiblings()]:
+        sect = later.find(f"{{{W}}}pPr/{{{W}}}sectPr")
+        if sect is not None:
+            break
+    sect = sect if sect is not None else body.find(f"{{{W}}}sectPr")
+    try:
+        size, margins = sect.find(f"{{{W}}}pgSz"), sect.find(f"{{{W}}}pgMar")
+        return (int(size.get(f"{{{W}}}w")) - int(margins.get(f"{{{W}}}left"))
+                - int(margins.get(f"{{{W}}}right")))
+    except (AttributeError, TypeError, ValueError):
+        return 8845
+
+
+_BLOCKS = st.sampled_from(["p", "break", "break-nosize", "table-with-break", "island", "comment"])
+
+
+def _block(kind: str, n: int) -> str:
+    sect = (f'<w:sectPr><w:pgSz w:w="{11000 + n}"/><w:pgMar w:left="{n}" w:right="1000"/>'
+            '</w:sectPr>')
+    return {"p": "<w:p/>",
+            "break": f"<w:p><w:pPr>{sect}</w:pPr></w:p>",
+            "break-nosize": "<w:p><w:pPr><w:sectPr/></w:pPr></w:p>",
+            "table-with-break": f"<w:tbl><w:tr><w:tc><w:p><w:pPr>{sect}</w:pPr></w:p></w:tc></w:tr>"
+                                "</w:tbl>",
+            "island": "<?greenmine-island 1?>",
+            "comment": "<!-- x -->"}[kind]
+
+
+@given(st.lists(_BLOCKS, min_size=1, max_size=12), st.integers(0, 11), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_the_entries_width_is_the_section_the_siblings_loop_found(kinds, at, final) -> None:
+    """:func:`~greenmine_docs.docx.toc._text_width` finds the section break with one XPath:
+    the same as the loop over the siblings it replaced, wherever the breaks, tables (whose
+    inner breaks do not count), islands and comments are."""
+    from greenmine_docs.docx.toc import _text_width
+
+    final_sect = ('<w:sectPr><w:pgSz w:w="11906"/><w:pgMar w:left="1531" w:right="1531"/>'
+                  '</w:sectPr>') if final else ""
+    xml = (f'<w:body xmlns:w="{W}">{"".join(_block(k, i) for i, k in enumerate(kinds))}'
+           f"{final_sect}</w:body>")
+    body = etree.fromstring(xml)
+    paragraphs = [el for el in body if el.tag == f"{{{W}}}p"]
+    if not paragraphs:
+        return
+    p = paragraphs[at % len(paragraphs)]
+    assert _text_width(p, body) == _section_width_by_siblings(p, body)

@@ -269,14 +269,15 @@ def _top_child(p: Any, el: Any) -> Any:
     return el
 
 
+# the section breaks of ``p`` and of the siblings after it, in document order (what a loop over
+# the siblings finds one by one, found by libxml2: a TOC's section may run to a report's end)
+_SECTIONS_FROM = etree.XPath("(self::*|following-sibling::*)/w:pPr/w:sectPr", namespaces={"w": W})
+
+
 def _text_width(p: Any, body: Any) -> int:
     """Width of the type area (twips) of the section holding paragraph ``p``."""
-    sect = None
-    for later in [p, *p.itersiblings()]:
-        sect = later.find(f"{w('pPr')}/{w('sectPr')}")
-        if sect is not None:
-            break
-    sect = sect if sect is not None else body.find(w("sectPr"))
+    breaks = _SECTIONS_FROM(p)
+    sect = breaks[0] if breaks else body.find(w("sectPr"))
     try:
         size, margins = sect.find(w("pgSz")), sect.find(w("pgMar"))
         return int(size.get(w("w"))) - int(margins.get(w("left"))) - int(margins.get(w("right")))
