@@ -230,6 +230,31 @@ def test_a_lint_that_passed_under_other_template_limits_runs_again(
     assert len(linted) == 1
 
 
+@pytest.mark.parametrize("folder", ["none", "user-cache"])
+def test_a_lint_this_process_saw_holds_only_under_the_same_template_limits(
+        folder: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import docx
+
+    from greenmine_docs import limits
+
+    monkeypatch.setenv(usercache.ENV, folder if folder == "none" else str(tmp_path / folder))
+    doc = docx.Document(str(PLAN_TEMPLATE))
+    doc.add_paragraph("{% for i in range(50) %}第{{ i }}项{% endfor %}")
+    template = tmp_path / "loops.docx"
+    doc.save(str(template))
+    _new_process()
+    known = template_lint.used_variables(template) | {"body"}
+
+    def codes() -> list[str]:
+        return [f.code for f in template_lint.lint_template(template, known=known).findings]
+
+    assert codes() == []
+    monkeypatch.setattr(limits, "MAX_TEMPLATE_LOOPS", 10)  # in the same process: linted again
+    assert codes() == ["GM-E713"]
+    monkeypatch.setattr(limits, "MAX_TEMPLATE_LOOPS", 100)
+    assert codes() == []
+
+
 def test_a_template_with_problems_is_reported_every_time(cache: Path, tmp_path: Path) -> None:
     import docx
 

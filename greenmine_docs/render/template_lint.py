@@ -362,10 +362,10 @@ def lint_template(path: str | Path, *, known: Iterable[str] | None = None,
     stat = path.stat()
     given = frozenset(known) if known is not None else None
     real = str(path.resolve())
-    findings = _lint_cached(real, stat.st_mtime_ns, stat.st_size, given)
-    if not findings:  # (found now or remembered: a render of this version asks no more)
-        from .template_verdicts import lint_passed_here
+    from .template_verdicts import lint_limits, lint_passed_here
 
+    findings = _lint_cached(real, stat.st_mtime_ns, stat.st_size, given, lint_limits())
+    if not findings:  # (found now or remembered: a render of this version asks no more)
         lint_passed_here(real, stat.st_mtime_ns, stat.st_size, given)
     report = Report(source=str(path))
     report.extend(Finding(f.code, f.severity, f.message, f.hint,
@@ -377,11 +377,12 @@ def lint_template(path: str | Path, *, known: Iterable[str] | None = None,
 
 
 @functools.lru_cache(maxsize=64)
-def _lint_cached(path: str, mtime_ns: int, size: int, known: frozenset[str] | None
-                 ) -> tuple[Finding, ...]:
-    """The findings about a template (already through the package checks); none, without
-    looking, for a content found clean before with the same variables (see
-    :mod:`.template_verdicts`)."""
+def _lint_cached(path: str, mtime_ns: int, size: int, known: frozenset[str] | None,
+                 under: tuple[float, int, int]) -> tuple[Finding, ...]:
+    """The findings about a template (already through the package checks) with the variables
+    ``known``, its trial renders ``under`` the limits in force (part of the key: the findings
+    depend on them); none, without looking, for a content found clean before with the same
+    variables and limits (see :mod:`.template_verdicts`)."""
     from .template_verdicts import lint_passed, record_lint_pass
 
     if lint_passed(Path(path), known):

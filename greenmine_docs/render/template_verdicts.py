@@ -31,13 +31,17 @@ def passed(check: str, path: Path, *parts: object) -> bool:
     return digest is not None and usercache.load(KIND, digest) == _PASSED
 
 
+def lint_limits() -> tuple[float, int, int]:
+    """The limits a lint's trial render runs under (its findings depend on them)."""
+    from .. import limits
+
+    return limits.TEMPLATE_SECONDS, limits.MAX_TEMPLATE_TEXT, limits.MAX_TEMPLATE_LOOPS
+
+
 def _lint_given(known: frozenset[str] | None) -> tuple[object, ...]:
     """What a lint's verdict depends on besides the template: the variables given and the
     limits its trial render runs under."""
-    from .. import limits
-
-    return (tuple(sorted(known)) if known is not None else None, limits.TEMPLATE_SECONDS,
-            limits.MAX_TEMPLATE_TEXT, limits.MAX_TEMPLATE_LOOPS)
+    return (tuple(sorted(known)) if known is not None else None, *lint_limits())
 
 
 def lint_passed(path: Path, known: frozenset[str] | None) -> bool:
