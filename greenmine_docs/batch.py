@@ -31,10 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
+from . import __version__, limits
 from .errors import GreenmineError, InputError, OutputError
 from .findings import Report
 from .rawinput import mine_name
 from .outputs import ensure_dir, safe_filename
+from .safety.inputs import hash_file, referenced_files
 
 if TYPE_CHECKING:
     from .rawinput import RawInput
@@ -225,16 +227,10 @@ def fingerprint(task: MineTask, raw: "RawInput",
     (:func:`~greenmine_docs.safety.inputs.referenced_files`: not every text that happens to
     name a file), each read in chunks; a file bigger than any reader takes counts by its
     size and time stamp. ``known``: the names resolved so far in this run."""
-    from . import __version__, limits
-    from .safety.inputs import hash_file, referenced_files
-
     largest = max(limits.MAX_INPUT_BYTES, limits.MAX_IMAGE_BYTES, limits.MAX_TEXT_BYTES,
                   limits.MAX_YAML_BYTES)
-    h = hashlib.sha256()
-    h.update(f"{__version__}|{task.as_of}|{task.strict}|{task.zip_bundle}|{task.validate_only}"
-             .encode())
-    h.update(b"|pdf" if task.pdf else b"")  # (absent when off: earlier fingerprints still hold)
-    h.update(b"|toc-pages" if task.toc_pages else b"")
+    h = hashlib.sha256(_options_text(__version__, task.as_of, task.strict, task.zip_bundle,
+                                     task.validate_only, task.pdf, task.toc_pages))
     if task.path is not None:
         hash_file(h, task.path, largest)
     else:
@@ -246,6 +242,16 @@ def fingerprint(task: MineTask, raw: "RawInput",
         h.update(os.path.relpath(ref, folder).encode())  # where the input is does not count
         hash_file(h, ref, largest)
     return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=8, typed=True)  # (True and 1 are written differently)
+def _options_text(version: str, as_of: dt.date | None, strict: bool, zip_bundle: bool,
+                  validate_only: bool, pdf: bool, toc_pages: bool) -> bytes:
+    """A fingerprint's start, the tool's version and the options, made once for the many
+    mines of a run."""
+    return (f"{version}|{as_of}|{strict}|{zip_bundle}|{validate_only}".encode()
+            + (b"|pdf" if pdf else b"")  # (absent when off: earlier fingerprints still hold)
+            + (b"|toc-pages" if toc_pages else b""))
 
 
 @functools.lru_cache(maxsize=64)

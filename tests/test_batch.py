@@ -336,3 +336,22 @@ def test_cleaning_an_input_makes_no_reference_cycle():
         assert ref() is None
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_a_fingerprint_changes_with_every_option_and_only_with_them(tmp_path):
+    """The options' part of a fingerprint is made once a run (``_options_text``): each
+    option still counts, an equal task gives the same fingerprint, and ``1`` is not ``True``
+    (they are written differently)."""
+    import datetime as dt
+
+    from greenmine_docs import api
+    from greenmine_docs.batch import MineTask, fingerprint
+
+    raw = api.load(EXAMPLE).raw
+    base = dict(key="k", out_dir=tmp_path, path=EXAMPLE)
+    changes = [{}, {"as_of": dt.date(2024, 1, 2)}, {"strict": True}, {"strict": 1},
+               {"zip_bundle": True}, {"validate_only": True}, {"pdf": True},
+               {"toc_pages": True}, {"pdf": True, "toc_pages": True}]
+    prints = [fingerprint(MineTask(**base, **change), raw) for change in changes]
+    assert len(set(prints)) == len(changes)
+    assert [fingerprint(MineTask(**base, **change), raw) for change in changes] == prints
