@@ -230,6 +230,30 @@ def test_a_lint_that_passed_under_other_template_limits_runs_again(
     assert len(linted) == 1
 
 
+def test_a_lint_pass_is_kept_for_the_content_linted_not_for_a_later_one(
+        cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    template, known = _plan_template(tmp_path)
+    original = template.read_bytes()
+    real = template_lint._lint
+
+    def lint_then_changed(*a: object) -> object:
+        found = real(*a)
+        template.write_bytes(original + b"\0")  # changed while it was linted (still a package)
+        return found
+
+    monkeypatch.setattr(template_lint, "_lint", lint_then_changed)
+    assert template_lint.lint_template(template, known=known).findings == []
+    linted: list[object] = []
+    monkeypatch.setattr(template_lint, "_lint", lambda *a: linted.append(a) or real(*a))
+    _new_process()
+    template_lint.lint_template(template, known=known)  # the later content never passed
+    assert len(linted) == 1
+    template.write_bytes(original)
+    _new_process()
+    template_lint.lint_template(template, known=known)  # the content linted first did
+    assert len(linted) == 1
+
+
 @pytest.mark.parametrize("folder", ["none", "user-cache"])
 def test_a_lint_this_process_saw_holds_only_under_the_same_template_limits(
         folder: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -389,7 +389,7 @@ def _lint_cached(path: str, mtime_ns: int, size: int, known: frozenset[str] | No
         return ()
     findings = _lint(path, known)
     if not findings:
-        record_lint_pass(Path(path), known)
+        record_lint_pass(path, mtime_ns, size, known)
     return findings
 
 

@@ -91,10 +91,20 @@ def lint_passed_here(real: str, mtime_ns: int, size: int, known: frozenset[str] 
     _passed_here((real, mtime_ns, size, _lint_given(known)))
 
 
-def record_lint_pass(path: Path, known: frozenset[str] | None) -> None:
-    """Remember in the user's cache that the lint with the variables ``known`` passed on
-    ``path``'s content."""
-    record_pass("lint", path, _lint_given(known))
+def record_lint_pass(real: str, mtime_ns: int, size: int, known: frozenset[str] | None
+                     ) -> None:
+    """Remember in the user's cache that the lint with the variables ``known`` passed on the
+    content of the template version that was linted: its real path, modification time and size
+    as they were before it was read. The file is not looked at again: the content's hash is
+    the one taken for that version when the cache was asked, before the lint (a file changed
+    since is not the content that passed)."""
+    if usercache.user_dir() is None:
+        return
+    try:
+        digest = _version_key("lint", real, mtime_ns, size, (_lint_given(known),))
+    except OSError:
+        return
+    usercache.store(KIND, digest, _PASSED, keep=256)
 
 
 def record_pass(check: str, path: Path, *parts: object) -> None:
@@ -109,10 +119,17 @@ def _key(check: str, path: Path, parts: tuple[object, ...]) -> str | None:
         return None
     try:
         stat = Path(path).stat()
-        content = _content_digest(str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size)
+        return _version_key(check, str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size,
+                            parts)
     except OSError:
         return None
-    return usercache.key(check, content, parts)
+
+
+def _version_key(check: str, real: str, mtime_ns: int, size: int, parts: tuple[object, ...]
+                 ) -> str:
+    """The cache key of ``check`` under ``parts`` on the content of a file version (real path,
+    modification time, size)."""
+    return usercache.key(check, _content_digest(real, mtime_ns, size), parts)
 
 
 @functools.lru_cache(maxsize=32)
