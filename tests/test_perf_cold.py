@@ -260,6 +260,23 @@ def test_validating_does_not_import_jinja(tmp_path: Path) -> None:
     assert done.stdout.split() == ["2", "True"], done.stderr
 
 
+def test_the_templates_import_docxtpl_without_its_subdocument_module() -> None:
+    """A build's templates import docxtpl as it is where docxcompose is not installed: without
+    ``docxtpl.subdoc``, docxcompose and Babel; the docxtpl class is docxtpl's own, and its
+    subdocument module still imports afterwards (docxcompose is in the test extras)."""
+    pytest.importorskip("docxcompose")
+    code = ("import sys\n"
+            "from greenmine_docs.render.tplguard import DocxTemplate\n"
+            "import docxtpl.template\n"
+            "print(sorted({'docxtpl.subdoc', 'docxcompose', 'babel'} & set(sys.modules)),"
+            " DocxTemplate is docxtpl.template.DocxTemplate)\n"
+            "from docxtpl.subdoc import Subdoc\n"
+            "print(Subdoc.__module__, 'docxcompose' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert done.stdout.splitlines() == ["[] True", "docxtpl.subdoc True"], done.stderr
+
+
 def _validators(annotation: object, found: dict[int, object], models: set[type]) -> None:
     """The functions of the Before/After validators in ``annotation`` (and in the models it
     names), by id."""

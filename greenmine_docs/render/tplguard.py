@@ -19,12 +19,32 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from typing import Any
-
-from docxtpl import DocxTemplate
 
 from .. import usercache
 from .subdoc import SubdocSplicing
+
+
+def _import_docxtpl() -> None:
+    """Import docxtpl as it is imported where docxcompose is not installed (the users' install:
+    docxtpl then goes on without its ``Subdoc``). Where docxcompose is installed (the test extras)
+    docxtpl's package would import ``docxtpl.subdoc`` with docxcompose and Babel (~8 ms of a new
+    process) for a class nothing here uses (subdocuments are spliced: :mod:`.subdoc`);
+    ``docxtpl.subdoc`` itself can still be imported afterwards."""
+    if "docxtpl" in sys.modules:
+        return
+    sys.modules["docxtpl.subdoc"] = None  # type: ignore[assignment]  # ImportError: skipped
+    try:
+        import docxtpl  # noqa: F401
+    finally:
+        if sys.modules.get("docxtpl.subdoc", "") is None:
+            del sys.modules["docxtpl.subdoc"]
+
+
+_import_docxtpl()
+from docxtpl import DocxTemplate  # noqa: E402 — after the import above
+
 
 FOOTNOTES_TYPE = ("application/vnd.openxmlformats-officedocument.wordprocessingml."
                   "footnotes+xml")
