@@ -111,14 +111,15 @@ def reference_date(submission: Submission | None, as_of: dt.date | None) -> dt.d
     return today()
 
 
-def load(source: Input, *, as_of: dt.date | None = None) -> Run:
+def load(source: Input, *, as_of: dt.date | None = None, kept_parse: bool = True) -> Run:
     """Load: read YAML or Excel (or take a row already read) into the model. Raises
     :class:`~greenmine_docs.errors.InputError` when the file cannot be used at all; problems
     inside it are findings in ``run.report`` (``run.model`` is ``None`` when it does not fit the
-    model)."""
+    model). ``kept_parse``: a YAML file's parse is kept in the user's cache folder for the next
+    process (:mod:`~greenmine_docs.load.yaml_kept`)."""
     from .load import load_model, read_input
 
-    raw = source if isinstance(source, RawInput) else read_input(Path(source))
+    raw = source if isinstance(source, RawInput) else read_input(Path(source), kept=kept_parse)
     model, report = load_model(raw)
     return Run(raw=raw, report=report, as_of=reference_date(model, as_of), model=model,
                protected=Protected(raw))

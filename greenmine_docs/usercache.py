@@ -63,8 +63,10 @@ def _user_dir(value: str, base: str) -> Path | None:
 
 _CODE: list[str] = []
 # the libraries whose output or judgement a kept result holds (Word and Excel packages, template
-# and image checks, prepared images, parsed Markdown): an upgrade of one of them makes new keys
-LIBRARIES = ("docx", "docxtpl", "jinja2", "lxml", "openpyxl", "pydantic", "PIL", "markdown_it")
+# and image checks, prepared images, parsed Markdown and YAML): an upgrade of one of them makes
+# new keys
+LIBRARIES = ("docx", "docxtpl", "jinja2", "lxml", "openpyxl", "pydantic", "PIL", "markdown_it",
+             "yaml")
 
 
 def code_version() -> str:

@@ -82,19 +82,21 @@ def test_a_build_in_its_own_process_ends_with_the_collector_off(tmp_path: Path) 
     assert done.stdout.endswith("collector False")
 
 
-def test_a_rebuild_takes_workbooks_images_and_tokens_from_the_user_cache_without_their_libraries(
+def test_a_rebuild_takes_workbooks_images_tokens_and_yaml_from_the_user_cache_without_libraries(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The workbooks' looks are described without openpyxl (``xlsx.styles``), and a date cell's
     format is known without it; the images' checks and Word forms (``safety.image_verdicts``),
-    the prepared photos and the narratives' tokens (``safety.markdown_tokens``) are kept by
-    content: a build whose workbooks, images and texts were kept by the build before never
-    imports openpyxl (about 0.05 s of a new process), Pillow (about 0.02 s and the decodes)
-    nor markdown-it-py (about 0.02 s and the parse), and writes the same documents and
+    the prepared photos, the narratives' tokens (``safety.markdown_tokens``) and the YAML
+    files' parses (``load.yaml_kept``) are kept by content: a build whose workbooks, images and
+    texts were kept by the build before never imports openpyxl (about 0.05 s of a new
+    process), Pillow (about 0.02 s and the decodes), markdown-it-py (about 0.02 s and the
+    parse) nor PyYAML (about 0.01 s and the parses), and writes the same documents and
     workbooks."""
     monkeypatch.setenv("GREENMINE_CACHE_DIR", str(tmp_path / "user-cache"))
     monkeypatch.setenv("GREENMINE_FIXED_CLOCK", "2024-11-12T13:14:15")
     prelude = ("import atexit, sys\natexit.register(lambda: sys.stdout.write("
-               "'imported ' + repr(sorted({'openpyxl', 'PIL', 'markdown_it'} & set(sys.modules)))))")
+               "'imported ' + repr(sorted({'openpyxl', 'PIL', 'markdown_it', 'yaml'}"
+               " & set(sys.modules)))))")
     outs = []
     for run in ("first", "again"):
         outs.append(tmp_path / run)

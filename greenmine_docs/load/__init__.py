@@ -16,14 +16,15 @@ YAML_SUFFIXES = {".yaml", ".yml"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 
 
-def read_input(path: Path) -> RawInput:
-    """Read a YAML or Excel input by its extension; other files get a clear :class:`InputError`."""
+def read_input(path: Path, *, kept: bool = True) -> RawInput:
+    """Read a YAML or Excel input by its extension; other files get a clear :class:`InputError`.
+    ``kept``: a YAML file's parse is kept in the user's cache folder (:mod:`.yaml_kept`)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in YAML_SUFFIXES:
         from .yaml_input import read_yaml
 
-        return read_yaml(path)
+        return read_yaml(path, kept=kept)
     if suffix in EXCEL_SUFFIXES:
         from ..excel_input.workbook import read_workbook
         from ..safety.xlsx import workbook_notes

@@ -25,13 +25,14 @@ from .yaml_scalars import plain_scalar, round_trip_yaml
 Parsed = tuple[dict[str, Any], Mapping[FieldPath, Any], Mapping[FieldPath, Any]]
 
 
-def parse(text: str, source: Path) -> Parsed:
+def parse(text: str, source: Path, *, kept: bool = True) -> Parsed:
     """``(data, positions, key_positions)`` of a YAML text whose root is a mapping, or
     :class:`InputError` with the line and column: the fast path when it applies, else
-    :func:`parse_ruamel`."""
-    from .yaml_fast import parse as fast_parse
+    :func:`parse_ruamel`. ``kept``: the fast path's parse is kept in the user's cache folder
+    (and read from it: :mod:`.yaml_kept`)."""
+    from .yaml_kept import fast_parse
 
-    fast = fast_parse(text, source)  # libyaml; None: the text is left to ruamel.yaml
+    fast = fast_parse(text, source, kept=kept)  # libyaml; None: the text is left to ruamel
     return fast if fast is not None else parse_ruamel(text, source)
 
 
@@ -158,8 +159,9 @@ class _Plainer:
         return plain_scalar(node)
 
 
-def read_yaml(path: Path) -> RawInput:
-    """Read a YAML input file into :class:`RawInput` (or raise :class:`InputError`)."""
+def read_yaml(path: Path, *, kept: bool = True) -> RawInput:
+    """Read a YAML input file into :class:`RawInput` (or raise :class:`InputError`);
+    ``kept``: as :func:`parse` takes it."""
     path = Path(path)
     decoded = decode_text(read_bytes(path, limit=MAX_YAML_BYTES,
                                      limit_env="GREENMINE_MAX_YAML_MB"), path)
@@ -167,6 +169,6 @@ def read_yaml(path: Path) -> RawInput:
     if decoded.encoding == "gb18030":
         findings.append(make("GM-I101", "文件不是 UTF-8 编码，已按 GBK/GB18030 读取。",
                              location=Location(file=str(path))))
-    data, positions, key_positions = parse(decoded.text, path)
+    data, positions, key_positions = parse(decoded.text, path, kept=kept)
     return RawInput(source=path, kind="yaml", data=data, positions=positions,
                     findings=findings, key_positions=key_positions)
