@@ -79,6 +79,7 @@ _DEFAULT_FILTER_COUNT = len(make_env().filters)
 def _standard_template(source: str, autoescape: bool) -> Any:
     env = make_env()
     env.autoescape = autoescape
+    env.keeps_code = True  # its compiled code is kept across processes (.template_code)
     return env.from_string(source)
 
 

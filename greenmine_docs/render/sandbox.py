@@ -260,6 +260,20 @@ class DocumentSandbox(ImmutableSandboxedEnvironment):
         budget.spend_text(pending)
         return "".join(out)
 
+    # whether compiled code may be kept across processes (:mod:`.template_code`): set only on
+    # an environment configured as ``jinja_env.make_env`` makes it
+    keeps_code = False
+
+    def compile(self, source: Any, *args: Any, **kwargs: Any) -> Any:
+        """Jinja's, or for a template's source alone (as ``from_string`` compiles it) where
+        :attr:`keeps_code`, the code kept by an earlier process (:mod:`.template_code`)."""
+        if self.keeps_code and type(source) is str and not args and not kwargs:
+            from .template_code import compiled
+
+            return compiled(source, bool(self.autoescape),
+                            lambda text: super(DocumentSandbox, self).compile(text))
+        return super().compile(source, *args, **kwargs)
+
     def from_string(self, source: Any, *args: Any, **kwargs: Any) -> Any:
         template = super().from_string(source, *args, **kwargs)
         # the source's length, for the output budget (an attribute Jinja's Template does not
