@@ -63,7 +63,7 @@ def safe_filename(name: str, *, max_len: int = 80, default: str = "未命名",
     ``-`` or ``~`` (options, Office lock files),
     bounded length in characters and in UTF-8 bytes (shortened in the middle), never empty."""
     text = _invisible_out(unicodedata.normalize("NFC", str(name)))
-    text = _BAD_CHARS.sub("_", text).strip().strip(".")
+    text = _trimmed(_BAD_CHARS.sub("_", text))
     text = re.sub(r"\s+", " ", text)
     text = re.sub(r"_+", "_", text)
     text = re.sub(r"\.{2,}", ".", text)  # no ".." anywhere
@@ -76,6 +76,16 @@ def safe_filename(name: str, *, max_len: int = 80, default: str = "未命名",
     if stem in _WINDOWS_RESERVED:
         text = "_" + text
     return text
+
+
+def _trimmed(text: str) -> str:
+    """``text`` without the spaces and dots around it, mixed as they come (". 0" -> "0")."""
+    start, end = 0, len(text)
+    while start < end and (text[start] == "." or text[start].isspace()):
+        start += 1
+    while end > start and (text[end - 1] == "." or text[end - 1].isspace()):
+        end -= 1
+    return text[start:end]
 
 
 def _invisible_out(text: str) -> str:

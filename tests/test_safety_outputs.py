@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import safety_helpers  # noqa: F401 — puts tests/nasty on sys.path
@@ -208,6 +208,7 @@ def test_hostile_mine_names_make_safe_paths(made, tmp_path, runner):
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=400))
+@example(". 0")  # a dot, then a space: both stripped, not only the dot
 def test_safe_filename_property(name):
     result = safe_filename(name)
     assert result and result == result.strip() and not result.endswith(".")
