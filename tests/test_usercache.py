@@ -215,6 +215,37 @@ def test_a_template_that_passed_its_checks_is_not_checked_again(
     assert len(checked) == 1
 
 
+def test_a_template_changed_while_its_package_was_checked_gets_no_pass(
+        cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from greenmine_docs import zipguard
+
+    template, _ = _plan_template(tmp_path)
+    original = template.read_bytes()
+    real = zipguard.check_office_file
+
+    def checked_then_changed(*a: object, **k: object) -> None:
+        real(*a, **k)
+        template.write_bytes(original + b"\0")  # changed while it was checked (still a package)
+
+    monkeypatch.setattr(zipguard, "check_office_file", checked_then_changed)
+    template_package.guard_template_file(template)
+    assert not (cache / template_verdicts.KIND).exists()  # neither content gets the pass
+    looked: list[object] = []
+    monkeypatch.setattr(zipguard, "check_office_file",
+                        lambda *a, **k: looked.append(a) or real(*a, **k))
+    for content in (original + b"\0", original):
+        template.write_bytes(content)
+        _new_process()
+        template_package.guard_template_file(template)  # checked, now unchanged: passes
+    assert len(looked) == 2
+    _new_process()
+    template_package.guard_template_file(template)
+    template.write_bytes(original + b"\0")
+    _new_process()
+    template_package.guard_template_file(template)
+    assert len(looked) == 2  # both contents passed while they stayed as they were
+
+
 def test_a_lint_that_passed_under_other_template_limits_runs_again(
         cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from greenmine_docs import limits

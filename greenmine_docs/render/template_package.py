@@ -48,22 +48,27 @@ def guard_template_file(path: str | Path) -> None:
     """Every check of a template file before it is read: size limit, truncated package, zip
     bomb (:func:`~greenmine_docs.zipguard.check_office_file`), then a Word document without
     DTDs (checked once per file version; a content that passed before under the same limits
-    is not checked again, see :mod:`.template_verdicts`)."""
+    is not checked again, see :mod:`.template_verdicts`). The pass is recorded for the file
+    version looked at before the checks, and only when the file is still that version after
+    them: a file changed while it was checked gets no pass."""
     from .. import limits, zipguard
     from ..limits import MAX_DOCX_BYTES
     from ..safety.inputs import regular_file
-    from .template_verdicts import passed, record_pass
+    from .template_verdicts import record_version_pass, version_passed
 
     path = regular_file(path, "Word 模板")
     bounds = (MAX_DOCX_BYTES, limits.MAX_PART_UNCOMPRESSED, zipguard.MAX_ZIP_ENTRIES,
               zipguard.MAX_ZIP_RATIO, zipguard.MAX_ZIP_UNCOMPRESSED)
-    if path.stat().st_size <= MAX_DOCX_BYTES and passed("package", path, bounds):
+    before = path.stat()
+    version = (str(path.resolve()), before.st_mtime_ns, before.st_size)
+    if before.st_size <= MAX_DOCX_BYTES and version_passed("package", *version, *bounds):
         return  # the same content passed under the same limits before
     zipguard.check_office_file(path, kind="Word 模板", limit=MAX_DOCX_BYTES,
                                limit_env="GREENMINE_MAX_DOCX_MB")
-    stat = path.stat()
-    _checked(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-    record_pass("package", path, bounds)
+    _checked(*version)
+    after = path.stat()
+    if (after.st_mtime_ns, after.st_size) == version[1:]:
+        record_version_pass("package", *version, *bounds)
 
 
 def _prolog(zf: zipfile.ZipFile, member: str) -> tuple[str, str]:

@@ -31,6 +31,19 @@ def passed(check: str, path: Path, *parts: object) -> bool:
     return digest is not None and usercache.load(KIND, digest) == _PASSED
 
 
+def version_passed(check: str, real: str, mtime_ns: int, size: int, *parts: object) -> bool:
+    """Whether ``check`` passed before, under ``parts``, on the content of the file version
+    (real path, modification time, size) looked at by the caller; its content's hash is
+    taken now, for :func:`record_version_pass` after the check."""
+    if usercache.user_dir() is None:
+        return False
+    try:
+        digest = _version_key(check, real, mtime_ns, size, parts)
+    except OSError:
+        return False
+    return usercache.load(KIND, digest) == _PASSED
+
+
 def lint_limits() -> tuple[float, int, int]:
     """The limits a lint's trial render runs under (its findings depend on them)."""
     from .. import limits
@@ -94,24 +107,24 @@ def lint_passed_here(real: str, mtime_ns: int, size: int, known: frozenset[str] 
 def record_lint_pass(real: str, mtime_ns: int, size: int, known: frozenset[str] | None
                      ) -> None:
     """Remember in the user's cache that the lint with the variables ``known`` passed on the
-    content of the template version that was linted: its real path, modification time and size
-    as they were before it was read. The file is not looked at again: the content's hash is
-    the one taken for that version when the cache was asked, before the lint (a file changed
-    since is not the content that passed)."""
+    content of the template version that was linted (:func:`record_version_pass`)."""
+    record_version_pass("lint", real, mtime_ns, size, _lint_given(known))
+
+
+def record_version_pass(check: str, real: str, mtime_ns: int, size: int, *parts: object
+                        ) -> None:
+    """Remember in the user's cache that ``check`` passed, under ``parts``, on the content of
+    the file version that was checked: its real path, modification time and size as they were
+    before it was read. The file is not looked at again: the content's hash is the one taken
+    for that version when the cache was asked, before the check (a file changed since is not
+    the content that passed)."""
     if usercache.user_dir() is None:
         return
     try:
-        digest = _version_key("lint", real, mtime_ns, size, (_lint_given(known),))
+        digest = _version_key(check, real, mtime_ns, size, parts)
     except OSError:
         return
     usercache.store(KIND, digest, _PASSED, keep=256)
-
-
-def record_pass(check: str, path: Path, *parts: object) -> None:
-    """Remember that ``check`` passed on ``path``'s content under ``parts``."""
-    digest = _key(check, path, parts)
-    if digest is not None:
-        usercache.store(KIND, digest, _PASSED, keep=256)
 
 
 def _key(check: str, path: Path, parts: tuple[object, ...]) -> str | None:
