@@ -24,24 +24,12 @@ KIND = "template-checks"
 _PASSED = b"passed"
 
 
-def passed(check: str, path: Path, *parts: object) -> bool:
-    """Whether ``check`` passed before on a file with ``path``'s content, under ``parts``
-    (limits, variables given…)."""
-    digest = _key(check, path, parts)
-    return digest is not None and usercache.load(KIND, digest) == _PASSED
-
-
 def version_passed(check: str, real: str, mtime_ns: int, size: int, *parts: object) -> bool:
-    """Whether ``check`` passed before, under ``parts``, on the content of the file version
-    (real path, modification time, size) looked at by the caller; its content's hash is
-    taken now, for :func:`record_version_pass` after the check."""
-    if usercache.user_dir() is None:
-        return False
-    try:
-        digest = _version_key(check, real, mtime_ns, size, parts)
-    except OSError:
-        return False
-    return usercache.load(KIND, digest) == _PASSED
+    """Whether ``check`` passed before, under ``parts`` (limits, variables given…), on the
+    content of the file version (real path, modification time, size) looked at by the caller;
+    its content's hash is taken now, for :func:`record_version_pass` after the check."""
+    digest = _version_digest(check, real, mtime_ns, size, parts)
+    return digest is not None and usercache.load(KIND, digest) == _PASSED
 
 
 def lint_limits() -> tuple[float, int, int]:
@@ -67,7 +55,8 @@ def lint_passed(path: Path, known: frozenset[str] | None) -> bool:
         return False
     if version in _LINTS_PASSED:
         return True
-    if not passed("lint", path, given):
+    real, mtime_ns, size, _ = version
+    if not version_passed("lint", real, mtime_ns, size, given):
         return False
     _passed_here(version)
     return True
@@ -79,7 +68,8 @@ _LINTS_PASSED: dict[tuple[object, ...], bool] = {}
 _LINTS_KEPT = 64
 
 
-def _version(path: Path, given: tuple[object, ...]) -> tuple[object, ...] | None:
+def _version(path: Path, given: tuple[object, ...]
+             ) -> tuple[str, int, int, tuple[object, ...]] | None:
     """The template file's version (real path, modification time, size) with the lint's
     ``given``; None when the file cannot be looked at."""
     from ..safety.inputs import input_stat, real_path
@@ -118,31 +108,21 @@ def record_version_pass(check: str, real: str, mtime_ns: int, size: int, *parts:
     before it was read. The file is not looked at again: the content's hash is the one taken
     for that version when the cache was asked, before the check (a file changed since is not
     the content that passed)."""
-    if usercache.user_dir() is None:
-        return
-    try:
-        digest = _version_key(check, real, mtime_ns, size, parts)
-    except OSError:
-        return
-    usercache.store(KIND, digest, _PASSED, keep=256)
+    digest = _version_digest(check, real, mtime_ns, size, parts)
+    if digest is not None:
+        usercache.store(KIND, digest, _PASSED, keep=256)
 
 
-def _key(check: str, path: Path, parts: tuple[object, ...]) -> str | None:
-    if usercache.user_dir() is None:
-        return None
-    try:
-        stat = Path(path).stat()
-        return _version_key(check, str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size,
-                            parts)
-    except OSError:
-        return None
-
-
-def _version_key(check: str, real: str, mtime_ns: int, size: int, parts: tuple[object, ...]
-                 ) -> str:
+def _version_digest(check: str, real: str, mtime_ns: int, size: int,
+                    parts: tuple[object, ...]) -> str | None:
     """The cache key of ``check`` under ``parts`` on the content of a file version (real path,
-    modification time, size)."""
-    return usercache.key(check, _content_digest(real, mtime_ns, size), parts)
+    modification time, size); None without a cache folder or when the file cannot be read."""
+    if usercache.user_dir() is None:
+        return None
+    try:
+        return usercache.key(check, _content_digest(real, mtime_ns, size), parts)
+    except OSError:
+        return None
 
 
 @functools.lru_cache(maxsize=32)
